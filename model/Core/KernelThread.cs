@@ -1,0 +1,59 @@
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// A kernel thread as a labelled step sequence over plain kernel state. <see cref="Body"/> is an
+/// iterator: the code between two <c>yield return</c>s is one atomic step (one kernel critical
+/// section), and each yielded <see cref="Step"/> names the kernel function it mirrors. Nothing here
+/// depends on Coyote, so a path can be unit-tested by calling <see cref="Advance"/> directly.
+/// </summary>
+public abstract class KernelThread
+{
+    /// <summary>The running step sequence, created on the first step.</summary>
+    private IEnumerator<Step>? _body;
+
+    /// <summary>Creates a thread with a stable index and a readable name.</summary>
+    protected KernelThread(Kernel kernel, string name)
+    {
+        Kernel = kernel;
+        Name = name;
+        Index = kernel.Threads.Count;
+        kernel.Threads.Add(this);
+    }
+
+    /// <summary>The kernel this thread runs in.</summary>
+    protected Kernel Kernel { get; }
+
+    /// <summary>A readable name: <c>cpu0</c>, <c>swapper</c>, <c>pagedaemon</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The thread's position in <see cref="Kernel.Threads"/>, stable for a workload.</summary>
+    public int Index { get; }
+
+    /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
+    public WaitChannel? SleepingOn { get; internal set; }
+
+    /// <summary>True once the thread has taken its last step.</summary>
+    public bool Exited { get; private set; }
+
+    /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
+    protected abstract IEnumerable<Step> Body();
+
+    /// <summary>Runs the next atomic step and says how the thread goes on.</summary>
+    public Step Advance()
+    {
+        if (Exited) throw new InvalidOperationException($"{Name} has exited");
+        _body ??= Body().GetEnumerator();
+        if (!_body.MoveNext())
+        {
+            Exited = true;
+            return Step.Exit("(return)");
+        }
+        var step = _body.Current;
+        if (step.Kind == StepKind.Exit) Exited = true;
+        else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);
+        return step;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,51 @@
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// The sleep queues (kern_synch.c): who sleeps on which channel, and the threads that a wakeup in
+/// the current step made runnable. The actor that ran the step delivers those wakeups as events.
+/// </summary>
+public sealed class SleepQueues
+{
+    /// <summary>Sleeping threads by channel, in the order they went to sleep.</summary>
+    private readonly Dictionary<WaitChannel, List<KernelThread>> _sleepers = [];
+
+    /// <summary>Threads woken during the current step, not yet told.</summary>
+    private readonly List<KernelThread> _woken = [];
+
+    /// <summary>Threads woken during the current step; <see cref="TakeWoken"/> clears it.</summary>
+    public IReadOnlyList<KernelThread> Woken => _woken;
+
+    /// <summary>The channel a thread sleeps on, or null if it is not asleep.</summary>
+    public WaitChannel? ChannelOf(KernelThread thread) => thread.SleepingOn;
+
+    /// <summary>tsleep(): put the thread on the channel's queue.</summary>
+    public void Enqueue(KernelThread thread, WaitChannel channel)
+    {
+        if (!_sleepers.TryGetValue(channel, out var queue))
+            _sleepers[channel] = queue = [];
+        queue.Add(thread);
+        thread.SleepingOn = channel;
+    }
+
+    /// <summary>wakeup(chan): every thread asleep on the channel becomes runnable.</summary>
+    public void Wakeup(WaitChannel channel)
+    {
+        if (!_sleepers.TryGetValue(channel, out var queue) || queue.Count == 0) return;
+        foreach (var t in queue)
+        {
+            t.SleepingOn = null;
+            _woken.Add(t);
+        }
+        queue.Clear();
+    }
+
+    /// <summary>True when some thread sleeps on the channel.</summary>
+    public bool HasSleepers(WaitChannel channel) => _sleepers.TryGetValue(channel, out var q) && q.Count > 0;
+
+    /// <summary>Hands the woken threads to the caller and forgets them.</summary>
+    public void TakeWoken(List<KernelThread> into)
+    {
+        into.AddRange(_woken);
+        _woken.Clear();
+    }
+}

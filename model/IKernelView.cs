@@ -1,0 +1,32 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The read-only view of the kernel that invariants and monitors see. Entity setters are internal
+/// to the model, so a predicate cannot change what it checks.
+/// </summary>
+public interface IKernelView
+{
+    /// <summary>Which bug switches are on.</summary>
+    KernelConfig Config { get; }
+
+    /// <summary>The CPUs.</summary>
+    IReadOnlyList<Cpu> Cpus { get; }
+
+    /// <summary>allproc.</summary>
+    IReadOnlyList<Proc> Procs { get; }
+
+    /// <summary>alllwp.</summary>
+    IReadOnlyList<Lwp> Lwps { get; }
+
+    /// <summary>The run queue.</summary>
+    RunQueue RunQueue { get; }
+
+    /// <summary>uvmexp.</summary>
+    Uvmexp Uvmexp { get; }
+
+    /// <summary>The kernel threads.</summary>
+    IReadOnlyList<KernelThread> Threads { get; }
+}

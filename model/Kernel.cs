@@ -1,0 +1,82 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The whole kernel state of one iteration: plain objects, one per kernel concept, and the kernel
+/// threads that step over them. Every test, shard and iteration builds its own; nothing is static.
+/// </summary>
+public sealed class Kernel(KernelConfig config) : IKernelView
+{
+    /// <inheritdoc/>
+    public KernelConfig Config { get; } = config;
+
+    /// <summary>The explorer's choices; set by whoever drives the threads.</summary>
+    public IChoice Choice { get; set; } = new FirstChoice();
+
+    /// <inheritdoc/>
+    public List<Cpu> Cpus { get; } = [];
+
+    /// <inheritdoc/>
+    public List<Proc> Procs { get; } = [];
+
+    /// <summary>alllwp, in creation order.</summary>
+    public List<Lwp> Lwps { get; } = [];
+
+    /// <inheritdoc/>
+    public RunQueue RunQueue { get; } = new();
+
+    /// <inheritdoc/>
+    public Uvmexp Uvmexp { get; } = new();
+
+    /// <summary>sched_lock: l_stat, l_cpu, the run queues and L_INMEM transitions.</summary>
+    public SimpleLock SchedLock { get; } = new("sched_lock");
+
+    /// <summary>Who sleeps where, and who the current step woke.</summary>
+    public SleepQueues SleepQueues { get; } = new();
+
+    /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
+    public List<KernelThread> Threads { get; } = [];
+
+    /// <summary>Seconds of schedcpu() so far.</summary>
+    public int Time { get; internal set; }
+
+    IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;
+    IReadOnlyList<Proc> IKernelView.Procs => Procs;
+    IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
+    IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
+
+    /// <summary>True when every user LWP has run its program to the end.</summary>
+    public bool AllLwpsFinished
+    {
+        get
+        {
+            foreach (var l in Lwps)
+                if (!l.Finished) return false;
+            return true;
+        }
+    }
+
+    /// <summary>Adds a process with LWPs running the given programs, all runnable and queued.</summary>
+    public Proc AddProcess(IEnumerable<IReadOnlyList<LwpOp>> programs)
+    {
+        var p = new Proc(Procs.Count + 1, system: false);
+        Procs.Add(p);
+        foreach (var program in programs)
+        {
+            var l = new Lwp(Lwps.Count + 1, p, program);
+            p.Lwps.Add(l);
+            Lwps.Add(l);
+            RunQueue.Link(l);
+        }
+        return p;
+    }
+
+    /// <summary>The choice used before an explorer takes over: always the first option.</summary>
+    private sealed class FirstChoice : IChoice
+    {
+        public bool Boolean() => false;
+        public int Integer(int maxExclusive) => 0;
+    }
+}

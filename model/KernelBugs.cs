@@ -1,0 +1,42 @@
+namespace Uvm.Model;
+
+/// <summary>One historical bug: its short id, PR, what went wrong, and how to switch it on.</summary>
+public sealed record BugSwitch(
+    string Id,
+    string Pr,
+    string Title,
+    string Description,
+    string Scenario,
+    Func<KernelConfig, KernelConfig> Enable);
+
+/// <summary>Every bug switch of <see cref="KernelConfig"/>, as listed by <c>uvmcheck list bugs</c>.</summary>
+public static class KernelBugs
+{
+    /// <summary>The historical bugs the model can reproduce.</summary>
+    public static IReadOnlyList<BugSwitch> All { get; } =
+    [
+        new("pr23095", "kern/23095",
+            "swapout of an LWP running on another CPU or on the run queue",
+            "uvm_swapout_threads() picks LSONPROC/LSRUN LWPs by l_swtime without sched_lock, and uvm_swapout() "
+            + "clears L_INMEM and unwires the u-area without re-checking l_stat: a running LWP loses its kernel stack, "
+            + "and a later swap-in panics in setrunqueue.",
+            "swapout", c => c with { Pr23095SwapoutRunningLwp = true }),
+    ];
+
+    /// <summary>The bug with this id (case-insensitive), or null.</summary>
+    public static BugSwitch? Find(string id) =>
+        All.FirstOrDefault(b => string.Equals(b.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The ids of the bugs switched on in <paramref name="config"/>.</summary>
+    public static IReadOnlyList<string> EnabledIn(KernelConfig config) =>
+        [.. All.Where(b => b.Enable(config) == config).Select(b => b.Id)];
+
+    /// <summary>The configuration with the given bugs on and every other switch fixed.</summary>
+    public static KernelConfig Configure(IEnumerable<string> ids)
+    {
+        var config = KernelConfig.Fixed;
+        foreach (var id in ids)
+            config = (Find(id) ?? throw new ArgumentException($"unknown bug '{id}'")).Enable(config);
+        return config;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Uvm.Model;
+
+/// <summary>
+/// Which historical kernel behaviour the model runs: one named switch per bug, each read at the
+/// kernel site where the fix went in. <c>true</c> means the pre-fix (buggy) code. The default is
+/// the fixed kernel.
+/// </summary>
+public sealed record KernelConfig
+{
+    /// <summary>The fixed kernel: every switch off.</summary>
+    public static KernelConfig Fixed { get; } = new();
+
+    /// <summary>
+    /// PR kern/23095: uvm_swapout_threads() considers LSONPROC LWPs (running on another CPU) and
+    /// LSRUN LWPs for swapout, and uvm_swapout() does cpu_swapout() and clears L_INMEM without
+    /// re-checking l_stat under sched_lock. Read in <see cref="Swapout"/>. Fixed by cl@ (git
+    /// 3448998b): the scan skips LSONPROC and uvm_swapout() returns if the LWP is LSONPROC once
+    /// sched_lock is held; cpu_swapout() moves after the unlock.
+    /// </summary>
+    public bool Pr23095SwapoutRunningLwp { get; init; }
+}

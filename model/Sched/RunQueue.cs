@@ -1,0 +1,32 @@
+namespace Uvm.Model.Sched;
+
+/// <summary>
+/// The run queues (sched_qs and sched_whichqs), as one FIFO: every modelled LWP runs at one
+/// priority. Protected by sched_lock. Membership is mirrored in <see cref="Lwp.OnRunQueue"/>
+/// (l_back), which is what setrunqueue() and remrunqueue() test.
+/// </summary>
+public sealed class RunQueue
+{
+    /// <summary>The queued LWPs, head first.</summary>
+    private readonly List<Lwp> _queue = [];
+
+    /// <summary>The queued LWPs, head first.</summary>
+    public IReadOnlyList<Lwp> Lwps => _queue;
+
+    /// <summary>sched_whichqs != 0.</summary>
+    public bool IsEmpty => _queue.Count == 0;
+
+    /// <summary>Links at the tail; the caller has checked setrunqueue()'s preconditions.</summary>
+    internal void Link(Lwp l)
+    {
+        _queue.Add(l);
+        l.OnRunQueue = true;
+    }
+
+    /// <summary>Unlinks; the caller has checked remrunqueue()'s preconditions.</summary>
+    internal void Unlink(Lwp l)
+    {
+        _queue.Remove(l);
+        l.OnRunQueue = false;
+    }
+}

@@ -1,0 +1,67 @@
+using Uvm.Model.Core;
+
+namespace Uvm.Model.Sched;
+
+/// <summary>
+/// The run-queue and switch primitives of kern_synch.c (NetBSD 1.6/2.0), called with sched_lock
+/// held by the step that uses them. Their DIAGNOSTIC panics are kernel assertions here, with the
+/// conditions of the real code: setrunqueue() panics if <c>l_back != NULL || l_wchan != NULL ||
+/// l_stat != LSRUN</c>; remrunqueue() if the LWP is not queued; setrunnable() on an LWP that is
+/// already runnable, running or dead.
+/// </summary>
+public static class Scheduler
+{
+    /// <summary>sched_whichqs: idle CPUs sleep here until setrunqueue() queues an LWP.</summary>
+    public static readonly WaitChannel WhichQs = new("sched_whichqs");
+
+    /// <summary>&amp;proc0: uvm_scheduler() sleeps here until an LWP must be swapped in.</summary>
+    public static readonly WaitChannel Proc0 = new("&proc0");
+
+    /// <summary>setrunqueue(): link a runnable LWP at the tail of the run queue.</summary>
+    public static void SetRunQueue(Kernel k, Lwp l)
+    {
+        if (l.OnRunQueue)
+            throw new KernelPanicException("setrunqueue", $"{l} is already on a run queue (l_back != NULL)");
+        if (l.Stat != LwpStat.Run)
+            throw new KernelPanicException("setrunqueue", $"{l} is {l.Stat}, not LSRUN");
+        k.RunQueue.Link(l);
+        k.SleepQueues.Wakeup(WhichQs);
+    }
+
+    /// <summary>remrunqueue(): unlink a queued LWP.</summary>
+    public static void RemRunQueue(Kernel k, Lwp l)
+    {
+        if (!l.OnRunQueue)
+            throw new KernelPanicException("remrunqueue", $"{l} is not on a run queue (bit not set in sched_whichqs)");
+        k.RunQueue.Unlink(l);
+    }
+
+    /// <summary>
+    /// setrunnable(): a sleeping or stopped LWP becomes LSRUN. A resident one is queued; a
+    /// swapped-out one is left off the queues and proc0 is woken to swap it in.
+    /// </summary>
+    public static void SetRunnable(Kernel k, Lwp l)
+    {
+        if (l.Stat is not (LwpStat.Sleep or LwpStat.Stop))
+            throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
+        l.Stat = LwpStat.Run;
+        l.SlpTime = 0;
+        if (l.InMemory) SetRunQueue(k, l);
+        else k.SleepQueues.Wakeup(Proc0);
+    }
+
+    /// <summary>
+    /// cpu_switch(): take the head of the run queue and run it on <paramref name="cpu"/>. Like the
+    /// MD code it trusts that everything queued is resident; the invariants check that it is.
+    /// </summary>
+    public static Lwp? CpuSwitch(Kernel k, Cpu cpu)
+    {
+        if (k.RunQueue.IsEmpty) return null;
+        var l = k.RunQueue.Lwps[0];
+        RemRunQueue(k, l);
+        l.Stat = LwpStat.OnProc;
+        l.Cpu = cpu;
+        cpu.Current = l;
+        return l;
+    }
+}

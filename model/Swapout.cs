@@ -1,0 +1,142 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// Swapping LWP u-areas out and in: uvm_swapout_threads(), uvm_swapout(), uvm_scheduler() and
+/// uvm_swapin() of sys/uvm/uvm_glue.c. Follows rev 1.44.2.2 (pre-fix) and 1.93 (post-fix) as read
+/// from NetBSD/src. Locks: sched_lock around every l_stat / L_INMEM change; the proclist read lock
+/// around the alllwp walk (taken and dropped inside the walk step); kernel_map's lock inside
+/// uvm_fault_wire/unwire, which may sleep, so those are steps of their own. Left out: pmap
+/// (pmap_collect is a no-op), nice values in the swap-in priority, the USPACE page contents.
+/// </summary>
+public static class Swapout
+{
+    /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed.</summary>
+    public static bool Swappable(Lwp l) => l.InMemory && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
+
+    /// <summary>
+    /// uvm_swapout_threads(): walk alllwp (proclist read-held, sched_lock NOT held, so each l_stat
+    /// read may be stale by the time it is used); swap out sleepers past maxslp at once; otherwise,
+    /// when memory is very low, swap out the longest sleeper, else the longest-resident runnable LWP.
+    /// </summary>
+    public static IEnumerable<Step> SwapoutThreads(Kernel k, KernelThread self)
+    {
+        var (outl, outl2, longSleepers) = ScanAllLwp(k);
+        yield return Step.Ran("uvm_swapout_threads");
+
+        foreach (var l in longSleepers)
+            foreach (var s in SwapoutLwp(k, self, l)) yield return s;
+
+        if (longSleepers.Count == 0 && k.Uvmexp.Free <= Uvmexp.UspacePages && (outl ?? outl2) is { } victim)
+            foreach (var s in SwapoutLwp(k, self, victim)) yield return s;
+    }
+
+    /// <summary>The alllwp walk of uvm_swapout_threads(), as one critical section (proclist read-held).</summary>
+    private static (Lwp? Outl, Lwp? Outl2, List<Lwp> LongSleepers) ScanAllLwp(Kernel k)
+    {
+        Lwp? outl = null, outl2 = null;
+        int outpri = 0, outpri2 = 0;
+        var longSleepers = new List<Lwp>();
+        foreach (var l in k.Lwps)
+        {
+            if (!Swappable(l)) continue;
+            switch (l.Stat)
+            {
+                // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
+                case LwpStat.OnProc when !k.Config.Pr23095SwapoutRunningLwp:
+                    continue;
+                case LwpStat.Run or LwpStat.OnProc:
+                    if (l.SwTime > outpri2) (outl2, outpri2) = (l, l.SwTime);
+                    continue;
+                case LwpStat.Sleep or LwpStat.Stop:
+                    if (l.SlpTime >= k.Uvmexp.MaxSlp) longSleepers.Add(l);
+                    else if (l.SlpTime > outpri) (outl, outpri) = (l, l.SlpTime);
+                    continue;
+            }
+        }
+        return (outl, outl2, longSleepers);
+    }
+
+    /// <summary>uvm_swapout(l): take the LWP's u-area out of memory.</summary>
+    public static IEnumerable<Step> SwapoutLwp(Kernel k, KernelThread self, Lwp l)
+    {
+        if (!SwapoutUnderSchedLock(k, self, l))
+        {
+            yield return Step.Ran("uvm_swapout: LSONPROC, leave it");
+            yield break;
+        }
+        yield return Step.Ran("uvm_swapout");
+        UnwireUarea(k, l);
+        yield return Step.Ran("uvm_fault_unwire");
+    }
+
+    /// <summary>
+    /// uvm_swapout(): SCHED_LOCK; clear L_INMEM; remrunqueue() if LSRUN; SCHED_UNLOCK; then
+    /// cpu_swapout(). Returns false when the fixed kernel finds the LWP running and backs off.
+    /// </summary>
+    private static bool SwapoutUnderSchedLock(Kernel k, KernelThread self, Lwp l)
+    {
+        // PR kern/23095: the pre-fix code ran cpu_swapout(l) here, before taking sched_lock, on
+        // an LWP that may be running on another CPU.
+        k.SchedLock.Acquire(self);
+        if (l.Stat == LwpStat.OnProc && !k.Config.Pr23095SwapoutRunningLwp)
+        {
+            k.SchedLock.Release(self);
+            return false;
+        }
+        l.InMemory = false;
+        if (l.Stat == LwpStat.Run) Scheduler.RemRunQueue(k, l);
+        k.SchedLock.Release(self);
+        l.SwTime = 0;
+        k.Uvmexp.Swapouts++;
+        k.SleepQueues.Wakeup(Threads.ClockThread.Idle);
+        return true;
+    }
+
+    /// <summary>uvm_fault_unwire(kernel_map, u-area) and pmap_collect(): the u-area's pages become reclaimable.</summary>
+    private static void UnwireUarea(Kernel k, Lwp l)
+    {
+        if (!l.UareaWired) return;
+        l.UareaWired = false;
+        k.Uvmexp.Free += Uvmexp.UspacePages;
+        k.SleepQueues.Wakeup(Pageout.FreeMemory);
+    }
+
+    /// <summary>
+    /// uvm_scheduler() pick: under the proclist read lock, the LSRUN, non-resident LWP with the
+    /// largest l_swtime + l_slptime, or null.
+    /// </summary>
+    public static Lwp? PickSwapinCandidate(Kernel k)
+    {
+        Lwp? best = null;
+        int bestPri = int.MinValue;
+        foreach (var l in k.Lwps)
+        {
+            if (l.Stat != LwpStat.Run || l.InMemory) continue;
+            int pri = l.SwTime + l.SlpTime;
+            if (pri > bestPri) (best, bestPri) = (l, pri);
+        }
+        return best;
+    }
+
+    /// <summary>uvm_swapin(l), first half: uvm_fault_wire() of the u-area (takes kernel_map's lock, may sleep).</summary>
+    public static void WireUarea(Kernel k, Lwp l)
+    {
+        if (l.UareaWired) return;
+        l.UareaWired = true;
+        k.Uvmexp.Free -= Uvmexp.UspacePages;
+    }
+
+    /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>
+    public static void MakeResident(Kernel k, KernelThread self, Lwp l)
+    {
+        k.SchedLock.Acquire(self);
+        if (l.Stat == LwpStat.Run) Scheduler.SetRunQueue(k, l);
+        l.InMemory = true;
+        k.SchedLock.Release(self);
+        l.SwTime = 0;
+        k.Uvmexp.Swapins++;
+    }
+}

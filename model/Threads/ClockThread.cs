@@ -1,0 +1,74 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// hardclock → schedcpu() once a second, under sched_lock: age l_swtime and l_slptime, fire
+/// tsleep() timeouts (endtsleep → setrunnable), and uvm_meter(), which wakes proc0 once it has
+/// slept maxslp/2 seconds. The real clock never stops. This one ticks the workload's seconds, then
+/// only while some LWP waits for time to pass, and otherwise sleeps on <see cref="Idle"/>, which
+/// ltsleep() and uvm_swapout() wake, so an iteration still ends when the work is done.
+/// </summary>
+public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kernel, "clock")
+{
+    /// <summary>Seconds proc0 has slept on &amp;proc0 (its p_slptime).</summary>
+    private int _proc0SlpTime;
+
+    /// <summary>Where the clock waits while no LWP needs time to pass (a model device, not a kernel channel).</summary>
+    public static readonly WaitChannel Idle = new("clock-idle");
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        while (true)
+        {
+            if (Kernel.Time < seconds || TimeStillMatters())
+            {
+                Tick();
+                yield return Step.Ran("schedcpu");
+            }
+            else if (Kernel.AllLwpsFinished)
+                yield return Step.Exit("clock: every LWP has exited");
+            else
+                yield return Step.Sleep("clock: nothing waits for time", Idle);
+        }
+    }
+
+    /// <summary>
+    /// An LWP waits for time to pass when it sleeps with a timeout, or is runnable but swapped out
+    /// (proc0 needs uvm_meter() to wake it).
+    /// </summary>
+    private bool TimeStillMatters() =>
+        Kernel.Lwps.Exists(l => l.Stat == LwpStat.Sleep || (l.Stat == LwpStat.Run && !l.InMemory));
+
+    private void Tick()
+    {
+        Kernel.SchedLock.Acquire(this);
+        Kernel.Time++;
+        foreach (var l in Kernel.Lwps)
+        {
+            if (l.Finished) continue;
+            l.SwTime++;
+            if (l.Stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
+            if (l.Stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
+        }
+        Kernel.SchedLock.Release(this);
+        UvmMeter();
+    }
+
+    /// <summary>uvm_meter(): if proc0 has slept more than maxslp/2 seconds, wakeup(&amp;proc0).</summary>
+    private void UvmMeter()
+    {
+        if (!Kernel.SleepQueues.HasSleepers(Scheduler.Proc0))
+        {
+            _proc0SlpTime = 0;
+            return;
+        }
+        if (++_proc0SlpTime > Kernel.Uvmexp.MaxSlp / 2)
+        {
+            _proc0SlpTime = 0;
+            Kernel.SleepQueues.Wakeup(Scheduler.Proc0);
+        }
+    }
+}
