@@ -1,0 +1,58 @@
+using System.Reflection;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// The invariant catalogue: every built-in invariant and liveness property, listable by name
+/// (<c>uvmcheck list invariants</c>), plus those a user loads from an assembly of their own.
+/// </summary>
+public sealed class Catalogue
+{
+    /// <summary>The built-in properties, subsystem by subsystem.</summary>
+    public static Catalogue BuiltIn { get; } = new(
+        [.. SchedInvariants.All],
+        [.. SchedInvariants.Liveness]);
+
+    /// <summary>Creates a catalogue of the given properties.</summary>
+    public Catalogue(IReadOnlyList<Invariant> invariants, IReadOnlyList<LivenessProperty> liveness)
+    {
+        Invariants = invariants;
+        Liveness = liveness;
+    }
+
+    /// <summary>The safety invariants.</summary>
+    public IReadOnlyList<Invariant> Invariants { get; }
+
+    /// <summary>The liveness properties.</summary>
+    public IReadOnlyList<LivenessProperty> Liveness { get; }
+
+    /// <summary>The invariant with this name, or null.</summary>
+    public Invariant? FindInvariant(string name) => Invariants.FirstOrDefault(i => i.Name == name);
+
+    /// <summary>
+    /// This catalogue plus every public static <see cref="Invariant"/> or
+    /// <see cref="LivenessProperty"/> field or property of the public types of <paramref name="assembly"/>.
+    /// </summary>
+    public Catalogue With(Assembly assembly)
+    {
+        var invariants = Invariants.ToList();
+        var liveness = Liveness.ToList();
+        foreach (var type in assembly.GetExportedTypes())
+        {
+            foreach (var value in StaticValues(type))
+            {
+                if (value is Invariant i && invariants.All(x => x.Name != i.Name)) invariants.Add(i);
+                if (value is LivenessProperty l && liveness.All(x => x.Name != l.Name)) liveness.Add(l);
+            }
+        }
+        return new Catalogue(invariants, liveness);
+    }
+
+    private static IEnumerable<object?> StaticValues(Type type)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
+        foreach (var f in type.GetFields(flags)) yield return f.GetValue(null);
+        foreach (var p in type.GetProperties(flags))
+            if (p.GetIndexParameters().Length == 0) yield return p.GetValue(null);
+    }
+}

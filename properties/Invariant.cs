@@ -1,0 +1,32 @@
+using Uvm.Model;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// A named safety property: a sentence that is true when all is well, and a side-effect-free check
+/// over the kernel view that returns null when it holds, or what violates it. Writing one is a name,
+/// a sentence and a predicate:
+/// <code>
+/// Invariant.ForAll("OnProcLwpIsInMemory", "An LWP running on a CPU has its u-area in memory.",
+///     k => k.Lwps, l => l.Stat != LwpStat.OnProc || l.InMemory, l => $"{l} runs with L_INMEM clear");
+/// </code>
+/// </summary>
+public sealed record Invariant(string Name, string Summary, string Subsystem, Func<IKernelView, string?> Check)
+{
+    /// <summary>
+    /// The invariant "every item of <paramref name="items"/> satisfies <paramref name="holds"/>";
+    /// the violation names the first item that does not.
+    /// </summary>
+    public static Invariant ForAll<T>(string name, string summary, string subsystem,
+        Func<IKernelView, IReadOnlyList<T>> items, Func<T, bool> holds, Func<T, string> describe) =>
+        new(name, summary, subsystem, k =>
+        {
+            var list = items(k);
+            for (int i = 0; i < list.Count; i++)
+                if (!holds(list[i])) return describe(list[i]);
+            return null;
+        });
+
+    /// <summary>The failure text: the invariant's tag, its sentence, and what violates it.</summary>
+    public string Describe(string violation) => $"{Violation.Tag(ViolationKind.Invariant, Name)} {Summary} Violated: {violation}.";
+}

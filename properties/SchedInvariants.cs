@@ -1,0 +1,77 @@
+using Uvm.Model;
+using Uvm.Model.Sched;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of the scheduler and of u-area residency (kern_synch.c, uvm_glue.c): what
+/// sched_lock protects must agree with itself after every step.
+/// </summary>
+public static class SchedInvariants
+{
+    /// <summary>A running LWP's kernel stack must be wired: LSONPROC implies L_INMEM and a wired u-area.</summary>
+    public static readonly Invariant OnProcLwpIsInMemory = Invariant.ForAll(
+        nameof(OnProcLwpIsInMemory),
+        "An LWP running on a CPU has its u-area resident and wired (LSONPROC implies L_INMEM).",
+        "sched", k => k.Lwps, l => l.Stat != LwpStat.OnProc || (l.InMemory && l.UareaWired),
+        l => $"{l} runs on {l.Cpu} with L_INMEM {(l.InMemory ? "set" : "clear")} and its u-area {(l.UareaWired ? "wired" : "unwired")}");
+
+    /// <summary>cpu_switch() trusts the run queue: everything on it is LSRUN and resident.</summary>
+    public static readonly Invariant RunQueueHoldsOnlyRunnableInMemoryLwps = Invariant.ForAll(
+        nameof(RunQueueHoldsOnlyRunnableInMemoryLwps),
+        "Every LWP on the run queue is LSRUN with L_INMEM set.",
+        "sched", k => k.RunQueue.Lwps, l => l.Stat == LwpStat.Run && l.InMemory,
+        l => $"{l} is queued while {l.Stat} with L_INMEM {(l.InMemory ? "set" : "clear")}");
+
+    /// <summary>An LWP is on a run queue or on a CPU, never both, and queued at most once.</summary>
+    public static readonly Invariant LwpIsOnAtMostOneRunQueueOrCpu = new(
+        nameof(LwpIsOnAtMostOneRunQueueOrCpu),
+        "An LWP is on at most one of: the run queue (once), a CPU.",
+        "sched", k =>
+        {
+            var seen = new HashSet<Lwp>();
+            foreach (var l in k.RunQueue.Lwps)
+            {
+                if (!seen.Add(l)) return $"{l} is on the run queue twice";
+                if (!l.OnRunQueue) return $"{l} is linked on the run queue but l_back says it is not";
+            }
+            foreach (var c in k.Cpus)
+                if (c.Current is { } l && seen.Contains(l)) return $"{l} runs on {c} and is on the run queue";
+            foreach (var l in k.Lwps)
+                if (l.OnRunQueue && !seen.Contains(l)) return $"{l} says it is queued but is not on the run queue";
+            return null;
+        });
+
+    /// <summary>curlwp and l_cpu agree: a CPU runs at most one LWP, and that LWP is LSONPROC on it.</summary>
+    public static readonly Invariant CpuRunsAtMostOneLwp = new(
+        nameof(CpuRunsAtMostOneLwp),
+        "A CPU runs at most one LWP, that LWP is LSONPROC on that CPU, and every LSONPROC LWP is some CPU's curlwp.",
+        "sched", k =>
+        {
+            foreach (var c in k.Cpus)
+                if (c.Current is { } l && (l.Stat != LwpStat.OnProc || l.Cpu != c))
+                    return $"{c} runs {l}, which is {l.Stat} on {l.Cpu}";
+            foreach (var l in k.Lwps)
+                if (l.Stat == LwpStat.OnProc && l.Cpu?.Current != l)
+                    return $"{l} is LSONPROC on {l.Cpu}, which runs {l.Cpu?.Current?.ToString() ?? "nothing"}";
+            return null;
+        });
+
+    /// <summary>Liveness: a runnable LWP that is swapped out is eventually swapped back in.</summary>
+    public static readonly LivenessProperty RunnableSwappedOutLwpIsEventuallySwappedIn = new(
+        nameof(RunnableSwappedOutLwpIsEventuallySwappedIn),
+        "A runnable LWP that is swapped out is eventually swapped back in by proc0.",
+        "sched", k =>
+        {
+            foreach (var l in k.Lwps)
+                if (l.Stat == LwpStat.Run && !l.InMemory) return $"{l} is LSRUN with L_INMEM clear";
+            return null;
+        });
+
+    /// <summary>Every scheduler invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp];
+
+    /// <summary>Every scheduler liveness property.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [RunnableSwappedOutLwpIsEventuallySwappedIn];
+}
