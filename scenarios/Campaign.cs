@@ -1,0 +1,94 @@
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// A slice of the seed space. Coyote seeds iteration <c>j</c> of an engine started with seed
+/// <c>s</c> from <c>s + j</c>, so a run of N iterations from seed S covers seeds [S, S+N); shard
+/// i of n covers the i-th contiguous part of that range, and parallel engines split a shard the
+/// same way. Shards and engines together explore exactly the schedules one engine would.
+/// </summary>
+public readonly record struct Shard(int Index, int Count)
+{
+    /// <summary>The whole range as one shard.</summary>
+    public static Shard All => new(0, 1);
+
+    /// <summary>Parses "i/n" with 0 &lt;= i &lt; n; anything else is an <see cref="InputException"/>.</summary>
+    public static Shard Parse(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int i) || !int.TryParse(parts[1], out int n) || n < 1 || i < 0 || i >= n)
+            throw new InputException($"--shard: '{text}' is not a shard; the form is i/n with 0 <= i < n, for example 0/4");
+        return new Shard(i, n);
+    }
+
+    /// <summary>[start, end) of this shard in a range of <paramref name="total"/> iterations.</summary>
+    public (int Start, int End) Window(int total) => ((int)((long)total * Index / Count), (int)((long)total * (Index + 1) / Count));
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Index}/{Count}";
+}
+
+/// <summary>One engine's part of a campaign: the first iteration it covers and how many.</summary>
+public sealed record EngineWindow(int Start, int Iterations, uint Seed);
+
+/// <summary>What a campaign found: the merged counts and the earliest counterexample.</summary>
+public sealed record CampaignResult(
+    IReadOnlyList<EngineWindow> Windows,
+    int Iterations,
+    long Steps,
+    TimeSpan Elapsed,
+    int MaxStepsHit,
+    Counterexample? Counterexample,
+    int? BugAtIteration,
+    bool Cancelled)
+{
+    /// <summary>Schedules per second over the wall-clock time.</summary>
+    public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>Runs a request over a shard with one or more engines in parallel.</summary>
+public static class Campaign
+{
+    /// <summary>The engine windows of a shard: contiguous parts of the seed range, one per engine.</summary>
+    public static IReadOnlyList<EngineWindow> Plan(ExploreSettings settings, Shard shard, int parallel)
+    {
+        var (start, end) = shard.Window(settings.Iterations);
+        int size = end - start;
+        var windows = new List<EngineWindow>();
+        for (int e = 0; e < parallel; e++)
+        {
+            int a = start + (int)((long)size * e / parallel), b = start + (int)((long)size * (e + 1) / parallel);
+            if (b > a) windows.Add(new EngineWindow(a, b - a, unchecked(settings.Seed + (uint)a)));
+        }
+        return windows;
+    }
+
+    /// <summary>
+    /// Runs every window of the plan, each on its own engine and thread; the first violation stops
+    /// the others. The counterexample reported is the one at the earliest global iteration.
+    /// </summary>
+    public static CampaignResult Run(RunRequest request, Shard shard, int parallel, CancellationToken cancel = default)
+    {
+        var windows = Plan(request.Settings, shard, parallel);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var results = new ExplorationResult[windows.Count];
+        Parallel.For(0, windows.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, e =>
+        {
+            var w = windows[e];
+            var settings = request.Settings with { Seed = w.Seed, Iterations = w.Iterations };
+            results[e] = Explorer.Run(request with { Settings = settings }, stop.Token);
+            if (results[e].FoundBug) stop.Cancel();
+        });
+        clock.Stop();
+        Counterexample? first = null;
+        int? at = null;
+        for (int e = 0; e < windows.Count; e++)
+        {
+            if (results[e].Counterexample is not { } cx) continue;
+            int global = windows[e].Start + cx.Iteration - 1;
+            if (at is null || global < at) (first, at) = (cx with { Settings = request.Settings with { Seed = windows[e].Seed, Iterations = windows[e].Iterations } }, global);
+        }
+        return new CampaignResult(windows, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
+            results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested);
+    }
+}

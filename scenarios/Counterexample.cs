@@ -1,0 +1,54 @@
+using Uvm.Properties;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// A failing schedule as one file: everything needed to reproduce it (model fingerprint, bugs,
+/// workload, strategy and seed, Coyote's reproducible trace) and to read it (the violation and the
+/// kernel-level step log). Written by <c>uvmcheck run</c>, read by replay and explain.
+/// </summary>
+public sealed record Counterexample
+{
+    /// <summary>The file format this build writes and reads.</summary>
+    public const int CurrentFormat = 1;
+
+    /// <summary>The format of this file.</summary>
+    public int FormatVersion { get; init; } = CurrentFormat;
+
+    /// <summary>The model the schedule was found in (<see cref="ModelFingerprint"/>).</summary>
+    public required string ModelFingerprint { get; init; }
+
+    /// <summary>The scenario it came from.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The bug switches that were on.</summary>
+    public required IReadOnlyList<string> Bugs { get; init; }
+
+    /// <summary>The workload explored.</summary>
+    public required Workload Workload { get; init; }
+
+    /// <summary>The strategy, seed and bounds.</summary>
+    public required ExploreSettings Settings { get; init; }
+
+    /// <summary>The iteration (1-based) in which the violation was found.</summary>
+    public int Iteration { get; init; }
+
+    /// <summary>Coyote's reproducible trace of the failing iteration.</summary>
+    public required string Trace { get; init; }
+
+    /// <summary>What failed.</summary>
+    public required ViolationRecord Violation { get; init; }
+
+    /// <summary>The kernel-level schedule: which thread ran which labelled step.</summary>
+    public required IReadOnlyList<StepRecord> Steps { get; init; }
+}
+
+/// <summary>A violation as stored in a counterexample file.</summary>
+public sealed record ViolationRecord(string Kind, string Name, string Message)
+{
+    /// <summary>From a parsed violation.</summary>
+    public static ViolationRecord From(Violation v) => new(v.Kind.ToString().ToLowerInvariant(), v.Name, v.Message);
+
+    /// <summary>A short form: "invariant OnProcLwpIsInMemory".</summary>
+    public string Id => $"{Kind} {Name}";
+}

@@ -1,0 +1,82 @@
+using Microsoft.Coyote;
+
+namespace Uvm.Scenarios;
+
+/// <summary>The Coyote exploration strategies the checker offers.</summary>
+public enum Strategy
+{
+    /// <summary>Uniformly random scheduling decisions.</summary>
+    Random,
+
+    /// <summary>Random, but switching threads only with a small probability (bound 3).</summary>
+    Probabilistic,
+
+    /// <summary>Priority-based (PCT): a few priority changes per iteration.</summary>
+    Pct,
+
+    /// <summary>PCT with fair scheduling after the priority-change prefix.</summary>
+    FairPct,
+}
+
+/// <summary>How one engine explores: strategy, budget, bounds and seed.</summary>
+public sealed record ExploreSettings
+{
+    /// <summary>The default budget of <c>uvmcheck run</c>.</summary>
+    public const int DefaultIterations = 1000;
+
+    /// <summary>The scheduling strategy.</summary>
+    public Strategy Strategy { get; init; } = Strategy.Random;
+
+    /// <summary>Schedules to explore (each a Coyote iteration).</summary>
+    public int Iterations { get; init; } = DefaultIterations;
+
+    /// <summary>Scheduling decisions allowed in one iteration; an iteration that hits it is counted and reported.</summary>
+    public int MaxSteps { get; init; } = 2000;
+
+    /// <summary>The random seed of the strategy.</summary>
+    public uint Seed { get; init; }
+
+    /// <summary>PCT's priority-change bound, or the probabilistic strategy's switch bound.</summary>
+    public int StrategyBound { get; init; } = 3;
+
+    /// <summary>Stop after this long even if iterations remain (null: no time budget).</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>The Coyote configuration for these settings.</summary>
+    internal Configuration ToCoyote()
+    {
+        var c = Configuration.Create()
+            .WithTelemetryEnabled(false)
+            .WithTestingIterations((uint)Iterations)
+            .WithMaxSchedulingSteps((uint)MaxSteps)
+            .WithRandomGeneratorSeed(Seed)
+            .WithConsoleLoggingEnabled(false);
+        c = Strategy switch
+        {
+            Strategy.Random => c.WithRandomStrategy(),
+            Strategy.Probabilistic => c.WithProbabilisticStrategy((uint)StrategyBound),
+            Strategy.Pct => c.WithPrioritizationStrategy(false, (uint)StrategyBound),
+            Strategy.FairPct => c.WithPrioritizationStrategy(true, (uint)StrategyBound),
+            _ => throw new ArgumentOutOfRangeException(nameof(Strategy)),
+        };
+        if (TimeBudget is { } t) c = c.WithTestingTimeout(Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)));
+        return c;
+    }
+
+    /// <summary>Parses a strategy name as the CLI takes it: random, probabilistic, pct, fair-pct.</summary>
+    public static bool TryParseStrategy(string text, out Strategy strategy)
+    {
+        strategy = text.ToLowerInvariant() switch
+        {
+            "random" => Strategy.Random,
+            "probabilistic" or "prob" => Strategy.Probabilistic,
+            "pct" or "prioritization" => Strategy.Pct,
+            "fair-pct" or "fairpct" => Strategy.FairPct,
+            _ => (Strategy)(-1),
+        };
+        return Enum.IsDefined(strategy);
+    }
+
+    /// <summary>The name the CLI uses for a strategy.</summary>
+    public static string Name(Strategy s) => s == Strategy.FairPct ? "fair-pct" : s.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,28 @@
+using Uvm.Model;
+using Uvm.Model.Sched;
+using Uvm.Model.Threads;
+
+namespace Uvm.Scenarios;
+
+/// <summary>Boots a fresh <see cref="Kernel"/> from a workload and a configuration.</summary>
+public static class KernelBuilder
+{
+    /// <summary>Builds the kernel state and its threads: CPUs, the clock, proc0 and the swapper.</summary>
+    public static Kernel Build(Workload workload, KernelConfig config)
+    {
+        var k = new Kernel(config);
+        k.Uvmexp.Free = workload.FreePages;
+        k.Uvmexp.MaxSlp = workload.MaxSlp;
+        for (int i = 0; i < workload.Cpus; i++)
+        {
+            var cpu = new Cpu(i);
+            k.Cpus.Add(cpu);
+        }
+        foreach (var p in workload.Processes) k.AddProcess(p.Lwps);
+        foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
+        _ = new ClockThread(k, workload.Seconds);
+        _ = new SchedulerThread(k);
+        if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
+        return k;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Uvm.Model;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The machine-readable summary of one run or shard (<c>--json</c>): what was explored, over which
+/// seeds, and what was found. <c>uvmcheck merge</c> joins shard reports into one.
+/// </summary>
+public sealed record RunReport
+{
+    /// <summary>The report format.</summary>
+    public int FormatVersion { get; init; } = 1;
+
+    /// <summary>Scenario explored.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>Bug switches on.</summary>
+    public required IReadOnlyList<string> Bugs { get; init; }
+
+    /// <summary>Strategy name.</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>The first seed of the whole (unsharded) range.</summary>
+    public uint Seed { get; init; }
+
+    /// <summary>Iterations of the whole (unsharded) range.</summary>
+    public int TotalIterations { get; init; }
+
+    /// <summary>Scheduling-step bound per schedule.</summary>
+    public int MaxSteps { get; init; }
+
+    /// <summary>The shards this report covers, as "i/n".</summary>
+    public required IReadOnlyList<string> Shards { get; init; }
+
+    /// <summary>The seed windows explored: [start, start+iterations) offsets from <see cref="Seed"/>.</summary>
+    public required IReadOnlyList<EngineWindow> Windows { get; init; }
+
+    /// <summary>Schedules explored.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Scheduling steps taken.</summary>
+    public long Steps { get; init; }
+
+    /// <summary>Wall-clock seconds.</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>Schedules cut off at the step bound.</summary>
+    public int MaxStepsHit { get; init; }
+
+    /// <summary>Why the run stopped before its budget, if it did ("time budget", "cancelled").</summary>
+    public string? StoppedBy { get; init; }
+
+    /// <summary>"clean" or "violation".</summary>
+    public required string Result { get; init; }
+
+    /// <summary>The violation found, if any.</summary>
+    public ViolationRecord? Violation { get; init; }
+
+    /// <summary>The global iteration (0-based offset from <see cref="Seed"/>) of the violation.</summary>
+    public int? ViolationAtIteration { get; init; }
+
+    /// <summary>The counterexample file written, if any.</summary>
+    public string? Counterexample { get; init; }
+
+    /// <summary>Builds the report of a campaign.</summary>
+    public static RunReport From(RunRequest request, Shard shard, CampaignResult result, string? counterexample, bool timeBudgetHit) => new()
+    {
+        Scenario = request.Scenario,
+        Bugs = KernelBugs.EnabledIn(request.Config),
+        Strategy = ExploreSettings.Name(request.Settings.Strategy),
+        Seed = request.Settings.Seed,
+        TotalIterations = request.Settings.Iterations,
+        MaxSteps = request.Settings.MaxSteps,
+        Shards = [shard.ToString()],
+        Windows = result.Windows,
+        Iterations = result.Iterations,
+        Steps = result.Steps,
+        Seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
+        MaxStepsHit = result.MaxStepsHit,
+        StoppedBy = timeBudgetHit ? "time budget" : result.Cancelled ? "cancelled" : null,
+        Result = result.Counterexample is null ? "clean" : "violation",
+        Violation = result.Counterexample?.Violation,
+        ViolationAtIteration = result.BugAtIteration,
+        Counterexample = counterexample,
+    };
+
+    /// <summary>Writes the report atomically.</summary>
+    public static void Write(RunReport report, string path) => Json.WriteAtomically(path, JsonSerializer.Serialize(report, Json.Options));
+
+    /// <summary>Reads a report; malformed input is an <see cref="InputException"/>.</summary>
+    public static RunReport Read(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { throw new InputException($"{path}: cannot read: {e.Message}"); }
+        if (string.IsNullOrWhiteSpace(text)) throw new InputException($"{path}: the file is empty");
+        return Json.Parse<RunReport>(text, path);
+    }
+
+    /// <summary>
+    /// Joins shard reports of one run (same scenario, bugs, strategy, seed and total): counts add
+    /// up, windows are united, and the violation at the earliest global iteration wins.
+    /// </summary>
+    public static RunReport Merge(IReadOnlyList<RunReport> reports)
+    {
+        if (reports.Count == 0) throw new InputException("merge: no reports given");
+        var first = reports[0];
+        foreach (var r in reports)
+        {
+            if (r.Scenario != first.Scenario || r.Strategy != first.Strategy || r.Seed != first.Seed || r.TotalIterations != first.TotalIterations
+                || !r.Bugs.SequenceEqual(first.Bugs))
+                throw new InputException($"merge: reports are of different runs ({first.Scenario}/{first.Strategy}/seed {first.Seed} vs {r.Scenario}/{r.Strategy}/seed {r.Seed})");
+        }
+        var windows = reports.SelectMany(r => r.Windows).OrderBy(w => w.Start).ToList();
+        for (int i = 1; i < windows.Count; i++)
+            if (windows[i].Start < windows[i - 1].Start + windows[i - 1].Iterations)
+                throw new InputException($"merge: shards overlap at iteration {windows[i].Start}");
+        var bug = reports.Where(r => r.Violation is not null).OrderBy(r => r.ViolationAtIteration).FirstOrDefault();
+        return first with
+        {
+            Shards = [.. reports.SelectMany(r => r.Shards)],
+            Windows = windows,
+            Iterations = reports.Sum(r => r.Iterations),
+            Steps = reports.Sum(r => r.Steps),
+            Seconds = reports.Max(r => r.Seconds),
+            MaxStepsHit = reports.Sum(r => r.MaxStepsHit),
+            StoppedBy = reports.Select(r => r.StoppedBy).FirstOrDefault(s => s is not null),
+            Result = bug is null ? "clean" : "violation",
+            Violation = bug?.Violation,
+            ViolationAtIteration = bug?.ViolationAtIteration,
+            Counterexample = bug?.Counterexample,
+        };
+    }
+}

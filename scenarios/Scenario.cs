@@ -1,0 +1,25 @@
+using FsCheck.Fluent;
+using Uvm.Properties;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// A named, documented workload family: the workload it runs by default, an FsCheck generator of
+/// variants, the subsystems whose properties it checks, and the iteration budget that is enough for
+/// it. Listed by <c>uvmcheck list scenarios</c>.
+/// </summary>
+public sealed record Scenario(
+    string Name,
+    string Summary,
+    IReadOnlyList<string> Subsystems,
+    Func<Workload> DefaultWorkload,
+    Func<FsCheck.Gen<Workload>> Generator)
+{
+    /// <summary>The properties of this scenario's subsystems, from <paramref name="catalogue"/>.</summary>
+    public Catalogue PropertiesFrom(Catalogue catalogue) => new(
+        [.. catalogue.Invariants.Where(i => Subsystems.Contains(i.Subsystem) || !Catalogue.BuiltIn.Invariants.Contains(i))],
+        [.. catalogue.Liveness.Where(l => Subsystems.Contains(l.Subsystem) || !Catalogue.BuiltIn.Liveness.Contains(l))]);
+
+    /// <summary>A constant generator, for scenarios that are one fixed workload.</summary>
+    public static Func<FsCheck.Gen<Workload>> Fixed(Func<Workload> workload) => () => Gen.Constant(workload());
+}

@@ -1,0 +1,67 @@
+using FsCheck.Fluent;
+using Uvm.Model.Sched;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The swapout scenario: two CPUs run three LWPs that compute, sleep and exit while the clock ages
+/// them and the pagedaemon, short of memory, calls uvm_swapout_threads(); proc0 swaps them back in.
+/// Exercises PR kern/23095.
+/// </summary>
+public static class SwapoutScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "swapout",
+        "2 CPUs, 3 LWPs computing and sleeping; the pagedaemon swaps out u-areas under a memory shortage while proc0 swaps them in.",
+        ["sched"],
+        Default,
+        () => Generate());
+
+    /// <summary>
+    /// The default workload: small enough that an iteration takes ~40 steps, large enough that an
+    /// LWP can be runnable, running and sleeping while the swapper scans.
+    /// </summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 2,
+        Seconds = 2,
+        SwapoutScans = 2,
+        FreePages = 2,
+        MaxSlp = 4,
+        Processes =
+        [
+            new([[new Compute(3), new SleepFor(1), new Compute(2)], [new Compute(4)]]),
+            new([[new Compute(3), new SleepFor(2), new Compute(1)]]),
+        ],
+    };
+
+    /// <summary>Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps.</summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from cpus in Gen.Choose(1, 3)
+        from procs in Gen.Choose(1, 3)
+        from processes in Gen.ListOf(GenProcess(), procs)
+        from seconds in Gen.Choose(1, 4)
+        from scans in Gen.Choose(1, 3)
+        from free in Gen.Choose(0, 4)
+        select new Workload
+        {
+            Cpus = cpus, Seconds = seconds, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
+            Processes = [.. processes],
+        };
+
+    private static FsCheck.Gen<ProcessSpec> GenProcess() =>
+        from n in Gen.Choose(1, 2)
+        from lwps in Gen.ListOf(GenProgram(), n)
+        select new ProcessSpec([.. lwps]);
+
+    private static FsCheck.Gen<IReadOnlyList<LwpOp>> GenProgram() =>
+        from n in Gen.Choose(1, 3)
+        from ops in Gen.ListOf(GenOp(), n)
+        select (IReadOnlyList<LwpOp>)[.. ops];
+
+    private static FsCheck.Gen<LwpOp> GenOp() =>
+        Gen.Frequency(
+            (3, Gen.Choose(1, 4).Select(q => (LwpOp)new Compute(q))),
+            (1, Gen.Choose(1, 3).Select(s => (LwpOp)new SleepFor(s))));
+}
