@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Uvm.Scenarios;
+
+namespace Uvm.Cli;
+
+/// <summary>The uvmcheck command line: parses, dispatches, and maps every failure to an exit code.</summary>
+public static class Cli
+{
+    /// <summary>No violation.</summary>
+    public const int Clean = 0;
+
+    /// <summary>A violation was found or reproduced.</summary>
+    public const int BugFound = 1;
+
+    /// <summary>Bad flags, a bad file, or anything the user must fix.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Runs the command line; output goes to the given writers so tests can read it.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("uvmcheck: a property-based model checker for NetBSD UVM concurrency bugs.\nExit codes: 0 clean, 1 bug found, 2 usage or input error.")
+        {
+            RunCommand.Create(stdout, stderr),
+            ReplayCommand.Create(stdout),
+            ListCommand.Create(stdout),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) stderr.WriteLine($"uvmcheck: {e.Message}");
+            stderr.WriteLine($"usage: see 'uvmcheck {string.Join(' ', CommandPath(parsed))} --help'");
+            return UsageError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"uvmcheck: {e.Message}");
+            return UsageError;
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var c = parsed.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
+        return names;
+    }
+}
