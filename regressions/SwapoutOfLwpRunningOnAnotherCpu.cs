@@ -1,0 +1,98 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para><b>PR kern/23095: swapout of an LWP running on another CPU or on the run queue; panic in
+/// setrunqueue.</b> NetBSD-current of 2003, sys/uvm/uvm_glue.c before and after cl@'s fix (git
+/// 3448998b; the pre-fix code as in rev 1.44.2.2, the fixed as in rev 1.93).</para>
+/// <para><i>Setup</i> (scenario <c>swapout</c>): two CPUs, two processes with three LWPs that
+/// compute, sleep and exit; the clock ages l_swtime; the pagedaemon, short of memory (free 2 pages,
+/// a u-area is 2), calls uvm_swapout_threads() twice; proc0 swaps LWPs back in.</para>
+/// <para><i>Interleaving</i>: <c>clock: schedcpu</c> makes an LWP's l_swtime positive;
+/// <c>cpuN: cpu_switch</c> (or <c>preempt</c>) puts it on a CPU; <c>swapper:
+/// uvm_swapout_threads</c> walks alllwp without sched_lock and, pre-fix, takes the LSONPROC (or a
+/// LSRUN one that a CPU then picks) as <c>outl2</c>; <c>swapper: uvm_swapout</c> clears L_INMEM
+/// without re-checking l_stat. The LWP now runs on a CPU with its u-area about to be unwired. Left
+/// to run, it is preempted onto the run queue while non-resident, proc0 finds it LSRUN and
+/// !L_INMEM, and <c>uvm_swapin</c> calls setrunqueue() on an LWP already queued: the PR's panic.</para>
+/// <para><i>Violated invariant</i>: <c>OnProcLwpIsInMemory</c>; with every invariant off, the
+/// model's own kernel assertion <c>panic: setrunqueue</c>.</para>
+/// </summary>
+[Trait("PR", "kern/23095")]
+public sealed class SwapoutOfLwpRunningOnAnotherCpu
+{
+    /// <summary>Per seed: measured median 1, worst 5 iterations to the invariant over 20 such seeds; 20 leaves room.</summary>
+    private const int Budget = 20;
+
+    /// <summary>The same search for the fixed kernel: 10 seeds x 200 schedules (~2,000 schedules, a few seconds).</summary>
+    private const int FixedBudget = 200;
+
+    private static readonly KernelConfig PreFix = KernelBugs.Configure(["pr23095"]);
+
+    [Fact]
+    public void PreFixKernelRunsAnLwpWhoseUareaIsSwappedOut()
+    {
+        var results = Search.Explore("swapout", PreFix, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("invariant OnProcLwpIsInMemory", r.Counterexample!.Violation.Id);
+        });
+    }
+
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("swapout", KernelConfig.Fixed, FixedBudget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(FixedBudget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+
+    /// <summary>
+    /// With no invariant watching, the pre-fix kernel runs on until its own DIAGNOSTIC check fires,
+    /// the symptom reported in the PR. Seed 0 reaches it at schedule 850 (measured); 2,000 leaves room.
+    /// </summary>
+    [Fact]
+    public void WithoutInvariantsThePreFixKernelPanicsInSetrunqueue()
+    {
+        var s = ScenarioCatalogue.Find("swapout")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), PreFix, new ExploreSettings { Iterations = 2000, Seed = 0 })
+        {
+            Properties = new Catalogue([], []),
+        };
+
+        var result = Explorer.Run(request);
+
+        Assert.True(result.FoundBug);
+        Assert.Equal("panic setrunqueue", result.Counterexample!.Violation.Id);
+        Assert.Contains("already on a run queue", result.Counterexample.Violation.Message);
+    }
+
+    /// <summary>
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 2):
+    /// <code>
+    /// BUG FOUND in schedule 2: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its
+    /// u-area resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with
+    /// L_INMEM clear and its u-area wired. After swapper: uvm_swapout.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
+        Assert.Equal("invariant OnProcLwpIsInMemory", replay.Violation!.Id);
+    }
+}
