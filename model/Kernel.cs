@@ -39,6 +39,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
     public List<KernelThread> Threads { get; } = [];
 
+    /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
+    public List<int> StepChoices { get; } = [];
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 

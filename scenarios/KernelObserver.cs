@@ -20,10 +20,14 @@ internal sealed class KernelObserver : IStepObserver
     /// <summary>Whether the liveness monitor is registered.</summary>
     private readonly bool _liveness;
 
+    /// <summary>The kernel observed, for the choices of each step.</summary>
+    private readonly Kernel _kernel;
+
     /// <summary>Creates the observer and registers the monitors with their properties.</summary>
     public KernelObserver(IActorRuntime runtime, Kernel kernel, Catalogue properties)
     {
         _runtime = runtime;
+        _kernel = kernel;
         _event = new StepCompleted(kernel);
         _liveness = properties.Liveness.Count > 0;
         var configure = new CheckProperties(properties.Invariants, properties.Liveness);
@@ -42,17 +46,19 @@ internal sealed class KernelObserver : IStepObserver
     /// <inheritdoc/>
     public void AfterStep(KernelThread thread, in Step step)
     {
-        Log.Add(new StepRecord(Log.Count, thread.Name, step.Function, step.Kind.ToString()));
+        Log.Add(new StepRecord(Log.Count, thread.Name, step.Function, step.Kind.ToString(), Choices()));
         _event.Thread = thread;
         _event.Step = step;
         _runtime.Monitor<InvariantMonitor>(_event);
         if (_liveness) _runtime.Monitor<LivenessMonitor>(_event);
     }
 
+    private IReadOnlyList<int>? Choices() => _kernel.StepChoices.Count == 0 ? null : [.. _kernel.StepChoices];
+
     /// <inheritdoc/>
     public void Panicked(KernelThread thread, KernelPanicException panic)
     {
-        Log.Add(new StepRecord(Log.Count, thread.Name, panic.Site, "Panic"));
+        Log.Add(new StepRecord(Log.Count, thread.Name, panic.Site, "Panic", Choices()));
         _runtime.Assert(false, "{0}", $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {thread.Name})");
     }
 }

@@ -1,7 +1,11 @@
 namespace Uvm.Scenarios;
 
-/// <summary>One line of the kernel-level schedule: which thread ran which labelled step.</summary>
-public sealed record StepRecord(int Index, string Thread, string Function, string Kind)
+/// <summary>
+/// One line of the kernel-level schedule: which thread ran which labelled step, and the
+/// nondeterministic choices it made (null when none). This is enough to re-run the schedule
+/// without Coyote, and to see where a changed model parts from it.
+/// </summary>
+public sealed record StepRecord(int Index, string Thread, string Function, string Kind, IReadOnlyList<int>? Choices = null)
 {
     /// <inheritdoc/>
     public override string ToString() => $"{Index,4}  {Thread,-10} {Function}{(Kind == "Continue" ? "" : $"  [{Kind.ToLowerInvariant()}]")}";

@@ -32,6 +32,7 @@ internal sealed class KernelThreadActor : Actor, IChoice
         var kernel = _attach.Kernel;
         var thread = _attach.Thread;
         kernel.Choice = this;
+        kernel.StepChoices.Clear();
         Step step;
         try
         {
@@ -49,7 +50,17 @@ internal sealed class KernelThreadActor : Actor, IChoice
         if (step.Kind == StepKind.Continue) SendEvent(Id, Run.Instance);
     }
 
-    bool IChoice.Boolean() => RandomBoolean();
+    bool IChoice.Boolean()
+    {
+        bool b = RandomBoolean();
+        _attach.Kernel.StepChoices.Add(b ? 1 : 0);
+        return b;
+    }
 
-    int IChoice.Integer(int maxExclusive) => RandomInteger(maxExclusive);
+    int IChoice.Integer(int maxExclusive)
+    {
+        int n = RandomInteger(maxExclusive);
+        _attach.Kernel.StepChoices.Add(n);
+        return n;
+    }
 }
