@@ -21,22 +21,17 @@ internal static class ReplayCommand
         o.WriteLine($"replaying {path}: scenario {cx.Scenario}, bugs [{string.Join(", ", cx.Bugs)}], {cx.Steps.Count} steps");
         if (result.ModelChanged)
             o.WriteLine($"note: the model changed since this file was written (fingerprint {cx.ModelFingerprint}, now {ModelFingerprint.Current})");
+        if (result.TraceProblem is { } tp)
+            o.WriteLine($"note: {tp}; following the kernel-level schedule instead");
         foreach (var s in result.Steps) o.WriteLine($"  {s}");
         if (result.Exact)
         {
-            o.WriteLine($"REPRODUCED: {result.Violation!.Message}");
-            return Cli.BugFound;
-        }
-        if (result.SameViolation)
-        {
-            o.WriteLine($"REPRODUCED along a different schedule (first difference at step {result.FirstDivergentStep}): {result.Violation!.Message}");
+            var how = result.Method == ReplayMethod.CoyoteTrace ? "REPRODUCED" : "REPRODUCED by the kernel-level schedule";
+            o.WriteLine($"{how}: {result.Violation!.Message}");
             return Cli.BugFound;
         }
         var got = result.Violation?.Id ?? "no violation";
-        var at = result.FirstDivergentStep is { } d ? $"; the schedules part at step {d}: file has {Show(cx.Steps, d)}, model ran {Show(result.Steps, d)}" : "";
+        var at = result.FirstDivergentStep is { } d ? $"; the schedules part at step {d}: {result.PartReason}" : "";
         throw new InputException($"{path}: does not reproduce: expected {cx.Violation.Id}, got {got}{at}");
     }
-
-    private static string Show(IReadOnlyList<StepRecord> steps, int i) =>
-        i < steps.Count ? $"'{steps[i].Thread}: {steps[i].Function}'" : "nothing";
 }

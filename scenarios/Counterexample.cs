@@ -33,7 +33,7 @@ public sealed record Counterexample
     /// <summary>The iteration (1-based) in which the violation was found.</summary>
     public int Iteration { get; init; }
 
-    /// <summary>Coyote's reproducible trace of the failing iteration.</summary>
+    /// <summary>Coyote's reproducible trace of the failing iteration; empty for a shrunk schedule Coyote never ran.</summary>
     public required string Trace { get; init; }
 
     /// <summary>What failed.</summary>

@@ -59,7 +59,9 @@ public static class CounterexampleFile
 
     private static void Check(Counterexample cx, string name)
     {
-        if (cx.Trace is null || cx.Trace.Length == 0) throw new InputException($"{name}: trace is empty");
+        if (string.IsNullOrEmpty(cx.Trace) && cx.Steps.Count == 0) throw new InputException($"{name}: holds neither a Coyote trace nor a kernel-level schedule (steps)");
+        for (int i = 0; i < cx.Steps.Count; i++)
+            if (cx.Steps[i] is not { Thread.Length: > 0, Function.Length: > 0 }) throw new InputException($"{name}: steps[{i}]: thread and function are required");
         foreach (var bug in cx.Bugs)
             if (KernelBugs.Find(bug) is null) throw new InputException($"{name}: bugs: unknown bug '{bug}' (known: {string.Join(", ", KernelBugs.All.Select(b => b.Id))})");
         if (ScenarioCatalogue.Find(cx.Scenario) is null && cx.Scenario != WorkloadFile.CustomScenario)

@@ -1,47 +1,74 @@
 using Uvm.Model;
+using Uvm.Properties;
 
 namespace Uvm.Scenarios;
 
+/// <summary>How a replay reproduced (or failed to reproduce) a counterexample.</summary>
+public enum ReplayMethod
+{
+    /// <summary>Coyote's own reproducible trace replayed to the same steps and violation.</summary>
+    CoyoteTrace,
+
+    /// <summary>The Coyote trace no longer fit; the kernel-level schedule (thread + label) was followed instead.</summary>
+    KernelSchedule,
+}
+
 /// <summary>The outcome of replaying a counterexample.</summary>
 public sealed record ReplayResult(
+    ReplayMethod Method,
     ViolationRecord? Violation,
     IReadOnlyList<StepRecord> Steps,
     bool SameViolation,
     int? FirstDivergentStep,
+    string? PartReason,
+    string? TraceProblem,
     bool ModelChanged)
 {
     /// <summary>True when the replay reproduced the stored violation along the stored steps.</summary>
     public bool Exact => SameViolation && FirstDivergentStep is null;
 }
 
-/// <summary>Replays a counterexample along its Coyote trace and compares with what the file says.</summary>
+/// <summary>
+/// Replays a counterexample: first along Coyote's trace; when that no longer fits the model (the
+/// model changed, or the file holds a shrunk schedule), by following the kernel-level schedule
+/// label by label, and says where model and file part.
+/// </summary>
 public static class Replayer
 {
-    /// <summary>Replays <paramref name="cx"/> once, exactly as recorded.</summary>
-    public static ReplayResult Replay(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    /// <summary>Replays <paramref name="cx"/> once.</summary>
+    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, Action<IKernelView, StepRecord>? afterStep = null)
     {
         var request = RequestFor(cx, properties);
-        (Uvm.Properties.Violation? violation, IReadOnlyList<StepRecord> steps) result;
-        try
+        bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
+        string? traceProblem = null;
+        if (!string.IsNullOrEmpty(cx.Trace) && afterStep is null)
         {
-            result = Explorer.RunTrace(request, cx.Trace);
+            try
+            {
+                var (violation, steps) = Explorer.RunTrace(request, cx.Trace);
+                var record = violation is { } v ? ViolationRecord.From(v) : null;
+                int? diff = FirstDifference(cx.Steps, steps);
+                if (record?.Id == cx.Violation.Id && diff is null)
+                    return new ReplayResult(ReplayMethod.CoyoteTrace, record, steps, true, null, null, null, changed);
+                traceProblem = diff is { } d ? $"the Coyote trace parts from the file at step {d}" : $"the Coyote trace ends in {record?.Id ?? "no violation"}";
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                traceProblem = $"the Coyote trace does not fit this model ({e.GetBaseException().Message.ReplaceLineEndings(" ")})";
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InputException($"the trace does not fit this model: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
-        }
-        var record = result.violation is { } v ? ViolationRecord.From(v) : null;
-        return new ReplayResult(
-            record, result.steps,
-            SameViolation: record is not null && record.Id == cx.Violation.Id,
-            FirstDivergentStep: FirstDifference(cx.Steps, result.steps),
-            ModelChanged: cx.ModelFingerprint != ModelFingerprint.Current);
+        else traceProblem = string.IsNullOrEmpty(cx.Trace) ? "the file holds no Coyote trace (a shrunk schedule)" : null;
+
+        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, afterStep);
+        var found = run.Violation is { } rv ? ViolationRecord.From(rv) : null;
+        return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,
+            run.PartedAt, run.PartReason, traceProblem, changed);
     }
 
     /// <summary>The run request a counterexample describes.</summary>
-    public static RunRequest RequestFor(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    public static RunRequest RequestFor(Counterexample cx, Catalogue? properties = null)
     {
-        var catalogue = properties ?? Uvm.Properties.Catalogue.BuiltIn;
+        var catalogue = properties ?? Catalogue.BuiltIn;
         var scenario = ScenarioCatalogue.Find(cx.Scenario);
         return new RunRequest(cx.Scenario, cx.Workload, KernelBugs.Configure(cx.Bugs), cx.Settings with { Iterations = 1 })
         {
