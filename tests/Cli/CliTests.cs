@@ -1,0 +1,119 @@
+using Uvm.Cli;
+
+namespace Uvm.Tests.Cli;
+
+/// <summary>The exit codes and messages a user sees: 0 clean, 1 bug found, 2 usage or input error.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("uvmcheck-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Uvm.Cli.Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void RunOnTheFixedKernelExitsCleanAndCountsSchedules()
+    {
+        var (code, output, _) = Run("run", "--iterations", "30", "--out", _dir);
+
+        Assert.Equal(0, code);
+        Assert.Contains("explored 30 schedules", output);
+        Assert.Contains("result: no violation", output);
+    }
+
+    [Fact]
+    public void RunWithABugExitsOneAndWritesAReplayableCounterexample()
+    {
+        var (code, output, _) = Run("run", "--bug", "pr23095", "--out", _dir);
+        var file = Assert.Single(Directory.GetFiles(_dir, "*.json"));
+
+        var (replayCode, replayOut, _) = Run("replay", file);
+
+        Assert.Equal(1, code);
+        Assert.Contains("invariant OnProcLwpIsInMemory", output);
+        Assert.Equal(1, replayCode);
+        Assert.Contains("REPRODUCED: [invariant OnProcLwpIsInMemory]", replayOut);
+    }
+
+    [Theory]
+    [InlineData(new[] { "run", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "run", "--iterations", "many" }, "many")]
+    [InlineData(new[] { "run", "--iterations", "0" }, "--iterations: must be at least 1, is 0")]
+    [InlineData(new[] { "run", "--shard", "3/2" }, "--shard: '3/2' is not a shard; the form is i/n with 0 <= i < n")]
+    [InlineData(new[] { "run", "--strategy", "bfs" }, "--strategy: unknown strategy 'bfs'")]
+    [InlineData(new[] { "run", "--bug", "pr1" }, "--bug: unknown bug 'pr1'")]
+    [InlineData(new[] { "run", "--scenario", "nope" }, "--scenario: unknown scenario 'nope'")]
+    [InlineData(new[] { "run", "--time", "soon" }, "--time: 'soon' is not a duration")]
+    [InlineData(new[] { "run", "--parallel", "0" }, "--parallel: must be 1..64")]
+    [InlineData(new[] { "replay", "/nonexistent/cx.json" }, "cannot read")]
+    [InlineData(new[] { "list", "things" }, "things")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public void BadUsageExitsTwoWithAOneLineReason(string[] args, string reason)
+    {
+        var (code, output, err) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(reason, err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.DoesNotContain("explored", output);
+    }
+
+    [Fact]
+    public void AnUnwritableOutDirectoryIsReportedBeforeExploring()
+    {
+        var blocker = Path.Combine(_dir, "file");
+        File.WriteAllText(blocker, "");
+
+        var (code, output, err) = Run("run", "--bug", "pr23095", "--out", Path.Combine(blocker, "sub"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--out: cannot write to", err);
+        Assert.DoesNotContain("explored", output);
+    }
+
+    [Theory]
+    [InlineData("""{"cpus": 0, "processes": []}""", "cpus: must be 1..8, is 0")]
+    [InlineData("""{"cpus": 2, "processes": [{"lwps": [[{"op": "teleport"}]]}]}""", "teleport")]
+    [InlineData("""{"cpus": 2, "processes": [{"lwps": [[{"op": "compute", "quanta": 9999}]]}]}""", "processes[0].lwps[0][0].quanta: must be 1..64, is 9999")]
+    [InlineData("""{"cpus": 2, "processs": []}""", "$.processs")]
+    [InlineData("""{"cpus": 2, "seconds": 1000}""", "seconds: must be 0..64, is 1000")]
+    public void ABadWorkloadFileNamesTheField(string json, string reason)
+    {
+        var path = Path.Combine(_dir, "w.json");
+        File.WriteAllText(path, json);
+
+        var (code, _, err) = Run("run", "--workload", path, "--out", _dir);
+
+        Assert.Equal(2, code);
+        Assert.Contains(reason, err);
+    }
+
+    [Fact]
+    public void AHandWrittenWorkloadRuns()
+    {
+        var path = Path.Combine(_dir, "w.json");
+        File.WriteAllText(path, """{"cpus": 1, "seconds": 1, "swapoutScans": 1, "processes": [{"lwps": [[{"op": "compute", "quanta": 2}, {"op": "sleep", "seconds": 1}]]}]}""");
+
+        var (code, output, _) = Run("run", "--workload", path, "--iterations", "20", "--out", _dir);
+
+        Assert.Equal(0, code);
+        Assert.Contains("explored 20 schedules", output);
+    }
+
+    [Fact]
+    public void ListShowsTheBugsAndInvariants()
+    {
+        var (code, output, _) = Run("list");
+
+        Assert.Equal(0, code);
+        Assert.Contains("pr23095", output);
+        Assert.Contains("OnProcLwpIsInMemory", output);
+        Assert.Contains("swapout", output);
+    }
+}
