@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Uvm.Scenarios;
+
+namespace Uvm.Cli;
+
+/// <summary><c>uvmcheck merge REPORTS...</c>: one summary (JSON, optionally JUnit) from the reports of a run's shards.</summary>
+internal static class MergeCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var reports = new Argument<string[]>("reports") { Description = "JSON reports written by 'uvmcheck run --json' for shards of one run", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<string?>("--json") { Description = "write the merged report (JSON) here" };
+        var junit = new Option<string?>("--junit") { Description = "write the merged JUnit XML here" };
+        var cmd = new Command("merge", "Merge shard reports of one run; exit 1 if any shard found a violation.") { reports, json, junit };
+        cmd.SetAction(r =>
+        {
+            var merged = RunReport.Merge([.. r.GetValue(reports)!.Select(RunReport.Read)]);
+            stdout.WriteLine($"merged {merged.Shards.Count} shard(s) of {merged.Scenario} [{(merged.Bugs.Count == 0 ? "fixed" : string.Join(", ", merged.Bugs))}]: "
+                + $"{merged.Iterations} schedules over seeds {merged.Seed}+[{string.Join(", ", merged.Windows.Select(w => $"{w.Start}..{w.Start + w.Iterations - 1}"))}]");
+            int covered = merged.Windows.Sum(w => w.Iterations);
+            if (covered < merged.TotalIterations) stdout.WriteLine($"note: the shards cover {covered} of the run's {merged.TotalIterations} schedules");
+            stdout.WriteLine(merged.Violation is { } v ? $"result: violation at schedule {merged.ViolationAtIteration}: {v.Message}\ncounterexample: {merged.Counterexample}" : "result: no violation");
+            if (r.GetValue(json) is { } j) RunReport.Write(merged, j);
+            if (r.GetValue(junit) is { } x) JUnitReport.Write([merged], x);
+            return merged.Violation is null ? Cli.Clean : Cli.BugFound;
+        });
+        return cmd;
+    }
+}
