@@ -54,7 +54,7 @@ internal static class RunCommand
         using var budget = new CancellationTokenSource();
         if (plan.TimeBudget is { } t) budget.CancelAfter(t);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, budget.Token);
-        var result = Campaign.Run(plan.Request, plan.Shard, o.Parallel, linked.Token);
+        var result = Progress.Show(plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(plan.Request, plan.Shard, o.Parallel, linked.Token, report));
         string? path = null;
         if (result.Counterexample is { } cx)
         {

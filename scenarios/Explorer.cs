@@ -34,12 +34,16 @@ public sealed record ExplorationResult(
 /// </summary>
 public static class Explorer
 {
-    /// <summary>Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early.</summary>
-    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default)
+    /// <summary>
+    /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
+    /// <paramref name="onSchedule"/> is told after every explored schedule (for progress displays).
+    /// </summary>
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null)
     {
         var capture = new IterationCapture();
         var clock = Stopwatch.StartNew();
         using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture);
+        if (onSchedule is not null) engine.RegisterEndIterationCallBack(_ => onSchedule());
         using (cancel.Register(engine.Stop))
             engine.Run();
         clock.Stop();
