@@ -41,6 +41,9 @@ public sealed record Counterexample
 
     /// <summary>The kernel-level schedule: which thread ran which labelled step.</summary>
     public required IReadOnlyList<StepRecord> Steps { get; init; }
+
+    /// <summary>How much co-shrinking reduced it, when it was shrunk.</summary>
+    public ShrinkInfo? Shrink { get; init; }
 }
 
 /// <summary>A violation as stored in a counterexample file.</summary>

@@ -1,0 +1,58 @@
+using Uvm.Model;
+using Uvm.Properties;
+
+namespace Uvm.Scenarios;
+
+/// <summary>What shrinking did: sizes before and after, and how many candidates it tried.</summary>
+public sealed record ShrinkInfo(
+    int WorkloadSizeBefore, int WorkloadSizeAfter,
+    int StepsBefore, int StepsAfter,
+    int ContextSwitchesBefore, int ContextSwitchesAfter,
+    int WorkloadCandidatesTried);
+
+/// <summary>
+/// Co-shrinking of a counterexample: first the workload (each smaller candidate re-explored with
+/// the same strategy and seed, for up to twice the schedules the original took to fail, at least
+/// 50 and at most the original budget), then the schedule (fewer context switches, fewer steps).
+/// The result fails with the same violation and replays along its kernel-level schedule.
+/// </summary>
+public static class CoShrinker
+{
+    /// <summary>Shrinks <paramref name="cx"/>; returns it unchanged (with sizes) if nothing smaller fails the same way.</summary>
+    public static Counterexample Shrink(Counterexample cx, Catalogue? properties = null, int maxWorkloadCandidates = 200)
+    {
+        var request = Replayer.RequestFor(cx, properties);
+        var settings = cx.Settings with { Iterations = Math.Clamp(2 * cx.Iteration, 50, Math.Max(50, cx.Settings.Iterations)) };
+        var current = cx;
+        int tried = 0;
+        bool improved = true;
+        while (improved && tried < maxWorkloadCandidates)
+        {
+            improved = false;
+            foreach (var candidate in WorkloadShrinker.Candidates(current.Workload))
+            {
+                if (++tried > maxWorkloadCandidates) break;
+                var result = Explorer.Run(request with { Workload = candidate, Settings = settings });
+                if (result.Counterexample is { } found && found.Violation.Id == cx.Violation.Id)
+                {
+                    current = found with { Scenario = cx.Scenario };
+                    improved = true;
+                    break;
+                }
+            }
+        }
+        var steps = ScheduleShrinker.Shrink(current.Workload, request.Config, request.Properties, current.Steps, cx.Violation.Id);
+        bool scheduleChanged = Replayer.FirstDifference(current.Steps, steps) is not null;
+        var info = new ShrinkInfo(
+            WorkloadShrinker.Size(cx.Workload), WorkloadShrinker.Size(current.Workload),
+            cx.Steps.Count, steps.Count,
+            ScheduleShrinker.ContextSwitches(cx.Steps), ScheduleShrinker.ContextSwitches(steps),
+            Math.Min(tried, maxWorkloadCandidates));
+        return current with
+        {
+            Steps = steps,
+            Trace = scheduleChanged ? "" : current.Trace,
+            Shrink = info,
+        };
+    }
+}
