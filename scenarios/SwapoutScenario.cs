@@ -43,7 +43,7 @@ public static class SwapoutScenario
         from processes in Gen.ListOf(GenProcess(), procs)
         from seconds in Gen.Choose(1, 4)
         from scans in Gen.Choose(1, 3)
-        from free in Gen.Choose(0, 4)
+        from free in Gen.Choose(1, 4)
         select new Workload
         {
             Cpus = cpus, Seconds = seconds, SwapoutScans = scans, FreePages = free, MaxSlp = 4,

@@ -39,7 +39,9 @@ public sealed record Workload
         Check(Cpus is >= 1 and <= MaxCpus, "cpus", $"must be 1..{MaxCpus}, is {Cpus}");
         Check(Seconds is >= 0 and <= MaxSeconds, "seconds", $"must be 0..{MaxSeconds}, is {Seconds}");
         Check(SwapoutScans is >= 0 and <= 16, "swapoutScans", $"must be 0..16, is {SwapoutScans}");
-        Check(FreePages is >= 0 and <= 1 << 20, "freePages", $"must be 0..{1 << 20}, is {FreePages}");
+        // With no free page, the last swapped-out LWP could never come back: swap-in needs more than a
+        // u-area free, and in this model only u-areas move memory (the real kernel pages others out).
+        Check(FreePages is >= 1 and <= 1 << 20, "freePages", $"must be 1..{1 << 20}, is {FreePages}");
         Check(MaxSlp is >= 1 and <= MaxSeconds, "maxSlp", $"must be 1..{MaxSeconds}, is {MaxSlp}");
         Check(Processes is not null && Processes.Count <= MaxProcesses, "processes", $"must list at most {MaxProcesses} processes");
         for (int p = 0; p < (Processes?.Count ?? 0); p++)
