@@ -24,6 +24,7 @@ public static class Cli
             ReplayCommand.Create(stdout),
             ListCommand.Create(stdout),
             MergeCommand.Create(stdout),
+            ShrinkCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -31,14 +31,40 @@ public sealed class CliTests : IDisposable
     public void RunWithABugExitsOneAndWritesAReplayableCounterexample()
     {
         var (code, output, _) = Run("run", "--bug", "pr23095", "--out", _dir);
-        var file = Assert.Single(Directory.GetFiles(_dir, "*.json"));
+        var file = Assert.Single(Directory.GetFiles(_dir, "*.json"), f => !f.EndsWith(".original.json"));
+        Assert.Single(Directory.GetFiles(_dir, "*.original.json"));
 
         var (replayCode, replayOut, _) = Run("replay", file);
 
         Assert.Equal(1, code);
         Assert.Contains("invariant OnProcLwpIsInMemory", output);
         Assert.Equal(1, replayCode);
-        Assert.Contains("REPRODUCED: [invariant OnProcLwpIsInMemory]", replayOut);
+        Assert.Contains("REPRODUCED by the kernel-level schedule: [invariant OnProcLwpIsInMemory]", replayOut);
+        Assert.Contains("shrunk: workload size", output);
+    }
+
+    [Fact]
+    public void RunWithGeneratedWorkloadsExploresEachInTurn()
+    {
+        var (code, output, _) = Run("run", "--workloads", "3", "--iterations", "10", "--out", _dir);
+
+        Assert.Equal(0, code);
+        Assert.Contains("workload 3/3:", output);
+        Assert.Contains("explored 30 schedules", output);
+    }
+
+    [Fact]
+    public void ShrinkWritesASmallerCounterexampleThatReplays()
+    {
+        Run("run", "--bug", "pr23095", "--no-shrink", "--out", _dir);
+        var file = Assert.Single(Directory.GetFiles(_dir, "*.json"));
+
+        var (code, output, _) = Run("shrink", file);
+        var (replayCode, _, _) = Run("replay", Path.ChangeExtension(file, ".shrunk.json"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("context switches", output);
+        Assert.Equal(1, replayCode);
     }
 
     [Theory]

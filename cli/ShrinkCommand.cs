@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Uvm.Scenarios;
+
+namespace Uvm.Cli;
+
+/// <summary><c>uvmcheck shrink FILE</c>: co-shrink a saved counterexample (workload, then schedule).</summary>
+internal static class ShrinkCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var file = new Argument<string>("file") { Description = "a counterexample file" };
+        var output = new Option<string?>("--out", "-o") { Description = "where to write the shrunk counterexample (default: FILE with .shrunk.json)" };
+        var cmd = new Command("shrink", "Shrink a counterexample's workload and schedule while it still fails the same way; exit 1 when written.") { file, output };
+        cmd.SetAction(r =>
+        {
+            var path = r.GetValue(file)!;
+            var cx = CounterexampleFile.Read(path);
+            var target = r.GetValue(output) ?? Path.ChangeExtension(path, ".shrunk.json");
+            var shrunk = CoShrinker.Shrink(cx);
+            CounterexampleFile.Write(shrunk, target);
+            Report(shrunk, stdout);
+            stdout.WriteLine($"shrunk counterexample: {target}");
+            return Cli.BugFound;
+        });
+        return cmd;
+    }
+
+    /// <summary>One line per measure: workload size, steps, context switches, before → after.</summary>
+    internal static void Report(Counterexample cx, TextWriter o)
+    {
+        if (cx.Shrink is not { } s) return;
+        o.WriteLine($"shrunk: workload size {s.WorkloadSizeBefore} -> {s.WorkloadSizeAfter} ({s.WorkloadCandidatesTried} candidates explored), "
+            + $"steps {s.StepsBefore} -> {s.StepsAfter}, context switches {s.ContextSwitchesBefore} -> {s.ContextSwitchesAfter}");
+        o.WriteLine($"shrunk workload: {cx.Workload}");
+        foreach (var step in cx.Steps) o.WriteLine($"  {step}");
+    }
+}
