@@ -18,4 +18,10 @@ public sealed record KernelConfig
     /// sched_lock is held; cpu_swapout() moves after the unlock.
     /// </summary>
     public bool Pr23095SwapoutRunningLwp { get; init; }
+
+    /// <summary>Generic model mutations (<see cref="Mutation"/>), for mutation testing of the invariants.</summary>
+    public Mutation Mutations { get; init; }
+
+    /// <summary>True when <paramref name="m"/> is switched on.</summary>
+    public bool Mutated(Mutation m) => (Mutations & m) != 0;
 }

@@ -41,7 +41,7 @@ public static class Swapout
         var longSleepers = new List<Lwp>();
         foreach (var l in k.Lwps)
         {
-            if (!Swappable(l)) continue;
+            if (!Swappable(l) && !(k.Config.Mutated(Mutation.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
             switch (l.Stat)
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
@@ -62,6 +62,19 @@ public static class Swapout
     /// <summary>uvm_swapout(l): take the LWP's u-area out of memory.</summary>
     public static IEnumerable<Step> SwapoutLwp(Kernel k, KernelThread self, Lwp l)
     {
+        if (k.Config.Mutated(Mutation.SwapoutWithoutSchedLock))
+        {
+            // Mutation: the two halves of the critical section with another CPU free to run between.
+            l.InMemory = false;
+            yield return Step.Ran("uvm_swapout (no sched_lock): clear L_INMEM");
+            if (l.Stat == LwpStat.Run && l.OnRunQueue) Scheduler.RemRunQueue(k, l);
+            l.SwTime = 0;
+            k.Uvmexp.Swapouts++;
+            yield return Step.Ran("uvm_swapout (no sched_lock): remrunqueue");
+            UnwireUarea(k, l);
+            yield return Step.Ran("uvm_fault_unwire");
+            yield break;
+        }
         if (!SwapoutUnderSchedLock(k, self, l))
         {
             yield return Step.Ran("uvm_swapout: LSONPROC, leave it");
@@ -87,7 +100,7 @@ public static class Swapout
             return false;
         }
         l.InMemory = false;
-        if (l.Stat == LwpStat.Run) Scheduler.RemRunQueue(k, l);
+        if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
         k.SchedLock.Release(self);
         l.SwTime = 0;
         k.Uvmexp.Swapouts++;
@@ -110,6 +123,7 @@ public static class Swapout
     /// </summary>
     public static Lwp? PickSwapinCandidate(Kernel k)
     {
+        if (k.Config.Mutated(Mutation.Proc0NeverSwapsIn)) return null;
         Lwp? best = null;
         int bestPri = int.MinValue;
         foreach (var l in k.Lwps)
@@ -133,7 +147,7 @@ public static class Swapout
     public static void MakeResident(Kernel k, KernelThread self, Lwp l)
     {
         k.SchedLock.Acquire(self);
-        if (l.Stat == LwpStat.Run) Scheduler.SetRunQueue(k, l);
+        if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
         l.InMemory = true;
         k.SchedLock.Release(self);
         l.SwTime = 0;

@@ -47,7 +47,7 @@ public static class Scheduler
         l.Stat = LwpStat.Run;
         l.SlpTime = 0;
         if (l.InMemory) SetRunQueue(k, l);
-        else k.SleepQueues.Wakeup(Proc0);
+        else if (!k.Config.Mutated(Mutation.SetrunnableSkipsProc0Wakeup)) k.SleepQueues.Wakeup(Proc0);
     }
 
     /// <summary>
@@ -58,7 +58,12 @@ public static class Scheduler
     {
         if (k.RunQueue.IsEmpty) return null;
         var l = k.RunQueue.Lwps[0];
-        RemRunQueue(k, l);
+        if (k.Config.Mutated(Mutation.CpuSwitchSkipsRemrunqueue))
+        {
+            foreach (var c in k.Cpus)
+                if (c.Current == l) return null;
+        }
+        else RemRunQueue(k, l);
         l.Stat = LwpStat.OnProc;
         l.Cpu = cpu;
         cpu.Current = l;
