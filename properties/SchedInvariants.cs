@@ -23,6 +23,13 @@ public static class SchedInvariants
         "sched", k => k.RunQueue.Lwps, l => l.Stat == LwpStat.Run && l.InMemory,
         l => $"{l} is queued while {l.Stat} with L_INMEM {(l.InMemory ? "set" : "clear")}");
 
+    /// <summary>setrunnable(), preempt() and uvm_swapin() queue every resident runnable LWP in the same critical section.</summary>
+    public static readonly Invariant RunnableResidentLwpIsQueued = Invariant.ForAll(
+        nameof(RunnableResidentLwpIsQueued),
+        "Every LSRUN LWP with L_INMEM set is on the run queue.",
+        "sched", k => k.Lwps, l => l.Stat != LwpStat.Run || !l.InMemory || l.OnRunQueue,
+        l => $"{l} is LSRUN and resident but on no run queue");
+
     /// <summary>An LWP is on a run queue or on a CPU, never both, and queued at most once.</summary>
     public static readonly Invariant LwpIsOnAtMostOneRunQueueOrCpu = new(
         nameof(LwpIsOnAtMostOneRunQueueOrCpu),
@@ -68,10 +75,21 @@ public static class SchedInvariants
             return null;
         });
 
+    /// <summary>Liveness: every LWP runs its finite program to the end; none is left runnable, asleep or swapped out forever.</summary>
+    public static readonly LivenessProperty EveryLwpEventuallyExits = new(
+        nameof(EveryLwpEventuallyExits),
+        "Every LWP eventually runs its program to the end and exits.",
+        "sched", k =>
+        {
+            foreach (var l in k.Lwps)
+                if (!l.Finished) return $"{l} is {l.Stat}{(l.InMemory ? "" : ", swapped out")}{(l.OnRunQueue ? ", queued" : "")}";
+            return null;
+        });
+
     /// <summary>Every scheduler invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp];
+        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, RunnableResidentLwpIsQueued, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp];
 
     /// <summary>Every scheduler liveness property.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [RunnableSwappedOutLwpIsEventuallySwappedIn];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [RunnableSwappedOutLwpIsEventuallySwappedIn, EveryLwpEventuallyExits];
 }
