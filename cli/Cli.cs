@@ -25,6 +25,7 @@ public static class Cli
             ListCommand.Create(stdout),
             MergeCommand.Create(stdout),
             ShrinkCommand.Create(stdout),
+            MutateCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
