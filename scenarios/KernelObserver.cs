@@ -20,10 +20,15 @@ internal sealed class KernelObserver : IStepObserver
     /// <summary>Whether the liveness monitor is registered.</summary>
     private readonly bool _liveness;
 
+    /// <summary>Told the state after every step (replay, explain); null while exploring.</summary>
+    private readonly IStepListener? _listener;
+
     /// <summary>Creates the observer and registers the monitors with their properties.</summary>
-    public KernelObserver(IActorRuntime runtime, Kernel kernel, Catalogue properties)
+    public KernelObserver(IActorRuntime runtime, Kernel kernel, Catalogue properties, IStepListener? listener = null)
     {
         _runtime = runtime;
+        _listener = listener;
+        listener?.Booted(kernel);
         _event = new StepCompleted(kernel);
         _liveness = properties.Liveness.Count > 0;
         var configure = new CheckProperties(properties.Invariants, properties.Liveness);
@@ -43,6 +48,7 @@ internal sealed class KernelObserver : IStepObserver
     public void AfterStep(KernelThread thread, in Step step)
     {
         Log.Add(new StepRecord(Log.Count, thread.Name, step.Function, step.Kind.ToString()));
+        _listener?.Stepped(_event.Kernel, Log[^1]);
         _event.Thread = thread;
         _event.Step = step;
         _runtime.Monitor<InvariantMonitor>(_event);
@@ -53,6 +59,7 @@ internal sealed class KernelObserver : IStepObserver
     public void Panicked(KernelThread thread, KernelPanicException panic)
     {
         Log.Add(new StepRecord(Log.Count, thread.Name, panic.Site, "Panic"));
+        _listener?.Stepped(_event.Kernel, Log[^1]);
         _runtime.Assert(false, "{0}", $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {thread.Name})");
     }
 }

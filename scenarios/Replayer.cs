@@ -17,14 +17,17 @@ public sealed record ReplayResult(
 /// <summary>Replays a counterexample along its Coyote trace and compares with what the file says.</summary>
 public static class Replayer
 {
-    /// <summary>Replays <paramref name="cx"/> once, exactly as recorded.</summary>
-    public static ReplayResult Replay(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    /// <summary>
+    /// Replays <paramref name="cx"/> once, exactly as recorded; <paramref name="listener"/>, if
+    /// given, sees the kernel state at boot and after every step.
+    /// </summary>
+    public static ReplayResult Replay(Counterexample cx, Uvm.Properties.Catalogue? properties = null, IStepListener? listener = null)
     {
         var request = RequestFor(cx, properties);
         (Uvm.Properties.Violation? violation, IReadOnlyList<StepRecord> steps) result;
         try
         {
-            result = Explorer.RunTrace(request, cx.Trace);
+            result = Explorer.RunTrace(request, cx.Trace, listener);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
