@@ -23,6 +23,7 @@ public static class Cli
             RunCommand.Create(stdout, stderr),
             ReplayCommand.Create(stdout),
             ListCommand.Create(stdout),
+            ExplainCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
