@@ -58,7 +58,7 @@ public sealed partial record Explanation(
         if (replay.Violation is not null && steps.Count > 0) steps[^1] = steps[^1] with { Violated = true };
         var boot = recorder.Boot ?? new StateSnapshot([]);
         var final = steps.Count > 0 ? steps[^1].After : boot;
-        var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), final) : [];
+        var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), boot, final) : [];
         return new Explanation(cx, replay, boot, steps, replay.Violation, named);
     }
 
@@ -71,13 +71,20 @@ public sealed partial record Explanation(
         var detail = message;
         foreach (var marker in new[] { "Violated: ", "Still pending at the end: ", "panic: " })
             if (detail.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at) { detail = detail[(at + marker.Length)..]; break; }
-        return Trailer().Replace(detail, "").Trim();
+        int after = detail.LastIndexOf(" After ", StringComparison.Ordinal);
+        if (after >= 0 && StepTrailer().IsMatch(detail[after..])) detail = detail[..after];
+        return ThreadTrailer().Replace(detail, "").Trim();
     }
 
-    /// <summary>The labels of the entities in <paramref name="state"/> that <paramref name="text"/> names, in state order.</summary>
-    public static IReadOnlyList<string> NamedIn(string text, StateSnapshot state) =>
-        [.. state.Entities.Select(e => e.Label).Distinct().Where(l => Labels.Mentions(text, l))];
+    /// <summary>The labels of the entities in the given states that <paramref name="text"/> names, in state order.</summary>
+    public static IReadOnlyList<string> NamedIn(string text, params StateSnapshot[] states) =>
+        [.. states.SelectMany(s => s.Entities).Select(e => e.Label).Distinct().Where(l => Labels.Mentions(text, l))];
 
-    [GeneratedRegex(@"(\s*After [^:]+: .*|\s*\(in [^)]*\)\s*)$")]
-    private static partial Regex Trailer();
+    /// <summary>" After swapper: uvm_swapout." as the invariant monitor ends its reports.</summary>
+    [GeneratedRegex(@"^ After \S+: .*$")]
+    private static partial Regex StepTrailer();
+
+    /// <summary>" (in cpu0)" as a panic report ends.</summary>
+    [GeneratedRegex(@"\s*\(in \S+\)\s*$")]
+    private static partial Regex ThreadTrailer();
 }

@@ -20,7 +20,7 @@ public sealed record StepArrows(ExplainedStep Step, IReadOnlyList<Message> Messa
 /// </summary>
 public sealed class SequenceModel
 {
-    /// <summary>Lifeline ids by label.</summary>
+    /// <summary>Every lifeline by its label.</summary>
     private readonly Dictionary<string, Lifeline> _byLabel = [];
 
     /// <summary>Every lifeline, threads first.</summary>

@@ -11,7 +11,8 @@ namespace Uvm.Scenarios.Explain;
 /// object, or a simple value. Each entity contributes its simple-valued public properties (numbers,
 /// bools, strings, enums), references to other entities by their label, and lists of either as
 /// <c>[a, b]</c>. An entity's label is its own <c>ToString()</c> (<c>lwp 3</c>, <c>cpu1</c>) when it
-/// overrides it, else the group's name (<c>uvmexp</c>) or <c>group[i]</c>.
+/// overrides it, else its <c>Name</c> (<c>sched_lock</c>), else the group's name (<c>uvmexp</c>) or
+/// <c>group[i]</c> (a dictionary's key for i).
 /// One describer caches the property lists it has looked up, per type; make one per replay.
 /// </summary>
 public sealed class StateDescriber
@@ -54,13 +55,13 @@ public sealed class StateDescriber
     }
 
     /// <summary>The entities under one property of the view, each with its label.</summary>
-    private static List<(string Label, object Entity)> Members(string group, object value, out bool simpleList)
+    private List<(string Label, object Entity)> Members(string group, object value, out bool simpleList)
     {
         var members = new List<(string, object)>();
         simpleList = false;
         if (value is not IEnumerable items)
         {
-            members.Add((OwnToString(value) ?? group.ToLowerInvariant(), value));
+            members.Add((NameOf(value) ?? group.ToLowerInvariant(), value));
             return members;
         }
         int i = 0;
@@ -68,7 +69,7 @@ public sealed class StateDescriber
         {
             var (key, entity) = Unpair(item);
             if (entity is null || IsSimple(entity.GetType())) { simpleList = true; return []; }
-            members.Add((OwnToString(entity) ?? $"{group.ToLowerInvariant()}[{key ?? i.ToString()}]", entity));
+            members.Add((NameOf(entity) ?? $"{group.ToLowerInvariant()}[{key ?? i.ToString()}]", entity));
             i++;
         }
         return members;
@@ -144,6 +145,14 @@ public sealed class StateDescriber
     /// <summary>Numbers, bools, chars, strings and enums: values that are facts by themselves.</summary>
     private static bool IsSimple(Type t) =>
         t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || Nullable.GetUnderlyingType(t) is { } u && IsSimple(u);
+
+    /// <summary>The name an entity goes by: its own <c>ToString()</c>, else a public string <c>Name</c> (a lock's), else null.</summary>
+    private string? NameOf(object o)
+    {
+        if (OwnToString(o) is { } own) return own;
+        var name = PropertiesOf(o.GetType()).FirstOrDefault(p => p.Name == "Name" && p.PropertyType == typeof(string));
+        return name is not null && Read(name, o) is string { Length: > 0 } text ? text : null;
+    }
 
     /// <summary>
     /// The object's own <c>ToString()</c> if its type overrides it by hand, else null (a record's

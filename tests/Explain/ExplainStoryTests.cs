@@ -51,6 +51,18 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         Assert.Contains(e.Steps, s => s.Actor.StartsWith("cpu", StringComparison.Ordinal) && s.Actor.Contains(" running lwp "));
     }
 
+    [Theory]
+    [InlineData("[invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with L_INMEM clear. After swapper: uvm_swapout: LSONPROC, leave it.",
+        "lwp 1 runs on cpu0 with L_INMEM clear.")]
+    [InlineData("[panic setrunqueue] panic: setrunqueue: lwp 2 is already on a run queue (l_back != NULL) (in proc0)",
+        "setrunqueue: lwp 2 is already on a run queue (l_back != NULL)")]
+    [InlineData("[liveness RunnableSwappedOutLwpIsEventuallySwappedIn] A runnable LWP ... Still pending at the end: lwp 3 is LSRUN with L_INMEM clear.",
+        "lwp 3 is LSRUN with L_INMEM clear.")]
+    public void ViolationDetailDropsTheSharedSentenceAndTheTrailer(string message, string detail)
+    {
+        Assert.Equal(detail, Explanation.Detail(message));
+    }
+
     [Fact]
     public void FoldingHidesOnlyStepsThatTouchNothingTheViolationNames()
     {

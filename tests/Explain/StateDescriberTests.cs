@@ -73,6 +73,7 @@ public sealed class StateDescriberTests
         Assert.Contains("kernel.FreeSlots = [1, 2]", lines);
         Assert.Contains("maps[0].Entries = [0x1000-0x3000]", lines);
         Assert.Contains("maps[0].Broken = <InvalidOperationException>", lines);
+        Assert.Contains("swap_lock.Held = true", lines);
     }
 
     [Fact]
@@ -95,6 +96,13 @@ public sealed class StateDescriberTests
         IReadOnlyList<FakeMap> Maps { get; }
         int Ticks { get; }
         IReadOnlyList<int> FreeSlots { get; }
+        FakeLock SwapLock { get; }
+    }
+
+    public sealed class FakeLock(string name)
+    {
+        public string Name { get; } = name;
+        public bool Held { get; set; } = true;
     }
 
     public enum PageQueue { Free, Active, Inactive }
@@ -154,5 +162,6 @@ public sealed class StateDescriberTests
         public IReadOnlyList<FakeMap> Maps { get; }
         public int Ticks => 3;
         public IReadOnlyList<int> FreeSlots => [1, 2];
+        public FakeLock SwapLock { get; } = new("swap_lock");
     }
 }
