@@ -70,24 +70,27 @@ public static class Explorer
         return new ExplorationResult(iterations, steps, clock.Elapsed, hit, cx);
     }
 
-    /// <summary>Runs one iteration along a recorded Coyote trace and reports what it found.</summary>
-    internal static (Violation? Violation, IReadOnlyList<StepRecord> Steps) RunTrace(RunRequest request, string trace)
+    /// <summary>
+    /// Runs one iteration along a recorded Coyote trace and reports what it found;
+    /// <paramref name="listener"/>, if given, sees the state at boot and after every step.
+    /// </summary>
+    internal static (Violation? Violation, IReadOnlyList<StepRecord> Steps) RunTrace(RunRequest request, string trace, IStepListener? listener = null)
     {
         var capture = new IterationCapture();
         var config = request.Settings.ToCoyote().WithTestingIterations(1).WithReproducibleTrace(trace);
-        using var engine = CreateEngine(request, config, capture);
+        using var engine = CreateEngine(request, config, capture, listener);
         engine.Run();
         var report = engine.TestReport;
         var violation = report.NumOfFoundBugs > 0 ? ReadViolation(report.BugReports.First(), capture, request.Properties) : null;
         return (violation, capture.Observer?.Log ?? []);
     }
 
-    private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture)
+    private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null)
     {
         var engine = TestingEngine.Create(config, (IActorRuntime runtime) =>
         {
             var kernel = KernelBuilder.Build(request.Workload, request.Config);
-            var observer = new KernelObserver(runtime, kernel, request.Properties);
+            var observer = new KernelObserver(runtime, kernel, request.Properties, listener);
             capture.Start(kernel, observer);
             KernelBoot.Start(runtime, kernel, observer);
         });

@@ -23,11 +23,16 @@ internal sealed class KernelObserver : IStepObserver
     /// <summary>The kernel observed, for the choices of each step.</summary>
     private readonly Kernel _kernel;
 
+    /// <summary>Told the state after every step (replay, explain); null while exploring.</summary>
+    private readonly IStepListener? _listener;
+
     /// <summary>Creates the observer and registers the monitors with their properties.</summary>
-    public KernelObserver(IActorRuntime runtime, Kernel kernel, Catalogue properties)
+    public KernelObserver(IActorRuntime runtime, Kernel kernel, Catalogue properties, IStepListener? listener = null)
     {
         _runtime = runtime;
         _kernel = kernel;
+        _listener = listener;
+        listener?.Booted(kernel);
         _event = new StepCompleted(kernel);
         _liveness = properties.Liveness.Count > 0;
         var configure = new CheckProperties(properties.Invariants, properties.Liveness);
@@ -47,6 +52,7 @@ internal sealed class KernelObserver : IStepObserver
     public void AfterStep(KernelThread thread, in Step step)
     {
         Log.Add(new StepRecord(Log.Count, thread.Name, step.Function, step.Kind.ToString(), Choices()));
+        _listener?.Stepped(_event.Kernel, Log[^1]);
         _event.Thread = thread;
         _event.Step = step;
         _runtime.Monitor<InvariantMonitor>(_event);
@@ -59,6 +65,7 @@ internal sealed class KernelObserver : IStepObserver
     public void Panicked(KernelThread thread, KernelPanicException panic)
     {
         Log.Add(new StepRecord(Log.Count, thread.Name, panic.Site, "Panic", Choices()));
+        _listener?.Stepped(_event.Kernel, Log[^1]);
         _runtime.Assert(false, "{0}", $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {thread.Name})");
     }
 }

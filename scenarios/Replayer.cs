@@ -35,17 +35,20 @@ public sealed record ReplayResult(
 /// </summary>
 public static class Replayer
 {
-    /// <summary>Replays <paramref name="cx"/> once.</summary>
-    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, Action<IKernelView, StepRecord>? afterStep = null)
+    /// <summary>
+    /// Replays <paramref name="cx"/> once; <paramref name="listener"/>, if given, sees the kernel
+    /// state at boot and after every step.
+    /// </summary>
+    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, IStepListener? listener = null)
     {
         var request = RequestFor(cx, properties);
         bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
         string? traceProblem = null;
-        if (!string.IsNullOrEmpty(cx.Trace) && afterStep is null)
+        if (!string.IsNullOrEmpty(cx.Trace))
         {
             try
             {
-                var (violation, steps) = Explorer.RunTrace(request, cx.Trace);
+                var (violation, steps) = Explorer.RunTrace(request, cx.Trace, listener);
                 var record = violation is { } v ? ViolationRecord.From(v) : null;
                 int? diff = FirstDifference(cx.Steps, steps);
                 if (record?.Id == cx.Violation.Id && diff is null)
@@ -59,7 +62,7 @@ public static class Replayer
         }
         else traceProblem = string.IsNullOrEmpty(cx.Trace) ? "the file holds no Coyote trace (a shrunk schedule)" : null;
 
-        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, afterStep);
+        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
         var found = run.Violation is { } rv ? ViolationRecord.From(rv) : null;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,
             run.PartedAt, run.PartReason, traceProblem, changed);

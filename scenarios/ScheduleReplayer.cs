@@ -36,9 +36,10 @@ public static class ScheduleReplayer
 {
     /// <summary>Follows <paramref name="schedule"/> on a fresh kernel of <paramref name="workload"/> and <paramref name="config"/>.</summary>
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, Action<IKernelView, StepRecord>? afterStep = null)
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null)
     {
         var k = KernelBuilder.Build(workload, config);
+        listener?.Booted(k);
         var byName = k.Threads.ToDictionary(t => t.Name);
         var choice = new ScriptedChoice();
         k.Choice = choice;
@@ -62,7 +63,7 @@ public static class ScheduleReplayer
             {
                 var rec = new StepRecord(i, t.Name, panic.Site, "Panic", want.Choices);
                 log.Add(rec);
-                afterStep?.Invoke(k, rec);
+                listener?.Stepped(k, rec);
                 var v = new Violation(ViolationKind.Panic, panic.Site, $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {t.Name})");
                 bool matches = mode == FollowMode.Threads || (want.Kind == "Panic" && want.Function == panic.Site);
                 return new ScheduleRun(log, v, matches ? null : i, matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {panic.Site}");
@@ -71,7 +72,7 @@ public static class ScheduleReplayer
             log.Add(record);
             k.SleepQueues.TakeWoken(woken);
             woken.Clear();
-            afterStep?.Invoke(k, record);
+            listener?.Stepped(k, record);
             if (mode == FollowMode.Labels && step.Function != want.Function)
                 return new ScheduleRun(log, null, i, $"the file has {want.Thread}: {want.Function}, the model ran {t.Name}: {step.Function}");
             foreach (var inv in properties.Invariants)

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace Uvm.Scenarios.Explain;
+
+/// <summary>
+/// One step of a replayed schedule, in kernel terms: who ran it (<see cref="Actor"/>: <c>cpu1
+/// running lwp 3</c>, <c>swapper</c>), the kernel function, the state after it and what it changed.
+/// </summary>
+public sealed record ExplainedStep(StepRecord Record, string Actor, StateSnapshot After, StateDiff Diff)
+{
+    /// <summary>The step's position in the schedule.</summary>
+    public int Index => Record.Index;
+
+    /// <summary>The kernel thread that ran it.</summary>
+    public string Thread => Record.Thread;
+
+    /// <summary>The kernel function it mirrors.</summary>
+    public string Function => Record.Function;
+
+    /// <summary>True when the step is the one after which the violation was reported.</summary>
+    public bool Violated { get; init; }
+
+    /// <summary>True when the step switched some CPU to another LWP (or to idle).</summary>
+    public bool SwitchesContext => Diff.ContextSwitches.Any();
+
+    /// <summary>The function with the step's ending: <c>ltsleep [sleep]</c>, <c>setrunqueue [panic]</c>.</summary>
+    public string FunctionAndKind => Record.Kind == "Continue" ? Function : $"{Function} [{Record.Kind.ToLowerInvariant()}]";
+}
+
+/// <summary>
+/// A counterexample replayed with the state after every step: the material of the story, the
+/// sequence diagram and the HTML page. <see cref="Named"/> holds the labels of the entities the
+/// violation message talks about (<c>lwp 1</c>, <c>cpu0</c>).
+/// </summary>
+public sealed partial record Explanation(
+    Counterexample Source,
+    ReplayResult Replay,
+    StateSnapshot Boot,
+    IReadOnlyList<ExplainedStep> Steps,
+    ViolationRecord? Violation,
+    IReadOnlyList<string> Named)
+{
+    /// <summary>The state at the end of the schedule.</summary>
+    public StateSnapshot Final => Steps.Count > 0 ? Steps[^1].After : Boot;
+
+    /// <summary>The thread whose step the violation was reported after, or null if none was.</summary>
+    public string? FailingThread => Violation is not null && Steps.Count > 0 ? Steps[^1].Thread : null;
+
+    /// <summary>The final state of every entity the violation talks about.</summary>
+    public IEnumerable<EntityState> ViolatedState => Final.Entities.Where(e => Named.Contains(e.Label));
+
+    /// <summary>Explains a counterexample: replays it once along its trace, snapshotting every step.</summary>
+    public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    {
+        var recorder = new SnapshotRecorder(new StateDescriber());
+        var replay = Replayer.Replay(cx, properties, recorder);
+        var steps = recorder.Steps;
+        if (replay.Violation is not null && steps.Count > 0) steps[^1] = steps[^1] with { Violated = true };
+        var boot = recorder.Boot ?? new StateSnapshot([]);
+        var final = steps.Count > 0 ? steps[^1].After : boot;
+        var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), boot, final) : [];
+        return new Explanation(cx, replay, boot, steps, replay.Violation, named);
+    }
+
+    /// <summary>
+    /// What a violation message says is wrong, without the sentence every report of that property
+    /// shares or the trailing "After thread: function." / "(in thread)".
+    /// </summary>
+    public static string Detail(string message)
+    {
+        var detail = message;
+        foreach (var marker in new[] { "Violated: ", "Still pending at the end: ", "panic: " })
+            if (detail.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at) { detail = detail[(at + marker.Length)..]; break; }
+        int after = detail.LastIndexOf(" After ", StringComparison.Ordinal);
+        if (after >= 0 && StepTrailer().IsMatch(detail[after..])) detail = detail[..after];
+        return ThreadTrailer().Replace(detail, "").Trim();
+    }
+
+    /// <summary>The labels of the entities in the given states that <paramref name="text"/> names, in state order.</summary>
+    public static IReadOnlyList<string> NamedIn(string text, params StateSnapshot[] states) =>
+        [.. states.SelectMany(s => s.Entities).Select(e => e.Label).Distinct().Where(l => Labels.Mentions(text, l))];
+
+    /// <summary>" After swapper: uvm_swapout." as the invariant monitor ends its reports.</summary>
+    [GeneratedRegex(@"^ After \S+: .*$")]
+    private static partial Regex StepTrailer();
+
+    /// <summary>" (in cpu0)" as a panic report ends.</summary>
+    [GeneratedRegex(@"\s*\(in \S+\)\s*$")]
+    private static partial Regex ThreadTrailer();
+}

@@ -1,0 +1,103 @@
+namespace Uvm.Scenarios.Explain;
+
+/// <summary>
+/// The counterexample as a kernel engineer's whiteboard, one line per atomic step: step number,
+/// a ⇄ where a CPU switches LWPs, who ran it, the kernel function, and what changed. Folded runs
+/// take one line. At the end: the violated property and the state of what it names.
+/// </summary>
+public static class StoryWriter
+{
+    /// <summary>The widest kernel-function column before it is cut.</summary>
+    private const int MaxFunctionWidth = 24;
+
+    /// <summary>The line width when the output is not a terminal.</summary>
+    public const int DefaultWidth = 160;
+
+    /// <summary>
+    /// Writes the story of <paramref name="e"/>, wrapping what changed at entity boundaries so no
+    /// line is wider than <paramref name="width"/>.
+    /// </summary>
+    public static void Write(Explanation e, TextWriter o, bool fold = true, int width = DefaultWidth)
+    {
+        WriteHeader(e, o);
+        var lines = StoryFolding.Lines(e, fold);
+        int actorWidth = Math.Max(6, e.Steps.Select(s => s.Actor.Length).DefaultIfEmpty(0).Max());
+        int fnWidth = Math.Min(MaxFunctionWidth, Math.Max(8, e.Steps.Select(s => s.FunctionAndKind.Length).DefaultIfEmpty(0).Max()));
+        o.WriteLine($"{"step",4}   {"thread".PadRight(actorWidth)}  {"kernel function".PadRight(fnWidth)}  what changed");
+        foreach (var line in lines)
+        {
+            if (line.Step is not { } s)
+            {
+                o.WriteLine($"{"",4}   {line.FoldText}");
+                continue;
+            }
+            var mark = s.Violated ? "✗" : s.SwitchesContext ? "⇄" : " ";
+            var fn = s.FunctionAndKind.Length > fnWidth ? s.FunctionAndKind[..(fnWidth - 1)] + "…" : s.FunctionAndKind;
+            var head = $"{s.Index,4} {mark} {s.Actor.PadRight(actorWidth)}  {fn.PadRight(fnWidth)}  ";
+            var parts = s.Diff.IsEmpty ? ["—"] : s.Diff.Parts().ToList();
+            foreach (var row in Wrap(parts, Math.Max(24, width - head.Length)))
+            {
+                o.WriteLine(head + row);
+                head = new string(' ', head.Length);
+            }
+        }
+        WriteVerdict(e, o, width);
+    }
+
+    /// <summary>Joins <paramref name="parts"/> with <paramref name="separator"/> into rows of at most <paramref name="width"/> (a longer part gets a row of its own).</summary>
+    private static IEnumerable<string> Wrap(IReadOnlyList<string> parts, int width, string separator = "; ")
+    {
+        var row = "";
+        foreach (var p in parts)
+        {
+            if (row.Length > 0 && row.Length + separator.Length + p.Length > width)
+            {
+                yield return row + separator.TrimEnd();
+                row = "";
+            }
+            row = row.Length == 0 ? p : row + separator + p;
+        }
+        yield return row;
+    }
+
+    /// <summary>What was replayed: scenario, bugs, workload, and where the replay left the file's schedule.</summary>
+    public static void WriteHeader(Explanation e, TextWriter o)
+    {
+        var cx = e.Source;
+        var bugs = cx.Bugs.Count == 0 ? "the fixed kernel" : "bugs " + string.Join(", ", cx.Bugs);
+        o.WriteLine($"{cx.Scenario} with {bugs}: {cx.Violation.Id}, {e.Steps.Count} steps (schedule {cx.Iteration} of seed {cx.Settings.Seed})");
+        o.WriteLine($"workload: {cx.Workload}");
+        if (e.Replay.ModelChanged) o.WriteLine($"note: the model changed since the file was written (fingerprint {cx.ModelFingerprint}, now {ModelFingerprint.Current})");
+        if (e.Replay.FirstDivergentStep is { } d) o.WriteLine($"note: the model's run parts from the file's schedule at step {d}; this is the model's run");
+        o.WriteLine("legend: ⇄ a CPU switches LWPs, ✗ the step after which the property failed; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
+        o.WriteLine();
+    }
+
+    /// <summary>The violated property, where it broke, and the state of the entities it names.</summary>
+    public static void WriteVerdict(Explanation e, TextWriter o, int width = DefaultWidth)
+    {
+        o.WriteLine();
+        if (e.Violation is not { } v)
+        {
+            o.WriteLine($"no violation: the replay ran {e.Steps.Count} steps and every property held (the file expected {e.Source.Violation.Id})");
+            return;
+        }
+        var last = e.Steps.Count > 0 ? $" after step {e.Steps[^1].Index} ({e.Steps[^1].Thread}: {e.Steps[^1].Function})" : "";
+        o.WriteLine($"✗ {v.Id} violated{last}:");
+        o.WriteLine($"  {Explanation.Detail(v.Message)}");
+        var state = e.ViolatedState.ToList();
+        if (state.Count == 0) return;
+        o.WriteLine("the state it talks about:");
+        var ambiguous = state.GroupBy(x => x.Label).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        foreach (var entity in state)
+        {
+            var name = ambiguous.Contains(entity.Label) ? $"{entity.Label} ({entity.Group})" : entity.Label;
+            var head = $"  {name}: ";
+            foreach (var row in Wrap([.. entity.Facts.Select(f => $"{f.Name}={f.Value}")], Math.Max(24, width - head.Length), " "))
+            {
+                o.WriteLine(head + row);
+                head = new string(' ', head.Length);
+            }
+        }
+    }
+}
