@@ -20,6 +20,7 @@ internal static class MergeCommand
             int covered = merged.Windows.Sum(w => w.Iterations);
             if (covered < merged.TotalIterations) stdout.WriteLine($"note: the shards cover {covered} of the run's {merged.TotalIterations} schedules");
             stdout.WriteLine(merged.Violation is { } v ? $"result: violation at schedule {merged.ViolationAtIteration}: {v.Message}\ncounterexample: {merged.Counterexample}" : "result: no violation");
+            foreach (var line in merged.Coverage?.Summary() ?? []) stdout.WriteLine(line);
             if (r.GetValue(json) is { } j) RunReport.Write(merged, j);
             if (r.GetValue(junit) is { } x) JUnitReport.Write([merged], x);
             return merged.Violation is null ? Cli.Clean : Cli.BugFound;

@@ -66,7 +66,8 @@ public static class Campaign
     /// Runs every window of the plan, each on its own engine and thread; the first violation stops
     /// the others. The counterexample reported is the one at the earliest global iteration.
     /// </summary>
-    public static CampaignResult Run(RunRequest request, Shard shard, int parallel, CancellationToken cancel = default, Action? onSchedule = null)
+    public static CampaignResult Run(RunRequest request, Shard shard, int parallel, CancellationToken cancel = default, Action? onSchedule = null,
+        KernelCoverage? coverage = null)
     {
         var windows = Plan(request.Settings, shard, parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -76,7 +77,10 @@ public static class Campaign
         {
             var w = windows[e];
             var settings = request.Settings with { Seed = w.Seed, Iterations = w.Iterations };
-            results[e] = Explorer.Run(request with { Settings = settings }, stop.Token, onSchedule);
+            var listener = coverage is null ? null : new CoverageListener();
+            results[e] = Explorer.Run(request with { Settings = settings }, stop.Token, onSchedule, listener);
+            if (listener is not null)
+                lock (coverage!) coverage.Add(listener.Coverage);
             if (results[e].FoundBug) stop.Cancel();
         });
         clock.Stop();

@@ -38,11 +38,11 @@ public static class Explorer
     /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
     /// <paramref name="onSchedule"/> is told after every explored schedule (for progress displays).
     /// </summary>
-    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null)
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null)
     {
         var capture = new IterationCapture();
         var clock = Stopwatch.StartNew();
-        using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture);
+        using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture, listener);
         if (onSchedule is not null) engine.RegisterEndIterationCallBack(_ => onSchedule());
         using (cancel.Register(engine.Stop))
             engine.Run();

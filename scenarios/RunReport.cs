@@ -63,6 +63,9 @@ public sealed record RunReport
     /// <summary>The counterexample file written, if any.</summary>
     public string? Counterexample { get; init; }
 
+    /// <summary>Kernel-level coverage, when the run collected it (<c>--coverage</c>).</summary>
+    public KernelCoverage? Coverage { get; init; }
+
     /// <summary>Builds the report of a campaign.</summary>
     public static RunReport From(RunRequest request, Shard shard, CampaignResult result, string? counterexample, bool timeBudgetHit) => new()
     {
@@ -130,6 +133,16 @@ public sealed record RunReport
             Violation = bug?.Violation,
             ViolationAtIteration = bug?.ViolationAtIteration,
             Counterexample = bug?.Counterexample,
+            Coverage = MergeCoverage(reports),
         };
+    }
+
+    private static KernelCoverage? MergeCoverage(IReadOnlyList<RunReport> reports)
+    {
+        if (reports.All(r => r.Coverage is null)) return null;
+        var total = new KernelCoverage();
+        foreach (var r in reports)
+            if (r.Coverage is { } c) total.Add(c);
+        return total;
     }
 }
