@@ -17,13 +17,14 @@ internal static class ListCommand
             DefaultValueFactory = _ => "all",
         };
         what.AcceptOnlyFromAmong("all", "scenarios", "bugs", "invariants");
-        var cmd = new Command("list", "List the scenarios, the bug switches, or the invariants.") { what };
+        var invariants = new Option<string[]>("--invariants") { Description = "also list the invariants of this assembly (repeatable)" };
+        var cmd = new Command("list", "List the scenarios, the bug switches, or the invariants.") { what, invariants };
         cmd.SetAction(r =>
         {
             var w = r.GetValue(what);
             if (w is "all" or "scenarios") Scenarios(stdout);
             if (w is "all" or "bugs") Bugs(stdout);
-            if (w is "all" or "invariants") Invariants(stdout);
+            if (w is "all" or "invariants") Invariants(stdout, RunCommand.LoadInvariants(r.GetValue(invariants) ?? []));
             return Cli.Clean;
         });
         return cmd;
@@ -46,13 +47,13 @@ internal static class ListCommand
         }
     }
 
-    private static void Invariants(TextWriter o)
+    private static void Invariants(TextWriter o, Catalogue catalogue)
     {
         o.WriteLine("Invariants (checked after every atomic step):");
-        foreach (var i in Catalogue.BuiltIn.Invariants)
+        foreach (var i in catalogue.Invariants)
             o.WriteLine($"  {i.Name,-44} [{i.Subsystem}] {i.Summary}");
         o.WriteLine("Liveness properties (checked at the end of every execution):");
-        foreach (var l in Catalogue.BuiltIn.Liveness)
+        foreach (var l in catalogue.Liveness)
             o.WriteLine($"  {l.Name,-44} [{l.Subsystem}] {l.Summary}");
     }
 }
