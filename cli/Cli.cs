@@ -26,6 +26,7 @@ public static class Cli
             MergeCommand.Create(stdout),
             ShrinkCommand.Create(stdout),
             MutateCommand.Create(stdout),
+            BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);

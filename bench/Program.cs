@@ -1,0 +1,19 @@
+using Uvm.Scenarios.Benchmarks;
+
+// Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
+//   dotnet run -c Release --project bench [--quick] [--out FILE]
+var quick = args.Contains("--quick");
+var outIndex = Array.IndexOf(args, "--out");
+var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "docs", "benchmarks.md");
+var settings = quick ? new BenchSettings { Seeds = 5, Budget = 200, ThroughputSchedules = 300 } : new BenchSettings();
+var report = Benchmark.Run(settings, Console.Out);
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+File.WriteAllText(output, report);
+Console.WriteLine($"wrote {output}");
+
+static string FindRepoRoot()
+{
+    for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "Checker.sln"))) return d.FullName;
+    return Directory.GetCurrentDirectory();
+}
