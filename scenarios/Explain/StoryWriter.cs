@@ -44,13 +44,19 @@ public static class StoryWriter
         WriteVerdict(e, o, width);
     }
 
-    /// <summary>Joins <paramref name="parts"/> with <paramref name="separator"/> into rows of at most <paramref name="width"/> (a longer part gets a row of its own).</summary>
+    /// <summary>
+    /// Joins <paramref name="parts"/> with <paramref name="separator"/> into rows of at most
+    /// <paramref name="width"/>, counting the separator that ends a continued row; a part longer
+    /// than a row is cut with an ellipsis.
+    /// </summary>
     private static IEnumerable<string> Wrap(IReadOnlyList<string> parts, int width, string separator = "; ")
     {
         var row = "";
-        foreach (var p in parts)
+        int room = width - separator.TrimEnd().Length;
+        foreach (var part in parts)
         {
-            if (row.Length > 0 && row.Length + separator.Length + p.Length > width)
+            var p = part.Length > room ? part[..(room - 1)] + "…" : part;
+            if (row.Length > 0 && row.Length + separator.Length + p.Length > room)
             {
                 yield return row + separator.TrimEnd();
                 row = "";

@@ -31,6 +31,6 @@ public sealed class ExplainPageInBrowserTests(Pr23095Counterexample pr) : IClass
         Assert.Matches($"<li class=\"step violated selected\" id=\"item-{last}\"", dom);
         Assert.Contains("id=\"violation-note\"", dom);
         Assert.Contains($"State after step {last} (swapper: uvm_swapout)", dom);
-        Assert.Matches("<tr class=\"named\" data-entity=\"Lwps/lwp 1\">.*?<span class=\"fact changed\">InMemory=<span class=\"was\">true</span>false</span>", dom);
+        Assert.Matches($"<tr class=\"named\" data-entity=\"Lwps/{pr.Lwp}\">.*?<span class=\"fact changed\">InMemory=<span class=\"was\">true</span>false</span>", dom);
     }
 }

@@ -37,6 +37,12 @@ public sealed class Pr23095Counterexample : IDisposable
     /// <summary>The counterexample.</summary>
     public Counterexample Counterexample { get; }
 
+    /// <summary>The LWP the violation names ("lwp 3"), read from its message rather than assumed.</summary>
+    public string Lwp => System.Text.RegularExpressions.Regex.Match(Counterexample.Violation.Message, @"lwp \d+").Value;
+
+    /// <summary>The CPU the violation names ("cpu0").</summary>
+    public string Cpu => System.Text.RegularExpressions.Regex.Match(Counterexample.Violation.Message, @"cpu\d+").Value;
+
     /// <summary>A temp directory of its own, deleted at the end.</summary>
     public string Directory { get; }
 
