@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Maps;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model;
@@ -39,6 +40,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
     public List<KernelThread> Threads { get; } = [];
 
+    /// <inheritdoc/>
+    public List<Vmspace> Vmspaces { get; } = [];
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 
@@ -46,6 +50,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     IReadOnlyList<Proc> IKernelView.Procs => Procs;
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
+    IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
 
     /// <summary>True when every user LWP has run its program to the end.</summary>
     public bool AllLwpsFinished
