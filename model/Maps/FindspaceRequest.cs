@@ -11,9 +11,3 @@ public sealed record FindspaceRequest(int Hint, int Length, int Align = 1, bool 
     public override string ToString() =>
         $"{(Fixed ? "fixed" : TopDown ? "topdown" : "bottom-up")} findspace(hint {Hint}, len {Length}{(Align > 1 ? $", align {Align}" : "")})";
 }
-
-/// <summary>
-/// What uvm_map_findspace() returns: the start of the range it says is free, and the entry the new
-/// one is linked after (null for the map header, i.e. below every entry).
-/// </summary>
-public sealed record FoundSpace(int Va, MapEntry? Prev);

@@ -2,16 +2,6 @@ using Uvm.Model.Core;
 
 namespace Uvm.Model.Maps;
 
-/// <summary>What one uvm_map() call returned: the address, or null and the layout it found full.</summary>
-public sealed class MapCall
-{
-    /// <summary>The start of the new mapping, or null after ENOMEM.</summary>
-    public int? Va { get; internal set; }
-
-    /// <summary>On ENOMEM: the entries uvm_map_findspace() searched, taken under the map lock.</summary>
-    public IReadOnlyList<(int Start, int End)> FullLayout { get; internal set; } = [];
-}
-
 /// <summary>
 /// uvm_map() and uvm_unmap() of sys/uvm/uvm_map.c (NetBSD 1.6/2.0) as step sequences over a
 /// process map. Lock: vm_map_lock, sleepable; a thread that finds it held sleeps on its channel
