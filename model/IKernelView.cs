@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Maps;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model;
@@ -29,4 +30,7 @@ public interface IKernelView
 
     /// <summary>The kernel threads.</summary>
     IReadOnlyList<KernelThread> Threads { get; }
+
+    /// <summary>The process address spaces (struct vmspace), with their maps.</summary>
+    IReadOnlyList<Vmspace> Vmspaces { get; }
 }

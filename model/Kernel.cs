@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Maps;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model;
@@ -42,6 +43,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
     public List<int> StepChoices { get; } = [];
 
+    /// <inheritdoc/>
+    public List<Vmspace> Vmspaces { get; } = [];
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 
@@ -49,6 +53,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     IReadOnlyList<Proc> IKernelView.Procs => Procs;
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
+    IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
 
     /// <summary>True when every user LWP has run its program to the end.</summary>
     public bool AllLwpsFinished

@@ -21,6 +21,13 @@ public static class KernelBugs
             + "clears L_INMEM and unwires the u-area without re-checking l_stat: a running LWP loses its kernel stack, "
             + "and a later swap-in panics in setrunqueue.",
             "swapout", c => c with { Pr23095SwapoutRunningLwp = true }),
+        new("topdown-findspace", "none (uvm_map.c 2003, reconstructed)",
+            "top-down uvm_map_findspace returns space already in use; exec fails with an unlimited stack",
+            "With VM_MAP_TOPDOWN, when the hint lies in a gap, the first test takes min(hint, entry->next->start - len) "
+            + "without checking it against entry->end, so a gap smaller than the request yields a range overlapping the "
+            + "entry below. An unlimited stack limit puts the mmap/exec hint beside data, where other mappings leave such "
+            + "gaps; uvm_map's post-condition KASSERT(entry->end <= va) fires.",
+            "exec-topdown", c => c with { TopdownFindspaceReturnsUsedSpace = true }),
     ];
 
     /// <summary>The bug with this id (case-insensitive), or null.</summary>

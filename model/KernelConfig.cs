@@ -24,4 +24,15 @@ public sealed record KernelConfig
 
     /// <summary>True when <paramref name="m"/> is switched on.</summary>
     public bool Mutated(Mutation m) => (Mutations & m) != 0;
+
+    /// <summary>
+    /// Top-down uvm_map_findspace() returned space already in use (no PR number known; uvm_map.c,
+    /// 2003, after VM_MAP_TOPDOWN was added). Seen as exec failing on top-down kernels with
+    /// <c>ulimit -s unlimited</c>: the hint then sits low, beside text/data/heap, in a gap that may
+    /// be smaller than the request. Read in <see cref="Maps.MapFindspace"/>: the pre-fix first test
+    /// at a hint lying in a gap takes <c>min(hint, entry->next->start - len)</c> without checking
+    /// <c>candidate &gt;= entry->end</c>. Reconstructed from kernel-reference §6; the pre-fix code
+    /// itself is not available.
+    /// </summary>
+    public bool TopdownFindspaceReturnsUsedSpace { get; init; }
 }

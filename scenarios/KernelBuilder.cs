@@ -23,6 +23,7 @@ public static class KernelBuilder
         _ = new ClockThread(k, workload.Seconds);
         _ = new SchedulerThread(k);
         if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
+        if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
         return k;
     }
 }

@@ -7,6 +7,7 @@ public static class ScenarioCatalogue
     public static IReadOnlyList<Scenario> All { get; } =
     [
         SwapoutScenario.Scenario,
+        ExecTopdownScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

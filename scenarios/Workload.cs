@@ -31,6 +31,9 @@ public sealed record Workload
     /// <summary>maxslp, in the workload's seconds.</summary>
     public int MaxSlp { get; init; } = 4;
 
+    /// <summary>One process's address map and the exec/mmap LWPs working on it; null runs none.</summary>
+    public MapsWorkload? Maps { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +67,7 @@ public sealed record Workload
                 }
             }
         }
+        if (Maps is not null) errors.AddRange(Maps.Validate().Select(e => "maps." + e));
         return errors;
     }
 

@@ -1,0 +1,11 @@
+namespace Uvm.Model.Maps;
+
+/// <summary>What one uvm_map() call returned: the address, or null and the layout it found full.</summary>
+public sealed class MapCall
+{
+    /// <summary>The start of the new mapping, or null after ENOMEM.</summary>
+    public int? Va { get; internal set; }
+
+    /// <summary>On ENOMEM: the entries uvm_map_findspace() searched, taken under the map lock.</summary>
+    public IReadOnlyList<(int Start, int End)> FullLayout { get; internal set; } = [];
+}

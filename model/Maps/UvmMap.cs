@@ -1,0 +1,74 @@
+using Uvm.Model.Core;
+
+namespace Uvm.Model.Maps;
+
+/// <summary>
+/// uvm_map() and uvm_unmap() of sys/uvm/uvm_map.c (NetBSD 1.6/2.0) as step sequences over a
+/// process map. Lock: vm_map_lock, sleepable; a thread that finds it held sleeps on its channel
+/// and vm_map_unlock() wakes every sleeper, which then retries. uvm_map() holds it from
+/// uvm_map_findspace() to uvm_map_entry_link(), across uvm_mapent_alloc(), which may sleep in
+/// pool_get(PR_WAITOK) (the kernel allocates first only for pager_map, "to avoid sleeping for
+/// memory while we have the map locked"); that sleep is the one step boundary inside the lock.
+/// Left out: entry merging with the previous entry, amap/object references, pmap_remove and
+/// uvm_unmap_detach() after the unlock (it drops references and changes no modelled state).
+/// </summary>
+public static class UvmMap
+{
+    /// <summary>
+    /// uvm_map(map, &amp;va, len, ..., flags): lock, find space, allocate and link an entry,
+    /// unlock. The caller computed the request (and its hint) before the call, as sys_mmap() does
+    /// with VM_DEFAULT_ADDRESS before uvm_mmap(); a sleep on the lock does not refresh it.
+    /// </summary>
+    public static IEnumerable<Step> Map(Kernel k, KernelThread self, Vmspace vm, FindspaceRequest request, string what, MapCall result)
+    {
+        var map = vm.Map;
+        foreach (var s in Lock(self, map)) yield return s;
+
+        // uvm_map(): map locked; uvm_map_findspace(), then take the new entry's range.
+        var found = MapFindspace.Find(map, request, k.Config.TopdownFindspaceReturnsUsedSpace);
+        if (found is null)
+        {
+            result.FullLayout = [.. map.Entries.Select(e => (e.Start, e.End))];
+            Unlock(k, self, map);
+            yield return Step.Ran("uvm_map: no space, ENOMEM");
+            yield break;
+        }
+        map.Pending = new MapInsert(found.Va, request.Length, found.Prev, self.Name, what);
+        yield return Step.Ran("uvm_map_findspace");
+
+        // uvm_mapent_alloc() returned (it may have slept, map still locked); uvm_map_entry_link(); vm_map_unlock().
+        map.Pending = null;
+        map.Link(found.Prev, new MapEntry(found.Va, found.Va + request.Length, what));
+        Unlock(k, self, map);
+        result.Va = found.Va;
+        yield return Step.Ran("uvm_map_entry_link");
+    }
+
+    /// <summary>uvm_unmap(map, start, end): lock, uvm_unmap_remove() (clipping straddling entries), unlock.</summary>
+    public static IEnumerable<Step> Unmap(Kernel k, KernelThread self, Vmspace vm, int start, int end)
+    {
+        var map = vm.Map;
+        foreach (var s in Lock(self, map)) yield return s;
+        map.Remove(start, end);
+        Unlock(k, self, map);
+        yield return Step.Ran("uvm_unmap");
+    }
+
+    /// <summary>
+    /// vm_map_lock(): sleep on the lock's channel while another thread holds it, then take it.
+    /// Yields only when it has to sleep; on return the caller holds the lock in its current step.
+    /// </summary>
+    internal static IEnumerable<Step> Lock(KernelThread self, VmMap map)
+    {
+        while (map.Lock.Held)
+            yield return Step.Sleep("vm_map_lock", map.Lock.Channel);
+        map.Lock.Acquire(self);
+    }
+
+    /// <summary>vm_map_unlock(): release the lock and wake every thread asleep on it.</summary>
+    internal static void Unlock(Kernel k, KernelThread self, VmMap map)
+    {
+        map.Lock.Release(self);
+        k.SleepQueues.Wakeup(map.Lock.Channel);
+    }
+}

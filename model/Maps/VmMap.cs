@@ -1,0 +1,103 @@
+using Uvm.Model.Core;
+
+namespace Uvm.Model.Maps;
+
+/// <summary>
+/// struct vm_map (uvm_map.h, 2003): the sorted list of entries, the map bounds vm_map_min/max
+/// (header.start/header.end in the kernel), the VM_MAP_TOPDOWN flag, and the map lock
+/// (vm_map_lock, a sleepable lockmgr lock: a thread that finds it held sleeps on its channel and
+/// is woken at vm_map_unlock). Left out: first_free and the hint entry (search shortcuts), entry
+/// merging in uvm_map(), amaps, objects and protections; an entry is only its range.
+/// </summary>
+public sealed class VmMap(string name, int min, int max, bool topDown)
+{
+    /// <summary>The entries in address order (the header's list).</summary>
+    private readonly List<MapEntry> _entries = [];
+
+    /// <summary>A readable name: "vmspace of pid 1".</summary>
+    public string Name { get; } = name;
+
+    /// <summary>vm_map_min(map): the lowest page a mapping may use.</summary>
+    public int Min { get; internal set; } = min;
+
+    /// <summary>vm_map_max(map): the first page above the map (VM_MAXUSER_ADDRESS).</summary>
+    public int Max { get; internal set; } = max;
+
+    /// <summary>VM_MAP_TOPDOWN: uvm_map_findspace() searches downward from the hint.</summary>
+    public bool TopDown { get; internal set; } = topDown;
+
+    /// <summary>The entries, sorted by address.</summary>
+    public IReadOnlyList<MapEntry> Entries => _entries;
+
+    /// <summary>vm_map_lock: held by uvm_map() from the findspace to the link, and by uvm_unmap().</summary>
+    public SimpleLock Lock { get; } = new($"vm_map_lock({name})");
+
+    /// <summary>
+    /// The range uvm_map() got from uvm_map_findspace() and will link once uvm_mapent_alloc()
+    /// returns; held under the map lock. Null when no insertion is under way.
+    /// </summary>
+    public MapInsert? Pending { get; internal set; }
+
+    /// <summary>
+    /// uvm_map_lookup_entry(map, va): the index of the entry containing <paramref name="va"/>
+    /// (<paramref name="inside"/> true), or of the last entry below it (-1 for the header).
+    /// </summary>
+    public int Lookup(int va, out bool inside)
+    {
+        int i = _entries.Count - 1;
+        while (i >= 0 && _entries[i].Start > va) i--;
+        inside = i >= 0 && va < _entries[i].End;
+        return i;
+    }
+
+    /// <summary>The end of the gap above entry <paramref name="i"/>: entry->next->start, or vm_map_max above the last.</summary>
+    public int GapEnd(int i) => i + 1 < _entries.Count ? _entries[i + 1].Start : Max;
+
+    /// <summary>The start of the gap above entry <paramref name="i"/>: entry->end, or vm_map_min above the header.</summary>
+    public int GapStart(int i) => i >= 0 ? _entries[i].End : Min;
+
+    /// <summary>The entry a gap starts at (null for the header).</summary>
+    public MapEntry? EntryAt(int i) => i >= 0 ? _entries[i] : null;
+
+    /// <summary>
+    /// uvm_map_entry_link(map, prev, entry) after uvm_map()'s post-conditions of
+    /// uvm_map_findspace(): <c>KASSERT(prev->end &lt;= va)</c> and
+    /// <c>KASSERT(va + len &lt;= prev->next->start)</c>. A range that overlaps a neighbour panics
+    /// here instead of corrupting the list.
+    /// </summary>
+    internal void Link(MapEntry? prev, MapEntry entry)
+    {
+        int at = prev is null ? 0 : _entries.IndexOf(prev) + 1;
+        if (prev is not null && at == 0)
+            throw new KernelPanicException("uvm_map_entry_link", $"{Name}: prev entry {prev} is not on the map");
+        int low = prev?.End ?? Min, high = at < _entries.Count ? _entries[at].Start : Max;
+        if (low > entry.Start)
+            throw new KernelPanicException("uvm_map_entry_link", $"{Name}: KASSERT(entry->end <= va) failed: new {entry} starts below {(prev is null ? $"vm_map_min {Min}" : $"prev {prev}")}");
+        if (entry.End > high)
+            throw new KernelPanicException("uvm_map_entry_link", $"{Name}: KASSERT(va + len <= entry->next->start) failed: new {entry} runs into {(at < _entries.Count ? $"next {_entries[at]}" : $"vm_map_max {Max}")}");
+        _entries.Insert(at, entry);
+    }
+
+    /// <summary>
+    /// uvm_unmap_remove(map, start, end): clip the entries that straddle the range
+    /// (uvm_map_clip_start/end) and remove everything inside it.
+    /// </summary>
+    internal void Remove(int start, int end)
+    {
+        for (int i = _entries.Count - 1; i >= 0; i--)
+        {
+            var e = _entries[i];
+            if (!e.Intersects(start, end)) continue;
+            _entries.RemoveAt(i);
+            if (e.End > end) _entries.Insert(i, new MapEntry(end, e.End, e.Name));
+            if (e.Start < start) _entries.Insert(i, new MapEntry(e.Start, start, e.Name));
+        }
+    }
+
+    /// <summary>The layout as text: "[1,32) topdown: [8,10) text [10,12) data".</summary>
+    public string Describe() =>
+        $"map [{Min},{Max}){(TopDown ? " topdown" : "")}:" + string.Concat(_entries.Select(e => " " + e));
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

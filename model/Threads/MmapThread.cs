@@ -1,0 +1,46 @@
+using Uvm.Model.Core;
+using Uvm.Model.Maps;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// An LWP of a process making mmap()/munmap() calls on the process's shared map (sys_mmap() →
+/// uvm_mmap() → uvm_map(); sys_munmap() → uvm_unmap()). sys_mmap() computes its hint,
+/// VM_DEFAULT_ADDRESS from vm_maxsaddr or vm_daddr, before taking the map lock. Each munmap()
+/// unmaps the range of this LWP's latest mapping still held, whatever occupies it by then. The
+/// user-mode work between the calls is left out.
+/// </summary>
+public sealed class MmapThread(Kernel kernel, string name, Vmspace vmspace, IReadOnlyList<MapOp> program)
+    : KernelThread(kernel, name)
+{
+    /// <summary>The ranges this LWP has mapped and not yet unmapped, latest last.</summary>
+    private readonly List<(int Start, int End)> _held = [];
+
+    /// <summary>The system calls it makes.</summary>
+    public IReadOnlyList<MapOp> Program { get; } = program;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        int n = 0;
+        foreach (var op in Program)
+        {
+            switch (op)
+            {
+                case Mmap m:
+                    // sys_mmap(): hint = VM_DEFAULT_ADDRESS(vm_daddr, size), read without the map lock.
+                    var request = new FindspaceRequest(vmspace.DefaultAddress(m.Pages), m.Pages, m.Align, vmspace.Map.TopDown);
+                    var call = new MapCall();
+                    foreach (var s in UvmMap.Map(Kernel, this, vmspace, request, $"{Name} mmap#{++n}", call)) yield return s;
+                    if (call.Va is { } va) _held.Add((va, va + m.Pages));
+                    break;
+                case Munmap when _held.Count > 0:
+                    var (start, end) = _held[^1];
+                    _held.RemoveAt(_held.Count - 1);
+                    foreach (var s in UvmMap.Unmap(Kernel, this, vmspace, start, end)) yield return s;
+                    break;
+            }
+        }
+        yield return Step.Exit("exit1");
+    }
+}

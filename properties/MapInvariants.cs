@@ -1,0 +1,87 @@
+using Uvm.Model;
+using Uvm.Model.Maps;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of process address maps (uvm_map.c): the entry list stays sorted and disjoint inside
+/// the map, uvm_map_findspace() only hands out free space, and exec fails only for want of room.
+/// </summary>
+public static class MapInvariants
+{
+    /// <summary>The map entry list is sorted and no two entries share a page.</summary>
+    public static readonly Invariant MapEntriesDoNotOverlap = new(
+        nameof(MapEntriesDoNotOverlap),
+        "The entries of a map are in address order and no two of them share a page.",
+        "maps", k =>
+        {
+            foreach (var vm in k.Vmspaces)
+            {
+                var es = vm.Map.Entries;
+                for (int i = 0; i + 1 < es.Count; i++)
+                    if (es[i].End > es[i + 1].Start) return $"{vm}: {es[i]} overlaps or follows {es[i + 1]}";
+            }
+            return null;
+        });
+
+    /// <summary>Every entry is a non-empty range inside [vm_map_min, vm_map_max).</summary>
+    public static readonly Invariant MapEntriesLieWithinMapBounds = new(
+        nameof(MapEntriesLieWithinMapBounds),
+        "Every map entry is a non-empty range between vm_map_min and vm_map_max.",
+        "maps", k =>
+        {
+            foreach (var vm in k.Vmspaces)
+                foreach (var e in vm.Map.Entries)
+                    if (e.Start >= e.End || e.Start < vm.Map.Min || e.End > vm.Map.Max)
+                        return $"{vm}: {e} lies outside [{vm.Map.Min},{vm.Map.Max})";
+            return null;
+        });
+
+    /// <summary>What uvm_map_findspace() returned as free meets no entry and lies in the map.</summary>
+    public static readonly Invariant FoundSpaceIsFree = new(
+        nameof(FoundSpaceIsFree),
+        "A range uvm_map_findspace() returns as free lies inside the map and intersects no map entry.",
+        "maps", k =>
+        {
+            foreach (var vm in k.Vmspaces)
+            {
+                if (vm.Map.Pending is not { } p) continue;
+                if (p.Va < vm.Map.Min || p.End > vm.Map.Max) return $"{vm}: {p} lies outside [{vm.Map.Min},{vm.Map.Max})";
+                foreach (var e in vm.Map.Entries)
+                    if (e.Intersects(p.Va, p.End)) return $"{vm}: {p} intersects {e} in {vm.Map.Describe()}";
+            }
+            return null;
+        });
+
+    /// <summary>Exec fails with ENOMEM only when the map really had no room for the vmcmd.</summary>
+    public static readonly Invariant ExecFailsOnlyWhenTheMapHasNoRoom = new(
+        nameof(ExecFailsOnlyWhenTheMapHasNoRoom),
+        "Exec, with any stack limit, succeeds whenever the map has room for each of its mappings.",
+        "maps", k =>
+        {
+            foreach (var vm in k.Vmspaces)
+                foreach (var f in vm.ExecFailures)
+                    if (FreeSpaceOracle.Candidates(f.Min, f.Max, f.Layout, f.Request).FirstOrDefault(-1) is var va and >= 0)
+                        return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
+            return null;
+        });
+
+    /// <summary>Liveness: a thread asleep on a map lock is eventually woken (no lost vm_map_unlock wakeup).</summary>
+    public static readonly LivenessProperty MapLockSleeperIsEventuallyWoken = new(
+        nameof(MapLockSleeperIsEventuallyWoken),
+        "A thread asleep on a map's vm_map_lock is eventually woken.",
+        "maps", k =>
+        {
+            foreach (var vm in k.Vmspaces)
+                foreach (var t in k.Threads)
+                    if (t.SleepingOn == vm.Map.Lock.Channel) return $"{t} sleeps on {vm.Map.Lock.Name}";
+            return null;
+        });
+
+    /// <summary>Every map invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+        [MapEntriesDoNotOverlap, MapEntriesLieWithinMapBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom];
+
+    /// <summary>Every map liveness property.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MapLockSleeperIsEventuallyWoken];
+}

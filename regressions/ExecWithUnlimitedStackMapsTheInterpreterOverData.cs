@@ -1,0 +1,111 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para>
+/// <b>Top-down uvm_map_findspace() returns space already in use</b> (NetBSD uvm_map.c, 2003, after
+/// VM_MAP_TOPDOWN was added; no PR number known, and the pre-fix code is reconstructed from
+/// kernel-reference §6). On kernels with top-down VM, exec failed when the stack limit was
+/// unlimited: the search took <c>min(hint, entry->next->start - len)</c> in the gap at the hint
+/// without checking it against <c>entry->end</c>, so a gap smaller than the request gave a range
+/// overlapping the entry below it.
+/// </para>
+/// <para>
+/// <i>Setup</i> (scenario <c>exec-topdown</c>): process 1's top-down map [1,32) holds text [8,10),
+/// data [10,12), ld.elf_so and the stack from a boot with an 8-page stack limit. LWP 1 execs the
+/// program again under <c>ulimit -s unlimited</c> and data limit 5, so vm_maxsaddr drops to 15
+/// and VM_DEFAULT_ADDRESS for the 3-page interpreter is 12, right above data. LWPs 2 and 3 each
+/// mmap() and munmap() one and two pages, twice, on the same map.
+/// </para>
+/// <para>
+/// <i>Interleaving</i> (seed 0, schedule 2): lwp1 <c>uvmspace_exec</c> (the old program is
+/// unmapped, vm_maxsaddr = 15); lwp1 maps text and data (<c>uvm_map_findspace</c>,
+/// <c>uvm_map_entry_link</c>, twice); lwp2's mmap(2), hinted at 15 - 2 = 13, finds [13,15) and
+/// holds vm_map_lock; lwp1 and lwp3 sleep in <c>vm_map_lock</c>; lwp2 links and unlocks; lwp1's
+/// <c>uvm_map_findspace</c> for ld.elf_so starts in the 1-page gap [12,13) at its hint and takes
+/// 13 - 3 = 10 unchecked. Had lwp2 mapped later, or unmapped first, the gap would have had room.
+/// </para>
+/// <para>
+/// <i>Violated invariant</i>: <see cref="MapInvariants.FoundSpaceIsFree"/>: [10,13) for ld.elf_so
+/// intersects data [10,12). The next step would panic in uvm_map_entry_link
+/// (<c>KASSERT(entry->end &lt;= va)</c>). The fixed search walks down to [5,8), below text.
+/// </para>
+/// </summary>
+[Trait("PR", "none (uvm_map.c 2003, topdown-findspace)")]
+public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
+{
+    /// <summary>
+    /// Schedules per seed. Over 30 seeds k * 1_000_003 (k = 0..29) the buggy kernel was caught in
+    /// schedule 1 to 11 (median 2), so 100 leaves a margin of 9 over the worst seed seen; the fixed
+    /// kernel must come through all of them. About 25 kernel steps (~100 Coyote decisions) a schedule.
+    /// </summary>
+    private const int Budget = 100;
+
+    /// <summary>Seeds spaced further apart than the budget, so each explores different schedules.</summary>
+    private static readonly uint[] Seeds = [0, 1_000_003, 2_000_006, 3_000_009];
+
+    private static readonly KernelConfig Buggy = KernelBugs.Configure(["topdown-findspace"]);
+
+    private static ExplorationResult Explore(KernelConfig config, uint seed)
+    {
+        var scenario = ScenarioCatalogue.Find("exec-topdown")!;
+        return Explorer.Run(new RunRequest(scenario.Name, scenario.DefaultWorkload(), config,
+            new ExploreSettings { Iterations = Budget, Seed = seed })
+        {
+            Properties = scenario.PropertiesFrom(Catalogue.BuiltIn),
+        });
+    }
+
+    /// <summary>Expected: "[invariant FoundSpaceIsFree]" within the budget on every seed.</summary>
+    [Fact]
+    public void PreFixExplorationFindsTheInterpreterMappedOverUsedSpace()
+    {
+        foreach (var seed in Seeds)
+        {
+            var result = Explore(Buggy, seed);
+
+            Assert.True(result.FoundBug, $"seed {seed}: no violation in {result.Iterations} schedules");
+            Assert.Equal("invariant FoundSpaceIsFree", result.Counterexample!.Violation.Id);
+        }
+    }
+
+    /// <summary>
+    /// The committed schedule replays exactly. Its run printed:
+    /// <code>
+    /// BUG FOUND in schedule 2: [invariant FoundSpaceIsFree] A range uvm_map_findspace() returns as
+    /// free lies inside the map and intersects no map entry. Violated: vmspace of pid 1: [10,13)
+    /// for ld.elf_so by lwp1 exec intersects [10,12) data in map [1,32) topdown: [8,10) text
+    /// [10,12) data [13,15) lwp2 mmap#1. After lwp1 exec: uvm_map_findspace.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReproducesTheOverlap()
+    {
+        var cx = CounterexampleFile.Read(Path.Combine(AppContext.BaseDirectory, "schedules",
+            "exec-topdown-topdown-findspace-FoundSpaceIsFree-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.SameViolation, $"replay found {replay.Violation?.Id ?? "nothing"}");
+        Assert.Null(replay.FirstDivergentStep);
+        Assert.Contains("[10,13) for ld.elf_so", replay.Violation!.Message);
+    }
+
+    /// <summary>The same search, same seeds and budget, against the fixed kernel: every invariant holds.</summary>
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        foreach (var seed in Seeds)
+        {
+            var result = Explore(KernelConfig.Fixed, seed);
+
+            Assert.False(result.FoundBug, $"seed {seed}: {result.Counterexample?.Violation.Message}");
+            Assert.Equal(Budget, result.Iterations);
+            Assert.Equal(0, result.MaxStepsHit);
+        }
+    }
+}
