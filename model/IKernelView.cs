@@ -29,4 +29,7 @@ public interface IKernelView
 
     /// <summary>The kernel threads.</summary>
     IReadOnlyList<KernelThread> Threads { get; }
+
+    /// <summary>Pages, paging queues, anons, aobjs, swap and shm segments.</summary>
+    Vm.VmState Vm { get; }
 }

@@ -39,6 +39,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
     public List<KernelThread> Threads { get; } = [];
 
+    /// <inheritdoc/>
+    public Vm.VmState Vm { get; } = new();
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 
