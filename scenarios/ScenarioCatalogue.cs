@@ -7,6 +7,8 @@ public static class ScenarioCatalogue
     public static IReadOnlyList<Scenario> All { get; } =
     [
         SwapoutScenario.Scenario,
+        PagedaemonScenario.Scenario,
+        ShmSwapScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

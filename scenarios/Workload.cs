@@ -31,6 +31,9 @@ public sealed record Workload
     /// <summary>maxslp, in the workload's seconds.</summary>
     public int MaxSlp { get; init; } = 4;
 
+    /// <summary>Pages, swap, the pagedaemon and its users; null runs no pagedaemon.</summary>
+    public PagingWorkload? Paging { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,13 +65,15 @@ public sealed record Workload
                 }
             }
         }
+        if (Paging is not null) errors.AddRange(Paging.Validate());
         return errors;
     }
 
     /// <summary>A one-line summary, as a syscall trace would read.</summary>
     public override string ToString() =>
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
-        + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))));
+        + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
+        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}");
 }
 
 /// <summary>One process: the program of each of its LWPs.</summary>
