@@ -51,15 +51,29 @@ public static class PageQueues
     {
         if (p.Queue == PageQueue.Free)
             throw new KernelPanicException("uvm_pagefree", $"{p} is already free");
+        if (p.LoanCount > 0)
+        {
+            // A loaned page is only disowned (an object's copy is marked dirty for the loan's
+            // anon), un-busied, and taken off the paging queues; the borrower frees it later.
+            if (p.Object is { } o)
+            {
+                o.Remove(p);
+                p.Flags &= ~PageFlags.Clean;
+            }
+            else if (p.Anon is { } owner)
+            {
+                if (owner.Page == p) owner.Page = null;
+                p.Anon = null;
+            }
+            Unbusy(k, p);
+            p.Flags &= ~(PageFlags.Released | PageFlags.Pageout);
+            Dequeue(k, p);
+            return;
+        }
         Dequeue(k, p);
         p.Object?.Remove(p);
         if (p.Anon is { } a && a.Page == p) a.Page = null;
         p.Anon = null;
-        if (p.LoanCount > 0)
-        {
-            p.Flags &= ~(PageFlags.Busy | PageFlags.Released | PageFlags.Pageout);
-            return;
-        }
         p.Flags = PageFlags.None;
         p.BusyOwner = null;
         p.Referenced = false;

@@ -9,10 +9,13 @@ namespace Uvm.Properties;
 /// </summary>
 public static class PageInvariants
 {
-    /// <summary>Queue membership agrees with pq flags, and an idle page is on exactly one queue.</summary>
+    /// <summary>
+    /// Queue membership agrees with pq flags, and an idle page is on exactly one queue. A loaned
+    /// page may be on none: uvm_pagefree() dequeues a page the kernel still borrows.
+    /// </summary>
     public static readonly Invariant PageIsOnExactlyOneQueueUnlessBusyOrWired = new(
         nameof(PageIsOnExactlyOneQueueUnlessBusyOrWired),
-        "A page that is neither busy nor wired is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
+        "A page that is neither busy, wired nor loaned is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
         "vm", k =>
         {
             var vm = k.Vm;
@@ -24,7 +27,7 @@ public static class PageInvariants
             foreach (var p in vm.Pages)
             {
                 if (p.Queue != PageQueue.None) claimed++;
-                else if (!p.Busy && p.WireCount == 0) return $"{p} is neither busy nor wired but on no queue";
+                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0) return $"{p} is neither busy, wired nor loaned but on no queue";
             }
             return claimed == queued ? null : $"{claimed} pages claim a queue but the queues hold {queued}";
         });
