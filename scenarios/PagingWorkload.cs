@@ -30,7 +30,12 @@ public sealed record PagingWorkload
     /// <summary>What swapctl does to the swap device, in order (empty: no swapctl thread).</summary>
     public IReadOnlyList<SwapCtlOp> SwapCtl { get; init; } = [];
 
-    /// <summary>The pagedaemon calls uvm_swapout_threads() when free &lt; freetarg (needs LWPs).</summary>
+    /// <summary>
+    /// The pagedaemon calls uvm_swapout_threads() when free &lt; freetarg (needs LWPs). Known
+    /// limit: the swapout model's u-area wiring is a flag, not a wire count, so a uvm_fault_unwire()
+    /// that runs after proc0 swapped the same LWP back in unwires a running LWP's u-area and
+    /// OnProcLwpIsInMemory fires even in the fixed kernel; none of the built-in scenarios turn this on.
+    /// </summary>
     public bool SwapoutThreads { get; init; }
 
     /// <summary>Every problem with this section, each naming its field (prefixed <c>paging.</c>).</summary>
