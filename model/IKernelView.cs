@@ -33,4 +33,7 @@ public interface IKernelView
 
     /// <summary>The process address spaces (struct vmspace), with their maps.</summary>
     IReadOnlyList<Vmspace> Vmspaces { get; }
+
+    /// <summary>Pages, paging queues, anons, aobjs, swap and shm segments.</summary>
+    Vm.VmState Vm { get; }
 }

@@ -46,6 +46,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public List<Vmspace> Vmspaces { get; } = [];
 
+    /// <inheritdoc/>
+    public Vm.VmState Vm { get; } = new();
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 

@@ -28,6 +28,12 @@ public static class KernelBugs
             + "entry below. An unlimited stack limit puts the mmap/exec hint beside data, where other mappings leave such "
             + "gaps; uvm_map's post-condition KASSERT(entry->end <= va) fires.",
             "exec-topdown", c => c with { TopdownFindspaceReturnsUsedSpace = true }),
+        new("pr22752", "kern/22752",
+            "uvm_swap_free of slot 0 under SysV shm and heavy paging",
+            "uao_pagein_page() (swapctl -d) sleeps in uao_get() with the shm aobj unlocked; a fault brings the page in "
+            + "and the pagedaemon drops its swap slot; back under the lock, uao_set_swslot() returns 0 and the unchecked "
+            + "uvm_swap_free(0, 1) panics (swapdrum_getsdp(0) == NULL). Exact fix site reconstructed.",
+            "shm-swap", c => c with { Pr22752SwapFreeSlotZero = true }),
     ];
 
     /// <summary>The bug with this id (case-insensitive), or null.</summary>

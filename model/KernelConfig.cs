@@ -35,4 +35,13 @@ public sealed record KernelConfig
     /// itself is not available.
     /// </summary>
     public bool TopdownFindspaceReturnsUsedSpace { get; init; }
+
+    /// <summary>
+    /// PR kern/22752: uao_pagein_page() (swapctl -d → uao_swap_off) frees the page's old swap slot
+    /// with uvm_swap_free(slot, 1) without checking for 0, though uao_get() slept with the object
+    /// unlocked and the pagedaemon may have dropped the slot meanwhile: uvm_swap_free(0, 1) panics
+    /// (swapdrum_getsdp(0) == NULL). Read in <see cref="SwapOff"/>. The fix (approx.: the exact
+    /// commit is reconstructed) checks the old slot, as uao_dropswap() does and later revisions use.
+    /// </summary>
+    public bool Pr22752SwapFreeSlotZero { get; init; }
 }

@@ -10,4 +10,17 @@ public static class Pageout
 
     /// <summary>&amp;uvm.pagedaemon: the pagedaemon sleeps here until woken by a shortage.</summary>
     public static readonly WaitChannel Pagedaemon = new("&uvm.pagedaemon");
+
+    /// <summary>&amp;uvm.aio_done: the aiodone daemon sleeps here until an asynchronous pageout completes.</summary>
+    public static readonly WaitChannel AioDone = new("&uvm.aio_done");
+
+    /// <summary>
+    /// uvm_wait(msg): wake the pagedaemon and sleep on &amp;uvmexp.free, as one critical section
+    /// (pagedaemon_lock held), so a wakeup between the two is not lost.
+    /// </summary>
+    internal static Step Wait(Kernel k, string msg)
+    {
+        k.SleepQueues.Wakeup(Pagedaemon);
+        return Step.Sleep($"uvm_wait: {msg}", FreeMemory);
+    }
 }

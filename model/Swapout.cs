@@ -113,7 +113,7 @@ public static class Swapout
     {
         if (!l.UareaWired) return;
         l.UareaWired = false;
-        k.Uvmexp.Free += Uvmexp.UspacePages;
+        PhysMem.UnwireUarea(k, l.Lid);
         k.SleepQueues.Wakeup(Pageout.FreeMemory);
     }
 
@@ -140,7 +140,7 @@ public static class Swapout
     {
         if (l.UareaWired) return;
         l.UareaWired = true;
-        k.Uvmexp.Free -= Uvmexp.UspacePages;
+        PhysMem.WireUarea(k, l.Lid);
     }
 
     /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>

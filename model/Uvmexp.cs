@@ -1,9 +1,10 @@
 namespace Uvm.Model;
 
 /// <summary>
-/// uvmexp and the VM tunables the modelled paths read. In this slice free memory moves only with
-/// u-areas: uvm_fault_unwire() of a swapped-out u-area gives its pages back (standing for the
-/// pagedaemon reclaiming them) and uvm_fault_wire() at swap-in takes them.
+/// uvmexp and the VM tunables the modelled paths read. <see cref="Free"/> counts the pages on the
+/// free list (<see cref="PageQueues"/>): uvm_pagealloc() takes them, uvm_pagefree() returns them;
+/// uvm_fault_unwire() of a swapped-out u-area frees its pages at once (standing for the
+/// pagedaemon reclaiming them) and uvm_fault_wire() at swap-in takes them (<see cref="PhysMem"/>).
 /// </summary>
 public sealed class Uvmexp
 {
@@ -25,4 +26,31 @@ public sealed class Uvmexp
     /// workloads scale time down, so it is a workload setting here.
     /// </summary>
     public int MaxSlp { get; internal set; } = 4;
+
+    /// <summary>uvmexp.freemin: below free + paging &lt; freemin an allocation wakes the pagedaemon.</summary>
+    public int FreeMin { get; internal set; } = 1;
+
+    /// <summary>uvmexp.freetarg: the pagedaemon scans until free + paging reaches it.</summary>
+    public int FreeTarg { get; internal set; } = 2;
+
+    /// <summary>uvmexp.inactarg: the inactive-queue target, recomputed by each pagedaemon pass.</summary>
+    public int InactTarg { get; internal set; } = 3;
+
+    /// <summary>uvmexp.reserve_kernel: free pages only the kernel may take (0 here: no kernel allocations).</summary>
+    public int ReserveKernel { get; internal set; }
+
+    /// <summary>uvmexp.paging: pages in pageout I/O.</summary>
+    public int Paging { get; internal set; }
+
+    /// <summary>uvmexp.swpgonly: pages whose only copy is in swap.</summary>
+    public int SwpgOnly { get; internal set; }
+
+    /// <summary>uvmexp.pdwoke: pagedaemon passes.</summary>
+    public int PdWoke { get; internal set; }
+
+    /// <summary>uvmexp.pdfreed: pages freed by the pagedaemon.</summary>
+    public int PdFreed { get; internal set; }
+
+    /// <summary>uvmexp.pdpageouts: pageouts started by the pagedaemon.</summary>
+    public int PdPageouts { get; internal set; }
 }

@@ -19,11 +19,13 @@ public static class KernelBuilder
             k.Cpus.Add(cpu);
         }
         foreach (var p in workload.Processes) k.AddProcess(p.Lwps);
+        PhysMem.Boot(k, workload.FreePages);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);
         _ = new SchedulerThread(k);
         if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
         if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
+        if (workload.Paging is { } paging) PagingBuilder.Build(k, paging);
         return k;
     }
 }

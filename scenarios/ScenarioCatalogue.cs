@@ -8,6 +8,8 @@ public static class ScenarioCatalogue
     [
         SwapoutScenario.Scenario,
         ExecTopdownScenario.Scenario,
+        PagedaemonScenario.Scenario,
+        ShmSwapScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

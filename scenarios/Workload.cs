@@ -34,6 +34,9 @@ public sealed record Workload
     /// <summary>One process's address map and the exec/mmap LWPs working on it; null runs none.</summary>
     public MapsWorkload? Maps { get; init; }
 
+    /// <summary>Pages, swap, the pagedaemon and its users; null runs no pagedaemon.</summary>
+    public PagingWorkload? Paging { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -68,13 +71,16 @@ public sealed record Workload
             }
         }
         if (Maps is not null) errors.AddRange(Maps.Validate().Select(e => "maps." + e));
+
+        if (Paging is not null) errors.AddRange(Paging.Validate());
         return errors;
     }
 
     /// <summary>A one-line summary, as a syscall trace would read.</summary>
     public override string ToString() =>
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
-        + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))));
+        + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
+        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}");
 }
 
 /// <summary>One process: the program of each of its LWPs.</summary>

@@ -7,14 +7,16 @@ namespace Uvm.Model.Actors;
 public static class KernelBoot
 {
     /// <summary>
-    /// Creates one actor per thread, then lets each run its first step. Every actor id exists
-    /// before any step runs, so a wakeup always has somewhere to go.
+    /// Creates one actor per thread, then lets each run its first step (a thread that starts
+    /// asleep waits for its wakeup). Every actor id exists before any step runs, so a wakeup
+    /// always has somewhere to go.
     /// </summary>
     public static void Start(IActorRuntime runtime, Kernel kernel, IStepObserver observer)
     {
         var ids = new ActorId[kernel.Threads.Count];
         for (int i = 0; i < ids.Length; i++)
             ids[i] = runtime.CreateActor(typeof(KernelThreadActor), new Attach(kernel, kernel.Threads[i], observer, ids));
-        foreach (var id in ids) runtime.SendEvent(id, Run.Instance);
+        for (int i = 0; i < ids.Length; i++)
+            if (kernel.Threads[i].SleepingOn is null) runtime.SendEvent(ids[i], Run.Instance);
     }
 }

@@ -35,6 +35,17 @@ public abstract class KernelThread
     /// <summary>True once the thread has taken its last step.</summary>
     public bool Exited { get; private set; }
 
+    /// <summary>
+    /// Puts a thread that has not run yet to sleep on <paramref name="channel"/>: a kthread that
+    /// went to sleep at boot, before any process could wake it, so that no early wakeup is lost.
+    /// Its body starts at the first wakeup.
+    /// </summary>
+    public void StartAsleep(WaitChannel channel)
+    {
+        if (_body is not null) throw new InvalidOperationException($"{Name} has already run");
+        Kernel.SleepQueues.Enqueue(this, channel);
+    }
+
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Body();
 

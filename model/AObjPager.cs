@@ -1,0 +1,147 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The aobj pager of sys/uvm/uvm_aobj.c rev 1.39.2.6 (2002): uao_create(),
+/// uao_detach() with uao_free(), uao_dropswap() and the unlocked half of uao_get(). Locks: the
+/// object's vmobjlock (taken with <see cref="Locks.Take"/>, since a fault may hold it across
+/// steps), uao_list_lock and uvm.pageqlock inside a step. Left out: the swhash form of the slot
+/// table, multi-page uao_get() requests (only the centre page is fetched), I/O errors.
+/// </summary>
+public static class AObjPager
+{
+    /// <summary>uao_create(size, 0): a new aobj with one reference, on uao_list.</summary>
+    internal static AObj Create(Kernel k, int pages)
+    {
+        var obj = new AObj(k.Vm.NextAObjId++, pages, noSwap: false);
+        k.Vm.AObjList.Add(obj);
+        return obj;
+    }
+
+    /// <summary>uao_dropswap(): clear the page's slot and free it if there was one (caller holds vmobjlock).</summary>
+    internal static void DropSwap(Kernel k, KernelThread self, AObj obj, int index)
+    {
+        int slot = obj.SetSwslot(index, 0);
+        if (slot != 0) k.Vm.Swap.Free(self, slot, 1);
+    }
+
+    /// <summary>
+    /// uao_get(uobj, idx, flags 0), the unlocked case, entered with vmobjlock held. Loops until it
+    /// owns the page: sleeps on a busy page (PG_WANTED), in uvm_wait("uao_getpage") when no page
+    /// can be allocated, or over the synchronous uvm_swap_get(). Ends with vmobjlock held and
+    /// <paramref name="result"/> busy: the kernel unlocks on return and the caller relocks at once,
+    /// and nothing can touch a busy page in between, so the two are one step here.
+    /// </summary>
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, AObj obj, int index, Out<Page> result)
+    {
+        while (true)
+        {
+            var p = obj.PageAt(index);
+            if (p is not null && p.Busy)
+            {
+                PageQueues.Want(p);
+                Locks.Release(k, obj.Lock, self);
+                yield return Step.Sleep("uao_get: page busy", p.Channel);
+            }
+            else if (p is not null)
+            {
+                PageQueues.Busy(p, "uao_get2");
+                result.Value = p;
+                yield break;
+            }
+            else if (PageQueues.Alloc(k) is not { } fresh)
+            {
+                Locks.Release(k, obj.Lock, self);
+                yield return Pageout.Wait(k, "uao_getpage");
+            }
+            else
+            {
+                obj.Insert(fresh, index);
+                fresh.BusyOwner = "uao_get";
+                int slot = obj.FindSwslot(index);
+                if (slot != 0)
+                {
+                    // uvm_swap_get(): the page is (about to be) no longer only in swap; the read
+                    // sleeps with the object unlocked.
+                    k.Uvmexp.SwpgOnly--;
+                    Locks.Release(k, obj.Lock, self);
+                    yield return Step.Ran("uao_get: uvm_swap_get");
+                    foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
+                    fresh.Flags &= ~PageFlags.Fake;
+                }
+                else
+                {
+                    fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagezero()
+                }
+                result.Value = fresh;
+                yield break;
+            }
+            foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock")) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// uao_detach() → uao_detach_locked(): drop a reference. The last one takes the object off
+    /// uao_list, waits for each busy page ("uao_det"), frees the pages with their slots, and
+    /// uao_free() frees the remaining slots (pages only in swap). Ends with a step.
+    /// </summary>
+    internal static IEnumerable<Step> Detach(Kernel k, KernelThread self, AObj obj, string function)
+    {
+        foreach (var s in Locks.Take(obj.Lock, self, function)) yield return s;
+        foreach (var s in DetachLocked(k, self, obj, function)) yield return s;
+    }
+
+    /// <summary>uao_detach_locked(): as <see cref="Detach"/>, entered with vmobjlock held.</summary>
+    internal static IEnumerable<Step> DetachLocked(Kernel k, KernelThread self, AObj obj, string function)
+    {
+        obj.Refs--;
+        if (obj.Refs > 0)
+        {
+            Locks.Release(k, obj.Lock, self);
+            yield return Step.Ran(function);
+            yield break;
+        }
+        obj.OnList = false;
+        while (FirstBusyPage(obj) is { } busy)
+        {
+            PageQueues.Want(busy);
+            Locks.Release(k, obj.Lock, self);
+            yield return Step.Sleep("uao_detach: page busy (uao_det)", busy.Channel);
+            foreach (var s in Locks.Take(obj.Lock, self, "uao_detach: relock")) yield return s;
+        }
+        FreePagesAndSlots(k, self, obj);
+        Locks.Release(k, obj.Lock, self);
+        yield return Step.Ran($"{function} → uao_free");
+    }
+
+    private static Page? FirstBusyPage(AObj obj)
+    {
+        for (int i = 0; i < obj.Size; i++)
+            if (obj.PageAt(i) is { Busy: true } p) return p;
+        return null;
+    }
+
+    /// <summary>The last reference's page loop (uao_dropswap + uvm_pagefree) and uao_free().</summary>
+    private static void FreePagesAndSlots(Kernel k, KernelThread self, AObj obj)
+    {
+        k.Vm.PageQueueLock.Acquire(self);
+        for (int i = 0; i < obj.Size; i++)
+        {
+            if (obj.PageAt(i) is not { } p) continue;
+            DropSwap(k, self, obj, i);
+            PageQueues.Free(k, p);
+        }
+        k.Vm.PageQueueLock.Release(self);
+        for (int i = 0; i < obj.Size; i++)
+        {
+            int slot = obj.FindSwslot(i);
+            if (slot == 0) continue;
+            obj.SetSwslot(i, 0);
+            k.Vm.Swap.Free(self, slot, 1);
+            k.Uvmexp.SwpgOnly--;
+        }
+        k.Vm.AObjList.Remove(obj);
+    }
+}

@@ -1,0 +1,152 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// Anons and their swap slots: uvmfault_anonget() (uvm_fault.c), uvm_anfree() and
+/// anon_swap_off()/anon_pagein() (uvm_anon.c, 2002). Locks: an_lock, taken with
+/// <see cref="Locks.Take"/> since a fault may hold it across steps; uvm.pageqlock inside a step.
+/// Left out: amaps and their locks (each user process owns its anons), anon loans, I/O errors.
+/// </summary>
+public static class AnonPager
+{
+    /// <summary>A new anon holding page <paramref name="p"/>, zero-filled (dirty), still busy.</summary>
+    internal static Anon New(Kernel k, Page p)
+    {
+        var anon = new Anon(k.Vm.NextAnonId++);
+        k.Vm.AnonList.Add(anon);
+        anon.Page = p;
+        p.Anon = anon;
+        p.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+        return anon;
+    }
+
+    /// <summary>
+    /// uvmfault_anonget(), entered with an_lock held: make the anon's page resident. Sleeps on a
+    /// busy page, in uvm_wait("flt_noram1") with no free page, or over the synchronous read. Ends
+    /// with an_lock held and <paramref name="result"/> resident and un-busied, or null (ERESTART,
+    /// an_lock dropped) when the anon was freed while its page was read in.
+    /// </summary>
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, Anon anon, Out<Page> result)
+    {
+        while (true)
+        {
+            if (anon.Page is { } p)
+            {
+                if (!p.Busy)
+                {
+                    result.Value = p;
+                    yield break;
+                }
+                PageQueues.Want(p);
+                Locks.Release(k, anon.Lock, self);
+                yield return Step.Sleep("uvmfault_anonget: page busy", p.Channel);
+            }
+            else if (PageQueues.Alloc(k) is not { } fresh)
+            {
+                Locks.Release(k, anon.Lock, self);
+                yield return Pageout.Wait(k, "flt_noram1");
+            }
+            else
+            {
+                fresh.Anon = anon;
+                fresh.BusyOwner = "uvmfault_anonget";
+                anon.Page = fresh;
+                k.Uvmexp.SwpgOnly--; // uvm_swap_get()
+                Locks.Release(k, anon.Lock, self);
+                yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
+                foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
+                if ((fresh.Flags & PageFlags.Released) != 0)
+                {
+                    // The anon was freed while we read: uvm_anon_release(), then ERESTART.
+                    Release(k, self, anon, fresh);
+                    Locks.Release(k, anon.Lock, self);
+                    result.Value = null;
+                    yield break;
+                }
+                k.Vm.PageQueueLock.Acquire(self);
+                PageQueues.Unbusy(k, fresh);
+                PageQueues.Activate(k, fresh);
+                k.Vm.PageQueueLock.Release(self);
+                result.Value = fresh;
+                yield break;
+            }
+            foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock")) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// uvm_anfree() with an_lock held: free the page (or mark a busy one PG_RELEASED, for whoever
+    /// un-busies it to release the anon) and the swap slot.
+    /// </summary>
+    internal static void Free(Kernel k, KernelThread self, Anon anon)
+    {
+        anon.RefCount = 0;
+        if (anon.Page is { } p)
+        {
+            if (p.Busy)
+            {
+                p.Flags |= PageFlags.Released;
+                return;
+            }
+            k.Vm.PageQueueLock.Acquire(self);
+            PageQueues.Free(k, p);
+            k.Vm.PageQueueLock.Release(self);
+        }
+        else if (anon.SwSlot > 0)
+        {
+            k.Uvmexp.SwpgOnly--; // the page was only in swap
+        }
+        DropSwap(k, self, anon);
+        k.Vm.AnonList.Remove(anon);
+    }
+
+    /// <summary>uvm_anon_release(): a PG_RELEASED page of a freed anon: free page, slot and anon.</summary>
+    internal static void Release(Kernel k, KernelThread self, Anon anon, Page p)
+    {
+        k.Vm.PageQueueLock.Acquire(self);
+        PageQueues.Unbusy(k, p);
+        PageQueues.Free(k, p);
+        k.Vm.PageQueueLock.Release(self);
+        DropSwap(k, self, anon);
+        k.Vm.AnonList.Remove(anon);
+    }
+
+    /// <summary>uvm_anon_dropswap(): free the anon's slot if it has one.</summary>
+    internal static void DropSwap(Kernel k, KernelThread self, Anon anon)
+    {
+        if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1);
+        anon.SwSlot = 0;
+    }
+
+    /// <summary>
+    /// anon_swap_off(start, end): page in every anon whose slot lies in [start, end), then
+    /// anon_pagein() drops the slot (it checks an_swslot &gt; 0 first), dirties the page and
+    /// deactivates it. Anons outside the range cost no step.
+    /// </summary>
+    internal static IEnumerable<Step> SwapOff(Kernel k, KernelThread self, int start, int end)
+    {
+        foreach (var anon in k.Vm.AnonList.ToArray())
+        {
+            if (!k.Vm.AnonList.Contains(anon)) continue;
+            foreach (var s in Locks.Take(anon.Lock, self, "anon_swap_off: simple_lock(an_lock)")) yield return s;
+            if (anon.SwSlot < start || anon.SwSlot >= end)
+            {
+                Locks.Release(k, anon.Lock, self);
+                continue;
+            }
+            var got = new Out<Page>();
+            foreach (var s in Get(k, self, anon, got)) yield return s;
+            if (got.Value is not { } p) continue;
+            if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1);
+            anon.SwSlot = 0;
+            p.Flags &= ~PageFlags.Clean;
+            k.Vm.PageQueueLock.Acquire(self);
+            if (p.WireCount == 0) PageQueues.Deactivate(k, p);
+            k.Vm.PageQueueLock.Release(self);
+            Locks.Release(k, anon.Lock, self);
+            yield return Step.Ran("anon_pagein");
+        }
+    }
+}

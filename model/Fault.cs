@@ -1,0 +1,93 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// uvm_fault() (uvm_fault.c, 2002) for the two kinds of memory the workloads touch: a private
+/// anon page (case 1: the amap has an anon, or zero-fill a new one) and a page of a shared aobj
+/// mapping such as SysV shm (case 2: pgo_get with PGO_LOCKED, else the unlocked uao_get()).
+/// An anon fault that finds its page keeps an_lock from the lookup to pmap_enter() over two
+/// steps, standing for another CPU running meanwhile: the pagedaemon's try-lock of that anon can
+/// fail and skip the page. An aobj fault with its page at hand is one step: one vmobjlock covers
+/// the whole segment, and a window there would let two faulting processes keep the pagedaemon
+/// off every page of it for far longer than the kernel's short critical section does. Every
+/// access is modelled as a fault: it sets the reference bit and, for a write, clears PG_CLEAN
+/// (the pmap modified bit). Left out: map and amap locks, copy-on-write, wiring, pmap_enter
+/// failing for lack of memory.
+/// </summary>
+public static class Fault
+{
+    /// <summary>A touch of anon page <paramref name="index"/> of a process's private memory.</summary>
+    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write)
+    {
+        if (amap[index] is not { } anon)
+        {
+            // Case 1B zero-fill: uvm_analloc() and uvm_pagealloc(), or uvm_wait("flt_noram2").
+            Page? fresh;
+            while ((fresh = PageQueues.Alloc(k)) is null)
+                yield return Pageout.Wait(k, "flt_noram2");
+            anon = amap[index] = AnonPager.New(k, fresh);
+            anon.Lock.Acquire(self);
+            fresh.BusyOwner = "uvm_fault";
+            yield return Step.Ran("uvm_fault: zero-fill anon");
+            yield return Finish(k, self, fresh, anon.Lock, write);
+            yield break;
+        }
+        foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
+        if (anon.Page is { Busy: false } resident)
+        {
+            PageQueues.Busy(resident, "uvm_fault");
+            yield return Step.Ran("uvm_fault: anon page resident");
+            yield return Finish(k, self, resident, anon.Lock, write);
+            yield break;
+        }
+        var got = new Out<Page>();
+        foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
+        PageQueues.Busy(got.Value!, "uvm_fault");
+        yield return Finish(k, self, got.Value!, anon.Lock, write);
+    }
+
+    /// <summary>A touch of page <paramref name="index"/> of a shared aobj mapping (a SysV shm segment).</summary>
+    internal static IEnumerable<Step> TouchObject(Kernel k, KernelThread self, AObj obj, int index, bool write)
+    {
+        foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
+        var p = obj.PageAt(index);
+        if (p is { Busy: false })
+        {
+            // uao_get(PGO_LOCKED): resident and not busy.
+            PageQueues.Busy(p, "uao_get1");
+            yield return Finish(k, self, p, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) resident, pmap_enter");
+            yield break;
+        }
+        if (p is null && obj.FindSwslot(index) == 0 && PageQueues.Alloc(k) is { } zero)
+        {
+            // uao_get(PGO_LOCKED): never existed, zero-fill.
+            obj.Insert(zero, index);
+            zero.BusyOwner = "uao_get1";
+            zero.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+            yield return Finish(k, self, zero, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter");
+            yield break;
+        }
+        // EBUSY: the unlocked uao_get() sleeps or reads from swap.
+        var got = new Out<Page>();
+        foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+        yield return Finish(k, self, got.Value!, obj.Lock, write);
+    }
+
+    /// <summary>
+    /// The end of uvm_fault(): pmap_enter() (reference, and modify on a write), un-busy the page,
+    /// uvm_pageactivate() under uvm.pageqlock, unlock the owner.
+    /// </summary>
+    private static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter")
+    {
+        p.Referenced = true;
+        if (write) p.Flags &= ~PageFlags.Clean;
+        k.Vm.PageQueueLock.Acquire(self);
+        PageQueues.Unbusy(k, p);
+        PageQueues.Activate(k, p);
+        k.Vm.PageQueueLock.Release(self);
+        Locks.Release(k, ownerLock, self);
+        return Step.Ran(function);
+    }
+}

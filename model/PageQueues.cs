@@ -1,0 +1,132 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The page allocator and the paging queues of uvm_page.c (rev 1.6x, 2002): uvm_pagealloc(),
+/// uvm_pagefree(), uvm_pageactivate(), uvm_pagedeactivate(), uvm_pagedequeue() and the un-busy
+/// of uvm_page_unbusy(). Called inside a step by a thread that holds the owner's lock; the page
+/// queue lock (uvm.pageqlock) and the free list lock are taken and dropped within the call, as
+/// they are never held across a sleep. Left out: page colours, free-list priorities, zeroed pages.
+/// </summary>
+public static class PageQueues
+{
+    /// <summary>
+    /// uvm_pagealloc(): a free page, busy, fake and clean, on no queue and not yet owned; null when
+    /// free &lt;= reserve. Wakes the pagedaemon when free + paging drops below freemin, or below
+    /// freetarg while the inactive queue is short.
+    /// </summary>
+    internal static Page? Alloc(Kernel k)
+    {
+        var vm = k.Vm;
+        var ux = k.Uvmexp;
+        if (ux.Free <= ux.ReserveKernel) return null;
+        Page p;
+        if (vm.FreeQ.Count > 0)
+        {
+            p = vm.FreeQ[^1];
+            vm.FreeQ.RemoveAt(vm.FreeQ.Count - 1);
+        }
+        else
+        {
+            vm.Unmaterialized--;
+            p = new Page(vm.PageList.Count + 1);
+            vm.PageList.Add(p);
+        }
+        ux.Free--;
+        p.Queue = PageQueue.None;
+        p.Flags = PageFlags.Busy | PageFlags.Fake | PageFlags.Clean;
+        p.Referenced = false;
+        if (ux.Free + ux.Paging < ux.FreeMin || (ux.Free + ux.Paging < ux.FreeTarg && vm.InactiveQ.Count < ux.InactTarg))
+            k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        return p;
+    }
+
+    /// <summary>
+    /// uvm_pagefree(): take the page off its queue and its owner and put it on the free list. A
+    /// loaned page is only disowned: the loan holder keeps it (uvm_loan.c).
+    /// </summary>
+    internal static void Free(Kernel k, Page p)
+    {
+        if (p.Queue == PageQueue.Free)
+            throw new KernelPanicException("uvm_pagefree", $"{p} is already free");
+        if (p.LoanCount > 0)
+        {
+            // A loaned page is only disowned (an object's copy is marked dirty for the loan's
+            // anon), un-busied, and taken off the paging queues; the borrower frees it later.
+            if (p.Object is { } o)
+            {
+                o.Remove(p);
+                p.Flags &= ~PageFlags.Clean;
+            }
+            else if (p.Anon is { } owner)
+            {
+                if (owner.Page == p) owner.Page = null;
+                p.Anon = null;
+            }
+            Unbusy(k, p);
+            p.Flags &= ~(PageFlags.Released | PageFlags.Pageout);
+            Dequeue(k, p);
+            return;
+        }
+        Dequeue(k, p);
+        p.Object?.Remove(p);
+        if (p.Anon is { } a && a.Page == p) a.Page = null;
+        p.Anon = null;
+        p.Flags = PageFlags.None;
+        p.BusyOwner = null;
+        p.Referenced = false;
+        p.WireCount = 0;
+        p.Queue = PageQueue.Free;
+        k.Vm.FreeQ.Add(p);
+        k.Uvmexp.Free++;
+    }
+
+    /// <summary>uvm_pageactivate(): to the tail of the active queue (off the inactive one); a wired page stays off.</summary>
+    internal static void Activate(Kernel k, Page p)
+    {
+        if (p.Queue == PageQueue.Inactive) Dequeue(k, p);
+        if (p.WireCount > 0 || p.Queue == PageQueue.Active) return;
+        p.Queue = PageQueue.Active;
+        k.Vm.ActiveQ.Add(p);
+    }
+
+    /// <summary>uvm_pagedeactivate(): to the tail of the inactive queue, clearing the reference bit.</summary>
+    internal static void Deactivate(Kernel k, Page p)
+    {
+        p.Referenced = false;
+        if (p.Queue == PageQueue.Active) Dequeue(k, p);
+        if (p.WireCount > 0 || p.Queue == PageQueue.Inactive) return;
+        p.Queue = PageQueue.Inactive;
+        k.Vm.InactiveQ.Add(p);
+    }
+
+    /// <summary>uvm_pagedequeue(): off the active or inactive queue.</summary>
+    internal static void Dequeue(Kernel k, Page p)
+    {
+        if (p.Queue == PageQueue.Active) k.Vm.ActiveQ.Remove(p);
+        else if (p.Queue == PageQueue.Inactive) k.Vm.InactiveQ.Remove(p);
+        else return;
+        p.Queue = PageQueue.None;
+    }
+
+    /// <summary>Set PG_BUSY with UVM_PAGE_OWN(pg, owner).</summary>
+    internal static void Busy(Page p, string owner)
+    {
+        if (p.Busy) throw new KernelPanicException("uvm_page_own", $"{p} is already busy ({p.BusyOwner}), wanted by {owner}");
+        p.Flags |= PageFlags.Busy;
+        p.BusyOwner = owner;
+    }
+
+    /// <summary>Clear PG_BUSY (UVM_PAGE_OWN(pg, NULL)) and wake PG_WANTED sleepers.</summary>
+    internal static void Unbusy(Kernel k, Page p)
+    {
+        if ((p.Flags & PageFlags.Wanted) != 0) k.SleepQueues.Wakeup(p.Channel);
+        p.Flags &= ~(PageFlags.Busy | PageFlags.Wanted | PageFlags.Fake);
+        p.BusyOwner = null;
+    }
+
+    /// <summary>Sleep on a busy page: set PG_WANTED; the caller then drops its lock and sleeps on <see cref="Page.Channel"/>.</summary>
+    internal static void Want(Page p) => p.Flags |= PageFlags.Wanted;
+}

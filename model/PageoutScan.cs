@@ -1,0 +1,195 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// One pass of the pagedaemon: the body of the uvm_pageout() loop, uvmpd_scan(),
+/// uvmpd_scan_inactive() and the active-queue scan of sys/uvm/uvm_pdaemon.c rev 1.39 (2001), as
+/// kernel-reference §1 describes it. uvm.pageqlock is held for the whole pass except where the
+/// kernel drops it: around uvm_swapout_threads() and around each pageout's uvm_pager_put(). So a
+/// pass is one step plus one step per pageout. Owners are only try-locked (lock order is
+/// owner → pageq); a page whose owner lock is held is skipped. Left out: vnode pages
+/// (every page here is swap-backed), swap clusters (each pageout is one page and one slot),
+/// loaned pages taken over by their anon, dirtyreacts limits, pool draining.
+/// </summary>
+public static class PageoutScan
+{
+    /// <summary>What the inactive scan did with one page.</summary>
+    private enum Outcome { Skipped, Freed, PageoutStarted }
+
+    /// <summary>
+    /// The uvm_pageout() loop body after a wakeup: recompute inactarg, scan if short of free or
+    /// inactive pages, and wake &amp;uvmexp.free waiters. Ends inside a step (the caller's sleep).
+    /// </summary>
+    internal static IEnumerable<Step> Pass(Kernel k, KernelThread self, bool swapoutThreads)
+    {
+        var ux = k.Uvmexp;
+        var vm = k.Vm;
+        vm.PageQueueLock.Acquire(self);
+        ux.PdWoke++;
+        ux.InactTarg = Math.Max((vm.ActiveQ.Count + vm.InactiveQ.Count) / 3, ux.FreeTarg + 1);
+        if (ux.Free + ux.Paging < ux.FreeTarg || vm.InactiveQ.Count < ux.InactTarg)
+            foreach (var s in Scan(k, self, swapoutThreads)) yield return s;
+        if (ux.Free > ux.ReserveKernel || ux.Paging == 0)
+            k.SleepQueues.Wakeup(Pageout.FreeMemory);
+        vm.PageQueueLock.Release(self);
+    }
+
+    /// <summary>uvmpd_scan(), entered and left with uvm.pageqlock held.</summary>
+    private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool swapoutThreads)
+    {
+        var ux = k.Uvmexp;
+        var vm = k.Vm;
+        if (swapoutThreads && ux.Free < ux.FreeTarg && k.Lwps.Count > 0)
+        {
+            vm.PageQueueLock.Release(self);
+            foreach (var s in Swapout.SwapoutThreads(k, self)) yield return s;
+            vm.PageQueueLock.Acquire(self);
+        }
+        int freedBefore = ux.PdFreed;
+        foreach (var s in ScanInactive(k, self)) yield return s;
+        int pagesFreed = ux.PdFreed - freedBefore;
+
+        int inactiveShortage = ux.InactTarg - vm.InactiveQ.Count;
+        int swapShortage = 0;
+        var swap = vm.Swap;
+        if (ux.Free < ux.FreeTarg && swap.InUse == swap.SwPages && ux.SwpgOnly < swap.SwPages && pagesFreed == 0)
+            swapShortage = ux.FreeTarg - ux.Free;
+        ScanActive(k, self, inactiveShortage, swapShortage);
+    }
+
+    /// <summary>
+    /// uvmpd_scan_inactive(): walk the inactive queue from the head with nextpg saved; free clean
+    /// pages, start a pageout for each dirty one (dropping uvm.pageqlock around it, then
+    /// restarting at the head if nextpg left the queue), until free + paging reaches 4 * freetarg.
+    /// </summary>
+    private static IEnumerable<Step> ScanInactive(Kernel k, KernelThread self)
+    {
+        var vm = k.Vm;
+        var ux = k.Uvmexp;
+        var p = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
+        while (p is not null)
+        {
+            if (ux.Free + ux.Paging >= ux.FreeTarg << 2) break;
+            int at = vm.InactiveQ.IndexOf(p);
+            var next = at + 1 < vm.InactiveQ.Count ? vm.InactiveQ[at + 1] : null;
+            if (Examine(k, self, p) == Outcome.PageoutStarted)
+            {
+                // uvm_pager_put() → uvm_swap_put(B_ASYNC) runs with uvm.pageqlock dropped.
+                vm.PageQueueLock.Release(self);
+                yield return Step.Ran("uvmpd_scan_inactive: uvm_swap_put");
+                vm.PageQueueLock.Acquire(self);
+                if (next is not null && next.Queue != PageQueue.Inactive)
+                    next = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
+            }
+            p = next;
+        }
+    }
+
+    /// <summary>One page of uvmpd_scan_inactive(), uvm.pageqlock held: try-lock the owner, then free, page out or skip.</summary>
+    private static Outcome Examine(Kernel k, KernelThread self, Page p)
+    {
+        if (p.Referenced)
+        {
+            PageQueues.Activate(k, p); // pmap_is_referenced(): still in use
+            return Outcome.Skipped;
+        }
+        if (p.OwnerLock is not { } ownerLock || !ownerLock.TryAcquire(self)) return Outcome.Skipped;
+        var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
+        Locks.Release(k, ownerLock, self);
+        return outcome;
+    }
+
+    /// <summary>The owner is locked and the page not busy: free it if clean, else set up its pageout.</summary>
+    private static Outcome CleanOrPageout(Kernel k, KernelThread self, Page p)
+    {
+        var ux = k.Uvmexp;
+        var swap = k.Vm.Swap;
+        if ((p.Flags & PageFlags.Clean) != 0)
+        {
+            if (p.Anon is { SwSlot: 0 } anon)
+                throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
+            ux.SwpgOnly++; // this page now lives only in swap
+            PageQueues.Free(k, p);
+            ux.PdFreed++;
+            return Outcome.Freed;
+        }
+        if (ux.Free + ux.Paging > ux.FreeTarg << 2) return Outcome.Skipped;
+        if (ux.SwpgOnly == swap.SwPages)
+        {
+            PageQueues.Activate(k, p); // swap is full of swap-only pages: reactivate
+            return Outcome.Skipped;
+        }
+        if (swap.InUse == swap.SwPages) ReleaseSlot(k, self, p); // swap is full: free this page's slot
+        PageQueues.Busy(p, "scan_inactive");
+        ReleaseSlot(k, self, p); // free old swap slot (if any)
+        int slot = swap.Alloc(self);
+        if (slot == 0)
+        {
+            PageQueues.Unbusy(k, p); // no swap? give up!
+            return Outcome.Skipped;
+        }
+        if (p.Anon is { } a) a.SwSlot = slot;
+        else p.Object!.SetSwslot(p.Index, slot);
+        p.Flags |= PageFlags.Pageout;
+        ux.Paging++;
+        ux.PdPageouts++;
+        PageQueues.Dequeue(k, p);
+        k.Vm.Pending.Add(new PageIo(p, slot));
+        k.SleepQueues.Wakeup(Pageout.AioDone);
+        return Outcome.PageoutStarted;
+    }
+
+    /// <summary>The dirty page's old copy is stale: anon: free a nonzero an_swslot; aobj: uao_dropswap().</summary>
+    private static void ReleaseSlot(Kernel k, KernelThread self, Page p)
+    {
+        if (p.Anon is { } anon) AnonPager.DropSwap(k, self, anon);
+        else if (p.Object is { } obj) AObjPager.DropSwap(k, self, obj, p.Index);
+    }
+
+    /// <summary>
+    /// The active-queue scan of uvmpd_scan(), uvm.pageqlock held: skip busy pages, try-lock the
+    /// owner; under a swap shortage free the page's slot (it becomes dirty); under an inactive
+    /// shortage deactivate it.
+    /// </summary>
+    private static void ScanActive(Kernel k, KernelThread self, int inactiveShortage, int swapShortage)
+    {
+        foreach (var p in k.Vm.ActiveQ.ToArray())
+        {
+            if (inactiveShortage <= 0 && swapShortage <= 0) break;
+            if (p.Busy || p.OwnerLock is not { } ownerLock || !ownerLock.TryAcquire(self)) continue;
+            if (!p.Busy)
+            {
+                if (swapShortage > 0 && FreeSlotForShortage(k, self, p)) swapShortage--;
+                if (inactiveShortage > 0)
+                {
+                    PageQueues.Deactivate(k, p);
+                    inactiveShortage--;
+                }
+            }
+            Locks.Release(k, ownerLock, self);
+        }
+    }
+
+    /// <summary>Swap shortage: free the page's slot and mark it dirty; true if it had one.</summary>
+    private static bool FreeSlotForShortage(Kernel k, KernelThread self, Page p)
+    {
+        int slot;
+        if (p.Anon is { } anon)
+        {
+            slot = anon.SwSlot;
+            if (slot == 0) return false;
+            k.Vm.Swap.Free(self, slot, 1);
+            anon.SwSlot = 0;
+        }
+        else
+        {
+            slot = p.Object!.SetSwslot(p.Index, 0);
+            if (slot == 0) return false;
+            k.Vm.Swap.Free(self, slot, 1);
+        }
+        p.Flags &= ~PageFlags.Clean;
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// Boot-time physical memory and the u-area pages of uvm_glue.c: <c>freePages</c> free pages,
+/// plus USPACE wired kernel_object pages for each resident LWP. uvm_fault_wire() of a u-area
+/// takes its pages from the free list; uvm_fault_unwire() gives them back at once (standing for
+/// the pagedaemon reclaiming the now pageable kernel_object pages).
+/// </summary>
+public static class PhysMem
+{
+    /// <summary>Sets up memory: free pages and the wired u-areas of the LWPs already created.</summary>
+    public static void Boot(Kernel k, int freePages)
+    {
+        var vm = k.Vm;
+        vm.KernelObject = new AObj(0, (k.Lwps.Count + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object");
+        foreach (var l in k.Lwps)
+        {
+            if (!l.UareaWired) continue;
+            for (int i = 0; i < Uvmexp.UspacePages; i++)
+            {
+                var p = new Page(vm.PageList.Count + 1) { Queue = PageQueue.None, WireCount = 1 };
+                vm.PageList.Add(p);
+                vm.KernelObject.Insert(p, UareaIndex(l.Lid, i));
+            }
+        }
+        vm.Unmaterialized = freePages;
+        k.Uvmexp.Free = freePages;
+    }
+
+    /// <summary>uvm_fault_unwire() of a u-area: its pages go back to the free list.</summary>
+    internal static void UnwireUarea(Kernel k, int lid)
+    {
+        for (int i = 0; i < Uvmexp.UspacePages; i++)
+        {
+            if (k.Vm.KernelObject.PageAt(UareaIndex(lid, i)) is not { } p) continue;
+            p.WireCount = 0;
+            PageQueues.Free(k, p);
+        }
+    }
+
+    /// <summary>uvm_fault_wire() of a u-area: take USPACE free pages (the caller checked there are enough).</summary>
+    internal static void WireUarea(Kernel k, int lid)
+    {
+        for (int i = 0; i < Uvmexp.UspacePages; i++)
+        {
+            var p = PageQueues.Alloc(k) ?? throw new Core.KernelPanicException("uvm_fault_wire", "no free page for a u-area");
+            k.Vm.KernelObject.Insert(p, UareaIndex(lid, i));
+            p.Flags = PageFlags.None;
+            p.WireCount = 1;
+        }
+    }
+
+    private static int UareaIndex(int lid, int i) => lid * Uvmexp.UspacePages + i;
+}

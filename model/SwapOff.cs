@@ -1,0 +1,142 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// swapctl(SWAP_OFF) and swapctl(SWAP_ON) of uvm_swap.c (2002) with one swap device: swap_off()
+/// clears SWF_ENABLE, pages every aobj page (uao_swap_off → uao_pagein → uao_pagein_page, from
+/// uvm_aobj.c rev 1.39.2.6) and every anon (anon_swap_off) back in from the device, fails with
+/// EBUSY if a slot is still in use, and otherwise removes the device. Locks: uao_list_lock and the object lock,
+/// try-locked in list order (the reverse of the usual order), uvm.swap_data_lock inside a step.
+/// Left out: swap_syscall_lock (one swapctl caller), the vnode and its close, the ENOMEM path
+/// (uao_pagein_page sleeps for memory instead of failing).
+/// </summary>
+public static class SwapOff
+{
+    /// <summary>swapctl(SWAP_OFF) of the only device.</summary>
+    public static IEnumerable<Step> Off(Kernel k, KernelThread self)
+    {
+        var swap = k.Vm.Swap;
+        if (!swap.Configured)
+        {
+            yield return Step.Ran("sys_swapctl(SWAP_OFF): no such device");
+            yield break;
+        }
+        swap.Lock.Acquire(self);
+        swap.Enabled = false;
+        swap.Lock.Release(self);
+        yield return Step.Ran("swap_off: clear SWF_ENABLE");
+        int start = 1, end = swap.Slots + 1;
+        foreach (var s in UaoSwapOff(k, self, start, end)) yield return s;
+        foreach (var s in AnonPager.SwapOff(k, self, start, end)) yield return s;
+        if (swap.InUse != 0)
+        {
+            // A slot can outlive the walk: an aobj whose last uao_detach() is waiting for a page
+            // in pageout is already off uao_list. Later kernels re-enable the device and fail
+            // with EBUSY here (approx.: what the 2002 code did is not confirmed).
+            swap.Enabled = true;
+            yield return Step.Ran("swap_off: EBUSY, slots still in use");
+            yield break;
+        }
+        swap.Configured = false;
+        yield return Step.Ran("swap_off: device removed");
+    }
+
+    /// <summary>swapctl(SWAP_ON): configure and enable the device again.</summary>
+    public static Step On(Kernel k, KernelThread self)
+    {
+        var swap = k.Vm.Swap;
+        if (swap.Configured || swap.Slots == 0) return Step.Ran("sys_swapctl(SWAP_ON): EBUSY");
+        swap.Lock.Acquire(self);
+        swap.Configured = swap.Enabled = true;
+        swap.Lock.Release(self);
+        return Step.Ran("swap_on");
+    }
+
+    /// <summary>
+    /// uao_swap_off(start, end): for each aobj on uao_list, try-lock it (restart the walk on
+    /// failure), take a reference, page in its slots in range, then drop the reference (which may
+    /// be the last one and free the aobj).
+    /// </summary>
+    private static IEnumerable<Step> UaoSwapOff(Kernel k, KernelThread self, int start, int end)
+    {
+        var vm = k.Vm;
+        var obj = NextOnList(vm, null);
+        while (obj is not null)
+        {
+            vm.UaoListLock.Acquire(self);
+            if (!obj.Lock.TryAcquire(self))
+            {
+                vm.UaoListLock.Release(self);
+                yield return Step.Sleep("uao_swap_off: simple_lock_try failed, restart", obj.Lock.Channel);
+                obj = NextOnList(vm, null);
+                continue;
+            }
+            obj.Refs++; // uao_reference_locked()
+            vm.UaoListLock.Release(self);
+            foreach (var s in Pagein(k, self, obj, start, end)) yield return s;
+            var next = NextOnList(vm, obj); // LIST_NEXT under uao_list_lock, before the detach
+            foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach_locked")) yield return s;
+            // The kernel would follow a stale nextaobj if it was freed meanwhile; the model ends the walk.
+            obj = next is not null && next.OnList ? next : null;
+        }
+    }
+
+    /// <summary>The aobj after <paramref name="previous"/> on uao_list (the first when null).</summary>
+    private static AObj? NextOnList(VmState vm, AObj? previous)
+    {
+        int from = previous is null ? 0 : vm.AObjList.IndexOf(previous) + 1;
+        for (int i = from; i < vm.AObjList.Count; i++)
+            if (vm.AObjList[i].OnList) return vm.AObjList[i];
+        return null;
+    }
+
+    /// <summary>uao_pagein(): with vmobjlock held, page in each page whose slot lies in [start, end).</summary>
+    private static IEnumerable<Step> Pagein(Kernel k, KernelThread self, AObj obj, int start, int end)
+    {
+        for (int i = 0; i < obj.Size; i++)
+        {
+            int slot = obj.FindSwslot(i);
+            if (slot < start || slot >= end) continue;
+            foreach (var s in PageinPage(k, self, obj, i)) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// uao_pagein_page(): uao_get() the page (which may sleep with the object unlocked), relock,
+    /// clear the page's slot with uao_set_swslot(…, 0) and free the old slot, then mark the page
+    /// dirty, un-busy it and deactivate it. Entered and left with vmobjlock held; ends with a step.
+    /// </summary>
+    private static IEnumerable<Step> PageinPage(Kernel k, KernelThread self, AObj obj, int index)
+    {
+        var got = new Out<Page>();
+        foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+        var p = got.Value!;
+        int slot = obj.SetSwslot(index, 0);
+        FreeOldSlot(k, self, slot);
+        p.Flags &= ~PageFlags.Clean;
+        k.Vm.PageQueueLock.Acquire(self);
+        PageQueues.Unbusy(k, p);
+        PageQueues.Deactivate(k, p);
+        k.Vm.PageQueueLock.Release(self);
+        yield return Step.Ran("uao_pagein_page");
+    }
+
+    /// <summary>
+    /// PR kern/22752 (reconstructed site): the 2002 uao_pagein_page() passes the old slot straight
+    /// to uvm_swap_free(slot, 1), while every other aobj release path (uao_dropswap, uao_free,
+    /// the pagedaemon) and anon_pagein() check it first. But uao_get() may sleep (on a busy page,
+    /// in uvm_wait, over the read) with the object unlocked, and meanwhile a fault can bring the
+    /// page in and the pagedaemon drop its slot (uao_dropswap before a pageout that finds no swap,
+    /// or the swap-shortage scan); the old slot is then 0 and uvm_swap_free(0, 1) panics in
+    /// swapdrum_getsdp. Later revisions call uao_dropswap() here, which frees only a nonzero slot.
+    /// The exact fix commit was not found; this is the one release path of the period without the
+    /// check, reached through shm aobjs, the pagedaemon and swapctl -d.
+    /// </summary>
+    private static void FreeOldSlot(Kernel k, KernelThread self, int slot)
+    {
+        if (k.Config.Pr22752SwapFreeSlotZero || slot != 0)
+            k.Vm.Swap.Free(self, slot, 1);
+    }
+}

@@ -1,0 +1,72 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// The aiodone daemon, uvm_aiodone_daemon() → uvm_aio_aiodone() of uvm_pager.c (2002): completes
+/// asynchronous pageouts, one per step and in an order the explorer chooses (disks reorder). For
+/// each page it locks the owner (an_lock or vmobjlock), frees a PG_PAGEOUT page (its only copy is
+/// now in swap; an anon keeps an_swslot), releases a PG_RELEASED one with its freed anon, wakes
+/// PG_WANTED sleepers, and then wakes the pagedaemon and the &amp;uvmexp.free waiters (approx.:
+/// the exact wakeup conditions of the period are reconstructed). I/O errors are left out.
+/// </summary>
+public sealed class AioDaemon : KernelThread
+{
+    private AioDaemon(Kernel kernel) : base(kernel, "aiodoned") { }
+
+    /// <summary>Creates the aiodone daemon asleep on &amp;uvm.aio_done, as it is from boot.</summary>
+    public static AioDaemon Start(Kernel kernel)
+    {
+        var d = new AioDaemon(kernel);
+        d.StartAsleep(Pageout.AioDone);
+        return d;
+    }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        var vm = Kernel.Vm;
+        while (true)
+        {
+            if (vm.Pending.Count == 0)
+            {
+                yield return Step.Sleep("uvm_aiodone_daemon", Pageout.AioDone);
+                continue;
+            }
+            int i = vm.Pending.Count > 1 ? Kernel.Choice.Integer(vm.Pending.Count) : 0;
+            var io = vm.Pending[i];
+            var ownerLock = io.Page.OwnerLock!;
+            if (!ownerLock.TryAcquire(this))
+            {
+                yield return Step.Sleep("uvm_aio_aiodone: simple_lock", ownerLock.Channel);
+                continue;
+            }
+            vm.Pending.RemoveAt(i);
+            Complete(io.Page);
+            Locks.Release(Kernel, ownerLock, this);
+            yield return Step.Ran("uvm_aio_aiodone");
+        }
+    }
+
+    /// <summary>The page's pageout finished: owner locked, uvm.pageqlock taken here.</summary>
+    private void Complete(Page p)
+    {
+        var ux = Kernel.Uvmexp;
+        ux.Paging--;
+        if ((p.Flags & PageFlags.Released) != 0 && p.Anon is { } released)
+        {
+            AnonPager.Release(Kernel, this, released, p);
+        }
+        else
+        {
+            Kernel.Vm.PageQueueLock.Acquire(this);
+            PageQueues.Unbusy(Kernel, p);
+            PageQueues.Free(Kernel, p);
+            Kernel.Vm.PageQueueLock.Release(this);
+            ux.SwpgOnly++;
+        }
+        if (ux.Free + ux.Paging < ux.FreeTarg) Kernel.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        Kernel.SleepQueues.Wakeup(Pageout.FreeMemory);
+    }
+}

@@ -1,0 +1,34 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// A process touching its private anonymous memory (a heap of <c>pages</c> pages): each access is
+/// a fault (<see cref="Fault.TouchAnon"/>), zero-filling a new anon or paging a swapped-out one
+/// back in. At exit, uvmspace_free → amap_wipeout → uvm_anfree() frees every anon, its page (or
+/// marks a page in pageout PG_RELEASED) and its swap slot, in one step.
+/// </summary>
+public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyList<AnonTouch> program) : KernelThread(kernel, name)
+{
+    /// <summary>The process's amap: the anon of each page, or null before the first touch.</summary>
+    private readonly Anon?[] _amap = new Anon?[pages];
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        foreach (var t in program)
+        {
+            if (t.Page < 0 || t.Page >= _amap.Length) continue;
+            foreach (var s in Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write)) yield return s;
+        }
+        foreach (var anon in _amap)
+        {
+            if (anon is null) continue;
+            foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
+            AnonPager.Free(Kernel, this, anon);
+            Locks.Release(Kernel, anon.Lock, this);
+        }
+        yield return Step.Exit("exit1 → uvmspace_free");
+    }
+}

@@ -1,0 +1,100 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// A process using SysV shared memory (sysv_shm.c, 2002): shmget → uao_create, shmat →
+/// uao_reference, touches of the mapped pages (faults, <see cref="Fault.TouchObject"/>), shmdt →
+/// uao_detach, IPC_RMID; the last detach of a removed segment (shm_deallocate_segment) drops the
+/// segment's own reference and frees the aobj and its swap. At exit every attachment is detached.
+/// Errors (EINVAL on an unknown key, SIGSEGV on an unmapped page) end the operation without a step.
+/// </summary>
+public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> program) : KernelThread(kernel, name)
+{
+    /// <summary>The segments this process has attached, by key.</summary>
+    private readonly Dictionary<int, ShmSegment> _attached = [];
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        foreach (var op in program)
+            foreach (var s in Run(op)) yield return s;
+        foreach (var key in _attached.Keys.ToArray())
+            foreach (var s in Detach(key, "exit1 → shmexit")) yield return s;
+        yield return Step.Exit("exit1");
+    }
+
+    private IEnumerable<Step> Run(ShmOp op)
+    {
+        switch (op)
+        {
+            case ShmGet g:
+                yield return Get(g);
+                break;
+            case ShmAt a when !_attached.ContainsKey(a.Key):
+                foreach (var s in Attach(a.Key)) yield return s;
+                break;
+            case ShmTouch t when _attached.TryGetValue(t.Key, out var seg) && t.Page < seg.Object.Size:
+                foreach (var s in Fault.TouchObject(Kernel, this, seg.Object, t.Page, t.Write)) yield return s;
+                break;
+            case ShmDt d when _attached.ContainsKey(d.Key):
+                foreach (var s in Detach(d.Key, "shmdt → uao_detach")) yield return s;
+                break;
+            case ShmRmid r when Find(r.Key) is { } seg:
+                seg.Removed = true;
+                if (seg.Nattch > 0)
+                {
+                    yield return Step.Ran("shmctl(IPC_RMID)");
+                    break;
+                }
+                Kernel.Vm.ShmList.Remove(seg);
+                foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shmctl(IPC_RMID) → shm_deallocate_segment")) yield return s;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// shmat(): find the segment and uao_reference() its aobj in one critical section (the kernel
+    /// does not sleep between the two), looking it up again after spinning on vmobjlock.
+    /// </summary>
+    private IEnumerable<Step> Attach(int key)
+    {
+        while (Find(key) is { } seg)
+        {
+            if (!seg.Object.Lock.TryAcquire(this))
+            {
+                yield return Step.Sleep("shmat: simple_lock(vmobjlock)", seg.Object.Lock.Channel);
+                continue;
+            }
+            seg.Object.Refs++;
+            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Nattch++;
+            _attached[key] = seg;
+            yield return Step.Ran("shmat → uao_reference");
+            yield break;
+        }
+    }
+
+    /// <summary>shmget(): the live segment with this key, or a new one backed by a new aobj.</summary>
+    private Step Get(ShmGet g)
+    {
+        if (Find(g.Key) is not null) return Step.Ran("shmget");
+        Kernel.Vm.ShmList.Add(new ShmSegment(g.Key, AObjPager.Create(Kernel, g.Pages)));
+        return Step.Ran("shmget → uao_create");
+    }
+
+    /// <summary>shmdt(): uvm_deallocate() of the mapping, then shm_delete_mapping().</summary>
+    private IEnumerable<Step> Detach(int key, string function)
+    {
+        var seg = _attached[key];
+        _attached.Remove(key);
+        foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
+        if (--seg.Nattch > 0 || !seg.Removed) yield break;
+        Kernel.Vm.ShmList.Remove(seg);
+        foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;
+    }
+
+    /// <summary>shm_find_segment_by_key(): a segment with this key that is not removed.</summary>
+    private ShmSegment? Find(int key) => Kernel.Vm.ShmList.FirstOrDefault(s => s.Key == key && !s.Removed);
+}

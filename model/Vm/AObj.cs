@@ -1,0 +1,94 @@
+using Uvm.Model.Core;
+
+namespace Uvm.Model.Vm;
+
+/// <summary>
+/// struct uvm_aobj (uvm_aobj.c rev 1.39.2.6): an anonymous-memory object, such as a SysV shm
+/// segment or kernel_object. <see cref="Lock"/> (vmobjlock) protects its pages and its per-page
+/// swap-slot table (the array form; the hash form for objects over 64 pages is left out).
+/// </summary>
+public sealed class AObj
+{
+    /// <summary>u_swslots: the swap slot of each page, 0 if none.</summary>
+    private readonly int[] _swslots;
+
+    /// <summary>memq, indexed by page: the resident page of each index, or null.</summary>
+    private readonly Page?[] _pages;
+
+    /// <summary>Creates an aobj of <paramref name="size"/> pages with one reference (uao_create).</summary>
+    internal AObj(int id, int size, bool noSwap, string? name = null)
+    {
+        Id = id;
+        Name = name ?? $"aobj {id}";
+        NoSwap = noSwap;
+        _swslots = new int[size];
+        _pages = new Page?[size];
+        Lock = new SimpleLock($"vmobjlock of {Name}");
+    }
+
+    /// <summary>A global object number.</summary>
+    public int Id { get; }
+
+    /// <summary>A readable name: <c>aobj 2</c>, <c>kernel_object</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>u_pages.</summary>
+    public int Size => _pages.Length;
+
+    /// <summary>UAO_FLAG_NOSWAP: never swapped (kernel_object holding wired u-areas).</summary>
+    public bool NoSwap { get; }
+
+    /// <summary>uo_refs.</summary>
+    public int Refs { get; internal set; } = 1;
+
+    /// <summary>On uao_list (the list uao_swap_off() walks); cleared by the last uao_detach().</summary>
+    public bool OnList { get; internal set; } = true;
+
+    /// <summary>vmobjlock.</summary>
+    public SimpleLock Lock { get; }
+
+    /// <summary>The resident page at <paramref name="index"/>, or null (uvm_pagelookup).</summary>
+    public Page? PageAt(int index) => _pages[index];
+
+    /// <summary>uao_find_swslot(): the swap slot of a page, 0 if none.</summary>
+    public int FindSwslot(int index) => NoSwap ? 0 : _swslots[index];
+
+    /// <summary>The whole slot table, for invariants.</summary>
+    public IReadOnlyList<int> SwapSlots => _swslots;
+
+    /// <summary>
+    /// uao_set_swslot(): record <paramref name="slot"/> for the page and return the old slot (0 if
+    /// none). The caller holds vmobjlock. A NOSWAP object panics on a nonzero slot, as the kernel does.
+    /// </summary>
+    internal int SetSwslot(int index, int slot)
+    {
+        if (NoSwap)
+        {
+            if (slot == 0) return 0;
+            throw new KernelPanicException("uao_set_swslot", $"NOSWAP object {Name}");
+        }
+        int old = _swslots[index];
+        _swslots[index] = slot;
+        return old;
+    }
+
+    /// <summary>uvm_pageinsert(): the page now lives at <paramref name="index"/>; a duplicate panics.</summary>
+    internal void Insert(Page p, int index)
+    {
+        if (_pages[index] is { } other)
+            throw new KernelPanicException("uvm_pageinsert", $"{Name}[{index}] already holds page {other.Number}");
+        _pages[index] = p;
+        p.Object = this;
+        p.Index = index;
+    }
+
+    /// <summary>uvm_pageremove(): the page leaves the object.</summary>
+    internal void Remove(Page p)
+    {
+        if (_pages[p.Index] == p) _pages[p.Index] = null;
+        p.Object = null;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,100 @@
+using Uvm.Model;
+using Uvm.Model.Vm;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of physical pages and the paging queues (uvm_page.c, uvm_pdaemon.c,
+/// kernel-reference §1), and the liveness of the pagedaemon.
+/// </summary>
+public static class PageInvariants
+{
+    /// <summary>
+    /// Queue membership agrees with pq flags, and an idle page is on exactly one queue. A loaned
+    /// page may be on none: uvm_pagefree() dequeues a page the kernel still borrows.
+    /// </summary>
+    public static readonly Invariant PageIsOnExactlyOneQueueUnlessBusyOrWired = new(
+        nameof(PageIsOnExactlyOneQueueUnlessBusyOrWired),
+        "A page that is neither busy, wired nor loaned is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
+        "vm", k =>
+        {
+            var vm = k.Vm;
+            var bad = QueueMismatch(vm.FreeQueue, PageQueue.Free) ?? QueueMismatch(vm.ActiveQueue, PageQueue.Active)
+                ?? QueueMismatch(vm.InactiveQueue, PageQueue.Inactive);
+            if (bad is not null) return bad;
+            int queued = vm.FreeQueue.Count + vm.ActiveQueue.Count + vm.InactiveQueue.Count;
+            int claimed = 0;
+            foreach (var p in vm.Pages)
+            {
+                if (p.Queue != PageQueue.None) claimed++;
+                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0) return $"{p} is neither busy, wired nor loaned but on no queue";
+            }
+            return claimed == queued ? null : $"{claimed} pages claim a queue but the queues hold {queued}";
+        });
+
+    /// <summary>A free page belongs to nobody and carries no state.</summary>
+    public static readonly Invariant FreePageHasNoOwner = Invariant.ForAll(
+        nameof(FreePageHasNoOwner),
+        "A page on the free queue has no owner (anon or object), no flags, and no wire or loan count.",
+        "vm", k => k.Vm.FreeQueue,
+        p => !p.Owned && p.Flags == PageFlags.None && p.WireCount == 0 && p.LoanCount == 0,
+        p => $"{p} is free with flags {p.Flags}, wire_count {p.WireCount}, loan_count {p.LoanCount}");
+
+    /// <summary>uvmexp.free counts exactly the free pages.</summary>
+    public static readonly Invariant FreeCountMatchesFreeQueue = new(
+        nameof(FreeCountMatchesFreeQueue),
+        "uvmexp.free equals the number of pages on the free queue (plus free pages not yet materialized).",
+        "vm", k => k.Uvmexp.Free == k.Vm.FreeQueue.Count + k.Vm.Unmaterialized
+            ? null : $"uvmexp.free is {k.Uvmexp.Free} but {k.Vm.FreeQueue.Count + k.Vm.Unmaterialized} pages are free");
+
+    /// <summary>PG_CLEAN promises a copy in swap; freeing a clean page relies on it.</summary>
+    public static readonly Invariant CleanPageHasSwapCopy = Invariant.ForAll(
+        nameof(CleanPageHasSwapCopy),
+        "An owned page that is clean and not busy has a swap slot holding its copy.",
+        "vm", k => k.Vm.Pages,
+        p => !p.Owned || p.Busy || (p.Flags & PageFlags.Clean) == 0 || p.OwnerSlot != 0 || p.WireCount > 0,
+        p => $"{p} is clean but its owner has no swap slot for it");
+
+    /// <summary>
+    /// Liveness: a thread waiting for memory in uvm_wait() is eventually served while the pagedaemon
+    /// has something to reclaim: a clean page, or a dirty page and a free swap slot to write it to.
+    /// </summary>
+    public static readonly LivenessProperty MemoryShortageWithReclaimablePagesEventuallyEnds = new(
+        nameof(MemoryShortageWithReclaimablePagesEventuallyEnds),
+        "A thread sleeping for memory on &uvmexp.free is eventually woken and served while reclaimable pages exist.",
+        "vm", k =>
+        {
+            var waiter = k.Threads.FirstOrDefault(t => t.SleepingOn == Pageout.FreeMemory);
+            if (waiter is null) return null;
+            var reclaimable = Reclaimable(k).FirstOrDefault();
+            return reclaimable is null ? null : $"{waiter} waits for memory while {reclaimable} could be reclaimed";
+        });
+
+    /// <summary>Queued, idle, unwired, unloaned pages the pagedaemon could free or page out.</summary>
+    private static IEnumerable<Page> Reclaimable(IKernelView k)
+    {
+        bool swapFree = k.Vm.Swap.CanAllocate && k.Uvmexp.SwpgOnly < k.Vm.Swap.SwPages;
+        foreach (var q in new[] { k.Vm.InactiveQueue, k.Vm.ActiveQueue })
+            foreach (var p in q)
+                if (p.Owned && !p.Busy && p.WireCount == 0 && p.LoanCount == 0 && ((p.Flags & PageFlags.Clean) != 0 || swapFree))
+                    yield return p;
+    }
+
+    private static string? QueueMismatch(IReadOnlyList<Page> queue, PageQueue which)
+    {
+        var seen = new HashSet<Page>();
+        foreach (var p in queue)
+        {
+            if (!seen.Add(p)) return $"{p} is on the {which} queue twice";
+            if (p.Queue != which) return $"{p} is on the {which} queue but says {p.Queue}";
+        }
+        return null;
+    }
+
+    /// <summary>Every page invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy];
+
+    /// <summary>Every page liveness property.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MemoryShortageWithReclaimablePagesEventuallyEnds];
+}

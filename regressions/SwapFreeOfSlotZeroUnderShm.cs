@@ -1,0 +1,103 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// PR kern/22752: uvm_swap_free() of slot 0 under SysV shared memory and heavy paging.
+/// Kernel: sys/uvm/uvm_aobj.c rev 1.39.2.6 (2002), uao_pagein_page(); fixed by making the
+/// release check the old slot, as uao_dropswap() does (later revisions call uao_dropswap()
+/// there). The exact fix commit was not found: the site is reconstructed as the one aobj slot
+/// release of the period that passes the old slot to uvm_swap_free() unchecked.
+///
+/// Setup (scenario shm-swap): two processes share a 4-page shm aobj in 5 pages of memory whose
+/// free target keeps the pagedaemon paging it out to a 1-slot swap device; an administrator
+/// runs swapctl -d / -a four times.
+///
+/// Interleaving: the pagedaemon pages a segment page out (ScanInactive, uvm_aio_aiodone), so its
+/// aobj entry holds slot 1. swapctl -d clears SWF_ENABLE and uao_pagein_page() calls uao_get(),
+/// which sleeps on the page while a process faults it back in (uao_get: page busy /
+/// uvm_swap_get). The process writes the page; a pagedaemon pass finds swap full and frees the
+/// page's slot (uao_set_swslot(…, 0) in the swap-shortage scan), or drops it before a pageout
+/// that finds no swap. uao_pagein_page() wakes, owns the resident page, and uao_set_swslot()
+/// returns 0; the pre-fix code calls uvm_swap_free(0, 1).
+///
+/// Violated: the kernel assertion in uvm_swap_free (swapdrum_getsdp(0) == NULL:
+/// KASSERT(sdp != NULL)), which is also the invariant FreedSwapSlotIsNeverZero.
+/// </summary>
+[Trait("PR", "kern/22752")]
+public sealed class SwapFreeOfSlotZeroUnderShm
+{
+    /// <summary>
+    /// Iterations per seed. Over 24 seeds spaced 1,000,003 apart the random strategy needed a
+    /// median of 26 and at worst 142 iterations to find the bug, so 400 leaves room; the fixed
+    /// kernel runs all 400 per seed (about 4 s each).
+    /// </summary>
+    private const int Budget = 400;
+
+    /// <summary>Seeds further apart than the budget, so their schedules differ.</summary>
+    private static readonly uint[] Seeds = [0, 1_000_003];
+
+    /// <summary>The pinned counterexample (seed 0), replayed on every run.</summary>
+    private const string PinnedSchedule = "schedules/shm-swap-pr22752-uvm_swap_free-seed0.json";
+
+    private static ExplorationResult Explore(KernelConfig config, uint seed)
+    {
+        var scenario = ScenarioCatalogue.Find("shm-swap")!;
+        var request = new RunRequest(scenario.Name, scenario.DefaultWorkload(), config,
+            new ExploreSettings { Iterations = Budget, Seed = seed })
+        {
+            Properties = scenario.PropertiesFrom(Catalogue.BuiltIn),
+        };
+        return Explorer.Run(request);
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedData))]
+    public void BuggyKernelFreesSlotZero(uint seed)
+    {
+        var result = Explore(KernelBugs.Configure(["pr22752"]), seed);
+
+        var cx = Assert.IsType<Counterexample>(result.Counterexample);
+        Assert.Equal("panic uvm_swap_free", cx.Violation.Id);
+        Assert.Contains("swapdrum_getsdp(0) == NULL", cx.Violation.Message);
+        Assert.Equal("swapctl", cx.Steps[^1].Thread);
+    }
+
+    /// <summary>
+    /// Pinned replay. Original failure (seed 0, schedule 26):
+    /// [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) == NULL: KASSERT(sdp != NULL)
+    /// failed (uvm_swap_free(0, 1)) (in swapctl)
+    ///   27  shm2       uao_get: uvm_swap_get
+    ///   28  shm1       uao_get: page busy  [sleep]
+    ///   29  shm2       uvm_fault: pmap_enter
+    ///   30  pagedaemon uvm_pageout: pass done  [sleep]
+    ///   31  shm1       uvm_fault: pmap_enter
+    ///   32  swapctl    uvm_swap_free  [panic]
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReproducesTheSlotZeroFree()
+    {
+        var cx = CounterexampleFile.Read(Path.Combine(AppContext.BaseDirectory, PinnedSchedule));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
+        Assert.Equal("panic uvm_swap_free", replay.Violation!.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedData))]
+    public void FixedKernelSurvivesTheSameSearch(uint seed)
+    {
+        var result = Explore(KernelConfig.Fixed, seed);
+
+        Assert.Null(result.Counterexample?.Violation.Message);
+        Assert.Equal(Budget, result.Iterations);
+        Assert.Equal(0, result.MaxStepsHit);
+    }
+
+    public static TheoryData<uint> SeedData() => [.. Seeds];
+}

@@ -1,0 +1,53 @@
+using Uvm.Model;
+using Uvm.Model.Vm;
+using Xunit;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>uvm_pagealloc / uvm_pagefree and the queues.</summary>
+public sealed class PageQueuesTests
+{
+    [Fact]
+    public void FreedPageHasNoOwnerAndCountsAsFree()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        Assert.Equal(0, k.Uvmexp.Free);
+
+        PageQueues.Free(k, p);
+
+        Assert.Equal(PageQueue.Free, p.Queue);
+        Assert.False(p.Owned);
+        Assert.Null(anon.Page);
+        Assert.Equal(1, k.Uvmexp.Free);
+        Assert.Empty(k.Vm.ActiveQueue);
+    }
+
+    [Fact]
+    public void FreeingALoanedPageOnlyDisownsIt()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+        var obj = AObjPager.Create(k, 1);
+        var p = PageQueues.Alloc(k)!;
+        obj.Insert(p, 0);
+        PageQueues.Unbusy(k, p);
+        PageQueues.Activate(k, p);
+        p.LoanCount = 1;
+
+        PageQueues.Free(k, p);
+
+        Assert.Null(obj.PageAt(0));
+        Assert.False(p.Owned);
+        Assert.Equal(PageQueue.None, p.Queue);
+        Assert.Equal(0, k.Uvmexp.Free);
+    }
+
+    [Fact]
+    public void AllocationFailsAtTheReserve()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+
+        Assert.NotNull(PageQueues.Alloc(k));
+        Assert.Null(PageQueues.Alloc(k));
+    }
+}

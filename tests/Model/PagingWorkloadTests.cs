@@ -1,0 +1,61 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>The paging section of a workload: JSON, validation, and the kernel it builds.</summary>
+public sealed class PagingWorkloadTests
+{
+    [Fact]
+    public void ShmSwapWorkloadRoundTripsThroughJson()
+    {
+        var w = ShmSwapScenario.Default();
+        var path = Path.Combine(Path.GetTempPath(), $"paging-{Guid.NewGuid():N}.json");
+        try
+        {
+            WorkloadFile.Write(w, path);
+            var back = WorkloadFile.Read(path);
+            Assert.Equal(w.ToString(), back.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ValidationNamesTheBadField()
+    {
+        var w = PagedaemonScenario.Default() with
+        {
+            Paging = PagedaemonScenario.Default().Paging! with { FreeTarg = 0, AnonProcesses = [new(2, [new(5, true)])] },
+        };
+
+        var errors = w.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("paging.freeTarg:"));
+        Assert.Contains(errors, e => e.StartsWith("paging.anonProcesses[0].touches[0].page:"));
+    }
+
+    [Fact]
+    public void BuilderStartsTheDaemonsAsleepAndTheUsersRunnable()
+    {
+        var k = KernelBuilder.Build(ShmSwapScenario.Default(), KernelConfig.Fixed);
+
+        Assert.Equal(Pageout.Pagedaemon, k.Threads.Single(t => t.Name == "pagedaemon").SleepingOn);
+        Assert.Equal(Pageout.AioDone, k.Threads.Single(t => t.Name == "aiodoned").SleepingOn);
+        Assert.Null(k.Threads.Single(t => t.Name == "shm1").SleepingOn);
+        Assert.Equal(5, k.Uvmexp.Free);
+        Assert.Equal(1, k.Vm.Swap.Slots);
+    }
+
+    [Fact]
+    public void SwapoutWorkloadWiresRealUareaPages()
+    {
+        var k = KernelBuilder.Build(SwapoutScenario.Default(), KernelConfig.Fixed);
+
+        Assert.Equal(2, k.Uvmexp.Free);
+        Assert.Equal(k.Lwps.Count * Uvmexp.UspacePages, k.Vm.Pages.Count(p => p.WireCount == 1 && p.Object == k.Vm.KernelObject));
+    }
+}

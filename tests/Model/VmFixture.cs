@@ -1,0 +1,49 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>Builds small kernels with pages and swap for the VM unit tests, and a thread to act as.</summary>
+internal static class VmFixture
+{
+    /// <summary>A kernel with <paramref name="freePages"/> free pages and <paramref name="slots"/> swap slots.</summary>
+    public static Kernel Kernel(int freePages = 4, int slots = 4, KernelConfig? config = null)
+    {
+        var k = new Kernel(config ?? KernelConfig.Fixed);
+        PhysMem.Boot(k, freePages);
+        k.Vm.Swap = new SwapSpace(slots);
+        return k;
+    }
+
+    /// <summary>A thread that never runs, to own locks and pass as "self".</summary>
+    public static KernelThread Actor(Kernel k, string name = "test") => new Idle(k, name);
+
+    /// <summary>An anon owning a resident page on the given queue, dirty unless a slot is given.</summary>
+    public static (Anon Anon, Page Page) AnonPage(Kernel k, PageQueue queue, int slot = 0)
+    {
+        var p = PageQueues.Alloc(k)!;
+        var anon = AnonPager.New(k, p);
+        PageQueues.Unbusy(k, p);
+        if (slot != 0)
+        {
+            anon.SwSlot = slot;
+            p.Flags |= PageFlags.Clean;
+        }
+        if (queue == PageQueue.Active) PageQueues.Activate(k, p);
+        else if (queue == PageQueue.Inactive) PageQueues.Deactivate(k, p);
+        return (anon, p);
+    }
+
+    /// <summary>Allocates a specific swap slot count, returning the slots.</summary>
+    public static int[] AllocSlots(Kernel k, KernelThread self, int n) =>
+        [.. Enumerable.Range(0, n).Select(_ => k.Vm.Swap.Alloc(self))];
+
+    private sealed class Idle(Kernel kernel, string name) : KernelThread(kernel, name)
+    {
+        protected override IEnumerable<Step> Body()
+        {
+            yield return Step.Exit("idle");
+        }
+    }
+}
