@@ -112,7 +112,7 @@ public static class Swapout
     private static void UnwireUarea(Kernel k, Lwp l)
     {
         if (!l.UareaWired) return;
-        l.UareaWired = false;
+        if (--l.UareaWireCount > 0) return;
         PhysMem.UnwireUarea(k, l.Lid);
         k.SleepQueues.Wakeup(Pageout.FreeMemory);
     }
@@ -138,8 +138,7 @@ public static class Swapout
     /// <summary>uvm_swapin(l), first half: uvm_fault_wire() of the u-area (takes kernel_map's lock, may sleep).</summary>
     public static void WireUarea(Kernel k, Lwp l)
     {
-        if (l.UareaWired) return;
-        l.UareaWired = true;
+        if (l.UareaWireCount++ > 0) return;
         PhysMem.WireUarea(k, l.Lid);
     }
 

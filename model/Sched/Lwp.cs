@@ -25,8 +25,15 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
     /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident.</summary>
     public bool InMemory { get; internal set; } = true;
 
-    /// <summary>The u-area pages are wired (uvm_fault_wire / uvm_fault_unwire).</summary>
-    public bool UareaWired { get; internal set; } = true;
+    /// <summary>
+    /// How many times the u-area pages are wired: uvm_fault_wire() adds one, uvm_fault_unwire()
+    /// takes one, as the pages' wire_count does. A swap-in may wire the u-area again before the
+    /// swapout that cleared L_INMEM has unwired it; the pages stay wired throughout.
+    /// </summary>
+    public int UareaWireCount { get; internal set; } = 1;
+
+    /// <summary>The u-area pages are wired.</summary>
+    public bool UareaWired => UareaWireCount > 0;
 
     /// <summary>l_swtime: seconds resident (or swapped out).</summary>
     public int SwTime { get; internal set; }

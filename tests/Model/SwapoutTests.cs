@@ -68,6 +68,25 @@ public sealed class SwapoutTests
     }
 
     [Fact]
+    public void ASwapinBeforeTheSwapoutUnwiresLeavesTheUareaWired()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var self = new KernelFixture.TestThread(k);
+        var l = k.Lwps[0];
+        k.Uvmexp.Free = 10;
+        using var swapout = Swapout.SwapoutLwp(k, self, l).GetEnumerator();
+        swapout.MoveNext();                          // uvm_swapout: L_INMEM cleared, not yet unwired
+
+        Swapout.WireUarea(k, l);                     // proc0: uvm_fault_wire
+        Swapout.MakeResident(k, self, l);            // proc0: uvm_swapin
+        swapout.MoveNext();                          // swapper: uvm_fault_unwire
+
+        Assert.True(l.InMemory);
+        Assert.True(l.UareaWired);
+        Assert.Equal(1, l.UareaWireCount);
+    }
+
+    [Fact]
     public void SwapinRequeuesARunnableLwpAndMarksItResident()
     {
         var k = KernelFixture.WithLwps(1);
