@@ -17,16 +17,7 @@ public static class CounterexampleFile
     /// <summary>Loads and checks a counterexample file; every problem is an <see cref="InputException"/>.</summary>
     public static Counterexample Read(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}");
-        }
-        return Parse(text, path);
+        return Parse(Json.ReadFile(path), path);
     }
 
     /// <summary>Parses and checks counterexample text; <paramref name="name"/> names it in errors.</summary>

@@ -38,6 +38,24 @@ public static class Json
         }
     }
 
+    /// <summary>
+    /// The text of a file the user named; a missing, unreadable or empty file is an
+    /// <see cref="InputException"/> that names it.
+    /// </summary>
+    public static string ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"{path}: cannot read: {e.Message}");
+        }
+        return string.IsNullOrWhiteSpace(text) ? throw new InputException($"{path}: the file is empty") : text;
+    }
+
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically: a temp file beside it, then a rename.</summary>
     public static void WriteAtomically(string path, string text)
     {

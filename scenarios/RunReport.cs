@@ -94,11 +94,7 @@ public sealed record RunReport
     /// <summary>Reads a report; malformed input is an <see cref="InputException"/>.</summary>
     public static RunReport Read(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { throw new InputException($"{path}: cannot read: {e.Message}"); }
-        if (string.IsNullOrWhiteSpace(text)) throw new InputException($"{path}: the file is empty");
-        return Json.Parse<RunReport>(text, path);
+        return Json.Parse<RunReport>(Json.ReadFile(path), path);
     }
 
     /// <summary>

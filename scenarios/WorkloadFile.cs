@@ -11,16 +11,7 @@ public static class WorkloadFile
     /// <summary>Loads and validates a workload; every problem is an <see cref="InputException"/> naming the field.</summary>
     public static Workload Read(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException($"{path}: cannot read: {e.Message}");
-        }
-        return Parse(text, path);
+        return Parse(Json.ReadFile(path), path);
     }
 
     /// <summary>Parses and validates workload text.</summary>
