@@ -103,7 +103,7 @@ internal static class RunCommand
             };
             if (result.Counterexample is not null) break;
         }
-        return total!;
+        return total ?? new CampaignResult(plan.Windows, 0, 0, TimeSpan.Zero, 0, null, null, Cancelled: true);
     }
 
     private static void Summarize(RunReport report, CampaignResult result, TextWriter o)

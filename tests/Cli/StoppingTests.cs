@@ -1,0 +1,62 @@
+using Uvm.Cli;
+
+namespace Uvm.Tests.Cli;
+
+/// <summary>Runs that stop early say so, report what they explored, and keep what they found.</summary>
+public sealed class StoppingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("uvmcheck-stop-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private RunCommand.RunOptions Options(int iterations, string? time = null, int maxSteps = 2000, params string[] bugs) =>
+        new(null, bugs, "random", iterations, maxSteps, 0, _dir, null, time, 1, null, Path.Combine(_dir, "r.json"), null, []);
+
+    [Fact]
+    public void CancellingARunReportsWhatWasExploredAndExitsClean()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var o = new StringWriter();
+
+        int code = RunCommand.Execute(Options(100_000), o, new StringWriter(), cancelled.Token);
+
+        Assert.Equal(0, code);
+        Assert.Contains("stopped early: cancelled", o.ToString());
+        Assert.Contains("\"stoppedBy\": \"cancelled\"", File.ReadAllText(Path.Combine(_dir, "r.json")));
+    }
+
+    /// <summary>100,000 schedules take minutes; a one-second budget must stop it (the test asserts the report, not the time).</summary>
+    [Fact]
+    public void ATimeBudgetStopsTheRunAndSaysSo()
+    {
+        var o = new StringWriter();
+
+        int code = RunCommand.Execute(Options(100_000, time: "1s"), o, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Contains("stopped early: time budget", o.ToString());
+        Assert.DoesNotContain("explored 100000 schedules", o.ToString());
+    }
+
+    [Fact]
+    public void SchedulesCutOffAtTheStepBoundAreReported()
+    {
+        var o = new StringWriter();
+
+        RunCommand.Execute(Options(5, maxSteps: 10), o, new StringWriter(), CancellationToken.None);
+
+        Assert.Contains("hit --max-steps 10 and were cut off", o.ToString());
+    }
+
+    [Fact]
+    public void ACounterexampleFoundIsKeptEvenWhenTheBudgetRunsOut()
+    {
+        var o = new StringWriter();
+
+        int code = RunCommand.Execute(Options(100_000, "30s", 2000, "pr23095") with { NoShrink = true }, o, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Single(Directory.GetFiles(_dir, "swapout-pr23095-*.json"));
+    }
+}
