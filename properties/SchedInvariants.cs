@@ -36,18 +36,27 @@ public static class SchedInvariants
         "An LWP is on at most one of: the run queue (once), a CPU.",
         "sched", k =>
         {
-            var seen = new HashSet<Lwp>();
-            foreach (var l in k.RunQueue.Lwps)
+            var queue = k.RunQueue.Lwps;
+            for (int i = 0; i < queue.Count; i++)
             {
-                if (!seen.Add(l)) return $"{l} is on the run queue twice";
+                var l = queue[i];
+                for (int j = 0; j < i; j++)
+                    if (queue[j] == l) return $"{l} is on the run queue twice";
                 if (!l.OnRunQueue) return $"{l} is linked on the run queue but l_back says it is not";
             }
             foreach (var c in k.Cpus)
-                if (c.Current is { } l && seen.Contains(l)) return $"{l} runs on {c} and is on the run queue";
+                if (c.Current is { } l && Contains(queue, l)) return $"{l} runs on {c} and is on the run queue";
             foreach (var l in k.Lwps)
-                if (l.OnRunQueue && !seen.Contains(l)) return $"{l} says it is queued but is not on the run queue";
+                if (l.OnRunQueue && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
             return null;
         });
+
+    private static bool Contains(IReadOnlyList<Lwp> list, Lwp l)
+    {
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] == l) return true;
+        return false;
+    }
 
     /// <summary>curlwp and l_cpu agree: a CPU runs at most one LWP, and that LWP is LSONPROC on it.</summary>
     public static readonly Invariant CpuRunsAtMostOneLwp = new(
