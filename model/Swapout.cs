@@ -113,7 +113,7 @@ public static class Swapout
     {
         if (!l.UareaWired) return;
         if (--l.UareaWireCount > 0) return;
-        PhysMem.UnwireUarea(k, l.Lid);
+        PhysMem.UnwireUarea(k, l.Uarea!);
         k.SleepQueues.Wakeup(Pageout.FreeMemory);
     }
 
@@ -139,7 +139,7 @@ public static class Swapout
     public static void WireUarea(Kernel k, Lwp l)
     {
         if (l.UareaWireCount++ > 0) return;
-        PhysMem.WireUarea(k, l.Lid);
+        PhysMem.WireUarea(k, l.Uarea!);
     }
 
     /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>
