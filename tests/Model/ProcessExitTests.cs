@@ -3,6 +3,7 @@ using Uvm.Model.Core;
 using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 using Uvm.Model.Threads;
+using Uvm.Properties;
 
 namespace Uvm.Tests.Model;
 
@@ -117,6 +118,35 @@ public sealed class ProcessExitTests
         Assert.True(k.Lwps[0].Freed);
         Assert.Equal([k.Lwps[1]], p.Lwps);
         Assert.Single(k.Uareas.FreeList);
+    }
+
+    /// <summary>
+    /// Each mutation is harmless when nothing interleaves: run one thread at a time until it sleeps,
+    /// the exiting CPU first, and every exit invariant holds. Exploration must find the interleaving.
+    /// </summary>
+    [Theory]
+    [InlineData("exit-free-uarea-before-switch")]
+    [InlineData("exit-sleep-after-switch")]
+    [InlineData("exit-zombie-before-teardown")]
+    [InlineData("exit-reaper-before-switch")]
+    public void EachMutationNeedsAnInterleavingToDoHarm(string bug)
+    {
+        var (k, _) = ExitFixture.OneCpu(KernelBugs.Configure([bug]), [new Fork([]), new Wait()]);
+
+        for (bool progress = true; progress;)
+        {
+            progress = false;
+            foreach (var t in k.Threads)
+                while (!t.Exited && t.SleepingOn is null)
+                {
+                    t.Advance();
+                    k.SleepQueues.TakeWoken([]);
+                    progress = true;
+                    Assert.All(ExitInvariants.All, i => Assert.Null(i.Check(k)));
+                }
+        }
+
+        Assert.All(k.Procs.Where(p => p != k.ProcLists.Init), p => Assert.True(p.Reaped));
     }
 
     [Fact]
