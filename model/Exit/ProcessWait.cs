@@ -19,6 +19,7 @@ public static class ProcessWait
     {
         while (true)
         {
+            // find_stopped_child(): proclist read-held; ECHILD, a zombie, or tsleep(parent, "wait") in the same step.
             if (parent.Children.Count == 0)
             {
                 yield return Step.Ran("wait4: ECHILD");
@@ -32,6 +33,7 @@ public static class ProcessWait
             }
             yield return Step.Ran("find_stopped_child");
 
+            // sys_wait4(): uvm_uarea_drain(FALSE), "Collect child u-areas" (the rework's; may sleep on kernel_map).
             if (k.Config.ExitDesign == ExitDesign.Reaperless)
                 foreach (var s in k.Uareas.Drain(k, self, empty: false)) yield return s;
 

@@ -61,11 +61,14 @@ public static class ReaperExit
     /// </summary>
     internal static IEnumerable<Step> ReapLwp(Kernel k, KernelThread self, Lwp l)
     {
+        // reaper(): deadproc_slock dropped; KERNEL_PROC_LOCK; cpu_wait(l).
         yield return Step.Ran("reaper: cpu_wait");
+        // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
         l.InMemory = false;
         if (l.Uarea is { } u)
             foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
         l.Uarea = null;
+        // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
         l.Stat = LwpStat.Zomb;
         if (l.Detached)
         {
@@ -82,10 +85,12 @@ public static class ReaperExit
     /// </summary>
     internal static IEnumerable<Step> ReapProc(Kernel k, KernelThread self, Proc p)
     {
+        // reaper(): uvm_proc_exit(p): borrow proc0's vmspace, uvmspace_free(old), which may sleep.
         yield return Step.Ran("reaper: uvm_proc_exit");
         var old = p.Vmspace;
         p.Vmspace = k.ProcLists.Proc0Vmspace;
         foreach (var s in KernelMem.FreeVmspace(k, () => self, old)) yield return s;
+        // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
         p.Stat = ProcStat.Zomb;
         LwpExit.WakeParent(k, self, p);
         yield return Step.Ran("reaper: SZOMB");
