@@ -1,5 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Maps;
+using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model;
@@ -36,4 +37,10 @@ public interface IKernelView
 
     /// <summary>Pages, paging queues, anons, aobjs, swap and shm segments.</summary>
     Vm.VmState Vm { get; }
+
+    /// <summary>The u-area free list and every u-area created.</summary>
+    UareaCache Uareas { get; }
+
+    /// <summary>initproc, proc0's vmspace, and the reaper's dead lists.</summary>
+    ProcLists ProcLists { get; }
 }

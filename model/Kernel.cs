@@ -1,5 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Maps;
+using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model;
@@ -49,6 +50,15 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public Vm.VmState Vm { get; } = new();
 
+    /// <inheritdoc/>
+    public UareaCache Uareas { get; } = new();
+
+    /// <summary>kernel_map's lock (vm_map_lock, a sleep lock): uvm_km_alloc/uvm_km_free hold it.</summary>
+    public SimpleLock KernelMapLock { get; } = new("kernel_map");
+
+    /// <inheritdoc/>
+    public ProcLists ProcLists { get; } = new();
+
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time { get; internal set; }
 
@@ -77,6 +87,8 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         foreach (var program in programs)
         {
             var l = new Lwp(Lwps.Count + 1, p, program);
+            l.Uarea = Uareas.Create(wired: true);
+            l.Uarea.Owner = l;
             p.Lwps.Add(l);
             Lwps.Add(l);
             RunQueue.Link(l);

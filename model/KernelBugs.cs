@@ -34,7 +34,34 @@ public static class KernelBugs
             + "and the pagedaemon drops its swap slot; back under the lock, uao_set_swslot() returns 0 and the unchecked "
             + "uvm_swap_free(0, 1) panics (swapdrum_getsdp(0) == NULL). Exact fix site reconstructed.",
             "shm-swap", c => c with { Pr22752SwapFreeSlotZero = true }),
+        new("exit-free-uarea-before-switch", ExitRework,
+            "exit caches the u-area before switching away from it",
+            "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. cpu_exit() runs "
+            + "uvm_lwp_exit() before the switch away instead of lwp_exit2() after it, so the u-area the CPU still runs "
+            + "on is on the free list, where fork1() can reuse it or uvm_uarea_drain() free it.",
+            "exit-reaperless", c => c with { ExitFreeUareaBeforeSwitch = true }),
+        new("exit-sleep-after-switch", ExitRework,
+            "lwp_exit2 frees the u-area with the blocking uvm_km_free after the switch",
+            "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. lwp_exit2() frees the "
+            + "u-area the pre-rework way (uvm_km_free) instead of only caching it, so the path after the switch away, "
+            + "which has no LWP to sleep for, blocks on kernel_map's lock when another path holds it.",
+            "exit-reaperless", c => c with { ExitSleepAfterSwitch = true }),
+        new("exit-zombie-before-teardown", ExitRework,
+            "exit1 makes the process a zombie before its blocking teardown",
+            "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. exit1() sets SZOMB and "
+            + "wakes the parent where it should set SDYING, before uvm_proc_exit() and cpu_lwp_free(), so wait4() can "
+            + "free the process while its last LWP is still attached and running, or asleep in uvmspace_free().",
+            "exit-reaperless", c => c with { ExitZombieBeforeTeardown = true }),
+        new("exit-reaper-before-switch", ExitRework,
+            "the reaper is woken before cpu_exit switches away from the dead LWP",
+            "Model mutation, not a historical PR: it reverses an ordering rule of the exit design (here the reaper's). "
+            + "cpu_exit() calls exit2()/lwp_exit2() before switching away instead of right after, so the reaper can "
+            + "uvm_km_free() the u-area and free the vmspace of an LWP that still runs on them.",
+            "exit-reaper", c => c with { ExitDesign = ExitDesign.Reaper, ExitReaperBeforeSwitch = true }),
     ];
+
+    /// <summary>The PR field of the exit-rework mutations: they are model mutations, not historical PRs.</summary>
+    private const string ExitRework = "exit rework (2004)";
 
     /// <summary>The bug with this id (case-insensitive), or null.</summary>
     public static BugSwitch? Find(string id) =>

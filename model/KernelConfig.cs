@@ -44,4 +44,44 @@ public sealed record KernelConfig
     /// commit is reconstructed) checks the old slot, as uao_dropswap() does and later revisions use.
     /// </summary>
     public bool Pr22752SwapFreeSlotZero { get; init; }
+
+    /// <summary>
+    /// The process-exit design: the 2004 reaperless rework (default) or the reaper thread before it.
+    /// A design choice, not a bug; a workload's exit section may pick it. Read in
+    /// <see cref="Exit.LwpExit"/> and by the kernel builder (which starts the reaper).
+    /// </summary>
+    public ExitDesign ExitDesign { get; init; }
+
+    /// <summary>
+    /// Model mutation of the exit rework (2004), not a historical PR: cpu_exit() runs uvm_lwp_exit()
+    /// (the u-area goes onto the free list) before switching away from the exiting LWP, instead of
+    /// lwp_exit2() running it after. Reverses the rule that a u-area is cached only once no CPU runs
+    /// on it. Read in <see cref="Exit.LwpExit"/>; reaperless design only.
+    /// </summary>
+    public bool ExitFreeUareaBeforeSwitch { get; init; }
+
+    /// <summary>
+    /// Model mutation of the exit rework (2004), not a historical PR: lwp_exit2() frees the u-area
+    /// with the pre-rework, blocking uvm_lwp_exit() (uvm_km_free) instead of only caching it, so the
+    /// path after the switch away may sleep on kernel_map's lock. Reverses the rule that nothing after
+    /// the switch blocks. Read in <see cref="Exit.ProcessExit"/>; reaperless design only.
+    /// </summary>
+    public bool ExitSleepAfterSwitch { get; init; }
+
+    /// <summary>
+    /// Model mutation of the exit rework (2004), not a historical PR: exit1() makes the process a
+    /// zombie and wakes the parent where it sets SDYING, before its blocking teardown, instead of
+    /// after cpu_lwp_free() together with detaching the last LWP. Reverses the rule that the parent
+    /// can collect the process only once its last LWP no longer needs it. Read in
+    /// <see cref="Exit.ProcessExit"/>; reaperless design only.
+    /// </summary>
+    public bool ExitZombieBeforeTeardown { get; init; }
+
+    /// <summary>
+    /// Model mutation of the reaper design (exit rework, 2004), not a historical PR: cpu_exit()
+    /// calls exit2()/lwp_exit2(), which queue the dead process and LWP and wake the reaper, before
+    /// switching away instead of right after. Reverses the rule that the reaper frees nothing while
+    /// the LWP still runs. Read in <see cref="Exit.LwpExit"/>; reaper design.
+    /// </summary>
+    public bool ExitReaperBeforeSwitch { get; init; }
 }

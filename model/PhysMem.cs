@@ -6,7 +6,9 @@ namespace Uvm.Model;
 /// Boot-time physical memory and the u-area pages of uvm_glue.c: <c>freePages</c> free pages,
 /// plus USPACE wired kernel_object pages for each resident LWP. uvm_fault_wire() of a u-area
 /// takes its pages from the free list; uvm_fault_unwire() gives them back at once (standing for
-/// the pagedaemon reclaiming the now pageable kernel_object pages).
+/// the pagedaemon reclaiming the now pageable kernel_object pages), as does uvm_km_free() of a
+/// wired u-area. The pages sit at the u-area's index in kernel_object, which is sized at boot for
+/// the LWPs' u-areas plus those fork may still allocate (<see cref="Exit.UareaCache.Reserve"/>).
 /// </summary>
 public static class PhysMem
 {
@@ -14,43 +16,43 @@ public static class PhysMem
     public static void Boot(Kernel k, int freePages)
     {
         var vm = k.Vm;
-        vm.KernelObject = new AObj(0, (k.Lwps.Count + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object");
+        vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object");
         foreach (var l in k.Lwps)
         {
-            if (!l.UareaWired) continue;
+            if (!l.UareaWired || l.Uarea is not { } u) continue;
             for (int i = 0; i < Uvmexp.UspacePages; i++)
             {
                 var p = new Page(vm.PageList.Count + 1) { Queue = PageQueue.None, WireCount = 1 };
                 vm.PageList.Add(p);
-                vm.KernelObject.Insert(p, UareaIndex(l.Lid, i));
+                vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
             }
         }
         vm.Unmaterialized = freePages;
         k.Uvmexp.Free = freePages;
     }
 
-    /// <summary>uvm_fault_unwire() of a u-area: its pages go back to the free list.</summary>
-    internal static void UnwireUarea(Kernel k, int lid)
+    /// <summary>uvm_fault_unwire() or uvm_km_free() of a u-area: its pages go back to the free list.</summary>
+    internal static void UnwireUarea(Kernel k, Exit.Uarea u)
     {
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
-            if (k.Vm.KernelObject.PageAt(UareaIndex(lid, i)) is not { } p) continue;
+            if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
             p.WireCount = 0;
             PageQueues.Free(k, p);
         }
     }
 
     /// <summary>uvm_fault_wire() of a u-area: take USPACE free pages (the caller checked there are enough).</summary>
-    internal static void WireUarea(Kernel k, int lid)
+    internal static void WireUarea(Kernel k, Exit.Uarea u)
     {
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
             var p = PageQueues.Alloc(k) ?? throw new Core.KernelPanicException("uvm_fault_wire", "no free page for a u-area");
-            k.Vm.KernelObject.Insert(p, UareaIndex(lid, i));
+            k.Vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
             p.Flags = PageFlags.None;
             p.WireCount = 1;
         }
     }
 
-    private static int UareaIndex(int lid, int i) => lid * Uvmexp.UspacePages + i;
+    private static int UareaIndex(int uarea, int i) => uarea * Uvmexp.UspacePages + i;
 }

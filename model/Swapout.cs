@@ -99,6 +99,11 @@ public static class Swapout
             k.SchedLock.Release(self);
             return false;
         }
+        if (!StillSwappable(l))
+        {
+            k.SchedLock.Release(self);
+            return false;
+        }
         l.InMemory = false;
         if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
         k.SchedLock.Release(self);
@@ -108,12 +113,25 @@ public static class Swapout
         return true;
     }
 
-    /// <summary>uvm_fault_unwire(kernel_map, u-area) and pmap_collect(): the u-area's pages become reclaimable.</summary>
+    /// <summary>
+    /// The victim has not started to exit since the walk chose it: its process is not P_WEXIT and it
+    /// has not become LSDEAD/LSZOMB (its u-area may already be on the free list). The kernel holds
+    /// the proclist read lock across the walk's swapouts, which exit1()'s removal from alllwp waits
+    /// for, and later kernels re-check swappable() before swapping out outl/outl2; the model, which
+    /// swaps out after the walk step, re-checks here (approx.).
+    /// </summary>
+    private static bool StillSwappable(Lwp l) =>
+        !l.Proc.Exiting && l.Stat is not (LwpStat.Dead or LwpStat.Zomb);
+
+    /// <summary>
+    /// uvm_fault_unwire(kernel_map, u-area) and pmap_collect(): the wire count drops, and once it is
+    /// zero the u-area's pages become reclaimable.
+    /// </summary>
     private static void UnwireUarea(Kernel k, Lwp l)
     {
         if (!l.UareaWired) return;
         if (--l.UareaWireCount > 0) return;
-        PhysMem.UnwireUarea(k, l.Lid);
+        PhysMem.UnwireUarea(k, l.Uarea!);
         k.SleepQueues.Wakeup(Pageout.FreeMemory);
     }
 
@@ -135,11 +153,11 @@ public static class Swapout
         return best;
     }
 
-    /// <summary>uvm_swapin(l), first half: uvm_fault_wire() of the u-area (takes kernel_map's lock, may sleep).</summary>
+    /// <summary>uvm_swapin(l), first half: uvm_fault_wire() of the u-area (takes kernel_map's lock, may sleep); the first wiring takes its pages.</summary>
     public static void WireUarea(Kernel k, Lwp l)
     {
         if (l.UareaWireCount++ > 0) return;
-        PhysMem.WireUarea(k, l.Lid);
+        PhysMem.WireUarea(k, l.Uarea!);
     }
 
     /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>

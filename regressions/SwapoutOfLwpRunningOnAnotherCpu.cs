@@ -59,7 +59,7 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
 
     /// <summary>
     /// With no invariant watching, the pre-fix kernel runs on until its own DIAGNOSTIC check fires,
-    /// the symptom reported in the PR. Seed 0 reaches it at schedule 850 (measured); 2,000 leaves room.
+    /// the symptom reported in the PR. Seed 0 reaches it at schedule 368 (measured); 2,000 leaves room.
     /// </summary>
     [Fact]
     public void WithoutInvariantsThePreFixKernelPanicsInSetrunqueue()
@@ -78,10 +78,11 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 2):
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 4; re-pinned
+    /// when exits became multi-step kernel paths):
     /// <code>
-    /// BUG FOUND in schedule 2: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its
-    /// u-area resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with
+    /// BUG FOUND in schedule 4: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its
+    /// u-area resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu1 with
     /// L_INMEM clear and its u-area wired. After swapper: uvm_swapout.
     /// </code>
     /// </summary>

@@ -71,18 +71,28 @@ public static class Campaign
     {
         var windows = Plan(request.Settings, shard, parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // One stop per engine: an engine that finds a bug stops only the engines of later windows,
+        // which cannot find an earlier one, so the earliest violation does not depend on timing.
+        var stops = windows.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cancel)).ToArray();
         var results = new ExplorationResult[windows.Count];
-        Parallel.For(0, windows.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, e =>
+        try
         {
-            var w = windows[e];
-            var settings = request.Settings with { Seed = w.Seed, Iterations = w.Iterations };
-            var listener = coverage is null ? null : new CoverageListener();
-            results[e] = Explorer.Run(request with { Settings = settings }, stop.Token, onSchedule, listener);
-            if (listener is not null)
-                lock (coverage!) coverage.Add(listener.Coverage);
-            if (results[e].FoundBug) stop.Cancel();
-        });
+            Parallel.For(0, windows.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, e =>
+            {
+                var w = windows[e];
+                var settings = request.Settings with { Seed = w.Seed, Iterations = w.Iterations };
+                var listener = coverage is null ? null : new CoverageListener();
+                results[e] = Explorer.Run(request with { Settings = settings }, stops[e].Token, onSchedule, listener);
+                if (listener is not null)
+                    lock (coverage!) coverage.Add(listener.Coverage);
+                if (results[e].FoundBug)
+                    for (int later = e + 1; later < stops.Length; later++) stops[later].Cancel();
+            });
+        }
+        finally
+        {
+            foreach (var s in stops) s.Dispose();
+        }
         clock.Stop();
         Counterexample? first = null;
         int? at = null;

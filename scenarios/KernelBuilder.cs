@@ -10,6 +10,7 @@ public static class KernelBuilder
     /// <summary>Builds the kernel state and its threads: CPUs, the clock, proc0 and the swapper.</summary>
     public static Kernel Build(Workload workload, KernelConfig config)
     {
+        config = ExitBoot.Configure(workload, config);
         var k = new Kernel(config);
         k.Uvmexp.Free = workload.FreePages;
         k.Uvmexp.MaxSlp = workload.MaxSlp;
@@ -18,6 +19,7 @@ public static class KernelBuilder
             var cpu = new Cpu(i);
             k.Cpus.Add(cpu);
         }
+        ExitBoot.CreateInit(k, workload);
         foreach (var p in workload.Processes) k.AddProcess(p.Lwps);
         PhysMem.Boot(k, workload.FreePages);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
@@ -26,6 +28,7 @@ public static class KernelBuilder
         if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
         if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
         if (workload.Paging is { } paging) PagingBuilder.Build(k, paging);
+        ExitBoot.Start(k, workload);
         return k;
     }
 }

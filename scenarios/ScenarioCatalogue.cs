@@ -10,6 +10,8 @@ public static class ScenarioCatalogue
         ExecTopdownScenario.Scenario,
         PagedaemonScenario.Scenario,
         ShmSwapScenario.Scenario,
+        ExitScenario.Reaperless,
+        ExitScenario.Reaper,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

@@ -37,6 +37,9 @@ public sealed record Workload
     /// <summary>Pages, swap, the pagedaemon and its users; null runs no pagedaemon.</summary>
     public PagingWorkload? Paging { get; init; }
 
+    /// <summary>Process exit, wait4 and the u-area cache (init, the pagedaemon's drain, the exit design); null: none.</summary>
+    public ExitWorkload? Exit { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -65,6 +68,8 @@ public sealed record Workload
                     {
                         case Compute c: Check(c.Quanta is >= 1 and <= MaxQuanta, $"{field}[{o}].quanta", $"must be 1..{MaxQuanta}, is {c.Quanta}"); break;
                         case SleepFor s: Check(s.Seconds is >= 1 and <= MaxSeconds, $"{field}[{o}].seconds", $"must be 1..{MaxSeconds}, is {s.Seconds}"); break;
+                        case Fork f: errors.AddRange(ExitWorkload.ValidateChild(f, $"{field}[{o}]")); break;
+                        case Wait: break;
                         default: errors.Add($"{field}[{o}]: missing or unknown operation"); break;
                     }
                 }
@@ -73,6 +78,7 @@ public sealed record Workload
         if (Maps is not null) errors.AddRange(Maps.Validate().Select(e => "maps." + e));
 
         if (Paging is not null) errors.AddRange(Paging.Validate());
+        if (Exit is { } exit) errors.AddRange(exit.Validate().Select(e => $"exit.{e}"));
         return errors;
     }
 
@@ -80,7 +86,8 @@ public sealed record Workload
     public override string ToString() =>
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
         + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
-        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}");
+        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}")
+        + (Exit is { } exit ? $"; {exit}" : "");
 }
 
 /// <summary>One process: the program of each of its LWPs.</summary>

@@ -1,3 +1,5 @@
+using Uvm.Model.Exit;
+
 namespace Uvm.Model.Sched;
 
 /// <summary>struct cpu_info: which LWP is curlwp on this CPU.</summary>
@@ -8,6 +10,18 @@ public sealed class Cpu(int number)
 
     /// <summary>ci_curlwp: the LWP this CPU runs, or null while idle.</summary>
     public Lwp? Current { get; internal set; }
+
+    /// <summary>The u-area whose kernel stack the CPU executes on; null on the idle PCB.</summary>
+    public Uarea? Stack { get; internal set; }
+
+    /// <summary>The vmspace whose pmap is active on the CPU; null for the kernel pmap.</summary>
+    public ProcVmspace? Vmspace { get; internal set; }
+
+    /// <summary>
+    /// The LWP whose exit the CPU is completing after exit1()/lwp_exit() cleared curlwp: through
+    /// cpu_exit() and the lwp_exit2()/exit2() that the MD code calls after switching away.
+    /// </summary>
+    public Lwp? Exiting { get; internal set; }
 
     /// <inheritdoc/>
     public override string ToString() => $"cpu{Number}";

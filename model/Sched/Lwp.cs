@@ -1,3 +1,6 @@
+using Uvm.Model.Core;
+using Uvm.Model.Exit;
+
 namespace Uvm.Model.Sched;
 
 /// <summary>
@@ -28,12 +31,45 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
     /// <summary>
     /// How many times the u-area pages are wired: uvm_fault_wire() adds one, uvm_fault_unwire()
     /// takes one, as the pages' wire_count does. A swap-in may wire the u-area again before the
-    /// swapout that cleared L_INMEM has unwired it; the pages stay wired throughout.
+    /// swapout that cleared L_INMEM has unwired it; the pages stay wired throughout. Kept on the
+    /// <see cref="Uarea"/>, which may move to another LWP through the free list; 0 without one.
     /// </summary>
-    public int UareaWireCount { get; internal set; } = 1;
+    public int UareaWireCount
+    {
+        get => Uarea?.WireCount ?? 0;
+        internal set
+        {
+            if (Uarea is { } u) u.WireCount = value;
+        }
+    }
 
-    /// <summary>The u-area pages are wired.</summary>
-    public bool UareaWired => UareaWireCount > 0;
+    /// <summary>The u-area pages are wired; false once the LWP has none.</summary>
+    public bool UareaWired
+    {
+        get => UareaWireCount > 0;
+        internal set
+        {
+            if (Uarea is { } u) u.Wired = value;
+        }
+    }
+
+    /// <summary>l_addr: its u-area (PCB and kernel stack); null after uvm_lwp_exit().</summary>
+    public Uarea? Uarea { get; internal set; }
+
+    /// <summary>l_wchan: the channel it sleeps on in the kernel (wait4, lwp_wait1, uvm_wait, a lock); null otherwise.</summary>
+    public WaitChannel? WChan { get; internal set; }
+
+    /// <summary>L_DETACHED: nobody waits for it; lwp_exit2() (or the reaper) frees it.</summary>
+    public bool Detached { get; internal set; }
+
+    /// <summary>cpu_exit() has switched away from it for good: no CPU runs on its stack any more.</summary>
+    public bool SwitchedAway { get; internal set; }
+
+    /// <summary>pool_put(&amp;lwp_pool): the structure is freed.</summary>
+    public bool Freed { get; internal set; }
+
+    /// <summary>The kernel path it is in (a system call, or its exit), resumed wherever it next runs; null in user mode.</summary>
+    internal IEnumerator<Step>? KernelPath { get; set; }
 
     /// <summary>l_swtime: seconds resident (or swapped out).</summary>
     public int SwTime { get; internal set; }

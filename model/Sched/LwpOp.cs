@@ -9,6 +9,8 @@ namespace Uvm.Model.Sched;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "op")]
 [JsonDerivedType(typeof(Compute), "compute")]
 [JsonDerivedType(typeof(SleepFor), "sleep")]
+[JsonDerivedType(typeof(Fork), "fork")]
+[JsonDerivedType(typeof(Wait), "wait")]
 public abstract record LwpOp;
 
 /// <summary>Runs in user mode for <paramref name="Quanta"/> scheduler quanta, preempted after each.</summary>

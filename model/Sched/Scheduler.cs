@@ -51,11 +51,14 @@ public static class Scheduler
     }
 
     /// <summary>
-    /// cpu_switch(): take the head of the run queue and run it on <paramref name="cpu"/>. Like the
+    /// cpu_switch(): take the head of the run queue and run it on <paramref name="cpu"/>, on its
+    /// kernel stack and with its pmap active (the idle PCB and kernel pmap when none). Like the
     /// MD code it trusts that everything queued is resident; the invariants check that it is.
     /// </summary>
     public static Lwp? CpuSwitch(Kernel k, Cpu cpu)
     {
+        cpu.Stack = null;
+        cpu.Vmspace = null;
         if (k.RunQueue.IsEmpty) return null;
         var l = k.RunQueue.Lwps[0];
         if (k.Config.Mutated(Mutation.CpuSwitchSkipsRemrunqueue))
@@ -67,6 +70,8 @@ public static class Scheduler
         l.Stat = LwpStat.OnProc;
         l.Cpu = cpu;
         cpu.Current = l;
+        cpu.Stack = l.Uarea;
+        cpu.Vmspace = l.Proc.Vmspace;
         return l;
     }
 }

@@ -36,11 +36,11 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     }
 
     /// <summary>
-    /// An LWP waits for time to pass when it sleeps with a timeout, or is runnable but swapped out
-    /// (proc0 needs uvm_meter() to wake it).
+    /// An LWP waits for time to pass when it sleeps with a timeout (not on a channel such as wait4's),
+    /// or is runnable but swapped out (proc0 needs uvm_meter() to wake it).
     /// </summary>
     private bool TimeStillMatters() =>
-        Kernel.Lwps.Exists(l => l.Stat == LwpStat.Sleep || (l.Stat == LwpStat.Run && !l.InMemory));
+        Kernel.Lwps.Exists(l => (l.Stat == LwpStat.Sleep && l.WChan is null) || (l.Stat == LwpStat.Run && !l.InMemory));
 
     private void Tick()
     {

@@ -1,13 +1,20 @@
 using Uvm.Model.Core;
+using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model.Threads;
 
 /// <summary>
-/// A CPU running LWPs: the idle loop, cpu_switch(), and the traps that end each user quantum
-/// (preempt(), ltsleep(), exit1()). Each trap goes into mi_switch() with sched_lock held, and the
-/// MD cpu_switch() picks the next LWP in the same critical section, so trap and switch are one step.
-/// Left out: priorities (one run queue), signals, the LWP's kernel-mode work between traps.
+/// A CPU running LWPs: the idle loop, cpu_switch(), the traps that end each user quantum
+/// (preempt(), ltsleep()), and the system calls fork, wait4 and exit, which run as kernel paths of
+/// the LWP (<see cref="Lwp.KernelPath"/>), one step per critical section. A path that must sleep
+/// puts the LWP to sleep and the CPU switches to another (<see cref="Tsleep.SleepLwp"/>); the path
+/// resumes on whichever CPU next runs the LWP. Once an exit has cleared curlwp, the CPU keeps
+/// running the dead LWP's path (<see cref="Cpu.Exiting"/>) through cpu_exit() and lwp_exit2(); a
+/// sleep there has no LWP to put to sleep, so the CPU itself blocks, which the exit invariants
+/// forbid. Each trap goes into mi_switch() with sched_lock held, and the MD cpu_switch() picks the
+/// next LWP in the same critical section, so trap and switch are one step. Left out: priorities
+/// (one run queue), signals, kernel preemption (a path runs until it sleeps or returns).
 /// </summary>
 public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu.ToString())
 {
@@ -21,8 +28,18 @@ public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu
         {
             if (Cpu.Current is { } l)
             {
-                yield return Step.Ran(RunQuantum(l));
+                yield return RunLwp(l);
                 continue;
+            }
+            if (Cpu.Exiting is { } dead)
+            {
+                if (dead.KernelPath!.MoveNext())
+                {
+                    yield return dead.KernelPath.Current;
+                    continue;
+                }
+                dead.KernelPath = null;
+                Cpu.Exiting = null;
             }
             if (Switch() is not null)
             {
@@ -45,10 +62,52 @@ public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu
         return next;
     }
 
+    /// <summary>
+    /// One step of the current LWP: the next step of its kernel path if it is in one, else its next
+    /// user operation (a system call starts its path and runs its first step at once).
+    /// </summary>
+    private Step RunLwp(Lwp l)
+    {
+        while (true)
+        {
+            if (l.KernelPath is { } path)
+            {
+                if (path.MoveNext()) return InLwpContext(l, path.Current);
+                l.KernelPath = null;
+            }
+            if (SystemCall(l) is not { } call) return Step.Ran(RunQuantum(l));
+            l.KernelPath = call.GetEnumerator();
+        }
+    }
+
+    /// <summary>The kernel path for the LWP's next operation, or null if it is user-mode work.</summary>
+    private IEnumerable<Step>? SystemCall(Lwp l)
+    {
+        if (l.Pc >= l.Program.Count) return LwpExit.Run(Kernel, l);
+        switch (l.Program[l.Pc])
+        {
+            case Fork f:
+                NextOp(l);
+                return ProcessFork.Fork1(Kernel, l, f.Child);
+            case Wait:
+                NextOp(l);
+                return ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(Kernel, l));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A path step taken while the LWP is curlwp: a sleep puts the LWP to sleep and switches; the CPU goes on.</summary>
+    private Step InLwpContext(Lwp l, Step step)
+    {
+        if (step.Kind != StepKind.Sleep || Cpu.Current != l) return step;
+        Tsleep.SleepLwp(Kernel, this, Cpu, l, step.Channel);
+        return Step.Ran(step.Function);
+    }
+
     /// <summary>One user quantum of the current LWP, then the trap that ends it; returns the kernel function.</summary>
     private string RunQuantum(Lwp l)
     {
-        if (l.Pc >= l.Program.Count) return Exit(l);
         switch (l.Program[l.Pc])
         {
             case Compute c:
@@ -92,18 +151,5 @@ public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu
         Scheduler.CpuSwitch(Kernel, Cpu);
         Kernel.SchedLock.Release(this);
         return "ltsleep";
-    }
-
-    /// <summary>exit1() → cpu_exit(): the LWP becomes a zombie and the CPU switches away for good.</summary>
-    private string Exit(Lwp l)
-    {
-        Kernel.SchedLock.Acquire(this);
-        Cpu.Current = null;
-        l.Stat = LwpStat.Zomb;
-        if (l.Proc.Lwps.TrueForAll(x => x.Finished)) l.Proc.Exiting = true;
-        Scheduler.CpuSwitch(Kernel, Cpu);
-        if (Kernel.AllLwpsFinished) Kernel.SleepQueues.Wakeup(Scheduler.WhichQs);
-        Kernel.SchedLock.Release(this);
-        return "exit1";
     }
 }

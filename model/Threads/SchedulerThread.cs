@@ -23,6 +23,9 @@ public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0
             }
             if (Kernel.Uvmexp.Free <= Uvmexp.UspacePages)
             {
+                // uvm_wait() wakes the pagedaemon; here only one that drains u-areas (approx.: the
+                // paging scenarios keep proc0's uvm_wait as it was).
+                if (Kernel.Uareas.PagedaemonDrains) Exit.PagedaemonWakeup.Wake(Kernel);
                 yield return Step.Sleep("uvm_wait: schedpwait", Pageout.FreeMemory);
                 continue;
             }

@@ -1,0 +1,68 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// uvm_km_alloc() and uvm_km_free() on kernel_map (uvm_km.c, uvm_map.c), as the u-area and vmspace
+/// paths use them. kernel_map's lock is a sleep lock (vm_map_lock → lockmgr): a thread that finds
+/// it held sleeps on it; the holder keeps it across one step boundary (uvm_map / uvm_unmap_remove),
+/// which is where another CPU can find it held. The caller passes <c>self</c> as a function because
+/// an LWP's path may run on another CPU after it slept. Left out: the map entries themselves, and
+/// kernel_map's lock inside uvm_fault_wire/unwire (swapout and swapin do not take it here).
+/// </summary>
+public static class KernelMem
+{
+    /// <summary>vm_map_lock(kernel_map): sleep while another thread holds it; take it in the caller's next step.</summary>
+    public static IEnumerable<Step> LockKernelMap(Kernel k, Func<KernelThread> self, string function)
+    {
+        while (!k.KernelMapLock.TryAcquire(self()))
+            yield return Step.Sleep($"{function}: kernel_map locked", k.KernelMapLock.Channel);
+    }
+
+    /// <summary>vm_map_unlock(kernel_map), waking whoever sleeps on it.</summary>
+    public static void UnlockKernelMap(Kernel k, KernelThread self)
+    {
+        k.KernelMapLock.Release(self);
+        Tsleep.Wakeup(k, self, k.KernelMapLock.Channel);
+    }
+
+    /// <summary>
+    /// uvm_km_alloc(kernel_map, USPACE, USPACE_ALIGN, UVM_KMF_PAGEABLE): a new, pageable (unwired)
+    /// u-area range, handed to <paramref name="allocated"/> once uvm_map() has entered it.
+    /// </summary>
+    public static IEnumerable<Step> AllocUarea(Kernel k, Func<KernelThread> self, Action<Uarea> allocated)
+    {
+        foreach (var s in LockKernelMap(k, self, "uvm_km_alloc")) yield return s;
+        allocated(k.Uareas.Create());
+        yield return Step.Ran("uvm_km_alloc");
+        UnlockKernelMap(k, self());
+        yield return Step.Ran("uvm_km_alloc: vm_map_unlock");
+    }
+
+    /// <summary>
+    /// uvm_km_free(kernel_map, va, size) → uvm_unmap(): under kernel_map's lock uvm_unmap_remove()
+    /// takes the range out (<paramref name="unmap"/>: its wired pages return to the free list); then
+    /// vm_map_unlock().
+    /// </summary>
+    public static IEnumerable<Step> Free(Kernel k, Func<KernelThread> self, string what, Action<KernelThread> unmap)
+    {
+        foreach (var s in LockKernelMap(k, self, "uvm_km_free")) yield return s;
+        unmap(self());
+        yield return Step.Ran($"uvm_km_free: {what}");
+        UnlockKernelMap(k, self());
+        yield return Step.Ran("uvm_km_free: vm_map_unlock");
+    }
+
+    /// <summary>uvm_km_free(kernel_map, u-area, USPACE): the u-area is freed and its wired pages are free memory again.</summary>
+    public static IEnumerable<Step> FreeUarea(Kernel k, Func<KernelThread> self, Uarea u) =>
+        Free(k, self, "u-area", me => k.Uareas.Release(k, me, u));
+
+    /// <summary>
+    /// uvmspace_free() of an exiting process's vmspace: its last reference is dropped, the map torn
+    /// down, and pmap_destroy() gives the page directory back to kernel_map with uvm_km_free()
+    /// (i386, approx.), which may sleep on kernel_map's lock.
+    /// </summary>
+    public static IEnumerable<Step> FreeVmspace(Kernel k, Func<KernelThread> self, ProcVmspace vm) =>
+        Free(k, self, "uvmspace_free", _ => vm.Freed = true);
+}

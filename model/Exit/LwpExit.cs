@@ -1,0 +1,144 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+using Uvm.Model.Threads;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// What both exit designs share (kern_exit.c, kern_lwp.c of 2003-2004): the choice between
+/// lwp_exit() and exit1() when an LWP runs off the end of its program, lwp_exit() itself,
+/// exit_lwps() collecting the other LWPs, orphans going to init, and the MD cpu_exit() that switches
+/// away from the dead LWP and then calls lwp_exit2()/exit2(). The design-specific halves are
+/// <see cref="ProcessExit"/> (2004 rework) and <see cref="ReaperExit"/> (reaper). Locks: proclist
+/// (write) and sched_lock, each taken and dropped inside one step. Left out: signals, sys_exit()
+/// with live sibling LWPs, P_PPWAIT, the rusage and accounting work.
+/// </summary>
+public static class LwpExit
+{
+    /// <summary>
+    /// An LWP ran off its program. lwp_exit() calls exit1() when it is the last live LWP of its
+    /// process (the kernel tests p_nlwps - p_nzlwps == 1; the model counts LWPs not yet LSDEAD, in
+    /// the same step that marks this one LSDEAD, which closes a window the model does not study).
+    /// </summary>
+    public static IEnumerable<Step> Run(Kernel k, Lwp l)
+    {
+        var p = l.Proc;
+        bool last = !p.Exiting && !p.Lwps.Exists(x => x != l && x.Stat is not (LwpStat.Dead or LwpStat.Zomb));
+        var path = !last ? LwpExitNotLast(k, l)
+            : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
+        foreach (var s in path) yield return s;
+    }
+
+    /// <summary>The CPU thread that runs <paramref name="l"/> now (its l_cpu).</summary>
+    public static KernelThread CpuThreadOf(Kernel k, Lwp l)
+    {
+        foreach (var t in k.Threads)
+            if (t is CpuThread c && c.Cpu == l.Cpu) return t;
+        throw new InvalidOperationException($"{l} runs on no CPU thread");
+    }
+
+    /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
+    private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
+    {
+        SetDead(k, CpuThreadOf(k, l), l);
+        yield return Step.Ran("lwp_exit");
+        foreach (var s in CpuExit(k, l, processExit: false)) yield return s;
+    }
+
+    /// <summary>
+    /// l_stat = LSDEAD and curlwp = NULL under sched_lock: the LWP is no longer a proper LWP but its
+    /// CPU still runs on its stack until cpu_exit() (exit1() clears curlwp here; lwp_exit() leaves it
+    /// to cpu_exit(), approx.). Wakes idle CPUs if nothing is left to run.
+    /// </summary>
+    internal static void SetDead(Kernel k, KernelThread self, Lwp l)
+    {
+        var cpu = l.Cpu!;
+        k.SchedLock.Acquire(self);
+        l.Stat = LwpStat.Dead;
+        cpu.Current = null;
+        cpu.Exiting = l;
+        if (k.AllLwpsFinished) k.SleepQueues.Wakeup(Scheduler.WhichQs);
+        k.SchedLock.Release(self);
+    }
+
+    /// <summary>
+    /// exit_lwps(): wait (lwp_wait1, sleeping on &amp;p->p_nlwps) until the process's other LWPs are
+    /// zombies, and collect them: off p_lwps, pool_put. Their u-areas went when they exited.
+    /// </summary>
+    internal static IEnumerable<Step> ExitLwps(Kernel k, Lwp l)
+    {
+        var p = l.Proc;
+        while (p.Lwps.Exists(x => x != l))
+        {
+            var zombies = p.Lwps.FindAll(x => x != l && x.Stat == LwpStat.Zomb);
+            if (zombies.Count == 0)
+            {
+                yield return Step.Sleep("lwp_wait1", ProcLists.NlwpsOf(p));
+                continue;
+            }
+            foreach (var z in zombies)
+            {
+                p.Lwps.Remove(z);
+                z.Freed = true;
+            }
+            yield return Step.Ran("lwp_wait1");
+        }
+    }
+
+    /// <summary>exit1(): give orphaned children to init(8) (proc_reparent) and wake it if there are any.</summary>
+    internal static void ReparentChildren(Kernel k, KernelThread self, Proc p)
+    {
+        if (p.Children.Count == 0) return;
+        var init = k.ProcLists.Init;
+        foreach (var c in p.Children)
+        {
+            c.Parent = init;
+            init?.Children.Add(c);
+        }
+        p.Children.Clear();
+        if (init is not null) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init));
+    }
+
+    /// <summary>wakeup(p->p_pptr): the parent may be asleep in wait4().</summary>
+    internal static void WakeParent(Kernel k, KernelThread self, Proc p)
+    {
+        if (p.Parent is { } parent) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(parent));
+    }
+
+    /// <summary>
+    /// cpu_exit(l): the MD code switches to the CPU's idle PCB and kernel pmap, leaving the dead
+    /// LWP's stack and vmspace for good, and right after that calls lwp_exit2() (2004) or exit2()
+    /// (reaper); the CPU then goes on to cpu_switch(). The exit mutations reverse this order here.
+    /// </summary>
+    internal static IEnumerable<Step> CpuExit(Kernel k, Lwp l, bool processExit)
+    {
+        var cpu = l.Cpu!;
+        var self = CpuThreadOf(k, l);
+        bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;
+        if (!reaper && k.Config.ExitFreeUareaBeforeSwitch)
+        {
+            // Mutation: uvm_lwp_exit() while the CPU still runs on the u-area it puts on the free list.
+            ProcessExit.UvmLwpExit(k, self, l);
+            yield return Step.Ran("uvm_lwp_exit");
+        }
+        if (reaper && k.Config.ExitReaperBeforeSwitch)
+        {
+            // Mutation: the reaper is told about the dead LWP while the CPU still runs on it.
+            ReaperExit.Exit2(k, self, l, processExit);
+            yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");
+        }
+        cpu.Stack = null;
+        cpu.Vmspace = null;
+        l.SwitchedAway = true;
+        yield return Step.Ran("cpu_exit");
+        if (!reaper)
+        {
+            foreach (var s in ProcessExit.LwpExit2(k, self, l)) yield return s;
+        }
+        else if (!k.Config.ExitReaperBeforeSwitch)
+        {
+            ReaperExit.Exit2(k, self, l, processExit);
+            yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");
+        }
+    }
+}

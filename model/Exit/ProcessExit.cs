@@ -1,0 +1,97 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// Process exit after the 2004 rework (jdolecek, 2004-01-04; kern_exit.c exit1() as in the
+/// following revisions, kern_lwp.c lwp_exit2(), uvm_glue.c uvm_proc_exit()/uvm_lwp_exit()): the
+/// exiting LWP frees what may block in its own context — exit_lwps() and uvm_uarea_drain(FALSE),
+/// uvm_proc_exit() (borrow proc0's vmspace, then uvmspace_free()), cpu_lwp_free(), "THIS IS LAST
+/// BLOCKING OPERATION" — then, under the proclist write lock, makes the process a zombie, detaches
+/// the LWP and wakes the parent, and switches away in cpu_exit(). lwp_exit2() never blocks: it
+/// caches the u-area and frees the detached LWP. Locks: proclist (write), sched_lock,
+/// uvm_uareas_slock, kernel_map (inside uvmspace_free). Left out: fdfree/cwdfree, sessions, ktrace,
+/// signals and rusage (non-blocking bookkeeping that orders nothing the model checks).
+/// </summary>
+public static class ProcessExit
+{
+    /// <summary>exit1() of the last LWP of a process, 2004 design.</summary>
+    public static IEnumerable<Step> Exit1(Kernel k, Lwp l)
+    {
+        var p = l.Proc;
+        KernelThread Self() => LwpExit.CpuThreadOf(k, l);
+
+        // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
+        p.Exiting = true;
+        if (k.Config.ExitZombieBeforeTeardown)
+        {
+            p.Stat = ProcStat.Zomb;
+            LwpExit.WakeParent(k, Self(), p);
+        }
+        else p.Stat = ProcStat.Dying;
+        yield return Step.Ran("exit1");
+
+        // exit_lwps(); uvm_uarea_drain(FALSE): "Collect thread u-areas".
+        if (p.Lwps.Count > 1)
+        {
+            foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
+            foreach (var s in k.Uareas.Drain(k, Self, empty: false)) yield return s;
+        }
+
+        // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
+        var old = p.Vmspace;
+        p.Vmspace = k.ProcLists.Proc0Vmspace;
+        l.Cpu!.Vmspace = p.Vmspace;
+        yield return Step.Ran("uvm_proc_exit");
+        foreach (var s in KernelMem.FreeVmspace(k, Self, old)) yield return s;
+
+        // cpu_lwp_free(l, 1): MD resources, the last operation that may block; pmap_deactivate(l).
+        yield return Step.Ran("cpu_lwp_free");
+
+        // exit1(): proclist_lock_write { orphans to init; SZOMB; LIST_REMOVE(l, l_list/l_sibling);
+        // L_DETACHED; LSDEAD }; curlwp = NULL; unlock; wakeup(parent). From here the parent may reap.
+        var self = Self();
+        LwpExit.ReparentChildren(k, self, p);
+        p.Stat = ProcStat.Zomb;
+        p.Lwps.Remove(l);
+        l.Detached = true;
+        LwpExit.SetDead(k, self, l);
+        LwpExit.WakeParent(k, self, p);
+        yield return Step.Ran("exit1: SZOMB");
+
+        foreach (var s in LwpExit.CpuExit(k, l, processExit: true)) yield return s;
+    }
+
+    /// <summary>
+    /// lwp_exit2(), called by cpu_exit() on the idle PCB: uvm_lwp_exit(); then pool_put() if the LWP
+    /// is detached, else LSZOMB and wakeup(&amp;p->p_nlwps) for exit_lwps()/lwp_wait1(). Never blocks —
+    /// unless the mutation frees the u-area the pre-rework way, with uvm_km_free().
+    /// </summary>
+    internal static IEnumerable<Step> LwpExit2(Kernel k, KernelThread self, Lwp l)
+    {
+        if (k.Config.ExitSleepAfterSwitch && l.Uarea is { } u)
+        {
+            // Mutation: the blocking uvm_lwp_exit() of before the rework (L_INMEM off; uvm_km_free).
+            l.InMemory = false;
+            foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
+            l.Uarea = null;
+        }
+        else if (l.Uarea is not null) UvmLwpExit(k, self, l);
+        if (l.Detached) l.Freed = true;
+        else
+        {
+            l.Stat = LwpStat.Zomb;
+            Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+        }
+        yield return Step.Ran("lwp_exit2");
+    }
+
+    /// <summary>uvm_lwp_exit() (2004): L_INMEM off; uvm_uarea_free() links the still-wired u-area on the free list; l_addr = NULL. Never blocks.</summary>
+    internal static void UvmLwpExit(Kernel k, KernelThread self, Lwp l)
+    {
+        l.InMemory = false;
+        k.Uareas.Free(self, l.Uarea!);
+        l.Uarea = null;
+    }
+}

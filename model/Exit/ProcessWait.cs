@@ -1,0 +1,47 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// wait4() of kern_exit.c (2004): find_stopped_child() scans the parent's children under the
+/// proclist read lock and sleeps on the parent's proc (tsleep "wait") until exit1() or the reaper
+/// wakes it; for a zombie, sys_wait4() of the rework first calls uvm_uarea_drain(FALSE) ("Collect
+/// child u-areas", may sleep), then proc_free() frees the proc. Run by a parent LWP's system call or
+/// by init (<see cref="Threads.InitThread"/>). Left out: pid/pgrp selection, WNOHANG, stopped
+/// children, ptrace reparenting, the status copyout, and proc_free()'s KASSERTs on the LWP counts
+/// (the invariant <c>ZombieIsReapedOnlyAfterLastLwpSwitchedAway</c> states that rule).
+/// </summary>
+public static class ProcessWait
+{
+    /// <summary>wait4(WAIT_ANY): collect one zombie child; ECHILD at once if there are no children.</summary>
+    public static IEnumerable<Step> Wait4(Kernel k, Proc parent, Func<KernelThread> self)
+    {
+        while (true)
+        {
+            // find_stopped_child(): proclist read-held; ECHILD, a zombie, or tsleep(parent, "wait") in the same step.
+            if (parent.Children.Count == 0)
+            {
+                yield return Step.Ran("wait4: ECHILD");
+                yield break;
+            }
+            var child = parent.Children.Find(c => c.Stat == ProcStat.Zomb);
+            if (child is null)
+            {
+                yield return Step.Sleep("find_stopped_child: tsleep", ProcLists.ChannelOf(parent));
+                continue;
+            }
+            yield return Step.Ran("find_stopped_child");
+
+            // sys_wait4(): uvm_uarea_drain(FALSE), "Collect child u-areas" (the rework's; may sleep on kernel_map).
+            if (k.Config.ExitDesign == ExitDesign.Reaperless)
+                foreach (var s in k.Uareas.Drain(k, self, empty: false)) yield return s;
+
+            // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
+            parent.Children.Remove(child);
+            child.Reaped = true;
+            yield return Step.Ran("proc_free");
+            yield break;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// Process exit before the 2004 rework (kern_exit.c rev 1.121, 2003): exit1() tears down what it
+/// can without the VM, marks the process SDEAD and the LWP LSDEAD and detached under the proclist
+/// write lock, clears curlwp and calls cpu_exit(l, 1); the MD code switches away and calls exit2(),
+/// which queues the process on deadprocs and (lwp_exit2) the LWP on deadlwp and wakes the reaper.
+/// The reaper (<see cref="Threads.ReaperThread"/>) frees the u-area (uvm_lwp_exit: uvm_km_free,
+/// sleeps) and the vmspace (uvm_proc_exit: uvmspace_free, sleeps), and only then makes the process
+/// a zombie and wakes the parent. There is no u-area cache in this design (approx.: the cache came
+/// with the rework). Locks: proclist (write), sched_lock, deadproc_slock, kernel_map.
+/// </summary>
+public static class ReaperExit
+{
+    /// <summary>exit1() of the last LWP of a process, reaper design.</summary>
+    public static IEnumerable<Step> Exit1(Kernel k, Lwp l)
+    {
+        var p = l.Proc;
+
+        // exit1(): P_WEXIT.
+        p.Exiting = true;
+        yield return Step.Ran("exit1");
+
+        // exit_lwps(): the reaper makes the other LWPs zombies.
+        if (p.Lwps.Count > 1)
+            foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
+
+        // exit1(): orphans to init; proclist_lock_write { SDEAD; LSDEAD; onto zombproc; off alllwp;
+        // L_DETACHED }; sigactsfree; curlwp = NULL; limfree. "WE ARE NO LONGER ALLOWED TO SLEEP".
+        var self = LwpExit.CpuThreadOf(k, l);
+        LwpExit.ReparentChildren(k, self, p);
+        p.Stat = ProcStat.Dead;
+        l.Detached = true;
+        LwpExit.SetDead(k, self, l);
+        yield return Step.Ran("exit1: SDEAD");
+
+        foreach (var s in LwpExit.CpuExit(k, l, processExit: true)) yield return s;
+    }
+
+    /// <summary>
+    /// exit2(l) for a process exit (deadprocs), then lwp_exit2(l) (deadlwp), each under
+    /// deadproc_slock, then wakeup(&amp;deadprocs). Called by the MD code after switching away.
+    /// </summary>
+    internal static void Exit2(Kernel k, KernelThread self, Lwp l, bool processExit)
+    {
+        var lists = k.ProcLists;
+        lists.DeadprocLock.Acquire(self);
+        if (processExit) lists.QueueDeadProc(l.Proc);
+        lists.QueueDeadLwp(l);
+        lists.DeadprocLock.Release(self);
+        Tsleep.Wakeup(k, self, ProcLists.Deadprocs);
+    }
+
+    /// <summary>
+    /// The reaper's work on a dead LWP: cpu_wait(); uvm_lwp_exit() (2003: L_INMEM off, uvm_km_free
+    /// of the u-area, may sleep; l_addr = NULL); LSZOMB; a detached LWP leaves p_lwps and is
+    /// pool_put, another is counted in p_nzlwps and exit_lwps() is woken.
+    /// </summary>
+    internal static IEnumerable<Step> ReapLwp(Kernel k, KernelThread self, Lwp l)
+    {
+        // reaper(): deadproc_slock dropped; KERNEL_PROC_LOCK; cpu_wait(l).
+        yield return Step.Ran("reaper: cpu_wait");
+        // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
+        l.InMemory = false;
+        if (l.Uarea is { } u)
+            foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
+        l.Uarea = null;
+        // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
+        l.Stat = LwpStat.Zomb;
+        if (l.Detached)
+        {
+            l.Proc.Lwps.Remove(l);
+            l.Freed = true;
+        }
+        else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+        yield return Step.Ran("reaper: LSZOMB");
+    }
+
+    /// <summary>
+    /// The reaper's work on a dead process: uvm_proc_exit() (uvmspace_free(), may sleep); p_stat =
+    /// SZOMB; psignal and wakeup(parent). From here the parent may reap it.
+    /// </summary>
+    internal static IEnumerable<Step> ReapProc(Kernel k, KernelThread self, Proc p)
+    {
+        // reaper(): uvm_proc_exit(p): borrow proc0's vmspace, uvmspace_free(old), which may sleep.
+        yield return Step.Ran("reaper: uvm_proc_exit");
+        var old = p.Vmspace;
+        p.Vmspace = k.ProcLists.Proc0Vmspace;
+        foreach (var s in KernelMem.FreeVmspace(k, () => self, old)) yield return s;
+        // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
+        p.Stat = ProcStat.Zomb;
+        LwpExit.WakeParent(k, self, p);
+        yield return Step.Ran("reaper: SZOMB");
+    }
+}

@@ -1,0 +1,123 @@
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Model.Exit;
+
+/// <summary>
+/// The cache of free u-areas of uvm_glue.c after the 2004 exit rework: the uvm_uareas list and its
+/// count uvm_nuarea under the uvm_uareas_slock spin lock. uvm_lwp_exit() links an exiting LWP's
+/// u-area here without blocking (<see cref="Free"/>); uvm_uarea_alloc() in fork1() pops one before
+/// allocating a new one (<see cref="TryPop"/>); uvm_uarea_drain() frees those above
+/// UVM_NUAREA_MAX (or all of them), dropping the lock around each uvm_km_free(), which may sleep
+/// (<see cref="Drain"/>). Cached u-areas stay wired, so a reused one needs no uvm_fault_wire().
+/// Also the registry of every u-area the model created, for the no-leak invariant.
+/// </summary>
+public sealed class UareaCache
+{
+    /// <summary>UVM_NUAREA_MAX of the kernel: u-areas uvm_uarea_drain(FALSE) leaves cached.</summary>
+    public const int KernelNuareaMax = 16;
+
+    /// <summary>uvm_uareas: the free list, head first.</summary>
+    private readonly List<Uarea> _free = [];
+
+    /// <summary>Every u-area ever created, in creation order.</summary>
+    private readonly List<Uarea> _all = [];
+
+    /// <summary>uvm_uareas_slock.</summary>
+    public SimpleLock Lock { get; } = new("uvm_uareas_slock");
+
+    /// <summary>UVM_NUAREA_MAX as the model uses it (a workload setting, scaled down from 16).</summary>
+    public int NuareaMax { get; internal set; } = KernelNuareaMax;
+
+    /// <summary>uvm_nuarea: how many u-areas are cached.</summary>
+    public int Count => _free.Count;
+
+    /// <summary>The free list, head first.</summary>
+    public IReadOnlyList<Uarea> FreeList => _free;
+
+    /// <summary>Every u-area the model created.</summary>
+    public IReadOnlyList<Uarea> All => _all;
+
+    /// <summary>
+    /// The pagedaemon was woken under a memory shortage while u-areas were cached, and the free list
+    /// has not been emptied since: a drain is owed (the liveness property's obligation).
+    /// </summary>
+    public bool DrainWanted { get; internal set; }
+
+    /// <summary>A pagedaemon that drains this cache under a shortage runs (set by the thread that does).</summary>
+    public bool PagedaemonDrains { get; internal set; }
+
+    /// <summary>U-areas fork may still create beyond those of the boot LWPs: kernel_object is sized for them at boot.</summary>
+    public int Reserve { get; internal set; }
+
+    /// <summary>A new u-area (uvm_km_alloc), or a boot LWP's (wired).</summary>
+    internal Uarea Create(bool wired = false)
+    {
+        var u = new Uarea(_all.Count + 1, wired);
+        _all.Add(u);
+        return u;
+    }
+
+    /// <summary>uvm_uarea_free(): link the u-area at the head of the free list; never blocks.</summary>
+    internal void Free(KernelThread self, Uarea u)
+    {
+        Lock.Acquire(self);
+        u.State = UareaState.Cached;
+        u.Owner = null;
+        _free.Insert(0, u);
+        Lock.Release(self);
+    }
+
+    /// <summary>uvm_uarea_alloc(), cache half: pop the head of the free list under the lock, or null if it is empty.</summary>
+    internal Uarea? TryPop(KernelThread self)
+    {
+        Lock.Acquire(self);
+        var u = Pop();
+        Lock.Release(self);
+        return u;
+    }
+
+    /// <summary>
+    /// uvm_uarea_drain(empty): while more than UVM_NUAREA_MAX (0 if <paramref name="empty"/>) are
+    /// cached, pop one under the lock, drop the lock, uvm_km_free() it (may sleep), retake the lock.
+    /// The final check that ends the loop runs in the caller's next step, as the kernel returns
+    /// straight into it.
+    /// </summary>
+    public IEnumerable<Step> Drain(Kernel k, Func<KernelThread> self, bool empty)
+    {
+        int leave = empty ? 0 : NuareaMax;
+        if (Count <= leave) yield break;
+        while (true)
+        {
+            var me = self();
+            Lock.Acquire(me);
+            var u = Count > leave ? Pop() : null;
+            Lock.Release(me);
+            if (u is null) yield break;
+            u.State = UareaState.Freeing;
+            yield return Step.Ran("uvm_uarea_drain");
+            foreach (var s in KernelMem.FreeUarea(k, self, u)) yield return s;
+        }
+    }
+
+    /// <summary>uvm_unmap_remove() of a u-area range: it is freed, and its wired pages are free memory again.</summary>
+    internal void Release(Kernel k, KernelThread self, Uarea u)
+    {
+        u.State = UareaState.Freed;
+        u.Owner = null;
+        if (!u.Wired) return;
+        u.Wired = false;
+        PhysMem.UnwireUarea(k, u);
+        Tsleep.Wakeup(k, self, Pageout.FreeMemory);
+    }
+
+    /// <summary>Unlinks the head; the caller holds the lock. An emptied list owes no drain.</summary>
+    private Uarea? Pop()
+    {
+        if (_free.Count == 0) return null;
+        var u = _free[0];
+        _free.RemoveAt(0);
+        if (_free.Count == 0) DrainWanted = false;
+        return u;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Uvm.Model.Sched;
+
+/// <summary>
+/// fork(): the LWP's process forks a child process whose one LWP runs <paramref name="Child"/>
+/// (fork1(); see <see cref="Exit.ProcessFork"/>). The parent goes on with its next operation.
+/// </summary>
+public sealed record Fork(IReadOnlyList<LwpOp> Child) : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"fork({string.Join(" ", Child)})";
+}
+
+/// <summary>wait4(WAIT_ANY): collect one exited child, sleeping until one exits; returns at once without children.</summary>
+public sealed record Wait : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => "wait";
+}

@@ -1,0 +1,28 @@
+using Uvm.Model.Core;
+using Uvm.Model.Exit;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// init(8) as the parent of the workload's processes and of every orphan: it loops in wait4()
+/// (<see cref="ProcessWait.Wait4"/>), and with no children at all sleeps on its proc, which exit1()
+/// wakes when it hands init an orphan. A kernel thread here rather than a user LWP on a CPU
+/// (approx.): its wait4() is the same path a parent LWP runs, without the CPU time.
+/// </summary>
+public sealed class InitThread(Kernel kernel) : KernelThread(kernel, "init")
+{
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        var init = Kernel.ProcLists.Init ?? throw new InvalidOperationException("no initproc");
+        while (true)
+        {
+            if (init.Children.Count == 0)
+            {
+                yield return Step.Sleep("init: no children", ProcLists.ChannelOf(init));
+                continue;
+            }
+            foreach (var s in ProcessWait.Wait4(Kernel, init, () => this)) yield return s;
+        }
+    }
+}

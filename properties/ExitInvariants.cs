@@ -1,0 +1,156 @@
+using Uvm.Model;
+using Uvm.Model.Exit;
+using Uvm.Model.Sched;
+using Uvm.Model.Threads;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of process exit, wait4 and the u-area cache (kern_exit.c, kern_lwp.c, uvm_glue.c of
+/// 2003-2004): the orderings the 2004 rework depends on — nothing an LWP still runs on is freed
+/// before cpu_exit() switched away from it, and nothing after that switch sleeps — and the
+/// bookkeeping of u-areas. They hold for both exit designs.
+/// </summary>
+public static class ExitInvariants
+{
+    /// <summary>The subsystem tag of these properties.</summary>
+    public const string Subsystem = "exit";
+
+    /// <summary>A CPU's kernel stack is a u-area in use by the LWP the CPU runs (or is finishing the exit of).</summary>
+    public static readonly Invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns = new(
+        nameof(UareaIsNeverFreedOrReusedWhileItsLwpRuns),
+        "A u-area is never freed or given to another LWP while a CPU still runs its LWP on it.",
+        Subsystem, k =>
+        {
+            foreach (var c in k.Cpus)
+            {
+                if (c.Stack is not { } u) continue;
+                var running = c.Current ?? c.Exiting;
+                if (u.State is UareaState.Freed or UareaState.Freeing)
+                    return $"{c} runs {Describe(running)} on {u}, which {(u.State == UareaState.Freed ? "uvm_km_free() has freed" : "uvm_uarea_drain() is freeing")}";
+                if (u.State == UareaState.InUse && u.Owner != running)
+                    return $"{c} runs {Describe(running)} on {u}, which fork gave to {u.Owner}";
+            }
+            return null;
+        });
+
+    /// <summary>
+    /// What the parent (or the reaper) frees of a zombie is no longer used: a collected process has
+    /// no LWP on p_lwps that has not switched away, a freed LWP has switched away, and no CPU has a
+    /// freed vmspace active.
+    /// </summary>
+    public static readonly Invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway = new(
+        nameof(ZombieIsReapedOnlyAfterLastLwpSwitchedAway),
+        "A zombie's resources (its proc and LWP structures, its vmspace) are released only after its last LWP has switched away from them.",
+        Subsystem, k =>
+        {
+            foreach (var p in k.Procs)
+            {
+                if (!p.Reaped) continue;
+                foreach (var l in p.Lwps)
+                    if (!l.SwitchedAway)
+                        return $"{p} was collected by wait4() while its {l} is still attached and {l.Stat} on {l.Cpu}";
+            }
+            foreach (var l in k.Lwps)
+                if (l.Freed && !l.SwitchedAway)
+                    return $"{l} was freed (pool_put) before cpu_exit() switched away from it";
+            foreach (var c in k.Cpus)
+                if (c.Vmspace is { Freed: true } vm)
+                    return $"{c} still has the {vm} active, which uvmspace_free() has freed";
+            return null;
+        });
+
+    /// <summary>After cpu_exit() switched away from the dead LWP there is no LWP to sleep for: lwp_exit2()/exit2() must not block.</summary>
+    public static readonly Invariant PathAfterSwitchAwayNeverSleeps = new(
+        nameof(PathAfterSwitchAwayNeverSleeps),
+        "A path that runs after the exiting LWP switched away (lwp_exit2, exit2) never sleeps.",
+        Subsystem, k =>
+        {
+            foreach (var t in k.Threads)
+                if (t is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
+                    return $"{cpu.Cpu} sleeps on {chan} after switching away from {l}";
+            return null;
+        });
+
+    /// <summary>Every u-area is in exactly one consistent place: its LWP, the free list, or freed.</summary>
+    public static readonly Invariant NoUareaIsLeaked = new(
+        nameof(NoUareaIsLeaked),
+        "No u-area is leaked: each is in use by a live LWP that points to it, cached on the free list exactly once, or being freed or freed.",
+        Subsystem, k =>
+        {
+            var cache = k.Uareas;
+            foreach (var u in cache.FreeList)
+                if (u.State != UareaState.Cached) return $"{u} is on the free list while {u.State}";
+            foreach (var u in cache.All)
+            {
+                int onList = 0;
+                foreach (var x in cache.FreeList)
+                    if (x == u) onList++;
+                switch (u.State)
+                {
+                    case UareaState.InUse when u.Owner is null:
+                        return $"{u} is in use by no LWP";
+                    case UareaState.InUse when u.Owner.Uarea != u:
+                        return $"{u} belongs to {u.Owner}, whose l_addr is {Describe(u.Owner.Uarea)}";
+                    case UareaState.InUse when u.Owner.Freed:
+                        return $"{u} belongs to {u.Owner}, which was freed without uvm_lwp_exit()";
+                    case UareaState.Cached when onList != 1:
+                        return $"{u} is cached but on the free list {onList} times";
+                    case UareaState.Cached when u.Owner is not null:
+                        return $"{u} is cached but still owned by {u.Owner}";
+                    case UareaState.Freed or UareaState.Freeing when onList != 0 || u.Owner is not null:
+                        return $"{u} is {u.State.ToString().ToLowerInvariant()} but still {(onList != 0 ? "on the free list" : $"owned by {u.Owner}")}";
+                }
+            }
+            return null;
+        });
+
+    /// <summary>
+    /// uvm_swapout() never takes the u-area of an exiting LWP or a cached one: the LWP that runs
+    /// exit1() was resident when it started and P_WEXIT keeps it so until it is dead; a cached u-area
+    /// stays wired for uvm_uarea_alloc().
+    /// </summary>
+    public static readonly Invariant SwapoutNeverSelectsAnExitingLwp = new(
+        nameof(SwapoutNeverSelectsAnExitingLwp),
+        "Swapout never selects an exiting LWP (P_WEXIT) or a cached u-area: both stay resident.",
+        Subsystem, k =>
+        {
+            foreach (var l in k.Lwps)
+                if (l.Proc.Exiting && l.Stat is not (LwpStat.Dead or LwpStat.Zomb) && !l.InMemory)
+                    return $"{l} of exiting {l.Proc} is swapped out (L_INMEM clear) while {l.Stat}";
+            foreach (var u in k.Uareas.FreeList)
+                if (!u.Wired) return $"cached {u} is unwired";
+            return null;
+        });
+
+    /// <summary>Liveness: a process that exited is collected (proc_free) by its parent or, orphaned, by init.</summary>
+    public static readonly LivenessProperty ExitedProcessIsEventuallyReaped = new(
+        nameof(ExitedProcessIsEventuallyReaped),
+        "Every exited process is eventually reaped by its parent (or by init once orphaned).",
+        Subsystem, k =>
+        {
+            foreach (var p in k.Procs)
+                if (p.Exiting && p.Parent is not null && !p.Reaped) return $"{p} ({p.Stat}) is not yet collected by {p.Parent}";
+            return null;
+        });
+
+    /// <summary>Liveness: once the pagedaemon is woken under a shortage with u-areas cached, the free list is eventually emptied.</summary>
+    public static readonly LivenessProperty ShortageDrainEventuallyShrinksFreeList = new(
+        nameof(ShortageDrainEventuallyShrinksFreeList),
+        "A drain under memory shortage eventually shrinks the u-area free list.",
+        Subsystem, k => k.Uareas.DrainWanted && k.Uareas.Count > 0
+            ? $"the pagedaemon was woken under a shortage and {k.Uareas.Count} u-area(s) are still cached"
+            : null);
+
+    /// <summary>Every exit invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+    [
+        UareaIsNeverFreedOrReusedWhileItsLwpRuns, ZombieIsReapedOnlyAfterLastLwpSwitchedAway, PathAfterSwitchAwayNeverSleeps,
+        NoUareaIsLeaked, SwapoutNeverSelectsAnExitingLwp,
+    ];
+
+    /// <summary>Every exit liveness property.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [ExitedProcessIsEventuallyReaped, ShortageDrainEventuallyShrinksFreeList];
+
+    private static string Describe(object? x) => x?.ToString() ?? "nothing";
+}

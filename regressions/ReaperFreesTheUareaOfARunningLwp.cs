@@ -1,0 +1,75 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para><b>Reaper design (exit rework, 2004), model mutation <c>exit-reaper-before-switch</c>:
+/// the reaper frees the u-area of an LWP still running on it.</b> Not a historical PR: it reverses
+/// the ordering rule of the design before the rework (kern_exit.c rev 1.121), where the MD
+/// cpu_exit() calls exit2() — which queues the process on deadprocs and the LWP on deadlwp and
+/// wakes the reaper — only after switching to the idle PCB. The mutation calls it before.</para>
+/// <para><i>Setup</i> (scenario <c>exit-reaper</c>): the <c>exit-reaperless</c> storm with the
+/// reaper design: no u-area cache; the reaper thread frees u-areas (uvm_lwp_exit: uvm_km_free)
+/// and vmspaces, then marks the process SZOMB.</para>
+/// <para><i>Interleaving</i> (pinned schedule): <c>cpu0: lwp_exit</c> (an LWP that is not its
+/// process's last); <c>cpu0: lwp_exit2</c> (the mutation, before <c>cpu_exit</c>) queues it on
+/// deadlwp and wakes the reaper; <c>reaper: cpu_wait</c> takes it and <c>reaper: uvm_km_free:
+/// u-area</c> frees the u-area cpu0 still runs on.</para>
+/// <para><i>Violated invariant</i>: <c>UareaIsNeverFreedOrReusedWhileItsLwpRuns</c>.</para>
+/// </summary>
+[Trait("PR", "exit rework (2004)")]
+public sealed class ReaperFreesTheUareaOfARunningLwp
+{
+    /// <summary>Per seed: measured median 1, worst 2 schedules to the invariant over the 10 seeds; 10 leaves room.</summary>
+    private const int Budget = 10;
+
+    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-reaper-before-switch"]);
+
+    /// <summary>The reaper design with every mutation off.</summary>
+    private static readonly KernelConfig Fixed = new() { ExitDesign = ExitDesign.Reaper };
+
+    [Fact]
+    public void MutatedKernelLetsTheReaperFreeARunningLwpsUarea()
+    {
+        var results = Search.Explore("exit-reaper", Mutated, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", r.Counterexample!.Violation.Id);
+        });
+    }
+
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("exit-reaper", Fixed, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(Budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+
+    /// <summary>
+    /// Found by <c>uvmcheck run --bug exit-reaper-before-switch --no-shrink</c> (seed 0, schedule 1):
+    /// <code>
+    /// BUG FOUND in schedule 1: [invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns] A u-area is never
+    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu0 runs lwp 4 on
+    /// u-area 4, which uvm_km_free() has freed. After reaper: uvm_km_free: u-area.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
+        Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", replay.Violation!.Id);
+    }
+}

@@ -1,0 +1,73 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para><b>Exit rework (2004), model mutation <c>exit-free-uarea-before-switch</c>: the exiting
+/// LWP's u-area goes onto the free list while its CPU still runs on it.</b> Not a historical PR: it
+/// reverses an ordering rule of jdolecek's 2004 rework (kern_exit.c/kern_lwp.c/uvm_glue.c), where
+/// uvm_lwp_exit() — which only links the still-wired u-area on the uvm_uareas free list — runs in
+/// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB.</para>
+/// <para><i>Setup</i> (scenario <c>exit-reaperless</c>): two CPUs; init and three processes, two
+/// of which fork children (one child forks again); free memory below uvmexp.freetarg, so u-area
+/// wirings and proc0's uvm_wait wake the pagedaemon's drain; UVM_NUAREA_MAX 1.</para>
+/// <para><i>Interleaving</i> (pinned schedule): <c>cpu1: lwp_exit</c> marks an LWP LSDEAD;
+/// <c>cpu1: uvm_lwp_exit</c> (the mutation, before <c>cpu_exit</c>) caches its u-area while cpu1
+/// still executes on it; <c>pagedaemon-drain: uvm_uarea_drain</c> pops it to uvm_km_free() it (in
+/// other schedules <c>cpu0: uvm_uarea_alloc</c> hands it to a forked child); only then would
+/// <c>cpu1: cpu_exit</c> switch away.</para>
+/// <para><i>Violated invariant</i>: <c>UareaIsNeverFreedOrReusedWhileItsLwpRuns</c>.</para>
+/// </summary>
+[Trait("PR", "exit rework (2004)")]
+public sealed class UareaCachedBeforeTheSwitchAway
+{
+    /// <summary>Per seed: measured median 1, worst 2 schedules to the invariant over the 10 seeds; 10 leaves room.</summary>
+    private const int Budget = 10;
+
+    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-free-uarea-before-switch"]);
+
+    [Fact]
+    public void MutatedKernelFreesOrReusesTheUareaItsCpuStillRunsOn()
+    {
+        var results = Search.Explore("exit-reaperless", Mutated, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", r.Counterexample!.Violation.Id);
+        });
+    }
+
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("exit-reaperless", KernelConfig.Fixed, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(Budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+
+    /// <summary>
+    /// Found by <c>uvmcheck run --bug exit-free-uarea-before-switch --no-shrink</c> (seed 0, schedule 1):
+    /// <code>
+    /// BUG FOUND in schedule 1: [invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns] A u-area is never
+    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu1 runs lwp 4 on
+    /// u-area 4, which uvm_uarea_drain() is freeing. After pagedaemon-drain: uvm_uarea_drain.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
+        Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", replay.Violation!.Id);
+    }
+}

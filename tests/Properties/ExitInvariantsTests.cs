@@ -1,0 +1,135 @@
+using Uvm.Model;
+using Uvm.Model.Exit;
+using Uvm.Model.Sched;
+using Uvm.Model.Threads;
+using Uvm.Properties;
+
+namespace Uvm.Tests.Properties;
+
+public sealed class ExitInvariantsTests
+{
+    private static readonly IReadOnlyList<LwpOp> ExitAtOnce = [];
+
+    [Fact]
+    public void EveryExitInvariantHoldsAlongACompleteExit()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, [new Fork([]), new Wait()]);
+
+        KernelRunner.Run(k, check: kernel => ExitInvariants.All.Select(i => i.Check(kernel)).FirstOrDefault(v => v is not null));
+
+        Assert.All(ExitInvariants.Liveness, p => Assert.Null(p.Pending(k)));
+    }
+
+    [Fact]
+    public void UareaReusedByForkWhileTheCpuStillRunsOnItIsNamed()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-free-uarea-before-switch"]), ExitAtOnce);
+        var dying = k.Lwps[0];
+        ExitFixture.RunUntil(cpu, "uvm_lwp_exit");
+        var u = k.Uareas.TryPop(cpu)!;
+        u.State = UareaState.InUse;
+        u.Owner = new Lwp(99, dying.Proc, []) { Uarea = u };
+
+        var violation = ExitInvariants.UareaIsNeverFreedOrReusedWhileItsLwpRuns.Check(k);
+
+        Assert.Equal($"cpu0 runs {dying} on {u}, which fork gave to lwp 99", violation);
+    }
+
+    [Fact]
+    public void ProcessCollectedWhileItsLastLwpIsStillAttachedIsNamed()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
+        ExitFixture.RunUntil(cpu, "exit1");
+        var p = k.Lwps[0].Proc;
+        p.Reaped = true;
+
+        var violation = ExitInvariants.ZombieIsReapedOnlyAfterLastLwpSwitchedAway.Check(k);
+
+        Assert.Equal($"{p} was collected by wait4() while its lwp 1 is still attached and OnProc on cpu0", violation);
+    }
+
+    [Fact]
+    public void FreedVmspaceStillActiveOnACpuIsNamed()
+    {
+        var k = KernelFixture.WithLwps(1);
+        Scheduler.CpuSwitch(k, k.Cpus[0]);
+        k.Lwps[0].Proc.Vmspace.Freed = true;
+
+        Assert.Equal("cpu0 still has the vmspace of pid 1 active, which uvmspace_free() has freed",
+            ExitInvariants.ZombieIsReapedOnlyAfterLastLwpSwitchedAway.Check(k));
+    }
+
+    [Fact]
+    public void CpuAsleepAfterSwitchingAwayIsNamed()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-sleep-after-switch"]), ExitAtOnce);
+        ExitFixture.RunUntil(cpu, "cpu_exit");
+        k.KernelMapLock.Acquire(new KernelFixture.TestThread(k));
+        cpu.Advance();
+
+        Assert.Equal("cpu0 sleeps on kernel_map after switching away from lwp 1",
+            ExitInvariants.PathAfterSwitchAwayNeverSleeps.Check(k));
+    }
+
+    [Fact]
+    public void UareaOfAFreedLwpIsALeak()
+    {
+        var k = KernelFixture.WithLwps(1);
+        k.Lwps[0].Freed = true;
+
+        Assert.Equal("u-area 1 belongs to lwp 1, which was freed without uvm_lwp_exit()", ExitInvariants.NoUareaIsLeaked.Check(k));
+    }
+
+    [Fact]
+    public void UareaCachedTwiceIsNamed()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var self = new KernelFixture.TestThread(k);
+        var u = k.Lwps[0].Uarea!;
+        ProcessExit.UvmLwpExit(k, self, k.Lwps[0]);
+        k.Uareas.Free(self, u);
+
+        Assert.Equal("u-area 1 is cached but on the free list 2 times", ExitInvariants.NoUareaIsLeaked.Check(k));
+    }
+
+    [Fact]
+    public void SwappedOutExitingLwpAndUnwiredCachedUareaAreNamed()
+    {
+        var k = KernelFixture.WithLwps(2);
+        k.Lwps[0].Proc.Exiting = true;
+        k.Lwps[0].InMemory = false;
+
+        Assert.Equal("lwp 1 of exiting pid 1 is swapped out (L_INMEM clear) while Run", ExitInvariants.SwapoutNeverSelectsAnExitingLwp.Check(k));
+
+        k.Lwps[0].Proc.Exiting = false;
+        var u = k.Lwps[1].Uarea!;
+        ProcessExit.UvmLwpExit(k, new KernelFixture.TestThread(k), k.Lwps[1]);
+        u.Wired = false;
+        Assert.Equal("cached u-area 2 is unwired", ExitInvariants.SwapoutNeverSelectsAnExitingLwp.Check(k));
+    }
+
+    [Fact]
+    public void UvmSwapoutBacksOffFromAnLwpWhoseProcessStartedToExit()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        l.Proc.Exiting = true;
+
+        var steps = KernelFixture.RunAll(Swapout.SwapoutLwp(k, new KernelFixture.TestThread(k), l));
+
+        Assert.Equal(["uvm_swapout: LSONPROC, leave it"], steps);
+        Assert.True(l.InMemory);
+        Assert.Null(ExitInvariants.SwapoutNeverSelectsAnExitingLwp.Check(k));
+    }
+
+    [Fact]
+    public void UnreapedZombieAndOwedDrainArePendingLiveness()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
+        ExitFixture.RunUntil(cpu, "lwp_exit2");
+        k.Uareas.DrainWanted = true;
+
+        Assert.Equal("pid 2 (Zomb) is not yet collected by pid 1", ExitInvariants.ExitedProcessIsEventuallyReaped.Pending(k));
+        Assert.NotNull(ExitInvariants.ShortageDrainEventuallyShrinksFreeList.Pending(k));
+    }
+}
