@@ -42,7 +42,8 @@ internal static class ListCommand
         o.WriteLine("Bug switches (--bug ID; default: every bug fixed):");
         foreach (var b in KernelBugs.All)
         {
-            o.WriteLine($"  {b.Id,-18} PR {b.Pr}: {b.Title} (scenario {b.Scenario})");
+            var origin = b.Pr.StartsWith("kern/", StringComparison.Ordinal) ? $"PR {b.Pr}" : b.Pr;
+            o.WriteLine($"  {b.Id,-18} {origin}: {b.Title} (scenario {b.Scenario})");
             o.WriteLine($"  {"",-18} {b.Description}");
         }
     }
