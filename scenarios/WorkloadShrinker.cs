@@ -11,12 +11,52 @@ public static class WorkloadShrinker
 {
     /// <summary>A size to compare workloads by: every process, LWP, operation, quantum, CPU, second and scan counts.</summary>
     public static int Size(Workload w) =>
-        w.Cpus + w.Seconds + w.SwapoutScans + w.Processes.Sum(p => 1 + p.Lwps.Sum(l => 1 + l.Sum(Weight)));
+        w.Cpus + w.Seconds + w.SwapoutScans + w.Processes.Sum(p => 1 + p.Lwps.Sum(l => 1 + l.Sum(Weight)))
+        + (w.Paging is { } pg ? pg.AnonProcesses.Sum(a => 1 + a.Touches.Count) + pg.ShmUsers.Sum(u => 1 + u.Count) + pg.SwapCtl.Count : 0)
+        + (w.Maps is { } m ? m.Lwps.Sum(l => 1 + l.Count) : 0);
 
     private static int Weight(LwpOp op) => op switch { Compute c => c.Quanta, SleepFor s => s.Seconds, _ => 1 };
 
-    /// <summary>The candidates, biggest reduction first.</summary>
-    public static IEnumerable<Workload> Candidates(Workload w)
+    /// <summary>The valid candidates, biggest reduction first.</summary>
+    public static IEnumerable<Workload> Candidates(Workload w) =>
+        BaseCandidates(w).Concat(PagingCandidates(w)).Concat(MapsCandidates(w)).Where(c => c.Validate().Count == 0);
+
+    /// <summary>Fewer anon processes, shm users, swapctl cycles, and fewer operations of each.</summary>
+    private static IEnumerable<Workload> PagingCandidates(Workload w)
+    {
+        if (w.Paging is not { } pg) yield break;
+        foreach (var anon in Removals(pg.AnonProcesses, a => a.Touches, (a, t) => a with { Touches = t }))
+            yield return w with { Paging = pg with { AnonProcesses = anon } };
+        foreach (var users in Removals(pg.ShmUsers, u => u, (_, ops) => ops))
+            yield return w with { Paging = pg with { ShmUsers = users } };
+        for (int i = 0; i < pg.SwapCtl.Count; i++)
+            yield return w with { Paging = pg with { SwapCtl = Without(pg.SwapCtl, i) } };
+    }
+
+    /// <summary>Fewer mmap/munmap LWPs, and fewer operations of each.</summary>
+    private static IEnumerable<Workload> MapsCandidates(Workload w)
+    {
+        if (w.Maps is not { } m) yield break;
+        foreach (var lwps in Removals(m.Lwps, l => l, (_, ops) => ops))
+            yield return w with { Maps = m with { Lwps = lwps } };
+    }
+
+    /// <summary>The list without one item, then the list with one item shortened by one of its parts.</summary>
+    private static IEnumerable<IReadOnlyList<T>> Removals<T, TPart>(IReadOnlyList<T> items, Func<T, IReadOnlyList<TPart>> parts, Func<T, IReadOnlyList<TPart>, T> with)
+    {
+        for (int i = 0; i < items.Count; i++)
+            yield return Without(items, i);
+        for (int i = 0; i < items.Count; i++)
+        {
+            var ps = parts(items[i]);
+            for (int j = 0; j < ps.Count && ps.Count > 1; j++)
+                yield return [.. items.Select((x, k) => k == i ? with(x, Without(ps, j)) : x)];
+        }
+    }
+
+    private static IReadOnlyList<T> Without<T>(IReadOnlyList<T> list, int index) => [.. list.Where((_, i) => i != index)];
+
+    private static IEnumerable<Workload> BaseCandidates(Workload w)
     {
         for (int p = 0; p < w.Processes.Count && w.Processes.Count > 1; p++)
             yield return w with { Processes = [.. w.Processes.Where((_, i) => i != p)] };
