@@ -10,7 +10,8 @@ public sealed class Catalogue
 {
     /// <summary>The built-in properties, subsystem by subsystem.</summary>
     public static Catalogue BuiltIn { get; } = new(
-        [.. SchedInvariants.All, .. MapInvariants.All, .. PageInvariants.All, .. SwapInvariants.All],
+        [.. SchedInvariants.All, .. MapInvariants.All, .. PageInvariants.All, .. SwapInvariants.All,
+            .. LoanInvariants.All],
         [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness]);
 
     /// <summary>Creates a catalogue of the given properties.</summary>
