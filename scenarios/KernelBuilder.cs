@@ -26,6 +26,7 @@ public static class KernelBuilder
         if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
         if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
         if (workload.Paging is { } paging) PagingBuilder.Build(k, paging);
+        if (workload.Loans is { } loans) LoanBuilder.Build(k, loans);
         return k;
     }
 }

@@ -10,6 +10,8 @@ public static class ScenarioCatalogue
         ExecTopdownScenario.Scenario,
         PagedaemonScenario.Scenario,
         ShmSwapScenario.Scenario,
+        LoanScenario.Scenario,
+        LoanZeroScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

@@ -37,6 +37,9 @@ public sealed record Workload
     /// <summary>Pages, swap, the pagedaemon and its users; null runs no pagedaemon.</summary>
     public PagingWorkload? Paging { get; init; }
 
+    /// <summary>Processes that loan their pages to the kernel and to anons; needs <see cref="Paging"/>.</summary>
+    public LoanWorkload? Loans { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -73,6 +76,8 @@ public sealed record Workload
         if (Maps is not null) errors.AddRange(Maps.Validate().Select(e => "maps." + e));
 
         if (Paging is not null) errors.AddRange(Paging.Validate());
+        if (Loans is not null && Paging is null) errors.Add("loans: needs a paging section (the pagedaemon and swap)");
+        if (Loans is not null) errors.AddRange(Loans.Validate());
         return errors;
     }
 
@@ -80,7 +85,8 @@ public sealed record Workload
     public override string ToString() =>
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
         + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
-        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}");
+        + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}")
+        + (Loans is null ? "" : $"; loans: {Loans}");
 }
 
 /// <summary>One process: the program of each of its LWPs.</summary>
