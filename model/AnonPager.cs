@@ -18,6 +18,7 @@ public static class AnonPager
         k.Vm.AnonList.Add(anon);
         anon.Page = p;
         p.Anon = anon;
+        p.PqAnon = true;
         p.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
         return anon;
     }
@@ -51,6 +52,7 @@ public static class AnonPager
             else
             {
                 fresh.Anon = anon;
+                fresh.PqAnon = true;
                 fresh.BusyOwner = "uvmfault_anonget";
                 anon.Page = fresh;
                 k.Uvmexp.SwpgOnly--; // uvm_swap_get()
@@ -78,12 +80,25 @@ public static class AnonPager
 
     /// <summary>
     /// uvm_anfree() with an_lock held: free the page (or mark a busy one PG_RELEASED, for whoever
-    /// un-busies it to release the anon) and the swap slot.
+    /// un-busies it to release the anon) and the swap slot. An anon that borrows an object's page
+    /// (an O->A loan) only drops its loan; the caller then holds the object's lock too
+    /// (uvm_anon_lockloanpg()).
     /// </summary>
     internal static void Free(Kernel k, KernelThread self, Anon anon)
     {
         anon.RefCount = 0;
-        if (anon.Page is { } p)
+        if (anon.Page is { Object: not null } borrowed && borrowed.Anon == anon && !borrowed.PqAnon)
+        {
+            // The page is owned by a uobject: kill the loan rather than free the page.
+            k.Vm.PageQueueLock.Acquire(self);
+            if (borrowed.LoanCount <= 0)
+                throw new KernelPanicException("uvm_anfree", $"KASSERT(pg->loan_count > 0) failed: {borrowed}");
+            borrowed.LoanCount--;
+            borrowed.Anon = null;
+            anon.Page = null;
+            k.Vm.PageQueueLock.Release(self);
+        }
+        else if (anon.Page is { } p)
         {
             if (p.Busy)
             {

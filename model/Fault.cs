@@ -49,17 +49,35 @@ public static class Fault
     }
 
     /// <summary>A touch of page <paramref name="index"/> of a shared aobj mapping (a SysV shm segment).</summary>
+    /// <remarks>A page on loan goes to <see cref="LoanFault.FinishObject"/>: never written in place.</remarks>
     internal static IEnumerable<Step> TouchObject(Kernel k, KernelThread self, AObj obj, int index, bool write)
     {
-        foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
-        var p = obj.PageAt(index);
-        if (p is { Busy: false })
+        var done = new Out<bool>();
+        while (!done.Value)
         {
-            // uao_get(PGO_LOCKED): resident and not busy.
-            PageQueues.Busy(p, "uao_get1");
-            yield return Finish(k, self, p, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) resident, pmap_enter");
-            yield break;
+            foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
+            var p = obj.PageAt(index);
+            if (p is { Busy: false })
+            {
+                // uao_get(PGO_LOCKED): resident and not busy.
+                PageQueues.Busy(p, "uao_get1");
+                if (p.LoanCount > 0)
+                {
+                    foreach (var s in LoanFault.FinishObject(k, self, obj, p, write, done)) yield return s;
+                    continue;
+                }
+                yield return Finish(k, self, p, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) resident, pmap_enter");
+                yield break;
+            }
+            foreach (var s in TouchAbsentObjectPage(k, self, obj, index, write, done)) yield return s;
         }
+    }
+
+    /// <summary>The object page is busy or not resident: zero-fill it, or the unlocked uao_get(); vmobjlock held.</summary>
+    private static IEnumerable<Step> TouchAbsentObjectPage(Kernel k, KernelThread self, AObj obj, int index, bool write, Out<bool> done)
+    {
+        done.Value = true;
+        var p = obj.PageAt(index);
         if (p is null && obj.FindSwslot(index) == 0 && PageQueues.Alloc(k) is { } zero)
         {
             // uao_get(PGO_LOCKED): never existed, zero-fill.
@@ -72,6 +90,11 @@ public static class Fault
         // EBUSY: the unlocked uao_get() sleeps or reads from swap.
         var got = new Out<Page>();
         foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+        if (got.Value!.LoanCount > 0)
+        {
+            foreach (var s in LoanFault.FinishObject(k, self, obj, got.Value, write, done)) yield return s;
+            yield break;
+        }
         yield return Finish(k, self, got.Value!, obj.Lock, write);
     }
 
@@ -79,7 +102,7 @@ public static class Fault
     /// The end of uvm_fault(): pmap_enter() (reference, and modify on a write), un-busy the page,
     /// uvm_pageactivate() under uvm.pageqlock, unlock the owner.
     /// </summary>
-    private static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter")
+    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter")
     {
         p.Referenced = true;
         if (write) p.Flags &= ~PageFlags.Clean;

@@ -58,6 +58,27 @@ public static class KernelBugs
             + "cpu_exit() calls exit2()/lwp_exit2() before switching away instead of right after, so the reaper can "
             + "uvm_km_free() the u-area and free the vmspace of an LWP that still runs on them.",
             "exit-reaper", c => c with { ExitDesign = ExitDesign.Reaper, ExitReaperBeforeSwitch = true }),
+        new("loan-recheck-after-sleep", "uvm_loan.c fix (2003)",
+            "uvm_loanzero does not look the zero page up again after sleeping for memory; a second page lands at the same offset",
+            "uvm_loanzero() finds no shared zero page, uvm_pagealloc() fails and it sleeps in uvm_wait(\"loanzero\"); another "
+            + "loan allocates the zero page meanwhile; back awake, the pre-fix loop retries uvm_pagealloc(&uvm_loanzero_object, 0) "
+            + "without a new uvm_pagelookup(), and uvm_pageinsert() panics on the duplicate offset (a corrupt object and a leaked "
+            + "page without DIAGNOSTIC). Exact revision not recoverable; site reconstructed.",
+            "loan-zero", c => c with { LoanzeroSkipsRecheckAfterSleep = true }),
+        new("loan-zero-page-unqueued", "uvm_loan.c fix (2003)",
+            "uvm_loanzero drops ownership of the new zero page before putting it on a page queue (UVM_PAGE_TRKOWN)",
+            "The pre-fix uvm_loanzero() clears PG_BUSY of the zero page it just allocated and calls UVM_PAGE_OWN(pg, NULL) while "
+            + "the page, owned by uvm_loanzero_object, unwired and not yet loaned, is on no paging queue; a UVM_PAGE_TRKOWN "
+            + "kernel panics in uvm_page_own(). A sequential assertion: the first zero-page loan of any schedule trips it. "
+            + "Exact revision not recoverable; site reconstructed.",
+            "loan-zero", c => c with { LoanzeroUnownsUnqueuedPage = true }),
+        new("loan-kernel-page-queued", "uvm_loan.c fix (2003)",
+            "a page loaned to the kernel stays on its paging queue; the pagedaemon reclaims a page the kernel is using",
+            "The pre-fix loan to the kernel (uvm_loananon/uvm_loanuobj/uvm_loanzero with UVM_LOAN_TOPAGE) bumps loan_count "
+            + "without uvm_pagedequeue(). While a socket send holds the loan, memory pressure lets the pagedaemon deactivate "
+            + "the page and then free it (only disowning it) or page it out: the owner loses a page the kernel still reads, "
+            + "the pagedaemon counts memory it did not free. Exact revision not recoverable; site reconstructed.",
+            "loan", c => c with { KernelLoanLeavesPageQueued = true }),
     ];
 
     /// <summary>The PR field of the exit-rework mutations: they are model mutations, not historical PRs.</summary>

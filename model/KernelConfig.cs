@@ -84,4 +84,36 @@ public sealed record KernelConfig
     /// the LWP still runs. Read in <see cref="Exit.LwpExit"/>; reaper design.
     /// </summary>
     public bool ExitReaperBeforeSwitch { get; init; }
+
+    /// F1, uvm_loan.c fix (2003), "after sleeping for memory, re-check whether we have a page": the
+    /// pre-fix uvm_loanzero(), when uvm_pagealloc() of the shared zero page fails, sleeps in
+    /// uvm_wait("loanzero"), relocks and retries the allocation at (uvm_loanzero_object, 0) without
+    /// looking the page up again; if another thread allocated it meanwhile, uvm_pageinsert() gets a
+    /// second page at the same offset (a panic here, a corrupt object and a leaked page in a
+    /// kernel without the check). The fix goes back to the lookup. Read in <see cref="LoanZero"/>.
+    /// No PR is known and the exact revision was not recoverable: the site is reconstructed from
+    /// kernel-reference §4 and the fixed form of later uvm_loan.c.
+    /// </summary>
+    public bool LoanzeroSkipsRecheckAfterSleep { get; init; }
+
+    /// <summary>
+    /// F2, uvm_loan.c fix (2003), "put the allocated page on a page queue to satisfy owner tracking
+    /// (UVM_PAGE_TRKOWN)": the pre-fix uvm_loanzero() un-busies a newly allocated zero page with
+    /// UVM_PAGE_OWN(pg, NULL) before (or without) uvm_pageactivate(), so a UVM_PAGE_TRKOWN kernel
+    /// finds an owned, unwired, unloaned page on no paging queue and panics in uvm_page_own(). Read
+    /// in <see cref="LoanZero"/>. No PR is known and the exact revision was not recoverable: the
+    /// site is reconstructed from kernel-reference §4 and the order of rev 1.29.2.4's zero loan.
+    /// </summary>
+    public bool LoanzeroUnownsUnqueuedPage { get; init; }
+
+    /// <summary>
+    /// F3, uvm_loan.c fix (2003), "dequeue the page when loaning it to the kernel (->K)": the
+    /// pre-fix loan to the kernel bumps loan_count but leaves the page on its paging queue, so the
+    /// pagedaemon may free or page out a page the kernel is still using (and an owner that then
+    /// breaks the loan leaves an ownerless page on the queue, which trips the pagedaemon's
+    /// KASSERT(anon != NULL)). Read in <see cref="PageLoan.LoanPageToKernel"/>, the one helper of
+    /// every ->K loan. No PR is known and the exact revision was not recoverable: the site is
+    /// reconstructed from kernel-reference §4.
+    /// </summary>
+    public bool KernelLoanLeavesPageQueued { get; init; }
 }

@@ -37,6 +37,7 @@ public static class PageQueues
         ux.Free--;
         p.Queue = PageQueue.None;
         p.Flags = PageFlags.Busy | PageFlags.Fake | PageFlags.Clean;
+        p.BusyOwner = "new alloc"; // UVM_PAGE_OWN(pg, "new alloc")
         p.Referenced = false;
         if (ux.Free + ux.Paging < ux.FreeMin || (ux.Free + ux.Paging < ux.FreeTarg && vm.InactiveQ.Count < ux.InactTarg))
             k.SleepQueues.Wakeup(Pageout.Pagedaemon);
@@ -45,7 +46,11 @@ public static class PageQueues
 
     /// <summary>
     /// uvm_pagefree(): take the page off its queue and its owner and put it on the free list. A
-    /// loaned page is only disowned: the loan holder keeps it (uvm_loan.c).
+    /// loaned page is only disowned: the loan holder keeps it (uvm_loan.c). An anon that merely
+    /// borrowed an ownerless page (uanon without PQ_ANON) gives up its loan here, and the page is
+    /// freed if that was the last. A page still on loan leaves the paging queues unless an anon
+    /// still borrows it: that anon may later take it over in the pagedaemon (as the later
+    /// uvm_pagefree() does; the 2003 text is not available).
     /// </summary>
     internal static void Free(Kernel k, Page p)
     {
@@ -54,26 +59,32 @@ public static class PageQueues
         if (p.LoanCount > 0)
         {
             // A loaned page is only disowned (an object's copy is marked dirty for the loan's
-            // anon), un-busied, and taken off the paging queues; the borrower frees it later.
+            // anon) and un-busied; the borrower frees it later.
             if (p.Object is { } o)
             {
                 o.Remove(p);
                 p.Flags &= ~PageFlags.Clean;
             }
-            else if (p.Anon is { } owner)
+            else if (p.Anon is { } holder)
             {
-                if (owner.Page == p) owner.Page = null;
+                if (!p.PqAnon) p.LoanCount--; // the borrowing anon's own loan
+                p.PqAnon = false;
+                if (holder.Page == p) holder.Page = null;
                 p.Anon = null;
             }
             Unbusy(k, p);
             p.Flags &= ~(PageFlags.Released | PageFlags.Pageout);
-            Dequeue(k, p);
-            return;
+            if (p.LoanCount > 0)
+            {
+                if (p.Anon is null) Dequeue(k, p);
+                return;
+            }
         }
         Dequeue(k, p);
         p.Object?.Remove(p);
         if (p.Anon is { } a && a.Page == p) a.Page = null;
         p.Anon = null;
+        p.PqAnon = false;
         p.Flags = PageFlags.None;
         p.BusyOwner = null;
         p.Referenced = false;
@@ -125,6 +136,23 @@ public static class PageQueues
         if ((p.Flags & PageFlags.Wanted) != 0) k.SleepQueues.Wakeup(p.Channel);
         p.Flags &= ~(PageFlags.Busy | PageFlags.Wanted | PageFlags.Fake);
         p.BusyOwner = null;
+    }
+
+    /// <summary>
+    /// pg->flags &amp;= ~(PG_WANTED|PG_BUSY|PG_FAKE) and UVM_PAGE_OWN(pg, NULL) in a kernel built
+    /// with UVM_PAGE_TRKOWN (uvm_page_own(), as later revisions have it): dropping ownership of a
+    /// page nobody owns panics, and a page that has an owner, no wiring and no loan must already be
+    /// on a paging queue, or the pagedaemon would never find it. <paramref name="site"/> names the
+    /// caller for the message.
+    /// </summary>
+    internal static void UnbusyOwned(Kernel k, Page p, string site)
+    {
+        if (p.BusyOwner is null)
+            throw new KernelPanicException("uvm_page_own", $"{site}: dropping ownership of a non-owned page ({p})");
+        Unbusy(k, p);
+        if (p.Queue is not (PageQueue.Active or PageQueue.Inactive) && p.Owned && p.WireCount == 0 && p.LoanCount == 0)
+            throw new KernelPanicException("uvm_page_own",
+                $"{site}: KASSERT((pg->uanon == NULL && pg->uobject == NULL) || pg->wire_count > 0) failed: {p} is on no paging queue");
     }
 
     /// <summary>Sleep on a busy page: set PG_WANTED; the caller then drops its lock and sleeps on <see cref="Page.Channel"/>.</summary>

@@ -9,9 +9,13 @@ namespace Uvm.Model;
 /// kernel-reference §1 describes it. uvm.pageqlock is held for the whole pass except where the
 /// kernel drops it: around uvm_swapout_threads() and around each pageout's uvm_pager_put(). So a
 /// pass is one step plus one step per pageout. Owners are only try-locked (lock order is
-/// owner → pageq); a page whose owner lock is held is skipped. Left out: vnode pages
-/// (every page here is swap-backed), swap clusters (each pageout is one page and one slot),
-/// loaned pages taken over by their anon, dirtyreacts limits, pool draining.
+/// owner → pageq); a page whose owner lock is held is skipped. An ownerless page that an anon
+/// borrows (an O->A loan whose object let the page go) is taken over by that anon here
+/// (KASSERT(loan_count &gt; 0), loan_count--, PQ_ANON), and a queued page with neither object nor
+/// anon trips KASSERT(anon != NULL). The shared zero page of uvm_loanzero_object is never
+/// reclaimed: it is reactivated (approx.: the 2003 zero object had no pager; a later ulz_put()
+/// reactivates it). Left out: vnode pages (every other page here is swap-backed), swap clusters
+/// (each pageout is one page and one slot), dirtyreacts limits, pool draining.
 /// </summary>
 public static class PageoutScan
 {
@@ -95,10 +99,31 @@ public static class PageoutScan
             PageQueues.Activate(k, p); // pmap_is_referenced(): still in use
             return Outcome.Skipped;
         }
-        if (p.OwnerLock is not { } ownerLock || !ownerLock.TryAcquire(self)) return Outcome.Skipped;
+        if (TryLockOwner(p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
         Locks.Release(k, ownerLock, self);
         return outcome;
+    }
+
+    /// <summary>
+    /// The owner try-lock of both scans: vmobjlock of an object page, else an_lock of the page's
+    /// anon (KASSERT(anon != NULL): a queued page always has one or the other). An ownerless page
+    /// that its anon only borrowed becomes that anon's: KASSERT(loan_count &gt; 0), loan_count--,
+    /// PQ_ANON. Returns the lock taken, or null when it is held elsewhere.
+    /// </summary>
+    private static SimpleLock? TryLockOwner(Page p, KernelThread self, string site)
+    {
+        var ownerLock = p.OwnerLock
+            ?? throw new KernelPanicException(site, $"KASSERT(anon != NULL) failed: {p} is on the {p.Queue} queue with neither object nor anon");
+        if (!ownerLock.TryAcquire(self)) return null;
+        if (p.Object is null && !p.PqAnon)
+        {
+            if (p.LoanCount <= 0)
+                throw new KernelPanicException(site, $"KASSERT(p->loan_count > 0) failed: ownerless {p}");
+            p.LoanCount--;
+            p.PqAnon = true; // anon now owns it
+        }
+        return ownerLock;
     }
 
     /// <summary>The owner is locked and the page not busy: free it if clean, else set up its pageout.</summary>
@@ -106,11 +131,17 @@ public static class PageoutScan
     {
         var ux = k.Uvmexp;
         var swap = k.Vm.Swap;
+        if (p.Object == k.Vm.LoanZeroObject)
+        {
+            PageQueues.Activate(k, p); // the shared zero page is never freed
+            return Outcome.Skipped;
+        }
         if ((p.Flags & PageFlags.Clean) != 0)
         {
-            if (p.Anon is { SwSlot: 0 } anon)
+            if (p.OwnerAnon is { SwSlot: 0 } anon)
                 throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
             ux.SwpgOnly++; // this page now lives only in swap
+            k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "freed");
             PageQueues.Free(k, p);
             ux.PdFreed++;
             return Outcome.Freed;
@@ -130,8 +161,9 @@ public static class PageoutScan
             PageQueues.Unbusy(k, p); // no swap? give up!
             return Outcome.Skipped;
         }
-        if (p.Anon is { } a) a.SwSlot = slot;
+        if (p.OwnerAnon is { } a) a.SwSlot = slot;
         else p.Object!.SetSwslot(p.Index, slot);
+        k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "paged out");
         p.Flags |= PageFlags.Pageout;
         ux.Paging++;
         ux.PdPageouts++;
@@ -144,7 +176,7 @@ public static class PageoutScan
     /// <summary>The dirty page's old copy is stale: anon: free a nonzero an_swslot; aobj: uao_dropswap().</summary>
     private static void ReleaseSlot(Kernel k, KernelThread self, Page p)
     {
-        if (p.Anon is { } anon) AnonPager.DropSwap(k, self, anon);
+        if (p.OwnerAnon is { } anon) AnonPager.DropSwap(k, self, anon);
         else if (p.Object is { } obj) AObjPager.DropSwap(k, self, obj, p.Index);
     }
 
@@ -158,7 +190,7 @@ public static class PageoutScan
         foreach (var p in k.Vm.ActiveQ.ToArray())
         {
             if (inactiveShortage <= 0 && swapShortage <= 0) break;
-            if (p.Busy || p.OwnerLock is not { } ownerLock || !ownerLock.TryAcquire(self)) continue;
+            if (p.Busy || TryLockOwner(p, self, "uvmpd_scan") is not { } ownerLock) continue;
             if (!p.Busy)
             {
                 if (swapShortage > 0 && FreeSlotForShortage(k, self, p)) swapShortage--;
@@ -176,7 +208,7 @@ public static class PageoutScan
     private static bool FreeSlotForShortage(Kernel k, KernelThread self, Page p)
     {
         int slot;
-        if (p.Anon is { } anon)
+        if (p.OwnerAnon is { } anon)
         {
             slot = anon.SwSlot;
             if (slot == 0) return false;

@@ -29,6 +29,7 @@ public static class KernelBuilder
         if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
         if (workload.Paging is { } paging) PagingBuilder.Build(k, paging);
         ExitBoot.Start(k, workload);
+        if (workload.Loans is { } loans) LoanBuilder.Build(k, loans);
         return k;
     }
 }

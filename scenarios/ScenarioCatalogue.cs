@@ -12,6 +12,8 @@ public static class ScenarioCatalogue
         ShmSwapScenario.Scenario,
         ExitScenario.Reaperless,
         ExitScenario.Reaper,
+        LoanScenario.Scenario,
+        LoanZeroScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

@@ -40,6 +40,9 @@ public sealed record Workload
     /// <summary>Process exit, wait4 and the u-area cache (init, the pagedaemon's drain, the exit design); null: none.</summary>
     public ExitWorkload? Exit { get; init; }
 
+    /// <summary>Processes that loan their pages to the kernel and to anons; needs <see cref="Paging"/>.</summary>
+    public LoanWorkload? Loans { get; init; }
+
     /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,6 +82,8 @@ public sealed record Workload
 
         if (Paging is not null) errors.AddRange(Paging.Validate());
         if (Exit is { } exit) errors.AddRange(exit.Validate().Select(e => $"exit.{e}"));
+        if (Loans is not null && Paging is null) errors.Add("loans: needs a paging section (the pagedaemon and swap)");
+        if (Loans is not null) errors.AddRange(Loans.Validate());
         return errors;
     }
 
@@ -87,7 +92,8 @@ public sealed record Workload
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
         + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
         + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}")
-        + (Exit is { } exit ? $"; {exit}" : "");
+        + (Exit is { } exit ? $"; {exit}" : "")
+        + (Loans is null ? "" : $"; loans: {Loans}");
 }
 
 /// <summary>One process: the program of each of its LWPs.</summary>

@@ -54,7 +54,7 @@ public sealed class AioDaemon : KernelThread
     {
         var ux = Kernel.Uvmexp;
         ux.Paging--;
-        if ((p.Flags & PageFlags.Released) != 0 && p.Anon is { } released)
+        if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)
         {
             AnonPager.Release(Kernel, this, released, p);
         }

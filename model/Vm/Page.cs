@@ -6,8 +6,10 @@ namespace Uvm.Model.Vm;
 /// struct vm_page: a physical page. Its queue and wire/loan counts are protected by uvm.pageqlock,
 /// its flags and owner link by the owner's lock (an_lock or vmobjlock). The owner is an anon
 /// (PQ_ANON, <see cref="Anon"/>) or an object (<see cref="Object"/> at page <see cref="Index"/>,
-/// PQ_AOBJ), or none for a free or disowned (loaned) page. <see cref="Referenced"/> stands for the
-/// pmap reference bit; the pmap modified bit is folded into PG_CLEAN. Mappings are not modelled.
+/// PQ_AOBJ), or none for a free or disowned (loaned) page. As in uvm_loan.c, pg->uanon without
+/// PQ_ANON is an anon that borrows the page (an O->A loan, counted in loan_count), not its owner.
+/// <see cref="Referenced"/> stands for the pmap reference bit; the pmap modified bit is folded into
+/// PG_CLEAN. Mappings are not modelled.
 /// </summary>
 public sealed class Page(int number)
 {
@@ -20,8 +22,14 @@ public sealed class Page(int number)
     /// <summary>pg->flags.</summary>
     public PageFlags Flags { get; internal set; }
 
-    /// <summary>pg->uanon: the anon that owns it (PQ_ANON), or null.</summary>
+    /// <summary>pg->uanon: the anon that owns it (with <see cref="PqAnon"/>) or borrows it (without), or null.</summary>
     public Anon? Anon { get; internal set; }
+
+    /// <summary>pg->pqflags &amp; PQ_ANON: <see cref="Anon"/> owns the page rather than borrows it.</summary>
+    public bool PqAnon { get; internal set; }
+
+    /// <summary>The anon that owns the page (uanon with PQ_ANON), or null.</summary>
+    public Anon? OwnerAnon => PqAnon ? Anon : null;
 
     /// <summary>pg->uobject: the object that owns it (PQ_AOBJ), or null.</summary>
     public AObj? Object { get; internal set; }
@@ -31,6 +39,12 @@ public sealed class Page(int number)
 
     /// <summary>pg->loan_count: loans to the kernel or to anons (uvm_loan.c); never negative.</summary>
     public int LoanCount { get; internal set; }
+
+    /// <summary>
+    /// The loans held by the kernel (O->K, A->K): loan_count less the one loan of an anon that
+    /// borrows the page (uanon without PQ_ANON); further anon loans share that anon's an_ref.
+    /// </summary>
+    public int KernelLoans => LoanCount - (Anon is not null && !PqAnon ? 1 : 0);
 
     /// <summary>pg->wire_count: a wired page is on no paging queue.</summary>
     public int WireCount { get; internal set; }
@@ -48,18 +62,22 @@ public sealed class Page(int number)
     public bool Busy => (Flags & PageFlags.Busy) != 0;
 
     /// <summary>The page has an anon or an object owner.</summary>
-    public bool Owned => Anon is not null || Object is not null;
+    public bool Owned => OwnerAnon is not null || Object is not null;
 
-    /// <summary>The owner's lock (an_lock or vmobjlock), or null for an ownerless page.</summary>
-    internal SimpleLock? OwnerLock => Anon?.Lock ?? Object?.Lock;
+    /// <summary>
+    /// The lock the pagedaemon takes for the page: vmobjlock if an object owns it, else an_lock of
+    /// its anon (owner or borrower); null for a page with neither.
+    /// </summary>
+    internal SimpleLock? OwnerLock => Object?.Lock ?? Anon?.Lock;
 
-    /// <summary>The owner's swap slot for this page (an_swslot or the aobj's table entry), 0 if none.</summary>
-    public int OwnerSlot => Anon?.SwSlot ?? Object?.FindSwslot(Index) ?? 0;
+    /// <summary>The owner's swap slot for this page (the aobj's table entry or an_swslot), 0 if none.</summary>
+    public int OwnerSlot => Object is { } o ? o.FindSwslot(Index) : OwnerAnon?.SwSlot ?? 0;
 
     /// <inheritdoc/>
     public override string ToString()
     {
-        var owner = Anon is { } a ? $" of {a}" : Object is { } o ? $" of {o}[{Index}]" : "";
-        return $"page {Number}{owner}";
+        var owner = OwnerAnon is { } a ? $" of {a}" : Object is { } o ? $" of {o}[{Index}]" : "";
+        var borrower = Anon is { } b && !PqAnon ? $" loaned to {b}" : "";
+        return $"page {Number}{owner}{borrower}";
     }
 }

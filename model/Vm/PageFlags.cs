@@ -24,4 +24,7 @@ public enum PageFlags
 
     /// <summary>PG_FAKE: the page holds no valid data yet (being read in).</summary>
     Fake = 32,
+
+    /// <summary>PG_RDONLY: map the page read-only (the shared zero page of uvm_loanzero).</summary>
+    RdOnly = 64,
 }

@@ -74,6 +74,21 @@ public sealed class VmState
     /// <summary>The swap space; none until the workload configures one.</summary>
     public SwapSpace Swap { get; internal set; } = new(0);
 
+    /// <summary>
+    /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
+    /// uvm_loanzero() loans out, at offset 0. It has no swap (the page is never paged out).
+    /// </summary>
+    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object");
+
+    /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
+    internal List<Page> KernelLoanList { get; } = [];
+
+    /// <summary>Pages the kernel holds on loan, once per outstanding uvm_loan(UVM_LOAN_TOPAGE).</summary>
+    public IReadOnlyList<Page> KernelLoans => KernelLoanList;
+
+    /// <summary>The pagedaemon's most recent reclaim of a page (a free or a pageout start), or null before any.</summary>
+    public PageReclaim? LastReclaim { get; internal set; }
+
     /// <summary>The next anon and aobj numbers.</summary>
     internal int NextAnonId { get; set; } = 1;
 

@@ -142,4 +142,16 @@ public sealed class CliTests : IDisposable
         Assert.Contains("OnProcLwpIsInMemory", output);
         Assert.Contains("swapout", output);
     }
+
+    [Fact]
+    public void ListBugsShowsTheThreeLoanFixes()
+    {
+        var (code, output, _) = Run("list", "bugs");
+
+        Assert.Equal(0, code);
+        Assert.Contains("loan-recheck-after-sleep", output);
+        Assert.Contains("loan-zero-page-unqueued", output);
+        Assert.Contains("loan-kernel-page-queued", output);
+        Assert.Contains("uvm_loan.c fix (2003)", output);
+    }
 }

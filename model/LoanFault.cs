@@ -1,0 +1,161 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The loan cases of uvm_fault() (uvm_fault.c rev 1.69, 2001, with the page order of the later
+/// uvm_loanbreak()): a write never goes into a loaned page in place. Case 1 (an anon's page):
+/// with an_ref &gt; 1 the write copies into a new anon (1B, copy-on-write); with an_ref == 1 and a
+/// loaned page it "kills the loan": the anon gets a copy and the old page, still loaned, loses its
+/// owner. Case 2A (an object's page on loan): the copy replaces the page in the object
+/// (uvm_pagerealloc) and the old page, still loaned, leaves it. Locks: an_lock or vmobjlock held
+/// through the fault, uvm.pageqlock inside a step. Approx.: the model does not track mappings, so
+/// a read of a page on loan is taken to hit the read-only mapping the loan left (no fault, no
+/// uvm_pageactivate()); a 2003 kernel whose process read-faulted on such a page would put it back
+/// on the active queue. Left out: wired faults, pmap_enter failure.
+/// </summary>
+public static class LoanFault
+{
+    /// <summary>A touch of page <paramref name="index"/> of a process's private memory whose anons may be lent or loaned.</summary>
+    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write)
+    {
+        while (true)
+        {
+            if (amap[index] is not { } anon)
+            {
+                foreach (var s in Fault.TouchAnon(k, self, amap, index, write)) yield return s; // zero-fill
+                yield break;
+            }
+            foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
+            bool wasResident = anon.Page is { Busy: false };
+            var got = new Out<Page>();
+            foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
+            if (got.Value is not { } p) continue; // ERESTART
+            TakeOverOwnerlessPage(k, self, anon, p);
+            if (!write && p.LoanCount > 0)
+            {
+                // Read of a loaned page: the loan left the mapping read-only; no fault.
+                p.Referenced = true;
+                Locks.Release(k, anon.Lock, self);
+                yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
+                yield break;
+            }
+            if (write && (anon.RefCount > 1 || p.LoanCount > 0))
+            {
+                if (PageQueues.Alloc(k) is not { } fresh)
+                {
+                    Locks.Release(k, anon.Lock, self);
+                    yield return Pageout.Wait(k, anon.RefCount > 1 ? "flt_noram3" : "flt_noram2");
+                    continue; // ReFault
+                }
+                yield return anon.RefCount > 1 ? CopyOnWrite(k, self, amap, index, anon, fresh) : BreakAnonLoan(k, self, anon, p, fresh);
+                yield break;
+            }
+            PageQueues.Busy(p, "uvm_fault");
+            if (wasResident) yield return Step.Ran("uvm_fault: anon page resident");
+            yield return Fault.Finish(k, self, p, anon.Lock, write);
+            yield break;
+        }
+    }
+
+    /// <summary>
+    /// uvm_anon_lockloanpg(), an_lock held: a page that its anon only borrowed and whose object let
+    /// it go becomes the anon's (PQ_ANON), and the anon's loan goes.
+    /// </summary>
+    private static void TakeOverOwnerlessPage(Kernel k, KernelThread self, Anon anon, Page p)
+    {
+        if (p.Object is not null || p.PqAnon || p.Anon != anon) return;
+        k.Vm.PageQueueLock.Acquire(self);
+        p.PqAnon = true;
+        p.LoanCount--;
+        k.Vm.PageQueueLock.Release(self);
+    }
+
+    /// <summary>
+    /// Case 1B, an_lock held: the anon is shared (an_ref &gt; 1, e.g. lent with UVM_LOAN_TOANON):
+    /// copy into a new anon, put it in the amap, drop a reference to the old one, pmap_enter.
+    /// </summary>
+    private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh)
+    {
+        var anon = AnonPager.New(k, fresh); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
+        amap[index] = anon;
+        oanon.RefCount--;
+        Locks.Release(k, oanon.Lock, self);
+        anon.Lock.Acquire(self);
+        fresh.BusyOwner = "uvm_fault";
+        return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 1B copy-on-write, pmap_enter");
+    }
+
+    /// <summary>
+    /// Case 1 with an_ref == 1 on a loaned page, an_lock held: copy, kill the loan and install the
+    /// copy. The old page keeps its kernel loans but no longer has this anon (an O->A page drops
+    /// the anon's loan; an owned page loses PQ_ANON), so the kernel frees it at uvm_unloanpage().
+    /// </summary>
+    private static Step BreakAnonLoan(Kernel k, KernelThread self, Anon anon, Page old, Page fresh)
+    {
+        k.Vm.PageQueueLock.Acquire(self);
+        if (old.Object is not null && !old.PqAnon) old.LoanCount--; // we were borrowing it
+        old.Anon = null;
+        old.PqAnon = false;
+        fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagecopy()
+        anon.Page = fresh;
+        fresh.Anon = anon;
+        fresh.PqAnon = true;
+        PageQueues.Activate(k, fresh);
+        k.Vm.PageQueueLock.Release(self);
+        fresh.BusyOwner = "uvm_fault";
+        return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: break loan (case 1), pmap_enter");
+    }
+
+    /// <summary>
+    /// A loaned object page <paramref name="p"/>, busy for this fault and vmobjlock held (case
+    /// 2A): a read maps it read-only; a write copies it into a new page that replaces it in the
+    /// object. With no free page the fault un-busies it, waits in uvm_wait("flt_noram4") and
+    /// reports <c>false</c> in <paramref name="done"/> so that the caller refaults.
+    /// </summary>
+    internal static IEnumerable<Step> FinishObject(Kernel k, KernelThread self, AObj obj, Page p, bool write, Out<bool> done)
+    {
+        done.Value = true;
+        if (!write)
+        {
+            p.Referenced = true;
+            PageQueues.UnbusyOwned(k, p, "uvm_fault");
+            Locks.Release(k, obj.Lock, self);
+            yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
+            yield break;
+        }
+        if (PageQueues.Alloc(k) is not { } fresh)
+        {
+            PageQueues.UnbusyOwned(k, p, "uvm_fault");
+            Locks.Release(k, obj.Lock, self);
+            done.Value = false;
+            yield return Pageout.Wait(k, "flt_noram4");
+            yield break;
+        }
+        yield return BreakObjectLoan(k, self, obj, p, fresh);
+    }
+
+    /// <summary>
+    /// Case 2A write on a loaned object page, vmobjlock held: uvm_pagecopy() into
+    /// <paramref name="fresh"/>, un-busy the old page, uvm_pagerealloc() it out of the object and
+    /// the copy in. The old page stays where it was: a kernel loan holds it off the queues, an anon
+    /// loan on them (for the pagedaemon to hand it to that anon). Approx.: the old page is marked
+    /// dirty as uvm_pagefree() marks a loaned page leaving its object, so an anon taking it over
+    /// knows it has no swap copy.
+    /// </summary>
+    private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh)
+    {
+        fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+        PageQueues.UnbusyOwned(k, old, "uvm_fault");
+        k.Vm.PageQueueLock.Acquire(self);
+        int index = old.Index;
+        obj.Remove(old);
+        old.Flags &= ~PageFlags.Clean;
+        PageQueues.Activate(k, fresh);
+        obj.Insert(fresh, index);
+        k.Vm.PageQueueLock.Release(self);
+        fresh.BusyOwner = "uvm_fault";
+        return Fault.Finish(k, self, fresh, obj.Lock, write: true, "uvm_fault: break loan (case 2A), pmap_enter");
+    }
+}

@@ -1,0 +1,157 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// Page loanout, uvm_loan() of sys/uvm/uvm_loan.c as kernel-reference §4 describes it for 2003
+/// (the code of rev 1.29.2.4, 2002, plus the shared zero page of rev 1.40, <see cref="LoanZero"/>):
+/// uvm_loanentry() dispatches each page of the range to uvm_loananon() (the amap has an anon),
+/// uvm_loanuobj() (the backing object) or uvm_loanzero() (a zero-fill page never touched). A loan to
+/// the kernel (UVM_LOAN_TOPAGE, O->K and A->K) bumps loan_count and takes the page off the paging
+/// queues; a loan to an anon (UVM_LOAN_TOANON) shares the anon (an_ref++) or gives an object page a
+/// borrowing anon (O->A, loan_count++, the page stays queued). Locks: an_lock or vmobjlock, then
+/// uvm.pageqlock inside a step. Left out: the map and amap locks and uvmfault_relock() (the lender
+/// is a single-LWP process whose map does not change while it loans), pmap_page_protect(),
+/// uvm_analloc() failure, EAGAIN retries.
+/// </summary>
+public static class PageLoan
+{
+    /// <summary>
+    /// uvm_loan() of page <paramref name="index"/> of a process's memory: private anon pages
+    /// [0, amap.Length), then the pages of its shared object <paramref name="obj"/>. The loaned page
+    /// is appended to <paramref name="pages"/> (to the kernel) or its anon to <paramref name="anons"/>.
+    /// </summary>
+    internal static IEnumerable<Step> Loan(Kernel k, KernelThread self, Anon?[] amap, AObj? obj, int index, bool toKernel,
+        List<Page> pages, List<Anon> anons)
+    {
+        if (index < amap.Length)
+        {
+            var sub = amap[index] is { } anon
+                ? LoanAnon(k, self, anon, toKernel, pages, anons)
+                : LoanZero.Loan(k, self, toKernel, pages, anons);
+            foreach (var s in sub) yield return s;
+        }
+        else if (obj is not null && index - amap.Length < obj.Size)
+        {
+            foreach (var s in LoanObject(k, self, obj, index - amap.Length, toKernel, pages, anons)) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// uvm_loananon(): to an anon, share it (an_ref++); to the kernel, make its page resident with
+    /// uvmfault_anonget() (which may sleep) and loan that page. The lender's anons own their pages.
+    /// </summary>
+    private static IEnumerable<Step> LoanAnon(Kernel k, KernelThread self, Anon anon, bool toKernel, List<Page> pages, List<Anon> anons)
+    {
+        foreach (var s in Locks.Take(anon.Lock, self, "uvm_loananon: simple_lock(an_lock)")) yield return s;
+        if (!toKernel)
+        {
+            anon.RefCount++;
+            anons.Add(anon);
+            Locks.Release(k, anon.Lock, self);
+            yield return Step.Ran("uvm_loananon: an_ref++");
+            yield break;
+        }
+        var got = new Out<Page>();
+        foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
+        if (got.Value is not { } p) yield break; // ERESTART: the anon went away (not for the lender's own)
+        LoanPageToKernel(k, self, p, "uvm_loananon");
+        pages.Add(p);
+        Locks.Release(k, anon.Lock, self);
+        yield return Step.Ran("uvm_loananon: loan to kernel");
+    }
+
+    /// <summary>
+    /// uvm_loanuobj(): get the object page busy (uao_get() with PGO_LOCKED, else unlocked, which may
+    /// sleep), then loan it to the kernel, or to the anon that already borrows it (an_ref++), or to
+    /// a new anon (loan_count++, uvm_pageactivate()); un-busy it with UVM_PAGE_OWN(pg, NULL).
+    /// </summary>
+    private static IEnumerable<Step> LoanObject(Kernel k, KernelThread self, AObj obj, int index, bool toKernel, List<Page> pages, List<Anon> anons)
+    {
+        while (true)
+        {
+            foreach (var s in Locks.Take(obj.Lock, self, "uvm_loanuobj: simple_lock(vmobjlock)")) yield return s;
+            var got = new Out<Page>();
+            if (obj.PageAt(index) is { Busy: false } resident)
+            {
+                PageQueues.Busy(resident, "uvm_loanuobj"); // uao_get(PGO_LOCKED)
+                got.Value = resident;
+            }
+            else
+            {
+                foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+            }
+            var p = got.Value!;
+            if (toKernel)
+            {
+                LoanPageToKernel(k, self, p, "uvm_loanuobj");
+                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+                pages.Add(p);
+                Locks.Release(k, obj.Lock, self);
+                yield return Step.Ran("uvm_loanuobj: loan to kernel");
+                yield break;
+            }
+            if (p.Anon is { } borrower && !borrower.Lock.TryAcquire(self))
+            {
+                // an_lock is taken in lock order (object, then anon); model the wait as a retry.
+                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+                Locks.Release(k, obj.Lock, self);
+                yield return Step.Sleep("uvm_loanuobj: simple_lock(an_lock)", borrower.Lock.Channel);
+                continue;
+            }
+            anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
+            PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+            Locks.Release(k, obj.Lock, self);
+            yield return Step.Ran("uvm_loanuobj: loan to anon");
+            yield break;
+        }
+    }
+
+    /// <summary>
+    /// The anon half of a loan to an anon of an object's page (uvm_loanuobj, uvm_loanzero), owner
+    /// locked: share the anon that already borrows it (whose an_lock the caller took), or give the
+    /// page a new borrowing anon: an_page, uanon without PQ_ANON, loan_count++, uvm_pageactivate().
+    /// Approx.: a page the kernel also holds on loan is left off the queues (rev 1.29.2.4 activates
+    /// it regardless, which would hand the pagedaemon a page the kernel is using).
+    /// </summary>
+    internal static Anon LoanObjectPageToAnon(Kernel k, KernelThread self, Page p, string site)
+    {
+        if (p.Anon is { } borrower)
+        {
+            borrower.RefCount++;
+            Locks.Release(k, borrower.Lock, self);
+            return borrower;
+        }
+        var anon = new Anon(k.Vm.NextAnonId++); // uvm_analloc()
+        k.Vm.AnonList.Add(anon);
+        anon.Page = p;
+        p.Anon = anon;
+        k.Vm.PageQueueLock.Acquire(self);
+        if (p.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {p}");
+        p.LoanCount++;
+        if (p.KernelLoans == 0) PageQueues.Activate(k, p);
+        k.Vm.PageQueueLock.Release(self);
+        return anon;
+    }
+
+    /// <summary>
+    /// A loan to the kernel (UVM_LOAN_TOPAGE), owner locked: under uvm.pageqlock
+    /// KASSERT(pg-&gt;wire_count == 0), loan_count++ (pmap_page_protect(pg, VM_PROT_READ) on the
+    /// first loan) and uvm_pagedequeue(pg), so that the pagedaemon never finds a page the kernel is
+    /// using. The kernel now holds the page (an mbuf, say) until uvm_unloanpage().
+    /// </summary>
+    internal static void LoanPageToKernel(Kernel k, KernelThread self, Page pg, string site)
+    {
+        k.Vm.PageQueueLock.Acquire(self);
+        if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
+        pg.LoanCount++;
+        // loan-kernel-page-queued (uvm_loan.c fix, 2003, "dequeue the page when loaning it to the
+        // kernel"): the pre-fix loan leaves the page on its paging queue. The exact revision was
+        // not recoverable; the site is reconstructed from kernel-reference §4 (every ->K loan:
+        // uvm_loananon, uvm_loanuobj, uvm_loanzero).
+        if (!k.Config.KernelLoanLeavesPageQueued) PageQueues.Dequeue(k, pg);
+        k.Vm.PageQueueLock.Release(self);
+        k.Vm.KernelLoanList.Add(pg);
+    }
+}

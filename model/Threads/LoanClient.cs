@@ -1,0 +1,149 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// A process that loans its memory out (uvm_loan.c users of 2003): a socket send of user memory
+/// loans the pages to the kernel (UVM_LOAN_TOPAGE), the network stack transmits them, and the
+/// loans are given back (<see cref="LoanSend"/>); a loan to anons (UVM_LOAN_TOANON) hands copy-on-
+/// write anons to a receiver, which holds them until <see cref="UnloanAnons"/> or until after this
+/// process exits. Its memory is <c>pages</c> private anon pages (a never-touched one loans the
+/// shared zero page) followed by the pages of a SysV shm segment <c>shmKey</c> (created if needed
+/// and attached at start), which other processes may share and write. Touches fault like any
+/// process's, but never write a loaned page in place (<see cref="LoanFault"/>). At exit the map
+/// goes (amap_wipeout drops an_ref of each anon, shmdt), then the receiver's anon loans.
+/// </summary>
+public sealed class LoanClient : KernelThread
+{
+    /// <summary>The private amap: the anon of each page, or null before the first touch.</summary>
+    private readonly Anon?[] _amap;
+
+    /// <summary>The shm key of the shared segment, 0 for none, and its size if this process creates it.</summary>
+    private readonly int _shmKey, _shmPages;
+
+    /// <summary>The operations, in order.</summary>
+    private readonly IReadOnlyList<LoanOp> _program;
+
+    /// <summary>Anons lent with UVM_LOAN_TOANON and not yet given back.</summary>
+    private readonly List<Anon> _lent = [];
+
+    /// <summary>The attached shm segment, or null.</summary>
+    private ShmSegment? _segment;
+
+    /// <summary>A loaning process with <paramref name="pages"/> private pages and an optional shm segment.</summary>
+    public LoanClient(Kernel kernel, string name, int pages, int shmKey, int shmPages, IReadOnlyList<LoanOp> program) : base(kernel, name)
+    {
+        _amap = new Anon?[pages];
+        _shmKey = shmKey;
+        _shmPages = shmPages;
+        _program = program;
+    }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        if (_shmKey > 0)
+            foreach (var s in Attach()) yield return s;
+        foreach (var op in _program)
+            foreach (var s in Run(op)) yield return s;
+        foreach (var s in WipeoutAmap()) yield return s;
+        if (_segment is not null)
+            foreach (var s in Detach(_segment)) yield return s;
+        foreach (var s in GiveBackAnons()) yield return s;
+        yield return Step.Exit("exit1");
+    }
+
+    private IEnumerable<Step> Run(LoanOp op)
+    {
+        switch (op)
+        {
+            case LoanTouch t when t.Page < _amap.Length:
+                foreach (var s in LoanFault.TouchAnon(Kernel, this, _amap, t.Page, t.Write)) yield return s;
+                break;
+            case LoanTouch t when _segment is { } seg && t.Page - _amap.Length < seg.Object.Size:
+                foreach (var s in Fault.TouchObject(Kernel, this, seg.Object, t.Page - _amap.Length, t.Write)) yield return s;
+                break;
+            case LoanSend send:
+                foreach (var s in Send(send)) yield return s;
+                break;
+            case LoanToAnons lend:
+                for (int page = lend.Page; page < lend.Page + lend.Count; page++)
+                    foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: false, [], _lent)) yield return s;
+                break;
+            case UnloanAnons:
+                foreach (var s in GiveBackAnons()) yield return s;
+                break;
+        }
+    }
+
+    /// <summary>sosend() of loaned user memory: uvm_loan(UVM_LOAN_TOPAGE), transmit, uvm_unloan().</summary>
+    private IEnumerable<Step> Send(LoanSend send)
+    {
+        var pages = new List<Page>();
+        for (int page = send.Page; page < send.Page + send.Count; page++)
+            foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: true, pages, [])) yield return s;
+        if (pages.Count == 0) yield break;
+        yield return Step.Ran("sosend: transmit the loaned pages"); // the mbufs wait for the interface
+        foreach (var s in Unloan.UnloanPages(Kernel, this, pages)) yield return s;
+    }
+
+    /// <summary>The receiver gives back every anon it borrowed (uvm_unloananon), one step each.</summary>
+    private IEnumerable<Step> GiveBackAnons()
+    {
+        foreach (var anon in _lent)
+            foreach (var s in Unloan.UnloanAnon(Kernel, this, anon)) yield return s;
+        _lent.Clear();
+    }
+
+    /// <summary>exit1 → uvmspace_free → amap_wipeout: an_ref-- of each anon, uvm_anfree() at the last.</summary>
+    private IEnumerable<Step> WipeoutAmap()
+    {
+        bool any = false;
+        foreach (var anon in _amap)
+        {
+            if (anon is null) continue;
+            foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
+            if (--anon.RefCount == 0) AnonPager.Free(Kernel, this, anon);
+            Locks.Release(Kernel, anon.Lock, this);
+            any = true;
+        }
+        if (any) yield return Step.Ran("exit1 → uvmspace_free");
+    }
+
+    /// <summary>shmget(key, pages, IPC_CREAT) then shmat() → uao_reference(), as in sysv_shm.c.</summary>
+    private IEnumerable<Step> Attach()
+    {
+        if (Find() is null)
+        {
+            Kernel.Vm.ShmList.Add(new ShmSegment(_shmKey, AObjPager.Create(Kernel, _shmPages)));
+            yield return Step.Ran("shmget → uao_create");
+        }
+        while (Find() is { } seg)
+        {
+            if (!seg.Object.Lock.TryAcquire(this))
+            {
+                yield return Step.Sleep("shmat: simple_lock(vmobjlock)", seg.Object.Lock.Channel);
+                continue;
+            }
+            seg.Object.Refs++;
+            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Nattch++;
+            _segment = seg;
+            yield return Step.Ran("shmat → uao_reference");
+            yield break;
+        }
+    }
+
+    /// <summary>shmexit: uao_detach(); the last detach of a removed segment deallocates it.</summary>
+    private IEnumerable<Step> Detach(ShmSegment seg)
+    {
+        foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "exit1 → shmexit")) yield return s;
+        if (--seg.Nattch > 0 || !seg.Removed) yield break;
+        Kernel.Vm.ShmList.Remove(seg);
+        foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;
+    }
+
+    /// <summary>shm_find_segment_by_key(): the live segment with this process's key.</summary>
+    private ShmSegment? Find() => Kernel.Vm.ShmList.FirstOrDefault(s => s.Key == _shmKey && !s.Removed);
+}

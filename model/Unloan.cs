@@ -1,0 +1,88 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// uvm_unloan() of sys/uvm/uvm_loan.c rev 1.29.2.4 (2002): uvm_unloanpage() drops the kernel's
+/// loans and uvm_unloananon() the anon loans. uvm_unloanpage() holds uvm.pageqlock and only
+/// try-locks each page's owner (it locks in the wrong order); when the try-lock fails it drops
+/// and retakes uvm.pageqlock, modelled as a wait for the owner lock. Per page: loan_count--; an
+/// ownerless page that an anon borrowed becomes that anon's (loan_count-- again, PQ_ANON); with no
+/// kernel loan left, a page with an owner or a borrowing anon goes back on the active queue (the
+/// later revisions' extra case for a page still loaned to an anon) and a page with neither is freed.
+/// </summary>
+public static class Unloan
+{
+    /// <summary>uvm_unloanpage(ploans, npages): give back the kernel's loans on <paramref name="pages"/>; one step.</summary>
+    internal static IEnumerable<Step> UnloanPages(Kernel k, KernelThread self, IReadOnlyList<Page> pages)
+    {
+        int i = 0;
+        while (i < pages.Count)
+        {
+            var pg = pages[i];
+            var slock = pg.OwnerLock;
+            if (slock is not null && !slock.TryAcquire(self))
+            {
+                yield return Step.Sleep("uvm_unloanpage: simple_lock_try failed", slock.Channel);
+                continue;
+            }
+            k.Vm.PageQueueLock.Acquire(self);
+            DropKernelLoan(k, pg);
+            k.Vm.PageQueueLock.Release(self);
+            if (slock is not null) Locks.Release(k, slock, self);
+            k.Vm.KernelLoanList.Remove(pg);
+            i++;
+        }
+        yield return Step.Ran("uvm_unloanpage");
+    }
+
+    /// <summary>One page of uvm_unloanpage(), uvm.pageqlock and the owner (if any) locked.</summary>
+    private static void DropKernelLoan(Kernel k, Page pg)
+    {
+        if (pg.LoanCount <= 0) throw new KernelPanicException("uvm_unloanpage", $"KASSERT(pg->loan_count > 0) failed: {pg}");
+        pg.LoanCount--;
+        if (pg.Object is null && pg.Anon is not null && !pg.PqAnon)
+        {
+            // Loaned to the anon from an object that dropped it: the anon's loan becomes ownership.
+            if (pg.LoanCount <= 0) throw new KernelPanicException("uvm_unloanpage", $"KASSERT(pg->loan_count > 0) failed: {pg}");
+            pg.LoanCount--;
+            pg.PqAnon = true;
+        }
+        if (pg.KernelLoans > 0) return;
+        if (pg.Object is null && pg.Anon is null)
+        {
+            if (pg.Busy) throw new KernelPanicException("uvm_unloanpage", $"KASSERT((pg->flags & PG_BUSY) == 0) failed: {pg}");
+            PageQueues.Free(k, pg);
+        }
+        else
+        {
+            PageQueues.Activate(k, pg);
+        }
+    }
+
+    /// <summary>
+    /// uvm_unloananon(): drop one reference to <paramref name="anon"/> (an_ref--), and at the last
+    /// one uvm_anfree() it. An anon that borrows an object's page needs that object's lock too
+    /// (uvm_anon_lockloanpg() try-locks it, retrying while it is held). One step.
+    /// </summary>
+    internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
+    {
+        while (true)
+        {
+            foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
+            var objLock = anon.RefCount == 1 && anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
+            if (objLock is not null && !objLock.TryAcquire(self))
+            {
+                Locks.Release(k, anon.Lock, self);
+                yield return Step.Sleep("uvm_anon_lockloanpg: simple_lock_try failed", objLock.Channel);
+                continue;
+            }
+            if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+            if (objLock is not null) Locks.Release(k, objLock, self);
+            Locks.Release(k, anon.Lock, self);
+            yield return Step.Ran("uvm_unloananon");
+            yield break;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Uvm.Model;
+using Uvm.Model.Vm;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of page loans and page ownership (uvm_loan.c, uvm_page.c, kernel-reference §4): who
+/// holds a loaned page, what the pagedaemon may take, and that no page is lost. Two ownership
+/// rules are kernel assertions in the model rather than invariants: at most one page per
+/// (object, offset) (uvm_pageinsert() panics on a duplicate) and UVM_PAGE_OWN(pg, NULL) of an owned,
+/// unwired, unloaned page on no paging queue (uvm_page_own() panics, UVM_PAGE_TRKOWN).
+/// </summary>
+public static class LoanInvariants
+{
+    /// <summary>
+    /// F3's kernel consequence. A page on loan to the kernel is in use by it (an mbuf being sent);
+    /// freeing it only disowns it, so the pagedaemon gains no memory, the owner loses its copy, and
+    /// a pageout writes a page the kernel reads. Reclaiming an O->A page is allowed: that loan is
+    /// broken by design (the borrowing anon keeps the page).
+    /// </summary>
+    public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = new(
+        nameof(PagedaemonNeverReclaimsAPageLoanedToTheKernel),
+        "The pagedaemon never frees or pages out a page that is on loan to the kernel.",
+        "loan", k => k.Vm.LastReclaim is { KernelLoans: > 0 } r
+            ? $"the pagedaemon {r.How} {r.Page} while the kernel held {r.KernelLoans} loan(s) on it" : null);
+
+    /// <summary>loan_count accounting: no loan is lost or counted twice.</summary>
+    public static readonly Invariant LoanCountMatchesTheLoansHeld = new(
+        nameof(LoanCountMatchesTheLoansHeld),
+        "A page's loan_count equals the kernel's outstanding loans of it plus one if an anon borrows it.",
+        "loan", k =>
+        {
+            var held = new Dictionary<Page, int>();
+            foreach (var p in k.Vm.KernelLoans) held[p] = held.GetValueOrDefault(p) + 1;
+            foreach (var p in k.Vm.Pages)
+            {
+                int expected = held.GetValueOrDefault(p);
+                if (p.LoanCount < 0 || p.KernelLoans != expected)
+                    return $"{p} has loan_count {p.LoanCount} but the kernel holds {expected} loan(s) on it"
+                        + (p.Anon is not null && !p.PqAnon ? $" and {p.Anon} borrows it" : "");
+            }
+            return null;
+        });
+
+    /// <summary>A use-after-free of loaned memory: the kernel reads a page that is free or reused.</summary>
+    public static readonly Invariant PageLoanedToTheKernelIsNeverFree = Invariant.ForAll(
+        nameof(PageLoanedToTheKernelIsNeverFree),
+        "A page the kernel holds on loan is not on the free list.",
+        "loan", k => k.Vm.KernelLoans,
+        p => p.Queue != PageQueue.Free,
+        p => $"the kernel still holds a loan on {p}, which is free");
+
+    /// <summary>
+    /// The pagedaemon locks a queued page through its object or its anon (KASSERT(anon != NULL) in
+    /// uvmpd_scan_inactive); a queued page with neither would panic it.
+    /// </summary>
+    public static readonly Invariant QueuedPageHasAnObjectOrAnAnon = Invariant.ForAll(
+        nameof(QueuedPageHasAnObjectOrAnAnon),
+        "A page on the active or inactive queue belongs to an object or an anon (as owner or borrower).",
+        "loan", k => k.Vm.Pages,
+        p => p.Queue is not (PageQueue.Active or PageQueue.Inactive) || p.Object is not null || p.Anon is not null,
+        p => $"{p} is on the {p.Queue} queue with neither object nor anon");
+
+    /// <summary>
+    /// No page leaks: uvm_unloanpage() frees an ownerless page at its last loan, and every other
+    /// path frees or keeps an owner. A page with none of these is lost to the system.
+    /// </summary>
+    public static readonly Invariant UnownedPageIsFreeWiredOrOnLoan = Invariant.ForAll(
+        nameof(UnownedPageIsFreeWiredOrOnLoan),
+        "A page that is not free has an owner (anon or object), is wired, or is still on loan.",
+        "vm", k => k.Vm.Pages,
+        p => p.Queue == PageQueue.Free || p.Owned || p.WireCount > 0 || p.LoanCount > 0,
+        p => $"{p} is neither free nor owned, wired or on loan (leaked)");
+
+    /// <summary>UVM_PAGE_OWN(pg, tag) records who set PG_BUSY; a busy page nobody owns is never un-busied.</summary>
+    public static readonly Invariant BusyPageHasARecordedOwner = Invariant.ForAll(
+        nameof(BusyPageHasARecordedOwner),
+        "A busy page has a recorded owner (UVM_PAGE_OWN's owner tag).",
+        "vm", k => k.Vm.Pages,
+        p => !p.Busy || p.BusyOwner is not null,
+        p => $"{p} is busy but no owner is recorded");
+
+    /// <summary>Every loan invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+    [
+        PagedaemonNeverReclaimsAPageLoanedToTheKernel, LoanCountMatchesTheLoansHeld, PageLoanedToTheKernelIsNeverFree,
+        QueuedPageHasAnObjectOrAnAnon, UnownedPageIsFreeWiredOrOnLoan, BusyPageHasARecordedOwner,
+    ];
+}

@@ -1,0 +1,103 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para>
+/// <b>uvm_loanzero() does not look the zero page up again after sleeping for memory</b>
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F1: "after sleeping for memory, re-check whether we have a
+/// page"; no PR number known). Rev 1.40 made every zero-fill loan share one zero page owned by
+/// uvm_loanzero_object. The exact pre-fix and fix revisions were not recoverable (no uvm_loan.c
+/// text between rev 1.29.2.4, 2002, and 2011 survives): the pre-fix loop is reconstructed from
+/// kernel-reference §4 and the fixed form of later revisions, which after uvm_wait("loanzero")
+/// go back to <c>again:</c> and call uvm_pagelookup() before allocating.
+/// </para>
+/// <para>
+/// <i>Setup</i> (scenario <c>loan-zero</c>): 3 free pages, 4 swap slots; anon1 writes 3 pages;
+/// loan1 and loan2 each write one page of their buffer and then send a page they never touched,
+/// so each send goes to uvm_loanzero(); loan2 then lends that page to an anon and takes it back.
+/// </para>
+/// <para>
+/// <i>Interleaving</i> (pinned schedule, 19 steps): anon1 and loan1 fault pages in until memory is
+/// gone and the pagedaemon starts pageouts (<c>uvmpd_scan_inactive: uvm_swap_put</c>). loan2's
+/// write takes the last page; its send finds no zero page, uvm_pagealloc() fails and it sleeps
+/// (<c>uvm_wait: loanzero</c>). The aiodone daemon completes two pageouts (<c>uvm_aio_aiodone</c>)
+/// and wakes the memory waiters. loan1's send now finds no zero page either, allocates it and
+/// loans it (<c>uvm_loanzero: loan to kernel</c>). loan2 wakes, relocks and retries
+/// uvm_pagealloc(&amp;uvm_loanzero_object, 0) with its stale lookup.
+/// </para>
+/// <para>
+/// <i>Violated</i>: the kernel assertion in uvm_pageinsert (a second page at an offset that
+/// already has one: <c>panic uvm_pageinsert</c>), which states the rule "at most one page per
+/// (object, offset)". Without the assertion the 2003 kernel would have linked both pages into the
+/// object: one of them unreachable by uvm_pagelookup(), a page leaked for good.
+/// </para>
+/// </summary>
+[Trait("PR", "none (uvm_loan.c fix 2003, loan-recheck-after-sleep)")]
+public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
+{
+    /// <summary>
+    /// Schedules per seed. Over 30 seeds k * 1_000_003 the pre-fix kernel panicked in schedule 1 to
+    /// 5 (median 1; over the ten seeds of <see cref="Search.Seeds"/> also median 1, worst 5), so 60
+    /// leaves a wide margin. The fixed kernel runs all 60 per seed (~120 Coyote decisions each).
+    /// </summary>
+    private const int Budget = 60;
+
+    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-recheck-after-sleep"]);
+
+    /// <summary>Expected: "[panic uvm_pageinsert]" on every seed, raised by the loaner that slept.</summary>
+    [Fact]
+    public void PreFixKernelInsertsASecondZeroPage()
+    {
+        var results = Search.Explore("loan-zero", PreFix, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("panic uvm_pageinsert", r.Counterexample!.Violation.Id);
+            Assert.Contains("uvm_loanzero_object[0] already holds", r.Counterexample.Violation.Message);
+        });
+    }
+
+    /// <summary>
+    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 35 → 19 steps):
+    /// <code>
+    /// BUG FOUND in schedule 1: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
+    /// already holds page 3 (in loan2)
+    ///   12  loan2      uvm_wait: loanzero  [sleep]
+    ///   13  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    ///   14  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    ///   15  aiodoned   uvm_aio_aiodone
+    ///   16  aiodoned   uvm_aio_aiodone
+    ///   17  loan1      uvm_loanzero: loan to kernel
+    ///   18  loan2      uvm_pageinsert  [panic]
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReproducesTheSecondZeroPage()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule("loan-zero-loan-recheck-after-sleep-uvm_pageinsert-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
+        Assert.Null(replay.FirstDivergentStep);
+        Assert.Equal("loan2", replay.Steps[^1].Thread);
+    }
+
+    /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("loan-zero", KernelConfig.Fixed, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(Budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+}

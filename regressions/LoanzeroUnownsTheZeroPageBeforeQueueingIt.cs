@@ -1,0 +1,93 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para>
+/// <b>uvm_loanzero() drops ownership of the new zero page before putting it on a paging queue</b>
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F2: "put the allocated page on a page queue to satisfy
+/// owner tracking (UVM_PAGE_TRKOWN)"; no PR number known). The exact revisions were not
+/// recoverable: the pre-fix order (clear PG_BUSY, UVM_PAGE_OWN(pg, NULL), queue later or never)
+/// is reconstructed from kernel-reference §4 and the zero-loan order of rev 1.29.2.4, the fixed
+/// one (uvm_pageactivate() first) from later revisions.
+/// </para>
+/// <para>
+/// <i>Not a race.</i> This is a sequential assertion, and the story says so: in a kernel built with
+/// UVM_PAGE_TRKOWN, uvm_page_own() checks that a page whose owner lets go of it is on a paging
+/// queue unless it is ownerless, wired or loaned. The zero page, owned by uvm_loanzero_object,
+/// unwired and not yet loaned, is on no queue when the pre-fix code un-owns it, whatever the
+/// schedule. Exploration of the workload still finds it (no schedule is forced), at the first
+/// zero-page loan of the first schedule of every seed. Without TRKOWN the page would stay off the
+/// queues until its first unloan.
+/// </para>
+/// <para>
+/// <i>Setup</i> (scenario <c>loan-zero</c>): as for <see cref="LoanzeroInsertsASecondZeroPageAfterSleeping"/>.
+/// <i>Interleaving</i> (pinned schedule, 3 steps): loan1 writes its page 1 (<c>uvm_fault:
+/// zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>), then sends its untouched page 0:
+/// uvm_loanzero() allocates the zero page and un-owns it.
+/// <i>Violated</i>: the kernel assertion <c>panic uvm_page_own</c> (UVM_PAGE_TRKOWN).
+/// </para>
+/// </summary>
+[Trait("PR", "none (uvm_loan.c fix 2003, loan-zero-page-unqueued)")]
+public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
+{
+    /// <summary>
+    /// Schedules per seed. The assertion is sequential: over 30 seeds k * 1_000_003 it fired in
+    /// schedule 1 every time; 20 keeps the fixed run short while still covering 200 schedules.
+    /// </summary>
+    private const int Budget = 20;
+
+    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-zero-page-unqueued"]);
+
+    /// <summary>Expected: "[panic uvm_page_own]" in uvm_loanzero on every seed.</summary>
+    [Fact]
+    public void PreFixKernelUnownsAnUnqueuedZeroPage()
+    {
+        var results = Search.Explore("loan-zero", PreFix, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("panic uvm_page_own", r.Counterexample!.Violation.Id);
+            Assert.Contains("uvm_loanzero_object[0] is on no paging queue", r.Counterexample.Violation.Message);
+        });
+    }
+
+    /// <summary>
+    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 26 → 3 steps):
+    /// <code>
+    /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:
+    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed:
+    /// page 3 of uvm_loanzero_object[0] is on no paging queue (in loan1)
+    ///    0  loan1      uvm_fault: zero-fill anon
+    ///    1  loan1      uvm_fault: pmap_enter
+    ///    2  loan1      uvm_page_own  [panic]
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReproducesTheOwnerTrackingPanic()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule("loan-zero-loan-zero-page-unqueued-uvm_page_own-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
+        Assert.Null(replay.FirstDivergentStep);
+    }
+
+    /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("loan-zero", KernelConfig.Fixed, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(Budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+}

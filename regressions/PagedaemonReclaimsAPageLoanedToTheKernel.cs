@@ -1,0 +1,105 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para>
+/// <b>A page loaned to the kernel stays on its paging queue, and the pagedaemon reclaims it</b>
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F3: "dequeue the page when loaning it to the kernel
+/// (->K)"; no PR number known). Kernel loans had stopped wiring the page; the fix takes it off the
+/// active/inactive queue (uvm_pagedequeue()) when loan_count is bumped. The exact revision was not
+/// recoverable: the site, the ->K loan of uvm_loananon, uvm_loanuobj and uvm_loanzero
+/// (<see cref="PageLoan.LoanPageToKernel"/>), is reconstructed from kernel-reference §4.
+/// </para>
+/// <para>
+/// <i>Setup</i> (scenario <c>loan</c>): 4 free pages, 4 swap slots; loan1 writes its 2-page buffer
+/// and sends it on a socket twice (uvm_loan to the kernel, transmit, uvm_unloan); anon1 writes
+/// 3 pages, so memory runs out while a send holds its loans.
+/// </para>
+/// <para>
+/// <i>Interleaving</i> (pinned schedule, 12 steps): loan1 and anon1 fault their pages in; loan1's
+/// send loans page 0 to the kernel (<c>uvm_loananon: loan to kernel</c>); pre-fix it stays on the
+/// active queue. anon1's third write wakes the pagedaemon, whose pass deactivates the active
+/// pages (<c>uvm_pageout: pass done</c>); anon1 sleeps for memory (<c>uvm_wait: flt_noram2</c>),
+/// and the next pass starts the pageout of the loaned page (<c>uvmpd_scan_inactive:
+/// uvm_swap_put</c>) while the socket still holds it.
+/// </para>
+/// <para>
+/// <i>Violated invariant</i>: <see cref="LoanInvariants.PagedaemonNeverReclaimsAPageLoanedToTheKernel"/>.
+/// No panic follows at once: uvm_pagefree() of a loaned page only disowns it. The kernel
+/// consequence this invariant checks is the one the fix prevents: the pagedaemon writes out and
+/// "frees" a page the kernel is reading, the owner loses its resident copy, and the pass counts
+/// memory that never reaches the free list. Had the owner also broken the loan (a write to a
+/// shared page), the page would have been left ownerless on the queue, and the next scan would
+/// trip KASSERT(anon != NULL) (<see cref="LoanInvariants.QueuedPageHasAnObjectOrAnAnon"/>).
+/// </para>
+/// </summary>
+[Trait("PR", "none (uvm_loan.c fix 2003, loan-kernel-page-queued)")]
+public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
+{
+    /// <summary>
+    /// Schedules per seed. Over 30 seeds k * 1_000_003 the pre-fix kernel was caught in schedule 1
+    /// to 6 (median 2; over the ten seeds of <see cref="Search.Seeds"/> median 1.5, worst 3), so 60
+    /// leaves a wide margin. The fixed kernel runs all 60 per seed (~115 Coyote decisions each).
+    /// </summary>
+    private const int Budget = 60;
+
+    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-kernel-page-queued"]);
+
+    /// <summary>Expected: "[invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel]" on every seed.</summary>
+    [Fact]
+    public void PreFixKernelLetsThePagedaemonReclaimALoanedPage()
+    {
+        var results = Search.Explore("loan", PreFix, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal("invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel", r.Counterexample!.Violation.Id);
+            Assert.Equal("pagedaemon", r.Counterexample.Steps[^1].Thread);
+        });
+    }
+
+    /// <summary>
+    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 30 → 12 steps):
+    /// <code>
+    /// BUG FOUND in schedule 1: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
+    /// pagedaemon never frees or pages out a page that is on loan to the kernel. Violated: the
+    /// pagedaemon paged out page 1 of anon 1 while the kernel held 1 loan(s) on it. After
+    /// pagedaemon: uvmpd_scan_inactive: uvm_swap_put.
+    ///    6  loan1      uvm_loananon: loan to kernel
+    ///    7  anon1      uvm_fault: zero-fill anon
+    ///    8  anon1      uvm_fault: pmap_enter
+    ///    9  pagedaemon uvm_pageout: pass done  [sleep]
+    ///   10  anon1      uvm_wait: flt_noram2  [sleep]
+    ///   11  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReproducesTheReclaim()
+    {
+        var cx = CounterexampleFile.Read(Search.Schedule(
+            "loan-loan-kernel-page-queued-PagedaemonNeverReclaimsAPageLoanedToTheKernel-seed0.json"));
+
+        var replay = Replayer.Replay(cx);
+
+        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
+        Assert.Null(replay.FirstDivergentStep);
+    }
+
+    /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
+    [Fact]
+    public void FixedKernelSurvivesTheSameSearch()
+    {
+        var results = Search.Explore("loan", KernelConfig.Fixed, Budget);
+
+        Assert.All(results, r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(Budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+    }
+}

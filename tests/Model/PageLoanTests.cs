@@ -1,0 +1,194 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Threads;
+using Uvm.Model.Vm;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>uvm_loan() to the kernel and to anons, uvm_unloan(), and the pagedaemon's view of loaned pages.</summary>
+public sealed class PageLoanTests
+{
+    private static readonly KernelConfig PreFixF3 = KernelBugs.Configure(["loan-kernel-page-queued"]);
+
+    /// <summary>Loans page 0 of <paramref name="amap"/> (or of <paramref name="obj"/>) to the kernel, running every step.</summary>
+    private static List<Page> LoanToKernel(Kernel k, KernelThread self, Anon?[] amap, AObj? obj = null)
+    {
+        var pages = new List<Page>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, amap, obj, 0, toKernel: true, pages, []));
+        return pages;
+    }
+
+    /// <summary>An aobj of one page, resident, on the active queue.</summary>
+    private static (AObj Obj, Page Page) ObjectPage(Kernel k)
+    {
+        var obj = AObjPager.Create(k, 1);
+        var p = PageQueues.Alloc(k)!;
+        obj.Insert(p, 0);
+        PageQueues.Unbusy(k, p);
+        PageQueues.Activate(k, p);
+        return (obj, p);
+    }
+
+    [Fact]
+    public void LoanToTheKernelTakesTheAnonPageOffItsQueue()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+
+        var steps = KernelFixture.RunAll(PageLoan.Loan(k, self, [anon], null, 0, toKernel: true, [], []));
+
+        Assert.Equal(["uvm_loananon: loan to kernel"], steps);
+        Assert.Equal(1, p.LoanCount);
+        Assert.Equal(PageQueue.None, p.Queue);
+        Assert.Same(p, Assert.Single(k.Vm.KernelLoans));
+        Assert.Same(anon, p.OwnerAnon);
+        Assert.False(anon.Lock.Held);
+    }
+
+    [Fact]
+    public void PreFixLoanToTheKernelLeavesThePageQueued()
+    {
+        var k = VmFixture.Kernel(freePages: 2, config: PreFixF3);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+
+        LoanToKernel(k, self, [anon]);
+
+        Assert.Equal(1, p.LoanCount);
+        Assert.Equal(PageQueue.Active, p.Queue);
+    }
+
+    [Fact]
+    public void UnloanPutsAnOwnedPageBackOnTheActiveQueue()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
+        var pages = LoanToKernel(k, self, [anon]);
+
+        var steps = KernelFixture.RunAll(Unloan.UnloanPages(k, self, pages));
+
+        Assert.Equal(["uvm_unloanpage"], steps);
+        Assert.Equal(0, p.LoanCount);
+        Assert.Equal(PageQueue.Active, p.Queue);
+        Assert.Empty(k.Vm.KernelLoans);
+    }
+
+    [Fact]
+    public void OwnerFreeingAKernelLoanedPageOnlyDisownsItAndUnloanFreesIt()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        var pages = LoanToKernel(k, self, [anon]);
+
+        AnonPager.Free(k, self, anon);
+
+        Assert.False(p.Owned);
+        Assert.Null(anon.Page);
+        Assert.Equal(1, p.LoanCount);
+        Assert.Equal(1, k.Uvmexp.Free);
+
+        KernelFixture.RunAll(Unloan.UnloanPages(k, self, pages));
+
+        Assert.Equal(PageQueue.Free, p.Queue);
+        Assert.Equal(2, k.Uvmexp.Free);
+    }
+
+    [Fact]
+    public void PagedaemonNeverSeesAPageLoanedToTheKernel()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 2);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
+        LoanToKernel(k, self, [anon]);
+        var pd = PageDaemon.Start(k, swapoutThreads: false);
+
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        var step = pd.Advance();
+
+        Assert.Equal(StepKind.Sleep, step.Kind);
+        Assert.False(p.Busy);
+        Assert.Null(k.Vm.LastReclaim);
+    }
+
+    [Fact]
+    public void PreFixPagedaemonPagesOutAPageLoanedToTheKernel()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 2, config: PreFixF3);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
+        LoanToKernel(k, self, [anon]);
+        var pd = PageDaemon.Start(k, swapoutThreads: false);
+
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        var step = pd.Advance();
+
+        Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", step.Function);
+        Assert.True(p.Busy);
+        Assert.Equal(new PageReclaim(p, 1, "paged out"), k.Vm.LastReclaim);
+    }
+
+    [Fact]
+    public void ObjectPageLoanedToAnAnonIsTakenOverByThePagedaemonOnceTheObjectLetsItGo()
+    {
+        var k = VmFixture.Kernel(freePages: 3);
+        var self = VmFixture.Actor(k);
+        var (obj, p) = ObjectPage(k);
+        var anons = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], anons));
+        var borrower = Assert.Single(anons);
+
+        Assert.Same(p, borrower.Page);
+        Assert.Equal(1, p.LoanCount);
+        Assert.Null(p.OwnerAnon);
+
+        KernelFixture.RunAll(AObjPager.Detach(k, self, obj, "uao_detach"));
+
+        Assert.False(p.Owned);
+        Assert.Same(borrower, p.Anon);
+        Assert.Equal(PageQueue.Active, p.Queue);
+
+        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        pd.Advance();
+
+        Assert.Same(borrower, p.OwnerAnon);
+        Assert.Equal(0, p.LoanCount);
+    }
+
+    [Fact]
+    public void UnloanOfABorrowingAnonDropsOnlyItsLoan()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var (obj, p) = ObjectPage(k);
+        var anons = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], anons));
+
+        var steps = KernelFixture.RunAll(Unloan.UnloanAnon(k, self, anons[0]));
+
+        Assert.Equal(["uvm_unloananon"], steps);
+        Assert.Equal(0, p.LoanCount);
+        Assert.Null(p.Anon);
+        Assert.Same(p, obj.PageAt(0));
+        Assert.Equal(PageQueue.Active, p.Queue);
+        Assert.DoesNotContain(anons[0], k.Vm.Anons);
+    }
+
+    [Fact]
+    public void LoanOfAnAnonToAnotherAnonSharesIt()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        var anons = new List<Anon>();
+
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [anon], null, 0, toKernel: false, [], anons));
+
+        Assert.Same(anon, Assert.Single(anons));
+        Assert.Equal(2, anon.RefCount);
+        Assert.Equal(0, p.LoanCount);
+    }
+}
