@@ -29,26 +29,13 @@ public sealed class LwpExit2SleepsAfterTheSwitchAway
     [Fact]
     public void MutatedKernelSleepsOnKernelMapAfterSwitchingAway()
     {
-        var results = Search.Explore("exit-reaperless", Mutated, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant PathAfterSwitchAwayNeverSleeps", r.Counterexample!.Violation.Id);
-        });
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant PathAfterSwitchAwayNeverSleeps");
     }
 
     [Fact]
     public void FixedKernelSurvivesTheSameSearch()
     {
-        var results = Search.Explore("exit-reaperless", KernelConfig.Fixed, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
-            Assert.Equal(Budget, r.Iterations);
-            Assert.Equal(0, r.MaxStepsHit);
-        });
+        Search.AssertClean("exit-reaperless", Budget);
     }
 
     /// <summary>
@@ -62,11 +49,6 @@ public sealed class LwpExit2SleepsAfterTheSwitchAway
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
-        Assert.Equal("invariant PathAfterSwitchAwayNeverSleeps", replay.Violation!.Id);
+        Search.AssertReplays("exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json", "invariant PathAfterSwitchAwayNeverSleeps");
     }
 }

@@ -32,13 +32,7 @@ public sealed class ReaperFreesTheUareaOfARunningLwp
     [Fact]
     public void MutatedKernelLetsTheReaperFreeARunningLwpsUarea()
     {
-        var results = Search.Explore("exit-reaper", Mutated, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", r.Counterexample!.Violation.Id);
-        });
+        Search.AssertFound("exit-reaper", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
     }
 
     [Fact]
@@ -65,11 +59,6 @@ public sealed class ReaperFreesTheUareaOfARunningLwp
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
-        Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", replay.Violation!.Id);
+        Search.AssertReplays("exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json", "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
     }
 }

@@ -26,6 +26,31 @@ internal static class Search
         }))];
     }
 
+    /// <summary>The pre-fix fact: every seed's search finds exactly the named violation within the budget.</summary>
+    public static void AssertFound(string scenario, KernelConfig config, int budget, string violationId) =>
+        Assert.All(Explore(scenario, config, budget), r =>
+        {
+            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
+            Assert.Equal(violationId, r.Counterexample!.Violation.Id);
+        });
+
+    /// <summary>The fixed fact: the same search on the fixed kernel explores its whole budget with every property holding.</summary>
+    public static void AssertClean(string scenario, int budget) =>
+        Assert.All(Explore(scenario, KernelConfig.Fixed, budget), r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(budget, r.Iterations);
+            Assert.Equal(0, r.MaxStepsHit);
+        });
+
+    /// <summary>The pinned fact: a committed schedule replays exactly to the named violation.</summary>
+    public static void AssertReplays(string file, string violationId)
+    {
+        var replay = Replayer.Replay(CounterexampleFile.Read(Schedule(file)));
+        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
+        Assert.Equal(violationId, replay.Violation!.Id);
+    }
+
     /// <summary>The path of a committed schedule, copied next to the test assembly.</summary>
     public static string Schedule(string name) => Path.Combine(AppContext.BaseDirectory, "schedules", name);
 }

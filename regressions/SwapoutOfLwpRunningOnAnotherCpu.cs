@@ -35,26 +35,13 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     [Fact]
     public void PreFixKernelRunsAnLwpWhoseUareaIsSwappedOut()
     {
-        var results = Search.Explore("swapout", PreFix, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant OnProcLwpIsInMemory", r.Counterexample!.Violation.Id);
-        });
+        Search.AssertFound("swapout", PreFix, Budget, "invariant OnProcLwpIsInMemory");
     }
 
     [Fact]
     public void FixedKernelSurvivesTheSameSearch()
     {
-        var results = Search.Explore("swapout", KernelConfig.Fixed, FixedBudget);
-
-        Assert.All(results, r =>
-        {
-            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
-            Assert.Equal(FixedBudget, r.Iterations);
-            Assert.Equal(0, r.MaxStepsHit);
-        });
+        Search.AssertClean("swapout", FixedBudget);
     }
 
     /// <summary>
@@ -89,11 +76,6 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
-        Assert.Equal("invariant OnProcLwpIsInMemory", replay.Violation!.Id);
+        Search.AssertReplays("swapout-pr23095-OnProcLwpIsInMemory-seed0.json", "invariant OnProcLwpIsInMemory");
     }
 }

@@ -30,26 +30,13 @@ public sealed class UareaCachedBeforeTheSwitchAway
     [Fact]
     public void MutatedKernelFreesOrReusesTheUareaItsCpuStillRunsOn()
     {
-        var results = Search.Explore("exit-reaperless", Mutated, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", r.Counterexample!.Violation.Id);
-        });
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
     }
 
     [Fact]
     public void FixedKernelSurvivesTheSameSearch()
     {
-        var results = Search.Explore("exit-reaperless", KernelConfig.Fixed, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
-            Assert.Equal(Budget, r.Iterations);
-            Assert.Equal(0, r.MaxStepsHit);
-        });
+        Search.AssertClean("exit-reaperless", Budget);
     }
 
     /// <summary>
@@ -63,11 +50,6 @@ public sealed class UareaCachedBeforeTheSwitchAway
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
-        Assert.Equal("invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", replay.Violation!.Id);
+        Search.AssertReplays("exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json", "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
     }
 }

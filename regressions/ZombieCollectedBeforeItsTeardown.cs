@@ -30,26 +30,13 @@ public sealed class ZombieCollectedBeforeItsTeardown
     [Fact]
     public void MutatedKernelLetsTheParentFreeAProcessStillInExit1()
     {
-        var results = Search.Explore("exit-reaperless", Mutated, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway", r.Counterexample!.Violation.Id);
-        });
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway");
     }
 
     [Fact]
     public void FixedKernelSurvivesTheSameSearch()
     {
-        var results = Search.Explore("exit-reaperless", KernelConfig.Fixed, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
-            Assert.Equal(Budget, r.Iterations);
-            Assert.Equal(0, r.MaxStepsHit);
-        });
+        Search.AssertClean("exit-reaperless", Budget);
     }
 
     /// <summary>
@@ -64,11 +51,6 @@ public sealed class ZombieCollectedBeforeItsTeardown
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
-        Assert.Equal("invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway", replay.Violation!.Id);
+        Search.AssertReplays("exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json", "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway");
     }
 }
