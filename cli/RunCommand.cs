@@ -72,7 +72,11 @@ internal static class RunCommand
             CounterexampleFile.Write(cx, path);
         }
         plan = plan with { Request = request };
-        var report = RunReport.From(plan.Request, plan.Shard, result, path, budget.IsCancellationRequested) with { Coverage = coverage };
+        // Coyote's own testing timeout and our timer both fire at the budget; whichever stops the
+        // engine first, a run cut short once the budget has elapsed was stopped by it.
+        bool budgetHit = budget.IsCancellationRequested
+            || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => w.Iterations) && result.Elapsed >= limit);
+        var report = RunReport.From(plan.Request, plan.Shard, result, path, budgetHit) with { Coverage = coverage };
         Summarize(report, result, stdout);
         foreach (var line in coverage?.Summary() ?? []) stdout.WriteLine(line);
         if (o.Json is { } j) RunReport.Write(report, j);
