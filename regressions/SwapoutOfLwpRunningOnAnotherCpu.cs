@@ -24,7 +24,7 @@ namespace Uvm.Regressions;
 [Trait("PR", "kern/23095")]
 public sealed class SwapoutOfLwpRunningOnAnotherCpu
 {
-    /// <summary>Per seed: measured median 1, worst 5 iterations to the invariant over 20 such seeds; 20 leaves room.</summary>
+    /// <summary>Per seed: measured median 1, worst 4 iterations to the invariant over 20 such seeds; 20 leaves room.</summary>
     private const int Budget = 20;
 
     /// <summary>The same search for the fixed kernel: 10 seeds x 200 schedules (~2,000 schedules, a few seconds).</summary>
