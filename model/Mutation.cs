@@ -34,6 +34,40 @@ public enum Mutation
 
     /// <summary>uvm_scheduler(): proc0 never finds a candidate, so nothing is swapped back in (a path that never runs).</summary>
     Proc0NeverSwapsIn = 1 << 6,
+
+    /// <summary>
+    /// uvmpd_scan_inactive(): a dirty page is given a new swap slot without first releasing its old
+    /// one (uao_dropswap() / the an_swslot free skipped), so the old slot stays allocated with no
+    /// owner (a swap slot leaked).
+    /// </summary>
+    PageoutKeepsOldSwapSlot = 1 << 7,
+
+    /// <summary>uvm_pagefree(): an unloaned page goes on the free list still linked to its object (uao/vnode page entry not removed: a free page with an owner).</summary>
+    PagefreeKeepsObject = 1 << 8,
+
+    /// <summary>uvm_pagefree(): the page goes on the free list but uvmexp.free is not incremented (a counter update skipped).</summary>
+    PagefreeSkipsFreeCount = 1 << 9,
+
+    /// <summary>uvm_pagedequeue(): an inactive page is marked as on no queue but left linked on the inactive queue (a queue removal skipped).</summary>
+    PagedequeueSkipsInactiveRemoval = 1 << 10,
+
+    /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not uvm_pagefree()d (a page leaked).</summary>
+    UnloanLeaksOwnerlessPage = 1 << 11,
+
+    /// <summary>uvm_uarea_drain(): a u-area is popped off the free list but never uvm_km_free()d (a u-area leaked).</summary>
+    UareaDrainDropsUarea = 1 << 12,
+
+    /// <summary>
+    /// uvm_loanpage() (a loan to the kernel, UVM_LOAN_TOPAGE): the page is dequeued and handed to
+    /// the kernel but loan_count++ is skipped (a reference count not taken).
+    /// </summary>
+    LoanToKernelSkipsLoanCount = 1 << 13,
+
+    /// <summary>
+    /// uvm_map_findspace(): the top-down walk gives up after the first gap instead of walking down
+    /// to the header (a loop that stops early: ENOMEM although a lower gap has room).
+    /// </summary>
+    FindspaceTopdownStopsAtFirstGap = 1 << 14,
 }
 
 /// <summary>The catalogue of mutations: a short id and the site each one breaks.</summary>
@@ -49,5 +83,13 @@ public static class Mutations
         (Mutation.SetrunnableSkipsProc0Wakeup, "setrunnable-skips-proc0-wakeup", "setrunnable"),
         (Mutation.CpuSwitchSkipsRemrunqueue, "cpu-switch-skips-remrunqueue", "cpu_switch"),
         (Mutation.Proc0NeverSwapsIn, "proc0-never-swaps-in", "uvm_scheduler"),
+        (Mutation.PageoutKeepsOldSwapSlot, "pageout-keeps-old-swap-slot", "uvmpd_scan_inactive"),
+        (Mutation.PagefreeKeepsObject, "pagefree-keeps-object", "uvm_pagefree"),
+        (Mutation.PagefreeSkipsFreeCount, "pagefree-skips-free-count", "uvm_pagefree"),
+        (Mutation.PagedequeueSkipsInactiveRemoval, "pagedequeue-skips-inactive-removal", "uvm_pagedequeue"),
+        (Mutation.UnloanLeaksOwnerlessPage, "unloan-leaks-ownerless-page", "uvm_unloanpage"),
+        (Mutation.UareaDrainDropsUarea, "uarea-drain-drops-uarea", "uvm_uarea_drain"),
+        (Mutation.LoanToKernelSkipsLoanCount, "loan-to-kernel-skips-loan-count", "uvm_loanpage"),
+        (Mutation.FindspaceTopdownStopsAtFirstGap, "findspace-topdown-stops-at-first-gap", "uvm_map_findspace"),
     ];
 }

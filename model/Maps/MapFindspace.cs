@@ -27,9 +27,10 @@ public static class MapFindspace
 {
     /// <summary>
     /// Finds <paramref name="r"/>.Length free pages in <paramref name="map"/>, or returns null for
-    /// "no space". <paramref name="preFix"/> runs the pre-fix top-down gap test.
+    /// "no space". <paramref name="preFix"/> runs the pre-fix top-down gap test;
+    /// <paramref name="stopAtFirstGap"/> is <see cref="Mutation.FindspaceTopdownStopsAtFirstGap"/>.
     /// </summary>
-    public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix)
+    public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix, bool stopAtFirstGap = false)
     {
         int len = r.Length, align = Math.Max(1, r.Align), hint = r.Hint;
         if (len <= 0) return null;
@@ -52,7 +53,7 @@ public static class MapFindspace
         }
         else if (r.Fixed)
             return hint + len <= map.GapEnd(gap) ? new FoundSpace(hint, map.EntryAt(gap)) : null;
-        return r.TopDown ? SearchDown(map, gap, hint, len, align, uncheckedFirstGap: preFix && !inside) : SearchUp(map, gap, hint, len, align);
+        return r.TopDown ? SearchDown(map, gap, hint, len, align, uncheckedFirstGap: preFix && !inside, stopAtFirstGap) : SearchUp(map, gap, hint, len, align);
     }
 
     /// <summary>
@@ -60,7 +61,7 @@ public static class MapFindspace
     /// the header) down to the header. <paramref name="uncheckedFirstGap"/>: the pre-fix first
     /// test at a hint lying in a gap.
     /// </summary>
-    private static FoundSpace? SearchDown(VmMap map, int gap, int hint, int len, int align, bool uncheckedFirstGap)
+    private static FoundSpace? SearchDown(VmMap map, int gap, int hint, int len, int align, bool uncheckedFirstGap, bool stopAtFirstGap)
     {
         for (bool first = true; gap >= -1; gap--, first = false)
         {
@@ -70,6 +71,7 @@ public static class MapFindspace
             // The fix: the candidate must not start below the lower neighbour's end. The pre-fix
             // first test took it on the upper bound alone (kernel-reference §6).
             if (candidate >= map.GapStart(gap) || (first && uncheckedFirstGap)) return new FoundSpace(candidate, map.EntryAt(gap));
+            if (stopAtFirstGap) return null;
         }
         return null;
     }
