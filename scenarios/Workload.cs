@@ -87,10 +87,13 @@ public sealed record Workload
         return errors;
     }
 
+    /// <summary>The pid of the first workload process: init takes pid 1 when the exit model boots it.</summary>
+    private int FirstPid => Exit is null ? 1 : 2;
+
     /// <summary>A one-line summary, as a syscall trace would read.</summary>
     public override string ToString() =>
         $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; "
-        + string.Join("; ", Processes.Select((p, i) => $"pid {i + 1}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
+        + string.Join("; ", Processes.Select((p, i) => $"pid {i + FirstPid}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops)))))
         + (Paging is null ? "" : $"{(Processes.Count > 0 ? "; " : "")}paging: {Paging}")
         + (Exit is { } exit ? $"; {exit}" : "")
         + (Loans is null ? "" : $"; loans: {Loans}");
