@@ -21,8 +21,8 @@ internal static class Chromium
             return $"{Executable} is missing and this is not a Debian-like system; install Chromium to run this test";
         if (Environment.UserName != "root")
             return $"{Executable} is missing and the tests do not run as root; run 'apt-get install -y chromium' to run this test";
-        var (ok, output) = Run("/usr/bin/apt-get", ["install", "-y", "-q", "chromium"], TimeSpan.FromMinutes(10));
-        if (!ok) (ok, output) = Run("/bin/sh", ["-c", "apt-get update -q && apt-get install -y -q chromium"], TimeSpan.FromMinutes(10));
+        var (ok, output) = Run("/usr/bin/apt-get", ["install", "-y", "-q", "chromium"], TimeSpan.FromMinutes(3));
+        if (!ok) (ok, output) = Run("/bin/sh", ["-c", "apt-get update -q && apt-get install -y -q chromium"], TimeSpan.FromMinutes(3));
         return File.Exists(Executable) ? null : $"'apt-get install -y chromium' failed: {Last(output)}";
     }
 
