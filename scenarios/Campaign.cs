@@ -100,7 +100,7 @@ public static class Campaign
         {
             if (results[e].Counterexample is not { } cx) continue;
             int global = windows[e].Start + cx.Iteration - 1;
-            if (at is null || global < at) (first, at) = (cx with { Settings = request.Settings with { Seed = windows[e].Seed, Iterations = windows[e].Iterations } }, global);
+            if (at is null || global < at) (first, at) = (cx, global);
         }
         return new CampaignResult(windows, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
             results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested);
