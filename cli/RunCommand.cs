@@ -122,8 +122,7 @@ internal static class RunCommand
         }
         o.WriteLine($"BUG FOUND in schedule {result.BugAtIteration + 1}: {cx.Violation.Message}");
         if (cx.Shrink is { } shrink)
-            o.WriteLine($"  shrunk: workload size {shrink.WorkloadSizeBefore} -> {shrink.WorkloadSizeAfter}, steps {shrink.StepsBefore} -> {shrink.StepsAfter}, "
-                + $"context switches {shrink.ContextSwitchesBefore} -> {shrink.ContextSwitchesAfter} (the unshrunk file is kept as *.original.json)");
+            o.WriteLine($"  shrunk: {shrink.Summary} (the unshrunk file is kept as *.original.json)");
         o.WriteLine($"  {cx.Steps.Count} steps; last ones:");
         foreach (var s in cx.Steps.Skip(Math.Max(0, cx.Steps.Count - 6))) o.WriteLine($"  {s}");
         o.WriteLine($"counterexample: {report.Counterexample}");

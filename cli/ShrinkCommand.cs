@@ -29,8 +29,7 @@ internal static class ShrinkCommand
     internal static void Report(Counterexample cx, TextWriter o)
     {
         if (cx.Shrink is not { } s) return;
-        o.WriteLine($"shrunk: workload size {s.WorkloadSizeBefore} -> {s.WorkloadSizeAfter} ({s.WorkloadCandidatesTried} candidates explored), "
-            + $"steps {s.StepsBefore} -> {s.StepsAfter}, context switches {s.ContextSwitchesBefore} -> {s.ContextSwitchesAfter}");
+        o.WriteLine($"shrunk: {s.Summary}");
         o.WriteLine($"shrunk workload: {cx.Workload}");
         foreach (var step in cx.Steps) o.WriteLine($"  {step}");
     }

@@ -8,7 +8,13 @@ public sealed record ShrinkInfo(
     int WorkloadSizeBefore, int WorkloadSizeAfter,
     int StepsBefore, int StepsAfter,
     int ContextSwitchesBefore, int ContextSwitchesAfter,
-    int WorkloadCandidatesTried);
+    int WorkloadCandidatesTried)
+{
+    /// <summary>One line: each measure before and after.</summary>
+    public string Summary =>
+        $"workload size {WorkloadSizeBefore} -> {WorkloadSizeAfter} ({WorkloadCandidatesTried} candidates explored), "
+        + $"steps {StepsBefore} -> {StepsAfter}, context switches {ContextSwitchesBefore} -> {ContextSwitchesAfter}";
+}
 
 /// <summary>
 /// Co-shrinking of a counterexample: first the workload (each smaller candidate re-explored with
