@@ -46,7 +46,7 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
 
     /// <summary>
     /// With no invariant watching, the pre-fix kernel runs on until its own DIAGNOSTIC check fires,
-    /// the symptom reported in the PR. Seed 0 reaches it at schedule 368 (measured); 2,000 leaves room.
+    /// the symptom reported in the PR. Seed 0 reaches it at schedule 283 (measured); 2,000 leaves room.
     /// </summary>
     [Fact]
     public void WithoutInvariantsThePreFixKernelPanicsInSetrunqueue()

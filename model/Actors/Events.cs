@@ -4,7 +4,7 @@ using Uvm.Model.Core;
 namespace Uvm.Model.Actors;
 
 /// <summary>Binds an actor to its kernel thread; the initial event of <see cref="KernelThreadActor"/>.</summary>
-internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver observer, ActorId[] actors) : Event
+internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver observer, ActorTable table) : Event
 {
     /// <summary>The kernel of this iteration.</summary>
     public Kernel Kernel { get; } = kernel;
@@ -15,11 +15,28 @@ internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver o
     /// <summary>Checks invariants and records the step log.</summary>
     public IStepObserver Observer { get; } = observer;
 
-    /// <summary>Actor ids of every thread, by <see cref="KernelThread.Index"/>; filled before the first step.</summary>
-    public ActorId[] Actors { get; } = actors;
+    /// <summary>The actors of every thread, shared by all of them.</summary>
+    public ActorTable Table { get; } = table;
 }
 
-/// <summary>Run the next step: the thread is runnable. Carries no data, so one instance serves all.</summary>
+/// <summary>
+/// What the actors of one iteration share: their ids, by <see cref="KernelThread.Index"/> (filled
+/// before the first step), which of them wait for a wakeup, and the preemption point. One per iteration, touched only
+/// by the actor Coyote is running.
+/// </summary>
+internal sealed class ActorTable(int threads, ActorId preemptionPoint)
+{
+    /// <summary>The halted <see cref="PreemptionPointActor"/>: sending it an event is one scheduling decision.</summary>
+    public ActorId PreemptionPoint { get; } = preemptionPoint;
+
+    /// <summary>Actor id of each thread.</summary>
+    public ActorId[] Actors { get; } = new ActorId[threads];
+
+    /// <summary>True while the thread's actor waits inside its handler for a <see cref="WakeUp"/>.</summary>
+    public bool[] Waiting { get; } = new bool[threads];
+}
+
+/// <summary>Start the thread: every actor of the iteration exists. Carries no data, so one instance serves all.</summary>
 internal sealed class Run : Event
 {
     /// <summary>The shared instance.</summary>
@@ -31,4 +48,18 @@ internal sealed class WakeUp : Event
 {
     /// <summary>The shared instance.</summary>
     public static readonly WakeUp Instance = new();
+}
+
+/// <summary>Every kernel thread sleeps or has exited: leave, the iteration is over.</summary>
+internal sealed class Quiesce : Event
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly Quiesce Instance = new();
+}
+
+/// <summary>Sent to the <see cref="PreemptionPointActor"/> between two steps of a runnable thread: a point where the kernel may switch.</summary>
+internal sealed class Preempt : Event
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly Preempt Instance = new();
 }

@@ -5,16 +5,29 @@ using Uvm.Model.Core;
 namespace Uvm.Model.Actors;
 
 /// <summary>
-/// Drives one <see cref="KernelThread"/> as a Coyote actor. Each handled event runs exactly one
-/// atomic step and ends with exactly one send: to itself when the thread stays runnable, to the
-/// threads the step woke, or nothing when it sleeps. So Coyote spends one scheduling decision per
-/// kernel critical section. Wakeups arrive as <see cref="WakeUp"/> events.
+/// Drives one <see cref="KernelThread"/> as a Coyote actor whose one handler runs the thread from
+/// boot to exit, with exactly one scheduling decision between two kernel critical sections:
+/// <list type="bullet">
+/// <item>A step after which the thread stays runnable ends with a send to the iteration's
+/// <see cref="PreemptionPoint"/>, an actor that has halted: Coyote puts its scheduling point
+/// before every send and drops the event, so the send is one decision and nothing else. (A
+/// self-sent event costs two, the send and the dequeue; a state machine's default event costs
+/// two as well: both measured.)</item>
+/// <item>A step that sleeps waits, still inside the handler, with <c>ReceiveEventAsync</c> for
+/// its <see cref="WakeUp"/>: one decision (the pause). Ending the handler instead would make
+/// Coyote start a fresh OS thread at every wakeup (measured: about 16 per schedule before).</item>
+/// <item>Each thread a step woke gets its <see cref="WakeUp"/> right after the step; each send is
+/// one more decision, where the woken thread may run first.</item>
+/// <item>When every kernel thread sleeps or has exited the kernel is quiescent: the last thread
+/// to go to sleep or exit sends <see cref="Quiesce"/> to those waiting, and all leave, so the
+/// iteration ends as a program with nothing left to do, not as a Coyote deadlock.</item>
+/// </list>
 /// </summary>
-[OnEventDoAction(typeof(Run), nameof(RunStep))]
-[OnEventDoAction(typeof(WakeUp), nameof(RunStep))]
+[OnEventDoAction(typeof(Run), nameof(RunAsync))]
+[OnEventDoAction(typeof(WakeUp), nameof(RunAsync))]
 internal sealed class KernelThreadActor : Actor, IChoice
 {
-    /// <summary>The kernel, its thread and the actor ids of every thread; set by <see cref="Attach"/>.</summary>
+    /// <summary>The kernel, its thread and the actors of every thread; set by <see cref="Attach"/>.</summary>
     private Attach _attach = null!;
 
     /// <summary>Scratch list for the threads a step woke, reused to avoid an allocation per step.</summary>
@@ -27,27 +40,74 @@ internal sealed class KernelThreadActor : Actor, IChoice
         return Task.CompletedTask;
     }
 
-    private void RunStep()
+    private async Task RunAsync()
     {
         var kernel = _attach.Kernel;
         var thread = _attach.Thread;
-        kernel.Choice = this;
-        kernel.StepChoices.Clear();
-        Step step;
-        try
+        var table = _attach.Table;
+        // Started by Run (runnable at boot) or by the first WakeUp of a thread that started
+        // asleep: either way it may step now. A thread that goes to sleep takes exactly one WakeUp
+        // before its next step, even when it was woken already (by a thread that ran at one of
+        // this actor's own wakeup sends): the event may still be on its way, and a stale one
+        // would end a later sleep early.
+        bool owesWakeUp = false;
+        while (true)
         {
-            step = thread.Advance();
+            if (owesWakeUp)
+            {
+                if (thread.SleepingOn is not null && NothingCanRun())
+                {
+                    QuiesceTheWaiting();
+                    return;
+                }
+                table.Waiting[thread.Index] = true;
+                var e = await ReceiveEventAsync(typeof(WakeUp), typeof(Quiesce));
+                table.Waiting[thread.Index] = false;
+                if (e is Quiesce) return;
+            }
+
+            kernel.Choice = this;
+            kernel.StepChoices.Clear();
+            Step step;
+            try
+            {
+                step = thread.Advance();
+            }
+            catch (KernelPanicException panic)
+            {
+                _attach.Observer.Panicked(thread, panic);
+                return;
+            }
+            _attach.Observer.AfterStep(thread, step);
+            kernel.SleepQueues.TakeWoken(_woken);
+            foreach (var t in _woken) SendEvent(table.Actors[t.Index], WakeUp.Instance);
+            _woken.Clear();
+            owesWakeUp = step.Kind == StepKind.Sleep;
+            switch (step.Kind)
+            {
+                case StepKind.Continue:
+                    SendEvent(table.PreemptionPoint, Preempt.Instance);
+                    break;
+                case StepKind.Exit:
+                    if (NothingCanRun()) QuiesceTheWaiting();
+                    return;
+            }
         }
-        catch (KernelPanicException panic)
+    }
+
+    /// <summary>True when every kernel thread sleeps or has exited: no step can ever run again.</summary>
+    private bool NothingCanRun() => _attach.Kernel.Threads.TrueForAll(t => t.Exited || t.SleepingOn is not null);
+
+    /// <summary>Tells every actor waiting for a wakeup to leave: the iteration is over.</summary>
+    private void QuiesceTheWaiting()
+    {
+        var table = _attach.Table;
+        for (int i = 0; i < table.Waiting.Length; i++)
         {
-            _attach.Observer.Panicked(thread, panic);
-            return;
+            if (!table.Waiting[i]) continue;
+            table.Waiting[i] = false;
+            SendEvent(table.Actors[i], Quiesce.Instance);
         }
-        _attach.Observer.AfterStep(thread, step);
-        kernel.SleepQueues.TakeWoken(_woken);
-        foreach (var t in _woken) SendEvent(_attach.Actors[t.Index], WakeUp.Instance);
-        _woken.Clear();
-        if (step.Kind == StepKind.Continue) SendEvent(Id, Run.Instance);
     }
 
     bool IChoice.Boolean()
@@ -62,5 +122,25 @@ internal sealed class KernelThreadActor : Actor, IChoice
         int n = RandomInteger(maxExclusive);
         _attach.Kernel.StepChoices.Add(n);
         return n;
+    }
+}
+
+/// <summary>
+/// The target of <see cref="Preempt"/>: halts as soon as it starts, so Coyote drops every event
+/// sent to it after taking the scheduling decision that precedes each send. Until it has halted
+/// (a few decisions at boot at most) it takes the events and does nothing with them.
+/// </summary>
+[OnEventDoAction(typeof(Preempt), nameof(Ignore))]
+internal sealed class PreemptionPointActor : Actor
+{
+    /// <inheritdoc/>
+    protected override Task OnInitializeAsync(Event initialEvent)
+    {
+        RaiseHaltEvent();
+        return Task.CompletedTask;
+    }
+
+    private void Ignore()
+    {
     }
 }
