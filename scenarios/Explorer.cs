@@ -37,12 +37,15 @@ public static class Explorer
     /// <summary>
     /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
     /// <paramref name="onSchedule"/> is told after every explored schedule (for progress displays).
+    /// With <paramref name="core"/>, every thread of the engine runs on that core (see
+    /// <see cref="CoreAffinity"/>); what is explored does not depend on it.
     /// </summary>
-    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null)
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null,
+        int? core = null)
     {
         var capture = new IterationCapture();
         var clock = Stopwatch.StartNew();
-        using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture, listener);
+        using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture, listener, core);
         if (onSchedule is not null) engine.RegisterEndIterationCallBack(_ => onSchedule());
         using (cancel.Register(engine.Stop))
             engine.Run();
@@ -85,14 +88,16 @@ public static class Explorer
         return (violation, capture.Observer?.Log ?? []);
     }
 
-    private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null)
+    private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null,
+        int? core = null)
     {
+        Action? onActorThread = core is int c ? () => CoreAffinity.PinCurrentThread(c) : null;
         var engine = TestingEngine.Create(config, (IActorRuntime runtime) =>
         {
             var kernel = KernelBuilder.Build(request.Workload, request.Config);
             var observer = new KernelObserver(runtime, kernel, request.Properties, listener);
             capture.Start(kernel, observer);
-            KernelBoot.Start(runtime, kernel, observer);
+            KernelBoot.Start(runtime, kernel, observer, onActorThread);
         });
         engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
         return engine;

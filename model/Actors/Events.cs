@@ -4,7 +4,7 @@ using Uvm.Model.Core;
 namespace Uvm.Model.Actors;
 
 /// <summary>Binds an actor to its kernel thread; the initial event of <see cref="KernelThreadActor"/>.</summary>
-internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver observer, ActorTable table) : Event
+internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver observer, ActorTable table, Action? onActorThread) : Event
 {
     /// <summary>The kernel of this iteration.</summary>
     public Kernel Kernel { get; } = kernel;
@@ -17,6 +17,9 @@ internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver o
 
     /// <summary>The actors of every thread, shared by all of them.</summary>
     public ActorTable Table { get; } = table;
+
+    /// <summary>Runs on the actor's OS thread before its first step (see <see cref="KernelBoot.Start"/>).</summary>
+    public Action? OnActorThread { get; } = onActorThread;
 }
 
 /// <summary>

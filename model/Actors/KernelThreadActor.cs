@@ -37,6 +37,7 @@ internal sealed class KernelThreadActor : Actor, IChoice
     protected override Task OnInitializeAsync(Event initialEvent)
     {
         _attach = (Attach)initialEvent;
+        _attach.OnActorThread?.Invoke();
         return Task.CompletedTask;
     }
 
