@@ -28,6 +28,7 @@ public static class Cli
             MutateCommand.Create(stdout),
             BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
+            WorkerCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

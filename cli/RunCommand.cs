@@ -20,7 +20,7 @@ internal static class RunCommand
         var outDir = new Option<string>("--out", "-o") { Description = "directory for counterexample files", DefaultValueFactory = _ => "counterexamples" };
         var workload = new Option<string?>("--workload", "-w") { Description = "explore this workload file (JSON) instead of the scenario's" };
         var time = new Option<string?>("--time") { Description = "time budget, e.g. 90s, 5m: stop then and report what was explored" };
-        var parallel = new Option<int>("--parallel", "-p") { Description = "independent engines on this machine, each a slice of the seeds", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel", "-p") { Description = "independent engines on this machine, each a slice of the seeds and a worker process on a core of its own", DefaultValueFactory = _ => 1 };
         var shard = new Option<string?>("--shard") { Description = "explore only slice i of n of the seeds, e.g. 0/4 (for CI matrices)" };
         var json = new Option<string?>("--json") { Description = "write a machine-readable report (JSON) here" };
         var junit = new Option<string?>("--junit") { Description = "write a JUnit XML report here" };
@@ -92,12 +92,14 @@ internal static class RunCommand
             : [plan.Request.Workload];
         CampaignResult? total = null;
         used = plan.Request;
+        // Several engines run as worker processes, one per core (see WorkerProcessHost for why).
+        IEngineHost? host = o.Parallel > 1 ? WorkerProcessHost.ForAssembly(typeof(Cli).Assembly.Location, o.Invariants) : null;
         for (int i = 0; i < workloads.Count && !cancel.IsCancellationRequested; i++)
         {
             used = plan.Request with { Workload = workloads[i] };
             stdout.WriteLine(workloads.Count > 1 ? $"workload {i + 1}/{workloads.Count}: {workloads[i]}" : $"workload: {workloads[i]}");
             var request = used;
-            var result = Progress.Show(plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage));
+            var result = Progress.Show(plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
             total = total is null ? result : result with
             {
                 Iterations = total.Iterations + result.Iterations,

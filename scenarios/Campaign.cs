@@ -66,15 +66,22 @@ public static class Campaign
     /// Runs every window of the plan, each on its own engine and thread; the first violation stops
     /// the others. The counterexample reported is the one at the earliest global iteration.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="host"/> says where the engines run (default: in this process); coverage
+    /// needs step listeners, so with <paramref name="coverage"/> they always run in this process.
+    /// Each engine keeps to one core of its own while there are cores enough (see <see cref="CoreAffinity"/>).
+    /// </remarks>
     public static CampaignResult Run(RunRequest request, Shard shard, int parallel, CancellationToken cancel = default, Action? onSchedule = null,
-        KernelCoverage? coverage = null)
+        KernelCoverage? coverage = null, IEngineHost? host = null)
     {
+        host = coverage is null ? host ?? InProcessHost.Instance : InProcessHost.Instance;
         var windows = Plan(request.Settings, shard, parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // One stop per engine: an engine that finds a bug stops only the engines of later windows,
         // which cannot find an earlier one, so the earliest violation does not depend on timing.
         var stops = windows.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cancel)).ToArray();
         var results = new ExplorationResult[windows.Count];
+        var cores = CoreAffinity.Pool.FromHere();
         try
         {
             Parallel.For(0, windows.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, e =>
@@ -82,7 +89,17 @@ public static class Campaign
                 var w = windows[e];
                 var settings = request.Settings with { Seed = w.Seed, Iterations = w.Iterations };
                 var listener = coverage is null ? null : new CoverageListener();
-                results[e] = Explorer.Run(request with { Settings = settings }, stops[e].Token, onSchedule, listener);
+                int? core = cores.Take();
+                try
+                {
+                    results[e] = listener is null
+                        ? host.Explore(request with { Settings = settings }, stops[e].Token, onSchedule, core)
+                        : Explorer.Run(request with { Settings = settings }, stops[e].Token, onSchedule, listener, core);
+                }
+                finally
+                {
+                    cores.Return(core);
+                }
                 if (listener is not null)
                     lock (coverage!) coverage.Add(listener.Coverage);
                 if (results[e].FoundBug)

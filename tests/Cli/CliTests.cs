@@ -43,6 +43,20 @@ public sealed class CliTests : IDisposable
         Assert.Contains("shrunk: workload size", output);
     }
 
+    /// <summary>--parallel 2 runs two worker processes (uvmcheck worker) and reports like one engine would.</summary>
+    [Fact]
+    public void RunInParallelUsesWorkerProcessesAndFindsTheSameSchedule()
+    {
+        var (oneCode, one, _) = Run("run", "--bug", "pr23095", "--iterations", "40", "--seed", "5", "--no-shrink", "--out", _dir);
+        var (twoCode, two, _) = Run("run", "--bug", "pr23095", "--iterations", "40", "--seed", "5", "--no-shrink", "--parallel", "2", "--out", _dir);
+
+        Assert.Equal(1, oneCode);
+        Assert.Equal(1, twoCode);
+        Assert.Contains("2 engine(s)", two);
+        string Found(string output) => output.Split('\n').Single(l => l.StartsWith("BUG FOUND in schedule", StringComparison.Ordinal));
+        Assert.Equal(Found(one), Found(two));
+    }
+
     [Fact]
     public void RunWithGeneratedWorkloadsExploresEachInTurn()
     {

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Uvm.Scenarios;
+
+namespace Uvm.Cli;
+
+/// <summary>
+/// <c>uvmcheck worker JOB RESULT</c>: one engine of a parallel run, started by
+/// <see cref="WorkerProcessHost"/> (hidden from help: not for people). It stops when its standard
+/// input closes, so a worker never outlives the run that started it.
+/// </summary>
+internal static class WorkerCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var job = new Argument<string>("job") { Description = "engine job (JSON)" };
+        var result = new Argument<string>("result") { Description = "where to write the result (JSON)" };
+        var cmd = new Command("worker", "Run one engine of a parallel run (started by 'uvmcheck run --parallel').") { job, result };
+        cmd.Hidden = true;
+        cmd.SetAction(r =>
+        {
+            using var stop = new CancellationTokenSource();
+            var watcher = new Thread(() =>
+            {
+                try
+                {
+                    while (Console.In.ReadLine() is not null)
+                    {
+                    }
+                }
+                catch (IOException)
+                {
+                    // A closed or broken pipe means the same as end of input.
+                }
+                stop.Cancel();
+            }) { IsBackground = true, Name = "stdin watcher" };
+            watcher.Start();
+            EngineWorker.Run(r.GetValue(job)!, r.GetValue(result)!, stdout, stop.Token);
+            return Cli.Clean;
+        });
+        return cmd;
+    }
+}
