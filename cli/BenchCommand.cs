@@ -16,7 +16,10 @@ internal static class BenchCommand
         {
             int n = r.GetValue(seeds);
             if (n < 1) throw new Uvm.Scenarios.InputException($"--seeds: must be at least 1, is {n}");
-            var settings = r.GetValue(quick) ? new BenchSettings { Seeds = 5, Budget = 200, ThroughputSchedules = 300 } : new BenchSettings { Seeds = n };
+            var workers = Uvm.Scenarios.WorkerProcessHost.ForAssembly(typeof(Cli).Assembly.Location);
+            var settings = r.GetValue(quick)
+                ? new BenchSettings { Seeds = 5, Budget = 200, ThroughputSchedules = 300, Workers = workers }
+                : new BenchSettings { Seeds = n, Workers = workers };
             var report = Benchmark.Run(settings, stdout);
             Uvm.Scenarios.Json.WriteAtomically(r.GetValue(output)!, report);
             stdout.WriteLine($"wrote {r.GetValue(output)}");

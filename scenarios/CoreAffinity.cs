@@ -18,12 +18,17 @@ namespace Uvm.Scenarios;
 /// </summary>
 public static class CoreAffinity
 {
-    /// <summary>The cores this process may run on, in order; empty where affinity is not supported.</summary>
-    public static IReadOnlyList<int> AllowedCores()
+    /// <summary>The cores this process may run on (its main thread's), in order; empty where affinity is not supported.</summary>
+    public static IReadOnlyList<int> AllowedCores() => CoresOf(Environment.ProcessId);
+
+    /// <summary>The cores the calling thread may run on, in order; empty where affinity is not supported.</summary>
+    public static IReadOnlyList<int> AllowedCoresOfThisThread() => CoresOf(0);
+
+    private static IReadOnlyList<int> CoresOf(int thread)
     {
         if (!OperatingSystem.IsLinux()) return [];
         var mask = new ulong[16];
-        if (sched_getaffinity(0, (IntPtr)(mask.Length * sizeof(ulong)), mask) != 0) return [];
+        if (sched_getaffinity(thread, (IntPtr)(mask.Length * sizeof(ulong)), mask) < 0) return [];
         var cores = new List<int>();
         for (int word = 0; word < mask.Length; word++)
             for (int bit = 0; bit < 64; bit++)

@@ -61,19 +61,19 @@ public sealed record EngineJob(
 }
 
 /// <summary>
-/// Runs each engine in a worker process (<c>uvmcheck worker</c>) pinned to one core, whole.
+/// Runs each engine in a worker process (<c>uvmcheck worker</c>) pinned, whole, to one core.
 /// <para>
 /// Why processes: .NET starts every new thread with the affinity of the process's main thread,
 /// and Coyote starts a thread for every actor of every schedule, so within one process an
 /// engine's threads cannot be kept on its core from birth. A worker pins its main thread before
 /// Coyote starts, so all of its threads stay on one core, and two workers on two cores do not
-/// disturb each other (measured on 2 cores: about 1.9x one engine, against 1.2x for two engines
-/// in one process).
+/// disturb each other. Measured on 2 cores, swapout, 8000 schedules: one engine in process
+/// 422 schedules/s, two engines in process about 470, two workers 680 (docs/benchmarks.md has
+/// the current figures). A worker costs a process start and a fresh JIT, so short runs gain less.
 /// </para>
-/// Protocol: the job is a JSON file; the worker prints how many schedules it finished, a line
-/// at most every 100 ms, stops
-/// its engine when its standard input closes (so it never outlives its parent), and writes
-/// its <see cref="ExplorationResult"/> as JSON to the result file.
+/// Protocol: the job is a JSON file; the worker prints how many schedules it finished (a line at
+/// most every 100 ms), stops its engine when its standard input closes (so it never outlives its
+/// parent), and writes its <see cref="ExplorationResult"/> as JSON to the result file.
 /// </summary>
 public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> argumentsBefore, IReadOnlyList<string> invariantAssemblies) : IEngineHost
 {
@@ -106,8 +106,14 @@ public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> arg
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            // The worker keeps to one core: tell .NET so, or its waits spin for a second core.
-            if (core is not null) start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
+            if (core is not null)
+            {
+                // The worker keeps to one core: tell .NET so, or its waits spin for a second core;
+                // and compile optimised code at once, as tiered compilation's background recompiles
+                // would share that core (measured: exit-reaperless on one core, 189 -> 265 schedules/s).
+                start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
+                start.Environment["DOTNET_TieredCompilation"] = "0";
+            }
             foreach (var a in argumentsBefore) start.ArgumentList.Add(a);
             foreach (var a in (string[])["worker", jobPath, resultPath]) start.ArgumentList.Add(a);
             using var worker = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {fileName}");

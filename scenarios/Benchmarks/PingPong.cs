@@ -12,15 +12,19 @@ namespace Uvm.Scenarios.Benchmarks;
 /// </summary>
 public static class PingPong
 {
-    /// <summary>Runs <paramref name="iterations"/> iterations of <paramref name="actors"/> actors exchanging <paramref name="events"/> events.</summary>
-    public static (long Steps, TimeSpan Elapsed) Run(int actors, int events, int iterations, uint seed)
+    /// <summary>
+    /// Runs <paramref name="iterations"/> iterations of <paramref name="actors"/> actors exchanging
+    /// <paramref name="events"/> events; with <paramref name="core"/>, their threads keep to it as the model's do.
+    /// </summary>
+    public static (long Steps, TimeSpan Elapsed) Run(int actors, int events, int iterations, uint seed, int? core = null)
     {
         var config = Configuration.Create().WithTelemetryEnabled(false).WithTestingIterations((uint)iterations)
             .WithMaxSchedulingSteps((uint)(events * 4 + 100)).WithRandomGeneratorSeed(seed).WithRandomStrategy();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var engine = TestingEngine.Create(config, (IActorRuntime r) =>
         {
-            var budget = new Budget(events);
+            if (core is int c) CoreAffinity.PinCurrentThread(c);
+            var budget = new Budget(events, core);
             var ids = new ActorId[actors];
             for (int i = 0; i < actors; i++) ids[i] = r.CreateActor(typeof(Player), new Join(budget, ids, i));
             foreach (var id in ids) r.SendEvent(id, Ball.Instance);
@@ -33,9 +37,11 @@ public static class PingPong
     }
 
     /// <summary>Events left in this iteration (one per iteration, so nothing is shared across iterations).</summary>
-    private sealed class Budget(int events)
+    private sealed class Budget(int events, int? core)
     {
         public int Left { get; set; } = events;
+
+        public int? Core { get; } = core;
     }
 
     private sealed class Join(Budget budget, ActorId[] ring, int index) : Event
@@ -58,6 +64,7 @@ public static class PingPong
         protected override Task OnInitializeAsync(Event initialEvent)
         {
             _join = (Join)initialEvent;
+            if (_join.Budget.Core is int c) CoreAffinity.PinCurrentThread(c);
             return Task.CompletedTask;
         }
 
