@@ -40,25 +40,22 @@ public static class CoreAffinity
     /// Restricts the calling OS thread to <paramref name="core"/>. Returns false (and changes
     /// nothing) where that is not supported or the core is not allowed.
     /// </summary>
-    public static bool PinCurrentThread(int core)
-    {
-        if (!OperatingSystem.IsLinux() || core < 0 || core >= 16 * 64) return false;
-        var mask = new ulong[16];
-        mask[core / 64] = 1UL << (core % 64);
-        return sched_setaffinity(0, (IntPtr)(mask.Length * sizeof(ulong)), mask) == 0;
-    }
+    public static bool PinCurrentThread(int core) => Pin(0, core);
 
     /// <summary>
     /// Restricts the process's main thread to <paramref name="core"/>. .NET starts every new
     /// thread with the main thread's affinity, so every thread started afterwards keeps to that
     /// core too. Returns false where that is not supported.
     /// </summary>
-    public static bool PinProcess(int core)
+    public static bool PinProcess(int core) => Pin(Environment.ProcessId, core);
+
+    /// <summary>Restricts thread <paramref name="thread"/> (0: the calling one) to <paramref name="core"/>.</summary>
+    private static bool Pin(int thread, int core)
     {
         if (!OperatingSystem.IsLinux() || core < 0 || core >= 16 * 64) return false;
         var mask = new ulong[16];
         mask[core / 64] = 1UL << (core % 64);
-        return sched_setaffinity(Environment.ProcessId, (IntPtr)(mask.Length * sizeof(ulong)), mask) == 0;
+        return sched_setaffinity(thread, (IntPtr)(mask.Length * sizeof(ulong)), mask) == 0;
     }
 
     /// <summary>
