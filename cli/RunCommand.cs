@@ -53,7 +53,8 @@ internal static class RunCommand
     {
         var plan = RunPlan.From(o);
         stdout.WriteLine($"uvmcheck run: scenario {plan.Request.Scenario}, kernel {Describe(plan.Request.Config)}, strategy {ExploreSettings.Name(plan.Request.Settings.Strategy)}, "
-            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)");
+            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)"
+            + (o.Parallel > 1 && !o.Coverage ? " in worker processes" : ""));
         using var budget = new CancellationTokenSource();
         if (plan.TimeBudget is { } t) budget.CancelAfter(t);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, budget.Token);
