@@ -37,6 +37,19 @@ internal sealed class ActorTable(int threads, ActorId preemptionPoint)
 
     /// <summary>True while the thread's actor waits inside its handler for a <see cref="WakeUp"/>.</summary>
     public bool[] Waiting { get; } = new bool[threads];
+
+    /// <summary>
+    /// Set when Coyote reports a failure in this iteration. Coyote then releases every paused
+    /// operation, and an actor released at a scheduling point would otherwise run one more step,
+    /// uncontrolled, after the violation (and into the counterexample's step log).
+    /// </summary>
+    public bool Stopped
+    {
+        get => Volatile.Read(ref _stopped);
+        set => Volatile.Write(ref _stopped, value);
+    }
+
+    private bool _stopped;
 }
 
 /// <summary>Start the thread: every actor of the iteration exists. Carries no data, so one instance serves all.</summary>

@@ -18,6 +18,7 @@ public static class KernelBoot
     {
         onActorThread?.Invoke();
         var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor)));
+        runtime.OnFailure += _ => table.Stopped = true;
         var ids = table.Actors;
         for (int i = 0; i < ids.Length; i++)
             ids[i] = runtime.CreateActor(typeof(KernelThreadActor), new Attach(kernel, kernel.Threads[i], observer, table, onActorThread));
