@@ -69,10 +69,13 @@ public static class MapInvariants
         "Exec, with any stack limit, succeeds whenever the map has room for each of its mappings.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
-                foreach (var f in vm.ExecFailures)
-                    if (FreeSpaceOracle.Candidates(f.Min, f.Max, f.Layout, f.Request).FirstOrDefault(-1) is var va and >= 0)
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+            {
+                var vm = k.Vmspaces[v];
+                for (int i = 0; i < vm.ExecFailures.Count; i++)
+                    if (vm.ExecFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
                         return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
+            }
             return null;
         });
 
