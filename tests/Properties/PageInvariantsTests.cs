@@ -46,6 +46,20 @@ public sealed class PageInvariantsTests
     }
 
     [Fact]
+    public void QueueLinksAreTheSamePageOnlyWhenTheyAreTheSameObject()
+    {
+        var (k, _, _, _) = ThreePages();
+        var namesake = new Page(1) { Queue = PageQueue.Active };
+        k.Vm.ActiveQ.Add(namesake);
+
+        Assert.Equal("3 pages claim a queue but the queues hold 4", PageInvariants.PageIsOnExactlyOneQueueUnlessBusyOrWired.Check(k));
+        var stray = new Page(42) { Queue = PageQueue.Active };
+        k.Vm.ActiveQ.Add(stray);
+        k.Vm.ActiveQ.Add(stray);
+        Assert.Equal("page 42 is on the Active queue twice", PageInvariants.PageIsOnExactlyOneQueueUnlessBusyOrWired.Check(k));
+    }
+
+    [Fact]
     public void AnIdlePageOnNoQueueIsNamed()
     {
         var (k, _, _, p3) = ThreePages();
