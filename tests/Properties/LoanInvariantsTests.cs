@@ -55,6 +55,15 @@ public sealed class LoanInvariantsTests
     }
 
     [Fact]
+    public void ALoanOfAPageThatIsNotInThePageListCountsForNoPage()
+    {
+        var (k, _, _) = WithLoans();
+        k.Vm.KernelLoanList.Add(new Page(1));
+
+        Assert.Null(LoanInvariants.LoanCountMatchesTheLoansHeld.Check(k));
+    }
+
+    [Fact]
     public void PagedaemonNeverReclaimsAPageLoanedToTheKernelNamesThePage()
     {
         var (k, p, _) = WithLoans();
