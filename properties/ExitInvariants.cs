@@ -22,8 +22,9 @@ public static class ExitInvariants
         "A u-area is never freed or given to another LWP while a CPU still runs its LWP on it.",
         Subsystem, k =>
         {
-            foreach (var c in k.Cpus)
+            for (int i = 0; i < k.Cpus.Count; i++)
             {
+                var c = k.Cpus[i];
                 if (c.Stack is not { } u) continue;
                 var running = c.Current ?? c.Exiting;
                 if (u.State is UareaState.Freed or UareaState.Freeing)
@@ -44,18 +45,19 @@ public static class ExitInvariants
         "A zombie's resources (its proc and LWP structures, its vmspace) are released only after its last LWP has switched away from them.",
         Subsystem, k =>
         {
-            foreach (var p in k.Procs)
+            for (int i = 0; i < k.Procs.Count; i++)
             {
+                var p = k.Procs[i];
                 if (!p.Reaped) continue;
                 foreach (var l in p.Lwps)
                     if (!l.SwitchedAway)
                         return $"{p} was collected by wait4() while its {l} is still attached and {l.Stat} on {l.Cpu}";
             }
-            foreach (var l in k.Lwps)
-                if (l.Freed && !l.SwitchedAway)
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Freed: true, SwitchedAway: false } l)
                     return $"{l} was freed (pool_put) before cpu_exit() switched away from it";
-            foreach (var c in k.Cpus)
-                if (c.Vmspace is { Freed: true } vm)
+            for (int i = 0; i < k.Cpus.Count; i++)
+                if (k.Cpus[i] is { Vmspace: { Freed: true } vm } c)
                     return $"{c} still has the {vm} active, which uvmspace_free() has freed";
             return null;
         });
@@ -66,8 +68,8 @@ public static class ExitInvariants
         "A path that runs after the exiting LWP switched away (lwp_exit2, exit2) never sleeps.",
         Subsystem, k =>
         {
-            foreach (var t in k.Threads)
-                if (t is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
+            for (int i = 0; i < k.Threads.Count; i++)
+                if (k.Threads[i] is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
                     return $"{cpu.Cpu} sleeps on {chan} after switching away from {l}";
             return null;
         });
@@ -79,13 +81,14 @@ public static class ExitInvariants
         Subsystem, k =>
         {
             var cache = k.Uareas;
-            foreach (var u in cache.FreeList)
-                if (u.State != UareaState.Cached) return $"{u} is on the free list while {u.State}";
-            foreach (var u in cache.All)
+            for (int i = 0; i < cache.FreeList.Count; i++)
+                if (cache.FreeList[i] is { State: not UareaState.Cached } u) return $"{u} is on the free list while {u.State}";
+            for (int i = 0; i < cache.All.Count; i++)
             {
+                var u = cache.All[i];
                 int onList = 0;
-                foreach (var x in cache.FreeList)
-                    if (x == u) onList++;
+                for (int j = 0; j < cache.FreeList.Count; j++)
+                    if (cache.FreeList[j] == u) onList++;
                 switch (u.State)
                 {
                     case UareaState.InUse when u.Owner is null:
@@ -115,11 +118,11 @@ public static class ExitInvariants
         "Swapout never selects an exiting LWP (P_WEXIT) or a cached u-area: both stay resident.",
         Subsystem, k =>
         {
-            foreach (var l in k.Lwps)
-                if (l.Proc.Exiting && l.Stat is not (LwpStat.Dead or LwpStat.Zomb) && !l.InMemory)
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Proc.Exiting: true, Stat: not (LwpStat.Dead or LwpStat.Zomb), InMemory: false } l)
                     return $"{l} of exiting {l.Proc} is swapped out (L_INMEM clear) while {l.Stat}";
-            foreach (var u in k.Uareas.FreeList)
-                if (!u.Wired) return $"cached {u} is unwired";
+            for (int i = 0; i < k.Uareas.FreeList.Count; i++)
+                if (k.Uareas.FreeList[i] is { Wired: false } u) return $"cached {u} is unwired";
             return null;
         });
 
@@ -129,8 +132,8 @@ public static class ExitInvariants
         "Every exited process is eventually reaped by its parent (or by init once orphaned).",
         Subsystem, k =>
         {
-            foreach (var p in k.Procs)
-                if (p.Exiting && p.Parent is not null && !p.Reaped) return $"{p} ({p.Stat}) is not yet collected by {p.Parent}";
+            for (int i = 0; i < k.Procs.Count; i++)
+                if (k.Procs[i] is { Exiting: true, Parent: not null, Reaped: false } p) return $"{p} ({p.Stat}) is not yet collected by {p.Parent}";
             return null;
         });
 

@@ -30,11 +30,14 @@ public static class LoanInvariants
         "A page's loan_count equals the kernel's outstanding loans of it plus one if an anon borrows it.",
         "loan", k =>
         {
-            var held = new Dictionary<Page, int>();
-            foreach (var p in k.Vm.KernelLoans) held[p] = held.GetValueOrDefault(p) + 1;
-            foreach (var p in k.Vm.Pages)
+            var (pages, loans) = (k.Vm.Pages, k.Vm.KernelLoans);
+            Span<int> held = pages.Count <= PageIndex.StackLimit ? stackalloc int[pages.Count] : new int[pages.Count];
+            for (int i = 0; i < loans.Count; i++)
+                if (PageIndex.Of(pages, loans[i]) is var at and >= 0) held[at]++;
+            for (int i = 0; i < pages.Count; i++)
             {
-                int expected = held.GetValueOrDefault(p);
+                var p = pages[i];
+                int expected = held[PageIndex.Of(pages, p)];
                 if (p.LoanCount < 0 || p.KernelLoans != expected)
                     return $"{p} has loan_count {p.LoanCount} but the kernel holds {expected} loan(s) on it"
                         + (p.Anon is not null && !p.PqAnon ? $" and {p.Anon} borrows it" : "");

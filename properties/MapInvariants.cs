@@ -15,8 +15,9 @@ public static class MapInvariants
         "The entries of a map are in address order and no two of them share a page.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
+            for (int v = 0; v < k.Vmspaces.Count; v++)
             {
+                var vm = k.Vmspaces[v];
                 var es = vm.Map.Entries;
                 for (int i = 0; i + 1 < es.Count; i++)
                     if (es[i].End > es[i + 1].Start) return $"{vm}: {es[i]} overlaps or follows {es[i + 1]}";
@@ -30,10 +31,17 @@ public static class MapInvariants
         "Every map entry is a non-empty range between vm_map_min and vm_map_max.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
-                foreach (var e in vm.Map.Entries)
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+            {
+                var vm = k.Vmspaces[v];
+                var es = vm.Map.Entries;
+                for (int i = 0; i < es.Count; i++)
+                {
+                    var e = es[i];
                     if (e.Start >= e.End || e.Start < vm.Map.Min || e.End > vm.Map.Max)
                         return $"{vm}: {e} lies outside [{vm.Map.Min},{vm.Map.Max})";
+                }
+            }
             return null;
         });
 
@@ -43,12 +51,14 @@ public static class MapInvariants
         "A range uvm_map_findspace() returns as free lies inside the map and intersects no map entry.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
+            for (int v = 0; v < k.Vmspaces.Count; v++)
             {
+                var vm = k.Vmspaces[v];
                 if (vm.Map.Pending is not { } p) continue;
                 if (p.Va < vm.Map.Min || p.End > vm.Map.Max) return $"{vm}: {p} lies outside [{vm.Map.Min},{vm.Map.Max})";
-                foreach (var e in vm.Map.Entries)
-                    if (e.Intersects(p.Va, p.End)) return $"{vm}: {p} intersects {e} in {vm.Map.Describe()}";
+                var es = vm.Map.Entries;
+                for (int i = 0; i < es.Count; i++)
+                    if (es[i].Intersects(p.Va, p.End)) return $"{vm}: {p} intersects {es[i]} in {vm.Map.Describe()}";
             }
             return null;
         });
@@ -59,10 +69,13 @@ public static class MapInvariants
         "Exec, with any stack limit, succeeds whenever the map has room for each of its mappings.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
-                foreach (var f in vm.ExecFailures)
-                    if (FreeSpaceOracle.Candidates(f.Min, f.Max, f.Layout, f.Request).FirstOrDefault(-1) is var va and >= 0)
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+            {
+                var vm = k.Vmspaces[v];
+                for (int i = 0; i < vm.ExecFailures.Count; i++)
+                    if (vm.ExecFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
                         return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
+            }
             return null;
         });
 
@@ -72,9 +85,12 @@ public static class MapInvariants
         "A thread asleep on a map's vm_map_lock is eventually woken.",
         "maps", k =>
         {
-            foreach (var vm in k.Vmspaces)
-                foreach (var t in k.Threads)
-                    if (t.SleepingOn == vm.Map.Lock.Channel) return $"{t} sleeps on {vm.Map.Lock.Name}";
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+            {
+                var vm = k.Vmspaces[v];
+                for (int i = 0; i < k.Threads.Count; i++)
+                    if (k.Threads[i] is var t && t.SleepingOn == vm.Map.Lock.Channel) return $"{t} sleeps on {vm.Map.Lock.Name}";
+            }
             return null;
         });
 

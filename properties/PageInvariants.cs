@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Vm;
 
 namespace Uvm.Properties;
@@ -19,13 +20,14 @@ public static class PageInvariants
         "vm", k =>
         {
             var vm = k.Vm;
-            var bad = QueueMismatch(vm.FreeQueue, PageQueue.Free) ?? QueueMismatch(vm.ActiveQueue, PageQueue.Active)
-                ?? QueueMismatch(vm.InactiveQueue, PageQueue.Inactive);
+            var bad = QueueMismatch(vm.Pages, vm.FreeQueue, PageQueue.Free) ?? QueueMismatch(vm.Pages, vm.ActiveQueue, PageQueue.Active)
+                ?? QueueMismatch(vm.Pages, vm.InactiveQueue, PageQueue.Inactive);
             if (bad is not null) return bad;
             int queued = vm.FreeQueue.Count + vm.ActiveQueue.Count + vm.InactiveQueue.Count;
             int claimed = 0;
-            foreach (var p in vm.Pages)
+            for (int i = 0; i < vm.Pages.Count; i++)
             {
+                var p = vm.Pages[i];
                 if (p.Queue != PageQueue.None) claimed++;
                 else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0) return $"{p} is neither busy, wired nor loaned but on no queue";
             }
@@ -62,30 +64,44 @@ public static class PageInvariants
     public static readonly LivenessProperty MemoryShortageWithReclaimablePagesEventuallyEnds = new(
         nameof(MemoryShortageWithReclaimablePagesEventuallyEnds),
         "A thread sleeping for memory on &uvmexp.free is eventually woken and served while reclaimable pages exist.",
-        "vm", k =>
-        {
-            var waiter = k.Threads.FirstOrDefault(t => t.SleepingOn == Pageout.FreeMemory);
-            if (waiter is null) return null;
-            var reclaimable = Reclaimable(k).FirstOrDefault();
-            return reclaimable is null ? null : $"{waiter} waits for memory while {reclaimable} could be reclaimed";
-        });
+        "vm", k => FirstSleeperOn(k, Pageout.FreeMemory) is { } waiter && FirstReclaimable(k) is { } reclaimable
+            ? $"{waiter} waits for memory while {reclaimable} could be reclaimed" : null);
 
-    /// <summary>Queued, idle, unwired, unloaned pages the pagedaemon could free or page out.</summary>
-    private static IEnumerable<Page> Reclaimable(IKernelView k)
+    /// <summary>The first thread asleep on <paramref name="channel"/>, or null.</summary>
+    private static KernelThread? FirstSleeperOn(IKernelView k, WaitChannel channel)
     {
-        bool swapFree = k.Vm.Swap.CanAllocate && k.Uvmexp.SwpgOnly < k.Vm.Swap.SwPages;
-        foreach (var q in new[] { k.Vm.InactiveQueue, k.Vm.ActiveQueue })
-            foreach (var p in q)
-                if (p.Owned && !p.Busy && p.WireCount == 0 && p.LoanCount == 0 && ((p.Flags & PageFlags.Clean) != 0 || swapFree))
-                    yield return p;
+        for (int i = 0; i < k.Threads.Count; i++)
+            if (k.Threads[i].SleepingOn == channel) return k.Threads[i];
+        return null;
     }
 
-    private static string? QueueMismatch(IReadOnlyList<Page> queue, PageQueue which)
+    /// <summary>The first queued, idle, unwired, unloaned page the pagedaemon could free or page out, inactive queue first.</summary>
+    private static Page? FirstReclaimable(IKernelView k)
     {
-        var seen = new HashSet<Page>();
-        foreach (var p in queue)
+        bool swapFree = k.Vm.Swap.CanAllocate && k.Uvmexp.SwpgOnly < k.Vm.Swap.SwPages;
+        return FirstReclaimable(k.Vm.InactiveQueue, swapFree) ?? FirstReclaimable(k.Vm.ActiveQueue, swapFree);
+    }
+
+    /// <summary>The first page of <paramref name="queue"/> the pagedaemon could reclaim, or null.</summary>
+    private static Page? FirstReclaimable(IReadOnlyList<Page> queue, bool swapFree)
+    {
+        for (int i = 0; i < queue.Count; i++)
+            if (queue[i] is { Owned: true, Busy: false, WireCount: 0, LoanCount: 0 } p && ((p.Flags & PageFlags.Clean) != 0 || swapFree))
+                return p;
+        return null;
+    }
+
+    /// <summary>The first link of <paramref name="queue"/> that repeats an earlier one or whose page says another queue.</summary>
+    private static string? QueueMismatch(IReadOnlyList<Page> pages, IReadOnlyList<Page> queue, PageQueue which)
+    {
+        Span<bool> seen = pages.Count <= PageIndex.StackLimit ? stackalloc bool[pages.Count] : new bool[pages.Count];
+        for (int i = 0; i < queue.Count; i++)
         {
-            if (!seen.Add(p)) return $"{p} is on the {which} queue twice";
+            var p = queue[i];
+            int at = PageIndex.Of(pages, p);
+            bool twice = at >= 0 ? seen[at] : PageIndex.OccursBefore(queue, p, i);
+            if (at >= 0) seen[at] = true;
+            if (twice) return $"{p} is on the {which} queue twice";
             if (p.Queue != which) return $"{p} is on the {which} queue but says {p.Queue}";
         }
         return null;

@@ -44,10 +44,10 @@ public static class SchedInvariants
                     if (queue[j] == l) return $"{l} is on the run queue twice";
                 if (!l.OnRunQueue) return $"{l} is linked on the run queue but l_back says it is not";
             }
-            foreach (var c in k.Cpus)
-                if (c.Current is { } l && Contains(queue, l)) return $"{l} runs on {c} and is on the run queue";
-            foreach (var l in k.Lwps)
-                if (l.OnRunQueue && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
+            for (int i = 0; i < k.Cpus.Count; i++)
+                if (k.Cpus[i] is { Current: { } l } c && Contains(queue, l)) return $"{l} runs on {c} and is on the run queue";
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { OnRunQueue: true } l && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
             return null;
         });
 
@@ -64,11 +64,11 @@ public static class SchedInvariants
         "A CPU runs at most one LWP, that LWP is LSONPROC on that CPU, and every LSONPROC LWP is some CPU's curlwp.",
         "sched", k =>
         {
-            foreach (var c in k.Cpus)
-                if (c.Current is { } l && (l.Stat != LwpStat.OnProc || l.Cpu != c))
+            for (int i = 0; i < k.Cpus.Count; i++)
+                if (k.Cpus[i] is { Current: { } l } c && (l.Stat != LwpStat.OnProc || l.Cpu != c))
                     return $"{c} runs {l}, which is {l.Stat} on {l.Cpu}";
-            foreach (var l in k.Lwps)
-                if (l.Stat == LwpStat.OnProc && l.Cpu?.Current != l)
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Stat: LwpStat.OnProc } l && l.Cpu?.Current != l)
                     return $"{l} is LSONPROC on {l.Cpu}, which runs {l.Cpu?.Current?.ToString() ?? "nothing"}";
             return null;
         });
@@ -79,8 +79,8 @@ public static class SchedInvariants
         "A runnable LWP that is swapped out is eventually swapped back in by proc0.",
         "sched", k =>
         {
-            foreach (var l in k.Lwps)
-                if (l.Stat == LwpStat.Run && !l.InMemory) return $"{l} is LSRUN with L_INMEM clear";
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Stat: LwpStat.Run, InMemory: false } l) return $"{l} is LSRUN with L_INMEM clear";
             return null;
         });
 
@@ -90,8 +90,8 @@ public static class SchedInvariants
         "Every LWP eventually runs its program to the end and exits.",
         "sched", k =>
         {
-            foreach (var l in k.Lwps)
-                if (!l.Finished) return $"{l} is {l.Stat}{(l.InMemory ? "" : ", swapped out")}{(l.OnRunQueue ? ", queued" : "")}";
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Finished: false } l) return $"{l} is {l.Stat}{(l.InMemory ? "" : ", swapped out")}{(l.OnRunQueue ? ", queued" : "")}";
             return null;
         });
 

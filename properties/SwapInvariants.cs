@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Uvm.Model;
 using Uvm.Model.Vm;
 
@@ -21,11 +22,13 @@ public static class SwapInvariants
         "A swap slot is recorded by at most one owner: one anon's an_swslot or one aobj page's slot entry.",
         "swap", k =>
         {
-            var owners = new Dictionary<int, string>();
-            foreach (var (slot, owner) in Owners(k.Vm))
+            int top = 0;
+            foreach (var o in Owners(k.Vm)) top = Math.Max(top, o.Slot);
+            Span<bool> seen = top < StackLimit ? stackalloc bool[top + 1] : new bool[top + 1];
+            foreach (var o in Owners(k.Vm))
             {
-                if (owners.TryGetValue(slot, out var first)) return $"slot {slot} is recorded by {first} and by {owner}";
-                owners[slot] = owner;
+                if (seen[o.Slot]) return $"slot {o.Slot} is recorded by {FirstOwnerOf(k.Vm, o.Slot)} and by {o}";
+                seen[o.Slot] = true;
             }
             return null;
         });
@@ -37,30 +40,78 @@ public static class SwapInvariants
         "swap", k =>
         {
             var vm = k.Vm;
-            var referenced = new HashSet<int>();
-            foreach (var (slot, owner) in Owners(vm))
+            int slots = vm.Swap.Slots;
+            // An allocated slot is in 1..Slots, so every slot that gets this far has a mark.
+            Span<bool> referenced = slots < StackLimit ? stackalloc bool[slots + 1] : new bool[slots + 1];
+            foreach (var o in Owners(vm))
             {
-                if (!vm.Swap.IsInUse(slot)) return $"{owner} records slot {slot}, which is not allocated";
-                referenced.Add(slot);
+                if (!vm.Swap.IsInUse(o.Slot)) return $"{o} records slot {o.Slot}, which is not allocated";
+                referenced[o.Slot] = true;
             }
-            foreach (var io in vm.PagesInFlight)
+            for (int i = 0; i < vm.PagesInFlight.Count; i++)
             {
+                var io = vm.PagesInFlight[i];
                 if (!vm.Swap.IsInUse(io.Slot)) return $"the pageout of {io.Page} writes slot {io.Slot}, which is not allocated";
-                referenced.Add(io.Slot);
+                referenced[io.Slot] = true;
             }
-            for (int s = 1; s <= vm.Swap.Slots; s++)
-                if (vm.Swap.IsInUse(s) && !referenced.Contains(s)) return $"slot {s} is allocated but nothing references it (leaked)";
+            for (int s = 1; s <= slots; s++)
+                if (vm.Swap.IsInUse(s) && !referenced[s]) return $"slot {s} is allocated but nothing references it (leaked)";
             return null;
         });
 
-    /// <summary>Every (slot, owner) pair with a slot &gt; 0.</summary>
-    private static IEnumerable<(int Slot, string Owner)> Owners(VmState vm)
+    /// <summary>Slot tables of up to this many slots live on the stack.</summary>
+    private const int StackLimit = 256;
+
+    /// <summary>Every owner of a slot &gt; 0: anons first, then each aobj's slot entries.</summary>
+    private static SlotOwners Owners(VmState vm) => new(vm);
+
+    /// <summary>The first of <see cref="Owners"/> that records <paramref name="slot"/>.</summary>
+    private static SlotOwner FirstOwnerOf(VmState vm, int slot)
     {
-        foreach (var a in vm.Anons)
-            if (a.SwSlot > 0) yield return (a.SwSlot, a.ToString());
-        foreach (var o in vm.AObjs)
-            for (int i = 0; i < o.SwapSlots.Count; i++)
-                if (o.SwapSlots[i] > 0) yield return (o.SwapSlots[i], $"{o}[{i}]");
+        foreach (var o in Owners(vm))
+            if (o.Slot == slot) return o;
+        throw new UnreachableException($"no owner records slot {slot}");
+    }
+
+    /// <summary>A recorded slot: an anon's an_swslot, or entry <see cref="Index"/> of an aobj's slot table.</summary>
+    private readonly record struct SlotOwner(int Slot, Anon? Anon, AObj? Obj, int Index)
+    {
+        /// <summary>The owner as a violation names it: <c>anon 3</c> or <c>aobj 1[0]</c>.</summary>
+        public override string ToString() => Anon?.ToString() ?? $"{Obj}[{Index}]";
+    }
+
+    /// <summary>
+    /// The owners of <see cref="Owners"/> as a struct enumerator rather than an iterator, so that a
+    /// check walks them without allocating (and names an owner only when it reports one).
+    /// </summary>
+    private struct SlotOwners(VmState vm)
+    {
+        private int _anon = -1, _obj, _index = -1;
+
+        public SlotOwner Current { get; private set; }
+
+        public readonly SlotOwners GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (++_anon < vm.Anons.Count)
+                if (vm.Anons[_anon] is { SwSlot: > 0 } a)
+                {
+                    Current = new(a.SwSlot, a, null, 0);
+                    return true;
+                }
+            for (; _obj < vm.AObjs.Count; _obj++, _index = -1)
+            {
+                var o = vm.AObjs[_obj];
+                while (++_index < o.SwapSlots.Count)
+                    if (o.SwapSlots[_index] > 0)
+                    {
+                        Current = new(o.SwapSlots[_index], null, o, _index);
+                        return true;
+                    }
+            }
+            return false;
+        }
     }
 
     /// <summary>Every swap invariant.</summary>

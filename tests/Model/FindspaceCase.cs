@@ -36,7 +36,7 @@ public sealed record FindspaceCase(int Min, int Max, IReadOnlyList<(int Start, i
     {
         var map = ToMap();
         var found = MapFindspace.Find(map, Request, preFix);
-        var room = FreeSpaceOracle.Candidates(Min, Max, Entries, Request).Select(va => (int?)va).FirstOrDefault();
+        var room = FreeSpaceOracle.FirstCandidate(Min, Max, Entries, Request);
         if (found is null) return room is { } v ? $"no space, but [{v},{v + Request.Length}) is free" : null;
         int va = found.Va, end = va + Request.Length, hint = Math.Max(Request.Hint, Min);
         if (Entries.FirstOrDefault(e => va < e.End && e.Start < end) is { End: > 0 } used) return $"returned [{va},{end}), which meets entry [{used.Start},{used.End})";

@@ -40,6 +40,30 @@ public sealed class LoanInvariantsTests
     }
 
     [Fact]
+    public void LoanCountMatchesTheLoansHeldCountsEveryLoanOfAPageAndNamesItsBorrower()
+    {
+        var (k, p, anonLoaned) = WithLoans();
+        k.Vm.KernelLoanList.Add(p);
+        Assert.Equal("page 1 of anon 1 has loan_count 1 but the kernel holds 2 loan(s) on it",
+            LoanInvariants.LoanCountMatchesTheLoansHeld.Check(k));
+        k.Vm.KernelLoanList.Remove(p);
+
+        anonLoaned.LoanCount++;
+
+        Assert.Equal($"{anonLoaned} has loan_count 2 but the kernel holds 0 loan(s) on it and {anonLoaned.Anon} borrows it",
+            LoanInvariants.LoanCountMatchesTheLoansHeld.Check(k));
+    }
+
+    [Fact]
+    public void ALoanOfAPageThatIsNotInThePageListCountsForNoPage()
+    {
+        var (k, _, _) = WithLoans();
+        k.Vm.KernelLoanList.Add(new Page(1));
+
+        Assert.Null(LoanInvariants.LoanCountMatchesTheLoansHeld.Check(k));
+    }
+
+    [Fact]
     public void PagedaemonNeverReclaimsAPageLoanedToTheKernelNamesThePage()
     {
         var (k, p, _) = WithLoans();
