@@ -67,8 +67,8 @@ internal sealed class KernelThreadActor : Actor, IChoice
                 if (e is Quiesce) return;
             }
 
-            // Every scheduling point of this loop lies before here: one Coyote released after a
-            // failure must not run another step.
+            // Every scheduling point of this loop lies before here: an actor that Coyote released
+            // after a failure must not run another step.
             if (table.Stopped) return;
             kernel.Choice = this;
             kernel.StepChoices.Clear();
