@@ -74,7 +74,7 @@ public static class Campaign
     public static CampaignResult Run(RunRequest request, Shard shard, int parallel, CancellationToken cancel = default, Action? onSchedule = null,
         KernelCoverage? coverage = null, IEngineHost? host = null)
     {
-        host = coverage is null ? host ?? InProcessHost.Instance : InProcessHost.Instance;
+        host ??= InProcessHost.Instance;
         var windows = Plan(request.Settings, shard, parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // One stop per engine: an engine that finds a bug stops only the engines of later windows,

@@ -77,19 +77,21 @@ public static class CoreAffinity
             return new Pool([.. allowed.Skip(at), .. allowed.Take(at)]);
         }
 
+        private readonly int[] _cores = [.. cores];
+
         private readonly int[] _users = new int[cores.Count];
 
         /// <summary>A core for one engine, or null when there is nothing to pin to.</summary>
         public int? Take()
         {
-            if (cores.Count == 0) return null;
+            if (_cores.Length == 0) return null;
             lock (_users)
             {
                 int best = 0;
                 for (int i = 1; i < _users.Length; i++)
                     if (_users[i] < _users[best]) best = i;
                 _users[best]++;
-                return cores[best];
+                return _cores[best];
             }
         }
 
@@ -99,16 +101,9 @@ public static class CoreAffinity
             if (core is null) return;
             lock (_users)
             {
-                int i = IndexOf(core.Value);
+                int i = Array.IndexOf(_cores, core.Value);
                 if (i >= 0 && _users[i] > 0) _users[i]--;
             }
-        }
-
-        private int IndexOf(int core)
-        {
-            for (int i = 0; i < cores.Count; i++)
-                if (cores[i] == core) return i;
-            return -1;
         }
     }
 

@@ -89,36 +89,10 @@ public static class Benchmark
             ? "| scenario | schedules | 1 engine | 2 engines in process | 1 worker | 2 workers | 2 workers ÷ 1 worker | 2 workers ÷ 1 engine |"
             : "| scenario | schedules | 1 engine | 2 engines in process | speed-up |");
         md.AppendLine(workers ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|");
-        foreach (var s in scenarios)
-        {
-            log.WriteLine($"scaling: {s.Name}");
-            var request = Request(s, KernelConfig.Fixed, Strategy.Random, settings.ThroughputSchedules, 0);
-            var one = Campaign.Run(request, Shard.All, 1);
-            var two = Campaign.Run(request, Shard.All, 2);
-            if (settings.Workers is { } host)
-            {
-                var w1 = Campaign.Run(request, Shard.All, 1, host: host);
-                var w2 = Campaign.Run(request, Shard.All, 2, host: host);
-                md.AppendLine(Invariant($"| {s.Name} | {settings.ThroughputSchedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {w1.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond / w1.SchedulesPerSecond:F2}x | {w2.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |"));
-            }
-            else
-            {
-                md.AppendLine(Invariant($"| {s.Name} | {settings.ThroughputSchedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |"));
-            }
-        }
-        if (settings.Workers is { } longHost)
-        {
-            // A worker starts a fresh process and compiles the model again; a longer run shows the steady state.
-            var s = ScenarioCatalogue.Default;
-            int n = settings.ThroughputSchedules * 4;
-            log.WriteLine($"scaling: {s.Name}, {n} schedules");
-            var request = Request(s, KernelConfig.Fixed, Strategy.Random, n, 0);
-            var one = Campaign.Run(request, Shard.All, 1);
-            var two = Campaign.Run(request, Shard.All, 2);
-            var w1 = Campaign.Run(request, Shard.All, 1, host: longHost);
-            var w2 = Campaign.Run(request, Shard.All, 2, host: longHost);
-            md.AppendLine(Invariant($"| {s.Name} (longer) | {n} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {w1.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond / w1.SchedulesPerSecond:F2}x | {w2.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |"));
-        }
+        foreach (var s in scenarios) md.AppendLine(ScalingRow(s, s.Name, settings.ThroughputSchedules, settings.Workers, log));
+        // A worker starts a fresh process and compiles the model again; a longer run shows the steady state.
+        if (workers)
+            md.AppendLine(ScalingRow(ScenarioCatalogue.Default, $"{ScenarioCatalogue.Default.Name} (longer)", settings.ThroughputSchedules * 4, settings.Workers, log));
         md.AppendLine();
 
         md.AppendLine("## Time to bug").AppendLine();
@@ -166,6 +140,23 @@ public static class Benchmark
         md.AppendLine("## Memory").AppendLine();
         md.AppendLine(Invariant($"Peak working set of this benchmark process after {settings.ThroughputSchedules} schedules of the largest default scenario ({largest.Name}): {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB (the whole process, every measurement before it included)."));
         return md.ToString();
+    }
+
+    /// <summary>
+    /// One row of the scaling table: <paramref name="schedules"/> of <paramref name="s"/> by one and
+    /// two engines in process and, with <paramref name="workers"/>, by one and two worker processes.
+    /// </summary>
+    private static string ScalingRow(Scenario s, string label, int schedules, IEngineHost? workers, TextWriter log)
+    {
+        log.WriteLine($"scaling: {label}, {schedules} schedules");
+        var request = Request(s, KernelConfig.Fixed, Strategy.Random, schedules, 0);
+        var one = Campaign.Run(request, Shard.All, 1);
+        var two = Campaign.Run(request, Shard.All, 2);
+        if (workers is null)
+            return Invariant($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
+        var w1 = Campaign.Run(request, Shard.All, 1, host: workers);
+        var w2 = Campaign.Run(request, Shard.All, 2, host: workers);
+        return Invariant($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {w1.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond / w1.SchedulesPerSecond:F2}x | {w2.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
     }
 
     /// <summary>Iterations and seconds to the first violation of one bug, per seed.</summary>
