@@ -41,6 +41,12 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
     public List<KernelThread> Threads { get; } = [];
 
+    /// <summary>
+    /// The thread whose atomic step is running now (curlwp/curproc of the step), or null between
+    /// steps. Set by <see cref="KernelThread.Advance"/>; detectors read it to name who touched what.
+    /// </summary>
+    public KernelThread? Running { get; internal set; }
+
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
     public List<int> StepChoices { get; } = [];
 

@@ -54,7 +54,17 @@ public abstract class KernelThread
     {
         if (Exited) throw new InvalidOperationException($"{Name} has exited");
         _body ??= Body().GetEnumerator();
-        if (!_body.MoveNext())
+        Kernel.Running = this;
+        bool more;
+        try
+        {
+            more = _body.MoveNext();
+        }
+        finally
+        {
+            Kernel.Running = null;
+        }
+        if (!more)
         {
             Exited = true;
             return Step.Exit("(return)");
