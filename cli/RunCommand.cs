@@ -137,7 +137,7 @@ internal static class RunCommand
         KernelBugs.EnabledIn(config) is { Count: > 0 } on ? "with " + string.Join(", ", on) : "fixed";
 
     /// <summary>Everything a run needs, checked before any exploration starts.</summary>
-    private sealed record RunPlan(RunRequest Request, Shard Shard, TimeSpan? TimeBudget, IReadOnlyList<EngineWindow> Windows)
+    internal sealed record RunPlan(RunRequest Request, Shard Shard, TimeSpan? TimeBudget, IReadOnlyList<EngineWindow> Windows)
     {
         public static RunPlan From(RunOptions o)
         {
