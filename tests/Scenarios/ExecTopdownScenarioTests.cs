@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Uvm.Tests.Scenarios;
 
-/// <summary>Tests of scenarios/ExecTopdownScenario.cs, MapsWorkload.cs and MapsBuilder.cs.</summary>
+/// <summary>Tests of scenarios/Maps/ExecTopdownScenario.cs, MapsWorkload.cs and MapsBuilder.cs.</summary>
 public sealed class ExecTopdownScenarioTests
 {
     [Fact]
