@@ -48,11 +48,11 @@ public static class WorkloadSections
     /// <summary><paramref name="sections"/> in registration order; an unregistered or repeated record is a programming error.</summary>
     internal static IReadOnlyList<object> InOrder(IEnumerable<object> sections)
     {
-        var ordered = sections.OrderBy(s => IndexOf(s.GetType())).ToArray();
+        var ordered = sections.Select(s => (Index: IndexOf(s.GetType()), Section: s)).OrderBy(s => s.Index).ToArray();
         for (int i = 1; i < ordered.Length; i++)
-            if (ordered[i].GetType() == ordered[i - 1].GetType())
-                throw new ArgumentException($"a workload holds two {Of(ordered[i].GetType())!.Name} sections");
-        return ordered;
+            if (ordered[i].Index == ordered[i - 1].Index)
+                throw new ArgumentException($"a workload holds two {All[ordered[i].Index].Name} sections");
+        return [.. ordered.Select(s => s.Section)];
     }
 
     private static int IndexOf(Type type)
