@@ -16,7 +16,6 @@ public static class WorkloadSections
         new PagingSection(),
         new ExitSection(),
         new LoanSection(),
-        new AdminSection(),
     ];
 
     /// <summary>The section whose record is <paramref name="type"/>, or null when none is registered.</summary>
