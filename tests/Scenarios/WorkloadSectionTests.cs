@@ -71,7 +71,11 @@ public sealed class WorkloadSectionTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    /// <summary>For every section, the default workload of each scenario that has it shrinks it while a property fails on it.</summary>
+    /// <summary>
+    /// For every section, the default workload of each scenario that has it shrinks it while a
+    /// property fails on it; a section with nothing to shrink says so with a size of 0. A section
+    /// that no scenario runs fails here.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Sections))]
     public void TheShrinkerShrinksEverySection(string name)
@@ -84,7 +88,7 @@ public sealed class WorkloadSectionTests
         {
             var shrunk = ShrinkWhile(w, c => section.Summary(c) is not null);
 
-            Assert.True(section.Size(shrunk) < section.Size(w), $"{name} of {w} did not shrink: {shrunk}");
+            Assert.True(section.Size(shrunk) < section.Size(w) || section.Size(w) == 0, $"{name} of {w} did not shrink: {shrunk}");
         }
     }
 
