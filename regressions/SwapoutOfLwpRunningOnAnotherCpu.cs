@@ -48,13 +48,14 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
 
     /// <summary>
     /// With no invariant watching, the pre-fix kernel runs on until its own DIAGNOSTIC check fires,
-    /// the symptom reported in the PR. Seed 0 reaches it at schedule 283 (measured); 2,000 leaves room.
+    /// the symptom reported in the PR. With Coyote, seed 0 reaches it at schedule 283 (measured); 2,000 leaves room.
     /// </summary>
-    [Fact]
-    public void WithoutInvariantsThePreFixKernelPanicsInSetrunqueue()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void WithoutInvariantsThePreFixKernelPanicsInSetrunqueue(EngineKind engine)
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        var request = new RunRequest(s.Name, s.DefaultWorkload(), PreFix, new ExploreSettings { Iterations = 2000, Seed = 0 })
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), PreFix, new ExploreSettings { Engine = engine, Iterations = 2000, Seed = 0 })
         {
             Properties = new Catalogue([], []),
         };
