@@ -33,7 +33,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public Uvmexp Uvmexp { get; } = new();
 
     /// <summary>sched_lock: l_stat, l_cpu, the run queues and L_INMEM transitions.</summary>
-    public SimpleLock SchedLock { get; } = new("sched_lock");
+    public StepLock SchedLock { get; } = new("sched_lock");
 
     /// <summary>Who sleeps where, and who the current step woke.</summary>
     public SleepQueues SleepQueues { get; } = new();

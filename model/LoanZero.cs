@@ -35,7 +35,7 @@ public static class LoanZero
                     fresh = true;
                     break;
                 }
-                Locks.Release(k, zero.Lock, self); // uvmfault_unlockall()
+                zero.Lock.Release(k, self); // uvmfault_unlockall()
                 yield return Pageout.Wait(k, "loanzero");
                 // loan-recheck-after-sleep (uvm_loan.c fix, 2003, "after sleeping for memory,
                 // re-check whether we have a page"): the fixed code goes back to `again' and looks
@@ -92,14 +92,14 @@ public static class LoanZero
         {
             PageLoan.LoanPageToKernel(k, self, pg, "uvm_loanzero");
             pages.Add(pg);
-            Locks.Release(k, zero.Lock, self);
+            zero.Lock.Release(k, self);
             yield return Step.Ran("uvm_loanzero: loan to kernel");
             yield break;
         }
         while (pg.Anon is { } shared && !shared.Lock.TryAcquire(self))
             yield return Step.Sleep("uvm_loanzero: simple_lock(an_lock)", shared.Lock.Channel); // zero object stays locked
         anons.Add(PageLoan.LoanObjectPageToAnon(k, self, pg, "uvm_loanzero"));
-        Locks.Release(k, zero.Lock, self);
+        zero.Lock.Release(k, self);
         yield return Step.Ran("uvm_loanzero: loan to anon");
     }
 }

@@ -49,7 +49,7 @@ public static class PageLoan
         {
             anon.RefCount++;
             anons.Add(anon);
-            Locks.Release(k, anon.Lock, self);
+            anon.Lock.Release(k, self);
             yield return Step.Ran("uvm_loananon: an_ref++");
             yield break;
         }
@@ -58,7 +58,7 @@ public static class PageLoan
         if (got.Value is not { } p) yield break; // ERESTART: the anon went away (not for the lender's own)
         LoanPageToKernel(k, self, p, "uvm_loananon");
         pages.Add(p);
-        Locks.Release(k, anon.Lock, self);
+        anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_loananon: loan to kernel");
     }
 
@@ -88,7 +88,7 @@ public static class PageLoan
                 LoanPageToKernel(k, self, p, "uvm_loanuobj");
                 PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
                 pages.Add(p);
-                Locks.Release(k, obj.Lock, self);
+                obj.Lock.Release(k, self);
                 yield return Step.Ran("uvm_loanuobj: loan to kernel");
                 yield break;
             }
@@ -96,13 +96,13 @@ public static class PageLoan
             {
                 // an_lock is taken in lock order (object, then anon); model the wait as a retry.
                 PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-                Locks.Release(k, obj.Lock, self);
+                obj.Lock.Release(k, self);
                 yield return Step.Sleep("uvm_loanuobj: simple_lock(an_lock)", borrower.Lock.Channel);
                 continue;
             }
             anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
             PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-            Locks.Release(k, obj.Lock, self);
+            obj.Lock.Release(k, self);
             yield return Step.Ran("uvm_loanuobj: loan to anon");
             yield break;
         }
@@ -120,7 +120,7 @@ public static class PageLoan
         if (p.Anon is { } borrower)
         {
             borrower.RefCount++;
-            Locks.Release(k, borrower.Lock, self);
+            borrower.Lock.Release(k, self);
             return borrower;
         }
         var anon = new Anon(k.Vm.NextAnonId++); // uvm_analloc()

@@ -101,7 +101,7 @@ public static class PageoutScan
         }
         if (TryLockOwner(p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
-        Locks.Release(k, ownerLock, self);
+        ownerLock.Release(k, self);
         return outcome;
     }
 
@@ -200,7 +200,7 @@ public static class PageoutScan
                     inactiveShortage--;
                 }
             }
-            Locks.Release(k, ownerLock, self);
+            ownerLock.Release(k, self);
         }
     }
 

@@ -30,7 +30,7 @@ public static class Unloan
             k.Vm.PageQueueLock.Acquire(self);
             DropKernelLoan(k, pg);
             k.Vm.PageQueueLock.Release(self);
-            if (slock is not null) Locks.Release(k, slock, self);
+            if (slock is not null) slock.Release(k, self);
             k.Vm.KernelLoanList.Remove(pg);
             i++;
         }
@@ -74,13 +74,13 @@ public static class Unloan
             var objLock = anon.RefCount == 1 && anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
             if (objLock is not null && !objLock.TryAcquire(self))
             {
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 yield return Step.Sleep("uvm_anon_lockloanpg: simple_lock_try failed", objLock.Channel);
                 continue;
             }
             if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
-            if (objLock is not null) Locks.Release(k, objLock, self);
-            Locks.Release(k, anon.Lock, self);
+            if (objLock is not null) objLock.Release(k, self);
+            anon.Lock.Release(k, self);
             yield return Step.Ran("uvm_unloananon");
             yield break;
         }

@@ -23,7 +23,7 @@ public static class KernelMem
     /// <summary>vm_map_unlock(kernel_map), waking whoever sleeps on it.</summary>
     public static void UnlockKernelMap(Kernel k, KernelThread self)
     {
-        k.KernelMapLock.Release(self);
+        k.KernelMapLock.Release(k, self);
         Tsleep.Wakeup(k, self, k.KernelMapLock.Channel);
     }
 

@@ -24,7 +24,7 @@ public sealed class UareaCache
     private readonly List<Uarea> _all = [];
 
     /// <summary>uvm_uareas_slock.</summary>
-    public SimpleLock Lock { get; } = new("uvm_uareas_slock");
+    public StepLock Lock { get; } = new("uvm_uareas_slock");
 
     /// <summary>UVM_NUAREA_MAX as the model uses it (a workload setting, scaled down from 16).</summary>
     public int NuareaMax { get; internal set; } = KernelNuareaMax;

@@ -68,7 +68,7 @@ public static class UvmMap
     /// <summary>vm_map_unlock(): release the lock and wake every thread asleep on it.</summary>
     internal static void Unlock(Kernel k, KernelThread self, VmMap map)
     {
-        map.Lock.Release(self);
+        map.Lock.Release(k, self);
         k.SleepQueues.Wakeup(map.Lock.Channel);
     }
 }

@@ -44,7 +44,7 @@ public sealed class AioDaemon : KernelThread
             }
             vm.Pending.RemoveAt(i);
             Complete(io.Page);
-            Locks.Release(Kernel, ownerLock, this);
+            ownerLock.Release(Kernel, this);
             yield return Step.Ran("uvm_aio_aiodone");
         }
     }

@@ -105,7 +105,7 @@ public sealed class LoanClient : KernelThread
             if (anon is null) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             if (--anon.RefCount == 0) AnonPager.Free(Kernel, this, anon);
-            Locks.Release(Kernel, anon.Lock, this);
+            anon.Lock.Release(Kernel, this);
             any = true;
         }
         if (any) yield return Step.Ran("exit1 → uvmspace_free");
@@ -127,7 +127,7 @@ public sealed class LoanClient : KernelThread
                 continue;
             }
             seg.Object.Refs++;
-            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Object.Lock.Release(Kernel, this);
             seg.Nattch++;
             _segment = seg;
             yield return Step.Ran("shmat → uao_reference");

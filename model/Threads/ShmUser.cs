@@ -68,7 +68,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
                 continue;
             }
             seg.Object.Refs++;
-            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Object.Lock.Release(Kernel, this);
             seg.Nattch++;
             _attached[key] = seg;
             yield return Step.Ran("shmat → uao_reference");

@@ -34,7 +34,7 @@ public sealed class SwapSpace
     public bool Enabled { get; internal set; }
 
     /// <summary>uvm.swap_data_lock.</summary>
-    public SimpleLock Lock { get; } = new("uvm.swap_data_lock");
+    public StepLock Lock { get; } = new("uvm.swap_data_lock");
 
     /// <summary>uvmexp.swpages.</summary>
     public int SwPages => Configured ? Slots : 0;

@@ -63,10 +63,10 @@ public sealed class VmState
     public int Unmaterialized { get; internal set; }
 
     /// <summary>uvm.pageqlock: queue membership, wire and loan counts.</summary>
-    public SimpleLock PageQueueLock { get; } = new("uvm.pageqlock");
+    public StepLock PageQueueLock { get; } = new("uvm.pageqlock");
 
     /// <summary>uao_list_lock.</summary>
-    public SimpleLock UaoListLock { get; } = new("uao_list_lock");
+    public StepLock UaoListLock { get; } = new("uao_list_lock");
 
     /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
     public AObj KernelObject { get; internal set; } = new(0, 0, noSwap: true, "kernel_object");
