@@ -96,8 +96,8 @@ public static class LoanZero
             yield return Step.Ran("uvm_loanzero: loan to kernel");
             yield break;
         }
-        while (pg.Anon is { } shared && !shared.Lock.TryAcquire(self))
-            yield return Step.Sleep("uvm_loanzero: simple_lock(an_lock)", shared.Lock.Channel); // zero object stays locked
+        // The zero object stays locked while the thread waits for the anon that shares the page.
+        foreach (var s in Locks.Take(() => pg.Anon?.Lock, self, "uvm_loanzero: simple_lock(an_lock)")) yield return s;
         anons.Add(PageLoan.LoanObjectPageToAnon(k, self, pg, "uvm_loanzero"));
         zero.Lock.Release(k, self);
         yield return Step.Ran("uvm_loanzero: loan to anon");

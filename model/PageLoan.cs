@@ -69,42 +69,42 @@ public static class PageLoan
     /// </summary>
     private static IEnumerable<Step> LoanObject(Kernel k, KernelThread self, AObj obj, int index, bool toKernel, List<Page> pages, List<Anon> anons)
     {
-        while (true)
+        // an_lock of the anon already borrowing the page is taken after vmobjlock; model the wait
+        // as a retry that un-busies the page and unlocks the object first.
+        var got = new Out<Page>();
+        foreach (var s in Locks.TakeAfter(() => LockAndBusy(k, self, obj, index, got), () => toKernel ? null : got.Value!.Anon?.Lock,
+                     self, "uvm_loanuobj: simple_lock(an_lock)",
+                     backOff: () => { PageQueues.UnbusyOwned(k, got.Value!, "uvm_loanuobj"); obj.Lock.Release(k, self); }))
+            yield return s;
+        var p = got.Value!;
+        if (toKernel)
         {
-            foreach (var s in Locks.Take(obj.Lock, self, "uvm_loanuobj: simple_lock(vmobjlock)")) yield return s;
-            var got = new Out<Page>();
-            if (obj.PageAt(index) is { Busy: false } resident)
-            {
-                PageQueues.Busy(resident, "uvm_loanuobj"); // uao_get(PGO_LOCKED)
-                got.Value = resident;
-            }
-            else
-            {
-                foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
-            }
-            var p = got.Value!;
-            if (toKernel)
-            {
-                LoanPageToKernel(k, self, p, "uvm_loanuobj");
-                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-                pages.Add(p);
-                obj.Lock.Release(k, self);
-                yield return Step.Ran("uvm_loanuobj: loan to kernel");
-                yield break;
-            }
-            if (p.Anon is { } borrower && !borrower.Lock.TryAcquire(self))
-            {
-                // an_lock is taken in lock order (object, then anon); model the wait as a retry.
-                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-                obj.Lock.Release(k, self);
-                yield return Step.Sleep("uvm_loanuobj: simple_lock(an_lock)", borrower.Lock.Channel);
-                continue;
-            }
-            anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
+            LoanPageToKernel(k, self, p, "uvm_loanuobj");
             PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+            pages.Add(p);
             obj.Lock.Release(k, self);
-            yield return Step.Ran("uvm_loanuobj: loan to anon");
+            yield return Step.Ran("uvm_loanuobj: loan to kernel");
             yield break;
+        }
+        anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
+        PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+        obj.Lock.Release(k, self);
+        yield return Step.Ran("uvm_loanuobj: loan to anon");
+    }
+
+    /// <summary>uvm_loanuobj(): lock the object and get its page busy, with uao_get(PGO_LOCKED) or unlocked (may sleep).</summary>
+    private static IEnumerable<Step> LockAndBusy(Kernel k, KernelThread self, AObj obj, int index, Out<Page> got)
+    {
+        foreach (var s in Locks.Take(obj.Lock, self, "uvm_loanuobj: simple_lock(vmobjlock)")) yield return s;
+        got.Value = null;
+        if (obj.PageAt(index) is { Busy: false } resident)
+        {
+            PageQueues.Busy(resident, "uvm_loanuobj"); // uao_get(PGO_LOCKED)
+            got.Value = resident;
+        }
+        else
+        {
+            foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
         }
     }
 

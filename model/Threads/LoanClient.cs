@@ -119,19 +119,15 @@ public sealed class LoanClient : KernelThread
             Kernel.Vm.ShmList.Add(new ShmSegment(_shmKey, AObjPager.Create(Kernel, _shmPages)));
             yield return Step.Ran("shmget → uao_create");
         }
-        while (Find() is { } seg)
+        // The segment is looked up again after every wait on its vmobjlock.
+        foreach (var s in Locks.Take(() => Find()?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
+        if (Find() is { } seg)
         {
-            if (!seg.Object.Lock.TryAcquire(this))
-            {
-                yield return Step.Sleep("shmat: simple_lock(vmobjlock)", seg.Object.Lock.Channel);
-                continue;
-            }
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
             seg.Nattch++;
             _segment = seg;
             yield return Step.Ran("shmat → uao_reference");
-            yield break;
         }
     }
 
