@@ -42,7 +42,7 @@ public static class LoanZero
                 // the page up; the pre-fix loop relocks and retries uvm_pagealloc() at offset 0
                 // with the lookup made before the sleep, though another thread may have allocated
                 // the zero page meanwhile. Exact revision not recoverable; site reconstructed.
-                if (!k.Config.LoanzeroSkipsRecheckAfterSleep)
+                if (!k.Config.Has(Switches.LoanRecheckAfterSleep))
                 {
                     stale = true;
                     break;
@@ -75,7 +75,7 @@ public static class LoanZero
         // loan-zero-page-unqueued (uvm_loan.c fix, 2003, "put the allocated page on a page queue
         // to satisfy owner tracking (UVM_PAGE_TRKOWN)"): the pre-fix code drops ownership of the
         // new page while it is on no paging queue. Exact revision not recoverable; reconstructed.
-        if (!k.Config.LoanzeroUnownsUnqueuedPage)
+        if (!k.Config.Has(Switches.LoanZeroPageUnqueued))
         {
             k.Vm.PageQueueLock.Acquire(self);
             PageQueues.Activate(k, pg);

@@ -145,12 +145,12 @@ public static class PageLoan
     {
         k.Vm.PageQueueLock.Acquire(self);
         if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
-        if (!k.Config.Mutated(Mutation.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
+        if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
         // loan-kernel-page-queued (uvm_loan.c fix, 2003, "dequeue the page when loaning it to the
         // kernel"): the pre-fix loan leaves the page on its paging queue. The exact revision was
         // not recoverable; the site is reconstructed from kernel-reference §4 (every ->K loan:
         // uvm_loananon, uvm_loanuobj, uvm_loanzero).
-        if (!k.Config.KernelLoanLeavesPageQueued) PageQueues.Dequeue(k, pg);
+        if (!k.Config.Has(Switches.LoanKernelPageQueued)) PageQueues.Dequeue(k, pg);
         k.Vm.PageQueueLock.Release(self);
         k.Vm.KernelLoanList.Add(pg);
     }

@@ -154,7 +154,7 @@ public static class PageoutScan
         }
         if (swap.InUse == swap.SwPages) ReleaseSlot(k, self, p); // swap is full: free this page's slot
         PageQueues.Busy(p, "scan_inactive");
-        if (!k.Config.Mutated(Mutation.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
+        if (!k.Config.Has(Switches.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
         int slot = swap.Alloc(self);
         if (slot == 0)
         {

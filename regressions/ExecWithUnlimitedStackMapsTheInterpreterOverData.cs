@@ -48,7 +48,7 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     /// <summary>Seeds spaced further apart than the budget, so each explores different schedules.</summary>
     private static readonly uint[] Seeds = [0, 1_000_003, 2_000_006, 3_000_009];
 
-    private static readonly KernelConfig Buggy = KernelBugs.Configure(["topdown-findspace"]);
+    private static readonly KernelConfig Buggy = Switches.Configure(["topdown-findspace"]);
 
     private static ExplorationResult Explore(KernelConfig config, uint seed)
     {

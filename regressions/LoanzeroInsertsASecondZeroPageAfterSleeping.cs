@@ -45,7 +45,7 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     /// </summary>
     private const int Budget = 60;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-recheck-after-sleep"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-recheck-after-sleep"]);
 
     /// <summary>Expected: "[panic uvm_pageinsert]" on every seed, raised by the loaner that slept.</summary>
     [Fact]

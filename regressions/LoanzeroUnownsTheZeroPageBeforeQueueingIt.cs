@@ -39,7 +39,7 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     /// </summary>
     private const int Budget = 20;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-zero-page-unqueued"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-zero-page-unqueued"]);
 
     /// <summary>Expected: "[panic uvm_page_own]" in uvm_loanzero on every seed.</summary>
     [Fact]

@@ -46,7 +46,7 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     /// </summary>
     private const int Budget = 60;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-kernel-page-queued"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-kernel-page-queued"]);
 
     /// <summary>Expected: "[invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel]" on every seed.</summary>
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     [MemberData(nameof(SeedData))]
     public void BuggyKernelFreesSlotZero(uint seed)
     {
-        var result = Explore(KernelBugs.Configure(["pr22752"]), seed);
+        var result = Explore(Switches.Configure(["pr22752"]), seed);
 
         var cx = Assert.IsType<Counterexample>(result.Counterexample);
         Assert.Equal("panic uvm_swap_free", cx.Violation.Id);

@@ -61,7 +61,7 @@ public static class Explorer
             {
                 ModelFingerprint = ModelFingerprint.Current,
                 Scenario = request.Scenario,
-                Bugs = KernelBugs.EnabledIn(request.Config),
+                Bugs = Switches.EnabledIn(request.Config),
                 Workload = request.Workload,
                 Settings = request.Settings,
                 Iteration = capture.Iteration,

@@ -115,13 +115,13 @@ public static class LwpExit
         var cpu = l.Cpu!;
         var self = CpuThreadOf(k, l);
         bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;
-        if (!reaper && k.Config.ExitFreeUareaBeforeSwitch)
+        if (!reaper && k.Config.Has(Switches.ExitFreeUareaBeforeSwitch))
         {
             // Mutation: uvm_lwp_exit() while the CPU still runs on the u-area it puts on the free list.
             ProcessExit.UvmLwpExit(k, self, l);
             yield return Step.Ran("uvm_lwp_exit");
         }
-        if (reaper && k.Config.ExitReaperBeforeSwitch)
+        if (reaper && k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
             // Mutation: the reaper is told about the dead LWP while the CPU still runs on it.
             ReaperExit.Exit2(k, self, l, processExit);
@@ -135,7 +135,7 @@ public static class LwpExit
         {
             foreach (var s in ProcessExit.LwpExit2(k, self, l)) yield return s;
         }
-        else if (!k.Config.ExitReaperBeforeSwitch)
+        else if (!k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
             ReaperExit.Exit2(k, self, l, processExit);
             yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");

@@ -24,7 +24,7 @@ public static class ProcessExit
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;
-        if (k.Config.ExitZombieBeforeTeardown)
+        if (k.Config.Has(Switches.ExitZombieBeforeTeardown))
         {
             p.Stat = ProcStat.Zomb;
             LwpExit.WakeParent(k, Self(), p);
@@ -70,7 +70,7 @@ public static class ProcessExit
     /// </summary>
     internal static IEnumerable<Step> LwpExit2(Kernel k, KernelThread self, Lwp l)
     {
-        if (k.Config.ExitSleepAfterSwitch && l.Uarea is { } u)
+        if (k.Config.Has(Switches.ExitSleepAfterSwitch) && l.Uarea is { } u)
         {
             // Mutation: the blocking uvm_lwp_exit() of before the rework (L_INMEM off; uvm_km_free).
             l.InMemory = false;

@@ -94,7 +94,7 @@ public sealed class UareaCache
             var u = Count > leave ? Pop() : null;
             Lock.Release(me);
             if (u is null) yield break;
-            if (k.Config.Mutated(Mutation.UareaDrainDropsUarea)) continue;
+            if (k.Config.Has(Switches.UareaDrainDropsUarea)) continue;
             u.State = UareaState.Freeing;
             yield return Step.Ran("uvm_uarea_drain");
             foreach (var s in KernelMem.FreeUarea(k, self, u)) yield return s;

@@ -15,7 +15,7 @@ namespace Uvm.Model.Maps;
 /// lower bound, since the candidate is <c>max(hint, entry->end)</c>; top-down lowers the candidate
 /// to <c>entry->next->start - len</c>, which can fall below <c>entry->end</c>. Following
 /// kernel-reference §6, the pre-fix top-down first test on a hint that lies in a gap is modelled
-/// without <c>candidate >= entry->end</c> (<see cref="KernelConfig.TopdownFindspaceReturnsUsedSpace"/>);
+/// without <c>candidate >= entry->end</c> (<see cref="Switches.TopdownFindspace"/>);
 /// the walk itself, and a hint inside an entry (which starts the walk in the gap below it), are
 /// checked as in the fix. So ordinary top-down use, where the hint falls inside the mappings packed
 /// below the stack reservation, works; a hint in a gap smaller than the request, as an unlimited
@@ -28,7 +28,7 @@ public static class MapFindspace
     /// <summary>
     /// Finds <paramref name="r"/>.Length free pages in <paramref name="map"/>, or returns null for
     /// "no space". <paramref name="preFix"/> runs the pre-fix top-down gap test;
-    /// <paramref name="stopAtFirstGap"/> is <see cref="Mutation.FindspaceTopdownStopsAtFirstGap"/>.
+    /// <paramref name="stopAtFirstGap"/> is <see cref="Switches.FindspaceTopdownStopsAtFirstGap"/>.
     /// </summary>
     public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix, bool stopAtFirstGap = false)
     {

@@ -8,7 +8,7 @@ namespace Uvm.Tests.Model;
 /// <summary>uvm_loan() to the kernel and to anons, uvm_unloan(), and the pagedaemon's view of loaned pages.</summary>
 public sealed class PageLoanTests
 {
-    private static readonly KernelConfig PreFixF3 = KernelBugs.Configure(["loan-kernel-page-queued"]);
+    private static readonly KernelConfig PreFixF3 = Switches.Configure(["loan-kernel-page-queued"]);
 
     /// <summary>Loans page 0 of <paramref name="amap"/> (or of <paramref name="obj"/>) to the kernel, running every step.</summary>
     private static List<Page> LoanToKernel(Kernel k, KernelThread self, Anon?[] amap, AObj? obj = null)

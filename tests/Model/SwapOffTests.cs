@@ -52,7 +52,7 @@ public sealed class SwapOffTests
     [Fact]
     public void BuggyPageinPageFreesSlotZero()
     {
-        var (_, swapctl, _) = SwapoffAsleepOnAPageWhoseSlotIsThenDropped(KernelConfig.Fixed with { Pr22752SwapFreeSlotZero = true });
+        var (_, swapctl, _) = SwapoffAsleepOnAPageWhoseSlotIsThenDropped(KernelConfig.Fixed.With(Switches.Pr22752));
 
         var panic = Assert.Throws<KernelPanicException>(() => swapctl.Advance());
 

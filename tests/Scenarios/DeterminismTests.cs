@@ -15,7 +15,7 @@ public sealed class DeterminismTests
     public void ConcurrentEnginesFindWhatSequentialEnginesFind()
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        RunRequest Request(uint seed) => new(s.Name, s.DefaultWorkload(), KernelBugs.Configure(["pr23095"]), new ExploreSettings { Iterations = 30, Seed = seed })
+        RunRequest Request(uint seed) => new(s.Name, s.DefaultWorkload(), Switches.Configure(["pr23095"]), new ExploreSettings { Iterations = 30, Seed = seed })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
