@@ -5,14 +5,14 @@ namespace Uvm.Model;
 
 /// <summary>
 /// uvm_loanzero() of sys/uvm/uvm_loan.c after rev 1.40 (2003), which made every zero-fill loan
-/// share one zero-filled page owned by uvm_loanzero_object (kernel-reference §4): lock the zero
+/// share one zero-filled page owned by uvm_loanzero_object (docs/kernel-sources.md, page loans): lock the zero
 /// object; look the page up; if there is none, allocate it at offset 0 with UVM_PGA_ZERO, or
 /// unlock everything and sleep in uvm_wait("loanzero"); initialise a new page (PG_RDONLY, on a
 /// paging queue, then UVM_PAGE_OWN(pg, NULL)); then loan it to the kernel (loan_count++, off the
 /// queues) or to an anon (share pg-&gt;uanon, else a new anon with loan_count++). Two of the 2003
-/// fixes went in here (F1, F2; F3 in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
+/// fixes went in here (<see cref="Switches.LoanRecheckAfterSleep"/>, <see cref="Switches.LoanZeroPageUnqueued"/>; the third in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
 /// revisions were not recoverable: the history holds no uvm_loan.c text between rev 1.29.2.4
-/// (2002) and 2011, so the pre-fix code is reconstructed from kernel-reference §4 and the fixed
+/// (2002) and 2011, so the pre-fix code is reconstructed from the fixed
 /// form of later revisions. Locks: the zero object's vmobjlock (held across steps, so others wait
 /// on it), an_lock, uvm.pageqlock inside a step. Left out: the lender's map and amap relock
 /// (uvmfault_relock() cannot fail for a single-LWP lender).

@@ -4,7 +4,7 @@ using Uvm.Model.Vm;
 namespace Uvm.Model;
 
 /// <summary>
-/// Page loanout, uvm_loan() of sys/uvm/uvm_loan.c as kernel-reference §4 describes it for 2003
+/// Page loanout, uvm_loan() of sys/uvm/uvm_loan.c as docs/kernel-sources.md (page loans) describes it for 2003
 /// (the code of rev 1.29.2.4, 2002, plus the shared zero page of rev 1.40, <see cref="LoanZero"/>):
 /// uvm_loanentry() dispatches each page of the range to uvm_loananon() (the amap has an anon),
 /// uvm_loanuobj() (the backing object) or uvm_loanzero() (a zero-fill page never touched). A loan to
@@ -148,7 +148,7 @@ public static class PageLoan
         if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
         // loan-kernel-page-queued (uvm_loan.c fix, 2003, "dequeue the page when loaning it to the
         // kernel"): the pre-fix loan leaves the page on its paging queue. The exact revision was
-        // not recoverable; the site is reconstructed from kernel-reference §4 (every ->K loan:
+        // not recoverable; the site is reconstructed (docs/kernel-sources.md, page loans; every ->K loan:
         // uvm_loananon, uvm_loanuobj, uvm_loanzero).
         if (!k.Config.Has(Switches.LoanKernelPageQueued)) PageQueues.Dequeue(k, pg);
         k.Vm.PageQueueLock.Release(self);

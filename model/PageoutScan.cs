@@ -6,7 +6,7 @@ namespace Uvm.Model;
 /// <summary>
 /// One pass of the pagedaemon: the body of the uvm_pageout() loop, uvmpd_scan(),
 /// uvmpd_scan_inactive() and the active-queue scan of sys/uvm/uvm_pdaemon.c rev 1.39 (2001), as
-/// kernel-reference §1 describes it. uvm.pageqlock is held for the whole pass except where the
+/// docs/kernel-sources.md (pagedaemon scan) sums it up. uvm.pageqlock is held for the whole pass except where the
 /// kernel drops it: around uvm_swapout_threads() and around each pageout's uvm_pager_put(). So a
 /// pass is one step plus one step per pageout. Owners are only try-locked (lock order is
 /// owner → pageq); a page whose owner lock is held is skipped. An ownerless page that an anon

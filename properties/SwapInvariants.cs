@@ -5,7 +5,7 @@ using Uvm.Model.Vm;
 namespace Uvm.Properties;
 
 /// <summary>
-/// Invariants of swap slots (uvm_swap.c, uvm_anon.c, uvm_aobj.c, kernel-reference §3): slot 0 is
+/// Invariants of swap slots (uvm_swap.c, uvm_anon.c, uvm_aobj.c, docs/kernel-sources.md, swap slots): slot 0 is
 /// no slot, every allocated slot has exactly the owners and pageouts that reference it.
 /// </summary>
 public static class SwapInvariants

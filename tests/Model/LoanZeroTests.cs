@@ -4,7 +4,7 @@ using Uvm.Model.Vm;
 
 namespace Uvm.Tests.Model;
 
-/// <summary>uvm_loanzero(): the shared zero page, its allocation under a shortage, and fixes F1 and F2.</summary>
+/// <summary>uvm_loanzero(): the shared zero page, its allocation under a shortage, and the fixes behind loan-recheck-after-sleep and loan-zero-page-unqueued.</summary>
 public sealed class LoanZeroTests
 {
     [Fact]
