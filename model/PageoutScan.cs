@@ -126,6 +126,17 @@ public static class PageoutScan
         return ownerLock;
     }
 
+    /// <summary>
+    /// The pagedaemon is about to free or page out <paramref name="p"/>: a page on loan to the
+    /// kernel is in use by it (the loan-kernel-page-queued fix keeps such pages off the queues),
+    /// so reclaiming one breaks the rule of the loan invariants of that name.
+    /// </summary>
+    private static void CheckNotLoanedToTheKernel(Kernel k, Page p, string how)
+    {
+        if (p.KernelLoans > 0)
+            k.Events.Break("PagedaemonNeverReclaimsAPageLoanedToTheKernel", $"the pagedaemon {how} {p} while the kernel held {p.KernelLoans} loan(s) on it");
+    }
+
     /// <summary>The owner is locked and the page not busy: free it if clean, else set up its pageout.</summary>
     private static Outcome CleanOrPageout(Kernel k, KernelThread self, Page p)
     {
@@ -141,7 +152,7 @@ public static class PageoutScan
             if (p.OwnerAnon is { SwSlot: 0 } anon)
                 throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
             ux.SwpgOnly++; // this page now lives only in swap
-            k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "freed");
+            CheckNotLoanedToTheKernel(k, p, "freed");
             PageQueues.Free(k, p);
             ux.PdFreed++;
             return Outcome.Freed;
@@ -163,7 +174,7 @@ public static class PageoutScan
         }
         if (p.OwnerAnon is { } a) a.SwSlot = slot;
         else p.Object!.SetSwslot(p.Index, slot);
-        k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "paged out");
+        CheckNotLoanedToTheKernel(k, p, "paged out");
         p.Flags |= PageFlags.Pageout;
         ux.Paging++;
         ux.PdPageouts++;

@@ -16,13 +16,12 @@ public static class LoanInvariants
     /// What the loan-kernel-page-queued fix prevents (docs/kernel-sources.md, page loans). A page on loan to the kernel is in use by it (an mbuf being sent);
     /// freeing it only disowns it, so the pagedaemon gains no memory, the owner loses its copy, and
     /// a pageout writes a page the kernel reads. Reclaiming an O->A page is allowed: that loan is
-    /// broken by design (the borrowing anon keeps the page).
+    /// broken by design (the borrowing anon keeps the page). Checked at the event, in
+    /// uvmpd_scan_inactive() (model/PageoutScan.cs).
     /// </summary>
-    public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = new(
+    public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = Invariant.AtEvent(
         nameof(PagedaemonNeverReclaimsAPageLoanedToTheKernel),
-        "The pagedaemon never frees or pages out a page that is on loan to the kernel.",
-        "loan", k => k.Vm.LastReclaim is { KernelLoans: > 0 } r
-            ? $"the pagedaemon {r.How} {r.Page} while the kernel held {r.KernelLoans} loan(s) on it" : null);
+        "The pagedaemon never frees or pages out a page that is on loan to the kernel.", "loan");
 
     /// <summary>loan_count accounting: no loan is lost or counted twice.</summary>
     public static readonly Invariant LoanCountMatchesTheLoansHeld = new(

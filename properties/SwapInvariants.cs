@@ -10,12 +10,6 @@ namespace Uvm.Properties;
 /// </summary>
 public static class SwapInvariants
 {
-    /// <summary>uvm_swap_free() is never asked to free slot 0 (the kernel's KASSERT(sdp != NULL) fires first).</summary>
-    public static readonly Invariant FreedSwapSlotIsNeverZero = new(
-        nameof(FreedSwapSlotIsNeverZero),
-        "uvm_swap_free() is never called for slot 0, which no swap device owns.",
-        "swap", k => k.Vm.Swap.LastFreed == 0 ? "uvm_swap_free(0, 1) was called" : null);
-
     /// <summary>No slot is recorded by two owners (anon an_swslot or aobj page entry).</summary>
     public static readonly Invariant SwapSlotHasAtMostOneOwner = new(
         nameof(SwapSlotHasAtMostOneOwner),
@@ -116,5 +110,5 @@ public static class SwapInvariants
 
     /// <summary>Every swap invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [FreedSwapSlotIsNeverZero, SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots];
+        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots];
 }

@@ -25,7 +25,7 @@ namespace Uvm.Regressions;
 /// returns 0; the pre-fix code calls uvm_swap_free(0, 1).
 ///
 /// Violated: the kernel assertion in uvm_swap_free (swapdrum_getsdp(0) == NULL:
-/// KASSERT(sdp != NULL)), which is also the invariant FreedSwapSlotIsNeverZero.
+/// KASSERT(sdp != NULL)).
 /// </summary>
 [Trait("PR", "kern/22752")]
 public sealed class SwapFreeOfSlotZeroUnderShm

@@ -54,7 +54,7 @@ public static class ProcessExit
         var self = Self();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
-        p.Lwps.Remove(l);
+        p.LwpList.Remove(l);
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         LwpExit.WakeParent(k, self, p);

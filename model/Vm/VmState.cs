@@ -86,9 +86,6 @@ public sealed class VmState
     /// <summary>Pages the kernel holds on loan, once per outstanding uvm_loan(UVM_LOAN_TOPAGE).</summary>
     public IReadOnlyList<Page> KernelLoans => KernelLoanList;
 
-    /// <summary>The pagedaemon's most recent reclaim of a page (a free or a pageout start), or null before any.</summary>
-    public PageReclaim? LastReclaim { get; internal set; }
-
     /// <summary>The next anon and aobj numbers.</summary>
     internal int NextAnonId { get; set; } = 1;
 
