@@ -27,8 +27,10 @@ public sealed class DeterminismTests
 
         for (int i = 0; i < seeds.Count; i++)
         {
-            Assert.Equal(sequential[i].Counterexample?.Iteration, concurrent[i].Counterexample?.Iteration);
-            Assert.Equal(sequential[i].Counterexample?.Steps, concurrent[i].Counterexample?.Steps);
+            Assert.NotNull(sequential[i].Counterexample);
+            Assert.NotNull(concurrent[i].Counterexample);
+            Assert.Equal(sequential[i].Counterexample!.Iteration, concurrent[i].Counterexample!.Iteration);
+            Assert.Equal(sequential[i].Counterexample!.Steps, concurrent[i].Counterexample!.Steps);
         }
     }
 }
