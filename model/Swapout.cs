@@ -167,7 +167,7 @@ public static class Swapout
         if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
         l.InMemory = true;
         k.SchedLock.Release(self);
-        if (!k.Config.Has(Switches.SwapinKeepsSwtime)) l.SwTime = 0;
+        l.SwTime = 0;
         k.Uvmexp.Swapins++;
     }
 }

@@ -47,10 +47,6 @@ public static partial class Switches
     public static readonly KernelSwitch Proc0NeverSwapsIn = Mutation("proc0-never-swaps-in", "uvm_scheduler", "swapout",
         "uvm_scheduler() never finds a candidate, so nothing is swapped back in (a path that never runs)");
 
-    /// <summary>uvm_swapin(): l_swtime is not reset.</summary>
-    public static readonly KernelSwitch SwapinKeepsSwtime = Mutation("swapin-keeps-swtime", "uvm_swapin", "swapout",
-        "uvm_swapin() does not reset l_swtime (a counter update skipped)");
-
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };
