@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Explain;
+using Uvm.Scenarios.ModelCatalogue;
 
 namespace Uvm.Cli;
 
@@ -30,8 +31,7 @@ internal static class ReplayCommand
         var explanation = step ? Explanation.Of(cx) : null;
         var result = explanation?.Replay ?? Replayer.Replay(cx);
         o.WriteLine($"replaying {path}: scenario {cx.Scenario}, bugs [{string.Join(", ", cx.Bugs)}], {cx.Steps.Count} steps");
-        if (result.ModelChanged)
-            o.WriteLine($"note: the model changed since this file was written (fingerprint {cx.ModelFingerprint}, now {ModelFingerprint.Current})");
+        foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (result.TraceProblem is { } tp)
             o.WriteLine($"note: {tp}; following the kernel-level schedule instead");
         if (explanation is not null) Walk(explanation, o, next);

@@ -1,14 +1,22 @@
 using System.Text.Json;
 using Uvm.Model;
+using Uvm.Scenarios.ModelCatalogue;
 
 namespace Uvm.Scenarios;
 
 /// <summary>Reads and writes counterexample files, refusing anything malformed with a one-line reason.</summary>
 public static class CounterexampleFile
 {
-    /// <summary>Writes the counterexample atomically (never half-written).</summary>
+    /// <summary>
+    /// Writes the counterexample atomically (never half-written). A counterexample of this build's
+    /// model records the model's description, so a later replay on a changed model can say what changed.
+    /// </summary>
     public static void Write(Counterexample cx, string path) =>
-        Json.WriteAtomically(path, JsonSerializer.Serialize(cx, Json.Options));
+        Json.WriteAtomically(path, JsonSerializer.Serialize(WithModel(cx), Json.Options));
+
+    /// <summary>The counterexample with this build's model description, if it was found in this build's model.</summary>
+    public static Counterexample WithModel(Counterexample cx) =>
+        cx.Model is null && cx.ModelFingerprint == ModelFingerprint.Current ? cx with { Model = ModelDescription.Current } : cx;
 
     /// <summary>A file name that says what was found: scenario, bugs, violation, seed.</summary>
     public static string FileName(Counterexample cx) =>
