@@ -18,9 +18,16 @@ public static class CounterexampleFile
     public static Counterexample WithModel(Counterexample cx) =>
         cx.Model is null && cx.ModelFingerprint == ModelFingerprint.Current ? cx with { Model = ModelDescription.Current } : cx;
 
-    /// <summary>A file name that says what was found: scenario, bugs, violation, seed.</summary>
-    public static string FileName(Counterexample cx) =>
-        $"{cx.Scenario}-{(cx.Bugs.Count == 0 ? "fixed" : string.Join("+", cx.Bugs))}-{cx.Violation.Name}-seed{cx.Settings.Seed}.json";
+    /// <summary>
+    /// A file name that says what was found: scenario, bugs, violation, strategy, seed, and a short
+    /// hash of the workload, so runs with another strategy or workload never overwrite each other's files.
+    /// </summary>
+    public static string FileName(Counterexample cx)
+    {
+        var workload = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cx.Workload, Json.Options)));
+        return $"{cx.Scenario}-{(cx.Bugs.Count == 0 ? "fixed" : string.Join("+", cx.Bugs))}-{cx.Violation.Name}-{ExploreSettings.Name(cx.Settings.Strategy)}"
+            + $"-seed{cx.Settings.Seed}-w{Convert.ToHexStringLower(workload)[..8]}.json";
+    }
 
     /// <summary>Loads and checks a counterexample file; every problem is an <see cref="InputException"/>.</summary>
     public static Counterexample Read(string path)
@@ -44,15 +51,16 @@ public static class CounterexampleFile
     {
         try
         {
-            using var doc = JsonDocument.Parse(text);
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = Json.MaxDepth });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InputException($"{name}: not a counterexample (the JSON is not an object)");
             if (!doc.RootElement.TryGetProperty("formatVersion", out var v)) throw new InputException($"{name}: not a counterexample (no formatVersion)");
-            return v.TryGetInt32(out int n) ? n : throw new InputException($"{name}: formatVersion must be a whole number");
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n
+                : throw new InputException($"{name}: formatVersion must be a whole number, is {v.ValueKind.ToString().ToLowerInvariant()}");
         }
         catch (JsonException e)
         {
             var line = e.LineNumber is { } l ? $" at line {l + 1}" : "";
-            throw new InputException($"{name}: not JSON or truncated{line}");
+            throw new InputException(Json.TooDeep(e) ? $"{name}: nested more than {Json.MaxDepth} levels deep{line}" : $"{name}: not JSON or truncated{line}");
         }
     }
 
