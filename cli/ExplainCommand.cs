@@ -32,6 +32,7 @@ internal static class ExplainCommand
     {
         if (width is < 0 or (> 0 and < 40)) throw new InputException($"--width: must be at least 40, is {width}");
         var cx = CounterexampleFile.Read(path);
+        Outputs.Check((html, "--html"));
         var e = Explanation.Of(cx);
         if (format == "mermaid") o.Write(MermaidWriter.Write(e, fold));
         else StoryWriter.Write(e, o, fold, width > 0 ? width : Width(o));

@@ -6,7 +6,7 @@ namespace Uvm.Cli;
 /// <summary><c>uvmcheck shrink FILE</c>: co-shrink a saved counterexample (workload, then schedule).</summary>
 internal static class ShrinkCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var file = new Argument<string>("file") { Description = "a counterexample file" };
         var output = new Option<string?>("--out", "-o") { Description = "where to write the shrunk counterexample (default: FILE with .shrunk.json)" };
@@ -15,11 +15,14 @@ internal static class ShrinkCommand
         {
             var path = r.GetValue(file)!;
             var cx = CounterexampleFile.Read(path);
+            var replay = Replayer.Replay(cx);
+            if (!replay.SameViolation)
+                throw new InputException($"{path}: does not reproduce (expected {cx.Violation.Id}, the replay gives {replay.Violation?.Id ?? "no violation"}); nothing to shrink");
             var target = r.GetValue(output) ?? Path.ChangeExtension(path, ".shrunk.json");
+            Outputs.Check((target, "--out"));
             var shrunk = CoShrinker.Shrink(cx);
-            CounterexampleFile.Write(shrunk, target);
             Report(shrunk, stdout);
-            stdout.WriteLine($"shrunk counterexample: {target}");
+            if (Outputs.WriteCounterexample(shrunk, target, stdout, stderr)) stdout.WriteLine($"shrunk counterexample: {target}");
             return Cli.BugFound;
         });
         return cmd;
