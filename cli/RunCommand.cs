@@ -64,6 +64,7 @@ internal static class RunCommand
         bool written = true;
         if (result.Counterexample is { } cx)
         {
+            if (o.Invariants.Length > 0) cx = cx with { InvariantAssemblies = [.. o.Invariants.Select(Path.GetFullPath)] };
             path = Path.Combine(o.OutDir, CounterexampleFile.FileName(cx));
             if (!o.NoShrink && !linked.IsCancellationRequested)
             {
@@ -179,23 +180,7 @@ internal static class RunCommand
     }
 
     /// <summary>The built-in catalogue plus the invariants of each assembly named by --invariants.</summary>
-    internal static Catalogue LoadInvariants(string[] paths)
-    {
-        var catalogue = Catalogue.BuiltIn;
-        foreach (var p in paths)
-        {
-            if (!File.Exists(p)) throw new InputException($"--invariants: no such file '{p}'");
-            try
-            {
-                catalogue = catalogue.With(Assembly.LoadFrom(Path.GetFullPath(p)));
-            }
-            catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException or TypeLoadException)
-            {
-                throw new InputException($"--invariants: cannot load '{p}': {e.Message}");
-            }
-        }
-        return catalogue;
-    }
+    internal static Catalogue LoadInvariants(string[] paths) => UserInvariantLoader.Load(paths);
 
     /// <summary>Fails before any exploration if counterexamples could not be written to <paramref name="dir"/>.</summary>
     private static void CheckWritable(string dir, string flag)

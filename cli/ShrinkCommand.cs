@@ -11,16 +11,19 @@ internal static class ShrinkCommand
         var file = new Argument<string>("file") { Description = "a counterexample file" };
         var output = new Option<string?>("--out", "-o") { Description = "where to write the shrunk counterexample (default: FILE with .shrunk.json)" };
         var cmd = new Command("shrink", "Shrink a counterexample's workload and schedule while it still fails the same way; exit 1 when written.") { file, output };
+        var invariants = FileInvariants.Option();
+        cmd.Add(invariants);
         cmd.SetAction(r =>
         {
             var path = r.GetValue(file)!;
             var cx = CounterexampleFile.Read(path);
-            var replay = Replayer.Replay(cx);
+            var properties = FileInvariants.For(cx, r.GetValue(invariants));
+            var replay = Replayer.Replay(cx, properties);
             if (!replay.SameViolation)
                 throw new InputException($"{path}: does not reproduce (expected {cx.Violation.Id}, the replay gives {replay.Violation?.Id ?? "no violation"}); nothing to shrink");
             var target = r.GetValue(output) ?? Path.ChangeExtension(path, ".shrunk.json");
             Outputs.Check((target, "--out"));
-            var shrunk = CoShrinker.Shrink(cx);
+            var shrunk = CoShrinker.Shrink(cx, properties);
             Report(shrunk, stdout);
             if (Outputs.WriteCounterexample(shrunk, target, stdout, stderr)) stdout.WriteLine($"shrunk counterexample: {target}");
             return Cli.BugFound;

@@ -41,7 +41,7 @@ public static class CoShrinker
                 var result = Explorer.Run(request with { Workload = candidate, Settings = settings });
                 if (result.Counterexample is { } found && found.Violation.Id == cx.Violation.Id)
                 {
-                    current = found with { Scenario = cx.Scenario };
+                    current = found with { Scenario = cx.Scenario, InvariantAssemblies = cx.InvariantAssemblies };
                     improved = true;
                     break;
                 }

@@ -25,6 +25,12 @@ public sealed record Counterexample
     /// </summary>
     public ModelDescription? Model { get; init; }
 
+    /// <summary>
+    /// The assemblies of user invariants the run checked (<c>--invariants</c>, full paths), so
+    /// replay, explain and shrink check them too; null when only built-in properties ran.
+    /// </summary>
+    public IReadOnlyList<string>? InvariantAssemblies { get; init; }
+
     /// <summary>The scenario it came from.</summary>
     public required string Scenario { get; init; }
 
