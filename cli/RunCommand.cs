@@ -68,8 +68,12 @@ internal static class RunCommand
             path = Path.Combine(o.OutDir, CounterexampleFile.FileName(cx));
             if (!o.NoShrink && !linked.IsCancellationRequested)
             {
+                // The unshrunk file first, under both names: an interrupt or a crash while shrinking keeps it.
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json")), "the unshrunk counterexample", path, stderr);
-                cx = CoShrinker.Shrink(cx, request.Properties);
+                Outputs.TryWrite(() => CounterexampleFile.Write(cx, path), "the unshrunk counterexample", path, stderr);
+                using var shrinkBudget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                shrinkBudget.CancelAfter(CoShrinker.Budget(plan.TimeBudget));
+                cx = CoShrinker.Shrink(cx, request.Properties, cancel: shrinkBudget.Token);
                 result = result with { Counterexample = cx };
             }
             written = Outputs.WriteCounterexample(cx, path, stdout, stderr);
