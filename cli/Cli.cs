@@ -32,6 +32,7 @@ public static class Cli
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout),
             FingerprintCommand.Create(stdout),
+            VerifyCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
