@@ -79,8 +79,27 @@ public static class ModelDiff
 
     private static void Schema(IReadOnlyList<string> before, IReadOnlyList<string> after, List<string> lines)
     {
-        var changed = before.Except(after).Concat(after.Except(before)).Select(l => l.Split(' ')[0]).Distinct().ToList();
-        if (changed.Count > 0) lines.Add($"workload fields changed in {List(changed)}");
+        var was = before.ToDictionary(l => l.Split(' ')[0], Fields);
+        var now = after.ToDictionary(l => l.Split(' ')[0], Fields);
+        foreach (var type in was.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
+        {
+            var gone = was.GetValueOrDefault(type, []).Except(now.GetValueOrDefault(type, [])).ToList();
+            var come = now.GetValueOrDefault(type, []).Except(was.GetValueOrDefault(type, [])).ToList();
+            if (gone.Count + come.Count == 0) continue;
+            var parts = new List<string>();
+            if (come.Count > 0) parts.Add($"added {List(come)}");
+            if (gone.Count > 0) parts.Add($"removed {List(gone)}");
+            lines.Add($"workload record {type}: {string.Join("; ", parts)}");
+        }
+    }
+
+    /// <summary>The fields of a schema line, "cpus: Int32" each, plus its discriminators as one item.</summary>
+    private static List<string> Fields(string line)
+    {
+        int open = line.IndexOf("{ ", StringComparison.Ordinal), close = line.LastIndexOf(" }", StringComparison.Ordinal);
+        var fields = open < 0 || close <= open ? [] : line[(open + 2)..close].Split(", ", StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (close >= 0 && line[(close + 2)..].Trim() is { Length: > 0 } poly) fields.Add(poly);
+        return fields;
     }
 
     /// <summary>"Swapout.SwapoutLwp" of "Swapout.SwapoutLwp: uvm_swapout".</summary>

@@ -68,7 +68,7 @@ public sealed class ModelFingerprintTests
 
         Assert.Contains(Current.WorkloadSchema, s => s.StartsWith("Workload {", StringComparison.Ordinal) && s.Contains("cpus: Int32", StringComparison.Ordinal));
         Assert.NotEqual(Current.Fingerprint(), older.Fingerprint());
-        Assert.Equal(["workload fields changed in Workload"], ModelDiff.Between(older, Current));
+        Assert.Equal(["workload record Workload: added cpus: Int32; removed ncpu: Int32"], ModelDiff.Between(older, Current));
     }
 
     [Fact]
