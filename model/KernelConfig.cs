@@ -22,6 +22,12 @@ public sealed record KernelConfig
     /// <summary>Generic model mutations (<see cref="Mutation"/>), for mutation testing of the invariants.</summary>
     public Mutation Mutations { get; init; }
 
+    /// <summary>
+    /// The generic detectors (model/Core/Discipline.cs: lock discipline, use after free) check the
+    /// model's accesses. On by default; off only to measure what they cost.
+    /// </summary>
+    public bool Detectors { get; init; } = true;
+
     /// <summary>True when <paramref name="m"/> is switched on.</summary>
     public bool Mutated(Mutation m) => (Mutations & m) != 0;
 
