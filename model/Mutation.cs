@@ -68,6 +68,30 @@ public enum Mutation
     /// to the header (a loop that stops early: ENOMEM although a lower gap has room).
     /// </summary>
     FindspaceTopdownStopsAtFirstGap = 1 << 14,
+
+    /// <summary>
+    /// uvm_swapout_threads(): a KASSERT(l->l_stat != LSONPROC || l->l_cpu != NULL) inside the alllwp
+    /// walk reads l_cpu, which sched_lock protects and the walk does not hold (a field read without its lock).
+    /// </summary>
+    SwapoutScanAssertsUnlocked = 1 << 15,
+
+    /// <summary>
+    /// uvm_swapin(): <c>l->l_flag |= L_INMEM</c> moved after SCHED_UNLOCK, out of the critical
+    /// section that put the LWP on the run queue (a protected write moved out of its section).
+    /// </summary>
+    SwapinSetsInMemAfterUnlock = 1 << 16,
+
+    /// <summary>lwp_exit2(): a detached LWP is marked LSZOMB after pool_put() freed it (a field touched after free).</summary>
+    LwpExit2TouchesFreedLwp = 1 << 17,
+
+    /// <summary>lwp_wait1(): the collected zombie's l_stat is asserted after pool_put() (a field touched after free).</summary>
+    LwpWaitTouchesFreedZombie = 1 << 18,
+
+    /// <summary>uvm_aio_aiodone(): uvmexp.paging-- is skipped when the page was PG_RELEASED (a counter decrement skipped on one branch).</summary>
+    AiodoneReleasedSkipsPagingDecrement = 1 << 19,
+
+    /// <summary>uvmpd_scan_inactive(): a clean page is freed but uvmexp.swpgonly++ is skipped (a counter increment skipped on one branch).</summary>
+    PageoutCleanSkipsSwpgonly = 1 << 20,
 }
 
 /// <summary>The catalogue of mutations: a short id and the site each one breaks.</summary>
@@ -91,5 +115,11 @@ public static class Mutations
         (Mutation.UareaDrainDropsUarea, "uarea-drain-drops-uarea", "uvm_uarea_drain"),
         (Mutation.LoanToKernelSkipsLoanCount, "loan-to-kernel-skips-loan-count", "uvm_loanpage"),
         (Mutation.FindspaceTopdownStopsAtFirstGap, "findspace-topdown-stops-at-first-gap", "uvm_map_findspace"),
+        (Mutation.SwapoutScanAssertsUnlocked, "swapout-scan-asserts-unlocked", "uvm_swapout_threads"),
+        (Mutation.SwapinSetsInMemAfterUnlock, "swapin-sets-inmem-after-unlock", "uvm_swapin"),
+        (Mutation.LwpExit2TouchesFreedLwp, "lwp-exit2-touches-freed-lwp", "lwp_exit2"),
+        (Mutation.LwpWaitTouchesFreedZombie, "lwp-wait-touches-freed-zombie", "lwp_wait1"),
+        (Mutation.AiodoneReleasedSkipsPagingDecrement, "aiodone-released-skips-paging-decrement", "uvm_aio_aiodone"),
+        (Mutation.PageoutCleanSkipsSwpgonly, "pageout-clean-skips-swpgonly", "uvmpd_scan_inactive"),
     ];
 }

@@ -48,6 +48,8 @@ public static class Swapout
         foreach (var l in k.Lwps)
         {
             if (!l.OnAllLwp) continue;
+            if (k.Config.Mutated(Mutation.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
+                throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
             if (!Swappable(l) && !(k.Config.Mutated(Mutation.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
             switch (l.RacyStat(WalkWithoutSchedLock))
             {
@@ -175,8 +177,9 @@ public static class Swapout
     {
         k.SchedLock.Acquire(self);
         if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
-        l.InMemory = true;
+        if (!k.Config.Mutated(Mutation.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         k.SchedLock.Release(self);
+        if (k.Config.Mutated(Mutation.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         l.SwTime = 0;
         k.Uvmexp.Swapins++;
     }

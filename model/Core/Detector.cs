@@ -17,6 +17,9 @@ public static class Detector
     /// <summary>Every counter equals what it counts, at every step end.</summary>
     public const string Accounting = nameof(Accounting);
 
+    /// <summary>The subsystem of the after-step detector checks: every scenario checks them.</summary>
+    public const string Subsystem = "detector";
+
     /// <summary>Each detector and the kernel rule it enforces, for <c>uvmcheck list</c>.</summary>
     public static IReadOnlyList<(string Name, string Rule)> All { get; } =
     [

@@ -86,6 +86,8 @@ public static class LwpExit
             {
                 p.Lwps.Remove(z);
                 z.Free("lwp_wait1");
+                if (k.Config.Mutated(Mutation.LwpWaitTouchesFreedZombie) && z.StatUnderKernelLock(WaitForZombies) != LwpStat.Zomb)
+                    throw new KernelPanicException("lwp_wait1", $"{z} is not LSZOMB");
             }
             yield return Step.Ran("lwp_wait1");
         }

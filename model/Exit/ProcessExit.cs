@@ -78,7 +78,11 @@ public static class ProcessExit
             l.Uarea = null;
         }
         else if (l.Uarea is not null) UvmLwpExit(k, self, l);
-        if (l.Detached) l.Free("lwp_exit2");
+        if (l.Detached)
+        {
+            l.Free("lwp_exit2");
+            if (k.Config.Mutated(Mutation.LwpExit2TouchesFreedLwp)) l.BecomeZombieUnlocked();
+        }
         else
         {
             l.BecomeZombieUnlocked();
