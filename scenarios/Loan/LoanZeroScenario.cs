@@ -30,21 +30,24 @@ public static class LoanZeroScenario
         Seconds = 0,
         SwapoutScans = 0,
         FreePages = 3,
-        Paging = new PagingWorkload
-        {
-            SwapSlots = 4,
-            FreeMin = 1,
-            FreeTarg = 2,
-            AnonProcesses = [new(3, [new(0, true), new(1, true), new(2, true)])],
-        },
-        Loans = new LoanWorkload
-        {
-            Clients =
-            [
-                new(2, [new LoanTouch(1, Write: true), new LoanSend(0, 1), new LoanSend(0, 2)]),
-                new(2, [new LoanTouch(1, Write: true), new LoanSend(0, 1), new LoanToAnons(0, 1), new UnloanAnons()]),
-            ],
-        },
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 4,
+                FreeMin = 1,
+                FreeTarg = 2,
+                AnonProcesses = [new(3, [new(0, true), new(1, true), new(2, true)])],
+            },
+            new LoanWorkload
+            {
+                Clients =
+                [
+                    new(2, [new LoanTouch(1, Write: true), new LoanSend(0, 1), new LoanSend(0, 2)]),
+                    new(2, [new LoanTouch(1, Write: true), new LoanSend(0, 1), new LoanToAnons(0, 1), new UnloanAnons()]),
+                ],
+            },
+        ],
     };
 
     /// <summary>
@@ -59,12 +62,15 @@ public static class LoanZeroScenario
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
-            Paging = new PagingWorkload
-            {
-                SwapSlots = free + 3, FreeMin = 1, FreeTarg = 2,
-                AnonProcesses = [new(free, [.. Enumerable.Range(0, free).Select(i => new AnonTouch(i, true))])],
-            },
-            Loans = new LoanWorkload { Clients = [a, b] },
+            Sections =
+            [
+                new PagingWorkload
+                {
+                    SwapSlots = free + 3, FreeMin = 1, FreeTarg = 2,
+                    AnonProcesses = [new(free, [.. Enumerable.Range(0, free).Select(i => new AnonTouch(i, true))])],
+                },
+                new LoanWorkload { Clients = [a, b] },
+            ],
         };
 
     private static FsCheck.Gen<LoanClientSpec> GenClient() =>

@@ -1,10 +1,9 @@
 using Microsoft.Coyote.Actors;
-using Uvm.Model.Core;
 
-namespace Uvm.Model.Actors;
+namespace Uvm.Scenarios.Engine.Coyote;
 
 /// <summary>Starts every kernel thread of a kernel as an actor under a Coyote runtime.</summary>
-public static class KernelBoot
+internal static class KernelBoot
 {
     /// <summary>
     /// Creates one actor per thread, then lets each runnable one start stepping (a thread that
@@ -14,15 +13,22 @@ public static class KernelBoot
     /// the place to set per-thread options such as CPU affinity, as Coyote gives every operation
     /// its own OS thread.
     /// </summary>
-    public static void Start(IActorRuntime runtime, Kernel kernel, IStepObserver observer, Action? onActorThread = null)
+    public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null)
     {
         onActorThread?.Invoke();
+        var kernel = core.Kernel;
         var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor)));
         runtime.OnFailure += _ => table.Stopped = true;
         var ids = table.Actors;
         for (int i = 0; i < ids.Length; i++)
-            ids[i] = runtime.CreateActor(typeof(KernelThreadActor), new Attach(kernel, kernel.Threads[i], observer, table, onActorThread));
+            ids[i] = runtime.CreateActor(typeof(KernelThreadActor), new Attach(core, kernel.Threads[i], table, onActorThread));
+        // Decide who is runnable at boot before sending anything: each send is a scheduling point
+        // where the threads already started may run and wake one that started asleep, which then
+        // gets its WakeUp; a Run as well would leave a stale event that later starts the actor
+        // again and steps a sleeping thread (found by the stepping core's CanRun check).
+        var runnable = new bool[ids.Length];
+        for (int i = 0; i < ids.Length; i++) runnable[i] = kernel.Threads[i].SleepingOn is null;
         for (int i = 0; i < ids.Length; i++)
-            if (kernel.Threads[i].SleepingOn is null) runtime.SendEvent(ids[i], Run.Instance);
+            if (runnable[i]) runtime.SendEvent(ids[i], Run.Instance);
     }
 }

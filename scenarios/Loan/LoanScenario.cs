@@ -26,17 +26,20 @@ public static class LoanScenario
         Seconds = 0,
         SwapoutScans = 0,
         FreePages = 4,
-        Paging = new PagingWorkload
-        {
-            SwapSlots = 4,
-            FreeMin = 1,
-            FreeTarg = 2,
-            AnonProcesses = [new(3, [new(0, true), new(1, true), new(2, true), new(0, true)])],
-        },
-        Loans = new LoanWorkload
-        {
-            Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanSend(0, 2)])],
-        },
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 4,
+                FreeMin = 1,
+                FreeTarg = 2,
+                AnonProcesses = [new(3, [new(0, true), new(1, true), new(2, true), new(0, true)])],
+            },
+            new LoanWorkload
+            {
+                Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanSend(0, 2)])],
+            },
+        ],
     };
 
     /// <summary>
@@ -56,8 +59,11 @@ public static class LoanScenario
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
-            Paging = new PagingWorkload { SwapSlots = pages + procs.Sum(p => p.Pages) + 1, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] },
-            Loans = new LoanWorkload { Clients = [new(pages, [.. ops])] },
+            Sections =
+            [
+                new PagingWorkload { SwapSlots = pages + procs.Sum(p => p.Pages) + 1, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] },
+                new LoanWorkload { Clients = [new(pages, [.. ops])] },
+            ],
         };
 
     private static FsCheck.Gen<LoanOp> GenOp(int pages) =>

@@ -32,18 +32,21 @@ public static class ShmSwapScenario
         Seconds = 0,
         SwapoutScans = 0,
         FreePages = 5,
-        Paging = new PagingWorkload
-        {
-            SwapSlots = 1,
-            FreeMin = 1,
-            FreeTarg = 5,
-            ShmUsers =
-            [
-                [new ShmGet(1, 4), new ShmAt(1), W(0), R(3), W(2), W(0), W(1), W(2), W(0), R(3), new ShmDt(1)],
-                [new ShmGet(1, 4), new ShmAt(1), W(2), R(2), W(0), R(3), W(2), W(0), new ShmDt(1), new ShmRmid(1)],
-            ],
-            SwapCtl = [SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On],
-        },
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 1,
+                FreeMin = 1,
+                FreeTarg = 5,
+                ShmUsers =
+                [
+                    [new ShmGet(1, 4), new ShmAt(1), W(0), R(3), W(2), W(0), W(1), W(2), W(0), R(3), new ShmDt(1)],
+                    [new ShmGet(1, 4), new ShmAt(1), W(2), R(2), W(0), R(3), W(2), W(0), new ShmDt(1), new ShmRmid(1)],
+                ],
+                SwapCtl = [SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On],
+            },
+        ],
     };
 
     /// <summary>
@@ -61,12 +64,15 @@ public static class ShmSwapScenario
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
-            Paging = new PagingWorkload
-            {
-                SwapSlots = slots, FreeMin = 1, FreeTarg = free,
-                ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
-                SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
-            },
+            Sections =
+            [
+                new PagingWorkload
+                {
+                    SwapSlots = slots, FreeMin = 1, FreeTarg = free,
+                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
+                    SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
+                },
+            ],
         };
 
     private static FsCheck.Gen<ShmOp[]> GenUser(int pages) =>

@@ -4,35 +4,17 @@ using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.Logging;
 using Microsoft.Coyote.SystematicTesting;
 using Uvm.Model;
-using Uvm.Model.Actors;
 using Uvm.Properties;
+using Uvm.Scenarios.Engine.Coyote;
 
-namespace Uvm.Scenarios;
-
-/// <summary>What to explore: a workload, a kernel configuration, the properties to check, and how.</summary>
-public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig Config, ExploreSettings Settings)
-{
-    /// <summary>The properties checked; the built-in catalogue unless a user adds their own.</summary>
-    public Catalogue Properties { get; init; } = Catalogue.BuiltIn;
-}
-
-/// <summary>What one engine explored, and the counterexample if it found a violation.</summary>
-public sealed record ExplorationResult(
-    int Iterations, long Steps, TimeSpan Elapsed, int MaxStepsHit, Counterexample? Counterexample)
-{
-    /// <summary>True when a violation was found.</summary>
-    public bool FoundBug => Counterexample is not null;
-
-    /// <summary>Schedules explored per second.</summary>
-    public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
-}
+namespace Uvm.Scenarios.Engine;
 
 /// <summary>
 /// Runs Coyote's TestingEngine over a workload: every iteration boots a fresh kernel, starts one
 /// actor per kernel thread, and checks every invariant after every step. The first violation stops
 /// the engine and becomes a <see cref="Counterexample"/>.
 /// </summary>
-public static class Explorer
+internal static class CoyoteExplorer
 {
     /// <summary>
     /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
@@ -66,8 +48,8 @@ public static class Explorer
                 Settings = request.Settings,
                 Iteration = capture.Iteration,
                 Trace = engine.ReproducibleTrace,
-                Violation = ViolationRecord.From(ReadViolation(report.BugReports.First(), capture, request.Properties)),
-                Steps = capture.Observer?.Log ?? [],
+                Violation = ViolationRecord.From(ReadViolation(report.BugReports.First(), capture)),
+                Steps = capture.Core?.Log.Records() ?? [],
             };
         }
         return new ExplorationResult(iterations, steps, clock.Elapsed, hit, cx);
@@ -84,8 +66,8 @@ public static class Explorer
         using var engine = CreateEngine(request, config, capture, listener);
         engine.Run();
         var report = engine.TestReport;
-        var violation = report.NumOfFoundBugs > 0 ? ReadViolation(report.BugReports.First(), capture, request.Properties) : null;
-        return (violation, capture.Observer?.Log ?? []);
+        var violation = report.NumOfFoundBugs > 0 ? ReadViolation(report.BugReports.First(), capture) : null;
+        return (violation, capture.Core?.Log.Records() ?? []);
     }
 
     private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null,
@@ -94,37 +76,30 @@ public static class Explorer
         Action? onActorThread = core is int c ? () => CoreAffinity.PinCurrentThread(c) : null;
         var engine = TestingEngine.Create(config, (IActorRuntime runtime) =>
         {
-            var kernel = KernelBuilder.Build(request.Workload, request.Config);
-            var observer = new KernelObserver(runtime, kernel, request.Properties, listener);
-            capture.Start(kernel, observer);
-            KernelBoot.Start(runtime, kernel, observer, onActorThread);
+            var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, listener);
+            capture.Start(core);
+            KernelBoot.Start(runtime, core, onActorThread);
         });
         engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
         return engine;
     }
 
-    /// <summary>Maps a Coyote bug report to a named violation; a liveness report is named from the final state.</summary>
-    private static Violation ReadViolation(string report, IterationCapture capture, Catalogue properties)
-    {
-        if (Violation.Parse(report) is { } tagged) return tagged;
-        if (report.Contains("liveness", StringComparison.OrdinalIgnoreCase) && capture.Kernel is { } k)
-            foreach (var p in properties.Liveness)
-                if (p.Pending(k) is { } pending)
-                    return new Violation(ViolationKind.Liveness, p.Name, p.Describe(pending));
-        return new Violation(ViolationKind.Panic, "unhandled", report);
-    }
+    /// <summary>
+    /// The violation of the failing iteration, as the stepping core recorded it. A report the core
+    /// did not raise is Coyote's own (a deadlock, an error inside the runtime): it is kept verbatim.
+    /// </summary>
+    private static Violation ReadViolation(string report, IterationCapture capture) =>
+        capture.Core?.Violation ?? new Violation(ViolationKind.Panic, "coyote", $"{Violation.Tag(ViolationKind.Panic, "coyote")} {report}");
 
-    /// <summary>The kernel and observer of the iteration running now (the failing one, once the engine stops).</summary>
+    /// <summary>The stepping core of the iteration running now (the failing one, once the engine stops).</summary>
     private sealed class IterationCapture
     {
-        public Kernel? Kernel { get; private set; }
-        public KernelObserver? Observer { get; private set; }
+        public StepCore? Core { get; private set; }
         public int Iteration { get; private set; }
 
-        public void Start(Kernel kernel, KernelObserver observer)
+        public void Start(StepCore core)
         {
-            Kernel = kernel;
-            Observer = observer;
+            Core = core;
             Iteration++;
         }
     }

@@ -13,7 +13,7 @@ internal static class ExitBoot
 {
     /// <summary>The configuration with the exit section's design, if it names one.</summary>
     public static KernelConfig Configure(Workload w, KernelConfig config) =>
-        w.Exit?.Design is { } d ? config with { ExitDesign = d } : config;
+        w.Section<ExitWorkload>()?.Design is { } d ? config with { ExitDesign = d } : config;
 
     /// <summary>
     /// initproc, before the workload's processes so that it is pid 1; and the u-areas fork may
@@ -22,7 +22,7 @@ internal static class ExitBoot
     public static void CreateInit(Kernel k, Workload w)
     {
         k.Uareas.Reserve = w.Processes.Sum(p => p.Lwps.Sum(Forks));
-        if (w.Exit is null) return;
+        if (w.Section<ExitWorkload>() is null) return;
         var init = k.AddProcess([]);
         k.ProcLists.Init = init;
     }
@@ -30,7 +30,7 @@ internal static class ExitBoot
     /// <summary>Makes init the parent of the workload's processes and starts the exit threads.</summary>
     public static void Start(Kernel k, Workload w)
     {
-        if (w.Exit is { } exit && k.ProcLists.Init is { } init)
+        if (w.Section<ExitWorkload>() is { } exit && k.ProcLists.Init is { } init)
         {
             k.Uareas.NuareaMax = exit.NuareaMax;
             k.Uvmexp.FreeTarg = exit.FreeTarget;

@@ -41,7 +41,7 @@ public static class ExitScenario
         SwapoutScans = 1,
         FreePages = 4,
         MaxSlp = 4,
-        Exit = new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = 6 },
+        Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = 6 }],
         Processes =
         [
             new([[new Fork([new Compute(1)]), new Fork([new Compute(2)]), new Wait(), new Compute(1), new Wait()]]),
@@ -72,7 +72,7 @@ public static class ExitScenario
         select new Workload
         {
             Cpus = cpus, Seconds = 1, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
-            Exit = new ExitWorkload { Design = design, NuareaMax = nuarea, FreeTarget = free + shortage },
+            Sections = [new ExitWorkload { Design = design, NuareaMax = nuarea, FreeTarget = free + shortage }],
             Processes = [.. programs.Select(p => new ProcessSpec([p]))],
         };
 

@@ -30,15 +30,18 @@ public static class ExecTopdownScenario
         Cpus = 1,
         Seconds = 0,
         SwapoutScans = 0,
-        Maps = new MapsWorkload
-        {
-            StackLimit = null,
-            Lwps =
-            [
-                [new Mmap(2), new Munmap(), new Mmap(1), new Munmap()],
-                [new Mmap(1), new Munmap(), new Mmap(2), new Munmap()],
-            ],
-        },
+        Sections =
+        [
+            new MapsWorkload
+            {
+                StackLimit = null,
+                Lwps =
+                [
+                    [new Mmap(2), new Munmap(), new Mmap(1), new Munmap()],
+                    [new Mmap(1), new Munmap(), new Mmap(2), new Munmap()],
+                ],
+            },
+        ],
     };
 
     /// <summary>Variants: stack limit unlimited or finite, data limit, interpreter size, 1-3 LWPs of 1-4 calls.</summary>
@@ -51,11 +54,14 @@ public static class ExecTopdownScenario
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0,
-            Maps = new MapsWorkload
-            {
-                StackLimit = stack, DataLimit = dataLimit, Image = new ExecImage(InterpreterPages: interp),
-                Lwps = [.. lwps],
-            },
+            Sections =
+            [
+                new MapsWorkload
+                {
+                    StackLimit = stack, DataLimit = dataLimit, Image = new ExecImage(InterpreterPages: interp),
+                    Lwps = [.. lwps],
+                },
+            ],
         };
 
     private static FsCheck.Gen<IReadOnlyList<MapOp>> GenProgram() =>

@@ -7,10 +7,14 @@ namespace Uvm.Scenarios;
 /// <summary>Boots a fresh <see cref="Kernel"/> from a workload and a configuration.</summary>
 public static class KernelBuilder
 {
-    /// <summary>Builds the kernel state and its threads: CPUs, the clock, proc0 and the swapper.</summary>
+    /// <summary>
+    /// Builds the kernel state and its threads: CPUs, the clock, proc0 and the swapper, then each
+    /// section's (<see cref="WorkloadSections.All"/>, in order: the order of threads is part of a
+    /// pinned schedule).
+    /// </summary>
     public static Kernel Build(Workload workload, KernelConfig config)
     {
-        config = ExitBoot.Configure(workload, config);
+        foreach (var section in WorkloadSections.All) config = section.Configure(workload, config);
         var k = new Kernel(config);
         k.Uvmexp.Free = workload.FreePages;
         k.Uvmexp.MaxSlp = workload.MaxSlp;
@@ -19,17 +23,14 @@ public static class KernelBuilder
             var cpu = new Cpu(i);
             k.Cpus.Add(cpu);
         }
-        ExitBoot.CreateInit(k, workload);
+        foreach (var section in WorkloadSections.All) section.CreateProcesses(k, workload);
         foreach (var p in workload.Processes) k.AddProcess(p.Lwps);
         PhysMem.Boot(k, workload.FreePages);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);
         _ = new SchedulerThread(k);
         if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
-        if (workload.Maps is { } maps) MapsBuilder.Build(k, maps);
-        if (workload.Paging is { } paging) PagingBuilder.Build(k, paging);
-        ExitBoot.Start(k, workload);
-        if (workload.Loans is { } loans) LoanBuilder.Build(k, loans);
+        foreach (var section in WorkloadSections.All) section.Start(k, workload);
         return k;
     }
 }

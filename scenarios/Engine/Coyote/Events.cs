@@ -1,19 +1,16 @@
 using Microsoft.Coyote.Actors;
 using Uvm.Model.Core;
 
-namespace Uvm.Model.Actors;
+namespace Uvm.Scenarios.Engine.Coyote;
 
 /// <summary>Binds an actor to its kernel thread; the initial event of <see cref="KernelThreadActor"/>.</summary>
-internal sealed class Attach(Kernel kernel, KernelThread thread, IStepObserver observer, ActorTable table, Action? onActorThread) : Event
+internal sealed class Attach(StepCore core, KernelThread thread, ActorTable table, Action? onActorThread) : Event
 {
-    /// <summary>The kernel of this iteration.</summary>
-    public Kernel Kernel { get; } = kernel;
+    /// <summary>The stepping core all actors of the iteration share (Coyote runs one at a time).</summary>
+    public StepCore Core { get; } = core;
 
-    /// <summary>The thread this actor drives.</summary>
+    /// <summary>The kernel thread this actor drives.</summary>
     public KernelThread Thread { get; } = thread;
-
-    /// <summary>Checks invariants and records the step log.</summary>
-    public IStepObserver Observer { get; } = observer;
 
     /// <summary>The actors of every thread, shared by all of them.</summary>
     public ActorTable Table { get; } = table;

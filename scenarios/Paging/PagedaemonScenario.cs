@@ -26,17 +26,20 @@ public static class PagedaemonScenario
         Seconds = 0,
         SwapoutScans = 0,
         FreePages = 4,
-        Paging = new PagingWorkload
-        {
-            SwapSlots = 4,
-            FreeMin = 1,
-            FreeTarg = 2,
-            AnonProcesses =
-            [
-                new(3, [W(0), W(1), W(2), R(0), W(1)]),
-                new(3, [W(0), W(1), W(2), W(0)]),
-            ],
-        },
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 4,
+                FreeMin = 1,
+                FreeTarg = 2,
+                AnonProcesses =
+                [
+                    new(3, [W(0), W(1), W(2), R(0), W(1)]),
+                    new(3, [W(0), W(1), W(2), W(0)]),
+                ],
+            },
+        ],
     };
 
     /// <summary>
@@ -53,7 +56,7 @@ public static class PagedaemonScenario
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
-            Paging = new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] },
+            Sections = [new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] }],
         };
 
     private static FsCheck.Gen<AnonProcessSpec> GenProcess() =>

@@ -2,7 +2,7 @@ using Microsoft.Coyote;
 using Microsoft.Coyote.Actors;
 using Uvm.Model.Core;
 
-namespace Uvm.Model.Actors;
+namespace Uvm.Scenarios.Engine.Coyote;
 
 /// <summary>
 /// Drives one <see cref="KernelThread"/> as a Coyote actor whose one handler runs the thread from
@@ -43,7 +43,7 @@ internal sealed class KernelThreadActor : Actor, IChoice
 
     private async Task RunAsync()
     {
-        var kernel = _attach.Kernel;
+        var core = _attach.Core;
         var thread = _attach.Thread;
         var table = _attach.Table;
         // Started by Run (runnable at boot) or by the first WakeUp of a thread that started
@@ -56,9 +56,9 @@ internal sealed class KernelThreadActor : Actor, IChoice
         {
             if (owesWakeUp)
             {
-                if (thread.SleepingOn is not null && NothingCanRun())
+                if (thread.SleepingOn is not null && core.Quiescent)
                 {
-                    QuiesceTheWaiting();
+                    EndOfExecution();
                     return;
                 }
                 table.Waiting[thread.Index] = true;
@@ -70,20 +70,13 @@ internal sealed class KernelThreadActor : Actor, IChoice
             // Every scheduling point of this loop lies before here: an actor that Coyote released
             // after a failure must not run another step.
             if (table.Stopped) return;
-            kernel.Choice = this;
-            kernel.StepChoices.Clear();
-            Step step;
-            try
+            if (core.Run(thread, this) is not { } step)
             {
-                step = thread.Advance();
-            }
-            catch (KernelPanicException panic)
-            {
-                _attach.Observer.Panicked(thread, panic);
+                Fail();
                 return;
             }
-            _attach.Observer.AfterStep(thread, step);
-            kernel.SleepQueues.TakeWoken(_woken);
+            // Copy first: a woken thread may run at a send, and its step replaces the core's list.
+            _woken.AddRange(core.Woken);
             foreach (var t in _woken) SendEvent(table.Actors[t.Index], WakeUp.Instance);
             _woken.Clear();
             owesWakeUp = step.Kind == StepKind.Sleep;
@@ -93,14 +86,29 @@ internal sealed class KernelThreadActor : Actor, IChoice
                     SendEvent(table.PreemptionPoint, Preempt.Instance);
                     break;
                 case StepKind.Exit:
-                    if (NothingCanRun()) QuiesceTheWaiting();
+                    if (core.Quiescent) EndOfExecution();
                     return;
             }
         }
     }
 
-    /// <summary>True when every kernel thread sleeps or has exited: no step can ever run again.</summary>
-    private bool NothingCanRun() => _attach.Kernel.Threads.TrueForAll(t => t.Exited || t.SleepingOn is not null);
+    /// <summary>Fails the iteration with the core's violation; the explorer reads it, typed, from the core.</summary>
+    private void Fail() => Assert(false, "{0}", _attach.Core.Violation!.Message);
+
+    /// <summary>
+    /// Nothing can run any more: the stepping core judges liveness, and every actor waiting for a
+    /// wakeup is told to leave, so the iteration ends as a program with nothing left to do, not as
+    /// a Coyote deadlock.
+    /// </summary>
+    private void EndOfExecution()
+    {
+        if (_attach.Core.JudgeEnd() is not null)
+        {
+            Fail();
+            return;
+        }
+        QuiesceTheWaiting();
+    }
 
     /// <summary>Tells every actor waiting for a wakeup to leave: the iteration is over.</summary>
     private void QuiesceTheWaiting()
@@ -114,19 +122,9 @@ internal sealed class KernelThreadActor : Actor, IChoice
         }
     }
 
-    bool IChoice.Boolean()
-    {
-        bool b = RandomBoolean();
-        _attach.Kernel.StepChoices.Add(b ? 1 : 0);
-        return b;
-    }
+    bool IChoice.Boolean() => RandomBoolean();
 
-    int IChoice.Integer(int maxExclusive)
-    {
-        int n = RandomInteger(maxExclusive);
-        _attach.Kernel.StepChoices.Add(n);
-        return n;
-    }
+    int IChoice.Integer(int maxExclusive) => RandomInteger(maxExclusive);
 }
 
 /// <summary>
