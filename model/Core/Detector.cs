@@ -23,12 +23,13 @@ public static class Detector
     /// <summary>Each detector and the kernel rule it enforces, for <c>uvmcheck list</c>.</summary>
     public static IReadOnlyList<(string Name, string Rule)> All { get; } =
     [
-        (LockDiscipline, "Each field is read and written only with the lock the kernel's comments say protects it "
-            + "(sched_lock: l_stat, l_cpu, the run queue, L_INMEM; an_lock: an_page, an_swslot); a read the kernel makes "
-            + "without it is declared racy and may see any prefix of the last critical section's stores."),
-        (UseAfterFree, "A kernel object freed (pool_put of an LWP or proc, uvm_anfree, uvm_uarea_free, uvmspace_free) "
-            + "is never read or written again through a stale reference."),
-        (Accounting, "Every counter the kernel keeps (uvmexp.free, paging, swpginuse, swpgonly, an_ref, loan_count, "
-            + "the u-area free-list count, ...) equals what it counts at the end of every critical section."),
+        (LockDiscipline, "Each field is read and written only by the thread holding the lock that protects it "
+            + "(sys/lwp.h: sched_lock protects l_stat, l_cpu, the run-queue link and L_INMEM; those are instrumented "
+            + "today); a read the kernel makes without it is declared racy and may see any prefix of the last "
+            + "critical section's stores."),
+        (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
+            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper)."),
+        (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
+            + "(uvmexp.free, paging, swpginuse, swpgonly, the u-area free-list count)."),
     ];
 }
