@@ -89,7 +89,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// curcpu() of the running LWP: its own l_cpu, which only cpu_switch() on that same CPU
     /// changes, so the kernel reads it without sched_lock.
     /// </summary>
-    public Cpu? CurCpu
+    internal Cpu? CurCpu
     {
         get
         {
@@ -248,7 +248,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// a walk of alllwp (the model's <see cref="Kernel.Lwps"/>, which keeps every LWP) skips the
     /// rest. The proclist lock, not sched_lock, protects the list: unchecked here.
     /// </summary>
-    public bool OnAllLwp => !Finished;
+    internal bool OnAllLwp => !Finished;
 
     /// <inheritdoc/>
     public override string ToString() => $"lwp {Lid}";
