@@ -13,8 +13,14 @@ namespace Uvm.Model;
 /// </summary>
 public static class Swapout
 {
+    /// <summary>Why uvm_swapout_threads() reads l_stat and L_INMEM without sched_lock.</summary>
+    private const string WalkWithoutSchedLock = "uvm_swapout_threads(): LIST_FOREACH(l, &alllwp) under proclist_lock_read() only, sched_lock not held";
+
+    /// <summary>Why uvm_scheduler() does.</summary>
+    private const string SchedulerWalk = "uvm_scheduler(): \"is it a runnable swapped out process?\" under proclist_lock_read() only";
+
     /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed.</summary>
-    public static bool Swappable(Lwp l) => l.InMemory && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
+    public static bool Swappable(Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
 
     /// <summary>
     /// uvm_swapout_threads(): walk alllwp (proclist read-held, sched_lock NOT held, so each l_stat
@@ -41,8 +47,11 @@ public static class Swapout
         var longSleepers = new List<Lwp>();
         foreach (var l in k.Lwps)
         {
-            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
-            switch (l.Stat)
+            if (!l.OnAllLwp) continue;
+            if (k.Config.Has(Switches.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
+                throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
+            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
+            switch (l.RacyStat(WalkWithoutSchedLock))
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
                 case LwpStat.OnProc when !k.Config.Has(Switches.Pr23095):
@@ -94,12 +103,14 @@ public static class Swapout
         // PR kern/23095: the pre-fix code ran cpu_swapout(l) here, before taking sched_lock, on
         // an LWP that may be running on another CPU.
         k.SchedLock.Acquire(self);
-        if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
+        // The model's stand-in for the kernel lock held since the walk comes first: an LWP that has
+        // left alllwp since may be freed, and the kernel never reaches it.
+        if (!StillSwappable(l))
         {
             k.SchedLock.Release(self);
             return false;
         }
-        if (!StillSwappable(l))
+        if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
         {
             k.SchedLock.Release(self);
             return false;
@@ -121,7 +132,7 @@ public static class Swapout
     /// swaps out after the walk step, re-checks here (approx.).
     /// </summary>
     private static bool StillSwappable(Lwp l) =>
-        !l.Proc.Exiting && l.Stat is not (LwpStat.Dead or LwpStat.Zomb);
+        !l.Proc.Exiting && l.OnAllLwp;
 
     /// <summary>
     /// uvm_fault_unwire(kernel_map, u-area) and pmap_collect(): the wire count drops, and once it is
@@ -146,7 +157,8 @@ public static class Swapout
         int bestPri = int.MinValue;
         foreach (var l in k.Lwps)
         {
-            if (l.Stat != LwpStat.Run || l.InMemory) continue;
+            if (!l.OnAllLwp) continue;
+            if (l.RacyStat(SchedulerWalk) != LwpStat.Run || l.RacyInMemory(SchedulerWalk)) continue;
             int pri = l.SwTime + l.SlpTime;
             if (pri > bestPri) (best, bestPri) = (l, pri);
         }
@@ -165,8 +177,9 @@ public static class Swapout
     {
         k.SchedLock.Acquire(self);
         if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
-        l.InMemory = true;
+        if (!k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         k.SchedLock.Release(self);
+        if (k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         l.SwTime = 0;
         k.Uvmexp.Swapins++;
     }

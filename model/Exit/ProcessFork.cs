@@ -22,7 +22,8 @@ public static class ProcessFork
         var p1 = l1.Proc;
         var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1 };
         k.Procs.Add(p2);
-        var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false };
+        var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k);
+        l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
         k.Lwps.Add(l2);
 
@@ -39,7 +40,7 @@ public static class ProcessFork
         }
 
         // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area; short of memory, uvm_wait().
-        while (!l2.InMemory)
+        while (!l2.RacyInMemory("uvm_lwp_fork(): if ((l2->l_flag & L_INMEM) == 0) of the LSIDL child fork1() is building"))
         {
             if (k.Uvmexp.Free < Uvmexp.UspacePages)
             {
@@ -49,7 +50,7 @@ public static class ProcessFork
             }
             PhysMem.WireUarea(k, l2.Uarea!);
             l2.UareaWireCount = 1;
-            l2.InMemory = true;
+            l2.SetInMemoryWhileIdle(true);
             if (PagedaemonWakeup.Shortage(k)) PagedaemonWakeup.Wake(k);
             yield return Step.Ran("uvm_fault_wire");
         }
@@ -71,6 +72,6 @@ public static class ProcessFork
         u.State = UareaState.InUse;
         u.Owner = l2;
         l2.Uarea = u;
-        l2.InMemory = inMemory;
+        l2.SetInMemoryWhileIdle(inMemory);
     }
 }
