@@ -25,5 +25,5 @@ public sealed class KernelConfigJson : JsonConverter<KernelConfig>
 
     private sealed record Dto(
         IReadOnlyList<string>? Switches, ExitDesign ExitDesign,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Detectors);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Detectors = null);
 }
