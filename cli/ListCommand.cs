@@ -39,10 +39,11 @@ internal static class ListCommand
 
     private static void Bugs(TextWriter o)
     {
-        o.WriteLine("Bug switches (--bug ID; default: every bug fixed):");
+        o.WriteLine("Bug switches (--bug ID; default: the 2003-04 kernel, every historical bug fixed, found-by-checker bugs as it had them):");
         foreach (var b in KernelBugs.All)
         {
             var origin = b.Pr.StartsWith("kern/", StringComparison.Ordinal) ? $"PR {b.Pr}" : b.Pr;
+            if (b.FoundByChecker) origin = $"[found by the checker, on by default] {origin}";
             o.WriteLine($"  {b.Id,-18} {origin}: {b.Title} (scenario {b.Scenario})");
             o.WriteLine($"  {"",-18} {b.Description}");
         }

@@ -1,13 +1,18 @@
 namespace Uvm.Model;
 
-/// <summary>One historical bug: its short id, PR, what went wrong, and how to switch it on.</summary>
+/// <summary>
+/// One historical bug: its short id, PR, what went wrong, and how to switch it on.
+/// <paramref name="FoundByChecker"/> marks a bug that uvmcheck found in the 2003-04 kernel and
+/// that was fixed only later; its switch is on by default (<see cref="KernelConfig.Fixed"/>).
+/// </summary>
 public sealed record BugSwitch(
     string Id,
     string Pr,
     string Title,
     string Description,
     string Scenario,
-    Func<KernelConfig, KernelConfig> Enable);
+    Func<KernelConfig, KernelConfig> Enable,
+    bool FoundByChecker = false);
 
 /// <summary>Every bug switch of <see cref="KernelConfig"/>, as listed by <c>uvmcheck list bugs</c>.</summary>
 public static class KernelBugs
@@ -79,6 +84,14 @@ public static class KernelBugs
             + "the page and then free it (only disowning it) or page it out: the owner loses a page the kernel still reads, "
             + "the pagedaemon counts memory it did not free. Exact revision not recoverable; site reconstructed.",
             "loan", c => c with { KernelLoanLeavesPageQueued = true }),
+        new("swapout-exited-lwp", "found by uvmcheck; fixed by l_swaplock (uvm_glue.c, vmlocking, 2007-08)",
+            "uvm_swapout_threads swaps out outl/outl2 after dropping proclist with no swappable() re-check; the victim may have exited",
+            "The alllwp walk picks outl2 (LSRUN), drops the proclist read lock; the LWP runs on another CPU and exits: "
+            + "exit1(), uvm_lwp_exit() caches its u-area and sets l_addr = NULL, lwp_exit2() frees it. uvm_swapout() then "
+            + "finds it not LSONPROC, clears L_INMEM of the freed LWP and calls uvm_fault_unwire() on a NULL range: panic "
+            + "\"uvm_fault_unwire_locked: address not in map\". Only without the 2004 big lock (nothing sleeps in the window). "
+            + "On by default: this is the 2003-04 code; the later code re-checks swappable() (KernelConfig.LaterFixed).",
+            "swapout", c => c with { SwapoutWithoutSwappableRecheck = true }, FoundByChecker: true),
     ];
 
     /// <summary>The PR field of the exit-rework mutations: they are model mutations, not historical PRs.</summary>

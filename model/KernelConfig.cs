@@ -3,12 +3,38 @@ namespace Uvm.Model;
 /// <summary>
 /// Which historical kernel behaviour the model runs: one named switch per bug, each read at the
 /// kernel site where the fix went in. <c>true</c> means the pre-fix (buggy) code. The default is
-/// the fixed kernel.
+/// the NetBSD kernel of 2003-04: every historical bug of the catalogue fixed, and every bug the
+/// checker found in that kernel (fixed only later) as the kernel of 2003-04 had it.
 /// </summary>
 public sealed record KernelConfig
 {
-    /// <summary>The fixed kernel: every switch off.</summary>
+    /// <summary>
+    /// The kernel of 2003-04: every historical switch off; the discovered bugs (switches that
+    /// default to <c>true</c>) as that kernel had them. <c>uvmcheck run</c> checks this kernel.
+    /// </summary>
     public static KernelConfig Fixed { get; } = new();
+
+    /// <summary>
+    /// <see cref="Fixed"/> with the later fix of every bug the checker found in it: the kernel a
+    /// regression's fixed variant must keep clean.
+    /// </summary>
+    public static KernelConfig LaterFixed { get; } = new() { SwapoutWithoutSwappableRecheck = false };
+
+    /// <summary>
+    /// Found by the checker (issue 18), default <c>true</c>: the 2003-04 uvm_swapout_threads()
+    /// (uvm_glue.c; read against rev 1.93, 2006, the same walk) drops the proclist read lock after
+    /// the alllwp walk and swaps out outl/outl2 with no swappable() re-check, and uvm_swapout()
+    /// backs off only for LSONPROC. If the victim exits meanwhile (P_WEXIT, u-area cached by
+    /// uvm_lwp_exit(), l_addr = NULL, the LWP freed), uvm_swapout() clears L_INMEM of a dead LWP and
+    /// uvm_fault_unwire() is called on a NULL u-area (panic "uvm_fault_unwire_locked: address not in
+    /// map"). The window needs the walk's unlock and uvm_swapout() to interleave with the victim's
+    /// whole exit1(): the 2004 MULTIPROCESSOR kernel's big lock closes it (the pagedaemon does not
+    /// sleep between the two), a kernel without it does not. The later fix (uvm_glue.c of the
+    /// vmlocking work, read in rev 1.89.2.7, yamt, 2008-01-21): hold proclist until l_swaplock is
+    /// taken and re-check swappable(l) there and again under the LWP lock in uvm_swapout(). The
+    /// fixed variant here re-checks under sched_lock. Read in <see cref="Swapout"/>.
+    /// </summary>
+    public bool SwapoutWithoutSwappableRecheck { get; init; } = true;
 
     /// <summary>
     /// PR kern/23095: uvm_swapout_threads() considers LSONPROC LWPs (running on another CPU) and

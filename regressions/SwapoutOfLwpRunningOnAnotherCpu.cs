@@ -30,7 +30,7 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     /// <summary>The same search for the fixed kernel: 10 seeds x 200 schedules (~2,000 schedules, a few seconds).</summary>
     private const int FixedBudget = 200;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["pr23095"]);
+    private static readonly KernelConfig PreFix = KernelConfig.LaterFixed with { Pr23095SwapoutRunningLwp = true };
 
     [Fact]
     public void PreFixKernelRunsAnLwpWhoseUareaIsSwappedOut()

@@ -31,12 +31,22 @@ public sealed class ManifestTests
         return data;
     }
 
+    /// <summary>The manifest's name for <see cref="KernelConfig.LaterFixed"/>: the 2003-04 kernel with the later fixes of the bugs the checker found.</summary>
+    private const string LaterFixes = "later-fixes";
+
     [Fact]
-    public void EveryScenarioHoldsOnTheFixedKernelAndEveryBugIsListed()
+    public void EveryScenarioHoldsOnceFixedAndEveryBugIsListed()
     {
         var entries = Load().Entries;
 
-        Assert.All(ScenarioCatalogue.All, s => Assert.Contains(entries, e => e.Scenario == s.Name && e.Bug is null && e.Expected == "holds"));
+        // The default kernel (2003-04) holds, unless a bug the checker found in it lives in the
+        // scenario: then its default entry states the violation and a later-fixes entry holds.
+        Assert.All(ScenarioCatalogue.All, s =>
+        {
+            bool found = KernelBugs.All.Any(b => b.FoundByChecker && b.Scenario == s.Name);
+            Assert.Contains(entries, e => e.Scenario == s.Name && e.Bug is null && (found ? e.Expected != "holds" : e.Expected == "holds"));
+            if (found) Assert.Contains(entries, e => e.Scenario == s.Name && e.Bug == LaterFixes && e.Expected == "holds");
+        });
         Assert.All(KernelBugs.All, b => Assert.Contains(entries, e => e.Bug == b.Id && e.Scenario == b.Scenario));
     }
 
@@ -45,7 +55,12 @@ public sealed class ManifestTests
     public void EntryGivesItsStatedResult(string scenario, string? bug, string expected, int iterations)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
-        var config = bug is null ? KernelConfig.Fixed : KernelBugs.Configure([bug]);
+        var config = bug switch
+        {
+            null => KernelConfig.Fixed,
+            LaterFixes => KernelConfig.LaterFixed,
+            _ => KernelBugs.Configure([bug]),
+        };
 
         var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations })
         {
