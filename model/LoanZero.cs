@@ -56,6 +56,22 @@ public static class LoanZero
         }
     }
 
+    /// <summary>
+    /// ulz_put(), the zero object's pgo_put (uvm_loan.c rev 1.41, thorpej, 2003-03-05: "a minimal
+    /// pager ... which simply has a put method which reactivates or dequeues the page"), object
+    /// locked: the zero page is never freed; under the page-queue lock it is reactivated if an anon
+    /// borrows it, else dequeued (only the kernel holds it); then the object is unlocked.
+    /// </summary>
+    internal static void Put(Kernel k, KernelThread self, Page pg)
+    {
+        var zero = k.Vm.LoanZeroObject;
+        k.Vm.PageQueueLock.Acquire(self);
+        if (pg.Anon is not null) PageQueues.Activate(k, pg);
+        else PageQueues.Dequeue(k, pg);
+        k.Vm.PageQueueLock.Release(self);
+        Locks.Release(k, zero.Lock, self);
+    }
+
     /// <summary>uvm_pagealloc(&amp;uvm_loanzero_object, 0, NULL, UVM_PGA_ZERO): a busy, zeroed (so not clean) page at offset 0.</summary>
     private static Page? AllocZeroPage(Kernel k, AObj zero)
     {
