@@ -11,9 +11,11 @@ namespace Uvm.Model;
 /// paging queue, then UVM_PAGE_OWN(pg, NULL)); then loan it to the kernel (loan_count++, off the
 /// queues) or to an anon (share pg-&gt;uanon, else a new anon with loan_count++). Two of the 2003
 /// fixes went in here (F1, F2; F3 in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
-/// revisions were not recoverable: the history holds no uvm_loan.c text between rev 1.29.2.4
-/// (2002) and 2011, so the pre-fix code is reconstructed from kernel-reference §4 and the fixed
-/// form of later revisions. Locks: the zero object's vmobjlock (held across steps, so others wait
+/// revisions were not recoverable: the stored index has no uvm_loan.c text between rev 1.29.2.4
+/// (2002) and 2011; a mirror's history pages show rev 1.39 (2002-07-14) and rev 1.41
+/// (2003-03-05, the zero object's pager, <see cref="Put"/>) but only their headers were
+/// reachable, so the pre-fix code is reconstructed from kernel-reference §4 and the fixed form
+/// of later revisions. Locks: the zero object's vmobjlock (held across steps, so others wait
 /// on it), an_lock, uvm.pageqlock inside a step. Left out: the lender's map and amap relock
 /// (uvmfault_relock() cannot fail for a single-LWP lender).
 /// </summary>
