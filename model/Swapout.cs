@@ -72,8 +72,9 @@ public static class Swapout
             if (l.Stat == LwpStat.Run && l.OnRunQueue) Scheduler.RemRunQueue(k, l);
             l.SwTime = 0;
             k.Uvmexp.Swapouts++;
+            var addr = l.Uarea;
             yield return Step.Ran("uvm_swapout (no sched_lock): remrunqueue");
-            foreach (var s in UareaWiring.Unwire(k, self, l)) yield return s;
+            foreach (var s in UareaWiring.Unwire(k, self, l, addr)) yield return s;
             yield break;
         }
         if (!SwapoutUnderSchedLock(k, self, l))
@@ -81,8 +82,9 @@ public static class Swapout
             yield return Step.Ran("uvm_swapout: LSONPROC, leave it");
             yield break;
         }
+        var uarea = l.Uarea; // addr = l->l_addr, read before uvm_fault_unwire() takes kernel_map's lock
         yield return Step.Ran("uvm_swapout");
-        foreach (var s in UareaWiring.Unwire(k, self, l)) yield return s; // cpu_swapout(); uvm_fault_unwire()
+        foreach (var s in UareaWiring.Unwire(k, self, l, uarea)) yield return s; // cpu_swapout(); uvm_fault_unwire()
     }
 
     /// <summary>

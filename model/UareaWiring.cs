@@ -41,15 +41,16 @@ public static class UareaWiring
     }
 
     /// <summary>
-    /// uvm_fault_unwire(kernel_map, u-area, u-area + USPACE) and pmap_collect(): under kernel_map's
-    /// read lock and the page-queue lock, uvm_pageunwire() each page of the range. An LWP whose
-    /// l_addr is already NULL (uvm_lwp_exit() ran) has no range: start 0 is below vm_map_min(),
-    /// KASSERT / "uvm_fault_unwire_locked: address not in map".
+    /// uvm_fault_unwire(kernel_map, addr, addr + USPACE) and pmap_collect(): under kernel_map's
+    /// read lock and the page-queue lock, uvm_pageunwire() each page of the range.
+    /// <paramref name="u"/> is l_addr as uvm_swapout() read it before the call; NULL (uvm_lwp_exit()
+    /// ran) is no range: start 0 is below vm_map_min(), KASSERT / "uvm_fault_unwire_locked: address
+    /// not in map".
     /// </summary>
-    public static IEnumerable<Step> Unwire(Kernel k, KernelThread self, Sched.Lwp l)
+    public static IEnumerable<Step> Unwire(Kernel k, KernelThread self, Sched.Lwp l, Uarea? u)
     {
         foreach (var s in Locks.Take(k.KernelMapLock, self, "uvm_fault_unwire: vm_map_lock_read(kernel_map)")) yield return s;
-        if (l.Uarea is not { } u)
+        if (u is null)
         {
             Locks.Release(k, k.KernelMapLock, self);
             throw new KernelPanicException("uvm_fault_unwire_locked", $"address not in map: {l} has no u-area (l_addr == NULL)");
