@@ -38,7 +38,7 @@ public static partial class Switches
             + "completely in between (u-area freed, l_addr gone) and uvm_swapout()'s uvm_fault_unwire() panics in "
             + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check.",
         Expected = "panic uvm_fault_unwire_locked",
-        Budget = 300,
+        Budget = 1500,
     };
 
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
