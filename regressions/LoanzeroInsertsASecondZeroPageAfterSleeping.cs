@@ -63,17 +63,18 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 3, shrunk 34 → 14 steps;
-    /// re-pinned for issue 18, when the pagedaemon started calling the zero object's pgo_put):
+    /// The committed schedule replays. Its run printed (seed 0, schedule 7, shrunk to 13 steps;
+    /// re-pinned when fidelity's step cuts met the in-process engine, the default since; the
+    /// sleeper loan2 is again the one that panics, as the story above tells):
     /// <code>
-    /// BUG FOUND in schedule 3: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
-    /// already holds page 2 (in loan1)
-    ///    8  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    /// BUG FOUND in schedule 7: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
+    /// already holds page 1 (in loan2)
+    ///    7  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    ///    8  loan2      uvm_wait: loanzero  [sleep]
     ///    9  aiodoned   uvm_aio_aiodone
-    ///   10  anon1      uvm_fault: pmap_enter
+    ///   10  loan1      uvm_loanzero: loan to kernel
     ///   11  anon1      exit1 → uvmspace_free  [exit]
-    ///   12  loan2      uvm_loanzero: loan to kernel
-    ///   13  loan1      uvm_pageinsert  [panic]
+    ///   12  loan2      uvm_pageinsert  [panic]
     /// </code>
     /// </summary>
     [Fact]
@@ -85,7 +86,7 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
 
         Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
         Assert.Null(replay.FirstDivergentStep);
-        Assert.Equal("loan1", replay.Steps[^1].Thread);
+        Assert.Equal("loan2", replay.Steps[^1].Thread);
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
