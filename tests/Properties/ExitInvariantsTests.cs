@@ -125,7 +125,7 @@ public sealed class ExitInvariantsTests
     [Fact]
     public void The2004UvmSwapoutSwapsOutAnLwpWhoseProcessStartedToExit()
     {
-        var k = KernelFixture.WithLwps(1);
+        var k = KernelFixture.WithLwps(1, config: Switches.Configure(["swapout-exited-lwp"]));
         var l = k.Lwps[0];
         l.Proc.Exiting = true;
 
