@@ -68,6 +68,31 @@ public enum Mutation
     /// to the header (a loop that stops early: ENOMEM although a lower gap has room).
     /// </summary>
     FindspaceTopdownStopsAtFirstGap = 1 << 14,
+
+    /// <summary>
+    /// pool_do_put(): an item returned to a full page leaves the page on pr_fullpages instead of
+    /// moving it to pr_partpages (a list move skipped: pool_get never finds those free items).
+    /// </summary>
+    PoolPutSkipsListMove = 1 << 15,
+
+    /// <summary>
+    /// pool_do_put(): the page's move to the list its new count says runs after pr_slock is
+    /// dropped instead of under it (a list move without the lock: another CPU sees the page on the
+    /// wrong list).
+    /// </summary>
+    PoolPutMovesPageUnlocked = 1 << 16,
+
+    /// <summary>
+    /// pr_rmpage(): a page taken off its list to be freed stays in pr_phtree (SPLAY_REMOVE
+    /// skipped: the tree keeps the header of a freed page).
+    /// </summary>
+    PoolRmpageSkipsSplayRemove = 1 << 17,
+
+    /// <summary>
+    /// uvm_rb_remove(): the entry below a removed one is not fixed up (uvm_rb_fixup(entry->prev)
+    /// skipped), so its ownspace and the space of its ancestors stay stale after an unmap.
+    /// </summary>
+    MapTreeRemoveSkipsFixup = 1 << 18,
 }
 
 /// <summary>The catalogue of mutations: a short id and the site each one breaks.</summary>
@@ -91,5 +116,9 @@ public static class Mutations
         (Mutation.UareaDrainDropsUarea, "uarea-drain-drops-uarea", "uvm_uarea_drain"),
         (Mutation.LoanToKernelSkipsLoanCount, "loan-to-kernel-skips-loan-count", "uvm_loanpage"),
         (Mutation.FindspaceTopdownStopsAtFirstGap, "findspace-topdown-stops-at-first-gap", "uvm_map_findspace"),
+        (Mutation.PoolPutSkipsListMove, "pool-put-skips-list-move", "pool_do_put"),
+        (Mutation.PoolPutMovesPageUnlocked, "pool-put-moves-page-unlocked", "pool_do_put"),
+        (Mutation.PoolRmpageSkipsSplayRemove, "pool-rmpage-skips-splay-remove", "pr_rmpage"),
+        (Mutation.MapTreeRemoveSkipsFixup, "map-tree-remove-skips-fixup", "uvm_rb_remove"),
     ];
 }
