@@ -37,6 +37,17 @@ public sealed record KernelConfig
     public bool TopdownFindspaceReturnsUsedSpace { get; init; }
 
     /// <summary>
+    /// Open question, not a known bug: the top-down walk of the map entries' red-black tree
+    /// (uvm_map.c, tree since November 2003) never reaches the gap between vm_map_min and the
+    /// lowest entry, since the tree holds entries and not the header; only the list search it
+    /// falls back to after an alignment miss does. True runs the tree walk as the 2007 revisions
+    /// with ownspace/space have it; false (the default) lets a failed top-down walk still try that
+    /// gap, as the list walk it replaced did. Read in <see cref="Maps.MapTreeFindspace"/>. The
+    /// November 2003 code is not stored, so which one 2004 ran is not established.
+    /// </summary>
+    public bool TopdownTreeMissesLowestGap { get; init; }
+
+    /// <summary>
     /// PR kern/22752: uao_pagein_page() (swapctl -d → uao_swap_off) frees the page's old swap slot
     /// with uvm_swap_free(slot, 1) without checking for 0, though uao_get() slept with the object
     /// unlocked and the pagedaemon may have dropped the slot meanwhile: uvm_swap_free(0, 1) panics

@@ -25,7 +25,7 @@ public static class UvmMap
         foreach (var s in Lock(self, map)) yield return s;
 
         // uvm_map(): map locked; uvm_map_findspace(), then take the new entry's range.
-        var found = MapFindspace.Find(map, request, k.Config.TopdownFindspaceReturnsUsedSpace, k.Config.Mutated(Mutation.FindspaceTopdownStopsAtFirstGap));
+        var found = MapFindspace.Find(map, request, k.Config.TopdownFindspaceReturnsUsedSpace, k.Config.Mutated(Mutation.FindspaceTopdownStopsAtFirstGap), k.Config.TopdownTreeMissesLowestGap);
         if (found is null)
         {
             result.FullLayout = [.. map.Entries.Select(e => (e.Start, e.End))];
