@@ -126,7 +126,7 @@ public sealed class Pool
     /// its new count says. Returns the page pr_rmpage() took off (to free after the unlock), or
     /// null. With <see cref="Mutation.PoolPutSkipsListMove"/> the move from pr_fullpages to
     /// pr_partpages is skipped; with <see cref="Mutation.PoolPutMovesPageUnlocked"/> every move is
-    /// left to <see cref="MoveToListForCount"/>, which the caller runs after the unlock.
+    /// left to <see cref="AfterPutUnlocked"/>, which the caller runs after the unlock.
     /// </summary>
     internal PoolPage? PutItem(int item)
     {
@@ -157,10 +157,13 @@ public sealed class Pool
         return null;
     }
 
-    /// <summary>The pool_do_put() list move run outside pr_slock (<see cref="Mutation.PoolPutMovesPageUnlocked"/> only).</summary>
-    internal void MoveToListForCount(PoolPage ph)
+    /// <summary>
+    /// After pool_put() dropped pr_slock: nothing in the kernel; with
+    /// <see cref="Mutation.PoolPutMovesPageUnlocked"/>, the list move pool_do_put() skipped.
+    /// </summary>
+    internal void AfterPutUnlocked(int item)
     {
-        if (ph.List == PoolPageList.None) return;
+        if (!Mutated(Mutation.PoolPutMovesPageUnlocked) || FindPageHead(item) is not { List: not PoolPageList.None } ph) return;
         Move(ph, ph.NMissing == 0 ? PoolPageList.Empty : ph.NMissing == ItemsPerPage ? PoolPageList.Full : PoolPageList.Partial);
         UpdateCurPage();
     }

@@ -45,6 +45,12 @@ public sealed class PoolPage(int page)
     /// <summary>SPLAY_RIGHT(ph, ph_node).</summary>
     internal PoolPage? Right { get; set; }
 
+    /// <summary>SPLAY_LEFT, read-only for invariants.</summary>
+    public PoolPage? TreeLeft => Left;
+
+    /// <summary>SPLAY_RIGHT, read-only for invariants.</summary>
+    public PoolPage? TreeRight => Right;
+
     /// <summary>LIST_INSERT_HEAD(&amp;ph->ph_itemlist, pi, pi_list).</summary>
     internal void PushFree(int item) => _free.Insert(0, item);
 
