@@ -34,6 +34,7 @@ internal static class ExitBoot
         {
             k.Uareas.NuareaMax = exit.NuareaMax;
             k.Uvmexp.FreeTarg = exit.FreeTarget;
+            k.Pools.Enabled = exit.Pools;
             foreach (var p in k.Procs)
             {
                 if (p == init) continue;

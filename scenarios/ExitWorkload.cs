@@ -27,6 +27,12 @@ public sealed record ExitWorkload
     /// <summary>Run the pagedaemon's drain under shortage (<c>pagedaemon-drain</c> thread).</summary>
     public bool Pagedaemon { get; init; } = true;
 
+    /// <summary>
+    /// fork1() and proc_free() take struct proc and struct lwp from proc_pool and lwp_pool, and the
+    /// pagedaemon's drain calls pool_drain() first (subr_pool.c, 2003-04).
+    /// </summary>
+    public bool Pools { get; init; }
+
     /// <summary>Every problem with this section, each naming its field (relative to <c>exit</c>).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,5 +85,5 @@ public sealed record ExitWorkload
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"exit {(Design is { } d ? d.ToString().ToLowerInvariant() : "by config")}, nuarea max {NuareaMax}, freetarg {FreeTarget}{(Pagedaemon ? "" : ", no pagedaemon")}";
+        $"exit {(Design is { } d ? d.ToString().ToLowerInvariant() : "by config")}, nuarea max {NuareaMax}, freetarg {FreeTarget}{(Pagedaemon ? "" : ", no pagedaemon")}{(Pools ? ", pools" : "")}";
 }
