@@ -29,6 +29,7 @@ public static class Cli
             BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout),
+            VerifyCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

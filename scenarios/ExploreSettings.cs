@@ -24,6 +24,9 @@ public sealed record ExploreSettings
     /// <summary>The default budget of <c>uvmcheck run</c>.</summary>
     public const int DefaultIterations = 1000;
 
+    /// <summary>The engine that explores (see <see cref="EngineKind"/>).</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Coyote;
+
     /// <summary>The scheduling strategy.</summary>
     public Strategy Strategy { get; init; } = Strategy.Random;
 
@@ -76,6 +79,21 @@ public sealed record ExploreSettings
         };
         return Enum.IsDefined(strategy);
     }
+
+    /// <summary>Parses an engine name as the CLI takes it: direct or coyote.</summary>
+    public static bool TryParseEngine(string text, out EngineKind engine)
+    {
+        engine = text.ToLowerInvariant() switch
+        {
+            "direct" => EngineKind.Direct,
+            "coyote" => EngineKind.Coyote,
+            _ => (EngineKind)(-1),
+        };
+        return Enum.IsDefined(engine);
+    }
+
+    /// <summary>The name the CLI uses for an engine.</summary>
+    public static string EngineName(EngineKind e) => e.ToString().ToLowerInvariant();
 
     /// <summary>The name the CLI uses for a strategy.</summary>
     public static string Name(Strategy s) => s == Strategy.FairPct ? "fair-pct" : s.ToString().ToLowerInvariant();

@@ -1,6 +1,7 @@
 using Uvm.Model;
 using Uvm.Model.Core;
 using Uvm.Properties;
+using Uvm.Scenarios.Engine;
 
 namespace Uvm.Scenarios;
 
@@ -38,55 +39,35 @@ public static class ScheduleReplayer
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
         IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null)
     {
-        var k = KernelBuilder.Build(workload, config);
-        listener?.Booted(k);
+        var core = new StepCore(KernelBuilder.Build(workload, config), properties, listener);
+        var k = core.Kernel;
         var byName = k.Threads.ToDictionary(t => t.Name);
         var choice = new ScriptedChoice();
-        k.Choice = choice;
-        var log = new List<StepRecord>();
-        var woken = new List<KernelThread>();
         for (int i = 0; i < schedule.Count; i++)
         {
             var want = schedule[i];
             if (!byName.TryGetValue(want.Thread, out var t))
-                return new ScheduleRun(log, null, i, $"the file runs {want.Thread}, which this workload does not have");
-            if (t.Exited || t.SleepingOn is not null)
-                return new ScheduleRun(log, null, i, $"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
+                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}, which this workload does not have");
+            if (!StepCore.CanRun(t))
+                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
             choice.Load(want.Choices);
-            k.StepChoices.Clear();
-            Step step;
-            try
+            var step = core.Run(t, choice);
+            var ran = core.Log.FunctionOf(core.Log.Count - 1);
+            bool panicked = step is null && core.Log.KindOf(core.Log.Count - 1) == StepLog.PanicKind;
+            if (panicked)
             {
-                step = t.Advance();
+                bool matches = mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
+                return new ScheduleRun(core.Log.Records(), core.Violation, matches ? null : i, matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}");
             }
-            catch (KernelPanicException panic)
-            {
-                var rec = new StepRecord(i, t.Name, panic.Site, "Panic", want.Choices);
-                log.Add(rec);
-                listener?.Stepped(k, rec);
-                var v = new Violation(ViolationKind.Panic, panic.Site, $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {t.Name})");
-                bool matches = mode == FollowMode.Threads || (want.Kind == "Panic" && want.Function == panic.Site);
-                return new ScheduleRun(log, v, matches ? null : i, matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {panic.Site}");
-            }
-            var record = new StepRecord(i, t.Name, step.Function, step.Kind.ToString(), want.Choices);
-            log.Add(record);
-            k.SleepQueues.TakeWoken(woken);
-            woken.Clear();
-            listener?.Stepped(k, record);
-            if (mode == FollowMode.Labels && step.Function != want.Function)
-                return new ScheduleRun(log, null, i, $"the file has {want.Thread}: {want.Function}, the model ran {t.Name}: {step.Function}");
-            foreach (var inv in properties.Invariants)
-                if (inv.Check(k) is { } bad)
-                    return new ScheduleRun(log, new Violation(ViolationKind.Invariant, inv.Name, $"{inv.Describe(bad)} After {t.Name}: {step.Function}."), null, null);
+            if (mode == FollowMode.Labels && ran != want.Function)
+                return new ScheduleRun(core.Log.Records(), null, i, $"the file has {want.Thread}: {want.Function}, the model ran {t.Name}: {ran}");
+            if (step is null) return new ScheduleRun(core.Log.Records(), core.Violation, null, null);
         }
-        foreach (var p in properties.Liveness)
-            if (p.Pending(k) is { } pending && Quiescent(k))
-                return new ScheduleRun(log, new Violation(ViolationKind.Liveness, p.Name, p.Describe(pending)), null, null);
-        return new ScheduleRun(log, null, null, null);
+        return new ScheduleRun(core.Log.Records(), core.JudgeEnd(), null, null);
     }
 
     /// <summary>True when no thread can take another step: the execution has ended.</summary>
-    public static bool Quiescent(Kernel k) => k.Threads.All(t => t.Exited || t.SleepingOn is not null);
+    public static bool Quiescent(Kernel k) => k.Threads.TrueForAll(t => !StepCore.CanRun(t));
 
     /// <summary>Answers choices from the recorded list of the step; past its end, the first option.</summary>
     private sealed class ScriptedChoice : IChoice

@@ -18,7 +18,7 @@ internal static class ExitFixture
         var w = new Workload
         {
             Cpus = 1, SwapoutScans = 0, FreePages = 8,
-            Exit = new ExitWorkload { NuareaMax = 1, FreeTarget = 0, Pagedaemon = false },
+            Sections = [new ExitWorkload { NuareaMax = 1, FreeTarget = 0, Pagedaemon = false }],
             Processes = [.. programs.Select(p => new ProcessSpec([p]))],
         };
         var k = KernelBuilder.Build(w, config ?? KernelConfig.Fixed);

@@ -32,6 +32,13 @@ public abstract class KernelThread
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
     public WaitChannel? SleepingOn { get; internal set; }
 
+    /// <summary>
+    /// True for a thread that stands for the passing of time (the clock interrupt): its steps are
+    /// not a program another thread waits behind. A bounded-exhaustive search lets every other
+    /// thread run before the next tick at no cost, and counts an early tick as a preemption.
+    /// </summary>
+    public virtual bool IsTimer => false;
+
     /// <summary>True once the thread has taken its last step.</summary>
     public bool Exited { get; private set; }
 

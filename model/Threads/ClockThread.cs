@@ -19,6 +19,9 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     public static readonly WaitChannel Idle = new("clock-idle");
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public override bool IsTimer => true;
+
     protected override IEnumerable<Step> Body()
     {
         while (true)

@@ -30,10 +30,8 @@ public sealed class LoanWorkloadTests
     [Fact]
     public void ValidationNamesTheBadField()
     {
-        var w = LoanScenario.Default() with
-        {
-            Loans = new LoanWorkload { Clients = [new(2, [new LoanTouch(0, true), new LoanSend(1, 2)]) { ShmKey = 1 }] },
-        };
+        var w = LoanScenario.Default().With(
+            new LoanWorkload { Clients = [new(2, [new LoanTouch(0, true), new LoanSend(1, 2)]) { ShmKey = 1 }] });
 
         var errors = w.Validate();
 
@@ -44,7 +42,7 @@ public sealed class LoanWorkloadTests
     [Fact]
     public void LoansNeedAPagingSection()
     {
-        var w = LoanScenario.Default() with { Paging = null };
+        var w = LoanScenario.Default().Without<PagingWorkload>();
 
         Assert.Contains("loans: needs a paging section (the pagedaemon and swap)", w.Validate());
     }

@@ -27,10 +27,8 @@ public sealed class PagingWorkloadTests
     [Fact]
     public void ValidationNamesTheBadField()
     {
-        var w = PagedaemonScenario.Default() with
-        {
-            Paging = PagedaemonScenario.Default().Paging! with { FreeTarg = 0, AnonProcesses = [new(2, [new(5, true)])] },
-        };
+        var w = PagedaemonScenario.Default();
+        w = w.With(w.Section<PagingWorkload>()! with { FreeTarg = 0, AnonProcesses = [new(2, [new(5, true)])] });
 
         var errors = w.Validate();
 

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Uvm.Tests.Scenarios;
 
-/// <summary>Tests of scenarios/ExecTopdownScenario.cs, MapsWorkload.cs and MapsBuilder.cs.</summary>
+/// <summary>Tests of scenarios/Maps/ExecTopdownScenario.cs, MapsWorkload.cs and MapsBuilder.cs.</summary>
 public sealed class ExecTopdownScenarioTests
 {
     [Fact]
@@ -36,18 +36,16 @@ public sealed class ExecTopdownScenarioTests
 
         var back = JsonSerializer.Deserialize<Workload>(JsonSerializer.Serialize(w, Json.Options), Json.Options)!;
 
-        Assert.Null(back.Maps!.StackLimit);
-        Assert.Equal(w.Maps!.Image, back.Maps.Image);
-        Assert.Equal(w.Maps.Lwps.SelectMany(ops => ops), back.Maps.Lwps.SelectMany(ops => ops));
+        var (before, after) = (w.Section<MapsWorkload>()!, back.Section<MapsWorkload>()!);
+        Assert.Null(after.StackLimit);
+        Assert.Equal(before.Image, after.Image);
+        Assert.Equal(before.Lwps.SelectMany(ops => ops), after.Lwps.SelectMany(ops => ops));
     }
 
     [Fact]
     public void ValidationNamesTheBadMapsFields()
     {
-        var w = ExecTopdownScenario.Default() with
-        {
-            Maps = new MapsWorkload { StackLimit = 0, Lwps = [[new Mmap(0)]] },
-        };
+        var w = ExecTopdownScenario.Default().With(new MapsWorkload { StackLimit = 0, Lwps = [[new Mmap(0)]] });
 
         var errors = w.Validate();
 
@@ -58,10 +56,7 @@ public sealed class ExecTopdownScenarioTests
     [Fact]
     public void ValidationRejectsABootImageThatDoesNotFit()
     {
-        var w = ExecTopdownScenario.Default() with
-        {
-            Maps = new MapsWorkload { Image = new ExecImage(InterpreterPages: 12), BootStackLimit = 24 },
-        };
+        var w = ExecTopdownScenario.Default().With(new MapsWorkload { Image = new ExecImage(InterpreterPages: 12), BootStackLimit = 24 });
 
         Assert.Contains(w.Validate(), e => e.StartsWith("maps.image:"));
     }

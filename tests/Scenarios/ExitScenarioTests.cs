@@ -53,7 +53,7 @@ public sealed class ExitScenarioTests
         Assert.Contains("\"op\": \"fork\"", text);
         Assert.Contains("\"design\": \"reaper\"", text);
         Assert.Equal(w.ToString(), back.ToString());
-        Assert.Equal(ExitDesign.Reaper, back.Exit!.Design);
+        Assert.Equal(ExitDesign.Reaper, back.Section<ExitWorkload>()!.Design);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ExitScenarioTests
         var w = new Workload
         {
             Processes = [new([[new Fork([new Fork([new Compute(0)])]), new Wait()]])],
-            Exit = new ExitWorkload { NuareaMax = -1 },
+            Sections = [new ExitWorkload { NuareaMax = -1 }],
         };
 
         Assert.Equal(

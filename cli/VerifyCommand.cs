@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Cli;
+
+/// <summary>
+/// <c>uvmcheck verify</c>: every schedule of one workload with at most c preemptions, and a
+/// statement of what was established.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = new Option<string?>("--scenario", "-s") { Description = "scenario whose default workload is verified (default: the bug's own scenario, else the default scenario)" };
+        var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a bug on (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var preemptions = new Option<int>("--preemptions", "-c") { Description = "preemption bound: every schedule with at most this many preemptions is explored", DefaultValueFactory = _ => 2 };
+        var maxSchedules = new Option<long>("--max-schedules") { Description = "stop after this many schedules (the result then says it is incomplete)", DefaultValueFactory = _ => 5_000_000 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "kernel steps per schedule before it is cut off (and reported)", DefaultValueFactory = _ => 2000 };
+        var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
+        var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
+        var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
+        var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
+        {
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates,
+        };
+        cmd.SetAction((r, cancel) =>
+        {
+            int c = r.GetValue(preemptions);
+            long max = r.GetValue(maxSchedules);
+            if (c is < 0 or > 8) throw new InputException($"--preemptions: must be 0..8, is {c}");
+            if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
+            var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
+                r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct");
+            var request = RunCommand.RunPlan.From(o).Request;
+            stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s)");
+            stdout.WriteLine($"workload: {request.Workload}");
+            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates));
+            return Task.FromResult(Report(result, request, o.OutDir, stdout));
+        });
+        return cmd;
+    }
+
+    private static int Report(VerifyResult result, RunRequest request, string outDir, TextWriter stdout)
+    {
+        string kernel = RunCommand.Describe(request.Config);
+        var tail = $"({result.Schedules} schedules, {result.DistinctStates} distinct kernel states, {result.Steps} steps, {result.Elapsed.TotalSeconds:F1} s)";
+        if (result.CutSchedules > 0)
+            stdout.WriteLine($"warning: {result.CutSchedules} schedule(s) hit --max-steps and were cut off; liveness was not judged for them");
+        if (result.Counterexample is { } cx)
+        {
+            var path = Path.Combine(outDir, CounterexampleFile.FileName(cx));
+            CounterexampleFile.Write(cx, path);
+            stdout.WriteLine($"BUG FOUND with {result.PreemptionsToBug} preemption(s), the fewest that reach it: {cx.Violation.Message}");
+            stdout.WriteLine($"  {cx.Steps.Count} steps; searched {tail}");
+            stdout.WriteLine($"counterexample: {path}");
+            stdout.WriteLine($"replay with:    uvmcheck replay {path}");
+            return Cli.BugFound;
+        }
+        if (!result.Complete)
+        {
+            stdout.WriteLine($"incomplete: stopped before every schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
+            return Cli.Clean;
+        }
+        stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every schedule with <= {result.Bound} preemptions {tail}, no violation");
+        return Cli.Clean;
+    }
+}

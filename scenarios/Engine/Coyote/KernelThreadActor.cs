@@ -1,0 +1,148 @@
+using Microsoft.Coyote;
+using Microsoft.Coyote.Actors;
+using Uvm.Model.Core;
+
+namespace Uvm.Scenarios.Engine.Coyote;
+
+/// <summary>
+/// Drives one <see cref="KernelThread"/> as a Coyote actor whose one handler runs the thread from
+/// boot to exit, with exactly one scheduling decision between two kernel critical sections:
+/// <list type="bullet">
+/// <item>A step after which the thread stays runnable ends with a send to the iteration's
+/// <see cref="PreemptionPoint"/>, an actor that has halted: Coyote puts its scheduling point
+/// before every send and drops the event, so the send is one decision and nothing else. (A
+/// self-sent event costs two, the send and the dequeue; a state machine's default event costs
+/// two as well: both measured.)</item>
+/// <item>A step that sleeps waits, still inside the handler, with <c>ReceiveEventAsync</c> for
+/// its <see cref="WakeUp"/>: one decision (the pause). Ending the handler instead would make
+/// Coyote start a fresh OS thread at every wakeup (measured: about 16 per schedule before).</item>
+/// <item>Each thread a step woke gets its <see cref="WakeUp"/> right after the step; each send is
+/// one more decision, where the woken thread may run first.</item>
+/// <item>When every kernel thread sleeps or has exited the kernel is quiescent: the last thread
+/// to go to sleep or exit sends <see cref="Quiesce"/> to those waiting, and all leave, so the
+/// iteration ends as a program with nothing left to do, not as a Coyote deadlock.</item>
+/// </list>
+/// </summary>
+[OnEventDoAction(typeof(Run), nameof(RunAsync))]
+[OnEventDoAction(typeof(WakeUp), nameof(RunAsync))]
+internal sealed class KernelThreadActor : Actor, IChoice
+{
+    /// <summary>The kernel, its thread and the actors of every thread; set by <see cref="Attach"/>.</summary>
+    private Attach _attach = null!;
+
+    /// <summary>Scratch list for the threads a step woke, reused to avoid an allocation per step.</summary>
+    private readonly List<KernelThread> _woken = [];
+
+    /// <inheritdoc/>
+    protected override Task OnInitializeAsync(Event initialEvent)
+    {
+        _attach = (Attach)initialEvent;
+        _attach.OnActorThread?.Invoke();
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync()
+    {
+        var core = _attach.Core;
+        var thread = _attach.Thread;
+        var table = _attach.Table;
+        // Started by Run (runnable at boot) or by the first WakeUp of a thread that started
+        // asleep: either way it may step now. A thread that goes to sleep takes exactly one WakeUp
+        // before its next step, even when it was woken already (by a thread that ran at one of
+        // this actor's own wakeup sends): the event may still be on its way, and a stale one
+        // would end a later sleep early.
+        bool owesWakeUp = false;
+        while (true)
+        {
+            if (owesWakeUp)
+            {
+                if (thread.SleepingOn is not null && core.Quiescent)
+                {
+                    EndOfExecution();
+                    return;
+                }
+                table.Waiting[thread.Index] = true;
+                var e = await ReceiveEventAsync(typeof(WakeUp), typeof(Quiesce));
+                table.Waiting[thread.Index] = false;
+                if (e is Quiesce) return;
+            }
+
+            // Every scheduling point of this loop lies before here: an actor that Coyote released
+            // after a failure must not run another step.
+            if (table.Stopped) return;
+            if (core.Run(thread, this) is not { } step)
+            {
+                Fail();
+                return;
+            }
+            // Copy first: a woken thread may run at a send, and its step replaces the core's list.
+            _woken.AddRange(core.Woken);
+            foreach (var t in _woken) SendEvent(table.Actors[t.Index], WakeUp.Instance);
+            _woken.Clear();
+            owesWakeUp = step.Kind == StepKind.Sleep;
+            switch (step.Kind)
+            {
+                case StepKind.Continue:
+                    SendEvent(table.PreemptionPoint, Preempt.Instance);
+                    break;
+                case StepKind.Exit:
+                    if (core.Quiescent) EndOfExecution();
+                    return;
+            }
+        }
+    }
+
+    /// <summary>Fails the iteration with the core's violation; the explorer reads it, typed, from the core.</summary>
+    private void Fail() => Assert(false, "{0}", _attach.Core.Violation!.Message);
+
+    /// <summary>
+    /// Nothing can run any more: the stepping core judges liveness, and every actor waiting for a
+    /// wakeup is told to leave, so the iteration ends as a program with nothing left to do, not as
+    /// a Coyote deadlock.
+    /// </summary>
+    private void EndOfExecution()
+    {
+        if (_attach.Core.JudgeEnd() is not null)
+        {
+            Fail();
+            return;
+        }
+        QuiesceTheWaiting();
+    }
+
+    /// <summary>Tells every actor waiting for a wakeup to leave: the iteration is over.</summary>
+    private void QuiesceTheWaiting()
+    {
+        var table = _attach.Table;
+        for (int i = 0; i < table.Waiting.Length; i++)
+        {
+            if (!table.Waiting[i]) continue;
+            table.Waiting[i] = false;
+            SendEvent(table.Actors[i], Quiesce.Instance);
+        }
+    }
+
+    bool IChoice.Boolean() => RandomBoolean();
+
+    int IChoice.Integer(int maxExclusive) => RandomInteger(maxExclusive);
+}
+
+/// <summary>
+/// The target of <see cref="Preempt"/>: halts as soon as it starts, so Coyote drops every event
+/// sent to it after taking the scheduling decision that precedes each send. Until it has halted
+/// (a few decisions at boot at most) it takes the events and does nothing with them.
+/// </summary>
+[OnEventDoAction(typeof(Preempt), nameof(Ignore))]
+internal sealed class PreemptionPointActor : Actor
+{
+    /// <inheritdoc/>
+    protected override Task OnInitializeAsync(Event initialEvent)
+    {
+        RaiseHaltEvent();
+        return Task.CompletedTask;
+    }
+
+    private void Ignore()
+    {
+    }
+}

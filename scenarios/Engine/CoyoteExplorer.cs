@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Coyote;
+using Microsoft.Coyote.Actors;
+using Microsoft.Coyote.Logging;
+using Microsoft.Coyote.SystematicTesting;
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios.Engine.Coyote;
+
+namespace Uvm.Scenarios.Engine;
+
+/// <summary>
+/// Runs Coyote's TestingEngine over a workload: every iteration boots a fresh kernel, starts one
+/// actor per kernel thread, and checks every invariant after every step. The first violation stops
+/// the engine and becomes a <see cref="Counterexample"/>.
+/// </summary>
+internal static class CoyoteExplorer
+{
+    /// <summary>
+    /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
+    /// <paramref name="onSchedule"/> is told after every explored schedule (for progress displays).
+    /// With <paramref name="core"/>, every thread of the engine runs on that core (see
+    /// <see cref="CoreAffinity"/>); what is explored does not depend on it.
+    /// </summary>
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null,
+        int? core = null)
+    {
+        var capture = new IterationCapture();
+        var clock = Stopwatch.StartNew();
+        using var engine = CreateEngine(request, request.Settings.ToCoyote(), capture, listener, core);
+        if (onSchedule is not null) engine.RegisterEndIterationCallBack(_ => onSchedule());
+        using (cancel.Register(engine.Stop))
+            engine.Run();
+        clock.Stop();
+        var report = engine.TestReport;
+        int iterations = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
+        long steps = report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
+        int hit = report.MaxUnfairStepsHitInUnfairTests + report.MaxFairStepsHitInFairTests + report.MaxUnfairStepsHitInFairTests;
+        Counterexample? cx = null;
+        if (report.NumOfFoundBugs > 0)
+        {
+            cx = new Counterexample
+            {
+                ModelFingerprint = ModelFingerprint.Current,
+                Scenario = request.Scenario,
+                Bugs = KernelBugs.EnabledIn(request.Config),
+                Workload = request.Workload,
+                Settings = request.Settings,
+                Iteration = capture.Iteration,
+                Trace = engine.ReproducibleTrace,
+                Violation = ViolationRecord.From(ReadViolation(report.BugReports.First(), capture)),
+                Steps = capture.Core?.Log.Records() ?? [],
+            };
+        }
+        return new ExplorationResult(iterations, steps, clock.Elapsed, hit, cx);
+    }
+
+    /// <summary>
+    /// Runs one iteration along a recorded Coyote trace and reports what it found;
+    /// <paramref name="listener"/>, if given, sees the state at boot and after every step.
+    /// </summary>
+    internal static (Violation? Violation, IReadOnlyList<StepRecord> Steps) RunTrace(RunRequest request, string trace, IStepListener? listener = null)
+    {
+        var capture = new IterationCapture();
+        var config = request.Settings.ToCoyote().WithTestingIterations(1).WithReproducibleTrace(trace);
+        using var engine = CreateEngine(request, config, capture, listener);
+        engine.Run();
+        var report = engine.TestReport;
+        var violation = report.NumOfFoundBugs > 0 ? ReadViolation(report.BugReports.First(), capture) : null;
+        return (violation, capture.Core?.Log.Records() ?? []);
+    }
+
+    private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null,
+        int? core = null)
+    {
+        Action? onActorThread = core is int c ? () => CoreAffinity.PinCurrentThread(c) : null;
+        var engine = TestingEngine.Create(config, (IActorRuntime runtime) =>
+        {
+            var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, listener);
+            capture.Start(core);
+            KernelBoot.Start(runtime, core, onActorThread);
+        });
+        engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
+        return engine;
+    }
+
+    /// <summary>
+    /// The violation of the failing iteration, as the stepping core recorded it. A report the core
+    /// did not raise is Coyote's own (a deadlock, an error inside the runtime): it is kept verbatim.
+    /// </summary>
+    private static Violation ReadViolation(string report, IterationCapture capture) =>
+        capture.Core?.Violation ?? new Violation(ViolationKind.Panic, "coyote", $"{Violation.Tag(ViolationKind.Panic, "coyote")} {report}");
+
+    /// <summary>The stepping core of the iteration running now (the failing one, once the engine stops).</summary>
+    private sealed class IterationCapture
+    {
+        public StepCore? Core { get; private set; }
+        public int Iteration { get; private set; }
+
+        public void Start(StepCore core)
+        {
+            Core = core;
+            Iteration++;
+        }
+    }
+}

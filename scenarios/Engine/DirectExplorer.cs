@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Uvm.Model;
+using Uvm.Model.Core;
+
+namespace Uvm.Scenarios.Engine;
+
+/// <summary>
+/// The in-process explorer (<c>--engine direct</c>): no actors and no OS threads, just a loop
+/// that asks a <see cref="Scheduler"/> which runnable kernel thread steps next and hands it to the
+/// <see cref="StepCore"/>. Schedule <c>j</c> of a run with seed <c>S</c> is seeded with
+/// <c>S + j</c>, so shards and parallel engines are windows of one seed range, as with Coyote.
+/// A counterexample holds the kernel-level schedule with every choice, which replays exactly.
+/// </summary>
+public static class DirectExplorer
+{
+    /// <summary>Explores <paramref name="request"/> as <see cref="Explorer.Run"/> does, in this thread.</summary>
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null,
+        IStepListener? listener = null)
+    {
+        var settings = request.Settings;
+        var scheduler = Scheduler.For(settings);
+        var clock = Stopwatch.StartNew();
+        var deadline = settings.TimeBudget is { } budget ? budget : (TimeSpan?)null;
+        Span<int> runnable = stackalloc int[64];
+        long steps = 0;
+        int iterations = 0, cut = 0;
+        for (int j = 0; j < settings.Iterations; j++)
+        {
+            if (cancel.IsCancellationRequested || (deadline is { } d && clock.Elapsed >= d)) break;
+            iterations++;
+            scheduler.Begin(unchecked(settings.Seed + (ulong)j));
+            var core = Execute(request, scheduler, settings.MaxSteps, runnable, listener, out bool wasCut);
+            steps += core.Log.Count;
+            scheduler.End(core.Log.Count);
+            if (wasCut) cut++;
+            onSchedule?.Invoke();
+            if (core.Violation is { } v)
+            {
+                clock.Stop();
+                var cx = new Counterexample
+                {
+                    ModelFingerprint = ModelFingerprint.Current,
+                    Scenario = request.Scenario,
+                    Bugs = KernelBugs.EnabledIn(request.Config),
+                    Workload = request.Workload,
+                    Settings = settings,
+                    Iteration = j + 1,
+                    Trace = "",
+                    Violation = ViolationRecord.From(v),
+                    Steps = core.Log.Records(),
+                };
+                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, cx);
+            }
+        }
+        clock.Stop();
+        return new ExplorationResult(iterations, steps, clock.Elapsed, cut, null);
+    }
+
+    /// <summary>
+    /// Runs one schedule to its end: until the kernel is quiescent (then liveness is judged), a
+    /// violation, or <paramref name="maxSteps"/> steps (then the schedule is cut and liveness is not judged).
+    /// </summary>
+    internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps, Span<int> runnable,
+        IStepListener? listener, out bool cut)
+    {
+        var kernel = KernelBuilder.Build(request.Workload, request.Config);
+        var core = new StepCore(kernel, request.Properties, listener);
+        var threads = kernel.Threads;
+        int last = -1;
+        cut = false;
+        while (true)
+        {
+            int n = 0;
+            for (int i = 0; i < threads.Count && n < runnable.Length; i++)
+                if (StepCore.CanRun(threads[i])) runnable[n++] = i;
+            if (n == 0)
+            {
+                core.JudgeEnd();
+                return core;
+            }
+            if (core.Log.Count >= maxSteps)
+            {
+                cut = true;
+                return core;
+            }
+            int pick = runnable[scheduler.Pick(runnable[..n], last, core.Log.Count)];
+            if (core.Run(threads[pick], scheduler) is null) return core;
+            last = pick;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Scenarios;
+
+/// <summary>What to explore: a workload, a kernel configuration, the properties to check, and how.</summary>
+public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig Config, ExploreSettings Settings)
+{
+    /// <summary>The properties checked; the built-in catalogue unless a user adds their own.</summary>
+    public Catalogue Properties { get; init; } = Catalogue.BuiltIn;
+}
+
+/// <summary>What one engine explored, and the counterexample if it found a violation.</summary>
+public sealed record ExplorationResult(
+    int Iterations, long Steps, TimeSpan Elapsed, int MaxStepsHit, Counterexample? Counterexample)
+{
+    /// <summary>True when a violation was found.</summary>
+    public bool FoundBug => Counterexample is not null;
+
+    /// <summary>Schedules explored per second.</summary>
+    public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>Which engine explores: Coyote's systematic testing engine, or the in-process explorer.</summary>
+public enum EngineKind
+{
+    /// <summary>The in-process explorer over the stepping core: no actors, no OS threads.</summary>
+    Direct,
+
+    /// <summary>Microsoft Coyote's TestingEngine, one actor per kernel thread.</summary>
+    Coyote,
+}
+
+/// <summary>
+/// Explores a request with the engine its settings name. Both engines drive the same
+/// <see cref="StepCore"/>, take the same seeds and windows, and write the same counterexample
+/// files; a file found by either replays by its kernel-level schedule.
+/// </summary>
+public static class Explorer
+{
+    /// <summary>
+    /// Explores <paramref name="request"/>; <paramref name="cancel"/> stops the engine early, and
+    /// <paramref name="onSchedule"/> is told after every explored schedule (for progress displays).
+    /// With <paramref name="core"/>, every thread of a Coyote engine runs on that core (see
+    /// <see cref="CoreAffinity"/>); what is explored does not depend on it.
+    /// </summary>
+    public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null,
+        int? core = null) =>
+        request.Settings.Engine == EngineKind.Direct
+            ? DirectExplorer.Run(request, cancel, onSchedule, listener)
+            : CoyoteExplorer.Run(request, cancel, onSchedule, listener, core);
+
+    /// <summary>
+    /// Runs one iteration along a recorded Coyote trace and reports what it found;
+    /// <paramref name="listener"/>, if given, sees the state at boot and after every step.
+    /// </summary>
+    internal static (Violation? Violation, IReadOnlyList<StepRecord> Steps) RunTrace(RunRequest request, string trace, IStepListener? listener = null) =>
+        CoyoteExplorer.RunTrace(request, trace, listener);
+}

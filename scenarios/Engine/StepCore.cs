@@ -1,0 +1,185 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Properties;
+
+namespace Uvm.Scenarios.Engine;
+
+/// <summary>
+/// The one place that advances a kernel thread. Every driver (the Coyote actors, the in-process
+/// explorer, <c>verify</c>, the schedule replayer) decides only which thread steps next and what
+/// each choice returns; this class runs the step, records it in the kernel-level log, collects the
+/// threads it woke, checks every invariant after it, and turns a kernel panic, a detector report or
+/// any exception thrown by model or property code into a <see cref="Violation"/>. Liveness is
+/// judged here too, and only at the end of an execution that ran to quiescence: a schedule cut off
+/// by a step bound says nothing about "eventually".
+/// </summary>
+public sealed class StepCore
+{
+    /// <summary>The safety invariants, checked after every step.</summary>
+    private readonly IReadOnlyList<Invariant> _invariants;
+
+    /// <summary>The liveness properties, judged when the execution has ended.</summary>
+    private readonly IReadOnlyList<LivenessProperty> _liveness;
+
+    /// <summary>Told the state at boot and after every step (explain, replay --step, coverage); usually null.</summary>
+    private readonly IStepListener? _listener;
+
+    /// <summary>The threads the last step woke, for drivers that must deliver wakeups (Coyote).</summary>
+    private readonly List<KernelThread> _woken = [];
+
+    /// <summary>Records every choice of the running step for the log, whoever answers it.</summary>
+    private readonly RecordingChoice _choice;
+
+    /// <summary>Creates the core for a freshly booted kernel.</summary>
+    public StepCore(Kernel kernel, Catalogue properties, IStepListener? listener = null)
+    {
+        Kernel = kernel;
+        _invariants = properties.Invariants;
+        _liveness = properties.Liveness;
+        _listener = listener;
+        Log = new StepLog(kernel);
+        _choice = new RecordingChoice(kernel.StepChoices);
+        listener?.Booted(kernel);
+    }
+
+    /// <summary>The kernel driven.</summary>
+    public Kernel Kernel { get; }
+
+    /// <summary>The kernel-level schedule so far.</summary>
+    public StepLog Log { get; }
+
+    /// <summary>The first violation, or null; once set, no further step runs.</summary>
+    public Violation? Violation { get; private set; }
+
+    /// <summary>The threads woken by the last step (cleared by the next).</summary>
+    public IReadOnlyList<KernelThread> Woken => _woken;
+
+    /// <summary>True when <paramref name="thread"/> may take its next step.</summary>
+    public static bool CanRun(KernelThread thread) => !thread.Exited && thread.SleepingOn is null;
+
+    /// <summary>True when no thread can take another step: the execution has ended.</summary>
+    public bool Quiescent
+    {
+        get
+        {
+            var threads = Kernel.Threads;
+            for (int i = 0; i < threads.Count; i++)
+                if (CanRun(threads[i])) return false;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Runs the next atomic step of <paramref name="thread"/>, its choices answered by
+    /// <paramref name="choice"/>, then checks every invariant. Returns the step, or null when the
+    /// step failed (a panic, a detector, a model crash: see <see cref="Violation"/>).
+    /// </summary>
+    public Step? Run(KernelThread thread, IChoice choice)
+    {
+        if (Violation is not null) throw new InvalidOperationException("the execution has already failed");
+        if (!CanRun(thread)) throw new InvalidOperationException($"{thread.Name} cannot run");
+        _woken.Clear();
+        _choice.Inner = choice;
+        Kernel.Choice = _choice;
+        Kernel.StepChoices.Clear();
+        Step step;
+        try
+        {
+            step = thread.Advance();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+        {
+            var last = Log.LastFunctionOf(thread.Index) ?? "(boot)";
+            var (site, violation) = ViolationOf(e, thread, last);
+            Log.Add(thread.Index, site, StepLog.PanicKind, Kernel.StepChoices);
+            _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
+            Violation = violation;
+            return null;
+        }
+        Log.Add(thread.Index, step.Function, StepLog.KindName(step.Kind), Kernel.StepChoices);
+        Kernel.SleepQueues.TakeWoken(_woken);
+        _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
+        for (int i = 0; i < _invariants.Count; i++)
+        {
+            var inv = _invariants[i];
+            string? bad;
+            try
+            {
+                bad = inv.Check(Kernel);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+            {
+                Violation = new Violation(ViolationKind.Invariant, inv.Name,
+                    $"{Violation.Tag(ViolationKind.Invariant, inv.Name)} the invariant threw {e.GetType().Name}: {OneLine(e.Message)} After {thread.Name}: {step.Function}.");
+                return null;
+            }
+            if (bad is not null)
+            {
+                Violation = new Violation(ViolationKind.Invariant, inv.Name, $"{inv.Describe(bad)} After {thread.Name}: {step.Function}.");
+                return null;
+            }
+        }
+        return step;
+    }
+
+    /// <summary>
+    /// Judges the liveness properties of an execution that has ended (quiescent): the first still
+    /// pending becomes the violation. Does nothing while some thread can still run.
+    /// </summary>
+    public Violation? JudgeEnd()
+    {
+        if (Violation is not null || !Quiescent) return Violation;
+        for (int i = 0; i < _liveness.Count; i++)
+        {
+            var p = _liveness[i];
+            string? pending;
+            try
+            {
+                pending = p.Pending(Kernel);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+            {
+                return Violation = new Violation(ViolationKind.Liveness, p.Name,
+                    $"{Violation.Tag(ViolationKind.Liveness, p.Name)} the property threw {e.GetType().Name}: {OneLine(e.Message)}");
+            }
+            if (pending is not null) return Violation = new Violation(ViolationKind.Liveness, p.Name, p.Describe(pending));
+        }
+        return null;
+    }
+
+    /// <summary>The violation a failed step stands for: a kernel panic by its site, anything else as a model crash.</summary>
+    private static (string Site, Violation Violation) ViolationOf(Exception e, KernelThread thread, string last)
+    {
+        if (e is KernelPanicException panic)
+            return (panic.Site, new Violation(ViolationKind.Panic, panic.Site,
+                $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {thread.Name})"));
+        // A model crash is reported like a panic of the model itself, so it is shrunk, written,
+        // replayed and explained like any other failure.
+        var site = e.GetType().Name;
+        var where = e.TargetSite is { } m ? $" at {m.DeclaringType?.Name}.{m.Name}" : "";
+        return (site, new Violation(ViolationKind.Panic, site,
+            $"{Violation.Tag(ViolationKind.Panic, site)} panic: {site} in {thread.Name}: after {last}: {OneLine(e.Message)}{where}"));
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>Passes each choice to the driver's answer and appends the answer to the step's list.</summary>
+    private sealed class RecordingChoice(List<int> record) : IChoice
+    {
+        public IChoice Inner { get; set; } = null!;
+
+        public bool Boolean()
+        {
+            bool b = Inner.Boolean();
+            record.Add(b ? 1 : 0);
+            return b;
+        }
+
+        public int Integer(int maxExclusive)
+        {
+            int n = Inner.Integer(maxExclusive);
+            record.Add(n);
+            return n;
+        }
+    }
+}

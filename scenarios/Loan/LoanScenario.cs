@@ -1,0 +1,81 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The loan scenario: a process writes its buffer and sends it on a socket twice (each send loans
+/// the pages to the kernel, transmits, and unloans), while another process writes more anonymous
+/// memory than is free, so that the pagedaemon scans the queues and pages out during the sends.
+/// Exercises loans to the kernel against the pagedaemon (F3).
+/// </summary>
+public static class LoanScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "loan",
+        "4 free pages, 4 swap slots; a process sends its 2 written pages on a socket twice (loan to kernel, transmit, unloan) while another writes 3 pages and the pagedaemon pages out.",
+        ["vm", "swap", "loan"],
+        Default,
+        () => Generate());
+
+    /// <summary>The default workload: 5 anon pages in 4 pages of memory, two sends of two loaned pages.</summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1,
+        Seconds = 0,
+        SwapoutScans = 0,
+        FreePages = 4,
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 4,
+                FreeMin = 1,
+                FreeTarg = 2,
+                AnonProcesses = [new(3, [new(0, true), new(1, true), new(2, true), new(0, true)])],
+            },
+            new LoanWorkload
+            {
+                Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanSend(0, 2)])],
+            },
+        ],
+    };
+
+    /// <summary>
+    /// One loaning process of 1-3 pages (writes, sends, loans to anons, reads) beside 1-2 anon
+    /// processes, 3-6 free pages and enough swap for everything, so the pagedaemon always has
+    /// somewhere to put a dirty page.
+    /// </summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from free in Gen.Choose(3, 6)
+        from pages in Gen.Choose(1, 3)
+        from ops in Gen.ListOf(GenOp(pages), 6)
+        from n in Gen.Choose(1, 2)
+        from procs in Gen.ListOf(
+            from p in Gen.Choose(1, 3)
+            from touches in Gen.ListOf(from page in Gen.Choose(0, p - 1) select new AnonTouch(page, true), 4)
+            select new AnonProcessSpec(p, [.. touches]), n)
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections =
+            [
+                new PagingWorkload { SwapSlots = pages + procs.Sum(p => p.Pages) + 1, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] },
+                new LoanWorkload { Clients = [new(pages, [.. ops])] },
+            ],
+        };
+
+    private static FsCheck.Gen<LoanOp> GenOp(int pages) =>
+        from page in Gen.Choose(0, pages - 1)
+        from kind in Gen.Choose(0, 5)
+        select kind switch
+        {
+            0 or 1 => (LoanOp)new LoanTouch(page, Write: true),
+            2 => new LoanTouch(page, Write: false),
+            3 or 4 => new LoanSend(page, 1),
+            _ => new LoanToAnons(page, 1),
+        };
+
+    private static LoanTouch W(int page) => new(page, Write: true);
+}

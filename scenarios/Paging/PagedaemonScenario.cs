@@ -1,0 +1,74 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The pagedaemon scenario: processes touch more private anonymous memory than there is, so
+/// allocations below the free target wake the pagedaemon, which frees clean pages, pages dirty
+/// ones out to a small swap device and lets the aiodone daemon complete them, while the processes
+/// fault swapped-out pages back in and finally exit.
+/// </summary>
+public static class PagedaemonScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "pagedaemon",
+        "4 free pages, 4 swap slots; 2 processes write 3 anon pages each and fault them back in while the pagedaemon pages out.",
+        ["vm", "swap"],
+        Default,
+        () => Generate());
+
+    /// <summary>The default workload: 6 anon pages in 4 pages of memory.</summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1,
+        Seconds = 0,
+        SwapoutScans = 0,
+        FreePages = 4,
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 4,
+                FreeMin = 1,
+                FreeTarg = 2,
+                AnonProcesses =
+                [
+                    new(3, [W(0), W(1), W(2), R(0), W(1)]),
+                    new(3, [W(0), W(1), W(2), W(0)]),
+                ],
+            },
+        ],
+    };
+
+    /// <summary>
+    /// 1-3 processes of 1-4 anon pages, 3-8 free pages, 1-6 swap slots, with all anon pages fitting
+    /// in memory plus swap: beyond that the kernel has nothing left to reclaim and the faulting
+    /// processes and the pagedaemon spin in uvm_wait() for ever, as the real kernel does.
+    /// </summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from free in Gen.Choose(3, 8)
+        from slots in Gen.Choose(1, 6)
+        from n in Gen.Choose(1, 3)
+        from procs in Gen.ListOf(GenProcess(), n)
+        where procs.Sum(p => p.Pages) < free + slots
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections = [new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] }],
+        };
+
+    private static FsCheck.Gen<AnonProcessSpec> GenProcess() =>
+        from pages in Gen.Choose(1, 4)
+        from n in Gen.Choose(1, 6)
+        from touches in Gen.ListOf(
+            from page in Gen.Choose(0, pages - 1)
+            from write in Gen.Elements(true, true, false)
+            select new AnonTouch(page, write), n)
+        select new AnonProcessSpec(pages, [.. touches]);
+
+    private static AnonTouch W(int page) => new(page, Write: true);
+
+    private static AnonTouch R(int page) => new(page, Write: false);
+}

@@ -1,0 +1,51 @@
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The <c>paging</c> section of a <see cref="Workload"/> (<see cref="PagingSection"/>): the swap
+/// device, the pagedaemon's targets, the processes touching anon memory, the SysV shm users, and
+/// swapctl. Present only in scenarios that exercise the pagedaemon; memory is the workload's
+/// <c>freePages</c>.
+/// </summary>
+public sealed record PagingWorkload
+{
+    /// <summary>Upper bounds: larger ones explode the state space.</summary>
+    public const int MaxSlots = 64, MaxPages = 16, MaxUsers = 8, MaxOps = 32, MaxKey = 8;
+
+    /// <summary>Slots of the swap device (0: no swap).</summary>
+    public int SwapSlots { get; init; } = 4;
+
+    /// <summary>uvmexp.freemin.</summary>
+    public int FreeMin { get; init; } = 1;
+
+    /// <summary>uvmexp.freetarg.</summary>
+    public int FreeTarg { get; init; } = 2;
+
+    /// <summary>Processes touching private anonymous memory.</summary>
+    public IReadOnlyList<AnonProcessSpec> AnonProcesses { get; init; } = [];
+
+    /// <summary>Processes using SysV shared memory, each a list of shm operations.</summary>
+    public IReadOnlyList<IReadOnlyList<ShmOp>> ShmUsers { get; init; } = [];
+
+    /// <summary>What swapctl does to the swap device, in order (empty: no swapctl thread).</summary>
+    public IReadOnlyList<SwapCtlOp> SwapCtl { get; init; } = [];
+
+    /// <summary>
+    /// The pagedaemon calls uvm_swapout_threads() when free &lt; freetarg (needs LWPs). Known
+    /// limit: the swapout model's u-area wiring is a flag, not a wire count, so a uvm_fault_unwire()
+    /// that runs after proc0 swapped the same LWP back in unwires a running LWP's u-area and
+    /// OnProcLwpIsInMemory fires even in the fixed kernel; none of the built-in scenarios turn this on.
+    /// </summary>
+    public bool SwapoutThreads { get; init; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"swap {SwapSlots}, freetarg {FreeTarg}"
+        + string.Concat(AnonProcesses.Select((p, i) => $"; anon {i + 1} ({p.Pages}p): {string.Join(" ", p.Touches)}"))
+        + string.Concat(ShmUsers.Select((ops, i) => $"; shm {i + 1}: {string.Join(" ", ops)}"))
+        + (SwapCtl.Count > 0 ? $"; swapctl: {string.Join(" ", SwapCtl.Select(o => o == SwapCtlOp.Off ? "-d" : "-a"))}" : "");
+}
+
+/// <summary>A process with <paramref name="Pages"/> pages of private anonymous memory and the touches it makes.</summary>
+public sealed record AnonProcessSpec(int Pages, IReadOnlyList<AnonTouch> Touches);

@@ -1,0 +1,89 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The shm-swap scenario: two processes share a SysV shm segment bigger than free memory and
+/// write its pages, so the pagedaemon pages the aobj out to swap and the processes fault the pages
+/// back in, while an administrator runs swapctl -d / -a, whose uao_swap_off() pages every swapped
+/// aobj page back in. Exercises PR kern/22752.
+/// </summary>
+public static class ShmSwapScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "shm-swap",
+        "5 free pages (free target 5), 1 swap slot; 2 processes share a 4-page shm segment under heavy paging while swapctl -d/-a runs 4 times.",
+        ["vm", "swap"],
+        Default,
+        () => Generate());
+
+    /// <summary>
+    /// The default workload: a 4-page segment in 5 pages of memory with a free target of 5, so every
+    /// allocation wakes the pagedaemon and it keeps paging the segment out; one swap slot, so swap
+    /// is often full and the swap-shortage scan frees the slots of resident pages; four swapctl
+    /// -d/-a cycles. The segment fits in memory, so every swap_off can finish. One iteration takes
+    /// about 50 steps.
+    /// </summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1,
+        Seconds = 0,
+        SwapoutScans = 0,
+        FreePages = 5,
+        Sections =
+        [
+            new PagingWorkload
+            {
+                SwapSlots = 1,
+                FreeMin = 1,
+                FreeTarg = 5,
+                ShmUsers =
+                [
+                    [new ShmGet(1, 4), new ShmAt(1), W(0), R(3), W(2), W(0), W(1), W(2), W(0), R(3), new ShmDt(1)],
+                    [new ShmGet(1, 4), new ShmAt(1), W(2), R(2), W(0), R(3), W(2), W(0), new ShmDt(1), new ShmRmid(1)],
+                ],
+                SwapCtl = [SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On, SwapCtlOp.Off, SwapCtlOp.On],
+            },
+        ],
+    };
+
+    /// <summary>
+    /// Two shm users with 2-6 touches each of a 2-4 page segment that fits in memory (swapctl -d
+    /// must page it all in while no page can go to swap), 1-3 slots, a free target at the size of
+    /// memory so that the pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles.
+    /// </summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from pages in Gen.Choose(2, 4)
+        from free in Gen.Choose(pages, 5)
+        from slots in Gen.Choose(1, 3)
+        from a in GenUser(pages)
+        from b in GenUser(pages)
+        from cycles in Gen.Choose(1, 3)
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections =
+            [
+                new PagingWorkload
+                {
+                    SwapSlots = slots, FreeMin = 1, FreeTarg = free,
+                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
+                    SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
+                },
+            ],
+        };
+
+    private static FsCheck.Gen<ShmOp[]> GenUser(int pages) =>
+        from n in Gen.Choose(2, 6)
+        from touches in Gen.ListOf(
+            from page in Gen.Choose(0, pages - 1)
+            from write in Gen.Elements(true, true, false)
+            select (ShmOp)new ShmTouch(1, page, write), n)
+        select touches.ToArray();
+
+    private static ShmTouch W(int page) => new(1, page, Write: true);
+
+    private static ShmTouch R(int page) => new(1, page, Write: false);
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Serialization;
+using Uvm.Model.Sched;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// What the kernel runs in one exploration: CPUs, processes with their LWPs' programs, the clock,
+/// the swapper and the memory it works against, plus one optional section per kernel path
+/// (<see cref="WorkloadSections.All"/>: maps, paging, exit, loans). Serialisable, so a user can
+/// hand-write one; <see cref="Validate"/> names every bad field.
+/// </summary>
+public sealed record Workload
+{
+    /// <summary>Upper bounds a workload may not exceed: larger ones explode the state space.</summary>
+    public const int MaxCpus = 8, MaxProcesses = 16, MaxLwpsPerProcess = 8, MaxOps = 32, MaxSeconds = 64, MaxQuanta = 64;
+
+    /// <summary>The sections present, in registration order.</summary>
+    private IReadOnlyList<object> _sections = [];
+
+    /// <summary>Number of CPUs.</summary>
+    public int Cpus { get; init; } = 2;
+
+    /// <summary>The processes, each a list of LWP programs.</summary>
+    public IReadOnlyList<ProcessSpec> Processes { get; init; } = [];
+
+    /// <summary>Seconds the clock ticks at least (schedcpu() calls).</summary>
+    public int Seconds { get; init; } = 2;
+
+    /// <summary>How many times the pagedaemon calls uvm_swapout_threads(); 0 runs no swapper.</summary>
+    public int SwapoutScans { get; init; } = 1;
+
+    /// <summary>uvmexp.free at boot, in pages.</summary>
+    public int FreePages { get; init; } = 2;
+
+    /// <summary>maxslp, in the workload's seconds.</summary>
+    public int MaxSlp { get; init; } = 4;
+
+    /// <summary>
+    /// The kernel paths' sections (records such as <see cref="PagingWorkload"/>), at most one of
+    /// each registered kind; kept in registration order. In JSON each is a member named after it.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<object> Sections
+    {
+        get => _sections;
+        init => _sections = WorkloadSections.InOrder(value);
+    }
+
+    /// <summary>The section of record type <typeparamref name="T"/>, or null when the workload has none.</summary>
+    public T? Section<T>() where T : class
+    {
+        for (int i = 0; i < _sections.Count; i++)
+            if (_sections[i] is T s) return s;
+        return null;
+    }
+
+    /// <summary>This workload with <paramref name="section"/> in place of its section of that kind.</summary>
+    public Workload With<T>(T section) where T : class =>
+        this with { Sections = [.. _sections.Where(s => s.GetType() != section.GetType()), section] };
+
+    /// <summary>This workload without its section of record type <typeparamref name="T"/>.</summary>
+    public Workload Without<T>() where T : class => this with { Sections = [.. _sections.Where(s => s is not T)] };
+
+    /// <summary>Every problem with this workload, each naming its field; empty when it is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new Problems();
+        ValidateProcesses(problems);
+        foreach (var section in WorkloadSections.All) section.Validate(this, problems);
+        return problems.Lines;
+    }
+
+    /// <summary>A one-line summary, as a syscall trace would read.</summary>
+    public override string ToString()
+    {
+        int firstPid = 1 + WorkloadSections.All.Sum(s => s.ProcessesBefore(this));
+        var parts = Processes.Select((p, i) => $"pid {i + firstPid}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops))))
+            .Concat(WorkloadSections.All.Select(s => s.Summary(this)).OfType<string>());
+        return $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; " + string.Join("; ", parts);
+    }
+
+    /// <summary>The section of this record type, for the JSON writer.</summary>
+    internal object? Section(Type type) => _sections.FirstOrDefault(s => s.GetType() == type);
+
+    /// <summary>Sets a section while the JSON reader builds this workload, as it sets init-only members; null is none.</summary>
+    internal void ReadSection(object? section)
+    {
+        if (section is not null) _sections = WorkloadSections.InOrder([.. _sections.Where(s => s.GetType() != section.GetType()), section]);
+    }
+
+    private void ValidateProcesses(Problems problems)
+    {
+        problems.Check(Cpus is >= 1 and <= MaxCpus, "cpus", $"must be 1..{MaxCpus}, is {Cpus}");
+        problems.Check(Seconds is >= 0 and <= MaxSeconds, "seconds", $"must be 0..{MaxSeconds}, is {Seconds}");
+        problems.Check(SwapoutScans is >= 0 and <= 16, "swapoutScans", $"must be 0..16, is {SwapoutScans}");
+        // With no free page, the last swapped-out LWP could never come back: swap-in needs more than a
+        // u-area free, and in this model only u-areas move memory (the real kernel pages others out).
+        problems.Check(FreePages is >= 1 and <= 1 << 20, "freePages", $"must be 1..{1 << 20}, is {FreePages}");
+        problems.Check(MaxSlp is >= 1 and <= MaxSeconds, "maxSlp", $"must be 1..{MaxSeconds}, is {MaxSlp}");
+        problems.Check(Processes is not null && Processes.Count <= MaxProcesses, "processes", $"must list at most {MaxProcesses} processes");
+        for (int p = 0; p < (Processes?.Count ?? 0); p++)
+        {
+            var lwps = Processes![p]?.Lwps;
+            problems.Check(lwps is { Count: >= 1 and <= MaxLwpsPerProcess }, $"processes[{p}].lwps", $"must list 1..{MaxLwpsPerProcess} LWPs");
+            for (int l = 0; l < (lwps?.Count ?? 0); l++)
+                ValidateProgram(lwps![l], problems.At($"processes[{p}].lwps[{l}]"));
+        }
+    }
+
+    /// <summary>
+    /// The problems of an LWP's program, or of a forked child's <paramref name="forkDepth"/> forks
+    /// deep, each operation under its index.
+    /// </summary>
+    internal static void ValidateProgram(IReadOnlyList<LwpOp>? ops, Problems at, int forkDepth = 0)
+    {
+        at.Check(ops is { Count: <= MaxOps }, "", $"must list at most {MaxOps} operations");
+        for (int o = 0; o < (ops is { Count: <= MaxOps } ? ops.Count : 0); o++)
+        {
+            var op = at.At($"[{o}]");
+            switch (ops![o])
+            {
+                case Compute c: op.Check(c.Quanta is >= 1 and <= MaxQuanta, "quanta", $"must be 1..{MaxQuanta}, is {c.Quanta}"); break;
+                case SleepFor s: op.Check(s.Seconds is >= 1 and <= MaxSeconds, "seconds", $"must be 1..{MaxSeconds}, is {s.Seconds}"); break;
+                case Fork f: ExitSection.ValidateChild(f, op, forkDepth + 1); break;
+                case Wait: break;
+                default: op.Add("", "missing or unknown operation"); break;
+            }
+        }
+    }
+}
+
+/// <summary>One process: the program of each of its LWPs.</summary>
+public sealed record ProcessSpec([property: JsonPropertyName("lwps")] IReadOnlyList<IReadOnlyList<LwpOp>> Lwps);
