@@ -14,6 +14,7 @@ public static class ScenarioCatalogue
         ExitScenario.Reaper,
         LoanScenario.Scenario,
         LoanZeroScenario.Scenario,
+        PoolDrainScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

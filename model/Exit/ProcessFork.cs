@@ -11,7 +11,9 @@ namespace Uvm.Model.Exit;
 /// goes on its parent's children (proclist write lock) and onto the run queue (sched_lock). The
 /// model creates the proc and LWP (SIDL, LSIDL) on allproc/alllwp and ties the u-area to the LWP at
 /// once; the kernel links them later and holds the u-area in a local until newlwp() (approx.).
-/// Left out: uvmspace_fork() (no pages are modelled), credentials, limits, file descriptors.
+/// With pools on, the struct proc and struct lwp come from proc_pool and lwp_pool first
+/// (pool_get PR_WAITOK, which may sleep for a page). Left out: uvmspace_fork() (no pages are
+/// modelled), credentials, limits, file descriptors.
 /// </summary>
 public static class ProcessFork
 {
@@ -20,9 +22,17 @@ public static class ProcessFork
     {
         KernelThread Self() => LwpExit.CpuThreadOf(k, l1);
         var p1 = l1.Proc;
-        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1 };
+
+        // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).
+        int? procItem = null, lwpItem = null;
+        if (k.Pools.Enabled)
+        {
+            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
+            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
+        }
+        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
-        var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false };
+        var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false, PoolItem = lwpItem };
         p2.LwpList.Add(l2);
         k.Lwps.Add(l2);
 

@@ -95,6 +95,9 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
     /// <summary>True once the program has run to its end and the LWP exited.</summary>
     public bool Finished => Stat is LwpStat.Zomb or LwpStat.Dead;
 
+    /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
+    public int? PoolItem { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"lwp {Lid}";
 }
