@@ -26,7 +26,6 @@ public static class Cli
             MergeCommand.Create(stdout),
             ShrinkCommand.Create(stdout),
             MutateCommand.Create(stdout),
-            BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout),
             VerifyCommand.Create(stdout, stderr),
