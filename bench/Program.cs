@@ -1,5 +1,5 @@
 using Uvm.Scenarios;
-using Uvm.Scenarios.Benchmarks;
+using Uvm.Bench;
 
 // Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
 //   dotnet run -c Release --project bench [--quick] [--out FILE]
