@@ -68,6 +68,21 @@ public enum Mutation
     /// to the header (a loop that stops early: ENOMEM although a lower gap has room).
     /// </summary>
     FindspaceTopdownStopsAtFirstGap = 1 << 14,
+
+    /// <summary>amap_copy(): the slots are copied but an_ref++ is skipped (a reference count not taken).</summary>
+    AmapCopySkipsAnonRef = 1 << 15,
+
+    /// <summary>amap_ref() at fork: am_ref++ done as a read and a later write without am_l (a count updated outside its lock).</summary>
+    AmapRefWithoutLock = 1 << 16,
+
+    /// <summary>uvm_fault() case 1: a write on a shared anon (an_ref &gt; 1) maps it writable instead of case 1B's copy (a copy-on-write skipped).</summary>
+    CowWritesSharedAnon = 1 << 17,
+
+    /// <summary>uvmfault_anonget(): uvmfault_relock()'s result is ignored, so a fault goes on after the map changed (a relock result ignored).</summary>
+    RelockIgnoresTimestamp = 1 << 18,
+
+    /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump, so a sleeping fault's relock succeeds (a version not bumped).</summary>
+    MapChangeSkipsTimestamp = 1 << 19,
 }
 
 /// <summary>The catalogue of mutations: a short id and the site each one breaks.</summary>
@@ -91,5 +106,10 @@ public static class Mutations
         (Mutation.UareaDrainDropsUarea, "uarea-drain-drops-uarea", "uvm_uarea_drain"),
         (Mutation.LoanToKernelSkipsLoanCount, "loan-to-kernel-skips-loan-count", "uvm_loanpage"),
         (Mutation.FindspaceTopdownStopsAtFirstGap, "findspace-topdown-stops-at-first-gap", "uvm_map_findspace"),
+        (Mutation.AmapCopySkipsAnonRef, "amap-copy-skips-anon-ref", "amap_copy"),
+        (Mutation.AmapRefWithoutLock, "amap-ref-without-lock", "amap_ref"),
+        (Mutation.CowWritesSharedAnon, "cow-writes-shared-anon", "uvm_fault"),
+        (Mutation.RelockIgnoresTimestamp, "relock-ignores-timestamp", "uvmfault_relock"),
+        (Mutation.MapChangeSkipsTimestamp, "map-change-skips-timestamp", "uvm_unmap"),
     ];
 }
