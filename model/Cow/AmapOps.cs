@@ -41,17 +41,17 @@ public static class AmapOps
             Locks.Release(k, src.Lock, self);
             yield break;
         }
+        space.Amap = amap; // the map is write-locked: no fault sees the half-built amap
         for (int slot = 0; slot < src.Slots; slot++)
         {
             if (src.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
+            amap.Add(slot, anon, replace: false);
             if (!k.Config.Mutated(Mutation.AmapCopySkipsAnonRef)) anon.RefCount++;
             Locks.Release(k, anon.Lock, self);
-            amap.Add(slot, anon, replace: false);
         }
         src.Ref--;
         Locks.Release(k, src.Lock, self);
-        space.Amap = amap;
         space.NeedsCopy = false;
     }
 

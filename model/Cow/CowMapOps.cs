@@ -35,12 +35,14 @@ public static class CowMapOps
         var amap = space.EntryMapped ? space.Amap : null;
         space.EntryMapped = false;
         space.Amap = null;
+        space.DetachedAmap = amap;
         space.RemoveAll();
         Unlock(k, self, space);
         yield return Step.Ran($"{function}: uvm_unmap_remove");
         if (amap is not null)
         {
             foreach (var s in AmapOps.Unref(k, self, amap)) yield return s;
+            space.DetachedAmap = null;
             yield return Step.Ran($"{function}: uvm_unmap_detach, amap_unref");
         }
     }

@@ -51,6 +51,9 @@ public sealed class CowSpace
     /// <summary>aref.ar_amap, or null before the first fault.</summary>
     public Amap? Amap { get; internal set; }
 
+    /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
+    public Amap? DetachedAmap { get; internal set; }
+
     /// <summary>Dropped at exit (uvmspace_free).</summary>
     public bool Exited { get; internal set; }
 

@@ -16,6 +16,7 @@ public static class WorkloadSections
         new PagingSection(),
         new ExitSection(),
         new LoanSection(),
+        new CowSection(),
     ];
 
     /// <summary>The section whose record is <paramref name="type"/>, or null when none is registered.</summary>
