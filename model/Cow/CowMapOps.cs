@@ -35,7 +35,7 @@ public static class CowMapOps
         var amap = space.EntryMapped ? space.Amap : null;
         space.EntryMapped = false;
         space.Amap = null;
-        space.DetachedAmap = amap;
+        if (amap is not null) space.DetachedAmap = amap; // uvm_unmap_remove()'s dead-entry list
         space.RemoveAll();
         Unlock(k, self, space);
         yield return Step.Ran($"{function}: uvm_unmap_remove");
