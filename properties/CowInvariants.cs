@@ -46,6 +46,29 @@ public static class CowInvariants
             return null;
         });
 
+    /// <summary>am_ref accounting.</summary>
+    public static readonly Invariant AmapRefEqualsItsEntries = new(
+        nameof(AmapRefEqualsItsEntries),
+        "An amap's am_ref equals the map entries that reference it (mapped, being copied from, or being detached).",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap) && amap.Ref > 0)
+                    {
+                        int n = 0;
+                        for (int j = 0; j < spaces.Count; j++)
+                        {
+                            if (spaces[j].Amap == amap) n++;
+                            if (spaces[j].DetachedAmap == amap) n++;
+                            if (spaces[j].CopySource == amap) n++;
+                        }
+                        if (n != amap.Ref) return $"{amap} has am_ref {amap.Ref} but {n} entries reference it";
+                    }
+            return null;
+        });
+
     /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
     public static readonly Invariant SharedAnonIsNeverWritableMapped = new(
         nameof(SharedAnonIsNeverWritableMapped),
@@ -103,7 +126,7 @@ public static class CowInvariants
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
 
     private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
 

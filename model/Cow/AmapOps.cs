@@ -42,6 +42,7 @@ public static class AmapOps
             yield break;
         }
         space.Amap = amap; // the map is write-locked: no fault sees the half-built amap
+        space.CopySource = src;
         for (int slot = 0; slot < src.Slots; slot++)
         {
             if (src.Lookup(slot) is not { } anon) continue;
@@ -51,6 +52,7 @@ public static class AmapOps
             Locks.Release(k, anon.Lock, self);
         }
         src.Ref--;
+        space.CopySource = null;
         Locks.Release(k, src.Lock, self);
         space.NeedsCopy = false;
     }

@@ -54,6 +54,9 @@ public sealed class CowSpace
     /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
     public Amap? DetachedAmap { get; internal set; }
 
+    /// <summary>The amap amap_copy() is copying from, until its am_ref-- (the entry still holds that reference).</summary>
+    public Amap? CopySource { get; internal set; }
+
     /// <summary>Dropped at exit (uvmspace_free).</summary>
     public bool Exited { get; internal set; }
 

@@ -13,16 +13,16 @@ namespace Uvm.Model.Threads;
 public sealed class CowProcess : KernelThread
 {
     private readonly IReadOnlyList<CowOp> _ops;
-    private readonly CowProcess? _child;
+    private readonly IReadOnlyList<CowProcess> _children;
     private readonly bool _extraLwp;
 
-    /// <summary>An LWP running <paramref name="ops"/> on <paramref name="space"/>; <paramref name="child"/> is woken by a Fork.</summary>
-    public CowProcess(Kernel kernel, string name, CowSpace space, IReadOnlyList<CowOp> ops, CowProcess? child, bool isExtraLwp = false)
+    /// <summary>An LWP running <paramref name="ops"/> on <paramref name="space"/>; the n-th Fork wakes <paramref name="children"/>[n].</summary>
+    public CowProcess(Kernel kernel, string name, CowSpace space, IReadOnlyList<CowOp> ops, IReadOnlyList<CowProcess> children, bool isExtraLwp = false)
         : base(kernel, name)
     {
         Space = space;
         _ops = ops;
-        _child = child;
+        _children = children;
         _extraLwp = isExtraLwp;
         if (!isExtraLwp) kernel.Vm.CowSpaceList.Add(space);
     }
@@ -39,18 +39,18 @@ public sealed class CowProcess : KernelThread
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
-        bool forked = false;
+        int forks = 0;
         foreach (var op in _ops)
         {
             var steps = op.Kind switch
             {
                 CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write),
-                CowOpKind.Fork when _child is not null && !forked => ForkChild(),
+                CowOpKind.Fork when forks < _children.Count => ForkChild(_children[forks]),
                 CowOpKind.Unmap => CowMapOps.Unmap(Kernel, this, Space, "uvm_unmap"),
                 CowOpKind.Protect => CowMapOps.Protect(Kernel, this, Space),
                 _ => [],
             };
-            forked |= op.Kind == CowOpKind.Fork;
+            if (op.Kind == CowOpKind.Fork) forks++;
             foreach (var s in steps) yield return s;
         }
         if (!_extraLwp)
@@ -61,10 +61,10 @@ public sealed class CowProcess : KernelThread
         yield return Step.Exit(_extraLwp ? "lwp_exit" : "exit1 → uvmspace_free");
     }
 
-    private IEnumerable<Step> ForkChild()
+    private IEnumerable<Step> ForkChild(CowProcess child)
     {
-        foreach (var s in CowMapOps.Fork(Kernel, this, Space, _child!.Space)) yield return s;
-        Kernel.SleepQueues.Wakeup(_child.ForkChannel);
+        foreach (var s in CowMapOps.Fork(Kernel, this, Space, child.Space)) yield return s;
+        Kernel.SleepQueues.Wakeup(child.ForkChannel);
         yield return Step.Ran("fork1: setrunnable(child)");
     }
 }

@@ -39,7 +39,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             if (op.Kind is CowOpKind.Read or CowOpKind.Write) at.Check(op.Page >= 0 && op.Page < pages, $"[{o}]", $"page must be 0..{pages - 1}");
             if (op.Kind == CowOpKind.Fork) at.Check(fork, $"[{o}]", "only the process's own ops may fork");
         }
-        at.Check(ops.Count(op => op?.Kind == CowOpKind.Fork) <= 1, "", "at most one fork");
+        at.Check(ops.Count(op => op?.Kind == CowOpKind.Fork) <= 2, "", "at most two forks");
     }
 
     /// <summary>Fewer processes, then fewer ops of a process, its child or its second LWP.</summary>
@@ -62,21 +62,23 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     /// <inheritdoc/>
     protected override string Summary(CowWorkload cow) => $"cow: {cow}";
 
-    /// <summary>Per process: the child LWP (asleep until the fork), the process, its second LWP.</summary>
+    /// <summary>Per process: a child per fork (asleep until its fork), the process, its second LWP.</summary>
     protected override void Start(Kernel k, CowWorkload cow)
     {
         for (int i = 0; i < cow.Processes.Count; i++)
         {
             var spec = cow.Processes[i];
             var name = $"cow{i + 1}";
-            CowProcess? child = null;
-            if (spec.Ops.Any(o => o.Kind == CowOpKind.Fork))
+            var children = new List<CowProcess>();
+            for (int c = 0; c < spec.Ops.Count(o => o.Kind == CowOpKind.Fork); c++)
             {
-                child = new CowProcess(k, $"{name}child", CowProcess.NewSpace($"{name}child", spec.Pages), spec.ChildOps, null);
+                var cname = c == 0 ? $"{name}child" : $"{name}child{c + 1}";
+                var child = new CowProcess(k, cname, CowProcess.NewSpace(cname, spec.Pages), spec.ChildOps, []);
                 child.StartAsleep(child.ForkChannel);
+                children.Add(child);
             }
-            var proc = new CowProcess(k, name, CowProcess.NewSpace(name, spec.Pages), spec.Ops, child);
-            if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, null, isExtraLwp: true);
+            var proc = new CowProcess(k, name, CowProcess.NewSpace(name, spec.Pages), spec.Ops, children);
+            if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, [], isExtraLwp: true);
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed record CowWorkload
 /// <summary>A process of <paramref name="Pages"/> private pages running <paramref name="Ops"/>.</summary>
 public sealed record CowProcessSpec(int Pages, IReadOnlyList<CowOp> Ops)
 {
-    /// <summary>What the child runs after the process's fork (if its ops fork).</summary>
+    /// <summary>What each child runs after the process's fork that made it (the ops may fork up to twice).</summary>
     public IReadOnlyList<CowOp> ChildOps { get; init; } = [];
 
     /// <summary>What a second LWP of the process runs meanwhile (munmap, mprotect).</summary>
