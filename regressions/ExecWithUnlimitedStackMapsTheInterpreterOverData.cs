@@ -45,32 +45,13 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     /// </summary>
     private const int Budget = 100;
 
-    /// <summary>Seeds spaced further apart than the budget, so each explores different schedules.</summary>
-    private static readonly uint[] Seeds = [0, 1_000_003, 2_000_006, 3_000_009];
-
     private static readonly KernelConfig Buggy = KernelBugs.Configure(["topdown-findspace"]);
 
-    private static ExplorationResult Explore(KernelConfig config, uint seed)
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void PreFixExplorationFindsTheInterpreterMappedOverUsedSpace(EngineKind engine)
     {
-        var scenario = ScenarioCatalogue.Find("exec-topdown")!;
-        return Explorer.Run(new RunRequest(scenario.Name, scenario.DefaultWorkload(), config,
-            new ExploreSettings { Iterations = Budget, Seed = seed })
-        {
-            Properties = scenario.PropertiesFrom(Catalogue.BuiltIn),
-        });
-    }
-
-    /// <summary>Expected: "[invariant FoundSpaceIsFree]" within the budget on every seed.</summary>
-    [Fact]
-    public void PreFixExplorationFindsTheInterpreterMappedOverUsedSpace()
-    {
-        foreach (var seed in Seeds)
-        {
-            var result = Explore(Buggy, seed);
-
-            Assert.True(result.FoundBug, $"seed {seed}: no violation in {result.Iterations} schedules");
-            Assert.Equal("invariant FoundSpaceIsFree", result.Counterexample!.Violation.Id);
-        }
+        Search.AssertFound("exec-topdown", Buggy, Budget, "invariant FoundSpaceIsFree", engine);
     }
 
     /// <summary>
@@ -96,16 +77,10 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     }
 
     /// <summary>The same search, same seeds and budget, against the fixed kernel: every invariant holds.</summary>
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        foreach (var seed in Seeds)
-        {
-            var result = Explore(KernelConfig.Fixed, seed);
-
-            Assert.False(result.FoundBug, $"seed {seed}: {result.Counterexample?.Violation.Message}");
-            Assert.Equal(Budget, result.Iterations);
-            Assert.Equal(0, result.MaxStepsHit);
-        }
+        Search.AssertClean("exec-topdown", Budget, engine);
     }
 }

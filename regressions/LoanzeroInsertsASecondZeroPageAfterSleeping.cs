@@ -48,10 +48,11 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-recheck-after-sleep"]);
 
     /// <summary>Expected: "[panic uvm_pageinsert]" on every seed, raised by the loaner that slept.</summary>
-    [Fact]
-    public void PreFixKernelInsertsASecondZeroPage()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void PreFixKernelInsertsASecondZeroPage(EngineKind engine)
     {
-        var results = Search.Explore("loan-zero", PreFix, Budget);
+        var results = Search.Explore("loan-zero", PreFix, Budget, engine);
 
         Assert.All(results, r =>
         {
@@ -88,9 +89,10 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("loan-zero", Budget);
+        Search.AssertClean("loan-zero", Budget, engine);
     }
 }

@@ -42,10 +42,11 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-zero-page-unqueued"]);
 
     /// <summary>Expected: "[panic uvm_page_own]" in uvm_loanzero on every seed.</summary>
-    [Fact]
-    public void PreFixKernelUnownsAnUnqueuedZeroPage()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void PreFixKernelUnownsAnUnqueuedZeroPage(EngineKind engine)
     {
-        var results = Search.Explore("loan-zero", PreFix, Budget);
+        var results = Search.Explore("loan-zero", PreFix, Budget, engine);
 
         Assert.All(results, r =>
         {
@@ -78,9 +79,10 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("loan-zero", Budget);
+        Search.AssertClean("loan-zero", Budget, engine);
     }
 }

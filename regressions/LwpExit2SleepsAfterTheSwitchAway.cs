@@ -26,16 +26,18 @@ public sealed class LwpExit2SleepsAfterTheSwitchAway
 
     private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-sleep-after-switch"]);
 
-    [Fact]
-    public void MutatedKernelSleepsOnKernelMapAfterSwitchingAway()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void MutatedKernelSleepsOnKernelMapAfterSwitchingAway(EngineKind engine)
     {
-        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant PathAfterSwitchAwayNeverSleeps");
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant PathAfterSwitchAwayNeverSleeps", engine);
     }
 
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("exit-reaperless", Budget);
+        Search.AssertClean("exit-reaperless", Budget, engine);
     }
 
     /// <summary>

@@ -49,10 +49,11 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-kernel-page-queued"]);
 
     /// <summary>Expected: "[invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel]" on every seed.</summary>
-    [Fact]
-    public void PreFixKernelLetsThePagedaemonReclaimALoanedPage()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void PreFixKernelLetsThePagedaemonReclaimALoanedPage(EngineKind engine)
     {
-        var results = Search.Explore("loan", PreFix, Budget);
+        var results = Search.Explore("loan", PreFix, Budget, engine);
 
         Assert.All(results, r =>
         {
@@ -90,9 +91,10 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("loan", Budget);
+        Search.AssertClean("loan", Budget, engine);
     }
 }

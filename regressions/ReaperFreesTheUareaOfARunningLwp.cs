@@ -29,23 +29,18 @@ public sealed class ReaperFreesTheUareaOfARunningLwp
     /// <summary>The reaper design with every mutation off.</summary>
     private static readonly KernelConfig Fixed = new() { ExitDesign = ExitDesign.Reaper };
 
-    [Fact]
-    public void MutatedKernelLetsTheReaperFreeARunningLwpsUarea()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void MutatedKernelLetsTheReaperFreeARunningLwpsUarea(EngineKind engine)
     {
-        Search.AssertFound("exit-reaper", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
+        Search.AssertFound("exit-reaper", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", engine);
     }
 
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        var results = Search.Explore("exit-reaper", Fixed, Budget);
-
-        Assert.All(results, r =>
-        {
-            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
-            Assert.Equal(Budget, r.Iterations);
-            Assert.Equal(0, r.MaxStepsHit);
-        });
+        Search.AssertClean("exit-reaper", Budget, engine, Fixed);
     }
 
     /// <summary>

@@ -6,42 +6,66 @@ namespace Uvm.Regressions;
 
 /// <summary>
 /// The default search a regression states its facts about: a scenario's default workload explored
-/// with the default (random) strategy, a stated iteration budget per seed, over well-spaced seeds.
-/// Coyote seeds iteration j from seed+j, so the seeds are a million apart: ten genuinely different
-/// searches, not one search shifted.
+/// with the default (random) strategy, a stated iteration budget per seed, over ten well-spaced
+/// seeds, by each engine. Schedule j of seed s is seeded from s+j, so the seeds are a million
+/// apart: ten genuinely different searches, not one search shifted. The fixed kernel survives the
+/// same search; with the in-process engine it survives ten times the bug's budget per seed.
 /// </summary>
 internal static class Search
 {
     /// <summary>Ten seeds a million apart.</summary>
     public static IReadOnlyList<uint> Seeds { get; } = [.. Enumerable.Range(0, 10).Select(i => (uint)i * 1_000_003u)];
 
-    /// <summary>Explores the scenario once per seed; returns each seed's result.</summary>
-    public static IReadOnlyList<ExplorationResult> Explore(string scenario, KernelConfig config, int iterations, Catalogue? properties = null)
+    /// <summary>Both engines, for [Theory] regressions: every fact holds under each.</summary>
+    public static TheoryData<EngineKind> Engines => [EngineKind.Direct, EngineKind.Coyote];
+
+    /// <summary>
+    /// The fixed kernel's budget per seed: ten times the bug's with the in-process engine. Coyote
+    /// runs the same budget as the bug search (its ~60-300 schedules/s would make ten times that
+    /// several minutes of CI per regression).
+    /// </summary>
+    public static int FixedBudget(int bugBudget, EngineKind engine) => engine == EngineKind.Direct ? 10 * bugBudget : bugBudget;
+
+    /// <summary>Explores the scenario once per seed with <paramref name="engine"/>; returns each seed's result.</summary>
+    public static IReadOnlyList<ExplorationResult> Explore(string scenario, KernelConfig config, int iterations, EngineKind engine, Catalogue? properties = null)
     {
         var s = ScenarioCatalogue.Find(scenario) ?? throw new ArgumentException($"no scenario {scenario}");
         var catalogue = s.PropertiesFrom(properties ?? Catalogue.BuiltIn);
-        return [.. Seeds.Select(seed => Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Seed = seed })
+        return [.. Seeds.Select(seed => Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config,
+            new ExploreSettings { Engine = engine, Iterations = iterations, Seed = seed })
         {
             Properties = catalogue,
         }))];
     }
 
-    /// <summary>The pre-fix fact: every seed's search finds exactly the named violation within the budget.</summary>
-    public static void AssertFound(string scenario, KernelConfig config, int budget, string violationId) =>
-        Assert.All(Explore(scenario, config, budget), r =>
+    /// <summary>
+    /// The pre-fix fact: every seed's search finds exactly the named violation within the budget;
+    /// <paramref name="also"/> states more about each counterexample.
+    /// </summary>
+    public static void AssertFound(string scenario, KernelConfig config, int budget, string violationId, EngineKind engine,
+        Action<Counterexample>? also = null) =>
+        Assert.All(Explore(scenario, config, budget, engine), r =>
         {
             Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
             Assert.Equal(violationId, r.Counterexample!.Violation.Id);
+            also?.Invoke(r.Counterexample);
         });
 
-    /// <summary>The fixed fact: the same search on the fixed kernel explores its whole budget with every property holding.</summary>
-    public static void AssertClean(string scenario, int budget) =>
-        Assert.All(Explore(scenario, KernelConfig.Fixed, budget), r =>
+    /// <summary>
+    /// The fixed fact: the same search (see <see cref="FixedBudget"/>) on the fixed kernel, or on
+    /// <paramref name="config"/>, explores its whole budget with every property holding and no
+    /// schedule cut short.
+    /// </summary>
+    public static void AssertClean(string scenario, int bugBudget, EngineKind engine, KernelConfig? config = null)
+    {
+        int budget = FixedBudget(bugBudget, engine);
+        Assert.All(Explore(scenario, config ?? KernelConfig.Fixed, budget, engine), r =>
         {
             Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
             Assert.Equal(budget, r.Iterations);
             Assert.Equal(0, r.MaxStepsHit);
         });
+    }
 
     /// <summary>The pinned fact: a committed schedule replays exactly to the named violation.</summary>
     public static void AssertReplays(string file, string violationId)

@@ -27,16 +27,18 @@ public sealed class UareaCachedBeforeTheSwitchAway
 
     private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-free-uarea-before-switch"]);
 
-    [Fact]
-    public void MutatedKernelFreesOrReusesTheUareaItsCpuStillRunsOn()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void MutatedKernelFreesOrReusesTheUareaItsCpuStillRunsOn(EngineKind engine)
     {
-        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns");
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns", engine);
     }
 
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("exit-reaperless", Budget);
+        Search.AssertClean("exit-reaperless", Budget, engine);
     }
 
     /// <summary>

@@ -27,16 +27,18 @@ public sealed class ZombieCollectedBeforeItsTeardown
 
     private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-zombie-before-teardown"]);
 
-    [Fact]
-    public void MutatedKernelLetsTheParentFreeAProcessStillInExit1()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void MutatedKernelLetsTheParentFreeAProcessStillInExit1(EngineKind engine)
     {
-        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway");
+        Search.AssertFound("exit-reaperless", Mutated, Budget, "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway", engine);
     }
 
-    [Fact]
-    public void FixedKernelSurvivesTheSameSearch()
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void FixedKernelSurvivesTheSameSearch(EngineKind engine)
     {
-        Search.AssertClean("exit-reaperless", Budget);
+        Search.AssertClean("exit-reaperless", Budget, engine);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record ExploreSettings
     public const int DefaultIterations = 1000;
 
     /// <summary>The engine that explores (see <see cref="EngineKind"/>).</summary>
-    public EngineKind Engine { get; init; } = EngineKind.Coyote;
+    public EngineKind Engine { get; init; } = EngineKind.Direct;
 
     /// <summary>The scheduling strategy.</summary>
     public Strategy Strategy { get; init; } = Strategy.Random;

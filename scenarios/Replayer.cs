@@ -60,8 +60,10 @@ public static class Replayer
                 traceProblem = $"the Coyote trace does not fit this model ({e.GetBaseException().Message.ReplaceLineEndings(" ")})";
             }
         }
-        else traceProblem = string.IsNullOrEmpty(cx.Trace) ? "the file holds no Coyote trace (a shrunk schedule)" : null;
-
+        else if (cx.Settings.Engine == EngineKind.Coyote)
+            traceProblem = "the file holds no Coyote trace (a shrunk schedule)";
+        // A file of the in-process engine (or verify) is its kernel-level schedule with every
+        // choice: following it is the exact replay.
         var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
         var found = run.Violation is { } rv ? ViolationRecord.From(rv) : null;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,

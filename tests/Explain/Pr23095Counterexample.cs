@@ -22,7 +22,7 @@ public sealed class Pr23095Counterexample : IDisposable
     {
         var scenario = ScenarioCatalogue.Find("swapout")!;
         var request = new RunRequest(scenario.Name, scenario.DefaultWorkload(), KernelBugs.Configure(["pr23095"]),
-            new ExploreSettings { Iterations = Iterations, Seed = 0 })
+            new ExploreSettings { Engine = EngineKind.Coyote, Iterations = Iterations, Seed = 0 })
         {
             Properties = scenario.PropertiesFrom(Catalogue.BuiltIn),
         };

@@ -10,7 +10,7 @@ public sealed class ShardTests
     private static RunRequest Request(KernelConfig config, int iterations, uint seed = 0)
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        return new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Seed = seed })
+        return new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = EngineKind.Coyote, Iterations = iterations, Seed = seed })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
@@ -19,7 +19,7 @@ public sealed class ShardTests
     [Fact]
     public void ShardsSplitTheSeedRangeWithoutGapsOrOverlap()
     {
-        var settings = new ExploreSettings { Iterations = 1001, Seed = 5 };
+        var settings = new ExploreSettings { Engine = EngineKind.Coyote, Iterations = 1001, Seed = 5 };
 
         var windows = Enumerable.Range(0, 3).SelectMany(i => Campaign.Plan(settings, new Shard(i, 3), parallel: 2)).ToList();
 

@@ -15,7 +15,7 @@ public sealed class WorkerHostTests
     private static RunRequest Request(KernelConfig config, int iterations, uint seed)
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        return new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Seed = seed })
+        return new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = EngineKind.Coyote, Iterations = iterations, Seed = seed })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
