@@ -18,7 +18,7 @@ internal static class ListCommand
         };
         what.AcceptOnlyFromAmong("all", "scenarios", "bugs", "invariants");
         var invariants = new Option<string[]>("--invariants") { Description = "also list the invariants of this assembly (repeatable)" };
-        var cmd = new Command("list", "List the scenarios, the bug switches, or the invariants.") { what, invariants };
+        var cmd = new Command("list", "List the scenarios, the switches (bugs and mutations), or the invariants.") { what, invariants };
         cmd.SetAction(r =>
         {
             var w = r.GetValue(what);
@@ -39,12 +39,24 @@ internal static class ListCommand
 
     private static void Bugs(TextWriter o)
     {
-        o.WriteLine("Bug switches (--bug ID; default: every bug fixed):");
-        foreach (var b in KernelBugs.All)
+        o.WriteLine("Switches (--bug ID; default: every switch off, the fixed kernel):");
+        foreach (var kind in Enum.GetValues<SwitchKind>())
         {
-            var origin = b.Pr.StartsWith("kern/", StringComparison.Ordinal) ? $"PR {b.Pr}" : b.Pr;
-            o.WriteLine($"  {b.Id,-18} {origin}: {b.Title} (scenario {b.Scenario})");
-            o.WriteLine($"  {"",-18} {b.Description}");
+            var of = Switches.All.Where(s => s.Kind == kind).ToList();
+            if (of.Count == 0) continue;
+            o.WriteLine(kind switch
+            {
+                SwitchKind.Historical => "  historical bugs (the pre-fix kernel):",
+                SwitchKind.Discovered => "  discovered bugs (found in the 2004 kernel, fixed later):",
+                _ => "  model mutations (one kernel rule broken at one site):",
+            });
+            foreach (var s in of)
+            {
+                var expected = s.Expected is { } e ? $"; expect {e}" : "";
+                o.WriteLine($"    {s.Id,-36} {s.Origin}: {s.Title}");
+                o.WriteLine($"    {"",-36} site {s.Site}; scenario {s.Scenario}{expected}");
+                if (s.Description.Length > 0) o.WriteLine($"    {"",-36} {s.Description}");
+            }
         }
     }
 

@@ -134,7 +134,7 @@ internal static class RunCommand
     }
 
     internal static string Describe(KernelConfig config) =>
-        KernelBugs.EnabledIn(config) is { Count: > 0 } on ? "with " + string.Join(", ", on) : "fixed";
+        Switches.EnabledIn(config) is { Count: > 0 } on ? "with " + string.Join(", ", on) : "fixed";
 
     /// <summary>Everything a run needs, checked before any exploration starts.</summary>
     internal sealed record RunPlan(RunRequest Request, Shard Shard, TimeSpan? TimeBudget, IReadOnlyList<EngineWindow> Windows)
@@ -151,11 +151,11 @@ internal static class RunCommand
             if (o.Engine is { } e && !ExploreSettings.TryParseEngine(e, out engine))
                 throw new InputException($"--engine: unknown engine '{e}'; use direct or coyote");
             foreach (var b in o.Bugs)
-                if (KernelBugs.Find(b) is null) throw new InputException($"--bug: unknown bug '{b}'; known: {string.Join(", ", KernelBugs.All.Select(x => x.Id))}");
-            var config = KernelBugs.Configure(o.Bugs);
+                if (Switches.Find(b) is null) throw new InputException($"--bug: {Switches.UnknownId(b)}");
+            var config = Switches.Configure(o.Bugs);
             var shard = o.Shard is { } s ? Uvm.Scenarios.Shard.Parse(s) : Uvm.Scenarios.Shard.All;
             var budget = o.Time is { } t ? ParseDuration(t) : (TimeSpan?)null;
-            var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? KernelBugs.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);
+            var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? Switches.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);
             var scenario = ScenarioCatalogue.Find(scenarioName)
                 ?? throw new InputException($"--scenario: unknown scenario '{scenarioName}'; known: {string.Join(", ", ScenarioCatalogue.All.Select(x => x.Name))}");
             var catalogue = LoadInvariants(o.Invariants);

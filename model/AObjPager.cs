@@ -42,7 +42,7 @@ public static class AObjPager
             if (p is not null && p.Busy)
             {
                 PageQueues.Want(p);
-                Locks.Release(k, obj.Lock, self);
+                obj.Lock.Release(k, self);
                 yield return Step.Sleep("uao_get: page busy", p.Channel);
             }
             else if (p is not null)
@@ -53,7 +53,7 @@ public static class AObjPager
             }
             else if (PageQueues.Alloc(k) is not { } fresh)
             {
-                Locks.Release(k, obj.Lock, self);
+                obj.Lock.Release(k, self);
                 yield return Pageout.Wait(k, "uao_getpage");
             }
             else
@@ -66,7 +66,7 @@ public static class AObjPager
                     // uvm_swap_get(): the page is (about to be) no longer only in swap; the read
                     // sleeps with the object unlocked.
                     k.Uvmexp.SwpgOnly--;
-                    Locks.Release(k, obj.Lock, self);
+                    obj.Lock.Release(k, self);
                     yield return Step.Ran("uao_get: uvm_swap_get");
                     foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
                     fresh.Flags &= ~PageFlags.Fake;
@@ -99,7 +99,7 @@ public static class AObjPager
         obj.Refs--;
         if (obj.Refs > 0)
         {
-            Locks.Release(k, obj.Lock, self);
+            obj.Lock.Release(k, self);
             yield return Step.Ran(function);
             yield break;
         }
@@ -107,12 +107,12 @@ public static class AObjPager
         while (FirstBusyPage(obj) is { } busy)
         {
             PageQueues.Want(busy);
-            Locks.Release(k, obj.Lock, self);
+            obj.Lock.Release(k, self);
             yield return Step.Sleep("uao_detach: page busy (uao_det)", busy.Channel);
             foreach (var s in Locks.Take(obj.Lock, self, "uao_detach: relock")) yield return s;
         }
         FreePagesAndSlots(k, self, obj);
-        Locks.Release(k, obj.Lock, self);
+        obj.Lock.Release(k, self);
         yield return Step.Ran($"{function} → uao_free");
     }
 

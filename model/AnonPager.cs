@@ -41,12 +41,12 @@ public static class AnonPager
                     yield break;
                 }
                 PageQueues.Want(p);
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 yield return Step.Sleep("uvmfault_anonget: page busy", p.Channel);
             }
             else if (PageQueues.Alloc(k) is not { } fresh)
             {
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 yield return Pageout.Wait(k, "flt_noram1");
             }
             else
@@ -56,14 +56,14 @@ public static class AnonPager
                 fresh.BusyOwner = "uvmfault_anonget";
                 anon.Page = fresh;
                 k.Uvmexp.SwpgOnly--; // uvm_swap_get()
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
                 foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
                 if ((fresh.Flags & PageFlags.Released) != 0)
                 {
                     // The anon was freed while we read: uvm_anon_release(), then ERESTART.
                     Release(k, self, anon, fresh);
-                    Locks.Release(k, anon.Lock, self);
+                    anon.Lock.Release(k, self);
                     result.Value = null;
                     yield break;
                 }
@@ -148,7 +148,7 @@ public static class AnonPager
             foreach (var s in Locks.Take(anon.Lock, self, "anon_swap_off: simple_lock(an_lock)")) yield return s;
             if (anon.SwSlot < start || anon.SwSlot >= end)
             {
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 continue;
             }
             var got = new Out<Page>();
@@ -160,7 +160,7 @@ public static class AnonPager
             k.Vm.PageQueueLock.Acquire(self);
             if (p.WireCount == 0) PageQueues.Deactivate(k, p);
             k.Vm.PageQueueLock.Release(self);
-            Locks.Release(k, anon.Lock, self);
+            anon.Lock.Release(k, self);
             yield return Step.Ran("anon_pagein");
         }
     }

@@ -110,7 +110,7 @@ public static class Fault
         PageQueues.Unbusy(k, p);
         PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
-        Locks.Release(k, ownerLock, self);
+        ownerLock.Release(k, self);
         return Step.Ran(function);
     }
 }

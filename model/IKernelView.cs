@@ -7,7 +7,7 @@ namespace Uvm.Model;
 
 /// <summary>
 /// The read-only view of the kernel that invariants and monitors see. Entity setters are internal
-/// to the model, so a predicate cannot change what it checks.
+/// to the model and collections are read-only lists, so a predicate cannot change what it checks.
 /// </summary>
 public interface IKernelView
 {
@@ -43,4 +43,7 @@ public interface IKernelView
 
     /// <summary>initproc, proc0's vmspace, and the reaper's dead lists.</summary>
     ProcLists ProcLists { get; }
+
+    /// <summary>The first rule about an event that a kernel site found broken, if any.</summary>
+    EventChecks Events { get; }
 }

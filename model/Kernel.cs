@@ -33,7 +33,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public Uvmexp Uvmexp { get; } = new();
 
     /// <summary>sched_lock: l_stat, l_cpu, the run queues and L_INMEM transitions.</summary>
-    public SimpleLock SchedLock { get; } = new("sched_lock");
+    public StepLock SchedLock { get; } = new("sched_lock");
+
+    /// <inheritdoc/>
+    public EventChecks Events { get; } = new();
 
     /// <summary>Who sleeps where, and who the current step woke.</summary>
     public SleepQueues SleepQueues { get; } = new();
@@ -95,7 +98,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
             var l = new Lwp(Lwps.Count + 1, p, program);
             l.Uarea = Uareas.Create(wired: true);
             l.Uarea.Owner = l;
-            p.Lwps.Add(l);
+            p.LwpList.Add(l);
             Lwps.Add(l);
             RunQueue.Link(l);
         }

@@ -37,7 +37,7 @@ public static class LoanFault
             {
                 // Read of a loaned page: the loan left the mapping read-only; no fault.
                 p.Referenced = true;
-                Locks.Release(k, anon.Lock, self);
+                anon.Lock.Release(k, self);
                 yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
                 yield break;
             }
@@ -45,7 +45,7 @@ public static class LoanFault
             {
                 if (PageQueues.Alloc(k) is not { } fresh)
                 {
-                    Locks.Release(k, anon.Lock, self);
+                    anon.Lock.Release(k, self);
                     yield return Pageout.Wait(k, anon.RefCount > 1 ? "flt_noram3" : "flt_noram2");
                     continue; // ReFault
                 }
@@ -81,7 +81,7 @@ public static class LoanFault
         var anon = AnonPager.New(k, fresh); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
         amap[index] = anon;
         oanon.RefCount--;
-        Locks.Release(k, oanon.Lock, self);
+        oanon.Lock.Release(k, self);
         anon.Lock.Acquire(self);
         fresh.BusyOwner = "uvm_fault";
         return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 1B copy-on-write, pmap_enter");
@@ -121,14 +121,14 @@ public static class LoanFault
         {
             p.Referenced = true;
             PageQueues.UnbusyOwned(k, p, "uvm_fault");
-            Locks.Release(k, obj.Lock, self);
+            obj.Lock.Release(k, self);
             yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
             yield break;
         }
         if (PageQueues.Alloc(k) is not { } fresh)
         {
             PageQueues.UnbusyOwned(k, p, "uvm_fault");
-            Locks.Release(k, obj.Lock, self);
+            obj.Lock.Release(k, self);
             done.Value = false;
             yield return Pageout.Wait(k, "flt_noram4");
             yield break;

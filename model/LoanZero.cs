@@ -5,14 +5,14 @@ namespace Uvm.Model;
 
 /// <summary>
 /// uvm_loanzero() of sys/uvm/uvm_loan.c after rev 1.40 (2003), which made every zero-fill loan
-/// share one zero-filled page owned by uvm_loanzero_object (kernel-reference §4): lock the zero
+/// share one zero-filled page owned by uvm_loanzero_object (docs/kernel-sources.md, page loans): lock the zero
 /// object; look the page up; if there is none, allocate it at offset 0 with UVM_PGA_ZERO, or
 /// unlock everything and sleep in uvm_wait("loanzero"); initialise a new page (PG_RDONLY, on a
 /// paging queue, then UVM_PAGE_OWN(pg, NULL)); then loan it to the kernel (loan_count++, off the
 /// queues) or to an anon (share pg-&gt;uanon, else a new anon with loan_count++). Two of the 2003
-/// fixes went in here (F1, F2; F3 in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
+/// fixes went in here (<see cref="Switches.LoanRecheckAfterSleep"/>, <see cref="Switches.LoanZeroPageUnqueued"/>; the third in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
 /// revisions were not recoverable: the history holds no uvm_loan.c text between rev 1.29.2.4
-/// (2002) and 2011, so the pre-fix code is reconstructed from kernel-reference §4 and the fixed
+/// (2002) and 2011, so the pre-fix code is reconstructed from the fixed
 /// form of later revisions. Locks: the zero object's vmobjlock (held across steps, so others wait
 /// on it), an_lock, uvm.pageqlock inside a step. Left out: the lender's map and amap relock
 /// (uvmfault_relock() cannot fail for a single-LWP lender).
@@ -35,14 +35,14 @@ public static class LoanZero
                     fresh = true;
                     break;
                 }
-                Locks.Release(k, zero.Lock, self); // uvmfault_unlockall()
+                zero.Lock.Release(k, self); // uvmfault_unlockall()
                 yield return Pageout.Wait(k, "loanzero");
                 // loan-recheck-after-sleep (uvm_loan.c fix, 2003, "after sleeping for memory,
                 // re-check whether we have a page"): the fixed code goes back to `again' and looks
                 // the page up; the pre-fix loop relocks and retries uvm_pagealloc() at offset 0
                 // with the lookup made before the sleep, though another thread may have allocated
                 // the zero page meanwhile. Exact revision not recoverable; site reconstructed.
-                if (!k.Config.LoanzeroSkipsRecheckAfterSleep)
+                if (!k.Config.Has(Switches.LoanRecheckAfterSleep))
                 {
                     stale = true;
                     break;
@@ -75,7 +75,7 @@ public static class LoanZero
         // loan-zero-page-unqueued (uvm_loan.c fix, 2003, "put the allocated page on a page queue
         // to satisfy owner tracking (UVM_PAGE_TRKOWN)"): the pre-fix code drops ownership of the
         // new page while it is on no paging queue. Exact revision not recoverable; reconstructed.
-        if (!k.Config.LoanzeroUnownsUnqueuedPage)
+        if (!k.Config.Has(Switches.LoanZeroPageUnqueued))
         {
             k.Vm.PageQueueLock.Acquire(self);
             PageQueues.Activate(k, pg);
@@ -92,14 +92,14 @@ public static class LoanZero
         {
             PageLoan.LoanPageToKernel(k, self, pg, "uvm_loanzero");
             pages.Add(pg);
-            Locks.Release(k, zero.Lock, self);
+            zero.Lock.Release(k, self);
             yield return Step.Ran("uvm_loanzero: loan to kernel");
             yield break;
         }
-        while (pg.Anon is { } shared && !shared.Lock.TryAcquire(self))
-            yield return Step.Sleep("uvm_loanzero: simple_lock(an_lock)", shared.Lock.Channel); // zero object stays locked
+        // The zero object stays locked while the thread waits for the anon that shares the page.
+        foreach (var s in Locks.Take(() => pg.Anon?.Lock, self, "uvm_loanzero: simple_lock(an_lock)")) yield return s;
         anons.Add(PageLoan.LoanObjectPageToAnon(k, self, pg, "uvm_loanzero"));
-        Locks.Release(k, zero.Lock, self);
+        zero.Lock.Release(k, self);
         yield return Step.Ran("uvm_loanzero: loan to anon");
     }
 }

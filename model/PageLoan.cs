@@ -4,7 +4,7 @@ using Uvm.Model.Vm;
 namespace Uvm.Model;
 
 /// <summary>
-/// Page loanout, uvm_loan() of sys/uvm/uvm_loan.c as kernel-reference §4 describes it for 2003
+/// Page loanout, uvm_loan() of sys/uvm/uvm_loan.c as docs/kernel-sources.md (page loans) describes it for 2003
 /// (the code of rev 1.29.2.4, 2002, plus the shared zero page of rev 1.40, <see cref="LoanZero"/>):
 /// uvm_loanentry() dispatches each page of the range to uvm_loananon() (the amap has an anon),
 /// uvm_loanuobj() (the backing object) or uvm_loanzero() (a zero-fill page never touched). A loan to
@@ -49,7 +49,7 @@ public static class PageLoan
         {
             anon.RefCount++;
             anons.Add(anon);
-            Locks.Release(k, anon.Lock, self);
+            anon.Lock.Release(k, self);
             yield return Step.Ran("uvm_loananon: an_ref++");
             yield break;
         }
@@ -58,7 +58,7 @@ public static class PageLoan
         if (got.Value is not { } p) yield break; // ERESTART: the anon went away (not for the lender's own)
         LoanPageToKernel(k, self, p, "uvm_loananon");
         pages.Add(p);
-        Locks.Release(k, anon.Lock, self);
+        anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_loananon: loan to kernel");
     }
 
@@ -69,42 +69,42 @@ public static class PageLoan
     /// </summary>
     private static IEnumerable<Step> LoanObject(Kernel k, KernelThread self, AObj obj, int index, bool toKernel, List<Page> pages, List<Anon> anons)
     {
-        while (true)
+        // an_lock of the anon already borrowing the page is taken after vmobjlock; model the wait
+        // as a retry that un-busies the page and unlocks the object first.
+        var got = new Out<Page>();
+        foreach (var s in Locks.TakeAfter(() => LockAndBusy(k, self, obj, index, got), () => toKernel ? null : got.Value!.Anon?.Lock,
+                     self, "uvm_loanuobj: simple_lock(an_lock)",
+                     backOff: () => { PageQueues.UnbusyOwned(k, got.Value!, "uvm_loanuobj"); obj.Lock.Release(k, self); }))
+            yield return s;
+        var p = got.Value!;
+        if (toKernel)
         {
-            foreach (var s in Locks.Take(obj.Lock, self, "uvm_loanuobj: simple_lock(vmobjlock)")) yield return s;
-            var got = new Out<Page>();
-            if (obj.PageAt(index) is { Busy: false } resident)
-            {
-                PageQueues.Busy(resident, "uvm_loanuobj"); // uao_get(PGO_LOCKED)
-                got.Value = resident;
-            }
-            else
-            {
-                foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
-            }
-            var p = got.Value!;
-            if (toKernel)
-            {
-                LoanPageToKernel(k, self, p, "uvm_loanuobj");
-                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-                pages.Add(p);
-                Locks.Release(k, obj.Lock, self);
-                yield return Step.Ran("uvm_loanuobj: loan to kernel");
-                yield break;
-            }
-            if (p.Anon is { } borrower && !borrower.Lock.TryAcquire(self))
-            {
-                // an_lock is taken in lock order (object, then anon); model the wait as a retry.
-                PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-                Locks.Release(k, obj.Lock, self);
-                yield return Step.Sleep("uvm_loanuobj: simple_lock(an_lock)", borrower.Lock.Channel);
-                continue;
-            }
-            anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
+            LoanPageToKernel(k, self, p, "uvm_loanuobj");
             PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
-            Locks.Release(k, obj.Lock, self);
-            yield return Step.Ran("uvm_loanuobj: loan to anon");
+            pages.Add(p);
+            obj.Lock.Release(k, self);
+            yield return Step.Ran("uvm_loanuobj: loan to kernel");
             yield break;
+        }
+        anons.Add(LoanObjectPageToAnon(k, self, p, "uvm_loanuobj"));
+        PageQueues.UnbusyOwned(k, p, "uvm_loanuobj");
+        obj.Lock.Release(k, self);
+        yield return Step.Ran("uvm_loanuobj: loan to anon");
+    }
+
+    /// <summary>uvm_loanuobj(): lock the object and get its page busy, with uao_get(PGO_LOCKED) or unlocked (may sleep).</summary>
+    private static IEnumerable<Step> LockAndBusy(Kernel k, KernelThread self, AObj obj, int index, Out<Page> got)
+    {
+        foreach (var s in Locks.Take(obj.Lock, self, "uvm_loanuobj: simple_lock(vmobjlock)")) yield return s;
+        got.Value = null;
+        if (obj.PageAt(index) is { Busy: false } resident)
+        {
+            PageQueues.Busy(resident, "uvm_loanuobj"); // uao_get(PGO_LOCKED)
+            got.Value = resident;
+        }
+        else
+        {
+            foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
         }
     }
 
@@ -120,7 +120,7 @@ public static class PageLoan
         if (p.Anon is { } borrower)
         {
             borrower.RefCount++;
-            Locks.Release(k, borrower.Lock, self);
+            borrower.Lock.Release(k, self);
             return borrower;
         }
         var anon = new Anon(k.Vm.NextAnonId++); // uvm_analloc()
@@ -145,12 +145,12 @@ public static class PageLoan
     {
         k.Vm.PageQueueLock.Acquire(self);
         if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
-        if (!k.Config.Mutated(Mutation.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
+        if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
         // loan-kernel-page-queued (uvm_loan.c fix, 2003, "dequeue the page when loaning it to the
         // kernel"): the pre-fix loan leaves the page on its paging queue. The exact revision was
-        // not recoverable; the site is reconstructed from kernel-reference §4 (every ->K loan:
+        // not recoverable; the site is reconstructed (docs/kernel-sources.md, page loans; every ->K loan:
         // uvm_loananon, uvm_loanuobj, uvm_loanzero).
-        if (!k.Config.KernelLoanLeavesPageQueued) PageQueues.Dequeue(k, pg);
+        if (!k.Config.Has(Switches.LoanKernelPageQueued)) PageQueues.Dequeue(k, pg);
         k.Vm.PageQueueLock.Release(self);
         k.Vm.KernelLoanList.Add(pg);
     }

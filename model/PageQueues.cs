@@ -81,7 +81,7 @@ public static class PageQueues
             }
         }
         Dequeue(k, p);
-        if (!k.Config.Mutated(Mutation.PagefreeKeepsObject)) p.Object?.Remove(p);
+        if (!k.Config.Has(Switches.PagefreeKeepsObject)) p.Object?.Remove(p);
         if (p.Anon is { } a && a.Page == p) a.Page = null;
         p.Anon = null;
         p.PqAnon = false;
@@ -91,7 +91,7 @@ public static class PageQueues
         p.WireCount = 0;
         p.Queue = PageQueue.Free;
         k.Vm.FreeQ.Add(p);
-        if (!k.Config.Mutated(Mutation.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;
+        if (!k.Config.Has(Switches.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;
     }
 
     /// <summary>uvm_pageactivate(): to the tail of the active queue (off the inactive one); a wired page stays off.</summary>
@@ -119,7 +119,7 @@ public static class PageQueues
         if (p.Queue == PageQueue.Active) k.Vm.ActiveQ.Remove(p);
         else if (p.Queue == PageQueue.Inactive)
         {
-            if (!k.Config.Mutated(Mutation.PagedequeueSkipsInactiveRemoval)) k.Vm.InactiveQ.Remove(p);
+            if (!k.Config.Has(Switches.PagedequeueSkipsInactiveRemoval)) k.Vm.InactiveQ.Remove(p);
         }
         else return;
         p.Queue = PageQueue.None;

@@ -6,7 +6,7 @@ namespace Uvm.Model;
 /// <summary>
 /// One pass of the pagedaemon: the body of the uvm_pageout() loop, uvmpd_scan(),
 /// uvmpd_scan_inactive() and the active-queue scan of sys/uvm/uvm_pdaemon.c rev 1.39 (2001), as
-/// kernel-reference §1 describes it. uvm.pageqlock is held for the whole pass except where the
+/// docs/kernel-sources.md (pagedaemon scan) sums it up. uvm.pageqlock is held for the whole pass except where the
 /// kernel drops it: around uvm_swapout_threads() and around each pageout's uvm_pager_put(). So a
 /// pass is one step plus one step per pageout. Owners are only try-locked (lock order is
 /// owner → pageq); a page whose owner lock is held is skipped. An ownerless page that an anon
@@ -101,7 +101,7 @@ public static class PageoutScan
         }
         if (TryLockOwner(p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
-        Locks.Release(k, ownerLock, self);
+        ownerLock.Release(k, self);
         return outcome;
     }
 
@@ -126,6 +126,17 @@ public static class PageoutScan
         return ownerLock;
     }
 
+    /// <summary>
+    /// The pagedaemon is about to free or page out <paramref name="p"/>: a page on loan to the
+    /// kernel is in use by it (the loan-kernel-page-queued fix keeps such pages off the queues),
+    /// so reclaiming one breaks the rule of the loan invariants of that name.
+    /// </summary>
+    private static void CheckNotLoanedToTheKernel(Kernel k, Page p, string how)
+    {
+        if (p.KernelLoans > 0)
+            k.Events.Break("PagedaemonNeverReclaimsAPageLoanedToTheKernel", $"the pagedaemon {how} {p} while the kernel held {p.KernelLoans} loan(s) on it");
+    }
+
     /// <summary>The owner is locked and the page not busy: free it if clean, else set up its pageout.</summary>
     private static Outcome CleanOrPageout(Kernel k, KernelThread self, Page p)
     {
@@ -141,7 +152,7 @@ public static class PageoutScan
             if (p.OwnerAnon is { SwSlot: 0 } anon)
                 throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
             ux.SwpgOnly++; // this page now lives only in swap
-            k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "freed");
+            CheckNotLoanedToTheKernel(k, p, "freed");
             PageQueues.Free(k, p);
             ux.PdFreed++;
             return Outcome.Freed;
@@ -154,7 +165,7 @@ public static class PageoutScan
         }
         if (swap.InUse == swap.SwPages) ReleaseSlot(k, self, p); // swap is full: free this page's slot
         PageQueues.Busy(p, "scan_inactive");
-        if (!k.Config.Mutated(Mutation.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
+        if (!k.Config.Has(Switches.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
         int slot = swap.Alloc(self);
         if (slot == 0)
         {
@@ -163,7 +174,7 @@ public static class PageoutScan
         }
         if (p.OwnerAnon is { } a) a.SwSlot = slot;
         else p.Object!.SetSwslot(p.Index, slot);
-        k.Vm.LastReclaim = new PageReclaim(p, p.KernelLoans, "paged out");
+        CheckNotLoanedToTheKernel(k, p, "paged out");
         p.Flags |= PageFlags.Pageout;
         ux.Paging++;
         ux.PdPageouts++;
@@ -200,7 +211,7 @@ public static class PageoutScan
                     inactiveShortage--;
                 }
             }
-            Locks.Release(k, ownerLock, self);
+            ownerLock.Release(k, self);
         }
     }
 

@@ -136,7 +136,7 @@ public static class SwapOff
     /// </summary>
     private static void FreeOldSlot(Kernel k, KernelThread self, int slot)
     {
-        if (k.Config.Pr22752SwapFreeSlotZero || slot != 0)
+        if (k.Config.Has(Switches.Pr22752) || slot != 0)
             k.Vm.Swap.Free(self, slot, 1);
     }
 }

@@ -41,11 +41,11 @@ public static class Swapout
         var longSleepers = new List<Lwp>();
         foreach (var l in k.Lwps)
         {
-            if (!Swappable(l) && !(k.Config.Mutated(Mutation.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
+            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
             switch (l.Stat)
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
-                case LwpStat.OnProc when !k.Config.Pr23095SwapoutRunningLwp:
+                case LwpStat.OnProc when !k.Config.Has(Switches.Pr23095):
                     continue;
                 case LwpStat.Run or LwpStat.OnProc:
                     if (l.SwTime > outpri2) (outl2, outpri2) = (l, l.SwTime);
@@ -62,7 +62,7 @@ public static class Swapout
     /// <summary>uvm_swapout(l): take the LWP's u-area out of memory.</summary>
     public static IEnumerable<Step> SwapoutLwp(Kernel k, KernelThread self, Lwp l)
     {
-        if (k.Config.Mutated(Mutation.SwapoutWithoutSchedLock))
+        if (k.Config.Has(Switches.SwapoutWithoutSchedLock))
         {
             // Mutation: the two halves of the critical section with another CPU free to run between.
             l.InMemory = false;
@@ -94,7 +94,7 @@ public static class Swapout
         // PR kern/23095: the pre-fix code ran cpu_swapout(l) here, before taking sched_lock, on
         // an LWP that may be running on another CPU.
         k.SchedLock.Acquire(self);
-        if (l.Stat == LwpStat.OnProc && !k.Config.Pr23095SwapoutRunningLwp)
+        if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
         {
             k.SchedLock.Release(self);
             return false;
@@ -105,7 +105,7 @@ public static class Swapout
             return false;
         }
         l.InMemory = false;
-        if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
+        if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
         k.SchedLock.Release(self);
         l.SwTime = 0;
         k.Uvmexp.Swapouts++;
@@ -141,7 +141,7 @@ public static class Swapout
     /// </summary>
     public static Lwp? PickSwapinCandidate(Kernel k)
     {
-        if (k.Config.Mutated(Mutation.Proc0NeverSwapsIn)) return null;
+        if (k.Config.Has(Switches.Proc0NeverSwapsIn)) return null;
         Lwp? best = null;
         int bestPri = int.MinValue;
         foreach (var l in k.Lwps)
@@ -164,7 +164,7 @@ public static class Swapout
     public static void MakeResident(Kernel k, KernelThread self, Lwp l)
     {
         k.SchedLock.Acquire(self);
-        if (l.Stat == LwpStat.Run && !k.Config.Mutated(Mutation.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
+        if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
         l.InMemory = true;
         k.SchedLock.Release(self);
         l.SwTime = 0;

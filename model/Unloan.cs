@@ -20,17 +20,13 @@ public static class Unloan
         int i = 0;
         while (i < pages.Count)
         {
+            foreach (var s in Locks.Take(() => pages[i].OwnerLock, self, "uvm_unloanpage: simple_lock_try failed")) yield return s;
             var pg = pages[i];
             var slock = pg.OwnerLock;
-            if (slock is not null && !slock.TryAcquire(self))
-            {
-                yield return Step.Sleep("uvm_unloanpage: simple_lock_try failed", slock.Channel);
-                continue;
-            }
             k.Vm.PageQueueLock.Acquire(self);
             DropKernelLoan(k, pg);
             k.Vm.PageQueueLock.Release(self);
-            if (slock is not null) Locks.Release(k, slock, self);
+            if (slock is not null) slock.Release(k, self);
             k.Vm.KernelLoanList.Remove(pg);
             i++;
         }
@@ -53,7 +49,7 @@ public static class Unloan
         if (pg.Object is null && pg.Anon is null)
         {
             if (pg.Busy) throw new KernelPanicException("uvm_unloanpage", $"KASSERT((pg->flags & PG_BUSY) == 0) failed: {pg}");
-            if (!k.Config.Mutated(Mutation.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
+            if (!k.Config.Has(Switches.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
         }
         else
         {
@@ -68,21 +64,14 @@ public static class Unloan
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
-        while (true)
-        {
-            foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
-            var objLock = anon.RefCount == 1 && anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
-            if (objLock is not null && !objLock.TryAcquire(self))
-            {
-                Locks.Release(k, anon.Lock, self);
-                yield return Step.Sleep("uvm_anon_lockloanpg: simple_lock_try failed", objLock.Channel);
-                continue;
-            }
-            if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
-            if (objLock is not null) Locks.Release(k, objLock, self);
-            Locks.Release(k, anon.Lock, self);
-            yield return Step.Ran("uvm_unloananon");
-            yield break;
-        }
+        SimpleLock? ObjLock() => anon.RefCount == 1 && anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
+        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)"), ObjLock,
+                     self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
+            yield return s;
+        var objLock = ObjLock();
+        if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+        objLock?.Release(k, self);
+        anon.Lock.Release(k, self);
+        yield return Step.Ran("uvm_unloananon");
     }
 }

@@ -27,6 +27,14 @@ public sealed record Invariant(string Name, string Summary, string Subsystem, Fu
             return null;
         });
 
+    /// <summary>
+    /// An invariant about an event, checked where the event happens: the kernel site breaks the
+    /// rule of this <paramref name="name"/> (<see cref="Model.Core.EventChecks"/>), and the check
+    /// reports it after that step like any other invariant.
+    /// </summary>
+    public static Invariant AtEvent(string name, string summary, string subsystem) =>
+        new(name, summary, subsystem, k => k.Events.Broken(name));
+
     /// <summary>The failure text: the invariant's tag, its sentence, and what violates it.</summary>
     public string Describe(string violation) => $"{Violation.Tag(ViolationKind.Invariant, Name)} {Summary} Violated: {violation}.";
 }

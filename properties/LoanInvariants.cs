@@ -4,7 +4,7 @@ using Uvm.Model.Vm;
 namespace Uvm.Properties;
 
 /// <summary>
-/// Invariants of page loans and page ownership (uvm_loan.c, uvm_page.c, kernel-reference §4): who
+/// Invariants of page loans and page ownership (uvm_loan.c, uvm_page.c, docs/kernel-sources.md, page loans): who
 /// holds a loaned page, what the pagedaemon may take, and that no page is lost. Two ownership
 /// rules are kernel assertions in the model rather than invariants: at most one page per
 /// (object, offset) (uvm_pageinsert() panics on a duplicate) and UVM_PAGE_OWN(pg, NULL) of an owned,
@@ -13,16 +13,15 @@ namespace Uvm.Properties;
 public static class LoanInvariants
 {
     /// <summary>
-    /// F3's kernel consequence. A page on loan to the kernel is in use by it (an mbuf being sent);
+    /// What the loan-kernel-page-queued fix prevents (docs/kernel-sources.md, page loans). A page on loan to the kernel is in use by it (an mbuf being sent);
     /// freeing it only disowns it, so the pagedaemon gains no memory, the owner loses its copy, and
     /// a pageout writes a page the kernel reads. Reclaiming an O->A page is allowed: that loan is
-    /// broken by design (the borrowing anon keeps the page).
+    /// broken by design (the borrowing anon keeps the page). Checked at the event, in
+    /// uvmpd_scan_inactive() (model/PageoutScan.cs).
     /// </summary>
-    public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = new(
+    public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = Invariant.AtEvent(
         nameof(PagedaemonNeverReclaimsAPageLoanedToTheKernel),
-        "The pagedaemon never frees or pages out a page that is on loan to the kernel.",
-        "loan", k => k.Vm.LastReclaim is { KernelLoans: > 0 } r
-            ? $"the pagedaemon {r.How} {r.Page} while the kernel held {r.KernelLoans} loan(s) on it" : null);
+        "The pagedaemon never frees or pages out a page that is on loan to the kernel.", "loan");
 
     /// <summary>loan_count accounting: no loan is lost or counted twice.</summary>
     public static readonly Invariant LoanCountMatchesTheLoansHeld = new(

@@ -6,7 +6,7 @@ namespace Uvm.Properties;
 
 /// <summary>
 /// Invariants of physical pages and the paging queues (uvm_page.c, uvm_pdaemon.c,
-/// kernel-reference §1), and the liveness of the pagedaemon.
+/// docs/kernel-sources.md, pagedaemon scan), and the liveness of the pagedaemon.
 /// </summary>
 public static class PageInvariants
 {

@@ -5,17 +5,11 @@ using Uvm.Model.Vm;
 namespace Uvm.Properties;
 
 /// <summary>
-/// Invariants of swap slots (uvm_swap.c, uvm_anon.c, uvm_aobj.c, kernel-reference §3): slot 0 is
+/// Invariants of swap slots (uvm_swap.c, uvm_anon.c, uvm_aobj.c, docs/kernel-sources.md, swap slots): slot 0 is
 /// no slot, every allocated slot has exactly the owners and pageouts that reference it.
 /// </summary>
 public static class SwapInvariants
 {
-    /// <summary>uvm_swap_free() is never asked to free slot 0 (the kernel's KASSERT(sdp != NULL) fires first).</summary>
-    public static readonly Invariant FreedSwapSlotIsNeverZero = new(
-        nameof(FreedSwapSlotIsNeverZero),
-        "uvm_swap_free() is never called for slot 0, which no swap device owns.",
-        "swap", k => k.Vm.Swap.LastFreed == 0 ? "uvm_swap_free(0, 1) was called" : null);
-
     /// <summary>No slot is recorded by two owners (anon an_swslot or aobj page entry).</summary>
     public static readonly Invariant SwapSlotHasAtMostOneOwner = new(
         nameof(SwapSlotHasAtMostOneOwner),
@@ -116,5 +110,5 @@ public static class SwapInvariants
 
     /// <summary>Every swap invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [FreedSwapSlotIsNeverZero, SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots];
+        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots];
 }

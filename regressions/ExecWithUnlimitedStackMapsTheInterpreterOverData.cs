@@ -8,8 +8,8 @@ namespace Uvm.Regressions;
 /// <summary>
 /// <para>
 /// <b>Top-down uvm_map_findspace() returns space already in use</b> (NetBSD uvm_map.c, 2003, after
-/// VM_MAP_TOPDOWN was added; no PR number known, and the pre-fix code is reconstructed from
-/// kernel-reference §6). On kernels with top-down VM, exec failed when the stack limit was
+/// VM_MAP_TOPDOWN was added; no PR number known, and the pre-fix code is reconstructed as
+/// docs/kernel-sources.md, map free-space search, says). On kernels with top-down VM, exec failed when the stack limit was
 /// unlimited: the search took <c>min(hint, entry->next->start - len)</c> in the gap at the hint
 /// without checking it against <c>entry->end</c>, so a gap smaller than the request gave a range
 /// overlapping the entry below it.
@@ -45,7 +45,7 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     /// </summary>
     private const int Budget = 100;
 
-    private static readonly KernelConfig Buggy = KernelBugs.Configure(["topdown-findspace"]);
+    private static readonly KernelConfig Buggy = Switches.Configure(["topdown-findspace"]);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]

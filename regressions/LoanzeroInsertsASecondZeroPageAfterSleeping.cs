@@ -7,11 +7,11 @@ namespace Uvm.Regressions;
 /// <summary>
 /// <para>
 /// <b>uvm_loanzero() does not look the zero page up again after sleeping for memory</b>
-/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F1: "after sleeping for memory, re-check whether we have a
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix "after sleeping for memory, re-check whether we have a
 /// page"; no PR number known). Rev 1.40 made every zero-fill loan share one zero page owned by
 /// uvm_loanzero_object. The exact pre-fix and fix revisions were not recoverable (no uvm_loan.c
-/// text between rev 1.29.2.4, 2002, and 2011 survives): the pre-fix loop is reconstructed from
-/// kernel-reference §4 and the fixed form of later revisions, which after uvm_wait("loanzero")
+/// text between rev 1.29.2.4, 2002, and 2011 survives): the pre-fix loop is reconstructed
+/// (docs/kernel-sources.md, page loans) from the fixed form of later revisions, which after uvm_wait("loanzero")
 /// go back to <c>again:</c> and call uvm_pagelookup() before allocating.
 /// </para>
 /// <para>
@@ -45,7 +45,7 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     /// </summary>
     private const int Budget = 60;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-recheck-after-sleep"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-recheck-after-sleep"]);
 
     /// <summary>Expected: "[panic uvm_pageinsert]" on every seed, raised by the loaner that slept.</summary>
     [Theory]

@@ -7,10 +7,10 @@ namespace Uvm.Regressions;
 /// <summary>
 /// <para>
 /// <b>uvm_loanzero() drops ownership of the new zero page before putting it on a paging queue</b>
-/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F2: "put the allocated page on a page queue to satisfy
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix "put the allocated page on a page queue to satisfy
 /// owner tracking (UVM_PAGE_TRKOWN)"; no PR number known). The exact revisions were not
 /// recoverable: the pre-fix order (clear PG_BUSY, UVM_PAGE_OWN(pg, NULL), queue later or never)
-/// is reconstructed from kernel-reference §4 and the zero-loan order of rev 1.29.2.4, the fixed
+/// is reconstructed (docs/kernel-sources.md, page loans) from the zero-loan order of rev 1.29.2.4, the fixed
 /// one (uvm_pageactivate() first) from later revisions.
 /// </para>
 /// <para>
@@ -39,7 +39,7 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     /// </summary>
     private const int Budget = 20;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-zero-page-unqueued"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-zero-page-unqueued"]);
 
     /// <summary>Expected: "[panic uvm_page_own]" in uvm_loanzero on every seed.</summary>
     [Theory]

@@ -24,7 +24,7 @@ public sealed class LwpExit2SleepsAfterTheSwitchAway
     /// <summary>Per seed: measured median 2, worst 4 schedules to the invariant over the 10 seeds; 10 leaves room.</summary>
     private const int Budget = 10;
 
-    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-sleep-after-switch"]);
+    private static readonly KernelConfig Mutated = Switches.Configure(["exit-sleep-after-switch"]);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]

@@ -7,11 +7,11 @@ namespace Uvm.Regressions;
 /// <summary>
 /// <para>
 /// <b>A page loaned to the kernel stays on its paging queue, and the pagedaemon reclaims it</b>
-/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix F3: "dequeue the page when loaning it to the kernel
+/// (NetBSD sys/uvm/uvm_loan.c, 2003, fix "dequeue the page when loaning it to the kernel
 /// (->K)"; no PR number known). Kernel loans had stopped wiring the page; the fix takes it off the
 /// active/inactive queue (uvm_pagedequeue()) when loan_count is bumped. The exact revision was not
 /// recoverable: the site, the ->K loan of uvm_loananon, uvm_loanuobj and uvm_loanzero
-/// (<see cref="PageLoan.LoanPageToKernel"/>), is reconstructed from kernel-reference §4.
+/// (<see cref="PageLoan.LoanPageToKernel"/>), is reconstructed (docs/kernel-sources.md, page loans).
 /// </para>
 /// <para>
 /// <i>Setup</i> (scenario <c>loan</c>): 4 free pages, 4 swap slots; loan1 writes its 2-page buffer
@@ -46,7 +46,7 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     /// </summary>
     private const int Budget = 60;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["loan-kernel-page-queued"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["loan-kernel-page-queued"]);
 
     /// <summary>Expected: "[invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel]" on every seed.</summary>
     [Theory]

@@ -24,7 +24,7 @@ public sealed class ReaperFreesTheUareaOfARunningLwp
     /// <summary>Per seed: measured median 1, worst 2 schedules to the invariant over the 10 seeds; 10 leaves room.</summary>
     private const int Budget = 10;
 
-    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-reaper-before-switch"]);
+    private static readonly KernelConfig Mutated = Switches.Configure(["exit-reaper-before-switch"]);
 
     /// <summary>The reaper design with every mutation off.</summary>
     private static readonly KernelConfig Fixed = new() { ExitDesign = ExitDesign.Reaper };

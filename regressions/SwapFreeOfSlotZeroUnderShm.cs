@@ -25,7 +25,7 @@ namespace Uvm.Regressions;
 /// returns 0; the pre-fix code calls uvm_swap_free(0, 1).
 ///
 /// Violated: the kernel assertion in uvm_swap_free (swapdrum_getsdp(0) == NULL:
-/// KASSERT(sdp != NULL)), which is also the invariant FreedSwapSlotIsNeverZero.
+/// KASSERT(sdp != NULL)).
 /// </summary>
 [Trait("PR", "kern/22752")]
 public sealed class SwapFreeOfSlotZeroUnderShm
@@ -44,7 +44,7 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void BuggyKernelFreesSlotZero(EngineKind engine)
     {
-        Search.AssertFound("shm-swap", KernelBugs.Configure(["pr22752"]), Budget, "panic uvm_swap_free", engine, cx =>
+        Search.AssertFound("shm-swap", Switches.Configure(["pr22752"]), Budget, "panic uvm_swap_free", engine, cx =>
         {
             Assert.Contains("swapdrum_getsdp(0) == NULL", cx.Violation.Message);
             Assert.Equal("swapctl", cx.Steps[^1].Thread);

@@ -30,7 +30,7 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     /// </summary>
     private const int Budget = 20;
 
-    private static readonly KernelConfig PreFix = KernelBugs.Configure(["pr23095"]);
+    private static readonly KernelConfig PreFix = Switches.Configure(["pr23095"]);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]

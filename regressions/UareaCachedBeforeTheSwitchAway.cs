@@ -25,7 +25,7 @@ public sealed class UareaCachedBeforeTheSwitchAway
     /// <summary>Per seed: measured median 1, worst 2 schedules to the invariant over the 10 seeds; 10 leaves room.</summary>
     private const int Budget = 10;
 
-    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-free-uarea-before-switch"]);
+    private static readonly KernelConfig Mutated = Switches.Configure(["exit-free-uarea-before-switch"]);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]

@@ -25,7 +25,7 @@ public sealed class ZombieCollectedBeforeItsTeardown
     /// <summary>Per seed: measured median 1, worst 1 schedule to the invariant over the 10 seeds; 10 leaves room.</summary>
     private const int Budget = 10;
 
-    private static readonly KernelConfig Mutated = KernelBugs.Configure(["exit-zombie-before-teardown"]);
+    private static readonly KernelConfig Mutated = Switches.Configure(["exit-zombie-before-teardown"]);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]

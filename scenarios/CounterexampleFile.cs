@@ -54,7 +54,7 @@ public static class CounterexampleFile
         for (int i = 0; i < cx.Steps.Count; i++)
             if (cx.Steps[i] is not { Thread.Length: > 0, Function.Length: > 0 }) throw new InputException($"{name}: steps[{i}]: thread and function are required");
         foreach (var bug in cx.Bugs)
-            if (KernelBugs.Find(bug) is null) throw new InputException($"{name}: bugs: unknown bug '{bug}' (known: {string.Join(", ", KernelBugs.All.Select(b => b.Id))})");
+            if (Switches.Find(bug) is null) throw new InputException($"{name}: bugs: {Switches.UnknownId(bug)}");
         if (ScenarioCatalogue.Find(cx.Scenario) is null && cx.Scenario != WorkloadFile.CustomScenario)
             throw new InputException($"{name}: scenario: unknown scenario '{cx.Scenario}'");
         var errors = cx.Workload.Validate();

@@ -3,15 +3,12 @@ using Uvm.Properties;
 
 namespace Uvm.Scenarios;
 
-/// <summary>One mutant: a historical bug switch or a generic model mutation, as a kernel configuration.</summary>
+/// <summary>One mutant: a switch of the registry (a historical or discovered bug, or a model mutation), as a kernel configuration.</summary>
 public sealed record Mutant(string Id, string Kind, string Site, KernelConfig Config)
 {
-    /// <summary>Every bug switch and every generic mutation.</summary>
+    /// <summary>Every switch of <see cref="Switches.All"/>.</summary>
     public static IReadOnlyList<Mutant> All() =>
-    [
-        .. KernelBugs.All.Select(b => new Mutant(b.Id, "bug", $"PR {b.Pr}", b.Enable(KernelConfig.Fixed))),
-        .. Mutations.All.Select(m => new Mutant(m.Id, "mutation", m.Site, KernelConfig.Fixed with { Mutations = m.Mutation })),
-    ];
+        [.. Switches.All.Select(s => new Mutant(s.Id, s.IsBug ? "bug" : "mutation", s.Site, KernelConfig.Fixed.With(s)))];
 }
 
 /// <summary>What one mutant did in one scenario: the violation that killed it, or null if it survived.</summary>

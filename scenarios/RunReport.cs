@@ -70,7 +70,7 @@ public sealed record RunReport
     public static RunReport From(RunRequest request, Shard shard, CampaignResult result, string? counterexample, bool timeBudgetHit) => new()
     {
         Scenario = request.Scenario,
-        Bugs = KernelBugs.EnabledIn(request.Config),
+        Bugs = Switches.EnabledIn(request.Config),
         Strategy = ExploreSettings.Name(request.Settings.Strategy),
         Seed = request.Settings.Seed,
         TotalIterations = request.Settings.Iterations,

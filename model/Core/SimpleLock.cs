@@ -1,10 +1,11 @@
 namespace Uvm.Model.Core;
 
 /// <summary>
-/// A kernel lock as an explicit object with an owner, so that assertions can say who holds it.
-/// A spin lock (sched_lock, uvm.pageqlock) is taken and released inside one atomic step; a
-/// sleepable lock (vm_map_lock) may be held across steps, and a thread that finds it held sleeps
-/// on <see cref="Channel"/>.
+/// A kernel lock that may be held across steps (an_lock and vmobjlock through a fault or a pagein,
+/// vm_map_lock across uvm_mapent_alloc()), as an explicit object with an owner so that assertions
+/// can say who holds it. A thread that finds it held sleeps on <see cref="Channel"/>
+/// (<see cref="Locks.Take(SimpleLock, KernelThread, string)"/>) until <see cref="Release"/> wakes it.
+/// A spin lock taken and released inside one step is a <see cref="StepLock"/>.
 /// </summary>
 public sealed class SimpleLock(string name)
 {
@@ -20,7 +21,7 @@ public sealed class SimpleLock(string name)
     /// <summary>True when some thread holds the lock.</summary>
     public bool Held => Owner is not null;
 
-    /// <summary>simple_lock(): take the lock; a spin lock is never held twice.</summary>
+    /// <summary>simple_lock() where the caller knows the lock is free: held already, it panics.</summary>
     public void Acquire(KernelThread by)
     {
         if (Owner is not null)
@@ -36,11 +37,16 @@ public sealed class SimpleLock(string name)
         return true;
     }
 
-    /// <summary>simple_unlock(): the owner releases the lock.</summary>
-    public void Release(KernelThread by)
+    /// <summary>
+    /// simple_unlock(): the owner releases the lock, and every thread or LWP asleep on it waiting
+    /// for it (<see cref="Locks.Take(SimpleLock, KernelThread, string)"/>) becomes runnable. There is
+    /// no release that leaves them asleep; on a spin lock nobody sleeps, and the wakeup finds no one.
+    /// </summary>
+    public void Release(Kernel k, KernelThread by)
     {
         if (Owner != by)
             throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
         Owner = null;
+        Sched.Tsleep.Wakeup(k, by, Channel);
     }
 }

@@ -38,7 +38,7 @@ public static class AmapOps
         if (src.Ref == 1)
         {
             space.NeedsCopy = false; // re-check under am_l: take it over, amap_free(amap)
-            Locks.Release(k, src.Lock, self);
+            src.Lock.Release(k, self);
             yield break;
         }
         space.Amap = amap; // the map is write-locked: no fault sees the half-built amap
@@ -48,19 +48,19 @@ public static class AmapOps
             if (src.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
             amap.Add(slot, anon, replace: false);
-            if (!k.Config.Mutated(Mutation.AmapCopySkipsAnonRef)) anon.RefCount++;
-            Locks.Release(k, anon.Lock, self);
+            if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
+            anon.Lock.Release(k, self);
         }
         src.Ref--;
         space.CopySource = null;
-        Locks.Release(k, src.Lock, self);
+        src.Lock.Release(k, self);
         space.NeedsCopy = false;
     }
 
     /// <summary>amap_ref(amap, ...) at fork: am_ref++ under am_l.</summary>
     internal static IEnumerable<Step> Ref(Kernel k, KernelThread self, Amap amap)
     {
-        if (k.Config.Mutated(Mutation.AmapRefWithoutLock))
+        if (k.Config.Has(Switches.AmapRefWithoutLock))
         {
             int seen = amap.Ref; // read, let another CPU run, write back: a lost update
             yield return Step.Ran("amap_ref: am_ref read without am_l");
@@ -69,7 +69,7 @@ public static class AmapOps
         }
         foreach (var s in Locks.Take(amap.Lock, self, "amap_ref: amap_lock")) yield return s;
         amap.Ref++;
-        Locks.Release(k, amap.Lock, self);
+        amap.Lock.Release(k, self);
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public static class AmapOps
         foreach (var s in Locks.Take(amap.Lock, self, "amap_unref: amap_lock")) yield return s;
         if (--amap.Ref > 0)
         {
-            Locks.Release(k, amap.Lock, self);
+            amap.Lock.Release(k, self);
             yield break;
         }
         for (int slot = 0; slot < amap.Slots; slot++)
@@ -90,8 +90,8 @@ public static class AmapOps
             foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             amap.Unadd(slot);
             if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
-            Locks.Release(k, anon.Lock, self);
+            anon.Lock.Release(k, self);
         }
-        Locks.Release(k, amap.Lock, self);
+        amap.Lock.Release(k, self);
     }
 }

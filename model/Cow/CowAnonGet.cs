@@ -44,8 +44,8 @@ public static class CowAnonGet
             }
             // uvmfault_relock()
             foreach (var s in Locks.Take(space.Lock, self, "uvmfault_relock: vm_map_lock_read")) yield return s;
-            bool locked = space.Timestamp == stamp || k.Config.Mutated(Mutation.RelockIgnoresTimestamp);
-            if (!locked) Locks.Release(k, space.Lock, self);
+            bool locked = space.Timestamp == stamp || k.Config.Has(Switches.RelockIgnoresTimestamp);
+            if (!locked) space.Lock.Release(k, self);
             if (locked) foreach (var s in Locks.Take(amap.Lock, self, "uvmfault_anonget: amap_lock")) yield return s;
             if (locked || own is not null) foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: simple_lock(an_lock)")) yield return s;
             if (own is not null)
@@ -53,9 +53,9 @@ public static class CowAnonGet
                 if ((own.Flags & PageFlags.Released) != 0)
                 {
                     // The anon was freed during the read: uvm_anfree() it now, ERESTART.
-                    if (locked) { Locks.Release(k, amap.Lock, self); Locks.Release(k, space.Lock, self); }
+                    if (locked) { amap.Lock.Release(k, self); space.Lock.Release(k, self); }
                     AnonPager.Release(k, self, anon, own);
-                    Locks.Release(k, anon.Lock, self);
+                    anon.Lock.Release(k, self);
                     yield return Step.Ran("uvmfault_anonget: PG_RELEASED, uvm_anfree, ERESTART");
                     result.Value = null;
                     yield break;
@@ -64,7 +64,7 @@ public static class CowAnonGet
                 PageQueues.Unbusy(k, own);
                 PageQueues.Activate(k, own);
                 k.Vm.PageQueueLock.Release(self);
-                if (!locked) Locks.Release(k, anon.Lock, self);
+                if (!locked) anon.Lock.Release(k, self);
             }
             if (!locked || amap.Lookup(page) != anon)
             {

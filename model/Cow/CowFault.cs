@@ -25,14 +25,14 @@ public static class CowFault
             foreach (var s in Locks.Take(space.Lock, self, "uvmfault_lookup: vm_map_lock_read")) yield return s;
             if (!space.EntryMapped || (write && !space.EntryWritable))
             {
-                Locks.Release(k, space.Lock, self);
+                space.Lock.Release(k, self);
                 yield return Step.Ran(space.EntryMapped ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
                 yield break;
             }
             if (space.NeedsCopy)
             {
                 // uvmfault_unlockmaps(); uvmfault_amapcopy(): relookup write-locked, amap_copy, unlock.
-                Locks.Release(k, space.Lock, self);
+                space.Lock.Release(k, self);
                 yield return Step.Ran("uvm_fault: needs-copy, uvmfault_unlockmaps");
                 foreach (var s in Locks.Take(space.Lock, self, "uvmfault_amapcopy: vm_map_lock")) yield return s;
                 if (space.EntryMapped && space.NeedsCopy)
@@ -60,9 +60,9 @@ public static class CowFault
     /// <summary>uvmfault_unlockall(): anon (if given), amap, map.</summary>
     internal static void UnlockAll(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon? anon)
     {
-        if (anon is not null) Locks.Release(k, anon.Lock, self);
-        Locks.Release(k, amap.Lock, self);
-        Locks.Release(k, space.Lock, self);
+        if (anon is not null) anon.Lock.Release(k, self);
+        amap.Lock.Release(k, self);
+        space.Lock.Release(k, self);
     }
 
     /// <summary>Case 1: the slot has an anon; map, amap locked. <paramref name="done"/> false means ReFault.</summary>
@@ -72,7 +72,7 @@ public static class CowFault
         var got = new Out<Page>();
         foreach (var s in CowAnonGet.Get(k, self, space, amap, anon, page, at.Stamp, got)) yield return s;
         if (got.Value is not { } p) yield break; // ERESTART: everything unlocked, ReFault
-        if (write && anon.RefCount > 1 && !k.Config.Mutated(Mutation.CowWritesSharedAnon))
+        if (write && anon.RefCount > 1 && !k.Config.Has(Switches.CowWritesSharedAnon))
         {
             // Case 1B: uvm_analloc() + uvm_pagealloc(); none: unlockall, uvm_wait("flt_noram3"), ReFault.
             if (PageQueues.Alloc(k) is not { } fresh)
@@ -84,7 +84,7 @@ public static class CowFault
             var nanon = AnonPager.New(k, fresh); // uvm_pagecopy(): the copy is dirty
             amap.Add(page, nanon, replace: true);
             anon.RefCount--; // cannot reach 0: it was > 1
-            Locks.Release(k, anon.Lock, self);
+            anon.Lock.Release(k, self);
             nanon.Lock.Acquire(self);
             fresh.BusyOwner = "uvm_fault";
             yield return Finish(k, self, space, amap, nanon, fresh, page, writable: true, dirty: true, "uvm_fault: case 1B, copy-on-write");
@@ -93,7 +93,7 @@ public static class CowFault
         }
         // Case 1A: map it; read-only while the anon is shared (enter_prot &= ~VM_PROT_WRITE).
         PageQueues.Busy(p, "uvm_fault");
-        bool writable = at.EntryWritable && (anon.RefCount == 1 || k.Config.Mutated(Mutation.CowWritesSharedAnon));
+        bool writable = at.EntryWritable && (anon.RefCount == 1 || k.Config.Has(Switches.CowWritesSharedAnon));
         yield return Finish(k, self, space, amap, anon, p, page, writable, write, "uvm_fault: case 1A, pmap_enter");
         done.Value = true;
     }
@@ -120,8 +120,8 @@ public static class CowFault
     {
         space.Enter(page, anon, p, writable);
         var step = Fault.Finish(k, self, p, anon.Lock, dirty, function);
-        Locks.Release(k, amap.Lock, self);
-        Locks.Release(k, space.Lock, self);
+        amap.Lock.Release(k, self);
+        space.Lock.Release(k, self);
         return step;
     }
 }

@@ -59,7 +59,7 @@ public static class CowMapOps
 
     private static void Unlock(Kernel k, KernelThread self, CowSpace space)
     {
-        if (k.Config.Mutated(Mutation.MapChangeSkipsTimestamp)) Locks.Release(k, space.Lock, self);
+        if (k.Config.Has(Switches.MapChangeSkipsTimestamp)) space.Lock.Release(k, self);
         else space.UnlockChanged(k, self);
     }
 }

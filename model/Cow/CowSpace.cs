@@ -90,7 +90,7 @@ public sealed class CowSpace
     internal void UnlockChanged(Kernel k, KernelThread self)
     {
         Timestamp++;
-        Locks.Release(k, Lock, self);
+        Lock.Release(k, self);
     }
 
     /// <inheritdoc/>

@@ -14,18 +14,11 @@ namespace Uvm.Model.Exit;
 public static class KernelMem
 {
     /// <summary>vm_map_lock(kernel_map): sleep while another thread holds it; take it in the caller's next step.</summary>
-    public static IEnumerable<Step> LockKernelMap(Kernel k, Func<KernelThread> self, string function)
-    {
-        while (!k.KernelMapLock.TryAcquire(self()))
-            yield return Step.Sleep($"{function}: kernel_map locked", k.KernelMapLock.Channel);
-    }
+    public static IEnumerable<Step> LockKernelMap(Kernel k, Func<KernelThread> self, string function) =>
+        Locks.Take(() => k.KernelMapLock, self, $"{function}: kernel_map locked");
 
     /// <summary>vm_map_unlock(kernel_map), waking whoever sleeps on it.</summary>
-    public static void UnlockKernelMap(Kernel k, KernelThread self)
-    {
-        k.KernelMapLock.Release(self);
-        Tsleep.Wakeup(k, self, k.KernelMapLock.Channel);
-    }
+    public static void UnlockKernelMap(Kernel k, KernelThread self) => k.KernelMapLock.Release(k, self);
 
     /// <summary>
     /// uvm_km_alloc(kernel_map, USPACE, USPACE_ALIGN, UVM_KMF_PAGEABLE): a new, pageable (unwired)

@@ -23,7 +23,7 @@ public static class LwpExit
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        bool last = !p.Exiting && !p.Lwps.Exists(x => x != l && x.Stat is not (LwpStat.Dead or LwpStat.Zomb));
+        bool last = !p.Exiting && !p.LwpList.Exists(x => x != l && x.Stat is not (LwpStat.Dead or LwpStat.Zomb));
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
@@ -68,9 +68,9 @@ public static class LwpExit
     internal static IEnumerable<Step> ExitLwps(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        while (p.Lwps.Exists(x => x != l))
+        while (p.LwpList.Exists(x => x != l))
         {
-            var zombies = p.Lwps.FindAll(x => x != l && x.Stat == LwpStat.Zomb);
+            var zombies = p.LwpList.FindAll(x => x != l && x.Stat == LwpStat.Zomb);
             if (zombies.Count == 0)
             {
                 yield return Step.Sleep("lwp_wait1", ProcLists.NlwpsOf(p));
@@ -78,7 +78,7 @@ public static class LwpExit
             }
             foreach (var z in zombies)
             {
-                p.Lwps.Remove(z);
+                p.LwpList.Remove(z);
                 z.Freed = true;
             }
             yield return Step.Ran("lwp_wait1");
@@ -93,9 +93,9 @@ public static class LwpExit
         foreach (var c in p.Children)
         {
             c.Parent = init;
-            init?.Children.Add(c);
+            init?.ChildList.Add(c);
         }
-        p.Children.Clear();
+        p.ChildList.Clear();
         if (init is not null) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init));
     }
 
@@ -115,13 +115,13 @@ public static class LwpExit
         var cpu = l.Cpu!;
         var self = CpuThreadOf(k, l);
         bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;
-        if (!reaper && k.Config.ExitFreeUareaBeforeSwitch)
+        if (!reaper && k.Config.Has(Switches.ExitFreeUareaBeforeSwitch))
         {
             // Mutation: uvm_lwp_exit() while the CPU still runs on the u-area it puts on the free list.
             ProcessExit.UvmLwpExit(k, self, l);
             yield return Step.Ran("uvm_lwp_exit");
         }
-        if (reaper && k.Config.ExitReaperBeforeSwitch)
+        if (reaper && k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
             // Mutation: the reaper is told about the dead LWP while the CPU still runs on it.
             ReaperExit.Exit2(k, self, l, processExit);
@@ -135,7 +135,7 @@ public static class LwpExit
         {
             foreach (var s in ProcessExit.LwpExit2(k, self, l)) yield return s;
         }
-        else if (!k.Config.ExitReaperBeforeSwitch)
+        else if (!k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
             ReaperExit.Exit2(k, self, l, processExit);
             yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");

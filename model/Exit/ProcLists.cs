@@ -27,7 +27,7 @@ public sealed class ProcLists
     public ProcVmspace Proc0Vmspace { get; } = new("proc0");
 
     /// <summary>deadproc_slock: a spin lock around the two dead lists.</summary>
-    public SimpleLock DeadprocLock { get; } = new("deadproc_slock");
+    public StepLock DeadprocLock { get; } = new("deadproc_slock");
 
     /// <summary>deadprocs, head first.</summary>
     public IReadOnlyList<Proc> DeadProcs => _deadProcs;

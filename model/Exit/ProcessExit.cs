@@ -24,7 +24,7 @@ public static class ProcessExit
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;
-        if (k.Config.ExitZombieBeforeTeardown)
+        if (k.Config.Has(Switches.ExitZombieBeforeTeardown))
         {
             p.Stat = ProcStat.Zomb;
             LwpExit.WakeParent(k, Self(), p);
@@ -54,7 +54,7 @@ public static class ProcessExit
         var self = Self();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
-        p.Lwps.Remove(l);
+        p.LwpList.Remove(l);
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         LwpExit.WakeParent(k, self, p);
@@ -70,7 +70,7 @@ public static class ProcessExit
     /// </summary>
     internal static IEnumerable<Step> LwpExit2(Kernel k, KernelThread self, Lwp l)
     {
-        if (k.Config.ExitSleepAfterSwitch && l.Uarea is { } u)
+        if (k.Config.Has(Switches.ExitSleepAfterSwitch) && l.Uarea is { } u)
         {
             // Mutation: the blocking uvm_lwp_exit() of before the rework (L_INMEM off; uvm_km_free).
             l.InMemory = false;

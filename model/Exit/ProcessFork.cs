@@ -23,7 +23,7 @@ public static class ProcessFork
         var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1 };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false };
-        p2.Lwps.Add(l2);
+        p2.LwpList.Add(l2);
         k.Lwps.Add(l2);
 
         // uvm_uarea_alloc(): a cached u-area under uvm_uareas_slock (the cache is the rework's), else uvm_km_alloc().
@@ -56,7 +56,7 @@ public static class ProcessFork
 
         // fork1(): proclist_lock_write { onto the parent's children }; SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = Self();
-        p1.Children.Add(p2);
+        p1.ChildList.Add(p2);
         p2.Stat = ProcStat.Active;
         k.SchedLock.Acquire(self);
         l2.Stat = LwpStat.Run;

@@ -25,7 +25,7 @@ public static class ProcessWait
                 yield return Step.Ran("wait4: ECHILD");
                 yield break;
             }
-            var child = parent.Children.Find(c => c.Stat == ProcStat.Zomb);
+            var child = parent.ChildList.Find(c => c.Stat == ProcStat.Zomb);
             if (child is null)
             {
                 yield return Step.Sleep("find_stopped_child: tsleep", ProcLists.ChannelOf(parent));
@@ -38,7 +38,7 @@ public static class ProcessWait
                 foreach (var s in k.Uareas.Drain(k, self, empty: false)) yield return s;
 
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
-            parent.Children.Remove(child);
+            parent.ChildList.Remove(child);
             child.Reaped = true;
             yield return Step.Ran("proc_free");
             yield break;

@@ -72,7 +72,7 @@ public static class ReaperExit
         l.Stat = LwpStat.Zomb;
         if (l.Detached)
         {
-            l.Proc.Lwps.Remove(l);
+            l.Proc.LwpList.Remove(l);
             l.Freed = true;
         }
         else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));

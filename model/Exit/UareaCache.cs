@@ -24,7 +24,7 @@ public sealed class UareaCache
     private readonly List<Uarea> _all = [];
 
     /// <summary>uvm_uareas_slock.</summary>
-    public SimpleLock Lock { get; } = new("uvm_uareas_slock");
+    public StepLock Lock { get; } = new("uvm_uareas_slock");
 
     /// <summary>UVM_NUAREA_MAX as the model uses it (a workload setting, scaled down from 16).</summary>
     public int NuareaMax { get; internal set; } = KernelNuareaMax;
@@ -94,7 +94,7 @@ public sealed class UareaCache
             var u = Count > leave ? Pop() : null;
             Lock.Release(me);
             if (u is null) yield break;
-            if (k.Config.Mutated(Mutation.UareaDrainDropsUarea)) continue;
+            if (k.Config.Has(Switches.UareaDrainDropsUarea)) continue;
             u.State = UareaState.Freeing;
             yield return Step.Ran("uvm_uarea_drain");
             foreach (var s in KernelMem.FreeUarea(k, self, u)) yield return s;

@@ -2,7 +2,7 @@ namespace Uvm.Model.Maps;
 
 /// <summary>
 /// uvm_map_findspace() of sys/uvm/uvm_map.c (NetBSD, 2003, after top-down allocation was added),
-/// as kernel-reference §6 lays it out; called with the map lock held. Bottom-up: start at the gap
+/// as docs/kernel-sources.md (map free-space search) lays it out; called with the map lock held. Bottom-up: start at the gap
 /// containing the hint, or above the entry containing it, and walk up taking
 /// <c>max(hint, entry->end)</c> in each gap. Top-down (VM_MAP_TOPDOWN): start at the gap containing
 /// the hint, or the gap <em>below</em> the entry containing it ("Start from lower gap"), and walk
@@ -14,8 +14,8 @@ namespace Uvm.Model.Maps;
 /// entry->end) return 1</c>) and then walks the list. Bottom-up, that first test never needs the
 /// lower bound, since the candidate is <c>max(hint, entry->end)</c>; top-down lowers the candidate
 /// to <c>entry->next->start - len</c>, which can fall below <c>entry->end</c>. Following
-/// kernel-reference §6, the pre-fix top-down first test on a hint that lies in a gap is modelled
-/// without <c>candidate >= entry->end</c> (<see cref="KernelConfig.TopdownFindspaceReturnsUsedSpace"/>);
+/// docs/kernel-sources.md (map free-space search), the pre-fix top-down first test on a hint that lies in a gap is modelled
+/// without <c>candidate >= entry->end</c> (<see cref="Switches.TopdownFindspace"/>);
 /// the walk itself, and a hint inside an entry (which starts the walk in the gap below it), are
 /// checked as in the fix. So ordinary top-down use, where the hint falls inside the mappings packed
 /// below the stack reservation, works; a hint in a gap smaller than the request, as an unlimited
@@ -28,7 +28,7 @@ public static class MapFindspace
     /// <summary>
     /// Finds <paramref name="r"/>.Length free pages in <paramref name="map"/>, or returns null for
     /// "no space". <paramref name="preFix"/> runs the pre-fix top-down gap test;
-    /// <paramref name="stopAtFirstGap"/> is <see cref="Mutation.FindspaceTopdownStopsAtFirstGap"/>.
+    /// <paramref name="stopAtFirstGap"/> is <see cref="Switches.FindspaceTopdownStopsAtFirstGap"/>.
     /// </summary>
     public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix, bool stopAtFirstGap = false)
     {
@@ -69,7 +69,7 @@ public static class MapFindspace
             if (next < len) return null; // entry->next->start - length wraps around
             int candidate = AlignDown(Math.Min(hint, next - len), align);
             // The fix: the candidate must not start below the lower neighbour's end. The pre-fix
-            // first test took it on the upper bound alone (kernel-reference §6).
+            // first test took it on the upper bound alone (docs/kernel-sources.md).
             if (candidate >= map.GapStart(gap) || (first && uncheckedFirstGap)) return new FoundSpace(candidate, map.EntryAt(gap));
             if (stopAtFirstGap) return null;
         }

@@ -25,7 +25,7 @@ public static class UvmMap
         foreach (var s in Lock(self, map)) yield return s;
 
         // uvm_map(): map locked; uvm_map_findspace(), then take the new entry's range.
-        var found = MapFindspace.Find(map, request, k.Config.TopdownFindspaceReturnsUsedSpace, k.Config.Mutated(Mutation.FindspaceTopdownStopsAtFirstGap));
+        var found = MapFindspace.Find(map, request, k.Config.Has(Switches.TopdownFindspace), k.Config.Has(Switches.FindspaceTopdownStopsAtFirstGap));
         if (found is null)
         {
             result.FullLayout = [.. map.Entries.Select(e => (e.Start, e.End))];
@@ -58,17 +58,11 @@ public static class UvmMap
     /// vm_map_lock(): sleep on the lock's channel while another thread holds it, then take it.
     /// Yields only when it has to sleep; on return the caller holds the lock in its current step.
     /// </summary>
-    internal static IEnumerable<Step> Lock(KernelThread self, VmMap map)
-    {
-        while (map.Lock.Held)
-            yield return Step.Sleep("vm_map_lock", map.Lock.Channel);
-        map.Lock.Acquire(self);
-    }
+    internal static IEnumerable<Step> Lock(KernelThread self, VmMap map) => Locks.Take(map.Lock, self, "vm_map_lock");
 
     /// <summary>vm_map_unlock(): release the lock and wake every thread asleep on it.</summary>
     internal static void Unlock(Kernel k, KernelThread self, VmMap map)
     {
-        map.Lock.Release(self);
-        k.SleepQueues.Wakeup(map.Lock.Channel);
+        map.Lock.Release(k, self);
     }
 }

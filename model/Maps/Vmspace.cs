@@ -42,9 +42,9 @@ public sealed class Vmspace(int pid, VmMap map)
     /// <summary>
     /// VM_DEFAULT_ADDRESS(vm_daddr, size): the hint of a non-fixed mmap() and of exec's ELF
     /// interpreter. Top-down: just below the stack reservation, <c>vm_maxsaddr - size</c>.
-    /// Bottom-up: above the largest heap, <c>vm_daddr + data limit</c>. Kernel-reference §6 puts
-    /// the top-down hint below USRSTACK minus the stack <em>limit</em>; the kernel macro of the
-    /// time subtracts the compile-time MAXSSIZ instead. The model follows the reference, so an
+    /// Bottom-up: above the largest heap, <c>vm_daddr + data limit</c>. The account of the bug in
+    /// docs/kernel-sources.md (map free-space search) puts the top-down hint below USRSTACK minus the stack <em>limit</em>; the kernel macro of the
+    /// time subtracts the compile-time MAXSSIZ instead. The model follows that account, so an
     /// unlimited stack moves the hint down beside text/data/heap (approx.).
     /// </summary>
     public int DefaultAddress(int size) => Map.TopDown ? MaxSaddr - size : Daddr + DataLimit;

@@ -15,7 +15,10 @@ public sealed class Proc(int pid, bool system)
     public bool Exiting { get; internal set; }
 
     /// <summary>p_lwps: the process's LWPs. An exiting LWP leaves it when it is detached or collected.</summary>
-    public List<Lwp> Lwps { get; } = [];
+    public IReadOnlyList<Lwp> Lwps => LwpList;
+
+    /// <summary>p_lwps, for the kernel paths that link and unlink LWPs.</summary>
+    internal List<Lwp> LwpList { get; } = [];
 
     /// <summary>p_stat.</summary>
     public ProcStat Stat { get; internal set; } = ProcStat.Active;
@@ -24,7 +27,10 @@ public sealed class Proc(int pid, bool system)
     public Proc? Parent { get; internal set; }
 
     /// <summary>p_children: its children not yet collected.</summary>
-    public List<Proc> Children { get; } = [];
+    public IReadOnlyList<Proc> Children => ChildList;
+
+    /// <summary>p_children, for fork, wait and the reparenting of orphans.</summary>
+    internal List<Proc> ChildList { get; } = [];
 
     /// <summary>p_vmspace: its address space (proc0's, once the 2004 exit1() has borrowed it).</summary>
     public ProcVmspace Vmspace { get; internal set; } = new($"pid {pid}");

@@ -47,7 +47,7 @@ public static class Scheduler
         l.Stat = LwpStat.Run;
         l.SlpTime = 0;
         if (l.InMemory) SetRunQueue(k, l);
-        else if (!k.Config.Mutated(Mutation.SetrunnableSkipsProc0Wakeup)) k.SleepQueues.Wakeup(Proc0);
+        else if (!k.Config.Has(Switches.SetrunnableSkipsProc0Wakeup)) k.SleepQueues.Wakeup(Proc0);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public static class Scheduler
         cpu.Vmspace = null;
         if (k.RunQueue.IsEmpty) return null;
         var l = k.RunQueue.Lwps[0];
-        if (k.Config.Mutated(Mutation.CpuSwitchSkipsRemrunqueue))
+        if (k.Config.Has(Switches.CpuSwitchSkipsRemrunqueue))
         {
             foreach (var c in k.Cpus)
                 if (c.Current == l) return null;

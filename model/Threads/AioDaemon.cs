@@ -29,25 +29,29 @@ public sealed class AioDaemon : KernelThread
         var vm = Kernel.Vm;
         while (true)
         {
-            if (vm.Pending.Count == 0)
-            {
-                yield return Step.Sleep("uvm_aiodone_daemon", Pageout.AioDone);
-                continue;
-            }
-            int i = vm.Pending.Count > 1 ? Kernel.Choice.Integer(vm.Pending.Count) : 0;
+            // Wait for a finished I/O, pick one (the explorer chooses), and lock its page's owner;
+            // after waiting for that lock, start over: the list may have changed.
+            int i = 0;
+            foreach (var s in Locks.TakeAfter(WaitForIo, () => vm.Pending[i = Pick()].Page.OwnerLock!, this, "uvm_aio_aiodone: simple_lock"))
+                yield return s;
             var io = vm.Pending[i];
             var ownerLock = io.Page.OwnerLock!;
-            if (!ownerLock.TryAcquire(this))
-            {
-                yield return Step.Sleep("uvm_aio_aiodone: simple_lock", ownerLock.Channel);
-                continue;
-            }
             vm.Pending.RemoveAt(i);
             Complete(io.Page);
-            Locks.Release(Kernel, ownerLock, this);
+            ownerLock.Release(Kernel, this);
             yield return Step.Ran("uvm_aio_aiodone");
         }
     }
+
+    /// <summary>uvm_aiodone_daemon(): sleep until some pageout has finished.</summary>
+    private IEnumerable<Step> WaitForIo()
+    {
+        while (Kernel.Vm.Pending.Count == 0)
+            yield return Step.Sleep("uvm_aiodone_daemon", Pageout.AioDone);
+    }
+
+    /// <summary>Which finished pageout to complete next: disks reorder, so the explorer chooses.</summary>
+    private int Pick() => Kernel.Vm.Pending.Count > 1 ? Kernel.Choice.Integer(Kernel.Vm.Pending.Count) : 0;
 
     /// <summary>The page's pageout finished: owner locked, uvm.pageqlock taken here.</summary>
     private void Complete(Page p)

@@ -27,7 +27,7 @@ public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyLis
             if (anon is null) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             AnonPager.Free(Kernel, this, anon);
-            Locks.Release(Kernel, anon.Lock, this);
+            anon.Lock.Release(Kernel, this);
         }
         yield return Step.Exit("exit1 → uvmspace_free");
     }

@@ -105,7 +105,7 @@ public sealed class LoanClient : KernelThread
             if (anon is null) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             if (--anon.RefCount == 0) AnonPager.Free(Kernel, this, anon);
-            Locks.Release(Kernel, anon.Lock, this);
+            anon.Lock.Release(Kernel, this);
             any = true;
         }
         if (any) yield return Step.Ran("exit1 → uvmspace_free");
@@ -119,19 +119,15 @@ public sealed class LoanClient : KernelThread
             Kernel.Vm.ShmList.Add(new ShmSegment(_shmKey, AObjPager.Create(Kernel, _shmPages)));
             yield return Step.Ran("shmget → uao_create");
         }
-        while (Find() is { } seg)
+        // The segment is looked up again after every wait on its vmobjlock.
+        foreach (var s in Locks.Take(() => Find()?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
+        if (Find() is { } seg)
         {
-            if (!seg.Object.Lock.TryAcquire(this))
-            {
-                yield return Step.Sleep("shmat: simple_lock(vmobjlock)", seg.Object.Lock.Channel);
-                continue;
-            }
             seg.Object.Refs++;
-            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Object.Lock.Release(Kernel, this);
             seg.Nattch++;
             _segment = seg;
             yield return Step.Ran("shmat → uao_reference");
-            yield break;
         }
     }
 

@@ -60,19 +60,15 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     /// </summary>
     private IEnumerable<Step> Attach(int key)
     {
-        while (Find(key) is { } seg)
+        // The segment is looked up again after every wait on its vmobjlock.
+        foreach (var s in Locks.Take(() => Find(key)?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
+        if (Find(key) is { } seg)
         {
-            if (!seg.Object.Lock.TryAcquire(this))
-            {
-                yield return Step.Sleep("shmat: simple_lock(vmobjlock)", seg.Object.Lock.Channel);
-                continue;
-            }
             seg.Object.Refs++;
-            Locks.Release(Kernel, seg.Object.Lock, this);
+            seg.Object.Lock.Release(Kernel, this);
             seg.Nattch++;
             _attached[key] = seg;
             yield return Step.Ran("shmat → uao_reference");
-            yield break;
         }
     }
 

@@ -34,16 +34,13 @@ public sealed class SwapSpace
     public bool Enabled { get; internal set; }
 
     /// <summary>uvm.swap_data_lock.</summary>
-    public SimpleLock Lock { get; } = new("uvm.swap_data_lock");
+    public StepLock Lock { get; } = new("uvm.swap_data_lock");
 
     /// <summary>uvmexp.swpages.</summary>
     public int SwPages => Configured ? Slots : 0;
 
     /// <summary>uvmexp.swpginuse.</summary>
     public int InUse { get; private set; }
-
-    /// <summary>The start slot of the most recent uvm_swap_free() call, 0 never being valid; null before any.</summary>
-    public int? LastFreed { get; private set; }
 
     /// <summary>True when <paramref name="slot"/> is allocated.</summary>
     public bool IsInUse(int slot) => slot >= 1 && slot <= Slots && _inUse[slot];
@@ -77,7 +74,6 @@ public sealed class SwapSpace
     internal void Free(KernelThread self, int start, int n)
     {
         if (start == SwslotBad) return;
-        LastFreed = start;
         Lock.Acquire(self);
         if (start < 1 || start + n - 1 > Slots || !Configured)
             throw new KernelPanicException("uvm_swap_free", $"swapdrum_getsdp({start}) == NULL: KASSERT(sdp != NULL) failed (uvm_swap_free({start}, {n}))");

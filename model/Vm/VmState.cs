@@ -63,10 +63,10 @@ public sealed class VmState
     public int Unmaterialized { get; internal set; }
 
     /// <summary>uvm.pageqlock: queue membership, wire and loan counts.</summary>
-    public SimpleLock PageQueueLock { get; } = new("uvm.pageqlock");
+    public StepLock PageQueueLock { get; } = new("uvm.pageqlock");
 
     /// <summary>uao_list_lock.</summary>
-    public SimpleLock UaoListLock { get; } = new("uao_list_lock");
+    public StepLock UaoListLock { get; } = new("uao_list_lock");
 
     /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
     public AObj KernelObject { get; internal set; } = new(0, 0, noSwap: true, "kernel_object");
@@ -85,9 +85,6 @@ public sealed class VmState
 
     /// <summary>Pages the kernel holds on loan, once per outstanding uvm_loan(UVM_LOAN_TOPAGE).</summary>
     public IReadOnlyList<Page> KernelLoans => KernelLoanList;
-
-    /// <summary>The pagedaemon's most recent reclaim of a page (a free or a pageout start), or null before any.</summary>
-    public PageReclaim? LastReclaim { get; internal set; }
 
     /// <summary>The next anon and aobj numbers.</summary>
     internal int NextAnonId { get; set; } = 1;

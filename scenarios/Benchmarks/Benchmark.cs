@@ -100,7 +100,7 @@ public static class Benchmark
         md.AppendLine("| bug | strategy | found | median iterations | p90 iterations | median s | p90 s |");
         md.AppendLine("|---|---|---|---|---|---|---|");
         var results = new List<TimeToBug>();
-        foreach (var bug in KernelBugs.All)
+        foreach (var bug in Switches.All.Where(s => s.Expected is not null))
         {
             var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
             foreach (var strategy in settings.Strategies)
@@ -118,7 +118,7 @@ public static class Benchmark
         md.AppendLine("PCT finds a bug of depth d in one schedule with probability at least 1/(n·k^(d−1)), for n threads and k steps. Here n is the scenario's kernel threads, k its median steps per schedule, and d the context switches of the bug's shrunk counterexample plus one (the ordering constraints it needs). The bound over N schedules is 1−(1−p)^N. The measured rate is the fraction of seeds that found the bug within the budget.").AppendLine();
         md.AppendLine("| bug | n | k | d | p per schedule (bound) | bound over budget | measured PCT rate | measured random rate |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var bug in KernelBugs.All)
+        foreach (var bug in Switches.All.Where(s => s.Expected is not null))
         {
             log.WriteLine($"pct bound: {bug.Id}");
             var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
@@ -160,13 +160,13 @@ public static class Benchmark
     }
 
     /// <summary>Iterations and seconds to the first violation of one bug, per seed.</summary>
-    public static TimeToBug TimeToBugOf(BugSwitch bug, Scenario scenario, Strategy strategy, BenchSettings settings)
+    public static TimeToBug TimeToBugOf(KernelSwitch bug, Scenario scenario, Strategy strategy, BenchSettings settings)
     {
         var its = new List<int?>();
         var secs = new List<double>();
         for (int i = 0; i < settings.Seeds; i++)
         {
-            var r = Explore(scenario, bug.Enable(KernelConfig.Fixed), strategy, settings.Budget, (uint)i * 1_000_003u, settings.Core);
+            var r = Explore(scenario, KernelConfig.Fixed.With(bug), strategy, settings.Budget, (uint)i * 1_000_003u, settings.Core);
             its.Add(r.Counterexample?.Iteration);
             secs.Add(r.Elapsed.TotalSeconds);
         }
@@ -195,9 +195,9 @@ public static class Benchmark
             + $"`uvmcheck run` defaults to {ExploreSettings.Name(new ExploreSettings().Strategy)}.\n";
     }
 
-    private static int Depth(BugSwitch bug, Scenario scenario)
+    private static int Depth(KernelSwitch bug, Scenario scenario)
     {
-        var r = Explore(scenario, bug.Enable(KernelConfig.Fixed), Strategy.Random, 500, 0);
+        var r = Explore(scenario, KernelConfig.Fixed.With(bug), Strategy.Random, 500, 0);
         if (r.Counterexample is not { } cx) return 2;
         var shrunk = CoShrinker.Shrink(cx);
         return ScheduleShrinker.ContextSwitches(shrunk.Steps) + 1;

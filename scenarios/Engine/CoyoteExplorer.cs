@@ -43,7 +43,7 @@ internal static class CoyoteExplorer
             {
                 ModelFingerprint = ModelFingerprint.Current,
                 Scenario = request.Scenario,
-                Bugs = KernelBugs.EnabledIn(request.Config),
+                Bugs = Switches.EnabledIn(request.Config),
                 Workload = request.Workload,
                 Settings = request.Settings,
                 Iteration = capture.Iteration,

@@ -41,7 +41,7 @@ public static class DirectExplorer
                 {
                     ModelFingerprint = ModelFingerprint.Current,
                     Scenario = request.Scenario,
-                    Bugs = KernelBugs.EnabledIn(request.Config),
+                    Bugs = Switches.EnabledIn(request.Config),
                     Workload = request.Workload,
                     Settings = settings,
                     Iteration = j + 1,

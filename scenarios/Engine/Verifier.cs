@@ -61,7 +61,7 @@ public static class Verifier
                     {
                         ModelFingerprint = ModelFingerprint.Current,
                         Scenario = request.Scenario,
-                        Bugs = KernelBugs.EnabledIn(request.Config),
+                        Bugs = Switches.EnabledIn(request.Config),
                         Workload = request.Workload,
                         Settings = request.Settings with { Engine = EngineKind.Direct, Iterations = 1 },
                         Iteration = (int)Math.Min(int.MaxValue, schedules),

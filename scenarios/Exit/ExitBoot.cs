@@ -38,7 +38,7 @@ internal static class ExitBoot
             {
                 if (p == init) continue;
                 p.Parent = init;
-                init.Children.Add(p);
+                init.ChildList.Add(p);
             }
             _ = new InitThread(k);
             if (exit.Pagedaemon) PagedaemonDrainThread.Start(k);

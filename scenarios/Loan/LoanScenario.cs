@@ -7,7 +7,7 @@ namespace Uvm.Scenarios;
 /// The loan scenario: a process writes its buffer and sends it on a socket twice (each send loans
 /// the pages to the kernel, transmits, and unloans), while another process writes more anonymous
 /// memory than is free, so that the pagedaemon scans the queues and pages out during the sends.
-/// Exercises loans to the kernel against the pagedaemon (F3).
+/// Exercises loans to the kernel against the pagedaemon (switch loan-kernel-page-queued).
 /// </summary>
 public static class LoanScenario
 {

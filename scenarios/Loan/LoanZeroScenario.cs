@@ -7,7 +7,7 @@ namespace Uvm.Scenarios;
 /// The loan-zero scenario: two processes send pages of memory they never touched, so every loan
 /// goes to uvm_loanzero() and the shared zero page, while a third process fills memory; the zero
 /// page's allocation then often fails and its callers sleep in uvm_wait("loanzero") until the
-/// pagedaemon frees memory. Exercises the zero-page loan path (F1, F2).
+/// pagedaemon frees memory. Exercises the zero-page loan path (switches loan-recheck-after-sleep, loan-zero-page-unqueued).
 /// </summary>
 public static class LoanZeroScenario
 {

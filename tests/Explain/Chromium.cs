@@ -4,8 +4,8 @@ using Xunit;
 namespace Uvm.Tests.Explain;
 
 /// <summary>
-/// Headless Chromium for the page tests: Debian's <c>chromium</c> package, installed with apt-get
-/// when it is missing and the tests run as root; otherwise the tests are skipped with the reason.
+/// Headless Chromium for the page tests: Debian's <c>chromium</c> package, which .ci/run installs.
+/// A test never installs it: where it is missing, the tests are skipped with a one-line reason.
 /// Every run gets a fresh profile directory and no network-facing features.
 /// </summary>
 internal static class Chromium
@@ -13,18 +13,9 @@ internal static class Chromium
     /// <summary>Where Debian's package puts the browser.</summary>
     public const string Executable = "/usr/bin/chromium";
 
-    /// <summary>Null when Chromium is there (installing it if it can), else why the tests cannot run.</summary>
-    public static string? WhyUnavailable()
-    {
-        if (File.Exists(Executable)) return null;
-        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get"))
-            return $"{Executable} is missing and this is not a Debian-like system; install Chromium to run this test";
-        if (Environment.UserName != "root")
-            return $"{Executable} is missing and the tests do not run as root; run 'apt-get install -y chromium' to run this test";
-        var (ok, output) = Run("/usr/bin/apt-get", ["install", "-y", "-q", "chromium"], TimeSpan.FromMinutes(3));
-        if (!ok) (ok, output) = Run("/bin/sh", ["-c", "apt-get update -q && apt-get install -y -q chromium"], TimeSpan.FromMinutes(3));
-        return File.Exists(Executable) ? null : $"'apt-get install -y chromium' failed: {Last(output)}";
-    }
+    /// <summary>Null when Chromium is there, else the one-line reason the tests cannot run.</summary>
+    public static string? WhyUnavailable() =>
+        File.Exists(Executable) ? null : $"{Executable} is missing (.ci/run installs it: apt-get install chromium)";
 
     /// <summary>The DOM of <paramref name="page"/> after its scripts ran.</summary>
     public static string DumpDom(string page) => Browse(page, "--dump-dom");
@@ -58,7 +49,6 @@ internal static class Chromium
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         using var p = Process.Start(start)!;
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -77,7 +67,7 @@ internal static class Chromium
         string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
 }
 
-/// <summary>A fact that needs headless Chromium: skipped, with the reason, where it is missing and cannot be installed.</summary>
+/// <summary>A fact that needs headless Chromium: skipped, with the reason, where it is missing.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
     public ChromiumFactAttribute()

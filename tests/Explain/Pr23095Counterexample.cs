@@ -21,7 +21,7 @@ public sealed class Pr23095Counterexample : IDisposable
     public Pr23095Counterexample()
     {
         var scenario = ScenarioCatalogue.Find("swapout")!;
-        var request = new RunRequest(scenario.Name, scenario.DefaultWorkload(), KernelBugs.Configure(["pr23095"]),
+        var request = new RunRequest(scenario.Name, scenario.DefaultWorkload(), Switches.Configure(["pr23095"]),
             new ExploreSettings { Engine = EngineKind.Coyote, Iterations = Iterations, Seed = 0 })
         {
             Properties = scenario.PropertiesFrom(Catalogue.BuiltIn),

@@ -23,7 +23,7 @@ public sealed class StateDescriberTests
         Assert.Contains("runqueue.Lwps = [lwp 1, lwp 2, lwp 3]", lines);
         Assert.Contains("uvmexp.Free = 2", lines);
         Assert.Contains("swapper.SleepingOn = none", lines);
-        Assert.Contains("config.Pr23095SwapoutRunningLwp = false", lines);
+        Assert.Contains("config.Enabled = []", lines);
     }
 
     [Fact]

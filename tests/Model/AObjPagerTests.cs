@@ -31,7 +31,8 @@ public sealed class AObjPagerTests
         AObjPager.DropSwap(k, self, obj, 1);
 
         Assert.Equal(0, k.Vm.Swap.InUse);
-        Assert.Equal(slot, k.Vm.Swap.LastFreed);
+        Assert.False(k.Vm.Swap.IsInUse(slot));
+        Assert.Equal(0, obj.FindSwslot(0));
     }
 
     [Fact]

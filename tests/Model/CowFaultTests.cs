@@ -182,7 +182,7 @@ public sealed class CowFaultTests
     [InlineData(true)]
     public void MprotectDuringAPageInFailsTheRelockAndTheFaultRefaults(bool mutated)
     {
-        var k = VmFixture.Kernel(config: mutated ? KernelConfig.Fixed with { Mutations = Mutation.RelockIgnoresTimestamp } : null);
+        var k = VmFixture.Kernel(config: mutated ? KernelConfig.Fixed.With(Switches.RelockIgnoresTimestamp) : null);
         var self = VmFixture.Actor(k);
         var s = Space(k, "p");
         Touch(k, self, s, 0, write: true);
@@ -258,7 +258,7 @@ public sealed class CowFaultTests
     [Fact]
     public void AmapCopyWithoutAnonRefBreaksTheRefCountInvariant()
     {
-        var k = VmFixture.Kernel(config: KernelConfig.Fixed with { Mutations = Mutation.AmapCopySkipsAnonRef });
+        var k = VmFixture.Kernel(config: KernelConfig.Fixed.With(Switches.AmapCopySkipsAnonRef));
         var self = VmFixture.Actor(k);
         var (parent, child) = (Space(k, "p"), Space(k, "c"));
         Touch(k, self, parent, 0, write: true);

@@ -93,7 +93,7 @@ public sealed class LoanFaultTests
     [Fact]
     public void PreFixLoanBreakLeavesAnOwnerlessPageThatPanicsThePagedaemon()
     {
-        var k = VmFixture.Kernel(freePages: 3, config: KernelBugs.Configure(["loan-kernel-page-queued"]));
+        var k = VmFixture.Kernel(freePages: 3, config: Switches.Configure(["loan-kernel-page-queued"]));
         var self = VmFixture.Actor(k);
         var obj = AObjPager.Create(k, 1);
         KernelFixture.RunAll(Fault.TouchObject(k, self, obj, 0, write: true));

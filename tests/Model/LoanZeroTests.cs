@@ -4,7 +4,7 @@ using Uvm.Model.Vm;
 
 namespace Uvm.Tests.Model;
 
-/// <summary>uvm_loanzero(): the shared zero page, its allocation under a shortage, and fixes F1 and F2.</summary>
+/// <summary>uvm_loanzero(): the shared zero page, its allocation under a shortage, and the fixes behind loan-recheck-after-sleep and loan-zero-page-unqueued.</summary>
 public sealed class LoanZeroTests
 {
     [Fact]
@@ -91,7 +91,7 @@ public sealed class LoanZeroTests
     [Fact]
     public void PreFixLoanerThatSleptInsertsASecondZeroPage()
     {
-        var k = VmFixture.Kernel(freePages: 0, config: KernelBugs.Configure(["loan-recheck-after-sleep"]));
+        var k = VmFixture.Kernel(freePages: 0, config: Switches.Configure(["loan-recheck-after-sleep"]));
 
         var panic = Assert.Throws<KernelPanicException>(() => SleepWhileAnotherAllocates(k, out _, out _));
 
@@ -102,7 +102,7 @@ public sealed class LoanZeroTests
     [Fact]
     public void PreFixZeroLoanUnownsThePageOnNoQueue()
     {
-        var k = VmFixture.Kernel(freePages: 2, config: KernelBugs.Configure(["loan-zero-page-unqueued"]));
+        var k = VmFixture.Kernel(freePages: 2, config: Switches.Configure(["loan-zero-page-unqueued"]));
         var self = VmFixture.Actor(k);
 
         var panic = Assert.Throws<KernelPanicException>(() => KernelFixture.RunAll(LoanZero.Loan(k, self, toKernel: true, [], [])));

@@ -11,7 +11,7 @@ namespace Uvm.Tests.Model;
 /// The property form of the top-down findspace regression (model/Maps/MapFindspace.cs): over
 /// generated map layouts and requests, uvm_map_findspace() returns a free, in-bounds, aligned
 /// range on the right side of the hint, and says "no space" only when a brute-force oracle agrees.
-/// With <see cref="KernelConfig.TopdownFindspaceReturnsUsedSpace"/> on, FsCheck finds a layout
+/// With <see cref="Switches.TopdownFindspace"/> on, FsCheck finds a layout
 /// where it returns space in use and shrinks it to a few pages.
 /// </summary>
 [Trait("Bug", "topdown-findspace")]

@@ -8,7 +8,7 @@ namespace Uvm.Tests.Model;
 /// <summary>uvm_loan() to the kernel and to anons, uvm_unloan(), and the pagedaemon's view of loaned pages.</summary>
 public sealed class PageLoanTests
 {
-    private static readonly KernelConfig PreFixF3 = KernelBugs.Configure(["loan-kernel-page-queued"]);
+    private static readonly KernelConfig PreFixF3 = Switches.Configure(["loan-kernel-page-queued"]);
 
     /// <summary>Loans page 0 of <paramref name="amap"/> (or of <paramref name="obj"/>) to the kernel, running every step.</summary>
     private static List<Page> LoanToKernel(Kernel k, KernelThread self, Anon?[] amap, AObj? obj = null)
@@ -110,7 +110,7 @@ public sealed class PageLoanTests
 
         Assert.Equal(StepKind.Sleep, step.Kind);
         Assert.False(p.Busy);
-        Assert.Null(k.Vm.LastReclaim);
+        Assert.Null(k.Events.Rule);
     }
 
     [Fact]
@@ -127,7 +127,8 @@ public sealed class PageLoanTests
 
         Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", step.Function);
         Assert.True(p.Busy);
-        Assert.Equal(new PageReclaim(p, 1, "paged out"), k.Vm.LastReclaim);
+        Assert.Equal(nameof(Uvm.Properties.LoanInvariants.PagedaemonNeverReclaimsAPageLoanedToTheKernel), k.Events.Rule);
+        Assert.Equal($"the pagedaemon paged out {p} while the kernel held 1 loan(s) on it", k.Events.Detail);
     }
 
     [Fact]
@@ -156,6 +157,26 @@ public sealed class PageLoanTests
 
         Assert.Same(borrower, p.OwnerAnon);
         Assert.Equal(0, p.LoanCount);
+    }
+
+    /// <summary>An O->A loan is broken by design when the pagedaemon pages the page out: no rule is broken.</summary>
+    [Fact]
+    public void PagedaemonMayPageOutAPageLoanedOnlyToAnAnon()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 2);
+        var self = VmFixture.Actor(k);
+        var (obj, p) = ObjectPage(k);
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], []));
+        p.Flags &= ~PageFlags.Clean;
+        PageQueues.Deactivate(k, p);
+        var pd = PageDaemon.Start(k, swapoutThreads: false);
+
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        pd.Advance();
+
+        Assert.True((p.Flags & PageFlags.Pageout) != 0, $"{p} was not paged out");
+        Assert.Equal(0, p.KernelLoans);
+        Assert.Null(k.Events.Rule);
     }
 
     [Fact]

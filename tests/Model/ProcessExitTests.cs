@@ -65,7 +65,7 @@ public sealed class ProcessExitTests
     [Fact]
     public void WithTheSleepAfterSwitchMutationLwpExit2BlocksTheCpuOnKernelMap()
     {
-        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-sleep-after-switch"]), ExitAtOnce);
+        var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-sleep-after-switch"]), ExitAtOnce);
         ExitFixture.RunUntil(cpu, "cpu_exit");
         k.KernelMapLock.Acquire(new KernelFixture.TestThread(k));
 
@@ -79,7 +79,7 @@ public sealed class ProcessExitTests
     [Fact]
     public void WithTheFreeBeforeSwitchMutationTheUareaIsCachedWhileTheCpuRunsOnIt()
     {
-        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-free-uarea-before-switch"]), ExitAtOnce);
+        var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-free-uarea-before-switch"]), ExitAtOnce);
 
         ExitFixture.RunUntil(cpu, "uvm_lwp_exit");
 
@@ -93,7 +93,7 @@ public sealed class ProcessExitTests
     [Fact]
     public void WithTheZombieBeforeTeardownMutationTheParentCanCollectAtTheFirstStep()
     {
-        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-zombie-before-teardown"]), ExitAtOnce);
+        var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-zombie-before-teardown"]), ExitAtOnce);
         var p = k.Lwps.Single().Proc;
 
         ExitFixture.RunUntil(cpu, "exit1");
@@ -131,7 +131,7 @@ public sealed class ProcessExitTests
     [InlineData("exit-reaper-before-switch")]
     public void EachMutationNeedsAnInterleavingToDoHarm(string bug)
     {
-        var (k, _) = ExitFixture.OneCpu(KernelBugs.Configure([bug]), [new Fork([]), new Wait()]);
+        var (k, _) = ExitFixture.OneCpu(Switches.Configure([bug]), [new Fork([]), new Wait()]);
 
         for (bool progress = true; progress;)
         {

@@ -43,7 +43,8 @@ public sealed class SwapOffTests
 
         Assert.Equal("uao_pagein_page", swapctl.Advance().Function);
 
-        Assert.Equal(1, k.Vm.Swap.LastFreed);
+        Assert.Equal(0, k.Vm.Swap.InUse); // the pagedaemon freed slot 1; the fixed pagein frees nothing more
+        Assert.False(k.Vm.Swap.IsInUse(1));
         var p = obj.PageAt(0)!;
         Assert.False(p.Busy);
         Assert.Equal(PageQueue.Inactive, p.Queue);
@@ -52,7 +53,7 @@ public sealed class SwapOffTests
     [Fact]
     public void BuggyPageinPageFreesSlotZero()
     {
-        var (_, swapctl, _) = SwapoffAsleepOnAPageWhoseSlotIsThenDropped(KernelConfig.Fixed with { Pr22752SwapFreeSlotZero = true });
+        var (_, swapctl, _) = SwapoffAsleepOnAPageWhoseSlotIsThenDropped(KernelConfig.Fixed.With(Switches.Pr22752));
 
         var panic = Assert.Throws<KernelPanicException>(() => swapctl.Advance());
 

@@ -50,11 +50,12 @@ public sealed class SwapSpaceTests
     {
         var k = VmFixture.Kernel();
         var self = VmFixture.Actor(k);
+        VmFixture.AllocSlots(k, self, 1);
 
         k.Vm.Swap.Free(self, SwapSpace.SwslotBad, 1);
 
-        Assert.Equal(0, k.Vm.Swap.InUse);
-        Assert.Null(k.Vm.Swap.LastFreed);
+        Assert.Equal(1, k.Vm.Swap.InUse);
+        Assert.True(k.Vm.Swap.IsInUse(1));
     }
 
     [Fact]

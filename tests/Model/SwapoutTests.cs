@@ -5,7 +5,7 @@ namespace Uvm.Tests.Model;
 
 public sealed class SwapoutTests
 {
-    private static readonly KernelConfig Buggy = KernelBugs.Configure(["pr23095"]);
+    private static readonly KernelConfig Buggy = Switches.Configure(["pr23095"]);
 
     [Fact]
     public void FixedSwapoutBacksOffFromAnLwpThatIsNowRunning()

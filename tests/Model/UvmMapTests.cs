@@ -93,7 +93,7 @@ public sealed class UvmMapTests
     [Fact]
     public void PreFixExecPanicsWhenAnotherMappingLeavesTooSmallAGapAtTheHint()
     {
-        var (exec, vm) = ExecAfterAnotherLwpMapsBesideData(new KernelConfig { TopdownFindspaceReturnsUsedSpace = true });
+        var (exec, vm) = ExecAfterAnotherLwpMapsBesideData(KernelConfig.Fixed.With(Switches.TopdownFindspace));
 
         Assert.Equal(10, vm.Map.Pending?.Va);
         var panic = Assert.Throws<KernelPanicException>(() => exec.Advance());

@@ -23,7 +23,7 @@ public sealed class ExitInvariantsTests
     [Fact]
     public void UareaReusedByForkWhileTheCpuStillRunsOnItIsNamed()
     {
-        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-free-uarea-before-switch"]), ExitAtOnce);
+        var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-free-uarea-before-switch"]), ExitAtOnce);
         var dying = k.Lwps[0];
         ExitFixture.RunUntil(cpu, "uvm_lwp_exit");
         var u = k.Uareas.TryPop(cpu)!;
@@ -62,7 +62,7 @@ public sealed class ExitInvariantsTests
     [Fact]
     public void CpuAsleepAfterSwitchingAwayIsNamed()
     {
-        var (k, cpu) = ExitFixture.OneCpu(KernelBugs.Configure(["exit-sleep-after-switch"]), ExitAtOnce);
+        var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-sleep-after-switch"]), ExitAtOnce);
         ExitFixture.RunUntil(cpu, "cpu_exit");
         k.KernelMapLock.Acquire(new KernelFixture.TestThread(k));
         cpu.Advance();

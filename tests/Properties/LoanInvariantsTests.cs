@@ -64,20 +64,21 @@ public sealed class LoanInvariantsTests
     }
 
     [Fact]
-    public void PagedaemonNeverReclaimsAPageLoanedToTheKernelNamesThePage()
+    public void PagedaemonNeverReclaimsAPageLoanedToTheKernelReportsWhatTheEventSiteFound()
     {
-        var (k, p, _) = WithLoans();
-        k.Vm.LastReclaim = new PageReclaim(p, 1, "freed");
+        var (k, _, _) = WithLoans();
+        k.Events.Break(nameof(LoanInvariants.PagedaemonNeverReclaimsAPageLoanedToTheKernel),
+            "the pagedaemon freed page 1 of anon 1 while the kernel held 1 loan(s) on it");
 
         Assert.Equal("the pagedaemon freed page 1 of anon 1 while the kernel held 1 loan(s) on it",
             LoanInvariants.PagedaemonNeverReclaimsAPageLoanedToTheKernel.Check(k));
     }
 
     [Fact]
-    public void ReclaimingAPageLoanedOnlyToAnAnonIsAllowed()
+    public void PagedaemonNeverReclaimsAPageLoanedToTheKernelIgnoresOtherRules()
     {
-        var (k, _, anonLoaned) = WithLoans();
-        k.Vm.LastReclaim = new PageReclaim(anonLoaned, anonLoaned.KernelLoans, "freed");
+        var (k, _, _) = WithLoans();
+        k.Events.Break("SomeOtherRule", "something else");
 
         Assert.Null(LoanInvariants.PagedaemonNeverReclaimsAPageLoanedToTheKernel.Check(k));
     }

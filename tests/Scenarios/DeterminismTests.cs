@@ -15,7 +15,7 @@ public sealed class DeterminismTests
     public void ConcurrentEnginesFindWhatSequentialEnginesFind()
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        RunRequest Request(uint seed) => new(s.Name, s.DefaultWorkload(), KernelBugs.Configure(["pr23095"]), new ExploreSettings { Iterations = 30, Seed = seed })
+        RunRequest Request(uint seed) => new(s.Name, s.DefaultWorkload(), Switches.Configure(["pr23095"]), new ExploreSettings { Iterations = 30, Seed = seed })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
@@ -27,8 +27,10 @@ public sealed class DeterminismTests
 
         for (int i = 0; i < seeds.Count; i++)
         {
-            Assert.Equal(sequential[i].Counterexample?.Iteration, concurrent[i].Counterexample?.Iteration);
-            Assert.Equal(sequential[i].Counterexample?.Steps, concurrent[i].Counterexample?.Steps);
+            Assert.NotNull(sequential[i].Counterexample);
+            Assert.NotNull(concurrent[i].Counterexample);
+            Assert.Equal(sequential[i].Counterexample!.Iteration, concurrent[i].Counterexample!.Iteration);
+            Assert.Equal(sequential[i].Counterexample!.Steps, concurrent[i].Counterexample!.Steps);
         }
     }
 }

@@ -6,13 +6,14 @@ using Uvm.Scenarios;
 namespace Uvm.Tests.Scenarios;
 
 /// <summary>
-/// scenarios/manifest.json says what every scenario does on the fixed kernel and with each bug
-/// switch; these tests keep it complete (every scenario and every bug has an entry) and true
-/// (each entry, explored from seed 0 with its budget, gives exactly the stated result).
+/// scenarios/manifest.json says what every scenario does on the fixed kernel, and each switch of
+/// the registry (model/Switches/) says what its scenario does with it on. These tests keep both
+/// complete (every scenario has an entry, every bug states its expected violation) and true (each
+/// entry and each switch, explored from seed 0 with its budget, gives exactly the stated result).
 /// </summary>
 public sealed class ManifestTests
 {
-    private sealed record Entry(string Scenario, string? Bug, string Expected, int Iterations);
+    private sealed record Entry(string Scenario, string Expected, int Iterations);
 
     private sealed record Manifest(string About, IReadOnlyList<Entry> Entries);
 
@@ -24,34 +25,56 @@ public sealed class ManifestTests
         return JsonSerializer.Deserialize<Manifest>(text, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
-    public static TheoryData<string, string?, string, int> Entries()
+    public static TheoryData<string, string, int> Entries()
     {
-        var data = new TheoryData<string, string?, string, int>();
-        foreach (var e in Load().Entries) data.Add(e.Scenario, e.Bug, e.Expected, e.Iterations);
+        var data = new TheoryData<string, string, int>();
+        foreach (var e in Load().Entries) data.Add(e.Scenario, e.Expected, e.Iterations);
         return data;
     }
 
+    /// <summary>The switches that state an expected violation, by id.</summary>
+    public static TheoryData<string> SwitchesWithAnExpectation() =>
+        [.. Switches.All.Where(s => s.Expected is not null).Select(s => s.Id)];
+
     [Fact]
-    public void EveryScenarioHoldsOnTheFixedKernelAndEveryBugIsListed()
+    public void EveryScenarioHoldsOnTheFixedKernel()
     {
         var entries = Load().Entries;
 
-        Assert.All(ScenarioCatalogue.All, s => Assert.Contains(entries, e => e.Scenario == s.Name && e.Bug is null && e.Expected == "holds"));
-        Assert.All(KernelBugs.All, b => Assert.Contains(entries, e => e.Bug == b.Id && e.Scenario == b.Scenario));
+        Assert.All(ScenarioCatalogue.All, s => Assert.Contains(entries, e => e.Scenario == s.Name && e.Expected == "holds"));
+    }
+
+    [Fact]
+    public void EverySwitchNamesAKnownScenarioAndEveryBugItsExpectedViolation()
+    {
+        Assert.All(Switches.All, s => Assert.NotNull(ScenarioCatalogue.Find(s.Scenario)));
+        Assert.All(Switches.All.Where(s => s.IsBug), s => Assert.False(s.Expected is null || s.Budget < 1, $"{s.Id} states no expected violation and budget"));
+        Assert.All(Switches.All.Where(s => s.Expected is not null), s => Assert.True(s.Budget >= 1, $"{s.Id}: budget {s.Budget}"));
     }
 
     [Theory]
     [MemberData(nameof(Entries))]
-    public void EntryGivesItsStatedResult(string scenario, string? bug, string expected, int iterations)
+    public void EntryGivesItsStatedResult(string scenario, string expected, int iterations)
+    {
+        Assert.Equal(expected, Explore(scenario, KernelConfig.Fixed, iterations));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwitchesWithAnExpectation))]
+    public void SwitchGivesItsExpectedViolation(string id)
+    {
+        var s = Switches.Find(id)!;
+
+        Assert.Equal($"violates {s.Expected}", Explore(s.Scenario, Switches.Configure([id]), s.Budget));
+    }
+
+    private static string Explore(string scenario, KernelConfig config, int iterations)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
-        var config = bug is null ? KernelConfig.Fixed : KernelBugs.Configure([bug]);
-
         var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations })
         {
             Properties = s.PropertiesFrom(Catalogue.BuiltIn),
         });
-
-        Assert.Equal(expected, result.Counterexample is { } cx ? $"violates {cx.Violation.Id}" : "holds");
+        return result.Counterexample is { } cx ? $"violates {cx.Violation.Id}" : "holds";
     }
 }

@@ -10,7 +10,7 @@ public sealed class Pr23095Counterexample
     public Pr23095Counterexample()
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), KernelBugs.Configure(["pr23095"]), new ExploreSettings { Engine = EngineKind.Coyote, Iterations = 100 })
+        var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), Switches.Configure(["pr23095"]), new ExploreSettings { Engine = EngineKind.Coyote, Iterations = 100 })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         });

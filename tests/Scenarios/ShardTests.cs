@@ -36,7 +36,7 @@ public sealed class ShardTests
     [Fact]
     public void TwoShardsMergedEqualOneUnshardedRunOnTheSameSeeds()
     {
-        var request = Request(KernelBugs.Configure(["pr23095"]), 100, seed: 213) with { Properties = new Uvm.Properties.Catalogue([], []) };
+        var request = Request(Switches.Configure(["pr23095"]), 100, seed: 213) with { Properties = new Uvm.Properties.Catalogue([], []) };
 
         var whole = Campaign.Run(request, Shard.All, parallel: 1);
         var shards = Enumerable.Range(0, 2).Select(i => RunReport.From(request, new Shard(i, 2), Campaign.Run(request, new Shard(i, 2), parallel: 1), "cx.json", false)).ToList();
@@ -68,7 +68,7 @@ public sealed class ShardTests
     [Fact]
     public void ParallelEnginesFindTheSameBugAsOne()
     {
-        var request = Request(KernelBugs.Configure(["pr23095"]), 200);
+        var request = Request(Switches.Configure(["pr23095"]), 200);
 
         var one = Campaign.Run(request, Shard.All, parallel: 1);
         var two = Campaign.Run(request, Shard.All, parallel: 2);
@@ -89,7 +89,7 @@ public sealed class ShardTests
     [Fact]
     public void JUnitNamesTheFailingCaseTheInvariantAndTheReplayCommand()
     {
-        var request = Request(KernelBugs.Configure(["pr23095"]), 50);
+        var request = Request(Switches.Configure(["pr23095"]), 50);
         var report = RunReport.From(request, Shard.All, Campaign.Run(request, Shard.All, 1), "counterexamples/x.json", false);
 
         var doc = JUnitReport.Render([report]);

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Uvm.Tests.Scenarios;
 
 /// <summary>
-/// The generic mutations of the VM, exit and maps paths (model/Mutation.cs) are each killed in their
+/// The generic mutations of the VM, exit and maps paths (model/Switches/) are each killed in their
 /// scenario by the property that guards the rule they break, and the fixed model survives the same
 /// search. Seeds are spaced further apart than the budget (Coyote seeds iteration j from s+j).
 /// </summary>

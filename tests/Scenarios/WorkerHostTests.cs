@@ -25,7 +25,7 @@ public sealed class WorkerHostTests
     [Fact]
     public void TwoWorkersFindWhatTwoInProcessEnginesFind()
     {
-        var request = Request(KernelBugs.Configure(["pr23095"]), 40, seed: 5);
+        var request = Request(Switches.Configure(["pr23095"]), 40, seed: 5);
         int progress = 0;
 
         var local = Campaign.Run(request, Shard.All, parallel: 2);

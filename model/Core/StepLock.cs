@@ -1,0 +1,38 @@
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// A spin lock the model takes and releases inside one atomic step (sched_lock, uvm.pageqlock,
+/// uao_list_lock): no other thread can ever find it held, so it has no waiters and no channel to
+/// sleep on, and its release has no one to wake. A lock that may be held across steps, and so
+/// waited for, is a <see cref="SimpleLock"/>.
+/// </summary>
+public sealed class StepLock(string name)
+{
+    /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The kernel thread holding it, or null.</summary>
+    public KernelThread? Owner { get; private set; }
+
+    /// <summary>True when some thread holds the lock.</summary>
+    public bool Held => Owner is not null;
+
+    /// <summary>simple_lock(): take the lock; held already, it would spin forever on one CPU, so that panics.</summary>
+    public void Acquire(KernelThread by)
+    {
+        if (Owner is not null)
+            throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
+        Owner = by;
+    }
+
+    /// <summary>simple_unlock(): the owner releases the lock.</summary>
+    public void Release(KernelThread by)
+    {
+        if (Owner != by)
+            throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
+        Owner = null;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,65 @@
+namespace Uvm.Model;
+
+/// <summary>
+/// The switches of the exit paths (model/Exit/). The four ordering mutations each reverse one rule
+/// of the exit rework (jdolecek, 2004-01-04; <see cref="ExitDesign"/>) at its kernel site: model
+/// mutations, not historical PRs, with a regression each.
+/// </summary>
+public static partial class Switches
+{
+    /// <summary>The origin of the exit-rework mutations.</summary>
+    private const string ExitRework = "exit rework (2004)";
+
+    /// <summary>cpu_exit() runs uvm_lwp_exit() before switching away. Read in <see cref="Exit.LwpExit"/>; reaperless design only.</summary>
+    public static readonly KernelSwitch ExitFreeUareaBeforeSwitch = new("exit-free-uarea-before-switch", SwitchKind.Mutation, "cpu_exit", "exit-reaperless")
+    {
+        Origin = ExitRework,
+        Title = "exit caches the u-area before switching away from it",
+        Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. cpu_exit() runs "
+            + "uvm_lwp_exit() before the switch away instead of lwp_exit2() after it, so the u-area the CPU still runs "
+            + "on is on the free list, where fork1() can reuse it or uvm_uarea_drain() free it.",
+        Expected = "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns",
+        Budget = 50,
+    };
+
+    /// <summary>lwp_exit2() frees the u-area with the blocking uvm_km_free(). Read in <see cref="Exit.ProcessExit"/>; reaperless design only.</summary>
+    public static readonly KernelSwitch ExitSleepAfterSwitch = new("exit-sleep-after-switch", SwitchKind.Mutation, "lwp_exit2", "exit-reaperless")
+    {
+        Origin = ExitRework,
+        Title = "lwp_exit2 frees the u-area with the blocking uvm_km_free after the switch",
+        Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. lwp_exit2() frees the "
+            + "u-area the pre-rework way (uvm_km_free) instead of only caching it, so the path after the switch away, "
+            + "which has no LWP to sleep for, blocks on kernel_map's lock when another path holds it.",
+        Expected = "invariant PathAfterSwitchAwayNeverSleeps",
+        Budget = 50,
+    };
+
+    /// <summary>exit1() makes the process a zombie where it sets SDYING. Read in <see cref="Exit.ProcessExit"/>; reaperless design only.</summary>
+    public static readonly KernelSwitch ExitZombieBeforeTeardown = new("exit-zombie-before-teardown", SwitchKind.Mutation, "exit1", "exit-reaperless")
+    {
+        Origin = ExitRework,
+        Title = "exit1 makes the process a zombie before its blocking teardown",
+        Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. exit1() sets SZOMB and "
+            + "wakes the parent where it should set SDYING, before uvm_proc_exit() and cpu_lwp_free(), so wait4() can "
+            + "free the process while its last LWP is still attached and running, or asleep in uvmspace_free().",
+        Expected = "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway",
+        Budget = 50,
+    };
+
+    /// <summary>cpu_exit() calls exit2()/lwp_exit2() before switching away. Read in <see cref="Exit.LwpExit"/>; reaper design.</summary>
+    public static readonly KernelSwitch ExitReaperBeforeSwitch = new("exit-reaper-before-switch", SwitchKind.Mutation, "cpu_exit", "exit-reaper")
+    {
+        Origin = ExitRework,
+        Title = "the reaper is woken before cpu_exit switches away from the dead LWP",
+        Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit design (here the reaper's). "
+            + "cpu_exit() calls exit2()/lwp_exit2() before switching away instead of right after, so the reaper can "
+            + "uvm_km_free() the u-area and free the vmspace of an LWP that still runs on them.",
+        Expected = "invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns",
+        Budget = 50,
+        Design = ExitDesign.Reaper,
+    };
+
+    /// <summary>uvm_uarea_drain(): a u-area is popped off the free list but never freed.</summary>
+    public static readonly KernelSwitch UareaDrainDropsUarea = Mutation("uarea-drain-drops-uarea", "uvm_uarea_drain", "exit-reaperless",
+        "uvm_uarea_drain() pops a u-area off the free list but never uvm_km_free()s it (a u-area leaked)");
+}

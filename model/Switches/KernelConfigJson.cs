@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// A <see cref="KernelConfig"/> in JSON, as worker processes receive it: the ids of the switches on
+/// and the exit design, <c>{"switches": ["pr23095"], "exitDesign": ...}</c>. Ids are looked up in
+/// the registry; an unknown one is an error naming it.
+/// </summary>
+public sealed class KernelConfigJson : JsonConverter<KernelConfig>
+{
+    /// <inheritdoc/>
+    public override KernelConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var dto = JsonSerializer.Deserialize<Dto>(ref reader, options) ?? throw new JsonException("kernel config: null");
+        var config = Switches.Configure(dto.Switches ?? []);
+        return config with { ExitDesign = dto.ExitDesign };
+    }
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, KernelConfig value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, new Dto(Switches.EnabledIn(value), value.ExitDesign), options);
+
+    private sealed record Dto(IReadOnlyList<string>? Switches, ExitDesign ExitDesign);
+}

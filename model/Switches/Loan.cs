@@ -1,0 +1,71 @@
+namespace Uvm.Model;
+
+/// <summary>
+/// The switches of the page-loan paths (model/LoanZero.cs, model/PageLoan.cs, model/Unloan.cs).
+/// The three historical ones are the loan fixes of uvm_loan.c (2003) that docs/kernel-sources.md
+/// explains under "Page loans"; no PR is known for them and their exact revisions were not
+/// recoverable, so each site is reconstructed from the fixed form of later uvm_loan.c.
+/// </summary>
+public static partial class Switches
+{
+    /// <summary>
+    /// "After sleeping for memory, re-check whether we have a page": the pre-fix uvm_loanzero(),
+    /// when uvm_pagealloc() of the shared zero page fails, sleeps in uvm_wait("loanzero"), relocks
+    /// and retries the allocation at (uvm_loanzero_object, 0) without looking the page up again.
+    /// The fix goes back to the lookup. Read in <see cref="Uvm.Model.LoanZero"/>.
+    /// </summary>
+    public static readonly KernelSwitch LoanRecheckAfterSleep = new("loan-recheck-after-sleep", SwitchKind.Historical, "uvm_loanzero", "loan-zero")
+    {
+        Origin = "uvm_loan.c fix (2003)",
+        Title = "uvm_loanzero does not look the zero page up again after sleeping for memory; a second page lands at the same offset",
+        Description = "uvm_loanzero() finds no shared zero page, uvm_pagealloc() fails and it sleeps in uvm_wait(\"loanzero\"); another "
+            + "loan allocates the zero page meanwhile; back awake, the pre-fix loop retries uvm_pagealloc(&uvm_loanzero_object, 0) "
+            + "without a new uvm_pagelookup(), and uvm_pageinsert() panics on the duplicate offset (a corrupt object and a leaked "
+            + "page without DIAGNOSTIC). Exact revision not recoverable; site reconstructed.",
+        Expected = "panic uvm_pageinsert",
+        Budget = 60,
+    };
+
+    /// <summary>
+    /// "Put the allocated page on a page queue to satisfy owner tracking (UVM_PAGE_TRKOWN)": the
+    /// pre-fix uvm_loanzero() un-busies a new zero page with UVM_PAGE_OWN(pg, NULL) before (or
+    /// without) uvm_pageactivate(). Read in <see cref="Uvm.Model.LoanZero"/>; the order follows the
+    /// zero loan of uvm_loan.c rev 1.29.2.4.
+    /// </summary>
+    public static readonly KernelSwitch LoanZeroPageUnqueued = new("loan-zero-page-unqueued", SwitchKind.Historical, "uvm_loanzero", "loan-zero")
+    {
+        Origin = "uvm_loan.c fix (2003)",
+        Title = "uvm_loanzero drops ownership of the new zero page before putting it on a page queue (UVM_PAGE_TRKOWN)",
+        Description = "The pre-fix uvm_loanzero() clears PG_BUSY of the zero page it just allocated and calls UVM_PAGE_OWN(pg, NULL) while "
+            + "the page, owned by uvm_loanzero_object, unwired and not yet loaned, is on no paging queue; a UVM_PAGE_TRKOWN "
+            + "kernel panics in uvm_page_own(). A sequential assertion: the first zero-page loan of any schedule trips it. "
+            + "Exact revision not recoverable; site reconstructed.",
+        Expected = "panic uvm_page_own",
+        Budget = 20,
+    };
+
+    /// <summary>
+    /// "Dequeue the page when loaning it to the kernel (->K)": the pre-fix loan to the kernel bumps
+    /// loan_count but leaves the page on its paging queue. Read in
+    /// <see cref="Uvm.Model.PageLoan.LoanPageToKernel"/>, the one helper of every ->K loan.
+    /// </summary>
+    public static readonly KernelSwitch LoanKernelPageQueued = new("loan-kernel-page-queued", SwitchKind.Historical, "uvm_loanpage (uvm_loananon, uvm_loanuobj, uvm_loanzero)", "loan")
+    {
+        Origin = "uvm_loan.c fix (2003)",
+        Title = "a page loaned to the kernel stays on its paging queue; the pagedaemon reclaims a page the kernel is using",
+        Description = "The pre-fix loan to the kernel (uvm_loananon/uvm_loanuobj/uvm_loanzero with UVM_LOAN_TOPAGE) bumps loan_count "
+            + "without uvm_pagedequeue(). While a socket send holds the loan, memory pressure lets the pagedaemon deactivate "
+            + "the page and then free it (only disowning it) or page it out: the owner loses a page the kernel still reads, "
+            + "the pagedaemon counts memory it did not free. Exact revision not recoverable; site reconstructed.",
+        Expected = "invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel",
+        Budget = 60,
+    };
+
+    /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not freed.</summary>
+    public static readonly KernelSwitch UnloanLeaksOwnerlessPage = Mutation("unloan-leaks-ownerless-page", "uvm_unloanpage", "loan",
+        "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)");
+
+    /// <summary>uvm_loanpage(): the page is handed to the kernel but loan_count++ is skipped.</summary>
+    public static readonly KernelSwitch LoanToKernelSkipsLoanCount = Mutation("loan-to-kernel-skips-loan-count", "uvm_loanpage", "loan",
+        "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)");
+}

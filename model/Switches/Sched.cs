@@ -1,0 +1,53 @@
+namespace Uvm.Model;
+
+/// <summary>The switches of the scheduler and swapper paths (model/Swapout.cs, model/Sched/Scheduler.cs).</summary>
+public static partial class Switches
+{
+    /// <summary>
+    /// PR kern/23095. Read in <see cref="Uvm.Model.Swapout"/>. Fixed by cl@ (git 3448998b): the scan
+    /// skips LSONPROC and uvm_swapout() returns if the LWP is LSONPROC once sched_lock is held;
+    /// cpu_swapout() moves after the unlock.
+    /// </summary>
+    public static readonly KernelSwitch Pr23095 = new("pr23095", SwitchKind.Historical, "uvm_swapout_threads, uvm_swapout", "swapout")
+    {
+        Origin = "PR kern/23095",
+        Title = "swapout of an LWP running on another CPU or on the run queue",
+        Description = "uvm_swapout_threads() picks LSONPROC/LSRUN LWPs by l_swtime without sched_lock, and uvm_swapout() "
+            + "clears L_INMEM and unwires the u-area without re-checking l_stat: a running LWP loses its kernel stack, "
+            + "and a later swap-in panics in setrunqueue.",
+        Expected = "invariant OnProcLwpIsInMemory",
+        Budget = 20,
+    };
+
+    /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
+    public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
+        "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)");
+
+    /// <summary>uvm_swapin(): the LSRUN LWP is made resident but never put back on the run queue.</summary>
+    public static readonly KernelSwitch SwapinSkipsSetrunqueue = Mutation("swapin-skips-setrunqueue", "uvm_swapin", "swapout",
+        "uvm_swapin() makes the LSRUN LWP resident but never puts it back on the run queue (a queue insertion skipped)");
+
+    /// <summary>uvm_swapout_threads(): swappable() is not checked.</summary>
+    public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads", "swapout",
+        "uvm_swapout_threads() does not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
+
+    /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
+    public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
+        "uvm_swapout() does not take sched_lock, so clearing L_INMEM and remrunqueue() are two critical sections and another CPU may run in between (a lock not taken)");
+
+    /// <summary>setrunnable(): a swapped-out LWP is made LSRUN but proc0 is not woken.</summary>
+    public static readonly KernelSwitch SetrunnableSkipsProc0Wakeup = Mutation("setrunnable-skips-proc0-wakeup", "setrunnable", "swapout",
+        "setrunnable() makes a swapped-out LWP LSRUN but does not wake proc0 (a lost wakeup)");
+
+    /// <summary>cpu_switch(): the chosen LWP is run but left linked on the run queue.</summary>
+    public static readonly KernelSwitch CpuSwitchSkipsRemrunqueue = Mutation("cpu-switch-skips-remrunqueue", "cpu_switch", "swapout",
+        "cpu_switch() runs the chosen LWP but leaves it linked on the run queue (a queue removal skipped)");
+
+    /// <summary>uvm_scheduler(): proc0 never finds a candidate.</summary>
+    public static readonly KernelSwitch Proc0NeverSwapsIn = Mutation("proc0-never-swaps-in", "uvm_scheduler", "swapout",
+        "uvm_scheduler() never finds a candidate, so nothing is swapped back in (a path that never runs)");
+
+    /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
+    private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
+        new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };
+}

@@ -1,0 +1,26 @@
+namespace Uvm.Model;
+
+/// <summary>The switches of the pager and swap paths (model/SwapOff.cs, model/PageoutScan.cs).</summary>
+public static partial class Switches
+{
+    /// <summary>
+    /// PR kern/22752: uao_pagein_page() (swapctl -d → uao_swap_off) frees the page's old swap slot
+    /// with uvm_swap_free(slot, 1) without checking for 0. Read in <see cref="Uvm.Model.SwapOff"/>.
+    /// The fix (approx.: the exact commit is reconstructed) checks the old slot, as uao_dropswap()
+    /// does and later revisions use.
+    /// </summary>
+    public static readonly KernelSwitch Pr22752 = new("pr22752", SwitchKind.Historical, "uao_pagein_page", "shm-swap")
+    {
+        Origin = "PR kern/22752",
+        Title = "uvm_swap_free of slot 0 under SysV shm and heavy paging",
+        Description = "uao_pagein_page() (swapctl -d) sleeps in uao_get() with the shm aobj unlocked; a fault brings the page in "
+            + "and the pagedaemon drops its swap slot; back under the lock, uao_set_swslot() returns 0 and the unchecked "
+            + "uvm_swap_free(0, 1) panics (swapdrum_getsdp(0) == NULL). Exact fix site reconstructed.",
+        Expected = "panic uvm_swap_free",
+        Budget = 400,
+    };
+
+    /// <summary>uvmpd_scan_inactive(): a dirty page gets a new swap slot without its old one being released.</summary>
+    public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "pagedaemon",
+        "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner");
+}
