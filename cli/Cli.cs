@@ -18,17 +18,20 @@ public static class Cli
     /// <summary>Runs the command line; output goes to the given writers so tests can read it.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        stdout = new PrintableWriter(stdout);
+        stderr = new PrintableWriter(stderr);
         var root = new RootCommand("uvmcheck: a property-based model checker for NetBSD UVM concurrency bugs.\nExit codes: 0 clean, 1 bug found, 2 usage or input error.")
         {
             RunCommand.Create(stdout, stderr),
             ReplayCommand.Create(stdout),
             ListCommand.Create(stdout),
-            MergeCommand.Create(stdout),
-            ShrinkCommand.Create(stdout),
+            MergeCommand.Create(stdout, stderr),
+            ShrinkCommand.Create(stdout, stderr),
             MutateCommand.Create(stdout),
             BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout),
+            FingerprintCommand.Create(stdout),
             VerifyCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);

@@ -24,15 +24,18 @@ internal static class ExplainCommand
         {
             file, format, html, all, width,
         };
-        cmd.SetAction(r => Execute(r.GetValue(file)!, r.GetValue(format)!, r.GetValue(html), !r.GetValue(all), stdout, stderr, r.GetValue(width)));
+        var invariants = FileInvariants.Option();
+        cmd.Add(invariants);
+        cmd.SetAction(r => Execute(r.GetValue(file)!, r.GetValue(format)!, r.GetValue(html), !r.GetValue(all), stdout, stderr, r.GetValue(width), r.GetValue(invariants)));
         return cmd;
     }
 
-    internal static int Execute(string path, string format, string? html, bool fold, TextWriter o, TextWriter err, int width = 0)
+    internal static int Execute(string path, string format, string? html, bool fold, TextWriter o, TextWriter err, int width = 0, string[]? invariants = null)
     {
         if (width is < 0 or (> 0 and < 40)) throw new InputException($"--width: must be at least 40, is {width}");
         var cx = CounterexampleFile.Read(path);
-        var e = Explanation.Of(cx);
+        Outputs.Check((html, "--html"));
+        var e = Explanation.Of(cx, FileInvariants.For(cx, invariants));
         if (format == "mermaid") o.Write(MermaidWriter.Write(e, fold));
         else StoryWriter.Write(e, o, fold, width > 0 ? width : Width(o));
         if (html is not null)

@@ -13,7 +13,7 @@ internal static class Progress
     {
         long done = 0;
         void Tick() => Interlocked.Increment(ref done);
-        if (stdout != Console.Out) return work(Tick);
+        if (PrintableWriter.Unwrap(stdout) != Console.Out) return work(Tick);
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             using var timer = new Timer(_ => stdout.WriteLine($"progress: {Interlocked.Read(ref done)}/{total} schedules"), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));

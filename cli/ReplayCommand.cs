@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Explain;
+using Uvm.Scenarios.ModelCatalogue;
 
 namespace Uvm.Cli;
 
@@ -15,8 +16,9 @@ internal static class ReplayCommand
     {
         var file = new Argument<string>("file") { Description = "a counterexample file written by 'uvmcheck run'" };
         var step = new Option<bool>("--step") { Description = "walk the schedule step by step with the state each step changed (Enter: next, q: quit)" };
-        var cmd = new Command("replay", "Replay a counterexample; exit 1 if it reproduces its violation, 2 if the file is bad or no longer matches the model.") { file, step };
-        cmd.SetAction(r => Execute(r.GetValue(file)!, stdout, r.GetValue(step), Console.IsInputRedirected ? null : () => AskNext(stdout)));
+        var invariants = FileInvariants.Option();
+        var cmd = new Command("replay", "Replay a counterexample; exit 1 if it reproduces its violation, 2 if the file is bad or no longer matches the model.") { file, step, invariants };
+        cmd.SetAction(r => Execute(r.GetValue(file)!, stdout, r.GetValue(step), Console.IsInputRedirected ? null : () => AskNext(stdout), r.GetValue(invariants)));
         return cmd;
     }
 
@@ -24,14 +26,14 @@ internal static class ReplayCommand
     /// Replays <paramref name="path"/>. In step mode, <paramref name="next"/> is asked before each
     /// step after the first and returns false to stop walking; null prints every step.
     /// </summary>
-    internal static int Execute(string path, TextWriter o, bool step = false, Func<bool>? next = null)
+    internal static int Execute(string path, TextWriter o, bool step = false, Func<bool>? next = null, string[]? invariants = null)
     {
         var cx = CounterexampleFile.Read(path);
-        var explanation = step ? Explanation.Of(cx) : null;
-        var result = explanation?.Replay ?? Replayer.Replay(cx);
+        var properties = FileInvariants.For(cx, invariants);
+        var explanation = step ? Explanation.Of(cx, properties) : null;
+        var result = explanation?.Replay ?? Replayer.Replay(cx, properties);
         o.WriteLine($"replaying {path}: scenario {cx.Scenario}, bugs [{string.Join(", ", cx.Bugs)}], {cx.Steps.Count} steps");
-        if (result.ModelChanged)
-            o.WriteLine($"note: the model changed since this file was written (fingerprint {cx.ModelFingerprint}, now {ModelFingerprint.Current})");
+        foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (result.TraceProblem is { } tp)
             o.WriteLine($"note: {tp}; following the kernel-level schedule instead");
         if (explanation is not null) Walk(explanation, o, next);

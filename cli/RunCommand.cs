@@ -62,27 +62,39 @@ internal static class RunCommand
         var coverage = o.Coverage ? new KernelCoverage() : null;
         var result = ExploreWorkloads(plan, o, stdout, linked.Token, coverage, out var request);
         string? path = null;
+        bool written = true;
         if (result.Counterexample is { } cx)
         {
+            if (o.Invariants.Length > 0) cx = cx with { InvariantAssemblies = [.. o.Invariants.Select(Path.GetFullPath)] };
             path = Path.Combine(o.OutDir, CounterexampleFile.FileName(cx));
             if (!o.NoShrink && !linked.IsCancellationRequested)
             {
-                CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json"));
-                cx = CoShrinker.Shrink(cx, request.Properties);
+                // The unshrunk file first, under both names: an interrupt or a crash while shrinking keeps it.
+                Outputs.TryWrite(() => CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json")), "the unshrunk counterexample", path, stderr);
+                Outputs.TryWrite(() => CounterexampleFile.Write(cx, path), "the unshrunk counterexample", path, stderr);
+                using var shrinkBudget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                shrinkBudget.CancelAfter(CoShrinker.Budget(plan.TimeBudget));
+                cx = CoShrinker.Shrink(cx, request.Properties, cancel: shrinkBudget.Token);
                 result = result with { Counterexample = cx };
             }
-            CounterexampleFile.Write(cx, path);
+            written = Outputs.WriteCounterexample(cx, path, stdout, stderr);
         }
         plan = plan with { Request = request };
         // Coyote's own testing timeout and our timer both fire at the budget; whichever stops the
         // engine first, a run cut short once the budget has elapsed was stopped by it.
         bool budgetHit = budget.IsCancellationRequested
             || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => w.Iterations) && result.Elapsed >= limit);
-        var report = RunReport.From(plan.Request, plan.Shard, result, path, budgetHit) with { Coverage = coverage };
+        var report = RunReport.From(plan.Request, plan.Shard, result, written ? path : null, budgetHit) with { Coverage = coverage };
         Summarize(report, result, stdout);
         foreach (var line in coverage?.Summary() ?? []) stdout.WriteLine(line);
-        if (o.Json is { } j) RunReport.Write(report, j);
-        if (o.Junit is { } x) JUnitReport.Write([report], x);
+        bool reported = (o.Json is not { } j || Outputs.TryWrite(() => RunReport.Write(report, j), "the JSON report", j, stderr))
+            & (o.Junit is not { } x || Outputs.TryWrite(() => JUnitReport.Write([report], x), "the JUnit report", x, stderr));
+        if (result.Counterexample is null && !reported) return Cli.UsageError;
+        if (result.Counterexample is null && result.Iterations == 0)
+        {
+            stderr.WriteLine($"uvmcheck: explored no schedules ({report.StoppedBy ?? "none completed"}); nothing was checked");
+            return Cli.UsageError;
+        }
         return result.Counterexample is null ? Cli.Clean : Cli.BugFound;
     }
 
@@ -129,6 +141,7 @@ internal static class RunCommand
             o.WriteLine($"  shrunk: {shrink.Summary} (the unshrunk file is kept as *.original.json)");
         o.WriteLine($"  {cx.Steps.Count} steps; last ones:");
         foreach (var s in cx.Steps.Skip(Math.Max(0, cx.Steps.Count - 6))) o.WriteLine($"  {s}");
+        if (report.Counterexample is null) return;
         o.WriteLine($"counterexample: {report.Counterexample}");
         o.WriteLine($"replay with:    uvmcheck replay {report.Counterexample}");
     }
@@ -160,34 +173,22 @@ internal static class RunCommand
                 ?? throw new InputException($"--scenario: unknown scenario '{scenarioName}'; known: {string.Join(", ", ScenarioCatalogue.All.Select(x => x.Name))}");
             var catalogue = LoadInvariants(o.Invariants);
             CheckWritable(o.OutDir, "--out");
+            Outputs.Check((o.Json, "--json"), (o.Junit, "--junit"));
             var workload = o.Workload is { } w ? WorkloadFile.Read(w) : scenario.DefaultWorkload();
             var settings = new ExploreSettings { Engine = engine, Strategy = strategy, Iterations = o.Iterations, MaxSteps = o.MaxSteps, Seed = o.Seed, TimeBudget = budget };
             var request = new RunRequest(o.Workload is null ? scenario.Name : WorkloadFile.CustomScenario, workload, config, settings)
             {
                 Properties = o.Workload is null ? scenario.PropertiesFrom(catalogue) : catalogue,
             };
-            return new RunPlan(request, shard, budget, Campaign.Plan(settings, shard, o.Parallel));
+            var windows = Campaign.Plan(settings, shard, o.Parallel);
+            if (windows.Count == 0)
+                throw new InputException($"--shard {shard}: holds none of the {o.Iterations} schedules; use more --iterations or fewer shards");
+            return new RunPlan(request, shard, budget, windows);
         }
     }
 
     /// <summary>The built-in catalogue plus the invariants of each assembly named by --invariants.</summary>
-    internal static Catalogue LoadInvariants(string[] paths)
-    {
-        var catalogue = Catalogue.BuiltIn;
-        foreach (var p in paths)
-        {
-            if (!File.Exists(p)) throw new InputException($"--invariants: no such file '{p}'");
-            try
-            {
-                catalogue = catalogue.With(Assembly.LoadFrom(Path.GetFullPath(p)));
-            }
-            catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException or TypeLoadException)
-            {
-                throw new InputException($"--invariants: cannot load '{p}': {e.Message}");
-            }
-        }
-        return catalogue;
-    }
+    internal static Catalogue LoadInvariants(string[] paths) => UserInvariantLoader.Load(paths);
 
     /// <summary>Fails before any exploration if counterexamples could not be written to <paramref name="dir"/>.</summary>
     private static void CheckWritable(string dir, string flag)
@@ -210,7 +211,7 @@ internal static class RunCommand
     {
         var t = text.Trim().ToLowerInvariant();
         (string num, double scale) = t.EndsWith("ms") ? (t[..^2], 0.001) : t.EndsWith('s') ? (t[..^1], 1) : t.EndsWith('m') ? (t[..^1], 60) : t.EndsWith('h') ? (t[..^1], 3600) : (t, 1);
-        if (!double.TryParse(num, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * scale > 7 * 24 * 3600)
+        if (!double.TryParse(num, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || v <= 0 || v * scale > 7 * 24 * 3600)
             throw new InputException($"--time: '{text}' is not a duration; use for example 90s, 5m or 1h");
         return TimeSpan.FromSeconds(v * scale);
     }

@@ -24,30 +24,41 @@ public sealed record ShrinkInfo(
 /// </summary>
 public static class CoShrinker
 {
-    /// <summary>Shrinks <paramref name="cx"/>; returns it unchanged (with sizes) if nothing smaller fails the same way.</summary>
-    public static Counterexample Shrink(Counterexample cx, Catalogue? properties = null, int maxWorkloadCandidates = 200)
+    /// <summary>How long shrinking may take by default (a run's budget may leave it less: <see cref="Budget"/>).</summary>
+    public static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shrink budget of a run with time budget <paramref name="runBudget"/>: half of it, at most <see cref="DefaultBudget"/>.</summary>
+    public static TimeSpan Budget(TimeSpan? runBudget) => runBudget is { } t && t / 2 < DefaultBudget ? t / 2 : DefaultBudget;
+
+    /// <summary>
+    /// Shrinks <paramref name="cx"/>; returns it unchanged (with sizes) if nothing smaller fails the
+    /// same way. When <paramref name="cancel"/> fires (the budget ran out, the user interrupted),
+    /// it stops and returns the smallest counterexample found so far.
+    /// </summary>
+    public static Counterexample Shrink(Counterexample cx, Catalogue? properties = null, int maxWorkloadCandidates = 200, CancellationToken cancel = default)
     {
         var request = Replayer.RequestFor(cx, properties);
         var settings = cx.Settings with { Iterations = Math.Clamp(2 * cx.Iteration, 50, Math.Max(50, cx.Settings.Iterations)) };
         var current = cx;
         int tried = 0;
         bool improved = true;
-        while (improved && tried < maxWorkloadCandidates)
+        while (improved && tried < maxWorkloadCandidates && !cancel.IsCancellationRequested)
         {
             improved = false;
             foreach (var candidate in WorkloadShrinker.Candidates(current.Workload))
             {
-                if (++tried > maxWorkloadCandidates) break;
-                var result = Explorer.Run(request with { Workload = candidate, Settings = settings });
+                if (++tried > maxWorkloadCandidates || cancel.IsCancellationRequested) break;
+                var result = Explorer.Run(request with { Workload = candidate, Settings = settings }, cancel);
                 if (result.Counterexample is { } found && found.Violation.Id == cx.Violation.Id)
                 {
-                    current = found with { Scenario = cx.Scenario };
+                    current = found with { Scenario = cx.Scenario, InvariantAssemblies = cx.InvariantAssemblies };
                     improved = true;
                     break;
                 }
             }
         }
-        var steps = ScheduleShrinker.Shrink(current.Workload, request.Config, request.Properties, current.Steps, cx.Violation.Id);
+        var steps = cancel.IsCancellationRequested ? current.Steps
+            : ScheduleShrinker.Shrink(current.Workload, request.Config, request.Properties, current.Steps, cx.Violation.Id, cancel: cancel);
         bool scheduleChanged = Replayer.FirstDifference(current.Steps, steps) is not null;
         var info = new ShrinkInfo(
             WorkloadShrinker.Size(cx.Workload), WorkloadShrinker.Size(current.Workload),

@@ -1,4 +1,5 @@
 using Uvm.Properties;
+using Uvm.Scenarios.ModelCatalogue;
 
 namespace Uvm.Scenarios;
 
@@ -17,6 +18,18 @@ public sealed record Counterexample
 
     /// <summary>The model the schedule was found in (<see cref="ModelFingerprint"/>).</summary>
     public required string ModelFingerprint { get; init; }
+
+    /// <summary>
+    /// What the model was in kernel terms (labels, switches, properties, workload schema), so a
+    /// replay on a changed model can say what changed; null in files written before it was recorded.
+    /// </summary>
+    public ModelDescription? Model { get; init; }
+
+    /// <summary>
+    /// The assemblies of user invariants the run checked (<c>--invariants</c>, full paths), so
+    /// replay, explain and shrink check them too; null when only built-in properties ran.
+    /// </summary>
+    public IReadOnlyList<string>? InvariantAssemblies { get; init; }
 
     /// <summary>The scenario it came from.</summary>
     public required string Scenario { get; init; }

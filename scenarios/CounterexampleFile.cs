@@ -1,18 +1,33 @@
 using System.Text.Json;
 using Uvm.Model;
+using Uvm.Scenarios.ModelCatalogue;
 
 namespace Uvm.Scenarios;
 
 /// <summary>Reads and writes counterexample files, refusing anything malformed with a one-line reason.</summary>
 public static class CounterexampleFile
 {
-    /// <summary>Writes the counterexample atomically (never half-written).</summary>
+    /// <summary>
+    /// Writes the counterexample atomically (never half-written). A counterexample of this build's
+    /// model records the model's description, so a later replay on a changed model can say what changed.
+    /// </summary>
     public static void Write(Counterexample cx, string path) =>
-        Json.WriteAtomically(path, JsonSerializer.Serialize(cx, Json.Options));
+        Json.WriteAtomically(path, JsonSerializer.Serialize(WithModel(cx), Json.Options));
 
-    /// <summary>A file name that says what was found: scenario, bugs, violation, seed.</summary>
-    public static string FileName(Counterexample cx) =>
-        $"{cx.Scenario}-{(cx.Bugs.Count == 0 ? "fixed" : string.Join("+", cx.Bugs))}-{cx.Violation.Name}-seed{cx.Settings.Seed}.json";
+    /// <summary>The counterexample with this build's model description, if it was found in this build's model.</summary>
+    public static Counterexample WithModel(Counterexample cx) =>
+        cx.Model is null && cx.ModelFingerprint == ModelFingerprint.Current ? cx with { Model = ModelDescription.Current } : cx;
+
+    /// <summary>
+    /// A file name that says what was found: scenario, bugs, violation, strategy, seed, and a short
+    /// hash of the workload, so runs with another strategy or workload never overwrite each other's files.
+    /// </summary>
+    public static string FileName(Counterexample cx)
+    {
+        var workload = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(cx.Workload, Json.Options)));
+        return $"{cx.Scenario}-{(cx.Bugs.Count == 0 ? "fixed" : string.Join("+", cx.Bugs))}-{cx.Violation.Name}-{ExploreSettings.Name(cx.Settings.Strategy)}"
+            + $"-seed{cx.Settings.Seed}-w{Convert.ToHexStringLower(workload)[..8]}.json";
+    }
 
     /// <summary>Loads and checks a counterexample file; every problem is an <see cref="InputException"/>.</summary>
     public static Counterexample Read(string path)
@@ -36,15 +51,16 @@ public static class CounterexampleFile
     {
         try
         {
-            using var doc = JsonDocument.Parse(text);
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = Json.MaxDepth });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InputException($"{name}: not a counterexample (the JSON is not an object)");
             if (!doc.RootElement.TryGetProperty("formatVersion", out var v)) throw new InputException($"{name}: not a counterexample (no formatVersion)");
-            return v.TryGetInt32(out int n) ? n : throw new InputException($"{name}: formatVersion must be a whole number");
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n
+                : throw new InputException($"{name}: formatVersion must be a whole number, is {v.ValueKind.ToString().ToLowerInvariant()}");
         }
         catch (JsonException e)
         {
             var line = e.LineNumber is { } l ? $" at line {l + 1}" : "";
-            throw new InputException($"{name}: not JSON or truncated{line}");
+            throw new InputException(Json.TooDeep(e) ? $"{name}: nested more than {Json.MaxDepth} levels deep{line}" : $"{name}: not JSON or truncated{line}");
         }
     }
 

@@ -52,7 +52,7 @@ public sealed record EngineJob(
     public RunRequest ToRequest()
     {
         var all = Catalogue.BuiltIn;
-        foreach (var a in InvariantAssemblies) all = all.With(System.Reflection.Assembly.LoadFrom(a));
+        foreach (var a in InvariantAssemblies) all = UserInvariantLoader.Load(all, a);
         var properties = new Catalogue(
             [.. Invariants.Select(n => all.FindInvariant(n) ?? throw new InputException($"engine job: no invariant '{n}'"))],
             [.. Liveness.Select(n => all.Liveness.FirstOrDefault(l => l.Name == n) ?? throw new InputException($"engine job: no liveness property '{n}'"))]);

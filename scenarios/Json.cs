@@ -18,6 +18,18 @@ public static class Json
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { WorkloadSections.AddToJsonContract } },
     };
 
+    /// <summary>JSON nesting deeper than this is refused (System.Text.Json's default).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The largest file read (counterexamples, reports); a workload file is far smaller (<see cref="MaxWorkloadBytes"/>).</summary>
+    public const int MaxFileBytes = 32 << 20;
+
+    /// <summary>The largest workload file read: a valid workload is a few kilobytes.</summary>
+    public const int MaxWorkloadBytes = 1 << 20;
+
+    /// <summary>True when the parser stopped because the JSON nests too deeply (not because it is truncated).</summary>
+    public static bool TooDeep(JsonException e) => e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Reads <typeparamref name="T"/> from text; any malformed input becomes an
     /// <see cref="InputException"/> that names <paramref name="what"/> and the JSON path.
@@ -32,6 +44,7 @@ public static class Json
         {
             var where = e.Path is { Length: > 1 } p ? $" at {p}" : "";
             var line = e.LineNumber is { } l ? $" (line {l + 1})" : "";
+            if (TooDeep(e)) throw new InputException($"{what}: nested more than {MaxDepth} levels deep{line}");
             throw new InputException($"{what}: not valid{where}{line}: {FirstSentence(e.Message)}");
         }
         catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
@@ -44,12 +57,13 @@ public static class Json
     /// The text of a file the user named; a missing, unreadable or empty file is an
     /// <see cref="InputException"/> that names it.
     /// </summary>
-    public static string ReadFile(string path)
+    public static string ReadFile(string path, int maxBytes = MaxFileBytes)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            if (Directory.Exists(path)) throw new InputException($"{path}: is a directory, not a file");
+            text = ReadBounded(path, maxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -58,22 +72,30 @@ public static class Json
         return string.IsNullOrWhiteSpace(text) ? throw new InputException($"{path}: the file is empty") : text;
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically: a temp file beside it, then a rename.</summary>
-    public static void WriteAtomically(string path, string text)
+    /// <summary>
+    /// The file's text, refusing more than <paramref name="maxBytes"/>: /dev/zero or a huge file
+    /// would otherwise be read whole and parsed into gigabytes.
+    /// </summary>
+    private static string ReadBounded(string path, int maxBytes)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > maxBytes)
+                throw new InputException($"{path}: larger than {maxBytes >> 20} MB, not a file uvmcheck reads (a workload is at most {MaxWorkloadBytes >> 20} MB)");
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        return new System.Text.UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
     }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> to <paramref name="path"/> so no reader sees half of it: a temp
+    /// file and a rename over a regular file, written through a device or FIFO (<see cref="OutputFile"/>).
+    /// </summary>
+    public static void WriteAtomically(string path, string text) => OutputFile.Write(path, text);
 
     private static string FirstSentence(string message)
     {

@@ -94,7 +94,20 @@ public sealed record RunReport
     /// <summary>Reads a report; malformed input is an <see cref="InputException"/>.</summary>
     public static RunReport Read(string path)
     {
-        return Json.Parse<RunReport>(Json.ReadFile(path), path);
+        var report = Json.Parse<RunReport>(Json.ReadFile(path), path);
+        if (report.Problem() is { } problem) throw new InputException($"{path}: {problem}");
+        return report;
+    }
+
+    /// <summary>What is impossible about this report's counts (a negative count, a window past the range), or null.</summary>
+    private string? Problem()
+    {
+        if (Iterations < 0 || Steps < 0 || MaxStepsHit < 0 || TotalIterations < 0) return "iterations, steps, maxStepsHit and totalIterations must not be negative";
+        if (!double.IsFinite(Seconds) || Seconds < 0) return "seconds must be a non-negative number";
+        if (ViolationAtIteration < 0) return "violationAtIteration must not be negative";
+        if (Windows.Any(w => w is null || w.Start < 0 || w.Iterations < 0 || (long)w.Start + w.Iterations > TotalIterations))
+            return "windows must lie inside [0, totalIterations)";
+        return null;
     }
 
     /// <summary>
@@ -113,17 +126,21 @@ public sealed record RunReport
         }
         var windows = reports.SelectMany(r => r.Windows).OrderBy(w => w.Start).ToList();
         for (int i = 1; i < windows.Count; i++)
-            if (windows[i].Start < windows[i - 1].Start + windows[i - 1].Iterations)
+            if (windows[i].Start < (long)windows[i - 1].Start + windows[i - 1].Iterations)
                 throw new InputException($"merge: shards overlap at iteration {windows[i].Start}");
         var bug = reports.Where(r => r.Violation is not null).OrderBy(r => r.ViolationAtIteration).FirstOrDefault();
+        long iterations = reports.Sum(r => (long)r.Iterations), maxStepsHit = reports.Sum(r => (long)r.MaxStepsHit);
+        decimal steps = reports.Sum(r => (decimal)r.Steps);
+        if (iterations > int.MaxValue || maxStepsHit > int.MaxValue || steps > long.MaxValue)
+            throw new InputException("merge: the reports' counts add up to more than a report can hold; are they of one run?");
         return first with
         {
             Shards = [.. reports.SelectMany(r => r.Shards)],
             Windows = windows,
-            Iterations = reports.Sum(r => r.Iterations),
-            Steps = reports.Sum(r => r.Steps),
+            Iterations = (int)iterations,
+            Steps = (long)steps,
             Seconds = reports.Max(r => r.Seconds),
-            MaxStepsHit = reports.Sum(r => r.MaxStepsHit),
+            MaxStepsHit = (int)maxStepsHit,
             StoppedBy = reports.Select(r => r.StoppedBy).FirstOrDefault(s => s is not null),
             Result = bug is null ? "clean" : "violation",
             Violation = bug?.Violation,

@@ -26,17 +26,17 @@ public static class ScheduleShrinker
     /// a violation with id <paramref name="violationId"/>; the input schedule if none is smaller.
     /// </summary>
     public static IReadOnlyList<StepRecord> Shrink(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, string violationId, int maxAttempts = 3000)
+        IReadOnlyList<StepRecord> schedule, string violationId, int maxAttempts = 3000, CancellationToken cancel = default)
     {
         var best = Reproduce(workload, config, properties, schedule, violationId) ?? schedule;
         int attempts = 0;
         bool improved = true;
-        while (improved && attempts < maxAttempts)
+        while (improved && attempts < maxAttempts && !cancel.IsCancellationRequested)
         {
             improved = false;
             foreach (var candidate in Candidates(best))
             {
-                if (++attempts > maxAttempts) break;
+                if (++attempts > maxAttempts || cancel.IsCancellationRequested) break;
                 if (Reproduce(workload, config, properties, candidate, violationId) is { } run && Better(run, best))
                 {
                     best = run;

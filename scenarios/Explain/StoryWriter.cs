@@ -1,3 +1,5 @@
+using Uvm.Scenarios.ModelCatalogue;
+
 namespace Uvm.Scenarios.Explain;
 
 /// <summary>
@@ -73,7 +75,7 @@ public static class StoryWriter
         var bugs = cx.Bugs.Count == 0 ? "the fixed kernel" : "bugs " + string.Join(", ", cx.Bugs);
         o.WriteLine($"{cx.Scenario} with {bugs}: {cx.Violation.Id}, {e.Steps.Count} steps (schedule {cx.Iteration} of seed {cx.Settings.Seed})");
         o.WriteLine($"workload: {cx.Workload}");
-        if (e.Replay.ModelChanged) o.WriteLine($"note: the model changed since the file was written (fingerprint {cx.ModelFingerprint}, now {ModelFingerprint.Current})");
+        foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (e.Replay.FirstDivergentStep is { } d) o.WriteLine($"note: the model's run parts from the file's schedule at step {d}; this is the model's run");
         o.WriteLine("legend: ⇄ a CPU switches LWPs, ✗ the step after which the property failed; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
         o.WriteLine();

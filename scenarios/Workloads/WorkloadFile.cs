@@ -11,7 +11,7 @@ public static class WorkloadFile
     /// <summary>Loads and validates a workload; every problem is an <see cref="InputException"/> naming the field.</summary>
     public static Workload Read(string path)
     {
-        return Parse(Json.ReadFile(path), path);
+        return Parse(Json.ReadFile(path, Json.MaxWorkloadBytes), path);
     }
 
     /// <summary>Parses and validates workload text.</summary>

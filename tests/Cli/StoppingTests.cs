@@ -13,16 +13,18 @@ public sealed class StoppingTests : IDisposable
         new(null, bugs, "random", iterations, maxSteps, 0, _dir, null, time, 1, null, Path.Combine(_dir, "r.json"), null, []);
 
     [Fact]
-    public void CancellingARunReportsWhatWasExploredAndExitsClean()
+    public void CancellingARunBeforeAnyScheduleReportsItAndExitsTwoNotClean()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         var o = new StringWriter();
+        var e = new StringWriter();
 
-        int code = RunCommand.Execute(Options(100_000), o, new StringWriter(), cancelled.Token);
+        int code = RunCommand.Execute(Options(100_000), o, e, cancelled.Token);
 
-        Assert.Equal(0, code);
+        Assert.Equal(2, code);                          // issue 22: nothing was checked, so the run is not "clean"
         Assert.Contains("stopped early: cancelled", o.ToString());
+        Assert.Contains("explored no schedules (cancelled); nothing was checked", e.ToString());
         Assert.Contains("\"stoppedBy\": \"cancelled\"", File.ReadAllText(Path.Combine(_dir, "r.json")));
     }
 
