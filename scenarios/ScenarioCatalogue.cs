@@ -15,6 +15,8 @@ public static class ScenarioCatalogue
         LoanScenario.Scenario,
         LoanZeroScenario.Scenario,
         PoolDrainScenario.Scenario,
+        CowForkScenario.Scenario,
+        RefaultScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

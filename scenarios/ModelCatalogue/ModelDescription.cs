@@ -28,7 +28,7 @@ public sealed record ModelDescription(
     /// <summary>The description of a model with these labels and properties, and this build's switches and schema.</summary>
     public static ModelDescription Of(StepCatalogue steps, Catalogue properties) => new(
         [.. steps.All.Select(l => l.Key)],
-        [.. Uvm.Model.Switches.All.Select(b => $"{b.Kind.ToString().ToLowerInvariant()} {b.Id}")],
+        [.. Uvm.Model.Switches.All.Select(s => $"{(s.IsBug ? "bug" : "mutation")} {s.Id}")],
         [.. properties.Invariants.Select(i => $"invariant {i.Name}"), .. properties.Liveness.Select(l => $"liveness {l.Name}")],
         ModelCatalogue.WorkloadSchema.Lines());
 

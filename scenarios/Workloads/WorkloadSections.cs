@@ -17,6 +17,7 @@ public static class WorkloadSections
         new ExitSection(),
         new LoanSection(),
         new PoolSection(),
+        new CowSection(),
     ];
 
     /// <summary>The section whose record is <paramref name="type"/>, or null when none is registered.</summary>
