@@ -46,7 +46,7 @@ public static class DirectExplorer
                     Settings = settings,
                     Iteration = j + 1,
                     Trace = "",
-                    Violation = ViolationRecord.From(v),
+                    Violation = v,
                     Steps = core.Log.Records(),
                 };
                 return new ExplorationResult(iterations, steps, clock.Elapsed, cut, cx);

@@ -66,7 +66,7 @@ public static class Verifier
                         Settings = request.Settings with { Engine = EngineKind.Direct, Iterations = 1 },
                         Iteration = (int)Math.Min(int.MaxValue, schedules),
                         Trace = "",
-                        Violation = ViolationRecord.From(v),
+                        Violation = v,
                         Steps = core.Log.Records(),
                     };
                     return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, cx, c);
