@@ -47,13 +47,14 @@ internal static class ListCommand
             o.WriteLine(kind switch
             {
                 SwitchKind.Historical => "  historical bugs (the pre-fix kernel):",
-                SwitchKind.Discovered => "  discovered bugs (found in the 2004 kernel, fixed later):",
+                SwitchKind.Discovered => "  discovered bugs (found by the checker in the 2004 kernel, fixed later):",
                 _ => "  model mutations (one kernel rule broken at one site):",
             });
             foreach (var s in of)
             {
                 var expected = s.Expected is { } e ? $"; expect {e}" : "";
-                o.WriteLine($"    {s.Id,-36} {s.Origin}: {s.Title}");
+                var origin = s.Kind == SwitchKind.Discovered ? $"[found by the checker] {s.Origin}" : s.Origin;
+                o.WriteLine($"    {s.Id,-36} {origin}: {s.Title}");
                 o.WriteLine($"    {"",-36} site {s.Site}; scenario {s.Scenario}{expected}");
                 if (s.Description.Length > 0) o.WriteLine($"    {"",-36} {s.Description}");
             }

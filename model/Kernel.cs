@@ -38,6 +38,14 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public EventChecks Events { get; } = new();
 
+    /// <summary>
+    /// proclist_lock (kern_proc.c): read-held while walking allproc/alllwp, write-held to link or
+    /// unlink a process or LWP. Only uvm_swapout_threads() holds it across steps (its long sleepers'
+    /// swapouts may sleep in uvm_fault_unwire()), so a writer waits for it with <see cref="Locks.Take"/>
+    /// and a reader inside one step never finds it write-held.
+    /// </summary>
+    public SimpleLock ProcListLock { get; } = new("proclist_lock");
+
     /// <summary>Who sleeps where, and who the current step woke.</summary>
     public SleepQueues SleepQueues { get; } = new();
 

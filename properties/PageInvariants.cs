@@ -12,7 +12,9 @@ public static class PageInvariants
 {
     /// <summary>
     /// Queue membership agrees with pq flags, and an idle page is on exactly one queue. A loaned
-    /// page may be on none: uvm_pagefree() dequeues a page the kernel still borrows.
+    /// page may be on none: uvm_pagefree() dequeues a page the kernel still borrows. So may the
+    /// shared zero page: its pager, ulz_put() (uvm_loan.c rev 1.41, 2003, unchanged in later
+    /// revisions), dequeues it when no anon borrows it, by design, since it is never freed.
     /// </summary>
     public static readonly Invariant PageIsOnExactlyOneQueueUnlessBusyOrWired = new(
         nameof(PageIsOnExactlyOneQueueUnlessBusyOrWired),
@@ -29,7 +31,8 @@ public static class PageInvariants
             {
                 var p = vm.Pages[i];
                 if (p.Queue != PageQueue.None) claimed++;
-                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0) return $"{p} is neither busy, wired nor loaned but on no queue";
+                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0 && p.Object != vm.LoanZeroObject)
+                    return $"{p} is neither busy, wired nor loaned but on no queue";
             }
             return claimed == queued ? null : $"{claimed} pages claim a queue but the queues hold {queued}";
         });

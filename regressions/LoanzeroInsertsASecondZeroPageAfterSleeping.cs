@@ -63,17 +63,18 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 35 → 19 steps):
+    /// The committed schedule replays. Its run printed (seed 0, schedule 7, shrunk to 13 steps;
+    /// re-pinned when fidelity's step cuts met the in-process engine, the default since; the
+    /// sleeper loan2 is again the one that panics, as the story above tells):
     /// <code>
-    /// BUG FOUND in schedule 1: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
-    /// already holds page 3 (in loan2)
-    ///   12  loan2      uvm_wait: loanzero  [sleep]
-    ///   13  pagedaemon uvmpd_scan_inactive: uvm_swap_put
-    ///   14  pagedaemon uvmpd_scan_inactive: uvm_swap_put
-    ///   15  aiodoned   uvm_aio_aiodone
-    ///   16  aiodoned   uvm_aio_aiodone
-    ///   17  loan1      uvm_loanzero: loan to kernel
-    ///   18  loan2      uvm_pageinsert  [panic]
+    /// BUG FOUND in schedule 7: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
+    /// already holds page 1 (in loan2)
+    ///    7  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    ///    8  loan2      uvm_wait: loanzero  [sleep]
+    ///    9  aiodoned   uvm_aio_aiodone
+    ///   10  loan1      uvm_loanzero: loan to kernel
+    ///   11  anon1      exit1 → uvmspace_free  [exit]
+    ///   12  loan2      uvm_pageinsert  [panic]
     /// </code>
     /// </summary>
     [Fact]

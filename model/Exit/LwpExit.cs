@@ -40,7 +40,10 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
-        SetDead(k, CpuThreadOf(k, l), l);
+        foreach (var s in Proclist.LockWrite(k, () => CpuThreadOf(k, l), "lwp_exit")) yield return s;
+        var self = CpuThreadOf(k, l);
+        SetDead(k, self, l);
+        Proclist.UnlockWrite(k, self);
         yield return Step.Ran("lwp_exit");
         foreach (var s in CpuExit(k, l, processExit: false)) yield return s;
     }

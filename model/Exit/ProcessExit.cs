@@ -51,12 +51,14 @@ public static class ProcessExit
 
         // exit1(): proclist_lock_write { orphans to init; SZOMB; LIST_REMOVE(l, l_list/l_sibling);
         // L_DETACHED; LSDEAD }; curlwp = NULL; unlock; wakeup(parent). From here the parent may reap.
+        foreach (var s in Proclist.LockWrite(k, Self, "exit1")) yield return s;
         var self = Self();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
         p.LwpList.Remove(l);
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
+        Proclist.UnlockWrite(k, self);
         LwpExit.WakeParent(k, self, p);
         yield return Step.Ran("exit1: SZOMB");
 

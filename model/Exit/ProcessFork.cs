@@ -4,16 +4,17 @@ using Uvm.Model.Sched;
 namespace Uvm.Model.Exit;
 
 /// <summary>
-/// fork1() of kern_fork.c with uvm_uarea_alloc() and uvm_lwp_fork() of uvm_glue.c (2004): the
-/// child's u-area comes from the free list if one is cached (still wired: L_INMEM is set at once),
-/// else from uvm_km_alloc() (pageable; takes kernel_map's lock, may sleep); uvm_lwp_fork() wires it
-/// only if !L_INMEM (uvm_fault_wire, waiting in uvm_wait() while memory is short); then the child
-/// goes on its parent's children (proclist write lock) and onto the run queue (sched_lock). The
-/// model creates the proc and LWP (SIDL, LSIDL) on allproc/alllwp and ties the u-area to the LWP at
-/// once; the kernel links them later and holds the u-area in a local until newlwp() (approx.).
-/// With pools on, the struct proc and struct lwp come from proc_pool and lwp_pool first
-/// (pool_get PR_WAITOK, which may sleep for a page). Left out: uvmspace_fork() (no pages are
-/// modelled), credentials, limits, file descriptors.
+/// fork1() of kern_fork.c with uvm_uarea_alloc() and uvm_lwp_fork() of uvm_glue.c (2004): under the
+/// proclist write lock the child (SIDL, its LWP LSIDL) goes on allproc/alllwp and on its parent's
+/// children, before anything that sleeps (the kernel links it there, "protect against others");
+/// then the u-area comes from the free list if one is cached (still wired: L_INMEM is set at once),
+/// else from uvm_km_alloc() (pageable; takes kernel_map's lock, may sleep); uvm_lwp_fork() wires
+/// it only if !L_INMEM (uvm_fault_wire, page by page, <see cref="UareaWiring"/>); then the child
+/// goes onto the run queue (sched_lock). The model ties the u-area to the LWP at once; the kernel
+/// holds it in a local until newlwp() (approx.). The order is from the review of issue 18 and the
+/// NetBSD 1.x fork1() (SIDL and p_children before uvm_fork()); the 2003-04 kern_fork.c text is not
+/// stored. With pools on, the struct proc and struct lwp come from proc_pool and
+/// lwp_pool first (pool_get PR_WAITOK, which may sleep for a page). Left out: uvmspace_fork() (no pages are modelled), credentials, limits, descriptors.
 /// </summary>
 public static class ProcessFork
 {
@@ -30,11 +31,16 @@ public static class ProcessFork
             foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
             foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
         }
+        // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
+        foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
         var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false, PoolItem = lwpItem };
         p2.LwpList.Add(l2);
         k.Lwps.Add(l2);
+        p1.ChildList.Add(p2);
+        Proclist.UnlockWrite(k, Self());
+        yield return Step.Ran("fork1: SIDL");
 
         // uvm_uarea_alloc(): a cached u-area under uvm_uareas_slock (the cache is the rework's), else uvm_km_alloc().
         var cached = k.Config.ExitDesign == ExitDesign.Reaperless ? k.Uareas.TryPop(Self()) : null;
@@ -48,25 +54,16 @@ public static class ProcessFork
             foreach (var s in KernelMem.AllocUarea(k, Self, u => Attach(l2, u, inMemory: false))) yield return s;
         }
 
-        // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area; short of memory, uvm_wait().
-        while (!l2.InMemory)
+        // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area, page by page.
+        if (!l2.InMemory)
         {
-            if (k.Uvmexp.Free < Uvmexp.UspacePages)
-            {
-                PagedaemonWakeup.Wake(k);
-                yield return Step.Sleep("uvm_fault_wire: uvm_wait", Pageout.FreeMemory);
-                continue;
-            }
-            PhysMem.WireUarea(k, l2.Uarea!);
-            l2.UareaWireCount = 1;
+            foreach (var s in UareaWiring.Wire(k, Self, l2.Uarea!)) yield return s;
             l2.InMemory = true;
             if (PagedaemonWakeup.Shortage(k)) PagedaemonWakeup.Wake(k);
-            yield return Step.Ran("uvm_fault_wire");
         }
 
-        // fork1(): proclist_lock_write { onto the parent's children }; SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
+        // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = Self();
-        p1.ChildList.Add(p2);
         p2.Stat = ProcStat.Active;
         k.SchedLock.Acquire(self);
         l2.Stat = LwpStat.Run;
@@ -74,7 +71,6 @@ public static class ProcessFork
         k.SchedLock.Release(self);
         yield return Step.Ran("fork1");
     }
-
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>
     private static void Attach(Lwp l2, Uarea u, bool inMemory)
     {

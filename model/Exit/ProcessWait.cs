@@ -4,8 +4,9 @@ using Uvm.Model.Sched;
 namespace Uvm.Model.Exit;
 
 /// <summary>
-/// wait4() of kern_exit.c (2004): find_stopped_child() scans the parent's children under the
-/// proclist read lock and sleeps on the parent's proc (tsleep "wait") until exit1() or the reaper
+/// wait4() of kern_exit.c (2004): sys_wait4() walks the parent's p_children (with no proclist lock
+/// in 2003-04; the emulations' copies of that loop, e.g. irix_sys_waitsys(), walk it the same way)
+/// and sleeps on the parent's proc (tsleep "wait") until exit1() or the reaper
 /// wakes it; for a zombie, sys_wait4() of the rework first calls uvm_uarea_drain(FALSE) ("Collect
 /// child u-areas", may sleep), then proc_free() frees the proc. Run by a parent LWP's system call or
 /// by init (<see cref="Threads.InitThread"/>). Left out: pid/pgrp selection, WNOHANG, stopped
@@ -19,8 +20,8 @@ public static class ProcessWait
     {
         while (true)
         {
-            // find_stopped_child(): proclist read-held; ECHILD, a zombie, or tsleep(parent, "wait") in the same step.
-            if (parent.Children.Count == 0)
+            // sys_wait4(): walk p_children; ECHILD, a zombie, or tsleep(parent, "wait") in the same step.
+            if (parent.ChildList.Count == 0)
             {
                 yield return Step.Ran("wait4: ECHILD");
                 yield break;
@@ -38,8 +39,10 @@ public static class ProcessWait
                 foreach (var s in k.Uareas.Drain(k, self, empty: false)) yield return s;
 
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
+            foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;
             parent.ChildList.Remove(child);
             child.Reaped = true;
+            Proclist.UnlockWrite(k, self());
             yield return Step.Ran("proc_free");
 
             // proc_free(): pool_put(&lwp_pool, l) for its LWPs, pool_put(&proc_pool, p) (approx.: one place for both).

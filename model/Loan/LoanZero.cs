@@ -12,8 +12,10 @@ namespace Uvm.Model;
 /// queues) or to an anon (share pg-&gt;uanon, else a new anon with loan_count++). Two of the 2003
 /// fixes went in here (<see cref="Switches.LoanRecheckAfterSleep"/>, <see cref="Switches.LoanZeroPageUnqueued"/>; the third in <see cref="PageLoan.LoanPageToKernel"/>). Their exact
 /// revisions were not recoverable: the history holds no uvm_loan.c text between rev 1.29.2.4
-/// (2002) and 2011, so the pre-fix code is reconstructed from the fixed
-/// form of later revisions. Locks: the zero object's vmobjlock (held across steps, so others wait
+/// (2002) and 2011; a mirror's history pages show rev 1.39 (2002-07-14) and rev 1.41
+/// (2003-03-05, the zero object's pager, <see cref="Put"/>) but only their headers were
+/// reachable, so the pre-fix code is reconstructed from the fixed form of later revisions
+/// (docs/kernel-sources.md, page loans). Locks: the zero object's vmobjlock (held across steps, so others wait
 /// on it), an_lock, uvm.pageqlock inside a step. Left out: the lender's map and amap relock
 /// (uvmfault_relock() cannot fail for a single-LWP lender).
 /// </summary>
@@ -54,6 +56,22 @@ public static class LoanZero
             foreach (var s in LoanIt(k, self, pg!, toKernel, pages, anons)) yield return s;
             yield break;
         }
+    }
+
+    /// <summary>
+    /// ulz_put(), the zero object's pgo_put (uvm_loan.c rev 1.41, thorpej, 2003-03-05: "a minimal
+    /// pager ... which simply has a put method which reactivates or dequeues the page"), object
+    /// locked: the zero page is never freed; under the page-queue lock it is reactivated if an anon
+    /// borrows it, else dequeued (only the kernel holds it); then the object is unlocked.
+    /// </summary>
+    internal static void Put(Kernel k, KernelThread self, Page pg)
+    {
+        var zero = k.Vm.LoanZeroObject;
+        k.Vm.PageQueueLock.Acquire(self);
+        if (pg.Anon is not null) PageQueues.Activate(k, pg);
+        else PageQueues.Dequeue(k, pg);
+        k.Vm.PageQueueLock.Release(self);
+        zero.Lock.Release(k, self);
     }
 
     /// <summary>uvm_pagealloc(&amp;uvm_loanzero_object, 0, NULL, UVM_PGA_ZERO): a busy, zeroed (so not clean) page at offset 0.</summary>

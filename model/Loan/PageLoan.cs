@@ -146,10 +146,13 @@ public static class PageLoan
         k.Vm.PageQueueLock.Acquire(self);
         if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
         if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
-        // loan-kernel-page-queued (uvm_loan.c fix, 2003, "dequeue the page when loaning it to the
-        // kernel"): the pre-fix loan leaves the page on its paging queue. The exact revision was
-        // not recoverable; the site is reconstructed (docs/kernel-sources.md, page loans; every ->K loan:
-        // uvm_loananon, uvm_loanuobj, uvm_loanzero).
+        // loan-kernel-page-queued: the pre-fix loan leaves the page on its paging queue. The 2003
+        // kernel takes it off: rev 1.39 (chs, 2002-07-14) says "pages loaned to the kernel really
+        // do need to stay resident" and puts a page back on a queue only when the last kernel loan
+        // goes, and rev 1.41's ulz_put() dequeues a zero page that only the kernel borrows. Rev
+        // 1.13 (1999) wired the page instead; later revisions activate it. The exact revision of
+        // the change was not recoverable (docs/kernel-sources.md, page loans); the site is every
+        // ->K loan (uvm_loananon, uvm_loanuobj, uvm_loanzero).
         if (!k.Config.Has(Switches.LoanKernelPageQueued)) PageQueues.Dequeue(k, pg);
         k.Vm.PageQueueLock.Release(self);
         k.Vm.KernelLoanList.Add(pg);

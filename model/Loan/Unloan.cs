@@ -58,20 +58,28 @@ public static class Unloan
     }
 
     /// <summary>
-    /// uvm_unloananon(): drop one reference to <paramref name="anon"/> (an_ref--), and at the last
-    /// one uvm_anfree() it. An anon that borrows an object's page needs that object's lock too
-    /// (uvm_anon_lockloanpg() try-locks it, retrying while it is held). One step.
+    /// uvm_unloananon() (uvm_loan.c; the loop of rev 1.13 kept through 2003): an_ref-- under
+    /// an_lock, unlock; at the last reference uvm_anfree() in a later step, with the anon unlocked
+    /// (uvm_anon.c: "anon must be unlocked and have a zero reference count"). uvm_anfree() then
+    /// relocks it to find the page's real owner (uvm_anon_lockloanpg(), which try-locks the
+    /// object of a page the anon borrows and retries while it is held).
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
-        SimpleLock? ObjLock() => anon.RefCount == 1 && anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
-        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)"), ObjLock,
+        foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
+        int refs = --anon.RefCount;
+        anon.Lock.Release(k, self);
+        yield return Step.Ran("uvm_unloananon");
+        if (refs > 0) yield break;
+        // uvm_anfree(): uvm_anon_lockloanpg() takes an_lock, then tries the loaned page's object lock.
+        SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
+        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
                      self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
             yield return s;
         var objLock = ObjLock();
-        if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+        AnonPager.Free(k, self, anon);
         objLock?.Release(k, self);
         anon.Lock.Release(k, self);
-        yield return Step.Ran("uvm_unloananon");
+        yield return Step.Ran("uvm_anfree");
     }
 }

@@ -12,15 +12,16 @@ namespace Uvm.Model;
 /// owner → pageq); a page whose owner lock is held is skipped. An ownerless page that an anon
 /// borrows (an O->A loan whose object let the page go) is taken over by that anon here
 /// (KASSERT(loan_count &gt; 0), loan_count--, PQ_ANON), and a queued page with neither object nor
-/// anon trips KASSERT(anon != NULL). The shared zero page of uvm_loanzero_object is never
-/// reclaimed: it is reactivated (approx.: the 2003 zero object had no pager; a later ulz_put()
-/// reactivates it). Left out: vnode pages (every other page here is swap-backed), swap clusters
+/// anon trips KASSERT(anon != NULL). A page of an object that is not swap-backed (the shared zero
+/// page of uvm_loanzero_object, whose pager came with uvm_loan.c rev 1.41, 2003) goes to the
+/// object's pgo_put with the page queues unlocked, as uvm_pdaemon.c does for vnode pages, and the
+/// scan restarts at the head if its next page left the queue. Left out: vnode pages, swap clusters
 /// (each pageout is one page and one slot), dirtyreacts limits, pool draining.
 /// </summary>
 public static class PageoutScan
 {
     /// <summary>What the inactive scan did with one page.</summary>
-    private enum Outcome { Skipped, Freed, PageoutStarted }
+    private enum Outcome { Skipped, Freed, PageoutStarted, PgoPut }
 
     /// <summary>
     /// The uvm_pageout() loop body after a wakeup: recompute inactarg, scan if short of free or
@@ -78,11 +79,25 @@ public static class PageoutScan
             if (ux.Free + ux.Paging >= ux.FreeTarg << 2) break;
             int at = vm.InactiveQ.IndexOf(p);
             var next = at + 1 < vm.InactiveQ.Count ? vm.InactiveQ[at + 1] : null;
-            if (Examine(k, self, p) == Outcome.PageoutStarted)
+            var outcome = Examine(k, self, p);
+            if (outcome == Outcome.PageoutStarted)
             {
                 // uvm_pager_put() → uvm_swap_put(B_ASYNC) runs with uvm.pageqlock dropped.
                 vm.PageQueueLock.Release(self);
                 yield return Step.Ran("uvmpd_scan_inactive: uvm_swap_put");
+                vm.PageQueueLock.Acquire(self);
+                if (next is not null && next.Queue != PageQueue.Inactive)
+                    next = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
+            }
+            else if (outcome == Outcome.PgoPut)
+            {
+                // Not swap-backed: uvm_unlock_pageq(); pgo_put(uobj, off, off + PAGE_SIZE,
+                // PGO_CLEANIT|PGO_FREE), which returns with the object unlocked; uvm_lock_pageq();
+                // restart at the head if nextpg left the inactive queue meanwhile.
+                vm.PageQueueLock.Release(self);
+                yield return Step.Ran("uvmpd_scan_inactive: pgo_put");
+                p.Object!.PgoPut!(k, self, p);
+                yield return Step.Ran("ulz_put");
                 vm.PageQueueLock.Acquire(self);
                 if (next is not null && next.Queue != PageQueue.Inactive)
                     next = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
@@ -100,6 +115,7 @@ public static class PageoutScan
             return Outcome.Skipped;
         }
         if (TryLockOwner(p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
+        if (!p.Busy && p.Object?.PgoPut is not null) return Outcome.PgoPut; // the owner stays locked for pgo_put
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
         ownerLock.Release(k, self);
         return outcome;
@@ -142,11 +158,6 @@ public static class PageoutScan
     {
         var ux = k.Uvmexp;
         var swap = k.Vm.Swap;
-        if (p.Object == k.Vm.LoanZeroObject)
-        {
-            PageQueues.Activate(k, p); // the shared zero page is never freed
-            return Outcome.Skipped;
-        }
         if ((p.Flags & PageFlags.Clean) != 0)
         {
             if (p.OwnerAnon is { SwSlot: 0 } anon)

@@ -137,7 +137,9 @@ public static class AnonPager
 
     /// <summary>
     /// anon_swap_off(start, end): page in every anon whose slot lies in [start, end), then
-    /// anon_pagein() drops the slot (it checks an_swslot &gt; 0 first), dirties the page and
+    /// anon_pagein() (uvm_anon.c of 2002, the 1.21 branch text) frees the slot with
+    /// uvm_swap_free(anon-&gt;an_swslot, 1) without checking it for 0 (later revisions check
+    /// an_swslot &gt; 0, the twin of uao_pagein_page(), PR kern/22752), dirties the page and
     /// deactivates it. Anons outside the range cost no step.
     /// </summary>
     internal static IEnumerable<Step> SwapOff(Kernel k, KernelThread self, int start, int end)
@@ -154,7 +156,8 @@ public static class AnonPager
             var got = new Out<Page>();
             foreach (var s in Get(k, self, anon, got)) yield return s;
             if (got.Value is not { } p) continue;
-            if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1);
+            // anon_pagein(): uvm_swap_free(anon->an_swslot, 1), unchecked in 2002-04.
+            k.Vm.Swap.Free(self, anon.SwSlot, 1);
             anon.SwSlot = 0;
             p.Flags &= ~PageFlags.Clean;
             k.Vm.PageQueueLock.Acquire(self);

@@ -5,11 +5,14 @@ namespace Uvm.Model;
 
 /// <summary>
 /// Swapping LWP u-areas out and in: uvm_swapout_threads(), uvm_swapout(), uvm_scheduler() and
-/// uvm_swapin() of sys/uvm/uvm_glue.c. Follows rev 1.44.2.2 (pre-fix) and 1.93 (post-fix) as read
-/// from NetBSD/src. Locks: sched_lock around every l_stat / L_INMEM change; the proclist read lock
-/// around the alllwp walk (taken and dropped inside the walk step); kernel_map's lock inside
-/// uvm_fault_wire/unwire, which may sleep, so those are steps of their own. Left out: pmap
-/// (pmap_collect is a no-op), nice values in the swap-in priority, the USPACE page contents.
+/// uvm_swapin() of sys/uvm/uvm_glue.c, read against rev 1.93 (2006, the nearest stored revision;
+/// its swapout walk is the one of the 2003 LWP merge) and rev 1.44.2.2 for the PR kern/23095
+/// pre-fix. Locks: the proclist read lock around the alllwp walk, held while the walk swaps out
+/// its long sleepers (each uvm_swapout() may sleep in uvm_fault_unwire()) and dropped before
+/// outl/outl2 is swapped out, with no swappable() re-check (that came with l_swaplock, uvm_glue.c
+/// 1.89.2.7, 2008-01; the model keeps it by default, see Switches.SwapoutExitedLwp); sched_lock around every l_stat / L_INMEM change; kernel_map's lock
+/// inside uvm_fault_wire/unwire (<see cref="UareaWiring"/>). Left out: pmap (pmap_collect is a
+/// no-op), nice values in the swap-in priority, the USPACE page contents.
 /// </summary>
 public static class Swapout
 {
@@ -17,30 +20,20 @@ public static class Swapout
     public static bool Swappable(Lwp l) => l.InMemory && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
 
     /// <summary>
-    /// uvm_swapout_threads(): walk alllwp (proclist read-held, sched_lock NOT held, so each l_stat
-    /// read may be stale by the time it is used); swap out sleepers past maxslp at once; otherwise,
-    /// when memory is very low, swap out the longest sleeper, else the longest-resident runnable LWP.
+    /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
+    /// l_stat read may be stale by the time it is used) and swap out at once every sleeper past
+    /// maxslp, the lock still held; then, with the lock dropped, when nothing was swapped and memory
+    /// is very low, swap out the longest sleeper (outl), else the longest-resident runnable LWP
+    /// (outl2), as they were when the walk saw them.
     /// </summary>
     public static IEnumerable<Step> SwapoutThreads(Kernel k, KernelThread self)
     {
-        var (outl, outl2, longSleepers) = ScanAllLwp(k);
-        yield return Step.Ran("uvm_swapout_threads");
-
-        foreach (var l in longSleepers)
-            foreach (var s in SwapoutLwp(k, self, l)) yield return s;
-
-        if (longSleepers.Count == 0 && k.Uvmexp.Free <= Uvmexp.UspacePages && (outl ?? outl2) is { } victim)
-            foreach (var s in SwapoutLwp(k, self, victim)) yield return s;
-    }
-
-    /// <summary>The alllwp walk of uvm_swapout_threads(), as one critical section (proclist read-held).</summary>
-    private static (Lwp? Outl, Lwp? Outl2, List<Lwp> LongSleepers) ScanAllLwp(Kernel k)
-    {
+        foreach (var s in Locks.Take(k.ProcListLock, self, "uvm_swapout_threads: proclist_lock_read")) yield return s;
         Lwp? outl = null, outl2 = null;
-        int outpri = 0, outpri2 = 0;
-        var longSleepers = new List<Lwp>();
-        foreach (var l in k.Lwps)
+        int outpri = 0, outpri2 = 0, didswap = 0;
+        for (int i = 0; i < k.Lwps.Count; i++)
         {
+            var l = k.Lwps[i];
             if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
             switch (l.Stat)
             {
@@ -50,13 +43,23 @@ public static class Swapout
                 case LwpStat.Run or LwpStat.OnProc:
                     if (l.SwTime > outpri2) (outl2, outpri2) = (l, l.SwTime);
                     continue;
+                case LwpStat.Sleep or LwpStat.Stop when l.SlpTime >= k.Uvmexp.MaxSlp:
+                    // uvm_swapout(l) inside the walk, proclist still read-held.
+                    foreach (var s in SwapoutLwp(k, self, l)) yield return s;
+                    didswap++;
+                    continue;
                 case LwpStat.Sleep or LwpStat.Stop:
-                    if (l.SlpTime >= k.Uvmexp.MaxSlp) longSleepers.Add(l);
-                    else if (l.SlpTime > outpri) (outl, outpri) = (l, l.SlpTime);
+                    if (l.SlpTime > outpri) (outl, outpri) = (l, l.SlpTime);
                     continue;
             }
         }
-        return (outl, outl2, longSleepers);
+        k.ProcListLock.Release(k, self);
+        yield return Step.Ran("uvm_swapout_threads");
+
+        // No swappable() re-check here in 2003-04: outl/outl2 may have changed since the walk
+        // (uvm_swapout() below re-checks unless Switches.SwapoutExitedLwp).
+        if (didswap == 0 && k.Uvmexp.Free <= Uvmexp.UspacePages && (outl ?? outl2) is { } victim)
+            foreach (var s in SwapoutLwp(k, self, victim)) yield return s;
     }
 
     /// <summary>uvm_swapout(l): take the LWP's u-area out of memory.</summary>
@@ -70,9 +73,9 @@ public static class Swapout
             if (l.Stat == LwpStat.Run && l.OnRunQueue) Scheduler.RemRunQueue(k, l);
             l.SwTime = 0;
             k.Uvmexp.Swapouts++;
+            var addr = l.Uarea;
             yield return Step.Ran("uvm_swapout (no sched_lock): remrunqueue");
-            UnwireUarea(k, l);
-            yield return Step.Ran("uvm_fault_unwire");
+            foreach (var s in UareaWiring.Unwire(k, self, l, addr)) yield return s;
             yield break;
         }
         if (!SwapoutUnderSchedLock(k, self, l))
@@ -80,9 +83,9 @@ public static class Swapout
             yield return Step.Ran("uvm_swapout: LSONPROC, leave it");
             yield break;
         }
+        var uarea = l.Uarea; // addr = l->l_addr, read before uvm_fault_unwire() takes kernel_map's lock
         yield return Step.Ran("uvm_swapout");
-        UnwireUarea(k, l);
-        yield return Step.Ran("uvm_fault_unwire");
+        foreach (var s in UareaWiring.Unwire(k, self, l, uarea)) yield return s; // cpu_swapout(); uvm_fault_unwire()
     }
 
     /// <summary>
@@ -99,7 +102,10 @@ public static class Swapout
             k.SchedLock.Release(self);
             return false;
         }
-        if (!StillSwappable(l))
+        // Switches.SwapoutExitedLwp (found by the checker): the 2003-04 uvm_swapout() checks only for
+        // LSONPROC; by default the model keeps the later swappable(l) re-check (uvm_glue.c 1.89.2.7),
+        // which the 2004 big lock, not modelled, made unnecessary.
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (l.Proc.Exiting || l.Stat is LwpStat.Dead or LwpStat.Zomb))
         {
             k.SchedLock.Release(self);
             return false;
@@ -111,28 +117,6 @@ public static class Swapout
         k.Uvmexp.Swapouts++;
         k.SleepQueues.Wakeup(Threads.ClockThread.Idle);
         return true;
-    }
-
-    /// <summary>
-    /// The victim has not started to exit since the walk chose it: its process is not P_WEXIT and it
-    /// has not become LSDEAD/LSZOMB (its u-area may already be on the free list). The kernel holds
-    /// the proclist read lock across the walk's swapouts, which exit1()'s removal from alllwp waits
-    /// for, and later kernels re-check swappable() before swapping out outl/outl2; the model, which
-    /// swaps out after the walk step, re-checks here (approx.).
-    /// </summary>
-    private static bool StillSwappable(Lwp l) =>
-        !l.Proc.Exiting && l.Stat is not (LwpStat.Dead or LwpStat.Zomb);
-
-    /// <summary>
-    /// uvm_fault_unwire(kernel_map, u-area) and pmap_collect(): the wire count drops, and once it is
-    /// zero the u-area's pages become reclaimable.
-    /// </summary>
-    private static void UnwireUarea(Kernel k, Lwp l)
-    {
-        if (!l.UareaWired) return;
-        if (--l.UareaWireCount > 0) return;
-        PhysMem.UnwireUarea(k, l.Uarea!);
-        k.SleepQueues.Wakeup(Pageout.FreeMemory);
     }
 
     /// <summary>
@@ -151,13 +135,6 @@ public static class Swapout
             if (pri > bestPri) (best, bestPri) = (l, pri);
         }
         return best;
-    }
-
-    /// <summary>uvm_swapin(l), first half: uvm_fault_wire() of the u-area (takes kernel_map's lock, may sleep); the first wiring takes its pages.</summary>
-    public static void WireUarea(Kernel k, Lwp l)
-    {
-        if (l.UareaWireCount++ > 0) return;
-        PhysMem.WireUarea(k, l.Uarea!);
     }
 
     /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>

@@ -19,6 +19,28 @@ public static partial class Switches
         Budget = 20,
     };
 
+    /// <summary>
+    /// Found by the checker (issue 18; docs/fidelity.md): the 2003-04 uvm_swapout_threads()
+    /// (uvm_glue.c, read against rev 1.93, 2006, the same walk) drops the proclist read lock after the
+    /// alllwp walk and swaps out outl/outl2 with no swappable() re-check, and uvm_swapout() backs off
+    /// only for LSONPROC. If the victim exits meanwhile (u-area cached by uvm_lwp_exit(), the LWP
+    /// freed), uvm_fault_unwire() runs on a u-area no longer in kernel_map and panics. The 2004
+    /// kernel's big lock, not modelled, keeps the pagedaemon from sleeping in that window, so the
+    /// default model keeps the later re-check (uvm_glue.c 1.89.2.7, yamt, 2008-01-21: l_swaplock and
+    /// swappable(l) re-checked); the switch on runs the 2004 path, reachable without the big lock.
+    /// Read in <see cref="Uvm.Model.Swapout"/>.
+    /// </summary>
+    public static readonly KernelSwitch SwapoutExitedLwp = new("swapout-exited-lwp", SwitchKind.Discovered, "uvm_swapout_threads, uvm_swapout", "swapout")
+    {
+        Origin = "uvm_glue.c 1.89.2.7 (yamt, 2008-01-21)",
+        Title = "swapout of an LWP that exited after the proclist unlock",
+        Description = "uvm_swapout_threads() drops proclist_lock after the walk and swaps out outl2 unchecked; outl2 exits "
+            + "completely in between (u-area freed, l_addr gone) and uvm_swapout()'s uvm_fault_unwire() panics in "
+            + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check.",
+        Expected = "panic uvm_fault_unwire_locked",
+        Budget = 1500,
+    };
+
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
     public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
         "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)");

@@ -4,9 +4,13 @@ using Uvm.Model.Sched;
 namespace Uvm.Model.Threads;
 
 /// <summary>
-/// proc0 in uvm_scheduler(): swap in the runnable non-resident LWP that has waited longest; sleep
-/// on &amp;proc0 when there is none (setrunnable() and uvm_meter() wake it); wait for memory when
-/// there is too little for a u-area. Runs forever; an iteration ends with it asleep.
+/// proc0 in uvm_scheduler() (uvm_glue.c, read against rev 1.93): under the proclist read lock pick
+/// the runnable non-resident LWP that has waited longest, and drop the lock; then sleep on
+/// &amp;proc0 when there is none (setrunnable() and uvm_meter() wake it), wait for memory when
+/// there is too little for a u-area, or swap it in. The unlock and the tsleep are two steps, as in
+/// the kernel ("XXXSMP: possible unlock/sleep race between here and the scheduler tsleep below"):
+/// a wakeup(&amp;proc0) between them finds nobody asleep. Runs forever; an iteration ends with it
+/// asleep.
 /// </summary>
 public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0")
 {
@@ -16,6 +20,7 @@ public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0
         while (true)
         {
             var l = Swapout.PickSwapinCandidate(Kernel);
+            yield return Step.Ran("uvm_scheduler: proclist_unlock_read");
             if (l is null)
             {
                 yield return Step.Sleep("uvm_scheduler", Scheduler.Proc0);
@@ -29,8 +34,8 @@ public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0
                 yield return Step.Sleep("uvm_wait: schedpwait", Pageout.FreeMemory);
                 continue;
             }
-            Swapout.WireUarea(Kernel, l);
-            yield return Step.Ran("uvm_fault_wire");
+            // uvm_swapin(l): uvm_fault_wire() page by page, then cpu_swapin() and the SCHED_LOCK section.
+            foreach (var s in UareaWiring.Wire(Kernel, () => this, l.Uarea!)) yield return s;
             Swapout.MakeResident(Kernel, this, l);
             yield return Step.Ran("uvm_swapin");
         }

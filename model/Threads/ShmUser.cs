@@ -49,14 +49,18 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
                     break;
                 }
                 Kernel.Vm.ShmList.Remove(seg);
+                seg.Deallocated = true;
                 foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shmctl(IPC_RMID) → shm_deallocate_segment")) yield return s;
                 break;
         }
     }
 
     /// <summary>
-    /// shmat(): find the segment and uao_reference() its aobj in one critical section (the kernel
-    /// does not sleep between the two), looking it up again after spinning on vmobjlock.
+    /// sys_shmat() (sysv_shm.c of 2002-04): find the segment and uao_reference() its aobj, then
+    /// uvm_map() it, which may sleep (vm_map_lock(), pool_get(PR_WAITOK) in uvm_mapent_alloc()),
+    /// and only then shm_nattch++. IPC_RMID may run in between, see nattch == 0 and deallocate the
+    /// segment; shmat then counts an attach on a freed segment (the later shmat, under shm_lock,
+    /// increments shm_nattch before uvm_map()). The map entry itself is not modelled.
     /// </summary>
     private IEnumerable<Step> Attach(int key)
     {
@@ -66,9 +70,11 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
         {
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
+            yield return Step.Ran("shmat → uao_reference");
             seg.Nattch++;
             _attached[key] = seg;
-            yield return Step.Ran("shmat → uao_reference");
+            yield return Step.Ran("shmat: uvm_map, shm_nattch++");
+            yield break;
         }
     }
 
@@ -86,8 +92,9 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
         var seg = _attached[key];
         _attached.Remove(key);
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
-        if (--seg.Nattch > 0 || !seg.Removed) yield break;
+        if (--seg.Nattch > 0 || !seg.Removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
         Kernel.Vm.ShmList.Remove(seg);
+        seg.Deallocated = true;
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;
     }
 

@@ -38,6 +38,14 @@ public sealed class AObj
     /// <summary>UAO_FLAG_NOSWAP: never swapped (kernel_object holding wired u-areas).</summary>
     public bool NoSwap { get; }
 
+    /// <summary>
+    /// pgo_put of an object whose pages are not swap-backed (no PQ_SWAPBACKED): the pagedaemon
+    /// calls it with the object locked and the page queues unlocked; it returns with the object
+    /// unlocked. Null for aobjs, whose pages the pagedaemon pages out to swap itself. Set for
+    /// uvm_loanzero_object (ulz_put, uvm_loan.c rev 1.41).
+    /// </summary>
+    internal Action<Kernel, KernelThread, Page>? PgoPut { get; init; }
+
     /// <summary>uo_refs.</summary>
     public int Refs { get; internal set; } = 1;
 

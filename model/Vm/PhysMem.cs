@@ -5,7 +5,8 @@ namespace Uvm.Model;
 /// <summary>
 /// Boot-time physical memory and the u-area pages of uvm_glue.c: <c>freePages</c> free pages,
 /// plus USPACE wired kernel_object pages for each resident LWP. uvm_fault_wire() of a u-area
-/// takes its pages from the free list; uvm_fault_unwire() gives them back at once (standing for
+/// takes its pages from the free list page by page (<see cref="UareaWiring"/>); uvm_fault_unwire()
+/// gives each page whose wire count drops to 0 back at once (standing for
 /// the pagedaemon reclaiming the now pageable kernel_object pages), as does uvm_km_free() of a
 /// wired u-area. The pages sit at the u-area's index in kernel_object, which is sized at boot for
 /// the LWPs' u-areas plus those fork may still allocate (<see cref="Exit.UareaCache.Reserve"/>).
@@ -42,15 +43,33 @@ public static class PhysMem
         }
     }
 
-    /// <summary>uvm_fault_wire() of a u-area: take USPACE free pages (the caller checked there are enough).</summary>
-    internal static void WireUarea(Kernel k, Exit.Uarea u)
+    /// <summary>
+    /// One page of uvm_fault_wire() of a u-area: wire the resident kernel_object page again, or
+    /// allocate it (false when no page is free: the fault waits for memory).
+    /// </summary>
+    internal static bool WireUareaPage(Kernel k, Exit.Uarea u, int i)
+    {
+        if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is { } resident)
+        {
+            resident.WireCount++;
+            return true;
+        }
+        if (PageQueues.Alloc(k) is not { } p) return false;
+        k.Vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
+        p.Flags = PageFlags.None;
+        p.WireCount = 1;
+        return true;
+    }
+
+    /// <summary>uvm_fault_unwire() of a u-area: uvm_pageunwire() each resident page; one no longer wired is freed.</summary>
+    internal static void UnwireUareaPages(Kernel k, Exit.Uarea u)
     {
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
-            var p = PageQueues.Alloc(k) ?? throw new Core.KernelPanicException("uvm_fault_wire", "no free page for a u-area");
-            k.Vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
-            p.Flags = PageFlags.None;
-            p.WireCount = 1;
+            if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
+            if (--p.WireCount > 0) continue;
+            p.WireCount = 0;
+            PageQueues.Free(k, p);
         }
     }
 

@@ -19,6 +19,12 @@ public sealed class ShmSegment(int key, AObj obj)
     /// <summary>SHMSEG_REMOVED: IPC_RMID was done; no new shmget/shmat finds it.</summary>
     public bool Removed { get; internal set; }
 
+    /// <summary>
+    /// shm_deallocate_segment() ran: the mode is SHMSEG_FREE (SHMSEG_REMOVED cleared) and the
+    /// segment's own aobj reference is gone. The model never reuses the slot (approx.).
+    /// </summary>
+    public bool Deallocated { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"shm key {Key} ({Object})";
 }

@@ -78,7 +78,7 @@ public sealed class VmState
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
     /// uvm_loanzero() loans out, at offset 0. It has no swap (the page is never paged out).
     /// </summary>
-    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object");
+    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object") { PgoPut = LoanZero.Put };
 
     /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
     internal List<Page> KernelLoanList { get; } = [];

@@ -138,7 +138,9 @@ public sealed class CliTests : IDisposable
     public void AHandWrittenWorkloadRuns()
     {
         var path = Path.Combine(_dir, "w.json");
-        File.WriteAllText(path, """{"cpus": 1, "seconds": 1, "swapoutScans": 1, "processes": [{"lwps": [[{"op": "compute", "quanta": 2}, {"op": "sleep", "seconds": 1}]]}]}""");
+        // No swapout scans: with them the default (2003-04) kernel may show swapout-exited-lwp, and
+        // this test is about loading and running a hand-written workload, not about that bug.
+        File.WriteAllText(path, """{"cpus": 1, "seconds": 1, "swapoutScans": 0, "processes": [{"lwps": [[{"op": "compute", "quanta": 2}, {"op": "sleep", "seconds": 1}]]}]}""");
 
         var (code, output, _) = Run("run", "--workload", path, "--iterations", "20", "--out", _dir);
 

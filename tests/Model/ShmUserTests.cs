@@ -19,7 +19,7 @@ public sealed class ShmUserTests
         while (!user.Exited) steps.Add(user.Advance().Function);
 
         Assert.Equal(
-            ["shmget → uao_create", "shmat → uao_reference", "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter",
+            ["shmget → uao_create", "shmat → uao_reference", "shmat: uvm_map, shm_nattch++", "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter",
              "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter", "shmctl(IPC_RMID)", "shmdt → uao_detach",
              "shm_delete_mapping → shm_deallocate_segment → uao_free", "exit1"], steps);
         Assert.Empty(k.Vm.AObjs);
@@ -37,7 +37,8 @@ public sealed class ShmUserTests
         var obj = k.Vm.AObjs[0];
         obj.SetSwslot(0, k.Vm.Swap.Alloc(self));
         k.Uvmexp.SwpgOnly = 1;
-        user.Advance();
+        user.Advance(); // shmat → uao_reference
+        user.Advance(); // shmat: uvm_map, shm_nattch++
 
         Assert.Equal("uao_get: uvm_swap_get", user.Advance().Function);
         Assert.Equal("uvm_fault: pmap_enter", user.Advance().Function);

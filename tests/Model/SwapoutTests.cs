@@ -77,7 +77,7 @@ public sealed class SwapoutTests
         using var swapout = Swapout.SwapoutLwp(k, self, l).GetEnumerator();
         swapout.MoveNext();                          // uvm_swapout: L_INMEM cleared, not yet unwired
 
-        Swapout.WireUarea(k, l);                     // proc0: uvm_fault_wire
+        KernelFixture.RunAll(UareaWiring.Wire(k, () => self, l.Uarea!)); // proc0: uvm_fault_wire, page by page
         Swapout.MakeResident(k, self, l);            // proc0: uvm_swapin
         swapout.MoveNext();                          // swapper: uvm_fault_unwire
 
@@ -95,7 +95,7 @@ public sealed class SwapoutTests
         KernelFixture.RunAll(Swapout.SwapoutLwp(k, self, l));
 
         Assert.Same(l, Swapout.PickSwapinCandidate(k));
-        Swapout.WireUarea(k, l);
+        KernelFixture.RunAll(UareaWiring.Wire(k, () => self, l.Uarea!));
         Swapout.MakeResident(k, self, l);
 
         Assert.True(l.InMemory);

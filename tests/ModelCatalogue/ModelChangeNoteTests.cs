@@ -30,7 +30,7 @@ public sealed class ModelChangeNoteTests(Pr23095Counterexample found) : IClassFi
     public void AFileFromAModelWithARenamedLabelSaysWhichLabelInKernelTerms(string command)
     {
         var now = ModelDescription.Current;
-        var older = now with { Labels = [.. now.Labels.Select(l => l == "Swapout.SwapoutLwp: uvm_fault_unwire" ? "Swapout.SwapoutLwp: uvm_unwire_uarea" : l)] };
+        var older = now with { Labels = [.. now.Labels.Select(l => l == "UareaWiring.Unwire: uvm_fault_unwire" ? "UareaWiring.Unwire: uvm_unwire_uarea" : l)] };
         var path = Path.Combine(_dir, "older.json");
         CounterexampleFile.Write(found.Value with { Model = older, ModelFingerprint = older.Fingerprint() }, path);
         var o = new StringWriter();
@@ -39,6 +39,6 @@ public sealed class ModelChangeNoteTests(Pr23095Counterexample found) : IClassFi
 
         Assert.Equal(command == "replay" ? 1 : 0, code);
         Assert.Contains($"the model changed since the file was written (fingerprint {older.Fingerprint()}, now {ModelFingerprint.Current})", o.ToString());
-        Assert.Contains("step label renamed in Swapout.SwapoutLwp: 'uvm_unwire_uarea' → 'uvm_fault_unwire'", o.ToString());
+        Assert.Contains("step label renamed in UareaWiring.Unwire: 'uvm_unwire_uarea' → 'uvm_fault_unwire'", o.ToString());
     }
 }

@@ -35,12 +35,12 @@ public sealed class ModelFingerprintTests
     [Fact]
     public void AnAddedOrRemovedLabelIsNamed()
     {
-        var older = Current with { Labels = [.. Current.Labels.Where(l => l != "Swapout.SwapoutLwp: uvm_fault_unwire"), "Swapout.Gone: swapout_gone"] };
+        var older = Current with { Labels = [.. Current.Labels.Where(l => l != "UareaWiring.Unwire: uvm_fault_unwire"), "Swapout.Gone: swapout_gone"] };
 
         var diff = ModelDiff.Between(older, Current);
 
         Assert.Contains("step labels removed: Swapout.Gone: swapout_gone", diff);
-        Assert.Contains("step labels added: Swapout.SwapoutLwp: uvm_fault_unwire", diff);
+        Assert.Contains("step labels added: UareaWiring.Unwire: uvm_fault_unwire", diff);
     }
 
     [Fact]

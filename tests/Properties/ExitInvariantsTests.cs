@@ -109,9 +109,9 @@ public sealed class ExitInvariantsTests
     }
 
     [Fact]
-    public void UvmSwapoutBacksOffFromAnLwpWhoseProcessStartedToExit()
+    public void TheLaterUvmSwapoutBacksOffFromAnLwpWhoseProcessStartedToExit()
     {
-        var k = KernelFixture.WithLwps(1);
+        var k = KernelFixture.WithLwps(1, config: KernelConfig.Fixed);
         var l = k.Lwps[0];
         l.Proc.Exiting = true;
 
@@ -120,6 +120,20 @@ public sealed class ExitInvariantsTests
         Assert.Equal(["uvm_swapout: LSONPROC, leave it"], steps);
         Assert.True(l.InMemory);
         Assert.Null(ExitInvariants.SwapoutNeverSelectsAnExitingLwp.Check(k));
+    }
+
+    [Fact]
+    public void The2004UvmSwapoutSwapsOutAnLwpWhoseProcessStartedToExit()
+    {
+        var k = KernelFixture.WithLwps(1, config: Switches.Configure(["swapout-exited-lwp"]));
+        var l = k.Lwps[0];
+        l.Proc.Exiting = true;
+
+        var steps = KernelFixture.RunAll(Swapout.SwapoutLwp(k, new KernelFixture.TestThread(k), l));
+
+        Assert.Equal(["uvm_swapout", "uvm_fault_unwire"], steps);
+        Assert.False(l.InMemory);
+        Assert.NotNull(ExitInvariants.SwapoutNeverSelectsAnExitingLwp.Check(k));
     }
 
     [Fact]
