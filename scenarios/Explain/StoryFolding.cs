@@ -6,6 +6,12 @@ public sealed record StoryLine(ExplainedStep? Step, IReadOnlyList<ExplainedStep>
     /// <summary>True for a run of folded steps.</summary>
     public bool IsFold => Step is null;
 
+    /// <summary>
+    /// For a step line, the steps just before it that ran the same kernel function in the same
+    /// thread and are shown as one line with it ("×n"); for a fold, the steps it hides.
+    /// </summary>
+    public IReadOnlyList<ExplainedStep> Repeated => Step is null ? [] : Folded;
+
     /// <summary>The threads of the folded steps, in order of first appearance.</summary>
     public IReadOnlyList<string> FoldedThreads => [.. Folded.Select(s => s.Thread).Distinct()];
 
@@ -36,16 +42,35 @@ public static class StoryFolding
             else lines.AddRange(run.Select(s => new StoryLine(s, [])));
             run.Clear();
         }
-        foreach (var s in e.Steps)
+        var repeats = new List<ExplainedStep>();
+        for (int i = 0; i < e.Steps.Count; i++)
         {
-            if (!fold || IsRelevant(e, s)) { Flush(); lines.Add(new StoryLine(s, [])); }
-            else run.Add(s);
+            var s = e.Steps[i];
+            if (!fold || !IsRelevant(e, s)) { if (fold) run.Add(s); else lines.Add(new StoryLine(s, [])); continue; }
+            Flush();
+            // A repeat is not hidden: its line stands for the whole run, ending at its last step.
+            if (IsRepeat(e, i)) { repeats.Add(s); continue; }
+            lines.Add(new StoryLine(s, [.. repeats]));
+            repeats.Clear();
         }
         Flush();
         return lines;
     }
 
     /// <summary>True when the story must show <paramref name="step"/> (see the class summary).</summary>
+    /// <summary>
+    /// True for the middle of a run of one thread repeating one kernel function (a CPU preempting
+    /// its LWP quantum after quantum): the first and the last of the run stay in the story, the
+    /// ones between fold. The violating step and the last few steps never fold.
+    /// </summary>
+    public static bool IsRepeat(Explanation e, int i)
+    {
+        var steps = e.Steps;
+        if (i == 0 || i + 1 >= steps.Count || steps[i].Violated || steps[i].Index >= steps.Count - 1 - KeepLast) return false;
+        static bool Same(ExplainedStep a, ExplainedStep b) => a.Thread == b.Thread && a.Record.Function == b.Record.Function;
+        return Same(steps[i - 1], steps[i]) && Same(steps[i], steps[i + 1]);
+    }
+
     public static bool IsRelevant(Explanation e, ExplainedStep step)
     {
         if (e.FailingThread is not { } failing) return true;
