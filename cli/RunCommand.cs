@@ -166,7 +166,7 @@ internal static class RunCommand
             foreach (var b in o.Bugs)
                 if (Switches.Find(b) is null) throw new InputException($"--bug: {Switches.UnknownId(b)}");
             var config = Switches.Configure(o.Bugs);
-            var shard = o.Shard is { } s ? Uvm.Scenarios.Shard.Parse(s) : Uvm.Scenarios.Shard.All;
+            var shard = o.Shard is { } s ? ParseShard(s) : Uvm.Scenarios.Shard.All;
             var budget = o.Time is { } t ? ParseDuration(t) : (TimeSpan?)null;
             var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? Switches.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);
             var scenario = ScenarioCatalogue.Find(scenarioName)
@@ -184,6 +184,19 @@ internal static class RunCommand
             if (windows.Count == 0)
                 throw new InputException($"--shard {shard}: holds none of the {o.Iterations} schedules; use more --iterations or fewer shards");
             return new RunPlan(request, shard, budget, windows);
+        }
+    }
+
+    /// <summary>--shard's value; the library's error, named after the flag.</summary>
+    private static Shard ParseShard(string text)
+    {
+        try
+        {
+            return Uvm.Scenarios.Shard.Parse(text);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"--shard: {e.Message}");
         }
     }
 
