@@ -61,7 +61,7 @@ public static class MapFindspace
     /// The test of the first gap (<paramref name="gap"/>: the gap above entry <c>gap</c>, -1 = the
     /// header), then the tree walk of <see cref="MapTreeFindspace"/> from there. Top-down the
     /// first candidate is <c>min(hint, entry->next->start - len)</c>; <paramref name="uncheckedFirstGap"/>
-    /// is the pre-fix test, which takes it on the upper bound alone (kernel-reference §6).
+    /// is the pre-fix test, which takes it on the upper bound alone (docs/kernel-sources.md, top-down findspace).
     /// </summary>
     private static FoundSpace? SearchDown(VmMap map, int gap, int hint, int len, int align, bool uncheckedFirstGap, bool stopAtFirstGap, bool missLowestGap)
     {
