@@ -107,7 +107,7 @@ internal static class RunCommand
         CampaignResult? total = null;
         used = plan.Request;
         // Several engines run as worker processes, one per core (see WorkerProcessHost for why).
-        IEngineHost? host = o.Parallel > 1 && plan.Request.Settings.Engine == EngineKind.Coyote ? WorkerProcessHost.ForAssembly(typeof(Cli).Assembly.Location, o.Invariants) : null;
+        IEngineHost? host = o.Parallel > 1 && plan.Request.Settings.Engine == EngineKind.Coyote ? WorkerCommand.Host(typeof(Cli).Assembly.Location, o.Invariants) : null;
         for (int i = 0; i < workloads.Count && !cancel.IsCancellationRequested; i++)
         {
             used = plan.Request with { Workload = workloads[i] };
