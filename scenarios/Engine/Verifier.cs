@@ -113,9 +113,7 @@ public static class Verifier
             while (true)
             {
                 states?.Add(_hash.Of(core.Kernel));
-                int n = 0;
-                for (int i = 0; i < threads.Count; i++)
-                    if (StepCore.CanRun(threads[i])) runnable[n++] = i;
+                int n = core.Runnable(runnable);
                 if (n == 0)
                 {
                     core.JudgeEnd();
