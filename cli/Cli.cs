@@ -28,7 +28,6 @@ public static class Cli
             MergeCommand.Create(stdout, stderr),
             ShrinkCommand.Create(stdout, stderr),
             MutateCommand.Create(stdout),
-            BenchCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout),
             FingerprintCommand.Create(stdout),

@@ -109,7 +109,7 @@ internal static class RunCommand
         CampaignResult? total = null;
         used = plan.Request;
         // Several engines run as worker processes, one per core (see WorkerProcessHost for why).
-        IEngineHost? host = o.Parallel > 1 && plan.Request.Settings.Engine == EngineKind.Coyote ? WorkerProcessHost.ForAssembly(typeof(Cli).Assembly.Location, o.Invariants) : null;
+        IEngineHost? host = o.Parallel > 1 && plan.Request.Settings.Engine == EngineKind.Coyote ? WorkerCommand.Host(typeof(Cli).Assembly.Location, o.Invariants) : null;
         for (int i = 0; i < workloads.Count && !cancel.IsCancellationRequested; i++)
         {
             used = plan.Request with { Workload = workloads[i] };
@@ -168,7 +168,7 @@ internal static class RunCommand
             foreach (var b in o.Bugs)
                 if (Switches.Find(b) is null) throw new InputException($"--bug: {Switches.UnknownId(b)}");
             var config = Switches.Configure(o.Bugs) with { Detectors = !o.NoDetectors };
-            var shard = o.Shard is { } s ? Uvm.Scenarios.Shard.Parse(s) : Uvm.Scenarios.Shard.All;
+            var shard = o.Shard is { } s ? ParseShard(s) : Uvm.Scenarios.Shard.All;
             var budget = o.Time is { } t ? ParseDuration(t) : (TimeSpan?)null;
             var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? Switches.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);
             var scenario = ScenarioCatalogue.Find(scenarioName)
@@ -186,6 +186,19 @@ internal static class RunCommand
             if (windows.Count == 0)
                 throw new InputException($"--shard {shard}: holds none of the {o.Iterations} schedules; use more --iterations or fewer shards");
             return new RunPlan(request, shard, budget, windows);
+        }
+    }
+
+    /// <summary>--shard's value; the library's error, named after the flag.</summary>
+    private static Shard ParseShard(string text)
+    {
+        try
+        {
+            return Uvm.Scenarios.Shard.Parse(text);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"--shard: {e.Message}");
         }
     }
 

@@ -10,6 +10,13 @@ namespace Uvm.Cli;
 /// </summary>
 internal static class WorkerCommand
 {
+    /// <summary>The arguments that start this command on a job file, writing to a result file.</summary>
+    public static IEnumerable<string> Arguments(string jobPath, string resultPath) => ["worker", jobPath, resultPath];
+
+    /// <summary>Worker processes of this uvmcheck, loading <paramref name="invariants"/>.</summary>
+    public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null) =>
+        WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants);
+
     public static Command Create(TextWriter stdout)
     {
         var job = new Argument<string>("job") { Description = "engine job (JSON)" };

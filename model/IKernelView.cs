@@ -41,6 +41,9 @@ public interface IKernelView
     /// <summary>The u-area free list and every u-area created.</summary>
     UareaCache Uareas { get; }
 
+    /// <summary>The kernel's pools (proc, lwp and map-entry pools).</summary>
+    Pool.KernelPools Pools { get; }
+
     /// <summary>initproc, proc0's vmspace, and the reaper's dead lists.</summary>
     ProcLists ProcLists { get; }
 

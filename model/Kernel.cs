@@ -87,6 +87,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public UareaCache Uareas { get; } = new();
 
+    /// <inheritdoc/>
+    public Pool.KernelPools Pools { get; } = new(config);
+
     /// <summary>kernel_map's lock (vm_map_lock, a sleep lock): uvm_km_alloc/uvm_km_free hold it.</summary>
     public SimpleLock KernelMapLock { get; } = new("kernel_map");
 

@@ -17,7 +17,7 @@ public static class LoanInvariants
     /// freeing it only disowns it, so the pagedaemon gains no memory, the owner loses its copy, and
     /// a pageout writes a page the kernel reads. Reclaiming an O->A page is allowed: that loan is
     /// broken by design (the borrowing anon keeps the page). Checked at the event, in
-    /// uvmpd_scan_inactive() (model/PageoutScan.cs).
+    /// uvmpd_scan_inactive() (model/Pagedaemon/PageoutScan.cs).
     /// </summary>
     public static readonly Invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel = Invariant.AtEvent(
         nameof(PagedaemonNeverReclaimsAPageLoanedToTheKernel),

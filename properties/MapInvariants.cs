@@ -94,9 +94,20 @@ public static class MapInvariants
             return null;
         });
 
+    /// <summary>The red-black tree of each map holds its list, ordered, balanced and with correct ownspace and space (<see cref="MapTreeAudit"/>).</summary>
+    public static readonly Invariant MapTreeMatchesEntryList = new(
+        nameof(MapTreeMatchesEntryList),
+        "Each map's red-black tree holds exactly its entry list, in order and balanced, with every ownspace and space up to date.",
+        "maps", k =>
+        {
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+                if (MapTreeAudit.Check(k.Vmspaces[v].Map) is { } bad) return bad;
+            return null;
+        });
+
     /// <summary>Every map invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [MapEntriesDoNotOverlap, MapEntriesLieWithinMapBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom];
+        [MapEntriesDoNotOverlap, MapEntriesLieWithinMapBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom, MapTreeMatchesEntryList];
 
     /// <summary>Every map liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MapLockSleeperIsEventuallyWoken];

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Uvm.Properties;
 
 /// <summary>What kind of check failed.</summary>
@@ -26,23 +24,11 @@ public enum ViolationKind
 /// full message. Every failure message starts with a tag <c>[invariant Name]</c>,
 /// <c>[panic site]</c>, <c>[liveness Name]</c> or <c>[detector Name]</c>, so a Coyote bug report maps back to a name.
 /// </summary>
-public sealed partial record Violation(ViolationKind Kind, string Name, string Message)
+public sealed record Violation(ViolationKind Kind, string Name, string Message)
 {
     /// <summary>The tag that starts a failure message.</summary>
     public static string Tag(ViolationKind kind, string name) => $"[{kind.ToString().ToLowerInvariant()} {name}]";
 
-    /// <summary>Reads the violation out of a Coyote bug report, or null if it carries no tag.</summary>
-    public static Violation? Parse(string report)
-    {
-        var m = TagPattern().Match(report);
-        if (!m.Success) return null;
-        var kind = Enum.Parse<ViolationKind>(m.Groups[1].Value, ignoreCase: true);
-        return new Violation(kind, m.Groups[2].Value, report[m.Index..].Trim());
-    }
-
     /// <summary>A short form: "invariant OnProcLwpIsInMemory".</summary>
     public string Id => $"{Kind.ToString().ToLowerInvariant()} {Name}";
-
-    [GeneratedRegex(@"\[(invariant|panic|liveness|detector) ([^\]\s]+)\]")]
-    private static partial Regex TagPattern();
 }

@@ -14,6 +14,9 @@ public static class ScenarioCatalogue
         ExitScenario.Reaper,
         LoanScenario.Scenario,
         LoanZeroScenario.Scenario,
+        PoolDrainScenario.Scenario,
+        CowForkScenario.Scenario,
+        RefaultScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>

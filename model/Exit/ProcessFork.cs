@@ -13,7 +13,8 @@ namespace Uvm.Model.Exit;
 /// goes onto the run queue (sched_lock). The model ties the u-area to the LWP at once; the kernel
 /// holds it in a local until newlwp() (approx.). The order is from the review of issue 18 and the
 /// NetBSD 1.x fork1() (SIDL and p_children before uvm_fork()); the 2003-04 kern_fork.c text is not
-/// stored. Left out: uvmspace_fork() (no pages are modelled), credentials, limits, descriptors.
+/// stored. With pools on, the struct proc and struct lwp come from proc_pool and
+/// lwp_pool first (pool_get PR_WAITOK, which may sleep for a page). Left out: uvmspace_fork() (no pages are modelled), credentials, limits, descriptors.
 /// </summary>
 public static class ProcessFork
 {
@@ -23,11 +24,18 @@ public static class ProcessFork
         KernelThread Self() => LwpExit.CpuThreadOf(k, l1);
         var p1 = l1.Proc;
 
+        // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).
+        int? procItem = null, lwpItem = null;
+        if (k.Pools.Enabled)
+        {
+            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
+            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
+        }
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
         foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
-        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1 };
+        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
-        var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k);
+        var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
         k.Lwps.Add(l2);

@@ -44,6 +44,22 @@ public static class ProcessWait
             child.Reaped = true;
             Proclist.UnlockWrite(k, self());
             yield return Step.Ran("proc_free");
+
+            // proc_free(): pool_put(&lwp_pool, l) for its LWPs, pool_put(&proc_pool, p) (approx.: one place for both).
+            if (k.Pools.Enabled)
+            {
+                foreach (var l in child.Lwps)
+                    if (l.PoolItem is { } li)
+                    {
+                        l.PoolItem = null;
+                        foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Lwp, li)) yield return s;
+                    }
+                if (child.PoolItem is { } pi)
+                {
+                    child.PoolItem = null;
+                    foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Proc, pi)) yield return s;
+                }
+            }
             yield break;
         }
     }

@@ -51,7 +51,7 @@ public static class Exec
         vm.SetLimits(image.Daddr, dataLimit, stackLimit);
         foreach (var (vmcmd, request) in Vmcmds(vm, image))
         {
-            var found = MapFindspace.Find(vm.Map, request, k.Config.Has(Switches.TopdownFindspace))
+            var found = MapFindspace.Find(vm.Map, request, k.Config.Has(Switches.TopdownFindspace), missLowestGap: k.Config.Has(Switches.TopdownTreeMissesLowestGap))
                 ?? throw new InvalidOperationException($"the boot image does not fit: {vmcmd} {request} in {vm.Map.Describe()}");
             vm.Map.Link(found.Prev, new MapEntry(found.Va, found.Va + request.Length, vmcmd));
         }

@@ -28,9 +28,10 @@ public static class MapFindspace
     /// <summary>
     /// Finds <paramref name="r"/>.Length free pages in <paramref name="map"/>, or returns null for
     /// "no space". <paramref name="preFix"/> runs the pre-fix top-down gap test;
-    /// <paramref name="stopAtFirstGap"/> is <see cref="Switches.FindspaceTopdownStopsAtFirstGap"/>.
+    /// <paramref name="stopAtFirstGap"/> is <see cref="Switches.FindspaceTopdownStopsAtFirstGap"/>;
+    /// <paramref name="missLowestGap"/> is <see cref="Switches.TopdownTreeMissesLowestGap"/>.
     /// </summary>
-    public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix, bool stopAtFirstGap = false)
+    public static FoundSpace? Find(VmMap map, FindspaceRequest r, bool preFix, bool stopAtFirstGap = false, bool missLowestGap = false)
     {
         int len = r.Length, align = Math.Max(1, r.Align), hint = r.Hint;
         if (len <= 0) return null;
@@ -53,38 +54,39 @@ public static class MapFindspace
         }
         else if (r.Fixed)
             return hint + len <= map.GapEnd(gap) ? new FoundSpace(hint, map.EntryAt(gap)) : null;
-        return r.TopDown ? SearchDown(map, gap, hint, len, align, uncheckedFirstGap: preFix && !inside, stopAtFirstGap) : SearchUp(map, gap, hint, len, align);
+        return r.TopDown ? SearchDown(map, gap, hint, len, align, uncheckedFirstGap: preFix && !inside, stopAtFirstGap, missLowestGap) : SearchUp(map, gap, hint, len, align, inside);
     }
 
     /// <summary>
-    /// The top-down walk: from gap <paramref name="gap"/> (the gap above entry <c>gap</c>, -1 =
-    /// the header) down to the header. <paramref name="uncheckedFirstGap"/>: the pre-fix first
-    /// test at a hint lying in a gap.
+    /// The test of the first gap (<paramref name="gap"/>: the gap above entry <c>gap</c>, -1 = the
+    /// header), then the tree walk of <see cref="MapTreeFindspace"/> from there. Top-down the
+    /// first candidate is <c>min(hint, entry->next->start - len)</c>; <paramref name="uncheckedFirstGap"/>
+    /// is the pre-fix test, which takes it on the upper bound alone (docs/kernel-sources.md, top-down findspace).
     /// </summary>
-    private static FoundSpace? SearchDown(VmMap map, int gap, int hint, int len, int align, bool uncheckedFirstGap, bool stopAtFirstGap)
+    private static FoundSpace? SearchDown(VmMap map, int gap, int hint, int len, int align, bool uncheckedFirstGap, bool stopAtFirstGap, bool missLowestGap)
     {
-        for (bool first = true; gap >= -1; gap--, first = false)
-        {
-            int next = map.GapEnd(gap);
-            if (next < len) return null; // entry->next->start - length wraps around
-            int candidate = AlignDown(Math.Min(hint, next - len), align);
-            // The fix: the candidate must not start below the lower neighbour's end. The pre-fix
-            // first test took it on the upper bound alone (docs/kernel-sources.md).
-            if (candidate >= map.GapStart(gap) || (first && uncheckedFirstGap)) return new FoundSpace(candidate, map.EntryAt(gap));
-            if (stopAtFirstGap) return null;
-        }
-        return null;
+        int next = map.GapEnd(gap);
+        if (next < len) return null; // entry->next->start - length wraps around
+        int candidate = AlignDown(Math.Min(hint, next - len), align);
+        // The fix: the candidate must not start below the lower neighbour's end. The pre-fix
+        // first test took it on the upper bound alone (docs/kernel-sources.md).
+        if (candidate >= map.GapStart(gap) || uncheckedFirstGap) return new FoundSpace(candidate, map.EntryAt(gap));
+        if (stopAtFirstGap) return null;
+        return MapTreeFindspace.Search(map, gap, next - len, len, align, topDown: true, missLowestGap);
     }
 
-    /// <summary>The bottom-up walk: from gap <paramref name="gap"/> up to the last entry.</summary>
-    private static FoundSpace? SearchUp(VmMap map, int gap, int hint, int len, int align)
+    /// <summary>
+    /// The first gap bottom-up, then the tree walk: from the entry above a hint lying in a gap
+    /// ("Start from higher gap", hint unchanged), or from the entry holding the hint with the hint
+    /// moved to its end.
+    /// </summary>
+    private static FoundSpace? SearchUp(VmMap map, int gap, int hint, int len, int align, bool inside)
     {
-        for (; gap < map.Entries.Count; gap++)
-        {
-            int candidate = AlignUp(Math.Max(hint, map.GapStart(gap)), align);
-            if (candidate + len <= map.GapEnd(gap)) return new FoundSpace(candidate, map.EntryAt(gap));
-        }
-        return null;
+        int start = Math.Max(hint, map.GapStart(gap));
+        int candidate = AlignUp(start, align);
+        if (candidate + len <= map.GapEnd(gap)) return new FoundSpace(candidate, map.EntryAt(gap));
+        if (!inside && ++gap >= map.Entries.Count) return null;
+        return MapTreeFindspace.Search(map, gap, inside ? start : hint, len, align, topDown: false, missLowestGap: false);
     }
 
     private static int AlignDown(int va, int align) => va - (((va % align) + align) % align);

@@ -25,7 +25,7 @@ public static class UvmMap
         foreach (var s in Lock(self, map)) yield return s;
 
         // uvm_map(): map locked; uvm_map_findspace(), then take the new entry's range.
-        var found = MapFindspace.Find(map, request, k.Config.Has(Switches.TopdownFindspace), k.Config.Has(Switches.FindspaceTopdownStopsAtFirstGap));
+        var found = MapFindspace.Find(map, request, k.Config.Has(Switches.TopdownFindspace), k.Config.Has(Switches.FindspaceTopdownStopsAtFirstGap), k.Config.Has(Switches.TopdownTreeMissesLowestGap));
         if (found is null)
         {
             result.FullLayout = [.. map.Entries.Select(e => (e.Start, e.End))];

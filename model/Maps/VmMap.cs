@@ -3,34 +3,50 @@ using Uvm.Model.Core;
 namespace Uvm.Model.Maps;
 
 /// <summary>
-/// struct vm_map (uvm_map.h, 2003): the sorted list of entries, the map bounds vm_map_min/max
+/// struct vm_map (uvm_map.h, 2003-04): the sorted list of entries and, beside it, the augmented
+/// red-black tree of the same entries (rbhead, <see cref="MapTree"/>; NetBSD since November
+/// 2003), the map bounds vm_map_min/max
 /// (header.start/header.end in the kernel), the VM_MAP_TOPDOWN flag, and the map lock
 /// (vm_map_lock, a sleepable lockmgr lock: a thread that finds it held sleeps on its channel and
 /// is woken at vm_map_unlock). Left out: first_free and the hint entry (search shortcuts), entry
 /// merging in uvm_map(), amaps, objects and protections; an entry is only its range.
 /// </summary>
-public sealed class VmMap(string name, int min, int max, bool topDown)
+public sealed class VmMap
 {
     /// <summary>The entries in address order (the header's list).</summary>
     private readonly List<MapEntry> _entries = [];
 
+    /// <summary>An empty map [<paramref name="min"/>, <paramref name="max"/>); <paramref name="config"/> says which of its tree mutations are on.</summary>
+    public VmMap(string name, int min, int max, bool topDown, KernelConfig? config = null)
+    {
+        Name = name;
+        Min = min;
+        Max = max;
+        TopDown = topDown;
+        Lock = new SimpleLock($"vm_map_lock({name})");
+        Tree = new MapTree(e => GapEnd(_entries.IndexOf(e)), config);
+    }
+
     /// <summary>A readable name: "vmspace of pid 1".</summary>
-    public string Name { get; } = name;
+    public string Name { get; }
 
     /// <summary>vm_map_min(map): the lowest page a mapping may use.</summary>
-    public int Min { get; internal set; } = min;
+    public int Min { get; internal set; }
 
     /// <summary>vm_map_max(map): the first page above the map (VM_MAXUSER_ADDRESS).</summary>
-    public int Max { get; internal set; } = max;
+    public int Max { get; internal set; }
 
     /// <summary>VM_MAP_TOPDOWN: uvm_map_findspace() searches downward from the hint.</summary>
-    public bool TopDown { get; internal set; } = topDown;
+    public bool TopDown { get; internal set; }
 
     /// <summary>The entries, sorted by address.</summary>
     public IReadOnlyList<MapEntry> Entries => _entries;
 
+    /// <summary>rbhead: the same entries in the augmented red-black tree.</summary>
+    public MapTree Tree { get; }
+
     /// <summary>vm_map_lock: held by uvm_map() from the findspace to the link, and by uvm_unmap().</summary>
-    public SimpleLock Lock { get; } = new($"vm_map_lock({name})");
+    public SimpleLock Lock { get; }
 
     /// <summary>
     /// The range uvm_map() got from uvm_map_findspace() and will link once uvm_mapent_alloc()
@@ -56,6 +72,9 @@ public sealed class VmMap(string name, int min, int max, bool topDown)
     /// <summary>The start of the gap above entry <paramref name="i"/>: entry->end, or vm_map_min above the header.</summary>
     public int GapStart(int i) => i >= 0 ? _entries[i].End : Min;
 
+    /// <summary>The list position of <paramref name="e"/>, or -1.</summary>
+    public int IndexOf(MapEntry e) => _entries.IndexOf(e);
+
     /// <summary>The entry a gap starts at (null for the header).</summary>
     public MapEntry? EntryAt(int i) => i >= 0 ? _entries[i] : null;
 
@@ -76,11 +95,13 @@ public sealed class VmMap(string name, int min, int max, bool topDown)
         if (entry.End > high)
             throw new KernelPanicException("uvm_map_entry_link", $"{Name}: KASSERT(va + len <= entry->next->start) failed: new {entry} runs into {(at < _entries.Count ? $"next {_entries[at]}" : $"vm_map_max {Max}")}");
         _entries.Insert(at, entry);
+        Tree.Insert(entry, prev);
     }
 
     /// <summary>
     /// uvm_unmap_remove(map, start, end): clip the entries that straddle the range
-    /// (uvm_map_clip_start/end) and remove everything inside it.
+    /// (uvm_map_clip_start/end: the outside piece becomes an entry of its own) and unlink
+    /// everything inside it (uvm_map_entry_unlink: off the list, then uvm_rb_remove()).
     /// </summary>
     internal void Remove(int start, int end)
     {
@@ -88,10 +109,18 @@ public sealed class VmMap(string name, int min, int max, bool topDown)
         {
             var e = _entries[i];
             if (!e.Intersects(start, end)) continue;
-            _entries.RemoveAt(i);
-            if (e.End > end) _entries.Insert(i, new MapEntry(end, e.End, e.Name));
-            if (e.Start < start) _entries.Insert(i, new MapEntry(e.Start, start, e.Name));
+            Unlink(i);
+            if (e.End > end) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name));
+            if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name));
         }
+    }
+
+    /// <summary>uvm_map_entry_unlink(): off the list, then uvm_rb_remove() with entry->prev.</summary>
+    private void Unlink(int i)
+    {
+        var e = _entries[i];
+        _entries.RemoveAt(i);
+        Tree.Remove(e, EntryAt(i - 1));
     }
 
     /// <summary>The layout as text: "[1,32) topdown: [8,10) text [10,12) data".</summary>

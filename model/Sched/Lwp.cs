@@ -250,6 +250,9 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// </summary>
     internal bool OnAllLwp => !Finished;
 
+    /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
+    public int? PoolItem { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"lwp {Lid}";
 }

@@ -38,6 +38,9 @@ public sealed class Proc(int pid, bool system)
     /// <summary>proc_free() has run: the parent collected it and the structure is freed.</summary>
     public bool Reaped { get; internal set; }
 
+    /// <summary>The proc_pool item holding this struct proc (fork1's pool_get), or null if made at boot.</summary>
+    public int? PoolItem { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"pid {Pid}";
 }

@@ -1,7 +1,7 @@
 namespace Uvm.Model;
 
 /// <summary>
-/// The switches of the page-loan paths (model/LoanZero.cs, model/PageLoan.cs, model/Unloan.cs).
+/// The switches of the page-loan paths (model/Loan/LoanZero.cs, model/Loan/PageLoan.cs, model/Loan/Unloan.cs).
 /// The three historical ones are the loan fixes of uvm_loan.c (2003) that docs/kernel-sources.md
 /// explains under "Page loans"; no PR is known for them and their exact revisions were not
 /// recoverable, so each site is reconstructed from the fixed form of later uvm_loan.c.

@@ -1,6 +1,6 @@
 namespace Uvm.Model;
 
-/// <summary>The switches of the page and page-queue code (model/PageQueues.cs).</summary>
+/// <summary>The switches of the page and page-queue code (model/Vm/PageQueues.cs).</summary>
 public static partial class Switches
 {
     /// <summary>uvm_pagefree(): an unloaned page goes on the free list still linked to its object.</summary>

@@ -1,6 +1,6 @@
 namespace Uvm.Model;
 
-/// <summary>The switches of the scheduler and swapper paths (model/Swapout.cs, model/Sched/Scheduler.cs).</summary>
+/// <summary>The switches of the scheduler and swapper paths (model/Sched/Swapout.cs, model/Sched/Scheduler.cs).</summary>
 public static partial class Switches
 {
     /// <summary>

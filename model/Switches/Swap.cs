@@ -1,6 +1,6 @@
 namespace Uvm.Model;
 
-/// <summary>The switches of the pager and swap paths (model/SwapOff.cs, model/PageoutScan.cs).</summary>
+/// <summary>The switches of the pager and swap paths (model/Pager/SwapOff.cs, model/Pagedaemon/PageoutScan.cs).</summary>
 public static partial class Switches
 {
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class PagedaemonDrainThread : KernelThread
                 yield return Step.Sleep("uvm_pageout: no shortage", Pageout.Pagedaemon);
                 continue;
             }
+            // uvm_pageout(): pool_drain(0) once the locks are dropped, then the u-areas.
+            if (Kernel.Pools.Enabled)
+                foreach (var s in Pool.PoolOps.Drain(Kernel, () => this)) yield return s;
             foreach (var s in Kernel.Uareas.Drain(Kernel, () => this, empty: true)) yield return s;
             Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory);
             yield return Step.Sleep("uvm_pageout", Pageout.Pagedaemon);

@@ -89,5 +89,14 @@ public sealed class VmState
     /// <summary>The next anon and aobj numbers.</summary>
     internal int NextAnonId { get; set; } = 1;
 
+    /// <summary>The next amap number (uvm_amap.c has no ids; messages need one).</summary>
+    internal int NextAmapId { get; set; } = 1;
+
+    /// <summary>The address spaces of copy-on-write processes (model/Cow).</summary>
+    internal List<Cow.CowSpace> CowSpaceList { get; } = [];
+
+    /// <summary>The copy-on-write processes' address spaces, for the amap invariants.</summary>
+    public IReadOnlyList<Cow.CowSpace> CowSpaces => CowSpaceList;
+
     internal int NextAObjId { get; set; } = 1;
 }

@@ -48,7 +48,7 @@ internal static class CoyoteExplorer
                 Settings = request.Settings,
                 Iteration = capture.Iteration,
                 Trace = engine.ReproducibleTrace,
-                Violation = ViolationRecord.From(ReadViolation(report.BugReports.First(), capture)),
+                Violation = ReadViolation(report.BugReports.First(), capture),
                 Steps = capture.Core?.Log.Records() ?? [],
             };
         }

@@ -21,7 +21,6 @@ public static class DirectExplorer
         var scheduler = Scheduler.For(settings);
         var clock = Stopwatch.StartNew();
         var deadline = settings.TimeBudget is { } budget ? budget : (TimeSpan?)null;
-        Span<int> runnable = stackalloc int[64];
         long steps = 0;
         int iterations = 0, cut = 0;
         for (int j = 0; j < settings.Iterations; j++)
@@ -29,7 +28,7 @@ public static class DirectExplorer
             if (cancel.IsCancellationRequested || (deadline is { } d && clock.Elapsed >= d)) break;
             iterations++;
             scheduler.Begin(unchecked(settings.Seed + (ulong)j));
-            var core = Execute(request, scheduler, settings.MaxSteps, runnable, listener, out bool wasCut);
+            var core = Execute(request, scheduler, settings.MaxSteps, listener, out bool wasCut);
             steps += core.Log.Count;
             scheduler.End(core.Log.Count);
             if (wasCut) cut++;
@@ -46,7 +45,7 @@ public static class DirectExplorer
                     Settings = settings,
                     Iteration = j + 1,
                     Trace = "",
-                    Violation = ViolationRecord.From(v),
+                    Violation = v,
                     Steps = core.Log.Records(),
                 };
                 return new ExplorationResult(iterations, steps, clock.Elapsed, cut, cx);
@@ -60,19 +59,18 @@ public static class DirectExplorer
     /// Runs one schedule to its end: until the kernel is quiescent (then liveness is judged), a
     /// violation, or <paramref name="maxSteps"/> steps (then the schedule is cut and liveness is not judged).
     /// </summary>
-    internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps, Span<int> runnable,
+    internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps,
         IStepListener? listener, out bool cut)
     {
         var kernel = KernelBuilder.Build(request.Workload, request.Config);
         var core = new StepCore(kernel, request.Properties, listener);
         var threads = kernel.Threads;
+        Span<int> runnable = stackalloc int[threads.Count];
         int last = -1;
         cut = false;
         while (true)
         {
-            int n = 0;
-            for (int i = 0; i < threads.Count && n < runnable.Length; i++)
-                if (StepCore.CanRun(threads[i])) runnable[n++] = i;
+            int n = core.Runnable(runnable);
             if (n == 0)
             {
                 core.JudgeEnd();

@@ -57,6 +57,19 @@ public sealed class StepCore
     /// <summary>True when <paramref name="thread"/> may take its next step.</summary>
     public static bool CanRun(KernelThread thread) => !thread.Exited && thread.SleepingOn is null;
 
+    /// <summary>
+    /// Writes the indices of the threads that can take their next step into <paramref name="into"/>
+    /// (at least as long as the kernel has threads) and returns how many there are.
+    /// </summary>
+    public int Runnable(Span<int> into)
+    {
+        var threads = Kernel.Threads;
+        int n = 0;
+        for (int i = 0; i < threads.Count; i++)
+            if (CanRun(threads[i])) into[n++] = i;
+        return n;
+    }
+
     /// <summary>True when no thread can take another step: the execution has ended.</summary>
     public bool Quiescent
     {

@@ -66,7 +66,7 @@ public static class Verifier
                         Settings = request.Settings with { Engine = EngineKind.Direct, Iterations = 1 },
                         Iteration = (int)Math.Min(int.MaxValue, schedules),
                         Trace = "",
-                        Violation = ViolationRecord.From(v),
+                        Violation = v,
                         Steps = core.Log.Records(),
                     };
                     return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, cx, c);
@@ -113,9 +113,7 @@ public static class Verifier
             while (true)
             {
                 states?.Add(_hash.Of(core.Kernel));
-                int n = 0;
-                for (int i = 0; i < threads.Count; i++)
-                    if (StepCore.CanRun(threads[i])) runnable[n++] = i;
+                int n = core.Runnable(runnable);
                 if (n == 0)
                 {
                     core.JudgeEnd();

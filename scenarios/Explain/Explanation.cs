@@ -1,3 +1,4 @@
+using Uvm.Properties;
 using System.Text.RegularExpressions;
 
 namespace Uvm.Scenarios.Explain;
@@ -37,7 +38,7 @@ public sealed partial record Explanation(
     ReplayResult Replay,
     StateSnapshot Boot,
     IReadOnlyList<ExplainedStep> Steps,
-    ViolationRecord? Violation,
+    Violation? Violation,
     IReadOnlyList<string> Named)
 {
     /// <summary>The state at the end of the schedule.</summary>

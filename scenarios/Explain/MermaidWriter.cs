@@ -28,6 +28,14 @@ public static class MermaidWriter
                 sb.AppendLine($"    Note over {span}: {Text(line.FoldText)}");
                 continue;
             }
+            // A repeated run is one line of the story, but each of its steps is an arrow here.
+            foreach (var r in line.Repeated) Arrows(r);
+            Arrows(s);
+        }
+        return sb.ToString();
+
+        void Arrows(ExplainedStep s)
+        {
             if (s.Violated) sb.AppendLine("    rect rgb(255, 215, 215)");
             var messages = arrows[s.Index].Messages;
             for (int i = 0; i < messages.Count; i++)
@@ -45,7 +53,6 @@ public static class MermaidWriter
                 sb.AppendLine("    end");
             }
         }
-        return sb.ToString();
     }
 
     private static void Box(StringBuilder sb, string title, IEnumerable<Lifeline> lifelines)

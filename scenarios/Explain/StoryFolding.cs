@@ -6,6 +6,12 @@ public sealed record StoryLine(ExplainedStep? Step, IReadOnlyList<ExplainedStep>
     /// <summary>True for a run of folded steps.</summary>
     public bool IsFold => Step is null;
 
+    /// <summary>
+    /// For a step line, the steps just before it that ran the same kernel function in the same
+    /// thread and are shown as one line with it ("×n"); for a fold, the steps it hides.
+    /// </summary>
+    public IReadOnlyList<ExplainedStep> Repeated => Step is null ? [] : Folded;
+
     /// <summary>The threads of the folded steps, in order of first appearance.</summary>
     public IReadOnlyList<string> FoldedThreads => [.. Folded.Select(s => s.Thread).Distinct()];
 
@@ -17,11 +23,8 @@ public sealed record StoryLine(ExplainedStep? Step, IReadOnlyList<ExplainedStep>
 /// <summary>
 /// Which steps the story shows. A step is kept when its thread is the one that failed, when it
 /// changes (or moves in or out of a list) an entity the violation names, when it is among the last
-/// few before the violation, or when it is the violating step itself. A step that changes a named
-/// entity still folds when it sits inside a repetition: the steps before and after it are the same
-/// thread in the same function (a CPU preempting back and forth), so the first and last of the
-/// repetition show where it started and ended. Runs of two or more other steps fold into one line.
-/// Without a violation nothing folds.
+/// few before the violation, or when it is the violating step itself. Runs of two or more other
+/// steps fold into one line. Without a violation nothing folds.
 /// </summary>
 public static class StoryFolding
 {
@@ -39,30 +42,41 @@ public static class StoryFolding
             else lines.AddRange(run.Select(s => new StoryLine(s, [])));
             run.Clear();
         }
+        var repeats = new List<ExplainedStep>();
         for (int i = 0; i < e.Steps.Count; i++)
         {
             var s = e.Steps[i];
-            if (!fold || (IsRelevant(e, s) && !(IsRepeated(e, i) && !MustShow(e, s)))) { Flush(); lines.Add(new StoryLine(s, [])); }
-            else run.Add(s);
+            if (!fold || !IsRelevant(e, s)) { if (fold) run.Add(s); else lines.Add(new StoryLine(s, [])); continue; }
+            Flush();
+            // A repeat is not hidden: its line stands for the whole run, ending at its last step.
+            if (IsRepeat(e, i)) { repeats.Add(s); continue; }
+            lines.Add(new StoryLine(s, [.. repeats]));
+            repeats.Clear();
         }
         Flush();
         return lines;
     }
 
     /// <summary>True when the story must show <paramref name="step"/> (see the class summary).</summary>
-    public static bool IsRelevant(Explanation e, ExplainedStep step) => MustShow(e, step) || e.Named.Any(step.Diff.Touches);
+    /// <summary>
+    /// True for the middle of a run of one thread repeating one kernel function (a CPU preempting
+    /// its LWP quantum after quantum): the first and the last of the run stay in the story, the
+    /// ones between fold. The violating step and the last few steps never fold.
+    /// </summary>
+    public static bool IsRepeat(Explanation e, int i)
+    {
+        var steps = e.Steps;
+        if (i == 0 || i + 1 >= steps.Count || steps[i].Violated || steps[i].Index >= steps.Count - 1 - KeepLast) return false;
+        static bool Same(ExplainedStep a, ExplainedStep b) => a.Thread == b.Thread && a.Record.Function == b.Record.Function;
+        return Same(steps[i - 1], steps[i]) && Same(steps[i], steps[i + 1]);
+    }
 
-    /// <summary>The failing thread's steps, the violating step and the last few: never folded.</summary>
-    private static bool MustShow(Explanation e, ExplainedStep step) =>
-        e.FailingThread is not { } failing
-        || step.Thread == failing
-        || step.Violated
-        || step.Index >= e.Steps.Count - 1 - KeepLast;
-
-    /// <summary>True when the steps either side of step <paramref name="i"/> are its thread in its function.</summary>
-    private static bool IsRepeated(Explanation e, int i) =>
-        i > 0 && i < e.Steps.Count - 1
-        && Same(e.Steps[i - 1], e.Steps[i]) && Same(e.Steps[i], e.Steps[i + 1]);
-
-    private static bool Same(ExplainedStep a, ExplainedStep b) => a.Thread == b.Thread && a.Function == b.Function;
+    public static bool IsRelevant(Explanation e, ExplainedStep step)
+    {
+        if (e.FailingThread is not { } failing) return true;
+        return step.Thread == failing
+            || step.Violated
+            || step.Index >= e.Steps.Count - 1 - KeepLast
+            || e.Named.Any(step.Diff.Touches);
+    }
 }

@@ -34,9 +34,12 @@ public static class StoryWriter
                 continue;
             }
             var mark = s.Violated ? "✗" : s.SwitchesContext ? "⇄" : " ";
-            var fn = s.FunctionAndKind.Length > fnWidth ? s.FunctionAndKind[..(fnWidth - 1)] + "…" : s.FunctionAndKind;
-            var head = $"{s.Index,4} {mark} {s.Actor.PadRight(actorWidth)}  {fn.PadRight(fnWidth)}  ";
-            var parts = s.Diff.IsEmpty ? ["—"] : s.Diff.Parts().ToList();
+            var label = line.Repeated.Count == 0 ? s.FunctionAndKind : $"{s.FunctionAndKind} ×{line.Repeated.Count + 1}";
+            var fn = label.Length > fnWidth ? label[..(fnWidth - 1)] + "…" : label;
+            var index = line.Repeated.Count == 0 ? $"{s.Index,4}" : $"{line.Repeated[0].Index}-{s.Index}".PadLeft(4);
+            var head = $"{index} {mark} {s.Actor.PadRight(actorWidth)}  {fn.PadRight(fnWidth)}  ";
+            // A repeated run shows what each of its steps changed, in order.
+            var parts = line.Repeated.Append(s).SelectMany(r => r.Diff.IsEmpty ? ["—"] : r.Diff.Parts()).ToList();
             foreach (var row in Wrap(parts, Math.Max(24, width - head.Length)))
             {
                 o.WriteLine(head + row);

@@ -17,7 +17,7 @@ public sealed class ExplainPageInBrowserTests(Pr23095Counterexample pr) : IClass
         File.WriteAllText(page, HtmlWriter.Write(pr.Explanation));
         var e = pr.Explanation;
         int last = e.Steps[^1].Index;
-        int shown = StoryFolding.Lines(e).Count(l => !l.IsFold);
+        int shown = StoryFolding.Lines(e).Where(l => !l.IsFold).Sum(l => 1 + l.Repeated.Count);
 
         var dom = Chromium.DumpDom(page);
 

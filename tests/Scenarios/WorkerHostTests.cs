@@ -29,7 +29,7 @@ public sealed class WorkerHostTests
         int progress = 0;
 
         var local = Campaign.Run(request, Shard.All, parallel: 2);
-        var workers = Campaign.Run(request, Shard.All, parallel: 2, onSchedule: () => Interlocked.Increment(ref progress), host: WorkerProcessHost.ForAssembly(Uvmcheck));
+        var workers = Campaign.Run(request, Shard.All, parallel: 2, onSchedule: () => Interlocked.Increment(ref progress), host: Uvm.Cli.WorkerCommand.Host(Uvmcheck));
 
         Assert.NotNull(local.BugAtIteration);
         Assert.Equal(local.BugAtIteration, workers.BugAtIteration);
@@ -47,7 +47,7 @@ public sealed class WorkerHostTests
     {
         var request = Request(KernelConfig.Fixed, 30, seed: 0);
 
-        var r = Campaign.Run(request, Shard.All, parallel: 2, host: WorkerProcessHost.ForAssembly(Uvmcheck));
+        var r = Campaign.Run(request, Shard.All, parallel: 2, host: Uvm.Cli.WorkerCommand.Host(Uvmcheck));
 
         Assert.Null(r.Counterexample);
         Assert.Equal(30, r.Iterations);
@@ -58,7 +58,7 @@ public sealed class WorkerHostTests
     [Fact]
     public void AWorkerThatFailsIsAnErrorWithItsReason()
     {
-        var host = WorkerProcessHost.ForAssembly(Path.Combine(AppContext.BaseDirectory, "no-such-uvmcheck.dll"));
+        var host = Uvm.Cli.WorkerCommand.Host(Path.Combine(AppContext.BaseDirectory, "no-such-uvmcheck.dll"));
 
         var e = Assert.Throws<InvalidOperationException>(() => host.Explore(Request(KernelConfig.Fixed, 5, 0), CancellationToken.None, null, null));
 

@@ -22,7 +22,7 @@ public static class UserInvariantLoader
     /// <summary><paramref name="catalogue"/> plus the properties of the assembly at <paramref name="path"/>.</summary>
     public static Catalogue Load(Catalogue catalogue, string path)
     {
-        if (!File.Exists(path)) throw new InputException($"--invariants: no such file '{path}'");
+        if (!File.Exists(path)) throw new InputException($"invariant assembly '{path}': no such file");
         Assembly assembly;
         try
         {
@@ -30,7 +30,7 @@ public static class UserInvariantLoader
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or IOException or ArgumentException)
         {
-            throw new InputException($"--invariants: cannot load '{path}': {e.Message}");
+            throw new InputException($"invariant assembly '{path}': cannot load it: {e.Message}");
         }
         return Load(catalogue, assembly, path);
     }
@@ -46,7 +46,7 @@ public static class UserInvariantLoader
         catch (Exception e) when (e is TargetInvocationException or TypeInitializationException or ReflectionTypeLoadException or TypeLoadException or FileNotFoundException)
         {
             var inner = e.InnerException ?? e;
-            throw new InputException($"--invariants: '{name}': reading its properties failed: {inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")}");
+            throw new InputException($"invariant assembly '{name}': reading its properties failed: {inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")}");
         }
         return Guarded(catalogue, with);
     }

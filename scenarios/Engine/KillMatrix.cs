@@ -12,7 +12,11 @@ public sealed record Mutant(string Id, string Kind, string Site, KernelConfig Co
 }
 
 /// <summary>What one mutant did in one scenario: the violation that killed it, or null if it survived.</summary>
-public sealed record KillCell(string Mutant, string Scenario, string? KilledBy, int Iterations);
+public sealed record KillCell(string Mutant, string Scenario, Violation? Killer, int Iterations)
+{
+    /// <summary>The killing violation's id ("invariant OnProcLwpIsInMemory"), or null for a survivor.</summary>
+    public string? KilledBy => Killer?.Id;
+}
 
 /// <summary>
 /// The kill matrix of <c>uvmcheck mutate</c>: every mutant explored in every scenario with the same
@@ -33,7 +37,7 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
             {
                 Properties = s.PropertiesFrom(catalogue),
             });
-            cells[i] = new KillCell(m.Id, s.Name, result.Counterexample?.Violation.Id, result.Iterations);
+            cells[i] = new KillCell(m.Id, s.Name, result.Counterexample?.Violation, result.Iterations);
         });
         return new KillMatrix(mutants, [.. scenarios.Select(s => s.Name)], cells);
     }
@@ -44,7 +48,7 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
     /// <summary>The invariants and liveness properties of <paramref name="catalogue"/> that killed no mutant.</summary>
     public IReadOnlyList<string> NeverFired(Catalogue catalogue)
     {
-        var fired = Cells.Where(c => c.KilledBy is not null).Select(c => c.KilledBy!.Split(' ')[1]).ToHashSet();
+        var fired = Cells.Where(c => c.Killer is not null).Select(c => c.Killer!.Name).ToHashSet();
         return [.. catalogue.Invariants.Select(i => i.Name).Concat(catalogue.Liveness.Select(l => l.Name)).Where(n => !fired.Contains(n))];
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.Coyote;
 using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.SystematicTesting;
+using Uvm.Scenarios;
 
-namespace Uvm.Scenarios.Benchmarks;
+namespace Uvm.Bench;
 
 /// <summary>
 /// The baseline of the overhead benchmark: bare Coyote actors passing tokens round a ring, with the

@@ -16,7 +16,7 @@ public readonly record struct Shard(int Index, int Count)
     {
         var parts = text.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int i) || !int.TryParse(parts[1], out int n) || n < 1 || i < 0 || i >= n)
-            throw new InputException($"--shard: '{text}' is not a shard; the form is i/n with 0 <= i < n, for example 0/4");
+            throw new InputException($"'{text}' is not a shard; the form is i/n with 0 <= i < n, for example 0/4");
         return new Shard(i, n);
     }
 

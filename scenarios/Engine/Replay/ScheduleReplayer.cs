@@ -66,9 +66,6 @@ public static class ScheduleReplayer
         return new ScheduleRun(core.Log.Records(), core.JudgeEnd(), null, null);
     }
 
-    /// <summary>True when no thread can take another step: the execution has ended.</summary>
-    public static bool Quiescent(Kernel k) => k.Threads.TrueForAll(t => !StepCore.CanRun(t));
-
     /// <summary>Answers choices from the recorded list of the step; past its end, the first option.</summary>
     private sealed class ScriptedChoice : IChoice
     {

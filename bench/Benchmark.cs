@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using Uvm.Model;
 using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
 
-namespace Uvm.Scenarios.Benchmarks;
+namespace Uvm.Bench;
 
 /// <summary>Settings of one benchmark run.</summary>
 public sealed record BenchSettings
@@ -26,6 +28,12 @@ public sealed record BenchSettings
 
     /// <summary>Worker processes (what <c>uvmcheck run --parallel</c> uses) for the scaling table; null leaves them out.</summary>
     public IEngineHost? Workers { get; init; }
+
+    /// <summary>The engine of the time-to-bug table (the next table compares the two engines).</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Direct;
+
+    /// <summary>Schedules at most per bound in the verify table (a bound that needs more is marked incomplete).</summary>
+    public long VerifyCap { get; init; } = 200_000;
 }
 
 /// <summary>Time to bug of one bug under one strategy, over many seeds.</summary>
@@ -82,7 +90,12 @@ public static class Benchmark
         }
         md.AppendLine();
 
-        md.AppendLine("## Scaling: one engine against two").AppendLine();
+        md.Append(EngineComparison.Table(scenarios, settings, core, log));
+        md.Append(EngineComparison.TimeToBugTable(settings, core, log));
+        md.Append(EngineComparison.DirectScaling(scenarios, settings, log));
+        md.Append(EngineComparison.VerifyTable(scenarios, settings, log));
+
+        md.AppendLine("## Scaling of the Coyote engine: one engine against two").AppendLine();
         md.AppendLine("The same schedules (one seed range, split in two windows) explored by one engine and by two: in this process (each engine's actor threads kept to a core of its own), and as worker processes pinned to a core each (what `uvmcheck run --parallel` does). Worker figures include starting the workers. The speed-up of two workers is given against one worker and against the one in-process engine that `uvmcheck run` uses by default.").AppendLine();
         bool workers = settings.Workers is not null;
         md.AppendLine(workers
@@ -96,7 +109,7 @@ public static class Benchmark
         md.AppendLine();
 
         md.AppendLine("## Time to bug").AppendLine();
-        md.AppendLine($"Iterations (schedules) until the first violation, per seed; '>{settings.Budget}' when a quantile falls on seeds that did not find it within the budget. Seconds are wall-clock to the first violation.").AppendLine();
+        md.AppendLine($"Engine: {ExploreSettings.EngineName(settings.Engine)}. Iterations (schedules) until the first violation, per seed; '>{settings.Budget}' when a quantile falls on seeds that did not find it within the budget. Seconds are wall-clock to the first violation.").AppendLine();
         md.AppendLine("| bug | strategy | found | median iterations | p90 iterations | median s | p90 s |");
         md.AppendLine("|---|---|---|---|---|---|---|");
         var results = new List<TimeToBug>();
@@ -166,7 +179,7 @@ public static class Benchmark
         var secs = new List<double>();
         for (int i = 0; i < settings.Seeds; i++)
         {
-            var r = Explore(scenario, KernelConfig.Fixed.With(bug), strategy, settings.Budget, (uint)i * 1_000_003u, settings.Core);
+            var r = Explore(scenario, KernelConfig.Fixed.With(bug), strategy, settings.Budget, (uint)i * 1_000_003u, settings.Core, settings.Engine);
             its.Add(r.Counterexample?.Iteration);
             secs.Add(r.Elapsed.TotalSeconds);
         }
@@ -203,8 +216,9 @@ public static class Benchmark
         return ScheduleShrinker.ContextSwitches(shrunk.Steps) + 1;
     }
 
-    private static ExplorationResult Explore(Scenario s, KernelConfig config, Strategy strategy, int iterations, uint seed, int? core = null) =>
-        Explorer.Run(Request(s, config, strategy, iterations, seed), core: core);
+    private static ExplorationResult Explore(Scenario s, KernelConfig config, Strategy strategy, int iterations, uint seed, int? core = null,
+        EngineKind engine = EngineKind.Coyote) =>
+        Explorer.Run(Request(s, config, strategy, iterations, seed, engine), core: core);
 
     /// <summary>Counts the kernel steps of an exploration.</summary>
     private sealed class StepCounter : IStepListener
@@ -218,8 +232,9 @@ public static class Benchmark
         public void Stepped(IKernelView kernel, StepRecord step) => Steps++;
     }
 
-    private static RunRequest Request(Scenario s, KernelConfig config, Strategy strategy, int iterations, uint seed) =>
-        new(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Strategy = strategy, Iterations = iterations, Seed = seed })
+    private static RunRequest Request(Scenario s, KernelConfig config, Strategy strategy, int iterations, uint seed,
+        EngineKind engine = EngineKind.Coyote) =>
+        new(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = engine, Strategy = strategy, Iterations = iterations, Seed = seed })
         {
             Properties = s.PropertiesFrom(Catalogue.BuiltIn),
         };

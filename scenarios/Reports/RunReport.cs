@@ -1,3 +1,4 @@
+using Uvm.Properties;
 using System.Text.Json;
 using Uvm.Model;
 
@@ -55,7 +56,7 @@ public sealed record RunReport
     public required string Result { get; init; }
 
     /// <summary>The violation found, if any.</summary>
-    public ViolationRecord? Violation { get; init; }
+    public Violation? Violation { get; init; }
 
     /// <summary>The global iteration (0-based offset from <see cref="Seed"/>) of the violation.</summary>
     public int? ViolationAtIteration { get; init; }

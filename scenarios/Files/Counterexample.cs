@@ -50,21 +50,11 @@ public sealed record Counterexample
     public required string Trace { get; init; }
 
     /// <summary>What failed.</summary>
-    public required ViolationRecord Violation { get; init; }
+    public required Violation Violation { get; init; }
 
     /// <summary>The kernel-level schedule: which thread ran which labelled step.</summary>
     public required IReadOnlyList<StepRecord> Steps { get; init; }
 
     /// <summary>How much co-shrinking reduced it, when it was shrunk.</summary>
     public ShrinkInfo? Shrink { get; init; }
-}
-
-/// <summary>A violation as stored in a counterexample file.</summary>
-public sealed record ViolationRecord(string Kind, string Name, string Message)
-{
-    /// <summary>From a parsed violation.</summary>
-    public static ViolationRecord From(Violation v) => new(v.Kind.ToString().ToLowerInvariant(), v.Name, v.Message);
-
-    /// <summary>A short form: "invariant OnProcLwpIsInMemory".</summary>
-    public string Id => $"{Kind} {Name}";
 }

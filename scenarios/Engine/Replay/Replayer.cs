@@ -16,7 +16,7 @@ public enum ReplayMethod
 /// <summary>The outcome of replaying a counterexample.</summary>
 public sealed record ReplayResult(
     ReplayMethod Method,
-    ViolationRecord? Violation,
+    Violation? Violation,
     IReadOnlyList<StepRecord> Steps,
     bool SameViolation,
     int? FirstDivergentStep,
@@ -49,7 +49,7 @@ public static class Replayer
             try
             {
                 var (violation, steps) = Explorer.RunTrace(request, cx.Trace, listener);
-                var record = violation is { } v ? ViolationRecord.From(v) : null;
+                var record = violation;
                 int? diff = FirstDifference(cx.Steps, steps);
                 if (record?.Id == cx.Violation.Id && diff is null)
                     return new ReplayResult(ReplayMethod.CoyoteTrace, record, steps, true, null, null, null, changed);
@@ -65,7 +65,7 @@ public static class Replayer
         // A file of the in-process engine (or verify) is its kernel-level schedule with every
         // choice: following it is the exact replay.
         var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
-        var found = run.Violation is { } rv ? ViolationRecord.From(rv) : null;
+        var found = run.Violation;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,
             run.PartedAt, run.PartReason, traceProblem, changed);
     }

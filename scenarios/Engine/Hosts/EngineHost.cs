@@ -75,19 +75,23 @@ public sealed record EngineJob(
 /// most every 100 ms), stops its engine when its standard input closes (so it never outlives its
 /// parent), and writes its <see cref="ExplorationResult"/> as JSON to the result file.
 /// </summary>
-public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> argumentsBefore, IReadOnlyList<string> invariantAssemblies) : IEngineHost
+public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> argumentsBefore, Func<string, string, IEnumerable<string>> workerArguments,
+    IReadOnlyList<string> invariantAssemblies) : IEngineHost
 {
     /// <summary>
-    /// A host that runs <c>dotnet <paramref name="uvmcheckDll"/> worker</c>, with the same
-    /// <c>dotnet</c> as this process where it is one (else <c>DOTNET_HOST_PATH</c>, else the one
-    /// on the PATH); <paramref name="invariantAssemblies"/> define the job's non-built-in properties.
+    /// A host that runs <c>dotnet <paramref name="uvmcheckDll"/></c> with the arguments
+    /// <paramref name="workerArguments"/> makes of a job file and a result file (the CLI's worker
+    /// command: the library does not know the CLI's words), with the same <c>dotnet</c> as this
+    /// process where it is one (else <c>DOTNET_HOST_PATH</c>, else the one on the PATH);
+    /// <paramref name="invariantAssemblies"/> define the job's non-built-in properties.
     /// </summary>
-    public static WorkerProcessHost ForAssembly(string uvmcheckDll, IReadOnlyList<string>? invariantAssemblies = null)
+    public static WorkerProcessHost ForAssembly(string uvmcheckDll, Func<string, string, IEnumerable<string>> workerArguments,
+        IReadOnlyList<string>? invariantAssemblies = null)
     {
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
             ? p
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        return new WorkerProcessHost(dotnet, [uvmcheckDll], invariantAssemblies ?? []);
+        return new WorkerProcessHost(dotnet, [uvmcheckDll], workerArguments, invariantAssemblies ?? []);
     }
 
     /// <inheritdoc/>
@@ -115,7 +119,7 @@ public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> arg
                 start.Environment["DOTNET_TieredCompilation"] = "0";
             }
             foreach (var a in argumentsBefore) start.ArgumentList.Add(a);
-            foreach (var a in (string[])["worker", jobPath, resultPath]) start.ArgumentList.Add(a);
+            foreach (var a in workerArguments(jobPath, resultPath)) start.ArgumentList.Add(a);
             using var worker = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {fileName}");
             var errors = worker.StandardError.ReadToEndAsync(CancellationToken.None);
             using (cancel.Register(() => CloseQuietly(worker)))

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Bench;
+
+/// <summary>
+/// The tables of the in-process engine: its throughput and time to bug against Coyote's on the
+/// same scenarios, seeds and budgets in one run; its scaling over threads; and what bounded-
+/// exhaustive search costs per scenario and bound.
+/// </summary>
+internal static class EngineComparison
+{
+    /// <summary>Schedules per second of both engines on each scenario's default workload, measured back to back.</summary>
+    public static string Table(IReadOnlyList<Scenario> scenarios, BenchSettings settings, int? core, TextWriter log)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## The in-process engine against Coyote").AppendLine();
+        md.AppendLine($"The same {settings.ThroughputSchedules} schedules' worth of work (the scenario's default workload, fixed kernel, random strategy, seeds 0..) by each engine, one after the other in this process; Coyote's threads on one core, the direct engine on the calling thread. Both drive the same stepping core, so each kernel step does the same model work and checks the same properties; what differs is how the next thread is chosen.").AppendLine();
+        md.AppendLine("| scenario | Coyote schedules/s | direct schedules/s | direct kernel steps/s | direct ÷ Coyote |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var s in scenarios)
+        {
+            log.WriteLine($"engines: {s.Name}");
+            var coyote = Explorer.Run(Request(s, KernelConfig.Fixed, settings.ThroughputSchedules, 0, EngineKind.Coyote), core: core);
+            // The direct engine is fast enough that a run of ten times the schedules still takes under a second.
+            var direct = Explorer.Run(Request(s, KernelConfig.Fixed, settings.ThroughputSchedules * 10, 0, EngineKind.Direct));
+            md.AppendLine(I($"| {s.Name} | {coyote.SchedulesPerSecond:F0} | {direct.SchedulesPerSecond:F0} | {direct.Steps / direct.Elapsed.TotalSeconds:F0} | {direct.SchedulesPerSecond / coyote.SchedulesPerSecond:F0}x |"));
+        }
+        return md.AppendLine().ToString();
+    }
+
+    /// <summary>Wall-clock seconds to the first violation of every bug with a stated violation, per engine, same seeds and budget.</summary>
+    public static string TimeToBugTable(BenchSettings settings, int? core, TextWriter log)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Time to bug by engine").AppendLine();
+        md.AppendLine($"Random strategy, {settings.Seeds} seeds a million apart, budget {settings.Budget} schedules per seed; median over the seeds of the wall-clock seconds to the first violation (from the engine's start, so the first schedule's set-up is included).").AppendLine();
+        md.AppendLine("| bug | Coyote found | Coyote median s | direct found | direct median s | Coyote ÷ direct |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var bug in Switches.All.Where(b => b.Expected is not null))
+        {
+            log.WriteLine($"engines, time to bug: {bug.Id}");
+            var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
+            var c = Seconds(bug, scenario, settings, core, EngineKind.Coyote);
+            var d = Seconds(bug, scenario, settings, null, EngineKind.Direct);
+            double? mc = Benchmark.Quantile(c.Secs, 0.5), mdir = Benchmark.Quantile(d.Secs, 0.5);
+            string ratio = mc is { } a && mdir is { } b && b > 0 ? I($"{a / b:F0}x") : "-";
+            md.AppendLine(I($"| {bug.Id} | {c.Found}/{settings.Seeds} | {S(mc)} | {d.Found}/{settings.Seeds} | {S(mdir)} | {ratio} |"));
+        }
+        return md.AppendLine().ToString();
+    }
+
+    /// <summary>One and two explorer threads of the direct engine on the same seed range.</summary>
+    public static string DirectScaling(IReadOnlyList<Scenario> scenarios, BenchSettings settings, TextWriter log)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Scaling of the direct engine: one thread against two").AppendLine();
+        md.AppendLine($"{settings.ThroughputSchedules * 20} schedules of each default workload, split into one or two windows of one seed range, each window explored on a thread of this process (`uvmcheck run --parallel 2`).").AppendLine();
+        md.AppendLine("| scenario | 1 thread schedules/s | 2 threads schedules/s | speed-up |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var s in scenarios)
+        {
+            log.WriteLine($"direct scaling: {s.Name}");
+            var request = Request(s, KernelConfig.Fixed, settings.ThroughputSchedules * 20, 0, EngineKind.Direct);
+            var one = Campaign.Run(request, Shard.All, 1);
+            var two = Campaign.Run(request, Shard.All, 2);
+            md.AppendLine(I($"| {s.Name} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |"));
+        }
+        return md.AppendLine().ToString();
+    }
+
+    /// <summary>Bounded-exhaustive search of each default workload at preemption bounds 0, 1 and 2.</summary>
+    public static string VerifyTable(IReadOnlyList<Scenario> scenarios, BenchSettings settings, TextWriter log)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Bounded-exhaustive search (`uvmcheck verify`)").AppendLine();
+        md.AppendLine($"Every schedule of the scenario's default workload on the fixed kernel with at most c preemptions, stopped after {settings.VerifyCap} schedules per bound ('incomplete'). Distinct states are distinct hashes of the kernel view over all bounds up to c.").AppendLine();
+        md.AppendLine("| scenario | c | schedules | distinct states | seconds | complete |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var s in scenarios)
+            for (int c = 0; c <= 2; c++)
+            {
+                log.WriteLine($"verify: {s.Name} c={c}");
+                var r = Verifier.Run(Request(s, KernelConfig.Fixed, 1, 0, EngineKind.Direct), c, settings.VerifyCap);
+                md.AppendLine(I($"| {s.Name} | {c} | {r.Schedules} | {r.DistinctStates} | {r.Elapsed.TotalSeconds:F1} | {(r.Complete ? "yes" : "no")} |"));
+                if (!r.Complete) break;
+            }
+        return md.AppendLine().ToString();
+    }
+
+    private static (int Found, List<double> Secs) Seconds(KernelSwitch bug, Scenario scenario, BenchSettings settings, int? core, EngineKind engine)
+    {
+        var secs = new List<double>();
+        int found = 0;
+        for (int i = 0; i < settings.Seeds; i++)
+        {
+            var r = Explorer.Run(Request(scenario, KernelConfig.Fixed.With(bug), settings.Budget, (uint)i * 1_000_003u, engine), core: core);
+            if (r.FoundBug) found++;
+            secs.Add(r.FoundBug ? r.Elapsed.TotalSeconds : double.PositiveInfinity);
+        }
+        return (found, secs);
+    }
+
+    private static RunRequest Request(Scenario s, KernelConfig config, int iterations, uint seed, EngineKind engine) =>
+        new(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = engine, Iterations = iterations, Seed = seed })
+        {
+            Properties = s.PropertiesFrom(Catalogue.BuiltIn),
+        };
+
+    private static string S(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "-";
+
+    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,97 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Cow;
+
+/// <summary>
+/// amap_copy(), amap_ref(), amap_unref() and amap_wipeout() (uvm_amap.c). The control flow follows
+/// the stored rev 1.112 (2020), whose amap_copy() keeps the 2003 order: the unlocked am_ref == 1
+/// take-over, then am_l, the re-check, and the slot copy. The locks are the 2003 ones: amap and
+/// anon each have their own simple lock, and amap_copy() takes each anon's an_lock around its
+/// an_ref++ (later revisions share the amap's lock with its anons). Spin locks never sleep, so
+/// each function is one step once its locks are taken.
+/// </summary>
+public static class AmapOps
+{
+    /// <summary>amap_alloc(): a new, empty amap with am_ref 1.</summary>
+    internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots);
+
+    /// <summary>
+    /// amap_copy(map, entry, ...) with the map write-locked: clear needs-copy, copying the amap if
+    /// another entry still references it. An entry with no amap gets a new blank one.
+    /// </summary>
+    internal static IEnumerable<Step> Copy(Kernel k, KernelThread self, CowSpace space)
+    {
+        if (space.Amap is not { } src)
+        {
+            space.Amap = Alloc(k, space.Pages);
+            space.NeedsCopy = false;
+            yield break;
+        }
+        if (src.Ref == 1)
+        {
+            space.NeedsCopy = false; // unlocked read: only our locked map can hold the last reference
+            yield break;
+        }
+        var amap = Alloc(k, space.Pages); // amap_alloc1(): no pool sleep modelled
+        foreach (var s in Locks.Take(src.Lock, self, "amap_copy: amap_lock(srcamap)")) yield return s;
+        if (src.Ref == 1)
+        {
+            space.NeedsCopy = false; // re-check under am_l: take it over, amap_free(amap)
+            src.Lock.Release(k, self);
+            yield break;
+        }
+        space.Amap = amap; // the map is write-locked: no fault sees the half-built amap
+        space.CopySource = src;
+        for (int slot = 0; slot < src.Slots; slot++)
+        {
+            if (src.Lookup(slot) is not { } anon) continue;
+            foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
+            amap.Add(slot, anon, replace: false);
+            if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
+            anon.Lock.Release(k, self);
+        }
+        src.Ref--;
+        space.CopySource = null;
+        src.Lock.Release(k, self);
+        space.NeedsCopy = false;
+    }
+
+    /// <summary>amap_ref(amap, ...) at fork: am_ref++ under am_l.</summary>
+    internal static IEnumerable<Step> Ref(Kernel k, KernelThread self, Amap amap)
+    {
+        if (k.Config.Has(Switches.AmapRefWithoutLock))
+        {
+            int seen = amap.Ref; // read, let another CPU run, write back: a lost update
+            yield return Step.Ran("amap_ref: am_ref read without am_l");
+            amap.Ref = seen + 1;
+            yield break;
+        }
+        foreach (var s in Locks.Take(amap.Lock, self, "amap_ref: amap_lock")) yield return s;
+        amap.Ref++;
+        amap.Lock.Release(k, self);
+    }
+
+    /// <summary>
+    /// amap_unref() and, at the last reference, amap_wipeout(): each anon's an_ref-- under its
+    /// an_lock, uvm_anfree() at zero (a busy page is marked PG_RELEASED for its owner to free).
+    /// </summary>
+    internal static IEnumerable<Step> Unref(Kernel k, KernelThread self, Amap amap)
+    {
+        foreach (var s in Locks.Take(amap.Lock, self, "amap_unref: amap_lock")) yield return s;
+        if (--amap.Ref > 0)
+        {
+            amap.Lock.Release(k, self);
+            yield break;
+        }
+        for (int slot = 0; slot < amap.Slots; slot++)
+        {
+            if (amap.Lookup(slot) is not { } anon) continue;
+            foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
+            amap.Unadd(slot);
+            if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+            anon.Lock.Release(k, self);
+        }
+        amap.Lock.Release(k, self);
+    }
+}

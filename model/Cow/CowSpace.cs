@@ -1,0 +1,98 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Cow;
+
+/// <summary>
+/// The address space of a copy-on-write process: its vm_map (uvm_map.h, 2003) with one private
+/// anonymous map entry of <see cref="Pages"/> pages, and what its pmap maps. <see cref="Lock"/>
+/// stands for the map's lockmgr lock (vm_map_lock / vm_map_lock_read; one faulting LWP per
+/// map, so read sharing is not modelled); <see cref="Timestamp"/> is the map's timestamp, bumped
+/// by every vm_map_unlock() after a change (uvm_map.h: vm_map_unlock increments it), which
+/// uvmfault_relock() compares. Left out: several entries, clipping, wiring, a uobj under the entry.
+/// </summary>
+public sealed class CowSpace
+{
+    private readonly Anon?[] _mapped;
+    private readonly Page?[] _mappedPage;
+    private readonly bool[] _writable;
+
+    internal CowSpace(string name, int pages)
+    {
+        Name = name;
+        Pages = pages;
+        Lock = new SimpleLock($"vm_map lock of {name}");
+        _mapped = new Anon?[pages];
+        _mappedPage = new Page?[pages];
+        _writable = new bool[pages];
+    }
+
+    /// <summary>The process's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The entry's size in pages.</summary>
+    public int Pages { get; }
+
+    /// <summary>The vm_map lock.</summary>
+    public SimpleLock Lock { get; }
+
+    /// <summary>map->timestamp.</summary>
+    public int Timestamp { get; internal set; }
+
+    /// <summary>False once munmap() removed the entry.</summary>
+    public bool EntryMapped { get; internal set; } = true;
+
+    /// <summary>The entry's protection allows writing (mprotect can take it away).</summary>
+    public bool EntryWritable { get; internal set; } = true;
+
+    /// <summary>UVM_ET_NEEDSCOPY.</summary>
+    public bool NeedsCopy { get; internal set; }
+
+    /// <summary>aref.ar_amap, or null before the first fault.</summary>
+    public Amap? Amap { get; internal set; }
+
+    /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
+    public Amap? DetachedAmap { get; internal set; }
+
+    /// <summary>The amap amap_copy() is copying from, until its am_ref-- (the entry still holds that reference).</summary>
+    public Amap? CopySource { get; internal set; }
+
+    /// <summary>Dropped at exit (uvmspace_free).</summary>
+    public bool Exited { get; internal set; }
+
+    /// <summary>The anon the pmap maps at <paramref name="page"/> while that anon still owns the mapped page (pmap_page_protect removes it otherwise).</summary>
+    public Anon? MappedAnon(int page) =>
+        _mapped[page] is { } a && _mappedPage[page] is { } p && a.Page == p && p.Anon == a ? a : null;
+
+    /// <summary>Whether the pmap maps <paramref name="page"/> writable (with <see cref="MappedAnon"/> set).</summary>
+    public bool MappedWritable(int page) => MappedAnon(page) is not null && _writable[page];
+
+    /// <summary>pmap_enter().</summary>
+    internal void Enter(int page, Anon anon, Page p, bool writable)
+    {
+        _mapped[page] = anon;
+        _mappedPage[page] = p;
+        _writable[page] = writable;
+    }
+
+    /// <summary>pmap_remove() of the whole entry.</summary>
+    internal void RemoveAll()
+    {
+        Array.Clear(_mapped);
+        Array.Clear(_mappedPage);
+        Array.Clear(_writable);
+    }
+
+    /// <summary>pmap_protect(VM_PROT_READ) of the whole entry (fork, mprotect).</summary>
+    internal void WriteProtectAll() => Array.Clear(_writable);
+
+    /// <summary>vm_map_unlock() after a change: the timestamp moves.</summary>
+    internal void UnlockChanged(Kernel k, KernelThread self)
+    {
+        Timestamp++;
+        Lock.Release(k, self);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"vmspace of {Name}";
+}

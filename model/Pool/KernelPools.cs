@@ -1,0 +1,69 @@
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Pool;
+
+/// <summary>
+/// The pools the modelled paths of 2003-04 allocate from (pool_head, in pool_init() order):
+/// proc_pool "procpl" and lwp_pool "lwppl" of kern_proc.c (fork1() and newlwp() take from them,
+/// proc_free() returns to them) and uvm_map_entry_pool "vmmpepl" of uvm_map.c (uvm_mapent_alloc).
+/// struct proc and struct lwp are larger than a sixteenth of a page, so their headers live off the
+/// page, in the splay tree; map entries are small and keep theirs in the page. There is no u-area
+/// pool in this era: u-areas come from uvm_km_alloc() and, after the 2004 exit rework, a cached
+/// free list (<see cref="Exit.UareaCache"/>); the pool_cache of u-areas came later. Items per page
+/// are scaled down (a 4 KB page holds 7 procs of the time) so that pages fill and empty in small
+/// workloads. Pool pages are whole physical pages from uvm_km_alloc_poolpage() (uvm_pagealloc
+/// with no owner, wired), returned by uvm_km_free_poolpage(); <see cref="Enabled"/> is off unless
+/// the workload asks for pools.
+/// </summary>
+public sealed class KernelPools
+{
+    /// <summary>The physical page behind each pool page, by ph_page.</summary>
+    private readonly Dictionary<int, Page> _pages = [];
+
+    /// <summary>Creates the pools; <paramref name="config"/> says which pool mutations are on.</summary>
+    public KernelPools(KernelConfig config)
+    {
+        Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config);
+        Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config);
+        MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config);
+        All = [Proc, Lwp, MapEntry];
+    }
+
+    /// <summary>Whether fork, exit and the pagedaemon use the pools (a workload setting).</summary>
+    public bool Enabled { get; internal set; }
+
+    /// <summary>proc_pool.</summary>
+    public Pool Proc { get; }
+
+    /// <summary>lwp_pool.</summary>
+    public Pool Lwp { get; }
+
+    /// <summary>uvm_map_entry_pool.</summary>
+    public Pool MapEntry { get; }
+
+    /// <summary>pool_head: every pool, in pool_init() order.</summary>
+    public IReadOnlyList<Pool> All { get; }
+
+    /// <summary>drainpp: the index of the next pool pool_drain() reclaims (round robin over pool_head).</summary>
+    public int DrainNext { get; internal set; }
+
+    /// <summary>uvm_km_alloc_poolpage(): a wired page with no owner, or null when memory is short.</summary>
+    internal int? AllocPage(Kernel k)
+    {
+        if (PageQueues.Alloc(k) is not { } p) return null;
+        p.Flags = PageFlags.None;
+        p.BusyOwner = null;
+        p.WireCount = 1;
+        _pages.Add(p.Number, p);
+        return p.Number;
+    }
+
+    /// <summary>uvm_km_free_poolpage(): the page goes back to the free list.</summary>
+    internal void FreePage(Kernel k, int page)
+    {
+        var p = _pages[page];
+        _pages.Remove(page);
+        p.WireCount = 0;
+        PageQueues.Free(k, p);
+    }
+}

@@ -1,0 +1,94 @@
+using Uvm.Model.Core;
+
+namespace Uvm.Model.Pool;
+
+/// <summary>
+/// pool_get(), pool_put() and pool_drain() of subr_pool.c (2003-04) as step sequences. pr_slock
+/// is a simple lock taken and dropped inside one step, so each locked section is one step; the
+/// steps are cut where the kernel drops it: before pool_allocator_alloc() and before
+/// pr_pagelist_free(). A PR_WAITOK allocation short of memory sleeps in uvm_wait("plpg") inside
+/// uvm_km_alloc_poolpage() (woken by the pagedaemon) and retries the page; a PR_NOWAIT one
+/// relocks, takes an item another thread freed meanwhile if there is one, else fails. Left out:
+/// pool_catchup and the low-water mark, the drain hooks, pool caches.
+/// </summary>
+public static class PoolOps
+{
+    /// <summary>pool_get(pp, PR_WAITOK or PR_NOWAIT): <paramref name="got"/> receives the item, or null (PR_NOWAIT only).</summary>
+    public static IEnumerable<Step> Get(Kernel k, Func<KernelThread> self, Pool pp, bool waitOk, Action<int?> got)
+    {
+        // startover: pr_slock held; take from pr_curpage, or drop the lock for the page allocator.
+        var me = self();
+        pp.Lock.Acquire(me);
+        var item = pp.TakeItem();
+        pp.Lock.Release(k, me);
+        if (item is not null)
+        {
+            got(item);
+            yield return Step.Ran($"pool_get({pp.Name})");
+            yield break;
+        }
+        yield return Step.Ran($"pool_get({pp.Name}): no page, pool_allocator_alloc");
+
+        while (true)
+        {
+            // uvm_km_alloc_poolpage(): a page, or uvm_wait("plpg") and again (PR_WAITOK).
+            var page = k.Pools.AllocPage(k);
+            if (page is null && waitOk)
+            {
+                yield return Pageout.Wait(k, "plpg");
+                continue;
+            }
+            me = self();
+            pp.Lock.Acquire(me);
+            if (page is { } pg) pp.PrimePage(pg);
+            item = pp.TakeItem(); // goto startover; with no page, an item freed meanwhile or ENOMEM
+            pp.Lock.Release(k, me);
+            got(item);
+            yield return Step.Ran(page is null ? $"pool_get({pp.Name}): PR_NOWAIT, {(item is null ? "fail" : "freed item")}" : $"pool_prime_page({pp.Name})");
+            yield break;
+        }
+    }
+
+    /// <summary>pool_put(pp, item): pool_do_put() under pr_slock, then pr_pagelist_free() of a page it released.</summary>
+    public static IEnumerable<Step> Put(Kernel k, Func<KernelThread> self, Pool pp, int item)
+    {
+        var me = self();
+        pp.Lock.Acquire(me);
+        var freed = pp.PutItem(item);
+        pp.Lock.Release(k, me);
+        bool lateMove = k.Config.Has(Switches.PoolPutMovesPageUnlocked);
+        if (freed is null && !lateMove)
+        {
+            yield return Step.Ran($"pool_put({pp.Name})");
+            yield break;
+        }
+        yield return Step.Ran($"pool_put({pp.Name})");
+        pp.AfterPutUnlocked(item);
+        if (freed is not null) k.Pools.FreePage(k, freed.Page);
+        yield return Step.Ran(freed is null ? $"pool_put({pp.Name}): list move after unlock" : $"pr_pagelist_free({pp.Name})");
+    }
+
+    /// <summary>
+    /// pool_drain(0): pool_head_slock { drainpp = the next pool }; pool_reclaim(pp):
+    /// simple_lock_try(pr_slock) { pr_rmpage() every idle empty page }; then pr_pagelist_free()
+    /// after the unlock.
+    /// </summary>
+    public static IEnumerable<Step> Drain(Kernel k, Func<KernelThread> self)
+    {
+        var pools = k.Pools;
+        var pp = pools.All[pools.DrainNext];
+        pools.DrainNext = (pools.DrainNext + 1) % pools.All.Count;
+        var me = self();
+        if (!pp.Lock.TryAcquire(me))
+        {
+            yield return Step.Ran($"pool_reclaim({pp.Name}): busy");
+            yield break;
+        }
+        var pq = pp.ReclaimEmptyPages();
+        pp.Lock.Release(k, me);
+        yield return Step.Ran($"pool_reclaim({pp.Name})");
+        if (pq.Count == 0) yield break;
+        foreach (var ph in pq) k.Pools.FreePage(k, ph.Page);
+        yield return Step.Ran($"pr_pagelist_free({pp.Name})");
+    }
+}

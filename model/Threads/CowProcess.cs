@@ -1,0 +1,70 @@
+using Uvm.Model.Core;
+using Uvm.Model.Cow;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Threads;
+
+/// <summary>
+/// An LWP of a copy-on-write process (model/Cow): faults on its private anonymous entry, fork(),
+/// munmap() and mprotect(), then exit (uvmspace_free). A forked child's LWP starts asleep and is
+/// woken by the parent's fork. A second LWP of the same process (<c>isExtraLwp</c>) shares the
+/// space and does not free it.
+/// </summary>
+public sealed class CowProcess : KernelThread
+{
+    private readonly IReadOnlyList<CowOp> _ops;
+    private readonly IReadOnlyList<CowProcess> _children;
+    private readonly bool _extraLwp;
+
+    /// <summary>An LWP running <paramref name="ops"/> on <paramref name="space"/>; the n-th Fork wakes <paramref name="children"/>[n].</summary>
+    public CowProcess(Kernel kernel, string name, CowSpace space, IReadOnlyList<CowOp> ops, IReadOnlyList<CowProcess> children, bool isExtraLwp = false)
+        : base(kernel, name)
+    {
+        Space = space;
+        _ops = ops;
+        _children = children;
+        _extraLwp = isExtraLwp;
+        if (!isExtraLwp) kernel.Vm.CowSpaceList.Add(space);
+    }
+
+    /// <summary>The process's address space.</summary>
+    public CowSpace Space { get; }
+
+    /// <summary>The channel a child sleeps on until fork1() makes it runnable.</summary>
+    public WaitChannel ForkChannel => new($"fork of {Name}");
+
+    /// <summary>A new space of <paramref name="pages"/> pages: no amap yet, needs-copy (UVM_FLAG_COPYONW).</summary>
+    public static CowSpace NewSpace(string name, int pages) => new(name, pages) { NeedsCopy = true };
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Step> Body()
+    {
+        int forks = 0;
+        foreach (var op in _ops)
+        {
+            var steps = op.Kind switch
+            {
+                CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write),
+                CowOpKind.Fork when forks < _children.Count => ForkChild(_children[forks]),
+                CowOpKind.Unmap => CowMapOps.Unmap(Kernel, this, Space, "uvm_unmap"),
+                CowOpKind.Protect => CowMapOps.Protect(Kernel, this, Space),
+                _ => [],
+            };
+            if (op.Kind == CowOpKind.Fork) forks++;
+            foreach (var s in steps) yield return s;
+        }
+        if (!_extraLwp)
+        {
+            foreach (var s in CowMapOps.Unmap(Kernel, this, Space, "uvmspace_free")) yield return s;
+            Space.Exited = true;
+        }
+        yield return Step.Exit(_extraLwp ? "lwp_exit" : "exit1 → uvmspace_free");
+    }
+
+    private IEnumerable<Step> ForkChild(CowProcess child)
+    {
+        foreach (var s in CowMapOps.Fork(Kernel, this, Space, child.Space)) yield return s;
+        Kernel.SleepQueues.Wakeup(child.ForkChannel);
+        yield return Step.Ran("fork1: setrunnable(child)");
+    }
+}

@@ -1,0 +1,27 @@
+namespace Uvm.Model.Vm;
+
+/// <summary>What a copy-on-write process's LWP does (model/Cow/CowProcess.cs).</summary>
+public enum CowOpKind
+{
+    /// <summary>A read of <see cref="CowOp.Page"/>: a read fault.</summary>
+    Read,
+
+    /// <summary>A write of <see cref="CowOp.Page"/>: a write fault.</summary>
+    Write,
+
+    /// <summary>fork(): the child runs the process's child operations.</summary>
+    Fork,
+
+    /// <summary>munmap() of the whole entry.</summary>
+    Unmap,
+
+    /// <summary>mprotect(PROT_READ) of the whole entry.</summary>
+    Protect,
+}
+
+/// <summary>One operation of a copy-on-write process.</summary>
+public sealed record CowOp(CowOpKind Kind, int Page = 0)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Kind is CowOpKind.Read or CowOpKind.Write ? $"{Kind.ToString().ToLowerInvariant()}({Page})" : Kind.ToString().ToLowerInvariant();
+}

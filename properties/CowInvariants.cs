@@ -1,0 +1,157 @@
+using Uvm.Model;
+using Uvm.Model.Cow;
+using Uvm.Model.Vm;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Invariants of amaps and copy-on-write (uvm_amap.c, uvm_fault.c; docs/fidelity-fault.md): anon
+/// reference counts, amap slot counts, write mappings of shared anons, and mappings that outlive
+/// their map entry or its write permission (a fault that raced munmap/mprotect and did not refault).
+/// Amaps are those of the copy-on-write processes' entries, and those being detached by uvm_unmap().
+/// </summary>
+public static class CowInvariants
+{
+    /// <summary>an_ref accounting.</summary>
+    public static readonly Invariant AnonRefEqualsAmapSlots = new(
+        nameof(AnonRefEqualsAmapSlots),
+        "An anon in an amap has an_ref equal to the number of amap slots that point to it.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
+                        for (int slot = 0; slot < amap.Slots; slot++)
+                            if (amap.Lookup(slot) is { } anon && Slots(spaces, anon) is var n && n != anon.RefCount)
+                                return $"{anon} has an_ref {anon.RefCount} but {n} amap slot(s) point to it";
+            return null;
+        });
+
+    /// <summary>am_nused accounting.</summary>
+    public static readonly Invariant AmapNusedEqualsItsAnons = new(
+        nameof(AmapNusedEqualsItsAnons),
+        "An amap's am_nused equals the number of its slots that hold an anon.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap)
+                    {
+                        int n = 0;
+                        for (int slot = 0; slot < amap.Slots; slot++) if (amap.Lookup(slot) is not null) n++;
+                        if (n != amap.NUsed) return $"{amap} has am_nused {amap.NUsed} but {n} anons";
+                    }
+            return null;
+        });
+
+    /// <summary>am_ref accounting.</summary>
+    public static readonly Invariant AmapRefEqualsItsEntries = new(
+        nameof(AmapRefEqualsItsEntries),
+        "An amap's am_ref equals the map entries that reference it (mapped, being copied from, or being detached).",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap) && amap.Ref > 0)
+                    {
+                        int n = 0;
+                        for (int j = 0; j < spaces.Count; j++)
+                        {
+                            if (spaces[j].Amap == amap) n++;
+                            if (spaces[j].DetachedAmap == amap) n++;
+                            if (spaces[j].CopySource == amap) n++;
+                        }
+                        if (n != amap.Ref) return $"{amap} has am_ref {amap.Ref} but {n} entries reference it";
+                    }
+            return null;
+        });
+
+    /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
+    public static readonly Invariant SharedAnonIsNeverWritableMapped = new(
+        nameof(SharedAnonIsNeverWritableMapped),
+        "No pmap maps an anon's page writable while the anon is shared (an_ref > 1), and no page is writable-mapped through two anons.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int p = 0; p < spaces[i].Pages; p++)
+                {
+                    if (!spaces[i].MappedWritable(p)) continue;
+                    var anon = spaces[i].MappedAnon(p)!;
+                    if (anon.RefCount > 1) return $"{spaces[i]} maps page {p} ({anon}, an_ref {anon.RefCount}) writable";
+                    for (int j = 0; j < spaces.Count; j++)
+                        for (int q = 0; q < spaces[j].Pages; q++)
+                            if ((j != i || q != p) && spaces[j].MappedAnon(q) is { } other && other != anon && other.Page == anon.Page)
+                                return $"{anon.Page} is mapped writable through {anon} and also through {other}";
+                }
+            return null;
+        });
+
+    /// <summary>No use after free of an anon by an amap.</summary>
+    public static readonly Invariant NoAmapSlotPointsToAFreedAnon = new(
+        nameof(NoAmapSlotPointsToAFreedAnon),
+        "No anon is freed while an amap slot points to it.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap)
+                        for (int slot = 0; slot < amap.Slots; slot++)
+                            if (amap.Lookup(slot) is { } anon && (anon.RefCount <= 0 || !Listed(k.Vm.Anons, anon)))
+                                return $"slot {slot} of {amap} points to freed {anon}";
+            return null;
+        });
+
+    /// <summary>A fault that raced munmap/mprotect refaulted instead of installing a stale mapping.</summary>
+    public static readonly Invariant NoMappingOutlivesItsEntry = new(
+        nameof(NoMappingOutlivesItsEntry),
+        "A pmap maps nothing of an unmapped entry, and nothing writable in a read-only entry.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int p = 0; p < spaces[i].Pages; p++)
+                {
+                    if (!spaces[i].EntryMapped && spaces[i].MappedAnon(p) is { } a)
+                        return $"{spaces[i]} still maps page {p} ({a}) after munmap";
+                    if (!spaces[i].EntryWritable && spaces[i].MappedWritable(p))
+                        return $"{spaces[i]} maps page {p} writable after mprotect(PROT_READ)";
+                }
+            return null;
+        });
+
+    /// <summary>The copy-on-write invariants.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
+
+    private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
+
+    private static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
+    {
+        for (int j = 0; j <= i; j++)
+            for (int w = 0; w < 2; w++)
+                if ((j < i || w < which) && AmapAt(spaces, j, w) == amap) return false;
+        return true;
+    }
+
+    private static int Slots(IReadOnlyList<CowSpace> spaces, Anon anon)
+    {
+        int n = 0;
+        for (int i = 0; i < spaces.Count; i++)
+            for (int which = 0; which < 2; which++)
+                if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
+                    for (int slot = 0; slot < amap.Slots; slot++)
+                        if (amap.Lookup(slot) == anon) n++;
+        return n;
+    }
+
+    private static bool Listed(IReadOnlyList<Anon> anons, Anon anon)
+    {
+        for (int i = 0; i < anons.Count; i++) if (anons[i] == anon) return true;
+        return false;
+    }
+}

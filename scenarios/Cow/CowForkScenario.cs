@@ -1,0 +1,65 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The cow-fork scenario: a process writes its pages, forks, and parent and child write and read
+/// them (needs-copy, amap_copy, case 1B copy-on-write) and exit, while a third process fills memory
+/// and the pagedaemon pages anons out from under them.
+/// </summary>
+public static class CowForkScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "cow-fork",
+        "3 free pages, 6 swap slots; a process writes 2 pages and forks twice, parent and children write and read them (copy-on-write) and exit while another process fills memory.",
+        ["vm", "swap", "cow"],
+        Default,
+        () => Generate());
+
+    private static CowOp W(int p) => new(CowOpKind.Write, p);
+
+    private static CowOp R(int p) => new(CowOpKind.Read, p);
+
+    /// <summary>The default workload.</summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
+        Sections =
+        [
+            new PagingWorkload { SwapSlots = 6, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+            new CowWorkload
+            {
+                Processes = [new(2, [W(0), W(1), new(CowOpKind.Fork), new(CowOpKind.Fork), W(0), R(1)]) { ChildOps = [R(0), W(1), W(0)] }],
+            },
+        ],
+    };
+
+    /// <summary>A process of 1-3 pages forking once or twice with generated parent and child ops, beside a memory filler.</summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from free in Gen.Choose(3, 4)
+        from pages in Gen.Choose(1, 3)
+        from before in GenTouches(pages, 2)
+        from after in GenTouches(pages, 3)
+        from child in GenTouches(pages, 3)
+        from forks in Gen.Choose(1, 2)
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections =
+            [
+                new PagingWorkload { SwapSlots = 2 * pages + 4, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+                new CowWorkload { Processes = [new(pages, [.. before, .. Enumerable.Repeat(new CowOp(CowOpKind.Fork), forks), .. after]) { ChildOps = child }] },
+            ],
+        };
+
+    /// <summary>Up to <paramref name="max"/> reads and writes of pages 0..pages-1.</summary>
+    internal static FsCheck.Gen<CowOp[]> GenTouches(int pages, int max) =>
+        from n in Gen.Choose(0, max)
+        from ops in Gen.ArrayOf(
+            from page in Gen.Choose(0, pages - 1)
+            from write in Gen.Elements(true, true, false)
+            select new CowOp(write ? CowOpKind.Write : CowOpKind.Read, page), n)
+        select ops;
+}

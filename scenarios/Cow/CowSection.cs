@@ -1,0 +1,84 @@
+using Uvm.Model;
+using Uvm.Model.Threads;
+using Uvm.Model.Vm;
+using static Uvm.Scenarios.ListShrinks;
+
+namespace Uvm.Scenarios;
+
+/// <summary>The <c>cow</c> section (<see cref="CowWorkload"/>): copy-on-write processes (model/Cow). Needs the <c>paging</c> section.</summary>
+public sealed class CowSection : WorkloadSection<CowWorkload>
+{
+    /// <inheritdoc/>
+    public override string Name => "cow";
+
+    /// <inheritdoc/>
+    protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
+    {
+        problems.Check(workload.Section<PagingWorkload>() is not null, "", "needs a paging section (the pagedaemon and swap)");
+        problems.Check(cow.Processes is not null && cow.Processes.Count <= CowWorkload.MaxProcesses, "processes", $"must list at most {CowWorkload.MaxProcesses} processes");
+        for (int i = 0; i < (cow.Processes?.Count ?? 0); i++)
+        {
+            var spec = cow.Processes![i];
+            var at = problems.At($"processes[{i}]");
+            if (spec?.Ops is null || spec.ChildOps is null || spec.LwpOps is null) { at.Add("", "missing ops"); continue; }
+            at.Check(spec.Pages is >= 1 and <= CowWorkload.MaxPages, "pages", $"must be 1..{CowWorkload.MaxPages}, is {spec.Pages}");
+            Ops(spec.Ops, spec.Pages, at.At("ops"), fork: true);
+            Ops(spec.ChildOps, spec.Pages, at.At("childOps"), fork: false);
+            Ops(spec.LwpOps, spec.Pages, at.At("lwpOps"), fork: false);
+            at.Check(spec.ChildOps.Count == 0 || spec.Ops.Any(o => o?.Kind == CowOpKind.Fork), "childOps", "need a fork in ops");
+        }
+    }
+
+    private static void Ops(IReadOnlyList<CowOp> ops, int pages, Problems at, bool fork)
+    {
+        at.Check(ops.Count <= CowWorkload.MaxOps, "", $"must list at most {CowWorkload.MaxOps} operations");
+        for (int o = 0; o < ops.Count; o++)
+        {
+            var op = ops[o];
+            if (op is null) { at.Add($"[{o}]", "missing operation"); continue; }
+            if (op.Kind is CowOpKind.Read or CowOpKind.Write) at.Check(op.Page >= 0 && op.Page < pages, $"[{o}]", $"page must be 0..{pages - 1}");
+            if (op.Kind == CowOpKind.Fork) at.Check(fork, $"[{o}]", "only the process's own ops may fork");
+        }
+        at.Check(ops.Count(op => op?.Kind == CowOpKind.Fork) <= 2, "", "at most two forks");
+    }
+
+    /// <summary>Fewer processes, then fewer ops of a process, its child or its second LWP.</summary>
+    protected override IEnumerable<CowWorkload> Shrink(CowWorkload cow)
+    {
+        for (int i = 0; i < cow.Processes.Count; i++)
+            yield return cow with { Processes = Without(cow.Processes, i) };
+        for (int i = 0; i < cow.Processes.Count; i++)
+        {
+            var p = cow.Processes[i];
+            for (int o = 0; o < p.LwpOps.Count; o++) yield return cow with { Processes = With(cow.Processes, i, p with { LwpOps = Without(p.LwpOps, o) }) };
+            for (int o = 0; o < p.ChildOps.Count; o++) yield return cow with { Processes = With(cow.Processes, i, p with { ChildOps = Without(p.ChildOps, o) }) };
+            for (int o = 0; o < p.Ops.Count; o++) yield return cow with { Processes = With(cow.Processes, i, p with { Ops = Without(p.Ops, o) }) };
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override int Size(CowWorkload cow) => cow.Processes.Sum(p => 1 + p.Ops.Count + p.ChildOps.Count + p.LwpOps.Count);
+
+    /// <inheritdoc/>
+    protected override string Summary(CowWorkload cow) => $"cow: {cow}";
+
+    /// <summary>Per process: a child per fork (asleep until its fork), the process, its second LWP.</summary>
+    protected override void Start(Kernel k, CowWorkload cow)
+    {
+        for (int i = 0; i < cow.Processes.Count; i++)
+        {
+            var spec = cow.Processes[i];
+            var name = $"cow{i + 1}";
+            var children = new List<CowProcess>();
+            for (int c = 0; c < spec.Ops.Count(o => o.Kind == CowOpKind.Fork); c++)
+            {
+                var cname = c == 0 ? $"{name}child" : $"{name}child{c + 1}";
+                var child = new CowProcess(k, cname, CowProcess.NewSpace(cname, spec.Pages), spec.ChildOps, []);
+                child.StartAsleep(child.ForkChannel);
+                children.Add(child);
+            }
+            var proc = new CowProcess(k, name, CowProcess.NewSpace(name, spec.Pages), spec.Ops, children);
+            if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, [], isExtraLwp: true);
+        }
+    }
+}
