@@ -43,7 +43,7 @@ public static class AccountingDetector
     /// <summary>swpgonly counts the pages whose only copy is in swap.</summary>
     public static readonly Invariant SwapOnlyCountMatchesSwappedOutPages = new(
         nameof(SwapOnlyCountMatchesSwappedOutPages),
-        "uvmexp.swpgonly equals the number of live anons and aobj pages that have a swap slot and no resident page.",
+        "uvmexp.swpgonly equals the number of live anons and not yet freed aobj pages that have a swap slot and no resident page.",
         Detector.Subsystem, k =>
         {
             int n = 0;
@@ -54,7 +54,9 @@ public static class AccountingDetector
             for (int i = 0; i < objs.Count; i++)
             {
                 var o = objs[i];
-                if (o.NoSwap || !o.OnList) continue;
+                // A detached aobj is off uao_list but keeps its slots, and swpgonly counts them, until
+                // uao_free() (uvm_aobj.c): it frees each slot and does swpgonly-- there.
+                if (o.NoSwap) continue;
                 for (int j = 0; j < o.Size; j++)
                     if (o.FindSwslot(j) > 0 && o.PageAt(j) is null) n++;
             }
