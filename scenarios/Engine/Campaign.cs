@@ -27,10 +27,16 @@ public readonly record struct Shard(int Index, int Count)
     public override string ToString() => $"{Index}/{Count}";
 }
 
-/// <summary>One engine's part of a campaign: the first iteration it covers and how many.</summary>
+/// <summary>
+/// One engine's part of a campaign: the first iteration it covers and how many (planned, or, in
+/// a result, explored: always a prefix of the planned window).
+/// </summary>
 public sealed record EngineWindow(int Start, int Iterations, uint Seed);
 
-/// <summary>What a campaign found: the merged counts and the earliest counterexample.</summary>
+/// <summary>
+/// What a campaign found: the windows as explored (each engine's first schedule and how many it
+/// finished, not the plan), the merged counts and the earliest counterexample.
+/// </summary>
 public sealed record CampaignResult(
     IReadOnlyList<EngineWindow> Windows,
     int Iterations,
@@ -79,6 +85,7 @@ public static class Campaign
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // One stop per engine: an engine that finds a bug stops only the engines of later windows,
         // which cannot find an earlier one, so the earliest violation does not depend on timing.
+        // An open range has no end to wait for: there the first bug stops every engine.
         var stops = windows.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cancel)).ToArray();
         var results = new ExplorationResult[windows.Count];
         var cores = CoreAffinity.Pool.FromHere();
@@ -103,7 +110,8 @@ public static class Campaign
                 if (listener is not null)
                     lock (coverage!) coverage.Add(listener.Coverage);
                 if (results[e].FoundBug)
-                    for (int later = e + 1; later < stops.Length; later++) stops[later].Cancel();
+                    for (int other = request.Settings.IsOpen ? 0 : e + 1; other < stops.Length; other++)
+                        if (other != e) stops[other].Cancel();
             });
         }
         finally
@@ -119,7 +127,8 @@ public static class Campaign
             int global = windows[e].Start + cx.Iteration - 1;
             if (at is null || global < at) (first, at) = (cx, global);
         }
-        return new CampaignResult(windows, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
+        var explored = windows.Select((w, e) => w with { Iterations = results[e].Iterations }).ToList();
+        return new CampaignResult(explored, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
             results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested);
     }
 }
