@@ -9,7 +9,7 @@ namespace Uvm.Cli;
 /// <summary><c>uvmcheck run</c>: explore a scenario's schedules and report, or save, the first violation.</summary>
 internal static class RunCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Interrupt interrupt)
     {
         var scenario = new Option<string?>("--scenario", "-s") { Description = $"scenario to explore (default: {ScenarioCatalogue.Default.Name}, or the bug's own scenario); see 'uvmcheck list scenarios'" };
         var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a historical bug on (repeatable); see 'uvmcheck list bugs'", AllowMultipleArgumentsPerToken = true };
@@ -39,7 +39,9 @@ internal static class RunCommand
                 r.GetValue(scenario), r.GetValue(bugs) ?? [], r.GetValue(strategy)!, r.GetValue(iterations), r.GetValue(maxSteps),
                 r.GetValue(seed), r.GetValue(outDir)!, r.GetValue(workload), r.GetValue(time), r.GetValue(parallel), r.GetValue(shard),
                 r.GetValue(json), r.GetValue(junit), r.GetValue(invariants) ?? [], r.GetValue(workloads), r.GetValue(noShrink), r.GetValue(coverage), r.GetValue(engine)!);
-            return Task.FromResult(Execute(options, stdout, stderr, cancel));
+            interrupt.Arm();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
+            return Task.FromResult(Execute(options, stdout, stderr, stop.Token, interrupt));
         });
         return cmd;
     }
@@ -50,7 +52,12 @@ internal static class RunCommand
         string? Workload, string? Time, int Parallel, string? Shard, string? Json, string? Junit, string[] Invariants,
         int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null);
 
-    internal static int Execute(RunOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    /// <summary>
+    /// Runs <paramref name="o"/> until its budget is spent or <paramref name="cancel"/> fires; when
+    /// <paramref name="interrupt"/> received a signal, the summary and reports say so and the exit
+    /// code is 128 + the signal's number unless a bug was found (1).
+    /// </summary>
+    internal static int Execute(RunOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancel, Interrupt? interrupt = null)
     {
         var plan = RunPlan.From(o);
         stdout.WriteLine($"uvmcheck run: scenario {plan.Request.Scenario}, kernel {Describe(plan.Request.Config)}, engine {ExploreSettings.EngineName(plan.Request.Settings.Engine)}, strategy {ExploreSettings.Name(plan.Request.Settings.Strategy)}, "
@@ -72,8 +79,11 @@ internal static class RunCommand
                 // The unshrunk file first, under both names: an interrupt or a crash while shrinking keeps it.
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json")), "the unshrunk counterexample", path, stderr);
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, path), "the unshrunk counterexample", path, stderr);
+                var shrinkFor = CoShrinker.Budget(plan.TimeBudget);
+                stdout.WriteLine($"violation found in schedule {result.BugAtIteration + 1} ({cx.Violation.Id}), saved unshrunk as {path}; shrinking for at most {shrinkFor.TotalSeconds:F0} s (an interrupt keeps the smallest so far)");
+                stdout.Flush();
                 using var shrinkBudget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                shrinkBudget.CancelAfter(CoShrinker.Budget(plan.TimeBudget));
+                shrinkBudget.CancelAfter(shrinkFor);
                 cx = CoShrinker.Shrink(cx, request.Properties, cancel: shrinkBudget.Token);
                 result = result with { Counterexample = cx };
             }
@@ -85,10 +95,17 @@ internal static class RunCommand
         bool budgetHit = budget.IsCancellationRequested
             || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => (long)w.Iterations) && result.Elapsed >= limit);
         var report = RunReport.From(plan.Request, plan.Shard, result, written ? path : null, budgetHit) with { Coverage = coverage };
+        string? signal = interrupt?.Signal;
+        if (signal is not null) report = report with { StoppedBy = $"interrupt ({signal})" };
         Summarize(report, result, stdout);
         foreach (var line in coverage?.Summary() ?? []) stdout.WriteLine(line);
         bool reported = (o.Json is not { } j || Outputs.TryWrite(() => RunReport.Write(report, j), "the JSON report", j, stderr))
             & (o.Junit is not { } x || Outputs.TryWrite(() => JUnitReport.Write([report], x), "the JUnit report", x, stderr));
+        if (signal is not null)
+        {
+            stderr.WriteLine($"uvmcheck: interrupted by {signal}; the summary and reports above cover what was explored before it");
+            if (result.Counterexample is null) return interrupt!.ExitCode;
+        }
         if (result.Counterexample is null && !reported) return Cli.UsageError;
         if (result.Counterexample is null && result.Iterations == 0)
         {

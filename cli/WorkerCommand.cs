@@ -17,7 +17,7 @@ internal static class WorkerCommand
     public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null) =>
         WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants);
 
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, Interrupt interrupt)
     {
         var job = new Argument<string>("job") { Description = "engine job (JSON)" };
         var result = new Argument<string>("result") { Description = "where to write the result (JSON)" };
@@ -25,7 +25,10 @@ internal static class WorkerCommand
         cmd.Hidden = true;
         cmd.SetAction(r =>
         {
-            using var stop = new CancellationTokenSource();
+            // A terminal's Ctrl+C reaches the workers too: it stops the engine like a closed input,
+            // and the worker still writes what it explored for the run to report.
+            interrupt.Arm();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token);
             var watcher = new Thread(() =>
             {
                 try
