@@ -101,18 +101,21 @@ internal static class RunCommand
         foreach (var line in coverage?.Summary() ?? []) stdout.WriteLine(line);
         bool reported = (o.Json is not { } j || Outputs.TryWrite(() => RunReport.Write(report, j), "the JSON report", j, stderr))
             & (o.Junit is not { } x || Outputs.TryWrite(() => JUnitReport.Write([report], x), "the JUnit report", x, stderr));
+        // A dead worker costs its window, never the bug another engine found: one line each.
+        foreach (var failure in result.Failures) stderr.WriteLine($"uvmcheck: an engine failed; {failure}");
         if (signal is not null)
-        {
             stderr.WriteLine($"uvmcheck: interrupted by {signal}; the summary and reports above cover what was explored before it");
-            if (result.Counterexample is null) return interrupt!.ExitCode;
-        }
-        if (result.Counterexample is null && !reported) return Cli.UsageError;
-        if (result.Counterexample is null && result.Iterations == 0)
+        // Exit code, first that applies: a bug (1), an engine failed (2), a signal (128 + its number).
+        if (result.Counterexample is not null) return Cli.BugFound;
+        if (result.Failures.Count > 0) return Cli.UsageError;
+        if (signal is not null) return interrupt!.ExitCode;
+        if (!reported) return Cli.UsageError;
+        if (result.Iterations == 0)
         {
             stderr.WriteLine($"uvmcheck: explored no schedules ({report.StoppedBy ?? "none completed"}); nothing was checked");
             return Cli.UsageError;
         }
-        return result.Counterexample is null ? Cli.Clean : Cli.BugFound;
+        return Cli.Clean;
     }
 
     /// <summary>The scenario's workload, or each of --workloads generated ones in turn until one fails.</summary>
@@ -137,6 +140,7 @@ internal static class RunCommand
                 Steps = total.Steps + result.Steps,
                 Elapsed = total.Elapsed + result.Elapsed,
                 MaxStepsHit = total.MaxStepsHit + result.MaxStepsHit,
+                Failures = [.. total.Failures, .. result.Failures],
                 // Every workload explores the same windows: each window is reported as far as any workload got.
                 Windows = [.. total.Windows.Zip(result.Windows, (a, b) => a.Iterations >= b.Iterations ? a : b)],
             };
@@ -153,7 +157,7 @@ internal static class RunCommand
         if (result.MaxStepsHit > 0) o.WriteLine($"warning: {result.MaxStepsHit} schedule(s) hit --max-steps {report.MaxSteps} and were cut off unchecked beyond it");
         if (result.Counterexample is not { } cx)
         {
-            o.WriteLine("result: no violation");
+            o.WriteLine(result.Failures.Count > 0 ? $"result: incomplete: no violation in the schedules explored, but {result.Failures.Count} engine(s) failed" : "result: no violation");
             return;
         }
         o.WriteLine($"BUG FOUND in schedule {result.BugAtIteration + 1}: {cx.Violation.Message}");

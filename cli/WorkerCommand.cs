@@ -13,9 +13,10 @@ internal static class WorkerCommand
     /// <summary>The arguments that start this command on a job file, writing to a result file.</summary>
     public static IEnumerable<string> Arguments(string jobPath, string resultPath) => ["worker", jobPath, resultPath];
 
-    /// <summary>Worker processes of this uvmcheck, loading <paramref name="invariants"/>.</summary>
-    public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null) =>
-        WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants);
+    /// <summary>Worker processes of this uvmcheck, loading <paramref name="invariants"/>; <paramref name="started"/> is told of each.</summary>
+    public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null,
+        Action<System.Diagnostics.Process, RunRequest>? started = null) =>
+        WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants, started);
 
     public static Command Create(TextWriter stdout, Interrupt interrupt)
     {

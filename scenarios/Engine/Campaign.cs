@@ -47,6 +47,9 @@ public sealed record CampaignResult(
     int? BugAtIteration,
     bool Cancelled)
 {
+    /// <summary>One line per engine that failed (a dead worker): its window, and what happened.</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
     /// <summary>Schedules per second over the wall-clock time.</summary>
     public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
 }
@@ -70,7 +73,9 @@ public static class Campaign
 
     /// <summary>
     /// Runs every window of the plan, each on its own engine and thread; the first violation stops
-    /// the others. The counterexample reported is the one at the earliest global iteration.
+    /// the others. The counterexample reported is the one at the earliest global iteration. An
+    /// engine that fails (a worker that dies) costs its window only: it is reported in
+    /// <see cref="CampaignResult.Failures"/>, and the other engines run on.
     /// </summary>
     /// <remarks>
     /// <paramref name="host"/> says where the engines run (default: in this process); coverage
@@ -128,7 +133,9 @@ public static class Campaign
             if (at is null || global < at) (first, at) = (cx, global);
         }
         var explored = windows.Select((w, e) => w with { Iterations = results[e].Iterations }).ToList();
+        var failures = windows.Select((w, e) => results[e].Failure is { } f ? $"schedules {w.Start}..{w.Start + w.Iterations - 1} not explored: {f}" : null)
+            .OfType<string>().ToList();
         return new CampaignResult(explored, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
-            results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested);
+            results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested) { Failures = failures };
     }
 }

@@ -20,6 +20,12 @@ public sealed record ExplorationResult(
 
     /// <summary>Schedules explored per second.</summary>
     public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
+
+    /// <summary>
+    /// Why the engine could not report what it explored (a worker process that died), or null.
+    /// A failed engine reports no schedules: its window counts as not explored.
+    /// </summary>
+    public string? Failure { get; init; }
 }
 
 /// <summary>Which engine explores: Coyote's systematic testing engine, or the in-process explorer.</summary>
