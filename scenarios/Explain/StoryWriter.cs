@@ -80,6 +80,11 @@ public static class StoryWriter
         o.WriteLine($"workload: {cx.Workload}");
         foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (e.Replay.FirstDivergentStep is { } d) o.WriteLine($"note: the model's run parts from the file's schedule at step {d}; this is the model's run");
+        if (e.Replay.Method == ReplayMethod.AlignedSchedule)
+        {
+            o.WriteLine($"note: the file's step labels part from the model's ({e.Replay.PartReason}); this is the model's run, aligned with the file:");
+            foreach (var line in e.Replay.Alignment) o.WriteLine($"  {line}");
+        }
         o.WriteLine("legend: ⇄ a CPU switches LWPs, ✗ the step after which the property failed; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
         o.WriteLine();
     }
