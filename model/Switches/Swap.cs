@@ -39,4 +39,12 @@ public static partial class Switches
     /// <summary>uvm_aio_aiodone(): the ENOMEM branch leaves the owner's slot in place.</summary>
     public static readonly KernelSwitch AiodoneEnomemKeepsSlot = Mutation("aiodone-enomem-keeps-slot", "uvm_aio_aiodone", "swap-errors",
         "the transient-error (ENOMEM) branch re-dirties the page but leaves the owner's slot in place (no uao_set_swslot(.., 0) / an_swslot = 0) before uvm_swap_free() of the buf's slots: the owner records a freed slot");
+
+    /// <summary>uvm_aio_aiodone(): uvmexp.paging-- is skipped for a PG_RELEASED page. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch AiodoneReleasedSkipsPagingDecrement = Mutation("aiodone-released-skips-paging-decrement", "uvm_aio_aiodone", "pagedaemon",
+        "uvm_aio_aiodone() skips uvmexp.paging-- when the page was PG_RELEASED (a counter decrement skipped on one branch)");
+
+    /// <summary>uvmpd_scan_inactive(): a clean page is freed but uvmexp.swpgonly++ is skipped. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch PageoutCleanSkipsSwpgonly = Mutation("pageout-clean-skips-swpgonly", "uvmpd_scan_inactive", "pagedaemon",
+        "uvmpd_scan_inactive() frees a clean page whose data lives only in swap but skips uvmexp.swpgonly++ (a counter increment skipped on one branch)");
 }

@@ -126,7 +126,7 @@ public sealed class AioDaemon : KernelThread
         if (pageout)
         {
             p.Flags &= ~PageFlags.Pageout;
-            ux.Paging--;
+            if (!((p.Flags & PageFlags.Released) != 0 && Kernel.Config.Has(Switches.AiodoneReleasedSkipsPagingDecrement))) ux.Paging--;
             ux.PdFreed++;
         }
         if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)

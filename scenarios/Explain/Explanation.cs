@@ -70,7 +70,7 @@ public sealed partial record Explanation(
     public static string Detail(string message)
     {
         var detail = message;
-        foreach (var marker in new[] { "Violated: ", "Still pending at the end: ", "panic: " })
+        foreach (var marker in new[] { "Violated: ", "Still pending at the end: ", "panic: ", "detector: " })
             if (detail.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at) { detail = detail[(at + marker.Length)..]; break; }
         int after = detail.LastIndexOf(" After ", StringComparison.Ordinal);
         if (after >= 0 && StepTrailer().IsMatch(detail[after..])) detail = detail[..after];
