@@ -127,7 +127,10 @@ public sealed class AioDaemon : KernelThread
         {
             p.Flags &= ~PageFlags.Pageout;
             if (!((p.Flags & PageFlags.Released) != 0 && Kernel.Config.Has(Switches.AiodoneReleasedSkipsPagingDecrement))) ux.Paging--;
-            ux.PdFreed++;
+            // Rev 1.72.2.1 also counts uvmexp.pdfreed++ here; left out: the 2003 text is not stored,
+            // the counter only feeds uvmpd_scan()'s swap-shortage test (pages_freed), and counting
+            // it moves the pinned PR kern/22752 schedule (regressions/schedules), which would need
+            // re-pinning once a 2003 revision shows the line.
         }
         if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)
         {
