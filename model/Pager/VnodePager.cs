@@ -14,7 +14,9 @@ namespace Uvm.Model;
 /// pgo_get, which sleeps on a busy page (PG_WANTED, "uvn_fp2"), in uvm_wait() when no page is
 /// free, and over the synchronous read of a new PG_FAKE page. Left out: clustering of neighbour
 /// pages in put and get (one page each), read-ahead, the vnode's map and amap (MAP_SHARED,
-/// no copy-on-write), truncation (PG_RELEASED of file pages), the syncer and msync.
+/// no copy-on-write), truncation (PG_RELEASED of file pages), the syncer and msync. Declared to
+/// the lock-discipline detector (model/Core/Discipline.cs): the object's page list (memq) and its
+/// pages' flags are written with vmobjlock held.
 /// </summary>
 public static class VnodePager
 {
@@ -46,15 +48,31 @@ public static class VnodePager
             foreach (var s in Get(k, self, vn, index, result)) yield return s;
         }
         var p = result.Value!;
-        p.Referenced = true;
-        if (write) p.Flags &= ~PageFlags.Clean; // the pmap modified bit
+        bool late = k.Config.Has(Switches.FileFaultDirtiesAfterUnlock);
+        if (!late) Enter(k, vn, p, write);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
         PageQueues.UnbusyOwned(k, p, "uvm_fault");
         vn.Lock.Release(k, self);
+        if (late) Enter(k, vn, p, write);
         yield return Step.Ran(write ? "uvm_fault: vnode page, write" : "uvm_fault: vnode page, read");
     }
+
+    /// <summary>
+    /// pmap_enter() of the page: the reference bit, and for a write the modified bit (PG_CLEAN
+    /// cleared). pg->flags of an object page is protected by the object's vmobjlock.
+    /// </summary>
+    private static void Enter(Kernel k, AObj vn, Page p, bool write)
+    {
+        k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
+        p.Referenced = true;
+        if (write) p.Flags &= ~PageFlags.Clean;
+    }
+
+    /// <summary>The object's page list (memq, uvm_pagelookup) changes at <paramref name="index"/>: vmobjlock must be held.</summary>
+    internal static void MemqChanged(Kernel k, AObj vn, int index) =>
+        k.Discipline.WriteRef(vn.Lock, vn, "memq", vn.PageAt(index));
 
     /// <summary>
     /// genfs_getpages() of one page, the unlocked case, entered with vmobjlock held (uvn_findpages
@@ -88,6 +106,7 @@ public static class VnodePager
             }
             else
             {
+                MemqChanged(k, vn, index);
                 vn.Insert(fresh, index); // busy, PG_FAKE, clean: the read fills it from the file
                 fresh.BusyOwner = "genfs_getpages";
                 vn.Lock.Release(k, self);
@@ -115,6 +134,7 @@ public static class VnodePager
         var vm = k.Vm;
         if ((pg.Flags & PageFlags.Clean) != 0 || k.Config.Has(Switches.PutpagesFreesDirtyPage))
         {
+            MemqChanged(k, vn, pg.Index);
             vm.PageQueueLock.Acquire(self);
             PageQueues.Free(k, pg); // pmap_page_protect(VM_PROT_NONE); uvm_pagefree()
             vm.PageQueueLock.Release(self);
@@ -123,6 +143,7 @@ public static class VnodePager
             yield return Step.Ran("genfs_putpages: uvm_pagefree");
             yield break;
         }
+        k.Discipline.Write(vn.Lock, pg, "pg->flags", (long)pg.Flags);
         if (!k.Config.Has(Switches.PutpagesWritesUnbusiedPage)) PageQueues.Busy(pg, "genfs_putpages");
         pg.Flags |= PageFlags.Pageout | PageFlags.Clean; // freeflag = PG_PAGEOUT for the pagedaemon; pmap_clear_modify()
         k.Uvmexp.Paging++;

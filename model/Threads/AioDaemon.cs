@@ -139,6 +139,7 @@ public sealed class AioDaemon : KernelThread
             return false;
         }
         PageQueues.Unbusy(Kernel, p);
+        if (pageout && p.Object is { IsVnode: true } vn) VnodePager.MemqChanged(Kernel, vn, p.Index);
         if (pageout) PageQueues.Free(Kernel, p);
         vm.PageQueueLock.Release(this);
         return pageout;

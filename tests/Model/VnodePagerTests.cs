@@ -142,4 +142,31 @@ public sealed class VnodePagerTests
         Assert.Same(second, vn.PageAt(1));
         Assert.Equal(PageQueue.Inactive, second.Queue);
     }
+
+    [Fact]
+    public void AFileFaultWritesPageFlagsUnderTheObjectLock()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var user = new FileUser(k, "file1", [vn], [new FileTouch(0, 0, Write: true)]);
+
+        Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", user.Advance().Function);
+        Assert.Equal("uvm_fault: vnode page, write", user.Advance().Function); // Advance sets Kernel.Running: the detector is on
+
+        Assert.Equal(PageFlags.None, vn.PageAt(0)!.Flags & PageFlags.Clean);
+    }
+
+    [Fact]
+    public void DirtyingAFilePageAfterTheUnlockIsALockDisciplineViolation()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0, config: KernelConfig.Fixed.With(Switches.FileFaultDirtiesAfterUnlock));
+        var vn = VnodePager.Create(k, 1);
+        var user = new FileUser(k, "file1", [vn], [new FileTouch(0, 0, Write: true)]);
+        user.Advance();
+
+        var e = Assert.Throws<DetectorViolationException>(() => user.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock vmobjlock of vnode 1 of pg->flags", e.Detail);
+    }
 }
