@@ -70,4 +70,28 @@ public sealed class VerifyPorTests
         Assert.Equal(p.DistinctStates, r.DistinctStates);
         Assert.True(r.Schedules < p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
     }
+
+    /// <summary>
+    /// A counterexample found by the reduced search is a file like any other: written, read back
+    /// and replayed along its kernel-level schedule, it reaches the same violation step for step.
+    /// </summary>
+    [Fact]
+    public void AVerifyCounterexampleFileReplaysExactly()
+    {
+        var r = Verifier.Run(Request(Small(), Switches.Configure(["pr23095"])), 1, countStates: false, por: true);
+        var path = Path.Combine(Path.GetTempPath(), $"verify-{Guid.NewGuid():N}.json");
+        try
+        {
+            CounterexampleFile.Write(r.Counterexample!, path);
+            var replay = Replayer.Replay(CounterexampleFile.Read(path));
+
+            Assert.True(replay.Exact, replay.PartReason);
+            Assert.Equal(r.Counterexample!.Violation.Id, replay.Violation!.Id);
+            Assert.Equal(1, r.PreemptionsToBug);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
