@@ -12,11 +12,11 @@ internal static class ListCommand
     {
         var what = new Argument<string>("what")
         {
-            Description = "scenarios, bugs or invariants (all three when omitted)",
+            Description = "scenarios, bugs, invariants or detectors (all when omitted)",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
-        what.AcceptOnlyFromAmong("all", "scenarios", "bugs", "invariants");
+        what.AcceptOnlyFromAmong("all", "scenarios", "bugs", "invariants", "detectors");
         var invariants = new Option<string[]>("--invariants") { Description = "also list the invariants of this assembly (repeatable)" };
         var cmd = new Command("list", "List the scenarios, the switches (bugs and mutations), or the invariants.") { what, invariants };
         cmd.SetAction(r =>
@@ -25,6 +25,7 @@ internal static class ListCommand
             if (w is "all" or "scenarios") Scenarios(stdout);
             if (w is "all" or "bugs") Bugs(stdout);
             if (w is "all" or "invariants") Invariants(stdout, RunCommand.LoadInvariants(r.GetValue(invariants) ?? []));
+            if (w is "all" or "detectors") Detectors(stdout);
             return Cli.Clean;
         });
         return cmd;
@@ -58,6 +59,18 @@ internal static class ListCommand
                 o.WriteLine($"    {"",-36} site {s.Site}; scenario {s.Scenario}{expected}");
                 if (s.Description.Length > 0) o.WriteLine($"    {"",-36} {s.Description}");
             }
+        }
+    }
+
+    private static void Detectors(TextWriter o)
+    {
+        o.WriteLine("Detectors (generic: every scenario, no bug-specific invariant):");
+        foreach (var (name, rule) in Uvm.Model.Core.Detector.All)
+        {
+            o.WriteLine($"  {name,-44} {rule}");
+            o.WriteLine($"  {"",-44} " + (name == Uvm.Model.Core.Detector.Accounting
+                ? "after every step, by: " + string.Join(", ", AccountingDetector.All.Select(i => i.Name))
+                : "during the step, by the model's accessors (a DetectorViolationException)"));
         }
     }
 

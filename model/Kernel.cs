@@ -56,7 +56,24 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// The thread whose atomic step is running now (curlwp/curproc of the step), or null between
     /// steps. Set by <see cref="KernelThread.Advance"/>; detectors read it to name who touched what.
     /// </summary>
-    public KernelThread? Running { get; internal set; }
+    public KernelThread? Running
+    {
+        get => _running;
+        internal set
+        {
+            _running = value;
+            if (value is not null) Discipline.StepStarted();
+        }
+    }
+
+    /// <summary>Backs <see cref="Running"/>.</summary>
+    private KernelThread? _running;
+
+    /// <summary>The lock-discipline and use-after-free detectors (model/Core/Discipline.cs).</summary>
+    public Discipline Discipline => _discipline ??= new Discipline(this) { On = Config.Detectors };
+
+    /// <summary>Backs <see cref="Discipline"/>, created on first use.</summary>
+    private Discipline? _discipline;
 
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
     public List<int> StepChoices { get; } = [];
@@ -106,7 +123,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Procs.Add(p);
         foreach (var program in programs)
         {
-            var l = new Lwp(Lwps.Count + 1, p, program);
+            var l = new Lwp(Lwps.Count + 1, p, program, this);
             l.Uarea = Uareas.Create(wired: true);
             l.Uarea.Owner = l;
             p.LwpList.Add(l);

@@ -11,12 +11,18 @@ public enum ViolationKind
 
     /// <summary>A liveness property still pending when the execution ended.</summary>
     Liveness,
+
+    /// <summary>
+    /// A generic detector caught a rule broken during a step (model/Core/Detector.cs: lock discipline,
+    /// use after free); the name is the detector's, e.g. <c>detector LockDiscipline</c>.
+    /// </summary>
+    Detector,
 }
 
 /// <summary>
 /// A reported violation: its kind, the invariant name or the panicking kernel function, and the
 /// full message. Every failure message starts with a tag <c>[invariant Name]</c>,
-/// <c>[panic site]</c> or <c>[liveness Name]</c>, so a Coyote bug report maps back to a name.
+/// <c>[panic site]</c>, <c>[liveness Name]</c> or <c>[detector Name]</c>, so a Coyote bug report maps back to a name.
 /// </summary>
 public sealed record Violation(ViolationKind Kind, string Name, string Message)
 {

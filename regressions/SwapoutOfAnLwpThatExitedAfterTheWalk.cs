@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Properties;
 using Uvm.Scenarios;
 using Xunit;
 
@@ -20,14 +21,17 @@ namespace Uvm.Regressions;
 /// SZOMB, cpu_exit, lwp_exit2: its u-area goes to the cache and l_addr is cleared); the swapper's
 /// uvm_swapout() checks only LSONPROC, clears L_INMEM and calls uvm_fault_unwire() on no range.
 ///
-/// Violated: the kernel assertion "uvm_fault_unwire_locked: address not in map".
+/// Violated: the kernel assertion "uvm_fault_unwire_locked: address not in map" when the victim
+/// was an LWP of a live process (_lwp_exit leaves it LSZOMB); when it was the last LWP of an
+/// exiting process, lwp_exit2() pool_put() it (L_DETACHED) and the use-after-free detector sees
+/// uvm_swapout() touch the freed struct lwp first. Both are this bug.
 /// </summary>
 public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
 {
     /// <summary>
-    /// Iterations per seed, measured over the ten seeds of <see cref="Search.Seeds"/>: the in-process
-    /// engine needed 897, 72, 6, 338, 258, 729, 362, 68, 171, 638 (median ~300, worst 897); Coyote
-    /// 186, 11, 4, 136, 161, 169, 1057, 97, 245, 281 (median ~165, worst 1057). 1500 leaves room.
+    /// Iterations per seed, measured over the ten seeds of <see cref="Search.Seeds"/> with the
+    /// detectors on: the in-process engine needed 64, 5, 379, 714, 118, 79, 694, 28, 166, 158
+    /// (worst 714); Coyote 27, 93, 47, 218, 1, 185, 54, 12, 207, 81 (worst 218). 1500 leaves room.
     /// </summary>
     private const int Budget = 1500;
 
@@ -45,23 +49,23 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void KernelWithoutTheRecheckUnwiresTheUareaOfAnExitedLwp(EngineKind engine)
     {
-        Search.AssertFound("swapout", Kernel2004, Budget, "panic uvm_fault_unwire_locked", engine, cx =>
+        Search.AssertFound("swapout", Kernel2004, Budget, ["panic uvm_fault_unwire_locked", "detector UseAfterFree"], engine, cx =>
         {
-            Assert.Contains("l_addr == NULL", cx.Violation.Message);
+            Assert.Contains(cx.Violation.Kind == ViolationKind.Panic ? "l_addr == NULL" : "freed by", cx.Violation.Message);
             Assert.Equal("swapper", cx.Steps[^1].Thread);
         });
     }
 
     /// <summary>
-    /// Pinned replay, found by <c>uvmcheck run --bug swapout-exited-lwp --out</c> (seed 0,
-    /// schedule 897, shrunk to 20 steps):
+    /// Pinned replay, found by <c>uvmcheck run --bug swapout-exited-lwp</c> (seed 0, schedule 64,
+    /// shrunk to 10 steps; re-pinned when the racy reads of the detectors added choice points):
     /// <code>
-    ///    7  swapper    uvm_swapout_threads
-    ///   10  cpu0       exit1
-    ///   ... cpu0       uvm_proc_exit, uvm_km_free, cpu_lwp_free, exit1: SZOMB, cpu_exit
-    ///   17  cpu0       lwp_exit2
-    ///   18  swapper    uvm_swapout
-    ///   19  swapper    uvm_fault_unwire_locked  [panic]
+    ///    3  swapper    uvm_swapout_threads
+    ///    5  cpu0       lwp_exit
+    ///    6  cpu0       cpu_exit
+    ///    7  cpu0       lwp_exit2
+    ///    8  swapper    uvm_swapout
+    ///    9  swapper    uvm_fault_unwire_locked  [panic]
     /// </code>
     /// </summary>
     [Fact]

@@ -1,4 +1,5 @@
 using FsCheck.Fluent;
+using Uvm.Model.Core;
 using Uvm.Properties;
 
 namespace Uvm.Scenarios;
@@ -17,7 +18,7 @@ public sealed record Scenario(
 {
     /// <summary>The properties of this scenario's subsystems, from <paramref name="catalogue"/>.</summary>
     public Catalogue PropertiesFrom(Catalogue catalogue) => new(
-        [.. catalogue.Invariants.Where(i => Subsystems.Contains(i.Subsystem) || !Catalogue.BuiltIn.Invariants.Contains(i))],
+        [.. catalogue.Invariants.Where(i => Subsystems.Contains(i.Subsystem) || i.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Invariants.Contains(i))],
         [.. catalogue.Liveness.Where(l => Subsystems.Contains(l.Subsystem) || !Catalogue.BuiltIn.Liveness.Contains(l))]);
 
     /// <summary>A constant generator, for scenarios that are one fixed workload.</summary>

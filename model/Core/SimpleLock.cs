@@ -7,7 +7,7 @@ namespace Uvm.Model.Core;
 /// (<see cref="Locks.Take(SimpleLock, KernelThread, string)"/>) until <see cref="Release"/> wakes it.
 /// A spin lock taken and released inside one step is a <see cref="StepLock"/>.
 /// </summary>
-public sealed class SimpleLock(string name)
+public sealed class SimpleLock(string name) : IOwnedLock
 {
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     public string Name { get; } = name;

@@ -6,7 +6,7 @@ namespace Uvm.Model.Core;
 /// sleep on, and its release has no one to wake. A lock that may be held across steps, and so
 /// waited for, is a <see cref="SimpleLock"/>.
 /// </summary>
-public sealed class StepLock(string name)
+public sealed class StepLock(string name) : IOwnedLock
 {
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     public string Name { get; } = name;

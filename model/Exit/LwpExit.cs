@@ -15,6 +15,12 @@ namespace Uvm.Model.Exit;
 /// </summary>
 public static class LwpExit
 {
+    /// <summary>Why lwp_wait1() reads its siblings' l_stat without sched_lock.</summary>
+    private const string WaitForZombies = "lwp_wait1(): LIST_FOREACH(l2, &p->p_lwps) ... if (l2->l_stat == LSZOMB), under the kernel lock, as lwp_exit2() sets LSZOMB";
+
+    /// <summary>Why lwp_exit() reads its siblings' state without sched_lock.</summary>
+    private const string LastLwp = "lwp_exit(): if (p->p_nlwps - p->p_nzlwps == 1), read under the kernel lock without sched_lock";
+
     /// <summary>
     /// An LWP ran off its program. lwp_exit() calls exit1() when it is the last live LWP of its
     /// process (the kernel tests p_nlwps - p_nzlwps == 1; the model counts LWPs not yet LSDEAD, in
@@ -23,7 +29,7 @@ public static class LwpExit
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        bool last = !p.Exiting && !p.LwpList.Exists(x => x != l && x.Stat is not (LwpStat.Dead or LwpStat.Zomb));
+        bool last = !p.Exiting && !p.LwpList.Exists(x => x != l && x.StatUnderKernelLock(LastLwp) is not (LwpStat.Dead or LwpStat.Zomb));
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
@@ -33,7 +39,7 @@ public static class LwpExit
     public static KernelThread CpuThreadOf(Kernel k, Lwp l)
     {
         foreach (var t in k.Threads)
-            if (t is CpuThread c && c.Cpu == l.Cpu) return t;
+            if (t is CpuThread c && c.Cpu == l.CurCpu) return t;
         throw new InvalidOperationException($"{l} runs on no CPU thread");
     }
 
@@ -55,7 +61,7 @@ public static class LwpExit
     /// </summary>
     internal static void SetDead(Kernel k, KernelThread self, Lwp l)
     {
-        var cpu = l.Cpu!;
+        var cpu = l.CurCpu!;
         k.SchedLock.Acquire(self);
         l.Stat = LwpStat.Dead;
         cpu.Current = null;
@@ -73,7 +79,7 @@ public static class LwpExit
         var p = l.Proc;
         while (p.LwpList.Exists(x => x != l))
         {
-            var zombies = p.LwpList.FindAll(x => x != l && x.Stat == LwpStat.Zomb);
+            var zombies = p.LwpList.FindAll(x => x != l && x.StatUnderKernelLock(WaitForZombies) == LwpStat.Zomb);
             if (zombies.Count == 0)
             {
                 yield return Step.Sleep("lwp_wait1", ProcLists.NlwpsOf(p));
@@ -82,7 +88,9 @@ public static class LwpExit
             foreach (var z in zombies)
             {
                 p.LwpList.Remove(z);
-                z.Freed = true;
+                z.Free("lwp_wait1");
+                if (k.Config.Has(Switches.LwpWaitTouchesFreedZombie) && z.StatUnderKernelLock(WaitForZombies) != LwpStat.Zomb)
+                    throw new KernelPanicException("lwp_wait1", $"{z} is not LSZOMB");
             }
             yield return Step.Ran("lwp_wait1");
         }
@@ -115,7 +123,7 @@ public static class LwpExit
     /// </summary>
     internal static IEnumerable<Step> CpuExit(Kernel k, Lwp l, bool processExit)
     {
-        var cpu = l.Cpu!;
+        var cpu = l.CurCpu!;
         var self = CpuThreadOf(k, l);
         bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;
         if (!reaper && k.Config.Has(Switches.ExitFreeUareaBeforeSwitch))

@@ -42,7 +42,7 @@ public static class ProcessExit
         // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
         var old = p.Vmspace;
         p.Vmspace = k.ProcLists.Proc0Vmspace;
-        l.Cpu!.Vmspace = p.Vmspace;
+        l.CurCpu!.Vmspace = p.Vmspace;
         yield return Step.Ran("uvm_proc_exit");
         foreach (var s in KernelMem.FreeVmspace(k, Self, old)) yield return s;
 
@@ -75,15 +75,19 @@ public static class ProcessExit
         if (k.Config.Has(Switches.ExitSleepAfterSwitch) && l.Uarea is { } u)
         {
             // Mutation: the blocking uvm_lwp_exit() of before the rework (L_INMEM off; uvm_km_free).
-            l.InMemory = false;
+            l.ClearInMemoryUnlocked();
             foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
             l.Uarea = null;
         }
         else if (l.Uarea is not null) UvmLwpExit(k, self, l);
-        if (l.Detached) l.Freed = true;
+        if (l.Detached)
+        {
+            l.Free("lwp_exit2");
+            if (k.Config.Has(Switches.LwpExit2TouchesFreedLwp)) l.BecomeZombieUnlocked();
+        }
         else
         {
-            l.Stat = LwpStat.Zomb;
+            l.BecomeZombieUnlocked();
             Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         }
         yield return Step.Ran("lwp_exit2");
@@ -92,7 +96,7 @@ public static class ProcessExit
     /// <summary>uvm_lwp_exit() (2004): L_INMEM off; uvm_uarea_free() links the still-wired u-area on the free list; l_addr = NULL. Never blocks.</summary>
     internal static void UvmLwpExit(Kernel k, KernelThread self, Lwp l)
     {
-        l.InMemory = false;
+        l.ClearInMemoryUnlocked();
         k.Uareas.Free(self, l.Uarea!);
         l.Uarea = null;
     }

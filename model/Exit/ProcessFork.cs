@@ -35,7 +35,8 @@ public static class ProcessFork
         foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
         var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
-        var l2 = new Lwp(k.Lwps.Count + 1, p2, program) { Stat = LwpStat.Idle, InMemory = false, PoolItem = lwpItem };
+        var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
+        l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
         k.Lwps.Add(l2);
         p1.ChildList.Add(p2);
@@ -55,10 +56,10 @@ public static class ProcessFork
         }
 
         // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area, page by page.
-        if (!l2.InMemory)
+        if (!l2.RacyInMemory("uvm_lwp_fork(): if ((l2->l_flag & L_INMEM) == 0) of the LSIDL child fork1() is building"))
         {
             foreach (var s in UareaWiring.Wire(k, Self, l2.Uarea!)) yield return s;
-            l2.InMemory = true;
+            l2.SetInMemoryWhileIdle(true);
             if (PagedaemonWakeup.Shortage(k)) PagedaemonWakeup.Wake(k);
         }
 
@@ -77,6 +78,6 @@ public static class ProcessFork
         u.State = UareaState.InUse;
         u.Owner = l2;
         l2.Uarea = u;
-        l2.InMemory = inMemory;
+        l2.SetInMemoryWhileIdle(inMemory);
     }
 }

@@ -66,16 +66,16 @@ public static class ReaperExit
         // reaper(): deadproc_slock dropped; KERNEL_PROC_LOCK; cpu_wait(l).
         yield return Step.Ran("reaper: cpu_wait");
         // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
-        l.InMemory = false;
+        l.ClearInMemoryUnlocked();
         if (l.Uarea is { } u)
             foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
         l.Uarea = null;
         // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
-        l.Stat = LwpStat.Zomb;
+        l.BecomeZombieUnlocked();
         if (l.Detached)
         {
             l.Proc.LwpList.Remove(l);
-            l.Freed = true;
+            l.Free("reaper");
         }
         else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         yield return Step.Ran("reaper: LSZOMB");

@@ -162,7 +162,7 @@ public static class PageoutScan
         {
             if (p.OwnerAnon is { SwSlot: 0 } anon)
                 throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
-            ux.SwpgOnly++; // this page now lives only in swap
+            if (!k.Config.Has(Switches.PageoutCleanSkipsSwpgonly)) ux.SwpgOnly++; // this page now lives only in swap
             CheckNotLoanedToTheKernel(k, p, "freed");
             PageQueues.Free(k, p);
             ux.PdFreed++;

@@ -6,27 +6,168 @@ namespace Uvm.Model.Sched;
 /// <summary>
 /// struct lwp: the scheduler state (l_stat, l_cpu, run-queue link), residency of its u-area
 /// (L_INMEM), the swap-out clocks (l_swtime, l_slptime), l_holdcnt, and the user program it runs.
-/// Written only by the kernel paths in this assembly; invariants read it.
+/// Written only by the kernel paths in this assembly; invariants read it. sched_lock protects
+/// l_stat, l_cpu, the run-queue link and L_INMEM (sys/lwp.h, "l: sched_lock"): their accessors
+/// check it during a step (<see cref="Discipline"/>), and every field checks the LWP is not freed.
+/// The swapout scan and proc0 read l_stat and L_INMEM without it: <see cref="RacyStat"/>, <see cref="RacyInMemory"/>.
 /// </summary>
-public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
+public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel? kernel = null)
 {
+    /// <summary>The detectors of the kernel the LWP lives in; null for an LWP built alone in a unit test.</summary>
+    private readonly Discipline? _d = kernel?.Discipline;
+
+    /// <summary>sched_lock of that kernel.</summary>
+    private readonly StepLock? _sched = kernel?.SchedLock;
+
+    /// <summary>Backing fields of the sched_lock-protected state.</summary>
+    private LwpStat _stat = LwpStat.Run;
+    private Cpu? _cpu;
+    private bool _onRunQueue, _inMemory = true;
+
+    /// <summary>Where pool_put(&amp;lwp_pool) freed it.</summary>
+    private Poison _poison;
+
     /// <summary>A global LWP number, used in messages ("lwp 3").</summary>
     public int Lid { get; } = lid;
 
     /// <summary>l_proc.</summary>
     public Proc Proc { get; } = proc;
 
-    /// <summary>l_stat.</summary>
-    public LwpStat Stat { get; internal set; } = LwpStat.Run;
+    /// <summary>l_stat (sched_lock).</summary>
+    public LwpStat Stat
+    {
+        get { Locked("l_stat"); return _stat; }
+        internal set { Stored("l_stat", (long)_stat); _stat = value; }
+    }
 
-    /// <summary>l_cpu: the CPU it runs (or last ran) on.</summary>
-    public Cpu? Cpu { get; internal set; }
+    /// <summary>l_cpu: the CPU it runs (or last ran) on (sched_lock).</summary>
+    public Cpu? Cpu
+    {
+        get { Locked("l_cpu"); return _cpu; }
+        internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } _cpu = value; }
+    }
 
-    /// <summary>l_back != NULL: the LWP is linked on a run queue.</summary>
-    public bool OnRunQueue { get; internal set; }
+    /// <summary>l_back != NULL: the LWP is linked on a run queue (sched_lock).</summary>
+    public bool OnRunQueue
+    {
+        get { Locked("l_back"); return _onRunQueue; }
+        internal set { Stored("l_back", _onRunQueue ? 1 : 0); _onRunQueue = value; }
+    }
 
-    /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident.</summary>
-    public bool InMemory { get; internal set; } = true;
+    /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident (sched_lock).</summary>
+    public bool InMemory
+    {
+        get { Locked("L_INMEM"); return _inMemory; }
+        internal set { Stored("L_INMEM", _inMemory ? 1 : 0); _inMemory = value; }
+    }
+
+    /// <summary>
+    /// l_stat read without sched_lock where the kernel does so: it may see the value before an
+    /// unseen store of the last critical section. <paramref name="why"/> quotes the kernel's reason.
+    /// </summary>
+    public LwpStat RacyStat(string why)
+    {
+        _ = why;
+        if (_d is null) return _stat;
+        _d.Touch(_poison, this);
+        return (LwpStat)_d.Racy(this, "l_stat", (long)_stat);
+    }
+
+    /// <summary>
+    /// l_stat read without sched_lock but under the big kernel lock, as its writer of interest is
+    /// (lwp_exit2() and the reaper set LSZOMB under KERNEL_LOCK): no half-done section to see.
+    /// <paramref name="why"/> quotes the kernel.
+    /// </summary>
+    public LwpStat StatUnderKernelLock(string why)
+    {
+        _ = why;
+        _d?.Touch(_poison, this);
+        return _stat;
+    }
+
+    /// <summary>
+    /// curcpu() of the running LWP: its own l_cpu, which only cpu_switch() on that same CPU
+    /// changes, so the kernel reads it without sched_lock.
+    /// </summary>
+    internal Cpu? CurCpu
+    {
+        get
+        {
+            _d?.Touch(_poison, this);
+            return _cpu;
+        }
+    }
+
+    /// <summary>L_INMEM read without sched_lock; see <see cref="RacyStat"/>.</summary>
+    public bool RacyInMemory(string why)
+    {
+        _ = why;
+        if (_d is null) return _inMemory;
+        _d.Touch(_poison, this);
+        return _d.Racy(this, "L_INMEM", _inMemory ? 1 : 0) != 0;
+    }
+
+    /// <summary>
+    /// newlwp(): l_stat and L_INMEM of an LWP not yet on alllwp, which no other thread can reach,
+    /// so the kernel sets them without sched_lock.
+    /// </summary>
+    internal void InitUnpublished(LwpStat stat, bool inMemory)
+    {
+        _stat = stat;
+        _inMemory = inMemory;
+    }
+
+    /// <summary>
+    /// uvm_lwp_exit(): <c>l->l_flag &amp;= ~L_INMEM</c> on the dead LWP, which the kernel writes
+    /// without sched_lock (uvm_glue.c). A declared unlocked write: checked for use after free only.
+    /// </summary>
+    internal void ClearInMemoryUnlocked()
+    {
+        _d?.Touch(_poison, this);
+        _inMemory = false;
+    }
+
+    /// <summary>
+    /// lwp_exit2() and the reaper: <c>l->l_stat = LSZOMB</c> on the dead LWP no CPU runs any more,
+    /// written under KERNEL_LOCK but without sched_lock (kern_lwp.c, kern_exit.c). A declared
+    /// unlocked write: checked for use after free only.
+    /// </summary>
+    internal void BecomeZombieUnlocked()
+    {
+        _d?.Touch(_poison, this);
+        _stat = LwpStat.Zomb;
+    }
+
+    /// <summary>
+    /// newlwp() and uvm_lwp_fork() set L_INMEM of the LSIDL child without sched_lock: no scan
+    /// picks an LSIDL LWP. Any other LWP goes through the checked setter.
+    /// </summary>
+    internal void SetInMemoryWhileIdle(bool value)
+    {
+        if (_stat != LwpStat.Idle)
+        {
+            InMemory = value;
+            return;
+        }
+        _d?.Touch(_poison, this);
+        _inMemory = value;
+    }
+
+    /// <summary>A read of a sched_lock field: the lock is held and the LWP is live.</summary>
+    private void Locked(string field)
+    {
+        if (_d is null || _sched is null) return;
+        _d.Touch(_poison, this);
+        _d.Read(_sched, this, field);
+    }
+
+    /// <summary>A write of a sched_lock field whose value was <paramref name="old"/>.</summary>
+    private void Stored(string field, long old)
+    {
+        if (_d is null || _sched is null) return;
+        _d.Touch(_poison, this);
+        _d.Write(_sched, this, field, old);
+    }
 
     /// <summary>
     /// How many times the u-area pages are wired: uvm_fault_wire() adds one, uvm_fault_unwire()
@@ -66,7 +207,14 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
     public bool SwitchedAway { get; internal set; }
 
     /// <summary>pool_put(&amp;lwp_pool): the structure is freed.</summary>
-    public bool Freed { get; internal set; }
+    public bool Freed => _poison.Freed;
+
+    /// <summary>pool_put(&amp;lwp_pool) in <paramref name="function"/>: the LWP is poisoned.</summary>
+    internal void Free(string function)
+    {
+        if (_d is not null) _d.Free(ref _poison, function);
+        else _poison.FreedIn = function;
+    }
 
     /// <summary>The kernel path it is in (a system call, or its exit), resumed wherever it next runs; null in user mode.</summary>
     internal IEnumerator<Step>? KernelPath { get; set; }
@@ -93,7 +241,14 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program)
     public int QuantaDone { get; internal set; }
 
     /// <summary>True once the program has run to its end and the LWP exited.</summary>
-    public bool Finished => Stat is LwpStat.Zomb or LwpStat.Dead;
+    public bool Finished => _stat is LwpStat.Zomb or LwpStat.Dead; // model bookkeeping, not a kernel read: unchecked
+
+    /// <summary>
+    /// On alllwp: lwp_exit() and exit1() LIST_REMOVE(l, l_list) in the step that makes it LSDEAD, so
+    /// a walk of alllwp (the model's <see cref="Kernel.Lwps"/>, which keeps every LWP) skips the
+    /// rest. The proclist lock, not sched_lock, protects the list: unchecked here.
+    /// </summary>
+    internal bool OnAllLwp => !Finished;
 
     /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
     public int? PoolItem { get; internal set; }

@@ -46,8 +46,16 @@ public static class Scheduler
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
         l.Stat = LwpStat.Run;
         l.SlpTime = 0;
-        if (l.InMemory) SetRunQueue(k, l);
-        else if (!k.Config.Has(Switches.SetrunnableSkipsProc0Wakeup)) k.SleepQueues.Wakeup(Proc0);
+        if (l.InMemory)
+        {
+            SetRunQueue(k, l);
+            return;
+        }
+        if (!k.Config.Has(Switches.SetrunnableSkipsProc0Wakeup)) k.SleepQueues.Wakeup(Proc0);
+        // The model's clock idles while no LWP waits for time; a swapped-out runnable LWP does (the
+        // real clock never stops, and uvm_meter() wakes proc0 even when it missed this wakeup:
+        // uvm_scheduler() reads l_stat without sched_lock, "XXXSMP: possible unlock/sleep race").
+        k.SleepQueues.Wakeup(Threads.ClockThread.Idle);
     }
 
     /// <summary>

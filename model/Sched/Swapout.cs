@@ -16,8 +16,14 @@ namespace Uvm.Model;
 /// </summary>
 public static class Swapout
 {
+    /// <summary>Why uvm_swapout_threads() reads l_stat and L_INMEM without sched_lock.</summary>
+    private const string WalkWithoutSchedLock = "uvm_swapout_threads(): LIST_FOREACH(l, &alllwp) under proclist_lock_read() only, sched_lock not held";
+
+    /// <summary>Why uvm_scheduler() does.</summary>
+    private const string SchedulerWalk = "uvm_scheduler(): \"is it a runnable swapped out process?\" under proclist_lock_read() only";
+
     /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed.</summary>
-    public static bool Swappable(Lwp l) => l.InMemory && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
+    public static bool Swappable(Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
 
     /// <summary>
     /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
@@ -34,8 +40,11 @@ public static class Swapout
         for (int i = 0; i < k.Lwps.Count; i++)
         {
             var l = k.Lwps[i];
-            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.InMemory && !l.Finished)) continue;
-            switch (l.Stat)
+            if (!l.OnAllLwp) continue;
+            if (k.Config.Has(Switches.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
+                throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
+            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
+            switch (l.RacyStat(WalkWithoutSchedLock))
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
                 case LwpStat.OnProc when !k.Config.Has(Switches.Pr23095):
@@ -97,15 +106,16 @@ public static class Swapout
         // PR kern/23095: the pre-fix code ran cpu_swapout(l) here, before taking sched_lock, on
         // an LWP that may be running on another CPU.
         k.SchedLock.Acquire(self);
-        if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
+        // Switches.SwapoutExitedLwp (found by the checker): the 2003-04 uvm_swapout() checks only for
+        // LSONPROC; by default the model keeps the later swappable(l) re-check (uvm_glue.c 1.89.2.7),
+        // which the 2004 big lock, not modelled, made unnecessary. It comes first: an LWP that has
+        // left alllwp since the walk may be freed (pool_put), and the fixed kernel never touches it.
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (l.Proc.Exiting || !l.OnAllLwp))
         {
             k.SchedLock.Release(self);
             return false;
         }
-        // Switches.SwapoutExitedLwp (found by the checker): the 2003-04 uvm_swapout() checks only for
-        // LSONPROC; by default the model keeps the later swappable(l) re-check (uvm_glue.c 1.89.2.7),
-        // which the 2004 big lock, not modelled, made unnecessary.
-        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (l.Proc.Exiting || l.Stat is LwpStat.Dead or LwpStat.Zomb))
+        if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
         {
             k.SchedLock.Release(self);
             return false;
@@ -130,7 +140,8 @@ public static class Swapout
         int bestPri = int.MinValue;
         foreach (var l in k.Lwps)
         {
-            if (l.Stat != LwpStat.Run || l.InMemory) continue;
+            if (!l.OnAllLwp) continue;
+            if (l.RacyStat(SchedulerWalk) != LwpStat.Run || l.RacyInMemory(SchedulerWalk)) continue;
             int pri = l.SwTime + l.SlpTime;
             if (pri > bestPri) (best, bestPri) = (l, pri);
         }
@@ -142,8 +153,9 @@ public static class Swapout
     {
         k.SchedLock.Acquire(self);
         if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
-        l.InMemory = true;
+        if (!k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         k.SchedLock.Release(self);
+        if (k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         l.SwTime = 0;
         k.Uvmexp.Swapins++;
     }

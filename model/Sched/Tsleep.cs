@@ -28,22 +28,20 @@ public static class Tsleep
         k.SchedLock.Release(self);
     }
 
-    /// <summary>wakeup(chan): every kernel thread and every LWP asleep on it becomes runnable (setrunnable() under sched_lock).</summary>
+    /// <summary>
+    /// wakeup(chan): every kernel thread and every LWP asleep on it becomes runnable. kern_synch.c
+    /// wakeup() takes SCHED_LOCK before it walks the sleep queue and calls setrunnable().
+    /// </summary>
     public static void Wakeup(Kernel k, KernelThread self, WaitChannel chan)
     {
         k.SleepQueues.Wakeup(chan);
-        bool locked = false;
+        k.SchedLock.Acquire(self);
         foreach (var l in k.Lwps)
         {
-            if (l.Stat != LwpStat.Sleep || l.WChan != chan) continue;
-            if (!locked)
-            {
-                k.SchedLock.Acquire(self);
-                locked = true;
-            }
+            if (!l.OnAllLwp || l.Stat != LwpStat.Sleep || l.WChan != chan) continue;
             l.WChan = null;
             Scheduler.SetRunnable(k, l);
         }
-        if (locked) k.SchedLock.Release(self);
+        k.SchedLock.Release(self);
     }
 }

@@ -62,4 +62,12 @@ public static partial class Switches
     /// <summary>uvm_uarea_drain(): a u-area is popped off the free list but never freed.</summary>
     public static readonly KernelSwitch UareaDrainDropsUarea = Mutation("uarea-drain-drops-uarea", "uvm_uarea_drain", "exit-reaperless",
         "uvm_uarea_drain() pops a u-area off the free list but never uvm_km_free()s it (a u-area leaked)");
+
+    /// <summary>lwp_exit2(): a detached LWP is marked LSZOMB after pool_put() freed it. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch LwpExit2TouchesFreedLwp = Mutation("lwp-exit2-touches-freed-lwp", "lwp_exit2", "exit-reaperless",
+        "lwp_exit2() marks a detached LWP LSZOMB after pool_put() freed it (a field touched after free)");
+
+    /// <summary>lwp_wait1(): the collected zombie's l_stat is asserted after pool_put(). Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch LwpWaitTouchesFreedZombie = Mutation("lwp-wait-touches-freed-zombie", "lwp_wait1", "exit-reaperless",
+        "lwp_wait1() asserts the collected zombie's l_stat after pool_put() (a field touched after free)");
 }

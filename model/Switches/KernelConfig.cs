@@ -20,6 +20,13 @@ public sealed record KernelConfig
     public IReadOnlyList<KernelSwitch> Enabled => On;
 
     /// <summary>
+    /// The generic detectors (model/Core/Discipline.cs: lock discipline, use after free) check the
+    /// model's accesses. On by default; off only to measure what they cost (<c>--no-detectors</c>).
+    /// Not a switch: it changes no kernel site, only whether the model watches them.
+    /// </summary>
+    public bool Detectors { get; init; } = true;
+
+    /// <summary>
     /// The process-exit design: the 2004 reaperless rework (default) or the reaper thread before it.
     /// A design choice, not a bug; a workload's exit section may pick it. Read in
     /// <see cref="Exit.LwpExit"/> and by the kernel builder (which starts the reaper).
@@ -49,13 +56,14 @@ public sealed record KernelConfig
 
     /// <summary>Equal when the same switches are on under the same exit design.</summary>
     public bool Equals(KernelConfig? other) =>
-        other is not null && ExitDesign == other.ExitDesign && On.AsSpan().SequenceEqual(other.On);
+        other is not null && ExitDesign == other.ExitDesign && Detectors == other.Detectors && On.AsSpan().SequenceEqual(other.On);
 
     /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
         h.Add(ExitDesign);
+        h.Add(Detectors);
         foreach (var s in On) h.Add(s.Id);
         return h.ToHashCode();
     }

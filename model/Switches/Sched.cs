@@ -69,6 +69,20 @@ public static partial class Switches
     public static readonly KernelSwitch Proc0NeverSwapsIn = Mutation("proc0-never-swaps-in", "uvm_scheduler", "swapout",
         "uvm_scheduler() never finds a candidate, so nothing is swapped back in (a path that never runs)");
 
+    /// <summary>
+    /// uvm_swapout_threads(): a KASSERT(l->l_stat != LSONPROC || l->l_cpu != NULL) inside the alllwp walk
+    /// reads l_cpu, which sched_lock protects and the walk does not hold. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch SwapoutScanAssertsUnlocked = Mutation("swapout-scan-asserts-unlocked", "uvm_swapout_threads", "swapout",
+        "uvm_swapout_threads() asserts over l_cpu in its alllwp walk, without sched_lock (a field read without its lock)");
+
+    /// <summary>
+    /// uvm_swapin(): <c>l->l_flag |= L_INMEM</c> moved after SCHED_UNLOCK, out of the critical section
+    /// that put the LWP on the run queue. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch SwapinSetsInMemAfterUnlock = Mutation("swapin-sets-inmem-after-unlock", "uvm_swapin", "swapout",
+        "uvm_swapin() sets L_INMEM after SCHED_UNLOCK (a protected write moved out of its section)");
+
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };

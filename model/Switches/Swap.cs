@@ -23,4 +23,12 @@ public static partial class Switches
     /// <summary>uvmpd_scan_inactive(): a dirty page gets a new swap slot without its old one being released.</summary>
     public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "pagedaemon",
         "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner");
+
+    /// <summary>uvm_aio_aiodone(): uvmexp.paging-- is skipped for a PG_RELEASED page. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch AiodoneReleasedSkipsPagingDecrement = Mutation("aiodone-released-skips-paging-decrement", "uvm_aio_aiodone", "pagedaemon",
+        "uvm_aio_aiodone() skips uvmexp.paging-- when the page was PG_RELEASED (a counter decrement skipped on one branch)");
+
+    /// <summary>uvmpd_scan_inactive(): a clean page is freed but uvmexp.swpgonly++ is skipped. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch PageoutCleanSkipsSwpgonly = Mutation("pageout-clean-skips-swpgonly", "uvmpd_scan_inactive", "pagedaemon",
+        "uvmpd_scan_inactive() frees a clean page whose data lives only in swap but skips uvmexp.swpgonly++ (a counter increment skipped on one branch)");
 }

@@ -57,8 +57,9 @@ public sealed class AioDaemon : KernelThread
     private void Complete(Page p)
     {
         var ux = Kernel.Uvmexp;
-        ux.Paging--;
-        if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)
+        bool released0 = (p.Flags & PageFlags.Released) != 0;
+        if (!(released0 && Kernel.Config.Has(Switches.AiodoneReleasedSkipsPagingDecrement))) ux.Paging--;
+        if (released0 && p.OwnerAnon is { } released)
         {
             AnonPager.Release(Kernel, this, released, p);
         }

@@ -40,10 +40,16 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
 
     /// <summary>
     /// An LWP waits for time to pass when it sleeps with a timeout (not on a channel such as wait4's),
-    /// or is runnable but swapped out (proc0 needs uvm_meter() to wake it).
+    /// or is runnable but swapped out (proc0 needs uvm_meter() to wake it). Read under sched_lock, as
+    /// the schedcpu() it decides on.
     /// </summary>
-    private bool TimeStillMatters() =>
-        Kernel.Lwps.Exists(l => (l.Stat == LwpStat.Sleep && l.WChan is null) || (l.Stat == LwpStat.Run && !l.InMemory));
+    private bool TimeStillMatters()
+    {
+        Kernel.SchedLock.Acquire(this);
+        bool matters = Kernel.Lwps.Exists(l => l.OnAllLwp && ((l.Stat == LwpStat.Sleep && l.WChan is null) || (l.Stat == LwpStat.Run && !l.InMemory)));
+        Kernel.SchedLock.Release(this);
+        return matters;
+    }
 
     private void Tick()
     {

@@ -71,5 +71,5 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
         o.WriteLine($"score: {Mutants.Count - survivors.Count}/{Mutants.Count} mutants killed");
     }
 
-    private static string Short(string? killedBy) => killedBy is null ? "-" : killedBy.Replace("invariant ", "").Replace("liveness ", "live:").Replace("panic ", "panic:");
+    private static string Short(string? killedBy) => killedBy is null ? "-" : killedBy.Replace("invariant ", "").Replace("liveness ", "live:").Replace("panic ", "panic:").Replace("detector ", "det:");
 }

@@ -163,6 +163,9 @@ public sealed class StepCore
     /// <summary>The violation a failed step stands for: a kernel panic by its site, anything else as a model crash.</summary>
     private static (string Site, Violation Violation) ViolationOf(Exception e, KernelThread thread, string last)
     {
+        if (e is DetectorViolationException detector)
+            return (detector.Detector, new Violation(ViolationKind.Detector, detector.Detector,
+                $"{Violation.Tag(ViolationKind.Detector, detector.Detector)} detector: {detector.Detector}: {detector.Detail} (in {thread.Name})"));
         if (e is KernelPanicException panic)
             return (panic.Site, new Violation(ViolationKind.Panic, panic.Site,
                 $"{Violation.Tag(ViolationKind.Panic, panic.Site)} panic: {panic.Site}: {panic.Detail} (in {thread.Name})"));

@@ -7,6 +7,14 @@ namespace Uvm.Scenarios;
 /// </summary>
 public sealed record StepRecord(int Index, string Thread, string Function, string Kind, IReadOnlyList<int>? Choices = null)
 {
+    /// <summary>Equal steps: same index, thread, function, kind and the same choices in order (not the same list).</summary>
+    public bool Equals(StepRecord? other) =>
+        other is not null && Index == other.Index && Thread == other.Thread && Function == other.Function && Kind == other.Kind
+        && (Choices ?? []).SequenceEqual(other.Choices ?? []);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Index, Thread, Function, Kind, Choices?.Count ?? 0);
+
     /// <inheritdoc/>
     public override string ToString() => $"{Index,4}  {Thread,-10} {Function}{(Kind == "Continue" ? "" : $"  [{Kind.ToLowerInvariant()}]")}";
 }

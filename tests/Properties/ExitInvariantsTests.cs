@@ -75,7 +75,7 @@ public sealed class ExitInvariantsTests
     public void UareaOfAFreedLwpIsALeak()
     {
         var k = KernelFixture.WithLwps(1);
-        k.Lwps[0].Freed = true;
+        k.Lwps[0].Free("pool_put");
 
         Assert.Equal("u-area 1 belongs to lwp 1, which was freed without uvm_lwp_exit()", ExitInvariants.NoUareaIsLeaked.Check(k));
     }

@@ -1,0 +1,35 @@
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// The generic detectors: rules every kernel path obeys, checked without a bug-specific invariant,
+/// the way a DIAGNOSTIC kernel, LOCKDEBUG or KASAN checks them. Lock discipline and use after free
+/// are checked by the model's accessors during a step (<see cref="Discipline"/>); accounting is
+/// checked after every step by the invariants of subsystem <c>detector</c> (properties/AccountingDetector.cs).
+/// </summary>
+public static class Detector
+{
+    /// <summary>A protected field is touched only by the thread holding its lock.</summary>
+    public const string LockDiscipline = nameof(LockDiscipline);
+
+    /// <summary>A freed kernel object is never touched again.</summary>
+    public const string UseAfterFree = nameof(UseAfterFree);
+
+    /// <summary>Every counter equals what it counts, at every step end.</summary>
+    public const string Accounting = nameof(Accounting);
+
+    /// <summary>The subsystem of the after-step detector checks: every scenario checks them.</summary>
+    public const string Subsystem = "detector";
+
+    /// <summary>Each detector and the kernel rule it enforces, for <c>uvmcheck list</c>.</summary>
+    public static IReadOnlyList<(string Name, string Rule)> All { get; } =
+    [
+        (LockDiscipline, "Each field is read and written only by the thread holding the lock that protects it "
+            + "(sys/lwp.h: sched_lock protects l_stat, l_cpu, the run-queue link and L_INMEM; those are instrumented "
+            + "today); a read the kernel makes without it is declared racy and may see any prefix of the last "
+            + "critical section's stores."),
+        (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
+            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper)."),
+        (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
+            + "(uvmexp.free, paging, swpginuse, swpgonly, the u-area free-list count)."),
+    ];
+}

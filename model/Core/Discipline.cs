@@ -1,0 +1,153 @@
+using System.Diagnostics;
+
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// The lock-discipline and use-after-free detectors, one per kernel. The model's accessors of
+/// protected fields call <see cref="Read"/> and <see cref="Write"/> with the field's lock; freeable
+/// objects call <see cref="Touch"/>. Outside a step (boot, invariants, explain) nothing is checked;
+/// inside one a check is a field compare, and only a violation builds a message.
+/// <para>
+/// Racy reads: a read the kernel makes without the lock goes through <see cref="Racy"/>. Every
+/// locked write appends (object, field, old value) to the store log of the current step; the log
+/// keeps the most recent step that wrote protected fields. A racy read from another thread's step
+/// asks the explorer, once per step, how many of those stores it sees (<see cref="Kernel.Choice"/>,
+/// so schedules replay): to it the critical section is a sequence of single-field stores, and a
+/// field in the unseen suffix reads its old value.
+/// </para>
+/// </summary>
+public sealed class Discipline(Kernel kernel)
+{
+    /// <summary>One logged store: the object, the field's name, and the value before the store.</summary>
+    private struct Store
+    {
+        public object Obj;
+        public string Field;
+        public long Old;
+        public object? OldRef;
+    }
+
+    /// <summary>The stores of the most recent step that wrote protected fields, in order.</summary>
+    private Store[] _log = new Store[16];
+
+    /// <summary>How many entries of <see cref="_log"/> are in use.</summary>
+    private int _count;
+
+    /// <summary>The step whose stores <see cref="_log"/> holds.</summary>
+    private int _logStep = -1;
+
+    /// <summary>The thread that ran the logged step.</summary>
+    private KernelThread? _writer;
+
+    /// <summary>The step that last asked how many logged stores it sees, and the answer.</summary>
+    private int _seenStep = -1, _seen;
+
+    /// <summary>Detectors on (the default); off only to measure what they cost.</summary>
+    public bool On { get; set; } = true;
+
+    /// <summary>Atomic steps started so far; the step running now is <c>StepSerial - 1</c> in the step log.</summary>
+    public int StepSerial { get; private set; }
+
+    /// <summary>Called as each step starts.</summary>
+    internal void StepStarted() => StepSerial++;
+
+    /// <summary>A read of <paramref name="field"/> of <paramref name="obj"/>, which <paramref name="lk"/> protects.</summary>
+    public void Read(IOwnedLock lk, object obj, string field)
+    {
+        var r = kernel.Running;
+        if (r is null || lk.Owner == r || !On) return;
+        throw NotHeld(lk, obj, field, r, "read");
+    }
+
+    /// <summary>A write of a scalar field; <paramref name="old"/> is its value before the store.</summary>
+    public void Write(IOwnedLock lk, object obj, string field, long old) => Write(lk, obj, field, old, null);
+
+    /// <summary>A write of a reference field; <paramref name="old"/> is its value before the store.</summary>
+    public void WriteRef(IOwnedLock lk, object obj, string field, object? old) => Write(lk, obj, field, 0, old);
+
+    private void Write(IOwnedLock lk, object obj, string field, long old, object? oldRef)
+    {
+        var r = kernel.Running;
+        if (r is null || !On) return;
+        if (lk.Owner != r) throw NotHeld(lk, obj, field, r, "written");
+        if (_logStep != StepSerial)
+        {
+            _logStep = StepSerial;
+            _writer = r;
+            _count = 0;
+        }
+        if (_count == _log.Length) Array.Resize(ref _log, _count * 2);
+        _log[_count++] = new Store { Obj = obj, Field = field, Old = old, OldRef = oldRef };
+    }
+
+    /// <summary>
+    /// A racy read of a scalar field the kernel reads without its lock: the value this step sees
+    /// of <paramref name="current"/>, which may be the value before an unseen store of the last section.
+    /// </summary>
+    public long Racy(object obj, string field, long current)
+    {
+        int i = Unseen(obj, field);
+        return i < 0 ? current : _log[i].Old;
+    }
+
+    /// <summary>A racy read of a reference field; see <see cref="Racy"/>.</summary>
+    public T? RacyRef<T>(object obj, string field, T? current) where T : class
+    {
+        int i = Unseen(obj, field);
+        return i < 0 ? current : (T?)_log[i].OldRef;
+    }
+
+    /// <summary>The first store to the field this step does not see, or -1.</summary>
+    private int Unseen(object obj, string field)
+    {
+        var r = kernel.Running;
+        if (r is null || !On || _count == 0 || _writer == r) return -1;
+        if (_seenStep != StepSerial)
+        {
+            _seenStep = StepSerial;
+            _seen = _count - kernel.Choice.Integer(_count + 1); // choice 0: sees every store
+        }
+        for (int i = _seen; i < _count; i++)
+            if (ReferenceEquals(_log[i].Obj, obj) && ReferenceEquals(_log[i].Field, field)) return i;
+        return -1;
+    }
+
+    /// <summary>Poisons an object: <paramref name="function"/> of the running thread frees it now.</summary>
+    public void Free(ref Poison poison, string function)
+    {
+        poison.FreedIn = function;
+        poison.FreedBy = kernel.Running?.Name ?? "boot";
+        poison.FreedAt = StepSerial - 1;
+    }
+
+    /// <summary>An access to <paramref name="obj"/>: a violation if it was freed.</summary>
+    public void Touch(in Poison poison, object obj)
+    {
+        if (poison.FreedIn is null || kernel.Running is not { } r || !On) return;
+        throw new DetectorViolationException(Detector.UseAfterFree,
+            $"use after free: {obj} freed by {poison.FreedBy} in {poison.FreedIn} at step {poison.FreedAt}, touched by {r.Name} in {Caller(obj)}");
+    }
+
+    private static DetectorViolationException NotHeld(IOwnedLock lk, object obj, string field, KernelThread r, string how) =>
+        new(Detector.LockDiscipline, $"lock {lk.Name} of {field} ({obj}) not held by {r.Name} in {Caller(obj)}: {field} {how} "
+            + (lk.Owner is { } o ? $"while {o.Name} holds it" : "while nobody holds it"));
+
+    /// <summary>
+    /// The model method that made the access: the first frame outside the detectors and the
+    /// accessed object's class, with iterator and lambda names unmangled (<c>&lt;SwapoutLwp&gt;d__5</c> → SwapoutLwp).
+    /// Only a violation pays for the stack walk.
+    /// </summary>
+    private static string Caller(object obj)
+    {
+        foreach (var frame in new StackTrace().GetFrames())
+        {
+            var m = frame.GetMethod();
+            if (m?.DeclaringType is not { } t || t.Namespace == typeof(Discipline).Namespace || t == obj.GetType()) continue;
+            if (m.Name.StartsWith("get_", StringComparison.Ordinal) || m.Name.StartsWith("set_", StringComparison.Ordinal)) continue;
+            var name = m.Name == "MoveNext" ? t.Name : m.Name;
+            int open = name.IndexOf('<'), close = name.IndexOf('>');
+            return open >= 0 && close > open ? name[(open + 1)..close] : name;
+        }
+        return "?";
+    }
+}

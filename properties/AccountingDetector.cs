@@ -1,0 +1,82 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// The accounting detector (issue 17, item 3): each counter the kernel keeps is recounted from the
+/// objects it counts after every step, so a skipped increment or decrement on any path shows as
+/// drift at the end of the step that made it. A step is a critical section: counters it updates in
+/// pieces agree again when it ends. Subsystem <c>detector</c>: checked in every scenario.
+/// uvmexp.free is <see cref="PageInvariants.FreeCountMatchesFreeQueue"/>; uvmexp.swapouts/swapins
+/// count events, not objects, and have nothing to recount.
+/// </summary>
+public static class AccountingDetector
+{
+    /// <summary>uvmexp.paging counts the pages in pageout I/O.</summary>
+    public static readonly Invariant PagingCountMatchesPagesInPageout = new(
+        nameof(PagingCountMatchesPagesInPageout),
+        "uvmexp.paging equals the number of pages with PG_PAGEOUT set (uvmpd_scan_inactive: paging++ as it starts a pageout; uvm_aio_aiodone: paging-- as it ends).",
+        Detector.Subsystem, k =>
+        {
+            int n = 0;
+            var pages = k.Vm.Pages;
+            for (int i = 0; i < pages.Count; i++)
+                if ((pages[i].Flags & PageFlags.Pageout) != 0) n++;
+            return k.Uvmexp.Paging == n ? null : $"uvmexp.paging is {k.Uvmexp.Paging} but {n} pages are being paged out";
+        });
+
+    /// <summary>swpginuse counts the allocated swap slots.</summary>
+    public static readonly Invariant SwapInUseMatchesAllocatedSlots = new(
+        nameof(SwapInUseMatchesAllocatedSlots),
+        "uvmexp.swpginuse equals the number of swap slots the allocator has handed out and not taken back (uvm_swap_alloc/uvm_swap_free under swap_data_lock).",
+        Detector.Subsystem, k =>
+        {
+            var swap = k.Vm.Swap;
+            int n = 0;
+            for (int s = 1; s <= swap.Slots; s++)
+                if (swap.IsInUse(s)) n++;
+            return swap.InUse == n ? null : $"uvmexp.swpginuse is {swap.InUse} but {n} swap slots are allocated";
+        });
+
+    /// <summary>swpgonly counts the pages whose only copy is in swap.</summary>
+    public static readonly Invariant SwapOnlyCountMatchesSwappedOutPages = new(
+        nameof(SwapOnlyCountMatchesSwappedOutPages),
+        "uvmexp.swpgonly equals the number of live anons and not yet freed aobj pages that have a swap slot and no resident page.",
+        Detector.Subsystem, k =>
+        {
+            int n = 0;
+            var anons = k.Vm.Anons;
+            for (int i = 0; i < anons.Count; i++)
+                if (anons[i] is { RefCount: > 0, SwSlot: > 0, Page: null }) n++;
+            var objs = k.Vm.AObjs;
+            for (int i = 0; i < objs.Count; i++)
+            {
+                var o = objs[i];
+                // A detached aobj is off uao_list but keeps its slots, and swpgonly counts them, until
+                // uao_free() (uvm_aobj.c): it frees each slot and does swpgonly-- there.
+                if (o.NoSwap) continue;
+                for (int j = 0; j < o.Size; j++)
+                    if (o.FindSwslot(j) > 0 && o.PageAt(j) is null) n++;
+            }
+            return k.Uvmexp.SwpgOnly == n ? null : $"uvmexp.swpgonly is {k.Uvmexp.SwpgOnly} but {n} pages are only in swap";
+        });
+
+    /// <summary>The u-area free-list count counts the list.</summary>
+    public static readonly Invariant UareaFreeCountMatchesFreeList = new(
+        nameof(UareaFreeCountMatchesFreeList),
+        "uvm_nuarea equals the number of u-areas on the free list whose state says cached (uvm_uarea_free/uvm_uarea_alloc/uvm_uarea_drain under uvm_uareas_slock).",
+        Detector.Subsystem, k =>
+        {
+            var all = k.Uareas.All;
+            int n = 0;
+            for (int i = 0; i < all.Count; i++)
+                if (all[i].State == Model.Exit.UareaState.Cached) n++;
+            return k.Uareas.Count == n ? null : $"uvm_nuarea is {k.Uareas.Count} but {n} u-areas are cached";
+        });
+
+    /// <summary>Every accounting check.</summary>
+    public static IReadOnlyList<Invariant> All { get; } =
+        [PagingCountMatchesPagesInPageout, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, UareaFreeCountMatchesFreeList];
+}

@@ -1,0 +1,172 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>
+/// The lock-discipline and use-after-free detectors (model/Core/Discipline.cs): accessors of
+/// protected fields check the lock during a step, racy reads see a prefix of the last critical
+/// section, and a freed LWP is poisoned. Each step runs through <see cref="KernelThread.Advance"/>,
+/// as the explorer runs it, so that <see cref="Kernel.Running"/> is set.
+/// </summary>
+public sealed class DisciplineTests
+{
+    [Fact]
+    public void WritingLStatWithoutSchedLockIsALockDisciplineViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        var t = new OneStep(k, "cpu", () => l.Stat = LwpStat.Sleep);
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock sched_lock of l_stat (lwp 1) not held by cpu in ", e.Detail);
+        Assert.EndsWith("l_stat written while nobody holds it", e.Detail);
+    }
+
+    [Fact]
+    public void WritingLStatUnderSchedLockIsClean()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        OneStep? t = null;
+        t = new OneStep(k, "cpu", () =>
+        {
+            k.SchedLock.Acquire(t!);
+            l.Stat = LwpStat.Sleep;
+            k.SchedLock.Release(t!);
+        });
+
+        t.Advance();
+
+        Assert.Equal(LwpStat.Sleep, l.Stat);
+    }
+
+    [Fact]
+    public void ReadingAFieldHeldByAnotherThreadIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        var holder = new KernelFixture.TestThread(k);
+        k.SchedLock.Acquire(holder);
+        var t = new OneStep(k, "swapper", () => _ = l.InMemory);
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Contains("L_INMEM read while test holds it", e.Detail);
+    }
+
+    [Fact]
+    public void DetectorsOffCheckNothing()
+    {
+        var k = KernelFixture.WithLwps(1, config: KernelConfig.Fixed with { Detectors = false });
+        var l = k.Lwps[0];
+        var t = new OneStep(k, "cpu", () => l.Stat = LwpStat.Sleep);
+
+        t.Advance();
+
+        Assert.Equal(LwpStat.Sleep, l.Stat);
+    }
+
+    [Theory]
+    [InlineData(0, LwpStat.Sleep, false)] // sees both stores
+    [InlineData(1, LwpStat.Sleep, true)]  // sees the first store only
+    [InlineData(2, LwpStat.Run, true)]    // sees neither
+    public void RacyReadSeesAPrefixOfTheLastCriticalSection(int unseen, LwpStat stat, bool inMemory)
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        OneStep? writer = null;
+        writer = new OneStep(k, "cpu", () =>
+        {
+            k.SchedLock.Acquire(writer!);
+            l.Stat = LwpStat.Sleep;
+            l.InMemory = false;
+            k.SchedLock.Release(writer!);
+        });
+        (LwpStat, bool) seen = default;
+        var reader = new OneStep(k, "swapper", () => seen = (l.RacyStat("test"), l.RacyInMemory("test")));
+        writer.Advance();
+        var choice = new Scripted(unseen);
+        k.Choice = choice;
+
+        reader.Advance();
+
+        Assert.Equal((stat, inMemory), seen);
+        Assert.Equal([3], choice.Asked); // asked once per step, with every prefix of the 2 stores possible
+    }
+
+    [Fact]
+    public void TheWriterSeesItsOwnStores()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        var choice = new Scripted(2);
+        k.Choice = choice;
+        LwpStat seen = default;
+        OneStep? t = null;
+        t = new OneStep(k, "cpu", () =>
+        {
+            k.SchedLock.Acquire(t!);
+            l.Stat = LwpStat.Sleep;
+            k.SchedLock.Release(t!);
+            seen = l.RacyStat("test");
+        });
+
+        t.Advance();
+
+        Assert.Equal(LwpStat.Sleep, seen);
+        Assert.Empty(choice.Asked);
+    }
+
+    [Fact]
+    public void TouchingAFreedLwpIsAUseAfterFree()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        var freer = new OneStep(k, "cpu0", () => l.Free("lwp_exit2"));
+        var toucher = new OneStep(k, "swapper", () => _ = l.RacyStat("test"));
+        freer.Advance();
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith("use after free: lwp 1 freed by cpu0 in lwp_exit2 at step 0, touched by swapper in ", e.Detail);
+    }
+
+    [Fact]
+    public void InvariantsReadFreedObjectsFreely()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        new OneStep(k, "cpu0", () => l.Free("lwp_exit2")).Advance();
+
+        Assert.Equal(LwpStat.Run, l.Stat); // outside a step: no thread runs, nothing is checked
+    }
+
+    /// <summary>A kernel thread whose one step runs <paramref name="step"/>.</summary>
+    private sealed class OneStep(Kernel k, string name, Action step) : KernelThread(k, name)
+    {
+        protected override IEnumerable<Step> Body()
+        {
+            step();
+            yield return Step.Ran(Name);
+        }
+    }
+
+    /// <summary>Answers every integer choice with one value and records the ranges asked.</summary>
+    private sealed class Scripted(int answer) : IChoice
+    {
+        public List<int> Asked { get; } = [];
+
+        public bool Boolean() => false;
+
+        public int Integer(int maxExclusive)
+        {
+            Asked.Add(maxExclusive);
+            return answer;
+        }
+    }
+}
