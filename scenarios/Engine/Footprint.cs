@@ -11,7 +11,11 @@ public enum Region : ulong
     /// <summary>Nothing.</summary>
     None = 0,
 
-    /// <summary>sched_lock, the run queue, the CPUs, every LWP's l_stat, L_INMEM, times, program counter; the clock.</summary>
+    /// <summary>
+    /// sched_lock, the run queue, the CPUs, every LWP's l_stat, L_INMEM, times, program counter;
+    /// the clock; and the detectors' store log (model/Core/Discipline.cs), which every locked
+    /// write of an LWP field replaces and every racy read of one consults.
+    /// </summary>
     Sched = 1 << 0,
 
     /// <summary>allproc/alllwp membership, proclist_lock, process fields, zombies, children.</summary>
