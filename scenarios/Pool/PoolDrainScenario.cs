@@ -10,7 +10,8 @@ namespace Uvm.Scenarios;
 /// struct proc and a struct lwp from proc_pool and lwp_pool (pool_get PR_WAITOK, which sleeps in
 /// uvm_wait for a page when memory is short), every wait4 returns them (pool_put), and the
 /// pagedaemon, woken by the shortage, calls pool_drain() to free empty pool pages before it
-/// drains cached u-areas. Checks the pool invariants beside the sched and exit ones.
+/// drains cached u-areas. Checks the pool invariants beside the sched and exit ones, and the
+/// page invariants: pool pages come off the free list and the pool declares itself their holder.
 /// </summary>
 public static class PoolDrainScenario
 {
@@ -18,7 +19,7 @@ public static class PoolDrainScenario
     public static Scenario Scenario { get; } = new(
         "pool-drain",
         "2 CPUs, fork/exit/wait churn with proc and lwp pools; the pagedaemon's pool_drain frees empty pool pages under a memory shortage.",
-        ["sched", "exit", "pool"],
+        ["sched", "exit", "pool", "vm"],
         Default,
         () => ExitScenario.Generate(ExitDesign.Reaperless).Select(WithPools));
 
