@@ -33,7 +33,7 @@ public static class ProcessFork
         }
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
         foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
-        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
+        var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
