@@ -66,10 +66,15 @@ public static class ProcessFork
         // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = Self();
         p2.Stat = ProcStat.Active;
+        // fork-asserts-idle-unlocked: KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK.
+        if (k.Config.Has(Switches.ForkAssertsIdleUnlocked) && l2.Stat != LwpStat.Idle)
+            throw new KernelPanicException("fork1", $"{l2} is {l2.Stat}, not LSIDL");
         k.SchedLock.Acquire(self);
         l2.Stat = LwpStat.Run;
-        Scheduler.SetRunQueue(k, l2);
+        bool late = k.Config.Has(Switches.ForkSetrunqueueAfterUnlock); // fork-setrunqueue-after-unlock
+        if (!late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);
+        if (late) Scheduler.SetRunQueue(k, l2);
         yield return Step.Ran("fork1");
     }
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>

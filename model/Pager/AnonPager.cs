@@ -111,7 +111,7 @@ public static class AnonPager
         }
         else if (anon.SwSlot > 0)
         {
-            k.Uvmexp.SwpgOnly--; // the page was only in swap
+            if (!k.Config.Has(Switches.AnfreeSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // the page was only in swap
         }
         DropSwap(k, self, anon);
         k.Vm.AnonList.Remove(anon);
