@@ -89,7 +89,12 @@ public static class AmapOps
             if (amap.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             amap.Unadd(slot);
-            if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+            if (--anon.RefCount == 0)
+            {
+                AnonPager.Free(k, self, anon);
+                // amap-wipeout-touches-freed-anon: the freed anon's an_page is cleared through the stale pointer.
+                if (k.Config.Has(Switches.AmapWipeoutTouchesFreedAnon) && anon.Freed) anon.Page = null;
+            }
             anon.Lock.Release(k, self);
         }
         amap.Lock.Release(k, self);

@@ -78,6 +78,9 @@ public static class Unloan
             yield return s;
         var objLock = ObjLock();
         AnonPager.Free(k, self, anon);
+        // unloan-touches-freed-anon: KASSERT(anon->an_swslot == 0) after uvm_anfree() returned the anon.
+        if (k.Config.Has(Switches.UnloanTouchesFreedAnon) && anon.SwSlot != 0)
+            throw new KernelPanicException("uvm_unloananon", $"{anon} still has swap slot {anon.SwSlot}");
         objLock?.Release(k, self);
         anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_anfree");

@@ -41,6 +41,7 @@ public sealed class Pool
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
         Lock = new SimpleLock($"pr_slock({name})");
+        PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 
     /// <summary>pr_wchan: the pool's name ("procpl", "vmmpepl").</summary>
@@ -51,6 +52,9 @@ public sealed class Pool
 
     /// <summary>!(pr_roflags &amp; PR_PHINPAGE): page headers live in <see cref="Tree"/>.</summary>
     public bool OffPageHeaders { get; }
+
+    /// <summary>The pool as the holder of the physical pages its pool pages sit on (model/Vm/PageHolder.cs).</summary>
+    public Vm.PageHolder PageHolder { get; }
 
     /// <summary>pr_slock.</summary>
     public SimpleLock Lock { get; }

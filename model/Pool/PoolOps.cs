@@ -32,7 +32,7 @@ public static class PoolOps
         while (true)
         {
             // uvm_km_alloc_poolpage(): a page, or uvm_wait("plpg") and again (PR_WAITOK).
-            var page = k.Pools.AllocPage(k);
+            var page = k.Pools.AllocPage(k, pp);
             if (page is null && waitOk)
             {
                 yield return Pageout.Wait(k, "plpg");
@@ -64,7 +64,7 @@ public static class PoolOps
         }
         yield return Step.Ran($"pool_put({pp.Name})");
         pp.AfterPutUnlocked(item);
-        if (freed is not null) k.Pools.FreePage(k, freed.Page);
+        if (freed is not null) k.Pools.FreePage(k, pp, freed.Page);
         yield return Step.Ran(freed is null ? $"pool_put({pp.Name}): list move after unlock" : $"pr_pagelist_free({pp.Name})");
     }
 
@@ -88,7 +88,7 @@ public static class PoolOps
         pp.Lock.Release(k, me);
         yield return Step.Ran($"pool_reclaim({pp.Name})");
         if (pq.Count == 0) yield break;
-        foreach (var ph in pq) k.Pools.FreePage(k, ph.Page);
+        foreach (var ph in pq) k.Pools.FreePage(k, pp, ph.Page);
         yield return Step.Ran($"pr_pagelist_free({pp.Name})");
     }
 }

@@ -121,8 +121,11 @@ public static class Swapout
             return false;
         }
         l.InMemory = false;
-        if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
+        bool queued = l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapoutSkipsRemrunqueue);
+        bool late = k.Config.Has(Switches.SwapoutRemrunqueueAfterUnlock); // swapout-remrunqueue-after-unlock
+        if (queued && !late) Scheduler.RemRunQueue(k, l);
         k.SchedLock.Release(self);
+        if (queued && late) Scheduler.RemRunQueue(k, l);
         l.SwTime = 0;
         k.Uvmexp.Swapouts++;
         k.SleepQueues.Wakeup(Threads.ClockThread.Idle);

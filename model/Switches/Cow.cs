@@ -22,4 +22,12 @@ public static partial class Switches
     /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump.</summary>
     public static readonly KernelSwitch MapChangeSkipsTimestamp = Mutation("map-change-skips-timestamp", "uvm_unmap", "refault",
         "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)");
+
+    /// <summary>amap_wipeout(): an_page of an anon uvm_anfree() just freed is cleared through the stale pointer. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch AmapWipeoutTouchesFreedAnon = Mutation("amap-wipeout-touches-freed-anon", "amap_wipeout", "cow-fork",
+        "amap_wipeout() clears an_page of an anon after uvm_anfree() freed it (a field of an anon touched after free)");
+
+    /// <summary>uvmfault_anonget(): uvmexp.swpgonly-- is skipped when the page is read back from swap. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch CowAnongetSkipsSwpgonly = Mutation("cow-anonget-skips-swpgonly", "uvmfault_anonget", "cow-fork",
+        "uvmfault_anonget() reads an anon's page back from swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
 }

@@ -67,7 +67,19 @@ public static partial class Switches
     public static readonly KernelSwitch LwpExit2TouchesFreedLwp = Mutation("lwp-exit2-touches-freed-lwp", "lwp_exit2", "exit-reaperless",
         "lwp_exit2() marks a detached LWP LSZOMB after pool_put() freed it (a field touched after free)");
 
+    /// <summary>sys_wait4(): the collected child's p_stat is read after proc_free() freed it. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch ProcFreeTouchesFreedProc = Mutation("proc-free-touches-freed-proc", "sys_wait4, proc_free", "exit-reaperless",
+        "sys_wait4() reads the collected child's p_stat after proc_free() returned it to proc_pool (a field of a proc touched after free)");
+
     /// <summary>lwp_wait1(): the collected zombie's l_stat is asserted after pool_put(). Killed by the use-after-free detector.</summary>
     public static readonly KernelSwitch LwpWaitTouchesFreedZombie = Mutation("lwp-wait-touches-freed-zombie", "lwp_wait1", "exit-reaperless",
         "lwp_wait1() asserts the collected zombie's l_stat after pool_put() (a field touched after free)");
+
+    /// <summary>fork1(): a KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch ForkAssertsIdleUnlocked = Mutation("fork-asserts-idle-unlocked", "fork1", "exit-reaperless",
+        "fork1() asserts the child LWP is LSIDL before taking sched_lock (a field read without its lock)");
+
+    /// <summary>fork1(): setrunqueue() of the child moved after SCHED_UNLOCK, out of the section that made it LSRUN. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch ForkSetrunqueueAfterUnlock = Mutation("fork-setrunqueue-after-unlock", "fork1", "exit-reaperless",
+        "fork1() puts the LSRUN child on the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
 }

@@ -68,4 +68,8 @@ public static partial class Switches
     /// <summary>uvm_loanpage(): the page is handed to the kernel but loan_count++ is skipped.</summary>
     public static readonly KernelSwitch LoanToKernelSkipsLoanCount = Mutation("loan-to-kernel-skips-loan-count", "uvm_loanpage", "loan",
         "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)");
+
+    /// <summary>uvm_unloananon(): an_swslot of the anon is asserted after uvm_anfree() freed it. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch UnloanTouchesFreedAnon = Mutation("unloan-touches-freed-anon", "uvm_unloananon", "loan-zero",
+        "uvm_unloananon() asserts an_swslot == 0 after uvm_anfree() returned the anon to the free list (a field of an anon touched after free)");
 }

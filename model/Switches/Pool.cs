@@ -15,6 +15,14 @@ public static partial class Switches
     public static readonly KernelSwitch PoolRmpageSkipsSplayRemove = Mutation("pool-rmpage-skips-splay-remove", "pr_rmpage", "pool-drain",
         "pr_rmpage() takes a page off its list to free it but leaves its header in pr_phtree (SPLAY_REMOVE skipped)");
 
+    /// <summary>
+    /// uvm_km_alloc_poolpage(): the pool takes a page off the free list without declaring itself its
+    /// holder, the way a new path would that holds a page for its own use. Killed by
+    /// UnownedPageIsFreeWiredOrOnLoan, which counts declared holders (model/Vm/PageHolder.cs).
+    /// </summary>
+    public static readonly KernelSwitch PoolPageUndeclared = Mutation("pool-page-undeclared", "uvm_km_alloc_poolpage", "pool-drain",
+        "uvm_km_alloc_poolpage() takes a page for the pool without declaring the pool its holder (a page taken by a path that does not declare itself its holder)");
+
     /// <summary>uvm_rb_remove(): the entry below a removed one is not fixed up.</summary>
     public static readonly KernelSwitch MapTreeRemoveSkipsFixup = Mutation("map-tree-remove-skips-fixup", "uvm_rb_remove", "exec-topdown",
         "uvm_rb_remove() skips uvm_rb_fixup(entry->prev), so ownspace and space stay stale after an unmap (an augmentation not updated)");

@@ -83,6 +83,17 @@ public static partial class Switches
     public static readonly KernelSwitch SwapinSetsInMemAfterUnlock = Mutation("swapin-sets-inmem-after-unlock", "uvm_swapin", "swapout",
         "uvm_swapin() sets L_INMEM after SCHED_UNLOCK (a protected write moved out of its section)");
 
+    /// <summary>
+    /// uvm_scheduler(): a KASSERT((l->l_flag &amp; L_INMEM) == 0) on the chosen LWP after proclist_unlock_read(),
+    /// without sched_lock. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch SchedulerAssertsUnlocked = Mutation("scheduler-asserts-unlocked", "uvm_scheduler", "swapout",
+        "uvm_scheduler() asserts L_INMEM of the LWP it will swap in without sched_lock (a field read without its lock)");
+
+    /// <summary>uvm_swapout(): remrunqueue() moved after SCHED_UNLOCK, out of the section that cleared L_INMEM. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch SwapoutRemrunqueueAfterUnlock = Mutation("swapout-remrunqueue-after-unlock", "uvm_swapout", "swapout",
+        "uvm_swapout() takes the LWP off the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
+
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };

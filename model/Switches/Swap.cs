@@ -47,4 +47,8 @@ public static partial class Switches
     /// <summary>uvmpd_scan_inactive(): a clean page is freed but uvmexp.swpgonly++ is skipped. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch PageoutCleanSkipsSwpgonly = Mutation("pageout-clean-skips-swpgonly", "uvmpd_scan_inactive", "pagedaemon",
         "uvmpd_scan_inactive() frees a clean page whose data lives only in swap but skips uvmexp.swpgonly++ (a counter increment skipped on one branch)");
+
+    /// <summary>uvm_anfree(): uvmexp.swpgonly-- is skipped when the freed anon's page was only in swap. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch AnfreeSkipsSwpgonly = Mutation("anfree-skips-swpgonly", "uvm_anfree", "pagedaemon",
+        "uvm_anfree() frees the swap slot of an anon whose page was only in swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
 }
