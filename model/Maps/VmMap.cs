@@ -110,7 +110,7 @@ public sealed class VmMap
             var e = _entries[i];
             if (!e.Intersects(start, end)) continue;
             Unlink(i);
-            if (e.End > end) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name));
+            if (e.End > end || (e.End == end && Tree.Config?.Has(Switches.UnmapClipsAtTheEnd) == true)) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name));
             if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name));
         }
     }

@@ -51,6 +51,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch LoanKernelPageQueued = new("loan-kernel-page-queued", SwitchKind.Historical, "uvm_loanpage (uvm_loananon, uvm_loanuobj, uvm_loanzero)", "loan")
     {
+        Kills = ["PagedaemonNeverReclaimsAPageLoanedToTheKernel"],
         Origin = "uvm_loan.c fix (2003)",
         Title = "a page loaned to the kernel stays on its paging queue; the pagedaemon reclaims a page the kernel is using",
         Description = "The pre-fix loan to the kernel (uvm_loananon/uvm_loanuobj/uvm_loanzero with UVM_LOAN_TOPAGE) bumps loan_count "
@@ -63,9 +64,11 @@ public static partial class Switches
 
     /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not freed.</summary>
     public static readonly KernelSwitch UnloanLeaksOwnerlessPage = Mutation("unloan-leaks-ownerless-page", "uvm_unloanpage", "loan",
-        "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)");
+        "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)")
+        with { Kills = ["UnownedPageIsFreeWiredOrOnLoan"], Budget = 100 };
 
     /// <summary>uvm_loanpage(): the page is handed to the kernel but loan_count++ is skipped.</summary>
     public static readonly KernelSwitch LoanToKernelSkipsLoanCount = Mutation("loan-to-kernel-skips-loan-count", "uvm_loanpage", "loan",
-        "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)");
+        "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)")
+        with { Kills = ["LoanCountMatchesTheLoansHeld"], Budget = 50 };
 }

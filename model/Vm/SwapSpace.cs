@@ -71,7 +71,7 @@ public sealed class SwapSpace
     /// (KASSERT(sdp->swd_npginuse &gt;= nslots) and extent_free(), which panics on a range it
     /// never handed out).
     /// </summary>
-    internal void Free(KernelThread self, int start, int n)
+    internal void Free(KernelThread self, int start, int n, bool skipCount = false)
     {
         if (start == SwslotBad) return;
         Lock.Acquire(self);
@@ -82,7 +82,7 @@ public sealed class SwapSpace
             if (!_inUse[s])
                 throw new KernelPanicException("uvm_swap_free", $"slot {s} is not in use (extent_free: region not found)");
             _inUse[s] = false;
-            InUse--;
+            if (!skipCount) InUse--; // skipCount: the mutation Switches.DropswapSkipsSwpginuse
         }
         Lock.Release(self);
     }
