@@ -15,7 +15,7 @@ internal static class MutateCommand
         var mutant = new Option<string[]>("--mutant", "-m") { Description = "only these mutants (repeatable; default: every bug and mutation)" };
         var parallel = new Option<int>("--parallel", "-p") { Description = "engines in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var markdown = new Option<string?>("--markdown") { Description = "also write the matrix as markdown to this file (docs/mutation.md), keeping its hand-written '## Notes' section" };
-        var cmd = new Command("mutate", "Run every bug switch and model mutation against the scenarios and print which property caught which (exit 1 if a mutant survives).")
+        var cmd = new Command("mutate", "Run every bug switch and model mutation against the scenarios and print which property caught which (exit 1 if a mutant survives that is not declared equivalent).")
         {
             iterations, seed, scenario, mutant, parallel, markdown,
         };
@@ -29,7 +29,7 @@ internal static class MutateCommand
             var matrix = KillMatrix.Run(mutants, scenarios, n, r.GetValue(seed), Catalogue.BuiltIn, Math.Max(1, r.GetValue(parallel)));
             matrix.Render(stdout, Catalogue.BuiltIn);
             if (r.GetValue(markdown) is { } path) WriteMarkdown(matrix, path, n, r.GetValue(seed), r.GetValue(scenario), r.GetValue(mutant));
-            return matrix.Survivors.Count == 0 ? Cli.Clean : Cli.BugFound;
+            return matrix.Unexplained.Count == 0 ? Cli.Clean : Cli.BugFound;
         });
         return cmd;
     }

@@ -77,6 +77,11 @@ public static partial class Switches
         "exit1() does not proc_reparent() its children to init, so an orphan's zombie names a dead parent and nobody collects it (a list move skipped)")
         with { Kills = ["ExitedProcessIsEventuallyReaped"], Budget = 50 };
 
+    /// <summary>uvm_lwp_exit(): the u-area is unwired and then put on the free list.</summary>
+    public static readonly KernelSwitch LwpExitCachesUnwiredUarea = Mutation("lwp-exit-caches-unwired-uarea", "uvm_lwp_exit", "exit-reaperless",
+        "uvm_lwp_exit() unwires the dead LWP's u-area, as uvm_km_free() would, and still caches it on uvm_uareas for fork1() to reuse as if resident (a state not kept)")
+        with { Kills = ["SwapoutNeverSelectsAnExitingLwp"], Budget = 50 };
+
     /// <summary>uvm_uarea_drain(TRUE) leaves UVM_NUAREA_MAX u-areas cached, as uvm_uarea_drain(FALSE) does.</summary>
     public static readonly KernelSwitch UareaDrainStopsAtNuareaMax = Mutation("uarea-drain-stops-at-nuarea-max", "uvm_uarea_drain", "exit-reaperless",
         "uvm_uarea_drain(TRUE), called by the pagedaemon under a shortage, stops at UVM_NUAREA_MAX instead of emptying the cache (an argument ignored)")

@@ -54,6 +54,13 @@ public sealed record KernelSwitch(string Id, SwitchKind Kind, string Site, strin
     /// </summary>
     public IReadOnlyList<string> Kills { get; init; } = [];
 
+    /// <summary>
+    /// Set on a mutation no sound property can kill, with the reason: the faithful kernel shows the
+    /// same behaviour on some schedule (an equivalent mutant). <c>uvmcheck mutate</c> lists it apart
+    /// from the survivors that mark a rule nobody checks, and does not fail for it.
+    /// </summary>
+    public string? Equivalent { get; init; }
+
     /// <summary>The process-exit design the switch needs, if any: turning it on selects that design.</summary>
     public ExitDesign? Design { get; init; }
 

@@ -67,6 +67,16 @@ public static partial class Switches
         "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)")
         with { Kills = ["UnownedPageIsFreeWiredOrOnLoan"], Budget = 100 };
 
+    /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped goes back on the active queue instead of being freed.</summary>
+    public static readonly KernelSwitch UnloanRequeuesOwnerlessPage = Mutation("unloan-requeues-ownerless-page", "uvm_unloanpage", "loan",
+        "uvm_unloanpage() uvm_pageactivate()s an ownerless page whose last kernel loan it drops instead of uvm_pagefree()ing it (the two branches swapped)")
+        with { Kills = ["QueuedPageHasAnObjectOrAnAnon"], Budget = 100 };
+
+    /// <summary>uvm_pagefree(): a page still on loan is freed like any other.</summary>
+    public static readonly KernelSwitch PagefreeFreesLoanedPage = Mutation("pagefree-frees-loaned-page", "uvm_pagefree", "loan",
+        "uvm_pagefree() skips its loan_count check and puts a page the kernel still holds on loan on the free list (a check skipped)")
+        with { Kills = ["PageLoanedToTheKernelIsNeverFree"], Budget = 100 };
+
     /// <summary>uvm_loanpage(): the page is handed to the kernel but loan_count++ is skipped.</summary>
     public static readonly KernelSwitch LoanToKernelSkipsLoanCount = Mutation("loan-to-kernel-skips-loan-count", "uvm_loanpage", "loan",
         "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)")

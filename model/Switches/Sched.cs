@@ -54,12 +54,13 @@ public static partial class Switches
 
     /// <summary>
     /// swappable() is not checked: neither by the uvm_swapout_threads() walk nor by the re-check the
-    /// default model keeps in uvm_swapout() (Switches.SwapoutExitedLwp), which is the same macro. Its
-    /// scenario is an exit one: only there does an LWP run exit1() (P_WEXIT) while the pagedaemon scans.
+    /// default model keeps in uvm_swapout() (Switches.SwapoutExitedLwp), which is the same macro.
+    /// Survives today: no LWP of the model is unswappable but for exiting ones, and P_WEXIT is set
+    /// by exit1() of the last LWP, which runs LSONPROC and is skipped for that; there are no P_SYSTEM
+    /// LWPs (kernel threads are not LWPs yet) and no PHOLD (docs/mutation.md, notes).
     /// </summary>
-    public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads, uvm_swapout", "exit-reaperless",
-        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)")
-        with { Kills = ["SwapoutNeverSelectsAnExitingLwp"], Budget = 200 };
+    public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads, uvm_swapout", "swapout",
+        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
 
     /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
     public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
@@ -67,7 +68,13 @@ public static partial class Switches
 
     /// <summary>setrunnable(): a swapped-out LWP is made LSRUN but proc0 is not woken.</summary>
     public static readonly KernelSwitch SetrunnableSkipsProc0Wakeup = Mutation("setrunnable-skips-proc0-wakeup", "setrunnable", "swapout",
-        "setrunnable() makes a swapped-out LWP LSRUN but does not wake proc0 (a lost wakeup)");
+        "setrunnable() makes a swapped-out LWP LSRUN but does not wake proc0 (a lost wakeup)") with
+    {
+        Equivalent = "the faithful uvm_scheduler() loses the same wakeup on its own (\"XXXSMP: possible unlock/sleep race\": "
+            + "setrunnable() between proclist_unlock_read() and tsleep(&proc0) finds nobody asleep), and uvm_meter() wakes "
+            + "proc0 within maxslp/2 + 1 seconds either way: the mutant only makes that delay happen on every schedule, "
+            + "and any bound that flags it flags the faithful kernel's race too",
+    };
 
     /// <summary>cpu_switch(): the chosen LWP is run but left linked on the run queue.</summary>
     public static readonly KernelSwitch CpuSwitchSkipsRemrunqueue = Mutation("cpu-switch-skips-remrunqueue", "cpu_switch", "swapout",

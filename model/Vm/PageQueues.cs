@@ -56,7 +56,7 @@ public static class PageQueues
     {
         if (p.Queue == PageQueue.Free)
             throw new KernelPanicException("uvm_pagefree", $"{p} is already free");
-        if (p.LoanCount > 0)
+        if (p.LoanCount > 0 && !k.Config.Has(Switches.PagefreeFreesLoanedPage))
         {
             // A loaned page is only disowned (an object's copy is marked dirty for the loan's
             // anon) and un-busied; the borrower frees it later.

@@ -106,6 +106,9 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
     /// <summary>The mutants no scenario killed.</summary>
     public IReadOnlyList<Mutant> Survivors => [.. Mutants.Where(m => Cells.All(c => c.Mutant != m.Id || c.KilledBy is null))];
 
+    /// <summary>The survivors not declared equivalent (<see cref="KernelSwitch.Equivalent"/>): rules nobody checks.</summary>
+    public IReadOnlyList<Mutant> Unexplained => [.. Survivors.Where(m => Switches.Find(m.Id)?.Equivalent is null)];
+
     /// <summary>Every property that fired for <paramref name="mutant"/> in any scenario.</summary>
     public IReadOnlySet<string> FiredFor(string mutant) => Cells.Where(c => c.Mutant == mutant).SelectMany(c => c.Fired).ToHashSet();
 

@@ -39,10 +39,15 @@ public static class KillMatrixReport
     private static void Summary(KillMatrix matrix, Catalogue catalogue, TextWriter o)
     {
         var survivors = matrix.Survivors;
-        o.WriteLine(survivors.Count == 0 ? "survivors: none" : $"survivors ({survivors.Count}): " + string.Join(", ", survivors.Select(s => $"{s.Id} ({s.Site})")));
+        var unexplained = matrix.Unexplained;
+        o.WriteLine(unexplained.Count == 0 ? "survivors: none" : $"survivors ({unexplained.Count}): " + string.Join(", ", unexplained.Select(s => $"{s.Id} ({s.Site})")));
+        foreach (var m in survivors.Except(unexplained))
+            o.WriteLine($"equivalent survivor {m.Id} ({m.Site}): {Switches.Find(m.Id)!.Equivalent}");
         var silent = matrix.NeverFired(catalogue);
         o.WriteLine(silent.Count == 0 ? "every property fired at least once" : $"never fired ({silent.Count}): " + string.Join(", ", silent));
-        o.WriteLine($"{matrix.Mutants.Count - survivors.Count} of {matrix.Mutants.Count} mutants killed");
+        int equivalent = survivors.Count - unexplained.Count;
+        o.WriteLine($"{matrix.Mutants.Count - survivors.Count} of {matrix.Mutants.Count - equivalent} mutants killed"
+            + (equivalent > 0 ? $" ({equivalent} equivalent mutant{(equivalent > 1 ? "s" : "")} not counted)" : ""));
     }
 
     /// <summary>The matrix as the markdown of docs/mutation.md, with <paramref name="command"/> as the line that regenerates it.</summary>
