@@ -42,7 +42,7 @@ internal static class MutateCommand
         string notes = "";
         try
         {
-            if (File.Exists(path) && File.ReadAllText(path) is var old && old.IndexOf("\n## Notes", StringComparison.Ordinal) is int at and >= 0)
+            if (File.Exists(path) && ("\n" + File.ReadAllText(path)) is var old && old.IndexOf("\n## Notes", StringComparison.Ordinal) is int at and >= 0)
                 notes = old[(at + 1)..];
             var text = new StringWriter();
             matrix.Markdown(text, Catalogue.BuiltIn, command, n, seed);
