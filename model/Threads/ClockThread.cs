@@ -9,7 +9,7 @@ namespace Uvm.Model.Threads;
 /// slept maxslp/2 seconds. The real clock never stops. This one ticks the workload's seconds, then
 /// only while some LWP waits for time to pass, and otherwise sleeps on <see cref="Idle"/>, which
 /// ltsleep() and uvm_swapout() wake, so an iteration still ends when the work is done. It also
-/// stops once proc0 has slept on &amp;proc0 for more than 2 * maxslp ticks, in all, since the last
+/// stops once proc0 has slept on &amp;proc0 for more than 6 * maxslp ticks, in all, since the last
 /// swap-in while a runnable LWP waited swapped out: uvm_meter() wakes proc0 after maxslp/2, so the
 /// faithful kernel never gets there, and a kernel that does would tick forever without progress.
 /// Stopping turns that livelock into an end of the execution, where the liveness properties judge it.
@@ -36,7 +36,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     {
         while (true)
         {
-            if (Kernel.Time < seconds || (TimeStillMatters() && _swapinStall <= 2 * Kernel.Uvmexp.MaxSlp))
+            if (Kernel.Time < seconds || (TimeStillMatters() && _swapinStall <= 6 * Kernel.Uvmexp.MaxSlp))
             {
                 Tick();
                 yield return Step.Ran("schedcpu");
