@@ -17,6 +17,8 @@ public static class ScenarioCatalogue
         PoolDrainScenario.Scenario,
         CowForkScenario.Scenario,
         RefaultScenario.Scenario,
+        VnodePageoutScenario.Scenario,
+        SwapErrorsScenario.Scenario,
     ];
 
     /// <summary>The scenario <c>uvmcheck run</c> explores when none is named.</summary>
