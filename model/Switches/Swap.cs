@@ -39,6 +39,11 @@ public static partial class Switches
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");
 
+    /// <summary>uvm_swap_markbad(): the slots are marked bad but swd_npgbad is not counted up.</summary>
+    public static readonly KernelSwitch MarkbadSkipsNpgbad = Mutation("markbad-skips-npgbad", "uvm_swap_markbad", "swap-errors",
+        "uvm_swap_markbad() marks the failed pageout's slots bad but skips swd_npgbad += nslots (a counter increment skipped)")
+        with { Kills = ["SwapBadCountMatchesBadSlots"], Budget = 200 };
+
     /// <summary>uvm_aio_aiodone(): a permanent write error skips uvm_swap_markbad().</summary>
     public static readonly KernelSwitch AiodoneSkipsMarkbad = Mutation("aiodone-skips-markbad", "uvm_aio_aiodone", "swap-errors",
         "a pageout that fails with EIO sets the owners' slots to SWSLOT_BAD but skips uvm_swap_markbad(): swpgonly keeps the lost pages and the slots stay allocated, neither owned nor marked bad");

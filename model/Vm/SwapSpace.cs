@@ -107,7 +107,7 @@ public sealed class SwapSpace
     /// swapdrum_getsdp(start) must find the device (KASSERT(sdp != NULL)), KASSERT(swpgonly &gt;= n),
     /// swpgonly -= n, swd_npgbad += n. The slots stay allocated so that they are never used again.
     /// </summary>
-    internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp)
+    internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp, bool skipCount = false)
     {
         Lock.Acquire(self);
         if (start < 1 || start + n - 1 > Slots || !Configured)
@@ -118,7 +118,7 @@ public sealed class SwapSpace
         for (int s = start; s < start + n; s++)
         {
             _bad[s] = true;
-            Bad++;
+            if (!skipCount) Bad++; // skipCount: the mutation Switches.MarkbadSkipsNpgbad
         }
         Lock.Release(self);
     }
