@@ -36,7 +36,7 @@ public static class CowAnonGet
             {
                 fresh.Anon = anon;
                 fresh.PqAnon = true;
-                fresh.BusyOwner = "uvmfault_anonget";
+                fresh.BusyOwner = k.Config.Has(Switches.AnongetBusiesWithoutOwner) ? null : "uvmfault_anonget";
                 anon.Page = own = fresh;
                 if (!k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
                 CowFault.UnlockAll(k, self, space, amap, anon);

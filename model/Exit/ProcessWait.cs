@@ -59,7 +59,7 @@ public static class ProcessWait
                     }
                 if (child.PoolItem is { } pi)
                 {
-                    child.PoolItem = null;
+                    if (!k.Config.Has(Switches.ProcFreeKeepsProc)) child.PoolItem = null;
                     foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Proc, pi)) yield return s;
                 }
             }

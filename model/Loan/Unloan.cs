@@ -49,7 +49,8 @@ public static class Unloan
         if (pg.Object is null && pg.Anon is null)
         {
             if (pg.Busy) throw new KernelPanicException("uvm_unloanpage", $"KASSERT((pg->flags & PG_BUSY) == 0) failed: {pg}");
-            if (!k.Config.Has(Switches.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
+            if (k.Config.Has(Switches.UnloanRequeuesOwnerlessPage)) PageQueues.Activate(k, pg);
+            else if (!k.Config.Has(Switches.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
         }
         else
         {

@@ -90,12 +90,12 @@ public sealed class Pool
     public static int PageOf(int item) => item / ItemSpan;
 
     /// <summary>pool_get()'s locked section with pr_curpage set: take the head item of pr_curpage and move the page on.</summary>
-    internal int? TakeItem()
+    internal int? TakeItem(bool leaveListed = false)
     {
         var ph = CurPage;
         if (ph is null) return null;
         if (ph.FreeItems.Count == 0) throw new KernelPanicException("pool_get", $"{Name}: page empty");
-        int item = ph.PopFree();
+        int item = leaveListed ? ph.FreeItems[0] : ph.PopFree(); // leaveListed: the mutation Switches.PoolGetLeavesItemListed
         NItems--;
         NOut++;
         if (ph.NMissing == 0) Move(ph, PoolPageList.Partial); // previously empty: now partially full

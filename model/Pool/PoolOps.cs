@@ -19,7 +19,7 @@ public static class PoolOps
         // startover: pr_slock held; take from pr_curpage, or drop the lock for the page allocator.
         var me = self();
         pp.Lock.Acquire(me);
-        var item = pp.TakeItem();
+        var item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed));
         pp.Lock.Release(k, me);
         if (item is not null)
         {
@@ -41,7 +41,7 @@ public static class PoolOps
             me = self();
             pp.Lock.Acquire(me);
             if (page is { } pg) pp.PrimePage(pg);
-            item = pp.TakeItem(); // goto startover; with no page, an item freed meanwhile or ENOMEM
+            item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed)); // goto startover; with no page, an item freed meanwhile or ENOMEM
             pp.Lock.Release(k, me);
             got(item);
             yield return Step.Ran(page is null ? $"pool_get({pp.Name}): PR_NOWAIT, {(item is null ? "fail" : "freed item")}" : $"pool_prime_page({pp.Name})");
