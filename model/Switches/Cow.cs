@@ -22,4 +22,12 @@ public static partial class Switches
     /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump.</summary>
     public static readonly KernelSwitch MapChangeSkipsTimestamp = Mutation("map-change-skips-timestamp", "uvm_unmap", "refault",
         "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)");
+
+    /// <summary>uvm_fault() case 2: uvmfault_relock()'s result after pgo_get is ignored.</summary>
+    public static readonly KernelSwitch ObjectFaultIgnoresRelock = Mutation("object-fault-ignores-relock", "uvm_fault", "cow-file",
+        "uvm_fault() case 2 maps the object page (or promotes it) although uvmfault_relock() failed after the sleeping pgo_get (a relock result ignored)");
+
+    /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
+    public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",
+        "uvm_fault() case 2 does not re-verify after the relock that the amap slot is still free, so a promote adds a second anon to a slot another LWP filled while it slept (a re-check skipped)");
 }
