@@ -17,6 +17,7 @@ public static class ScenarioCatalogue
         PoolDrainScenario.Scenario,
         CowForkScenario.Scenario,
         RefaultScenario.Scenario,
+        CowFileScenario.Scenario,
         VnodePageoutScenario.Scenario,
         SwapErrorsScenario.Scenario,
     ];
