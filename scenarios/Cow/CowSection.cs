@@ -58,7 +58,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     }
 
     /// <inheritdoc/>
-    protected override int Size(CowWorkload cow) => cow.Processes.Sum(p => 1 + p.Ops.Count + p.ChildOps.Count + p.LwpOps.Count);
+    protected override int Size(CowWorkload cow) => (cow.FileBacked ? 1 : 0) + cow.Processes.Sum(p => 1 + p.Ops.Count + p.ChildOps.Count + p.LwpOps.Count);
 
     /// <inheritdoc/>
     protected override string Summary(CowWorkload cow) => $"cow: {cow}";
