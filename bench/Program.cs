@@ -3,6 +3,12 @@ using Uvm.Bench;
 
 // Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
 //   dotnet run -c Release --project bench [--quick] [--out FILE]
+//   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
+if (args.Contains("--detectors"))
+{
+    Console.Write(DetectorCost.Table(schedules: 5000, rounds: 7, core: null, Console.Error));
+    return;
+}
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "docs", "benchmarks.md");

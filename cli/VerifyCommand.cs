@@ -19,10 +19,11 @@ internal static class VerifyCommand
         var maxSteps = new Option<int>("--max-steps") { Description = "kernel steps per schedule before it is cut off (and reported)", DefaultValueFactory = _ => 2000 };
         var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
+        var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -33,9 +34,11 @@ internal static class VerifyCommand
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct");
             var request = RunCommand.RunPlan.From(o).Request;
-            stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s)");
+            bool por = !r.GetValue(noPor);
+            stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
+                + (por ? "sleep sets over declared step footprints" : "no partial-order reduction"));
             stdout.WriteLine($"workload: {request.Workload}");
-            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates));
+            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates), por: por);
             return Task.FromResult(Report(result, request, o.OutDir, stdout));
         });
         return cmd;
@@ -44,7 +47,8 @@ internal static class VerifyCommand
     private static int Report(VerifyResult result, RunRequest request, string outDir, TextWriter stdout)
     {
         string kernel = RunCommand.Describe(request.Config);
-        var tail = $"({result.Schedules} schedules, {result.DistinctStates} distinct kernel states, {result.Steps} steps, {result.Elapsed.TotalSeconds:F1} s)";
+        var blocked = result.Reduced ? $", {result.Blocked} runs ended by sleep sets" : "";
+        var tail = $"({result.Schedules} schedules, {result.DistinctStates} distinct kernel states, {result.Steps} steps{blocked}, {result.Elapsed.TotalSeconds:F1} s)";
         if (result.CutSchedules > 0)
             stdout.WriteLine($"warning: {result.CutSchedules} schedule(s) hit --max-steps and were cut off; liveness was not judged for them");
         if (result.Counterexample is { } cx)

@@ -119,7 +119,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Adds a process with LWPs running the given programs, all runnable and queued.</summary>
     public Proc AddProcess(IEnumerable<IReadOnlyList<LwpOp>> programs)
     {
-        var p = new Proc(Procs.Count + 1, system: false);
+        var p = new Proc(Procs.Count + 1, system: false, this);
         Procs.Add(p);
         foreach (var program in programs)
         {

@@ -43,13 +43,16 @@ public static class AccountingDetector
     /// <summary>swpgonly counts the pages whose only copy is in swap.</summary>
     public static readonly Invariant SwapOnlyCountMatchesSwappedOutPages = new(
         nameof(SwapOnlyCountMatchesSwappedOutPages),
-        "uvmexp.swpgonly equals the number of live anons and not yet freed aobj pages that have a swap slot and no resident page.",
+        "uvmexp.swpgonly equals the number of anons not yet freed by uvm_anfree and not yet freed aobj pages that have a swap slot and no resident page.",
         Detector.Subsystem, k =>
         {
             int n = 0;
             var anons = k.Vm.Anons;
+            // An anon counts until uvm_anfree() frees it, whatever its an_ref: uvm_unloananon() drops
+            // an_ref to 0 and unlocks before it calls uvm_anfree(), which does swpgonly-- (uvm_loan.c,
+            // uvm_anon.c), so in between the kernel's counter still counts the anon's swap-only page.
             for (int i = 0; i < anons.Count; i++)
-                if (anons[i] is { RefCount: > 0, SwSlot: > 0, Page: null }) n++;
+                if (anons[i] is { SwSlot: > 0, Page: null }) n++;
             var objs = k.Vm.AObjs;
             for (int i = 0; i < objs.Count; i++)
             {

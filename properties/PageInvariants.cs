@@ -11,14 +11,15 @@ namespace Uvm.Properties;
 public static class PageInvariants
 {
     /// <summary>
-    /// Queue membership agrees with pq flags, and an idle page is on exactly one queue. A loaned
+    /// Queue membership agrees with pq flags, and an idle page is on exactly one queue. A page a
+    /// path declared it holds (<see cref="Page.Holder"/>, a pool page) is in use, on none. A loaned
     /// page may be on none: uvm_pagefree() dequeues a page the kernel still borrows. So may the
     /// shared zero page: its pager, ulz_put() (uvm_loan.c rev 1.41, 2003, unchanged in later
     /// revisions), dequeues it when no anon borrows it, by design, since it is never freed.
     /// </summary>
     public static readonly Invariant PageIsOnExactlyOneQueueUnlessBusyOrWired = new(
         nameof(PageIsOnExactlyOneQueueUnlessBusyOrWired),
-        "A page that is neither busy, wired nor loaned is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
+        "A page that is neither busy, wired, loaned nor held by a declared holder is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
         "vm", k =>
         {
             var vm = k.Vm;
@@ -31,19 +32,20 @@ public static class PageInvariants
             {
                 var p = vm.Pages[i];
                 if (p.Queue != PageQueue.None) claimed++;
-                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0 && p.Object != vm.LoanZeroObject)
-                    return $"{p} is neither busy, wired nor loaned but on no queue";
+                else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0 && p.Holder is null && p.Object != vm.LoanZeroObject)
+                    return $"{p} is neither busy, wired, loaned nor held but on no queue";
             }
             return claimed == queued ? null : $"{claimed} pages claim a queue but the queues hold {queued}";
         });
 
-    /// <summary>A free page belongs to nobody and carries no state.</summary>
+    /// <summary>A free page belongs to nobody and carries no state; a holder lets it go before freeing it.</summary>
     public static readonly Invariant FreePageHasNoOwner = Invariant.ForAll(
         nameof(FreePageHasNoOwner),
-        "A page on the free queue has no owner (anon or object), no flags, and no wire or loan count.",
+        "A page on the free queue has no owner (anon or object), no holder, no flags, and no wire or loan count.",
         "vm", k => k.Vm.FreeQueue,
-        p => !p.Owned && p.Flags == PageFlags.None && p.WireCount == 0 && p.LoanCount == 0,
-        p => $"{p} is free with flags {p.Flags}, wire_count {p.WireCount}, loan_count {p.LoanCount}");
+        p => !p.Owned && p.Holder is null && p.Flags == PageFlags.None && p.WireCount == 0 && p.LoanCount == 0,
+        p => $"{p} is free with flags {p.Flags}, wire_count {p.WireCount}, loan_count {p.LoanCount}"
+            + (p.Holder is { } h ? $", still held by {h}" : ""));
 
     /// <summary>uvmexp.free counts exactly the free pages.</summary>
     public static readonly Invariant FreeCountMatchesFreeQueue = new(

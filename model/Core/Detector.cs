@@ -28,7 +28,8 @@ public static class Detector
             + "today); a read the kernel makes without it is declared racy and may see any prefix of the last "
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
-            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper)."),
+            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
+            + "or uvm_anon_release)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, paging, swpginuse, swpgonly, the u-area free-list count)."),
     ];

@@ -49,4 +49,12 @@ public sealed class SimpleLock(string name) : IOwnedLock
         Owner = null;
         Sched.Tsleep.Wakeup(k, by, Channel);
     }
+
+    /// <summary>A release that forgets the wakeup: only for the model mutation <see cref="Switches.MapUnlockSkipsWakeup"/>.</summary>
+    internal void ReleaseWithoutWakeup(KernelThread by)
+    {
+        if (Owner != by)
+            throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
+        Owner = null;
+    }
 }

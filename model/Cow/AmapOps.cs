@@ -48,6 +48,7 @@ public static class AmapOps
             if (src.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
             amap.Add(slot, anon, replace: false);
+            if (k.Config.Has(Switches.AmapCopySkipsNused)) amap.NUsed--; // Mutation: am_nused++ skipped
             if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
             anon.Lock.Release(k, self);
         }
@@ -89,7 +90,12 @@ public static class AmapOps
             if (amap.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             amap.Unadd(slot);
-            if (--anon.RefCount == 0) AnonPager.Free(k, self, anon);
+            if (--anon.RefCount == 0 || k.Config.Has(Switches.AmapWipeoutFreesSharedAnon))
+            {
+                AnonPager.Free(k, self, anon);
+                // amap-wipeout-touches-freed-anon: the freed anon's an_page is cleared through the stale pointer.
+                if (k.Config.Has(Switches.AmapWipeoutTouchesFreedAnon) && anon.Freed) anon.Page = null;
+            }
             anon.Lock.Release(k, self);
         }
         amap.Lock.Release(k, self);

@@ -36,9 +36,9 @@ public static class CowAnonGet
             {
                 fresh.Anon = anon;
                 fresh.PqAnon = true;
-                fresh.BusyOwner = "uvmfault_anonget";
+                fresh.BusyOwner = k.Config.Has(Switches.AnongetBusiesWithoutOwner) ? null : "uvmfault_anonget";
                 anon.Page = own = fresh;
-                k.Uvmexp.SwpgOnly--; // uvm_swap_get()
+                if (!k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
                 CowFault.UnlockAll(k, self, space, amap, anon);
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
             }

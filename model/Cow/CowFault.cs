@@ -86,6 +86,7 @@ public static class CowFault
                 yield break;
             }
             var nanon = AnonPager.New(k, fresh); // uvm_pagecopy(): the copy is dirty
+            if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
             anon.RefCount--; // cannot reach 0: it was > 1
             anon.Lock.Release(k, self);

@@ -99,7 +99,7 @@ public static class LwpExit
     /// <summary>exit1(): give orphaned children to init(8) (proc_reparent) and wake it if there are any.</summary>
     internal static void ReparentChildren(Kernel k, KernelThread self, Proc p)
     {
-        if (p.Children.Count == 0) return;
+        if (p.Children.Count == 0 || k.Config.Has(Switches.ExitSkipsReparent)) return;
         var init = k.ProcLists.Init;
         foreach (var c in p.Children)
         {
@@ -113,7 +113,7 @@ public static class LwpExit
     /// <summary>wakeup(p->p_pptr): the parent may be asleep in wait4().</summary>
     internal static void WakeParent(Kernel k, KernelThread self, Proc p)
     {
-        if (p.Parent is { } parent) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(parent));
+        if (p.Parent is { } parent && !k.Config.Has(Switches.ExitSkipsParentWakeup)) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(parent));
     }
 
     /// <summary>

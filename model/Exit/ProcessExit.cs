@@ -98,6 +98,12 @@ public static class ProcessExit
     {
         l.ClearInMemoryUnlocked();
         k.Uareas.Free(self, l.Uarea!);
+        if (k.Config.Has(Switches.LwpExitCachesUnwiredUarea))
+        {
+            // Mutation: the u-area unwired as if it were being freed, yet cached for reuse.
+            l.Uarea!.Wired = false;
+            PhysMem.UnwireUareaPages(k, l.Uarea);
+        }
         l.Uarea = null;
     }
 }

@@ -33,7 +33,7 @@ public static class ProcessFork
         }
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
         foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
-        var p2 = new Proc(k.Procs.Count + 1, system: false) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
+        var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
@@ -66,10 +66,15 @@ public static class ProcessFork
         // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = Self();
         p2.Stat = ProcStat.Active;
+        // fork-asserts-idle-unlocked: KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK.
+        if (k.Config.Has(Switches.ForkAssertsIdleUnlocked) && l2.Stat != LwpStat.Idle)
+            throw new KernelPanicException("fork1", $"{l2} is {l2.Stat}, not LSIDL");
         k.SchedLock.Acquire(self);
         l2.Stat = LwpStat.Run;
-        Scheduler.SetRunQueue(k, l2);
+        bool late = k.Config.Has(Switches.ForkSetrunqueueAfterUnlock); // fork-setrunqueue-after-unlock
+        if (!late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);
+        if (late) Scheduler.SetRunQueue(k, l2);
         yield return Step.Ran("fork1");
     }
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>

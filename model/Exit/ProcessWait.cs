@@ -41,7 +41,10 @@ public static class ProcessWait
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
             foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;
             parent.ChildList.Remove(child);
-            child.Reaped = true;
+            child.Free("proc_free");
+            // proc-free-touches-freed-proc: wait4 reads the child's p_stat for its status after proc_free().
+            if (k.Config.Has(Switches.ProcFreeTouchesFreedProc) && child.Stat != ProcStat.Zomb)
+                throw new KernelPanicException("sys_wait4", $"{child} is not a zombie");
             Proclist.UnlockWrite(k, self());
             yield return Step.Ran("proc_free");
 
@@ -56,7 +59,7 @@ public static class ProcessWait
                     }
                 if (child.PoolItem is { } pi)
                 {
-                    child.PoolItem = null;
+                    if (!k.Config.Has(Switches.ProcFreeKeepsProc)) child.PoolItem = null;
                     foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Proc, pi)) yield return s;
                 }
             }

@@ -85,7 +85,7 @@ public sealed class UareaCache
     /// </summary>
     public IEnumerable<Step> Drain(Kernel k, Func<KernelThread> self, bool empty)
     {
-        int leave = empty ? 0 : NuareaMax;
+        int leave = empty && !k.Config.Has(Switches.UareaDrainStopsAtNuareaMax) ? 0 : NuareaMax;
         if (Count <= leave) yield break;
         while (true)
         {

@@ -123,7 +123,7 @@ public static class PageLoan
             borrower.Lock.Release(k, self);
             return borrower;
         }
-        var anon = new Anon(k.Vm.NextAnonId++); // uvm_analloc()
+        var anon = new Anon(k.Vm.NextAnonId++, k); // uvm_analloc()
         k.Vm.AnonList.Add(anon);
         anon.Page = p;
         p.Anon = anon;

@@ -49,7 +49,8 @@ public static class Unloan
         if (pg.Object is null && pg.Anon is null)
         {
             if (pg.Busy) throw new KernelPanicException("uvm_unloanpage", $"KASSERT((pg->flags & PG_BUSY) == 0) failed: {pg}");
-            if (!k.Config.Has(Switches.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
+            if (k.Config.Has(Switches.UnloanRequeuesOwnerlessPage)) PageQueues.Activate(k, pg);
+            else if (!k.Config.Has(Switches.UnloanLeaksOwnerlessPage)) PageQueues.Free(k, pg);
         }
         else
         {
@@ -78,6 +79,9 @@ public static class Unloan
             yield return s;
         var objLock = ObjLock();
         AnonPager.Free(k, self, anon);
+        // unloan-touches-freed-anon: KASSERT(anon->an_swslot == 0) after uvm_anfree() returned the anon.
+        if (k.Config.Has(Switches.UnloanTouchesFreedAnon) && anon.SwSlot != 0)
+            throw new KernelPanicException("uvm_unloananon", $"{anon} still has swap slot {anon.SwSlot}");
         objLock?.Release(k, self);
         anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_anfree");

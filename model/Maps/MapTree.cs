@@ -13,6 +13,9 @@ namespace Uvm.Model.Maps;
 /// </summary>
 public sealed class MapTree(Func<MapEntry, int> gapEnd, KernelConfig? config = null)
 {
+    /// <summary>The configuration whose map mutations are read (null in unit tests of the tree alone).</summary>
+    internal KernelConfig? Config => config;
+
     /// <summary>RB_ROOT(&amp;map->rbhead).</summary>
     public MapEntry? Root { get; private set; }
 

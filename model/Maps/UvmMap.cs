@@ -46,7 +46,8 @@ public static class UvmMap
 
         // uvm_mapent_alloc() returned (it may have slept, map still locked); uvm_map_entry_link(); vm_map_unlock().
         map.Pending = null;
-        map.Link(found.Prev, new MapEntry(found.Va, found.Va + request.Length, what) { PoolItem = item });
+        int end = found.Va + request.Length + (k.Config.Has(Switches.MapEntryOverrunsItsSpace) ? 1 : 0); // Mutation: a page too many
+        map.Link(found.Prev, new MapEntry(found.Va, end, what) { PoolItem = item });
         Unlock(k, self, map);
         result.Va = found.Va;
         yield return Step.Ran("uvm_map_entry_link");
@@ -94,6 +95,7 @@ public static class UvmMap
     /// <summary>vm_map_unlock(): release the lock and wake every thread asleep on it.</summary>
     internal static void Unlock(Kernel k, KernelThread self, VmMap map)
     {
-        map.Lock.Release(k, self);
+        if (k.Config.Has(Switches.MapUnlockSkipsWakeup)) map.Lock.ReleaseWithoutWakeup(self);
+        else map.Lock.Release(k, self);
     }
 }

@@ -117,7 +117,7 @@ public sealed class VmMap
             if (!e.Intersects(start, end)) continue;
             Unlink(i);
             dead.Add(e);
-            if (e.End > end) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name) { PoolItem = clipItems?.Dequeue() });
+            if (ClipsEnd(e, end)) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name) { PoolItem = clipItems?.Dequeue() });
             if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() });
         }
         return dead;
@@ -128,9 +128,12 @@ public sealed class VmMap
     {
         int n = 0;
         foreach (var e in _entries)
-            if (e.Intersects(start, end)) n += (e.Start < start ? 1 : 0) + (e.End > end ? 1 : 0);
+            if (e.Intersects(start, end)) n += (e.Start < start ? 1 : 0) + (ClipsEnd(e, end) ? 1 : 0);
         return n;
     }
+
+    /// <summary>uvm_map_clip_end() is needed: the entry runs past the range (or, with the mutation Switches.UnmapClipsAtTheEnd, ends at it).</summary>
+    private bool ClipsEnd(MapEntry e, int end) => e.End > end || (e.End == end && Tree.Config?.Has(Switches.UnmapClipsAtTheEnd) == true);
 
     /// <summary>uvm_map_entry_unlink(): off the list, then uvm_rb_remove() with entry->prev.</summary>
     private void Unlink(int i)

@@ -38,7 +38,7 @@ public static class PageoutScan
         ux.InactTarg = Math.Max((vm.ActiveQ.Count + vm.InactiveQ.Count) / 3, ux.FreeTarg + 1);
         if (ux.Free + ux.Paging < ux.FreeTarg || vm.InactiveQ.Count < ux.InactTarg)
             foreach (var s in Scan(k, self, swapoutThreads)) yield return s;
-        if (ux.Free > ux.ReserveKernel || ux.Paging == 0)
+        if ((ux.Free > ux.ReserveKernel || ux.Paging == 0) && !k.Config.Has(Switches.PagedaemonSkipsFreeWakeup))
             k.SleepQueues.Wakeup(Pageout.FreeMemory);
         vm.PageQueueLock.Release(self);
     }

@@ -14,7 +14,7 @@ public static class AnonPager
     /// <summary>A new anon holding page <paramref name="p"/>, zero-filled (dirty), still busy.</summary>
     internal static Anon New(Kernel k, Page p)
     {
-        var anon = new Anon(k.Vm.NextAnonId++);
+        var anon = new Anon(k.Vm.NextAnonId++, k);
         k.Vm.AnonList.Add(anon);
         anon.Page = p;
         p.Anon = anon;
@@ -126,10 +126,11 @@ public static class AnonPager
         }
         else if (anon.SwSlot > 0)
         {
-            k.Uvmexp.SwpgOnly--; // the page was only in swap
+            if (!k.Config.Has(Switches.AnfreeSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // the page was only in swap
         }
         DropSwap(k, self, anon);
         k.Vm.AnonList.Remove(anon);
+        anon.Free("uvm_anfree");
     }
 
     /// <summary>uvm_anon_release(): a PG_RELEASED page of a freed anon: free page, slot and anon.</summary>
@@ -141,12 +142,13 @@ public static class AnonPager
         k.Vm.PageQueueLock.Release(self);
         DropSwap(k, self, anon);
         k.Vm.AnonList.Remove(anon);
+        anon.Free("uvm_anon_release");
     }
 
     /// <summary>uvm_anon_dropswap(): free the anon's slot if it has one.</summary>
     internal static void DropSwap(Kernel k, KernelThread self, Anon anon)
     {
-        if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1);
+        if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1, skipCount: k.Config.Has(Switches.DropswapSkipsSwpginuse));
         anon.SwSlot = 0;
     }
 

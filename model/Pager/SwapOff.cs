@@ -115,7 +115,7 @@ public static class SwapOff
         var p = got.Value!;
         int slot = obj.SetSwslot(index, 0);
         FreeOldSlot(k, self, slot);
-        p.Flags &= ~PageFlags.Clean;
+        if (!k.Config.Has(Switches.PageinPageStaysClean)) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, p);
         PageQueues.Deactivate(k, p);

@@ -11,9 +11,11 @@ namespace Uvm.Model.Pool;
 /// pool in this era: u-areas come from uvm_km_alloc() and, after the 2004 exit rework, a cached
 /// free list (<see cref="Exit.UareaCache"/>); the pool_cache of u-areas came later. Items per page
 /// are scaled down (a 4 KB page holds 7 procs of the time) so that pages fill and empty in small
-/// workloads. Pool pages are whole physical pages from uvm_km_alloc_poolpage() (uvm_pagealloc
-/// with no owner, wired), returned by uvm_km_free_poolpage(); <see cref="Enabled"/> is off unless
-/// the workload asks for pools.
+/// workloads. Pool pages are whole physical pages from uvm_km_alloc_poolpage() (uvm_km.c
+/// uvm_km_alloc_poolpage1(), the PMAP_MAP_POOLPAGE variant: uvm_pagealloc(NULL, 0, NULL), so the
+/// page has no owner, is not wired and stays PG_BUSY from the allocation), returned by
+/// uvm_km_free_poolpage1()'s uvm_pagefree(). The pool declares itself the page's holder
+/// (model/Vm/PageHolder.cs). <see cref="Enabled"/> is off unless the workload asks for pools.
 /// </summary>
 public sealed class KernelPools
 {
@@ -47,23 +49,25 @@ public sealed class KernelPools
     /// <summary>drainpp: the index of the next pool pool_drain() reclaims (round robin over pool_head).</summary>
     public int DrainNext { get; internal set; }
 
-    /// <summary>uvm_km_alloc_poolpage(): a wired page with no owner, or null when memory is short.</summary>
-    internal int? AllocPage(Kernel k)
+    /// <summary>
+    /// uvm_km_alloc_poolpage() for <paramref name="pool"/>: a page as uvm_pagealloc() returns it
+    /// (busy, no owner, on no queue), held by the pool; null when memory is short.
+    /// </summary>
+    internal int? AllocPage(Kernel k, Pool pool)
     {
         if (PageQueues.Alloc(k) is not { } p) return null;
-        p.Flags = PageFlags.None;
-        p.BusyOwner = null;
-        p.WireCount = 1;
+        // pool-page-undeclared: the page is taken but nobody declares it held.
+        if (!k.Config.Has(Switches.PoolPageUndeclared)) p.Hold(pool.PageHolder);
         _pages.Add(p.Number, p);
         return p.Number;
     }
 
-    /// <summary>uvm_km_free_poolpage(): the page goes back to the free list.</summary>
-    internal void FreePage(Kernel k, int page)
+    /// <summary>uvm_km_free_poolpage(): <paramref name="pool"/> lets the page go and uvm_pagefree() puts it on the free list.</summary>
+    internal void FreePage(Kernel k, Pool pool, int page)
     {
         var p = _pages[page];
         _pages.Remove(page);
-        p.WireCount = 0;
+        if (!k.Config.Has(Switches.PoolPageUndeclared)) p.Release(pool.PageHolder);
         PageQueues.Free(k, p);
     }
 }

@@ -41,6 +41,7 @@ public sealed class Pool
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
         Lock = new SimpleLock($"pr_slock({name})");
+        PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 
     /// <summary>pr_wchan: the pool's name ("procpl", "vmmpepl").</summary>
@@ -51,6 +52,9 @@ public sealed class Pool
 
     /// <summary>!(pr_roflags &amp; PR_PHINPAGE): page headers live in <see cref="Tree"/>.</summary>
     public bool OffPageHeaders { get; }
+
+    /// <summary>The pool as the holder of the physical pages its pool pages sit on (model/Vm/PageHolder.cs).</summary>
+    public Vm.PageHolder PageHolder { get; }
 
     /// <summary>pr_slock.</summary>
     public SimpleLock Lock { get; }
@@ -86,12 +90,12 @@ public sealed class Pool
     public static int PageOf(int item) => item / ItemSpan;
 
     /// <summary>pool_get()'s locked section with pr_curpage set: take the head item of pr_curpage and move the page on.</summary>
-    internal int? TakeItem()
+    internal int? TakeItem(bool leaveListed = false)
     {
         var ph = CurPage;
         if (ph is null) return null;
         if (ph.FreeItems.Count == 0) throw new KernelPanicException("pool_get", $"{Name}: page empty");
-        int item = ph.PopFree();
+        int item = leaveListed ? ph.FreeItems[0] : ph.PopFree(); // leaveListed: the mutation Switches.PoolGetLeavesItemListed
         NItems--;
         NOut++;
         if (ph.NMissing == 0) Move(ph, PoolPageList.Partial); // previously empty: now partially full

@@ -19,7 +19,7 @@ public static class PoolOps
         // startover: pr_slock held; take from pr_curpage, or drop the lock for the page allocator.
         var me = self();
         pp.Lock.Acquire(me);
-        var item = pp.TakeItem();
+        var item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed));
         pp.Lock.Release(k, me);
         if (item is not null)
         {
@@ -32,7 +32,7 @@ public static class PoolOps
         while (true)
         {
             // uvm_km_alloc_poolpage(): a page, or uvm_wait("plpg") and again (PR_WAITOK).
-            var page = k.Pools.AllocPage(k);
+            var page = k.Pools.AllocPage(k, pp);
             if (page is null && waitOk)
             {
                 yield return Pageout.Wait(k, "plpg");
@@ -41,7 +41,7 @@ public static class PoolOps
             me = self();
             pp.Lock.Acquire(me);
             if (page is { } pg) pp.PrimePage(pg);
-            item = pp.TakeItem(); // goto startover; with no page, an item freed meanwhile or ENOMEM
+            item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed)); // goto startover; with no page, an item freed meanwhile or ENOMEM
             pp.Lock.Release(k, me);
             got(item);
             yield return Step.Ran(page is null ? $"pool_get({pp.Name}): PR_NOWAIT, {(item is null ? "fail" : "freed item")}" : $"pool_prime_page({pp.Name})");
@@ -64,7 +64,7 @@ public static class PoolOps
         }
         yield return Step.Ran($"pool_put({pp.Name})");
         pp.AfterPutUnlocked(item);
-        if (freed is not null) k.Pools.FreePage(k, freed.Page);
+        if (freed is not null) k.Pools.FreePage(k, pp, freed.Page);
         yield return Step.Ran(freed is null ? $"pool_put({pp.Name}): list move after unlock" : $"pr_pagelist_free({pp.Name})");
     }
 
@@ -88,7 +88,7 @@ public static class PoolOps
         pp.Lock.Release(k, me);
         yield return Step.Ran($"pool_reclaim({pp.Name})");
         if (pq.Count == 0) yield break;
-        foreach (var ph in pq) k.Pools.FreePage(k, ph.Page);
+        foreach (var ph in pq) k.Pools.FreePage(k, pp, ph.Page);
         yield return Step.Ran($"pr_pagelist_free({pp.Name})");
     }
 }

@@ -1,10 +1,27 @@
+using Uvm.Model.Core;
 using Uvm.Model.Exit;
 
 namespace Uvm.Model.Sched;
 
-/// <summary>struct proc, the parts the modelled paths read: its flags and its LWPs.</summary>
-public sealed class Proc(int pid, bool system)
+/// <summary>
+/// struct proc, the parts the modelled paths read: its flags and its LWPs. proc_free() returns it
+/// to proc_pool (<see cref="Free"/>): from then on a step that reads or writes p_stat, P_WEXIT,
+/// p_pptr or p_vmspace through a stale pointer is a use after free (model/Core/Discipline.cs).
+/// </summary>
+public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 {
+    /// <summary>The detectors of the kernel the process lives in; null for a process built alone in a unit test.</summary>
+    private readonly Discipline? _d = kernel?.Discipline;
+
+    /// <summary>Backing fields of the poisoned state.</summary>
+    private bool _exiting;
+    private ProcStat _stat = ProcStat.Active;
+    private Proc? _parent;
+    private ProcVmspace _vmspace = new($"pid {pid}");
+
+    /// <summary>Where proc_free() freed it.</summary>
+    private Poison _poison;
+
     /// <summary>p_pid.</summary>
     public int Pid { get; } = pid;
 
@@ -12,7 +29,11 @@ public sealed class Proc(int pid, bool system)
     public bool System { get; } = system;
 
     /// <summary>P_WEXIT: exit1() has started; never swapped out.</summary>
-    public bool Exiting { get; internal set; }
+    public bool Exiting
+    {
+        get { Touch(); return _exiting; }
+        internal set { Touch(); _exiting = value; }
+    }
 
     /// <summary>p_lwps: the process's LWPs. An exiting LWP leaves it when it is detached or collected.</summary>
     public IReadOnlyList<Lwp> Lwps => LwpList;
@@ -21,10 +42,18 @@ public sealed class Proc(int pid, bool system)
     internal List<Lwp> LwpList { get; } = [];
 
     /// <summary>p_stat.</summary>
-    public ProcStat Stat { get; internal set; } = ProcStat.Active;
+    public ProcStat Stat
+    {
+        get { Touch(); return _stat; }
+        internal set { Touch(); _stat = value; }
+    }
 
     /// <summary>p_pptr: the parent, which collects it with wait4(); null for a process nobody waits for.</summary>
-    public Proc? Parent { get; internal set; }
+    public Proc? Parent
+    {
+        get { Touch(); return _parent; }
+        internal set { Touch(); _parent = value; }
+    }
 
     /// <summary>p_children: its children not yet collected.</summary>
     public IReadOnlyList<Proc> Children => ChildList;
@@ -33,10 +62,24 @@ public sealed class Proc(int pid, bool system)
     internal List<Proc> ChildList { get; } = [];
 
     /// <summary>p_vmspace: its address space (proc0's, once the 2004 exit1() has borrowed it).</summary>
-    public ProcVmspace Vmspace { get; internal set; } = new($"pid {pid}");
+    public ProcVmspace Vmspace
+    {
+        get { Touch(); return _vmspace; }
+        internal set { Touch(); _vmspace = value; }
+    }
 
     /// <summary>proc_free() has run: the parent collected it and the structure is freed.</summary>
-    public bool Reaped { get; internal set; }
+    public bool Reaped => _poison.Freed;
+
+    /// <summary>proc_free() in <paramref name="function"/>: pool_put(&amp;proc_pool, p), the process is poisoned.</summary>
+    internal void Free(string function)
+    {
+        if (_d is not null) _d.Free(ref _poison, function);
+        else _poison.FreedIn = function;
+    }
+
+    /// <summary>An access to a field: a use-after-free violation during a step once the process is freed.</summary>
+    private void Touch() => _d?.Touch(_poison, this);
 
     /// <summary>The proc_pool item holding this struct proc (fork1's pool_get), or null if made at boot.</summary>
     public int? PoolItem { get; internal set; }

@@ -34,6 +34,7 @@ public static class Scheduler
         if (!l.OnRunQueue)
             throw new KernelPanicException("remrunqueue", $"{l} is not on a run queue (bit not set in sched_whichqs)");
         k.RunQueue.Unlink(l);
+        if (k.Config.Has(Switches.RemrunqueueLeavesLBack)) l.OnRunQueue = true; // Mutation: l_back not cleared
     }
 
     /// <summary>
@@ -76,7 +77,7 @@ public static class Scheduler
         }
         else RemRunQueue(k, l);
         l.Stat = LwpStat.OnProc;
-        l.Cpu = cpu;
+        if (!k.Config.Has(Switches.CpuSwitchSkipsLCpu)) l.Cpu = cpu;
         cpu.Current = l;
         cpu.Stack = l.Uarea;
         cpu.Vmspace = l.Proc.Vmspace;

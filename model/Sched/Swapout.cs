@@ -110,7 +110,8 @@ public static class Swapout
         // LSONPROC; by default the model keeps the later swappable(l) re-check (uvm_glue.c 1.89.2.7),
         // which the 2004 big lock, not modelled, made unnecessary. It comes first: an LWP that has
         // left alllwp since the walk may be freed (pool_put), and the fixed kernel never touches it.
-        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (l.Proc.Exiting || !l.OnAllLwp))
+        // Switches.ScanSkipsSwappable drops the swappable() part of it (P_WEXIT), not the alllwp one.
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && ((l.Proc.Exiting && !k.Config.Has(Switches.ScanSkipsSwappable)) || !l.OnAllLwp))
         {
             k.SchedLock.Release(self);
             return false;
@@ -121,8 +122,11 @@ public static class Swapout
             return false;
         }
         l.InMemory = false;
-        if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapoutSkipsRemrunqueue)) Scheduler.RemRunQueue(k, l);
+        bool queued = l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapoutSkipsRemrunqueue);
+        bool late = k.Config.Has(Switches.SwapoutRemrunqueueAfterUnlock); // swapout-remrunqueue-after-unlock
+        if (queued && !late) Scheduler.RemRunQueue(k, l);
         k.SchedLock.Release(self);
+        if (queued && late) Scheduler.RemRunQueue(k, l);
         l.SwTime = 0;
         k.Uvmexp.Swapouts++;
         k.SleepQueues.Wakeup(Threads.ClockThread.Idle);

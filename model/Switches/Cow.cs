@@ -5,15 +5,38 @@ public static partial class Switches
 {
     /// <summary>amap_copy(): the slots are copied but an_ref++ is skipped.</summary>
     public static readonly KernelSwitch AmapCopySkipsAnonRef = Mutation("amap-copy-skips-anon-ref", "amap_copy", "cow-fork",
-        "amap_copy() copies the anon slots into the new amap but skips an_ref++ (a reference count not taken)");
+        "amap_copy() copies the anon slots into the new amap but skips an_ref++ (a reference count not taken)")
+        with { Kills = ["AnonRefEqualsAmapSlots"], Budget = 50 };
+
+    /// <summary>amap_copy(): the slots are copied but am_nused is not counted up.</summary>
+    public static readonly KernelSwitch AmapCopySkipsNused = Mutation("amap-copy-skips-nused", "amap_copy", "cow-fork",
+        "amap_copy() fills the new amap's slots but does not count them in am_nused (a counter increment skipped)")
+        with { Kills = ["AmapNusedEqualsItsAnons"], Budget = 50 };
+
+    /// <summary>amap_wipeout(): every anon is freed, whatever its an_ref.</summary>
+    public static readonly KernelSwitch AmapWipeoutFreesSharedAnon = Mutation("amap-wipeout-frees-shared-anon", "amap_wipeout", "cow-fork",
+        "amap_wipeout() calls uvm_anfree() on each anon after an_ref-- without checking that an_ref reached 0, freeing anons another amap still holds (a reference count ignored)")
+        with { Kills = ["NoAmapSlotPointsToAFreedAnon"], Budget = 100 };
 
     /// <summary>amap_ref() at fork: am_ref++ as a read and a later write without am_l.</summary>
     public static readonly KernelSwitch AmapRefWithoutLock = Mutation("amap-ref-without-lock", "amap_ref", "cow-fork",
-        "amap_ref() at fork reads am_ref, lets another CPU run, and writes it back plus one without holding am_l (a count updated outside its lock)");
+        "amap_ref() at fork reads am_ref, lets another CPU run, and writes it back plus one without holding am_l (a count updated outside its lock)")
+        with { Kills = ["AmapRefEqualsItsEntries"], Budget = 200 };
 
     /// <summary>uvm_fault() case 1: a write on a shared anon maps it writable instead of case 1B's copy.</summary>
     public static readonly KernelSwitch CowWritesSharedAnon = Mutation("cow-writes-shared-anon", "uvm_fault", "cow-fork",
-        "uvm_fault() takes case 1A for a write on an anon with an_ref > 1 and maps it writable (a copy-on-write skipped)");
+        "uvm_fault() takes case 1A for a write on an anon with an_ref > 1 and maps it writable (a copy-on-write skipped)")
+        with { Kills = ["SharedAnonIsNeverWritableMapped"], Budget = 50 };
+
+    /// <summary>uvm_fault() case 1B: the new anon is a copy of the old one including an_swslot.</summary>
+    public static readonly KernelSwitch CowCopyKeepsSwapSlot = Mutation("cow-copy-keeps-swap-slot", "uvm_fault", "cow-fork",
+        "uvm_fault() case 1B gives the new anon the old anon's an_swslot along with its data, so two anons record one swap slot (a field copied that must not be)")
+        with { Kills = ["SwapSlotHasAtMostOneOwner"], Budget = 200 };
+
+    /// <summary>uvmfault_anonget(): the page read in from swap is PG_BUSY without UVM_PAGE_OWN.</summary>
+    public static readonly KernelSwitch AnongetBusiesWithoutOwner = Mutation("anonget-busies-without-owner", "uvmfault_anonget", "cow-fork",
+        "uvmfault_anonget() allocates the page it reads from swap PG_BUSY but records no owner (UVM_PAGE_OWN skipped)")
+        with { Kills = ["BusyPageHasARecordedOwner"], Budget = 200 };
 
     /// <summary>uvmfault_anonget(): uvmfault_relock()'s result is ignored.</summary>
     public static readonly KernelSwitch RelockIgnoresTimestamp = Mutation("relock-ignores-timestamp", "uvmfault_relock", "refault",
@@ -21,11 +44,21 @@ public static partial class Switches
 
     /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump.</summary>
     public static readonly KernelSwitch MapChangeSkipsTimestamp = Mutation("map-change-skips-timestamp", "uvm_unmap", "refault",
-        "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)");
+        "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)")
+        with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
+
+    /// <summary>amap_wipeout(): an_page of an anon uvm_anfree() just freed is cleared through the stale pointer. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch AmapWipeoutTouchesFreedAnon = Mutation("amap-wipeout-touches-freed-anon", "amap_wipeout", "cow-fork",
+        "amap_wipeout() clears an_page of an anon after uvm_anfree() freed it (a field of an anon touched after free)");
+
+    /// <summary>uvmfault_anonget(): uvmexp.swpgonly-- is skipped when the page is read back from swap. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch CowAnongetSkipsSwpgonly = Mutation("cow-anonget-skips-swpgonly", "uvmfault_anonget", "cow-fork",
+        "uvmfault_anonget() reads an anon's page back from swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
 
     /// <summary>uvm_fault() case 2: uvmfault_relock()'s result after pgo_get is ignored.</summary>
     public static readonly KernelSwitch ObjectFaultIgnoresRelock = Mutation("object-fault-ignores-relock", "uvm_fault", "cow-file",
-        "uvm_fault() case 2 maps the object page (or promotes it) although uvmfault_relock() failed after the sleeping pgo_get (a relock result ignored)");
+        "uvm_fault() case 2 maps the object page (or promotes it) although uvmfault_relock() failed after the sleeping pgo_get (a relock result ignored)")
+        with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
 
     /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
     public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",

@@ -13,6 +13,7 @@ public static partial class Switches
     /// <summary>cpu_exit() runs uvm_lwp_exit() before switching away. Read in <see cref="Exit.LwpExit"/>; reaperless design only.</summary>
     public static readonly KernelSwitch ExitFreeUareaBeforeSwitch = new("exit-free-uarea-before-switch", SwitchKind.Mutation, "cpu_exit", "exit-reaperless")
     {
+        Kills = ["UareaIsNeverFreedOrReusedWhileItsLwpRuns"],
         Origin = ExitRework,
         Title = "exit caches the u-area before switching away from it",
         Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. cpu_exit() runs "
@@ -25,6 +26,7 @@ public static partial class Switches
     /// <summary>lwp_exit2() frees the u-area with the blocking uvm_km_free(). Read in <see cref="Exit.ProcessExit"/>; reaperless design only.</summary>
     public static readonly KernelSwitch ExitSleepAfterSwitch = new("exit-sleep-after-switch", SwitchKind.Mutation, "lwp_exit2", "exit-reaperless")
     {
+        Kills = ["PathAfterSwitchAwayNeverSleeps"],
         Origin = ExitRework,
         Title = "lwp_exit2 frees the u-area with the blocking uvm_km_free after the switch",
         Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. lwp_exit2() frees the "
@@ -37,6 +39,7 @@ public static partial class Switches
     /// <summary>exit1() makes the process a zombie where it sets SDYING. Read in <see cref="Exit.ProcessExit"/>; reaperless design only.</summary>
     public static readonly KernelSwitch ExitZombieBeforeTeardown = new("exit-zombie-before-teardown", SwitchKind.Mutation, "exit1", "exit-reaperless")
     {
+        Kills = ["ZombieIsReapedOnlyAfterLastLwpSwitchedAway"],
         Origin = ExitRework,
         Title = "exit1 makes the process a zombie before its blocking teardown",
         Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. exit1() sets SZOMB and "
@@ -61,13 +64,47 @@ public static partial class Switches
 
     /// <summary>uvm_uarea_drain(): a u-area is popped off the free list but never freed.</summary>
     public static readonly KernelSwitch UareaDrainDropsUarea = Mutation("uarea-drain-drops-uarea", "uvm_uarea_drain", "exit-reaperless",
-        "uvm_uarea_drain() pops a u-area off the free list but never uvm_km_free()s it (a u-area leaked)");
+        "uvm_uarea_drain() pops a u-area off the free list but never uvm_km_free()s it (a u-area leaked)")
+        with { Kills = ["NoUareaIsLeaked", "UareaFreeCountMatchesFreeList"], Budget = 20 };
+
+    /// <summary>exit1()/exit2(): wakeup(p->p_pptr) is skipped, so a parent asleep in wait4() is never told of the zombie.</summary>
+    public static readonly KernelSwitch ExitSkipsParentWakeup = Mutation("exit-skips-parent-wakeup", "exit1", "exit-reaperless",
+        "exit1() makes the process a zombie but skips wakeup(p->p_pptr), so a parent asleep in wait4() sleeps on (a lost wakeup)")
+        with { Kills = ["EveryLwpEventuallyExits"], Budget = 50 };
+
+    /// <summary>exit1(): the children are not reparented to init.</summary>
+    public static readonly KernelSwitch ExitSkipsReparent = Mutation("exit-skips-reparent", "exit1", "exit-reaperless",
+        "exit1() does not proc_reparent() its children to init, so an orphan's zombie names a dead parent and nobody collects it (a list move skipped)")
+        with { Kills = ["ExitedProcessIsEventuallyReaped"], Budget = 50 };
+
+    /// <summary>uvm_lwp_exit(): the u-area is unwired and then put on the free list.</summary>
+    public static readonly KernelSwitch LwpExitCachesUnwiredUarea = Mutation("lwp-exit-caches-unwired-uarea", "uvm_lwp_exit", "exit-reaperless",
+        "uvm_lwp_exit() unwires the dead LWP's u-area, as uvm_km_free() would, and still caches it on uvm_uareas for fork1() to reuse as if resident (a state not kept)")
+        with { Kills = ["SwapoutNeverSelectsAnExitingLwp"], Budget = 50 };
+
+    /// <summary>uvm_uarea_drain(TRUE) leaves UVM_NUAREA_MAX u-areas cached, as uvm_uarea_drain(FALSE) does.</summary>
+    public static readonly KernelSwitch UareaDrainStopsAtNuareaMax = Mutation("uarea-drain-stops-at-nuarea-max", "uvm_uarea_drain", "exit-reaperless",
+        "uvm_uarea_drain(TRUE), called by the pagedaemon under a shortage, stops at UVM_NUAREA_MAX instead of emptying the cache (an argument ignored)")
+        with { Kills = ["ShortageDrainEventuallyShrinksFreeList"], Budget = 50 };
 
     /// <summary>lwp_exit2(): a detached LWP is marked LSZOMB after pool_put() freed it. Killed by the use-after-free detector.</summary>
     public static readonly KernelSwitch LwpExit2TouchesFreedLwp = Mutation("lwp-exit2-touches-freed-lwp", "lwp_exit2", "exit-reaperless",
-        "lwp_exit2() marks a detached LWP LSZOMB after pool_put() freed it (a field touched after free)");
+        "lwp_exit2() marks a detached LWP LSZOMB after pool_put() freed it (a field touched after free)")
+        with { Kills = ["UseAfterFree"], Budget = 50 };
+
+    /// <summary>sys_wait4(): the collected child's p_stat is read after proc_free() freed it. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch ProcFreeTouchesFreedProc = Mutation("proc-free-touches-freed-proc", "sys_wait4, proc_free", "exit-reaperless",
+        "sys_wait4() reads the collected child's p_stat after proc_free() returned it to proc_pool (a field of a proc touched after free)");
 
     /// <summary>lwp_wait1(): the collected zombie's l_stat is asserted after pool_put(). Killed by the use-after-free detector.</summary>
     public static readonly KernelSwitch LwpWaitTouchesFreedZombie = Mutation("lwp-wait-touches-freed-zombie", "lwp_wait1", "exit-reaperless",
         "lwp_wait1() asserts the collected zombie's l_stat after pool_put() (a field touched after free)");
+
+    /// <summary>fork1(): a KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch ForkAssertsIdleUnlocked = Mutation("fork-asserts-idle-unlocked", "fork1", "exit-reaperless",
+        "fork1() asserts the child LWP is LSIDL before taking sched_lock (a field read without its lock)");
+
+    /// <summary>fork1(): setrunqueue() of the child moved after SCHED_UNLOCK, out of the section that made it LSRUN. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch ForkSetrunqueueAfterUnlock = Mutation("fork-setrunqueue-after-unlock", "fork1", "exit-reaperless",
+        "fork1() puts the LSRUN child on the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
 }

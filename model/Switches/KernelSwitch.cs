@@ -46,6 +46,21 @@ public sealed record KernelSwitch(string Id, SwitchKind Kind, string Site, strin
     /// <summary>Schedules from seed 0 within which the default search finds <see cref="Expected"/>, with margin.</summary>
     public int Budget { get; init; }
 
+    /// <summary>
+    /// The properties this switch is the designated mutant of: invariant or liveness property names
+    /// (<c>RunQueueHoldsOnlyRunnableInMemoryLwps</c>) or detectors (<c>LockDiscipline</c>). The
+    /// search of <see cref="Scenario"/> for <see cref="Budget"/> schedules from seed 0 must make each
+    /// fire (tests/Scenarios/DesignatedMutantTests.cs), so every property is shown to work.
+    /// </summary>
+    public IReadOnlyList<string> Kills { get; init; } = [];
+
+    /// <summary>
+    /// Set on a mutation no sound property can kill, with the reason: the faithful kernel shows the
+    /// same behaviour on some schedule (an equivalent mutant). <c>uvmcheck mutate</c> lists it apart
+    /// from the survivors that mark a rule nobody checks, and does not fail for it.
+    /// </summary>
+    public string? Equivalent { get; init; }
+
     /// <summary>The process-exit design the switch needs, if any: turning it on selects that design.</summary>
     public ExitDesign? Design { get; init; }
 

@@ -51,6 +51,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch LoanKernelPageQueued = new("loan-kernel-page-queued", SwitchKind.Historical, "uvm_loanpage (uvm_loananon, uvm_loanuobj, uvm_loanzero)", "loan")
     {
+        Kills = ["PagedaemonNeverReclaimsAPageLoanedToTheKernel"],
         Origin = "uvm_loan.c fix (2003)",
         Title = "a page loaned to the kernel stays on its paging queue; the pagedaemon reclaims a page the kernel is using",
         Description = "The pre-fix loan to the kernel (uvm_loananon/uvm_loanuobj/uvm_loanzero with UVM_LOAN_TOPAGE) bumps loan_count "
@@ -63,9 +64,25 @@ public static partial class Switches
 
     /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not freed.</summary>
     public static readonly KernelSwitch UnloanLeaksOwnerlessPage = Mutation("unloan-leaks-ownerless-page", "uvm_unloanpage", "loan",
-        "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)");
+        "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)")
+        with { Kills = ["UnownedPageIsFreeWiredOrOnLoan"], Budget = 100 };
+
+    /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped goes back on the active queue instead of being freed.</summary>
+    public static readonly KernelSwitch UnloanRequeuesOwnerlessPage = Mutation("unloan-requeues-ownerless-page", "uvm_unloanpage", "loan",
+        "uvm_unloanpage() uvm_pageactivate()s an ownerless page whose last kernel loan it drops instead of uvm_pagefree()ing it (the two branches swapped)")
+        with { Kills = ["QueuedPageHasAnObjectOrAnAnon"], Budget = 100 };
+
+    /// <summary>uvm_pagefree(): a page still on loan is freed like any other.</summary>
+    public static readonly KernelSwitch PagefreeFreesLoanedPage = Mutation("pagefree-frees-loaned-page", "uvm_pagefree", "loan",
+        "uvm_pagefree() skips its loan_count check and puts a page the kernel still holds on loan on the free list (a check skipped)")
+        with { Kills = ["PageLoanedToTheKernelIsNeverFree"], Budget = 100 };
 
     /// <summary>uvm_loanpage(): the page is handed to the kernel but loan_count++ is skipped.</summary>
     public static readonly KernelSwitch LoanToKernelSkipsLoanCount = Mutation("loan-to-kernel-skips-loan-count", "uvm_loanpage", "loan",
-        "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)");
+        "uvm_loanpage() (UVM_LOAN_TOPAGE) dequeues the page and hands it to the kernel but skips loan_count++ (a reference count not taken)")
+        with { Kills = ["LoanCountMatchesTheLoansHeld"], Budget = 50 };
+
+    /// <summary>uvm_unloananon(): an_swslot of the anon is asserted after uvm_anfree() freed it. Killed by the use-after-free detector.</summary>
+    public static readonly KernelSwitch UnloanTouchesFreedAnon = Mutation("unloan-touches-freed-anon", "uvm_unloananon", "loan-zero",
+        "uvm_unloananon() asserts an_swslot == 0 after uvm_anfree() returned the anon to the free list (a field of an anon touched after free)");
 }

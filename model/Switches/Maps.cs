@@ -12,6 +12,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch TopdownFindspace = new("topdown-findspace", SwitchKind.Historical, "uvm_map_findspace", "exec-topdown")
     {
+        Kills = ["FoundSpaceIsFree"],
         Origin = "none (uvm_map.c 2003, reconstructed)",
         Title = "top-down uvm_map_findspace returns space already in use; exec fails with an unlimited stack",
         Description = "With VM_MAP_TOPDOWN, when the hint lies in a gap, the first test takes min(hint, entry->next->start - len) "
@@ -22,7 +23,22 @@ public static partial class Switches
         Budget = 100,
     };
 
+    /// <summary>uvm_map(): the new entry ends a page past the space found for it.</summary>
+    public static readonly KernelSwitch MapEntryOverrunsItsSpace = Mutation("map-entry-overruns-its-space", "uvm_map", "exec-topdown",
+        "uvm_map() links an entry one page longer than the space uvm_map_findspace() found (an off-by-one in entry->end); uvm_map_entry_link()'s KASSERT catches it");
+
+    /// <summary>uvm_unmap_remove(): an entry that ends exactly at the unmapped range's end is clipped there too.</summary>
+    public static readonly KernelSwitch UnmapClipsAtTheEnd = Mutation("unmap-clips-at-the-end", "uvm_unmap_remove", "exec-topdown",
+        "uvm_unmap_remove() clips an entry that ends exactly at the end of the range (<= for <), leaving an empty entry in the map (an off-by-one in a bound)")
+        with { Kills = ["MapEntriesAreDisjointAndInBounds"], Budget = 20 };
+
+    /// <summary>vm_map_unlock(): the lock is released but its sleepers are not woken.</summary>
+    public static readonly KernelSwitch MapUnlockSkipsWakeup = Mutation("map-unlock-skips-wakeup", "vm_map_unlock", "exec-topdown",
+        "vm_map_unlock() releases the map lock but does not wake the threads asleep on it (a lost wakeup)")
+        with { Kills = ["MapLockSleeperIsEventuallyWoken"], Budget = 50 };
+
     /// <summary>uvm_map_findspace(): the top-down walk gives up after the first gap.</summary>
     public static readonly KernelSwitch FindspaceTopdownStopsAtFirstGap = Mutation("findspace-topdown-stops-at-first-gap", "uvm_map_findspace", "exec-topdown",
-        "uvm_map_findspace() gives up the top-down walk after the first gap instead of walking down to the header (a loop that stops early: ENOMEM although a lower gap has room)");
+        "uvm_map_findspace() gives up the top-down walk after the first gap instead of walking down to the header (a loop that stops early: ENOMEM although a lower gap has room)")
+        with { Kills = ["ExecFailsOnlyWhenTheMapHasNoRoom"], Budget = 20 };
 }

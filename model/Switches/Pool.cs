@@ -5,19 +5,39 @@ public static partial class Switches
 {
     /// <summary>pool_do_put(): a page that was full stays on pr_fullpages when an item comes back.</summary>
     public static readonly KernelSwitch PoolPutSkipsListMove = Mutation("pool-put-skips-list-move", "pool_do_put", "pool-drain",
-        "pool_do_put() leaves a page that was full on pr_fullpages when an item comes back, so pool_get never finds its free item (a list move skipped)");
+        "pool_do_put() leaves a page that was full on pr_fullpages when an item comes back, so pool_get never finds its free item (a list move skipped)")
+        with { Kills = ["PoolListsTreeAndCountsAgree"], Budget = 50 };
 
     /// <summary>pool_do_put(): the page's list move runs after pr_slock is dropped.</summary>
     public static readonly KernelSwitch PoolPutMovesPageUnlocked = Mutation("pool-put-moves-page-unlocked", "pool_do_put", "pool-drain",
         "pool_do_put() moves the page to the list its new count says after pr_slock is dropped, so another CPU sees it on the wrong list (a list move without the lock)");
 
+    /// <summary>pool_get(): the head item is handed out but left on its page's free list.</summary>
+    public static readonly KernelSwitch PoolGetLeavesItemListed = Mutation("pool-get-leaves-item-listed", "pool_get", "pool-drain",
+        "pool_get() hands out the head item of pr_curpage but skips its LIST_REMOVE, so the next pool_get() hands it out again (a list removal skipped)")
+        with { Kills = ["PoolListsTreeAndCountsAgree"], Budget = 50 };
+
+    /// <summary>proc_free(): the struct proc goes back to proc_pool while the zombie still names it.</summary>
+    public static readonly KernelSwitch ProcFreeKeepsProc = Mutation("proc-free-keeps-proc", "proc_free", "pool-drain",
+        "proc_free() does pool_put(&proc_pool, p) but the collected process still refers to its struct proc, which the next fork1() gets again (a pointer kept past the free)")
+        with { Kills = ["PoolItemIsHandedOutOnce"], Budget = 50 };
+
     /// <summary>pr_rmpage(): a freed page's header stays in pr_phtree.</summary>
     public static readonly KernelSwitch PoolRmpageSkipsSplayRemove = Mutation("pool-rmpage-skips-splay-remove", "pr_rmpage", "pool-drain",
         "pr_rmpage() takes a page off its list to free it but leaves its header in pr_phtree (SPLAY_REMOVE skipped)");
 
+    /// <summary>
+    /// uvm_km_alloc_poolpage(): the pool takes a page off the free list without declaring itself its
+    /// holder, the way a new path would that holds a page for its own use. Killed by
+    /// UnownedPageIsFreeWiredOrOnLoan, which counts declared holders (model/Vm/PageHolder.cs).
+    /// </summary>
+    public static readonly KernelSwitch PoolPageUndeclared = Mutation("pool-page-undeclared", "uvm_km_alloc_poolpage", "pool-drain",
+        "uvm_km_alloc_poolpage() takes a page for the pool without declaring the pool its holder (a page taken by a path that does not declare itself its holder)");
+
     /// <summary>uvm_rb_remove(): the entry below a removed one is not fixed up.</summary>
     public static readonly KernelSwitch MapTreeRemoveSkipsFixup = Mutation("map-tree-remove-skips-fixup", "uvm_rb_remove", "exec-topdown",
-        "uvm_rb_remove() skips uvm_rb_fixup(entry->prev), so ownspace and space stay stale after an unmap (an augmentation not updated)");
+        "uvm_rb_remove() skips uvm_rb_fixup(entry->prev), so ownspace and space stay stale after an unmap (an augmentation not updated)")
+        with { Kills = ["MapTreeMatchesEntryList"], Budget = 100 };
 
     /// <summary>
     /// Open question, not a known bug: the top-down walk of the entries' red-black tree (uvm_map.c,

@@ -10,6 +10,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch Pr23095 = new("pr23095", SwitchKind.Historical, "uvm_swapout_threads, uvm_swapout", "swapout")
     {
+        Kills = ["OnProcLwpIsInMemory"],
         Origin = "PR kern/23095",
         Title = "swapout of an LWP running on another CPU or on the run queue",
         Description = "uvm_swapout_threads() picks LSONPROC/LSRUN LWPs by l_swtime without sched_lock, and uvm_swapout() "
@@ -43,15 +44,23 @@ public static partial class Switches
 
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
     public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
-        "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)");
+        "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)")
+        with { Kills = ["RunQueueHoldsOnlyRunnableInMemoryLwps"], Budget = 20 };
 
     /// <summary>uvm_swapin(): the LSRUN LWP is made resident but never put back on the run queue.</summary>
     public static readonly KernelSwitch SwapinSkipsSetrunqueue = Mutation("swapin-skips-setrunqueue", "uvm_swapin", "swapout",
-        "uvm_swapin() makes the LSRUN LWP resident but never puts it back on the run queue (a queue insertion skipped)");
+        "uvm_swapin() makes the LSRUN LWP resident but never puts it back on the run queue (a queue insertion skipped)")
+        with { Kills = ["RunnableResidentLwpIsQueued"], Budget = 20 };
 
-    /// <summary>uvm_swapout_threads(): swappable() is not checked.</summary>
-    public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads", "swapout",
-        "uvm_swapout_threads() does not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
+    /// <summary>
+    /// swappable() is not checked: neither by the uvm_swapout_threads() walk nor by the re-check the
+    /// default model keeps in uvm_swapout() (Switches.SwapoutExitedLwp), which is the same macro.
+    /// Survives today: no LWP of the model is unswappable but for exiting ones, and P_WEXIT is set
+    /// by exit1() of the last LWP, which runs LSONPROC and is skipped for that; there are no P_SYSTEM
+    /// LWPs (kernel threads are not LWPs yet) and no PHOLD (docs/mutation.md, notes).
+    /// </summary>
+    public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads, uvm_swapout", "swapout",
+        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
 
     /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
     public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
@@ -59,7 +68,13 @@ public static partial class Switches
 
     /// <summary>setrunnable(): a swapped-out LWP is made LSRUN but proc0 is not woken.</summary>
     public static readonly KernelSwitch SetrunnableSkipsProc0Wakeup = Mutation("setrunnable-skips-proc0-wakeup", "setrunnable", "swapout",
-        "setrunnable() makes a swapped-out LWP LSRUN but does not wake proc0 (a lost wakeup)");
+        "setrunnable() makes a swapped-out LWP LSRUN but does not wake proc0 (a lost wakeup)") with
+    {
+        Equivalent = "the faithful uvm_scheduler() loses the same wakeup on its own (\"XXXSMP: possible unlock/sleep race\": "
+            + "setrunnable() between proclist_unlock_read() and tsleep(&proc0) finds nobody asleep), and uvm_meter() wakes "
+            + "proc0 within maxslp/2 + 1 seconds either way: the mutant only makes that delay happen on every schedule, "
+            + "and any bound that flags it flags the faithful kernel's race too",
+    };
 
     /// <summary>cpu_switch(): the chosen LWP is run but left linked on the run queue.</summary>
     public static readonly KernelSwitch CpuSwitchSkipsRemrunqueue = Mutation("cpu-switch-skips-remrunqueue", "cpu_switch", "swapout",
@@ -67,7 +82,18 @@ public static partial class Switches
 
     /// <summary>uvm_scheduler(): proc0 never finds a candidate.</summary>
     public static readonly KernelSwitch Proc0NeverSwapsIn = Mutation("proc0-never-swaps-in", "uvm_scheduler", "swapout",
-        "uvm_scheduler() never finds a candidate, so nothing is swapped back in (a path that never runs)");
+        "uvm_scheduler() never finds a candidate, so nothing is swapped back in (a path that never runs)")
+        with { Kills = ["RunnableSwappedOutLwpIsEventuallySwappedIn"], Budget = 50 };
+
+    /// <summary>remrunqueue(): the LWP is unlinked but l_back is left set, so it still looks queued.</summary>
+    public static readonly KernelSwitch RemrunqueueLeavesLBack = Mutation("remrunqueue-leaves-l-back", "remrunqueue", "swapout",
+        "remrunqueue() unlinks the LWP from its run queue but leaves l_back set, so the LWP still says it is queued (a link not cleared)")
+        with { Kills = ["LwpIsOnAtMostOneRunQueueOrCpu"], Budget = 20 };
+
+    /// <summary>cpu_switch(): curlwp is set to the chosen LWP but l_cpu is not.</summary>
+    public static readonly KernelSwitch CpuSwitchSkipsLCpu = Mutation("cpu-switch-skips-l-cpu", "cpu_switch", "swapout",
+        "cpu_switch() makes the chosen LWP curlwp but leaves its l_cpu pointing at the CPU it last ran on (a back pointer not updated)")
+        with { Kills = ["CpuRunsAtMostOneLwp"], Budget = 20 };
 
     /// <summary>
     /// uvm_swapout_threads(): a KASSERT(l->l_stat != LSONPROC || l->l_cpu != NULL) inside the alllwp walk
@@ -81,7 +107,19 @@ public static partial class Switches
     /// that put the LWP on the run queue. Killed by the lock-discipline detector.
     /// </summary>
     public static readonly KernelSwitch SwapinSetsInMemAfterUnlock = Mutation("swapin-sets-inmem-after-unlock", "uvm_swapin", "swapout",
-        "uvm_swapin() sets L_INMEM after SCHED_UNLOCK (a protected write moved out of its section)");
+        "uvm_swapin() sets L_INMEM after SCHED_UNLOCK (a protected write moved out of its section)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
+
+    /// <summary>
+    /// uvm_scheduler(): a KASSERT((l->l_flag &amp; L_INMEM) == 0) on the chosen LWP after proclist_unlock_read(),
+    /// without sched_lock. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch SchedulerAssertsUnlocked = Mutation("scheduler-asserts-unlocked", "uvm_scheduler", "swapout",
+        "uvm_scheduler() asserts L_INMEM of the LWP it will swap in without sched_lock (a field read without its lock)");
+
+    /// <summary>uvm_swapout(): remrunqueue() moved after SCHED_UNLOCK, out of the section that cleared L_INMEM. Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch SwapoutRemrunqueueAfterUnlock = Mutation("swapout-remrunqueue-after-unlock", "uvm_swapout", "swapout",
+        "uvm_swapout() takes the LWP off the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
 
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>

@@ -21,12 +21,28 @@ public static partial class Switches
     };
 
     /// <summary>uvmpd_scan_inactive(): a dirty page gets a new swap slot without its old one being released.</summary>
-    public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "pagedaemon",
-        "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner");
+    public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "cow-fork",
+        "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner")
+        with { Kills = ["AllocatedSlotsAreExactlyTheReferencedSlots"], Budget = 200 };
+
+    /// <summary>uao_pagein_page(): the old slot is freed but the page is left PG_CLEAN.</summary>
+    public static readonly KernelSwitch PageinPageStaysClean = Mutation("pagein-page-stays-clean", "uao_pagein_page", "shm-swap",
+        "uao_pagein_page() (swapctl -d) frees the page's swap slot but does not clear PG_CLEAN, so the pagedaemon may free the only copy (a flag not cleared)")
+        with { Kills = ["CleanPageHasSwapCopy"], Budget = 200 };
+
+    /// <summary>uvm_anon_dropswap() → uvm_swap_free(): the slot goes back to the extent but uvmexp.swpginuse is not lowered.</summary>
+    public static readonly KernelSwitch DropswapSkipsSwpginuse = Mutation("dropswap-skips-swpginuse", "uvm_anon_dropswap", "cow-fork",
+        "uvm_swap_free(), called from uvm_anon_dropswap(), returns the slot to the extent but skips uvmexp.swpginuse -= nslots (a counter decrement skipped on one path)")
+        with { Kills = ["SwapInUseMatchesAllocatedSlots"], Budget = 200 };
 
     /// <summary>uvmpd_scan_inactive(): the final pageout of a partial cluster keeps its unused tail slots.</summary>
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");
+
+    /// <summary>uvm_swap_markbad(): the slots are marked bad but swd_npgbad is not counted up.</summary>
+    public static readonly KernelSwitch MarkbadSkipsNpgbad = Mutation("markbad-skips-npgbad", "uvm_swap_markbad", "swap-errors",
+        "uvm_swap_markbad() marks the failed pageout's slots bad but skips swd_npgbad += nslots (a counter increment skipped)")
+        with { Kills = ["SwapBadCountMatchesBadSlots"], Budget = 200 };
 
     /// <summary>uvm_aio_aiodone(): a permanent write error skips uvm_swap_markbad().</summary>
     public static readonly KernelSwitch AiodoneSkipsMarkbad = Mutation("aiodone-skips-markbad", "uvm_aio_aiodone", "swap-errors",
@@ -42,9 +58,15 @@ public static partial class Switches
 
     /// <summary>uvm_aio_aiodone(): uvmexp.paging-- is skipped for a PG_RELEASED page. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch AiodoneReleasedSkipsPagingDecrement = Mutation("aiodone-released-skips-paging-decrement", "uvm_aio_aiodone", "pagedaemon",
-        "uvm_aio_aiodone() skips uvmexp.paging-- when the page was PG_RELEASED (a counter decrement skipped on one branch)");
+        "uvm_aio_aiodone() skips uvmexp.paging-- when the page was PG_RELEASED (a counter decrement skipped on one branch)")
+        with { Kills = ["PagingCountMatchesPagesInPageout"], Budget = 200 };
 
     /// <summary>uvmpd_scan_inactive(): a clean page is freed but uvmexp.swpgonly++ is skipped. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch PageoutCleanSkipsSwpgonly = Mutation("pageout-clean-skips-swpgonly", "uvmpd_scan_inactive", "pagedaemon",
-        "uvmpd_scan_inactive() frees a clean page whose data lives only in swap but skips uvmexp.swpgonly++ (a counter increment skipped on one branch)");
+        "uvmpd_scan_inactive() frees a clean page whose data lives only in swap but skips uvmexp.swpgonly++ (a counter increment skipped on one branch)")
+        with { Kills = ["SwapOnlyCountMatchesSwappedOutPages"], Budget = 100 };
+
+    /// <summary>uvm_anfree(): uvmexp.swpgonly-- is skipped when the freed anon's page was only in swap. Killed by the accounting detector.</summary>
+    public static readonly KernelSwitch AnfreeSkipsSwpgonly = Mutation("anfree-skips-swpgonly", "uvm_anfree", "pagedaemon",
+        "uvm_anfree() frees the swap slot of an anon whose page was only in swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
 }

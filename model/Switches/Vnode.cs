@@ -9,15 +9,18 @@ public static partial class Switches
 
     /// <summary>genfs_putpages(): a dirty page is freed without being written.</summary>
     public static readonly KernelSwitch PutpagesFreesDirtyPage = Mutation("putpages-frees-dirty-page", "genfs_putpages", "vnode-pageout",
-        "genfs_putpages(PGO_CLEANIT|PGO_FREE) frees a dirty page as if it were clean: the file loses the write");
+        "genfs_putpages(PGO_CLEANIT|PGO_FREE) frees a dirty page as if it were clean: the file loses the write")
+        with { Kills = ["DirtyFilePageIsNeverFreed"], Budget = 200 };
 
     /// <summary>genfs_putpages(): the page is written without PG_BUSY.</summary>
     public static readonly KernelSwitch PutpagesWritesUnbusiedPage = Mutation("putpages-writes-unbusied-page", "genfs_putpages", "vnode-pageout",
-        "genfs_putpages() starts the write of a dirty page without setting PG_BUSY and unlocks the object: a fault can map and dirty the page during the write, and the completion frees it");
+        "genfs_putpages() starts the write of a dirty page without setting PG_BUSY and unlocks the object: a fault can map and dirty the page during the write, and the completion frees it")
+        with { Kills = ["PageInPageoutIsBusy"], Budget = 200 };
 
     /// <summary>genfs_getpages(): a thread sleeps on a busy page without setting PG_WANTED.</summary>
     public static readonly KernelSwitch GetpagesSleepsWithoutWanted = Mutation("getpages-sleeps-without-wanted", "genfs_getpages", "vnode-pageout",
-        "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever");
+        "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever")
+        with { Kills = ["PageSleeperIsEventuallyWoken"], Budget = 200 };
 
     /// <summary>uvm_fault() on a file page: pmap_enter's modify of the page moved after the object is unlocked.</summary>
     public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",

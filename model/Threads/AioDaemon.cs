@@ -97,7 +97,7 @@ public sealed class AioDaemon : KernelThread
         else if (error == PageoutError.Eio)
         {
             ux.SwpgOnly += io.Pages.Count;
-            if (!Kernel.Config.Has(Switches.AiodoneSkipsMarkbad)) space.MarkBad(this, io.Slot, io.Pages.Count, ux);
+            if (!Kernel.Config.Has(Switches.AiodoneSkipsMarkbad)) space.MarkBad(this, io.Slot, io.Pages.Count, ux, skipCount: Kernel.Config.Has(Switches.MarkbadSkipsNpgbad));
         }
         else space.Free(this, io.Slot, io.Pages.Count);
         WakeWaiters();

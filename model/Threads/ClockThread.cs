@@ -8,12 +8,22 @@ namespace Uvm.Model.Threads;
 /// tsleep() timeouts (endtsleep → setrunnable), and uvm_meter(), which wakes proc0 once it has
 /// slept maxslp/2 seconds. The real clock never stops. This one ticks the workload's seconds, then
 /// only while some LWP waits for time to pass, and otherwise sleeps on <see cref="Idle"/>, which
-/// ltsleep() and uvm_swapout() wake, so an iteration still ends when the work is done.
+/// ltsleep() and uvm_swapout() wake, so an iteration still ends when the work is done. It also
+/// stops once proc0 has slept on &amp;proc0 for more than 6 * maxslp ticks, in all, since the last
+/// swap-in while a runnable LWP waited swapped out: uvm_meter() wakes proc0 after maxslp/2, so the
+/// faithful kernel never gets there, and a kernel that does would tick forever without progress.
+/// Stopping turns that livelock into an end of the execution, where the liveness properties judge it.
 /// </summary>
 public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kernel, "clock")
 {
     /// <summary>Seconds proc0 has slept on &amp;proc0 (its p_slptime).</summary>
     private int _proc0SlpTime;
+
+    /// <summary>Ticks at which proc0 slept on &amp;proc0 while a runnable LWP waited swapped out, since <see cref="_swapins"/> last changed.</summary>
+    private int _swapinStall;
+
+    /// <summary>uvmexp.swapins when <see cref="_swapinStall"/> was last reset.</summary>
+    private int _swapins;
 
     /// <summary>Where the clock waits while no LWP needs time to pass (a model device, not a kernel channel).</summary>
     public static readonly WaitChannel Idle = new("clock-idle");
@@ -26,7 +36,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     {
         while (true)
         {
-            if (Kernel.Time < seconds || TimeStillMatters())
+            if (Kernel.Time < seconds || (TimeStillMatters() && _swapinStall <= 6 * Kernel.Uvmexp.MaxSlp))
             {
                 Tick();
                 yield return Step.Ran("schedcpu");
@@ -62,6 +72,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             if (l.Stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
             if (l.Stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
         }
+        CountSwapinStall();
         Kernel.SchedLock.Release(this);
         UvmMeter();
     }
@@ -79,5 +90,13 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             _proc0SlpTime = 0;
             Kernel.SleepQueues.Wakeup(Scheduler.Proc0);
         }
+    }
+
+    /// <summary>The model's horizon (not kernel code): counts a tick at which proc0 sleeps on &amp;proc0 although a runnable LWP is swapped out.</summary>
+    private void CountSwapinStall() // under sched_lock, like the reads of l_stat above
+    {
+        if (Kernel.Uvmexp.Swapins != _swapins) (_swapins, _swapinStall) = (Kernel.Uvmexp.Swapins, 0);
+        if (Kernel.SleepQueues.HasSleepers(Scheduler.Proc0) && Kernel.Lwps.Exists(l => l.OnAllLwp && l.Stat == LwpStat.Run && !l.InMemory))
+            _swapinStall++;
     }
 }

@@ -28,6 +28,9 @@ public sealed class LoanClient : KernelThread
     /// <summary>Anons lent with UVM_LOAN_TOANON and not yet given back.</summary>
     private readonly List<Anon> _lent = [];
 
+    /// <summary>Pages loaned to the kernel by <see cref="LoanSendQueued"/>, still in the socket's mbufs.</summary>
+    private readonly List<Page> _queued = [];
+
     /// <summary>The attached shm segment, or null.</summary>
     private ShmSegment? _segment;
 
@@ -51,6 +54,12 @@ public sealed class LoanClient : KernelThread
         if (_segment is not null)
             foreach (var s in Detach(_segment)) yield return s;
         foreach (var s in GiveBackAnons()) yield return s;
+        if (_queued.Count > 0)
+        {
+            // The interface transmits what the exited process left queued; sodoloanfree() unloans it.
+            yield return Step.Ran("sosend: transmit the queued loaned pages");
+            foreach (var s in Unloan.UnloanPages(Kernel, this, [.. _queued])) yield return s;
+        }
         yield return Step.Exit("exit1");
     }
 
@@ -66,6 +75,10 @@ public sealed class LoanClient : KernelThread
                 break;
             case LoanSend send:
                 foreach (var s in Send(send)) yield return s;
+                break;
+            case LoanSendQueued send:
+                for (int page = send.Page; page < send.Page + send.Count; page++)
+                    foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: true, _queued, [])) yield return s;
                 break;
             case LoanToAnons lend:
                 for (int page = lend.Page; page < lend.Page + lend.Count; page++)

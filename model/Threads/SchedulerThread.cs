@@ -34,6 +34,9 @@ public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0
                 yield return Step.Sleep("uvm_wait: schedpwait", Pageout.FreeMemory);
                 continue;
             }
+            // scheduler-asserts-unlocked: KASSERT((l->l_flag & L_INMEM) == 0) after proclist_unlock_read(), without sched_lock.
+            if (Kernel.Config.Has(Switches.SchedulerAssertsUnlocked) && l.InMemory)
+                throw new KernelPanicException("uvm_scheduler", $"{l} is already L_INMEM");
             // uvm_swapin(l): uvm_fault_wire() page by page, then cpu_swapin() and the SCHED_LOCK section.
             foreach (var s in UareaWiring.Wire(Kernel, () => this, l.Uarea!)) yield return s;
             Swapout.MakeResident(Kernel, this, l);

@@ -5,24 +5,62 @@ namespace Uvm.Model.Vm;
 /// <summary>
 /// struct vm_anon (uvm_anon.h): one page of anonymous memory. <see cref="Lock"/> (an_lock)
 /// protects <see cref="Page"/> (an_page) and <see cref="SwSlot"/> (an_swslot): an_swslot != 0
-/// iff a copy is on swap. Left out: amaps (each user process owns its anons directly).
+/// iff a copy is on swap. uvm_anfree() (or uvm_anon_release() for a PG_RELEASED page) returns it
+/// to the anon free list (<see cref="Free"/>): from then on a step that reads or writes an_ref,
+/// an_page or an_swslot through a stale pointer is a use after free (model/Core/Discipline.cs).
+/// Left out: amaps (each user process owns its anons directly).
 /// </summary>
-public sealed class Anon(int id)
+public sealed class Anon(int id, Kernel? kernel = null)
 {
+    /// <summary>The detectors of the kernel the anon lives in; null for an anon built alone in a unit test.</summary>
+    private readonly Discipline? _d = kernel?.Discipline;
+
+    /// <summary>Backing fields of the poisoned state.</summary>
+    private int _refCount = 1, _swSlot;
+    private Page? _page;
+
+    /// <summary>Where uvm_anfree() freed it.</summary>
+    private Poison _poison;
+
     /// <summary>A global anon number, used in messages and lock names.</summary>
     public int Id { get; } = id;
 
     /// <summary>an_ref: references from amaps; 0 once uvm_anfree() ran.</summary>
-    public int RefCount { get; internal set; } = 1;
+    public int RefCount
+    {
+        get { Touch(); return _refCount; }
+        internal set { Touch(); _refCount = value; }
+    }
 
     /// <summary>an_page: the resident page, or null.</summary>
-    public Page? Page { get; internal set; }
+    public Page? Page
+    {
+        get { Touch(); return _page; }
+        internal set { Touch(); _page = value; }
+    }
 
     /// <summary>an_swslot: the swap slot holding a copy, 0 if none.</summary>
-    public int SwSlot { get; internal set; }
+    public int SwSlot
+    {
+        get { Touch(); return _swSlot; }
+        internal set { Touch(); _swSlot = value; }
+    }
 
     /// <summary>an_lock.</summary>
     public SimpleLock Lock { get; } = new($"an_lock of anon {id}");
+
+    /// <summary>The anon is back on the free list.</summary>
+    public bool Freed => _poison.Freed;
+
+    /// <summary>uvm_anfree() or uvm_anon_release() in <paramref name="function"/>: the anon is poisoned.</summary>
+    internal void Free(string function)
+    {
+        if (_d is not null) _d.Free(ref _poison, function);
+        else _poison.FreedIn = function;
+    }
+
+    /// <summary>An access to a field: a use-after-free violation during a step once the anon is freed.</summary>
+    private void Touch() => _d?.Touch(_poison, this);
 
     /// <inheritdoc/>
     public override string ToString() => $"anon {Id}";

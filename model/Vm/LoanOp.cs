@@ -9,6 +9,7 @@ namespace Uvm.Model.Vm;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "op")]
 [JsonDerivedType(typeof(LoanTouch), "touch")]
 [JsonDerivedType(typeof(LoanSend), "send")]
+[JsonDerivedType(typeof(LoanSendQueued), "sendQueued")]
 [JsonDerivedType(typeof(LoanToAnons), "loanToAnon")]
 [JsonDerivedType(typeof(UnloanAnons), "unloanAnons")]
 public abstract record LoanOp;
@@ -45,4 +46,15 @@ public sealed record UnloanAnons : LoanOp
 {
     /// <inheritdoc/>
     public override string ToString() => "unloananon";
+}
+
+/// <summary>
+/// sosend() of loaned pages whose mbufs stay queued on the socket: the loans are taken now, and the
+/// interface transmits and gives them back (sodoloanfree → uvm_unloan) only after the process has
+/// exited and torn down its memory, so the pages it owned are ownerless when their last loan goes.
+/// </summary>
+public sealed record LoanSendQueued(int Page, int Count) : LoanOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"sendq({Page},{Count})";
 }

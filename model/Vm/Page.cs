@@ -52,11 +52,31 @@ public sealed class Page(int number)
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
     public bool Referenced { get; internal set; }
 
+    /// <summary>The path that holds the page for its own use (<see cref="PageHolder"/>), or null.</summary>
+    public PageHolder? Holder { get; private set; }
+
     /// <summary>UVM_PAGE_OWN(): who busied the page (UVM_PAGE_TRKOWN), for messages.</summary>
     public string? BusyOwner { get; internal set; }
 
     /// <summary>The channel a thread sleeps on while the page is busy (wakeup(pg)).</summary>
     public WaitChannel Channel { get; } = new($"page {number}");
+
+    /// <summary>
+    /// <paramref name="holder"/> takes the page for its own use, in the step that takes it off the
+    /// free list. A page has at most one holder: a second is a model error, not a kernel state.
+    /// </summary>
+    internal void Hold(PageHolder holder)
+    {
+        if (Holder is { } h) throw new InvalidOperationException($"{this} is already held by {h}; {holder} takes it");
+        Holder = holder;
+    }
+
+    /// <summary><paramref name="holder"/> lets the page go, before it frees or hands it on.</summary>
+    internal void Release(PageHolder holder)
+    {
+        if (Holder != holder) throw new InvalidOperationException($"{this} is held by {Holder?.ToString() ?? "nobody"}, not by {holder}");
+        Holder = null;
+    }
 
     /// <summary>PG_BUSY is set.</summary>
     public bool Busy => (Flags & PageFlags.Busy) != 0;

@@ -107,7 +107,7 @@ public sealed class SwapSpace
     /// swapdrum_getsdp(start) must find the device (KASSERT(sdp != NULL)), KASSERT(swpgonly &gt;= n),
     /// swpgonly -= n, swd_npgbad += n. The slots stay allocated so that they are never used again.
     /// </summary>
-    internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp)
+    internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp, bool skipCount = false)
     {
         Lock.Acquire(self);
         if (start < 1 || start + n - 1 > Slots || !Configured)
@@ -118,7 +118,7 @@ public sealed class SwapSpace
         for (int s = start; s < start + n; s++)
         {
             _bad[s] = true;
-            Bad++;
+            if (!skipCount) Bad++; // skipCount: the mutation Switches.MarkbadSkipsNpgbad
         }
         Lock.Release(self);
     }
@@ -129,7 +129,7 @@ public sealed class SwapSpace
     /// (KASSERT(sdp->swd_npginuse &gt;= nslots) and extent_free(), which panics on a range it
     /// never handed out).
     /// </summary>
-    internal void Free(KernelThread self, int start, int n)
+    internal void Free(KernelThread self, int start, int n, bool skipCount = false)
     {
         if (start == SwslotBad) return;
         Lock.Acquire(self);
@@ -140,7 +140,7 @@ public sealed class SwapSpace
             if (!_inUse[s])
                 throw new KernelPanicException("uvm_swap_free", $"slot {s} is not in use (extent_free: region not found)");
             _inUse[s] = false;
-            InUse--;
+            if (!skipCount) InUse--; // skipCount: the mutation Switches.DropswapSkipsSwpginuse
         }
         Lock.Release(self);
     }

@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Properties;
 
 namespace Uvm.Scenarios;
@@ -11,17 +12,84 @@ public sealed record Mutant(string Id, string Kind, string Site, KernelConfig Co
         [.. Switches.All.Select(s => new Mutant(s.Id, s.IsBug ? "bug" : "mutation", s.Site, KernelConfig.Fixed.With(s)))];
 }
 
-/// <summary>What one mutant did in one scenario: the violation that killed it, or null if it survived.</summary>
+/// <summary>
+/// What one mutant did in one scenario: the violation that killed it, or null if it survived, and
+/// every property (invariant, liveness property or detector) that the failing state violates: the
+/// killer first, then the invariants checked after it that would have reported the same state.
+/// </summary>
 public sealed record KillCell(string Mutant, string Scenario, Violation? Killer, int Iterations)
 {
     /// <summary>The killing violation's id ("invariant OnProcLwpIsInMemory"), or null for a survivor.</summary>
     public string? KilledBy => Killer?.Id;
+
+    /// <summary>The properties that fired: the killer's name, then the others the failing state violates. Empty for a survivor.</summary>
+    public IReadOnlyList<string> Fired { get; init; } = [];
+
+    /// <summary>
+    /// Explores <paramref name="mutant"/> in <paramref name="scenario"/> from <paramref name="seed"/>
+    /// and, when it is killed by an invariant or a liveness property, replays the counterexample to
+    /// its failing state and asks every property of the scenario whether it holds there. The engine
+    /// stops at the first violated invariant, in catalogue order; this credits the others too, so a
+    /// property checked late is seen to work. Panics and detectors credit only themselves.
+    /// </summary>
+    public static KillCell Explore(Mutant mutant, Scenario scenario, int iterations, uint seed, Catalogue catalogue)
+    {
+        var properties = scenario.PropertiesFrom(catalogue);
+        var workload = scenario.DefaultWorkload();
+        var result = Explorer.Run(new RunRequest(scenario.Name, workload, mutant.Config, new ExploreSettings { Iterations = iterations, Seed = seed })
+        {
+            Properties = properties,
+        });
+        if (result.Counterexample is not { } cx) return new KillCell(mutant.Id, scenario.Name, null, result.Iterations);
+        var fired = new List<string> { cx.Violation.Name };
+        if (cx.Violation.Kind is ViolationKind.Invariant or ViolationKind.Liveness)
+        {
+            var last = new LastState();
+            ScheduleReplayer.Follow(workload, mutant.Config, properties, cx.Steps, FollowMode.Labels, last);
+            if (last.Kernel is { } k)
+                fired.AddRange(Violated(properties, k, cx.Violation.Kind == ViolationKind.Liveness).Where(n => n != cx.Violation.Name));
+        }
+        return new KillCell(mutant.Id, scenario.Name, cx.Violation, result.Iterations) { Fired = fired };
+    }
+
+    /// <summary>The invariants (and, at the end of an execution, the liveness properties) that <paramref name="k"/> violates.</summary>
+    private static IEnumerable<string> Violated(Catalogue properties, IKernelView k, bool ended)
+    {
+        foreach (var inv in properties.Invariants)
+            if (Safe(() => inv.Check(k))) yield return inv.Name;
+        if (!ended) yield break;
+        foreach (var l in properties.Liveness)
+            if (Safe(() => l.Pending(k))) yield return l.Name;
+    }
+
+    /// <summary>True when <paramref name="check"/> reports a violation (a property that throws counts as firing, as in the engine).</summary>
+    private static bool Safe(Func<string?> check)
+    {
+        try
+        {
+            return check() is not null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Keeps the kernel a replay drives, so its last state can be examined.</summary>
+    private sealed class LastState : IStepListener
+    {
+        public IKernelView? Kernel { get; private set; }
+
+        public void Booted(IKernelView kernel) => Kernel = kernel;
+
+        public void Stepped(IKernelView kernel, StepRecord step) => Kernel = kernel;
+    }
 }
 
 /// <summary>
 /// The kill matrix of <c>uvmcheck mutate</c>: every mutant explored in every scenario with the same
-/// budget and seed; which invariant or kernel assertion caught it, which mutants survive, and which
-/// invariants never fire.
+/// budget and seed; which properties each mutant made fire, which mutants survive, and per property
+/// the mutants it killed and those only it killed (<see cref="KillMatrixReport"/> prints it).
 /// </summary>
 public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<string> Scenarios, IReadOnlyList<KillCell> Cells)
 {
@@ -30,46 +98,32 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
     {
         var jobs = mutants.SelectMany(m => scenarios.Select(s => (m, s))).ToList();
         var cells = new KillCell[jobs.Count];
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, i =>
-        {
-            var (m, s) = jobs[i];
-            var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), m.Config, new ExploreSettings { Iterations = iterations, Seed = seed })
-            {
-                Properties = s.PropertiesFrom(catalogue),
-            });
-            cells[i] = new KillCell(m.Id, s.Name, result.Counterexample?.Violation, result.Iterations);
-        });
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) },
+            i => cells[i] = KillCell.Explore(jobs[i].m, jobs[i].s, iterations, seed, catalogue));
         return new KillMatrix(mutants, [.. scenarios.Select(s => s.Name)], cells);
     }
 
     /// <summary>The mutants no scenario killed.</summary>
     public IReadOnlyList<Mutant> Survivors => [.. Mutants.Where(m => Cells.All(c => c.Mutant != m.Id || c.KilledBy is null))];
 
-    /// <summary>The invariants and liveness properties of <paramref name="catalogue"/> that killed no mutant.</summary>
+    /// <summary>The survivors not declared equivalent (<see cref="KernelSwitch.Equivalent"/>): rules nobody checks.</summary>
+    public IReadOnlyList<Mutant> Unexplained => [.. Survivors.Where(m => Switches.Find(m.Id)?.Equivalent is null)];
+
+    /// <summary>Every property that fired for <paramref name="mutant"/> in any scenario.</summary>
+    public IReadOnlySet<string> FiredFor(string mutant) => Cells.Where(c => c.Mutant == mutant).SelectMany(c => c.Fired).ToHashSet();
+
+    /// <summary>The properties a report lists: every invariant and liveness property of the catalogue, then the detectors checked during a step.</summary>
+    public static IReadOnlyList<string> Properties(Catalogue catalogue) =>
+        [.. catalogue.Invariants.Select(i => i.Name), .. catalogue.Liveness.Select(l => l.Name), Detector.LockDiscipline, Detector.UseAfterFree];
+
+    /// <summary>The mutants <paramref name="property"/> killed, each with true when no other property fired for it.</summary>
+    public IReadOnlyList<(string Mutant, bool Unique)> KillsOf(string property) =>
+        [.. Mutants.Select(m => (m.Id, Fired: FiredFor(m.Id))).Where(x => x.Fired.Contains(property)).Select(x => (x.Id, x.Fired.Count == 1))];
+
+    /// <summary>The properties of <paramref name="catalogue"/> (and the detectors) that killed no mutant.</summary>
     public IReadOnlyList<string> NeverFired(Catalogue catalogue)
     {
-        var fired = Cells.Where(c => c.Killer is not null).Select(c => c.Killer!.Name).ToHashSet();
-        return [.. catalogue.Invariants.Select(i => i.Name).Concat(catalogue.Liveness.Select(l => l.Name)).Where(n => !fired.Contains(n))];
+        var fired = Cells.SelectMany(c => c.Fired).ToHashSet();
+        return [.. Properties(catalogue).Where(n => !fired.Contains(n))];
     }
-
-    /// <summary>The matrix as text: one row per mutant, one column per scenario.</summary>
-    public void Render(TextWriter o, Catalogue catalogue)
-    {
-        int w = Math.Max(12, Mutants.Max(m => m.Id.Length));
-        var cols = Scenarios.Select(s => Math.Max(s.Length, Cells.Where(c => c.Scenario == s).Select(c => Short(c.KilledBy).Length).DefaultIfEmpty(0).Max())).ToList();
-        o.WriteLine($"{"mutant".PadRight(w)}  {"kind",-8}  " + string.Join("  ", Scenarios.Select((s, i) => s.PadRight(cols[i]))));
-        foreach (var m in Mutants)
-        {
-            var row = Scenarios.Select((s, i) => Short(Cells.Single(c => c.Mutant == m.Id && c.Scenario == s).KilledBy).PadRight(cols[i]));
-            o.WriteLine($"{m.Id.PadRight(w)}  {m.Kind,-8}  " + string.Join("  ", row));
-        }
-        o.WriteLine();
-        var survivors = Survivors;
-        o.WriteLine(survivors.Count == 0 ? "survivors: none" : $"survivors ({survivors.Count}): " + string.Join(", ", survivors.Select(s => $"{s.Id} ({s.Site})")));
-        var silent = NeverFired(catalogue);
-        o.WriteLine(silent.Count == 0 ? "every property fired at least once" : $"never fired ({silent.Count}): " + string.Join(", ", silent));
-        o.WriteLine($"score: {Mutants.Count - survivors.Count}/{Mutants.Count} mutants killed");
-    }
-
-    private static string Short(string? killedBy) => killedBy is null ? "-" : killedBy.Replace("invariant ", "").Replace("liveness ", "live:").Replace("panic ", "panic:").Replace("detector ", "det:");
 }

@@ -43,6 +43,7 @@ public sealed class StateDescriber
             if (simpleList) { kernelFacts.Add((root.Name, value)); continue; }
             foreach (var (label, entity) in members) labels.TryAdd(entity, label);
             groups.Add((root.Name, members));
+            if (value is not IEnumerable) groups.AddRange(Children(root.Name, value, labels));
         }
 
         var entities = new List<EntityState>();
@@ -73,6 +74,30 @@ public sealed class StateDescriber
             i++;
         }
         return members;
+    }
+
+    /// <summary>
+    /// The entities one level inside a single-entity group (the pages, anons and aobjs of
+    /// <c>Vm</c>): one group <c>Vm.Pages</c> per list of entities or entity-valued property. An
+    /// object is described once, under the first group that holds it (a page of <c>Vm.Pages</c> is
+    /// not described again under <c>Vm.ActiveQueue</c>); the parent keeps the lists as labels.
+    /// </summary>
+    private List<(string Group, List<(string Label, object Entity)> Members)> Children(
+        string parent, object entity, Dictionary<object, string> labels)
+    {
+        var groups = new List<(string, List<(string, object)>)>();
+        foreach (var p in PropertiesOf(entity.GetType()))
+        {
+            var value = Read(p, entity);
+            if (value is null || value is string || IsSimple(value.GetType())) continue;
+            var group = $"{parent}.{p.Name}";
+            var members = Members(p.Name, value, out bool simpleList);
+            if (simpleList) continue;
+            if (value is not IEnumerable) members = [(NameOf(value) ?? p.Name.ToLowerInvariant(), value)];
+            members = [.. members.Where(m => labels.TryAdd(m.Entity, m.Label))];
+            if (members.Count > 0) groups.Add((group, members));
+        }
+        return groups;
     }
 
     /// <summary>A dictionary entry is its value, named by its key; anything else is itself.</summary>
@@ -121,7 +146,7 @@ public sealed class StateDescriber
     }
 
     /// <summary>A value as text: simple values as themselves, entities by label, lists as <c>[a, b]</c>.</summary>
-    private static string Render(object? value, Dictionary<object, string> labels)
+    private string Render(object? value, Dictionary<object, string> labels)
     {
         switch (value)
         {
@@ -134,13 +159,20 @@ public sealed class StateDescriber
         }
     }
 
-    private static string RenderOne(object? value, Dictionary<object, string> labels) => value switch
+    private string RenderOne(object? value, Dictionary<object, string> labels) => value switch
     {
         null => "none",
         bool b => b ? "true" : "false",
         IFormattable f when IsSimple(value.GetType()) => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => labels.TryGetValue(value, out var label) ? label : value.ToString() ?? "?",
+        _ => labels.TryGetValue(value, out var label) ? label : NameOf(value) ?? Unnamed(value),
     };
+
+    /// <summary>An object with no name of its own: a record's generated text, else its type's short name (<c>PhTree</c>).</summary>
+    private static string Unnamed(object value)
+    {
+        var text = value.ToString();
+        return text is null || text == value.GetType().FullName ? value.GetType().Name : text;
+    }
 
     /// <summary>Numbers, bools, chars, strings and enums: values that are facts by themselves.</summary>
     private static bool IsSimple(Type t) =>
@@ -149,9 +181,23 @@ public sealed class StateDescriber
     /// <summary>The name an entity goes by: its own <c>ToString()</c>, else a public string <c>Name</c> (a lock's), else null.</summary>
     private string? NameOf(object o)
     {
-        if (OwnToString(o) is { } own) return own;
+        if (OwnToString(o) is { } own) return StableName(o, own);
         var name = PropertiesOf(o.GetType()).FirstOrDefault(p => p.Name == "Name" && p.PropertyType == typeof(string));
         return name is not null && Read(name, o) is string { Length: > 0 } text ? text : null;
+    }
+
+    /// <summary>
+    /// A name that stays while the entity lives: <c>page 3</c> for a page whose <c>ToString()</c>
+    /// reads <c>page 3 of anon 2</c> today and <c>page 3 of shm 1[0]</c> after a reuse (the owner is
+    /// one of its facts). That is, an entity with a public int <c>Number</c> whose name starts with
+    /// its type's name and that number goes by that prefix; any other keeps its whole name.
+    /// </summary>
+    private string StableName(object o, string own)
+    {
+        var number = PropertiesOf(o.GetType()).FirstOrDefault(p => p.Name == "Number" && p.PropertyType == typeof(int));
+        if (number is null || Read(number, o) is not int n) return own;
+        var prefix = $"{o.GetType().Name.ToLowerInvariant()} {n.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return own.StartsWith(prefix + " ", StringComparison.Ordinal) ? prefix : own;
     }
 
     /// <summary>

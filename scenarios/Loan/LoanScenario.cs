@@ -37,7 +37,7 @@ public static class LoanScenario
             },
             new LoanWorkload
             {
-                Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanSend(0, 2)])],
+                Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanSend(0, 2), new LoanSendQueued(1, 1)])],
             },
         ],
     };
@@ -73,7 +73,8 @@ public static class LoanScenario
         {
             0 or 1 => (LoanOp)new LoanTouch(page, Write: true),
             2 => new LoanTouch(page, Write: false),
-            3 or 4 => new LoanSend(page, 1),
+            3 => new LoanSend(page, 1),
+            4 => new LoanSendQueued(page, 1),
             _ => new LoanToAnons(page, 1),
         };
 

@@ -14,6 +14,9 @@ public sealed class LoanSection : WorkloadSection<LoanWorkload>
     public override string Name => "loans";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [LoanScenario.Scenario, LoanZeroScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(LoanWorkload loans, Workload workload, Problems problems)
     {
         const int MaxPages = LoanWorkload.MaxPages;
@@ -61,6 +64,7 @@ public sealed class LoanSection : WorkloadSection<LoanWorkload>
         {
             case LoanTouch t: at.Check(t.Page >= 0 && t.Page < total, "", $"page must be 0..{total - 1}"); break;
             case LoanSend s: at.Check(s.Page >= 0 && s.Count >= 1 && s.Page + s.Count <= total, "", $"pages must lie in 0..{total - 1} and count be at least 1"); break;
+            case LoanSendQueued s: at.Check(s.Page >= 0 && s.Count >= 1 && s.Page + s.Count <= total, "", $"pages must lie in 0..{total - 1} and count be at least 1"); break;
             case LoanToAnons a: at.Check(a.Page >= 0 && a.Count >= 1 && a.Page + a.Count <= total, "", $"pages must lie in 0..{total - 1} and count be at least 1"); break;
             case UnloanAnons: break;
             default: at.Add("", "missing or unknown operation"); break;

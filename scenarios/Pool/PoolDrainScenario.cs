@@ -13,7 +13,8 @@ namespace Uvm.Scenarios;
 /// pagedaemon, woken by the shortage, calls pool_drain() to free empty pool pages before it
 /// drains cached u-areas. Meanwhile two LWPs of another process mmap() and munmap(): uvm_map()
 /// takes its entry from uvm_map_entry_pool with the map locked, and uvm_unmap_detach() returns
-/// it. Checks the pool invariants beside the sched, exit and map ones.
+/// it. Checks the pool invariants beside the sched, exit and map ones, and the page invariants:
+/// pool pages come off the free list and the pool declares itself their holder.
 /// </summary>
 public static class PoolDrainScenario
 {
@@ -21,7 +22,7 @@ public static class PoolDrainScenario
     public static Scenario Scenario { get; } = new(
         "pool-drain",
         "2 CPUs, fork/exit/wait churn with proc and lwp pools and mmap/munmap with map-entry pools; the pagedaemon's pool_drain frees empty pool pages under a memory shortage.",
-        ["sched", "exit", "pool", "maps"],
+        ["sched", "exit", "pool", "maps", "vm"],
         Default,
         () => from w in ExitScenario.Generate(ExitDesign.Reaperless)
               from n in Gen.Choose(1, 2)

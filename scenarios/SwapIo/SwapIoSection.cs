@@ -11,6 +11,9 @@ public sealed class SwapIoSection : WorkloadSection<SwapIoWorkload>
     public override string Name => "swapIo";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [SwapErrorsScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(SwapIoWorkload io, Workload workload, Problems problems)
     {
         problems.Check(workload.Section<PagingWorkload>() is not null, "", "needs a paging section (the pagedaemon and swap)");

@@ -12,6 +12,9 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
     public override string Name => "vnodes";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [VnodePageoutScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(VnodeWorkload vn, Workload workload, Problems problems)
     {
         problems.Check(workload.Section<PagingWorkload>() is not null, "", "needs a paging section (the pagedaemon and the aiodone daemon)");

@@ -137,6 +137,37 @@ public sealed class DisciplineTests
     }
 
     [Fact]
+    public void TouchingAProcAfterProcFreeIsAUseAfterFree()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var p = k.Lwps[0].Proc;
+        new OneStep(k, "init", () => p.Free("proc_free")).Advance();
+        var toucher = new OneStep(k, "swapper", () => _ = p.Exiting);
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith("use after free: pid 1 freed by init in proc_free at step 0, touched by swapper in ", e.Detail);
+        Assert.True(p.Reaped);
+    }
+
+    [Fact]
+    public void TouchingAnAnonAfterUvmAnfreeIsAUseAfterFree()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? freer = null;
+        freer = new OneStep(k, "pagedaemon", () => Uvm.Model.AnonPager.Free(k, freer!, anon));
+        freer.Advance();
+        var toucher = new OneStep(k, "cpu1", () => _ = anon.SwSlot);
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith("use after free: anon 1 freed by pagedaemon in uvm_anfree at step 0, touched by cpu1 in ", e.Detail);
+    }
+
+    [Fact]
     public void InvariantsReadFreedObjectsFreely()
     {
         var k = KernelFixture.WithLwps(1);

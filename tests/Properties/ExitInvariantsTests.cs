@@ -41,7 +41,7 @@ public sealed class ExitInvariantsTests
         var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
         ExitFixture.RunUntil(cpu, "exit1");
         var p = k.Lwps[0].Proc;
-        p.Reaped = true;
+        p.Free("proc_free");
 
         var violation = ExitInvariants.ZombieIsReapedOnlyAfterLastLwpSwitchedAway.Check(k);
 

@@ -93,7 +93,7 @@ public sealed class LoanInvariantsTests
         anon.Page = null;
 
         Assert.NotNull(LoanInvariants.QueuedPageHasAnObjectOrAnAnon.Check(k));
-        Assert.Equal("page 1 is neither free nor owned, wired or on loan (leaked)", LoanInvariants.UnownedPageIsFreeWiredOrOnLoan.Check(k));
+        Assert.Equal("page 1 is neither free nor owned, wired, on loan or held by a declared holder (leaked)", LoanInvariants.UnownedPageIsFreeWiredOrOnLoan.Check(k));
     }
 
     [Fact]

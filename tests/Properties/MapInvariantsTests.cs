@@ -33,7 +33,7 @@ public sealed class MapInvariantsTests
         var (k, vm) = BootedKernel();
         vm.Map.Entries[1].Start = 9;
 
-        Assert.Contains("[8,10) text overlaps", MapInvariants.MapEntriesDoNotOverlap.Check(k));
+        Assert.Contains("[8,10) text overlaps", MapInvariants.MapEntriesAreDisjointAndInBounds.Check(k));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class MapInvariantsTests
         var (k, vm) = BootedKernel();
         vm.Map.Entries[0].Start = 0;
 
-        Assert.Contains("[0,10) text lies outside [1,32)", MapInvariants.MapEntriesLieWithinMapBounds.Check(k));
+        Assert.Contains("[0,10) text is empty or lies outside [1,32)", MapInvariants.MapEntriesAreDisjointAndInBounds.Check(k));
     }
 
     [Fact]

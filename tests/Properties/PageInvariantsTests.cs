@@ -66,7 +66,7 @@ public sealed class PageInvariantsTests
         k.Vm.InactiveQ.Remove(p3);
         p3.Queue = PageQueue.None;
 
-        Assert.Equal("page 3 of anon 3 is neither busy, wired nor loaned but on no queue", PageInvariants.PageIsOnExactlyOneQueueUnlessBusyOrWired.Check(k));
+        Assert.Equal("page 3 of anon 3 is neither busy, wired, loaned nor held but on no queue", PageInvariants.PageIsOnExactlyOneQueueUnlessBusyOrWired.Check(k));
     }
 
     [Fact]

@@ -1,0 +1,200 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+
+namespace Uvm.Scenarios.Engine;
+
+/// <summary>A thread asleep in the sense of sleep sets: its next step need not be tried here.</summary>
+internal readonly record struct SleepEntry(int Thread, Footprint Footprint);
+
+/// <summary>
+/// One decision point: its options, the one taken, what each costs in preemptions and, for a
+/// choice of thread, what each option's step touched and whether it left its thread unable to
+/// run, over every run through it so far, and the threads asleep here.
+/// </summary>
+internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntry[] sleep)
+{
+    public int[] Options { get; } = options;
+    public int[] Costs { get; } = costs;
+    public bool IsThread { get; } = isThread;
+    public SleepEntry[] Sleep { get; } = sleep;
+    public Footprint[] Done { get; } = new Footprint[options.Length];
+    public bool[] Ran { get; } = new bool[options.Length];
+    public bool[] Stops { get; } = new bool[options.Length];
+    public int Taken { get; set; }
+
+    public bool Asleep(int thread) => Array.Exists(Sleep, e => e.Thread == thread);
+}
+
+/// <summary>
+/// The depth-first search at one preemption bound, one schedule per <see cref="Next"/>, with
+/// sleep sets when <paramref name="por"/> is on (the rule and its guarantee: docs/verify.md).
+/// </summary>
+internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por) : IChoice
+{
+    private readonly StateHash _hash = new();
+    private readonly List<Frame> _stack = [];
+    private int _depth;
+    private int _spent;
+    private bool _started;
+
+    /// <summary>The thread frame of the last step run in this schedule, its footprint, and whether a timer ran it.</summary>
+    private int _parent;
+    private Footprint _lastStep;
+    private bool _lastTimer;
+
+    public bool LastWasCut { get; private set; }
+
+    /// <summary>True when the last run stopped because every runnable thread was asleep or over the bound.</summary>
+    public bool LastBlocked { get; private set; }
+
+    public int LastPreemptions { get; private set; }
+
+    /// <summary>Runs the next schedule, or returns null when the bound is exhausted.</summary>
+    public StepCore? Next()
+    {
+        if (_started && !Backtrack()) return null;
+        _started = true;
+        _depth = 0;
+        _spent = 0;
+        _parent = -1;
+        var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
+        var footprints = por ? new StepFootprints(core.Kernel) : null;
+        var threads = core.Kernel.Threads;
+        int last = -1;
+        LastWasCut = LastBlocked = false;
+        Span<int> runnable = stackalloc int[threads.Count];
+        while (true)
+        {
+            states?.Add(_hash.Of(core.Kernel));
+            int n = core.Runnable(runnable);
+            if (n == 0)
+            {
+                core.JudgeEnd();
+                break;
+            }
+            if (core.Log.Count >= request.Settings.MaxSteps)
+            {
+                LastWasCut = true;
+                break;
+            }
+            int frame = _depth;
+            int pick = Decide(runnable[..n], last, threads);
+            if (pick < 0)
+            {
+                LastBlocked = true;
+                break;
+            }
+            var step = core.Run(threads[pick], this);
+            if (footprints is not null)
+                Record(frame, threads[pick], step is { } s ? footprints.Of(threads[pick], s) : Footprint.All, step is { Kind: not StepKind.Continue });
+            if (step is null) break;
+            last = pick;
+        }
+        LastPreemptions = _spent;
+        return core;
+    }
+
+    /// <summary>The thread to run: along the current prefix, or, past it, the cheapest option awake and within the bound; -1 if none.</summary>
+    private int Decide(ReadOnlySpan<int> runnable, int last, List<KernelThread> threads)
+    {
+        // Going on with the last thread is free; so is any switch once it cannot go on, or
+        // after a clock tick (time passes while the others run). Ticking early, before the
+        // others are done, costs a preemption like any other switch away from a runnable thread.
+        bool lastGoesOn = runnable.IndexOf(last) >= 0 && !threads[last].IsTimer;
+        if (_depth == _stack.Count)
+        {
+            var options = runnable.ToArray();
+            var costs = new int[options.Length];
+            for (int i = 0; i < options.Length; i++)
+                costs[i] = lastGoesOn ? (options[i] == last ? 0 : 1) : (threads[options[i]].IsTimer && runnable.Length > 1 ? 1 : 0);
+            // The free options first, in thread order: the search's first schedule runs each
+            // thread as far as it goes and ticks the clock only when nothing else can run.
+            var order = Enumerable.Range(0, options.Length).OrderBy(i => costs[i]).ThenBy(i => options[i]).ToArray();
+            var f = new Frame([.. order.Select(i => options[i])], [.. order.Select(i => costs[i])], isThread: true,
+                por ? ChildSleep(threads) : []);
+            int first = 0;
+            while (first < f.Options.Length && (f.Asleep(f.Options[first]) || _spent + f.Costs[first] > bound)) first++;
+            if (first == f.Options.Length) return -1;
+            f.Taken = first;
+            _stack.Add(f);
+        }
+        var frame = _stack[_depth++];
+        _spent += frame.Costs[frame.Taken];
+        return frame.Options[frame.Taken];
+    }
+
+    /// <summary>
+    /// The sleep set after the step just run (thread u of the parent frame): the parent's sleepers
+    /// and the parent's options explored before u that the rule admits, keeping those independent
+    /// of u's step. An option t is admitted if it is no timer and its step always left it unable to
+    /// run, or it cost fewer preemptions than u: then running t first never costs more than the
+    /// schedule it stands for (docs/verify.md). A timer's step is dependent on every step.
+    /// </summary>
+    private SleepEntry[] ChildSleep(List<KernelThread> threads)
+    {
+        if (_parent < 0 || _lastTimer) return [];
+        var p = _stack[_parent];
+        var kept = new List<SleepEntry>();
+        foreach (var e in p.Sleep)
+            if (e.Footprint.IndependentOf(_lastStep)) kept.Add(e);
+        for (int j = 0; j < p.Taken; j++)
+        {
+            if (!p.Ran[j] || threads[p.Options[j]].IsTimer) continue;
+            if (!(p.Stops[j] || p.Costs[j] < p.Costs[p.Taken])) continue;
+            if (p.Done[j].IndependentOf(_lastStep)) kept.Add(new SleepEntry(p.Options[j], p.Done[j]));
+        }
+        return [.. kept];
+    }
+
+    /// <summary>Adds the step just run to its frame's record: the union of footprints, whether it always stops its thread.</summary>
+    private void Record(int frame, KernelThread thread, Footprint footprint, bool stops)
+    {
+        var f = _stack[frame];
+        int t = f.Taken;
+        f.Done[t] = f.Ran[t] ? f.Done[t].Union(footprint) : footprint;
+        f.Stops[t] = (!f.Ran[t] || f.Stops[t]) && stops;
+        f.Ran[t] = true;
+        _parent = frame;
+        _lastStep = footprint;
+        _lastTimer = thread.IsTimer;
+    }
+
+    /// <summary>A choice of the model, branched over every value.</summary>
+    private int Choose(int count)
+    {
+        if (_depth == _stack.Count)
+            _stack.Add(new Frame([.. Enumerable.Range(0, Math.Max(1, count))], new int[Math.Max(1, count)], isThread: false, []));
+        var f = _stack[_depth++];
+        return f.Options[Math.Min(f.Taken, f.Options.Length - 1)];
+    }
+
+    bool IChoice.Boolean() => Choose(2) == 1;
+
+    int IChoice.Integer(int maxExclusive) => Choose(maxExclusive);
+
+    /// <summary>Moves to the next untried option within the bound and awake, deepest first; false when none is left.</summary>
+    private bool Backtrack()
+    {
+        _stack.RemoveRange(_depth, _stack.Count - _depth);
+        while (_stack.Count > 0)
+        {
+            var f = _stack[^1];
+            int spentBefore = SpentBefore(_stack.Count - 1);
+            for (int next = f.Taken + 1; next < f.Options.Length; next++)
+            {
+                if (spentBefore + f.Costs[next] > bound || f.IsThread && f.Asleep(f.Options[next])) continue;
+                f.Taken = next;
+                return true;
+            }
+            _stack.RemoveAt(_stack.Count - 1);
+        }
+        return false;
+    }
+
+    private int SpentBefore(int depth)
+    {
+        int spent = 0;
+        for (int i = 0; i < depth; i++) spent += _stack[i].Costs[_stack[i].Taken];
+        return spent;
+    }
+}
