@@ -46,6 +46,9 @@ public sealed class Discipline(Kernel kernel)
     /// <summary>The step whose racy reads narrowed the prefix, and the prefix lengths still possible, [_lo, _hi].</summary>
     private int _seenStep = -1, _lo, _hi;
 
+    /// <summary>The field group under which verify records reads and writes of the store log (<see cref="Kernel.Accesses"/>).</summary>
+    private const string StoreLog = "store log";
+
     /// <summary>Detectors on (the default); off only to measure what they cost.</summary>
     public bool On { get; set; } = true;
 
@@ -74,6 +77,7 @@ public sealed class Discipline(Kernel kernel)
         var r = kernel.Running;
         if (r is null || !On) return;
         if (lk.Owner != r) throw NotHeld(lk, obj, field, r, "written");
+        kernel.Writes("detectors", 0, StoreLog);
         if (_logStep != StepSerial)
         {
             _logStep = StepSerial;
@@ -123,6 +127,9 @@ public sealed class Discipline(Kernel kernel)
         int k = 0;
         for (int i = _lo; i < _hi; i++)
             if (Matches(i, obj, field)) k++;
+        // The log holds a store to the field that this read may not see: what it reads depends on
+        // the log, which the next locked write of any step replaces (docs/verify.md).
+        if (k > 0 || beyond >= 0) kernel.Reads("detectors", 0, StoreLog);
         if (k == 0) return beyond;
         // Parts from the newest: part 0 is seen in (m[k-1], _hi] and returns beyond; part j
         // (1..k) is seen in (m[k-j-1], m[k-j]] (from _lo for j = k) and returns m[k-j].
