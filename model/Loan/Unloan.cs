@@ -60,19 +60,27 @@ public static class Unloan
 
     /// <summary>
     /// uvm_unloananon() (uvm_loan.c; the loop of rev 1.13 kept through 2003): an_ref-- under
-    /// an_lock, unlock; at the last reference uvm_anfree() in a later step, with the anon unlocked
-    /// (uvm_anon.c: "anon must be unlocked and have a zero reference count"). uvm_anfree() then
-    /// relocks it to find the page's real owner (uvm_anon_lockloanpg(), which try-locks the
-    /// object of a page the anon borrows and retries while it is held).
+    /// an_lock, unlock; at the last reference uvm_anfree() with the anon unlocked (uvm_anon.c:
+    /// "anon must be unlocked and have a zero reference count", asserted on entry since rev 1.15,
+    /// 2001, and in 1.21.4.2). uvm_anfree() then relocks it to find the page's real owner
+    /// (uvm_anon_lockloanpg(), which try-locks the object of a page the anon borrows and retries
+    /// while it is held). Under the 2004 big lock nothing runs between the unlock and uvm_anfree()
+    /// (neither sleeps), so the default model makes them one step; with
+    /// <see cref="Switches.LoanSharesDyingAnon"/> the unlock ends the step, as in a kernel
+    /// without the big lock, and uvm_loanzero()/uvm_loanuobj() may share the dying anon through
+    /// pg-&gt;uanon in between.
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
         int refs = --anon.RefCount;
         anon.Lock.Release(k, self);
-        yield return Step.Ran("uvm_unloananon");
+        if (refs > 0 || k.Config.Has(Switches.LoanSharesDyingAnon)) yield return Step.Ran("uvm_unloananon");
         if (refs > 0) yield break;
-        // uvm_anfree(): uvm_anon_lockloanpg() takes an_lock, then tries the loaned page's object lock.
+        // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
+        if (anon.RefCount != 0)
+            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {anon.RefCount}");
+        // uvm_anon_lockloanpg() takes an_lock, then tries the loaned page's object lock.
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
         foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
                      self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
