@@ -199,6 +199,33 @@ public sealed class PageLoanTests
     }
 
     /// <summary>
+    /// By default (the 2004 big lock leaned on) the last uvm_unloananon() of a borrowing anon whose
+    /// object lock is held elsewhere waits with an_ref untouched, then drops it and frees in one step.
+    /// </summary>
+    [Fact]
+    public void UnderTheBigLockTheLastUnloanWaitsForTheOwnerLockBeforeDroppingItsReference()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var holder = VmFixture.Actor(k, "holder");
+        var (obj, p) = ObjectPage(k);
+        var anons = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], anons));
+        obj.Lock.Acquire(holder);
+        using var unloan = Unloan.UnloanAnon(k, self, anons[0]).GetEnumerator();
+
+        Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_anon_lockloanpg: simple_lock_try failed", unloan.Current.Function);
+        Assert.Equal(1, anons[0].RefCount);
+        obj.Lock.Release(k, holder);
+        Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_anfree", unloan.Current.Function);
+        Assert.False(unloan.MoveNext());
+        Assert.True(anons[0].Freed);
+        Assert.Null(p.Anon);
+    }
+
+    /// <summary>
     /// loan-shares-dying-anon (found by the checker): without the big lock uvm_unloananon() ends its
     /// step at the unlock; a loan of the same page to an anon then shares the anon through
     /// pg-&gt;uanon (uvm_loanuobj: an_ref 0 -&gt; 1) and uvm_anfree()'s KASSERT(anon-&gt;an_ref == 0) panics.
