@@ -57,6 +57,27 @@ public sealed class LoanShareOfAnAnonBeingFreed
         });
     }
 
+    /// <summary>
+    /// Pinned replay, found by <c>uvmcheck run --bug loan-shares-dying-anon --seed 3000009</c>
+    /// (schedule 1, shrunk to 6 steps; the file's message still names the threads of the unshrunk
+    /// run, the replay's names these). Both lent the zero page to the same anon (an_ref 2); loan1
+    /// gives it back and stops before uvm_anfree(); loan2 gives it back too (an_ref 0) and frees
+    /// it; loan1's uvm_anfree() then reads the freed anon:
+    /// <code>
+    ///    1  loan1      uvm_unloananon
+    ///    2  loan2      uvm_loanzero: loan to anon
+    ///    3  loan2      uvm_unloananon
+    ///    4  loan2      uvm_anfree
+    ///    5  loan1      UseAfterFree  [panic]
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        Search.AssertReplays("loan-share-loan-shares-dying-anon-UseAfterFree-seed3000009.json", "detector UseAfterFree",
+            replay => Assert.Equal("loan1", replay.Steps[^1].Thread));
+    }
+
     /// <summary>The same search on the default kernel (uvm_unloananon() and uvm_anfree() in one step): every property holds.</summary>
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
