@@ -79,13 +79,14 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch LoanSharesDyingAnon = new("loan-shares-dying-anon", SwitchKind.Discovered, "uvm_unloananon, uvm_anfree (uvm_loanzero, uvm_loanuobj)", "loan-share")
     {
-        Origin = "uvm_loan.c, rmind-uvmplock merge (2011): ->A loans of object and zero pages compiled out",
+        Origin = "uvm_loan.c, 2011 locking rework (read in 1.81.2.10): ->A loans of object and zero pages compiled out",
         Title = "uvm_loanzero shares an anon through pg->uanon after uvm_unloananon dropped its last reference, before uvm_anfree",
         Description = "Two processes lend a never-touched page to anons: both share the zero page's anon. One gives it back: "
             + "uvm_unloananon() drops an_ref to 0 and unlocks; before its uvm_anfree() the other's uvm_loanzero() finds the anon "
-            + "through pg->uanon and takes a reference (an_ref 1). uvm_anfree()'s KASSERT(anon->an_ref == 0) panics; past "
-            + "the assertion (the bump lands while uvm_anon_lockloanpg() backs off) the anon is freed under its new borrower, "
-            + "whose uvm_unloananon() later touches a freed anon. Reachable only without the 2004 big lock; NetBSD later "
+            + "through pg->uanon and takes a reference (an_ref 1). uvm_anfree()'s KASSERT(anon->an_ref == 0) panics. When the "
+            + "bump lands past the assertion (while uvm_anon_lockloanpg() toggles an_lock), or the new borrower gives the anon "
+            + "back first, the anon is freed under a borrower and the next uvm_anfree() reads a freed anon (detector "
+            + "UseAfterFree). Reachable only without the 2004 big lock; NetBSD later "
             + "disabled loans of object and zero pages to anons instead of fixing the window.",
         Expected = "panic uvm_anfree",
         Budget = 20,
