@@ -36,7 +36,7 @@ public sealed record BenchSettings
     public long VerifyCap { get; init; } = 200_000;
 
     /// <summary>Kernel steps at most per search in the verify table (bounds the time of a search whose schedules are long).</summary>
-    public long VerifyStepCap { get; init; } = 5_000_000;
+    public long VerifyStepCap { get; init; } = 1_000_000;
 
     /// <summary>Whether the verify table also runs every search without the partial-order reduction.</summary>
     public bool VerifyPlain { get; init; } = true;
