@@ -85,7 +85,7 @@ public static class StoryWriter
             o.WriteLine($"note: the file's step labels part from the model's ({e.Replay.PartReason}); this is the model's run, aligned with the file:");
             foreach (var line in e.Replay.Alignment) o.WriteLine($"  {line}");
         }
-        o.WriteLine("legend: ⇄ a CPU switches LWPs, ◆ last change to what the violation names, ✗ the failing step; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
+        o.WriteLine("legend: ⇄ a CPU switches LWPs, ◆ a cause (undo its write: no violation), ✗ the failing step; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
         o.WriteLine();
     }
 
