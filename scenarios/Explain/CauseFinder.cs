@@ -53,12 +53,12 @@ public static partial class CauseFinder
         var unrevertable = new List<string>();
         int replays = 0;
         Violation? expected = null;
-        bool StillViolated(string? key, string? fact, string? before, out bool reverted)
+        bool StillViolated(IReadOnlyList<(string Key, string Fact, string Before)> facts, out bool reverted)
         {
-            bool set = key is null, holds = false;
+            bool set = true, holds = false;
             var listener = new Intervention(at, k =>
             {
-                if (key is not null) set = reverter.TrySet(k, key, fact!, before!);
+                foreach (var (key, fact, before) in facts) set &= reverter.TrySet(k, key, fact, before);
                 if (set && check is not null) holds = Holds(check, k);
             });
             replays++;
@@ -74,11 +74,25 @@ public static partial class CauseFinder
             expected = ScheduleReplayer.Follow(cx.Workload, request.Config, NoProperties, schedule, FollowMode.Labels).Violation;
             if (expected?.Id != violation.Id) return CauseReport.None;
         }
-        else if (!StillViolated(null, null, null, out _)) return CauseReport.None;
+        else if (!StillViolated([], out _)) return CauseReport.None;
+        string Name(ExplainedStep writer, string key, string fact) => $"{writer.Diff.Changes.First(c => c.Key == key && c.Fact == fact).Label}.{fact}";
+        var revertable = new List<(string Key, string Fact, ExplainedStep Writer, string Before)>();
         foreach (var (key, fact, writer, before) in LastWriters(steps, at))
         {
-            if (!StillViolated(key, fact, before, out bool reverted)) Add(causes, writer.Index, $"{writer.Diff.Changes.First(c => c.Key == key && c.Fact == fact).Label}.{fact}");
+            if (!StillViolated([(key, fact, before)], out bool reverted)) Add(causes, writer.Index, Name(writer, key, fact));
             else if (!reverted) unrevertable.Add($"{key}.{fact}");
+            else revertable.Add((key, fact, writer, before));
+        }
+        // A step none of whose facts matters alone may matter as a whole (the check reads two
+        // facts it wrote, either of which keeps the violation): set all of them back together,
+        // and if that changes the verdict, mark the facts the verdict needs (leave one out: the
+        // violation comes back).
+        foreach (var group in revertable.GroupBy(c => c.Writer.Index).Where(g => g.Count() > 1 && !causes.ContainsKey(g.Key)))
+        {
+            var all = group.Select(c => (c.Key, c.Fact, c.Before)).ToList();
+            if (StillViolated(all, out _)) continue;
+            foreach (var c in group)
+                if (StillViolated([.. all.Where(x => x != (c.Key, c.Fact, c.Before))], out _)) Add(causes, group.Key, Name(c.Writer, c.Key, c.Fact));
         }
         if (violation.Kind == ViolationKind.Detector) AddDetectorSites(causes, violation, n);
         return new CauseReport(causes.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value), unrevertable, replays);
