@@ -53,35 +53,45 @@ public static partial class CauseFinder
         var unrevertable = new List<string>();
         int replays = 0;
         Violation? expected = null;
-        bool StillViolated(IReadOnlyList<(string Key, string Fact, string Before)> facts, out bool reverted)
+        string? original = null, report = null;
+        // Still violated with these facts set back? A failing step must fail with the same message
+        // (its site and what it read). A property's check must still report; and when a reverted
+        // fact belongs to an entity its first report named, report the same (a check over a list
+        // reports its first offender: another may still offend when this one no longer does).
+        bool StillViolated(IReadOnlyList<Candidate> facts, out bool reverted)
         {
-            bool set = true, holds = false;
+            bool set = true;
+            report = null;
             var listener = new Intervention(at, k =>
             {
-                foreach (var (key, fact, before) in facts) set &= reverter.TrySet(k, key, fact, before);
-                if (set && check is not null) holds = Holds(check, k);
+                foreach (var c in facts) set &= reverter.TrySet(k, c.Key, c.Fact, c.Before);
+                if (set && check is not null) report = Report(check, k);
             });
             replays++;
             var run = ScheduleReplayer.Follow(cx.Workload, request.Config, NoProperties, schedule, FollowMode.Labels, listener);
             reverted = set;
-            return check is not null ? !holds : run.Violation?.Message == expected?.Message && run.Steps.Count == n;
+            if (!set) return true;
+            if (check is null) return run.Violation?.Message == expected?.Message && run.Steps.Count == n;
+            return report is not null && (report == original || !facts.Any(c => Labels.Mentions(original, c.Label)));
         }
-        // The replay must rebuild the violation before any reversion can say anything; a failing
-        // step fails "the same way" when it reports the same message (its site and what it read).
+        // The replay must rebuild the violation before any reversion can say anything.
         if (!judgedAfter)
         {
             replays++;
             expected = ScheduleReplayer.Follow(cx.Workload, request.Config, NoProperties, schedule, FollowMode.Labels).Violation;
             if (expected?.Id != violation.Id) return CauseReport.None;
         }
-        else if (!StillViolated([], out _)) return CauseReport.None;
-        string Name(ExplainedStep writer, string key, string fact) => $"{writer.Diff.Changes.First(c => c.Key == key && c.Fact == fact).Label}.{fact}";
-        var revertable = new List<(string Key, string Fact, ExplainedStep Writer, string Before)>();
-        foreach (var (key, fact, writer, before) in LastWriters(steps, at))
+        else
         {
-            if (!StillViolated([(key, fact, before)], out bool reverted)) Add(causes, writer.Index, Name(writer, key, fact));
-            else if (!reverted) unrevertable.Add($"{key}.{fact}");
-            else revertable.Add((key, fact, writer, before));
+            StillViolated([], out _);
+            if ((original = report) is null) return CauseReport.None;
+        }
+        var revertable = new List<Candidate>();
+        foreach (var c in LastWriters(steps, at))
+        {
+            if (!StillViolated([c], out bool reverted)) Add(causes, c.Writer.Index, c.Name);
+            else if (!reverted) unrevertable.Add($"{c.Key}.{c.Fact}");
+            else revertable.Add(c);
         }
         // A step none of whose facts matters alone may matter as a whole (the check reads two
         // facts it wrote, either of which keeps the violation): set all of them back together,
@@ -89,38 +99,44 @@ public static partial class CauseFinder
         // violation comes back).
         foreach (var group in revertable.GroupBy(c => c.Writer.Index).Where(g => g.Count() > 1 && !causes.ContainsKey(g.Key)))
         {
-            var all = group.Select(c => (c.Key, c.Fact, c.Before)).ToList();
+            var all = group.ToList();
             if (StillViolated(all, out _)) continue;
-            foreach (var c in group)
-                if (StillViolated([.. all.Where(x => x != (c.Key, c.Fact, c.Before))], out _)) Add(causes, group.Key, Name(c.Writer, c.Key, c.Fact));
+            foreach (var c in all)
+                if (StillViolated([.. all.Where(x => x != c)], out _)) Add(causes, group.Key, c.Name);
         }
         if (violation.Kind == ViolationKind.Detector) AddDetectorSites(causes, violation, n);
         return new CauseReport(causes.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value), unrevertable, replays);
     }
 
-    /// <summary>True when the property's check passes; one that throws on the altered state fails, as StepCore counts it.</summary>
-    private static bool Holds(Func<IKernelView, string?> check, IKernelView kernel)
+    /// <summary>The property's report on the state; one that throws reports that, as StepCore counts it.</summary>
+    private static string? Report(Func<IKernelView, string?> check, IKernelView kernel)
     {
         try
         {
-            return check(kernel) is null;
+            return check(kernel);
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
         {
-            return false;
+            return $"the check threw {e.GetType().Name}";
         }
     }
 
+    /// <summary>A fact some step wrote last: its entity's key and label, its name, that step, and its value before it.</summary>
+    private sealed record Candidate(string Key, string Label, string Fact, ExplainedStep Writer, string Before)
+    {
+        /// <summary><c>lwp 1.InMemory</c>.</summary>
+        public string Name => $"{Label}.{Fact}";
+    }
+
     /// <summary>For each fact written by steps 0..<paramref name="at"/> and present before and after: its last writer and its value before that write.</summary>
-    private static IEnumerable<(string Key, string Fact, ExplainedStep Writer, string Before)> LastWriters(IReadOnlyList<ExplainedStep> steps, int at)
+    private static List<Candidate> LastWriters(IReadOnlyList<ExplainedStep> steps, int at)
     {
         var seen = new HashSet<(string, string)>();
-        var found = new List<(string, string, ExplainedStep, string)>();
+        var found = new List<Candidate>();
         for (int i = Math.Min(at, steps.Count - 1); i >= 0; i--)
-            foreach (var c in steps[i].Diff.Changes)
-                if (seen.Add((c.Key, c.Fact)) && c.Before is not null && c.After is not null)
-                    found.Add((c.Key, c.Fact, steps[i], c.Before));
-        found.Reverse();
+            found.InsertRange(0, steps[i].Diff.Changes
+                .Where(c => seen.Add((c.Key, c.Fact)) && c.Before is not null && c.After is not null)
+                .Select(c => new Candidate(c.Key, c.Label, c.Fact, steps[i], c.Before!)).ToList());
         return found;
     }
 

@@ -27,9 +27,10 @@ public sealed class ExactCauseTests
         [.. e.Steps.Where(s => s.Causes.Count > 0).Select(s => $"{s.Index}: {string.Join(", ", s.Causes)}")];
 
     /// <summary>
-    /// PR kern/23095: cpu_switch() (step 2) made lwp 1 LSONPROC, uvm_swapout() (step 3) cleared
-    /// L_INMEM. Step 3 also reset l_swtime and the clock (step 0) had set it: the invariant does
-    /// not read it, so neither counts; nor does cpu0's curlwp, which step 2 also wrote.
+    /// PR kern/23095: cpu_switch() (step 2) made lwp 1 LSONPROC on cpu0 (the report names l_cpu),
+    /// uvm_swapout() (step 3) cleared L_INMEM. Step 3 also reset l_swtime and the clock (step 0)
+    /// had set it: the invariant does not read it, so neither counts; nor does cpu0's curlwp or
+    /// lwp 1's run-queue link, which step 2 also wrote.
     /// </summary>
     [Fact]
     public void Pr23095CausesAreTheSwitchToOnProcAndTheClearedInMem()
@@ -37,7 +38,7 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
-        Assert.Equal(["2: lwp 1.Stat", "3: lwp 1.InMemory"], Causes(e));
+        Assert.Equal(["2: lwp 1.Stat, lwp 1.Cpu", "3: lwp 1.InMemory"], Causes(e));
         Assert.Contains(e.Steps[3].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
         Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
     }
@@ -115,5 +116,22 @@ public sealed class ExactCauseTests
         Assert.Equal("detector LockDiscipline", e.Violation!.Id);
         Assert.Contains("read l_back without sched_lock", e.Steps[^1].Causes);
         Assert.All(e.Steps.SkipLast(1), s => Assert.All(s.Causes, c => Assert.Contains(s.Diff.Changes, d => $"{d.Label}.{d.Fact}" == c)));
+    }
+
+    /// <summary>
+    /// A liveness violation (exit1() without the reparenting to init): the process still pending
+    /// at the end was marked P_WEXIT by its exit1() and made SZOMB by the reaper; those steps are
+    /// marked, with the facts the pending report reads.
+    /// </summary>
+    [Fact]
+    public void ALivenessViolationMarksTheWritersOfWhatIsStillPending()
+    {
+        var e = Explored("exit-reaper", "exit-skips-reparent");
+        var pid = System.Text.RegularExpressions.Regex.Match(e.Violation!.Message, @"Still pending at the end: (pid \d+)").Groups[1].Value;
+        int LastWrite(string fact) => e.Steps.Last(s => s.Diff.Changes.Any(c => c.Label == pid && c.Fact == fact)).Index;
+
+        Assert.Equal("liveness ExitedProcessIsEventuallyReaped", e.Violation.Id);
+        Assert.Contains($"{pid}.Exiting", e.Steps[LastWrite("Exiting")].Causes);
+        Assert.All(e.Steps.Where(s => s.Causes.Count > 0), s => Assert.All(s.Causes, c => Assert.StartsWith($"{pid}.", c)));
     }
 }
