@@ -10,6 +10,9 @@ namespace Uvm.Scenarios.Explain;
 /// </summary>
 public sealed record CauseReport(IReadOnlyDictionary<int, IReadOnlyList<string>> ByStep, IReadOnlyList<string> Unrevertable, int Replays)
 {
+    /// <summary>Why the search found nothing because it failed (the model threw on a replay), or null.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>No causes (no violation, or one whose state cannot be rebuilt).</summary>
     public static CauseReport None { get; } = new(new Dictionary<int, IReadOnlyList<string>>(), [], 0);
 }
@@ -29,6 +32,23 @@ public static partial class CauseFinder
 {
     /// <summary>No property is checked along the counterfactual replays: only the verdict under test matters.</summary>
     private static readonly Catalogue NoProperties = new([], []);
+
+    /// <summary>
+    /// <see cref="Find"/>, but a search the model breaks (a replay that throws) finds no causes
+    /// and says why, rather than losing the explanation.
+    /// </summary>
+    public static CauseReport TryFind(Counterexample cx, Catalogue? properties, IReadOnlyList<StepRecord> schedule,
+        IReadOnlyList<ExplainedStep> steps, Violation violation)
+    {
+        try
+        {
+            return Find(cx, properties, schedule, steps, violation);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+        {
+            return CauseReport.None with { Problem = $"the cause search failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}" };
+        }
+    }
 
     /// <summary>The causes of <paramref name="violation"/> in the replayed <paramref name="steps"/> (with <paramref name="schedule"/> their records).</summary>
     public static CauseReport Find(Counterexample cx, Catalogue? properties, IReadOnlyList<StepRecord> schedule,

@@ -75,7 +75,7 @@ public sealed partial record Explanation(
         var boot = recorder.Boot ?? new StateSnapshot([]);
         var final = steps.Count > 0 ? steps[^1].After : boot;
         var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), boot, final) : [];
-        var found = replay.Violation is { } violation ? CauseFinder.Find(cx, properties, replay.Steps, steps, violation) : CauseReport.None;
+        var found = replay.Violation is { } violation ? CauseFinder.TryFind(cx, properties, replay.Steps, steps, violation) : CauseReport.None;
         foreach (var (index, facts) in found.ByStep)
             if (index < steps.Count) steps[index] = steps[index] with { Causes = facts };
         return new Explanation(cx, replay, boot, steps, replay.Violation, named) { CauseSearch = found };

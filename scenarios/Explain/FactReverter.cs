@@ -37,7 +37,8 @@ public sealed class FactReverter(StateDescriber describer)
             if (!Write(entity, prop, value, live)) return false;
             return describer.Render(prop.GetValue(entity), live.Labels) == value;
         }
-        catch (Exception e) when (e is TargetInvocationException or ArgumentException or InvalidOperationException or NotSupportedException)
+        // A setter or getter that rejects the value (a model guard, a poisoned object): not revertable.
+        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
         {
             return false;
         }

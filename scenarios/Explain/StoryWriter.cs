@@ -99,6 +99,7 @@ public static class StoryWriter
             return;
         }
         if (e.Disagreement is { } d) o.WriteLine($"note: {d}");
+        if (e.CauseSearch.Problem is { } p) o.WriteLine($"note: no ◆: {p}");
         var last = e.Steps.Count > 0 ? $" after step {e.Steps[^1].Index} ({e.Steps[^1].Thread}: {e.Steps[^1].Function})" : "";
         var causes = e.Steps.Where(s => s.Causes.Count > 0).Select(s => s.Index).ToList();
         o.WriteLine($"✗ {v.Id} violated{last}" + (causes.Count > 0 ? $"; ◆ causes: step{(causes.Count > 1 ? "s" : "")} {string.Join(", ", causes)}:" : ":"));
