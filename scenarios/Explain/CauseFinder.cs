@@ -124,6 +124,16 @@ public static partial class CauseFinder
             foreach (var c in all)
                 if (StillViolated([.. all.Where(x => x != c)], out _)) Add(causes, group.Key, c.Name);
         }
+        // A failing step may test what its thread read in its previous step (a local of the same
+        // kernel path: uvm_swapout() read l_addr, uvm_fault_unwire() then panics on it). When the
+        // state it started from holds no cause, try the state that previous step started from.
+        if (!judgedAfter && causes.Count == 0 && steps.Take(n - 1).LastOrDefault(s => s.Thread == steps[n - 1].Thread) is { } previous)
+        {
+            at = previous.Index - 1;
+            foreach (var c in LastWriters(steps, at))
+                if (!(causes.TryGetValue(c.Writer.Index, out var marked) && marked.Contains(c.Name)) && !StillViolated([c], out _))
+                    Add(causes, c.Writer.Index, c.Name);
+        }
         if (violation.Kind == ViolationKind.Detector) AddDetectorSites(causes, violation, n);
         return new CauseReport(causes.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value), unrevertable, replays);
     }

@@ -79,6 +79,21 @@ public sealed class ExactCauseTests
         Assert.Contains("Vm.Pages/page 1.OwnerSlot", e.CauseSearch.Unrevertable);
     }
 
+    /// <summary>
+    /// swapout-exited-lwp: uvm_swapout() (step 8) read l_addr of an LWP whose lwp_exit2() (step 7)
+    /// had already cleared it, and its uvm_fault_unwire() (step 9) panics on that value. Nothing
+    /// written before step 9 alone matters there (the value is the swapper's own), so the state
+    /// step 8 started from is tried: l_addr is the cause.
+    /// </summary>
+    [Fact]
+    public void APanicOnAValueReadInThePreviousStepMarksItsWriter()
+    {
+        var e = Explanation.Of(Committed("swapout-swapout-exited-lwp-uvm_fault_unwire_locked-seed0.json"));
+
+        Assert.Equal("panic uvm_fault_unwire_locked", e.Violation!.Id);
+        Assert.Equal(["7: lwp 1.Uarea"], Causes(e));
+    }
+
     /// <summary>A detector's counterexample found by exploring <paramref name="scenario"/> with <paramref name="bug"/> on (seed 0 finds it in a few schedules).</summary>
     private static Explanation Explored(string scenario, string bug)
     {
