@@ -109,16 +109,28 @@ public sealed class ExactCauseTests
     /// the LWP and the step that touched it are causes, by the step number the detector reports.
     /// </summary>
     [Fact]
-    public void AUseAfterFreeMarksTheFreeAndTheTouch()
+    public void AUseAfterFreeMarksTheFreeAndTheTouch() =>
+        AssertFreeAndTouchMarked(Explored("exit-reaperless", "lwp-wait-touches-freed-zombie"));
+
+    /// <summary>The committed loan-shares-dying-anon finding: uvm_anfree() by one LWP, the loan's touch by another.</summary>
+    [Fact]
+    public void TheCommittedLoanShareUseAfterFreeMarksTheFreeAndTheTouch()
     {
-        var e = Explored("exit-reaperless", "lwp-wait-touches-freed-zombie");
-        var m = System.Text.RegularExpressions.Regex.Match(e.Violation!.Message, @"use after free: (lwp \d+) freed by \S+ in \S+ at step (\d+)");
+        var e = Explanation.Of(Committed("loan-share-loan-shares-dying-anon-UseAfterFree-seed3000009.json"));
+
+        AssertFreeAndTouchMarked(e);
+        Assert.NotEqual(e.Steps[^1].Thread, e.Steps.Single(s => s.Causes.Any(c => c.StartsWith("frees ", StringComparison.Ordinal))).Thread);
+    }
+
+    private static void AssertFreeAndTouchMarked(Explanation e)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(e.Violation!.Message, @"use after free: (\S+ \d+) freed by \S+ in \S+ at step (\d+)");
         Assert.True(m.Success, e.Violation.Message);
-        var (lwp, freedAt, touch) = (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), e.Steps.Count - 1);
+        var (obj, freedAt, touch) = (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), e.Steps.Count - 1);
 
         Assert.Equal("detector UseAfterFree", e.Violation.Id);
-        Assert.Contains($"frees {lwp}", e.Steps[freedAt].Causes);
-        Assert.Contains($"touches freed {lwp}", e.Steps[touch].Causes);
+        Assert.Contains($"frees {obj}", e.Steps[freedAt].Causes);
+        Assert.Contains($"touches freed {obj}", e.Steps[touch].Causes);
         Assert.Equal(new[] { freedAt, touch }.Distinct().Order(), e.Steps.Where(s => s.Causes.Any(c => c.Contains("free", StringComparison.Ordinal))).Select(s => s.Index).Distinct().Order());
     }
 
