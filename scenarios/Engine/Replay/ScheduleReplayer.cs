@@ -30,42 +30,96 @@ public sealed record ScheduleRun(
 }
 
 /// <summary>
-/// Re-runs a kernel-level schedule (thread + labelled step, with the choices each step made)
-/// directly on the step sequences, without Coyote: the same kernel, the same invariant checks after
-/// every step, the same panics. It survives model edits that keep the labels, says at which step
-/// and thread a changed model parts from the file, and lets the schedule shrinker try schedules
-/// Coyote never recorded.
+/// Re-runs a kernel-level schedule (thread + labelled step, with the choices each step made) on the
+/// step sequences: the same kernel, the same invariant checks after every step, the same panics.
+/// It survives model edits that keep the labels, says at which step and thread a changed model
+/// parts from the file, and lets the schedule shrinker try schedules Coyote never recorded. The
+/// in-process engine follows it in a loop; the Coyote engine follows it with its actors.
 /// </summary>
 public static class ScheduleReplayer
 {
-    /// <summary>Follows <paramref name="schedule"/> on a fresh kernel of <paramref name="workload"/> and <paramref name="config"/>.</summary>
+    /// <summary>
+    /// Follows <paramref name="schedule"/> on a fresh kernel of <paramref name="workload"/> and
+    /// <paramref name="config"/>, driven by <paramref name="engine"/>.
+    /// </summary>
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null)
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
+        ScheduleDrivers.For(engine)(workload, config, properties, core => new Follower(core, schedule, mode), listener);
+
+    /// <summary>Each file step runs the thread it names and must reach its label (or, by threads, any label).</summary>
+    private sealed class Follower : IScheduleFollower
     {
-        var core = new StepCore(KernelBuilder.Build(workload, config), properties, listener);
-        var k = core.Kernel;
-        var byName = k.Threads.ToDictionary(t => t.Name);
-        var choice = new ScriptedChoice();
-        for (int i = 0; i < schedule.Count; i++)
+        private readonly StepCore _core;
+        private readonly IReadOnlyList<StepRecord> _schedule;
+        private readonly FollowMode _mode;
+        private readonly Dictionary<string, KernelThread> _byName;
+        private readonly ScriptedChoice _choice = new();
+
+        /// <summary>The file step followed next.</summary>
+        private int _i;
+
+        /// <summary>Set when the follow is over before the file's end: a violation, or where model and file part.</summary>
+        private ScheduleRun? _over;
+
+        public Follower(StepCore core, IReadOnlyList<StepRecord> schedule, FollowMode mode)
         {
-            var want = schedule[i];
-            if (!byName.TryGetValue(want.Thread, out var t))
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}, which this workload does not have");
-            if (!StepCore.CanRun(t))
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
-            choice.Load(want.Choices);
-            var step = core.Run(t, choice);
-            var ran = core.Log.FunctionOf(core.Log.Count - 1);
-            bool panicked = step is null && core.Log.KindOf(core.Log.Count - 1) == StepLog.PanicKind;
-            if (panicked)
-            {
-                bool matches = mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
-                return new ScheduleRun(core.Log.Records(), core.Violation, matches ? null : i, matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}");
-            }
-            if (mode == FollowMode.Labels && ran != want.Function)
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file has {want.Thread}: {want.Function}, the model ran {t.Name}: {ran}");
-            if (step is null) return new ScheduleRun(core.Log.Records(), core.Violation, null, null);
+            (_core, _schedule, _mode) = (core, schedule, mode);
+            _byName = core.Kernel.Threads.ToDictionary(t => t.Name);
+            Next = Seek();
         }
-        return new ScheduleRun(core.Log.Records(), core.JudgeEnd(), null, null);
+
+        public KernelThread? Next { get; private set; }
+
+        public IChoice Choice => _choice;
+
+        public void Stepped(bool failed)
+        {
+            var want = _schedule[_i];
+            var log = _core.Log;
+            var ran = log.FunctionOf(log.Count - 1);
+            Next = null;
+            if (failed && log.KindOf(log.Count - 1) == StepLog.PanicKind)
+            {
+                bool matches = _mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
+                _over = new ScheduleRun(log.Records(), _core.Violation, matches ? null : _i,
+                    matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}");
+                return;
+            }
+            if (_mode == FollowMode.Labels && ran != want.Function)
+            {
+                _over = Part($"the file has {want.Thread}: {want.Function}, the model ran {want.Thread}: {ran}");
+                return;
+            }
+            if (failed)
+            {
+                _over = new ScheduleRun(log.Records(), _core.Violation, null, null);
+                return;
+            }
+            _i++;
+            Next = Seek();
+        }
+
+        public ScheduleRun Result() => _over ?? new ScheduleRun(_core.Log.Records(), _core.JudgeEnd(), null, null);
+
+        /// <summary>The thread of file step <see cref="_i"/> with its choices loaded, or null at the end or where it cannot run.</summary>
+        private KernelThread? Seek()
+        {
+            if (_i == _schedule.Count) return null;
+            var want = _schedule[_i];
+            if (!_byName.TryGetValue(want.Thread, out var t))
+            {
+                _over = Part($"the file runs {want.Thread}, which this workload does not have");
+                return null;
+            }
+            if (!StepCore.CanRun(t))
+            {
+                _over = Part($"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
+                return null;
+            }
+            _choice.Load(want.Choices);
+            return t;
+        }
+
+        private ScheduleRun Part(string why) => new(_core.Log.Records(), null, _i, why);
     }
 }
