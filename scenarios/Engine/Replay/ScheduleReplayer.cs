@@ -44,7 +44,12 @@ public static class ScheduleReplayer
     /// </summary>
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
         IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
-        ScheduleDrivers.For(engine)(workload, config, properties, core => new Follower(core, schedule, mode), listener);
+        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener);
+
+    /// <summary>Follows <paramref name="schedule"/> with <paramref name="driver"/> (tests drive Coyote with other strategies and seeds).</summary>
+    internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null) =>
+        driver(workload, config, properties, core => new Follower(core, schedule, mode), listener);
 
     /// <summary>Each file step runs the thread it names and must reach its label (or, by threads, any label).</summary>
     private sealed class Follower : IScheduleFollower
