@@ -26,88 +26,41 @@ public static class ScheduleAligner
         ScheduleDrivers.For(engine)(workload, config, properties, core => new Follower(core, schedule, renames), listener);
 
     /// <summary>Runs the thread of each file step until it reaches the file's label, absorbing at most <see cref="MaxAbsorbed"/> other steps.</summary>
-    private sealed class Follower : IScheduleFollower
+    private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, RenameTable renames) : FileFollower(core, schedule)
     {
-        private readonly StepCore _core;
-        private readonly IReadOnlyList<StepRecord> _schedule;
-        private readonly RenameTable _renames;
-        private readonly Dictionary<string, KernelThread> _byName;
-        private readonly ScriptedChoice _choice = new();
-
         /// <summary>One line per renamed label or absorbed step.</summary>
         private readonly List<string> _notes = [];
 
-        /// <summary>The file step followed next, and how many steps of its thread were absorbed before it.</summary>
-        private int _i, _absorbed;
+        /// <summary>How many steps of the current file step's thread were absorbed before it.</summary>
+        private int _absorbed;
 
-        /// <summary>Set when the follow is over before the file's end.</summary>
-        private ScheduleRun? _over;
-
-        public Follower(StepCore core, IReadOnlyList<StepRecord> schedule, RenameTable renames)
+        public override void Stepped(bool failed)
         {
-            (_core, _schedule, _renames) = (core, schedule, renames);
-            _byName = core.Kernel.Threads.ToDictionary(t => t.Name);
-            Next = Seek();
-        }
-
-        public KernelThread? Next { get; private set; }
-
-        public IChoice Choice => _choice;
-
-        public void Stepped(bool failed)
-        {
-            var want = _schedule[_i];
-            int at = _core.Log.Count - 1;
-            var ran = _core.Log.FunctionOf(at);
+            var want = Schedule[At];
             var t = Next!;
-            Next = null;
-            if (ran == want.Function || ran == _renames.RenamedTo(want.Function))
+            int at = Core.Log.Count - 1;
+            var ran = Core.Log.FunctionOf(at);
+            if (ran == want.Function || ran == renames.RenamedTo(want.Function))
             {
-                if (ran != want.Function) _notes.Add($"file step {_i}: {want.Thread}: '{want.Function}' is '{ran}' in this model (renames.json)");
-                if (failed)
-                {
-                    _over = End(_core.Violation);
-                    return;
-                }
-                _i++;
+                if (ran != want.Function) _notes.Add($"file step {At}: {want.Thread}: '{want.Function}' is '{ran}' in this model (renames.json)");
                 _absorbed = 0;
-                Next = Seek();
+                if (failed) Over(Ended(Core.Violation));
+                else MoveTo(At + 1);
                 return;
             }
-            _notes.Add($"model step {at}: {t.Name}: '{ran}' is not in the file; absorbed before file step {_i} ({want.Function})");
-            // A violation in a step the file lacks leaves the file's steps from i on unmatched:
+            _notes.Add($"model step {at}: {t.Name}: '{ran}' is not in the file; absorbed before file step {At} ({want.Function})");
+            // A violation in a step the file lacks leaves the file's steps from At on unmatched:
             // that is the model's own run, not this file's, so the two part here.
             if (failed)
-                _over = Part($"the model stopped ({_core.Violation?.Id}) in {t.Name}: {ran}, a step not in the file, before file step {_i} ({want.Function})");
+                Over(Parted($"the model stopped ({Core.Violation?.Id}) in {t.Name}: {ran}, a step not in the file, before file step {At} ({want.Function})"));
             else if (_absorbed++ == MaxAbsorbed)
-                _over = Part($"the file has {want.Thread}: {want.Function}, the model ran {MaxAbsorbed + 1} other steps of {t.Name} ({ran} last)");
+                Over(Parted($"the file has {want.Thread}: {want.Function}, the model ran {MaxAbsorbed + 1} other steps of {t.Name} ({ran} last)"));
             else
-                Next = Seek();
+                MoveTo(At);
         }
 
-        public ScheduleRun Result() => _over ?? End(_core.JudgeEnd());
+        protected override ScheduleRun Parted(string why) => base.Parted(why) with { Alignment = _notes };
 
-        /// <summary>The thread of file step <see cref="_i"/> with its choices loaded, or null at the end or where it cannot run.</summary>
-        private KernelThread? Seek()
-        {
-            if (_i == _schedule.Count) return null;
-            var want = _schedule[_i];
-            if (!_byName.TryGetValue(want.Thread, out var t))
-            {
-                _over = Part($"the file runs {want.Thread}, which this workload does not have");
-                return null;
-            }
-            if (!StepCore.CanRun(t))
-            {
-                _over = Part($"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
-                return null;
-            }
-            _choice.Load(want.Choices);
-            return t;
-        }
-
-        private ScheduleRun Part(string why) => new(_core.Log.Records(), null, _i, why) { Alignment = _notes };
-
-        private ScheduleRun End(Violation? v) => new(_core.Log.Records(), v, null, null) { Alignment = _notes };
+        protected override ScheduleRun Ended(Violation? violation) => base.Ended(violation) with { Alignment = _notes };
     }
 }

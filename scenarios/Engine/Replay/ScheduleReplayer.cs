@@ -52,79 +52,25 @@ public static class ScheduleReplayer
         driver(workload, config, properties, core => new Follower(core, schedule, mode), listener);
 
     /// <summary>Each file step runs the thread it names and must reach its label (or, by threads, any label).</summary>
-    private sealed class Follower : IScheduleFollower
+    private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, FollowMode mode) : FileFollower(core, schedule)
     {
-        private readonly StepCore _core;
-        private readonly IReadOnlyList<StepRecord> _schedule;
-        private readonly FollowMode _mode;
-        private readonly Dictionary<string, KernelThread> _byName;
-        private readonly ScriptedChoice _choice = new();
-
-        /// <summary>The file step followed next.</summary>
-        private int _i;
-
-        /// <summary>Set when the follow is over before the file's end: a violation, or where model and file part.</summary>
-        private ScheduleRun? _over;
-
-        public Follower(StepCore core, IReadOnlyList<StepRecord> schedule, FollowMode mode)
+        public override void Stepped(bool failed)
         {
-            (_core, _schedule, _mode) = (core, schedule, mode);
-            _byName = core.Kernel.Threads.ToDictionary(t => t.Name);
-            Next = Seek();
-        }
-
-        public KernelThread? Next { get; private set; }
-
-        public IChoice Choice => _choice;
-
-        public void Stepped(bool failed)
-        {
-            var want = _schedule[_i];
-            var log = _core.Log;
+            var want = Schedule[At];
+            var log = Core.Log;
             var ran = log.FunctionOf(log.Count - 1);
-            Next = null;
             if (failed && log.KindOf(log.Count - 1) == StepLog.PanicKind)
             {
-                bool matches = _mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
-                _over = new ScheduleRun(log.Records(), _core.Violation, matches ? null : _i,
-                    matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}");
-                return;
+                bool matches = mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
+                Over(matches ? Ended(Core.Violation)
+                    : new ScheduleRun(log.Records(), Core.Violation, At, $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}"));
             }
-            if (_mode == FollowMode.Labels && ran != want.Function)
-            {
-                _over = Part($"the file has {want.Thread}: {want.Function}, the model ran {want.Thread}: {ran}");
-                return;
-            }
-            if (failed)
-            {
-                _over = new ScheduleRun(log.Records(), _core.Violation, null, null);
-                return;
-            }
-            _i++;
-            Next = Seek();
+            else if (mode == FollowMode.Labels && ran != want.Function)
+                Over(Parted($"the file has {want.Thread}: {want.Function}, the model ran {want.Thread}: {ran}"));
+            else if (failed)
+                Over(Ended(Core.Violation));
+            else
+                MoveTo(At + 1);
         }
-
-        public ScheduleRun Result() => _over ?? new ScheduleRun(_core.Log.Records(), _core.JudgeEnd(), null, null);
-
-        /// <summary>The thread of file step <see cref="_i"/> with its choices loaded, or null at the end or where it cannot run.</summary>
-        private KernelThread? Seek()
-        {
-            if (_i == _schedule.Count) return null;
-            var want = _schedule[_i];
-            if (!_byName.TryGetValue(want.Thread, out var t))
-            {
-                _over = Part($"the file runs {want.Thread}, which this workload does not have");
-                return null;
-            }
-            if (!StepCore.CanRun(t))
-            {
-                _over = Part($"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
-                return null;
-            }
-            _choice.Load(want.Choices);
-            return t;
-        }
-
-        private ScheduleRun Part(string why) => new(_core.Log.Records(), null, _i, why);
     }
 }
