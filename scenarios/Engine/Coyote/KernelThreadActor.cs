@@ -88,9 +88,14 @@ internal sealed class KernelThreadActor : Actor, IChoice
                 Fail();
                 return;
             }
-            if (gate is not null && !HandOnTheTurn(gate)) return;
-            // Copy first: a woken thread may run at a send, and its step replaces the core's list.
+            // Copy first: a woken thread (or, in a replay, the one handed the turn) may run at a
+            // send, and its step replaces the core's list.
             _woken.AddRange(core.Woken);
+            if (gate is not null && !HandOnTheTurn(gate))
+            {
+                _woken.Clear();
+                return;
+            }
             foreach (var t in _woken) SendEvent(table.Actors[t.Index], WakeUp.Instance);
             _woken.Clear();
             owesWakeUp = step.Kind == StepKind.Sleep;
