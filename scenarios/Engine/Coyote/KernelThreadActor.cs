@@ -28,6 +28,7 @@ namespace Uvm.Scenarios.Engine.Coyote;
 /// </summary>
 [OnEventDoAction(typeof(Run), nameof(RunAsync))]
 [OnEventDoAction(typeof(WakeUp), nameof(RunAsync))]
+[OnEventDoAction(typeof(Quiesce), nameof(Leave))]
 internal sealed class KernelThreadActor : Actor, IChoice
 {
     /// <summary>The kernel, its thread and the actors of every thread; set by <see cref="Attach"/>.</summary>
@@ -129,6 +130,15 @@ internal sealed class KernelThreadActor : Actor, IChoice
         }
         if (gate.Handoff(_attach.Table) is { } next) SendEvent(next, Turn.Instance);
         return true;
+    }
+
+    /// <summary>
+    /// A <see cref="Quiesce"/> that finds the handler gone: a replay ended while the actor's
+    /// <see cref="WakeUp"/> was delivered but before it ran and cleared its waiting mark, so it was
+    /// told to leave as well, and left on its own. Nothing to do.
+    /// </summary>
+    private void Leave()
+    {
     }
 
     /// <summary>Fails the iteration with the core's violation; the explorer reads it, typed, from the core.</summary>
