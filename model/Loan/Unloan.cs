@@ -60,30 +60,51 @@ public static class Unloan
 
     /// <summary>
     /// uvm_unloananon() (uvm_loan.c; the loop of rev 1.13 kept through 2003): an_ref-- under
-    /// an_lock, unlock; at the last reference uvm_anfree() in a later step, with the anon unlocked
-    /// (uvm_anon.c: "anon must be unlocked and have a zero reference count"). uvm_anfree() then
-    /// relocks it to find the page's real owner (uvm_anon_lockloanpg(), which try-locks the
-    /// object of a page the anon borrows and retries while it is held).
+    /// an_lock, unlock; at the last reference uvm_anfree() with the anon unlocked (uvm_anon.c:
+    /// "anon must be unlocked and have a zero reference count", asserted on entry since rev 1.15,
+    /// 2001, and in 1.21.4.2). uvm_anfree() relocks it to find the page's real owner
+    /// (uvm_anon_lockloanpg(), which try-locks the object of a page the anon borrows and, while
+    /// that is held, toggles an_lock and retries). With <see cref="Switches.LoanSharesDyingAnon"/>
+    /// this is the 2004 code without the big lock: the unlock ends a step, and so does each retry,
+    /// and uvm_loanzero()/uvm_loanuobj() may share the dying anon through pg-&gt;uanon in either
+    /// window. By default the 2004 big lock is leaned on (docs/fidelity.md, known gaps): nothing
+    /// runs between the unlock and uvm_anfree() (neither sleeps) and the try-lock cannot fail (a
+    /// simple lock is held only by a big-lock holder), so the whole path is one step, taken once
+    /// the object lock is free.
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
-        foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
-        int refs = --anon.RefCount;
-        anon.Lock.Release(k, self);
-        yield return Step.Ran("uvm_unloananon");
-        if (refs > 0) yield break;
-        // uvm_anfree(): uvm_anon_lockloanpg() takes an_lock, then tries the loaned page's object lock.
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
-        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
+        bool bigLock = !k.Config.Has(Switches.LoanSharesDyingAnon);
+        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)"),
+                     () => bigLock && anon.RefCount == 1 ? ObjLock() : null,
                      self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
             yield return s;
-        var objLock = ObjLock();
+        int refs = --anon.RefCount;
+        if (refs > 0 || !bigLock)
+        {
+            anon.Lock.Release(k, self);
+            yield return Step.Ran("uvm_unloananon");
+            if (refs > 0) yield break;
+            // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
+            if (anon.RefCount != 0)
+                throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {anon.RefCount}");
+            foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
+                         self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
+                yield return s;
+        }
+        yield return Free(k, self, anon, ObjLock());
+    }
+
+    /// <summary>The rest of uvm_anfree(), an_lock and the borrowed page's object lock (if any) held: one step.</summary>
+    private static Step Free(Kernel k, KernelThread self, Anon anon, SimpleLock? objLock)
+    {
         AnonPager.Free(k, self, anon);
         // unloan-touches-freed-anon: KASSERT(anon->an_swslot == 0) after uvm_anfree() returned the anon.
         if (k.Config.Has(Switches.UnloanTouchesFreedAnon) && anon.SwSlot != 0)
             throw new KernelPanicException("uvm_unloananon", $"{anon} still has swap slot {anon.SwSlot}");
         objLock?.Release(k, self);
         anon.Lock.Release(k, self);
-        yield return Step.Ran("uvm_anfree");
+        return Step.Ran("uvm_anfree");
     }
 }

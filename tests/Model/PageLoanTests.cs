@@ -190,12 +190,65 @@ public sealed class PageLoanTests
 
         var steps = KernelFixture.RunAll(Unloan.UnloanAnon(k, self, anons[0]));
 
-        Assert.Equal(["uvm_unloananon", "uvm_anfree"], steps); // an_ref-- and unlock, then uvm_anfree() unlocked
+        Assert.Equal(["uvm_anfree"], steps); // an_ref--, unlock and uvm_anfree(): one step under the 2004 big lock
         Assert.Equal(0, p.LoanCount);
         Assert.Null(p.Anon);
         Assert.Same(p, obj.PageAt(0));
         Assert.Equal(PageQueue.Active, p.Queue);
         Assert.DoesNotContain(anons[0], k.Vm.Anons);
+    }
+
+    /// <summary>
+    /// By default (the 2004 big lock leaned on) the last uvm_unloananon() of a borrowing anon whose
+    /// object lock is held elsewhere waits with an_ref untouched, then drops it and frees in one step.
+    /// </summary>
+    [Fact]
+    public void UnderTheBigLockTheLastUnloanWaitsForTheOwnerLockBeforeDroppingItsReference()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var self = VmFixture.Actor(k);
+        var holder = VmFixture.Actor(k, "holder");
+        var (obj, p) = ObjectPage(k);
+        var anons = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], anons));
+        obj.Lock.Acquire(holder);
+        using var unloan = Unloan.UnloanAnon(k, self, anons[0]).GetEnumerator();
+
+        Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_anon_lockloanpg: simple_lock_try failed", unloan.Current.Function);
+        Assert.Equal(1, anons[0].RefCount);
+        obj.Lock.Release(k, holder);
+        Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_anfree", unloan.Current.Function);
+        Assert.False(unloan.MoveNext());
+        Assert.True(anons[0].Freed);
+        Assert.Null(p.Anon);
+    }
+
+    /// <summary>
+    /// loan-shares-dying-anon (found by the checker): without the big lock uvm_unloananon() ends its
+    /// step at the unlock; a loan of the same page to an anon then shares the anon through
+    /// pg-&gt;uanon (uvm_loanuobj: an_ref 0 -&gt; 1) and uvm_anfree()'s KASSERT(anon-&gt;an_ref == 0) panics.
+    /// </summary>
+    [Fact]
+    public void WithoutTheBigLockALoanBetweenUnloanAndAnfreeRevivesTheAnon()
+    {
+        var k = VmFixture.Kernel(freePages: 2, config: Switches.Configure(["loan-shares-dying-anon"]));
+        var self = VmFixture.Actor(k);
+        var (obj, _) = ObjectPage(k);
+        var first = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], first));
+        using var unloan = Unloan.UnloanAnon(k, self, first[0]).GetEnumerator();
+
+        Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_unloananon", unloan.Current.Function);
+        Assert.Equal(0, first[0].RefCount);
+        var second = new List<Anon>();
+        KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], second));
+        Assert.Same(first[0], second[0]);
+        var e = Assert.Throws<KernelPanicException>(() => unloan.MoveNext());
+        Assert.Equal("uvm_anfree", e.Site);
+        Assert.Contains("KASSERT(anon->an_ref == 0)", e.Detail);
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para>
+/// <b>loan-shares-dying-anon</b>, found by this checker (issue 17; docs/fidelity.md, "Found by the
+/// checker"): uvm_loanzero() shares, through pg-&gt;uanon, an anon whose last reference
+/// uvm_unloananon() has just dropped, before uvm_anfree() frees it.
+/// Kernel: sys/uvm/uvm_loan.c (rev 1.29.2.4's uvm_unloananon(), the loop of rev 1.13; the zero
+/// page's anon sharing of rev 1.40/1.41, 2003, which uvm_loanuobj() has had since 1998) and
+/// sys/uvm/uvm_anon.c uvm_anfree() (KASSERT(anon-&gt;an_ref == 0) on entry, rev 1.15, 2001, and
+/// 1.21.4.2). Never fixed as such: the 2011 locking rework compiled loans of object and zero
+/// pages to anons out ("#ifdef notdef", "XXX: locking"; read in uvm_loan.c 1.81.2.10). The 2004
+/// kernel's big lock, not modelled, keeps anything from running between uvm_unloananon()'s
+/// unlock and uvm_anfree() (no sleep between), so the default model runs them as one step and
+/// the switch (SwitchKind.Discovered) cuts at the unlock, as a kernel without the big lock would.
+/// </para>
+/// <para>
+/// <i>Setup</i> (scenario <c>loan-share</c>): two processes each lend a never-touched page to an
+/// anon (UVM_LOAN_TOANON), give it back and lend it again; both loans share the zero page's anon.
+/// </para>
+/// <para>
+/// <i>Interleaving</i>: loan2 lends (uvm_loanzero: a new anon borrows the zero page) and gives it
+/// back (uvm_unloananon: an_ref 1 -&gt; 0, unlock); loan1's uvm_loanzero() finds the anon through
+/// pg-&gt;uanon and takes a reference (an_ref 1); loan2 enters uvm_anfree().
+/// </para>
+/// <para>
+/// <i>Violated</i>: the kernel assertion KASSERT(anon-&gt;an_ref == 0) in uvm_anfree
+/// (<c>panic uvm_anfree</c>). When both lenders drop their references before either frees, the
+/// first uvm_anfree() frees the anon and the second touches it: the use-after-free detector
+/// reports it (<c>detector UseAfterFree</c>). Both are this bug.
+/// </para>
+/// </summary>
+public sealed class LoanShareOfAnAnonBeingFreed
+{
+    /// <summary>
+    /// Iterations per seed. Over the ten seeds of <see cref="Search.Seeds"/> the in-process engine
+    /// needed 1, 3, 1, 1, 1, 1, 1, 1, 1, 3 schedules and Coyote 1, 2, 1, 1, 1, 1, 4, 3, 2, 2
+    /// (worst 4), so 20 leaves a wide margin.
+    /// </summary>
+    private const int Budget = 20;
+
+    private static readonly KernelConfig WithoutBigLock = Switches.Configure(["loan-shares-dying-anon"]);
+
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void KernelWithoutTheBigLockFreesAnAnonANewLoanShares(EngineKind engine)
+    {
+        Search.AssertFound("loan-share", WithoutBigLock, Budget, ["panic uvm_anfree", "detector UseAfterFree"], engine, cx =>
+        {
+            Assert.Contains(cx.Violation.Kind == ViolationKind.Panic ? "KASSERT(anon->an_ref == 0)" : "freed by", cx.Violation.Message);
+            Assert.Contains(cx.Steps, s => s.Function == "uvm_loanzero: loan to anon");
+        });
+    }
+
+    /// <summary>
+    /// Pinned replay, found by <c>uvmcheck run --bug loan-shares-dying-anon --seed 3000009</c>
+    /// (schedule 1, shrunk to 6 steps; the file's message still names the threads of the unshrunk
+    /// run, the replay's names these). Both lent the zero page to the same anon (an_ref 2); loan1
+    /// gives it back and stops before uvm_anfree(); loan2 gives it back too (an_ref 0) and frees
+    /// it; loan1's uvm_anfree() then reads the freed anon:
+    /// <code>
+    ///    1  loan1      uvm_unloananon
+    ///    2  loan2      uvm_loanzero: loan to anon
+    ///    3  loan2      uvm_unloananon
+    ///    4  loan2      uvm_anfree
+    ///    5  loan1      UseAfterFree  [panic]
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        Search.AssertReplays("loan-share-loan-shares-dying-anon-UseAfterFree-seed3000009.json", "detector UseAfterFree",
+            replay => Assert.Equal("loan1", replay.Steps[^1].Thread));
+    }
+
+    /// <summary>The same search on the default kernel (uvm_unloananon() and uvm_anfree() in one step): every property holds.</summary>
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void DefaultKernelSurvivesTheSameSearch(EngineKind engine)
+    {
+        Search.AssertClean("loan-share", Budget, engine);
+    }
+}
