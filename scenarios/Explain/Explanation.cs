@@ -65,11 +65,14 @@ public sealed partial record Explanation(
     public string? Disagreement => Violation?.Id == Source.Violation.Id ? null
         : $"this explanation disagrees with the file: the file records {Source.Violation.Id}, the model's run {(Violation is { } v ? $"ends in {v.Id}" : "ends with no violation")}";
 
-    /// <summary>Explains a counterexample: replays it once along its trace, snapshotting every step.</summary>
-    public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    /// <summary>
+    /// Explains a counterexample: replays it once along its trace, snapshotting every step; with
+    /// <paramref name="engine"/>, replays it in that engine (<see cref="Replayer.Replay"/>).
+    /// </summary>
+    public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null, EngineKind? engine = null)
     {
         var recorder = new SnapshotRecorder(new StateDescriber());
-        var replay = Replayer.Replay(cx, properties, recorder);
+        var replay = Replayer.Replay(cx, properties, recorder, engine: engine);
         var steps = recorder.Steps;
         if (replay.Violation is not null && steps.Count > 0) steps[^1] = steps[^1] with { Violated = true };
         var boot = recorder.Boot ?? new StateSnapshot([]);
