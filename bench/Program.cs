@@ -4,9 +4,15 @@ using Uvm.Bench;
 // Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
 //   dotnet run -c Release --project bench [--quick] [--out FILE]
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
+//   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
 if (args.Contains("--detectors"))
 {
     Console.Write(DetectorCost.Table(schedules: 5000, rounds: 7, core: null, Console.Error));
+    return;
+}
+if (args.Contains("--replay"))
+{
+    Console.Write(ReplayCost.Table(Path.Combine(FindRepoRoot(), "regressions", "schedules"), rounds: 15, Console.Error));
     return;
 }
 var quick = args.Contains("--quick");

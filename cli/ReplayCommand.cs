@@ -8,7 +8,9 @@ namespace Uvm.Cli;
 /// <summary>
 /// <c>uvmcheck replay FILE [--step]</c>: reproduce a saved counterexample exactly, or say where it no
 /// longer fits. With <c>--step</c>, walk the schedule one step at a time with what each changed
-/// (Enter: next step, q: quit); when stdin is not a terminal, print every step at once.
+/// (Enter: next step, q: quit); when stdin is not a terminal, print every step at once. With
+/// <c>--engine direct|coyote</c>, the kernel-level schedule is followed in that engine: a file found
+/// by either replays in both.
 /// </summary>
 internal static class ReplayCommand
 {
@@ -17,8 +19,13 @@ internal static class ReplayCommand
         var file = new Argument<string>("file") { Description = "a counterexample file written by 'uvmcheck run'" };
         var step = new Option<bool>("--step") { Description = "walk the schedule step by step with the state each step changed (Enter: next, q: quit)" };
         var invariants = FileInvariants.Option();
-        var cmd = new Command("replay", "Replay a counterexample; exit 1 if it reproduces its violation, 2 if the file is bad or no longer matches the model.") { file, step, invariants };
-        cmd.SetAction(r => Execute(r.GetValue(file)!, stdout, r.GetValue(step), Console.IsInputRedirected ? null : () => AskNext(stdout), r.GetValue(invariants)));
+        var engine = new Option<string?>("--engine")
+        {
+            Description = "follow the kernel-level schedule in this engine: direct (in-process) or coyote (Coyote's actors); default: the file's Coyote trace if it has one, else direct",
+        };
+        var cmd = new Command("replay", "Replay a counterexample; exit 1 if it reproduces its violation, 2 if the file is bad or no longer matches the model.") { file, step, invariants, engine };
+        cmd.SetAction(r => Execute(r.GetValue(file)!, stdout, r.GetValue(step), Console.IsInputRedirected ? null : () => AskNext(stdout), r.GetValue(invariants),
+            r.GetValue(engine)));
         return cmd;
     }
 
@@ -26,13 +33,16 @@ internal static class ReplayCommand
     /// Replays <paramref name="path"/>. In step mode, <paramref name="next"/> is asked before each
     /// step after the first and returns false to stop walking; null prints every step.
     /// </summary>
-    internal static int Execute(string path, TextWriter o, bool step = false, Func<bool>? next = null, string[]? invariants = null)
+    internal static int Execute(string path, TextWriter o, bool step = false, Func<bool>? next = null, string[]? invariants = null, string? engineName = null)
     {
+        EngineKind? engine = null;
+        if (engineName is not null)
+            engine = ExploreSettings.TryParseEngine(engineName, out var e) ? e : throw new InputException($"--engine: unknown engine '{engineName}'; use direct or coyote");
         var cx = CounterexampleFile.Read(path);
         var properties = FileInvariants.For(cx, invariants);
-        var explanation = step ? Explanation.Of(cx, properties) : null;
-        var result = explanation?.Replay ?? Replayer.Replay(cx, properties);
-        o.WriteLine($"replaying {path}: scenario {cx.Scenario}, bugs [{string.Join(", ", cx.Bugs)}], {cx.Steps.Count} steps");
+        var explanation = step ? Explanation.Of(cx, properties, engine) : null;
+        var result = explanation?.Replay ?? Replayer.Replay(cx, properties, engine: engine);
+        o.WriteLine($"replaying {path}: scenario {cx.Scenario}, bugs [{string.Join(", ", cx.Bugs)}], {cx.Steps.Count} steps, engine {ExploreSettings.EngineName(result.Engine)}");
         foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (result.TraceProblem is { } tp)
             o.WriteLine($"note: {tp}; following the kernel-level schedule instead");

@@ -79,15 +79,20 @@ internal static class Search
     }
 
     /// <summary>
-    /// The pinned fact: a committed schedule replays exactly to the named violation;
-    /// <paramref name="also"/> states more about the replay.
+    /// The pinned fact: a committed schedule replays exactly to the named violation, in each
+    /// engine (<see cref="EngineKinds"/>); <paramref name="also"/> states more about each replay.
     /// </summary>
     public static void AssertReplays(string file, string violationId, Action<ReplayResult>? also = null)
     {
-        var replay = Replayer.Replay(CounterexampleFile.Read(Schedule(file)));
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Id ?? "no violation"} {replay.Violation?.Message}");
-        Assert.Equal(violationId, replay.Violation!.Id);
-        also?.Invoke(replay);
+        var cx = CounterexampleFile.Read(Schedule(file));
+        foreach (var engine in EngineKinds)
+        {
+            var replay = Replayer.Replay(cx, engine: engine);
+            Assert.True(replay.Exact, $"{engine}: diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Id ?? "no violation"} {replay.Violation?.Message}");
+            Assert.Equal(engine, replay.Engine);
+            Assert.Equal(violationId, replay.Violation!.Id);
+            also?.Invoke(replay);
+        }
     }
 
     /// <summary>The path of a committed schedule, copied next to the test assembly.</summary>

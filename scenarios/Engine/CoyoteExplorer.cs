@@ -4,6 +4,7 @@ using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.Logging;
 using Microsoft.Coyote.SystematicTesting;
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Properties;
 using Uvm.Scenarios.Engine.Coyote;
 
@@ -55,6 +56,43 @@ internal static class CoyoteExplorer
         var report = engine.TestReport;
         var violation = report.NumOfFoundBugs > 0 ? ReadViolation(report.BugReports.First(), capture) : null;
         return (violation, capture.Core?.Log.Records() ?? []);
+    }
+
+    /// <summary>
+    /// Follows a file's kernel-level schedule with the Coyote actors (<c>replay --engine coyote</c>):
+    /// one iteration in which each actor waits for its turn (<see cref="ScheduleGate"/>), so the
+    /// kernel-level order and every choice are the file's, whatever <paramref name="strategy"/> and
+    /// <paramref name="seed"/> make Coyote schedule. A failure Coyote reports that the stepping core
+    /// did not raise (a deadlock of the actors) is kept, as in exploration.
+    /// </summary>
+    internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
+        Func<StepCore, IScheduleFollower> follower, IStepListener? listener) => Follow(workload, config, properties, follower, listener, Strategy.Random, 0);
+
+    /// <inheritdoc cref="Follow(Workload, KernelConfig, Catalogue, Func{StepCore, IScheduleFollower}, IStepListener?)"/>
+    internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
+        Func<StepCore, IScheduleFollower> follower, IStepListener? listener, Strategy strategy, uint seed)
+    {
+        var capture = new IterationCapture();
+        IScheduleFollower? followed = null;
+        // One iteration; the bound only keeps Coyote from cutting a long file short (each kernel
+        // step costs a few decisions: its preemption point, its wakeups, the turn handed on).
+        var settings = new ExploreSettings { Engine = EngineKind.Coyote, Iterations = 1, Strategy = strategy, Seed = seed, MaxSteps = 1_000_000 };
+        using var engine = TestingEngine.Create(settings.ToCoyote(), (IActorRuntime runtime) =>
+        {
+            var core = new StepCore(KernelBuilder.Build(workload, config), properties, listener);
+            capture.Start(core);
+            followed = follower(core);
+            KernelBoot.Start(runtime, core, gate: new ScheduleGate(followed, core.Kernel.Threads.Count));
+        });
+        engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
+        engine.Run();
+        var report = engine.TestReport;
+        var run = followed!.Result();
+        if (report.NumOfFoundBugs > 0 && capture.Core?.Violation is null)
+            return run with { Violation = ReadViolation(report.BugReports.First(), capture) };
+        if (followed.Next is { } waiting)
+            return run with { PartedAt = run.Steps.Count, PartReason = $"the Coyote run stopped before the file's end, with {waiting.Name} to step next" };
+        return run;
     }
 
     private static TestingEngine CreateEngine(RunRequest request, Configuration config, IterationCapture capture, IStepListener? listener = null,

@@ -22,8 +22,10 @@ public sealed record ExplainedStep(StepRecord Record, string Actor, StateSnapsho
     public bool Violated { get; init; }
 
     /// <summary>
-    /// The facts of the entities the violation names that this step changed last before it was
-    /// reported (<c>lwp 1.InMemory</c>): the cause the story marks and never folds. Empty for others.
+    /// The facts this step wrote that the violation depends on (<c>lwp 1.InMemory</c>: set back to
+    /// its value before this step, the property holds; <see cref="CauseFinder"/>), and for a
+    /// detector the free or access its report names: the cause the story marks and never folds.
+    /// Empty for others.
     /// </summary>
     public IReadOnlyList<string> Causes { get; init; } = [];
 
@@ -63,35 +65,27 @@ public sealed partial record Explanation(
     public string? Disagreement => Violation?.Id == Source.Violation.Id ? null
         : $"this explanation disagrees with the file: the file records {Source.Violation.Id}, the model's run {(Violation is { } v ? $"ends in {v.Id}" : "ends with no violation")}";
 
-    /// <summary>Explains a counterexample: replays it once along its trace, snapshotting every step.</summary>
-    public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
+    /// <summary>
+    /// Explains a counterexample: replays it once along its trace, snapshotting every step; with
+    /// <paramref name="engine"/>, replays it in that engine (<see cref="Replayer.Replay"/>).
+    /// </summary>
+    public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null, EngineKind? engine = null)
     {
         var recorder = new SnapshotRecorder(new StateDescriber());
-        var replay = Replayer.Replay(cx, properties, recorder);
+        var replay = Replayer.Replay(cx, properties, recorder, engine: engine);
         var steps = recorder.Steps;
         if (replay.Violation is not null && steps.Count > 0) steps[^1] = steps[^1] with { Violated = true };
         var boot = recorder.Boot ?? new StateSnapshot([]);
         var final = steps.Count > 0 ? steps[^1].After : boot;
         var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), boot, final) : [];
-        MarkCauses(steps, named);
-        return new Explanation(cx, replay, boot, steps, replay.Violation, named);
+        var found = replay.Violation is { } violation ? CauseFinder.TryFind(cx, properties, replay.Steps, steps, violation) : CauseReport.None;
+        foreach (var (index, facts) in found.ByStep)
+            if (index < steps.Count) steps[index] = steps[index] with { Causes = facts };
+        return new Explanation(cx, replay, boot, steps, replay.Violation, named) { CauseSearch = found };
     }
 
-    /// <summary>
-    /// Marks, for every fact of every entity the violation names, the last step that changed it:
-    /// the state the violated property found was written there. (The property's own reads are not
-    /// traced; the entities its message names stand for them.)
-    /// </summary>
-    private static void MarkCauses(List<ExplainedStep> steps, IReadOnlyList<string> named)
-    {
-        if (named.Count == 0) return;
-        var seen = new HashSet<string>();
-        for (int i = steps.Count - 1; i >= 0; i--)
-        {
-            var causes = steps[i].Diff.Changes.Where(c => named.Contains(c.Label) && seen.Add($"{c.Label}.{c.Fact}")).Select(c => $"{c.Label}.{c.Fact}").ToList();
-            if (causes.Count > 0) steps[i] = steps[i] with { Causes = causes };
-        }
-    }
+    /// <summary>How the causes were found: the facts no step could be set back, and the replays it took (<see cref="CauseFinder"/>).</summary>
+    public CauseReport CauseSearch { get; init; } = CauseReport.None;
 
     /// <summary>
     /// What a violation message says is wrong, without the sentence every report of that property

@@ -32,9 +32,37 @@ public sealed class StateDescriber
     /// </summary>
     public StateSnapshot Describe(object view, Type surface)
     {
-        var groups = new List<(string Group, List<(string Label, object Entity)> Members)>();
         var labels = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         var kernelFacts = new List<(string Name, object? Value)>();
+        var groups = Groups(view, surface, labels, kernelFacts);
+        var entities = new List<EntityState>();
+        if (kernelFacts.Count > 0)
+            entities.Add(new EntityState(KernelGroup, KernelGroup, [.. kernelFacts.Select(f => new Fact(f.Name, Render(f.Value, labels)))]));
+        foreach (var (group, members) in groups)
+            foreach (var (label, entity) in members)
+                entities.Add(new EntityState(group, label, FactsOf(entity, label, labels)));
+        return new StateSnapshot(entities);
+    }
+
+    /// <summary>
+    /// The live objects behind the entities <see cref="Describe(IKernelView)"/> would describe,
+    /// by <see cref="EntityState.Key"/> (the <c>kernel</c> entity is the view itself), with the
+    /// label each goes by: what <see cref="FactReverter"/> writes through.
+    /// </summary>
+    public LiveEntities Locate(IKernelView kernel)
+    {
+        var labels = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+        var byKey = new Dictionary<string, object> { [$"{KernelGroup}/{KernelGroup}"] = kernel };
+        foreach (var (group, members) in Groups(kernel, typeof(IKernelView), labels, []))
+            foreach (var (label, entity) in members) byKey.TryAdd($"{group}/{label}", entity);
+        return new LiveEntities(byKey, labels);
+    }
+
+    /// <summary>The groups of entities under the view's properties; simple values go to <paramref name="kernelFacts"/>.</summary>
+    private List<(string Group, List<(string Label, object Entity)> Members)> Groups(
+        object view, Type surface, Dictionary<object, string> labels, List<(string Name, object? Value)> kernelFacts)
+    {
+        var groups = new List<(string Group, List<(string Label, object Entity)> Members)>();
         foreach (var root in PropertiesOf(surface))
         {
             var value = Read(root, view);
@@ -45,14 +73,7 @@ public sealed class StateDescriber
             groups.Add((root.Name, members));
             if (value is not IEnumerable) groups.AddRange(Children(root.Name, value, labels));
         }
-
-        var entities = new List<EntityState>();
-        if (kernelFacts.Count > 0)
-            entities.Add(new EntityState(KernelGroup, KernelGroup, [.. kernelFacts.Select(f => new Fact(f.Name, Render(f.Value, labels)))]));
-        foreach (var (group, members) in groups)
-            foreach (var (label, entity) in members)
-                entities.Add(new EntityState(group, label, FactsOf(entity, label, labels)));
-        return new StateSnapshot(entities);
+        return groups;
     }
 
     /// <summary>The entities under one property of the view, each with its label.</summary>
@@ -146,7 +167,7 @@ public sealed class StateDescriber
     }
 
     /// <summary>A value as text: simple values as themselves, entities by label, lists as <c>[a, b]</c>.</summary>
-    private string Render(object? value, Dictionary<object, string> labels)
+    internal string Render(object? value, IReadOnlyDictionary<object, string> labels)
     {
         switch (value)
         {
@@ -159,7 +180,7 @@ public sealed class StateDescriber
         }
     }
 
-    private string RenderOne(object? value, Dictionary<object, string> labels) => value switch
+    private string RenderOne(object? value, IReadOnlyDictionary<object, string> labels) => value switch
     {
         null => "none",
         bool b => b ? "true" : "false",

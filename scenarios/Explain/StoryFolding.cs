@@ -23,7 +23,7 @@ public sealed record StoryLine(ExplainedStep? Step, IReadOnlyList<ExplainedStep>
 /// <summary>
 /// Which steps the story shows. A step is kept when its thread is the one that failed, when it
 /// changes (or moves in or out of a list) an entity the violation names, when it is a cause (it
-/// last changed a fact of such an entity: <see cref="ExplainedStep.Causes"/>), when it is among the last
+/// wrote what the verdict depends on: <see cref="ExplainedStep.Causes"/>), when it is among the last
 /// few before the violation, or when it is the violating step itself. Runs of two or more other
 /// steps fold into one line. Without a violation nothing folds.
 /// </summary>

@@ -85,7 +85,7 @@ public static class StoryWriter
             o.WriteLine($"note: the file's step labels part from the model's ({e.Replay.PartReason}); this is the model's run, aligned with the file:");
             foreach (var line in e.Replay.Alignment) o.WriteLine($"  {line}");
         }
-        o.WriteLine("legend: ⇄ a CPU switches LWPs, ◆ last change to what the violation names, ✗ the failing step; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
+        o.WriteLine("legend: ⇄ a CPU switches LWPs, ◆ a cause (undo its write: no violation), ✗ the failing step; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
         o.WriteLine();
     }
 
@@ -99,6 +99,7 @@ public static class StoryWriter
             return;
         }
         if (e.Disagreement is { } d) o.WriteLine($"note: {d}");
+        if (e.CauseSearch.Problem is { } p) o.WriteLine($"note: no ◆: {p}");
         var last = e.Steps.Count > 0 ? $" after step {e.Steps[^1].Index} ({e.Steps[^1].Thread}: {e.Steps[^1].Function})" : "";
         var causes = e.Steps.Where(s => s.Causes.Count > 0).Select(s => s.Index).ToList();
         o.WriteLine($"✗ {v.Id} violated{last}" + (causes.Count > 0 ? $"; ◆ causes: step{(causes.Count > 1 ? "s" : "")} {string.Join(", ", causes)}:" : ":"));

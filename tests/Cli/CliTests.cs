@@ -43,6 +43,28 @@ public sealed class CliTests : IDisposable
         Assert.Contains("shrunk: workload size", output);
     }
 
+    /// <summary>Issue 20: a file the in-process engine found replays under Coyote, and one that parts says so in the same words in both.</summary>
+    [Fact]
+    public void AFileFoundByTheDirectEngineReplaysUnderCoyoteAndPartsInTheSameWords()
+    {
+        Run("run", "--bug", "pr23095", "--engine", "direct", "--no-shrink", "--out", _dir);
+        var file = Assert.Single(Directory.GetFiles(_dir, "*.json"));
+        var edited = Path.Combine(_dir, "edited.json");
+        File.WriteAllText(edited, File.ReadAllText(file).Replace("\"preempt\"", "\"preempt (edited)\""));
+
+        var (code, output, _) = Run("replay", file, "--engine", "coyote");
+        var (directCode, _, directErr) = Run("replay", edited, "--engine", "direct");
+        var (coyoteCode, _, coyoteErr) = Run("replay", edited, "--engine", "coyote");
+
+        Assert.Equal(1, code);
+        Assert.Contains("steps, engine coyote", output);
+        Assert.Contains("REPRODUCED by the kernel-level schedule: [invariant OnProcLwpIsInMemory]", output);
+        Assert.Equal(2, directCode);
+        Assert.Equal(2, coyoteCode);
+        Assert.Contains("preempt (edited)", coyoteErr);
+        Assert.Equal(directErr, coyoteErr);
+    }
+
     /// <summary>--parallel 2 runs two worker processes (uvmcheck worker) and reports like one engine would.</summary>
     [Fact]
     public void RunInParallelUsesWorkerProcessesAndFindsTheSameSchedule()
@@ -92,6 +114,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "run", "--time", "soon" }, "--time: 'soon' is not a duration")]
     [InlineData(new[] { "run", "--parallel", "0" }, "--parallel: must be 1..64")]
     [InlineData(new[] { "replay", "/nonexistent/cx.json" }, "cannot read")]
+    [InlineData(new[] { "replay", "/nonexistent/cx.json", "--engine", "fast" }, "--engine: unknown engine 'fast'; use direct or coyote")]
     [InlineData(new[] { "list", "things" }, "things")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     public void BadUsageExitsTwoWithAOneLineReason(string[] args, string reason)

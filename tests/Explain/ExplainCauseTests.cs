@@ -6,8 +6,9 @@ using Xunit;
 namespace Uvm.Tests.Explain;
 
 /// <summary>
-/// Issue 22, "Explain shows the cause": the steps that last changed a fact of what the violation
-/// names are marked (◆), listed under the verdict and never folded; an explain whose replay ends
+/// Issue 22, "Explain shows the cause": the cause steps (the last writers of what the verdict
+/// depends on, <see cref="CauseFinder"/>; exact cases in <see cref="ExactCauseTests"/>) are marked
+/// (◆), listed under the verdict and never folded; an explain whose replay ends
 /// in another violation than the file's says so.
 /// </summary>
 public sealed class ExplainCauseTests(Pr23095Counterexample pr) : IClassFixture<Pr23095Counterexample>

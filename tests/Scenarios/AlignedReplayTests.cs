@@ -8,7 +8,8 @@ namespace Uvm.Tests.Scenarios;
 /// made here by rewriting the file as the edited model would see it (the file is older than the
 /// edit): a renamed label (the file keeps the old name, the rename table maps it), and a step the
 /// model added in the violating thread or in another thread (the file lacks it). Each case first
-/// shows that following the labels alone parts from the model, so it fails without the alignment.
+/// shows that following the labels alone parts from the model, so it fails without the alignment,
+/// and is aligned by each engine (the Coyote actors follow the aligned schedule as the loop does).
 /// </summary>
 public sealed class AlignedReplayTests
 {
@@ -25,14 +26,24 @@ public sealed class AlignedReplayTests
 
     private static IEnumerable<string> Names() => Directory.EnumerateFiles(Corpus(), "*.json").Select(f => Path.GetFileName(f)).Order();
 
-    public static TheoryData<string> Files() => [.. Names()];
+    public static TheoryData<string, EngineKind> Files() => ByEngine(Names());
+
+    /// <summary>Each file with each engine.</summary>
+    private static TheoryData<string, EngineKind> ByEngine(IEnumerable<string> files)
+    {
+        var data = new TheoryData<string, EngineKind>();
+        foreach (var f in files)
+            foreach (var e in new[] { EngineKind.Direct, EngineKind.Coyote })
+                data.Add(f, e);
+        return data;
+    }
 
     /// <summary>The files where the model can have added a step of the violating thread (<paramref name="same"/>) or of another.</summary>
     private static IEnumerable<string> FilesWithAnAddedStep(bool same) => Names().Where(f => AddedStep(Read(f), same) is not null);
 
-    public static TheoryData<string> FilesWithAStepAddedInTheViolatingThread() => [.. FilesWithAnAddedStep(same: true)];
+    public static TheoryData<string, EngineKind> FilesWithAStepAddedInTheViolatingThread() => ByEngine(FilesWithAnAddedStep(same: true));
 
-    public static TheoryData<string> FilesWithAStepAddedInAnotherThread() => [.. FilesWithAnAddedStep(same: false)];
+    public static TheoryData<string, EngineKind> FilesWithAStepAddedInAnotherThread() => ByEngine(FilesWithAnAddedStep(same: false));
 
     /// <summary>
     /// A step the model may have added: one followed at once by a step of its own thread, so the
@@ -71,7 +82,7 @@ public sealed class AlignedReplayTests
 
     [Theory]
     [MemberData(nameof(Files))]
-    public void AScheduleReplaysAfterItsLabelsAreRenamed(string file)
+    public void AScheduleReplaysAfterItsLabelsAreRenamed(string file, EngineKind engine)
     {
         var cx = Read(file);
         var renamed = new[] { cx.Steps[0].Function, cx.Steps[^1].Function }.Distinct().ToList();
@@ -79,28 +90,30 @@ public sealed class AlignedReplayTests
         var table = new RenameTable(renamed.Select(l => new LabelRename(l + OldName, l, "test: the model renamed it")));
         AssertLabelsPart(edited);
 
-        var replay = Replayer.Replay(edited, renames: table);
+        var replay = Replayer.Replay(edited, renames: table, engine: engine);
 
         AssertAligned(replay, cx, $"'{renamed[0] + OldName}' is '{renamed[0]}' in this model (renames.json)");
-        Assert.False(Replayer.Replay(edited, renames: RenameTable.None).SameViolation && Replayer.Replay(edited, renames: RenameTable.None).FirstDivergentStep is null);
+        Assert.Equal(engine, replay.Engine);
+        var unmapped = Replayer.Replay(edited, renames: RenameTable.None, engine: engine);
+        Assert.False(unmapped.SameViolation && unmapped.FirstDivergentStep is null);
     }
 
     [Theory]
     [MemberData(nameof(FilesWithAStepAddedInTheViolatingThread))]
-    public void AScheduleReplaysAfterTheModelAddsAStepToTheViolatingThread(string file) => AddedStepReplays(file, same: true);
+    public void AScheduleReplaysAfterTheModelAddsAStepToTheViolatingThread(string file, EngineKind engine) => AddedStepReplays(file, same: true, engine);
 
     [Theory]
     [MemberData(nameof(FilesWithAStepAddedInAnotherThread))]
-    public void AScheduleReplaysAfterTheModelAddsAStepToAnotherThread(string file) => AddedStepReplays(file, same: false);
+    public void AScheduleReplaysAfterTheModelAddsAStepToAnotherThread(string file, EngineKind engine) => AddedStepReplays(file, same: false, engine);
 
-    private static void AddedStepReplays(string file, bool same)
+    private static void AddedStepReplays(string file, bool same, EngineKind engine)
     {
         var cx = Read(file);
         int i = AddedStep(cx, same)!.Value;
         var edited = Without(cx, i);
         AssertLabelsPart(edited);
 
-        var replay = Replayer.Replay(edited);
+        var replay = Replayer.Replay(edited, engine: engine);
 
         AssertAligned(replay, cx, $"{cx.Steps[i].Thread}: '{cx.Steps[i].Function}' is not in the file; absorbed before file step {i}");
         Assert.Equal(cx.Steps.Select(s => (s.Thread, s.Function)), replay.Steps.Select(s => (s.Thread, s.Function)));

@@ -35,6 +35,9 @@ internal sealed class ActorTable(int threads, ActorId preemptionPoint)
     /// <summary>True while the thread's actor waits inside its handler for a <see cref="WakeUp"/>.</summary>
     public bool[] Waiting { get; } = new bool[threads];
 
+    /// <summary>When the actors replay a file's schedule, what holds each one to its turn; null while exploring.</summary>
+    public ScheduleGate? Gate { get; init; }
+
     /// <summary>
     /// Set when Coyote reports a failure in this iteration. Coyote then releases every paused
     /// operation, and an actor released at a scheduling point would otherwise run one more step,

@@ -11,14 +11,16 @@ internal static class KernelBoot
     /// a wakeup always has somewhere to go. <paramref name="onActorThread"/>, if given, runs first on the calling
     /// thread (Coyote's root operation) and on each kernel thread's actor before its first step:
     /// the place to set per-thread options such as CPU affinity, as Coyote gives every operation
-    /// its own OS thread.
+    /// its own OS thread. With <paramref name="gate"/>, the actors follow a file's schedule (a
+    /// replay); one that is over before its first step (empty, or parted at once) runs nothing.
     /// </summary>
-    public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null)
+    public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null, ScheduleGate? gate = null)
     {
         onActorThread?.Invoke();
         var kernel = core.Kernel;
-        var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor)));
+        var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor))) { Gate = gate };
         runtime.OnFailure += _ => table.Stopped = true;
+        if (gate is { Over: true }) table.Stopped = true;
         var ids = table.Actors;
         for (int i = 0; i < ids.Length; i++)
             ids[i] = runtime.CreateActor(typeof(KernelThreadActor), new Attach(core, kernel.Threads[i], table, onActorThread));

@@ -21,10 +21,14 @@ namespace Uvm.Scenarios.Engine.Coyote;
 /// <item>When every kernel thread sleeps or has exited the kernel is quiescent: the last thread
 /// to go to sleep or exit sends <see cref="Quiesce"/> to those waiting, and all leave, so the
 /// iteration ends as a program with nothing left to do, not as a Coyote deadlock.</item>
+/// <item>In a replay (<see cref="ActorTable.Gate"/> set), an actor also waits, with
+/// <c>ReceiveEventAsync</c>, for its <see cref="Turn"/> before a step that is not the file's next,
+/// and the file answers the step's choices (<see cref="ScheduleGate"/>).</item>
 /// </list>
 /// </summary>
 [OnEventDoAction(typeof(Run), nameof(RunAsync))]
 [OnEventDoAction(typeof(WakeUp), nameof(RunAsync))]
+[OnEventDoAction(typeof(Quiesce), nameof(Leave))]
 internal sealed class KernelThreadActor : Actor, IChoice
 {
     /// <summary>The kernel, its thread and the actors of every thread; set by <see cref="Attach"/>.</summary>
@@ -52,8 +56,11 @@ internal sealed class KernelThreadActor : Actor, IChoice
         // this actor's own wakeup sends): the event may still be on its way, and a stale one
         // would end a later sleep early.
         bool owesWakeUp = false;
+        var gate = table.Gate;
         while (true)
         {
+            // A replay ends when its file does, with threads still waiting: none may start a wait after that.
+            if (table.Stopped) return;
             if (owesWakeUp)
             {
                 if (thread.SleepingOn is not null && core.Quiescent)
@@ -66,17 +73,30 @@ internal sealed class KernelThreadActor : Actor, IChoice
                 table.Waiting[thread.Index] = false;
                 if (e is Quiesce) return;
             }
+            if (gate is not null && !gate.IsTurnOf(thread))
+            {
+                if (table.Stopped) return;
+                gate.Wait(thread);
+                if (await ReceiveEventAsync(typeof(Turn), typeof(Quiesce)) is Quiesce) return;
+            }
 
             // Every scheduling point of this loop lies before here: an actor that Coyote released
             // after a failure must not run another step.
             if (table.Stopped) return;
-            if (core.Run(thread, this) is not { } step)
+            if (core.Run(thread, gate?.Follower.Choice ?? this) is not { } step)
             {
+                gate?.Follower.Stepped(failed: true);
                 Fail();
                 return;
             }
-            // Copy first: a woken thread may run at a send, and its step replaces the core's list.
+            // Copy first: a woken thread (or, in a replay, the one handed the turn) may run at a
+            // send, and its step replaces the core's list.
             _woken.AddRange(core.Woken);
+            if (gate is not null && !HandOnTheTurn(gate))
+            {
+                _woken.Clear();
+                return;
+            }
             foreach (var t in _woken) SendEvent(table.Actors[t.Index], WakeUp.Instance);
             _woken.Clear();
             owesWakeUp = step.Kind == StepKind.Sleep;
@@ -90,6 +110,35 @@ internal sealed class KernelThreadActor : Actor, IChoice
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a step of a replay: tells the follower, then hands the turn to the next step's thread
+    /// if it waits for it. Returns false when the replay is over (the file's end, or where model
+    /// and file part): every waiting actor leaves, after liveness is judged if the file was followed
+    /// to its end. The thread's own wakeups are not sent then: nothing steps any more.
+    /// </summary>
+    private bool HandOnTheTurn(ScheduleGate gate)
+    {
+        gate.Follower.Stepped(failed: false);
+        if (gate.Over)
+        {
+            _attach.Table.Stopped = true;
+            if (gate.Follower.Result().Violation is not null) Fail();
+            else QuiesceTheWaiting();
+            return false;
+        }
+        if (gate.Handoff(_attach.Table) is { } next) SendEvent(next, Turn.Instance);
+        return true;
+    }
+
+    /// <summary>
+    /// A <see cref="Quiesce"/> that finds the handler gone: a replay ended while the actor's
+    /// <see cref="WakeUp"/> was delivered but before it ran and cleared its waiting mark, so it was
+    /// told to leave as well, and left on its own. Nothing to do.
+    /// </summary>
+    private void Leave()
+    {
     }
 
     /// <summary>Fails the iteration with the core's violation; the explorer reads it, typed, from the core.</summary>
@@ -110,13 +159,14 @@ internal sealed class KernelThreadActor : Actor, IChoice
         QuiesceTheWaiting();
     }
 
-    /// <summary>Tells every actor waiting for a wakeup to leave: the iteration is over.</summary>
+    /// <summary>Tells every actor waiting for a wakeup (or, in a replay, for its turn) to leave: the iteration is over.</summary>
     private void QuiesceTheWaiting()
     {
         var table = _attach.Table;
         for (int i = 0; i < table.Waiting.Length; i++)
         {
-            if (!table.Waiting[i]) continue;
+            bool turn = table.Gate?.TakeWaiting(i) ?? false;
+            if (!table.Waiting[i] && !turn) continue;
             table.Waiting[i] = false;
             SendEvent(table.Actors[i], Quiesce.Instance);
         }

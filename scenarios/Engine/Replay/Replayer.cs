@@ -19,7 +19,7 @@ public enum ReplayMethod
     AlignedSchedule,
 }
 
-/// <summary>The outcome of replaying a counterexample.</summary>
+/// <summary>The outcome of replaying a counterexample; <see cref="Engine"/> says which engine ran it.</summary>
 public sealed record ReplayResult(
     ReplayMethod Method,
     Violation? Violation,
@@ -38,12 +38,16 @@ public sealed record ReplayResult(
 
     /// <summary>When the labels parted and aligning did not reproduce the violation either: why not.</summary>
     public string? AlignmentProblem { get; init; }
+
+    /// <summary>The engine that ran the replay: Coyote for a Coyote trace or <c>--engine coyote</c>, else the in-process loop.</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Direct;
 }
 
 /// <summary>
 /// Replays a counterexample: first along Coyote's trace; when that no longer fits the model (the
 /// model changed, or the file holds a shrunk schedule), by following the kernel-level schedule
-/// label by label, and says where model and file part.
+/// label by label, and says where model and file part. Either engine follows the kernel-level
+/// schedule, so a file found by either replays in both.
 /// </summary>
 public static class Replayer
 {
@@ -54,14 +58,21 @@ public static class Replayer
     /// <remarks>
     /// When the file's labels part from the model's, the schedule is aligned with the model
     /// (<see cref="ScheduleAligner"/>, renamed labels mapped through <paramref name="renames"/>,
-    /// by default the repository's table); the result says how.
+    /// by default the repository's table); the result says how. With <paramref name="engine"/>
+    /// null, a file with a Coyote trace replays along it and any other in the in-process engine;
+    /// <see cref="EngineKind.Direct"/> follows the kernel-level schedule in the in-process engine
+    /// (its trace unused), and <see cref="EngineKind.Coyote"/> tries the trace, then follows the
+    /// kernel-level schedule with the Coyote actors. Both follow it to the same steps, violation
+    /// and report.
     /// </remarks>
-    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, IStepListener? listener = null, RenameTable? renames = null)
+    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, IStepListener? listener = null, RenameTable? renames = null,
+        EngineKind? engine = null)
     {
         var request = RequestFor(cx, properties);
         bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
+        var follower = engine ?? EngineKind.Direct;
         string? traceProblem = null;
-        if (!string.IsNullOrEmpty(cx.Trace))
+        if (!string.IsNullOrEmpty(cx.Trace) && engine != EngineKind.Direct)
         {
             try
             {
@@ -69,7 +80,7 @@ public static class Replayer
                 var record = violation;
                 int? diff = FirstDifference(cx.Steps, steps);
                 if (record?.Id == cx.Violation.Id && diff is null)
-                    return new ReplayResult(ReplayMethod.CoyoteTrace, record, steps, true, null, null, null, changed);
+                    return new ReplayResult(ReplayMethod.CoyoteTrace, record, steps, true, null, null, null, changed) { Engine = EngineKind.Coyote };
                 traceProblem = diff is { } d ? $"the Coyote trace parts from the file at step {d}" : $"the Coyote trace ends in {record?.Id ?? "no violation"}";
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -77,29 +88,30 @@ public static class Replayer
                 traceProblem = $"the Coyote trace does not fit this model ({e.GetBaseException().Message.ReplaceLineEndings(" ")})";
             }
         }
-        else if (cx.Settings.Engine == EngineKind.Coyote)
+        else if (cx.Settings.Engine == EngineKind.Coyote && engine != EngineKind.Direct)
             traceProblem = "the file holds no Coyote trace (a shrunk schedule)";
         // A file of the in-process engine (or verify) is its kernel-level schedule with every
         // choice: following it is the exact replay.
-        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
+        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower);
         string? alignmentProblem = null;
         if (run.PartedAt is not null)
         {
-            var aligned = ScheduleAligner.Align(cx.Workload, request.Config, request.Properties, cx.Steps, renames ?? RenameTable.Repository, listener);
+            var aligned = ScheduleAligner.Align(cx.Workload, request.Config, request.Properties, cx.Steps, renames ?? RenameTable.Repository, listener, follower);
             if (aligned.FollowedToTheEnd && aligned.Violation?.Id == cx.Violation.Id)
                 return new ReplayResult(ReplayMethod.AlignedSchedule, aligned.Violation, aligned.Steps, true, null, run.PartReason, traceProblem, changed)
                 {
                     Alignment = aligned.Alignment,
+                    Engine = follower,
                 };
             alignmentProblem = aligned.PartReason is { } why
                 ? $"aligning the schedule with the model parts at file step {aligned.PartedAt}: {why}"
                 : $"the aligned schedule ends in {aligned.Violation?.Id ?? "no violation"}";
             // The listener saw the aligned run last; it reports the run this result describes.
-            if (listener is not null) run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
+            if (listener is not null) run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower);
         }
         var found = run.Violation;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,
-            run.PartedAt, run.PartReason, traceProblem, changed) { AlignmentProblem = alignmentProblem };
+            run.PartedAt, run.PartReason, traceProblem, changed) { AlignmentProblem = alignmentProblem, Engine = follower };
     }
 
     /// <summary>The run request a counterexample describes.</summary>

@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Properties;
 using Uvm.Scenarios.Engine;
 
@@ -19,45 +20,47 @@ public static class ScheduleAligner
     /// <summary>Steps of one thread the model may add before one step of the file.</summary>
     public const int MaxAbsorbed = 4;
 
-    /// <summary>Follows <paramref name="schedule"/> as the class summary says, on a fresh kernel.</summary>
+    /// <summary>Follows <paramref name="schedule"/> as the class summary says, on a fresh kernel driven by <paramref name="engine"/>.</summary>
     public static ScheduleRun Align(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, RenameTable renames, IStepListener? listener = null)
+        IReadOnlyList<StepRecord> schedule, RenameTable renames, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
+        ScheduleDrivers.For(engine)(workload, config, properties, core => new Follower(core, schedule, renames), listener);
+
+    /// <summary>Runs the thread of each file step until it reaches the file's label, absorbing at most <see cref="MaxAbsorbed"/> other steps.</summary>
+    private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, RenameTable renames) : FileFollower(core, schedule)
     {
-        var core = new StepCore(KernelBuilder.Build(workload, config), properties, listener);
-        var byName = core.Kernel.Threads.ToDictionary(t => t.Name);
-        var choice = new ScriptedChoice();
-        var notes = new List<string>();
-        ScheduleRun Part(int i, string why) => new(core.Log.Records(), null, i, why) { Alignment = notes };
-        ScheduleRun End(Violation? v) => new(core.Log.Records(), v, null, null) { Alignment = notes };
-        for (int i = 0; i < schedule.Count; i++)
+        /// <summary>One line per renamed label or absorbed step.</summary>
+        private readonly List<string> _notes = [];
+
+        /// <summary>How many steps of the current file step's thread were absorbed before it.</summary>
+        private int _absorbed;
+
+        public override void Stepped(bool failed)
         {
-            var want = schedule[i];
-            if (!byName.TryGetValue(want.Thread, out var t))
-                return Part(i, $"the file runs {want.Thread}, which this workload does not have");
-            var renamed = renames.RenamedTo(want.Function);
-            for (int absorbed = 0; ; absorbed++)
+            var want = Schedule[At];
+            var t = Next!;
+            int at = Core.Log.Count - 1;
+            var ran = Core.Log.FunctionOf(at);
+            if (ran == want.Function || ran == renames.RenamedTo(want.Function))
             {
-                if (!StepCore.CanRun(t))
-                    return Part(i, $"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
-                choice.Load(want.Choices);
-                bool stopped = core.Run(t, choice) is null;
-                int at = core.Log.Count - 1;
-                var ran = core.Log.FunctionOf(at);
-                if (ran == want.Function || ran == renamed)
-                {
-                    if (ran != want.Function) notes.Add($"file step {i}: {want.Thread}: '{want.Function}' is '{ran}' in this model (renames.json)");
-                    if (stopped) return End(core.Violation);
-                    break;
-                }
-                notes.Add($"model step {at}: {t.Name}: '{ran}' is not in the file; absorbed before file step {i} ({want.Function})");
-                // A violation in a step the file lacks leaves the file's steps from i on unmatched:
-                // that is the model's own run, not this file's, so the two part here.
-                if (stopped)
-                    return Part(i, $"the model stopped ({core.Violation?.Id}) in {t.Name}: {ran}, a step not in the file, before file step {i} ({want.Function})");
-                if (absorbed == MaxAbsorbed)
-                    return Part(i, $"the file has {want.Thread}: {want.Function}, the model ran {MaxAbsorbed + 1} other steps of {t.Name} ({ran} last)");
+                if (ran != want.Function) _notes.Add($"file step {At}: {want.Thread}: '{want.Function}' is '{ran}' in this model (renames.json)");
+                _absorbed = 0;
+                if (failed) Over(Ended(Core.Violation));
+                else MoveTo(At + 1);
+                return;
             }
+            _notes.Add($"model step {at}: {t.Name}: '{ran}' is not in the file; absorbed before file step {At} ({want.Function})");
+            // A violation in a step the file lacks leaves the file's steps from At on unmatched:
+            // that is the model's own run, not this file's, so the two part here.
+            if (failed)
+                Over(Parted($"the model stopped ({Core.Violation?.Id}) in {t.Name}: {ran}, a step not in the file, before file step {At} ({want.Function})"));
+            else if (_absorbed++ == MaxAbsorbed)
+                Over(Parted($"the file has {want.Thread}: {want.Function}, the model ran {MaxAbsorbed + 1} other steps of {t.Name} ({ran} last)"));
+            else
+                MoveTo(At);
         }
-        return End(core.JudgeEnd());
+
+        protected override ScheduleRun Parted(string why) => base.Parted(why) with { Alignment = _notes };
+
+        protected override ScheduleRun Ended(Violation? violation) => base.Ended(violation) with { Alignment = _notes };
     }
 }

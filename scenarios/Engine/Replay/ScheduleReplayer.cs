@@ -30,42 +30,47 @@ public sealed record ScheduleRun(
 }
 
 /// <summary>
-/// Re-runs a kernel-level schedule (thread + labelled step, with the choices each step made)
-/// directly on the step sequences, without Coyote: the same kernel, the same invariant checks after
-/// every step, the same panics. It survives model edits that keep the labels, says at which step
-/// and thread a changed model parts from the file, and lets the schedule shrinker try schedules
-/// Coyote never recorded.
+/// Re-runs a kernel-level schedule (thread + labelled step, with the choices each step made) on the
+/// step sequences: the same kernel, the same invariant checks after every step, the same panics.
+/// It survives model edits that keep the labels, says at which step and thread a changed model
+/// parts from the file, and lets the schedule shrinker try schedules Coyote never recorded. The
+/// in-process engine follows it in a loop; the Coyote engine follows it with its actors.
 /// </summary>
 public static class ScheduleReplayer
 {
-    /// <summary>Follows <paramref name="schedule"/> on a fresh kernel of <paramref name="workload"/> and <paramref name="config"/>.</summary>
+    /// <summary>
+    /// Follows <paramref name="schedule"/> on a fresh kernel of <paramref name="workload"/> and
+    /// <paramref name="config"/>, driven by <paramref name="engine"/>.
+    /// </summary>
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null)
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
+        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener);
+
+    /// <summary>Follows <paramref name="schedule"/> with <paramref name="driver"/> (tests drive Coyote with other strategies and seeds).</summary>
+    internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null) =>
+        driver(workload, config, properties, core => new Follower(core, schedule, mode), listener);
+
+    /// <summary>Each file step runs the thread it names and must reach its label (or, by threads, any label).</summary>
+    private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, FollowMode mode) : FileFollower(core, schedule)
     {
-        var core = new StepCore(KernelBuilder.Build(workload, config), properties, listener);
-        var k = core.Kernel;
-        var byName = k.Threads.ToDictionary(t => t.Name);
-        var choice = new ScriptedChoice();
-        for (int i = 0; i < schedule.Count; i++)
+        public override void Stepped(bool failed)
         {
-            var want = schedule[i];
-            if (!byName.TryGetValue(want.Thread, out var t))
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}, which this workload does not have");
-            if (!StepCore.CanRun(t))
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file runs {want.Thread}: {want.Function}, but {t.Name} {(t.Exited ? "has exited" : $"sleeps on {t.SleepingOn}")}");
-            choice.Load(want.Choices);
-            var step = core.Run(t, choice);
-            var ran = core.Log.FunctionOf(core.Log.Count - 1);
-            bool panicked = step is null && core.Log.KindOf(core.Log.Count - 1) == StepLog.PanicKind;
-            if (panicked)
+            var want = Schedule[At];
+            var log = Core.Log;
+            var ran = log.FunctionOf(log.Count - 1);
+            if (failed && log.KindOf(log.Count - 1) == StepLog.PanicKind)
             {
                 bool matches = mode == FollowMode.Threads || (want.Kind == StepLog.PanicKind && want.Function == ran);
-                return new ScheduleRun(core.Log.Records(), core.Violation, matches ? null : i, matches ? null : $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}");
+                Over(matches ? Ended(Core.Violation)
+                    : new ScheduleRun(log.Records(), Core.Violation, At, $"the file has {want.Thread}: {want.Function}, the model panicked in {ran}"));
             }
-            if (mode == FollowMode.Labels && ran != want.Function)
-                return new ScheduleRun(core.Log.Records(), null, i, $"the file has {want.Thread}: {want.Function}, the model ran {t.Name}: {ran}");
-            if (step is null) return new ScheduleRun(core.Log.Records(), core.Violation, null, null);
+            else if (mode == FollowMode.Labels && ran != want.Function)
+                Over(Parted($"the file has {want.Thread}: {want.Function}, the model ran {want.Thread}: {ran}"));
+            else if (failed)
+                Over(Ended(Core.Violation));
+            else
+                MoveTo(At + 1);
         }
-        return new ScheduleRun(core.Log.Records(), core.JudgeEnd(), null, null);
     }
 }
