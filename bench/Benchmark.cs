@@ -34,6 +34,12 @@ public sealed record BenchSettings
 
     /// <summary>Schedules at most per bound in the verify table (a bound that needs more is marked incomplete).</summary>
     public long VerifyCap { get; init; } = 200_000;
+
+    /// <summary>Kernel steps at most per search in the verify table (bounds the time of a search whose schedules are long).</summary>
+    public long VerifyStepCap { get; init; } = 1_000_000;
+
+    /// <summary>Whether the verify table also runs every search without the partial-order reduction.</summary>
+    public bool VerifyPlain { get; init; } = true;
 }
 
 /// <summary>Time to bug of one bug under one strategy, over many seeds.</summary>

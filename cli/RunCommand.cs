@@ -96,7 +96,7 @@ internal static class RunCommand
         // first, a run cut short once the budget has elapsed was stopped by it.
         bool budgetHit = budget.IsCancellationRequested
             || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => (long)w.Iterations) && result.Elapsed >= limit);
-        var report = RunReport.From(plan.Request, plan.Shard, result, written ? path : null, budgetHit) with { Coverage = coverage };
+        var report = RunReport.From(plan.Request, plan.Shard, result, written ? path : null, budgetHit) with { Coverage = coverage, DistinctStates = coverage?.DistinctStates };
         string? signal = interrupt?.Signal;
         if (signal is not null) report = report with { StoppedBy = $"interrupt ({signal})" };
         Summarize(report, result, stdout);

@@ -63,7 +63,7 @@ internal static class VerifyCommand
         }
         if (!result.Complete)
         {
-            stdout.WriteLine($"incomplete: stopped before every schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
+            stdout.WriteLine($"incomplete: stopped by {result.StoppedBy ?? "a cap"} before every schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
             return Cli.Clean;
         }
         stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every schedule with <= {result.Bound} preemptions {tail}, no violation");

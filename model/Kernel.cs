@@ -23,11 +23,31 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public List<Proc> Procs { get; } = [];
 
-    /// <summary>alllwp, in creation order.</summary>
-    public List<Lwp> Lwps { get; } = [];
+    /// <summary>alllwp, in creation order (an LWP stays in the list; <see cref="Lwp.OnAllLwp"/> says whether it is on alllwp).</summary>
+    public List<Lwp> Lwps
+    {
+        get
+        {
+            Reads("alllwp", 0, "members");
+            return _lwps;
+        }
+    }
+
+    /// <summary>Backs <see cref="Lwps"/>; <see cref="LinkLwp"/> is the only way in.</summary>
+    private readonly List<Lwp> _lwps = [];
+
+    /// <summary>Puts a new LWP on alllwp (newlwp(), kern_lwp.c; or at boot).</summary>
+    internal void LinkLwp(Lwp l)
+    {
+        Writes("alllwp", 0, "members");
+        _lwps.Add(l);
+    }
 
     /// <inheritdoc/>
-    public RunQueue RunQueue { get; } = new();
+    public RunQueue RunQueue => _runQueue ??= new RunQueue(this);
+
+    /// <summary>Backs <see cref="RunQueue"/>, created on first use (it records its accesses through this kernel).</summary>
+    private RunQueue? _runQueue;
 
     /// <inheritdoc/>
     public Uvmexp Uvmexp { get; } = new();
@@ -62,7 +82,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         internal set
         {
             _running = value;
-            if (value is not null) Discipline.StepStarted();
+            if (value is null) return;
+            Discipline.StepStarted();
+            Accesses?.Clear();
         }
     }
 
@@ -74,6 +96,24 @@ public sealed class Kernel(KernelConfig config) : IKernelView
 
     /// <summary>Backs <see cref="Discipline"/>, created on first use.</summary>
     private Discipline? _discipline;
+
+    /// <summary>
+    /// Records what each step reads and writes of the state the model records per object
+    /// (model/Core/AccessRecorder.cs); null, and free, outside <c>uvmcheck verify</c>.
+    /// </summary>
+    public AccessRecorder? Accesses { get; set; }
+
+    /// <summary>A read of <paramref name="field"/> of object <paramref name="id"/> of <paramref name="kind"/> by the running step, if recording.</summary>
+    internal void Reads(string kind, int id, string field)
+    {
+        if (Accesses is { } a && _running is not null) a.Read(kind, id, field);
+    }
+
+    /// <summary>A write of <paramref name="field"/> of object <paramref name="id"/> of <paramref name="kind"/> by the running step, if recording.</summary>
+    internal void Writes(string kind, int id, string field)
+    {
+        if (Accesses is { } a && _running is not null) a.Write(kind, id, field);
+    }
 
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
     public List<int> StepChoices { get; } = [];
@@ -97,7 +137,14 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public ProcLists ProcLists { get; } = new();
 
     /// <summary>Seconds of schedcpu() so far.</summary>
-    public int Time { get; internal set; }
+    public int Time
+    {
+        get { Reads("clock", 0, "time"); return _time; }
+        internal set { Writes("clock", 0, "time"); _time = value; }
+    }
+
+    /// <summary>Backs <see cref="Time"/>.</summary>
+    private int _time;
 
     IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;
     IReadOnlyList<Proc> IKernelView.Procs => Procs;
@@ -127,7 +174,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
             l.Uarea = Uareas.Create(wired: true);
             l.Uarea.Owner = l;
             p.LwpList.Add(l);
-            Lwps.Add(l);
+            LinkLwp(l);
             RunQueue.Link(l);
         }
         return p;

@@ -11,7 +11,7 @@ internal static class KernelFixture
     public static Kernel WithLwps(int lwps, int cpus = 2, KernelConfig? config = null)
     {
         var k = new Kernel(config ?? KernelConfig.Fixed);
-        for (int i = 0; i < cpus; i++) k.Cpus.Add(new Cpu(i));
+        for (int i = 0; i < cpus; i++) k.Cpus.Add(new Cpu(i, k));
         k.AddProcess(Enumerable.Range(0, lwps).Select(_ => (IReadOnlyList<LwpOp>)[new Compute(4)]));
         PhysMem.Boot(k, freePages: 2);
         return k;

@@ -11,9 +11,13 @@ namespace Uvm.Model.Core;
 /// Racy reads: a read the kernel makes without the lock goes through <see cref="Racy"/>. Every
 /// locked write appends (object, field, old value) to the store log of the current step; the log
 /// keeps the most recent step that wrote protected fields. A racy read from another thread's step
-/// asks the explorer, once per step, how many of those stores it sees (<see cref="Kernel.Choice"/>,
-/// so schedules replay): to it the critical section is a sequence of single-field stores, and a
-/// field in the unseen suffix reads its old value.
+/// sees a prefix of those stores: to it the critical section is a sequence of single-field
+/// stores, and a field in the unseen suffix reads its old value. The prefix is chosen lazily, one
+/// read at a time, through <see cref="Kernel.Choice"/> (so schedules replay): a read asks only
+/// when the prefixes still possible give it different values, and then only over those values
+/// (choice 0: the newest, as if it saw every store), so an explorer never branches on a read that
+/// can observe one value only. The prefixes still possible after the step's earlier reads form an
+/// interval, narrowed by each answer, so every read of the step agrees with one prefix.
 /// </para>
 /// </summary>
 public sealed class Discipline(Kernel kernel)
@@ -39,8 +43,11 @@ public sealed class Discipline(Kernel kernel)
     /// <summary>The thread that ran the logged step.</summary>
     private KernelThread? _writer;
 
-    /// <summary>The step that last asked how many logged stores it sees, and the answer.</summary>
-    private int _seenStep = -1, _seen;
+    /// <summary>The step whose racy reads narrowed the prefix, and the prefix lengths still possible, [_lo, _hi].</summary>
+    private int _seenStep = -1, _lo, _hi;
+
+    /// <summary>The field group under which verify records reads and writes of the store log (<see cref="Kernel.Accesses"/>).</summary>
+    private const string StoreLog = "store log";
 
     /// <summary>Detectors on (the default); off only to measure what they cost.</summary>
     public bool On { get; set; } = true;
@@ -70,6 +77,7 @@ public sealed class Discipline(Kernel kernel)
         var r = kernel.Running;
         if (r is null || !On) return;
         if (lk.Owner != r) throw NotHeld(lk, obj, field, r, "written");
+        kernel.Writes("detectors", 0, StoreLog);
         if (_logStep != StepSerial)
         {
             _logStep = StepSerial;
@@ -86,31 +94,70 @@ public sealed class Discipline(Kernel kernel)
     /// </summary>
     public long Racy(object obj, string field, long current)
     {
-        int i = Unseen(obj, field);
+        int i = Unseen(obj, field, current, null);
         return i < 0 ? current : _log[i].Old;
     }
 
     /// <summary>A racy read of a reference field; see <see cref="Racy"/>.</summary>
     public T? RacyRef<T>(object obj, string field, T? current) where T : class
     {
-        int i = Unseen(obj, field);
+        int i = Unseen(obj, field, 0, current);
         return i < 0 ? current : (T?)_log[i].OldRef;
     }
 
-    /// <summary>The first store to the field this step does not see, or -1.</summary>
-    private int Unseen(object obj, string field)
+    /// <summary>
+    /// The store whose old value this read returns, or -1 for the current value. With the prefix
+    /// length <c>seen</c> in [_lo, _hi], the read returns the first store to the field at index
+    /// <c>seen</c> or later. The stores to the field inside [_lo, _hi) cut the interval into
+    /// parts; adjacent parts that give the same value are one outcome. Only more than one outcome
+    /// is a choice, and its answer narrows the interval to that outcome's part.
+    /// </summary>
+    private int Unseen(object obj, string field, long current, object? currentRef)
     {
         var r = kernel.Running;
         if (r is null || !On || _count == 0 || _writer == r) return -1;
         if (_seenStep != StepSerial)
         {
             _seenStep = StepSerial;
-            _seen = _count - kernel.Choice.Integer(_count + 1); // choice 0: sees every store
+            (_lo, _hi) = (0, _count);
         }
-        for (int i = _seen; i < _count; i++)
-            if (ReferenceEquals(_log[i].Obj, obj) && ReferenceEquals(_log[i].Field, field)) return i;
-        return -1;
+        int beyond = -1; // the first store to the field at or after _hi: unseen by every prefix left
+        for (int i = _hi; i < _count && beyond < 0; i++)
+            if (Matches(i, obj, field)) beyond = i;
+        int k = 0;
+        for (int i = _lo; i < _hi; i++)
+            if (Matches(i, obj, field)) k++;
+        // The log holds a store to the field that this read may not see: what it reads depends on
+        // the log, which the next locked write of any step replaces (docs/verify.md).
+        if (k > 0 || beyond >= 0) kernel.Reads("detectors", 0, StoreLog);
+        if (k == 0) return beyond;
+        // Parts from the newest: part 0 is seen in (m[k-1], _hi] and returns beyond; part j
+        // (1..k) is seen in (m[k-j-1], m[k-j]] (from _lo for j = k) and returns m[k-j].
+        var m = new int[k];
+        for (int i = _lo, n = 0; i < _hi; i++)
+            if (Matches(i, obj, field)) m[n++] = i;
+        var groupStart = new int[k + 1]; // the first part of each outcome
+        int groups = 0;
+        for (int j = 0; j <= k; j++)
+            if (j == 0 || !SameValue(Store(j - 1), Store(j))) groupStart[groups++] = j;
+        if (groups == 1) return beyond;
+        int g = kernel.Choice.Integer(groups);
+        int first = groupStart[g], last = g + 1 < groups ? groupStart[g + 1] - 1 : k;
+        // The outcome's parts span seen in (m[k-last-1], m[k-first]] (or from _lo, up to _hi for part 0).
+        int newHi = first == 0 ? _hi : m[k - first];
+        int newLo = last == k ? _lo : m[k - last - 1] + 1;
+        (_lo, _hi) = (newLo, newHi);
+        return Store(first);
+
+        int Store(int part) => part == 0 ? beyond : m[k - part];
+
+        bool SameValue(int a, int b) =>
+            (a < 0 ? current : _log[a].Old) == (b < 0 ? current : _log[b].Old)
+            && ReferenceEquals(a < 0 ? currentRef : _log[a].OldRef, b < 0 ? currentRef : _log[b].OldRef);
     }
+
+    private bool Matches(int i, object obj, string field) =>
+        ReferenceEquals(_log[i].Obj, obj) && ReferenceEquals(_log[i].Field, field);
 
     /// <summary>Poisons an object: <paramref name="function"/> of the running thread frees it now.</summary>
     public void Free(ref Poison poison, string function)

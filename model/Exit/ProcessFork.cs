@@ -38,7 +38,7 @@ public static class ProcessFork
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
-        k.Lwps.Add(l2);
+        k.LinkLwp(l2);
         p1.ChildList.Add(p2);
         Proclist.UnlockWrite(k, Self());
         yield return Step.Ran("fork1: SIDL");

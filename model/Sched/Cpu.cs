@@ -2,26 +2,53 @@ using Uvm.Model.Exit;
 
 namespace Uvm.Model.Sched;
 
-/// <summary>struct cpu_info: which LWP is curlwp on this CPU.</summary>
-public sealed class Cpu(int number)
+/// <summary>
+/// struct cpu_info: which LWP is curlwp on this CPU. Its fields are recorded per CPU for verify's
+/// partial-order reduction (<see cref="Kernel.Accesses"/>).
+/// </summary>
+public sealed class Cpu(int number, Kernel kernel)
 {
     /// <summary>cpu_number().</summary>
     public int Number { get; } = number;
 
     /// <summary>ci_curlwp: the LWP this CPU runs, or null while idle.</summary>
-    public Lwp? Current { get; internal set; }
+    public Lwp? Current
+    {
+        get { kernel.Reads("cpu", Number, "ci"); return _current; }
+        internal set { kernel.Writes("cpu", Number, "ci"); _current = value; }
+    }
+
+    private Lwp? _current;
 
     /// <summary>The u-area whose kernel stack the CPU executes on; null on the idle PCB.</summary>
-    public Uarea? Stack { get; internal set; }
+    public Uarea? Stack
+    {
+        get { kernel.Reads("cpu", Number, "ci"); return _stack; }
+        internal set { kernel.Writes("cpu", Number, "ci"); _stack = value; }
+    }
+
+    private Uarea? _stack;
 
     /// <summary>The vmspace whose pmap is active on the CPU; null for the kernel pmap.</summary>
-    public ProcVmspace? Vmspace { get; internal set; }
+    public ProcVmspace? Vmspace
+    {
+        get { kernel.Reads("cpu", Number, "ci"); return _vmspace; }
+        internal set { kernel.Writes("cpu", Number, "ci"); _vmspace = value; }
+    }
+
+    private ProcVmspace? _vmspace;
 
     /// <summary>
     /// The LWP whose exit the CPU is completing after exit1()/lwp_exit() cleared curlwp: through
     /// cpu_exit() and the lwp_exit2()/exit2() that the MD code calls after switching away.
     /// </summary>
-    public Lwp? Exiting { get; internal set; }
+    public Lwp? Exiting
+    {
+        get { kernel.Reads("cpu", Number, "ci"); return _exiting; }
+        internal set { kernel.Writes("cpu", Number, "ci"); _exiting = value; }
+    }
+
+    private Lwp? _exiting;
 
     /// <inheritdoc/>
     public override string ToString() => $"cpu{Number}";

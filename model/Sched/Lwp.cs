@@ -16,6 +16,9 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>The detectors of the kernel the LWP lives in; null for an LWP built alone in a unit test.</summary>
     private readonly Discipline? _d = kernel?.Discipline;
 
+    /// <summary>The kernel, whose <see cref="Kernel.Accesses"/> records this LWP's fields per field group.</summary>
+    private readonly Kernel? _k = kernel;
+
     /// <summary>sched_lock of that kernel.</summary>
     private readonly StepLock? _sched = kernel?.SchedLock;
 
@@ -36,29 +39,29 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>l_stat (sched_lock).</summary>
     public LwpStat Stat
     {
-        get { Locked("l_stat"); return _stat; }
-        internal set { Stored("l_stat", (long)_stat); _stat = value; }
+        get { Locked("l_stat"); R("l_stat"); return _stat; }
+        internal set { Stored("l_stat", (long)_stat); W("l_stat"); _stat = value; }
     }
 
     /// <summary>l_cpu: the CPU it runs (or last ran) on (sched_lock).</summary>
     public Cpu? Cpu
     {
-        get { Locked("l_cpu"); return _cpu; }
-        internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } _cpu = value; }
+        get { Locked("l_cpu"); R("l_cpu"); return _cpu; }
+        internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } W("l_cpu"); _cpu = value; }
     }
 
     /// <summary>l_back != NULL: the LWP is linked on a run queue (sched_lock).</summary>
     public bool OnRunQueue
     {
-        get { Locked("l_back"); return _onRunQueue; }
-        internal set { Stored("l_back", _onRunQueue ? 1 : 0); _onRunQueue = value; }
+        get { Locked("l_back"); R("l_back"); return _onRunQueue; }
+        internal set { Stored("l_back", _onRunQueue ? 1 : 0); W("l_back"); _onRunQueue = value; }
     }
 
     /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident (sched_lock).</summary>
     public bool InMemory
     {
-        get { Locked("L_INMEM"); return _inMemory; }
-        internal set { Stored("L_INMEM", _inMemory ? 1 : 0); _inMemory = value; }
+        get { Locked("L_INMEM"); R("L_INMEM"); return _inMemory; }
+        internal set { Stored("L_INMEM", _inMemory ? 1 : 0); W("L_INMEM"); _inMemory = value; }
     }
 
     /// <summary>
@@ -68,6 +71,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public LwpStat RacyStat(string why)
     {
         _ = why;
+        R("l_stat");
         if (_d is null) return _stat;
         _d.Touch(_poison, this);
         return (LwpStat)_d.Racy(this, "l_stat", (long)_stat);
@@ -81,6 +85,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public LwpStat StatUnderKernelLock(string why)
     {
         _ = why;
+        R("l_stat");
         _d?.Touch(_poison, this);
         return _stat;
     }
@@ -93,6 +98,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     {
         get
         {
+            R("l_cpu");
             _d?.Touch(_poison, this);
             return _cpu;
         }
@@ -102,6 +108,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public bool RacyInMemory(string why)
     {
         _ = why;
+        R("L_INMEM");
         if (_d is null) return _inMemory;
         _d.Touch(_poison, this);
         return _d.Racy(this, "L_INMEM", _inMemory ? 1 : 0) != 0;
@@ -113,6 +120,8 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// </summary>
     internal void InitUnpublished(LwpStat stat, bool inMemory)
     {
+        W("l_stat");
+        W("L_INMEM");
         _stat = stat;
         _inMemory = inMemory;
     }
@@ -124,6 +133,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     internal void ClearInMemoryUnlocked()
     {
         _d?.Touch(_poison, this);
+        W("L_INMEM");
         _inMemory = false;
     }
 
@@ -135,6 +145,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     internal void BecomeZombieUnlocked()
     {
         _d?.Touch(_poison, this);
+        W("l_stat");
         _stat = LwpStat.Zomb;
     }
 
@@ -144,13 +155,31 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// </summary>
     internal void SetInMemoryWhileIdle(bool value)
     {
+        R("l_stat");
         if (_stat != LwpStat.Idle)
         {
             InMemory = value;
             return;
         }
         _d?.Touch(_poison, this);
+        W("L_INMEM");
         _inMemory = value;
+    }
+
+    /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
+    private void R(string group)
+    {
+        if (_k?.Accesses is null) return;
+        _k.Reads("lwp", Lid, group);
+        _k.Reads("lwp", Lid, "lwp");
+    }
+
+    /// <summary>A write of <paramref name="group"/> by the running step, for verify (reading the LWP's existence).</summary>
+    private void W(string group)
+    {
+        if (_k?.Accesses is null) return;
+        _k.Writes("lwp", Lid, group);
+        _k.Reads("lwp", Lid, "lwp");
     }
 
     /// <summary>A read of a sched_lock field: the lock is held and the LWP is live.</summary>
@@ -198,13 +227,31 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public Uarea? Uarea { get; internal set; }
 
     /// <summary>l_wchan: the channel it sleeps on in the kernel (wait4, lwp_wait1, uvm_wait, a lock); null otherwise.</summary>
-    public WaitChannel? WChan { get; internal set; }
+    public WaitChannel? WChan
+    {
+        get { R("l_wchan"); return _wChan; }
+        internal set { W("l_wchan"); _wChan = value; }
+    }
+
+    private WaitChannel? _wChan;
 
     /// <summary>L_DETACHED: nobody waits for it; lwp_exit2() (or the reaper) frees it.</summary>
-    public bool Detached { get; internal set; }
+    public bool Detached
+    {
+        get { R("L_DETACHED"); return _detached; }
+        internal set { W("L_DETACHED"); _detached = value; }
+    }
+
+    private bool _detached;
 
     /// <summary>cpu_exit() has switched away from it for good: no CPU runs on its stack any more.</summary>
-    public bool SwitchedAway { get; internal set; }
+    public bool SwitchedAway
+    {
+        get { R("switched away"); return _switchedAway; }
+        internal set { W("switched away"); _switchedAway = value; }
+    }
+
+    private bool _switchedAway;
 
     /// <summary>pool_put(&amp;lwp_pool): the structure is freed.</summary>
     public bool Freed => _poison.Freed;
@@ -212,36 +259,86 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>pool_put(&amp;lwp_pool) in <paramref name="function"/>: the LWP is poisoned.</summary>
     internal void Free(string function)
     {
+        W("lwp");
         if (_d is not null) _d.Free(ref _poison, function);
         else _poison.FreedIn = function;
     }
 
     /// <summary>The kernel path it is in (a system call, or its exit), resumed wherever it next runs; null in user mode.</summary>
-    internal IEnumerator<Step>? KernelPath { get; set; }
+    internal IEnumerator<Step>? KernelPath
+    {
+        get { R("pc"); return _kernelPath; }
+        set { W("pc"); _kernelPath = value; }
+    }
+
+    private IEnumerator<Step>? _kernelPath;
 
     /// <summary>l_swtime: seconds resident (or swapped out).</summary>
-    public int SwTime { get; internal set; }
+    public int SwTime
+    {
+        get { R("l_swtime"); return _swTime; }
+        internal set { W("l_swtime"); _swTime = value; }
+    }
+
+    private int _swTime;
 
     /// <summary>l_slptime: seconds asleep.</summary>
-    public int SlpTime { get; internal set; }
+    public int SlpTime
+    {
+        get { R("l_slptime"); return _slpTime; }
+        internal set { W("l_slptime"); _slpTime = value; }
+    }
+
+    private int _slpTime;
 
     /// <summary>l_holdcnt: PHOLD count; no swapout while positive.</summary>
-    public int HoldCount { get; internal set; }
+    public int HoldCount
+    {
+        get { R("l_holdcnt"); return _holdCount; }
+        internal set { W("l_holdcnt"); _holdCount = value; }
+    }
+
+    private int _holdCount;
 
     /// <summary>Seconds left before the tsleep() timeout fires.</summary>
-    public int SleepTimeout { get; internal set; }
+    public int SleepTimeout
+    {
+        get { R("timeout"); return _sleepTimeout; }
+        internal set { W("timeout"); _sleepTimeout = value; }
+    }
+
+    private int _sleepTimeout;
 
     /// <summary>The user program.</summary>
     public IReadOnlyList<LwpOp> Program { get; } = program;
 
     /// <summary>Index of the current operation in <see cref="Program"/>.</summary>
-    public int Pc { get; internal set; }
+    public int Pc
+    {
+        get { R("pc"); return _pc; }
+        internal set { W("pc"); _pc = value; }
+    }
+
+    private int _pc;
 
     /// <summary>Quanta already run of the current operation.</summary>
-    public int QuantaDone { get; internal set; }
+    public int QuantaDone
+    {
+        get { R("pc"); return _quantaDone; }
+        internal set { W("pc"); _quantaDone = value; }
+    }
+
+    private int _quantaDone;
 
     /// <summary>True once the program has run to its end and the LWP exited.</summary>
-    public bool Finished => _stat is LwpStat.Zomb or LwpStat.Dead; // model bookkeeping, not a kernel read: unchecked
+    public bool Finished
+    {
+        get
+        {
+            R("l_stat"); // model bookkeeping, not a kernel read: not checked by the detectors, but recorded
+            return _stat is LwpStat.Zomb or LwpStat.Dead;
+        }
+    }
 
     /// <summary>
     /// On alllwp: lwp_exit() and exit1() LIST_REMOVE(l, l_list) in the step that makes it LSDEAD, so

@@ -5,20 +5,35 @@ namespace Uvm.Model.Sched;
 /// priority. Protected by sched_lock. Membership is mirrored in <see cref="Lwp.OnRunQueue"/>
 /// (l_back), which is what setrunqueue() and remrunqueue() test.
 /// </summary>
-public sealed class RunQueue
+public sealed class RunQueue(Kernel kernel)
 {
     /// <summary>The queued LWPs, head first.</summary>
     private readonly List<Lwp> _queue = [];
 
     /// <summary>The queued LWPs, head first.</summary>
-    public IReadOnlyList<Lwp> Lwps => _queue;
+    public IReadOnlyList<Lwp> Lwps
+    {
+        get
+        {
+            kernel.Reads("run queue", 0, "sched_qs");
+            return _queue;
+        }
+    }
 
     /// <summary>sched_whichqs != 0.</summary>
-    public bool IsEmpty => _queue.Count == 0;
+    public bool IsEmpty
+    {
+        get
+        {
+            kernel.Reads("run queue", 0, "sched_qs");
+            return _queue.Count == 0;
+        }
+    }
 
     /// <summary>Links at the tail; the caller has checked setrunqueue()'s preconditions.</summary>
     internal void Link(Lwp l)
     {
+        kernel.Writes("run queue", 0, "sched_qs");
         _queue.Add(l);
         l.OnRunQueue = true;
     }
@@ -26,6 +41,7 @@ public sealed class RunQueue
     /// <summary>Unlinks; the caller has checked remrunqueue()'s preconditions.</summary>
     internal void Unlink(Lwp l)
     {
+        kernel.Writes("run queue", 0, "sched_qs");
         _queue.Remove(l);
         l.OnRunQueue = false;
     }

@@ -16,7 +16,8 @@ public sealed record VerifyResult(
     Counterexample? Counterexample,
     int? PreemptionsToBug,
     long Blocked = 0,
-    bool Reduced = false)
+    bool Reduced = false,
+    string? StoppedBy = null)
 {
     /// <summary>True when a violation was found.</summary>
     public bool FoundBug => Counterexample is not null;
@@ -38,14 +39,16 @@ public static class Verifier
     /// <summary>
     /// Explores every schedule of <paramref name="request"/> with at most <paramref name="bound"/>
     /// preemptions, stopping early at the first violation, when <paramref name="cancel"/> fires,
-    /// or after <paramref name="maxSchedules"/> schedules (then the result is not complete). With
+    /// or after <paramref name="maxSchedules"/> schedules or <paramref name="maxTotalSteps"/> kernel
+    /// steps in all (then the result is not complete and says which cap stopped it). With
     /// <paramref name="por"/>, sleep sets over the declared step footprints skip schedules that
     /// only reorder independent steps; every kernel state within the bound is still reached
     /// (docs/verify.md). With <paramref name="violations"/>, the search goes on after a violation
     /// and collects the id of every violation it meets; the first is the result's counterexample.
     /// </summary>
     public static VerifyResult Run(RunRequest request, int bound, long maxSchedules = long.MaxValue, CancellationToken cancel = default,
-        Action? onSchedule = null, bool countStates = true, bool por = false, ISet<string>? violations = null)
+        Action? onSchedule = null, bool countStates = true, bool por = false, ISet<string>? violations = null,
+        long maxTotalSteps = long.MaxValue)
     {
         var clock = Stopwatch.StartNew();
         var states = new HashSet<ulong>();
@@ -73,8 +76,11 @@ public static class Verifier
                     violations.Add(v.Id);
                     (first, firstBound) = (first ?? cx, firstBound ?? c);
                 }
-                if (schedules >= maxSchedules || cancel.IsCancellationRequested)
-                    return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, first, firstBound, blocked, por);
+                string? stop = schedules >= maxSchedules ? $"the cap of {maxSchedules} schedules"
+                    : steps >= maxTotalSteps ? $"the cap of {maxTotalSteps} kernel steps"
+                    : cancel.IsCancellationRequested ? "cancellation" : null;
+                if (stop is not null)
+                    return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, first, firstBound, blocked, por, stop);
             }
         }
         return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, true, cut, first, firstBound, blocked, por);

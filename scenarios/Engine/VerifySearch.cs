@@ -4,7 +4,7 @@ using Uvm.Model.Core;
 namespace Uvm.Scenarios.Engine;
 
 /// <summary>A thread asleep in the sense of sleep sets: its next step need not be tried here.</summary>
-internal readonly record struct SleepEntry(int Thread, Footprint Footprint);
+internal readonly record struct SleepEntry(int Thread, StepFootprint Footprint);
 
 /// <summary>
 /// One decision point: its options, the one taken, what each costs in preemptions and, for a
@@ -17,7 +17,7 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
     public int[] Costs { get; } = costs;
     public bool IsThread { get; } = isThread;
     public SleepEntry[] Sleep { get; } = sleep;
-    public Footprint[] Done { get; } = new Footprint[options.Length];
+    public StepFootprint[] Done { get; } = new StepFootprint[options.Length];
     public bool[] Ran { get; } = new bool[options.Length];
     public bool[] Stops { get; } = new bool[options.Length];
     public int Taken { get; set; }
@@ -39,7 +39,10 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
 
     /// <summary>The thread frame of the last step run in this schedule, its footprint, and whether a timer ran it.</summary>
     private int _parent;
-    private Footprint _lastStep;
+    private StepFootprint _lastStep = StepFootprint.All;
+
+    /// <summary>Records each step's accesses to the state recorded per object; null without the reduction.</summary>
+    private readonly AccessRecorder? _recorder = por ? new AccessRecorder() : null;
     private bool _lastTimer;
 
     public bool LastWasCut { get; private set; }
@@ -59,6 +62,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         _parent = -1;
         var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
         var footprints = por ? new StepFootprints(core.Kernel) : null;
+        core.Kernel.Accesses = _recorder;
         var threads = core.Kernel.Threads;
         int last = -1;
         LastWasCut = LastBlocked = false;
@@ -86,7 +90,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             }
             var step = core.Run(threads[pick], this);
             if (footprints is not null)
-                Record(frame, threads[pick], step is { } s ? footprints.Of(threads[pick], s) : Footprint.All, step is { Kind: not StepKind.Continue });
+                Record(frame, threads[pick], step is { } s ? StepFootprint.Of(footprints.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
+                    step is { Kind: not StepKind.Continue });
             if (step is null) break;
             last = pick;
         }
@@ -147,7 +152,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     }
 
     /// <summary>Adds the step just run to its frame's record: the union of footprints, whether it always stops its thread.</summary>
-    private void Record(int frame, KernelThread thread, Footprint footprint, bool stops)
+    private void Record(int frame, KernelThread thread, StepFootprint footprint, bool stops)
     {
         var f = _stack[frame];
         int t = f.Taken;

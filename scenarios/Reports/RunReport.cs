@@ -70,6 +70,13 @@ public sealed record RunReport
     /// <summary>Kernel-level coverage, when the run collected it (<c>--coverage</c>).</summary>
     public KernelCoverage? Coverage { get; init; }
 
+    /// <summary>
+    /// Distinct kernel states the run reached (hashes of the kernel view, as TLC counts states;
+    /// docs/verify.md), when it counted them (<c>--coverage</c>); null otherwise. Merged reports
+    /// keep the largest count, a lower bound, since a report keeps no fingerprints.
+    /// </summary>
+    public long? DistinctStates { get; init; }
+
     /// <summary>Builds the report of a campaign.</summary>
     public static RunReport From(RunRequest request, Shard shard, CampaignResult result, string? counterexample, bool timeBudgetHit) => new()
     {
@@ -153,6 +160,7 @@ public sealed record RunReport
             ViolationAtIteration = bug?.ViolationAtIteration,
             Counterexample = bug?.Counterexample,
             Coverage = MergeCoverage(reports),
+            DistinctStates = reports.Max(r => r.DistinctStates),
         };
     }
 

@@ -20,7 +20,7 @@ public static class KernelBuilder
         k.Uvmexp.MaxSlp = workload.MaxSlp;
         for (int i = 0; i < workload.Cpus; i++)
         {
-            var cpu = new Cpu(i);
+            var cpu = new Cpu(i, k);
             k.Cpus.Add(cpu);
         }
         foreach (var section in WorkloadSections.All) section.CreateProcesses(k, workload);

@@ -71,10 +71,10 @@ public sealed class DisciplineTests
     }
 
     [Theory]
-    [InlineData(0, LwpStat.Sleep, false)] // sees both stores
-    [InlineData(1, LwpStat.Sleep, true)]  // sees the first store only
-    [InlineData(2, LwpStat.Run, true)]    // sees neither
-    public void RacyReadSeesAPrefixOfTheLastCriticalSection(int unseen, LwpStat stat, bool inMemory)
+    [InlineData(new[] { 0, 0 }, LwpStat.Sleep, false, new[] { 2, 2 })] // sees both stores
+    [InlineData(new[] { 0, 1 }, LwpStat.Sleep, true, new[] { 2, 2 })]  // sees the first store only
+    [InlineData(new[] { 1 }, LwpStat.Run, true, new[] { 2 })]           // sees neither: L_INMEM has one value left
+    public void RacyReadSeesAPrefixOfTheLastCriticalSection(int[] answers, LwpStat stat, bool inMemory, int[] asked)
     {
         var k = KernelFixture.WithLwps(1);
         var l = k.Lwps[0];
@@ -89,13 +89,40 @@ public sealed class DisciplineTests
         (LwpStat, bool) seen = default;
         var reader = new OneStep(k, "swapper", () => seen = (l.RacyStat("test"), l.RacyInMemory("test")));
         writer.Advance();
-        var choice = new Scripted(unseen);
+        var choice = new Scripted(answers);
         k.Choice = choice;
 
         reader.Advance();
 
         Assert.Equal((stat, inMemory), seen);
-        Assert.Equal([3], choice.Asked); // asked once per step, with every prefix of the 2 stores possible
+        // Each read asks over the values the prefixes still possible give it, and no more.
+        Assert.Equal(asked, choice.Asked);
+    }
+
+    [Fact]
+    public void ARacyReadWithOneValuePossibleIsNoChoice()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        OneStep? writer = null;
+        writer = new OneStep(k, "cpu", () =>
+        {
+            k.SchedLock.Acquire(writer!);
+            l.Stat = LwpStat.Run; // stores the value it already had
+            l.InMemory = false;
+            k.SchedLock.Release(writer!);
+        });
+        (LwpStat, bool) seen = default;
+        var reader = new OneStep(k, "swapper", () => seen = (l.RacyStat("test"), l.RacyInMemory("test")));
+        writer.Advance();
+        var choice = new Scripted([1]);
+        k.Choice = choice;
+
+        reader.Advance();
+
+        // l_stat reads Run whatever the prefix; only L_INMEM has two values to choose from.
+        Assert.Equal((LwpStat.Run, true), seen);
+        Assert.Equal([2], choice.Asked);
     }
 
     [Fact]
@@ -103,7 +130,7 @@ public sealed class DisciplineTests
     {
         var k = KernelFixture.WithLwps(1);
         var l = k.Lwps[0];
-        var choice = new Scripted(2);
+        var choice = new Scripted([2]);
         k.Choice = choice;
         LwpStat seen = default;
         OneStep? t = null;
@@ -187,8 +214,8 @@ public sealed class DisciplineTests
         }
     }
 
-    /// <summary>Answers every integer choice with one value and records the ranges asked.</summary>
-    private sealed class Scripted(int answer) : IChoice
+    /// <summary>Answers integer choices from a script (then 0) and records the ranges asked.</summary>
+    private sealed class Scripted(int[] answers) : IChoice
     {
         public List<int> Asked { get; } = [];
 
@@ -197,7 +224,7 @@ public sealed class DisciplineTests
         public int Integer(int maxExclusive)
         {
             Asked.Add(maxExclusive);
-            return answer;
+            return Asked.Count <= answers.Length ? answers[Asked.Count - 1] : 0;
         }
     }
 }
