@@ -83,8 +83,8 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         {
             _running = value;
             if (value is null) return;
-            Discipline.StepStarted();
             Accesses?.Clear();
+            Discipline.StepStarted();
         }
     }
 

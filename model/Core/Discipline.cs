@@ -10,8 +10,8 @@ namespace Uvm.Model.Core;
 /// <para>
 /// Racy reads: a read the kernel makes without the lock goes through <see cref="Racy"/>. Every
 /// locked write appends (object, field, old value) to the store log of the current step; the log
-/// keeps the most recent step that wrote protected fields. A racy read from another thread's step
-/// sees a prefix of those stores: to it the critical section is a sequence of single-field
+/// keeps the most recent step that wrote protected fields, for the step right after it only. A
+/// racy read from that next step, by a thread that step did not wake, sees a prefix of those stores: to it the critical section is a sequence of single-field
 /// stores, and a field in the unseen suffix reads its old value. The prefix is chosen lazily, one
 /// read at a time, through <see cref="Kernel.Choice"/> (so schedules replay): a read asks only
 /// when the prefixes still possible give it different values, and then only over those values
@@ -55,8 +55,20 @@ public sealed class Discipline(Kernel kernel)
     /// <summary>Atomic steps started so far; the step running now is <c>StepSerial - 1</c> in the step log.</summary>
     public int StepSerial { get; private set; }
 
-    /// <summary>Called as each step starts.</summary>
-    internal void StepStarted() => StepSerial++;
+    /// <summary>
+    /// Called as each step starts. The stores of a step can be half-seen only by the step that
+    /// runs right after it: a later step of a thread that was runnable then could have read while
+    /// the section ran only if no other step came between, and a store completed before that reads
+    /// its new value (the unlock is a barrier). So the log of any earlier step is dropped. Which
+    /// step came last is then state every step writes (docs/verify.md).
+    /// </summary>
+    internal void StepStarted()
+    {
+        StepSerial++;
+        if (!On) return;
+        kernel.Writes("detectors", 0, StoreLog);
+        if (_logStep < StepSerial - 1) _count = 0;
+    }
 
     /// <summary>A read of <paramref name="field"/> of <paramref name="obj"/>, which <paramref name="lk"/> protects.</summary>
     public void Read(IOwnedLock lk, object obj, string field)
@@ -115,7 +127,8 @@ public sealed class Discipline(Kernel kernel)
     private int Unseen(object obj, string field, long current, object? currentRef)
     {
         var r = kernel.Running;
-        if (r is null || !On || _count == 0 || _writer == r) return -1;
+        // A thread the logged step woke was asleep while it ran: it reads what the step left.
+        if (r is null || !On || _count == 0 || _writer == r || r.WokenInStep == _logStep) return -1;
         if (_seenStep != StepSerial)
         {
             _seenStep = StepSerial;

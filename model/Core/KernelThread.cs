@@ -30,7 +30,24 @@ public abstract class KernelThread
     public int Index { get; }
 
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
-    public WaitChannel? SleepingOn { get; internal set; }
+    public WaitChannel? SleepingOn
+    {
+        get => _sleepingOn;
+        internal set
+        {
+            if (_sleepingOn is not null && value is null) WokenInStep = Kernel.Discipline.StepSerial;
+            _sleepingOn = value;
+        }
+    }
+
+    /// <summary>Backs <see cref="SleepingOn"/>.</summary>
+    private WaitChannel? _sleepingOn;
+
+    /// <summary>
+    /// The step (<see cref="Discipline.StepSerial"/>) whose wakeup last made the thread runnable, or -1:
+    /// it was asleep while that step ran, so none of its reads can overlap that step's stores.
+    /// </summary>
+    internal int WokenInStep { get; private set; } = -1;
 
     /// <summary>
     /// True for a thread that stands for the passing of time (the clock interrupt): its steps are

@@ -14,7 +14,9 @@ namespace Uvm.Tests.Scenarios;
 /// must agree on each step's label and outcome, on what each step recorded (a step's footprint
 /// does not change when an independent step runs first), on the kernel state after both, and on
 /// everything a fixed continuation then does. A footprint that forgot a region, or an accessor
-/// that does not record, shows up as a pair that does not commute.
+/// that does not record, shows up as a pair that does not commute. The detectors are off here:
+/// with them on, every step writes the store log's recency (model/Core/Discipline.cs), so no pair
+/// is independent, which <see cref="WithDetectorsEveryStepWritesTheStoreLog"/> checks.
 /// </summary>
 public sealed class CommutationTests(ITestOutputHelper output)
 {
@@ -31,7 +33,7 @@ public sealed class CommutationTests(ITestOutputHelper output)
     public void StepsDeclaredIndependentCommute(string scenario)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
-        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed, new ExploreSettings())
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed with { Detectors = false }, new ExploreSettings())
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
@@ -69,6 +71,25 @@ public sealed class CommutationTests(ITestOutputHelper output)
         output.WriteLine($"{scenario}: {pairs} co-enabled pairs, {independent} independent by recorded footprints, {regionsOnly} by declared regions alone");
         // The check must have had something to check in the scenario whose steps are declared.
         if (scenario == "swapout") Assert.True(independent > 0, "no co-enabled pair was found independent");
+    }
+
+    /// <summary>
+    /// With the detectors on, which step ran last decides what a racy read may see (the store log
+    /// is visible to the next step only), so every step records a write of the store log and no
+    /// two steps are independent: the reduction stays sound at the price of reducing nothing.
+    /// </summary>
+    [Fact]
+    public void WithDetectorsEveryStepWritesTheStoreLog()
+    {
+        var s = ScenarioCatalogue.Find("swapout")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed, new ExploreSettings())
+        {
+            Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
+        };
+        var prefix = RandomPrefix(request, new Random(20), 30);
+        var (_, ran) = Run(request, prefix);
+        Assert.NotEmpty(ran);
+        Assert.All(ran, r => Assert.Contains(r.Objects.Describe(), d => d.Contains("store log", StringComparison.Ordinal)));
     }
 
     private static Uvm.Model.Core.Step Step(Ran r) => new(r.Function, r.Kind, default);
