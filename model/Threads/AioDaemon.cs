@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -11,7 +12,7 @@ namespace Uvm.Model.Threads;
 /// PG_WANTED sleepers, and then wakes the pagedaemon and the &amp;uvmexp.free waiters (approx.:
 /// the exact wakeup conditions of the period are reconstructed). I/O errors are left out.
 /// </summary>
-public sealed class AioDaemon : KernelThread
+public sealed class AioDaemon : Kthread
 {
     private AioDaemon(Kernel kernel) : base(kernel, "aiodoned") { }
 
@@ -24,7 +25,7 @@ public sealed class AioDaemon : KernelThread
     }
 
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         var vm = Kernel.Vm;
         while (true)
