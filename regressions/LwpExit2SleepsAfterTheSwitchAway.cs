@@ -41,11 +41,14 @@ public sealed class LwpExit2SleepsAfterTheSwitchAway
     }
 
     /// <summary>
-    /// Found by <c>uvmcheck run --bug exit-sleep-after-switch --no-shrink</c> (seed 0, schedule 3):
+    /// The pinned schedule, found by <c>uvmcheck run --bug exit-sleep-after-switch</c> (seed 0, schedule 2, co-shrunk:
+    /// workload size 24 -> 6, steps 66 -> 32). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
-    /// BUG FOUND in schedule 3: [invariant PathAfterSwitchAwayNeverSleeps] A path that runs after the
+    /// BUG FOUND in schedule 2: [invariant PathAfterSwitchAwayNeverSleeps] A path that runs after the
     /// exiting LWP switched away (lwp_exit2, exit2) never sleeps. Violated: cpu0 sleeps on kernel_map
-    /// after switching away from lwp 6. After cpu0: uvm_km_free: kernel_map locked.
+    /// after switching away from lwp 1. After cpu0: uvm_km_free: kernel_map locked.
     /// </code>
     /// </summary>
     [Fact]

@@ -44,11 +44,14 @@ public sealed class ReaperFreesTheUareaOfARunningLwp
     }
 
     /// <summary>
-    /// Found by <c>uvmcheck run --bug exit-reaper-before-switch --no-shrink</c> (seed 0, schedule 1):
+    /// The pinned schedule, found by <c>uvmcheck run --bug exit-reaper-before-switch</c> (seed 0, schedule 1, co-shrunk:
+    /// workload size 24 -> 6, steps 43 -> 15). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns] A u-area is never
-    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu0 runs lwp 4 on
-    /// u-area 4, which uvm_km_free() has freed. After reaper: uvm_km_free: u-area.
+    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu1 runs lwp 1 on
+    /// u-area 1, which uvm_km_free() has freed. After reaper: uvm_km_free: u-area.
     /// </code>
     /// </summary>
     [Fact]

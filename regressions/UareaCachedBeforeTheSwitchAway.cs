@@ -42,11 +42,14 @@ public sealed class UareaCachedBeforeTheSwitchAway
     }
 
     /// <summary>
-    /// Found by <c>uvmcheck run --bug exit-free-uarea-before-switch --no-shrink</c> (seed 0, schedule 1):
+    /// The pinned schedule, found by <c>uvmcheck run --bug exit-free-uarea-before-switch</c> (seed 0, schedule 1, co-shrunk:
+    /// workload size 24 -> 6, steps 42 -> 18). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [invariant UareaIsNeverFreedOrReusedWhileItsLwpRuns] A u-area is never
-    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu1 runs lwp 4 on
-    /// u-area 4, which uvm_uarea_drain() is freeing. After pagedaemon-drain: uvm_uarea_drain.
+    /// freed or given to another LWP while a CPU still runs its LWP on it. Violated: cpu0 runs lwp 1 on
+    /// u-area 1, which uvm_uarea_drain() is freeing. After init: uvm_uarea_drain.
     /// </code>
     /// </summary>
     [Fact]

@@ -42,12 +42,15 @@ public sealed class ZombieCollectedBeforeItsTeardown
     }
 
     /// <summary>
-    /// Found by <c>uvmcheck run --bug exit-zombie-before-teardown --no-shrink</c> (seed 0, schedule 1):
+    /// The pinned schedule, found by <c>uvmcheck run --bug exit-zombie-before-teardown</c> (seed 0, schedule 1, co-shrunk:
+    /// workload size 24 -> 6, steps 129 -> 11). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway] A zombie's
     /// resources (its proc and LWP structures, its vmspace) are released only after its last LWP has
-    /// switched away from them. Violated: pid 4 was collected by wait4() while its lwp 3 is still
-    /// attached and OnProc on cpu1. After init: proc_free.
+    /// switched away from them. Violated: pid 2 was collected by wait4() while its lwp 1 is still
+    /// attached and OnProc on cpu0. After init: proc_free.
     /// </code>
     /// </summary>
     [Fact]
