@@ -3,8 +3,9 @@ using Uvm.Model.Core;
 namespace Uvm.Model.Sched;
 
 /// <summary>
-/// A kernel thread that runs on a CPU, as kthread_create1() of kern_kthread.c (2003-04) makes it: an
-/// LWP of a P_SYSTEM process, scheduled by cpu_switch() like any other. While it sleeps it is LSSLEEP
+/// A kernel thread that runs on a CPU, as kthread_create1() of kern_kthread.c (rev 1.11.2.7, the LWP
+/// branch merged in 2003) makes it: fork1(&amp;lwp0, ...) gives it an LWP, marked P_SYSTEM and L_INMEM,
+/// scheduled by cpu_switch() like any other. While it sleeps it is LSSLEEP
 /// on its channel; wakeup() → setrunnable() makes it LSRUN and links it on the run queue; a CPU's
 /// cpu_switch() picks it (<see cref="Scheduler.CpuSwitch"/>), and from then until it sleeps or exits
 /// that CPU runs nothing else (the CPU's own thread waits on <see cref="Cpu.Lent"/>). Its sleep goes
