@@ -70,10 +70,10 @@ public static class Benchmark
         var scenarios = ScenarioCatalogue.All;
         log.WriteLine("warm-up");
         foreach (var s in scenarios) Explore(s, KernelConfig.Fixed, Strategy.Random, 30, 0, core);
-        PingPong.Run(5, 100, 30, 0, core);
+        LikeForLike.Run(5, 100, 30, 0, core);
         md.AppendLine("## Steps per schedule, throughput and overhead").AppendLine();
-        md.AppendLine("Model: the scenario's default workload on the fixed kernel, random strategy, one engine in this process as `uvmcheck run` runs it (its threads on one core). Kernel steps are atomic kernel critical sections; decisions are Coyote's scheduling decisions: one before each step that leaves its thread runnable, one per sleep, one per wakeup sent, and per thread a create and a start at boot and a completion at its end, so short schedules of many threads show more than one decision per step. Baseline: bare Coyote actors passing events round a ring, as many actors as the scenario has kernel threads and as many events per schedule as it takes decisions, measured right after it on the same core. Ratio = model decisions/s ÷ baseline decisions/s.").AppendLine();
-        md.AppendLine("| scenario | threads | kernel steps/schedule | decisions/schedule | decisions/step | schedules/s | decisions/s | baseline decisions/s | ratio |");
+        md.AppendLine("Model: the scenario's default workload on the fixed kernel, random strategy, the Coyote engine in this process as `uvmcheck run --engine coyote` runs it (its threads on one core). Kernel steps are atomic kernel critical sections; decisions are Coyote's scheduling decisions: one before each step that leaves its thread runnable, one per sleep, one per wakeup sent, and per thread a create and a start at boot and a completion at its end. Baseline (bench/LikeForLike.cs): Coyote actors shaped as the model's, with no model inside: as many actors as the scenario has kernel threads, each with one long-lived handler that takes its share of the decisions as sends to a halted actor, the share calibrated so that the baseline's measured decisions per schedule match the model's (both columns shown). Measured right after the model, on the same core. Ratio = model decisions/s ÷ baseline decisions/s: what is left beyond 1 is the model and its properties.").AppendLine();
+        md.AppendLine("| scenario | threads | kernel steps/schedule | decisions/schedule | baseline decisions/schedule | schedules/s | decisions/s | baseline decisions/s | ratio |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scenarios)
         {
@@ -84,11 +84,12 @@ public static class Benchmark
             double kernelSteps = (double)counter.Steps / Math.Max(1, counted.Iterations);
             var r = Explore(s, KernelConfig.Fixed, Strategy.Random, settings.ThroughputSchedules, 0, core);
             double stepsPer = (double)r.Steps / Math.Max(1, r.Iterations);
-            var (baseSteps, baseTime) = PingPong.Run(threads, (int)Math.Round(stepsPer), settings.ThroughputSchedules, 0, core);
-            double model = r.Steps / r.Elapsed.TotalSeconds, baseline = baseSteps / baseTime.TotalSeconds;
-            md.AppendLine(Invariant($"| {s.Name} | {threads} | {kernelSteps:F0} | {stepsPer:F0} | {(double)counted.Steps / Math.Max(1, counter.Steps):F2} | {r.SchedulesPerSecond:F0} | {model:F0} | {baseline:F0} | {model / baseline:F2} |"));
+            var b = LikeForLike.Run(threads, stepsPer, settings.ThroughputSchedules, 0, core);
+            double model = r.Steps / r.Elapsed.TotalSeconds, baseline = b.Decisions / b.Elapsed.TotalSeconds;
+            md.AppendLine(Invariant($"| {s.Name} | {threads} | {kernelSteps:F0} | {stepsPer:F0} | {b.DecisionsPerIteration:F0} | {r.SchedulesPerSecond:F0} | {model:F0} | {baseline:F0} | {model / baseline:F2} |"));
         }
         md.AppendLine();
+        md.Append(ThreadCensus.Table(ScenarioCatalogue.Default, core, log));
 
         md.Append(EngineComparison.Table(scenarios, settings, core, log));
         md.Append(EngineComparison.TimeToBugTable(settings, core, log));

@@ -15,21 +15,26 @@ public static class Cli
     /// <summary>Bad flags, a bad file, or anything the user must fix.</summary>
     public const int UsageError = 2;
 
-    /// <summary>Runs the command line; output goes to the given writers so tests can read it.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the command line; output goes to the given writers so tests can read it.
+    /// <paramref name="interrupt"/> delivers SIGINT and SIGTERM to the commands that stop cleanly.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Interrupt? interrupt = null)
     {
+        using var none = new Interrupt();
+        interrupt ??= none;
         stdout = new PrintableWriter(stdout);
         stderr = new PrintableWriter(stderr);
-        var root = new RootCommand("uvmcheck: a property-based model checker for NetBSD UVM concurrency bugs.\nExit codes: 0 clean, 1 bug found, 2 usage or input error.")
+        var root = new RootCommand("uvmcheck: a property-based model checker for NetBSD UVM concurrency bugs.\nExit codes: 0 clean, 1 bug found, 2 usage or input error, 130/143 interrupted by SIGINT/SIGTERM.")
         {
-            RunCommand.Create(stdout, stderr),
+            RunCommand.Create(stdout, stderr, interrupt),
             ReplayCommand.Create(stdout),
             ListCommand.Create(stdout),
             MergeCommand.Create(stdout, stderr),
-            ShrinkCommand.Create(stdout, stderr),
+            ShrinkCommand.Create(stdout, stderr, interrupt),
             MutateCommand.Create(stdout),
             ExplainCommand.Create(stdout, stderr),
-            WorkerCommand.Create(stdout),
+            WorkerCommand.Create(stdout, interrupt),
             FingerprintCommand.Create(stdout),
             VerifyCommand.Create(stdout, stderr),
         };
@@ -42,7 +47,7 @@ public static class Cli
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (InputException e)
         {

@@ -36,6 +36,7 @@ internal static class ExplainCommand
         var cx = CounterexampleFile.Read(path);
         Outputs.Check((html, "--html"));
         var e = Explanation.Of(cx, FileInvariants.For(cx, invariants));
+        if (e.Disagreement is { } d) err.WriteLine($"uvmcheck: {d}");
         if (format == "mermaid") o.Write(MermaidWriter.Write(e, fold));
         else StoryWriter.Write(e, o, fold, width > 0 ? width : Width(o));
         if (html is not null)

@@ -18,13 +18,15 @@ internal static class MergeCommand
             var merged = RunReport.Merge([.. r.GetValue(reports)!.Select(RunReport.Read)]);
             stdout.WriteLine($"merged {merged.Shards.Count} shard(s) of {merged.Scenario} [{(merged.Bugs.Count == 0 ? "fixed" : string.Join(", ", merged.Bugs))}]: "
                 + $"{merged.Iterations} schedules over seeds {merged.Seed}+[{string.Join(", ", merged.Windows.Select(w => $"{w.Start}..{w.Start + w.Iterations - 1}"))}]");
-            int covered = merged.Windows.Sum(w => w.Iterations);
-            if (covered < merged.TotalIterations) stdout.WriteLine($"note: the shards cover {covered} of the run's {merged.TotalIterations} schedules");
-            stdout.WriteLine(merged.Violation is { } v ? $"result: violation at schedule {merged.ViolationAtIteration}: {v.Message}\ncounterexample: {merged.Counterexample}" : "result: no violation");
+            long covered = merged.Windows.Sum(w => (long)w.Iterations);
+            if (merged.TotalIterations == ExploreSettings.OpenIterations) stdout.WriteLine($"note: an open range (a time budget alone); the shards explored {covered} schedules of it");
+            else if (covered < merged.TotalIterations) stdout.WriteLine($"note: the shards explored {covered} of the run's {merged.TotalIterations} schedules");
+            stdout.WriteLine(merged.Violation is { } v ? $"result: violation at schedule {merged.ViolationAtIteration}: {v.Message}\ncounterexample: {merged.Counterexample}" : merged.Result == "incomplete" ? "result: incomplete: no violation in the schedules explored, but engines failed" : "result: no violation");
             foreach (var line in merged.Coverage?.Summary() ?? []) stdout.WriteLine(line);
+            foreach (var failure in merged.Failures ?? []) stderr.WriteLine($"uvmcheck: a shard's engine failed; {failure}");
             bool written = (r.GetValue(json) is not { } j || Outputs.TryWrite(() => RunReport.Write(merged, j), "the merged JSON report", j, stderr))
                 & (r.GetValue(junit) is not { } x || Outputs.TryWrite(() => JUnitReport.Write([merged], x), "the merged JUnit report", x, stderr));
-            return merged.Violation is not null ? Cli.BugFound : written ? Cli.Clean : Cli.UsageError;
+            return merged.Violation is not null ? Cli.BugFound : written && merged.Result != "incomplete" ? Cli.Clean : Cli.UsageError;
         });
         return cmd;
     }

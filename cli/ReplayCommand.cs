@@ -38,6 +38,13 @@ internal static class ReplayCommand
             o.WriteLine($"note: {tp}; following the kernel-level schedule instead");
         if (explanation is not null) Walk(explanation, o, next);
         else foreach (var s in result.Steps) o.WriteLine($"  {s}");
+        if (result.Method == ReplayMethod.AlignedSchedule && result.SameViolation)
+        {
+            o.WriteLine($"note: the file's step labels part from the model's ({result.PartReason}); aligned them:");
+            foreach (var line in result.Alignment) o.WriteLine($"  {line}");
+            o.WriteLine($"REPRODUCED by the aligned kernel-level schedule: {result.Violation!.Message}");
+            return Cli.BugFound;
+        }
         if (result.Exact)
         {
             var how = result.Method == ReplayMethod.CoyoteTrace ? "REPRODUCED" : "REPRODUCED by the kernel-level schedule";
@@ -46,6 +53,7 @@ internal static class ReplayCommand
         }
         var got = result.Violation?.Id ?? "no violation";
         var at = result.FirstDivergentStep is { } d ? $"; the schedules part at step {d}: {result.PartReason}" : "";
+        if (result.AlignmentProblem is { } ap) at += $"; {ap}";
         throw new InputException($"{path}: does not reproduce: expected {cx.Violation.Id}, got {got}{at}");
     }
 

@@ -9,12 +9,12 @@ namespace Uvm.Cli;
 /// <summary><c>uvmcheck run</c>: explore a scenario's schedules and report, or save, the first violation.</summary>
 internal static class RunCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Interrupt interrupt)
     {
         var scenario = new Option<string?>("--scenario", "-s") { Description = $"scenario to explore (default: {ScenarioCatalogue.Default.Name}, or the bug's own scenario); see 'uvmcheck list scenarios'" };
         var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a historical bug on (repeatable); see 'uvmcheck list bugs'", AllowMultipleArgumentsPerToken = true };
         var strategy = new Option<string>("--strategy") { Description = "random, probabilistic, pct or fair-pct", DefaultValueFactory = _ => "random" };
-        var iterations = new Option<int>("--iterations", "-i") { Description = "schedules to explore", DefaultValueFactory = _ => ExploreSettings.DefaultIterations };
+        var iterations = new Option<int?>("--iterations", "-i") { Description = $"schedules to explore (default {ExploreSettings.DefaultIterations}; with --time and no --iterations, an open range the time budget ends)" };
         var maxSteps = new Option<int>("--max-steps") { Description = "scheduling decisions per schedule before it is cut off (and reported)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<uint>("--seed") { Description = "first random seed; schedule j uses seed+j", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for counterexample files", DefaultValueFactory = _ => "counterexamples" };
@@ -41,22 +41,29 @@ internal static class RunCommand
                 r.GetValue(seed), r.GetValue(outDir)!, r.GetValue(workload), r.GetValue(time), r.GetValue(parallel), r.GetValue(shard),
                 r.GetValue(json), r.GetValue(junit), r.GetValue(invariants) ?? [], r.GetValue(workloads), r.GetValue(noShrink), r.GetValue(coverage), r.GetValue(engine)!,
                 r.GetValue(noDetectors));
-            return Task.FromResult(Execute(options, stdout, stderr, cancel));
+            interrupt.Arm();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
+            return Task.FromResult(Execute(options, stdout, stderr, stop.Token, interrupt));
         });
         return cmd;
     }
 
     /// <summary>The parsed flags of one run.</summary>
     internal sealed record RunOptions(
-        string? Scenario, string[] Bugs, string Strategy, int Iterations, int MaxSteps, uint Seed, string OutDir,
+        string? Scenario, string[] Bugs, string Strategy, int? Iterations, int MaxSteps, uint Seed, string OutDir,
         string? Workload, string? Time, int Parallel, string? Shard, string? Json, string? Junit, string[] Invariants,
         int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null, bool NoDetectors = false);
 
-    internal static int Execute(RunOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    /// <summary>
+    /// Runs <paramref name="o"/> until its budget is spent or <paramref name="cancel"/> fires; when
+    /// <paramref name="interrupt"/> received a signal, the summary and reports say so and the exit
+    /// code is 128 + the signal's number unless a bug was found (1).
+    /// </summary>
+    internal static int Execute(RunOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancel, Interrupt? interrupt = null)
     {
         var plan = RunPlan.From(o);
         stdout.WriteLine($"uvmcheck run: scenario {plan.Request.Scenario}, kernel {Describe(plan.Request.Config)}, engine {ExploreSettings.EngineName(plan.Request.Settings.Engine)}, strategy {ExploreSettings.Name(plan.Request.Settings.Strategy)}, "
-            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)"
+            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => plan.Request.Settings.IsOpen ? $"{w.Start}.." : $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)"
             + (o.Parallel > 1 && !o.Coverage && plan.Request.Settings.Engine == EngineKind.Coyote ? " in worker processes" : ""));
         using var budget = new CancellationTokenSource();
         if (plan.TimeBudget is { } t) budget.CancelAfter(t);
@@ -74,30 +81,43 @@ internal static class RunCommand
                 // The unshrunk file first, under both names: an interrupt or a crash while shrinking keeps it.
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json")), "the unshrunk counterexample", path, stderr);
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, path), "the unshrunk counterexample", path, stderr);
+                var shrinkFor = CoShrinker.Budget(plan.TimeBudget);
+                stdout.WriteLine($"violation found in schedule {result.BugAtIteration + 1} ({cx.Violation.Id}), saved unshrunk as {path}; shrinking for at most {shrinkFor.TotalSeconds:F0} s (an interrupt keeps the smallest so far)");
+                stdout.Flush();
                 using var shrinkBudget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                shrinkBudget.CancelAfter(CoShrinker.Budget(plan.TimeBudget));
+                shrinkBudget.CancelAfter(shrinkFor);
                 cx = CoShrinker.Shrink(cx, request.Properties, cancel: shrinkBudget.Token);
                 result = result with { Counterexample = cx };
             }
             written = Outputs.WriteCounterexample(cx, path, stdout, stderr);
         }
         plan = plan with { Request = request };
-        // Coyote's own testing timeout and our timer both fire at the budget; whichever stops the
-        // engine first, a run cut short once the budget has elapsed was stopped by it.
+        // Each engine's own timer and ours both fire at the budget; whichever stops the engine
+        // first, a run cut short once the budget has elapsed was stopped by it.
         bool budgetHit = budget.IsCancellationRequested
-            || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => w.Iterations) && result.Elapsed >= limit);
+            || (plan.TimeBudget is { } limit && result.Counterexample is null && result.Iterations < plan.Windows.Sum(w => (long)w.Iterations) && result.Elapsed >= limit);
         var report = RunReport.From(plan.Request, plan.Shard, result, written ? path : null, budgetHit) with { Coverage = coverage };
+        string? signal = interrupt?.Signal;
+        if (signal is not null) report = report with { StoppedBy = $"interrupt ({signal})" };
         Summarize(report, result, stdout);
         foreach (var line in coverage?.Summary() ?? []) stdout.WriteLine(line);
         bool reported = (o.Json is not { } j || Outputs.TryWrite(() => RunReport.Write(report, j), "the JSON report", j, stderr))
             & (o.Junit is not { } x || Outputs.TryWrite(() => JUnitReport.Write([report], x), "the JUnit report", x, stderr));
-        if (result.Counterexample is null && !reported) return Cli.UsageError;
-        if (result.Counterexample is null && result.Iterations == 0)
+        // A dead worker costs its window, never the bug another engine found: one line each.
+        foreach (var failure in result.Failures) stderr.WriteLine($"uvmcheck: an engine failed; {failure}");
+        if (signal is not null)
+            stderr.WriteLine($"uvmcheck: interrupted by {signal}; the summary and reports above cover what was explored before it");
+        // Exit code, first that applies: a bug (1), an engine failed (2), a signal (128 + its number).
+        if (result.Counterexample is not null) return Cli.BugFound;
+        if (result.Failures.Count > 0) return Cli.UsageError;
+        if (signal is not null) return interrupt!.ExitCode;
+        if (!reported) return Cli.UsageError;
+        if (result.Iterations == 0)
         {
             stderr.WriteLine($"uvmcheck: explored no schedules ({report.StoppedBy ?? "none completed"}); nothing was checked");
             return Cli.UsageError;
         }
-        return result.Counterexample is null ? Cli.Clean : Cli.BugFound;
+        return Cli.Clean;
     }
 
     /// <summary>The scenario's workload, or each of --workloads generated ones in turn until one fails.</summary>
@@ -115,27 +135,31 @@ internal static class RunCommand
             used = plan.Request with { Workload = workloads[i] };
             stdout.WriteLine(workloads.Count > 1 ? $"workload {i + 1}/{workloads.Count}: {workloads[i]}" : $"workload: {workloads[i]}");
             var request = used;
-            var result = Progress.Show(plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
+            var result = Progress.Show(plan.Request.Settings.IsOpen ? null : plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
             total = total is null ? result : result with
             {
                 Iterations = total.Iterations + result.Iterations,
                 Steps = total.Steps + result.Steps,
                 Elapsed = total.Elapsed + result.Elapsed,
                 MaxStepsHit = total.MaxStepsHit + result.MaxStepsHit,
+                Failures = [.. total.Failures, .. result.Failures],
+                // Every workload explores the same windows: each window is reported as far as any workload got.
+                Windows = [.. total.Windows.Zip(result.Windows, (a, b) => a.Iterations >= b.Iterations ? a : b)],
             };
             if (result.Counterexample is not null) break;
         }
-        return total ?? new CampaignResult(plan.Windows, 0, 0, TimeSpan.Zero, 0, null, null, Cancelled: true);
+        return total ?? new CampaignResult([.. plan.Windows.Select(w => w with { Iterations = 0 })], 0, 0, TimeSpan.Zero, 0, null, null, Cancelled: true);
     }
 
     private static void Summarize(RunReport report, CampaignResult result, TextWriter o)
     {
         o.WriteLine($"explored {result.Iterations} schedules ({result.Steps} scheduling steps, {result.Steps / Math.Max(1, result.Iterations)} per schedule) in {result.Elapsed.TotalSeconds:F1} s: {result.SchedulesPerSecond:F0} schedules/s");
+        o.WriteLine($"seeds explored: {report.Seed}+[{string.Join(", ", report.Windows.Select(w => w.Iterations == 0 ? $"{w.Start}.. none" : $"{w.Start}..{w.Start + w.Iterations - 1}"))}]");
         if (report.StoppedBy is { } why) o.WriteLine($"stopped early: {why}");
         if (result.MaxStepsHit > 0) o.WriteLine($"warning: {result.MaxStepsHit} schedule(s) hit --max-steps {report.MaxSteps} and were cut off unchecked beyond it");
         if (result.Counterexample is not { } cx)
         {
-            o.WriteLine("result: no violation");
+            o.WriteLine(result.Failures.Count > 0 ? $"result: incomplete: no violation in the schedules explored, but {result.Failures.Count} engine(s) failed" : "result: no violation");
             return;
         }
         o.WriteLine($"BUG FOUND in schedule {result.BugAtIteration + 1}: {cx.Violation.Message}");
@@ -157,6 +181,7 @@ internal static class RunCommand
         public static RunPlan From(RunOptions o)
         {
             if (o.Iterations < 1) throw new InputException($"--iterations: must be at least 1, is {o.Iterations}");
+            if (o.Iterations == ExploreSettings.OpenIterations) throw new InputException($"--iterations: must be less than {ExploreSettings.OpenIterations}; for an open range give --time alone");
             if (o.MaxSteps < 10) throw new InputException($"--max-steps: must be at least 10, is {o.MaxSteps}");
             if (o.Parallel is < 1 or > 64) throw new InputException($"--parallel: must be 1..64, is {o.Parallel}");
             if (o.Workloads is < 0 or > 10_000) throw new InputException($"--workloads: must be 0..10000, is {o.Workloads}");
@@ -177,14 +202,16 @@ internal static class RunCommand
             CheckWritable(o.OutDir, "--out");
             Outputs.Check((o.Json, "--json"), (o.Junit, "--junit"));
             var workload = o.Workload is { } w ? WorkloadFile.Read(w) : scenario.DefaultWorkload();
-            var settings = new ExploreSettings { Engine = engine, Strategy = strategy, Iterations = o.Iterations, MaxSteps = o.MaxSteps, Seed = o.Seed, TimeBudget = budget };
+            // A time budget alone explores an open range; an iteration count alone, or both, a closed one.
+            int count = o.Iterations ?? (budget is null ? ExploreSettings.DefaultIterations : ExploreSettings.OpenIterations);
+            var settings = new ExploreSettings { Engine = engine, Strategy = strategy, Iterations = count, MaxSteps = o.MaxSteps, Seed = o.Seed, TimeBudget = budget };
             var request = new RunRequest(o.Workload is null ? scenario.Name : WorkloadFile.CustomScenario, workload, config, settings)
             {
                 Properties = o.Workload is null ? scenario.PropertiesFrom(catalogue) : catalogue,
             };
             var windows = Campaign.Plan(settings, shard, o.Parallel);
             if (windows.Count == 0)
-                throw new InputException($"--shard {shard}: holds none of the {o.Iterations} schedules; use more --iterations or fewer shards");
+                throw new InputException($"--shard {shard}: holds none of the {count} schedules; use more --iterations or fewer shards");
             return new RunPlan(request, shard, budget, windows);
         }
     }

@@ -6,7 +6,7 @@ namespace Uvm.Cli;
 /// <summary><c>uvmcheck shrink FILE</c>: co-shrink a saved counterexample (workload, then schedule).</summary>
 internal static class ShrinkCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Interrupt interrupt)
     {
         var file = new Argument<string>("file") { Description = "a counterexample file" };
         var output = new Option<string?>("--out", "-o") { Description = "where to write the shrunk counterexample (default: FILE with .shrunk.json)" };
@@ -26,7 +26,8 @@ internal static class ShrinkCommand
                 throw new InputException($"{path}: does not reproduce (expected {cx.Violation.Id}, the replay gives {replay.Violation?.Id ?? "no violation"}); nothing to shrink");
             var target = r.GetValue(output) ?? Path.ChangeExtension(path, ".shrunk.json");
             Outputs.Check((target, "--out"));
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            interrupt.Arm();   // an interrupt ends shrinking like its budget: the smallest so far is written
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
             limit.CancelAfter(budget);
             var shrunk = CoShrinker.Shrink(cx, properties, cancel: limit.Token);
             Report(shrunk, stdout);

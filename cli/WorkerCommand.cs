@@ -13,11 +13,12 @@ internal static class WorkerCommand
     /// <summary>The arguments that start this command on a job file, writing to a result file.</summary>
     public static IEnumerable<string> Arguments(string jobPath, string resultPath) => ["worker", jobPath, resultPath];
 
-    /// <summary>Worker processes of this uvmcheck, loading <paramref name="invariants"/>.</summary>
-    public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null) =>
-        WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants);
+    /// <summary>Worker processes of this uvmcheck, loading <paramref name="invariants"/>; <paramref name="started"/> is told of each.</summary>
+    public static WorkerProcessHost Host(string uvmcheckDll, IReadOnlyList<string>? invariants = null,
+        Action<System.Diagnostics.Process, RunRequest>? started = null) =>
+        WorkerProcessHost.ForAssembly(uvmcheckDll, Arguments, invariants, started);
 
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, Interrupt interrupt)
     {
         var job = new Argument<string>("job") { Description = "engine job (JSON)" };
         var result = new Argument<string>("result") { Description = "where to write the result (JSON)" };
@@ -25,7 +26,10 @@ internal static class WorkerCommand
         cmd.Hidden = true;
         cmd.SetAction(r =>
         {
-            using var stop = new CancellationTokenSource();
+            // A terminal's Ctrl+C reaches the workers too: it stops the engine like a closed input,
+            // and the worker still writes what it explored for the run to report.
+            interrupt.Arm();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token);
             var watcher = new Thread(() =>
             {
                 try

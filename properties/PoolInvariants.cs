@@ -25,7 +25,7 @@ public static class PoolInvariants
     /// <summary>No two live structures share a pool item, and none holds an item on a free list.</summary>
     public static readonly Invariant PoolItemIsHandedOutOnce = new(
         nameof(PoolItemIsHandedOutOnce),
-        "A pool item is held by at most one live struct proc or struct lwp, and never while it is on its page's free list.",
+        "A pool item is held by at most one live struct proc, struct lwp or map entry, and never while it is on its page's free list.",
         "pool", k =>
         {
             var procs = k.Procs;
@@ -44,8 +44,30 @@ public static class PoolInvariants
                 for (int j = i + 1; j < lwps.Count; j++)
                     if (lwps[j].PoolItem == item) return $"{lwps[i]} and {lwps[j]} share lwp_pool item {item}";
             }
-            return null;
+            return MapEntryHeldOnce(k);
         });
+
+    /// <summary>The same for the map entries of every process map and uvm_map_entry_pool.</summary>
+    private static string? MapEntryHeldOnce(IKernelView k)
+    {
+        var vms = k.Vmspaces;
+        for (int v = 0; v < vms.Count; v++)
+        {
+            var entries = vms[v].Map.Entries;
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].PoolItem is not { } item) continue;
+                if (IsFree(k.Pools.MapEntry, item)) return $"map entry {entries[i]} holds uvm_map_entry_pool item {item}, which is free";
+                for (int w = v; w < vms.Count; w++)
+                {
+                    var others = vms[w].Map.Entries;
+                    for (int j = w == v ? i + 1 : 0; j < others.Count; j++)
+                        if (others[j].PoolItem == item) return $"map entries {entries[i]} and {others[j]} share uvm_map_entry_pool item {item}";
+                }
+            }
+        }
+        return null;
+    }
 
     /// <summary>Every pool invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } = [PoolListsTreeAndCountsAgree, PoolItemIsHandedOutOnce];

@@ -22,10 +22,11 @@ public static class Exec
     {
         // uvmspace_exec(): vm_refcnt == 1, so unmap the old program under the map lock and reuse the map.
         foreach (var s in UvmMap.Lock(self, vm.Map)) yield return s;
-        vm.Map.Remove(vm.Map.Min, vm.Map.Max);
+        var dead = vm.Map.Remove(vm.Map.Min, vm.Map.Max);
         UvmMap.Unlock(k, self, vm.Map);
         vm.SetLimits(image.Daddr, dataLimit, stackLimit);
         yield return Step.Ran("uvmspace_exec");
+        foreach (var s in UvmMap.Detach(k, self, dead)) yield return s;
 
         foreach (var (vmcmd, request) in Vmcmds(vm, image))
         {

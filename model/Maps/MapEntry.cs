@@ -19,6 +19,12 @@ public sealed class MapEntry(int start, int end, string name)
     /// <summary>What was mapped here.</summary>
     public string Name { get; } = name;
 
+    /// <summary>
+    /// The uvm_map_entry_pool item the entry lives in (uvm_mapent_alloc), or null for an entry laid
+    /// out at boot or made while the workload runs without pools.
+    /// </summary>
+    public int? PoolItem { get; internal set; }
+
     /// <summary>ownspace: free pages between this entry's end and the next entry (or vm_map_max).</summary>
     public int OwnSpace { get; internal set; }
 

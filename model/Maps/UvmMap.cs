@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Pool;
 
 namespace Uvm.Model.Maps;
 
@@ -9,8 +10,9 @@ namespace Uvm.Model.Maps;
 /// uvm_map_findspace() to uvm_map_entry_link(), across uvm_mapent_alloc(), which may sleep in
 /// pool_get(PR_WAITOK) (the kernel allocates first only for pager_map, "to avoid sleeping for
 /// memory while we have the map locked"); that sleep is the one step boundary inside the lock.
-/// Left out: entry merging with the previous entry, amap/object references, pmap_remove and
-/// uvm_unmap_detach() after the unlock (it drops references and changes no modelled state).
+/// With the pools on (<see cref="Pool.KernelPools.Enabled"/>), entries come from
+/// uvm_map_entry_pool "vmmpepl" and go back to it in uvm_unmap_detach().
+/// Left out: entry merging with the previous entry, amap/object references, pmap_remove.
 /// </summary>
 public static class UvmMap
 {
@@ -34,24 +36,53 @@ public static class UvmMap
             yield break;
         }
         map.Pending = new MapInsert(found.Va, request.Length, found.Prev, self.Name, what);
-        yield return Step.Ran("uvm_map_findspace");
+        int? item = null;
+        if (k.Pools.Enabled)
+        {
+            // uvm_mapent_alloc(map, 0): pool_get(&uvm_map_entry_pool, PR_WAITOK), map still locked.
+            foreach (var s in PoolOps.Get(k, () => self, k.Pools.MapEntry, waitOk: true, v => item = v)) yield return s;
+        }
+        else yield return Step.Ran("uvm_map_findspace");
 
         // uvm_mapent_alloc() returned (it may have slept, map still locked); uvm_map_entry_link(); vm_map_unlock().
         map.Pending = null;
-        map.Link(found.Prev, new MapEntry(found.Va, found.Va + request.Length, what));
+        map.Link(found.Prev, new MapEntry(found.Va, found.Va + request.Length, what) { PoolItem = item });
         Unlock(k, self, map);
         result.Va = found.Va;
         yield return Step.Ran("uvm_map_entry_link");
     }
 
-    /// <summary>uvm_unmap(map, start, end): lock, uvm_unmap_remove() (clipping straddling entries), unlock.</summary>
+    /// <summary>
+    /// uvm_unmap(map, start, end): lock, uvm_unmap_remove() (clipping straddling entries), unlock,
+    /// then uvm_unmap_detach() of the dead entries. With the pools on, each clip's
+    /// uvm_mapent_alloc(map, 0) is a pool_get(PR_WAITOK) that may sleep with the map locked, and
+    /// uvm_unmap_detach() → uvm_mapent_free() pool_put()s each dead entry after the unlock. The
+    /// allocations are taken before the list changes: the map is locked throughout, so no other
+    /// thread can tell, and the pool sees them in the kernel's order.
+    /// </summary>
     public static IEnumerable<Step> Unmap(Kernel k, KernelThread self, Vmspace vm, int start, int end)
     {
         var map = vm.Map;
         foreach (var s in Lock(self, map)) yield return s;
-        map.Remove(start, end);
+        Queue<int?>? clips = null;
+        if (k.Pools.Enabled)
+        {
+            clips = new Queue<int?>();
+            for (int n = map.ClipsNeeded(start, end); n > 0; n--)
+                foreach (var s in PoolOps.Get(k, () => self, k.Pools.MapEntry, waitOk: true, clips.Enqueue)) yield return s;
+        }
+        var dead = map.Remove(start, end, clips);
         Unlock(k, self, map);
         yield return Step.Ran("uvm_unmap");
+        foreach (var s in Detach(k, self, dead)) yield return s;
+    }
+
+    /// <summary>uvm_unmap_detach(dead entries): uvm_mapent_free() → pool_put() of each pooled entry, map unlocked.</summary>
+    internal static IEnumerable<Step> Detach(Kernel k, KernelThread self, IReadOnlyList<MapEntry> dead)
+    {
+        foreach (var e in dead)
+            if (e.PoolItem is { } item)
+                foreach (var s in PoolOps.Put(k, () => self, k.Pools.MapEntry, item)) yield return s;
     }
 
     /// <summary>

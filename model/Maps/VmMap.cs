@@ -103,16 +103,33 @@ public sealed class VmMap
     /// (uvm_map_clip_start/end: the outside piece becomes an entry of its own) and unlink
     /// everything inside it (uvm_map_entry_unlink: off the list, then uvm_rb_remove()).
     /// </summary>
-    internal void Remove(int start, int end)
+    /// <remarks>
+    /// Each clip takes its new entry from <paramref name="clipItems"/> (uvm_mapent_alloc, allocated
+    /// by the caller: see <see cref="ClipsNeeded"/>). Returns the dead entries, for
+    /// uvm_unmap_detach() to free after the unlock.
+    /// </remarks>
+    internal List<MapEntry> Remove(int start, int end, Queue<int?>? clipItems = null)
     {
+        var dead = new List<MapEntry>();
         for (int i = _entries.Count - 1; i >= 0; i--)
         {
             var e = _entries[i];
             if (!e.Intersects(start, end)) continue;
             Unlink(i);
-            if (e.End > end) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name));
-            if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name));
+            dead.Add(e);
+            if (e.End > end) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name) { PoolItem = clipItems?.Dequeue() });
+            if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() });
         }
+        return dead;
+    }
+
+    /// <summary>How many new entries uvm_map_clip_start/end need to remove [start, end).</summary>
+    internal int ClipsNeeded(int start, int end)
+    {
+        int n = 0;
+        foreach (var e in _entries)
+            if (e.Intersects(start, end)) n += (e.Start < start ? 1 : 0) + (e.End > end ? 1 : 0);
+        return n;
     }
 
     /// <summary>uvm_map_entry_unlink(): off the list, then uvm_rb_remove() with entry->prev.</summary>

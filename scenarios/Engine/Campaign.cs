@@ -27,10 +27,16 @@ public readonly record struct Shard(int Index, int Count)
     public override string ToString() => $"{Index}/{Count}";
 }
 
-/// <summary>One engine's part of a campaign: the first iteration it covers and how many.</summary>
+/// <summary>
+/// One engine's part of a campaign: the first iteration it covers and how many (planned, or, in
+/// a result, explored: always a prefix of the planned window).
+/// </summary>
 public sealed record EngineWindow(int Start, int Iterations, uint Seed);
 
-/// <summary>What a campaign found: the merged counts and the earliest counterexample.</summary>
+/// <summary>
+/// What a campaign found: the windows as explored (each engine's first schedule and how many it
+/// finished, not the plan), the merged counts and the earliest counterexample.
+/// </summary>
 public sealed record CampaignResult(
     IReadOnlyList<EngineWindow> Windows,
     int Iterations,
@@ -41,6 +47,9 @@ public sealed record CampaignResult(
     int? BugAtIteration,
     bool Cancelled)
 {
+    /// <summary>One line per engine that failed (a dead worker): its window, and what happened.</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
     /// <summary>Schedules per second over the wall-clock time.</summary>
     public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
 }
@@ -64,7 +73,9 @@ public static class Campaign
 
     /// <summary>
     /// Runs every window of the plan, each on its own engine and thread; the first violation stops
-    /// the others. The counterexample reported is the one at the earliest global iteration.
+    /// the others. The counterexample reported is the one at the earliest global iteration. An
+    /// engine that fails (a worker that dies) costs its window only: it is reported in
+    /// <see cref="CampaignResult.Failures"/>, and the other engines run on.
     /// </summary>
     /// <remarks>
     /// <paramref name="host"/> says where the engines run (default: in this process); coverage
@@ -79,6 +90,7 @@ public static class Campaign
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // One stop per engine: an engine that finds a bug stops only the engines of later windows,
         // which cannot find an earlier one, so the earliest violation does not depend on timing.
+        // An open range has no end to wait for: there the first bug stops every engine.
         var stops = windows.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cancel)).ToArray();
         var results = new ExplorationResult[windows.Count];
         var cores = CoreAffinity.Pool.FromHere();
@@ -103,7 +115,8 @@ public static class Campaign
                 if (listener is not null)
                     lock (coverage!) coverage.Add(listener.Coverage);
                 if (results[e].FoundBug)
-                    for (int later = e + 1; later < stops.Length; later++) stops[later].Cancel();
+                    for (int other = request.Settings.IsOpen ? 0 : e + 1; other < stops.Length; other++)
+                        if (other != e) stops[other].Cancel();
             });
         }
         finally
@@ -119,7 +132,10 @@ public static class Campaign
             int global = windows[e].Start + cx.Iteration - 1;
             if (at is null || global < at) (first, at) = (cx, global);
         }
-        return new CampaignResult(windows, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
-            results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested);
+        var explored = windows.Select((w, e) => w with { Iterations = results[e].Iterations }).ToList();
+        var failures = windows.Select((w, e) => results[e].Failure is { } f ? $"schedules {w.Start}..{w.Start + w.Iterations - 1} not explored: {f}" : null)
+            .OfType<string>().ToList();
+        return new CampaignResult(explored, results.Sum(r => r.Iterations), results.Sum(r => r.Steps), clock.Elapsed,
+            results.Sum(r => r.MaxStepsHit), first, at, cancel.IsCancellationRequested) { Failures = failures };
     }
 }

@@ -13,19 +13,21 @@ namespace Uvm.Scenarios.Engine;
 /// </summary>
 public static class DirectExplorer
 {
-    /// <summary>Explores <paramref name="request"/> as <see cref="Explorer.Run"/> does, in this thread.</summary>
+    /// <summary>
+    /// Explores <paramref name="request"/> as <see cref="Explorer.Run"/> does, in this thread, until
+    /// its iterations are done or <paramref name="cancel"/> fires (a time budget or an interrupt).
+    /// </summary>
     public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null,
         IStepListener? listener = null)
     {
         var settings = request.Settings;
         var scheduler = Scheduler.For(settings);
         var clock = Stopwatch.StartNew();
-        var deadline = settings.TimeBudget is { } budget ? budget : (TimeSpan?)null;
         long steps = 0;
         int iterations = 0, cut = 0;
         for (int j = 0; j < settings.Iterations; j++)
         {
-            if (cancel.IsCancellationRequested || (deadline is { } d && clock.Elapsed >= d)) break;
+            if (cancel.IsCancellationRequested) break;
             iterations++;
             scheduler.Begin(unchecked(settings.Seed + (ulong)j));
             var core = Execute(request, scheduler, settings.MaxSteps, listener, out bool wasCut);

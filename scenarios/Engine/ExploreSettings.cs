@@ -24,6 +24,13 @@ public sealed record ExploreSettings
     /// <summary>The default budget of <c>uvmcheck run</c>.</summary>
     public const int DefaultIterations = 1000;
 
+    /// <summary>
+    /// The iterations of an open range: a run with a time budget and no iteration count. Its
+    /// shards and engines get equal windows of the whole seed range, as for any count, so the
+    /// windows are the same for every shard and never meet; the budget ends the run long before.
+    /// </summary>
+    public const int OpenIterations = int.MaxValue;
+
     /// <summary>The engine that explores (see <see cref="EngineKind"/>).</summary>
     public EngineKind Engine { get; init; } = EngineKind.Direct;
 
@@ -42,8 +49,14 @@ public sealed record ExploreSettings
     /// <summary>PCT's priority-change bound, or the probabilistic strategy's switch bound.</summary>
     public int StrategyBound { get; init; } = 3;
 
-    /// <summary>Stop after this long even if iterations remain (null: no time budget).</summary>
+    /// <summary>
+    /// Stop after this long even if iterations remain (null: no time budget); the iterations stop
+    /// the run too, whichever comes first.
+    /// </summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>True for an open range (<see cref="OpenIterations"/>): only the time budget ends it.</summary>
+    public bool IsOpen => Iterations == OpenIterations;
 
     /// <summary>The Coyote configuration for these settings.</summary>
     internal Configuration ToCoyote()
@@ -62,7 +75,9 @@ public sealed record ExploreSettings
             Strategy.FairPct => c.WithPrioritizationStrategy(true, (uint)StrategyBound),
             _ => throw new ArgumentOutOfRangeException(nameof(Strategy)),
         };
-        if (TimeBudget is { } t) c = c.WithTestingTimeout(Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)));
+        // No WithTestingTimeout: with one, Coyote's TestingEngine runs until the timeout and ignores
+        // the iteration count, past the engine's window into the next one's seeds (issue 22).
+        // Explorer.Run stops the engine at the budget instead.
         return c;
     }
 

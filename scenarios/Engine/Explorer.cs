@@ -20,6 +20,12 @@ public sealed record ExplorationResult(
 
     /// <summary>Schedules explored per second.</summary>
     public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
+
+    /// <summary>
+    /// Why the engine could not report what it explored (a worker process that died), or null.
+    /// A failed engine reports no schedules: its window counts as not explored.
+    /// </summary>
+    public string? Failure { get; init; }
 }
 
 /// <summary>Which engine explores: Coyote's systematic testing engine, or the in-process explorer.</summary>
@@ -45,11 +51,19 @@ public static class Explorer
     /// With <paramref name="core"/>, every thread of a Coyote engine runs on that core (see
     /// <see cref="CoreAffinity"/>); what is explored does not depend on it.
     /// </summary>
+    /// <remarks>
+    /// The settings' time budget and iteration count both end the run, whichever comes first, in
+    /// both engines: the budget is a cancellation, the count the engine's own bound.
+    /// </remarks>
     public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null, IStepListener? listener = null,
-        int? core = null) =>
-        request.Settings.Engine == EngineKind.Direct
-            ? DirectExplorer.Run(request, cancel, onSchedule, listener)
-            : CoyoteExplorer.Run(request, cancel, onSchedule, listener, core);
+        int? core = null)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (request.Settings.TimeBudget is { } t) budget.CancelAfter(t);
+        return request.Settings.Engine == EngineKind.Direct
+            ? DirectExplorer.Run(request, budget.Token, onSchedule, listener)
+            : CoyoteExplorer.Run(request, budget.Token, onSchedule, listener, core);
+    }
 
     /// <summary>
     /// Runs one iteration along a recorded Coyote trace and reports what it found;

@@ -19,6 +19,21 @@ public sealed record KernelCoverage
     /// <summary>Runs per ordered conflicting pair, "a -> b".</summary>
     public Dictionary<string, long> Pairs { get; init; } = [];
 
+    /// <summary>
+    /// The fingerprints (<see cref="Engine.StateHash"/>) of the kernel states reached, at boot and
+    /// after each step: their count is the distinct states the run visited, as TLC counts them.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public HashSet<ulong> States { get; init; } = [];
+
+    /// <summary>
+    /// How many distinct kernel states the run visited. A report keeps the count, not the
+    /// fingerprints, so reports merged from files keep the largest count: a lower bound.
+    /// </summary>
+    public long DistinctStates { get => States.Count > 0 ? States.Count : _distinct; init => _distinct = value; }
+
+    private long _distinct;
+
     /// <summary>Unordered conflicting pairs, with whether each order was seen.</summary>
     public IEnumerable<(string A, string B, bool AB, bool BA)> PairOrders()
     {
@@ -38,6 +53,8 @@ public sealed record KernelCoverage
     {
         foreach (var (k, v) in other.Steps) Steps[k] = Steps.GetValueOrDefault(k) + v;
         foreach (var (k, v) in other.Pairs) Pairs[k] = Pairs.GetValueOrDefault(k) + v;
+        States.UnionWith(other.States);
+        _distinct = Math.Max(_distinct, other.DistinctStates);
     }
 
     /// <summary>A few lines for the terminal.</summary>
@@ -45,7 +62,7 @@ public sealed record KernelCoverage
     {
         var orders = PairOrders().ToList();
         int both = orders.Count(p => p.AB && p.BA);
-        yield return $"coverage: {Steps.Count} distinct kernel steps ran; {orders.Count} conflicting step pairs, {both} explored in both orders";
+        yield return $"coverage: {Steps.Count} distinct kernel steps ran, {DistinctStates} distinct kernel states reached; {orders.Count} conflicting step pairs, {both} explored in both orders";
         foreach (var p in orders.Where(p => !(p.AB && p.BA)).Take(show))
             yield return $"  one order only: {(p.AB ? $"{p.A} before {p.B}" : $"{p.B} before {p.A}")}";
     }
@@ -66,6 +83,9 @@ public sealed class CoverageListener : IStepListener
     /// <summary>Describes the state after each step; its reflection cache lives as long as this listener.</summary>
     private readonly StateDescriber _describer = new();
 
+    /// <summary>Fingerprints each state; its compiled getters live as long as this listener.</summary>
+    private readonly Engine.StateHash _hash = new();
+
     /// <summary>The state after the previous step, and that step with the entities it changed.</summary>
     private StateSnapshot? _last;
     private (string Label, string Thread, HashSet<string> Changed)? _previous;
@@ -78,6 +98,7 @@ public sealed class CoverageListener : IStepListener
     {
         _last = _describer.Describe(kernel);
         _previous = null;
+        if (kernel is Kernel k) Coverage.States.Add(_hash.Of(k));
     }
 
     /// <inheritdoc/>
@@ -86,6 +107,7 @@ public sealed class CoverageListener : IStepListener
         var now = _describer.Describe(kernel);
         var changed = StateDiff.Between(_last ?? now, now).Changes.Select(c => c.Key).ToHashSet();
         _last = now;
+        if (kernel is Kernel k) Coverage.States.Add(_hash.Of(k));
         var label = $"{KernelCoverage.Kind(step.Thread)}: {step.Function}";
         Coverage.Steps[label] = Coverage.Steps.GetValueOrDefault(label) + 1;
         if (_previous is { } p && p.Thread != step.Thread && p.Changed.Overlaps(changed))

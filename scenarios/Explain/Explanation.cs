@@ -21,6 +21,12 @@ public sealed record ExplainedStep(StepRecord Record, string Actor, StateSnapsho
     /// <summary>True when the step is the one after which the violation was reported.</summary>
     public bool Violated { get; init; }
 
+    /// <summary>
+    /// The facts of the entities the violation names that this step changed last before it was
+    /// reported (<c>lwp 1.InMemory</c>): the cause the story marks and never folds. Empty for others.
+    /// </summary>
+    public IReadOnlyList<string> Causes { get; init; } = [];
+
     /// <summary>True when the step switched some CPU to another LWP (or to idle).</summary>
     public bool SwitchesContext => Diff.ContextSwitches.Any();
 
@@ -50,6 +56,13 @@ public sealed partial record Explanation(
     /// <summary>The final state of every entity the violation talks about.</summary>
     public IEnumerable<EntityState> ViolatedState => Final.Entities.Where(e => Named.Contains(e.Label));
 
+    /// <summary>
+    /// Null when the replay ends in the violation the file records; else one sentence saying how
+    /// this explanation disagrees with the file (another violation, or none).
+    /// </summary>
+    public string? Disagreement => Violation?.Id == Source.Violation.Id ? null
+        : $"this explanation disagrees with the file: the file records {Source.Violation.Id}, the model's run {(Violation is { } v ? $"ends in {v.Id}" : "ends with no violation")}";
+
     /// <summary>Explains a counterexample: replays it once along its trace, snapshotting every step.</summary>
     public static Explanation Of(Counterexample cx, Uvm.Properties.Catalogue? properties = null)
     {
@@ -60,7 +73,24 @@ public sealed partial record Explanation(
         var boot = recorder.Boot ?? new StateSnapshot([]);
         var final = steps.Count > 0 ? steps[^1].After : boot;
         var named = replay.Violation is { } v ? NamedIn(Detail(v.Message), boot, final) : [];
+        MarkCauses(steps, named);
         return new Explanation(cx, replay, boot, steps, replay.Violation, named);
+    }
+
+    /// <summary>
+    /// Marks, for every fact of every entity the violation names, the last step that changed it:
+    /// the state the violated property found was written there. (The property's own reads are not
+    /// traced; the entities its message names stand for them.)
+    /// </summary>
+    private static void MarkCauses(List<ExplainedStep> steps, IReadOnlyList<string> named)
+    {
+        if (named.Count == 0) return;
+        var seen = new HashSet<string>();
+        for (int i = steps.Count - 1; i >= 0; i--)
+        {
+            var causes = steps[i].Diff.Changes.Where(c => named.Contains(c.Label) && seen.Add($"{c.Label}.{c.Fact}")).Select(c => $"{c.Label}.{c.Fact}").ToList();
+            if (causes.Count > 0) steps[i] = steps[i] with { Causes = causes };
+        }
     }
 
     /// <summary>

@@ -22,7 +22,8 @@ public sealed record StoryLine(ExplainedStep? Step, IReadOnlyList<ExplainedStep>
 
 /// <summary>
 /// Which steps the story shows. A step is kept when its thread is the one that failed, when it
-/// changes (or moves in or out of a list) an entity the violation names, when it is among the last
+/// changes (or moves in or out of a list) an entity the violation names, when it is a cause (it
+/// last changed a fact of such an entity: <see cref="ExplainedStep.Causes"/>), when it is among the last
 /// few before the violation, or when it is the violating step itself. Runs of two or more other
 /// steps fold into one line. Without a violation nothing folds.
 /// </summary>
@@ -66,7 +67,7 @@ public static class StoryFolding
     public static bool IsRepeat(Explanation e, int i)
     {
         var steps = e.Steps;
-        if (i == 0 || i + 1 >= steps.Count || steps[i].Violated || steps[i].Index >= steps.Count - 1 - KeepLast) return false;
+        if (i == 0 || i + 1 >= steps.Count || steps[i].Violated || steps[i].Causes.Count > 0 || steps[i].Index >= steps.Count - 1 - KeepLast) return false;
         static bool Same(ExplainedStep a, ExplainedStep b) => a.Thread == b.Thread && a.Record.Function == b.Record.Function;
         return Same(steps[i - 1], steps[i]) && Same(steps[i], steps[i + 1]);
     }
@@ -76,6 +77,7 @@ public static class StoryFolding
         if (e.FailingThread is not { } failing) return true;
         return step.Thread == failing
             || step.Violated
+            || step.Causes.Count > 0
             || step.Index >= e.Steps.Count - 1 - KeepLast
             || e.Named.Any(step.Diff.Touches);
     }

@@ -33,7 +33,7 @@ public static class StoryWriter
                 o.WriteLine($"{"",4}   {line.FoldText}");
                 continue;
             }
-            var mark = s.Violated ? "✗" : s.SwitchesContext ? "⇄" : " ";
+            var mark = s.Violated ? "✗" : s.Causes.Count > 0 ? "◆" : s.SwitchesContext ? "⇄" : " ";
             var label = line.Repeated.Count == 0 ? s.FunctionAndKind : $"{s.FunctionAndKind} ×{line.Repeated.Count + 1}";
             var fn = label.Length > fnWidth ? label[..(fnWidth - 1)] + "…" : label;
             var index = line.Repeated.Count == 0 ? $"{s.Index,4}" : $"{line.Repeated[0].Index}-{s.Index}".PadLeft(4);
@@ -80,7 +80,12 @@ public static class StoryWriter
         o.WriteLine($"workload: {cx.Workload}");
         foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (e.Replay.FirstDivergentStep is { } d) o.WriteLine($"note: the model's run parts from the file's schedule at step {d}; this is the model's run");
-        o.WriteLine("legend: ⇄ a CPU switches LWPs, ✗ the step after which the property failed; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
+        if (e.Replay.Method == ReplayMethod.AlignedSchedule)
+        {
+            o.WriteLine($"note: the file's step labels part from the model's ({e.Replay.PartReason}); this is the model's run, aligned with the file:");
+            foreach (var line in e.Replay.Alignment) o.WriteLine($"  {line}");
+        }
+        o.WriteLine("legend: ⇄ a CPU switches LWPs, ◆ last change to what the violation names, ✗ the failing step; x=v: x is now v, +x/−x: x became true/false or entered/left a list");
         o.WriteLine();
     }
 
@@ -93,8 +98,10 @@ public static class StoryWriter
             o.WriteLine($"no violation: the replay ran {e.Steps.Count} steps and every property held (the file expected {e.Source.Violation.Id})");
             return;
         }
+        if (e.Disagreement is { } d) o.WriteLine($"note: {d}");
         var last = e.Steps.Count > 0 ? $" after step {e.Steps[^1].Index} ({e.Steps[^1].Thread}: {e.Steps[^1].Function})" : "";
-        o.WriteLine($"✗ {v.Id} violated{last}:");
+        var causes = e.Steps.Where(s => s.Causes.Count > 0).Select(s => s.Index).ToList();
+        o.WriteLine($"✗ {v.Id} violated{last}" + (causes.Count > 0 ? $"; ◆ causes: step{(causes.Count > 1 ? "s" : "")} {string.Join(", ", causes)}:" : ":"));
         o.WriteLine($"  {Explanation.Detail(v.Message)}");
         var state = e.ViolatedState.ToList();
         if (state.Count == 0) return;

@@ -64,7 +64,7 @@ public static class ExecTopdownScenario
             ],
         };
 
-    private static FsCheck.Gen<IReadOnlyList<MapOp>> GenProgram() =>
+    internal static FsCheck.Gen<IReadOnlyList<MapOp>> GenProgram() =>
         from n in Gen.Choose(1, 4)
         from ops in Gen.ListOf(Gen.Frequency(
             (2, Gen.Choose(1, 3).Select(p => (MapOp)new Mmap(p))),

@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model;
+using Uvm.Model.Maps;
 using Uvm.Model.Sched;
 
 namespace Uvm.Scenarios;
@@ -10,31 +11,42 @@ namespace Uvm.Scenarios;
 /// struct proc and a struct lwp from proc_pool and lwp_pool (pool_get PR_WAITOK, which sleeps in
 /// uvm_wait for a page when memory is short), every wait4 returns them (pool_put), and the
 /// pagedaemon, woken by the shortage, calls pool_drain() to free empty pool pages before it
-/// drains cached u-areas. Checks the pool invariants beside the sched and exit ones.
+/// drains cached u-areas. Meanwhile two LWPs of another process mmap() and munmap(): uvm_map()
+/// takes its entry from uvm_map_entry_pool with the map locked, and uvm_unmap_detach() returns
+/// it. Checks the pool invariants beside the sched, exit and map ones.
 /// </summary>
 public static class PoolDrainScenario
 {
     /// <summary>The scenario.</summary>
     public static Scenario Scenario { get; } = new(
         "pool-drain",
-        "2 CPUs, fork/exit/wait churn with proc and lwp pools; the pagedaemon's pool_drain frees empty pool pages under a memory shortage.",
-        ["sched", "exit", "pool"],
+        "2 CPUs, fork/exit/wait churn with proc and lwp pools and mmap/munmap with map-entry pools; the pagedaemon's pool_drain frees empty pool pages under a memory shortage.",
+        ["sched", "exit", "pool", "maps"],
         Default,
-        () => ExitScenario.Generate(ExitDesign.Reaperless).Select(WithPools));
+        () => from w in ExitScenario.Generate(ExitDesign.Reaperless)
+              from n in Gen.Choose(1, 2)
+              from lwps in Gen.ListOf(ExecTopdownScenario.GenProgram(), n)
+              select WithPools(w, new MapsWorkload { Exec = false, Lwps = [.. lwps] }));
 
     /// <summary>
     /// Pid 2 forks two children and waits for both, pid 3 forks one and waits: pages of two
-    /// procs and two LWPs fill and empty. Free memory (9 pages: two u-areas, up to four pool pages
-    /// and one to spare) is below the target (11), so the pagedaemon drains whenever it is woken.
+    /// procs and two LWPs fill and empty. Free memory (11 pages: two u-areas, up to four proc and
+    /// lwp pool pages, two map-entry pool pages and one to spare) is below the target (13), so the
+    /// pagedaemon drains whenever it is woken.
     /// </summary>
     public static Workload Default() => new()
     {
         Cpus = 2,
         Seconds = 1,
         SwapoutScans = 0,
-        FreePages = 9,
+        FreePages = 11,
         MaxSlp = 4,
-        Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 11 }, new PoolWorkload()],
+        Sections =
+        [
+            new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 13 },
+            new PoolWorkload(),
+            new MapsWorkload { Exec = false, Lwps = [[new Mmap(2), new Mmap(1), new Munmap(), new Munmap()], [new Mmap(1), new Munmap()]] },
+        ],
         Processes =
         [
             new([[new Fork([new Compute(1)]), new Wait(), new Fork([new Compute(1)]), new Wait()]]),
@@ -42,13 +54,18 @@ public static class PoolDrainScenario
         ],
     };
 
-    /// <summary>A generated exit storm with the pools on and two more pages per fork for their pages.</summary>
-    private static Workload WithPools(Workload w)
+    /// <summary>
+    /// A generated exit storm with the pools on and two more pages per fork for their pages, and
+    /// mmap LWPs with a page per four mappings for their entries.
+    /// </summary>
+    private static Workload WithPools(Workload w, MapsWorkload maps)
     {
         var exit = w.Section<ExitWorkload>()!;
-        return (w with { FreePages = w.FreePages + 2 * Forks(w) })
-            .With(exit with { FreeTarget = exit.FreeTarget + 2 * Forks(w) })
-            .With(new PoolWorkload());
+        int extra = 2 * Forks(w) + (maps.Lwps.Sum(l => l.Count(op => op is Mmap)) + 3) / 4;
+        return (w with { FreePages = w.FreePages + extra })
+            .With(exit with { FreeTarget = exit.FreeTarget + extra })
+            .With(new PoolWorkload())
+            .With(maps);
     }
 
     private static int Forks(Workload w) => w.Processes.Sum(p => p.Lwps.Sum(Forks));

@@ -9,5 +9,5 @@ namespace Uvm.Scenarios;
 public sealed record PoolWorkload
 {
     /// <inheritdoc/>
-    public override string ToString() => "proc and lwp pools, pool_drain";
+    public override string ToString() => "proc, lwp and map-entry pools, pool_drain";
 }

@@ -34,6 +34,8 @@ public static class JUnitReport
                     new XAttribute("type", v.Kind),
                     $"{v.Message}\ncounterexample: {r.Counterexample}\nreplay: uvmcheck replay {r.Counterexample}\n{stats}"));
             }
+            else if (r.Failures is { Count: > 0 } failed)
+                tc.Add(new XElement("error", new XAttribute("message", "engine failed; part of the seed range was not explored"), string.Join("\n", failed)));
             tc.Add(new XElement("system-out", stats + (r.StoppedBy is { } s ? $"; stopped early by {s}" : "")));
             suite.Add(tc);
         }

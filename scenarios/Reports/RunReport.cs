@@ -52,8 +52,11 @@ public sealed record RunReport
     /// <summary>Why the run stopped before its budget, if it did ("time budget", "cancelled").</summary>
     public string? StoppedBy { get; init; }
 
-    /// <summary>"clean" or "violation".</summary>
+    /// <summary>"clean", "violation", or "incomplete" (no violation, but an engine failed: see <see cref="Failures"/>).</summary>
     public required string Result { get; init; }
+
+    /// <summary>One line per engine that failed (a worker that died), naming the window it did not explore; null if none.</summary>
+    public IReadOnlyList<string>? Failures { get; init; }
 
     /// <summary>The violation found, if any.</summary>
     public Violation? Violation { get; init; }
@@ -83,7 +86,8 @@ public sealed record RunReport
         Seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
         MaxStepsHit = result.MaxStepsHit,
         StoppedBy = timeBudgetHit ? "time budget" : result.Cancelled ? "cancelled" : null,
-        Result = result.Counterexample is null ? "clean" : "violation",
+        Result = result.Counterexample is not null ? "violation" : result.Failures.Count > 0 ? "incomplete" : "clean",
+        Failures = result.Failures.Count > 0 ? result.Failures : null,
         Violation = result.Counterexample?.Violation,
         ViolationAtIteration = result.BugAtIteration,
         Counterexample = counterexample,
@@ -143,7 +147,8 @@ public sealed record RunReport
             Seconds = reports.Max(r => r.Seconds),
             MaxStepsHit = (int)maxStepsHit,
             StoppedBy = reports.Select(r => r.StoppedBy).FirstOrDefault(s => s is not null),
-            Result = bug is null ? "clean" : "violation",
+            Result = bug is not null ? "violation" : reports.Any(r => r.Failures is { Count: > 0 } || r.Result == "incomplete") ? "incomplete" : "clean",
+            Failures = reports.SelectMany(r => r.Failures ?? []).ToList() is { Count: > 0 } failed ? failed : null,
             Violation = bug?.Violation,
             ViolationAtIteration = bug?.ViolationAtIteration,
             Counterexample = bug?.Counterexample,

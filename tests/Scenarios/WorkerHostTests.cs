@@ -54,14 +54,44 @@ public sealed class WorkerHostTests
         Assert.True(r.Steps > 30);
     }
 
-    /// <summary>A worker that cannot run says why, instead of reporting an empty exploration.</summary>
+    /// <summary>
+    /// A worker that cannot run says why, and reports no schedules: issue 22 (defect 5) turned the
+    /// exception this threw, which cost the whole run, into a failed engine the campaign reports.
+    /// </summary>
     [Fact]
-    public void AWorkerThatFailsIsAnErrorWithItsReason()
+    public void AWorkerThatFailsReportsItsReasonAndNoSchedules()
     {
         var host = Uvm.Cli.WorkerCommand.Host(Path.Combine(AppContext.BaseDirectory, "no-such-uvmcheck.dll"));
 
-        var e = Assert.Throws<InvalidOperationException>(() => host.Explore(Request(KernelConfig.Fixed, 5, 0), CancellationToken.None, null, null));
+        var result = host.Explore(Request(KernelConfig.Fixed, 5, 0), CancellationToken.None, null, null);
 
-        Assert.Contains("engine worker failed", e.Message);
+        Assert.StartsWith("engine worker failed (exit ", result.Failure);
+        Assert.Equal(0, result.Iterations);
+        Assert.Null(result.Counterexample);
+    }
+
+    /// <summary>
+    /// Issue 22, defect 5: the worker of the first window is killed (SIGKILL) the moment it starts,
+    /// before it can explore anything; the second window's worker finds PR 23095 in [1000, 2000)
+    /// (Coyote, seed 1000: within its first 1000 schedules). The campaign keeps that bug and reports
+    /// the first window, in one line, as not explored.
+    /// </summary>
+    [Fact]
+    public void AKilledWorkerCostsItsWindowAndNeverTheBugAnotherFound()
+    {
+        var request = Request(Switches.Configure(["pr23095"]), 2000, seed: 0);
+        var killing = Uvm.Cli.WorkerCommand.Host(Uvmcheck, started: (worker, r) =>
+        {
+            if (r.Settings.Seed == 0) worker.Kill();
+        });
+
+        var result = Campaign.Run(request, Shard.All, parallel: 2, host: killing);
+
+        Assert.NotNull(result.Counterexample);
+        Assert.InRange(result.BugAtIteration!.Value, 1000, 1999);
+        var failure = Assert.Single(result.Failures);
+        Assert.StartsWith("schedules 0..999 not explored: engine worker failed (killed by SIGKILL", failure);
+        Assert.Equal(0, result.Windows[0].Iterations);
+        Assert.True(Replayer.Replay(result.Counterexample, Uvm.Properties.Catalogue.BuiltIn).SameViolation);
     }
 }

@@ -83,56 +83,55 @@ public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> arg
     /// <paramref name="workerArguments"/> makes of a job file and a result file (the CLI's worker
     /// command: the library does not know the CLI's words), with the same <c>dotnet</c> as this
     /// process where it is one (else <c>DOTNET_HOST_PATH</c>, else the one on the PATH);
-    /// <paramref name="invariantAssemblies"/> define the job's non-built-in properties.
+    /// <paramref name="invariantAssemblies"/> define the job's non-built-in properties;
+    /// <paramref name="started"/> is told of each worker (see <see cref="Started"/>).
     /// </summary>
     public static WorkerProcessHost ForAssembly(string uvmcheckDll, Func<string, string, IEnumerable<string>> workerArguments,
-        IReadOnlyList<string>? invariantAssemblies = null)
+        IReadOnlyList<string>? invariantAssemblies = null, Action<Process, RunRequest>? started = null)
     {
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
             ? p
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        return new WorkerProcessHost(dotnet, [uvmcheckDll], workerArguments, invariantAssemblies ?? []);
+        return new WorkerProcessHost(dotnet, [uvmcheckDll], workerArguments, invariantAssemblies ?? []) { Started = started };
     }
 
+    /// <summary>Told of each worker process, with its engine's request, as soon as it starts (for diagnostics and for tests that kill one).</summary>
+    public Action<Process, RunRequest>? Started { get; init; }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// A worker that dies (killed, out of memory, unable to start) is noticed when its output
+    /// closes; its result is then a <see cref="ExplorationResult.Failure"/> with no schedules, so
+    /// the campaign keeps what the other engines found. Its directory is removed either way.
+    /// </remarks>
     public ExplorationResult Explore(RunRequest request, CancellationToken cancel, Action? onSchedule, int? core)
     {
         var dir = Directory.CreateTempSubdirectory("uvmcheck-worker-");
+        var clock = Stopwatch.StartNew();
+        int done = 0;
         try
         {
             var jobPath = Path.Combine(dir.FullName, "job.json");
             var resultPath = Path.Combine(dir.FullName, "result.json");
             File.WriteAllText(jobPath, JsonSerializer.Serialize(EngineJob.From(request, invariantAssemblies, core), Json.Options));
-            var start = new ProcessStartInfo(fileName)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            if (core is not null)
-            {
-                // The worker keeps to one core: tell .NET so, or its waits spin for a second core;
-                // and compile optimised code at once, as tiered compilation's background recompiles
-                // would share that core (measured: exit-reaperless on one core, 189 -> 265 schedules/s).
-                start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
-                start.Environment["DOTNET_TieredCompilation"] = "0";
-            }
-            foreach (var a in argumentsBefore) start.ArgumentList.Add(a);
-            foreach (var a in workerArguments(jobPath, resultPath)) start.ArgumentList.Add(a);
-            using var worker = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {fileName}");
+            using var worker = Process.Start(StartInfo(jobPath, resultPath, core)) ?? throw new InvalidOperationException($"cannot start {fileName}");
+            Started?.Invoke(worker, request);
             var errors = worker.StandardError.ReadToEndAsync(CancellationToken.None);
             using (cancel.Register(() => CloseQuietly(worker)))
             {
                 while (worker.StandardOutput.ReadLine() is { } line)
-                    if (int.TryParse(line, out int done))
-                        for (int i = 0; i < done; i++) onSchedule?.Invoke();
+                    if (int.TryParse(line, out int n))
+                        for (int i = 0; i < n; i++, done++) onSchedule?.Invoke();
                 worker.WaitForExit();
             }
             if (worker.ExitCode != 0 || !File.Exists(resultPath))
-                throw new InvalidOperationException($"engine worker failed (exit {worker.ExitCode}): {errors.Result.Trim()}");
+                return Failed($"engine worker failed ({Describe(worker.ExitCode)}) after {done} schedules{Reason(errors.Result)}", clock);
             return JsonSerializer.Deserialize<ExplorationResult>(File.ReadAllText(resultPath), Json.Options)
-                ?? throw new InvalidOperationException("engine worker wrote no result");
+                ?? Failed("engine worker wrote no result", clock);
+        }
+        catch (Exception e) when (e is IOException or JsonException or System.ComponentModel.Win32Exception or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return Failed($"engine worker failed after {done} schedules: {e.Message.ReplaceLineEndings(" ")}", clock);
         }
         finally
         {
@@ -146,6 +145,43 @@ public sealed class WorkerProcessHost(string fileName, IReadOnlyList<string> arg
             }
         }
     }
+
+    private ProcessStartInfo StartInfo(string jobPath, string resultPath, int? core)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (core is not null)
+        {
+            // The worker keeps to one core: tell .NET so, or its waits spin for a second core;
+            // and compile optimised code at once, as tiered compilation's background recompiles
+            // would share that core (measured: exit-reaperless on one core, 189 -> 265 schedules/s).
+            start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
+            start.Environment["DOTNET_TieredCompilation"] = "0";
+        }
+        foreach (var a in argumentsBefore) start.ArgumentList.Add(a);
+        foreach (var a in workerArguments(jobPath, resultPath)) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    /// <summary>A failed engine: no schedules counted (its window is not explored), and why.</summary>
+    private static ExplorationResult Failed(string why, Stopwatch clock) => new(0, 0, clock.Elapsed, 0, null) { Failure = why };
+
+    /// <summary>An exit code as a person reads it: a signal's name for a killed process.</summary>
+    private static string Describe(int exitCode) => exitCode switch
+    {
+        137 => "killed by SIGKILL, exit 137: out of memory or killed",
+        > 128 and < 160 => $"killed by signal {exitCode - 128}, exit {exitCode}",
+        _ => $"exit {exitCode}",
+    };
+
+    /// <summary>The first line the worker wrote to stderr (an exception's message comes first), if any, after a colon.</summary>
+    private static string Reason(string stderr) =>
+        stderr.Trim() is { Length: > 0 } t && t.Split('\n')[0].Trim() is var first ? ": " + (first.Length > 300 ? first[..300] + "..." : first) : "";
 
     private static void CloseQuietly(Process worker)
     {

@@ -11,6 +11,12 @@ public enum ReplayMethod
 
     /// <summary>The Coyote trace no longer fit; the kernel-level schedule (thread + label) was followed instead.</summary>
     KernelSchedule,
+
+    /// <summary>
+    /// The file's labels parted from the model's; its kernel-level schedule was aligned with the
+    /// model (renamed labels mapped, added steps absorbed: <see cref="ScheduleAligner"/>).
+    /// </summary>
+    AlignedSchedule,
 }
 
 /// <summary>The outcome of replaying a counterexample.</summary>
@@ -25,7 +31,13 @@ public sealed record ReplayResult(
     bool ModelChanged)
 {
     /// <summary>True when the replay reproduced the stored violation along the stored steps.</summary>
-    public bool Exact => SameViolation && FirstDivergentStep is null;
+    public bool Exact => SameViolation && FirstDivergentStep is null && Method != ReplayMethod.AlignedSchedule;
+
+    /// <summary>For an aligned replay, how the file was matched to the model: one line per renamed label or absorbed step.</summary>
+    public IReadOnlyList<string> Alignment { get; init; } = [];
+
+    /// <summary>When the labels parted and aligning did not reproduce the violation either: why not.</summary>
+    public string? AlignmentProblem { get; init; }
 }
 
 /// <summary>
@@ -39,7 +51,12 @@ public static class Replayer
     /// Replays <paramref name="cx"/> once; <paramref name="listener"/>, if given, sees the kernel
     /// state at boot and after every step.
     /// </summary>
-    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, IStepListener? listener = null)
+    /// <remarks>
+    /// When the file's labels part from the model's, the schedule is aligned with the model
+    /// (<see cref="ScheduleAligner"/>, renamed labels mapped through <paramref name="renames"/>,
+    /// by default the repository's table); the result says how.
+    /// </remarks>
+    public static ReplayResult Replay(Counterexample cx, Catalogue? properties = null, IStepListener? listener = null, RenameTable? renames = null)
     {
         var request = RequestFor(cx, properties);
         bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
@@ -65,9 +82,24 @@ public static class Replayer
         // A file of the in-process engine (or verify) is its kernel-level schedule with every
         // choice: following it is the exact replay.
         var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
+        string? alignmentProblem = null;
+        if (run.PartedAt is not null)
+        {
+            var aligned = ScheduleAligner.Align(cx.Workload, request.Config, request.Properties, cx.Steps, renames ?? RenameTable.Repository, listener);
+            if (aligned.FollowedToTheEnd && aligned.Violation?.Id == cx.Violation.Id)
+                return new ReplayResult(ReplayMethod.AlignedSchedule, aligned.Violation, aligned.Steps, true, null, run.PartReason, traceProblem, changed)
+                {
+                    Alignment = aligned.Alignment,
+                };
+            alignmentProblem = aligned.PartReason is { } why
+                ? $"aligning the schedule with the model parts at file step {aligned.PartedAt}: {why}"
+                : $"the aligned schedule ends in {aligned.Violation?.Id ?? "no violation"}";
+            // The listener saw the aligned run last; it reports the run this result describes.
+            if (listener is not null) run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener);
+        }
         var found = run.Violation;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,
-            run.PartedAt, run.PartReason, traceProblem, changed);
+            run.PartedAt, run.PartReason, traceProblem, changed) { AlignmentProblem = alignmentProblem };
     }
 
     /// <summary>The run request a counterexample describes.</summary>

@@ -24,6 +24,9 @@ public sealed record ScheduleRun(
 {
     /// <summary>True when every recorded step could be followed.</summary>
     public bool FollowedToTheEnd => PartedAt is null;
+
+    /// <summary>How an aligned run matched the file to the model (<see cref="ScheduleAligner"/>): one line per renamed label or absorbed step.</summary>
+    public IReadOnlyList<string> Alignment { get; init; } = [];
 }
 
 /// <summary>
@@ -64,24 +67,5 @@ public static class ScheduleReplayer
             if (step is null) return new ScheduleRun(core.Log.Records(), core.Violation, null, null);
         }
         return new ScheduleRun(core.Log.Records(), core.JudgeEnd(), null, null);
-    }
-
-    /// <summary>Answers choices from the recorded list of the step; past its end, the first option.</summary>
-    private sealed class ScriptedChoice : IChoice
-    {
-        private IReadOnlyList<int>? _values;
-        private int _next;
-
-        public void Load(IReadOnlyList<int>? values)
-        {
-            _values = values;
-            _next = 0;
-        }
-
-        public bool Boolean() => Take(2) == 1;
-
-        public int Integer(int maxExclusive) => Take(maxExclusive);
-
-        private int Take(int bound) => _values is { } v && _next < v.Count ? Math.Clamp(v[_next++], 0, bound - 1) : 0;
     }
 }

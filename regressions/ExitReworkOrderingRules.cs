@@ -1,0 +1,146 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// <para><b>The ordering rules of the exit rework (jdolecek, 2004-01-04; kern_exit.c, kern_lwp.c,
+/// uvm_glue.c) and of the reaper design before it (kern_exit.c rev 1.121).</b> Not historical PRs:
+/// each rule is reversed at its kernel site by one model mutation of the switch registry
+/// (model/Switches/Exit.cs, which says the scenario and the property that must catch it), and each
+/// gets the same three facts: the mutated kernel is caught on every seed within the rule's budget,
+/// the fixed kernel of the same design survives the same search, and the pinned schedule replays.</para>
+/// <para><i>Setup</i> (scenario <c>exit-reaperless</c>, or <c>exit-reaper</c> for the reaper
+/// design): two CPUs; init and three processes that fork children (one child forks again) and wait
+/// for them early, late or never; free memory below uvmexp.freetarg, so u-area wirings and proc0's
+/// uvm_wait wake the pagedaemon's drain; UVM_NUAREA_MAX 1. exit1() frees its vmspace through
+/// uvm_km_free(), forks allocate u-areas with uvm_km_alloc(), and drains free cached ones: all hold
+/// kernel_map's lock across a step. The reaper design has no u-area cache: the reaper thread frees
+/// u-areas and vmspaces, then marks the process SZOMB.</para>
+/// </summary>
+[Trait("PR", "exit rework (2004)")]
+public sealed class ExitReworkOrderingRules
+{
+    /// <summary>
+    /// One rule: the switch that reverses it; the schedules per seed, from the measured worst case
+    /// over <see cref="Search.Seeds"/>; and the pinned schedule, whose interleaving the rule's
+    /// comment tells.
+    /// </summary>
+    public sealed record Rule(string Switch, int Budget, string Pinned)
+    {
+        /// <summary>The registry's declaration of <see cref="Switch"/>.</summary>
+        public KernelSwitch Declaration => Switches.Find(Switch)!;
+
+        /// <summary>The kernel of the same exit design with every switch off.</summary>
+        public KernelConfig Fixed => KernelConfig.Fixed with { ExitDesign = Switches.Configure([Switch]).ExitDesign };
+    }
+
+    /// <summary>
+    /// uvm_lwp_exit() only links the still-wired u-area on the uvm_uareas free list, and runs in
+    /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
+    /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed.
+    /// Pinned interleaving: cpu1: lwp_exit marks an LWP LSDEAD; cpu1: uvm_lwp_exit (before cpu_exit)
+    /// caches its u-area while cpu1 still runs on it; pagedaemon-drain: uvm_uarea_drain pops it to
+    /// uvm_km_free() it (in other schedules cpu0: uvm_uarea_alloc hands it to a forked child); only
+    /// then would cpu1: cpu_exit switch away.
+    /// </summary>
+    private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
+        "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
+
+    /// <summary>
+    /// Nothing after the switch away blocks: cpu_lwp_free() is "THE LAST BLOCKING OPERATION" and
+    /// uvm_lwp_exit() only caches the u-area. The mutation frees it the pre-rework way, with
+    /// uvm_km_free(), which sleeps on kernel_map's lock when another path holds it; on the idle PCB
+    /// there is no LWP to put to sleep. Measured median 2, worst 4 schedules per seed.
+    /// Pinned interleaving: both CPUs finish an exit; cpu1: cpu_exit; cpu1: uvm_km_free: u-area holds
+    /// kernel_map in cpu1's lwp_exit2(); cpu0: cpu_exit; cpu0: uvm_km_free: kernel_map locked puts cpu0
+    /// itself to sleep.
+    /// </summary>
+    private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 10,
+        "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
+
+    /// <summary>
+    /// exit1() makes the process a zombie only after its last blocking operation (uvm_proc_exit,
+    /// cpu_lwp_free), under the proclist write lock together with detaching the last LWP
+    /// (L_DETACHED, off p_lwps), so that wait4()'s proc_free() never frees what that LWP still uses.
+    /// The mutation sets SZOMB and wakes the parent where exit1() sets SDYING. Measured median 1,
+    /// worst 1 schedule per seed.
+    /// Pinned interleaving: cpu1: exit1 publishes pid 4 (two LWPs) as a zombie and wakes init; while
+    /// cpu1 is still collecting the other LWP (lwp_wait1), init: find_stopped_child finds it and init:
+    /// proc_free frees the proc under the running, still attached LWP.
+    /// </summary>
+    private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 10,
+        "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
+
+    /// <summary>
+    /// The reaper design: the MD cpu_exit() calls exit2(), which queues the process on deadprocs and
+    /// the LWP on deadlwp and wakes the reaper, only after switching to the idle PCB. The mutation
+    /// calls it before. Measured median 1, worst 2 schedules per seed.
+    /// Pinned interleaving: cpu0: lwp_exit (an LWP that is not its process's last); cpu0: lwp_exit2
+    /// (before cpu_exit) queues it on deadlwp and wakes the reaper; reaper: cpu_wait takes it and
+    /// reaper: uvm_km_free: u-area frees the u-area cpu0 still runs on.
+    /// </summary>
+    private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 10,
+        "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
+
+    private static readonly IReadOnlyList<Rule> Rules =
+        [UareaCachedBeforeTheSwitchAway, LwpExit2SleepsAfterTheSwitchAway, ZombieCollectedBeforeItsTeardown, ReaperFreesTheUareaOfARunningLwp];
+
+    private static Rule Named(string id) => Rules.Single(r => r.Switch == id);
+
+    /// <summary>Every rule, by its switch.</summary>
+    public static TheoryData<string> RuleIds => [.. Rules.Select(r => r.Switch)];
+
+    /// <summary>Every rule under every engine.</summary>
+    public static TheoryData<string, EngineKind> RulesAndEngines
+    {
+        get
+        {
+            var data = new TheoryData<string, EngineKind>();
+            foreach (var r in Rules)
+                foreach (var e in new[] { EngineKind.Direct, EngineKind.Coyote })
+                    data.Add(r.Switch, e);
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RulesAndEngines))]
+    public void MutatedKernelIsCaughtByTheRulesProperty(string rule, EngineKind engine)
+    {
+        var r = Named(rule);
+        Search.AssertFound(r.Declaration.Scenario, Switches.Configure([rule]), r.Budget, r.Declaration.Expected!, engine);
+    }
+
+    [Theory]
+    [MemberData(nameof(RulesAndEngines))]
+    public void FixedKernelSurvivesTheSameSearch(string rule, EngineKind engine)
+    {
+        var r = Named(rule);
+        Search.AssertClean(r.Declaration.Scenario, r.Budget, engine, r.Fixed);
+    }
+
+    /// <summary>
+    /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0, and
+    /// re-pinned (<c>uvmcheck run --bug RULE</c>, seed 0, co-shrunk) when kernel threads took a CPU
+    /// to run (issue 17 item 5): init, proc0, the reaper and the drain now wait on the run queue for
+    /// a CPU, which changed every schedule's steps. The re-pinned schedules reach the same violations;
+    /// the interleavings named above are those of the first pins.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void PinnedScheduleReplaysToTheSameViolation(string rule)
+    {
+        var r = Named(rule);
+        Search.AssertReplays(r.Pinned, r.Declaration.Expected!);
+    }
+
+    [Fact]
+    public void EveryExitReworkMutationOfTheRegistryHasARule()
+    {
+        var mutations = Switches.All.Where(s => s.Id.StartsWith("exit-", StringComparison.Ordinal) && s.Kind == SwitchKind.Mutation).Select(s => s.Id);
+
+        Assert.Equal(mutations.Order(), Rules.Select(r => r.Switch).Order());
+    }
+}
