@@ -13,7 +13,7 @@ public sealed class Cpu(int number)
     /// Where the CPU's own thread waits while the CPU runs a kernel thread (<see cref="Kthread"/>):
     /// the CPU's steps are then the kthread's (a model device, not a kernel channel).
     /// </summary>
-    public WaitChannel Lent { get; } = new($"cpu{number}: running a kernel thread");
+    internal WaitChannel Lent { get; } = new($"cpu{number}: running a kernel thread");
 
     /// <summary>The thread that stands for this CPU running user LWPs and idling; set when it is created.</summary>
     public KernelThread? Thread { get; internal set; }

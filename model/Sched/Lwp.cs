@@ -254,7 +254,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int? PoolItem { get; internal set; }
 
     /// <summary>The kernel thread whose LWP this is (kthread_create1()), or null for a user LWP.</summary>
-    public Kthread? Kthread { get; init; }
+    internal Kthread? Kthread { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() => Kthread is { } t ? $"lwp of {t.Name}" : $"lwp {Lid}";
