@@ -63,6 +63,19 @@ public static class AccountingDetector
             return k.Uvmexp.SwpgOnly == n ? null : $"uvmexp.swpgonly is {k.Uvmexp.SwpgOnly} but {n} pages are only in swap";
         });
 
+    /// <summary>swd_npgbad counts the slots uvm_swap_markbad() marked bad.</summary>
+    public static readonly Invariant SwapBadCountMatchesBadSlots = new(
+        nameof(SwapBadCountMatchesBadSlots),
+        "swd_npgbad equals the number of swap slots marked bad after a failed pageout (uvm_swap_markbad under swap_data_lock).",
+        Detector.Subsystem, k =>
+        {
+            var swap = k.Vm.Swap;
+            int n = 0;
+            for (int s = 1; s <= swap.Slots; s++)
+                if (swap.IsBad(s)) n++;
+            return swap.Bad == n ? null : $"swd_npgbad is {swap.Bad} but {n} swap slots are marked bad";
+        });
+
     /// <summary>The u-area free-list count counts the list.</summary>
     public static readonly Invariant UareaFreeCountMatchesFreeList = new(
         nameof(UareaFreeCountMatchesFreeList),
@@ -78,5 +91,5 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, UareaFreeCountMatchesFreeList];
+        [PagingCountMatchesPagesInPageout, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList];
 }

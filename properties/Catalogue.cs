@@ -10,8 +10,8 @@ public sealed class Catalogue
 {
     /// <summary>The built-in properties, subsystem by subsystem.</summary>
     public static Catalogue BuiltIn { get; } = new(
-        [.. SchedInvariants.All, .. MapInvariants.All, .. PageInvariants.All, .. SwapInvariants.All, .. ExitInvariants.All, .. LoanInvariants.All, .. PoolInvariants.All, .. CowInvariants.All, .. AccountingDetector.All],
-        [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness, .. ExitInvariants.Liveness]);
+        [.. SchedInvariants.All, .. MapInvariants.All, .. PageInvariants.All, .. SwapInvariants.All, .. ExitInvariants.All, .. LoanInvariants.All, .. PoolInvariants.All, .. CowInvariants.All, .. VnodeInvariants.All, .. AccountingDetector.All],
+        [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness, .. ExitInvariants.Liveness, .. VnodeInvariants.Liveness]);
 
     /// <summary>Creates a catalogue of the given properties.</summary>
     public Catalogue(IReadOnlyList<Invariant> invariants, IReadOnlyList<LivenessProperty> liveness)

@@ -52,17 +52,21 @@ public static class PageInvariants
         "vm", k => k.Uvmexp.Free == k.Vm.FreeQueue.Count + k.Vm.Unmaterialized
             ? null : $"uvmexp.free is {k.Uvmexp.Free} but {k.Vm.FreeQueue.Count + k.Vm.Unmaterialized} pages are free");
 
-    /// <summary>PG_CLEAN promises a copy in swap; freeing a clean page relies on it.</summary>
+    /// <summary>
+    /// PG_CLEAN of a swap-backed page promises a copy in swap; freeing a clean page relies on it. A
+    /// vnode page (not PQ_SWAPBACKED) has its copy in its file.
+    /// </summary>
     public static readonly Invariant CleanPageHasSwapCopy = Invariant.ForAll(
         nameof(CleanPageHasSwapCopy),
-        "An owned page that is clean and not busy has a swap slot holding its copy.",
+        "An owned swap-backed page that is clean and not busy has a swap slot holding its copy.",
         "vm", k => k.Vm.Pages,
-        p => !p.Owned || p.Busy || (p.Flags & PageFlags.Clean) == 0 || p.OwnerSlot != 0 || p.WireCount > 0,
+        p => !p.Owned || p.Busy || (p.Flags & PageFlags.Clean) == 0 || p.OwnerSlot != 0 || p.WireCount > 0 || p.Object is { IsVnode: true },
         p => $"{p} is clean but its owner has no swap slot for it");
 
     /// <summary>
     /// Liveness: a thread waiting for memory in uvm_wait() is eventually served while the pagedaemon
-    /// has something to reclaim: a clean page, or a dirty page and a free swap slot to write it to.
+    /// has something to reclaim: a clean page, a dirty file page (its pager writes it to its file),
+    /// or a dirty page and a free swap slot to write it to.
     /// </summary>
     public static readonly LivenessProperty MemoryShortageWithReclaimablePagesEventuallyEnds = new(
         nameof(MemoryShortageWithReclaimablePagesEventuallyEnds),
@@ -89,7 +93,7 @@ public static class PageInvariants
     private static Page? FirstReclaimable(IReadOnlyList<Page> queue, bool swapFree)
     {
         for (int i = 0; i < queue.Count; i++)
-            if (queue[i] is { Owned: true, Busy: false, WireCount: 0, LoanCount: 0 } p && ((p.Flags & PageFlags.Clean) != 0 || swapFree))
+            if (queue[i] is { Owned: true, Busy: false, WireCount: 0, LoanCount: 0 } p && ((p.Flags & PageFlags.Clean) != 0 || swapFree || p.Object is { IsVnode: true }))
                 return p;
         return null;
     }

@@ -27,10 +27,13 @@ public static class SwapInvariants
             return null;
         });
 
-    /// <summary>swpginuse accounting: the allocated slots are exactly those the owners and pageouts in flight reference.</summary>
+    /// <summary>
+    /// swpginuse accounting: the allocated slots are exactly those the owners, the pageouts in
+    /// flight and the pagedaemon's open swap cluster reference, plus those uvm_swap_markbad() kept.
+    /// </summary>
     public static readonly Invariant AllocatedSlotsAreExactlyTheReferencedSlots = new(
         nameof(AllocatedSlotsAreExactlyTheReferencedSlots),
-        "The allocated swap slots are exactly the slots referenced by anons, aobjs and pageouts in flight.",
+        "The allocated swap slots are exactly the slots referenced by anons, aobjs, pageouts in flight and the pagedaemon's open swap cluster, plus the slots marked bad.",
         "swap", k =>
         {
             var vm = k.Vm;
@@ -45,11 +48,21 @@ public static class SwapInvariants
             for (int i = 0; i < vm.PagesInFlight.Count; i++)
             {
                 var io = vm.PagesInFlight[i];
-                if (!vm.Swap.IsInUse(io.Slot)) return $"the pageout of {io.Page} writes slot {io.Slot}, which is not allocated";
-                referenced[io.Slot] = true;
+                if (io.Slot == 0) continue; // a vnode page's write to its file
+                for (int j = 0; j < io.Pages.Count; j++)
+                {
+                    if (!vm.Swap.IsInUse(io.Slot + j)) return $"the pageout of {io.Pages[j]} writes slot {io.Slot + j}, which is not allocated";
+                    referenced[io.Slot + j] = true;
+                }
             }
+            if (vm.Cluster is { } cluster)
+                for (int s = cluster.Slot; s < cluster.Slot + cluster.Allocated; s++)
+                {
+                    if (!vm.Swap.IsInUse(s)) return $"the pagedaemon's swap cluster holds slot {s}, which is not allocated";
+                    referenced[s] = true;
+                }
             for (int s = 1; s <= slots; s++)
-                if (vm.Swap.IsInUse(s) && !referenced[s]) return $"slot {s} is allocated but nothing references it (leaked)";
+                if (vm.Swap.IsInUse(s) && !referenced[s] && !vm.Swap.IsBad(s)) return $"slot {s} is allocated but nothing references it (leaked)";
             return null;
         });
 

@@ -52,14 +52,7 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void PreFixKernelInsertsASecondZeroPage(EngineKind engine)
     {
-        var results = Search.Explore("loan-zero", PreFix, Budget, engine);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("panic uvm_pageinsert", r.Counterexample!.Violation.Id);
-            Assert.Contains("uvm_loanzero_object[0] already holds", r.Counterexample.Violation.Message);
-        });
+        Search.AssertFound("loan-zero", PreFix, Budget, "panic uvm_pageinsert", engine, cx => Assert.Contains("uvm_loanzero_object[0] already holds", cx.Violation.Message));
     }
 
     /// <summary>
@@ -75,13 +68,8 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     [Fact]
     public void PinnedScheduleReproducesTheSecondZeroPage()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("loan-zero-loan-recheck-after-sleep-uvm_pageinsert-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
-        Assert.Null(replay.FirstDivergentStep);
-        Assert.Equal("loan2", replay.Steps[^1].Thread);
+        Search.AssertReplays("loan-zero-loan-recheck-after-sleep-uvm_pageinsert-seed0.json", "panic uvm_pageinsert",
+            replay => Assert.Equal("loan2", replay.Steps[^1].Thread));
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>

@@ -46,14 +46,7 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void PreFixKernelUnownsAnUnqueuedZeroPage(EngineKind engine)
     {
-        var results = Search.Explore("loan-zero", PreFix, Budget, engine);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("panic uvm_page_own", r.Counterexample!.Violation.Id);
-            Assert.Contains("uvm_loanzero_object[0] is on no paging queue", r.Counterexample.Violation.Message);
-        });
+        Search.AssertFound("loan-zero", PreFix, Budget, "panic uvm_page_own", engine, cx => Assert.Contains("uvm_loanzero_object[0] is on no paging queue", cx.Violation.Message));
     }
 
     /// <summary>
@@ -70,12 +63,7 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     [Fact]
     public void PinnedScheduleReproducesTheOwnerTrackingPanic()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule("loan-zero-loan-zero-page-unqueued-uvm_page_own-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
-        Assert.Null(replay.FirstDivergentStep);
+        Search.AssertReplays("loan-zero-loan-zero-page-unqueued-uvm_page_own-seed0.json", "panic uvm_page_own");
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>

@@ -53,14 +53,7 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void PreFixKernelLetsThePagedaemonReclaimALoanedPage(EngineKind engine)
     {
-        var results = Search.Explore("loan", PreFix, Budget, engine);
-
-        Assert.All(results, r =>
-        {
-            Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
-            Assert.Equal("invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel", r.Counterexample!.Violation.Id);
-            Assert.Equal("pagedaemon", r.Counterexample.Steps[^1].Thread);
-        });
+        Search.AssertFound("loan", PreFix, Budget, "invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel", engine, cx => Assert.Equal("pagedaemon", cx.Steps[^1].Thread));
     }
 
     /// <summary>
@@ -78,13 +71,8 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     [Fact]
     public void PinnedScheduleReproducesTheReclaim()
     {
-        var cx = CounterexampleFile.Read(Search.Schedule(
-            "loan-loan-kernel-page-queued-PagedaemonNeverReclaimsAPageLoanedToTheKernel-seed0.json"));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
-        Assert.Null(replay.FirstDivergentStep);
+        Search.AssertReplays("loan-loan-kernel-page-queued-PagedaemonNeverReclaimsAPageLoanedToTheKernel-seed0.json",
+            "invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel");
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>

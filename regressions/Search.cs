@@ -43,16 +43,16 @@ internal static class Search
     /// <paramref name="also"/> states more about each counterexample.
     /// </summary>
     public static void AssertFound(string scenario, KernelConfig config, int budget, string violationId, EngineKind engine,
-        Action<Counterexample>? also = null) =>
-        AssertFound(scenario, config, budget, [violationId], engine, also);
+        Action<Counterexample>? also = null, Catalogue? properties = null) =>
+        AssertFound(scenario, config, budget, [violationId], engine, also, properties);
 
     /// <summary>
     /// As above, for a bug with more than one symptom (a detector that sees the bad access, or the
     /// kernel assertion it leads to): every seed finds one of <paramref name="violationIds"/>.
     /// </summary>
     public static void AssertFound(string scenario, KernelConfig config, int budget, IReadOnlyList<string> violationIds, EngineKind engine,
-        Action<Counterexample>? also = null) =>
-        Assert.All(Explore(scenario, config, budget, engine), r =>
+        Action<Counterexample>? also = null, Catalogue? properties = null) =>
+        Assert.All(Explore(scenario, config, budget, engine, properties), r =>
         {
             Assert.True(r.FoundBug, $"no violation in {r.Iterations} schedules");
             Assert.Contains(r.Counterexample!.Violation.Id, violationIds);
@@ -75,12 +75,16 @@ internal static class Search
         });
     }
 
-    /// <summary>The pinned fact: a committed schedule replays exactly to the named violation.</summary>
-    public static void AssertReplays(string file, string violationId)
+    /// <summary>
+    /// The pinned fact: a committed schedule replays exactly to the named violation;
+    /// <paramref name="also"/> states more about the replay.
+    /// </summary>
+    public static void AssertReplays(string file, string violationId, Action<ReplayResult>? also = null)
     {
         var replay = Replayer.Replay(CounterexampleFile.Read(Schedule(file)));
-        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Message}");
+        Assert.True(replay.Exact, $"diverged at step {replay.FirstDivergentStep}: {replay.Violation?.Id ?? "no violation"} {replay.Violation?.Message}");
         Assert.Equal(violationId, replay.Violation!.Id);
+        also?.Invoke(replay);
     }
 
     /// <summary>The path of a committed schedule, copied next to the test assembly.</summary>

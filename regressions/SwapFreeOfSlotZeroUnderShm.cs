@@ -40,7 +40,7 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// </summary>
     private const int Budget = 1000;
 
-    private const string PinnedSchedule = "schedules/shm-swap-pr22752-uvm_swap_free-seed0.json";
+    private const string PinnedSchedule = "shm-swap-pr22752-uvm_swap_free-seed0.json";
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
@@ -66,12 +66,7 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     [Fact]
     public void PinnedScheduleReproducesTheSlotZeroFree()
     {
-        var cx = CounterexampleFile.Read(Path.Combine(AppContext.BaseDirectory, PinnedSchedule));
-
-        var replay = Replayer.Replay(cx);
-
-        Assert.True(replay.SameViolation, $"replay gave {replay.Violation?.Id ?? "no violation"}");
-        Assert.Equal("panic uvm_swap_free", replay.Violation!.Id);
+        Search.AssertReplays(PinnedSchedule, "panic uvm_swap_free");
     }
 
     [Theory]

@@ -44,7 +44,8 @@ public static class Fault
         }
         var got = new Out<Page>();
         foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
-        PageQueues.Busy(got.Value!, "uvm_fault");
+        if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD): uvm_fault() returns EIO and trap() signals the process
+        PageQueues.Busy(got.Value, "uvm_fault");
         yield return Finish(k, self, got.Value!, anon.Lock, write);
     }
 

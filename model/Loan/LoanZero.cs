@@ -64,7 +64,7 @@ public static class LoanZero
     /// locked: the zero page is never freed; under the page-queue lock it is reactivated if an anon
     /// borrows it, else dequeued (only the kernel holds it); then the object is unlocked.
     /// </summary>
-    internal static void Put(Kernel k, KernelThread self, Page pg)
+    internal static IEnumerable<Step> Put(Kernel k, KernelThread self, Page pg)
     {
         var zero = k.Vm.LoanZeroObject;
         k.Vm.PageQueueLock.Acquire(self);
@@ -72,6 +72,7 @@ public static class LoanZero
         else PageQueues.Dequeue(k, pg);
         k.Vm.PageQueueLock.Release(self);
         zero.Lock.Release(k, self);
+        yield return Step.Ran("ulz_put");
     }
 
     /// <summary>uvm_pagealloc(&amp;uvm_loanzero_object, 0, NULL, UVM_PGA_ZERO): a busy, zeroed (so not clean) page at offset 0.</summary>

@@ -15,13 +15,15 @@ namespace Uvm.Model;
 /// anon trips KASSERT(anon != NULL). A page of an object that is not swap-backed (the shared zero
 /// page of uvm_loanzero_object, whose pager came with uvm_loan.c rev 1.41, 2003) goes to the
 /// object's pgo_put with the page queues unlocked, as uvm_pdaemon.c does for vnode pages, and the
-/// scan restarts at the head if its next page left the queue. Left out: vnode pages, swap clusters
-/// (each pageout is one page and one slot), dirtyreacts limits, pool draining.
+/// scan restarts at the head if its next page left the queue; vnode pages (model/Pager/VnodePager.cs)
+/// go the same way. Dirty swap-backed pages are gathered into clusters of contiguous slots
+/// (<see cref="SwapCluster"/>), written when full or at the end of the scan. Left out: dirtyreacts
+/// limits, the anonmin/vnodemin/vtextmin reactivation thresholds, pool draining.
 /// </summary>
 public static class PageoutScan
 {
     /// <summary>What the inactive scan did with one page.</summary>
-    private enum Outcome { Skipped, Freed, PageoutStarted, PgoPut }
+    private enum Outcome { Skipped, Freed, AddedToCluster, ClusterFull, PgoPut }
 
     /// <summary>
     /// The uvm_pageout() loop body after a wakeup: recompute inactarg, scan if short of free or
@@ -66,44 +68,79 @@ public static class PageoutScan
 
     /// <summary>
     /// uvmpd_scan_inactive(): walk the inactive queue from the head with nextpg saved; free clean
-    /// pages, start a pageout for each dirty one (dropping uvm.pageqlock around it, then
-    /// restarting at the head if nextpg left the queue), until free + paging reaches 4 * freetarg.
+    /// pages, hand pages that are not swap-backed to their pager's pgo_put, and gather dirty ones
+    /// into a swap cluster, written with uvm.pageqlock dropped once it is full, or at the end of
+    /// the queue or of the scan (the final pageout). After each drop of the page queues the scan
+    /// restarts at the head if nextpg left the inactive queue meanwhile. It stays in the loop while
+    /// it has a page to look at or a cluster to write, and stops looking at pages once
+    /// free + paging reaches 4 * freetarg.
     /// </summary>
     private static IEnumerable<Step> ScanInactive(Kernel k, KernelThread self)
     {
         var vm = k.Vm;
         var ux = k.Uvmexp;
         var p = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
-        while (p is not null)
+        while (p is not null || vm.Cluster is not null)
         {
-            if (ux.Free + ux.Paging >= ux.FreeTarg << 2) break;
-            int at = vm.InactiveQ.IndexOf(p);
-            var next = at + 1 < vm.InactiveQ.Count ? vm.InactiveQ[at + 1] : null;
-            var outcome = Examine(k, self, p);
-            if (outcome == Outcome.PageoutStarted)
+            Page? next = null;
+            if (p is not null && ux.Free + ux.Paging >= ux.FreeTarg << 2)
             {
-                // uvm_pager_put() → uvm_swap_put(B_ASYNC) runs with uvm.pageqlock dropped.
-                vm.PageQueueLock.Release(self);
-                yield return Step.Ran("uvmpd_scan_inactive: uvm_swap_put");
-                vm.PageQueueLock.Acquire(self);
-                if (next is not null && next.Queue != PageQueue.Inactive)
-                    next = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
+                if (vm.Cluster is null) break;
+                p = null; // met the target: write the partial cluster (the final pageout)
             }
-            else if (outcome == Outcome.PgoPut)
+            if (p is not null)
             {
-                // Not swap-backed: uvm_unlock_pageq(); pgo_put(uobj, off, off + PAGE_SIZE,
-                // PGO_CLEANIT|PGO_FREE), which returns with the object unlocked; uvm_lock_pageq();
-                // restart at the head if nextpg left the inactive queue meanwhile.
-                vm.PageQueueLock.Release(self);
-                yield return Step.Ran("uvmpd_scan_inactive: pgo_put");
-                p.Object!.PgoPut!(k, self, p);
-                yield return Step.Ran("ulz_put");
-                vm.PageQueueLock.Acquire(self);
-                if (next is not null && next.Queue != PageQueue.Inactive)
-                    next = vm.InactiveQ.Count > 0 ? vm.InactiveQ[0] : null;
+                int at = vm.InactiveQ.IndexOf(p);
+                next = at + 1 < vm.InactiveQ.Count ? vm.InactiveQ[at + 1] : null;
+                var outcome = Examine(k, self, p);
+                if (outcome == Outcome.PgoPut)
+                {
+                    // Not swap-backed: uvm_unlock_pageq(); pgo_put(uobj, off, off + PAGE_SIZE,
+                    // PGO_CLEANIT|PGO_FREE), which returns with the object unlocked; uvm_lock_pageq();
+                    // restart at the head if nextpg left the inactive queue meanwhile.
+                    vm.PageQueueLock.Release(self);
+                    yield return Step.Ran("uvmpd_scan_inactive: pgo_put");
+                    foreach (var s in p.Object!.PgoPut!(k, self, p)) yield return s;
+                    vm.PageQueueLock.Acquire(self);
+                    p = Restart(k, next);
+                    continue;
+                }
+                if (outcome != Outcome.ClusterFull)
+                {
+                    p = next;
+                    continue;
+                }
             }
-            p = next;
+            foreach (var s in WriteCluster(k, self)) yield return s;
+            p = Restart(k, next);
         }
+    }
+
+    /// <summary>nextpg, or the head of the inactive queue if nextpg left it while the page queues were unlocked.</summary>
+    private static Page? Restart(Kernel k, Page? next) =>
+        next is not null && next.Queue != PageQueue.Inactive && !k.Config.Has(Switches.ScanKeepsStaleNextpg)
+            ? (k.Vm.InactiveQ.Count > 0 ? k.Vm.InactiveQ[0] : null)
+            : next;
+
+    /// <summary>
+    /// The end of a cluster, page queues locked: uvm_swap_free() the unused tail slots, then
+    /// uvm_unlock_pageq(), uvm_swap_put(swslot, swpps, swcpages, B_ASYNC) (the buf goes to the
+    /// aiodone daemon when the write finishes), uvm_lock_pageq(); swslot = 0.
+    /// </summary>
+    private static IEnumerable<Step> WriteCluster(Kernel k, KernelThread self)
+    {
+        var vm = k.Vm;
+        var cluster = vm.Cluster!;
+        int used = cluster.Pages.Count;
+        if (used < cluster.Allocated && !k.Config.Has(Switches.ClusterKeepsTailSlots))
+            vm.Swap.Free(self, cluster.Slot + used, cluster.Allocated - used);
+        vm.Cluster = null;
+        k.Uvmexp.PdPageouts++;
+        vm.Pending.Add(new PageIo([.. cluster.Pages], cluster.Slot));
+        k.SleepQueues.Wakeup(Pageout.AioDone);
+        vm.PageQueueLock.Release(self);
+        yield return Step.Ran("uvmpd_scan_inactive: uvm_swap_put");
+        vm.PageQueueLock.Acquire(self);
     }
 
     /// <summary>One page of uvmpd_scan_inactive(), uvm.pageqlock held: try-lock the owner, then free, page out or skip.</summary>
@@ -177,22 +214,28 @@ public static class PageoutScan
         if (swap.InUse == swap.SwPages) ReleaseSlot(k, self, p); // swap is full: free this page's slot
         PageQueues.Busy(p, "scan_inactive");
         if (!k.Config.Has(Switches.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
-        int slot = swap.Alloc(self);
-        if (slot == 0)
+        if (k.Vm.Cluster is not { } cluster)
         {
-            PageQueues.Unbusy(k, p); // no swap? give up!
-            return Outcome.Skipped;
+            // Start a new swap pageout cluster: swnpages = MAXBSIZE >> PAGE_SHIFT, fewer if no
+            // run that long is free (lessok).
+            int n = k.Vm.ClusterPages;
+            int first = swap.Alloc(self, ref n, lessok: true);
+            if (first == 0)
+            {
+                PageQueues.Unbusy(k, p); // no swap? give up!
+                return Outcome.Skipped;
+            }
+            k.Vm.Cluster = cluster = new SwapCluster(first, n);
         }
+        int slot = cluster.Slot + cluster.Pages.Count;
         if (p.OwnerAnon is { } a) a.SwSlot = slot;
         else p.Object!.SetSwslot(p.Index, slot);
         CheckNotLoanedToTheKernel(k, p, "paged out");
         p.Flags |= PageFlags.Pageout;
         ux.Paging++;
-        ux.PdPageouts++;
         PageQueues.Dequeue(k, p);
-        k.Vm.Pending.Add(new PageIo(p, slot));
-        k.SleepQueues.Wakeup(Pageout.AioDone);
-        return Outcome.PageoutStarted;
+        cluster.PageList.Add(p);
+        return cluster.HasRoom ? Outcome.AddedToCluster : Outcome.ClusterFull;
     }
 
     /// <summary>The dirty page's old copy is stale: anon: free a nonzero an_swslot; aobj: uao_dropswap().</summary>

@@ -55,10 +55,25 @@ public static class AnonPager
                 fresh.PqAnon = true;
                 fresh.BusyOwner = "uvmfault_anonget";
                 anon.Page = fresh;
-                k.Uvmexp.SwpgOnly--; // uvm_swap_get()
+                bool bad = anon.SwSlot == SwapSpace.SwslotBad; // uvm_swap_get(): SWSLOT_BAD fails at once
+                if (!bad) k.Uvmexp.SwpgOnly--; // uvm_swap_get(): no longer only in swap
                 anon.Lock.Release(k, self);
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
                 foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
+                if (bad)
+                {
+                    // The read failed: an_page = NULL, uvm_pagefree() (the page was never
+                    // un-busied, so never mapped), unlock, return the error to uvm_fault().
+                    anon.Page = null;
+                    k.Vm.PageQueueLock.Acquire(self);
+                    PageQueues.Unbusy(k, fresh);
+                    PageQueues.Free(k, fresh);
+                    k.Vm.PageQueueLock.Release(self);
+                    anon.Lock.Release(k, self);
+                    result.Value = null;
+                    yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
+                    yield break;
+                }
                 if ((fresh.Flags & PageFlags.Released) != 0)
                 {
                     // The anon was freed while we read: uvm_anon_release(), then ERESTART.

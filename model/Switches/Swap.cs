@@ -24,6 +24,22 @@ public static partial class Switches
     public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "pagedaemon",
         "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner");
 
+    /// <summary>uvmpd_scan_inactive(): the final pageout of a partial cluster keeps its unused tail slots.</summary>
+    public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
+        "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");
+
+    /// <summary>uvm_aio_aiodone(): a permanent write error skips uvm_swap_markbad().</summary>
+    public static readonly KernelSwitch AiodoneSkipsMarkbad = Mutation("aiodone-skips-markbad", "uvm_aio_aiodone", "swap-errors",
+        "a pageout that fails with EIO sets the owners' slots to SWSLOT_BAD but skips uvm_swap_markbad(): swpgonly keeps the lost pages and the slots stay allocated, neither owned nor marked bad");
+
+    /// <summary>uvm_aio_aiodone(): the ENOMEM branch clears PG_PAGEOUT without uvmexp.paging--.</summary>
+    public static readonly KernelSwitch AiodoneEnomemSkipsPaging = Mutation("aiodone-enomem-skips-paging", "uvm_aio_aiodone", "swap-errors",
+        "the transient-error (ENOMEM) branch clears PG_PAGEOUT but skips uvmexp.paging--: paging counts a page that is no longer in pageout");
+
+    /// <summary>uvm_aio_aiodone(): the ENOMEM branch leaves the owner's slot in place.</summary>
+    public static readonly KernelSwitch AiodoneEnomemKeepsSlot = Mutation("aiodone-enomem-keeps-slot", "uvm_aio_aiodone", "swap-errors",
+        "the transient-error (ENOMEM) branch re-dirties the page but leaves the owner's slot in place (no uao_set_swslot(.., 0) / an_swslot = 0) before uvm_swap_free() of the buf's slots: the owner records a freed slot");
+
     /// <summary>uvm_aio_aiodone(): uvmexp.paging-- is skipped for a PG_RELEASED page. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch AiodoneReleasedSkipsPagingDecrement = Mutation("aiodone-released-skips-paging-decrement", "uvm_aio_aiodone", "pagedaemon",
         "uvm_aio_aiodone() skips uvmexp.paging-- when the page was PG_RELEASED (a counter decrement skipped on one branch)");

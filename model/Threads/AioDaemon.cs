@@ -5,12 +5,20 @@ using Uvm.Model.Vm;
 namespace Uvm.Model.Threads;
 
 /// <summary>
-/// The aiodone daemon, uvm_aiodone_daemon() → uvm_aio_aiodone() of uvm_pager.c (2002): completes
-/// asynchronous pageouts, one per step and in an order the explorer chooses (disks reorder). For
-/// each page it locks the owner (an_lock or vmobjlock), frees a PG_PAGEOUT page (its only copy is
-/// now in swap; an anon keeps an_swslot), releases a PG_RELEASED one with its freed anon, wakes
-/// PG_WANTED sleepers, and then wakes the pagedaemon and the &amp;uvmexp.free waiters (approx.:
-/// the exact wakeup conditions of the period are reconstructed). I/O errors are left out.
+/// The aiodone daemon, uvm_aiodone_daemon() → uvm_aio_aiodone() (uvm_pager.c; the 2003 text is not
+/// stored, the model follows rev 1.72.2.1 of 2006, still simple_lock based, whose swap branch
+/// matches uvm_pdaemon.c 1.39's use of it): completes asynchronous pageout bufs, one per step and
+/// in an order the explorer chooses (disks reorder). For each page of the buf it locks the owner
+/// (an_lock or vmobjlock) and uvm.pageqlock, handles an I/O error (ENOMEM: clear PG_PAGEOUT with
+/// uvmexp.paging--, re-dirty, reactivate, owner slot 0; any other error: owner slot SWSLOT_BAD),
+/// frees a PG_PAGEOUT page (uvmexp.paging--, its only copy is now in swap), releases a
+/// PG_RELEASED one with its freed anon, wakes PG_WANTED sleepers; then accounts the buf under
+/// swap_data_lock: swpgonly += npages unless ENOMEM, and uvm_swap_markbad() (EIO) or
+/// uvm_swap_free() (ENOMEM) of its slots. The buf is one step: the daemon never sleeps inside
+/// it, and under the 2003 big kernel lock nothing else runs in between; it waits first until no
+/// other thread holds one of the buf's owner locks. Which completion fails, and how, is the
+/// workload's (<see cref="VmState.IoErrors"/>). The wakeup conditions are those of uvm_aiodone_daemon() in
+/// uvm_pdaemon.c 1.39 (approx.: per buf rather than per batch).
 /// </summary>
 public sealed class AioDaemon : Kthread
 {
@@ -30,16 +38,18 @@ public sealed class AioDaemon : Kthread
         var vm = Kernel.Vm;
         while (true)
         {
-            // Wait for a finished I/O, pick one (the explorer chooses), and lock its page's owner;
-            // after waiting for that lock, start over: the list may have changed.
-            int i = 0;
-            foreach (var s in Locks.TakeAfter(WaitForIo, () => vm.Pending[i = Pick()].Page.OwnerLock!, this, "uvm_aio_aiodone: simple_lock"))
-                yield return s;
+            // Wait for a finished buf, pick one (the explorer chooses); while another thread holds
+            // one of its pages' owner locks, wait for it and start over: the list may have changed.
+            foreach (var s in WaitForIo()) yield return s;
+            int i = Pick();
             var io = vm.Pending[i];
-            var ownerLock = io.Page.OwnerLock!;
+            if (HeldOwnerLock(io) is { } held)
+            {
+                yield return Step.Sleep("uvm_aio_aiodone: simple_lock", held.Channel);
+                continue;
+            }
             vm.Pending.RemoveAt(i);
-            Complete(io.Page);
-            ownerLock.Release(Kernel, this);
+            Complete(io);
             yield return Step.Ran("uvm_aio_aiodone");
         }
     }
@@ -54,25 +64,112 @@ public sealed class AioDaemon : Kthread
     /// <summary>Which finished pageout to complete next: disks reorder, so the explorer chooses.</summary>
     private int Pick() => Kernel.Vm.Pending.Count > 1 ? Kernel.Choice.Integer(Kernel.Vm.Pending.Count) : 0;
 
-    /// <summary>The page's pageout finished: owner locked, uvm.pageqlock taken here.</summary>
-    private void Complete(Page p)
+    /// <summary>An owner lock of the buf's pages that some thread holds, or null.</summary>
+    private static SimpleLock? HeldOwnerLock(PageIo io)
+    {
+        for (int i = 0; i < io.Pages.Count; i++)
+            if (io.Pages[i].OwnerLock is { Held: true } l) return l;
+        return null;
+    }
+
+    /// <summary>uvm_aio_aiodone() of one pageout buf.</summary>
+    private void Complete(PageIo io)
     {
         var ux = Kernel.Uvmexp;
-        bool released0 = (p.Flags & PageFlags.Released) != 0;
-        if (!(released0 && Kernel.Config.Has(Switches.AiodoneReleasedSkipsPagingDecrement))) ux.Paging--;
-        if (released0 && p.OwnerAnon is { } released)
+        var error = Kernel.Vm.IoErrors.GetValueOrDefault(++Kernel.Vm.IoCompletions);
+        bool swap = io.Slot != 0; // a vnode's buf (genfs_do_io) has no slots
+        int freed = 0;
+        for (int i = 0; i < io.Pages.Count; i++)
         {
-            AnonPager.Release(Kernel, this, released, p);
+            var p = io.Pages[i];
+            var ownerLock = p.OwnerLock!;
+            ownerLock.Acquire(this);
+            if (CompletePage(p, swap ? io.Slot + i : 0, error)) freed++;
+            ownerLock.Release(Kernel, this);
         }
-        else
+        if (!swap)
         {
-            Kernel.Vm.PageQueueLock.Acquire(this);
-            PageQueues.Unbusy(Kernel, p);
-            PageQueues.Free(Kernel, p);
-            Kernel.Vm.PageQueueLock.Release(this);
-            ux.SwpgOnly++;
+            WakeWaiters();
+            return;
         }
+        // These pages are now only in swap (swap_data_lock).
+        var space = Kernel.Vm.Swap;
+        if (error == PageoutError.None) ux.SwpgOnly += freed;
+        else if (error == PageoutError.Eio)
+        {
+            ux.SwpgOnly += io.Pages.Count;
+            if (!Kernel.Config.Has(Switches.AiodoneSkipsMarkbad)) space.MarkBad(this, io.Slot, io.Pages.Count, ux);
+        }
+        else space.Free(this, io.Slot, io.Pages.Count);
+        WakeWaiters();
+    }
+
+    /// <summary>uvm_aiodone_daemon(): wake the pagedaemon while memory is short, and the &amp;uvmexp.free waiters.</summary>
+    private void WakeWaiters()
+    {
+        var ux = Kernel.Uvmexp;
         if (ux.Free + ux.Paging < ux.FreeTarg) Kernel.SleepQueues.Wakeup(Pageout.Pagedaemon);
         Kernel.SleepQueues.Wakeup(Pageout.FreeMemory);
+    }
+
+    /// <summary>
+    /// One page of the buf, owner locked; uvm.pageqlock taken here. <paramref name="slot"/> is the
+    /// page's swap slot, 0 for a vnode page. Returns true when a page the pagedaemon paged out was
+    /// freed (not a released anon's).
+    /// </summary>
+    private bool CompletePage(Page p, int slot, PageoutError error)
+    {
+        var ux = Kernel.Uvmexp;
+        var vm = Kernel.Vm;
+        vm.PageQueueLock.Acquire(this);
+        if (error != PageoutError.None) WriteFailed(p, slot, error);
+        bool pageout = (p.Flags & PageFlags.Pageout) != 0;
+        if (pageout)
+        {
+            p.Flags &= ~PageFlags.Pageout;
+            if (!((p.Flags & PageFlags.Released) != 0 && Kernel.Config.Has(Switches.AiodoneReleasedSkipsPagingDecrement))) ux.Paging--;
+            // Rev 1.72.2.1 also counts uvmexp.pdfreed++ here; left out: the 2003 text is not stored,
+            // the counter only feeds uvmpd_scan()'s swap-shortage test (pages_freed), and counting
+            // it moves the pinned PR kern/22752 schedule (regressions/schedules), which would need
+            // re-pinning once a 2003 revision shows the line.
+        }
+        if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)
+        {
+            vm.PageQueueLock.Release(this);
+            AnonPager.Release(Kernel, this, released, p); // uvm_anfree() ran while the page was busy
+            return false;
+        }
+        PageQueues.Unbusy(Kernel, p);
+        if (pageout && p.Object is { IsVnode: true } vn) VnodePager.MemqChanged(Kernel, vn, p.Index);
+        if (pageout) PageQueues.Free(Kernel, p);
+        vm.PageQueueLock.Release(this);
+        return pageout;
+    }
+
+    /// <summary>
+    /// The write failed: ENOMEM is transient (PG_PAGEOUT off with uvmexp.paging--, PG_CLEAN off,
+    /// uvm_pageactivate(), slot 0: the page will be written again); any other error is permanent
+    /// (slot SWSLOT_BAD: the data is lost). A swap page's owner gets the new slot after
+    /// KASSERT(its slot is swslot + i); a vnode page has none.
+    /// </summary>
+    private void WriteFailed(Page p, int slot, PageoutError error)
+    {
+        int to = SwapSpace.SwslotBad;
+        if (error == PageoutError.Enomem)
+        {
+            if ((p.Flags & PageFlags.Pageout) != 0)
+            {
+                p.Flags &= ~PageFlags.Pageout;
+                if (!Kernel.Config.Has(Switches.AiodoneEnomemSkipsPaging)) Kernel.Uvmexp.Paging--;
+            }
+            p.Flags &= ~PageFlags.Clean;
+            PageQueues.Activate(Kernel, p);
+            to = Kernel.Config.Has(Switches.AiodoneEnomemKeepsSlot) ? slot : 0;
+        }
+        if (slot == 0) return;
+        int old = p.Object is { } obj ? obj.SetSwslot(p.Index, to) : p.Anon!.SwSlot;
+        if (old != slot)
+            throw new KernelPanicException("uvm_aio_aiodone", $"KASSERT(swslot == swslot + i) failed: {p}'s owner records slot {old}, the buf wrote slot {slot}");
+        if (p.Object is null) p.Anon!.SwSlot = to;
     }
 }

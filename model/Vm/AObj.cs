@@ -41,10 +41,17 @@ public sealed class AObj
     /// <summary>
     /// pgo_put of an object whose pages are not swap-backed (no PQ_SWAPBACKED): the pagedaemon
     /// calls it with the object locked and the page queues unlocked; it returns with the object
-    /// unlocked. Null for aobjs, whose pages the pagedaemon pages out to swap itself. Set for
-    /// uvm_loanzero_object (ulz_put, uvm_loan.c rev 1.41).
+    /// unlocked, after the steps it takes (it may sleep). Null for aobjs, whose pages the
+    /// pagedaemon pages out to swap itself. Set for uvm_loanzero_object (ulz_put, uvm_loan.c rev
+    /// 1.41) and for vnodes (model/Pager/VnodePager.cs).
     /// </summary>
-    internal Action<Kernel, KernelThread, Page>? PgoPut { get; init; }
+    internal Func<Kernel, KernelThread, Page, IEnumerable<Step>>? PgoPut { get; init; }
+
+    /// <summary>
+    /// A vnode's uvm_object (uvm_vnode.c): its pages are not swap-backed, their copy is the file,
+    /// which genfs_putpages() writes and genfs_getpages() reads (model/Pager/VnodePager.cs).
+    /// </summary>
+    public bool IsVnode { get; init; }
 
     /// <summary>uo_refs.</summary>
     public int Refs { get; internal set; } = 1;

@@ -1,4 +1,14 @@
 namespace Uvm.Model.Vm;
 
-/// <summary>An asynchronous pageout in flight (uvm_swap_put with B_ASYNC): the page and the slot it is written to.</summary>
-public sealed record PageIo(Page Page, int Slot);
+/// <summary>
+/// An asynchronous pageout in flight: one buf of uvm_swap_put(swslot, pps, npages, B_ASYNC), the
+/// cluster's pages written to the contiguous slots from <paramref name="Slot"/> on.
+/// </summary>
+public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
+{
+    /// <summary>A pageout of one page to one slot.</summary>
+    public PageIo(Page page, int slot) : this([page], slot) { }
+
+    /// <summary>The first page (a one-page pageout's only page).</summary>
+    public Page Page => Pages[0];
+}

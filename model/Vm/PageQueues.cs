@@ -56,6 +56,8 @@ public static class PageQueues
     {
         if (p.Queue == PageQueue.Free)
             throw new KernelPanicException("uvm_pagefree", $"{p} is already free");
+        if (p.Object is { IsVnode: true } vn && (p.Flags & PageFlags.Clean) == 0)
+            k.Events.Break("DirtyFilePageIsNeverFreed", $"{p} is freed with changes its file ({vn}) does not hold");
         if (p.LoanCount > 0)
         {
             // A loaned page is only disowned (an object's copy is marked dirty for the loan's

@@ -6,8 +6,10 @@ namespace Uvm.Model.Vm;
 /// The swap "drum" of uvm_swap.c with one swap device: slots 1..<see cref="Slots"/> (slot 0 means
 /// "no slot" and belongs to no device; SWSLOT_BAD = -1 marks a failed slot). <see cref="Lock"/>
 /// (uvm.swap_data_lock) covers the slot allocator and swpginuse. swapctl() can disable the device
-/// (SWF_ENABLE cleared during swap_off) and remove or re-add it. Left out: several devices and
-/// priorities, contiguous multi-page clusters (every allocation is one slot), bad-slot marking.
+/// (SWF_ENABLE cleared during swap_off) and remove or re-add it. The pagedaemon allocates a
+/// contiguous cluster (<see cref="Alloc(KernelThread, ref int, bool)"/>); a failed pageout marks its
+/// slots bad (<see cref="MarkBad"/>), which keeps them allocated for ever. Left out: several
+/// devices and priorities, the extent allocator's placement (the lowest fitting run is taken).
 /// </summary>
 public sealed class SwapSpace
 {
@@ -17,10 +19,14 @@ public sealed class SwapSpace
     /// <summary>Which slots are allocated; index 0 is never used.</summary>
     private readonly bool[] _inUse;
 
+    /// <summary>Which allocated slots uvm_swap_markbad() marked bad (counted in swd_npgbad).</summary>
+    private readonly bool[] _bad;
+
     /// <summary>A swap space of <paramref name="slots"/> slots, configured and enabled when nonzero.</summary>
     public SwapSpace(int slots)
     {
         _inUse = new bool[slots + 1];
+        _bad = new bool[slots + 1];
         Configured = Enabled = slots > 0;
     }
 
@@ -42,6 +48,12 @@ public sealed class SwapSpace
     /// <summary>uvmexp.swpginuse.</summary>
     public int InUse { get; private set; }
 
+    /// <summary>swd_npgbad: slots marked bad after a failed pageout; they stay allocated.</summary>
+    public int Bad { get; private set; }
+
+    /// <summary>True when <paramref name="slot"/> was marked bad by uvm_swap_markbad().</summary>
+    public bool IsBad(int slot) => slot >= 1 && slot <= Slots && _bad[slot];
+
     /// <summary>True when <paramref name="slot"/> is allocated.</summary>
     public bool IsInUse(int slot) => slot >= 1 && slot <= Slots && _inUse[slot];
 
@@ -51,18 +63,64 @@ public sealed class SwapSpace
     /// <summary>uvm_swap_alloc(&amp;1, lessok): one free slot, or 0 when none; never sleeps.</summary>
     internal int Alloc(KernelThread self)
     {
+        int n = 1;
+        return Alloc(self, ref n, lessok: true);
+    }
+
+    /// <summary>
+    /// uvm_swap_alloc(&amp;nslots, lessok) of uvm_swap.c (2002): under swap_data_lock, the first
+    /// slot of <paramref name="n"/> contiguous free slots (swpginuse += n), or 0. With lessok a
+    /// request that does not fit is retried for one slot ("XXXMRG: ugh! extent should support
+    /// this for us"), and <paramref name="n"/> says how many were given. Never sleeps.
+    /// </summary>
+    internal int Alloc(KernelThread self, ref int n, bool lessok)
+    {
         Lock.Acquire(self);
-        int slot = 0;
-        if (Enabled)
-            for (int s = 1; s <= Slots && slot == 0; s++)
-                if (!_inUse[s]) slot = s;
-        if (slot != 0)
+        int slot = Enabled ? FirstRun(n) : 0;
+        if (slot == 0 && Enabled && n > 1 && lessok)
         {
-            _inUse[slot] = true;
+            n = 1;
+            slot = FirstRun(1);
+        }
+        for (int s = slot; slot != 0 && s < slot + n; s++)
+        {
+            _inUse[s] = true;
             InUse++;
         }
         Lock.Release(self);
         return slot;
+    }
+
+    /// <summary>The first slot of a run of <paramref name="n"/> free slots, or 0.</summary>
+    private int FirstRun(int n)
+    {
+        for (int s = 1, run = 0; s <= Slots; s++)
+        {
+            run = _inUse[s] ? 0 : run + 1;
+            if (run == n) return s - n + 1;
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// uvm_swap_markbad(start, n) (uvm_swap.c of the simple_lock era): under swap_data_lock,
+    /// swapdrum_getsdp(start) must find the device (KASSERT(sdp != NULL)), KASSERT(swpgonly &gt;= n),
+    /// swpgonly -= n, swd_npgbad += n. The slots stay allocated so that they are never used again.
+    /// </summary>
+    internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp)
+    {
+        Lock.Acquire(self);
+        if (start < 1 || start + n - 1 > Slots || !Configured)
+            throw new KernelPanicException("uvm_swap_markbad", $"swapdrum_getsdp({start}) == NULL: KASSERT(sdp != NULL) failed (uvm_swap_markbad({start}, {n}))");
+        if (uvmexp.SwpgOnly < n)
+            throw new KernelPanicException("uvm_swap_markbad", $"KASSERT(uvmexp.swpgonly >= nslots) failed: swpgonly {uvmexp.SwpgOnly}, nslots {n}");
+        uvmexp.SwpgOnly -= n;
+        for (int s = start; s < start + n; s++)
+        {
+            _bad[s] = true;
+            Bad++;
+        }
+        Lock.Release(self);
     }
 
     /// <summary>

@@ -29,11 +29,33 @@ public sealed class VmState
     /// <summary>Live aobjs, in creation order (kernel_object excluded).</summary>
     internal List<AObj> AObjList { get; } = [];
 
+    /// <summary>The vnodes of the files the workload maps (model/Pager/VnodePager.cs).</summary>
+    internal List<AObj> VnodeList { get; } = [];
+
+    /// <summary>The vnodes of mapped files.</summary>
+    public IReadOnlyList<AObj> Vnodes => VnodeList;
+
     /// <summary>SysV shm segments not yet deallocated.</summary>
     internal List<ShmSegment> ShmList { get; } = [];
 
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
     internal List<PageIo> Pending { get; } = [];
+
+    /// <summary>The swap cluster the pagedaemon is building, or null (swslot == 0).</summary>
+    public SwapCluster? Cluster { get; internal set; }
+
+    /// <summary>
+    /// MAXBSIZE &gt;&gt; PAGE_SHIFT: the slots uvmpd_scan_inactive() asks uvm_swap_alloc() for when
+    /// it opens a cluster. 1 unless the workload says otherwise (the one-page pageouts of the
+    /// scenarios written before clusters were modelled).
+    /// </summary>
+    public int ClusterPages { get; internal set; } = 1;
+
+    /// <summary>The error each pageout completion gets, by completion number (1 = the first buf the aiodone daemon completes); absent = success.</summary>
+    internal Dictionary<int, PageoutError> IoErrors { get; } = [];
+
+    /// <summary>Pageout bufs completed so far by uvm_aio_aiodone().</summary>
+    public int IoCompletions { get; internal set; }
 
     /// <summary>Every materialized page.</summary>
     public IReadOnlyList<Page> Pages => PageList;

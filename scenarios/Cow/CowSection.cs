@@ -12,6 +12,9 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     public override string Name => "cow";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
     {
         problems.Check(workload.Section<PagingWorkload>() is not null, "", "needs a paging section (the pagedaemon and swap)");

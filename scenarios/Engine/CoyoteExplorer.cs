@@ -36,22 +36,9 @@ internal static class CoyoteExplorer
         int iterations = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
         long steps = report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
         int hit = report.MaxUnfairStepsHitInUnfairTests + report.MaxFairStepsHitInFairTests + report.MaxUnfairStepsHitInFairTests;
-        Counterexample? cx = null;
-        if (report.NumOfFoundBugs > 0)
-        {
-            cx = new Counterexample
-            {
-                ModelFingerprint = ModelFingerprint.Current,
-                Scenario = request.Scenario,
-                Bugs = Switches.EnabledIn(request.Config),
-                Workload = request.Workload,
-                Settings = request.Settings,
-                Iteration = capture.Iteration,
-                Trace = engine.ReproducibleTrace,
-                Violation = ReadViolation(report.BugReports.First(), capture),
-                Steps = capture.Core?.Log.Records() ?? [],
-            };
-        }
+        var cx = report.NumOfFoundBugs > 0
+            ? request.CounterexampleOf(ReadViolation(report.BugReports.First(), capture), capture.Core?.Log.Records() ?? [], capture.Iteration, engine.ReproducibleTrace)
+            : null;
         return new ExplorationResult(iterations, steps, clock.Elapsed, hit, cx);
     }
 

@@ -38,19 +38,7 @@ public static class DirectExplorer
             if (core.Violation is { } v)
             {
                 clock.Stop();
-                var cx = new Counterexample
-                {
-                    ModelFingerprint = ModelFingerprint.Current,
-                    Scenario = request.Scenario,
-                    Bugs = Switches.EnabledIn(request.Config),
-                    Workload = request.Workload,
-                    Settings = settings,
-                    Iteration = j + 1,
-                    Trace = "",
-                    Violation = v,
-                    Steps = core.Log.Records(),
-                };
-                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, cx);
+                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, request.CounterexampleOf(v, core.Log.Records(), j + 1));
             }
         }
         clock.Stop();

@@ -9,6 +9,25 @@ public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig
 {
     /// <summary>The properties checked; the built-in catalogue unless a user adds their own.</summary>
     public Catalogue Properties { get; init; } = Catalogue.BuiltIn;
+
+    /// <summary>
+    /// The counterexample of <paramref name="violation"/>, met along <paramref name="steps"/> in
+    /// schedule <paramref name="iteration"/> of this request (with <paramref name="settings"/>, if the
+    /// driver's differ from the request's): what every driver writes.
+    /// </summary>
+    public Counterexample CounterexampleOf(Violation violation, IReadOnlyList<StepRecord> steps, int iteration, string trace = "",
+        ExploreSettings? settings = null) => new()
+    {
+        ModelFingerprint = Uvm.Scenarios.ModelFingerprint.Current,
+        Scenario = Scenario,
+        Bugs = Switches.EnabledIn(Config),
+        Workload = Workload,
+        Settings = settings ?? Settings,
+        Iteration = iteration,
+        Trace = trace,
+        Violation = violation,
+        Steps = steps,
+    };
 }
 
 /// <summary>What one engine explored, and the counterexample if it found a violation.</summary>

@@ -57,18 +57,8 @@ public static class Verifier
                 onSchedule?.Invoke();
                 if (core.Violation is { } v)
                 {
-                    var cx = new Counterexample
-                    {
-                        ModelFingerprint = ModelFingerprint.Current,
-                        Scenario = request.Scenario,
-                        Bugs = Switches.EnabledIn(request.Config),
-                        Workload = request.Workload,
-                        Settings = request.Settings with { Engine = EngineKind.Direct, Iterations = 1 },
-                        Iteration = (int)Math.Min(int.MaxValue, schedules),
-                        Trace = "",
-                        Violation = v,
-                        Steps = core.Log.Records(),
-                    };
+                    var cx = request.CounterexampleOf(v, core.Log.Records(), (int)Math.Min(int.MaxValue, schedules),
+                        settings: request.Settings with { Engine = EngineKind.Direct, Iterations = 1 });
                     return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, cx, c);
                 }
                 if (schedules >= maxSchedules || cancel.IsCancellationRequested)

@@ -15,6 +15,9 @@ public sealed class ExitSection : WorkloadSection<ExitWorkload>
     public override string Name => "exit";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [ExitScenario.Reaperless, ExitScenario.Reaper];
+
+    /// <inheritdoc/>
     public override KernelConfig Configure(Workload workload, KernelConfig config) => ExitBoot.Configure(workload, config);
 
     /// <inheritdoc/>

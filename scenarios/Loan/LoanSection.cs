@@ -14,6 +14,9 @@ public sealed class LoanSection : WorkloadSection<LoanWorkload>
     public override string Name => "loans";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [LoanScenario.Scenario, LoanZeroScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(LoanWorkload loans, Workload workload, Problems problems)
     {
         const int MaxPages = LoanWorkload.MaxPages;

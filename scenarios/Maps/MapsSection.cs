@@ -14,6 +14,9 @@ public sealed class MapsSection : WorkloadSection<MapsWorkload>
     public override string Name => "maps";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [ExecTopdownScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(MapsWorkload m, Workload workload, Problems problems)
     {
         var i = m.Image;

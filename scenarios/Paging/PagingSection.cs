@@ -14,6 +14,9 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
     public override string Name => "paging";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [PagedaemonScenario.Scenario, ShmSwapScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(PagingWorkload pg, Workload workload, Problems problems)
     {
         const int MaxPages = PagingWorkload.MaxPages, MaxUsers = PagingWorkload.MaxUsers, MaxOps = PagingWorkload.MaxOps;

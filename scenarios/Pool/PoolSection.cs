@@ -9,6 +9,9 @@ public sealed class PoolSection : WorkloadSection<PoolWorkload>
     public override string Name => "pools";
 
     /// <inheritdoc/>
+    public override IReadOnlyList<Scenario> Scenarios => [PoolDrainScenario.Scenario];
+
+    /// <inheritdoc/>
     protected override void Validate(PoolWorkload pools, Workload workload, Problems problems) =>
         problems.Check(workload.Section<ExitWorkload>() is not null, "", "needs an exit section (fork, wait4 and the pagedaemon's drain)");
 

@@ -17,6 +17,12 @@ public interface IWorkloadSection
     /// <summary>The section's record.</summary>
     Type Type { get; }
 
+    /// <summary>
+    /// The scenarios of the path's folder, in the order <c>uvmcheck list scenarios</c> shows them;
+    /// <see cref="ScenarioCatalogue"/> collects them, so registering the section registers them.
+    /// </summary>
+    IReadOnlyList<Scenario> Scenarios { get; }
+
     /// <summary>Adds the problems of the workload's section, if it has one, under <see cref="Name"/>.</summary>
     void Validate(Workload workload, Problems problems);
 

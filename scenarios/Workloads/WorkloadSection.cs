@@ -16,6 +16,9 @@ public abstract class WorkloadSection<T> : IWorkloadSection where T : class
     public Type Type => typeof(T);
 
     /// <inheritdoc/>
+    public virtual IReadOnlyList<Scenario> Scenarios => [];
+
+    /// <inheritdoc/>
     public void Validate(Workload workload, Problems problems)
     {
         if (workload.Section<T>() is { } s) Validate(s, workload, problems.At(Name));

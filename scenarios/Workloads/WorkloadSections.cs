@@ -18,6 +18,8 @@ public static class WorkloadSections
         new LoanSection(),
         new PoolSection(),
         new CowSection(),
+        new VnodeSection(),
+        new SwapIoSection(),
     ];
 
     /// <summary>The section whose record is <paramref name="type"/>, or null when none is registered.</summary>

@@ -6,10 +6,11 @@ using Uvm.Scenarios;
 namespace Uvm.Tests.Scenarios;
 
 /// <summary>
-/// scenarios/manifest.json says what every scenario does on the fixed kernel, and each switch of
-/// the registry (model/Switches/) says what its scenario does with it on. These tests keep both
-/// complete (every scenario has an entry, every bug states its expected violation) and true (each
-/// entry and each switch, explored from seed 0 with its budget, gives exactly the stated result).
+/// Every scenario of the catalogue holds on the fixed kernel (scenarios/manifest.json states the
+/// budget of those that need another than the default), and each switch of the registry
+/// (model/Switches/) says what its scenario does with it on. These tests keep both complete (every
+/// scenario is explored, every bug states its expected violation) and true (each scenario and each
+/// switch, explored from seed 0 with its budget, gives exactly the stated result).
 /// </summary>
 public sealed class ManifestTests
 {
@@ -25,10 +26,22 @@ public sealed class ManifestTests
         return JsonSerializer.Deserialize<Manifest>(text, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
+    /// <summary>
+    /// The fixed kernel's budget of a scenario with no entry: as the entries of the scenarios whose
+    /// schedules are ~100 steps (the exit and pool scenarios, twice as long, state 50).
+    /// </summary>
+    private const int DefaultIterations = 100;
+
+    /// <summary>Every scenario of the catalogue with its entry, or "holds" within the default budget when it has none.</summary>
     public static TheoryData<string, string, int> Entries()
     {
+        var entries = Load().Entries;
         var data = new TheoryData<string, string, int>();
-        foreach (var e in Load().Entries) data.Add(e.Scenario, e.Expected, e.Iterations);
+        foreach (var s in ScenarioCatalogue.All)
+        {
+            var e = entries.FirstOrDefault(e => e.Scenario == s.Name) ?? new Entry(s.Name, "holds", DefaultIterations);
+            data.Add(e.Scenario, e.Expected, e.Iterations);
+        }
         return data;
     }
 
@@ -37,11 +50,13 @@ public sealed class ManifestTests
         [.. Switches.All.Where(s => s.Expected is not null).Select(s => s.Id)];
 
     [Fact]
-    public void EveryScenarioHoldsOnTheFixedKernel()
+    public void EveryEntryNamesAScenarioThatHoldsOnTheFixedKernel()
     {
         var entries = Load().Entries;
 
-        Assert.All(ScenarioCatalogue.All, s => Assert.Contains(entries, e => e.Scenario == s.Name && e.Expected == "holds"));
+        Assert.All(entries, e => Assert.NotNull(ScenarioCatalogue.Find(e.Scenario)));
+        Assert.All(entries, e => Assert.Equal("holds", e.Expected));
+        Assert.Equal(entries.Count, entries.Select(e => e.Scenario).Distinct().Count());
     }
 
     [Fact]

@@ -39,24 +39,11 @@ public static class CoShrinker
     {
         var request = Replayer.RequestFor(cx, properties);
         var settings = cx.Settings with { Iterations = Math.Clamp(2 * cx.Iteration, 50, Math.Max(50, cx.Settings.Iterations)) };
-        var current = cx;
-        int tried = 0;
-        bool improved = true;
-        while (improved && tried < maxWorkloadCandidates && !cancel.IsCancellationRequested)
-        {
-            improved = false;
-            foreach (var candidate in WorkloadShrinker.Candidates(current.Workload))
-            {
-                if (++tried > maxWorkloadCandidates || cancel.IsCancellationRequested) break;
-                var result = Explorer.Run(request with { Workload = candidate, Settings = settings }, cancel);
-                if (result.Counterexample is { } found && found.Violation.Id == cx.Violation.Id)
-                {
-                    current = found with { Scenario = cx.Scenario, InvariantAssemblies = cx.InvariantAssemblies };
-                    improved = true;
-                    break;
-                }
-            }
-        }
+        var current = FirstImprovement.Search(cx, c => WorkloadShrinker.Candidates(c.Workload), (_, candidate) =>
+            Explorer.Run(request with { Workload = candidate, Settings = settings }, cancel).Counterexample is { } found && found.Violation.Id == cx.Violation.Id
+                ? found with { Scenario = cx.Scenario, InvariantAssemblies = cx.InvariantAssemblies }
+                : null,
+            maxWorkloadCandidates, cancel, out int tried);
         var steps = cancel.IsCancellationRequested ? current.Steps
             : ScheduleShrinker.Shrink(current.Workload, request.Config, request.Properties, current.Steps, cx.Violation.Id, cancel: cancel);
         bool scheduleChanged = Replayer.FirstDifference(current.Steps, steps) is not null;

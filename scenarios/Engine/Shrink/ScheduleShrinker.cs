@@ -28,24 +28,10 @@ public static class ScheduleShrinker
     public static IReadOnlyList<StepRecord> Shrink(Workload workload, KernelConfig config, Catalogue properties,
         IReadOnlyList<StepRecord> schedule, string violationId, int maxAttempts = 3000, CancellationToken cancel = default)
     {
-        var best = Reproduce(workload, config, properties, schedule, violationId) ?? schedule;
-        int attempts = 0;
-        bool improved = true;
-        while (improved && attempts < maxAttempts && !cancel.IsCancellationRequested)
-        {
-            improved = false;
-            foreach (var candidate in Candidates(best))
-            {
-                if (++attempts > maxAttempts || cancel.IsCancellationRequested) break;
-                if (Reproduce(workload, config, properties, candidate, violationId) is { } run && Better(run, best))
-                {
-                    best = run;
-                    improved = true;
-                    break;
-                }
-            }
-        }
-        return best;
+        var start = Reproduce(workload, config, properties, schedule, violationId) ?? schedule;
+        return FirstImprovement.Search(start, Candidates, (best, candidate) =>
+            Reproduce(workload, config, properties, candidate, violationId) is { } run && Better(run, best) ? run : null,
+            maxAttempts, cancel, out _);
     }
 
     private static bool Better(IReadOnlyList<StepRecord> a, IReadOnlyList<StepRecord> b)

@@ -1,0 +1,161 @@
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// The vnode pager of a regular file (uvm_vnode.c uvn_get/uvn_put → genfs_getpages() and
+/// genfs_putpages() of sys/miscfs/genfs/genfs_vnops.c, 2003; the stored revision is of 2008 and
+/// the model follows its structure, with the simple_lock vmobjlock (v_interlock) of the period):
+/// file pages are not swap-backed, so the pagedaemon hands a dirty one to pgo_put, which busies it
+/// (PG_PAGEOUT and uvmexp.paging++ when the pagedaemon calls, PG_RELEASED otherwise), unlocks the
+/// object around the asynchronous GOP_WRITE and returns; uvm_aio_aiodone() frees the page when the
+/// write completes. A clean page is freed at once. Faults on a shared file mapping go through
+/// pgo_get, which sleeps on a busy page (PG_WANTED, "uvn_fp2"), in uvm_wait() when no page is
+/// free, and over the synchronous read of a new PG_FAKE page. Left out: clustering of neighbour
+/// pages in put and get (one page each), read-ahead, the vnode's map and amap (MAP_SHARED,
+/// no copy-on-write), truncation (PG_RELEASED of file pages), the syncer and msync. Declared to
+/// the lock-discipline detector (model/Core/Discipline.cs): the object's page list (memq) and its
+/// pages' flags are written with vmobjlock held.
+/// </summary>
+public static class VnodePager
+{
+    /// <summary>A vnode of <paramref name="pages"/> pages whose file holds every page (getnewvnode, uvn_attach).</summary>
+    internal static AObj Create(Kernel k, int pages)
+    {
+        var vn = new AObj(k.Vm.VnodeList.Count + 1, pages, noSwap: true, $"vnode {k.Vm.VnodeList.Count + 1}") { PgoPut = Put, IsVnode = true };
+        k.Vm.VnodeList.Add(vn);
+        return vn;
+    }
+
+    /// <summary>
+    /// uvm_fault() on a MAP_SHARED file page (case 2A without an amap): lock the object; a resident,
+    /// idle, valid page is mapped at once (pgo_get with PGO_LOCKED); otherwise the unlocked
+    /// pgo_get brings it in. Then pmap_enter (a write dirties it), uvm_pageactivate(), un-busy and
+    /// unlock, as one step.
+    /// </summary>
+    internal static IEnumerable<Step> Fault(Kernel k, KernelThread self, AObj vn, int index, bool write)
+    {
+        foreach (var s in Locks.Take(vn.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
+        var result = new Out<Page>();
+        if (vn.PageAt(index) is { Busy: false } resident)
+        {
+            PageQueues.Busy(resident, "uvn_get (PGO_LOCKED)");
+            result.Value = resident;
+        }
+        else
+        {
+            foreach (var s in Get(k, self, vn, index, result)) yield return s;
+        }
+        var p = result.Value!;
+        bool late = k.Config.Has(Switches.FileFaultDirtiesAfterUnlock);
+        if (!late) Enter(k, vn, p, write);
+        k.Vm.PageQueueLock.Acquire(self);
+        PageQueues.Activate(k, p);
+        k.Vm.PageQueueLock.Release(self);
+        PageQueues.UnbusyOwned(k, p, "uvm_fault");
+        vn.Lock.Release(k, self);
+        if (late) Enter(k, vn, p, write);
+        yield return Step.Ran(write ? "uvm_fault: vnode page, write" : "uvm_fault: vnode page, read");
+    }
+
+    /// <summary>
+    /// pmap_enter() of the page: the reference bit, and for a write the modified bit (PG_CLEAN
+    /// cleared). pg->flags of an object page is protected by the object's vmobjlock.
+    /// </summary>
+    private static void Enter(Kernel k, AObj vn, Page p, bool write)
+    {
+        k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
+        p.Referenced = true;
+        if (write) p.Flags &= ~PageFlags.Clean;
+    }
+
+    /// <summary>The object's page list (memq, uvm_pagelookup) changes at <paramref name="index"/>: vmobjlock must be held.</summary>
+    internal static void MemqChanged(Kernel k, AObj vn, int index) =>
+        k.Discipline.WriteRef(vn.Lock, vn, "memq", vn.PageAt(index));
+
+    /// <summary>
+    /// genfs_getpages() of one page, the unlocked case, entered with vmobjlock held (uvn_findpages
+    /// with UFP_ALL): sleeps on a busy page with PG_WANTED, in uvm_wait("uvn_fp1") when no page
+    /// can be allocated, and over the synchronous read of a new page (VOP_STRATEGY, biowait) with
+    /// the object unlocked. Ends with vmobjlock held and <paramref name="result"/> busy: the kernel
+    /// unlocks on return and uvm_fault() relocks at once, and nothing can touch a busy page in
+    /// between, so the two are one step here.
+    /// </summary>
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, AObj vn, int index, Out<Page> result)
+    {
+        while (true)
+        {
+            var p = vn.PageAt(index);
+            if (p is { Busy: true })
+            {
+                if (!k.Config.Has(Switches.GetpagesSleepsWithoutWanted)) PageQueues.Want(p);
+                vn.Lock.Release(k, self);
+                yield return Step.Sleep("uvn_findpage: page busy (uvn_fp2)", p.Channel);
+            }
+            else if (p is not null)
+            {
+                PageQueues.Busy(p, "genfs_getpages");
+                result.Value = p;
+                yield break;
+            }
+            else if (PageQueues.Alloc(k) is not { } fresh)
+            {
+                vn.Lock.Release(k, self);
+                yield return Pageout.Wait(k, "uvn_fp1");
+            }
+            else
+            {
+                MemqChanged(k, vn, index);
+                vn.Insert(fresh, index); // busy, PG_FAKE, clean: the read fills it from the file
+                fresh.BusyOwner = "genfs_getpages";
+                vn.Lock.Release(k, self);
+                yield return Step.Ran("genfs_getpages: VOP_STRATEGY, biowait");
+                foreach (var s in Locks.Take(vn.Lock, self, "genfs_getpages: relock after read")) yield return s;
+                fresh.Flags &= ~PageFlags.Fake;
+                result.Value = fresh;
+                yield break;
+            }
+            foreach (var s in Locks.Take(vn.Lock, self, "genfs_getpages: relock")) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// pgo_put(uobj, off, off + PAGE_SIZE, PGO_CLEANIT|PGO_FREE) from the pagedaemon: genfs_putpages()
+    /// entered with vmobjlock held and the page queues unlocked, returning with vmobjlock unlocked.
+    /// The page is not busy (the scan checked it under the same lock). A clean one is freed; a dirty one
+    /// is busied, marked PG_PAGEOUT (uvmexp.paging++, uvm_pagedequeue()) and PG_CLEAN, and written
+    /// by an asynchronous GOP_WRITE with the object unlocked; the object is relocked after it and
+    /// unlocked on return.
+    /// </summary>
+    internal static IEnumerable<Step> Put(Kernel k, KernelThread self, Page pg)
+    {
+        var vn = pg.Object!;
+        var vm = k.Vm;
+        if ((pg.Flags & PageFlags.Clean) != 0 || k.Config.Has(Switches.PutpagesFreesDirtyPage))
+        {
+            MemqChanged(k, vn, pg.Index);
+            vm.PageQueueLock.Acquire(self);
+            PageQueues.Free(k, pg); // pmap_page_protect(VM_PROT_NONE); uvm_pagefree()
+            vm.PageQueueLock.Release(self);
+            k.Uvmexp.PdFreed++;
+            vn.Lock.Release(k, self);
+            yield return Step.Ran("genfs_putpages: uvm_pagefree");
+            yield break;
+        }
+        k.Discipline.Write(vn.Lock, pg, "pg->flags", (long)pg.Flags);
+        if (!k.Config.Has(Switches.PutpagesWritesUnbusiedPage)) PageQueues.Busy(pg, "genfs_putpages");
+        pg.Flags |= PageFlags.Pageout | PageFlags.Clean; // freeflag = PG_PAGEOUT for the pagedaemon; pmap_clear_modify()
+        k.Uvmexp.Paging++;
+        vm.PageQueueLock.Acquire(self);
+        PageQueues.Dequeue(k, pg);
+        vm.PageQueueLock.Release(self);
+        vn.Lock.Release(k, self);
+        yield return Step.Ran("genfs_putpages: simple_unlock before GOP_WRITE");
+        vm.Pending.Add(new PageIo(pg, 0)); // genfs_do_io(B_ASYNC): b_iodone = uvm_aio_biodone
+        k.SleepQueues.Wakeup(Pageout.AioDone);
+        foreach (var s in Locks.Take(vn.Lock, self, "genfs_putpages: relock after GOP_WRITE")) yield return s;
+        vn.Lock.Release(k, self);
+        yield return Step.Ran("genfs_putpages: GOP_WRITE");
+    }
+}

@@ -1,0 +1,25 @@
+namespace Uvm.Model;
+
+/// <summary>The mutations of the vnode pager path (model/Pager/VnodePager.cs, the pgo_put branch of model/Pagedaemon/PageoutScan.cs).</summary>
+public static partial class Switches
+{
+    /// <summary>uvmpd_scan_inactive(): after pgo_put or a cluster write, nextpg is used even if it left the inactive queue.</summary>
+    public static readonly KernelSwitch ScanKeepsStaleNextpg = Mutation("scan-keeps-stale-nextpg", "uvmpd_scan_inactive", "swap-errors",
+        "after the page queues were unlocked for pgo_put or uvm_swap_put, the scan goes on at nextpg without checking that it is still PQ_INACTIVE: it examines a page that was freed or activated meanwhile");
+
+    /// <summary>genfs_putpages(): a dirty page is freed without being written.</summary>
+    public static readonly KernelSwitch PutpagesFreesDirtyPage = Mutation("putpages-frees-dirty-page", "genfs_putpages", "vnode-pageout",
+        "genfs_putpages(PGO_CLEANIT|PGO_FREE) frees a dirty page as if it were clean: the file loses the write");
+
+    /// <summary>genfs_putpages(): the page is written without PG_BUSY.</summary>
+    public static readonly KernelSwitch PutpagesWritesUnbusiedPage = Mutation("putpages-writes-unbusied-page", "genfs_putpages", "vnode-pageout",
+        "genfs_putpages() starts the write of a dirty page without setting PG_BUSY and unlocks the object: a fault can map and dirty the page during the write, and the completion frees it");
+
+    /// <summary>genfs_getpages(): a thread sleeps on a busy page without setting PG_WANTED.</summary>
+    public static readonly KernelSwitch GetpagesSleepsWithoutWanted = Mutation("getpages-sleeps-without-wanted", "genfs_getpages", "vnode-pageout",
+        "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever");
+
+    /// <summary>uvm_fault() on a file page: pmap_enter's modify of the page moved after the object is unlocked.</summary>
+    public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",
+        "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter marks it referenced and modified: pg->flags is written without vmobjlock, and the pagedaemon may clean the page in between");
+}

@@ -1,0 +1,25 @@
+namespace Uvm.Model.Vm;
+
+/// <summary>
+/// The swap cluster uvmpd_scan_inactive() (uvm_pdaemon.c 1.39) is building: swslot, swnpages slots
+/// allocated by one uvm_swap_alloc(), and the swcpages pages (swpps) given slots swslot + i so far.
+/// Held across the pgo_put calls that drop the page queues, so other threads can see it; the
+/// unused tail is freed when the cluster is written.
+/// </summary>
+public sealed class SwapCluster(int slot, int allocated)
+{
+    /// <summary>swslot: the first slot.</summary>
+    public int Slot { get; } = slot;
+
+    /// <summary>swnpages: the slots allocated.</summary>
+    public int Allocated { get; } = allocated;
+
+    /// <summary>swpps[0 .. swcpages): the pages added, each at slot <see cref="Slot"/> + its index.</summary>
+    internal List<Page> PageList { get; } = [];
+
+    /// <summary>The pages added so far.</summary>
+    public IReadOnlyList<Page> Pages => PageList;
+
+    /// <summary>swcpages &lt; swnpages: more pages fit.</summary>
+    public bool HasRoom => PageList.Count < Allocated;
+}

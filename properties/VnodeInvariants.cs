@@ -1,0 +1,49 @@
+using Uvm.Model;
+using Uvm.Model.Vm;
+
+namespace Uvm.Properties;
+
+/// <summary>
+/// Rules of the vnode pager and of pages in I/O (genfs_putpages(), genfs_getpages(),
+/// uvm_aio_aiodone(); model/Pager/VnodePager.cs): a file page's changes reach the file before the
+/// page is freed, a page in pageout is busy, and a thread asleep on a busy page is woken when it
+/// is un-busied.
+/// </summary>
+public static class VnodeInvariants
+{
+    /// <summary>A dirty file page is written before it is freed (checked where pages are freed).</summary>
+    public static readonly Invariant DirtyFilePageIsNeverFreed = Invariant.AtEvent(
+        nameof(DirtyFilePageIsNeverFreed),
+        "A vnode page is never freed while it holds changes its file does not (uvm_pagefree of a page without PG_CLEAN).", "vnode");
+
+    /// <summary>PG_PAGEOUT is set only on a page its pager owns (PG_BUSY) until the write completes.</summary>
+    public static readonly Invariant PageInPageoutIsBusy = Invariant.ForAll(
+        nameof(PageInPageoutIsBusy),
+        "A page with PG_PAGEOUT set is PG_BUSY: nobody else may map, change or free it while it is written.",
+        "vnode", k => k.Vm.Pages,
+        p => (p.Flags & PageFlags.Pageout) == 0 || p.Busy,
+        p => $"{p} is in pageout but not busy");
+
+    /// <summary>Liveness: a sleeper on a busy page is woken once the page is un-busied.</summary>
+    public static readonly LivenessProperty PageSleeperIsEventuallyWoken = new(
+        nameof(PageSleeperIsEventuallyWoken),
+        "A thread asleep on a page (PG_WANTED) is eventually woken: it is not still asleep once the page is no longer busy.",
+        "vnode", k =>
+        {
+            var pages = k.Vm.Pages;
+            for (int t = 0; t < k.Threads.Count; t++)
+            {
+                if (k.Threads[t].SleepingOn is not { } channel) continue;
+                for (int i = 0; i < pages.Count; i++)
+                    if (pages[i].Channel == channel && !pages[i].Busy)
+                        return $"{k.Threads[t]} sleeps on {pages[i]}, which is no longer busy";
+            }
+            return null;
+        });
+
+    /// <summary>Every vnode invariant.</summary>
+    public static IReadOnlyList<Invariant> All { get; } = [DirtyFilePageIsNeverFreed, PageInPageoutIsBusy];
+
+    /// <summary>Every vnode liveness property.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PageSleeperIsEventuallyWoken];
+}

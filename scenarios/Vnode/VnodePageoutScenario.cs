@@ -1,0 +1,72 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The vnode-pageout scenario: processes write and read pages of MAP_SHARED files in less memory
+/// than the files need, so the pagedaemon hands dirty file pages to the vnode pager's pgo_put with
+/// the page queues unlocked (restarting its scan when its next page left the queue meanwhile),
+/// the aiodone daemon frees them when their writes complete, and faults sleep on pages in I/O.
+/// </summary>
+public static class VnodePageoutScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "vnode-pageout",
+        "3 free pages, no swap; 2 processes write and read 2 files of 2 pages (MAP_SHARED) while the pagedaemon cleans and frees file pages through pgo_put.",
+        ["vm", "vnode"],
+        Default,
+        () => Generate());
+
+    /// <summary>The default workload: 4 file pages in 3 pages of memory.</summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
+        Sections =
+        [
+            new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
+            new VnodeWorkload
+            {
+                Files = [2, 2],
+                Users =
+                [
+                    [W(0, 0), W(0, 1), W(1, 0), R(0, 0)],
+                    [W(1, 1), R(0, 1), W(0, 0)],
+                ],
+            },
+        ],
+    };
+
+    /// <summary>1-2 files of 1-3 pages, 1-3 users of 1-5 touches, in 2-5 free pages.</summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from free in Gen.Choose(2, 5)
+        from nfiles in Gen.Choose(1, 2)
+        from files in Gen.ListOf(Gen.Choose(1, 3), nfiles)
+        from nusers in Gen.Choose(1, 3)
+        from users in Gen.ListOf(GenUser([.. files]), nusers)
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections =
+            [
+                new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
+                new VnodeWorkload { Files = [.. files], Users = [.. users] },
+            ],
+        };
+
+    private static FsCheck.Gen<IReadOnlyList<FileTouch>> GenUser(int[] files) =>
+        from n in Gen.Choose(1, 5)
+        from touches in Gen.ListOf(GenTouch(files), n)
+        select (IReadOnlyList<FileTouch>)[.. touches];
+
+    private static FsCheck.Gen<FileTouch> GenTouch(int[] files) =>
+        from file in Gen.Choose(0, files.Length - 1)
+        from page in Gen.Choose(0, files[file] - 1)
+        from write in Gen.Elements(true, true, false)
+        select new FileTouch(file, page, write);
+
+    private static FileTouch W(int file, int page) => new(file, page, Write: true);
+
+    private static FileTouch R(int file, int page) => new(file, page, Write: false);
+}

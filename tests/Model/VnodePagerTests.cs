@@ -1,0 +1,172 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Threads;
+using Uvm.Model.Vm;
+using Xunit;
+
+namespace Uvm.Tests.Model;
+
+/// <summary>The vnode pager (genfs_getpages, genfs_putpages) and the pagedaemon's pgo_put branch, stepped by hand.</summary>
+public sealed class VnodePagerTests
+{
+    private static List<string> Run(IEnumerable<Step> steps) => [.. steps.Select(s => s.Function)];
+
+    /// <summary>A file page brought in by a fault (a write leaves it dirty), on the inactive queue.</summary>
+    private static Page FaultedIn(Kernel k, AObj vn, int index, bool write)
+    {
+        var user = VmFixture.Actor(k, "user");
+        Run(VnodePager.Fault(k, user, vn, index, write));
+        var p = vn.PageAt(index)!;
+        k.Vm.PageQueueLock.Acquire(user);
+        PageQueues.Deactivate(k, p);
+        k.Vm.PageQueueLock.Release(user);
+        return p;
+    }
+
+    [Fact]
+    public void AFaultReadsAnAbsentFilePageAndAWriteLeavesItDirty()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 2);
+        var user = VmFixture.Actor(k, "user");
+
+        var steps = Run(VnodePager.Fault(k, user, vn, 1, write: true));
+
+        Assert.Equal(["genfs_getpages: VOP_STRATEGY, biowait", "uvm_fault: vnode page, write"], steps);
+        var p = vn.PageAt(1)!;
+        Assert.Equal(PageQueue.Active, p.Queue);
+        Assert.False(p.Busy);
+        Assert.Equal(PageFlags.None, p.Flags & (PageFlags.Clean | PageFlags.Fake));
+        Assert.False(vn.Lock.Held);
+        Assert.Equal(["uvm_fault: vnode page, read"], Run(VnodePager.Fault(k, user, vn, 1, write: false))); // resident: PGO_LOCKED
+    }
+
+    [Fact]
+    public void GetpagesSleepsOnABusyPageWithPgWanted()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var p = FaultedIn(k, vn, 0, write: false);
+        PageQueues.Busy(p, "someone else");
+        var user = VmFixture.Actor(k, "user");
+        vn.Lock.Acquire(user);
+
+        var sleep = VnodePager.Get(k, user, vn, 0, new Out<Page>()).First();
+
+        Assert.Equal(StepKind.Sleep, sleep.Kind);
+        Assert.Equal("uvn_findpage: page busy (uvn_fp2)", sleep.Function);
+        Assert.True((p.Flags & PageFlags.Wanted) != 0);
+        Assert.False(vn.Lock.Held);
+    }
+
+    [Fact]
+    public void PutFreesACleanFilePageAtOnce()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var p = FaultedIn(k, vn, 0, write: false);
+        var pd = VmFixture.Actor(k, "pagedaemon");
+        vn.Lock.Acquire(pd);
+
+        Assert.Equal(["genfs_putpages: uvm_pagefree"], Run(VnodePager.Put(k, pd, p)));
+
+        Assert.Equal(PageQueue.Free, p.Queue);
+        Assert.Null(vn.PageAt(0));
+        Assert.False(vn.Lock.Held);
+    }
+
+    [Fact]
+    public void PutWritesADirtyFilePageAndTheCompletionFreesIt()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var p = FaultedIn(k, vn, 0, write: true);
+        var pd = VmFixture.Actor(k, "pagedaemon");
+        var aio = AioDaemon.Start(k);
+        vn.Lock.Acquire(pd);
+
+        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_putpages: GOP_WRITE"], Run(VnodePager.Put(k, pd, p)));
+
+        Assert.True(p.Busy);
+        Assert.Equal(PageFlags.Pageout | PageFlags.Clean, p.Flags & (PageFlags.Pageout | PageFlags.Clean));
+        Assert.Equal(PageQueue.None, p.Queue);
+        Assert.Equal(1, k.Uvmexp.Paging);
+        Assert.Equal(0, Assert.Single(k.Vm.PagesInFlight).Slot);
+        Assert.Equal("uvm_aio_aiodone", aio.Advance().Function);
+        Assert.Equal(PageQueue.Free, p.Queue);
+        Assert.Equal((0, 0), (k.Uvmexp.Paging, k.Uvmexp.SwpgOnly));
+    }
+
+    [Fact]
+    public void AFailedFileWriteWithEnomemLeavesThePageDirtyAndActive()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 0);
+        k.Vm.IoErrors[1] = PageoutError.Enomem;
+        var vn = VnodePager.Create(k, 1);
+        var p = FaultedIn(k, vn, 0, write: true);
+        var pd = VmFixture.Actor(k, "pagedaemon");
+        var aio = AioDaemon.Start(k);
+        vn.Lock.Acquire(pd);
+        Run(VnodePager.Put(k, pd, p));
+
+        aio.Advance();
+
+        Assert.Equal(PageQueue.Active, p.Queue);
+        Assert.Equal(PageFlags.None, p.Flags);
+        Assert.Equal(0, k.Uvmexp.Paging);
+    }
+
+    [Fact]
+    public void ThePagedaemonHandsADirtyFilePageToPgoPutAndRestartsAtTheHeadWhenNextpgLeft()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 2);
+        var first = FaultedIn(k, vn, 0, write: true);
+        var second = FaultedIn(k, vn, 1, write: false);
+        k.Uvmexp.FreeTarg = 4;
+        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+
+        Assert.Equal("uvmpd_scan_inactive: pgo_put", pd.Advance().Function);
+        Assert.Equal("genfs_putpages: simple_unlock before GOP_WRITE", pd.Advance().Function);
+        var faulter = VmFixture.Actor(k, "faulter");
+        k.Vm.PageQueueLock.Acquire(faulter);
+        PageQueues.Activate(k, second); // nextpg leaves the inactive queue while the page queues are unlocked
+        k.Vm.PageQueueLock.Release(faulter);
+        Assert.Equal("genfs_putpages: GOP_WRITE", pd.Advance().Function);
+
+        // Restarted at the (now empty) head rather than at the active page: no second pgo_put;
+        // the active scan then deactivates the page for the next pass.
+        Assert.Equal(StepKind.Sleep, pd.Advance().Kind);
+        Assert.True(first.Busy);
+        Assert.Same(second, vn.PageAt(1));
+        Assert.Equal(PageQueue.Inactive, second.Queue);
+    }
+
+    [Fact]
+    public void AFileFaultWritesPageFlagsUnderTheObjectLock()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var user = new FileUser(k, "file1", [vn], [new FileTouch(0, 0, Write: true)]);
+
+        Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", user.Advance().Function);
+        Assert.Equal("uvm_fault: vnode page, write", user.Advance().Function); // Advance sets Kernel.Running: the detector is on
+
+        Assert.Equal(PageFlags.None, vn.PageAt(0)!.Flags & PageFlags.Clean);
+    }
+
+    [Fact]
+    public void DirtyingAFilePageAfterTheUnlockIsALockDisciplineViolation()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 0, config: KernelConfig.Fixed.With(Switches.FileFaultDirtiesAfterUnlock));
+        var vn = VnodePager.Create(k, 1);
+        var user = new FileUser(k, "file1", [vn], [new FileTouch(0, 0, Write: true)]);
+        user.Advance();
+
+        var e = Assert.Throws<DetectorViolationException>(() => user.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock vmobjlock of vnode 1 of pg->flags", e.Detail);
+    }
+}

@@ -1,0 +1,93 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+using Uvm.Properties;
+using Uvm.Tests.Model;
+using Xunit;
+
+namespace Uvm.Tests.Properties;
+
+/// <summary>The vnode pager's rules and the bad-slot and open-cluster cases of the swap accounting, on hand-built states.</summary>
+public sealed class VnodeInvariantsTests
+{
+    /// <summary>A kernel with one resident, idle, dirty page of a one-page file on the inactive queue.</summary>
+    private static (Kernel K, AObj Vnode, Page Page) DirtyFilePage()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 2);
+        var vn = VnodePager.Create(k, 1);
+        var p = PageQueues.Alloc(k)!;
+        vn.Insert(p, 0);
+        PageQueues.Unbusy(k, p);
+        p.Flags &= ~PageFlags.Clean;
+        PageQueues.Deactivate(k, p);
+        return (k, vn, p);
+    }
+
+    [Fact]
+    public void EveryRuleHoldsOnAnIdleDirtyFilePageWithoutASwapCopy()
+    {
+        var (k, _, _) = DirtyFilePage();
+
+        Assert.All(VnodeInvariants.All, i => Assert.Null(i.Check(k)));
+        Assert.All(PageInvariants.All, i => Assert.Null(i.Check(k)));
+        Assert.All(VnodeInvariants.Liveness, l => Assert.Null(l.Pending(k)));
+    }
+
+    [Fact]
+    public void FreeingADirtyFilePageBreaksTheRuleWhereItIsFreed()
+    {
+        var (k, vn, p) = DirtyFilePage();
+
+        PageQueues.Free(k, p);
+
+        Assert.Equal($"page {p.Number} of vnode 1[0] is freed with changes its file ({vn}) does not hold",
+            VnodeInvariants.DirtyFilePageIsNeverFreed.Check(k));
+    }
+
+    [Fact]
+    public void APageInPageoutThatIsNotBusyIsNamed()
+    {
+        var (k, _, p) = DirtyFilePage();
+        p.Flags |= PageFlags.Pageout;
+
+        Assert.Equal($"page {p.Number} of vnode 1[0] is in pageout but not busy", VnodeInvariants.PageInPageoutIsBusy.Check(k));
+        PageQueues.Busy(p, "genfs_putpages");
+        Assert.Null(VnodeInvariants.PageInPageoutIsBusy.Check(k));
+    }
+
+    [Fact]
+    public void ASleeperOnAPageThatIsNoLongerBusyIsPending()
+    {
+        var (k, _, p) = DirtyFilePage();
+        var sleeper = new Sleeper(k, p.Channel);
+        sleeper.Advance();
+
+        Assert.Equal($"sleeper sleeps on page {p.Number} of vnode 1[0], which is no longer busy", VnodeInvariants.PageSleeperIsEventuallyWoken.Pending(k));
+        PageQueues.Busy(p, "genfs_putpages");
+        Assert.Null(VnodeInvariants.PageSleeperIsEventuallyWoken.Pending(k));
+    }
+
+    [Fact]
+    public void BadSlotsAndTheOpenClusterCountAsReferencedButNothingElseDoes()
+    {
+        var k = VmFixture.Kernel(freePages: 1, slots: 6);
+        var self = VmFixture.Actor(k);
+        int two = 2, three = 3;
+        int bad = k.Vm.Swap.Alloc(self, ref two, lessok: false);
+        k.Uvmexp.SwpgOnly = 2;
+        k.Vm.Swap.MarkBad(self, bad, 2, k.Uvmexp);
+        k.Vm.Cluster = new SwapCluster(k.Vm.Swap.Alloc(self, ref three, lessok: false), 3);
+
+        Assert.Null(SwapInvariants.AllocatedSlotsAreExactlyTheReferencedSlots.Check(k));
+        k.Vm.Cluster = null;
+        Assert.Equal("slot 3 is allocated but nothing references it (leaked)", SwapInvariants.AllocatedSlotsAreExactlyTheReferencedSlots.Check(k));
+    }
+
+    private sealed class Sleeper(Kernel kernel, WaitChannel channel) : KernelThread(kernel, "sleeper")
+    {
+        protected override IEnumerable<Step> Body()
+        {
+            yield return Step.Sleep("uvn_findpage: page busy (uvn_fp2)", channel);
+        }
+    }
+}
