@@ -23,6 +23,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public List<Proc> Procs { get; } = [];
 
+    /// <summary>The P_SYSTEM process of the kernel threads (proc0's, for the model: they share vmspace0).</summary>
+    public Proc SystemProc { get; } = new(0, system: true);
+
     /// <summary>alllwp, in creation order.</summary>
     public List<Lwp> Lwps { get; } = [];
 

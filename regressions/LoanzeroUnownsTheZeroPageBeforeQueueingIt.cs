@@ -50,14 +50,14 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 26 → 3 steps):
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-zero-page-unqueued</c> (seed 0, schedule 1, co-shrunk:
+    /// workload size 18 -> 4, steps 8 -> 1). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:
-    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed:
-    /// page 3 of uvm_loanzero_object[0] is on no paging queue (in loan1)
-    ///    0  loan1      uvm_fault: zero-fill anon
-    ///    1  loan1      uvm_fault: pmap_enter
-    ///    2  loan1      uvm_page_own  [panic]
+    /// KASSERT((pg->uanon == NULL && pg->uobject == NULL) || pg->wire_count > 0) failed: page 1 of
+    /// uvm_loanzero_object[0] is on no paging queue (in loan1)
     /// </code>
     /// </summary>
     [Fact]

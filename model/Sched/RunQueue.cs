@@ -16,7 +16,11 @@ public sealed class RunQueue
     /// <summary>sched_whichqs != 0.</summary>
     public bool IsEmpty => _queue.Count == 0;
 
-    /// <summary>Links at the tail; the caller has checked setrunqueue()'s preconditions.</summary>
+    /// <summary>
+    /// Links at the tail; the caller has checked setrunqueue()'s preconditions. Kernel threads'
+    /// LWPs too: priorities are left out, so a kthread woken at its tsleep() priority (better
+    /// than PUSER) waits its turn behind the user LWPs queued before it.
+    /// </summary>
     internal void Link(Lwp l)
     {
         _queue.Add(l);

@@ -118,6 +118,10 @@ public static class Swapout
         }
         if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
         {
+            // KDASSERT(l->l_cpu != curcpu()): the pagedaemon runs on its own CPU, so a running
+            // victim runs on another one (uvm_glue.c uvm_swapout(), 2003-04).
+            if (l.Cpu == Scheduler.CurCpu(k, self))
+                throw new KernelPanicException("uvm_swapout", $"{l} is LSONPROC on {l.Cpu}, the CPU of {self.Name} itself (l_cpu == curcpu())");
             k.SchedLock.Release(self);
             return false;
         }

@@ -39,7 +39,7 @@ public static partial class Switches
             + "completely in between (u-area freed, l_addr gone) and uvm_swapout()'s uvm_fault_unwire() panics in "
             + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check.",
         Expected = "panic uvm_fault_unwire_locked",
-        Budget = 1500,
+        Budget = 3000,
     };
 
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
@@ -120,6 +120,14 @@ public static partial class Switches
     /// <summary>uvm_swapout(): remrunqueue() moved after SCHED_UNLOCK, out of the section that cleared L_INMEM. Killed by the lock-discipline detector.</summary>
     public static readonly KernelSwitch SwapoutRemrunqueueAfterUnlock = Mutation("swapout-remrunqueue-after-unlock", "uvm_swapout", "swapout",
         "uvm_swapout() takes the LWP off the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
+
+    /// <summary>
+    /// curcpu() in a kernel thread returns cpu_info_primary, the boot CPU's, wherever the kthread
+    /// runs: on any other CPU it reads another thread's CPU. Read in Scheduler.CurCpu; killed by the
+    /// KDASSERT(l->l_cpu != curcpu()) of uvm_swapout() (uvm_glue.c) when the victim runs on cpu0.
+    /// </summary>
+    public static readonly KernelSwitch KthreadCurcpuIsBootCpu = Mutation("kthread-curcpu-is-boot-cpu", "curcpu", "swapout",
+        "curcpu() in a kernel thread reads the boot CPU's cpu_info, another thread's CPU once the kthread runs elsewhere (a kernel thread reads curcpu() as another thread's CPU)");
 
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
