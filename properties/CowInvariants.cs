@@ -109,7 +109,7 @@ public static class CowInvariants
     /// <summary>A fault that raced munmap/mprotect refaulted instead of installing a stale mapping.</summary>
     public static readonly Invariant NoMappingOutlivesItsEntry = new(
         nameof(NoMappingOutlivesItsEntry),
-        "A pmap maps nothing of an unmapped entry, and nothing writable in a read-only entry.",
+        "A pmap maps nothing of an unmapped entry (neither an anon's page nor a page of the file under it), and nothing writable in a read-only entry.",
         "cow", k =>
         {
             var spaces = k.Vm.CowSpaces;
@@ -118,6 +118,8 @@ public static class CowInvariants
                 {
                     if (!spaces[i].EntryMapped && spaces[i].MappedAnon(p) is { } a)
                         return $"{spaces[i]} still maps page {p} ({a}) after munmap";
+                    if (!spaces[i].EntryMapped && spaces[i].MappedObjectPage(p) is { } op)
+                        return $"{spaces[i]} still maps page {p} ({op} of its file) after munmap";
                     if (!spaces[i].EntryWritable && spaces[i].MappedWritable(p))
                         return $"{spaces[i]} maps page {p} writable after mprotect(PROT_READ)";
                 }

@@ -99,7 +99,7 @@ public sealed class ExitReworkOrderingRules
         {
             var data = new TheoryData<string, EngineKind>();
             foreach (var r in Rules)
-                foreach (var e in new[] { EngineKind.Direct, EngineKind.Coyote })
+                foreach (var e in Search.EngineKinds)
                     data.Add(r.Switch, e);
             return data;
         }

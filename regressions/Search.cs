@@ -16,8 +16,11 @@ internal static class Search
     /// <summary>Ten seeds a million apart.</summary>
     public static IReadOnlyList<uint> Seeds { get; } = [.. Enumerable.Range(0, 10).Select(i => (uint)i * 1_000_003u)];
 
-    /// <summary>Both engines, for [Theory] regressions: every fact holds under each.</summary>
-    public static TheoryData<EngineKind> Engines => [EngineKind.Direct, EngineKind.Coyote];
+    /// <summary>Both engines: every regression fact holds under each.</summary>
+    public static IReadOnlyList<EngineKind> EngineKinds { get; } = [EngineKind.Direct, EngineKind.Coyote];
+
+    /// <summary><see cref="EngineKinds"/> as [Theory] data.</summary>
+    public static TheoryData<EngineKind> Engines => [.. EngineKinds];
 
     /// <summary>
     /// The fixed kernel's budget per seed: ten times the bug's with the in-process engine. Coyote

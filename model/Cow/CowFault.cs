@@ -12,7 +12,9 @@ namespace Uvm.Model.Cow;
 /// uvmfault_relock() fails if the map's timestamp moved (ERESTART, ReFault); a write on a shared
 /// anon (an_ref &gt; 1) is case 1B: copy into a new anon, amap_add(replace), an_ref-- on the old one;
 /// otherwise case 1A maps the page, read-only while shared. Case 2 with no object: zero-fill a
-/// new anon (the promote of 2B from the zero page). Left out: a uobj under the entry (2A), wiring,
+/// new anon (the promote of 2B from the zero page); with a uobj under the entry, case 2A and the
+/// 2B promote from the object page are model/Cow/CowObjectFault.cs, and a read fault on a
+/// needs-copy entry with a uobj maps read-only without amap_copy. Left out: wiring,
 /// pmap_enter failure, neighbour faults (uvmfault_anonflush / the lookahead).
 /// </summary>
 public static class CowFault
@@ -29,7 +31,7 @@ public static class CowFault
                 yield return Step.Ran(space.EntryMapped ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
                 yield break;
             }
-            if (space.NeedsCopy)
+            if (space.NeedsCopy && (write || space.Uobj is null))
             {
                 // uvmfault_unlockmaps(); uvmfault_amapcopy(): relookup write-locked, amap_copy, unlock.
                 space.Lock.Release(k, self);
@@ -42,14 +44,16 @@ public static class CowFault
                 continue;
             }
             int stamp = space.Timestamp; // ufi.mapv
-            bool entryWritable = space.EntryWritable; // enter_prot, fixed at lookup
-            var amap = space.Amap!;
-            foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
+            bool entryWritable = space.EntryWritable && !space.NeedsCopy; // enter_prot, fixed at lookup
+            var amap = space.Amap;
+            if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
-            if (amap.Lookup(page) is { } anon)
+            if (amap?.Lookup(page) is { } anon)
                 foreach (var s in AnonCase(k, self, space, amap, anon, page, write, new(stamp, entryWritable), done)) yield return s;
+            else if (space.Uobj is not null)
+                foreach (var s in CowObjectFault.Fault(k, self, space, amap, page, write, new(stamp, entryWritable), done)) yield return s;
             else
-                foreach (var s in ZeroFill(k, self, space, amap, page, write, entryWritable, done)) yield return s;
+                foreach (var s in ZeroFill(k, self, space, amap!, page, write, entryWritable, done)) yield return s;
             if (done.Value) yield break;
         }
     }

@@ -19,6 +19,7 @@ public static class CowMapOps
             if (parent.Amap is { } amap)
                 foreach (var s in AmapOps.Ref(k, self, amap)) yield return s;
             child.Amap = parent.Amap;
+            child.Uobj = parent.Uobj; // uvm_map_reference of the entry's object (pgo_reference)
             child.EntryWritable = parent.EntryWritable;
             parent.NeedsCopy = child.NeedsCopy = true;
             parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)

@@ -9,7 +9,9 @@ namespace Uvm.Model.Cow;
 /// stands for the map's lockmgr lock (vm_map_lock / vm_map_lock_read; one faulting LWP per
 /// map, so read sharing is not modelled); <see cref="Timestamp"/> is the map's timestamp, bumped
 /// by every vm_map_unlock() after a change (uvm_map.h: vm_map_unlock increments it), which
-/// uvmfault_relock() compares. Left out: several entries, clipping, wiring, a uobj under the entry.
+/// uvmfault_relock() compares. <see cref="Uobj"/> is the vnode under a file-backed entry (MAP_PRIVATE,
+/// model/Cow/CowObjectFault.cs); the pmap then may map its pages read-only. Left out: several
+/// entries, clipping, wiring.
 /// </summary>
 public sealed class CowSpace
 {
@@ -45,6 +47,9 @@ public sealed class CowSpace
     /// <summary>The entry's protection allows writing (mprotect can take it away).</summary>
     public bool EntryWritable { get; internal set; } = true;
 
+    /// <summary>The entry's uvm_object (a vnode mapped MAP_PRIVATE), or null for an anonymous entry.</summary>
+    public AObj? Uobj { get; internal set; }
+
     /// <summary>UVM_ET_NEEDSCOPY.</summary>
     public bool NeedsCopy { get; internal set; }
 
@@ -66,6 +71,18 @@ public sealed class CowSpace
 
     /// <summary>Whether the pmap maps <paramref name="page"/> writable (with <see cref="MappedAnon"/> set).</summary>
     public bool MappedWritable(int page) => MappedAnon(page) is not null && _writable[page];
+
+    /// <summary>The object page the pmap maps (read-only) at <paramref name="page"/> while it is still that page of <see cref="Uobj"/>.</summary>
+    public Page? MappedObjectPage(int page) =>
+        _mapped[page] is null && _mappedPage[page] is { } p && Uobj is { } o && p.Object == o && p.Index == page && o.PageAt(page) == p ? p : null;
+
+    /// <summary>pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry).</summary>
+    internal void EnterObject(int page, Page p)
+    {
+        _mapped[page] = null;
+        _mappedPage[page] = p;
+        _writable[page] = false;
+    }
 
     /// <summary>pmap_enter().</summary>
     internal void Enter(int page, Anon anon, Page p, bool writable)

@@ -54,4 +54,13 @@ public static partial class Switches
     /// <summary>uvmfault_anonget(): uvmexp.swpgonly-- is skipped when the page is read back from swap. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch CowAnongetSkipsSwpgonly = Mutation("cow-anonget-skips-swpgonly", "uvmfault_anonget", "cow-fork",
         "uvmfault_anonget() reads an anon's page back from swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
+
+    /// <summary>uvm_fault() case 2: uvmfault_relock()'s result after pgo_get is ignored.</summary>
+    public static readonly KernelSwitch ObjectFaultIgnoresRelock = Mutation("object-fault-ignores-relock", "uvm_fault", "cow-file",
+        "uvm_fault() case 2 maps the object page (or promotes it) although uvmfault_relock() failed after the sleeping pgo_get (a relock result ignored)")
+        with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
+
+    /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
+    public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",
+        "uvm_fault() case 2 does not re-verify after the relock that the amap slot is still free, so a promote adds a second anon to a slot another LWP filled while it slept (a re-check skipped)");
 }

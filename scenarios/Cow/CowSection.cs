@@ -12,7 +12,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     public override string Name => "cow";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
@@ -45,9 +45,10 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
         at.Check(ops.Count(op => op?.Kind == CowOpKind.Fork) <= 2, "", "at most two forks");
     }
 
-    /// <summary>Fewer processes, then fewer ops of a process, its child or its second LWP.</summary>
+    /// <summary>Anonymous instead of file-backed entries, fewer processes, then fewer ops of a process, its child or its second LWP.</summary>
     protected override IEnumerable<CowWorkload> Shrink(CowWorkload cow)
     {
+        if (cow.FileBacked) yield return cow with { FileBacked = false };
         for (int i = 0; i < cow.Processes.Count; i++)
             yield return cow with { Processes = Without(cow.Processes, i) };
         for (int i = 0; i < cow.Processes.Count; i++)
@@ -60,12 +61,12 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     }
 
     /// <inheritdoc/>
-    protected override int Size(CowWorkload cow) => cow.Processes.Sum(p => 1 + p.Ops.Count + p.ChildOps.Count + p.LwpOps.Count);
+    protected override int Size(CowWorkload cow) => (cow.FileBacked ? 1 : 0) + cow.Processes.Sum(p => 1 + p.Ops.Count + p.ChildOps.Count + p.LwpOps.Count);
 
     /// <inheritdoc/>
     protected override string Summary(CowWorkload cow) => $"cow: {cow}";
 
-    /// <summary>Per process: a child per fork (asleep until its fork), the process, its second LWP.</summary>
+    /// <summary>Per process: a child per fork (asleep until its fork), the process (with a vnode of its own when file-backed), its second LWP.</summary>
     protected override void Start(Kernel k, CowWorkload cow)
     {
         for (int i = 0; i < cow.Processes.Count; i++)
@@ -80,7 +81,9 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
                 child.StartAsleep(child.ForkChannel);
                 children.Add(child);
             }
-            var proc = new CowProcess(k, name, CowProcess.NewSpace(name, spec.Pages), spec.Ops, children);
+            var space = CowProcess.NewSpace(name, spec.Pages);
+            if (cow.FileBacked) space.Uobj = VnodePager.Create(k, spec.Pages); // uvm_map(..., uvn_attach(vp), UVM_FLAG_COPYONW)
+            var proc = new CowProcess(k, name, space, spec.Ops, children);
             if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, [], isExtraLwp: true);
         }
     }

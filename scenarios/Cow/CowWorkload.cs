@@ -15,8 +15,11 @@ public sealed record CowWorkload
     /// <summary>The processes.</summary>
     public IReadOnlyList<CowProcessSpec> Processes { get; init; } = [];
 
+    /// <summary>Each process's entry maps a file MAP_PRIVATE (a vnode under the entry: uvm_fault() cases 2A and the 2B promote, model/Cow/CowObjectFault.cs) instead of anonymous memory.</summary>
+    public bool FileBacked { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => string.Join("; ", Processes.Select((p, i) =>
+    public override string ToString() => (FileBacked ? "file-backed; " : "") + string.Join("; ", Processes.Select((p, i) =>
         $"cow {i + 1} ({p.Pages}p): {string.Join(" ", p.Ops)}" +
         (p.ChildOps.Count > 0 ? $" | child: {string.Join(" ", p.ChildOps)}" : "") +
         (p.LwpOps.Count > 0 ? $" | lwp2: {string.Join(" ", p.LwpOps)}" : "")));
