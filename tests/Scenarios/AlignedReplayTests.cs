@@ -107,9 +107,9 @@ public sealed class AlignedReplayTests
     }
 
     /// <summary>
-    /// The corpus keeps the theories above meaningful: most files admit each edit (11 files today: 7
-    /// and 9, since the co-shrunk re-pins when kernel threads took a CPU left four schedules with no
-    /// step of the violating thread followed by another of its own).
+    /// The corpus keeps the theories above meaningful: most files admit each edit (11 files today: 9
+    /// and 9; two schedules are pinned unshrunk from another seed to keep a step of the violating
+    /// thread followed by another of its own, see their regressions).
     /// </summary>
     [Fact]
     public void MostCommittedSchedulesAdmitEachEdit()
@@ -117,7 +117,7 @@ public sealed class AlignedReplayTests
         int files = Names().Count();
 
         Assert.True(files >= 10, $"the corpus holds {files} files");
-        Assert.True(FilesWithAnAddedStep(same: true).Count() >= files - 4);
+        Assert.True(FilesWithAnAddedStep(same: true).Count() >= files - 2);
         Assert.True(FilesWithAnAddedStep(same: false).Count() >= files - 2);
     }
 
