@@ -26,8 +26,15 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>The P_SYSTEM process of the kernel threads (proc0's, for the model: they share vmspace0).</summary>
     public Proc SystemProc { get; } = new(0, system: true);
 
-    /// <summary>alllwp, in creation order.</summary>
+    /// <summary>alllwp, in creation order: the LWPs of the workload's processes.</summary>
     public List<Lwp> Lwps { get; } = [];
+
+    /// <summary>
+    /// The rest of alllwp: the LWPs of the P_SYSTEM kernel threads (kthread_create1() links them on
+    /// alllwp like any other; <see cref="Sched.Kthread"/>), in creation order. Kept apart from
+    /// <see cref="Lwps"/>, whose LWPs run programs and have modelled u-areas.
+    /// </summary>
+    public List<Lwp> KthreadLwps { get; } = [];
 
     /// <inheritdoc/>
     public RunQueue RunQueue { get; } = new();
@@ -105,6 +112,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;
     IReadOnlyList<Proc> IKernelView.Procs => Procs;
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
+    IReadOnlyList<Lwp> IKernelView.KthreadLwps => KthreadLwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
     IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
 

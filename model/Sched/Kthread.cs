@@ -28,6 +28,9 @@ public abstract class Kthread : KernelThread
     {
         Lwp = new Lwp(0, proc ?? kernel.SystemProc, [], kernel) { Kthread = this };
         Lwp.InitUnpublished(LwpStat.Run, inMemory: true);
+        // On alllwp, where uvm_swapout_threads() and schedcpu() see it; init's LWP is left out: init
+        // is a user process (swappable), and the model has no u-area for it.
+        if (Lwp.Proc.System) kernel.KthreadLwps.Add(Lwp);
         OnRunQueue = new WaitChannel($"{name}: on the run queue");
         if (kernel.Cpus.Count == 0) return;
         kernel.RunQueue.Link(Lwp);
@@ -95,6 +98,7 @@ public abstract class Kthread : KernelThread
     {
         Kernel.SchedLock.Acquire(this);
         Lwp.Stat = stat;
+        if (stat == LwpStat.Sleep) Lwp.SlpTime = 0; // ltsleep(): l->l_slptime = 0
         if (Lwp.CurCpu is not { } cpu || cpu.Current != Lwp)
         {
             // Not on a CPU: a kernel without CPUs, or a unit test stepping the thread by hand.

@@ -55,12 +55,14 @@ public static partial class Switches
     /// <summary>
     /// swappable() is not checked: neither by the uvm_swapout_threads() walk nor by the re-check the
     /// default model keeps in uvm_swapout() (Switches.SwapoutExitedLwp), which is the same macro.
-    /// Survives today: no LWP of the model is unswappable but for exiting ones, and P_WEXIT is set
-    /// by exit1() of the last LWP, which runs LSONPROC and is skipped for that; there are no P_SYSTEM
-    /// LWPs (kernel threads are not LWPs yet) and no PHOLD (docs/mutation.md, notes).
+    /// Since kernel threads are P_SYSTEM LWPs on alllwp (issue 17 item 5), the walk swaps out a
+    /// kthread asleep past maxslp (aiodoned, the drain, the reaper), which SystemLwpIsNeverSwappedOut
+    /// reports. Before, it survived: no LWP of the model was unswappable but for exiting ones, whose
+    /// last LWP runs LSONPROC and is skipped for that.
     /// </summary>
     public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads, uvm_swapout", "swapout",
-        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
+        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)")
+        with { Kills = ["SystemLwpIsNeverSwappedOut"], Budget = 200 };
 
     /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
     public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
