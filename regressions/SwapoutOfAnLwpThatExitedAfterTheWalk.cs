@@ -38,11 +38,13 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     private const int Budget = 5000;
 
     /// <summary>
-    /// Coyote, seed 0: found at schedule 248 (measured). Over the ten seeds Coyote needed 248, 2516,
-    /// 2101, 310, 68, 2417, 2553 and more than 3000 on three: ten seeds at a budget that covers them
-    /// would add several minutes of CI, so Coyote's fact is stated for seed 0 only.
+    /// Coyote, seed 0: found at schedule 5405 (measured, `run -b swapout-exited-lwp --engine coyote`),
+    /// since a racy read half-sees only the section right before it (model/Core/Discipline.cs; it
+    /// was 248 when any later read could). Over the ten seeds Coyote needed 248 to more than 3000
+    /// before that change: ten seeds at a budget that covers them would add several minutes of CI,
+    /// so Coyote's fact is stated for seed 0 only.
     /// </summary>
-    private const int CoyoteSeed0Budget = 1000;
+    private const int CoyoteSeed0Budget = 6000;
 
     /// <summary>
     /// The default kernel's search is the bug budget of PR kern/23095's regression scaled to 300
