@@ -20,8 +20,11 @@ public interface IKernelView
     /// <summary>allproc.</summary>
     IReadOnlyList<Proc> Procs { get; }
 
-    /// <summary>alllwp.</summary>
+    /// <summary>alllwp: the LWPs of the workload's processes.</summary>
     IReadOnlyList<Lwp> Lwps { get; }
+
+    /// <summary>The rest of alllwp: the LWPs of the P_SYSTEM kernel threads.</summary>
+    IReadOnlyList<Lwp> KthreadLwps { get; }
 
     /// <summary>The run queue.</summary>
     RunQueue RunQueue { get; }

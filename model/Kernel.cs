@@ -23,7 +23,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public List<Proc> Procs { get; } = [];
 
-    /// <summary>alllwp, in creation order (an LWP stays in the list; <see cref="Lwp.OnAllLwp"/> says whether it is on alllwp).</summary>
+    /// <summary>The P_SYSTEM process of the kernel threads (proc0's, for the model: they share vmspace0).</summary>
+    public Proc SystemProc { get; } = new(0, system: true);
+
+    /// <summary>alllwp, in creation order: the LWPs of the workload's processes (an LWP stays in the list; <see cref="Lwp.OnAllLwp"/> says whether it is on alllwp).</summary>
     public List<Lwp> Lwps
     {
         get
@@ -42,6 +45,13 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Writes("alllwp", 0, "members");
         _lwps.Add(l);
     }
+
+    /// <summary>
+    /// The rest of alllwp: the LWPs of the P_SYSTEM kernel threads (kthread_create1() links them on
+    /// alllwp like any other; <see cref="Sched.Kthread"/>), in creation order. Kept apart from
+    /// <see cref="Lwps"/>, whose LWPs run programs and have modelled u-areas.
+    /// </summary>
+    public List<Lwp> KthreadLwps { get; } = [];
 
     /// <inheritdoc/>
     public RunQueue RunQueue => _runQueue ??= new RunQueue(this);
@@ -149,6 +159,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;
     IReadOnlyList<Proc> IKernelView.Procs => Procs;
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
+    IReadOnlyList<Lwp> IKernelView.KthreadLwps => KthreadLwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
     IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
 

@@ -16,6 +16,16 @@ public static class SchedInvariants
         "sched", k => k.Lwps, l => l.Stat != LwpStat.OnProc || (l.InMemory && l.UareaWired),
         l => $"{l} runs on {l.Cpu} with L_INMEM {(l.InMemory ? "set" : "clear")} and its u-area {(l.UareaWired ? "wired" : "unwired")}");
 
+    /// <summary>
+    /// swappable(l) excludes P_SYSTEM (uvm_glue.c): a kernel thread's stack stays resident, since
+    /// the threads that page and swap (the pagedaemon, proc0) must run to bring anything back.
+    /// </summary>
+    public static readonly Invariant SystemLwpIsNeverSwappedOut = Invariant.ForAll(
+        nameof(SystemLwpIsNeverSwappedOut),
+        "A kernel thread's LWP (P_SYSTEM) is never swapped out: L_INMEM stays set.",
+        "sched", k => k.KthreadLwps, l => l.Finished || l.InMemory,
+        l => $"the {l} (P_SYSTEM) has L_INMEM clear while {l.Stat}");
+
     /// <summary>cpu_switch() trusts the run queue: everything on it is LSRUN and resident.</summary>
     public static readonly Invariant RunQueueHoldsOnlyRunnableInMemoryLwps = Invariant.ForAll(
         nameof(RunQueueHoldsOnlyRunnableInMemoryLwps),
@@ -97,7 +107,7 @@ public static class SchedInvariants
 
     /// <summary>Every scheduler invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, RunnableResidentLwpIsQueued, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp];
+        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, RunnableResidentLwpIsQueued, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp, SystemLwpIsNeverSwappedOut];
 
     /// <summary>Every scheduler liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [RunnableSwappedOutLwpIsEventuallySwappedIn, EveryLwpEventuallyExits];

@@ -55,12 +55,15 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     }
 
     /// <summary>
-    /// The committed schedule replays exactly. Its run printed:
+    /// The pinned schedule, found by <c>uvmcheck run --bug topdown-findspace</c> (seed 0, schedule 9, co-shrunk:
+    /// workload size 11 -> 3, steps 26 -> 8). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
-    /// BUG FOUND in schedule 2: [invariant FoundSpaceIsFree] A range uvm_map_findspace() returns as
-    /// free lies inside the map and intersects no map entry. Violated: vmspace of pid 1: [10,13)
-    /// for ld.elf_so by lwp1 exec intersects [10,12) data in map [1,32) topdown: [8,10) text
-    /// [10,12) data [13,15) lwp2 mmap#1. After lwp1 exec: uvm_map_findspace.
+    /// BUG FOUND in schedule 9: [invariant FoundSpaceIsFree] A range uvm_map_findspace() returns as
+    /// free lies inside the map and intersects no map entry. Violated: vmspace of pid 1: [10,13) for
+    /// ld.elf_so by lwp1 exec intersects [10,12) data in map [1,32) topdown: [8,10) text [10,12) data
+    /// [13,15) lwp2 mmap#1. After lwp1 exec: uvm_map_findspace.
     /// </code>
     /// </summary>
     [Fact]

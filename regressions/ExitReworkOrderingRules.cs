@@ -40,13 +40,17 @@ public sealed class ExitReworkOrderingRules
     /// uvm_lwp_exit() only links the still-wired u-area on the uvm_uareas free list, and runs in
     /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
     /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed.
-    /// Pinned interleaving: cpu1: lwp_exit marks an LWP LSDEAD; cpu1: uvm_lwp_exit (before cpu_exit)
-    /// caches its u-area while cpu1 still runs on it; pagedaemon-drain: uvm_uarea_drain pops it to
-    /// uvm_km_free() it (in other schedules cpu0: uvm_uarea_alloc hands it to a forked child); only
-    /// then would cpu1: cpu_exit switch away.
+    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2 --no-shrink</c>,
+    /// schedule 1, 110 steps, not shrunk: seed 0's co-shrunk schedule has the drain step alone, no
+    /// step of the violating thread followed by another of its own for tests/Scenarios/AlignedReplayTests.cs):
+    /// cpu1: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu1: uvm_lwp_exit (before
+    /// cpu_exit) caches its u-area while cpu1 still runs on it; pagedaemon-drain, draining already:
+    /// uvm_km_free of the u-area it popped before, then uvm_uarea_drain pops this one to free it (in
+    /// other schedules cpu0: uvm_uarea_alloc hands it to a forked child); only then would cpu1:
+    /// cpu_exit switch away.
     /// </summary>
     private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
-        "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
+        "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed2.json");
 
     /// <summary>
     /// Nothing after the switch away blocks: cpu_lwp_free() is "THE LAST BLOCKING OPERATION" and

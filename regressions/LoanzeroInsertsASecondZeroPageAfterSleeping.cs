@@ -56,18 +56,13 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 7, shrunk to 13 steps;
-    /// re-pinned when fidelity's step cuts met the in-process engine, the default since; the
-    /// sleeper loan2 is again the one that panics, as the story above tells):
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-recheck-after-sleep</c> (seed 0, schedule 2, co-shrunk:
+    /// workload size 18 -> 13, steps 28 -> 18). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
-    /// BUG FOUND in schedule 7: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
+    /// BUG FOUND in schedule 2: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
     /// already holds page 1 (in loan2)
-    ///    7  pagedaemon uvmpd_scan_inactive: uvm_swap_put
-    ///    8  loan2      uvm_wait: loanzero  [sleep]
-    ///    9  aiodoned   uvm_aio_aiodone
-    ///   10  loan1      uvm_loanzero: loan to kernel
-    ///   11  anon1      exit1 → uvmspace_free  [exit]
-    ///   12  loan2      uvm_pageinsert  [panic]
     /// </code>
     /// </summary>
     [Fact]

@@ -50,20 +50,22 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 26 → 3 steps):
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-zero-page-unqueued --seed 3 --no-shrink</c>
+    /// (schedule 1, 6 steps, not shrunk). Re-pinned when kernel threads took a CPU to run (issue 17
+    /// item 5): seed 0's co-shrunk schedule had become the panicking step alone, which gives the
+    /// edit-robust replay tests (tests/Scenarios/AlignedReplayTests.cs) no step of loan1 followed by
+    /// another of its own; seed 3 keeps the story's interleaving: loan1 <c>uvm_fault: zero-fill
+    /// anon</c>, <c>uvm_fault: pmap_enter</c>, then uvm_loanzero(). It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:
-    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed:
-    /// page 3 of uvm_loanzero_object[0] is on no paging queue (in loan1)
-    ///    0  loan1      uvm_fault: zero-fill anon
-    ///    1  loan1      uvm_fault: pmap_enter
-    ///    2  loan1      uvm_page_own  [panic]
+    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed: page 2 of
+    /// uvm_loanzero_object[0] is on no paging queue (in loan1)
     /// </code>
     /// </summary>
     [Fact]
     public void PinnedScheduleReproducesTheOwnerTrackingPanic()
     {
-        Search.AssertReplays("loan-zero-loan-zero-page-unqueued-uvm_page_own-seed0.json", "panic uvm_page_own");
+        Search.AssertReplays("loan-zero-loan-zero-page-unqueued-uvm_page_own-seed3.json", "panic uvm_page_own");
     }
 
     /// <summary>The same search against the fixed kernel: every invariant and assertion holds.</summary>

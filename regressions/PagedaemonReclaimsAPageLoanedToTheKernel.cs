@@ -57,18 +57,15 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     }
 
     /// <summary>
-    /// The committed schedule replays. Its run printed (seed 0, schedule 1, shrunk 30 → 12 steps):
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-kernel-page-queued</c> (seed 0, schedule 3, co-shrunk:
+    /// workload size 14 -> 10, steps 21 -> 16). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
-    /// BUG FOUND in schedule 1: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
+    /// BUG FOUND in schedule 3: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
     /// pagedaemon never frees or pages out a page that is on loan to the kernel. Violated: the
-    /// pagedaemon paged out page 1 of anon 1 while the kernel held 1 loan(s) on it. After
-    /// pagedaemon: uvmpd_scan_inactive: uvm_swap_put.
-    ///    6  loan1      uvm_loananon: loan to kernel
-    ///    7  anon1      uvm_fault: zero-fill anon
-    ///    8  anon1      uvm_fault: pmap_enter
-    ///    9  pagedaemon uvm_pageout: pass done  [sleep]
-    ///   10  anon1      uvm_wait: flt_noram2  [sleep]
-    ///   11  pagedaemon uvmpd_scan_inactive: uvm_swap_put
+    /// pagedaemon freed page 2 of anon 2 while the kernel held 1 loan(s) on it. After pagedaemon:
+    /// uvm_pageout: pass done.
     /// </code>
     /// </summary>
     [Fact]

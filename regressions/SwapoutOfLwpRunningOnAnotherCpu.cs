@@ -69,12 +69,14 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 4; re-pinned
-    /// when exits became multi-step kernel paths):
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 2, co-shrunk:
+    /// workload size 27 -> 7, steps 12 -> 7). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
+    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
     /// <code>
-    /// BUG FOUND in schedule 4: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its
-    /// u-area resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu1 with
-    /// L_INMEM clear and its u-area wired. After swapper: uvm_swapout.
+    /// BUG FOUND in schedule 2: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
+    /// resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with L_INMEM clear
+    /// and its u-area wired. After swapper: uvm_swapout.
     /// </code>
     /// </summary>
     [Fact]

@@ -22,7 +22,21 @@ internal static class ExitFixture
             Processes = [.. programs.Select(p => new ProcessSpec([p]))],
         };
         var k = KernelBuilder.Build(w, config ?? KernelConfig.Fixed);
-        return (k, k.Threads.OfType<CpuThread>().Single());
+        var cpu = k.Threads.OfType<CpuThread>().Single();
+        RunBootKthreads(k);
+        return (k, cpu);
+    }
+
+    /// <summary>
+    /// Runs proc0 and init, queued at boot behind the user LWPs, by hand until each sleeps (proc0
+    /// with nothing to swap in, init in wait4()), so that the CPU thread's steps are the user LWPs'.
+    /// </summary>
+    private static void RunBootKthreads(Kernel k)
+    {
+        foreach (var t in k.Threads.OfType<Kthread>().Where(t => t is SchedulerThread or InitThread).ToList())
+            for (int i = 0; i < 20 && t.Advance().Kind != StepKind.Sleep; i++)
+            {
+            }
     }
 
     /// <summary>

@@ -64,11 +64,17 @@ public abstract class KernelThread
     /// went to sleep at boot, before any process could wake it, so that no early wakeup is lost.
     /// Its body starts at the first wakeup.
     /// </summary>
-    public void StartAsleep(WaitChannel channel)
+    public virtual void StartAsleep(WaitChannel channel)
     {
         if (_body is not null) throw new InvalidOperationException($"{Name} has already run");
         Kernel.SleepQueues.Enqueue(this, channel);
     }
+
+    /// <summary>
+    /// A wakeup on <paramref name="channel"/> took the thread off its sleep queue: true when it may
+    /// run now. A kernel thread that needs a CPU first says false and waits for one (Sched.Kthread).
+    /// </summary>
+    protected internal virtual bool Woken(WaitChannel channel) => true;
 
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Body();

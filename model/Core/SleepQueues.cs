@@ -31,12 +31,29 @@ public sealed class SleepQueues
     public void Wakeup(WaitChannel channel)
     {
         if (!_sleepers.TryGetValue(channel, out var queue) || queue.Count == 0) return;
-        foreach (var t in queue)
+        // A kthread woken here may only be made runnable and queued for a CPU (Kthread.Woken): it
+        // then sleeps on its own run-queue channel, never this one, so this queue stays as it is.
+        for (int i = 0; i < queue.Count; i++)
         {
+            var t = queue[i];
             t.SleepingOn = null;
-            _woken.Add(t);
+            if (t.Woken(channel)) _woken.Add(t);
         }
         queue.Clear();
+    }
+
+    /// <summary>Takes a sleeping thread off its channel's queue without waking it (it is about to sleep elsewhere).</summary>
+    public void Dequeue(KernelThread thread)
+    {
+        if (thread.SleepingOn is { } c && _sleepers.TryGetValue(c, out var queue)) queue.Remove(thread);
+        thread.SleepingOn = null;
+    }
+
+    /// <summary>Moves a sleeping thread to another channel: it goes on sleeping, now there.</summary>
+    public void Move(KernelThread thread, WaitChannel to)
+    {
+        Dequeue(thread);
+        Enqueue(thread, to);
     }
 
     /// <summary>True when some thread sleeps on the channel.</summary>

@@ -57,7 +57,7 @@ public static class LwpExit
     /// <summary>
     /// l_stat = LSDEAD and curlwp = NULL under sched_lock: the LWP is no longer a proper LWP but its
     /// CPU still runs on its stack until cpu_exit() (exit1() clears curlwp here; lwp_exit() leaves it
-    /// to cpu_exit(), approx.). Wakes idle CPUs if nothing is left to run.
+    /// to cpu_exit(), approx.).
     /// </summary>
     internal static void SetDead(Kernel k, KernelThread self, Lwp l)
     {
@@ -66,7 +66,6 @@ public static class LwpExit
         l.Stat = LwpStat.Dead;
         cpu.Current = null;
         cpu.Exiting = l;
-        if (k.AllLwpsFinished) k.SleepQueues.Wakeup(Scheduler.WhichQs);
         k.SchedLock.Release(self);
     }
 

@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 using Uvm.Model.Exit;
 
 namespace Uvm.Model.Sched;
@@ -10,6 +11,15 @@ public sealed class Cpu(int number, Kernel kernel)
 {
     /// <summary>cpu_number().</summary>
     public int Number { get; } = number;
+
+    /// <summary>
+    /// Where the CPU's own thread waits while the CPU runs a kernel thread (<see cref="Kthread"/>):
+    /// the CPU's steps are then the kthread's (a model device, not a kernel channel).
+    /// </summary>
+    internal WaitChannel Lent { get; } = new($"cpu{number}: running a kernel thread");
+
+    /// <summary>The thread that stands for this CPU running user LWPs and idling; set when it is created.</summary>
+    public KernelThread? Thread { get; internal set; }
 
     /// <summary>ci_curlwp: the LWP this CPU runs, or null while idle.</summary>
     public Lwp? Current

@@ -350,6 +350,9 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
     public int? PoolItem { get; internal set; }
 
+    /// <summary>The kernel thread whose LWP this is (kthread_create1()), or null for a user LWP.</summary>
+    internal Kthread? Kthread { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => $"lwp {Lid}";
+    public override string ToString() => Kthread is { } t ? $"lwp of {t.Name}" : $"lwp {Lid}";
 }

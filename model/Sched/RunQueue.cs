@@ -30,7 +30,11 @@ public sealed class RunQueue(Kernel kernel)
         }
     }
 
-    /// <summary>Links at the tail; the caller has checked setrunqueue()'s preconditions.</summary>
+    /// <summary>
+    /// Links at the tail; the caller has checked setrunqueue()'s preconditions. Kernel threads'
+    /// LWPs too: priorities are left out, so a kthread woken at its tsleep() priority (better
+    /// than PUSER) waits its turn behind the user LWPs queued before it.
+    /// </summary>
     internal void Link(Lwp l)
     {
         kernel.Writes("run queue", 0, "sched_qs");

@@ -80,7 +80,26 @@ public static class Scheduler
         if (!k.Config.Has(Switches.CpuSwitchSkipsLCpu)) l.Cpu = cpu;
         cpu.Current = l;
         cpu.Stack = l.Uarea;
-        cpu.Vmspace = l.Proc.Vmspace;
+        if (l.Kthread is { } t)
+        {
+            // A kernel thread runs in the kernel pmap (vmspace0); its own thread takes the CPU's steps.
+            cpu.Vmspace = null;
+            k.SleepQueues.Wakeup(t.OnRunQueue);
+        }
+        else cpu.Vmspace = l.Proc.Vmspace;
         return l;
+    }
+
+    /// <summary>
+    /// curcpu() of the running thread: the CPU a CPU thread is, the l_cpu of a kernel thread's LWP
+    /// (it is LSONPROC there while it runs), or null for a thread that stands for something without
+    /// a CPU of the model (the clock interrupt, a workload's process actor, a kthread of a kernel
+    /// built without CPUs).
+    /// </summary>
+    public static Cpu? CurCpu(Kernel k, KernelThread self)
+    {
+        if (self is Kthread t)
+            return k.Config.Has(Switches.KthreadCurcpuIsBootCpu) && k.Cpus.Count > 0 ? k.Cpus[0] : t.Lwp.CurCpu;
+        return self is Threads.CpuThread c ? c.Cpu : null;
     }
 }

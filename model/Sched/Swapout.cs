@@ -37,9 +37,10 @@ public static class Swapout
         foreach (var s in Locks.Take(k.ProcListLock, self, "uvm_swapout_threads: proclist_lock_read")) yield return s;
         Lwp? outl = null, outl2 = null;
         int outpri = 0, outpri2 = 0, didswap = 0;
-        for (int i = 0; i < k.Lwps.Count; i++)
+        for (int i = 0; i < k.Lwps.Count + k.KthreadLwps.Count; i++)
         {
-            var l = k.Lwps[i];
+            // alllwp: the processes' LWPs, then the kernel threads' (P_SYSTEM: swappable() skips them).
+            var l = i < k.Lwps.Count ? k.Lwps[i] : k.KthreadLwps[i - k.Lwps.Count];
             if (!l.OnAllLwp) continue;
             if (k.Config.Has(Switches.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
                 throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
@@ -118,6 +119,10 @@ public static class Swapout
         }
         if (l.Stat == LwpStat.OnProc && !k.Config.Has(Switches.Pr23095))
         {
+            // KDASSERT(l->l_cpu != curcpu()): the pagedaemon runs on its own CPU, so a running
+            // victim runs on another one (uvm_glue.c uvm_swapout(), 2003-04).
+            if (l.Cpu == Scheduler.CurCpu(k, self))
+                throw new KernelPanicException("uvm_swapout", $"{l} is LSONPROC on {l.Cpu}, the CPU of {self.Name} itself (l_cpu == curcpu())");
             k.SchedLock.Release(self);
             return false;
         }

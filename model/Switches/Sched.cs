@@ -39,7 +39,7 @@ public static partial class Switches
             + "completely in between (u-area freed, l_addr gone) and uvm_swapout()'s uvm_fault_unwire() panics in "
             + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check.",
         Expected = "panic uvm_fault_unwire_locked",
-        Budget = 1500,
+        Budget = 3000,
     };
 
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
@@ -55,12 +55,14 @@ public static partial class Switches
     /// <summary>
     /// swappable() is not checked: neither by the uvm_swapout_threads() walk nor by the re-check the
     /// default model keeps in uvm_swapout() (Switches.SwapoutExitedLwp), which is the same macro.
-    /// Survives today: no LWP of the model is unswappable but for exiting ones, and P_WEXIT is set
-    /// by exit1() of the last LWP, which runs LSONPROC and is skipped for that; there are no P_SYSTEM
-    /// LWPs (kernel threads are not LWPs yet) and no PHOLD (docs/mutation.md, notes).
+    /// Since kernel threads are P_SYSTEM LWPs on alllwp (issue 17 item 5), the walk swaps out a
+    /// kthread asleep past maxslp (aiodoned, the drain, the reaper), which SystemLwpIsNeverSwappedOut
+    /// reports. Before, it survived: no LWP of the model was unswappable but for exiting ones, whose
+    /// last LWP runs LSONPROC and is skipped for that.
     /// </summary>
     public static readonly KernelSwitch ScanSkipsSwappable = Mutation("scan-skips-swappable", "uvm_swapout_threads, uvm_swapout", "swapout",
-        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)");
+        "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)")
+        with { Kills = ["SystemLwpIsNeverSwappedOut"], Budget = 200 };
 
     /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
     public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
@@ -120,6 +122,14 @@ public static partial class Switches
     /// <summary>uvm_swapout(): remrunqueue() moved after SCHED_UNLOCK, out of the section that cleared L_INMEM. Killed by the lock-discipline detector.</summary>
     public static readonly KernelSwitch SwapoutRemrunqueueAfterUnlock = Mutation("swapout-remrunqueue-after-unlock", "uvm_swapout", "swapout",
         "uvm_swapout() takes the LWP off the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
+
+    /// <summary>
+    /// curcpu() in a kernel thread returns cpu_info_primary, the boot CPU's, wherever the kthread
+    /// runs: on any other CPU it reads another thread's CPU. Read in Scheduler.CurCpu; killed by the
+    /// KDASSERT(l->l_cpu != curcpu()) of uvm_swapout() (uvm_glue.c) when the victim runs on cpu0.
+    /// </summary>
+    public static readonly KernelSwitch KthreadCurcpuIsBootCpu = Mutation("kthread-curcpu-is-boot-cpu", "curcpu", "swapout",
+        "curcpu() in a kernel thread reads the boot CPU's cpu_info, another thread's CPU once the kthread runs elsewhere (a kernel thread reads curcpu() as another thread's CPU)");
 
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -19,7 +20,7 @@ namespace Uvm.Model.Threads;
 /// workload's (<see cref="VmState.IoErrors"/>). The wakeup conditions are those of uvm_aiodone_daemon() in
 /// uvm_pdaemon.c 1.39 (approx.: per buf rather than per batch).
 /// </summary>
-public sealed class AioDaemon : KernelThread
+public sealed class AioDaemon : Kthread
 {
     private AioDaemon(Kernel kernel) : base(kernel, "aiodoned") { }
 
@@ -32,7 +33,7 @@ public sealed class AioDaemon : KernelThread
     }
 
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         var vm = Kernel.Vm;
         while (true)

@@ -72,6 +72,13 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             if (l.Stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
             if (l.Stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
         }
+        // schedcpu() ages the kernel threads' LWPs too (their tsleep()s here have no timeout).
+        foreach (var l in Kernel.KthreadLwps)
+        {
+            if (l.Finished) continue;
+            l.SwTime++;
+            if (l.Stat == LwpStat.Sleep) l.SlpTime++;
+        }
         CountSwapinStall();
         Kernel.SchedLock.Release(this);
         UvmMeter();

@@ -13,13 +13,24 @@ namespace Uvm.Model.Threads;
 /// running the dead LWP's path (<see cref="Cpu.Exiting"/>) through cpu_exit() and lwp_exit2(); a
 /// sleep there has no LWP to put to sleep, so the CPU itself blocks, which the exit invariants
 /// forbid. Each trap goes into mi_switch() with sched_lock held, and the MD cpu_switch() picks the
-/// next LWP in the same critical section, so trap and switch are one step. Left out: priorities
-/// (one run queue), signals, kernel preemption (a path runs until it sleeps or returns).
+/// next LWP in the same critical section, so trap and switch are one step. When cpu_switch() picks a
+/// kernel thread's LWP (<see cref="Kthread"/>), the CPU's steps are that thread's until it sleeps:
+/// this thread waits on <see cref="Cpu.Lent"/>, in the step that switched. An idle CPU waits on the
+/// run queue (sched_whichqs) for as long as the kernel runs: kernel threads may still need it. Left
+/// out: priorities among user LWPs (one run queue), signals, kernel preemption (a path runs until it
+/// sleeps or returns).
 /// </summary>
-public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu.ToString())
+public sealed class CpuThread : KernelThread
 {
+    /// <summary>Creates the thread of <paramref name="cpu"/>, which idles until the run queue has work.</summary>
+    public CpuThread(Kernel kernel, Cpu cpu) : base(kernel, cpu.ToString())
+    {
+        Cpu = cpu;
+        cpu.Thread = this;
+    }
+
     /// <summary>The CPU this thread is.</summary>
-    public Cpu Cpu { get; } = cpu;
+    public Cpu Cpu { get; }
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
@@ -28,7 +39,7 @@ public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu
         {
             if (Cpu.Current is { } l)
             {
-                yield return RunLwp(l);
+                yield return Lend(RunLwp(l));
                 continue;
             }
             if (Cpu.Exiting is { } dead)
@@ -43,15 +54,16 @@ public sealed class CpuThread(Kernel kernel, Cpu cpu) : KernelThread(kernel, cpu
             }
             if (Switch() is not null)
             {
-                yield return Step.Ran("cpu_switch");
+                yield return Lend(Step.Ran("cpu_switch"));
                 continue;
             }
-            if (Kernel.AllLwpsFinished)
-                yield return Step.Exit("idle: every LWP has exited");
-            else
-                yield return Step.Sleep("idle", Scheduler.WhichQs);
+            yield return Step.Sleep("idle", Scheduler.WhichQs);
         }
     }
+
+    /// <summary>A step after which the CPU runs a kernel thread ends with this thread waiting until the kthread gives the CPU back.</summary>
+    private Step Lend(Step step) =>
+        step.Kind == StepKind.Continue && Cpu.Current is { Kthread: not null } ? Step.Sleep(step.Function, Cpu.Lent) : step;
 
     /// <summary>mi_switch() → cpu_switch() under sched_lock: run the head of the run queue, if any.</summary>
     private Lwp? Switch()

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Exit;
 
 namespace Uvm.Model.Threads;
@@ -9,10 +10,10 @@ namespace Uvm.Model.Threads;
 /// wakes when it hands init an orphan. A kernel thread here rather than a user LWP on a CPU
 /// (approx.): its wait4() is the same path a parent LWP runs, without the CPU time.
 /// </summary>
-public sealed class InitThread(Kernel kernel) : KernelThread(kernel, "init")
+public sealed class InitThread(Kernel kernel) : Kthread(kernel, "init", kernel.ProcLists.Init)
 {
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         var init = Kernel.ProcLists.Init ?? throw new InvalidOperationException("no initproc");
         while (true)

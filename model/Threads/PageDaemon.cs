@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 
 namespace Uvm.Model.Threads;
 
@@ -9,7 +10,7 @@ namespace Uvm.Model.Threads;
 /// pass (<see cref="PageoutScan.Pass"/>). Runs forever; an iteration ends with it asleep. With
 /// <c>swapoutThreads</c> set it also calls uvm_swapout_threads() when free &lt; freetarg.
 /// </summary>
-public sealed class PageDaemon : KernelThread
+public sealed class PageDaemon : Kthread
 {
     /// <summary>Whether a pass calls uvm_swapout_threads() under a shortage.</summary>
     private readonly bool _swapoutThreads;
@@ -25,7 +26,7 @@ public sealed class PageDaemon : KernelThread
     }
 
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         while (true)
         {

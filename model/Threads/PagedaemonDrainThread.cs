@@ -11,7 +11,7 @@ namespace Uvm.Model.Threads;
 /// It sleeps on &amp;uvm.pagedaemon until an allocator wakes it. The page scan belongs to the
 /// pagedaemon model; <see cref="UareaCache.Drain"/> is the sub-path it will call.
 /// </summary>
-public sealed class PagedaemonDrainThread : KernelThread
+public sealed class PagedaemonDrainThread : Kthread
 {
     private PagedaemonDrainThread(Kernel kernel) : base(kernel, "pagedaemon-drain") => kernel.Uareas.PagedaemonDrains = true;
 
@@ -24,7 +24,7 @@ public sealed class PagedaemonDrainThread : KernelThread
     }
 
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         while (true)
         {

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Exit;
 
 namespace Uvm.Model.Threads;
@@ -9,10 +10,10 @@ namespace Uvm.Model.Threads;
 /// this thread's context, where sleeping is allowed (<see cref="ReaperExit.ReapLwp"/>,
 /// <see cref="ReaperExit.ReapProc"/>). Runs forever; an iteration ends with it asleep.
 /// </summary>
-public sealed class ReaperThread(Kernel kernel) : KernelThread(kernel, "reaper")
+public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
 {
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         var lists = Kernel.ProcLists;
         while (true)

@@ -12,10 +12,10 @@ namespace Uvm.Model.Threads;
 /// a wakeup(&amp;proc0) between them finds nobody asleep. Runs forever; an iteration ends with it
 /// asleep.
 /// </summary>
-public sealed class SchedulerThread(Kernel kernel) : KernelThread(kernel, "proc0")
+public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
 {
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body()
+    protected override IEnumerable<Step> Run()
     {
         while (true)
         {

@@ -88,7 +88,7 @@ public sealed record KillCell(string Mutant, string Scenario, Violation? Killer,
 
 /// <summary>
 /// The kill matrix of <c>uvmcheck mutate</c>: every mutant explored in every scenario with the same
-/// budget and seed; which properties each mutant made fire, which mutants survive, and per property
+/// budget and seed (a switch's own scenario with its declared budget, if larger); which properties each mutant made fire, which mutants survive, and per property
 /// the mutants it killed and those only it killed (<see cref="KillMatrixReport"/> prints it).
 /// </summary>
 public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<string> Scenarios, IReadOnlyList<KillCell> Cells)
@@ -99,9 +99,18 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
         var jobs = mutants.SelectMany(m => scenarios.Select(s => (m, s))).ToList();
         var cells = new KillCell[jobs.Count];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) },
-            i => cells[i] = KillCell.Explore(jobs[i].m, jobs[i].s, iterations, seed, catalogue));
+            i => cells[i] = KillCell.Explore(jobs[i].m, jobs[i].s, BudgetOf(jobs[i].m, jobs[i].s, iterations), seed, catalogue));
         return new KillMatrix(mutants, [.. scenarios.Select(s => s.Name)], cells);
     }
+
+    /// <summary>
+    /// Schedules for <paramref name="m"/> in <paramref name="s"/>: the common budget, or in the
+    /// switch's own scenario its declared <see cref="KernelSwitch.Budget"/> if that is larger (a
+    /// discovered bug's window can be rarer than the common budget; the manifest test checks that
+    /// the declared budget finds it from seed 0).
+    /// </summary>
+    private static int BudgetOf(Mutant m, Scenario s, int iterations) =>
+        Switches.Find(m.Id) is { } sw && sw.Scenario == s.Name ? Math.Max(iterations, sw.Budget) : iterations;
 
     /// <summary>The mutants no scenario killed.</summary>
     public IReadOnlyList<Mutant> Survivors => [.. Mutants.Where(m => Cells.All(c => c.Mutant != m.Id || c.KilledBy is null))];

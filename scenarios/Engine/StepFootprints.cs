@@ -61,10 +61,12 @@ public sealed class StepFootprints
     public Footprint Of(KernelThread thread, Step step) => thread switch
     {
         _ when thread.IsTimer => Footprint.All,
-        SchedulerThread => Proc0.GetValueOrDefault(step.Function, Footprint.All),
+        // A kernel thread runs on a CPU (model/Sched/Kthread.cs): its sleep or exit hands the CPU to
+        // the next LWP on the run queue, and a thread it wakes goes onto the run queue.
+        SchedulerThread => Proc0.GetValueOrDefault(step.Function, Footprint.All).Union(Footprint.ReadWrite(Region.Sched)),
         CpuThread when _simplePrograms => SimpleCpu.GetValueOrDefault(step.Function, Footprint.All),
         // After the last scan: the outl/outl2 test reads uvmexp.free; the exit writes nothing shared.
-        SwapperThread when step.Function == "uvmpd_scan: done" => new(Region.Vm | Region.Sched, Region.None),
+        SwapperThread when step.Function == "uvmpd_scan: done" => new(Region.Vm | Region.Sched, Region.Sched),
         _ => Footprint.All,
     };
 }

@@ -27,10 +27,10 @@ public sealed class ExactCauseTests
         [.. e.Steps.Where(s => s.Causes.Count > 0).Select(s => $"{s.Index}: {string.Join(", ", s.Causes)}")];
 
     /// <summary>
-    /// PR kern/23095: cpu_switch() (step 2) made lwp 1 LSONPROC on cpu0 (the report names l_cpu),
-    /// uvm_swapout() (step 3) cleared L_INMEM. Step 3 also reset l_swtime and the clock (step 0)
-    /// had set it: the invariant does not read it, so neither counts; nor does cpu0's curlwp or
-    /// lwp 1's run-queue link, which step 2 also wrote.
+    /// PR kern/23095: cpu_switch() (step 0) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
+    /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 1)
+    /// had set it: the invariant does not read it, so neither counts; nor does cpu1's curlwp or
+    /// lwp 1's run-queue link, which step 0 also wrote.
     /// </summary>
     [Fact]
     public void Pr23095CausesAreTheSwitchToOnProcAndTheClearedInMem()
@@ -38,14 +38,14 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
-        Assert.Equal(["2: lwp 1.Stat, lwp 1.Cpu", "3: lwp 1.InMemory"], Causes(e));
-        Assert.Contains(e.Steps[3].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
-        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
+        Assert.Equal(["0: lwp 1.Stat, lwp 1.Cpu", "6: lwp 1.InMemory"], Causes(e));
+        Assert.Contains(e.Steps[6].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
+        Assert.Contains(e.Steps[1].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
     }
 
     /// <summary>
     /// A constructed case: the same schedule judged by an invariant of the same name that reads
-    /// only L_INMEM. Step 2 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
+    /// only L_INMEM. Step 0 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
     /// message names) but nothing this property reads, so it is not marked; under the former
     /// rule (every fact of a named entity) it was.
     /// </summary>
@@ -58,14 +58,14 @@ public sealed class ExactCauseTests
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
         Assert.Contains("lwp 1", e.Named);
-        Assert.Contains(e.Steps[2].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
-        Assert.Equal(["3: lwp 1.InMemory"], Causes(e));
+        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
+        Assert.Equal(["6: lwp 1.InMemory"], Causes(e));
     }
 
     /// <summary>
     /// PR kern/22752: uao_pagein_page() of swapctl -d slept on busy page 1; the fault un-busied it
-    /// (step 16, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
-    /// its swap slot (step 17, u_swslots: the old slot uvm_swap_free() was handed is now 0).
+    /// (step 24, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
+    /// its swap slot (step 25, u_swslots: the old slot uvm_swap_free() was handed is now 0).
     /// </summary>
     [Fact]
     public void Pr22752CausesAreTheUnbusyAndTheDroppedSwapSlot()
@@ -73,17 +73,17 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("shm-swap-pr22752-uvm_swap_free-seed0.json"));
 
         Assert.Equal("panic uvm_swap_free", e.Violation!.Id);
-        Assert.Equal(["16: page 1.Flags", "17: aobj 1.SwapSlots"], Causes(e));
-        // Step 17 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
-        Assert.Contains(e.Steps[17].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
+        Assert.Equal(["24: page 1.Flags", "25: aobj 1.SwapSlots"], Causes(e));
+        // Step 25 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
+        Assert.Contains(e.Steps[25].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
         Assert.Contains("Vm.Pages/page 1.OwnerSlot", e.CauseSearch.Unrevertable);
     }
 
     /// <summary>
-    /// swapout-exited-lwp: uvm_swapout() (step 8) read l_addr of an LWP whose lwp_exit2() (step 7)
-    /// had already cleared it, and its uvm_fault_unwire() (step 9) panics on that value. Nothing
-    /// written before step 9 alone matters there (the value is the swapper's own), so the state
-    /// step 8 started from is tried: l_addr is the cause.
+    /// swapout-exited-lwp: uvm_swapout() (step 11) read l_addr of an LWP whose lwp_exit2() (step 10)
+    /// had already cleared it, and its uvm_fault_unwire() (step 12) panics on that value. Nothing
+    /// written before step 12 alone matters there (the value is the swapper's own), so the state
+    /// step 11 started from is tried: l_addr is the cause.
     /// </summary>
     [Fact]
     public void APanicOnAValueReadInThePreviousStepMarksItsWriter()
@@ -91,7 +91,7 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("swapout-swapout-exited-lwp-uvm_fault_unwire_locked-seed0.json"));
 
         Assert.Equal("panic uvm_fault_unwire_locked", e.Violation!.Id);
-        Assert.Equal(["7: lwp 1.Uarea"], Causes(e));
+        Assert.Equal(["10: lwp 1.Uarea"], Causes(e));
     }
 
     /// <summary>A detector's counterexample found by exploring <paramref name="scenario"/> with <paramref name="bug"/> on (seed 0 finds it in a few schedules).</summary>

@@ -45,7 +45,7 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         var e = pr.Explanation;
 
         Assert.Equal(pr.Counterexample.Steps.Select(s => (s.Thread, s.Function)), e.Steps.Select(s => (s.Thread, s.Function)));
-        Assert.Matches(@"\n +\d+ ⇄ cpu\d \(idle\) +cpu_switch +cpu\d: Current=lwp \d", story);
+        Assert.Matches(@"\n +\d+ ⇄ cpu\d \(idle\) +cpu_switch(?: \[sleep\])? +cpu\d: Current=lwp", story);
         Assert.Matches(@"\n +\d+ ⇄ cpu\d running lwp \d +preempt ", story);
         Assert.Matches($@"\n +\d+ ✗ swapper +uvm_swapout +{pr.Lwp}: −InMemory", story);
         Assert.Contains(e.Steps, s => s.Actor.StartsWith("cpu", StringComparison.Ordinal) && s.Actor.Contains(" running lwp "));

@@ -163,7 +163,9 @@ public sealed class ProcessExitTests
         Assert.Equal(["cpu_switch", "exit1", "exit1: SDEAD", "cpu_exit", "exit2"], steps);
         Assert.Equal(ProcStat.Dead, l.Proc.Stat);
         Assert.Equal(UareaState.InUse, u.State);
-        Assert.Null(reaper.SleepingOn);
+        Assert.Equal(reaper.OnRunQueue, reaper.SleepingOn); // woken: LSRUN, waiting for a CPU
+        Assert.Equal("cpu_switch", cpu.Advance().Function);  // the CPU picks the reaper's LWP
+        Assert.Equal(cpu.Cpu.Lent, cpu.SleepingOn);
         var reaped = ExitFixture.RunWhileRunnable(reaper);
         Assert.Equal(["reaper: cpu_wait", "uvm_km_free: u-area", "uvm_km_free: vm_map_unlock", "reaper: LSZOMB",
                       "reaper: uvm_proc_exit", "uvm_km_free: uvmspace_free", "uvm_km_free: vm_map_unlock", "reaper: SZOMB", "reaper"], reaped);

@@ -27,6 +27,18 @@ public sealed class SchedInvariantsTests
     }
 
     [Fact]
+    public void SystemLwpIsNeverSwappedOutNamesTheKernelThread()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var proc0 = new Uvm.Model.Threads.SchedulerThread(k);
+        Assert.Null(SchedInvariants.SystemLwpIsNeverSwappedOut.Check(k));
+
+        proc0.Lwp.InMemory = false;
+
+        Assert.Equal("the lwp of proc0 (P_SYSTEM) has L_INMEM clear while Run", SchedInvariants.SystemLwpIsNeverSwappedOut.Check(k));
+    }
+
+    [Fact]
     public void RunQueueHoldsOnlyRunnableInMemoryLwpsCatchesAQueuedSwappedOutLwp()
     {
         var k = KernelFixture.WithLwps(1);

@@ -29,24 +29,25 @@ public sealed class ShardTests
     }
 
     /// <summary>
-    /// The panic-only search of PR 23095 fails at Coyote seeds 295, 379, 1859, ... (measured after the
-    /// issue-18 step cuts and the racy reads of uvm_swapout_threads(); before both the first was 282).
-    /// From seed 226 the first is 295, schedule 69 of [0, 100), inside the second shard [50, 100): the
-    /// shards must find it at the same global schedule, along the same steps, and the merge must say so.
+    /// The panic-only search of PR 23095 over [0, 100) from a seed whose first failure falls in the
+    /// second shard [50, 100): the shards must find it at the same global schedule, along the same
+    /// steps, and the merge must say so. The seed is the first of 200, 300, ... whose unsharded run
+    /// fails there (each model change moves where the failures fall, so it is searched, not pinned).
     /// </summary>
     [Fact]
     public void TwoShardsMergedEqualOneUnshardedRunOnTheSameSeeds()
     {
-        var request = Request(Switches.Configure(["pr23095"]), 100, seed: 226) with { Properties = new Uvm.Properties.Catalogue([], []) };
-
-        var whole = Campaign.Run(request, Shard.All, parallel: 1);
+        var (request, whole) = Enumerable.Range(2, 30)
+            .Select(k => Request(Switches.Configure(["pr23095"]), 100, seed: (uint)(k * 100)) with { Properties = new Uvm.Properties.Catalogue([], []) })
+            .Select(r => (Request: r, Whole: Campaign.Run(r, Shard.All, parallel: 1)))
+            .FirstOrDefault(x => x.Whole.BugAtIteration is >= 50 and < 100);
+        Assert.NotNull(request);
         var shards = Enumerable.Range(0, 2).Select(i => RunReport.From(request, new Shard(i, 2), Campaign.Run(request, new Shard(i, 2), parallel: 1), "cx.json", false)).ToList();
         var merged = RunReport.Merge(shards);
 
         Assert.NotNull(whole.BugAtIteration);
         Assert.Equal(whole.BugAtIteration, merged.ViolationAtIteration);
         Assert.Equal(whole.Counterexample!.Violation, merged.Violation);
-        Assert.Equal(69, merged.ViolationAtIteration);
         Assert.Equal(whole.Counterexample.Steps, Campaign.Run(request, new Shard(1, 2), 1).Counterexample!.Steps);
         Assert.Equal(["0/2", "1/2"], merged.Shards);
         Assert.Equal(whole.Iterations, merged.Iterations);
