@@ -62,6 +62,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public Uvmexp Uvmexp { get; } = new();
 
+    /// <summary>The big kernel lock (kernel_lock), when <see cref="KernelConfig.BigLock"/> is on.</summary>
+    public KernelLock BigLock { get; } = new();
+
     /// <summary>sched_lock: l_stat, l_cpu, the run queues and L_INMEM transitions.</summary>
     public StepLock SchedLock { get; } = new("sched_lock");
 

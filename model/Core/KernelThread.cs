@@ -79,10 +79,56 @@ public abstract class KernelThread
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Body();
 
+    /// <summary>
+    /// True when the next step runs kernel code that needs the big lock (<see cref="KernelLock"/>).
+    /// Every kernel path does, unless a thread says otherwise (an idle CPU, the clock interrupt).
+    /// </summary>
+    protected internal virtual bool NeedsKernelLock => true;
+
+    /// <summary>
+    /// After a step that ended as <paramref name="step"/>: true when the thread is still inside the
+    /// kernel and keeps the big lock until its next step. The default releases it after every step,
+    /// as if each step returned to user mode: a thread whose system-call boundaries the model does
+    /// not mark (the workload's process actors) then interleaves at least as much as the kernel lets
+    /// it. Kernel threads and the LWPs a CPU runs say exactly when they leave the kernel.
+    /// </summary>
+    protected internal virtual bool KeepsKernelLock(Step step) => false;
+
+    /// <summary>The name of the spin step, one label per holder would break replay across workloads.</summary>
+    private const string Spin = "KERNEL_LOCK: spin";
+
     /// <summary>Runs the next atomic step and says how the thread goes on.</summary>
     public Step Advance()
     {
         if (Exited) throw new InvalidOperationException($"{Name} has exited");
+        var bigLock = Kernel.Config.BigLock ? Kernel.BigLock : null;
+        if (bigLock is { Holder: { } holder } && holder != this && NeedsKernelLock)
+        {
+            // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
+            Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
+            return Step.Sleep(Spin, KernelLock.Channel);
+        }
+        var step = RunBody();
+        if (bigLock is not null) HandOver(bigLock, step);
+        return step;
+    }
+
+    /// <summary>After a step: the thread keeps the big lock while still in the kernel; otherwise a lock it held is released and the spinners woken.</summary>
+    private void HandOver(KernelLock bigLock, Step step)
+    {
+        if (!Exited && step.Kind == StepKind.Continue && KeepsKernelLock(step))
+        {
+            bigLock.Holder = this;
+            return;
+        }
+        if (bigLock.Holder != this) return;
+        bigLock.Holder = null;
+        Kernel.SleepQueues.Wakeup(KernelLock.Channel);
+    }
+
+    /// <summary>Runs the next step of <see cref="Body"/>.</summary>
+    private Step RunBody()
+    {
         _body ??= Body().GetEnumerator();
         Kernel.Running = this;
         bool more;

@@ -46,6 +46,9 @@ public abstract class Kthread : KernelThread
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Run();
 
+    /// <summary>A kernel thread runs under the big lock from proc_trampoline_mp() on, until it sleeps or exits.</summary>
+    protected internal override bool KeepsKernelLock(Step step) => true;
+
     /// <inheritdoc/>
     protected sealed override IEnumerable<Step> Body()
     {
@@ -79,7 +82,8 @@ public abstract class Kthread : KernelThread
     /// </summary>
     protected internal override bool Woken(WaitChannel channel)
     {
-        if (channel == OnRunQueue || Kernel.Cpus.Count == 0) return true;
+        // Spinning for the big lock is not a sleep: the kthread kept its CPU.
+        if (channel == OnRunQueue || channel == KernelLock.Channel || Kernel.Cpus.Count == 0) return true;
         var by = Kernel.Running;
         bool take = by is not null && Kernel.SchedLock.Owner != by;
         if (take) Kernel.SchedLock.Acquire(by!);
