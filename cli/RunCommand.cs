@@ -193,7 +193,8 @@ internal static class RunCommand
                 throw new InputException($"--engine: unknown engine '{e}'; use direct or coyote");
             foreach (var b in o.Bugs)
                 if (Switches.Find(b) is null) throw new InputException($"--bug: {Switches.UnknownId(b)}");
-            var config = Switches.Configure(o.Bugs) with { Detectors = !o.NoDetectors, BigLock = !o.NoBigLock };
+            var config = Switches.Configure(o.Bugs) with { Detectors = !o.NoDetectors };
+            if (o.NoBigLock) config = config with { BigLock = false };
             var shard = o.Shard is { } s ? ParseShard(s) : Uvm.Scenarios.Shard.All;
             var budget = o.Time is { } t ? ParseDuration(t) : (TimeSpan?)null;
             var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? Switches.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);

@@ -50,16 +50,18 @@ public sealed record KernelConfig
         return false;
     }
 
-    /// <summary>This configuration with <paramref name="s"/> on (and the exit design it needs, if any).</summary>
+    /// <summary>This configuration with <paramref name="s"/> on (and the exit design and big-lock setting it needs, if any).</summary>
     public KernelConfig With(KernelSwitch s)
     {
         var design = s.Design ?? ExitDesign;
-        if (Has(s)) return this with { ExitDesign = design };
+        var bigLock = s.BigLock ?? BigLock;
+        if (Has(s)) return this with { ExitDesign = design, BigLock = bigLock };
         var all = Switches.All;
         return this with
         {
             On = [.. On.Append(s).OrderBy(x => IndexOf(all, x))],
             ExitDesign = design,
+            BigLock = bigLock,
         };
     }
 
