@@ -101,7 +101,9 @@ public abstract class KernelThread
     public Step Advance()
     {
         if (Exited) throw new InvalidOperationException($"{Name} has exited");
-        var bigLock = Kernel.Config.BigLock ? Kernel.BigLock : null;
+        // A kernel without CPUs of the model (a unit test of one path) is no MULTIPROCESSOR kernel:
+        // no big lock, as its kthreads run free (Sched.Kthread).
+        var bigLock = Kernel.Config.BigLock && Kernel.Cpus.Count > 0 ? Kernel.BigLock : null;
         if (bigLock is { Holder: { } holder } && holder != this && NeedsKernelLock)
         {
             // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
