@@ -45,16 +45,23 @@ public sealed class ExplainObjectFieldsTests
         Assert.Equal("None", e.Final.Entities.Single(x => x.Label == page)["Queue"]);   // paged out: off every queue
     }
 
+    /// <summary>
+    /// Under the big lock the pagedaemon starts two pageouts in a row (issue 18): the first of an
+    /// unloaned page, the second, which fails, of the page on loan to the kernel.
+    /// </summary>
     [Fact]
-    public void TheStepThatStartsThePageoutShowsUvmexpPagingGoUp()
+    public void TheStepsThatStartThePageoutsShowUvmexpPagingGoUp()
     {
         var e = Explain();
         var paging = e.Steps.Where(s => s.Diff.Changes.Any(c => c.Label == "uvmexp" && c.Fact == "Paging")).ToList();
 
-        var first = Assert.Single(paging);
-        Assert.True(first.Violated);                                  // the uvm_swap_put step is the one that failed
-        Assert.Contains("Paging=1", first.Diff.Compact());
-        Assert.Contains(first.Diff.Changes, c => c.Label == "swap" && c.Fact == "InUse" && c.After == "1");
+        Assert.Equal(2, paging.Count);
+        Assert.False(paging[0].Violated);
+        Assert.Contains("Paging=1", paging[0].Diff.Compact());
+        Assert.Contains(paging[0].Diff.Changes, c => c.Label == "swap" && c.Fact == "InUse" && c.After == "1");
+        Assert.True(paging[1].Violated);                              // the second uvm_swap_put step is the one that failed
+        Assert.Contains("Paging=2", paging[1].Diff.Compact());
+        Assert.Contains(paging[1].Diff.Changes, c => c.Label == "swap" && c.Fact == "InUse" && c.After == "2");
     }
 
     [Fact]
