@@ -20,10 +20,11 @@ internal static class VerifyCommand
         var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
+        var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, noBigLock,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -32,7 +33,7 @@ internal static class VerifyCommand
             if (c is < 0 or > 8) throw new InputException($"--preemptions: must be 0..8, is {c}");
             if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
-                r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct");
+                r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
             var request = RunCommand.RunPlan.From(o).Request;
             bool por = !r.GetValue(noPor);
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
