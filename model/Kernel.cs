@@ -128,6 +128,19 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         if (Accesses is { } a && _running is not null) a.Write(kind, id, field);
     }
 
+    /// <summary>
+    /// The big lock's holder read (and written, when <paramref name="write"/>) by the step that just
+    /// ran, or by a spin step (<paramref name="spin"/>: a step of its own, whose record starts empty).
+    /// Recorded after <see cref="Running"/> is cleared, by <see cref="Core.KernelThread.Advance"/>.
+    /// </summary>
+    internal void RecordsBigLock(bool write, bool spin)
+    {
+        if (Accesses is not { } a) return;
+        if (spin) a.Clear();
+        a.Read("kernel_lock", 0, "holder");
+        if (write) a.Write("kernel_lock", 0, "holder");
+    }
+
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
     public List<int> StepChoices { get; } = [];
 

@@ -108,10 +108,15 @@ public abstract class KernelThread
         {
             // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
             Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
+            Kernel.RecordsBigLock(write: false, spin: true);
             return Step.Sleep(Spin, KernelLock.Channel);
         }
+        var held = bigLock?.Holder;
+        bool needed = bigLock is not null && NeedsKernelLock;
         var step = RunBody();
-        if (bigLock is not null) HandOver(bigLock, step);
+        if (bigLock is null) return step;
+        HandOver(bigLock, step);
+        if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder, spin: false);
         return step;
     }
 
