@@ -87,12 +87,52 @@ public abstract class KernelThread
 
     /// <summary>
     /// After a step that ended as <paramref name="step"/>: true when the thread is still inside the
-    /// kernel and keeps the big lock until its next step. The default releases it after every step,
-    /// as if each step returned to user mode: a thread whose system-call boundaries the model does
-    /// not mark (the workload's process actors) then interleaves at least as much as the kernel lets
-    /// it. Kernel threads and the LWPs a CPU runs say exactly when they leave the kernel.
+    /// kernel and keeps the big lock until its next step. The default keeps it while the step ran
+    /// inside a system call or user fault the thread marked with <see cref="Syscall"/>, and
+    /// releases it after any other step, as if it returned to user mode. Kernel threads and the
+    /// LWPs a CPU runs say exactly when they leave the kernel.
     /// </summary>
-    protected internal virtual bool KeepsKernelLock(Step step) => false;
+    protected internal virtual bool KeepsKernelLock(Step step) => _inKernel > 0 && !_maySleep;
+
+    /// <summary>How many <see cref="Syscall"/> wrappers the running step is inside.</summary>
+    private int _inKernel;
+
+    /// <summary>Set by <see cref="MaySleep"/> for the running step.</summary>
+    private bool _maySleep;
+
+    /// <summary>
+    /// The running step ends where the kernel may sleep in code the model leaves out (a
+    /// pool_get(PR_WAITOK), a vm_map_lock() of a map it does not model): mi_switch() would
+    /// release the big lock there, so the thread releases it after this step and takes it again
+    /// for the next, letting another CPU in between whether or not the kernel slept.
+    /// </summary>
+    protected internal void MaySleep() => _maySleep = true;
+
+    /// <summary>The step that returns a process actor to user mode with the big lock released.</summary>
+    internal const string Userret = "userret: KERNEL_PROC_UNLOCK";
+
+    /// <summary>
+    /// The steps of one system call or user page fault of a process actor: i386 trap.c
+    /// syscall_plain() runs the call under KERNEL_PROC_LOCK(l) from entry to return, and trap()
+    /// does the same around uvm_fault() of a user fault; mi_switch() releases the lock only across
+    /// a sleep. So the thread keeps the big lock between these steps, and after the last one a
+    /// step of its own returns to user mode and releases it (<see cref="Userret"/>, the
+    /// KERNEL_PROC_UNLOCK(l) before userret()): only then can another CPU take it. That step runs
+    /// only when the call ended holding the lock, so without the big lock nothing is added.
+    /// </summary>
+    protected IEnumerable<Step> Syscall(IEnumerable<Step> steps)
+    {
+        _inKernel++;
+        try
+        {
+            foreach (var s in steps) yield return s;
+        }
+        finally
+        {
+            _inKernel--;
+        }
+        if (_inKernel == 0 && Kernel.BigLock.Holder == this) yield return Step.Ran(Userret);
+    }
 
     /// <summary>The name of the spin step, one label per holder would break replay across workloads.</summary>
     private const string Spin = "KERNEL_LOCK: spin";
@@ -137,6 +177,7 @@ public abstract class KernelThread
     private Step RunBody()
     {
         _body ??= Body().GetEnumerator();
+        _maySleep = false;
         Kernel.Running = this;
         bool more;
         try
