@@ -130,13 +130,12 @@ public sealed class Kernel(KernelConfig config) : IKernelView
 
     /// <summary>
     /// The big lock's holder read (and written, when <paramref name="write"/>) by the step that just
-    /// ran, or by a spin step (<paramref name="spin"/>: a step of its own, whose record starts empty).
-    /// Recorded after <see cref="Running"/> is cleared, by <see cref="Core.KernelThread.Advance"/>.
+    /// ran, or by a spin step (a step of its own, started through <see cref="Running"/> like any
+    /// other). Recorded after <see cref="Running"/> is cleared, by <see cref="Core.KernelThread.Advance"/>.
     /// </summary>
-    internal void RecordsBigLock(bool write, bool spin)
+    internal void RecordsBigLock(bool write)
     {
         if (Accesses is not { } a) return;
-        if (spin) a.Clear();
         a.Read("kernel_lock", 0, "holder");
         if (write) a.Write("kernel_lock", 0, "holder");
     }

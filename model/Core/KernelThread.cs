@@ -147,8 +147,12 @@ public abstract class KernelThread
         if (bigLock is { Holder: { } holder } && holder != this && NeedsKernelLock)
         {
             // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
+            // The spin is a step like any other: it starts (the step count, the store log) and
+            // reads the holder.
+            Kernel.Running = this;
+            Kernel.Running = null;
+            Kernel.RecordsBigLock(write: false);
             Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
-            Kernel.RecordsBigLock(write: false, spin: true);
             return Step.Sleep(Spin, KernelLock.Channel);
         }
         var held = bigLock?.Holder;
@@ -156,7 +160,7 @@ public abstract class KernelThread
         var step = RunBody();
         if (bigLock is null) return step;
         HandOver(bigLock, step);
-        if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder, spin: false);
+        if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder);
         return step;
     }
 
