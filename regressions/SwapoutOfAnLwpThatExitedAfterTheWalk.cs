@@ -104,14 +104,14 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug swapout-exited-lwp</c> (seed 0, schedule 1563, co-shrunk:
-    /// workload size 27 -> 9, steps 26 -> 13). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug swapout-exited-lwp</c> (seed 0, schedule 882, co-shrunk:
+    /// workload size 27 -> 9, steps 36 -> 13). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again
     /// with <c>--no-big-lock</c> recorded in the file (<c>"bigLock": false</c>) when the big lock
     /// became the default (issue 18). It prints:
     /// <code>
-    /// BUG FOUND in schedule 1563: [panic uvm_fault_unwire_locked] panic: uvm_fault_unwire_locked:
+    /// BUG FOUND in schedule 882: [panic uvm_fault_unwire_locked] panic: uvm_fault_unwire_locked:
     /// address not in map: lwp 1 has no u-area (l_addr == NULL) (in swapper)
     /// </code>
     /// </summary>

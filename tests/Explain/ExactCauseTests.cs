@@ -27,10 +27,10 @@ public sealed class ExactCauseTests
         [.. e.Steps.Where(s => s.Causes.Count > 0).Select(s => $"{s.Index}: {string.Join(", ", s.Causes)}")];
 
     /// <summary>
-    /// PR kern/23095: cpu_switch() (step 0) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
-    /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 1)
-    /// had set it: the invariant does not read it, so neither counts; nor does cpu1's curlwp or
-    /// lwp 1's run-queue link, which step 0 also wrote.
+    /// PR kern/23095: cpu_switch() (step 1) made lwp 1 LSONPROC (the report names l_cpu),
+    /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 0)
+    /// had set it: the invariant does not read it, so neither counts; nor does the CPU's curlwp or
+    /// lwp 1's run-queue link, which step 1 also wrote. (Steps as re-pinned under the big lock, issue 18.)
     /// </summary>
     [Fact]
     public void Pr23095CausesAreTheSwitchToOnProcAndTheClearedInMem()
@@ -38,14 +38,14 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
-        Assert.Equal(["0: lwp 1.Stat, lwp 1.Cpu", "6: lwp 1.InMemory"], Causes(e));
+        Assert.Equal(["1: lwp 1.Stat, lwp 1.Cpu", "6: lwp 1.InMemory"], Causes(e));
         Assert.Contains(e.Steps[6].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
-        Assert.Contains(e.Steps[1].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
+        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
     }
 
     /// <summary>
     /// A constructed case: the same schedule judged by an invariant of the same name that reads
-    /// only L_INMEM. Step 0 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
+    /// only L_INMEM. Step 1 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
     /// message names) but nothing this property reads, so it is not marked; under the former
     /// rule (every fact of a named entity) it was.
     /// </summary>
@@ -58,14 +58,14 @@ public sealed class ExactCauseTests
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
         Assert.Contains("lwp 1", e.Named);
-        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
+        Assert.Contains(e.Steps[1].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
         Assert.Equal(["6: lwp 1.InMemory"], Causes(e));
     }
 
     /// <summary>
     /// PR kern/22752: uao_pagein_page() of swapctl -d slept on busy page 1; the fault un-busied it
-    /// (step 24, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
-    /// its swap slot (step 25, u_swslots: the old slot uvm_swap_free() was handed is now 0).
+    /// (step 32, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
+    /// its swap slot (step 36, u_swslots: the old slot uvm_swap_free() was handed is now 0).
     /// </summary>
     [Fact]
     public void Pr22752CausesAreTheUnbusyAndTheDroppedSwapSlot()
@@ -73,9 +73,9 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("shm-swap-pr22752-uvm_swap_free-seed0.json"));
 
         Assert.Equal("panic uvm_swap_free", e.Violation!.Id);
-        Assert.Equal(["24: page 1.Flags", "25: aobj 1.SwapSlots"], Causes(e));
-        // Step 25 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
-        Assert.Contains(e.Steps[25].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
+        Assert.Equal(["32: page 1.Flags", "36: aobj 1.SwapSlots"], Causes(e));
+        // Step 36 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
+        Assert.Contains(e.Steps[36].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
         Assert.Contains("Vm.Pages/page 1.OwnerSlot", e.CauseSearch.Unrevertable);
     }
 
