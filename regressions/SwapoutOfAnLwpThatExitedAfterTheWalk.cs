@@ -80,7 +80,7 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     private static void AssertSymptom(Counterexample cx)
     {
         Assert.Contains(cx.Violation.Kind == ViolationKind.Panic ? "l_addr == NULL" : "freed by", cx.Violation.Message);
-        Assert.Equal("swapper", cx.Steps[^1].Thread);
+        Assert.Equal("pagedaemon", cx.Steps[^1].Thread);
     }
 
     /// <summary>

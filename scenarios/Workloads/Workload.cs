@@ -26,7 +26,7 @@ public sealed record Workload
     /// <summary>Seconds the clock ticks at least (schedcpu() calls).</summary>
     public int Seconds { get; init; } = 2;
 
-    /// <summary>How many times the pagedaemon calls uvm_swapout_threads(); 0 runs no swapper.</summary>
+    /// <summary>How many passes the pagedaemon makes from boot under a stated memory shortage, each calling uvm_swapout_threads() (model/Threads/PagedaemonJobs.cs); 0 makes none.</summary>
     public int SwapoutScans { get; init; } = 1;
 
     /// <summary>uvmexp.free at boot, in pages.</summary>

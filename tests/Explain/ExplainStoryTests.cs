@@ -70,7 +70,7 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         var lines = StoryFolding.Lines(e);
 
         var folded = lines.Where(l => l.IsFold).SelectMany(l => l.Folded).ToList();
-        Assert.All(folded, s => Assert.False(e.Named.Any(s.Diff.Touches) || s.Thread == "swapper"));
+        Assert.All(folded, s => Assert.False(e.Named.Any(s.Diff.Touches) || s.Thread == "pagedaemon"));
         Assert.Equal(e.Steps.Count, lines.Sum(l => l.IsFold ? l.Folded.Count : 1 + l.Repeated.Count));
         Assert.Equal(e.Steps.Skip(e.Steps.Count - StoryFolding.KeepLast - 1), lines.TakeLast(StoryFolding.KeepLast + 1).Select(l => l.Step));
     }
