@@ -20,7 +20,7 @@ public sealed class StateDescriberTests
         Assert.Contains("lwp 1.InMemory = true", lines);
         Assert.Contains("cpu0.Current = none", lines);
         Assert.Contains("pid 1.Lwps = [lwp 1, lwp 2]", lines);
-        Assert.Contains("runqueue.Lwps = [lwp 1, lwp 2, lwp 3, lwp of proc0, lwp of swapper]", lines);
+        Assert.Contains("runqueue.Lwps = [lwp 1, lwp 2, lwp 3, lwp of proc0, lwp of pagedaemon]", lines);
         Assert.Contains("uvmexp.Free = 2", lines);
         Assert.Contains("pagedaemon.SleepingOn = pagedaemon: on the run queue", lines);
         Assert.Contains("config.Enabled = []", lines);
