@@ -5,8 +5,9 @@ using Uvm.Model.Sched;
 namespace Uvm.Model.Threads;
 
 /// <summary>
-/// The pagedaemon kthread, uvm_pageout() of uvm_pdaemon.c (1.39, 2001; the loop of 2003-04 is the
-/// same, docs/kernel-sources.md): one thread that scans, swaps out and drains. It sleeps on
+/// The pagedaemon kthread, uvm_pageout() of uvm_pdaemon.c (read against 1.39, 2001, the nearest
+/// stored revision: no 2003-04 text was found, docs/kernel-sources.md): one thread that scans,
+/// swaps out and drains. It sleeps on
 /// &amp;uvm.pagedaemon (woken by uvm_pagealloc() below the free target, by uvm_wait(), by pageout
 /// completion), then runs one pass: under uvm.pageqlock, uvmpd_scan() when short of free or
 /// inactive pages, which first calls uvm_swapout_threads() with the page queues unlocked when
