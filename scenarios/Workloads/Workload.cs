@@ -5,8 +5,8 @@ namespace Uvm.Scenarios;
 
 /// <summary>
 /// What the kernel runs in one exploration: CPUs, processes with their LWPs' programs, the clock,
-/// the swapper and the memory it works against, plus one optional section per kernel path
-/// (<see cref="WorkloadSections.All"/>: maps, paging, exit, loans). Serialisable, so a user can
+/// the pagedaemon's swapout passes and the memory they work against, plus one optional section per
+/// kernel path (<see cref="WorkloadSections.All"/>: maps, paging, exit, loans). Serialisable, so a user can
 /// hand-write one; <see cref="Validate"/> names every bad field.
 /// </summary>
 public sealed record Workload
