@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Bench;
+
+/// <summary>
+/// Where a direct-engine step's time goes (<c>bench -- --profile [scenario...]</c>): schedules per
+/// CPU-second and bytes allocated per schedule of the same seeds with everything on, without the
+/// detectors, without the invariants, and the boot alone; then each invariant's own time, measured
+/// by timing its check (less the cost of timing an empty check). Allocation is counted on this
+/// thread, which other load on the machine does not change; the rates are per CPU-second of the process.
+/// </summary>
+public static class StepProfile
+{
+    /// <summary>The scenarios measured when none is named: the long-schedule ones and two short.</summary>
+    public static IReadOnlyList<string> Default { get; } = ["exit-reaperless", "exit-reaper", "pool-drain", "cow-fork", "swapout", "loan-share"];
+
+    /// <summary>Profiles each scenario with <paramref name="schedules"/> schedules from seed 0.</summary>
+    public static void Run(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var all = s.PropertiesFrom(Catalogue.BuiltIn);
+            var full = Request(s, KernelConfig.Fixed, all, schedules);
+            Measure(full with { Settings = full.Settings with { Iterations = Math.Max(30, schedules / 10) } }); // warm-up
+            var on = Measure(full);
+            var noDet = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules));
+            var noInv = Measure(Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules));
+            var bare = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, new Catalogue([], all.Liveness), schedules));
+            var boot = Boot(full);
+            log.WriteLine(I($"{name}: {on.Steps:F0} steps/schedule, {all.Invariants.Count} invariants"));
+            Line(log, "all on", on);
+            Line(log, "detectors off", noDet);
+            Line(log, "invariants off", noInv);
+            Line(log, "both off", bare);
+            log.WriteLine(I($"  boot only        {1e6 / boot.Rate,8:F1} us/schedule {boot.Bytes,10:F0} B/schedule"));
+            PerInvariant(full, all, log);
+        }
+    }
+
+    /// <summary>Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample.</summary>
+    public static void Hot(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
+            for (int round = 1; round <= 3; round++) Line(log, I($"{name} #{round}"), Measure(request));
+        }
+    }
+
+    private sealed record Figures(double Rate, double Bytes, double Steps, int Gen0, int Gen1, int Gen2);
+
+    private static void Line(TextWriter log, string what, Figures f) =>
+        log.WriteLine(I($"  {what,-16} {f.Rate,8:F0} schedules/s {1e9 / (f.Rate * f.Steps),7:F0} ns/step {f.Bytes,10:F0} B/schedule {f.Bytes / f.Steps,7:F0} B/step  gc {f.Gen0}/{f.Gen1}/{f.Gen2}"));
+
+    private static Figures Measure(RunRequest request)
+    {
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpu();
+        var r = Explorer.Run(request);
+        cpu = ThreadCpu() - cpu;
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        if (r.FoundBug) throw new InvalidOperationException($"{request.Scenario}: the fixed kernel failed: {r.Counterexample!.Violation.Message}");
+        return new Figures(r.Iterations / cpu.TotalSeconds, (double)bytes / r.Iterations, (double)r.Steps / r.Iterations,
+            GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
+    }
+
+    private static Figures Boot(RunRequest request)
+    {
+        int n = request.Settings.Iterations;
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpu();
+        for (int i = 0; i < n; i++) _ = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
+        cpu = ThreadCpu() - cpu;
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        return new Figures(n / cpu.TotalSeconds, (double)bytes / n, 0, 0, 0, 0);
+    }
+
+    /// <summary>Each invariant's time per step, its check wrapped in a stopwatch; the ten dearest.</summary>
+    private static void PerInvariant(RunRequest full, Catalogue all, TextWriter log)
+    {
+        var ticks = new long[all.Invariants.Count + 1];
+        var wrapped = all.Invariants.Select((inv, i) => inv with
+        {
+            Check = k =>
+            {
+                long t = Stopwatch.GetTimestamp();
+                var r = inv.Check(k);
+                ticks[i] += Stopwatch.GetTimestamp() - t;
+                return r;
+            },
+        }).ToList();
+        int empty = all.Invariants.Count;
+        wrapped.Add(new Invariant("(empty)", "", "", k =>
+        {
+            long t = Stopwatch.GetTimestamp();
+            ticks[empty] += Stopwatch.GetTimestamp() - t;
+            return null;
+        }));
+        var r = Explorer.Run(full with { Properties = new Catalogue(wrapped, all.Liveness) });
+        double perStep(int i) => (ticks[i] - ticks[empty]) * 1e9 / Stopwatch.Frequency / r.Steps;
+        double sum = Enumerable.Range(0, all.Invariants.Count).Sum(perStep);
+        log.WriteLine(I($"  invariants: {sum:F0} ns/step in all (timer cost {ticks[empty] * 1e9 / Stopwatch.Frequency / r.Steps:F0} ns per check removed)"));
+        foreach (int i in Enumerable.Range(0, all.Invariants.Count).OrderByDescending(perStep).Take(10))
+            log.WriteLine(I($"    {all.Invariants[i].Name,-40} {perStep(i),6:F0} ns/step"));
+    }
+
+    private static RunRequest Request(Scenario s, KernelConfig config, Catalogue properties, int schedules) =>
+        new(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = EngineKind.Direct, Iterations = schedules, Seed = 0 })
+        {
+            Properties = properties,
+        };
+
+    /// <summary>The process's CPU time (the GC's threads included: their work is the engine's too).</summary>
+    private static TimeSpan ThreadCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
