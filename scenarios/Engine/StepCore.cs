@@ -32,12 +32,22 @@ public sealed class StepCore
 
     /// <summary>Creates the core for a freshly booted kernel.</summary>
     public StepCore(Kernel kernel, Catalogue properties, IStepListener? listener = null)
+        : this(kernel, properties, listener, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the core with <paramref name="log"/> emptied for this kernel, or a new log: the
+    /// in-process explorer reuses one log for all its schedules, so a schedule allocates no log.
+    /// </summary>
+    internal StepCore(Kernel kernel, Catalogue properties, IStepListener? listener, StepLog? log)
     {
         Kernel = kernel;
         _invariants = properties.Invariants;
         _liveness = properties.Liveness;
         _listener = listener;
-        Log = new StepLog(kernel);
+        log?.Reset(kernel);
+        Log = log ?? new StepLog(kernel);
         _choice = new RecordingChoice(kernel.StepChoices);
         listener?.Booted(kernel);
     }
