@@ -43,6 +43,57 @@ public static class StepProfile
         }
     }
 
+    /// <summary>The types the full configuration allocates, from the runtime's allocation sampling; the twenty commonest.</summary>
+    public static void Allocations(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            using var sampler = new AllocationSampler();
+            var f = Measure(Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules));
+            Line(log, name, f);
+            var ticks = sampler.Ticks;
+            double total = ticks.Values.Sum();
+            foreach (var (type, n) in ticks.OrderByDescending(t => t.Value).Take(20))
+                log.WriteLine(I($"    {100 * n / total,5:F1}%  {type}"));
+        }
+    }
+
+    /// <summary>
+    /// One explorer thread against two on the same seed range (<c>uvmcheck run --parallel</c>), three
+    /// rounds alternating, with the GC's collections and the load average beside each: under load
+    /// the ratio says little, the collection counts and the GC mode do.
+    /// </summary>
+    public static void Scaling(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        log.WriteLine(I($"GC: server {System.Runtime.GCSettings.IsServerGC}, latency {System.Runtime.GCSettings.LatencyMode}, processors {Environment.ProcessorCount}"));
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
+            Campaign.Run(request with { Settings = request.Settings with { Iterations = schedules / 5 } }, Shard.All, 2); // warm-up
+            for (int round = 1; round <= 3; round++)
+            {
+                var one = Timed(request, 1);
+                var two = Timed(request, 2);
+                log.WriteLine(I($"  {name} #{round}: 1 thread {one.Rate,7:F0}/s gc {one.Gc}, 2 threads {two.Rate,7:F0}/s gc {two.Gc}: {two.Rate / one.Rate:F2}x  (load {LoadAverage()})"));
+            }
+        }
+    }
+
+    private static (double Rate, string Gc) Timed(RunRequest request, int threads)
+    {
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
+        var r = Campaign.Run(request, Shard.All, threads);
+        if (r.Counterexample is not null) throw new InvalidOperationException($"{request.Scenario}: the fixed kernel failed");
+        paused = GC.GetTotalPauseDuration() - paused;
+        return (r.SchedulesPerSecond, I($"{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} paused {100 * paused / r.Elapsed:F1}%"));
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
     /// <summary>Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample.</summary>
     public static void Hot(IReadOnlyList<string> names, int schedules, TextWriter log)
     {
@@ -122,4 +173,38 @@ public static class StepProfile
     private static TimeSpan ThreadCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Which types a run allocates, by the runtime's allocation sampling (an AllocationTick event about
+/// every 100 KB allocated, naming the type of the object that crossed the mark): a count per type
+/// is proportional to the bytes allocated of that type.
+/// </summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, int> _ticks = [];
+
+    /// <summary>Ticks per type name so far.</summary>
+    public IReadOnlyDictionary<string, int> Ticks
+    {
+        get
+        {
+            lock (_ticks) return new Dictionary<string, int>(_ticks);
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        // The GC keyword (0x1) at verbose level turns on AllocationTick.
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
+        int i = e.PayloadNames.IndexOf("TypeName");
+        if (i < 0 || e.Payload?[i] is not string type) return;
+        lock (_ticks) _ticks[type] = _ticks.GetValueOrDefault(type) + 1;
+    }
 }
