@@ -105,6 +105,52 @@ public static class StepProfile
         }
     }
 
+    /// <summary>
+    /// The table of docs/benchmarks.md: per scenario, a direct step's CPU time with everything on,
+    /// without the detectors and without the invariants, the boot per schedule, and the bytes a
+    /// schedule allocates. The three runs of a scenario alternate over <paramref name="rounds"/>
+    /// rounds (the median is shown), after a warm-up, so that drift of a shared machine spreads.
+    /// </summary>
+    public static string Table(IReadOnlyList<string> names, int schedules, int rounds, TextWriter log)
+    {
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("## Where a direct step's time goes").AppendLine();
+        md.AppendLine(I($"Direct engine, random strategy, the scenario's default workload on the fixed kernel, {schedules} schedules from seed 0 per run (`bench -- --profile` prints more: each invariant's own time). The runs of a scenario alternate, {rounds} rounds, after a warm-up; median nanoseconds of the process's CPU time per kernel step. *Invariants off* leaves the safety invariants out (the detectors stay on), *detectors off* the lock-discipline and use-after-free checks: what each costs is the difference from *all on*. Bytes are allocated per schedule on the exploring thread (`GC.GetAllocatedBytesForCurrentThread`, the same in every run), boot included; *boot* is building the kernel and its stepping core alone.")).AppendLine();
+        md.AppendLine("| scenario | steps/schedule | all on ns/step | invariants off | detectors off | boot µs/schedule | bytes/schedule | bytes/step |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var name in names)
+        {
+            log.WriteLine($"step profile: {name}");
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var all = s.PropertiesFrom(Catalogue.BuiltIn);
+            var runs = new[]
+            {
+                Request(s, KernelConfig.Fixed, all, schedules),
+                Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules),
+                Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules),
+            };
+            foreach (var r in runs) Measure(r with { Settings = r.Settings with { Iterations = Math.Max(30, schedules / 5) } });
+            var ns = new List<double>[] { [], [], [] };
+            Figures on = null!;
+            for (int round = 0; round < rounds; round++)
+                for (int i = 0; i < runs.Length; i++)
+                {
+                    var f = Measure(runs[i]);
+                    if (i == 0) on = f;
+                    ns[i].Add(1e9 / (f.Rate * f.Steps));
+                }
+            var boot = Boot(runs[0]);
+            md.AppendLine(I($"| {name} | {on.Steps:F0} | {Median(ns[0]):F0} | {Median(ns[1]):F0} | {Median(ns[2]):F0} | {1e6 / boot.Rate:F1} | {on.Bytes:F0} | {on.Bytes / on.Steps:F0} |"));
+        }
+        return md.AppendLine().ToString();
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var sorted = xs.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
     private sealed record Figures(double Rate, double Bytes, double Steps, int Gen0, int Gen1, int Gen2);
 
     private static void Line(TextWriter log, string what, Figures f) =>
