@@ -94,14 +94,24 @@ public static class StepProfile
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    /// <summary>Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample.</summary>
-    public static void Hot(IReadOnlyList<string> names, int schedules, TextWriter log)
+    /// <summary>
+    /// Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample; with
+    /// <paramref name="coyote"/>, then the Coyote engine and the direct one back to back.
+    /// </summary>
+    public static void Hot(IReadOnlyList<string> names, int schedules, bool coyote, TextWriter log)
     {
         foreach (var name in names.Count == 0 ? Default : names)
         {
             var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
             var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
             for (int round = 1; round <= 3; round++) Line(log, I($"{name} #{round}"), Measure(request));
+            if (!coyote) continue;
+            // The Coyote engine on the same seeds, a tenth of the schedules, its threads on one core as
+            // `uvmcheck run` keeps them; then the direct engine again, wall-clock both, as the engine table measures.
+            var c = Explorer.Run(request with { Settings = request.Settings with { Engine = EngineKind.Coyote, Iterations = Math.Max(50, schedules / 10) } },
+                core: CoreAffinity.Pool.FromHere().Take());
+            var d = Explorer.Run(request);
+            log.WriteLine(I($"  {name}: Coyote {c.SchedulesPerSecond:F0} schedules/s, direct {d.SchedulesPerSecond:F0} schedules/s (wall clock): {d.SchedulesPerSecond / c.SchedulesPerSecond:F0}x  (load {LoadAverage()})"));
         }
     }
 
