@@ -41,13 +41,13 @@ public sealed class ExitReworkOrderingRules
     /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
     /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed.
     /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2 --no-shrink</c>,
-    /// schedule 1, 110 steps, not shrunk: seed 0's co-shrunk schedule has the drain step alone, no
-    /// step of the violating thread followed by another of its own for tests/Scenarios/AlignedReplayTests.cs):
-    /// cpu1: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu1: uvm_lwp_exit (before
-    /// cpu_exit) caches its u-area while cpu1 still runs on it; pagedaemon-drain, draining already:
-    /// uvm_km_free of the u-area it popped before, then uvm_uarea_drain pops this one to free it (in
-    /// other schedules cpu0: uvm_uarea_alloc hands it to a forked child); only then would cpu1:
-    /// cpu_exit switch away.
+    /// schedule 3, 175 steps, not shrunk: seed 0's co-shrunk schedule has the drain step alone, no
+    /// step of the violating thread followed by another of its own for tests/Scenarios/AlignedReplayTests.cs;
+    /// re-pinned when the pagedaemon became one thread, issue 18):
+    /// cpu0: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu0: uvm_lwp_exit (before
+    /// cpu_exit) caches its u-area while cpu0 still runs on it; the pagedaemon, draining under the
+    /// shortage after its pass: uvm_uarea_drain pops this one to free it (in other schedules cpu1:
+    /// uvm_uarea_alloc hands it to a forked child); only then would cpu0: cpu_exit switch away.
     /// </summary>
     private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
         "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed2.json");
@@ -125,7 +125,11 @@ public sealed class ExitReworkOrderingRules
         Search.AssertClean(r.Declaration.Scenario, r.Budget, engine, r.Fixed);
     }
 
-    /// <summary>Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0.</summary>
+    /// <summary>
+    /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0 (seed 2
+    /// for exit-free-uarea-before-switch); all four were re-pinned when the pagedaemon's swapout,
+    /// scan and drain became one thread (issue 18), which changed their steps, not their stories.
+    /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]
     public void PinnedScheduleReplaysToTheSameViolation(string rule)

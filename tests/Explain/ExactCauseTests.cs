@@ -27,10 +27,10 @@ public sealed class ExactCauseTests
         [.. e.Steps.Where(s => s.Causes.Count > 0).Select(s => $"{s.Index}: {string.Join(", ", s.Causes)}")];
 
     /// <summary>
-    /// PR kern/23095: cpu_switch() (step 0) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
-    /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 1)
+    /// PR kern/23095: cpu_switch() (step 1) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
+    /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 0)
     /// had set it: the invariant does not read it, so neither counts; nor does cpu1's curlwp or
-    /// lwp 1's run-queue link, which step 0 also wrote.
+    /// lwp 1's run-queue link, which step 1 also wrote.
     /// </summary>
     [Fact]
     public void Pr23095CausesAreTheSwitchToOnProcAndTheClearedInMem()
@@ -38,14 +38,14 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("swapout-pr23095-OnProcLwpIsInMemory-seed0.json"));
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
-        Assert.Equal(["0: lwp 1.Stat, lwp 1.Cpu", "6: lwp 1.InMemory"], Causes(e));
+        Assert.Equal(["1: lwp 1.Stat, lwp 1.Cpu", "6: lwp 1.InMemory"], Causes(e));
         Assert.Contains(e.Steps[6].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
-        Assert.Contains(e.Steps[1].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
+        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "SwTime");
     }
 
     /// <summary>
     /// A constructed case: the same schedule judged by an invariant of the same name that reads
-    /// only L_INMEM. Step 0 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
+    /// only L_INMEM. Step 1 wrote lwp 1's l_stat, l_cpu and run-queue link (the entity the
     /// message names) but nothing this property reads, so it is not marked; under the former
     /// rule (every fact of a named entity) it was.
     /// </summary>
@@ -58,7 +58,7 @@ public sealed class ExactCauseTests
 
         Assert.Equal("invariant OnProcLwpIsInMemory", e.Violation!.Id);
         Assert.Contains("lwp 1", e.Named);
-        Assert.Contains(e.Steps[0].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
+        Assert.Contains(e.Steps[1].Diff.Changes, c => c.Label == "lwp 1" && c.Fact == "Stat");
         Assert.Equal(["6: lwp 1.InMemory"], Causes(e));
     }
 
@@ -82,7 +82,7 @@ public sealed class ExactCauseTests
     /// <summary>
     /// swapout-exited-lwp: uvm_swapout() (step 11) read l_addr of an LWP whose lwp_exit2() (step 10)
     /// had already cleared it, and its uvm_fault_unwire() (step 12) panics on that value. Nothing
-    /// written before step 12 alone matters there (the value is the swapper's own), so the state
+    /// written before step 12 alone matters there (the value is the pagedaemon's own), so the state
     /// step 11 started from is tried: l_addr is the cause.
     /// </summary>
     [Fact]
