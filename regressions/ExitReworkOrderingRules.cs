@@ -134,7 +134,11 @@ public sealed class ExitReworkOrderingRules
         Search.AssertClean(r.Declaration.Scenario, r.Budget, engine, r.Fixed);
     }
 
-    /// <summary>Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0.</summary>
+    /// <summary>
+    /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0 (seed 2
+    /// for exit-free-uarea-before-switch); all four were re-pinned when the pagedaemon's swapout,
+    /// scan and drain became one thread (issue 18), which changed their steps, not their stories.
+    /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]
     public void PinnedScheduleReplaysToTheSameViolation(string rule)

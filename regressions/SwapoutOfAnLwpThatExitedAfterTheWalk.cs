@@ -19,10 +19,10 @@ namespace Uvm.Regressions;
 ///
 /// Setup (scenario swapout): two processes, two CPUs, 2 free pages, two swapout scans.
 ///
-/// Interleaving: the swapper walks alllwp under the proclist read lock and picks outl/outl2,
-/// drops the lock; the victim's process runs exit1() to the end (uvmspace_free, cpu_lwp_free,
-/// SZOMB, cpu_exit, lwp_exit2: its u-area goes to the cache and l_addr is cleared); the swapper's
-/// uvm_swapout() checks only LSONPROC, clears L_INMEM and calls uvm_fault_unwire() on no range.
+/// Interleaving: the pagedaemon (uvmpd_scan) walks alllwp under the proclist read lock and picks
+/// outl/outl2, drops the lock; the victim's process runs exit1() to the end (uvmspace_free,
+/// cpu_lwp_free, SZOMB, cpu_exit, lwp_exit2: its u-area goes to the cache and l_addr is cleared);
+/// the pagedaemon's uvm_swapout() checks only LSONPROC, clears L_INMEM and calls uvm_fault_unwire() on no range.
 ///
 /// Violated: the kernel assertion "uvm_fault_unwire_locked: address not in map" when the victim
 /// was an LWP of a live process (_lwp_exit leaves it LSZOMB); when it was the last LWP of an
@@ -36,12 +36,15 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     /// <see cref="Search.Seeds"/> once kernel threads took a CPU (issue 17 item 5): 1563, 2372, 872,
     /// 576, 144, 1695, 116, 324, 2846, 3079 (median about 1100, worst 3079). Before, with the
     /// pagedaemon beside both CPUs instead of on one, the worst was 714: the victim's whole exit must
-    /// now run on the one CPU the pagedaemon does not hold. 5000 leaves room.
+    /// now run on the one CPU the pagedaemon does not hold. Since the swapper's scans became the one
+    /// pagedaemon's passes (issue 18): 882, 708, 820, 1054, 931, 441, 2499, 2674, 1300, 1710 (median
+    /// about 900, worst 2674). 5000 leaves room.
     /// </summary>
     private const int Budget = 5000;
 
     /// <summary>
-    /// Coyote, seed 0: found at schedule 5405 (measured, `run -b swapout-exited-lwp --engine coyote`),
+    /// Coyote, seed 0: found at schedule 5405 (measured, `run -b swapout-exited-lwp --engine coyote`;
+    /// the same with the one pagedaemon of issue 18),
     /// since a racy read half-sees only the section right before it (model/Core/Discipline.cs; it
     /// was 248 when any later read could). Over the ten seeds Coyote needed 248 to more than 3000
     /// before that change: ten seeds at a budget that covers them would add several minutes of CI,
@@ -100,19 +103,20 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     private static void AssertSymptom(Counterexample cx)
     {
         Assert.Contains(cx.Violation.Kind == ViolationKind.Panic ? "l_addr == NULL" : "freed by", cx.Violation.Message);
-        Assert.Equal("swapper", cx.Steps[^1].Thread);
+        Assert.Equal("pagedaemon", cx.Steps[^1].Thread);
     }
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug swapout-exited-lwp</c> (seed 0, schedule 882, co-shrunk:
     /// workload size 27 -> 9, steps 36 -> 13). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again
+    /// changed every schedule's steps; and again when the swapper's scans became the one
+    /// pagedaemon's passes (issue 18); the interleaving of the story is the same. Re-pinned again
     /// with <c>--no-big-lock</c> recorded in the file (<c>"bigLock": false</c>) when the big lock
     /// became the default (issue 18). It prints:
     /// <code>
     /// BUG FOUND in schedule 882: [panic uvm_fault_unwire_locked] panic: uvm_fault_unwire_locked:
-    /// address not in map: lwp 1 has no u-area (l_addr == NULL) (in swapper)
+    /// address not in map: lwp 1 has no u-area (l_addr == NULL) (in pagedaemon)
     /// </code>
     /// </summary>
     [Fact]

@@ -12,9 +12,9 @@ namespace Uvm.Regressions;
 /// compute, sleep and exit; the clock ages l_swtime; the pagedaemon, short of memory (free 2 pages,
 /// a u-area is 2), calls uvm_swapout_threads() twice; proc0 swaps LWPs back in.</para>
 /// <para><i>Interleaving</i>: <c>clock: schedcpu</c> makes an LWP's l_swtime positive;
-/// <c>cpuN: cpu_switch</c> (or <c>preempt</c>) puts it on a CPU; <c>swapper:
+/// <c>cpuN: cpu_switch</c> (or <c>preempt</c>) puts it on a CPU; <c>pagedaemon:
 /// uvm_swapout_threads</c> walks alllwp without sched_lock and, pre-fix, takes the LSONPROC (or a
-/// LSRUN one that a CPU then picks) as <c>outl2</c>; <c>swapper: uvm_swapout</c> clears L_INMEM
+/// LSRUN one that a CPU then picks) as <c>outl2</c>; <c>pagedaemon: uvm_swapout</c> clears L_INMEM
 /// without re-checking l_stat. The LWP now runs on a CPU with its u-area about to be unwired. Left
 /// to run, it is preempted onto the run queue while non-resident, proc0 finds it LSRUN and
 /// !L_INMEM, and <c>uvm_swapin</c> calls setrunqueue() on an LWP already queued: the PR's panic.</para>
@@ -26,7 +26,9 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
 {
     /// <summary>
     /// Per seed: measured median 1, worst 4 iterations to the invariant over 20 such seeds with Coyote,
-    /// median 2, worst 3 over the ten seeds with the in-process engine; 20 leaves room.
+    /// median 2, worst 3 over the ten seeds with the in-process engine. Since the pagedaemon is one
+    /// thread (issue 18), over the ten seeds: in-process 2 6 3 8 2 5 2 7 4 4, Coyote 2 2 2 1 2 3 1
+    /// 1 6 9 (measured with <c>uvmcheck run --bug pr23095 --seed S</c>); 20 leaves room.
     /// </summary>
     private const int Budget = 20;
 
@@ -72,12 +74,14 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk:
     /// workload size 27 -> 7, steps 12 -> 7). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
-    /// through each system call (issue 18). It prints:
+    /// changed every schedule's steps; and again when the swapper's scans became the one
+    /// pagedaemon's passes (issue 18): the thread is <c>pagedaemon</c>, the clock's schedcpu now
+    /// comes first; the interleaving of the story is the same; and again when the big kernel lock became the
+    /// default and the process actors kept it through each system call (issue 18). It prints:
     /// <code>
     /// BUG FOUND in schedule 3: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
     /// resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with L_INMEM clear
-    /// and its u-area wired. After swapper: uvm_swapout.
+    /// and its u-area wired. After pagedaemon: uvm_swapout.
     /// </code>
     /// </summary>
     [Fact]

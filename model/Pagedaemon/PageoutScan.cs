@@ -28,27 +28,29 @@ public static class PageoutScan
     /// <summary>
     /// The uvm_pageout() loop body after a wakeup: recompute inactarg, scan if short of free or
     /// inactive pages, and wake &amp;uvmexp.free waiters. Ends inside a step (the caller's sleep).
+    /// With <paramref name="statedShortage"/>, uvmpd_scan() finds the shortage the workload states
+    /// (Threads.PagedaemonJobs.ShortagePasses) and calls uvm_swapout_threads().
     /// </summary>
-    internal static IEnumerable<Step> Pass(Kernel k, KernelThread self, bool swapoutThreads)
+    internal static IEnumerable<Step> Pass(Kernel k, KernelThread self, bool swapoutThreads, bool statedShortage = false)
     {
         var ux = k.Uvmexp;
         var vm = k.Vm;
         vm.PageQueueLock.Acquire(self);
         ux.PdWoke++;
         ux.InactTarg = Math.Max((vm.ActiveQ.Count + vm.InactiveQ.Count) / 3, ux.FreeTarg + 1);
-        if (ux.Free + ux.Paging < ux.FreeTarg || vm.InactiveQ.Count < ux.InactTarg)
-            foreach (var s in Scan(k, self, swapoutThreads)) yield return s;
+        if (statedShortage || ux.Free + ux.Paging < ux.FreeTarg || vm.InactiveQ.Count < ux.InactTarg)
+            foreach (var s in Scan(k, self, swapoutThreads, statedShortage)) yield return s;
         if ((ux.Free > ux.ReserveKernel || ux.Paging == 0) && !k.Config.Has(Switches.PagedaemonSkipsFreeWakeup))
             k.SleepQueues.Wakeup(Pageout.FreeMemory);
         vm.PageQueueLock.Release(self);
     }
 
     /// <summary>uvmpd_scan(), entered and left with uvm.pageqlock held.</summary>
-    private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool swapoutThreads)
+    private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool swapoutThreads, bool statedShortage)
     {
         var ux = k.Uvmexp;
         var vm = k.Vm;
-        if (swapoutThreads && ux.Free < ux.FreeTarg && k.Lwps.Count > 0)
+        if (statedShortage || swapoutThreads && ux.Free < ux.FreeTarg && k.Lwps.Count > 0)
         {
             vm.PageQueueLock.Release(self);
             foreach (var s in Swapout.SwapoutThreads(k, self)) yield return s;

@@ -1,37 +1,88 @@
 using Uvm.Model.Core;
+using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model.Threads;
 
 /// <summary>
-/// The pagedaemon kthread, uvm_pageout() of uvm_pdaemon.c, created asleep (<see cref="Start"/>):
-/// sleep on &amp;uvm.pagedaemon (woken
-/// by uvm_pagealloc() below the free target, by uvm_wait(), by pageout completion), then run one
-/// pass (<see cref="PageoutScan.Pass"/>). Runs forever; an iteration ends with it asleep. With
-/// <c>swapoutThreads</c> set it also calls uvm_swapout_threads() when free &lt; freetarg.
+/// The pagedaemon kthread, uvm_pageout() of uvm_pdaemon.c (read against 1.39, 2001, the nearest
+/// stored revision: no 2003-04 text was found, docs/kernel-sources.md): one thread that scans,
+/// swaps out and drains. It sleeps on
+/// &amp;uvm.pagedaemon (woken by uvm_pagealloc() below the free target, by uvm_wait(), by pageout
+/// completion), then runs one pass: under uvm.pageqlock, uvmpd_scan() when short of free or
+/// inactive pages, which first calls uvm_swapout_threads() with the page queues unlocked when
+/// free &lt; freetarg (<see cref="PageoutScan.Pass"/>); wakeup(&amp;uvmexp.free); unlock; then,
+/// with no lock held, pool_drain(0) and, since the exit rework of 2004-01-04 ("uvm_uarea_drain()
+/// ... called by parent within wait4(), or by pagedaemon on memory shortage"), uvm_uarea_drain(TRUE).
+/// A workload asks for the parts it exercises (<see cref="PagedaemonJobs"/>). Runs forever; an
+/// iteration ends with it asleep.
+/// <para>
+/// Simplified: the drain runs only under a shortage (free &lt; freetarg), and ends with a second
+/// wakeup(&amp;uvmexp.free) for the memory it freed (paging is always 0 in the workloads that drain);
+/// the workload's shortage passes (<see cref="PagedaemonJobs.ShortagePasses"/>) run back to back.
+/// </para>
 /// </summary>
 public sealed class PageDaemon : Kthread
 {
-    /// <summary>Whether a pass calls uvm_swapout_threads() under a shortage.</summary>
-    private readonly bool _swapoutThreads;
+    /// <summary>What it does; every boot step that needs it has asked before it first runs.</summary>
+    private PagedaemonJobs _jobs;
 
-    private PageDaemon(Kernel kernel, bool swapoutThreads) : base(kernel, "pagedaemon") => _swapoutThreads = swapoutThreads;
+    private PageDaemon(Kernel kernel, PagedaemonJobs jobs) : base(kernel, "pagedaemon") => _jobs = jobs;
 
-    /// <summary>Creates the pagedaemon asleep on &amp;uvm.pagedaemon, as it is from boot.</summary>
-    public static PageDaemon Start(Kernel kernel, bool swapoutThreads)
+    /// <summary>
+    /// The pagedaemon with <paramref name="jobs"/> added: the kernel's one pagedaemon if a boot
+    /// step already created it, else a new one, asleep on &amp;uvm.pagedaemon as it is from boot,
+    /// or runnable when the workload states a shortage (<see cref="PagedaemonJobs.ShortagePasses"/>).
+    /// </summary>
+    public static PageDaemon Boot(Kernel kernel, PagedaemonJobs jobs)
     {
-        var pd = new PageDaemon(kernel, swapoutThreads);
-        pd.StartAsleep(Pageout.Pagedaemon);
+        if (jobs.DrainsUareas) kernel.Uareas.PagedaemonDrains = true;
+        if (kernel.Threads.OfType<PageDaemon>().SingleOrDefault() is { } pd)
+        {
+            if (jobs.ShortagePasses > 0)
+                throw new InvalidOperationException("shortage passes are asked for when the pagedaemon is created");
+            pd._jobs = pd._jobs.With(jobs);
+            return pd;
+        }
+        pd = new PageDaemon(kernel, jobs);
+        if (jobs.ShortagePasses == 0) pd.StartAsleep(Pageout.Pagedaemon);
         return pd;
     }
+
+    /// <summary>A pagedaemon that scans the page queues, asleep on &amp;uvm.pagedaemon.</summary>
+    public static PageDaemon Start(Kernel kernel, bool swapoutThreads) => Boot(kernel, new() { SwapoutThreads = swapoutThreads });
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
     {
+        int shortagePasses = _jobs.ShortagePasses;
         while (true)
         {
-            foreach (var s in PageoutScan.Pass(Kernel, this, _swapoutThreads)) yield return s;
+            bool stated = shortagePasses > 0;
+            if (stated) shortagePasses--;
+            foreach (var s in PageoutScan.Pass(Kernel, this, _jobs.SwapoutThreads, stated)) yield return s;
+            if (_jobs.DrainsUareas)
+                foreach (var s in Drain()) yield return s;
+            if (shortagePasses > 0) continue;
             yield return Step.Sleep("uvm_pageout: pass done", Pageout.Pagedaemon);
         }
+    }
+
+    /// <summary>
+    /// uvm_pageout() after the scan, no lock held: under a shortage, pool_drain(0), then
+    /// uvm_uarea_drain(TRUE) ("free any cached u-areas we don't need"), then wakeup(&amp;uvmexp.free);
+    /// with none, the drain owed to a wakeup is moot.
+    /// </summary>
+    private IEnumerable<Step> Drain()
+    {
+        if (!PagedaemonWakeup.Shortage(Kernel))
+        {
+            Kernel.Uareas.DrainWanted = false;
+            yield break;
+        }
+        if (Kernel.Pools.Enabled)
+            foreach (var s in Pool.PoolOps.Drain(Kernel, () => this)) yield return s;
+        foreach (var s in Kernel.Uareas.Drain(Kernel, () => this, empty: true)) yield return s;
+        Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory);
     }
 }

@@ -5,7 +5,7 @@ namespace Uvm.Scenarios;
 
 /// <summary>
 /// Coverage in kernel terms (<c>uvmcheck run --coverage</c>): how often each labelled kernel step
-/// ran (by thread kind: "cpu", "swapper", ...), and for pairs of steps by different threads that
+/// ran (by thread kind: "cpu", "pagedaemon", ...), and for pairs of steps by different threads that
 /// changed the same kernel entity one right after the other, which orders were explored. A pair
 /// seen in one order only is an interleaving the search has not tried the other way round.
 /// Limitation: "touch the same state" means both steps changed a common entity; a step that only

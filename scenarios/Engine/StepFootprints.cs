@@ -65,8 +65,6 @@ public sealed class StepFootprints
         // the next LWP on the run queue, and a thread it wakes goes onto the run queue.
         SchedulerThread => Proc0.GetValueOrDefault(step.Function, Footprint.All).Union(Footprint.ReadWrite(Region.Sched)),
         CpuThread when _simplePrograms => SimpleCpu.GetValueOrDefault(step.Function, Footprint.All),
-        // After the last scan: the outl/outl2 test reads uvmexp.free; the exit writes nothing shared.
-        SwapperThread when step.Function == "uvmpd_scan: done" => new(Region.Vm | Region.Sched, Region.Sched),
         _ => Footprint.All,
     };
 }

@@ -7,7 +7,8 @@ namespace Uvm.Scenarios;
 /// <summary>
 /// Boots the process-exit part of a kernel from a workload's exit section: the exit design, init
 /// (pid 1, the parent of the workload's processes), the u-area cache limit and free target, the
-/// pagedaemon's drain and, for the reaper design, the reaper thread.
+/// pagedaemon's drain (<see cref="PagedaemonJobs.DrainsUareas"/>) and, for the reaper design, the
+/// reaper thread.
 /// </summary>
 internal static class ExitBoot
 {
@@ -41,7 +42,7 @@ internal static class ExitBoot
                 init.ChildList.Add(p);
             }
             _ = new InitThread(k);
-            if (exit.Pagedaemon) PagedaemonDrainThread.Start(k);
+            if (exit.Pagedaemon) PageDaemon.Boot(k, new() { DrainsUareas = true });
         }
         if (k.Config.ExitDesign == ExitDesign.Reaper) _ = new ReaperThread(k);
     }

@@ -9,7 +9,7 @@ namespace Uvm.Scenarios;
 /// design. Parents fork children and wait for them early, late or never (init collects the
 /// orphans); a two-LWP process exits through exit_lwps(); free memory sits below the pagedaemon's
 /// target, so every u-area wiring wakes the pagedaemon to drain the u-area cache while forks take
-/// u-areas from it, and the swapper runs once. Exercises the exit-rework mutations.
+/// u-areas from it, and the pagedaemon swaps out once. Exercises the exit-rework mutations.
 /// </summary>
 public static class ExitScenario
 {

@@ -25,7 +25,7 @@ public sealed record ExitWorkload
     /// <summary>uvmexp.freetarg in pages: below it there is a shortage and the pagedaemon drains the u-area cache.</summary>
     public int FreeTarget { get; init; } = 4;
 
-    /// <summary>Run the pagedaemon's drain under shortage (<c>pagedaemon-drain</c> thread).</summary>
+    /// <summary>The pagedaemon drains the u-area cache under shortage (model/Threads/PagedaemonJobs.cs).</summary>
     public bool Pagedaemon { get; init; } = true;
 
     /// <inheritdoc/>

@@ -193,7 +193,7 @@ public static partial class CauseFinder
     [GeneratedRegex(@"use after free: (?<obj>.+?) freed by \S+ in \S+ at step (?<step>\d+), touched by")]
     private static partial Regex FreedAt();
 
-    /// <summary>Discipline's lock report: "lock sched_lock of l_stat (lwp 1) not held by swapper in X: l_stat read while ...".</summary>
+    /// <summary>Discipline's lock report: "lock sched_lock of l_stat (lwp 1) not held by pagedaemon in X: l_stat read while ...".</summary>
     [GeneratedRegex(@"lock (?<lock>.+?) of (?<field>\S+) \(.*\) not held by \S+ in \S+: \S+ (?<how>read|written)")]
     private static partial Regex NotHeld();
 

@@ -5,7 +5,7 @@ namespace Uvm.Scenarios.Explain;
 
 /// <summary>
 /// One step of a replayed schedule, in kernel terms: who ran it (<see cref="Actor"/>: <c>cpu1
-/// running lwp 3</c>, <c>swapper</c>), the kernel function, the state after it and what it changed.
+/// running lwp 3</c>, <c>pagedaemon</c>), the kernel function, the state after it and what it changed.
 /// </summary>
 public sealed record ExplainedStep(StepRecord Record, string Actor, StateSnapshot After, StateDiff Diff)
 {
@@ -105,7 +105,7 @@ public sealed partial record Explanation(
     public static IReadOnlyList<string> NamedIn(string text, params StateSnapshot[] states) =>
         [.. states.SelectMany(s => s.Entities).Select(e => e.Label).Distinct().Where(l => Labels.Mentions(text, l))];
 
-    /// <summary>" After swapper: uvm_swapout." as the invariant monitor ends its reports.</summary>
+    /// <summary>" After pagedaemon: uvm_swapout." as the invariant monitor ends its reports.</summary>
     [GeneratedRegex(@"^ After \S+: .*$")]
     private static partial Regex StepTrailer();
 

@@ -20,7 +20,7 @@ public static class SwapoutScenario
 
     /// <summary>
     /// The default workload: small enough that an iteration takes ~40 steps, large enough that an
-    /// LWP can be runnable, running and sleeping while the swapper scans.
+    /// LWP can be runnable, running and sleeping while the pagedaemon scans.
     /// </summary>
     public static Workload Default() => new()
     {

@@ -8,7 +8,8 @@ namespace Uvm.Scenarios;
 public static class KernelBuilder
 {
     /// <summary>
-    /// Builds the kernel state and its threads: CPUs, the clock, proc0 and the swapper, then each
+    /// Builds the kernel state and its threads: CPUs, the clock, proc0 and, for a workload that states a memory shortage
+    /// (swapoutScans), the pagedaemon; then each
     /// section's (<see cref="WorkloadSections.All"/>, in order: the order of threads is part of a
     /// pinned schedule).
     /// </summary>
@@ -29,7 +30,7 @@ public static class KernelBuilder
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);
         _ = new SchedulerThread(k);
-        if (workload.SwapoutScans > 0) _ = new SwapperThread(k, workload.SwapoutScans);
+        if (workload.SwapoutScans > 0) PageDaemon.Boot(k, new() { ShortagePasses = workload.SwapoutScans });
         foreach (var section in WorkloadSections.All) section.Start(k, workload);
         return k;
     }

@@ -5,8 +5,8 @@ namespace Uvm.Scenarios;
 
 /// <summary>
 /// What the kernel runs in one exploration: CPUs, processes with their LWPs' programs, the clock,
-/// the swapper and the memory it works against, plus one optional section per kernel path
-/// (<see cref="WorkloadSections.All"/>: maps, paging, exit, loans). Serialisable, so a user can
+/// the pagedaemon's swapout passes and the memory they work against, plus one optional section per
+/// kernel path (<see cref="WorkloadSections.All"/>: maps, paging, exit, loans). Serialisable, so a user can
 /// hand-write one; <see cref="Validate"/> names every bad field.
 /// </summary>
 public sealed record Workload
@@ -26,7 +26,7 @@ public sealed record Workload
     /// <summary>Seconds the clock ticks at least (schedcpu() calls).</summary>
     public int Seconds { get; init; } = 2;
 
-    /// <summary>How many times the pagedaemon calls uvm_swapout_threads(); 0 runs no swapper.</summary>
+    /// <summary>How many passes the pagedaemon makes from boot under a stated memory shortage, each calling uvm_swapout_threads() (model/Threads/PagedaemonJobs.cs); 0 makes none.</summary>
     public int SwapoutScans { get; init; } = 1;
 
     /// <summary>uvmexp.free at boot, in pages.</summary>

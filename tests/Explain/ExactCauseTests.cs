@@ -27,9 +27,9 @@ public sealed class ExactCauseTests
         [.. e.Steps.Where(s => s.Causes.Count > 0).Select(s => $"{s.Index}: {string.Join(", ", s.Causes)}")];
 
     /// <summary>
-    /// PR kern/23095: cpu_switch() (step 1) made lwp 1 LSONPROC (the report names l_cpu),
+    /// PR kern/23095: cpu_switch() (step 1) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
     /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 0)
-    /// had set it: the invariant does not read it, so neither counts; nor does the CPU's curlwp or
+    /// had set it: the invariant does not read it, so neither counts; nor does cpu1's curlwp or
     /// lwp 1's run-queue link, which step 1 also wrote. (Steps as re-pinned under the big lock, issue 18.)
     /// </summary>
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ExactCauseTests
     /// <summary>
     /// swapout-exited-lwp: uvm_swapout() (step 11) read l_addr of an LWP whose lwp_exit2() (step 10)
     /// had already cleared it, and its uvm_fault_unwire() (step 12) panics on that value. Nothing
-    /// written before step 12 alone matters there (the value is the swapper's own), so the state
+    /// written before step 12 alone matters there (the value is the pagedaemon's own), so the state
     /// step 11 started from is tried: l_addr is the cause.
     /// </summary>
     [Fact]

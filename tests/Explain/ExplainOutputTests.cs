@@ -106,7 +106,7 @@ public sealed class ExplainOutputTests(Pr23095Counterexample pr) : IClassFixture
         Assert.Equal(Uvm.Cli.Cli.BugFound, code);
         var text = o.ToString();
         Assert.True(pr.Explanation.Steps.Count == Regex.Matches(text, @"(?m)^step \d+/\d+  ").Count, $"{pr.Explanation.Steps.Count} steps explained, replay printed:\n{text}");
-        Assert.Matches($@"(?m)^step \d+/\d+  ✗ swapper: uvm_swapout\n    {pr.Lwp}: InMemory true→false", text);
+        Assert.Matches($@"(?m)^step \d+/\d+  ✗ pagedaemon: uvm_swapout\n    {pr.Lwp}: InMemory true→false", text);
         Assert.Contains("REPRODUCED", text);
     }
 

@@ -30,7 +30,7 @@ public sealed class ExplainPageInBrowserTests(Pr23095Counterexample pr) : IClass
         Assert.Matches($"<g class=\"step violated selected\" data-step=\"{last}\"", dom);
         Assert.Matches($"<li class=\"step violated selected\" id=\"item-{last}\"", dom);
         Assert.Contains("id=\"violation-note\"", dom);
-        Assert.Contains($"State after step {last} (swapper: uvm_swapout)", dom);
+        Assert.Contains($"State after step {last} (pagedaemon: uvm_swapout)", dom);
         Assert.Matches($"<tr class=\"named\" data-entity=\"Lwps/{pr.Lwp}\">.*?<span class=\"fact changed\">InMemory=<span class=\"was\">true</span>false</span>", dom);
     }
 }

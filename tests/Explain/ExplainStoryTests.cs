@@ -32,7 +32,7 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         var e = pr.Explanation;
 
         Assert.Equal([pr.Cpu, pr.Lwp], e.Named.Order());
-        Assert.Contains($"✗ invariant OnProcLwpIsInMemory violated after step {e.Steps[^1].Index} (swapper: uvm_swapout)", story);
+        Assert.Contains($"✗ invariant OnProcLwpIsInMemory violated after step {e.Steps[^1].Index} (pagedaemon: uvm_swapout)", story);
         Assert.Contains($"{pr.Lwp} runs on {pr.Cpu} with L_INMEM clear", story);
         Assert.Matches($@"\n  {pr.Lwp}: .*Stat=OnProc Cpu={pr.Cpu} .*InMemory=false", story);
         Assert.Contains($"{pr.Cpu} (Cpus): Number={pr.Cpu[3..]} Current={pr.Lwp}", story);
@@ -47,7 +47,7 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         Assert.Equal(pr.Counterexample.Steps.Select(s => (s.Thread, s.Function)), e.Steps.Select(s => (s.Thread, s.Function)));
         Assert.Matches(@"\n +\d+ ⇄ cpu\d \(idle\) +cpu_switch(?: \[sleep\])? +cpu\d: Current=lwp", story);
         Assert.Matches(@"\n +\d+ ⇄ cpu\d running lwp \d +preempt ", story);
-        Assert.Matches($@"\n +\d+ ✗ swapper +uvm_swapout +{pr.Lwp}: −InMemory", story);
+        Assert.Matches($@"\n +\d+ ✗ pagedaemon +uvm_swapout +{pr.Lwp}: −InMemory", story);
         Assert.Contains(e.Steps, s => s.Actor.StartsWith("cpu", StringComparison.Ordinal) && s.Actor.Contains(" running lwp "));
     }
 
@@ -70,7 +70,7 @@ public sealed class ExplainStoryTests(Pr23095Counterexample pr) : IClassFixture<
         var lines = StoryFolding.Lines(e);
 
         var folded = lines.Where(l => l.IsFold).SelectMany(l => l.Folded).ToList();
-        Assert.All(folded, s => Assert.False(e.Named.Any(s.Diff.Touches) || s.Thread == "swapper"));
+        Assert.All(folded, s => Assert.False(e.Named.Any(s.Diff.Touches) || s.Thread == "pagedaemon"));
         Assert.Equal(e.Steps.Count, lines.Sum(l => l.IsFold ? l.Folded.Count : 1 + l.Repeated.Count));
         Assert.Equal(e.Steps.Skip(e.Steps.Count - StoryFolding.KeepLast - 1), lines.TakeLast(StoryFolding.KeepLast + 1).Select(l => l.Step));
     }

@@ -20,9 +20,9 @@ public sealed class StateDescriberTests
         Assert.Contains("lwp 1.InMemory = true", lines);
         Assert.Contains("cpu0.Current = none", lines);
         Assert.Contains("pid 1.Lwps = [lwp 1, lwp 2]", lines);
-        Assert.Contains("runqueue.Lwps = [lwp 1, lwp 2, lwp 3, lwp of proc0, lwp of swapper]", lines);
+        Assert.Contains("runqueue.Lwps = [lwp 1, lwp 2, lwp 3, lwp of proc0, lwp of pagedaemon]", lines);
         Assert.Contains("uvmexp.Free = 2", lines);
-        Assert.Contains("swapper.SleepingOn = swapper: on the run queue", lines);
+        Assert.Contains("pagedaemon.SleepingOn = pagedaemon: on the run queue", lines);
         Assert.Contains("config.Enabled = []", lines);
     }
 
@@ -31,10 +31,10 @@ public sealed class StateDescriberTests
     {
         var kernel = KernelBuilder.Build(SwapoutScenario.Default(), Uvm.Model.KernelConfig.Fixed);
 
-        var swapper = new StateDescriber().Describe(kernel).Named("swapper").Single();
+        var pagedaemon = new StateDescriber().Describe(kernel).Named("pagedaemon").Single();
 
-        Assert.Null(swapper["Name"]);
-        Assert.Equal("false", swapper["Exited"]);
+        Assert.Null(pagedaemon["Name"]);
+        Assert.Equal("false", pagedaemon["Exited"]);
     }
 
     [Fact]

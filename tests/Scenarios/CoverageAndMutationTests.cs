@@ -23,7 +23,7 @@ public sealed class CoverageAndMutationTests
         Campaign.Run(Swapout(KernelConfig.Fixed, 20), Shard.All, 1, coverage: coverage);
 
         Assert.Contains("cpu: preempt", coverage.Steps.Keys);
-        Assert.Contains("swapper: uvm_swapout_threads", coverage.Steps.Keys);
+        Assert.Contains("pagedaemon: uvm_swapout_threads", coverage.Steps.Keys);
         Assert.NotEmpty(coverage.PairOrders());
     }
 

@@ -92,7 +92,7 @@ public sealed class ExitScenarioTests
         Assert.All(k.Procs.Where(p => p != init), p => Assert.Same(init, p.Parent));
         Assert.Contains(k.Threads, t => t.Name == "reaper");
         Assert.Contains(k.Threads, t => t.Name == "init");
-        Assert.Contains(k.Threads, t => t.Name == "pagedaemon-drain");
+        Assert.Contains(k.Threads, t => t.Name == "pagedaemon");
     }
 
     [Theory]
