@@ -98,6 +98,7 @@ public static class Benchmark
         md.Append(ThreadCensus.Table(ScenarioCatalogue.Default, core, log));
 
         md.Append(EngineComparison.Table(scenarios, settings, core, log));
+        md.Append(StepProfile.Table(StepProfile.Default, settings.ThroughputSchedules * 5, 3, log));
         md.Append(DetectorCost.Table(settings.ThroughputSchedules / 2, 5, core, log));
         md.Append(EngineComparison.TimeToBugTable(settings, core, log));
         md.Append(EngineComparison.DirectScaling(scenarios, settings, log));

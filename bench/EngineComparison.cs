@@ -59,18 +59,29 @@ internal static class EngineComparison
     {
         var md = new StringBuilder();
         md.AppendLine("## Scaling of the direct engine: one thread against two").AppendLine();
-        md.AppendLine($"{settings.ThroughputSchedules * 20} schedules of each default workload, split into one or two windows of one seed range, each window explored on a thread of this process (`uvmcheck run --parallel 2`).").AppendLine();
-        md.AppendLine("| scenario | 1 thread schedules/s | 2 threads schedules/s | speed-up |");
-        md.AppendLine("|---|---|---|---|");
+        md.AppendLine($"{settings.ThroughputSchedules * 20} schedules of each default workload, split into one or two windows of one seed range, each window explored on a thread of this process (`uvmcheck run --parallel 2`). Beside each: the GC's gen0 collections during the run and the share of its wall-clock time the GC held the threads paused (`GC.GetTotalPauseDuration`); the load average (1, 5, 15 minutes) as the scenario started. GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} (`ServerGarbageCollection` in cli's and bench's csproj: with the workstation GC two threads spent about twice the share of their time paused). A two-thread ratio needs two idle cores: under load it measures the load.").AppendLine();
+        md.AppendLine("| scenario | 1 thread schedules/s | gen0 GCs, paused | 2 threads schedules/s | gen0 GCs, paused | speed-up | load |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var s in scenarios)
         {
             log.WriteLine($"direct scaling: {s.Name}");
+            string load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "-";
             var request = Request(s, KernelConfig.Fixed, settings.ThroughputSchedules * 20, 0, EngineKind.Direct);
-            var one = Campaign.Run(request, Shard.All, 1);
-            var two = Campaign.Run(request, Shard.All, 2);
-            md.AppendLine(I($"| {s.Name} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |"));
+            var (one, gc1) = WithGc(() => Campaign.Run(request, Shard.All, 1));
+            var (two, gc2) = WithGc(() => Campaign.Run(request, Shard.All, 2));
+            md.AppendLine(I($"| {s.Name} | {one.SchedulesPerSecond:F0} | {gc1} | {two.SchedulesPerSecond:F0} | {gc2} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x | {load} |"));
         }
         return md.AppendLine().ToString();
+    }
+
+    /// <summary>Runs a campaign and says how many gen0 collections it saw and what share of its time the GC paused it.</summary>
+    private static (CampaignResult Result, string Gc) WithGc(Func<CampaignResult> run)
+    {
+        int gen0 = GC.CollectionCount(0);
+        var paused = GC.GetTotalPauseDuration();
+        var r = run();
+        paused = GC.GetTotalPauseDuration() - paused;
+        return (r, I($"{GC.CollectionCount(0) - gen0}, {100 * paused / r.Elapsed:F0}%"));
     }
 
     /// <summary>

@@ -4,10 +4,22 @@ using Uvm.Bench;
 // Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
 //   dotnet run -c Release --project bench [--quick] [--out FILE]
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
+//   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
 //   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
 if (args.Contains("--detectors"))
 {
     Console.Write(DetectorCost.Table(schedules: 5000, rounds: 7, core: null, Console.Error));
+    return;
+}
+if (args.Contains("--profile"))
+{
+    var count = Array.IndexOf(args, "--schedules") is int c and >= 0 && c + 1 < args.Length ? int.Parse(args[c + 1], System.Globalization.CultureInfo.InvariantCulture) : 3000;
+    var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    if (args.Contains("--hot")) StepProfile.Hot(names, count, args.Contains("--coyote"), Console.Out);
+    else if (args.Contains("--table")) Console.Write(StepProfile.Table(names.Count == 0 ? StepProfile.Default : names, count, 3, Console.Error));
+    else if (args.Contains("--scaling")) StepProfile.Scaling(names, count, Console.Out);
+    else if (args.Contains("--allocs")) StepProfile.Allocations(names, count, Console.Out);
+    else StepProfile.Run(names, count, Console.Out);
     return;
 }
 if (args.Contains("--replay"))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Uvm.Model.Core;
 using Uvm.Model.Maps;
 using Uvm.Model.Exit;
@@ -114,12 +115,14 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public AccessRecorder? Accesses { get; set; }
 
     /// <summary>A read of <paramref name="field"/> of object <paramref name="id"/> of <paramref name="kind"/> by the running step, if recording.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Reads(string kind, int id, string field)
     {
         if (Accesses is { } a && _running is not null) a.Read(kind, id, field);
     }
 
     /// <summary>A write of <paramref name="field"/> of object <paramref name="id"/> of <paramref name="kind"/> by the running step, if recording.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Writes(string kind, int id, string field)
     {
         if (Accesses is { } a && _running is not null) a.Write(kind, id, field);

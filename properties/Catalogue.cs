@@ -14,10 +14,14 @@ public sealed class Catalogue
         [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness, .. ExitInvariants.Liveness, .. VnodeInvariants.Liveness]);
 
     /// <summary>Creates a catalogue of the given properties.</summary>
+    /// <remarks>
+    /// The lists are copied into arrays: the stepping core walks the invariants after every step,
+    /// and an array is the cheapest to walk (and cannot change under it).
+    /// </remarks>
     public Catalogue(IReadOnlyList<Invariant> invariants, IReadOnlyList<LivenessProperty> liveness)
     {
-        Invariants = invariants;
-        Liveness = liveness;
+        Invariants = invariants.ToArray();
+        Liveness = liveness.ToArray();
     }
 
     /// <summary>The safety invariants.</summary>

@@ -22,9 +22,10 @@ public static class ExitInvariants
         "A u-area is never freed or given to another LWP while a CPU still runs its LWP on it.",
         Subsystem, k =>
         {
-            for (int i = 0; i < k.Cpus.Count; i++)
+            var cpus = k.Cpus;
+            for (int i = 0; i < cpus.Count; i++)
             {
-                var c = k.Cpus[i];
+                var c = cpus[i];
                 if (c.Stack is not { } u) continue;
                 var running = c.Current ?? c.Exiting;
                 if (u.State is UareaState.Freed or UareaState.Freeing)
@@ -45,19 +46,23 @@ public static class ExitInvariants
         "A zombie's resources (its proc and LWP structures, its vmspace) are released only after its last LWP has switched away from them.",
         Subsystem, k =>
         {
-            for (int i = 0; i < k.Procs.Count; i++)
+            var procs = k.Procs;
+            for (int i = 0; i < procs.Count; i++)
             {
-                var p = k.Procs[i];
+                var p = procs[i];
                 if (!p.Reaped) continue;
-                foreach (var l in p.Lwps)
-                    if (!l.SwitchedAway)
+                var attached = p.Lwps;
+                for (int j = 0; j < attached.Count; j++)
+                    if (attached[j] is { SwitchedAway: false } l)
                         return $"{p} was collected by wait4() while its {l} is still attached and {l.Stat} on {l.Cpu}";
             }
-            for (int i = 0; i < k.Lwps.Count; i++)
-                if (k.Lwps[i] is { Freed: true, SwitchedAway: false } l)
+            var lwps = k.Lwps;
+            for (int i = 0; i < lwps.Count; i++)
+                if (lwps[i] is { Freed: true, SwitchedAway: false } l)
                     return $"{l} was freed (pool_put) before cpu_exit() switched away from it";
-            for (int i = 0; i < k.Cpus.Count; i++)
-                if (k.Cpus[i] is { Vmspace: { Freed: true } vm } c)
+            var cpus = k.Cpus;
+            for (int i = 0; i < cpus.Count; i++)
+                if (cpus[i] is { Vmspace: { Freed: true } vm } c)
                     return $"{c} still has the {vm} active, which uvmspace_free() has freed";
             return null;
         });
@@ -68,8 +73,9 @@ public static class ExitInvariants
         "A path that runs after the exiting LWP switched away (lwp_exit2, exit2) never sleeps.",
         Subsystem, k =>
         {
-            for (int i = 0; i < k.Threads.Count; i++)
-                if (k.Threads[i] is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
+            var threads = k.Threads;
+            for (int i = 0; i < threads.Count; i++)
+                if (threads[i] is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
                     return $"{cpu.Cpu} sleeps on {chan} after switching away from {l}";
             return null;
         });
@@ -118,11 +124,13 @@ public static class ExitInvariants
         "Swapout never selects an exiting LWP (P_WEXIT) or a cached u-area: both stay resident.",
         Subsystem, k =>
         {
-            for (int i = 0; i < k.Lwps.Count; i++)
-                if (k.Lwps[i] is { Proc.Exiting: true, Stat: not (LwpStat.Dead or LwpStat.Zomb), InMemory: false } l)
+            var lwps = k.Lwps;
+            for (int i = 0; i < lwps.Count; i++)
+                if (lwps[i] is { Proc.Exiting: true, Stat: not (LwpStat.Dead or LwpStat.Zomb), InMemory: false } l)
                     return $"{l} of exiting {l.Proc} is swapped out (L_INMEM clear) while {l.Stat}";
-            for (int i = 0; i < k.Uareas.FreeList.Count; i++)
-                if (k.Uareas.FreeList[i] is { Wired: false } u) return $"cached {u} is unwired";
+            var free = k.Uareas.FreeList;
+            for (int i = 0; i < free.Count; i++)
+                if (free[i] is { Wired: false } u) return $"cached {u} is unwired";
             return null;
         });
 

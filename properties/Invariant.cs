@@ -22,6 +22,13 @@ public sealed record Invariant(string Name, string Summary, string Subsystem, Fu
         new(name, summary, subsystem, k =>
         {
             var list = items(k);
+            // Most lists of the kernel view are List<T>: walking its span saves an interface call per item.
+            if (list is List<T> concrete)
+            {
+                foreach (var item in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(concrete))
+                    if (!holds(item)) return describe(item);
+                return null;
+            }
             for (int i = 0; i < list.Count; i++)
                 if (!holds(list[i])) return describe(list[i]);
             return null;

@@ -54,10 +54,12 @@ public static class SchedInvariants
                     if (queue[j] == l) return $"{l} is on the run queue twice";
                 if (!l.OnRunQueue) return $"{l} is linked on the run queue but l_back says it is not";
             }
-            for (int i = 0; i < k.Cpus.Count; i++)
-                if (k.Cpus[i] is { Current: { } l } c && Contains(queue, l)) return $"{l} runs on {c} and is on the run queue";
-            for (int i = 0; i < k.Lwps.Count; i++)
-                if (k.Lwps[i] is { OnRunQueue: true } l && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
+            var cpus = k.Cpus;
+            for (int i = 0; i < cpus.Count; i++)
+                if (cpus[i] is { Current: { } l } c && Contains(queue, l)) return $"{l} runs on {c} and is on the run queue";
+            var lwps = k.Lwps;
+            for (int i = 0; i < lwps.Count; i++)
+                if (lwps[i] is { OnRunQueue: true } l && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
             return null;
         });
 
@@ -74,11 +76,13 @@ public static class SchedInvariants
         "A CPU runs at most one LWP, that LWP is LSONPROC on that CPU, and every LSONPROC LWP is some CPU's curlwp.",
         "sched", k =>
         {
-            for (int i = 0; i < k.Cpus.Count; i++)
-                if (k.Cpus[i] is { Current: { } l } c && (l.Stat != LwpStat.OnProc || l.Cpu != c))
+            var cpus = k.Cpus;
+            for (int i = 0; i < cpus.Count; i++)
+                if (cpus[i] is { Current: { } l } c && (l.Stat != LwpStat.OnProc || l.Cpu != c))
                     return $"{c} runs {l}, which is {l.Stat} on {l.Cpu}";
-            for (int i = 0; i < k.Lwps.Count; i++)
-                if (k.Lwps[i] is { Stat: LwpStat.OnProc } l && l.Cpu?.Current != l)
+            var lwps = k.Lwps;
+            for (int i = 0; i < lwps.Count; i++)
+                if (lwps[i] is { Stat: LwpStat.OnProc } l && l.Cpu?.Current != l)
                     return $"{l} is LSONPROC on {l.Cpu}, which runs {l.Cpu?.Current?.ToString() ?? "nothing"}";
             return null;
         });

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Uvm.Model.Core;
 using Uvm.Model.Exit;
 
@@ -167,6 +168,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void R(string group)
     {
         if (_k?.Accesses is null) return;
@@ -183,6 +185,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     /// <summary>A read of a sched_lock field: the lock is held and the LWP is live.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Locked(string field)
     {
         if (_d is null || _sched is null) return;

@@ -25,12 +25,15 @@ public static class DirectExplorer
         var clock = Stopwatch.StartNew();
         long steps = 0;
         int iterations = 0, cut = 0;
+        // One log for every schedule: a schedule's records are read (a counterexample) before the next starts.
+        StepLog? log = null;
         for (int j = 0; j < settings.Iterations; j++)
         {
             if (cancel.IsCancellationRequested) break;
             iterations++;
             scheduler.Begin(unchecked(settings.Seed + (ulong)j));
-            var core = Execute(request, scheduler, settings.MaxSteps, listener, out bool wasCut);
+            var core = Execute(request, scheduler, settings.MaxSteps, listener, out bool wasCut, log);
+            log = core.Log;
             steps += core.Log.Count;
             scheduler.End(core.Log.Count);
             if (wasCut) cut++;
@@ -50,10 +53,10 @@ public static class DirectExplorer
     /// violation, or <paramref name="maxSteps"/> steps (then the schedule is cut and liveness is not judged).
     /// </summary>
     internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps,
-        IStepListener? listener, out bool cut)
+        IStepListener? listener, out bool cut, StepLog? reuse = null)
     {
         var kernel = KernelBuilder.Build(request.Workload, request.Config);
-        var core = new StepCore(kernel, request.Properties, listener);
+        var core = new StepCore(kernel, request.Properties, listener, reuse);
         var threads = kernel.Threads;
         Span<int> runnable = stackalloc int[threads.Count];
         int last = -1;

@@ -15,8 +15,8 @@ namespace Uvm.Scenarios.Engine;
 /// </summary>
 public sealed class StepCore
 {
-    /// <summary>The safety invariants, checked after every step.</summary>
-    private readonly IReadOnlyList<Invariant> _invariants;
+    /// <summary>The safety invariants, checked after every step (the catalogue's own array: no copy per schedule).</summary>
+    private readonly Invariant[] _invariants;
 
     /// <summary>The liveness properties, judged when the execution has ended.</summary>
     private readonly IReadOnlyList<LivenessProperty> _liveness;
@@ -32,12 +32,22 @@ public sealed class StepCore
 
     /// <summary>Creates the core for a freshly booted kernel.</summary>
     public StepCore(Kernel kernel, Catalogue properties, IStepListener? listener = null)
+        : this(kernel, properties, listener, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the core with <paramref name="log"/> emptied for this kernel, or a new log: the
+    /// in-process explorer reuses one log for all its schedules, so a schedule allocates no log.
+    /// </summary>
+    internal StepCore(Kernel kernel, Catalogue properties, IStepListener? listener, StepLog? log)
     {
         Kernel = kernel;
-        _invariants = properties.Invariants;
+        _invariants = properties.Invariants as Invariant[] ?? [.. properties.Invariants];
         _liveness = properties.Liveness;
         _listener = listener;
-        Log = new StepLog(kernel);
+        log?.Reset(kernel);
+        Log = log ?? new StepLog(kernel);
         _choice = new RecordingChoice(kernel.StepChoices);
         listener?.Booted(kernel);
     }
@@ -112,25 +122,26 @@ public sealed class StepCore
         Log.Add(thread.Index, step.Function, StepLog.KindName(step.Kind), Kernel.StepChoices);
         Kernel.SleepQueues.TakeWoken(_woken);
         _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
-        for (int i = 0; i < _invariants.Count; i++)
+        // One try around the loop rather than one per invariant: the loop stays tight, and the
+        // invariant that threw is the one at i.
+        int i = 0;
+        string? bad = null;
+        try
+        {
+            while (i < _invariants.Length && (bad = _invariants[i].Check(Kernel)) is null) i++;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+        {
+            var thrower = _invariants[i];
+            Violation = new Violation(ViolationKind.Invariant, thrower.Name,
+                $"{Violation.Tag(ViolationKind.Invariant, thrower.Name)} the invariant threw {e.GetType().Name}: {OneLine(e.Message)} After {thread.Name}: {step.Function}.");
+            return null;
+        }
+        if (bad is not null)
         {
             var inv = _invariants[i];
-            string? bad;
-            try
-            {
-                bad = inv.Check(Kernel);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
-            {
-                Violation = new Violation(ViolationKind.Invariant, inv.Name,
-                    $"{Violation.Tag(ViolationKind.Invariant, inv.Name)} the invariant threw {e.GetType().Name}: {OneLine(e.Message)} After {thread.Name}: {step.Function}.");
-                return null;
-            }
-            if (bad is not null)
-            {
-                Violation = new Violation(ViolationKind.Invariant, inv.Name, $"{inv.Describe(bad)} After {thread.Name}: {step.Function}.");
-                return null;
-            }
+            Violation = new Violation(ViolationKind.Invariant, inv.Name, $"{inv.Describe(bad)} After {thread.Name}: {step.Function}.");
+            return null;
         }
         return step;
     }

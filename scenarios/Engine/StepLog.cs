@@ -10,6 +10,9 @@ namespace Uvm.Scenarios.Engine;
 /// </summary>
 public sealed class StepLog(Kernel kernel)
 {
+    /// <summary>The kernel whose threads the entries index; a reused log is pointed at the next one.</summary>
+    private Kernel _kernel = kernel;
+
     /// <summary>The kind string of a step that panicked.</summary>
     public const string PanicKind = "Panic";
 
@@ -30,6 +33,17 @@ public sealed class StepLog(Kernel kernel)
         StepKind.Exit => "Exit",
         _ => kind.ToString(),
     };
+
+    /// <summary>
+    /// Empties the log for a new execution of <paramref name="kernel"/>, keeping its buffers: an
+    /// explorer that reads each schedule's records before the next starts reuses one log.
+    /// </summary>
+    internal void Reset(Kernel kernel)
+    {
+        _kernel = kernel;
+        _entries.Clear();
+        _choices.Clear();
+    }
 
     /// <summary>Appends a step.</summary>
     public void Add(int thread, string function, string kind, List<int> choices)
@@ -60,7 +74,7 @@ public sealed class StepLog(Kernel kernel)
     {
         var e = _entries[i];
         IReadOnlyList<int>? choices = e.ChoiceCount == 0 ? null : _choices.GetRange(e.ChoiceStart, e.ChoiceCount);
-        return new StepRecord(i, kernel.Threads[e.Thread].Name, e.Function, e.Kind, choices);
+        return new StepRecord(i, _kernel.Threads[e.Thread].Name, e.Function, e.Kind, choices);
     }
 
     /// <summary>Every step as records.</summary>

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Bench;
+
+/// <summary>
+/// Where a direct-engine step's time goes (<c>bench -- --profile [scenario...]</c>): schedules per
+/// CPU-second and bytes allocated per schedule of the same seeds with everything on, without the
+/// detectors, without the invariants, and the boot alone; then each invariant's own time, measured
+/// by timing its check (less the cost of timing an empty check). Allocation is counted on this
+/// thread, which other load on the machine does not change; the rates are per CPU-second of the process.
+/// </summary>
+public static class StepProfile
+{
+    /// <summary>The scenarios measured when none is named: the long-schedule ones and two short.</summary>
+    public static IReadOnlyList<string> Default { get; } = ["exit-reaperless", "exit-reaper", "pool-drain", "cow-fork", "swapout", "loan-share"];
+
+    /// <summary>Profiles each scenario with <paramref name="schedules"/> schedules from seed 0.</summary>
+    public static void Run(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var all = s.PropertiesFrom(Catalogue.BuiltIn);
+            var full = Request(s, KernelConfig.Fixed, all, schedules);
+            Measure(full with { Settings = full.Settings with { Iterations = Math.Max(30, schedules / 10) } }); // warm-up
+            var on = Measure(full);
+            var noDet = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules));
+            var noInv = Measure(Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules));
+            var bare = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, new Catalogue([], all.Liveness), schedules));
+            var boot = Boot(full);
+            log.WriteLine(I($"{name}: {on.Steps:F0} steps/schedule, {all.Invariants.Count} invariants"));
+            Line(log, "all on", on);
+            Line(log, "detectors off", noDet);
+            Line(log, "invariants off", noInv);
+            Line(log, "both off", bare);
+            log.WriteLine(I($"  boot only        {1e6 / boot.Rate,8:F1} us/schedule {boot.Bytes,10:F0} B/schedule"));
+            PerInvariant(full, all, log);
+        }
+    }
+
+    /// <summary>The types the full configuration allocates, from the runtime's allocation sampling; the twenty commonest.</summary>
+    public static void Allocations(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            using var sampler = new AllocationSampler();
+            var f = Measure(Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules));
+            Line(log, name, f);
+            var ticks = sampler.Ticks;
+            double total = ticks.Values.Sum();
+            foreach (var (type, n) in ticks.OrderByDescending(t => t.Value).Take(20))
+                log.WriteLine(I($"    {100 * n / total,5:F1}%  {type}"));
+        }
+    }
+
+    /// <summary>
+    /// One explorer thread against two on the same seed range (<c>uvmcheck run --parallel</c>), three
+    /// rounds alternating, with the GC's collections and the load average beside each: under load
+    /// the ratio says little, the collection counts and the GC mode do.
+    /// </summary>
+    public static void Scaling(IReadOnlyList<string> names, int schedules, TextWriter log)
+    {
+        log.WriteLine(I($"GC: server {System.Runtime.GCSettings.IsServerGC}, latency {System.Runtime.GCSettings.LatencyMode}, processors {Environment.ProcessorCount}"));
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
+            Campaign.Run(request with { Settings = request.Settings with { Iterations = schedules / 5 } }, Shard.All, 2); // warm-up
+            for (int round = 1; round <= 3; round++)
+            {
+                var one = Timed(request, 1);
+                var two = Timed(request, 2);
+                log.WriteLine(I($"  {name} #{round}: 1 thread {one.Rate,7:F0}/s gc {one.Gc}, 2 threads {two.Rate,7:F0}/s gc {two.Gc}: {two.Rate / one.Rate:F2}x  (load {LoadAverage()})"));
+            }
+        }
+    }
+
+    private static (double Rate, string Gc) Timed(RunRequest request, int threads)
+    {
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
+        var r = Campaign.Run(request, Shard.All, threads);
+        if (r.Counterexample is not null) throw new InvalidOperationException($"{request.Scenario}: the fixed kernel failed");
+        paused = GC.GetTotalPauseDuration() - paused;
+        return (r.SchedulesPerSecond, I($"{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} paused {100 * paused / r.Elapsed:F1}%"));
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    /// <summary>
+    /// Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample; with
+    /// <paramref name="coyote"/>, then the Coyote engine and the direct one back to back.
+    /// </summary>
+    public static void Hot(IReadOnlyList<string> names, int schedules, bool coyote, TextWriter log)
+    {
+        foreach (var name in names.Count == 0 ? Default : names)
+        {
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
+            for (int round = 1; round <= 3; round++) Line(log, I($"{name} #{round}"), Measure(request));
+            if (!coyote) continue;
+            // The Coyote engine on the same seeds, a tenth of the schedules, its threads on one core as
+            // `uvmcheck run` keeps them; then the direct engine again, wall-clock both, as the engine table measures.
+            var c = Explorer.Run(request with { Settings = request.Settings with { Engine = EngineKind.Coyote, Iterations = Math.Max(50, schedules / 10) } },
+                core: CoreAffinity.Pool.FromHere().Take());
+            var d = Explorer.Run(request);
+            log.WriteLine(I($"  {name}: Coyote {c.SchedulesPerSecond:F0} schedules/s, direct {d.SchedulesPerSecond:F0} schedules/s (wall clock): {d.SchedulesPerSecond / c.SchedulesPerSecond:F0}x  (load {LoadAverage()})"));
+        }
+    }
+
+    /// <summary>
+    /// The table of docs/benchmarks.md: per scenario, a direct step's CPU time with everything on,
+    /// without the detectors and without the invariants, the boot per schedule, and the bytes a
+    /// schedule allocates. The three runs of a scenario alternate over <paramref name="rounds"/>
+    /// rounds (the median is shown), after a warm-up, so that drift of a shared machine spreads.
+    /// </summary>
+    public static string Table(IReadOnlyList<string> names, int schedules, int rounds, TextWriter log)
+    {
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("## Where a direct step's time goes").AppendLine();
+        md.AppendLine(I($"Direct engine, random strategy, the scenario's default workload on the fixed kernel, {schedules} schedules from seed 0 per run (`bench -- --profile` prints more: each invariant's own time). The runs of a scenario alternate, {rounds} rounds, after a warm-up; median nanoseconds of the process's CPU time per kernel step. *Invariants off* leaves the safety invariants out (the detectors stay on), *detectors off* the lock-discipline and use-after-free checks: what each costs is the difference from *all on*. Bytes are allocated per schedule on the exploring thread (`GC.GetAllocatedBytesForCurrentThread`, the same in every run), boot included; *boot* is building the kernel and its stepping core alone.")).AppendLine();
+        md.AppendLine("| scenario | steps/schedule | all on ns/step | invariants off | detectors off | boot µs/schedule | bytes/schedule | bytes/step |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var name in names)
+        {
+            log.WriteLine($"step profile: {name}");
+            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
+            var all = s.PropertiesFrom(Catalogue.BuiltIn);
+            var runs = new[]
+            {
+                Request(s, KernelConfig.Fixed, all, schedules),
+                Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules),
+                Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules),
+            };
+            foreach (var r in runs) Measure(r with { Settings = r.Settings with { Iterations = Math.Max(30, schedules / 5) } });
+            var ns = new List<double>[] { [], [], [] };
+            Figures on = null!;
+            for (int round = 0; round < rounds; round++)
+                for (int i = 0; i < runs.Length; i++)
+                {
+                    var f = Measure(runs[i]);
+                    if (i == 0) on = f;
+                    ns[i].Add(1e9 / (f.Rate * f.Steps));
+                }
+            var boot = Boot(runs[0]);
+            md.AppendLine(I($"| {name} | {on.Steps:F0} | {Median(ns[0]):F0} | {Median(ns[1]):F0} | {Median(ns[2]):F0} | {1e6 / boot.Rate:F1} | {on.Bytes:F0} | {on.Bytes / on.Steps:F0} |"));
+        }
+        return md.AppendLine().ToString();
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var sorted = xs.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private sealed record Figures(double Rate, double Bytes, double Steps, int Gen0, int Gen1, int Gen2);
+
+    private static void Line(TextWriter log, string what, Figures f) =>
+        log.WriteLine(I($"  {what,-16} {f.Rate,8:F0} schedules/s {1e9 / (f.Rate * f.Steps),7:F0} ns/step {f.Bytes,10:F0} B/schedule {f.Bytes / f.Steps,7:F0} B/step  gc {f.Gen0}/{f.Gen1}/{f.Gen2}"));
+
+    private static Figures Measure(RunRequest request)
+    {
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpu();
+        var r = Explorer.Run(request);
+        cpu = ThreadCpu() - cpu;
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        if (r.FoundBug) throw new InvalidOperationException($"{request.Scenario}: the fixed kernel failed: {r.Counterexample!.Violation.Message}");
+        return new Figures(r.Iterations / cpu.TotalSeconds, (double)bytes / r.Iterations, (double)r.Steps / r.Iterations,
+            GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
+    }
+
+    private static Figures Boot(RunRequest request)
+    {
+        int n = request.Settings.Iterations;
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpu();
+        for (int i = 0; i < n; i++) _ = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
+        cpu = ThreadCpu() - cpu;
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        return new Figures(n / cpu.TotalSeconds, (double)bytes / n, 0, 0, 0, 0);
+    }
+
+    /// <summary>Each invariant's time per step, its check wrapped in a stopwatch; the ten dearest.</summary>
+    private static void PerInvariant(RunRequest full, Catalogue all, TextWriter log)
+    {
+        var ticks = new long[all.Invariants.Count + 1];
+        var wrapped = all.Invariants.Select((inv, i) => inv with
+        {
+            Check = k =>
+            {
+                long t = Stopwatch.GetTimestamp();
+                var r = inv.Check(k);
+                ticks[i] += Stopwatch.GetTimestamp() - t;
+                return r;
+            },
+        }).ToList();
+        int empty = all.Invariants.Count;
+        wrapped.Add(new Invariant("(empty)", "", "", k =>
+        {
+            long t = Stopwatch.GetTimestamp();
+            ticks[empty] += Stopwatch.GetTimestamp() - t;
+            return null;
+        }));
+        var r = Explorer.Run(full with { Properties = new Catalogue(wrapped, all.Liveness) });
+        double perStep(int i) => (ticks[i] - ticks[empty]) * 1e9 / Stopwatch.Frequency / r.Steps;
+        double sum = Enumerable.Range(0, all.Invariants.Count).Sum(perStep);
+        log.WriteLine(I($"  invariants: {sum:F0} ns/step in all (timer cost {ticks[empty] * 1e9 / Stopwatch.Frequency / r.Steps:F0} ns per check removed)"));
+        foreach (int i in Enumerable.Range(0, all.Invariants.Count).OrderByDescending(perStep).Take(10))
+            log.WriteLine(I($"    {all.Invariants[i].Name,-40} {perStep(i),6:F0} ns/step"));
+    }
+
+    private static RunRequest Request(Scenario s, KernelConfig config, Catalogue properties, int schedules) =>
+        new(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Engine = EngineKind.Direct, Iterations = schedules, Seed = 0 })
+        {
+            Properties = properties,
+        };
+
+    /// <summary>The process's CPU time (the GC's threads included: their work is the engine's too).</summary>
+    private static TimeSpan ThreadCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Which types a run allocates, by the runtime's allocation sampling (an AllocationTick event about
+/// every 100 KB allocated, naming the type of the object that crossed the mark): a count per type
+/// is proportional to the bytes allocated of that type.
+/// </summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, int> _ticks = [];
+
+    /// <summary>Ticks per type name so far.</summary>
+    public IReadOnlyDictionary<string, int> Ticks
+    {
+        get
+        {
+            lock (_ticks) return new Dictionary<string, int>(_ticks);
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        // The GC keyword (0x1) at verbose level turns on AllocationTick.
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
+        int i = e.PayloadNames.IndexOf("TypeName");
+        if (i < 0 || e.Payload?[i] is not string type) return;
+        lock (_ticks) _ticks[type] = _ticks.GetValueOrDefault(type) + 1;
+    }
+}
