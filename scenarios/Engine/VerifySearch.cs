@@ -57,6 +57,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     private int _depth;
     private int _spent;
     private bool _started;
+    private StepLog? _log;
 
     /// <summary>The deepest frame the current run replays unchanged (-1: none); states past it are new.</summary>
     private int _replayed;
@@ -97,7 +98,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         int recordFrom = _replayed;
         while (recordFrom > 0 && !_stack[recordFrom].IsThread) recordFrom--;
         int hashFrom = hashReplay ? 0 : Math.Max(_replayed + 1, _floor == 0 ? 0 : _floor + 1);
-        var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
+        // One step log for all runs of this search: a run allocates none (the caller reads it before the next run).
+        var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, null, _log);
+        _log = core.Log;
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
         int last = -1;
