@@ -21,16 +21,19 @@ internal static class VerifyCommand
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
+        var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, noBigLock,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock,
         };
         cmd.SetAction((r, cancel) =>
         {
             int c = r.GetValue(preemptions);
             long max = r.GetValue(maxSchedules);
             if (c is < 0 or > 8) throw new InputException($"--preemptions: must be 0..8, is {c}");
+            int threads = r.GetValue(parallel);
+            if (threads is < 1 or > 256) throw new InputException($"--parallel: must be 1..256, is {threads}");
             if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
@@ -39,7 +42,7 @@ internal static class VerifyCommand
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
                 + (por ? "sleep sets over declared step footprints" : "no partial-order reduction"));
             stdout.WriteLine($"workload: {request.Workload}");
-            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates), por: por);
+            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates), por: por, parallel: threads);
             return Task.FromResult(Report(result, request, o.OutDir, stdout));
         });
         return cmd;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Properties;
 
 namespace Uvm.Scenarios.Engine;
 
@@ -32,7 +33,9 @@ public sealed record VerifyResult(
 /// minimal preemption count. The search is stateless: each schedule re-runs from boot along a
 /// prefix of decisions, depth first. Distinct kernel states (a hash of the kernel view, not of
 /// the threads' program counters) are counted, as TLC counts states, but never used to prune:
-/// the threads' locals are not in the view, so pruning on it would not be sound.
+/// the threads' locals are not in the view, so pruning on it would not be sound. With several
+/// threads the tree of each bound is split at a shallow depth and its subtrees are searched in
+/// parallel (<see cref="VerifyParallel"/>); the result is the same whatever the thread timing.
 /// </summary>
 public static class Verifier
 {
@@ -45,44 +48,130 @@ public static class Verifier
     /// only reorder independent steps; every kernel state within the bound is still reached
     /// (docs/verify.md). With <paramref name="violations"/>, the search goes on after a violation
     /// and collects the id of every violation it meets; the first is the result's counterexample.
+    /// <paramref name="parallel"/> threads search at once; the counterexample and, when complete,
+    /// every count are those of one thread. <paramref name="onSchedule"/> may then be called from
+    /// several threads at once.
     /// </summary>
     public static VerifyResult Run(RunRequest request, int bound, long maxSchedules = long.MaxValue, CancellationToken cancel = default,
         Action? onSchedule = null, bool countStates = true, bool por = false, ISet<string>? violations = null,
-        long maxTotalSteps = long.MaxValue)
+        long maxTotalSteps = long.MaxValue, int parallel = 1) =>
+        Run(request, bound, new VerifyLimits(maxSchedules, maxTotalSteps, cancel), onSchedule, countStates, por, violations, parallel, hashReplay: false);
+
+    /// <summary>As the public overload; <paramref name="hashReplay"/> also hashes the states of replayed prefixes (the old way, for tests).</summary>
+    internal static VerifyResult Run(RunRequest request, int bound, VerifyLimits limits, Action? onSchedule, bool countStates, bool por,
+        ISet<string>? violations, int parallel, bool hashReplay)
     {
         var clock = Stopwatch.StartNew();
         var states = new HashSet<ulong>();
-        long schedules = 0, steps = 0, blocked = 0;
-        int cut = 0;
+        var total = new VerifyTally();
         Counterexample? first = null;
         int? firstBound = null;
         for (int c = 0; c <= bound; c++)
         {
-            var search = new VerifySearch(request, c, countStates ? states : null, por);
-            while (search.Next() is { } core)
+            var tally = parallel > 1
+                ? VerifyParallel.Search(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, parallel)
+                : Sequential(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, hashReplay);
+            total.Add(tally);
+            if (tally.Violation is { } v)
             {
-                steps += core.Log.Count;
-                if (search.LastWasCut) cut++;
-                if (search.LastBlocked) blocked++;
-                // Schedules with fewer preemptions were explored at a lower bound already.
-                if (search.LastPreemptions == c && !search.LastBlocked) schedules++;
-                onSchedule?.Invoke();
-                if (core.Violation is { } v)
-                {
-                    var cx = request.CounterexampleOf(v, core.Log.Records(), (int)Math.Min(int.MaxValue, schedules),
-                        settings: request.Settings with { Engine = EngineKind.Direct, Iterations = 1 });
-                    if (violations is null)
-                        return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, cx, c, blocked, por);
-                    violations.Add(v.Id);
-                    (first, firstBound) = (first ?? cx, firstBound ?? c);
-                }
-                string? stop = schedules >= maxSchedules ? $"the cap of {maxSchedules} schedules"
-                    : steps >= maxTotalSteps ? $"the cap of {maxTotalSteps} kernel steps"
-                    : cancel.IsCancellationRequested ? "cancellation" : null;
-                if (stop is not null)
-                    return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, false, cut, first, firstBound, blocked, por, stop);
+                var cx = request.CounterexampleOf(v.Violation, v.Steps, (int)Math.Min(int.MaxValue, v.Schedule),
+                    settings: request.Settings with { Engine = EngineKind.Direct, Iterations = 1 });
+                if (violations is null)
+                    return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, false, total.Cut, cx, c, total.Blocked, por);
+                (first, firstBound) = (first ?? cx, firstBound ?? c);
+            }
+            if (violations is not null)
+                foreach (var id in tally.Ids) violations.Add(id);
+            if (tally.StoppedBy is { } stop)
+                return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, false, total.Cut, first, firstBound, total.Blocked, por, stop);
+        }
+        return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, true, total.Cut, first, firstBound, total.Blocked, por);
+    }
+
+    /// <summary>One bound, depth first on this thread.</summary>
+    private static VerifyTally Sequential(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
+        VerifyTally before, Action? onSchedule, bool goOn, bool hashReplay)
+    {
+        var tally = new VerifyTally();
+        var search = new VerifySearch(request, c, states, por, hashReplay: hashReplay);
+        while (search.Next() is { } core)
+        {
+            if (tally.Count(search, core, c, before.Schedules, goOn)) return tally;
+            onSchedule?.Invoke();
+            if (limits.Stop(before.Schedules + tally.Schedules, before.Steps + tally.Steps) is { } stop)
+            {
+                tally.StoppedBy = stop;
+                return tally;
             }
         }
-        return new VerifyResult(bound, schedules, steps, states.Count, clock.Elapsed, true, cut, first, firstBound, blocked, por);
+        return tally;
+    }
+}
+
+/// <summary>The caps of one verify run: schedules, kernel steps in all, and cancellation.</summary>
+internal sealed record VerifyLimits(long MaxSchedules, long MaxTotalSteps, CancellationToken Cancel)
+{
+    /// <summary>Which cap stops a search that has run <paramref name="schedules"/> and <paramref name="steps"/>; null if none.</summary>
+    public string? Stop(long schedules, long steps) =>
+        schedules >= MaxSchedules ? $"the cap of {MaxSchedules} schedules"
+        : steps >= MaxTotalSteps ? $"the cap of {MaxTotalSteps} kernel steps"
+        : Cancel.IsCancellationRequested ? "cancellation" : null;
+}
+
+/// <summary>The first violation met in a search, the steps that reach it and its schedule's number.</summary>
+internal sealed record FoundViolation(Violation Violation, IReadOnlyList<StepRecord> Steps, long Schedule);
+
+/// <summary>What a search (one bound, or one subtree of it) has run and met so far.</summary>
+internal sealed class VerifyTally
+{
+    public long Schedules { get; private set; }
+    public long Steps { get; private set; }
+    public long Blocked { get; private set; }
+    public int Cut { get; private set; }
+    public FoundViolation? Violation { get; private set; }
+    public HashSet<string> Ids { get; } = [];
+    public string? StoppedBy { get; set; }
+
+    /// <summary>
+    /// Counts the run <paramref name="search"/> just made; true when it met a violation and the
+    /// search should stop (<paramref name="goOn"/> false). Its schedule number counts from
+    /// <paramref name="scheduleBase"/>. Schedules with fewer preemptions than <paramref name="c"/>
+    /// were explored at a lower bound already and are not counted again.
+    /// </summary>
+    public bool Count(VerifySearch search, StepCore core, int c, long scheduleBase, bool goOn)
+    {
+        Steps += core.Log.Count;
+        if (search.Frontier is not null) return false;
+        if (search.LastWasCut) Cut++;
+        if (search.LastBlocked) Blocked++;
+        if (search.LastPreemptions == c && !search.LastBlocked) Schedules++;
+        if (core.Violation is not { } v) return false;
+        Violation ??= new FoundViolation(v, core.Log.Records(), scheduleBase + Schedules);
+        Ids.Add(v.Id);
+        return !goOn;
+    }
+
+    /// <summary>Counts kernel steps run outside any counted run (a discarded pass).</summary>
+    public void AddSteps(long steps) => Steps += steps;
+
+    /// <summary>Adds another search's counts (and its violation, if this one met none).</summary>
+    public void Add(VerifyTally other)
+    {
+        Schedules += other.Schedules;
+        Steps += other.Steps;
+        Blocked += other.Blocked;
+        Cut += other.Cut;
+        Violation ??= other.Violation;
+        Ids.UnionWith(other.Ids);
+    }
+
+    /// <summary>Adds a subtree's counts; its violation's schedule number is shifted by the schedules before it.</summary>
+    public void AddAfter(VerifyTally subtree, long scheduleBase)
+    {
+        if (Violation is null && subtree.Violation is { } v)
+            Violation = v with { Schedule = v.Schedule + scheduleBase };
+        var moved = new VerifyTally { Schedules = subtree.Schedules, Steps = subtree.Steps, Blocked = subtree.Blocked, Cut = subtree.Cut };
+        moved.Ids.UnionWith(subtree.Ids);
+        Add(moved);
     }
 }

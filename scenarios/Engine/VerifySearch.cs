@@ -23,19 +23,50 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
     public int Taken { get; set; }
 
     public bool Asleep(int thread) => Array.Exists(Sleep, e => e.Thread == thread);
+
+    /// <summary>A copy that later runs through this frame do not change (a subtree handed to a worker).</summary>
+    public Frame Snapshot()
+    {
+        var copy = new Frame(Options, Costs, IsThread, Sleep) { Taken = Taken };
+        Array.Copy(Done, copy.Done, Done.Length);
+        Array.Copy(Ran, copy.Ran, Ran.Length);
+        Array.Copy(Stops, copy.Stops, Stops.Length);
+        return copy;
+    }
 }
 
 /// <summary>
 /// The depth-first search at one preemption bound, one schedule per <see cref="Next"/>, with
 /// sleep sets when <paramref name="por"/> is on (the rule and its guarantee: docs/verify.md).
+/// Given a <paramref name="prefix"/>, it searches only the subtree below those frames, which it
+/// never backtracks. With a <paramref name="frontierDepth"/>, it stops each run at the first step
+/// boundary at or past that many frames and hands the frames so far out as a
+/// <see cref="Frontier"/> instead of going deeper (<see cref="Verifier"/> splits the tree so).
+/// Each schedule re-runs from boot along the last one's decisions up to the frame that
+/// <see cref="Backtrack"/> changed; that replay is deterministic, so its states were counted and
+/// its steps' footprints recorded by an earlier run, and both are skipped there unless
+/// <paramref name="hashReplay"/> asks for the old, slower behaviour (kept to test that the counts agree).
 /// </summary>
-internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por) : IChoice
+internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por,
+    IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null) : IChoice
 {
-    private readonly StateHash _hash = new();
-    private readonly List<Frame> _stack = [];
+    /// <summary>The hasher; its compiled readers are costly to build, so a worker passes one to all its searches.</summary>
+    private readonly StateHash _hash = hash ?? new();
+    private readonly List<Frame> _stack = prefix is null ? [] : [.. prefix];
+    private readonly int _floor = prefix?.Count ?? 0;
     private int _depth;
     private int _spent;
     private bool _started;
+    private StepLog? _log;
+
+    /// <summary>The deepest frame the current run replays unchanged (-1: none); states past it are new.</summary>
+    private int _replayed;
+
+    /// <summary>Where the distinct states of the runs from now on go; null to count none.</summary>
+    public HashSet<ulong>? States { get; set; } = states;
+
+    /// <summary>The frames at which the last run stopped at the frontier depth, copied; null if it did not.</summary>
+    public IReadOnlyList<Frame>? Frontier { get; private set; }
 
     /// <summary>The thread frame of the last step run in this schedule, its footprint, and whether a timer ran it.</summary>
     private int _parent;
@@ -55,21 +86,30 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     /// <summary>Runs the next schedule, or returns null when the bound is exhausted.</summary>
     public StepCore? Next()
     {
+        // The first run below a prefix replays it: its last state was counted by the run that cut it there.
         if (_started && !Backtrack()) return null;
+        _replayed = _started ? _stack.Count - 1 : _floor - 1;
         _started = true;
         _depth = 0;
         _spent = 0;
         _parent = -1;
-        var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties);
+        // Footprints are recorded from the thread step that holds the first changed frame on:
+        // that step ran with another option or choice, and each later frame's sleep set needs it.
+        int recordFrom = _replayed;
+        while (recordFrom > 0 && !_stack[recordFrom].IsThread) recordFrom--;
+        int hashFrom = hashReplay ? 0 : Math.Max(_replayed + 1, _floor == 0 ? 0 : _floor + 1);
+        // One step log for all runs of this search: a run allocates none (the caller reads it before the next run).
+        var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, null, _log);
+        _log = core.Log;
         var footprints = por ? new StepFootprints(core.Kernel) : null;
-        core.Kernel.Accesses = _recorder;
         var threads = core.Kernel.Threads;
         int last = -1;
         LastWasCut = LastBlocked = false;
+        Frontier = null;
         Span<int> runnable = stackalloc int[threads.Count];
         while (true)
         {
-            states?.Add(_hash.Of(core.Kernel));
+            if (_depth >= hashFrom) States?.Add(_hash.Of(core.Kernel));
             int n = core.Runnable(runnable);
             if (n == 0)
             {
@@ -81,7 +121,14 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 LastWasCut = true;
                 break;
             }
+            if (_depth >= frontierDepth)
+            {
+                Frontier = [.. _stack.Take(_depth).Select(f => f.Snapshot())];
+                break;
+            }
             int frame = _depth;
+            bool record = footprints is not null && (hashReplay || frame >= recordFrom);
+            core.Kernel.Accesses = record ? _recorder : null;
             int pick = Decide(runnable[..n], last, threads);
             if (pick < 0)
             {
@@ -89,8 +136,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 break;
             }
             var step = core.Run(threads[pick], this);
-            if (footprints is not null)
-                Record(frame, threads[pick], step is { } s ? StepFootprint.Of(footprints.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
+            if (record)
+                Record(frame, threads[pick], step is { } s ? StepFootprint.Of(footprints!.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
                     step is { Kind: not StepKind.Continue });
             if (step is null) break;
             last = pick;
@@ -181,7 +228,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     private bool Backtrack()
     {
         _stack.RemoveRange(_depth, _stack.Count - _depth);
-        while (_stack.Count > 0)
+        while (_stack.Count > _floor)
         {
             var f = _stack[^1];
             int spentBefore = SpentBefore(_stack.Count - 1);
