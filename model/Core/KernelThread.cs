@@ -108,6 +108,9 @@ public abstract class KernelThread
     /// </summary>
     protected internal void MaySleep() => _maySleep = true;
 
+    /// <summary>True when the running step called <see cref="MaySleep"/>.</summary>
+    protected bool SteppedWhereItMaySleep => _maySleep;
+
     /// <summary>The step that returns a process actor to user mode with the big lock released.</summary>
     internal const string Userret = "userret: KERNEL_PROC_UNLOCK";
 

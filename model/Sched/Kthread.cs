@@ -46,8 +46,12 @@ public abstract class Kthread : KernelThread
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Run();
 
-    /// <summary>A kernel thread runs under the big lock from proc_trampoline_mp() on, until it sleeps or exits.</summary>
-    protected internal override bool KeepsKernelLock(Step step) => true;
+    /// <summary>
+    /// A kernel thread runs under the big lock from proc_trampoline_mp() on, until it sleeps or
+    /// exits, or reaches a point where the kernel may sleep in code the model leaves out
+    /// (<see cref="KernelThread.MaySleep"/>).
+    /// </summary>
+    protected internal override bool KeepsKernelLock(Step step) => !SteppedWhereItMaySleep;
 
     /// <inheritdoc/>
     protected sealed override IEnumerable<Step> Body()
