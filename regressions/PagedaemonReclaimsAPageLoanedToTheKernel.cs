@@ -58,13 +58,14 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug loan-kernel-page-queued</c> (seed 0, schedule 1, co-shrunk:
-    /// workload size 15 -> 9, steps 64 -> 19). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-kernel-page-queued</c> (seed 0, schedule 6, co-shrunk:
+    /// workload size 15 -> 9, steps 32 -> 19). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
-    /// through each system call (issue 18). It prints:
+    /// through each system call (issue 18), and when the pagedaemon released it in its puts (schedule 1 -> 6).
+    /// It prints:
     /// <code>
-    /// BUG FOUND in schedule 1: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
+    /// BUG FOUND in schedule 6: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
     /// pagedaemon never frees or pages out a page that is on loan to the kernel. Violated: the
     /// pagedaemon paged out page 1 of anon 1 while the kernel held 1 loan(s) on it. After pagedaemon:
     /// uvmpd_scan_inactive: uvm_swap_put.
