@@ -29,10 +29,11 @@ internal static class RunCommand
         var coverage = new Option<bool>("--coverage") { Description = "report which kernel steps ran and which conflicting step pairs were explored in both orders (slower)" };
         var engine = new Option<string>("--engine") { Description = "direct (in-process explorer) or coyote (Coyote's TestingEngine)", DefaultValueFactory = _ => ExploreSettings.EngineName(new ExploreSettings().Engine) };
         var noDetectors = new Option<bool>("--no-detectors") { Description = "switch the lock-discipline and use-after-free detectors off (to measure what they cost)" };
+        var noBigLock = new Option<bool>("--no-big-lock") { Description = "run without the 2004 big kernel lock, as the finer-locked later kernels: every kernel critical section may interleave" };
         var noShrink = new Option<bool>("--no-shrink") { Description = "write the counterexample as found, without co-shrinking workload and schedule" };
         var cmd = new Command("run", "Explore schedules of a scenario; exit 1 and write a counterexample if an invariant or kernel assertion fails.")
         {
-            scenario, bugs, strategy, iterations, maxSteps, seed, outDir, workload, time, parallel, shard, json, junit, invariants, workloads, noShrink, coverage, engine, noDetectors,
+            scenario, bugs, strategy, iterations, maxSteps, seed, outDir, workload, time, parallel, shard, json, junit, invariants, workloads, noShrink, coverage, engine, noDetectors, noBigLock,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -40,7 +41,7 @@ internal static class RunCommand
                 r.GetValue(scenario), r.GetValue(bugs) ?? [], r.GetValue(strategy)!, r.GetValue(iterations), r.GetValue(maxSteps),
                 r.GetValue(seed), r.GetValue(outDir)!, r.GetValue(workload), r.GetValue(time), r.GetValue(parallel), r.GetValue(shard),
                 r.GetValue(json), r.GetValue(junit), r.GetValue(invariants) ?? [], r.GetValue(workloads), r.GetValue(noShrink), r.GetValue(coverage), r.GetValue(engine)!,
-                r.GetValue(noDetectors));
+                r.GetValue(noDetectors), r.GetValue(noBigLock));
             interrupt.Arm();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
             return Task.FromResult(Execute(options, stdout, stderr, stop.Token, interrupt));
@@ -52,7 +53,7 @@ internal static class RunCommand
     internal sealed record RunOptions(
         string? Scenario, string[] Bugs, string Strategy, int? Iterations, int MaxSteps, uint Seed, string OutDir,
         string? Workload, string? Time, int Parallel, string? Shard, string? Json, string? Junit, string[] Invariants,
-        int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null, bool NoDetectors = false);
+        int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null, bool NoDetectors = false, bool NoBigLock = false);
 
     /// <summary>
     /// Runs <paramref name="o"/> until its budget is spent or <paramref name="cancel"/> fires; when
@@ -193,6 +194,7 @@ internal static class RunCommand
             foreach (var b in o.Bugs)
                 if (Switches.Find(b) is null) throw new InputException($"--bug: {Switches.UnknownId(b)}");
             var config = Switches.Configure(o.Bugs) with { Detectors = !o.NoDetectors };
+            if (o.NoBigLock) config = config with { BigLock = false };
             var shard = o.Shard is { } s ? ParseShard(s) : Uvm.Scenarios.Shard.All;
             var budget = o.Time is { } t ? ParseDuration(t) : (TimeSpan?)null;
             var scenarioName = o.Scenario ?? (o.Bugs.Length > 0 ? Switches.Find(o.Bugs[0])!.Scenario : ScenarioCatalogue.Default.Name);

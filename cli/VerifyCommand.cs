@@ -20,11 +20,12 @@ internal static class VerifyCommand
         var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
+        var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -35,7 +36,7 @@ internal static class VerifyCommand
             if (threads is < 1 or > 256) throw new InputException($"--parallel: must be 1..256, is {threads}");
             if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
-                r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct");
+                r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
             var request = RunCommand.RunPlan.From(o).Request;
             bool por = !r.GetValue(noPor);
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "

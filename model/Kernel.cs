@@ -63,6 +63,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <inheritdoc/>
     public Uvmexp Uvmexp { get; } = new();
 
+    /// <summary>The big kernel lock (kernel_lock), when <see cref="KernelConfig.BigLock"/> is on.</summary>
+    public KernelLock BigLock { get; } = new();
+
     /// <summary>sched_lock: l_stat, l_cpu, the run queues and L_INMEM transitions.</summary>
     public StepLock SchedLock { get; } = new("sched_lock");
 
@@ -126,6 +129,18 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     internal void Writes(string kind, int id, string field)
     {
         if (Accesses is { } a && _running is not null) a.Write(kind, id, field);
+    }
+
+    /// <summary>
+    /// The big lock's holder read (and written, when <paramref name="write"/>) by the step that just
+    /// ran, or by a spin step (a step of its own, started through <see cref="Running"/> like any
+    /// other). Recorded after <see cref="Running"/> is cleared, by <see cref="Core.KernelThread.Advance"/>.
+    /// </summary>
+    internal void RecordsBigLock(bool write)
+    {
+        if (Accesses is not { } a) return;
+        a.Read("kernel_lock", 0, "holder");
+        if (write) a.Write("kernel_lock", 0, "holder");
     }
 
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>

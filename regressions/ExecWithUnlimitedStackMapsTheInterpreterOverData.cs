@@ -22,12 +22,14 @@ namespace Uvm.Regressions;
 /// mmap() and munmap() one and two pages, twice, on the same map.
 /// </para>
 /// <para>
-/// <i>Interleaving</i> (seed 0, schedule 2): lwp1 <c>uvmspace_exec</c> (the old program is
-/// unmapped, vm_maxsaddr = 15); lwp1 maps text and data (<c>uvm_map_findspace</c>,
-/// <c>uvm_map_entry_link</c>, twice); lwp2's mmap(2), hinted at 15 - 2 = 13, finds [13,15) and
-/// holds vm_map_lock; lwp1 and lwp3 sleep in <c>vm_map_lock</c>; lwp2 links and unlocks; lwp1's
-/// <c>uvm_map_findspace</c> for ld.elf_so starts in the 1-page gap [12,13) at its hint and takes
-/// 13 - 3 = 10 unchecked. Had lwp2 mapped later, or unmapped first, the gap would have had room.
+/// <i>Interleaving</i> (pinned schedule): lwp1 <c>uvmspace_exec</c> (the old program is
+/// unmapped, vm_maxsaddr = 15); lwp1 maps text (<c>uvm_map_findspace</c>,
+/// <c>uvm_map_entry_link</c>); exec may sleep between two vmcmds (the next vmcmd's vnode work),
+/// which releases the big lock (issue 18), and lwp2's mmap(2), hinted at 15 - 2 = 13, maps
+/// [13,15) and returns to user mode; lwp1 maps data, then its <c>uvm_map_findspace</c> for
+/// ld.elf_so starts in the 1-page gap [12,13) at its hint and takes 13 - 3 = 10 unchecked. Had
+/// lwp2 mapped later, or unmapped first, the gap would have had room. (Before the big lock,
+/// seed 0's schedule 2 had lwp1 and lwp3 sleep in <c>vm_map_lock</c> while lwp2 held it.)
 /// </para>
 /// <para>
 /// <i>Violated invariant</i>: <see cref="MapInvariants.FoundSpaceIsFree"/>: [10,13) for ld.elf_so
@@ -40,7 +42,8 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
 {
     /// <summary>
     /// Schedules per seed. Over 30 seeds k * 1_000_003 (k = 0..29) the buggy kernel was caught in
-    /// schedule 1 to 11 (median 2), so 100 leaves a margin of 9 over the worst seed seen; the fixed
+    /// schedule 1 to 11 (median 2); under the big lock (issue 18) over the ten seeds in-process 3,
+    /// 2, 1, 7, 4, 8, 1, 1, 5, 2 and Coyote 1, 3, 1, 3, 1, 1, 6, 1, 5, 1; so 100 leaves a margin over the worst seed seen; the fixed
     /// kernel must come through all of them. About 25 kernel steps (~100 Coyote decisions) a schedule.
     /// </summary>
     private const int Budget = 100;
@@ -55,12 +58,13 @@ public sealed class ExecWithUnlimitedStackMapsTheInterpreterOverData
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug topdown-findspace</c> (seed 0, schedule 9, co-shrunk:
-    /// workload size 11 -> 3, steps 26 -> 8). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug topdown-findspace</c> (seed 0, schedule 3, co-shrunk:
+    /// workload size 11 -> 3, steps 18 -> 9). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
+    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
+    /// through each system call (issue 18). It prints:
     /// <code>
-    /// BUG FOUND in schedule 9: [invariant FoundSpaceIsFree] A range uvm_map_findspace() returns as
+    /// BUG FOUND in schedule 3: [invariant FoundSpaceIsFree] A range uvm_map_findspace() returns as
     /// free lies inside the map and intersects no map entry. Violated: vmspace of pid 1: [10,13) for
     /// ld.elf_so by lwp1 exec intersects [10,12) data in map [1,32) topdown: [8,10) text [10,12) data
     /// [13,15) lwp2 mmap#1. After lwp1 exec: uvm_map_findspace.

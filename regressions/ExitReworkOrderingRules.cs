@@ -40,14 +40,14 @@ public sealed class ExitReworkOrderingRules
     /// uvm_lwp_exit() only links the still-wired u-area on the uvm_uareas free list, and runs in
     /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
     /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed.
-    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2 --no-shrink</c>,
-    /// schedule 3, 175 steps, not shrunk: seed 0's co-shrunk schedule has the drain step alone, no
-    /// step of the violating thread followed by another of its own for tests/Scenarios/AlignedReplayTests.cs;
-    /// re-pinned when the pagedaemon became one thread, issue 18):
-    /// cpu0: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu0: uvm_lwp_exit (before
-    /// cpu_exit) caches its u-area while cpu0 still runs on it; the pagedaemon, draining under the
-    /// shortage after its pass: uvm_uarea_drain pops this one to free it (in other schedules cpu1:
-    /// uvm_uarea_alloc hands it to a forked child); only then would cpu0: cpu_exit switch away.
+    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2</c>, schedule
+    /// 1, co-shrunk 75 -> 16 steps; seed 2 because seed 0's schedule once had no step of the violating
+    /// thread followed by another of its own, which tests/Scenarios/AlignedReplayTests.cs needs):
+    /// cpu1: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu1: uvm_lwp_exit (in
+    /// cpu_exit, after KERNEL_PROC_UNLOCK, before the switch) caches its u-area while cpu1 still runs
+    /// on it; init, now free to take the big lock: find_stopped_child reaps the zombie and
+    /// uvm_uarea_drain pops the u-area to free it (in other schedules cpu0: uvm_uarea_alloc hands it
+    /// to a forked child); only then would cpu1: cpu_exit switch away.
     /// </summary>
     private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
         "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed2.json");
@@ -56,36 +56,45 @@ public sealed class ExitReworkOrderingRules
     /// Nothing after the switch away blocks: cpu_lwp_free() is "THE LAST BLOCKING OPERATION" and
     /// uvm_lwp_exit() only caches the u-area. The mutation frees it the pre-rework way, with
     /// uvm_km_free(), which sleeps on kernel_map's lock when another path holds it; on the idle PCB
-    /// there is no LWP to put to sleep. Measured median 2, worst 4 schedules per seed.
-    /// Pinned interleaving: both CPUs finish an exit; cpu1: cpu_exit; cpu1: uvm_km_free: u-area holds
-    /// kernel_map in cpu1's lwp_exit2(); cpu0: cpu_exit; cpu0: uvm_km_free: kernel_map locked puts cpu0
-    /// itself to sleep.
+    /// there is no LWP to put to sleep. Measured median 2, worst 4 schedules per seed; under the big
+    /// lock with the process actors holding it through their calls (issue 18), in-process 5, 7, 1,
+    /// 7, 12, 3, 3, 17, 5, 4 and Coyote 8, 4, 4, 3, 5, 14, 2, 5, 2, 1 (worst 17), so 25.
+    /// Pinned interleaving: cpu1 forks, exits and frees a u-area in lwp_exit2() once; after a second
+    /// fork and exit, cpu1: cpu_exit while cpu0's exit1() holds kernel_map in uvm_km_free:
+    /// uvmspace_free; cpu1's lwp_exit2(), which runs without the big lock, finds kernel_map locked
+    /// (uvm_km_free: kernel_map locked) and puts cpu1 itself to sleep.
     /// </summary>
-    private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 10,
+    private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
 
     /// <summary>
     /// exit1() makes the process a zombie only after its last blocking operation (uvm_proc_exit,
     /// cpu_lwp_free), under the proclist write lock together with detaching the last LWP
     /// (L_DETACHED, off p_lwps), so that wait4()'s proc_free() never frees what that LWP still uses.
-    /// The mutation sets SZOMB and wakes the parent where exit1() sets SDYING. Measured median 1,
-    /// worst 1 schedule per seed.
-    /// Pinned interleaving: cpu1: exit1 publishes pid 4 (two LWPs) as a zombie and wakes init; while
-    /// cpu1 is still collecting the other LWP (lwp_wait1), init: find_stopped_child finds it and init:
-    /// proc_free frees the proc under the running, still attached LWP.
+    /// The mutation sets SZOMB and wakes the parent where exit1() sets SDYING. Under the big lock
+    /// (issue 18) init can take the zombie only once exit1() sleeps: in exit_lwps()' lwp_wait1 while
+    /// another LWP of the process still runs. Measured over the ten seeds, with the process actors
+    /// also holding the lock through their calls: in-process 84, 394, 112, 298, 223, 343, 880, 182,
+    /// 171, 33; Coyote 77, 38, 70, 53, 210, 146, 6, 94, 48, 23 (worst 880; median 1 before the big
+    /// lock). 1000 leaves room.
+    /// Pinned interleaving: cpu1: lwp_exit and cpu_exit of one LWP of a two-LWP process; cpu0: exit1
+    /// publishes the process as a zombie and wakes init, then sleeps in lwp_wait1 for the other LWP,
+    /// which releases the big lock; init: find_stopped_child finds the zombie and init: proc_free
+    /// frees the proc under the still attached LWP.
     /// </summary>
-    private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 10,
+    private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 1000,
         "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
 
     /// <summary>
     /// The reaper design: the MD cpu_exit() calls exit2(), which queues the process on deadprocs and
     /// the LWP on deadlwp and wakes the reaper, only after switching to the idle PCB. The mutation
-    /// calls it before. Measured median 1, worst 2 schedules per seed.
+    /// calls it before. Measured median 1, worst 2 schedules per seed; under the big lock (issue 18)
+    /// in-process 2, 3, 1, 3, 1, 5, 1, 2, 6, 1 and Coyote 1, 1, 1, 1, 1, 3, 1, 3, 11, 4 (worst 11), so 20.
     /// Pinned interleaving: cpu0: lwp_exit (an LWP that is not its process's last); cpu0: lwp_exit2
     /// (before cpu_exit) queues it on deadlwp and wakes the reaper; reaper: cpu_wait takes it and
     /// reaper: uvm_km_free: u-area frees the u-area cpu0 still runs on.
     /// </summary>
-    private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 10,
+    private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 20,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
 
     private static readonly IReadOnlyList<Rule> Rules =

@@ -14,10 +14,11 @@ namespace Uvm.Regressions;
 /// page's anon sharing of rev 1.40/1.41, 2003, which uvm_loanuobj() has had since 1998) and
 /// sys/uvm/uvm_anon.c uvm_anfree() (KASSERT(anon-&gt;an_ref == 0) on entry, rev 1.15, 2001, and
 /// 1.21.4.2). Never fixed as such: the 2011 locking rework compiled loans of object and zero
-/// pages to anons out ("#ifdef notdef", "XXX: locking"; read in uvm_loan.c 1.81.2.10). The 2004
-/// kernel's big lock, not modelled, keeps anything from running between uvm_unloananon()'s
-/// unlock and uvm_anfree() (no sleep between), so the default model runs them as one step and
-/// the switch (SwitchKind.Discovered) cuts at the unlock, as a kernel without the big lock would.
+/// pages to anons out ("#ifdef notdef", "XXX: locking"; read in uvm_loan.c 1.81.2.10). The model
+/// cuts at the unlock as the kernel does; the 2004 kernel's big lock (model/Core/KernelLock.cs,
+/// issue 18), which the receiver holds from the unlock to uvm_anfree() (no sleep between), keeps
+/// every loan out of that window (<see cref="TheBigLockClosesTheWindow"/>), so the switch
+/// (SwitchKind.Discovered) selects a kernel without the big lock (KernelSwitch.BigLock false).
 /// </para>
 /// <para>
 /// <i>Setup</i> (scenario <c>loan-share</c>): two processes each lend a never-touched page to an
@@ -45,6 +46,28 @@ public sealed class LoanShareOfAnAnonBeingFreed
     private const int Budget = 20;
 
     private static readonly KernelConfig WithoutBigLock = Switches.Configure(["loan-shares-dying-anon"]);
+
+    /// <summary>Schedules per seed for <see cref="TheBigLockClosesTheWindow"/>: a hundred times the bug's budget.</summary>
+    private const int BigLockBudget = 2000;
+
+    [Fact]
+    public void TheSwitchRunsWithoutTheBigLock() => Assert.False(WithoutBigLock.BigLock);
+
+    /// <summary>
+    /// The same 2004 code under the 2004 big lock, the default kernel: a hundred times the budget
+    /// that finds the bug on every seed without the lock finds nothing. The receiver keeps
+    /// kernel_lock from uvm_unloananon()'s unlock to uvm_anfree(), and the other lender's
+    /// uvm_loanzero() needs it.
+    /// </summary>
+    [Fact]
+    public void TheBigLockClosesTheWindow()
+    {
+        Assert.All(Search.Explore("loan-share", WithoutBigLock with { BigLock = true }, BigLockBudget, EngineKind.Direct), r =>
+        {
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message);
+            Assert.Equal(BigLockBudget, r.Iterations);
+        });
+    }
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
@@ -78,7 +101,7 @@ public sealed class LoanShareOfAnAnonBeingFreed
             replay => Assert.Equal("loan1", replay.Steps[^1].Thread));
     }
 
-    /// <summary>The same search on the default kernel (uvm_unloananon() and uvm_anfree() in one step): every property holds.</summary>
+    /// <summary>The same search on the default kernel (the same code under the big lock): every property holds.</summary>
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void DefaultKernelSurvivesTheSameSearch(EngineKind engine)

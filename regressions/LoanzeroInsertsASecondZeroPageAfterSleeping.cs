@@ -20,12 +20,13 @@ namespace Uvm.Regressions;
 /// so each send goes to uvm_loanzero(); loan2 then lends that page to an anon and takes it back.
 /// </para>
 /// <para>
-/// <i>Interleaving</i> (pinned schedule, 19 steps): anon1 and loan1 fault pages in until memory is
-/// gone and the pagedaemon starts pageouts (<c>uvmpd_scan_inactive: uvm_swap_put</c>). loan2's
-/// write takes the last page; its send finds no zero page, uvm_pagealloc() fails and it sleeps
-/// (<c>uvm_wait: loanzero</c>). The aiodone daemon completes two pageouts (<c>uvm_aio_aiodone</c>)
-/// and wakes the memory waiters. loan1's send now finds no zero page either, allocates it and
-/// loans it (<c>uvm_loanzero: loan to kernel</c>). loan2 wakes, relocks and retries
+/// <i>Interleaving</i> (pinned schedule, 33 steps with the big lock's spins and returns): loan2,
+/// loan1 and anon1 fault pages in until memory is gone. loan2's send finds no zero page,
+/// uvm_pagealloc() fails and it sleeps (<c>uvm_wait: loanzero</c>), releasing the big lock. The
+/// pagedaemon starts two pageouts (<c>uvmpd_scan_inactive: uvm_swap_put</c>), the aiodone daemon
+/// completes them (<c>uvm_aio_aiodone</c>) and wakes the memory waiters. loan1's send now finds
+/// no zero page either, allocates it and loans it (<c>uvm_loanzero: loan to kernel</c>), sends
+/// and exits. loan2 wakes, relocks and retries
 /// uvm_pagealloc(&amp;uvm_loanzero_object, 0) with its stale lookup.
 /// </para>
 /// <para>
@@ -56,13 +57,14 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug loan-recheck-after-sleep</c> (seed 0, schedule 2, co-shrunk:
-    /// workload size 18 -> 13, steps 28 -> 18). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-recheck-after-sleep</c> (seed 0, schedule 1, co-shrunk:
+    /// workload size 18 -> 13, steps 49 -> 33). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
+    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
+    /// through each system call (issue 18). It prints:
     /// <code>
-    /// BUG FOUND in schedule 2: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
-    /// already holds page 1 (in loan2)
+    /// BUG FOUND in schedule 1: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
+    /// already holds page 2 (in loan2)
     /// </code>
     /// </summary>
     [Fact]

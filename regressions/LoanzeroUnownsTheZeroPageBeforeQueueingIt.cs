@@ -51,14 +51,16 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug loan-zero-page-unqueued --seed 3 --no-shrink</c>
-    /// (schedule 1, 6 steps, not shrunk). Re-pinned when kernel threads took a CPU to run (issue 17
+    /// (schedule 1, 44 steps, not shrunk; re-pinned under the big lock, issue 18: loan1's first send
+/// now sleeps for memory in uvm_wait: loanzero, and its retry after the pageouts un-owns the
+/// page). Re-pinned when kernel threads took a CPU to run (issue 17
     /// item 5): seed 0's co-shrunk schedule had become the panicking step alone, which gives the
     /// edit-robust replay tests (tests/Scenarios/AlignedReplayTests.cs) no step of loan1 followed by
     /// another of its own; seed 3 keeps the story's interleaving: loan1 <c>uvm_fault: zero-fill
     /// anon</c>, <c>uvm_fault: pmap_enter</c>, then uvm_loanzero(). It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:
-    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed: page 2 of
+    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed: page 1 of
     /// uvm_loanzero_object[0] is on no paging queue (in loan1)
     /// </code>
     /// </summary>

@@ -19,11 +19,12 @@ namespace Uvm.Regressions;
 /// 3 pages, so memory runs out while a send holds its loans.
 /// </para>
 /// <para>
-/// <i>Interleaving</i> (pinned schedule, 12 steps): loan1 and anon1 fault their pages in; loan1's
-/// send loans page 0 to the kernel (<c>uvm_loananon: loan to kernel</c>); pre-fix it stays on the
-/// active queue. anon1's third write wakes the pagedaemon, whose pass deactivates the active
-/// pages (<c>uvm_pageout: pass done</c>); anon1 sleeps for memory (<c>uvm_wait: flt_noram2</c>),
-/// and the next pass starts the pageout of the loaned page (<c>uvmpd_scan_inactive:
+/// <i>Interleaving</i> (pinned schedule, 19 steps with the big lock's returns to user mode): loan1
+/// and anon1 fault their pages in; anon1's third write wakes the pagedaemon, whose pass
+/// deactivates the active pages (<c>uvm_pageout: pass done</c>). loan1's send loans its pages to
+/// the kernel (<c>uvm_loanzero: loan to kernel</c>, <c>uvm_loananon: loan to kernel</c>); pre-fix
+/// the anon's page stays on the paging queues. When the send returns to user mode and releases
+/// the big lock, the pagedaemon starts the pageout of the loaned page (<c>uvmpd_scan_inactive:
 /// uvm_swap_put</c>) while the socket still holds it.
 /// </para>
 /// <para>
@@ -57,15 +58,17 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug loan-kernel-page-queued</c> (seed 0, schedule 3, co-shrunk:
-    /// workload size 14 -> 10, steps 21 -> 16). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug loan-kernel-page-queued</c> (seed 0, schedule 6, co-shrunk:
+    /// workload size 15 -> 9, steps 32 -> 19). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
+    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
+    /// through each system call (issue 18), and when the pagedaemon released it in its puts (schedule 1 -> 6).
+    /// It prints:
     /// <code>
-    /// BUG FOUND in schedule 3: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
+    /// BUG FOUND in schedule 6: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
     /// pagedaemon never frees or pages out a page that is on loan to the kernel. Violated: the
-    /// pagedaemon freed page 2 of anon 2 while the kernel held 1 loan(s) on it. After pagedaemon:
-    /// uvm_pageout: pass done.
+    /// pagedaemon paged out page 1 of anon 1 while the kernel held 1 loan(s) on it. After pagedaemon:
+    /// uvmpd_scan_inactive: uvm_swap_put.
     /// </code>
     /// </summary>
     [Fact]

@@ -54,12 +54,13 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr22752</c> (seed 0, schedule 157, co-shrunk:
-    /// workload size 32 -> 12, steps 32 -> 27). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr22752</c> (seed 0, schedule 47, co-shrunk:
+    /// workload size 32 -> 12, steps 100 -> 38). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
-    /// changed every schedule's steps; the interleaving of the story is the same. It prints:
+    /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
+    /// through each system call (issue 18). It prints:
     /// <code>
-    /// BUG FOUND in schedule 157: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
+    /// BUG FOUND in schedule 47: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
     /// NULL: KASSERT(sdp != NULL) failed (uvm_swap_free(0, 1)) (in swapctl)
     /// </code>
     /// </summary>

@@ -10,9 +10,12 @@ namespace Uvm.Regressions;
 /// that exited after uvm_swapout_threads() dropped the proclist lock.
 /// Kernel: sys/uvm/uvm_glue.c (2003-04; read against rev 1.93, 2006, the same walk),
 /// uvm_swapout_threads() and uvm_swapout(); fixed later by l_swaplock and a swappable() re-check
-/// (rev 1.89.2.7, yamt, 2008-01-21). The 2004 kernel's big lock, not modelled, keeps the
-/// pagedaemon from sleeping in the window, so the default model keeps the later re-check and the
-/// switch (SwitchKind.Discovered) runs the 2004 path, as a kernel without the big lock would.
+/// (rev 1.89.2.7, yamt, 2008-01-21). The 2004 kernel's big lock (model/Core/KernelLock.cs, issue
+/// 18) closes the window: the pagedaemon holds it from the walk to uvm_swapout() without
+/// sleeping, and the victim's exit needs it. <see cref="TheBigLockClosesTheWindow"/> shows the
+/// 2004 code clean under it, so the switch (SwitchKind.Discovered) selects a kernel without the
+/// big lock (KernelSwitch.BigLock false), the finer-locked kernels where the 2004 path is
+/// reachable; the default model keeps the later re-check.
 ///
 /// Setup (scenario swapout): two processes, two CPUs, 2 free pages, two swapout scans.
 ///
@@ -57,7 +60,24 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     /// </summary>
     private const int DefaultKernelBudget = 300;
 
+    /// <summary>The 2004 swapout code without the later re-check, in a kernel without the big lock (the switch selects it).</summary>
     private static readonly KernelConfig Kernel2004 = Switches.Configure(["swapout-exited-lwp"]);
+
+    [Fact]
+    public void TheSwitchRunsWithoutTheBigLock() => Assert.False(Kernel2004.BigLock);
+
+    /// <summary>
+    /// The same 2004 code under the 2004 big lock, the default kernel version: the search that finds
+    /// the bug on every seed without the lock (<see cref="Budget"/>) finds nothing. The pagedaemon
+    /// keeps kernel_lock from the alllwp walk to uvm_swapout(), and the victim's exit1()/lwp_exit()
+    /// cannot run in between.
+    /// </summary>
+    [Fact]
+    public void TheBigLockClosesTheWindow()
+    {
+        Assert.All(Search.Explore("swapout", Kernel2004 with { BigLock = true }, Budget, EngineKind.Direct), r =>
+            Assert.False(r.FoundBug, r.Counterexample?.Violation.Message));
+    }
 
     [Fact]
     public void KernelWithoutTheRecheckUnwiresTheUareaOfAnExitedLwp()
@@ -91,7 +111,9 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     /// workload size 27 -> 9, steps 36 -> 13). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; and again when the swapper's scans became the one
-    /// pagedaemon's passes (issue 18); the interleaving of the story is the same. It prints:
+    /// pagedaemon's passes (issue 18); the interleaving of the story is the same. Re-pinned again
+    /// with <c>--no-big-lock</c> recorded in the file (<c>"bigLock": false</c>) when the big lock
+    /// became the default (issue 18). It prints:
     /// <code>
     /// BUG FOUND in schedule 882: [panic uvm_fault_unwire_locked] panic: uvm_fault_unwire_locked:
     /// address not in map: lwp 1 has no u-area (l_addr == NULL) (in pagedaemon)

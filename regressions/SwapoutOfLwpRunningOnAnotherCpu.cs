@@ -71,14 +71,15 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 2, co-shrunk:
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk:
     /// workload size 27 -> 7, steps 12 -> 7). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; and again when the swapper's scans became the one
     /// pagedaemon's passes (issue 18): the thread is <c>pagedaemon</c>, the clock's schedcpu now
-    /// comes first; the interleaving of the story is the same. It prints:
+    /// comes first; the interleaving of the story is the same; and again when the big kernel lock became the
+    /// default and the process actors kept it through each system call (issue 18). It prints:
     /// <code>
-    /// BUG FOUND in schedule 2: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
+    /// BUG FOUND in schedule 3: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
     /// resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with L_INMEM clear
     /// and its u-area wired. After pagedaemon: uvm_swapout.
     /// </code>

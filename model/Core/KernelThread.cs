@@ -79,11 +79,112 @@ public abstract class KernelThread
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Body();
 
+    /// <summary>
+    /// True when the next step runs kernel code that needs the big lock (<see cref="KernelLock"/>).
+    /// Every kernel path does, unless a thread says otherwise (an idle CPU, the clock interrupt).
+    /// </summary>
+    protected internal virtual bool NeedsKernelLock => true;
+
+    /// <summary>
+    /// After a step that ended as <paramref name="step"/>: true when the thread is still inside the
+    /// kernel and keeps the big lock until its next step. The default keeps it while the step ran
+    /// inside a system call or user fault the thread marked with <see cref="Syscall"/>, and
+    /// releases it after any other step, as if it returned to user mode. Kernel threads and the
+    /// LWPs a CPU runs say exactly when they leave the kernel.
+    /// </summary>
+    protected internal virtual bool KeepsKernelLock(Step step) => _inKernel > 0 && !_maySleep;
+
+    /// <summary>How many <see cref="Syscall"/> wrappers the running step is inside.</summary>
+    private int _inKernel;
+
+    /// <summary>Set by <see cref="MaySleep"/> for the running step.</summary>
+    private bool _maySleep;
+
+    /// <summary>
+    /// The running step ends where the kernel may sleep in code the model leaves out (a
+    /// pool_get(PR_WAITOK), a vm_map_lock() of a map it does not model): mi_switch() would
+    /// release the big lock there, so the thread releases it after this step and takes it again
+    /// for the next, letting another CPU in between whether or not the kernel slept.
+    /// </summary>
+    protected internal void MaySleep() => _maySleep = true;
+
+    /// <summary>True when the running step called <see cref="MaySleep"/>.</summary>
+    protected bool SteppedWhereItMaySleep => _maySleep;
+
+    /// <summary>The step that returns a process actor to user mode with the big lock released.</summary>
+    internal const string Userret = "userret: KERNEL_PROC_UNLOCK";
+
+    /// <summary>
+    /// The steps of one system call or user page fault of a process actor: i386 trap.c
+    /// syscall_plain() runs the call under KERNEL_PROC_LOCK(l) from entry to return, and trap()
+    /// does the same around uvm_fault() of a user fault; mi_switch() releases the lock only across
+    /// a sleep. So the thread keeps the big lock between these steps, and after the last one a
+    /// step of its own returns to user mode and releases it (<see cref="Userret"/>, the
+    /// KERNEL_PROC_UNLOCK(l) before userret()): only then can another CPU take it. That step runs
+    /// only when the call ended holding the lock, so without the big lock nothing is added.
+    /// </summary>
+    protected IEnumerable<Step> Syscall(IEnumerable<Step> steps)
+    {
+        _inKernel++;
+        try
+        {
+            foreach (var s in steps) yield return s;
+        }
+        finally
+        {
+            _inKernel--;
+        }
+        if (_inKernel == 0 && Kernel.BigLock.Holder == this) yield return Step.Ran(Userret);
+    }
+
+    /// <summary>The name of the spin step, one label per holder would break replay across workloads.</summary>
+    private const string Spin = "KERNEL_LOCK: spin";
+
     /// <summary>Runs the next atomic step and says how the thread goes on.</summary>
     public Step Advance()
     {
         if (Exited) throw new InvalidOperationException($"{Name} has exited");
+        // A kernel without CPUs of the model (a unit test of one path) is no MULTIPROCESSOR kernel:
+        // no big lock, as its kthreads run free (Sched.Kthread).
+        var bigLock = Kernel.Config.BigLock && Kernel.Cpus.Count > 0 ? Kernel.BigLock : null;
+        if (bigLock is { Holder: { } holder } && holder != this && NeedsKernelLock)
+        {
+            // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
+            // The spin is a step like any other: it starts (the step count, the store log) and
+            // reads the holder.
+            Kernel.Running = this;
+            Kernel.Running = null;
+            Kernel.RecordsBigLock(write: false);
+            Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
+            return Step.Sleep(Spin, KernelLock.Channel);
+        }
+        var held = bigLock?.Holder;
+        bool needed = bigLock is not null && NeedsKernelLock;
+        var step = RunBody();
+        if (bigLock is null) return step;
+        HandOver(bigLock, step);
+        if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder);
+        return step;
+    }
+
+    /// <summary>After a step: the thread keeps the big lock while still in the kernel; otherwise a lock it held is released and the spinners woken.</summary>
+    private void HandOver(KernelLock bigLock, Step step)
+    {
+        if (!Exited && step.Kind == StepKind.Continue && KeepsKernelLock(step))
+        {
+            bigLock.Holder = this;
+            return;
+        }
+        if (bigLock.Holder != this) return;
+        bigLock.Holder = null;
+        Kernel.SleepQueues.Wakeup(KernelLock.Channel);
+    }
+
+    /// <summary>Runs the next step of <see cref="Body"/>.</summary>
+    private Step RunBody()
+    {
         _body ??= Body().GetEnumerator();
+        _maySleep = false;
         Kernel.Running = this;
         bool more;
         try

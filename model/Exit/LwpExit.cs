@@ -122,6 +122,9 @@ public static class LwpExit
     /// </summary>
     internal static IEnumerable<Step> CpuExit(Kernel k, Lwp l, bool processExit)
     {
+        // exit1(), lwp_exit(): "This LWP no longer needs to hold the kernel lock."
+        // KERNEL_PROC_UNLOCK(l) before cpu_exit(): the big lock goes at the end of this step.
+        l.KernelLockDropped = true;
         var cpu = l.CurCpu!;
         var self = CpuThreadOf(k, l);
         bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;

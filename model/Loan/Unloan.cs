@@ -64,35 +64,26 @@ public static class Unloan
     /// "anon must be unlocked and have a zero reference count", asserted on entry since rev 1.15,
     /// 2001, and in 1.21.4.2). uvm_anfree() relocks it to find the page's real owner
     /// (uvm_anon_lockloanpg(), which try-locks the object of a page the anon borrows and, while
-    /// that is held, toggles an_lock and retries). With <see cref="Switches.LoanSharesDyingAnon"/>
-    /// this is the 2004 code without the big lock: the unlock ends a step, and so does each retry,
-    /// and uvm_loanzero()/uvm_loanuobj() may share the dying anon through pg-&gt;uanon in either
-    /// window. By default the 2004 big lock is leaned on (docs/fidelity.md, known gaps): nothing
-    /// runs between the unlock and uvm_anfree() (neither sleeps) and the try-lock cannot fail (a
-    /// simple lock is held only by a big-lock holder), so the whole path is one step, taken once
-    /// the object lock is free.
+    /// that is held, toggles an_lock and retries). Cut as the kernel cuts it: the unlock ends a
+    /// step, and so does each retry. Without the big lock (<see cref="Switches.LoanSharesDyingAnon"/>
+    /// selects such a kernel) uvm_loanzero()/uvm_loanuobj() may share the dying anon through
+    /// pg-&gt;uanon in either window; under the 2004 big lock the caller keeps kernel_lock from the
+    /// unlock to uvm_anfree() (neither sleeps), so no loan runs in between (docs/fidelity.md).
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
-        bool bigLock = !k.Config.Has(Switches.LoanSharesDyingAnon);
-        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)"),
-                     () => bigLock && anon.RefCount == 1 ? ObjLock() : null,
+        foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
+        int refs = --anon.RefCount;
+        anon.Lock.Release(k, self);
+        yield return Step.Ran("uvm_unloananon");
+        if (refs > 0) yield break;
+        // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
+        if (anon.RefCount != 0)
+            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {anon.RefCount}");
+        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
                      self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
             yield return s;
-        int refs = --anon.RefCount;
-        if (refs > 0 || !bigLock)
-        {
-            anon.Lock.Release(k, self);
-            yield return Step.Ran("uvm_unloananon");
-            if (refs > 0) yield break;
-            // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
-            if (anon.RefCount != 0)
-                throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {anon.RefCount}");
-            foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
-                         self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
-                yield return s;
-        }
         yield return Free(k, self, anon, ObjLock());
     }
 

@@ -30,7 +30,12 @@ public static class Exec
 
         foreach (var (vmcmd, request) in Vmcmds(vm, image))
         {
-            var call = new MapCall();
+            // A vmcmd of the executable or the interpreter may sleep after its uvm_map():
+            // vmcmd_map_readvn() reads the segment in with vn_rdwr(), and the next vmcmd_map_pagedvn()
+            // starts with uvn_attach(), which waits for UVM_VNODE_BLOCKING (exec_subr.c, uvm_vnode.c
+            // of NetBSD 1.6): mi_switch() then releases the big lock, so another LWP may map between
+            // two vmcmds. The stack's vmcmd_map_zero() is only a uvm_map().
+            var call = new MapCall { MaySleepAfter = vmcmd != "stack" };
             foreach (var s in UvmMap.Map(k, self, vm, request, vmcmd, call)) yield return s;
             if (call.Va is null)
             {

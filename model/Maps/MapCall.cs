@@ -3,6 +3,12 @@ namespace Uvm.Model.Maps;
 /// <summary>What one uvm_map() call returned: the address, or null and the layout it found full.</summary>
 public sealed class MapCall
 {
+    /// <summary>
+    /// The caller may sleep right after this uvm_map() returns, in code the model leaves out (an
+    /// exec vmcmd's vnode I/O): its last step releases the big lock (<see cref="KernelThread.MaySleep"/>).
+    /// </summary>
+    public bool MaySleepAfter { get; init; }
+
     /// <summary>The start of the new mapping, or null after ENOMEM.</summary>
     public int? Va { get; internal set; }
 

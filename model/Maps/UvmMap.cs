@@ -50,6 +50,7 @@ public static class UvmMap
         map.Link(found.Prev, new MapEntry(found.Va, end, what) { PoolItem = item });
         Unlock(k, self, map);
         result.Va = found.Va;
+        if (result.MaySleepAfter) self.MaySleep();
         yield return Step.Ran("uvm_map_entry_link");
     }
 

@@ -101,6 +101,10 @@ public static class PageoutScan
                     // PGO_CLEANIT|PGO_FREE), which returns with the object unlocked; uvm_lock_pageq();
                     // restart at the head if nextpg left the inactive queue meanwhile.
                     vm.PageQueueLock.Release(self);
+                    // The pager's put may sleep in code the model leaves out (the vnode's
+                    // VOP_PUTPAGES, the buf and pager-map allocation of its I/O): mi_switch()
+                    // would release the big lock there, so another CPU may run meanwhile.
+                    self.MaySleep();
                     yield return Step.Ran("uvmpd_scan_inactive: pgo_put");
                     foreach (var s in p.Object!.PgoPut!(k, self, p)) yield return s;
                     vm.PageQueueLock.Acquire(self);
@@ -141,6 +145,10 @@ public static class PageoutScan
         vm.Pending.Add(new PageIo([.. cluster.Pages], cluster.Slot));
         k.SleepQueues.Wakeup(Pageout.AioDone);
         vm.PageQueueLock.Release(self);
+        // uvm_swap_io() maps the pages (uvm_pagermapin) and allocates the buf before the async
+        // VOP_STRATEGY; where the 2004 text is not stored, the model lets it sleep there (and
+        // release the big lock), which adds interleavings and never removes any.
+        self.MaySleep();
         yield return Step.Ran("uvmpd_scan_inactive: uvm_swap_put");
         vm.PageQueueLock.Acquire(self);
     }

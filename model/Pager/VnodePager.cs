@@ -110,6 +110,8 @@ public static class VnodePager
                 vn.Insert(fresh, index); // busy, PG_FAKE, clean: the read fills it from the file
                 fresh.BusyOwner = "genfs_getpages";
                 vn.Lock.Release(k, self);
+                // biowait() sleeps until the read is done: mi_switch() releases the big lock.
+                self.MaySleep();
                 yield return Step.Ran("genfs_getpages: VOP_STRATEGY, biowait");
                 foreach (var s in Locks.Take(vn.Lock, self, "genfs_getpages: relock after read")) yield return s;
                 fresh.Flags &= ~PageFlags.Fake;

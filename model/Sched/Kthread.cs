@@ -46,6 +46,13 @@ public abstract class Kthread : KernelThread
     /// <summary>The kernel path, one <c>yield return</c> per critical section.</summary>
     protected abstract IEnumerable<Step> Run();
 
+    /// <summary>
+    /// A kernel thread runs under the big lock from proc_trampoline_mp() on, until it sleeps or
+    /// exits, or reaches a point where the kernel may sleep in code the model leaves out
+    /// (<see cref="KernelThread.MaySleep"/>).
+    /// </summary>
+    protected internal override bool KeepsKernelLock(Step step) => !SteppedWhereItMaySleep;
+
     /// <inheritdoc/>
     protected sealed override IEnumerable<Step> Body()
     {
@@ -79,7 +86,8 @@ public abstract class Kthread : KernelThread
     /// </summary>
     protected internal override bool Woken(WaitChannel channel)
     {
-        if (channel == OnRunQueue || Kernel.Cpus.Count == 0) return true;
+        // Spinning for the big lock is not a sleep: the kthread kept its CPU.
+        if (channel == OnRunQueue || channel == KernelLock.Channel || Kernel.Cpus.Count == 0) return true;
         var by = Kernel.Running;
         bool take = by is not null && Kernel.SchedLock.Owner != by;
         if (take) Kernel.SchedLock.Acquire(by!);

@@ -27,6 +27,15 @@ public sealed record KernelConfig
     public bool Detectors { get; init; } = true;
 
     /// <summary>
+    /// The big kernel lock of the 2004 MULTIPROCESSOR kernel (<see cref="Core.KernelLock"/>): kernel
+    /// code of processes and kernel threads runs under it, and only sleeps, exits and returns to user
+    /// mode let another CPU in. On by default, the kernel version the model follows; off
+    /// (<c>--no-big-lock</c>) runs the finer-locked later kernels, where every critical section
+    /// interleaves. Not a bug switch: a kernel version, like <see cref="ExitDesign"/>.
+    /// </summary>
+    public bool BigLock { get; init; } = true;
+
+    /// <summary>
     /// The process-exit design: the 2004 reaperless rework (default) or the reaper thread before it.
     /// A design choice, not a bug; a workload's exit section may pick it. Read in
     /// <see cref="Exit.LwpExit"/> and by the kernel builder (which starts the reaper).
@@ -41,22 +50,24 @@ public sealed record KernelConfig
         return false;
     }
 
-    /// <summary>This configuration with <paramref name="s"/> on (and the exit design it needs, if any).</summary>
+    /// <summary>This configuration with <paramref name="s"/> on (and the exit design and big-lock setting it needs, if any).</summary>
     public KernelConfig With(KernelSwitch s)
     {
         var design = s.Design ?? ExitDesign;
-        if (Has(s)) return this with { ExitDesign = design };
+        var bigLock = s.BigLock ?? BigLock;
+        if (Has(s)) return this with { ExitDesign = design, BigLock = bigLock };
         var all = Switches.All;
         return this with
         {
             On = [.. On.Append(s).OrderBy(x => IndexOf(all, x))],
             ExitDesign = design,
+            BigLock = bigLock,
         };
     }
 
     /// <summary>Equal when the same switches are on under the same exit design.</summary>
     public bool Equals(KernelConfig? other) =>
-        other is not null && ExitDesign == other.ExitDesign && Detectors == other.Detectors && On.AsSpan().SequenceEqual(other.On);
+        other is not null && ExitDesign == other.ExitDesign && Detectors == other.Detectors && BigLock == other.BigLock && On.AsSpan().SequenceEqual(other.On);
 
     /// <inheritdoc/>
     public override int GetHashCode()
@@ -64,6 +75,7 @@ public sealed record KernelConfig
         var h = new HashCode();
         h.Add(ExitDesign);
         h.Add(Detectors);
+        h.Add(BigLock);
         foreach (var s in On) h.Add(s.Id);
         return h.ToHashCode();
     }

@@ -64,6 +64,12 @@ public sealed record KernelSwitch(string Id, SwitchKind Kind, string Site, strin
     /// <summary>The process-exit design the switch needs, if any: turning it on selects that design.</summary>
     public ExitDesign? Design { get; init; }
 
+    /// <summary>
+    /// The big-lock setting the switch needs, if any (<see cref="KernelConfig.BigLock"/>): false for
+    /// a bug that only a kernel without the 2004 big lock can reach; turning the switch on selects it.
+    /// </summary>
+    public bool? BigLock { get; init; }
+
     /// <summary>True for a historical or discovered bug, false for a model mutation.</summary>
     public bool IsBug => Kind != SwitchKind.Mutation;
 

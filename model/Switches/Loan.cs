@@ -69,10 +69,11 @@ public static partial class Switches
     /// anon through pg-&gt;uanon under the page owner's lock and share it with an_ref++. Landing in
     /// between, they revive an anon that uvm_anfree() then frees: its KASSERT(anon-&gt;an_ref == 0)
     /// (uvm_anon.c 1.15, 1.21.4.2) panics, or, when the new borrower bumps an_ref while uvm_anfree()
-    /// backs off in uvm_anon_lockloanpg(), the borrower holds a freed anon. The 2004 kernel's big
-    /// lock, not modelled, keeps anything from running in that window (no sleep in it), so the
-    /// default model runs uvm_unloananon() and uvm_anfree() as one step; the switch on cuts at the
-    /// unlock, as a kernel without the big lock would. NetBSD never re-checked: the 2011 locking
+    /// backs off in uvm_anon_lockloanpg(), the borrower holds a freed anon. The model cuts at the
+    /// unlock as the kernel does; the 2004 kernel's big lock keeps every loan out of that window
+    /// (the unloaning process holds kernel_lock from the unlock to uvm_anfree(), no sleep in
+    /// between; clean under it, issue 18), so the switch selects a kernel without the big lock
+    /// (<see cref="KernelSwitch.BigLock"/> false), where the 2004 code is reachable. NetBSD never re-checked: the 2011 locking
     /// rework (an_lock shared with the amap's) compiled the sharing out ("#ifdef notdef",
     /// "XXX: locking" in uvm_loanuobj(), "TODO: locking" in uvm_unloananon(); read in uvm_loan.c
     /// 1.81.2.10). Read in <see cref="Uvm.Model.Unloan.UnloanAnon"/>.
@@ -80,13 +81,14 @@ public static partial class Switches
     public static readonly KernelSwitch LoanSharesDyingAnon = new("loan-shares-dying-anon", SwitchKind.Discovered, "uvm_unloananon, uvm_anfree (uvm_loanzero, uvm_loanuobj)", "loan-share")
     {
         Origin = "uvm_loan.c, 2011 locking rework (read in 1.81.2.10): ->A loans of object and zero pages compiled out",
-        Title = "uvm_loanzero shares an anon through pg->uanon after uvm_unloananon dropped its last reference, before uvm_anfree",
+        Title = "uvm_loanzero shares an anon through pg->uanon after uvm_unloananon dropped its last reference, before uvm_anfree (without the big lock)",
+        BigLock = false,
         Description = "Two processes lend a never-touched page to anons: both share the zero page's anon. One gives it back: "
             + "uvm_unloananon() drops an_ref to 0 and unlocks; before its uvm_anfree() the other's uvm_loanzero() finds the anon "
             + "through pg->uanon and takes a reference (an_ref 1). uvm_anfree()'s KASSERT(anon->an_ref == 0) panics. When the "
             + "bump lands past the assertion (while uvm_anon_lockloanpg() toggles an_lock), or the new borrower gives the anon "
             + "back first, the anon is freed under a borrower and the next uvm_anfree() reads a freed anon (detector "
-            + "UseAfterFree). Reachable only without the 2004 big lock; NetBSD later "
+            + "UseAfterFree). Reachable only without the 2004 big lock (the switch selects a kernel without it); NetBSD later "
             + "disabled loans of object and zero pages to anons instead of fixing the window.",
         Expected = "panic uvm_anfree",
         Budget = 20,

@@ -35,7 +35,11 @@ public static partial class Switches
     /// <summary>vm_map_unlock(): the lock is released but its sleepers are not woken.</summary>
     public static readonly KernelSwitch MapUnlockSkipsWakeup = Mutation("map-unlock-skips-wakeup", "vm_map_unlock", "exec-topdown",
         "vm_map_unlock() releases the map lock but does not wake the threads asleep on it (a lost wakeup)")
-        with { Kills = ["MapLockSleeperIsEventuallyWoken"], Budget = 50 };
+        // Under the 2004 big lock no LWP sleeps on a process map's lock in exec-topdown: the holder
+        // never sleeps with it held there (the map-entry pool is not modelled in that scenario), so
+        // the lost wakeup has no sleeper (5 seeds x 2000 schedules, none caught; issue 18). The
+        // mutation is checked in a kernel without the big lock, where schedule 1 catches it.
+        with { Kills = ["MapLockSleeperIsEventuallyWoken"], Budget = 50, BigLock = false };
 
     /// <summary>uvm_map_findspace(): the top-down walk gives up after the first gap.</summary>
     public static readonly KernelSwitch FindspaceTopdownStopsAtFirstGap = Mutation("findspace-topdown-stops-at-first-gap", "uvm_map_findspace", "exec-topdown",

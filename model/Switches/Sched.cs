@@ -26,18 +26,22 @@ public static partial class Switches
     /// alllwp walk and swaps out outl/outl2 with no swappable() re-check, and uvm_swapout() backs off
     /// only for LSONPROC. If the victim exits meanwhile (u-area cached by uvm_lwp_exit(), the LWP
     /// freed), uvm_fault_unwire() runs on a u-area no longer in kernel_map and panics. The 2004
-    /// kernel's big lock, not modelled, keeps the pagedaemon from sleeping in that window, so the
-    /// default model keeps the later re-check (uvm_glue.c 1.89.2.7, yamt, 2008-01-21: l_swaplock and
-    /// swappable(l) re-checked); the switch on runs the 2004 path, reachable without the big lock.
+    /// kernel's big lock closes that window: the pagedaemon holds it from the walk to uvm_swapout()
+    /// without sleeping, and the victim's exit needs it (seed 0, 5000 schedules, clean with the big
+    /// lock modelled). So the switch selects a kernel without the big lock (<see cref="KernelSwitch.BigLock"/>
+    /// false), where the 2004 path is reachable; the default model keeps the later re-check
+    /// (uvm_glue.c 1.89.2.7, yamt, 2008-01-21: l_swaplock and swappable(l) re-checked).
     /// Read in <see cref="Uvm.Model.Swapout"/>.
     /// </summary>
     public static readonly KernelSwitch SwapoutExitedLwp = new("swapout-exited-lwp", SwitchKind.Discovered, "uvm_swapout_threads, uvm_swapout", "swapout")
     {
         Origin = "uvm_glue.c 1.89.2.7 (yamt, 2008-01-21)",
-        Title = "swapout of an LWP that exited after the proclist unlock",
+        Title = "swapout of an LWP that exited after the proclist unlock (without the big lock)",
+        BigLock = false,
         Description = "uvm_swapout_threads() drops proclist_lock after the walk and swaps out outl2 unchecked; outl2 exits "
             + "completely in between (u-area freed, l_addr gone) and uvm_swapout()'s uvm_fault_unwire() panics in "
-            + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check.",
+            + "uvm_fault_unwire_locked. Fixed later by l_swaplock and a swappable() re-check. Needs a kernel without the "
+            + "2004 big lock (the switch selects one): under it the pagedaemon runs from the walk to uvm_swapout() unbroken.",
         Expected = "panic uvm_fault_unwire_locked",
         Budget = 3000,
     };

@@ -20,8 +20,15 @@ public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyLis
         foreach (var t in program)
         {
             if (t.Page < 0 || t.Page >= _amap.Length) continue;
-            foreach (var s in Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write)) yield return s;
+            // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
+            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write))) yield return s;
         }
+        foreach (var s in Syscall(Exit1())) yield return s;
+    }
+
+    /// <summary>sys_exit → exit1(), under the big lock to the end: uvmspace_free of the heap.</summary>
+    private IEnumerable<Step> Exit1()
+    {
         foreach (var anon in _amap)
         {
             if (anon is null) continue;

@@ -32,6 +32,9 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     /// <inheritdoc/>
     public override bool IsTimer => true;
 
+    /// <summary>The clock interrupt takes the big lock recursively on whichever CPU it arrives, the holder's too: it never waits for it.</summary>
+    protected internal override bool NeedsKernelLock => false;
+
     protected override IEnumerable<Step> Body()
     {
         while (true)

@@ -51,8 +51,16 @@ public sealed class CowProcess : KernelThread
                 _ => [],
             };
             if (op.Kind == CowOpKind.Fork) forks++;
-            foreach (var s in steps) yield return s;
+            // A user fault (trap() → uvm_fault()) or sys_fork / sys_munmap / sys_mprotect: under
+            // KERNEL_PROC_LOCK from entry to return (i386 trap.c trap, syscall_plain).
+            foreach (var s in Syscall(steps)) yield return s;
         }
+        foreach (var s in Syscall(Exit1())) yield return s;
+    }
+
+    /// <summary>sys_exit → exit1() (or lwp_exit() of an extra LWP), under the big lock to the end.</summary>
+    private IEnumerable<Step> Exit1()
+    {
         if (!_extraLwp)
         {
             foreach (var s in CowMapOps.Unmap(Kernel, this, Space, "uvmspace_free")) yield return s;

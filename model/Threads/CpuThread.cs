@@ -32,6 +32,28 @@ public sealed class CpuThread : KernelThread
     /// <summary>The CPU this thread is.</summary>
     public Cpu Cpu { get; }
 
+    /// <summary>The LWP whose user quantum or kernel path the running step is, or null for the idle loop and lwp_exit2().</summary>
+    private Lwp? _ran;
+
+    /// <summary>
+    /// The big lock (<see cref="KernelLock"/>): a system call (fork, wait4, exit, the nanosleep of a
+    /// SleepFor) and a kernel path resumed after a sleep need it; a Compute quantum's preempt() runs
+    /// from the user-mode AST without it (i386 trap.c T_ASTFLT), and so do the idle loop's
+    /// cpu_switch() and lwp_exit2() after cpu_exit() (exit1()/lwp_exit() drop it first).
+    /// </summary>
+    protected internal override bool NeedsKernelLock => Cpu.Current is { } l
+        ? l.KernelPath is not null || l.Pc >= l.Program.Count || l.Program[l.Pc] is not Compute
+        : Cpu.Exiting is { KernelLockDropped: false };
+
+    /// <summary>
+    /// Kept while the same LWP is still curlwp inside its kernel path (it has not slept, switched or
+    /// returned to user mode), and while an exiting LWP's path has not reached cpu_exit(): exit1()
+    /// clears curlwp early in the model but holds the lock until KERNEL_PROC_UNLOCK before cpu_exit()
+    /// (<see cref="LwpExit.CpuExit"/>).
+    /// </summary>
+    protected internal override bool KeepsKernelLock(Step step) =>
+        (_ran is { } l && Cpu.Current == l && l.KernelPath is not null) || Cpu.Exiting is { KernelLockDropped: false };
+
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
@@ -39,7 +61,9 @@ public sealed class CpuThread : KernelThread
         {
             if (Cpu.Current is { } l)
             {
+                _ran = l;
                 yield return Lend(RunLwp(l));
+                _ran = null;
                 continue;
             }
             if (Cpu.Exiting is { } dead)

@@ -15,5 +15,6 @@ public sealed class ExecThread(Kernel kernel, string name, Vmspace vmspace, Exec
     public ExecImage Image { get; } = image;
 
     /// <inheritdoc/>
-    protected override IEnumerable<Step> Body() => Exec.Execve(Kernel, this, vmspace, Image, stackLimit, dataLimit);
+    /// <remarks>sys_execve() runs under KERNEL_PROC_LOCK from syscall entry to return (i386 trap.c syscall_plain).</remarks>
+    protected override IEnumerable<Step> Body() => Syscall(Exec.Execve(Kernel, this, vmspace, Image, stackLimit, dataLimit));
 }

@@ -17,7 +17,8 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
         foreach (var t in program)
         {
             if (t.File < 0 || t.File >= files.Count || t.Page < 0 || t.Page >= files[t.File].Size) continue;
-            foreach (var s in VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write)) yield return s;
+            // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
+            foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write))) yield return s;
         }
         yield return Step.Exit("exit1 → uvmspace_free");
     }

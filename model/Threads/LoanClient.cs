@@ -43,24 +43,39 @@ public sealed class LoanClient : KernelThread
         _program = program;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Every system call and user fault runs under the big lock from entry to return
+    /// (<see cref="KernelThread.Syscall"/>, i386 trap.c syscall_plain() and trap()): shmget, shmat,
+    /// the faults, sosend's uvm_loan(), the receiver's uvm_unloananon(), exit1. The unloan of
+    /// transmitted mbufs is sodopendfree() inside a later sosend() (uipc_socket.c: soloanfree()
+    /// queues the mbuf on so_pendfree from the interrupt), a system call of its own.
+    /// </summary>
     protected override IEnumerable<Step> Body()
     {
         if (_shmKey > 0)
-            foreach (var s in Attach()) yield return s;
+        {
+            foreach (var s in Syscall(Get())) yield return s;
+            foreach (var s in Syscall(Attach())) yield return s;
+        }
         foreach (var op in _program)
             foreach (var s in Run(op)) yield return s;
-        foreach (var s in WipeoutAmap()) yield return s;
-        if (_segment is not null)
-            foreach (var s in Detach(_segment)) yield return s;
-        foreach (var s in GiveBackAnons()) yield return s;
+        foreach (var s in Syscall(Exit1())) yield return s;
+        foreach (var s in Syscall(GiveBackAnons())) yield return s;
         if (_queued.Count > 0)
         {
             // The interface transmits what the exited process left queued; sodoloanfree() unloans it.
             yield return Step.Ran("sosend: transmit the queued loaned pages");
-            foreach (var s in Unloan.UnloanPages(Kernel, this, [.. _queued])) yield return s;
+            foreach (var s in Syscall(Unloan.UnloanPages(Kernel, this, [.. _queued]))) yield return s;
         }
         yield return Step.Exit("exit1");
+    }
+
+    /// <summary>exit1(): uvmspace_free (amap_wipeout), then shmexit().</summary>
+    private IEnumerable<Step> Exit1()
+    {
+        foreach (var s in WipeoutAmap()) yield return s;
+        if (_segment is not null)
+            foreach (var s in Detach(_segment)) yield return s;
     }
 
     private IEnumerable<Step> Run(LoanOp op)
@@ -68,37 +83,41 @@ public sealed class LoanClient : KernelThread
         switch (op)
         {
             case LoanTouch t when t.Page < _amap.Length:
-                foreach (var s in LoanFault.TouchAnon(Kernel, this, _amap, t.Page, t.Write)) yield return s;
+                foreach (var s in Syscall(LoanFault.TouchAnon(Kernel, this, _amap, t.Page, t.Write))) yield return s;
                 break;
             case LoanTouch t when _segment is { } seg && t.Page - _amap.Length < seg.Object.Size:
-                foreach (var s in Fault.TouchObject(Kernel, this, seg.Object, t.Page - _amap.Length, t.Write)) yield return s;
+                foreach (var s in Syscall(Fault.TouchObject(Kernel, this, seg.Object, t.Page - _amap.Length, t.Write))) yield return s;
                 break;
             case LoanSend send:
                 foreach (var s in Send(send)) yield return s;
                 break;
             case LoanSendQueued send:
-                for (int page = send.Page; page < send.Page + send.Count; page++)
-                    foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: true, _queued, [])) yield return s;
+                foreach (var s in Syscall(Loan(send.Page, send.Count, toKernel: true, _queued, []))) yield return s;
                 break;
             case LoanToAnons lend:
-                for (int page = lend.Page; page < lend.Page + lend.Count; page++)
-                    foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: false, [], _lent)) yield return s;
+                foreach (var s in Syscall(Loan(lend.Page, lend.Count, toKernel: false, [], _lent))) yield return s;
                 break;
             case UnloanAnons:
-                foreach (var s in GiveBackAnons()) yield return s;
+                foreach (var s in Syscall(GiveBackAnons())) yield return s;
                 break;
         }
+    }
+
+    /// <summary>One uvm_loan() call over <paramref name="count"/> pages from <paramref name="first"/>.</summary>
+    private IEnumerable<Step> Loan(int first, int count, bool toKernel, List<Page> pages, List<Anon> anons)
+    {
+        for (int page = first; page < first + count; page++)
+            foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel, pages, anons)) yield return s;
     }
 
     /// <summary>sosend() of loaned user memory: uvm_loan(UVM_LOAN_TOPAGE), transmit, uvm_unloan().</summary>
     private IEnumerable<Step> Send(LoanSend send)
     {
         var pages = new List<Page>();
-        for (int page = send.Page; page < send.Page + send.Count; page++)
-            foreach (var s in PageLoan.Loan(Kernel, this, _amap, _segment?.Object, page, toKernel: true, pages, [])) yield return s;
+        foreach (var s in Syscall(Loan(send.Page, send.Count, toKernel: true, pages, []))) yield return s;
         if (pages.Count == 0) yield break;
         yield return Step.Ran("sosend: transmit the loaned pages"); // the mbufs wait for the interface
-        foreach (var s in Unloan.UnloanPages(Kernel, this, pages)) yield return s;
+        foreach (var s in Syscall(Unloan.UnloanPages(Kernel, this, pages))) yield return s;
     }
 
     /// <summary>The receiver gives back every anon it borrowed (uvm_unloananon), one step each.</summary>
@@ -124,14 +143,17 @@ public sealed class LoanClient : KernelThread
         if (any) yield return Step.Ran("exit1 → uvmspace_free");
     }
 
-    /// <summary>shmget(key, pages, IPC_CREAT) then shmat() → uao_reference(), as in sysv_shm.c.</summary>
+    /// <summary>shmget(key, pages, IPC_CREAT) of a segment not found: uao_create(), as in sysv_shm.c.</summary>
+    private IEnumerable<Step> Get()
+    {
+        if (Find() is not null) yield break;
+        Kernel.Vm.ShmList.Add(new ShmSegment(_shmKey, AObjPager.Create(Kernel, _shmPages)));
+        yield return Step.Ran("shmget → uao_create");
+    }
+
+    /// <summary>shmat() → uao_reference(), as in sysv_shm.c.</summary>
     private IEnumerable<Step> Attach()
     {
-        if (Find() is null)
-        {
-            Kernel.Vm.ShmList.Add(new ShmSegment(_shmKey, AObjPager.Create(Kernel, _shmPages)));
-            yield return Step.Ran("shmget → uao_create");
-        }
         // The segment is looked up again after every wait on its vmobjlock.
         foreach (var s in Locks.Take(() => Find()?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
         if (Find() is { } seg)

@@ -31,13 +31,14 @@ public sealed class MmapThread(Kernel kernel, string name, Vmspace vmspace, IRea
                     // sys_mmap(): hint = VM_DEFAULT_ADDRESS(vm_daddr, size), read without the map lock.
                     var request = new FindspaceRequest(vmspace.DefaultAddress(m.Pages), m.Pages, m.Align, vmspace.Map.TopDown);
                     var call = new MapCall();
-                    foreach (var s in UvmMap.Map(Kernel, this, vmspace, request, $"{Name} mmap#{++n}", call)) yield return s;
+                    // sys_mmap() under KERNEL_PROC_LOCK from syscall entry to return (i386 trap.c syscall_plain).
+                    foreach (var s in Syscall(UvmMap.Map(Kernel, this, vmspace, request, $"{Name} mmap#{++n}", call))) yield return s;
                     if (call.Va is { } va) _held.Add((va, va + m.Pages));
                     break;
                 case Munmap when _held.Count > 0:
                     var (start, end) = _held[^1];
                     _held.RemoveAt(_held.Count - 1);
-                    foreach (var s in UvmMap.Unmap(Kernel, this, vmspace, start, end)) yield return s;
+                    foreach (var s in Syscall(UvmMap.Unmap(Kernel, this, vmspace, start, end))) yield return s; // sys_munmap()
                     break;
             }
         }

@@ -15,11 +15,21 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     /// <summary>The segments this process has attached, by key.</summary>
     private readonly Dictionary<int, ShmSegment> _attached = [];
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Each operation is one system call (shmget, shmat, shmdt, shmctl) or user fault, under the
+    /// big lock from entry to return (<see cref="KernelThread.Syscall"/>, i386 trap.c
+    /// syscall_plain() and trap()); exit1's shmexit() too.
+    /// </summary>
     protected override IEnumerable<Step> Body()
     {
         foreach (var op in program)
-            foreach (var s in Run(op)) yield return s;
+            foreach (var s in Syscall(Run(op))) yield return s;
+        foreach (var s in Syscall(Exit1())) yield return s;
+    }
+
+    /// <summary>exit1() → shmexit(): every attachment detached, then the exit.</summary>
+    private IEnumerable<Step> Exit1()
+    {
         foreach (var key in _attached.Keys.ToArray())
             foreach (var s in Detach(key, "exit1 → shmexit")) yield return s;
         yield return Step.Exit("exit1");
@@ -70,6 +80,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
         {
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
+            MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
             yield return Step.Ran("shmat → uao_reference");
             seg.Nattch++;
             _attached[key] = seg;

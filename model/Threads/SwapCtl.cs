@@ -11,12 +11,8 @@ public sealed class SwapCtl(Kernel kernel, IReadOnlyList<SwapCtlOp> program) : K
     {
         foreach (var op in program)
         {
-            if (op == SwapCtlOp.On)
-            {
-                yield return SwapOff.On(Kernel, this);
-                continue;
-            }
-            foreach (var s in SwapOff.Off(Kernel, this)) yield return s;
+            // sys_swapctl(SWAP_ON / SWAP_OFF) under KERNEL_PROC_LOCK from entry to return (i386 trap.c syscall_plain).
+            foreach (var s in Syscall(op == SwapCtlOp.On ? [SwapOff.On(Kernel, this)] : SwapOff.Off(Kernel, this))) yield return s;
         }
         yield return Step.Exit("swapctl: done");
     }

@@ -21,6 +21,7 @@ public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig
         ModelFingerprint = Uvm.Scenarios.ModelFingerprint.Current,
         Scenario = Scenario,
         Bugs = Switches.EnabledIn(Config),
+        BigLock = Config.BigLock ? null : false,
         Workload = Workload,
         Settings = settings ?? Settings,
         Iteration = iteration,

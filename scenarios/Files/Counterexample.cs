@@ -37,6 +37,13 @@ public sealed record Counterexample
     /// <summary>The bug switches that were on.</summary>
     public required IReadOnlyList<string> Bugs { get; init; }
 
+    /// <summary>
+    /// False when the kernel ran without the 2004 big lock (<c>--no-big-lock</c>,
+    /// <see cref="KernelConfig.BigLock"/>); absent (null) when it ran with it, the default.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? BigLock { get; init; }
+
     /// <summary>The workload explored.</summary>
     public required Workload Workload { get; init; }
 

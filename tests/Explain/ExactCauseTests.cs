@@ -30,7 +30,7 @@ public sealed class ExactCauseTests
     /// PR kern/23095: cpu_switch() (step 1) made lwp 1 LSONPROC on cpu1 (the report names l_cpu),
     /// uvm_swapout() (step 6) cleared L_INMEM. Step 6 also reset l_swtime and the clock (step 0)
     /// had set it: the invariant does not read it, so neither counts; nor does cpu1's curlwp or
-    /// lwp 1's run-queue link, which step 1 also wrote.
+    /// lwp 1's run-queue link, which step 1 also wrote. (Steps as re-pinned under the big lock, issue 18.)
     /// </summary>
     [Fact]
     public void Pr23095CausesAreTheSwitchToOnProcAndTheClearedInMem()
@@ -64,8 +64,8 @@ public sealed class ExactCauseTests
 
     /// <summary>
     /// PR kern/22752: uao_pagein_page() of swapctl -d slept on busy page 1; the fault un-busied it
-    /// (step 24, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
-    /// its swap slot (step 25, u_swslots: the old slot uvm_swap_free() was handed is now 0).
+    /// (step 31, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
+    /// its swap slot (step 34, u_swslots: the old slot uvm_swap_free() was handed is now 0).
     /// </summary>
     [Fact]
     public void Pr22752CausesAreTheUnbusyAndTheDroppedSwapSlot()
@@ -73,9 +73,9 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("shm-swap-pr22752-uvm_swap_free-seed0.json"));
 
         Assert.Equal("panic uvm_swap_free", e.Violation!.Id);
-        Assert.Equal(["24: page 1.Flags", "25: aobj 1.SwapSlots"], Causes(e));
-        // Step 25 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
-        Assert.Contains(e.Steps[25].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
+        Assert.Equal(["31: page 1.Flags", "34: aobj 1.SwapSlots"], Causes(e));
+        // Step 34 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
+        Assert.Contains(e.Steps[34].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
         Assert.Contains("Vm.Pages/page 1.OwnerSlot", e.CauseSearch.Unrevertable);
     }
 

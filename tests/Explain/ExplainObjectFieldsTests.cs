@@ -45,16 +45,20 @@ public sealed class ExplainObjectFieldsTests
         Assert.Equal("None", e.Final.Entities.Single(x => x.Label == page)["Queue"]);   // paged out: off every queue
     }
 
+    /// <summary>
+    /// Under the big lock, with loan1's send holding it until it returns to user mode (issue 18),
+    /// the pagedaemon's one pageout is of the page on loan to the kernel: the step that fails.
+    /// </summary>
     [Fact]
     public void TheStepThatStartsThePageoutShowsUvmexpPagingGoUp()
     {
         var e = Explain();
         var paging = e.Steps.Where(s => s.Diff.Changes.Any(c => c.Label == "uvmexp" && c.Fact == "Paging")).ToList();
 
-        var first = Assert.Single(paging);
-        Assert.True(first.Violated);                                  // the uvm_swap_put step is the one that failed
-        Assert.Contains("Paging=1", first.Diff.Compact());
-        Assert.Contains(first.Diff.Changes, c => c.Label == "swap" && c.Fact == "InUse" && c.After == "1");
+        var pageout = Assert.Single(paging);
+        Assert.True(pageout.Violated);                                // the uvm_swap_put step is the one that failed
+        Assert.Contains("Paging=1", pageout.Diff.Compact());
+        Assert.Contains(pageout.Diff.Changes, c => c.Label == "swap" && c.Fact == "InUse" && c.After == "1");
     }
 
     [Fact]

@@ -190,7 +190,7 @@ public sealed class PageLoanTests
 
         var steps = KernelFixture.RunAll(Unloan.UnloanAnon(k, self, anons[0]));
 
-        Assert.Equal(["uvm_anfree"], steps); // an_ref--, unlock and uvm_anfree(): one step under the 2004 big lock
+        Assert.Equal(["uvm_unloananon", "uvm_anfree"], steps); // an_ref--, unlock; then uvm_anfree(), as the kernel cuts it
         Assert.Equal(0, p.LoanCount);
         Assert.Null(p.Anon);
         Assert.Same(p, obj.PageAt(0));
@@ -199,11 +199,12 @@ public sealed class PageLoanTests
     }
 
     /// <summary>
-    /// By default (the 2004 big lock leaned on) the last uvm_unloananon() of a borrowing anon whose
-    /// object lock is held elsewhere waits with an_ref untouched, then drops it and frees in one step.
+    /// The last uvm_unloananon() of a borrowing anon drops an_ref and unlocks; its uvm_anfree() then
+    /// finds the borrowed page's object lock held elsewhere (uvm_anon_lockloanpg()'s try-lock
+    /// fails), waits for it, and frees.
     /// </summary>
     [Fact]
-    public void UnderTheBigLockTheLastUnloanWaitsForTheOwnerLockBeforeDroppingItsReference()
+    public void TheLastUnloanDropsItsReferenceThenAnfreeWaitsForTheOwnerLock()
     {
         var k = VmFixture.Kernel(freePages: 2);
         var self = VmFixture.Actor(k);
@@ -215,8 +216,11 @@ public sealed class PageLoanTests
         using var unloan = Unloan.UnloanAnon(k, self, anons[0]).GetEnumerator();
 
         Assert.True(unloan.MoveNext());
+        Assert.Equal("uvm_unloananon", unloan.Current.Function);
+        Assert.Equal(0, anons[0].RefCount);
+        Assert.True(unloan.MoveNext());
         Assert.Equal("uvm_anon_lockloanpg: simple_lock_try failed", unloan.Current.Function);
-        Assert.Equal(1, anons[0].RefCount);
+        Assert.False(anons[0].Freed);
         obj.Lock.Release(k, holder);
         Assert.True(unloan.MoveNext());
         Assert.Equal("uvm_anfree", unloan.Current.Function);

@@ -48,14 +48,17 @@ public sealed class AlignedReplayTests
     /// <summary>
     /// A step the model may have added: one followed at once by a step of its own thread, so the
     /// file without it runs that thread there next and the model runs it in the same place; with no
-    /// choices, which a file without it could not hold. Null if the file has none.
+    /// choices, which a file without it could not hold; and with another label than that next step,
+    /// since a file lacking one of two like-named steps cannot say which one the model added (the
+    /// pagedaemon's consecutive uvm_swap_put steps under the big lock). Null if the file has none.
     /// </summary>
     private static int? AddedStep(Counterexample cx, bool same)
     {
         var steps = cx.Steps;
         var violating = steps[^1].Thread;
         for (int i = 0; i + 1 < steps.Count; i++)
-            if (steps[i].Thread == steps[i + 1].Thread && (steps[i].Thread == violating) == same && steps[i].Kind == "Continue" && steps[i].Choices is not { Count: > 0 })
+            if (steps[i].Thread == steps[i + 1].Thread && (steps[i].Thread == violating) == same && steps[i].Kind == "Continue" && steps[i].Choices is not { Count: > 0 }
+                && steps[i].Function != steps[i + 1].Function)
                 return i;
         return null;
     }

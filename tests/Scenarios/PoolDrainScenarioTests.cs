@@ -17,8 +17,12 @@ public sealed class PoolDrainScenarioTests(ITestOutputHelper output)
     /// (every pool_put from a full page leaves it on the wrong list at the step boundary) and the
     /// missed splay removal in schedule 2 (at the first pool_drain that frees a page); the fixed
     /// kernel came through 300 schedules of the default workload and 1000 over 10 generated ones.
+    /// Under the big lock (issue 18) the missed splay removal needs schedule 3292 from seed 0 (the
+    /// unlocked list move still schedule 1): a pool_drain() that frees a page is rarer when fork,
+    /// exit and the mmap threads' system calls run their kernel paths unbroken (406 while only the
+    /// CPUs' LWPs held the lock through their calls). 4000 leaves room for seed 0.
     /// </summary>
-    private const int Budget = 40;
+    private const int Budget = 4000;
 
     private static ExplorationResult Explore(KernelConfig config)
     {

@@ -119,7 +119,7 @@ public static class Replayer
     {
         var catalogue = properties ?? Catalogue.BuiltIn;
         var scenario = ScenarioCatalogue.Find(cx.Scenario);
-        return new RunRequest(cx.Scenario, cx.Workload, Switches.Configure(cx.Bugs), cx.Settings with { Iterations = 1 })
+        return new RunRequest(cx.Scenario, cx.Workload, Switches.Configure(cx.Bugs) with { BigLock = cx.BigLock ?? Switches.Configure(cx.Bugs).BigLock }, cx.Settings with { Iterations = 1 })
         {
             Properties = scenario?.PropertiesFrom(catalogue) ?? catalogue,
         };
