@@ -40,8 +40,8 @@ public sealed class ExitReworkOrderingRules
     /// uvm_lwp_exit() only links the still-wired u-area on the uvm_uareas free list, and runs in
     /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
     /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed.
-    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2</c>, schedule
-    /// 1, co-shrunk 75 -> 16 steps; seed 2 because seed 0's schedule once had no step of the violating
+    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 2 --no-shrink</c>,
+    /// schedule 2, 219 steps; seed 2 because seed 0's schedule once had no step of the violating
     /// thread followed by another of its own, which tests/Scenarios/AlignedReplayTests.cs needs):
     /// cpu1: exit1 frees its vmspace (uvm_km_free), cpu_lwp_free, SZOMB; cpu1: uvm_lwp_exit (in
     /// cpu_exit, after KERNEL_PROC_UNLOCK, before the switch) caches its u-area while cpu1 still runs
@@ -59,10 +59,11 @@ public sealed class ExitReworkOrderingRules
     /// there is no LWP to put to sleep. Measured median 2, worst 4 schedules per seed; under the big
     /// lock with the process actors holding it through their calls (issue 18), in-process 5, 7, 1,
     /// 7, 12, 3, 3, 17, 5, 4 and Coyote 8, 4, 4, 3, 5, 14, 2, 5, 2, 1 (worst 17), so 25.
-    /// Pinned interleaving: cpu1 forks, exits and frees a u-area in lwp_exit2() once; after a second
-    /// fork and exit, cpu1: cpu_exit while cpu0's exit1() holds kernel_map in uvm_km_free:
-    /// uvmspace_free; cpu1's lwp_exit2(), which runs without the big lock, finds kernel_map locked
-    /// (uvm_km_free: kernel_map locked) and puts cpu1 itself to sleep.
+    /// Pinned interleaving (seed 0, schedule 4, 137 steps): cpu1 exits and frees a u-area in
+    /// lwp_exit2() once (steps 107-120); then cpu0's exiting LWP, past cpu_exit, frees its u-area
+    /// with uvm_km_free and holds kernel_map (step 134) when cpu1's second exit reaches cpu_exit;
+    /// cpu1's lwp_exit2(), which runs without the big lock, finds kernel_map locked (uvm_km_free:
+    /// kernel_map locked) and puts cpu1 itself to sleep.
     /// </summary>
     private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
@@ -77,10 +78,11 @@ public sealed class ExitReworkOrderingRules
     /// also holding the lock through their calls: in-process 84, 394, 112, 298, 223, 343, 880, 182,
     /// 171, 33; Coyote 77, 38, 70, 53, 210, 146, 6, 94, 48, 23 (worst 880; median 1 before the big
     /// lock). 1000 leaves room.
-    /// Pinned interleaving: cpu1: lwp_exit and cpu_exit of one LWP of a two-LWP process; cpu0: exit1
-    /// publishes the process as a zombie and wakes init, then sleeps in lwp_wait1 for the other LWP,
-    /// which releases the big lock; init: find_stopped_child finds the zombie and init: proc_free
-    /// frees the proc under the still attached LWP.
+    /// Pinned interleaving (seed 0, schedule 223, 77 steps): cpu0: lwp_exit and cpu_exit of one LWP
+    /// of a two-LWP process; cpu1: exit1 publishes the process as a zombie and wakes init, then
+    /// sleeps in lwp_wait1, which releases the big lock; init: find_stopped_child finds the zombie,
+    /// cpu0: lwp_exit2 of the first LWP, and init: proc_free frees the proc while its last LWP, the
+    /// one asleep in exit1, is still attached.
     /// </summary>
     private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 1000,
         "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
@@ -90,9 +92,10 @@ public sealed class ExitReworkOrderingRules
     /// the LWP on deadlwp and wakes the reaper, only after switching to the idle PCB. The mutation
     /// calls it before. Measured median 1, worst 2 schedules per seed; under the big lock (issue 18)
     /// in-process 2, 3, 1, 3, 1, 5, 1, 2, 6, 1 and Coyote 1, 1, 1, 1, 1, 3, 1, 3, 11, 4 (worst 11), so 20.
-    /// Pinned interleaving: cpu0: lwp_exit (an LWP that is not its process's last); cpu0: lwp_exit2
-    /// (before cpu_exit) queues it on deadlwp and wakes the reaper; reaper: cpu_wait takes it and
-    /// reaper: uvm_km_free: u-area frees the u-area cpu0 still runs on.
+    /// Pinned interleaving (seed 0, schedule 8, 68 steps): cpu0: exit1 of the process's last LWP,
+    /// SDEAD, then exit2 (before cpu_exit) queues it on deadprocs/deadlwp and wakes the reaper, which
+    /// had spun for the big lock; reaper: cpu_wait takes it and reaper: uvm_km_free: u-area frees
+    /// the u-area cpu0 still runs on.
     /// </summary>
     private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 20,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
@@ -137,7 +140,8 @@ public sealed class ExitReworkOrderingRules
     /// <summary>
     /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0 (seed 2
     /// for exit-free-uarea-before-switch); all four were re-pinned when the pagedaemon's swapout,
-    /// scan and drain became one thread (issue 18), which changed their steps, not their stories.
+    /// scan and drain became one thread and again under the big lock held through every system call
+    /// (issue 18); the stories above follow the re-pinned schedules.
     /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]
