@@ -86,13 +86,13 @@ public abstract class KernelThread
     protected internal virtual bool NeedsKernelLock => true;
 
     /// <summary>
-    /// After a step that ended as <paramref name="step"/>: true when the thread is still inside the
+    /// After a step that left the thread runnable: true when the thread is still inside the
     /// kernel and keeps the big lock until its next step. The default keeps it while the step ran
     /// inside a system call or user fault the thread marked with <see cref="Syscall"/>, and
     /// releases it after any other step, as if it returned to user mode. Kernel threads and the
     /// LWPs a CPU runs say exactly when they leave the kernel.
     /// </summary>
-    protected internal virtual bool KeepsKernelLock(Step step) => _inKernel > 0 && !_maySleep;
+    protected internal virtual bool KeepsKernelLock() => _inKernel > 0 && !_maySleep;
 
     /// <summary>How many <see cref="Syscall"/> wrappers the running step is inside.</summary>
     private int _inKernel;
@@ -152,6 +152,8 @@ public abstract class KernelThread
             // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
             // The spin is a step like any other: it starts (the step count, the store log) and
             // reads the holder.
+            // Setting Running starts the step (the detectors record its store-log write while it
+            // names this thread); clearing it ends the step, as RunBody does.
             Kernel.Running = this;
             Kernel.Running = null;
             Kernel.RecordsBigLock(write: false);
@@ -170,7 +172,7 @@ public abstract class KernelThread
     /// <summary>After a step: the thread keeps the big lock while still in the kernel; otherwise a lock it held is released and the spinners woken.</summary>
     private void HandOver(KernelLock bigLock, Step step)
     {
-        if (!Exited && step.Kind == StepKind.Continue && KeepsKernelLock(step))
+        if (!Exited && step.Kind == StepKind.Continue && KeepsKernelLock())
         {
             bigLock.Holder = this;
             return;

@@ -51,7 +51,7 @@ public abstract class Kthread : KernelThread
     /// exits, or reaches a point where the kernel may sleep in code the model leaves out
     /// (<see cref="KernelThread.MaySleep"/>).
     /// </summary>
-    protected internal override bool KeepsKernelLock(Step step) => !SteppedWhereItMaySleep;
+    protected internal override bool KeepsKernelLock() => !SteppedWhereItMaySleep;
 
     /// <inheritdoc/>
     protected sealed override IEnumerable<Step> Body()

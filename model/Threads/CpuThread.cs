@@ -51,7 +51,7 @@ public sealed class CpuThread : KernelThread
     /// clears curlwp early in the model but holds the lock until KERNEL_PROC_UNLOCK before cpu_exit()
     /// (<see cref="LwpExit.CpuExit"/>).
     /// </summary>
-    protected internal override bool KeepsKernelLock(Step step) =>
+    protected internal override bool KeepsKernelLock() =>
         (_ran is { } l && Cpu.Current == l && l.KernelPath is not null) || Cpu.Exiting is { KernelLockDropped: false };
 
     /// <inheritdoc/>
