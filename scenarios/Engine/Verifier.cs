@@ -76,16 +76,17 @@ public static class Verifier
             {
                 var cx = request.CounterexampleOf(v.Violation, v.Steps, (int)Math.Min(int.MaxValue, v.Schedule),
                     settings: request.Settings with { Engine = EngineKind.Direct, Iterations = 1 });
-                if (violations is null)
-                    return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, false, total.Cut, cx, c, total.Blocked, por);
+                if (violations is null) return Result(complete: false, cx, c, null);
                 (first, firstBound) = (first ?? cx, firstBound ?? c);
             }
             if (violations is not null)
                 foreach (var id in tally.Ids) violations.Add(id);
-            if (tally.StoppedBy is { } stop)
-                return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, false, total.Cut, first, firstBound, total.Blocked, por, stop);
+            if (tally.StoppedBy is { } stop) return Result(complete: false, first, firstBound, stop);
         }
-        return new VerifyResult(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, true, total.Cut, first, firstBound, total.Blocked, por);
+        return Result(complete: true, first, firstBound, null);
+
+        VerifyResult Result(bool complete, Counterexample? cx, int? minimalBound, string? stoppedBy) =>
+            new(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, complete, total.Cut, cx, minimalBound, total.Blocked, por, stoppedBy);
     }
 
     /// <summary>One bound, depth first on this thread.</summary>
