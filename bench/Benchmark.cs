@@ -17,6 +17,13 @@ public sealed record BenchSettings
     /// <summary>Schedules a seed may take to find a bug before it counts as not found.</summary>
     public int Budget { get; init; } = 500;
 
+    /// <summary>
+    /// Schedules a seed may take in the time-to-bug-by-engine table: large, because a seed stops at
+    /// its first violation, so only the rare bugs (swapout-exited-lwp, exit-zombie-before-teardown:
+    /// hundreds to thousands of schedules) spend it, and a bug neither engine finds has no ratio.
+    /// </summary>
+    public int EngineBudget { get; init; } = 6000;
+
     /// <summary>Schedules for the throughput, overhead and scaling measurements.</summary>
     public int ThroughputSchedules { get; init; } = 2000;
 

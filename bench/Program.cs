@@ -6,6 +6,7 @@ using Uvm.Bench;
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
 //   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
 //   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
+//   dotnet run -c Release --project bench -- --ttb [--seeds N] [--budget N] [bug...]  (only the time to bug by engine, printed)
 if (args.Contains("--detectors"))
 {
     Console.Write(DetectorCost.Table(schedules: 5000, rounds: 7, core: null, Console.Error));
@@ -20,6 +21,14 @@ if (args.Contains("--profile"))
     else if (args.Contains("--scaling")) StepProfile.Scaling(names, count, Console.Out);
     else if (args.Contains("--allocs")) StepProfile.Allocations(names, count, Console.Out);
     else StepProfile.Run(names, count, Console.Out);
+    return;
+}
+if (args.Contains("--ttb"))
+{
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    var ttb = new BenchSettings { Seeds = Arg("--seeds", 5), EngineBudget = Arg("--budget", 6000) };
+    Console.Write(EngineComparison.TimeToBugTable(ttb, ttb.Core, Console.Error, bugs));
     return;
 }
 if (args.Contains("--replay"))
