@@ -90,7 +90,10 @@ public static class AccountingDetector
             for (int i = 0; i < all.Count; i++)
                 if (all[i].State == Model.Exit.UareaState.Cached) n++;
             return k.Uareas.Count == n ? null : $"uvm_nuarea is {k.Uareas.Count} but {n} u-areas are cached";
-        });
+        })
+    {
+        Reads = StateDomain.Uarea,
+    };
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
