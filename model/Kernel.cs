@@ -172,7 +172,18 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public List<int> StepChoices { get; } = [];
 
     /// <inheritdoc/>
-    public List<Vmspace> Vmspaces { get; } = [];
+    /// <remarks>Taking the list counts as a write of the maps (<see cref="StateDomain.Map"/>): only boot adds to it.</remarks>
+    public List<Vmspace> Vmspaces
+    {
+        get
+        {
+            Versions.Bump(StateDomain.Map);
+            return _vmspaces;
+        }
+    }
+
+    /// <summary>Backs <see cref="Vmspaces"/>.</summary>
+    private readonly List<Vmspace> _vmspaces = [];
 
     /// <inheritdoc/>
     public Vm.VmState Vm { get; } = new();
@@ -190,7 +201,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public WriteVersions Versions { get; } = new();
 
     /// <inheritdoc/>
-    public Pool.KernelPools Pools { get; } = new(config);
+    public Pool.KernelPools Pools => _pools ??= new(Config, Versions);
+
+    /// <summary>Backs <see cref="Pools"/>, created on first use.</summary>
+    private Pool.KernelPools? _pools;
 
     /// <summary>kernel_map's lock (vm_map_lock, a sleep lock): uvm_km_alloc/uvm_km_free hold it.</summary>
     public SimpleLock KernelMapLock { get; } = new("kernel_map");
@@ -213,7 +227,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
     IReadOnlyList<Lwp> IKernelView.KthreadLwps => _kthreadLwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
-    IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
+    IReadOnlyList<Vmspace> IKernelView.Vmspaces => _vmspaces;
 
     /// <summary>True when every user LWP has run its program to the end.</summary>
     public bool AllLwpsFinished

@@ -28,6 +28,18 @@ public enum StateDomain : uint
     /// <summary>The u-areas (<c>Exit.Uarea</c>) and the u-area cache (<c>Exit.UareaCache</c>).</summary>
     Uarea = 1 << 2,
 
+    /// <summary>
+    /// The kernel pools (<c>Pool.Pool</c>: its page lists, counts, pr_curpage, and the page headers
+    /// and splay tree it alone changes; a lookup splays, so it counts as a write).
+    /// </summary>
+    Pool = 1 << 3,
+
+    /// <summary>
+    /// The process maps (<c>Maps.Vmspace</c>, <c>Maps.VmMap</c>: bounds, pending insert, entry list,
+    /// and the entries and red-black tree it alone changes) and the list of them (<c>Kernel.Vmspaces</c>).
+    /// </summary>
+    Map = 1 << 4,
+
     /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
     All = uint.MaxValue,
 }
