@@ -127,7 +127,7 @@ public sealed class InvariantSkippingTests
     /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
     private sealed class Audit : IStepListener
     {
-        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea];
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map];
         private readonly string[] _before = new string[Parts.Length];
         private readonly long[] _version = new long[Parts.Length];
 
@@ -181,9 +181,30 @@ public sealed class InvariantSkippingTests
                     foreach (var a in u.All) t.Append($"[{a} {a.State} {Id(a.Owner)} {a.WireCount}]");
                     t.Append($"free {string.Join(',', u.FreeList)} {u.NuareaMax} {u.DrainWanted} {u.PagedaemonDrains} {u.Reserve}");
                     break;
+                case StateDomain.Pool:
+                    foreach (var pp in v.Pools.All)
+                    {
+                        t.Append($"[{pp} {Id(pp.CurPage)} {pp.NItems} {pp.NOut} {pp.NPages} tree {Tree(pp.Tree.Root)}]");
+                        foreach (var ph in pp.EmptyPages.Concat(pp.PartialPages).Concat(pp.FullPages))
+                            t.Append($"({Id(ph)} {ph.List} {ph.NMissing} {string.Join(',', ph.FreeItems)})");
+                    }
+                    break;
+                case StateDomain.Map:
+                    foreach (var vm in v.Vmspaces)
+                    {
+                        var m = vm.Map;
+                        t.Append($"[{vm} {vm.Daddr} {vm.DataLimit} {vm.StackLimit} {vm.MaxSaddr} {vm.ExecsDone} {vm.ExecFailures.Count} "
+                            + $"{m.Min} {m.Max} {m.TopDown} {m.Pending} root {Id(m.Tree.Root)}]");
+                        foreach (var e in m.Entries)
+                            t.Append($"({Id(e)} {e.Start} {e.End} {e.PoolItem} {e.OwnSpace} {e.Space} {Id(e.Left)} {Id(e.Right)} {Id(e.Parent)} {e.Red})");
+                    }
+                    break;
             }
             return t.ToString();
         }
+
+        /// <summary>A pool's splay tree, shape and all.</summary>
+        private static string Tree(Uvm.Model.Pool.PoolPage? n) => n is null ? "-" : $"({Tree(n.TreeLeft)} {Id(n)} {Tree(n.TreeRight)})";
 
         /// <summary>Object identity, not the text an object prints (two LWPs may print alike).</summary>
         private static string Id(object? o) => o is null ? "-" : $"{o}#{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o)}";
