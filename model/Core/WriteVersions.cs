@@ -6,7 +6,7 @@ namespace Uvm.Model.Core;
 /// <summary>
 /// Parts of the kernel state whose writes are counted (<see cref="WriteVersions"/>), so that the
 /// stepping core judges an invariant only after a step that wrote what the invariant reads
-/// (docs/invariants.md). Each part names the model classes whose every write, during a step, bumps
+/// (CONTRIBUTING.md, "Add an invariant"). Each part names the model classes whose every write, during a step, bumps
 /// its version; state outside every part is read only by invariants that declare <see cref="All"/>.
 /// </summary>
 [Flags]
