@@ -86,7 +86,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private RunQueue? _runQueue;
 
     /// <inheritdoc/>
-    public Uvmexp Uvmexp { get; } = new();
+    public Uvmexp Uvmexp => _uvmexp ??= new(Versions);
+
+    /// <summary>Backs <see cref="Uvmexp"/>, created on first use.</summary>
+    private Uvmexp? _uvmexp;
 
     /// <summary>The big kernel lock (kernel_lock), when <see cref="KernelConfig.BigLock"/> is on.</summary>
     public KernelLock BigLock { get; } = new();
@@ -186,7 +189,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private readonly List<Vmspace> _vmspaces = [];
 
     /// <inheritdoc/>
-    public Vm.VmState Vm { get; } = new();
+    public Vm.VmState Vm => _vm ??= new(Versions);
+
+    /// <summary>Backs <see cref="Vm"/>, created on first use.</summary>
+    private Vm.VmState? _vm;
 
     /// <inheritdoc/>
     public UareaCache Uareas => _uareas ??= new(Versions);

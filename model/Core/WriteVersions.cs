@@ -40,6 +40,13 @@ public enum StateDomain : uint
     /// </summary>
     Map = 1 << 4,
 
+    /// <summary>
+    /// The virtual memory below the maps (<c>Vm.VmState</c>, <c>Uvmexp</c>): physical pages and their
+    /// queues, anons, amaps, objects (aobjs, vnodes, shm segments), swap space and its cluster, the
+    /// pages in flight, the kernel's loans and the copy-on-write address spaces (<c>Cow.CowSpace</c>).
+    /// </summary>
+    Vm = 1 << 5,
+
     /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
     All = uint.MaxValue,
 }
