@@ -127,7 +127,7 @@ public sealed class InvariantSkippingTests
     /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
     private sealed class Audit : IStepListener
     {
-        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map];
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm];
         private readonly string[] _before = new string[Parts.Length];
         private readonly long[] _version = new long[Parts.Length];
 
@@ -199,8 +199,53 @@ public sealed class InvariantSkippingTests
                             t.Append($"({Id(e)} {e.Start} {e.End} {e.PoolItem} {e.OwnSpace} {e.Space} {Id(e.Left)} {Id(e.Right)} {Id(e.Parent)} {e.Red})");
                     }
                     break;
+                case StateDomain.Vm:
+                    ReadVm(k, t);
+                    break;
             }
             return t.ToString();
+        }
+
+        /// <summary>Pages, queues, uvmexp, anons, amaps, objects, swap, I/O in flight, loans and copy-on-write spaces.</summary>
+        private static void ReadVm(Kernel k, StringBuilder t)
+        {
+            IKernelView v = k;
+            var vm = v.Vm;
+            foreach (var p in vm.Pages)
+                t.Append($"[{Id(p)} {p.Queue} {p.Flags} {Id(p.Anon)} {p.PqAnon} {Id(p.Object)} {p.Index} {p.LoanCount} {p.WireCount} {p.Referenced} {Id(p.Holder)} {p.BusyOwner}]");
+            foreach (var q in new[] { vm.FreeQueue, vm.ActiveQueue, vm.InactiveQueue, vm.KernelLoans })
+                t.Append($"q {string.Join(',', q.Select(Id))} ");
+            foreach (var a in vm.Anons)
+                t.Append(a.Freed ? $"[{Id(a)} freed]" : $"[{Id(a)} {a.RefCount} {Id(a.Page)} {a.SwSlot}]");
+            foreach (var o in vm.AObjs.Concat(vm.Vnodes).Concat(vm.ShmSegments.Select(g => g.Object)).Append(vm.KernelObject).Append(vm.LoanZeroObject))
+            {
+                t.Append($"[{Id(o)} {o.Refs} {o.OnList} {string.Join(',', o.SwapSlots)} ");
+                for (int i = 0; i < o.Size; i++) t.Append(Id(o.PageAt(i))).Append(',');
+                t.Append(']');
+            }
+            foreach (var g in vm.ShmSegments) t.Append($"[{Id(g)} {g.Nattch} {g.Removed} {g.Deallocated}]");
+            var swap = vm.Swap;
+            t.Append($"swap {Id(swap)} {swap.Configured} {swap.Enabled} {swap.InUse} {swap.Bad} ");
+            for (int i = 1; i <= swap.Slots; i++) t.Append(swap.IsInUse(i) ? 'u' : '-').Append(swap.IsBad(i) ? 'b' : '-');
+            t.Append($" cluster {Id(vm.Cluster)} {vm.Cluster?.Slot} {string.Join(',', vm.Cluster?.Pages.Select(Id) ?? [])} {vm.ClusterPages} {vm.IoCompletions} {vm.Unmaterialized}");
+            foreach (var io in vm.PagesInFlight) t.Append($"[io {Id(io)} {string.Join(',', io.Pages.Select(Id))}]");
+            foreach (var pi in typeof(Uvmexp).GetProperties()) t.Append(pi.GetValue(v.Uvmexp)).Append(',');
+            foreach (var c in vm.CowSpaces)
+            {
+                t.Append($"[{Id(c)} {c.Timestamp} {c.EntryMapped} {c.EntryWritable} {Id(c.Uobj)} {c.NeedsCopy} {c.Exited} ");
+                foreach (var amap in new[] { c.Amap, c.DetachedAmap, c.CopySource })
+                {
+                    t.Append($"({Id(amap)}");
+                    if (amap is not null)
+                    {
+                        t.Append($" {amap.Ref} {amap.NUsed}");
+                        for (int i = 0; i < amap.Slots; i++) t.Append(' ').Append(Id(amap.Lookup(i)));
+                    }
+                    t.Append(')');
+                }
+                for (int i = 0; i < c.Pages; i++) t.Append($"{Id(c.MappedAnon(i))}/{c.MappedWritable(i)}/{Id(c.MappedObjectPage(i))} ");
+                t.Append(']');
+            }
         }
 
         /// <summary>A pool's splay tree, shape and all.</summary>
