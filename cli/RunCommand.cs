@@ -30,10 +30,11 @@ internal static class RunCommand
         var engine = new Option<string>("--engine") { Description = "direct (in-process explorer) or coyote (Coyote's TestingEngine)", DefaultValueFactory = _ => ExploreSettings.EngineName(new ExploreSettings().Engine) };
         var noDetectors = new Option<bool>("--no-detectors") { Description = "switch the lock-discipline and use-after-free detectors off (to measure what they cost)" };
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "run without the 2004 big kernel lock, as the finer-locked later kernels: every kernel critical section may interleave" };
+        var everyStep = new Option<bool>("--check-every-step") { Description = "judge every invariant after every step, even one whose state no step has written since it last held (slower; finds the same)" };
         var noShrink = new Option<bool>("--no-shrink") { Description = "write the counterexample as found, without co-shrinking workload and schedule" };
         var cmd = new Command("run", "Explore schedules of a scenario; exit 1 and write a counterexample if an invariant or kernel assertion fails.")
         {
-            scenario, bugs, strategy, iterations, maxSteps, seed, outDir, workload, time, parallel, shard, json, junit, invariants, workloads, noShrink, coverage, engine, noDetectors, noBigLock,
+            scenario, bugs, strategy, iterations, maxSteps, seed, outDir, workload, time, parallel, shard, json, junit, invariants, workloads, noShrink, coverage, engine, noDetectors, noBigLock, everyStep,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -41,7 +42,7 @@ internal static class RunCommand
                 r.GetValue(scenario), r.GetValue(bugs) ?? [], r.GetValue(strategy)!, r.GetValue(iterations), r.GetValue(maxSteps),
                 r.GetValue(seed), r.GetValue(outDir)!, r.GetValue(workload), r.GetValue(time), r.GetValue(parallel), r.GetValue(shard),
                 r.GetValue(json), r.GetValue(junit), r.GetValue(invariants) ?? [], r.GetValue(workloads), r.GetValue(noShrink), r.GetValue(coverage), r.GetValue(engine)!,
-                r.GetValue(noDetectors), r.GetValue(noBigLock));
+                r.GetValue(noDetectors), r.GetValue(noBigLock), r.GetValue(everyStep));
             interrupt.Arm();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
             return Task.FromResult(Execute(options, stdout, stderr, stop.Token, interrupt));
@@ -53,7 +54,8 @@ internal static class RunCommand
     internal sealed record RunOptions(
         string? Scenario, string[] Bugs, string Strategy, int? Iterations, int MaxSteps, uint Seed, string OutDir,
         string? Workload, string? Time, int Parallel, string? Shard, string? Json, string? Junit, string[] Invariants,
-        int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null, bool NoDetectors = false, bool NoBigLock = false);
+        int Workloads = 0, bool NoShrink = false, bool Coverage = false, string? Engine = null, bool NoDetectors = false, bool NoBigLock = false,
+        bool CheckEveryStep = false);
 
     /// <summary>
     /// Runs <paramref name="o"/> until its budget is spent or <paramref name="cancel"/> fires; when
@@ -201,6 +203,7 @@ internal static class RunCommand
             var scenario = ScenarioCatalogue.Find(scenarioName)
                 ?? throw new InputException($"--scenario: unknown scenario '{scenarioName}'; known: {string.Join(", ", ScenarioCatalogue.All.Select(x => x.Name))}");
             var catalogue = LoadInvariants(o.Invariants);
+            if (o.CheckEveryStep) catalogue = catalogue.EveryStep();
             CheckWritable(o.OutDir, "--out");
             Outputs.Check((o.Json, "--json"), (o.Junit, "--junit"));
             var workload = o.Workload is { } w ? WorkloadFile.Read(w) : scenario.DefaultWorkload();

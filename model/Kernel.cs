@@ -22,10 +22,24 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public List<Cpu> Cpus { get; } = [];
 
     /// <inheritdoc/>
-    public List<Proc> Procs { get; } = [];
+    /// <remarks>A step that takes the list may change it: taking it counts as a write of allproc (<see cref="StateDomain.Proc"/>).</remarks>
+    public List<Proc> Procs
+    {
+        get
+        {
+            Versions.Bump(StateDomain.Proc);
+            return _procs;
+        }
+    }
+
+    /// <summary>Backs <see cref="Procs"/>.</summary>
+    private readonly List<Proc> _procs = [];
 
     /// <summary>The P_SYSTEM process of the kernel threads (proc0's, for the model: they share vmspace0).</summary>
-    public Proc SystemProc { get; } = new(0, system: true);
+    public Proc SystemProc => _systemProc ??= new(0, system: true, this);
+
+    /// <summary>Backs <see cref="SystemProc"/>, created on first use (it counts its writes in <see cref="Versions"/>).</summary>
+    private Proc? _systemProc;
 
     /// <summary>alllwp, in creation order: the LWPs of the workload's processes (an LWP stays in the list; <see cref="Lwp.OnAllLwp"/> says whether it is on alllwp).</summary>
     public List<Lwp> Lwps
@@ -44,6 +58,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     internal void LinkLwp(Lwp l)
     {
         Writes("alllwp", 0, "members");
+        Versions.Bump(StateDomain.Sched);
         _lwps.Add(l);
     }
 
@@ -52,7 +67,17 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// alllwp like any other; <see cref="Sched.Kthread"/>), in creation order. Kept apart from
     /// <see cref="Lwps"/>, whose LWPs run programs and have modelled u-areas.
     /// </summary>
-    public List<Lwp> KthreadLwps { get; } = [];
+    public IReadOnlyList<Lwp> KthreadLwps => _kthreadLwps;
+
+    /// <summary>Backs <see cref="KthreadLwps"/>.</summary>
+    private readonly List<Lwp> _kthreadLwps = [];
+
+    /// <summary>kthread_create1(): the new kernel thread's LWP joins <see cref="KthreadLwps"/>.</summary>
+    internal void LinkKthreadLwp(Lwp l)
+    {
+        Versions.Bump(StateDomain.Sched);
+        _kthreadLwps.Add(l);
+    }
 
     /// <inheritdoc/>
     public RunQueue RunQueue => _runQueue ??= new RunQueue(this);
@@ -61,7 +86,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private RunQueue? _runQueue;
 
     /// <inheritdoc/>
-    public Uvmexp Uvmexp { get; } = new();
+    public Uvmexp Uvmexp => _uvmexp ??= new(Versions);
+
+    /// <summary>Backs <see cref="Uvmexp"/>, created on first use.</summary>
+    private Uvmexp? _uvmexp;
 
     /// <summary>The big kernel lock (kernel_lock), when <see cref="KernelConfig.BigLock"/> is on.</summary>
     public KernelLock BigLock { get; } = new();
@@ -147,16 +175,42 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public List<int> StepChoices { get; } = [];
 
     /// <inheritdoc/>
-    public List<Vmspace> Vmspaces { get; } = [];
+    /// <remarks>Taking the list counts as a write of the maps (<see cref="StateDomain.Map"/>): only boot adds to it.</remarks>
+    public List<Vmspace> Vmspaces
+    {
+        get
+        {
+            Versions.Bump(StateDomain.Map);
+            return _vmspaces;
+        }
+    }
+
+    /// <summary>Backs <see cref="Vmspaces"/>.</summary>
+    private readonly List<Vmspace> _vmspaces = [];
 
     /// <inheritdoc/>
-    public Vm.VmState Vm { get; } = new();
+    public Vm.VmState Vm => _vm ??= new(Versions);
+
+    /// <summary>Backs <see cref="Vm"/>, created on first use.</summary>
+    private Vm.VmState? _vm;
 
     /// <inheritdoc/>
-    public UareaCache Uareas { get; } = new();
+    public UareaCache Uareas => _uareas ??= new(Versions);
+
+    /// <summary>Backs <see cref="Uareas"/>, created on first use.</summary>
+    private UareaCache? _uareas;
+
+    /// <summary>
+    /// One version per part of the state (<see cref="StateDomain"/>), bumped by every write to it:
+    /// the stepping core judges an invariant only when a part it reads has moved.
+    /// </summary>
+    public WriteVersions Versions { get; } = new();
 
     /// <inheritdoc/>
-    public Pool.KernelPools Pools { get; } = new(config);
+    public Pool.KernelPools Pools => _pools ??= new(Config, Versions);
+
+    /// <summary>Backs <see cref="Pools"/>, created on first use.</summary>
+    private Pool.KernelPools? _pools;
 
     /// <summary>kernel_map's lock (vm_map_lock, a sleep lock): uvm_km_alloc/uvm_km_free hold it.</summary>
     public SimpleLock KernelMapLock { get; } = new("kernel_map");
@@ -175,11 +229,11 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private int _time;
 
     IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;
-    IReadOnlyList<Proc> IKernelView.Procs => Procs;
+    IReadOnlyList<Proc> IKernelView.Procs => _procs;
     IReadOnlyList<Lwp> IKernelView.Lwps => Lwps;
-    IReadOnlyList<Lwp> IKernelView.KthreadLwps => KthreadLwps;
+    IReadOnlyList<Lwp> IKernelView.KthreadLwps => _kthreadLwps;
     IReadOnlyList<KernelThread> IKernelView.Threads => Threads;
-    IReadOnlyList<Vmspace> IKernelView.Vmspaces => Vmspaces;
+    IReadOnlyList<Vmspace> IKernelView.Vmspaces => _vmspaces;
 
     /// <summary>True when every user LWP has run its program to the end.</summary>
     public bool AllLwpsFinished

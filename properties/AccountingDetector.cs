@@ -25,7 +25,10 @@ public static class AccountingDetector
             for (int i = 0; i < pages.Count; i++)
                 if ((pages[i].Flags & PageFlags.Pageout) != 0) n++;
             return k.Uvmexp.Paging == n ? null : $"uvmexp.paging is {k.Uvmexp.Paging} but {n} pages are being paged out";
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>swpginuse counts the allocated swap slots.</summary>
     public static readonly Invariant SwapInUseMatchesAllocatedSlots = new(
@@ -38,7 +41,10 @@ public static class AccountingDetector
             for (int s = 1; s <= swap.Slots; s++)
                 if (swap.IsInUse(s)) n++;
             return swap.InUse == n ? null : $"uvmexp.swpginuse is {swap.InUse} but {n} swap slots are allocated";
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>swpgonly counts the pages whose only copy is in swap.</summary>
     public static readonly Invariant SwapOnlyCountMatchesSwappedOutPages = new(
@@ -64,7 +70,10 @@ public static class AccountingDetector
                     if (o.FindSwslot(j) > 0 && o.PageAt(j) is null) n++;
             }
             return k.Uvmexp.SwpgOnly == n ? null : $"uvmexp.swpgonly is {k.Uvmexp.SwpgOnly} but {n} pages are only in swap";
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>swd_npgbad counts the slots uvm_swap_markbad() marked bad.</summary>
     public static readonly Invariant SwapBadCountMatchesBadSlots = new(
@@ -77,7 +86,10 @@ public static class AccountingDetector
             for (int s = 1; s <= swap.Slots; s++)
                 if (swap.IsBad(s)) n++;
             return swap.Bad == n ? null : $"swd_npgbad is {swap.Bad} but {n} swap slots are marked bad";
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>The u-area free-list count counts the list.</summary>
     public static readonly Invariant UareaFreeCountMatchesFreeList = new(
@@ -90,7 +102,10 @@ public static class AccountingDetector
             for (int i = 0; i < all.Count; i++)
                 if (all[i].State == Model.Exit.UareaState.Cached) n++;
             return k.Uareas.Count == n ? null : $"uvm_nuarea is {k.Uareas.Count} but {n} u-areas are cached";
-        });
+        })
+    {
+        Reads = StateDomain.Uarea,
+    };
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =

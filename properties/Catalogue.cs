@@ -24,6 +24,16 @@ public sealed class Catalogue
         Liveness = liveness.ToArray();
     }
 
+    /// <summary>
+    /// Judge every invariant after every step, even one whose declared state no step has written
+    /// since it last held (<see cref="Invariant.Reads"/>): for users who doubt the declarations
+    /// (<c>uvmcheck run --check-every-step</c>). Both ways find the same first violation at the same step.
+    /// </summary>
+    public bool JudgeEveryStep { get; init; }
+
+    /// <summary>This catalogue, judging every invariant after every step (<see cref="JudgeEveryStep"/>).</summary>
+    public Catalogue EveryStep() => new(Invariants, Liveness) { JudgeEveryStep = true };
+
     /// <summary>The safety invariants.</summary>
     public IReadOnlyList<Invariant> Invariants { get; }
 
@@ -49,7 +59,7 @@ public sealed class Catalogue
                 if (value is LivenessProperty l && liveness.All(x => x.Name != l.Name)) liveness.Add(l);
             }
         }
-        return new Catalogue(invariants, liveness);
+        return new Catalogue(invariants, liveness) { JudgeEveryStep = JudgeEveryStep };
     }
 
     private static IEnumerable<object?> StaticValues(Type type)

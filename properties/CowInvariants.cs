@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
@@ -26,7 +27,10 @@ public static class CowInvariants
                             if (amap.Lookup(slot) is { } anon && Slots(spaces, anon) is var n && n != anon.RefCount)
                                 return $"{anon} has an_ref {anon.RefCount} but {n} amap slot(s) point to it";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>am_nused accounting.</summary>
     public static readonly Invariant AmapNusedEqualsItsAnons = new(
@@ -44,7 +48,10 @@ public static class CowInvariants
                         if (n != amap.NUsed) return $"{amap} has am_nused {amap.NUsed} but {n} anons";
                     }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>am_ref accounting.</summary>
     public static readonly Invariant AmapRefEqualsItsEntries = new(
@@ -67,7 +74,10 @@ public static class CowInvariants
                         if (n != amap.Ref) return $"{amap} has am_ref {amap.Ref} but {n} entries reference it";
                     }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
     public static readonly Invariant SharedAnonIsNeverWritableMapped = new(
@@ -88,7 +98,10 @@ public static class CowInvariants
                                 return $"{anon.Page} is mapped writable through {anon} and also through {other}";
                 }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>No use after free of an anon by an amap.</summary>
     public static readonly Invariant NoAmapSlotPointsToAFreedAnon = new(
@@ -104,7 +117,10 @@ public static class CowInvariants
                             if (amap.Lookup(slot) is { } anon && (anon.RefCount <= 0 || !Listed(k.Vm.Anons, anon)))
                                 return $"slot {slot} of {amap} points to freed {anon}";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>A fault that raced munmap/mprotect refaulted instead of installing a stale mapping.</summary>
     public static readonly Invariant NoMappingOutlivesItsEntry = new(
@@ -124,7 +140,10 @@ public static class CowInvariants
                         return $"{spaces[i]} maps page {p} writable after mprotect(PROT_READ)";
                 }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =

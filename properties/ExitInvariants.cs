@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Exit;
 using Uvm.Model.Sched;
 using Uvm.Model.Threads;
@@ -34,7 +35,10 @@ public static class ExitInvariants
                     return $"{c} runs {Describe(running)} on {u}, which fork gave to {u.Owner}";
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Uarea,
+    };
 
     /// <summary>
     /// What the parent (or the reaper) frees of a zombie is no longer used: a collected process has
@@ -65,7 +69,10 @@ public static class ExitInvariants
                 if (cpus[i] is { Vmspace: { Freed: true } vm } c)
                     return $"{c} still has the {vm} active, which uvmspace_free() has freed";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Proc,
+    };
 
     /// <summary>After cpu_exit() switched away from the dead LWP there is no LWP to sleep for: lwp_exit2()/exit2() must not block.</summary>
     public static readonly Invariant PathAfterSwitchAwayNeverSleeps = new(
@@ -112,7 +119,10 @@ public static class ExitInvariants
                 }
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Uarea,
+    };
 
     /// <summary>
     /// uvm_swapout() never takes the u-area of an exiting LWP or a cached one: the LWP that runs
@@ -132,7 +142,10 @@ public static class ExitInvariants
             for (int i = 0; i < free.Count; i++)
                 if (free[i] is { Wired: false } u) return $"cached {u} is unwired";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Proc | StateDomain.Uarea,
+    };
 
     /// <summary>Liveness: a process that exited is collected (proc_free) by its parent or, orphaned, by init.</summary>
     public static readonly LivenessProperty ExitedProcessIsEventuallyReaped = new(

@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 
 namespace Uvm.Properties;
 
@@ -13,6 +14,14 @@ namespace Uvm.Properties;
 /// </summary>
 public sealed record Invariant(string Name, string Summary, string Subsystem, Func<IKernelView, string?> Check)
 {
+    /// <summary>
+    /// The parts of the kernel state the check reads (<see cref="StateDomain"/>): the stepping
+    /// core judges the invariant again only after a step that wrote one of them, since a pure check
+    /// of unchanged state holds again. <see cref="StateDomain.All"/> (the default) judges it after
+    /// every step: an invariant that reads anything outside the declared parts must keep it.
+    /// </summary>
+    public StateDomain Reads { get; init; } = StateDomain.All;
+
     /// <summary>
     /// The invariant "every item of <paramref name="items"/> satisfies <paramref name="holds"/>";
     /// the violation names the first item that does not.

@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Maps;
 
 namespace Uvm.Properties;
@@ -34,7 +35,10 @@ public static class MapInvariants
                 }
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Map,
+    };
 
     /// <summary>What uvm_map_findspace() returned as free meets no entry and lies in the map.</summary>
     public static readonly Invariant FoundSpaceIsFree = new(
@@ -52,7 +56,10 @@ public static class MapInvariants
                     if (es[i].Intersects(p.Va, p.End)) return $"{vm}: {p} intersects {es[i]} in {vm.Map.Describe()}";
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Map,
+    };
 
     /// <summary>Exec fails with ENOMEM only when the map really had no room for the vmcmd.</summary>
     public static readonly Invariant ExecFailsOnlyWhenTheMapHasNoRoom = new(
@@ -68,7 +75,10 @@ public static class MapInvariants
                         return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Map,
+    };
 
     /// <summary>Liveness: a thread asleep on a map lock is eventually woken (no lost vm_map_unlock wakeup).</summary>
     public static readonly LivenessProperty MapLockSleeperIsEventuallyWoken = new(
@@ -94,7 +104,10 @@ public static class MapInvariants
             for (int v = 0; v < k.Vmspaces.Count; v++)
                 if (MapTreeAudit.Check(k.Vmspaces[v].Map) is { } bad) return bad;
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Map,
+    };
 
     /// <summary>Every map invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =

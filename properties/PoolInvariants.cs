@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Pool;
 
 namespace Uvm.Properties;
@@ -20,7 +21,10 @@ public static class PoolInvariants
             for (int i = 0; i < pools.Count; i++)
                 if (PoolAudit.Check(pools[i]) is { } bad) return bad;
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Pool,
+    };
 
     /// <summary>No two live structures share a pool item, and none holds an item on a free list.</summary>
     public static readonly Invariant PoolItemIsHandedOutOnce = new(
@@ -45,7 +49,10 @@ public static class PoolInvariants
                     if (lwps[j].PoolItem == item) return $"{lwps[i]} and {lwps[j]} share lwp_pool item {item}";
             }
             return MapEntryHeldOnce(k);
-        });
+        })
+    {
+        Reads = StateDomain.Pool | StateDomain.Proc | StateDomain.Sched | StateDomain.Map,
+    };
 
     /// <summary>The same for the map entries of every process map and uvm_map_entry_pool.</summary>
     private static string? MapEntryHeldOnce(IKernelView k)

@@ -1,4 +1,5 @@
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Sched;
 
 namespace Uvm.Properties;
@@ -14,7 +15,7 @@ public static class SchedInvariants
         nameof(OnProcLwpIsInMemory),
         "An LWP running on a CPU has its u-area resident and wired (LSONPROC implies L_INMEM).",
         "sched", k => k.Lwps, l => l.Stat != LwpStat.OnProc || (l.InMemory && l.UareaWired),
-        l => $"{l} runs on {l.Cpu} with L_INMEM {(l.InMemory ? "set" : "clear")} and its u-area {(l.UareaWired ? "wired" : "unwired")}");
+        l => $"{l} runs on {l.Cpu} with L_INMEM {(l.InMemory ? "set" : "clear")} and its u-area {(l.UareaWired ? "wired" : "unwired")}") with { Reads = StateDomain.Sched | StateDomain.Uarea };
 
     /// <summary>
     /// swappable(l) excludes P_SYSTEM (uvm_glue.c): a kernel thread's stack stays resident, since
@@ -24,21 +25,21 @@ public static class SchedInvariants
         nameof(SystemLwpIsNeverSwappedOut),
         "A kernel thread's LWP (P_SYSTEM) is never swapped out: L_INMEM stays set.",
         "sched", k => k.KthreadLwps, l => l.Finished || l.InMemory,
-        l => $"the {l} (P_SYSTEM) has L_INMEM clear while {l.Stat}");
+        l => $"the {l} (P_SYSTEM) has L_INMEM clear while {l.Stat}") with { Reads = StateDomain.Sched };
 
     /// <summary>cpu_switch() trusts the run queue: everything on it is LSRUN and resident.</summary>
     public static readonly Invariant RunQueueHoldsOnlyRunnableInMemoryLwps = Invariant.ForAll(
         nameof(RunQueueHoldsOnlyRunnableInMemoryLwps),
         "Every LWP on the run queue is LSRUN with L_INMEM set.",
         "sched", k => k.RunQueue.Lwps, l => l.Stat == LwpStat.Run && l.InMemory,
-        l => $"{l} is queued while {l.Stat} with L_INMEM {(l.InMemory ? "set" : "clear")}");
+        l => $"{l} is queued while {l.Stat} with L_INMEM {(l.InMemory ? "set" : "clear")}") with { Reads = StateDomain.Sched };
 
     /// <summary>setrunnable(), preempt() and uvm_swapin() queue every resident runnable LWP in the same critical section.</summary>
     public static readonly Invariant RunnableResidentLwpIsQueued = Invariant.ForAll(
         nameof(RunnableResidentLwpIsQueued),
         "Every LSRUN LWP with L_INMEM set is on the run queue.",
         "sched", k => k.Lwps, l => l.Stat != LwpStat.Run || !l.InMemory || l.OnRunQueue,
-        l => $"{l} is LSRUN and resident but on no run queue");
+        l => $"{l} is LSRUN and resident but on no run queue") with { Reads = StateDomain.Sched };
 
     /// <summary>An LWP is on a run queue or on a CPU, never both, and queued at most once.</summary>
     public static readonly Invariant LwpIsOnAtMostOneRunQueueOrCpu = new(
@@ -61,7 +62,10 @@ public static class SchedInvariants
             for (int i = 0; i < lwps.Count; i++)
                 if (lwps[i] is { OnRunQueue: true } l && !Contains(queue, l)) return $"{l} says it is queued but is not on the run queue";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched,
+    };
 
     private static bool Contains(IReadOnlyList<Lwp> list, Lwp l)
     {
@@ -85,7 +89,10 @@ public static class SchedInvariants
                 if (lwps[i] is { Stat: LwpStat.OnProc } l && l.Cpu?.Current != l)
                     return $"{l} is LSONPROC on {l.Cpu}, which runs {l.Cpu?.Current?.ToString() ?? "nothing"}";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched,
+    };
 
     /// <summary>Liveness: a runnable LWP that is swapped out is eventually swapped back in.</summary>
     public static readonly LivenessProperty RunnableSwappedOutLwpIsEventuallySwappedIn = new(

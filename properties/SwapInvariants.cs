@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Uvm.Model;
+using Uvm.Model.Core;
 using Uvm.Model.Vm;
 
 namespace Uvm.Properties;
@@ -25,7 +26,10 @@ public static class SwapInvariants
                 seen[o.Slot] = true;
             }
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>
     /// swpginuse accounting: the allocated slots are exactly those the owners, the pageouts in
@@ -64,7 +68,10 @@ public static class SwapInvariants
             for (int s = 1; s <= slots; s++)
                 if (vm.Swap.IsInUse(s) && !referenced[s] && !vm.Swap.IsBad(s)) return $"slot {s} is allocated but nothing references it (leaked)";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Vm,
+    };
 
     /// <summary>Slot tables of up to this many slots live on the stack.</summary>
     private const int StackLimit = 256;

@@ -14,7 +14,7 @@ namespace Uvm.Model.Cow;
 public static class AmapOps
 {
     /// <summary>amap_alloc(): a new, empty amap with am_ref 1.</summary>
-    internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots);
+    internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots, k.Versions);
 
     /// <summary>
     /// amap_copy(map, entry, ...) with the map write-locked: clear needs-copy, copying the amap if

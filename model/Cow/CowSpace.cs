@@ -19,8 +19,9 @@ public sealed class CowSpace
     private readonly Page?[] _mappedPage;
     private readonly bool[] _writable;
 
-    internal CowSpace(string name, int pages)
+    internal CowSpace(string name, int pages, WriteVersions? versions = null)
     {
+        _versions = versions;
         Name = name;
         Pages = pages;
         Lock = new SimpleLock($"vm_map lock of {name}");
@@ -39,31 +40,31 @@ public sealed class CowSpace
     public SimpleLock Lock { get; }
 
     /// <summary>map->timestamp.</summary>
-    public int Timestamp { get; internal set; }
+    public int Timestamp { get; internal set { V(); field = value; } }
 
     /// <summary>False once munmap() removed the entry.</summary>
-    public bool EntryMapped { get; internal set; } = true;
+    public bool EntryMapped { get; internal set { V(); field = value; } } = true;
 
     /// <summary>The entry's protection allows writing (mprotect can take it away).</summary>
-    public bool EntryWritable { get; internal set; } = true;
+    public bool EntryWritable { get; internal set { V(); field = value; } } = true;
 
     /// <summary>The entry's uvm_object (a vnode mapped MAP_PRIVATE), or null for an anonymous entry.</summary>
-    public AObj? Uobj { get; internal set; }
+    public AObj? Uobj { get; internal set { V(); field = value; } }
 
     /// <summary>UVM_ET_NEEDSCOPY.</summary>
-    public bool NeedsCopy { get; internal set; }
+    public bool NeedsCopy { get; internal set { V(); field = value; } }
 
     /// <summary>aref.ar_amap, or null before the first fault.</summary>
-    public Amap? Amap { get; internal set; }
+    public Amap? Amap { get; internal set { V(); field = value; } }
 
     /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
-    public Amap? DetachedAmap { get; internal set; }
+    public Amap? DetachedAmap { get; internal set { V(); field = value; } }
 
     /// <summary>The amap amap_copy() is copying from, until its am_ref-- (the entry still holds that reference).</summary>
-    public Amap? CopySource { get; internal set; }
+    public Amap? CopySource { get; internal set { V(); field = value; } }
 
     /// <summary>Dropped at exit (uvmspace_free).</summary>
-    public bool Exited { get; internal set; }
+    public bool Exited { get; internal set { V(); field = value; } }
 
     /// <summary>The anon the pmap maps at <paramref name="page"/> while that anon still owns the mapped page (pmap_page_protect removes it otherwise).</summary>
     public Anon? MappedAnon(int page) =>
@@ -79,6 +80,7 @@ public sealed class CowSpace
     /// <summary>pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry).</summary>
     internal void EnterObject(int page, Page p)
     {
+        V();
         _mapped[page] = null;
         _mappedPage[page] = p;
         _writable[page] = false;
@@ -87,6 +89,7 @@ public sealed class CowSpace
     /// <summary>pmap_enter().</summary>
     internal void Enter(int page, Anon anon, Page p, bool writable)
     {
+        V();
         _mapped[page] = anon;
         _mappedPage[page] = p;
         _writable[page] = writable;
@@ -95,21 +98,33 @@ public sealed class CowSpace
     /// <summary>pmap_remove() of the whole entry.</summary>
     internal void RemoveAll()
     {
+        V();
         Array.Clear(_mapped);
         Array.Clear(_mappedPage);
         Array.Clear(_writable);
     }
 
     /// <summary>pmap_protect(VM_PROT_READ) of the whole entry (fork, mprotect).</summary>
-    internal void WriteProtectAll() => Array.Clear(_writable);
+    internal void WriteProtectAll()
+    {
+        V();
+        Array.Clear(_writable);
+    }
 
     /// <summary>vm_map_unlock() after a change: the timestamp moves.</summary>
     internal void UnlockChanged(Kernel k, KernelThread self)
     {
+        V();
         Timestamp++;
         Lock.Release(k, self);
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"vmspace of {Name}";
+
+    /// <summary>The write versions of the kernel; null for a space built alone in a test.</summary>
+    private readonly WriteVersions? _versions;
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

@@ -57,5 +57,5 @@ public static class KernelMem
     /// (i386, approx.), which may sleep on kernel_map's lock.
     /// </summary>
     public static IEnumerable<Step> FreeVmspace(Kernel k, Func<KernelThread> self, ProcVmspace vm) =>
-        Free(k, self, "uvmspace_free", _ => vm.Freed = true);
+        Free(k, self, "uvmspace_free", _ => vm.MarkFreed(k));
 }

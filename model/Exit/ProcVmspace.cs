@@ -12,7 +12,14 @@ public sealed class ProcVmspace(string owner)
     public string Owner { get; } = owner;
 
     /// <summary>uvmspace_free() has released it.</summary>
-    public bool Freed { get; internal set; }
+    public bool Freed { get; private set; }
+
+    /// <summary>uvmspace_free(): the vmspace is freed (a write of <see cref="Core.StateDomain.Proc"/>).</summary>
+    internal void MarkFreed(Kernel k)
+    {
+        k.Versions.Bump(Core.StateDomain.Proc);
+        Freed = true;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"vmspace of {Owner}";

@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 using Uvm.Model.Sched;
 
 namespace Uvm.Model.Exit;
@@ -12,8 +13,9 @@ namespace Uvm.Model.Exit;
 /// </summary>
 public sealed class Uarea
 {
-    internal Uarea(int id, bool wired)
+    internal Uarea(int id, bool wired, WriteVersions? versions = null)
     {
+        _versions = versions;
         Id = id;
         Wired = wired;
     }
@@ -22,17 +24,17 @@ public sealed class Uarea
     public int Id { get; }
 
     /// <summary>In use, cached on the free list, or freed.</summary>
-    public UareaState State { get; internal set; } = UareaState.InUse;
+    public UareaState State { get; internal set { V(); field = value; } } = UareaState.InUse;
 
     /// <summary>The LWP whose l_addr this is while <see cref="UareaState.InUse"/>; null otherwise.</summary>
-    public Lwp? Owner { get; internal set; }
+    public Lwp? Owner { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// The wire count of its pages: uvm_fault_wire() raises it, uvm_fault_unwire() lowers it, so a
     /// swap-in that wires the u-area between uvm_swapout()'s L_INMEM clear and its unwire leaves it
     /// wired, as the page wire counts do in the kernel.
     /// </summary>
-    public int WireCount { get; internal set; }
+    public int WireCount { get; internal set { V(); field = value; } }
 
     /// <summary>Its pages are wired and resident (uvm_fault_wire, or still wired on the free list).</summary>
     public bool Wired
@@ -40,6 +42,13 @@ public sealed class Uarea
         get => WireCount > 0;
         internal set => WireCount = value ? Math.Max(1, WireCount) : 0;
     }
+
+    /// <inheritdoc/>
+    /// <summary>The write versions of the kernel's u-areas (<see cref="StateDomain.Uarea"/>); null in a unit test.</summary>
+    private readonly WriteVersions? _versions;
+
+    /// <summary>A write to the u-area.</summary>
+    private void V() => _versions?.Bump(StateDomain.Uarea);
 
     /// <inheritdoc/>
     public override string ToString() => $"u-area {Id}";

@@ -12,8 +12,11 @@ namespace Uvm.Model.Exit;
 /// (<see cref="Drain"/>). Cached u-areas stay wired, so a reused one needs no uvm_fault_wire().
 /// Also the registry of every u-area the model created, for the no-leak invariant.
 /// </summary>
-public sealed class UareaCache
+public sealed class UareaCache(WriteVersions? versions = null)
 {
+    /// <summary>A write to the cache or a u-area (<see cref="StateDomain.Uarea"/>).</summary>
+    private void V() => versions?.Bump(StateDomain.Uarea);
+
     /// <summary>UVM_NUAREA_MAX of the kernel: u-areas uvm_uarea_drain(FALSE) leaves cached.</summary>
     public const int KernelNuareaMax = 16;
 
@@ -27,7 +30,7 @@ public sealed class UareaCache
     public StepLock Lock { get; } = new("uvm_uareas_slock");
 
     /// <summary>UVM_NUAREA_MAX as the model uses it (a workload setting, scaled down from 16).</summary>
-    public int NuareaMax { get; internal set; } = KernelNuareaMax;
+    public int NuareaMax { get; internal set { V(); field = value; } } = KernelNuareaMax;
 
     /// <summary>uvm_nuarea: how many u-areas are cached.</summary>
     public int Count => _free.Count;
@@ -42,18 +45,19 @@ public sealed class UareaCache
     /// The pagedaemon was woken under a memory shortage while u-areas were cached, and the free list
     /// has not been emptied since: a drain is owed (the liveness property's obligation).
     /// </summary>
-    public bool DrainWanted { get; internal set; }
+    public bool DrainWanted { get; internal set { V(); field = value; } }
 
     /// <summary>A pagedaemon that drains this cache under a shortage runs (set by the thread that does).</summary>
-    public bool PagedaemonDrains { get; internal set; }
+    public bool PagedaemonDrains { get; internal set { V(); field = value; } }
 
     /// <summary>U-areas fork may still create beyond those of the boot LWPs: kernel_object is sized for them at boot.</summary>
-    public int Reserve { get; internal set; }
+    public int Reserve { get; internal set { V(); field = value; } }
 
     /// <summary>A new u-area (uvm_km_alloc), or a boot LWP's (wired).</summary>
     internal Uarea Create(bool wired = false)
     {
-        var u = new Uarea(_all.Count + 1, wired);
+        V();
+        var u = new Uarea(_all.Count + 1, wired, versions);
         _all.Add(u);
         return u;
     }
@@ -64,6 +68,7 @@ public sealed class UareaCache
         Lock.Acquire(self);
         u.State = UareaState.Cached;
         u.Owner = null;
+        V();
         _free.Insert(0, u);
         Lock.Release(self);
     }
@@ -117,6 +122,7 @@ public sealed class UareaCache
     {
         if (_free.Count == 0) return null;
         var u = _free[0];
+        V();
         _free.RemoveAt(0);
         if (_free.Count == 0) DrainWanted = false;
         return u;

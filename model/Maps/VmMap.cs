@@ -17,8 +17,9 @@ public sealed class VmMap
     private readonly List<MapEntry> _entries = [];
 
     /// <summary>An empty map [<paramref name="min"/>, <paramref name="max"/>); <paramref name="config"/> says which of its tree mutations are on.</summary>
-    public VmMap(string name, int min, int max, bool topDown, KernelConfig? config = null)
+    public VmMap(string name, int min, int max, bool topDown, KernelConfig? config = null, WriteVersions? versions = null)
     {
+        Versions = versions;
         Name = name;
         Min = min;
         Max = max;
@@ -31,13 +32,13 @@ public sealed class VmMap
     public string Name { get; }
 
     /// <summary>vm_map_min(map): the lowest page a mapping may use.</summary>
-    public int Min { get; internal set; }
+    public int Min { get; internal set { V(); field = value; } }
 
     /// <summary>vm_map_max(map): the first page above the map (VM_MAXUSER_ADDRESS).</summary>
-    public int Max { get; internal set; }
+    public int Max { get; internal set { V(); field = value; } }
 
     /// <summary>VM_MAP_TOPDOWN: uvm_map_findspace() searches downward from the hint.</summary>
-    public bool TopDown { get; internal set; }
+    public bool TopDown { get; internal set { V(); field = value; } }
 
     /// <summary>The entries, sorted by address.</summary>
     public IReadOnlyList<MapEntry> Entries => _entries;
@@ -52,7 +53,7 @@ public sealed class VmMap
     /// The range uvm_map() got from uvm_map_findspace() and will link once uvm_mapent_alloc()
     /// returns; held under the map lock. Null when no insertion is under way.
     /// </summary>
-    public MapInsert? Pending { get; internal set; }
+    public MapInsert? Pending { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// uvm_map_lookup_entry(map, va): the index of the entry containing <paramref name="va"/>
@@ -86,6 +87,7 @@ public sealed class VmMap
     /// </summary>
     internal void Link(MapEntry? prev, MapEntry entry)
     {
+        V();
         int at = prev is null ? 0 : _entries.IndexOf(prev) + 1;
         if (prev is not null && at == 0)
             throw new KernelPanicException("uvm_map_entry_link", $"{Name}: prev entry {prev} is not on the map");
@@ -110,6 +112,7 @@ public sealed class VmMap
     /// </remarks>
     internal List<MapEntry> Remove(int start, int end, Queue<int?>? clipItems = null)
     {
+        V();
         var dead = new List<MapEntry>();
         for (int i = _entries.Count - 1; i >= 0; i--)
         {
@@ -146,6 +149,16 @@ public sealed class VmMap
     /// <summary>The layout as text: "[1,32) topdown: [8,10) text [10,12) data".</summary>
     public string Describe() =>
         $"map [{Min},{Max}){(TopDown ? " topdown" : "")}:" + string.Concat(_entries.Select(e => " " + e));
+
+    /// <inheritdoc/>
+    /// <summary>The write versions of the kernel (<see cref="StateDomain.Map"/>); null for a map built alone in a test.</summary>
+    internal WriteVersions? Versions { get; }
+
+    /// <summary>
+    /// A write to the map: its setters and the internal methods that alone change its entry list,
+    /// its entries and its tree (<see cref="Link"/>, <see cref="Remove"/>) call it first.
+    /// </summary>
+    internal void V() => Versions?.Bump(StateDomain.Map);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -19,19 +19,19 @@ public sealed class Vmspace(int pid, VmMap map)
     public VmMap Map { get; } = map;
 
     /// <summary>vm_daddr: where the data segment (data, bss, then the heap) starts.</summary>
-    public int Daddr { get; internal set; }
+    public int Daddr { get; internal set { Map.V(); field = value; } }
 
     /// <summary>RLIMIT_DATA, in pages: data, bss and heap together stay below Daddr + DataLimit.</summary>
-    public int DataLimit { get; internal set; }
+    public int DataLimit { get; internal set { Map.V(); field = value; } }
 
     /// <summary>RLIMIT_STACK, in pages; null is RLIM_INFINITY (<c>ulimit -s unlimited</c>).</summary>
-    public int? StackLimit { get; internal set; }
+    public int? StackLimit { get; internal set { Map.V(); field = value; } }
 
     /// <summary>vm_maxsaddr: the lowest page the stack may grow down to.</summary>
-    public int MaxSaddr { get; internal set; }
+    public int MaxSaddr { get; internal set { Map.V(); field = value; } }
 
     /// <summary>Execs that ran to the end.</summary>
-    public int ExecsDone { get; internal set; }
+    public int ExecsDone { get; internal set { Map.V(); field = value; } }
 
     /// <summary>Execs that failed with ENOMEM, and the layout each saw.</summary>
     public IReadOnlyList<ExecFailure> ExecFailures => _execFailures;
@@ -64,7 +64,11 @@ public sealed class Vmspace(int pid, VmMap map)
     }
 
     /// <summary>Records an exec that failed with ENOMEM.</summary>
-    internal void RecordExecFailure(ExecFailure failure) => _execFailures.Add(failure);
+    internal void RecordExecFailure(ExecFailure failure)
+    {
+        Map.V();
+        _execFailures.Add(failure);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"vmspace of pid {Pid}";

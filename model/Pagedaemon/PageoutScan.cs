@@ -235,7 +235,7 @@ public static class PageoutScan
                 PageQueues.Unbusy(k, p); // no swap? give up!
                 return Outcome.Skipped;
             }
-            k.Vm.Cluster = cluster = new SwapCluster(first, n);
+            k.Vm.Cluster = cluster = new SwapCluster(first, n, k.Versions);
         }
         int slot = cluster.Slot + cluster.Pages.Count;
         if (p.OwnerAnon is { } a) a.SwSlot = slot;

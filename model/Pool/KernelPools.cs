@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Pool;
@@ -23,11 +24,11 @@ public sealed class KernelPools
     private readonly Dictionary<int, Page> _pages = [];
 
     /// <summary>Creates the pools; <paramref name="config"/> says which pool mutations are on.</summary>
-    public KernelPools(KernelConfig config)
+    public KernelPools(KernelConfig config, WriteVersions? versions = null)
     {
-        Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config);
-        Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config);
-        MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config);
+        Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config, versions);
+        Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config, versions);
+        MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config, versions);
         All = [Proc, Lwp, MapEntry];
     }
 

@@ -33,8 +33,9 @@ public sealed class Pool
     private readonly KernelConfig _config;
 
     /// <summary>pool_init(pp, size, ...): <paramref name="itemsPerPage"/> items a page; off-page headers when items are large.</summary>
-    public Pool(string name, int itemsPerPage, bool offPageHeaders, KernelConfig? config = null)
+    public Pool(string name, int itemsPerPage, bool offPageHeaders, KernelConfig? config = null, WriteVersions? versions = null)
     {
+        _versions = versions;
         if (itemsPerPage is < 1 or > ItemSpan) throw new ArgumentOutOfRangeException(nameof(itemsPerPage));
         Name = name;
         ItemsPerPage = itemsPerPage;
@@ -92,6 +93,7 @@ public sealed class Pool
     /// <summary>pool_get()'s locked section with pr_curpage set: take the head item of pr_curpage and move the page on.</summary>
     internal int? TakeItem(bool leaveListed = false)
     {
+        V();
         var ph = CurPage;
         if (ph is null) return null;
         if (ph.FreeItems.Count == 0) throw new KernelPanicException("pool_get", $"{Name}: page empty");
@@ -111,6 +113,7 @@ public sealed class Pool
     /// <summary>pool_prime_page(): a fresh page from the allocator goes on pr_emptypages (and into the tree).</summary>
     internal PoolPage PrimePage(int page)
     {
+        V();
         var ph = new PoolPage(page);
         Link(ph, PoolPageList.Empty);
         if (OffPageHeaders)
@@ -134,6 +137,7 @@ public sealed class Pool
     /// </summary>
     internal PoolPage? PutItem(int item)
     {
+        V();
         if (NOut == 0) throw new KernelPanicException("pool_put", $"pool {Name}: putting with none out");
         var ph = FindPageHead(item) ?? throw new KernelPanicException("pool_put", $"{Name}: page header missing");
         if (ph.FreeItems.Contains(item)) throw new KernelPanicException("pool_put", $"{Name}: item {item} freed twice");
@@ -167,6 +171,7 @@ public sealed class Pool
     /// </summary>
     internal void AfterPutUnlocked(int item)
     {
+        V();
         if (!_config.Has(Switches.PoolPutMovesPageUnlocked) || FindPageHead(item) is not { List: not PoolPageList.None } ph) return;
         Move(ph, ph.NMissing == 0 ? PoolPageList.Empty : ph.NMissing == ItemsPerPage ? PoolPageList.Full : PoolPageList.Partial);
         UpdateCurPage();
@@ -175,6 +180,7 @@ public sealed class Pool
     /// <summary>pool_reclaim()'s walk of pr_emptypages: take every idle page off (pr_rmpage) and return them to free.</summary>
     internal List<PoolPage> ReclaimEmptyPages()
     {
+        V();
         var pq = new List<PoolPage>();
         while (_empty.Count > 0)
         {
@@ -187,8 +193,11 @@ public sealed class Pool
     }
 
     /// <summary>pr_find_pagehead(): SPLAY_FIND for off-page headers, else the header at the page's end.</summary>
-    internal PoolPage? FindPageHead(int item) =>
-        OffPageHeaders ? Tree.Find(PageOf(item)) : _inPage.GetValueOrDefault(PageOf(item));
+    internal PoolPage? FindPageHead(int item)
+    {
+        V(); // pr_phtree lookups splay the tree
+        return OffPageHeaders ? Tree.Find(PageOf(item)) : _inPage.GetValueOrDefault(PageOf(item));
+    }
 
     /// <summary>pr_rmpage(): unlink the page from its list and the tree; it is freed after the unlock.</summary>
     private void RmPage(PoolPage ph)
@@ -234,6 +243,16 @@ public sealed class Pool
         _ => throw new ArgumentOutOfRangeException(nameof(l)),
     };
 
+
+    /// <inheritdoc/>
+    /// <summary>The write versions of the kernel (<see cref="StateDomain.Pool"/>); null for a pool built alone in a test.</summary>
+    private readonly WriteVersions? _versions;
+
+    /// <summary>
+    /// A write to the pool: every internal method, which alone change the pool, its page headers
+    /// and its splay tree, calls it first.
+    /// </summary>
+    private void V() => _versions?.Bump(StateDomain.Pool);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -19,13 +19,13 @@ public sealed class Cpu(int number, Kernel kernel)
     internal WaitChannel Lent { get; } = new($"cpu{number}: running a kernel thread");
 
     /// <summary>The thread that stands for this CPU running user LWPs and idling; set when it is created.</summary>
-    public KernelThread? Thread { get; internal set; }
+    public KernelThread? Thread { get; internal set { kernel.Versions.Bump(StateDomain.Sched); field = value; } }
 
     /// <summary>ci_curlwp: the LWP this CPU runs, or null while idle.</summary>
     public Lwp? Current
     {
         get { kernel.Reads("cpu", Number, "ci"); return _current; }
-        internal set { kernel.Writes("cpu", Number, "ci"); _current = value; }
+        internal set { kernel.Writes("cpu", Number, "ci"); kernel.Versions.Bump(StateDomain.Sched); _current = value; }
     }
 
     private Lwp? _current;
@@ -34,7 +34,7 @@ public sealed class Cpu(int number, Kernel kernel)
     public Uarea? Stack
     {
         get { kernel.Reads("cpu", Number, "ci"); return _stack; }
-        internal set { kernel.Writes("cpu", Number, "ci"); _stack = value; }
+        internal set { kernel.Writes("cpu", Number, "ci"); kernel.Versions.Bump(StateDomain.Sched); _stack = value; }
     }
 
     private Uarea? _stack;
@@ -43,7 +43,7 @@ public sealed class Cpu(int number, Kernel kernel)
     public ProcVmspace? Vmspace
     {
         get { kernel.Reads("cpu", Number, "ci"); return _vmspace; }
-        internal set { kernel.Writes("cpu", Number, "ci"); _vmspace = value; }
+        internal set { kernel.Writes("cpu", Number, "ci"); kernel.Versions.Bump(StateDomain.Sched); _vmspace = value; }
     }
 
     private ProcVmspace? _vmspace;
@@ -55,7 +55,7 @@ public sealed class Cpu(int number, Kernel kernel)
     public Lwp? Exiting
     {
         get { kernel.Reads("cpu", Number, "ci"); return _exiting; }
-        internal set { kernel.Writes("cpu", Number, "ci"); _exiting = value; }
+        internal set { kernel.Writes("cpu", Number, "ci"); kernel.Versions.Bump(StateDomain.Sched); _exiting = value; }
     }
 
     private Lwp? _exiting;

@@ -30,7 +30,7 @@ public abstract class Kthread : KernelThread
         Lwp.InitUnpublished(LwpStat.Run, inMemory: true);
         // On alllwp, where uvm_swapout_threads() and schedcpu() see it; init's LWP is left out: init
         // is a user process (swappable), and the model has no u-area for it.
-        if (Lwp.Proc.System) kernel.KthreadLwps.Add(Lwp);
+        if (Lwp.Proc.System) kernel.LinkKthreadLwp(Lwp);
         OnRunQueue = new WaitChannel($"{name}: on the run queue");
         if (kernel.Cpus.Count == 0) return;
         kernel.RunQueue.Link(Lwp);

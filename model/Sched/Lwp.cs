@@ -41,28 +41,28 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public LwpStat Stat
     {
         get { Locked("l_stat"); R("l_stat"); return _stat; }
-        internal set { Stored("l_stat", (long)_stat); W("l_stat"); _stat = value; }
+        internal set { Stored("l_stat", (long)_stat); W("l_stat"); V(); _stat = value; }
     }
 
     /// <summary>l_cpu: the CPU it runs (or last ran) on (sched_lock).</summary>
     public Cpu? Cpu
     {
         get { Locked("l_cpu"); R("l_cpu"); return _cpu; }
-        internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } W("l_cpu"); _cpu = value; }
+        internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } W("l_cpu"); V(); _cpu = value; }
     }
 
     /// <summary>l_back != NULL: the LWP is linked on a run queue (sched_lock).</summary>
     public bool OnRunQueue
     {
         get { Locked("l_back"); R("l_back"); return _onRunQueue; }
-        internal set { Stored("l_back", _onRunQueue ? 1 : 0); W("l_back"); _onRunQueue = value; }
+        internal set { Stored("l_back", _onRunQueue ? 1 : 0); W("l_back"); V(); _onRunQueue = value; }
     }
 
     /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident (sched_lock).</summary>
     public bool InMemory
     {
         get { Locked("L_INMEM"); R("L_INMEM"); return _inMemory; }
-        internal set { Stored("L_INMEM", _inMemory ? 1 : 0); W("L_INMEM"); _inMemory = value; }
+        internal set { Stored("L_INMEM", _inMemory ? 1 : 0); W("L_INMEM"); V(); _inMemory = value; }
     }
 
     /// <summary>
@@ -123,6 +123,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     {
         W("l_stat");
         W("L_INMEM");
+        V();
         _stat = stat;
         _inMemory = inMemory;
     }
@@ -135,6 +136,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     {
         _d?.Touch(_poison, this);
         W("L_INMEM");
+        V();
         _inMemory = false;
     }
 
@@ -147,6 +149,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     {
         _d?.Touch(_poison, this);
         W("l_stat");
+        V();
         _stat = LwpStat.Zomb;
     }
 
@@ -164,8 +167,16 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         }
         _d?.Touch(_poison, this);
         W("L_INMEM");
+        V();
         _inMemory = value;
     }
+
+    /// <summary>
+    /// A write to the LWP's scheduler state (<see cref="StateDomain.Sched"/>): every setter but those
+    /// of the clocks, l_wchan, l_holdcnt, the sleep timeout and the program position calls it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void V() => _k?.Versions.Bump(StateDomain.Sched);
 
     /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -227,7 +238,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     /// <summary>l_addr: its u-area (PCB and kernel stack); null after uvm_lwp_exit().</summary>
-    public Uarea? Uarea { get; internal set; }
+    public Uarea? Uarea { get; internal set { V(); field = value; } }
 
     /// <summary>l_wchan: the channel it sleeps on in the kernel (wait4, lwp_wait1, uvm_wait, a lock); null otherwise.</summary>
     public WaitChannel? WChan
@@ -242,7 +253,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public bool Detached
     {
         get { R("L_DETACHED"); return _detached; }
-        internal set { W("L_DETACHED"); _detached = value; }
+        internal set { W("L_DETACHED"); V(); _detached = value; }
     }
 
     private bool _detached;
@@ -251,7 +262,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public bool SwitchedAway
     {
         get { R("switched away"); return _switchedAway; }
-        internal set { W("switched away"); _switchedAway = value; }
+        internal set { W("switched away"); V(); _switchedAway = value; }
     }
 
     private bool _switchedAway;
@@ -266,6 +277,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     internal void Free(string function)
     {
         W("lwp");
+        V();
         if (_d is not null) _d.Free(ref _poison, function);
         else _poison.FreedIn = function;
     }
@@ -354,7 +366,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     internal bool OnAllLwp => !Finished;
 
     /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
-    public int? PoolItem { get; internal set; }
+    public int? PoolItem { get; internal set { V(); field = value; } }
 
     /// <summary>The kernel thread whose LWP this is (kthread_create1()), or null for a user LWP.</summary>
     internal Kthread? Kthread { get; init; }

@@ -13,6 +13,9 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>The detectors of the kernel the process lives in; null for a process built alone in a unit test.</summary>
     private readonly Discipline? _d = kernel?.Discipline;
 
+    /// <summary>The write versions of that kernel (<see cref="StateDomain.Proc"/>).</summary>
+    private readonly WriteVersions? _versions = kernel?.Versions;
+
     /// <summary>Backing fields of the poisoned state.</summary>
     private bool _exiting;
     private ProcStat _stat = ProcStat.Active;
@@ -32,40 +35,62 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     public bool Exiting
     {
         get { Touch(); return _exiting; }
-        internal set { Touch(); _exiting = value; }
+        internal set { Touch(); V(); _exiting = value; }
     }
 
     /// <summary>p_lwps: the process's LWPs. An exiting LWP leaves it when it is detached or collected.</summary>
-    public IReadOnlyList<Lwp> Lwps => LwpList;
+    public IReadOnlyList<Lwp> Lwps => _lwpList;
 
     /// <summary>p_lwps, for the kernel paths that link and unlink LWPs.</summary>
-    internal List<Lwp> LwpList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
+    internal List<Lwp> LwpList
+    {
+        get
+        {
+            V();
+            return _lwpList;
+        }
+    }
+
+    /// <summary>Backs <see cref="Lwps"/> and <see cref="LwpList"/>.</summary>
+    private readonly List<Lwp> _lwpList = [];
 
     /// <summary>p_stat.</summary>
     public ProcStat Stat
     {
         get { Touch(); return _stat; }
-        internal set { Touch(); _stat = value; }
+        internal set { Touch(); V(); _stat = value; }
     }
 
     /// <summary>p_pptr: the parent, which collects it with wait4(); null for a process nobody waits for.</summary>
     public Proc? Parent
     {
         get { Touch(); return _parent; }
-        internal set { Touch(); _parent = value; }
+        internal set { Touch(); V(); _parent = value; }
     }
 
     /// <summary>p_children: its children not yet collected.</summary>
-    public IReadOnlyList<Proc> Children => ChildList;
+    public IReadOnlyList<Proc> Children => _childList;
 
     /// <summary>p_children, for fork, wait and the reparenting of orphans.</summary>
-    internal List<Proc> ChildList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
+    internal List<Proc> ChildList
+    {
+        get
+        {
+            V();
+            return _childList;
+        }
+    }
+
+    /// <summary>Backs <see cref="Children"/> and <see cref="ChildList"/>.</summary>
+    private readonly List<Proc> _childList = [];
 
     /// <summary>p_vmspace: its address space (proc0's, once the 2004 exit1() has borrowed it).</summary>
     public ProcVmspace Vmspace
     {
         get { Touch(); return _vmspace; }
-        internal set { Touch(); _vmspace = value; }
+        internal set { Touch(); V(); _vmspace = value; }
     }
 
     /// <summary>proc_free() has run: the parent collected it and the structure is freed.</summary>
@@ -74,6 +99,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>proc_free() in <paramref name="function"/>: pool_put(&amp;proc_pool, p), the process is poisoned.</summary>
     internal void Free(string function)
     {
+        V();
         if (_d is not null) _d.Free(ref _poison, function);
         else _poison.FreedIn = function;
     }
@@ -81,8 +107,11 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>An access to a field: a use-after-free violation during a step once the process is freed.</summary>
     private void Touch() => _d?.Touch(_poison, this);
 
+    /// <summary>A write to the process (<see cref="StateDomain.Proc"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Proc);
+
     /// <summary>The proc_pool item holding this struct proc (fork1's pool_get), or null if made at boot.</summary>
-    public int? PoolItem { get; internal set; }
+    public int? PoolItem { get; internal set { V(); field = value; } }
 
     /// <inheritdoc/>
     public override string ToString() => $"pid {Pid}";

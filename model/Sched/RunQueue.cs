@@ -38,6 +38,7 @@ public sealed class RunQueue(Kernel kernel)
     internal void Link(Lwp l)
     {
         kernel.Writes("run queue", 0, "sched_qs");
+        kernel.Versions.Bump(Core.StateDomain.Sched);
         _queue.Add(l);
         l.OnRunQueue = true;
     }
@@ -46,6 +47,7 @@ public sealed class RunQueue(Kernel kernel)
     internal void Unlink(Lwp l)
     {
         kernel.Writes("run queue", 0, "sched_qs");
+        kernel.Versions.Bump(Core.StateDomain.Sched);
         _queue.Remove(l);
         l.OnRunQueue = false;
     }

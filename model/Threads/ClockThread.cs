@@ -76,8 +76,10 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             if (l.Stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
         }
         // schedcpu() ages the kernel threads' LWPs too (their tsleep()s here have no timeout).
-        foreach (var l in Kernel.KthreadLwps)
+        var kthreads = Kernel.KthreadLwps;
+        for (int i = 0; i < kthreads.Count; i++)
         {
+            var l = kthreads[i];
             if (l.Finished) continue;
             l.SwTime++;
             if (l.Stat == LwpStat.Sleep) l.SlpTime++;

@@ -16,8 +16,9 @@ public sealed class AObj
     private readonly Page?[] _pages;
 
     /// <summary>Creates an aobj of <paramref name="size"/> pages with one reference (uao_create).</summary>
-    internal AObj(int id, int size, bool noSwap, string? name = null)
+    internal AObj(int id, int size, bool noSwap, string? name = null, WriteVersions? versions = null)
     {
+        Versions = versions;
         Id = id;
         Name = name ?? $"aobj {id}";
         NoSwap = noSwap;
@@ -54,10 +55,10 @@ public sealed class AObj
     public bool IsVnode { get; init; }
 
     /// <summary>uo_refs.</summary>
-    public int Refs { get; internal set; } = 1;
+    public int Refs { get; internal set { V(); field = value; } } = 1;
 
     /// <summary>On uao_list (the list uao_swap_off() walks); cleared by the last uao_detach().</summary>
-    public bool OnList { get; internal set; } = true;
+    public bool OnList { get; internal set { V(); field = value; } } = true;
 
     /// <summary>vmobjlock.</summary>
     public SimpleLock Lock { get; }
@@ -77,6 +78,7 @@ public sealed class AObj
     /// </summary>
     internal int SetSwslot(int index, int slot)
     {
+        V();
         if (NoSwap)
         {
             if (slot == 0) return 0;
@@ -90,6 +92,7 @@ public sealed class AObj
     /// <summary>uvm_pageinsert(): the page now lives at <paramref name="index"/>; a duplicate panics.</summary>
     internal void Insert(Page p, int index)
     {
+        V();
         if (_pages[index] is { } other)
             throw new KernelPanicException("uvm_pageinsert", $"{Name}[{index}] already holds page {other.Number}");
         _pages[index] = p;
@@ -100,10 +103,17 @@ public sealed class AObj
     /// <summary>uvm_pageremove(): the page leaves the object.</summary>
     internal void Remove(Page p)
     {
+        V();
         if (_pages[p.Index] == p) _pages[p.Index] = null;
         p.Object = null;
     }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>The write versions of the kernel; null for an object built alone in a test.</summary>
+    internal WriteVersions? Versions { get; }
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => Versions?.Bump(StateDomain.Vm);
 }

@@ -12,8 +12,9 @@ public sealed class Amap
 {
     private readonly Anon?[] _anons;
 
-    internal Amap(int id, int slots)
+    internal Amap(int id, int slots, WriteVersions? versions = null)
     {
+        _versions = versions;
         Id = id;
         _anons = new Anon?[slots];
         Lock = new SimpleLock($"am_l of amap {id}");
@@ -26,10 +27,10 @@ public sealed class Amap
     public SimpleLock Lock { get; }
 
     /// <summary>am_ref: map entries referencing the amap; 0 once amap_wipeout() ran.</summary>
-    public int Ref { get; internal set; } = 1;
+    public int Ref { get; internal set { V(); field = value; } } = 1;
 
     /// <summary>am_nused: slots in use.</summary>
-    public int NUsed { get; internal set; }
+    public int NUsed { get; internal set { V(); field = value; } }
 
     /// <summary>am_nslot.</summary>
     public int Slots => _anons.Length;
@@ -40,6 +41,7 @@ public sealed class Amap
     /// <summary>amap_add(aref, offset, anon, replace), am_l held: put <paramref name="anon"/> in <paramref name="slot"/>.</summary>
     internal void Add(int slot, Anon anon, bool replace)
     {
+        V();
         if (replace != (_anons[slot] is not null))
             throw new KernelPanicException("amap_add", replace ? $"replacing an empty slot {slot} of {this}" : $"slot {slot} of {this} already in use");
         if (!replace) NUsed++;
@@ -49,6 +51,7 @@ public sealed class Amap
     /// <summary>Empties <paramref name="slot"/> (amap_wipeout/amap_unadd), am_l held.</summary>
     internal void Unadd(int slot)
     {
+        V();
         if (_anons[slot] is null) return;
         _anons[slot] = null;
         NUsed--;
@@ -56,4 +59,10 @@ public sealed class Amap
 
     /// <inheritdoc/>
     public override string ToString() => $"amap {Id}";
+
+    /// <summary>The write versions of the kernel; null for an amap built alone in a test.</summary>
+    private readonly WriteVersions? _versions;
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

@@ -15,6 +15,9 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <summary>The detectors of the kernel the anon lives in; null for an anon built alone in a unit test.</summary>
     private readonly Discipline? _d = kernel?.Discipline;
 
+    /// <summary>The write versions of that kernel.</summary>
+    private readonly WriteVersions? _versions = kernel?.Versions;
+
     /// <summary>Backing fields of the poisoned state.</summary>
     private int _refCount = 1, _swSlot;
     private Page? _page;
@@ -29,21 +32,21 @@ public sealed class Anon(int id, Kernel? kernel = null)
     public int RefCount
     {
         get { Touch(); return _refCount; }
-        internal set { Touch(); _refCount = value; }
+        internal set { Touch(); V(); _refCount = value; }
     }
 
     /// <summary>an_page: the resident page, or null.</summary>
     public Page? Page
     {
         get { Touch(); return _page; }
-        internal set { Touch(); _page = value; }
+        internal set { Touch(); V(); _page = value; }
     }
 
     /// <summary>an_swslot: the swap slot holding a copy, 0 if none.</summary>
     public int SwSlot
     {
         get { Touch(); return _swSlot; }
-        internal set { Touch(); _swSlot = value; }
+        internal set { Touch(); V(); _swSlot = value; }
     }
 
     /// <summary>an_lock.</summary>
@@ -55,6 +58,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <summary>uvm_anfree() or uvm_anon_release() in <paramref name="function"/>: the anon is poisoned.</summary>
     internal void Free(string function)
     {
+        V();
         if (_d is not null) _d.Free(ref _poison, function);
         else _poison.FreedIn = function;
     }
@@ -64,4 +68,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
 
     /// <inheritdoc/>
     public override string ToString() => $"anon {Id}";
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

@@ -11,34 +11,37 @@ namespace Uvm.Model.Vm;
 /// <see cref="Referenced"/> stands for the pmap reference bit; the pmap modified bit is folded into
 /// PG_CLEAN. Mappings are not modelled.
 /// </summary>
-public sealed class Page(int number)
+public sealed class Page(int number, WriteVersions? versions = null)
 {
+    /// <summary>The write versions of the kernel; null for a page built alone in a test.</summary>
+    private readonly WriteVersions? _versions = versions;
+
     /// <summary>A global page number, used in messages ("page 3").</summary>
     public int Number { get; } = number;
 
     /// <summary>The paging queue it is on.</summary>
-    public PageQueue Queue { get; internal set; } = PageQueue.Free;
+    public PageQueue Queue { get; internal set { V(); field = value; } } = PageQueue.Free;
 
     /// <summary>pg->flags.</summary>
-    public PageFlags Flags { get; internal set; }
+    public PageFlags Flags { get; internal set { V(); field = value; } }
 
     /// <summary>pg->uanon: the anon that owns it (with <see cref="PqAnon"/>) or borrows it (without), or null.</summary>
-    public Anon? Anon { get; internal set; }
+    public Anon? Anon { get; internal set { V(); field = value; } }
 
     /// <summary>pg->pqflags &amp; PQ_ANON: <see cref="Anon"/> owns the page rather than borrows it.</summary>
-    public bool PqAnon { get; internal set; }
+    public bool PqAnon { get; internal set { V(); field = value; } }
 
     /// <summary>The anon that owns the page (uanon with PQ_ANON), or null.</summary>
     public Anon? OwnerAnon => PqAnon ? Anon : null;
 
     /// <summary>pg->uobject: the object that owns it (PQ_AOBJ), or null.</summary>
-    public AObj? Object { get; internal set; }
+    public AObj? Object { get; internal set { V(); field = value; } }
 
     /// <summary>pg->offset &gt;&gt; PAGE_SHIFT within <see cref="Object"/>.</summary>
-    public int Index { get; internal set; }
+    public int Index { get; internal set { V(); field = value; } }
 
     /// <summary>pg->loan_count: loans to the kernel or to anons (uvm_loan.c); never negative.</summary>
-    public int LoanCount { get; internal set; }
+    public int LoanCount { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// The loans held by the kernel (O->K, A->K): loan_count less the one loan of an anon that
@@ -47,16 +50,16 @@ public sealed class Page(int number)
     public int KernelLoans => LoanCount - (Anon is not null && !PqAnon ? 1 : 0);
 
     /// <summary>pg->wire_count: a wired page is on no paging queue.</summary>
-    public int WireCount { get; internal set; }
+    public int WireCount { get; internal set { V(); field = value; } }
 
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
-    public bool Referenced { get; internal set; }
+    public bool Referenced { get; internal set { V(); field = value; } }
 
     /// <summary>The path that holds the page for its own use (<see cref="PageHolder"/>), or null.</summary>
-    public PageHolder? Holder { get; private set; }
+    public PageHolder? Holder { get; private set { V(); field = value; } }
 
     /// <summary>UVM_PAGE_OWN(): who busied the page (UVM_PAGE_TRKOWN), for messages.</summary>
-    public string? BusyOwner { get; internal set; }
+    public string? BusyOwner { get; internal set { V(); field = value; } }
 
     /// <summary>The channel a thread sleeps on while the page is busy (wakeup(pg)).</summary>
     public WaitChannel Channel { get; } = new($"page {number}");
@@ -67,6 +70,7 @@ public sealed class Page(int number)
     /// </summary>
     internal void Hold(PageHolder holder)
     {
+        V();
         if (Holder is { } h) throw new InvalidOperationException($"{this} is already held by {h}; {holder} takes it");
         Holder = holder;
     }
@@ -74,6 +78,7 @@ public sealed class Page(int number)
     /// <summary><paramref name="holder"/> lets the page go, before it frees or hands it on.</summary>
     internal void Release(PageHolder holder)
     {
+        V();
         if (Holder != holder) throw new InvalidOperationException($"{this} is held by {Holder?.ToString() ?? "nobody"}, not by {holder}");
         Holder = null;
     }
@@ -100,4 +105,7 @@ public sealed class Page(int number)
         var borrower = Anon is { } b && !PqAnon ? $" loaned to {b}" : "";
         return $"page {Number}{owner}{borrower}";
     }
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

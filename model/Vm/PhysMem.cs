@@ -17,13 +17,13 @@ public static class PhysMem
     public static void Boot(Kernel k, int freePages)
     {
         var vm = k.Vm;
-        vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object");
+        vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object", vm.Versions);
         foreach (var l in k.Lwps)
         {
             if (!l.UareaWired || l.Uarea is not { } u) continue;
             for (int i = 0; i < Uvmexp.UspacePages; i++)
             {
-                var p = new Page(vm.PageList.Count + 1) { Queue = PageQueue.None, WireCount = 1 };
+                var p = new Page(vm.PageList.Count + 1, vm.Versions) { Queue = PageQueue.None, WireCount = 1 };
                 vm.PageList.Add(p);
                 vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
             }

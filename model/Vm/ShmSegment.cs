@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 namespace Uvm.Model.Vm;
 
 /// <summary>
@@ -14,17 +15,20 @@ public sealed class ShmSegment(int key, AObj obj)
     public AObj Object { get; } = obj;
 
     /// <summary>shm_nattch.</summary>
-    public int Nattch { get; internal set; }
+    public int Nattch { get; internal set { V(); field = value; } }
 
     /// <summary>SHMSEG_REMOVED: IPC_RMID was done; no new shmget/shmat finds it.</summary>
-    public bool Removed { get; internal set; }
+    public bool Removed { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// shm_deallocate_segment() ran: the mode is SHMSEG_FREE (SHMSEG_REMOVED cleared) and the
     /// segment's own aobj reference is gone. The model never reuses the slot (approx.).
     /// </summary>
-    public bool Deallocated { get; internal set; }
+    public bool Deallocated { get; internal set { V(); field = value; } }
 
     /// <inheritdoc/>
     public override string ToString() => $"shm key {Key} ({Object})";
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>), counted in its object's kernel.</summary>
+    private void V() => Object.Versions?.Bump(StateDomain.Vm);
 }

@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 namespace Uvm.Model.Vm;
 
 /// <summary>
@@ -6,8 +7,11 @@ namespace Uvm.Model.Vm;
 /// Held across the pgo_put calls that drop the page queues, so other threads can see it; the
 /// unused tail is freed when the cluster is written.
 /// </summary>
-public sealed class SwapCluster(int slot, int allocated)
+public sealed class SwapCluster(int slot, int allocated, WriteVersions? versions = null)
 {
+    /// <summary>The write versions of the kernel; null in a test.</summary>
+    private readonly WriteVersions? _versions = versions;
+
     /// <summary>swslot: the first slot.</summary>
     public int Slot { get; } = slot;
 
@@ -15,11 +19,25 @@ public sealed class SwapCluster(int slot, int allocated)
     public int Allocated { get; } = allocated;
 
     /// <summary>swpps[0 .. swcpages): the pages added, each at slot <see cref="Slot"/> + its index.</summary>
-    internal List<Page> PageList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write.</remarks>
+    internal List<Page> PageList
+    {
+        get
+        {
+            V();
+            return _pageList;
+        }
+    }
+
+    /// <summary>Backs <see cref="Pages"/> and <see cref="PageList"/>.</summary>
+    private readonly List<Page> _pageList = [];
 
     /// <summary>The pages added so far.</summary>
-    public IReadOnlyList<Page> Pages => PageList;
+    public IReadOnlyList<Page> Pages => _pageList;
 
     /// <summary>swcpages &lt; swnpages: more pages fit.</summary>
-    public bool HasRoom => PageList.Count < Allocated;
+    public bool HasRoom => _pageList.Count < Allocated;
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

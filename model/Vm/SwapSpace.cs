@@ -23,8 +23,9 @@ public sealed class SwapSpace
     private readonly bool[] _bad;
 
     /// <summary>A swap space of <paramref name="slots"/> slots, configured and enabled when nonzero.</summary>
-    public SwapSpace(int slots)
+    public SwapSpace(int slots, WriteVersions? versions = null)
     {
+        _versions = versions;
         _inUse = new bool[slots + 1];
         _bad = new bool[slots + 1];
         Configured = Enabled = slots > 0;
@@ -34,10 +35,10 @@ public sealed class SwapSpace
     public int Slots => _inUse.Length - 1;
 
     /// <summary>The device is configured (swapctl SWAP_ON); its slots count in uvmexp.swpages.</summary>
-    public bool Configured { get; internal set; }
+    public bool Configured { get; internal set { V(); field = value; } }
 
     /// <summary>SWF_ENABLE: uvm_swap_alloc() may allocate from the device.</summary>
-    public bool Enabled { get; internal set; }
+    public bool Enabled { get; internal set { V(); field = value; } }
 
     /// <summary>uvm.swap_data_lock.</summary>
     public StepLock Lock { get; } = new("uvm.swap_data_lock");
@@ -46,10 +47,10 @@ public sealed class SwapSpace
     public int SwPages => Configured ? Slots : 0;
 
     /// <summary>uvmexp.swpginuse.</summary>
-    public int InUse { get; private set; }
+    public int InUse { get; private set { V(); field = value; } }
 
     /// <summary>swd_npgbad: slots marked bad after a failed pageout; they stay allocated.</summary>
-    public int Bad { get; private set; }
+    public int Bad { get; private set { V(); field = value; } }
 
     /// <summary>True when <paramref name="slot"/> was marked bad by uvm_swap_markbad().</summary>
     public bool IsBad(int slot) => slot >= 1 && slot <= Slots && _bad[slot];
@@ -63,6 +64,7 @@ public sealed class SwapSpace
     /// <summary>uvm_swap_alloc(&amp;1, lessok): one free slot, or 0 when none; never sleeps.</summary>
     internal int Alloc(KernelThread self)
     {
+        V();
         int n = 1;
         return Alloc(self, ref n, lessok: true);
     }
@@ -75,6 +77,7 @@ public sealed class SwapSpace
     /// </summary>
     internal int Alloc(KernelThread self, ref int n, bool lessok)
     {
+        V();
         Lock.Acquire(self);
         int slot = Enabled ? FirstRun(n) : 0;
         if (slot == 0 && Enabled && n > 1 && lessok)
@@ -109,6 +112,7 @@ public sealed class SwapSpace
     /// </summary>
     internal void MarkBad(KernelThread self, int start, int n, Uvmexp uvmexp, bool skipCount = false)
     {
+        V();
         Lock.Acquire(self);
         if (start < 1 || start + n - 1 > Slots || !Configured)
             throw new KernelPanicException("uvm_swap_markbad", $"swapdrum_getsdp({start}) == NULL: KASSERT(sdp != NULL) failed (uvm_swap_markbad({start}, {n}))");
@@ -131,6 +135,7 @@ public sealed class SwapSpace
     /// </summary>
     internal void Free(KernelThread self, int start, int n, bool skipCount = false)
     {
+        V();
         if (start == SwslotBad) return;
         Lock.Acquire(self);
         if (start < 1 || start + n - 1 > Slots || !Configured)
@@ -144,4 +149,10 @@ public sealed class SwapSpace
         }
         Lock.Release(self);
     }
+
+    /// <summary>The write versions of the kernel; null for a swap space built alone in a test.</summary>
+    private readonly WriteVersions? _versions;
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 namespace Uvm.Model;
 
 /// <summary>
@@ -6,51 +7,57 @@ namespace Uvm.Model;
 /// uvm_fault_unwire() of a swapped-out u-area frees its pages at once (standing for the
 /// pagedaemon reclaiming them) and uvm_fault_wire() at swap-in takes them (<see cref="PhysMem"/>).
 /// </summary>
-public sealed class Uvmexp
+public sealed class Uvmexp(WriteVersions? versions = null)
 {
+    /// <summary>The write versions of the kernel; null in a test.</summary>
+    private readonly WriteVersions? _versions = versions;
+
     /// <summary>atop(USPACE): pages in one u-area.</summary>
     public const int UspacePages = 2;
 
     /// <summary>uvmexp.free: free pages.</summary>
-    public int Free { get; internal set; }
+    public int Free { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.swapouts: LWPs swapped out so far.</summary>
-    public int Swapouts { get; internal set; }
+    public int Swapouts { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.swapins: LWPs swapped in so far.</summary>
-    public int Swapins { get; internal set; }
+    public int Swapins { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// maxslp: seconds asleep after which uvm_swapout_threads() swaps a sleeper out at once, and
     /// half of which proc0 may sleep before uvm_meter() wakes it. The kernel's is 20 (MAXSLP);
     /// workloads scale time down, so it is a workload setting here.
     /// </summary>
-    public int MaxSlp { get; internal set; } = 4;
+    public int MaxSlp { get; internal set { V(); field = value; } } = 4;
 
     /// <summary>uvmexp.freemin: below free + paging &lt; freemin an allocation wakes the pagedaemon.</summary>
-    public int FreeMin { get; internal set; } = 1;
+    public int FreeMin { get; internal set { V(); field = value; } } = 1;
 
     /// <summary>uvmexp.freetarg: the pagedaemon scans until free + paging reaches it.</summary>
-    public int FreeTarg { get; internal set; } = 2;
+    public int FreeTarg { get; internal set { V(); field = value; } } = 2;
 
     /// <summary>uvmexp.inactarg: the inactive-queue target, recomputed by each pagedaemon pass.</summary>
-    public int InactTarg { get; internal set; } = 3;
+    public int InactTarg { get; internal set { V(); field = value; } } = 3;
 
     /// <summary>uvmexp.reserve_kernel: free pages only the kernel may take (0 here: no kernel allocations).</summary>
-    public int ReserveKernel { get; internal set; }
+    public int ReserveKernel { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.paging: pages in pageout I/O.</summary>
-    public int Paging { get; internal set; }
+    public int Paging { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.swpgonly: pages whose only copy is in swap.</summary>
-    public int SwpgOnly { get; internal set; }
+    public int SwpgOnly { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdwoke: pagedaemon passes.</summary>
-    public int PdWoke { get; internal set; }
+    public int PdWoke { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdfreed: pages freed by the pagedaemon.</summary>
-    public int PdFreed { get; internal set; }
+    public int PdFreed { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdpageouts: pageouts started by the pagedaemon.</summary>
-    public int PdPageouts { get; internal set; }
+    public int PdPageouts { get; internal set { V(); field = value; } }
+
+    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Vm);
 }

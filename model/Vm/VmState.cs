@@ -9,80 +9,196 @@ namespace Uvm.Model.Vm;
 /// <see cref="Unmaterialized"/> free pages exist only as a count until first allocated, so a
 /// workload with much free memory costs nothing.
 /// </summary>
-public sealed class VmState
+public sealed class VmState(WriteVersions? versions = null)
 {
+    /// <summary>The write versions of the kernel (<see cref="StateDomain.Vm"/>); null in a test.</summary>
+    internal WriteVersions? Versions { get; } = versions;
+
+    /// <summary>A write to the VM state: a setter, or a path taking one of the lists it changes.</summary>
+    private void V() => Versions?.Bump(StateDomain.Vm);
+
     /// <summary>Every page that has been materialized, by number.</summary>
-    internal List<Page> PageList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Page> PageList
+    {
+        get
+        {
+            V();
+            return _pageList;
+        }
+    }
+
+    /// <summary>Backs <see cref="PageList"/>.</summary>
+    private readonly List<Page> _pageList = [];
 
     /// <summary>uvm.page_free.</summary>
-    internal List<Page> FreeQ { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Page> FreeQ
+    {
+        get
+        {
+            V();
+            return _freeQ;
+        }
+    }
+
+    /// <summary>Backs <see cref="FreeQ"/>.</summary>
+    private readonly List<Page> _freeQ = [];
 
     /// <summary>uvm.page_active, head first.</summary>
-    internal List<Page> ActiveQ { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Page> ActiveQ
+    {
+        get
+        {
+            V();
+            return _activeQ;
+        }
+    }
+
+    /// <summary>Backs <see cref="ActiveQ"/>.</summary>
+    private readonly List<Page> _activeQ = [];
 
     /// <summary>uvm.page_inactive, head first.</summary>
-    internal List<Page> InactiveQ { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Page> InactiveQ
+    {
+        get
+        {
+            V();
+            return _inactiveQ;
+        }
+    }
+
+    /// <summary>Backs <see cref="InactiveQ"/>.</summary>
+    private readonly List<Page> _inactiveQ = [];
 
     /// <summary>Live anons (allocated and not yet freed).</summary>
-    internal List<Anon> AnonList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Anon> AnonList
+    {
+        get
+        {
+            V();
+            return _anonList;
+        }
+    }
+
+    /// <summary>Backs <see cref="AnonList"/>.</summary>
+    private readonly List<Anon> _anonList = [];
 
     /// <summary>Live aobjs, in creation order (kernel_object excluded).</summary>
-    internal List<AObj> AObjList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<AObj> AObjList
+    {
+        get
+        {
+            V();
+            return _aObjList;
+        }
+    }
+
+    /// <summary>Backs <see cref="AObjList"/>.</summary>
+    private readonly List<AObj> _aObjList = [];
 
     /// <summary>The vnodes of the files the workload maps (model/Pager/VnodePager.cs).</summary>
-    internal List<AObj> VnodeList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<AObj> VnodeList
+    {
+        get
+        {
+            V();
+            return _vnodeList;
+        }
+    }
+
+    /// <summary>Backs <see cref="VnodeList"/>.</summary>
+    private readonly List<AObj> _vnodeList = [];
 
     /// <summary>The vnodes of mapped files.</summary>
-    public IReadOnlyList<AObj> Vnodes => VnodeList;
+    public IReadOnlyList<AObj> Vnodes => _vnodeList;
 
     /// <summary>SysV shm segments not yet deallocated.</summary>
-    internal List<ShmSegment> ShmList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<ShmSegment> ShmList
+    {
+        get
+        {
+            V();
+            return _shmList;
+        }
+    }
+
+    /// <summary>Backs <see cref="ShmList"/>.</summary>
+    private readonly List<ShmSegment> _shmList = [];
 
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
-    internal List<PageIo> Pending { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<PageIo> Pending
+    {
+        get
+        {
+            V();
+            return _pending;
+        }
+    }
+
+    /// <summary>Backs <see cref="Pending"/>.</summary>
+    private readonly List<PageIo> _pending = [];
 
     /// <summary>The swap cluster the pagedaemon is building, or null (swslot == 0).</summary>
-    public SwapCluster? Cluster { get; internal set; }
+    public SwapCluster? Cluster { get; internal set { V(); field = value; } }
 
     /// <summary>
     /// MAXBSIZE &gt;&gt; PAGE_SHIFT: the slots uvmpd_scan_inactive() asks uvm_swap_alloc() for when
     /// it opens a cluster. 1 unless the workload says otherwise (the one-page pageouts of the
     /// scenarios written before clusters were modelled).
     /// </summary>
-    public int ClusterPages { get; internal set; } = 1;
+    public int ClusterPages { get; internal set { V(); field = value; } } = 1;
 
     /// <summary>The error each pageout completion gets, by completion number (1 = the first buf the aiodone daemon completes); absent = success.</summary>
-    internal Dictionary<int, PageoutError> IoErrors { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal Dictionary<int, PageoutError> IoErrors
+    {
+        get
+        {
+            V();
+            return _ioErrors;
+        }
+    }
+
+    /// <summary>Backs <see cref="IoErrors"/>.</summary>
+    private readonly Dictionary<int, PageoutError> _ioErrors = [];
 
     /// <summary>Pageout bufs completed so far by uvm_aio_aiodone().</summary>
-    public int IoCompletions { get; internal set; }
+    public int IoCompletions { get; internal set { V(); field = value; } }
 
     /// <summary>Every materialized page.</summary>
-    public IReadOnlyList<Page> Pages => PageList;
+    public IReadOnlyList<Page> Pages => _pageList;
 
     /// <summary>The free queue.</summary>
-    public IReadOnlyList<Page> FreeQueue => FreeQ;
+    public IReadOnlyList<Page> FreeQueue => _freeQ;
 
     /// <summary>The active queue, head first.</summary>
-    public IReadOnlyList<Page> ActiveQueue => ActiveQ;
+    public IReadOnlyList<Page> ActiveQueue => _activeQ;
 
     /// <summary>The inactive queue, head first (the pagedaemon scans from the head).</summary>
-    public IReadOnlyList<Page> InactiveQueue => InactiveQ;
+    public IReadOnlyList<Page> InactiveQueue => _inactiveQ;
 
     /// <summary>Live anons.</summary>
-    public IReadOnlyList<Anon> Anons => AnonList;
+    public IReadOnlyList<Anon> Anons => _anonList;
 
     /// <summary>Live aobjs (shm segments' objects); kernel_object is <see cref="KernelObject"/>.</summary>
-    public IReadOnlyList<AObj> AObjs => AObjList;
+    public IReadOnlyList<AObj> AObjs => _aObjList;
 
     /// <summary>SysV shm segments.</summary>
-    public IReadOnlyList<ShmSegment> ShmSegments => ShmList;
+    public IReadOnlyList<ShmSegment> ShmSegments => _shmList;
 
     /// <summary>Pageouts in flight.</summary>
-    public IReadOnlyList<PageIo> PagesInFlight => Pending;
+    public IReadOnlyList<PageIo> PagesInFlight => _pending;
 
     /// <summary>Free pages counted in uvmexp.free that no page object stands for yet.</summary>
-    public int Unmaterialized { get; internal set; }
+    public int Unmaterialized { get; internal set { V(); field = value; } }
 
     /// <summary>uvm.pageqlock: queue membership, wire and loan counts.</summary>
     public StepLock PageQueueLock { get; } = new("uvm.pageqlock");
@@ -91,34 +207,56 @@ public sealed class VmState
     public StepLock UaoListLock { get; } = new("uao_list_lock");
 
     /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
-    public AObj KernelObject { get; internal set; } = new(0, 0, noSwap: true, "kernel_object");
+    public AObj KernelObject { get; internal set { V(); field = value; } } = new(0, 0, noSwap: true, "kernel_object", versions);
 
     /// <summary>The swap space; none until the workload configures one.</summary>
-    public SwapSpace Swap { get; internal set; } = new(0);
+    public SwapSpace Swap { get; internal set { V(); field = value; } } = new(0, versions);
 
     /// <summary>
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
     /// uvm_loanzero() loans out, at offset 0. It has no swap (the page is never paged out).
     /// </summary>
-    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object") { PgoPut = LoanZero.Put };
+    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object", versions) { PgoPut = LoanZero.Put };
 
     /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
-    internal List<Page> KernelLoanList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Page> KernelLoanList
+    {
+        get
+        {
+            V();
+            return _kernelLoanList;
+        }
+    }
+
+    /// <summary>Backs <see cref="KernelLoanList"/>.</summary>
+    private readonly List<Page> _kernelLoanList = [];
 
     /// <summary>Pages the kernel holds on loan, once per outstanding uvm_loan(UVM_LOAN_TOPAGE).</summary>
-    public IReadOnlyList<Page> KernelLoans => KernelLoanList;
+    public IReadOnlyList<Page> KernelLoans => _kernelLoanList;
 
     /// <summary>The next anon and aobj numbers.</summary>
-    internal int NextAnonId { get; set; } = 1;
+    internal int NextAnonId { get; set { V(); field = value; } } = 1;
 
     /// <summary>The next amap number (uvm_amap.c has no ids; messages need one).</summary>
-    internal int NextAmapId { get; set; } = 1;
+    internal int NextAmapId { get; set { V(); field = value; } } = 1;
 
     /// <summary>The address spaces of copy-on-write processes (model/Cow).</summary>
-    internal List<Cow.CowSpace> CowSpaceList { get; } = [];
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
+    internal List<Cow.CowSpace> CowSpaceList
+    {
+        get
+        {
+            V();
+            return _cowSpaceList;
+        }
+    }
+
+    /// <summary>Backs <see cref="CowSpaceList"/>.</summary>
+    private readonly List<Cow.CowSpace> _cowSpaceList = [];
 
     /// <summary>The copy-on-write processes' address spaces, for the amap invariants.</summary>
-    public IReadOnlyList<Cow.CowSpace> CowSpaces => CowSpaceList;
+    public IReadOnlyList<Cow.CowSpace> CowSpaces => _cowSpaceList;
 
-    internal int NextAObjId { get; set; } = 1;
+    internal int NextAObjId { get; set { V(); field = value; } } = 1;
 }

@@ -18,6 +18,12 @@ public sealed class StepCore
     /// <summary>The safety invariants, checked after every step (the catalogue's own array: no copy per schedule).</summary>
     private readonly Invariant[] _invariants;
 
+    /// <summary>Per invariant, the parts of the state it reads, or <see cref="StateDomain.All"/> to judge it after every step.</summary>
+    private readonly StateDomain[] _reads;
+
+    /// <summary>Per invariant, the stamp of its parts when it last held (-1: not yet judged).</summary>
+    private readonly long[] _heldAt;
+
     /// <summary>The liveness properties, judged when the execution has ended.</summary>
     private readonly IReadOnlyList<LivenessProperty> _liveness;
 
@@ -44,6 +50,10 @@ public sealed class StepCore
     {
         Kernel = kernel;
         _invariants = properties.Invariants as Invariant[] ?? [.. properties.Invariants];
+        _reads = new StateDomain[_invariants.Length];
+        for (int i = 0; i < _reads.Length; i++) _reads[i] = properties.JudgeEveryStep ? StateDomain.All : _invariants[i].Reads;
+        _heldAt = new long[_invariants.Length];
+        Array.Fill(_heldAt, -1);
         _liveness = properties.Liveness;
         _listener = listener;
         log?.Reset(kernel);
@@ -123,12 +133,26 @@ public sealed class StepCore
         Kernel.SleepQueues.TakeWoken(_woken);
         _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
         // One try around the loop rather than one per invariant: the loop stays tight, and the
-        // invariant that threw is the one at i.
+        // invariant that threw is the one at i. An invariant whose parts of the state no step has
+        // written since it last held is not judged: its check is a pure function of them.
         int i = 0;
         string? bad = null;
+        var versions = Kernel.Versions;
         try
         {
-            while (i < _invariants.Length && (bad = _invariants[i].Check(Kernel)) is null) i++;
+            for (; i < _invariants.Length; i++)
+            {
+                var reads = _reads[i];
+                if (reads == StateDomain.All)
+                {
+                    if ((bad = _invariants[i].Check(Kernel)) is not null) break;
+                    continue;
+                }
+                long stamp = versions.Stamp(reads);
+                if (stamp == _heldAt[i]) continue;
+                if ((bad = _invariants[i].Check(Kernel)) is not null) break;
+                _heldAt[i] = stamp;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
         {

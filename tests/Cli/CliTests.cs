@@ -43,6 +43,20 @@ public sealed class CliTests : IDisposable
         Assert.Contains("shrunk: workload size", output);
     }
 
+    /// <summary>Issue 20: --check-every-step judges every invariant after every step and reports what skipping reports, word for word.</summary>
+    [Fact]
+    public void CheckEveryStepFindsTheSameViolationAtTheSameSchedule()
+    {
+        var (code, output, _) = Run("run", "--bug", "exit-reaper-before-switch", "--engine", "direct", "--no-shrink", "--out", Path.Combine(_dir, "a"));
+        var (everyCode, every, _) = Run("run", "--bug", "exit-reaper-before-switch", "--engine", "direct", "--no-shrink", "--check-every-step", "--out", Path.Combine(_dir, "b"));
+
+        Assert.Equal(1, code);
+        Assert.Equal(1, everyCode);
+        Assert.Equal(Found(output), Found(every));
+
+        static string Found(string text) => string.Join('\n', text.Split('\n').Where(l => l.Contains("invariant") || l.Contains("schedule ")));
+    }
+
     /// <summary>Issue 20: a file the in-process engine found replays under Coyote, and one that parts says so in the same words in both.</summary>
     [Fact]
     public void AFileFoundByTheDirectEngineReplaysUnderCoyoteAndPartsInTheSameWords()

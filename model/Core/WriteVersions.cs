@@ -1,0 +1,74 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// Parts of the kernel state whose writes are counted (<see cref="WriteVersions"/>), so that the
+/// stepping core judges an invariant only after a step that wrote what the invariant reads
+/// (CONTRIBUTING.md, "Add an invariant"). Each part names the model classes whose every write, during a step, bumps
+/// its version; state outside every part is read only by invariants that declare <see cref="All"/>.
+/// </summary>
+[Flags]
+public enum StateDomain : uint
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>
+    /// struct lwp (<c>Sched.Lwp</c>: every field but the clocks l_swtime and l_slptime, the sleep
+    /// timeout, l_wchan, l_holdcnt and the program position), struct cpu_info (<c>Sched.Cpu</c>),
+    /// the run queue, alllwp (<c>Kernel.Lwps</c>) and the kernel threads' LWPs.
+    /// </summary>
+    Sched = 1 << 0,
+
+    /// <summary>struct proc (<c>Sched.Proc</c>: its flags, state, parent, LWP and child lists, pool item), its vmspace's freed mark, allproc (<c>Kernel.Procs</c>).</summary>
+    Proc = 1 << 1,
+
+    /// <summary>The u-areas (<c>Exit.Uarea</c>) and the u-area cache (<c>Exit.UareaCache</c>).</summary>
+    Uarea = 1 << 2,
+
+    /// <summary>
+    /// The kernel pools (<c>Pool.Pool</c>: its page lists, counts, pr_curpage, and the page headers
+    /// and splay tree it alone changes; a lookup splays, so it counts as a write).
+    /// </summary>
+    Pool = 1 << 3,
+
+    /// <summary>
+    /// The process maps (<c>Maps.Vmspace</c>, <c>Maps.VmMap</c>: bounds, pending insert, entry list,
+    /// and the entries and red-black tree it alone changes) and the list of them (<c>Kernel.Vmspaces</c>).
+    /// </summary>
+    Map = 1 << 4,
+
+    /// <summary>
+    /// The virtual memory below the maps (<c>Vm.VmState</c>, <c>Uvmexp</c>): physical pages and their
+    /// queues, anons, amaps, objects (aobjs, vnodes, shm segments), swap space and its cluster, the
+    /// pages in flight, the kernel's loans and the copy-on-write address spaces (<c>Cow.CowSpace</c>).
+    /// </summary>
+    Vm = 1 << 5,
+
+    /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
+    All = uint.MaxValue,
+}
+
+/// <summary>
+/// One version per <see cref="StateDomain"/>, bumped by every write to that part of the state.
+/// Versions only grow, so the sum of a set of them (<see cref="Stamp"/>) is unchanged exactly
+/// when none of them moved.
+/// </summary>
+public sealed class WriteVersions
+{
+    private readonly long[] _versions = new long[32];
+
+    /// <summary>A write to <paramref name="domain"/> (a single flag).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Bump(StateDomain domain) => _versions[BitOperations.TrailingZeroCount((uint)domain)]++;
+
+    /// <summary>The sum of the versions of <paramref name="domains"/> (never called with <see cref="StateDomain.All"/>).</summary>
+    public long Stamp(StateDomain domains)
+    {
+        long sum = 0;
+        for (uint m = (uint)domains; m != 0; m &= m - 1) sum += _versions[BitOperations.TrailingZeroCount(m)];
+        return sum;
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text;
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Sched;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Tests.Scenarios;
+
+/// <summary>
+/// The stepping core judges an invariant only after a step that wrote a part of the state it
+/// declares (<see cref="Invariant.Reads"/>, <see cref="StateDomain"/>). A write that bumps no
+/// version would hide a violation, so: every step that changes a part's state moves its version
+/// (read off the state itself, after every step of every scenario and every switch), and skipping
+/// finds the same first violation at the same step as judging every invariant after every step.
+/// </summary>
+public sealed class InvariantSkippingTests
+{
+    /// <summary>The fixed kernel in every scenario, then every switch (bug or mutant) in its own.</summary>
+    public static TheoryData<string, string?> Runs()
+    {
+        var data = new TheoryData<string, string?>();
+        foreach (var s in ScenarioCatalogue.All) data.Add(s.Name, null);
+        foreach (var sw in Switches.All) data.Add(sw.Scenario, sw.Id);
+        return data;
+    }
+
+    /// <summary>
+    /// Schedules per run: a switch's own budget (its bug is found within it, so the two runs are
+    /// compared on a violation) or, on the fixed kernel, 60 from seed 0 (a few thousand steps).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void SkippingFindsWhatJudgingEveryStepFinds(string scenario, string? bug)
+    {
+        var (request, budget) = Request(scenario, bug);
+        var skipping = Explorer.Run(request with { Settings = request.Settings with { Iterations = budget } }).Counterexample;
+        var every = Explorer.Run(request with
+        {
+            Settings = request.Settings with { Iterations = budget },
+            Properties = request.Properties.EveryStep(),
+        }).Counterexample;
+
+        Assert.Equal(every?.Violation, skipping?.Violation);
+        Assert.Equal(every?.Iteration, skipping?.Iteration);
+        Assert.Equal(every?.Steps.Count, skipping?.Steps.Count);
+    }
+
+    /// <summary>
+    /// After every step of 20 schedules (a switch's budget when smaller), each part whose version
+    /// did not move reads as it did before the step. 20 schedules of every scenario and switch
+    /// run every kernel path of the model many times.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void EveryStepThatChangesAPartMovesItsVersion(string scenario, string? bug)
+    {
+        var (request, budget) = Request(scenario, bug);
+        var audit = new Audit();
+        DirectExplorer.Run(request with { Settings = request.Settings with { Iterations = Math.Min(20, budget) } }, listener: audit);
+        Assert.True(audit.Steps > 0);
+        Assert.Equal([], audit.Missed);
+    }
+
+    /// <summary>One schedule of swapout: the invariant is judged after its first step and after each step that moved its part's version, no more.</summary>
+    [Fact]
+    public void AnInvariantIsJudgedOnlyAfterStepsThatWroteWhatItReads()
+    {
+        int judged = 0;
+        var counting = new Invariant("CountsJudgements", "Holds.", "test", _ =>
+        {
+            judged++;
+            return null;
+        }) { Reads = StateDomain.Uarea };
+        var s = ScenarioCatalogue.Find("swapout")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed,
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 1, Seed = 0 })
+        {
+            Properties = new Catalogue([counting], []),
+        };
+        var moves = new VersionMoves(StateDomain.Uarea);
+
+        var skipped = DirectExplorer.Run(request, listener: moves);
+        int skipping = judged;
+        judged = 0;
+        var every = Explorer.Run(request with { Properties = request.Properties.EveryStep() });
+
+        Assert.Equal(1 + moves.Moved, skipping);
+        Assert.InRange(moves.Moved, 1, skipped.Steps - 2); // swapout wires and unwires u-areas, in some steps only
+        Assert.Equal(every.Steps, judged);                 // --check-every-step: after every step
+    }
+
+    /// <summary>Counts the steps after the first that moved the version of a part.</summary>
+    private sealed class VersionMoves(StateDomain part) : IStepListener
+    {
+        private long _last = -1;
+        private int _steps;
+
+        public int Moved { get; private set; }
+
+        public void Booted(IKernelView kernel)
+        {
+        }
+
+        public void Stepped(IKernelView kernel, StepRecord step)
+        {
+            long stamp = ((Kernel)kernel).Versions.Stamp(part);
+            if (_steps++ > 0 && stamp != _last) Moved++;
+            _last = stamp;
+        }
+    }
+
+    private static (RunRequest Request, int Budget) Request(string scenario, string? bug)
+    {
+        var s = ScenarioCatalogue.Find(scenario)!;
+        var config = bug is null ? KernelConfig.Fixed : Switches.Configure([bug]);
+        int budget = bug is null ? 60 : Math.Max(1, Switches.Find(bug)!.Budget);
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), config,
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = budget, Seed = 0 })
+        {
+            Properties = s.PropertiesFrom(Catalogue.BuiltIn),
+        };
+        return (request, budget);
+    }
+
+    /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
+    private sealed class Audit : IStepListener
+    {
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm];
+        private readonly string[] _before = new string[Parts.Length];
+        private readonly long[] _version = new long[Parts.Length];
+
+        public int Steps { get; private set; }
+
+        public List<string> Missed { get; } = [];
+
+        public void Booted(IKernelView kernel) => Take((Kernel)kernel);
+
+        public void Stepped(IKernelView kernel, StepRecord step)
+        {
+            Steps++;
+            var k = (Kernel)kernel;
+            for (int i = 0; i < Parts.Length; i++)
+                if (k.Versions.Stamp(Parts[i]) == _version[i] && Read(k, Parts[i]) != _before[i])
+                    Missed.Add($"{step.Thread}: {step.Function} changed {Parts[i]} without moving its version");
+            Take(k);
+        }
+
+        private void Take(Kernel k)
+        {
+            for (int i = 0; i < Parts.Length; i++)
+            {
+                _before[i] = Read(k, Parts[i]);
+                _version[i] = k.Versions.Stamp(Parts[i]);
+            }
+        }
+
+        /// <summary>Everything <see cref="StateDomain"/> says the part holds, as text.</summary>
+        private static string Read(Kernel k, StateDomain part)
+        {
+            var t = new StringBuilder();
+            IKernelView v = k;
+            switch (part)
+            {
+                case StateDomain.Sched:
+                    foreach (var l in v.Lwps.Concat(v.KthreadLwps))
+                        t.Append($"[{Id(l)} {l.Stat} {l.Cpu} {l.OnRunQueue} {l.InMemory} {l.Uarea} {l.Detached} {l.SwitchedAway} {l.Freed} {l.PoolItem}]");
+                    foreach (var c in v.Cpus)
+                        t.Append($"[{c} {c.Thread} {Id(c.Current)} {c.Stack} {Id(c.Vmspace)} {Id(c.Exiting)}]");
+                    foreach (var l in v.RunQueue.Lwps) t.Append($"q{Id(l)} ");
+                    break;
+                case StateDomain.Proc:
+                    foreach (var p in v.Procs.Append(k.SystemProc))
+                        t.Append($"[{p} {p.Exiting} {p.Stat} {p.Parent} {Id(p.Vmspace)} {p.Vmspace.Freed} {p.PoolItem} {p.Reaped} "
+                            + $"{string.Join(',', p.Lwps.Select(Id))} {string.Join(',', p.Children)}]");
+                    t.Append(v.Procs.Count);
+                    break;
+                case StateDomain.Uarea:
+                    var u = v.Uareas;
+                    foreach (var a in u.All) t.Append($"[{a} {a.State} {Id(a.Owner)} {a.WireCount}]");
+                    t.Append($"free {string.Join(',', u.FreeList)} {u.NuareaMax} {u.DrainWanted} {u.PagedaemonDrains} {u.Reserve}");
+                    break;
+                case StateDomain.Pool:
+                    foreach (var pp in v.Pools.All)
+                    {
+                        t.Append($"[{pp} {Id(pp.CurPage)} {pp.NItems} {pp.NOut} {pp.NPages} tree {Tree(pp.Tree.Root)}]");
+                        foreach (var ph in pp.EmptyPages.Concat(pp.PartialPages).Concat(pp.FullPages))
+                            t.Append($"({Id(ph)} {ph.List} {ph.NMissing} {string.Join(',', ph.FreeItems)})");
+                    }
+                    break;
+                case StateDomain.Map:
+                    foreach (var vm in v.Vmspaces)
+                    {
+                        var m = vm.Map;
+                        t.Append($"[{vm} {vm.Daddr} {vm.DataLimit} {vm.StackLimit} {vm.MaxSaddr} {vm.ExecsDone} {vm.ExecFailures.Count} "
+                            + $"{m.Min} {m.Max} {m.TopDown} {m.Pending} root {Id(m.Tree.Root)}]");
+                        foreach (var e in m.Entries)
+                            t.Append($"({Id(e)} {e.Start} {e.End} {e.PoolItem} {e.OwnSpace} {e.Space} {Id(e.Left)} {Id(e.Right)} {Id(e.Parent)} {e.Red})");
+                    }
+                    break;
+                case StateDomain.Vm:
+                    ReadVm(k, t);
+                    break;
+            }
+            return t.ToString();
+        }
+
+        /// <summary>Pages, queues, uvmexp, anons, amaps, objects, swap, I/O in flight, loans and copy-on-write spaces.</summary>
+        private static void ReadVm(Kernel k, StringBuilder t)
+        {
+            IKernelView v = k;
+            var vm = v.Vm;
+            foreach (var p in vm.Pages)
+                t.Append($"[{Id(p)} {p.Queue} {p.Flags} {Id(p.Anon)} {p.PqAnon} {Id(p.Object)} {p.Index} {p.LoanCount} {p.WireCount} {p.Referenced} {Id(p.Holder)} {p.BusyOwner}]");
+            foreach (var q in new[] { vm.FreeQueue, vm.ActiveQueue, vm.InactiveQueue, vm.KernelLoans })
+                t.Append($"q {string.Join(',', q.Select(Id))} ");
+            foreach (var a in vm.Anons)
+                t.Append(a.Freed ? $"[{Id(a)} freed]" : $"[{Id(a)} {a.RefCount} {Id(a.Page)} {a.SwSlot}]");
+            foreach (var o in vm.AObjs.Concat(vm.Vnodes).Concat(vm.ShmSegments.Select(g => g.Object)).Append(vm.KernelObject).Append(vm.LoanZeroObject))
+            {
+                t.Append($"[{Id(o)} {o.Refs} {o.OnList} {string.Join(',', o.SwapSlots)} ");
+                for (int i = 0; i < o.Size; i++) t.Append(Id(o.PageAt(i))).Append(',');
+                t.Append(']');
+            }
+            foreach (var g in vm.ShmSegments) t.Append($"[{Id(g)} {g.Nattch} {g.Removed} {g.Deallocated}]");
+            var swap = vm.Swap;
+            t.Append($"swap {Id(swap)} {swap.Configured} {swap.Enabled} {swap.InUse} {swap.Bad} ");
+            for (int i = 1; i <= swap.Slots; i++) t.Append(swap.IsInUse(i) ? 'u' : '-').Append(swap.IsBad(i) ? 'b' : '-');
+            t.Append($" cluster {Id(vm.Cluster)} {vm.Cluster?.Slot} {string.Join(',', vm.Cluster?.Pages.Select(Id) ?? [])} {vm.ClusterPages} {vm.IoCompletions} {vm.Unmaterialized}");
+            foreach (var io in vm.PagesInFlight) t.Append($"[io {Id(io)} {string.Join(',', io.Pages.Select(Id))}]");
+            foreach (var pi in typeof(Uvmexp).GetProperties()) t.Append(pi.GetValue(v.Uvmexp)).Append(',');
+            foreach (var c in vm.CowSpaces)
+            {
+                t.Append($"[{Id(c)} {c.Timestamp} {c.EntryMapped} {c.EntryWritable} {Id(c.Uobj)} {c.NeedsCopy} {c.Exited} ");
+                foreach (var amap in new[] { c.Amap, c.DetachedAmap, c.CopySource })
+                {
+                    t.Append($"({Id(amap)}");
+                    if (amap is not null)
+                    {
+                        t.Append($" {amap.Ref} {amap.NUsed}");
+                        for (int i = 0; i < amap.Slots; i++) t.Append(' ').Append(Id(amap.Lookup(i)));
+                    }
+                    t.Append(')');
+                }
+                for (int i = 0; i < c.Pages; i++) t.Append($"{Id(c.MappedAnon(i))}/{c.MappedWritable(i)}/{Id(c.MappedObjectPage(i))} ");
+                t.Append(']');
+            }
+        }
+
+        /// <summary>A pool's splay tree, shape and all.</summary>
+        private static string Tree(Uvm.Model.Pool.PoolPage? n) => n is null ? "-" : $"({Tree(n.TreeLeft)} {Id(n)} {Tree(n.TreeRight)})";
+
+        /// <summary>Object identity, not the text an object prints (two LWPs may print alike).</summary>
+        private static string Id(object? o) => o is null ? "-" : $"{o}#{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o)}";
+    }
+}
