@@ -6,11 +6,13 @@ namespace Uvm.Scenarios.Engine;
 /// The fair scheduler of <c>uvmcheck verify</c> (docs/verify.md, "Fairness"), after Musuvathi and
 /// Qadeer, "Fair stateless model checking" (PLDI 2008). A thread that yields, that is waits without
 /// having made progress, gets a lower priority than every thread that could run since its last
-/// yield and has not run since; it cannot be scheduled while one of those can run, and each
+/// wait and has not run since; it cannot be scheduled while one of those can run, and each
 /// priority edge goes when its higher thread runs. The one yield of the model is a sleep in
-/// uvm_wait(): its callers (uvm_fault() "flt_noram5", the fork and swap-in paths) wait for free
-/// memory and then retry their allocation from the start (uvm_fault.c, uvm_pdaemon.c uvm_wait,
-/// rev 1.5x), so a wait that ends without free memory is a retry loop, like a spin on a condition.
+/// uvm_wait() that directly follows the same thread's previous sleep in uvm_wait(): its callers
+/// (uvm_fault() "flt_noram5", the fork and swap-in paths) wait for free memory and then retry
+/// their allocation from the start (uvm_fault.c, uvm_pdaemon.c uvm_wait), so a retry that at once
+/// waits again made no progress, like a spin on a condition. A first wait, or a wait after a
+/// retry that got further, is no yield.
 /// Without fairness, such a retry and the pagedaemon pass that wakes it can alternate forever
 /// while the clock and the reaper never run, which no kernel does: hardclock interrupts every tick
 /// (kern_clock.c hardclock) and the run queue is served (kern_synch.c). One instance per run.
@@ -20,11 +22,14 @@ internal sealed class Fairness
     /// <summary>For each thread, the threads it must let run first (bit i: thread i).</summary>
     private readonly ulong[] _above;
 
-    /// <summary>For each thread, the threads that could run at some point since its last yield.</summary>
+    /// <summary>For each thread, the threads that could run at some point since its last wait in uvm_wait().</summary>
     private readonly ulong[] _enabledSince;
 
-    /// <summary>For each thread, the threads that ran since its last yield.</summary>
+    /// <summary>For each thread, the threads that ran since its last wait.</summary>
     private readonly ulong[] _ranSince;
+
+    /// <summary>For each thread, whether its last step slept in uvm_wait().</summary>
+    private readonly bool[] _waited;
 
     /// <summary>A fair scheduler for <paramref name="threads"/> threads (at most 64).</summary>
     public Fairness(int threads)
@@ -33,10 +38,11 @@ internal sealed class Fairness
         _above = new ulong[threads];
         _enabledSince = new ulong[threads];
         _ranSince = new ulong[threads];
+        _waited = new bool[threads];
     }
 
-    /// <summary>True when a step that ended as <paramref name="step"/> is a yield: a sleep in uvm_wait().</summary>
-    public static bool IsYield(Step step) =>
+    /// <summary>True when a step that ended as <paramref name="step"/> slept in uvm_wait().</summary>
+    public static bool IsWait(Step step) =>
         step.Kind == StepKind.Sleep && step.Function.StartsWith("uvm_wait", StringComparison.Ordinal);
 
     /// <summary>
@@ -57,7 +63,8 @@ internal sealed class Fairness
 
     /// <summary>
     /// Thread <paramref name="thread"/> ran a step that ended as <paramref name="step"/>; true when
-    /// that changed the priorities (a yield, or a run that lifted another thread's edge).
+    /// that changed the priorities or the state they are computed from (a wait in uvm_wait(), or a
+    /// run that lifted another thread's edge).
     /// </summary>
     public bool Ran(int thread, Step step)
     {
@@ -70,8 +77,11 @@ internal sealed class Fairness
             _above[u] &= ~bit;
             changed = true;
         }
-        if (!IsYield(step)) return changed;
-        _above[thread] = _enabledSince[thread] & ~_ranSince[thread] & ~bit;
+        bool wait = IsWait(step);
+        bool yields = wait && _waited[thread];
+        _waited[thread] = wait;
+        if (!wait) return changed;
+        if (yields) _above[thread] = _enabledSince[thread] & ~_ranSince[thread] & ~bit;
         _enabledSince[thread] = 0;
         _ranSince[thread] = 0;
         return true;

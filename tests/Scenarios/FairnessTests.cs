@@ -8,8 +8,8 @@ namespace Uvm.Tests.Scenarios;
 
 /// <summary>
 /// The fair scheduler of verify (scenarios/Engine/Fairness.cs, docs/verify.md "Fairness"): a
-/// thread that slept in uvm_wait() runs again only after every thread that could run meanwhile
-/// has run, which ends exit-reaper's uvm_wait()/pagedaemon ping-pong without hiding a bug.
+/// thread whose retry after uvm_wait() at once slept there again runs again only after every
+/// thread that could run meanwhile has run, which ends exit-reaper's uvm_wait()/pagedaemon ping-pong.
 /// </summary>
 public sealed class FairnessTests
 {
@@ -21,11 +21,24 @@ public sealed class FairnessTests
         var fair = new Fairness(3);
         Assert.Equal(2, Schedulable(fair, 0, 2)); // nobody yielded: both may run
 
-        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory)); // 0 yields while 2 could run
+        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory)); // a first wait is no yield
+        Assert.Equal([0, 2], Only(fair, 0, 2));
+        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory)); // the retry waits at once: a yield while 2 could run
         Assert.Equal([0, 1], Only(fair, 0, 1)); // 2 holds 0 back only while 2 can run
         Assert.Equal([2], Only(fair, 0, 2)); // 2 could run since 0's last yield and has not run
         fair.Ran(2, Step.Ran("reaper"));
         Assert.Equal([0, 2], Only(fair, 0, 2)); // 2 ran: 0 may run again
+    }
+
+    [Fact]
+    public void AWaitAfterARetryThatGotFurtherIsNoYield()
+    {
+        var fair = new Fairness(2);
+        Schedulable(fair, 0, 1);
+        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+        fair.Ran(0, Step.Ran("uvm_fault"));
+        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+        Assert.Equal([0, 1], Only(fair, 0, 1));
     }
 
     [Fact]
