@@ -20,12 +20,13 @@ internal static class VerifyCommand
         var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
+        var unfair = new Option<bool>("--unfair") { Description = "also explore unfair schedules, in which a thread retrying after uvm_wait() runs again before threads that could run meanwhile (they may never end)" };
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock, unfair,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -37,10 +38,10 @@ internal static class VerifyCommand
             if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
-            var request = RunCommand.RunPlan.From(o).Request;
+            var request = RunCommand.RunPlan.From(o).Request with { FairVerify = !r.GetValue(unfair) };
             bool por = !r.GetValue(noPor);
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
-                + (por ? "sleep sets over declared step footprints" : "no partial-order reduction"));
+                + (por ? "sleep sets over declared step footprints" : "no partial-order reduction") + (request.FairVerify ? ", fair schedules" : ", unfair schedules too"));
             stdout.WriteLine($"workload: {request.Workload}");
             var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates), por: por, parallel: threads);
             return Task.FromResult(Report(result, request, o.OutDir, stdout));
@@ -67,10 +68,13 @@ internal static class VerifyCommand
         }
         if (!result.Complete)
         {
-            stdout.WriteLine($"incomplete: stopped by {result.StoppedBy ?? "a cap"} before every schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
+            stdout.WriteLine($"incomplete: stopped by {result.StoppedBy ?? "a cap"} before every {Fair(request)}schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
             return Cli.Clean;
         }
-        stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every schedule with <= {result.Bound} preemptions {tail}, no violation");
+        stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every {Fair(request)}schedule with <= {result.Bound} preemptions {tail}, no violation");
         return Cli.Clean;
     }
+
+    /// <summary>"fair " when verify explored fair schedules only (docs/verify.md, "Fairness").</summary>
+    private static string Fair(RunRequest request) => request.FairVerify ? "fair " : "";
 }

@@ -11,6 +11,13 @@ public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig
     public Catalogue Properties { get; init; } = Catalogue.BuiltIn;
 
     /// <summary>
+    /// <c>uvmcheck verify</c> only: explore fair schedules only, in which a thread that waited in
+    /// uvm_wait() runs again only after every thread that could run meanwhile has run
+    /// (<see cref="Engine.Fairness"/>, docs/verify.md). Off: every schedule, unfair ones included.
+    /// </summary>
+    public bool FairVerify { get; init; } = true;
+
+    /// <summary>
     /// The counterexample of <paramref name="violation"/>, met along <paramref name="steps"/> in
     /// schedule <paramref name="iteration"/> of this request (with <paramref name="settings"/>, if the
     /// driver's differ from the request's): what every driver writes.

@@ -103,6 +103,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         _log = core.Log;
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
+        var fairness = request.FairVerify ? new Fairness(threads.Count) : null;
         int last = -1;
         LastWasCut = LastBlocked = false;
         Frontier = null;
@@ -129,6 +130,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             int frame = _depth;
             bool record = footprints is not null && (hashReplay || frame >= recordFrom);
             core.Kernel.Accesses = record ? _recorder : null;
+            if (fairness is not null) n = fairness.Schedulable(runnable[..n]);
             int pick = Decide(runnable[..n], last, threads);
             if (pick < 0)
             {
@@ -136,8 +138,10 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 break;
             }
             var step = core.Run(threads[pick], this);
+            // A step that changes the fair scheduler's priorities changes which threads may run next: dependent on every step.
+            bool reprioritised = step is { } ran && fairness is not null && fairness.Ran(pick, ran);
             if (record)
-                Record(frame, threads[pick], step is { } s ? StepFootprint.Of(footprints!.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
+                Record(frame, threads[pick], step is { } s && !reprioritised ? StepFootprint.Of(footprints!.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
                     step is { Kind: not StepKind.Continue });
             if (step is null) break;
             last = pick;
@@ -146,12 +150,16 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         return core;
     }
 
-    /// <summary>The thread to run: along the current prefix, or, past it, the cheapest option awake and within the bound; -1 if none.</summary>
+    /// <summary>
+    /// The thread to run among <paramref name="runnable"/> (those fairness lets run): along the
+    /// current prefix, or, past it, the cheapest option awake and within the bound; -1 if none.
+    /// </summary>
     private int Decide(ReadOnlySpan<int> runnable, int last, List<KernelThread> threads)
     {
         // Going on with the last thread is free; so is any switch once it cannot go on, or
         // after a clock tick (time passes while the others run). Ticking early, before the
         // others are done, costs a preemption like any other switch away from a runnable thread.
+        // A thread the fair scheduler holds back is not in runnable: it cannot go on.
         bool lastGoesOn = runnable.IndexOf(last) >= 0 && !threads[last].IsTimer;
         if (_depth == _stack.Count)
         {
