@@ -64,7 +64,8 @@ internal static class RunCommand
     {
         var plan = RunPlan.From(o);
         stdout.WriteLine($"uvmcheck run: scenario {plan.Request.Scenario}, kernel {Describe(plan.Request.Config)}, engine {ExploreSettings.EngineName(plan.Request.Settings.Engine)}, strategy {ExploreSettings.Name(plan.Request.Settings.Strategy)}, "
-            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => plan.Request.Settings.IsOpen ? $"{w.Start}.." : $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)"
+            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => plan.Request.Settings.IsOpen ? $"{w.Start}.." : $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, "
+            + (o.Parallel > 1 && Campaign.SharesWindow(plan.Request.Settings) ? $"{o.Parallel} explorer threads sharing it chunk by chunk" : $"{o.Parallel} engine(s)")
             + (o.Parallel > 1 && !o.Coverage && plan.Request.Settings.Engine == EngineKind.Coyote ? " in worker processes" : ""));
         using var budget = new CancellationTokenSource();
         if (plan.TimeBudget is { } t) budget.CancelAfter(t);
