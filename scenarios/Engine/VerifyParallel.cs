@@ -127,6 +127,18 @@ internal static class VerifyParallel
         var queue = new Queue(parts, threads);
         void Work()
         {
+            try
+            {
+                Parts();
+            }
+            catch
+            {
+                queue.Fail(); // the others must not wait for this worker's parts
+                throw;
+            }
+        }
+        void Parts()
+        {
             var hash = new StateHash();
             while (queue.Take() is { } part)
             {
@@ -230,6 +242,17 @@ internal static class VerifyParallel
                 var part = _open[first];
                 _open.RemoveAt(first);
                 return part;
+            }
+        }
+
+        /// <summary>A worker failed: no part is handed out any more, and no worker waits.</summary>
+        public void Fail()
+        {
+            lock (_open)
+            {
+                _over = true;
+                _open.Clear();
+                Monitor.PulseAll(_open);
             }
         }
 
