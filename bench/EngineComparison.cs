@@ -59,34 +59,26 @@ internal static class EngineComparison
         return md.AppendLine().ToString();
     }
 
-    /// <summary>One and two explorer threads of the direct engine on the same seed range.</summary>
+    /// <summary>One and two explorer threads of the direct engine on the same seed range (see <see cref="Bench.DirectScaling"/>).</summary>
     public static string DirectScaling(IReadOnlyList<Scenario> scenarios, BenchSettings settings, TextWriter log)
     {
         var md = new StringBuilder();
         md.AppendLine("## Scaling of the direct engine: one thread against two").AppendLine();
-        md.AppendLine($"{settings.ThroughputSchedules * 20} schedules of each default workload, split into one or two windows of one seed range, each window explored on a thread of this process (`uvmcheck run --parallel 2`). Beside each: the GC's gen0 collections during the run and the share of its wall-clock time the GC held the threads paused (`GC.GetTotalPauseDuration`); the load average (1, 5, 15 minutes) as the scenario started. GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} (`ServerGarbageCollection` in cli's and bench's csproj: with the workstation GC two threads spent about twice the share of their time paused). A two-thread ratio needs two idle cores: under load it measures the load.").AppendLine();
-        md.AppendLine("| scenario | 1 thread schedules/s | gen0 GCs, paused | 2 threads schedules/s | gen0 GCs, paused | speed-up | load |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine($"Each default workload's schedules from seed 0, as many as one thread explores in about {Bench.DirectScaling.Target.TotalSeconds:F0} s (at least {settings.ThroughputSchedules * 20}), explored by one thread and by two threads of this process that take chunks of the window from a shared counter (`uvmcheck run --parallel 2`). Beside each: the process's CPU time per schedule (what other load changes least: if two threads need no more of it than one, two idle cores give about twice the rate), the GC's gen0 collections and the share of the wall clock it held the threads paused (`GC.GetTotalPauseDuration`), the load average (1, 5, 15 minutes) as the two-thread run started, and the census of the two-thread run (schedules each thread ran, and the cores it was seen on). GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} (`ServerGarbageCollection` in cli's and bench's csproj). A two-thread ratio needs two idle cores: under load it measures the load.").AppendLine();
+        md.AppendLine("| scenario | schedules | 1 thread schedules/s | µs CPU/schedule | gen0 GCs, paused | 2 threads schedules/s | µs CPU/schedule | gen0 GCs, paused | speed-up | census | load |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scenarios)
         {
             log.WriteLine($"direct scaling: {s.Name}");
-            string load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "-";
             var request = Request(s, KernelConfig.Fixed, settings.ThroughputSchedules * 20, 0, EngineKind.Direct);
-            var (one, gc1) = WithGc(() => Campaign.Run(request, Shard.All, 1));
-            var (two, gc2) = WithGc(() => Campaign.Run(request, Shard.All, 2));
-            md.AppendLine(I($"| {s.Name} | {one.SchedulesPerSecond:F0} | {gc1} | {two.SchedulesPerSecond:F0} | {gc2} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x | {load} |"));
+            int n = Bench.DirectScaling.Calibrate(request, settings.ThroughputSchedules * 20);
+            request = request with { Settings = request.Settings with { Iterations = n } };
+            var one = Bench.DirectScaling.Measure(request, 1);
+            var two = Bench.DirectScaling.Measure(request, 2);
+            string census = two.Census is { } c ? string.Join(" + ", c.Schedules.Select((k, i) => I($"{k} on {{{string.Join(",", c.Cores[i])}}}"))) : "-";
+            md.AppendLine(I($"| {s.Name} | {n} | {one.Rate:F0} | {one.CpuMicrosPerSchedule:F0} | {one.Gen0}, {100 * one.PausedShare:F0}% | {two.Rate:F0} | {two.CpuMicrosPerSchedule:F0} | {two.Gen0}, {100 * two.PausedShare:F0}% | {two.Rate / one.Rate:F2}x | {census} | {two.Load} |"));
         }
         return md.AppendLine().ToString();
-    }
-
-    /// <summary>Runs a campaign and says how many gen0 collections it saw and what share of its time the GC paused it.</summary>
-    private static (CampaignResult Result, string Gc) WithGc(Func<CampaignResult> run)
-    {
-        int gen0 = GC.CollectionCount(0);
-        var paused = GC.GetTotalPauseDuration();
-        var r = run();
-        paused = GC.GetTotalPauseDuration() - paused;
-        return (r, I($"{GC.CollectionCount(0) - gen0}, {100 * paused / r.Elapsed:F0}%"));
     }
 
     /// <summary>

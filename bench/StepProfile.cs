@@ -59,40 +59,9 @@ public static class StepProfile
         }
     }
 
-    /// <summary>
-    /// One explorer thread against two on the same seed range (<c>uvmcheck run --parallel</c>), three
-    /// rounds alternating, with the GC's collections and the load average beside each: under load
-    /// the ratio says little, the collection counts and the GC mode do.
-    /// </summary>
-    public static void Scaling(IReadOnlyList<string> names, int schedules, TextWriter log)
-    {
-        log.WriteLine(I($"GC: server {System.Runtime.GCSettings.IsServerGC}, latency {System.Runtime.GCSettings.LatencyMode}, processors {Environment.ProcessorCount}"));
-        foreach (var name in names.Count == 0 ? Default : names)
-        {
-            var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
-            var request = Request(s, KernelConfig.Fixed, s.PropertiesFrom(Catalogue.BuiltIn), schedules);
-            Campaign.Run(request with { Settings = request.Settings with { Iterations = schedules / 5 } }, Shard.All, 2); // warm-up
-            for (int round = 1; round <= 3; round++)
-            {
-                var one = Timed(request, 1);
-                var two = Timed(request, 2);
-                log.WriteLine(I($"  {name} #{round}: 1 thread {one.Rate,7:F0}/s gc {one.Gc}, 2 threads {two.Rate,7:F0}/s gc {two.Gc}: {two.Rate / one.Rate:F2}x  (load {LoadAverage()})"));
-            }
-        }
-    }
-
-    private static (double Rate, string Gc) Timed(RunRequest request, int threads)
-    {
-        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
-        var paused = GC.GetTotalPauseDuration();
-        var r = Campaign.Run(request, Shard.All, threads);
-        if (r.Counterexample is not null) throw new InvalidOperationException($"{request.Scenario}: the fixed kernel failed");
-        paused = GC.GetTotalPauseDuration() - paused;
-        return (r.SchedulesPerSecond, I($"{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} paused {100 * paused / r.Elapsed:F1}%"));
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+    /// <summary>One explorer thread against two (see <see cref="DirectScaling"/>), three rounds alternating.</summary>
+    public static void Scaling(IReadOnlyList<string> names, int schedules, TextWriter log) =>
+        DirectScaling.Print(names.Count == 0 ? Default : names, schedules, threads: 2, rounds: 3, log);
 
     /// <summary>
     /// Only the full configuration, for an outside profiler (perf, dotnet-trace) to sample; with
@@ -111,7 +80,7 @@ public static class StepProfile
             var c = Explorer.Run(request with { Settings = request.Settings with { Engine = EngineKind.Coyote, Iterations = Math.Max(50, schedules / 10) } },
                 core: CoreAffinity.Pool.FromHere().Take());
             var d = Explorer.Run(request);
-            log.WriteLine(I($"  {name}: Coyote {c.SchedulesPerSecond:F0} schedules/s, direct {d.SchedulesPerSecond:F0} schedules/s (wall clock): {d.SchedulesPerSecond / c.SchedulesPerSecond:F0}x  (load {LoadAverage()})"));
+            log.WriteLine(I($"  {name}: Coyote {c.SchedulesPerSecond:F0} schedules/s, direct {d.SchedulesPerSecond:F0} schedules/s (wall clock): {d.SchedulesPerSecond / c.SchedulesPerSecond:F0}x  (load {DirectScaling.LoadAverage()})"));
         }
     }
 

@@ -20,7 +20,7 @@ internal static class RunCommand
         var outDir = new Option<string>("--out", "-o") { Description = "directory for counterexample files", DefaultValueFactory = _ => "counterexamples" };
         var workload = new Option<string?>("--workload", "-w") { Description = "explore this workload file (JSON) instead of the scenario's" };
         var time = new Option<string?>("--time") { Description = "time budget, e.g. 90s, 5m: stop then and report what was explored" };
-        var parallel = new Option<int>("--parallel", "-p") { Description = "independent engines on this machine, each a slice of the seeds and a worker process on a core of its own", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel", "-p") { Description = "explorers on this machine: direct-engine threads sharing the seeds chunk by chunk, or Coyote worker processes, each a slice of the seeds on a core of its own", DefaultValueFactory = _ => 1 };
         var shard = new Option<string?>("--shard") { Description = "explore only slice i of n of the seeds, e.g. 0/4 (for CI matrices)" };
         var json = new Option<string?>("--json") { Description = "write a machine-readable report (JSON) here" };
         var junit = new Option<string?>("--junit") { Description = "write a JUnit XML report here" };
@@ -66,7 +66,8 @@ internal static class RunCommand
     {
         var plan = RunPlan.From(o);
         stdout.WriteLine($"uvmcheck run: scenario {plan.Request.Scenario}, kernel {Describe(plan.Request.Config)}, engine {ExploreSettings.EngineName(plan.Request.Settings.Engine)}, strategy {ExploreSettings.Name(plan.Request.Settings.Strategy)}, "
-            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => plan.Request.Settings.IsOpen ? $"{w.Start}.." : $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, {o.Parallel} engine(s)"
+            + $"seeds {o.Seed}+[{string.Join(", ", plan.Windows.Select(w => plan.Request.Settings.IsOpen ? $"{w.Start}.." : $"{w.Start}..{w.Start + w.Iterations - 1}"))}], shard {plan.Shard}, "
+            + (o.Parallel > 1 && Campaign.SharesWindow(plan.Request.Settings) ? $"{o.Parallel} explorer threads sharing it chunk by chunk" : $"{o.Parallel} engine(s)")
             + (o.Parallel > 1 && !o.Coverage && plan.Request.Settings.Engine == EngineKind.Coyote ? " in worker processes" : ""));
         using var budget = new CancellationTokenSource();
         if (plan.TimeBudget is { } t) budget.CancelAfter(t);

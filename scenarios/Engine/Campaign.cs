@@ -50,6 +50,9 @@ public sealed record CampaignResult(
     /// <summary>One line per engine that failed (a dead worker): its window, and what happened.</summary>
     public IReadOnlyList<string> Failures { get; init; } = [];
 
+    /// <summary>Which explorer threads ran what, and on which cores, when the direct engine's threads shared a window; else null.</summary>
+    public EngineCensus? Census { get; init; }
+
     /// <summary>Schedules per second over the wall-clock time.</summary>
     public double SchedulesPerSecond => Elapsed.TotalSeconds > 0 ? Iterations / Elapsed.TotalSeconds : 0;
 }
@@ -57,8 +60,22 @@ public sealed record CampaignResult(
 /// <summary>Runs a request over a shard with one or more engines in parallel.</summary>
 public static class Campaign
 {
-    /// <summary>The engine windows of a shard: contiguous parts of the seed range, one per engine.</summary>
-    public static IReadOnlyList<EngineWindow> Plan(ExploreSettings settings, Shard shard, int parallel)
+    /// <summary>
+    /// The engine windows of a shard: contiguous parts of the seed range, one per engine; one
+    /// window when the engines share it (<see cref="SharesWindow"/>).
+    /// </summary>
+    public static IReadOnlyList<EngineWindow> Plan(ExploreSettings settings, Shard shard, int parallel) =>
+        Split(settings, shard, SharesWindow(settings) ? 1 : parallel);
+
+    /// <summary>
+    /// True when the engines of a campaign in this process share one window chunk by chunk
+    /// (<see cref="Engine.SharedWindow"/>) instead of taking a part each: the direct engine with a
+    /// strategy whose schedules depend on their seeds alone (PCT's do not: it learns the length).
+    /// </summary>
+    public static bool SharesWindow(ExploreSettings settings) =>
+        settings.Engine == EngineKind.Direct && !Engine.Scheduler.For(settings).RemembersSchedules;
+
+    private static List<EngineWindow> Split(ExploreSettings settings, Shard shard, int parallel)
     {
         var (start, end) = shard.Window(settings.Iterations);
         int size = end - start;
@@ -73,7 +90,8 @@ public static class Campaign
 
     /// <summary>
     /// Runs every window of the plan, each on its own engine and thread; the first violation stops
-    /// the others. The counterexample reported is the one at the earliest global iteration. An
+    /// the others. Direct engines in this process share the shard's window instead
+    /// (<see cref="SharesWindow"/>), with the same result as one engine's. The counterexample reported is the one at the earliest global iteration. An
     /// engine that fails (a worker that dies) costs its window only: it is reported in
     /// <see cref="CampaignResult.Failures"/>, and the other engines run on.
     /// </summary>
@@ -86,7 +104,10 @@ public static class Campaign
         KernelCoverage? coverage = null, IEngineHost? host = null)
     {
         host ??= InProcessHost.Instance;
-        var windows = Plan(request.Settings, shard, parallel);
+        if (parallel > 1 && SharesWindow(request.Settings) && (host is InProcessHost || coverage is not null)
+            && Split(request.Settings, shard, 1) is [var whole])
+            return Engine.SharedWindow.Run(request, whole, parallel, cancel, onSchedule, coverage);
+        var windows = Split(request.Settings, shard, parallel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // One stop per engine: an engine that finds a bug stops only the engines of later windows,
         // which cannot find an earlier one, so the earliest violation does not depend on timing.

@@ -18,35 +18,8 @@ public static class DirectExplorer
     /// its iterations are done or <paramref name="cancel"/> fires (a time budget or an interrupt).
     /// </summary>
     public static ExplorationResult Run(RunRequest request, CancellationToken cancel = default, Action? onSchedule = null,
-        IStepListener? listener = null)
-    {
-        var settings = request.Settings;
-        var scheduler = Scheduler.For(settings);
-        var clock = Stopwatch.StartNew();
-        long steps = 0;
-        int iterations = 0, cut = 0;
-        // One log for every schedule: a schedule's records are read (a counterexample) before the next starts.
-        StepLog? log = null;
-        for (int j = 0; j < settings.Iterations; j++)
-        {
-            if (cancel.IsCancellationRequested) break;
-            iterations++;
-            scheduler.Begin(unchecked(settings.Seed + (ulong)j));
-            var core = Execute(request, scheduler, settings.MaxSteps, listener, out bool wasCut, log);
-            log = core.Log;
-            steps += core.Log.Count;
-            scheduler.End(core.Log.Count);
-            if (wasCut) cut++;
-            onSchedule?.Invoke();
-            if (core.Violation is { } v)
-            {
-                clock.Stop();
-                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, request.CounterexampleOf(v, core.Log.Records(), j + 1));
-            }
-        }
-        clock.Stop();
-        return new ExplorationResult(iterations, steps, clock.Elapsed, cut, null);
-    }
+        IStepListener? listener = null) =>
+        new DirectEngine(request, listener).Explore(0, request.Settings.Iterations, cancel, onSchedule);
 
     /// <summary>
     /// Runs one schedule to its end: until the kernel is quiescent (then liveness is judged), a
@@ -78,5 +51,53 @@ public static class DirectExplorer
             if (core.Run(threads[pick], scheduler) is null) return core;
             last = pick;
         }
+    }
+}
+
+/// <summary>
+/// One explorer of the direct engine, kept across the parts of a window it explores: its
+/// scheduler and its step log are reused from schedule to schedule (a schedule's records are
+/// read, for a counterexample, before the next one starts). Schedule <c>j</c> of the request's
+/// window is always seeded with the window's seed plus <c>j</c>, whichever engine runs it, so
+/// a memoryless strategy (see <see cref="Scheduler.RemembersSchedules"/>) explores the same
+/// schedules whichever engine takes which part.
+/// </summary>
+internal sealed class DirectEngine(RunRequest request, IStepListener? listener)
+{
+    private readonly Scheduler _scheduler = Scheduler.For(request.Settings);
+    private StepLog? _log;
+
+    /// <summary>
+    /// Explores schedules [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>)
+    /// of the request's window, until a violation, <paramref name="cancel"/>, or
+    /// <paramref name="skip"/> says a schedule need not be run (another engine found a bug
+    /// before it); the result counts the schedules run, and its counterexample's iteration is
+    /// the schedule's number in the window (1-based), as one engine over the window reports it.
+    /// </summary>
+    public ExplorationResult Explore(int from, int count, CancellationToken cancel, Action? onSchedule, Func<int, bool>? skip = null)
+    {
+        var settings = request.Settings;
+        var clock = Stopwatch.StartNew();
+        long steps = 0;
+        int iterations = 0, cut = 0;
+        for (int j = from; j < from + count; j++)
+        {
+            if (cancel.IsCancellationRequested || skip?.Invoke(j) == true) break;
+            iterations++;
+            _scheduler.Begin(unchecked(settings.Seed + (ulong)j));
+            var core = DirectExplorer.Execute(request, _scheduler, settings.MaxSteps, listener, out bool wasCut, _log);
+            _log = core.Log;
+            steps += core.Log.Count;
+            _scheduler.End(core.Log.Count);
+            if (wasCut) cut++;
+            onSchedule?.Invoke();
+            if (core.Violation is { } v)
+            {
+                clock.Stop();
+                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, request.CounterexampleOf(v, core.Log.Records(), j + 1));
+            }
+        }
+        clock.Stop();
+        return new ExplorationResult(iterations, steps, clock.Elapsed, cut, null);
     }
 }

@@ -15,6 +15,12 @@ internal abstract class Scheduler : IChoice
     /// <summary>Starts schedule number <paramref name="seed"/> (the run's seed plus the schedule's index).</summary>
     public virtual void Begin(ulong seed) => Random = new SplitMix64(seed);
 
+    /// <summary>
+    /// True when a schedule depends on the schedules before it in the same engine (PCT's length
+    /// estimate), not on its seed alone: then the engines of a campaign cannot share a window.
+    /// </summary>
+    public virtual bool RemembersSchedules => false;
+
     /// <summary>Called after a schedule with the number of steps it took.</summary>
     public virtual void End(int steps)
     {
@@ -100,6 +106,9 @@ internal sealed class PctScheduler(int bound, bool fair) : Scheduler
         for (int i = 0; i < Math.Max(0, bound - 1); i++) _changes.Add(Random.Below(_length));
         _lastChange = _changes.Count == 0 ? -1 : _changes.Max();
     }
+
+    /// <inheritdoc/>
+    public override bool RemembersSchedules => true;
 
     /// <inheritdoc/>
     public override void End(int steps) => _length = Math.Max(_length, steps);

@@ -133,6 +133,9 @@ internal sealed class VerifyTally
     public HashSet<string> Ids { get; } = [];
     public string? StoppedBy { get; set; }
 
+    /// <summary>The parts a search on several threads ran: frontier subtrees and the parts busy workers gave away.</summary>
+    public int Parts { get; set; }
+
     /// <summary>
     /// Counts the run <paramref name="search"/> just made; true when it met a violation and the
     /// search should stop (<paramref name="goOn"/> false). Its schedule number counts from

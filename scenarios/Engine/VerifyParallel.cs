@@ -14,15 +14,16 @@ namespace Uvm.Scenarios.Engine;
 /// </summary>
 internal static class VerifyParallel
 {
-    /// <summary>Frontier entries wanted per thread, so that uneven subtrees even out.</summary>
-    private const int EntriesPerThread = 32;
+    /// <summary>Frontier entries wanted per thread to start with; busy workers give work away to idle ones after that.</summary>
+    private const int EntriesPerThread = 4;
 
     /// <summary>Deepest cut tried (frames); past it the frontier is taken as it is.</summary>
     private const int MaxDepth = 1024;
 
     /// <summary>Searches bound <paramref name="c"/>; <paramref name="before"/> is what lower bounds ran.</summary>
+    /// <remarks>With <paramref name="eager"/>, workers give work away after every run, waiting or not (to test the merge).</remarks>
     public static VerifyTally Search(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
-        VerifyTally before, Action? onSchedule, bool goOn, int threads)
+        VerifyTally before, Action? onSchedule, bool goOn, int threads, bool eager = false)
     {
         long discarded = 0;
         var hash = new StateHash();
@@ -32,7 +33,7 @@ internal static class VerifyParallel
             bool over = shallow.Tail.StoppedBy is not null || shallow.Tail.Violation is not null && !goOn;
             if (shallow.Entries.Count == 0 || over || shallow.Entries.Count >= EntriesPerThread * threads || depth >= MaxDepth)
             {
-                var total = Subtrees(request, c, por, states, limits, before, onSchedule, goOn, threads, shallow);
+                var total = Subtrees(request, c, por, states, limits, before, onSchedule, goOn, threads, shallow, eager);
                 total.AddSteps(discarded);
                 return total;
             }
@@ -80,30 +81,71 @@ internal static class VerifyParallel
         return new ShallowPass(entries, segment, seen);
     }
 
-    /// <summary>Searches the frontier's subtrees on <paramref name="threads"/> threads and merges them in order.</summary>
+    /// <summary>
+    /// A part of the search: a frontier entry's subtree, or the part of one that a busy worker
+    /// gave away. <see cref="Key"/> is where it starts in depth-first order (the entry's index,
+    /// then the options taken at its frames below the entry's prefix): parts never overlap, so
+    /// ordering them by key orders everything they run. A part whose search was abandoned has no tally.
+    /// </summary>
+    private sealed class Part(int entry, int[] key, IReadOnlyList<Frame> prefix, int? floor)
+    {
+        public int Entry { get; } = entry;
+        public int[] Key { get; } = key;
+        public IReadOnlyList<Frame> Prefix { get; } = prefix;
+        public int? Floor { get; } = floor;
+        public VerifyTally? Tally { get; set; }
+        public HashSet<ulong>? Seen { get; set; }
+    }
+
+    /// <summary>Depth-first order of part keys: lexicographic, a key before every key it begins.</summary>
+    private static int Compare(int[] a, int[] b)
+    {
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (a[i] != b[i]) return a[i].CompareTo(b[i]);
+        return a.Length.CompareTo(b.Length);
+    }
+
+    /// <summary>
+    /// Searches the frontier's subtrees on <paramref name="threads"/> threads and merges them in
+    /// order. A worker that finds no part left to take waits; a busy worker that sees one waiting
+    /// gives away the rest of its subtree at its shallowest frame (<see cref="VerifySearch.Donate"/>),
+    /// so the few subtrees that hold most of the work are shared too.
+    /// </summary>
     private static VerifyTally Subtrees(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
-        VerifyTally before, Action? onSchedule, bool goOn, int threads, ShallowPass shallow)
+        VerifyTally before, Action? onSchedule, bool goOn, int threads, ShallowPass shallow, bool eager)
     {
         int n = shallow.Entries.Count;
-        var done = new VerifyTally?[n];
-        var seen = new HashSet<ulong>?[n];
         long shallowSchedules = shallow.Entries.Sum(e => e.Before.Schedules) + shallow.Tail.Schedules;
         long shallowSteps = shallow.Entries.Sum(e => e.Before.Steps) + shallow.Tail.Steps;
         var run = new SharedProgress(before.Schedules + shallowSchedules, before.Steps + shallowSteps, limits);
         // A violation in a shallow segment ends the search there: the subtrees after it are not needed.
         if (!goOn)
             for (int i = 0; i < n; i++)
-                if (shallow.Entries[i].Before.Violation is not null) run.Found(i - 1);
-        if (shallow.Tail.StoppedBy is not null) run.Found(-1);
-        int next = -1;
+                if (shallow.Entries[i].Before.Violation is not null) run.Found([i - 1, int.MaxValue]);
+        if (shallow.Tail.StoppedBy is not null) run.Found([-1]);
+        var parts = Enumerable.Range(0, n).Select(i => new Part(i, [i], shallow.Entries[i].Prefix, null)).ToList();
+        var queue = new Queue(parts, threads);
         void Work()
         {
-            var hash = new StateHash();
-            for (int i = Interlocked.Increment(ref next); i < n && !run.Over(i); i = Interlocked.Increment(ref next))
+            try
             {
+                Parts();
+            }
+            catch
+            {
+                queue.Fail(); // the others must not wait for this worker's parts
+                throw;
+            }
+        }
+        void Parts()
+        {
+            var hash = new StateHash();
+            while (queue.Take() is { } part)
+            {
+                if (run.Over(part.Key)) continue;
                 var tally = new VerifyTally();
                 var mine = states is null ? null : new HashSet<ulong>();
-                var search = new VerifySearch(request, c, mine, por, prefix: shallow.Entries[i].Prefix, hash: hash);
+                var search = new VerifySearch(request, c, mine, por, prefix: part.Prefix, hash: hash, floor: part.Floor);
                 bool whole = true;
                 while (search.Next() is { } core)
                 {
@@ -113,36 +155,48 @@ internal static class VerifyParallel
                     run.Ran(tally.Schedules - s0, core.Log.Count);
                     if (stop)
                     {
-                        run.Found(i);
+                        run.Found(part.Key);
                         break;
                     }
-                    if (run.Over(i))
+                    if (run.Over(part.Key))
                     {
                         whole = false;
                         break;
                     }
+                    if ((eager || queue.Hungry) && search.Donate() is { } given)
+                    {
+                        int depth = shallow.Entries[part.Entry].Prefix.Count;
+                        int[] key = [part.Entry, .. given.Skip(depth).Select(f => f.Taken)];
+                        queue.Give(new Part(part.Entry, key, given, given.Count - 1), parts);
+                    }
                 }
-                if (whole) (done[i], seen[i]) = (tally, mine);
+                if (whole) (part.Tally, part.Seen) = (tally, mine);
             }
         }
-        var workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => Task.Run(Work)).ToArray();
+        var workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
         Task.WaitAll(workers);
 
-        // Merge in depth-first order: each segment, then its subtree, up to the first violation.
+        // Merge in depth-first order: each segment, then its subtree's parts, up to the first violation.
         var total = new VerifyTally();
         bool cutShort = false;
+        var byEntry = parts.GroupBy(p => p.Entry).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Key, Comparer<int[]>.Create(Compare)).ToList());
         for (int i = 0; i < n && !cutShort; i++)
         {
             total.AddAfter(shallow.Entries[i].Before, before.Schedules + total.Schedules);
             if (shallow.Entries[i].Seen is { } early) states!.UnionWith(early);
-            if (total.Violation is not null && !goOn || done[i] is not { } sub)
-            {
-                cutShort = true;
-                break;
-            }
-            total.AddAfter(sub, before.Schedules + total.Schedules);
-            if (seen[i] is { } s) states!.UnionWith(s);
             cutShort = total.Violation is not null && !goOn;
+            foreach (var part in byEntry[i])
+            {
+                if (cutShort) break;
+                if (part.Tally is not { } sub)
+                {
+                    cutShort = true;
+                    break;
+                }
+                total.AddAfter(sub, before.Schedules + total.Schedules);
+                if (part.Seen is { } s) states!.UnionWith(s);
+                cutShort = total.Violation is not null && !goOn;
+            }
         }
         if (!cutShort)
         {
@@ -150,15 +204,76 @@ internal static class VerifyParallel
             if (shallow.TailSeen is { } late) states!.UnionWith(late);
         }
         total.StoppedBy = total.Violation is not null && !goOn ? null : run.StoppedBy ?? shallow.Tail.StoppedBy;
+        total.Parts = parts.Count;
         return total;
     }
 
-    /// <summary>The counts of all workers, the caps, and the first entry (in order) whose subtree met a violation.</summary>
+    /// <summary>The parts not yet taken, and the workers waiting for one; the search is over when all wait and none is left.</summary>
+    private sealed class Queue(List<Part> initial, int threads)
+    {
+        private readonly List<Part> _open = [.. initial];
+        private int _waiting;
+        private bool _over;
+
+        /// <summary>True when a worker waits and no part is left to take: a busy worker should give some of its work away.</summary>
+        public bool Hungry => Volatile.Read(ref _waiting) > 0;
+
+        /// <summary>The earliest part left (in depth-first order), waiting for one while others work; null when the search is over.</summary>
+        public Part? Take()
+        {
+            lock (_open)
+            {
+                while (_open.Count == 0 && !_over)
+                {
+                    if (_waiting + 1 == threads)
+                    {
+                        _over = true;
+                        Monitor.PulseAll(_open);
+                        break;
+                    }
+                    _waiting++;
+                    Monitor.Wait(_open);
+                    _waiting--;
+                }
+                if (_open.Count == 0) return null;
+                int first = 0;
+                for (int i = 1; i < _open.Count; i++)
+                    if (Compare(_open[i].Key, _open[first].Key) < 0) first = i;
+                var part = _open[first];
+                _open.RemoveAt(first);
+                return part;
+            }
+        }
+
+        /// <summary>A worker failed: no part is handed out any more, and no worker waits.</summary>
+        public void Fail()
+        {
+            lock (_open)
+            {
+                _over = true;
+                _open.Clear();
+                Monitor.PulseAll(_open);
+            }
+        }
+
+        /// <summary>Hands a part given away to a waiting worker, and records it among <paramref name="all"/>.</summary>
+        public void Give(Part part, List<Part> all)
+        {
+            lock (_open)
+            {
+                all.Add(part);
+                _open.Add(part);
+                Monitor.Pulse(_open);
+            }
+        }
+    }
+
+    /// <summary>The counts of all workers, the caps, and the first part (in order) whose search met a violation.</summary>
     private sealed class SharedProgress(long schedules, long steps, VerifyLimits limits)
     {
         private long _schedules = schedules;
         private long _steps = steps;
-        private int _first = int.MaxValue;
+        private int[]? _first;
         private volatile string? _stoppedBy;
 
         public string? StoppedBy => _stoppedBy;
@@ -169,14 +284,19 @@ internal static class VerifyParallel
             if (limits.Stop(s, k) is { } stop) _stoppedBy ??= stop;
         }
 
-        /// <summary>Entry <paramref name="i"/> met a violation: entries after it need not be searched.</summary>
-        public void Found(int i)
+        /// <summary>The part at <paramref name="key"/> met a violation: parts after it need not be searched.</summary>
+        public void Found(int[] key)
         {
-            int seen;
-            while (i < (seen = Volatile.Read(ref _first)) && Interlocked.CompareExchange(ref _first, i, seen) != seen) { }
+            lock (this)
+                if (_first is null || Compare(key, _first) < 0) _first = key;
         }
 
-        /// <summary>True when entry <paramref name="i"/> need not (go on being) searched.</summary>
-        public bool Over(int i) => _stoppedBy is not null || i > Volatile.Read(ref _first);
+        /// <summary>True when the part at <paramref name="key"/> need not (go on being) searched.</summary>
+        public bool Over(int[] key)
+        {
+            if (_stoppedBy is not null) return true;
+            var first = Volatile.Read(ref _first);
+            return first is not null && Compare(key, first) > 0;
+        }
     }
 }

@@ -22,12 +22,15 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
     public bool[] Stops { get; } = new bool[options.Length];
     public int Taken { get; set; }
 
+    /// <summary>Options from here on are not this search's: another thread took them (<see cref="VerifySearch.Donate"/>).</summary>
+    public int End { get; set; } = options.Length;
+
     public bool Asleep(int thread) => Array.Exists(Sleep, e => e.Thread == thread);
 
     /// <summary>A copy that later runs through this frame do not change (a subtree handed to a worker).</summary>
     public Frame Snapshot()
     {
-        var copy = new Frame(Options, Costs, IsThread, Sleep) { Taken = Taken };
+        var copy = new Frame(Options, Costs, IsThread, Sleep) { Taken = Taken, End = End };
         Array.Copy(Done, copy.Done, Done.Length);
         Array.Copy(Ran, copy.Ran, Ran.Length);
         Array.Copy(Stops, copy.Stops, Stops.Length);
@@ -48,12 +51,13 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
 /// <paramref name="hashReplay"/> asks for the old, slower behaviour (kept to test that the counts agree).
 /// </summary>
 internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por,
-    IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null) : IChoice
+    IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null, int? floor = null) : IChoice
 {
     /// <summary>The hasher; its compiled readers are costly to build, so a worker passes one to all its searches.</summary>
     private readonly StateHash _hash = hash ?? new();
     private readonly List<Frame> _stack = prefix is null ? [] : [.. prefix];
-    private readonly int _floor = prefix?.Count ?? 0;
+    /// <summary>Frames below it are never backtracked: the prefix's, or all but the last of a donated prefix.</summary>
+    private readonly int _floor = floor ?? prefix?.Count ?? 0;
     private int _depth;
     private int _spent;
     private bool _started;
@@ -239,16 +243,53 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         while (_stack.Count > _floor)
         {
             var f = _stack[^1];
-            int spentBefore = SpentBefore(_stack.Count - 1);
-            for (int next = f.Taken + 1; next < f.Options.Length; next++)
+            if (NextOption(f, SpentBefore(_stack.Count - 1)) is int next and >= 0)
             {
-                if (spentBefore + f.Costs[next] > bound || f.IsThread && f.Asleep(f.Options[next])) continue;
                 f.Taken = next;
                 return true;
             }
             _stack.RemoveAt(_stack.Count - 1);
         }
         return false;
+    }
+
+    /// <summary>
+    /// Between runs, gives away the rest of this search's subtree after the current option of its
+    /// shallowest frame with an option left to try (frames below it have none), when that frame
+    /// chooses a thread and its taken step's footprint is final (no choice of that step is left to
+    /// try): the frames down to it, copied, that frame on its next option, to be searched with
+    /// that frame as floor. This search then ends after its current option there. The donated
+    /// subtree's sleep sets need only the footprints of the options before, so it is searched as
+    /// this search would have, and follows this search's remaining runs in depth-first order.
+    /// Returns null when there is nothing to give.
+    /// </summary>
+    public IReadOnlyList<Frame>? Donate()
+    {
+        int spent = 0;
+        for (int d = 0; d < _depth; d++)
+        {
+            var f = _stack[d];
+            if (d >= _floor && NextOption(f, spent) is int k and >= 0)
+            {
+                for (int c = d + 1; c < _depth && !_stack[c].IsThread; c++)
+                    if (_stack[c].Taken < _stack[c].Options.Length - 1) return null;
+                if (!f.IsThread) return null;
+                var given = _stack.Take(d + 1).Select(x => x.Snapshot()).ToList();
+                given[d].Taken = k;
+                f.End = k;
+                return given;
+            }
+            spent += f.Costs[f.Taken];
+        }
+        return null;
+    }
+
+    /// <summary>The first option of <paramref name="f"/> after its taken one that is awake and within the bound, or -1.</summary>
+    private int NextOption(Frame f, int spentBefore)
+    {
+        for (int next = f.Taken + 1; next < f.End; next++)
+            if (spentBefore + f.Costs[next] <= bound && !(f.IsThread && f.Asleep(f.Options[next]))) return next;
+        return -1;
     }
 
     private int SpentBefore(int depth)

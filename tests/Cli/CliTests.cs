@@ -79,16 +79,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal(directErr, coyoteErr);
     }
 
-    /// <summary>--parallel 2 runs two worker processes (uvmcheck worker) and reports like one engine would.</summary>
+    /// <summary>--parallel 2 runs two direct-engine threads sharing the seeds and reports what one engine would.</summary>
     [Fact]
-    public void RunInParallelUsesWorkerProcessesAndFindsTheSameSchedule()
+    public void RunInParallelSharesTheSeedsAndFindsTheSameSchedule()
     {
         var (oneCode, one, _) = Run("run", "--bug", "pr23095", "--iterations", "40", "--seed", "5", "--no-shrink", "--out", _dir);
         var (twoCode, two, _) = Run("run", "--bug", "pr23095", "--iterations", "40", "--seed", "5", "--no-shrink", "--parallel", "2", "--out", _dir);
 
         Assert.Equal(1, oneCode);
         Assert.Equal(1, twoCode);
-        Assert.Contains("2 engine(s)", two);
+        Assert.Contains("2 explorer threads sharing it chunk by chunk", two);
         string Found(string output) => output.Split('\n').Single(l => l.StartsWith("BUG FOUND in schedule", StringComparison.Ordinal));
         Assert.Equal(Found(one), Found(two));
     }

@@ -36,6 +36,9 @@ public static class CoreAffinity
         return cores;
     }
 
+    /// <summary>The core the calling thread runs on now, or -1 where that is not known.</summary>
+    public static int CurrentCore() => OperatingSystem.IsLinux() ? sched_getcpu() : -1;
+
     /// <summary>
     /// Restricts the calling OS thread to <paramref name="core"/>. Returns false (and changes
     /// nothing) where that is not supported or the core is not allowed.
