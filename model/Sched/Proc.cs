@@ -43,14 +43,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 
     /// <summary>p_lwps, for the kernel paths that link and unlink LWPs.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
-    internal List<Lwp> LwpList
-    {
-        get
-        {
-            V();
-            return _lwpList;
-        }
-    }
+    internal List<Lwp> LwpList => Taken(_lwpList);
 
     /// <summary>Backs <see cref="Lwps"/> and <see cref="LwpList"/>.</summary>
     private readonly List<Lwp> _lwpList = [];
@@ -74,14 +67,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 
     /// <summary>p_children, for fork, wait and the reparenting of orphans.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
-    internal List<Proc> ChildList
-    {
-        get
-        {
-            V();
-            return _childList;
-        }
-    }
+    internal List<Proc> ChildList => Taken(_childList);
 
     /// <summary>Backs <see cref="Children"/> and <see cref="ChildList"/>.</summary>
     private readonly List<Proc> _childList = [];
@@ -109,6 +95,13 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 
     /// <summary>A write to the process (<see cref="StateDomain.Proc"/>).</summary>
     private void V() => _versions?.Bump(StateDomain.Proc);
+
+    /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
+    private T Taken<T>(T list)
+    {
+        V();
+        return list;
+    }
 
     /// <summary>The proc_pool item holding this struct proc (fork1's pool_get), or null if made at boot.</summary>
     public int? PoolItem { get; internal set { V(); field = value; } }

@@ -20,14 +20,7 @@ public sealed class SwapCluster(int slot, int allocated, WriteVersions? versions
 
     /// <summary>swpps[0 .. swcpages): the pages added, each at slot <see cref="Slot"/> + its index.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write.</remarks>
-    internal List<Page> PageList
-    {
-        get
-        {
-            V();
-            return _pageList;
-        }
-    }
+    internal List<Page> PageList => Taken(_pageList);
 
     /// <summary>Backs <see cref="Pages"/> and <see cref="PageList"/>.</summary>
     private readonly List<Page> _pageList = [];
@@ -40,4 +33,11 @@ public sealed class SwapCluster(int slot, int allocated, WriteVersions? versions
 
     /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
     private void V() => _versions?.Bump(StateDomain.Vm);
+
+    /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
+    private T Taken<T>(T list)
+    {
+        V();
+        return list;
+    }
 }

@@ -17,100 +17,58 @@ public sealed class VmState(WriteVersions? versions = null)
     /// <summary>A write to the VM state: a setter, or a path taking one of the lists it changes.</summary>
     private void V() => Versions?.Bump(StateDomain.Vm);
 
+    /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
+    private T Taken<T>(T list)
+    {
+        V();
+        return list;
+    }
+
     /// <summary>Every page that has been materialized, by number.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> PageList
-    {
-        get
-        {
-            V();
-            return _pageList;
-        }
-    }
+    internal List<Page> PageList => Taken(_pageList);
 
     /// <summary>Backs <see cref="PageList"/>.</summary>
     private readonly List<Page> _pageList = [];
 
     /// <summary>uvm.page_free.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> FreeQ
-    {
-        get
-        {
-            V();
-            return _freeQ;
-        }
-    }
+    internal List<Page> FreeQ => Taken(_freeQ);
 
     /// <summary>Backs <see cref="FreeQ"/>.</summary>
     private readonly List<Page> _freeQ = [];
 
     /// <summary>uvm.page_active, head first.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> ActiveQ
-    {
-        get
-        {
-            V();
-            return _activeQ;
-        }
-    }
+    internal List<Page> ActiveQ => Taken(_activeQ);
 
     /// <summary>Backs <see cref="ActiveQ"/>.</summary>
     private readonly List<Page> _activeQ = [];
 
     /// <summary>uvm.page_inactive, head first.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> InactiveQ
-    {
-        get
-        {
-            V();
-            return _inactiveQ;
-        }
-    }
+    internal List<Page> InactiveQ => Taken(_inactiveQ);
 
     /// <summary>Backs <see cref="InactiveQ"/>.</summary>
     private readonly List<Page> _inactiveQ = [];
 
     /// <summary>Live anons (allocated and not yet freed).</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Anon> AnonList
-    {
-        get
-        {
-            V();
-            return _anonList;
-        }
-    }
+    internal List<Anon> AnonList => Taken(_anonList);
 
     /// <summary>Backs <see cref="AnonList"/>.</summary>
     private readonly List<Anon> _anonList = [];
 
     /// <summary>Live aobjs, in creation order (kernel_object excluded).</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<AObj> AObjList
-    {
-        get
-        {
-            V();
-            return _aObjList;
-        }
-    }
+    internal List<AObj> AObjList => Taken(_aObjList);
 
     /// <summary>Backs <see cref="AObjList"/>.</summary>
     private readonly List<AObj> _aObjList = [];
 
     /// <summary>The vnodes of the files the workload maps (model/Pager/VnodePager.cs).</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<AObj> VnodeList
-    {
-        get
-        {
-            V();
-            return _vnodeList;
-        }
-    }
+    internal List<AObj> VnodeList => Taken(_vnodeList);
 
     /// <summary>Backs <see cref="VnodeList"/>.</summary>
     private readonly List<AObj> _vnodeList = [];
@@ -120,28 +78,14 @@ public sealed class VmState(WriteVersions? versions = null)
 
     /// <summary>SysV shm segments not yet deallocated.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<ShmSegment> ShmList
-    {
-        get
-        {
-            V();
-            return _shmList;
-        }
-    }
+    internal List<ShmSegment> ShmList => Taken(_shmList);
 
     /// <summary>Backs <see cref="ShmList"/>.</summary>
     private readonly List<ShmSegment> _shmList = [];
 
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<PageIo> Pending
-    {
-        get
-        {
-            V();
-            return _pending;
-        }
-    }
+    internal List<PageIo> Pending => Taken(_pending);
 
     /// <summary>Backs <see cref="Pending"/>.</summary>
     private readonly List<PageIo> _pending = [];
@@ -158,14 +102,7 @@ public sealed class VmState(WriteVersions? versions = null)
 
     /// <summary>The error each pageout completion gets, by completion number (1 = the first buf the aiodone daemon completes); absent = success.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal Dictionary<int, PageoutError> IoErrors
-    {
-        get
-        {
-            V();
-            return _ioErrors;
-        }
-    }
+    internal Dictionary<int, PageoutError> IoErrors => Taken(_ioErrors);
 
     /// <summary>Backs <see cref="IoErrors"/>.</summary>
     private readonly Dictionary<int, PageoutError> _ioErrors = [];
@@ -220,14 +157,7 @@ public sealed class VmState(WriteVersions? versions = null)
 
     /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> KernelLoanList
-    {
-        get
-        {
-            V();
-            return _kernelLoanList;
-        }
-    }
+    internal List<Page> KernelLoanList => Taken(_kernelLoanList);
 
     /// <summary>Backs <see cref="KernelLoanList"/>.</summary>
     private readonly List<Page> _kernelLoanList = [];
@@ -243,14 +173,7 @@ public sealed class VmState(WriteVersions? versions = null)
 
     /// <summary>The address spaces of copy-on-write processes (model/Cow).</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Cow.CowSpace> CowSpaceList
-    {
-        get
-        {
-            V();
-            return _cowSpaceList;
-        }
-    }
+    internal List<Cow.CowSpace> CowSpaceList => Taken(_cowSpaceList);
 
     /// <summary>Backs <see cref="CowSpaceList"/>.</summary>
     private readonly List<Cow.CowSpace> _cowSpaceList = [];
