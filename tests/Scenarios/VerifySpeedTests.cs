@@ -12,7 +12,8 @@ namespace Uvm.Tests.Scenarios;
 /// </summary>
 public sealed class VerifySpeedTests
 {
-    private static RunRequest Request(string scenario, Workload? workload, KernelConfig config, bool detectors)
+    /// <summary>A verify request for <paramref name="scenario"/> (its default workload unless given), direct engine.</summary>
+    internal static RunRequest Request(string scenario, Workload? workload, KernelConfig config, bool detectors)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
         return new RunRequest(s.Name, workload ?? s.DefaultWorkload(), config with { Detectors = detectors }, new ExploreSettings { Engine = EngineKind.Direct })
@@ -22,7 +23,7 @@ public sealed class VerifySpeedTests
     }
 
     /// <summary>Two CPUs, two LWPs, one swapout scan: small enough to search several times per test.</summary>
-    private static Workload SmallSwapout() => SwapoutScenario.Default() with
+    internal static Workload SmallSwapout() => SwapoutScenario.Default() with
     {
         Seconds = 1,
         SwapoutScans = 1,

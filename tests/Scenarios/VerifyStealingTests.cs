@@ -13,21 +13,10 @@ namespace Uvm.Tests.Scenarios;
 /// </summary>
 public sealed class VerifyStealingTests
 {
-    private static RunRequest Request(string scenario, Workload? workload, KernelConfig config, bool detectors)
-    {
-        var s = ScenarioCatalogue.Find(scenario)!;
-        return new RunRequest(s.Name, workload ?? s.DefaultWorkload(), config with { Detectors = detectors }, new ExploreSettings { Engine = EngineKind.Direct })
-        {
-            Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
-        };
-    }
+    private static RunRequest Request(string scenario, Workload? workload, KernelConfig config, bool detectors) =>
+        VerifySpeedTests.Request(scenario, workload, config, detectors);
 
-    private static Workload SmallSwapout() => SwapoutScenario.Default() with
-    {
-        Seconds = 1,
-        SwapoutScans = 1,
-        Processes = [new([[new Compute(1), new SleepFor(1)]]), new([[new Compute(1)]])],
-    };
+    private static Workload SmallSwapout() => VerifySpeedTests.SmallSwapout();
 
     /// <summary>Bounds 0..<paramref name="bound"/> as <see cref="Verifier"/> runs them, each split with eager giving.</summary>
     private static (VerifyTally Total, long States, int Parts) Eager(RunRequest request, int bound, int threads)
