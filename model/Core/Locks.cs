@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace Uvm.Model.Core;
 
 /// <summary>
@@ -7,10 +9,20 @@ namespace Uvm.Model.Core;
 /// always wakes the sleepers). Every sleep-and-retry on a lock goes through here; a bare
 /// <see cref="SimpleLock.TryAcquire"/> is left for the kernel's own simple_lock_try() that gives up.
 /// </summary>
+/// <remarks>
+/// A caller enumerates the result at once (<c>foreach (var s in Locks.Take(...)) yield return s;</c>),
+/// so <see cref="Take(SimpleLock, KernelThread, string)"/> tries the lock when called, not at the
+/// first MoveNext: nothing runs in between, so the step is the same. A free lock, the common case,
+/// then allocates nothing; only a wait builds the iterator that sleeps and tries again.
+/// </remarks>
 public static class Locks
 {
     /// <summary>Takes <paramref name="lock"/>; while another thread holds it, sleeps on it (one step per wait).</summary>
-    public static IEnumerable<Step> Take(SimpleLock @lock, KernelThread self, string function)
+    public static LockWait Take(SimpleLock @lock, KernelThread self, string function) =>
+        @lock.TryAcquire(self) ? default : new(Wait(@lock, self, function));
+
+    /// <summary>The waits of <see cref="Take(SimpleLock, KernelThread, string)"/> after its first try failed: it tries again before each sleep.</summary>
+    private static IEnumerable<Step> Wait(SimpleLock @lock, KernelThread self, string function)
     {
         while (!@lock.TryAcquire(self))
             yield return Step.Sleep(function, @lock.Channel);
@@ -22,15 +34,24 @@ public static class Locks
     /// lock. On return the caller holds <c>lockOf()</c>, if any, in its current step.
     /// <paramref name="self"/> is asked on every try: an LWP's path may resume on another CPU.
     /// </summary>
-    public static IEnumerable<Step> Take(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
+    public static LockWait Take(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function) =>
+        lockOf() is not { } l || l.TryAcquire(self()) ? default : new(Wait(lockOf, self, function));
+
+    /// <inheritdoc cref="Take(Func{SimpleLock?}, Func{KernelThread}, string)"/>
+    public static LockWait Take(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
+        lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, () => self, function));
+
+    /// <summary>
+    /// The waits of <see cref="Take(Func{SimpleLock?}, Func{KernelThread}, string)"/>, or of a
+    /// caller that tried <paramref name="lockOf"/> once itself and found it held: asks for the lock
+    /// and tries it again before each sleep (the failed try changed nothing, so the first one here
+    /// fails as well and the thread sleeps).
+    /// </summary>
+    public static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
     {
         while (lockOf() is { } l && !l.TryAcquire(self()))
             yield return Step.Sleep(function, l.Channel);
     }
-
-    /// <inheritdoc cref="Take(Func{SimpleLock?}, Func{KernelThread}, string)"/>
-    public static IEnumerable<Step> Take(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
-        Take(lockOf, () => self, function);
 
     /// <summary>
     /// A lock taken after others, against the lock order, with simple_lock_try(): <paramref name="first"/>
@@ -47,5 +68,32 @@ public static class Locks
             backOff?.Invoke();
             yield return Step.Sleep(function, l.Channel);
         }
+    }
+}
+
+/// <summary>
+/// The steps of a lock taken with <see cref="Locks.Take(SimpleLock, KernelThread, string)"/>: none
+/// when it was free (the default value, which allocates nothing), else the waits. Enumerate it once.
+/// </summary>
+public readonly struct LockWait(IEnumerable<Step>? waits) : IEnumerable<Step>
+{
+    /// <summary>The waits, or an empty enumerator; <c>foreach</c> binds to this, so a free lock boxes nothing.</summary>
+    public Enumerator GetEnumerator() => new(waits?.GetEnumerator());
+
+    IEnumerator<Step> IEnumerable<Step>.GetEnumerator() => (waits ?? []).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<Step>)this).GetEnumerator();
+
+    /// <summary>Walks the waits, if any.</summary>
+    public struct Enumerator(IEnumerator<Step>? waits) : IDisposable
+    {
+        /// <summary>The step of the current wait.</summary>
+        public readonly Step Current => waits!.Current;
+
+        /// <summary>The next wait, if the lock is still held.</summary>
+        public readonly bool MoveNext() => waits is not null && waits.MoveNext();
+
+        /// <summary>Disposes the waits' iterator.</summary>
+        public readonly void Dispose() => waits?.Dispose();
     }
 }

@@ -91,7 +91,7 @@ public static class UvmMap
     /// vm_map_lock(): sleep on the lock's channel while another thread holds it, then take it.
     /// Yields only when it has to sleep; on return the caller holds the lock in its current step.
     /// </summary>
-    internal static IEnumerable<Step> Lock(KernelThread self, VmMap map) => Locks.Take(map.Lock, self, "vm_map_lock");
+    internal static LockWait Lock(KernelThread self, VmMap map) => Locks.Take(map.Lock, self, "vm_map_lock");
 
     /// <summary>vm_map_unlock(): release the lock and wake every thread asleep on it.</summary>
     internal static void Unlock(Kernel k, KernelThread self, VmMap map)
