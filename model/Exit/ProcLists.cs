@@ -36,10 +36,10 @@ public sealed class ProcLists
     public IReadOnlyList<Lwp> DeadLwps => _deadLwps;
 
     /// <summary>The channel a parent sleeps on in wait4() and exit1() wakes: the proc's address.</summary>
-    public static WaitChannel ChannelOf(Proc p) => new($"&proc(pid {p.Pid})");
+    public static WaitChannel ChannelOf(Proc p) => p.AddressChannel;
 
     /// <summary>&amp;p->p_nlwps: exit_lwps() sleeps here until the process's other LWPs are zombies.</summary>
-    public static WaitChannel NlwpsOf(Proc p) => new($"&p_nlwps(pid {p.Pid})");
+    public static WaitChannel NlwpsOf(Proc p) => p.NlwpsChannel;
 
     /// <summary>SLIST_INSERT_HEAD(&amp;deadprocs, p); the caller holds deadproc_slock.</summary>
     internal void QueueDeadProc(Proc p) => _deadProcs.Insert(0, p);

@@ -28,6 +28,15 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>p_pid.</summary>
     public int Pid { get; } = pid;
 
+    /// <summary>The proc's address as a sleep channel (<see cref="Exit.ProcLists.ChannelOf"/>), named once: a wait4() or exit1() builds no string.</summary>
+    internal WaitChannel AddressChannel => _addressChannel ??= new($"&proc(pid {Pid})");
+
+    /// <summary>&amp;p->p_nlwps as a sleep channel (<see cref="Exit.ProcLists.NlwpsOf"/>), named once.</summary>
+    internal WaitChannel NlwpsChannel => _nlwpsChannel ??= new($"&p_nlwps(pid {Pid})");
+
+    /// <summary>Back <see cref="AddressChannel"/> and <see cref="NlwpsChannel"/>.</summary>
+    private WaitChannel? _addressChannel, _nlwpsChannel;
+
     /// <summary>P_SYSTEM: a kernel process; never swapped out.</summary>
     public bool System { get; } = system;
 
