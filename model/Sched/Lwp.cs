@@ -40,28 +40,28 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>l_stat (sched_lock).</summary>
     public LwpStat Stat
     {
-        get { Locked("l_stat"); R("l_stat"); return _stat; }
+        get { if (_k?.Running is not null) Checked("l_stat"); return _stat; }
         internal set { Stored("l_stat", (long)_stat); W("l_stat"); V(); _stat = value; }
     }
 
     /// <summary>l_cpu: the CPU it runs (or last ran) on (sched_lock).</summary>
     public Cpu? Cpu
     {
-        get { Locked("l_cpu"); R("l_cpu"); return _cpu; }
+        get { if (_k?.Running is not null) Checked("l_cpu"); return _cpu; }
         internal set { if (_d is not null && _sched is not null) { _d.Touch(_poison, this); _d.WriteRef(_sched, this, "l_cpu", _cpu); } W("l_cpu"); V(); _cpu = value; }
     }
 
     /// <summary>l_back != NULL: the LWP is linked on a run queue (sched_lock).</summary>
     public bool OnRunQueue
     {
-        get { Locked("l_back"); R("l_back"); return _onRunQueue; }
+        get { if (_k?.Running is not null) Checked("l_back"); return _onRunQueue; }
         internal set { Stored("l_back", _onRunQueue ? 1 : 0); W("l_back"); V(); _onRunQueue = value; }
     }
 
     /// <summary>L_INMEM: the u-area (PCB and kernel stack) is wired and resident (sched_lock).</summary>
     public bool InMemory
     {
-        get { Locked("L_INMEM"); R("L_INMEM"); return _inMemory; }
+        get { if (_k?.Running is not null) Checked("L_INMEM"); return _inMemory; }
         internal set { Stored("L_INMEM", _inMemory ? 1 : 0); W("L_INMEM"); V(); _inMemory = value; }
     }
 
@@ -193,6 +193,18 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         if (_k?.Accesses is null) return;
         _k.Writes("lwp", Lid, group);
         _k.Reads("lwp", Lid, "lwp");
+    }
+
+    /// <summary>
+    /// A read of a sched_lock field inside a step: the lock is held, the LWP is live, and verify
+    /// records the read. Between steps (an invariant reading) every one of these checks does
+    /// nothing, so the getters call it only inside a step and stay small enough to inline.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Checked(string field)
+    {
+        Locked(field);
+        R(field);
     }
 
     /// <summary>A read of a sched_lock field: the lock is held and the LWP is live.</summary>
