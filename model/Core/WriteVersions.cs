@@ -54,15 +54,31 @@ public enum StateDomain : uint
 /// <summary>
 /// One version per <see cref="StateDomain"/>, bumped by every write to that part of the state.
 /// Versions only grow, so the sum of a set of them (<see cref="Stamp"/>) is unchanged exactly
-/// when none of them moved.
+/// when none of them moved. The parts written since the stepping core last asked are kept as a
+/// mask too (<see cref="TakeWritten"/>): one test per invariant instead of a sum.
 /// </summary>
 public sealed class WriteVersions
 {
     private readonly long[] _versions = new long[32];
 
+    /// <summary>The parts written since the last <see cref="TakeWritten"/>.</summary>
+    private uint _written;
+
     /// <summary>A write to <paramref name="domain"/> (a single flag).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Bump(StateDomain domain) => _versions[BitOperations.TrailingZeroCount((uint)domain)]++;
+    public void Bump(StateDomain domain)
+    {
+        _versions[BitOperations.TrailingZeroCount((uint)domain)]++;
+        _written |= (uint)domain;
+    }
+
+    /// <summary>The parts whose versions moved since the last call (or since the kernel was built), and forgets them.</summary>
+    public StateDomain TakeWritten()
+    {
+        var written = (StateDomain)_written;
+        _written = 0;
+        return written;
+    }
 
     /// <summary>The sum of the versions of <paramref name="domains"/> (never called with <see cref="StateDomain.All"/>).</summary>
     public long Stamp(StateDomain domains)

@@ -21,8 +21,8 @@ public sealed class StepCore
     /// <summary>Per invariant, the parts of the state it reads, or <see cref="StateDomain.All"/> to judge it after every step.</summary>
     private readonly StateDomain[] _reads;
 
-    /// <summary>Per invariant, the stamp of its parts when it last held (-1: not yet judged).</summary>
-    private readonly long[] _heldAt;
+    /// <summary>False until the invariants have been judged once: after the first step every one of them is.</summary>
+    private bool _judged;
 
     /// <summary>The liveness properties, judged when the execution has ended.</summary>
     private readonly IReadOnlyList<LivenessProperty> _liveness;
@@ -52,8 +52,6 @@ public sealed class StepCore
         _invariants = properties.Invariants as Invariant[] ?? [.. properties.Invariants];
         _reads = new StateDomain[_invariants.Length];
         for (int i = 0; i < _reads.Length; i++) _reads[i] = properties.JudgeEveryStep ? StateDomain.All : _invariants[i].Reads;
-        _heldAt = new long[_invariants.Length];
-        Array.Fill(_heldAt, -1);
         _liveness = properties.Liveness;
         _listener = listener;
         log?.Reset(kernel);
@@ -134,24 +132,22 @@ public sealed class StepCore
         _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
         // One try around the loop rather than one per invariant: the loop stays tight, and the
         // invariant that threw is the one at i. An invariant whose parts of the state no step has
-        // written since it last held is not judged: its check is a pure function of them.
+        // written since it last held is not judged: its check is a pure function of them. Every
+        // invariant held after the last step (judged, or skipped as unchanged since it held), so
+        // "unchanged since it last held" is "none of its parts written since the last judging":
+        // the parts written since then are taken before this one (a write by a check itself is
+        // then judged after the next step: more judging, never less).
         int i = 0;
         string? bad = null;
-        var versions = Kernel.Versions;
+        var written = Kernel.Versions.TakeWritten();
+        if (!_judged) (written, _judged) = (StateDomain.All, true);
         try
         {
             for (; i < _invariants.Length; i++)
             {
                 var reads = _reads[i];
-                if (reads == StateDomain.All)
-                {
-                    if ((bad = _invariants[i].Check(Kernel)) is not null) break;
-                    continue;
-                }
-                long stamp = versions.Stamp(reads);
-                if (stamp == _heldAt[i]) continue;
+                if (reads != StateDomain.All && (reads & written) == 0) continue;
                 if ((bad = _invariants[i].Check(Kernel)) is not null) break;
-                _heldAt[i] = stamp;
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
