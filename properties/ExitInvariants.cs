@@ -85,7 +85,10 @@ public static class ExitInvariants
                 if (threads[i] is CpuThread { Cpu.Exiting: { SwitchedAway: true } l } cpu && cpu.SleepingOn is { } chan)
                     return $"{cpu.Cpu} sleeps on {chan} after switching away from {l}";
             return null;
-        });
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Sleep,
+    };
 
     /// <summary>Every u-area is in exactly one consistent place: its LWP, the free list, or freed.</summary>
     public static readonly Invariant NoUareaIsLeaked = new(

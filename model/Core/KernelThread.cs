@@ -18,6 +18,7 @@ public abstract class KernelThread
         Name = name;
         Index = kernel.Threads.Count;
         kernel.Threads.Add(this);
+        kernel.Versions.Bump(StateDomain.Sleep);
     }
 
     /// <summary>The kernel this thread runs in.</summary>
@@ -36,6 +37,7 @@ public abstract class KernelThread
         internal set
         {
             if (_sleepingOn is not null && value is null) WokenInStep = Kernel.Discipline.StepSerial;
+            if (_sleepingOn != value) Kernel.Versions.Bump(StateDomain.Sleep);
             _sleepingOn = value;
         }
     }

@@ -47,6 +47,12 @@ public enum StateDomain : uint
     /// </summary>
     Vm = 1 << 5,
 
+    /// <summary>
+    /// The sleep queues: the channel each kernel thread sleeps on (<c>KernelThread.SleepingOn</c>),
+    /// and the list of kernel threads (<c>Kernel.Threads</c>).
+    /// </summary>
+    Sleep = 1 << 6,
+
     /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
     All = uint.MaxValue,
 }

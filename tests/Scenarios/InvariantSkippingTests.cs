@@ -127,7 +127,7 @@ public sealed class InvariantSkippingTests
     /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
     private sealed class Audit : IStepListener
     {
-        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm];
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm, StateDomain.Sleep];
         private readonly string[] _before = new string[Parts.Length];
         private readonly long[] _version = new long[Parts.Length];
 
@@ -201,6 +201,9 @@ public sealed class InvariantSkippingTests
                     break;
                 case StateDomain.Vm:
                     ReadVm(k, t);
+                    break;
+                case StateDomain.Sleep:
+                    foreach (var th in k.Threads) t.Append($"[{Id(th)} {th.SleepingOn}]");
                     break;
             }
             return t.ToString();
