@@ -20,14 +20,15 @@ public static class ProcessExit
     public static IEnumerable<Step> Exit1(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        KernelThread Self() => LwpExit.CpuThreadOf(k, l);
+        // One delegate for the whole path: a method group converted at each call allocates one per call.
+        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(k, l);
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;
         if (k.Config.Has(Switches.ExitZombieBeforeTeardown))
         {
             p.Stat = ProcStat.Zomb;
-            LwpExit.WakeParent(k, Self(), p);
+            LwpExit.WakeParent(k, selfOf(), p);
         }
         else p.Stat = ProcStat.Dying;
         yield return Step.Ran("exit1");
@@ -36,7 +37,7 @@ public static class ProcessExit
         if (p.Lwps.Count > 1)
         {
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
-            foreach (var s in k.Uareas.Drain(k, Self, empty: false)) yield return s;
+            foreach (var s in k.Uareas.Drain(k, selfOf, empty: false)) yield return s;
         }
 
         // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
@@ -44,15 +45,15 @@ public static class ProcessExit
         p.Vmspace = k.ProcLists.Proc0Vmspace;
         l.CurCpu!.Vmspace = p.Vmspace;
         yield return Step.Ran("uvm_proc_exit");
-        foreach (var s in KernelMem.FreeVmspace(k, Self, old)) yield return s;
+        foreach (var s in KernelMem.FreeVmspace(k, selfOf, old)) yield return s;
 
         // cpu_lwp_free(l, 1): MD resources, the last operation that may block; pmap_deactivate(l).
         yield return Step.Ran("cpu_lwp_free");
 
         // exit1(): proclist_lock_write { orphans to init; SZOMB; LIST_REMOVE(l, l_list/l_sibling);
         // L_DETACHED; LSDEAD }; curlwp = NULL; unlock; wakeup(parent). From here the parent may reap.
-        foreach (var s in Proclist.LockWrite(k, Self, "exit1")) yield return s;
-        var self = Self();
+        foreach (var s in Proclist.LockWrite(k, selfOf, "exit1")) yield return s;
+        var self = selfOf();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
         p.LwpList.Remove(l);

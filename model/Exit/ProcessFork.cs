@@ -21,18 +21,19 @@ public static class ProcessFork
     /// <summary>fork1() by <paramref name="l1"/>: a child process with one LWP running <paramref name="program"/>.</summary>
     public static IEnumerable<Step> Fork1(Kernel k, Lwp l1, IReadOnlyList<LwpOp> program)
     {
-        KernelThread Self() => LwpExit.CpuThreadOf(k, l1);
+        // One delegate for the whole path: a method group converted at each call allocates one per call.
+        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(k, l1);
         var p1 = l1.Proc;
 
         // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).
         int? procItem = null, lwpItem = null;
         if (k.Pools.Enabled)
         {
-            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
-            foreach (var s in Pool.PoolOps.Get(k, Self, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
+            foreach (var s in Pool.PoolOps.Get(k, selfOf, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
+            foreach (var s in Pool.PoolOps.Get(k, selfOf, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
         }
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
-        foreach (var s in Proclist.LockWrite(k, Self, "fork1")) yield return s;
+        foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
         var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
@@ -40,11 +41,11 @@ public static class ProcessFork
         p2.LwpList.Add(l2);
         k.LinkLwp(l2);
         p1.ChildList.Add(p2);
-        Proclist.UnlockWrite(k, Self());
+        Proclist.UnlockWrite(k, selfOf());
         yield return Step.Ran("fork1: SIDL");
 
         // uvm_uarea_alloc(): a cached u-area under uvm_uareas_slock (the cache is the rework's), else uvm_km_alloc().
-        var cached = k.Config.ExitDesign == ExitDesign.Reaperless ? k.Uareas.TryPop(Self()) : null;
+        var cached = k.Config.ExitDesign == ExitDesign.Reaperless ? k.Uareas.TryPop(selfOf()) : null;
         if (cached is not null)
         {
             Attach(l2, cached, inMemory: true);
@@ -52,19 +53,19 @@ public static class ProcessFork
         }
         else
         {
-            foreach (var s in KernelMem.AllocUarea(k, Self, u => Attach(l2, u, inMemory: false))) yield return s;
+            foreach (var s in KernelMem.AllocUarea(k, selfOf, u => Attach(l2, u, inMemory: false))) yield return s;
         }
 
         // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area, page by page.
         if (!l2.RacyInMemory("uvm_lwp_fork(): if ((l2->l_flag & L_INMEM) == 0) of the LSIDL child fork1() is building"))
         {
-            foreach (var s in UareaWiring.Wire(k, Self, l2.Uarea!)) yield return s;
+            foreach (var s in UareaWiring.Wire(k, selfOf, l2.Uarea!)) yield return s;
             l2.SetInMemoryWhileIdle(true);
             if (PagedaemonWakeup.Shortage(k)) PagedaemonWakeup.Wake(k);
         }
 
         // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
-        var self = Self();
+        var self = selfOf();
         p2.Stat = ProcStat.Active;
         // fork-asserts-idle-unlocked: KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK.
         if (k.Config.Has(Switches.ForkAssertsIdleUnlocked) && l2.Stat != LwpStat.Idle)

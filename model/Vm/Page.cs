@@ -61,8 +61,11 @@ public sealed class Page(int number, WriteVersions? versions = null)
     /// <summary>UVM_PAGE_OWN(): who busied the page (UVM_PAGE_TRKOWN), for messages.</summary>
     public string? BusyOwner { get; internal set { V(); field = value; } }
 
-    /// <summary>The channel a thread sleeps on while the page is busy (wakeup(pg)).</summary>
-    public WaitChannel Channel { get; } = new($"page {number}");
+    /// <summary>The channel a thread sleeps on while the page is busy (wakeup(pg)), named on first use: most pages of a schedule never need it.</summary>
+    public WaitChannel Channel => _channel ??= new($"page {Number}");
+
+    /// <summary>Backs <see cref="Channel"/>.</summary>
+    private WaitChannel? _channel;
 
     /// <summary>
     /// <paramref name="holder"/> takes the page for its own use, in the step that takes it off the
