@@ -32,20 +32,16 @@ public static class Locks
     /// Takes the lock <paramref name="lockOf"/> names, asking again after every wait (the object
     /// it guards may have changed hands while the thread slept); null means there is nothing to
     /// lock. On return the caller holds <c>lockOf()</c>, if any, in its current step.
-    /// <paramref name="self"/> is asked on every try: an LWP's path may resume on another CPU.
     /// </summary>
-    public static LockWait Take(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function) =>
-        lockOf() is not { } l || l.TryAcquire(self()) ? default : new(Wait(lockOf, self, function));
-
-    /// <inheritdoc cref="Take(Func{SimpleLock?}, Func{KernelThread}, string)"/>
     public static LockWait Take(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
         lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, () => self, function));
 
     /// <summary>
-    /// The waits of <see cref="Take(Func{SimpleLock?}, Func{KernelThread}, string)"/>, or of a
-    /// caller that tried <paramref name="lockOf"/> once itself and found it held: asks for the lock
-    /// and tries it again before each sleep (the failed try changed nothing, so the first one here
-    /// fails as well and the thread sleeps).
+    /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/>, or of a caller
+    /// that tried <paramref name="lockOf"/> once itself and found it held (Proclist, KernelMem):
+    /// asks for the lock and tries it again before each sleep (the failed try changed nothing, so
+    /// the first one here fails as well and the thread sleeps). <paramref name="self"/> is asked on
+    /// every try: an LWP's path may resume on another CPU.
     /// </summary>
     public static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
     {

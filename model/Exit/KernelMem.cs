@@ -36,22 +36,21 @@ public static class KernelMem
 
     /// <summary>
     /// uvm_km_free(kernel_map, va, size) → uvm_unmap(): under kernel_map's lock uvm_unmap_remove()
-    /// takes the range out (<paramref name="unmap"/>: its wired pages return to the free list), the
-    /// step <paramref name="label"/> (<c>uvm_km_free: what</c>, a constant so that no step builds it); then
+    /// takes the range out (<paramref name="unmap"/>: its wired pages return to the free list); then
     /// vm_map_unlock().
     /// </summary>
-    public static IEnumerable<Step> Free(Kernel k, Func<KernelThread> self, string label, Action<KernelThread> unmap)
+    public static IEnumerable<Step> Free(Kernel k, Func<KernelThread> self, string what, Action<KernelThread> unmap)
     {
         foreach (var s in LockKernelMap(k, self, "uvm_km_free")) yield return s;
         unmap(self());
-        yield return Step.Ran(label);
+        yield return Step.Ran($"uvm_km_free: {what}");
         UnlockKernelMap(k, self());
         yield return Step.Ran("uvm_km_free: vm_map_unlock");
     }
 
     /// <summary>uvm_km_free(kernel_map, u-area, USPACE): the u-area is freed and its wired pages are free memory again.</summary>
     public static IEnumerable<Step> FreeUarea(Kernel k, Func<KernelThread> self, Uarea u) =>
-        Free(k, self, "uvm_km_free: u-area", me => k.Uareas.Release(k, me, u));
+        Free(k, self, "u-area", me => k.Uareas.Release(k, me, u));
 
     /// <summary>
     /// uvmspace_free() of an exiting process's vmspace: its last reference is dropped, the map torn
@@ -59,5 +58,5 @@ public static class KernelMem
     /// (i386, approx.), which may sleep on kernel_map's lock.
     /// </summary>
     public static IEnumerable<Step> FreeVmspace(Kernel k, Func<KernelThread> self, ProcVmspace vm) =>
-        Free(k, self, "uvm_km_free: uvmspace_free", _ => vm.MarkFreed(k));
+        Free(k, self, "uvmspace_free", _ => vm.MarkFreed(k));
 }
