@@ -2,6 +2,7 @@ using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
 using Uvm.Model;
+using Uvm.Model.Core;
 
 namespace Uvm.Scenarios.Engine;
 
@@ -25,27 +26,79 @@ public sealed class StateHash
     /// <summary>The readers of <see cref="IKernelView"/>'s properties, built on the first state.</summary>
     private Reader[]? _roots;
 
-    /// <summary>The 64-bit FNV-1a hash of the kernel state.</summary>
-    public ulong Of(Kernel kernel)
+    /// <summary>Per root, the parts of the state it shows when all its writes bump their versions; null: rehashed every time.</summary>
+    private StateDomain?[]? _domains;
+
+    /// <summary>The kernel whose roots are cached, and per root the stamp of its parts and its hash at that stamp.</summary>
+    private Kernel? _cached;
+    private long[] _stamps = [];
+    private ulong[] _values = [];
+
+    /// <summary>
+    /// The 64-bit hash of the kernel state: each root of the view hashed on its own, then
+    /// combined. A root that shows only parts of the state whose writes bump their write versions
+    /// (<see cref="RootDomain"/>) is rehashed only when one of those versions moved since this
+    /// hasher last hashed it in the same kernel; the value is <see cref="Full"/>'s either way.
+    /// </summary>
+    public ulong Of(Kernel kernel) => Hash(kernel, incremental: true);
+
+    /// <summary>The same hash, every root rehashed (what <see cref="Of"/> must equal).</summary>
+    public ulong Full(Kernel kernel) => Hash(kernel, incremental: false);
+
+    private ulong Hash(Kernel kernel, bool incremental)
     {
-        ulong h = 14695981039346656037UL;
-        foreach (var root in _roots ??= ReadersOf(typeof(IKernelView)))
+        var roots = _roots ??= ReadersOf(typeof(IKernelView));
+        _domains ??= [.. roots.Select(r => RootDomain(r.Name))];
+        if (incremental && !ReferenceEquals(kernel, _cached))
         {
-            h = Mix(h, (ulong)root.Name.Length);
-            if (root.MixSimple is { } mix)
+            _cached = kernel;
+            _stamps = new long[roots.Length];
+            _values = new ulong[roots.Length];
+            Array.Fill(_stamps, -1);
+        }
+        ulong h = Offset;
+        for (int i = 0; i < roots.Length; i++)
+        {
+            if (incremental && _domains[i] is { } parts)
             {
-                h = mix(kernel, h);
-                continue;
+                long stamp = kernel.Versions.Stamp(parts);
+                if (stamp != _stamps[i]) (_stamps[i], _values[i]) = (stamp, Root(kernel, roots[i]));
+                h = Mix(h, _values[i]);
             }
-            var value = root.Get(kernel);
-            if (value is null) continue;
-            if (value is IEnumerable items and not string) h = MixItems(h, items, depth: 1);
-            else h = MixEntity(h, value, depth: 1);
+            else h = Mix(h, Root(kernel, roots[i]));
         }
         foreach (var t in kernel.Threads)
             h = Mix(h, t.Exited ? 1UL : t.SleepingOn is { } c ? (ulong)c.GetHashCode() | 2 : 3);
         return h;
     }
+
+    /// <summary>
+    /// The parts of the state (<see cref="StateDomain"/>) that a root of the view shows, to the
+    /// depth hashed, when every field shown is in one of them; null for a root that shows state
+    /// outside every part: an LWP's clocks and program position (the LWP lists, the run queue, a
+    /// process's LWPs, the dead lists), the kernel threads, the detectors' log, the configuration.
+    /// </summary>
+    private static StateDomain? RootDomain(string root) => root switch
+    {
+        nameof(IKernelView.Cpus) => StateDomain.Sched,
+        nameof(IKernelView.Uvmexp) or nameof(IKernelView.Vm) => StateDomain.Vm,
+        nameof(IKernelView.Vmspaces) => StateDomain.Map | StateDomain.Proc,
+        nameof(IKernelView.Uareas) => StateDomain.Uarea,
+        nameof(IKernelView.Pools) => StateDomain.Pool,
+        _ => null,
+    };
+
+    /// <summary>One root of the view, hashed on its own.</summary>
+    private ulong Root(Kernel kernel, Reader root)
+    {
+        ulong h = Mix(Offset, (ulong)root.Name.Length);
+        if (root.MixSimple is { } mix) return mix(kernel, h);
+        var value = root.Get(kernel);
+        if (value is null) return h;
+        return value is IEnumerable items and not string ? MixItems(h, items, depth: 1) : MixEntity(h, value, depth: 1);
+    }
+
+    private const ulong Offset = 14695981039346656037UL;
 
     /// <summary>Mixes the items of a collection in order (a dictionary's entries by their values), each at <paramref name="depth"/>.</summary>
     private ulong MixItems(ulong h, IEnumerable items, int depth)
