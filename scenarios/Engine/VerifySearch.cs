@@ -134,6 +134,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             int frame = _depth;
             bool record = footprints is not null && (hashReplay || frame >= recordFrom);
             core.Kernel.Accesses = record ? _recorder : null;
+            // A step before the one that holds the first changed frame is a replay: the same step
+            // from the same state as in the run that first took it, whose invariants held then.
+            core.Judging = hashReplay || frame >= recordFrom;
             if (fairness is not null) n = fairness.Schedulable(runnable[..n]);
             int pick = Decide(runnable[..n], last, threads);
             if (pick < 0)
