@@ -2,6 +2,7 @@ using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
 using Uvm.Model;
+using Uvm.Model.Core;
 
 namespace Uvm.Scenarios.Engine;
 
@@ -11,61 +12,128 @@ namespace Uvm.Scenarios.Engine;
 /// page, a map...) its simple-valued public properties and the ids of the entities it refers to,
 /// plus where each kernel thread sleeps or whether it has exited. Two states with the same
 /// fingerprint look the same to every property; the threads' program counters and locals are not
-/// part of it. Used to count distinct states, never to prune. Getters and typed mixers are
-/// compiled once per type and hasher, so a state costs a walk over its entities with no boxing of
-/// simple values and no allocation beyond enumerators.
+/// part of it. Used to count distinct states, never to prune. How each type is read is compiled
+/// once per type and hasher (<see cref="Shape"/>): each run of consecutive simple-valued
+/// properties is one compiled mixer, so a state costs a walk over its entities with one lookup
+/// per entity, one call per run of simple properties, no boxing of simple values, and no
+/// allocation beyond the enumerators of collections that are not lists.
 /// </summary>
 public sealed class StateHash
 {
-    /// <summary>How each type's public properties are read and mixed, built on first sight.</summary>
-    private readonly Dictionary<Type, Reader[]> _readers = [];
+    /// <summary>How each type is read and mixed, built on first sight; types compare by reference.</summary>
+    private readonly Dictionary<Type, Shape> _shapes = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>For each referenced type: the mixer of its identity property, or null when it has none.</summary>
-    private readonly Dictionary<Type, Func<object, ulong, ulong>?> _identity = [];
+    /// <summary>The readers of <see cref="IKernelView"/>'s properties, built on the first state.</summary>
+    private Reader[]? _roots;
 
-    /// <summary>For each item type met in a collection: the getter of a dictionary entry's value, or null.</summary>
-    private readonly Dictionary<Type, Func<object, object?>?> _unpair = [];
+    /// <summary>Per root, the parts of the state it shows when all its writes bump their versions; null: rehashed every time.</summary>
+    private StateDomain?[]? _domains;
 
-    /// <summary>The 64-bit FNV-1a hash of the kernel state.</summary>
-    public ulong Of(Kernel kernel)
+    /// <summary>The kernel whose roots are cached, and per root the stamp of its parts and its hash at that stamp.</summary>
+    private Kernel? _cached;
+    private long[] _stamps = [];
+    private ulong[] _values = [];
+
+    /// <summary>
+    /// The 64-bit hash of the kernel state: each root of the view hashed on its own, then
+    /// combined. A root that shows only parts of the state whose writes bump their write versions
+    /// (<see cref="RootDomain"/>) is rehashed only when one of those versions moved since this
+    /// hasher last hashed it in the same kernel; the value is <see cref="Full"/>'s either way.
+    /// </summary>
+    public ulong Of(Kernel kernel) => Hash(kernel, incremental: true);
+
+    /// <summary>The same hash, every root rehashed (what <see cref="Of"/> must equal).</summary>
+    public ulong Full(Kernel kernel) => Hash(kernel, incremental: false);
+
+    private ulong Hash(Kernel kernel, bool incremental)
     {
-        ulong h = 14695981039346656037UL;
-        foreach (var root in ReadersOf(typeof(IKernelView)))
+        var roots = _roots ??= ReadersOf(typeof(IKernelView));
+        _domains ??= [.. roots.Select(r => RootDomain(r.Name))];
+        if (incremental && !ReferenceEquals(kernel, _cached))
         {
-            h = Mix(h, (ulong)root.Name.Length);
-            if (root.MixSimple is { } mix)
+            _cached = kernel;
+            _stamps = new long[roots.Length];
+            _values = new ulong[roots.Length];
+            Array.Fill(_stamps, -1);
+        }
+        ulong h = Offset;
+        for (int i = 0; i < roots.Length; i++)
+        {
+            if (incremental && _domains[i] is { } parts)
             {
-                h = mix(kernel, h);
-                continue;
+                long stamp = kernel.Versions.Stamp(parts);
+                if (stamp != _stamps[i]) (_stamps[i], _values[i]) = (stamp, Root(kernel, roots[i]));
+                h = Mix(h, _values[i]);
             }
-            var value = root.Get(kernel);
-            if (value is null) continue;
-            if (value is IEnumerable items and not string)
-                foreach (var item in items) h = MixEntity(h, Unpair(item), depth: 1);
-            else h = MixEntity(h, value, depth: 1);
+            else h = Mix(h, Root(kernel, roots[i]));
         }
         foreach (var t in kernel.Threads)
             h = Mix(h, t.Exited ? 1UL : t.SleepingOn is { } c ? (ulong)c.GetHashCode() | 2 : 3);
         return h;
     }
 
-    /// <summary>Mixes an entity's simple properties; references to other entities count by their id or name only.</summary>
-    private ulong MixEntity(ulong h, object? entity, int depth)
+    /// <summary>
+    /// The parts of the state (<see cref="StateDomain"/>) that a root of the view shows, to the
+    /// depth hashed, when every field shown is in one of them; null for a root that shows state
+    /// outside every part: an LWP's clocks and program position (the LWP lists, the run queue, a
+    /// process's LWPs, the dead lists), the kernel threads, the detectors' log, the configuration.
+    /// </summary>
+    private static StateDomain? RootDomain(string root) => root switch
+    {
+        nameof(IKernelView.Cpus) => StateDomain.Sched,
+        nameof(IKernelView.Uvmexp) or nameof(IKernelView.Vm) => StateDomain.Vm,
+        nameof(IKernelView.Vmspaces) => StateDomain.Map | StateDomain.Proc,
+        nameof(IKernelView.Uareas) => StateDomain.Uarea,
+        nameof(IKernelView.Pools) => StateDomain.Pool,
+        _ => null,
+    };
+
+    /// <summary>One root of the view, hashed on its own.</summary>
+    private ulong Root(Kernel kernel, Reader root)
+    {
+        ulong h = Mix(Offset, (ulong)root.Name.Length);
+        if (root.MixSimple is { } mix) return mix(kernel, h);
+        var value = root.Get(kernel);
+        if (value is null) return h;
+        return value is IEnumerable items and not string ? MixItems(h, items, depth: 1) : MixEntity(h, value, depth: 1);
+    }
+
+    private const ulong Offset = 14695981039346656037UL;
+
+    /// <summary>Mixes the items of a collection in order (a dictionary's entries by their values), each at <paramref name="depth"/>.</summary>
+    private ulong MixItems(ulong h, IEnumerable items, int depth)
+    {
+        if (items is IList list)
+        {
+            for (int i = 0; i < list.Count; i++) h = MixEntity(h, list[i], depth, unpair: true);
+        }
+        else
+        {
+            foreach (var item in items) h = MixEntity(h, item, depth, unpair: true);
+        }
+        return h;
+    }
+
+    /// <summary>
+    /// Mixes an entity's simple properties; references to other entities count by their id or name
+    /// only. With <paramref name="unpair"/> (a collection's item), a dictionary entry counts as its value.
+    /// </summary>
+    private ulong MixEntity(ulong h, object? entity, int depth, bool unpair = false)
     {
         if (entity is null) return Mix(h, 0);
-        var type = entity.GetType();
-        if (IsSimple(type)) return MixValue(h, entity);
-        foreach (var r in ReadersOf(type))
+        var shape = ShapeOf(entity.GetType());
+        if (unpair && shape.PairValue is { } value) return MixEntity(h, value(entity), depth);
+        if (shape.Simple) return MixValue(h, entity);
+        foreach (var part in shape.Parts)
         {
-            if (r.MixSimple is { } mix)
+            if (part.Simple is { } mix)
             {
                 h = mix(entity, h);
                 continue;
             }
-            var v = r.Get(entity);
-            if (v is null) { h = Mix(h, 0x9e37); continue; }
-            if (depth > 0 && v is IEnumerable items and not string)
-                foreach (var item in items) h = MixEntity(h, Unpair(item), depth - 1);
+            var v = part.Get!(entity);
+            if (v is null) h = Mix(h, 0x9e37);
+            else if (depth > 0 && v is IEnumerable items and not string) h = MixItems(h, items, depth - 1);
             else h = MixIdentity(h, v);
         }
         return h;
@@ -74,110 +142,37 @@ public sealed class StateHash
     /// <summary>A referenced entity by its stable identity: its Id, Index or Name property when it has one.</summary>
     private ulong MixIdentity(ulong h, object o)
     {
-        var type = o.GetType();
-        if (!_identity.TryGetValue(type, out var mix))
-        {
-            mix = Array.Find(ReadersOf(type), r => r.MixSimple is not null && r.Name is "Id" or "Index" or "Name" or "Pid" or "Number")?.MixSimple;
-            _identity[type] = mix;
-        }
+        var shape = ShapeOf(o.GetType());
         // A getter that throws mixes as null; the identity of a type without one is its name's length.
-        return mix is null ? Mix(h, (ulong)type.Name.Length) : mix(o, h);
+        return shape.Identity is { } mix ? mix(o, h) : Mix(h, shape.NameLength);
     }
 
-    /// <summary>A dictionary entry by its value, through a getter compiled once per entry type; anything else as itself.</summary>
-    private object? Unpair(object? item)
+    private Shape ShapeOf(Type type)
     {
-        if (item is null) return null;
-        var t = item.GetType();
-        if (!_unpair.TryGetValue(t, out var get))
-        {
-            get = t.IsGenericType && t.GetGenericTypeDefinition() == typeof(KeyValuePair<,>) ? Compile(t.GetProperty("Value")!) : null;
-            _unpair[t] = get;
-        }
-        return get is null ? item : get(item);
+        if (_shapes.TryGetValue(type, out var shape)) return shape;
+        var readers = IsSimple(type) ? [] : ReadersOf(type);
+        var identity = Array.Find(readers, r => r.MixSimple is not null && r.Name is "Id" or "Index" or "Name" or "Pid" or "Number")?.MixSimple;
+        var pair = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>) ? StateHashCompiler.Getter(type.GetProperty("Value")!) : null;
+        shape = new Shape(IsSimple(type), StateHashCompiler.Parts(readers), identity, (ulong)type.Name.Length, pair);
+        _shapes[type] = shape;
+        return shape;
     }
 
-    private Reader[] ReadersOf(Type type)
+    /// <summary>The readers of a type's public instance properties (an interface's and its bases'), in declaration order.</summary>
+    private static Reader[] ReadersOf(Type type)
     {
-        if (_readers.TryGetValue(type, out var cached)) return cached;
         var props = type.IsInterface
             ? type.GetProperties().Concat(type.GetInterfaces().SelectMany(i => i.GetProperties()))
             : type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
-        var readers = props.Where(p => p.CanRead && p.GetMethod!.IsPublic && p.GetIndexParameters().Length == 0 && p.DeclaringType is not null)
+        return [.. props.Where(p => p.CanRead && p.GetMethod!.IsPublic && p.GetIndexParameters().Length == 0 && p.DeclaringType is not null)
             .OrderBy(p => p.MetadataToken)
-            .Select(p => new Reader(p.Name, IsSimple(p.PropertyType) ? CompileMixer(p) : null, Compile(p)))
-            .ToArray();
-        _readers[type] = readers;
-        return readers;
+            .Select(p => new Reader(p, p.Name, IsSimple(p.PropertyType) ? StateHashCompiler.Mixer([p]) : null, StateHashCompiler.Getter(p)))];
     }
 
-    private static Func<object, object?> Compile(PropertyInfo p)
-    {
-        var o = Expression.Parameter(typeof(object));
-        var body = Expression.Convert(Expression.Property(Expression.Convert(o, p.DeclaringType!), p), typeof(object));
-        var get = Expression.Lambda<Func<object, object?>>(body, o).Compile();
-        return target =>
-        {
-            try
-            {
-                return get(target);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return null;
-            }
-        };
-    }
-
-    /// <summary>
-    /// A mixer that reads a simple-valued property and mixes it into the hash without boxing:
-    /// integers, bools and enums by value, strings by characters; other simple types (nullable,
-    /// floating point) through <see cref="MixValue"/>. A getter that throws mixes as null does.
-    /// </summary>
-    private static Func<object, ulong, ulong> CompileMixer(PropertyInfo p)
-    {
-        var o = Expression.Parameter(typeof(object));
-        var h = Expression.Parameter(typeof(ulong));
-        var value = Expression.Property(Expression.Convert(o, p.DeclaringType!), p);
-        var t = p.PropertyType;
-        var u = t.IsEnum ? Enum.GetUnderlyingType(t) : t;
-        Expression body;
-        if (u == typeof(bool))
-            body = Expression.Call(MixMethod, h, Expression.Condition(value, Expression.Constant(1UL), Expression.Constant(2UL)));
-        else if (u == typeof(int) || u == typeof(short) || u == typeof(sbyte))
-            body = Expression.Call(MixMethod, h,
-                Expression.Convert(Expression.Convert(Expression.Convert(Expression.Convert(value, u), typeof(int)), typeof(uint)), typeof(ulong)));
-        else if (u == typeof(long) || u == typeof(uint) || u == typeof(ulong) || u == typeof(ushort) || u == typeof(byte) || u == typeof(char))
-            body = Expression.Call(MixMethod, h, Expression.Convert(Expression.Convert(value, u), typeof(ulong)));
-        else if (u == typeof(string))
-            body = Expression.Call(typeof(StateHash).GetMethod(nameof(MixNullableString), BindingFlags.NonPublic | BindingFlags.Static)!, h, value);
-        else
-            body = Expression.Call(typeof(StateHash).GetMethod(nameof(MixBoxed), BindingFlags.NonPublic | BindingFlags.Static)!, h,
-                Expression.Convert(value, typeof(object)));
-        var mix = Expression.Lambda<Func<object, ulong, ulong>>(body, o, h).Compile();
-        return (target, seed) =>
-        {
-            try
-            {
-                return mix(target, seed);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return Mix(seed, 0x9e37);
-            }
-        };
-    }
-
-    private static readonly MethodInfo MixMethod = typeof(StateHash).GetMethod(nameof(Mix), BindingFlags.NonPublic | BindingFlags.Static)!;
-
-    private static ulong MixNullableString(ulong h, string? s) => s is null ? Mix(h, 0x9e37) : MixString(h, s);
-
-    private static ulong MixBoxed(ulong h, object? v) => v is null ? Mix(h, 0x9e37) : MixValue(h, v);
-
-    private static bool IsSimple(Type t) =>
+    internal static bool IsSimple(Type t) =>
         t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || Nullable.GetUnderlyingType(t) is { } u && IsSimple(u);
 
-    private static ulong MixValue(ulong h, object v) => v switch
+    internal static ulong MixValue(ulong h, object v) => v switch
     {
         string s => MixString(h, s),
         bool b => Mix(h, b ? 1UL : 2UL),
@@ -187,22 +182,35 @@ public sealed class StateHash
         _ => MixString(h, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
     };
 
-    private static ulong MixString(ulong h, string s)
+    internal static ulong MixString(ulong h, string s)
     {
         foreach (char c in s) h = (h ^ c) * 1099511628211UL;
         return Mix(h, (ulong)s.Length);
     }
 
-    private static ulong Mix(ulong h, ulong v)
+    internal static ulong Mix(ulong h, ulong v)
     {
         h ^= v;
         h *= 1099511628211UL;
         return h ^ (h >> 29);
     }
-
-    /// <summary>
-    /// A compiled getter of one public property, and for a simple-valued one a compiled mixer that
-    /// reads and mixes it without boxing.
-    /// </summary>
-    private sealed record Reader(string Name, Func<object, ulong, ulong>? MixSimple, Func<object, object?> Get);
 }
+
+/// <summary>
+/// A compiled getter of one public property, and for a simple-valued one a compiled mixer that
+/// reads and mixes it without boxing.
+/// </summary>
+internal sealed record Reader(PropertyInfo Property, string Name, Func<object, ulong, ulong>? MixSimple, Func<object, object?> Get);
+
+/// <summary>
+/// One step of an entity's walk, in property order: a compiled mixer of a run of consecutive
+/// simple-valued properties, or the getter of one property that refers to other entities.
+/// </summary>
+internal readonly record struct ShapePart(Func<object, ulong, ulong>? Simple, Func<object, object?>? Get);
+
+/// <summary>
+/// How one type is hashed: whether it is a simple value, the steps of its walk, the mixer of its
+/// identity property (null if it has none) and its name's length, and for a dictionary entry the
+/// getter of its value.
+/// </summary>
+internal sealed record Shape(bool Simple, ShapePart[] Parts, Func<object, ulong, ulong>? Identity, ulong NameLength, Func<object, object?>? PairValue);

@@ -69,6 +69,13 @@ public sealed class StepCore
     /// <summary>The first violation, or null; once set, no further step runs.</summary>
     public Violation? Violation { get; private set; }
 
+    /// <summary>
+    /// False while the driver replays steps whose invariants it knows held (verify's replayed
+    /// prefix: the same steps from the same states, judged by the run that first took them); the
+    /// invariants are then not checked. Detectors and panics, which are part of the step, still are.
+    /// </summary>
+    internal bool Judging { get; set; } = true;
+
     /// <summary>The threads woken by the last step (cleared by the next).</summary>
     public IReadOnlyList<KernelThread> Woken => _woken;
 
@@ -130,6 +137,7 @@ public sealed class StepCore
         Log.Add(thread.Index, step.Function, StepLog.KindName(step.Kind), Kernel.StepChoices);
         Kernel.SleepQueues.TakeWoken(_woken);
         _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
+        if (!Judging) return step;
         // One try around the loop rather than one per invariant: the loop stays tight, and the
         // invariant that threw is the one at i. An invariant whose parts of the state no step has
         // written since it last held is not judged: its check is a pure function of them. Every

@@ -134,6 +134,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             int frame = _depth;
             bool record = footprints is not null && (hashReplay || frame >= recordFrom);
             core.Kernel.Accesses = record ? _recorder : null;
+            // A step before the one that holds the first changed frame is a replay: the same step
+            // from the same state as in the run that first took it, whose invariants held then.
+            core.Judging = hashReplay || frame >= recordFrom;
             if (fairness is not null) n = fairness.Schedulable(runnable[..n]);
             int pick = Decide(runnable[..n], last, threads);
             if (pick < 0)
@@ -167,15 +170,21 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         bool lastGoesOn = runnable.IndexOf(last) >= 0 && !threads[last].IsTimer;
         if (_depth == _stack.Count)
         {
-            var options = runnable.ToArray();
-            var costs = new int[options.Length];
-            for (int i = 0; i < options.Length; i++)
-                costs[i] = lastGoesOn ? (options[i] == last ? 0 : 1) : (threads[options[i]].IsTimer && runnable.Length > 1 ? 1 : 0);
+            var options = new int[runnable.Length];
+            var costs = new int[runnable.Length];
             // The free options first, in thread order: the search's first schedule runs each
             // thread as far as it goes and ticks the clock only when nothing else can run.
-            var order = Enumerable.Range(0, options.Length).OrderBy(i => costs[i]).ThenBy(i => options[i]).ToArray();
-            var f = new Frame([.. order.Select(i => options[i])], [.. order.Select(i => costs[i])], isThread: true,
-                por ? ChildSleep(threads) : []);
+            // (An insertion sort by cost, then thread: a handful of options, no allocation.)
+            for (int i = 0; i < runnable.Length; i++)
+            {
+                int option = runnable[i];
+                int cost = lastGoesOn ? (option == last ? 0 : 1) : (threads[option].IsTimer && runnable.Length > 1 ? 1 : 0);
+                int j = i;
+                for (; j > 0 && (costs[j - 1] > cost || costs[j - 1] == cost && options[j - 1] > option); j--)
+                    (options[j], costs[j]) = (options[j - 1], costs[j - 1]);
+                (options[j], costs[j]) = (option, cost);
+            }
+            var f = new Frame(options, costs, isThread: true, por ? ChildSleep(threads) : []);
             int first = 0;
             while (first < f.Options.Length && (f.Asleep(f.Options[first]) || _spent + f.Costs[first] > bound)) first++;
             if (first == f.Options.Length) return -1;

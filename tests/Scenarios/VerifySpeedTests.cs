@@ -59,6 +59,35 @@ public sealed class VerifySpeedTests
     }
 
     /// <summary>
+    /// Not judging the invariants along a replayed prefix (its steps were judged, from the same
+    /// states, by the run that first took them) meets the same violations as judging every step:
+    /// the same first counterexample at the same bound, and, going on after violations, the same
+    /// set of them, with the same schedules and distinct states.
+    /// </summary>
+    [Theory]
+    [InlineData("pr23095")]
+    [InlineData("swapout-without-sched-lock")]
+    [InlineData("swapout-skips-remrunqueue")]
+    [InlineData("cpu-switch-skips-l-cpu")]
+    public void NotJudgingTheReplayedPrefixMeetsTheSameViolations(string bug)
+    {
+        var request = Request("swapout", SmallSwapout(), Switches.Configure([bug]), detectors: true);
+        var old = Run(request, 1, por: true, hashReplay: true);
+        var now = Run(request, 1, por: true);
+        Assert.NotNull(old.Counterexample);
+        Assert.Equal(old.PreemptionsToBug, now.PreemptionsToBug);
+        Assert.Equal(old.Counterexample!.Iteration, now.Counterexample!.Iteration);
+        Assert.Equal(old.Counterexample.Violation, now.Counterexample.Violation);
+        HashSet<string> all = [], skipped = [];
+        var oldAll = Run(request, 1, por: true, hashReplay: true, violations: all);
+        var nowAll = Run(request, 1, por: true, violations: skipped);
+        Assert.Equal(all.Order(), skipped.Order());
+        Assert.Equal(oldAll.Schedules, nowAll.Schedules);
+        Assert.Equal(oldAll.DistinctStates, nowAll.DistinctStates);
+        Assert.Equal(oldAll.Steps, nowAll.Steps);
+    }
+
+    /// <summary>
     /// Split across 2 or 3 threads, a bound reaches the same distinct states, runs the same
     /// schedules and meets the same violations as on one thread.
     /// </summary>
