@@ -31,11 +31,17 @@ public abstract class KernelThread
     public int Index { get; }
 
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
+    /// <remarks>Recorded per thread for verify's reduction (<see cref="Kernel.Accesses"/>, "thread N wchan").</remarks>
     public WaitChannel? SleepingOn
     {
-        get => _sleepingOn;
+        get
+        {
+            Kernel.Reads("thread", Index, "wchan");
+            return _sleepingOn;
+        }
         internal set
         {
+            Kernel.Writes("thread", Index, "wchan");
             if (_sleepingOn is not null && value is null) WokenInStep = Kernel.Discipline.StepSerial;
             if (_sleepingOn != value) Kernel.Versions.Bump(StateDomain.Sleep);
             _sleepingOn = value;
@@ -140,7 +146,7 @@ public abstract class KernelThread
     }
 
     /// <summary>The name of the spin step, one label per holder would break replay across workloads.</summary>
-    private const string Spin = "KERNEL_LOCK: spin";
+    public const string Spin = "KERNEL_LOCK: spin";
 
     /// <summary>Runs the next atomic step and says how the thread goes on.</summary>
     public Step Advance()
@@ -155,11 +161,14 @@ public abstract class KernelThread
             // The spin is a step like any other: it starts (the step count, the store log) and
             // reads the holder.
             // Setting Running starts the step (the detectors record its store-log write while it
-            // names this thread); clearing it ends the step, as RunBody does.
+            // names this thread); clearing it ends the step, as RunBody does. Inside it, for
+            // verify, the step records what it read to decide to spin (NeedsKernelLock: a CPU's
+            // curlwp and that LWP's position) and its own sleep on the spinners' queue.
             Kernel.Running = this;
+            if (Kernel.Accesses is not null) _ = NeedsKernelLock;
+            Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
             Kernel.Running = null;
             Kernel.RecordsBigLock(write: false);
-            Kernel.SleepQueues.Enqueue(this, KernelLock.Channel);
             return Step.Sleep(Spin, KernelLock.Channel);
         }
         var held = bigLock?.Holder;

@@ -280,7 +280,13 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     private bool _switchedAway;
 
     /// <summary>Its exit path has reached KERNEL_PROC_UNLOCK() before cpu_exit(): the rest runs without the big lock.</summary>
-    internal bool KernelLockDropped { get; set; }
+    internal bool KernelLockDropped
+    {
+        get { R("pc"); return _kernelLockDropped; }
+        set { W("pc"); _kernelLockDropped = value; }
+    }
+
+    private bool _kernelLockDropped;
 
     /// <summary>pool_put(&amp;lwp_pool): the structure is freed.</summary>
     public bool Freed => _poison.Freed;

@@ -61,6 +61,10 @@ public sealed class StepFootprints
     public Footprint Of(KernelThread thread, Step step) => thread switch
     {
         _ when thread.IsTimer => Footprint.All,
+        // spinlockmgr(&kernel_lock) finding the lock held (KernelThread.Advance): the spin touches
+        // only recorded state (the holder, its own sleep on the spinners' queue, what decided it
+        // needed the lock, the store log), so it declares nothing.
+        _ when step.Kind == StepKind.Sleep && step.Channel == KernelLock.Channel && step.Function == KernelThread.Spin => Footprint.None,
         // A kernel thread runs on a CPU (model/Sched/Kthread.cs): its sleep or exit hands the CPU to
         // the next LWP on the run queue, and a thread it wakes goes onto the run queue.
         SchedulerThread => Proc0.GetValueOrDefault(step.Function, Footprint.All).Union(Footprint.ReadWrite(Region.Sched)),

@@ -23,7 +23,7 @@ namespace Uvm.Tests.Scenarios;
 public sealed class CommutationTests(ITestOutputHelper output)
 {
     /// <summary>A step's label, how it ended, and what it recorded.</summary>
-    private readonly record struct Ran(string Function, StepKind Kind, AccessSet Objects)
+    private readonly record struct Ran(string Function, StepKind Kind, AccessSet Objects, WaitChannel Channel)
     {
         public bool SameAs(Ran other) => Function == other.Function && Kind == other.Kind && Objects.Describe().SequenceEqual(other.Objects.Describe());
     }
@@ -35,6 +35,10 @@ public sealed class CommutationTests(ITestOutputHelper output)
     [InlineData("swapout", true)]
     [InlineData("exit-reaperless", true)]
     [InlineData("pagedaemon", true)]
+    [InlineData("loan", true)]
+    [InlineData("vnode-pageout", true)]
+    [InlineData("cow-fork", false)]
+    [InlineData("shm-swap", true)]
     public void StepsDeclaredIndependentCommute(string scenario, bool detectors)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
@@ -79,8 +83,9 @@ public sealed class CommutationTests(ITestOutputHelper output)
                 }
         }
         output.WriteLine($"{scenario}, detectors {(detectors ? "on" : "off")}: {pairs} co-enabled pairs, {independent} independent by recorded footprints, {regionsOnly} by declared regions alone");
-        // The check must have had something to check in the scenario whose steps are declared.
-        if (scenario == "swapout") Assert.True(independent > 0, "no co-enabled pair was found independent");
+        // The check must have had something to check: in swapout proc0's declared steps, in the
+        // scenarios with process actors the big lock's spins (recorded, declaring nothing).
+        if (scenario is not "exit-reaperless") Assert.True(independent > 0, "no co-enabled pair was found independent");
     }
 
     /// <summary>
@@ -104,7 +109,7 @@ public sealed class CommutationTests(ITestOutputHelper output)
             r => Assert.Contains("detectors 0 store log write", r.Objects.Describe()));
     }
 
-    private static Uvm.Model.Core.Step Step(Ran r) => new(r.Function, r.Kind, default);
+    private static Uvm.Model.Core.Step Step(Ran r) => new(r.Function, r.Kind, r.Channel);
 
     private static ulong Hash(StepCore core) => new StateHash().Of(core.Kernel);
 
@@ -135,7 +140,7 @@ public sealed class CommutationTests(ITestOutputHelper output)
         foreach (int t in order)
         {
             if (core.Run(core.Kernel.Threads[t], Zero.Instance) is not { } step) break;
-            ran.Add(new Ran(step.Function, step.Kind, recorder.Take()));
+            ran.Add(new Ran(step.Function, step.Kind, recorder.Take(), step.Channel));
         }
         core.Kernel.Accesses = null;
         return (core, ran);
