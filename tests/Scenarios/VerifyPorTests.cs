@@ -72,7 +72,14 @@ public sealed class VerifyPorTests
     [InlineData(true)]
     public void ReducedSearchReachesEveryStateWithFewerSchedules(bool detectors)
     {
-        var request = Request(Small(), KernelConfig.Fixed, detectors);
+        var (p, r) = PlainAndReducedAgreeAtBoundOne(Request(Small(), KernelConfig.Fixed, detectors));
+        if (detectors) Assert.True(r.Schedules <= p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
+        else Assert.True(r.Schedules < p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
+    }
+
+    /// <summary>Both searches of <paramref name="request"/> at bound 1, asserted complete, with the same violations and distinct states.</summary>
+    private static (VerifyResult Plain, VerifyResult Reduced) PlainAndReducedAgreeAtBoundOne(RunRequest request)
+    {
         HashSet<string> plain = [], reduced = [];
         var p = Verifier.Run(request, 1, violations: plain);
         var r = Verifier.Run(request, 1, por: true, violations: reduced);
@@ -80,8 +87,7 @@ public sealed class VerifyPorTests
         Assert.True(p.Complete && r.Complete);
         Assert.Equal(plain.Order(), reduced.Order());
         Assert.Equal(p.DistinctStates, r.DistinctStates);
-        if (detectors) Assert.True(r.Schedules <= p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
-        else Assert.True(r.Schedules < p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
+        return (p, r);
     }
 
     /// <summary>
@@ -98,13 +104,7 @@ public sealed class VerifyPorTests
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
-        HashSet<string> plain = [], reduced = [];
-        var p = Verifier.Run(request, 1, violations: plain);
-        var r = Verifier.Run(request, 1, por: true, violations: reduced);
-
-        Assert.True(p.Complete && r.Complete);
-        Assert.Equal(plain.Order(), reduced.Order());
-        Assert.Equal(p.DistinctStates, r.DistinctStates);
+        var (p, r) = PlainAndReducedAgreeAtBoundOne(request);
         Assert.True(r.Schedules < p.Schedules, $"{r.Schedules} reduced against {p.Schedules} plain schedules");
     }
 
