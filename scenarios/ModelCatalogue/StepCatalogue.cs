@@ -71,6 +71,13 @@ public sealed class StepCatalogue
                     foreach (var r in Expand(alt, at, call.Offset, depth - 1, callers, returns)) yield return r;
             yield break;
         }
+        if (depth > 0 && SharedMethod(pattern) is { } m && callers[Key(m)].ToList() is { Count: > 0 } joint)
+        {
+            foreach (var (call, at) in joint)
+                foreach (var filled in Fill(pattern, call))
+                    foreach (var r in Expand(filled, at, call.Offset, depth - 1, callers, returns)) yield return r;
+            yield break;
+        }
         if (depth > 0 && pattern is [ReturnHole h] && returns.TryGetValue(Key(h.Method), out var rs) && rs.Returns.Count > 0)
         {
             foreach (var value in rs.Returns)
@@ -90,6 +97,30 @@ public sealed class StepCatalogue
             product = product.SelectMany(a => options.Select(b => LabelValue.Join(a, b))).Take(LabelValue.MaxAlternatives).ToList();
         }
         foreach (var p2 in product) yield return (p2, site, offset);
+    }
+
+    /// <summary>
+    /// The method whose parameters are all the holes of <paramref name="pattern"/>, when there are
+    /// two or more and nothing else is a hole (<c>Locks.Take</c>'s <c>"{function}: {what}"</c>):
+    /// one call fills them all, so they are filled call by call, never one call's value beside
+    /// another's.
+    /// </summary>
+    private static MethodBase? SharedMethod(ImmutableArray<Segment> pattern)
+    {
+        var holes = pattern.Where(s => s is not Literal).ToList();
+        return holes.Count >= 2 && holes.All(s => s is ParameterHole) && holes.Cast<ParameterHole>().Select(p => p.Method).Distinct().ToList() is [var m] ? m : null;
+    }
+
+    /// <summary><paramref name="pattern"/> with each parameter hole replaced by what <paramref name="call"/> passes.</summary>
+    private static IEnumerable<ImmutableArray<Segment>> Fill(ImmutableArray<Segment> pattern, CallSite call)
+    {
+        IEnumerable<ImmutableArray<Segment>> filled = [[]];
+        foreach (var segment in pattern)
+        {
+            var options = segment is ParameterHole p ? call.Arguments[p.Position].Alternatives : [[segment]];
+            filled = filled.SelectMany(a => options.Select(b => LabelValue.Join(a, b))).Take(LabelValue.MaxAlternatives).ToList();
+        }
+        return filled;
     }
 
     private static List<(MethodScan Scan, Site Site)> ScanAll(Assembly model)

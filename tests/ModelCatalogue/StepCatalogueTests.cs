@@ -14,6 +14,8 @@ public sealed class StepCatalogueTests
     [InlineData("Swapout", "uvm_swapout", StepKind.Continue)]                 // a literal in an iterator's state machine
     [InlineData("PageDaemon", "uvm_pageout: pass done", StepKind.Sleep)]      // Step.Sleep with a channel argument after it
     [InlineData("AObjPager", "uao_detach: relock", StepKind.Sleep)]           // passed to Locks.Take, written in the caller
+    [InlineData("Proclist", "exit1: proclist_lock_write", StepKind.Sleep)]    // two parts passed to Locks.Take, joined there
+    [InlineData("KernelMem", "uvm_km_free: kernel_map locked", StepKind.Sleep)]
     [InlineData("CpuThread", "preempt", StepKind.Continue)]                    // returned by a helper (RunQuantum → Preempt)
     [InlineData("LwpExit", "exit2", StepKind.Continue)]                        // one side of processExit ? "exit2" : "lwp_exit2"
     [InlineData("LwpExit", "lwp_exit2", StepKind.Continue)]
@@ -34,6 +36,20 @@ public sealed class StepCatalogueTests
 
         Assert.True(inSource.Count > 50, $"only {inSource.Count} labels found in the source");
         Assert.Empty(inSource.Except(Catalogue.LabelTexts()));
+    }
+
+    [Fact]
+    public void PartsOfALabelPassedInOneCallAreNeverMixedWithAnotherCallsParts()
+    {
+        // Locks.Take(lock, selfOf, function, what) builds "{function}: {what}": Proclist passes
+        // "proclist_lock_write", KernelMem "kernel_map locked", each with its own callers' functions.
+        var proclist = Catalogue.Labels().Where(l => l.Label.EndsWith(": proclist_lock_write", StringComparison.Ordinal)).ToList();
+        var kernelMap = Catalogue.Labels().Where(l => l.Label.EndsWith(": kernel_map locked", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["exit1", "fork1", "lwp_exit", "proc_free"], proclist.Select(l => l.Label.Split(':')[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(["uvm_km_alloc", "uvm_km_free"], kernelMap.Select(l => l.Label.Split(':')[0]).Order(StringComparer.Ordinal));
+        Assert.All(proclist, l => Assert.Equal("Proclist.LockWrite", $"{l.Type}.{l.Member}"));
+        Assert.All(kernelMap, l => Assert.Equal("KernelMem.LockKernelMap", $"{l.Type}.{l.Member}"));
     }
 
     [Fact]
