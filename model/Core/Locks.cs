@@ -11,9 +11,9 @@ namespace Uvm.Model.Core;
 /// </summary>
 /// <remarks>
 /// A caller enumerates the result at once (<c>foreach (var s in Locks.Take(...)) yield return s;</c>),
-/// so <see cref="Take(SimpleLock, KernelThread, string)"/> tries the lock when called, not at the
-/// first MoveNext: nothing runs in between, so the step is the same. A free lock, the common case,
-/// then allocates nothing; only a wait builds the iterator that sleeps and tries again.
+/// so each <c>Take</c> tries the lock when called, not at the first MoveNext: nothing runs in
+/// between, so the step is the same. A free lock, the common case, then allocates nothing; only a
+/// wait builds the iterator (and the label) that sleeps and tries again.
 /// </remarks>
 public static class Locks
 {
@@ -29,6 +29,21 @@ public static class Locks
     }
 
     /// <summary>
+    /// Takes a kernel-wide lock (proclist_lock, kernel_map's lock) for a path that may resume on
+    /// another CPU after it slept, so <paramref name="selfOf"/> is asked on every try. A wait's step
+    /// is labelled <c>"{function}: {what}"</c>; the label is built only when the lock is held.
+    /// </summary>
+    public static LockWait Take(SimpleLock @lock, Func<KernelThread> selfOf, string function, string what) =>
+        @lock.TryAcquire(selfOf()) ? default : new(Wait(@lock, selfOf, $"{function}: {what}"));
+
+    /// <summary>The waits of <see cref="Take(SimpleLock, Func{KernelThread}, string, string)"/> after its first try failed.</summary>
+    private static IEnumerable<Step> Wait(SimpleLock @lock, Func<KernelThread> selfOf, string function)
+    {
+        while (!@lock.TryAcquire(selfOf()))
+            yield return Step.Sleep(function, @lock.Channel);
+    }
+
+    /// <summary>
     /// Takes the lock <paramref name="lockOf"/> names, asking again after every wait (the object
     /// it guards may have changed hands while the thread slept); null means there is nothing to
     /// lock. On return the caller holds <c>lockOf()</c>, if any, in its current step.
@@ -37,13 +52,11 @@ public static class Locks
         lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, () => self, function));
 
     /// <summary>
-    /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/>, or of a caller
-    /// that tried <paramref name="lockOf"/> once itself and found it held (Proclist, KernelMem):
-    /// asks for the lock and tries it again before each sleep (the failed try changed nothing, so
-    /// the first one here fails as well and the thread sleeps). <paramref name="self"/> is asked on
-    /// every try: an LWP's path may resume on another CPU.
+    /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> after its first try
+    /// failed: asks for the lock and tries it again before each sleep (the failed try changed
+    /// nothing, so the first one here fails as well and the thread sleeps).
     /// </summary>
-    public static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
+    private static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
     {
         while (lockOf() is { } l && !l.TryAcquire(self()))
             yield return Step.Sleep(function, l.Channel);

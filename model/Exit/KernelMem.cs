@@ -14,9 +14,8 @@ namespace Uvm.Model.Exit;
 public static class KernelMem
 {
     /// <summary>vm_map_lock(kernel_map): sleep while another thread holds it; take it in the caller's next step.</summary>
-    /// <remarks>The first try is made here, so that a free lock builds no label, closure or iterator.</remarks>
     public static LockWait LockKernelMap(Kernel k, Func<KernelThread> self, string function) =>
-        k.KernelMapLock.TryAcquire(self()) ? default : new(Locks.Wait(() => k.KernelMapLock, self, $"{function}: kernel_map locked"));
+        Locks.Take(k.KernelMapLock, self, function, "kernel_map locked");
 
     /// <summary>vm_map_unlock(kernel_map), waking whoever sleeps on it.</summary>
     public static void UnlockKernelMap(Kernel k, KernelThread self) => k.KernelMapLock.Release(k, self);

@@ -12,9 +12,8 @@ namespace Uvm.Model.Exit;
 public static class Proclist
 {
     /// <summary>proclist_lock_write(): sleep while the swapout walk holds the lock; take it in the caller's next step.</summary>
-    /// <remarks>The first try is made here, so that a free lock builds no label, closure or iterator.</remarks>
     public static LockWait LockWrite(Kernel k, Func<KernelThread> self, string function) =>
-        k.ProcListLock.TryAcquire(self()) ? default : new(Locks.Wait(() => k.ProcListLock, self, $"{function}: proclist_lock_write"));
+        Locks.Take(k.ProcListLock, self, function, "proclist_lock_write");
 
     /// <summary>proclist_unlock_write().</summary>
     public static void UnlockWrite(Kernel k, KernelThread self) => k.ProcListLock.Release(k, self);
