@@ -26,4 +26,12 @@ internal static class KernelFixture
 
     /// <summary>Runs every step of a sub-path and returns their kernel functions.</summary>
     public static List<string> RunAll(IEnumerable<Step> path) => [.. path.Select(s => s.Function)];
+
+    /// <summary>Runs the remaining steps of a path a test has stepped into by hand and returns their kernel functions.</summary>
+    public static List<string> RunRest(IEnumerator<Step> path)
+    {
+        var rest = new List<string>();
+        while (path.MoveNext()) rest.Add(path.Current.Function);
+        return rest;
+    }
 }

@@ -192,8 +192,7 @@ public sealed class CowFaultTests
         Assert.Equal("uvmfault_anonget: uvm_swap_get", fault.Current.Function);
 
         KernelFixture.RunAll(CowMapOps.Protect(k, self, s));
-        var rest = new List<string>();
-        while (fault.MoveNext()) rest.Add(fault.Current.Function);
+        var rest = KernelFixture.RunRest(fault);
 
         if (mutated)
         {
@@ -223,8 +222,7 @@ public sealed class CowFaultTests
 
         KernelFixture.RunAll(CowMapOps.Unmap(k, self, s, "uvm_unmap"));
         Assert.True((busy.Flags & PageFlags.Released) != 0); // uvm_anfree() on a busy page
-        var rest = new List<string>();
-        while (fault.MoveNext()) rest.Add(fault.Current.Function);
+        var rest = KernelFixture.RunRest(fault);
 
         Assert.Equal(["uvmfault_anonget: PG_RELEASED, uvm_anfree, ERESTART", "uvm_fault: EFAULT"], rest);
         Assert.Empty(k.Vm.Anons);
@@ -248,8 +246,7 @@ public sealed class CowFaultTests
         Assert.False(s.Lock.Held);
 
         PageQueues.Unbusy(k, p);
-        var rest = new List<string>();
-        while (fault.MoveNext()) rest.Add(fault.Current.Function);
+        var rest = KernelFixture.RunRest(fault);
 
         Assert.Equal(["uvm_fault: case 1A, pmap_enter"], rest);
         Assert.True(s.MappedWritable(0));

@@ -80,8 +80,7 @@ public sealed class CowObjectFaultTests
         Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", fault.Current.Function);
 
         KernelFixture.RunAll(CowMapOps.Unmap(k, self, s, "uvm_unmap"));
-        var rest = new List<string>();
-        while (fault.MoveNext()) rest.Add(fault.Current.Function);
+        var rest = KernelFixture.RunRest(fault);
 
         if (mutated)
         {
@@ -116,15 +115,14 @@ public sealed class CowObjectFaultTests
         PageQueues.Activate(k, other);
         k.Vm.PageQueueLock.Release(self);
 
-        var rest = new List<string>();
         if (mutated)
         {
-            var panic = Assert.Throws<KernelPanicException>(() => { while (fault.MoveNext()) rest.Add(fault.Current.Function); });
+            var panic = Assert.Throws<KernelPanicException>(() => KernelFixture.RunRest(fault));
             Assert.Contains("already in use", panic.Message);
         }
         else
         {
-            while (fault.MoveNext()) rest.Add(fault.Current.Function);
+            var rest = KernelFixture.RunRest(fault);
             Assert.Equal(["uvm_fault: pgo_get, uvm_pageactivate", "uvm_fault: case 2, relock failed, ReFault", "uvm_fault: case 1A, pmap_enter"], rest);
             Assert.False(s.Uobj!.PageAt(0)!.Busy);
         }
