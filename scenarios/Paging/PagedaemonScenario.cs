@@ -59,7 +59,8 @@ public static class PagedaemonScenario
             Sections = [new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] }],
         };
 
-    private static FsCheck.Gen<AnonProcessSpec> GenProcess() =>
+    /// <summary>A process of 1-4 anon pages making 1-6 touches, two writes to one read.</summary>
+    internal static FsCheck.Gen<AnonProcessSpec> GenProcess() =>
         from pages in Gen.Choose(1, 4)
         from n in Gen.Choose(1, 6)
         from touches in Gen.ListOf(

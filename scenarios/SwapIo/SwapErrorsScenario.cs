@@ -44,7 +44,7 @@ public static class SwapErrorsScenario
         from slots in Gen.Choose(4, 10)
         from cluster in Gen.Choose(1, 4)
         from n in Gen.Choose(1, 3)
-        from procs in Gen.ListOf(GenProcess(), n)
+        from procs in Gen.ListOf(PagedaemonScenario.GenProcess(), n)
         from errors in GenErrors()
         where procs.Sum(p => p.Pages) + errors.Count * cluster < free + slots
         select new Workload
@@ -65,15 +65,6 @@ public static class SwapErrorsScenario
             select new IoFault(completion, error), 3)
         from count in Gen.Choose(0, 3)
         select (IReadOnlyList<IoFault>)[.. picks.Take(count).DistinctBy(e => e.Completion)];
-
-    private static FsCheck.Gen<AnonProcessSpec> GenProcess() =>
-        from pages in Gen.Choose(1, 4)
-        from n in Gen.Choose(1, 6)
-        from touches in Gen.ListOf(
-            from page in Gen.Choose(0, pages - 1)
-            from write in Gen.Elements(true, true, false)
-            select new AnonTouch(page, write), n)
-        select new AnonProcessSpec(pages, [.. touches]);
 
     private static AnonTouch W(int page) => new(page, Write: true);
 }
