@@ -18,11 +18,19 @@ public sealed record VerifyResult(
     int? PreemptionsToBug,
     long Blocked = 0,
     bool Reduced = false,
-    string? StoppedBy = null)
+    string? StoppedBy = null,
+    VerifiedBound? Established = null)
 {
     /// <summary>True when a violation was found.</summary>
     public bool FoundBug => Counterexample is not null;
 }
+
+/// <summary>
+/// What a search established before it ended: every schedule with at most <see cref="Bound"/>
+/// preemptions explored, no violation met, and the counts of the search at the end of that bound
+/// (bounds 0 to <see cref="Bound"/>, which are the same whatever stopped the search later).
+/// </summary>
+public sealed record VerifiedBound(int Bound, long Schedules, long Steps, long DistinctStates);
 
 /// <summary>
 /// Bounded-exhaustive search (<c>uvmcheck verify</c>): every schedule of a workload with at most
@@ -50,22 +58,26 @@ public static class Verifier
     /// and collects the id of every violation it meets; the first is the result's counterexample.
     /// <paramref name="parallel"/> threads search at once; the counterexample and, when complete,
     /// every count are those of one thread. <paramref name="onSchedule"/> may then be called from
-    /// several threads at once.
+    /// several threads at once. <paramref name="onBound"/> is told each bound searched to its end
+    /// with no violation met so far, on the calling thread, as soon as it ends.
     /// </summary>
     public static VerifyResult Run(RunRequest request, int bound, long maxSchedules = long.MaxValue, CancellationToken cancel = default,
         Action? onSchedule = null, bool countStates = true, bool por = false, ISet<string>? violations = null,
-        long maxTotalSteps = long.MaxValue, int parallel = 1) =>
-        Run(request, bound, new VerifyLimits(maxSchedules, maxTotalSteps, cancel), onSchedule, countStates, por, violations, parallel, hashReplay: false);
+        long maxTotalSteps = long.MaxValue, int parallel = 1, Action<VerifiedBound>? onBound = null) =>
+        Run(request, bound, new VerifyLimits(maxSchedules, maxTotalSteps, cancel), onSchedule, countStates, por, violations, parallel, hashReplay: false, onBound);
 
     /// <summary>As the public overload; <paramref name="hashReplay"/> also hashes the states of replayed prefixes (the old way, for tests).</summary>
     internal static VerifyResult Run(RunRequest request, int bound, VerifyLimits limits, Action? onSchedule, bool countStates, bool por,
-        ISet<string>? violations, int parallel, bool hashReplay)
+        ISet<string>? violations, int parallel, bool hashReplay, Action<VerifiedBound>? onBound = null)
     {
         var clock = Stopwatch.StartNew();
         var states = new HashSet<ulong>();
         var total = new VerifyTally();
         Counterexample? first = null;
         int? firstBound = null;
+        // The last bound searched to its end with no violation: what a search stopped later
+        // by a cap, the time budget or a signal has still established.
+        VerifiedBound? established = null;
         for (int c = 0; c <= bound; c++)
         {
             var tally = parallel > 1
@@ -82,11 +94,14 @@ public static class Verifier
             if (violations is not null)
                 foreach (var id in tally.Ids) violations.Add(id);
             if (tally.StoppedBy is { } stop) return Result(complete: false, first, firstBound, stop);
+            if (first is not null) continue;
+            established = new VerifiedBound(c, total.Schedules, total.Steps, states.Count);
+            onBound?.Invoke(established);
         }
         return Result(complete: true, first, firstBound, null);
 
         VerifyResult Result(bool complete, Counterexample? cx, int? minimalBound, string? stoppedBy) =>
-            new(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, complete, total.Cut, cx, minimalBound, total.Blocked, por, stoppedBy);
+            new(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, complete, total.Cut, cx, minimalBound, total.Blocked, por, stoppedBy, established);
     }
 
     /// <summary>One bound, depth first on this thread.</summary>
