@@ -36,7 +36,7 @@ public static class Cli
             ExplainCommand.Create(stdout, stderr),
             WorkerCommand.Create(stdout, interrupt),
             FingerprintCommand.Create(stdout),
-            VerifyCommand.Create(stdout, stderr),
+            VerifyCommand.Create(stdout, stderr, interrupt),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

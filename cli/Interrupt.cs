@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Uvm.Cli;
 
 /// <summary>
-/// SIGINT and SIGTERM as a cancellation, for the commands that can stop cleanly (<c>run</c>,
+/// SIGINT and SIGTERM as a cancellation, for the commands that can stop cleanly (<c>run</c>, <c>verify</c>,
 /// <c>shrink</c>, the worker): the first signal stops their work, which then reports what it
 /// explored, writes its reports and keeps any counterexample found; a second signal, or a signal
 /// while no such command runs, terminates the process as usual.

@@ -6,11 +6,12 @@ namespace Uvm.Cli;
 
 /// <summary>
 /// <c>uvmcheck verify</c>: every schedule of one workload with at most c preemptions, and a
-/// statement of what was established.
+/// statement of what was established. A search stopped early (a cap, <c>--time</c>, SIGINT or
+/// SIGTERM) still states the largest bound it finished.
 /// </summary>
 internal static class VerifyCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Interrupt interrupt)
     {
         var scenario = new Option<string?>("--scenario", "-s") { Description = "scenario whose default workload is verified (default: the bug's own scenario, else the default scenario)" };
         var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a bug on (repeatable)", AllowMultipleArgumentsPerToken = true };
@@ -24,9 +25,10 @@ internal static class VerifyCommand
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for the counterexample file", DefaultValueFactory = _ => "counterexamples" };
+        var time = new Option<string?>("--time") { Description = "time budget, e.g. 90s, 5m: stop then and state the largest bound explored to its end" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock, unfair,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock, unfair, time,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -36,6 +38,7 @@ internal static class VerifyCommand
             int threads = r.GetValue(parallel);
             if (threads is < 1 or > 256) throw new InputException($"--parallel: must be 1..256, is {threads}");
             if (max < 1) throw new InputException($"--max-schedules: must be at least 1, is {max}");
+            var budget = r.GetValue(time) is { } t ? RunCommand.ParseDuration(t) : (TimeSpan?)null;
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
             var request = RunCommand.RunPlan.From(o).Request with { FairVerify = !r.GetValue(unfair) };
@@ -43,8 +46,25 @@ internal static class VerifyCommand
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
                 + (por ? "sleep sets over declared step footprints" : "no partial-order reduction") + (request.FairVerify ? ", fair schedules" : ", unfair schedules too"));
             stdout.WriteLine($"workload: {request.Workload}");
-            var result = Verifier.Run(request, c, max, cancel, countStates: !r.GetValue(noStates), por: por, parallel: threads);
-            return Task.FromResult(Report(result, request, o.OutDir, stdout));
+            // The first SIGINT or SIGTERM, or the time budget, stops the search, which then says
+            // what it established; a bug found before either keeps exit 1 and its file.
+            interrupt.Arm();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
+            using var timer = new CancellationTokenSource();
+            if (budget is { } b) timer.CancelAfter(b);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timer.Token);
+            // Each bound as it ends: a long search shows its progress, and the guarantee so far.
+            var result = Verifier.Run(request, c, max, both.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads,
+                onBound: e => stdout.WriteLine($"bound {e.Bound} done: every {Fair(request)}schedule with <= {e.Bound} preemptions explored ({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation"));
+            if (result.StoppedBy == "cancellation")
+                result = result with { StoppedBy = interrupt.Signal is { } signal ? $"interrupt ({signal})" : timer.IsCancellationRequested ? $"the time budget of {r.GetValue(time)}" : result.StoppedBy };
+            int code = Report(result, request, o.OutDir, stdout);
+            if (code == Cli.Clean && interrupt.Signal is { } received)
+            {
+                stderr.WriteLine($"uvmcheck: interrupted by {received}; the statement above covers what was explored before it");
+                return Task.FromResult(interrupt.ExitCode);
+            }
+            return Task.FromResult(code);
         });
         return cmd;
     }
@@ -69,6 +89,9 @@ internal static class VerifyCommand
         if (!result.Complete)
         {
             stdout.WriteLine($"incomplete: stopped by {result.StoppedBy ?? "a cap"} before every {Fair(request)}schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
+            stdout.WriteLine(result.Established is { } e
+                ? $"established: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every {Fair(request)}schedule with <= {e.Bound} preemptions ({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation"
+                : $"established: no bound; not every {Fair(request)}schedule with 0 preemptions was explored");
             return Cli.Clean;
         }
         stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every {Fair(request)}schedule with <= {result.Bound} preemptions {tail}, no violation");

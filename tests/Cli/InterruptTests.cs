@@ -65,6 +65,26 @@ public sealed class InterruptTests : IDisposable
         Assert.True(File.Exists(Path.ChangeExtension(report.Counterexample, ".original.json")));
     }
 
+    /// <summary>
+    /// verify stops at the signal, states the largest bound it finished (at least the one it had
+    /// printed as done before the signal) and exits 128 + the signal's number. loan's bound 2 is
+    /// far longer than a test: only the signal ends it.
+    /// </summary>
+    [SignalTheory]
+    [InlineData(Uvm.Cli.Interrupt.Sigint, "SIGINT", 130)]
+    [InlineData(Uvm.Cli.Interrupt.Sigterm, "SIGTERM", 143)]
+    public void ASignalEndsVerifyWithWhatItEstablished(int signal, string name, int exit)
+    {
+        var (code, output, err) = RunUntil(line => line.StartsWith("bound 0 done:"), signal,
+            "verify", "-s", "loan", "-c", "2", "--out", _dir);
+
+        Assert.True(code == exit, $"exit {code}\n{output}\n{err}");
+        Assert.Contains($"incomplete: stopped by interrupt ({name})", output);
+        Assert.Matches(@"established: loan, .*every fair schedule with <= [01] preemptions \(", output);
+        Assert.Contains($"interrupted by {name}", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
     private string Tmp => Path.Combine(_dir, "tmp");
 
     /// <summary>Runs uvmcheck, sends <paramref name="signal"/> once a line passes <paramref name="when"/>, and waits for it to end.</summary>
