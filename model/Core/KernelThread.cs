@@ -65,7 +65,15 @@ public abstract class KernelThread
     public virtual bool IsTimer => false;
 
     /// <summary>True once the thread has taken its last step.</summary>
-    public bool Exited { get; private set; }
+    public bool Exited
+    {
+        get;
+        private set
+        {
+            if (field != value) Kernel.Versions.Bump(StateDomain.Sleep);
+            field = value;
+        }
+    }
 
     /// <summary>
     /// Puts a thread that has not run yet to sleep on <paramref name="channel"/>: a kthread that

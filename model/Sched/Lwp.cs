@@ -179,6 +179,10 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     private void V() => _k?.Versions.Bump(StateDomain.Sched);
 
     /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
+    /// <summary>A write to a field outside <see cref="StateDomain.Sched"/> (<see cref="StateDomain.LwpClock"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void C() => _k?.Versions.Bump(StateDomain.LwpClock);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void R(string group)
     {
@@ -256,7 +260,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public WaitChannel? WChan
     {
         get { R("l_wchan"); return _wChan; }
-        internal set { W("l_wchan"); _wChan = value; }
+        internal set { W("l_wchan"); C(); _wChan = value; }
     }
 
     private WaitChannel? _wChan;
@@ -313,7 +317,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int SwTime
     {
         get { R("l_swtime"); return _swTime; }
-        internal set { W("l_swtime"); _swTime = value; }
+        internal set { W("l_swtime"); C(); _swTime = value; }
     }
 
     private int _swTime;
@@ -322,7 +326,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int SlpTime
     {
         get { R("l_slptime"); return _slpTime; }
-        internal set { W("l_slptime"); _slpTime = value; }
+        internal set { W("l_slptime"); C(); _slpTime = value; }
     }
 
     private int _slpTime;
@@ -331,7 +335,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int HoldCount
     {
         get { R("l_holdcnt"); return _holdCount; }
-        internal set { W("l_holdcnt"); _holdCount = value; }
+        internal set { W("l_holdcnt"); C(); _holdCount = value; }
     }
 
     private int _holdCount;
@@ -340,7 +344,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int SleepTimeout
     {
         get { R("timeout"); return _sleepTimeout; }
-        internal set { W("timeout"); _sleepTimeout = value; }
+        internal set { W("timeout"); C(); _sleepTimeout = value; }
     }
 
     private int _sleepTimeout;
@@ -352,7 +356,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int Pc
     {
         get { R("pc"); return _pc; }
-        internal set { W("pc"); _pc = value; }
+        internal set { W("pc"); C(); _pc = value; }
     }
 
     private int _pc;
@@ -361,7 +365,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public int QuantaDone
     {
         get { R("pc"); return _quantaDone; }
-        internal set { W("pc"); _quantaDone = value; }
+        internal set { W("pc"); C(); _quantaDone = value; }
     }
 
     private int _quantaDone;

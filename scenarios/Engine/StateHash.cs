@@ -75,18 +75,27 @@ public sealed class StateHash
     /// <summary>
     /// The parts of the state (<see cref="StateDomain"/>) that a root of the view shows, to the
     /// depth hashed, when every field shown is in one of them; null for a root that shows state
-    /// outside every part: an LWP's clocks and program position (the LWP lists, the run queue, a
-    /// process's LWPs, the dead lists), the kernel threads, the detectors' log, the configuration.
+    /// outside every part: the detectors' log, and the dead lists, whose queueing no part counts.
+    /// The configuration never changes: no part. The kernel threads show, beyond names and links
+    /// fixed at boot, only where each sleeps and whether it exited. The LWP lists, the run queue
+    /// and the processes (with their LWPs) show struct proc and struct lwp, an LWP's u-area
+    /// wiring, and its clocks and program position.
     /// </summary>
     private static StateDomain? RootDomain(string root) => root switch
     {
+        nameof(IKernelView.Config) => StateDomain.None,
         nameof(IKernelView.Cpus) => StateDomain.Sched,
         nameof(IKernelView.Uvmexp) or nameof(IKernelView.Vm) => StateDomain.Vm,
         nameof(IKernelView.Vmspaces) => StateDomain.Map | StateDomain.Proc,
         nameof(IKernelView.Uareas) => StateDomain.Uarea,
         nameof(IKernelView.Pools) => StateDomain.Pool,
+        nameof(IKernelView.Threads) => StateDomain.Sleep,
+        nameof(IKernelView.Lwps) or nameof(IKernelView.KthreadLwps) or nameof(IKernelView.RunQueue)
+            or nameof(IKernelView.Procs) => LwpParts,
         _ => null,
     };
+
+    private const StateDomain LwpParts = StateDomain.Sched | StateDomain.Proc | StateDomain.Uarea | StateDomain.LwpClock;
 
     /// <summary>One root of the view, hashed on its own.</summary>
     private ulong Root(Kernel kernel, Reader root)
