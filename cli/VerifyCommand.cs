@@ -56,7 +56,7 @@ internal static class VerifyCommand
             // Each bound as it ends: a long search shows its progress, and the guarantee so far.
             var result = Verifier.Run(request, c, max, both.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads,
                 onBound: e => stdout.WriteLine($"bound {e.Bound} done: every {Fair(request)}schedule with <= {e.Bound} preemptions explored ({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation"));
-            if (result.StoppedBy == "cancellation")
+            if (result.StoppedBy == VerifyLimits.Cancelled)
                 result = result with { StoppedBy = interrupt.Signal is { } signal ? $"interrupt ({signal})" : timer.IsCancellationRequested ? $"the time budget of {r.GetValue(time)}" : result.StoppedBy };
             int code = Report(result, request, o.OutDir, stdout);
             if (code == Cli.Clean && interrupt.Signal is { } received)

@@ -127,11 +127,14 @@ public static class Verifier
 /// <summary>The caps of one verify run: schedules, kernel steps in all, and cancellation.</summary>
 internal sealed record VerifyLimits(long MaxSchedules, long MaxTotalSteps, CancellationToken Cancel)
 {
+    /// <summary>What stopped a search that was cancelled (the CLI names the signal or budget behind it).</summary>
+    public const string Cancelled = "cancellation";
+
     /// <summary>Which cap stops a search that has run <paramref name="schedules"/> and <paramref name="steps"/>; null if none.</summary>
     public string? Stop(long schedules, long steps) =>
         schedules >= MaxSchedules ? $"the cap of {MaxSchedules} schedules"
         : steps >= MaxTotalSteps ? $"the cap of {MaxTotalSteps} kernel steps"
-        : Cancel.IsCancellationRequested ? "cancellation" : null;
+        : Cancel.IsCancellationRequested ? Cancelled : null;
 }
 
 /// <summary>The first violation met in a search, the steps that reach it and its schedule's number.</summary>
