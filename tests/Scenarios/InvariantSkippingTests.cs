@@ -127,7 +127,7 @@ public sealed class InvariantSkippingTests
     /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
     private sealed class Audit : IStepListener
     {
-        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm, StateDomain.Sleep];
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm, StateDomain.Sleep, StateDomain.PoolItems];
         private readonly string[] _before = new string[Parts.Length];
         private readonly long[] _version = new long[Parts.Length];
 
@@ -204,6 +204,16 @@ public sealed class InvariantSkippingTests
                     break;
                 case StateDomain.Sleep:
                     foreach (var th in k.Threads) t.Append($"[{Id(th)} {th.SleepingOn}]");
+                    break;
+                case StateDomain.PoolItems:
+                    foreach (var p in v.Procs) t.Append($"[{Id(p)} {p.PoolItem}]");
+                    foreach (var l in v.Lwps) t.Append($"[{Id(l)} {l.PoolItem}]");
+                    foreach (var vm in v.Vmspaces)
+                    {
+                        t.Append($"[{Id(vm)}");
+                        foreach (var e in vm.Map.Entries) t.Append($" ({Id(e)} {e.PoolItem})");
+                        t.Append(']');
+                    }
                     break;
             }
             return t.ToString();
