@@ -91,6 +91,51 @@ public sealed class InvariantSkippingTests
         Assert.Equal(every.Steps, judged);                 // --check-every-step: after every step
     }
 
+    /// <summary>
+    /// Past 64 invariants the stepping core tests each invariant's parts in turn instead of using
+    /// the catalogue's bit sets (<see cref="JudgingPlan.Fits"/>): 65 invariants, each judged after
+    /// its first step and after each step that moved its part, on the same schedule as above.
+    /// </summary>
+    [Fact]
+    public void PastSixtyFourInvariantsEachIsStillJudgedOnlyAfterStepsThatWroteWhatItReads()
+    {
+        var judged = new int[65];
+        var parts = new[] { StateDomain.Uarea, StateDomain.Sched, StateDomain.Vm };
+        var invariants = Enumerable.Range(0, judged.Length).Select(i => new Invariant($"Counts{i}", "Holds.", "test", _ =>
+        {
+            judged[i]++;
+            return null;
+        }) { Reads = parts[i % parts.Length] }).ToList();
+        var catalogue = new Catalogue(invariants, []);
+        var s = ScenarioCatalogue.Find("swapout")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed,
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 1, Seed = 0 })
+        {
+            Properties = catalogue,
+        };
+        var moves = parts.Select(p => new VersionMoves(p)).ToArray();
+
+        DirectExplorer.Run(request, listener: new Listeners(moves));
+
+        Assert.False(catalogue.Plan.Fits);
+        for (int i = 0; i < judged.Length; i++) Assert.Equal(1 + moves[i % parts.Length].Moved, judged[i]);
+        Assert.Contains(moves, m => m.Moved > 0);
+    }
+
+    /// <summary>Tells each of several listeners.</summary>
+    private sealed class Listeners(IStepListener[] all) : IStepListener
+    {
+        public void Booted(IKernelView kernel)
+        {
+            foreach (var l in all) l.Booted(kernel);
+        }
+
+        public void Stepped(IKernelView kernel, StepRecord step)
+        {
+            foreach (var l in all) l.Stepped(kernel, step);
+        }
+    }
+
     /// <summary>Counts the steps after the first that moved the version of a part.</summary>
     private sealed class VersionMoves(StateDomain part) : IStepListener
     {
