@@ -28,6 +28,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         get
         {
             Versions.Bump(StateDomain.Proc);
+            Versions.Bump(StateDomain.PoolItems);
             return _procs;
         }
     }
@@ -59,6 +60,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     {
         Writes("alllwp", 0, "members");
         Versions.Bump(StateDomain.Sched);
+        Versions.Bump(StateDomain.PoolItems);
         _lwps.Add(l);
     }
 
@@ -181,6 +183,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         get
         {
             Versions.Bump(StateDomain.Map);
+            Versions.Bump(StateDomain.PoolItems);
             return _vmspaces;
         }
     }

@@ -31,6 +31,12 @@ public sealed class Catalogue
     /// </summary>
     public bool JudgeEveryStep { get; init; }
 
+    /// <summary>Which invariants a step brings to judgement (built on first use, then shared by every schedule).</summary>
+    public JudgingPlan Plan => _plan ??= new(Invariants, JudgeEveryStep);
+
+    /// <summary>Backs <see cref="Plan"/>; two threads that build it at once build the same.</summary>
+    private JudgingPlan? _plan;
+
     /// <summary>This catalogue, judging every invariant after every step (<see cref="JudgeEveryStep"/>).</summary>
     public Catalogue EveryStep() => new(Invariants, Liveness) { JudgeEveryStep = true };
 

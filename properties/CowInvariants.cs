@@ -20,12 +20,23 @@ public static class CowInvariants
         "cow", k =>
         {
             var spaces = k.Vm.CowSpaces;
+            // Each distinct amap once, as (space, which) coded 2 * i + which, in the order of the walk:
+            // found once here rather than again for every anon counted.
+            int most = 2 * spaces.Count;
+            Span<int> amaps = most <= 64 ? stackalloc int[most] : new int[most];
+            int count = 0;
             for (int i = 0; i < spaces.Count; i++)
                 for (int which = 0; which < 2; which++)
                     if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
-                        for (int slot = 0; slot < amap.Slots; slot++)
-                            if (amap.Lookup(slot) is { } anon && Slots(spaces, anon) is var n && n != anon.RefCount)
-                                return $"{anon} has an_ref {anon.RefCount} but {n} amap slot(s) point to it";
+                        amaps[count++] = 2 * i + which;
+            amaps = amaps[..count];
+            for (int a = 0; a < amaps.Length; a++)
+            {
+                var amap = AmapAt(spaces, amaps[a] >> 1, amaps[a] & 1)!;
+                for (int slot = 0; slot < amap.Slots; slot++)
+                    if (amap.Lookup(slot) is { } anon && Slots(spaces, amaps, anon) is var n && n != anon.RefCount)
+                        return $"{anon} has an_ref {anon.RefCount} but {n} amap slot(s) point to it";
+            }
             return null;
         })
     {
@@ -159,14 +170,16 @@ public static class CowInvariants
         return true;
     }
 
-    private static int Slots(IReadOnlyList<CowSpace> spaces, Anon anon)
+    /// <summary>The slots of the distinct <paramref name="amaps"/> (coded as in <see cref="AnonRefEqualsAmapSlots"/>) that point to <paramref name="anon"/>.</summary>
+    private static int Slots(IReadOnlyList<CowSpace> spaces, ReadOnlySpan<int> amaps, Anon anon)
     {
         int n = 0;
-        for (int i = 0; i < spaces.Count; i++)
-            for (int which = 0; which < 2; which++)
-                if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
-                    for (int slot = 0; slot < amap.Slots; slot++)
-                        if (amap.Lookup(slot) == anon) n++;
+        for (int a = 0; a < amaps.Length; a++)
+        {
+            var amap = AmapAt(spaces, amaps[a] >> 1, amaps[a] & 1)!;
+            for (int slot = 0; slot < amap.Slots; slot++)
+                if (amap.Lookup(slot) == anon) n++;
+        }
         return n;
     }
 

@@ -139,7 +139,7 @@ public static class ExitInvariants
         {
             var lwps = k.Lwps;
             for (int i = 0; i < lwps.Count; i++)
-                if (lwps[i] is { Proc.Exiting: true, Stat: not (LwpStat.Dead or LwpStat.Zomb), InMemory: false } l)
+                if (lwps[i] is { InMemory: false, Proc.Exiting: true, Stat: not (LwpStat.Dead or LwpStat.Zomb) } l) // L_INMEM first: rarely clear
                     return $"{l} of exiting {l.Proc} is swapped out (L_INMEM clear) while {l.Stat}";
             var free = k.Uareas.FreeList;
             for (int i = 0; i < free.Count; i++)

@@ -51,7 +51,9 @@ public static class PoolInvariants
             return MapEntryHeldOnce(k);
         })
     {
-        Reads = StateDomain.Pool | StateDomain.Proc | StateDomain.Sched | StateDomain.Map,
+        // The pools' free lists, and who holds which item: not the rest of struct proc, struct lwp
+        // or the maps, so a context switch or an LWP's state change does not bring it to judgement.
+        Reads = StateDomain.Pool | StateDomain.PoolItems,
     };
 
     /// <summary>The same for the map entries of every process map and uvm_map_entry_pool.</summary>

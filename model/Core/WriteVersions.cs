@@ -62,6 +62,16 @@ public enum StateDomain : uint
     /// </summary>
     LwpClock = 1 << 7,
 
+    /// <summary>
+    /// Which pool item each struct proc, struct lwp and map entry holds (their <c>PoolItem</c>) and
+    /// the lists they are found on: allproc (<c>Kernel.Procs</c>), alllwp (<c>Kernel.Lwps</c>), the
+    /// process maps' entry lists and <c>Kernel.Vmspaces</c>. Each of these is also in its own part
+    /// above (<see cref="Proc"/>, <see cref="Sched"/>, <see cref="Map"/>), whose versions its writes
+    /// bump too: this part only lets an invariant that reads no more of them than this skip the
+    /// steps that write the rest (a switch of the run queue, a state change of an LWP).
+    /// </summary>
+    PoolItems = 1 << 8,
+
     /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
     All = uint.MaxValue,
 }

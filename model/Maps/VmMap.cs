@@ -88,6 +88,7 @@ public sealed class VmMap
     internal void Link(MapEntry? prev, MapEntry entry)
     {
         V();
+        Versions?.Bump(StateDomain.PoolItems);
         int at = prev is null ? 0 : _entries.IndexOf(prev) + 1;
         if (prev is not null && at == 0)
             throw new KernelPanicException("uvm_map_entry_link", $"{Name}: prev entry {prev} is not on the map");
@@ -113,6 +114,7 @@ public sealed class VmMap
     internal List<MapEntry> Remove(int start, int end, Queue<int?>? clipItems = null)
     {
         V();
+        Versions?.Bump(StateDomain.PoolItems);
         var dead = new List<MapEntry>();
         for (int i = _entries.Count - 1; i >= 0; i--)
         {

@@ -388,7 +388,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     internal bool OnAllLwp => !Finished;
 
     /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
-    public int? PoolItem { get; internal set { V(); field = value; } }
+    public int? PoolItem { get; internal set { V(); _k?.Versions.Bump(StateDomain.PoolItems); field = value; } }
 
     /// <summary>The kernel thread whose LWP this is (kthread_create1()), or null for a user LWP.</summary>
     internal Kthread? Kthread { get; init; }

@@ -113,7 +113,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     }
 
     /// <summary>The proc_pool item holding this struct proc (fork1's pool_get), or null if made at boot.</summary>
-    public int? PoolItem { get; internal set { V(); field = value; } }
+    public int? PoolItem { get; internal set { V(); _versions?.Bump(StateDomain.PoolItems); field = value; } }
 
     /// <inheritdoc/>
     public override string ToString() => $"pid {Pid}";

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Uvm.Model;
 using Uvm.Model.Core;
 using Uvm.Properties;
@@ -18,8 +19,8 @@ public sealed class StepCore
     /// <summary>The safety invariants, checked after every step (the catalogue's own array: no copy per schedule).</summary>
     private readonly Invariant[] _invariants;
 
-    /// <summary>Per invariant, the parts of the state it reads, or <see cref="StateDomain.All"/> to judge it after every step.</summary>
-    private readonly StateDomain[] _reads;
+    /// <summary>Which invariants a step brings to judgement, by the parts of the state it wrote (the catalogue's own: none built per schedule).</summary>
+    private readonly JudgingPlan _plan;
 
     /// <summary>False until the invariants have been judged once: after the first step every one of them is.</summary>
     private bool _judged;
@@ -50,8 +51,7 @@ public sealed class StepCore
     {
         Kernel = kernel;
         _invariants = properties.Invariants as Invariant[] ?? [.. properties.Invariants];
-        _reads = new StateDomain[_invariants.Length];
-        for (int i = 0; i < _reads.Length; i++) _reads[i] = properties.JudgeEveryStep ? StateDomain.All : _invariants[i].Reads;
+        _plan = properties.Plan;
         _liveness = properties.Liveness;
         _listener = listener;
         log?.Reset(kernel);
@@ -151,11 +151,19 @@ public sealed class StepCore
         if (!_judged) (written, _judged) = (StateDomain.All, true);
         try
         {
-            for (; i < _invariants.Length; i++)
+            if (_plan.Fits)
             {
-                var reads = _reads[i];
-                if (reads != StateDomain.All && (reads & written) == 0) continue;
-                if ((bad = _invariants[i].Check(Kernel)) is not null) break;
+                // The invariants due, lowest index first: the same ones, in the same order, as the loop below.
+                for (ulong due = _plan.Due(written); due != 0; due &= due - 1)
+                {
+                    i = BitOperations.TrailingZeroCount(due);
+                    if ((bad = _invariants[i].Check(Kernel)) is not null) break;
+                }
+            }
+            else
+            {
+                for (; i < _invariants.Length; i++)
+                    if (_plan.IsDue(i, written) && (bad = _invariants[i].Check(Kernel)) is not null) break;
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)

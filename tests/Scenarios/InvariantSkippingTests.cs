@@ -91,6 +91,51 @@ public sealed class InvariantSkippingTests
         Assert.Equal(every.Steps, judged);                 // --check-every-step: after every step
     }
 
+    /// <summary>
+    /// Past 64 invariants the stepping core tests each invariant's parts in turn instead of using
+    /// the catalogue's bit sets (<see cref="JudgingPlan.Fits"/>): 65 invariants, each judged after
+    /// its first step and after each step that moved its part, on the same schedule as above.
+    /// </summary>
+    [Fact]
+    public void PastSixtyFourInvariantsEachIsStillJudgedOnlyAfterStepsThatWroteWhatItReads()
+    {
+        var judged = new int[65];
+        var parts = new[] { StateDomain.Uarea, StateDomain.Sched, StateDomain.Vm };
+        var invariants = Enumerable.Range(0, judged.Length).Select(i => new Invariant($"Counts{i}", "Holds.", "test", _ =>
+        {
+            judged[i]++;
+            return null;
+        }) { Reads = parts[i % parts.Length] }).ToList();
+        var catalogue = new Catalogue(invariants, []);
+        var s = ScenarioCatalogue.Find("swapout")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed,
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 1, Seed = 0 })
+        {
+            Properties = catalogue,
+        };
+        var moves = parts.Select(p => new VersionMoves(p)).ToArray();
+
+        DirectExplorer.Run(request, listener: new Listeners(moves));
+
+        Assert.False(catalogue.Plan.Fits);
+        for (int i = 0; i < judged.Length; i++) Assert.Equal(1 + moves[i % parts.Length].Moved, judged[i]);
+        Assert.Contains(moves, m => m.Moved > 0);
+    }
+
+    /// <summary>Tells each of several listeners.</summary>
+    private sealed class Listeners(IStepListener[] all) : IStepListener
+    {
+        public void Booted(IKernelView kernel)
+        {
+            foreach (var l in all) l.Booted(kernel);
+        }
+
+        public void Stepped(IKernelView kernel, StepRecord step)
+        {
+            foreach (var l in all) l.Stepped(kernel, step);
+        }
+    }
+
     /// <summary>Counts the steps after the first that moved the version of a part.</summary>
     private sealed class VersionMoves(StateDomain part) : IStepListener
     {
@@ -127,7 +172,7 @@ public sealed class InvariantSkippingTests
     /// <summary>Reads each versioned part after every step and records a change its version missed.</summary>
     private sealed class Audit : IStepListener
     {
-        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm, StateDomain.Sleep];
+        private static readonly StateDomain[] Parts = [StateDomain.Sched, StateDomain.Proc, StateDomain.Uarea, StateDomain.Pool, StateDomain.Map, StateDomain.Vm, StateDomain.Sleep, StateDomain.PoolItems, StateDomain.LwpClock];
         private readonly string[] _before = new string[Parts.Length];
         private readonly long[] _version = new long[Parts.Length];
 
@@ -203,7 +248,21 @@ public sealed class InvariantSkippingTests
                     ReadVm(k, t);
                     break;
                 case StateDomain.Sleep:
-                    foreach (var th in k.Threads) t.Append($"[{Id(th)} {th.SleepingOn}]");
+                    foreach (var th in k.Threads) t.Append($"[{Id(th)} {th.SleepingOn} {th.Exited}]");
+                    break;
+                case StateDomain.LwpClock:
+                    foreach (var l in v.Lwps.Concat(v.KthreadLwps))
+                        t.Append($"[{Id(l)} {l.WChan} {l.SwTime} {l.SlpTime} {l.HoldCount} {l.SleepTimeout} {l.Pc} {l.QuantaDone}]");
+                    break;
+                case StateDomain.PoolItems:
+                    foreach (var p in v.Procs) t.Append($"[{Id(p)} {p.PoolItem}]");
+                    foreach (var l in v.Lwps) t.Append($"[{Id(l)} {l.PoolItem}]");
+                    foreach (var vm in v.Vmspaces)
+                    {
+                        t.Append($"[{Id(vm)}");
+                        foreach (var e in vm.Map.Entries) t.Append($" ({Id(e)} {e.PoolItem})");
+                        t.Append(']');
+                    }
                     break;
             }
             return t.ToString();
