@@ -61,6 +61,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Writes("alllwp", 0, "members");
         Versions.Bump(StateDomain.Sched);
         Versions.Bump(StateDomain.PoolItems);
+        Versions.Bump(StateDomain.LwpClock);
         _lwps.Add(l);
     }
 
@@ -78,6 +79,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     internal void LinkKthreadLwp(Lwp l)
     {
         Versions.Bump(StateDomain.Sched);
+        Versions.Bump(StateDomain.LwpClock);
         _kthreadLwps.Add(l);
     }
 

@@ -57,8 +57,8 @@ public enum StateDomain : uint
     /// The fields of struct lwp that <see cref="Sched"/> leaves out, so that a clock tick, which
     /// writes them for every LWP, does not count as a write to the scheduler state: the clocks
     /// l_swtime and l_slptime, the sleep timeout, l_wchan, l_holdcnt and the program position
-    /// (<c>Sched.Lwp</c>). No invariant reads them through a part; verify's state hash uses it to
-    /// rehash the LWPs only when one of their fields moved.
+    /// (<c>Sched.Lwp</c>), of every LWP on alllwp (linking a new one counts). No invariant reads
+    /// them through a part; verify's state hash uses it to rehash the LWPs only when one moved.
     /// </summary>
     LwpClock = 1 << 7,
 
