@@ -50,14 +50,13 @@ internal static class VerifyCommand
             // what it established; a bug found before either keeps exit 1 and its file.
             interrupt.Arm();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
-            using var timer = new CancellationTokenSource();
-            if (budget is { } b) timer.CancelAfter(b);
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timer.Token);
+            if (budget is { } b) stop.CancelAfter(b);
             // Each bound as it ends: a long search shows its progress, and the guarantee so far.
-            var result = Verifier.Run(request, c, max, both.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads,
-                onBound: e => stdout.WriteLine($"bound {e.Bound} done: every {Fair(request)}schedule with <= {e.Bound} preemptions explored ({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation"));
+            var result = Verifier.Run(request, c, max, stop.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads,
+                onBound: e => stdout.WriteLine($"bound {e.Bound} done: {Covered(e, request, "explored ")}"));
+            // Cancelled by a signal, else by the budget unless the caller's own token fired.
             if (result.StoppedBy == VerifyLimits.Cancelled)
-                result = result with { StoppedBy = interrupt.Signal is { } signal ? $"interrupt ({signal})" : timer.IsCancellationRequested ? $"the time budget of {r.GetValue(time)}" : result.StoppedBy };
+                result = result with { StoppedBy = interrupt.Signal is { } signal ? $"interrupt ({signal})" : budget is not null && !cancel.IsCancellationRequested ? $"the time budget of {r.GetValue(time)}" : result.StoppedBy };
             int code = Report(result, request, o.OutDir, stdout);
             if (code == Cli.Clean && interrupt.Signal is { } received)
             {
@@ -90,13 +89,17 @@ internal static class VerifyCommand
         {
             stdout.WriteLine($"incomplete: stopped by {result.StoppedBy ?? "a cap"} before every {Fair(request)}schedule with <= {result.Bound} preemptions was explored {tail}; no violation in what was explored");
             stdout.WriteLine(result.Established is { } e
-                ? $"established: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every {Fair(request)}schedule with <= {e.Bound} preemptions ({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation"
+                ? $"established: {request.Scenario}, workload {request.Workload}, {kernel} kernel: {Covered(e, request, "")}"
                 : $"established: no bound; not every {Fair(request)}schedule with 0 preemptions was explored");
             return Cli.Clean;
         }
         stdout.WriteLine($"verified: {request.Scenario}, workload {request.Workload}, {kernel} kernel: every {Fair(request)}schedule with <= {result.Bound} preemptions {tail}, no violation");
         return Cli.Clean;
     }
+
+    /// <summary>What a finished bound covers, as the progress line and the "established:" statement both say it.</summary>
+    private static string Covered(VerifiedBound e, RunRequest request, string verb) =>
+        $"every {Fair(request)}schedule with <= {e.Bound} preemptions {verb}({e.Schedules} schedules, {e.DistinctStates} distinct kernel states, {e.Steps} steps), no violation";
 
     /// <summary>"fair " when verify explored fair schedules only (docs/verify.md, "Fairness").</summary>
     private static string Fair(RunRequest request) => request.FairVerify ? "fair " : "";
