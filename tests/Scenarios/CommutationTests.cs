@@ -31,15 +31,14 @@ public sealed class CommutationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("swapout", false)]
     [InlineData("exit-reaperless", false)]
-    [InlineData("pagedaemon", false)]
     [InlineData("swapout", true)]
     [InlineData("exit-reaperless", true)]
-    [InlineData("pagedaemon", true)]
     [InlineData("loan", true)]
     [InlineData("vnode-pageout", true)]
-    [InlineData("cow-fork", false)]
-    [InlineData("shm-swap", true)]
-    public void StepsDeclaredIndependentCommute(string scenario, bool detectors)
+    public void StepsDeclaredIndependentCommute(string scenario, bool detectors) => Check(scenario, detectors, output);
+
+    /// <summary>The check of <see cref="StepsDeclaredIndependentCommute"/> on one scenario, with or without the detectors.</summary>
+    internal static void Check(string scenario, bool detectors, ITestOutputHelper output)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
         var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed with { Detectors = detectors }, new ExploreSettings())
@@ -217,4 +216,26 @@ public sealed class CommutationTests(ITestOutputHelper output)
         public bool Boolean() => false;
         public int Integer(int maxExclusive) => 0;
     }
+}
+
+/// <summary>
+/// <see cref="CommutationTests"/> on the pagedaemon. A class of its own so that xunit runs it beside
+/// the others: a class's tests run one after another, and with every scenario in one class that
+/// class was the last to end in CI, alone on the machine for minutes.
+/// </summary>
+public sealed class PagedaemonCommutationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("pagedaemon", false)]
+    [InlineData("pagedaemon", true)]
+    public void StepsDeclaredIndependentCommute(string scenario, bool detectors) => CommutationTests.Check(scenario, detectors, output);
+}
+
+/// <summary><see cref="CommutationTests"/> on shared memory under paging and on copy-on-write fork, in a class of their own as <see cref="PagedaemonCommutationTests"/> says.</summary>
+public sealed class ShmAndCowCommutationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("cow-fork", false)]
+    [InlineData("shm-swap", true)]
+    public void StepsDeclaredIndependentCommute(string scenario, bool detectors) => CommutationTests.Check(scenario, detectors, output);
 }
