@@ -163,7 +163,10 @@ public abstract class KernelThread
         // A kernel without CPUs of the model (a unit test of one path) is no MULTIPROCESSOR kernel:
         // no big lock, as its kthreads run free (Sched.Kthread).
         var bigLock = Kernel.Config.BigLock && Kernel.Cpus.Count > 0 ? Kernel.BigLock : null;
-        if (bigLock is { Holder: { } holder } && holder != this && NeedsKernelLock)
+        // Asked once, before the step: outside a step it reads without recording or checking, so
+        // the spin test and the hand-over after the step see the same answer.
+        bool needed = bigLock is not null && NeedsKernelLock;
+        if (bigLock is { Holder: { } holder } && holder != this && needed)
         {
             // spinlockmgr(&kernel_lock): another CPU holds it; this one spins until it is released.
             // The spin is a step like any other: it starts (the step count, the store log) and
@@ -180,7 +183,6 @@ public abstract class KernelThread
             return Step.Sleep(Spin, KernelLock.Channel);
         }
         var held = bigLock?.Holder;
-        bool needed = bigLock is not null && NeedsKernelLock;
         var step = RunBody();
         if (bigLock is null) return step;
         HandOver(bigLock, step);

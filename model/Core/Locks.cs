@@ -49,7 +49,15 @@ public static class Locks
     /// lock. On return the caller holds <c>lockOf()</c>, if any, in its current step.
     /// </summary>
     public static LockWait Take(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
-        lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, () => self, function));
+        lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, self, function));
+
+    /// <summary>
+    /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> for a thread that
+    /// stays itself. Its own method so that the closure over <paramref name="self"/> is made only
+    /// for a wait: in <c>Take</c> it would be allocated on every call, the free lock's too.
+    /// </summary>
+    private static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
+        Wait(lockOf, () => self, function);
 
     /// <summary>
     /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> after its first try

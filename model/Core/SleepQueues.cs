@@ -62,6 +62,7 @@ public sealed class SleepQueues
     /// <summary>Hands the woken threads to the caller and forgets them.</summary>
     public void TakeWoken(List<KernelThread> into)
     {
+        if (_woken.Count == 0) return; // most steps wake nobody
         into.AddRange(_woken);
         _woken.Clear();
     }

@@ -29,17 +29,30 @@ public static class LwpExit
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        bool last = !p.Exiting && !p.LwpList.Exists(x => x != l && x.StatUnderKernelLock(LastLwp) is not (LwpStat.Dead or LwpStat.Zomb));
+        bool last = !p.Exiting && !OtherLiveLwp(p, l);
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
     }
 
-    /// <summary>The CPU thread that runs <paramref name="l"/> now (its l_cpu).</summary>
+    /// <summary>Some other LWP of <paramref name="p"/> is not yet LSDEAD or LSZOMB (a loop over p_lwps: no closure per exit).</summary>
+    private static bool OtherLiveLwp(Proc p, Lwp l)
+    {
+        var lwps = p.LwpList;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is var x && x != l && x.StatUnderKernelLock(LastLwp) is not (LwpStat.Dead or LwpStat.Zomb)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The CPU thread that runs <paramref name="l"/> now (its l_cpu): the thread of that CPU, which
+    /// the CPU names (<see cref="Cpu.Thread"/>), rather than a walk over every thread: the paths of
+    /// fork, wait4 and exit ask it at every lock try and in most of their steps (<c>selfOf</c>).
+    /// </summary>
     public static KernelThread CpuThreadOf(Kernel k, Lwp l)
     {
-        foreach (var t in k.Threads)
-            if (t is CpuThread c && c.Cpu == l.CurCpu) return t;
+        _ = k;
+        if (l.CurCpu is { Thread: CpuThread t }) return t;
         throw new InvalidOperationException($"{l} runs on no CPU thread");
     }
 

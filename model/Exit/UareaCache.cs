@@ -86,12 +86,23 @@ public sealed class UareaCache(WriteVersions? versions = null)
     /// uvm_uarea_drain(empty): while more than UVM_NUAREA_MAX (0 if <paramref name="empty"/>) are
     /// cached, pop one under the lock, drop the lock, uvm_km_free() it (may sleep), retake the lock.
     /// The final check that ends the loop runs in the caller's next step, as the kernel returns
-    /// straight into it.
+    /// straight into it. A caller enumerates the result at once, so the test whether there is
+    /// anything to drain is made when called (nothing runs in between): with nothing to drain, the
+    /// pagedaemon's pass and wait4 allocate no iterator.
     /// </summary>
     public IEnumerable<Step> Drain(Kernel k, Func<KernelThread> self, bool empty)
     {
         int leave = empty && !k.Config.Has(Switches.UareaDrainStopsAtNuareaMax) ? 0 : NuareaMax;
-        if (Count <= leave) yield break;
+        return Count <= leave ? [] : Drain(k, self, leave);
+    }
+
+    /// <summary>
+    /// The loop of <see cref="Drain(Kernel, Func{KernelThread}, bool)"/> while more than
+    /// <paramref name="leave"/> u-areas are cached (named Drain too: the step catalogue names a
+    /// label by its method).
+    /// </summary>
+    private IEnumerable<Step> Drain(Kernel k, Func<KernelThread> self, int leave)
+    {
         while (true)
         {
             var me = self();

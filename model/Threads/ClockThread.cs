@@ -59,7 +59,13 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     private bool TimeStillMatters()
     {
         Kernel.SchedLock.Acquire(this);
-        bool matters = Kernel.Lwps.Exists(l => l.OnAllLwp && ((l.Stat == LwpStat.Sleep && l.WChan is null) || (l.Stat == LwpStat.Run && !l.InMemory)));
+        bool matters = false;
+        var lwps = Kernel.Lwps;
+        for (int i = 0; i < lwps.Count && !matters; i++)
+        {
+            var l = lwps[i];
+            matters = l.OnAllLwp && l.Stat is var stat && ((stat == LwpStat.Sleep && l.WChan is null) || (stat == LwpStat.Run && !l.InMemory));
+        }
         Kernel.SchedLock.Release(this);
         return matters;
     }
@@ -72,8 +78,9 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
         {
             if (l.Finished) continue;
             l.SwTime++;
-            if (l.Stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
-            if (l.Stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
+            var stat = l.Stat; // read once: the checked read is what a tick costs per LWP
+            if (stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
+            if (stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
         }
         // schedcpu() ages the kernel threads' LWPs too (their tsleep()s here have no timeout).
         var kthreads = Kernel.KthreadLwps;
@@ -108,7 +115,16 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     private void CountSwapinStall() // under sched_lock, like the reads of l_stat above
     {
         if (Kernel.Uvmexp.Swapins != _swapins) (_swapins, _swapinStall) = (Kernel.Uvmexp.Swapins, 0);
-        if (Kernel.SleepQueues.HasSleepers(Scheduler.Proc0) && Kernel.Lwps.Exists(l => l.OnAllLwp && l.Stat == LwpStat.Run && !l.InMemory))
+        if (Kernel.SleepQueues.HasSleepers(Scheduler.Proc0) && RunnableSwappedOut())
             _swapinStall++;
+    }
+
+    /// <summary>Some LWP on alllwp is LSRUN without L_INMEM (a loop, not List.Exists: no delegate call per LWP on every tick).</summary>
+    private bool RunnableSwappedOut()
+    {
+        var lwps = Kernel.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is var l && l.OnAllLwp && l.Stat == LwpStat.Run && !l.InMemory) return true;
+        return false;
     }
 }

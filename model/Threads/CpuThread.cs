@@ -127,11 +127,18 @@ public sealed class CpuThread : KernelThread
                 return ProcessFork.Fork1(Kernel, l, f.Child);
             case Wait:
                 NextOp(l);
-                return ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(Kernel, l));
+                return Wait4(l);
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// sys_wait4() of <paramref name="l"/>. Its own method so that the closure over the LWP is made
+    /// only for a wait: a lambda in <see cref="SystemCall"/> capturing its parameter would be
+    /// allocated on every call, that is on every user quantum.
+    /// </summary>
+    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(Kernel, l));
 
     /// <summary>A path step taken while the LWP is curlwp: a sleep puts the LWP to sleep and switches; the CPU goes on.</summary>
     private Step InLwpContext(Lwp l, Step step)

@@ -49,7 +49,7 @@ public sealed class StepLog(Kernel kernel)
     public void Add(int thread, string function, string kind, List<int> choices)
     {
         _entries.Add(new Entry(thread, function, kind, _choices.Count, choices.Count));
-        _choices.AddRange(choices);
+        if (choices.Count > 0) _choices.AddRange(choices); // most steps choose nothing
     }
 
     /// <summary>The thread index of step <paramref name="i"/>.</summary>
