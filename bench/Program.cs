@@ -4,7 +4,7 @@ using Uvm.Bench;
 // Regenerates docs/benchmarks.md. Never asserts correctness; the tests do that.
 //   dotnet run -c Release --project bench [--quick] [--out FILE]
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
-//   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
+//   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--parts|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
 //   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
 //   dotnet run -c Release --project bench -- --ttb [--seeds N] [--budget N] [bug...]  (only the time to bug by engine, printed)
 if (args.Contains("--detectors"))
@@ -20,6 +20,7 @@ if (args.Contains("--profile"))
     else if (args.Contains("--table")) Console.Write(StepProfile.Table(names.Count == 0 ? StepProfile.Default : names, count, 3, Console.Error));
     else if (args.Contains("--scaling")) StepProfile.Scaling(names, count, Console.Out);
     else if (args.Contains("--allocs")) StepProfile.Allocations(names, count, Console.Out);
+    else if (args.Contains("--parts")) PartWrites.Print(names, count, Console.Out);
     else StepProfile.Run(names, count, Console.Out);
     return;
 }

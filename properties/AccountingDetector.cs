@@ -27,7 +27,7 @@ public static class AccountingDetector
             return k.Uvmexp.Paging == n ? null : $"uvmexp.paging is {k.Uvmexp.Paging} but {n} pages are being paged out";
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Pages,
     };
 
     /// <summary>swpginuse counts the allocated swap slots.</summary>
@@ -43,7 +43,7 @@ public static class AccountingDetector
             return swap.InUse == n ? null : $"uvmexp.swpginuse is {swap.InUse} but {n} swap slots are allocated";
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Swap,
     };
 
     /// <summary>swpgonly counts the pages whose only copy is in swap.</summary>
@@ -72,7 +72,7 @@ public static class AccountingDetector
             return k.Uvmexp.SwpgOnly == n ? null : $"uvmexp.swpgonly is {k.Uvmexp.SwpgOnly} but {n} pages are only in swap";
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Anons | StateDomain.Objects | StateDomain.Swap,
     };
 
     /// <summary>swd_npgbad counts the slots uvm_swap_markbad() marked bad.</summary>
@@ -88,7 +88,7 @@ public static class AccountingDetector
             return swap.Bad == n ? null : $"swd_npgbad is {swap.Bad} but {n} swap slots are marked bad";
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Swap,
     };
 
     /// <summary>The u-area free-list count counts the list.</summary>

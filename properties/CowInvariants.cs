@@ -40,7 +40,7 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.CowMaps | StateDomain.Anons,
     };
 
     /// <summary>am_nused accounting.</summary>
@@ -61,7 +61,7 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.CowMaps,
     };
 
     /// <summary>am_ref accounting.</summary>
@@ -87,7 +87,7 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.CowMaps,
     };
 
     /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
@@ -111,7 +111,8 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        // MappedAnon() reads the anon's an_page and the page's anon as well as the pmap.
+        Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages,
     };
 
     /// <summary>No use after free of an anon by an amap.</summary>
@@ -130,7 +131,7 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.CowMaps | StateDomain.Anons,
     };
 
     /// <summary>A fault that raced munmap/mprotect refaulted instead of installing a stale mapping.</summary>
@@ -153,7 +154,8 @@ public static class CowInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        // MappedAnon() reads the anon and its page; MappedObjectPage() the page and its object's page table.
+        Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages | StateDomain.Objects,
     };
 
     /// <summary>The copy-on-write invariants.</summary>

@@ -45,7 +45,7 @@ public static class LoanInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Pages,
     };
 
     /// <summary>A use-after-free of loaned memory: the kernel reads a page that is free or reused.</summary>
@@ -54,7 +54,7 @@ public static class LoanInvariants
         "A page the kernel holds on loan is not on the free list.",
         "loan", k => k.Vm.KernelLoans,
         p => p.Queue != PageQueue.Free,
-        p => $"the kernel still holds a loan on {p}, which is free") with { Reads = StateDomain.Vm };
+        p => $"the kernel still holds a loan on {p}, which is free") with { Reads = StateDomain.Pages };
 
     /// <summary>
     /// The pagedaemon locks a queued page through its object or its anon (KASSERT(anon != NULL) in
@@ -65,7 +65,7 @@ public static class LoanInvariants
         "A page on the active or inactive queue belongs to an object or an anon (as owner or borrower).",
         "loan", k => k.Vm.Pages,
         p => p.Queue is not (PageQueue.Active or PageQueue.Inactive) || p.Object is not null || p.Anon is not null,
-        p => $"{p} is on the {p.Queue} queue with neither object nor anon") with { Reads = StateDomain.Vm };
+        p => $"{p} is on the {p.Queue} queue with neither object nor anon") with { Reads = StateDomain.Pages };
 
     /// <summary>
     /// No page leaks: uvm_unloanpage() frees an ownerless page at its last loan, and every other
@@ -79,7 +79,7 @@ public static class LoanInvariants
         "A page that is not free has an owner (anon or object), is wired, is still on loan, or is held by a path that declared itself its holder.",
         "vm", k => k.Vm.Pages,
         p => p.Queue == PageQueue.Free || p.Owned || p.WireCount > 0 || p.LoanCount > 0 || p.Holder is not null,
-        p => $"{p} is neither free nor owned, wired, on loan or held by a declared holder (leaked)") with { Reads = StateDomain.Vm };
+        p => $"{p} is neither free nor owned, wired, on loan or held by a declared holder (leaked)") with { Reads = StateDomain.Pages };
 
     /// <summary>UVM_PAGE_OWN(pg, tag) records who set PG_BUSY; a busy page nobody owns is never un-busied.</summary>
     public static readonly Invariant BusyPageHasARecordedOwner = Invariant.ForAll(
@@ -87,7 +87,7 @@ public static class LoanInvariants
         "A busy page has a recorded owner (UVM_PAGE_OWN's owner tag).",
         "vm", k => k.Vm.Pages,
         p => !p.Busy || p.BusyOwner is not null,
-        p => $"{p} is busy but no owner is recorded") with { Reads = StateDomain.Vm };
+        p => $"{p} is busy but no owner is recorded") with { Reads = StateDomain.Pages };
 
     /// <summary>Every loan invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =

@@ -38,7 +38,7 @@ public static class PageInvariants
             return claimed == queued ? null : $"{claimed} pages claim a queue but the queues hold {queued}";
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Pages,
     };
 
     /// <summary>A free page belongs to nobody and carries no state; a holder lets it go before freeing it.</summary>
@@ -48,7 +48,7 @@ public static class PageInvariants
         "vm", k => k.Vm.FreeQueue,
         p => !p.Owned && p.Holder is null && p.Flags == PageFlags.None && p.WireCount == 0 && p.LoanCount == 0,
         p => $"{p} is free with flags {p.Flags}, wire_count {p.WireCount}, loan_count {p.LoanCount}"
-            + (p.Holder is { } h ? $", still held by {h}" : "")) with { Reads = StateDomain.Vm };
+            + (p.Holder is { } h ? $", still held by {h}" : "")) with { Reads = StateDomain.Pages };
 
     /// <summary>uvmexp.free counts exactly the free pages.</summary>
     public static readonly Invariant FreeCountMatchesFreeQueue = new(
@@ -57,7 +57,7 @@ public static class PageInvariants
         "vm", k => k.Uvmexp.Free == k.Vm.FreeQueue.Count + k.Vm.Unmaterialized
             ? null : $"uvmexp.free is {k.Uvmexp.Free} but {k.Vm.FreeQueue.Count + k.Vm.Unmaterialized} pages are free")
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Pages,
     };
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class PageInvariants
         "An owned swap-backed page that is clean and not busy has a swap slot holding its copy.",
         "vm", k => k.Vm.Pages,
         p => !p.Owned || p.Busy || (p.Flags & PageFlags.Clean) == 0 || p.OwnerSlot != 0 || p.WireCount > 0 || p.Object is { IsVnode: true },
-        p => $"{p} is clean but its owner has no swap slot for it") with { Reads = StateDomain.Vm };
+        p => $"{p} is clean but its owner has no swap slot for it") with { Reads = StateDomain.Pages | StateDomain.Anons | StateDomain.Objects }; // OwnerSlot: an_swslot or the object's slot
 
     /// <summary>
     /// Liveness: a thread waiting for memory in uvm_wait() is eventually served while the pagedaemon

@@ -28,7 +28,7 @@ public static class SwapInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Anons | StateDomain.Objects,
     };
 
     /// <summary>
@@ -70,7 +70,7 @@ public static class SwapInvariants
             return null;
         })
     {
-        Reads = StateDomain.Vm,
+        Reads = StateDomain.Anons | StateDomain.Objects | StateDomain.Swap,
     };
 
     /// <summary>Slot tables of up to this many slots live on the stack.</summary>

@@ -23,7 +23,7 @@ public static class VnodeInvariants
         "A page with PG_PAGEOUT set is PG_BUSY: nobody else may map, change or free it while it is written.",
         "vnode", k => k.Vm.Pages,
         p => (p.Flags & PageFlags.Pageout) == 0 || p.Busy,
-        p => $"{p} is in pageout but not busy") with { Reads = StateDomain.Vm };
+        p => $"{p} is in pageout but not busy") with { Reads = StateDomain.Pages };
 
     /// <summary>Liveness: a sleeper on a busy page is woken once the page is un-busied.</summary>
     public static readonly LivenessProperty PageSleeperIsEventuallyWoken = new(

@@ -41,11 +41,51 @@ public enum StateDomain : uint
     Map = 1 << 4,
 
     /// <summary>
-    /// The virtual memory below the maps (<c>Vm.VmState</c>, <c>Uvmexp</c>): physical pages and their
-    /// queues, anons, amaps, objects (aobjs, vnodes, shm segments), swap space and its cluster, the
-    /// pages in flight, the kernel's loans and the copy-on-write address spaces (<c>Cow.CowSpace</c>).
+    /// The physical pages (<c>Vm.Page</c>: queue, flags, owner links, wire and loan counts, holder,
+    /// busy owner), the free, active and inactive queues, the pages not yet materialized, the
+    /// kernel's loans (<c>Vm.VmState</c>), and uvmexp.free and uvmexp.paging (<c>Uvmexp</c>). A part of <see cref="Vm"/>.
     /// </summary>
-    Vm = 1 << 5,
+    Pages = 1 << 5,
+
+    /// <summary>
+    /// The anons (<c>Vm.Anon</c>: an_ref, an_page, an_swslot, freed) and the list of live ones. A part of <see cref="Vm"/>.
+    /// </summary>
+    Anons = 1 << 9,
+
+    /// <summary>
+    /// The memory objects (<c>Vm.AObj</c>: references, uao_list membership, page and swap slot
+    /// tables), whether aobjs, vnodes or kernel_object, their lists, and the SysV shm segments
+    /// (<c>Vm.ShmSegment</c>). A part of <see cref="Vm"/>.
+    /// </summary>
+    Objects = 1 << 10,
+
+    /// <summary>
+    /// The swap space (<c>Vm.SwapSpace</c>: its slots, in use and bad), the pagedaemon's swap
+    /// cluster (<c>Vm.SwapCluster</c>) and cluster size, the pageouts in flight, their errors and
+    /// completions, and uvmexp.swpgonly. A part of <see cref="Vm"/>.
+    /// </summary>
+    Swap = 1 << 11,
+
+    /// <summary>
+    /// The copy-on-write address spaces (<c>Cow.CowSpace</c>: entry, pmap mappings, amap links)
+    /// and the amaps (<c>Vm.Amap</c>: slots, am_ref, am_nused). A part of <see cref="Vm"/>.
+    /// </summary>
+    CowMaps = 1 << 12,
+
+    /// <summary>
+    /// The rest of uvmexp (<c>Uvmexp</c>): the event counters (swapouts, swapins, the pagedaemon's
+    /// pdwoke, pdfreed, pdpageouts) and the tunables (maxslp, freemin, freetarg, inactarg,
+    /// reserve_kernel), which no invariant reads: a step that only counts brings none to judgement.
+    /// A part of <see cref="Vm"/>.
+    /// </summary>
+    VmCounters = 1 << 13,
+
+    /// <summary>
+    /// The virtual memory below the maps, every part of it: <see cref="Pages"/>, <see cref="Anons"/>,
+    /// <see cref="Objects"/>, <see cref="Swap"/>, <see cref="CowMaps"/> and <see cref="VmCounters"/>.
+    /// Several parts, so never bumped itself: an invariant may declare it, and its stamp moves with any of them.
+    /// </summary>
+    Vm = Pages | Anons | Objects | Swap | CowMaps | VmCounters,
 
     /// <summary>
     /// The sleep queues: the channel each kernel thread sleeps on (<c>KernelThread.SleepingOn</c>),

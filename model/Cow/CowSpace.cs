@@ -77,6 +77,9 @@ public sealed class CowSpace
     public Page? MappedObjectPage(int page) =>
         _mapped[page] is null && _mappedPage[page] is { } p && Uobj is { } o && p.Object == o && p.Index == page && o.PageAt(page) == p ? p : null;
 
+    /// <summary>What the pmap holds at <paramref name="page"/>, as entered: the anon, the page, whether writable (the skipping audit reads it; an invariant reads <see cref="MappedAnon"/>).</summary>
+    internal (Anon? Anon, Page? Page, bool Writable) PmapEntry(int page) => (_mapped[page], _mappedPage[page], _writable[page]);
+
     /// <summary>pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry).</summary>
     internal void EnterObject(int page, Page p)
     {
@@ -125,6 +128,6 @@ public sealed class CowSpace
     /// <summary>The write versions of the kernel; null for a space built alone in a test.</summary>
     private readonly WriteVersions? _versions;
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the copy-on-write spaces (<see cref="StateDomain.CowMaps"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.CowMaps);
 }

@@ -114,6 +114,6 @@ public sealed class AObj
     /// <summary>The write versions of the kernel; null for an object built alone in a test.</summary>
     internal WriteVersions? Versions { get; }
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => Versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the memory objects (<see cref="StateDomain.Objects"/>).</summary>
+    private void V() => Versions?.Bump(StateDomain.Objects);
 }

@@ -63,6 +63,6 @@ public sealed class Amap
     /// <summary>The write versions of the kernel; null for an amap built alone in a test.</summary>
     private readonly WriteVersions? _versions;
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the amaps (<see cref="StateDomain.CowMaps"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.CowMaps);
 }

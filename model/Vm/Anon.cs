@@ -69,6 +69,6 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <inheritdoc/>
     public override string ToString() => $"anon {Id}";
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the anons (<see cref="StateDomain.Anons"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Anons);
 }

@@ -109,6 +109,6 @@ public sealed class Page(int number, WriteVersions? versions = null)
         return $"page {Number}{owner}{borrower}";
     }
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the pages (<see cref="StateDomain.Pages"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Pages);
 }

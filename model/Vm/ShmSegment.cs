@@ -29,6 +29,6 @@ public sealed class ShmSegment(int key, AObj obj)
     /// <inheritdoc/>
     public override string ToString() => $"shm key {Key} ({Object})";
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>), counted in its object's kernel.</summary>
-    private void V() => Object.Versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the memory objects (<see cref="StateDomain.Objects"/>), counted in its object's kernel.</summary>
+    private void V() => Object.Versions?.Bump(StateDomain.Objects);
 }

@@ -31,8 +31,8 @@ public sealed class SwapCluster(int slot, int allocated, WriteVersions? versions
     /// <summary>swcpages &lt; swnpages: more pages fit.</summary>
     public bool HasRoom => _pageList.Count < Allocated;
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the swap state (<see cref="StateDomain.Swap"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Swap);
 
     /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
     private T Taken<T>(T list)

@@ -153,6 +153,6 @@ public sealed class SwapSpace
     /// <summary>The write versions of the kernel; null for a swap space built alone in a test.</summary>
     private readonly WriteVersions? _versions;
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to the swap state (<see cref="StateDomain.Swap"/>).</summary>
+    private void V() => _versions?.Bump(StateDomain.Swap);
 }

@@ -16,7 +16,7 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public const int UspacePages = 2;
 
     /// <summary>uvmexp.free: free pages.</summary>
-    public int Free { get; internal set { V(); field = value; } }
+    public int Free { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
 
     /// <summary>uvmexp.swapouts: LWPs swapped out so far.</summary>
     public int Swapouts { get; internal set { V(); field = value; } }
@@ -44,10 +44,10 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public int ReserveKernel { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.paging: pages in pageout I/O.</summary>
-    public int Paging { get; internal set { V(); field = value; } }
+    public int Paging { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
 
     /// <summary>uvmexp.swpgonly: pages whose only copy is in swap.</summary>
-    public int SwpgOnly { get; internal set { V(); field = value; } }
+    public int SwpgOnly { get; internal set { _versions?.Bump(StateDomain.Swap); field = value; } }
 
     /// <summary>uvmexp.pdwoke: pagedaemon passes.</summary>
     public int PdWoke { get; internal set { V(); field = value; } }
@@ -58,6 +58,10 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     /// <summary>uvmexp.pdpageouts: pageouts started by the pagedaemon.</summary>
     public int PdPageouts { get; internal set { V(); field = value; } }
 
-    /// <summary>A write to the VM state (<see cref="StateDomain.Vm"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Vm);
+    /// <summary>
+    /// A write to a counter or tunable of uvmexp (<see cref="StateDomain.VmCounters"/>); free and
+    /// paging count with the pages (<see cref="StateDomain.Pages"/>), swpgonly with the swap state
+    /// (<see cref="StateDomain.Swap"/>), as the invariants that recount them read those parts.
+    /// </summary>
+    private void V() => _versions?.Bump(StateDomain.VmCounters);
 }

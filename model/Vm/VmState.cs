@@ -11,64 +11,64 @@ namespace Uvm.Model.Vm;
 /// </summary>
 public sealed class VmState(WriteVersions? versions = null)
 {
-    /// <summary>The write versions of the kernel (<see cref="StateDomain.Vm"/>); null in a test.</summary>
+    /// <summary>The write versions of the kernel (the parts of <see cref="StateDomain.Vm"/>); null in a test.</summary>
     internal WriteVersions? Versions { get; } = versions;
 
-    /// <summary>A write to the VM state: a setter, or a path taking one of the lists it changes.</summary>
-    private void V() => Versions?.Bump(StateDomain.Vm);
+    /// <summary>A write to <paramref name="part"/> of the VM state: a setter, or a path taking one of the lists it changes.</summary>
+    private void V(StateDomain part) => Versions?.Bump(part);
 
-    /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
-    private T Taken<T>(T list)
+    /// <summary>A list of <paramref name="part"/> taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
+    private T Taken<T>(T list, StateDomain part)
     {
-        V();
+        V(part);
         return list;
     }
 
     /// <summary>Every page that has been materialized, by number.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> PageList => Taken(_pageList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
+    internal List<Page> PageList => Taken(_pageList, StateDomain.Pages);
 
     /// <summary>Backs <see cref="PageList"/>.</summary>
     private readonly List<Page> _pageList = [];
 
     /// <summary>uvm.page_free.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> FreeQ => Taken(_freeQ);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
+    internal List<Page> FreeQ => Taken(_freeQ, StateDomain.Pages);
 
     /// <summary>Backs <see cref="FreeQ"/>.</summary>
     private readonly List<Page> _freeQ = [];
 
     /// <summary>uvm.page_active, head first.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> ActiveQ => Taken(_activeQ);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
+    internal List<Page> ActiveQ => Taken(_activeQ, StateDomain.Pages);
 
     /// <summary>Backs <see cref="ActiveQ"/>.</summary>
     private readonly List<Page> _activeQ = [];
 
     /// <summary>uvm.page_inactive, head first.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> InactiveQ => Taken(_inactiveQ);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
+    internal List<Page> InactiveQ => Taken(_inactiveQ, StateDomain.Pages);
 
     /// <summary>Backs <see cref="InactiveQ"/>.</summary>
     private readonly List<Page> _inactiveQ = [];
 
     /// <summary>Live anons (allocated and not yet freed).</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Anon> AnonList => Taken(_anonList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Anons"/>).</remarks>
+    internal List<Anon> AnonList => Taken(_anonList, StateDomain.Anons);
 
     /// <summary>Backs <see cref="AnonList"/>.</summary>
     private readonly List<Anon> _anonList = [];
 
     /// <summary>Live aobjs, in creation order (kernel_object excluded).</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<AObj> AObjList => Taken(_aObjList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<AObj> AObjList => Taken(_aObjList, StateDomain.Objects);
 
     /// <summary>Backs <see cref="AObjList"/>.</summary>
     private readonly List<AObj> _aObjList = [];
 
     /// <summary>The vnodes of the files the workload maps (model/Pager/VnodePager.cs).</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<AObj> VnodeList => Taken(_vnodeList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<AObj> VnodeList => Taken(_vnodeList, StateDomain.Objects);
 
     /// <summary>Backs <see cref="VnodeList"/>.</summary>
     private readonly List<AObj> _vnodeList = [];
@@ -77,38 +77,38 @@ public sealed class VmState(WriteVersions? versions = null)
     public IReadOnlyList<AObj> Vnodes => _vnodeList;
 
     /// <summary>SysV shm segments not yet deallocated.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<ShmSegment> ShmList => Taken(_shmList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<ShmSegment> ShmList => Taken(_shmList, StateDomain.Objects);
 
     /// <summary>Backs <see cref="ShmList"/>.</summary>
     private readonly List<ShmSegment> _shmList = [];
 
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<PageIo> Pending => Taken(_pending);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Swap"/>).</remarks>
+    internal List<PageIo> Pending => Taken(_pending, StateDomain.Swap);
 
     /// <summary>Backs <see cref="Pending"/>.</summary>
     private readonly List<PageIo> _pending = [];
 
     /// <summary>The swap cluster the pagedaemon is building, or null (swslot == 0).</summary>
-    public SwapCluster? Cluster { get; internal set { V(); field = value; } }
+    public SwapCluster? Cluster { get; internal set { V(StateDomain.Swap); field = value; } }
 
     /// <summary>
     /// MAXBSIZE &gt;&gt; PAGE_SHIFT: the slots uvmpd_scan_inactive() asks uvm_swap_alloc() for when
     /// it opens a cluster. 1 unless the workload says otherwise (the one-page pageouts of the
     /// scenarios written before clusters were modelled).
     /// </summary>
-    public int ClusterPages { get; internal set { V(); field = value; } } = 1;
+    public int ClusterPages { get; internal set { V(StateDomain.Swap); field = value; } } = 1;
 
     /// <summary>The error each pageout completion gets, by completion number (1 = the first buf the aiodone daemon completes); absent = success.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal Dictionary<int, PageoutError> IoErrors => Taken(_ioErrors);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Swap"/>).</remarks>
+    internal Dictionary<int, PageoutError> IoErrors => Taken(_ioErrors, StateDomain.Swap);
 
     /// <summary>Backs <see cref="IoErrors"/>.</summary>
     private readonly Dictionary<int, PageoutError> _ioErrors = [];
 
     /// <summary>Pageout bufs completed so far by uvm_aio_aiodone().</summary>
-    public int IoCompletions { get; internal set { V(); field = value; } }
+    public int IoCompletions { get; internal set { V(StateDomain.Swap); field = value; } }
 
     /// <summary>Every materialized page.</summary>
     public IReadOnlyList<Page> Pages => _pageList;
@@ -135,7 +135,7 @@ public sealed class VmState(WriteVersions? versions = null)
     public IReadOnlyList<PageIo> PagesInFlight => _pending;
 
     /// <summary>Free pages counted in uvmexp.free that no page object stands for yet.</summary>
-    public int Unmaterialized { get; internal set { V(); field = value; } }
+    public int Unmaterialized { get; internal set { V(StateDomain.Pages); field = value; } }
 
     /// <summary>uvm.pageqlock: queue membership, wire and loan counts.</summary>
     public StepLock PageQueueLock { get; } = new("uvm.pageqlock");
@@ -144,10 +144,10 @@ public sealed class VmState(WriteVersions? versions = null)
     public StepLock UaoListLock { get; } = new("uao_list_lock");
 
     /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
-    public AObj KernelObject { get; internal set { V(); field = value; } } = new(0, 0, noSwap: true, "kernel_object", versions);
+    public AObj KernelObject { get; internal set { V(StateDomain.Objects); field = value; } } = new(0, 0, noSwap: true, "kernel_object", versions);
 
     /// <summary>The swap space; none until the workload configures one.</summary>
-    public SwapSpace Swap { get; internal set { V(); field = value; } } = new(0, versions);
+    public SwapSpace Swap { get; internal set { V(StateDomain.Swap); field = value; } } = new(0, versions);
 
     /// <summary>
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
@@ -156,8 +156,8 @@ public sealed class VmState(WriteVersions? versions = null)
     public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object", versions) { PgoPut = LoanZero.Put };
 
     /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Page> KernelLoanList => Taken(_kernelLoanList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
+    internal List<Page> KernelLoanList => Taken(_kernelLoanList, StateDomain.Pages);
 
     /// <summary>Backs <see cref="KernelLoanList"/>.</summary>
     private readonly List<Page> _kernelLoanList = [];
@@ -166,14 +166,14 @@ public sealed class VmState(WriteVersions? versions = null)
     public IReadOnlyList<Page> KernelLoans => _kernelLoanList;
 
     /// <summary>The next anon and aobj numbers.</summary>
-    internal int NextAnonId { get; set { V(); field = value; } } = 1;
+    internal int NextAnonId { get; set { V(StateDomain.Anons); field = value; } } = 1;
 
     /// <summary>The next amap number (uvm_amap.c has no ids; messages need one).</summary>
-    internal int NextAmapId { get; set { V(); field = value; } } = 1;
+    internal int NextAmapId { get; set { V(StateDomain.CowMaps); field = value; } } = 1;
 
     /// <summary>The address spaces of copy-on-write processes (model/Cow).</summary>
-    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Vm"/>).</remarks>
-    internal List<Cow.CowSpace> CowSpaceList => Taken(_cowSpaceList);
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.CowMaps"/>).</remarks>
+    internal List<Cow.CowSpace> CowSpaceList => Taken(_cowSpaceList, StateDomain.CowMaps);
 
     /// <summary>Backs <see cref="CowSpaceList"/>.</summary>
     private readonly List<Cow.CowSpace> _cowSpaceList = [];
@@ -181,5 +181,5 @@ public sealed class VmState(WriteVersions? versions = null)
     /// <summary>The copy-on-write processes' address spaces, for the amap invariants.</summary>
     public IReadOnlyList<Cow.CowSpace> CowSpaces => _cowSpaceList;
 
-    internal int NextAObjId { get; set { V(); field = value; } } = 1;
+    internal int NextAObjId { get; set { V(StateDomain.Objects); field = value; } } = 1;
 }

@@ -85,7 +85,8 @@ public sealed class StateHash
     {
         nameof(IKernelView.Config) => StateDomain.None,
         nameof(IKernelView.Cpus) => StateDomain.Sched,
-        nameof(IKernelView.Uvmexp) or nameof(IKernelView.Vm) => StateDomain.Vm,
+        nameof(IKernelView.Uvmexp) => StateDomain.Pages | StateDomain.Swap | StateDomain.VmCounters,
+        nameof(IKernelView.Vm) => StateDomain.Vm,
         nameof(IKernelView.Vmspaces) => StateDomain.Map | StateDomain.Proc,
         nameof(IKernelView.Uareas) => StateDomain.Uarea,
         nameof(IKernelView.Pools) => StateDomain.Pool,
