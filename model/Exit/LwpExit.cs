@@ -49,9 +49,8 @@ public static class LwpExit
     /// the CPU names (<see cref="Cpu.Thread"/>), rather than a walk over every thread: the paths of
     /// fork, wait4 and exit ask it at every lock try and in most of their steps (<c>selfOf</c>).
     /// </summary>
-    public static KernelThread CpuThreadOf(Kernel k, Lwp l)
+    public static KernelThread CpuThreadOf(Lwp l)
     {
-        _ = k;
         if (l.CurCpu is { Thread: CpuThread t }) return t;
         throw new InvalidOperationException($"{l} runs on no CPU thread");
     }
@@ -59,8 +58,8 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
-        foreach (var s in Proclist.LockWrite(k, () => CpuThreadOf(k, l), "lwp_exit")) yield return s;
-        var self = CpuThreadOf(k, l);
+        foreach (var s in Proclist.LockWrite(k, () => CpuThreadOf(l), "lwp_exit")) yield return s;
+        var self = CpuThreadOf(l);
         SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);
         yield return Step.Ran("lwp_exit");
@@ -139,7 +138,7 @@ public static class LwpExit
         // KERNEL_PROC_UNLOCK(l) before cpu_exit(): the big lock goes at the end of this step.
         l.KernelLockDropped = true;
         var cpu = l.CurCpu!;
-        var self = CpuThreadOf(k, l);
+        var self = CpuThreadOf(l);
         bool reaper = k.Config.ExitDesign == ExitDesign.Reaper;
         if (!reaper && k.Config.Has(Switches.ExitFreeUareaBeforeSwitch))
         {

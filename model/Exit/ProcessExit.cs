@@ -21,7 +21,7 @@ public static class ProcessExit
     {
         var p = l.Proc;
         // One delegate for the whole path: a method group converted at each call allocates one per call.
-        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(k, l);
+        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(l);
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;

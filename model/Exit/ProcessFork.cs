@@ -22,7 +22,7 @@ public static class ProcessFork
     public static IEnumerable<Step> Fork1(Kernel k, Lwp l1, IReadOnlyList<LwpOp> program)
     {
         // One delegate for the whole path: a method group converted at each call allocates one per call.
-        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(k, l1);
+        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(l1);
         var p1 = l1.Proc;
 
         // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).

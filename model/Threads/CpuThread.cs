@@ -138,7 +138,7 @@ public sealed class CpuThread : KernelThread
     /// only for a wait: a lambda in <see cref="SystemCall"/> capturing its parameter would be
     /// allocated on every call, that is on every user quantum.
     /// </summary>
-    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(Kernel, l));
+    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(l));
 
     /// <summary>A path step taken while the LWP is curlwp: a sleep puts the LWP to sleep and switches; the CPU goes on.</summary>
     private Step InLwpContext(Lwp l, Step step)
