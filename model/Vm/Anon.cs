@@ -8,7 +8,8 @@ namespace Uvm.Model.Vm;
 /// iff a copy is on swap. uvm_anfree() (or uvm_anon_release() for a PG_RELEASED page) returns it
 /// to the anon free list (<see cref="Free"/>): from then on a step that reads or writes an_ref,
 /// an_page or an_swslot through a stale pointer is a use after free (model/Core/Discipline.cs).
-/// Left out: amaps (each user process owns its anons directly).
+/// Amaps hold anons in the copy-on-write scenarios (<see cref="Amap"/>); in the paging scenarios
+/// each user process owns its anons directly, without one.
 /// </summary>
 public sealed class Anon(int id, Kernel? kernel = null)
 {
