@@ -16,8 +16,7 @@ namespace Uvm.Bench;
 public static class PartWrites
 {
     /// <summary>Every part with a version of its own, in <see cref="StateDomain"/>'s order.</summary>
-    private static readonly StateDomain[] Parts =
-        [.. Enum.GetValues<StateDomain>().Where(d => d != StateDomain.None && d != StateDomain.All && System.Numerics.BitOperations.PopCount((uint)d) == 1)];
+    private static IReadOnlyList<StateDomain> Parts => WriteVersions.Parts;
 
     /// <summary>Counts the writes of <paramref name="schedules"/> schedules of each scenario from seed 0.</summary>
     public static void Print(IReadOnlyList<string> names, int schedules, TextWriter log)
@@ -32,7 +31,7 @@ public static class PartWrites
                 Properties = s.PropertiesFrom(Catalogue.BuiltIn),
             }, listener: counter);
             log.WriteLine(I($"{name}: {counter.Steps} steps"));
-            for (int i = 0; i < Parts.Length; i++)
+            for (int i = 0; i < Parts.Count; i++)
             {
                 if (counter.Written[i] == 0) continue;
                 var top = counter.By[i].OrderByDescending(f => f.Value).Take(4).Select(f => I($"{f.Key} {100.0 * f.Value / counter.Steps:F1}%"));
@@ -43,11 +42,11 @@ public static class PartWrites
 
     private sealed class Counter : IStepListener
     {
-        private readonly long[] _stamps = new long[Parts.Length];
+        private readonly long[] _stamps = new long[Parts.Count];
 
         public long Steps { get; private set; }
 
-        public long[] Written { get; } = new long[Parts.Length];
+        public long[] Written { get; } = new long[Parts.Count];
 
         public Dictionary<string, long>[] By { get; } = [.. Parts.Select(_ => new Dictionary<string, long>())];
 
@@ -57,7 +56,7 @@ public static class PartWrites
         {
             Steps++;
             var k = (Kernel)kernel;
-            for (int i = 0; i < Parts.Length; i++)
+            for (int i = 0; i < Parts.Count; i++)
                 if (k.Versions.Stamp(Parts[i]) != _stamps[i])
                 {
                     Written[i]++;
@@ -68,7 +67,7 @@ public static class PartWrites
 
         private void Take(Kernel k)
         {
-            for (int i = 0; i < Parts.Length; i++) _stamps[i] = k.Versions.Stamp(Parts[i]);
+            for (int i = 0; i < Parts.Count; i++) _stamps[i] = k.Versions.Stamp(Parts[i]);
         }
     }
 

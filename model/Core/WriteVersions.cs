@@ -124,6 +124,14 @@ public enum StateDomain : uint
 /// </summary>
 public sealed class WriteVersions
 {
+    /// <summary>
+    /// Every part with a version of its own (a single flag of <see cref="StateDomain"/>), in the
+    /// enum's order: what an audit of the versions or a count of their writes goes over, so that a
+    /// part added to the enum is in it without another list to keep.
+    /// </summary>
+    public static IReadOnlyList<StateDomain> Parts { get; } =
+        [.. Enum.GetValues<StateDomain>().Where(d => d != StateDomain.All && BitOperations.PopCount((uint)d) == 1)];
+
     private readonly long[] _versions = new long[32];
 
     /// <summary>The parts written since the last <see cref="TakeWritten"/>.</summary>
