@@ -16,6 +16,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public KernelConfig Config { get; } = config;
 
     /// <summary>The explorer's choices; set by whoever drives the threads.</summary>
+    [field: NotState("the driver's answerer, set before each step")]
     public IChoice Choice { get; set; } = new FirstChoice();
 
     /// <inheritdoc/>
@@ -147,6 +148,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// Records what each step reads and writes of the state the model records per object
     /// (model/Core/AccessRecorder.cs); null, and free, outside <c>uvmcheck verify</c>.
     /// </summary>
+    [field: NotState("verify's recorder, set before each step")]
     public AccessRecorder? Accesses { get; set; }
 
     /// <summary>A read of <paramref name="field"/> of object <paramref name="id"/> of <paramref name="kind"/> by the running step, if recording.</summary>
@@ -176,6 +178,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     }
 
     /// <summary>The choices made during the current step, in order (1/0 for coin flips), for the step log.</summary>
+    [field: NotState("cleared as each step starts")]
     public List<int> StepChoices { get; } = [];
 
     /// <inheritdoc/>

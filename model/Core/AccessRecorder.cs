@@ -8,6 +8,7 @@ namespace Uvm.Model.Core;
 /// outside verify: there recording costs one null test per access. Only accesses made inside a
 /// step count (boot, invariants and explain read the kernel between steps).
 /// </summary>
+[NotState("verify's record of the running step, cleared as each step starts")]
 public sealed class AccessRecorder
 {
     /// <summary>Each object and field group touched by the step, with true once it was written.</summary>

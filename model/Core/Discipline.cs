@@ -21,7 +21,7 @@ namespace Uvm.Model.Core;
 /// interval, narrowed by each answer, so every read of the step agrees with one prefix.
 /// </para>
 /// </summary>
-public sealed class Discipline(Kernel kernel)
+public sealed class Discipline(Kernel kernel) : IStateShown
 {
     /// <summary>One logged store: the object, the field's name, and the value before the store.</summary>
     private struct Store
@@ -33,18 +33,27 @@ public sealed class Discipline(Kernel kernel)
     }
 
     /// <summary>The stores of the most recent step that wrote protected fields, in order.</summary>
+    [NotState("shown by Show while the next step may read it")]
     private Store[] _log = new Store[16];
 
     /// <summary>How many entries of <see cref="_log"/> are in use.</summary>
+    [NotState("shown by Show while the next step may read it")]
     private int _count;
 
     /// <summary>The step whose stores <see cref="_log"/> holds.</summary>
+    [NotState("a step number; Show says whether it is the last step's")]
     private int _logStep = -1;
 
     /// <summary>The thread that ran the logged step.</summary>
+    [NotState("shown by Show while the next step may read it")]
     private KernelThread? _writer;
 
     /// <summary>The step whose racy reads narrowed the prefix, and the prefix lengths still possible, [_lo, _hi].</summary>
+    /// <remarks>
+    /// Between steps these decide nothing: the next step starts with a higher
+    /// <see cref="StepSerial"/>, so its first racy read sets them afresh.
+    /// </remarks>
+    [NotState("reset by the first racy read of the next step")]
     private int _seenStep = -1, _lo, _hi;
 
     /// <summary>The field group under which verify records reads and writes of the store log (<see cref="Kernel.Accesses"/>).</summary>
@@ -54,6 +63,7 @@ public sealed class Discipline(Kernel kernel)
     public bool On { get; set; } = true;
 
     /// <summary>Atomic steps started so far; the step running now is <c>StepSerial - 1</c> in the step log.</summary>
+    [field: NotState("only grows; what decides is whether a step number is the last step's, which Show and KernelThread.Show say")]
     public int StepSerial { get; private set; }
 
     /// <summary>
@@ -91,6 +101,25 @@ public sealed class Discipline(Kernel kernel)
         for (int i = 0; i < _count; i++)
             if (RacilyRead(_log[i].Field)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// What of the store log the next step may read: nothing unless the log is the last step's
+    /// (<see cref="StepStarted"/> drops any older one), and then its stores and writer.
+    /// </summary>
+    public void Show(IStateMixer state)
+    {
+        bool live = _logStep == StepSerial;
+        state.Value(live ? _count : -1);
+        if (!live) return;
+        state.Ref(_writer);
+        for (int i = 0; i < _count; i++)
+        {
+            state.Ref(_log[i].Obj);
+            state.Text(_log[i].Field);
+            state.Value(_log[i].Old);
+            state.Ref(_log[i].OldRef);
+        }
     }
 
     /// <summary>A read of <paramref name="field"/> of <paramref name="obj"/>, which <paramref name="lk"/> protects.</summary>

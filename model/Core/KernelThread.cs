@@ -6,7 +6,7 @@ namespace Uvm.Model.Core;
 /// section), and each yielded <see cref="Step"/> names the kernel function it mirrors. Nothing here
 /// depends on Coyote, so a path can be unit-tested by calling <see cref="Advance"/> directly.
 /// </summary>
-public abstract class KernelThread
+public abstract class KernelThread : IStateShown
 {
     /// <summary>The running step sequence, created on the first step.</summary>
     private IEnumerator<Step>? _body;
@@ -55,7 +55,11 @@ public abstract class KernelThread
     /// The step (<see cref="Discipline.StepSerial"/>) whose wakeup last made the thread runnable, or -1:
     /// it was asleep while that step ran, so none of its reads can overlap that step's stores.
     /// </summary>
+    [field: NotState("a step number; Show says whether it is the last step's, the one comparison that reads it")]
     internal int WokenInStep { get; private set; } = -1;
+
+    /// <summary>Whether the last step woke the thread: all that <see cref="WokenInStep"/> decides next (Discipline's racy reads).</summary>
+    public void Show(IStateMixer state) => state.Value(WokenInStep == Kernel.Discipline.StepSerial ? 1 : 0);
 
     /// <summary>
     /// True for a thread that stands for the passing of time (the clock interrupt): its steps are

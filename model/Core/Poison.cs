@@ -13,6 +13,7 @@ public struct Poison
     public string? FreedBy { get; internal set; }
 
     /// <summary>The step (0-based, as in the step log) that freed it.</summary>
+    [field: NotState("only in the use-after-free message")]
     public int FreedAt { get; internal set; }
 
     /// <summary>True once the object is freed.</summary>

@@ -4,9 +4,10 @@ namespace Uvm.Model.Core;
 /// The sleep queues (kern_synch.c): who sleeps on which channel, and the threads that a wakeup in
 /// the current step made runnable. The actor that ran the step delivers those wakeups as events.
 /// </summary>
-public sealed class SleepQueues
+public sealed class SleepQueues : IStateShown
 {
     /// <summary>Sleeping threads by channel, in the order they went to sleep.</summary>
+    [NotState("shown by Show: the order in which channels were first slept on, and the empty queues left behind, decide nothing; nothing walks the channels")]
     private readonly Dictionary<WaitChannel, List<KernelThread>> _sleepers = [];
 
     /// <summary>Threads woken during the current step, not yet told.</summary>
@@ -58,6 +59,22 @@ public sealed class SleepQueues
 
     /// <summary>True when some thread sleeps on the channel.</summary>
     public bool HasSleepers(WaitChannel channel) => _sleepers.TryGetValue(channel, out var q) && q.Count > 0;
+
+    /// <summary>The queues that hold a sleeper, by channel name, each in its order (wakeup order).</summary>
+    public void Show(IStateMixer state)
+    {
+        var busy = new List<(string Channel, List<KernelThread> Queue)>();
+        foreach (var (channel, queue) in _sleepers)
+            if (queue.Count > 0) busy.Add((channel.Name, queue));
+        busy.Sort(static (a, b) => string.CompareOrdinal(a.Channel, b.Channel));
+        state.Value(busy.Count);
+        foreach (var (channel, queue) in busy)
+        {
+            state.Text(channel);
+            state.Value(queue.Count);
+            foreach (var t in queue) state.Ref(t);
+        }
+    }
 
     /// <summary>Hands the woken threads to the caller and forgets them.</summary>
     public void TakeWoken(List<KernelThread> into)

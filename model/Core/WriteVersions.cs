@@ -122,6 +122,7 @@ public enum StateDomain : uint
 /// when none of them moved. The parts written since the stepping core last asked are kept as a
 /// mask too (<see cref="TakeWritten"/>): one test per invariant instead of a sum.
 /// </summary>
+[NotState("versions only grow; the mask of parts written is taken after every judged step, and which invariants are judged never changes what holds (they are pure)")]
 public sealed class WriteVersions
 {
     /// <summary>
