@@ -48,6 +48,18 @@ internal sealed class Fairness
         _waited = new int[threads];
     }
 
+    /// <summary>The priorities and what they are computed from, for verify's state cache.</summary>
+    public void Show(IStateMixer state)
+    {
+        for (int t = 0; t < _above.Length; t++)
+        {
+            state.Value((long)_above[t]);
+            state.Value((long)_enabledSince[t]);
+            state.Value((long)_ranSince[t]);
+            state.Value(_waited[t]);
+        }
+    }
+
     /// <summary>True when a step that ended as <paramref name="step"/> slept in uvm_wait().</summary>
     public static bool IsWait(Step step) =>
         step.Kind == StepKind.Sleep && step.Function.StartsWith("uvm_wait", StringComparison.Ordinal);

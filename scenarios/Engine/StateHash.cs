@@ -12,7 +12,8 @@ namespace Uvm.Scenarios.Engine;
 /// page, a map...) its simple-valued public properties and the ids of the entities it refers to,
 /// plus where each kernel thread sleeps or whether it has exited. Two states with the same
 /// fingerprint look the same to every property; the threads' program counters and locals are not
-/// part of it. Used to count distinct states, never to prune. How each type is read is compiled
+/// part of it. Used to count distinct states, never to prune (verify's state cache prunes on
+/// <see cref="StateKey"/>, which has them). How each type is read is compiled
 /// once per type and hasher (<see cref="Shape"/>): each run of consecutive simple-valued
 /// properties is one compiled mixer, so a state costs a walk over its entities with one lookup
 /// per entity, one call per run of simple properties, no boxing of simple values, and no

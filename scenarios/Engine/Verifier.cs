@@ -19,7 +19,9 @@ public sealed record VerifyResult(
     long Blocked = 0,
     bool Reduced = false,
     string? StoppedBy = null,
-    VerifiedBound? Established = null)
+    VerifiedBound? Established = null,
+    long Pruned = 0,
+    bool Cached = false)
 {
     /// <summary>True when a violation was found.</summary>
     public bool FoundBug => Counterexample is not null;
@@ -38,12 +40,15 @@ public sealed record VerifiedBound(int Bound, long Schedules, long Steps, long D
 /// preemption is a switch away from a thread that could have taken its next step; switching
 /// when the running thread sleeps or exits is free, and every nondeterministic choice of the
 /// model is branched too. Bounds 0, 1, ... c are searched in turn, so a bug is reported with its
-/// minimal preemption count. The search is stateless: each schedule re-runs from boot along a
-/// prefix of decisions, depth first. Distinct kernel states (a hash of the kernel view, not of
-/// the threads' program counters) are counted, as TLC counts states, but never used to prune:
-/// the threads' locals are not in the view, so pruning on it would not be sound. With several
+/// minimal preemption count. Each schedule re-runs from boot along a prefix of decisions, depth
+/// first. Distinct kernel states (a hash of the kernel view, not of the threads' program
+/// counters) are counted, as TLC counts states, but never used to prune: the threads' locals are
+/// not in the view. With <c>stateCache</c>, a run stops at a state whose whole fingerprint
+/// (<see cref="StateKey"/>: kernel, threads' positions and locals, the search's own part) an
+/// earlier run explored with as much left to explore (<see cref="StateCache"/>). With several
 /// threads the tree of each bound is split at a shallow depth and its subtrees are searched in
-/// parallel (<see cref="VerifyParallel"/>); the result is the same whatever the thread timing.
+/// parallel (<see cref="VerifyParallel"/>); without the cache the result is the same whatever the
+/// thread timing, with it every count but the distinct states may vary.
 /// </summary>
 public static class Verifier
 {
@@ -59,20 +64,24 @@ public static class Verifier
     /// <paramref name="parallel"/> threads search at once; the counterexample and, when complete,
     /// every count are those of one thread. <paramref name="onSchedule"/> may then be called from
     /// several threads at once. <paramref name="onBound"/> is told each bound searched to its end
-    /// with no violation met so far, on the calling thread, as soon as it ends.
+    /// with no violation met so far, on the calling thread, as soon as it ends. With
+    /// <paramref name="stateCache"/> a state explored before is not explored again (docs/verify.md,
+    /// "State caching"); schedules then counts the runs that went to their end, and
+    /// <see cref="VerifyResult.Pruned"/> the runs stopped at such a state.
     /// </summary>
     public static VerifyResult Run(RunRequest request, int bound, long maxSchedules = long.MaxValue, CancellationToken cancel = default,
         Action? onSchedule = null, bool countStates = true, bool por = false, ISet<string>? violations = null,
-        long maxTotalSteps = long.MaxValue, int parallel = 1, Action<VerifiedBound>? onBound = null) =>
-        Run(request, bound, new VerifyLimits(maxSchedules, maxTotalSteps, cancel), onSchedule, countStates, por, violations, parallel, hashReplay: false, onBound);
+        long maxTotalSteps = long.MaxValue, int parallel = 1, Action<VerifiedBound>? onBound = null, bool stateCache = false) =>
+        Run(request, bound, new VerifyLimits(maxSchedules, maxTotalSteps, cancel), onSchedule, countStates, por, violations, parallel, hashReplay: false, onBound, stateCache);
 
     /// <summary>As the public overload; <paramref name="hashReplay"/> also hashes the states of replayed prefixes (the old way, for tests).</summary>
     internal static VerifyResult Run(RunRequest request, int bound, VerifyLimits limits, Action? onSchedule, bool countStates, bool por,
-        ISet<string>? violations, int parallel, bool hashReplay, Action<VerifiedBound>? onBound = null)
+        ISet<string>? violations, int parallel, bool hashReplay, Action<VerifiedBound>? onBound = null, bool stateCache = false)
     {
         var clock = Stopwatch.StartNew();
         var states = new HashSet<ulong>();
         var total = new VerifyTally();
+        var key = stateCache && parallel <= 1 ? new StateKey() : null;
         Counterexample? first = null;
         int? firstBound = null;
         // The last bound searched to its end with no violation: what a search stopped later
@@ -81,8 +90,8 @@ public static class Verifier
         for (int c = 0; c <= bound; c++)
         {
             var tally = parallel > 1
-                ? VerifyParallel.Search(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, parallel)
-                : Sequential(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, hashReplay);
+                ? VerifyParallel.Search(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, parallel, cache: stateCache)
+                : Sequential(request, c, por, countStates ? states : null, limits, total, onSchedule, violations is not null, hashReplay, key);
             total.Add(tally);
             if (tally.Violation is { } v)
             {
@@ -101,15 +110,16 @@ public static class Verifier
         return Result(complete: true, first, firstBound, null);
 
         VerifyResult Result(bool complete, Counterexample? cx, int? minimalBound, string? stoppedBy) =>
-            new(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, complete, total.Cut, cx, minimalBound, total.Blocked, por, stoppedBy, established);
+            new(bound, total.Schedules, total.Steps, states.Count, clock.Elapsed, complete, total.Cut, cx, minimalBound, total.Blocked, por, stoppedBy, established,
+                total.Pruned, stateCache);
     }
 
     /// <summary>One bound, depth first on this thread.</summary>
     private static VerifyTally Sequential(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
-        VerifyTally before, Action? onSchedule, bool goOn, bool hashReplay)
+        VerifyTally before, Action? onSchedule, bool goOn, bool hashReplay, StateKey? key)
     {
         var tally = new VerifyTally();
-        var search = new VerifySearch(request, c, states, por, hashReplay: hashReplay);
+        var search = new VerifySearch(request, c, states, por, hashReplay: hashReplay, cache: key is null ? null : new StateCache(key));
         while (search.Next() is { } core)
         {
             if (tally.Count(search, core, c, before.Schedules, goOn)) return tally;
@@ -146,6 +156,10 @@ internal sealed class VerifyTally
     public long Schedules { get; private set; }
     public long Steps { get; private set; }
     public long Blocked { get; private set; }
+
+    /// <summary>Runs that stopped at a state the state cache had seen explored.</summary>
+    public long Pruned { get; private set; }
+
     public int Cut { get; private set; }
     public FoundViolation? Violation { get; private set; }
     public HashSet<string> Ids { get; } = [];
@@ -166,7 +180,8 @@ internal sealed class VerifyTally
         if (search.Frontier is not null) return false;
         if (search.LastWasCut) Cut++;
         if (search.LastBlocked) Blocked++;
-        if (search.LastPreemptions == c && !search.LastBlocked) Schedules++;
+        if (search.LastPruned) Pruned++;
+        if (search.LastPreemptions == c && !search.LastBlocked && !search.LastPruned) Schedules++;
         if (core.Violation is not { } v) return false;
         Violation ??= new FoundViolation(v, core.Log.Records(), scheduleBase + Schedules);
         Ids.Add(v.Id);
@@ -182,6 +197,7 @@ internal sealed class VerifyTally
         Schedules += other.Schedules;
         Steps += other.Steps;
         Blocked += other.Blocked;
+        Pruned += other.Pruned;
         Cut += other.Cut;
         Violation ??= other.Violation;
         Ids.UnionWith(other.Ids);
@@ -192,7 +208,7 @@ internal sealed class VerifyTally
     {
         if (Violation is null && subtree.Violation is { } v)
             Violation = v with { Schedule = v.Schedule + scheduleBase };
-        var moved = new VerifyTally { Schedules = subtree.Schedules, Steps = subtree.Steps, Blocked = subtree.Blocked, Cut = subtree.Cut };
+        var moved = new VerifyTally { Schedules = subtree.Schedules, Steps = subtree.Steps, Blocked = subtree.Blocked, Pruned = subtree.Pruned, Cut = subtree.Cut };
         moved.Ids.UnionWith(subtree.Ids);
         Add(moved);
     }

@@ -49,9 +49,12 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
 /// <see cref="Backtrack"/> changed; that replay is deterministic, so its states were counted and
 /// its steps' footprints recorded by an earlier run, and both are skipped there unless
 /// <paramref name="hashReplay"/> asks for the old, slower behaviour (kept to test that the counts agree).
+/// With a <paramref name="cache"/>, a run past the replay stops at a new decision whose state the
+/// cache saw explored (<see cref="LastPruned"/>).
 /// </summary>
 internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por,
-    IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null, int? floor = null) : IChoice
+    IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null, int? floor = null,
+    StateCache? cache = null) : IChoice, IStateShown
 {
     /// <summary>The hasher; its compiled readers are costly to build, so a worker passes one to all its searches.</summary>
     private readonly StateHash _hash = hash ?? new();
@@ -87,6 +90,13 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
 
     public int LastPreemptions { get; private set; }
 
+    /// <summary>True when the last run stopped at a state the state cache had seen explored with as much left to explore (docs/verify.md, "State caching").</summary>
+    public bool LastPruned { get; private set; }
+
+    /// <summary>The last thread run in this schedule (-1 before the first step), and the fair scheduler's state: the search's part of a cached state.</summary>
+    private int _last = -1;
+    private Fairness? _fairness;
+
     /// <summary>Runs the next schedule, or returns null when the bound is exhausted.</summary>
     public StepCore? Next()
     {
@@ -107,9 +117,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         _log = core.Log;
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
-        var fairness = request.FairVerify ? new Fairness(threads.Count) : null;
-        int last = -1;
-        LastWasCut = LastBlocked = false;
+        var fairness = _fairness = request.FairVerify ? new Fairness(threads.Count) : null;
+        int last = _last = -1;
+        LastWasCut = LastBlocked = LastPruned = false;
         Frontier = null;
         Span<int> runnable = stackalloc int[threads.Count];
         while (true)
@@ -138,7 +148,12 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             // from the same state as in the run that first took it, whose invariants held then.
             core.Judging = hashReplay || frame >= recordFrom;
             if (fairness is not null) n = fairness.Schedulable(runnable[..n]);
-            int pick = Decide(runnable[..n], last, threads);
+            int pick = Decide(runnable[..n], last, threads, core);
+            if (pick == Pruned)
+            {
+                LastPruned = true;
+                break;
+            }
             if (pick < 0)
             {
                 LastBlocked = true;
@@ -151,17 +166,22 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 Record(frame, threads[pick], step is { } s && !reprioritised ? StepFootprint.Of(footprints!.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
                     step is { Kind: not StepKind.Continue });
             if (step is null) break;
-            last = pick;
+            last = _last = pick;
         }
         LastPreemptions = _spent;
         return core;
     }
 
+    /// <summary>What <see cref="Decide"/> returns for a state the cache had seen explored.</summary>
+    private const int Pruned = -2;
+
     /// <summary>
     /// The thread to run among <paramref name="runnable"/> (those fairness lets run): along the
-    /// current prefix, or, past it, the cheapest option awake and within the bound; -1 if none.
+    /// current prefix, or, past it, the cheapest option awake and within the bound; -1 if none,
+    /// <see cref="Pruned"/> past the prefix at a state the state cache had seen explored with no
+    /// fewer steps left before the cut and no thread asleep that is awake here.
     /// </summary>
-    private int Decide(ReadOnlySpan<int> runnable, int last, List<KernelThread> threads)
+    private int Decide(ReadOnlySpan<int> runnable, int last, List<KernelThread> threads, StepCore core)
     {
         // Going on with the last thread is free; so is any switch once it cannot go on, or
         // after a clock tick (time passes while the others run). Ticking early, before the
@@ -185,6 +205,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 (options[j], costs[j]) = (option, cost);
             }
             var f = new Frame(options, costs, isThread: true, por ? ChildSleep(threads) : []);
+            if (cache is not null && cache.Covered(core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
             int first = 0;
             while (first < f.Options.Length && (f.Asleep(f.Options[first]) || _spent + f.Costs[first] > bound)) first++;
             if (first == f.Options.Length) return -1;
@@ -194,6 +215,17 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         var frame = _stack[_depth++];
         _spent += frame.Costs[frame.Taken];
         return frame.Options[frame.Taken];
+    }
+
+    /// <summary>
+    /// The search's part of a cached state: what decides the options here and what they cost, beside
+    /// the kernel: the preemptions spent, the last thread run and the fair scheduler's priorities.
+    /// </summary>
+    public void Show(IStateMixer state)
+    {
+        state.Value(_spent);
+        state.Value(_last);
+        _fairness?.Show(state);
     }
 
     /// <summary>

@@ -1,0 +1,59 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+
+namespace Uvm.Scenarios.Engine;
+
+/// <summary>
+/// verify's state cache (docs/verify.md, "State caching"): the states a search has met at a
+/// decision, each with the fewest steps taken before it and the threads asleep there. A state met
+/// again is not explored again when an earlier visit had no more steps behind it (so no fewer left
+/// before the <c>max-steps</c> cut) and no thread asleep that is awake now: that visit's subtree,
+/// searched depth first, runs every schedule from the state that this one would. The state is
+/// <see cref="StateKey"/>'s fingerprint of the kernel, the threads' program positions and locals
+/// included, with the search's own part (the preemptions spent, the last thread, fairness). One per
+/// search of one bound: a state's subtree is that bound's. The <see cref="StateKey"/> (its compiled
+/// walks are costly to build) is one per thread, shared by that thread's searches.
+/// </summary>
+internal sealed class StateCache(StateKey key)
+{
+    private readonly StateKey _key = key;
+    private readonly Dictionary<StateFingerprint, Seen> _seen = [];
+
+    /// <summary>How a state was first explored: the steps before it, and its sleepers (bit t: thread t).</summary>
+    private readonly record struct Seen(int Steps, ulong Asleep);
+
+    /// <summary>States met so far.</summary>
+    public int Count => _seen.Count;
+
+    /// <summary>Visits that were not explored again.</summary>
+    public long Hits { get; private set; }
+
+    /// <summary>
+    /// True when this state, reached after <paramref name="steps"/> steps with <paramref name="sleep"/>
+    /// asleep, was explored by an earlier visit that covers it; otherwise records this visit, which
+    /// the search then explores, and returns false.
+    /// </summary>
+    public bool Covered(Kernel kernel, IStateShown search, int steps, SleepEntry[] sleep)
+    {
+        ulong asleep = 0;
+        foreach (var e in sleep)
+        {
+            // More than 64 threads: the sleep set does not fit the mask, so the state is never cached.
+            if (e.Thread >= 64) return false;
+            asleep |= 1UL << e.Thread;
+        }
+        var key = _key.Of(kernel, search);
+        if (_seen.TryGetValue(key, out var seen))
+        {
+            if (seen.Steps <= steps && (seen.Asleep & ~asleep) == 0)
+            {
+                Hits++;
+                return true;
+            }
+        }
+        // The kept visit does not cover this one, so this one covers it or neither covers the
+        // other: keep this one, which the search explores now.
+        _seen[key] = new Seen(steps, asleep);
+        return false;
+    }
+}
