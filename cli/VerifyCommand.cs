@@ -21,6 +21,7 @@ internal static class VerifyCommand
         var workload = new Option<string?>("--workload", "-w") { Description = "verify this workload file (JSON) instead of the scenario's" };
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
+        var noStateCache = new Option<bool>("--no-state-cache") { Description = "explore again a state already explored (by default a state met again, the whole of it: kernel, threads' positions and locals, is not; docs/verify.md, \"State caching\")" };
         var unfair = new Option<bool>("--unfair") { Description = "also explore unfair schedules, in which a thread retrying after uvm_wait() runs again before threads that could run meanwhile (they may never end)" };
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
@@ -28,7 +29,7 @@ internal static class VerifyCommand
         var time = new Option<string?>("--time") { Description = "time budget, e.g. 90s, 5m: stop then and state the largest bound explored to its end" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, parallel, noBigLock, unfair, time,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, noStateCache, parallel, noBigLock, unfair, time,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -43,8 +44,10 @@ internal static class VerifyCommand
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
             var request = RunCommand.RunPlan.From(o).Request with { FairVerify = !r.GetValue(unfair) };
             bool por = !r.GetValue(noPor);
+            bool cached = !r.GetValue(noStateCache);
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
-                + (por ? "sleep sets over declared step footprints" : "no partial-order reduction") + (request.FairVerify ? ", fair schedules" : ", unfair schedules too"));
+                + (por ? "sleep sets over declared step footprints" : "no partial-order reduction") + (request.FairVerify ? ", fair schedules" : ", unfair schedules too")
+                + (cached ? ", state cache" : ", no state cache"));
             stdout.WriteLine($"workload: {request.Workload}");
             // The first SIGINT or SIGTERM, or the time budget, stops the search, which then says
             // what it established; a bug found before either keeps exit 1 and its file.
@@ -52,7 +55,7 @@ internal static class VerifyCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, interrupt.Token);
             if (budget is { } b) stop.CancelAfter(b);
             // Each bound as it ends: a long search shows its progress, and the guarantee so far.
-            var result = Verifier.Run(request, c, max, stop.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads,
+            var result = Verifier.Run(request, c, max, stop.Token, countStates: !r.GetValue(noStates), por: por, parallel: threads, stateCache: cached,
                 onBound: e => stdout.WriteLine($"bound {e.Bound} done: {Covered(e, request, "explored ")}"));
             // Cancelled by a signal, else by the budget unless the caller's own token fired.
             if (result.StoppedBy == VerifyLimits.Cancelled)
@@ -71,7 +74,8 @@ internal static class VerifyCommand
     private static int Report(VerifyResult result, RunRequest request, string outDir, TextWriter stdout)
     {
         string kernel = RunCommand.Describe(request.Config);
-        var blocked = result.Reduced ? $", {result.Blocked} runs ended by sleep sets" : "";
+        var blocked = (result.Reduced ? $", {result.Blocked} runs ended by sleep sets" : "")
+            + (result.Cached ? $", {result.Pruned} runs ended at a state explored before" : "");
         var tail = $"({result.Schedules} schedules, {result.DistinctStates} distinct kernel states, {result.Steps} steps{blocked}, {result.Elapsed.TotalSeconds:F1} s)";
         if (result.CutSchedules > 0)
             stdout.WriteLine($"warning: {result.CutSchedules} schedule(s) hit --max-steps and were cut off; liveness was not judged for them");

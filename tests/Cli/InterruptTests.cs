@@ -67,8 +67,8 @@ public sealed class InterruptTests : IDisposable
 
     /// <summary>
     /// verify stops at the signal, states the largest bound it finished (at least the one it had
-    /// printed as done before the signal) and exits 128 + the signal's number. loan's bound 2 is
-    /// far longer than a test: only the signal ends it.
+    /// printed as done before the signal) and exits 128 + the signal's number. pagedaemon's bound
+    /// 2 is far longer than a test, state cache or not: only the signal ends it.
     /// </summary>
     [SignalTheory]
     [InlineData(Uvm.Cli.Interrupt.Sigint, "SIGINT", 130)]
@@ -76,11 +76,11 @@ public sealed class InterruptTests : IDisposable
     public void ASignalEndsVerifyWithWhatItEstablished(int signal, string name, int exit)
     {
         var (code, output, err) = RunUntil(line => line.StartsWith("bound 0 done:"), signal,
-            "verify", "-s", "loan", "-c", "2", "--out", _dir);
+            "verify", "-s", "pagedaemon", "-c", "2", "--out", _dir);
 
         Assert.True(code == exit, $"exit {code}\n{output}\n{err}");
         Assert.Contains($"incomplete: stopped by interrupt ({name})", output);
-        Assert.Matches(@"established: loan, .*every fair schedule with <= [01] preemptions \(", output);
+        Assert.Matches(@"established: pagedaemon, .*every fair schedule with <= [01] preemptions \(", output);
         Assert.Contains($"interrupted by {name}", err);
         Assert.DoesNotContain("   at ", err);
     }

@@ -52,6 +52,28 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.DoesNotContain("bound 2 done", output);
     }
 
+    /// <summary>
+    /// The state cache is on by default and says what it saved; <c>--no-state-cache</c> runs every
+    /// schedule again, and both state the same bound with the same distinct kernel states.
+    /// </summary>
+    [Fact]
+    public void TheStateCacheIsOnByDefaultAndChangesNoStatement()
+    {
+        var cached = Run("verify", "-s", "loan-share", "-c", "1");
+        var plain = Run("verify", "-s", "loan-share", "-c", "1", "--no-state-cache");
+
+        Assert.True(cached.Code == 0 && plain.Code == 0, $"{cached.Out}\n{cached.Err}\n{plain.Out}\n{plain.Err}");
+        Assert.Contains(", state cache", cached.Out.Split('\n')[0]);
+        Assert.Contains(", no state cache", plain.Out.Split('\n')[0]);
+        Assert.Matches(@"verified: loan-share, .* runs ended at a state explored before", cached.Out);
+        Assert.DoesNotContain("explored before", plain.Out);
+        Assert.NotEmpty(States(plain.Out));
+        Assert.Equal(States(plain.Out), States(cached.Out));
+
+        static string States(string output) =>
+            System.Text.RegularExpressions.Regex.Match(output, @"verified: .*?, (\d+) distinct kernel states").Groups[1].Value;
+    }
+
     [Fact]
     public void ASearchStoppedInsideBoundZeroEstablishesNoBound()
     {
