@@ -144,6 +144,9 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Backs <see cref="Discipline"/>, created on first use.</summary>
     private Discipline? _discipline;
 
+    /// <summary>The detectors' step count, without creating them (0 before the first step): for a state's fingerprint, which must change nothing.</summary>
+    internal int StepSerialSoFar => _discipline?.StepSerial ?? 0;
+
     /// <summary>
     /// Records what each step reads and writes of the state the model records per object
     /// (model/Core/AccessRecorder.cs); null, and free, outside <c>uvmcheck verify</c>.
