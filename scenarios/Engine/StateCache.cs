@@ -11,29 +11,31 @@ namespace Uvm.Scenarios.Engine;
 /// searched depth first, runs every schedule from the state that this one would. The state is
 /// <see cref="StateKey"/>'s fingerprint of the kernel, the threads' program positions and locals
 /// included, with the search's own part (the preemptions spent, the last thread, fairness). One per
-/// search of one bound: a state's subtree is that bound's. The <see cref="StateKey"/> (its compiled
-/// walks are costly to build) is one per thread, shared by that thread's searches.
+/// bound: a state's subtree is that bound's. Several threads may share one (<see cref="VerifyParallel"/>):
+/// a state one of them is exploring is then not explored by another, which relies on the first to
+/// search its subtree to the end (or the search is incomplete or has met a violation anyway). Each
+/// thread fingerprints with a <see cref="StateKey"/> of its own (its compiled walks are costly to
+/// build, so a thread keeps one for all its searches).
 /// </summary>
-internal sealed class StateCache(StateKey key)
+internal sealed class StateCache
 {
-    private readonly StateKey _key = key;
     private readonly Dictionary<StateFingerprint, Seen> _seen = [];
+    private readonly Lock _lock = new();
+    private long _hits;
 
     /// <summary>How a state was first explored: the steps before it, and its sleepers (bit t: thread t).</summary>
     private readonly record struct Seen(int Steps, ulong Asleep);
 
-    /// <summary>States met so far.</summary>
-    public int Count => _seen.Count;
-
     /// <summary>Visits that were not explored again.</summary>
-    public long Hits { get; private set; }
+    public long Hits => Interlocked.Read(ref _hits);
 
     /// <summary>
-    /// True when this state, reached after <paramref name="steps"/> steps with <paramref name="sleep"/>
-    /// asleep, was explored by an earlier visit that covers it; otherwise records this visit, which
-    /// the search then explores, and returns false.
+    /// True when this state (fingerprinted by <paramref name="key"/>), reached after
+    /// <paramref name="steps"/> steps with <paramref name="sleep"/> asleep, was explored by an
+    /// earlier visit that covers it; otherwise records this visit, which the search then explores,
+    /// and returns false.
     /// </summary>
-    public bool Covered(Kernel kernel, IStateShown search, int steps, SleepEntry[] sleep)
+    public bool Covered(StateKey key, Kernel kernel, IStateShown search, int steps, SleepEntry[] sleep)
     {
         ulong asleep = 0;
         foreach (var e in sleep)
@@ -42,18 +44,18 @@ internal sealed class StateCache(StateKey key)
             if (e.Thread >= 64) return false;
             asleep |= 1UL << e.Thread;
         }
-        var key = _key.Of(kernel, search);
-        if (_seen.TryGetValue(key, out var seen))
+        var fingerprint = key.Of(kernel, search);
+        lock (_lock)
         {
-            if (seen.Steps <= steps && (seen.Asleep & ~asleep) == 0)
+            if (_seen.TryGetValue(fingerprint, out var seen) && seen.Steps <= steps && (seen.Asleep & ~asleep) == 0)
             {
-                Hits++;
+                _hits++;
                 return true;
             }
+            // The kept visit does not cover this one, so this one covers it or neither covers the
+            // other: keep this one, which the search explores now.
+            _seen[fingerprint] = new Seen(steps, asleep);
+            return false;
         }
-        // The kept visit does not cover this one, so this one covers it or neither covers the
-        // other: keep this one, which the search explores now.
-        _seen[key] = new Seen(steps, asleep);
-        return false;
     }
 }

@@ -48,7 +48,8 @@ public sealed record VerifiedBound(int Bound, long Schedules, long Steps, long D
 /// earlier run explored with as much left to explore (<see cref="StateCache"/>). With several
 /// threads the tree of each bound is split at a shallow depth and its subtrees are searched in
 /// parallel (<see cref="VerifyParallel"/>); without the cache the result is the same whatever the
-/// thread timing, with it every count but the distinct states may vary.
+/// thread timing; with it, the threads share one cache per bound, and every count but the
+/// distinct states may vary with the timing.
 /// </summary>
 public static class Verifier
 {
@@ -119,7 +120,7 @@ public static class Verifier
         VerifyTally before, Action? onSchedule, bool goOn, bool hashReplay, StateKey? key)
     {
         var tally = new VerifyTally();
-        var search = new VerifySearch(request, c, states, por, hashReplay: hashReplay, cache: key is null ? null : new StateCache(key));
+        var search = new VerifySearch(request, c, states, por, hashReplay: hashReplay, cache: key is null ? null : new StateCache(), stateKey: key);
         while (search.Next() is { } core)
         {
             if (tally.Count(search, core, c, before.Schedules, goOn)) return tally;

@@ -23,22 +23,25 @@ internal static class VerifyParallel
     /// <summary>Searches bound <paramref name="c"/>; <paramref name="before"/> is what lower bounds ran.</summary>
     /// <remarks>With <paramref name="eager"/>, workers give work away after every run, waiting or not (to test the merge).</remarks>
     /// <remarks>
-    /// With <paramref name="cache"/>, each search (the shallow pass, each part) keeps a state cache of its own; a state
-    /// it prunes was explored by itself or, when it gave part of the subtree away, by the part it gave
-    /// (docs/verify.md, "State caching"). The counts then depend on how the tree was split.
+    /// With <paramref name="cache"/>, each shallow pass has a state cache, which the workers then
+    /// share: a state met by the pass is explored below by the frontier's subtrees, and a state a
+    /// worker is exploring by that worker (docs/verify.md, "State caching"). A pass cut deeper
+    /// starts a cache of its own, as its frontier replaces the last. The counts then depend on the timing.
     /// </remarks>
     public static VerifyTally Search(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
         VerifyTally before, Action? onSchedule, bool goOn, int threads, bool eager = false, bool cache = false)
     {
         long discarded = 0;
         var hash = new StateHash();
+        var key = cache ? new StateKey() : null;
         for (int depth = 8; ; depth *= 2)
         {
-            var shallow = Shallow(request, c, por, states, limits, before, onSchedule, goOn, depth, hash, cache);
+            var shared = cache ? new StateCache() : null;
+            var shallow = Shallow(request, c, por, states, limits, before, onSchedule, goOn, depth, hash, shared, key);
             bool over = shallow.Tail.StoppedBy is not null || shallow.Tail.Violation is not null && !goOn;
             if (shallow.Entries.Count == 0 || over || shallow.Entries.Count >= EntriesPerThread * threads || depth >= MaxDepth)
             {
-                var total = Subtrees(request, c, por, states, limits, before, onSchedule, goOn, threads, shallow, eager, cache);
+                var total = Subtrees(request, c, por, states, limits, before, onSchedule, goOn, threads, shallow, eager, shared);
                 total.AddSteps(discarded);
                 return total;
             }
@@ -55,14 +58,14 @@ internal static class VerifyParallel
 
     /// <summary>The search cut at <paramref name="depth"/> frames; schedule numbers count within each segment.</summary>
     private static ShallowPass Shallow(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
-        VerifyTally before, Action? onSchedule, bool goOn, int depth, StateHash hash, bool cache)
+        VerifyTally before, Action? onSchedule, bool goOn, int depth, StateHash hash, StateCache? cache, StateKey? key)
     {
         var entries = new List<Entry>();
         var segment = new VerifyTally();
         long schedules = before.Schedules, steps = before.Steps;
         // Each segment's states go to a set of their own, merged in order up to the first violation.
         var seen = states is null ? null : new HashSet<ulong>();
-        var search = new VerifySearch(request, c, seen, por, frontierDepth: depth, hash: hash, cache: cache ? new StateCache(new StateKey()) : null);
+        var search = new VerifySearch(request, c, seen, por, frontierDepth: depth, hash: hash, cache: cache, stateKey: key);
         while (search.Next() is { } core)
         {
             long s0 = segment.Schedules, k0 = segment.Steps;
@@ -117,7 +120,7 @@ internal static class VerifyParallel
     /// so the few subtrees that hold most of the work are shared too.
     /// </summary>
     private static VerifyTally Subtrees(RunRequest request, int c, bool por, HashSet<ulong>? states, VerifyLimits limits,
-        VerifyTally before, Action? onSchedule, bool goOn, int threads, ShallowPass shallow, bool eager, bool cache)
+        VerifyTally before, Action? onSchedule, bool goOn, int threads, ShallowPass shallow, bool eager, StateCache? cache)
     {
         int n = shallow.Entries.Count;
         long shallowSchedules = shallow.Entries.Sum(e => e.Before.Schedules) + shallow.Tail.Schedules;
@@ -145,13 +148,13 @@ internal static class VerifyParallel
         void Parts()
         {
             var hash = new StateHash();
-            var stateKey = cache ? new StateKey() : null;
+            var stateKey = cache is null ? null : new StateKey();
             while (queue.Take() is { } part)
             {
                 if (run.Over(part.Key)) continue;
                 var tally = new VerifyTally();
                 var mine = states is null ? null : new HashSet<ulong>();
-                var search = new VerifySearch(request, c, mine, por, prefix: part.Prefix, hash: hash, floor: part.Floor, cache: stateKey is null ? null : new StateCache(stateKey));
+                var search = new VerifySearch(request, c, mine, por, prefix: part.Prefix, hash: hash, floor: part.Floor, cache: cache, stateKey: stateKey);
                 bool whole = true;
                 while (search.Next() is { } core)
                 {

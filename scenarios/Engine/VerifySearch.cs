@@ -50,12 +50,15 @@ internal sealed class Frame(int[] options, int[] costs, bool isThread, SleepEntr
 /// its steps' footprints recorded by an earlier run, and both are skipped there unless
 /// <paramref name="hashReplay"/> asks for the old, slower behaviour (kept to test that the counts agree).
 /// With a <paramref name="cache"/>, a run past the replay stops at a new decision whose state the
-/// cache saw explored (<see cref="LastPruned"/>).
+/// cache saw explored (<see cref="LastPruned"/>), fingerprinted by <paramref name="stateKey"/>.
 /// </summary>
 internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>? states, bool por,
     IReadOnlyList<Frame>? prefix = null, int frontierDepth = int.MaxValue, bool hashReplay = false, StateHash? hash = null, int? floor = null,
-    StateCache? cache = null) : IChoice, IStateShown
+    StateCache? cache = null, StateKey? stateKey = null) : IChoice, IStateShown
 {
+    /// <summary>The fingerprinter of this thread's searches, for the cache; its compiled walks are costly to build.</summary>
+    private readonly StateKey? _stateKey = cache is null ? null : stateKey ?? new StateKey();
+
     /// <summary>The hasher; its compiled readers are costly to build, so a worker passes one to all its searches.</summary>
     private readonly StateHash _hash = hash ?? new();
     private readonly List<Frame> _stack = prefix is null ? [] : [.. prefix];
@@ -205,7 +208,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 (options[j], costs[j]) = (option, cost);
             }
             var f = new Frame(options, costs, isThread: true, por ? ChildSleep(threads) : []);
-            if (cache is not null && cache.Covered(core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
+            if (cache is not null && cache.Covered(_stateKey!, core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
             int first = 0;
             while (first < f.Options.Length && (f.Asleep(f.Options[first]) || _spent + f.Costs[first] > bound)) first++;
             if (first == f.Options.Length) return -1;
