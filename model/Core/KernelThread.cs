@@ -51,6 +51,9 @@ public abstract class KernelThread
     /// <summary>Backs <see cref="SleepingOn"/>.</summary>
     private WaitChannel? _sleepingOn;
 
+    /// <summary>The thread after this one on the sleep queue of <see cref="SleepingOn"/> (<see cref="SleepQueues"/>), or null.</summary>
+    internal KernelThread? NextSleeper { get; set; }
+
     /// <summary>
     /// The step (<see cref="Discipline.StepSerial"/>) whose wakeup last made the thread runnable, or -1:
     /// it was asleep while that step ran, so none of its reads can overlap that step's stores.
