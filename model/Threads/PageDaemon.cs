@@ -40,7 +40,7 @@ public sealed class PageDaemon : Kthread
     public static PageDaemon Boot(Kernel kernel, PagedaemonJobs jobs)
     {
         if (jobs.DrainsUareas) kernel.Uareas.PagedaemonDrains = true;
-        if (kernel.Threads.OfType<PageDaemon>().SingleOrDefault() is { } pd)
+        if (Existing(kernel) is { } pd)
         {
             if (jobs.ShortagePasses > 0)
                 throw new InvalidOperationException("shortage passes are asked for when the pagedaemon is created");
@@ -50,6 +50,19 @@ public sealed class PageDaemon : Kthread
         pd = new PageDaemon(kernel, jobs);
         if (jobs.ShortagePasses == 0) pd.StartAsleep(Pageout.Pagedaemon);
         return pd;
+    }
+
+    /// <summary>The kernel's pagedaemon if a boot step created it, else null (a loop: LINQ would allocate at every boot).</summary>
+    private static PageDaemon? Existing(Kernel kernel)
+    {
+        PageDaemon? found = null;
+        foreach (var t in kernel.Threads)
+        {
+            if (t is not PageDaemon pd) continue;
+            if (found is not null) throw new InvalidOperationException("more than one pagedaemon");
+            found = pd;
+        }
+        return found;
     }
 
     /// <summary>A pagedaemon that scans the page queues, asleep on &amp;uvm.pagedaemon.</summary>
