@@ -32,8 +32,12 @@ public sealed class Discipline(Kernel kernel)
         public object? OldRef;
     }
 
-    /// <summary>The stores of the most recent step that wrote protected fields, in order.</summary>
-    private Store[] _log = new Store[16];
+    /// <summary>
+    /// The stores of the most recent step that wrote protected fields, in order. Grown when a step
+    /// stores more; the built-in scenarios' steps store at most 8 (exit-reaper), most at most 4-6,
+    /// and every schedule boots a kernel with a new log, so it starts no larger.
+    /// </summary>
+    private Store[] _log = new Store[8];
 
     /// <summary>How many entries of <see cref="_log"/> are in use.</summary>
     private int _count;
