@@ -58,7 +58,7 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
-        foreach (var s in Proclist.LockWrite(k, () => CpuThreadOf(l), "lwp_exit")) yield return s;
+        foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "lwp_exit")) yield return s;
         var self = CpuThreadOf(l);
         SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);

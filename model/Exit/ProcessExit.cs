@@ -20,8 +20,8 @@ public static class ProcessExit
     public static IEnumerable<Step> Exit1(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        // One delegate for the whole path: a method group converted at each call allocates one per call.
-        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(l);
+        // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
+        var selfOf = l.CpuThreadOf;
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;

@@ -30,7 +30,7 @@ public static class ReaperExit
 
         // exit1(): orphans to init; proclist_lock_write { SDEAD; LSDEAD; onto zombproc; off alllwp;
         // L_DETACHED }; sigactsfree; curlwp = NULL; limfree. "WE ARE NO LONGER ALLOWED TO SLEEP".
-        foreach (var s in Proclist.LockWrite(k, () => LwpExit.CpuThreadOf(l), "exit1")) yield return s;
+        foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "exit1")) yield return s;
         var self = LwpExit.CpuThreadOf(l);
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Dead;
