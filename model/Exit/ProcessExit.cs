@@ -94,13 +94,9 @@ public static class ProcessExit
         yield return Step.Ran("lwp_exit2");
     }
 
-    /// <summary>
-    /// uvm_km_free() of the u-area by the mutation above. Its own method so that the closure over
-    /// <paramref name="self"/> is made only when the mutation is on: in <see cref="LwpExit2"/> it
-    /// would be allocated on every call.
-    /// </summary>
+    /// <summary>uvm_km_free() of the u-area by the mutation above.</summary>
     private static IEnumerable<Step> FreeUareaBlocking(Kernel k, KernelThread self, Uarea u) =>
-        KernelMem.FreeUarea(k, () => self, u);
+        KernelMem.FreeUarea(k, self.AsSelf, u);
 
     /// <summary>uvm_lwp_exit() (2004): L_INMEM off; uvm_uarea_free() links the still-wired u-area on the free list; l_addr = NULL. Never blocks.</summary>
     internal static void UvmLwpExit(Kernel k, KernelThread self, Lwp l)

@@ -68,7 +68,7 @@ public static class ReaperExit
         // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
         l.ClearInMemoryUnlocked();
         if (l.Uarea is { } u)
-            foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
+            foreach (var s in KernelMem.FreeUarea(k, self.AsSelf, u)) yield return s;
         l.Uarea = null;
         // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
         l.BecomeZombieUnlocked();
@@ -91,7 +91,7 @@ public static class ReaperExit
         yield return Step.Ran("reaper: uvm_proc_exit");
         var old = p.Vmspace;
         p.Vmspace = k.ProcLists.Proc0Vmspace;
-        foreach (var s in KernelMem.FreeVmspace(k, () => self, old)) yield return s;
+        foreach (var s in KernelMem.FreeVmspace(k, self.AsSelf, old)) yield return s;
         // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
         p.Stat = ProcStat.Zomb;
         LwpExit.WakeParent(k, self, p);

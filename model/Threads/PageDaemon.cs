@@ -27,9 +27,6 @@ public sealed class PageDaemon : Kthread
     /// <summary>What it does; every boot step that needs it has asked before it first runs.</summary>
     private PagedaemonJobs _jobs;
 
-    /// <summary>This thread as the drains' <c>self</c>, made on first use: a lambda per pass would allocate a delegate each time.</summary>
-    private Func<KernelThread>? _self;
-
     private PageDaemon(Kernel kernel, PagedaemonJobs jobs) : base(kernel, "pagedaemon") => _jobs = jobs;
 
     /// <summary>
@@ -97,8 +94,8 @@ public sealed class PageDaemon : Kthread
             yield break;
         }
         if (Kernel.Pools.Enabled)
-            foreach (var s in Pool.PoolOps.Drain(Kernel, _self ??= () => this)) yield return s;
-        foreach (var s in Kernel.Uareas.Drain(Kernel, _self ??= () => this, empty: true)) yield return s;
+            foreach (var s in Pool.PoolOps.Drain(Kernel, AsSelf)) yield return s;
+        foreach (var s in Kernel.Uareas.Drain(Kernel, AsSelf, empty: true)) yield return s;
         Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory);
     }
 }
