@@ -155,7 +155,12 @@ public sealed class VmState(WriteVersions? versions = null)
     }
 
     /// <summary>The swap space; none until the workload configures one.</summary>
-    public SwapSpace Swap { get; internal set { V(StateDomain.Swap); field = value; } } = new(0, versions);
+    /// <remarks>The empty one (no slots) is made on first read: a workload with swap sets its own at boot, and every schedule boots.</remarks>
+    public SwapSpace Swap
+    {
+        get => field ??= new(0, Versions);
+        internal set { V(StateDomain.Swap); field = value; }
+    }
 
     /// <summary>
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
