@@ -5,6 +5,7 @@ using Uvm.Model;
 using Uvm.Properties;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Engine;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -99,7 +100,7 @@ public static class Benchmark
             double stepsPer = (double)r.Steps / Math.Max(1, r.Iterations);
             var b = LikeForLike.Run(threads, stepsPer, settings.ThroughputSchedules, 0, core);
             double model = r.Steps / r.Elapsed.TotalSeconds, baseline = b.Decisions / b.Elapsed.TotalSeconds;
-            md.AppendLine(Invariant($"| {s.Name} | {threads} | {kernelSteps:F0} | {stepsPer:F0} | {b.DecisionsPerIteration:F0} | {r.SchedulesPerSecond:F0} | {model:F0} | {baseline:F0} | {model / baseline:F2} |"));
+            md.AppendLine(I($"| {s.Name} | {threads} | {kernelSteps:F0} | {stepsPer:F0} | {b.DecisionsPerIteration:F0} | {r.SchedulesPerSecond:F0} | {model:F0} | {baseline:F0} | {model / baseline:F2} |"));
         }
         md.AppendLine();
         md.Append(ThreadCensus.Table(ScenarioCatalogue.Default, core, log));
@@ -137,7 +138,7 @@ public static class Benchmark
                 log.WriteLine($"time to bug: {bug.Id} {ExploreSettings.Name(strategy)}");
                 var t = TimeToBugOf(bug, scenario, strategy, settings);
                 results.Add(t);
-                md.AppendLine(Invariant($"| {bug.Id} | {ExploreSettings.Name(strategy)} | {t.Found}/{t.Iterations.Count} | {Show(t.Quantile(0.5), settings.Budget)} | {Show(t.Quantile(0.9), settings.Budget)} | {ShowS(t.SecondsQuantile(0.5))} | {ShowS(t.SecondsQuantile(0.9))} |"));
+                md.AppendLine(I($"| {bug.Id} | {ExploreSettings.Name(strategy)} | {t.Found}/{t.Iterations.Count} | {Show(t.Quantile(0.5), settings.Budget)} | {Show(t.Quantile(0.9), settings.Budget)} | {ShowS(t.SecondsQuantile(0.5))} | {ShowS(t.SecondsQuantile(0.9))} |"));
             }
         }
         md.AppendLine();
@@ -159,7 +160,7 @@ public static class Benchmark
             double over = 1 - Math.Pow(1 - p, settings.Budget);
             var pct = results.FirstOrDefault(r => r.Bug == bug.Id && r.Strategy == Strategy.Pct);
             var rnd = results.FirstOrDefault(r => r.Bug == bug.Id && r.Strategy == Strategy.Random);
-            md.AppendLine(Invariant($"| {bug.Id} | {n} | {k:F0} | {d} | {p:G3} | {over:G3} | {Rate(pct)} | {Rate(rnd)} |"));
+            md.AppendLine(I($"| {bug.Id} | {n} | {k:F0} | {d} | {p:G3} | {over:G3} | {Rate(pct)} | {Rate(rnd)} |"));
         }
         md.AppendLine();
 
@@ -167,7 +168,7 @@ public static class Benchmark
         var largest = scenarios.OrderByDescending(s => Explore(s, KernelConfig.Fixed, Strategy.Random, 5, 0).Steps).First();
         Explore(largest, KernelConfig.Fixed, Strategy.Random, settings.ThroughputSchedules, 7);
         md.AppendLine("## Memory").AppendLine();
-        md.AppendLine(Invariant($"Peak working set of this benchmark process after {settings.ThroughputSchedules} schedules of the largest default scenario ({largest.Name}): {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB (the whole process, every measurement before it included)."));
+        md.AppendLine(I($"Peak working set of this benchmark process after {settings.ThroughputSchedules} schedules of the largest default scenario ({largest.Name}): {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB (the whole process, every measurement before it included)."));
         return md.ToString();
     }
 
@@ -182,10 +183,10 @@ public static class Benchmark
         var one = Campaign.Run(request, Shard.All, 1);
         var two = Campaign.Run(request, Shard.All, 2);
         if (workers is null)
-            return Invariant($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
+            return I($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {two.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
         var w1 = Campaign.Run(request, Shard.All, 1, host: workers);
         var w2 = Campaign.Run(request, Shard.All, 2, host: workers);
-        return Invariant($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {w1.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond / w1.SchedulesPerSecond:F2}x | {w2.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
+        return I($"| {label} | {schedules} | {one.SchedulesPerSecond:F0} | {two.SchedulesPerSecond:F0} | {w1.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond:F0} | {w2.SchedulesPerSecond / w1.SchedulesPerSecond:F2}x | {w2.SchedulesPerSecond / one.SchedulesPerSecond:F2}x |");
     }
 
     /// <summary>Iterations and seconds to the first violation of one bug, per seed.</summary>
@@ -260,8 +261,6 @@ public static class Benchmark
     private static string Show(double? v, int budget) => v is { } x && !double.IsInfinity(x) ? x.ToString("F0", CultureInfo.InvariantCulture) : $">{budget}";
 
     private static string ShowS(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "-";
-
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private static string CpuModel()
     {

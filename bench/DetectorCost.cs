@@ -6,6 +6,7 @@ using Uvm.Model.Core;
 using Uvm.Properties;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Engine;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -69,6 +70,4 @@ public static class DetectorCost
         var sorted = xs.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

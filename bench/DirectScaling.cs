@@ -3,6 +3,7 @@ using System.Globalization;
 using Uvm.Model;
 using Uvm.Properties;
 using Uvm.Scenarios;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -101,6 +102,4 @@ internal static class DirectScaling
 
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using Uvm.Model;
 using Uvm.Properties;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Engine;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -146,6 +147,4 @@ internal static class EngineComparison
     private static string Ms(double? seconds) => seconds is { } x && !double.IsInfinity(x) ? (x * 1000).ToString(x < 0.01 ? "F3" : "F1", CultureInfo.InvariantCulture) : "-";
 
     private static string N(double? v) => v is { } x && !double.IsInfinity(x) ? x.ToString("F0", CultureInfo.InvariantCulture) : "-";
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

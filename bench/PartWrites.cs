@@ -4,6 +4,7 @@ using Uvm.Model.Core;
 using Uvm.Properties;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Engine;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -70,6 +71,4 @@ public static class PartWrites
             for (int i = 0; i < Parts.Count; i++) _stamps[i] = k.Versions.Stamp(Parts[i]);
         }
     }
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

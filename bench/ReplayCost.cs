@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Uvm.Scenarios;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -63,6 +64,4 @@ public static class ReplayCost
         var s = xs.Order().ToList();
         return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using Uvm.Model;
 using Uvm.Properties;
 using Uvm.Scenarios;
 using Uvm.Scenarios.Engine;
+using static Uvm.Bench.InvariantText;
 
 namespace Uvm.Bench;
 
@@ -204,8 +205,6 @@ public static class StepProfile
 
     /// <summary>The process's CPU time (the GC's threads included: their work is the engine's too).</summary>
     private static TimeSpan ThreadCpu() => Process.GetCurrentProcess().TotalProcessorTime;
-
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -262,16 +262,23 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     {
         var p = new Proc(Procs.Count + 1, system: false, this);
         Procs.Add(p);
-        foreach (var program in programs)
-        {
-            var l = new Lwp(Lwps.Count + 1, p, program, this);
-            l.Uarea = Uareas.Create(wired: true);
-            l.Uarea.Owner = l;
-            p.LwpList.Add(l);
-            LinkLwp(l);
-            RunQueue.Link(l);
-        }
+        // A workload's list of programs is indexed: a foreach over it as an IEnumerable boxes its enumerator.
+        if (programs is IReadOnlyList<IReadOnlyList<LwpOp>> list)
+            for (int i = 0; i < list.Count; i++) AddLwp(p, list[i]);
+        else
+            foreach (var program in programs) AddLwp(p, program);
         return p;
+    }
+
+    /// <summary>An LWP of <paramref name="p"/> running <paramref name="program"/>, resident (its u-area wired), runnable and queued.</summary>
+    private void AddLwp(Proc p, IReadOnlyList<LwpOp> program)
+    {
+        var l = new Lwp(Lwps.Count + 1, p, program, this);
+        l.Uarea = Uareas.Create(wired: true);
+        l.Uarea.Owner = l;
+        p.LwpList.Add(l);
+        LinkLwp(l);
+        RunQueue.Link(l);
     }
 
     /// <summary>The choice used before an explorer takes over: always the first option.</summary>

@@ -32,9 +32,13 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         public object? OldRef;
     }
 
-    /// <summary>The stores of the most recent step that wrote protected fields, in order.</summary>
+    /// <summary>
+    /// The stores of the most recent step that wrote protected fields, in order. Grown when a step
+    /// stores more; the built-in scenarios' steps store at most 8 (exit-reaper), most at most 4-6,
+    /// and every schedule boots a kernel with a new log, so it starts no larger.
+    /// </summary>
     [NotState("shown by Show while the next step may read it")]
-    private Store[] _log = new Store[16];
+    private Store[] _log = new Store[8];
 
     /// <summary>How many entries of <see cref="_log"/> are in use.</summary>
     [NotState("shown by Show while the next step may read it")]

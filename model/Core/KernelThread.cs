@@ -30,6 +30,16 @@ public abstract class KernelThread : IStateShown
     /// <summary>The thread's position in <see cref="Kernel.Threads"/>, stable for a workload.</summary>
     public int Index { get; }
 
+    /// <summary>
+    /// This thread as the <c>self</c> delegate of a path that asks who runs it at every try
+    /// (pool_get, uvm_uarea_drain, a lock wait), made on first use: a lambda at each call would
+    /// allocate a closure and a delegate every time.
+    /// </summary>
+    internal Func<KernelThread> AsSelf => _asSelf ??= () => this;
+
+    /// <summary>Backs <see cref="AsSelf"/>.</summary>
+    private Func<KernelThread>? _asSelf;
+
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
     /// <remarks>Recorded per thread for verify's reduction (<see cref="Kernel.Accesses"/>, "thread N wchan").</remarks>
     public WaitChannel? SleepingOn
@@ -50,6 +60,9 @@ public abstract class KernelThread : IStateShown
 
     /// <summary>Backs <see cref="SleepingOn"/>.</summary>
     private WaitChannel? _sleepingOn;
+
+    /// <summary>The thread after this one on the sleep queue of <see cref="SleepingOn"/> (<see cref="SleepQueues"/>), or null.</summary>
+    internal KernelThread? NextSleeper { get; set; }
 
     /// <summary>
     /// The step (<see cref="Discipline.StepSerial"/>) whose wakeup last made the thread runnable, or -1:

@@ -53,11 +53,10 @@ public static class Locks
 
     /// <summary>
     /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> for a thread that
-    /// stays itself. Its own method so that the closure over <paramref name="self"/> is made only
-    /// for a wait: in <c>Take</c> it would be allocated on every call, the free lock's too.
+    /// stays itself.
     /// </summary>
     private static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
-        Wait(lockOf, () => self, function);
+        Wait(lockOf, self.AsSelf, function);
 
     /// <summary>
     /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> after its first try

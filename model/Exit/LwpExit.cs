@@ -58,7 +58,7 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
-        foreach (var s in Proclist.LockWrite(k, () => CpuThreadOf(l), "lwp_exit")) yield return s;
+        foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "lwp_exit")) yield return s;
         var self = CpuThreadOf(l);
         SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);
@@ -88,10 +88,11 @@ public static class LwpExit
     internal static IEnumerable<Step> ExitLwps(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        while (p.LwpList.Exists(x => x != l))
+        // Loops rather than Exists/FindAll with lambdas over l: those built two delegates per round.
+        while (HasOtherLwp(p.LwpList, l))
         {
-            var zombies = p.LwpList.FindAll(x => x != l && x.StatUnderKernelLock(WaitForZombies) == LwpStat.Zomb);
-            if (zombies.Count == 0)
+            var zombies = OtherZombies(p.LwpList, l);
+            if (zombies is null)
             {
                 yield return Step.Sleep("lwp_wait1", ProcLists.NlwpsOf(p));
                 continue;
@@ -105,6 +106,23 @@ public static class LwpExit
             }
             yield return Step.Ran("lwp_wait1");
         }
+    }
+
+    /// <summary>True when <paramref name="lwps"/> holds an LWP other than <paramref name="l"/>.</summary>
+    private static bool HasOtherLwp(List<Lwp> lwps, Lwp l)
+    {
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] != l) return true;
+        return false;
+    }
+
+    /// <summary>The LSZOMB LWPs of <paramref name="lwps"/> other than <paramref name="l"/>, each l_stat read in order; null when there are none.</summary>
+    private static List<Lwp>? OtherZombies(List<Lwp> lwps, Lwp l)
+    {
+        List<Lwp>? zombies = null;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] != l && lwps[i].StatUnderKernelLock(WaitForZombies) == LwpStat.Zomb) (zombies ??= []).Add(lwps[i]);
+        return zombies;
     }
 
     /// <summary>exit1(): give orphaned children to init(8) (proc_reparent) and wake it if there are any.</summary>

@@ -20,8 +20,8 @@ public static class ProcessExit
     public static IEnumerable<Step> Exit1(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        // One delegate for the whole path: a method group converted at each call allocates one per call.
-        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(l);
+        // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
+        var selfOf = l.CpuThreadOf;
 
         // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;
@@ -94,13 +94,9 @@ public static class ProcessExit
         yield return Step.Ran("lwp_exit2");
     }
 
-    /// <summary>
-    /// uvm_km_free() of the u-area by the mutation above. Its own method so that the closure over
-    /// <paramref name="self"/> is made only when the mutation is on: in <see cref="LwpExit2"/> it
-    /// would be allocated on every call.
-    /// </summary>
+    /// <summary>uvm_km_free() of the u-area by the mutation above.</summary>
     private static IEnumerable<Step> FreeUareaBlocking(Kernel k, KernelThread self, Uarea u) =>
-        KernelMem.FreeUarea(k, () => self, u);
+        KernelMem.FreeUarea(k, self.AsSelf, u);
 
     /// <summary>uvm_lwp_exit() (2004): L_INMEM off; uvm_uarea_free() links the still-wired u-area on the free list; l_addr = NULL. Never blocks.</summary>
     internal static void UvmLwpExit(Kernel k, KernelThread self, Lwp l)

@@ -21,8 +21,8 @@ public static class ProcessFork
     /// <summary>fork1() by <paramref name="l1"/>: a child process with one LWP running <paramref name="program"/>.</summary>
     public static IEnumerable<Step> Fork1(Kernel k, Lwp l1, IReadOnlyList<LwpOp> program)
     {
-        // One delegate for the whole path: a method group converted at each call allocates one per call.
-        Func<KernelThread> selfOf = () => LwpExit.CpuThreadOf(l1);
+        // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
+        var selfOf = l1.CpuThreadOf;
         var p1 = l1.Proc;
 
         // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).

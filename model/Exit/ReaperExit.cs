@@ -30,7 +30,7 @@ public static class ReaperExit
 
         // exit1(): orphans to init; proclist_lock_write { SDEAD; LSDEAD; onto zombproc; off alllwp;
         // L_DETACHED }; sigactsfree; curlwp = NULL; limfree. "WE ARE NO LONGER ALLOWED TO SLEEP".
-        foreach (var s in Proclist.LockWrite(k, () => LwpExit.CpuThreadOf(l), "exit1")) yield return s;
+        foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "exit1")) yield return s;
         var self = LwpExit.CpuThreadOf(l);
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Dead;
@@ -68,7 +68,7 @@ public static class ReaperExit
         // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
         l.ClearInMemoryUnlocked();
         if (l.Uarea is { } u)
-            foreach (var s in KernelMem.FreeUarea(k, () => self, u)) yield return s;
+            foreach (var s in KernelMem.FreeUarea(k, self.AsSelf, u)) yield return s;
         l.Uarea = null;
         // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
         l.BecomeZombieUnlocked();
@@ -91,7 +91,7 @@ public static class ReaperExit
         yield return Step.Ran("reaper: uvm_proc_exit");
         var old = p.Vmspace;
         p.Vmspace = k.ProcLists.Proc0Vmspace;
-        foreach (var s in KernelMem.FreeVmspace(k, () => self, old)) yield return s;
+        foreach (var s in KernelMem.FreeVmspace(k, self.AsSelf, old)) yield return s;
         // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
         p.Stat = ProcStat.Zomb;
         LwpExit.WakeParent(k, self, p);

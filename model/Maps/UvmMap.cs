@@ -40,7 +40,7 @@ public static class UvmMap
         if (k.Pools.Enabled)
         {
             // uvm_mapent_alloc(map, 0): pool_get(&uvm_map_entry_pool, PR_WAITOK), map still locked.
-            foreach (var s in PoolOps.Get(k, () => self, k.Pools.MapEntry, waitOk: true, v => item = v)) yield return s;
+            foreach (var s in PoolOps.Get(k, self.AsSelf, k.Pools.MapEntry, waitOk: true, v => item = v)) yield return s;
         }
         else yield return Step.Ran("uvm_map_findspace");
 
@@ -71,7 +71,7 @@ public static class UvmMap
         {
             clips = new Queue<int?>();
             for (int n = map.ClipsNeeded(start, end); n > 0; n--)
-                foreach (var s in PoolOps.Get(k, () => self, k.Pools.MapEntry, waitOk: true, clips.Enqueue)) yield return s;
+                foreach (var s in PoolOps.Get(k, self.AsSelf, k.Pools.MapEntry, waitOk: true, clips.Enqueue)) yield return s;
         }
         var dead = map.Remove(start, end, clips);
         Unlock(k, self, map);
@@ -84,7 +84,7 @@ public static class UvmMap
     {
         foreach (var e in dead)
             if (e.PoolItem is { } item)
-                foreach (var s in PoolOps.Put(k, () => self, k.Pools.MapEntry, item)) yield return s;
+                foreach (var s in PoolOps.Put(k, self.AsSelf, k.Pools.MapEntry, item)) yield return s;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Uvm.Model.Core;
 using Uvm.Model.Exit;
 
@@ -16,7 +17,14 @@ public sealed class Cpu(int number, Kernel kernel)
     /// Where the CPU's own thread waits while the CPU runs a kernel thread (<see cref="Kthread"/>):
     /// the CPU's steps are then the kthread's (a model device, not a kernel channel).
     /// </summary>
-    internal WaitChannel Lent { get; } = new($"cpu{number}: running a kernel thread");
+    internal WaitChannel Lent { get; } = new(number < LentNames.Length ? LentNames[number] : $"cpu{number}: running a kernel thread");
+
+    /// <summary>
+    /// The names and lent channels of CPUs 0-7 (a workload has at most 8), made once: every
+    /// schedule boots its CPUs, and their threads are named after them.
+    /// </summary>
+    private static readonly ImmutableArray<string> Names = [.. Enumerable.Range(0, 8).Select(i => $"cpu{i}")],
+        LentNames = [.. Enumerable.Range(0, 8).Select(i => $"cpu{i}: running a kernel thread")];
 
     /// <summary>The thread that stands for this CPU running user LWPs and idling; set when it is created.</summary>
     public KernelThread? Thread { get; internal set { kernel.Versions.Bump(StateDomain.Sched); field = value; } }
@@ -61,5 +69,5 @@ public sealed class Cpu(int number, Kernel kernel)
     private Lwp? _exiting;
 
     /// <inheritdoc/>
-    public override string ToString() => $"cpu{Number}";
+    public override string ToString() => Number < Names.Length ? Names[Number] : $"cpu{Number}";
 }

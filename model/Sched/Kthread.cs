@@ -31,11 +31,25 @@ public abstract class Kthread : KernelThread
         // On alllwp, where uvm_swapout_threads() and schedcpu() see it; init's LWP is left out: init
         // is a user process (swappable), and the model has no u-area for it.
         if (Lwp.Proc.System) kernel.LinkKthreadLwp(Lwp);
-        OnRunQueue = new WaitChannel($"{name}: on the run queue");
+        OnRunQueue = new WaitChannel(RunQueueChannelName(name));
         if (kernel.Cpus.Count == 0) return;
         kernel.RunQueue.Link(Lwp);
         kernel.SleepQueues.Enqueue(this, OnRunQueue);
     }
+
+    /// <summary>
+    /// The name of <see cref="OnRunQueue"/>: the kernel's kthreads' as constants, since every
+    /// schedule boots them; another's (a test's) built from its name.
+    /// </summary>
+    private static string RunQueueChannelName(string name) => name switch
+    {
+        "proc0" => "proc0: on the run queue",
+        "pagedaemon" => "pagedaemon: on the run queue",
+        "aiodoned" => "aiodoned: on the run queue",
+        "reaper" => "reaper: on the run queue",
+        "init" => "init: on the run queue",
+        _ => $"{name}: on the run queue",
+    };
 
     /// <summary>Its LWP: l_stat, l_cpu and the run-queue link of the kthread (curlwp while it runs).</summary>
     public Lwp Lwp { get; }

@@ -393,6 +393,16 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>The kernel thread whose LWP this is (kthread_create1()), or null for a user LWP.</summary>
     internal Kthread? Kthread { get; init; }
 
+    /// <summary>
+    /// <see cref="Exit.LwpExit.CpuThreadOf"/> of this LWP as a delegate, made on first use: the
+    /// fork, wait4 and exit paths of the LWP pass it as their <c>selfOf</c>, where a lambda over
+    /// the LWP would allocate a closure and a delegate at every call.
+    /// </summary>
+    internal Func<KernelThread> CpuThreadOf => _cpuThreadOf ??= () => Exit.LwpExit.CpuThreadOf(this);
+
+    /// <summary>Backs <see cref="CpuThreadOf"/>.</summary>
+    private Func<KernelThread>? _cpuThreadOf;
+
     /// <inheritdoc/>
     public override string ToString() => Kthread is { } t ? $"lwp of {t.Name}" : $"lwp {Lid}";
 }

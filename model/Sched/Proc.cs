@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Uvm.Model.Core;
 using Uvm.Model.Exit;
 
@@ -20,7 +21,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     private bool _exiting;
     private ProcStat _stat = ProcStat.Active;
     private Proc? _parent;
-    private ProcVmspace _vmspace = new($"pid {pid}");
+    private ProcVmspace _vmspace = new(Named(PidNames, pid) ?? $"pid {pid}");
 
     /// <summary>Where proc_free() freed it.</summary>
     private Poison _poison;
@@ -29,13 +30,24 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     public int Pid { get; } = pid;
 
     /// <summary>The proc's address as a sleep channel (<see cref="Exit.ProcLists.ChannelOf"/>), named once: a wait4() or exit1() builds no string.</summary>
-    internal WaitChannel AddressChannel => _addressChannel ??= new($"&proc(pid {Pid})");
+    internal WaitChannel AddressChannel => _addressChannel ??= new(Named(AddressNames, Pid) ?? $"&proc(pid {Pid})");
 
     /// <summary>&amp;p->p_nlwps as a sleep channel (<see cref="Exit.ProcLists.NlwpsOf"/>), named once.</summary>
-    internal WaitChannel NlwpsChannel => _nlwpsChannel ??= new($"&p_nlwps(pid {Pid})");
+    internal WaitChannel NlwpsChannel => _nlwpsChannel ??= new(Named(NlwpsNames, Pid) ?? $"&p_nlwps(pid {Pid})");
 
     /// <summary>Back <see cref="AddressChannel"/> and <see cref="NlwpsChannel"/>.</summary>
     private WaitChannel? _addressChannel, _nlwpsChannel;
+
+    /// <summary>
+    /// The vmspace owner and channel names of pids 0-63, made once: every schedule creates its
+    /// processes (and fork more), and each named its vmspace and, on wait4 or exit, its channels.
+    /// </summary>
+    private static readonly ImmutableArray<string> PidNames = [.. Enumerable.Range(0, 64).Select(p => $"pid {p}")],
+        AddressNames = [.. Enumerable.Range(0, 64).Select(p => $"&proc(pid {p})")],
+        NlwpsNames = [.. Enumerable.Range(0, 64).Select(p => $"&p_nlwps(pid {p})")];
+
+    /// <summary>The name of <paramref name="pid"/> in <paramref name="names"/>, or null past its end.</summary>
+    private static string? Named(ImmutableArray<string> names, int pid) => pid >= 0 && pid < names.Length ? names[pid] : null;
 
     /// <summary>P_SYSTEM: a kernel process; never swapped out.</summary>
     public bool System { get; } = system;

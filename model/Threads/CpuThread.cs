@@ -133,12 +133,8 @@ public sealed class CpuThread : KernelThread
         }
     }
 
-    /// <summary>
-    /// sys_wait4() of <paramref name="l"/>. Its own method so that the closure over the LWP is made
-    /// only for a wait: a lambda in <see cref="SystemCall"/> capturing its parameter would be
-    /// allocated on every call, that is on every user quantum.
-    /// </summary>
-    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, () => LwpExit.CpuThreadOf(l));
+    /// <summary>sys_wait4() of <paramref name="l"/>, which asks the LWP's CPU thread on every try (<see cref="Lwp.CpuThreadOf"/>).</summary>
+    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, l.CpuThreadOf);
 
     /// <summary>A path step taken while the LWP is curlwp: a sleep puts the LWP to sleep and switches; the CPU goes on.</summary>
     private Step InLwpContext(Lwp l, Step step)

@@ -27,9 +27,6 @@ public sealed class PageDaemon : Kthread
     /// <summary>What it does; every boot step that needs it has asked before it first runs.</summary>
     private PagedaemonJobs _jobs;
 
-    /// <summary>This thread as the drains' <c>self</c>, made on first use: a lambda per pass would allocate a delegate each time.</summary>
-    private Func<KernelThread>? _self;
-
     private PageDaemon(Kernel kernel, PagedaemonJobs jobs) : base(kernel, "pagedaemon") => _jobs = jobs;
 
     /// <summary>
@@ -40,7 +37,7 @@ public sealed class PageDaemon : Kthread
     public static PageDaemon Boot(Kernel kernel, PagedaemonJobs jobs)
     {
         if (jobs.DrainsUareas) kernel.Uareas.PagedaemonDrains = true;
-        if (kernel.Threads.OfType<PageDaemon>().SingleOrDefault() is { } pd)
+        if (Existing(kernel) is { } pd)
         {
             if (jobs.ShortagePasses > 0)
                 throw new InvalidOperationException("shortage passes are asked for when the pagedaemon is created");
@@ -50,6 +47,19 @@ public sealed class PageDaemon : Kthread
         pd = new PageDaemon(kernel, jobs);
         if (jobs.ShortagePasses == 0) pd.StartAsleep(Pageout.Pagedaemon);
         return pd;
+    }
+
+    /// <summary>The kernel's pagedaemon if a boot step created it, else null (a loop: LINQ would allocate at every boot).</summary>
+    private static PageDaemon? Existing(Kernel kernel)
+    {
+        PageDaemon? found = null;
+        foreach (var t in kernel.Threads)
+        {
+            if (t is not PageDaemon pd) continue;
+            if (found is not null) throw new InvalidOperationException("more than one pagedaemon");
+            found = pd;
+        }
+        return found;
     }
 
     /// <summary>A pagedaemon that scans the page queues, asleep on &amp;uvm.pagedaemon.</summary>
@@ -84,8 +94,8 @@ public sealed class PageDaemon : Kthread
             yield break;
         }
         if (Kernel.Pools.Enabled)
-            foreach (var s in Pool.PoolOps.Drain(Kernel, _self ??= () => this)) yield return s;
-        foreach (var s in Kernel.Uareas.Drain(Kernel, _self ??= () => this, empty: true)) yield return s;
+            foreach (var s in Pool.PoolOps.Drain(Kernel, AsSelf)) yield return s;
+        foreach (var s in Kernel.Uareas.Drain(Kernel, AsSelf, empty: true)) yield return s;
         Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory);
     }
 }

@@ -144,10 +144,23 @@ public sealed class VmState(WriteVersions? versions = null)
     public StepLock UaoListLock { get; } = new("uao_list_lock");
 
     /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
-    public AObj KernelObject { get; internal set { V(StateDomain.Objects); field = value; } } = new(0, 0, noSwap: true, "kernel_object", versions);
+    /// <remarks>
+    /// Boot sizes it (PhysMem.Boot sets it); an empty one is made only if it is read before, as in
+    /// a test without boot: made at every boot, it was thrown away at once.
+    /// </remarks>
+    public AObj KernelObject
+    {
+        get => field ??= new(0, 0, noSwap: true, "kernel_object", Versions);
+        internal set { V(StateDomain.Objects); field = value; }
+    }
 
     /// <summary>The swap space; none until the workload configures one.</summary>
-    public SwapSpace Swap { get; internal set { V(StateDomain.Swap); field = value; } } = new(0, versions);
+    /// <remarks>The empty one (no slots) is made on first read: a workload with swap sets its own at boot, and every schedule boots.</remarks>
+    public SwapSpace Swap
+    {
+        get => field ??= new(0, Versions);
+        internal set { V(StateDomain.Swap); field = value; }
+    }
 
     /// <summary>
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that

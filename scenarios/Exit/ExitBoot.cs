@@ -22,7 +22,13 @@ internal static class ExitBoot
     /// </summary>
     public static void CreateInit(Kernel k, Workload w)
     {
-        k.Uareas.Reserve = w.Processes.Sum(p => p.Lwps.Sum(Forks));
+        int forks = 0;
+        for (int i = 0; i < w.Processes.Count; i++)
+        {
+            var lwps = w.Processes[i].Lwps;
+            for (int j = 0; j < lwps.Count; j++) forks += Forks(lwps[j]);
+        }
+        k.Uareas.Reserve = forks;
         if (w.Section<ExitWorkload>() is null) return;
         var init = k.AddProcess([]);
         k.ProcLists.Init = init;
@@ -47,7 +53,12 @@ internal static class ExitBoot
         if (k.Config.ExitDesign == ExitDesign.Reaper) _ = new ReaperThread(k);
     }
 
-    /// <summary>Forks in a program, nested ones included.</summary>
-    private static int Forks(IReadOnlyList<LwpOp> program) =>
-        program.Sum(op => op is Fork f ? 1 + Forks(f.Child) : 0);
+    /// <summary>Forks in a program, nested ones included (a loop: this runs at every boot, and LINQ would allocate).</summary>
+    private static int Forks(IReadOnlyList<LwpOp> program)
+    {
+        int n = 0;
+        for (int i = 0; i < program.Count; i++)
+            if (program[i] is Fork f) n += 1 + Forks(f.Child);
+        return n;
+    }
 }
