@@ -51,13 +51,6 @@ public sealed class StateKey : IStateMixer
         return new StateFingerprint(_a, _b);
     }
 
-    /// <summary>The objects the last walk met (a census, for tests and docs).</summary>
-    public int ObjectsMet => _ids.Count;
-
-    /// <summary>The types the last walk met, with how many objects of each.</summary>
-    public IReadOnlyDictionary<Type, int> Census() =>
-        _ids.Keys.GroupBy(o => o.GetType()).ToDictionary(g => g.Key, g => g.Count());
-
     /// <inheritdoc/>
     public void Value(long value)
     {
@@ -142,6 +135,8 @@ public sealed class StateKey : IStateMixer
         double d => BitConverter.DoubleToInt64Bits(d),
         float f => BitConverter.DoubleToInt64Bits(f),
         ulong u => (long)u,
+        nint n => n,
+        nuint n => (long)n,
         _ => Convert.ToInt64(boxed, System.Globalization.CultureInfo.InvariantCulture),
     };
 
