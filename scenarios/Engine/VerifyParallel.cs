@@ -21,8 +21,8 @@ internal static class VerifyParallel
     private const int MaxDepth = 1024;
 
     /// <summary>Searches bound <paramref name="c"/>; <paramref name="before"/> is what lower bounds ran.</summary>
-    /// <remarks>With <paramref name="eager"/>, workers give work away after every run, waiting or not (to test the merge).</remarks>
     /// <remarks>
+    /// With <paramref name="eager"/>, workers give work away after every run, waiting or not (to test the merge).
     /// With <paramref name="cache"/>, each shallow pass has a state cache, which the workers then
     /// share: a state met by the pass is explored below by the frontier's subtrees, and a state a
     /// worker is exploring by that worker (docs/verify.md, "State caching"). A pass cut deeper
