@@ -21,13 +21,9 @@ internal sealed class StateCache
 {
     private readonly Dictionary<StateFingerprint, Seen> _seen = [];
     private readonly Lock _lock = new();
-    private long _hits;
 
     /// <summary>How a state was first explored: the steps before it, and its sleepers (bit t: thread t).</summary>
     private readonly record struct Seen(int Steps, ulong Asleep);
-
-    /// <summary>Visits that were not explored again.</summary>
-    public long Hits => Interlocked.Read(ref _hits);
 
     /// <summary>
     /// True when this state (fingerprinted by <paramref name="key"/>), reached after
@@ -47,11 +43,7 @@ internal sealed class StateCache
         var fingerprint = key.Of(kernel, search);
         lock (_lock)
         {
-            if (_seen.TryGetValue(fingerprint, out var seen) && seen.Steps <= steps && (seen.Asleep & ~asleep) == 0)
-            {
-                _hits++;
-                return true;
-            }
+            if (_seen.TryGetValue(fingerprint, out var seen) && seen.Steps <= steps && (seen.Asleep & ~asleep) == 0) return true;
             // The kept visit does not cover this one, so this one covers it or neither covers the
             // other: keep this one, which the search explores now.
             _seen[fingerprint] = new Seen(steps, asleep);
