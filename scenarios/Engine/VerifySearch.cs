@@ -96,7 +96,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     /// <summary>True when the last run stopped at a state the state cache had seen explored with as much left to explore (docs/verify.md, "State caching").</summary>
     public bool LastPruned { get; private set; }
 
-    /// <summary>The last thread run in this schedule (-1 before the first step), and the fair scheduler's state: the search's part of a cached state.</summary>
+    /// <summary>The last thread run in this schedule (-1 before the first step), and the fair scheduler of this schedule: what decides the cost and the choice of the next thread, and so the search's part of a cached state.</summary>
     private int _last = -1;
     private Fairness? _fairness;
 
@@ -120,8 +120,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         _log = core.Log;
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
-        var fairness = _fairness = request.FairVerify ? new Fairness(threads.Count) : null;
-        int last = _last = -1;
+        _fairness = request.FairVerify ? new Fairness(threads.Count) : null;
+        _last = -1;
         LastWasCut = LastBlocked = LastPruned = false;
         Frontier = null;
         Span<int> runnable = stackalloc int[threads.Count];
@@ -150,8 +150,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             // A step before the one that holds the first changed frame is a replay: the same step
             // from the same state as in the run that first took it, whose invariants held then.
             core.Judging = hashReplay || frame >= recordFrom;
-            if (fairness is not null) n = fairness.Schedulable(runnable[..n]);
-            int pick = Decide(runnable[..n], last, threads, core);
+            if (_fairness is not null) n = _fairness.Schedulable(runnable[..n]);
+            int pick = Decide(runnable[..n], threads, core);
             if (pick == Pruned)
             {
                 LastPruned = true;
@@ -164,12 +164,12 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             }
             var step = core.Run(threads[pick], this);
             // A step that changes the fair scheduler's priorities changes which threads may run next: dependent on every step.
-            bool reprioritised = step is { } ran && fairness is not null && fairness.Ran(pick, ran);
+            bool reprioritised = step is { } ran && _fairness is not null && _fairness.Ran(pick, ran);
             if (record)
                 Record(frame, threads[pick], step is { } s && !reprioritised ? StepFootprint.Of(footprints!.Of(threads[pick], s), _recorder!.Take()) : StepFootprint.All,
                     step is { Kind: not StepKind.Continue });
             if (step is null) break;
-            last = _last = pick;
+            _last = pick;
         }
         LastPreemptions = _spent;
         return core;
@@ -184,8 +184,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     /// <see cref="Pruned"/> past the prefix at a state the state cache had seen explored with no
     /// fewer steps left before the cut and no thread asleep that is awake here.
     /// </summary>
-    private int Decide(ReadOnlySpan<int> runnable, int last, List<KernelThread> threads, StepCore core)
+    private int Decide(ReadOnlySpan<int> runnable, List<KernelThread> threads, StepCore core)
     {
+        int last = _last;
         // Going on with the last thread is free; so is any switch once it cannot go on, or
         // after a clock tick (time passes while the others run). Ticking early, before the
         // others are done, costs a preemption like any other switch away from a runnable thread.
