@@ -258,15 +258,12 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     }
 
     /// <summary>Adds a process with LWPs running the given programs, all runnable and queued.</summary>
-    public Proc AddProcess(IEnumerable<IReadOnlyList<LwpOp>> programs)
+    public Proc AddProcess(IReadOnlyList<IReadOnlyList<LwpOp>> programs)
     {
         var p = new Proc(Procs.Count + 1, system: false, this);
         Procs.Add(p);
-        // A workload's list of programs is indexed: a foreach over it as an IEnumerable boxes its enumerator.
-        if (programs is IReadOnlyList<IReadOnlyList<LwpOp>> list)
-            for (int i = 0; i < list.Count; i++) AddLwp(p, list[i]);
-        else
-            foreach (var program in programs) AddLwp(p, program);
+        // By index: a foreach over the read-only list would box its enumerator at every boot.
+        for (int i = 0; i < programs.Count; i++) AddLwp(p, programs[i]);
         return p;
     }
 

@@ -12,7 +12,7 @@ internal static class KernelFixture
     {
         var k = new Kernel(config ?? KernelConfig.Fixed);
         for (int i = 0; i < cpus; i++) k.Cpus.Add(new Cpu(i, k));
-        k.AddProcess(Enumerable.Range(0, lwps).Select(_ => (IReadOnlyList<LwpOp>)[new Compute(4)]));
+        k.AddProcess([.. Enumerable.Range(0, lwps).Select(_ => (IReadOnlyList<LwpOp>)[new Compute(4)])]);
         PhysMem.Boot(k, freePages: 2);
         return k;
     }
