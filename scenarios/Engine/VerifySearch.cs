@@ -209,11 +209,13 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
                 (options[j], costs[j]) = (option, cost);
             }
             var f = new Frame(options, costs, isThread: true, por ? ChildSleep(threads) : []);
-            if (cache is not null && cache.Covered(_stateKey!, core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
             int first = 0;
             while (first < f.Options.Length && (f.Asleep(f.Options[first]) || _spent + f.Costs[first] > bound)) first++;
             if (first == f.Options.Length) return -1;
             f.Taken = first;
+            // Only where the search branches: a state with one option left leads, step by step, to
+            // the next state that branches (or to the end), which the cache is asked about then.
+            if (cache is not null && NextOption(f, _spent) >= 0 && cache.Covered(_stateKey!, core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
             _stack.Add(f);
         }
         var frame = _stack[_depth++];
