@@ -33,8 +33,12 @@ public sealed class StateKey : IStateMixer
     /// <summary>The number of each object met in this walk, by reference.</summary>
     private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Objects met whose fields are still to be mixed, in the order met.</summary>
-    private readonly Queue<object> _todo = new();
+    /// <summary>Objects met whose fields are still to be mixed, in the order met, each with its type's shape.</summary>
+    private readonly Queue<(object Item, Shape Shape)> _todo = new();
+
+    /// <summary>The type met last and its shape: objects of one type tend to come together.</summary>
+    private Type? _lastType;
+    private Shape? _lastShape;
 
     private ulong _a, _b;
 
@@ -46,7 +50,7 @@ public sealed class StateKey : IStateMixer
         _todo.Clear();
         driver?.Show(this);
         Ref(kernel);
-        while (_todo.TryDequeue(out var o)) WalkOf(o.GetType()).Walk(o, this);
+        while (_todo.TryDequeue(out var o)) o.Shape.Walk(o.Item, this);
         Value(_ids.Count);
         return new StateFingerprint(_a, _b);
     }
@@ -68,7 +72,11 @@ public sealed class StateKey : IStateMixer
             Value(-1);
             return;
         }
-        foreach (char c in text) Value(c);
+        // Four characters at a time, then the rest one by one, then the length.
+        var chars = text.AsSpan();
+        var quads = System.Runtime.InteropServices.MemoryMarshal.Cast<char, long>(chars);
+        foreach (long q in quads) Value(q);
+        foreach (char c in chars[(quads.Length * 4)..]) Value(c);
         Value(text.Length);
     }
 
@@ -114,7 +122,7 @@ public sealed class StateKey : IStateMixer
         }
         id = _ids.Count;
         _ids[target] = id;
-        _todo.Enqueue(target);
+        _todo.Enqueue((target, shape));
         Value(id);
         Value(shape.Name);
     }
@@ -142,7 +150,12 @@ public sealed class StateKey : IStateMixer
 
     private Shape WalkOf(Type type)
     {
-        if (_walks.TryGetValue(type, out var shape)) return shape;
+        if (ReferenceEquals(type, _lastType)) return _lastShape!;
+        if (_walks.TryGetValue(type, out var shape))
+        {
+            (_lastType, _lastShape) = (type, shape);
+            return shape;
+        }
         long name = 0;
         foreach (char c in type.FullName ?? type.Name) name = (name ^ c) * 1099511628211L;
         var kind = type.IsPrimitive || type.IsEnum ? Kind.Scalar
@@ -163,7 +176,7 @@ public sealed class StateKey : IStateMixer
     {
         if (IsNotState(type)) return static (_, _) => { };
         if (type.IsArray || type.Namespace is { } ns && ns.StartsWith("System.Collections", StringComparison.Ordinal) && typeof(IEnumerable).IsAssignableFrom(type))
-            return static (o, k) => k.Items((IEnumerable)o);
+            return ItemsWalk(type) ?? (static (o, k) => k.Items((IEnumerable)o));
         var o = Expression.Parameter(typeof(object), "o");
         var k = Expression.Parameter(typeof(StateKey), "k");
         var self = Expression.Variable(type, "self");
@@ -216,6 +229,52 @@ public sealed class StateKey : IStateMixer
     private static readonly MethodInfo RefMethod = typeof(StateKey).GetMethod(nameof(Ref))!;
 
     private static bool IsNotState(Type type) => type.IsDefined(typeof(NotStateAttribute), false);
+
+    /// <summary>
+    /// The walk of the commonest collections without an item boxed or an interface call per item:
+    /// a list or one-dimensional array of references, item by item; an array or list of numbers,
+    /// as its bytes. Each mixes what <see cref="Items"/> would: the items in order, then how many.
+    /// Null for any other collection.
+    /// </summary>
+    private static Action<object, StateKey>? ItemsWalk(Type type)
+    {
+        var item = type.IsSZArray ? type.GetElementType()!
+            : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+        if (item is null) return null;
+        string? walk = !item.IsValueType ? (type.IsArray ? nameof(RefArray) : nameof(RefList))
+            : item.IsPrimitive ? (type.IsArray ? nameof(ScalarArray) : nameof(ScalarList)) : null;
+        if (walk is null) return null;
+        return typeof(StateKey).GetMethod(walk, BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(item).CreateDelegate<Action<object, StateKey>>();
+    }
+
+    private static void RefArray<T>(object o, StateKey k) where T : class
+    {
+        var items = (T[])o;
+        foreach (var item in items) k.Ref(item);
+        k.Value(items.Length);
+    }
+
+    private static void RefList<T>(object o, StateKey k) where T : class
+    {
+        var items = (List<T>)o;
+        foreach (var item in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items)) k.Ref(item);
+        k.Value(items.Count);
+    }
+
+    private static void ScalarArray<T>(object o, StateKey k) where T : unmanaged => k.Scalars<T>((T[])o);
+
+    private static void ScalarList<T>(object o, StateKey k) where T : unmanaged => k.Scalars<T>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan((List<T>)o));
+
+    /// <summary>Numbers by their bytes, eight at a time, then how many.</summary>
+    private void Scalars<T>(ReadOnlySpan<T> items) where T : unmanaged
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(items);
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes);
+        foreach (long w in words) Value(w);
+        foreach (byte b in bytes[(words.Length * 8)..]) Value(b);
+        Value(items.Length);
+    }
 
     /// <summary>A collection's items in order, then how many: what any code that walks it can see.</summary>
     private void Items(IEnumerable items)
