@@ -93,7 +93,7 @@ internal static class VerifyParallel
     /// A part of the search: a frontier entry's subtree, or the part of one that a busy worker
     /// gave away. <see cref="Key"/> is where it starts in depth-first order (the entry's index,
     /// then the options taken at its frames below the entry's prefix): parts never overlap, so
-    /// ordering them by key orders everything they run. A part whose search was abandoned has no tally.
+    /// ordering them by key orders everything they run. A part never started has no tally; one stopped by a cap keeps what it ran.
     /// </summary>
     private sealed class Part(int entry, int[] key, IReadOnlyList<Frame> prefix, int? floor)
     {
@@ -111,6 +111,30 @@ internal static class VerifyParallel
         for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
             if (a[i] != b[i]) return a[i].CompareTo(b[i]);
         return a.Length.CompareTo(b.Length);
+    }
+
+    /// <summary>A piece of a split search in depth-first order: its counts and states; no tally if it never started.</summary>
+    internal readonly record struct Piece(VerifyTally? Tally, HashSet<ulong>? Seen);
+
+    /// <summary>
+    /// Adds up <paramref name="pieces"/> in depth-first order into <paramref name="states"/> and
+    /// one tally, up to the first violation unless <paramref name="goOn"/>. When every piece before
+    /// that violation is whole, its schedule number and every count are the one-thread search's.
+    /// A piece that a cap, the time budget or cancellation stopped (or never started) counts what
+    /// it explored, and the merge goes on past it: an incomplete search reports all it explored,
+    /// and a violation that a later piece met is reported too (its number then counts the
+    /// schedules explored before it), as nothing found may be lost.
+    /// </summary>
+    internal static VerifyTally Merge(IEnumerable<Piece> pieces, long scheduleBase, HashSet<ulong>? states, bool goOn)
+    {
+        var total = new VerifyTally();
+        foreach (var piece in pieces)
+        {
+            if (piece.Tally is { } t) total.AddAfter(t, scheduleBase + total.Schedules);
+            if (piece.Seen is { } seen) states!.UnionWith(seen);
+            if (total.Violation is not null && !goOn) break;
+        }
+        return total;
     }
 
     /// <summary>
@@ -155,7 +179,6 @@ internal static class VerifyParallel
                 var tally = new VerifyTally();
                 var mine = states is null ? null : new HashSet<ulong>();
                 var search = new VerifySearch(request, c, mine, por, prefix: part.Prefix, hash: hash, floor: part.Floor, cache: cache, stateKey: stateKey);
-                bool whole = true;
                 while (search.Next() is { } core)
                 {
                     long s0 = tally.Schedules;
@@ -167,11 +190,7 @@ internal static class VerifyParallel
                         run.Found(part.Key);
                         break;
                     }
-                    if (run.Over(part.Key))
-                    {
-                        whole = false;
-                        break;
-                    }
+                    if (run.Over(part.Key)) break;
                     if ((eager || queue.Hungry) && search.Donate() is { } given)
                     {
                         int depth = shallow.Entries[part.Entry].Prefix.Count;
@@ -179,39 +198,24 @@ internal static class VerifyParallel
                         queue.Give(new Part(part.Entry, key, given, given.Count - 1), parts);
                     }
                 }
-                if (whole) (part.Tally, part.Seen) = (tally, mine);
+                // A part a cap or the time budget stopped keeps what it explored: the counts of an
+                // incomplete search, and any violation met in a part after it, are still reported.
+                (part.Tally, part.Seen) = (tally, mine);
             }
         }
         var workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
         Task.WaitAll(workers);
 
-        // Merge in depth-first order: each segment, then its subtree's parts, up to the first violation.
-        var total = new VerifyTally();
-        bool cutShort = false;
+        // Each segment, then its subtree's parts, then the shallow runs after the last entry.
         var byEntry = parts.GroupBy(p => p.Entry).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Key, Comparer<int[]>.Create(Compare)).ToList());
-        for (int i = 0; i < n && !cutShort; i++)
+        var pieces = new List<Piece>();
+        for (int i = 0; i < n; i++)
         {
-            total.AddAfter(shallow.Entries[i].Before, before.Schedules + total.Schedules);
-            if (shallow.Entries[i].Seen is { } early) states!.UnionWith(early);
-            cutShort = total.Violation is not null && !goOn;
-            foreach (var part in byEntry[i])
-            {
-                if (cutShort) break;
-                if (part.Tally is not { } sub)
-                {
-                    cutShort = true;
-                    break;
-                }
-                total.AddAfter(sub, before.Schedules + total.Schedules);
-                if (part.Seen is { } s) states!.UnionWith(s);
-                cutShort = total.Violation is not null && !goOn;
-            }
+            pieces.Add(new Piece(shallow.Entries[i].Before, shallow.Entries[i].Seen));
+            pieces.AddRange(byEntry[i].Select(p => new Piece(p.Tally, p.Seen)));
         }
-        if (!cutShort)
-        {
-            total.AddAfter(shallow.Tail, before.Schedules + total.Schedules);
-            if (shallow.TailSeen is { } late) states!.UnionWith(late);
-        }
+        pieces.Add(new Piece(shallow.Tail, shallow.TailSeen));
+        var total = Merge(pieces, before.Schedules, states, goOn);
         total.StoppedBy = total.Violation is not null && !goOn ? null : run.StoppedBy ?? shallow.Tail.StoppedBy;
         total.Parts = parts.Count;
         return total;
