@@ -72,17 +72,20 @@ public sealed class StateKey : IStateMixer
             Value(-1);
             return;
         }
-        // Four characters at a time, then the rest one by one, then the length.
+        // The length, then four characters at a time, then the rest one by one.
+        Value(text.Length);
         var chars = text.AsSpan();
         var quads = System.Runtime.InteropServices.MemoryMarshal.Cast<char, long>(chars);
         foreach (long q in quads) Value(q);
         foreach (char c in chars[(quads.Length * 4)..]) Value(c);
-        Value(text.Length);
     }
 
     /// <inheritdoc/>
     public void Ref(object? target)
     {
+        // What is mixed begins with an object's number (0 or more) or a negative tag of its kind,
+        // and every part of variable length with its length: no two different graphs mix alike
+        // (a boxed -2 and a null, or a string and an object's number, in a slot typed object).
         if (target is null)
         {
             Value(-2);
@@ -90,6 +93,7 @@ public sealed class StateKey : IStateMixer
         }
         if (target is string s)
         {
+            Value(-6);
             Text(s);
             return;
         }
@@ -102,21 +106,25 @@ public sealed class StateKey : IStateMixer
         switch (shape.Kind)
         {
             case Kind.Scalar:
+                Value(-3);
                 Value(ScalarOf(target));
                 return;
             case Kind.Struct:
                 // A boxed struct (an item of a collection read without its type): its fields, in place.
+                Value(-8);
                 Value(shape.Name);
                 shape.Walk(target, this);
                 return;
             case Kind.Delegate:
                 // A delegate is its method and target; its code pointers move as the JIT tiers up.
                 var d = (Delegate)target;
+                Value(-4);
                 Value(d.Method.MetadataToken);
                 Text(d.Method.DeclaringType?.FullName);
                 Ref(d.Target);
                 return;
             case Kind.Type:
+                Value(-5);
                 Text(((Type)target).FullName);
                 return;
         }
@@ -233,7 +241,7 @@ public sealed class StateKey : IStateMixer
     /// <summary>
     /// The walk of the commonest collections without an item boxed or an interface call per item:
     /// a list or one-dimensional array of references, item by item; an array or list of numbers,
-    /// as its bytes. Each mixes what <see cref="Items"/> would: the items in order, then how many.
+    /// as its bytes. Each mixes how many, then the items in order.
     /// Null for any other collection.
     /// </summary>
     private static Action<object, StateKey>? ItemsWalk(Type type)
@@ -251,38 +259,41 @@ public sealed class StateKey : IStateMixer
     private static void RefArray<T>(object o, StateKey k) where T : class
     {
         var items = (T[])o;
-        foreach (var item in items) k.Ref(item);
         k.Value(items.Length);
+        foreach (var item in items) k.Ref(item);
     }
 
     private static void RefList<T>(object o, StateKey k) where T : class
     {
         var items = (List<T>)o;
-        foreach (var item in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items)) k.Ref(item);
         k.Value(items.Count);
+        foreach (var item in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items)) k.Ref(item);
     }
 
     private static void ScalarArray<T>(object o, StateKey k) where T : unmanaged => k.Scalars<T>((T[])o);
 
     private static void ScalarList<T>(object o, StateKey k) where T : unmanaged => k.Scalars<T>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan((List<T>)o));
 
-    /// <summary>Numbers by their bytes, eight at a time, then how many.</summary>
+    /// <summary>How many numbers, then their bytes, eight at a time.</summary>
     private void Scalars<T>(ReadOnlySpan<T> items) where T : unmanaged
     {
+        Value(items.Length);
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(items);
         var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes);
         foreach (long w in words) Value(w);
         foreach (byte b in bytes[(words.Length * 8)..]) Value(b);
-        Value(items.Length);
     }
 
-    /// <summary>A collection's items in order, then how many: what any code that walks it can see.</summary>
+    /// <summary>
+    /// A collection's items in order and how many: what any code that walks it can see. A list's
+    /// count comes first; another collection's items end with a tag no item begins with, then the count.
+    /// </summary>
     private void Items(IEnumerable items)
     {
         if (items is IList list)
         {
-            for (int i = 0; i < list.Count; i++) Ref(list[i]);
             Value(list.Count);
+            for (int i = 0; i < list.Count; i++) Ref(list[i]);
             return;
         }
         int n = 0;
@@ -291,6 +302,7 @@ public sealed class StateKey : IStateMixer
             Ref(item);
             n++;
         }
+        Value(-7);
         Value(n);
     }
 }

@@ -80,4 +80,27 @@ public sealed class StateKeyTests
         copied.Slots[1] = new Tag("a");
         Assert.NotEqual(Of(shared), Of(copied));
     }
+
+    /// <summary>Values of different kinds in a slot typed object never mix alike: each begins with its kind's tag or an object's number.</summary>
+    private sealed class Slots
+    {
+        public object? First;
+        public object? Second;
+        public int? Number;
+    }
+
+    private StateFingerprint Of(Slots s) => new StateKey().Of(_kernel, new Shown(s));
+
+    [Fact]
+    public void ValuesOfDifferentKindsNeverMixAlike()
+    {
+        var shared = new Tag("t");
+        // A null and a boxed -2 (what a null mixed as before tags).
+        Assert.NotEqual(Of(new Slots { Number = null }), Of(new Slots { Number = -2 }));
+        // The same object twice, against the object and a boxed number equal to its number (the
+        // holder is object 0, the kernel 1, the object 2).
+        var twice = new Slots { First = shared, Second = shared };
+        var number = new Slots { First = shared, Second = 2 };
+        Assert.NotEqual(Of(twice), Of(number));
+    }
 }
