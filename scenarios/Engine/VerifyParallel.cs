@@ -150,10 +150,8 @@ internal static class VerifyParallel
         long shallowSchedules = shallow.Entries.Sum(e => e.Before.Schedules) + shallow.Tail.Schedules;
         long shallowSteps = shallow.Entries.Sum(e => e.Before.Steps) + shallow.Tail.Steps;
         var run = new SharedProgress(before.Schedules + shallowSchedules, before.Steps + shallowSteps, limits);
-        // A violation in a shallow segment ends the search there: the subtrees after it are not needed.
-        if (!goOn)
-            for (int i = 0; i < n; i++)
-                if (shallow.Entries[i].Before.Violation is not null) run.Found([i - 1, int.MaxValue]);
+        // A violation the shallow pass met ended that pass, so it is in the tail, after every
+        // entry: all subtrees come before it in depth-first order and are searched.
         if (shallow.Tail.StoppedBy is not null) run.Found([-1]);
         var parts = Enumerable.Range(0, n).Select(i => new Part(i, [i], shallow.Entries[i].Prefix, null)).ToList();
         var queue = new Queue(parts, threads);
