@@ -37,7 +37,8 @@ public sealed class StateKeyTests
 
     private readonly Kernel _kernel = KernelBuilder.Build(ScenarioCatalogue.Find("loan")!.DefaultWorkload(), KernelConfig.Fixed);
 
-    private StateFingerprint Of(Holder h) => new StateKey().Of(_kernel, new Shown(h));
+    /// <summary>The fingerprint of the kernel with <paramref name="shown"/> beside it.</summary>
+    private StateFingerprint Of(object shown) => new StateKey().Of(_kernel, new Shown(shown));
 
     [Fact]
     public void EqualContentsInOtherInstancesAndCapacitiesFingerprintAlike()
@@ -88,8 +89,6 @@ public sealed class StateKeyTests
         public object? Second;
         public int? Number;
     }
-
-    private StateFingerprint Of(Slots s) => new StateKey().Of(_kernel, new Shown(s));
 
     [Fact]
     public void ValuesOfDifferentKindsNeverMixAlike()
