@@ -85,12 +85,11 @@ public static class CowFault
                 yield return Pageout.Wait(k, "flt_noram3");
                 yield break;
             }
-            var nanon = AnonPager.New(k, fresh); // uvm_pagecopy(): the copy is dirty
+            var nanon = AnonPager.New(k, self, fresh); // uvm_pagecopy(): the copy is dirty
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
             anon.RefCount--; // cannot reach 0: it was > 1
             anon.Lock.Release(k, self);
-            nanon.Lock.Acquire(self);
             fresh.BusyOwner = "uvm_fault";
             yield return Finish(k, self, space, amap, nanon, fresh, page, writable: true, dirty: true, "uvm_fault: case 1B, copy-on-write");
             done.Value = true;
@@ -112,9 +111,8 @@ public static class CowFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, fresh);
+        var anon = AnonPager.New(k, self, fresh);
         amap.Add(page, anon, replace: false);
-        anon.Lock.Acquire(self);
         fresh.BusyOwner = "uvm_fault";
         yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable, write, "uvm_fault: case 2B, zero-fill anon");
         done.Value = true;

@@ -83,11 +83,10 @@ public static class CowObjectFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, fresh); // uvm_pagecopy(uobjpage, pg): the copy is dirty
+        var anon = AnonPager.New(k, self, fresh); // uvm_pagecopy(uobjpage, pg): the copy is dirty
         PageQueues.UnbusyOwned(k, upage, "uvm_fault"); // the object page stays in the object
         uobj.Lock.Release(k, self);
         amap!.Add(page, anon, replace: false);
-        anon.Lock.Acquire(self);
         fresh.BusyOwner = "uvm_fault";
         space.Enter(page, anon, fresh, at.EntryWritable);
         var step = Uvm.Model.Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 2B, promote object page");

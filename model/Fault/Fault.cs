@@ -27,8 +27,7 @@ public static class Fault
             Page? fresh;
             while ((fresh = PageQueues.Alloc(k)) is null)
                 yield return Pageout.Wait(k, "flt_noram2");
-            anon = amap[index] = AnonPager.New(k, fresh);
-            anon.Lock.Acquire(self);
+            anon = amap[index] = AnonPager.New(k, self, fresh);
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
             yield return Finish(k, self, fresh, anon.Lock, write);

@@ -41,15 +41,16 @@ public static class LoanFault
                 yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
                 yield break;
             }
-            if (write && (anon.RefCount > 1 || p.LoanCount > 0))
+            bool shared = anon.RefCount > 1; // read under an_lock
+            if (write && (shared || p.LoanCount > 0))
             {
                 if (PageQueues.Alloc(k) is not { } fresh)
                 {
                     anon.Lock.Release(k, self);
-                    yield return Pageout.Wait(k, anon.RefCount > 1 ? "flt_noram3" : "flt_noram2");
+                    yield return Pageout.Wait(k, shared ? "flt_noram3" : "flt_noram2");
                     continue; // ReFault
                 }
-                yield return anon.RefCount > 1 ? CopyOnWrite(k, self, amap, index, anon, fresh) : BreakAnonLoan(k, self, anon, p, fresh);
+                yield return shared ? CopyOnWrite(k, self, amap, index, anon, fresh) : BreakAnonLoan(k, self, anon, p, fresh);
                 yield break;
             }
             PageQueues.Busy(p, "uvm_fault");
@@ -78,11 +79,10 @@ public static class LoanFault
     /// </summary>
     private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh)
     {
-        var anon = AnonPager.New(k, fresh); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
+        var anon = AnonPager.New(k, self, fresh); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
         amap[index] = anon;
         oanon.RefCount--;
         oanon.Lock.Release(k, self);
-        anon.Lock.Acquire(self);
         fresh.BusyOwner = "uvm_fault";
         return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 1B copy-on-write, pmap_enter");
     }

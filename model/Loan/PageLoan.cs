@@ -123,8 +123,7 @@ public static class PageLoan
             borrower.Lock.Release(k, self);
             return borrower;
         }
-        var anon = new Anon(k.Vm.NextAnonId++, k); // uvm_analloc()
-        k.Vm.AnonList.Add(anon);
+        var anon = AnonPager.Alloc(k, self); // uvm_analloc(): returned locked
         anon.Page = p;
         p.Anon = anon;
         k.Vm.PageQueueLock.Acquire(self);
@@ -132,6 +131,7 @@ public static class PageLoan
         p.LoanCount++;
         if (p.KernelLoans == 0) PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
+        anon.Lock.Release(k, self); // simple_unlock(&anon->an_lock)
         return anon;
     }
 

@@ -11,11 +11,23 @@ namespace Uvm.Model;
 /// </summary>
 public static class AnonPager
 {
-    /// <summary>A new anon holding page <paramref name="p"/>, zero-filled (dirty), still busy.</summary>
-    internal static Anon New(Kernel k, Page p)
+    /// <summary>
+    /// uvm_analloc() (uvm_anon.c 1.21.4.2): an anon off the free list with an_ref 1, no page and
+    /// no swap slot, set while nothing else can reach it, and returned locked ("new anon is
+    /// returned locked!"). The caller unlocks it where the kernel's caller does.
+    /// </summary>
+    internal static Anon Alloc(Kernel k, KernelThread self)
     {
         var anon = new Anon(k.Vm.NextAnonId++, k);
         k.Vm.AnonList.Add(anon);
+        anon.Lock.Acquire(self);
+        return anon;
+    }
+
+    /// <summary>A new anon (<see cref="Alloc"/>, so locked by <paramref name="self"/>) holding page <paramref name="p"/>, zero-filled (dirty), still busy.</summary>
+    internal static Anon New(Kernel k, KernelThread self, Page p)
+    {
+        var anon = Alloc(k, self);
         anon.Page = p;
         p.Anon = anon;
         p.PqAnon = true;

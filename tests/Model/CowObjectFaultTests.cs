@@ -109,7 +109,9 @@ public sealed class CowObjectFaultTests
         Assert.True(fault.MoveNext());
         Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", fault.Current.Function);
         var other = PageQueues.Alloc(k)!; // another LWP's zero-fill, by hand
-        s.Amap!.Add(0, AnonPager.New(k, other), replace: false);
+        var zeroFilled = AnonPager.New(k, self, other);
+        zeroFilled.Lock.Release(k, self);
+        s.Amap!.Add(0, zeroFilled, replace: false);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, other);
         PageQueues.Activate(k, other);

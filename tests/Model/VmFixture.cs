@@ -23,7 +23,9 @@ internal static class VmFixture
     public static (Anon Anon, Page Page) AnonPage(Kernel k, PageQueue queue, int slot = 0)
     {
         var p = PageQueues.Alloc(k)!;
-        var anon = AnonPager.New(k, p);
+        var self = k.Threads.FirstOrDefault(t => t.Name == "fixture") ?? Actor(k, "fixture");
+        var anon = AnonPager.New(k, self, p);
+        anon.Lock.Release(k, self); // uvm_analloc() returns it locked
         PageQueues.Unbusy(k, p);
         if (slot != 0)
         {
