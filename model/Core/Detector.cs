@@ -24,8 +24,8 @@ public static class Detector
     public static IReadOnlyList<(string Name, string Rule)> All { get; } =
     [
         (LockDiscipline, "Each field is read and written only by the thread holding the lock that protects it "
-            + "(sys/lwp.h: sched_lock protects l_stat, l_cpu, the run-queue link and L_INMEM; those are instrumented "
-            + "today); a read the kernel makes without it is declared racy and may see any prefix of the last "
+            + "(instrumented today: sys/lwp.h, sched_lock protects l_stat, l_cpu, the run-queue link and L_INMEM; "
+            + "uvm_anon.h, an_lock protects an_ref, an_page and an_swslot of an anon with references left); a read the kernel makes without it is declared racy and may see any prefix of the last "
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "

@@ -79,8 +79,8 @@ public static class Unloan
         yield return Step.Ran("uvm_unloananon");
         if (refs > 0) yield break;
         // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
-        if (anon.RefCount != 0)
-            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {anon.RefCount}");
+        if (anon.RefCountUnlocked is var left and not 0)
+            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {left}");
         foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
                      self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
             yield return s;

@@ -4,8 +4,12 @@ namespace Uvm.Model.Vm;
 
 /// <summary>
 /// struct vm_anon (uvm_anon.h): one page of anonymous memory. <see cref="Lock"/> (an_lock)
-/// protects <see cref="Page"/> (an_page) and <see cref="SwSlot"/> (an_swslot): an_swslot != 0
-/// iff a copy is on swap. uvm_anfree() (or uvm_anon_release() for a PG_RELEASED page) returns it
+/// protects <see cref="RefCount"/> (an_ref), <see cref="Page"/> (an_page) and
+/// <see cref="SwSlot"/> (an_swslot) ("[an_lock]" in uvm_anon.h): a step that reads or writes one
+/// without holding it, while an_ref is not 0, is a lock-discipline violation
+/// (model/Core/Discipline.cs). Not modelled, so stricter than the kernel: uvm_anon.h also lets a
+/// thread that holds an_page PG_BUSY read an_swslot unlocked (no model path needs it).
+/// an_swslot != 0 iff a copy is on swap. uvm_anfree() (or uvm_anon_release() for a PG_RELEASED page) returns it
 /// to the anon free list (<see cref="Free"/>): from then on a step that reads or writes an_ref,
 /// an_page or an_swslot through a stale pointer is a use after free (model/Core/Discipline.cs).
 /// Amaps hold anons in the copy-on-write scenarios (<see cref="Amap"/>); in the paging scenarios
@@ -32,22 +36,32 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <summary>an_ref: references from amaps; 0 once uvm_anfree() ran.</summary>
     public int RefCount
     {
+        get { Locked("an_ref"); return _refCount; }
+        internal set { Stored("an_ref", _refCount, null); V(); _refCount = value; }
+    }
+
+    /// <summary>
+    /// an_ref read without an_lock, as uvm_anfree()'s entry KASSERT(anon->an_ref == 0) reads it
+    /// (uvm_anon.c 1.21.4.2: "anon must be unlocked and have a zero reference count"). It reads
+    /// the latest value; a freed anon is still a use after free.
+    /// </summary>
+    public int RefCountUnlocked
+    {
         get { Touch(); return _refCount; }
-        internal set { Touch(); V(); _refCount = value; }
     }
 
     /// <summary>an_page: the resident page, or null.</summary>
     public Page? Page
     {
-        get { Touch(); return _page; }
-        internal set { Touch(); V(); _page = value; }
+        get { Locked("an_page"); return _page; }
+        internal set { Stored("an_page", 0, _page); V(); _page = value; }
     }
 
     /// <summary>an_swslot: the swap slot holding a copy, 0 if none.</summary>
     public int SwSlot
     {
-        get { Touch(); return _swSlot; }
-        internal set { Touch(); V(); _swSlot = value; }
+        get { Locked("an_swslot"); return _swSlot; }
+        internal set { Stored("an_swslot", _swSlot, null); V(); _swSlot = value; }
     }
 
     /// <summary>an_lock.</summary>
@@ -66,6 +80,26 @@ public sealed class Anon(int id, Kernel? kernel = null)
 
     /// <summary>An access to a field: a use-after-free violation during a step once the anon is freed.</summary>
     private void Touch() => _d?.Touch(_poison, this);
+
+    /// <summary>
+    /// A read of a field an_lock protects: the anon is live, and an_lock is held unless no
+    /// reference is left ("anon must be locked or have a reference count of 0", uvm_anon.c
+    /// uvm_anon_dropswap(); uvm_anfree() reads and clears an_page and an_swslot unlocked).
+    /// </summary>
+    private void Locked(string field)
+    {
+        Touch();
+        if (_refCount != 0) _d?.Read(Lock, this, field);
+    }
+
+    /// <summary>A write of a field an_lock protects (see <see cref="Locked"/>); <paramref name="old"/> or <paramref name="oldRef"/> is its value before.</summary>
+    private void Stored(string field, long old, object? oldRef)
+    {
+        Touch();
+        if (_refCount == 0 || _d is null) return;
+        if (oldRef is null) _d.Write(Lock, this, field, old);
+        else _d.WriteRef(Lock, this, field, oldRef);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"anon {Id}";

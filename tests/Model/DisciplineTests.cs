@@ -184,7 +184,13 @@ public sealed class DisciplineTests
         var k = VmFixture.Kernel(freePages: 2);
         var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
         OneStep? freer = null;
-        freer = new OneStep(k, "pagedaemon", () => Uvm.Model.AnonPager.Free(k, freer!, anon));
+        freer = new OneStep(k, "pagedaemon", () =>
+        {
+            anon.Lock.Acquire(freer!); // the last reference is dropped under an_lock, as amap_wipeout() does
+            anon.RefCount = 0;
+            anon.Lock.Release(k, freer!);
+            Uvm.Model.AnonPager.Free(k, freer!, anon);
+        });
         freer.Advance();
         var toucher = new OneStep(k, "cpu1", () => _ = anon.SwSlot);
 
@@ -192,6 +198,59 @@ public sealed class DisciplineTests
 
         Assert.Equal(Detector.UseAfterFree, e.Detector);
         Assert.StartsWith("use after free: anon 1 freed by pagedaemon in uvm_anfree at step 0, touched by cpu1 in ", e.Detail);
+    }
+
+    [Fact]
+    public void DroppingAnAnonReferenceWithoutAnLockIsALockDisciplineViolation()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        var t = new OneStep(k, "loan1", () => anon.RefCount--);
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock an_lock of anon 1 of an_ref (anon 1) not held by loan1 in ", e.Detail);
+        Assert.EndsWith("an_ref read while nobody holds it", e.Detail);
+    }
+
+    [Fact]
+    public void AnAnonsFieldsUnderAnLockAreClean()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, page) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? t = null;
+        t = new OneStep(k, "loan1", () =>
+        {
+            anon.Lock.Acquire(t!);
+            anon.RefCount++;
+            anon.SwSlot = 3;
+            anon.Lock.Release(k, t!);
+        });
+
+        t.Advance();
+
+        Assert.Equal((2, 3, page), (anon.RefCount, anon.SwSlot, anon.Page));
+    }
+
+    [Fact]
+    public void AnAnonWithNoReferenceLeftIsReadUnlocked()
+    {
+        // uvm_anfree() reads and clears an_page and an_swslot without an_lock: "anon must be locked
+        // or have a reference count of 0" (uvm_anon_dropswap()).
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, page) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active, slot: 2);
+        anon.RefCount = 0; // outside a step: nothing is checked
+        int slot = -1;
+        var t = new OneStep(k, "pagedaemon", () =>
+        {
+            slot = anon.SwSlot;
+            anon.SwSlot = 0;
+        });
+
+        t.Advance();
+
+        Assert.Equal((2, 0, page), (slot, anon.SwSlot, anon.Page));
     }
 
     [Fact]
