@@ -74,8 +74,17 @@ public static class Unloan
     {
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
-        int refs = --anon.RefCount;
-        anon.Lock.Release(k, self);
+        int refs;
+        if (k.Config.Has(Switches.UnloanDropsRefUnlocked))
+        {
+            anon.Lock.Release(k, self);
+            refs = --anon.RefCount;
+        }
+        else
+        {
+            refs = --anon.RefCount;
+            anon.Lock.Release(k, self);
+        }
         yield return Step.Ran("uvm_unloananon");
         if (refs > 0) yield break;
         // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.

@@ -117,4 +117,12 @@ public static partial class Switches
     /// <summary>uvm_unloananon(): an_swslot of the anon is asserted after uvm_anfree() freed it. Killed by the use-after-free detector.</summary>
     public static readonly KernelSwitch UnloanTouchesFreedAnon = Mutation("unloan-touches-freed-anon", "uvm_unloananon", "loan-zero",
         "uvm_unloananon() asserts an_swslot == 0 after uvm_anfree() returned the anon to the free list (a field of an anon touched after free)");
+
+    /// <summary>
+    /// uvm_unloananon(): <c>refs = --anon-&gt;an_ref</c> moved after <c>simple_unlock(&amp;anon-&gt;an_lock)</c>, out of the
+    /// section that protects it. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch UnloanDropsRefUnlocked = Mutation("unloan-drops-ref-unlocked", "uvm_unloananon", "loan-zero",
+        "uvm_unloananon() drops an_ref after simple_unlock(&anon->an_lock) (a protected write moved out of its section)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
 }
