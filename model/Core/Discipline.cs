@@ -135,6 +135,18 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         throw NotHeld(lk, obj, field, r, "read");
     }
 
+    /// <summary>
+    /// A write of a field that <paramref name="lk"/> protects together with the lock a
+    /// <see cref="Write(IOwnedLock, object, string, long)"/> of the same store checks (pg->loan_count,
+    /// "to modify: [O _and_ P]"): checked only, the store is logged once, by that write.
+    /// </summary>
+    public void WriteAlsoUnder(IOwnedLock lk, object obj, string field)
+    {
+        var r = kernel.Running;
+        if (r is null || lk.Owner == r || !On) return;
+        throw NotHeld(lk, obj, field, r, "written");
+    }
+
     /// <summary>A write of a scalar field; <paramref name="old"/> is its value before the store.</summary>
     public void Write(IOwnedLock lk, object obj, string field, long old) => Write(lk, obj, field, old, null);
 

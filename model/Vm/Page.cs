@@ -10,11 +10,27 @@ namespace Uvm.Model.Vm;
 /// PQ_ANON is an anon that borrows the page (an O->A loan, counted in loan_count), not its owner.
 /// <see cref="Referenced"/> stands for the pmap reference bit; the pmap modified bit is folded into
 /// PG_CLEAN. Mappings are not modelled.
+/// <para>
+/// The lock-discipline detector checks writes of <see cref="LoanCount"/> by uvm_page.h's rule for
+/// them: "to modify: [O _and_ P]" (P uvm.pageqlock; O the lock uvm_unloanpage() try-locks for the
+/// page, <see cref="OwnerLock"/>: its object's, else its anon's, owner or borrower; a page with
+/// neither has P only). Its reads ("[O or P]") are not checked: the kernel reads it unprotected where it knows the
+/// answer may be stale (uvm_anon_lockloanpg(): "the test for pg->loan_count is not protected") and in
+/// uvm_pagefree() of a pool page (uvm_km_free_poolpage1() frees it with neither lock where the pmap
+/// unmaps pool pages directly). The other fields are not instrumented: the kernel sets pqflags and
+/// wire_count of a page it has just allocated without uvm.pageqlock.
+/// </para>
 /// </summary>
-public sealed class Page(int number, WriteVersions? versions = null)
+public sealed class Page(int number, WriteVersions? versions = null, Kernel? kernel = null)
 {
     /// <summary>The write versions of the kernel; null for a page built alone in a test.</summary>
     private readonly WriteVersions? _versions = versions;
+
+    /// <summary>The kernel, for the detectors; null for a page built alone in a test.</summary>
+    private readonly Kernel? _kernel = kernel;
+
+    /// <summary>Backs <see cref="LoanCount"/>.</summary>
+    private int _loanCount;
 
     /// <summary>A global page number, used in messages ("page 3").</summary>
     public int Number { get; } = number;
@@ -41,7 +57,19 @@ public sealed class Page(int number, WriteVersions? versions = null)
     public int Index { get; internal set { V(); field = value; } }
 
     /// <summary>pg->loan_count: loans to the kernel or to anons (uvm_loan.c); never negative.</summary>
-    public int LoanCount { get; internal set { V(); field = value; } }
+    public int LoanCount
+    {
+        get => _loanCount;
+        internal set { LoanStored(); V(); _loanCount = value; }
+    }
+
+    /// <summary>A write of loan_count during a step: <see cref="OwnerLock"/> (if the page has an object or an anon) and uvm.pageqlock are held.</summary>
+    private void LoanStored()
+    {
+        if (_kernel is not { Running: not null, Discipline: var d }) return;
+        if (OwnerLock is { } owner) d.WriteAlsoUnder(owner, this, "loan_count");
+        d.Write(_kernel.Vm.PageQueueLock, this, "loan_count", _loanCount);
+    }
 
     /// <summary>
     /// The loans held by the kernel (O->K, A->K): loan_count less the one loan of an anon that

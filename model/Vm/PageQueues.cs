@@ -31,7 +31,7 @@ public static class PageQueues
         else
         {
             vm.Unmaterialized--;
-            p = new Page(vm.PageList.Count + 1, vm.Versions);
+            p = new Page(vm.PageList.Count + 1, vm.Versions, k);
             vm.PageList.Add(p);
         }
         ux.Free--;

@@ -253,6 +253,35 @@ public sealed class DisciplineTests
         Assert.Equal((2, 0, page), (slot, anon.SwSlot, anon.Page));
     }
 
+    [Theory]
+    [InlineData(true, false, "lock an_lock of anon 1 of loan_count (page 1 of anon 1) not held by loan1 in ")]
+    [InlineData(false, true, "lock uvm.pageqlock of loan_count (page 1 of anon 1) not held by loan1 in ")]
+    [InlineData(true, true, null)]
+    public void ALoanCountIsModifiedUnderTheOwnersLockAndThePageQueueLock(bool pageq, bool owner, string? violation)
+    {
+        // uvm_page.h: loan_count "to modify: [O _and_ P]".
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, page) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? t = null;
+        t = new OneStep(k, "loan1", () =>
+        {
+            if (owner) anon.Lock.Acquire(t!);
+            if (pageq) k.Vm.PageQueueLock.Acquire(t!);
+            page.LoanCount++;
+        });
+
+        if (violation is null)
+        {
+            t.Advance();
+            Assert.Equal(1, page.LoanCount);
+            return;
+        }
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith(violation, e.Detail);
+        Assert.EndsWith("loan_count written while nobody holds it", e.Detail);
+    }
+
     [Fact]
     public void InvariantsReadFreedObjectsFreely()
     {
