@@ -20,9 +20,10 @@ public static class Unloan
         int i = 0;
         while (i < pages.Count)
         {
-            foreach (var s in Locks.Take(() => pages[i].OwnerLock, self, "uvm_unloanpage: simple_lock_try failed")) yield return s;
+            if (!k.Config.Has(Switches.UnloanpageSkipsOwnerLock))
+                foreach (var s in Locks.Take(() => pages[i].OwnerLock, self, "uvm_unloanpage: simple_lock_try failed")) yield return s;
             var pg = pages[i];
-            var slock = pg.OwnerLock;
+            var slock = k.Config.Has(Switches.UnloanpageSkipsOwnerLock) ? null : pg.OwnerLock;
             k.Vm.PageQueueLock.Acquire(self);
             DropKernelLoan(k, pg);
             k.Vm.PageQueueLock.Release(self);

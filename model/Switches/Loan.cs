@@ -125,4 +125,12 @@ public static partial class Switches
     public static readonly KernelSwitch UnloanDropsRefUnlocked = Mutation("unloan-drops-ref-unlocked", "uvm_unloananon", "loan-zero",
         "uvm_unloananon() drops an_ref after simple_unlock(&anon->an_lock) (a protected write moved out of its section)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
+
+    /// <summary>
+    /// uvm_unloanpage(): the loop that try-locks each page's owner (vmobjlock or an_lock) is skipped, so
+    /// loan_count is dropped under uvm.pageqlock alone. Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch UnloanpageSkipsOwnerLock = Mutation("unloanpage-skips-owner-lock", "uvm_unloanpage", "loan",
+        "uvm_unloanpage() drops loan_count under uvm.pageqlock without locking the page's owner (a protected write with one of its two locks)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
 }
