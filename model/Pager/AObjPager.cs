@@ -15,7 +15,7 @@ public static class AObjPager
     /// <summary>uao_create(size, 0): a new aobj with one reference, on uao_list.</summary>
     internal static AObj Create(Kernel k, int pages)
     {
-        var obj = new AObj(k.Vm.NextAObjId++, pages, noSwap: false, versions: k.Versions);
+        var obj = new AObj(k.Vm.NextAObjId++, pages, noSwap: false, versions: k.Versions, kernel: k);
         k.Vm.AObjList.Add(obj);
         return obj;
     }

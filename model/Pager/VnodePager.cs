@@ -23,7 +23,7 @@ public static class VnodePager
     /// <summary>A vnode of <paramref name="pages"/> pages whose file holds every page (getnewvnode, uvn_attach).</summary>
     internal static AObj Create(Kernel k, int pages)
     {
-        var vn = new AObj(k.Vm.VnodeList.Count + 1, pages, noSwap: true, $"vnode {k.Vm.VnodeList.Count + 1}", k.Versions) { PgoPut = Put, IsVnode = true };
+        var vn = new AObj(k.Vm.VnodeList.Count + 1, pages, noSwap: true, $"vnode {k.Vm.VnodeList.Count + 1}", k.Versions, k) { PgoPut = Put, IsVnode = true };
         k.Vm.VnodeList.Add(vn);
         return vn;
     }

@@ -6,6 +6,14 @@ namespace Uvm.Model.Vm;
 /// struct uvm_aobj (uvm_aobj.c rev 1.39.2.6): an anonymous-memory object, such as a SysV shm
 /// segment or kernel_object. <see cref="Lock"/> (vmobjlock) protects its pages and its per-page
 /// swap-slot table (the array form; the hash form for objects over 64 pages is left out).
+/// <para>
+/// An object made with a kernel (shm segments, vnodes) has the rule checked by the lock-discipline
+/// detector: a step that looks up, inserts or removes a page (uvm_pagelookup, uvm_pageinsert,
+/// uvm_pageremove: "object must be locked") or finds or sets a swap slot (uao_find_swslot,
+/// uao_set_swslot: "object must be locked") holds vmobjlock. kernel_object is left unchecked: the
+/// model's u-area wiring and freeing (model/Vm/PhysMem.cs) do not take its lock where uvm_fault()
+/// and uvm_km_pgremove() do.
+/// </para>
 /// </summary>
 public sealed class AObj
 {
@@ -15,10 +23,14 @@ public sealed class AObj
     /// <summary>memq, indexed by page: the resident page of each index, or null.</summary>
     private readonly Page?[] _pages;
 
+    /// <summary>The detectors of the object's kernel; null for kernel_object and for an object built alone in a test.</summary>
+    private readonly Discipline? _d;
+
     /// <summary>Creates an aobj of <paramref name="size"/> pages with one reference (uao_create).</summary>
-    internal AObj(int id, int size, bool noSwap, string? name = null, WriteVersions? versions = null)
+    internal AObj(int id, int size, bool noSwap, string? name = null, WriteVersions? versions = null, Kernel? kernel = null)
     {
         Versions = versions;
+        _d = kernel?.Discipline;
         Id = id;
         Name = name ?? $"aobj {id}";
         NoSwap = noSwap;
@@ -64,10 +76,18 @@ public sealed class AObj
     public SimpleLock Lock { get; }
 
     /// <summary>The resident page at <paramref name="index"/>, or null (uvm_pagelookup).</summary>
-    public Page? PageAt(int index) => _pages[index];
+    public Page? PageAt(int index)
+    {
+        _d?.Read(Lock, this, "memq");
+        return _pages[index];
+    }
 
     /// <summary>uao_find_swslot(): the swap slot of a page, 0 if none.</summary>
-    public int FindSwslot(int index) => NoSwap ? 0 : _swslots[index];
+    public int FindSwslot(int index)
+    {
+        _d?.Read(Lock, this, "u_swslots");
+        return NoSwap ? 0 : _swslots[index];
+    }
 
     /// <summary>The whole slot table, for invariants.</summary>
     public IReadOnlyList<int> SwapSlots => _swslots;
@@ -78,6 +98,7 @@ public sealed class AObj
     /// </summary>
     internal int SetSwslot(int index, int slot)
     {
+        _d?.Write(Lock, this, "u_swslots", _swslots[index]);
         V();
         if (NoSwap)
         {
@@ -92,6 +113,7 @@ public sealed class AObj
     /// <summary>uvm_pageinsert(): the page now lives at <paramref name="index"/>; a duplicate panics.</summary>
     internal void Insert(Page p, int index)
     {
+        _d?.WriteRef(Lock, this, "memq", _pages[index]);
         V();
         if (_pages[index] is { } other)
             throw new KernelPanicException("uvm_pageinsert", $"{Name}[{index}] already holds page {other.Number}");
@@ -103,6 +125,7 @@ public sealed class AObj
     /// <summary>uvm_pageremove(): the page leaves the object.</summary>
     internal void Remove(Page p)
     {
+        _d?.WriteRef(Lock, this, "memq", p);
         V();
         if (_pages[p.Index] == p) _pages[p.Index] = null;
         p.Object = null;

@@ -282,6 +282,45 @@ public sealed class DisciplineTests
         Assert.EndsWith("loan_count written while nobody holds it", e.Detail);
     }
 
+    [Theory]
+    [InlineData(false, "lock vmobjlock of aobj 1 of u_swslots (aobj 1) not held by shm1 in ")]
+    [InlineData(true, null)]
+    public void AnAObjsSwapSlotsAreSetUnderVmobjlock(bool locked, string? violation)
+    {
+        // uao_set_swslot(): "object must be locked".
+        var k = VmFixture.Kernel(freePages: 2);
+        var obj = AObjPager.Create(k, 2);
+        OneStep? t = null;
+        t = new OneStep(k, "shm1", () =>
+        {
+            if (locked) obj.Lock.Acquire(t!);
+            obj.SetSwslot(1, 3);
+        });
+
+        if (violation is null)
+        {
+            t.Advance();
+            Assert.Equal(3, obj.FindSwslot(1));
+            return;
+        }
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith(violation, e.Detail);
+        Assert.EndsWith("u_swslots written while nobody holds it", e.Detail);
+    }
+
+    [Fact]
+    public void LookingUpAnAObjsPageWithoutVmobjlockIsAViolation()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var obj = AObjPager.Create(k, 2);
+        var t = new OneStep(k, "shm1", () => _ = obj.PageAt(0));
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.EndsWith("memq read while nobody holds it", e.Detail);
+    }
+
     [Fact]
     public void InvariantsReadFreedObjectsFreely()
     {
