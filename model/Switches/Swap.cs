@@ -69,4 +69,12 @@ public static partial class Switches
     /// <summary>uvm_anfree(): uvmexp.swpgonly-- is skipped when the freed anon's page was only in swap. Killed by the accounting detector.</summary>
     public static readonly KernelSwitch AnfreeSkipsSwpgonly = Mutation("anfree-skips-swpgonly", "uvm_anfree", "pagedaemon",
         "uvm_anfree() frees the swap slot of an anon whose page was only in swap but skips uvmexp.swpgonly-- (a counter decrement skipped on one branch)");
+
+    /// <summary>
+    /// uao_pagein_page(): the page's swap slot is cleared before vmobjlock is retaken after uao_get().
+    /// Killed by the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch PageinPageClearsSlotUnlocked = Mutation("pagein-page-clears-slot-unlocked", "uao_pagein_page", "shm-swap",
+        "uao_pagein_page() (swapctl -d) clears the page's swap slot with uao_set_swslot() before it relocks the object (a protected write moved out of its section)")
+        with { Kills = ["LockDiscipline"], Budget = 200 };
 }
