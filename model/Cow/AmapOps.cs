@@ -14,7 +14,7 @@ namespace Uvm.Model.Cow;
 public static class AmapOps
 {
     /// <summary>amap_alloc(): a new, empty amap with am_ref 1.</summary>
-    internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots, k.Versions);
+    internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots, k.Versions, k);
 
     /// <summary>
     /// amap_copy(map, entry, ...) with the map write-locked: clear needs-copy, copying the amap if
@@ -28,7 +28,7 @@ public static class AmapOps
             space.NeedsCopy = false;
             yield break;
         }
-        if (src.Ref == 1)
+        if (src.RefUnlocked == 1)
         {
             space.NeedsCopy = false; // unlocked read: only our locked map can hold the last reference
             yield break;
@@ -47,8 +47,7 @@ public static class AmapOps
         {
             if (src.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
-            amap.Add(slot, anon, replace: false);
-            if (k.Config.Has(Switches.AmapCopySkipsNused)) amap.NUsed--; // Mutation: am_nused++ skipped
+            amap.AddWhileUnpublished(slot, anon, countUsed: !k.Config.Has(Switches.AmapCopySkipsNused)); // the mutation skips am_nused++
             if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
             anon.Lock.Release(k, self);
         }
@@ -69,7 +68,7 @@ public static class AmapOps
             yield break;
         }
         foreach (var s in Locks.Take(amap.Lock, self, "amap_ref: amap_lock")) yield return s;
-        amap.Ref++;
+        if (!k.Config.Has(Switches.AmapRefSkipsIncrement)) amap.Ref++;
         amap.Lock.Release(k, self);
     }
 

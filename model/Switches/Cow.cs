@@ -23,8 +23,15 @@ public static partial class Switches
         "amap_ref() at fork reads am_ref, lets another CPU run, and writes it back plus one without holding am_l (a count updated outside its lock)")
         // Under the 2004 big lock fork1() runs amap_ref() unbroken, so no other CPU can run in the
         // gap the mutation opens (cow-fork: 5 seeds x 3000 schedules, none caught; issue 18): the
-        // mutation is checked in a kernel without the big lock, where it is caught within 15.
-        with { Kills = ["AmapRefEqualsItsEntries"], Budget = 200, BigLock = false };
+        // mutation selects a kernel without the big lock, where the lost update is caught within 15
+        // schedules. Since am_l's fields are checked, the lock-discipline detector reports the
+        // unlocked read itself first, in the first schedule of either kernel.
+        with { Kills = ["LockDiscipline"], Budget = 20, BigLock = false };
+
+    /// <summary>amap_ref() at fork: am_l is taken but am_ref++ is skipped.</summary>
+    public static readonly KernelSwitch AmapRefSkipsIncrement = Mutation("amap-ref-skips-increment", "amap_ref", "cow-fork",
+        "amap_ref() at fork takes am_l but skips am_ref++, so the child's entry shares the amap uncounted (a reference count not taken)")
+        with { Kills = ["AmapRefEqualsItsEntries"], Budget = 200 };
 
     /// <summary>uvm_fault() case 1: a write on a shared anon maps it writable instead of case 1B's copy.</summary>
     public static readonly KernelSwitch CowWritesSharedAnon = Mutation("cow-writes-shared-anon", "uvm_fault", "cow-fork",

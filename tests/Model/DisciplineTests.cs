@@ -322,6 +322,41 @@ public sealed class DisciplineTests
     }
 
     [Fact]
+    public void FillingAnAmapSlotWithoutAmLIsAViolation()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        var amap = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
+        var t = new OneStep(k, "cow1", () => amap.Add(0, anon, replace: false));
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.StartsWith("lock am_l of amap 1 of am_anon (amap 1) not held by cow1 in ", e.Detail);
+        Assert.EndsWith("am_anon written while nobody holds it", e.Detail);
+    }
+
+    [Fact]
+    public void AmapCopyReadsAmRefAndFillsItsNewAmapUnlocked()
+    {
+        // amap_copy(): "we are reading am_ref with the amap unlocked", then it fills the amap it has
+        // just made, which no other thread can reach yet, without that amap's am_l.
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        var src = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
+        var fresh = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
+        int seen = 0;
+        var t = new OneStep(k, "cow1", () =>
+        {
+            seen = src.RefUnlocked;
+            fresh.AddWhileUnpublished(1, anon, countUsed: true);
+        });
+
+        t.Advance();
+
+        Assert.Equal((1, 1, anon), (seen, fresh.NUsed, fresh.Lookup(1)));
+    }
+
+    [Fact]
     public void InvariantsReadFreedObjectsFreely()
     {
         var k = KernelFixture.WithLwps(1);
