@@ -10,22 +10,42 @@ namespace Uvm.Model.Maps;
 /// (vm_map_lock, a sleepable lockmgr lock: a thread that finds it held sleeps on its channel and
 /// is woken at vm_map_unlock). Left out: first_free and the hint entry (search shortcuts), entry
 /// merging in uvm_map(), amaps, objects and protections; an entry is only its range.
+/// <para>
+/// A map made with a kernel has its lock discipline checked (model/Core/Discipline.cs): a step
+/// that reads the entries (the list, the tree, a lookup or a gap) or the pending insertion, or
+/// links or unlinks an entry, holds vm_map_lock (uvm_map.c: "map must be locked" on
+/// uvm_map_lookup_entry(), uvm_map_findspace(), uvm_map_entry_link/unlink()). The model takes the
+/// one lock for vm_map_lock_read() as well, so a read under either is a read under it.
+/// </para>
 /// </summary>
 public sealed class VmMap
 {
     /// <summary>The entries in address order (the header's list).</summary>
     private readonly List<MapEntry> _entries = [];
 
+    /// <summary>The detectors of the map's kernel; null for a map built alone in a test.</summary>
+    private readonly Discipline? _d;
+
+    /// <summary>Backs <see cref="Tree"/>.</summary>
+    private readonly MapTree _tree;
+
+    /// <summary>Backs <see cref="Pending"/>.</summary>
+    private MapInsert? _pending;
+
+    /// <summary>The field name the detector reports for the entry list and its tree.</summary>
+    private const string EntriesField = "map entries";
+
     /// <summary>An empty map [<paramref name="min"/>, <paramref name="max"/>); <paramref name="config"/> says which of its tree mutations are on.</summary>
-    public VmMap(string name, int min, int max, bool topDown, KernelConfig? config = null, WriteVersions? versions = null)
+    public VmMap(string name, int min, int max, bool topDown, KernelConfig? config = null, WriteVersions? versions = null, Kernel? kernel = null)
     {
         Versions = versions;
+        _d = kernel?.Discipline;
         Name = name;
         Min = min;
         Max = max;
         TopDown = topDown;
         Lock = new SimpleLock($"vm_map_lock({name})");
-        Tree = new MapTree(e => GapEnd(_entries.IndexOf(e)), config);
+        _tree = new MapTree(e => GapEndOf(_entries.IndexOf(e)), config);
     }
 
     /// <summary>A readable name: "vmspace of pid 1".</summary>
@@ -41,10 +61,24 @@ public sealed class VmMap
     public bool TopDown { get; internal set { V(); field = value; } }
 
     /// <summary>The entries, sorted by address.</summary>
-    public IReadOnlyList<MapEntry> Entries => _entries;
+    public IReadOnlyList<MapEntry> Entries
+    {
+        get
+        {
+            Read();
+            return _entries;
+        }
+    }
 
     /// <summary>rbhead: the same entries in the augmented red-black tree.</summary>
-    public MapTree Tree { get; }
+    public MapTree Tree
+    {
+        get
+        {
+            Read();
+            return _tree;
+        }
+    }
 
     /// <summary>vm_map_lock: held by uvm_map() from the findspace to the link, and by uvm_unmap().</summary>
     public SimpleLock Lock { get; }
@@ -53,7 +87,11 @@ public sealed class VmMap
     /// The range uvm_map() got from uvm_map_findspace() and will link once uvm_mapent_alloc()
     /// returns; held under the map lock. Null when no insertion is under way.
     /// </summary>
-    public MapInsert? Pending { get; internal set { V(); field = value; } }
+    public MapInsert? Pending
+    {
+        get { _d?.Read(Lock, this, "pending insertion"); return _pending; }
+        internal set { _d?.WriteRef(Lock, this, "pending insertion", _pending); V(); _pending = value; }
+    }
 
     /// <summary>
     /// uvm_map_lookup_entry(map, va): the index of the entry containing <paramref name="va"/>
@@ -61,6 +99,7 @@ public sealed class VmMap
     /// </summary>
     public int Lookup(int va, out bool inside)
     {
+        Read();
         int i = _entries.Count - 1;
         while (i >= 0 && _entries[i].Start > va) i--;
         inside = i >= 0 && va < _entries[i].End;
@@ -68,16 +107,35 @@ public sealed class VmMap
     }
 
     /// <summary>The end of the gap above entry <paramref name="i"/>: entry->next->start, or vm_map_max above the last.</summary>
-    public int GapEnd(int i) => i + 1 < _entries.Count ? _entries[i + 1].Start : Max;
+    public int GapEnd(int i)
+    {
+        Read();
+        return GapEndOf(i);
+    }
+
+    /// <summary><see cref="GapEnd"/> for the tree's own upkeep inside a checked access.</summary>
+    private int GapEndOf(int i) => i + 1 < _entries.Count ? _entries[i + 1].Start : Max;
 
     /// <summary>The start of the gap above entry <paramref name="i"/>: entry->end, or vm_map_min above the header.</summary>
-    public int GapStart(int i) => i >= 0 ? _entries[i].End : Min;
+    public int GapStart(int i)
+    {
+        Read();
+        return i >= 0 ? _entries[i].End : Min;
+    }
 
     /// <summary>The list position of <paramref name="e"/>, or -1.</summary>
-    public int IndexOf(MapEntry e) => _entries.IndexOf(e);
+    public int IndexOf(MapEntry e)
+    {
+        Read();
+        return _entries.IndexOf(e);
+    }
 
     /// <summary>The entry a gap starts at (null for the header).</summary>
-    public MapEntry? EntryAt(int i) => i >= 0 ? _entries[i] : null;
+    public MapEntry? EntryAt(int i)
+    {
+        Read();
+        return i >= 0 ? _entries[i] : null;
+    }
 
     /// <summary>
     /// uvm_map_entry_link(map, prev, entry) after uvm_map()'s post-conditions of
@@ -87,6 +145,7 @@ public sealed class VmMap
     /// </summary>
     internal void Link(MapEntry? prev, MapEntry entry)
     {
+        _d?.WriteRef(Lock, this, EntriesField, null);
         V();
         Versions?.Bump(StateDomain.PoolItems);
         int at = prev is null ? 0 : _entries.IndexOf(prev) + 1;
@@ -98,7 +157,7 @@ public sealed class VmMap
         if (entry.End > high)
             throw new KernelPanicException("uvm_map_entry_link", $"{Name}: KASSERT(va + len <= entry->next->start) failed: new {entry} runs into {(at < _entries.Count ? $"next {_entries[at]}" : $"vm_map_max {Max}")}");
         _entries.Insert(at, entry);
-        Tree.Insert(entry, prev);
+        _tree.Insert(entry, prev);
     }
 
     /// <summary>
@@ -113,6 +172,7 @@ public sealed class VmMap
     /// </remarks>
     internal List<MapEntry> Remove(int start, int end, Queue<int?>? clipItems = null)
     {
+        _d?.WriteRef(Lock, this, EntriesField, null);
         V();
         Versions?.Bump(StateDomain.PoolItems);
         var dead = new List<MapEntry>();
@@ -138,14 +198,14 @@ public sealed class VmMap
     }
 
     /// <summary>uvm_map_clip_end() is needed: the entry runs past the range (or, with the mutation Switches.UnmapClipsAtTheEnd, ends at it).</summary>
-    private bool ClipsEnd(MapEntry e, int end) => e.End > end || (e.End == end && Tree.Config?.Has(Switches.UnmapClipsAtTheEnd) == true);
+    private bool ClipsEnd(MapEntry e, int end) => e.End > end || (e.End == end && _tree.Config?.Has(Switches.UnmapClipsAtTheEnd) == true);
 
     /// <summary>uvm_map_entry_unlink(): off the list, then uvm_rb_remove() with entry->prev.</summary>
     private void Unlink(int i)
     {
         var e = _entries[i];
         _entries.RemoveAt(i);
-        Tree.Remove(e, EntryAt(i - 1));
+        _tree.Remove(e, EntryAt(i - 1));
     }
 
     /// <summary>The layout as text: "[1,32) topdown: [8,10) text [10,12) data".</summary>
@@ -161,6 +221,9 @@ public sealed class VmMap
     /// its entries and its tree (<see cref="Link"/>, <see cref="Remove"/>) call it first.
     /// </summary>
     internal void V() => Versions?.Bump(StateDomain.Map);
+
+    /// <summary>A read of the entries during a step: vm_map_lock is held.</summary>
+    private void Read() => _d?.Read(Lock, this, EntriesField);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -32,6 +32,11 @@ public static partial class Switches
         "uvm_unmap_remove() clips an entry that ends exactly at the end of the range (<= for <), leaving an empty entry in the map (an off-by-one in a bound)")
         with { Kills = ["MapEntriesAreDisjointAndInBounds"], Budget = 20 };
 
+    /// <summary>uvm_unmap(): uvm_unmap_remove() runs after vm_map_unlock(). Killed by the lock-discipline detector.</summary>
+    public static readonly KernelSwitch UnmapRemovesAfterUnlock = Mutation("unmap-removes-after-unlock", "uvm_unmap", "exec-topdown",
+        "uvm_unmap() unlinks the entries after vm_map_unlock() (a protected write moved out of its section)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
+
     /// <summary>vm_map_unlock(): the lock is released but its sleepers are not woken.</summary>
     public static readonly KernelSwitch MapUnlockSkipsWakeup = Mutation("map-unlock-skips-wakeup", "vm_map_unlock", "exec-topdown",
         "vm_map_unlock() releases the map lock but does not wake the threads asleep on it (a lost wakeup)")

@@ -11,7 +11,7 @@ public static class MapsBuilder
     public static Vmspace Build(Kernel k, MapsWorkload maps)
     {
         int pid = k.Procs.Count + k.Vmspaces.Count + 1;
-        var vm = new Vmspace(pid, new VmMap($"pid {pid}", maps.MapMin, maps.UsrStack, maps.TopDown, k.Config, k.Versions));
+        var vm = new Vmspace(pid, new VmMap($"pid {pid}", maps.MapMin, maps.UsrStack, maps.TopDown, k.Config, k.Versions, k));
         k.Vmspaces.Add(vm);
         Exec.LayOutAtBoot(k, vm, maps.Image, maps.BootStackLimit, maps.DataLimit);
         if (maps.Exec) _ = new ExecThread(k, "lwp1 exec", vm, maps.Image, maps.StackLimit, maps.DataLimit);

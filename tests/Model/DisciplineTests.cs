@@ -356,6 +356,34 @@ public sealed class DisciplineTests
         Assert.Equal((1, 1, anon), (seen, fresh.NUsed, fresh.Lookup(1)));
     }
 
+    [Theory]
+    [InlineData(false, "lock vm_map_lock(pid 1) of map entries (pid 1) not held by mmap1 in ")]
+    [InlineData(true, null)]
+    public void AMapsEntriesAreLinkedAndLookedUpUnderVmMapLock(bool locked, string? violation)
+    {
+        // uvm_map_entry_link() and uvm_map_lookup_entry(): "map must be locked".
+        var k = KernelFixture.WithLwps(1);
+        var map = new Uvm.Model.Maps.VmMap("pid 1", 1, 32, topDown: true, kernel: k);
+        bool inside = false;
+        OneStep? t = null;
+        t = new OneStep(k, "mmap1", () =>
+        {
+            if (locked) map.Lock.Acquire(t!);
+            map.Link(null, new Uvm.Model.Maps.MapEntry(4, 6, "anon"));
+            map.Lookup(5, out inside);
+        });
+
+        if (violation is null)
+        {
+            t.Advance();
+            Assert.True(inside);
+            return;
+        }
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        Assert.StartsWith(violation, e.Detail);
+        Assert.EndsWith("map entries written while nobody holds it", e.Detail);
+    }
+
     [Fact]
     public void InvariantsReadFreedObjectsFreely()
     {
