@@ -6,9 +6,9 @@ namespace Uvm.Model.Vm;
 /// struct vm_anon (uvm_anon.h): one page of anonymous memory. <see cref="Lock"/> (an_lock)
 /// protects <see cref="RefCount"/> (an_ref), <see cref="Page"/> (an_page) and
 /// <see cref="SwSlot"/> (an_swslot) ("[an_lock]" in uvm_anon.h): a step that reads or writes one
-/// without holding it, while an_ref is not 0, is a lock-discipline violation
-/// (model/Core/Discipline.cs). Not modelled, so stricter than the kernel: uvm_anon.h also lets a
-/// thread that holds an_page PG_BUSY read an_swslot unlocked (no model path needs it).
+/// without holding it is a lock-discipline violation (model/Core/Discipline.cs), unless its thread
+/// took an_ref to 0 and frees the anon. Not modelled, so stricter than the kernel: uvm_anon.h also
+/// lets a thread that holds an_page PG_BUSY read an_swslot unlocked (no model path needs it).
 /// an_swslot != 0 iff a copy is on swap. uvm_anfree() (or uvm_anon_release() for a PG_RELEASED page) returns it
 /// to the anon free list (<see cref="Free"/>): from then on a step that reads or writes an_ref,
 /// an_page or an_swslot through a stale pointer is a use after free (model/Core/Discipline.cs).
@@ -30,6 +30,12 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <summary>Where uvm_anfree() freed it.</summary>
     private Poison _poison;
 
+    /// <summary>The kernel, for the running thread; null for an anon built alone in a unit test.</summary>
+    private readonly Kernel? _kernel = kernel;
+
+    /// <summary>The thread whose step took an_ref to 0, while it is 0: the one that frees the anon.</summary>
+    private KernelThread? _lastRefDroppedBy;
+
     /// <summary>A global anon number, used in messages and lock names.</summary>
     public int Id { get; } = id;
 
@@ -37,7 +43,13 @@ public sealed class Anon(int id, Kernel? kernel = null)
     public int RefCount
     {
         get { Locked("an_ref"); return _refCount; }
-        internal set { Stored("an_ref", _refCount, null); V(); _refCount = value; }
+        internal set
+        {
+            Stored("an_ref", _refCount, null);
+            V();
+            _refCount = value;
+            _lastRefDroppedBy = value == 0 ? _kernel?.Running : null;
+        }
     }
 
     /// <summary>
@@ -82,21 +94,26 @@ public sealed class Anon(int id, Kernel? kernel = null)
     private void Touch() => _d?.Touch(_poison, this);
 
     /// <summary>
-    /// A read of a field an_lock protects: the anon is live, and an_lock is held unless no
-    /// reference is left ("anon must be locked or have a reference count of 0", uvm_anon.c
-    /// uvm_anon_dropswap(); uvm_anfree() reads and clears an_page and an_swslot unlocked).
+    /// A read of a field an_lock protects: the anon is live, and an_lock is held unless this
+    /// thread dropped the last reference ("anon must be locked or have a reference count of 0",
+    /// uvm_anon.c uvm_anon_dropswap(); the caller of uvm_anfree() reads and clears an_page and
+    /// an_swslot unlocked). Any other thread still needs an_lock: a dying anon stays reachable
+    /// through pg->uanon until uvm_anfree() has run.
     /// </summary>
     private void Locked(string field)
     {
         Touch();
-        if (_refCount != 0) _d?.Read(Lock, this, field);
+        if (!FreedByThisThread()) _d?.Read(Lock, this, field);
     }
+
+    /// <summary>True when the running thread took an_ref to 0 and it is still 0 (see <see cref="Locked"/>).</summary>
+    private bool FreedByThisThread() => _refCount == 0 && _lastRefDroppedBy is { } t && t == _kernel?.Running;
 
     /// <summary>A write of a field an_lock protects (see <see cref="Locked"/>); <paramref name="old"/> or <paramref name="oldRef"/> is its value before.</summary>
     private void Stored(string field, long old, object? oldRef)
     {
         Touch();
-        if (_refCount == 0 || _d is null) return;
+        if (_d is null || FreedByThisThread()) return;
         if (oldRef is null) _d.Write(Lock, this, field, old);
         else _d.WriteRef(Lock, this, field, oldRef);
     }

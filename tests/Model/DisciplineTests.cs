@@ -234,16 +234,19 @@ public sealed class DisciplineTests
     }
 
     [Fact]
-    public void AnAnonWithNoReferenceLeftIsReadUnlocked()
+    public void TheThreadThatDroppedTheLastReferenceReadsTheAnonUnlocked()
     {
-        // uvm_anfree() reads and clears an_page and an_swslot without an_lock: "anon must be locked
-        // or have a reference count of 0" (uvm_anon_dropswap()).
+        // The caller of uvm_anfree() reads and clears an_page and an_swslot without an_lock: "anon
+        // must be locked or have a reference count of 0" (uvm_anon_dropswap()).
         var k = VmFixture.Kernel(freePages: 2);
         var (anon, page) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active, slot: 2);
-        anon.RefCount = 0; // outside a step: nothing is checked
         int slot = -1;
-        var t = new OneStep(k, "pagedaemon", () =>
+        OneStep? t = null;
+        t = new OneStep(k, "loan1", () =>
         {
+            anon.Lock.Acquire(t!);
+            anon.RefCount--;
+            anon.Lock.Release(k, t!);
             slot = anon.SwSlot;
             anon.SwSlot = 0;
         });
@@ -251,6 +254,28 @@ public sealed class DisciplineTests
         t.Advance();
 
         Assert.Equal((2, 0, page), (slot, anon.SwSlot, anon.Page));
+    }
+
+    [Fact]
+    public void AnotherThreadStillNeedsAnLockOnADyingAnon()
+    {
+        // A dying anon stays reachable through pg->uanon until uvm_anfree() has run.
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active, slot: 2);
+        OneStep? dropper = null;
+        dropper = new OneStep(k, "loan1", () =>
+        {
+            anon.Lock.Acquire(dropper!);
+            anon.RefCount--;
+            anon.Lock.Release(k, dropper!);
+        });
+        dropper.Advance();
+        var other = new OneStep(k, "pagedaemon", () => anon.SwSlot = 0);
+
+        var e = Assert.Throws<DetectorViolationException>(() => other.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.EndsWith("an_swslot written while nobody holds it", e.Detail);
     }
 
     [Theory]
@@ -318,6 +343,7 @@ public sealed class DisciplineTests
 
         var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
 
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
         Assert.EndsWith("memq read while nobody holds it", e.Detail);
     }
 
@@ -382,6 +408,19 @@ public sealed class DisciplineTests
         var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
         Assert.StartsWith(violation, e.Detail);
         Assert.EndsWith("map entries written while nobody holds it", e.Detail);
+    }
+
+    [Fact]
+    public void LookingUpAMapEntryWithoutVmMapLockIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var map = new Uvm.Model.Maps.VmMap("pid 1", 1, 32, topDown: true, kernel: k);
+        var t = new OneStep(k, "mmap1", () => map.Lookup(5, out _));
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.EndsWith("map entries read while nobody holds it", e.Detail);
     }
 
     [Fact]
