@@ -200,7 +200,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private readonly List<Vmspace> _vmspaces = [];
 
     /// <inheritdoc/>
-    public Vm.VmState Vm => _vm ??= new(Versions);
+    public Vm.VmState Vm => _vm ??= new(Versions, this);
 
     /// <summary>Backs <see cref="Vm"/>, created on first use.</summary>
     private Vm.VmState? _vm;

@@ -34,8 +34,9 @@ public sealed class Discipline(Kernel kernel) : IStateShown
 
     /// <summary>
     /// The stores of the most recent step that wrote protected fields, in order. Grown when a step
-    /// stores more; the built-in scenarios' steps store at most 8 (exit-reaper), most at most 4-6,
-    /// and every schedule boots a kernel with a new log, so it starts no larger.
+    /// stores more (every protected field's store is logged: LWPs' sched_lock fields, anons, amaps,
+    /// objects, maps, loan_count), and every schedule boots a kernel with a new log, so it starts
+    /// small.
     /// </summary>
     [NotState("shown by Show while the next step may read it")]
     private Store[] _log = new Store[8];

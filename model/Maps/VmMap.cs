@@ -13,9 +13,10 @@ namespace Uvm.Model.Maps;
 /// <para>
 /// A map made with a kernel has its lock discipline checked (model/Core/Discipline.cs): a step
 /// that reads the entries (the list, the tree, a lookup or a gap) or the pending insertion, or
-/// links or unlinks an entry, holds vm_map_lock (uvm_map.c: "map must be locked" on
-/// uvm_map_lookup_entry(), uvm_map_findspace(), uvm_map_entry_link/unlink()). The model takes the
-/// one lock for vm_map_lock_read() as well, so a read under either is a read under it.
+/// links or unlinks an entry, holds vm_map_lock (uvm_map.c: "map must at least be read-locked by
+/// caller" on uvm_map_lookup_entry() and uvm_map_findspace(), "map must be locked" on
+/// uvm_map_entry_link/unlink()). The model takes the one lock for vm_map_lock_read() as well, so
+/// a read under either is a read under it.
 /// </para>
 /// </summary>
 public sealed class VmMap

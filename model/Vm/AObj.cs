@@ -7,7 +7,7 @@ namespace Uvm.Model.Vm;
 /// segment or kernel_object. <see cref="Lock"/> (vmobjlock) protects its pages and its per-page
 /// swap-slot table (the array form; the hash form for objects over 64 pages is left out).
 /// <para>
-/// An object made with a kernel (shm segments, vnodes) has the rule checked by the lock-discipline
+/// An object made with a kernel (shm segments, vnodes, uvm_loanzero_object) has the rule checked by the lock-discipline
 /// detector: a step that looks up, inserts or removes a page (uvm_pagelookup, uvm_pageinsert,
 /// uvm_pageremove: "object must be locked") or finds or sets a swap slot (uao_find_swslot,
 /// uao_set_swslot: "object must be locked") holds vmobjlock. kernel_object is left unchecked: the

@@ -9,7 +9,7 @@ namespace Uvm.Model.Vm;
 /// <see cref="Unmaterialized"/> free pages exist only as a count until first allocated, so a
 /// workload with much free memory costs nothing.
 /// </summary>
-public sealed class VmState(WriteVersions? versions = null)
+public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = null)
 {
     /// <summary>The write versions of the kernel (the parts of <see cref="StateDomain.Vm"/>); null in a test.</summary>
     internal WriteVersions? Versions { get; } = versions;
@@ -166,7 +166,7 @@ public sealed class VmState(WriteVersions? versions = null)
     /// uvm_loanzero_object (uvm_loan.c, 2003): owns the one shared zero-filled page that
     /// uvm_loanzero() loans out, at offset 0. It has no swap (the page is never paged out).
     /// </summary>
-    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object", versions) { PgoPut = LoanZero.Put };
+    public AObj LoanZeroObject { get; } = new(-1, 1, noSwap: true, "uvm_loanzero_object", versions, kernel) { PgoPut = LoanZero.Put };
 
     /// <summary>Pages loaned to the kernel (O->K, A->K) and not yet unloaned, once per loan: the mbufs in flight.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Pages"/>).</remarks>
