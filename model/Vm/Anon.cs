@@ -103,7 +103,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
     private void Locked(string field)
     {
         Touch();
-        if (!FreedByThisThread()) _d?.Read(Lock, this, field);
+        if (_kernel?.Running is not null && !FreedByThisThread()) _d?.Read(Lock, this, field);
     }
 
     /// <summary>True when the running thread took an_ref to 0 and it is still 0 (see <see cref="Locked"/>).</summary>
