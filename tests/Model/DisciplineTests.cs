@@ -207,11 +207,10 @@ public sealed class DisciplineTests
         var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
         var t = new OneStep(k, "loan1", () => anon.RefCount--);
 
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        var detail = LockViolation(t);
 
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.StartsWith("lock an_lock of anon 1 of an_ref (anon 1) not held by loan1 in ", e.Detail);
-        Assert.EndsWith("an_ref read while nobody holds it", e.Detail);
+        Assert.StartsWith("lock an_lock of anon 1 of an_ref (anon 1) not held by loan1 in ", detail);
+        Assert.EndsWith("an_ref read while nobody holds it", detail);
     }
 
     [Fact]
@@ -272,10 +271,9 @@ public sealed class DisciplineTests
         dropper.Advance();
         var other = new OneStep(k, "pagedaemon", () => anon.SwSlot = 0);
 
-        var e = Assert.Throws<DetectorViolationException>(() => other.Advance());
+        var detail = LockViolation(other);
 
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.EndsWith("an_swslot written while nobody holds it", e.Detail);
+        Assert.EndsWith("an_swslot written while nobody holds it", detail);
     }
 
     [Theory]
@@ -301,10 +299,9 @@ public sealed class DisciplineTests
             Assert.Equal(1, page.LoanCount);
             return;
         }
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.StartsWith(violation, e.Detail);
-        Assert.EndsWith("loan_count written while nobody holds it", e.Detail);
+        var detail = LockViolation(t);
+        Assert.StartsWith(violation, detail);
+        Assert.EndsWith("loan_count written while nobody holds it", detail);
     }
 
     [Theory]
@@ -328,10 +325,9 @@ public sealed class DisciplineTests
             Assert.Equal(3, obj.FindSwslot(1));
             return;
         }
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.StartsWith(violation, e.Detail);
-        Assert.EndsWith("u_swslots written while nobody holds it", e.Detail);
+        var detail = LockViolation(t);
+        Assert.StartsWith(violation, detail);
+        Assert.EndsWith("u_swslots written while nobody holds it", detail);
     }
 
     [Fact]
@@ -341,10 +337,9 @@ public sealed class DisciplineTests
         var obj = AObjPager.Create(k, 2);
         var t = new OneStep(k, "shm1", () => _ = obj.PageAt(0));
 
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        var detail = LockViolation(t);
 
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.EndsWith("memq read while nobody holds it", e.Detail);
+        Assert.EndsWith("memq read while nobody holds it", detail);
     }
 
     [Fact]
@@ -355,10 +350,10 @@ public sealed class DisciplineTests
         var amap = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
         var t = new OneStep(k, "cow1", () => amap.Add(0, anon, replace: false));
 
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        var detail = LockViolation(t);
 
-        Assert.StartsWith("lock am_l of amap 1 of am_anon (amap 1) not held by cow1 in ", e.Detail);
-        Assert.EndsWith("am_anon written while nobody holds it", e.Detail);
+        Assert.StartsWith("lock am_l of amap 1 of am_anon (amap 1) not held by cow1 in ", detail);
+        Assert.EndsWith("am_anon written while nobody holds it", detail);
     }
 
     [Fact]
@@ -405,9 +400,9 @@ public sealed class DisciplineTests
             Assert.True(inside);
             return;
         }
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
-        Assert.StartsWith(violation, e.Detail);
-        Assert.EndsWith("map entries written while nobody holds it", e.Detail);
+        var detail = LockViolation(t);
+        Assert.StartsWith(violation, detail);
+        Assert.EndsWith("map entries written while nobody holds it", detail);
     }
 
     [Fact]
@@ -417,10 +412,9 @@ public sealed class DisciplineTests
         var map = new Uvm.Model.Maps.VmMap("pid 1", 1, 32, topDown: true, kernel: k);
         var t = new OneStep(k, "mmap1", () => map.Lookup(5, out _));
 
-        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        var detail = LockViolation(t);
 
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.EndsWith("map entries read while nobody holds it", e.Detail);
+        Assert.EndsWith("map entries read while nobody holds it", detail);
     }
 
     [Fact]
@@ -431,6 +425,14 @@ public sealed class DisciplineTests
         new OneStep(k, "cpu0", () => l.Free("lwp_exit2")).Advance();
 
         Assert.Equal(LwpStat.Run, l.Stat); // outside a step: no thread runs, nothing is checked
+    }
+
+    /// <summary>Runs <paramref name="t"/>'s step, which must break lock discipline, and returns the violation's detail.</summary>
+    private static string LockViolation(OneStep t)
+    {
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        return e.Detail;
     }
 
     /// <summary>A kernel thread whose one step runs <paramref name="step"/>.</summary>
