@@ -20,10 +20,11 @@ public static class Unloan
         int i = 0;
         while (i < pages.Count)
         {
-            if (!k.Config.Has(Switches.UnloanpageSkipsOwnerLock))
+            bool skipOwner = k.Config.Has(Switches.UnloanpageSkipsOwnerLock); // unloanpage-skips-owner-lock
+            if (!skipOwner)
                 foreach (var s in Locks.Take(() => pages[i].OwnerLock, self, "uvm_unloanpage: simple_lock_try failed")) yield return s;
             var pg = pages[i];
-            var slock = k.Config.Has(Switches.UnloanpageSkipsOwnerLock) ? null : pg.OwnerLock;
+            var slock = skipOwner ? null : pg.OwnerLock;
             k.Vm.PageQueueLock.Acquire(self);
             DropKernelLoan(k, pg);
             k.Vm.PageQueueLock.Release(self);
@@ -75,17 +76,10 @@ public static class Unloan
     {
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
-        int refs;
-        if (k.Config.Has(Switches.UnloanDropsRefUnlocked))
-        {
-            anon.Lock.Release(k, self);
-            refs = --anon.RefCount;
-        }
-        else
-        {
-            refs = --anon.RefCount;
-            anon.Lock.Release(k, self);
-        }
+        bool early = k.Config.Has(Switches.UnloanDropsRefUnlocked); // unloan-drops-ref-unlocked: the unlock comes first
+        if (early) anon.Lock.Release(k, self);
+        int refs = --anon.RefCount;
+        if (!early) anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_unloananon");
         if (refs > 0) yield break;
         // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.

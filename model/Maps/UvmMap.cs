@@ -73,17 +73,10 @@ public static class UvmMap
             for (int n = map.ClipsNeeded(start, end); n > 0; n--)
                 foreach (var s in PoolOps.Get(k, self.AsSelf, k.Pools.MapEntry, waitOk: true, clips.Enqueue)) yield return s;
         }
-        List<MapEntry> dead;
-        if (k.Config.Has(Switches.UnmapRemovesAfterUnlock))
-        {
-            Unlock(k, self, map);
-            dead = map.Remove(start, end, clips);
-        }
-        else
-        {
-            dead = map.Remove(start, end, clips);
-            Unlock(k, self, map);
-        }
+        bool early = k.Config.Has(Switches.UnmapRemovesAfterUnlock); // unmap-removes-after-unlock: the unlock comes first
+        if (early) Unlock(k, self, map);
+        var dead = map.Remove(start, end, clips);
+        if (!early) Unlock(k, self, map);
         yield return Step.Ran("uvm_unmap");
         foreach (var s in Detach(k, self, dead)) yield return s;
     }

@@ -113,14 +113,11 @@ public static class SwapOff
         var got = new Out<Page>();
         foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
         var p = got.Value!;
-        int slot;
-        if (k.Config.Has(Switches.PageinPageClearsSlotUnlocked))
-        {
-            obj.Lock.Release(k, self); // uao_get() returned unlocked; the slot is cleared before the relock
-            slot = obj.SetSwslot(index, 0);
-            obj.Lock.Acquire(self);
-        }
-        else slot = obj.SetSwslot(index, 0);
+        // pagein-page-clears-slot-unlocked: uao_get() returned unlocked and the slot is cleared before the relock.
+        bool unlocked = k.Config.Has(Switches.PageinPageClearsSlotUnlocked);
+        if (unlocked) obj.Lock.Release(k, self);
+        int slot = obj.SetSwslot(index, 0);
+        if (unlocked) obj.Lock.Acquire(self);
         FreeOldSlot(k, self, slot);
         if (!k.Config.Has(Switches.PageinPageStaysClean)) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);
