@@ -25,10 +25,11 @@ public static class Detector
     [
         (LockDiscipline, "Each field is read and written only by the thread holding the lock that protects it "
             + "(instrumented today: sys/lwp.h, sched_lock protects l_stat, l_cpu, the run-queue link and L_INMEM; "
-            + "uvm_anon.h, an_lock protects an_ref, an_page and an_swslot of an anon with references left; uvm_page.h, "
-            + "loan_count is modified under the page's owner lock and uvm.pageqlock; uvm_object, vmobjlock protects the "
-            + "pages and swap slots of shm and vnode objects; uvm_amap.h, am_l protects an amap's slots, am_nused and am_ref; "
-            + "uvm_map.c, vm_map_lock protects a process map's entries and tree); a read the kernel makes without it is declared racy and may see any prefix of the last "
+            + "uvm_anon.h, an_lock protects an_ref, an_page and an_swslot, except for the thread freeing the anon; "
+            + "uvm_page.h, loan_count is modified under the page's owner lock and uvm.pageqlock; uvm_object, "
+            + "vmobjlock protects the pages and swap slots of shm, vnode and zero-page objects; uvm_amap.h, am_l protects an "
+            + "amap's slots, am_nused and am_ref; uvm_map.c, vm_map_lock protects a process map's entries and tree); "
+            + "a read the kernel makes without it is declared racy and may see any prefix of the last "
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
