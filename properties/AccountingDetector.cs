@@ -30,6 +30,42 @@ public static class AccountingDetector
         Reads = StateDomain.Pages,
     };
 
+    /// <summary>uvmexp.active counts the active queue.</summary>
+    public static readonly Invariant ActiveCountMatchesActiveQueue = new(
+        nameof(ActiveCountMatchesActiveQueue),
+        "uvmexp.active equals the number of pages on the active queue (uvm_pageactivate: active++; uvm_pagedeactivate, uvm_pagefree, uvm_pagewire: active-- as they take a page off it).",
+        Detector.Subsystem, k => k.Uvmexp.Active == k.Vm.ActiveQueue.Count
+            ? null : $"uvmexp.active is {k.Uvmexp.Active} but {k.Vm.ActiveQueue.Count} pages are on the active queue")
+    {
+        Reads = StateDomain.Pages,
+    };
+
+    /// <summary>uvmexp.inactive counts the inactive queue.</summary>
+    public static readonly Invariant InactiveCountMatchesInactiveQueue = new(
+        nameof(InactiveCountMatchesInactiveQueue),
+        "uvmexp.inactive equals the number of pages on the inactive queue (uvm_pagedeactivate: inactive++; uvm_pageactivate, uvm_pagefree, uvm_pagewire: inactive-- as they take a page off it).",
+        Detector.Subsystem, k => k.Uvmexp.Inactive == k.Vm.InactiveQueue.Count
+            ? null : $"uvmexp.inactive is {k.Uvmexp.Inactive} but {k.Vm.InactiveQueue.Count} pages are on the inactive queue")
+    {
+        Reads = StateDomain.Pages,
+    };
+
+    /// <summary>uvmexp.wired counts the wired pages.</summary>
+    public static readonly Invariant WiredCountMatchesWiredPages = new(
+        nameof(WiredCountMatchesWiredPages),
+        "uvmexp.wired equals the number of pages with a non-zero wire_count (uvm_pagewire: wired++ on the first wiring; uvm_pageunwire on the last, uvm_pagefree of a wired page: wired--).",
+        Detector.Subsystem, k =>
+        {
+            int n = 0;
+            var pages = k.Vm.Pages;
+            for (int i = 0; i < pages.Count; i++)
+                if (pages[i].WireCount > 0) n++;
+            return k.Uvmexp.Wired == n ? null : $"uvmexp.wired is {k.Uvmexp.Wired} but {n} pages are wired";
+        })
+    {
+        Reads = StateDomain.Pages,
+    };
+
     /// <summary>swpginuse counts the allocated swap slots.</summary>
     public static readonly Invariant SwapInUseMatchesAllocatedSlots = new(
         nameof(SwapInUseMatchesAllocatedSlots),
@@ -109,5 +145,5 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList];
 }

@@ -35,6 +35,6 @@ public static class Detector
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
             + "or uvm_anon_release)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
-            + "(uvmexp.free, paging, swpginuse, swpgonly, the u-area free-list count)."),
+            + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
     ];
 }

@@ -37,8 +37,8 @@ public static class PageoutScan
         var vm = k.Vm;
         vm.PageQueueLock.Acquire(self);
         ux.PdWoke++;
-        ux.InactTarg = Math.Max((vm.ActiveQ.Count + vm.InactiveQ.Count) / 3, ux.FreeTarg + 1);
-        if (statedShortage || ux.Free + ux.Paging < ux.FreeTarg || vm.InactiveQ.Count < ux.InactTarg)
+        ux.InactTarg = Math.Max((ux.Active + ux.Inactive) / 3, ux.FreeTarg + 1);
+        if (statedShortage || ux.Free + ux.Paging < ux.FreeTarg || ux.Inactive < ux.InactTarg)
             foreach (var s in Scan(k, self, swapoutThreads, statedShortage)) yield return s;
         if ((ux.Free > ux.ReserveKernel || ux.Paging == 0) && !k.Config.Has(Switches.PagedaemonSkipsFreeWakeup))
             k.SleepQueues.Wakeup(Pageout.FreeMemory);
@@ -60,7 +60,7 @@ public static class PageoutScan
         foreach (var s in ScanInactive(k, self)) yield return s;
         int pagesFreed = ux.PdFreed - freedBefore;
 
-        int inactiveShortage = ux.InactTarg - vm.InactiveQ.Count;
+        int inactiveShortage = ux.InactTarg - ux.Inactive;
         int swapShortage = 0;
         var swap = vm.Swap;
         if (ux.Free < ux.FreeTarg && swap.InUse == swap.SwPages && ux.SwpgOnly < swap.SwPages && pagesFreed == 0)

@@ -8,7 +8,10 @@ namespace Uvm.Model;
 /// uvm_pagefree(), uvm_pageactivate(), uvm_pagedeactivate(), uvm_pagedequeue() and the un-busy
 /// of uvm_page_unbusy(). Called inside a step by a thread that holds the owner's lock; the page
 /// queue lock (uvm.pageqlock) and the free list lock are taken and dropped within the call, as
-/// they are never held across a sleep. Left out: page colours, free-list priorities, zeroed pages.
+/// they are never held across a sleep. uvmexp.active, inactive and wired change with the queues
+/// and wire counts, as in uvm_page.c and uvm_page_i.h of that era; the model's readers (the
+/// pagedaemon, this allocator's wakeup test) read them, as the kernel does. Left out: page colours,
+/// free-list priorities, zeroed pages.
 /// </summary>
 public static class PageQueues
 {
@@ -39,7 +42,7 @@ public static class PageQueues
         p.Flags = PageFlags.Busy | PageFlags.Fake | PageFlags.Clean;
         p.BusyOwner = "new alloc"; // UVM_PAGE_OWN(pg, "new alloc")
         p.Referenced = false;
-        if (ux.Free + ux.Paging < ux.FreeMin || (ux.Free + ux.Paging < ux.FreeTarg && vm.InactiveQ.Count < ux.InactTarg))
+        if (ux.Free + ux.Paging < ux.FreeMin || (ux.Free + ux.Paging < ux.FreeTarg && ux.Inactive < ux.InactTarg))
             k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         return p;
     }
@@ -90,7 +93,11 @@ public static class PageQueues
         p.Flags = PageFlags.None;
         p.BusyOwner = null;
         p.Referenced = false;
-        p.WireCount = 0;
+        if (p.WireCount > 0)
+        {
+            p.WireCount = 0;
+            k.Uvmexp.Wired--;
+        }
         p.Queue = PageQueue.Free;
         k.Vm.FreeQ.Add(p);
         if (!k.Config.Has(Switches.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;
@@ -103,6 +110,7 @@ public static class PageQueues
         if (p.WireCount > 0 || p.Queue == PageQueue.Active) return;
         p.Queue = PageQueue.Active;
         k.Vm.ActiveQ.Add(p);
+        k.Uvmexp.Active++;
     }
 
     /// <summary>uvm_pagedeactivate(): to the tail of the inactive queue, clearing the reference bit.</summary>
@@ -113,18 +121,47 @@ public static class PageQueues
         if (p.WireCount > 0 || p.Queue == PageQueue.Inactive) return;
         p.Queue = PageQueue.Inactive;
         k.Vm.InactiveQ.Add(p);
+        k.Uvmexp.Inactive++;
     }
 
     /// <summary>uvm_pagedequeue(): off the active or inactive queue.</summary>
     internal static void Dequeue(Kernel k, Page p)
     {
-        if (p.Queue == PageQueue.Active) k.Vm.ActiveQ.Remove(p);
+        if (p.Queue == PageQueue.Active)
+        {
+            k.Vm.ActiveQ.Remove(p);
+            k.Uvmexp.Active--;
+        }
         else if (p.Queue == PageQueue.Inactive)
         {
             if (!k.Config.Has(Switches.PagedequeueSkipsInactiveRemoval)) k.Vm.InactiveQ.Remove(p);
+            k.Uvmexp.Inactive--;
         }
         else return;
         p.Queue = PageQueue.None;
+    }
+
+    /// <summary>uvm_pagewire(): the first wiring takes the page off the paging queues and counts it in uvmexp.wired.</summary>
+    internal static void Wire(Kernel k, Page p)
+    {
+        if (p.WireCount == 0)
+        {
+            Dequeue(k, p);
+            k.Uvmexp.Wired++;
+        }
+        p.WireCount++;
+    }
+
+    /// <summary>
+    /// uvm_pageunwire(): drop one wiring; true when it was the last (uvmexp.wired--). The kernel
+    /// then activates the page; the caller decides (the model's u-area unwiring frees it, see
+    /// <see cref="PhysMem"/>).
+    /// </summary>
+    internal static bool Unwire(Kernel k, Page p)
+    {
+        if (--p.WireCount > 0) return false;
+        k.Uvmexp.Wired--;
+        return true;
     }
 
     /// <summary>Set PG_BUSY with UVM_PAGE_OWN(pg, owner).</summary>

@@ -26,6 +26,7 @@ public static class PhysMem
                 var p = new Page(vm.PageList.Count + 1, vm.Versions, k) { Queue = PageQueue.None, WireCount = 1 };
                 vm.PageList.Add(p);
                 vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
+                k.Uvmexp.Wired++;
             }
         }
         vm.Unmaterialized = freePages;
@@ -38,7 +39,6 @@ public static class PhysMem
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
             if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
-            p.WireCount = 0;
             PageQueues.Free(k, p);
         }
     }
@@ -51,13 +51,13 @@ public static class PhysMem
     {
         if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is { } resident)
         {
-            resident.WireCount++;
+            PageQueues.Wire(k, resident);
             return true;
         }
         if (PageQueues.Alloc(k) is not { } p) return false;
         k.Vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
         p.Flags = PageFlags.None;
-        p.WireCount = 1;
+        PageQueues.Wire(k, p);
         return true;
     }
 
@@ -67,9 +67,7 @@ public static class PhysMem
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
             if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
-            if (--p.WireCount > 0) continue;
-            p.WireCount = 0;
-            PageQueues.Free(k, p);
+            if (PageQueues.Unwire(k, p)) PageQueues.Free(k, p);
         }
     }
 

@@ -4,6 +4,9 @@ namespace Uvm.Model;
 /// <summary>
 /// uvmexp and the VM tunables the modelled paths read. <see cref="Free"/> counts the pages on the
 /// free list (<see cref="PageQueues"/>): uvm_pagealloc() takes them, uvm_pagefree() returns them;
+/// <see cref="Active"/>, <see cref="Inactive"/> and <see cref="Wired"/> count the paging queues and
+/// the wired pages, kept where uvm_page.c and uvm_page_i.h (rev 1.6x, 2002) keep them, and the
+/// pagedaemon and uvm_pagealloc() read these counters, not the queues;
 /// uvm_fault_unwire() of a swapped-out u-area frees its pages at once (standing for the
 /// pagedaemon reclaiming them) and uvm_fault_wire() at swap-in takes them (<see cref="PhysMem"/>).
 /// </summary>
@@ -17,6 +20,15 @@ public sealed class Uvmexp(WriteVersions? versions = null)
 
     /// <summary>uvmexp.free: free pages.</summary>
     public int Free { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
+
+    /// <summary>uvmexp.active: pages on the active queue (uvm_pageactivate ++, uvm_pagefree/uvm_pagedeactivate/uvm_pagewire --).</summary>
+    public int Active { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
+
+    /// <summary>uvmexp.inactive: pages on the inactive queue (uvm_pagedeactivate ++, uvm_pageactivate/uvm_pagefree/uvm_pagewire --).</summary>
+    public int Inactive { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
+
+    /// <summary>uvmexp.wired: pages with a non-zero wire_count (uvm_pagewire on 0 → 1, uvm_pageunwire on 1 → 0, uvm_pagefree).</summary>
+    public int Wired { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
 
     /// <summary>uvmexp.swapouts: LWPs swapped out so far.</summary>
     public int Swapouts { get; internal set { V(); field = value; } }
@@ -59,8 +71,8 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public int PdPageouts { get; internal set { V(); field = value; } }
 
     /// <summary>
-    /// A write to a counter or tunable of uvmexp (<see cref="StateDomain.VmCounters"/>); free and
-    /// paging count with the pages (<see cref="StateDomain.Pages"/>), swpgonly with the swap state
+    /// A write to a counter or tunable of uvmexp (<see cref="StateDomain.VmCounters"/>); free,
+    /// active, inactive, wired and paging count with the pages (<see cref="StateDomain.Pages"/>), swpgonly with the swap state
     /// (<see cref="StateDomain.Swap"/>), as the invariants that recount them read those parts.
     /// </summary>
     private void V() => _versions?.Bump(StateDomain.VmCounters);

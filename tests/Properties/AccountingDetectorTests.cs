@@ -1,6 +1,8 @@
+using Uvm.Model;
 using Uvm.Model.Core;
 using Uvm.Model.Vm;
 using Uvm.Properties;
+using Uvm.Tests.Model;
 
 namespace Uvm.Tests.Properties;
 
@@ -37,6 +39,55 @@ public sealed class AccountingDetectorTests
         k.Uvmexp.SwpgOnly = 2;
 
         Assert.Equal("uvmexp.swpgonly is 2 but 0 pages are only in swap", AccountingDetector.SwapOnlyCountMatchesSwappedOutPages.Check(k));
+    }
+
+    [Fact]
+    public void QueueCountersFollowEveryQueueChange()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var (_, a) = VmFixture.AnonPage(k, PageQueue.Active);
+        var (_, b) = VmFixture.AnonPage(k, PageQueue.Inactive);
+        Assert.Equal((1, 1), (k.Uvmexp.Active, k.Uvmexp.Inactive));
+
+        PageQueues.Deactivate(k, a);
+        Assert.Equal((0, 2), (k.Uvmexp.Active, k.Uvmexp.Inactive));
+        PageQueues.Activate(k, b);
+        PageQueues.Activate(k, b); // already active: counted once
+        Assert.Equal((1, 1), (k.Uvmexp.Active, k.Uvmexp.Inactive));
+        PageQueues.Free(k, a);
+        Assert.Equal((1, 0), (k.Uvmexp.Active, k.Uvmexp.Inactive));
+        Assert.All([AccountingDetector.ActiveCountMatchesActiveQueue, AccountingDetector.InactiveCountMatchesInactiveQueue],
+            inv => Assert.Null(inv.Check(k)));
+    }
+
+    [Fact]
+    public void WiringTakesAPageOffItsQueueAndCountsIt()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var (_, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
+
+        PageQueues.Wire(k, p);
+        PageQueues.Wire(k, p);
+        Assert.Equal((0, 1, PageQueue.None), (k.Uvmexp.Inactive, k.Uvmexp.Wired, p.Queue));
+        Assert.False(PageQueues.Unwire(k, p));
+        Assert.Equal(1, k.Uvmexp.Wired);
+        PageQueues.Free(k, p); // uvm_pagefree() of a wired page: wired--
+        Assert.Equal(0, k.Uvmexp.Wired);
+        Assert.Null(AccountingDetector.WiredCountMatchesWiredPages.Check(k));
+    }
+
+    [Fact]
+    public void QueueCounterDriftIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        VmFixture.AnonPage(k, PageQueue.Inactive);
+        k.Uvmexp.Inactive = 2;
+        k.Uvmexp.Active = 1;
+        k.Uvmexp.Wired = 3;
+
+        Assert.Equal("uvmexp.inactive is 2 but 1 pages are on the inactive queue", AccountingDetector.InactiveCountMatchesInactiveQueue.Check(k));
+        Assert.Equal("uvmexp.active is 1 but 0 pages are on the active queue", AccountingDetector.ActiveCountMatchesActiveQueue.Check(k));
+        Assert.Equal("uvmexp.wired is 3 but 0 pages are wired", AccountingDetector.WiredCountMatchesWiredPages.Check(k));
     }
 
     [Fact]
