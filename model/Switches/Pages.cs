@@ -22,4 +22,9 @@ public static partial class Switches
     public static readonly KernelSwitch PagedequeueSkipsInactiveRemoval = Mutation("pagedequeue-skips-inactive-removal", "uvm_pagedequeue", "pagedaemon",
         "uvm_pagedequeue() marks an inactive page as on no queue but leaves it linked on the inactive queue (a queue removal skipped)")
         with { Kills = ["PageIsOnExactlyOneQueueUnlessBusyOrWired"], Budget = 20 };
+
+    /// <summary>uvm_pagedequeue(): an inactive page leaves the queue but uvmexp.inactive is not decremented.</summary>
+    public static readonly KernelSwitch PagedequeueSkipsInactiveCount = Mutation("pagedequeue-skips-inactive-count", "uvm_pagedequeue", "pagedaemon",
+        "uvm_pagedequeue() takes a page off the inactive queue but does not decrement uvmexp.inactive (a counter update skipped; the pagedaemon then sees no inactive shortage)")
+        with { Kills = ["InactiveCountMatchesInactiveQueue"], Budget = 20 };
 }

@@ -135,7 +135,7 @@ public static class PageQueues
         else if (p.Queue == PageQueue.Inactive)
         {
             if (!k.Config.Has(Switches.PagedequeueSkipsInactiveRemoval)) k.Vm.InactiveQ.Remove(p);
-            k.Uvmexp.Inactive--;
+            if (!k.Config.Has(Switches.PagedequeueSkipsInactiveCount)) k.Uvmexp.Inactive--;
         }
         else return;
         p.Queue = PageQueue.None;
