@@ -68,8 +68,14 @@ internal static class ListCommand
         foreach (var (name, rule) in Uvm.Model.Core.Detector.All)
         {
             o.WriteLine($"  {name,-44} {rule}");
-            o.WriteLine($"  {"",-44} " + (name == Uvm.Model.Core.Detector.Accounting
-                ? "after every step, by: " + string.Join(", ", AccountingDetector.All.Select(i => i.Name))
+            IReadOnlyList<Invariant>? checks = name switch
+            {
+                Uvm.Model.Core.Detector.Accounting => AccountingDetector.All,
+                Uvm.Model.Core.Detector.Links => LinkDetector.All,
+                _ => null,
+            };
+            o.WriteLine($"  {"",-44} " + (checks is not null
+                ? "after every step, by: " + string.Join(", ", checks.Select(i => i.Name))
                 : "during the step, by the model's accessors (a DetectorViolationException)"));
         }
     }

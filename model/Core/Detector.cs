@@ -3,8 +3,9 @@ namespace Uvm.Model.Core;
 /// <summary>
 /// The generic detectors: rules every kernel path obeys, checked without a bug-specific invariant,
 /// the way a DIAGNOSTIC kernel, LOCKDEBUG or KASAN checks them. Lock discipline and use after free
-/// are checked by the model's accessors during a step (<see cref="Discipline"/>); accounting is
-/// checked after every step by the invariants of subsystem <c>detector</c> (properties/AccountingDetector.cs).
+/// are checked by the model's accessors during a step (<see cref="Discipline"/>); accounting
+/// and links are checked after every step by the invariants of subsystem <c>detector</c>
+/// (properties/AccountingDetector.cs, properties/LinkDetector.cs).
 /// </summary>
 public static class Detector
 {
@@ -16,6 +17,9 @@ public static class Detector
 
     /// <summary>Every counter equals what it counts, at every step end.</summary>
     public const string Accounting = nameof(Accounting);
+
+    /// <summary>Every pointer kept in both directions agrees with its partner, at every step end.</summary>
+    public const string Links = nameof(Links);
 
     /// <summary>The subsystem of the after-step detector checks: every scenario checks them.</summary>
     public const string Subsystem = "detector";
@@ -36,5 +40,7 @@ public static class Detector
             + "or uvm_anon_release)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
+        (Links, "Every pointer the kernel keeps in both directions names its partner at the end of every critical section "
+            + "(uvm_page.h: anon->an_page and pg->uanon; an object's page at an offset and pg->uobject, pg->offset)."),
     ];
 }

@@ -1,0 +1,79 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+using Uvm.Properties;
+using Uvm.Tests.Model;
+
+namespace Uvm.Tests.Properties;
+
+/// <summary>The link detector checks that both ends of each page-owner pointer agree (properties/LinkDetector.cs).</summary>
+public sealed class LinkDetectorTests
+{
+    [Fact]
+    public void OwnedPagesAndTheirOwnersAgree()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        VmFixture.AnonPage(k, PageQueue.Active);
+        var o = AObjPager.Create(k, 2);
+        var p = PageQueues.Alloc(k)!;
+        o.Insert(p, 1);
+
+        Assert.All(LinkDetector.All, d => Assert.Null(d.Check(k)));
+    }
+
+    [Fact]
+    public void AnAnonPointingAtAFreedPageIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        PageQueues.Free(k, p);
+        anon.Page = p; // an_page = NULL skipped
+
+        Assert.Equal($"{anon}'s an_page is {p}, but {p}'s uanon is NULL", LinkDetector.AnonAndPageLinksAgree.Check(k));
+    }
+
+    [Fact]
+    public void APageNamingAFreedAnonIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        anon.Free("uvm_anfree");
+
+        Assert.Equal($"{p}'s uanon is {anon}, which is freed", LinkDetector.AnonAndPageLinksAgree.Check(k));
+    }
+
+    [Fact]
+    public void AnObjectStillHoldingARemovedPageIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var o = AObjPager.Create(k, 2);
+        var p = PageQueues.Alloc(k)!;
+        o.Insert(p, 0);
+        p.Object = null; // pg->uobject cleared, the object's entry left
+
+        Assert.Equal($"{o} holds {p} at offset 0, but {p}'s uobject is NULL at offset 0", LinkDetector.ObjectAndPageLinksAgree.Check(k));
+    }
+
+    [Fact]
+    public void APageNamingAnObjectThatDoesNotHoldItIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var o = AObjPager.Create(k, 2);
+        var p = PageQueues.Alloc(k)!;
+        o.Insert(p, 0);
+        p.Index = 1; // offset changed without a uvm_pagerealloc
+
+        Assert.StartsWith($"{o} holds {p} at offset 0, but {p}'s uobject is {o} at offset 1", LinkDetector.ObjectAndPageLinksAgree.Check(k));
+    }
+
+    [Fact]
+    public void EveryScenarioChecksTheLinks()
+    {
+        foreach (var s in Uvm.Scenarios.ScenarioCatalogue.All)
+        {
+            var checkedHere = s.PropertiesFrom(Catalogue.BuiltIn).Invariants;
+            Assert.All(LinkDetector.All, d => Assert.Contains(d, checkedHere));
+            Assert.All(LinkDetector.All, d => Assert.Equal(Detector.Subsystem, d.Subsystem));
+        }
+    }
+}
