@@ -27,4 +27,24 @@ public static partial class Switches
     public static readonly KernelSwitch PagedequeueSkipsInactiveCount = Mutation("pagedequeue-skips-inactive-count", "uvm_pagedequeue", "pagedaemon",
         "uvm_pagedequeue() takes a page off the inactive queue but does not decrement uvmexp.inactive (a counter update skipped; the pagedaemon then sees no inactive shortage)")
         with { Kills = ["InactiveCountMatchesInactiveQueue"], Budget = 20 };
+
+    /// <summary>Freeing an anon's page leaves anon->an_page pointing at the free page.</summary>
+    public static readonly KernelSwitch PagefreeKeepsAnonPage = Mutation("pagefree-keeps-an-page", "uvm_pagefree", "pagedaemon",
+        "freeing an anon's page skips anon->an_page = NULL (the 2003 callers clear it after uvm_pagefree(), e.g. uvmpd_scan_inactive() in uvm_pdaemon.c 1.39; the model's uvm_pagefree does it for them): the anon keeps a pointer to a free page that the next uvm_pagealloc() hands to someone else")
+        with { Kills = ["AnonAndPageLinksAgree"], Budget = 20 };
+
+    /// <summary>uvm_pageremove() of a freed object page clears pg->uobject but leaves the page in the object's hash.</summary>
+    public static readonly KernelSwitch PageremoveKeepsHashEntry = Mutation("pageremove-keeps-hash-entry", "uvm_pagefree", "shm-swap",
+        "uvm_pagefree()'s uvm_pageremove() clears pg->uobject but skips the removal from the object's page hash: uvm_pagelookup() still finds the freed page at its old offset")
+        with { Kills = ["ObjectAndPageLinksAgree"], Budget = 20 };
+
+    /// <summary>uvm_pageactivate(): a page goes on the active queue but uvmexp.active is not incremented.</summary>
+    public static readonly KernelSwitch PageactivateSkipsActiveCount = Mutation("pageactivate-skips-active-count", "uvm_pageactivate", "pagedaemon",
+        "uvm_pageactivate() links a page on the active queue but does not increment uvmexp.active (a counter update skipped; inactarg, computed from active + inactive, comes out low)")
+        with { Kills = ["ActiveCountMatchesActiveQueue"], Budget = 20 };
+
+    /// <summary>uvm_pagefree(): a wired page is freed but uvmexp.wired is not decremented.</summary>
+    public static readonly KernelSwitch PagefreeSkipsWiredCount = Mutation("pagefree-skips-wired-count", "uvm_pagefree", "exit-reaperless",
+        "uvm_pagefree() of a wired page (uvm_km_free() of a cached u-area) clears wire_count but does not decrement uvmexp.wired (a counter update skipped)")
+        with { Kills = ["WiredCountMatchesWiredPages"], Budget = 50 };
 }

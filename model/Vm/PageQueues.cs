@@ -86,8 +86,9 @@ public static class PageQueues
             }
         }
         Dequeue(k, p);
-        if (!k.Config.Has(Switches.PagefreeKeepsObject)) p.Object?.Remove(p);
-        if (p.Anon is { } a && a.Page == p) a.Page = null;
+        if (k.Config.Has(Switches.PageremoveKeepsHashEntry)) p.Object = null;
+        else if (!k.Config.Has(Switches.PagefreeKeepsObject)) p.Object?.Remove(p);
+        if (p.Anon is { } a && a.Page == p && !k.Config.Has(Switches.PagefreeKeepsAnonPage)) a.Page = null;
         p.Anon = null;
         p.PqAnon = false;
         p.Flags = PageFlags.None;
@@ -96,7 +97,7 @@ public static class PageQueues
         if (p.WireCount > 0)
         {
             p.WireCount = 0;
-            k.Uvmexp.Wired--;
+            if (!k.Config.Has(Switches.PagefreeSkipsWiredCount)) k.Uvmexp.Wired--;
         }
         p.Queue = PageQueue.Free;
         k.Vm.FreeQ.Add(p);
@@ -110,7 +111,7 @@ public static class PageQueues
         if (p.WireCount > 0 || p.Queue == PageQueue.Active) return;
         p.Queue = PageQueue.Active;
         k.Vm.ActiveQ.Add(p);
-        k.Uvmexp.Active++;
+        if (!k.Config.Has(Switches.PageactivateSkipsActiveCount)) k.Uvmexp.Active++;
     }
 
     /// <summary>uvm_pagedeactivate(): to the tail of the inactive queue, clearing the reference bit.</summary>
