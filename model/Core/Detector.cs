@@ -37,7 +37,7 @@ public static class Detector
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
-            + "or uvm_anon_release)."),
+            + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
         (Links, "Every pointer the kernel keeps in both directions names its partner at the end of every critical section "

@@ -98,5 +98,6 @@ public static class AmapOps
             anon.Lock.Release(k, self);
         }
         amap.Lock.Release(k, self);
+        amap.Free("amap_wipeout → amap_free");
     }
 }

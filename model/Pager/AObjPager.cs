@@ -143,5 +143,6 @@ public static class AObjPager
             k.Uvmexp.SwpgOnly--;
         }
         k.Vm.AObjList.Remove(obj);
+        obj.Free("uao_free");
     }
 }

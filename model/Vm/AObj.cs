@@ -26,6 +26,9 @@ public sealed class AObj
     /// <summary>The detectors of the object's kernel; null for kernel_object and for an object built alone in a test.</summary>
     private readonly Discipline? _d;
 
+    /// <summary>Where uao_free() freed the object (model/Core/Poison.cs); live until then.</summary>
+    private Poison _poison;
+
     /// <summary>Creates an aobj of <paramref name="size"/> pages with one reference (uao_create).</summary>
     internal AObj(int id, int size, bool noSwap, string? name = null, WriteVersions? versions = null, Kernel? kernel = null)
     {
@@ -67,10 +70,18 @@ public sealed class AObj
     public bool IsVnode { get; init; }
 
     /// <summary>uo_refs.</summary>
-    public int Refs { get; internal set { V(); field = value; } } = 1;
+    public int Refs
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    } = 1;
 
     /// <summary>On uao_list (the list uao_swap_off() walks); cleared by the last uao_detach().</summary>
-    public bool OnList { get; internal set { V(); field = value; } } = true;
+    public bool OnList
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    } = true;
 
     /// <summary>vmobjlock.</summary>
     public SimpleLock Lock { get; }
@@ -78,6 +89,7 @@ public sealed class AObj
     /// <summary>The resident page at <paramref name="index"/>, or null (uvm_pagelookup).</summary>
     public Page? PageAt(int index)
     {
+        Touch();
         _d?.Read(Lock, this, "memq");
         return _pages[index];
     }
@@ -85,6 +97,7 @@ public sealed class AObj
     /// <summary>uao_find_swslot(): the swap slot of a page, 0 if none.</summary>
     public int FindSwslot(int index)
     {
+        Touch();
         _d?.Read(Lock, this, "u_swslots");
         return NoSwap ? 0 : _swslots[index];
     }
@@ -98,6 +111,7 @@ public sealed class AObj
     /// </summary>
     internal int SetSwslot(int index, int slot)
     {
+        Touch();
         _d?.Write(Lock, this, "u_swslots", _swslots[index]);
         V();
         if (NoSwap)
@@ -113,6 +127,7 @@ public sealed class AObj
     /// <summary>uvm_pageinsert(): the page now lives at <paramref name="index"/>; a duplicate panics.</summary>
     internal void Insert(Page p, int index)
     {
+        Touch();
         _d?.WriteRef(Lock, this, "memq", _pages[index]);
         V();
         if (_pages[index] is { } other)
@@ -125,11 +140,26 @@ public sealed class AObj
     /// <summary>uvm_pageremove(): the page leaves the object.</summary>
     internal void Remove(Page p)
     {
+        Touch();
         _d?.WriteRef(Lock, this, "memq", p);
         V();
         if (_pages[p.Index] == p) _pages[p.Index] = null;
         p.Object = null;
     }
+
+    /// <summary>True once uao_free() freed the object.</summary>
+    public bool Freed => _poison.Freed;
+
+    /// <summary>uao_free() (uvm_aobj.c): pool_put of the aobj; any later access through a stale pointer is a use after free.</summary>
+    internal void Free(string function)
+    {
+        V();
+        if (_d is not null) _d.Free(ref _poison, function);
+        else _poison.FreedIn = function;
+    }
+
+    /// <summary>An access to a field: a use-after-free violation during a step once the object is freed.</summary>
+    private void Touch() => _d?.Touch(_poison, this);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

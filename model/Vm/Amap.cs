@@ -21,6 +21,9 @@ public sealed class Amap
     /// <summary>Backs <see cref="Ref"/> and <see cref="NUsed"/>.</summary>
     private int _ref = 1, _nused;
 
+    /// <summary>Where amap_free() freed the amap (model/Core/Poison.cs); live until then.</summary>
+    private Poison _poison;
+
     internal Amap(int id, int slots, WriteVersions? versions = null, Kernel? kernel = null)
     {
         _versions = versions;
@@ -39,15 +42,15 @@ public sealed class Amap
     /// <summary>am_ref: map entries referencing the amap; 0 once amap_wipeout() ran.</summary>
     public int Ref
     {
-        get { _d?.Read(Lock, this, "am_ref"); return _ref; }
-        internal set { _d?.Write(Lock, this, "am_ref", _ref); V(); _ref = value; }
+        get { Touch(); _d?.Read(Lock, this, "am_ref"); return _ref; }
+        internal set { Touch(); _d?.Write(Lock, this, "am_ref", _ref); V(); _ref = value; }
     }
 
     /// <summary>am_nused: slots in use.</summary>
     public int NUsed
     {
-        get { _d?.Read(Lock, this, "am_nused"); return _nused; }
-        internal set { _d?.Write(Lock, this, "am_nused", _nused); V(); _nused = value; }
+        get { Touch(); _d?.Read(Lock, this, "am_nused"); return _nused; }
+        internal set { Touch(); _d?.Write(Lock, this, "am_nused", _nused); V(); _nused = value; }
     }
 
     /// <summary>am_nslot.</summary>
@@ -56,6 +59,7 @@ public sealed class Amap
     /// <summary>amap_lookup(): the anon in <paramref name="slot"/>, or null.</summary>
     public Anon? Lookup(int slot)
     {
+        Touch();
         _d?.Read(Lock, this, "am_anon");
         return _anons[slot];
     }
@@ -63,6 +67,7 @@ public sealed class Amap
     /// <summary>amap_add(aref, offset, anon, replace), am_l held: put <paramref name="anon"/> in <paramref name="slot"/>.</summary>
     internal void Add(int slot, Anon anon, bool replace)
     {
+        Touch();
         _d?.WriteRef(Lock, this, "am_anon", _anons[slot]);
         V();
         if (replace != (_anons[slot] is not null))
@@ -76,7 +81,14 @@ public sealed class Amap
     /// unlocked... the value can only be one if we have the only reference to the amap (via our
     /// locked map)" (uvm_amap.c, 2003); it double-checks under am_l.
     /// </summary>
-    public int RefUnlocked => _ref;
+    public int RefUnlocked
+    {
+        get
+        {
+            Touch();
+            return _ref;
+        }
+    }
 
     /// <summary>
     /// amap_copy() filling the amap it has just made with amap_alloc1(): am_anon[slot] and (unless
@@ -85,6 +97,7 @@ public sealed class Amap
     /// </summary>
     internal void AddWhileUnpublished(int slot, Anon anon, bool countUsed)
     {
+        Touch();
         V();
         if (_anons[slot] is not null) throw new KernelPanicException("amap_copy", $"slot {slot} of {this} already in use");
         _anons[slot] = anon;
@@ -94,12 +107,27 @@ public sealed class Amap
     /// <summary>Empties <paramref name="slot"/> (amap_wipeout/amap_unadd), am_l held.</summary>
     internal void Unadd(int slot)
     {
+        Touch();
         _d?.WriteRef(Lock, this, "am_anon", _anons[slot]);
         V();
         if (_anons[slot] is null) return;
         _anons[slot] = null;
         NUsed--;
     }
+
+    /// <summary>True once amap_free() freed the amap.</summary>
+    public bool Freed => _poison.Freed;
+
+    /// <summary>amap_free() (end of amap_wipeout(), uvm_amap.c): any later access through a stale pointer is a use after free.</summary>
+    internal void Free(string function)
+    {
+        V();
+        if (_d is not null) _d.Free(ref _poison, function);
+        else _poison.FreedIn = function;
+    }
+
+    /// <summary>An access to a field: a use-after-free violation during a step once the amap is freed.</summary>
+    private void Touch() => _d?.Touch(_poison, this);
 
     /// <inheritdoc/>
     public override string ToString() => $"amap {Id}";

@@ -201,6 +201,46 @@ public sealed class DisciplineTests
     }
 
     [Fact]
+    public void TouchingAnAobjAfterUaoFreeIsAUseAfterFree()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var obj = Uvm.Model.AObjPager.Create(k, 2);
+        OneStep? freer = null;
+        freer = new OneStep(k, "shmctl", () =>
+        {
+            obj.Lock.Acquire(freer!);
+            foreach (var _ in Uvm.Model.AObjPager.DetachLocked(k, freer!, obj, "shmctl(IPC_RMID)")) { }
+        });
+        freer.Advance();
+        var toucher = new OneStep(k, "swapctl", () => _ = obj.FindSwslot(0));
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith($"use after free: {obj} freed by shmctl in uao_free at step 0, touched by swapctl in ", e.Detail);
+    }
+
+    [Fact]
+    public void TouchingAnAmapAfterItsLastUnrefIsAUseAfterFree()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var amap = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
+        OneStep? unref = null;
+        unref = new OneStep(k, "exit", () =>
+        {
+            foreach (var _ in Uvm.Model.Cow.AmapOps.Unref(k, unref!, amap)) { }
+        });
+        unref.Advance();
+        OneStep? toucher = null;
+        toucher = new OneStep(k, "fork", () => _ = amap.RefUnlocked);
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith($"use after free: {amap} freed by exit in amap_wipeout → amap_free at step 0, touched by fork in ", e.Detail);
+    }
+
+    [Fact]
     public void DroppingAnAnonReferenceWithoutAnLockIsALockDisciplineViolation()
     {
         var k = VmFixture.Kernel(freePages: 2);
