@@ -103,7 +103,9 @@ public static class AObjPager
             yield return Step.Ran(function);
             yield break;
         }
+        k.Vm.UaoListLock.Acquire(self); // LIST_REMOVE(aobj, u_list) under uao_list_lock
         obj.OnList = false;
+        k.Vm.UaoListLock.Release(self);
         while (FirstBusyPage(obj) is { } busy)
         {
             PageQueues.Want(busy);

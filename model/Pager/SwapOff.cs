@@ -55,32 +55,81 @@ public static class SwapOff
     }
 
     /// <summary>
-    /// uao_swap_off(start, end): for each aobj on uao_list, try-lock it (restart the walk on
-    /// failure), take a reference, page in its slots in range, then drop the reference (which may
-    /// be the last one and free the aobj).
+    /// uao_swap_off(start, end): page in every aobj on uao_list. The default is the later NetBSD
+    /// walk ("Prefetch the next object and immediately hold a reference on it, so neither the
+    /// current nor the next entry could disappear while we are iterating"): under uao_list_lock
+    /// reference the next aobj, unlock the list, lock the aobj, page in, drop the reference with
+    /// uao_detach() (which may free the aobj), relock the list. The reference is an increment
+    /// without vmobjlock, as that later kernel's atomic uao_reference() is.
+    /// With <see cref="Switches.UaoSwapOffDetachesListLocked"/>, the 2002-04 walk (uvm_aobj.c
+    /// 1.39.2.6): try-lock each aobj under uao_list_lock (restart the walk on failure), reference
+    /// it, unlock the list, page in, then relock the list, read LIST_NEXT and uao_detach_locked()
+    /// with the list still locked.
     /// </summary>
-    private static IEnumerable<Step> UaoSwapOff(Kernel k, KernelThread self, int start, int end)
+    private static IEnumerable<Step> UaoSwapOff(Kernel k, KernelThread self, int start, int end) =>
+        k.Config.Has(Switches.UaoSwapOffDetachesListLocked) ? UaoSwapOff2003(k, self, start, end) : UaoSwapOffReferencingNext(k, self, start, end);
+
+    /// <summary>The later walk: the next aobj is referenced before the list is unlocked.</summary>
+    private static IEnumerable<Step> UaoSwapOffReferencingNext(Kernel k, KernelThread self, int start, int end)
     {
         var vm = k.Vm;
+        vm.UaoListLock.Acquire(self);
+        var obj = NextOnList(vm, null);
+        if (obj is not null) obj.Refs++;
+        while (obj is not null)
+        {
+            var next = NextOnList(vm, obj);
+            if (next is not null) next.Refs++;
+            vm.UaoListLock.Release(self);
+            foreach (var s in Locks.Take(obj.Lock, self, "uao_swap_off: lock the aobj")) yield return s;
+            foreach (var s in Pagein(k, self, obj, start, end)) yield return s;
+            foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach")) yield return s;
+            obj = next;
+            vm.UaoListLock.Acquire(self);
+        }
+        vm.UaoListLock.Release(self);
+    }
+
+    /// <summary>
+    /// The 2002-04 walk. uao_detach_locked() of the last reference takes uao_list_lock to unlink
+    /// the aobj, and this walk calls it with the list locked: when the aobj's other references
+    /// went while it paged in (shmctl(IPC_RMID), exit), the CPU takes a simple lock it holds
+    /// (LOCKDEBUG: "simple_lock: locking against myself"; without it, a spin forever on
+    /// MULTIPROCESSOR). OpenBSD's walk says why it defers that detach: "We can't just drop it now
+    /// with the list locked since that could cause lock recursion in the case where we reduce the
+    /// refcount to 0."
+    /// </summary>
+    private static IEnumerable<Step> UaoSwapOff2003(Kernel k, KernelThread self, int start, int end)
+    {
+        var vm = k.Vm;
+    restart:
+        vm.UaoListLock.Acquire(self);
         var obj = NextOnList(vm, null);
         while (obj is not null)
         {
-            vm.UaoListLock.Acquire(self);
             if (!obj.Lock.TryAcquire(self))
             {
                 vm.UaoListLock.Release(self);
                 yield return Step.Sleep("uao_swap_off: simple_lock_try failed, restart", obj.Lock.Channel);
-                obj = NextOnList(vm, null);
-                continue;
+                goto restart;
             }
             obj.Refs++; // uao_reference_locked()
             vm.UaoListLock.Release(self);
             foreach (var s in Pagein(k, self, obj, start, end)) yield return s;
-            var next = NextOnList(vm, obj); // LIST_NEXT under uao_list_lock, before the detach
-            foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach_locked")) yield return s;
-            // The kernel would follow a stale nextaobj if it was freed meanwhile; the model ends the walk.
-            obj = next is not null && next.OnList ? next : null;
+            vm.UaoListLock.Acquire(self);
+            var next = NextOnList(vm, obj); // nextaobj = LIST_NEXT(aobj, u_list)
+            if (obj.Refs > 1)
+            {
+                obj.Refs--; // uao_detach_locked(), not the last reference: no sleep, the list stays locked
+                obj.Lock.Release(k, self);
+            }
+            else
+            {
+                foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach_locked")) yield return s;
+            }
+            obj = next;
         }
+        vm.UaoListLock.Release(self);
     }
 
     /// <summary>The aobj after <paramref name="previous"/> on uao_list (the first when null).</summary>

@@ -77,4 +77,24 @@ public static partial class Switches
     public static readonly KernelSwitch PageinPageClearsSlotUnlocked = Mutation("pagein-page-clears-slot-unlocked", "uao_pagein_page", "shm-swap",
         "uao_pagein_page() (swapctl -d) clears the page's swap slot with uao_set_swslot() before it relocks the object (a protected write moved out of its section)")
         with { Kills = ["LockDiscipline"], Budget = 200 };
+
+    /// <summary>
+    /// uao_swap_off() of 2002-04 (uvm_aobj.c 1.39.2.6) drops its reference on each aobj with
+    /// uao_detach_locked() while it holds uao_list_lock; dropping the last one re-takes the list
+    /// lock. Found by this checker once the walk was modelled as written (the model's walk had
+    /// released the list lock and ended at an unlinked next aobj). Fixed later: NetBSD references
+    /// the next aobj under the list lock and detaches the current one with the list unlocked;
+    /// OpenBSD defers the detach (prevaobj) to "avoid lock recursion". Read in <see cref="Uvm.Model.SwapOff"/>.
+    /// </summary>
+    public static readonly KernelSwitch UaoSwapOffDetachesListLocked = new("uao-swap-off-detach-list-locked", SwitchKind.Discovered, "uao_swap_off, uao_detach_locked", "shm-swap")
+    {
+        Origin = "uvm_aobj.c uao_swap_off(): later NetBSD (next aobj referenced, detach unlocked); OpenBSD prevaobj",
+        Title = "uao_swap_off drops the last reference of an aobj with uao_list_lock held: uao_detach_locked takes it again",
+        Description = "swapctl -d pages an shm segment's aobj in while holding a reference; meanwhile the segment is removed "
+            + "(shmctl(IPC_RMID) or the last shmdt/exit), so swapoff's reference is the last. Back under uao_list_lock it "
+            + "calls uao_detach_locked(), which unlinks the aobj with simple_lock(&uao_list_lock): a lock this CPU already "
+            + "holds (LOCKDEBUG panics \"locking against myself\"; MULTIPROCESSOR without it spins forever).",
+        Expected = "panic simple_lock",
+        Budget = 1000,
+    };
 }

@@ -1,0 +1,79 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// uao-swap-off-detach-list-locked, found by this checker once uao_swap_off() was modelled as the
+/// 2002-04 text reads (docs/fidelity.md, "Found by the checker"). Kernel: sys/uvm/uvm_aobj.c
+/// (rev 1.39.2.6, the text the model follows), uao_swap_off() and uao_detach_locked(); fixed
+/// later: NetBSD's walk references the next aobj under uao_list_lock and drops the current one
+/// with the list unlocked (read in the mutex-era text; the revision was not confirmed), and
+/// OpenBSD defers the detach ("that could cause lock recursion in the case where we reduce the
+/// refcount to 0"). The big lock does not close it: the recursion is one thread's.
+///
+/// Setup (scenario shm-swap): two processes share a 4-page shm segment under heavy paging while
+/// swapctl -d/-a runs.
+///
+/// Interleaving: swapctl -d walks uao_list, references the segment's aobj and pages it in,
+/// sleeping in uao_get(); meanwhile the segment is removed (shmctl(IPC_RMID), then the last
+/// process's exit drops its mapping), so swapoff holds the last reference. Back under uao_list_lock
+/// it calls uao_detach_locked(), which unlinks the aobj with simple_lock(&amp;uao_list_lock).
+///
+/// Violated: the lock is this CPU's already (the model's spin locks panic on it, as LOCKDEBUG's
+/// "locking against myself" does; a MULTIPROCESSOR kernel without LOCKDEBUG spins forever).
+/// </summary>
+public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
+{
+    /// <summary>
+    /// Iterations per seed: over the ten seeds of <see cref="Search.Seeds"/> the in-process engine
+    /// found it at schedules 177, 92, 384, 83, 20, 155, 142, 116, 99, 66 and Coyote at 12, 193, 59,
+    /// 123, 464, 49, 533, 27, 14, 66 (measured with <c>uvmcheck run --bug
+    /// uao-swap-off-detach-list-locked --seed S [--engine coyote]</c>).
+    /// </summary>
+    private const int Budget = 1000;
+
+    /// <summary>The 2002-04 walk.</summary>
+    private static readonly KernelConfig Kernel2003 = Switches.Configure(["uao-swap-off-detach-list-locked"]);
+
+    [Fact]
+    public void TheSwitchKeepsTheBigLock() => Assert.True(Kernel2003.BigLock);
+
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void The2003WalkRetakesTheListLockItHolds(EngineKind engine)
+    {
+        Search.AssertFound("shm-swap", Kernel2003, Budget, "panic simple_lock", engine, cx =>
+        {
+            Assert.Contains("uao_list_lock already held by swapctl, wanted by swapctl", cx.Violation.Message);
+            Assert.Equal("swapctl", cx.Steps[^1].Thread);
+        });
+    }
+
+    /// <summary>
+    /// The pinned schedule, found by <c>uvmcheck run --bug uao-swap-off-detach-list-locked</c> (seed 0,
+    /// schedule 177, co-shrunk: workload size 32 -> 9, steps 105 -> 31). It prints:
+    /// <code>
+    /// BUG FOUND in schedule 177: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// by swapctl, wanted by swapctl (in swapctl)
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        Search.AssertReplays("shm-swap-uao-swap-off-detach-list-locked-simple_lock-seed0.json", "panic simple_lock");
+    }
+
+    /// <summary>
+    /// The default kernel (the later walk) survives ten times the bug's budget on each seed. The
+    /// same search under Coyote is <see cref="SwapFreeOfSlotZeroUnderShm"/>'s (same scenario,
+    /// budget and kernel), not run twice.
+    /// </summary>
+    [Fact]
+    public void DefaultKernelWithTheLaterWalkSurvivesTheSearch()
+    {
+        Search.AssertClean("shm-swap", Budget, EngineKind.Direct);
+    }
+}
