@@ -37,7 +37,7 @@ public static class CowMapOps
         space.EntryMapped = false;
         space.Amap = null;
         if (amap is not null) space.DetachedAmap = amap; // uvm_unmap_remove()'s dead-entry list
-        space.RemoveAll();
+        if (!k.Config.Has(Switches.UnmapSkipsPmapRemove)) space.RemoveAll(); // pmap_remove()
         Unlock(k, self, space);
         yield return Step.Ran($"{function}: uvm_unmap_remove");
         if (amap is not null)

@@ -55,6 +55,11 @@ public static partial class Switches
     /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump.</summary>
     public static readonly KernelSwitch MapChangeSkipsTimestamp = Mutation("map-change-skips-timestamp", "uvm_unmap", "refault",
         "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)")
+        with { Kills = ["UseAfterFree"], Budget = 200 };
+
+    /// <summary>uvm_unmap_remove(): the entry is unlinked but pmap_remove() of its range is skipped.</summary>
+    public static readonly KernelSwitch UnmapSkipsPmapRemove = Mutation("unmap-skips-pmap-remove", "uvm_unmap_remove", "refault",
+        "uvm_unmap_remove() unlinks the entry but skips pmap_remove() of its range: the pmap still maps the pages of an entry that is gone (a call skipped)")
         with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
 
     /// <summary>amap_wipeout(): an_page of an anon uvm_anfree() just freed is cleared through the stale pointer. Killed by the use-after-free detector.</summary>
@@ -68,7 +73,7 @@ public static partial class Switches
     /// <summary>uvm_fault() case 2: uvmfault_relock()'s result after pgo_get is ignored.</summary>
     public static readonly KernelSwitch ObjectFaultIgnoresRelock = Mutation("object-fault-ignores-relock", "uvm_fault", "cow-file",
         "uvm_fault() case 2 maps the object page (or promotes it) although uvmfault_relock() failed after the sleeping pgo_get (a relock result ignored)")
-        with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
+        with { Kills = ["UseAfterFree"], Budget = 200 };
 
     /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
     public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",

@@ -263,7 +263,8 @@ public sealed class InvariantSkippingTests
                     break;
                 case StateDomain.VmCounters:
                     foreach (var pi in typeof(Uvmexp).GetProperties())
-                        if (pi.Name is not (nameof(Uvmexp.Free) or nameof(Uvmexp.Paging) or nameof(Uvmexp.SwpgOnly))) t.Append(pi.GetValue(v.Uvmexp)).Append(',');
+                        if (pi.Name is not (nameof(Uvmexp.Free) or nameof(Uvmexp.Paging) or nameof(Uvmexp.SwpgOnly)
+                            or nameof(Uvmexp.Active) or nameof(Uvmexp.Inactive) or nameof(Uvmexp.Wired))) t.Append(pi.GetValue(v.Uvmexp)).Append(',');
                     break;
                 case StateDomain.Sleep:
                     foreach (var th in k.Threads) t.Append($"[{Id(th)} {th.SleepingOn} {th.Exited}]");
@@ -288,7 +289,7 @@ public sealed class InvariantSkippingTests
             return t.ToString();
         }
 
-        /// <summary>The pages, their queues, the kernel's loans, the free pages not yet materialized, uvmexp.free and uvmexp.paging.</summary>
+        /// <summary>The pages, their queues, the kernel's loans, the free pages not yet materialized, uvmexp.free, paging, active, inactive and wired.</summary>
         private static void ReadPages(IKernelView v, StringBuilder t)
         {
             var vm = v.Vm;
@@ -296,7 +297,7 @@ public sealed class InvariantSkippingTests
                 t.Append($"[{Id(p)} {p.Queue} {p.Flags} {Id(p.Anon)} {p.PqAnon} {Id(p.Object)} {p.Index} {p.LoanCount} {p.WireCount} {p.Referenced} {Id(p.Holder)} {p.BusyOwner}]");
             foreach (var q in new[] { vm.FreeQueue, vm.ActiveQueue, vm.InactiveQueue, vm.KernelLoans })
                 t.Append($"q {string.Join(',', q.Select(Id))} ");
-            t.Append($"{vm.Unmaterialized} free {v.Uvmexp.Free} paging {v.Uvmexp.Paging}");
+            t.Append($"{vm.Unmaterialized} free {v.Uvmexp.Free} paging {v.Uvmexp.Paging} active {v.Uvmexp.Active} inactive {v.Uvmexp.Inactive} wired {v.Uvmexp.Wired}");
         }
 
         /// <summary>The aobjs, vnodes, shm segments and their objects, kernel_object and the zero-page object.</summary>
