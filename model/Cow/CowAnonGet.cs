@@ -40,6 +40,7 @@ public static class CowAnonGet
                 anon.Page = own = fresh;
                 if (!k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
                 CowFault.UnlockAll(k, self, space, amap, anon);
+                self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
             }
             // uvmfault_relock()

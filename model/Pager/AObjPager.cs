@@ -67,6 +67,7 @@ public static class AObjPager
                     // sleeps with the object unlocked.
                     k.Uvmexp.SwpgOnly--;
                     obj.Lock.Release(k, self);
+                    self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                     yield return Step.Ran("uao_get: uvm_swap_get");
                     foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
                     fresh.Flags &= ~PageFlags.Fake;
