@@ -74,7 +74,10 @@ public static class AmapOps
 
     /// <summary>
     /// amap_unref() and, at the last reference, amap_wipeout(): each anon's an_ref-- under its
-    /// an_lock, uvm_anfree() at zero (a busy page is marked PG_RELEASED for its owner to free).
+    /// an_lock, which is dropped before uvm_anfree() at zero (uvm_amap.c: <c>refs = --anon-&gt;an_ref;
+    /// simple_unlock(&amp;anon-&gt;an_lock); if (refs == 0) uvm_anfree(anon);</c>), so the unlock ends a
+    /// step, as in uvm_unloananon(); a busy page is marked PG_RELEASED for its owner to free. am_l
+    /// stays held throughout.
     /// </summary>
     internal static IEnumerable<Step> Unref(Kernel k, KernelThread self, Amap amap)
     {
@@ -89,13 +92,24 @@ public static class AmapOps
             if (amap.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             amap.Unadd(slot);
-            if (--anon.RefCount == 0 || k.Config.Has(Switches.AmapWipeoutFreesSharedAnon))
+            int refs = --anon.RefCount;
+            if (k.Config.Has(Switches.AmapWipeoutFreesSharedAnon) && refs > 0)
             {
+                // amap-wipeout-frees-shared-anon: uvm_anfree() without the an_ref test, on an anon another amap holds.
                 AnonPager.Free(k, self, anon);
-                // amap-wipeout-touches-freed-anon: the freed anon's an_page is cleared through the stale pointer.
-                if (k.Config.Has(Switches.AmapWipeoutTouchesFreedAnon) && anon.Freed) anon.Page = null;
+                anon.Lock.Release(k, self);
+                continue;
             }
             anon.Lock.Release(k, self);
+            if (refs > 0) continue;
+            // refs = --anon->an_ref; simple_unlock(&anon->an_lock); if (refs == 0) uvm_anfree(anon);
+            yield return Step.Ran("amap_wipeout: an_ref--, simple_unlock(an_lock)");
+            foreach (var s in AnonPager.FreeUnlocked(k, self, anon, () =>
+            {
+                // amap-wipeout-touches-freed-anon: the freed anon's an_page is cleared through the stale pointer.
+                if (k.Config.Has(Switches.AmapWipeoutTouchesFreedAnon) && anon.Freed) anon.Page = null;
+            }))
+                yield return s;
         }
         amap.Lock.Release(k, self);
         amap.Free("amap_wipeout → amap_free");

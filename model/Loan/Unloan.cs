@@ -74,7 +74,6 @@ public static class Unloan
     /// </summary>
     internal static IEnumerable<Step> UnloanAnon(Kernel k, KernelThread self, Anon anon)
     {
-        SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_unloananon: simple_lock(an_lock)")) yield return s;
         bool early = k.Config.Has(Switches.UnloanDropsRefUnlocked); // unloan-drops-ref-unlocked: the unlock comes first
         if (early) anon.Lock.Release(k, self);
@@ -82,24 +81,12 @@ public static class Unloan
         if (!early) anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_unloananon");
         if (refs > 0) yield break;
-        // uvm_anfree() entry (uvm_anon.c 1.15 and 1.21.4.2): KASSERT(anon->an_ref == 0), read unlocked.
-        if (anon.RefCountUnlocked is var left and not 0)
-            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {left}");
-        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
-                     self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
+        foreach (var s in AnonPager.FreeUnlocked(k, self, anon, () =>
+        {
+            // unloan-touches-freed-anon: KASSERT(anon->an_swslot == 0) after uvm_anfree() returned the anon.
+            if (k.Config.Has(Switches.UnloanTouchesFreedAnon) && anon.SwSlot != 0)
+                throw new KernelPanicException("uvm_unloananon", $"{anon} still has swap slot {anon.SwSlot}");
+        }))
             yield return s;
-        yield return Free(k, self, anon, ObjLock());
-    }
-
-    /// <summary>The rest of uvm_anfree(), an_lock and the borrowed page's object lock (if any) held: one step.</summary>
-    private static Step Free(Kernel k, KernelThread self, Anon anon, SimpleLock? objLock)
-    {
-        AnonPager.Free(k, self, anon);
-        // unloan-touches-freed-anon: KASSERT(anon->an_swslot == 0) after uvm_anfree() returned the anon.
-        if (k.Config.Has(Switches.UnloanTouchesFreedAnon) && anon.SwSlot != 0)
-            throw new KernelPanicException("uvm_unloananon", $"{anon} still has swap slot {anon.SwSlot}");
-        objLock?.Release(k, self);
-        anon.Lock.Release(k, self);
-        return Step.Ran("uvm_anfree");
     }
 }

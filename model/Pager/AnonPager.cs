@@ -107,6 +107,32 @@ public static class AnonPager
     }
 
     /// <summary>
+    /// uvm_anfree() as its callers call it (uvm_amap.c amap_wipeout(), uvm_loan.c
+    /// uvm_unloananon(): <c>refs = --anon-&gt;an_ref; simple_unlock(&amp;anon-&gt;an_lock); if (refs == 0)
+    /// uvm_anfree(anon);</c>): the anon unlocked with no reference left. Its entry
+    /// KASSERT(anon-&gt;an_ref == 0) reads an_ref unlocked (uvm_anon.c 1.15 and 1.21.4.2), then
+    /// uvm_anon_lockloanpg() locks the anon and, for a page it borrows from an object, try-locks
+    /// the object (toggling an_lock and retrying while that fails); the rest is one step.
+    /// <paramref name="afterFree"/> runs once the anon is freed, before the unlocks (a mutation's
+    /// stale access).
+    /// </summary>
+    internal static IEnumerable<Step> FreeUnlocked(Kernel k, KernelThread self, Anon anon, Action? afterFree = null)
+    {
+        SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
+        if (anon.RefCountUnlocked is var left and not 0)
+            throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {left}");
+        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
+                     self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
+            yield return s;
+        var objLock = ObjLock();
+        Free(k, self, anon);
+        afterFree?.Invoke();
+        objLock?.Release(k, self);
+        anon.Lock.Release(k, self);
+        yield return Step.Ran("uvm_anfree");
+    }
+
+    /// <summary>
     /// uvm_anfree() with an_lock held: free the page (or mark a busy one PG_RELEASED, for whoever
     /// un-busies it to release the anon) and the swap slot. An anon that borrows an object's page
     /// (an O->A loan) only drops its loan; the caller then holds the object's lock too

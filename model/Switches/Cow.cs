@@ -55,7 +55,7 @@ public static partial class Switches
     /// <summary>uvm_unmap()/uvm_map_protect(): vm_map_unlock() without the timestamp bump.</summary>
     public static readonly KernelSwitch MapChangeSkipsTimestamp = Mutation("map-change-skips-timestamp", "uvm_unmap", "refault",
         "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)")
-        with { Kills = ["UseAfterFree"], Budget = 200 };
+        with { Kills = ["NoMappingOutlivesItsEntry"], Budget = 200 };
 
     /// <summary>uvm_unmap_remove(): the entry is unlinked but pmap_remove() of its range is skipped.</summary>
     public static readonly KernelSwitch UnmapSkipsPmapRemove = Mutation("unmap-skips-pmap-remove", "uvm_unmap_remove", "refault",
