@@ -249,6 +249,16 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         poison.FreedAt = StepSerial - 1;
     }
 
+    /// <summary>
+    /// Poisons an object of a kernel with detectors (<paramref name="d"/>) or, with none (an object
+    /// built alone in a test), only marks it freed.
+    /// </summary>
+    public static void Free(Discipline? d, ref Poison poison, string function)
+    {
+        if (d is not null) d.Free(ref poison, function);
+        else poison.FreedIn = function;
+    }
+
     /// <summary>An access to <paramref name="obj"/>: a violation if it was freed.</summary>
     /// <remarks>Inlined into every accessor: a live object costs one compare; the rest is <see cref="Touched"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

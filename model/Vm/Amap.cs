@@ -122,8 +122,7 @@ public sealed class Amap
     internal void Free(string function)
     {
         V();
-        if (_d is not null) _d.Free(ref _poison, function);
-        else _poison.FreedIn = function;
+        Discipline.Free(_d, ref _poison, function);
     }
 
     /// <summary>An access to a field: a use-after-free violation during a step once the amap is freed.</summary>

@@ -96,8 +96,8 @@ public sealed class AccountingDetectorTests
         foreach (var s in Uvm.Scenarios.ScenarioCatalogue.All)
         {
             var checkedHere = s.PropertiesFrom(Catalogue.BuiltIn).Invariants;
-            Assert.All(AccountingDetector.All, d => Assert.Contains(d, checkedHere));
-            Assert.All(AccountingDetector.All, d => Assert.Equal(Detector.Subsystem, d.Subsystem));
+            Assert.All([.. AccountingDetector.All, .. LinkDetector.All], d => Assert.Contains(d, checkedHere));
+            Assert.All([.. AccountingDetector.All, .. LinkDetector.All], d => Assert.Equal(Detector.Subsystem, d.Subsystem));
         }
     }
 }
