@@ -42,7 +42,7 @@ public static class LinkDetector
     /// <summary>An object's page at an offset and the page's uobject and offset name each other.</summary>
     public static readonly Invariant ObjectAndPageLinksAgree = new(
         nameof(ObjectAndPageLinksAgree),
-        "A page an object holds at an offset has that object as uobject and that offset, and a page with a uobject is the page that object holds at its offset (uvm_pageinsert and uvm_pageremove change both under vmobjlock).",
+        "A page an object holds at an offset has that object as uobject and that offset, and a page with a uobject names a live object that holds it at its offset (uvm_pageinsert and uvm_pageremove change both under vmobjlock).",
         Detector.Subsystem, k =>
         {
             var vm = k.Vm;
@@ -55,6 +55,7 @@ public static class LinkDetector
             for (int i = 0; i < pages.Count; i++)
             {
                 if (pages[i] is not { Object: { } o } p) continue;
+                if (o.Freed) return $"{p}'s uobject is {o}, which is freed";
                 var there = p.Index >= 0 && p.Index < o.Size ? o.PageAt(p.Index) : null;
                 if (there != p)
                     return $"{p}'s uobject is {o} at offset {p.Index}, but {o} holds " + (there?.ToString() ?? "no page") + " there";

@@ -29,23 +29,24 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
 {
     /// <summary>
     /// Iterations per seed: over the ten seeds of <see cref="Search.Seeds"/> the in-process engine
-    /// found it at schedules 177, 92, 384, 83, 20, 155, 142, 116, 99, 66 and Coyote at 12, 193, 59,
-    /// 123, 464, 49, 533, 27, 14, 66 (measured with <c>uvmcheck run --bug
-    /// uao-swap-off-detach-list-locked --seed S [--engine coyote]</c>).
+    /// found it at schedules 340, 33, 119, 312, 20, 258, 170, 116, 99, 146 and Coyote at 12, 193,
+    /// 53, 282, 81, 49, 29, 154, 220, 444 (measured with <c>uvmcheck run --bug
+    /// uao-swap-off-detach-list-locked --seed S [--engine coyote]</c>, once synchronous swap reads
+    /// released the big lock).
     /// </summary>
     private const int Budget = 1000;
 
-    /// <summary>The 2002-04 walk.</summary>
-    private static readonly KernelConfig Kernel2003 = Switches.Configure(["uao-swap-off-detach-list-locked"]);
+    /// <summary>The 2002-04 walk (uvm_aobj.c 1.39.2.6).</summary>
+    private static readonly KernelConfig KernelOfTheText = Switches.Configure(["uao-swap-off-detach-list-locked"]);
 
     [Fact]
-    public void TheSwitchKeepsTheBigLock() => Assert.True(Kernel2003.BigLock);
+    public void TheSwitchKeepsTheBigLock() => Assert.True(KernelOfTheText.BigLock);
 
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
-    public void The2003WalkRetakesTheListLockItHolds(EngineKind engine)
+    public void TheOldWalkRetakesTheListLockItHolds(EngineKind engine)
     {
-        Search.AssertFound("shm-swap", Kernel2003, Budget, "panic simple_lock", engine, cx =>
+        Search.AssertFound("shm-swap", KernelOfTheText, Budget, "panic simple_lock", engine, cx =>
         {
             Assert.Contains("uao_list_lock already held by swapctl, wanted by swapctl", cx.Violation.Message);
             Assert.Equal("swapctl", cx.Steps[^1].Thread);
@@ -54,7 +55,8 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug uao-swap-off-detach-list-locked</c> (seed 0,
-    /// schedule 177, co-shrunk: workload size 32 -> 9, steps 105 -> 31). It prints:
+    /// schedule 177 before synchronous swap reads released the big lock, co-shrunk: workload size
+    /// 32 -> 9, steps 105 -> 31; it replays the same on the later model). It prints:
     /// <code>
     /// BUG FOUND in schedule 177: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)

@@ -67,7 +67,7 @@ public static class SwapOff
     /// with the list still locked.
     /// </summary>
     private static IEnumerable<Step> UaoSwapOff(Kernel k, KernelThread self, int start, int end) =>
-        k.Config.Has(Switches.UaoSwapOffDetachesListLocked) ? UaoSwapOff2003(k, self, start, end) : UaoSwapOffReferencingNext(k, self, start, end);
+        k.Config.Has(Switches.UaoSwapOffDetachesListLocked) ? UaoSwapOffListLocked(k, self, start, end) : UaoSwapOffReferencingNext(k, self, start, end);
 
     /// <summary>The later walk: the next aobj is referenced before the list is unlocked.</summary>
     private static IEnumerable<Step> UaoSwapOffReferencingNext(Kernel k, KernelThread self, int start, int end)
@@ -99,7 +99,7 @@ public static class SwapOff
     /// with the list locked since that could cause lock recursion in the case where we reduce the
     /// refcount to 0."
     /// </summary>
-    private static IEnumerable<Step> UaoSwapOff2003(Kernel k, KernelThread self, int start, int end)
+    private static IEnumerable<Step> UaoSwapOffListLocked(Kernel k, KernelThread self, int start, int end)
     {
         var vm = k.Vm;
     restart:

@@ -64,4 +64,32 @@ public sealed class LinkDetectorTests
 
         Assert.StartsWith($"{o} holds {p} at offset 0, but {p}'s uobject is {o} at offset 1", LinkDetector.ObjectAndPageLinksAgree.Check(k));
     }
+
+    [Fact]
+    public void AnObjectPageBorrowedByAnAnonAgreesWithBoth()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var o = AObjPager.Create(k, 2);
+        var p = PageQueues.Alloc(k)!;
+        o.Insert(p, 0);
+        var self = VmFixture.Actor(k);
+        var anon = AnonPager.Alloc(k, self); // an O->A loan: the object owns the page, the anon borrows it
+        anon.Page = p;
+        p.Anon = anon;
+        p.LoanCount = 1;
+
+        Assert.All(LinkDetector.All, d => Assert.Null(d.Check(k)));
+    }
+
+    [Fact]
+    public void APageNamingAFreedObjectIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        var o = AObjPager.Create(k, 2);
+        var p = PageQueues.Alloc(k)!;
+        o.Insert(p, 0);
+        o.Free("uao_free"); // freed with its page still linked
+
+        Assert.Equal($"{p}'s uobject is {o}, which is freed", LinkDetector.ObjectAndPageLinksAgree.Check(k));
+    }
 }
