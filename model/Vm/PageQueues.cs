@@ -104,11 +104,21 @@ public static class PageQueues
         if (!k.Config.Has(Switches.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;
     }
 
-    /// <summary>uvm_pageactivate(): to the tail of the active queue (off the inactive one); a wired page stays off.</summary>
+    /// <summary>
+    /// uvm_pageactivate(): to the tail of the active queue (off the inactive one); a wired page stays
+    /// off. A page already active moves to the tail ("if page is already active, remove it from list
+    /// so we can put it at tail", uvm_page_i.h), uncounted.
+    /// </summary>
     internal static void Activate(Kernel k, Page p)
     {
         if (p.Queue == PageQueue.Inactive) Dequeue(k, p);
-        if (p.WireCount > 0 || p.Queue == PageQueue.Active) return;
+        if (p.WireCount > 0) return;
+        if (p.Queue == PageQueue.Active)
+        {
+            k.Vm.ActiveQ.Remove(p);
+            k.Vm.ActiveQ.Add(p);
+            return;
+        }
         p.Queue = PageQueue.Active;
         k.Vm.ActiveQ.Add(p);
         if (!k.Config.Has(Switches.PageactivateSkipsActiveCount)) k.Uvmexp.Active++;

@@ -24,6 +24,19 @@ public sealed class PageQueuesTests
     }
 
     [Fact]
+    public void ActivatingAnActivePageMovesItToTheTailUncounted()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (_, first) = VmFixture.AnonPage(k, PageQueue.Active);
+        var (_, second) = VmFixture.AnonPage(k, PageQueue.Active);
+
+        PageQueues.Activate(k, first);
+
+        Assert.Equal([second, first], k.Vm.ActiveQueue);
+        Assert.Equal(2, k.Uvmexp.Active);
+    }
+
+    [Fact]
     public void FreeingALoanedPageOnlyDisownsIt()
     {
         var k = VmFixture.Kernel(freePages: 1);
