@@ -23,10 +23,10 @@ public static class PhysMem
             if (!l.UareaWired || l.Uarea is not { } u) continue;
             for (int i = 0; i < Uvmexp.UspacePages; i++)
             {
-                var p = new Page(vm.PageList.Count + 1, vm.Versions, k) { Queue = PageQueue.None, WireCount = 1 };
+                var p = new Page(vm.PageList.Count + 1, vm.Versions, k) { Queue = PageQueue.None };
                 vm.PageList.Add(p);
                 vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
-                k.Uvmexp.Wired++;
+                PageQueues.Wire(k, p);
             }
         }
         vm.Unmaterialized = freePages;
