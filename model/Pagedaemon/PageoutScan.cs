@@ -100,11 +100,9 @@ public static class PageoutScan
                     // Not swap-backed: uvm_unlock_pageq(); pgo_put(uobj, off, off + PAGE_SIZE,
                     // PGO_CLEANIT|PGO_FREE), which returns with the object unlocked; uvm_lock_pageq();
                     // restart at the head if nextpg left the inactive queue meanwhile.
+                    // No sleep before pgo_put: it is entered with the object locked, and a pager
+                    // that may sleep unlocks it first (VnodePager.Put, before GOP_WRITE).
                     vm.PageQueueLock.Release(self);
-                    // The pager's put may sleep in code the model leaves out (the vnode's
-                    // VOP_PUTPAGES, the buf and pager-map allocation of its I/O): mi_switch()
-                    // would release the big lock there, so another CPU may run meanwhile.
-                    self.MaySleep();
                     yield return Step.Ran("uvmpd_scan_inactive: pgo_put");
                     foreach (var s in p.Object!.PgoPut!(k, self, p)) yield return s;
                     vm.PageQueueLock.Acquire(self);

@@ -153,6 +153,10 @@ public static class VnodePager
         PageQueues.Dequeue(k, pg);
         vm.PageQueueLock.Release(self);
         vn.Lock.Release(k, self);
+        // GOP_WRITE → genfs_do_io() may sleep with the object unlocked (uvm_pagermapin(..,
+        // UVMPAGER_MAPIN_WAITOK), pool_get(&bufpool, PR_WAITOK)): mi_switch() would release the
+        // big lock there, so another CPU may run meanwhile.
+        self.MaySleep();
         yield return Step.Ran("genfs_putpages: simple_unlock before GOP_WRITE");
         vm.Pending.Add(new PageIo(pg, 0)); // genfs_do_io(B_ASYNC): b_iodone = uvm_aio_biodone
         k.SleepQueues.Wakeup(Pageout.AioDone);
