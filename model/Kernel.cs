@@ -111,7 +111,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// swapouts may sleep in uvm_fault_unwire()), so a writer waits for it with <see cref="Locks.Take"/>
     /// and a reader inside one step never finds it write-held.
     /// </summary>
-    public SimpleLock ProcListLock { get; } = new("proclist_lock");
+    public SimpleLock ProcListLock { get; } = new("proclist_lock", LockKind.SpinMgr);
 
     /// <summary>Who sleeps where, and who the current step woke.</summary>
     public SleepQueues SleepQueues { get; } = new();
@@ -224,7 +224,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private Pool.KernelPools? _pools;
 
     /// <summary>kernel_map's lock (vm_map_lock, a sleep lock): uvm_km_alloc/uvm_km_free hold it.</summary>
-    public SimpleLock KernelMapLock { get; } = new("kernel_map");
+    public SimpleLock KernelMapLock { get; } = new("kernel_map", LockKind.Sleep);
 
     /// <inheritdoc/>
     public ProcLists ProcLists { get; } = new();

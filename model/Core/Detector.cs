@@ -3,7 +3,8 @@ namespace Uvm.Model.Core;
 /// <summary>
 /// The generic detectors: rules every kernel path obeys, checked without a bug-specific invariant,
 /// the way a DIAGNOSTIC kernel, LOCKDEBUG or KASAN checks them. Lock discipline and use after free
-/// are checked by the model's accessors during a step (<see cref="Discipline"/>); accounting
+/// are checked by the model's accessors during a step (<see cref="Discipline"/>), sleeping with a
+/// spin lock by each thread as its step ends in a sleep (<see cref="KernelThread.AssertMaySleep"/>); accounting
 /// and links are checked after every step by the invariants of subsystem <c>detector</c>
 /// (properties/AccountingDetector.cs, properties/LinkDetector.cs).
 /// </summary>
@@ -14,6 +15,9 @@ public static class Detector
 
     /// <summary>A freed kernel object is never touched again.</summary>
     public const string UseAfterFree = nameof(UseAfterFree);
+
+    /// <summary>No thread sleeps, or calls code that may sleep, while it holds a spinning lock.</summary>
+    public const string SleepWithSpinLock = nameof(SleepWithSpinLock);
 
     /// <summary>Every counter equals what it counts, at every step end.</summary>
     public const string Accounting = nameof(Accounting);
@@ -38,6 +42,11 @@ public static class Detector
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
             + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free)."),
+        (SleepWithSpinLock, "No thread context-switches, or calls code that may sleep, while it holds a spinning lock "
+            + "(kern_lock.c: LOCKDEBUG's simple_lock_switchcheck() and DIAGNOSTIC's spinlock_switchcheck() in mi_switch(); "
+            + "simple_lock_only_held() in pool_get(PR_WAITOK) and malloc(M_WAITOK)): checked at every sleep that is not a spin "
+            + "for a lock and every step that may sleep in code the model leaves out, against the simplelocks (an_lock, vmobjlock, "
+            + "am_l, pr_slock, uvm.pageqlock, sched_lock, ...) and spinlockmgr locks (proclist_lock) the thread holds."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
         (Links, "Every pointer the kernel keeps in both directions names its partner at the end of every critical section "

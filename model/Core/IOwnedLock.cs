@@ -9,6 +9,9 @@ public interface IOwnedLock
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     string Name { get; }
 
+    /// <summary>Whether it spins or sleeps, and so whether its holder may sleep.</summary>
+    LockKind Kind { get; }
+
     /// <summary>The kernel thread holding it, or null.</summary>
     KernelThread? Owner { get; }
 }

@@ -22,7 +22,7 @@ namespace Uvm.Model.Core;
 public sealed class KernelLock
 {
     /// <summary>Where a CPU spins for the lock (spinlockmgr(&amp;kernel_lock, LK_EXCLUSIVE)).</summary>
-    public static readonly WaitChannel Channel = new("kernel_lock");
+    public static readonly WaitChannel Channel = new("kernel_lock", Spin: true);
 
     /// <summary>The thread (the CPU running it) that holds the lock between steps, or null.</summary>
     public KernelThread? Holder { get; internal set; }

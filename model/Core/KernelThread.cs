@@ -40,6 +40,42 @@ public abstract class KernelThread : IStateShown
     /// <summary>Backs <see cref="AsSelf"/>.</summary>
     private Func<KernelThread>? _asSelf;
 
+    /// <summary>
+    /// The spinning locks this thread holds now (<see cref="LockKind.Simple"/>, <see cref="LockKind.SpinMgr"/>),
+    /// oldest first: what LOCKDEBUG's simplelock_list and DIAGNOSTIC's ci_spin_locks count per CPU.
+    /// </summary>
+    [NotState("derived: the spinning locks whose Owner is this thread, which the kernel view shows")]
+    private readonly List<IOwnedLock> _spinLocks = new(4);
+
+    /// <summary>A lock's acquire by this thread: a spinning one joins <see cref="_spinLocks"/>.</summary>
+    internal void Took(IOwnedLock l)
+    {
+        if (l.Kind != LockKind.Sleep) _spinLocks.Add(l);
+    }
+
+    /// <summary>A lock's release by this thread.</summary>
+    internal void Dropped(IOwnedLock l)
+    {
+        if (l.Kind != LockKind.Sleep) _spinLocks.Remove(l);
+    }
+
+    /// <summary>
+    /// The check of mi_switch() and of the allocators that may sleep (kern_lock.c 1.77, 2004:
+    /// simple_lock_switchcheck() → simple_lock_only_held(.., "switching") under LOCKDEBUG,
+    /// spinlock_switchcheck() "CPU %lu has %lu spin locks" under DIAGNOSTIC; subr_pool.c pool_get():
+    /// <c>if (flags &amp; PR_WAITOK) simple_lock_only_held(NULL, "pool_get(PR_WAITOK)")</c>): a
+    /// thread about to sleep, or to run code that may sleep, holds no spinning lock. Another CPU
+    /// spinning on that lock would spin for the whole sleep, and one that needs it to wake the
+    /// sleeper never could. <paramref name="where"/> says what sleeps.
+    /// </summary>
+    internal void AssertMaySleep(string where)
+    {
+        if (_spinLocks.Count == 0 || !Kernel.Discipline.On) return;
+        var held = string.Join(", ", _spinLocks.Select(l => l.Name));
+        throw new DetectorViolationException(Detector.SleepWithSpinLock,
+            $"{Name} {where} holding spin lock{(_spinLocks.Count > 1 ? "s" : "")} {held}");
+    }
+
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
     /// <remarks>Recorded per thread for verify's reduction (<see cref="Kernel.Accesses"/>, "thread N wchan").</remarks>
     public WaitChannel? SleepingOn
@@ -241,6 +277,8 @@ public abstract class KernelThread : IStateShown
             return Step.Exit("(return)");
         }
         var step = _body.Current;
+        if (step.Kind == StepKind.Sleep && !step.Channel.Spin) AssertMaySleep($"sleeps on {step.Channel} in {step.Function}");
+        else if (_maySleep) AssertMaySleep($"may sleep in {step.Function}");
         if (step.Kind == StepKind.Exit) Exited = true;
         else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);
         return step;

@@ -7,16 +7,22 @@ namespace Uvm.Model.Core;
 /// (<see cref="Locks.Take(SimpleLock, KernelThread, string)"/>) until <see cref="Release"/> wakes it.
 /// A spin lock taken and released inside one step is a <see cref="StepLock"/>.
 /// </summary>
-public sealed class SimpleLock(string name) : IOwnedLock
+public sealed class SimpleLock(string name, LockKind kind) : IOwnedLock
 {
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     public string Name { get; } = name;
 
+    /// <inheritdoc/>
+    public LockKind Kind { get; } = kind;
+
     /// <summary>The kernel thread holding it, or null.</summary>
     public KernelThread? Owner { get; private set; }
 
-    /// <summary>The channel a waiter sleeps on while the lock is held.</summary>
-    public WaitChannel Channel => new(Name);
+    /// <summary>
+    /// The channel a waiter sleeps on while the lock is held: for a spinning lock the model's
+    /// stand-in for spinning (<see cref="WaitChannel.Spin"/>), for a sleep lock a real sleep.
+    /// </summary>
+    public WaitChannel Channel => new(Name, Kind != LockKind.Sleep);
 
     /// <summary>True when some thread holds the lock.</summary>
     public bool Held => Owner is not null;
@@ -27,6 +33,7 @@ public sealed class SimpleLock(string name) : IOwnedLock
         if (Owner is not null)
             throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
         Owner = by;
+        by.Took(this);
     }
 
     /// <summary>simple_lock_try(): take the lock if it is free.</summary>
@@ -34,6 +41,7 @@ public sealed class SimpleLock(string name) : IOwnedLock
     {
         if (Owner is not null) return false;
         Owner = by;
+        by.Took(this);
         return true;
     }
 
@@ -47,6 +55,7 @@ public sealed class SimpleLock(string name) : IOwnedLock
         if (Owner != by)
             throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
         Owner = null;
+        by.Dropped(this);
         Sched.Tsleep.Wakeup(k, by, Channel);
     }
 
@@ -56,5 +65,6 @@ public sealed class SimpleLock(string name) : IOwnedLock
         if (Owner != by)
             throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
         Owner = null;
+        by.Dropped(this);
     }
 }

@@ -11,6 +11,9 @@ public sealed class StepLock(string name) : IOwnedLock
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     public string Name { get; } = name;
 
+    /// <inheritdoc/>
+    public LockKind Kind => LockKind.Simple;
+
     /// <summary>The kernel thread holding it, or null.</summary>
     public KernelThread? Owner { get; private set; }
 
@@ -23,6 +26,7 @@ public sealed class StepLock(string name) : IOwnedLock
         if (Owner is not null)
             throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
         Owner = by;
+        by.Took(this);
     }
 
     /// <summary>simple_unlock(): the owner releases the lock.</summary>
@@ -31,6 +35,7 @@ public sealed class StepLock(string name) : IOwnedLock
         if (Owner != by)
             throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
         Owner = null;
+        by.Dropped(this);
     }
 
     /// <inheritdoc/>

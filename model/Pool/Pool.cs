@@ -41,7 +41,7 @@ public sealed class Pool
         ItemsPerPage = itemsPerPage;
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
-        Lock = new SimpleLock($"pr_slock({name})");
+        Lock = new SimpleLock($"pr_slock({name})", LockKind.Simple);
         PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 

@@ -18,6 +18,8 @@ public static class PoolOps
     {
         // startover: pr_slock held; take from pr_curpage, or drop the lock for the page allocator.
         var me = self();
+        // LOCKDEBUG: if (flags & PR_WAITOK) simple_lock_only_held(NULL, "pool_get(PR_WAITOK)").
+        if (waitOk) me.AssertMaySleep("calls pool_get(PR_WAITOK)");
         pp.Lock.Acquire(me);
         var item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed));
         pp.Lock.Release(k, me);

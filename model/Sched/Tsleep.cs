@@ -18,6 +18,7 @@ public static class Tsleep
     /// </summary>
     public static void SleepLwp(Kernel k, KernelThread self, Cpu cpu, Lwp l, WaitChannel chan)
     {
+        if (!chan.Spin) self.AssertMaySleep($"switches from {l} asleep on {chan}");
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
