@@ -27,13 +27,18 @@ public static class ProcessFork
 
         // fork1(): p2 = pool_get(&proc_pool, PR_WAITOK); newlwp(): l2 = pool_get(&lwp_pool, PR_WAITOK).
         int? procItem = null, lwpItem = null;
+        // fork-allocates-under-proclist: proclist_lock_write() before the allocations.
+        bool early = k.Config.Has(Switches.ForkAllocatesUnderProclist);
+        if (early)
+            foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
         if (k.Pools.Enabled)
         {
             foreach (var s in Pool.PoolOps.Get(k, selfOf, k.Pools.Proc, waitOk: true, v => procItem = v)) yield return s;
             foreach (var s in Pool.PoolOps.Get(k, selfOf, k.Pools.Lwp, waitOk: true, v => lwpItem = v)) yield return s;
         }
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
-        foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
+        if (!early)
+            foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
         var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };

@@ -66,10 +66,12 @@ public static class AObjPager
                     // uvm_swap_get(): the page is (about to be) no longer only in swap; the read
                     // sleeps with the object unlocked.
                     k.Uvmexp.SwpgOnly--;
-                    obj.Lock.Release(k, self);
+                    bool locked = k.Config.Has(Switches.UaoGetReadsLocked); // uao-get-reads-locked
+                    if (!locked) obj.Lock.Release(k, self);
                     self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                     yield return Step.Ran("uao_get: uvm_swap_get");
-                    foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
+                    if (!locked)
+                        foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
                     fresh.Flags &= ~PageFlags.Fake;
                 }
                 else

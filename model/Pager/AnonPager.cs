@@ -69,10 +69,12 @@ public static class AnonPager
                 anon.Page = fresh;
                 bool bad = anon.SwSlot == SwapSpace.SwslotBad; // uvm_swap_get(): SWSLOT_BAD fails at once
                 if (!bad) k.Uvmexp.SwpgOnly--; // uvm_swap_get(): no longer only in swap
-                anon.Lock.Release(k, self);
+                bool locked = k.Config.Has(Switches.AnongetReadsLocked); // anonget-reads-locked
+                if (!locked) anon.Lock.Release(k, self);
                 if (!bad) self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
-                foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
+                if (!locked)
+                    foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
                 if (bad)
                 {
                     // The read failed: an_page = NULL, uvm_pagefree() (the page was never

@@ -17,6 +17,11 @@ public static partial class Switches
         "pool_get() hands out the head item of pr_curpage but skips its LIST_REMOVE, so the next pool_get() hands it out again (a list removal skipped)")
         with { Kills = ["PoolListsTreeAndCountsAgree"], Budget = 50 };
 
+    /// <summary>fork1(): the struct proc and struct lwp are allocated inside proclist_lock_write().</summary>
+    public static readonly KernelSwitch ForkAllocatesUnderProclist = Mutation("fork-allocates-under-proclist", "fork1", "pool-drain",
+        "fork1() takes proclist_lock_write() before pool_get(&proc_pool, PR_WAITOK) and newlwp()'s pool_get(&lwp_pool, PR_WAITOK) instead of after (an allocation that may sleep under a spin lock)")
+        with { Kills = ["SleepWithSpinLock"], Budget = 50 };
+
     /// <summary>proc_free(): the struct proc goes back to proc_pool while the zombie still names it.</summary>
     public static readonly KernelSwitch ProcFreeKeepsProc = Mutation("proc-free-keeps-proc", "proc_free", "pool-drain",
         "proc_free() does pool_put(&proc_pool, p) but the collected process still refers to its struct proc, which the next fork1() gets again (a pointer kept past the free)")

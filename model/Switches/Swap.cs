@@ -20,6 +20,16 @@ public static partial class Switches
         Budget = 400,
     };
 
+    /// <summary>uao_get(): the synchronous swap read runs with the object still locked.</summary>
+    public static readonly KernelSwitch UaoGetReadsLocked = Mutation("uao-get-reads-locked", "uao_get", "shm-swap",
+        "uao_get() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, without the simple_unlock(&uobj->vmobjlock) before it (a sleep with a simple lock held)")
+        with { Kills = ["SleepWithSpinLock"], Budget = 200 };
+
+    /// <summary>uvmfault_anonget(): the synchronous swap read runs with the anon still locked.</summary>
+    public static readonly KernelSwitch AnongetReadsLocked = Mutation("anonget-reads-locked", "uvmfault_anonget", "pagedaemon",
+        "uvmfault_anonget() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, with an_lock still held (uvmfault_unlockall() leaves the anon locked: a sleep with a simple lock held)")
+        with { Kills = ["SleepWithSpinLock"], Budget = 200 };
+
     /// <summary>uvmpd_scan_inactive(): a dirty page gets a new swap slot without its old one being released.</summary>
     public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "cow-fork",
         "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner")
