@@ -68,15 +68,15 @@ internal static class ListCommand
         foreach (var (name, rule) in Uvm.Model.Core.Detector.All)
         {
             o.WriteLine($"  {name,-44} {rule}");
-            IReadOnlyList<Invariant>? checks = name switch
+            string how = name switch
             {
-                Uvm.Model.Core.Detector.Accounting => AccountingDetector.All,
-                Uvm.Model.Core.Detector.Links => LinkDetector.All,
-                _ => null,
+                Uvm.Model.Core.Detector.Accounting => "after every step, by: " + string.Join(", ", AccountingDetector.All.Select(i => i.Name)),
+                Uvm.Model.Core.Detector.Links => "after every step, by: " + string.Join(", ", LinkDetector.All.Select(i => i.Name)),
+                Uvm.Model.Core.Detector.Sleepers => "at the end of every execution, by: " + string.Join(", ", SleeperDetector.Liveness.Select(l => l.Name)),
+                Uvm.Model.Core.Detector.SleepWithSpinLock => "as a step ends asleep or where it may sleep, and on entry to pool_get(PR_WAITOK) (a DetectorViolationException)",
+                _ => "during the step, by the model's accessors (a DetectorViolationException)",
             };
-            o.WriteLine($"  {"",-44} " + (checks is not null
-                ? "after every step, by: " + string.Join(", ", checks.Select(i => i.Name))
-                : "during the step, by the model's accessors (a DetectorViolationException)"));
+            o.WriteLine($"  {"",-44} {how}");
         }
     }
 

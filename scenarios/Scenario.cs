@@ -19,7 +19,7 @@ public sealed record Scenario(
     /// <summary>The properties of this scenario's subsystems, from <paramref name="catalogue"/>.</summary>
     public Catalogue PropertiesFrom(Catalogue catalogue) => new(
         [.. catalogue.Invariants.Where(i => Subsystems.Contains(i.Subsystem) || i.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Invariants.Contains(i))],
-        [.. catalogue.Liveness.Where(l => Subsystems.Contains(l.Subsystem) || !Catalogue.BuiltIn.Liveness.Contains(l))])
+        [.. catalogue.Liveness.Where(l => Subsystems.Contains(l.Subsystem) || l.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Liveness.Contains(l))])
     {
         JudgeEveryStep = catalogue.JudgeEveryStep,
     };

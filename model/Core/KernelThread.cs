@@ -41,23 +41,33 @@ public abstract class KernelThread : IStateShown
     private Func<KernelThread>? _asSelf;
 
     /// <summary>
-    /// The spinning locks this thread holds now (<see cref="LockKind.Simple"/>, <see cref="LockKind.SpinMgr"/>),
-    /// oldest first: what LOCKDEBUG's simplelock_list and DIAGNOSTIC's ci_spin_locks count per CPU.
+    /// The locks this thread holds now, oldest first: the spinning ones are what LOCKDEBUG's
+    /// simplelock_list and DIAGNOSTIC's ci_spin_locks count per CPU.
     /// </summary>
-    [NotState("derived: the spinning locks whose Owner is this thread, which the kernel view shows")]
-    private readonly List<IOwnedLock> _spinLocks = new(4);
+    [NotState("derived: the locks whose Owner is this thread, which the kernel view shows")]
+    private readonly List<IOwnedLock> _locks = new(4);
 
-    /// <summary>A lock's acquire by this thread: a spinning one joins <see cref="_spinLocks"/>.</summary>
-    internal void Took(IOwnedLock l)
+    /// <summary>
+    /// True when <paramref name="channel"/> is where this thread waits for work in its main loop (a
+    /// daemon's tsleep between jobs, an idle CPU): asleep there when nothing more can run, it is
+    /// idle, not stuck (properties/SleeperDetector.cs). No channel by default: a path that sleeps
+    /// waits for something that must come.
+    /// </summary>
+    public virtual bool IdlesOn(WaitChannel channel) => false;
+
+    /// <summary>The lock this thread holds whose waiters sleep on <paramref name="channel"/>, or null.</summary>
+    public SimpleLock? HeldLockOn(WaitChannel channel)
     {
-        if (l.Kind != LockKind.Sleep) _spinLocks.Add(l);
+        foreach (var l in _locks)
+            if (l is SimpleLock s && s.Channel == channel) return s;
+        return null;
     }
+
+    /// <summary>A lock's acquire by this thread.</summary>
+    internal void Took(IOwnedLock l) => _locks.Add(l);
 
     /// <summary>A lock's release by this thread.</summary>
-    internal void Dropped(IOwnedLock l)
-    {
-        if (l.Kind != LockKind.Sleep) _spinLocks.Remove(l);
-    }
+    internal void Dropped(IOwnedLock l) => _locks.Remove(l);
 
     /// <summary>
     /// The check of mi_switch() and of the allocators that may sleep (kern_lock.c 1.77, 2004:
@@ -70,10 +80,14 @@ public abstract class KernelThread : IStateShown
     /// </summary>
     internal void AssertMaySleep(string where)
     {
-        if (_spinLocks.Count == 0 || !Kernel.Discipline.On) return;
-        var held = string.Join(", ", _spinLocks.Select(l => l.Name));
-        throw new DetectorViolationException(Detector.SleepWithSpinLock,
-            $"{Name} {where} holding spin lock{(_spinLocks.Count > 1 ? "s" : "")} {held}");
+        if (_locks.Count == 0 || !Kernel.Discipline.On) return;
+        foreach (var l in _locks)
+        {
+            if (l.Kind == LockKind.Sleep) continue;
+            var spinning = _locks.Where(h => h.Kind != LockKind.Sleep).Select(h => h.Name).ToList();
+            throw new DetectorViolationException(Detector.SleepWithSpinLock,
+                $"{Name} {where} holding spin lock{(spinning.Count > 1 ? "s" : "")} {string.Join(", ", spinning)}");
+        }
     }
 
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>

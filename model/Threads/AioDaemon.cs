@@ -22,6 +22,9 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class AioDaemon : Kthread
 {
+    /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.AioDone; // uvm_aiodone_daemon(): ltsleep(&uvm.aiodoned, ...) with no buf queued
+
     private AioDaemon(Kernel kernel) : base(kernel, "aiodoned") { }
 
     /// <summary>Creates the aiodone daemon asleep on &amp;uvm.aio_done, as it is from boot.</summary>

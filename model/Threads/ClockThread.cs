@@ -16,6 +16,9 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kernel, "clock")
 {
+    /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => channel == Idle;
+
     /// <summary>Seconds proc0 has slept on &amp;proc0 (its p_slptime).</summary>
     private int _proc0SlpTime;
 

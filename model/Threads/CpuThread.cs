@@ -22,6 +22,10 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class CpuThread : KernelThread
 {
+    /// <inheritdoc/>
+    /// <remarks>The idle loop waits for the run queue; a CPU lent to a kthread waits for it to give the CPU back, and that kthread's own sleep is judged for itself.</remarks>
+    public override bool IdlesOn(WaitChannel channel) => channel == Scheduler.WhichQs || channel == Cpu.Lent;
+
     /// <summary>Creates the thread of <paramref name="cpu"/>, which idles until the run queue has work.</summary>
     public CpuThread(Kernel kernel, Cpu cpu) : base(kernel, cpu.ToString())
     {

@@ -13,6 +13,9 @@ namespace Uvm.Model.Threads;
 public sealed class InitThread(Kernel kernel) : Kthread(kernel, "init", kernel.ProcLists.Init)
 {
     /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => Kernel.ProcLists.Init is { } init && channel == ProcLists.ChannelOf(init); // wait4() for its children
+
+    /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
     {
         var init = Kernel.ProcLists.Init ?? throw new InvalidOperationException("no initproc");

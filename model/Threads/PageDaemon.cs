@@ -24,6 +24,9 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class PageDaemon : Kthread
 {
+    /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.Pagedaemon; // uvm_pageout(): UVM_UNLOCK_AND_WAIT(&uvm.pagedaemon, ...)
+
     /// <summary>What it does; every boot step that needs it has asked before it first runs.</summary>
     private PagedaemonJobs _jobs;
 

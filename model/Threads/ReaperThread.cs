@@ -13,6 +13,9 @@ namespace Uvm.Model.Threads;
 public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
 {
     /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => channel == ProcLists.Deadprocs; // reaper(): tsleep(&deadproc, ...) with nothing to reap
+
+    /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
     {
         var lists = Kernel.ProcLists;

@@ -15,6 +15,9 @@ namespace Uvm.Model.Threads;
 public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
 {
     /// <inheritdoc/>
+    public override bool IdlesOn(WaitChannel channel) => channel == Scheduler.Proc0; // uvm_scheduler(): tsleep(&proc0, ...) with nothing to swap in
+
+    /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
     {
         while (true)

@@ -1,0 +1,86 @@
+using Uvm.Model;
+using Uvm.Model.Core;
+using Uvm.Model.Vm;
+using Uvm.Properties;
+
+namespace Uvm.Tests.Properties;
+
+/// <summary>
+/// The sleeper detector (properties/SleeperDetector.cs): once nothing more can run, a thread still
+/// asleep is idle only on its own main-loop channel (<see cref="KernelThread.IdlesOn"/>); any other
+/// sleeper is pending, named with the holder of the lock it waits for.
+/// </summary>
+public sealed class SleeperDetectorTests
+{
+    private static LivenessProperty P => SleeperDetector.EverySleeperIsEventuallyWoken;
+
+    [Fact]
+    public void AThreadAsleepForMemoryAtTheEndIsPending()
+    {
+        var k = KernelFixture.WithLwps(1);
+        new Sleeper(k, "faulter", Pageout.FreeMemory, idle: false).Advance();
+
+        Assert.Equal("faulter sleeps on &uvmexp.free", P.Pending(k));
+    }
+
+    [Fact]
+    public void ADaemonAsleepOnItsOwnChannelIsIdle()
+    {
+        var k = KernelFixture.WithLwps(1);
+        new Sleeper(k, "daemon", Pageout.Pagedaemon, idle: true).Advance();
+
+        Assert.Null(P.Pending(k));
+    }
+
+    [Fact]
+    public void TheIdleChannelIsTheDaemonsOwnOnly()
+    {
+        var k = KernelFixture.WithLwps(1);
+        new Sleeper(k, "daemon", Pageout.FreeMemory, idle: true).Advance();
+
+        Assert.Equal("daemon sleeps on &uvmexp.free", P.Pending(k));
+    }
+
+    [Fact]
+    public void AWaiterForALockNamesItsHolder()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var anon = new Anon(1, k);
+        var holder = new KernelFixture.TestThread(k);
+        anon.Lock.Acquire(holder);
+        var waiter = new Waiter(k, anon.Lock);
+
+        Assert.Equal(StepKind.Sleep, waiter.Advance().Kind);
+
+        Assert.Equal("waiter sleeps on an_lock of anon 1, held by test", P.Pending(k));
+    }
+
+    [Fact]
+    public void NobodyAsleepIsClean()
+    {
+        var k = KernelFixture.WithLwps(1);
+        _ = new KernelFixture.TestThread(k);
+
+        Assert.Null(P.Pending(k));
+    }
+
+    /// <summary>A thread whose one step sleeps on <paramref name="channel"/>; a daemon when <paramref name="idle"/>, idle on <see cref="Pageout.Pagedaemon"/>.</summary>
+    private sealed class Sleeper(Kernel k, string name, WaitChannel channel, bool idle) : KernelThread(k, name)
+    {
+        public override bool IdlesOn(WaitChannel c) => idle && c == Pageout.Pagedaemon;
+
+        protected override IEnumerable<Step> Body()
+        {
+            yield return Step.Sleep("tsleep", channel);
+        }
+    }
+
+    /// <summary>A thread that waits for <paramref name="l"/>.</summary>
+    private sealed class Waiter(Kernel k, SimpleLock l) : KernelThread(k, "waiter")
+    {
+        protected override IEnumerable<Step> Body()
+        {
+            foreach (var s in Locks.Take(l, this, "uvmfault_lockanon")) yield return s;
+        }
+    }
+}
