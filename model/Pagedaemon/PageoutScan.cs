@@ -141,7 +141,8 @@ public static class PageoutScan
         vm.Cluster = null;
         k.Uvmexp.PdPageouts++;
         vm.Pending.Add(new PageIo([.. cluster.Pages], cluster.Slot));
-        k.SleepQueues.Wakeup(Pageout.AioDone);
+        // uvm_aio_biodone() of the async write: the buf goes on uvm.aio_done, wakeup(&uvm.aiodoned).
+        if (!k.Config.Has(Switches.BiodoneSkipsAiodonedWakeup)) k.SleepQueues.Wakeup(Pageout.AioDone);
         vm.PageQueueLock.Release(self);
         // uvm_swap_io() maps the pages (uvm_pagermapin) and allocates the buf before the async
         // VOP_STRATEGY; where the 2004 text is not stored, the model lets it sleep there (and

@@ -58,6 +58,16 @@ public static partial class Switches
     public static readonly KernelSwitch AiodoneSkipsMarkbad = Mutation("aiodone-skips-markbad", "uvm_aio_aiodone", "swap-errors",
         "a pageout that fails with EIO sets the owners' slots to SWSLOT_BAD but skips uvm_swap_markbad(): swpgonly keeps the lost pages and the slots stay allocated, neither owned nor marked bad");
 
+    /// <summary>uvm_aio_aiodone(): the permanent-error branch leaves the page's owner locked.</summary>
+    public static readonly KernelSwitch AiodoneErrorKeepsOwnerLocked = Mutation("aiodone-error-keeps-owner-locked", "uvm_aio_aiodone", "swap-errors",
+        "uvm_aio_aiodone() handles a page whose pageout failed with EIO (SWSLOT_BAD in its owner) and goes on without the simple_unlock() of the owner's lock (an unlock missing on an error path): the next thread that needs the anon or object waits for ever")
+        with { Kills = ["SleepWithSpinLock"], Budget = 200 };
+
+    /// <summary>uvm_aio_biodone(): a finished swap pageout is queued for the aiodone daemon, which is not woken.</summary>
+    public static readonly KernelSwitch BiodoneSkipsAiodonedWakeup = Mutation("biodone-skips-aiodoned-wakeup", "uvm_aio_biodone", "pagedaemon",
+        "uvm_aio_biodone() puts a finished swap pageout's buf on uvm.aio_done but skips wakeup(&uvm.aiodoned) (a wakeup skipped): the pages stay busy until some later pageout wakes the daemon, and a fault that waits for one of them may wait for ever")
+        with { Kills = ["EverySleeperIsEventuallyWoken"], Budget = 200 };
+
     /// <summary>uvm_aio_aiodone(): the ENOMEM branch clears PG_PAGEOUT without uvmexp.paging--.</summary>
     public static readonly KernelSwitch AiodoneEnomemSkipsPaging = Mutation("aiodone-enomem-skips-paging", "uvm_aio_aiodone", "swap-errors",
         "the transient-error (ENOMEM) branch clears PG_PAGEOUT but skips uvmexp.paging--: paging counts a page that is no longer in pageout");

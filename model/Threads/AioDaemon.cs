@@ -88,7 +88,8 @@ public sealed class AioDaemon : Kthread
             var ownerLock = p.OwnerLock!;
             ownerLock.Acquire(this);
             if (CompletePage(p, swap ? io.Slot + i : 0, error)) freed++;
-            ownerLock.Release(Kernel, this);
+            // aiodone-error-keeps-owner-locked: the failed write's branch returns without the unlock.
+            if (error != PageoutError.Eio || !Kernel.Config.Has(Switches.AiodoneErrorKeepsOwnerLocked)) ownerLock.Release(Kernel, this);
         }
         if (!swap)
         {
