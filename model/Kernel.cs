@@ -144,6 +144,12 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Backs <see cref="Discipline"/>, created on first use.</summary>
     private Discipline? _discipline;
 
+    /// <summary>The lock-order detector (model/Core/LockOrder.cs).</summary>
+    public LockOrder LockOrder => _lockOrder ??= new LockOrder(Discipline);
+
+    /// <summary>Backs <see cref="LockOrder"/>, created on first use.</summary>
+    private LockOrder? _lockOrder;
+
     /// <summary>The detectors' step count, without creating them (0 before the first step): for a state's fingerprint, which must change nothing.</summary>
     internal int StepSerialSoFar => _discipline?.StepSerial ?? 0;
 

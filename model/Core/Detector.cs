@@ -19,6 +19,9 @@ public static class Detector
     /// <summary>No thread sleeps, or calls code that may sleep, while it holds a spinning lock.</summary>
     public const string SleepWithSpinLock = nameof(SleepWithSpinLock);
 
+    /// <summary>Two classes of locks are taken in one order only.</summary>
+    public const string LockOrder = nameof(LockOrder);
+
     /// <summary>Every counter equals what it counts, at every step end.</summary>
     public const string Accounting = nameof(Accounting);
 
@@ -50,6 +53,10 @@ public static class Detector
             + "simple_lock_only_held() in pool_get(PR_WAITOK) and malloc(M_WAITOK)): checked at every sleep that is not a spin "
             + "for a lock and every step that may sleep in code the model leaves out, against the simplelocks (an_lock, vmobjlock, "
             + "am_l, pr_slock, uvm.pageqlock, sched_lock, ...) and spinlockmgr locks (proclist_lock) the thread holds."),
+        (LockOrder, "Every two classes of locks are taken in one order: a blocking acquire (simple_lock, lockmgr, spinlockmgr; "
+            + "never simple_lock_try) of a lock while holding a lock of another class records that order, and the first acquire in "
+            + "the opposite order is a reversal, a deadlock whenever the two paths overlap, whether or not this schedule overlapped "
+            + "them (the orders uvm_loan.c and uvm_pdaemon.c state: amap before anon before object, an owner before uvm.pageqlock)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
         (Sleepers, "When nothing more can run, every kernel thread still asleep is a daemon waiting for work in its main loop "

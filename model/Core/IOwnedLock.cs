@@ -9,6 +9,9 @@ public interface IOwnedLock
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     string Name { get; }
 
+    /// <summary>The lock's class for the lock-order detector (<see cref="LockOrder"/>): <c>an_lock</c> for every anon's, the name for a lock of its own.</summary>
+    string Class { get; }
+
     /// <summary>Whether it spins or sleeps, and so whether its holder may sleep.</summary>
     LockKind Kind { get; }
 

@@ -70,6 +70,12 @@ public abstract class KernelThread : IStateShown
     internal void Dropped(IOwnedLock l) => _locks.Remove(l);
 
     /// <summary>
+    /// After a blocking acquire of <paramref name="l"/> (not a simple_lock_try()): the lock-order
+    /// detector compares it with the locks this thread holds (<see cref="LockOrder"/>).
+    /// </summary>
+    internal void Ordered(IOwnedLock l) => Kernel.LockOrder.Took(this, l, _locks);
+
+    /// <summary>
     /// The check of mi_switch() and of the allocators that may sleep (kern_lock.c 1.77, 2004:
     /// simple_lock_switchcheck() → simple_lock_only_held(.., "switching") under LOCKDEBUG,
     /// spinlock_switchcheck() "CPU %lu has %lu spin locks" under DIAGNOSTIC; subr_pool.c pool_get():

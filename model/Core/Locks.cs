@@ -19,12 +19,20 @@ public static class Locks
 {
     /// <summary>Takes <paramref name="lock"/>; while another thread holds it, sleeps on it (one step per wait).</summary>
     public static LockWait Take(SimpleLock @lock, KernelThread self, string function) =>
-        @lock.TryAcquire(self) ? default : new(Wait(@lock, self, function));
+        Taken(@lock, self) ? default : new(Wait(@lock, self, function));
+
+    /// <summary>One try of a blocking acquire: taken, it is ordered against the locks the thread holds (<see cref="LockOrder"/>).</summary>
+    private static bool Taken(SimpleLock @lock, KernelThread self)
+    {
+        if (!@lock.TryAcquire(self)) return false;
+        self.Ordered(@lock);
+        return true;
+    }
 
     /// <summary>The waits of <see cref="Take(SimpleLock, KernelThread, string)"/> after its first try failed: it tries again before each sleep.</summary>
     private static IEnumerable<Step> Wait(SimpleLock @lock, KernelThread self, string function)
     {
-        while (!@lock.TryAcquire(self))
+        while (!Taken(@lock, self))
             yield return Step.Sleep(function, @lock.Channel);
     }
 
@@ -34,12 +42,12 @@ public static class Locks
     /// is labelled <c>"{function}: {what}"</c>; the label is built only when the lock is held.
     /// </summary>
     public static LockWait Take(SimpleLock @lock, Func<KernelThread> selfOf, string function, string what) =>
-        @lock.TryAcquire(selfOf()) ? default : new(Wait(@lock, selfOf, $"{function}: {what}"));
+        Taken(@lock, selfOf()) ? default : new(Wait(@lock, selfOf, $"{function}: {what}"));
 
     /// <summary>The waits of <see cref="Take(SimpleLock, Func{KernelThread}, string, string)"/> after its first try failed.</summary>
     private static IEnumerable<Step> Wait(SimpleLock @lock, Func<KernelThread> selfOf, string function)
     {
-        while (!@lock.TryAcquire(selfOf()))
+        while (!Taken(@lock, selfOf()))
             yield return Step.Sleep(function, @lock.Channel);
     }
 
@@ -49,7 +57,7 @@ public static class Locks
     /// lock. On return the caller holds <c>lockOf()</c>, if any, in its current step.
     /// </summary>
     public static LockWait Take(Func<SimpleLock?> lockOf, KernelThread self, string function) =>
-        lockOf() is not { } l || l.TryAcquire(self) ? default : new(Wait(lockOf, self, function));
+        lockOf() is not { } l || Taken(l, self) ? default : new(Wait(lockOf, self, function));
 
     /// <summary>
     /// The waits of <see cref="Take(Func{SimpleLock?}, KernelThread, string)"/> for a thread that
@@ -65,7 +73,7 @@ public static class Locks
     /// </summary>
     private static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
     {
-        while (lockOf() is { } l && !l.TryAcquire(self()))
+        while (lockOf() is { } l && !Taken(l, self()))
             yield return Step.Sleep(function, l.Channel);
     }
 

@@ -7,10 +7,13 @@ namespace Uvm.Model.Core;
 /// (<see cref="Locks.Take(SimpleLock, KernelThread, string)"/>) until <see cref="Release"/> wakes it.
 /// A spin lock taken and released inside one step is a <see cref="StepLock"/>.
 /// </summary>
-public sealed class SimpleLock(string name, LockKind kind) : IOwnedLock
+public sealed class SimpleLock(string name, LockKind kind, string? cls = null) : IOwnedLock
 {
     /// <summary>The kernel name of the lock, e.g. <c>sched_lock</c>.</summary>
     public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public string Class { get; } = cls ?? name;
 
     /// <inheritdoc/>
     public LockKind Kind { get; } = kind;
@@ -34,6 +37,7 @@ public sealed class SimpleLock(string name, LockKind kind) : IOwnedLock
             throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
         Owner = by;
         by.Took(this);
+        by.Ordered(this);
     }
 
     /// <summary>simple_lock_try(): take the lock if it is free.</summary>

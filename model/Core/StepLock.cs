@@ -14,6 +14,9 @@ public sealed class StepLock(string name) : IOwnedLock
     /// <inheritdoc/>
     public LockKind Kind => LockKind.Simple;
 
+    /// <inheritdoc/>
+    public string Class => Name;
+
     /// <summary>The kernel thread holding it, or null.</summary>
     public KernelThread? Owner { get; private set; }
 
@@ -27,6 +30,7 @@ public sealed class StepLock(string name) : IOwnedLock
             throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
         Owner = by;
         by.Took(this);
+        by.Ordered(this);
     }
 
     /// <summary>simple_unlock(): the owner releases the lock.</summary>

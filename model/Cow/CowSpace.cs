@@ -24,7 +24,7 @@ public sealed class CowSpace
         _versions = versions;
         Name = name;
         Pages = pages;
-        Lock = new SimpleLock($"vm_map lock of {name}", LockKind.Sleep);
+        Lock = new SimpleLock($"vm_map lock of {name}", LockKind.Sleep, "vm_map_lock");
         _mapped = new Anon?[pages];
         _mappedPage = new Page?[pages];
         _writable = new bool[pages];

@@ -45,7 +45,7 @@ public sealed class VmMap
         Min = min;
         Max = max;
         TopDown = topDown;
-        Lock = new SimpleLock($"vm_map_lock({name})", LockKind.Sleep);
+        Lock = new SimpleLock($"vm_map_lock({name})", LockKind.Sleep, "vm_map_lock");
         _tree = new MapTree(e => GapEndOf(_entries.IndexOf(e)), config);
     }
 

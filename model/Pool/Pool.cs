@@ -41,7 +41,7 @@ public sealed class Pool
         ItemsPerPage = itemsPerPage;
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
-        Lock = new SimpleLock($"pr_slock({name})", LockKind.Simple);
+        Lock = new SimpleLock($"pr_slock({name})", LockKind.Simple, "pr_slock");
         PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 

@@ -25,6 +25,7 @@ public static class UareaWiring
             {
                 while (!k.KernelMapLock.TryAcquire(self()))
                     yield return Step.Sleep("uvm_fault_wire: vm_map_lock_read(kernel_map)", k.KernelMapLock.Channel);
+                self().Ordered(k.KernelMapLock);
                 bool wired = PhysMem.WireUareaPage(k, u, i);
                 k.KernelMapLock.Release(k, self());
                 if (wired)

@@ -39,7 +39,7 @@ public sealed class AObj
         NoSwap = noSwap;
         _swslots = new int[size];
         _pages = new Page?[size];
-        Lock = new SimpleLock($"vmobjlock of {Name}", LockKind.Simple);
+        Lock = new SimpleLock($"vmobjlock of {Name}", LockKind.Simple, "vmobjlock");
     }
 
     /// <summary>A global object number.</summary>

@@ -30,7 +30,7 @@ public sealed class Amap
         _d = kernel?.Discipline;
         Id = id;
         _anons = new Anon?[slots];
-        Lock = new SimpleLock($"am_l of amap {id}", LockKind.Simple);
+        Lock = new SimpleLock($"am_l of amap {id}", LockKind.Simple, "am_l");
     }
 
     /// <summary>A global amap number, used in messages.</summary>

@@ -77,7 +77,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
     }
 
     /// <summary>an_lock.</summary>
-    public SimpleLock Lock { get; } = new($"an_lock of anon {id}", LockKind.Simple);
+    public SimpleLock Lock { get; } = new($"an_lock of anon {id}", LockKind.Simple, "an_lock");
 
     /// <summary>The anon is back on the free list.</summary>
     public bool Freed => _poison.Freed;

@@ -123,7 +123,7 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
 
     /// <summary>The properties a report lists: every invariant and liveness property of the catalogue, then the detectors checked during a step.</summary>
     public static IReadOnlyList<string> Properties(Catalogue catalogue) =>
-        [.. catalogue.Invariants.Select(i => i.Name), .. catalogue.Liveness.Select(l => l.Name), Detector.LockDiscipline, Detector.UseAfterFree, Detector.SleepWithSpinLock];
+        [.. catalogue.Invariants.Select(i => i.Name), .. catalogue.Liveness.Select(l => l.Name), Detector.LockDiscipline, Detector.UseAfterFree, Detector.SleepWithSpinLock, Detector.LockOrder];
 
     /// <summary>The mutants <paramref name="property"/> killed, each with true when no other property fired for it.</summary>
     public IReadOnlyList<(string Mutant, bool Unique)> KillsOf(string property) =>

@@ -1,0 +1,45 @@
+namespace Uvm.Model.Core;
+
+/// <summary>
+/// The lock-order detector, one per kernel: every blocking acquire (simple_lock(), lockmgr(),
+/// spinlockmgr(), never a simple_lock_try()) of a lock while the thread holds locks of other
+/// classes records "held before taken" for each pair of classes (an_lock, vmobjlock, am_l,
+/// vm_map_lock, uvm.pageqlock, ...). The first acquire in the opposite order is a violation: two
+/// paths that take two locks in opposite orders deadlock when they overlap, whether or not this
+/// schedule overlapped them. The kernel states the orders it keeps in comments (uvm_loan.c, "the
+/// lock ordering is amap → anon → object"; uvm_pdaemon.c takes an owner lock after the page
+/// queues only with simple_lock_try() because the order is owner → pageq); the orders are learnt
+/// per schedule from the paths that ran, so a rule is checked once both halves run.
+/// <para>
+/// Two locks of one class (two anons, two objects) are not ordered against each other: the
+/// kernel orders those by other means (a loan's anon and its page's object are different classes).
+/// The history is not kernel state: verify may merge two states that differ only in it, so a
+/// bounded search checks the orders along the schedules it keeps (docs/verify.md).
+/// </para>
+/// </summary>
+public sealed class LockOrder(Discipline discipline)
+{
+    /// <summary>The first acquire seen of each ordered pair of classes: (held, taken) → who and when.</summary>
+    [NotState("a detector's history of the schedule, not kernel state (docs/verify.md); checked as each acquire runs")]
+    private Dictionary<(string Held, string Taken), (string Thread, string HeldName, string TakenName, int Step)>? _seen;
+
+    /// <summary>
+    /// <paramref name="t"/> has just taken <paramref name="taken"/> blocking; <paramref name="held"/>
+    /// is every lock it holds now, <paramref name="taken"/> included (the last).
+    /// </summary>
+    internal void Took(KernelThread t, IOwnedLock taken, List<IOwnedLock> held)
+    {
+        if (held.Count < 2 || !discipline.On) return;
+        for (int i = 0; i < held.Count; i++)
+        {
+            var h = held[i];
+            if (h == taken || h.Class == taken.Class) continue;
+            _seen ??= [];
+            if (_seen.TryGetValue((taken.Class, h.Class), out var first))
+                throw new DetectorViolationException(Detector.LockOrder,
+                    $"lock order reversal: {t.Name} takes {taken.Name} while holding {h.Name}, but {first.Thread} took "
+                    + $"{first.TakenName} while holding {first.HeldName} at step {first.Step}: {taken.Class} before {h.Class} there, after it here");
+            _seen.TryAdd((h.Class, taken.Class), (t.Name, h.Name, taken.Name, discipline.StepSerial - 1));
+        }
+    }
+}
