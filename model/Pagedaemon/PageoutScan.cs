@@ -160,7 +160,7 @@ public static class PageoutScan
             PageQueues.Activate(k, p); // pmap_is_referenced(): still in use
             return Outcome.Skipped;
         }
-        if (TryLockOwner(p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
+        if (TryLockOwner(k, p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
         if (!p.Busy && p.Object?.PgoPut is not null) return Outcome.PgoPut; // the owner stays locked for pgo_put
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
         ownerLock.Release(k, self);
@@ -173,11 +173,14 @@ public static class PageoutScan
     /// that its anon only borrowed becomes that anon's: KASSERT(loan_count &gt; 0), loan_count--,
     /// PQ_ANON. Returns the lock taken, or null when it is held elsewhere.
     /// </summary>
-    private static SimpleLock? TryLockOwner(Page p, KernelThread self, string site)
+    private static SimpleLock? TryLockOwner(Kernel k, Page p, KernelThread self, string site)
     {
         var ownerLock = p.OwnerLock
             ?? throw new KernelPanicException(site, $"KASSERT(anon != NULL) failed: {p} is on the {p.Queue} queue with neither object nor anon");
-        if (!ownerLock.TryAcquire(self)) return null;
+        // pagedaemon-locks-owner: simple_lock() where the kernel uses simple_lock_try() (only when
+        // the lock is free, as a simple_lock() that did not have to spin).
+        if (k.Config.Has(Switches.PagedaemonLocksOwner) && !ownerLock.Held) ownerLock.Acquire(self);
+        else if (!ownerLock.TryAcquire(self)) return null;
         if (p.Object is null && !p.PqAnon)
         {
             if (p.LoanCount <= 0)
@@ -264,7 +267,7 @@ public static class PageoutScan
         foreach (var p in k.Vm.ActiveQ.ToArray())
         {
             if (inactiveShortage <= 0 && swapShortage <= 0) break;
-            if (p.Busy || TryLockOwner(p, self, "uvmpd_scan") is not { } ownerLock) continue;
+            if (p.Busy || TryLockOwner(k, p, self, "uvmpd_scan") is not { } ownerLock) continue;
             if (!p.Busy)
             {
                 if (swapShortage > 0 && FreeSlotForShortage(k, self, p)) swapShortage--;

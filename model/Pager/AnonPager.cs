@@ -123,9 +123,18 @@ public static class AnonPager
         SimpleLock? ObjLock() => anon.Page is { Object: { } o } p && p.Anon == anon && !p.PqAnon ? o.Lock : null;
         if (anon.RefCountUnlocked is var left and not 0)
             throw new KernelPanicException("uvm_anfree", $"KASSERT(anon->an_ref == 0) failed: {anon} has an_ref {left}");
-        foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
-                     self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
-            yield return s;
+        if (k.Config.Has(Switches.LockloanpgWaitsForObject))
+        {
+            // lockloanpg-waits-for-object: simple_lock() of the object where the kernel try-locks it.
+            foreach (var s in Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg")) yield return s;
+            foreach (var s in Locks.Take(ObjLock, self, "uvm_anon_lockloanpg: simple_lock")) yield return s;
+        }
+        else
+        {
+            foreach (var s in Locks.TakeAfter(() => Locks.Take(anon.Lock, self, "uvm_anfree: uvm_anon_lockloanpg"), ObjLock,
+                         self, "uvm_anon_lockloanpg: simple_lock_try failed", backOff: () => anon.Lock.Release(k, self)))
+                yield return s;
+        }
         var objLock = ObjLock();
         Free(k, self, anon);
         afterFree?.Invoke();

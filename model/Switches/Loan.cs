@@ -8,6 +8,11 @@ namespace Uvm.Model;
 /// </summary>
 public static partial class Switches
 {
+    /// <summary>uvm_anon_lockloanpg(): the borrowed page's object is locked with simple_lock() instead of simple_lock_try().</summary>
+    public static readonly KernelSwitch LockloanpgWaitsForObject = Mutation("lockloanpg-waits-for-object", "uvm_anon_lockloanpg", "loan-share",
+        "uvm_anon_lockloanpg() holds an_lock and takes the object of the page the anon borrows with simple_lock() where the kernel uses simple_lock_try() and backs off, against the order object before anon that uvm_loanuobj() keeps (a lock order reversed)")
+        with { Kills = ["LockOrder"], Budget = 200 };
+
     /// <summary>
     /// "After sleeping for memory, re-check whether we have a page": the pre-fix uvm_loanzero(),
     /// when uvm_pagealloc() of the shared zero page fails, sleeps in uvm_wait("loanzero"), relocks

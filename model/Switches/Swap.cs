@@ -30,6 +30,11 @@ public static partial class Switches
         "uvmfault_anonget() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, with an_lock still held (uvmfault_unlockall() leaves the anon locked: a sleep with a simple lock held)")
         with { Kills = ["SleepWithSpinLock"], Budget = 200 };
 
+    /// <summary>uvmpd_scan_inactive(): the page's owner is locked with simple_lock() instead of simple_lock_try().</summary>
+    public static readonly KernelSwitch PagedaemonLocksOwner = Mutation("pagedaemon-locks-owner", "uvmpd_scan_inactive", "pagedaemon",
+        "uvmpd_scan_inactive() and uvmpd_scan() hold uvm.pageqlock and lock a page's anon or object with simple_lock() where the kernel uses simple_lock_try() and skips the page, against the order owner before page queues that every fault and free keeps (a lock order reversed)")
+        with { Kills = ["LockOrder"], Budget = 200 };
+
     /// <summary>uvmpd_scan_inactive(): a dirty page gets a new swap slot without its old one being released.</summary>
     public static readonly KernelSwitch PageoutKeepsOldSwapSlot = Mutation("pageout-keeps-old-swap-slot", "uvmpd_scan_inactive", "cow-fork",
         "uvmpd_scan_inactive() gives a dirty page a new swap slot without releasing its old one (uao_dropswap() / the an_swslot free skipped): the old slot stays allocated with no owner")
