@@ -56,7 +56,8 @@ public static class Detector
         (LockOrder, "Every two classes of locks are taken in one order: a blocking acquire (simple_lock, lockmgr, spinlockmgr; "
             + "never simple_lock_try) of a lock while holding a lock of another class records that order, and the first acquire in "
             + "the opposite order is a reversal, a deadlock whenever the two paths overlap, whether or not this schedule overlapped "
-            + "them (the orders uvm_loan.c and uvm_pdaemon.c state: amap before anon before object, an owner before uvm.pageqlock)."),
+            + "them (the kernel try-locks where it goes against its order: uvm_unloanpage(), \"we are locking in the wrong order, "
+            + "so we have to do a try-lock here\"; uvm_anon_lockloanpg(), the object after an_lock)."),
         (Accounting, "Every counter the kernel keeps equals what it counts at the end of every critical section "
             + "(uvmexp.free, active, inactive, wired, paging, swpginuse, swpgonly, the u-area free-list count)."),
         (Sleepers, "When nothing more can run, every kernel thread still asleep is a daemon waiting for work in its main loop "

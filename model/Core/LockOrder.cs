@@ -6,10 +6,12 @@ namespace Uvm.Model.Core;
 /// classes records "held before taken" for each pair of classes (an_lock, vmobjlock, am_l,
 /// vm_map_lock, uvm.pageqlock, ...). The first acquire in the opposite order is a violation: two
 /// paths that take two locks in opposite orders deadlock when they overlap, whether or not this
-/// schedule overlapped them. The kernel states the orders it keeps in comments (uvm_loan.c, "the
-/// lock ordering is amap → anon → object"; uvm_pdaemon.c takes an owner lock after the page
-/// queues only with simple_lock_try() because the order is owner → pageq); the orders are learnt
-/// per schedule from the paths that ran, so a rule is checked once both halves run.
+/// schedule overlapped them. The kernel says where it goes against its orders, and try-locks there:
+/// uvm_unloanpage() (uvm_loan.c: "we are locking in the wrong order, so we have to do a try-lock
+/// here", an owner's lock after uvm.pageqlock), uvm_anon_lockloanpg() (uvm_anon.c: the object
+/// after an_lock, "if we didn't get a lock (try lock failed), then we toggle our anon lock and try
+/// again"). The orders are learnt per schedule from the paths that ran, so a rule is checked once
+/// both halves run.
 /// <para>
 /// Two locks of one class (two anons, two objects) are not ordered against each other: the
 /// kernel orders those by other means (a loan's anon and its page's object are different classes).
