@@ -28,6 +28,19 @@ public static class SleeperDetector
             return null;
         });
 
+    /// <summary>Every page busied by a path is un-busied by it (or by the I/O completion it waits for).</summary>
+    public static readonly LivenessProperty NoPageStaysBusy = new(
+        nameof(NoPageStaysBusy),
+        "Every PG_BUSY page is eventually un-busied: once nothing more can run, no I/O is pending and no path is left to clear PG_BUSY, so a busy page that no declared holder keeps (a pool page stays busy by design) was left busy by a path that returned.",
+        Detector.Subsystem, k =>
+        {
+            var pages = k.Vm.Pages;
+            for (int i = 0; i < pages.Count; i++)
+                if (pages[i] is { Busy: true, Holder: null } p)
+                    return $"{p} is still PG_BUSY" + (p.BusyOwner is { } o ? $" (owner {o})" : "");
+            return null;
+        });
+
     /// <summary>Who holds the lock a sleeper waits for, when the channel is a lock's.</summary>
     private static string Held(IKernelView k, WaitChannel channel)
     {
@@ -38,5 +51,5 @@ public static class SleeperDetector
     }
 
     /// <summary>Every property of the detector.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [EverySleeperIsEventuallyWoken];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [EverySleeperIsEventuallyWoken, NoPageStaysBusy];
 }

@@ -28,7 +28,7 @@ public static class Detector
     /// <summary>Every pointer kept in both directions agrees with its partner, at every step end.</summary>
     public const string Links = nameof(Links);
 
-    /// <summary>When nothing more can run, every thread still asleep is a daemon idle in its main loop.</summary>
+    /// <summary>When nothing more can run, every thread still asleep is a daemon idle in its main loop, and no page is left busy.</summary>
     public const string Sleepers = nameof(Sleepers);
 
     /// <summary>The subsystem of the after-step detector checks: every scenario checks them.</summary>
@@ -63,7 +63,8 @@ public static class Detector
         (Sleepers, "When nothing more can run, every kernel thread still asleep is a daemon waiting for work in its main loop "
             + "(the pagedaemon on &uvm.pagedaemon, aiodoned, proc0, the reaper, init, an idle CPU); any other sleeper waits for a "
             + "wakeup or a lock release that never comes (kern_synch.c: tsleep() without a timeout has no other way out): "
-            + "a lost wakeup, a lock kept by a path that returned, a deadlock."),
+            + "a lost wakeup, a lock kept by a path that returned, a deadlock. Likewise no page is still PG_BUSY then, unless a "
+            + "declared holder keeps it (a pool page): with no I/O pending, a busy page was left busy by a path that returned."),
         (Links, "Every pointer the kernel keeps in both directions names its partner at the end of every critical section "
             + "(uvm_page.h: anon->an_page and pg->uanon; an object's page at an offset and pg->uobject, pg->offset)."),
     ];

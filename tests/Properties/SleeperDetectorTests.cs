@@ -64,6 +64,29 @@ public sealed class SleeperDetectorTests
         Assert.Null(P.Pending(k));
     }
 
+    [Fact]
+    public void APageLeftBusyAtTheEndIsPending()
+    {
+        var k = Uvm.Tests.Model.VmFixture.Kernel();
+        var (_, p) = Uvm.Tests.Model.VmFixture.AnonPage(k, PageQueue.Active);
+        Assert.Null(SleeperDetector.NoPageStaysBusy.Pending(k));
+
+        PageQueues.Busy(p, "uao_pagein_page");
+
+        Assert.Equal($"{p} is still PG_BUSY (owner uao_pagein_page)", SleeperDetector.NoPageStaysBusy.Pending(k));
+    }
+
+    [Fact]
+    public void APoolPageStaysBusyByDesign()
+    {
+        var k = Uvm.Tests.Model.VmFixture.Kernel();
+        var pool = new Uvm.Model.Pool.Pool("testpl", itemsPerPage: 1, offPageHeaders: true);
+
+        Assert.NotNull(k.Pools.AllocPage(k, pool));
+
+        Assert.Null(SleeperDetector.NoPageStaysBusy.Pending(k));
+    }
+
     /// <summary>A thread whose one step sleeps on <paramref name="channel"/>; a daemon when <paramref name="idle"/>, idle on <see cref="Pageout.Pagedaemon"/>.</summary>
     private sealed class Sleeper(Kernel k, string name, WaitChannel channel, bool idle) : KernelThread(k, name)
     {
