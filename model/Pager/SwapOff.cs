@@ -170,7 +170,7 @@ public static class SwapOff
         FreeOldSlot(k, self, slot);
         if (!k.Config.Has(Switches.PageinPageStaysClean)) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);
-        PageQueues.Unbusy(k, p);
+        if (!k.Config.Has(Switches.PageinPageStaysBusy)) PageQueues.Unbusy(k, p); // pagein-page-stays-busy
         PageQueues.Deactivate(k, p);
         k.Vm.PageQueueLock.Release(self);
         yield return Step.Ran("uao_pagein_page");

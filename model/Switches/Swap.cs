@@ -54,6 +54,11 @@ public static partial class Switches
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");
 
+    /// <summary>uao_pagein_page(): the page is dirtied and deactivated but left PG_BUSY.</summary>
+    public static readonly KernelSwitch PageinPageStaysBusy = Mutation("pagein-page-stays-busy", "uao_pagein_page", "shm-swap",
+        "uao_pagein_page() (swapctl -d) dirties and deactivates the page it brought in but skips pg->flags &= ~(PG_WANTED|PG_BUSY) and UVM_PAGE_OWN(pg, NULL) (an un-busy missing on one path): nobody may use or page out the page again")
+        with { Kills = ["NoPageStaysBusy"], Budget = 200 };
+
     /// <summary>uvm_swap_markbad(): the slots are marked bad but swd_npgbad is not counted up.</summary>
     public static readonly KernelSwitch MarkbadSkipsNpgbad = Mutation("markbad-skips-npgbad", "uvm_swap_markbad", "swap-errors",
         "uvm_swap_markbad() marks the failed pageout's slots bad but skips swd_npgbad += nslots (a counter increment skipped)")
