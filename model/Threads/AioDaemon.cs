@@ -23,7 +23,8 @@ namespace Uvm.Model.Threads;
 public sealed class AioDaemon : Kthread
 {
     /// <inheritdoc/>
-    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.AioDone; // uvm_aiodone_daemon(): ltsleep(&uvm.aiodoned, ...) with no buf queued
+    /// <remarks>uvm_aiodone_daemon(): ltsleep(&amp;uvm.aiodoned, ...) while no buf is queued; asleep with one queued, a wakeup was lost.</remarks>
+    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.AioDone && Kernel.Vm.Pending.Count == 0;
 
     private AioDaemon(Kernel kernel) : base(kernel, "aiodoned") { }
 

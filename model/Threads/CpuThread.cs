@@ -23,8 +23,8 @@ namespace Uvm.Model.Threads;
 public sealed class CpuThread : KernelThread
 {
     /// <inheritdoc/>
-    /// <remarks>The idle loop waits for the run queue; a CPU lent to a kthread waits for it to give the CPU back, and that kthread's own sleep is judged for itself.</remarks>
-    public override bool IdlesOn(WaitChannel channel) => channel == Scheduler.WhichQs || channel == Cpu.Lent;
+    /// <remarks>The idle loop waits for the run queue (asleep with an LWP queued, a wakeup was lost); a CPU lent to a kthread waits for it to give the CPU back, and that kthread's own sleep is judged for itself.</remarks>
+    public override bool IdlesOn(WaitChannel channel) => (channel == Scheduler.WhichQs && Kernel.RunQueue.IsEmpty) || channel == Cpu.Lent;
 
     /// <summary>Creates the thread of <paramref name="cpu"/>, which idles until the run queue has work.</summary>
     public CpuThread(Kernel kernel, Cpu cpu) : base(kernel, cpu.ToString())

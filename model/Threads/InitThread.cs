@@ -13,7 +13,14 @@ namespace Uvm.Model.Threads;
 public sealed class InitThread(Kernel kernel) : Kthread(kernel, "init", kernel.ProcLists.Init)
 {
     /// <inheritdoc/>
-    public override bool IdlesOn(WaitChannel channel) => Kernel.ProcLists.Init is { } init && channel == ProcLists.ChannelOf(init); // wait4() for its children
+    /// <remarks>wait4() for its children: asleep while a child is a zombie, a wakeup was lost.</remarks>
+    public override bool IdlesOn(WaitChannel channel)
+    {
+        if (Kernel.ProcLists.Init is not { } init || channel != ProcLists.ChannelOf(init)) return false;
+        foreach (var c in init.Children)
+            if (c.Stat == ProcStat.Zomb) return false;
+        return true;
+    }
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()

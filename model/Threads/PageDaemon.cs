@@ -25,7 +25,8 @@ namespace Uvm.Model.Threads;
 public sealed class PageDaemon : Kthread
 {
     /// <inheritdoc/>
-    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.Pagedaemon; // uvm_pageout(): UVM_UNLOCK_AND_WAIT(&uvm.pagedaemon, ...)
+    /// <remarks>uvm_pageout(): UVM_UNLOCK_AND_WAIT(&amp;uvm.pagedaemon, ...) after every pass, with no timeout, shortage or not: the allocators wake it.</remarks>
+    public override bool IdlesOn(WaitChannel channel) => channel == Pageout.Pagedaemon;
 
     /// <summary>What it does; every boot step that needs it has asked before it first runs.</summary>
     private PagedaemonJobs _jobs;

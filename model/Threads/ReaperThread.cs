@@ -13,7 +13,9 @@ namespace Uvm.Model.Threads;
 public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
 {
     /// <inheritdoc/>
-    public override bool IdlesOn(WaitChannel channel) => channel == ProcLists.Deadprocs; // reaper(): tsleep(&deadproc, ...) with nothing to reap
+    /// <remarks>reaper(): tsleep(&amp;deadproc, ...) while nothing is left to reap.</remarks>
+    public override bool IdlesOn(WaitChannel channel) =>
+        channel == ProcLists.Deadprocs && Kernel.ProcLists.DeadProcs.Count == 0 && Kernel.ProcLists.DeadLwps.Count == 0;
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()

@@ -15,7 +15,8 @@ namespace Uvm.Model.Threads;
 public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
 {
     /// <inheritdoc/>
-    public override bool IdlesOn(WaitChannel channel) => channel == Scheduler.Proc0; // uvm_scheduler(): tsleep(&proc0, ...) with nothing to swap in
+    /// <remarks>uvm_scheduler(): tsleep(&amp;proc0, ...) while no runnable LWP is swapped out.</remarks>
+    public override bool IdlesOn(WaitChannel channel) => channel == Scheduler.Proc0 && Swapout.PickSwapinCandidate(Kernel) is null;
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
