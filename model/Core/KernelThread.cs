@@ -63,6 +63,9 @@ public abstract class KernelThread : IStateShown
         return null;
     }
 
+    /// <summary>True while this thread holds any lock.</summary>
+    internal bool HoldsAnyLock => _locks.Count > 0;
+
     /// <summary>A lock's acquire by this thread.</summary>
     internal void Took(IOwnedLock l) => _locks.Add(l);
 
@@ -293,12 +296,14 @@ public abstract class KernelThread : IStateShown
         }
         if (!more)
         {
+            AssertMaySleep("returns for good"); // the path's last switch
             Exited = true;
             return Step.Exit("(return)");
         }
         var step = _body.Current;
         if (step.Kind == StepKind.Sleep && !step.Channel.Spin) AssertMaySleep($"sleeps on {step.Channel} in {step.Function}");
-        else if (_maySleep) AssertMaySleep($"may sleep in {step.Function}");
+        if (_maySleep) AssertMaySleep($"may sleep in {step.Function}");
+        if (step.Kind == StepKind.Exit) AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
         if (step.Kind == StepKind.Exit) Exited = true;
         else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);
         return step;

@@ -24,13 +24,20 @@ public sealed class StepLock(string name) : IOwnedLock
     public bool Held => Owner is not null;
 
     /// <summary>simple_lock(): take the lock; held already, it would spin forever on one CPU, so that panics.</summary>
-    public void Acquire(KernelThread by)
+    public void Acquire(KernelThread by) => Acquire(by, ordered: true);
+
+    /// <summary>
+    /// <see cref="Acquire(KernelThread)"/>; with <paramref name="ordered"/> false the lock-order
+    /// detector does not see it: only for a take the kernel does not make (the model's wakeup of
+    /// the threads that spin for a released simplelock, <see cref="SimpleLock.Release"/>).
+    /// </summary>
+    internal void Acquire(KernelThread by, bool ordered)
     {
         if (Owner is not null)
             throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
         Owner = by;
         by.Took(this);
-        by.Ordered(this);
+        if (ordered) by.Ordered(this);
     }
 
     /// <summary>simple_unlock(): the owner releases the lock.</summary>

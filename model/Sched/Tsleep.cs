@@ -19,6 +19,11 @@ public static class Tsleep
     public static void SleepLwp(Kernel k, KernelThread self, Cpu cpu, Lwp l, WaitChannel chan)
     {
         if (!chan.Spin) self.AssertMaySleep($"switches from {l} asleep on {chan}");
+        // The model's locks are owned by the CPU thread that runs an LWP's path: one held while the
+        // LWP sleeps would pass to the next LWP the CPU runs. No modelled LWP path sleeps, or waits
+        // for a lock, holding one; this keeps it so.
+        if (self.HoldsAnyLock)
+            throw new InvalidOperationException($"model: {l} sleeps on {chan} while its CPU thread {self.Name} holds a lock");
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
@@ -36,7 +41,9 @@ public static class Tsleep
     public static void Wakeup(Kernel k, KernelThread self, WaitChannel chan)
     {
         k.SleepQueues.Wakeup(chan);
-        k.SchedLock.Acquire(self);
+        // A spin lock's channel is the model's stand-in for spinning: simple_unlock() takes no
+        // sched_lock, so the lock-order detector must not learn "held locks before sched_lock" here.
+        k.SchedLock.Acquire(self, ordered: !chan.Spin);
         foreach (var l in k.Lwps)
         {
             if (!l.OnAllLwp || l.Stat != LwpStat.Sleep || l.WChan != chan) continue;

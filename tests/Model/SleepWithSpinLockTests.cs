@@ -101,6 +101,57 @@ public sealed class SleepWithSpinLockTests
         Assert.Equal(StepKind.Sleep, t.Advance().Kind);
     }
 
+    [Fact]
+    public void SwitchingAnLwpOutWhileItsCpuHoldsASpinLockIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var cpu = new KernelFixture.TestThread(k);
+        new Anon(1, k).Lock.Acquire(cpu);
+
+        var e = Assert.Throws<DetectorViolationException>(() => Uvm.Model.Sched.Tsleep.SleepLwp(k, cpu, k.Cpus[0], k.Lwps[0], Chan));
+
+        Assert.Equal("test switches from lwp 1 asleep on &uvmexp.free holding spin lock an_lock of anon 1", e.Detail);
+    }
+
+    [Fact]
+    public void ExitingWithASpinLockHeldIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var anon = new Anon(1, k);
+        var t = new Path(k, self => ExitHolding(anon.Lock, self));
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal("path exits in kthread_exit holding spin lock an_lock of anon 1", e.Detail);
+    }
+
+    [Fact]
+    public void AStepThatMaySleepAndThenSpinsIsStillChecked()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var anon = new Anon(1, k);
+        var other = new Anon(2, k);
+        other.Lock.Acquire(new KernelFixture.TestThread(k));
+        var t = new Path(k, self => MaySleepThenSpin(anon.Lock, other.Lock, self));
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal("path may sleep in alloc holding spin lock an_lock of anon 1", e.Detail);
+    }
+
+    private static IEnumerable<Step> ExitHolding(SimpleLock l, KernelThread self)
+    {
+        l.Acquire(self);
+        yield return Step.Exit("kthread_exit");
+    }
+
+    private static IEnumerable<Step> MaySleepThenSpin(SimpleLock held, SimpleLock busy, Path self)
+    {
+        held.Acquire(self);
+        self.MarkMaySleep();
+        yield return Step.Sleep("alloc", busy.Channel);
+    }
+
     private static IEnumerable<Step> Sleep(Kernel k, SimpleLock l, KernelThread self, bool keep)
     {
         l.Acquire(self);

@@ -65,6 +65,20 @@ public sealed class SleeperDetectorTests
     }
 
     [Fact]
+    public void AiodonedAsleepWithABufQueuedIsNotIdle()
+    {
+        var k = Uvm.Tests.Model.VmFixture.Kernel();
+        var d = Uvm.Model.Threads.AioDaemon.Start(k);
+        Assert.True(d.IdlesOn(Pageout.AioDone));
+
+        var (_, p) = Uvm.Tests.Model.VmFixture.AnonPage(k, PageQueue.None);
+        k.Vm.Pending.Add(new PageIo(p, 1));
+
+        Assert.False(d.IdlesOn(Pageout.AioDone));
+        Assert.Equal("aiodoned sleeps on &uvm.aio_done", P.Pending(k));
+    }
+
+    [Fact]
     public void APageLeftBusyAtTheEndIsPending()
     {
         var k = Uvm.Tests.Model.VmFixture.Kernel();
