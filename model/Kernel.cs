@@ -145,7 +145,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private Discipline? _discipline;
 
     /// <summary>The lock-order detector (model/Core/LockOrder.cs).</summary>
-    public LockOrder LockOrder => _lockOrder ??= new LockOrder(Discipline);
+    internal LockOrder LockOrder => _lockOrder ??= new LockOrder(Discipline);
 
     /// <summary>Backs <see cref="LockOrder"/>, created on first use.</summary>
     private LockOrder? _lockOrder;

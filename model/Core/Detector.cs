@@ -4,9 +4,12 @@ namespace Uvm.Model.Core;
 /// The generic detectors: rules every kernel path obeys, checked without a bug-specific invariant,
 /// the way a DIAGNOSTIC kernel, LOCKDEBUG or KASAN checks them. Lock discipline and use after free
 /// are checked by the model's accessors during a step (<see cref="Discipline"/>), sleeping with a
-/// spin lock by each thread as its step ends in a sleep (<see cref="KernelThread.AssertMaySleep"/>); accounting
-/// and links are checked after every step by the invariants of subsystem <c>detector</c>
-/// (properties/AccountingDetector.cs, properties/LinkDetector.cs).
+/// spin lock by each thread as its step ends in a sleep (<see cref="KernelThread.AssertMaySleep"/>),
+/// lock order at each blocking acquire (<see cref="Core.LockOrder"/>): these four are what
+/// <c>--no-detectors</c> turns off. Accounting and links are checked after every step by the
+/// invariants of subsystem <c>detector</c> (properties/AccountingDetector.cs,
+/// properties/LinkDetector.cs), sleepers at the end of every execution by its liveness properties
+/// (properties/SleeperDetector.cs).
 /// </summary>
 public static class Detector
 {
@@ -50,7 +53,8 @@ public static class Detector
             + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free)."),
         (SleepWithSpinLock, "No thread context-switches, or calls code that may sleep, while it holds a spinning lock "
             + "(kern_lock.c: LOCKDEBUG's simple_lock_switchcheck() and DIAGNOSTIC's spinlock_switchcheck() in mi_switch(); "
-            + "simple_lock_only_held() in pool_get(PR_WAITOK) and malloc(M_WAITOK)): checked at every sleep that is not a spin "
+            + "simple_lock_only_held() in pool_get(PR_WAITOK) and malloc(M_WAITOK), which the model extends to spinlockmgr locks: "
+            + "a call that may sleep is treated as a sleep): checked at every sleep that is not a spin "
             + "for a lock and every step that may sleep in code the model leaves out, against the simplelocks (an_lock, vmobjlock, "
             + "am_l, pr_slock, uvm.pageqlock, sched_lock, ...) and spinlockmgr locks (proclist_lock) the thread holds."),
         (LockOrder, "Every two classes of locks are taken in one order: a blocking acquire (simple_lock, lockmgr, spinlockmgr; "

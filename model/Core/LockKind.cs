@@ -6,7 +6,9 @@ namespace Uvm.Model.Core;
 /// mi_switch() checks it (LOCKDEBUG's simple_lock_switchcheck(), DIAGNOSTIC's
 /// spinlock_switchcheck()), and so do the allocators that may sleep (LOCKDEBUG's
 /// <c>simple_lock_only_held(NULL, "pool_get(PR_WAITOK)")</c> in subr_pool.c and
-/// <c>simple_lock_only_held(NULL, "malloc")</c> in kern_malloc.c): <see cref="Detector.SleepWithSpinLock"/>.
+/// <c>simple_lock_only_held(NULL, "malloc")</c> in kern_malloc.c, which walk the simplelocks only;
+/// the model treats a spinlockmgr lock held there the same, as a call that may sleep):
+/// <see cref="Detector.SleepWithSpinLock"/>.
 /// </summary>
 public enum LockKind
 {

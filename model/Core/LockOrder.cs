@@ -19,7 +19,7 @@ namespace Uvm.Model.Core;
 /// bounded search checks the orders along the schedules it keeps (docs/verify.md).
 /// </para>
 /// </summary>
-public sealed class LockOrder(Discipline discipline)
+internal sealed class LockOrder(Discipline discipline)
 {
     /// <summary>The first acquire seen of each ordered pair of classes: (held, taken) → who and when.</summary>
     [NotState("a detector's history of the schedule, not kernel state (docs/verify.md); checked as each acquire runs")]

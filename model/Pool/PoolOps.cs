@@ -18,7 +18,10 @@ public static class PoolOps
     {
         // startover: pr_slock held; take from pr_curpage, or drop the lock for the page allocator.
         var me = self();
-        // LOCKDEBUG: if (flags & PR_WAITOK) simple_lock_only_held(NULL, "pool_get(PR_WAITOK)").
+        // LOCKDEBUG: if (flags & PR_WAITOK) simple_lock_only_held(NULL, "pool_get(PR_WAITOK)"). That
+        // walks the simplelocks only; a spinlockmgr lock (proclist_lock) is caught by DIAGNOSTIC's
+        // spinlock_switchcheck() only if pool_get() then sleeps. The model checks both here: a call
+        // that may sleep is treated as a sleep (stricter than LOCKDEBUG for spinlockmgr locks).
         if (waitOk) me.AssertMaySleep("calls pool_get(PR_WAITOK)");
         pp.Lock.Acquire(me);
         var item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed));
