@@ -12,6 +12,9 @@ public interface IOwnedLock
     /// <summary>The lock's class for the lock-order detector (<see cref="LockOrder"/>): <c>an_lock</c> for every anon's, the name for a lock of its own.</summary>
     string Class { get; }
 
+    /// <summary>The number <see cref="LockOrder"/> gave <see cref="Class"/> in this kernel, 0 before it first orders this lock.</summary>
+    internal int OrderClass { get; set; }
+
     /// <summary>Whether it spins or sleeps, and so whether its holder may sleep.</summary>
     LockKind Kind { get; }
 

@@ -18,30 +18,74 @@ namespace Uvm.Model.Core;
 /// The history is not kernel state: verify may merge two states that differ only in it, so a
 /// bounded search checks the orders along the schedules it keeps (docs/verify.md).
 /// </para>
+/// <para>
+/// Each class gets a small number the first time one of its locks is ordered, kept on the lock
+/// (<see cref="SimpleLock.OrderClass"/>), so an acquire compares numbers and indexes a table, and
+/// hashes a class name only once per lock.
+/// </para>
 /// </summary>
 internal sealed class LockOrder(Discipline discipline)
 {
-    /// <summary>The first acquire seen of each ordered pair of classes: (held, taken) → who and when.</summary>
+    /// <summary>The classes numbered so far: name → number (from 1).</summary>
+    [NotState("a numbering of the lock classes, not kernel state")]
+    private readonly Dictionary<string, int> _ids = [];
+
+    /// <summary>The first acquire seen of each ordered pair, at <c>held * Width + taken</c>; Thread null where none was.</summary>
     [NotState("a detector's history of the schedule, not kernel state (docs/verify.md); checked as each acquire runs")]
-    private Dictionary<(string Held, string Taken), (string Thread, string HeldName, string TakenName, int Step)>? _seen;
+    private First[] _seen = [];
+
+    /// <summary>The side of <see cref="_seen"/>: one more than the highest class number it holds.</summary>
+    [NotState("the size of a detector's table")]
+    private int _width;
+
+    /// <summary>Who took which lock holding which, and in which step, for the report.</summary>
+    private readonly record struct First(string Thread, string HeldName, string TakenName, int Step);
 
     /// <summary>
     /// <paramref name="t"/> has just taken <paramref name="taken"/> blocking; <paramref name="held"/>
-    /// is every lock it holds now, <paramref name="taken"/> included (the last).
+    /// is every lock it holds now, <paramref name="taken"/> included.
     /// </summary>
     internal void Took(KernelThread t, IOwnedLock taken, List<IOwnedLock> held)
     {
         if (held.Count < 2 || !discipline.On) return;
+        int b = Id(taken);
         for (int i = 0; i < held.Count; i++)
         {
             var h = held[i];
-            if (h == taken || h.Class == taken.Class) continue;
-            _seen ??= [];
-            if (_seen.TryGetValue((taken.Class, h.Class), out var first))
+            if (h == taken) continue;
+            int a = Id(h);
+            if (a == b) continue;
+            if (_seen[b * _width + a] is { Thread: { } } first)
                 throw new DetectorViolationException(Detector.LockOrder,
                     $"lock order reversal: {t.Name} takes {taken.Name} while holding {h.Name}, but {first.Thread} took "
                     + $"{first.TakenName} while holding {first.HeldName} at step {first.Step}: {taken.Class} before {h.Class} there, after it here");
-            _seen.TryAdd((h.Class, taken.Class), (t.Name, h.Name, taken.Name, discipline.StepSerial - 1));
+            ref var seen = ref _seen[a * _width + b];
+            if (seen.Thread is null) seen = new First(t.Name, h.Name, taken.Name, discipline.StepSerial - 1);
         }
+    }
+
+    /// <summary>The class number of <paramref name="l"/>, numbering its class on first sight.</summary>
+    private int Id(IOwnedLock l)
+    {
+        int id = l.OrderClass;
+        if (id != 0) return id;
+        if (!_ids.TryGetValue(l.Class, out id))
+        {
+            id = _ids.Count + 1;
+            _ids.Add(l.Class, id);
+            if (id >= _width) Grow(id + 8);
+        }
+        l.OrderClass = id;
+        return id;
+    }
+
+    /// <summary>Widens the table to <paramref name="width"/> classes, keeping what it holds.</summary>
+    private void Grow(int width)
+    {
+        var wider = new First[width * width];
+        for (int a = 0; a < _width; a++)
+            Array.Copy(_seen, a * _width, wider, a * width, _width);
+        _seen = wider;
+        _width = width;
     }
 }

@@ -16,6 +16,10 @@ public sealed class SimpleLock(string name, LockKind kind, string? cls = null) :
     public string Class { get; } = cls ?? name;
 
     /// <inheritdoc/>
+    [field: NotState("a cache of the lock-order detector's class number")]
+    int IOwnedLock.OrderClass { get; set; }
+
+    /// <inheritdoc/>
     public LockKind Kind { get; } = kind;
 
     /// <summary>The kernel thread holding it, or null.</summary>

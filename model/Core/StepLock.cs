@@ -17,6 +17,10 @@ public sealed class StepLock(string name) : IOwnedLock
     /// <inheritdoc/>
     public string Class => Name;
 
+    /// <inheritdoc/>
+    [field: NotState("a cache of the lock-order detector's class number")]
+    int IOwnedLock.OrderClass { get; set; }
+
     /// <summary>The kernel thread holding it, or null.</summary>
     public KernelThread? Owner { get; private set; }
 
