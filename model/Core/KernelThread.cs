@@ -90,13 +90,12 @@ public abstract class KernelThread : IStateShown
     internal void AssertMaySleep(string where)
     {
         if (_locks.Count == 0 || !Kernel.Discipline.On) return;
+        List<string>? spinning = null;
         foreach (var l in _locks)
-        {
-            if (l.Kind == LockKind.Sleep) continue;
-            var spinning = _locks.Where(h => h.Kind != LockKind.Sleep).Select(h => h.Name).ToList();
-            throw new DetectorViolationException(Detector.SleepWithSpinLock,
-                $"{Name} {where} holding spin lock{(spinning.Count > 1 ? "s" : "")} {string.Join(", ", spinning)}");
-        }
+            if (l.Kind != LockKind.Sleep) (spinning ??= []).Add(l.Name);
+        if (spinning is null) return;
+        throw new DetectorViolationException(Detector.SleepWithSpinLock,
+            $"{Name} {where} holding spin lock{(spinning.Count > 1 ? "s" : "")} {string.Join(", ", spinning)}");
     }
 
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
@@ -303,8 +302,11 @@ public abstract class KernelThread : IStateShown
         var step = _body.Current;
         if (step.Kind == StepKind.Sleep && !step.Channel.Spin) AssertMaySleep($"sleeps on {step.Channel} in {step.Function}");
         if (_maySleep) AssertMaySleep($"may sleep in {step.Function}");
-        if (step.Kind == StepKind.Exit) AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
-        if (step.Kind == StepKind.Exit) Exited = true;
+        if (step.Kind == StepKind.Exit)
+        {
+            AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
+            Exited = true;
+        }
         else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);
         return step;
     }
