@@ -17,8 +17,9 @@ public sealed class InitThread(Kernel kernel) : Kthread(kernel, "init", kernel.P
     public override bool IdlesOn(WaitChannel channel)
     {
         if (Kernel.ProcLists.Init is not { } init || channel != ProcLists.ChannelOf(init)) return false;
-        foreach (var c in init.Children)
-            if (c.Stat == ProcStat.Zomb) return false;
+        var children = init.Children;
+        for (int i = 0; i < children.Count; i++) // an index loop: the liveness check must not allocate
+            if (children[i].Stat == ProcStat.Zomb) return false;
         return true;
     }
 
