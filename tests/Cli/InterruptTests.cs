@@ -113,20 +113,38 @@ public sealed class InterruptTests : IDisposable
     }
 }
 
-/// <summary>A fact that sends POSIX signals: skipped where there are none.</summary>
+/// <summary>A fact that sends POSIX signals: skipped where there are none, or where the child would ignore SIGINT.</summary>
 internal sealed class SignalFactAttribute : FactAttribute
 {
-    public SignalFactAttribute()
-    {
-        if (OperatingSystem.IsWindows()) Skip = "needs POSIX signals (kill(2))";
-    }
+    public SignalFactAttribute() => Skip = Signals.WhyNot();
 }
 
-/// <summary>A theory that sends POSIX signals: skipped where there are none.</summary>
+/// <summary>A theory that sends POSIX signals: skipped where there are none, or where the child would ignore SIGINT.</summary>
 internal sealed class SignalTheoryAttribute : TheoryAttribute
 {
-    public SignalTheoryAttribute()
+    public SignalTheoryAttribute() => Skip = Signals.WhyNot();
+}
+
+/// <summary>Whether these tests can signal a child here.</summary>
+internal static class Signals
+{
+    /// <summary>
+    /// Null when they can. A process started in the background by a shell without job control has
+    /// SIGINT ignored, and its children inherit that across exec (the .NET runtime keeps an inherited
+    /// SIG_IGN for SIGINT): uvmcheck would never see the signal and the test would wait for ever.
+    /// </summary>
+    public static string? WhyNot()
     {
-        if (OperatingSystem.IsWindows()) Skip = "needs POSIX signals (kill(2))";
+        if (OperatingSystem.IsWindows()) return "needs POSIX signals (kill(2))";
+        if (!File.Exists("/proc/self/status")) return null;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (!line.StartsWith("SigIgn:", StringComparison.Ordinal)) continue;
+            var mask = Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16);
+            return (mask & (1UL << (Uvm.Cli.Interrupt.Sigint - 1))) != 0
+                ? "SIGINT is ignored in this process (started in the background without job control), so the child would ignore it too"
+                : null;
+        }
+        return null;
     }
 }
