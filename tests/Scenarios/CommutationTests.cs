@@ -46,6 +46,8 @@ public sealed class CommutationTests(ITestOutputHelper output)
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
         var random = new Random(20);
+        // One hasher for the whole check: it compiles its readers on first sight of each type.
+        var hasher = new StateHash();
         int independent = 0, regionsOnly = 0, pairs = 0;
         for (int trial = 0; trial < 150; trial++)
         {
@@ -76,8 +78,8 @@ public sealed class CommutationTests(ITestOutputHelper output)
                     if (ab.Violation is not null) continue;
                     var what = $"{threads[a].Name}: {abRan[^2].Function} and {threads[b].Name}: {abRan[^1].Function} after {prefix.Length} steps";
                     Assert.True(abRan[^2].SameAs(baRan[^1]) && abRan[^1].SameAs(baRan[^2]), $"steps behave or record differently in the other order: {what}: a {string.Join("; ", abRan[^2].Objects.Describe())} / after b: {string.Join("; ", baRan[^1].Objects.Describe())} ;; b {string.Join("; ", baRan[^2].Objects.Describe())} / after a: {string.Join("; ", abRan[^1].Objects.Describe())} ;; {abRan[^2].Function} {baRan[^1].Function} {abRan[^1].Function} {baRan[^2].Function}");
-                    Assert.True(Hash(ab) == Hash(ba), $"declared independent but do not commute: {what}");
-                    Assert.Equal(Continue(ab), Continue(ba));
+                    Assert.True(hasher.Full(ab.Kernel) == hasher.Full(ba.Kernel), $"declared independent but do not commute: {what}");
+                    Assert.Equal(Continue(ab, hasher), Continue(ba, hasher));
                     Assert.Equal(NextSteps(request, [.. prefix, a, b]), NextSteps(request, [.. prefix, b, a]));
                 }
         }
@@ -109,8 +111,6 @@ public sealed class CommutationTests(ITestOutputHelper output)
     }
 
     private static Uvm.Model.Core.Step Step(Ran r) => new(r.Function, r.Kind, r.Channel);
-
-    private static ulong Hash(StepCore core) => new StateHash().Of(core.Kernel);
 
     /// <summary>A schedule prefix picked at random among the runnable threads, up to <paramref name="length"/> steps.</summary>
     private static int[] RandomPrefix(RunRequest request, Random random, int length)
@@ -151,7 +151,7 @@ public sealed class CommutationTests(ITestOutputHelper output)
     /// the last, oldest value taken, so a read that may half-see a section in one order only
     /// shows; then the violation, if any, and the final state.
     /// </summary>
-    private static string Continue(StepCore core)
+    private static string Continue(StepCore core, StateHash hasher)
     {
         var labels = new List<string>();
         var oldest = new Oldest();
@@ -161,7 +161,7 @@ public sealed class CommutationTests(ITestOutputHelper output)
             var t = core.Kernel.Threads[runnable[0]];
             labels.Add($"{core.Run(t, oldest)?.Function ?? core.Violation!.Id} {oldest.Take()}");
         }
-        return $"{string.Join(", ", labels)} => {Hash(core):x}";
+        return $"{string.Join(", ", labels)} => {hasher.Full(core.Kernel):x}";
     }
 
     /// <summary>

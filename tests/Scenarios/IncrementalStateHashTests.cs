@@ -27,11 +27,13 @@ public sealed class IncrementalStateHashTests
         var random = new Random(20);
         var choice = new RandomChoice(random);
         long steps = 0, reused = 0;
+        // One hasher for every schedule: its compiled readers are built once, and its cache is
+        // dropped whenever it meets a new kernel (StateHash.Hash).
+        var hash = new StateHash();
         foreach (var config in configs)
             for (int schedule = 0; schedule < 6; schedule++)
             {
                 var core = new StepCore(KernelBuilder.Build(s.DefaultWorkload(), config), s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn));
-                var hash = new StateHash();
                 var runnable = new int[core.Kernel.Threads.Count];
                 Assert.Equal(hash.Full(core.Kernel), hash.Of(core.Kernel));
                 while (core.Violation is null && core.Runnable(runnable) is > 0 and var n && core.Log.Count < 400)

@@ -102,6 +102,8 @@ public sealed class StateFingerprintFutureTests
     {
         var request = StateCacheTests.Request(scenario, KernelConfig.Fixed);
         var key = new StateKey();
+        // Hashers compile their readers on first sight of each type: built once, shared by the pairs.
+        var hashers = (new StateHash(), new StateKey(), new StateKey());
         var first = new Dictionary<StateFingerprint, List<int>>();
         var random = new Random(20261204);
         int compared = 0;
@@ -119,7 +121,7 @@ public sealed class StateFingerprintFutureTests
                 }
                 if (earlier.SequenceEqual(script)) continue;
                 compared++;
-                SameFutures(request, earlier, [.. script], random);
+                SameFutures(request, earlier, [.. script], random, hashers);
                 break;
             }
         }
@@ -127,7 +129,7 @@ public sealed class StateFingerprintFutureTests
     }
 
     /// <summary>Runs both prefixes on along one random suffix and compares them after every step.</summary>
-    private static void SameFutures(RunRequest request, List<int> a, List<int> b, Random random)
+    private static void SameFutures(RunRequest request, List<int> a, List<int> b, Random random, (StateHash, StateKey, StateKey) hashers)
     {
         var suffix = new List<int>();
         var first = new Driver(request, a, null);
@@ -136,7 +138,7 @@ public sealed class StateFingerprintFutureTests
         while (second.Replaying) Assert.True(second.Step());
         var leader = new Driver(first, suffix, random);
         var follower = new Driver(second, suffix, null);
-        var (view, keyA, keyB) = (new StateHash(), new StateKey(), new StateKey());
+        var (view, keyA, keyB) = hashers;
         for (int step = 0; step < 60; step++)
         {
             bool more = leader.Step();

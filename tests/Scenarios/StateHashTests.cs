@@ -22,8 +22,10 @@ public sealed class StateHashTests
     {
         var a = Boot(scenario);
         var b = Boot(scenario);
+        // Two hashers, each with its own compiled readers and its own cache of the other kernel.
         var one = new StateHash();
-        Assert.Equal(one.Of(a.Kernel), new StateHash().Of(b.Kernel));
+        var two = new StateHash();
+        Assert.Equal(one.Of(a.Kernel), two.Of(b.Kernel));
         // Step both kernels alike: the hashes stay equal, whichever hasher (and cache) computes them.
         var seen = new HashSet<ulong> { one.Of(a.Kernel) };
         Span<int> runnable = stackalloc int[a.Kernel.Threads.Count];
@@ -32,7 +34,8 @@ public sealed class StateHashTests
             int pick = runnable[i % n];
             a.Run(a.Kernel.Threads[pick], new First());
             b.Run(b.Kernel.Threads[pick], new First());
-            Assert.Equal(one.Of(a.Kernel), new StateHash().Of(b.Kernel));
+            Assert.Equal(one.Of(a.Kernel), two.Of(b.Kernel));
+            Assert.Equal(one.Of(a.Kernel), two.Full(b.Kernel));
             seen.Add(one.Of(a.Kernel));
         }
         Assert.True(seen.Count > 1, "the fingerprint never changed along 40 steps");
