@@ -64,6 +64,9 @@ public static class CounterexampleFile
         }
     }
 
+    /// <summary>The largest strategy bound a file may ask for (uvmcheck writes 3): PCT draws that many change points per schedule.</summary>
+    private const int MaxStrategyBound = 1000;
+
     private static void Check(Counterexample cx, string name)
     {
         if (string.IsNullOrEmpty(cx.Trace) && cx.Steps.Count == 0) throw new InputException($"{name}: holds neither a Coyote trace nor a kernel-level schedule (steps)");
@@ -76,5 +79,10 @@ public static class CounterexampleFile
         var errors = cx.Workload.Validate();
         if (errors.Count > 0) throw new InputException($"{name}: workload.{errors[0]}");
         if (cx.Settings.Iterations < 1 || cx.Settings.MaxSteps < 1) throw new InputException($"{name}: settings: iterations and maxSteps must be positive");
+        // An enum field read from a number may hold any value: the engines would fail on it later.
+        if (!Enum.IsDefined(cx.Settings.Strategy)) throw new InputException($"{name}: settings.strategy: unknown strategy {(int)cx.Settings.Strategy}");
+        if (!Enum.IsDefined(cx.Settings.Engine)) throw new InputException($"{name}: settings.engine: unknown engine {(int)cx.Settings.Engine}");
+        if (cx.Settings.StrategyBound is < 0 or > MaxStrategyBound)
+            throw new InputException($"{name}: settings.strategyBound must be 0..{MaxStrategyBound}, is {cx.Settings.StrategyBound}");
     }
 }

@@ -75,6 +75,14 @@ public sealed class CounterexampleFileTests(Pr23095Counterexample found) : IClas
     public void AFileWithNeitherTraceNorStepsIsRejected() =>
         Assert.Contains("neither a Coyote trace nor a kernel-level schedule", ErrorOf(Mutate(o => { o["trace"] = ""; o["steps"] = new JsonArray(); })));
 
+    /// <summary>An enum read from a number may hold any value (found by CliFuzzTests: shrink then threw from Coyote's configuration).</summary>
+    [Theory]
+    [InlineData("strategy", 17, "cx.json: settings.strategy: unknown strategy 17")]
+    [InlineData("engine", 5, "cx.json: settings.engine: unknown engine 5")]
+    [InlineData("strategyBound", -1, "cx.json: settings.strategyBound must be 0..1000, is -1")]
+    public void AnUnknownSettingIsNamed(string field, int value, string error) =>
+        Assert.Equal(error, ErrorOf(Mutate(o => o["settings"]![field] = value)));
+
     [Fact]
     public void AMissingFileIsReportedNotThrown() =>
         Assert.Contains("cannot read", Assert.Throws<InputException>(() => CounterexampleFile.Read("/nonexistent/cx.json")).Message);
