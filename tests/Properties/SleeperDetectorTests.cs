@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 using Uvm.Properties;
 
@@ -76,6 +77,35 @@ public sealed class SleeperDetectorTests
 
         Assert.False(d.IdlesOn(Pageout.AioDone));
         Assert.Equal("aiodoned sleeps on &uvm.aio_done", P.Pending(k));
+    }
+
+    /// <summary>An idle CPU sleeps on sched_whichqs; with an LWP queued, cpu_switch() has work and the CPU is not idle.</summary>
+    [Fact]
+    public void ACpuAsleepWithAnLwpQueuedIsNotIdle()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var cpu = new Uvm.Model.Threads.CpuThread(k, k.Cpus[0]);
+        var l = k.Lwps[0];
+        Assert.True(l.OnRunQueue); // the fixture's process starts runnable
+        Assert.False(cpu.IdlesOn(Scheduler.WhichQs));
+
+        Scheduler.RemRunQueue(k, l);
+
+        Assert.True(cpu.IdlesOn(Scheduler.WhichQs));
+        Assert.False(cpu.IdlesOn(Pageout.FreeMemory));
+    }
+
+    /// <summary>The reaper idles on &amp;deadprocs only while neither dead list holds anything to reap.</summary>
+    [Fact]
+    public void TheReaperAsleepWithADeadLwpQueuedIsNotIdle()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var reaper = new Uvm.Model.Threads.ReaperThread(k);
+        Assert.True(reaper.IdlesOn(Uvm.Model.Exit.ProcLists.Deadprocs));
+
+        k.ProcLists.QueueDeadLwp(k.Lwps[0]);
+
+        Assert.False(reaper.IdlesOn(Uvm.Model.Exit.ProcLists.Deadprocs));
     }
 
     [Fact]
