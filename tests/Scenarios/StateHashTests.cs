@@ -22,7 +22,7 @@ public sealed class StateHashTests
     {
         var a = Boot(scenario);
         var b = Boot(scenario);
-        // Two hashers, each with its own compiled readers and its own cache of the other kernel.
+        // Two hashers, each with its own compiled readers: one caches a's roots, the other b's.
         var one = new StateHash();
         var two = new StateHash();
         Assert.Equal(one.Of(a.Kernel), two.Of(b.Kernel));
