@@ -8,10 +8,13 @@ namespace Uvm.Scenarios.Engine;
 /// having made progress, gets a lower priority than every thread that could run since its last
 /// wait and has not run since; it cannot be scheduled while one of those can run, and each
 /// priority edge goes when its higher thread runs. The one yield of the model is a thread's
-/// <see cref="Patience"/>-th sleep in uvm_wait() in a row (no other step of that thread between):
-/// uvm_wait()'s callers (uvm_fault() "flt_noram5", the fork and swap-in paths) wait for free
-/// memory and then retry their allocation from the start (uvm_fault.c, uvm_pdaemon.c uvm_wait),
-/// so retries that at once wait again made no progress, like a spin on a condition.
+/// <see cref="Patience"/>-th sleep in uvm_wait() in a row of the same retry: each after the same
+/// steps of that thread as the one before it (none, or the same functions in the same order):
+/// uvm_wait()'s callers (uvm_fault() "flt_noram5", the fork and swap-in paths, proc0's
+/// uvm_scheduler() loop, which drops the proclist lock in a step of its own before it waits) wait
+/// for free memory and then retry from the start (uvm_fault.c, uvm_pdaemon.c uvm_wait, uvm_glue.c
+/// uvm_scheduler), so retries that take the same steps and wait again made no progress, like a
+/// spin on a condition.
 /// Without fairness, such a retry and the pagedaemon pass that wakes it can alternate forever
 /// while the clock and the reaper never run, which no kernel does: hardclock interrupts every tick
 /// (kern_clock.c hardclock) and the run queue is served (kern_synch.c). One instance per run.
@@ -27,8 +30,14 @@ internal sealed class Fairness
     /// <summary>For each thread, the threads that ran since its last wait.</summary>
     private readonly ulong[] _ranSince;
 
-    /// <summary>For each thread, how many of its last steps in a row slept in uvm_wait().</summary>
+    /// <summary>For each thread, how many of its sleeps in uvm_wait() in a row were the same retry.</summary>
     private readonly int[] _waited;
+
+    /// <summary>For each thread, a hash of the functions of its steps since its last sleep in uvm_wait().</summary>
+    private readonly int[] _cycle;
+
+    /// <summary>For each thread, <see cref="_cycle"/> as it was at its last sleep in uvm_wait().</summary>
+    private readonly int[] _lastCycle;
 
     /// <summary>
     /// The sleep in uvm_wait() in a row that is a yield: the third, after two retries that made no
@@ -46,6 +55,8 @@ internal sealed class Fairness
         _enabledSince = new ulong[threads];
         _ranSince = new ulong[threads];
         _waited = new int[threads];
+        _cycle = new int[threads];
+        _lastCycle = new int[threads];
     }
 
     /// <summary>The priorities and what they are computed from, for verify's state cache.</summary>
@@ -57,6 +68,8 @@ internal sealed class Fairness
             state.Value((long)_enabledSince[t]);
             state.Value((long)_ranSince[t]);
             state.Value(_waited[t]);
+            state.Value(_cycle[t]);
+            state.Value(_lastCycle[t]);
         }
     }
 
@@ -97,9 +110,13 @@ internal sealed class Fairness
             changed = true;
         }
         bool wait = IsWait(step);
-        _waited[thread] = wait ? _waited[thread] + 1 : 0;
-        bool yields = _waited[thread] >= Patience;
+        _cycle[thread] = HashCode.Combine(_cycle[thread], step.Function);
         if (!wait) return changed;
+        // The same steps since the last wait as before it: the same retry, waiting again.
+        _waited[thread] = _cycle[thread] == _lastCycle[thread] ? _waited[thread] + 1 : 1;
+        _lastCycle[thread] = _cycle[thread];
+        _cycle[thread] = 0;
+        bool yields = _waited[thread] >= Patience;
         if (yields) _above[thread] = _enabledSince[thread] & ~_ranSince[thread] & ~bit;
         _enabledSince[thread] = 0;
         _ranSince[thread] = 0;

@@ -45,6 +45,24 @@ public sealed class FairnessTests
         Assert.Equal([0, 1], Only(fair, 0, 1));
     }
 
+    /// <summary>
+    /// proc0's uvm_scheduler() loop drops the proclist lock in a step of its own before each
+    /// uvm_wait("schedpwait"): the same steps before each wait are the same retry, so it yields.
+    /// </summary>
+    [Fact]
+    public void ARetryThatTakesTheSameStepsBeforeEachWaitYields()
+    {
+        var fair = new Fairness(2);
+        for (int wait = 1; wait <= Fairness.Patience; wait++)
+        {
+            Assert.Equal([0, 1], Only(fair, 0, 1)); // no yield yet
+            fair.Ran(0, Step.Ran("uvm_scheduler: proclist_unlock_read"));
+            Schedulable(fair, 0, 1);
+            fair.Ran(0, Step.Sleep("uvm_wait: schedpwait", FreeMemory));
+        }
+        Assert.Equal([1], Only(fair, 0, 1)); // 1 could run since the last wait and has not run
+    }
+
     [Fact]
     public void ASleepOtherThanUvmWaitIsNoYield()
     {
