@@ -21,7 +21,7 @@ public static class StoryWriter
     /// </summary>
     public static void Write(Explanation e, TextWriter o, bool fold = true, int width = DefaultWidth)
     {
-        WriteHeader(e, o);
+        WriteHeader(e, o, width);
         var lines = StoryFolding.Lines(e, fold);
         int actorWidth = Math.Max(6, e.Steps.Select(s => s.Actor.Length).DefaultIfEmpty(0).Max());
         int fnWidth = Math.Min(MaxFunctionWidth, Math.Max(8, e.Steps.Select(s => s.FunctionAndKind.Length).DefaultIfEmpty(0).Max()));
@@ -71,13 +71,16 @@ public static class StoryWriter
         yield return row;
     }
 
-    /// <summary>What was replayed: scenario, bugs, workload, and where the replay left the file's schedule.</summary>
-    public static void WriteHeader(Explanation e, TextWriter o)
+    /// <summary>
+    /// What was replayed: scenario, bugs, workload (wrapped at its "; " parts to <paramref name="width"/>),
+    /// and where the replay left the file's schedule.
+    /// </summary>
+    public static void WriteHeader(Explanation e, TextWriter o, int width = DefaultWidth)
     {
         var cx = e.Source;
         var bugs = cx.Bugs.Count == 0 ? "the fixed kernel" : "bugs " + string.Join(", ", cx.Bugs);
         o.WriteLine($"{cx.Scenario} with {bugs}: {cx.Violation.Id}, {e.Steps.Count} steps (schedule {cx.Iteration} of seed {cx.Settings.Seed})");
-        o.WriteLine($"workload: {cx.Workload}");
+        foreach (var row in Wrap($"workload: {cx.Workload}".Split("; "), width)) o.WriteLine(row);
         foreach (var line in ModelDiff.Note(cx)) o.WriteLine(line);
         if (e.Replay.FirstDivergentStep is { } d) o.WriteLine($"note: the model's run parts from the file's schedule at step {d}; this is the model's run");
         if (e.Replay.Method == ReplayMethod.AlignedSchedule)
