@@ -18,6 +18,34 @@ public static class SchedInvariants
         l => $"{l} runs on {l.Cpu} with L_INMEM {(l.InMemory ? "set" : "clear")} and its u-area {(l.UareaWired ? "wired" : "unwired")}") with { Reads = StateDomain.Sched | StateDomain.Uarea };
 
     /// <summary>
+    /// L_INMEM promises more than a flag: the LWP's stack is there. uvm_swapin() sets it only after
+    /// uvm_fault_wire() wired every page of the u-area; uvm_swapout() clears it before
+    /// uvm_fault_unwire(), and only unwired kernel_object pages can be paged out or freed.
+    /// </summary>
+    public static readonly Invariant InMemoryLwpHasItsUareaPagesWired = new(
+        nameof(InMemoryLwpHasItsUareaPagesWired),
+        "An LWP with L_INMEM set has every page of its u-area resident in kernel_object and wired.",
+        "sched", k =>
+        {
+            var lwps = k.Lwps;
+            var obj = k.Vm.KernelObject;
+            for (int i = 0; i < lwps.Count; i++)
+            {
+                if (lwps[i] is not { InMemory: true, Uarea: { } u } l) continue;
+                for (int j = 0; j < Uvmexp.UspacePages; j++)
+                {
+                    int index = u.Id * Uvmexp.UspacePages + j;
+                    if (index >= obj.Size || obj.PageAt(index) is not { WireCount: > 0 })
+                        return $"{l} has L_INMEM set but page {j} of its {u} is {(index < obj.Size && obj.PageAt(index) is { } p ? $"{p}, not wired" : "not resident")}";
+                }
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Sched | StateDomain.Uarea | StateDomain.Pages | StateDomain.Objects,
+    };
+
+    /// <summary>
     /// swappable(l) excludes P_SYSTEM (uvm_glue.c): a kernel thread's stack stays resident, since
     /// the threads that page and swap (the pagedaemon, proc0) must run to bring anything back.
     /// </summary>
@@ -118,7 +146,7 @@ public static class SchedInvariants
 
     /// <summary>Every scheduler invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [OnProcLwpIsInMemory, RunQueueHoldsOnlyRunnableInMemoryLwps, RunnableResidentLwpIsQueued, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp, SystemLwpIsNeverSwappedOut];
+        [OnProcLwpIsInMemory, InMemoryLwpHasItsUareaPagesWired, RunQueueHoldsOnlyRunnableInMemoryLwps, RunnableResidentLwpIsQueued, LwpIsOnAtMostOneRunQueueOrCpu, CpuRunsAtMostOneLwp, SystemLwpIsNeverSwappedOut];
 
     /// <summary>Every scheduler liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [RunnableSwappedOutLwpIsEventuallySwappedIn, EveryLwpEventuallyExits];

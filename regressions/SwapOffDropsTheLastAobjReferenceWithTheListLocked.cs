@@ -32,7 +32,9 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// found it at schedules 340, 33, 119, 312, 20, 258, 170, 116, 99, 146 and Coyote at 12, 193,
     /// 53, 282, 81, 49, 29, 154, 220, 444 (measured with <c>uvmcheck run --bug
     /// uao-swap-off-detach-list-locked --seed S [--engine coyote]</c>, once synchronous swap reads
-    /// released the big lock).
+    /// released the big lock). Since kernel_object is on uao_list, first, the walk pages it in and
+    /// leaves its UVM_OBJ_KERN reference alone before the shm aobj: in-process 555, 240, 332, 262,
+    /// 11, 83, 309, 48, 348, 257; Coyote 103, 61, 260, 109, 101, 10, 52, 145, 56, 41 (worst 555).
     /// </summary>
     private const int Budget = 1000;
 
@@ -56,9 +58,11 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug uao-swap-off-detach-list-locked</c> (seed 0,
     /// schedule 177 before synchronous swap reads released the big lock, co-shrunk: workload size
-    /// 32 -> 9, steps 105 -> 31; it replays the same on the later model). It prints:
+    /// 32 -> 9, steps 105 -> 31; it replays the same on the later model); re-pinned when
+    /// kernel_object joined uao_list (seed 0, schedule 555, co-shrunk: workload size 32 -> 8, steps
+    /// 126 -> 30). It prints:
     /// <code>
-    /// BUG FOUND in schedule 177: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// BUG FOUND in schedule 555: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)
     /// </code>
     /// </summary>

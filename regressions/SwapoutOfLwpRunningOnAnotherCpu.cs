@@ -10,7 +10,8 @@ namespace Uvm.Regressions;
 /// 3448998b; the pre-fix code as in rev 1.44.2.2, the fixed as in rev 1.93).</para>
 /// <para><i>Setup</i> (scenario <c>swapout</c>): two CPUs, two processes with three LWPs that
 /// compute, sleep and exit; the clock ages l_swtime; the pagedaemon, short of memory (free 2 pages,
-/// a u-area is 2), calls uvm_swapout_threads() twice; proc0 swaps LWPs back in.</para>
+/// a u-area is 2) and with a swap device configured, calls uvm_swapout_threads() twice; proc0
+/// swaps LWPs back in once the pagedaemon has paged their unwired u-area pages out.</para>
 /// <para><i>Interleaving</i>: <c>clock: schedcpu</c> makes an LWP's l_swtime positive;
 /// <c>cpuN: cpu_switch</c> (or <c>preempt</c>) puts it on a CPU; <c>pagedaemon:
 /// uvm_swapout_threads</c> walks alllwp without sched_lock and, pre-fix, takes the LSONPROC (or a
@@ -28,7 +29,9 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     /// Per seed: measured median 1, worst 4 iterations to the invariant over 20 such seeds with Coyote,
     /// median 2, worst 3 over the ten seeds with the in-process engine. Since the pagedaemon is one
     /// thread (issue 18), over the ten seeds: in-process 2 6 3 8 2 5 2 7 4 4, Coyote 2 2 2 1 2 3 1
-    /// 1 6 9 (measured with <c>uvmcheck run --bug pr23095 --seed S</c>); 20 leaves room.
+    /// 1 6 9 (measured with <c>uvmcheck run --bug pr23095 --seed S</c>); since the scenario has a
+    /// swap device and u-area pages are pageable, in-process 3 3 3 1 1 4 1 3 3 4, Coyote 2 2 1 2 1
+    /// 2 1 1 2 7; 20 leaves room.
     /// </summary>
     private const int Budget = 20;
 
@@ -50,7 +53,8 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
 
     /// <summary>
     /// With no invariant watching, the pre-fix kernel runs on until its own DIAGNOSTIC check fires,
-    /// the symptom reported in the PR. With Coyote, seed 0 reaches it at schedule 283 (measured); 2,000 leaves room.
+    /// the symptom reported in the PR. With Coyote, seed 0 reached it at schedule 283 (measured); since the scenario has a swap device,
+    /// at schedule 99 with Coyote and 171 in-process (measured); 2,000 leaves room.
     /// </summary>
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
@@ -71,7 +75,8 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk:
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk
+    /// (the same figures when re-pinned after the scenario got its swap device):
     /// workload size 27 -> 7, steps 12 -> 7). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; and again when the swapper's scans became the one

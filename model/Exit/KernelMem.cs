@@ -1,5 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
+using Uvm.Model.Vm;
 
 namespace Uvm.Model.Exit;
 
@@ -47,9 +48,58 @@ public static class KernelMem
         yield return Step.Ran("uvm_km_free: vm_map_unlock");
     }
 
-    /// <summary>uvm_km_free(kernel_map, u-area, USPACE): the u-area is freed and its wired pages are free memory again.</summary>
-    public static IEnumerable<Step> FreeUarea(Kernel k, Func<KernelThread> self, Uarea u) =>
-        Free(k, self, "u-area", me => k.Uareas.Release(k, me, u));
+    /// <summary>
+    /// uvm_km_free(kernel_map, u-area, USPACE): under kernel_map's lock uvm_unmap_remove() takes
+    /// the range out and uvm_km_pgremove() empties it in kernel_object (<see cref="PgRemove"/>),
+    /// which may sleep on a busy page with kernel_map held; then vm_map_unlock().
+    /// </summary>
+    public static IEnumerable<Step> FreeUarea(Kernel k, Func<KernelThread> self, Uarea u)
+    {
+        foreach (var s in LockKernelMap(k, self, "uvm_km_free")) yield return s;
+        foreach (var s in PgRemove(k, self, u)) yield return s;
+        k.Uareas.Release(u);
+        yield return Step.Ran("uvm_km_free: u-area");
+        UnlockKernelMap(k, self());
+        yield return Step.Ran("uvm_km_free: vm_map_unlock");
+    }
+
+    /// <summary>
+    /// uvm_km_pgremove(kernel_object, start, end) for a u-area's range, with kernel_object locked
+    /// (uvm_km.c; the text read is rev 1.104 of 2009, the nearest with this loop, as
+    /// docs/fidelity.md says): a busy page (the pagedaemon's pageout of an unwired u-area page) is
+    /// waited for, PG_WANTED, "km_pgrm", and the offset looked at again; then the offset's swap
+    /// slot is dropped (uao_dropswap; a slot with no resident page was the page's only copy, so
+    /// swpgonly goes down) and a resident page is freed under uvm.pageqlock, wired or not
+    /// (uvm_pagefree() clears a wire count). Ends with kernel_object unlocked, inside a step. The
+    /// 2003-04 text of uvm_km_pgremove() was not found; 1998's marked a busy page PG_RELEASED instead.
+    /// </summary>
+    private static IEnumerable<Step> PgRemove(Kernel k, Func<KernelThread> self, Uarea u)
+    {
+        var obj = k.Vm.KernelObject;
+        foreach (var s in Locks.Take(obj.Lock, self, "uvm_km_pgremove", "simple_lock(kernel_object)")) yield return s;
+        bool freed = false;
+        for (int i = 0; i < Uvmexp.UspacePages; i++)
+        {
+            int index = PhysMem.UareaIndex(u.Id, i);
+            while (obj.PageAt(index) is { Busy: true } busy)
+            {
+                PageQueues.Want(busy);
+                obj.Lock.Release(k, self());
+                yield return Step.Sleep("uvm_km_pgremove: page busy (km_pgrm)", busy.Channel);
+                foreach (var s in Locks.Take(obj.Lock, self, "uvm_km_pgremove", "simple_lock(kernel_object)")) yield return s;
+            }
+            var p = obj.PageAt(index);
+            if (p is null && obj.FindSwslot(index) > 0) k.Uvmexp.SwpgOnly--;
+            AObjPager.DropSwap(k, self(), obj, index);
+            if (p is null) continue;
+            k.Vm.PageQueueLock.Acquire(self());
+            PageQueues.Free(k, p);
+            k.Vm.PageQueueLock.Release(self());
+            freed = true;
+        }
+        obj.Lock.Release(k, self());
+        if (freed) Tsleep.Wakeup(k, self(), Pageout.FreeMemory);
+    }
 
     /// <summary>
     /// uvmspace_free() of an exiting process's vmspace: its last reference is dropped, the map torn

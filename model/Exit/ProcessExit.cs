@@ -107,7 +107,9 @@ public static class ProcessExit
         {
             // Mutation: the u-area unwired as if it were being freed, yet cached for reuse.
             l.Uarea!.Wired = false;
+            k.Vm.PageQueueLock.Acquire(self);
             PhysMem.UnwireUareaPages(k, l.Uarea);
+            k.Vm.PageQueueLock.Release(self);
         }
         l.Uarea = null;
     }

@@ -117,15 +117,12 @@ public sealed class UareaCache(WriteVersions? versions = null)
         }
     }
 
-    /// <summary>uvm_unmap_remove() of a u-area range: it is freed, and its wired pages are free memory again.</summary>
-    internal void Release(Kernel k, KernelThread self, Uarea u)
+    /// <summary>uvm_unmap_remove() of a u-area range, once uvm_km_pgremove() emptied it (model/Exit/KernelMem.cs): the range is freed.</summary>
+    internal void Release(Uarea u)
     {
         u.State = UareaState.Freed;
         u.Owner = null;
-        if (!u.Wired) return;
         u.Wired = false;
-        PhysMem.UnwireUarea(k, u);
-        Tsleep.Wakeup(k, self, Pageout.FreeMemory);
     }
 
     /// <summary>Unlinks the head; the caller holds the lock. An emptied list owes no drain.</summary>

@@ -29,9 +29,9 @@ public static class PageoutScan
     /// The uvm_pageout() loop body after a wakeup: recompute inactarg, scan if short of free or
     /// inactive pages, and wake &amp;uvmexp.free waiters. Ends inside a step (the caller's sleep).
     /// With <paramref name="statedShortage"/>, uvmpd_scan() finds the shortage the workload states
-    /// (Threads.PagedaemonJobs.ShortagePasses) and calls uvm_swapout_threads().
+    /// (Threads.PagedaemonJobs.ShortagePasses).
     /// </summary>
-    internal static IEnumerable<Step> Pass(Kernel k, KernelThread self, bool swapoutThreads, bool statedShortage = false)
+    internal static IEnumerable<Step> Pass(Kernel k, KernelThread self, bool statedShortage = false)
     {
         var ux = k.Uvmexp;
         var vm = k.Vm;
@@ -39,18 +39,24 @@ public static class PageoutScan
         ux.PdWoke++;
         ux.InactTarg = Math.Max((ux.Active + ux.Inactive) / 3, ux.FreeTarg + 1);
         if (statedShortage || ux.Free + ux.Paging < ux.FreeTarg || ux.Inactive < ux.InactTarg)
-            foreach (var s in Scan(k, self, swapoutThreads, statedShortage)) yield return s;
+            foreach (var s in Scan(k, self, statedShortage)) yield return s;
         if ((ux.Free > ux.ReserveKernel || ux.Paging == 0) && !k.Config.Has(Switches.PagedaemonSkipsFreeWakeup))
             k.SleepQueues.Wakeup(Pageout.FreeMemory);
         vm.PageQueueLock.Release(self);
     }
 
-    /// <summary>uvmpd_scan(), entered and left with uvm.pageqlock held.</summary>
-    private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool swapoutThreads, bool statedShortage)
+    /// <summary>
+    /// uvmpd_scan(), entered and left with uvm.pageqlock held. It swaps LWPs out first, with the
+    /// page queues unlocked, when "free &lt; freetarg &amp;&amp; uvmexp.nswapdev != 0" (uvm_pdaemon.c
+    /// 1.39): never without a swap device, whose slots the unwired u-area pages need to leave
+    /// memory. Simplified: with no LWP in the workload the empty proclist walk, and its window
+    /// with the page queues unlocked, are left out.
+    /// </summary>
+    private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool statedShortage)
     {
         var ux = k.Uvmexp;
         var vm = k.Vm;
-        if (statedShortage || swapoutThreads && ux.Free < ux.FreeTarg && k.Lwps.Count > 0)
+        if ((statedShortage || ux.Free < ux.FreeTarg) && vm.Swap.NSwapDev != 0 && k.Lwps.Count > 0)
         {
             vm.PageQueueLock.Release(self);
             foreach (var s in Swapout.SwapoutThreads(k, self)) yield return s;

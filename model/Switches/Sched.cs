@@ -117,6 +117,15 @@ public static partial class Switches
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
     /// <summary>
+    /// uvm_swapin(): L_INMEM set, under sched_lock, before uvm_fault_wire() has faulted the u-area's
+    /// pages back in and wired them (the kernel sets it last, uvm_glue.c). Killed by
+    /// InMemoryLwpHasItsUareaPagesWired.
+    /// </summary>
+    public static readonly KernelSwitch SwapinSetsInMemBeforeWiring = Mutation("swapin-sets-inmem-before-wiring", "uvm_swapin", "swapout",
+        "uvm_swapin() sets L_INMEM before it wires the u-area (a flag set before the state it promises)")
+        with { Kills = ["InMemoryLwpHasItsUareaPagesWired"], Budget = 20 };
+
+    /// <summary>
     /// uvm_scheduler(): a KASSERT((l->l_flag &amp; L_INMEM) == 0) on the chosen LWP after proclist_unlock_read(),
     /// without sched_lock. Killed by the lock-discipline detector.
     /// </summary>

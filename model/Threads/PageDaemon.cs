@@ -11,7 +11,7 @@ namespace Uvm.Model.Threads;
 /// &amp;uvm.pagedaemon (woken by uvm_pagealloc() below the free target, by uvm_wait(), by pageout
 /// completion), then runs one pass: under uvm.pageqlock, uvmpd_scan() when short of free or
 /// inactive pages, which first calls uvm_swapout_threads() with the page queues unlocked when
-/// free &lt; freetarg (<see cref="PageoutScan.Pass"/>); wakeup(&amp;uvmexp.free); unlock; then,
+/// free &lt; freetarg and a swap device is configured (<see cref="PageoutScan.Pass"/>); wakeup(&amp;uvmexp.free); unlock; then,
 /// with no lock held, pool_drain(0) and, since the exit rework of 2004-01-04 ("uvm_uarea_drain()
 /// ... called by parent within wait4(), or by pagedaemon on memory shortage"), uvm_uarea_drain(TRUE).
 /// A workload asks for the parts it exercises (<see cref="PagedaemonJobs"/>). Runs forever; an
@@ -67,7 +67,7 @@ public sealed class PageDaemon : Kthread
     }
 
     /// <summary>A pagedaemon that scans the page queues, asleep on &amp;uvm.pagedaemon.</summary>
-    public static PageDaemon Start(Kernel kernel, bool swapoutThreads) => Boot(kernel, new() { SwapoutThreads = swapoutThreads });
+    public static PageDaemon Start(Kernel kernel) => Boot(kernel, new());
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
@@ -77,7 +77,7 @@ public sealed class PageDaemon : Kthread
         {
             bool stated = shortagePasses > 0;
             if (stated) shortagePasses--;
-            foreach (var s in PageoutScan.Pass(Kernel, this, _jobs.SwapoutThreads, stated)) yield return s;
+            foreach (var s in PageoutScan.Pass(Kernel, this, stated)) yield return s;
             if (_jobs.DrainsUareas)
                 foreach (var s in Drain()) yield return s;
             if (shortagePasses > 0) continue;

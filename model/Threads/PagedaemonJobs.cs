@@ -8,15 +8,9 @@ namespace Uvm.Model.Threads;
 public sealed record PagedaemonJobs
 {
     /// <summary>
-    /// uvmpd_scan() calls uvm_swapout_threads() whenever it finds free &lt; freetarg (swap is
-    /// configured: uvmexp.nswapdev != 0).
-    /// </summary>
-    public bool SwapoutThreads { get; init; }
-
-    /// <summary>
     /// Passes made from boot, back to back, under a memory shortage the workload states rather
-    /// than builds (its swapoutScans): each pass's uvmpd_scan() finds free &lt; freetarg and calls
-    /// uvm_swapout_threads(). No modelled allocator fills memory in these workloads; the shortage's
+    /// than builds (its swapoutScans): each pass's uvmpd_scan() finds free &lt; freetarg and, with
+    /// a swap device configured, calls uvm_swapout_threads(). No modelled allocator fills memory in these workloads; the shortage's
     /// allocators, outside the workload, woke the pagedaemon at boot and wake it again as soon as
     /// it sleeps, so the sleep between these passes is left out.
     /// </summary>
@@ -31,7 +25,6 @@ public sealed record PagedaemonJobs
     /// <summary>Both sets of jobs: the pagedaemon does each part either asks for.</summary>
     public PagedaemonJobs With(PagedaemonJobs more) => new()
     {
-        SwapoutThreads = SwapoutThreads || more.SwapoutThreads,
         ShortagePasses = ShortagePasses + more.ShortagePasses,
         DrainsUareas = DrainsUareas || more.DrainsUareas,
     };

@@ -32,9 +32,9 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
             }
             if (Kernel.Uvmexp.Free <= Uvmexp.UspacePages)
             {
-                // uvm_wait() wakes the pagedaemon; here only one that drains u-areas (approx.: the
-                // paging scenarios keep proc0's uvm_wait as it was).
-                if (Kernel.Uareas.PagedaemonDrains) Exit.PagedaemonWakeup.Wake(Kernel);
+                // uvm_wait("schedpwait"): wake the pagedaemon, which frees the pages (paging the
+                // swapped-out u-areas' unwired pages out among them), and sleep on &uvmexp.free.
+                Exit.PagedaemonWakeup.Wake(Kernel);
                 yield return Step.Sleep("uvm_wait: schedpwait", Pageout.FreeMemory);
                 continue;
             }
@@ -42,6 +42,13 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
             if (Kernel.Config.Has(Switches.SchedulerAssertsUnlocked) && l.InMemory)
                 throw new KernelPanicException("uvm_scheduler", $"{l} is already L_INMEM");
             // uvm_swapin(l): uvm_fault_wire() page by page, then cpu_swapin() and the SCHED_LOCK section.
+            if (Kernel.Config.Has(Switches.SwapinSetsInMemBeforeWiring))
+            {
+                Kernel.SchedLock.Acquire(this);
+                l.InMemory = true;
+                Kernel.SchedLock.Release(this);
+                yield return Step.Ran("uvm_swapin: L_INMEM");
+            }
             foreach (var s in UareaWiring.Wire(Kernel, () => this, l.Uarea!)) yield return s;
             Swapout.MakeResident(Kernel, this, l);
             yield return Step.Ran("uvm_swapin");

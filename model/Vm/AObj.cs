@@ -10,9 +10,9 @@ namespace Uvm.Model.Vm;
 /// An object made with a kernel (shm segments, vnodes, uvm_loanzero_object) has the rule checked by the lock-discipline
 /// detector: a step that looks up, inserts or removes a page (uvm_pagelookup, uvm_pageinsert,
 /// uvm_pageremove: "object must be locked") or finds or sets a swap slot (uao_find_swslot,
-/// uao_set_swslot: "object must be locked") holds vmobjlock. kernel_object is left unchecked: the
-/// model's u-area wiring and freeing (model/Vm/PhysMem.cs) do not take its lock where uvm_fault()
-/// and uvm_km_pgremove() do.
+/// uao_set_swslot: "object must be locked") holds vmobjlock. kernel_object is checked too: the
+/// u-area's uvm_fault_wire() and uvm_km_pgremove() take its lock (model/Sched/UareaWiring.cs);
+/// uvm_fault_unwire() finds its pages through the kernel pmap (<see cref="MappedPage"/>).
 /// </para>
 /// </summary>
 public sealed class AObj
@@ -51,7 +51,7 @@ public sealed class AObj
     /// <summary>u_pages.</summary>
     public int Size => _pages.Length;
 
-    /// <summary>UAO_FLAG_NOSWAP: never swapped (kernel_object holding wired u-areas).</summary>
+    /// <summary>Never swapped: a vnode (its pager writes to the file) or uvm_loanzero_object; an aobj made with UAO_FLAG_NOSWAP.</summary>
     public bool NoSwap { get; }
 
     /// <summary>
@@ -69,11 +69,25 @@ public sealed class AObj
     /// </summary>
     public bool IsVnode { get; init; }
 
-    /// <summary>uo_refs.</summary>
+    /// <summary>
+    /// kernel_object (uao_create(…, UAO_FLAG_KERNOBJ) in uvm_km_init()): its uo_refs is
+    /// UVM_OBJ_KERN, which uao_reference() and uao_detach() leave alone ("if (UVM_OBJ_IS_KERN_OBJECT(uobj))
+    /// return"), so it is never freed; it is on uao_list like every aobj, and its pages are paged
+    /// out to swap and back like theirs.
+    /// </summary>
+    public bool IsKernelObject { get; init; }
+
+    /// <summary>uo_refs; kernel_object's never changes (<see cref="IsKernelObject"/>).</summary>
     public int Refs
     {
         get { Touch(); return field; }
-        internal set { Touch(); V(); field = value; }
+        internal set
+        {
+            Touch();
+            if (IsKernelObject) return;
+            V();
+            field = value;
+        }
     } = 1;
 
     /// <summary>On uao_list (the list uao_swap_off() walks); cleared by the last uao_detach().</summary>
@@ -93,6 +107,13 @@ public sealed class AObj
         _d?.Read(Lock, this, "memq");
         return _pages[index];
     }
+
+    /// <summary>
+    /// The page the kernel pmap maps at <paramref name="index"/> of a wired kernel_object range:
+    /// uvm_fault_unwire_locked() finds each page with pmap_extract() and PHYS_TO_VM_PAGE(), not
+    /// by an object lookup, and holds only uvm.pageqlock (so no vmobjlock check here).
+    /// </summary>
+    internal Page? MappedPage(int index) => _pages[index];
 
     /// <summary>uao_find_swslot(): the swap slot of a page, 0 if none.</summary>
     public int FindSwslot(int index)

@@ -164,9 +164,8 @@ public static class PageQueues
     }
 
     /// <summary>
-    /// uvm_pageunwire(): drop one wiring; true when it was the last (uvmexp.wired--). The kernel
-    /// then activates the page; the caller decides (the model's u-area unwiring frees it, see
-    /// <see cref="PhysMem"/>).
+    /// uvm_pageunwire(): drop one wiring; true when it was the last (uvmexp.wired--), and the
+    /// caller then activates the page as the kernel does (<see cref="PhysMem.UnwireUareaPages"/>).
     /// </summary>
     internal static bool Unwire(Kernel k, Page p)
     {

@@ -1,3 +1,4 @@
+using Uvm.Model.Core;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -5,11 +6,12 @@ namespace Uvm.Model;
 /// <summary>
 /// Boot-time physical memory and the u-area pages of uvm_glue.c: <c>freePages</c> free pages,
 /// plus USPACE wired kernel_object pages for each resident LWP. uvm_fault_wire() of a u-area
-/// takes its pages from the free list page by page (<see cref="UareaWiring"/>); uvm_fault_unwire()
-/// gives each page whose wire count drops to 0 back at once (standing for
-/// the pagedaemon reclaiming the now pageable kernel_object pages), as does uvm_km_free() of a
-/// wired u-area. The pages sit at the u-area's index in kernel_object, which is sized at boot for
-/// the LWPs' u-areas plus those fork may still allocate (<see cref="Exit.UareaCache.Reserve"/>).
+/// faults its pages in page by page (<see cref="UareaWiring"/>); uvm_fault_unwire() puts each page
+/// whose wire count drops to 0 on the active queue, where the pagedaemon may page it out to swap;
+/// uvm_km_free() frees the pages and slots of the range (<see cref="Exit.UareaCache.Release"/>).
+/// The pages sit at the u-area's index in kernel_object, which is sized at boot for the LWPs'
+/// u-areas plus those fork may still allocate (<see cref="Exit.UareaCache.Reserve"/>), and is on
+/// uao_list first, as uvm_km_init() creates it before any other aobj.
 /// </summary>
 public static class PhysMem
 {
@@ -17,7 +19,8 @@ public static class PhysMem
     public static void Boot(Kernel k, int freePages)
     {
         var vm = k.Vm;
-        vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: true, "kernel_object", vm.Versions);
+        vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: false, "kernel_object", vm.Versions, k) { IsKernelObject = true };
+        vm.AObjList.Insert(0, vm.KernelObject);
         foreach (var l in k.Lwps)
         {
             if (!l.UareaWired || l.Uarea is not { } u) continue;
@@ -33,43 +36,26 @@ public static class PhysMem
         k.Uvmexp.Free = freePages;
     }
 
-    /// <summary>uvm_fault_unwire() or uvm_km_free() of a u-area: its pages go back to the free list.</summary>
-    internal static void UnwireUarea(Kernel k, Exit.Uarea u)
-    {
-        for (int i = 0; i < Uvmexp.UspacePages; i++)
-        {
-            if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
-            PageQueues.Free(k, p);
-        }
-    }
-
     /// <summary>
-    /// One page of uvm_fault_wire() of a u-area: wire the resident kernel_object page again, or
-    /// allocate it (false when no page is free: the fault waits for memory).
+    /// uvm_fault_unwire_locked() of a u-area, uvm.pageqlock held: uvm_pageunwire() each page the
+    /// kernel pmap maps in the range, and a page whose wire count drops to 0 goes on the active
+    /// queue (uvm_page_i.h). A page not mapped is a range that was not wired: "uvm_fault_unwire_locked:
+    /// unwiring non-wired memory" (uvm_fault.c 1.69).
     /// </summary>
-    internal static bool WireUareaPage(Kernel k, Exit.Uarea u, int i)
-    {
-        if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is { } resident)
-        {
-            PageQueues.Wire(k, resident);
-            return true;
-        }
-        if (PageQueues.Alloc(k) is not { } p) return false;
-        k.Vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
-        p.Flags = PageFlags.None;
-        PageQueues.Wire(k, p);
-        return true;
-    }
-
-    /// <summary>uvm_fault_unwire() of a u-area: uvm_pageunwire() each resident page; one no longer wired is freed.</summary>
     internal static void UnwireUareaPages(Kernel k, Exit.Uarea u)
     {
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
-            if (k.Vm.KernelObject.PageAt(UareaIndex(u.Id, i)) is not { } p) continue;
-            if (PageQueues.Unwire(k, p)) PageQueues.Free(k, p);
+            if (k.Vm.KernelObject.MappedPage(UareaIndex(u.Id, i)) is not { } p)
+                throw new KernelPanicException("uvm_fault_unwire_locked", $"unwiring non-wired memory: page {i} of {u} is not mapped (pmap_extract fails)");
+            // Mapped but not wired (uvm_page_i.h has no check; a later kernel asserts it): the
+            // u_short wire_count would wrap, which the model reports rather than represents.
+            if (p.WireCount == 0)
+                throw new KernelPanicException("uvm_pageunwire", $"{p} (page {i} of {u}) is not wired: wire_count 0 would wrap");
+            if (PageQueues.Unwire(k, p)) PageQueues.Activate(k, p);
         }
     }
 
-    private static int UareaIndex(int uarea, int i) => uarea * Uvmexp.UspacePages + i;
+    /// <summary>The index in kernel_object of page <paramref name="i"/> of u-area <paramref name="uarea"/>.</summary>
+    internal static int UareaIndex(int uarea, int i) => uarea * Uvmexp.UspacePages + i;
 }

@@ -43,6 +43,9 @@ public sealed class SwapSpace
     /// <summary>uvm.swap_data_lock.</summary>
     public StepLock Lock { get; } = new("uvm.swap_data_lock");
 
+    /// <summary>uvmexp.nswapdev: configured swap devices (one here, while <see cref="Configured"/>).</summary>
+    public int NSwapDev => Configured ? 1 : 0;
+
     /// <summary>uvmexp.swpages.</summary>
     public int SwPages => Configured ? Slots : 0;
 

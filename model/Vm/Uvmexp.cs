@@ -7,8 +7,8 @@ namespace Uvm.Model;
 /// <see cref="Active"/>, <see cref="Inactive"/> and <see cref="Wired"/> count the paging queues and
 /// the wired pages, kept where uvm_page.c and uvm_page_i.h (rev 1.6x, 2002) keep them, and the
 /// pagedaemon and uvm_pagealloc() read these counters, not the queues;
-/// uvm_fault_unwire() of a swapped-out u-area frees its pages at once (standing for the
-/// pagedaemon reclaiming them) and uvm_fault_wire() at swap-in takes them (<see cref="PhysMem"/>).
+/// uvm_fault_unwire() of a swapped-out u-area puts its pages on the active queue, and
+/// uvm_fault_wire() at swap-in wires them again or faults them back from swap (<see cref="PhysMem"/>).
 /// </summary>
 public sealed class Uvmexp(WriteVersions? versions = null)
 {

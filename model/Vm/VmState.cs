@@ -143,14 +143,14 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>uao_list_lock.</summary>
     public StepLock UaoListLock { get; } = new("uao_list_lock");
 
-    /// <summary>kernel_object: owns wired u-area pages (NOSWAP here).</summary>
+    /// <summary>kernel_object: owns the u-area pages, wired or paged like any aobj's (model/Vm/PhysMem.cs).</summary>
     /// <remarks>
     /// Boot sizes it (PhysMem.Boot sets it); an empty one is made only if it is read before, as in
     /// a test without boot: made at every boot, it was thrown away at once.
     /// </remarks>
     public AObj KernelObject
     {
-        get => field ??= new(0, 0, noSwap: true, "kernel_object", Versions);
+        get => field ??= new(0, 0, noSwap: false, "kernel_object", Versions) { IsKernelObject = true };
         internal set { V(StateDomain.Objects); field = value; }
     }
 

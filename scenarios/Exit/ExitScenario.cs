@@ -9,7 +9,9 @@ namespace Uvm.Scenarios;
 /// design. Parents fork children and wait for them early, late or never (init collects the
 /// orphans); a two-LWP process exits through exit_lwps(); free memory sits below the pagedaemon's
 /// target, so every u-area wiring wakes the pagedaemon to drain the u-area cache while forks take
-/// u-areas from it, and the pagedaemon swaps out once. Exercises the exit-rework mutations.
+/// u-areas from it. No swap device is configured, so the pagedaemon's passes swap no LWP out
+/// (uvmpd_scan() calls uvm_swapout_threads() only when uvmexp.nswapdev != 0; the swapout scenario
+/// has swap). Exercises the exit-rework mutations.
 /// </summary>
 public static class ExitScenario
 {

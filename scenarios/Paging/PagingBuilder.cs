@@ -14,7 +14,7 @@ public static class PagingBuilder
         k.Uvmexp.FreeMin = paging.FreeMin;
         k.Uvmexp.FreeTarg = paging.FreeTarg;
         k.Uvmexp.InactTarg = paging.FreeTarg + 1;
-        PageDaemon.Boot(k, new() { SwapoutThreads = paging.SwapoutThreads });
+        PageDaemon.Boot(k, new());
         AioDaemon.Start(k);
         for (int i = 0; i < paging.AnonProcesses.Count; i++)
             _ = new AnonUser(k, $"anon{i + 1}", paging.AnonProcesses[i].Pages, paging.AnonProcesses[i].Touches);

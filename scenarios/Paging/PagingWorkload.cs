@@ -31,14 +31,6 @@ public sealed record PagingWorkload
     /// <summary>What swapctl does to the swap device, in order (empty: no swapctl thread).</summary>
     public IReadOnlyList<SwapCtlOp> SwapCtl { get; init; } = [];
 
-    /// <summary>
-    /// The pagedaemon calls uvm_swapout_threads() when free &lt; freetarg (needs LWPs). Known
-    /// limit: the swapout model's u-area wiring is a flag, not a wire count, so a uvm_fault_unwire()
-    /// that runs after proc0 swapped the same LWP back in unwires a running LWP's u-area and
-    /// OnProcLwpIsInMemory fires even in the fixed kernel; none of the built-in scenarios turn this on.
-    /// </summary>
-    public bool SwapoutThreads { get; init; }
-
     /// <inheritdoc/>
     public override string ToString() =>
         $"swap {SwapSlots}, freetarg {FreeTarg}"

@@ -1,4 +1,5 @@
 using FsCheck.Fluent;
+using Uvm.Model;
 using Uvm.Model.Sched;
 
 namespace Uvm.Scenarios;
@@ -6,7 +7,10 @@ namespace Uvm.Scenarios;
 /// <summary>
 /// The swapout scenario: two CPUs run three LWPs that compute, sleep and exit while the clock ages
 /// them and the pagedaemon, short of memory, calls uvm_swapout_threads(); proc0 swaps them back in.
-/// Exercises PR kern/23095.
+/// A swap device is configured (the paging section), as uvmpd_scan() swaps LWPs out only then
+/// (uvmexp.nswapdev != 0): a swapped-out u-area's pages are unwired, not freed, and memory comes
+/// back when the pagedaemon, woken by proc0's uvm_wait("schedpwait"), deactivates them and pages
+/// them out to swap; swap-in faults them back from it. Exercises PR kern/23095.
 /// </summary>
 public static class SwapoutScenario
 {
@@ -19,8 +23,9 @@ public static class SwapoutScenario
         () => Generate());
 
     /// <summary>
-    /// The default workload: small enough that an iteration takes ~40 steps, large enough that an
-    /// LWP can be runnable, running and sleeping while the pagedaemon scans.
+    /// The default workload: small enough that an iteration takes ~100 steps, large enough that an
+    /// LWP can be runnable, running and sleeping while the pagedaemon scans; a swap slot for each
+    /// u-area page.
     /// </summary>
     public static Workload Default() => new()
     {
@@ -29,12 +34,19 @@ public static class SwapoutScenario
         SwapoutScans = 2,
         FreePages = 2,
         MaxSlp = 4,
+        Sections = [Swap(3)],
         Processes =
         [
             new([[new Compute(3), new SleepFor(1), new Compute(2)], [new Compute(4)]]),
             new([[new Compute(3), new SleepFor(2), new Compute(1)]]),
         ],
     };
+
+    /// <summary>
+    /// The paging section of a swapout workload: a swap slot for every page of <paramref name="lwps"/>
+    /// u-areas, so every LWP may be swapped out at once, and the pagedaemon's targets.
+    /// </summary>
+    public static PagingWorkload Swap(int lwps) => new() { SwapSlots = lwps * Uvmexp.UspacePages, FreeMin = 1, FreeTarg = 2 };
 
     /// <summary>Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps.</summary>
     public static FsCheck.Gen<Workload> Generate() =>
@@ -47,6 +59,7 @@ public static class SwapoutScenario
         select new Workload
         {
             Cpus = cpus, Seconds = seconds, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
+            Sections = [Swap(processes.Sum(p => p.Lwps.Count))],
             Processes = [.. processes],
         };
 

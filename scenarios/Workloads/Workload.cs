@@ -26,7 +26,7 @@ public sealed record Workload
     /// <summary>Seconds the clock ticks at least (schedcpu() calls).</summary>
     public int Seconds { get; init; } = 2;
 
-    /// <summary>How many passes the pagedaemon makes from boot under a stated memory shortage, each calling uvm_swapout_threads() (model/Threads/PagedaemonJobs.cs); 0 makes none.</summary>
+    /// <summary>How many passes the pagedaemon makes from boot under a stated memory shortage, each calling uvm_swapout_threads() when a swap device is configured (a paging section with swap slots; model/Threads/PagedaemonJobs.cs); 0 makes none.</summary>
     public int SwapoutScans { get; init; } = 1;
 
     /// <summary>uvmexp.free at boot, in pages.</summary>
@@ -94,7 +94,8 @@ public sealed record Workload
         problems.Check(Seconds is >= 0 and <= MaxSeconds, "seconds", $"must be 0..{MaxSeconds}, is {Seconds}");
         problems.Check(SwapoutScans is >= 0 and <= 16, "swapoutScans", $"must be 0..16, is {SwapoutScans}");
         // With no free page, the last swapped-out LWP could never come back: swap-in needs more than a
-        // u-area free, and in this model only u-areas move memory (the real kernel pages others out).
+        // u-area free, and here memory comes back only by paging out the swapped-out u-areas'
+        // unwired pages (the real kernel also pages others out).
         problems.Check(FreePages is >= 1 and <= 1 << 20, "freePages", $"must be 1..{1 << 20}, is {FreePages}");
         problems.Check(MaxSlp is >= 1 and <= MaxSeconds, "maxSlp", $"must be 1..{MaxSeconds}, is {MaxSlp}");
         problems.Check(Processes is not null && Processes.Count <= MaxProcesses, "processes", $"must list at most {MaxProcesses} processes");

@@ -18,7 +18,7 @@ public sealed class AioDaemonTests
         if (error != PageoutError.None) k.Vm.IoErrors[1] = error;
         var pages = Enumerable.Range(0, 2).Select(_ => VmFixture.AnonPage(k, PageQueue.Inactive)).ToArray();
         k.Uvmexp.FreeTarg = 4;
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         var aio = AioDaemon.Start(k);
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", pd.Advance().Function);

@@ -100,7 +100,7 @@ public sealed class LoanFaultTests
         var old = obj.PageAt(0)!;
         KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: true, [], []));
         KernelFixture.RunAll(Fault.TouchObject(k, self, obj, 0, write: true));
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         Assert.Equal(PageQueue.Active, old.Queue);
         Assert.NotNull(LoanInvariants.QueuedPageHasAnObjectOrAnAnon.Check(k));

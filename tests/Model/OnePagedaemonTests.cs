@@ -1,6 +1,7 @@
 using Uvm.Model;
 using Uvm.Model.Core;
 using Uvm.Model.Threads;
+using Uvm.Model.Vm;
 using Uvm.Scenarios;
 
 namespace Uvm.Tests.Model;
@@ -42,6 +43,7 @@ public sealed class OnePagedaemonTests
     public void StatedShortagePassesCallSwapoutThreadsThatManyTimesThenSleep(int passes)
     {
         var k = KernelFixture.WithLwps(2);
+        k.Vm.Swap = new SwapSpace(4, k.Versions);
         var pd = PageDaemon.Boot(k, new() { ShortagePasses = passes });
 
         var steps = RunToSleep(pd);
@@ -52,12 +54,27 @@ public sealed class OnePagedaemonTests
         Assert.Equal(passes, k.Uvmexp.PdWoke);
     }
 
+    /// <summary>uvmpd_scan(): "if (uvmexp.free &lt; uvmexp.freetarg &amp;&amp; uvmexp.nswapdev != 0)" (uvm_pdaemon.c 1.39).</summary>
+    [Fact]
+    public void WithoutASwapDeviceNoPassSwapsOut()
+    {
+        var k = KernelFixture.WithLwps(2);
+        k.Uvmexp.FreeTarg = k.Uvmexp.Free + 1;
+        var pd = PageDaemon.Boot(k, new() { ShortagePasses = 2 });
+
+        var steps = RunToSleep(pd);
+
+        Assert.Equal(0, k.Vm.Swap.NSwapDev);
+        Assert.DoesNotContain("uvm_swapout_threads", steps);
+        Assert.Equal(2, k.Uvmexp.PdWoke);
+    }
+
     [Fact]
     public void AWokenPagedaemonWithoutSwapoutsScansButSwapsNothingOut()
     {
         var k = KernelFixture.WithLwps(2);
         k.Uvmexp.FreeTarg = k.Uvmexp.Free + 1;
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
 
         var steps = RunToSleep(pd);

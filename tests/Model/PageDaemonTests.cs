@@ -22,7 +22,7 @@ public sealed class PageDaemonTests
         var self = VmFixture.Actor(k);
         var (cleanAnon, clean) = VmFixture.AnonPage(k, PageQueue.Inactive, slot: k.Vm.Swap.Alloc(self));
         var (dirtyAnon, dirty) = VmFixture.AnonPage(k, PageQueue.Inactive);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         var aio = AioDaemon.Start(k);
 
         var step = RunPass(k, pd);
@@ -53,7 +53,7 @@ public sealed class PageDaemonTests
         var faulter = VmFixture.Actor(k, "faulting cpu");
         var (anon, page) = VmFixture.AnonPage(k, PageQueue.Inactive);
         anon.Lock.Acquire(faulter);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         var step = RunPass(k, pd);
 
@@ -69,7 +69,7 @@ public sealed class PageDaemonTests
         var k = VmFixture.Kernel(freePages: 2, slots: 2);
         var (_, page) = VmFixture.AnonPage(k, PageQueue.Inactive);
         page.Referenced = true;
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         RunPass(k, pd);
 
@@ -91,7 +91,7 @@ public sealed class PageDaemonTests
         PageQueues.Deactivate(k, p);
         obj.SetSwslot(0, k.Vm.Swap.Alloc(self));
         k.Vm.Swap.Enabled = false; // swapctl -d in progress
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         RunPass(k, pd);
 
@@ -104,7 +104,7 @@ public sealed class PageDaemonTests
     public void AllocationBelowTheFreeTargetWakesThePagedaemon()
     {
         var k = VmFixture.Kernel(freePages: 2);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         PageQueues.Alloc(k);
 

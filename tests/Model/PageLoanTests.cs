@@ -103,7 +103,7 @@ public sealed class PageLoanTests
         var self = VmFixture.Actor(k);
         var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
         LoanToKernel(k, self, [anon]);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         var step = pd.Advance();
@@ -120,7 +120,7 @@ public sealed class PageLoanTests
         var self = VmFixture.Actor(k);
         var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
         LoanToKernel(k, self, [anon]);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         var step = pd.Advance();
@@ -151,7 +151,7 @@ public sealed class PageLoanTests
         Assert.Same(borrower, p.Anon);
         Assert.Equal(PageQueue.Active, p.Queue);
 
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         pd.Advance();
 
@@ -169,7 +169,7 @@ public sealed class PageLoanTests
         KernelFixture.RunAll(PageLoan.Loan(k, self, [], obj, 0, toKernel: false, [], []));
         p.Flags &= ~PageFlags.Clean;
         PageQueues.Deactivate(k, p);
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
         pd.Advance();

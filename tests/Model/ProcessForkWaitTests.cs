@@ -35,7 +35,7 @@ public sealed class ProcessForkWaitTests
 
         var steps = ExitFixture.RunUntil(cpu, "fork1");
 
-        Assert.Equal(["cpu_switch", "fork1: SIDL", "uvm_km_alloc", "uvm_km_alloc: vm_map_unlock", "uvm_fault_wire", "uvm_fault_wire", "fork1"], steps);
+        Assert.Equal(["cpu_switch", "fork1: SIDL", "uvm_km_alloc", "uvm_km_alloc: vm_map_unlock", "uvm_fault_wire: zero-fill", "uvm_fault_wire: zero-fill", "fork1"], steps);
         var child = k.Lwps.Last();
         Assert.True(child is { InMemory: true, UareaWired: true, Stat: LwpStat.Run });
         Assert.Equal(free - Uvmexp.UspacePages, k.Uvmexp.Free);
@@ -49,7 +49,7 @@ public sealed class ProcessForkWaitTests
         k.Uvmexp.Free = 1;
         var parent = k.Lwps[0];
 
-        var steps = ExitFixture.RunUntil(cpu, "uvm_wait: flt_noram5");
+        var steps = ExitFixture.RunUntil(cpu, "uvm_wait: uao_getpage");
 
         Assert.Equal(LwpStat.Sleep, parent.Stat);
         Assert.Equal(Pageout.FreeMemory, parent.WChan);

@@ -22,7 +22,7 @@ public sealed class ShmUserTests
             ["shmget → uao_create", "shmat → uao_reference", "shmat: uvm_map, shm_nattch++", "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter",
              "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter", "shmctl(IPC_RMID)", "shmdt → uao_detach",
              "shm_delete_mapping → shm_deallocate_segment → uao_free", "exit1"], steps);
-        Assert.Empty(k.Vm.AObjs);
+        Assert.Equal([k.Vm.KernelObject], k.Vm.AObjs); // uao_list keeps kernel_object, never freed
         Assert.Empty(k.Vm.ShmSegments);
         Assert.Equal(4, k.Uvmexp.Free);
     }
@@ -34,7 +34,7 @@ public sealed class ShmUserTests
         var self = VmFixture.Actor(k);
         var user = new ShmUser(k, "shm1", [new ShmGet(1, 1), new ShmAt(1), new ShmTouch(1, 0, false)]);
         user.Advance();
-        var obj = k.Vm.AObjs[0];
+        var obj = k.Vm.AObjs.Single(o => !o.IsKernelObject);
         obj.SetSwslot(0, k.Vm.Swap.Alloc(self));
         k.Uvmexp.SwpgOnly = 1;
         user.Advance(); // shmat → uao_reference

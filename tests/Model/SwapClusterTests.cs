@@ -61,7 +61,7 @@ public sealed class SwapClusterTests
         k.Vm.ClusterPages = 2;
         var pages = Enumerable.Range(0, 3).Select(_ => VmFixture.AnonPage(k, PageQueue.Inactive)).ToArray();
         k.Uvmexp.FreeTarg = 4; // 4 * freetarg is never met: every dirty page is paged out
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         AioDaemon.Start(k);
 
         var first = RunPass(k, pd);
@@ -92,7 +92,7 @@ public sealed class SwapClusterTests
         PageQueues.Unbusy(k, file);
         PageQueues.Deactivate(k, file);
         k.Uvmexp.FreeTarg = 4;
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
 
         Assert.Equal("uvmpd_scan_inactive: pgo_put", RunPass(k, pd).Function);
 

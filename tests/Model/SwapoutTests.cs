@@ -42,13 +42,15 @@ public sealed class SwapoutTests
         var k = KernelFixture.WithLwps(1);
         var self = new KernelFixture.TestThread(k);
         var l = k.Lwps[0];
-        int free = k.Uvmexp.Free;
+        int free = k.Uvmexp.Free, active = k.Uvmexp.Active;
 
         KernelFixture.RunAll(Swapout.SwapoutLwp(k, self, l));
 
         Assert.False(l.OnRunQueue);
         Assert.False(l.InMemory);
-        Assert.Equal(free + Uvmexp.UspacePages, k.Uvmexp.Free);
+        // uvm_pageunwire(): the u-area's pages stay in memory, pageable on the active queue.
+        Assert.Equal(free, k.Uvmexp.Free);
+        Assert.Equal(active + Uvmexp.UspacePages, k.Uvmexp.Active);
     }
 
     [Theory]

@@ -124,7 +124,7 @@ public sealed class VnodePagerTests
         var first = FaultedIn(k, vn, 0, write: true);
         var second = FaultedIn(k, vn, 1, write: false);
         k.Uvmexp.FreeTarg = 4;
-        var pd = PageDaemon.Start(k, swapoutThreads: false);
+        var pd = PageDaemon.Start(k);
         k.SleepQueues.Wakeup(Pageout.Pagedaemon);
 
         Assert.Equal("uvmpd_scan_inactive: pgo_put", pd.Advance().Function);

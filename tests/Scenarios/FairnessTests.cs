@@ -96,19 +96,20 @@ public sealed class FairnessTests
     }
 
     /// <summary>
-    /// Where no thread sleeps in uvm_wait() (swapout: the LWPs only compute and sleep), fairness
+    /// Where no thread sleeps in uvm_wait() (swapout without a swap device: the pagedaemon swaps
+    /// nothing out, so proc0 never waits for memory, and the LWPs only compute and sleep), fairness
     /// changes nothing: the fair search runs the same schedules and reaches the same states.
     /// </summary>
     [Fact]
     public void WithoutUvmWaitTheFairSearchIsTheSearch()
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        var w = SwapoutScenario.Default() with
+        var w = (SwapoutScenario.Default() with
         {
             Seconds = 1,
             SwapoutScans = 1,
             Processes = [new([[new Compute(1), new SleepFor(1)]]), new([[new Compute(1)]])],
-        };
+        }).Without<PagingWorkload>();
         var request = new RunRequest(s.Name, w, KernelConfig.Fixed, new ExploreSettings { Engine = EngineKind.Direct })
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),

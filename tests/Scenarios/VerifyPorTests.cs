@@ -13,15 +13,10 @@ namespace Uvm.Tests.Scenarios;
 public sealed class VerifyPorTests
 {
     /// <summary>
-    /// A swapout workload small enough to search exhaustively twice per test: two CPUs, two
-    /// LWPs, one swapout scan, and proc0 sleeping and waking while they run.
+    /// A swapout workload small enough to search exhaustively twice per test (<see cref="VerifySpeedTests.SmallSwapout"/>):
+    /// two CPUs, one LWP, one swapout scan, and proc0 waiting for memory and swapping it back in.
     /// </summary>
-    private static Workload Small() => SwapoutScenario.Default() with
-    {
-        Seconds = 1,
-        SwapoutScans = 1,
-        Processes = [new([[new Compute(1), new SleepFor(1)]]), new([[new Compute(1)]])],
-    };
+    private static Workload Small() => VerifySpeedTests.SmallSwapout();
 
     /// <remarks>
     /// Detectors off unless asked for: what these tests compare is the two searches, not the
@@ -112,13 +107,21 @@ public sealed class VerifyPorTests
     /// A racy read half-sees only the critical section that ran right before it, and never one
     /// whose wakeup made the reader runnable. Before that rule, proc0's walk in uvm_scheduler()
     /// could read a stale l_stat of a section that ended many steps earlier, forever, and the
-    /// fixed kernel "violated" RunnableSwappedOutLwpIsEventuallySwappedIn at bound 1.
+    /// fixed kernel "violated" RunnableSwappedOutLwpIsEventuallySwappedIn at bound 1. Two LWPs, one
+    /// of them sleeping (the default workload's bound 1 took about 100 s in Release once the
+    /// swapped-out u-areas had to be paged out before proc0 could swap them in).
     /// </summary>
     [Fact]
     public void FixedSwapoutHasNoViolationAtBoundOneWithTheDetectors()
     {
         var s = ScenarioCatalogue.Find("swapout")!;
-        var request = new RunRequest(s.Name, s.DefaultWorkload(), KernelConfig.Fixed, new ExploreSettings())
+        var w = SwapoutScenario.Default() with
+        {
+            Seconds = 1,
+            SwapoutScans = 1,
+            Processes = [new([[new Compute(1), new SleepFor(1)]]), new([[new Compute(1)]])],
+        };
+        var request = new RunRequest(s.Name, w, KernelConfig.Fixed, new ExploreSettings())
         {
             Properties = s.PropertiesFrom(Uvm.Properties.Catalogue.BuiltIn),
         };
