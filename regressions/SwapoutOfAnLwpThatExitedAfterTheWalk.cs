@@ -41,15 +41,15 @@ public sealed class SwapoutOfAnLwpThatExitedAfterTheWalk
     /// pagedaemon's passes (issue 18): 882, 708, 820, 1054, 931, 441, 2499, 2674, 1300, 1710 (median
     /// about 900, worst 2674). Since u-area pages are pageable and swap is configured (the
     /// swapped-out u-areas' pages leave memory only through the pagedaemon, so memory stays short
-    /// and the pagedaemon swaps out more often): 147, 708, 247, 5, 352, 151, 271, 1082, 157, 258
-    /// (median about 250, worst 1082). 5000 leaves room.
+    /// and the pagedaemon swaps out more often): 147, 89, 151, 5, 352, 151, 48, 346, 16, 36 (median
+    /// about 120, worst 352). 5000 leaves room.
     /// </summary>
     private const int Budget = 5000;
 
     /// <summary>
     /// Coyote, seed 0: found at schedule 197 (measured, `run -b swapout-exited-lwp --engine coyote`,
     /// since u-area pages are pageable and swap is configured; over the ten seeds 197, 119, 150, 52,
-    /// 1414, 1424, 892, 186, 170, 2898). It was 5405 before (the same with the one pagedaemon of issue 18),
+    /// 109, 99, 84, 186, 170, 261). It was 5405 before (the same with the one pagedaemon of issue 18),
     /// since a racy read half-sees only the section right before it (model/Core/Discipline.cs; it
     /// was 248 when any later read could). Over the ten seeds Coyote needed 248 to more than 3000
     /// before that change: ten seeds at a budget that covers them would add several minutes of CI,

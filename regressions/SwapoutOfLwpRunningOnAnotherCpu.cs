@@ -30,8 +30,8 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     /// median 2, worst 3 over the ten seeds with the in-process engine. Since the pagedaemon is one
     /// thread (issue 18), over the ten seeds: in-process 2 6 3 8 2 5 2 7 4 4, Coyote 2 2 2 1 2 3 1
     /// 1 6 9 (measured with <c>uvmcheck run --bug pr23095 --seed S</c>); since the scenario has a
-    /// swap device and u-area pages are pageable, in-process 3 3 3 1 1 4 1 3 3 4, Coyote 2 2 1 2 1
-    /// 2 1 1 2 7; 20 leaves room.
+    /// swap device, freetarg 3 and pageable u-area pages, in-process 1 1 1 1 1 3 1 2 1 1, Coyote
+    /// 1 1 1 1 1 2 1 1 1 1; 20 leaves room.
     /// </summary>
     private const int Budget = 20;
 
@@ -75,16 +75,16 @@ public sealed class SwapoutOfLwpRunningOnAnotherCpu
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk
-    /// (the same figures when re-pinned after the scenario got its swap device):
+    /// The pinned schedule, found by <c>uvmcheck run --bug pr23095</c> (seed 0, schedule 3, co-shrunk:
     /// workload size 27 -> 7, steps 12 -> 7). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; and again when the swapper's scans became the one
     /// pagedaemon's passes (issue 18): the thread is <c>pagedaemon</c>, the clock's schedcpu now
     /// comes first; the interleaving of the story is the same; and again when the big kernel lock became the
-    /// default and the process actors kept it through each system call (issue 18). It prints:
+    /// default and the process actors kept it through each system call (issue 18); and again when the
+    /// scenario got its swap device (schedule 1, co-shrunk: workload size 27 -> 7, steps 71 -> 7). It prints:
     /// <code>
-    /// BUG FOUND in schedule 3: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
+    /// BUG FOUND in schedule 1: [invariant OnProcLwpIsInMemory] An LWP running on a CPU has its u-area
     /// resident and wired (LSONPROC implies L_INMEM). Violated: lwp 1 runs on cpu0 with L_INMEM clear
     /// and its u-area wired. After pagedaemon: uvm_swapout.
     /// </code>

@@ -23,6 +23,13 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
         problems.Check(pg.SwapSlots is >= 0 and <= PagingWorkload.MaxSlots, "swapSlots", $"must be 0..{PagingWorkload.MaxSlots}, is {pg.SwapSlots}");
         problems.Check(pg.FreeTarg is >= 1 and <= MaxPages, "freeTarg", $"must be 1..{MaxPages}, is {pg.FreeTarg}");
         problems.Check(pg.FreeMin >= 0 && pg.FreeMin <= pg.FreeTarg, "freeMin", $"must be 0..freeTarg ({pg.FreeTarg}), is {pg.FreeMin}");
+        // uvm_scheduler() swaps an LWP in only while free > atop(USPACE), and the pagedaemon stops
+        // freeing once free reaches freetarg and the inactive queue its target: with freetarg at or
+        // below a u-area, proc0 waits for memory for ever with the pagedaemon satisfied. The
+        // kernel's uvmpd_tune() (uvm_pdaemon.c) keeps freetarg above that: freemin is at least
+        // 16 KB and freetarg 4/3 of it, 5 pages of 4 KB against the model's 2-page u-area.
+        problems.Check(workload.Processes.Count == 0 || pg.FreeTarg > Uvmexp.UspacePages, "freeTarg",
+            $"must exceed a u-area's {Uvmexp.UspacePages} pages when the workload has LWPs (proc0 swaps in only above that), is {pg.FreeTarg}");
         problems.Check(pg.AnonProcesses is not null && pg.AnonProcesses.Count <= MaxUsers, "anonProcesses", $"must list at most {MaxUsers} processes");
         for (int p = 0; p < (pg.AnonProcesses?.Count ?? 0); p++)
         {

@@ -44,9 +44,10 @@ public static class SwapoutScenario
 
     /// <summary>
     /// The paging section of a swapout workload: a swap slot for every page of <paramref name="lwps"/>
-    /// u-areas, so every LWP may be swapped out at once, and the pagedaemon's targets.
+    /// u-areas, so every LWP may be swapped out at once, and the pagedaemon's targets, freetarg
+    /// one page above a u-area (<see cref="PagingSection"/> says why it must be).
     /// </summary>
-    public static PagingWorkload Swap(int lwps) => new() { SwapSlots = lwps * Uvmexp.UspacePages, FreeMin = 1, FreeTarg = 2 };
+    public static PagingWorkload Swap(int lwps) => new() { SwapSlots = lwps * Uvmexp.UspacePages, FreeMin = 1, FreeTarg = Uvmexp.UspacePages + 1 };
 
     /// <summary>Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps.</summary>
     public static FsCheck.Gen<Workload> Generate() =>

@@ -36,6 +36,22 @@ public sealed class PagingWorkloadTests
         Assert.Contains(errors, e => e.StartsWith("paging.anonProcesses[0].touches[0].page:"));
     }
 
+    /// <summary>
+    /// With LWPs to swap in, freetarg must exceed a u-area: proc0 swaps in only above it, and a
+    /// pagedaemon satisfied at or below it would leave proc0 in uvm_wait() for ever.
+    /// </summary>
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void AFreeTargetAtOrBelowAUareaIsRefusedWhenLwpsMaySwapIn(int freeTarg, bool refused)
+    {
+        var w = SwapoutScenario.Default();
+        w = w.With(w.Section<PagingWorkload>()! with { FreeTarg = freeTarg });
+
+        Assert.Equal(refused, w.Validate().Any(e => e.StartsWith("paging.freeTarg:")));
+        Assert.Empty(PagedaemonScenario.Default().Validate()); // no LWPs: freetarg 2 is fine
+    }
+
     [Fact]
     public void BuilderStartsTheDaemonsAsleepAndTheUsersRunnable()
     {
