@@ -110,7 +110,7 @@ internal sealed class Fairness
             changed = true;
         }
         bool wait = IsWait(step);
-        _cycle[thread] = HashCode.Combine(_cycle[thread], step.Function);
+        _cycle[thread] = Mix(_cycle[thread], step.Function);
         if (!wait) return changed;
         // The same steps since the last wait as before it: the same retry, waiting again.
         _waited[thread] = _cycle[thread] == _lastCycle[thread] ? _waited[thread] + 1 : 1;
@@ -121,5 +121,17 @@ internal sealed class Fairness
         _enabledSince[thread] = 0;
         _ranSince[thread] = 0;
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="function"/> folded into a cycle's hash with FNV-1a: the same in every
+    /// process (string hashes are seeded per process), so verify explores the same schedules in
+    /// every run, even where two different retries' steps collide.
+    /// </summary>
+    private static int Mix(int cycle, string function)
+    {
+        uint h = (uint)cycle ^ 2166136261u;
+        foreach (char c in function) h = (h ^ c) * 16777619u;
+        return (int)h;
     }
 }
