@@ -1,6 +1,7 @@
 using FsCheck.Fluent;
 using Uvm.Model;
 using Uvm.Model.Sched;
+using Uvm.Model.Vm;
 
 namespace Uvm.Scenarios;
 
@@ -49,7 +50,11 @@ public static class SwapoutScenario
     /// </summary>
     public static PagingWorkload Swap(int lwps) => new() { SwapSlots = lwps * Uvmexp.UspacePages, FreeMin = 1, FreeTarg = Uvmexp.UspacePages + 1 };
 
-    /// <summary>Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps.</summary>
+    /// <summary>
+    /// Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps; one in
+    /// three also runs swapctl -d and -a once or twice, whose uao_swap_off() pages swapped-out
+    /// u-area pages back into kernel_object while proc0 and the pagedaemon work on them.
+    /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from cpus in Gen.Choose(1, 3)
         from procs in Gen.Choose(1, 3)
@@ -57,10 +62,11 @@ public static class SwapoutScenario
         from seconds in Gen.Choose(1, 4)
         from scans in Gen.Choose(1, 3)
         from free in Gen.Choose(1, 4)
+        from cycles in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
         select new Workload
         {
             Cpus = cpus, Seconds = seconds, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
-            Sections = [Swap(processes.Sum(p => p.Lwps.Count))],
+            Sections = [Swap(processes.Sum(p => p.Lwps.Count)) with { SwapCtl = [.. Enumerable.Repeat<SwapCtlOp[]>([SwapCtlOp.Off, SwapCtlOp.On], cycles).SelectMany(c => c)] }],
             Processes = [.. processes],
         };
 
