@@ -33,11 +33,29 @@ internal sealed class Fairness
     /// <summary>For each thread, how many of its sleeps in uvm_wait() in a row were the same retry.</summary>
     private readonly int[] _waited;
 
-    /// <summary>For each thread, a hash of the functions of its steps since its last sleep in uvm_wait().</summary>
+    /// <summary>
+    /// For each thread, a hash of the functions of its steps since its last sleep in uvm_wait(), or
+    /// <see cref="Long"/> once there were more than <see cref="RetrySteps"/> of them.
+    /// </summary>
     private readonly int[] _cycle;
+
+    /// <summary>For each thread, how many steps <see cref="_cycle"/> has hashed.</summary>
+    private readonly int[] _cycleSteps;
 
     /// <summary>For each thread, <see cref="_cycle"/> as it was at its last sleep in uvm_wait().</summary>
     private readonly int[] _lastCycle;
+
+    /// <summary>
+    /// The most steps a retry takes, its wait included: proc0's takes two (the proclist unlock, the
+    /// wait), a fault's retry one. A longer run of steps between two waits is progress. The bound
+    /// keeps the cycle's hash out of verify's state cache (<see cref="Show"/>) once a thread has run
+    /// further than a retry: hashing every step since the last wait made states differ by path
+    /// alone, and the fair search of loan-zero at bound 1 ran five times the unfair one's schedules.
+    /// </summary>
+    public const int RetrySteps = 4;
+
+    /// <summary>The cycle of a thread that took more than <see cref="RetrySteps"/> steps since its last wait.</summary>
+    private const int Long = -1;
 
     /// <summary>
     /// The sleep in uvm_wait() in a row that is a yield: the third, after two retries that made no
@@ -56,6 +74,7 @@ internal sealed class Fairness
         _ranSince = new ulong[threads];
         _waited = new int[threads];
         _cycle = new int[threads];
+        _cycleSteps = new int[threads];
         _lastCycle = new int[threads];
     }
 
@@ -69,6 +88,7 @@ internal sealed class Fairness
             state.Value((long)_ranSince[t]);
             state.Value(_waited[t]);
             state.Value(_cycle[t]);
+            state.Value(_cycleSteps[t]);
             state.Value(_lastCycle[t]);
         }
     }
@@ -110,12 +130,14 @@ internal sealed class Fairness
             changed = true;
         }
         bool wait = IsWait(step);
-        _cycle[thread] = Mix(_cycle[thread], step.Function);
+        if (_cycle[thread] != Long)
+            _cycle[thread] = ++_cycleSteps[thread] > RetrySteps ? Long : Mix(_cycle[thread], step.Function);
         if (!wait) return changed;
-        // The same steps since the last wait as before it: the same retry, waiting again.
-        _waited[thread] = _cycle[thread] == _lastCycle[thread] ? _waited[thread] + 1 : 1;
+        // The same few steps since the last wait as before it: the same retry, waiting again.
+        _waited[thread] = _cycle[thread] != Long && _cycle[thread] == _lastCycle[thread] ? _waited[thread] + 1 : 1;
         _lastCycle[thread] = _cycle[thread];
         _cycle[thread] = 0;
+        _cycleSteps[thread] = 0;
         bool yields = _waited[thread] >= Patience;
         if (yields) _above[thread] = _enabledSince[thread] & ~_ranSince[thread] & ~bit;
         _enabledSince[thread] = 0;
@@ -132,6 +154,6 @@ internal sealed class Fairness
     {
         uint h = (uint)cycle ^ 2166136261u;
         foreach (char c in function) h = (h ^ c) * 16777619u;
-        return (int)h;
+        return (int)(h & int.MaxValue); // never Long
     }
 }
