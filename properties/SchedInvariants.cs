@@ -34,7 +34,7 @@ public static class SchedInvariants
                 if (lwps[i] is not { InMemory: true, Uarea: { } u } l) continue;
                 for (int j = 0; j < Uvmexp.UspacePages; j++)
                 {
-                    int index = u.Id * Uvmexp.UspacePages + j;
+                    int index = PhysMem.UareaIndex(u.Id, j);
                     if (index >= obj.Size || obj.PageAt(index) is not { WireCount: > 0 })
                         return $"{l} has L_INMEM set but page {j} of its {u} is {(index < obj.Size && obj.PageAt(index) is { } p ? $"{p}, not wired" : "not resident")}";
                 }

@@ -57,5 +57,5 @@ public static class PhysMem
     }
 
     /// <summary>The index in kernel_object of page <paramref name="i"/> of u-area <paramref name="uarea"/>.</summary>
-    internal static int UareaIndex(int uarea, int i) => uarea * Uvmexp.UspacePages + i;
+    public static int UareaIndex(int uarea, int i) => uarea * Uvmexp.UspacePages + i;
 }
