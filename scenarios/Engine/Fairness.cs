@@ -78,18 +78,35 @@ internal sealed class Fairness
         _lastCycle = new int[threads];
     }
 
-    /// <summary>The priorities and what they are computed from, for verify's state cache.</summary>
+    /// <summary>
+    /// The priorities and, of what they are computed from, the part that can still decide one, for
+    /// verify's state cache. A thread's history decides only at its next wait in uvm_wait(), and
+    /// only whether that wait is a yield and, if it is, the thread's new edges: a thread that ran
+    /// more than a retry's steps since its last wait does not yield then (its count starts again),
+    /// whatever it waited before; one that does not yet have <see cref="Patience"/> − 1 waits of
+    /// one retry behind it does not yield then either, and its next wait starts the threads since
+    /// it again. Two states that differ only in the rest have the same futures; showing it made
+    /// states differ by the path alone (a thread that never waits kept every thread that ever ran).
+    /// </summary>
     public void Show(IStateMixer state)
     {
         for (int t = 0; t < _above.Length; t++)
         {
             state.Value((long)_above[t]);
-            state.Value((long)_enabledSince[t]);
-            state.Value((long)_ranSince[t]);
-            state.Value(_waited[t]);
+            if (_cycle[t] == Long)
+            {
+                state.Value(Long);
+                continue;
+            }
             state.Value(_cycle[t]);
             state.Value(_cycleSteps[t]);
             state.Value(_lastCycle[t]);
+            // One wait short of a yield or more: the next wait of the same retry yields; its count no longer matters.
+            bool nextMayYield = _waited[t] >= Patience - 1;
+            state.Value(nextMayYield ? Patience - 1 : _waited[t]);
+            if (!nextMayYield) continue;
+            state.Value((long)_enabledSince[t]);
+            state.Value((long)_ranSince[t]);
         }
     }
 

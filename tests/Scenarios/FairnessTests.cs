@@ -123,6 +123,67 @@ public sealed class FairnessTests
         Assert.Equal(unfair.DistinctStates, fair.DistinctStates);
     }
 
+    /// <summary>
+    /// What verify's state cache is shown of the scheduler (docs/verify.md, "State caching"): the
+    /// threads that could run and ran since a thread's last wait tell states apart only while
+    /// that thread's next wait may be a yield. Before, two paths that differ only there never
+    /// reached one state.
+    /// </summary>
+    [Fact]
+    public void HistoryThatCannotDecideAYieldIsNotShown()
+    {
+        // Thread 0 has waited once, so its next wait is no yield; then 1 could run and ran, or 2.
+        var (a, b) = (Busy(), Busy());
+        foreach (var (fair, other) in new[] { (a, 1), (b, 2) })
+        {
+            fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+            Schedulable(fair, 0, other);
+            fair.Ran(other, Step.Ran("uvm_fault"));
+        }
+        Assert.Equal(Shown(a), Shown(b));
+
+        // One wait short of a yield: whom a yield would wait for is part of the state.
+        var (c, d) = (Busy(), Busy());
+        foreach (var (fair, other) in new[] { (c, 1), (d, 2) })
+        {
+            for (int wait = 1; wait < Fairness.Patience; wait++) fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+            Schedulable(fair, 0, other);
+            fair.Ran(other, Step.Ran("uvm_fault"));
+        }
+        Assert.NotEqual(Shown(c), Shown(d));
+    }
+
+    /// <summary>Three threads, 1 and 2 past a retry's steps since they started (their own histories no longer shown).</summary>
+    private static Fairness Busy()
+    {
+        var fair = new Fairness(3);
+        for (int i = 0; i <= Fairness.RetrySteps; i++)
+        {
+            fair.Ran(1, Step.Ran("uvm_fault"));
+            fair.Ran(2, Step.Ran("uvm_fault"));
+        }
+        return fair;
+    }
+
+    /// <summary>The values <paramref name="fair"/> shows a state fingerprint, in order.</summary>
+    private static List<long> Shown(Fairness fair)
+    {
+        var mixer = new Recorder();
+        fair.Show(mixer);
+        return mixer.Values;
+    }
+
+    private sealed class Recorder : IStateMixer
+    {
+        public List<long> Values { get; } = [];
+
+        public void Value(long value) => Values.Add(value);
+
+        public void Text(string? text) => Values.Add(text?.GetHashCode() ?? -1);
+
+        public void Ref(object? target) => Values.Add(target is null ? -1 : 1);
+    }
+
     private static int Schedulable(Fairness fair, params int[] runnable) => fair.Schedulable(runnable.AsSpan());
 
     private static int[] Only(Fairness fair, params int[] runnable)
