@@ -215,7 +215,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
             f.Taken = first;
             // Only where the search branches: a state with one option left leads, step by step, to
             // the next state that branches (or to the end), which the cache is asked about then.
-            if (cache is not null && NextOption(f, _spent) >= 0 && cache.Covered(_stateKey!, core.Kernel, this, core.Log.Count, f.Sleep)) return Pruned;
+            _lastGoesOn = lastGoesOn;
+            if (cache is not null && NextOption(f, _spent) >= 0 && cache.Covered(_stateKey!, core.Kernel, this, core.Log.Count, _spent, f.Sleep)) return Pruned;
             _stack.Add(f);
         }
         var frame = _stack[_depth++];
@@ -223,14 +224,19 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         return frame.Options[frame.Taken];
     }
 
+    /// <summary>Whether the last thread run could go on at the decision the state cache is asked about.</summary>
+    private bool _lastGoesOn;
+
     /// <summary>
     /// The search's part of a cached state: what decides the options here and what they cost, beside
-    /// the kernel: the preemptions spent, the last thread run and the fair scheduler's priorities.
+    /// the kernel: the last thread run, where going on with it is free (after it slept, exited or
+    /// ticked, every switch costs the same whoever it was), and the fair scheduler's priorities.
+    /// The preemptions spent are not part of it: a visit with fewer spent covers one with more
+    /// (<see cref="StateCache"/>).
     /// </summary>
     public void Show(IStateMixer state)
     {
-        state.Value(_spent);
-        state.Value(_last);
+        state.Value(_lastGoesOn ? _last : -1);
         _fairness?.Show(state);
     }
 
