@@ -9,7 +9,8 @@ namespace Uvm.Scenarios.Engine;
 /// wait and has not run since; it cannot be scheduled while one of those can run, and each
 /// priority edge goes when its higher thread runs. The one yield of the model is a thread's
 /// <see cref="Patience"/>-th sleep in uvm_wait() in a row of the same retry: each after the same
-/// steps of that thread as the one before it (none, or the same functions in the same order):
+/// steps of that thread as the one before it (none, or the same functions in the same order; a
+/// retry runs between two waits, so what a thread ran before its first wait is progress, not one):
 /// uvm_wait()'s callers (uvm_fault() "flt_noram5", the fork and swap-in paths, proc0's
 /// uvm_scheduler() loop, which drops the proclist lock in a step of its own before it waits) wait
 /// for free memory and then retry from the start (uvm_fault.c, uvm_pdaemon.c uvm_wait, uvm_glue.c
@@ -58,8 +59,8 @@ internal sealed class Fairness
     private const int Long = -1;
 
     /// <summary>
-    /// The sleep in uvm_wait() in a row that is a yield: the third, after two retries that made no
-    /// progress. With the second, the fair search missed states the unfair one reaches on the
+    /// The sleep in uvm_wait() in a row that is a yield: the third after the same retry (the
+    /// retry came back to uvm_wait() three times; the wait before the first is the count's start). With the second, the fair search missed states the unfair one reaches on the
     /// pagedaemon and loan workloads at bound 1 (docs/verify.md); with the third it misses none on
     /// any scenario whose unfair search ends within the bounds measured.
     /// </summary>
@@ -76,6 +77,8 @@ internal sealed class Fairness
         _cycle = new int[threads];
         _cycleSteps = new int[threads];
         _lastCycle = new int[threads];
+        // Before its first wait a thread is not retrying: as after progress, its first wait starts the count.
+        Array.Fill(_cycle, Long);
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed class FairnessTests
         var fair = new Fairness(3);
         Assert.Equal(2, Schedulable(fair, 0, 2)); // nobody yielded: both may run
 
+        fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory)); // the first wait: what follows it is a retry
         for (int wait = 1; wait < Fairness.Patience; wait++)
         {
             fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory)); // waits before the patience runs out: no yield
@@ -38,7 +39,7 @@ public sealed class FairnessTests
     {
         var fair = new Fairness(2);
         Schedulable(fair, 0, 1);
-        for (int wait = 1; wait < Fairness.Patience; wait++) fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+        for (int wait = 0; wait < Fairness.Patience; wait++) fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
         fair.Ran(0, Step.Ran("uvm_fault"));
         Schedulable(fair, 0, 1); // 1 could run since the last wait and has not run
         fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
@@ -53,6 +54,7 @@ public sealed class FairnessTests
     public void ARetryThatTakesTheSameStepsBeforeEachWaitYields()
     {
         var fair = new Fairness(2);
+        fair.Ran(0, Step.Sleep("uvm_wait: schedpwait", FreeMemory)); // the first wait: what follows it is a retry
         for (int wait = 1; wait <= Fairness.Patience; wait++)
         {
             Assert.Equal([0, 1], Only(fair, 0, 1)); // no yield yet
@@ -133,7 +135,8 @@ public sealed class FairnessTests
     public void HistoryThatCannotDecideAYieldIsNotShown()
     {
         // Thread 0 has waited once, so its next wait is no yield; then 1 could run and ran, or 2.
-        var (a, b) = (Busy(), Busy());
+        // (1 and 2 never waited: what they ran is no retry.)
+        var (a, b) = (new Fairness(3), new Fairness(3));
         foreach (var (fair, other) in new[] { (a, 1), (b, 2) })
         {
             fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
@@ -143,26 +146,14 @@ public sealed class FairnessTests
         Assert.Equal(Shown(a), Shown(b));
 
         // One wait short of a yield: whom a yield would wait for is part of the state.
-        var (c, d) = (Busy(), Busy());
+        var (c, d) = (new Fairness(3), new Fairness(3));
         foreach (var (fair, other) in new[] { (c, 1), (d, 2) })
         {
-            for (int wait = 1; wait < Fairness.Patience; wait++) fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
+            for (int wait = 0; wait < Fairness.Patience; wait++) fair.Ran(0, Step.Sleep("uvm_wait: flt_noram5", FreeMemory));
             Schedulable(fair, 0, other);
             fair.Ran(other, Step.Ran("uvm_fault"));
         }
         Assert.NotEqual(Shown(c), Shown(d));
-    }
-
-    /// <summary>Three threads, 1 and 2 past a retry's steps since they started (their own histories no longer shown).</summary>
-    private static Fairness Busy()
-    {
-        var fair = new Fairness(3);
-        for (int i = 0; i <= Fairness.RetrySteps; i++)
-        {
-            fair.Ran(1, Step.Ran("uvm_fault"));
-            fair.Ran(2, Step.Ran("uvm_fault"));
-        }
-        return fair;
     }
 
     /// <summary>The values <paramref name="fair"/> shows a state fingerprint, in order.</summary>
