@@ -56,7 +56,9 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
 /// page). Re-pinned when kernel threads took a CPU to run (issue 17
     /// item 5): seed 0's co-shrunk schedule had become the panicking step alone, which gives the
     /// edit-robust replay tests (tests/Scenarios/AlignedReplayTests.cs) no step of loan1 followed by
-    /// another of its own; seed 3 keeps the story's interleaving: loan1 <c>uvm_fault: zero-fill
+    /// another of its own; seed 3 keeps the story's interleaving (re-pinned, the same command, when the
+    /// pagedaemon's scan dropped the page queues around its swapout walk in workloads without LWPs,
+    /// session 18): loan1 <c>uvm_fault: zero-fill
     /// anon</c>, <c>uvm_fault: pmap_enter</c>, then uvm_loanzero(). It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:

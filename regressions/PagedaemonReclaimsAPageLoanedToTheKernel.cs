@@ -19,9 +19,10 @@ namespace Uvm.Regressions;
 /// 3 pages, so memory runs out while a send holds its loans.
 /// </para>
 /// <para>
-/// <i>Interleaving</i> (pinned schedule, 19 steps with the big lock's returns to user mode): loan1
-/// and anon1 fault their pages in; anon1's third write wakes the pagedaemon, whose pass
-/// deactivates the active pages (<c>uvm_pageout: pass done</c>). loan1's send loans its pages to
+/// <i>Interleaving</i> (pinned schedule, 21 steps with the big lock's returns to user mode): loan1
+/// and anon1 fault their pages in; anon1's third write wakes the pagedaemon, whose pass drops the
+/// page queues for its swapout walk (<c>uvm_swapout_threads</c>) and deactivates the active pages
+/// (<c>uvm_pageout: pass done</c>). loan1's send loans its pages to
 /// the kernel (<c>uvm_loanzero: loan to kernel</c>, <c>uvm_loananon: loan to kernel</c>); pre-fix
 /// the anon's page stays on the paging queues. When the send returns to user mode and releases
 /// the big lock, the pagedaemon starts the pageout of the loaned page (<c>uvmpd_scan_inactive:
@@ -62,10 +63,12 @@ public sealed class PagedaemonReclaimsAPageLoanedToTheKernel
     /// workload size 15 -> 9, steps 32 -> 19). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
-    /// through each system call (issue 18), and when the pagedaemon released it in its puts (schedule 1 -> 6).
+    /// through each system call (issue 18), and when the pagedaemon released it in its puts (schedule 1 -> 6),
+    /// and when its scan dropped the page queues around the swapout walk in workloads without LWPs
+    /// (session 18: schedule 6 -> 1, co-shrunk: workload size 15 -> 9, steps 64 -> 21).
     /// It prints:
     /// <code>
-    /// BUG FOUND in schedule 6: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
+    /// BUG FOUND in schedule 1: [invariant PagedaemonNeverReclaimsAPageLoanedToTheKernel] The
     /// pagedaemon never frees or pages out a page that is on loan to the kernel. Violated: the
     /// pagedaemon paged out page 1 of anon 1 while the kernel held 1 loan(s) on it. After pagedaemon:
     /// uvmpd_scan_inactive: uvm_swap_put.

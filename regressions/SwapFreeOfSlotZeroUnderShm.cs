@@ -37,7 +37,9 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// 12, 629, 214, 115, 37, 24, 169 (median 138, worst 629). Before, a median of 63 and a worst of
     /// 240 in-process. Since kernel_object is on uao_list, first (swapctl -d's uao_swap_off() walks
     /// it before the shm aobj): in-process 5, 9, 66, 8, 105, 16, 40, 82, 37, 12 (worst 105); Coyote
-    /// 4, 7, 18, 5, 45, 14, 17, 9, 2, 11 (worst 45). 250 leaves room; the fixed kernel runs the
+    /// 4, 7, 18, 5, 45, 14, 17, 9, 2, 11 (worst 45). Since the pagedaemon's scan drops the page
+    /// queues around its swapout walk there (session 18): in-process 65, 28, 36, 27, 6, 21, 49, 2, 2,
+    /// 11; Coyote 4, 2, 3, 67, 5, 40, 10, 14, 10, 2 (worst 67). 250 leaves room; the fixed kernel runs the
     /// same search (see <see cref="Search.FixedBudget"/>).
     /// </summary>
     private const int Budget = 250;
@@ -60,10 +62,12 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// workload size 32 -> 12, steps 100 -> 38). Re-pinned when kernel threads took a CPU to run (issue 17 item 5): the
     /// pagedaemon, proc0, aiodoned, the reaper and init now wait on the run queue for a CPU, which
     /// changed every schedule's steps; the interleaving of the story is the same. Re-pinned again when the big kernel lock became the default and the process actors kept it
-    /// through each system call (issue 18), and when kernel_object joined uao_list (seed 0, schedule
-    /// 5, co-shrunk: workload size 32 -> 14, steps 94 -> 49). It prints:
+    /// through each system call (issue 18), when kernel_object joined uao_list (seed 0, schedule
+    /// 5, co-shrunk: workload size 32 -> 14, steps 94 -> 49), and when the pagedaemon's scan dropped
+    /// the page queues around its swapout walk in workloads without LWPs (session 18: seed 0,
+    /// schedule 65, co-shrunk: workload size 32 -> 13, steps 100 -> 48). It prints:
     /// <code>
-    /// BUG FOUND in schedule 5: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
+    /// BUG FOUND in schedule 65: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
     /// NULL: KASSERT(sdp != NULL) failed (uvm_swap_free(0, 1)) (in swapctl)
     /// </code>
     /// </summary>

@@ -35,6 +35,9 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// released the big lock). Since kernel_object is on uao_list, first, the walk pages it in and
     /// leaves its UVM_OBJ_KERN reference alone before the shm aobj: in-process 555, 240, 332, 262,
     /// 11, 83, 309, 48, 348, 257; Coyote 103, 61, 260, 109, 101, 10, 52, 145, 56, 41 (worst 555).
+    /// Since the pagedaemon's scan drops the page queues around its swapout walk in shm-swap (session
+    /// 18): in-process 186, 116, 686, 259, 310, 424, 631, 122, 33, 187; Coyote 209, 114, 25, 2, 55,
+    /// 4, 207, 15, 610, 5 (worst 686).
     /// </summary>
     private const int Budget = 1000;
 
@@ -60,9 +63,11 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// schedule 177 before synchronous swap reads released the big lock, co-shrunk: workload size
     /// 32 -> 9, steps 105 -> 31; it replays the same on the later model); re-pinned when
     /// kernel_object joined uao_list (seed 0, schedule 555, co-shrunk: workload size 32 -> 8, steps
-    /// 126 -> 30). It prints:
+    /// 126 -> 30), and when the pagedaemon's scan dropped the page queues around its swapout walk in
+    /// workloads without LWPs (session 18: seed 0, schedule 186, co-shrunk: workload size 32 -> 9,
+    /// steps 123 -> 36). It prints:
     /// <code>
-    /// BUG FOUND in schedule 555: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// BUG FOUND in schedule 186: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)
     /// </code>
     /// </summary>

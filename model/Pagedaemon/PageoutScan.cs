@@ -49,14 +49,15 @@ public static class PageoutScan
     /// uvmpd_scan(), entered and left with uvm.pageqlock held. It swaps LWPs out first, with the
     /// page queues unlocked, when "free &lt; freetarg &amp;&amp; uvmexp.nswapdev != 0" (uvm_pdaemon.c
     /// 1.39): never without a swap device, whose slots the unwired u-area pages need to leave
-    /// memory. Simplified: with no LWP in the workload the empty proclist walk, and its window
-    /// with the page queues unlocked, are left out.
+    /// memory. With no LWP in the workload the walk finds only the kernel threads (P_SYSTEM,
+    /// skipped), but the page queues are still dropped around it, as in the kernel: a window in
+    /// which other threads take them between the pass's start and the inactive scan.
     /// </summary>
     private static IEnumerable<Step> Scan(Kernel k, KernelThread self, bool statedShortage)
     {
         var ux = k.Uvmexp;
         var vm = k.Vm;
-        if ((statedShortage || ux.Free < ux.FreeTarg) && vm.Swap.NSwapDev != 0 && k.Lwps.Count > 0)
+        if ((statedShortage || ux.Free < ux.FreeTarg) && vm.Swap.NSwapDev != 0)
         {
             vm.PageQueueLock.Release(self);
             foreach (var s in Swapout.SwapoutThreads(k, self)) yield return s;

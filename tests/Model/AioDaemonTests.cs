@@ -20,8 +20,7 @@ public sealed class AioDaemonTests
         k.Uvmexp.FreeTarg = 4;
         var pd = PageDaemon.Start(k);
         var aio = AioDaemon.Start(k);
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", pd.Advance().Function);
+        Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", VmFixture.WakePagedaemon(k, pd).Function);
         return (k, pages, aio);
     }
 

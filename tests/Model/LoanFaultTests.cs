@@ -105,8 +105,7 @@ public sealed class LoanFaultTests
         Assert.Equal(PageQueue.Active, old.Queue);
         Assert.NotNull(LoanInvariants.QueuedPageHasAnObjectOrAnAnon.Check(k));
 
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        var panic = Assert.Throws<KernelPanicException>(() => pd.Advance());
+        var panic = Assert.Throws<KernelPanicException>(() => VmFixture.WakePagedaemon(k, pd));
 
         Assert.Equal("uvmpd_scan", panic.Site);
         Assert.Contains("KASSERT(anon != NULL)", panic.Detail);

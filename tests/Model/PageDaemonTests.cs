@@ -9,11 +9,7 @@ namespace Uvm.Tests.Model;
 /// <summary>One pagedaemon pass (uvmpd_scan) and the aiodone completion, stepped by hand.</summary>
 public sealed class PageDaemonTests
 {
-    private static Step RunPass(Kernel k, PageDaemon pd)
-    {
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        return pd.Advance();
-    }
+    private static Step RunPass(Kernel k, PageDaemon pd) => VmFixture.WakePagedaemon(k, pd);
 
     [Fact]
     public void PagedaemonFreesACleanPageAndPagesOutADirtyOne()

@@ -105,8 +105,7 @@ public sealed class PageLoanTests
         LoanToKernel(k, self, [anon]);
         var pd = PageDaemon.Start(k);
 
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        var step = pd.Advance();
+        var step = VmFixture.WakePagedaemon(k, pd);
 
         Assert.Equal(StepKind.Sleep, step.Kind);
         Assert.False(p.Busy);
@@ -122,8 +121,7 @@ public sealed class PageLoanTests
         LoanToKernel(k, self, [anon]);
         var pd = PageDaemon.Start(k);
 
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        var step = pd.Advance();
+        var step = VmFixture.WakePagedaemon(k, pd);
 
         Assert.Equal("uvmpd_scan_inactive: uvm_swap_put", step.Function);
         Assert.True(p.Busy);
@@ -152,8 +150,7 @@ public sealed class PageLoanTests
         Assert.Equal(PageQueue.Active, p.Queue);
 
         var pd = PageDaemon.Start(k);
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        pd.Advance();
+        VmFixture.WakePagedaemon(k, pd);
 
         Assert.Same(borrower, p.OwnerAnon);
         Assert.Equal(0, p.LoanCount);
@@ -171,8 +168,7 @@ public sealed class PageLoanTests
         PageQueues.Deactivate(k, p);
         var pd = PageDaemon.Start(k);
 
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        pd.Advance();
+        VmFixture.WakePagedaemon(k, pd);
 
         Assert.True((p.Flags & PageFlags.Pageout) != 0, $"{p} was not paged out");
         Assert.Equal(0, p.KernelLoans);

@@ -10,11 +10,7 @@ namespace Uvm.Tests.Model;
 /// <summary>Swap clusters in uvmpd_scan_inactive() and uvm_swap_alloc()/uvm_swap_markbad(), stepped by hand.</summary>
 public sealed class SwapClusterTests
 {
-    private static Step RunPass(Kernel k, PageDaemon pd)
-    {
-        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        return pd.Advance();
-    }
+    private static Step RunPass(Kernel k, PageDaemon pd) => VmFixture.WakePagedaemon(k, pd);
 
     [Fact]
     public void SwapAllocGivesAContiguousRunOrOneSlotWhenLessIsOk()

@@ -16,6 +16,19 @@ internal static class VmFixture
         return k;
     }
 
+    /// <summary>
+    /// Wakes the pagedaemon and runs its pass to the first step past uvmpd_scan()'s swapout walk:
+    /// below freetarg with a swap device the scan drops the page queues around
+    /// uvm_swapout_threads() first, in a step of its own, even with no LWP to swap out
+    /// (uvm_pdaemon.c 1.39 uvmpd_scan).
+    /// </summary>
+    public static Step WakePagedaemon(Kernel k, Uvm.Model.Threads.PageDaemon pd)
+    {
+        k.SleepQueues.Wakeup(Pageout.Pagedaemon);
+        var step = pd.Advance();
+        return step.Function == "uvm_swapout_threads" ? pd.Advance() : step;
+    }
+
     /// <summary>A thread that never runs, to own locks and pass as "self".</summary>
     public static KernelThread Actor(Kernel k, string name = "test") => new Idle(k, name);
 
