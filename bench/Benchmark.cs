@@ -111,6 +111,7 @@ public static class Benchmark
         md.Append(EngineComparison.TimeToBugTable(settings, core, log));
         md.Append(EngineComparison.DirectScaling(scenarios, settings, log));
         md.Append(EngineComparison.VerifyTable(scenarios, settings, log));
+        md.Append(EngineComparison.VerifyTargetTable(scenarios, TimeSpan.FromSeconds(60), 2, log));
 
         md.AppendLine("## Scaling of the Coyote engine: one engine against two").AppendLine();
         md.AppendLine("The same schedules (one seed range, split in two windows) explored by one engine and by two: in this process (each engine's actor threads kept to a core of its own), and as worker processes pinned to a core each (what `uvmcheck run --parallel` does). Worker figures include starting the workers. The speed-up of two workers is given against one worker and against the one in-process engine that `uvmcheck run` uses by default.").AppendLine();

@@ -122,6 +122,33 @@ internal static class EngineComparison
         return md.AppendLine().ToString();
     }
 
+    /// <summary>
+    /// Issue 20's verify target as <c>uvmcheck verify -s S -c 2 -j 2 --time 60s</c> runs it, per
+    /// scenario: the largest bound searched to its end within the minute, with its counts, or the
+    /// search's time when it ended. A benchmark, not a test: the time budget is the target itself.
+    /// </summary>
+    public static string VerifyTargetTable(IReadOnlyList<Scenario> scenarios, TimeSpan budget, int threads, TextWriter log)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(I($"### Target: every schedule with at most 2 preemptions in {budget.TotalSeconds:F0} s on {threads} threads")).AppendLine();
+        md.AppendLine(I($"`uvmcheck verify -s S -c 2 -j {threads} --time {budget.TotalSeconds:F0}s` on the scenario's default workload, fixed kernel, as verify runs by default (fair schedules, sleep sets, the state cache shared by the threads). \"established\" is the largest bound searched to its end; its schedules and distinct states are those of bounds 0 to it. A search that ran out of time shows what it had explored by then.")).AppendLine();
+        md.AppendLine("| scenario | result | established bound | schedules to it | distinct states to it | schedules in all | distinct states in all | seconds |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        int met = 0;
+        foreach (var s in scenarios)
+        {
+            log.WriteLine($"verify target: {s.Name}");
+            using var cts = new CancellationTokenSource(budget);
+            var r = Verifier.Run(Request(s, KernelConfig.Fixed, 1, 0, EngineKind.Direct), 2, cancel: cts.Token, por: true, parallel: threads, stateCache: true);
+            string result = r.FoundBug ? $"violation: {r.Counterexample!.Violation.Id}" : r.Complete ? "verified" : "out of time";
+            if (r.Complete && !r.FoundBug) met++;
+            var e = r.Complete ? new VerifiedBound(2, r.Schedules, r.Steps, r.DistinctStates) : r.Established;
+            md.AppendLine(I($"| {s.Name} | {result} | {(e is null ? "-" : e.Bound)} | {(e is null ? "-" : e.Schedules)} | {(e is null ? "-" : e.DistinctStates)} | {r.Schedules} | {r.DistinctStates} | {r.Elapsed.TotalSeconds:F1} |"));
+        }
+        md.AppendLine().AppendLine(I($"Verified within the budget: {met} of {scenarios.Count} scenarios.")).AppendLine();
+        return md.ToString();
+    }
+
     private static (int Found, List<double> Secs, List<double> Schedules) Seconds(KernelSwitch bug, Scenario scenario, BenchSettings settings, int? core, EngineKind engine)
     {
         Explorer.Run(Request(scenario, KernelConfig.Fixed.With(bug), 3, 999_999_937u, engine), core: core); // JIT warm-up, another seed

@@ -6,6 +6,7 @@ using Uvm.Bench;
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
 //   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--parts|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
 //   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
+//   dotnet run -c Release --project bench -- --verify-target  (only verify -c 2 -j 2 --time 60s per scenario, printed)
 //   dotnet run -c Release --project bench -- --ttb [--seeds N] [--budget N] [bug...]  (only the time to bug by engine, printed)
 if (args.Contains("--detectors"))
 {
@@ -30,6 +31,11 @@ if (args.Contains("--ttb"))
     var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
     var ttb = new BenchSettings { Seeds = Arg("--seeds", 5), EngineBudget = Arg("--budget", 6000) };
     Console.Write(EngineComparison.TimeToBugTable(ttb, ttb.Core, Console.Error, bugs));
+    return;
+}
+if (args.Contains("--verify-target"))
+{
+    Console.Write(EngineComparison.VerifyTargetTable(ScenarioCatalogue.All, TimeSpan.FromSeconds(60), 2, Console.Error));
     return;
 }
 if (args.Contains("--replay"))
