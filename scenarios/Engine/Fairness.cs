@@ -60,8 +60,9 @@ internal sealed class Fairness
 
     /// <summary>
     /// The sleep in uvm_wait() in a row that is a yield: the third after the same retry (the
-    /// retry came back to uvm_wait() three times; the wait before the first is the count's start). With the second, the fair search missed states the unfair one reaches on the
-    /// pagedaemon and loan workloads at bound 1 (docs/verify.md); with the third it misses none on
+    /// retry came back to uvm_wait() three times; the wait before the first is the count's start).
+    /// With the second, the fair search missed states the unfair one reaches on the pagedaemon and
+    /// loan workloads at bound 1 (docs/verify.md); with the third it misses none on
     /// any scenario whose unfair search ends within the bounds measured.
     /// </summary>
     public const int Patience = 3;
