@@ -88,10 +88,12 @@ public static class KernelMem
                 yield return Step.Sleep("uvm_km_pgremove: page busy (km_pgrm)", busy.Channel);
                 foreach (var s in Locks.Take(obj.Lock, self, "uvm_km_pgremove", "simple_lock(kernel_object)")) yield return s;
             }
-            var p = obj.PageAt(index);
-            if (p is null && obj.FindSwslot(index) > 0) k.Uvmexp.SwpgOnly--;
+            if (obj.PageAt(index) is not { } p)
+            {
+                AObjPager.DropSwapOfAbsentPage(k, self(), obj, index);
+                continue;
+            }
             AObjPager.DropSwap(k, self(), obj, index);
-            if (p is null) continue;
             k.Vm.PageQueueLock.Acquire(self());
             PageQueues.Free(k, p);
             k.Vm.PageQueueLock.Release(self());

@@ -28,6 +28,18 @@ public static class AObjPager
     }
 
     /// <summary>
+    /// uao_dropswap() of an offset with no resident page: its data lived only in swap, so
+    /// uvmexp.swpgonly drops with the slot (uao_free()'s slot loop; uvm_km_pgremove()).
+    /// </summary>
+    internal static void DropSwapOfAbsentPage(Kernel k, KernelThread self, AObj obj, int index)
+    {
+        int slot = obj.SetSwslot(index, 0);
+        if (slot == 0) return;
+        k.Vm.Swap.Free(self, slot, 1);
+        k.Uvmexp.SwpgOnly--;
+    }
+
+    /// <summary>
     /// uao_get(uobj, idx, flags 0), the unlocked case, entered with vmobjlock held. Loops until it
     /// owns the page: sleeps on a busy page (PG_WANTED), in uvm_wait("uao_getpage") when no page
     /// can be allocated, or over the synchronous uvm_swap_get(). Ends with vmobjlock held and
@@ -139,14 +151,7 @@ public static class AObjPager
             PageQueues.Free(k, p);
         }
         k.Vm.PageQueueLock.Release(self);
-        for (int i = 0; i < obj.Size; i++)
-        {
-            int slot = obj.FindSwslot(i);
-            if (slot == 0) continue;
-            obj.SetSwslot(i, 0);
-            k.Vm.Swap.Free(self, slot, 1);
-            k.Uvmexp.SwpgOnly--;
-        }
+        for (int i = 0; i < obj.Size; i++) DropSwapOfAbsentPage(k, self, obj, i);
         k.Vm.AObjList.Remove(obj);
         obj.Free("uao_free");
     }
