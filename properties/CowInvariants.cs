@@ -115,6 +115,41 @@ public static class CowInvariants
         Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages,
     };
 
+    /// <summary>
+    /// A stale pmap mapping: the kernel removes a page's mappings (pmap_page_protect(pg,
+    /// VM_PROT_NONE), pmap_remove()) before the page leaves what was mapped, so a pmap entry always
+    /// names a page that is not free and is still the page of the anon it was entered through, or
+    /// the page of the entry's object at that index.
+    /// </summary>
+    public static readonly Invariant PmapMapsOnlyPagesItsMappingsOwn = new(
+        nameof(PmapMapsOnlyPagesItsMappingsOwn),
+        "A pmap maps no free page, and no page that has left the anon or the object page it was mapped as (its mappings are removed first).",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+            {
+                var space = spaces[i];
+                for (int p = 0; p < space.Pages; p++)
+                {
+                    var (anon, page, _) = space.PmapEntry(p);
+                    if (page is null) continue;
+                    if (page.Queue == PageQueue.Free) return $"{space} maps page {p} to {page}, which is free";
+                    if (anon is not null)
+                    {
+                        if (anon.Freed) return $"{space} maps page {p} to {page} through {anon}, which is freed";
+                        if (anon.Page != page) return $"{space} maps page {p} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
+                    }
+                    else if (space.Uobj is not { } obj || page.Object != obj || page.Index != p || obj.PageAt(p) != page)
+                        return $"{space} maps page {p} to {page}, which is no longer page {p} of {(space.Uobj is { } o ? o.ToString() : "its file")}";
+                }
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages | StateDomain.Objects,
+    };
+
     /// <summary>No use after free of an anon by an amap.</summary>
     public static readonly Invariant NoAmapSlotPointsToAFreedAnon = new(
         nameof(NoAmapSlotPointsToAFreedAnon),
@@ -160,7 +195,7 @@ public static class CowInvariants
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
 
     private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
 

@@ -66,19 +66,21 @@ public sealed class CowSpace
     /// <summary>Dropped at exit (uvmspace_free).</summary>
     public bool Exited { get; internal set { V(); field = value; } }
 
-    /// <summary>The anon the pmap maps at <paramref name="page"/> while that anon still owns the mapped page (pmap_page_protect removes it otherwise).</summary>
-    public Anon? MappedAnon(int page) =>
-        _mapped[page] is { } a && _mappedPage[page] is { } p && a.Page == p && p.Anon == a ? a : null;
+    /// <summary>
+    /// The anon through which the pmap maps <paramref name="page"/>, as pmap_enter() entered it, or
+    /// null. The mapping stays until the kernel removes it (<see cref="Pmap"/>): whether the anon
+    /// still holds the mapped page is PmapMapsOnlyPagesItsMappingsOwn's question.
+    /// </summary>
+    public Anon? MappedAnon(int page) => _mappedPage[page] is not null ? _mapped[page] : null;
 
     /// <summary>Whether the pmap maps <paramref name="page"/> writable (with <see cref="MappedAnon"/> set).</summary>
     public bool MappedWritable(int page) => MappedAnon(page) is not null && _writable[page];
 
-    /// <summary>The object page the pmap maps (read-only) at <paramref name="page"/> while it is still that page of <see cref="Uobj"/>.</summary>
-    public Page? MappedObjectPage(int page) =>
-        _mapped[page] is null && _mappedPage[page] is { } p && Uobj is { } o && p.Object == o && p.Index == page && o.PageAt(page) == p ? p : null;
+    /// <summary>The object page the pmap maps (read-only) at <paramref name="page"/>, as pmap_enter() entered it, or null.</summary>
+    public Page? MappedObjectPage(int page) => _mapped[page] is null ? _mappedPage[page] : null;
 
-    /// <summary>What the pmap holds at <paramref name="page"/>, as entered: the anon, the page, whether writable (the skipping audit reads it; an invariant reads <see cref="MappedAnon"/>).</summary>
-    internal (Anon? Anon, Page? Page, bool Writable) PmapEntry(int page) => (_mapped[page], _mappedPage[page], _writable[page]);
+    /// <summary>What the pmap holds at <paramref name="page"/>, as entered: the anon (null for an object page), the page (null: nothing mapped), whether writable.</summary>
+    public (Anon? Anon, Page? Page, bool Writable) PmapEntry(int page) => (_mapped[page], _mappedPage[page], _writable[page]);
 
     /// <summary>pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry).</summary>
     internal void EnterObject(int page, Page p)
@@ -105,6 +107,19 @@ public sealed class CowSpace
         Array.Clear(_mapped);
         Array.Clear(_mappedPage);
         Array.Clear(_writable);
+    }
+
+    /// <summary>This pmap's part of pmap_page_protect(<paramref name="p"/>, VM_PROT_NONE): its mappings of the page go.</summary>
+    internal void RemoveMappingsOf(Page p)
+    {
+        for (int i = 0; i < _mappedPage.Length; i++)
+        {
+            if (_mappedPage[i] != p) continue;
+            V();
+            _mapped[i] = null;
+            _mappedPage[i] = null;
+            _writable[i] = false;
+        }
     }
 
     /// <summary>pmap_protect(VM_PROT_READ) of the whole entry (fork, mprotect).</summary>

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -169,6 +170,10 @@ public static class PageoutScan
         }
         if (TryLockOwner(k, p, self, "uvmpd_scan_inactive") is not { } ownerLock) return Outcome.Skipped;
         if (!p.Busy && p.Object?.PgoPut is not null) return Outcome.PgoPut; // the owner stays locked for pgo_put
+        // "the page is swap-backed. remove all the permissions from the page so we can sync the
+        // modified info without any race conditions": pmap_page_protect(p, VM_PROT_NONE) before
+        // the clean page is freed or the dirty one paged out (or skipped, its mappings gone all the same).
+        if (!p.Busy && !k.Config.Has(Switches.PageoutSkipsPmapPageProtect)) Pmap.PageProtectNone(k, p);
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
         ownerLock.Release(k, self);
         return outcome;

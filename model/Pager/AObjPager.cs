@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -147,6 +148,7 @@ public static class AObjPager
         for (int i = 0; i < obj.Size; i++)
         {
             if (obj.PageAt(i) is not { } p) continue;
+            Pmap.PageProtectNone(k, p);
             DropSwap(k, self, obj, i);
             PageQueues.Free(k, p);
         }

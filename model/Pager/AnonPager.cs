@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -165,6 +166,7 @@ public static class AnonPager
         }
         else if (anon.Page is { } p)
         {
+            Pmap.PageProtectNone(k, p); // "page has no uobject, so we must be the owner of it": pmap_page_protect(pg, VM_PROT_NONE)
             if (p.Busy)
             {
                 p.Flags |= PageFlags.Released;
@@ -186,6 +188,7 @@ public static class AnonPager
     /// <summary>uvm_anon_release(): a PG_RELEASED page of a freed anon: free page, slot and anon.</summary>
     internal static void Release(Kernel k, KernelThread self, Anon anon, Page p)
     {
+        Pmap.PageProtectNone(k, p); // uvmfault_anonget(), PG_RELEASED: pmap_page_protect(pg, VM_PROT_NONE), then uvm_anfree()
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, p);
         PageQueues.Free(k, p);

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -134,11 +135,12 @@ public static class VnodePager
     {
         var vn = pg.Object!;
         var vm = k.Vm;
+        Pmap.PageProtectNone(k, pg); // PGO_FREE: pmap_page_protect(pg, VM_PROT_NONE) before the page is cleaned or freed
         if ((pg.Flags & PageFlags.Clean) != 0 || k.Config.Has(Switches.PutpagesFreesDirtyPage))
         {
             MemqChanged(k, vn, pg.Index);
             vm.PageQueueLock.Acquire(self);
-            PageQueues.Free(k, pg); // pmap_page_protect(VM_PROT_NONE); uvm_pagefree()
+            PageQueues.Free(k, pg); // uvm_pagefree()
             vm.PageQueueLock.Release(self);
             k.Uvmexp.PdFreed++;
             vn.Lock.Release(k, self);

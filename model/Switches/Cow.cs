@@ -63,6 +63,15 @@ public static partial class Switches
         "uvm_unmap() and uvm_map_protect() unlock the map without bumping its timestamp, so a sleeping fault's relock succeeds (a version not bumped)")
         with { Kills = ["UseAfterFree"], Budget = 200 };
 
+    /// <summary>
+    /// uvmpd_scan_inactive(): a swap-backed page is freed or paged out without pmap_page_protect(p,
+    /// VM_PROT_NONE) first, so the pmaps that mapped it keep mapping a page that is freed and
+    /// reused. Killed by PmapMapsOnlyPagesItsMappingsOwn.
+    /// </summary>
+    public static readonly KernelSwitch PageoutSkipsPmapPageProtect = Mutation("pageout-skips-pmap-page-protect", "uvmpd_scan_inactive", "cow-fork",
+        "uvmpd_scan_inactive() frees or pages out a swap-backed page without pmap_page_protect(VM_PROT_NONE): the processes that mapped it keep the mapping (a call skipped)")
+        with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 50 };
+
     /// <summary>uvm_unmap_remove(): the entry is unlinked but pmap_remove() of its range is skipped.</summary>
     public static readonly KernelSwitch UnmapSkipsPmapRemove = Mutation("unmap-skips-pmap-remove", "uvm_unmap_remove", "refault",
         "uvm_unmap_remove() unlinks the entry but skips pmap_remove() of its range: the pmap still maps the pages of an entry that is gone (a call skipped)")

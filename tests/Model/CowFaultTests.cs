@@ -20,9 +20,10 @@ public sealed class CowFaultTests
     private static List<string> Touch(Kernel k, KernelThread self, CowSpace s, int page, bool write) =>
         KernelFixture.RunAll(CowFault.Touch(k, self, s, page, write));
 
-    /// <summary>The pagedaemon's work, done by hand: the anon's page goes to swap and is freed.</summary>
+    /// <summary>The pagedaemon's work, done by hand: the page's mappings go, the anon's page goes to swap and is freed.</summary>
     private static void PageOut(Kernel k, KernelThread self, Anon anon)
     {
+        Pmap.PageProtectNone(k, anon.Page!);
         anon.SwSlot = k.Vm.Swap.Alloc(self);
         k.Uvmexp.SwpgOnly++;
         PageQueues.Free(k, anon.Page!);
@@ -157,6 +158,44 @@ public sealed class CowFaultTests
         Assert.Equal(["uvm_fault: EACCES"], Touch(k, self, s, 0, write: true));
         KernelFixture.RunAll(CowMapOps.Unmap(k, self, s, "uvm_unmap"));
         Assert.Equal(["uvm_fault: EFAULT"], Touch(k, self, s, 0, write: false));
+    }
+
+    /// <summary>
+    /// pmap_page_protect(VM_PROT_NONE) is what keeps the pmaps from mapping a page that is freed:
+    /// with it both sharers' mappings go; without it they stay, and the stale-mapping check names one.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void APageFreedWithoutPmapPageProtectStaysMapped(bool protect)
+    {
+        var k = VmFixture.Kernel();
+        var self = VmFixture.Actor(k);
+        var (parent, child) = (Space(k, "p"), Space(k, "c"));
+        Touch(k, self, parent, 0, write: true);
+        KernelFixture.RunAll(CowMapOps.Fork(k, self, parent, child));
+        Touch(k, self, child, 0, write: false);
+        var anon = parent.Amap!.Lookup(0)!;
+        var page = anon.Page!;
+        Assert.Same(anon, parent.MappedAnon(0));
+        Assert.Same(anon, child.MappedAnon(0));
+
+        if (protect) Pmap.PageProtectNone(k, page);
+        anon.SwSlot = k.Vm.Swap.Alloc(self);
+        k.Uvmexp.SwpgOnly++;
+        PageQueues.Free(k, page);
+
+        if (protect)
+        {
+            Assert.Null(parent.MappedAnon(0));
+            Assert.Null(child.MappedAnon(0));
+            Assert.Null(Check(k));
+        }
+        else
+        {
+            Assert.Same(page, parent.PmapEntry(0).Page);
+            Assert.Equal($"vmspace of p maps page 0 to {page}, which is free", CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
+        }
     }
 
     [Fact]

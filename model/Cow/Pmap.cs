@@ -1,0 +1,22 @@
+using Uvm.Model.Vm;
+
+namespace Uvm.Model.Cow;
+
+/// <summary>
+/// pmap_page_protect(pg, VM_PROT_NONE) (pmap(9)): every mapping of a physical page, in every pmap,
+/// goes (the machine-dependent pmap walks the page's pv list). The model's pmaps are those of the
+/// copy-on-write spaces (<see cref="CowSpace"/>). A mapping stays until the kernel removes it:
+/// pmap_remove() of an entry, pmap_enter() over it, or this call, which the kernel makes before it
+/// frees or pages out a page that may be mapped (uvmpd_scan_inactive(), uvm_anfree(),
+/// genfs_putpages() with PGO_FREE, uao_detach_locked()). A path that skips it leaves a pmap
+/// mapping a page that is freed and reused, which PmapMapsOnlyPagesItsMappingsOwn reports.
+/// </summary>
+public static class Pmap
+{
+    /// <summary>pmap_page_protect(<paramref name="page"/>, VM_PROT_NONE).</summary>
+    internal static void PageProtectNone(Kernel k, Page page)
+    {
+        var spaces = k.Vm.CowSpaces;
+        for (int i = 0; i < spaces.Count; i++) spaces[i].RemoveMappingsOf(page);
+    }
+}
