@@ -137,6 +137,20 @@ public static class AnonPager
                 yield return s;
         }
         var objLock = ObjLock();
+        // PR kern/23171 (switch pr23171): until the fix ("uvm_anfree: we can't wait for the page here
+        // because the caller might hold amap lock. instead, just mark the page as PG_RELEASED"),
+        // uvm_anfree() waited for a busy page it owns, whatever its caller held (uvm_anon.c
+        // 1.21.4.2: pmap_page_protect(pg, VM_PROT_NONE); while ((pg = anon->u.an_page) &&
+        // (pg->flags & PG_BUSY) != 0) { pg->flags |= PG_WANTED; UVM_UNLOCK_AND_WAIT(pg,
+        // &anon->an_lock, 0, "anfree", 0); simple_lock(&anon->an_lock); }); amap_wipeout() holds am_l.
+        while (objLock is null && k.Config.Has(Switches.Pr23171) && anon.Page is { Busy: true } busy)
+        {
+            Pmap.PageProtectNone(k, busy);
+            PageQueues.Want(busy);
+            anon.Lock.Release(k, self);
+            yield return Step.Sleep("uvm_anfree: page busy (anfree)", busy.Channel);
+            foreach (var s in Locks.Take(anon.Lock, self, "uvm_anfree: relock")) yield return s;
+        }
         Free(k, self, anon);
         afterFree?.Invoke();
         objLock?.Release(k, self);

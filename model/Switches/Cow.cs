@@ -3,6 +3,26 @@ namespace Uvm.Model;
 /// <summary>The switches of the amap, copy-on-write and fault-relock paths (model/Cow/).</summary>
 public static partial class Switches
 {
+    /// <summary>
+    /// PR kern/23171: uvm_anfree() sleeps ("anfree") until a busy page of the anon is un-busied,
+    /// with whatever its caller holds: amap_wipeout() calls it with the amap's am_l, a simple lock,
+    /// held. Read in <see cref="AnonPager.FreeUnlocked"/>. The fix (yamt, "PG_RELEASED for anon
+    /// pages. PR/23171 from Christian Limpach"; revision and date not confirmed, autumn 2003 or
+    /// later) marks the busy page PG_RELEASED for whoever un-busies it (uvm_anon_release()), which
+    /// the default kernel does. The text before it is uvm_anon.c 1.21.4.2 (2002).
+    /// </summary>
+    public static readonly KernelSwitch Pr23171 = new("pr23171", SwitchKind.Historical, "uvm_anfree (amap_wipeout, uvm_unloananon)", "cow-fork")
+    {
+        Origin = "PR kern/23171",
+        Title = "uvm_anfree() sleeps on a busy page with the amap locked",
+        Description = "A process unmaps or exits while the pagedaemon pages out one of its anon pages (or another LWP reads it "
+            + "in): amap_wipeout() drops the last reference and calls uvm_anfree() with am_l held, which sleeps on the busy "
+            + "page (\"anfree\"): a sleep with a simple lock held (LOCKDEBUG: \"switching with held simple_lock\"). The fix "
+            + "marks the page PG_RELEASED instead (uvm_anon_release()).",
+        Expected = "detector SleepWithSpinLock",
+        Budget = 400,
+    };
+
     /// <summary>amap_copy(): the slots are copied but an_ref++ is skipped.</summary>
     public static readonly KernelSwitch AmapCopySkipsAnonRef = Mutation("amap-copy-skips-anon-ref", "amap_copy", "cow-fork",
         "amap_copy() copies the anon slots into the new amap but skips an_ref++ (a reference count not taken)")
