@@ -161,6 +161,28 @@ public static class ExitInvariants
             return null;
         });
 
+    /// <summary>
+    /// Liveness: the last LWP of a process to exit calls exit1() (kern_lwp.c lwp_exit(): "if we
+    /// are the last live LWP in a process, we need to exit the entire process"), so a process whose
+    /// LWPs have all exited is exiting: a zombie for its parent to collect.
+    /// </summary>
+    public static readonly LivenessProperty ProcessWhoseLwpsAllExitedBecomesAZombie = new(
+        nameof(ProcessWhoseLwpsAllExitedBecomesAZombie),
+        "A process whose LWPs have all exited (LSDEAD or LSZOMB) has called exit1(): the last of them to exit does.",
+        Subsystem, k =>
+        {
+            for (int i = 0; i < k.Procs.Count; i++)
+            {
+                var p = k.Procs[i];
+                if (p.System || p.Exiting || p.Reaped || p.Lwps.Count == 0) continue;
+                bool live = false;
+                for (int j = 0; j < p.Lwps.Count && !live; j++)
+                    live = p.Lwps[j].Stat is not (LwpStat.Dead or LwpStat.Zomb);
+                if (!live) return $"every LWP of {p} has exited, but none called exit1(): {p} is {p.Stat}, not a zombie";
+            }
+            return null;
+        });
+
     /// <summary>Liveness: once the pagedaemon is woken under a shortage with u-areas cached, the free list is eventually emptied.</summary>
     public static readonly LivenessProperty ShortageDrainEventuallyShrinksFreeList = new(
         nameof(ShortageDrainEventuallyShrinksFreeList),
@@ -177,7 +199,7 @@ public static class ExitInvariants
     ];
 
     /// <summary>Every exit liveness property.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [ExitedProcessIsEventuallyReaped, ShortageDrainEventuallyShrinksFreeList];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [ProcessWhoseLwpsAllExitedBecomesAZombie, ExitedProcessIsEventuallyReaped, ShortageDrainEventuallyShrinksFreeList];
 
     private static string Describe(object? x) => x?.ToString() ?? "nothing";
 }

@@ -13,13 +13,20 @@ internal static class ExitFixture
     /// A kernel with one CPU thread and one process per program (one LWP each), with the exit
     /// section (init as their parent, NUAREA_MAX 1, free target 0: no shortage) but no other threads.
     /// </summary>
-    public static (Kernel K, CpuThread Cpu) OneCpu(KernelConfig? config, params IReadOnlyList<LwpOp>[] programs)
+    public static (Kernel K, CpuThread Cpu) OneCpu(KernelConfig? config, params IReadOnlyList<LwpOp>[] programs) =>
+        OneCpu(config, [.. programs.Select(p => new ProcessSpec([p]))]);
+
+    /// <summary>As <see cref="OneCpu(KernelConfig?, IReadOnlyList{LwpOp}[])"/>, with one process whose LWPs run <paramref name="lwps"/>.</summary>
+    public static (Kernel K, CpuThread Cpu) OneCpuOneProcess(KernelConfig? config, params IReadOnlyList<LwpOp>[] lwps) =>
+        OneCpu(config, [new ProcessSpec(lwps)]);
+
+    private static (Kernel K, CpuThread Cpu) OneCpu(KernelConfig? config, IReadOnlyList<ProcessSpec> processes)
     {
         var w = new Workload
         {
             Cpus = 1, SwapoutScans = 0, FreePages = 8,
             Sections = [new ExitWorkload { NuareaMax = 1, FreeTarget = 0, Pagedaemon = false }],
-            Processes = [.. programs.Select(p => new ProcessSpec([p]))],
+            Processes = processes,
         };
         var k = KernelBuilder.Build(w, config ?? KernelConfig.Fixed);
         var cpu = k.Threads.OfType<CpuThread>().Single();

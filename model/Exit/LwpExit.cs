@@ -23,24 +23,37 @@ public static class LwpExit
 
     /// <summary>
     /// An LWP ran off its program. lwp_exit() calls exit1() when it is the last live LWP of its
-    /// process (the kernel tests p_nlwps - p_nzlwps == 1; the model counts LWPs not yet LSDEAD, in
-    /// the same step that marks this one LSDEAD, which closes a window the model does not study).
+    /// process. The 2003-04 kernel tests <c>p->p_nlwps - p->p_nzlwps == 1</c> (kern_lwp.c 1.4), and
+    /// p_nzlwps counts a sibling only once lwp_exit2() or the reaper has made it LSZOMB, after
+    /// its switch away: a sibling that is LSDEAD, between its lwp_exit() and then, still counts as
+    /// live, and if it is itself deciding so, neither calls exit1() (switch
+    /// <see cref="Switches.LwpExitCountsDyingSibling"/>, found by the checker). The default kernel
+    /// runs the later fix (kern_lwp.c 1.40.2.2, 2006: "We are not quite a zombie yet, but for
+    /// accounting purposes we must increment the count of zombies here", p_nzlwps++ before the
+    /// test): a sibling counts as gone from its lwp_exit() on, in the step that marks it LSDEAD.
     /// </summary>
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        bool last = !p.Exiting && !OtherLiveLwp(p, l);
+        bool last = !p.Exiting && !OtherLiveLwp(p, l, dyingCountsLive: k.Config.Has(Switches.LwpExitCountsDyingSibling));
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
     }
 
-    /// <summary>Some other LWP of <paramref name="p"/> is not yet LSDEAD or LSZOMB (a loop over p_lwps: no closure per exit).</summary>
-    private static bool OtherLiveLwp(Proc p, Lwp l)
+    /// <summary>
+    /// Some other LWP of <paramref name="p"/> is not yet LSZOMB, nor LSDEAD unless
+    /// <paramref name="dyingCountsLive"/> (a loop over p_lwps: no closure per exit).
+    /// </summary>
+    private static bool OtherLiveLwp(Proc p, Lwp l, bool dyingCountsLive)
     {
         var lwps = p.LwpList;
         for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] is var x && x != l && x.StatUnderKernelLock(LastLwp) is not (LwpStat.Dead or LwpStat.Zomb)) return true;
+        {
+            if (lwps[i] == l) continue;
+            var stat = lwps[i].StatUnderKernelLock(LastLwp);
+            if (stat != LwpStat.Zomb && (dyingCountsLive || stat != LwpStat.Dead)) return true;
+        }
         return false;
     }
 

@@ -46,6 +46,31 @@ public static partial class Switches
         Budget = 3000,
     };
 
+    /// <summary>
+    /// Found by the checker (session 19): lwp_exit() of 2003-04 (kern_lwp.c 1.4) decides whether it
+    /// is the last LWP by <c>p->p_nlwps - p->p_nzlwps == 1</c>, and p_nzlwps counts an LWP only when
+    /// it becomes LSZOMB after its switch away (lwp_exit2() in the 2004 rework, the reaper before).
+    /// Two LWPs of one process that run off their programs on two CPUs: the second takes the big
+    /// lock as the first drops it before cpu_exit(), still counts the first as live, and also
+    /// takes the lwp_exit() path; nobody calls exit1(), and the process stays SACTIVE with no LWP,
+    /// never a zombie, its parent never told. Fixed by kern_lwp.c 1.40.2.2 (2006): "We are not
+    /// quite a zombie yet, but for accounting purposes we must increment the count of zombies
+    /// here" (p_nzlwps++ before the test), which the default kernel runs. Read in
+    /// <see cref="Exit.LwpExit.Run"/>.
+    /// </summary>
+    public static readonly KernelSwitch LwpExitCountsDyingSibling = new("lwp-exit-counts-dying-sibling", SwitchKind.Discovered, "lwp_exit", "exit-reaperless")
+    {
+        Origin = "kern_lwp.c 1.40.2.2 (2006)",
+        Title = "two LWPs of a process exit together and neither calls exit1()",
+        Description = "lwp_exit() tests p_nlwps - p_nzlwps == 1, and a sibling that is LSDEAD but has not yet switched away "
+            + "(lwp_exit2() or the reaper makes it LSZOMB and counts it in p_nzlwps) still counts as live; two LWPs exiting on "
+            + "two CPUs both take the lwp_exit() path, and the process never calls exit1(): it is never a zombie. Fixed by "
+            + "counting the exiting LWP in p_nzlwps before the test (kern_lwp.c 1.40.2.2).",
+        Expected = "liveness ProcessWhoseLwpsAllExitedBecomesAZombie",
+        Kills = ["ProcessWhoseLwpsAllExitedBecomesAZombie"],
+        Budget = 250,
+    };
+
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
     public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
         "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)")

@@ -137,6 +137,35 @@ public sealed class ExitInvariantsTests
     }
 
     [Fact]
+    public void ProcessWhoseLwpsAllExitedWithoutExit1IsPendingLiveness()
+    {
+        var (k, cpu) = ExitFixture.OneCpuOneProcess(null, ExitAtOnce, ExitAtOnce);
+        var p = k.Lwps[0].Proc;
+        Assert.Equal(2, p.Lwps.Count);
+        Assert.Null(ExitInvariants.ProcessWhoseLwpsAllExitedBecomesAZombie.Pending(k));
+
+        // What two lwp_exit() paths leave when neither called exit1(): both LWPs dead, the process active.
+        p.Lwps[0].Stat = LwpStat.Zomb;
+        Assert.Null(ExitInvariants.ProcessWhoseLwpsAllExitedBecomesAZombie.Pending(k));
+        p.Lwps[1].Stat = LwpStat.Dead;
+
+        Assert.Equal($"every LWP of {p} has exited, but none called exit1(): {p} is Active, not a zombie",
+            ExitInvariants.ProcessWhoseLwpsAllExitedBecomesAZombie.Pending(k));
+    }
+
+    [Fact]
+    public void TwoLwpsExitingOnOneCpuLeaveTheLastToCallExit1()
+    {
+        var (k, cpu) = ExitFixture.OneCpuOneProcess(null, ExitAtOnce, ExitAtOnce);
+        var p = k.Lwps[0].Proc;
+
+        KernelRunner.Run(k);
+
+        Assert.True(p.Exiting);
+        Assert.All(ExitInvariants.Liveness, l => Assert.Null(l.Pending(k)));
+    }
+
+    [Fact]
     public void UnreapedZombieAndOwedDrainArePendingLiveness()
     {
         var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
