@@ -170,7 +170,13 @@ public static class SwapOff
         FreeOldSlot(k, self, slot);
         if (!k.Config.Has(Switches.PageinPageStaysClean)) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);
-        if (!k.Config.Has(Switches.PageinPageStaysBusy)) PageQueues.Unbusy(k, p); // pagein-page-stays-busy
+        if (k.Config.Has(Switches.PageinPageSkipsWakeup))
+        {
+            // uvm_aobj.c 1.39.2.6: pg->flags &= ~(PG_BUSY|PG_CLEAN|PG_FAKE): PG_WANTED stays, nobody is woken.
+            p.Flags &= ~(PageFlags.Busy | PageFlags.Fake);
+            p.BusyOwner = null;
+        }
+        else if (!k.Config.Has(Switches.PageinPageStaysBusy)) PageQueues.Unbusy(k, p); // pagein-page-stays-busy
         PageQueues.Deactivate(k, p);
         k.Vm.PageQueueLock.Release(self);
         yield return Step.Ran("uao_pagein_page");

@@ -20,6 +20,27 @@ public static partial class Switches
         Budget = 400,
     };
 
+    /// <summary>
+    /// Found by the checker (session 19): uao_pagein_page() of 2002 (uvm_aobj.c 1.39.2.6) un-busies
+    /// the page it paged in for swapctl -d with <c>pg-&gt;flags &amp;= ~(PG_BUSY|PG_CLEAN|PG_FAKE)</c>: no
+    /// <c>if (pg-&gt;flags &amp; PG_WANTED) wakeup(pg)</c>, and PG_WANTED stays set. A thread that found
+    /// the page busy while uao_get() read it (a shm fault's uao_get, the last shmdt's uao_detach,
+    /// a u-area swapin through kernel_object) sleeps on it until something else un-busies the
+    /// page. The later text (1.93.2.1, 2008) wakes them (<c>if (pg-&gt;flags &amp; PG_WANTED)
+    /// wakeup(pg); pg-&gt;flags &amp;= ~(PG_WANTED|PG_BUSY|PG_CLEAN|PG_FAKE)</c>), which the default
+    /// kernel does; when the wakeup came in is not confirmed. Read in <see cref="SwapOff"/>.
+    /// </summary>
+    public static readonly KernelSwitch PageinPageSkipsWakeup = new("pagein-page-skips-wakeup", SwitchKind.Discovered, "uao_pagein_page", "shm-swap")
+    {
+        Origin = "uvm_aobj.c 1.93.2.1 (2008; the revision that added the wakeup is not confirmed)",
+        Title = "uao_pagein_page() un-busies the page without waking its waiters",
+        Description = "swapctl -d pages an shm aobj's page in through uao_get(), which sleeps with the page busy; a process "
+            + "faulting on the page, or detaching the segment, finds it busy, sets PG_WANTED and sleeps. uao_pagein_page() "
+            + "clears PG_BUSY but neither wakes it nor clears PG_WANTED: the sleeper waits for a wakeup that no path owes it.",
+        Expected = "liveness EverySleeperIsEventuallyWoken",
+        Budget = 1000,
+    };
+
     /// <summary>uao_get(): the synchronous swap read runs with the object still locked.</summary>
     public static readonly KernelSwitch UaoGetReadsLocked = Mutation("uao-get-reads-locked", "uao_get", "shm-swap",
         "uao_get() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, without the simple_unlock(&uobj->vmobjlock) before it (a sleep with a simple lock held)")

@@ -1,0 +1,79 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// pagein-page-skips-wakeup, found by this checker once uao_pagein_page()'s un-busy was modelled as
+/// the 2002 text reads (docs/fidelity.md, "Found by the checker"). Kernel: sys/uvm/uvm_aobj.c rev
+/// 1.39.2.6 (2002), uao_pagein_page(): <c>pg-&gt;flags &amp;= ~(PG_BUSY|PG_CLEAN|PG_FAKE);
+/// UVM_PAGE_OWN(pg, NULL);</c>, with no wakeup of a PG_WANTED page and PG_WANTED left set. The
+/// later text (1.93.2.1, 2008) has <c>if (pg-&gt;flags &amp; PG_WANTED) { wakeup(pg); } pg-&gt;flags
+/// &amp;= ~(PG_WANTED|PG_BUSY|PG_CLEAN|PG_FAKE);</c>, which the default kernel runs; the revision
+/// that added it was not found.
+///
+/// Setup (scenario shm-swap): a process writes pages of a 4-page shm segment in 5 pages of
+/// memory with one swap slot, so the pagedaemon pages it out, while swapctl -d removes the swap
+/// device.
+///
+/// Interleaving: swapctl -d's uao_swap_off() pages the segment's paged-out page in through
+/// uao_get(), which sleeps over the read with the page busy and the object unlocked. The process
+/// faults on the same page, finds it busy in uao_get(), sets PG_WANTED and sleeps on it.
+/// uao_pagein_page() then clears PG_BUSY without waking it.
+///
+/// Violated: once nothing more can run the process still sleeps on the page: a lost wakeup.
+/// The generic sleepers detector (EverySleeperIsEventuallyWoken, docs/detectors.md) reports it.
+/// </summary>
+public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
+{
+    /// <summary>
+    /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
+    /// pagein-page-skips-wakeup --seed S [--engine coyote]</c>): in-process 63, 30, 154, 2, 130, 50,
+    /// 6, 81, 89, 148; Coyote 39, 16, 2, 44, 25, 24, 3, 54, 50, 8 (worst 154).
+    /// </summary>
+    private const int Budget = 400;
+
+    private static readonly KernelConfig KernelOfTheText = Switches.Configure(["pagein-page-skips-wakeup"]);
+
+    [Fact]
+    public void TheSwitchKeepsTheBigLock() => Assert.True(KernelOfTheText.BigLock);
+
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void AFaultOnThePageSleepsForever(EngineKind engine)
+    {
+        Search.AssertFound("shm-swap", KernelOfTheText, Budget, "liveness EverySleeperIsEventuallyWoken", engine, cx =>
+        {
+            Assert.Matches(@"sleeps on page \d+", cx.Violation.Message);
+        });
+    }
+
+    /// <summary>
+    /// The pinned schedule, found by <c>uvmcheck run --bug pagein-page-skips-wakeup</c> (seed 0,
+    /// schedule 63, co-shrunk: workload size 32 -> 10, steps 92 -> 37): swapctl's uao_get() sleeps
+    /// on page 1 while aiodoned finishes its pageout (steps 26-27), reads it (29); shm1's fault finds
+    /// it busy and sleeps (30); uao_pagein_page() un-busies it (31) and swapctl goes on to remove the
+    /// device. It prints:
+    /// <code>
+    /// BUG FOUND in schedule 63: [liveness EverySleeperIsEventuallyWoken] ... Still pending at the
+    /// end: shm1 sleeps on page 1.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        Search.AssertReplays("shm-swap-pagein-page-skips-wakeup-EverySleeperIsEventuallyWoken-seed0.json", "liveness EverySleeperIsEventuallyWoken");
+    }
+
+    /// <summary>
+    /// The default kernel (the later wakeup) survives the same search under Coyote; in-process, the
+    /// default kernel's shm-swap search of <see cref="SwapOffDropsTheLastAobjReferenceWithTheListLocked"/>
+    /// (same scenario and kernel, ten thousand schedules a seed) covers ten times this budget, and is not run twice.
+    /// </summary>
+    [Fact]
+    public void DefaultKernelWithTheLaterWakeupSurvivesTheSearch()
+    {
+        Search.AssertClean("shm-swap", Budget, EngineKind.Coyote);
+    }
+}
