@@ -9,7 +9,9 @@ public static partial class Switches
     /// held. Read in <see cref="AnonPager.FreeUnlocked"/>. The fix (yamt, "PG_RELEASED for anon
     /// pages. PR/23171 from Christian Limpach"; revision and date not confirmed, autumn 2003 or
     /// later) marks the busy page PG_RELEASED for whoever un-busies it (uvm_anon_release()), which
-    /// the default kernel does. The text before it is uvm_anon.c 1.21.4.2 (2002).
+    /// the default kernel does. The text before it is uvm_anon.c 1.21.4.2 (2002). Under the switch
+    /// the two model paths that free an anon in one step of their own (an anon user's exit, a loan
+    /// client's unloan) still mark a busy page PG_RELEASED.
     /// </summary>
     public static readonly KernelSwitch Pr23171 = new("pr23171", SwitchKind.Historical, "uvm_anfree (amap_wipeout, uvm_unloananon)", "cow-fork")
     {
