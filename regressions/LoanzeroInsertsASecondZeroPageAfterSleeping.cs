@@ -25,7 +25,8 @@ namespace Uvm.Regressions;
 /// uvm_pagealloc() fails and it sleeps (<c>uvm_wait: loanzero</c>), releasing the big lock. The
 /// pagedaemon drops the page queues for its swapout walk (<c>uvm_swapout_threads</c>), starts
 /// pageouts (<c>uvmpd_scan_inactive: uvm_swap_put</c>), the aiodone daemon completes them
-/// (<c>uvm_aio_aiodone</c>) and wakes the memory waiters. loan2's loan now finds no zero page
+/// (<c>uvm_aio_aiodone</c>; no page was free as it took them, so it wakes the pagedaemon, whose pass
+/// ends by waking the memory waiters). loan2's loan now finds no zero page
 /// either, allocates it and lends it to an anon (<c>uvm_loanzero: loan to anon</c>) and exits.
 /// loan1 wakes, relocks and retries
 /// uvm_pagealloc(&amp;uvm_loanzero_object, 0) with its stale lookup.
@@ -42,7 +43,8 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
 {
     /// <summary>
     /// Schedules per seed. Over 30 seeds k * 1_000_003 the pre-fix kernel panicked in schedule 1 to
-    /// 5 (median 1; over the ten seeds of <see cref="Search.Seeds"/> also median 1, worst 5), so 60
+    /// 5 (median 1; over the ten seeds of <see cref="Search.Seeds"/> also median 1, worst 5; since
+    /// aiodoned wakes one channel per batch, session 19: 1, 1, 3, 7, 1, 1, 10, 1, 4, 3), so 60
     /// leaves a wide margin. The fixed kernel runs all 60 per seed (~120 Coyote decisions each).
     /// </summary>
     private const int Budget = 60;
@@ -65,7 +67,8 @@ public sealed class LoanzeroInsertsASecondZeroPageAfterSleeping
     /// through each system call (issue 18), and when the pagedaemon's scan dropped the page queues
     /// around its swapout walk in workloads without LWPs (session 18: seed 0, schedule 1, co-shrunk:
     /// workload size 18 -> 13, steps 53 -> 30; loan1 now sleeps in uvm_wait: loanzero while loan2
-    /// inserts the zero page, on seeds 0-5 alike). It prints:
+    /// inserts the zero page, on seeds 0-5 alike), and when aiodoned came to wake one channel per batch
+    /// (session 19: seed 0, schedule 1, co-shrunk: workload size 18 -> 13, steps 53 -> 34). It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_pageinsert] panic: uvm_pageinsert: uvm_loanzero_object[0]
     /// already holds page 1 (in loan1)

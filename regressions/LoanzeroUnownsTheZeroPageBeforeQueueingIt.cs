@@ -24,8 +24,8 @@ namespace Uvm.Regressions;
 /// </para>
 /// <para>
 /// <i>Setup</i> (scenario <c>loan-zero</c>): as for <see cref="LoanzeroInsertsASecondZeroPageAfterSleeping"/>.
-/// <i>Interleaving</i> (pinned schedule, 3 steps): loan1 writes its page 1 (<c>uvm_fault:
-/// zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>), then sends its untouched page 0:
+/// <i>Interleaving</i>: a loaner (loan2 in the pinned schedule) writes a page of its buffer
+/// (<c>uvm_fault: zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>), then sends its untouched page 0:
 /// uvm_loanzero() allocates the zero page and un-owns it.
 /// <i>Violated</i>: the kernel assertion <c>panic uvm_page_own</c> (UVM_PAGE_TRKOWN).
 /// </para>
@@ -51,19 +51,20 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug loan-zero-page-unqueued --seed 3 --no-shrink</c>
-    /// (schedule 1, 44 steps, not shrunk; re-pinned under the big lock, issue 18: loan1's first send
-/// now sleeps for memory in uvm_wait: loanzero, and its retry after the pageouts un-owns the
-/// page). Re-pinned when kernel threads took a CPU to run (issue 17
-    /// item 5): seed 0's co-shrunk schedule had become the panicking step alone, which gives the
-    /// edit-robust replay tests (tests/Scenarios/AlignedReplayTests.cs) no step of loan1 followed by
-    /// another of its own; seed 3 keeps the story's interleaving (re-pinned, the same command, when the
-    /// pagedaemon's scan dropped the page queues around its swapout walk in workloads without LWPs,
-    /// session 18): loan1 <c>uvm_fault: zero-fill
-    /// anon</c>, <c>uvm_fault: pmap_enter</c>, then uvm_loanzero(). It prints:
+    /// (schedule 1, not shrunk; re-pinned under the big lock, issue 18: the first send now sleeps
+    /// for memory in uvm_wait: loanzero, and its retry after the pageouts un-owns the page).
+    /// Re-pinned when kernel threads took a CPU to run (issue 17 item 5): seed 0's co-shrunk
+    /// schedule had become the panicking step alone, which gives the edit-robust replay tests
+    /// (tests/Scenarios/AlignedReplayTests.cs) no step of the loaner followed by another of its own;
+    /// seed 3 keeps the story's interleaving (re-pinned, the same command, when the pagedaemon's
+    /// scan dropped the page queues around its swapout walk in workloads without LWPs, session 18,
+    /// and when aiodoned came to wake one channel per batch, session 19: 42 steps, and the loaner is
+    /// now loan2): loan2 <c>uvm_fault: zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>, then
+    /// uvm_loanzero(), whose first try sleeps in uvm_wait: loanzero. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:
-    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed: page 1 of
-    /// uvm_loanzero_object[0] is on no paging queue (in loan1)
+    /// KASSERT((pg->uanon == NULL &amp;&amp; pg->uobject == NULL) || pg->wire_count > 0) failed: page 2 of
+    /// uvm_loanzero_object[0] is on no paging queue (in loan2)
     /// </code>
     /// </summary>
     [Fact]

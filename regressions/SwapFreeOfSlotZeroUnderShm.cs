@@ -39,7 +39,9 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// it before the shm aobj): in-process 5, 9, 66, 8, 105, 16, 40, 82, 37, 12 (worst 105); Coyote
     /// 4, 7, 18, 5, 45, 14, 17, 9, 2, 11 (worst 45). Since the pagedaemon's scan drops the page
     /// queues around its swapout walk there (session 18): in-process 65, 28, 36, 27, 6, 21, 49, 2, 2,
-    /// 11; Coyote 4, 2, 3, 67, 5, 40, 10, 14, 10, 2 (worst 67). 250 leaves room; the fixed kernel runs the
+    /// 11; Coyote 4, 2, 3, 67, 5, 40, 10, 14, 10, 2 (worst 67). Since aiodoned wakes one channel per
+    /// batch (session 19): in-process 10, 9, 13, 8, 6, 1, 6, 2, 2, 6; Coyote 21, 31, 3, 52, 4, 14, 3,
+    /// 14, 10, 20 (worst 52). 250 leaves room; the fixed kernel runs the
     /// same search (see <see cref="Search.FixedBudget"/>).
     /// </summary>
     private const int Budget = 250;

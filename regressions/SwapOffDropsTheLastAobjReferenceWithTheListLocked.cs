@@ -37,7 +37,9 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// 11, 83, 309, 48, 348, 257; Coyote 103, 61, 260, 109, 101, 10, 52, 145, 56, 41 (worst 555).
     /// Since the pagedaemon's scan drops the page queues around its swapout walk in shm-swap (session
     /// 18): in-process 186, 116, 686, 259, 310, 424, 631, 122, 33, 187; Coyote 209, 114, 25, 2, 55,
-    /// 4, 207, 15, 610, 5 (worst 686).
+    /// 4, 207, 15, 610, 5 (worst 686). Since aiodoned wakes one channel per batch (session 19):
+    /// in-process 5, 310, 220, 134, 124, 187, 362, 116, 33, 191; Coyote 82, 41, 21, 43, 13, 11, 38, 15,
+    /// 223, 88 (worst 362).
     /// </summary>
     private const int Budget = 1000;
 
@@ -65,9 +67,10 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// kernel_object joined uao_list (seed 0, schedule 555, co-shrunk: workload size 32 -> 8, steps
     /// 126 -> 30), and when the pagedaemon's scan dropped the page queues around its swapout walk in
     /// workloads without LWPs (session 18: seed 0, schedule 186, co-shrunk: workload size 32 -> 9,
-    /// steps 123 -> 36). It prints:
+    /// steps 123 -> 36), and when aiodoned came to wake one channel per batch, as uvm_aiodone_daemon()
+    /// does (session 19: seed 0, schedule 5, co-shrunk: workload size 32 -> 11, steps 131 -> 40). It prints:
     /// <code>
-    /// BUG FOUND in schedule 186: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// BUG FOUND in schedule 5: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)
     /// </code>
     /// </summary>

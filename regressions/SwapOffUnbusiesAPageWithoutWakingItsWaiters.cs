@@ -30,7 +30,9 @@ public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
     /// pagein-page-skips-wakeup --seed S [--engine coyote]</c>): in-process 63, 30, 154, 2, 130, 50,
-    /// 6, 81, 89, 148; Coyote 39, 16, 2, 44, 25, 24, 3, 54, 50, 8 (worst 154).
+    /// 6, 81, 89, 148; Coyote 39, 16, 2, 44, 25, 24, 3, 54, 50, 8 (worst 154). Since aiodoned wakes one
+    /// channel per batch (the same session): in-process 31, 30, 39, 2, 35, 137, 117, 24, 24, 168;
+    /// Coyote 76, 11, 84, 38, 25, 16, 19, 20, 17, 43 (worst 168).
     /// </summary>
     private const int Budget = 400;
 
@@ -51,12 +53,12 @@ public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug pagein-page-skips-wakeup</c> (seed 0,
-    /// schedule 63, co-shrunk: workload size 32 -> 10, steps 92 -> 37): swapctl's uao_get() sleeps
-    /// on page 1 while aiodoned finishes its pageout (steps 26-27), reads it (29); shm1's fault finds
-    /// it busy and sleeps (30); uao_pagein_page() un-busies it (31) and swapctl goes on to remove the
+    /// schedule 31, co-shrunk: workload size 32 -> 11, steps 94 -> 42): swapctl's uao_get() sleeps
+    /// on page 1 while aiodoned finishes its pageout (steps 30-31), reads it (33); shm1's fault finds
+    /// it busy and sleeps (34); uao_pagein_page() un-busies it (36) and swapctl goes on to remove the
     /// device. It prints:
     /// <code>
-    /// BUG FOUND in schedule 63: [liveness EverySleeperIsEventuallyWoken] ... Still pending at the
+    /// BUG FOUND in schedule 31: [liveness EverySleeperIsEventuallyWoken] ... Still pending at the
     /// end: shm1 sleeps on page 1.
     /// </code>
     /// </summary>

@@ -17,8 +17,11 @@ namespace Uvm.Model.Threads;
 /// uvm_swap_free() (ENOMEM) of its slots. The buf is one step: the daemon never sleeps inside
 /// it, and under the 2003 big kernel lock nothing else runs in between; it waits first until no
 /// other thread holds one of the buf's owner locks. Which completion fails, and how, is the
-/// workload's (<see cref="VmState.IoErrors"/>). The wakeup conditions are those of uvm_aiodone_daemon() in
-/// uvm_pdaemon.c 1.39 (approx.: per buf rather than per batch).
+/// workload's (<see cref="VmState.IoErrors"/>). As uvm_aiodone_daemon() in uvm_pdaemon.c 1.39, the
+/// daemon takes every finished buf at once (<c>bp = TAILQ_FIRST(&amp;uvm.aio_done); TAILQ_INIT(&amp;uvm.aio_done)</c>),
+/// reads <c>free = uvmexp.free</c> before it completes them, and after the last one wakes one
+/// channel: <c>if (free &lt;= uvmexp.reserve_kernel) wakeup(&amp;uvm.pagedaemon); else
+/// wakeup(&amp;uvmexp.free)</c>. Bufs finished meanwhile wait for the next batch.
 /// </summary>
 public sealed class AioDaemon : Kthread
 {
@@ -40,21 +43,30 @@ public sealed class AioDaemon : Kthread
     protected override IEnumerable<Step> Run()
     {
         var vm = Kernel.Vm;
+        var batch = new List<PageIo>();
         while (true)
         {
-            // Wait for a finished buf, pick one (the explorer chooses); while another thread holds
-            // one of its pages' owner locks, wait for it and start over: the list may have changed.
+            // Wait for finished bufs and take them all, with uvmexp.free as it is now.
             foreach (var s in WaitForIo()) yield return s;
-            int i = Pick();
-            var io = vm.Pending[i];
-            if (HeldOwnerLock(io) is { } held)
+            batch.AddRange(vm.Pending);
+            int free = Kernel.Uvmexp.Free;
+            while (batch.Count > 0)
             {
-                yield return Step.Sleep("uvm_aio_aiodone: simple_lock", held.Channel);
-                continue;
+                // Pick a buf of the batch (the explorer chooses); while another thread holds one of
+                // its pages' owner locks, wait for it and pick again.
+                int i = Pick(batch.Count);
+                var io = batch[i];
+                if (HeldOwnerLock(io) is { } held)
+                {
+                    yield return Step.Sleep("uvm_aio_aiodone: simple_lock", held.Channel);
+                    continue;
+                }
+                batch.RemoveAt(i);
+                vm.Pending.Remove(io);
+                Complete(io);
+                if (batch.Count == 0) WakeWaiters(free);
+                yield return Step.Ran("uvm_aio_aiodone");
             }
-            vm.Pending.RemoveAt(i);
-            Complete(io);
-            yield return Step.Ran("uvm_aio_aiodone");
         }
     }
 
@@ -65,8 +77,8 @@ public sealed class AioDaemon : Kthread
             yield return Step.Sleep("uvm_aiodone_daemon", Pageout.AioDone);
     }
 
-    /// <summary>Which finished pageout to complete next: disks reorder, so the explorer chooses.</summary>
-    private int Pick() => Kernel.Vm.Pending.Count > 1 ? Kernel.Choice.Integer(Kernel.Vm.Pending.Count) : 0;
+    /// <summary>Which of the batch's <paramref name="count"/> bufs to complete next: disks reorder, so the explorer chooses.</summary>
+    private int Pick(int count) => count > 1 ? Kernel.Choice.Integer(count) : 0;
 
     /// <summary>An owner lock of the buf's pages that some thread holds, or null.</summary>
     private static SimpleLock? HeldOwnerLock(PageIo io)
@@ -92,11 +104,7 @@ public sealed class AioDaemon : Kthread
             // aiodone-error-keeps-owner-locked: the failed write's branch returns without the unlock.
             if (error != PageoutError.Eio || !Kernel.Config.Has(Switches.AiodoneErrorKeepsOwnerLocked)) ownerLock.Release(Kernel, this);
         }
-        if (!swap)
-        {
-            WakeWaiters();
-            return;
-        }
+        if (!swap) return;
         // These pages are now only in swap (swap_data_lock).
         var space = Kernel.Vm.Swap;
         if (error == PageoutError.None) ux.SwpgOnly += freed;
@@ -106,16 +114,15 @@ public sealed class AioDaemon : Kthread
             if (!Kernel.Config.Has(Switches.AiodoneSkipsMarkbad)) space.MarkBad(this, io.Slot, io.Pages.Count, ux, skipCount: Kernel.Config.Has(Switches.MarkbadSkipsNpgbad));
         }
         else space.Free(this, io.Slot, io.Pages.Count);
-        WakeWaiters();
     }
 
-    /// <summary>uvm_aiodone_daemon(): wake the pagedaemon while memory is short, and the &amp;uvmexp.free waiters.</summary>
-    private void WakeWaiters()
-    {
-        var ux = Kernel.Uvmexp;
-        if (ux.Free + ux.Paging < ux.FreeTarg) Kernel.SleepQueues.Wakeup(Pageout.Pagedaemon);
-        Kernel.SleepQueues.Wakeup(Pageout.FreeMemory);
-    }
+    /// <summary>
+    /// uvm_aiodone_daemon() after a batch: <paramref name="free"/> is uvmexp.free as the batch was
+    /// taken; at or below the kernel's reserve only the pagedaemon is woken (its pass wakes the
+    /// memory waiters when it ends), else the &amp;uvmexp.free waiters are.
+    /// </summary>
+    private void WakeWaiters(int free) =>
+        Kernel.SleepQueues.Wakeup(free <= Kernel.Uvmexp.ReserveKernel ? Pageout.Pagedaemon : Pageout.FreeMemory);
 
     /// <summary>
     /// One page of the buf, owner locked; uvm.pageqlock taken here. <paramref name="slot"/> is the
