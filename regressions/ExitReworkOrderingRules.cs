@@ -63,11 +63,12 @@ public sealed class ExitReworkOrderingRules
     /// 7, 12, 3, 3, 17, 5, 4 and Coyote 8, 4, 4, 3, 5, 14, 2, 5, 2, 1 (worst 17), so 25. Since the
     /// exit scenarios have no swap device: in-process 10, 1, 6, 6, 7, 2, 2, 1, 2, 13 and Coyote 2,
     /// 6, 8, 1, 2, 1, 2, 1, 5, 1 (worst 13).
-    /// Pinned interleaving (seed 0, schedule 10, 76 steps): cpu1 exits lwp 3 and, past cpu_exit,
-    /// frees its u-area with uvm_km_free once (steps 52-54); then cpu0's exiting lwp 6, past
-    /// cpu_exit, frees its u-area and holds kernel_map (step 72) when cpu1's next exit, lwp 5's,
-    /// reaches cpu_exit; cpu1's uvm_km_free, which runs without the big lock, finds kernel_map
-    /// locked (uvm_km_free: kernel_map locked) and puts cpu1 itself to sleep.
+    /// Pinned interleaving (seed 0, schedule 11, 44 steps; re-pinned in session 19, when the
+    /// pagedaemon's and aiodoned's wakeups of the memory waiters came to reach LWPs and uvm_km_pgremove()
+    /// stopped waking them itself): cpu1 exits lwp 5 and, past cpu_exit, frees its u-area with
+    /// uvm_km_free, holding kernel_map (step 40), when cpu0's lwp 4 runs lwp_exit (41) and
+    /// cpu_exit (42); cpu0's uvm_km_free, which runs without the big lock, finds kernel_map locked
+    /// (uvm_km_free: kernel_map locked, step 43) and puts cpu0 itself to sleep.
     /// </summary>
     private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");

@@ -1,6 +1,7 @@
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
 using Uvm.Model.Vm;
+using Uvm.Model.Threads;
 
 namespace Uvm.Model.Exit;
 
@@ -99,8 +100,12 @@ public static class KernelMem
             k.Vm.PageQueueLock.Release(self());
             freed = true;
         }
+        // uvm_pagefree() and uvm_km_pgremove() wake nobody: the memory waiters are woken by the
+        // pagedaemon's pass, which their uvm_wait() asked for, or by aiodoned. A workload without
+        // a pagedaemon (the exit scenarios may leave it out) has nobody to do it, so there the
+        // model wakes them here, standing for that pass.
         obj.Lock.Release(k, self());
-        if (freed) Tsleep.Wakeup(k, self(), Pageout.FreeMemory);
+        if (freed && !PageDaemon.Runs(k)) Tsleep.Wakeup(k, self(), Pageout.FreeMemory);
     }
 
     /// <summary>

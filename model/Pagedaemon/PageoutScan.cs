@@ -1,5 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Cow;
+using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -42,7 +43,7 @@ public static class PageoutScan
         if (statedShortage || ux.Free + ux.Paging < ux.FreeTarg || ux.Inactive < ux.InactTarg)
             foreach (var s in Scan(k, self, statedShortage)) yield return s;
         if ((ux.Free > ux.ReserveKernel || ux.Paging == 0) && !k.Config.Has(Switches.PagedaemonSkipsFreeWakeup))
-            k.SleepQueues.Wakeup(Pageout.FreeMemory);
+            Tsleep.Wakeup(k, self, Pageout.FreeMemory); // kernel threads and LWPs alike (an LWP's fork waits in uvm_wait too)
         vm.PageQueueLock.Release(self);
     }
 

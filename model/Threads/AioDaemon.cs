@@ -122,7 +122,7 @@ public sealed class AioDaemon : Kthread
     /// memory waiters when it ends), else the &amp;uvmexp.free waiters are.
     /// </summary>
     private void WakeWaiters(int free) =>
-        Kernel.SleepQueues.Wakeup(free <= Kernel.Uvmexp.ReserveKernel ? Pageout.Pagedaemon : Pageout.FreeMemory);
+        Tsleep.Wakeup(Kernel, this, free <= Kernel.Uvmexp.ReserveKernel ? Pageout.Pagedaemon : Pageout.FreeMemory);
 
     /// <summary>
     /// One page of the buf, owner locked; uvm.pageqlock taken here. <paramref name="slot"/> is the

@@ -66,6 +66,9 @@ public sealed class PageDaemon : Kthread
         return found;
     }
 
+    /// <summary>Whether the workload booted a pagedaemon (the exit scenarios may leave it out).</summary>
+    public static bool Runs(Kernel kernel) => Existing(kernel) is not null;
+
     /// <summary>A pagedaemon that scans the page queues, asleep on &amp;uvm.pagedaemon.</summary>
     public static PageDaemon Start(Kernel kernel) => Boot(kernel, new());
 
