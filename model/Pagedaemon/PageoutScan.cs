@@ -231,14 +231,19 @@ public static class PageoutScan
             return Outcome.Freed;
         }
         if (ux.Free + ux.Paging > ux.FreeTarg << 2) return Outcome.Skipped;
+        // uvm_pdaemon.c 1.39: "free any swap space allocated to the page since we'll have to write
+        // it again with its new data", before the swap-full test, so a page reactivated there
+        // loses its stale slot too (1.23 tested first and freed the slot only when swpginuse ==
+        // swpages; the model kept that order until session 19).
+        if (!k.Config.Has(Switches.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p);
+        if (ux.SwpgOnly > swap.SwPages)
+            throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(uvmexp.swpgonly <= uvmexp.swpages) failed: {ux.SwpgOnly} > {swap.SwPages}");
         if (ux.SwpgOnly == swap.SwPages)
         {
             PageQueues.Activate(k, p); // swap is full of swap-only pages: reactivate
             return Outcome.Skipped;
         }
-        if (swap.InUse == swap.SwPages) ReleaseSlot(k, self, p); // swap is full: free this page's slot
         PageQueues.Busy(p, "scan_inactive");
-        if (!k.Config.Has(Switches.PageoutKeepsOldSwapSlot)) ReleaseSlot(k, self, p); // free old swap slot (if any)
         if (k.Vm.Cluster is not { } cluster)
         {
             // Start a new swap pageout cluster: swnpages = MAXBSIZE >> PAGE_SHIFT, fewer if no
