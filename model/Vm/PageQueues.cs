@@ -59,6 +59,10 @@ public static class PageQueues
     {
         if (p.Queue == PageQueue.Free)
             throw new KernelPanicException("uvm_pagefree", $"{p} is already free");
+        // KASSERT((pg->flags & PG_PAGEOUT) == 0) on entry (uvm_page.c since UBC, 2000): a page
+        // whose pageout is in flight belongs to the pagedaemon's I/O until aiodoned clears the flag.
+        if ((p.Flags & PageFlags.Pageout) != 0)
+            throw new KernelPanicException("uvm_pagefree", $"KASSERT((pg->flags & PG_PAGEOUT) == 0) failed: {p} is in pageout");
         if (p.Object is { IsVnode: true } vn && (p.Flags & PageFlags.Clean) == 0)
             k.Events.Break("DirtyFilePageIsNeverFreed", $"{p} is freed with changes its file ({vn}) does not hold");
         if (p.LoanCount > 0 && !k.Config.Has(Switches.PagefreeFreesLoanedPage))

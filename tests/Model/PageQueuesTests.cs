@@ -24,6 +24,20 @@ public sealed class PageQueuesTests
     }
 
     [Fact]
+    public void FreeingAPageInPageoutPanics()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+        var (_, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        p.Flags |= PageFlags.Pageout;
+
+        var panic = Assert.Throws<Uvm.Model.Core.KernelPanicException>(() => PageQueues.Free(k, p));
+
+        Assert.Equal("uvm_pagefree", panic.Site);
+        Assert.Contains("KASSERT((pg->flags & PG_PAGEOUT) == 0)", panic.Message);
+        Assert.NotEqual(PageQueue.Free, p.Queue);
+    }
+
+    [Fact]
     public void ActivatingAnActivePageMovesItToTheTailUncounted()
     {
         var k = VmFixture.Kernel(freePages: 2);
