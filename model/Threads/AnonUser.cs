@@ -6,8 +6,11 @@ namespace Uvm.Model.Threads;
 /// <summary>
 /// A process touching its private anonymous memory (a heap of <c>pages</c> pages): each access is
 /// a fault (<see cref="Fault.TouchAnon"/>), zero-filling a new anon or paging a swapped-out one
-/// back in. At exit, uvmspace_free → amap_wipeout → uvm_anfree() frees every anon, its page (or
-/// marks a page in pageout PG_RELEASED) and its swap slot, in one step.
+/// back in. At exit, uvmspace_free → amap_wipeout() drops each anon's reference under its an_lock
+/// and unlocks, then uvm_anfree() frees the anon, its page (or marks a page in pageout
+/// PG_RELEASED) and its swap slot, as <see cref="Cow.AmapOps.Unref"/> cuts it (uvm_amap.c:
+/// <c>refs = --anon-&gt;an_ref; simple_unlock(&amp;anon-&gt;an_lock); if (refs == 0) uvm_anfree(anon);</c>).
+/// The amap itself and its am_l are left out: the process is the only one to use it.
 /// </summary>
 public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyList<AnonTouch> program) : KernelThread(kernel, name)
 {
@@ -33,8 +36,11 @@ public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyLis
         {
             if (anon is null) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
-            AnonPager.Free(Kernel, this, anon);
+            int refs = --anon.RefCount;
             anon.Lock.Release(Kernel, this);
+            if (refs > 0) continue;
+            yield return Step.Ran("amap_wipeout: an_ref--, simple_unlock(an_lock)");
+            foreach (var s in AnonPager.FreeUnlocked(Kernel, this, anon)) yield return s;
         }
         yield return Step.Exit("exit1 → uvmspace_free");
     }
