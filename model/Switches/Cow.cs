@@ -10,8 +10,10 @@ public static partial class Switches
     /// pages. PR/23171 from Christian Limpach"; revision and date not confirmed, autumn 2003 or
     /// later) marks the busy page PG_RELEASED for whoever un-busies it (uvm_anon_release()), which
     /// the default kernel does. The text before it is uvm_anon.c 1.21.4.2 (2002). Under the switch
-    /// the two model paths that free an anon in one step of their own (an anon user's exit, a loan
-    /// client's unloan) still mark a busy page PG_RELEASED.
+    /// the one model path that frees an anon in a step of its own, a loan client's unloan of the
+    /// anon it made, still marks a busy page PG_RELEASED; an anon user's exit, like the
+    /// copy-on-write processes', goes through the sleeping uvm_anfree() (without am_l, which its
+    /// model leaves out).
     /// </summary>
     public static readonly KernelSwitch Pr23171 = new("pr23171", SwitchKind.Historical, "uvm_anfree (amap_wipeout, uvm_unloananon)", "cow-fork")
     {
