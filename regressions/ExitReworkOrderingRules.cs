@@ -41,15 +41,17 @@ public sealed class ExitReworkOrderingRules
     /// lwp_exit2(), which the MD cpu_exit() calls right after switching to the idle PCB. The mutation
     /// runs it in cpu_exit() before the switch. Measured median 1, worst 2 schedules per seed; since
     /// the exit scenarios have no swap device (no swapout walk): in-process 1, 1, 1, 2, 3, 1, 3, 1,
-    /// 1, 1 and Coyote 1, 1, 1, 1, 1, 1, 1, 1, 1, 2.
+    /// 1, 1 and Coyote 1, 1, 1, 1, 1, 1, 1, 1, 1, 2. Since exit1()'s fdfree() may block (session 19):
+    /// in-process 2, 1, 1, 1, 1, 1, 3, 1, 1, 1.
     /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 5 --no-shrink</c>,
-    /// schedule 1, 49 steps; seed 5 because the schedules of seeds 0 to 4 have no step of the
-    /// violating thread followed by another of its own, which tests/Scenarios/AlignedReplayTests.cs
-    /// needs): cpu1: exit1 of lwp 2 frees its vmspace, cpu_lwp_free, SZOMB; cpu1: uvm_lwp_exit (in
+    /// schedule 1, 51 steps since exit1()'s fdfree() may block (session 19); seed 5 because the
+    /// schedules of seeds 0 to 4 have no step of the violating thread followed by another of its
+    /// own, which tests/Scenarios/AlignedReplayTests.cs needs): cpu1: exit1 of lwp 2 (step 39),
+    /// fdfree (41), frees its vmspace, cpu_lwp_free, SZOMB (47); cpu1: uvm_lwp_exit (48, in
     /// cpu_exit, after KERNEL_PROC_UNLOCK, before the switch) caches u-area 2 while cpu1 still runs
-    /// on it; cpu0: lwp 5's fork1 takes it from the cache (uvm_uarea_alloc) for its child lwp 8 (in
-    /// other schedules the pagedaemon's or init's uvm_uarea_drain pops it to free it); only then
-    /// would cpu1: cpu_exit switch away.
+    /// on it; cpu0: lwp 5's fork1 (49) takes it from the cache (uvm_uarea_alloc, 50) for its child
+    /// lwp 8 (in other schedules the pagedaemon's or init's uvm_uarea_drain pops it to free it);
+    /// only then would cpu1: cpu_exit switch away.
     /// </summary>
     private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
         "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed5.json");
@@ -62,13 +64,15 @@ public sealed class ExitReworkOrderingRules
     /// lock with the process actors holding it through their calls (issue 18), in-process 5, 7, 1,
     /// 7, 12, 3, 3, 17, 5, 4 and Coyote 8, 4, 4, 3, 5, 14, 2, 5, 2, 1 (worst 17), so 25. Since the
     /// exit scenarios have no swap device: in-process 10, 1, 6, 6, 7, 2, 2, 1, 2, 13 and Coyote 2,
-    /// 6, 8, 1, 2, 1, 2, 1, 5, 1 (worst 13).
-    /// Pinned interleaving (seed 0, schedule 11, 44 steps; re-pinned in session 19, when the
-    /// pagedaemon's and aiodoned's wakeups of the memory waiters came to reach LWPs and uvm_km_pgremove()
-    /// stopped waking them itself): cpu1 exits lwp 5 and, past cpu_exit, frees its u-area with
-    /// uvm_km_free, holding kernel_map (step 40), when cpu0's lwp 4 runs lwp_exit (41) and
-    /// cpu_exit (42); cpu0's uvm_km_free, which runs without the big lock, finds kernel_map locked
-    /// (uvm_km_free: kernel_map locked, step 43) and puts cpu0 itself to sleep.
+    /// 6, 8, 1, 2, 1, 2, 1, 5, 1 (worst 13). Since exit1()'s fdfree() may block (session 19):
+    /// in-process 6, 1, 7, 2, 3, 1, 1, 1, 1, 5.
+    /// Pinned interleaving (seed 0, schedule 6, 105 steps; re-pinned twice in session 19, when the
+    /// pagedaemon's and aiodoned's wakeups of the memory waiters came to reach LWPs and
+    /// uvm_km_pgremove() stopped waking them itself, and when exit1()'s fdfree() came to be a point
+    /// where it may block): cpu1's last LWP of a process runs exit1 (step 94) through cpu_exit
+    /// (102); cpu0's exit takes kernel_map in uvmspace_free's uvm_km_free (103); cpu1's
+    /// uvm_km_free of the u-area after the switch, which runs without the big lock, finds
+    /// kernel_map locked (uvm_km_free: kernel_map locked, step 104) and puts cpu1 itself to sleep.
     /// </summary>
     private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
@@ -84,12 +88,14 @@ public sealed class ExitReworkOrderingRules
     /// 171, 33; Coyote 77, 38, 70, 53, 210, 146, 6, 94, 48, 23 (worst 880; median 1 before the big
     /// lock). Since the exit scenarios have no swap device (the pagedaemon's passes no longer walk
     /// the LWPs for swapout): in-process 24, 13, 4, 15, 132, 23, 76, 38, 36, 58 and Coyote 38, 35,
-    /// 29, 31, 146, 178, 178, 33, 16, 11 (worst 178). 400 leaves room.
-    /// Pinned interleaving (seed 0, schedule 24, 64 steps): cpu1: cpu_exit of lwp 4, one LWP of the
-    /// two-LWP pid 4; cpu0: lwp 3's exit1 publishes the process as a zombie and wakes init, then
-    /// sleeps in lwp_wait1, which releases the big lock; cpu1: lwp_exit2 of lwp 4 wakes it; init:
-    /// find_stopped_child finds the zombie and proc_free frees the proc while its last LWP, lwp 3,
-    /// is still attached.
+    /// 29, 31, 146, 178, 178, 33, 16, 11 (worst 178). 400 leaves room. Since exit1()'s fdfree() may
+    /// block (session 19): in-process 1, 1, 1, 1, 1, 2, 3, 4, 1, 2.
+    /// Since exit1()'s fdfree() may block (session 19), the window no longer needs exit_lwps(): the
+    /// mutated exit1 publishes the zombie before a point where the big lock goes.
+    /// Pinned interleaving (seed 0, schedule 1, 162 steps): cpu1: lwp 1's exit1 (step 156)
+    /// publishes pid 2 as a zombie and wakes init; its fdfree (158) may block, which releases the
+    /// big lock; init: find_stopped_child (160) finds the zombie and proc_free (161) frees the proc
+    /// while its last LWP, lwp 1, is still attached.
     /// </summary>
     private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 400,
         "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
@@ -100,13 +106,15 @@ public sealed class ExitReworkOrderingRules
     /// calls it before. Measured median 1, worst 2 schedules per seed; under the big lock (issue 18)
     /// in-process 2, 3, 1, 3, 1, 5, 1, 2, 6, 1 and Coyote 1, 1, 1, 1, 1, 3, 1, 3, 11, 4 (worst 11), so 20.
     /// Since the exit scenarios have no swap device: in-process 5, 1, 1, 1, 3, 1, 6, 3, 4, 8 and
-    /// Coyote 3, 2, 1, 2, 8, 5, 8, 3, 1, 6.
-    /// Pinned interleaving (seed 0, schedule 5, 176 steps): cpu1: exit1 of the process's last LWP,
-    /// lwp 1, SDEAD (step 169), then exit2 (before cpu_exit) queues it on deadprocs/deadlwp and
-    /// wakes the reaper; reaper: cpu_wait takes it and reaper: uvm_km_free: u-area frees the u-area
-    /// cpu1 still runs on (step 175).
+    /// Coyote 3, 2, 1, 2, 8, 5, 8, 3, 1, 6. Since exit1()'s fdfree() may block (session 19):
+    /// in-process 2, 11, 17, 3, 1, 1, 5, 3, 2, 4 and Coyote 5, 1, 2, 7, 1, 4, 3, 3, 1, 4 (worst 17),
+    /// so 40.
+    /// Pinned interleaving (seed 0, schedule 2, 50 steps; re-pinned in session 19): cpu1: exit1 of
+    /// the process's last LWP (step 43), fdfree (44), SDEAD (45), then exit2 (47, before cpu_exit)
+    /// queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (48) takes it and
+    /// reaper: uvm_km_free: u-area frees the u-area cpu1 still runs on (step 49).
     /// </summary>
-    private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 20,
+    private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 40,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
 
     private static readonly IReadOnlyList<Rule> Rules =
@@ -150,8 +158,9 @@ public sealed class ExitReworkOrderingRules
     /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0 (seed 5
     /// for exit-free-uarea-before-switch); all four were re-pinned when the pagedaemon's swapout,
     /// scan and drain became one thread and again under the big lock held through every system call
-    /// (issue 18), and again when the exit scenarios lost the swapout walk (no swap device); the
-    /// stories above follow the re-pinned schedules.
+    /// (issue 18), again when the exit scenarios lost the swapout walk (no swap device), and again
+    /// when exit1()'s fdfree() came to be a point where it may block (session 19); the stories
+    /// above follow the re-pinned schedules.
     /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]

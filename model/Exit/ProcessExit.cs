@@ -11,8 +11,9 @@ namespace Uvm.Model.Exit;
 /// BLOCKING OPERATION" — then, under the proclist write lock, makes the process a zombie, detaches
 /// the LWP and wakes the parent, and switches away in cpu_exit(). lwp_exit2() never blocks: it
 /// caches the u-area and frees the detached LWP. Locks: proclist (write), sched_lock,
-/// uvm_uareas_slock, kernel_map (inside uvmspace_free). Left out: fdfree/cwdfree, sessions, ktrace,
-/// signals and rusage (non-blocking bookkeeping that orders nothing the model checks).
+/// uvm_uareas_slock, kernel_map (inside uvmspace_free). fdfree()/cwdfree() ("This may block!") are a
+/// step that may sleep (the big lock goes after it); left out: what they free, sessions, ktrace,
+/// signals and rusage.
 /// </summary>
 public static class ProcessExit
 {
@@ -39,6 +40,12 @@ public static class ProcessExit
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
             foreach (var s in k.Uareas.Drain(k, selfOf, empty: false)) yield return s;
         }
+
+        // "Close open files and release open-file table. This may block!" (fdfree(), cwdfree(); with
+        // ttywait() and acct_process() the model leaves them out): mi_switch() would release the big
+        // lock there, so other CPUs may run before the vmspace goes.
+        selfOf().MaySleep();
+        yield return Step.Ran("exit1: fdfree");
 
         // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
         var old = p.Vmspace;

@@ -28,6 +28,11 @@ public static class ReaperExit
         if (p.Lwps.Count > 1)
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
 
+        // "Close open files and release open-file table. This may block!" (fdfree(), cwdfree()):
+        // mi_switch() would release the big lock there.
+        LwpExit.CpuThreadOf(l).MaySleep();
+        yield return Step.Ran("exit1: fdfree");
+
         // exit1(): orphans to init; proclist_lock_write { SDEAD; LSDEAD; onto zombproc; off alllwp;
         // L_DETACHED }; sigactsfree; curlwp = NULL; limfree. "WE ARE NO LONGER ALLOWED TO SLEEP".
         foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "exit1")) yield return s;

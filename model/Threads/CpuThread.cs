@@ -56,7 +56,7 @@ public sealed class CpuThread : KernelThread
     /// (<see cref="LwpExit.CpuExit"/>).
     /// </summary>
     protected internal override bool KeepsKernelLock() =>
-        (_ran is { } l && Cpu.Current == l && l.KernelPath is not null) || Cpu.Exiting is { KernelLockDropped: false };
+        !SteppedWhereItMaySleep && ((_ran is { } l && Cpu.Current == l && l.KernelPath is not null) || Cpu.Exiting is { KernelLockDropped: false });
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()

@@ -21,7 +21,7 @@ public sealed class ProcessExitTests
 
         var steps = ExitFixture.RunUntil(cpu, "cpu_exit");
 
-        Assert.Equal(["cpu_switch", "exit1", "uvm_proc_exit", "uvm_km_free: uvmspace_free", "uvm_km_free: vm_map_unlock",
+        Assert.Equal(["cpu_switch", "exit1", "exit1: fdfree", "uvm_proc_exit", "uvm_km_free: uvmspace_free", "uvm_km_free: vm_map_unlock",
                       "cpu_lwp_free", "exit1: SZOMB", "cpu_exit"], steps);
         Assert.True(vm.Freed);
         Assert.Equal(ProcStat.Zomb, l.Proc.Stat);
@@ -160,7 +160,7 @@ public sealed class ProcessExitTests
 
         var steps = ExitFixture.RunUntil(cpu, "exit2");
 
-        Assert.Equal(["cpu_switch", "exit1", "exit1: SDEAD", "cpu_exit", "exit2"], steps);
+        Assert.Equal(["cpu_switch", "exit1", "exit1: fdfree", "exit1: SDEAD", "cpu_exit", "exit2"], steps);
         Assert.Equal(ProcStat.Dead, l.Proc.Stat);
         Assert.Equal(UareaState.InUse, u.State);
         Assert.Equal(reaper.OnRunQueue, reaper.SleepingOn); // woken: LSRUN, waiting for a CPU
