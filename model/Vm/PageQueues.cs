@@ -82,7 +82,7 @@ public static class PageQueues
                 p.Anon = null;
             }
             Unbusy(k, p);
-            p.Flags &= ~(PageFlags.Released | PageFlags.Pageout);
+            p.Flags &= ~PageFlags.Released;
             if (p.LoanCount > 0)
             {
                 if (p.Anon is null) Dequeue(k, p);
