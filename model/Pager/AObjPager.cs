@@ -64,7 +64,7 @@ public static class AObjPager
                 result.Value = p;
                 yield break;
             }
-            else if (PageQueues.Alloc(k) is not { } fresh)
+            else if (PageQueues.Alloc(k, useReserve: obj.IsKernelObject) is not { } fresh) // UVM_OBJ_IS_KERN_OBJECT(uobj)
             {
                 obj.Lock.Release(k, self);
                 yield return Pageout.Wait(k, "uao_getpage");

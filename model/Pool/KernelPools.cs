@@ -56,7 +56,9 @@ public sealed class KernelPools
     /// </summary>
     internal int? AllocPage(Kernel k, Pool pool)
     {
-        if (PageQueues.Alloc(k) is not { } p) return null;
+        // uvm_km_alloc_poolpage1() allocates with the reserve: UVM_PGA_USERESERVE in the
+        // PMAP_MAP_POOLPAGE variant (docs/fidelity.md), kmem_object (a kernel object) in the other.
+        if (PageQueues.Alloc(k, useReserve: true) is not { } p) return null;
         // pool-page-undeclared: the page is taken but nobody declares it held.
         if (!k.Config.Has(Switches.PoolPageUndeclared)) p.Hold(pool.PageHolder);
         _pages.Add(p.Number, p);

@@ -45,7 +45,7 @@ public static class UareaWiring
                 {
                     // uao_get(PGO_LOCKED): never existed, zero-fill; no page free, and the unlocked
                     // uao_get() waits for memory (uvm_wait("uao_getpage")) and faults again.
-                    if (PageQueues.Alloc(k) is { } zero)
+                    if (PageQueues.Alloc(k, useReserve: true) is { } zero) // kernel_object: UVM_OBJ_IS_KERN_OBJECT
                     {
                         obj.Insert(zero, index);
                         zero.BusyOwner = "uao_get1";

@@ -17,14 +17,25 @@ public static class PageQueues
 {
     /// <summary>
     /// uvm_pagealloc(): a free page, busy, fake and clean, on no queue and not yet owned; null when
-    /// free &lt;= reserve. Wakes the pagedaemon when free + paging drops below freemin, or below
-    /// freetarg while the inactive queue is short.
+    /// only reserved pages remain. Wakes the pagedaemon when free + paging drops below freemin, or
+    /// below freetarg while the inactive queue is short.
+    /// <paramref name="useReserve"/> is uvm_pagealloc_strat()'s <c>use_reserve</c>:
+    /// <c>(flags &amp; UVM_PGA_USERESERVE) || (obj &amp;&amp; UVM_OBJ_IS_KERN_OBJECT(obj))</c>, true for
+    /// kernel_object's pages (u-area wiring) and the pool allocator's pages, false for anons and
+    /// user objects.
     /// </summary>
-    internal static Page? Alloc(Kernel k)
+    internal static Page? Alloc(Kernel k, bool useReserve = false)
     {
         var vm = k.Vm;
         var ux = k.Uvmexp;
-        if (ux.Free <= ux.ReserveKernel) return null;
+        // uvm_pagealloc_strat() (uvm_page.c, the same test from 1998 to 2008): fail if
+        //   [1] there really are no free pages (free <= reserve_pagedaemon covers it: that is at least 0);
+        //   [2] only kernel "reserved" pages remain and the page isn't being allocated to a kernel object;
+        //   [3] only pagedaemon "reserved" pages remain and the requestor isn't the pagedaemon.
+        // [3] is (free <= reserve_pagedaemon && !(use_reserve && curproc == uvm.pagedaemon_proc)):
+        // the model's pagedaemon allocates no page (its pageout path takes no buf or pager_map
+        // space, docs/fidelity.md), so [3] fails every caller here.
+        if ((ux.Free <= ux.ReserveKernel && !useReserve) || ux.Free <= ux.ReservePagedaemon) return null;
         Page p;
         if (vm.FreeQ.Count > 0)
         {

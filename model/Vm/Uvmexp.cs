@@ -52,8 +52,18 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     /// <summary>uvmexp.inactarg: the inactive-queue target, recomputed by each pagedaemon pass.</summary>
     public int InactTarg { get; internal set { V(); field = value; } } = 3;
 
-    /// <summary>uvmexp.reserve_kernel: free pages only the kernel may take (0 here: no kernel allocations).</summary>
+    /// <summary>
+    /// uvmexp.reserve_kernel: at or below this many free pages, uvm_pagealloc() fails an allocation
+    /// that may not use the reserve (neither UVM_PGA_USERESERVE nor a kernel object). uvm_page_init()
+    /// sets 5; workloads scale memory down, so it is a workload setting here, as maxslp is.
+    /// </summary>
     public int ReserveKernel { get; internal set { V(); field = value; } }
+
+    /// <summary>
+    /// uvmexp.reserve_pagedaemon: at or below this many free pages, uvm_pagealloc() fails every
+    /// allocation but the pagedaemon's own reserve ones. uvm_page_init() sets 1; a workload setting here.
+    /// </summary>
+    public int ReservePagedaemon { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.paging: pages in pageout I/O.</summary>
     public int Paging { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }

@@ -22,6 +22,8 @@ public static class KernelBuilder
         var k = new Kernel(config);
         k.Uvmexp.Free = workload.FreePages;
         k.Uvmexp.MaxSlp = workload.MaxSlp;
+        k.Uvmexp.ReserveKernel = workload.ReserveKernel;
+        k.Uvmexp.ReservePagedaemon = workload.ReservePagedaemon;
         for (int i = 0; i < workload.Cpus; i++)
         {
             var cpu = new Cpu(i, k);
@@ -30,12 +32,16 @@ public static class KernelBuilder
         for (int i = 0; i < sections.Count; i++) sections[i].CreateProcesses(k, workload);
         var processes = workload.Processes;
         for (int i = 0; i < processes.Count; i++) k.AddProcess(processes[i].Lwps);
-        PhysMem.Boot(k, workload.FreePages);
+        PhysMem.Boot(k, workload.FreePages + workload.ReserveKernel);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);
         _ = new SchedulerThread(k);
         if (workload.SwapoutScans > 0) PageDaemon.Boot(k, new() { ShortagePasses = workload.SwapoutScans });
         for (int i = 0; i < sections.Count; i++) sections[i].Start(k, workload);
+        // The sections set freemin and freetarg above no reserve; the kernel keeps them above it.
+        k.Uvmexp.FreeMin += workload.ReserveKernel;
+        k.Uvmexp.FreeTarg += workload.ReserveKernel;
+        k.Uvmexp.InactTarg += workload.ReserveKernel;
         return k;
     }
 }

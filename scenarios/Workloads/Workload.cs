@@ -12,7 +12,7 @@ namespace Uvm.Scenarios;
 public sealed record Workload
 {
     /// <summary>Upper bounds a workload may not exceed: larger ones explode the state space.</summary>
-    public const int MaxCpus = 8, MaxProcesses = 16, MaxLwpsPerProcess = 8, MaxOps = 32, MaxSeconds = 64, MaxQuanta = 64;
+    public const int MaxReserve = 8, MaxCpus = 8, MaxProcesses = 16, MaxLwpsPerProcess = 8, MaxOps = 32, MaxSeconds = 64, MaxQuanta = 64;
 
     /// <summary>The sections present, in registration order.</summary>
     private IReadOnlyList<object> _sections = [];
@@ -34,6 +34,21 @@ public sealed record Workload
 
     /// <summary>maxslp, in the workload's seconds.</summary>
     public int MaxSlp { get; init; } = 4;
+
+    /// <summary>
+    /// uvmexp.reserve_kernel, in pages: free pages only kernel objects and the pool allocator may
+    /// take (uvm_pagealloc_strat()). The kernel's uvm_page_init() sets 5 against thousands of
+    /// pages; workloads scale memory down, and 0 (the default) leaves the reserve out. The reserve
+    /// comes on top of the workload's memory: the kernel boots with <see cref="FreePages"/> +
+    /// reserveKernel free pages, and freemin and freetarg (of the paging or exit section) are
+    /// raised by it too, as the kernel keeps them above the reserve (uvmpd_tune(): freemin is at
+    /// least 16 pages, against reserve_kernel's 5), so the workload's other figures keep their
+    /// meaning: the memory users may take and the shortage the pagedaemon answers.
+    /// </summary>
+    public int ReserveKernel { get; init; }
+
+    /// <summary>uvmexp.reserve_pagedaemon, in pages (the kernel's 1): free pages only the pagedaemon may take; at most <see cref="ReserveKernel"/>.</summary>
+    public int ReservePagedaemon { get; init; }
 
     /// <summary>
     /// The kernel paths' sections (records such as <see cref="PagingWorkload"/>), at most one of
@@ -76,7 +91,8 @@ public sealed record Workload
         int firstPid = 1 + WorkloadSections.All.Sum(s => s.ProcessesBefore(this));
         var parts = Processes.Select((p, i) => $"pid {i + firstPid}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops))))
             .Concat(WorkloadSections.All.Select(s => s.Summary(this)).OfType<string>());
-        return $"{Cpus} cpus, {Seconds}s, free {FreePages}, {SwapoutScans} swapout scans; " + string.Join("; ", parts);
+        string reserves = ReserveKernel > 0 ? $" + reserve {ReserveKernel} (pagedaemon {ReservePagedaemon})" : "";
+        return $"{Cpus} cpus, {Seconds}s, free {FreePages}{reserves}, {SwapoutScans} swapout scans; " + string.Join("; ", parts);
     }
 
     /// <summary>The section of this record type, for the JSON writer.</summary>
@@ -98,6 +114,9 @@ public sealed record Workload
         // unwired pages (the real kernel also pages others out).
         problems.Check(FreePages is >= 1 and <= 1 << 20, "freePages", $"must be 1..{1 << 20}, is {FreePages}");
         problems.Check(MaxSlp is >= 1 and <= MaxSeconds, "maxSlp", $"must be 1..{MaxSeconds}, is {MaxSlp}");
+        // uvm_page_init() keeps reserve_pagedaemon (1) below reserve_kernel (5).
+        problems.Check(ReserveKernel is >= 0 and <= MaxReserve, "reserveKernel", $"must be 0..{MaxReserve}, is {ReserveKernel}");
+        problems.Check(ReservePagedaemon >= 0 && ReservePagedaemon <= ReserveKernel, "reservePagedaemon", $"must be 0..reserveKernel ({ReserveKernel}), is {ReservePagedaemon}");
         problems.Check(Processes is not null && Processes.Count <= MaxProcesses, "processes", $"must list at most {MaxProcesses} processes");
         for (int p = 0; p < (Processes?.Count ?? 0); p++)
         {

@@ -5,15 +5,15 @@ namespace Uvm.Scenarios;
 
 /// <summary>
 /// Smaller variants of a workload, smallest change first, each still valid: fewer processes, LWPs,
-/// operations, CPUs, seconds and scans; shorter computes and sleeps; then each section's own
+/// operations, CPUs, seconds and scans, no page reserves; shorter computes and sleeps; then each section's own
 /// shrinks (<see cref="IWorkloadSection.Shrink"/>), so every registered section is shrunk. Used by
 /// the co-shrinker and as the FsCheck shrinker of generated workloads.
 /// </summary>
 public static class WorkloadShrinker
 {
-    /// <summary>A size to compare workloads by: every process, LWP, operation, quantum, CPU, second and scan, and each section's size.</summary>
+    /// <summary>A size to compare workloads by: every process, LWP, operation, quantum, CPU, second, scan and reserved page, and each section's size.</summary>
     public static int Size(Workload w) =>
-        w.Cpus + w.Seconds + w.SwapoutScans + w.Processes.Sum(p => 1 + p.Lwps.Sum(l => 1 + l.Sum(Weight)))
+        w.Cpus + w.Seconds + w.SwapoutScans + w.ReserveKernel + w.ReservePagedaemon + w.Processes.Sum(p => 1 + p.Lwps.Sum(l => 1 + l.Sum(Weight)))
         + WorkloadSections.All.Sum(s => s.Size(w));
 
     private static int Weight(LwpOp op) => op switch { Compute c => c.Quanta, SleepFor s => s.Seconds, _ => 1 };
@@ -44,6 +44,7 @@ public static class WorkloadShrinker
         if (w.Cpus > 1) yield return w with { Cpus = w.Cpus - 1 };
         if (w.Seconds > 0) yield return w with { Seconds = w.Seconds - 1 };
         if (w.SwapoutScans > 1) yield return w with { SwapoutScans = w.SwapoutScans - 1 };
+        foreach (var unreserved in MemoryReserves.Shrink(w)) yield return unreserved;
     }
 
     private static IEnumerable<LwpOp> Smaller(LwpOp op)

@@ -37,6 +37,27 @@ public sealed class PageQueuesTests
         Assert.NotEqual(PageQueue.Free, p.Queue);
     }
 
+    /// <summary>
+    /// uvm_pagealloc_strat(): an allocation that may not use the reserve fails at free &lt;=
+    /// reserve_kernel; a kernel object's or the pool allocator's goes on to reserve_pagedaemon,
+    /// which only the pagedaemon may pass (and the model's pagedaemon allocates nothing).
+    /// </summary>
+    [Fact]
+    public void UserPagesStopAtTheKernelReserveAndKernelPagesAtThePagedaemonReserve()
+    {
+        var k = VmFixture.Kernel(freePages: 4);
+        k.Uvmexp.ReserveKernel = 2;
+        k.Uvmexp.ReservePagedaemon = 1;
+
+        Assert.NotNull(PageQueues.Alloc(k));
+        Assert.NotNull(PageQueues.Alloc(k));
+        Assert.Null(PageQueues.Alloc(k));
+        Assert.Equal(2, k.Uvmexp.Free);
+        Assert.NotNull(PageQueues.Alloc(k, useReserve: true));
+        Assert.Null(PageQueues.Alloc(k, useReserve: true));
+        Assert.Equal(1, k.Uvmexp.Free);
+    }
+
     [Fact]
     public void ActivatingAnActivePageMovesItToTheTailUncounted()
     {

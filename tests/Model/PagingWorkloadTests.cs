@@ -25,6 +25,42 @@ public sealed class PagingWorkloadTests
     }
 
     [Fact]
+    public void ThePagedaemonsReserveIsWithinTheKernels()
+    {
+        var w = PagedaemonScenario.Default();
+
+        Assert.Empty((w with { ReserveKernel = 2, ReservePagedaemon = 1 }).Validate());
+        Assert.Contains((w with { ReserveKernel = Workload.MaxReserve + 1 }).Validate(), e => e.StartsWith("reserveKernel:"));
+        Assert.Contains((w with { ReserveKernel = 1, ReservePagedaemon = 2 }).Validate(), e => e.StartsWith("reservePagedaemon:"));
+    }
+
+    /// <summary>The reserve comes on top of the workload's memory and of the pagedaemon's thresholds, as the kernel keeps freemin above it.</summary>
+    [Fact]
+    public void TheReserveIsBootedOnTopOfTheWorkloadsMemoryAndThresholds()
+    {
+        var w = PagedaemonScenario.Default();
+        var plain = KernelBuilder.Build(w, KernelConfig.Fixed);
+
+        var reserved = KernelBuilder.Build(w with { ReserveKernel = 2, ReservePagedaemon = 1 }, KernelConfig.Fixed);
+
+        Assert.Equal(plain.Uvmexp.Free + 2, reserved.Uvmexp.Free);
+        Assert.Equal(plain.Uvmexp.FreeMin + 2, reserved.Uvmexp.FreeMin);
+        Assert.Equal(plain.Uvmexp.FreeTarg + 2, reserved.Uvmexp.FreeTarg);
+        Assert.Equal((2, 1), (reserved.Uvmexp.ReserveKernel, reserved.Uvmexp.ReservePagedaemon));
+    }
+
+    [Fact]
+    public void ReservesShrinkAway()
+    {
+        var w = PagedaemonScenario.Default() with { ReserveKernel = 2, ReservePagedaemon = 1 };
+
+        var shrunk = Assert.Single(WorkloadShrinker.Candidates(w), c => c.ReserveKernel == 0);
+
+        Assert.Equal((w.FreePages, 0), (shrunk.FreePages, shrunk.ReservePagedaemon));
+        Assert.True(WorkloadShrinker.Size(shrunk) < WorkloadShrinker.Size(w));
+    }
+
+    [Fact]
     public void ValidationNamesTheBadField()
     {
         var w = PagedaemonScenario.Default();
