@@ -17,7 +17,7 @@ public static class CowFileScenario
         "3 free pages, 6 swap slots; a process maps a 2-page file privately, reads and writes it (case 2A, promote) while its second LWP writes the same page, mprotects and munmaps the entry.",
         ["vm", "swap", "cow", "vnode"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     private static CowOp W(int p) => new(CowOpKind.Write, p);
 

@@ -16,7 +16,7 @@ public static class CowForkScenario
         "3 free pages, 6 swap slots; a process writes 2 pages and forks twice, parent and children write and read them (copy-on-write) and exit while another process fills memory.",
         ["vm", "swap", "cow"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     private static CowOp W(int p) => new(CowOpKind.Write, p);
 

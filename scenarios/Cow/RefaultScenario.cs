@@ -16,7 +16,7 @@ public static class RefaultScenario
         "2 free pages, 6 swap slots; a process writes 2 pages and reads/writes them again while its second LWP faults, mprotects then munmaps the entry and memory is short.",
         ["vm", "swap", "cow"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     private static CowOp W(int p) => new(CowOpKind.Write, p);
 

@@ -21,7 +21,7 @@ public static class ExitScenario
         "2 CPUs, fork/exit/wait storm under memory pressure with the 2004 reaperless exit: u-area cache, wait4 and pagedaemon drains.",
         ["sched", "exit"],
         () => Default(ExitDesign.Reaperless),
-        () => Generate(ExitDesign.Reaperless));
+        () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless)));
 
     /// <summary>The reaper design of before 2004.</summary>
     public static Scenario Reaper { get; } = new(
@@ -29,7 +29,7 @@ public static class ExitScenario
         "2 CPUs, fork/exit/wait storm under memory pressure with the pre-2004 reaper thread freeing u-areas and vmspaces.",
         ["sched", "exit"],
         () => Default(ExitDesign.Reaper),
-        () => Generate(ExitDesign.Reaper));
+        () => MemoryReserves.Drawn(Generate(ExitDesign.Reaper)));
 
     /// <summary>
     /// The default workload: pid 2 forks two children and waits for both (one late), pid 3 forks a

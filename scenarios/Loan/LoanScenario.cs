@@ -17,7 +17,7 @@ public static class LoanScenario
         "4 free pages, 4 swap slots; a process sends its 2 written pages on a socket twice (loan to kernel, transmit, unloan) while another writes 3 pages and the pagedaemon pages out.",
         ["vm", "swap", "loan"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>The default workload: 5 anon pages in 4 pages of memory, two sends of two loaned pages.</summary>
     public static Workload Default() => new()

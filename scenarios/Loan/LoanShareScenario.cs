@@ -17,7 +17,7 @@ public static class LoanShareScenario
         "3 free pages, 6 swap slots; two processes lend a never-touched page to an anon (both share the zero page's anon), give it back and lend it again.",
         ["vm", "swap", "loan"],
         Default,
-        () => LoanZeroScenario.Generate());
+        () => MemoryReserves.Drawn(LoanZeroScenario.Generate()));
 
     /// <summary>The default workload: two lenders of the zero page, two rounds each. About 20 steps a schedule.</summary>
     public static Workload Default() => new()

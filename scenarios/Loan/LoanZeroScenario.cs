@@ -17,7 +17,7 @@ public static class LoanZeroScenario
         "3 free pages, 4 swap slots; two processes write a page, then send a never-touched one (the shared zero page) while a third fills memory and the pagedaemon pages out.",
         ["vm", "swap", "loan"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>
     /// The default workload: a process writes 3 pages into 3 free pages while two others each write

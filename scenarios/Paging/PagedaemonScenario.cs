@@ -17,7 +17,7 @@ public static class PagedaemonScenario
         "4 free pages, 4 swap slots; 2 processes write 3 anon pages each and fault them back in while the pagedaemon pages out.",
         ["vm", "swap"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>The default workload: 6 anon pages in 4 pages of memory.</summary>
     public static Workload Default() => new()

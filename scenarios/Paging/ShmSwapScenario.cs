@@ -17,7 +17,7 @@ public static class ShmSwapScenario
         "5 free pages (free target 5), 1 swap slot; 2 processes share a 4-page shm segment under heavy paging while swapctl -d/-a runs 4 times.",
         ["vm", "swap"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>
     /// The default workload: a 4-page segment in 5 pages of memory with a free target of 5, so every

@@ -24,10 +24,11 @@ public static class PoolDrainScenario
         "2 CPUs, fork/exit/wait churn with proc and lwp pools and mmap/munmap with map-entry pools; the pagedaemon's pool_drain frees empty pool pages under a memory shortage.",
         ["sched", "exit", "pool", "maps", "vm"],
         Default,
-        () => from w in ExitScenario.Generate(ExitDesign.Reaperless)
+        () => MemoryReserves.Drawn(
+              from w in ExitScenario.Generate(ExitDesign.Reaperless)
               from n in Gen.Choose(1, 2)
               from lwps in Gen.ListOf(ExecTopdownScenario.GenProgram(), n)
-              select WithPools(w, new MapsWorkload { Exec = false, Lwps = [.. lwps] }));
+              select WithPools(w, new MapsWorkload { Exec = false, Lwps = [.. lwps] })));
 
     /// <summary>
     /// Pid 2 forks two children and waits for both, pid 3 forks one and waits: pages of two

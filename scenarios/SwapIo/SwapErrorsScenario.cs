@@ -18,7 +18,7 @@ public static class SwapErrorsScenario
         "3 free pages, 8 swap slots, clusters of 2; 2 processes write 3 anon pages each; the 1st pageout completion fails with EIO, the 2nd with ENOMEM.",
         ["vm", "swap", "vnode"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>The default workload.</summary>
     public static Workload Default() => new()

@@ -21,7 +21,7 @@ public static class SwapoutScenario
         "2 CPUs, 3 LWPs computing and sleeping; the pagedaemon swaps out u-areas under a memory shortage while proc0 swaps them in.",
         ["sched"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>
     /// The default workload: small enough that an iteration takes ~100 steps, large enough that an

@@ -17,7 +17,7 @@ public static class VnodePageoutScenario
         "3 free pages, no swap; 2 processes write and read 2 files of 2 pages (MAP_SHARED) while the pagedaemon cleans and frees file pages through pgo_put.",
         ["vm", "vnode"],
         Default,
-        () => Generate());
+        () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>The default workload: 4 file pages in 3 pages of memory.</summary>
     public static Workload Default() => new()
