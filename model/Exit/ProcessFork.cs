@@ -12,8 +12,10 @@ namespace Uvm.Model.Exit;
 /// it only if !L_INMEM (uvm_fault_wire, page by page, <see cref="UareaWiring"/>); then the child
 /// goes onto the run queue (sched_lock). The model ties the u-area to the LWP at once; the kernel
 /// holds it in a local until newlwp() (approx.). The order is from the review of issue 18 and the
-/// NetBSD 1.x fork1() (SIDL and p_children before uvm_fork()); the 2003-04 kern_fork.c text is not
-/// stored. With pools on, the struct proc and struct lwp come from proc_pool and
+/// NetBSD 1.x fork1() (SIDL and p_children before uvm_fork()); kern_fork.c 1.111 (2003-09), read
+/// since, allocates the u-area first and links the child on allproc only after newlwp() (a gap
+/// listed in docs/fidelity.md); its PHOLD(l1) from before the wiring to after setrunqueue is
+/// modelled. With pools on, the struct proc and struct lwp come from proc_pool and
 /// lwp_pool first (pool_get PR_WAITOK, which may sleep for a page). Left out: uvmspace_fork() (no pages are modelled), credentials, limits, descriptors.
 /// </summary>
 public static class ProcessFork
@@ -61,6 +63,13 @@ public static class ProcessFork
             foreach (var s in KernelMem.AllocUarea(k, selfOf, u => Attach(l2, u, inMemory: false))) yield return s;
         }
 
+        // fork1(): "This begins the section where we must prevent the parent from being swapped."
+        // PHOLD(l1) (kern_fork.c 1.111), after the child is linked to its parent and before
+        // uvm_proc_fork() and newlwp(), whose uvm_lwp_fork() wires the child's u-area and may sleep
+        // for memory: a parent asleep there is no swapout candidate (Swapout.Swappable). PHOLD()
+        // swaps a swapped-out LWP in first; l1 is running, so in memory.
+        l1.HoldCount++;
+
         // uvm_lwp_fork(): if (!L_INMEM) uvm_fault_wire() the u-area, page by page.
         if (!l2.RacyInMemory("uvm_lwp_fork(): if ((l2->l_flag & L_INMEM) == 0) of the LSIDL child fork1() is building"))
         {
@@ -81,6 +90,8 @@ public static class ProcessFork
         if (!late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);
         if (late) Scheduler.SetRunQueue(k, l2);
+        // "Now can be swapped." PRELE(l1).
+        l1.HoldCount--;
         yield return Step.Ran("fork1");
     }
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>

@@ -58,6 +58,28 @@ public sealed class ProcessForkWaitTests
         Assert.Equal([parent], k.RunQueue.Lwps);
     }
 
+    /// <summary>
+    /// kern_fork.c 1.111: PHOLD(l1) before newlwp()'s wiring, PRELE(l1) after setrunqueue, so a
+    /// parent asleep for memory in the wiring is no swapout candidate, and is one again once forked.
+    /// </summary>
+    [Fact]
+    public void AParentAsleepInForksWiringIsHeldAgainstSwapoutUntilTheChildRuns()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, ForkOne);
+        k.Uvmexp.Free = 1;
+        var parent = k.Lwps[0];
+
+        ExitFixture.RunUntil(cpu, "uvm_wait: uao_getpage");
+
+        Assert.Equal(LwpStat.Sleep, parent.Stat);
+        Assert.Equal(1, parent.HoldCount);
+        Assert.False(Swapout.Swappable(parent));
+        k.Uvmexp.Free = 4;
+        Tsleep.Wakeup(k, new KernelFixture.TestThread(k), Pageout.FreeMemory);
+        ExitFixture.RunUntil(cpu, "fork1");
+        Assert.Equal(0, parent.HoldCount);
+    }
+
     [Fact]
     public void TheReaperDesignHasNoUareaCache()
     {
