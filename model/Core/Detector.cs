@@ -49,7 +49,7 @@ public static class Detector
             + "a read the kernel makes without it is declared racy and may see any prefix of the last "
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
-            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free; an anon after uvm_anfree "
+            + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free (p_stat, P_WEXIT, p_pptr, p_vmspace, p_lwps, p_children); an anon after uvm_anfree "
             + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free)."),
         (SleepWithSpinLock, "No thread context-switches, or calls code that may sleep, while it holds a spinning lock "
             + "(kern_lock.c: LOCKDEBUG's simple_lock_switchcheck() and DIAGNOSTIC's spinlock_switchcheck() in mi_switch(); "

@@ -41,6 +41,8 @@ public static class ProcessWait
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
             foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;
             parent.ChildList.Remove(child);
+            // proc_free() reads p_lwps before its pool_put(&proc_pool, p): the LWPs it frees below.
+            Lwp[]? lwps = k.Pools.Enabled ? [.. child.Lwps] : null;
             child.Free("proc_free");
             // proc-free-touches-freed-proc: wait4 reads the child's p_stat for its status after proc_free().
             if (k.Config.Has(Switches.ProcFreeTouchesFreedProc) && child.Stat != ProcStat.Zomb)
@@ -49,9 +51,9 @@ public static class ProcessWait
             yield return Step.Ran("proc_free");
 
             // proc_free(): pool_put(&lwp_pool, l) for its LWPs, pool_put(&proc_pool, p) (approx.: one place for both).
-            if (k.Pools.Enabled)
+            if (lwps is not null)
             {
-                foreach (var l in child.Lwps)
+                foreach (var l in lwps)
                     if (l.PoolItem is { } li)
                     {
                         l.PoolItem = null;

@@ -7,7 +7,8 @@ namespace Uvm.Model.Sched;
 /// <summary>
 /// struct proc, the parts the modelled paths read: its flags and its LWPs. proc_free() returns it
 /// to proc_pool (<see cref="Free"/>): from then on a step that reads or writes p_stat, P_WEXIT,
-/// p_pptr or p_vmspace through a stale pointer is a use after free (model/Core/Discipline.cs).
+/// p_pptr, p_vmspace, p_lwps or p_children through a stale pointer is a use after free
+/// (model/Core/Discipline.cs).
 /// </summary>
 public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 {
@@ -60,7 +61,10 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     }
 
     /// <summary>p_lwps: the process's LWPs. An exiting LWP leaves it when it is detached or collected.</summary>
-    public IReadOnlyList<Lwp> Lwps => _lwpList;
+    public IReadOnlyList<Lwp> Lwps
+    {
+        get { Touch(); return _lwpList; }
+    }
 
     /// <summary>p_lwps, for the kernel paths that link and unlink LWPs.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
@@ -84,7 +88,10 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     }
 
     /// <summary>p_children: its children not yet collected.</summary>
-    public IReadOnlyList<Proc> Children => _childList;
+    public IReadOnlyList<Proc> Children
+    {
+        get { Touch(); return _childList; }
+    }
 
     /// <summary>p_children, for fork, wait and the reparenting of orphans.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
@@ -117,9 +124,10 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>A write to the process (<see cref="StateDomain.Proc"/>).</summary>
     private void V() => _versions?.Bump(StateDomain.Proc);
 
-    /// <summary>A list taken by a path that changes it: taking it counts as a write (<see cref="V"/>).</summary>
+    /// <summary>A list taken by a path that changes it: an access (<see cref="Touch"/>) and a write (<see cref="V"/>).</summary>
     private T Taken<T>(T list)
     {
+        Touch();
         V();
         return list;
     }

@@ -178,6 +178,23 @@ public sealed class DisciplineTests
         Assert.True(p.Reaped);
     }
 
+    /// <summary>p_lwps and p_children of a freed proc: a reaper or a reparenting walk that follows a stale pointer.</summary>
+    [Theory]
+    [InlineData("p_lwps")]
+    [InlineData("p_children")]
+    public void WalkingAFreedProcsListsIsAUseAfterFree(string list)
+    {
+        var k = KernelFixture.WithLwps(1);
+        var p = k.Lwps[0].Proc;
+        new OneStep(k, "init", () => p.Free("proc_free")).Advance();
+        var toucher = new OneStep(k, "reaper", () => _ = list == "p_lwps" ? p.Lwps.Count : p.Children.Count);
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith("use after free: pid 1 freed by init in proc_free at step 0, touched by reaper in ", e.Detail);
+    }
+
     [Fact]
     public void TouchingAnAnonAfterUvmAnfreeIsAUseAfterFree()
     {
