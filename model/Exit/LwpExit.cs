@@ -180,8 +180,7 @@ public static class LwpExit
         if (reaper && k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
             // Mutation: the reaper is told about the dead LWP while the CPU still runs on it.
-            ReaperExit.Exit2(k, self, l, processExit);
-            yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");
+            foreach (var s in ReaperExit.Exit2(k, self, l, processExit)) yield return s;
         }
         cpu.Stack = null;
         cpu.Vmspace = null;
@@ -193,8 +192,7 @@ public static class LwpExit
         }
         else if (!k.Config.Has(Switches.ExitReaperBeforeSwitch))
         {
-            ReaperExit.Exit2(k, self, l, processExit);
-            yield return Step.Ran(processExit ? "exit2" : "lwp_exit2");
+            foreach (var s in ReaperExit.Exit2(k, self, l, processExit)) yield return s;
         }
     }
 }

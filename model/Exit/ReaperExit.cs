@@ -50,15 +50,29 @@ public static class ReaperExit
     /// <summary>
     /// exit2(l) for a process exit (deadprocs), then lwp_exit2(l) (deadlwp), each under
     /// deadproc_slock, then wakeup(&amp;deadprocs). Called by the MD code after switching away.
+    /// kern_exit.c 1.121 takes deadproc_slock twice, with nothing held between; the default model
+    /// queues both in one hold (switch <c>reaper-two-sections</c>: the text's two).
     /// </summary>
-    internal static void Exit2(Kernel k, KernelThread self, Lwp l, bool processExit)
+    internal static IEnumerable<Step> Exit2(Kernel k, KernelThread self, Lwp l, bool processExit)
     {
         var lists = k.ProcLists;
         lists.DeadprocLock.Acquire(self);
-        if (processExit) lists.QueueDeadProc(l.Proc);
+        if (processExit)
+        {
+            // exit2(): SLIST_INSERT_HEAD(&deadprocs, p, p_dead); "lwp_exit2() will wake up deadproc for us."
+            lists.QueueDeadProc(l.Proc);
+            if (k.Config.Has(Switches.ReaperTwoSections))
+            {
+                lists.DeadprocLock.Release(self);
+                yield return Step.Ran("exit2");
+                lists.DeadprocLock.Acquire(self);
+            }
+        }
+        // lwp_exit2(): LIST_INSERT_HEAD(&deadlwp, l, l_list); wakeup(&deadprocs).
         lists.QueueDeadLwp(l);
         lists.DeadprocLock.Release(self);
         Tsleep.Wakeup(k, self, ProcLists.Deadprocs);
+        yield return Step.Ran(processExit && !k.Config.Has(Switches.ReaperTwoSections) ? "exit2" : "lwp_exit2");
     }
 
     /// <summary>
@@ -66,7 +80,7 @@ public static class ReaperExit
     /// of the u-area, may sleep; l_addr = NULL); LSZOMB; a detached LWP leaves p_lwps and is
     /// pool_put, another is counted in p_nzlwps and exit_lwps() is woken.
     /// </summary>
-    internal static IEnumerable<Step> ReapLwp(Kernel k, KernelThread self, Lwp l)
+    internal static IEnumerable<Step> ReapLwp(Kernel k, Threads.ReaperThread self, Lwp l)
     {
         // reaper(): deadproc_slock dropped; KERNEL_PROC_LOCK; cpu_wait(l).
         yield return Step.Ran("reaper: cpu_wait");
@@ -83,6 +97,7 @@ public static class ReaperExit
             l.Free("reaper");
         }
         else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+        self.KernelProcUnlock();
         yield return Step.Ran("reaper: LSZOMB");
     }
 
@@ -90,7 +105,7 @@ public static class ReaperExit
     /// The reaper's work on a dead process: uvm_proc_exit() (uvmspace_free(), may sleep); p_stat =
     /// SZOMB; psignal and wakeup(parent). From here the parent may reap it.
     /// </summary>
-    internal static IEnumerable<Step> ReapProc(Kernel k, KernelThread self, Proc p)
+    internal static IEnumerable<Step> ReapProc(Kernel k, Threads.ReaperThread self, Proc p)
     {
         // reaper(): uvm_proc_exit(p): borrow proc0's vmspace, uvmspace_free(old), which may sleep.
         yield return Step.Ran("reaper: uvm_proc_exit");
@@ -99,7 +114,17 @@ public static class ReaperExit
         foreach (var s in KernelMem.FreeVmspace(k, self.AsSelf, old)) yield return s;
         // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
         p.Stat = ProcStat.Zomb;
-        LwpExit.WakeParent(k, self, p);
+        if (!k.Config.Has(Switches.ReaperTwoSections))
+        {
+            LwpExit.WakeParent(k, self, p);
+            yield return Step.Ran("reaper: SZOMB");
+            yield break;
+        }
+        // psignal(p->p_pptr, ...) under the big lock; KERNEL_PROC_UNLOCK(curlwp); then
+        // wakeup((caddr_t)p->p_pptr), which reads p after the unlock: its parent may have freed it.
+        self.KernelProcUnlock();
         yield return Step.Ran("reaper: SZOMB");
+        LwpExit.WakeParent(k, self, p);
+        yield return Step.Ran("reaper: wakeup(p->p_pptr)");
     }
 }

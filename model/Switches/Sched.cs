@@ -71,6 +71,32 @@ public static partial class Switches
         Budget = 250,
     };
 
+    /// <summary>
+    /// Found by the checker (session 20; docs/fidelity.md): kern_exit.c 1.121's exit2() queues the
+    /// process on deadprocs and lwp_exit2() its LWP on deadlwp in two deadproc_slock sections, with
+    /// neither the big lock (released before cpu_exit()) nor any other lock between them, and reaper()
+    /// runs its loop without the big lock, taking it (KERNEL_PROC_LOCK) for each item only. The
+    /// reaper can so take the process before its last LWP is queued, make it a zombie and wake the
+    /// parent, whose wait4() frees it; the reaper then takes the LWP and, as exit1() detached it,
+    /// unlinks it from the freed proc's p_lwps and decrements its p_nlwps. Also reaper() reads
+    /// p->p_pptr for its wakeup after KERNEL_PROC_UNLOCK. The default model queues both under one
+    /// hold and keeps the big lock across the reaper's loop, a reaper without these windows; the
+    /// kernel's fix was the exit rework of 2004-01 (exit-reaperless), which removed the reaper.
+    /// Read in <see cref="Exit.ReaperExit"/> and <see cref="Threads.ReaperThread"/>.
+    /// </summary>
+    public static readonly KernelSwitch ReaperTwoSections = new("reaper-two-sections", SwitchKind.Discovered, "exit2, lwp_exit2, reaper", "exit-reaper")
+    {
+        Origin = "the exit rework (kern_exit.c, 2004-01-04)",
+        Title = "the reaper frees a process's LWP after its parent freed the process",
+        Description = "exit2() queues the process and lwp_exit2() its LWP in two deadproc_slock sections, and the reaper "
+            + "runs its loop without the big lock: it can reap the process before the LWP is queued, the parent's wait4() "
+            + "frees the process, and the reaper then unlinks the detached LWP from the freed proc's p_lwps (and reads "
+            + "p->p_pptr for its wakeup after KERNEL_PROC_UNLOCK). The 2004 exit rework removed the reaper.",
+        Expected = "detector UseAfterFree",
+        Kills = ["UseAfterFree"],
+        Budget = 50,
+    };
+
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
     public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
         "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)")

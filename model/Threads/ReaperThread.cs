@@ -1,6 +1,7 @@
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
 using Uvm.Model.Exit;
+using Uvm.Model;
 
 namespace Uvm.Model.Threads;
 
@@ -17,22 +18,48 @@ public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
     public override bool IdlesOn(WaitChannel channel) =>
         channel == ProcLists.Deadprocs && Kernel.ProcLists.DeadProcs.Count == 0 && Kernel.ProcLists.DeadLwps.Count == 0;
 
+    /// <summary>
+    /// Under <c>reaper-two-sections</c>: KERNEL_PROC_LOCK held, from the first step of an item to
+    /// its KERNEL_PROC_UNLOCK. reaper() starts with KERNEL_PROC_UNLOCK(curlwp) and runs its list
+    /// checks and its sleep without the big lock.
+    /// </summary>
+    private bool _itemLocked;
+
+    /// <inheritdoc/>
+    protected internal override bool NeedsKernelLock => !Kernel.Config.Has(Switches.ReaperTwoSections) || _itemLocked;
+
+    /// <inheritdoc/>
+    protected internal override bool KeepsKernelLock() => base.KeepsKernelLock() && NeedsKernelLock;
+
+    /// <summary>KERNEL_PROC_UNLOCK(curlwp) at the end of an item: the big lock goes after this step (under <c>reaper-two-sections</c>).</summary>
+    internal void KernelProcUnlock() => _itemLocked = false;
+
     /// <inheritdoc/>
     protected override IEnumerable<Step> Run()
     {
         var lists = Kernel.ProcLists;
+        bool unlocked = Kernel.Config.Has(Switches.ReaperTwoSections);
         while (true)
         {
             lists.DeadprocLock.Acquire(this);
             var l = lists.TakeDeadLwp();
             var p = l is null ? lists.TakeDeadProc() : null;
             lists.DeadprocLock.Release(this);
+            if (l is null && p is null)
+            {
+                yield return Step.Sleep("reaper", ProcLists.Deadprocs);
+                continue;
+            }
+            if (unlocked)
+            {
+                // simple_unlock(&deadproc_slock); KERNEL_PROC_LOCK(curlwp) for the item's next step.
+                _itemLocked = true;
+                yield return Step.Ran("reaper: deadproc_slock");
+            }
             if (l is not null)
                 foreach (var s in ReaperExit.ReapLwp(Kernel, this, l)) yield return s;
-            else if (p is not null)
-                foreach (var s in ReaperExit.ReapProc(Kernel, this, p)) yield return s;
             else
-                yield return Step.Sleep("reaper", ProcLists.Deadprocs);
+                foreach (var s in ReaperExit.ReapProc(Kernel, this, p!)) yield return s;
         }
     }
 }

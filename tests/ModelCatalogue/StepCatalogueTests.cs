@@ -17,8 +17,8 @@ public sealed class StepCatalogueTests
     [InlineData("Proclist", "exit1: proclist_lock_write", StepKind.Sleep)]    // two parts passed to Locks.Take, joined there
     [InlineData("KernelMem", "uvm_km_free: kernel_map locked", StepKind.Sleep)]
     [InlineData("CpuThread", "preempt", StepKind.Continue)]                    // returned by a helper (RunQuantum → Preempt)
-    [InlineData("LwpExit", "exit2", StepKind.Continue)]                        // one side of processExit ? "exit2" : "lwp_exit2"
-    [InlineData("LwpExit", "lwp_exit2", StepKind.Continue)]
+    [InlineData("ReaperExit", "exit2", StepKind.Continue)]                     // a literal, and one side of a conditional "exit2" : "lwp_exit2"
+    [InlineData("ReaperExit", "lwp_exit2", StepKind.Continue)]
     [InlineData("Pageout", "uvm_wait: loanzero", StepKind.Sleep)]             // $"uvm_wait: {msg}" with msg from a call site
     [InlineData("KernelThread", "(return)", StepKind.Exit)]                    // the end of every body
     public void TheCatalogueHoldsAKnownLabelWithItsDeclaringType(string type, string label, StepKind kind)
