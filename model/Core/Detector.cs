@@ -50,7 +50,7 @@ public static class Detector
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "
             + "pool_put(&lwp_pool) in lwp_exit2, lwp_wait1 or the reaper; a proc after proc_free (p_stat, P_WEXIT, p_pptr, p_vmspace, p_lwps, p_children); an anon after uvm_anfree "
-            + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free)."),
+            + "or uvm_anon_release; an aobj after uao_free; an amap after amap_wipeout's amap_free; a page written after uvm_pagefree put it on the free list)."),
         (SleepWithSpinLock, "No thread context-switches, or calls code that may sleep, while it holds a spinning lock "
             + "(kern_lock.c: LOCKDEBUG's simple_lock_switchcheck() and DIAGNOSTIC's spinlock_switchcheck() in mi_switch(); "
             + "simple_lock_only_held() in pool_get(PR_WAITOK) and malloc(M_WAITOK), which the model extends to spinlockmgr locks: "

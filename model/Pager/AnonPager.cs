@@ -204,8 +204,11 @@ public static class AnonPager
     {
         Pmap.PageProtectNone(k, p); // uvmfault_anonget(), PG_RELEASED: pmap_page_protect(pg, VM_PROT_NONE), then uvm_anfree()
         k.Vm.PageQueueLock.Acquire(self);
-        PageQueues.Unbusy(k, p);
+        // release-unbusies-freed-page: uvm_pagefree() first, then the un-busy.
+        bool late = k.Config.Has(Switches.ReleaseUnbusiesFreedPage);
+        if (!late) PageQueues.Unbusy(k, p);
         PageQueues.Free(k, p);
+        if (late) PageQueues.Unbusy(k, p);
         k.Vm.PageQueueLock.Release(self);
         DropSwap(k, self, anon);
         k.Vm.AnonList.Remove(anon);

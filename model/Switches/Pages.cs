@@ -8,6 +8,16 @@ public static partial class Switches
         "uvm_pagefree() puts an unloaned page on the free list still linked to its object (the uao/vnode page entry not removed: a free page with an owner)")
         with { Kills = ["FreePageHasNoOwner"], Budget = 100 };
 
+    /// <summary>
+    /// uvm_anon_release() of a PG_RELEASED anon page (aiodoned after its pageout, uvmfault_anonget()):
+    /// uvm_pagefree() before the un-busy, so PG_BUSY and PG_WANTED are cleared on a page the allocator
+    /// already has (a page written after uvm_pagefree()). Killed by the use-after-free detector
+    /// (ten seeds: in-process within 10 schedules, Coyote within 6).
+    /// </summary>
+    public static readonly KernelSwitch ReleaseUnbusiesFreedPage = Mutation("release-unbusies-freed-page", "uvm_anon_release", "pagedaemon",
+        "uvm_anon_release() frees a PG_RELEASED page and then clears its PG_BUSY (a page written after uvm_pagefree())")
+        with { Kills = ["UseAfterFree"], Budget = 50 };
+
     /// <summary>uvm_pagefree(): uvmexp.free is not incremented.</summary>
     public static readonly KernelSwitch PagefreeSkipsFreeCount = Mutation("pagefree-skips-free-count", "uvm_pagefree", "pagedaemon",
         "uvm_pagefree() puts the page on the free list but does not increment uvmexp.free (a counter update skipped)")

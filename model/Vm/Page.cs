@@ -32,6 +32,10 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     /// <summary>Backs <see cref="LoanCount"/>.</summary>
     private int _loanCount;
 
+    /// <summary>Where uvm_pagefree() freed the page, until uvm_pagealloc() takes it again.</summary>
+    [NotState("set exactly while the page is on the free list (Queue); who freed it and when are only in the use-after-free message")]
+    private Poison _poison;
+
     /// <summary>A global page number, used in messages ("page 3").</summary>
     public int Number { get; } = number;
 
@@ -137,6 +141,21 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
         return $"page {Number}{owner}{borrower}";
     }
 
-    /// <summary>A write to the pages (<see cref="StateDomain.Pages"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Pages);
+    /// <summary>
+    /// A write to the pages (<see cref="StateDomain.Pages"/>). A write to a page uvm_pagefree() put
+    /// on the free list, before uvm_pagealloc() takes it again, is a use after free: the page is
+    /// the allocator's (uvm_pagefree() under DEBUG poisons uobject and uanon with 0xdeadbeef for
+    /// such a path to trip on).
+    /// </summary>
+    private void V()
+    {
+        _versions?.Bump(StateDomain.Pages);
+        _kernel?.Discipline.Touch(_poison, this);
+    }
+
+    /// <summary>uvm_pagefree() has put the page on the free list: from now on a write to it in a step is a use after free.</summary>
+    internal void Freed() => Discipline.Free(_kernel?.Discipline, ref _poison, "uvm_pagefree");
+
+    /// <summary>uvm_pagealloc() takes the page off the free list: it is live again.</summary>
+    internal void Allocated() => _poison = default;
 }

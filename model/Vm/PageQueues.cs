@@ -41,6 +41,7 @@ public static class PageQueues
         {
             p = vm.FreeQ[^1];
             vm.FreeQ.RemoveAt(vm.FreeQ.Count - 1);
+            p.Allocated();
         }
         else
         {
@@ -115,6 +116,7 @@ public static class PageQueues
             if (!k.Config.Has(Switches.PagefreeSkipsWiredCount)) k.Uvmexp.Wired--;
         }
         p.Queue = PageQueue.Free;
+        p.Freed();
         k.Vm.FreeQ.Add(p);
         if (!k.Config.Has(Switches.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;
     }

@@ -1,6 +1,7 @@
 using Uvm.Model;
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
+using Uvm.Model.Vm;
 
 namespace Uvm.Tests.Model;
 
@@ -193,6 +194,27 @@ public sealed class DisciplineTests
 
         Assert.Equal(Detector.UseAfterFree, e.Detector);
         Assert.StartsWith("use after free: pid 1 freed by init in proc_free at step 0, touched by reaper in ", e.Detail);
+    }
+
+    /// <summary>
+    /// A page on the free list is the allocator's: a write to it (here the un-busy a path owes a
+    /// page it has freed) is a use after free; uvm_pagealloc() makes it live again.
+    /// </summary>
+    [Fact]
+    public void WritingAPageAfterUvmPagefreeIsAUseAfterFree()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+        Page p = null!;
+        new OneStep(k, "faulting cpu", () => p = PageQueues.Alloc(k)!).Advance();
+        new OneStep(k, "aiodoned", () => PageQueues.Free(k, p)).Advance();
+        var toucher = new OneStep(k, "aiodoned", () => PageQueues.Unbusy(k, p));
+
+        var e = Assert.Throws<DetectorViolationException>(() => toucher.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith($"use after free: {p} freed by aiodoned in uvm_pagefree at step ", e.Detail);
+        new OneStep(k, "faulting cpu", () => Assert.Same(p, PageQueues.Alloc(k))).Advance();
+        new OneStep(k, "faulting cpu", () => PageQueues.Unbusy(k, p)).Advance();
     }
 
     [Fact]
