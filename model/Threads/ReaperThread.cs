@@ -1,7 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
 using Uvm.Model.Exit;
-using Uvm.Model;
 
 namespace Uvm.Model.Threads;
 
