@@ -225,33 +225,54 @@ public static class AnonPager
     /// <summary>
     /// anon_swap_off(start, end): page in every anon whose slot lies in [start, end), then
     /// anon_pagein() (uvm_anon.c of 2002, the 1.21 branch text) frees the slot with
-    /// uvm_swap_free(anon-&gt;an_swslot, 1) without checking it for 0 (later revisions check
-    /// an_swslot &gt; 0, the twin of uao_pagein_page(), PR kern/22752), dirties the page and
-    /// deactivates it. Anons outside the range cost no step.
+    /// uvm_swap_free(anon-&gt;an_swslot, 1), dirties the page and deactivates it. Anons outside the
+    /// range cost no step. Two later fixes are the default (each a Discovered switch runs the 2002-04
+    /// text): the slot is freed only if it is not 0 (<c>anon-pagein-frees-slot-zero</c>), and the walk
+    /// holds the anon it pages in, as amap_swap_off() holds its amap (<c>anon-swap-off-unheld</c>).
     /// </summary>
     internal static IEnumerable<Step> SwapOff(Kernel k, KernelThread self, int start, int end)
     {
+        // anon-swap-off-unheld: the 2002-04 walk holds nothing on the anon but an_lock.
+        bool unheld = k.Config.Has(Switches.AnonSwapOffUnheld);
         foreach (var anon in k.Vm.AnonList.ToArray())
         {
             if (!k.Vm.AnonList.Contains(anon)) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "anon_swap_off: simple_lock(an_lock)")) yield return s;
-            if (anon.SwSlot < start || anon.SwSlot >= end)
+            // The later amap_swap_off() reaches only anons an amap still holds, under the amap's lock:
+            // not one freed while this walk waited for its an_lock, nor a dying one (an_ref 0, waiting
+            // for its uvm_anfree()); and it holds the amap while it pages in.
+            if (!unheld && (!k.Vm.AnonList.Contains(anon) || anon.RefCount == 0)
+                || anon.SwSlot < start || anon.SwSlot >= end)
             {
                 anon.Lock.Release(k, self);
                 continue;
             }
+            // amap_swap_off() holds the amap (AMAP_SWAPOFF), so its anons stay; the model's anon walk
+            // holds the anon by a reference (an_ref stands for the amap's here).
+            if (!unheld) anon.RefCount++;
             var got = new Out<Page>();
             foreach (var s in Get(k, self, anon, got)) yield return s;
-            if (got.Value is not { } p) continue;
-            // anon_pagein(): uvm_swap_free(anon->an_swslot, 1), unchecked in 2002-04.
-            k.Vm.Swap.Free(self, anon.SwSlot, 1);
-            anon.SwSlot = 0;
-            p.Flags &= ~PageFlags.Clean;
-            k.Vm.PageQueueLock.Acquire(self);
-            if (p.WireCount == 0) PageQueues.Deactivate(k, p);
-            k.Vm.PageQueueLock.Release(self);
+            if (got.Value is { } p)
+            {
+                // anon_pagein(): uvm_swap_free(anon->an_swslot, 1), unchecked in 2002-04
+                // (anon-pagein-frees-slot-zero); the later text checks an_swslot > 0.
+                if (anon.SwSlot > 0 || k.Config.Has(Switches.AnonPageinFreesSlotZero)) k.Vm.Swap.Free(self, anon.SwSlot, 1);
+                anon.SwSlot = 0;
+                p.Flags &= ~PageFlags.Clean;
+                k.Vm.PageQueueLock.Acquire(self);
+                if (p.WireCount == 0) PageQueues.Deactivate(k, p);
+                k.Vm.PageQueueLock.Release(self);
+            }
+            else if (unheld) continue; // uvmfault_anonget() failed, an_lock dropped: "nothing more to do"
+            else
+                foreach (var s in Locks.Take(anon.Lock, self, "amap_swap_off: simple_lock(an_lock)")) yield return s;
+            // amap_swap_off() lets the amap go; if the owner dropped its reference meanwhile, the
+            // wipeout it left is done here (amap_wipeout(), then uvm_anfree()).
+            int refs = unheld ? anon.RefCount : --anon.RefCount;
             anon.Lock.Release(k, self);
             yield return Step.Ran("anon_pagein");
+            if (!unheld && refs == 0)
+                foreach (var s in FreeUnlocked(k, self, anon)) yield return s;
         }
     }
 }

@@ -21,6 +21,54 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// Found by the checker (session 20): anon_pagein() (swapctl -d → anon_swap_off) frees the anon's
+    /// slot with <c>uvm_swap_free(anon-&gt;an_swslot, 1)</c> unchecked, the anon twin of PR kern/22752:
+    /// uvmfault_anonget() drops an_lock to wait for a busy page, the pagedaemon's swap-shortage scan
+    /// frees the slot of the page once it is resident and active (<c>an_swslot = 0</c>), and back
+    /// under the lock anon_pagein() frees slot 0: panic in uvm_swap_free(). The stored uvm_anon.c
+    /// texts of 2002 and 2006 free it unchecked; the 2008 text (uvm_anon_pagein()) checks
+    /// <c>if (anon-&gt;an_swslot &gt; 0)</c>, which the default kernel does. Read in <see cref="AnonPager.SwapOff"/>.
+    /// </summary>
+    public static readonly KernelSwitch AnonPageinFreesSlotZero = new("anon-pagein-frees-slot-zero", SwitchKind.Discovered, "anon_pagein", "anon-swapoff")
+    {
+        Origin = "uvm_anon.c uvm_anon_pagein() (2008 text)",
+        Title = "uvm_swap_free of slot 0 by swapctl -d on anon memory",
+        Description = "anon_pagein() sleeps in uvmfault_anonget() with the anon unlocked; the page comes back resident and the "
+            + "pagedaemon's swap-shortage scan drops its slot; back under the lock, the unchecked uvm_swap_free(an_swslot, 1) "
+            + "frees slot 0 (swapdrum_getsdp(0) == NULL). The anon twin of PR kern/22752.",
+        Expected = "panic uvm_swap_free",
+        Budget = 600,
+    };
+
+    /// <summary>
+    /// Found by the checker (session 20): anon_swap_off() of 2002-04 (uvm_anon.c, the 1.21 branch
+    /// text) walks every anon and pages in those whose slot lies in the range, holding nothing on the
+    /// anon but an_lock, which uvmfault_anonget() drops to wait for a busy page. An anon whose owner
+    /// freed it meanwhile (amap_wipeout(): an_ref to 0, then uvm_anfree(), which leaves a page in
+    /// pageout PG_RELEASED for aiodoned's uvm_anon_release() to free with the anon) is then relocked
+    /// and worked on after it was freed: in 2003-04 a reused or free anon's slot 0 paged in (anons
+    /// were static then), later a use after free. With ufi == NULL, anonget has no amap to re-check
+    /// the anon against ("VM_PAGER_REFAULT can only mean that the anon was freed" assumes anonget
+    /// freed it). The stored 2006 text still walks anons; by the 2008 text amap_swap_off() (uvm_amap.c)
+    /// walks amaps instead, and holds the amap
+    /// (AMAP_SWAPOFF, a reference; amap_wipeout() backs off) while it pages in its anons; the
+    /// default model gives the anon walk that effect: it skips a dying anon (an_ref 0) and holds a
+    /// reference on the anon it pages in, dropping it (and freeing the anon if it was the last)
+    /// afterwards. Read in <see cref="AnonPager.SwapOff"/>.
+    /// </summary>
+    public static readonly KernelSwitch AnonSwapOffUnheld = new("anon-swap-off-unheld", SwitchKind.Discovered, "anon_swap_off, anon_pagein", "anon-swapoff")
+    {
+        Origin = "amap_swap_off() (uvm_amap.c; in the stored 2008 text, not in 2006's)",
+        Title = "swapctl -d pages in an anon its owner frees meanwhile",
+        Description = "anon_swap_off() holds only an_lock on the anon it pages in, and uvmfault_anonget() drops it to wait for "
+            + "a page in pageout; the owner's exit frees the anon meanwhile (aiodoned's uvm_anon_release() of the PG_RELEASED "
+            + "page), and swapoff relocks and works on a freed anon. amap_swap_off() later held the amap while paging in.",
+        Expected = "detector UseAfterFree",
+        Kills = ["UseAfterFree"],
+        Budget = 200,
+    };
+
+    /// <summary>
     /// Found by the checker (session 19): uao_pagein_page() of 2002 (uvm_aobj.c 1.39.2.6) un-busies
     /// the page it paged in for swapctl -d with <c>pg-&gt;flags &amp;= ~(PG_BUSY|PG_CLEAN|PG_FAKE)</c>: no
     /// <c>if (pg-&gt;flags &amp; PG_WANTED) wakeup(pg)</c>, and PG_WANTED stays set. A thread that found
