@@ -53,7 +53,9 @@ public static class SwapoutScenario
     /// <summary>
     /// Workloads of 1-3 CPUs and 1-3 processes of 1-2 LWPs, each a few computes and sleeps; one in
     /// three also runs swapctl -d and -a once or twice, whose uao_swap_off() pages swapped-out
-    /// u-area pages back into kernel_object while proc0 and the pagedaemon work on them.
+    /// u-area pages back into kernel_object while proc0 and the pagedaemon work on them; and one in
+    /// three has a process faulting anon pages (<see cref="PagedaemonScenario.GenProcess"/>), user
+    /// allocations beside the u-areas' kernel_object ones, which the page reserves tell apart.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from cpus in Gen.Choose(1, 3)
@@ -63,10 +65,21 @@ public static class SwapoutScenario
         from scans in Gen.Choose(1, 3)
         from free in Gen.Choose(1, 4)
         from cycles in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
+        from anon in Gen.Frequency((2, Gen.Constant<AnonProcessSpec[]>([])), (1, PagedaemonScenario.GenProcess().Select(a => new[] { a })))
+        let swap = Swap(processes.Sum(p => p.Lwps.Count))
         select new Workload
         {
             Cpus = cpus, Seconds = seconds, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
-            Sections = [Swap(processes.Sum(p => p.Lwps.Count)) with { SwapCtl = [.. Enumerable.Repeat<SwapCtlOp[]>([SwapCtlOp.Off, SwapCtlOp.On], cycles).SelectMany(c => c)] }],
+            Sections =
+            [
+                swap with
+                {
+                    // A slot for each anon page too, so that the anon memory fits in swap whatever the u-areas hold.
+                    SwapSlots = swap.SwapSlots + anon.Sum(a => a.Pages),
+                    AnonProcesses = anon,
+                    SwapCtl = [.. Enumerable.Repeat<SwapCtlOp[]>([SwapCtlOp.Off, SwapCtlOp.On], cycles).SelectMany(c => c)],
+                },
+            ],
             Processes = [.. processes],
         };
 
