@@ -52,7 +52,9 @@ public static class ShmSwapScenario
     /// <summary>
     /// Two shm users with 2-6 touches each of a 2-4 page segment that fits in memory (swapctl -d
     /// must page it all in while no page can go to swap), 1-3 slots, a free target at the size of
-    /// memory so that the pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles.
+    /// memory so that the pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles; one in three also has
+    /// a process writing anon memory, with as many more free pages, so that swap_off() walks anons
+    /// and aobjs in the same call.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from pages in Gen.Choose(2, 4)
@@ -61,14 +63,16 @@ public static class ShmSwapScenario
         from a in GenUser(pages)
         from b in GenUser(pages)
         from cycles in Gen.Choose(1, 3)
+        from anon in Gen.Frequency((2, Gen.Constant<AnonProcessSpec[]>([])), (1, PagedaemonScenario.GenProcess().Select(a => new[] { a })))
         select new Workload
         {
-            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free + anon.Sum(a => a.Pages),
             Sections =
             [
                 new PagingWorkload
                 {
-                    SwapSlots = slots, FreeMin = 1, FreeTarg = free,
+                    SwapSlots = slots, FreeMin = 1, FreeTarg = free + anon.Sum(a => a.Pages),
+                    AnonProcesses = anon,
                     ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
                     SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
                 },
