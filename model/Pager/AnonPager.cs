@@ -268,10 +268,10 @@ public static class AnonPager
                 foreach (var s in Locks.Take(anon.Lock, self, "amap_swap_off: simple_lock(an_lock)")) yield return s;
             // amap_swap_off() lets the amap go; if the owner dropped its reference meanwhile, the
             // wipeout it left is done here (amap_wipeout(), then uvm_anfree()).
-            int refs = unheld ? anon.RefCount : --anon.RefCount;
+            bool last = !unheld && --anon.RefCount == 0;
             anon.Lock.Release(k, self);
             yield return Step.Ran("anon_pagein");
-            if (!unheld && refs == 0)
+            if (last)
                 foreach (var s in FreeUnlocked(k, self, anon)) yield return s;
         }
     }
