@@ -56,12 +56,13 @@ public static class ReaperExit
     internal static IEnumerable<Step> Exit2(Kernel k, KernelThread self, Lwp l, bool processExit)
     {
         var lists = k.ProcLists;
+        bool twoSections = k.Config.Has(Switches.ReaperTwoSections);
         lists.DeadprocLock.Acquire(self);
         if (processExit)
         {
             // exit2(): SLIST_INSERT_HEAD(&deadprocs, p, p_dead); "lwp_exit2() will wake up deadproc for us."
             lists.QueueDeadProc(l.Proc);
-            if (k.Config.Has(Switches.ReaperTwoSections))
+            if (twoSections)
             {
                 lists.DeadprocLock.Release(self);
                 yield return Step.Ran("exit2");
@@ -72,7 +73,7 @@ public static class ReaperExit
         lists.QueueDeadLwp(l);
         lists.DeadprocLock.Release(self);
         Tsleep.Wakeup(k, self, ProcLists.Deadprocs);
-        yield return Step.Ran(processExit && !k.Config.Has(Switches.ReaperTwoSections) ? "exit2" : "lwp_exit2");
+        yield return Step.Ran(processExit && !twoSections ? "exit2" : "lwp_exit2");
     }
 
     /// <summary>

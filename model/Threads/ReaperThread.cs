@@ -24,8 +24,11 @@ public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
     /// </summary>
     private bool _itemLocked;
 
+    /// <summary><c>reaper-two-sections</c>: the loop runs without the big lock, an item with it.</summary>
+    private readonly bool _unlockedLoop = kernel.Config.Has(Switches.ReaperTwoSections);
+
     /// <inheritdoc/>
-    protected internal override bool NeedsKernelLock => !Kernel.Config.Has(Switches.ReaperTwoSections) || _itemLocked;
+    protected internal override bool NeedsKernelLock => !_unlockedLoop || _itemLocked;
 
     /// <inheritdoc/>
     protected internal override bool KeepsKernelLock() => base.KeepsKernelLock() && NeedsKernelLock;
@@ -37,7 +40,6 @@ public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
     protected override IEnumerable<Step> Run()
     {
         var lists = Kernel.ProcLists;
-        bool unlocked = Kernel.Config.Has(Switches.ReaperTwoSections);
         while (true)
         {
             lists.DeadprocLock.Acquire(this);
@@ -49,7 +51,7 @@ public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
                 yield return Step.Sleep("reaper", ProcLists.Deadprocs);
                 continue;
             }
-            if (unlocked)
+            if (_unlockedLoop)
             {
                 // simple_unlock(&deadproc_slock); KERNEL_PROC_LOCK(curlwp) for the item's next step.
                 _itemLocked = true;
