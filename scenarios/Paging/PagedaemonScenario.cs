@@ -59,6 +59,13 @@ public static class PagedaemonScenario
             Sections = [new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] }],
         };
 
+    /// <summary>
+    /// For another scenario's workloads: in one in three, one process of <see cref="GenProcess"/>,
+    /// else none, so that a third of them fault anon pages beside that scenario's own work.
+    /// </summary>
+    internal static FsCheck.Gen<AnonProcessSpec[]> GenSometimesOneProcess() =>
+        Gen.Frequency((2, Gen.Constant<AnonProcessSpec[]>([])), (1, GenProcess().Select(a => new[] { a })));
+
     /// <summary>A process of 1-4 anon pages making 1-6 touches, two writes to one read.</summary>
     internal static FsCheck.Gen<AnonProcessSpec> GenProcess() =>
         from pages in Gen.Choose(1, 4)

@@ -63,7 +63,7 @@ public static class ShmSwapScenario
         from a in GenUser(pages)
         from b in GenUser(pages)
         from cycles in Gen.Choose(1, 3)
-        from anon in Gen.Frequency((2, Gen.Constant<AnonProcessSpec[]>([])), (1, PagedaemonScenario.GenProcess().Select(a => new[] { a })))
+        from anon in PagedaemonScenario.GenSometimesOneProcess()
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free + anon.Sum(a => a.Pages),

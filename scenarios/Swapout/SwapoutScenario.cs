@@ -65,7 +65,7 @@ public static class SwapoutScenario
         from scans in Gen.Choose(1, 3)
         from free in Gen.Choose(1, 4)
         from cycles in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
-        from anon in Gen.Frequency((2, Gen.Constant<AnonProcessSpec[]>([])), (1, PagedaemonScenario.GenProcess().Select(a => new[] { a })))
+        from anon in PagedaemonScenario.GenSometimesOneProcess()
         let swap = Swap(processes.Sum(p => p.Lwps.Count))
         select new Workload
         {
