@@ -63,6 +63,34 @@ public abstract class KernelThread : IStateShown
         return null;
     }
 
+    /// <summary>
+    /// mi_switch() of an LWP that holds sleep locks (lockmgr locks: a vm_map's) across its sleep:
+    /// they leave this CPU thread and are parked on <paramref name="l"/>
+    /// (<see cref="SimpleLock.ParkedWith"/>), held by nobody running. False, and nothing moved,
+    /// when the thread holds a lock that is not a sleep lock.
+    /// </summary>
+    internal bool ParkSleepLocks(Sched.Lwp l)
+    {
+        foreach (var held in _locks)
+            if (held is not SimpleLock { Kind: LockKind.Sleep }) return false;
+        foreach (var held in _locks) ((SimpleLock)held).Park(l);
+        l.ParkedLocks = [.. _locks];
+        _locks.Clear();
+        return true;
+    }
+
+    /// <summary>cpu_switch() back to <paramref name="l"/>: the sleep locks it kept while asleep are this thread's again.</summary>
+    internal void UnparkLocks(Sched.Lwp l)
+    {
+        if (l.ParkedLocks is not { } parked) return;
+        foreach (var held in parked)
+        {
+            ((SimpleLock)held).Unpark(l, this);
+            _locks.Add(held);
+        }
+        l.ParkedLocks = null;
+    }
+
     /// <summary>True while this thread holds any lock.</summary>
     internal bool HoldsAnyLock => _locks.Count > 0;
 

@@ -31,14 +31,36 @@ public sealed class SimpleLock(string name, LockKind kind, string? cls = null) :
     /// </summary>
     public WaitChannel Channel => new(Name, Kind != LockKind.Sleep);
 
-    /// <summary>True when some thread holds the lock.</summary>
-    public bool Held => Owner is not null;
+    /// <summary>
+    /// The LWP asleep with this sleep lock held (<see cref="KernelThread.ParkSleepLocks"/>), or null;
+    /// while it is set <see cref="Owner"/> is null: no running thread holds it, and it is held.
+    /// </summary>
+    public Sched.Lwp? ParkedWith { get; private set; }
+
+    /// <summary>True when some thread holds the lock, or an LWP asleep with it.</summary>
+    public bool Held => Owner is not null || ParkedWith is not null;
+
+    /// <summary>The owner's LWP goes to sleep holding it.</summary>
+    internal void Park(Sched.Lwp l)
+    {
+        Owner = null;
+        ParkedWith = l;
+    }
+
+    /// <summary>The LWP that slept holding it runs again, on <paramref name="on"/>'s CPU.</summary>
+    internal void Unpark(Sched.Lwp l, KernelThread on)
+    {
+        if (ParkedWith != l)
+            throw new InvalidOperationException($"model: {Name} is parked with {ParkedWith?.ToString() ?? "nobody"}, not {l}");
+        ParkedWith = null;
+        Owner = on;
+    }
 
     /// <summary>simple_lock() where the caller knows the lock is free: held already, it panics.</summary>
     public void Acquire(KernelThread by)
     {
-        if (Owner is not null)
-            throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner.Name}, wanted by {by.Name}");
+        if (Held)
+            throw new KernelPanicException("simple_lock", $"{Name} already held by {Owner?.Name ?? ParkedWith!.ToString()}, wanted by {by.Name}");
         Owner = by;
         by.Took(this);
         by.Ordered(this);
@@ -47,7 +69,7 @@ public sealed class SimpleLock(string name, LockKind kind, string? cls = null) :
     /// <summary>simple_lock_try(): take the lock if it is free.</summary>
     public bool TryAcquire(KernelThread by)
     {
-        if (Owner is not null) return false;
+        if (Held) return false;
         Owner = by;
         by.Took(this);
         return true;

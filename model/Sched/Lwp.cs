@@ -403,6 +403,10 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>Backs <see cref="CpuThreadOf"/>.</summary>
     private Func<KernelThread>? _cpuThreadOf;
 
+    /// <summary>The sleep locks this LWP holds while asleep (<see cref="Core.KernelThread.ParkSleepLocks"/>), or null.</summary>
+    [field: Core.NotState("the same as the locks whose SimpleLock.ParkedWith is this LWP")]
+    internal List<Core.IOwnedLock>? ParkedLocks { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => Kthread is { } t ? $"lwp of {t.Name}" : $"lwp {Lid}";
 }

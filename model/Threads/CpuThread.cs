@@ -112,6 +112,7 @@ public sealed class CpuThread : KernelThread
         {
             if (l.KernelPath is { } path)
             {
+                UnparkLocks(l);
                 if (path.MoveNext()) return InLwpContext(l, path.Current);
                 l.KernelPath = null;
             }

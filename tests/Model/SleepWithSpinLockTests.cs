@@ -114,6 +114,32 @@ public sealed class SleepWithSpinLockTests
     }
 
     [Fact]
+    public void AnLwpAsleepWithASleepLockKeepsItUntilACpuRunsItAgain()
+    {
+        // fork's uvm_km_alloc() sleeps in uvm_wait() with kernel_map locked (uvm_mapent_alloc).
+        var k = KernelFixture.WithLwps(1);
+        var cpu0 = new KernelFixture.TestThread(k);
+        var cpu1 = new KernelFixture.TestThread(k);
+        var l = k.Lwps[0];
+        k.KernelMapLock.Acquire(cpu0);
+
+        Uvm.Model.Sched.Tsleep.SleepLwp(k, cpu0, k.Cpus[0], l, Chan);
+
+        Assert.True(k.KernelMapLock.Held);
+        Assert.Null(k.KernelMapLock.Owner);
+        Assert.Same(l, k.KernelMapLock.ParkedWith);
+        Assert.False(k.KernelMapLock.TryAcquire(cpu1));
+        Assert.Throws<KernelPanicException>(() => k.KernelMapLock.Release(k, cpu0));
+
+        cpu1.UnparkLocks(l);
+
+        Assert.Same(cpu1, k.KernelMapLock.Owner);
+        Assert.Null(k.KernelMapLock.ParkedWith);
+        k.KernelMapLock.Release(k, cpu1);
+        Assert.False(k.KernelMapLock.Held);
+    }
+
+    [Fact]
     public void ExitingWithASpinLockHeldIsAViolation()
     {
         var k = KernelFixture.WithLwps(1);
