@@ -29,7 +29,7 @@ public static class PoolInvariants
     /// <summary>No two live structures share a pool item, and none holds an item on a free list.</summary>
     public static readonly Invariant PoolItemIsHandedOutOnce = new(
         nameof(PoolItemIsHandedOutOnce),
-        "A pool item is held by at most one live struct proc, struct lwp or map entry, and never while it is on its page's free list.",
+        "A pool item is held by at most one live struct proc, struct lwp, map entry or u-area's kernel_map entry, and never while it is on its page's free list.",
         "pool", k =>
         {
             var procs = k.Procs;
@@ -74,6 +74,20 @@ public static class PoolInvariants
                         if (others[j].PoolItem == item) return $"map entries {entries[i]} and {others[j]} share uvm_map_entry_pool item {item}";
                 }
             }
+        }
+        return KernelMapEntryHeldOnce(k);
+    }
+
+    /// <summary>The same for the u-areas' kernel_map entries and uvm_map_entry_kmem_pool.</summary>
+    private static string? KernelMapEntryHeldOnce(IKernelView k)
+    {
+        var uareas = k.Uareas.All;
+        for (int i = 0; i < uareas.Count; i++)
+        {
+            if (uareas[i].MapEntryItem is not { } item) continue;
+            if (IsFree(k.Pools.KernelMapEntry, item)) return $"the kernel_map entry of {uareas[i]} holds uvm_map_entry_kmem_pool item {item}, which is free";
+            for (int j = i + 1; j < uareas.Count; j++)
+                if (uareas[j].MapEntryItem == item) return $"{uareas[i]} and {uareas[j]} share uvm_map_entry_kmem_pool item {item}";
         }
         return null;
     }

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Pool;
 using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 using Uvm.Model.Threads;
@@ -29,7 +30,17 @@ public static class KernelMem
     public static IEnumerable<Step> AllocUarea(Kernel k, Func<KernelThread> self, Action<Uarea> allocated)
     {
         foreach (var s in LockKernelMap(k, self, "uvm_km_alloc")) yield return s;
-        allocated(k.Uareas.Create());
+        // uvm_map(): "for pager_map, allocate the new entry first to avoid sleeping for memory
+        // while we have the map locked"; for kernel_map uvm_mapent_alloc() runs with the map
+        // locked: pool_get(&uvm_map_entry_kmem_pool, PR_WAITOK), whose page allocator may sleep in
+        // uvm_wait() with kernel_map held (uvm_map.c of 1.6/2.0; the same branch in every later
+        // copy of the function until the kernel map entries of 2005).
+        int? entry = null;
+        if (k.Pools.Enabled)
+            foreach (var s in PoolOps.Get(k, self, k.Pools.KernelMapEntry, waitOk: true, v => entry = v)) yield return s;
+        var u = k.Uareas.Create();
+        u.MapEntryItem = entry;
+        allocated(u);
         yield return Step.Ran("uvm_km_alloc");
         UnlockKernelMap(k, self());
         yield return Step.Ran("uvm_km_alloc: vm_map_unlock");
@@ -62,6 +73,12 @@ public static class KernelMem
         yield return Step.Ran("uvm_km_free: u-area");
         UnlockKernelMap(k, self());
         yield return Step.Ran("uvm_km_free: vm_map_unlock");
+        // uvm_unmap(): uvm_unmap_detach() of the dead entry after vm_map_unlock(): uvm_mapent_free().
+        if (u.MapEntryItem is { } item)
+        {
+            u.MapEntryItem = null;
+            foreach (var s in PoolOps.Put(k, self, k.Pools.KernelMapEntry, item)) yield return s;
+        }
     }
 
     /// <summary>

@@ -36,6 +36,13 @@ public sealed class Uarea
     /// </summary>
     public int WireCount { get; internal set { V(); field = value; } }
 
+    /// <summary>
+    /// Its kernel_map entry's item of uvm_map_entry_kmem_pool, with the pools on (uvm_km_alloc()'s
+    /// uvm_mapent_alloc(); uvm_km_free()'s uvm_unmap_detach() returns it); null for a u-area made
+    /// at boot or with the pools off.
+    /// </summary>
+    public int? MapEntryItem { get; internal set { V(); _versions?.Bump(StateDomain.PoolItems); field = value; } }
+
     /// <summary>Its pages are wired and resident (uvm_fault_wire, or still wired on the free list).</summary>
     public bool Wired
     {

@@ -4,9 +4,11 @@ using Uvm.Model.Vm;
 namespace Uvm.Model.Pool;
 
 /// <summary>
-/// The pools the modelled paths of 2003-04 allocate from (pool_head, in pool_init() order):
+/// The pools the modelled paths of 2003-04 allocate from:
 /// proc_pool "procpl" and lwp_pool "lwppl" of kern_proc.c (fork1() and newlwp() take from them,
-/// proc_free() returns to them) and uvm_map_entry_pool "vmmpepl" of uvm_map.c (uvm_mapent_alloc).
+/// proc_free() returns to them), uvm_map_entry_pool "vmmpepl" of uvm_map.c (uvm_mapent_alloc for a
+/// process map) and uvm_map_entry_kmem_pool "vmmpekpl" (uvm_mapent_alloc for kernel_map: the
+/// u-area's entry that uvm_km_alloc() takes with kernel_map locked).
 /// struct proc and struct lwp are larger than a sixteenth of a page, so their headers live off the
 /// page, in the splay tree; map entries are small and keep theirs in the page. There is no u-area
 /// pool in this era: u-areas come from uvm_km_alloc() and, after the 2004 exit rework, a cached
@@ -29,7 +31,11 @@ public sealed class KernelPools
         Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config, versions);
         Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config, versions);
         MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config, versions);
-        All = [Proc, Lwp, MapEntry];
+        KernelMapEntry = new Pool("vmmpekpl", itemsPerPage: 4, offPageHeaders: false, config, versions);
+        // pool_init() appends to pool_head: main() calls uvm_init() (uvm_map_init(): vmmpepl, then
+        // vmmpekpl) before procinit() (procpl, lwppl) (init_main.c of the time). Until session 21
+        // the model listed procpl and lwppl first.
+        All = [MapEntry, KernelMapEntry, Proc, Lwp];
     }
 
     /// <summary>Whether fork, exit and the pagedaemon use the pools (a workload setting).</summary>
@@ -44,7 +50,10 @@ public sealed class KernelPools
     /// <summary>uvm_map_entry_pool.</summary>
     public Pool MapEntry { get; }
 
-    /// <summary>pool_head: every pool, in pool_init() order.</summary>
+    /// <summary>uvm_map_entry_kmem_pool: kernel_map's entries (uvm_mapent_alloc's <c>map == kernel_map</c> branch).</summary>
+    public Pool KernelMapEntry { get; }
+
+    /// <summary>pool_head: every pool, in pool_init() order (pool_drain()'s round robin).</summary>
     public IReadOnlyList<Pool> All { get; }
 
     /// <summary>drainpp: the index of the next pool pool_drain() reclaims (round robin over pool_head).</summary>

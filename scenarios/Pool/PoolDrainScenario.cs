@@ -32,20 +32,21 @@ public static class PoolDrainScenario
 
     /// <summary>
     /// Pid 2 forks two children and waits for both, pid 3 forks one and waits: pages of two
-    /// procs and two LWPs fill and empty. Free memory (11 pages: two u-areas, up to four proc and
-    /// lwp pool pages, two map-entry pool pages and one to spare) is below the target (13), so the
-    /// pagedaemon drains whenever it is woken.
+    /// procs and two LWPs fill and empty. Free memory (12 pages: two u-areas, up to four proc and
+    /// lwp pool pages, two map-entry pool pages, one page of kernel_map entries for the u-areas
+    /// uvm_km_alloc() maps, and one to spare) is below the target (14), so the pagedaemon drains
+    /// whenever it is woken.
     /// </summary>
     public static Workload Default() => new()
     {
         Cpus = 2,
         Seconds = 1,
         SwapoutScans = 0,
-        FreePages = 11,
+        FreePages = 12,
         MaxSlp = 4,
         Sections =
         [
-            new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 13 },
+            new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 14 },
             new PoolWorkload(),
             new MapsWorkload { Exec = false, Lwps = [[new Mmap(2), new Mmap(1), new Munmap(), new Munmap()], [new Mmap(1), new Munmap()]] },
         ],
@@ -57,13 +58,15 @@ public static class PoolDrainScenario
     };
 
     /// <summary>
-    /// A generated exit storm with the pools on and two more pages per fork for their pages, and
-    /// mmap LWPs with a page per four mappings for their entries.
+    /// A generated exit storm with the pools on and two more pages per fork for their pages and a
+    /// page per four forks for their u-areas' kernel_map entries, and mmap LWPs with a page per
+    /// four mappings for their entries.
     /// </summary>
     private static Workload WithPools(Workload w, MapsWorkload maps)
     {
         var exit = w.Section<ExitWorkload>()!;
-        int extra = 2 * Forks(w) + (maps.Lwps.Sum(l => l.Count(op => op is Mmap)) + 3) / 4;
+        int forks = Forks(w);
+        int extra = 2 * forks + (forks + 3) / 4 + (maps.Lwps.Sum(l => l.Count(op => op is Mmap)) + 3) / 4;
         return (w with { FreePages = w.FreePages + extra })
             .With(exit with { FreeTarget = exit.FreeTarget + extra })
             .With(new PoolWorkload())
