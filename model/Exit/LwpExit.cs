@@ -118,6 +118,9 @@ public static class LwpExit
                     throw new KernelPanicException("lwp_wait1", $"{z} is not LSZOMB");
             }
             yield return Step.Ran("lwp_wait1");
+            // lwp_wait1(): pool_put(&lwp_pool, l2) of each zombie it took off p_lwps (kern_lwp.c).
+            foreach (var z in zombies)
+                foreach (var s in ProcessWait.PutLwp(k, l.CpuThreadOf, z)) yield return s;
         }
     }
 

@@ -99,6 +99,9 @@ public static class ProcessExit
             Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         }
         yield return Step.Ran("lwp_exit2");
+        // lwp_exit2(): "Nobody waits for detached LWPs": pool_put(&lwp_pool, l), which does not sleep.
+        if (l.Detached)
+            foreach (var s in ProcessWait.PutLwp(k, self.AsSelf, l)) yield return s;
     }
 
     /// <summary>uvm_km_free() of the u-area by the mutation above.</summary>

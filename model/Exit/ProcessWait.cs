@@ -54,11 +54,7 @@ public static class ProcessWait
             if (lwps is not null)
             {
                 foreach (var l in lwps)
-                    if (l.PoolItem is { } li)
-                    {
-                        l.PoolItem = null;
-                        foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Lwp, li)) yield return s;
-                    }
+                    foreach (var s in PutLwp(k, self, l)) yield return s;
                 if (child.PoolItem is { } pi)
                 {
                     if (!k.Config.Has(Switches.ProcFreeKeepsProc)) child.PoolItem = null;
@@ -67,5 +63,13 @@ public static class ProcessWait
             }
             yield break;
         }
+    }
+
+    /// <summary>pool_put(&amp;lwp_pool, l) of a freed LWP (proc_free, lwp_wait1, lwp_exit2), with the pools on.</summary>
+    internal static IEnumerable<Step> PutLwp(Kernel k, Func<KernelThread> self, Lwp l)
+    {
+        if (l.PoolItem is not { } item) yield break;
+        l.PoolItem = null;
+        foreach (var s in Pool.PoolOps.Put(k, self, k.Pools.Lwp, item)) yield return s;
     }
 }
