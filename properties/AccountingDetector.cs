@@ -143,7 +143,53 @@ public static class AccountingDetector
         Reads = StateDomain.Uarea,
     };
 
+    /// <summary>
+    /// l_holdcnt counts the holds of paths still running (PHOLD/PRELE, proc.h: "no swapout while
+    /// positive"). Every PHOLD of the modelled kernel is taken by a path of the held LWP itself
+    /// (fork1() holds its parent LWP until the child runs; kern_fork.c 1.111), so an LWP that has
+    /// exited has none left: a hold still counted was never released, and had the LWP lived on it
+    /// would never have been swappable again.
+    /// </summary>
+    public static readonly Invariant ExitedLwpHoldsNoPhold = Invariant.ForAll(
+        nameof(ExitedLwpHoldsNoPhold),
+        "An LWP that has exited (LSZOMB or LSDEAD) has l_holdcnt 0: every PHOLD a path took was matched by its PRELE.",
+        Detector.Subsystem, k => k.Lwps, l => l.Freed || !l.Finished || l.HoldCount == 0,
+        l => $"{l} exited with l_holdcnt {l.HoldCount}") with { Reads = StateDomain.Sched };
+
+    /// <summary>
+    /// pr_nout counts the items a pool handed out (subr_pool.c: pool_get() ++, pool_put() --): once
+    /// nothing more can run, each is held by a live structure: a struct proc proc_free() has not
+    /// freed, a struct lwp not yet freed, a process map's entry, a u-area's kernel_map entry. Every
+    /// pool_get() of the modelled paths has its pool_put() (proc_free, lwp_wait1, lwp_exit2,
+    /// uvm_unmap_detach); an item handed out with no holder left is memory lost for good.
+    /// </summary>
+    public static readonly LivenessProperty PoolItemsAreHeldOrReturned = new(
+        nameof(PoolItemsAreHeldOrReturned),
+        "Once nothing more can run, each pool's pr_nout equals the live structures holding one of its items (procs, LWPs, map entries, u-areas' kernel_map entries): no item is leaked.",
+        Detector.Subsystem, k =>
+        {
+            var pools = k.Pools;
+            if (!pools.Enabled) return null;
+            int procs = 0, lwps = 0, entries = 0, kentries = 0;
+            foreach (var p in k.Procs)
+                if (!p.Reaped && p.PoolItem is not null) procs++;
+            foreach (var l in k.Lwps)
+                if (!l.Freed && l.PoolItem is not null) lwps++;
+            foreach (var vm in k.Vmspaces)
+                foreach (var e in vm.Map.Entries)
+                    if (e.PoolItem is not null) entries++;
+            foreach (var u in k.Uareas.All)
+                if (u.MapEntryItem is not null) kentries++;
+            return Leak(pools.Proc, procs) ?? Leak(pools.Lwp, lwps) ?? Leak(pools.MapEntry, entries) ?? Leak(pools.KernelMapEntry, kentries);
+        });
+
+    private static string? Leak(Model.Pool.Pool pp, int held) =>
+        pp.NOut == held ? null : $"pool {pp.Name} has {pp.NOut} item(s) out but {held} live structure(s) hold one";
+
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold];
+
+    /// <summary>The accounting checks judged once nothing more can run.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];
 }

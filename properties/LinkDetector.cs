@@ -75,6 +75,51 @@ public static class LinkDetector
         return null;
     }
 
+    /// <summary>
+    /// The process tree and each process's LWP list name live structures that name it back: proc.h
+    /// keeps p_pptr on the child and p_children/p_sibling on the parent, l_proc on the LWP and
+    /// p_lwps/l_sibling on the process, all under proclist_lock, and fork1(), proc_reparent(),
+    /// lwp_wait1() and proc_free() change both ends in one section (LIST_REMOVE before pool_put).
+    /// A list left naming a freed structure, or a child on a parent that is not its p_pptr, is a
+    /// dangling link the next walk of the list (wait4, exit1's reparenting, swapout's scan) follows.
+    /// </summary>
+    public static readonly Invariant ProcTreeLinksAgree = new(
+        nameof(ProcTreeLinksAgree),
+        "A live process is on its p_pptr's p_children exactly once, its p_pptr is live, and its p_children and p_lwps name only live children and LWPs that name it back (fork1, proc_reparent, lwp_wait1 and proc_free change both ends under proclist_lock).",
+        Detector.Subsystem, k =>
+        {
+            var procs = k.Procs;
+            for (int i = 0; i < procs.Count; i++)
+            {
+                var p = procs[i];
+                if (p.Reaped) continue;
+                var kids = p.Children;
+                for (int j = 0; j < kids.Count; j++)
+                {
+                    if (kids[j].Reaped) return $"pid {p.Pid}'s p_children names pid {kids[j].Pid}, which is freed";
+                    if (kids[j].Parent != p) return $"pid {kids[j].Pid} is on pid {p.Pid}'s p_children but its p_pptr is " + (kids[j].Parent is { } q ? $"pid {q.Pid}" : "NULL");
+                }
+                var lwps = p.Lwps;
+                for (int j = 0; j < lwps.Count; j++)
+                {
+                    if (lwps[j].Freed) return $"pid {p.Pid}'s p_lwps names {lwps[j]}, which is freed";
+                    if (lwps[j].Proc != p) return $"{lwps[j]} is on pid {p.Pid}'s p_lwps but its l_proc is pid {lwps[j].Proc.Pid}";
+                }
+                if (p.Parent is not { } parent) continue;
+                if (parent.Reaped) return $"pid {p.Pid}'s p_pptr is pid {parent.Pid}, which is freed";
+                int n = 0;
+                var siblings = parent.Children;
+                for (int j = 0; j < siblings.Count; j++)
+                    if (siblings[j] == p) n++;
+                if (n != 1) return $"pid {p.Pid} is {n} times on its p_pptr pid {parent.Pid}'s p_children";
+            }
+            return null;
+        })
+    {
+        // struct proc (its lists, p_pptr, proc_free) and struct lwp (l_proc, its free).
+        Reads = StateDomain.Proc | StateDomain.Sched,
+    };
+
     /// <summary>Every link check.</summary>
-    public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree];
+    public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree];
 }
