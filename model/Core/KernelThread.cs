@@ -91,6 +91,19 @@ public abstract class KernelThread : IStateShown
         l.ParkedLocks = null;
     }
 
+    /// <summary>
+    /// Who runs a kernel path on this thread, for the PG_BUSY rule (<see cref="Vm.Page"/>): the
+    /// thread itself, or for a CPU the LWP whose path it runs (an LWP may sleep on one CPU and go
+    /// on on another, and a CPU runs many LWPs' paths).
+    /// </summary>
+    internal virtual object PathOwner => this;
+
+    /// <summary>
+    /// True for the thread that completes asynchronous I/O (aiodoned): it acts for the path that
+    /// started a pageout, so it may change a page that path left PG_BUSY for the I/O.
+    /// </summary>
+    internal virtual bool CompletesIo => false;
+
     /// <summary>True while this thread holds any lock.</summary>
     internal bool HoldsAnyLock => _locks.Count > 0;
 

@@ -151,7 +151,7 @@ public static class LwpExit
             c.Parent = init;
             init?.ChildList.Add(c);
         }
-        p.ChildList.Clear();
+        if (!k.Config.Has(Switches.ReparentLeavesChildOnOldList)) p.ChildList.Clear(); // reparent-leaves-child-on-old-list: LIST_REMOVE(child, p_sibling) skipped
         if (init is not null) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init));
     }
 

@@ -63,7 +63,7 @@ public static class ProcessExit
         var self = selfOf();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
-        p.LwpList.Remove(l);
+        if (!k.Config.Has(Switches.Exit1LeavesLwpOnPLwps)) p.LwpList.Remove(l); // exit1-leaves-lwp-on-p-lwps: LIST_REMOVE(l, l_sibling) skipped
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);

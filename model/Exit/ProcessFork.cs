@@ -90,8 +90,8 @@ public static class ProcessFork
         if (!late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);
         if (late) Scheduler.SetRunQueue(k, l2);
-        // "Now can be swapped." PRELE(l1).
-        l1.HoldCount--;
+        // "Now can be swapped." PRELE(l1). fork-cached-uarea-keeps-phold: skipped when the u-area was cached.
+        if (!(cached is not null && k.Config.Has(Switches.ForkCachedUareaKeepsPhold))) l1.HoldCount--;
         yield return Step.Ran("fork1");
     }
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>

@@ -107,4 +107,28 @@ public static partial class Switches
     /// <summary>fork1(): setrunqueue() of the child moved after SCHED_UNLOCK, out of the section that made it LSRUN. Killed by the lock-discipline detector.</summary>
     public static readonly KernelSwitch ForkSetrunqueueAfterUnlock = Mutation("fork-setrunqueue-after-unlock", "fork1", "exit-reaperless",
         "fork1() puts the LSRUN child on the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
+
+    /// <summary>
+    /// fork1(): PRELE(l1) skipped when the child's u-area came from the cache (a hold count leaked
+    /// on a rare branch; from the session-21 mutation hunt). Killed by the accounting detector.
+    /// </summary>
+    public static readonly KernelSwitch ForkCachedUareaKeepsPhold = Mutation("fork-cached-uarea-keeps-phold", "fork1", "exit-reaperless",
+        "fork1() skips PRELE(l1) when uvm_uarea_alloc() found a cached u-area, so the parent's l_holdcnt never returns to 0 and it is never swappable again (a hold count off by one on a rare branch)")
+        with { Kills = ["ExitedLwpHoldsNoPhold"], Budget = 20 };
+
+    /// <summary>
+    /// exit1(): LIST_REMOVE(l, l_sibling) skipped, so lwp_exit2() frees a detached LWP the zombie's
+    /// p_lwps still links (session-21 mutation hunt). Killed by the link detector.
+    /// </summary>
+    public static readonly KernelSwitch Exit1LeavesLwpOnPLwps = Mutation("exit1-leaves-lwp-on-p-lwps", "exit1", "exit-reaperless",
+        "exit1() detaches its last LWP (L_DETACHED) but skips LIST_REMOVE(l, l_sibling), so lwp_exit2()'s pool_put() frees an LWP still linked on the zombie's p_lwps (a list element left linked after free)")
+        with { Kills = ["ProcTreeLinksAgree"], Budget = 20 };
+
+    /// <summary>
+    /// proc_reparent(): the orphan goes on init's p_children but stays on its dead parent's list
+    /// (session-21 mutation hunt). Killed by the link detector.
+    /// </summary>
+    public static readonly KernelSwitch ReparentLeavesChildOnOldList = Mutation("reparent-leaves-child-on-old-list", "exit1, proc_reparent", "exit-reaperless",
+        "proc_reparent() links the orphan on initproc's p_children but skips LIST_REMOVE(child, p_sibling) from the exiting parent's list, so a process is on two p_children lists and the parent is freed with a non-empty p_children (a list element left linked)")
+        with { Kills = ["ProcTreeLinksAgree"], Budget = 20 };
 }

@@ -26,6 +26,9 @@ namespace Uvm.Model.Threads;
 public sealed class AioDaemon : Kthread
 {
     /// <inheritdoc/>
+    internal override bool CompletesIo => true;
+
+    /// <inheritdoc/>
     /// <remarks>uvm_aiodone_daemon(): ltsleep(&amp;uvm.aiodoned, ...) while no buf is queued; asleep with one queued, a wakeup was lost.</remarks>
     public override bool IdlesOn(WaitChannel channel) => channel == Pageout.AioDone && Kernel.Vm.Pending.Count == 0;
 

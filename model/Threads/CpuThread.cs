@@ -89,6 +89,9 @@ public sealed class CpuThread : KernelThread
         }
     }
 
+    /// <inheritdoc/>
+    internal override object PathOwner => (object?)Cpu.Current ?? (object?)Cpu.Exiting ?? this;
+
     /// <summary>A step after which the CPU runs a kernel thread ends with this thread waiting until the kthread gives the CPU back.</summary>
     private Step Lend(Step step) =>
         step.Kind == StepKind.Continue && Cpu.Current is { Kthread: not null } ? Step.Sleep(step.Function, Cpu.Lent) : step;

@@ -43,7 +43,44 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public PageQueue Queue { get; internal set { V(); field = value; } } = PageQueue.Free;
 
     /// <summary>pg->flags.</summary>
-    public PageFlags Flags { get; internal set { V(); field = value; } }
+    public PageFlags Flags
+    {
+        get;
+        internal set
+        {
+            V();
+            var was = field;
+            if ((was & PageFlags.Busy) == 0 && (value & PageFlags.Busy) != 0) _busyPath = _kernel?.Running?.PathOwner;
+            else if ((was & PageFlags.Busy) != 0 && (value & PageFlags.Busy) == 0) _busyPath = null;
+            else if ((was & value & PageFlags.Busy) != 0 && (was & PageFlags.Clean) != 0 && (value & PageFlags.Clean) == 0) UsedWhileBusy("dirtied");
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// The path that set PG_BUSY (<see cref="Core.KernelThread.PathOwner"/>), while the page is
+    /// busy and was busied inside a step; null otherwise.
+    /// </summary>
+    [NotState("who busied the page, for the PG_BUSY rule's check and message; the page's state is PG_BUSY and its owner tag")]
+    private object? _busyPath;
+
+    /// <summary>
+    /// uvm_page.h: PG_BUSY means the page is locked by its owner (UVM_PAGE_OWN); any other path
+    /// that wants the page sets PG_WANTED and sleeps on it (uvmfault_anonget(), uvm_fault()'s
+    /// object case, uvm_loanuobj(), uao_get(), uvm_km_pgremove()), and uvm_anfree() of a busy page
+    /// only marks it PG_RELEASED for the owner to free. So while the page is busy nobody but its
+    /// owner, or the I/O completion acting for the pageout it started, maps it (the reference
+    /// bit), dirties it, lends it or wires it: a path that does used a page it had not waited for,
+    /// whose contents the owner is still reading in or writing out. Checked by the lock-discipline
+    /// detector (PG_BUSY is the page's sleep lock), inside a step only.
+    /// </summary>
+    private void UsedWhileBusy(string what)
+    {
+        if (_busyPath is null || _kernel is not { Running: { } r, Discipline.On: true }) return;
+        if (r.CompletesIo || ReferenceEquals(r.PathOwner, _busyPath)) return;
+        throw new DetectorViolationException(Detector.LockDiscipline,
+            $"{this} is PG_BUSY (owner {BusyOwner ?? "untracked"}, busied by {_busyPath}) and {what} by {r.Name}, which did not busy it");
+    }
 
     /// <summary>pg->uanon: the anon that owns it (with <see cref="PqAnon"/>) or borrows it (without), or null.</summary>
     public Anon? Anon { get; internal set { V(); field = value; } }
@@ -64,7 +101,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public int LoanCount
     {
         get => _loanCount;
-        internal set { LoanStored(); V(); _loanCount = value; }
+        internal set { LoanStored(); V(); if (value > _loanCount && Busy) UsedWhileBusy("lent"); _loanCount = value; }
     }
 
     /// <summary>A write of loan_count during a step: <see cref="OwnerLock"/> (if the page has an object or an anon) and uvm.pageqlock are held.</summary>
@@ -82,10 +119,10 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public int KernelLoans => LoanCount - (Anon is not null && !PqAnon ? 1 : 0);
 
     /// <summary>pg->wire_count: a wired page is on no paging queue.</summary>
-    public int WireCount { get; internal set { V(); field = value; } }
+    public int WireCount { get; internal set { V(); if (value > field && Busy) UsedWhileBusy("wired"); field = value; } }
 
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
-    public bool Referenced { get; internal set { V(); field = value; } }
+    public bool Referenced { get; internal set { V(); if (value && Busy) UsedWhileBusy("mapped"); field = value; } }
 
     /// <summary>The path that holds the page for its own use (<see cref="PageHolder"/>), or null.</summary>
     public PageHolder? Holder { get; private set { V(); field = value; } }
