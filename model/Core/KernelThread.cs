@@ -104,6 +104,14 @@ public abstract class KernelThread : IStateShown
     /// </summary>
     internal virtual bool CompletesIo => false;
 
+    /// <summary>
+    /// Adds to <paramref name="into"/> each anon this thread's own structures hold a reference on
+    /// (an_ref counts them: a process's private amap slots, anons lent to it by uvm_loan()), once
+    /// per reference; nothing once the thread has exited. The copy-on-write spaces' amaps are
+    /// kernel state of their own (<see cref="Vm.VmState.CowSpaces"/>) and are not listed here.
+    /// </summary>
+    public virtual void AddAnonReferences(List<Vm.Anon> into) { }
+
     /// <summary>True while this thread holds any lock.</summary>
     internal bool HoldsAnyLock => _locks.Count > 0;
 

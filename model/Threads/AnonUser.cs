@@ -18,6 +18,14 @@ public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyLis
     private readonly Anon?[] _amap = new Anon?[pages];
 
     /// <inheritdoc/>
+    public override void AddAnonReferences(List<Anon> into)
+    {
+        if (Exited) return;
+        foreach (var anon in _amap)
+            if (anon is not null) into.Add(anon);
+    }
+
+    /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
         foreach (var t in program)

@@ -43,6 +43,15 @@ public sealed class LoanClient : KernelThread
         _program = program;
     }
 
+    /// <inheritdoc/>
+    public override void AddAnonReferences(List<Anon> into)
+    {
+        if (Exited) return;
+        foreach (var anon in _amap)
+            if (anon is not null) into.Add(anon);
+        into.AddRange(_lent);
+    }
+
     /// <summary>
     /// Every system call and user fault runs under the big lock from entry to return
     /// (<see cref="KernelThread.Syscall"/>, i386 trap.c syscall_plain() and trap()): shmget, shmat,
