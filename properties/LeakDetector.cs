@@ -25,17 +25,12 @@ public static class LeakDetector
         Detector.Subsystem, k =>
         {
             var anons = k.Vm.Anons;
-            if (anons.Count == 0) return null;
-            var held = new List<Anon>();
-            AddAmapReferences(k.Vm.CowSpaces, held);
-            for (int i = 0; i < k.Threads.Count; i++) k.Threads[i].AddAnonReferences(held);
             for (int i = 0; i < anons.Count; i++)
             {
                 var a = anons[i];
                 if (a.Freed) continue;
-                int n = 0;
-                for (int j = 0; j < held.Count; j++)
-                    if (held[j] == a) n++;
+                int n = AmapReferencesTo(k.Vm.CowSpaces, a);
+                for (int t = 0; t < k.Threads.Count; t++) n += k.Threads[t].AnonReferencesTo(a);
                 if (n == a.RefCount) continue;
                 return n == 0
                     ? $"{a} is live with an_ref {a.RefCount} but nothing references it (leaked, with its " + (a.Page is { } p ? $"{p}" : "no page") + (a.SwSlot != 0 ? $" and swap slot {a.SwSlot})" : ")")
@@ -67,25 +62,42 @@ public static class LeakDetector
             return null;
         });
 
-    /// <summary>One entry per slot reference of each distinct amap of the copy-on-write spaces (amap_ref() shares one amap between spaces).</summary>
-    private static void AddAmapReferences(IReadOnlyList<CowSpace> spaces, List<Anon> into)
-    {
-        var seen = new List<Amap>();
-        for (int i = 0; i < spaces.Count; i++)
+    /// <summary>A removed shm segment nobody has attached is deallocated.</summary>
+    public static readonly LivenessProperty RemovedShmSegmentIsDeallocated = new(
+        nameof(RemovedShmSegmentIsDeallocated),
+        "Once nothing more can run, no SysV shm segment is marked removed (IPC_RMID) with no attachment left: shmctl(IPC_RMID) deallocates an unattached segment at once, and the last shmdt() or exit of an attached one does (sysv_shm.c shm_delete_mapping, shm_deallocate_segment).",
+        Detector.Subsystem, k =>
         {
-            Add(spaces[i].Amap);
-            Add(spaces[i].DetachedAmap);
-        }
+            var segments = k.Vm.ShmSegments;
+            for (int i = 0; i < segments.Count; i++)
+                if (segments[i] is { Removed: true, Nattch: 0, Deallocated: false } seg)
+                    return $"{seg} is removed with no attachment but still allocated (leaked, with its aobj's pages and swap slots)";
+            return null;
+        });
 
-        void Add(Amap? amap)
-        {
-            if (amap is null || seen.Contains(amap)) return;
-            seen.Add(amap);
-            for (int slot = 0; slot < amap.Slots; slot++)
-                if (amap.Lookup(slot) is { } anon) into.Add(anon);
-        }
+    /// <summary>The slots of the distinct amaps of the copy-on-write spaces (amap_ref() shares one amap between spaces) that hold <paramref name="anon"/>.</summary>
+    private static int AmapReferencesTo(IReadOnlyList<CowSpace> spaces, Anon anon)
+    {
+        int n = 0;
+        for (int i = 0; i < spaces.Count; i++)
+            for (int which = 0; which < 2; which++)
+                if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
+                    for (int slot = 0; slot < amap.Slots; slot++)
+                        if (amap.Lookup(slot) == anon) n++;
+        return n;
+    }
+
+    private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
+
+    /// <summary>True when no space before (<paramref name="i"/>, <paramref name="which"/>) in the walk has <paramref name="amap"/>.</summary>
+    private static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
+    {
+        for (int j = 0; j <= i; j++)
+            for (int w = 0; w < 2; w++)
+                if ((j < i || w < which) && AmapAt(spaces, j, w) == amap) return false;
+        return true;
     }
 
     /// <summary>Every leak check.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated];
 }

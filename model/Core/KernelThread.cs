@@ -105,12 +105,21 @@ public abstract class KernelThread : IStateShown
     internal virtual bool CompletesIo => false;
 
     /// <summary>
-    /// Adds to <paramref name="into"/> each anon this thread's own structures hold a reference on
-    /// (an_ref counts them: a process's private amap slots, anons lent to it by uvm_loan()), once
-    /// per reference; nothing once the thread has exited. The copy-on-write spaces' amaps are
-    /// kernel state of their own (<see cref="Vm.VmState.CowSpaces"/>) and are not listed here.
+    /// The references this thread's own structures hold on <paramref name="anon"/> (an_ref counts
+    /// them: a process's private amap slots, anons lent to it by uvm_loan()); none once the thread
+    /// has exited. The copy-on-write spaces' amaps are kernel state of their own
+    /// (<see cref="Vm.VmState.CowSpaces"/>) and are not counted here.
     /// </summary>
-    public virtual void AddAnonReferences(List<Vm.Anon> into) { }
+    public virtual int AnonReferencesTo(Vm.Anon anon) => 0;
+
+    /// <summary>The slots of <paramref name="amap"/> that hold <paramref name="anon"/>.</summary>
+    protected static int SlotsHolding(Vm.Anon?[] amap, Vm.Anon anon)
+    {
+        int n = 0;
+        for (int i = 0; i < amap.Length; i++)
+            if (amap[i] == anon) n++;
+        return n;
+    }
 
     /// <summary>True while this thread holds any lock.</summary>
     internal bool HoldsAnyLock => _locks.Count > 0;

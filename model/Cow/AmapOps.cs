@@ -92,7 +92,9 @@ public static class AmapOps
             if (amap.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             amap.Unadd(slot);
-            int refs = --anon.RefCount;
+            // wipeout-skips-unref-of-swapped-anon: the last reference of a swapped-out anon is kept.
+            bool keep = k.Config.Has(Switches.WipeoutSkipsUnrefOfSwappedAnon) && anon.Page is null && anon.RefCount == 1;
+            int refs = keep ? anon.RefCount : --anon.RefCount;
             if (k.Config.Has(Switches.AmapWipeoutFreesSharedAnon) && refs > 0)
             {
                 // amap-wipeout-frees-shared-anon: uvm_anfree() without the an_ref test, on an anon another amap holds.

@@ -100,7 +100,7 @@ public static class ProcessExit
         }
         yield return Step.Ran("lwp_exit2");
         // lwp_exit2(): "Nobody waits for detached LWPs": pool_put(&lwp_pool, l), which does not sleep.
-        if (l.Detached)
+        if (l.Detached && !k.Config.Has(Switches.LwpExit2SkipsPoolPut))
             foreach (var s in ProcessWait.PutLwp(k, self.AsSelf, l)) yield return s;
     }
 

@@ -41,6 +41,15 @@ public static class Fault
             yield return Finish(k, self, resident, anon.Lock, write);
             yield break;
         }
+        if (anon.Page is { Busy: true } busy && k.Config.Has(Switches.FaultUsesBusyAnonPage))
+        {
+            // fault-uses-busy-anon-page: pmap_enter() of a page another path has busy, no wait.
+            busy.Referenced = true;
+            if (write) busy.Flags &= ~PageFlags.Clean;
+            anon.Lock.Release(k, self);
+            yield return Step.Ran("uvm_fault: busy anon page mapped");
+            yield break;
+        }
         var got = new Out<Page>();
         foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
         if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD): uvm_fault() returns EIO and trap() signals the process

@@ -82,8 +82,17 @@ public static class SwapOff
             if (next is not null) next.Refs++;
             vm.UaoListLock.Release(self);
             foreach (var s in Locks.Take(obj.Lock, self, "uao_swap_off: lock the aobj")) yield return s;
+            bool any = false;
+            for (int i = 0; i < obj.Size; i++) any |= obj.FindSwslot(i) >= start && obj.FindSwslot(i) < end;
             foreach (var s in Pagein(k, self, obj, start, end)) yield return s;
-            foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach")) yield return s;
+            if (!any && k.Config.Has(Switches.UaoSwapOffKeepsRef))
+            {
+                // uao-swap-off-keeps-ref: nothing to page in, the walk's reference is not dropped.
+                obj.Lock.Release(k, self);
+                yield return Step.Ran("uao_swap_off: nothing in range, simple_unlock");
+            }
+            else
+                foreach (var s in AObjPager.DetachLocked(k, self, obj, "uao_swap_off: uao_detach")) yield return s;
             obj = next;
             vm.UaoListLock.Acquire(self);
         }

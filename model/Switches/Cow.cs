@@ -117,4 +117,13 @@ public static partial class Switches
     /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
     public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",
         "uvm_fault() case 2 does not re-verify after the relock that the amap slot is still free, so a promote adds a second anon to a slot another LWP filled while it slept (a re-check skipped)");
+
+    /// <summary>
+    /// amap_wipeout() keeps the last reference of an anon whose only copy is in swap: the anon and
+    /// its slot leak (session-21 mutation hunt; every per-step invariant holds, the slot is still
+    /// recorded by the leaked anon). Killed by the leak checks at the end.
+    /// </summary>
+    public static readonly KernelSwitch WipeoutSkipsUnrefOfSwappedAnon = Mutation("wipeout-skips-unref-of-swapped-anon", "amap_wipeout", "cow-fork",
+        "amap_wipeout() skips an_ref-- (and so uvm_anfree()) for an anon whose only copy is in swap and whose an_ref is 1: the anon and its swap slot leak")
+        with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 20 };
 }

@@ -70,12 +70,12 @@ public static partial class Switches
     /// <summary>exit1()/exit2(): wakeup(p->p_pptr) is skipped, so a parent asleep in wait4() is never told of the zombie.</summary>
     public static readonly KernelSwitch ExitSkipsParentWakeup = Mutation("exit-skips-parent-wakeup", "exit1", "exit-reaperless",
         "exit1() makes the process a zombie but skips wakeup(p->p_pptr), so a parent asleep in wait4() sleeps on (a lost wakeup)")
-        with { Kills = ["EveryLwpEventuallyExits"], Budget = 50 };
+        with { Kills = ["EveryLwpEventuallyExits", "ExitedProcessIsEventuallyReaped"], Budget = 50 };
 
     /// <summary>exit1(): the children are not reparented to init.</summary>
     public static readonly KernelSwitch ExitSkipsReparent = Mutation("exit-skips-reparent", "exit1", "exit-reaperless",
         "exit1() does not proc_reparent() its children to init, so an orphan's zombie names a dead parent and nobody collects it (a list move skipped)")
-        with { Kills = ["ExitedProcessIsEventuallyReaped"], Budget = 50 };
+        with { Kills = ["ProcTreeLinksAgree"], Budget = 50 };
 
     /// <summary>uvm_lwp_exit(): the u-area is unwired and then put on the free list.</summary>
     public static readonly KernelSwitch LwpExitCachesUnwiredUarea = Mutation("lwp-exit-caches-unwired-uarea", "uvm_lwp_exit", "exit-reaperless",
@@ -115,6 +115,14 @@ public static partial class Switches
     public static readonly KernelSwitch ForkCachedUareaKeepsPhold = Mutation("fork-cached-uarea-keeps-phold", "fork1", "exit-reaperless",
         "fork1() skips PRELE(l1) when uvm_uarea_alloc() found a cached u-area, so the parent's l_holdcnt never returns to 0 and it is never swappable again (a hold count off by one on a rare branch)")
         with { Kills = ["ExitedLwpHoldsNoPhold"], Budget = 20 };
+
+    /// <summary>
+    /// lwp_exit2() frees a detached LWP without pool_put(&amp;lwp_pool): what the model itself did
+    /// until session 21, found by the pool leak check. Killed by it.
+    /// </summary>
+    public static readonly KernelSwitch LwpExit2SkipsPoolPut = Mutation("lwp-exit2-skips-pool-put", "lwp_exit2", "pool-drain",
+        "lwp_exit2() frees a detached LWP (the last LWP of an exiting process) without pool_put(&lwp_pool, l): its item stays out of the pool for good (a resource leaked on one path)")
+        with { Kills = ["PoolItemsAreHeldOrReturned"], Budget = 20 };
 
     /// <summary>
     /// exit1(): LIST_REMOVE(l, l_sibling) skipped, so lwp_exit2() frees a detached LWP the zombie's

@@ -57,4 +57,14 @@ public static partial class Switches
     public static readonly KernelSwitch PagefreeSkipsWiredCount = Mutation("pagefree-skips-wired-count", "uvm_pagefree", "exit-reaperless",
         "uvm_pagefree() of a wired page (uvm_km_free() of a cached u-area) clears wire_count but does not decrement uvmexp.wired (a counter update skipped)")
         with { Kills = ["WiredCountMatchesWiredPages"], Budget = 50 };
+
+    /// <summary>
+    /// uvm_fault() case 1A maps and writes an anon page another path has PG_BUSY (the pagedaemon's
+    /// pageout in flight) instead of waiting in uvmfault_anonget(): the write lands in a page the
+    /// pageout then frees (session-21 mutation hunt; no invariant saw it, the page stays busy and in
+    /// pageout). Killed by the PG_BUSY rule of the lock-discipline detector.
+    /// </summary>
+    public static readonly KernelSwitch FaultUsesBusyAnonPage = Mutation("fault-uses-busy-anon-page", "uvm_fault", "pagedaemon",
+        "uvm_fault() maps an anon page that another path has PG_BUSY (a pageout in flight) instead of sleeping in uvmfault_anonget(): the write lands in a page the pageout then frees")
+        with { Kills = ["LockDiscipline"], Budget = 50 };
 }

@@ -200,4 +200,23 @@ public static partial class Switches
         Expected = "panic simple_lock",
         Budget = 1000,
     };
+
+    /// <summary>
+    /// uao_swap_off() drops the walk's reference (uao_detach_locked) only on the branch that paged
+    /// something in: an aobj with no slot in the range keeps uo_refs one too high and is never
+    /// freed (session-21 mutation hunt). Killed by the leak checks at the end.
+    /// </summary>
+    public static readonly KernelSwitch UaoSwapOffKeepsRef = Mutation("uao-swap-off-keeps-ref", "uao_swap_off", "shm-swap",
+        "uao_swap_off() takes a reference on each aobj (uao_reference) but on the branch where the aobj has no slot in the range it only unlocks it: uo_refs stays one too high and the segment is never freed")
+        with { Kills = ["ShmObjectRefsEqualTheirHolders"], Budget = 20 };
+
+    /// <summary>
+    /// shm_delete_mapping() decides on SHMSEG_REMOVED as read before uao_detach(), which may sleep
+    /// on a busy page: an IPC_RMID in between (seeing shm_nattch &gt; 0) and this last detach both
+    /// leave the segment allocated, and it leaks with its aobj (session-21 mutation hunt). Reached
+    /// without the big lock. Killed by the leak checks at the end.
+    /// </summary>
+    public static readonly KernelSwitch ShmdtReadsRemovedBeforeDetach = Mutation("shmdt-reads-removed-before-detach", "shm_delete_mapping", "shm-swap",
+        "shmdt() reads SHMSEG_REMOVED before uvm_deallocate()/uao_detach() and decides on that stale value after it, so an IPC_RMID that ran in between (seeing shm_nattch > 0) and this last detach both leave the segment allocated: it and its aobj leak (a value not revalidated after the lock was dropped)")
+        with { Kills = ["RemovedShmSegmentIsDeallocated"], Budget = 100, BigLock = false };
 }

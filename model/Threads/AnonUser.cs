@@ -18,12 +18,7 @@ public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyLis
     private readonly Anon?[] _amap = new Anon?[pages];
 
     /// <inheritdoc/>
-    public override void AddAnonReferences(List<Anon> into)
-    {
-        if (Exited) return;
-        foreach (var anon in _amap)
-            if (anon is not null) into.Add(anon);
-    }
+    public override int AnonReferencesTo(Anon anon) => Exited ? 0 : SlotsHolding(_amap, anon);
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()

@@ -44,12 +44,13 @@ public sealed class LoanClient : KernelThread
     }
 
     /// <inheritdoc/>
-    public override void AddAnonReferences(List<Anon> into)
+    public override int AnonReferencesTo(Anon anon)
     {
-        if (Exited) return;
-        foreach (var anon in _amap)
-            if (anon is not null) into.Add(anon);
-        into.AddRange(_lent);
+        if (Exited) return 0;
+        int n = SlotsHolding(_amap, anon);
+        for (int i = 0; i < _lent.Count; i++)
+            if (_lent[i] == anon) n++;
+        return n;
     }
 
     /// <summary>

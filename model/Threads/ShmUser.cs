@@ -102,8 +102,10 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     {
         var seg = _attached[key];
         _attached.Remove(key);
+        bool removedBefore = seg.Removed; // shmdt-reads-removed-before-detach: the stale value decides below
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
-        if (--seg.Nattch > 0 || !seg.Removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
+        bool removed = Kernel.Config.Has(Switches.ShmdtReadsRemovedBeforeDetach) ? removedBefore : seg.Removed;
+        if (--seg.Nattch > 0 || !removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
         Kernel.Vm.ShmList.Remove(seg);
         seg.Deallocated = true;
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;

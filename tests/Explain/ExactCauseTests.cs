@@ -95,13 +95,16 @@ public sealed class ExactCauseTests
     }
 
     /// <summary>A detector's counterexample found by exploring <paramref name="scenario"/> with <paramref name="bug"/> on (seed 0 finds it in a few schedules).</summary>
-    private static Explanation Explored(string scenario, string bug)
+    private static Explanation Explored(string scenario, string bug, string? without = null)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
+        var properties = s.PropertiesFrom(Catalogue.BuiltIn);
+        if (without is not null)
+            properties = new Catalogue([.. properties.Invariants.Where(i => i.Name != without)], properties.Liveness);
         var request = new RunRequest(s.Name, s.DefaultWorkload(), Switches.Configure([bug]),
-            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 200, Seed = 0 }) { Properties = s.PropertiesFrom(Catalogue.BuiltIn) };
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 200, Seed = 0 }) { Properties = properties };
         var cx = Explorer.Run(request).Counterexample ?? throw new InvalidOperationException($"{bug} not found in 200 schedules");
-        return Explanation.Of(cx);
+        return Explanation.Of(cx, without is null ? null : properties);
     }
 
     /// <summary>
@@ -153,7 +156,9 @@ public sealed class ExactCauseTests
     [Fact]
     public void ALivenessViolationMarksTheWritersOfWhatIsStillPending()
     {
-        var e = Explored("exit-reaper", "exit-skips-reparent");
+        // The orphans' p_pptr names their freed parent first (the link detector reports that step);
+        // without that check the end of the execution shows what the orphans still wait for.
+        var e = Explored("exit-reaper", "exit-skips-reparent", without: nameof(LinkDetector.ProcTreeLinksAgree));
         var pid = System.Text.RegularExpressions.Regex.Match(e.Violation!.Message, @"Still pending at the end: (pid \d+)").Groups[1].Value;
         int LastWrite(string fact) => e.Steps.Last(s => s.Diff.Changes.Any(c => c.Label == pid && c.Fact == fact)).Index;
 
