@@ -259,9 +259,10 @@ public static class AnonPager
                 if (anon.SwSlot > 0 || k.Config.Has(Switches.AnonPageinFreesSlotZero)) k.Vm.Swap.Free(self, anon.SwSlot, 1);
                 anon.SwSlot = 0;
                 p.Flags &= ~PageFlags.Clean;
-                k.Vm.PageQueueLock.Acquire(self);
+                bool unlocked = k.Config.Has(Switches.AnonPageinDeactivatesUnlocked); // anon-pagein-deactivates-unlocked
+                if (!unlocked) k.Vm.PageQueueLock.Acquire(self);
                 if (p.WireCount == 0) PageQueues.Deactivate(k, p);
-                k.Vm.PageQueueLock.Release(self);
+                if (!unlocked) k.Vm.PageQueueLock.Release(self);
             }
             else if (unheld) continue; // uvmfault_anonget() failed, an_lock dropped: "nothing more to do"
             else

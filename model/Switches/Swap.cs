@@ -219,4 +219,13 @@ public static partial class Switches
     public static readonly KernelSwitch ShmdtReadsRemovedBeforeDetach = Mutation("shmdt-reads-removed-before-detach", "shm_delete_mapping", "shm-swap",
         "shmdt() reads SHMSEG_REMOVED before uvm_deallocate()/uao_detach() and decides on that stale value after it, so an IPC_RMID that ran in between (seeing shm_nattch > 0) and this last detach both leave the segment allocated: it and its aobj leak (a value not revalidated after the lock was dropped)")
         with { Kills = ["RemovedShmSegmentIsDeallocated"], Budget = 100, BigLock = false };
+
+    /// <summary>
+    /// anon_pagein() puts the page on the inactive queue without uvm.pageqlock (session-21 mutation
+    /// hunt; inside one step the missing lock changes nothing the model can see). Killed by the
+    /// lock-discipline detector's paging-queue rule.
+    /// </summary>
+    public static readonly KernelSwitch AnonPageinDeactivatesUnlocked = Mutation("anon-pagein-deactivates-unlocked", "anon_pagein", "anon-swapoff",
+        "anon_pagein() calls uvm_pagedeactivate() without uvm_lock_pageq(): the page moves onto the inactive queue under no lock, racing the pagedaemon's scan of that queue (a write outside its lock)")
+        with { Kills = ["LockDiscipline"], Budget = 50 };
 }

@@ -17,8 +17,11 @@ namespace Uvm.Model.Vm;
 /// neither has P only). Its reads ("[O or P]") are not checked: the kernel reads it unprotected where it knows the
 /// answer may be stale (uvm_anon_lockloanpg(): "the test for pg->loan_count is not protected") and in
 /// uvm_pagefree() of a pool page (uvm_km_free_poolpage1() frees it with neither lock where the pmap
-/// unmaps pool pages directly). The other fields are not instrumented: the kernel sets pqflags and
-/// wire_count of a page it has just allocated without uvm.pageqlock.
+/// unmaps pool pages directly). A move onto or off a paging queue (<see cref="Queue"/> active or
+/// inactive) is checked against uvm.pageqlock; the free list is uvm.fpageqlock's and is not. PG_BUSY
+/// is the page's own lock: a path that maps, dirties, lends or wires a page another path has busy
+/// is reported (<see cref="UsedWhileBusy"/>). The other fields are not instrumented: the kernel sets
+/// pqflags and wire_count of a page it has just allocated without uvm.pageqlock.
 /// </para>
 /// </summary>
 public sealed class Page(int number, WriteVersions? versions = null, Kernel? kernel = null)
@@ -40,7 +43,23 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public int Number { get; } = number;
 
     /// <summary>The paging queue it is on.</summary>
-    public PageQueue Queue { get; internal set { V(); field = value; } } = PageQueue.Free;
+    public PageQueue Queue
+    {
+        get;
+        internal set
+        {
+            V();
+            // uvm_page.h: the paging queues (PQ_ACTIVE, PQ_INACTIVE) are uvm.pageqlock's ("PQ_ ==>
+            // lock by page queue lock"): a page goes on or off one only under it. The free list is
+            // uvm.fpageqlock's, so uvm_pagealloc() and the uvm_pagefree() of a page on no paging
+            // queue (uvm_km_free_poolpage1() frees a pool page with neither lock held) are not checked.
+            if (value != field && (IsPagingQueue(field) || IsPagingQueue(value)) && _kernel is { Running: not null, Discipline: var d })
+                d.WriteAlsoUnder(_kernel.Vm.PageQueueLock, this, "pageq");
+            field = value;
+        }
+    } = PageQueue.Free;
+
+    private static bool IsPagingQueue(PageQueue q) => q is PageQueue.Active or PageQueue.Inactive;
 
     /// <summary>pg->flags.</summary>
     public PageFlags Flags
