@@ -123,7 +123,7 @@ public static class CowInvariants
     /// </summary>
     public static readonly Invariant PmapMapsOnlyPagesItsMappingsOwn = new(
         nameof(PmapMapsOnlyPagesItsMappingsOwn),
-        "A pmap maps no free page, and no page that has left the anon or the object page it was mapped as (its mappings are removed first).",
+        "A pmap maps no free page, no page that has left the anon or the object page it was mapped as (its mappings are removed first), and no page but the one of the anon its amap now holds at that page (uvmfault_anonget's caller re-checks the amap after a sleep: \"verify no one has touched the amap and moved the anon on us\").",
         "cow", k =>
         {
             var spaces = k.Vm.CowSpaces;
@@ -135,11 +135,16 @@ public static class CowInvariants
                     var (anon, page, _) = space.PmapEntry(p);
                     if (page is null) continue;
                     if (page.Queue == PageQueue.Free) return $"{space} maps page {p} to {page}, which is free";
+                    var current = space.Amap?.Lookup(p);
                     if (anon is not null)
                     {
                         if (anon.Freed) return $"{space} maps page {p} to {page} through {anon}, which is freed";
                         if (anon.Page != page) return $"{space} maps page {p} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
+                        if (space.Amap is not null && current != anon)
+                            return $"{space} maps page {p} to {page} through {anon}, but its amap now holds {(current is null ? "no anon" : current.ToString())} there";
                     }
+                    else if (current is not null)
+                        return $"{space} maps page {p} to the object's {page}, but its amap now holds {current} there (a stale mapping of the page the copy-on-write replaced)";
                     else if (space.Uobj is not { } obj || page.Object != obj || page.Index != p || obj.PageAt(p) != page)
                         return $"{space} maps page {p} to {page}, which is no longer page {p} of {(space.Uobj is { } o ? o.ToString() : "its file")}";
                 }
