@@ -41,6 +41,54 @@ public static class SleeperDetector
             return null;
         });
 
+    /// <summary>
+    /// No thread sleeps for something already there: checked after every step, so a wakeup that is
+    /// missed and then hidden by a later one (the sleeper woken by someone else's wakeup on the same
+    /// channel, a delay rather than a hang) is still seen. uvm_page.h: a path that clears PG_BUSY
+    /// wakes the PG_WANTED sleepers in the same section (uvm_page_unbusy(), uvm_pagefree()), so a
+    /// thread asleep on a page that is not busy missed that wakeup; kern_exit.c: exit1() and
+    /// proc_reparent() wake the parent that gains a zombie, so a parent asleep in wait4() (on its
+    /// own address) with a zombie child missed it.
+    /// </summary>
+    public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
+        nameof(NoSleeperWaitsForWhatIsAlreadyThere),
+        "No thread or LWP is asleep on a page that is not PG_BUSY, or in wait4() while one of its children is a zombie: the path that un-busied the page or made the zombie wakes its sleepers in the same section.",
+        Detector.Subsystem, k =>
+        {
+            var threads = k.Threads;
+            for (int i = 0; i < threads.Count; i++)
+                if (threads[i] is { Exited: false, SleepingOn: { } channel } t && Pending(k, channel) is { } what)
+                    return $"{t} sleeps on {channel}, but {what}";
+            var lwps = k.Lwps;
+            for (int i = 0; i < lwps.Count; i++)
+                if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } wchan } l && Pending(k, wchan) is { } what)
+                    return $"{l} sleeps on {wchan}, but {what}";
+            return null;
+        })
+    {
+        Reads = StateDomain.Sleep | StateDomain.Sched | StateDomain.Pages | StateDomain.Proc,
+    };
+
+    /// <summary>What <paramref name="channel"/>'s sleeper waits for, if it is already there; null otherwise.</summary>
+    private static string? Pending(IKernelView k, WaitChannel channel)
+    {
+        var pages = k.Vm.Pages;
+        for (int i = 0; i < pages.Count; i++)
+            if (pages[i] is { Busy: false, NamedChannel: { } pc } p && pc == channel)
+                return $"{p} is not busy (a wakeup(pg) was missed)";
+        var procs = k.Procs;
+        for (int i = 0; i < procs.Count; i++)
+        {
+            var p = procs[i];
+            if (p.Reaped || Model.Exit.ProcLists.ChannelOf(p) != channel) continue;
+            var children = p.Children;
+            for (int j = 0; j < children.Count; j++)
+                if (!children[j].Reaped && children[j].Stat == Model.Exit.ProcStat.Zomb && !children[j].ParentWakeupOwed)
+                    return $"its child pid {children[j].Pid} is a zombie (the wakeup of exit1() or proc_reparent() was missed)";
+        }
+        return null;
+    }
+
     /// <summary>Who holds the lock a sleeper waits for, when the channel is a lock's.</summary>
     private static string Held(IKernelView k, WaitChannel channel)
     {
@@ -50,6 +98,9 @@ public static class SleeperDetector
         return "";
     }
 
-    /// <summary>Every property of the detector.</summary>
+    /// <summary>Every property of the detector judged at the end.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [EverySleeperIsEventuallyWoken, NoPageStaysBusy];
+
+    /// <summary>Every property of the detector judged after each step.</summary>
+    public static IReadOnlyList<Invariant> All { get; } = [NoSleeperWaitsForWhatIsAlreadyThere];
 }

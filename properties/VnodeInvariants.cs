@@ -25,26 +25,9 @@ public static class VnodeInvariants
         p => (p.Flags & PageFlags.Pageout) == 0 || p.Busy,
         p => $"{p} is in pageout but not busy") with { Reads = StateDomain.Pages };
 
-    /// <summary>Liveness: a sleeper on a busy page is woken once the page is un-busied.</summary>
-    public static readonly LivenessProperty PageSleeperIsEventuallyWoken = new(
-        nameof(PageSleeperIsEventuallyWoken),
-        "A thread asleep on a page (PG_WANTED) is eventually woken: it is not still asleep once the page is no longer busy.",
-        "vnode", k =>
-        {
-            var pages = k.Vm.Pages;
-            for (int t = 0; t < k.Threads.Count; t++)
-            {
-                if (k.Threads[t].SleepingOn is not { } channel) continue;
-                for (int i = 0; i < pages.Count; i++)
-                    if (pages[i].Channel == channel && !pages[i].Busy)
-                        return $"{k.Threads[t]} sleeps on {pages[i]}, which is no longer busy";
-            }
-            return null;
-        });
-
     /// <summary>Every vnode invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } = [DirtyFilePageIsNeverFreed, PageInPageoutIsBusy];
 
     /// <summary>Every vnode liveness property.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PageSleeperIsEventuallyWoken];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [];
 }

@@ -152,12 +152,13 @@ public static class LwpExit
             init?.ChildList.Add(c);
         }
         if (!k.Config.Has(Switches.ReparentLeavesChildOnOldList)) p.ChildList.Clear(); // reparent-leaves-child-on-old-list: LIST_REMOVE(child, p_sibling) skipped
-        if (init is not null) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init));
+        if (init is not null && !k.Config.Has(Switches.ReparentSkipsInitWakeup)) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init)); // reparent-skips-init-wakeup
     }
 
     /// <summary>wakeup(p->p_pptr): the parent may be asleep in wait4().</summary>
     internal static void WakeParent(Kernel k, KernelThread self, Proc p)
     {
+        p.ParentWakeupOwed = false;
         if (p.Parent is { } parent && !k.Config.Has(Switches.ExitSkipsParentWakeup)) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(parent));
     }
 

@@ -61,7 +61,7 @@ public static class ReaperExit
         if (processExit)
         {
             // exit2(): SLIST_INSERT_HEAD(&deadprocs, p, p_dead); "lwp_exit2() will wake up deadproc for us."
-            lists.QueueDeadProc(l.Proc);
+            if (!k.Config.Has(Switches.Exit2SkipsDeadprocs)) lists.QueueDeadProc(l.Proc); // exit2-skips-deadprocs
             if (twoSections)
             {
                 lists.DeadprocLock.Release(self);
@@ -124,6 +124,7 @@ public static class ReaperExit
         // psignal(p->p_pptr, ...) under the big lock; KERNEL_PROC_UNLOCK(curlwp); then
         // wakeup((caddr_t)p->p_pptr), which reads p after the unlock: its parent may have freed it.
         self.KernelProcUnlock();
+        p.ParentWakeupOwed = true;
         yield return Step.Ran("reaper: SZOMB");
         LwpExit.WakeParent(k, self, p);
         yield return Step.Ran("reaper: wakeup(p->p_pptr)");

@@ -73,6 +73,13 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>Backs <see cref="Lwps"/> and <see cref="LwpList"/>.</summary>
     private readonly List<Lwp> _lwpList = [];
 
+    /// <summary>
+    /// The path that made this process a zombie wakes its parent in a later section of its own
+    /// (the reaper of kern_exit.c 1.121: wakeup(p->p_pptr) after KERNEL_PROC_UNLOCK): until then
+    /// the parent may sleep in wait4() with the zombie there, not for a lost wakeup.
+    /// </summary>
+    public bool ParentWakeupOwed { get; internal set { V(); field = value; } }
+
     /// <summary>p_stat.</summary>
     public ProcStat Stat
     {

@@ -70,7 +70,7 @@ public static partial class Switches
     /// <summary>exit1()/exit2(): wakeup(p->p_pptr) is skipped, so a parent asleep in wait4() is never told of the zombie.</summary>
     public static readonly KernelSwitch ExitSkipsParentWakeup = Mutation("exit-skips-parent-wakeup", "exit1", "exit-reaperless",
         "exit1() makes the process a zombie but skips wakeup(p->p_pptr), so a parent asleep in wait4() sleeps on (a lost wakeup)")
-        with { Kills = ["EveryLwpEventuallyExits", "ExitedProcessIsEventuallyReaped"], Budget = 50 };
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 50 };
 
     /// <summary>exit1(): the children are not reparented to init.</summary>
     public static readonly KernelSwitch ExitSkipsReparent = Mutation("exit-skips-reparent", "exit1", "exit-reaperless",
@@ -115,6 +115,24 @@ public static partial class Switches
     public static readonly KernelSwitch ForkCachedUareaKeepsPhold = Mutation("fork-cached-uarea-keeps-phold", "fork1", "exit-reaperless",
         "fork1() skips PRELE(l1) when uvm_uarea_alloc() found a cached u-area, so the parent's l_holdcnt never returns to 0 and it is never swappable again (a hold count off by one on a rare branch)")
         with { Kills = ["ExitedLwpHoldsNoPhold"], Budget = 20 };
+
+    /// <summary>
+    /// exit1(): the orphans go to init but wakeup(initproc) is skipped (session-21 mutation hunt). A
+    /// delay, not a hang: init is woken later by its own children's exits, so nothing is left asleep
+    /// at the end. Killed by the per-step sleeper check (init asleep in wait4() with a zombie child).
+    /// </summary>
+    public static readonly KernelSwitch ReparentSkipsInitWakeup = Mutation("reparent-skips-init-wakeup", "exit1", "exit-reaper",
+        "exit1() hands its children to init with proc_reparent() but skips wakeup(initproc): an orphan already a zombie waits until some other exit wakes init (a wakeup missed on one path, hidden by a later one)")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
+
+    /// <summary>
+    /// exit2() does not put the dead process on deadprocs: the reaper never makes it a zombie, and
+    /// its parent waits in wait4() for ever with the child SDEAD. No wakeup is lost (nothing made a
+    /// zombie to wake for), so only the end of the execution shows it.
+    /// </summary>
+    public static readonly KernelSwitch Exit2SkipsDeadprocs = Mutation("exit2-skips-deadprocs", "exit2", "exit-reaper",
+        "exit2() queues the dead LWP on deadlwp but skips SLIST_INSERT_HEAD(&deadprocs, p): the reaper never reaps the process, which stays SDEAD, and its parent waits for it for ever (a list insertion skipped)")
+        with { Kills = ["ExitedProcessIsEventuallyReaped", "EveryLwpEventuallyExits"], Budget = 20 };
 
     /// <summary>
     /// lwp_exit2() frees a detached LWP without pool_put(&amp;lwp_pool): what the model itself did

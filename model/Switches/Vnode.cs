@@ -20,7 +20,7 @@ public static partial class Switches
     /// <summary>genfs_getpages(): a thread sleeps on a busy page without setting PG_WANTED.</summary>
     public static readonly KernelSwitch GetpagesSleepsWithoutWanted = Mutation("getpages-sleeps-without-wanted", "genfs_getpages", "vnode-pageout",
         "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever")
-        with { Kills = ["PageSleeperIsEventuallyWoken"], Budget = 200 };
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
 
     /// <summary>uvm_fault() on a file page: pmap_enter's modify of the page moved after the object is unlocked.</summary>
     public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",

@@ -155,6 +155,9 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     /// <summary>Backs <see cref="Channel"/>.</summary>
     private WaitChannel? _channel;
 
+    /// <summary><see cref="Channel"/> if some path has named it (slept on the page or woken it), else null; never names it.</summary>
+    public WaitChannel? NamedChannel => _channel;
+
     /// <summary>
     /// <paramref name="holder"/> takes the page for its own use, in the step that takes it off the
     /// free list. A page has at most one holder: a second is a model error, not a kernel state.
