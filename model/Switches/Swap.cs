@@ -85,7 +85,7 @@ public static partial class Switches
         Description = "swapctl -d pages an shm aobj's page in through uao_get(), which sleeps with the page busy; a process "
             + "faulting on the page, or detaching the segment, finds it busy, sets PG_WANTED and sleeps. uao_pagein_page() "
             + "clears PG_BUSY but neither wakes it nor clears PG_WANTED: the sleeper waits for a wakeup that no path owes it.",
-        Expected = "liveness EverySleeperIsEventuallyWoken",
+        Expected = "invariant NoSleeperWaitsForWhatIsAlreadyThere",
         Budget = 1000,
     };
 
