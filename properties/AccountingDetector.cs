@@ -170,16 +170,21 @@ public static class AccountingDetector
         {
             var pools = k.Pools;
             if (!pools.Enabled) return null;
+            // Index loops: a foreach over an IReadOnlyList boxes its enumerator (CONTRIBUTING).
             int procs = 0, lwps = 0, entries = 0, kentries = 0;
-            foreach (var p in k.Procs)
-                if (!p.Reaped && p.PoolItem is not null) procs++;
-            foreach (var l in k.Lwps)
-                if (!l.Freed && l.PoolItem is not null) lwps++;
-            foreach (var vm in k.Vmspaces)
-                foreach (var e in vm.Map.Entries)
-                    if (e.PoolItem is not null) entries++;
-            foreach (var u in k.Uareas.All)
-                if (u.MapEntryItem is not null) kentries++;
+            for (int i = 0; i < k.Procs.Count; i++)
+                if (k.Procs[i] is { Reaped: false, PoolItem: not null }) procs++;
+            for (int i = 0; i < k.Lwps.Count; i++)
+                if (k.Lwps[i] is { Freed: false, PoolItem: not null }) lwps++;
+            for (int v = 0; v < k.Vmspaces.Count; v++)
+            {
+                var list = k.Vmspaces[v].Map.Entries;
+                for (int i = 0; i < list.Count; i++)
+                    if (list[i].PoolItem is not null) entries++;
+            }
+            var uareas = k.Uareas.All;
+            for (int i = 0; i < uareas.Count; i++)
+                if (uareas[i].MapEntryItem is not null) kentries++;
             return Leak(pools.Proc, procs) ?? Leak(pools.Lwp, lwps) ?? Leak(pools.MapEntry, entries) ?? Leak(pools.KernelMapEntry, kentries);
         });
 

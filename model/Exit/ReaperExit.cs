@@ -96,6 +96,7 @@ public static class ReaperExit
         {
             l.Proc.LwpList.Remove(l);
             l.Free("reaper");
+            foreach (var s in ProcessWait.PutLwp(k, self.AsSelf, l)) yield return s;
         }
         else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         self.KernelProcUnlock();

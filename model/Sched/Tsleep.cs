@@ -24,6 +24,9 @@ public static class Tsleep
         // waits for memory) goes with the LWP, not to the next LWP the CPU runs: it is parked on the
         // LWP until a CPU runs it again (Lwp.UnparkLocks). A spin lock cannot be held here: the
         // check above reports it (SleepWithSpinLock), and with the detectors off the model refuses.
+        // A wait for a spin lock (a spin channel) is an LWP sleep too, as every simple-lock wait of
+        // the model is (docs/fidelity.md, known gaps): the sleep lock stays held, parked, while the
+        // CPU the kernel would spin on runs something else.
         if (self.HoldsAnyLock)
         {
             if (!self.ParkSleepLocks(l))

@@ -80,7 +80,6 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     /// The path that set PG_BUSY (<see cref="Core.KernelThread.PathOwner"/>), while the page is
     /// busy and was busied inside a step; null otherwise.
     /// </summary>
-    [NotState("who busied the page, for the PG_BUSY rule's check and message; the page's state is PG_BUSY and its owner tag")]
     private object? _busyPath;
 
     /// <summary>
