@@ -29,14 +29,19 @@ public static class KernelMem
     /// </summary>
     public static IEnumerable<Step> AllocUarea(Kernel k, Func<KernelThread> self, Action<Uarea> allocated)
     {
-        foreach (var s in LockKernelMap(k, self, "uvm_km_alloc")) yield return s;
-        // uvm_map(): "for pager_map, allocate the new entry first to avoid sleeping for memory
-        // while we have the map locked"; for kernel_map uvm_mapent_alloc() runs with the map
-        // locked: pool_get(&uvm_map_entry_kmem_pool, PR_WAITOK), whose page allocator may sleep in
-        // uvm_wait() with kernel_map held (uvm_map.c of 1.6/2.0; the same branch in every later
-        // copy of the function until the kernel map entries of 2005).
+        // The map entry, with the pools on. uvm_map() of 1999-2004 allocates it with the map locked
+        // (uvm_map.c 1.34 of 1999; only pager_map's comes first, "to avoid sleeping for memory while
+        // we have the map locked"): for kernel_map pool_get(&uvm_map_entry_kmem_pool, PR_WAITOK),
+        // whose page allocator may sleep in uvm_wait() holding kernel_map (switch
+        // kernel-map-entry-under-lock, "Found by the checker"). The later uvm_map() allocates the
+        // entry first (uvm_map.c 1.222, 2006; the stored 2008 text: in-kernel maps' entries "before
+        // locking the map"): the default.
         int? entry = null;
-        if (k.Pools.Enabled)
+        bool underLock = k.Config.Has(Switches.KernelMapEntryUnderLock);
+        if (k.Pools.Enabled && !underLock)
+            foreach (var s in PoolOps.Get(k, self, k.Pools.KernelMapEntry, waitOk: true, v => entry = v)) yield return s;
+        foreach (var s in LockKernelMap(k, self, "uvm_km_alloc")) yield return s;
+        if (k.Pools.Enabled && underLock)
             foreach (var s in PoolOps.Get(k, self, k.Pools.KernelMapEntry, waitOk: true, v => entry = v)) yield return s;
         var u = k.Uareas.Create();
         u.MapEntryItem = entry;

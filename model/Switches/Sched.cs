@@ -97,6 +97,32 @@ public static partial class Switches
         Budget = 50,
     };
 
+    /// <summary>
+    /// Found by the checker (session 21; docs/fidelity.md): uvm_map() of 1999-2004 allocates a
+    /// kernel_map entry with kernel_map locked, pool_get(&amp;uvm_map_entry_kmem_pool, PR_WAITOK),
+    /// and the pool's page allocator sleeps in uvm_wait() when memory is short: fork1()'s
+    /// uvm_uarea_alloc() of a new u-area sleeps holding kernel_map, before PHOLD(l1) (kern_fork.c
+    /// 1.111), so the forking LWP is a swapout candidate. The pagedaemon's uvm_swapout_threads()
+    /// calls uvm_swapout() inside its alllwp walk with proclist_lock read-held, and uvm_swapout()'s
+    /// uvm_fault_unwire() sleeps on kernel_map: a sleep with a spin lock held, and a deadlock (the
+    /// forker waits for memory from the pagedaemon, the pagedaemon for kernel_map from the forker).
+    /// uvm_map.c 1.222 (2006) allocates the entry before locking the map, the default; uvm_glue.c
+    /// 1.89.2.7 (2008) drops proclist_lock around uvm_swapout(). Read in <see cref="Exit.KernelMem"/>.
+    /// </summary>
+    public static readonly KernelSwitch KernelMapEntryUnderLock = new("kernel-map-entry-under-lock", SwitchKind.Discovered, "uvm_map (uvm_km_alloc), uvm_swapout_threads", "pool-swapout")
+    {
+        Origin = "uvm_map.c 1.222 (2006): the new entry allocated before vm_map_lock",
+        Title = "fork sleeps for a kernel_map entry holding kernel_map; the pagedaemon's swapout of it sleeps on kernel_map with proclist_lock held",
+        Description = "uvm_km_alloc() of a new u-area takes its map entry from uvm_map_entry_kmem_pool with kernel_map locked; "
+            + "short of memory the pool sleeps in uvm_wait() holding the map. The forking LWP, asleep and not yet PHOLDed, is "
+            + "swapped out by the pagedaemon inside its alllwp walk: uvm_fault_unwire() sleeps on kernel_map with proclist_lock "
+            + "held, and the forker waits for the memory the pagedaemon would free: a deadlock. Later kernels allocate the entry "
+            + "before locking the map.",
+        Expected = "detector SleepWithSpinLock",
+        Kills = ["SleepWithSpinLock"],
+        Budget = 2000,
+    };
+
     /// <summary>uvm_swapout(): L_INMEM is cleared but the LSRUN LWP is not taken off the run queue.</summary>
     public static readonly KernelSwitch SwapoutSkipsRemrunqueue = Mutation("swapout-skips-remrunqueue", "uvm_swapout", "swapout",
         "uvm_swapout() clears L_INMEM but leaves the LSRUN LWP on the run queue (a queue removal skipped)")

@@ -9,7 +9,7 @@ public sealed class PoolSection : WorkloadSection<PoolWorkload>
     public override string Name => "pools";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [PoolDrainScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [PoolDrainScenario.Scenario, PoolSwapoutScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(PoolWorkload pools, Workload workload, Problems problems) =>
