@@ -31,8 +31,11 @@ public sealed class SwapoutSleepsOnKernelMapAForkHolds
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run -s
     /// pool-swapout --bug kernel-map-entry-under-lock --seed S [--engine coyote]</c>): in-process 36,
-    /// 71, 221, 54, 115, 101, 122, 44, 124, 127; Coyote COYOTE (worst WORST). Most schedules of the
-    /// scenario thrash until --max-steps cuts them (every thread waiting for a page).
+    /// 71, 221, 54, 115, 101, 122, 44, 124, 127 (worst 221). Coyote found it on none of the first
+    /// six seeds within 300 schedules: most schedules of this scenario thrash until --max-steps cuts
+    /// them (every thread waiting for a page), and Coyote's random choices over its own decisions
+    /// reach the window less often. So the search runs in-process; under Coyote the pinned schedule
+    /// replays (tests/Regressions' schedule corpus replays every committed file under both engines).
     /// </summary>
     private const int Budget = 300;
 
@@ -41,11 +44,10 @@ public sealed class SwapoutSleepsOnKernelMapAForkHolds
     [Fact]
     public void TheSwitchKeepsTheBigLock() => Assert.True(KernelOfTheText.BigLock);
 
-    [Theory]
-    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
-    public void ThePagedaemonSleepsOnKernelMapWithProclistLockHeld(EngineKind engine)
+    [Fact]
+    public void ThePagedaemonSleepsOnKernelMapWithProclistLockHeld()
     {
-        Search.AssertFound("pool-swapout", KernelOfTheText, Budget, "detector SleepWithSpinLock", engine, cx =>
+        Search.AssertFound("pool-swapout", KernelOfTheText, Budget, "detector SleepWithSpinLock", EngineKind.Direct, cx =>
         {
             Assert.Contains("pagedaemon sleeps on kernel_map in uvm_fault_unwire", cx.Violation.Message);
             Assert.Contains("proclist_lock", cx.Violation.Message);
@@ -68,11 +70,17 @@ public sealed class SwapoutSleepsOnKernelMapAForkHolds
         Search.AssertReplays("pool-swapout-kernel-map-entry-under-lock-SleepWithSpinLock-seed0.json", "detector SleepWithSpinLock");
     }
 
-    /// <summary>The default uvm_map() (the entry allocated before kernel_map is locked) survives the same search, under both engines.</summary>
-    [Theory]
-    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
-    public void EntryAllocatedBeforeTheLockSurvivesTheSearch(EngineKind engine)
+    /// <summary>
+    /// The default uvm_map() (the entry allocated before kernel_map is locked) finds no violation in
+    /// the same search. Most of its schedules thrash (every thread waiting for a page the pagedaemon
+    /// cannot find) until --max-steps cuts them, unchecked beyond the cut: 1722-1781 of 3000 per seed
+    /// at ten times this budget. So this states less than the other regressions' clean runs: no
+    /// violation in the steps explored, not every schedule run to its end.
+    /// </summary>
+    [Fact]
+    public void EntryAllocatedBeforeTheLockFindsNoViolationInTheSameSearch()
     {
-        Search.AssertClean("pool-swapout", Budget, engine);
+        int cut = Search.AssertNoViolationInTheSameSearch("pool-swapout", Budget, EngineKind.Direct);
+        Assert.True(cut < 10 * Budget, $"every schedule was cut at --max-steps ({cut})");
     }
 }
