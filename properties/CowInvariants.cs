@@ -202,9 +202,11 @@ public static class CowInvariants
     public static IReadOnlyList<Invariant> All { get; } =
         [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
 
-    private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
+    /// <summary>Space <paramref name="i"/>'s amap (<paramref name="which"/> 0) or the amap its unmap detached (1), or null.</summary>
+    internal static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
 
-    private static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
+    /// <summary>True when no (space, which) before (<paramref name="i"/>, <paramref name="which"/>) in the walk has <paramref name="amap"/>: each distinct amap once.</summary>
+    internal static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
     {
         for (int j = 0; j <= i; j++)
             for (int w = 0; w < 2; w++)

@@ -81,21 +81,10 @@ public static class LeakDetector
         int n = 0;
         for (int i = 0; i < spaces.Count; i++)
             for (int which = 0; which < 2; which++)
-                if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
+                if (CowInvariants.AmapAt(spaces, i, which) is { } amap && CowInvariants.IsFirst(spaces, i, which, amap))
                     for (int slot = 0; slot < amap.Slots; slot++)
                         if (amap.Lookup(slot) == anon) n++;
         return n;
-    }
-
-    private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
-
-    /// <summary>True when no space before (<paramref name="i"/>, <paramref name="which"/>) in the walk has <paramref name="amap"/>.</summary>
-    private static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
-    {
-        for (int j = 0; j <= i; j++)
-            for (int w = 0; w < 2; w++)
-                if ((j < i || w < which) && AmapAt(spaces, j, w) == amap) return false;
-        return true;
     }
 
     /// <summary>Every leak check.</summary>
