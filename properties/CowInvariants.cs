@@ -202,16 +202,31 @@ public static class CowInvariants
     public static IReadOnlyList<Invariant> All { get; } =
         [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
 
-    /// <summary>Space <paramref name="i"/>'s amap (<paramref name="which"/> 0) or the amap its unmap detached (1), or null.</summary>
-    internal static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
+    private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
 
-    /// <summary>True when no (space, which) before (<paramref name="i"/>, <paramref name="which"/>) in the walk has <paramref name="amap"/>: each distinct amap once.</summary>
-    internal static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
+    private static bool IsFirst(IReadOnlyList<CowSpace> spaces, int i, int which, Amap amap)
     {
         for (int j = 0; j <= i; j++)
             for (int w = 0; w < 2; w++)
                 if ((j < i || w < which) && AmapAt(spaces, j, w) == amap) return false;
         return true;
+    }
+
+    /// <summary>
+    /// The slots of the distinct amaps of the copy-on-write spaces (amap_ref() shares one amap
+    /// between spaces) that point to <paramref name="anon"/>: the count
+    /// <see cref="AnonRefEqualsAmapSlots"/> makes, for a caller that has not listed the amaps first
+    /// (LeakDetector, once per live anon at the end of an execution).
+    /// </summary>
+    internal static int AmapSlotsHolding(IReadOnlyList<CowSpace> spaces, Anon anon)
+    {
+        int n = 0;
+        for (int i = 0; i < spaces.Count; i++)
+            for (int which = 0; which < 2; which++)
+                if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap))
+                    for (int slot = 0; slot < amap.Slots; slot++)
+                        if (amap.Lookup(slot) == anon) n++;
+        return n;
     }
 
     /// <summary>The slots of the distinct <paramref name="amaps"/> (coded as in <see cref="AnonRefEqualsAmapSlots"/>) that point to <paramref name="anon"/>.</summary>

@@ -1,6 +1,5 @@
 using Uvm.Model;
 using Uvm.Model.Core;
-using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Properties;
@@ -29,7 +28,7 @@ public static class LeakDetector
             {
                 var a = anons[i];
                 if (a.Freed) continue;
-                int n = AmapReferencesTo(k.Vm.CowSpaces, a);
+                int n = CowInvariants.AmapSlotsHolding(k.Vm.CowSpaces, a);
                 for (int t = 0; t < k.Threads.Count; t++) n += k.Threads[t].AnonReferencesTo(a);
                 if (n == a.RefCount) continue;
                 return n == 0
@@ -74,18 +73,6 @@ public static class LeakDetector
                     return $"{seg} is removed with no attachment but still allocated (leaked, with its aobj's pages and swap slots)";
             return null;
         });
-
-    /// <summary>The slots of the distinct amaps of the copy-on-write spaces (amap_ref() shares one amap between spaces) that hold <paramref name="anon"/>.</summary>
-    private static int AmapReferencesTo(IReadOnlyList<CowSpace> spaces, Anon anon)
-    {
-        int n = 0;
-        for (int i = 0; i < spaces.Count; i++)
-            for (int which = 0; which < 2; which++)
-                if (CowInvariants.AmapAt(spaces, i, which) is { } amap && CowInvariants.IsFirst(spaces, i, which, amap))
-                    for (int slot = 0; slot < amap.Slots; slot++)
-                        if (amap.Lookup(slot) == anon) n++;
-        return n;
-    }
 
     /// <summary>Every leak check.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated];

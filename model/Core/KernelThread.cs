@@ -71,10 +71,14 @@ public abstract class KernelThread : IStateShown
     /// </summary>
     internal bool ParkSleepLocks(Sched.Lwp l)
     {
+        var parked = new List<SimpleLock>(_locks.Count);
         foreach (var held in _locks)
-            if (held is not SimpleLock { Kind: LockKind.Sleep }) return false;
-        foreach (var held in _locks) ((SimpleLock)held).Park(l);
-        l.ParkedLocks = [.. _locks];
+        {
+            if (held is not SimpleLock { Kind: LockKind.Sleep } sleepLock) return false;
+            parked.Add(sleepLock);
+        }
+        foreach (var sleepLock in parked) sleepLock.Park(l);
+        l.ParkedLocks = parked;
         _locks.Clear();
         return true;
     }
@@ -85,7 +89,7 @@ public abstract class KernelThread : IStateShown
         if (l.ParkedLocks is not { } parked) return;
         foreach (var held in parked)
         {
-            ((SimpleLock)held).Unpark(l, this);
+            held.Unpark(l, this);
             _locks.Add(held);
         }
         l.ParkedLocks = null;

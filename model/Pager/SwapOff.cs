@@ -82,10 +82,10 @@ public static class SwapOff
             if (next is not null) next.Refs++;
             vm.UaoListLock.Release(self);
             foreach (var s in Locks.Take(obj.Lock, self, "uao_swap_off: lock the aobj")) yield return s;
-            bool any = false;
-            for (int i = 0; i < obj.Size; i++) any |= obj.FindSwslot(i) >= start && obj.FindSwslot(i) < end;
+            // uao-swap-off-keeps-ref: whether the aobj has a slot in the range, read only for the mutant.
+            bool keepsRef = k.Config.Has(Switches.UaoSwapOffKeepsRef) && !HasSlotIn(obj, start, end);
             foreach (var s in Pagein(k, self, obj, start, end)) yield return s;
-            if (!any && k.Config.Has(Switches.UaoSwapOffKeepsRef))
+            if (keepsRef)
             {
                 // uao-swap-off-keeps-ref: nothing to page in, the walk's reference is not dropped.
                 obj.Lock.Release(k, self);
@@ -206,5 +206,13 @@ public static class SwapOff
     {
         if (k.Config.Has(Switches.Pr22752) || slot != 0)
             k.Vm.Swap.Free(self, slot, 1);
+    }
+
+    /// <summary>True when some page of <paramref name="obj"/> has its swap slot in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    private static bool HasSlotIn(AObj obj, int start, int end)
+    {
+        for (int i = 0; i < obj.Size; i++)
+            if (obj.FindSwslot(i) is var slot && slot >= start && slot < end) return true;
+        return false;
     }
 }

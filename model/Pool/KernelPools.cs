@@ -8,7 +8,7 @@ namespace Uvm.Model.Pool;
 /// proc_pool "procpl" and lwp_pool "lwppl" of kern_proc.c (fork1() and newlwp() take from them,
 /// proc_free() returns to them), uvm_map_entry_pool "vmmpepl" of uvm_map.c (uvm_mapent_alloc for a
 /// process map) and uvm_map_entry_kmem_pool "vmmpekpl" (uvm_mapent_alloc for kernel_map: the
-/// u-area's entry that uvm_km_alloc() takes with kernel_map locked).
+/// entry uvm_km_alloc() takes for a u-area, model/Exit/KernelMem.cs).
 /// struct proc and struct lwp are larger than a sixteenth of a page, so their headers live off the
 /// page, in the splay tree; map entries are small and keep theirs in the page. There is no u-area
 /// pool in this era: u-areas come from uvm_km_alloc() and, after the 2004 exit rework, a cached

@@ -405,7 +405,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
 
     /// <summary>The sleep locks this LWP holds while asleep (<see cref="Core.KernelThread.ParkSleepLocks"/>), or null.</summary>
     [field: Core.NotState("the same as the locks whose SimpleLock.ParkedWith is this LWP")]
-    internal List<Core.IOwnedLock>? ParkedLocks { get; set; }
+    internal List<Core.SimpleLock>? ParkedLocks { get; set; }
 
     /// <inheritdoc/>
     public override string ToString() => Kthread is { } t ? $"lwp of {t.Name}" : $"lwp {Lid}";

@@ -22,7 +22,7 @@ public static class Tsleep
         // The model's locks are owned by the CPU thread that runs an LWP's path. A sleep lock the LWP
         // holds across its sleep (kernel_map's, held by fork's uvm_km_alloc() while uvm_mapent_alloc()
         // waits for memory) goes with the LWP, not to the next LWP the CPU runs: it is parked on the
-        // LWP until a CPU runs it again (Lwp.UnparkLocks). A spin lock cannot be held here: the
+        // LWP until a CPU runs it again (KernelThread.UnparkLocks). A spin lock cannot be held here: the
         // check above reports it (SleepWithSpinLock), and with the detectors off the model refuses.
         // A wait for a spin lock (a spin channel) is an LWP sleep too, as every simple-lock wait of
         // the model is (docs/fidelity.md, known gaps): the sleep lock stays held, parked, while the

@@ -26,12 +26,16 @@ public static class PoolSwapoutScenario
         () => from w in PoolDrainScenario.Scenario.Generator()
               from slots in Gen.Choose(4, 8)
               from free in Gen.Choose(2, 4)
-              select WithSwap(w, slots) with { FreePages = free, Seconds = 3, MaxSlp = 1, SwapoutScans = 3 });
+              select Short(w, slots, free));
 
-    /// <summary>pool-drain's default churn (bench/workloads/pool-drain-swapout-under-kernel-map.json), three free pages, a six-slot swap device.</summary>
-    public static Workload Default() => WithSwap(PoolDrainScenario.Default(), 6) with { FreePages = 3, Seconds = 3, MaxSlp = 1, SwapoutScans = 3 };
+    /// <summary>pool-drain's default churn, three free pages, a six-slot swap device.</summary>
+    public static Workload Default() => Short(PoolDrainScenario.Default(), 6, 3);
 
-    /// <summary>The workload with a swap device of <paramref name="slots"/> slots (a paging section without processes of its own).</summary>
-    private static Workload WithSwap(Workload w, int slots) =>
-        w.With(new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 3 });
+    /// <summary>
+    /// The workload with a swap device of <paramref name="slots"/> slots (a paging section without
+    /// processes of its own), <paramref name="free"/> free pages, three seconds of clock, maxslp 1
+    /// and three pagedaemon passes under a stated shortage.
+    /// </summary>
+    private static Workload Short(Workload w, int slots, int free) =>
+        w.With(new PagingWorkload { SwapSlots = slots, FreeMin = 1, FreeTarg = 3 }) with { FreePages = free, Seconds = 3, MaxSlp = 1, SwapoutScans = 3 };
 }
