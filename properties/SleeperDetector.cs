@@ -55,6 +55,7 @@ public static class SleeperDetector
         "No thread or LWP is asleep on a page that is not PG_BUSY, or in wait4() while one of its children is a zombie: the path that un-busied the page or made the zombie wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
+            if (!AnyPending(k)) return null;
             var threads = k.Threads;
             for (int i = 0; i < threads.Count; i++)
                 if (threads[i] is { Exited: false, SleepingOn: { } channel } t && Pending(k, channel) is { } what)
@@ -68,6 +69,49 @@ public static class SleeperDetector
     {
         Reads = StateDomain.Sleep | StateDomain.Sched | StateDomain.Pages | StateDomain.Proc,
     };
+
+    /// <summary>
+    /// Whether some sleeper waits for what is already there: the same question as asking
+    /// <see cref="Pending"/> of every sleeper's channel, asked from the other side (a page not busy
+    /// that some path named, a process with an unannounced zombie child), so that a step pays for
+    /// one walk of the pages and processes rather than one per sleeper. Only when it answers yes is
+    /// the sleeper found and the report written, in the order the walk of the sleepers gives.
+    /// </summary>
+    private static bool AnyPending(IKernelView k)
+    {
+        var pages = k.Vm.Pages;
+        for (int i = 0; i < pages.Count; i++)
+            if (pages[i] is { Busy: false, NamedChannel: { } pc } && Asleep(k, pc))
+                return true;
+        var procs = k.Procs;
+        for (int i = 0; i < procs.Count; i++)
+        {
+            var p = procs[i];
+            if (p.Reaped) continue;
+            var children = p.Children;
+            for (int j = 0; j < children.Count; j++)
+                if (!children[j].Reaped && children[j].Stat == Model.Exit.ProcStat.Zomb && !children[j].ParentWakeupOwed)
+                {
+                    if (Asleep(k, Model.Exit.ProcLists.ChannelOf(p))) return true;
+                    break;
+                }
+        }
+        return false;
+    }
+
+    /// <summary>Whether a kernel thread or an LWP is asleep on <paramref name="channel"/>.</summary>
+    private static bool Asleep(IKernelView k, WaitChannel channel)
+    {
+        var threads = k.Threads;
+        for (int i = 0; i < threads.Count; i++)
+            if (threads[i] is { Exited: false, SleepingOn: { } c } && c == channel)
+                return true;
+        var lwps = k.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } w } && w == channel)
+                return true;
+        return false;
+    }
 
     /// <summary>What <paramref name="channel"/>'s sleeper waits for, if it is already there; null otherwise.</summary>
     private static string? Pending(IKernelView k, WaitChannel channel)
