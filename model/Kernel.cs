@@ -64,6 +64,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Versions.Bump(StateDomain.PoolItems);
         Versions.Bump(StateDomain.LwpClock);
         _lwps.Add(l);
+        l.LinkOnAllLwp(ProcListLock);
     }
 
     /// <summary>
@@ -82,6 +83,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Versions.Bump(StateDomain.Sched);
         Versions.Bump(StateDomain.LwpClock);
         _kthreadLwps.Add(l);
+        l.LinkOnAllLwp(ProcListLock);
     }
 
     /// <inheritdoc/>

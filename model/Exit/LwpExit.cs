@@ -71,22 +71,26 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
-        foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "lwp_exit")) yield return s;
+        bool locked = !k.Config.Has(Switches.LwpExitUnlinksWithoutProclist); // lwp-exit-unlinks-without-proclist
+        if (locked)
+            foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "lwp_exit")) yield return s;
         var self = CpuThreadOf(l);
         SetDead(k, self, l);
-        Proclist.UnlockWrite(k, self);
+        if (locked) Proclist.UnlockWrite(k, self);
         yield return Step.Ran("lwp_exit");
         foreach (var s in CpuExit(k, l, processExit: false)) yield return s;
     }
 
     /// <summary>
-    /// l_stat = LSDEAD and curlwp = NULL under sched_lock: the LWP is no longer a proper LWP but its
+    /// LIST_REMOVE(l, l_list) off alllwp (the caller holds proclist_lock), then l_stat = LSDEAD and
+    /// curlwp = NULL under sched_lock: the LWP is no longer a proper LWP but its
     /// CPU still runs on its stack until cpu_exit() (exit1() clears curlwp here; lwp_exit() leaves it
     /// to cpu_exit(), approx.).
     /// </summary>
     internal static void SetDead(Kernel k, KernelThread self, Lwp l)
     {
         var cpu = l.CurCpu!;
+        l.UnlinkFromAllLwp(k.ProcListLock);
         k.SchedLock.Acquire(self);
         l.Stat = LwpStat.Dead;
         cpu.Current = null;

@@ -178,11 +178,11 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void V() => _k?.Versions.Bump(StateDomain.Sched);
 
-    /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
     /// <summary>A write to a field outside <see cref="StateDomain.Sched"/> (<see cref="StateDomain.LwpClock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void C() => _k?.Versions.Bump(StateDomain.LwpClock);
 
+    /// <summary>A read of <paramref name="group"/> by the running step, for verify (with the LWP's existence).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void R(string group)
     {
@@ -381,11 +381,48 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     /// <summary>
-    /// On alllwp: lwp_exit() and exit1() LIST_REMOVE(l, l_list) in the step that makes it LSDEAD, so
-    /// a walk of alllwp (the model's <see cref="Kernel.Lwps"/>, which keeps every LWP) skips the
-    /// rest. The proclist lock, not sched_lock, protects the list: unchecked here.
+    /// On alllwp (l_list): a walk of alllwp (the model's <see cref="Kernel.Lwps"/>, which keeps
+    /// every LWP) skips the rest. newlwp() links it and lwp_exit() and exit1() LIST_REMOVE(l, l_list)
+    /// it, each under proclist_lock_write(), in the step that makes it LSDEAD (kern_lwp.c of the
+    /// nathanw_sa merge; kern_exit.c 1.89.2.27, "s = proclist_lock_write(); ... LIST_REMOVE(l,
+    /// l_list); ... proclist_unlock_write(s)"), while uvm_swapout_threads() and the other walkers
+    /// hold the read lock: the unlink checks proclist_lock (<see cref="UnlinkFromAllLwp"/>).
     /// </summary>
-    internal bool OnAllLwp => !Finished;
+    internal bool OnAllLwp
+    {
+        get
+        {
+            R("l_list");
+            return _onAllLwp;
+        }
+    }
+
+    /// <summary>Backs <see cref="OnAllLwp"/>; <see cref="Kernel.LinkLwp"/> sets it.</summary>
+    private bool _onAllLwp;
+
+    /// <summary>newlwp() (or boot): LIST_INSERT_HEAD(&amp;alllwp, l, l_list), under proclist_lock_write() (<see cref="Kernel.LinkLwp"/>).</summary>
+    internal void LinkOnAllLwp(IOwnedLock proclist)
+    {
+        Unlinked(proclist, _onAllLwp);
+        _onAllLwp = true;
+    }
+
+    /// <summary>lwp_exit() and exit1(): LIST_REMOVE(l, l_list); the caller must hold <paramref name="proclist"/> (proclist_lock), as the walkers of alllwp rely on.</summary>
+    internal void UnlinkFromAllLwp(IOwnedLock proclist)
+    {
+        Unlinked(proclist, _onAllLwp);
+        _onAllLwp = false;
+    }
+
+    /// <summary>A write of l_list whose value was <paramref name="old"/>: proclist_lock is held and the LWP is live.</summary>
+    private void Unlinked(IOwnedLock proclist, bool old)
+    {
+        W("l_list");
+        V();
+        if (_d is null) return;
+        _d.Touch(_poison, this);
+        _d.Write(proclist, this, "l_list", old ? 1 : 0);
+    }
 
     /// <summary>The lwp_pool item holding this struct lwp (newlwp's pool_get), or null if made at boot.</summary>
     public int? PoolItem { get; internal set { V(); _k?.Versions.Bump(StateDomain.PoolItems); field = value; } }

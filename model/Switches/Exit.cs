@@ -126,6 +126,16 @@ public static partial class Switches
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
 
     /// <summary>
+    /// lwp_exit(): LIST_REMOVE(l, l_list) off alllwp without proclist_lock_write() (session-21
+    /// mutation hunt: the walkers of alllwp, uvm_swapout_threads() and uvm_scheduler(), hold the
+    /// read lock and may be between two LWPs). Killed by the lock-discipline detector: l_list is
+    /// written only under proclist_lock (<c>Lwp.UnlinkFromAllLwp</c>).
+    /// </summary>
+    public static readonly KernelSwitch LwpExitUnlinksWithoutProclist = Mutation("lwp-exit-unlinks-without-proclist", "lwp_exit", "exit-reaperless",
+        "lwp_exit() takes the LWP off alllwp without proclist_lock_write(), while uvm_swapout_threads() may be walking alllwp under the read lock (a list written without the lock its walkers hold)")
+        with { Kills = ["LockDiscipline"], Budget = 50 };
+
+    /// <summary>
     /// exit2() does not put the dead process on deadprocs: the reaper never makes it a zombie, and
     /// its parent waits in wait4() for ever with the child SDEAD. No wakeup is lost (nothing made a
     /// zombie to wake for), so only the end of the execution shows it.
