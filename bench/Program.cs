@@ -6,6 +6,7 @@ using Uvm.Bench;
 //   dotnet run -c Release --project bench -- --detectors   (only the detectors' cost, printed)
 //   dotnet run -c Release --project bench -- --profile [--hot [--coyote]|--allocs|--parts|--scaling|--table] [--schedules N] [scenario...]  (where a direct step's time goes, printed)
 //   dotnet run -c Release --project bench -- --replay      (only one replay's cost per engine, printed)
+//   dotnet run -c Release --project bench -- --engines [scenario...]  (only the direct engine against Coyote, printed)
 //   dotnet run -c Release --project bench -- --verify-target  (only verify -c 2 -j 2 --time 60s per scenario, printed)
 //   dotnet run -c Release --project bench -- --ttb [--seeds N] [--budget N] [bug...]  (only the time to bug by engine, printed)
 if (args.Contains("--detectors"))
@@ -31,6 +32,14 @@ if (args.Contains("--ttb"))
     var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
     var ttb = new BenchSettings { Seeds = Arg("--seeds", 5), EngineBudget = Arg("--budget", 6000) };
     Console.Write(EngineComparison.TimeToBugTable(ttb, ttb.Core, Console.Error, bugs));
+    return;
+}
+if (args.Contains("--engines"))
+{
+    var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+    var chosen = names.Count == 0 ? ScenarioCatalogue.All : [.. names.Select(n => ScenarioCatalogue.Find(n) ?? throw new ArgumentException($"no scenario {n}"))];
+    var engines = new BenchSettings();
+    Console.Write(EngineComparison.Table(chosen, engines, engines.Core, Console.Error));
     return;
 }
 if (args.Contains("--verify-target"))
