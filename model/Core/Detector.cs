@@ -46,7 +46,9 @@ public static class Detector
             + "uvm_page.h, loan_count is modified under the page's owner lock and uvm.pageqlock, a page goes on or off a paging queue under uvm.pageqlock, "
             + "and a PG_BUSY page is mapped, dirtied, lent or wired only by the path that busied it (or the I/O completion of its pageout); uvm_object, "
             + "vmobjlock protects the pages and swap slots of shm, vnode and zero-page objects; uvm_amap.h, am_l protects an "
-            + "amap's slots, am_nused and am_ref; uvm_map.c, vm_map_lock protects a process map's entries and tree); "
+            + "amap's slots, am_nused and am_ref; uvm_map.c, vm_map_lock protects a process map's entries and tree; kern_proc.c, proclist_lock protects alllwp's links); "
+            + "a system call, a fault or any kernel path returns (to user mode, or for good) holding no lock it took (kern_lock.c's "
+            + "DIAGNOSTIC l_locks count; nfs_syscalls.c: \"neither release locks already held, nor leave things locked\"); "
             + "a read the kernel makes without it is declared racy and may see any prefix of the last "
             + "critical section's stores."),
         (UseAfterFree, "A kernel object is never read or written after it is freed (instrumented today: an LWP after "

@@ -160,6 +160,28 @@ public abstract class KernelThread : IStateShown
             $"{Name} {where} holding spin lock{(spinning.Count > 1 ? "s" : "")} {string.Join(", ", spinning)}");
     }
 
+    /// <summary>
+    /// A path that returns, to user mode or for good, holds no lock: a lock it took and did not
+    /// release is never released (its owner has left the kernel), and the next path that needs it
+    /// waits for ever, in whatever later schedule first contends for it. kern_lock.c 1.77 counts
+    /// the sleep locks an LWP holds (DIAGNOSTIC, <c>(l)->l_locks += (x)</c>) and the CPU's spin
+    /// locks (ci_spin_locks) for this, and nfs_syscalls.c's server loop states the rule under
+    /// DIAGNOSTIC: server procedures "should neither release locks already held, nor leave things
+    /// locked. Catch this sooner, rather than later (when we try to relock something we already
+    /// have locked)" (<c>lockcount = l->l_locks</c> before the call, compared after it). Checked
+    /// as a process actor's system call or fault returns (<see cref="Syscall"/>) and as any
+    /// thread's path ends, after the spin-lock check (<see cref="AssertMaySleep"/>), so a spin lock
+    /// still reports as sleeping with it. <paramref name="where"/> says what returns.
+    /// </summary>
+    internal void AssertHoldsNoLock(string where)
+    {
+        if (_locks.Count == 0 || !Kernel.Discipline.On) return;
+        var names = new List<string>(_locks.Count);
+        foreach (var l in _locks) names.Add(l.Name);
+        throw new DetectorViolationException(Detector.LockDiscipline,
+            $"{Name} {where} holding {string.Join(", ", names)}: a lock left locked by a path that returned");
+    }
+
     /// <summary>The channel the thread sleeps on, or null while it is runnable.</summary>
     /// <remarks>Recorded per thread for verify's reduction (<see cref="Kernel.Accesses"/>, "thread N wchan").</remarks>
     public WaitChannel? SleepingOn
@@ -287,6 +309,7 @@ public abstract class KernelThread : IStateShown
         {
             _inKernel--;
         }
+        if (_inKernel == 0) AssertHoldsNoLock("returns to user mode");
         if (_inKernel == 0 && Kernel.BigLock.Holder == this) yield return Step.Ran(Userret);
     }
 
@@ -358,6 +381,7 @@ public abstract class KernelThread : IStateShown
         if (!more)
         {
             AssertMaySleep("returns for good"); // the path's last switch
+            AssertHoldsNoLock("returns for good");
             Exited = true;
             return Step.Exit("(return)");
         }
@@ -367,6 +391,7 @@ public abstract class KernelThread : IStateShown
         if (step.Kind == StepKind.Exit)
         {
             AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
+            AssertHoldsNoLock($"exits in {step.Function}");
             Exited = true;
         }
         else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);

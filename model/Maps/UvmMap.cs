@@ -31,7 +31,7 @@ public static class UvmMap
         if (found is null)
         {
             result.FullLayout = [.. map.Entries.Select(e => (e.Start, e.End))];
-            Unlock(k, self, map);
+            if (!k.Config.Has(Switches.MapEnomemKeepsLock)) Unlock(k, self, map); // map-enomem-keeps-lock
             yield return Step.Ran("uvm_map: no space, ENOMEM");
             yield break;
         }

@@ -37,6 +37,16 @@ public static partial class Switches
         "uvm_unmap() unlinks the entries after vm_map_unlock() (a protected write moved out of its section)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
+    /// <summary>
+    /// uvm_map(): the ENOMEM return after a failed uvm_map_findspace() skips vm_map_unlock() (a
+    /// lock left held on an error path; session 22). Killed by the lock-discipline detector as the
+    /// system call returns to user mode holding the map's lock (<c>KernelThread.AssertHoldsNoLock</c>),
+    /// whether or not another thread of the schedule ever waits for it.
+    /// </summary>
+    public static readonly KernelSwitch MapEnomemKeepsLock = Mutation("map-enomem-keeps-lock", "uvm_map", "exec-topdown",
+        "uvm_map() returns ENOMEM from a failed uvm_map_findspace() without vm_map_unlock(), so the map stays locked by a path that returned to user mode (a lock left held on an error path)")
+        with { Kills = ["LockDiscipline"], Budget = 100 };
+
     /// <summary>vm_map_unlock(): the lock is released but its sleepers are not woken.</summary>
     public static readonly KernelSwitch MapUnlockSkipsWakeup = Mutation("map-unlock-skips-wakeup", "vm_map_unlock", "exec-topdown",
         "vm_map_unlock() releases the map lock but does not wake the threads asleep on it (a lost wakeup)")
