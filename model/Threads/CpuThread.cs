@@ -79,6 +79,7 @@ public sealed class CpuThread : KernelThread
                 }
                 dead.KernelPath = null;
                 Cpu.Exiting = null;
+                AssertHoldsNoLock($"ends {dead}'s exit");
             }
             if (Switch() is not null)
             {
@@ -118,6 +119,7 @@ public sealed class CpuThread : KernelThread
                 UnparkLocks(l);
                 if (path.MoveNext()) return InLwpContext(l, path.Current);
                 l.KernelPath = null;
+                AssertHoldsNoLock($"returns {l} to user mode");
             }
             if (SystemCall(l) is not { } call) return Step.Ran(RunQuantum(l));
             l.KernelPath = call.GetEnumerator();
