@@ -35,6 +35,9 @@ public interface IKernelView
     /// <summary>The kernel threads.</summary>
     IReadOnlyList<KernelThread> Threads { get; }
 
+    /// <summary>The locks some thread has slept on (<see cref="Locks"/>): whose channels are a lock's.</summary>
+    IReadOnlyList<SimpleLock> LocksSleptOn { get; }
+
     /// <summary>The process address spaces (struct vmspace), with their maps.</summary>
     IReadOnlyList<Vmspace> Vmspaces { get; }
 

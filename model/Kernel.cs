@@ -121,6 +121,21 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Every kernel thread, indexed by <see cref="KernelThread.Index"/>.</summary>
     public List<KernelThread> Threads { get; } = [];
 
+    /// <inheritdoc/>
+    public IReadOnlyList<SimpleLock> LocksSleptOn => _locksSleptOn;
+
+    /// <summary>Backs <see cref="LocksSleptOn"/>: each lock once, in the order first slept on.</summary>
+    [NotState("history: which locks' channels are locks' channels; whether one is held and who sleeps on it is the state")]
+    private readonly List<SimpleLock> _locksSleptOn = [];
+
+    /// <summary>A thread sleeps on <paramref name="l"/>'s channel, waiting for it (<see cref="Locks"/>).</summary>
+    internal void SleepsOn(SimpleLock l)
+    {
+        for (int i = 0; i < _locksSleptOn.Count; i++)
+            if (_locksSleptOn[i] == l) return;
+        _locksSleptOn.Add(l);
+    }
+
     /// <summary>
     /// The thread whose atomic step is running now (curlwp/curproc of the step), or null between
     /// steps. Set by <see cref="KernelThread.Advance"/>; detectors read it to name who touched what.

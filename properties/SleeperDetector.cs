@@ -44,7 +44,9 @@ public static class SleeperDetector
     /// <summary>
     /// No thread sleeps for something already there: checked after every step, so a wakeup that is
     /// missed and then hidden by a later one (the sleeper woken by someone else's wakeup on the same
-    /// channel, a delay rather than a hang) is still seen. uvm_page.h: a path that clears PG_BUSY
+    /// channel, a delay rather than a hang) is still seen. kern_lock.c: a release of a lock wakes
+    /// its waiters in the same section (lockmgr's WAKEUP_WAITER; a spinner sees the lock free at
+    /// once), so a thread waiting for a lock that is free missed that wakeup. uvm_page.h: a path that clears PG_BUSY
     /// wakes the PG_WANTED sleepers in the same section (uvm_page_unbusy(), uvm_pagefree()), so a
     /// thread asleep on a page that is not busy missed that wakeup; kern_exit.c: exit1() and
     /// proc_reparent() wake the parent that gains a zombie, so a parent asleep in wait4() (on its
@@ -52,7 +54,7 @@ public static class SleeperDetector
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP is asleep on a page that is not PG_BUSY, or in wait4() while one of its children is a zombie: the path that un-busied the page or made the zombie wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, or is in wait4() while one of its children is a zombie: the path that released the lock, un-busied the page or made the zombie wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -79,6 +81,10 @@ public static class SleeperDetector
     /// </summary>
     private static bool AnyPending(IKernelView k)
     {
+        var locks = k.LocksSleptOn;
+        for (int i = 0; i < locks.Count; i++)
+            if (!locks[i].Held && Asleep(k, locks[i].Channel))
+                return true;
         var pages = k.Vm.Pages;
         for (int i = 0; i < pages.Count; i++)
             if (pages[i] is { Busy: false, NamedChannel: { } pc } && Asleep(k, pc))
@@ -116,6 +122,10 @@ public static class SleeperDetector
     /// <summary>What <paramref name="channel"/>'s sleeper waits for, if it is already there; null otherwise.</summary>
     private static string? Pending(IKernelView k, WaitChannel channel)
     {
+        var locks = k.LocksSleptOn;
+        for (int i = 0; i < locks.Count; i++)
+            if (!locks[i].Held && locks[i].Channel == channel)
+                return $"{locks[i].Name} is free (its release did not wake this waiter)";
         var pages = k.Vm.Pages;
         for (int i = 0; i < pages.Count; i++)
             if (pages[i] is { Busy: false, NamedChannel: { } pc } p && pc == channel)

@@ -22,7 +22,7 @@ public abstract class KernelThread : IStateShown
     }
 
     /// <summary>The kernel this thread runs in.</summary>
-    protected Kernel Kernel { get; }
+    protected internal Kernel Kernel { get; }
 
     /// <summary>A readable name: <c>cpu0</c>, <c>swapper</c>, <c>pagedaemon</c>.</summary>
     public string Name { get; }

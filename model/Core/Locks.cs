@@ -33,7 +33,7 @@ public static class Locks
     private static IEnumerable<Step> Wait(SimpleLock @lock, KernelThread self, string function)
     {
         while (!Taken(@lock, self))
-            yield return Step.Sleep(function, @lock.Channel);
+            yield return SleepOn(@lock, self, function);
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class Locks
     private static IEnumerable<Step> Wait(SimpleLock @lock, Func<KernelThread> selfOf, string function)
     {
         while (!Taken(@lock, selfOf()))
-            yield return Step.Sleep(function, @lock.Channel);
+            yield return SleepOn(@lock, selfOf(), function);
     }
 
     /// <summary>
@@ -74,7 +74,14 @@ public static class Locks
     private static IEnumerable<Step> Wait(Func<SimpleLock?> lockOf, Func<KernelThread> self, string function)
     {
         while (lockOf() is { } l && !Taken(l, self()))
-            yield return Step.Sleep(function, l.Channel);
+            yield return SleepOn(l, self(), function);
+    }
+
+    /// <summary>The sleep of a thread that found <paramref name="lock"/> held: on its channel, which the kernel notes as a lock's.</summary>
+    private static Step SleepOn(SimpleLock @lock, KernelThread self, string function)
+    {
+        self.Kernel.SleepsOn(@lock);
+        return Step.Sleep(function, @lock.Channel);
     }
 
     /// <summary>
@@ -90,7 +97,7 @@ public static class Locks
             foreach (var s in first()) yield return s;
             if (second() is not { } l || l.TryAcquire(self)) yield break;
             backOff?.Invoke();
-            yield return Step.Sleep(function, l.Channel);
+            yield return SleepOn(l, self, function);
         }
     }
 }

@@ -96,5 +96,8 @@ public sealed class SimpleLock(string name, LockKind kind, string? cls = null) :
             throw new KernelPanicException("simple_unlock", $"{Name} released by {by.Name} but held by {Owner?.Name ?? "nobody"}");
         Owner = null;
         by.Dropped(this);
+        // No wakeup bumps the sleep queues' version, yet a waiter now waits for a free lock: the
+        // per-step sleeper check reads that part (properties/SleeperDetector.cs).
+        by.Kernel.Versions.Bump(StateDomain.Sleep);
     }
 }

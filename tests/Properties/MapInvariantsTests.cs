@@ -75,9 +75,24 @@ public sealed class MapInvariantsTests
         holder.Advance();
         waiter.Advance();
 
-        Assert.Contains("lwp3 sleeps on vm_map_lock(pid 1)", MapInvariants.MapLockSleeperIsEventuallyWoken.Pending(k));
+        Assert.Contains("lwp3 sleeps on vm_map_lock(pid 1), held by lwp2", SleeperDetector.EverySleeperIsEventuallyWoken.Pending(k));
+        Assert.Null(SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
         holder.Advance();
-        Assert.Null(MapInvariants.MapLockSleeperIsEventuallyWoken.Pending(k));
+        Assert.Null(SleeperDetector.EverySleeperIsEventuallyWoken.Pending(k));
+    }
+
+    [Fact]
+    public void AWaiterForAFreeMapLockMissedItsWakeup()
+    {
+        var (k, vm) = BootedKernel();
+        var holder = new MmapThread(k, "lwp2", vm, [new Mmap(1)]);
+        var waiter = new MmapThread(k, "lwp3", vm, [new Mmap(1)]);
+        holder.Advance();
+        waiter.Advance();
+
+        vm.Map.Lock.ReleaseWithoutWakeup(holder);
+
+        Assert.Contains("lwp3 sleeps on vm_map_lock(pid 1), but vm_map_lock(pid 1) is free", SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
     }
 
     [Fact]
