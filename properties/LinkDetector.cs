@@ -120,6 +120,82 @@ public static class LinkDetector
         Reads = StateDomain.Proc | StateDomain.Sched,
     };
 
+    /// <summary>
+    /// l_wchan and the sleep queue keyed by it (kern_synch.c 1.101.2.4: ltsleep() sets l_wchan and
+    /// puts the LWP on SLPQUE(ident); wakeup() and unsleep() take it off and set <c>l->l_wchan = 0</c>,
+    /// under sched_lock). A woken LWP that keeps l_wchan is on no sleep queue yet names one: the next
+    /// unsleep() (setrunnable(), endtsleep()) walks that queue for an LWP it will not find, and
+    /// ltsleep()'s "were we woken while stopped?" test (<c>l->l_wchan == NULL</c>) reads it wrong.
+    /// The model keeps the sleep queue implicit (wakeup walks the LWPs asleep with that l_wchan),
+    /// so the link reads: l_wchan set implies asleep (LSSLEEP, or LSSTOP after a stop while asleep).
+    /// The converse does not hold in the model: a timed sleep and a kernel thread's sleep are
+    /// LSSLEEP with no l_wchan.
+    /// </summary>
+    public static readonly Invariant LwpWithAWaitChannelIsAsleep = Invariant.ForAll(
+        nameof(LwpWithAWaitChannelIsAsleep),
+        "An LWP whose l_wchan is set is asleep on it (LSSLEEP, or LSSTOP while asleep): wakeup() and unsleep() clear l_wchan as they take the LWP off its sleep queue.",
+        Detector.Subsystem, k => k.Lwps,
+        l => l.Freed || l.WChan is null || l.Stat is Model.Sched.LwpStat.Sleep or Model.Sched.LwpStat.Stop,
+        l => $"{l} is {l.Stat} but its l_wchan still names {l.WChan}: it is on no sleep queue") with { Reads = StateDomain.Sched | StateDomain.LwpClock };
+
+    /// <summary>
+    /// PG_PAGEOUT and the paging queues: uvmpd_scan_inactive() (uvm_pdaemon.c 1.39) marks a page
+    /// it adds to a swap cluster PG_BUSY|PG_PAGEOUT and calls uvm_pagedequeue() in the same
+    /// section ("we should remove the page from the page queues so we don't ever look at it
+    /// again"); uvm_aio_aiodone() frees it or puts it back with PG_PAGEOUT cleared. A page in
+    /// pageout left on the inactive queue is counted in uvmexp.inactive (inactarg, the shortage
+    /// arithmetic) while it cannot be reclaimed, and every scan meets it again.
+    /// </summary>
+    public static readonly Invariant PageInPageoutIsOnNoPagingQueue = Invariant.ForAll(
+        nameof(PageInPageoutIsOnNoPagingQueue),
+        "A page with PG_PAGEOUT set is on neither the active nor the inactive queue (uvmpd_scan_inactive: uvm_pagedequeue() as the pageout starts).",
+        Detector.Subsystem, k => k.Vm.Pages,
+        p => (p.Flags & PageFlags.Pageout) == 0 || p.Queue is not (PageQueue.Active or PageQueue.Inactive),
+        p => $"{p} is in pageout (PG_PAGEOUT) but still on the {p.Queue} queue") with { Reads = StateDomain.Pages };
+
+    /// <summary>
+    /// p_vmspace names a live vmspace: uvm_proc_exit() switches the process to proc0's vmspace
+    /// (<c>p->p_vmspace = proc0.p_vmspace</c>) before uvmspace_free() drops the old one, so no
+    /// pointer of a process that is still around (a zombie waits for wait4) names freed memory.
+    /// A process left naming its freed vmspace is read by anything that walks allproc for its
+    /// vmspace (sysctl KERN_PROC, procfs, ps, the swapout scan's p_vmspace->vm_map).
+    /// </summary>
+    public static readonly Invariant NoLiveProcessNamesAFreedVmspace = Invariant.ForAll(
+        nameof(NoLiveProcessNamesAFreedVmspace),
+        "A process not yet freed names a vmspace that is not freed (uvm_proc_exit: p_vmspace = proc0's vmspace before uvmspace_free() of the old one).",
+        Detector.Subsystem, k => k.Procs,
+        p => p.Reaped || !p.Vmspace.Freed,
+        p => $"pid {p.Pid} is {p.Stat} and its p_vmspace is {p.Vmspace}, which is freed") with { Reads = StateDomain.Proc };
+
+    /// <summary>
+    /// p_stat and its LWPs' l_stat: fork1() (kern_fork.c 1.111) sets <c>p2->p_stat = SACTIVE</c>
+    /// and <c>l2->l_stat = LSRUN</c> together under SCHED_LOCK before setrunqueue(); SIDL
+    /// ("protect against others") tells every walker of allproc to leave the half-built process
+    /// alone. A process still SIDL once one of its LWPs has left LSIDL is skipped or misjudged by
+    /// those walkers (psignal, the swapout scan, wait4's status) while it runs.
+    /// </summary>
+    public static readonly Invariant ProcessStateAgreesWithItsLwps = new(
+        nameof(ProcessStateAgreesWithItsLwps),
+        "A process in SIDL has only LSIDL LWPs: fork1() sets SACTIVE and LSRUN together under sched_lock.",
+        Detector.Subsystem, k =>
+        {
+            var procs = k.Procs;
+            for (int i = 0; i < procs.Count; i++)
+            {
+                var p = procs[i];
+                if (p.Reaped || p.Stat != Model.Exit.ProcStat.Idl) continue;
+                var lwps = p.Lwps;
+                for (int j = 0; j < lwps.Count; j++)
+                    if (!lwps[j].Freed && lwps[j].Stat != Model.Sched.LwpStat.Idle)
+                        return $"pid {p.Pid} is still SIDL but its {lwps[j]} is {lwps[j].Stat}";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Proc | StateDomain.Sched,
+    };
+
     /// <summary>Every link check.</summary>
-    public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree];
+    public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree,
+        LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps];
 }

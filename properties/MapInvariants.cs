@@ -94,9 +94,19 @@ public static class MapInvariants
         Reads = StateDomain.Map,
     };
 
+    /// <summary>
+    /// uvm_unmap_remove() removes exactly [start, end): UVM_MAP_CLIP_START/END split the entries
+    /// that straddle the range and only what lies inside goes (uvm_map.c, "remove mappings from a
+    /// vm_map (from start up to stop)"). Checked where the removal happens (VmMap.Remove): a clip
+    /// that drops or keeps the wrong piece silently loses a mapping or leaves one.
+    /// </summary>
+    public static readonly Invariant UnmapRemovesExactlyItsRange = Invariant.AtEvent(
+        nameof(UnmapRemovesExactlyItsRange),
+        "uvm_unmap_remove(start, end) unmaps every page of [start, end) and leaves every page outside it mapped as it was.", "maps");
+
     /// <summary>Every map invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [MapEntriesAreDisjointAndInBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom, MapTreeMatchesEntryList];
+        [MapEntriesAreDisjointAndInBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom, MapTreeMatchesEntryList, UnmapRemovesExactlyItsRange];
 
     /// <summary>
     /// Every map liveness property: none since session 22. MapLockSleeperIsEventuallyWoken (a

@@ -51,7 +51,7 @@ public static class AmapOps
             if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
             anon.Lock.Release(k, self);
         }
-        src.Ref--;
+        if (!k.Config.Has(Switches.AmapCopySkipsSrcUnref)) src.Ref--; // amap-copy-skips-src-unref
         space.CopySource = null;
         src.Lock.Release(k, self);
         space.NeedsCopy = false;

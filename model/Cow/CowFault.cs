@@ -88,7 +88,7 @@ public static class CowFault
             var nanon = AnonPager.New(k, self, fresh); // uvm_pagecopy(): the copy is dirty
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
-            anon.RefCount--; // cannot reach 0: it was > 1
+            if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)
             anon.Lock.Release(k, self);
             fresh.BusyOwner = "uvm_fault";
             yield return Finish(k, self, space, amap, nanon, fresh, page, writable: true, dirty: true, "uvm_fault: case 1B, copy-on-write");
@@ -114,7 +114,7 @@ public static class CowFault
         var anon = AnonPager.New(k, self, fresh);
         amap.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
-        yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable, write, "uvm_fault: case 2B, zero-fill anon");
+        yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable || k.Config.Has(Switches.ZeroFillIgnoresEntryProt), write, "uvm_fault: case 2B, zero-fill anon");
         done.Value = true;
     }
 

@@ -22,7 +22,7 @@ public static class CowMapOps
             child.Uobj = parent.Uobj; // uvm_map_reference of the entry's object (pgo_reference)
             child.EntryWritable = parent.EntryWritable;
             parent.NeedsCopy = child.NeedsCopy = true;
-            parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
+            if (!k.Config.Has(Switches.ForkSkipsWriteProtect)) parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
         }
         else child.EntryMapped = false;
         parent.UnlockChanged(k, self);
@@ -53,7 +53,7 @@ public static class CowMapOps
     {
         foreach (var s in Locks.Take(space.Lock, self, "uvm_map_protect: vm_map_lock")) yield return s;
         space.EntryWritable = false;
-        space.WriteProtectAll();
+        if (!k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect
         Unlock(k, self, space);
         yield return Step.Ran("uvm_map_protect");
     }

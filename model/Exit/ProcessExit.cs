@@ -49,8 +49,8 @@ public static class ProcessExit
 
         // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
         var old = p.Vmspace;
-        p.Vmspace = k.ProcLists.Proc0Vmspace;
-        l.CurCpu!.Vmspace = p.Vmspace;
+        if (!k.Config.Has(Switches.Exit1KeepsPVmspace)) p.Vmspace = k.ProcLists.Proc0Vmspace; // exit1-keeps-p-vmspace
+        l.CurCpu!.Vmspace = k.ProcLists.Proc0Vmspace;
         yield return Step.Ran("uvm_proc_exit");
         foreach (var s in KernelMem.FreeVmspace(k, selfOf, old)) yield return s;
 

@@ -80,7 +80,7 @@ public static class ProcessFork
 
         // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = selfOf();
-        p2.Stat = ProcStat.Active;
+        if (!k.Config.Has(Switches.ForkLeavesProcIdle)) p2.Stat = ProcStat.Active; // fork-leaves-proc-idle
         // fork-asserts-idle-unlocked: KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK.
         if (k.Config.Has(Switches.ForkAssertsIdleUnlocked) && l2.Stat != LwpStat.Idle)
             throw new KernelPanicException("fork1", $"{l2} is {l2.Stat}, not LSIDL");

@@ -119,7 +119,7 @@ public static class PageLoan
     {
         if (p.Anon is { } borrower)
         {
-            borrower.RefCount++;
+            if (!k.Config.Has(Switches.LoanToAnonSkipsBorrowerRef)) borrower.RefCount++; // loan-to-anon-skips-borrower-ref
             borrower.Lock.Release(k, self);
             return borrower;
         }

@@ -29,7 +29,7 @@ public static class Unloan
             DropKernelLoan(k, pg);
             k.Vm.PageQueueLock.Release(self);
             if (slock is not null) slock.Release(k, self);
-            k.Vm.KernelLoanList.Remove(pg);
+            if (!k.Config.Has(Switches.UnloanpageKeepsLoanListEntry)) k.Vm.KernelLoanList.Remove(pg); // unloanpage-keeps-loan-list-entry
             i++;
         }
         yield return Step.Ran("uvm_unloanpage");

@@ -45,7 +45,7 @@ public static class UvmMap
         else yield return Step.Ran("uvm_map_findspace");
 
         // uvm_mapent_alloc() returned (it may have slept, map still locked); uvm_map_entry_link(); vm_map_unlock().
-        map.Pending = null;
+        if (!k.Config.Has(Switches.MapLeavesPending)) map.Pending = null; // map-leaves-pending
         int end = found.Va + request.Length + (k.Config.Has(Switches.MapEntryOverrunsItsSpace) ? 1 : 0); // Mutation: a page too many
         map.Link(found.Prev, new MapEntry(found.Va, end, what) { PoolItem = item });
         Unlock(k, self, map);

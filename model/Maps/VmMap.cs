@@ -27,6 +27,9 @@ public sealed class VmMap
     /// <summary>The detectors of the map's kernel; null for a map built alone in a test.</summary>
     private readonly Discipline? _d;
 
+    /// <summary>The map's kernel, for the event check of <see cref="Remove"/>; null for a map built alone in a test.</summary>
+    private readonly Kernel? _k;
+
     /// <summary>Backs <see cref="Tree"/>.</summary>
     private readonly MapTree _tree;
 
@@ -41,6 +44,7 @@ public sealed class VmMap
     {
         Versions = versions;
         _d = kernel?.Discipline;
+        _k = kernel;
         Name = name;
         Min = min;
         Max = max;
@@ -176,17 +180,45 @@ public sealed class VmMap
         _d?.WriteRef(Lock, this, EntriesField, null);
         V();
         Versions?.Bump(StateDomain.PoolItems);
+        var before = _k is null ? null : _entries.ToArray();
         var dead = new List<MapEntry>();
-        for (int i = _entries.Count - 1; i >= 0; i--)
+        int lowest = _tree.Config?.Has(Switches.UnmapLoopSkipsFirstEntry) == true ? 1 : 0; // unmap-loop-skips-first-entry: i > 0
+        for (int i = _entries.Count - 1; i >= lowest; i--)
         {
             var e = _entries[i];
             if (!e.Intersects(start, end)) continue;
             Unlink(i);
             dead.Add(e);
             if (ClipsEnd(e, end)) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name) { PoolItem = clipItems?.Dequeue() });
-            if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() });
+            if (e.Start < start)
+            {
+                var piece = new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() };
+                if (_tree.Config?.Has(Switches.UnmapDropsStartPiece) != true) Link(EntryAt(i - 1), piece); // unmap-drops-start-piece
+            }
         }
+        if (before is not null) CheckRemovedExactly(before, start, end);
         return dead;
+    }
+
+    /// <summary>
+    /// The postcondition of uvm_unmap_remove() ("remove mappings from a vm_map (from start up to
+    /// stop)", uvm_map.c): every page of [start, end) is unmapped and every page outside it is
+    /// mapped, or not, by an entry of the same name as before; the clips only split entries.
+    /// Reported as the event rule UnmapRemovesExactlyItsRange.
+    /// </summary>
+    private void CheckRemovedExactly(MapEntry[] before, int start, int end)
+    {
+        for (int va = Min; va < Max; va++)
+        {
+            string? was = null, now = null;
+            foreach (var e in before) if (e.Start <= va && va < e.End) { was = e.Name; break; }
+            foreach (var e in _entries) if (e.Start <= va && va < e.End) { now = e.Name; break; }
+            string? want = va >= start && va < end ? null : was;
+            if (now == want) continue;
+            _k!.Events.Break("UnmapRemovesExactlyItsRange",
+                $"{Name}: uvm_unmap_remove({start}, {end}) left page {va} " + (now is null ? "unmapped" : $"mapped by {now}") + " where it should be " + (want is null ? "unmapped" : $"mapped by {want}"));
+            return;
+        }
     }
 
     /// <summary>How many new entries uvm_map_clip_start/end need to remove [start, end).</summary>

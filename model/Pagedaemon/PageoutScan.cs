@@ -252,7 +252,7 @@ public static class PageoutScan
             int first = swap.Alloc(self, ref n, lessok: true);
             if (first == 0)
             {
-                PageQueues.Unbusy(k, p); // no swap? give up!
+                if (!k.Config.Has(Switches.PageoutNoSwapKeepsBusy)) PageQueues.Unbusy(k, p); // no swap? give up! (pageout-no-swap-keeps-busy skips it)
                 return Outcome.Skipped;
             }
             k.Vm.Cluster = cluster = new SwapCluster(first, n, k.Versions);
@@ -263,7 +263,7 @@ public static class PageoutScan
         CheckNotLoanedToTheKernel(k, p, "paged out");
         p.Flags |= PageFlags.Pageout;
         ux.Paging++;
-        PageQueues.Dequeue(k, p);
+        if (!k.Config.Has(Switches.PageoutLeavesPageQueued)) PageQueues.Dequeue(k, p); // pageout-leaves-page-queued
         cluster.PageList.Add(p);
         return cluster.HasRoom ? Outcome.AddedToCluster : Outcome.ClusterFull;
     }
@@ -316,7 +316,7 @@ public static class PageoutScan
             if (slot == 0) return false;
             k.Vm.Swap.Free(self, slot, 1);
         }
-        p.Flags &= ~PageFlags.Clean;
+        if (!k.Config.Has(Switches.SlotShortageKeepsClean)) p.Flags &= ~PageFlags.Clean; // slot-shortage-keeps-clean
         return true;
     }
 }

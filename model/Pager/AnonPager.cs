@@ -210,7 +210,7 @@ public static class AnonPager
         PageQueues.Free(k, p);
         if (late) PageQueues.Unbusy(k, p);
         k.Vm.PageQueueLock.Release(self);
-        DropSwap(k, self, anon);
+        if (!k.Config.Has(Switches.AnonReleaseSkipsDropswap)) DropSwap(k, self, anon); // anon-release-skips-dropswap
         k.Vm.AnonList.Remove(anon);
         anon.Free("uvm_anon_release");
     }

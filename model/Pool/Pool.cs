@@ -99,7 +99,7 @@ public sealed class Pool
         if (ph.FreeItems.Count == 0) throw new KernelPanicException("pool_get", $"{Name}: page empty");
         int item = leaveListed ? ph.FreeItems[0] : ph.PopFree(); // leaveListed: the mutation Switches.PoolGetLeavesItemListed
         NItems--;
-        NOut++;
+        if (!_config.Has(Switches.PoolGetSkipsNout)) NOut++; // pool-get-skips-nout
         if (ph.NMissing == 0) Move(ph, PoolPageList.Partial); // previously empty: now partially full
         ph.NMissing++;
         if (ph.NMissing == ItemsPerPage)
@@ -210,7 +210,7 @@ public sealed class Pool
         }
         else _inPage.Remove(ph.Page);
         NPages--;
-        UpdateCurPage();
+        if (!_config.Has(Switches.RmpageSkipsCurpage)) UpdateCurPage(); // rmpage-skips-curpage
     }
 
     /// <summary>pool_update_curpage(): the head of pr_partpages, else of pr_emptypages.</summary>

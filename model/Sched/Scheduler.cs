@@ -47,7 +47,7 @@ public static class Scheduler
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
         l.Stat = LwpStat.Run;
         l.SlpTime = 0;
-        if (l.InMemory)
+        if (l.InMemory || k.Config.Has(Switches.SetrunnableQueuesSwappedOut)) // setrunnable-queues-swapped-out: L_INMEM not tested
         {
             SetRunQueue(k, l);
             return;

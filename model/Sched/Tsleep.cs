@@ -55,7 +55,7 @@ public static class Tsleep
         foreach (var l in k.Lwps)
         {
             if (!l.OnAllLwp || l.Stat != LwpStat.Sleep || l.WChan != chan) continue;
-            l.WChan = null;
+            if (!k.Config.Has(Switches.WakeupLeavesWchan)) l.WChan = null; // wakeup-leaves-wchan: l_wchan not cleared
             Scheduler.SetRunnable(k, l);
         }
         k.SchedLock.Release(self);

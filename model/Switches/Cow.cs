@@ -126,4 +126,40 @@ public static partial class Switches
     public static readonly KernelSwitch WipeoutSkipsUnrefOfSwappedAnon = Mutation("wipeout-skips-unref-of-swapped-anon", "amap_wipeout", "cow-fork",
         "amap_wipeout() skips an_ref-- (and so uvm_anfree()) for an anon whose only copy is in swap and whose an_ref is 1: the anon and its swap slot leak")
         with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: amap_copy() gives the entry its new amap but keeps the
+    /// source's am_ref (a reference not dropped). Caught by AmapRefEqualsItsEntries.
+    /// </summary>
+    public static readonly KernelSwitch AmapCopySkipsSrcUnref = Mutation("amap-copy-skips-src-unref", "amap_copy", "cow-fork",
+        "amap_copy() gives the entry its new amap but keeps the source's am_ref (a reference not dropped)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: case 1B replaces the shared anon in the amap but does not
+    /// drop an_ref of the old one (a reference not dropped). Caught by AnonRefEqualsAmapSlots.
+    /// </summary>
+    public static readonly KernelSwitch Case1bSkipsOldAnonUnref = Mutation("case1b-skips-old-anon-unref", "uvm_fault", "cow-fork",
+        "case 1B replaces the shared anon in the amap but does not drop an_ref of the old one (a reference not dropped)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvmspace_fork() marks both entries needs-copy but skips
+    /// pmap_protect() of the parent (a stale writable mapping). Caught by
+    /// SharedAnonIsNeverWritableMapped.
+    /// </summary>
+    public static readonly KernelSwitch ForkSkipsWriteProtect = Mutation("fork-skips-write-protect", "uvmspace_fork", "cow-fork",
+        "uvmspace_fork() marks both entries needs-copy but skips pmap_protect() of the parent (a stale writable mapping)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: case 2B zero-fill enters the page writable whatever the
+    /// entry's protection (a permission not re-checked). Caught by NoMappingOutlivesItsEntry (refault).
+    /// </summary>
+    public static readonly KernelSwitch ZeroFillIgnoresEntryProt = Mutation("zero-fill-ignores-entry-prot", "uvm_fault", "refault",
+        "case 2B zero-fill enters the page writable whatever the entry's protection (a permission not re-checked)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_map_protect() lowers the entry's protection but not the
+    /// pmap's (a stale writable mapping). Caught by NoMappingOutlivesItsEntry.
+    /// </summary>
+    public static readonly KernelSwitch ProtectSkipsPmapProtect = Mutation("protect-skips-pmap-protect", "uvm_map_protect", "refault",
+        "uvm_map_protect() lowers the entry's protection but not the pmap's (a stale writable mapping)");
 }

@@ -167,4 +167,22 @@ public static partial class Switches
     public static readonly KernelSwitch ReparentLeavesChildOnOldList = Mutation("reparent-leaves-child-on-old-list", "exit1, proc_reparent", "exit-reaperless",
         "proc_reparent() links the orphan on initproc's p_children but skips LIST_REMOVE(child, p_sibling) from the exiting parent's list, so a process is on two p_children lists and the parent is freed with a non-empty p_children (a list element left linked)")
         with { Kills = ["ProcTreeLinksAgree"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_proc_exit() frees the old vmspace but leaves p_vmspace
+    /// pointing at it (a freed object still named). Caught by the link check
+    /// NoLiveProcessNamesAFreedVmspace (designated); before it, nothing with the big lock.
+    /// </summary>
+    public static readonly KernelSwitch Exit1KeepsPVmspace = Mutation("exit1-keeps-p-vmspace", "uvm_proc_exit", "exit-reaperless",
+        "uvm_proc_exit() frees the old vmspace but leaves p_vmspace pointing at it (a freed object still named)")
+        with { Kills = ["NoLiveProcessNamesAFreedVmspace"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: fork1() makes the child's LWP runnable but leaves p_stat SIDL
+    /// (a state field not updated). Caught by the link check ProcessStateAgreesWithItsLwps
+    /// (designated).
+    /// </summary>
+    public static readonly KernelSwitch ForkLeavesProcIdle = Mutation("fork-leaves-proc-idle", "fork1", "exit-reaperless",
+        "fork1() makes the child's LWP runnable but leaves p_stat SIDL (a state field not updated)")
+        with { Kills = ["ProcessStateAgreesWithItsLwps"], Budget = 20 };
 }

@@ -138,4 +138,18 @@ public static partial class Switches
     public static readonly KernelSwitch UnloanpageSkipsOwnerLock = Mutation("unloanpage-skips-owner-lock", "uvm_unloanpage", "loan",
         "uvm_unloanpage() drops loan_count under uvm.pageqlock without locking the page's owner (a protected write with one of its two locks)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_loanuobj() hands the anon already borrowing the page to a
+    /// second borrower without an_ref++ (a reference not taken). Caught by the use-after-free detector.
+    /// </summary>
+    public static readonly KernelSwitch LoanToAnonSkipsBorrowerRef = Mutation("loan-to-anon-skips-borrower-ref", "uvm_loanuobj", "loan-share",
+        "uvm_loanuobj() hands the anon already borrowing the page to a second borrower without an_ref++ (a reference not taken)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_unloanpage() drops the loan but the kernel's loan list
+    /// still names the page (a list entry left). Caught by LoanCountMatchesTheLoansHeld.
+    /// </summary>
+    public static readonly KernelSwitch UnloanpageKeepsLoanListEntry = Mutation("unloanpage-keeps-loan-list-entry", "uvm_unloanpage", "loan",
+        "uvm_unloanpage() drops the loan but the kernel's loan list still names the page (a list entry left)");
 }

@@ -61,4 +61,28 @@ public static partial class Switches
     public static readonly KernelSwitch FindspaceTopdownStopsAtFirstGap = Mutation("findspace-topdown-stops-at-first-gap", "uvm_map_findspace", "exec-topdown",
         "uvm_map_findspace() gives up the top-down walk after the first gap instead of walking down to the header (a loop that stops early: ENOMEM although a lower gap has room)")
         with { Kills = ["ExecFailsOnlyWhenTheMapHasNoRoom"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_map() links the entry but does not clear the pending
+    /// insertion (a field not cleared). Caught by FoundSpaceIsFree.
+    /// </summary>
+    public static readonly KernelSwitch MapLeavesPending = Mutation("map-leaves-pending", "uvm_map", "exec-topdown",
+        "uvm_map() links the entry but does not clear the pending insertion (a field not cleared)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_unmap_remove() clips the entry straddling start but does
+    /// not link the piece below start (an entry lost, its allocation leaked). Caught by the event check
+    /// UnmapRemovesExactlyItsRange.
+    /// </summary>
+    public static readonly KernelSwitch UnmapDropsStartPiece = Mutation("unmap-drops-start-piece", "uvm_unmap_remove", "exec-topdown",
+        "uvm_unmap_remove() clips the entry straddling start but does not link the piece below start (an entry lost, its allocation leaked)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_unmap_remove()'s walk stops before the map's first entry
+    /// (an off-by-one loop bound): an entry inside the range stays mapped. Caught by the event check
+    /// UnmapRemovesExactlyItsRange (designated).
+    /// </summary>
+    public static readonly KernelSwitch UnmapLoopSkipsFirstEntry = Mutation("unmap-loop-skips-first-entry", "uvm_unmap_remove", "exec-topdown",
+        "uvm_unmap_remove()'s walk stops before the map's first entry (an off-by-one loop bound): an entry inside the range stays mapped")
+        with { Kills = ["UnmapRemovesExactlyItsRange"], Budget = 20 };
 }

@@ -59,4 +59,18 @@ public static partial class Switches
         Title = "the top-down tree walk never tries the gap below the lowest entry",
         Description = "With the header outside the tree, a top-down uvm_map_findspace that walks the tree fails although the gap between vm_map_min and the lowest entry fits; exec then fails with room in the map.",
     };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: pr_rmpage() takes a page off but leaves pr_curpage pointing
+    /// at it (a list entry left after free). Caught by PoolListsTreeAndCountsAgree.
+    /// </summary>
+    public static readonly KernelSwitch RmpageSkipsCurpage = Mutation("rmpage-skips-curpage", "pr_rmpage", "pool-drain",
+        "pr_rmpage() takes a page off but leaves pr_curpage pointing at it (a list entry left after free)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: pool_get() hands out an item without pr_nout++ (a counter not
+    /// incremented). Caught by PoolListsTreeAndCountsAgree.
+    /// </summary>
+    public static readonly KernelSwitch PoolGetSkipsNout = Mutation("pool-get-skips-nout", "pool_get", "pool-drain",
+        "pool_get() hands out an item without pr_nout++ (a counter not incremented)");
 }

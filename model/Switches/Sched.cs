@@ -224,4 +224,19 @@ public static partial class Switches
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: wakeup() makes the sleeper runnable but leaves l_wchan set (a
+    /// field not cleared). Caught by the link check LwpWithAWaitChannelIsAsleep (designated).
+    /// </summary>
+    public static readonly KernelSwitch WakeupLeavesWchan = Mutation("wakeup-leaves-wchan", "wakeup", "exit-reaperless",
+        "wakeup() makes the sleeper runnable but leaves l_wchan set (a field not cleared)")
+        with { Kills = ["LwpWithAWaitChannelIsAsleep"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: setrunnable() puts the LWP on the run queue without testing
+    /// L_INMEM (a flag not tested). Caught by RunQueueHoldsOnlyRunnableInMemoryLwps.
+    /// </summary>
+    public static readonly KernelSwitch SetrunnableQueuesSwappedOut = Mutation("setrunnable-queues-swapped-out", "setrunnable", "swapout",
+        "setrunnable() puts the LWP on the run queue without testing L_INMEM (a flag not tested)");
 }

@@ -228,4 +228,37 @@ public static partial class Switches
     public static readonly KernelSwitch AnonPageinDeactivatesUnlocked = Mutation("anon-pagein-deactivates-unlocked", "anon_pagein", "anon-swapoff",
         "anon_pagein() calls uvm_pagedeactivate() without uvm_lock_pageq(): the page moves onto the inactive queue under no lock, racing the pagedaemon's scan of that queue (a write outside its lock)")
         with { Kills = ["LockDiscipline"], Budget = 50 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: the active scan frees a page's swap slot under a swap
+    /// shortage but leaves PG_CLEAN set (a flag not cleared). Caught by CleanPageHasSwapCopy
+    /// (pagedaemon, with the big lock; the branch is rare in the generated workloads).
+    /// </summary>
+    public static readonly KernelSwitch SlotShortageKeepsClean = Mutation("slot-shortage-keeps-clean", "uvmpd_scan", "pagedaemon",
+        "the active scan frees a page's swap slot under a swap shortage but leaves PG_CLEAN set (a flag not cleared)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvmpd_scan_inactive(): no swap for the cluster, give up, but
+    /// the page keeps PG_BUSY (an error branch skips the undo). Caught by the sleeper detector's
+    /// NoPageStaysBusy (pagedaemon, with the big lock).
+    /// </summary>
+    public static readonly KernelSwitch PageoutNoSwapKeepsBusy = Mutation("pageout-no-swap-keeps-busy", "uvmpd_scan_inactive", "pagedaemon",
+        "uvmpd_scan_inactive(): no swap for the cluster, give up, but the page keeps PG_BUSY (an error branch skips the undo)");
+
+    /// <summary>
+    /// From the session-22 mutation hunt: a page added to a pageout cluster stays on the inactive queue
+    /// (a list entry left). Caught by the link check PageInPageoutIsOnNoPagingQueue (designated):
+    /// PG_BUSY exempts the page from the queue check.
+    /// </summary>
+    public static readonly KernelSwitch PageoutLeavesPageQueued = Mutation("pageout-leaves-page-queued", "uvmpd_scan_inactive", "pagedaemon",
+        "a page added to a pageout cluster stays on the inactive queue (a list entry left)")
+        with { Kills = ["PageInPageoutIsOnNoPagingQueue"], Budget = 20 };
+
+    /// <summary>
+    /// From the session-22 mutation hunt: uvm_anon_release() frees the PG_RELEASED page and the anon
+    /// but not its swap slot (an error branch leaks a slot). Caught by
+    /// AllocatedSlotsAreExactlyTheReferencedSlots.
+    /// </summary>
+    public static readonly KernelSwitch AnonReleaseSkipsDropswap = Mutation("anon-release-skips-dropswap", "uvm_anon_release", "pagedaemon",
+        "uvm_anon_release() frees the PG_RELEASED page and the anon but not its swap slot (an error branch leaks a slot)");
 }

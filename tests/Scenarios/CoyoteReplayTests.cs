@@ -127,11 +127,11 @@ public sealed class CoyoteReplayTests(Pr23095Counterexample found) : IClassFixtu
     [Fact]
     public void ALivenessViolationFoundByTheDirectEngineIsJudgedTheSameUnderCoyote()
     {
-        // vm_map_unlock() without its wakeup leaves a sleeper on the map lock at the end: a
-        // liveness violation, judged only when the kernel is quiescent (50 schedules: its budget).
-        var s = ScenarioCatalogue.Find("exec-topdown")!;
-        var request = new RunRequest(s.Name, s.DefaultWorkload(), Switches.Configure(["map-unlock-skips-wakeup"]),
-            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 50 }) { Properties = s.PropertiesFrom(Catalogue.BuiltIn) };
+        // exit2() without its deadprocs insertion leaves the process SDEAD and its parent in wait4()
+        // for ever: a liveness violation, judged only when the kernel is quiescent (20 schedules: its budget).
+        var s = ScenarioCatalogue.Find("exit-reaper")!;
+        var request = new RunRequest(s.Name, s.DefaultWorkload(), Switches.Configure(["exit2-skips-deadprocs"]),
+            new ExploreSettings { Engine = EngineKind.Direct, Iterations = 20 }) { Properties = s.PropertiesFrom(Catalogue.BuiltIn) };
         var cx = Explorer.Run(request).Counterexample!;
         Assert.Equal(ViolationKind.Liveness, cx.Violation.Kind);
 
