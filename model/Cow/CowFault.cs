@@ -114,7 +114,7 @@ public static class CowFault
         var anon = AnonPager.New(k, self, fresh);
         amap.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
-        yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable || k.Config.Has(Switches.ZeroFillIgnoresEntryProt), write, "uvm_fault: case 2B, zero-fill anon");
+        yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable, write, "uvm_fault: case 2B, zero-fill anon");
         done.Value = true;
     }
 

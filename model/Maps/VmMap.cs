@@ -190,11 +190,7 @@ public sealed class VmMap
             Unlink(i);
             dead.Add(e);
             if (ClipsEnd(e, end)) Link(EntryAt(i - 1), new MapEntry(end, e.End, e.Name) { PoolItem = clipItems?.Dequeue() });
-            if (e.Start < start)
-            {
-                var piece = new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() };
-                if (_tree.Config?.Has(Switches.UnmapDropsStartPiece) != true) Link(EntryAt(i - 1), piece); // unmap-drops-start-piece
-            }
+            if (e.Start < start) Link(EntryAt(i - 1), new MapEntry(e.Start, start, e.Name) { PoolItem = clipItems?.Dequeue() });
         }
         if (before is not null) CheckRemovedExactly(before, start, end);
         return dead;

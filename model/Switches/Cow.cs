@@ -150,13 +150,6 @@ public static partial class Switches
         "uvmspace_fork() marks both entries needs-copy but skips pmap_protect() of the parent (a stale writable mapping)");
 
     /// <summary>
-    /// From the session-22 mutation hunt: case 2B zero-fill enters the page writable whatever the
-    /// entry's protection (a permission not re-checked). Caught by NoMappingOutlivesItsEntry (refault).
-    /// </summary>
-    public static readonly KernelSwitch ZeroFillIgnoresEntryProt = Mutation("zero-fill-ignores-entry-prot", "uvm_fault", "refault",
-        "case 2B zero-fill enters the page writable whatever the entry's protection (a permission not re-checked)");
-
-    /// <summary>
     /// From the session-22 mutation hunt: uvm_map_protect() lowers the entry's protection but not the
     /// pmap's (a stale writable mapping). Caught by NoMappingOutlivesItsEntry.
     /// </summary>

@@ -70,14 +70,6 @@ public static partial class Switches
         "uvm_map() links the entry but does not clear the pending insertion (a field not cleared)");
 
     /// <summary>
-    /// From the session-22 mutation hunt: uvm_unmap_remove() clips the entry straddling start but does
-    /// not link the piece below start (an entry lost, its allocation leaked). Caught by the event check
-    /// UnmapRemovesExactlyItsRange.
-    /// </summary>
-    public static readonly KernelSwitch UnmapDropsStartPiece = Mutation("unmap-drops-start-piece", "uvm_unmap_remove", "exec-topdown",
-        "uvm_unmap_remove() clips the entry straddling start but does not link the piece below start (an entry lost, its allocation leaked)");
-
-    /// <summary>
     /// From the session-22 mutation hunt: uvm_unmap_remove()'s walk stops before the map's first entry
     /// (an off-by-one loop bound): an entry inside the range stays mapped. Caught by the event check
     /// UnmapRemovesExactlyItsRange (designated).
