@@ -73,6 +73,9 @@ public static class Detector
             + "a lost wakeup, a lock kept by a path that returned, a deadlock. Likewise no page is still PG_BUSY then, unless a "
             + "declared holder keeps it (a pool page): with no I/O pending, a busy page was left busy by a path that returned."),
         (Links, "Every pointer the kernel keeps in both directions names its partner at the end of every critical section "
-            + "(uvm_page.h: anon->an_page and pg->uanon; an object's page at an offset and pg->uobject, pg->offset)."),
+            + "(uvm_page.h: anon->an_page and pg->uanon; an object's page at an offset and pg->uobject, pg->offset; "
+            + "proc.h: p_pptr and p_children, l_proc and p_lwps), and every state field agrees with the list or object it names "
+            + "(an LWP with l_wchan set is asleep, a page with PG_PAGEOUT is on no paging queue, p_vmspace names no freed vmspace, "
+            + "an SIDL process has only LSIDL LWPs)."),
     ];
 }
