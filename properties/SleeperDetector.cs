@@ -74,9 +74,10 @@ public static class SleeperDetector
 
     /// <summary>
     /// Whether some sleeper waits for what is already there: the same question as asking
-    /// <see cref="Pending"/> of every sleeper's channel, asked from the other side (a page not busy
-    /// that some path named, a process with an unannounced zombie child), so that a step pays for
-    /// one walk of the pages and processes rather than one per sleeper. Only when it answers yes is
+    /// <see cref="Pending"/> of every sleeper's channel, asked from the other side (a free lock some
+    /// thread once waited for, a page not busy that some path named, a process with an unannounced
+    /// zombie child), so that a step pays for one walk of the locks, pages and processes rather
+    /// than one per sleeper. Only when it answers yes is
     /// the sleeper found and the report written, in the order the walk of the sleepers gives.
     /// </summary>
     private static bool AnyPending(IKernelView k)
