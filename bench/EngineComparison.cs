@@ -35,6 +35,14 @@ internal static class EngineComparison
     }
 
     /// <summary>
+    /// The bug whose regression searches in-process only (regressions/SwapoutSleepsOnKernelMapAForkHolds.cs:
+    /// Coyote found it on none of six seeds within 300 schedules, pool-swapout's schedules mostly
+    /// thrashing to --max-steps at tens of milliseconds each): its Coyote column is not run, since
+    /// the budget of every seed would run out, for hours.
+    /// </summary>
+    private const string SearchedInProcessOnly = "kernel-map-entry-under-lock";
+
+    /// <summary>
     /// Wall-clock time to the first violation of every bug with a stated violation (or of
     /// <paramref name="only"/>), per engine, same seeds and budget. Each bug's runs are preceded by
     /// one short run of each engine on another seed, so neither engine's figure holds the JIT's
@@ -51,8 +59,13 @@ internal static class EngineComparison
         {
             log.WriteLine($"engines, time to bug: {bug.Id}");
             var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
-            var c = Seconds(bug, scenario, settings, core, EngineKind.Coyote);
             var d = Seconds(bug, scenario, settings, null, EngineKind.Direct);
+            if (bug.Id == SearchedInProcessOnly)
+            {
+                md.AppendLine(I($"| {bug.Id} | not run | - | - | {d.Found}/{settings.Seeds} | {N(Benchmark.Quantile(d.Schedules, 0.5))} | {Ms(Benchmark.Quantile(d.Secs, 0.5))} | - |"));
+                continue;
+            }
+            var c = Seconds(bug, scenario, settings, core, EngineKind.Coyote);
             double? mc = Benchmark.Quantile(c.Secs, 0.5), mdir = Benchmark.Quantile(d.Secs, 0.5);
             string ratio = mc is { } a && mdir is { } b && b > 0 ? I($"{a / b:F0}x") : "-";
             md.AppendLine(I($"| {bug.Id} | {c.Found}/{settings.Seeds} | {N(Benchmark.Quantile(c.Schedules, 0.5))} | {Ms(mc)} | {d.Found}/{settings.Seeds} | {N(Benchmark.Quantile(d.Schedules, 0.5))} | {Ms(mdir)} | {ratio} |"));
