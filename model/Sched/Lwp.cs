@@ -403,19 +403,19 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>newlwp() (or boot): LIST_INSERT_HEAD(&amp;alllwp, l, l_list), under proclist_lock_write() (<see cref="Kernel.LinkLwp"/>).</summary>
     internal void LinkOnAllLwp(IOwnedLock proclist)
     {
-        Unlinked(proclist, _onAllLwp);
+        ListLinkWritten(proclist, _onAllLwp);
         _onAllLwp = true;
     }
 
     /// <summary>lwp_exit() and exit1(): LIST_REMOVE(l, l_list); the caller must hold <paramref name="proclist"/> (proclist_lock), as the walkers of alllwp rely on.</summary>
     internal void UnlinkFromAllLwp(IOwnedLock proclist)
     {
-        Unlinked(proclist, _onAllLwp);
+        ListLinkWritten(proclist, _onAllLwp);
         _onAllLwp = false;
     }
 
     /// <summary>A write of l_list whose value was <paramref name="old"/>: proclist_lock is held and the LWP is live.</summary>
-    private void Unlinked(IOwnedLock proclist, bool old)
+    private void ListLinkWritten(IOwnedLock proclist, bool old)
     {
         W("l_list");
         V();

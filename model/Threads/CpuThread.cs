@@ -79,7 +79,7 @@ public sealed class CpuThread : KernelThread
                 }
                 dead.KernelPath = null;
                 Cpu.Exiting = null;
-                AssertHoldsNoLock($"ends {dead}'s exit");
+                if (HoldsAnyLock) AssertHoldsNoLock($"ends {dead}'s exit"); // the label only when it will be reported
             }
             if (Switch() is not null)
             {
@@ -119,7 +119,7 @@ public sealed class CpuThread : KernelThread
                 UnparkLocks(l);
                 if (path.MoveNext()) return InLwpContext(l, path.Current);
                 l.KernelPath = null;
-                AssertHoldsNoLock($"returns {l} to user mode");
+                if (HoldsAnyLock) AssertHoldsNoLock($"returns {l} to user mode"); // not a string per system call
             }
             if (SystemCall(l) is not { } call) return Step.Ran(RunQuantum(l));
             l.KernelPath = call.GetEnumerator();
