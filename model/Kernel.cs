@@ -84,6 +84,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         Versions.Bump(StateDomain.LwpClock);
         _kthreadLwps.Add(l);
         l.LinkOnAllLwp(ProcListLock);
+        ProcLists.Proc0Vmspace.RefCount++; // uvmspace_share(): the kernel thread runs in vmspace0
     }
 
     /// <inheritdoc/>
@@ -250,7 +251,10 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public SimpleLock KernelMapLock { get; } = new("kernel_map", LockKind.Sleep);
 
     /// <inheritdoc/>
-    public ProcLists ProcLists { get; } = new();
+    public ProcLists ProcLists => _procLists ??= new(this);
+
+    /// <summary>Backs <see cref="ProcLists"/>, created on first use (vmspace0 counts its writes in <see cref="Versions"/>).</summary>
+    private ProcLists? _procLists;
 
     /// <summary>Seconds of schedcpu() so far.</summary>
     public int Time

@@ -157,6 +157,44 @@ public static class AccountingDetector
         l => $"{l} exited with l_holdcnt {l.HoldCount}") with { Reads = StateDomain.Sched };
 
     /// <summary>
+    /// vm_refcnt counts the references to a vmspace: the process running in it until
+    /// uvm_proc_exit() drops its reference with uvmspace_free(), every reader that took one from
+    /// outside (sysctl_procargs(), <see cref="Model.Sched.Lwp.HeldVmspace"/>), and for vmspace0
+    /// proc0's and one per kernel thread (kthread_create1()'s uvmspace_share()). A reference
+    /// dropped twice, or from the wrong vmspace, frees memory still in use or leaks the vmspace;
+    /// uvm_map.c 1.335 (2015) states the rule as <c>KASSERT(vm->vm_refcnt > 0)</c> in
+    /// uvmspace_addref(). Checked for vmspace0 and the vmspace each process was forked with, freed
+    /// or not (a freed one has no reference left).
+    /// </summary>
+    public static readonly Invariant VmspaceRefCountMatchesItsReferences = new(
+        nameof(VmspaceRefCountMatchesItsReferences),
+        "A vmspace's vm_refcnt equals its references: the process in it until uvm_proc_exit(), each outside reader (sysctl KERN_PROC_ARGS), and for vmspace0 proc0 and the kernel threads.",
+        Detector.Subsystem, k =>
+        {
+            var vm0 = k.ProcLists.Proc0Vmspace;
+            if (RefMismatch(k, vm0, 1 + k.KthreadLwps.Count) is { } bad) return bad;
+            for (int i = 0; i < k.Procs.Count; i++)
+                if (RefMismatch(k, k.Procs[i].ForkedVmspace, 0) is { } wrong) return wrong;
+            return null;
+        })
+    {
+        Reads = StateDomain.Proc,
+    };
+
+    /// <summary>A message if <paramref name="vm"/>'s vm_refcnt is not <paramref name="fixedRefs"/> plus its processes and readers.</summary>
+    private static string? RefMismatch(IKernelView k, Model.Exit.ProcVmspace vm, int fixedRefs)
+    {
+        int procs = 0, readers = 0;
+        for (int i = 0; i < k.Procs.Count; i++)
+            if (k.Procs[i] is { Reaped: false } p && !p.VmspaceReleased && p.Vmspace == vm) procs++;
+        for (int i = 0; i < k.Lwps.Count; i++)
+            if (k.Lwps[i].HeldVmspace == vm) readers++;
+        int refs = fixedRefs + procs + readers;
+        return vm.RefCount == refs ? null
+            : $"{vm} has vm_refcnt {vm.RefCount}{(vm.Freed ? " and is freed" : "")} but {refs} reference(s): {procs} process(es), {readers} reader(s){(fixedRefs > 0 ? $", {fixedRefs} of proc0 and the kernel threads" : "")}";
+    }
+
+    /// <summary>
     /// pr_nout counts the items a pool handed out (subr_pool.c: pool_get() ++, pool_put() --): once
     /// nothing more can run, each is held by a live structure: a struct proc proc_free() has not
     /// freed, a struct lwp not yet freed, a process map's entry, a u-area's kernel_map entry. Every
@@ -193,7 +231,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

@@ -154,17 +154,20 @@ public static class LinkDetector
         p => $"{p} is in pageout (PG_PAGEOUT) but still on the {p.Queue} queue") with { Reads = StateDomain.Pages };
 
     /// <summary>
-    /// p_vmspace names a live vmspace: uvm_proc_exit() switches the process to proc0's vmspace
-    /// (<c>p->p_vmspace = proc0.p_vmspace</c>) before uvmspace_free() drops the old one, so no
-    /// pointer of a process that is still around (a zombie waits for wait4) names freed memory.
-    /// A process left naming its freed vmspace is read by anything that walks allproc for its
-    /// vmspace (sysctl KERN_PROC, procfs, ps, the swapout scan's p_vmspace->vm_map).
+    /// p_vmspace of a process pfind() can return names a live vmspace: the 2004 uvm_proc_exit()
+    /// switches the process to proc0's vmspace (<c>p->p_vmspace = proc0.p_vmspace</c>) before
+    /// uvmspace_free() drops the old one, while the process is still SACTIVE with P_WEXIT. A
+    /// process left naming its freed vmspace is read by anything that finds it and reads its
+    /// vmspace (sysctl KERN_PROC_ARGS, procfs, ps, the swapout scan's p_vmspace->vm_map). An SDEAD
+    /// or SZOMB process is exempt: the reaper of kern_exit.c 1.121 frees the vmspace of an SDEAD
+    /// process and leaves the pointer (uvm_glue.c 1.44.2.2), and pfind() returns neither state
+    /// (kern_proc.c 1.63).
     /// </summary>
     public static readonly Invariant NoLiveProcessNamesAFreedVmspace = Invariant.ForAll(
         nameof(NoLiveProcessNamesAFreedVmspace),
-        "A process not yet freed names a vmspace that is not freed (uvm_proc_exit: p_vmspace = proc0's vmspace before uvmspace_free() of the old one).",
+        "A process that pfind() can return (not SDEAD, SZOMB or freed) names a vmspace that is not freed (uvm_proc_exit: p_vmspace = proc0's vmspace before uvmspace_free() of the old one).",
         Detector.Subsystem, k => k.Procs,
-        p => p.Reaped || !p.Vmspace.Freed,
+        p => p.Reaped || p.Stat is Model.Exit.ProcStat.Dead or Model.Exit.ProcStat.Zomb || !p.Vmspace.Freed,
         p => $"pid {p.Pid} is {p.Stat} and its p_vmspace is {p.Vmspace}, which is freed") with { Reads = StateDomain.Proc };
 
     /// <summary>

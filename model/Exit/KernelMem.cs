@@ -131,10 +131,17 @@ public static class KernelMem
     }
 
     /// <summary>
-    /// uvmspace_free() of an exiting process's vmspace: its last reference is dropped, the map torn
-    /// down, and pmap_destroy() gives the page directory back to kernel_map with uvm_km_free()
-    /// (i386, approx.), which may sleep on kernel_map's lock.
+    /// uvmspace_free(vm) (uvm_map.c; the 1999 text is the stored one before 2015, and the later
+    /// texts keep its shape): <c>if (--vm->vm_refcnt == 0)</c> the map is torn down, and
+    /// pmap_destroy() gives the page directory back to kernel_map with uvm_km_free() (i386,
+    /// approx.), which may sleep on kernel_map's lock. The decrement happens now, in the caller's
+    /// running step (nothing sleeps between it and its test); the teardown, if this was the last
+    /// reference, is the returned steps, and none otherwise: enumerate them at once after the
+    /// step.
     /// </summary>
-    public static IEnumerable<Step> FreeVmspace(Kernel k, Func<KernelThread> self, ProcVmspace vm) =>
-        Free(k, self, "uvmspace_free", _ => vm.MarkFreed(k));
+    public static IEnumerable<Step> UvmspaceFree(Kernel k, Func<KernelThread> self, ProcVmspace vm)
+    {
+        if (--vm.RefCount > 0) return [];
+        return Free(k, self, "uvmspace_free", _ => vm.MarkFreed());
+    }
 }

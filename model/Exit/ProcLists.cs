@@ -9,7 +9,7 @@ namespace Uvm.Model.Exit;
 /// the deadprocs/deadlwp lists under deadproc_slock. allproc and alllwp are
 /// <see cref="Kernel.Procs"/> and <see cref="Kernel.Lwps"/>; zombproc is the processes in SZOMB.
 /// </summary>
-public sealed class ProcLists
+public sealed class ProcLists(Kernel? kernel = null)
 {
     /// <summary>&amp;deadprocs: the reaper sleeps here until exit2()/lwp_exit2() queue work.</summary>
     public static readonly WaitChannel Deadprocs = new("&deadprocs");
@@ -23,8 +23,13 @@ public sealed class ProcLists
     /// <summary>initproc: the parent of orphans; null when the workload has no process exit model.</summary>
     public Proc? Init { get; internal set; }
 
-    /// <summary>proc0's vmspace, which uvm_proc_exit() activates before freeing the process's own.</summary>
-    public ProcVmspace Proc0Vmspace { get; } = new("proc0");
+    /// <summary>
+    /// proc0's vmspace (vmspace0), which uvm_proc_exit() activates before freeing the process's own.
+    /// Its references are proc0's and one per kernel thread, which shares it (kthread_create1():
+    /// fork1(FORK_SHAREVM), uvmspace_share(): <c>vm_refcnt++</c>; <see cref="Kernel.LinkKthreadLwp"/>);
+    /// an exiting process borrows it without one.
+    /// </summary>
+    public ProcVmspace Proc0Vmspace { get; } = new("proc0", kernel);
 
     /// <summary>deadproc_slock: a spin lock around the two dead lists.</summary>
     public StepLock DeadprocLock { get; } = new("deadproc_slock");

@@ -47,12 +47,15 @@ public static class ProcessExit
         selfOf().MaySleep();
         yield return Step.Ran("exit1: fdfree");
 
-        // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old) may sleep.
+        // uvm_proc_exit(): pmap_deactivate; p_vmspace = proc0's; pmap_activate; uvmspace_free(old):
+        // --vm_refcnt, and at 0 the teardown, which may sleep.
         var old = p.Vmspace;
         if (!k.Config.Has(Switches.Exit1KeepsPVmspace)) p.Vmspace = k.ProcLists.Proc0Vmspace; // exit1-keeps-p-vmspace
         l.CurCpu!.Vmspace = k.ProcLists.Proc0Vmspace;
+        p.VmspaceReleased = true;
+        var teardown = KernelMem.UvmspaceFree(k, selfOf, old);
         yield return Step.Ran("uvm_proc_exit");
-        foreach (var s in KernelMem.FreeVmspace(k, selfOf, old)) yield return s;
+        foreach (var s in teardown) yield return s;
 
         // cpu_lwp_free(l, 1): MD resources, the last operation that may block; pmap_deactivate(l).
         yield return Step.Ran("cpu_lwp_free");

@@ -109,11 +109,13 @@ public static class ReaperExit
     /// </summary>
     internal static IEnumerable<Step> ReapProc(Kernel k, Threads.ReaperThread self, Proc p)
     {
-        // reaper(): uvm_proc_exit(p): borrow proc0's vmspace, uvmspace_free(old), which may sleep.
+        // reaper(): uvm_proc_exit(p): uvmspace_free(p->p_vmspace), which may sleep at the last
+        // reference (uvm_glue.c 1.44.2.2 of the nathanw_sa branch, merged in January 2003: the
+        // reaper's process no longer runs, so p_vmspace is left naming the freed vmspace, and
+        // pfind() no longer returns an SDEAD process).
         yield return Step.Ran("reaper: uvm_proc_exit");
-        var old = p.Vmspace;
-        p.Vmspace = k.ProcLists.Proc0Vmspace;
-        foreach (var s in KernelMem.FreeVmspace(k, self.AsSelf, old)) yield return s;
+        p.VmspaceReleased = true;
+        foreach (var s in KernelMem.UvmspaceFree(k, self.AsSelf, p.Vmspace)) yield return s;
         // reaper(): p_stat = SZOMB ("now a true zombie"); psignal and wakeup(p->p_pptr).
         p.Stat = ProcStat.Zomb;
         if (!k.Config.Has(Switches.ReaperTwoSections))

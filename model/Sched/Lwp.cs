@@ -331,6 +331,17 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
 
     private int _slpTime;
 
+    /// <summary>
+    /// The vmspace whose reference this LWP's system call holds from outside its process (the
+    /// local <c>vmspace</c> of sysctl_procargs(), model/Exit/SysctlProcArgs.cs), or null: a reference
+    /// vm_refcnt counts (a write of <see cref="StateDomain.Proc"/>, where the counts are).
+    /// </summary>
+    public Exit.ProcVmspace? HeldVmspace
+    {
+        get => field;
+        internal set { _k?.Versions.Bump(StateDomain.Proc); field = value; }
+    }
+
     /// <summary>l_holdcnt: PHOLD count; no swapout while positive.</summary>
     public int HoldCount
     {

@@ -22,7 +22,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     private bool _exiting;
     private ProcStat _stat = ProcStat.Active;
     private Proc? _parent;
-    private ProcVmspace _vmspace = new(Named(PidNames, pid) ?? $"pid {pid}");
+    private ProcVmspace? _vmspace; // null: ForkedVmspace
 
     /// <summary>Where proc_free() freed it.</summary>
     private Poison _poison;
@@ -107,12 +107,34 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>Backs <see cref="Children"/> and <see cref="ChildList"/>.</summary>
     private readonly List<Proc> _childList = [];
 
+    /// <summary>
+    /// The vmspace fork gave it (uvmspace_fork()), which p_vmspace names until the 2004 exit1()
+    /// points it at vmspace0: the model's handle on it for the reference count check, not a field
+    /// of struct proc.
+    /// </summary>
+    public ProcVmspace ForkedVmspace { get; } = new(Named(PidNames, pid) ?? $"pid {pid}", kernel);
+
     /// <summary>p_vmspace: its address space (proc0's, once the 2004 exit1() has borrowed it).</summary>
     public ProcVmspace Vmspace
     {
-        get { Touch(); return _vmspace; }
+        get { Touch(); return _vmspace ?? ForkedVmspace; }
         internal set { Touch(); V(); _vmspace = value; }
     }
+
+    /// <summary>
+    /// uvm_proc_exit() has dropped the process's reference to its vmspace (uvmspace_free()): from
+    /// then on p_vmspace counts for nothing in vm_refcnt, whether it names proc0's vmspace (the
+    /// 2004 exit1()) or the freed old one (the reaper of kern_exit.c 1.121, whose uvm_proc_exit()
+    /// leaves the pointer as it is).
+    /// </summary>
+    public bool VmspaceReleased
+    {
+        get { Touch(); return _vmspaceReleased; }
+        internal set { Touch(); V(); _vmspaceReleased = value; }
+    }
+
+    /// <summary>Backs <see cref="VmspaceReleased"/>.</summary>
+    private bool _vmspaceReleased;
 
     /// <summary>proc_free() has run: the parent collected it and the structure is freed.</summary>
     public bool Reaped => _poison.Freed;

@@ -21,6 +21,46 @@ public sealed class AccountingDetectorTests
     }
 
     [Fact]
+    public void VmspaceRefCountCountsItsProcessAndItsReaders()
+    {
+        var k = KernelFixture.WithLwps(2);
+        var vm = k.Lwps[0].Proc.Vmspace;
+        Assert.Null(AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+
+        vm.RefCount++; // sysctl_procargs(): vm_refcnt++ with no reader to hold it
+        Assert.Equal("vmspace of pid 1 has vm_refcnt 2 but 1 reference(s): 1 process(es), 0 reader(s)",
+            AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+
+        k.Lwps[1].HeldVmspace = vm;
+        Assert.Null(AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+    }
+
+    [Fact]
+    public void VmspaceOfAnExitedProcessCountsOnlyItsReaders()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var p = k.Lwps[0].Proc;
+        var vm = p.Vmspace;
+        p.Vmspace = k.ProcLists.Proc0Vmspace;
+        p.VmspaceReleased = true; // uvm_proc_exit() without uvmspace_free(): the old vmspace leaks
+
+        Assert.Equal("vmspace of pid 1 has vm_refcnt 1 but 0 reference(s): 0 process(es), 0 reader(s)",
+            AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+        vm.RefCount--;
+        Assert.Null(AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+    }
+
+    [Fact]
+    public void Vmspace0KeepsProc0sReference()
+    {
+        var k = KernelFixture.WithLwps(1);
+        k.ProcLists.Proc0Vmspace.RefCount--; // a stray uvmspace_free(p->p_vmspace) of a process that borrowed it
+
+        Assert.Equal("vmspace of proc0 has vm_refcnt 0 but 1 reference(s): 0 process(es), 0 reader(s), 1 of proc0 and the kernel threads",
+            AccountingDetector.VmspaceRefCountMatchesItsReferences.Check(k));
+    }
+
+    [Fact]
     public void PageInPageoutIsCounted()
     {
         var k = KernelFixture.WithLwps(1);

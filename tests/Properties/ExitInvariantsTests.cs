@@ -53,7 +53,7 @@ public sealed class ExitInvariantsTests
     {
         var k = KernelFixture.WithLwps(1);
         Scheduler.CpuSwitch(k, k.Cpus[0]);
-        k.Lwps[0].Proc.Vmspace.MarkFreed(k);
+        k.Lwps[0].Proc.Vmspace.MarkFreed();
 
         Assert.Equal("cpu0 still has the vmspace of pid 1 active, which uvmspace_free() has freed",
             ExitInvariants.ZombieIsReapedOnlyAfterLastLwpSwitchedAway.Check(k));
