@@ -11,6 +11,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(SleepFor), "sleep")]
 [JsonDerivedType(typeof(Fork), "fork")]
 [JsonDerivedType(typeof(Wait), "wait")]
+[JsonDerivedType(typeof(ProcArgs), "procargs")]
 public abstract record LwpOp;
 
 /// <summary>Runs in user mode for <paramref name="Quanta"/> scheduler quanta, preempted after each.</summary>

@@ -16,3 +16,14 @@ public sealed record Wait : LwpOp
     /// <inheritdoc/>
     public override string ToString() => "wait";
 }
+
+/// <summary>
+/// sysctl(CTL_KERN, KERN_PROC_ARGS, <paramref name="Pid"/>, KERN_PROC_ARGV), as ps(1) reads another
+/// process's arguments: a reference to that process's vmspace from outside it
+/// (model/Exit/SysctlProcArgs.cs). EINVAL if no such process is active.
+/// </summary>
+public sealed record ProcArgs(int Pid) : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"procargs({Pid})";
+}

@@ -10,6 +10,39 @@ public static partial class Switches
     /// <summary>The origin of the exit-rework mutations.</summary>
     private const string ExitRework = "exit rework (2004)";
 
+    /// <summary>
+    /// sysctl_procargs() of 2003-04 (kern_sysctl.c 1.95; the same lines in init_sysctl.c 1.47 of
+    /// 2005 and darwin_sysctl.c 1.24 of 2004) takes a reference to another process's vmspace and
+    /// then keeps only the proc pointer: after malloc(M_WAITOK) and each uvm_io() it reads
+    /// p->p_vmspace again and ends with uvmspace_free(p->p_vmspace). If the process exits meanwhile,
+    /// the 2004 exit1() has pointed p_vmspace at vmspace0, so the reader reads and drops a
+    /// reference of vmspace0 and leaks the old vmspace; if the parent has collected it, the reader
+    /// reads a freed struct proc. Read in the stored texts (session 23) and reached by the
+    /// checker; fixed by init_sysctl.c 1.96.2.2 (2007-03-09; the default), which saves the vmspace
+    /// under proclist_lock. Read in <see cref="Exit.SysctlProcArgs"/>.
+    /// </summary>
+    public static readonly KernelSwitch ProcArgsRereadsProc = new("procargs-rereads-proc", SwitchKind.Discovered, "sysctl_procargs", "proc-args")
+    {
+        Origin = "init_sysctl.c 1.96.2.2 (2007-03-09): the vmspace saved, and its reference taken, under proclist_lock",
+        Title = "sysctl KERN_PROC_ARGS reads p->p_vmspace again after sleeping and drops the reference of whatever it names then",
+        Description = "sysctl_procargs() takes p->p_vmspace->vm_refcnt++ and keeps only p: after malloc(M_WAITOK) and uvm_io() it "
+            + "reads p->p_vmspace again and ends with uvmspace_free(p->p_vmspace). The process exits meanwhile: exit1() points "
+            + "p_vmspace at vmspace0 and drops its own reference, so the reader reads vmspace0, drops one of vmspace0's "
+            + "references and leaks the old vmspace; once wait4() has freed the process, the reader reads a freed struct proc. "
+            + "Later kernels save the vmspace under proclist_lock (init_sysctl.c 1.96.2.2, 2007).",
+        Expected = "detector UseAfterFree",
+        Budget = 100,
+    };
+
+    /// <summary>
+    /// sysctl_procargs() returns on an error after its vm_refcnt++ without uvmspace_free() (a
+    /// reference not dropped: the 2001 text's <c>default: return (EINVAL)</c> in its second switch
+    /// is such a return, unreachable there). Caught by the recount VmspaceRefCountMatchesItsReferences.
+    /// </summary>
+    public static readonly KernelSwitch ProcArgsLeaksVmspaceRef = Mutation("procargs-leaks-vmspace-ref", "sysctl_procargs", "proc-args",
+        "sysctl_procargs() returns after its vm_refcnt++ without uvmspace_free(): the vmspace outlives its process (a reference not dropped)")
+        with { Kills = ["VmspaceRefCountMatchesItsReferences"], Budget = 50 };
+
     /// <summary>cpu_exit() runs uvm_lwp_exit() before switching away. Read in <see cref="Exit.LwpExit"/>; reaperless design only.</summary>
     public static readonly KernelSwitch ExitFreeUareaBeforeSwitch = new("exit-free-uarea-before-switch", SwitchKind.Mutation, "cpu_exit", "exit-reaperless")
     {

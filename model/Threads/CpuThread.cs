@@ -138,6 +138,9 @@ public sealed class CpuThread : KernelThread
             case Wait:
                 NextOp(l);
                 return Wait4(l);
+            case ProcArgs a:
+                NextOp(l);
+                return SysctlProcArgs.Run(Kernel, l, a.Pid);
             default:
                 return null;
         }

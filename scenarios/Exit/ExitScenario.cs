@@ -32,6 +32,37 @@ public static class ExitScenario
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaper)));
 
     /// <summary>
+    /// An outside reader of a process's vmspace against that process's exit: ps(1)'s sysctl
+    /// KERN_PROC_ARGS (model/Exit/SysctlProcArgs.cs) on a child that exits and is collected
+    /// meanwhile, with the 2004 reaperless exit.
+    /// </summary>
+    public static Scenario ProcArgs { get; } = new(
+        "proc-args",
+        "2 CPUs, reaperless exit: pid 2 forks pid 4, which exits, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
+        ["sched", "exit"],
+        ProcArgsDefault,
+        () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless, readers: 1)));
+
+    /// <summary>
+    /// The default workload of <see cref="ProcArgs"/>: pid 2 forks pid 4 (one quantum of work) and
+    /// waits for it; pid 3 computes, then reads pid 4's arguments twice. Free memory covers the
+    /// fork's u-area with one page to spare, at the pagedaemon's target.
+    /// </summary>
+    public static Workload ProcArgsDefault() => new()
+    {
+        Cpus = 2,
+        Seconds = 1,
+        FreePages = 3,
+        MaxSlp = 4,
+        Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
+        Processes =
+        [
+            new([[new Fork([new Compute(1)]), new Wait()]]),
+            new([[new Compute(1), new ProcArgs(4), new ProcArgs(4)]]),
+        ],
+    };
+
+    /// <summary>
     /// The default workload: pid 2 forks two children and waits for both (one late), pid 3 forks a
     /// child that forks a grandchild and exits without waiting (init inherits them), pid 4 has two
     /// LWPs. Free memory (4 pages, two fresh u-areas) is below the target (6), NUAREA_MAX is 1.
@@ -62,7 +93,12 @@ public static class ExitScenario
     /// this generator: one storm in several thousand). The memory sits below the target, so the
     /// pagedaemon drains.
     /// </summary>
-    public static FsCheck.Gen<Workload> Generate(ExitDesign design) =>
+    /// <remarks>
+    /// With <paramref name="readers"/> 1, one more process (after the parents) reads the arguments
+    /// of two pids with sysctl KERN_PROC_ARGS: pids from 2 up to the last a fork of the storm can
+    /// get, so a read may meet a process being built, running, exiting, a zombie, or none.
+    /// </remarks>
+    public static FsCheck.Gen<Workload> Generate(ExitDesign design, int readers = 0) =>
         from cpus in Gen.Choose(1, 3)
         from parents in Gen.Choose(1, 3)
         from programs in Gen.ListOf(GenParent(), parents)
@@ -71,12 +107,19 @@ public static class ExitScenario
         from nuarea in Gen.Choose(0, 2)
         from scans in Gen.Choose(0, 2)
         let free = 2 * programs.Sum(Forks) + 1 + extra
+        let lastPid = 1 + parents + readers + programs.Sum(Forks)
+        from reads in Gen.ListOf(Gen.ListOf(Gen.Choose(2, lastPid), 2), readers)
+        from delay in Gen.Choose(0, 2)
         select new Workload
         {
             Cpus = cpus, Seconds = 1, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
             Sections = [new ExitWorkload { Design = design, NuareaMax = nuarea, FreeTarget = free + shortage }],
-            Processes = [.. programs.Select(p => new ProcessSpec([p]))],
+            Processes = [.. programs.Select(p => new ProcessSpec([p])), .. reads.Select(r => new ProcessSpec([Reader(r, delay)]))],
         };
+
+    /// <summary>A reader's program: <paramref name="delay"/> quanta of work, then sysctl KERN_PROC_ARGS on each pid.</summary>
+    private static IReadOnlyList<LwpOp> Reader(IEnumerable<int> pids, int delay) =>
+        [.. delay > 0 ? [new Compute(delay)] : Array.Empty<LwpOp>(), .. pids.Select(pid => (LwpOp)new ProcArgs(pid))];
 
     private static FsCheck.Gen<IReadOnlyList<LwpOp>> GenParent() =>
         from children in Gen.Choose(1, 3)

@@ -14,6 +14,9 @@ public sealed record Workload
     /// <summary>Upper bounds a workload may not exceed: larger ones explode the state space.</summary>
     public const int MaxReserve = 8, MaxCpus = 8, MaxProcesses = 16, MaxLwpsPerProcess = 8, MaxOps = 32, MaxSeconds = 64, MaxQuanta = 64;
 
+    /// <summary>The largest pid a sysctl KERN_PROC_ARGS may name (no workload makes more processes).</summary>
+    public const int MaxPid = 255;
+
     /// <summary>The sections present, in registration order.</summary>
     private IReadOnlyList<object> _sections = [];
 
@@ -143,6 +146,7 @@ public sealed record Workload
                 case SleepFor s: op.Check(s.Seconds is >= 1 and <= MaxSeconds, "seconds", $"must be 1..{MaxSeconds}, is {s.Seconds}"); break;
                 case Fork f: ExitSection.ValidateChild(f, op, forkDepth + 1); break;
                 case Wait: break;
+                case ProcArgs a: op.Check(a.Pid is >= 0 and <= MaxPid, "pid", $"must be 0..{MaxPid}, is {a.Pid}"); break;
                 default: op.Add("", "missing or unknown operation"); break;
             }
         }

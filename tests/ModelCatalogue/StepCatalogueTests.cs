@@ -47,7 +47,7 @@ public sealed class StepCatalogueTests
         var kernelMap = Catalogue.Labels().Where(l => l.Label.EndsWith(": kernel_map locked", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(["exit1", "fork1", "lwp_exit", "proc_free"], proclist.Select(l => l.Label.Split(':')[0]).Order(StringComparer.Ordinal));
-        Assert.Equal(["uvm_km_alloc", "uvm_km_free"], kernelMap.Select(l => l.Label.Split(':')[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(["uvm_io", "uvm_km_alloc", "uvm_km_free"], kernelMap.Select(l => l.Label.Split(':')[0]).Order(StringComparer.Ordinal));
         Assert.All(proclist, l => Assert.Equal("Proclist.LockWrite", $"{l.Type}.{l.Member}"));
         Assert.All(kernelMap, l => Assert.Equal("KernelMem.LockKernelMap", $"{l.Type}.{l.Member}"));
     }
