@@ -301,6 +301,8 @@ public sealed class Kernel(KernelConfig config) : IKernelView
         l.Uarea = Uareas.Create(wired: true);
         l.Uarea.Owner = l;
         p.LwpList.Add(l);
+        p.Nlwps++;
+        p.Nrlwps++; // LSRUN, queued
         LinkLwp(l);
         RunQueue.Link(l);
     }

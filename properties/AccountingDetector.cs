@@ -157,6 +157,36 @@ public static class AccountingDetector
         l => $"{l} exited with l_holdcnt {l.HoldCount}") with { Reads = StateDomain.Sched };
 
     /// <summary>
+    /// A process's LWP counters count its LWPs (proc.h 1.154): p_nlwps "Number of LWPs" the LWPs on
+    /// p_lwps, p_nrlwps "Number of running LWPs" the LSRUN and LSONPROC ones, p_nzlwps "Number of
+    /// zombie LWPs" the LSZOMB ones not yet collected. Each is changed by hand at its own sites
+    /// (newlwp, fork1, ltsleep, setrunnable, lwp_exit, exit1, lwp_exit2 or the reaper, lwp_wait1),
+    /// and read where it decides something: lwp_exit()'s last-LWP test, exit1()'s and exit_lwps()'
+    /// wait for the siblings. kern_exit.c of 2007 states the end of the rule as proc_free()'s
+    /// KASSERTs that all three are 0.
+    /// </summary>
+    public static readonly Invariant LwpCountsMatchTheirLwps = Invariant.ForAll(
+        nameof(LwpCountsMatchTheirLwps),
+        "A process's p_nlwps, p_nrlwps and p_nzlwps equal its LWPs on p_lwps, the LSRUN or LSONPROC ones, and the LSZOMB ones.",
+        Detector.Subsystem, k => k.Procs, p => p.Reaped || LwpCountMismatch(p) is null,
+        p => LwpCountMismatch(p)!) with { Reads = StateDomain.Proc | StateDomain.Sched };
+
+    /// <summary>What <paramref name="p"/>'s counters say against what its LWPs are, or null when they agree.</summary>
+    private static string? LwpCountMismatch(Model.Sched.Proc p)
+    {
+        var lwps = p.Lwps;
+        int running = 0, zombies = 0;
+        for (int i = 0; i < lwps.Count; i++)
+        {
+            var stat = lwps[i].Stat;
+            if (stat is Model.Sched.LwpStat.Run or Model.Sched.LwpStat.OnProc) running++;
+            else if (stat == Model.Sched.LwpStat.Zomb) zombies++;
+        }
+        if (p.Nlwps == lwps.Count && p.Nrlwps == running && p.Nzlwps == zombies) return null;
+        return $"{p} has p_nlwps {p.Nlwps}, p_nrlwps {p.Nrlwps}, p_nzlwps {p.Nzlwps} but {lwps.Count} LWP(s) on p_lwps, {running} running, {zombies} zombie(s)";
+    }
+
+    /// <summary>
     /// vm_refcnt counts the references to a vmspace: the process running in it until
     /// uvm_proc_exit() drops its reference with uvmspace_free(), every reader that took one from
     /// outside (sysctl_procargs(), <see cref="Model.Sched.Lwp.HeldVmspace"/>), and for vmspace0
@@ -231,7 +261,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, VmspaceRefCountMatchesItsReferences];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

@@ -35,24 +35,28 @@ public static class LwpExit
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
         var p = l.Proc;
-        bool last = !p.Exiting && !OtherLiveLwp(p, l, dyingCountsLive: k.Config.Has(Switches.LwpExitCountsDyingSibling));
+        // kern_lwp.c 1.4: if ((p->p_nlwps - p->p_nzlwps) == 1 && !(p->p_flag & P_WEXIT)), the counts
+        // read without a lock; the default (1.40.2.2) counts a sibling past its lwp_exit() as gone.
+        bool last = !p.Exiting && (k.Config.Has(Switches.LwpExitCountsDyingSibling)
+            ? p.Nlwps - p.Nzlwps == 1
+            : !OtherLiveLwp(p, l));
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
     }
 
     /// <summary>
-    /// Some other LWP of <paramref name="p"/> is not yet LSZOMB, nor LSDEAD unless
-    /// <paramref name="dyingCountsLive"/> (a loop over p_lwps: no closure per exit).
+    /// Some other LWP of <paramref name="p"/> is neither LSZOMB nor LSDEAD: the 2006 test, in which
+    /// an LWP counts as a zombie from its lwp_exit() on (a loop over p_lwps: no closure per exit).
     /// </summary>
-    private static bool OtherLiveLwp(Proc p, Lwp l, bool dyingCountsLive)
+    private static bool OtherLiveLwp(Proc p, Lwp l)
     {
         var lwps = p.LwpList;
         for (int i = 0; i < lwps.Count; i++)
         {
             if (lwps[i] == l) continue;
             var stat = lwps[i].StatUnderKernelLock(LastLwp);
-            if (stat != LwpStat.Zomb && (dyingCountsLive || stat != LwpStat.Dead)) return true;
+            if (stat is not (LwpStat.Zomb or LwpStat.Dead)) return true;
         }
         return false;
     }
@@ -93,6 +97,7 @@ public static class LwpExit
         l.UnlinkFromAllLwp(k.ProcListLock);
         k.SchedLock.Acquire(self);
         l.Stat = LwpStat.Dead;
+        l.Proc.Nrlwps--; // lwp_exit(), exit1(): p_nrlwps-- with LSDEAD
         cpu.Current = null;
         cpu.Exiting = l;
         k.SchedLock.Release(self);
@@ -106,7 +111,7 @@ public static class LwpExit
     {
         var p = l.Proc;
         // Loops rather than Exists/FindAll with lambdas over l: those built two delegates per round.
-        while (HasOtherLwp(p.LwpList, l))
+        while (p.Nlwps > 1) // exit_lwps(): while (p->p_nlwps > 1) lwp_wait1(...)
         {
             var zombies = OtherZombies(p.LwpList, l);
             if (zombies is null)
@@ -117,6 +122,8 @@ public static class LwpExit
             foreach (var z in zombies)
             {
                 p.LwpList.Remove(z);
+                p.Nlwps--; // lwp_wait1(): LIST_REMOVE(l2, l_sibling); p_nlwps--; p_nzlwps--
+                if (!k.Config.Has(Switches.LwpWait1SkipsNzlwps)) p.Nzlwps--; // lwp-wait1-skips-nzlwps
                 z.Free("lwp_wait1");
                 if (k.Config.Has(Switches.LwpWaitTouchesFreedZombie) && z.StatUnderKernelLock(WaitForZombies) != LwpStat.Zomb)
                     throw new KernelPanicException("lwp_wait1", $"{z} is not LSZOMB");
@@ -126,14 +133,6 @@ public static class LwpExit
             foreach (var z in zombies)
                 foreach (var s in ProcessWait.PutLwp(k, l.CpuThreadOf, z)) yield return s;
         }
-    }
-
-    /// <summary>True when <paramref name="lwps"/> holds an LWP other than <paramref name="l"/>.</summary>
-    private static bool HasOtherLwp(List<Lwp> lwps, Lwp l)
-    {
-        for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] != l) return true;
-        return false;
     }
 
     /// <summary>The LSZOMB LWPs of <paramref name="lwps"/> other than <paramref name="l"/>, each l_stat read in order; null when there are none.</summary>

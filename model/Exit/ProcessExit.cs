@@ -35,7 +35,7 @@ public static class ProcessExit
         yield return Step.Ran("exit1");
 
         // exit_lwps(); uvm_uarea_drain(FALSE): "Collect thread u-areas".
-        if (p.Lwps.Count > 1)
+        if (p.Nlwps > 1) // exit1(): if (sa || p->p_nlwps > 1) exit_lwps(l)
         {
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
             foreach (var s in k.Uareas.Drain(k, selfOf, empty: false)) yield return s;
@@ -66,7 +66,11 @@ public static class ProcessExit
         var self = selfOf();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
-        if (!k.Config.Has(Switches.Exit1LeavesLwpOnPLwps)) p.LwpList.Remove(l); // exit1-leaves-lwp-on-p-lwps: LIST_REMOVE(l, l_sibling) skipped
+        if (!k.Config.Has(Switches.Exit1LeavesLwpOnPLwps)) // exit1-leaves-lwp-on-p-lwps: LIST_REMOVE(l, l_sibling) skipped
+        {
+            p.LwpList.Remove(l);
+            p.Nlwps--;
+        }
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);
@@ -99,6 +103,7 @@ public static class ProcessExit
         else
         {
             l.BecomeZombieUnlocked();
+            l.Proc.Nzlwps++;
             Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         }
         yield return Step.Ran("lwp_exit2");

@@ -46,6 +46,7 @@ public static class ProcessFork
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
+        p2.Nlwps++; // newlwp(): LIST_INSERT_HEAD(&p2->p_lwps, l2, l_sibling); p2->p_nlwps++
         k.LinkLwp(l2);
         p1.ChildList.Add(p2);
         Proclist.UnlockWrite(k, selfOf());
@@ -86,6 +87,7 @@ public static class ProcessFork
             throw new KernelPanicException("fork1", $"{l2} is {l2.Stat}, not LSIDL");
         k.SchedLock.Acquire(self);
         l2.Stat = LwpStat.Run;
+        p2.Nrlwps = 1; // fork1(): p2->p_nrlwps = 1, under SCHED_LOCK with LSRUN (kern_fork.c 1.111)
         bool late = k.Config.Has(Switches.ForkSetrunqueueAfterUnlock); // fork-setrunqueue-after-unlock
         if (!late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);

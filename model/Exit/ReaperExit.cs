@@ -25,7 +25,7 @@ public static class ReaperExit
         yield return Step.Ran("exit1");
 
         // exit_lwps(): the reaper makes the other LWPs zombies.
-        if (p.Lwps.Count > 1)
+        if (p.Nlwps > 1) // exit1(): if (sa || p->p_nlwps > 1) exit_lwps(l)
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
 
         // "Close open files and release open-file table. This may block!" (fdfree(), cwdfree()):
@@ -95,10 +95,15 @@ public static class ReaperExit
         if (l.Detached)
         {
             l.Proc.LwpList.Remove(l);
+            l.Proc.Nlwps--;
             l.Free("reaper");
             foreach (var s in ProcessWait.PutLwp(k, self.AsSelf, l)) yield return s;
         }
-        else Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+        else
+        {
+            l.Proc.Nzlwps++;
+            Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+        }
         self.KernelProcUnlock();
         yield return Step.Ran("reaper: LSZOMB");
     }

@@ -108,6 +108,47 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     private readonly List<Proc> _childList = [];
 
     /// <summary>
+    /// p_nlwps, "Number of LWPs" (proc.h 1.154): the LWPs on p_lwps. newlwp() counts one in
+    /// (kern_lwp.c 1.4), lwp_wait1() counts a collected zombie out, exit1() its own last LWP as it
+    /// takes it off p_lwps (the 2004 design; the reaper's detached branch in the reaper design).
+    /// The 2003-04 texts change it under p_lwplock or the big lock alone (not modelled as a
+    /// lock); exit_lwps() waits while it is above one, and lwp_exit()'s last-LWP test reads it.
+    /// </summary>
+    public int Nlwps
+    {
+        get { Touch(); return _nlwps; }
+        internal set { Touch(); V(); _nlwps = value; }
+    }
+
+    /// <summary>
+    /// p_nrlwps, "Number of running LWPs": the LSRUN and LSONPROC ones (the sites of 2003-04 count
+    /// nothing else). fork1() sets it to 1, ltsleep() counts a sleeper out under sched_lock,
+    /// setrunnable() counts it back in (kern_synch.c of 2006; the 2003-04 text is not stored),
+    /// lwp_exit() and exit1() count the exiting LWP out as it becomes LSDEAD.
+    /// </summary>
+    public int Nrlwps
+    {
+        get { Touch(); return _nrlwps; }
+        internal set { Touch(); V(); _nrlwps = value; }
+    }
+
+    /// <summary>
+    /// p_nzlwps, "Number of zombie LWPs": LSZOMB LWPs still on p_lwps. The reaper (kern_exit.c
+    /// 1.121) or the 2004 lwp_exit2() counts one in as it makes it LSZOMB, lwp_wait1() counts it
+    /// out as it collects it. (The 2006 fix of lwp_exit()'s last-LWP test counts an exiting LWP
+    /// from its lwp_exit() on; the model's default runs that test on l_stat, and keeps this count
+    /// as 2003-04 did: <see cref="Exit.LwpExit"/>.)
+    /// </summary>
+    public int Nzlwps
+    {
+        get { Touch(); return _nzlwps; }
+        internal set { Touch(); V(); _nzlwps = value; }
+    }
+
+    /// <summary>Back <see cref="Nlwps"/>, <see cref="Nrlwps"/> and <see cref="Nzlwps"/>.</summary>
+    private int _nlwps, _nrlwps, _nzlwps;
+
+    /// <summary>
     /// The vmspace fork gave it (uvmspace_fork()), which p_vmspace names until the 2004 exit1()
     /// points it at vmspace0: the model's handle on it for the reference count check, not a field
     /// of struct proc.

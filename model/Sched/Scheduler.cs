@@ -46,6 +46,7 @@ public static class Scheduler
         if (l.Stat is not (LwpStat.Sleep or LwpStat.Stop))
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
         l.Stat = LwpStat.Run;
+        l.Proc.Nrlwps++; // setrunnable()/awaken(): p_nrlwps++ under SCHED_LOCK (kern_synch.c of 2006)
         l.SlpTime = 0;
         if (l.InMemory || k.Config.Has(Switches.SetrunnableQueuesSwappedOut)) // setrunnable-queues-swapped-out: L_INMEM not tested
         {

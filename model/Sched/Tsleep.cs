@@ -35,6 +35,7 @@ public static class Tsleep
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
+        l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP
         l.WChan = chan;
         l.SlpTime = 0;
         l.SleepTimeout = int.MaxValue;

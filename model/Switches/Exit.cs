@@ -35,6 +35,15 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// lwp_wait1() collects a zombie LWP: off p_lwps and out of p_nlwps, but p_nzlwps is not
+    /// decremented (a counter decrement skipped; kern_lwp.c 1.4 does both in one p_lwplock
+    /// section). Caught by the recount LwpCountsMatchTheirLwps.
+    /// </summary>
+    public static readonly KernelSwitch LwpWait1SkipsNzlwps = Mutation("lwp-wait1-skips-nzlwps", "lwp_wait1", "exit-reaperless",
+        "lwp_wait1() takes a zombie LWP off p_lwps and counts it out of p_nlwps but not out of p_nzlwps (a counter decrement skipped)")
+        with { Kills = ["LwpCountsMatchTheirLwps"], Budget = 50 };
+
+    /// <summary>
     /// sysctl_procargs() returns on an error after its vm_refcnt++ without uvmspace_free() (a
     /// reference not dropped: the 2001 text's <c>default: return (EINVAL)</c> in its second switch
     /// is such a return, unreachable there). Caught by the recount VmspaceRefCountMatchesItsReferences.

@@ -197,6 +197,7 @@ public sealed class CpuThread : KernelThread
         Kernel.SchedLock.Acquire(this);
         Cpu.Current = null;
         l.Stat = LwpStat.Sleep;
+        l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP
         l.SlpTime = 0;
         l.SleepTimeout = Math.Max(1, seconds);
         Kernel.SleepQueues.Wakeup(ClockThread.Idle);

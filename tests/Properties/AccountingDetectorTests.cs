@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Model.Sched;
 using Uvm.Model.Vm;
 using Uvm.Properties;
 using Uvm.Tests.Model;
@@ -18,6 +19,35 @@ public sealed class AccountingDetectorTests
         k.Uvmexp.Paging = 1;
 
         Assert.Equal("uvmexp.paging is 1 but 0 pages are being paged out", AccountingDetector.PagingCountMatchesPagesInPageout.Check(k));
+    }
+
+    [Fact]
+    public void LwpCountersCountTheProcesssLwps()
+    {
+        var k = KernelFixture.WithLwps(2);
+        var p = k.Lwps[0].Proc;
+        Assert.Equal((2, 2, 0), (p.Nlwps, p.Nrlwps, p.Nzlwps));
+        Assert.Null(AccountingDetector.LwpCountsMatchTheirLwps.Check(k));
+
+        p.Nzlwps++; // a zombie counted that is not one
+        Assert.Equal("pid 1 has p_nlwps 2, p_nrlwps 2, p_nzlwps 1 but 2 LWP(s) on p_lwps, 2 running, 0 zombie(s)",
+            AccountingDetector.LwpCountsMatchTheirLwps.Check(k));
+    }
+
+    [Fact]
+    public void ASleepCountsTheLwpOutOfTheRunningOnes()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var cpu = k.Cpus[0];
+        var l = Scheduler.CpuSwitch(k, cpu)!;
+        var t = new KernelFixture.TestThread(k);
+        Tsleep.SleepLwp(k, t, cpu, l, new WaitChannel("test"));
+
+        Assert.Equal(0, l.Proc.Nrlwps);
+        Assert.Null(AccountingDetector.LwpCountsMatchTheirLwps.Check(k));
+        Tsleep.Wakeup(k, t, new WaitChannel("test"));
+        Assert.Equal(1, l.Proc.Nrlwps);
+        Assert.Null(AccountingDetector.LwpCountsMatchTheirLwps.Check(k));
     }
 
     [Fact]
