@@ -193,8 +193,8 @@ public static class AccountingDetector
     /// proc0's and one per kernel thread (kthread_create1()'s uvmspace_share()). A reference
     /// dropped twice, or from the wrong vmspace, frees memory still in use or leaks the vmspace;
     /// uvm_map.c 1.335 (2015) states the rule as <c>KASSERT(vm->vm_refcnt > 0)</c> in
-    /// uvmspace_addref(). Checked for vmspace0 and the vmspace each process was forked with, freed
-    /// or not (a freed one has no reference left).
+    /// uvmspace_addref(). Checked for vmspace0 and every vmspace a process was forked or exec'd
+    /// with, freed or not (a freed one has no reference left).
     /// </summary>
     public static readonly Invariant VmspaceRefCountMatchesItsReferences = new(
         nameof(VmspaceRefCountMatchesItsReferences),
@@ -204,7 +204,12 @@ public static class AccountingDetector
             var vm0 = k.ProcLists.Proc0Vmspace;
             if (RefMismatch(k, vm0, 1 + k.KthreadLwps.Count) is { } bad) return bad;
             for (int i = 0; i < k.Procs.Count; i++)
-                if (RefMismatch(k, k.Procs[i].ForkedVmspace, 0) is { } wrong) return wrong;
+            {
+                var p = k.Procs[i];
+                if (RefMismatch(k, p.ForkedVmspace, 0) is { } wrong) return wrong;
+                for (int e = 0; e < p.ExecVmspaces.Count; e++)
+                    if (RefMismatch(k, p.ExecVmspaces[e], 0) is { } execed) return execed;
+            }
             return null;
         })
     {

@@ -12,6 +12,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(Fork), "fork")]
 [JsonDerivedType(typeof(Wait), "wait")]
 [JsonDerivedType(typeof(ProcArgs), "procargs")]
+[JsonDerivedType(typeof(Exec), "exec")]
 public abstract record LwpOp;
 
 /// <summary>Runs in user mode for <paramref name="Quanta"/> scheduler quanta, preempted after each.</summary>

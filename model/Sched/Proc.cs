@@ -155,6 +155,21 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// </summary>
     public ProcVmspace ForkedVmspace { get; } = new(Named(PidNames, pid) ?? $"pid {pid}", kernel);
 
+    /// <summary>The vmspaces uvmspace_exec() gave it, in order (the model's handles, as <see cref="ForkedVmspace"/>).</summary>
+    public IReadOnlyList<ProcVmspace> ExecVmspaces => _execVmspaces ?? (IReadOnlyList<ProcVmspace>)[];
+
+    /// <summary>Backs <see cref="ExecVmspaces"/>; null until the first exec that allocates one.</summary>
+    private List<ProcVmspace>? _execVmspaces;
+
+    /// <summary>uvmspace_exec(): <c>p->p_vmspace = nvm</c>, a new vmspace with its one reference, the process's.</summary>
+    internal ProcVmspace ExecNewVmspace(Kernel k)
+    {
+        var nvm = new ProcVmspace($"pid {Pid}, exec {(_execVmspaces?.Count ?? 0) + 1}", k);
+        (_execVmspaces ??= []).Add(nvm);
+        Vmspace = nvm;
+        return nvm;
+    }
+
     /// <summary>p_vmspace: its address space (proc0's, once the 2004 exit1() has borrowed it).</summary>
     public ProcVmspace Vmspace
     {

@@ -27,3 +27,15 @@ public sealed record ProcArgs(int Pid) : LwpOp
     /// <inheritdoc/>
     public override string ToString() => $"procargs({Pid})";
 }
+
+/// <summary>
+/// execve() of a new program: uvmspace_exec() recycles the process's vmspace if nothing else holds
+/// a reference to it, else gives the process a new one and drops its reference to the old
+/// (<see cref="Exit.ProcessExec"/>). The program the LWP runs goes on with its next operation.
+/// </summary>
+public sealed record Exec : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => "exec";
+}
+

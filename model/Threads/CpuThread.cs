@@ -141,6 +141,9 @@ public sealed class CpuThread : KernelThread
             case ProcArgs a:
                 NextOp(l);
                 return SysctlProcArgs.Run(Kernel, l, a.Pid);
+            case Exec:
+                NextOp(l);
+                return ProcessExec.Run(Kernel, l);
             default:
                 return null;
         }

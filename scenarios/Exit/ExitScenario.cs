@@ -132,6 +132,7 @@ public static class ExitScenario
         Gen.Frequency(
             (4, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Compute(q)])),
             (1, Gen.Choose(1, 2).Select(s => (IReadOnlyList<LwpOp>)[new SleepFor(s)])),
+            (1, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Exec(), new Compute(q)])),
             (1, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Fork([new Compute(q)]), new Compute(1)])));
 
     /// <summary>Forks in a program, nested ones included.</summary>
