@@ -114,6 +114,16 @@ public static partial class Switches
         "uao_pagein_page() (swapctl -d) frees the page's swap slot but does not clear PG_CLEAN, so the pagedaemon may free the only copy (a flag not cleared)")
         with { Kills = ["CleanPageHasSwapCopy"], Budget = 200 };
 
+    /// <summary>
+    /// uao_get(), the unlocked case: a page that never existed is zero-filled but keeps PG_CLEAN.
+    /// From the third (mutC) mutation hunt, where no workload reached it: it takes a fault on a
+    /// never-touched shm page while no page is free (uao_get(PGO_LOCKED) fails, uvm_wait("uao_getpage")),
+    /// which shm-paging's default workload makes.
+    /// </summary>
+    public static readonly KernelSwitch UaoGetZeroKeepsClean = Mutation("uao-get-zero-keeps-clean", "uao_get", "shm-paging",
+        "uao_get() zero-fills a page that never existed (uvm_pagezero()) but leaves PG_CLEAN set, so the pagedaemon may free it as if swap held a copy (a flag not cleared)")
+        with { Kills = ["CleanPageHasSwapCopy"], Budget = 20 };
+
     /// <summary>uvm_anon_dropswap() → uvm_swap_free(): the slot goes back to the extent but uvmexp.swpginuse is not lowered.</summary>
     public static readonly KernelSwitch DropswapSkipsSwpginuse = Mutation("dropswap-skips-swpginuse", "uvm_anon_dropswap", "cow-fork",
         "uvm_swap_free(), called from uvm_anon_dropswap(), returns the slot to the extent but skips uvmexp.swpginuse -= nslots (a counter decrement skipped on one path)")

@@ -14,7 +14,7 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
     public override string Name => "paging";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [PagedaemonScenario.Scenario, ShmSwapScenario.Scenario, AnonSwapOffScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [PagedaemonScenario.Scenario, ShmSwapScenario.Scenario, AnonSwapOffScenario.Scenario, ShmPagingScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(PagingWorkload pg, Workload workload, Problems problems)
