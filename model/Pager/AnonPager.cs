@@ -95,7 +95,8 @@ public static class AnonPager
                     yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
                     yield break;
                 }
-                if ((fresh.Flags & PageFlags.Released) != 0)
+                // anonget-skips-released-check: the page of an anon freed during the read is taken as read.
+                if ((fresh.Flags & PageFlags.Released) != 0 && !k.Config.Has(Switches.AnongetSkipsReleasedCheck))
                 {
                     // The anon was freed while we read: uvm_anon_release(), then ERESTART.
                     Release(k, self, anon, fresh);

@@ -115,6 +115,17 @@ public static partial class Switches
         with { Kills = ["CleanPageHasSwapCopy"], Budget = 200 };
 
     /// <summary>
+    /// uvmfault_anonget(): after the read from swap, the PG_RELEASED test is skipped, so the page
+    /// of an anon freed during the read (by another LWP's munmap) is activated and the anon is
+    /// never freed. From the third (mutC) mutation hunt, where no workload reached it: it takes
+    /// a munmap by one LWP while another's fault reads the anon's page in, which anon-munmap's
+    /// default workload makes.
+    /// </summary>
+    public static readonly KernelSwitch AnongetSkipsReleasedCheck = Mutation("anonget-skips-released-check", "uvmfault_anonget", "anon-munmap",
+        "uvmfault_anonget() does not test PG_RELEASED after uvm_swap_get(): the page of an anon freed while it was read in is activated, and the anon, which uvm_anfree() left to the reader, is never freed (a re-check missing after a sleep)")
+        with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 50 };
+
+    /// <summary>
     /// uao_get(), the unlocked case: a page that never existed is zero-filled but keeps PG_CLEAN.
     /// From the third (mutC) mutation hunt, where no workload reached it: it takes a fault on a
     /// never-touched shm page while no page is free (uao_get(PGO_LOCKED) fails, uvm_wait("uao_getpage")),
