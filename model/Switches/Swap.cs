@@ -126,6 +126,20 @@ public static partial class Switches
         with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 50 };
 
     /// <summary>
+    /// uvmpd_scan(), the active-queue scan: a PG_BUSY page is deactivated (and its swap slot freed
+    /// on a swap shortage) like any other. From the third (mutC) mutation hunt, which found it
+    /// unreached: a busy page sits on the active queue with its owner unlocked in cow-file, where
+    /// uvm_fault() activates the page pgo_get() returned busy and then waits in uvmfault_relock()
+    /// for the map, but with the 2004 big lock the fault keeps the CPU there unless the other LWP
+    /// holds the map across a sleep, which no workload makes; without it the pagedaemon meets the
+    /// page on another CPU. Killed by the lock-discipline detector (a busy page deactivated by a
+    /// path that did not busy it).
+    /// </summary>
+    public static readonly KernelSwitch ScanActiveDeactivatesBusy = Mutation("scan-active-deactivates-busy", "uvmpd_scan", "cow-file",
+        "uvmpd_scan()'s active-queue loop does not skip a PG_BUSY page: it frees the swap slot of, and deactivates, a page another thread holds busy (a flag not tested)")
+        with { Kills = ["LockDiscipline"], Budget = 20, BigLock = false };
+
+    /// <summary>
     /// uao_get(), the unlocked case: a page that never existed is zero-filled but keeps PG_CLEAN.
     /// From the third (mutC) mutation hunt, where no workload reached it: it takes a fault on a
     /// never-touched shm page while no page is free (uao_get(PGO_LOCKED) fails, uvm_wait("uao_getpage")),
