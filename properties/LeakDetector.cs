@@ -30,7 +30,12 @@ public static class LeakDetector
                 if (a.Freed) continue;
                 int n = CowInvariants.AmapSlotsHolding(k.Vm.CowSpaces, a);
                 for (int t = 0; t < k.Threads.Count; t++) n += k.Threads[t].AnonReferencesTo(a);
-                if (n == a.RefCount) continue;
+                // an_ref 0 with nothing holding it is a leak too: uvm_anfree() (uvm_anon.c: "anon must
+                // be unlocked and have a zero reference count") frees it, or leaves a busy page
+                // PG_RELEASED for the path that owns the page to free both (uvmfault_anonget(): "if
+                // we were RELEASED during I/O, then our anon is no longer part of an amap. we need
+                // to free the anon"); once nothing more can run, no such path is left.
+                if (n == a.RefCount && n > 0) continue;
                 return n == 0
                     ? $"{a} is live with an_ref {a.RefCount} but nothing references it (leaked, with its " + (a.Page is { } p ? $"{p}" : "no page") + (a.SwSlot != 0 ? $" and swap slot {a.SwSlot})" : ")")
                     : $"{a} has an_ref {a.RefCount} but {n} reference(s) hold it";

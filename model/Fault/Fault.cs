@@ -18,15 +18,25 @@ namespace Uvm.Model;
 /// </summary>
 public static class Fault
 {
-    /// <summary>A touch of anon page <paramref name="index"/> of a process's private memory.</summary>
-    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write)
+    /// <summary>
+    /// A touch of anon page <paramref name="index"/> of a process's private memory.
+    /// <paramref name="mapped"/>, for a process whose other LWP may munmap the heap, is
+    /// uvmfault_relock() after a sleep: false once the map changed, and the refault then finds no
+    /// entry (the fault fails, and trap() sends SIGSEGV).
+    /// </summary>
+    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, Func<bool>? mapped = null)
     {
-        if (amap[index] is not { } anon)
+        Anon? anon;
+        while ((anon = amap[index]) is null)
         {
-            // Case 1B zero-fill: uvm_analloc() and uvm_pagealloc(), or uvm_wait("flt_noram2").
-            Page? fresh;
-            while ((fresh = PageQueues.Alloc(k)) is null)
+            // Case 1B zero-fill: uvm_analloc() and uvm_pagealloc(), or uvm_wait("flt_noram2") and
+            // ReFault: the lookup again, which may find the entry gone or another LWP's anon there.
+            if (PageQueues.Alloc(k) is not { } fresh)
+            {
                 yield return Pageout.Wait(k, "flt_noram2");
+                if (mapped?.Invoke() == false) yield break;
+                continue;
+            }
             anon = amap[index] = AnonPager.New(k, self, fresh);
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
@@ -51,8 +61,8 @@ public static class Fault
             yield break;
         }
         var got = new Out<Page>();
-        foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
-        if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD): uvm_fault() returns EIO and trap() signals the process
+        foreach (var s in AnonPager.Get(k, self, anon, got, mapped)) yield return s;
+        if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD: EIO) or the map changed (ERESTART): trap() signals the process
         PageQueues.Busy(got.Value, "uvm_fault");
         yield return Finish(k, self, got.Value!, anon.Lock, write);
     }

@@ -84,7 +84,9 @@ public static class MapFindspace
     {
         int start = Math.Max(hint, map.GapStart(gap));
         int candidate = AlignUp(start, align);
-        if (candidate + len <= map.GapEnd(gap)) return new FoundSpace(candidate, map.EntryAt(gap));
+        // findspace-bottomup-ignores-gap-end: the first gap's candidate taken without its upper bound.
+        if (candidate + len <= map.GapEnd(gap) || map.Tree.Config?.Has(Switches.FindspaceBottomupIgnoresGapEnd) == true)
+            return new FoundSpace(candidate, map.EntryAt(gap));
         if (!inside && ++gap >= map.Entries.Count) return null;
         return MapTreeFindspace.Search(map, gap, inside ? start : hint, len, align, topDown: false, missLowestGap: false);
     }

@@ -285,8 +285,11 @@ public static class PageoutScan
         foreach (var p in k.Vm.ActiveQ.ToArray())
         {
             if (inactiveShortage <= 0 && swapShortage <= 0) break;
-            if (p.Busy || TryLockOwner(k, p, self, "uvmpd_scan") is not { } ownerLock) continue;
-            if (!p.Busy)
+            // scan-active-deactivates-busy: neither PG_BUSY test ("quick check before trying to
+            // lock", and "skip this page if it's busy" under the owner's lock) is made.
+            bool ignoreBusy = k.Config.Has(Switches.ScanActiveDeactivatesBusy);
+            if ((p.Busy && !ignoreBusy) || TryLockOwner(k, p, self, "uvmpd_scan") is not { } ownerLock) continue;
+            if (!p.Busy || ignoreBusy)
             {
                 if (swapShortage > 0 && FreeSlotForShortage(k, self, p)) swapShortage--;
                 if (inactiveShortage > 0)

@@ -89,7 +89,8 @@ public static class AObjPager
                 }
                 else
                 {
-                    fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagezero()
+                    // uvm_pagezero() clears PG_CLEAN; uao-get-zero-keeps-clean forgets it.
+                    fresh.Flags &= k.Config.Has(Switches.UaoGetZeroKeepsClean) ? ~PageFlags.Fake : ~(PageFlags.Fake | PageFlags.Clean);
                 }
                 result.Value = fresh;
                 yield break;

@@ -41,8 +41,12 @@ public static class AnonPager
     /// busy page, in uvm_wait("flt_noram1") with no free page, or over the synchronous read. Ends
     /// with an_lock held and <paramref name="result"/> resident and un-busied, or null (ERESTART,
     /// an_lock dropped) when the anon was freed while its page was read in.
+    /// <paramref name="relock"/> is uvmfault_relock() after a sleep, for a fault whose map another
+    /// LWP may change (null: the caller's reference keeps the anon): when it fails the anon is
+    /// relocked only if we own the page we read (the busy page holds it: uvm_anfree() marks it
+    /// PG_RELEASED instead of freeing), and the result is null (ERESTART) after the page is dealt with.
     /// </summary>
-    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, Anon anon, Out<Page> result)
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, Anon anon, Out<Page> result, Func<bool>? relock = null)
     {
         while (true)
         {
@@ -74,6 +78,7 @@ public static class AnonPager
                 if (!locked) anon.Lock.Release(k, self);
                 if (!bad) self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
+                bool relocked = relock?.Invoke() ?? true; // uvmfault_relock(); we own the page, so the anon is relocked either way
                 if (!locked)
                     foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
                 if (bad)
@@ -90,7 +95,8 @@ public static class AnonPager
                     yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
                     yield break;
                 }
-                if ((fresh.Flags & PageFlags.Released) != 0)
+                // anonget-skips-released-check: the page of an anon freed during the read is taken as read.
+                if ((fresh.Flags & PageFlags.Released) != 0 && !k.Config.Has(Switches.AnongetSkipsReleasedCheck))
                 {
                     // The anon was freed while we read: uvm_anon_release(), then ERESTART.
                     Release(k, self, anon, fresh);
@@ -102,7 +108,20 @@ public static class AnonPager
                 PageQueues.Unbusy(k, fresh);
                 PageQueues.Activate(k, fresh);
                 k.Vm.PageQueueLock.Release(self);
+                if (!relocked)
+                {
+                    // Not relocked: drop the anon and ERESTART; the refault finds the entry gone.
+                    anon.Lock.Release(k, self);
+                    result.Value = null;
+                    yield return Step.Ran("uvmfault_anonget: relock failed, ERESTART");
+                    yield break;
+                }
                 result.Value = fresh;
+                yield break;
+            }
+            if (relock?.Invoke() == false)
+            {
+                result.Value = null; // uvmfault_relock() failed and the page is not ours: ERESTART, nothing locked
                 yield break;
             }
             foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock")) yield return s;

@@ -77,4 +77,15 @@ public static partial class Switches
     public static readonly KernelSwitch UnmapLoopSkipsFirstEntry = Mutation("unmap-loop-skips-first-entry", "uvm_unmap_remove", "exec-topdown",
         "uvm_unmap_remove()'s walk stops before the map's first entry (an off-by-one loop bound): an entry inside the range stays mapped")
         with { Kills = ["UnmapRemovesExactlyItsRange"], Budget = 20 };
+
+    /// <summary>
+    /// From the third (mutC) mutation hunt, where no workload reached it: uvm_map_findspace() bottom-up takes
+    /// the first gap's candidate without testing it against the gap's upper end (a bound not
+    /// tested): a gap too small for the request yields a range overlapping the entry above it.
+    /// Reached in mmap-bottomup, where an mmap() hint falls inside a mapping whose upper neighbour
+    /// leaves no room.
+    /// </summary>
+    public static readonly KernelSwitch FindspaceBottomupIgnoresGapEnd = Mutation("findspace-bottomup-ignores-gap-end", "uvm_map_findspace", "mmap-bottomup",
+        "uvm_map_findspace() bottom-up takes the first gap's candidate without testing candidate + len against the next entry's start (a bound not tested)")
+        with { Kills = ["FoundSpaceIsFree"], Budget = 20 };
 }

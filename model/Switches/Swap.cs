@@ -114,6 +114,41 @@ public static partial class Switches
         "uao_pagein_page() (swapctl -d) frees the page's swap slot but does not clear PG_CLEAN, so the pagedaemon may free the only copy (a flag not cleared)")
         with { Kills = ["CleanPageHasSwapCopy"], Budget = 200 };
 
+    /// <summary>
+    /// uvmfault_anonget(): after the read from swap, the PG_RELEASED test is skipped, so the page
+    /// of an anon freed during the read (by another LWP's munmap) is activated and the anon is
+    /// never freed. From the third (mutC) mutation hunt, where no workload reached it: it takes
+    /// a munmap by one LWP while another's fault reads the anon's page in, which anon-munmap's
+    /// default workload makes.
+    /// </summary>
+    public static readonly KernelSwitch AnongetSkipsReleasedCheck = Mutation("anonget-skips-released-check", "uvmfault_anonget", "anon-munmap",
+        "uvmfault_anonget() does not test PG_RELEASED after uvm_swap_get(): the page of an anon freed while it was read in is activated, and the anon, which uvm_anfree() left to the reader, is never freed (a re-check missing after a sleep)")
+        with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 50 };
+
+    /// <summary>
+    /// uvmpd_scan(), the active-queue scan: a PG_BUSY page is deactivated (and its swap slot freed
+    /// on a swap shortage) like any other. From the third (mutC) mutation hunt, which found it
+    /// unreached: a busy page sits on the active queue with its owner unlocked in cow-file, where
+    /// uvm_fault() activates the page pgo_get() returned busy and then waits in uvmfault_relock()
+    /// for the map, but with the 2004 big lock the fault keeps the CPU there unless the other LWP
+    /// holds the map across a sleep, which no workload makes; without it the pagedaemon meets the
+    /// page on another CPU. Killed by the lock-discipline detector (a busy page deactivated by a
+    /// path that did not busy it).
+    /// </summary>
+    public static readonly KernelSwitch ScanActiveDeactivatesBusy = Mutation("scan-active-deactivates-busy", "uvmpd_scan", "cow-file",
+        "uvmpd_scan()'s active-queue loop does not skip a PG_BUSY page: it frees the swap slot of, and deactivates, a page another thread holds busy (a flag not tested)")
+        with { Kills = ["LockDiscipline"], Budget = 20, BigLock = false };
+
+    /// <summary>
+    /// uao_get(), the unlocked case: a page that never existed is zero-filled but keeps PG_CLEAN.
+    /// From the third (mutC) mutation hunt, where no workload reached it: it takes a fault on a
+    /// never-touched shm page while no page is free (uao_get(PGO_LOCKED) fails, uvm_wait("uao_getpage")),
+    /// which shm-paging's default workload makes.
+    /// </summary>
+    public static readonly KernelSwitch UaoGetZeroKeepsClean = Mutation("uao-get-zero-keeps-clean", "uao_get", "shm-paging",
+        "uao_get() zero-fills a page that never existed (uvm_pagezero()) but leaves PG_CLEAN set, so the pagedaemon may free it as if swap held a copy (a flag not cleared)")
+        with { Kills = ["CleanPageHasSwapCopy"], Budget = 20 };
+
     /// <summary>uvm_anon_dropswap() → uvm_swap_free(): the slot goes back to the extent but uvmexp.swpginuse is not lowered.</summary>
     public static readonly KernelSwitch DropswapSkipsSwpginuse = Mutation("dropswap-skips-swpginuse", "uvm_anon_dropswap", "cow-fork",
         "uvm_swap_free(), called from uvm_anon_dropswap(), returns the slot to the extent but skips uvmexp.swpginuse -= nslots (a counter decrement skipped on one path)")

@@ -10,41 +10,150 @@ namespace Uvm.Model.Threads;
 /// and unlocks, then uvm_anfree() frees the anon, its page (or marks a page in pageout
 /// PG_RELEASED) and its swap slot, as <see cref="Cow.AmapOps.Unref"/> cuts it (uvm_amap.c:
 /// <c>refs = --anon-&gt;an_ref; simple_unlock(&amp;anon-&gt;an_lock); if (refs == 0) uvm_anfree(anon);</c>).
-/// The amap itself and its am_l are left out: the process is the only one to use it.
+/// The amap itself and its am_l are left out.
+/// <para>
+/// The process may have a second LWP, which its first LWP creates (_lwp_create) after a number of
+/// its touches and which munmap()s all of the heap: uvm_unmap() takes the map's write
+/// lock, removes the entry (the map's timestamp moves) and uvm_unmap_detach() → amap_unref() →
+/// amap_wipeout() drops the anons as exit does. A fault of the other LWP that slept (reading an
+/// anon's page from swap, on a busy page, in uvm_wait) then fails uvmfault_relock() and restarts,
+/// and its refault finds no entry: SIGSEGV, and the process exits. If it owned the page it read,
+/// it relocks the anon, and finds it PG_RELEASED when the munmap freed the anon meanwhile.
+/// Approx.: the map lock is a flag (<see cref="Mapped"/>), cleared in munmap's first step; the
+/// fault holds no read lock across its steps, so the munmap may start while a fault that did not
+/// sleep is between lookup and pmap_enter, and then waits for that anon's an_lock, which ends in
+/// the state of the fault running first. The munmapping LWP makes no fault of its own, so no
+/// other thread holds an an_lock across steps and the fault's lookup and simple_lock(an_lock)
+/// stay one step, as under the kernel's map read lock. exit1() waits for the other LWP to exit
+/// (exit_lwps).
+/// </para>
 /// </summary>
-public sealed class AnonUser(Kernel kernel, string name, int pages, IReadOnlyList<AnonTouch> program) : KernelThread(kernel, name)
+public sealed class AnonUser : KernelThread
 {
-    /// <summary>The process's amap: the anon of each page, or null before the first touch.</summary>
-    private readonly Anon?[] _amap = new Anon?[pages];
+    /// <summary>The process's amap: the anon of each page, or null before the first touch (shared by its LWPs).</summary>
+    private readonly Anon?[] _amap;
+
+    /// <summary>What this LWP touches.</summary>
+    private readonly IReadOnlyList<AnonTouch> _program;
+
+    /// <summary>The process's first LWP, for the second; null for the first.</summary>
+    private readonly AnonUser? _first;
+
+    /// <summary>Kept by the first LWP for the process: whether the heap's map entry is still there.</summary>
+    private bool _mapped = true;
+
+    /// <summary>The second LWP of the process, which munmaps the heap; null for a single-LWP process.</summary>
+    private AnonUser? _second;
+
+    /// <summary>The number of touches the first LWP makes before it creates the second.</summary>
+    private readonly int _createAfter;
+
+    /// <summary>
+    /// A process with <paramref name="pages"/> pages of heap, whose first LWP makes
+    /// <paramref name="program"/>; with <paramref name="munmapLwpAfter"/>, it creates a second LWP
+    /// after that many touches, which munmap()s the heap.
+    /// </summary>
+    public AnonUser(Kernel kernel, string name, int pages, IReadOnlyList<AnonTouch> program, int? munmapLwpAfter = null) : base(kernel, name)
+    {
+        _amap = new Anon?[pages];
+        _program = program;
+        if (munmapLwpAfter is not { } after) return;
+        _createAfter = after;
+        _second = new AnonUser(kernel, $"{name} lwp2", this);
+        _second.StartAsleep(CreateChannel);
+    }
+
+    /// <summary>The second LWP of <paramref name="first"/>'s process, which munmap()s the heap.</summary>
+    private AnonUser(Kernel kernel, string name, AnonUser first) : base(kernel, name)
+    {
+        _amap = first._amap;
+        _program = [];
+        _first = first;
+    }
+
+    /// <summary>Whether the heap's map entry is still there (the map timestamp has not moved).</summary>
+    private bool Mapped => (_first ?? this)._mapped;
+
+    /// <summary>The channel the second LWP waits on until _lwp_create() makes it runnable.</summary>
+    private WaitChannel CreateChannel => new($"_lwp_create of {(_first ?? this).Name}");
+
+    /// <summary>The channel exit1() waits on for the other LWP (exit_lwps).</summary>
+    private WaitChannel LwpsChannel => new($"p_nlwps of {(_first ?? this).Name}");
 
     /// <inheritdoc/>
-    public override int AnonReferencesTo(Anon anon) => Exited ? 0 : SlotsHolding(_amap, anon);
+    /// <remarks>The amap is the process's: its first LWP counts it, until it exits.</remarks>
+    public override int AnonReferencesTo(Anon anon) => _first is not null || Exited ? 0 : SlotsHolding(_amap, anon);
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
-        foreach (var t in program)
+        int touches = 0;
+        foreach (var t in _program)
         {
+            if (_second is not null && touches++ == _createAfter)
+                foreach (var s in Syscall(LwpCreate())) yield return s;
             if (t.Page < 0 || t.Page >= _amap.Length) continue;
+            // The entry is gone: the fault finds no entry, trap() sends SIGSEGV and the process exits.
+            if (!Mapped) break;
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
-            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write))) yield return s;
+            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, () => Mapped))) yield return s;
         }
+        if (_first is not null)
+        {
+            foreach (var s in Syscall(Munmap())) yield return s;
+            foreach (var s in Syscall(LwpExit())) yield return s;
+            yield break;
+        }
+        if (_second is not null && touches <= _createAfter)
+            foreach (var s in Syscall(LwpCreate())) yield return s;
         foreach (var s in Syscall(Exit1())) yield return s;
     }
 
-    /// <summary>sys_exit → exit1(), under the big lock to the end: uvmspace_free of the heap.</summary>
+    /// <summary>sys__lwp_create(): the new LWP is made runnable (setrunnable).</summary>
+    private IEnumerable<Step> LwpCreate()
+    {
+        Kernel.SleepQueues.Wakeup(CreateChannel);
+        yield return Step.Ran("_lwp_create: setrunnable");
+    }
+
+    /// <summary>sys_munmap() of the heap: uvm_unmap_remove() under the map's write lock, then amap_wipeout().</summary>
+    private IEnumerable<Step> Munmap()
+    {
+        if (!Mapped) yield break; // the process is exiting (SIGSEGV): nothing left to unmap
+        _first!._mapped = false;
+        yield return Step.Ran("uvm_unmap: uvm_unmap_remove");
+        foreach (var s in Wipeout()) yield return s;
+    }
+
+    /// <summary>sys__lwp_exit → lwp_exit(): the last LWP but one wakes exit1()'s exit_lwps().</summary>
+    private IEnumerable<Step> LwpExit()
+    {
+        Kernel.SleepQueues.Wakeup(LwpsChannel);
+        yield return Step.Exit("lwp_exit");
+    }
+
+    /// <summary>sys_exit → exit1(), under the big lock to the end: exit_lwps(), then uvmspace_free of the heap.</summary>
     private IEnumerable<Step> Exit1()
     {
-        foreach (var anon in _amap)
+        while (_second is { Exited: false })
+            yield return Step.Sleep("exit1: exit_lwps", LwpsChannel);
+        foreach (var s in Wipeout()) yield return s;
+        yield return Step.Exit("exit1 → uvmspace_free");
+    }
+
+    /// <summary>amap_wipeout(): for each anon, an_ref-- under an_lock; the last reference frees it (uvm_anfree()).</summary>
+    private IEnumerable<Step> Wipeout()
+    {
+        for (int i = 0; i < _amap.Length; i++)
         {
-            if (anon is null) continue;
+            if (_amap[i] is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
             int refs = --anon.RefCount;
+            _amap[i] = null;
             anon.Lock.Release(Kernel, this);
             if (refs > 0) continue;
             yield return Step.Ran("amap_wipeout: an_ref--, simple_unlock(an_lock)");
             foreach (var s in AnonPager.FreeUnlocked(Kernel, this, anon)) yield return s;
         }
-        yield return Step.Exit("exit1 → uvmspace_free");
     }
 }

@@ -89,10 +89,13 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     /// only marks it PG_RELEASED for the owner to free. So while the page is busy nobody but its
     /// owner, or the I/O completion acting for the pageout it started, maps it (the reference
     /// bit), dirties it, lends it or wires it: a path that does used a page it had not waited for,
-    /// whose contents the owner is still reading in or writing out. Checked by the lock-discipline
-    /// detector (PG_BUSY is the page's sleep lock), inside a step only.
+    /// whose contents the owner is still reading in or writing out. Nor does it deactivate it:
+    /// uvm_pagedeactivate() clears the reference bit of every mapping (pmap_clear_reference()),
+    /// and the pagedaemon's scans both skip a busy page ("skip this page if it's busy",
+    /// uvm_pdaemon.c). Checked by the lock-discipline detector (PG_BUSY is the page's sleep lock),
+    /// inside a step only.
     /// </summary>
-    private void UsedWhileBusy(string what)
+    internal void UsedWhileBusy(string what)
     {
         if (_busyPath is null || _kernel is not { Running: { } r, Discipline.On: true }) return;
         if (r.CompletesIo || ReferenceEquals(r.PathOwner, _busyPath)) return;

@@ -144,6 +144,7 @@ public static class PageQueues
     /// <summary>uvm_pagedeactivate(): to the tail of the inactive queue, clearing the reference bit.</summary>
     internal static void Deactivate(Kernel k, Page p)
     {
+        if (p.Busy) p.UsedWhileBusy("deactivated");
         p.Referenced = false;
         if (p.Queue == PageQueue.Active) Dequeue(k, p);
         if (p.WireCount > 0 || p.Queue == PageQueue.Inactive) return;

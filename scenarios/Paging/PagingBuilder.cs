@@ -17,7 +17,7 @@ public static class PagingBuilder
         PageDaemon.Boot(k, new());
         AioDaemon.Start(k);
         for (int i = 0; i < paging.AnonProcesses.Count; i++)
-            _ = new AnonUser(k, $"anon{i + 1}", paging.AnonProcesses[i].Pages, paging.AnonProcesses[i].Touches);
+            _ = new AnonUser(k, $"anon{i + 1}", paging.AnonProcesses[i].Pages, paging.AnonProcesses[i].Touches, paging.AnonProcesses[i].MunmapLwpAfter);
         for (int i = 0; i < paging.ShmUsers.Count; i++)
             _ = new ShmUser(k, $"shm{i + 1}", paging.ShmUsers[i]);
         if (paging.SwapCtl.Count > 0) _ = new SwapCtl(k, paging.SwapCtl);

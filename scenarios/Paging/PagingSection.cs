@@ -14,7 +14,7 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
     public override string Name => "paging";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [PagedaemonScenario.Scenario, ShmSwapScenario.Scenario, AnonSwapOffScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [PagedaemonScenario.Scenario, ShmSwapScenario.Scenario, AnonSwapOffScenario.Scenario, ShmPagingScenario.Scenario, AnonMunmapScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(PagingWorkload pg, Workload workload, Problems problems)
@@ -38,6 +38,7 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
             if (spec?.Touches is null) { process.Add("", "missing touches"); continue; }
             process.Check(spec.Pages is >= 1 and <= MaxPages, "pages", $"must be 1..{MaxPages}, is {spec.Pages}");
             process.Check(spec.Touches.Count <= MaxOps, "touches", $"must list at most {MaxOps} touches");
+            process.Check(spec.MunmapLwpAfter is null or >= 0, "munmapLwpAfter", $"must be null or at least 0, is {spec.MunmapLwpAfter}");
             for (int t = 0; t < spec.Touches.Count; t++)
                 process.Check(spec.Touches[t] is { } touch && touch.Page >= 0 && touch.Page < spec.Pages, $"touches[{t}].page", $"must be 0..{spec.Pages - 1}");
         }
@@ -56,6 +57,9 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
     /// <summary>Fewer anon processes, shm users, swapctl cycles, and fewer operations of each.</summary>
     protected override IEnumerable<PagingWorkload> Shrink(PagingWorkload pg)
     {
+        for (int i = 0; i < pg.AnonProcesses.Count; i++)
+            if (pg.AnonProcesses[i].MunmapLwpAfter is not null)
+                yield return pg with { AnonProcesses = [.. pg.AnonProcesses.Select((a, j) => j == i ? a with { MunmapLwpAfter = null } : a)] };
         foreach (var anon in Removals(pg.AnonProcesses, a => a.Touches, (a, t) => a with { Touches = t }))
             yield return pg with { AnonProcesses = anon };
         foreach (var users in Removals(pg.ShmUsers, u => u, (_, ops) => ops))
@@ -66,7 +70,7 @@ public sealed class PagingSection : WorkloadSection<PagingWorkload>
 
     /// <inheritdoc/>
     protected override int Size(PagingWorkload pg) =>
-        pg.AnonProcesses.Sum(a => 1 + a.Touches.Count) + pg.ShmUsers.Sum(u => 1 + u.Count) + pg.SwapCtl.Count;
+        pg.AnonProcesses.Sum(a => 1 + a.Touches.Count + (a.MunmapLwpAfter is null ? 0 : 1)) + pg.ShmUsers.Sum(u => 1 + u.Count) + pg.SwapCtl.Count;
 
     /// <inheritdoc/>
     protected override string Summary(PagingWorkload pg) => $"paging: {pg}";

@@ -34,10 +34,17 @@ public sealed record PagingWorkload
     /// <inheritdoc/>
     public override string ToString() =>
         $"swap {SwapSlots}, freetarg {FreeTarg}"
-        + string.Concat(AnonProcesses.Select((p, i) => $"; anon {i + 1} ({p.Pages}p): {string.Join(" ", p.Touches)}"))
+        + string.Concat(AnonProcesses.Select((p, i) => $"; anon {i + 1} ({p.Pages}p): {string.Join(" ", p.Touches)}" + (p.MunmapLwpAfter is { } n ? $" | lwp2 after {n}: munmap" : "")))
         + string.Concat(ShmUsers.Select((ops, i) => $"; shm {i + 1}: {string.Join(" ", ops)}"))
         + (SwapCtl.Count > 0 ? $"; swapctl: {string.Join(" ", SwapCtl.Select(o => o == SwapCtlOp.Off ? "-d" : "-a"))}" : "");
 }
 
 /// <summary>A process with <paramref name="Pages"/> pages of private anonymous memory and the touches it makes.</summary>
-public sealed record AnonProcessSpec(int Pages, IReadOnlyList<AnonTouch> Touches);
+public sealed record AnonProcessSpec(int Pages, IReadOnlyList<AnonTouch> Touches)
+{
+    /// <summary>
+    /// After this many touches the process creates a second LWP, which munmap()s the whole heap
+    /// while the first goes on touching it (model/Threads/AnonUser.cs); null: one LWP.
+    /// </summary>
+    public int? MunmapLwpAfter { get; init; }
+}
