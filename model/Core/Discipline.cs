@@ -241,9 +241,15 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     private bool Matches(int i, object obj, string field) =>
         ReferenceEquals(_log[i].Obj, obj) && ReferenceEquals(_log[i].Field, field);
 
-    /// <summary>Poisons an object: <paramref name="function"/> of the running thread frees it now.</summary>
-    public void Free(ref Poison poison, string function)
+    /// <summary>
+    /// Poisons an object: <paramref name="function"/> of the running thread frees it now. An object
+    /// freed already is a double free, reported as a use after free (KASAN's "double-free", and the
+    /// pool allocator's DIAGNOSTIC "pool_put: ... freeing free item"): the second free hands
+    /// memory some other path may already hold back to the allocator.
+    /// </summary>
+    public void Free(ref Poison poison, string function, object obj)
     {
+        if (poison.FreedIn is not null) FreedTwice(poison, function, obj);
         poison.FreedIn = function;
         poison.FreedBy = kernel.Running?.Name ?? "boot";
         poison.FreedAt = StepSerial - 1;
@@ -253,9 +259,9 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     /// Poisons an object of a kernel with detectors (<paramref name="d"/>) or, with none (an object
     /// built alone in a test), only marks it freed.
     /// </summary>
-    public static void Free(Discipline? d, ref Poison poison, string function)
+    public static void Free(Discipline? d, ref Poison poison, string function, object obj)
     {
-        if (d is not null) d.Free(ref poison, function);
+        if (d is not null) d.Free(ref poison, function, obj);
         else poison.FreedIn = function;
     }
 
@@ -265,6 +271,14 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     public void Touch(in Poison poison, object obj)
     {
         if (poison.FreedIn is not null) Touched(poison, obj);
+    }
+
+    /// <summary>A second free of <paramref name="obj"/>: a violation inside a step.</summary>
+    private void FreedTwice(in Poison poison, string function, object obj)
+    {
+        if (kernel.Running is not { } r || !On) return;
+        throw new DetectorViolationException(Detector.UseAfterFree,
+            $"double free: {obj} freed by {poison.FreedBy} in {poison.FreedIn} at step {poison.FreedAt}, freed again by {r.Name} in {function}");
     }
 
     /// <summary>An access to a freed object: a violation inside a step (outside one, invariants may look).</summary>

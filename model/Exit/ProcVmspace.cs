@@ -50,7 +50,7 @@ public sealed class ProcVmspace(string owner, Kernel? kernel = null)
     internal void MarkFreed()
     {
         V();
-        Discipline.Free(_d, ref _poison, "uvmspace_free");
+        Discipline.Free(_d, ref _poison, "uvmspace_free", this);
     }
 
     /// <summary>A write (<see cref="StateDomain.Proc"/>).</summary>

@@ -300,7 +300,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     {
         W("lwp");
         V();
-        if (_d is not null) _d.Free(ref _poison, function);
+        if (_d is not null) _d.Free(ref _poison, function, this);
         else _poison.FreedIn = function;
     }
 

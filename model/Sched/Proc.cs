@@ -199,7 +199,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     internal void Free(string function)
     {
         V();
-        if (_d is not null) _d.Free(ref _poison, function);
+        if (_d is not null) _d.Free(ref _poison, function, this);
         else _poison.FreedIn = function;
     }
 

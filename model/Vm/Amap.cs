@@ -122,7 +122,7 @@ public sealed class Amap
     internal void Free(string function)
     {
         V();
-        Discipline.Free(_d, ref _poison, function);
+        Discipline.Free(_d, ref _poison, function, this);
     }
 
     /// <summary>An access to a field: a use-after-free violation during a step once the amap is freed.</summary>

@@ -86,7 +86,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
     internal void Free(string function)
     {
         V();
-        Discipline.Free(_d, ref _poison, function);
+        Discipline.Free(_d, ref _poison, function, this);
     }
 
     /// <summary>An access to a field: a use-after-free violation during a step once the anon is freed.</summary>

@@ -215,7 +215,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     }
 
     /// <summary>uvm_pagefree() has put the page on the free list: from now on a write to it in a step is a use after free.</summary>
-    internal void Freed() => Discipline.Free(_kernel?.Discipline, ref _poison, "uvm_pagefree");
+    internal void Freed() => Discipline.Free(_kernel?.Discipline, ref _poison, "uvm_pagefree", this);
 
     /// <summary>uvm_pagealloc() takes the page off the free list: it is live again.</summary>
     internal void Allocated() => _poison = default;
