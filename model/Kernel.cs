@@ -289,6 +289,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     {
         var p = new Proc(Procs.Count + 1, system: false, this);
         Procs.Add(p);
+        p.Relist(ProcListLock, ProcList.AllProc, hashed: true); // at boot: no walker yet
         // By index: a foreach over the read-only list would box its enumerator at every boot.
         for (int i = 0; i < programs.Count; i++) AddLwp(p, programs[i]);
         return p;

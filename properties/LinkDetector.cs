@@ -154,6 +154,37 @@ public static class LinkDetector
         p => $"{p} is in pageout (PG_PAGEOUT) but still on the {p.Queue} queue") with { Reads = StateDomain.Pages };
 
     /// <summary>
+    /// p_list and p_hash agree with p_stat (kern_exit.c 1.89.2.27, kern_proc.c 1.63): a process is
+    /// on allproc and its pid hash chain from fork1() until exit1() moves it, unhashed, to zombproc
+    /// (in the same proclist_lock section as SZOMB, or SDEAD before the reaper), and proc_free()
+    /// takes it off zombproc before it frees it. A freed process still on a list is read by the
+    /// list's next walker (sysctl KERN_PROC, pfind, proc_free of another); a live one on the wrong
+    /// list is missed or misjudged by them.
+    /// </summary>
+    public static readonly Invariant ProcListsHoldOnlyLiveProcesses = Invariant.ForAll(
+        nameof(ProcListsHoldOnlyLiveProcesses),
+        "A process is on allproc and hashed while SIDL, SACTIVE or SDYING, on a process list (zombproc unhashed, or allproc hashed until exit1() moves it) while SDEAD or SZOMB, and on no list once proc_free() has freed it.",
+        Detector.Subsystem, k => k.Procs,
+        p => ProcListMismatch(p) is null,
+        p => ProcListMismatch(p)!) with { Reads = StateDomain.Proc };
+
+    /// <summary>What is wrong with <paramref name="p"/>'s lists, or null.</summary>
+    private static string? ProcListMismatch(Model.Sched.Proc p)
+    {
+        if (p.Reaped)
+            return p.ListedOnUnchecked == Model.Sched.ProcList.None && !p.HashedUnchecked ? null
+                : $"pid {p.Pid} was freed by proc_free() but is still on {(p.ListedOnUnchecked == Model.Sched.ProcList.None ? "its pid hash chain" : p.ListedOnUnchecked.ToString().ToLowerInvariant())}";
+        // One direction for the exited states: exit1() moves the process in the section that sets
+        // SDEAD or SZOMB, but the rework's ordering mutation exit-zombie-before-teardown publishes
+        // SZOMB early on purpose, and its own rule judges it.
+        bool exited = p.Stat is Model.Exit.ProcStat.Dead or Model.Exit.ProcStat.Zomb;
+        bool ok = exited
+            ? p.ListedOn != Model.Sched.ProcList.None && (p.ListedOn == Model.Sched.ProcList.AllProc) == p.Hashed
+            : p.ListedOn == Model.Sched.ProcList.AllProc && p.Hashed;
+        return ok ? null : $"pid {p.Pid} is {p.Stat} but {(p.ListedOn == Model.Sched.ProcList.None ? "on no process list" : $"on {p.ListedOn.ToString().ToLowerInvariant()}")}, {(p.Hashed ? "hashed" : "unhashed")}";
+    }
+
+    /// <summary>
     /// p_vmspace of a process pfind() can return names a live vmspace: the 2004 uvm_proc_exit()
     /// switches the process to proc0's vmspace (<c>p->p_vmspace = proc0.p_vmspace</c>) before
     /// uvmspace_free() drops the old one, while the process is still SACTIVE with P_WEXIT. A
@@ -200,5 +231,6 @@ public static class LinkDetector
 
     /// <summary>Every link check.</summary>
     public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree,
-        LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps];
+        LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps,
+        ProcListsHoldOnlyLiveProcesses];
 }

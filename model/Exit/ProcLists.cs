@@ -6,8 +6,10 @@ namespace Uvm.Model.Exit;
 /// <summary>
 /// The process-list state the exit paths share (kern_proc.c, kern_exit.c 2003-2004): initproc, which
 /// inherits orphans; proc0's vmspace, which an exiting process borrows; and, for the reaper design,
-/// the deadprocs/deadlwp lists under deadproc_slock. allproc and alllwp are
-/// <see cref="Kernel.Procs"/> and <see cref="Kernel.Lwps"/>; zombproc is the processes in SZOMB.
+/// the deadprocs/deadlwp lists under deadproc_slock. allproc, zombproc and the pid hash chains are
+/// the processes of <see cref="Kernel.Procs"/> whose p_list and p_hash say so
+/// (<see cref="Proc.ListedOn"/>, <see cref="Proc.Hashed"/>); alllwp the LWPs of
+/// <see cref="Kernel.Lwps"/> whose l_list does.
 /// </summary>
 public sealed class ProcLists(Kernel? kernel = null)
 {

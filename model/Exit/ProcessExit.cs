@@ -66,6 +66,7 @@ public static class ProcessExit
         var self = selfOf();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
+        p.Relist(k.ProcListLock, ProcList.ZombProc, hashed: false); // LIST_REMOVE(p, p_hash); off allproc, onto zombproc
         if (!k.Config.Has(Switches.Exit1LeavesLwpOnPLwps)) // exit1-leaves-lwp-on-p-lwps: LIST_REMOVE(l, l_sibling) skipped
         {
             p.LwpList.Remove(l);

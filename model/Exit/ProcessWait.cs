@@ -41,6 +41,8 @@ public static class ProcessWait
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
             foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;
             parent.ChildList.Remove(child);
+            // LIST_REMOVE(p, p_list): off zombproc. proc-free-skips-zombproc-unlink skips it.
+            if (!k.Config.Has(Switches.ProcFreeSkipsZombprocUnlink)) child.Relist(k.ProcListLock, ProcList.None, hashed: false);
             // proc_free() reads p_lwps before its pool_put(&proc_pool, p): the LWPs it frees below.
             Lwp[]? lwps = k.Pools.Enabled ? [.. child.Lwps] : null;
             child.Free("proc_free");

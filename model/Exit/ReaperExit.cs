@@ -39,6 +39,7 @@ public static class ReaperExit
         var self = LwpExit.CpuThreadOf(l);
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Dead;
+        p.Relist(k.ProcListLock, ProcList.ZombProc, hashed: false); // LIST_REMOVE(p, p_hash); off allproc, onto zombproc
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);

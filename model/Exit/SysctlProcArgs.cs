@@ -69,12 +69,20 @@ public static class SysctlProcArgs
         foreach (var s in teardown) yield return s;
     }
 
-    /// <summary>pfind(pid): an SACTIVE process with that pid, or null (kern_proc.c 1.63: SSTOP too, which the model has not).</summary>
+    /// <summary>
+    /// pfind(pid): the process with that pid on its hash chain, if SACTIVE (kern_proc.c 1.63: SSTOP
+    /// too, which the model has not), or null. The chain is every process still hashed: a freed
+    /// one left there would be read.
+    /// </summary>
     private static Proc? Find(Kernel k, int pid)
     {
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
-            if (procs[i] is { Reaped: false } p && p.Pid == pid && p.Stat == ProcStat.Active) return p;
+        {
+            var p = procs[i];
+            if (p.Pid != pid || !p.HashedUnchecked) continue;
+            return p.Stat == ProcStat.Active ? p : null;
+        }
         return null;
     }
 

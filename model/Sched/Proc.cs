@@ -108,6 +108,57 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     private readonly List<Proc> _childList = [];
 
     /// <summary>
+    /// p_list: which of allproc and zombproc the process is on (one LIST_ENTRY serves both), or
+    /// neither once proc_free() has taken it off (kern_exit.c 1.89.2.27). Written only under
+    /// proclist_lock_write(), which the walkers of both lists hold for reading (a lock-discipline
+    /// check, as alllwp's l_list).
+    /// </summary>
+    public ProcList ListedOn
+    {
+        get { Touch(); return _listedOn; }
+    }
+
+    /// <summary>
+    /// p_hash: the process is on its pid hash chain, where pfind() looks (kern_proc.c 1.63). fork1()
+    /// hashes it; exit1() unhashes it as it moves the process to zombproc (kern_exit.c 1.89.2.27:
+    /// <c>LIST_REMOVE(p, p_hash); LIST_REMOVE(p, p_list); LIST_INSERT_HEAD(&amp;zombproc, p, p_list)</c>).
+    /// </summary>
+    public bool Hashed
+    {
+        get { Touch(); return _hashed; }
+    }
+
+    /// <summary>
+    /// <see cref="Hashed"/> without the use-after-free check: the model's own walk over every
+    /// process it ever made (freed ones too) to find the hash chain's members, where the kernel
+    /// walks only the chain. A member found is then read through the checked fields.
+    /// </summary>
+    public bool HashedUnchecked => _hashed;
+
+    /// <summary><see cref="ListedOn"/> without the use-after-free check, for the link check of a freed process.</summary>
+    public ProcList ListedOnUnchecked => _listedOn;
+
+    /// <summary>Backs <see cref="ListedOn"/>.</summary>
+    private ProcList _listedOn;
+
+    /// <summary>Backs <see cref="Hashed"/>.</summary>
+    private bool _hashed;
+
+    /// <summary>
+    /// A write of p_list and p_hash under <paramref name="proclist"/> (proclist_lock): the process
+    /// goes onto <paramref name="list"/> (fork1(): allproc and its hash chain; exit1(): zombproc,
+    /// unhashed; proc_free(): neither).
+    /// </summary>
+    internal void Relist(IOwnedLock proclist, ProcList list, bool hashed)
+    {
+        Touch();
+        V();
+        _d?.Write(proclist, this, "p_list", (int)_listedOn);
+        _listedOn = list;
+        _hashed = hashed;
+    }
+
+    /// <summary>
     /// p_nlwps, "Number of LWPs" (proc.h 1.154): the LWPs on p_lwps. newlwp() counts one in
     /// (kern_lwp.c 1.4), lwp_wait1() counts a collected zombie out, exit1() its own last LWP as it
     /// takes it off p_lwps (the 2004 design; the reaper's detached branch in the reaper design).
@@ -222,4 +273,17 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
 
     /// <inheritdoc/>
     public override string ToString() => $"pid {Pid}";
+}
+
+/// <summary>The list a struct proc's p_list links it on (kern_proc.c, kern_exit.c 2003-04).</summary>
+public enum ProcList
+{
+    /// <summary>Neither: not yet linked, or freed by proc_free().</summary>
+    None,
+
+    /// <summary>allproc: every process from fork1() to its exit1().</summary>
+    AllProc,
+
+    /// <summary>zombproc: exited processes until proc_free().</summary>
+    ZombProc,
 }

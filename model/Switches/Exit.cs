@@ -35,6 +35,15 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// proc_free() frees the process without LIST_REMOVE(p, p_list): the freed struct proc stays on
+    /// zombproc, where every walker of the list (sysctl KERN_PROC, the next proc_free) reads it (a
+    /// list removal skipped). Caught by the link check ProcListsHoldOnlyLiveProcesses.
+    /// </summary>
+    public static readonly KernelSwitch ProcFreeSkipsZombprocUnlink = Mutation("proc-free-skips-zombproc-unlink", "proc_free", "exit-reaperless",
+        "proc_free() frees the process but leaves it on zombproc (LIST_REMOVE(p, p_list) skipped): a freed struct proc on a process list")
+        with { Kills = ["ProcListsHoldOnlyLiveProcesses"], Budget = 50 };
+
+    /// <summary>
     /// lwp_wait1() collects a zombie LWP: off p_lwps and out of p_nlwps, but p_nzlwps is not
     /// decremented (a counter decrement skipped; kern_lwp.c 1.4 does both in one p_lwplock
     /// section). Caught by the recount LwpCountsMatchTheirLwps.

@@ -21,6 +21,31 @@ public sealed class LinkDetectorTests
     }
 
     [Fact]
+    public void AFreedProcessLeftOnZombprocIsReported()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var p = k.Lwps[0].Proc;
+        Assert.Null(LinkDetector.ProcListsHoldOnlyLiveProcesses.Check(k));
+
+        p.Stat = Uvm.Model.Exit.ProcStat.Zomb;
+        p.Relist(k.ProcListLock, Uvm.Model.Sched.ProcList.ZombProc, hashed: false);
+        Assert.Null(LinkDetector.ProcListsHoldOnlyLiveProcesses.Check(k));
+
+        p.Free("proc_free"); // LIST_REMOVE(p, p_list) skipped
+        Assert.Equal("pid 1 was freed by proc_free() but is still on zombproc", LinkDetector.ProcListsHoldOnlyLiveProcesses.Check(k));
+    }
+
+    [Fact]
+    public void ARunningProcessOffAllprocIsReported()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var p = k.Lwps[0].Proc;
+        p.Relist(k.ProcListLock, Uvm.Model.Sched.ProcList.ZombProc, hashed: false);
+
+        Assert.Equal("pid 1 is Active but on zombproc, unhashed", LinkDetector.ProcListsHoldOnlyLiveProcesses.Check(k));
+    }
+
+    [Fact]
     public void AnAnonPointingAtAFreedPageIsReported()
     {
         var k = VmFixture.Kernel(freePages: 4);
