@@ -5,8 +5,8 @@ namespace Uvm.Model.Exit;
 
 /// <summary>
 /// execve() as far as the process's vmspace goes (kern_exec.c sys_execve, uvm_map.c
-/// uvmspace_exec(); the 1999 text is the stored one before 2015, and the helper's reading of the
-/// later texts finds the same two branches): namei() and the image's headers are read (may
+/// uvmspace_exec(); 1.34 of 1999 is the stored text before 2015, and the later texts keep its two
+/// branches): namei() and the image's headers are read (may
 /// sleep); then uvmspace_exec() tests <c>ovm->vm_refcnt == 1</c>: alone in it, the process keeps
 /// the vmspace and uvm_unmap() empties it (vm_map_lock; may sleep); shared (vfork, or a reader
 /// such as sysctl KERN_PROC_ARGS holding a reference), uvmspace_alloc() makes a new one

@@ -14,7 +14,9 @@ namespace Uvm.Model.Exit;
 /// malloc(M_WAITOK) and every uvm_io(), which may sleep, it reads <c>p->p_vmspace</c>,
 /// <c>p->p_psstr</c> and <c>p->p_psnargv</c> again, and ends with
 /// <c>uvmspace_free(p->p_vmspace)</c>. Meanwhile the process may exit (the 2004 exit1() points
-/// p_vmspace at vmspace0 and drops its own reference) and be collected by wait4() (proc_free()).
+/// p_vmspace at vmspace0 and drops its own reference) and be collected by wait4() (proc_free()),
+/// or exec (<see cref="ProcessExec"/>: the reader's reference makes the vmspace shared, so the
+/// process gets a new one, which the 2003-04 reader then reads and drops without holding it).
 /// The default kernel runs the later fix (init_sysctl.c 1.96.2.2, 2007-03-09): the tests, the copy
 /// of p_psstr and p_psnargv and <c>vmspace = p->p_vmspace; vmspace->vm_refcnt++</c> under
 /// proclist_lock, then only the saved vmspace. <see cref="Switches.ProcArgsRereadsProc"/> selects
