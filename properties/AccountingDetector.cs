@@ -213,7 +213,7 @@ public static class AccountingDetector
             return null;
         })
     {
-        Reads = StateDomain.Proc,
+        Reads = StateDomain.VmRefs,
     };
 
     /// <summary>A message if <paramref name="vm"/>'s vm_refcnt is not <paramref name="fixedRefs"/> plus its processes and readers.</summary>

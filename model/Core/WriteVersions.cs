@@ -112,6 +112,15 @@ public enum StateDomain : uint
     /// </summary>
     PoolItems = 1 << 8,
 
+    /// <summary>
+    /// The vmspace references: each vmspace's vm_refcnt (<c>Exit.ProcVmspace</c>), which vmspace a
+    /// process names and whether it still holds its reference (p_vmspace, <c>VmspaceReleased</c>),
+    /// the references readers hold from outside (<c>Lwp.HeldVmspace</c>), and the free of a struct
+    /// proc. A part of <see cref="Proc"/>, whose version these writes bump too: it lets the
+    /// reference recount skip the many steps that write the rest of a process.
+    /// </summary>
+    VmRefs = 1 << 14,
+
     /// <summary>Every read or write: an invariant that declares nothing is judged after every step.</summary>
     All = uint.MaxValue,
 }

@@ -53,8 +53,12 @@ public sealed class ProcVmspace(string owner, Kernel? kernel = null)
         Discipline.Free(_d, ref _poison, "uvmspace_free", this);
     }
 
-    /// <summary>A write (<see cref="StateDomain.Proc"/>).</summary>
-    private void V() => _versions?.Bump(StateDomain.Proc);
+    /// <summary>A write (<see cref="StateDomain.Proc"/>, and its part <see cref="StateDomain.VmRefs"/>).</summary>
+    private void V()
+    {
+        _versions?.Bump(StateDomain.Proc);
+        _versions?.Bump(StateDomain.VmRefs);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"vmspace of {Owner}";

@@ -43,6 +43,7 @@ public static class ProcessFork
             foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
         var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
+        k.Versions.Bump(StateDomain.VmRefs); // the child's vmspace (uvmspace_fork, left out), with its one reference
         p2.Relist(k.ProcListLock, ProcList.AllProc, hashed: true); // LIST_INSERT_HEAD(&allproc, p2, p_list); LIST_INSERT_HEAD(PIDHASH(p2->p_pid), p2, p_hash)
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp

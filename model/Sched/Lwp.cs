@@ -339,7 +339,12 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     public Exit.ProcVmspace? HeldVmspace
     {
         get => field;
-        internal set { _k?.Versions.Bump(StateDomain.Proc); field = value; }
+        internal set
+        {
+            _k?.Versions.Bump(StateDomain.Proc);
+            _k?.Versions.Bump(StateDomain.VmRefs);
+            field = value;
+        }
     }
 
     /// <summary>l_holdcnt: PHOLD count; no swapout while positive.</summary>

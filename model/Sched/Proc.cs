@@ -225,7 +225,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     public ProcVmspace Vmspace
     {
         get { Touch(); return _vmspace ?? ForkedVmspace; }
-        internal set { Touch(); V(); _vmspace = value; }
+        internal set { Touch(); V(); _versions?.Bump(StateDomain.VmRefs); _vmspace = value; }
     }
 
     /// <summary>
@@ -237,7 +237,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     public bool VmspaceReleased
     {
         get { Touch(); return _vmspaceReleased; }
-        internal set { Touch(); V(); _vmspaceReleased = value; }
+        internal set { Touch(); V(); _versions?.Bump(StateDomain.VmRefs); _vmspaceReleased = value; }
     }
 
     /// <summary>Backs <see cref="VmspaceReleased"/>.</summary>
@@ -250,6 +250,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     internal void Free(string function)
     {
         V();
+        _versions?.Bump(StateDomain.VmRefs); // a freed process holds no reference any more
         if (_d is not null) _d.Free(ref _poison, function, this);
         else _poison.FreedIn = function;
     }

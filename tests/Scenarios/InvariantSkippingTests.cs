@@ -202,6 +202,21 @@ public sealed class InvariantSkippingTests
             }
         }
 
+        /// <summary>The vmspace references: every vmspace's count, each process's p_vmspace and its hold, each reader's.</summary>
+        private static void ReadVmRefs(Kernel k, StringBuilder t)
+        {
+            IKernelView v = k;
+            var vm0 = v.ProcLists.Proc0Vmspace;
+            t.Append($"[vm0 {vm0.RefCount} {vm0.Freed}]");
+            foreach (var p in v.Procs)
+            {
+                t.Append($"[{p} {Id(p.Vmspace)} {p.VmspaceReleased} {p.Reaped} {p.ForkedVmspace.RefCount} {p.ForkedVmspace.Freed}");
+                foreach (var e in p.ExecVmspaces) t.Append($" ({Id(e)} {e.RefCount} {e.Freed})");
+                t.Append(']');
+            }
+            foreach (var l in v.Lwps) t.Append($"[{Id(l)} {Id(l.HeldVmspace)}]");
+        }
+
         /// <summary>Everything <see cref="StateDomain"/> says the part holds, as text.</summary>
         private static string Read(Kernel k, StateDomain part)
         {
@@ -219,8 +234,13 @@ public sealed class InvariantSkippingTests
                 case StateDomain.Proc:
                     foreach (var p in v.Procs.Append(k.SystemProc))
                         t.Append($"[{p} {p.Exiting} {p.Stat} {p.Parent} {Id(p.Vmspace)} {p.Vmspace.Freed} {p.PoolItem} {p.Reaped} "
-                            + $"{string.Join(',', p.Lwps.Select(Id))} {string.Join(',', p.Children)}]");
+                            + $"{string.Join(',', p.Lwps.Select(Id))} {string.Join(',', p.Children)} {p.Nlwps} {p.Nrlwps} {p.Nzlwps} "
+                            + $"{p.ListedOnUnchecked} {p.HashedUnchecked}]");
                     t.Append(v.Procs.Count);
+                    ReadVmRefs(k, t);
+                    break;
+                case StateDomain.VmRefs:
+                    ReadVmRefs(k, t);
                     break;
                 case StateDomain.Uarea:
                     var u = v.Uareas;
