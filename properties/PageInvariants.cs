@@ -122,9 +122,21 @@ public static class PageInvariants
         return null;
     }
 
+    /// <summary>
+    /// uvm_fault() enters a mapping (pmap_enter) only while the map entry it looked up is still in
+    /// the map: a fault that slept relocks with uvmfault_relock(), which fails when map->timestamp
+    /// moved (uvm_fault_i.h; uvm_fault.c 1.69 "relock failed, need to restart the fault"), and
+    /// uvm_unmap_remove() has already pmap_remove()d the range. The rule NoMappingOutlivesItsEntry
+    /// states for the pmaps the model keeps (the copy-on-write spaces), checked at pmap_enter()
+    /// for the memory whose pmap is not modelled (Fault.Finish: the private heaps of AnonUser).
+    /// </summary>
+    public static readonly Invariant FaultEntersNoMappingOfARemovedEntry = Invariant.AtEvent(
+        nameof(FaultEntersNoMappingOfARemovedEntry),
+        "uvm_fault() enters a mapping only while the map entry it looked up is still in the map (uvmfault_relock() restarts it otherwise).", "vm");
+
     /// <summary>Every page invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy];
+        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy, FaultEntersNoMappingOfARemovedEntry];
 
     /// <summary>Every page liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MemoryShortageWithReclaimablePagesEventuallyEnds];

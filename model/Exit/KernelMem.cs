@@ -141,7 +141,7 @@ public static class KernelMem
     /// </summary>
     public static IEnumerable<Step> UvmspaceFree(Kernel k, Func<KernelThread> self, ProcVmspace vm)
     {
-        if (--vm.RefCount > 0) return [];
+        if (--vm.RefCount > (k.Config.Has(Switches.UvmspaceFreeAtOneRef) ? 1 : 0)) return []; // uvmspace-free-at-one-ref
         return Free(k, self, "uvmspace_free", _ => vm.MarkFreed());
     }
 }

@@ -97,7 +97,7 @@ public static class LwpExit
         l.UnlinkFromAllLwp(k.ProcListLock);
         k.SchedLock.Acquire(self);
         l.Stat = LwpStat.Dead;
-        l.Proc.Nrlwps--; // lwp_exit(), exit1(): p_nrlwps-- with LSDEAD
+        if (!k.Config.Has(Switches.LwpExitSkipsNrlwps)) l.Proc.Nrlwps--; // lwp_exit(), exit1(): p_nrlwps-- with LSDEAD (lwp-exit-skips-nrlwps)
         cpu.Current = null;
         cpu.Exiting = l;
         k.SchedLock.Release(self);

@@ -51,7 +51,7 @@ public static class ProcessExit
         // --vm_refcnt, and at 0 the teardown, which may sleep.
         var old = p.Vmspace;
         if (!k.Config.Has(Switches.Exit1KeepsPVmspace)) p.Vmspace = k.ProcLists.Proc0Vmspace; // exit1-keeps-p-vmspace
-        l.CurCpu!.Vmspace = k.ProcLists.Proc0Vmspace;
+        if (!k.Config.Has(Switches.Exit1SkipsPmapDeactivate)) l.CurCpu!.Vmspace = k.ProcLists.Proc0Vmspace; // exit1-skips-pmap-deactivate
         p.VmspaceReleased = true;
         var teardown = KernelMem.UvmspaceFree(k, selfOf, old);
         yield return Step.Ran("uvm_proc_exit");
@@ -66,7 +66,7 @@ public static class ProcessExit
         var self = selfOf();
         LwpExit.ReparentChildren(k, self, p);
         p.Stat = ProcStat.Zomb;
-        p.Relist(k.ProcListLock, ProcList.ZombProc, hashed: false); // LIST_REMOVE(p, p_hash); off allproc, onto zombproc
+        p.Relist(k.ProcListLock, ProcList.ZombProc, hashed: k.Config.Has(Switches.Exit1LeavesPidHash)); // exit1-leaves-pid-hash; // LIST_REMOVE(p, p_hash); off allproc, onto zombproc
         if (!k.Config.Has(Switches.Exit1LeavesLwpOnPLwps)) // exit1-leaves-lwp-on-p-lwps: LIST_REMOVE(l, l_sibling) skipped
         {
             p.LwpList.Remove(l);
@@ -104,7 +104,7 @@ public static class ProcessExit
         else
         {
             l.BecomeZombieUnlocked();
-            l.Proc.Nzlwps++;
+            if (!k.Config.Has(Switches.LwpExit2SkipsNzlwps)) l.Proc.Nzlwps++; // lwp-exit2-skips-nzlwps
             Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
         }
         yield return Step.Ran("lwp_exit2");

@@ -44,11 +44,12 @@ public static class ProcessFork
         var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
         k.Versions.Bump(StateDomain.VmRefs); // the child's vmspace (uvmspace_fork, left out), with its one reference
-        p2.Relist(k.ProcListLock, ProcList.AllProc, hashed: true); // LIST_INSERT_HEAD(&allproc, p2, p_list); LIST_INSERT_HEAD(PIDHASH(p2->p_pid), p2, p_hash)
+        // LIST_INSERT_HEAD(&allproc, p2, p_list); LIST_INSERT_HEAD(PIDHASH(p2->p_pid), p2, p_hash) (fork-skips-pid-hash: not hashed)
+        p2.Relist(k.ProcListLock, ProcList.AllProc, hashed: !k.Config.Has(Switches.ForkSkipsPidHash));
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
         l2.InitUnpublished(LwpStat.Idle, inMemory: false); // newlwp(): LSIDL, before it is on alllwp
         p2.LwpList.Add(l2);
-        p2.Nlwps++; // newlwp(): LIST_INSERT_HEAD(&p2->p_lwps, l2, l_sibling); p2->p_nlwps++
+        if (!k.Config.Has(Switches.NewlwpSkipsNlwps)) p2.Nlwps++; // newlwp-skips-nlwps; newlwp(): LIST_INSERT_HEAD(&p2->p_lwps, l2, l_sibling); p2->p_nlwps++
         k.LinkLwp(l2);
         p1.ChildList.Add(p2);
         Proclist.UnlockWrite(k, selfOf());

@@ -42,7 +42,8 @@ public static class ProcessWait
             foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;
             parent.ChildList.Remove(child);
             // LIST_REMOVE(p, p_list): off zombproc. proc-free-skips-zombproc-unlink skips it.
-            if (!k.Config.Has(Switches.ProcFreeSkipsZombprocUnlink)) child.Relist(k.ProcListLock, ProcList.None, hashed: false);
+            bool unlinkLate = k.Config.Has(Switches.ProcFreeUnlinksAfterUnlock); // proc-free-unlinks-after-unlock
+            if (!k.Config.Has(Switches.ProcFreeSkipsZombprocUnlink) && !unlinkLate) child.Relist(k.ProcListLock, ProcList.None, hashed: false);
             // proc_free() reads p_lwps before its pool_put(&proc_pool, p): the LWPs it frees below.
             Lwp[]? lwps = k.Pools.Enabled ? [.. child.Lwps] : null;
             child.Free("proc_free");
@@ -50,6 +51,7 @@ public static class ProcessWait
             if (k.Config.Has(Switches.ProcFreeTouchesFreedProc) && child.Stat != ProcStat.Zomb)
                 throw new KernelPanicException("sys_wait4", $"{child} is not a zombie");
             Proclist.UnlockWrite(k, self());
+            if (unlinkLate) child.Relist(k.ProcListLock, ProcList.None, hashed: false);
             yield return Step.Ran("proc_free");
 
             // proc_free(): pool_put(&lwp_pool, l) for its LWPs, pool_put(&proc_pool, p) (approx.: one place for both).

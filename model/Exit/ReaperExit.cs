@@ -96,7 +96,7 @@ public static class ReaperExit
         if (l.Detached)
         {
             l.Proc.LwpList.Remove(l);
-            l.Proc.Nlwps--;
+            if (!k.Config.Has(Switches.ReaperSkipsNlwps)) l.Proc.Nlwps--; // reaper-skips-nlwps
             l.Free("reaper");
             foreach (var s in ProcessWait.PutLwp(k, self.AsSelf, l)) yield return s;
         }

@@ -67,8 +67,11 @@ public static class SysctlProcArgs
         var drop = rereads ? p.Vmspace : vmspace;
         l.HeldVmspace = null;
         var teardown = k.Config.Has(Switches.ProcArgsLeaksVmspaceRef) ? [] : KernelMem.UvmspaceFree(k, selfOf, drop); // procargs-leaks-vmspace-ref
+        // procargs-drops-ref-twice: a second uvmspace_free() of the same vmspace.
+        var again = k.Config.Has(Switches.ProcArgsDropsRefTwice) ? KernelMem.UvmspaceFree(k, selfOf, drop) : [];
         yield return Step.Ran("sysctl_procargs: uvmspace_free");
         foreach (var s in teardown) yield return s;
+        foreach (var s in again) yield return s;
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ public static class Fault
     /// </summary>
     internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, Func<bool>? mapped = null)
     {
+        // The answer of the fault's last uvmfault_relock(): true until a relock fails.
+        bool lookupValid = true;
+        Func<bool>? relock = mapped is null ? null : () => lookupValid = mapped();
         Anon? anon;
         while ((anon = amap[index]) is null)
         {
@@ -34,13 +37,13 @@ public static class Fault
             if (PageQueues.Alloc(k) is not { } fresh)
             {
                 yield return Pageout.Wait(k, "flt_noram2");
-                if (mapped?.Invoke() == false) yield break;
+                if (relock?.Invoke() == false) yield break;
                 continue;
             }
             anon = amap[index] = AnonPager.New(k, self, fresh);
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
-            yield return Finish(k, self, fresh, anon.Lock, write);
+            yield return Finish(k, self, fresh, anon.Lock, write, lookupValid: lookupValid);
             yield break;
         }
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
@@ -48,7 +51,7 @@ public static class Fault
         {
             PageQueues.Busy(resident, "uvm_fault");
             yield return Step.Ran("uvm_fault: anon page resident");
-            yield return Finish(k, self, resident, anon.Lock, write);
+            yield return Finish(k, self, resident, anon.Lock, write, lookupValid: lookupValid);
             yield break;
         }
         if (anon.Page is { Busy: true } busy && k.Config.Has(Switches.FaultUsesBusyAnonPage))
@@ -61,10 +64,10 @@ public static class Fault
             yield break;
         }
         var got = new Out<Page>();
-        foreach (var s in AnonPager.Get(k, self, anon, got, mapped)) yield return s;
+        foreach (var s in AnonPager.Get(k, self, anon, got, relock)) yield return s;
         if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD: EIO) or the map changed (ERESTART): trap() signals the process
         PageQueues.Busy(got.Value, "uvm_fault");
-        yield return Finish(k, self, got.Value!, anon.Lock, write);
+        yield return Finish(k, self, got.Value!, anon.Lock, write, lookupValid: lookupValid);
     }
 
     /// <summary>A touch of page <paramref name="index"/> of a shared aobj mapping (a SysV shm segment).</summary>
@@ -119,10 +122,18 @@ public static class Fault
 
     /// <summary>
     /// The end of uvm_fault(): pmap_enter() (reference, and modify on a write), un-busy the page,
-    /// uvm_pageactivate() under uvm.pageqlock, unlock the owner.
+    /// uvm_pageactivate() under uvm.pageqlock, unlock the owner. <paramref name="lookupValid"/> is
+    /// false when the fault's last uvmfault_relock() failed: a pmap_enter() then is reported
+    /// (FaultEntersNoMappingOfARemovedEntry).
     /// </summary>
-    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter")
+    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter", bool lookupValid = true)
     {
+        // uvm_fault() reaches pmap_enter() only under a valid lookup: after a sleep, uvmfault_relock()
+        // compares map->timestamp with the version it looked up and restarts the fault on a change
+        // (uvm_fault_i.h, uvm_fault.c 1.69); uvm_unmap_remove() has pmap_remove()d the range, so an
+        // entry made now outlives its map entry (NoMappingOutlivesItsEntry for the modelled pmaps).
+        if (!lookupValid)
+            k.Events.Break("FaultEntersNoMappingOfARemovedEntry", $"{self.Name}'s uvm_fault() enters {p} after its uvmfault_relock() failed (the map entry it looked up is gone)");
         p.Referenced = true;
         if (write) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);

@@ -108,7 +108,7 @@ public static class AnonPager
                 PageQueues.Unbusy(k, fresh);
                 PageQueues.Activate(k, fresh);
                 k.Vm.PageQueueLock.Release(self);
-                if (!relocked)
+                if (!relocked && !k.Config.Has(Switches.AnongetIgnoresRelockFailure)) // anonget-ignores-relock-failure
                 {
                     // Not relocked: drop the anon and ERESTART; the refault finds the entry gone.
                     anon.Lock.Release(k, self);

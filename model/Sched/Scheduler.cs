@@ -47,6 +47,7 @@ public static class Scheduler
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
         l.Stat = LwpStat.Run;
         l.Proc.Nrlwps++; // setrunnable()/awaken(): p_nrlwps++ under SCHED_LOCK (kern_synch.c of 2006)
+        if (k.Config.Has(Switches.SetrunnableDoublesNrlwps)) l.Proc.Nrlwps++; // setrunnable-doubles-nrlwps
         l.SlpTime = 0;
         if (l.InMemory || k.Config.Has(Switches.SetrunnableQueuesSwappedOut)) // setrunnable-queues-swapped-out: L_INMEM not tested
         {

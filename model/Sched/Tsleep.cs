@@ -35,7 +35,7 @@ public static class Tsleep
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
-        l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP
+        if (!k.Config.Has(Switches.LtsleepSkipsNrlwps)) l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP (ltsleep-skips-nrlwps)
         l.WChan = chan;
         l.SlpTime = 0;
         l.SleepTimeout = int.MaxValue;

@@ -120,7 +120,7 @@ public sealed class AnonUser : KernelThread
     private IEnumerable<Step> Munmap()
     {
         if (!Mapped) yield break; // the process is exiting (SIGSEGV): nothing left to unmap
-        _first!._mapped = false;
+        if (!Kernel.Config.Has(Switches.MunmapKeepsMapTimestamp)) _first!._mapped = false; // munmap-keeps-map-timestamp
         yield return Step.Ran("uvm_unmap: uvm_unmap_remove");
         foreach (var s in Wipeout()) yield return s;
     }
