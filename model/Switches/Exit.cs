@@ -237,55 +237,52 @@ public static partial class Switches
         "fork1() makes the child's LWP runnable but leaves p_stat SIDL (a state field not updated)")
         with { Kills = ["ProcessStateAgreesWithItsLwps"], Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): newlwp() in fork1() puts the child's LWP on p_lwps without p_nlwps++ (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): newlwp() in fork1() puts the child's LWP on p_lwps without p_nlwps++ (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch NewlwpSkipsNlwps = Mutation("newlwp-skips-nlwps", "fork1", "exit-reaperless",
         "newlwp() in fork1() puts the child's LWP on p_lwps without p_nlwps++ (a counter update skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): lwp_exit2() makes a non-detached LWP LSZOMB without p_nzlwps++ (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes (the default workload's two-LWP process).</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): lwp_exit2() makes a non-detached LWP LSZOMB without p_nzlwps++ (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes (the default workload's two-LWP process).</summary>
     public static readonly KernelSwitch LwpExit2SkipsNzlwps = Mutation("lwp-exit2-skips-nzlwps", "lwp_exit2", "exit-reaperless",
         "lwp_exit2() makes a non-detached LWP LSZOMB without p_nzlwps++ (a counter update skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): lwp_exit() and exit1() make the LWP LSDEAD without p_nrlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): lwp_exit() and exit1() make the LWP LSDEAD without p_nrlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch LwpExitSkipsNrlwps = Mutation("lwp-exit-skips-nrlwps", "lwp_exit", "exit-reaperless",
         "lwp_exit() and exit1() make the LWP LSDEAD without p_nrlwps-- (a counter update skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): the reaper takes a detached LWP off p_lwps and frees it without p_nlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): the reaper takes a detached LWP off p_lwps and frees it without p_nlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch ReaperSkipsNlwps = Mutation("reaper-skips-nlwps", "reaper", "exit-reaper",
         "the reaper takes a detached LWP off p_lwps and frees it without p_nlwps-- (a counter update skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): fork1() puts the child on allproc but not on its PIDHASH chain (a list insertion skipped): pfind() cannot find it. Caught by ProcListsHoldOnlyLiveProcesses, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): fork1() puts the child on allproc but not on its PIDHASH chain (a list insertion skipped): pfind() cannot find it. Caught by ProcListsHoldOnlyLiveProcesses, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch ForkSkipsPidHash = Mutation("fork-skips-pid-hash", "fork1", "proc-args",
         "fork1() puts the child on allproc but not on its PIDHASH chain (a list insertion skipped): pfind() cannot find it")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): exit1() moves the process to zombproc but leaves it on its PIDHASH chain (a list removal skipped). Caught by ProcListsHoldOnlyLiveProcesses, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): exit1() moves the process to zombproc but leaves it on its PIDHASH chain (a list removal skipped). Caught by ProcListsHoldOnlyLiveProcesses, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch Exit1LeavesPidHash = Mutation("exit1-leaves-pid-hash", "exit1", "proc-args",
         "exit1() moves the process to zombproc but leaves it on its PIDHASH chain (a list removal skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): proc_free() does LIST_REMOVE(p, p_list) after proclist_lock_write is released (a list write outside its lock). Caught by UseAfterFree (the unlink after the unlock follows pool_put's poisoning of the proc), schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): proc_free() does LIST_REMOVE(p, p_list) after proclist_lock_write is released (a list write outside its lock). Caught by UseAfterFree (the unlink after the unlock follows pool_put's poisoning of the proc), schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch ProcFreeUnlinksAfterUnlock = Mutation("proc-free-unlinks-after-unlock", "proc_free", "exit-reaperless",
         "proc_free() does LIST_REMOVE(p, p_list) after proclist_lock_write is released (a list write outside its lock)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): sysctl_procargs() ends with uvmspace_free() of its vmspace twice (a reference dropped twice, as on an error path that also drops it). Caught by VmspaceRefCountMatchesItsReferences, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): sysctl_procargs() ends with uvmspace_free() of its vmspace twice (a reference dropped twice, as on an error path that also drops it). Caught by VmspaceRefCountMatchesItsReferences, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch ProcArgsDropsRefTwice = Mutation("procargs-drops-ref-twice", "sysctl_procargs", "proc-args",
         "sysctl_procargs() ends with uvmspace_free() of its vmspace twice (a reference dropped twice, as on an error path that also drops it)")
         with { Budget = 20 };
 
-
-
-
-    /// <summary>From the session-24 mutation hunt (mutD): uvmspace_free() tears the vmspace down when the decrement leaves one reference (off by one: --vm_refcnt <= 1). Caught by ZombieIsReapedOnlyAfterLastLwpSwitchedAway (big lock) or UseAfterFree (without), schedule 1.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): uvmspace_free() tears the vmspace down when the decrement leaves one reference (off by one: --vm_refcnt <= 1). Caught by ZombieIsReapedOnlyAfterLastLwpSwitchedAway (big lock) or UseAfterFree (without), schedule 1.</summary>
     public static readonly KernelSwitch UvmspaceFreeAtOneRef = Mutation("uvmspace-free-at-one-ref", "uvmspace_free", "proc-args",
         "uvmspace_free() tears the vmspace down when the decrement leaves one reference (off by one: --vm_refcnt <= 1)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free). Caught by ZombieIsReapedOnlyAfterLastLwpSwitchedAway, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free). Caught by ZombieIsReapedOnlyAfterLastLwpSwitchedAway, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch Exit1SkipsPmapDeactivate = Mutation("exit1-skips-pmap-deactivate", "uvm_proc_exit", "exit-reaperless",
         "uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free)")
         with { Budget = 20 };

@@ -68,7 +68,7 @@ public static partial class Switches
         "uvm_fault() maps an anon page that another path has PG_BUSY (a pageout in flight) instead of sleeping in uvmfault_anonget(): the write lands in a page the pageout then frees")
         with { Kills = ["LockDiscipline"], Budget = 50 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated). Caught by UseAfterFree (the fault reads the anon munmap freed), schedule 7 with the big lock, 1 without.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated). Caught by UseAfterFree (the fault reads the anon munmap freed), schedule 7 with the big lock, 1 without.</summary>
     public static readonly KernelSwitch MunmapKeepsMapTimestamp = Mutation("munmap-keeps-map-timestamp", "uvm_unmap", "anon-munmap",
         "munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated)")
         with { Budget = 20 };

@@ -240,12 +240,12 @@ public static partial class Switches
     public static readonly KernelSwitch SetrunnableQueuesSwappedOut = Mutation("setrunnable-queues-swapped-out", "setrunnable", "swapout",
         "setrunnable() puts the LWP on the run queue without testing L_INMEM (a flag not tested)");
 
-    /// <summary>From the session-24 mutation hunt (mutD): ltsleep() makes the LWP LSSLEEP without p_nrlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): ltsleep() makes the LWP LSSLEEP without p_nrlwps-- (a counter update skipped). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch LtsleepSkipsNrlwps = Mutation("ltsleep-skips-nrlwps", "ltsleep", "exit-reaperless",
         "ltsleep() makes the LWP LSSLEEP without p_nrlwps-- (a counter update skipped)")
         with { Budget = 20 };
 
-    /// <summary>From the session-24 mutation hunt (mutD): setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch SetrunnableDoublesNrlwps = Mutation("setrunnable-doubles-nrlwps", "setrunnable", "exit-reaperless",
         "setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled)")
         with { Budget = 20 };

@@ -297,7 +297,7 @@ public static partial class Switches
     public static readonly KernelSwitch AnonReleaseSkipsDropswap = Mutation("anon-release-skips-dropswap", "uvm_anon_release", "pagedaemon",
         "uvm_anon_release() frees the PG_RELEASED page and the anon but not its swap slot (an error branch leaks a slot)");
 
-    /// <summary>From the session-24 mutation hunt (mutD): uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken). Caught by FaultEntersNoMappingOfARemovedEntry (designated), schedule 5 without the big lock; with it the relock never fails in anon-munmap.</summary>
+    /// <summary>From the session-23 mutation hunt (mutD): uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken). Caught by FaultEntersNoMappingOfARemovedEntry (designated), schedule 5 without the big lock; with it the relock never fails in anon-munmap.</summary>
     public static readonly KernelSwitch AnongetIgnoresRelockFailure = Mutation("anonget-ignores-relock-failure", "uvmfault_anonget", "anon-munmap",
         "uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken)")
         with { Kills = ["FaultEntersNoMappingOfARemovedEntry"], Budget = 20, BigLock = false };
