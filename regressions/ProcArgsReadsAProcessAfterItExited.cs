@@ -14,14 +14,16 @@ namespace Uvm.Regressions;
 /// <c>uvmspace_free(p-&gt;p_vmspace)</c>. init_sysctl.c 1.96.2.2 (2007-03-09) saves the vmspace and
 /// takes its reference under proclist_lock; the default kernel runs that.
 ///
-/// Setup (scenario proc-args): pid 2 forks pid 4 and waits for it; pid 3 reads pid 4's arguments
-/// twice, on the other CPU.
+/// Setup (scenario proc-args): pid 2 forks pid 4, which execs, and waits for it; pid 3 reads pid 4's
+/// arguments twice, on the other CPU.
 ///
 /// Interleaving: the reader takes its reference while pid 4 runs and drops the big lock where
 /// malloc() or uvm_io() may sleep; pid 4 exits (the 2004 exit1() points p_vmspace at vmspace0 and
 /// drops its own reference) and its parent's wait4() frees it. The reader then reads the freed
 /// struct proc (use after free); or, before the free, it reads vmspace0 and drops one of
-/// vmspace0's references, leaving pid 4's old vmspace with a reference nobody holds.
+/// vmspace0's references, leaving pid 4's old vmspace with a reference nobody holds; or pid 4's exec
+/// found its vmspace shared with the reader, gave pid 4 a new one, and the reader drops that one's
+/// only reference.
 ///
 /// Violated: the generic use-after-free detector, or the recount VmspaceRefCountMatchesItsReferences
 /// (vm_refcnt against the process in the vmspace, the outside readers and vmspace0's fixed
@@ -31,8 +33,8 @@ public sealed class ProcArgsReadsAProcessAfterItExited
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
-    /// procargs-rereads-proc --seed S [--engine coyote]</c>): in-process 1, 2, 7, 1, 1, 3, 1, 2, 1, 1;
-    /// Coyote 1, 1, 1, 1, 1, 1, 1, 3, 1, 1 (worst 7).
+    /// procargs-rereads-proc --seed S [--engine coyote]</c>): in-process 1, 2, 2, 1, 1, 1, 1, 2, 1, 1;
+    /// Coyote 1, 1, 1, 1, 1, 1, 2, 3, 1, 1 (worst 3).
     /// </summary>
     private const int Budget = 50;
 
@@ -53,7 +55,8 @@ public sealed class ProcArgsReadsAProcessAfterItExited
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run -s proc-args --bug procargs-rereads-proc</c>
-    /// (seed 0, schedule 1, shrunk: steps 57 -> 47): the reader's second vm_refcnt++ at step 22,
+    /// (seed 0, schedule 1, shrunk: steps 57 -> 47; the default workload of then, before pid 4
+    /// execs, which the file keeps): the reader's second vm_refcnt++ at step 22,
     /// pid 4's exit at 25-32, its parent's proc_free at 36, and the reader's uvmspace_free(p->p_vmspace)
     /// at step 46 reads the freed proc:
     /// <code>

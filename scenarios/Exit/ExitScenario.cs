@@ -38,14 +38,15 @@ public static class ExitScenario
     /// </summary>
     public static Scenario ProcArgs { get; } = new(
         "proc-args",
-        "2 CPUs, reaperless exit: pid 2 forks pid 4, which exits, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
+        "2 CPUs, reaperless exit: pid 2 forks pid 4, which execs and exits, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
         ["sched", "exit"],
         ProcArgsDefault,
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless, readers: 1)));
 
     /// <summary>
-    /// The default workload of <see cref="ProcArgs"/>: pid 2 forks pid 4 (one quantum of work) and
-    /// waits for it; pid 3 computes, then reads pid 4's arguments twice. Free memory covers the
+    /// The default workload of <see cref="ProcArgs"/>: pid 2 forks pid 4 (an execve, then one quantum
+    /// of work) and waits for it; pid 3 computes, then reads pid 4's arguments twice, so the exec may
+    /// find the vmspace shared with the reader. Free memory covers the
     /// fork's u-area with one page to spare, at the pagedaemon's target.
     /// </summary>
     public static Workload ProcArgsDefault() => new()
@@ -57,7 +58,7 @@ public static class ExitScenario
         Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
         Processes =
         [
-            new([[new Fork([new Compute(1)]), new Wait()]]),
+            new([[new Fork([new Exec(), new Compute(1)]), new Wait()]]),
             new([[new Compute(1), new ProcArgs(4), new ProcArgs(4)]]),
         ],
     };
