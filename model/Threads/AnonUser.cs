@@ -43,7 +43,20 @@ public sealed class AnonUser : KernelThread
     private bool _mapped = true;
 
     /// <summary>The second LWP of the process, which munmaps the heap; null for a single-LWP process.</summary>
-    private AnonUser? _second;
+    private readonly AnonUser? _second;
+
+    /// <summary>
+    /// The fault's uvmfault_relock() after a sleep, for a process whose other LWP may munmap the
+    /// heap; null for a single-LWP process, whose map nothing changes. Made once per LWP, not per
+    /// fault.
+    /// </summary>
+    private readonly Func<bool>? _mappedCheck;
+
+    /// <summary>The channel the second LWP waits on until _lwp_create() makes it runnable, named once per process.</summary>
+    private readonly WaitChannel _createChannel;
+
+    /// <summary>The channel exit1() waits on for the other LWP (exit_lwps), named once per process.</summary>
+    private readonly WaitChannel _lwpsChannel;
 
     /// <summary>The number of touches the first LWP makes before it creates the second.</summary>
     private readonly int _createAfter;
@@ -57,10 +70,13 @@ public sealed class AnonUser : KernelThread
     {
         _amap = new Anon?[pages];
         _program = program;
+        _createChannel = new($"_lwp_create of {name}");
+        _lwpsChannel = new($"p_nlwps of {name}");
         if (munmapLwpAfter is not { } after) return;
         _createAfter = after;
+        _mappedCheck = () => Mapped;
         _second = new AnonUser(kernel, $"{name} lwp2", this);
-        _second.StartAsleep(CreateChannel);
+        _second.StartAsleep(_createChannel);
     }
 
     /// <summary>The second LWP of <paramref name="first"/>'s process, which munmap()s the heap.</summary>
@@ -69,16 +85,13 @@ public sealed class AnonUser : KernelThread
         _amap = first._amap;
         _program = [];
         _first = first;
+        _createChannel = first._createChannel;
+        _lwpsChannel = first._lwpsChannel;
     }
 
     /// <summary>Whether the heap's map entry is still there (the map timestamp has not moved).</summary>
     private bool Mapped => (_first ?? this)._mapped;
 
-    /// <summary>The channel the second LWP waits on until _lwp_create() makes it runnable.</summary>
-    private WaitChannel CreateChannel => new($"_lwp_create of {(_first ?? this).Name}");
-
-    /// <summary>The channel exit1() waits on for the other LWP (exit_lwps).</summary>
-    private WaitChannel LwpsChannel => new($"p_nlwps of {(_first ?? this).Name}");
 
     /// <inheritdoc/>
     /// <remarks>The amap is the process's: its first LWP counts it, until it exits.</remarks>
@@ -96,7 +109,7 @@ public sealed class AnonUser : KernelThread
             // The entry is gone: the fault finds no entry, trap() sends SIGSEGV and the process exits.
             if (!Mapped) break;
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
-            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, () => Mapped))) yield return s;
+            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, _mappedCheck))) yield return s;
         }
         if (_first is not null)
         {
@@ -112,7 +125,7 @@ public sealed class AnonUser : KernelThread
     /// <summary>sys__lwp_create(): the new LWP is made runnable (setrunnable).</summary>
     private IEnumerable<Step> LwpCreate()
     {
-        Kernel.SleepQueues.Wakeup(CreateChannel);
+        Kernel.SleepQueues.Wakeup(_createChannel);
         yield return Step.Ran("_lwp_create: setrunnable");
     }
 
@@ -128,7 +141,7 @@ public sealed class AnonUser : KernelThread
     /// <summary>sys__lwp_exit → lwp_exit(): the last LWP but one wakes exit1()'s exit_lwps().</summary>
     private IEnumerable<Step> LwpExit()
     {
-        Kernel.SleepQueues.Wakeup(LwpsChannel);
+        Kernel.SleepQueues.Wakeup(_lwpsChannel);
         yield return Step.Exit("lwp_exit");
     }
 
@@ -136,7 +149,7 @@ public sealed class AnonUser : KernelThread
     private IEnumerable<Step> Exit1()
     {
         while (_second is { Exited: false })
-            yield return Step.Sleep("exit1: exit_lwps", LwpsChannel);
+            yield return Step.Sleep("exit1: exit_lwps", _lwpsChannel);
         foreach (var s in Wipeout()) yield return s;
         yield return Step.Exit("exit1 → uvmspace_free");
     }
