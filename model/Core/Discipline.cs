@@ -265,6 +265,36 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         else poison.FreedIn = function;
     }
 
+    /// <summary>
+    /// A reference count that keeps <paramref name="obj"/> alive (an_ref, am_ref, uo_refs,
+    /// vm_refcnt) is set from <paramref name="old"/> to <paramref name="value"/> by the running step.
+    /// Two moves break the rule every such count obeys. Below 0: a reference dropped twice. Up from
+    /// 0: a reference taken on an object whose last reference is gone, which the thread that dropped
+    /// it frees, so the new holder's pointer goes stale. The 2003-04 code states the second where it
+    /// frees: uvm_anfree()'s KASSERT(anon->an_ref == 0) (uvm_anon.c 1.21.4.2), amap_unref()'s
+    /// wipeout at am_ref 0 (uvm_amap.c), uao_detach_locked()'s "if (uobj->uo_refs) return" before
+    /// it unlinks and frees the aobj (uvm_aobj.c 1.39.2.6), uvmspace_free()'s "if (--vm->vm_refcnt
+    /// == 0)" (uvm_map.c). Both moves are reported as a use after free, the bug they lead to.
+    /// </summary>
+    /// <remarks>Inlined into the counts' setters: a legal move costs two compares, a drop to 0 also
+    /// notes its thread and step in <paramref name="last"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Counted(object obj, string field, int old, int value, ref LastReference last)
+    {
+        if (value == 0 && old > 0) last = new LastReference { DroppedBy = kernel.Running?.Name, DroppedAt = StepSerial - 1 };
+        else if (value < 0 || (old == 0 && value > 0)) Miscounted(obj, field, old, value, last);
+    }
+
+    /// <summary>A reference count moved below 0 or up from 0: a violation inside a step (boot sets counts freely).</summary>
+    private void Miscounted(object obj, string field, int old, int value, in LastReference last)
+    {
+        if (kernel.Running is not { } r || !On) return;
+        var dropped = last.DroppedBy is { } by ? $"; {by} dropped the last reference at step {last.DroppedAt}" : "";
+        throw new DetectorViolationException(Detector.UseAfterFree, value < 0
+            ? $"reference count underflow: {field} of {obj} went from {old} to {value}, set by {r.Name} in {Caller(obj)}{dropped}"
+            : $"reference taken on a dying object: {field} of {obj} went from 0 to {value}, set by {r.Name} in {Caller(obj)}{dropped} (and frees it)");
+    }
+
     /// <summary>An access to <paramref name="obj"/>: a violation if it was freed.</summary>
     /// <remarks>Inlined into every accessor: a live object costs one compare; the rest is <see cref="Touched"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

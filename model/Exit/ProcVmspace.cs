@@ -21,6 +21,9 @@ public sealed class ProcVmspace(string owner, Kernel? kernel = null)
     /// <summary>Where uvmspace_free() freed it.</summary>
     private Poison _poison;
 
+    /// <summary>Who dropped the reference count to 0 (<see cref="Discipline.Counted"/>).</summary>
+    private LastReference _lastReference;
+
     /// <summary>Backs <see cref="RefCount"/>: uvmspace_alloc() makes a vmspace with one reference.</summary>
     private int _refCount = 1;
 
@@ -40,7 +43,7 @@ public sealed class ProcVmspace(string owner, Kernel? kernel = null)
     public int RefCount
     {
         get { Touch(); return _refCount; }
-        internal set { Touch(); V(); _refCount = value; }
+        internal set { Touch(); _d?.Counted(this, "vm_refcnt", _refCount, value, ref _lastReference); V(); _refCount = value; }
     }
 
     /// <summary>A read of its map (uvm_io()'s uvm_map_extract()): a use after free once it is freed.</summary>

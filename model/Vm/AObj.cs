@@ -29,6 +29,9 @@ public sealed class AObj
     /// <summary>Where uao_free() freed the object (model/Core/Poison.cs); live until then.</summary>
     private Poison _poison;
 
+    /// <summary>Who dropped the reference count to 0 (<see cref="Discipline.Counted"/>).</summary>
+    private LastReference _lastReference;
+
     /// <summary>Creates an aobj of <paramref name="size"/> pages with one reference (uao_create).</summary>
     internal AObj(int id, int size, bool noSwap, string? name = null, WriteVersions? versions = null, Kernel? kernel = null)
     {
@@ -85,6 +88,7 @@ public sealed class AObj
         {
             Touch();
             if (IsKernelObject) return;
+            if (!IsVnode) _d?.Counted(this, "uo_refs", field, value, ref _lastReference); // a vnode's count may leave 0 (vget() of a free vnode)
             V();
             field = value;
         }

@@ -24,6 +24,9 @@ public sealed class Amap
     /// <summary>Where amap_free() freed the amap (model/Core/Poison.cs); live until then.</summary>
     private Poison _poison;
 
+    /// <summary>Who dropped the reference count to 0 (<see cref="Discipline.Counted"/>).</summary>
+    private LastReference _lastReference;
+
     internal Amap(int id, int slots, WriteVersions? versions = null, Kernel? kernel = null)
     {
         _versions = versions;
@@ -43,7 +46,7 @@ public sealed class Amap
     public int Ref
     {
         get { Touch(); _d?.Read(Lock, this, "am_ref"); return _ref; }
-        internal set { Touch(); _d?.Write(Lock, this, "am_ref", _ref); V(); _ref = value; }
+        internal set { Touch(); _d?.Write(Lock, this, "am_ref", _ref); _d?.Counted(this, "am_ref", _ref, value, ref _lastReference); V(); _ref = value; }
     }
 
     /// <summary>am_nused: slots in use.</summary>

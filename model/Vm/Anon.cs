@@ -30,6 +30,9 @@ public sealed class Anon(int id, Kernel? kernel = null)
     /// <summary>Where uvm_anfree() freed it.</summary>
     private Poison _poison;
 
+    /// <summary>Who dropped the reference count to 0 (<see cref="Discipline.Counted"/>).</summary>
+    private LastReference _lastReference;
+
     /// <summary>The kernel, for the running thread; null for an anon built alone in a unit test.</summary>
     private readonly Kernel? _kernel = kernel;
 
@@ -46,6 +49,7 @@ public sealed class Anon(int id, Kernel? kernel = null)
         internal set
         {
             Stored("an_ref", _refCount, null);
+            _d?.Counted(this, "an_ref", _refCount, value, ref _lastReference);
             V();
             _refCount = value;
             _lastRefDroppedBy = value == 0 ? _kernel?.Running : null;

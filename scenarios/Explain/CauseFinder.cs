@@ -170,7 +170,7 @@ public static partial class CauseFinder
         return found;
     }
 
-    /// <summary>The steps a detector's report names: the free and the touch of a use after free, the access of a lock-discipline report.</summary>
+    /// <summary>The steps a detector's report names: the free and the touch of a use after free, the last reference's drop and the reference taken after it, the access of a lock-discipline report.</summary>
     private static void AddDetectorSites(SortedDictionary<int, List<string>> causes, Violation v, int n)
     {
         if (FreedAt().Match(v.Message) is { Success: true } m)
@@ -178,6 +178,12 @@ public static partial class CauseFinder
             int freed = int.Parse(m.Groups["step"].Value, System.Globalization.CultureInfo.InvariantCulture);
             if (freed >= 0 && freed < n) Add(causes, freed, $"frees {m.Groups["obj"].Value}");
             Add(causes, n - 1, $"touches freed {m.Groups["obj"].Value}");
+        }
+        else if (RefFromZero().Match(v.Message) is { Success: true } z)
+        {
+            int dropped = int.Parse(z.Groups["step"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (dropped >= 0 && dropped < n) Add(causes, dropped, $"drops the last reference of {z.Groups["obj"].Value}");
+            Add(causes, n - 1, $"references dying {z.Groups["obj"].Value}");
         }
         else if (NotHeld().Match(v.Message) is { Success: true } h)
             Add(causes, n - 1, $"{h.Groups["how"].Value} {h.Groups["field"].Value} without {h.Groups["lock"].Value}");
@@ -192,6 +198,10 @@ public static partial class CauseFinder
     /// <summary>Discipline.Touch's report: "use after free: lwp 1 freed by cpu0 in lwp_exit2 at step 7, touched by ...".</summary>
     [GeneratedRegex(@"use after free: (?<obj>.+?) freed by \S+ in \S+ at step (?<step>\d+), touched by")]
     private static partial Regex FreedAt();
+
+    /// <summary>Discipline.Counted's report: "reference taken on a dying object: an_ref of anon 1 went from 0 to 1, set by loan2 in X; loan1 dropped the last reference at step 1 (and frees it)".</summary>
+    [GeneratedRegex(@"reference taken on a dying object: \S+ of (?<obj>.+?) went from 0 to \d+, set by .+; \S+ dropped the last reference at step (?<step>\d+)")]
+    private static partial Regex RefFromZero();
 
     /// <summary>Discipline's lock report: "lock sched_lock of l_stat (lwp 1) not held by pagedaemon in X: l_stat read while ...".</summary>
     [GeneratedRegex(@"lock (?<lock>.+?) of (?<field>\S+) \(.*\) not held by \S+ in \S+: \S+ (?<how>read|written)")]

@@ -115,15 +115,26 @@ public sealed class ExactCauseTests
     public void AUseAfterFreeMarksTheFreeAndTheTouch() =>
         AssertFreeAndTouchMarked(Explored("exit-reaperless", "lwp-wait-touches-freed-zombie"));
 
-    /// <summary>The committed loan-shares-dying-anon finding: uvm_anfree() by one LWP, the loan's touch by another.</summary>
+    /// <summary>
+    /// The committed loan-shares-dying-anon finding: uvm_unloananon() by one LWP drops the anon's
+    /// last reference, the other's uvm_loanzero() takes one from 0 (session 24's reference-count rule).
+    /// </summary>
     [Fact]
-    public void TheCommittedLoanShareUseAfterFreeMarksTheFreeAndTheTouch()
+    public void TheCommittedLoanShareMarksTheLastReferenceDroppedAndTheOneTaken()
     {
         var e = Explanation.Of(Committed("loan-share-loan-shares-dying-anon-UseAfterFree-seed3000009.json"));
 
-        AssertFreeAndTouchMarked(e);
-        Assert.NotEqual(e.Steps[^1].Thread, e.Steps.Single(s => s.Causes.Any(c => c.StartsWith("frees ", StringComparison.Ordinal))).Thread);
+        Assert.Equal("detector UseAfterFree", e.Violation!.Id);
+        var drop = e.Steps.Single(s => s.Causes.Contains("drops the last reference of anon 1"));
+        Assert.Equal("uvm_unloananon", drop.Function);
+        Assert.Contains("references dying anon 1", e.Steps[^1].Causes);
+        Assert.NotEqual(e.Steps[^1].Thread, drop.Thread);
     }
+
+    /// <summary>A use after free still marks the free and the touch after the reference-count rule (an LWP freed by lwp_wait1()).</summary>
+    [Fact]
+    public void AUseAfterFreeOfTheCommittedCorpusMarksTheFreeAndTheTouch() =>
+        AssertFreeAndTouchMarked(Explanation.Of(Committed("proc-args-procargs-rereads-proc-UseAfterFree-seed0.json")));
 
     private static void AssertFreeAndTouchMarked(Explanation e)
     {

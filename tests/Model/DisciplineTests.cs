@@ -355,6 +355,75 @@ public sealed class DisciplineTests
         Assert.EndsWith("an_swslot written while nobody holds it", detail);
     }
 
+    [Fact]
+    public void TakingAReferenceOnAnAnonWhoseLastReferenceWentIsAUseAfterFree()
+    {
+        // The 2003 uvm_loanuobj() sharing branch: an_ref++ on the anon whose last borrower has just
+        // dropped it to 0 and will uvm_anfree() it (docs/detectors.md, loan-shares-dying-anon).
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? dropper = null;
+        dropper = new OneStep(k, "loan2", () =>
+        {
+            anon.Lock.Acquire(dropper!);
+            anon.RefCount--;
+            anon.Lock.Release(k, dropper!);
+        });
+        dropper.Advance();
+        OneStep? taker = null;
+        taker = new OneStep(k, "loan1", () =>
+        {
+            anon.Lock.Acquire(taker!);
+            anon.RefCount++;
+            anon.Lock.Release(k, taker!);
+        });
+
+        var e = Assert.Throws<DetectorViolationException>(() => taker.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith("reference taken on a dying object: an_ref of anon 1 went from 0 to 1, set by loan1 in ", e.Detail);
+    }
+
+    [Fact]
+    public void DroppingAnAmapReferenceBelowZeroIsAUseAfterFree()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var amap = Uvm.Model.Cow.AmapOps.Alloc(k, 2);
+        OneStep? t = null;
+        t = new OneStep(k, "exit", () =>
+        {
+            amap.Lock.Acquire(t!);
+            amap.Ref -= 2;
+            amap.Lock.Release(k, t!);
+        });
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal(Detector.UseAfterFree, e.Detector);
+        Assert.StartsWith($"reference count underflow: am_ref of {amap} went from 1 to -1, set by exit in ", e.Detail);
+    }
+
+    [Fact]
+    public void ReferencesMovedOutsideAStepOrAwayFromZeroAreClean()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, _) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        anon.RefCount = 0; // boot and tests set counts freely
+        anon.RefCount = 1;
+        OneStep? t = null;
+        t = new OneStep(k, "fork", () =>
+        {
+            anon.Lock.Acquire(t!);
+            anon.RefCount += 2;
+            anon.RefCount -= 3;
+            anon.Lock.Release(k, t!);
+        });
+
+        t.Advance();
+
+        Assert.Equal(0, anon.RefCount);
+    }
+
     [Theory]
     [InlineData(true, false, "lock an_lock of anon 1 of loan_count (page 1 of anon 1) not held by loan1 in ")]
     [InlineData(false, true, "lock uvm.pageqlock of loan_count (page 1 of anon 1) not held by loan1 in ")]
