@@ -37,7 +37,7 @@ public static class AObjPager
         int slot = obj.SetSwslot(index, 0);
         if (slot == 0) return;
         k.Vm.Swap.Free(self, slot, 1);
-        k.Uvmexp.SwpgOnly--;
+        if (!k.Config.Has(Switches.UaoFreeSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uao-free-skips-swpgonly
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public static class AObjPager
         k.Vm.UaoListLock.Release(self);
         while (FirstBusyPage(obj) is { } busy)
         {
-            PageQueues.Want(busy);
+            if (!k.Config.Has(Switches.UaoDetachSleepsWithoutWanted)) PageQueues.Want(busy); // uao-detach-sleeps-without-wanted
             obj.Lock.Release(k, self);
             yield return Step.Sleep("uao_detach: page busy (uao_det)", busy.Channel);
             foreach (var s in Locks.Take(obj.Lock, self, "uao_detach: relock")) yield return s;

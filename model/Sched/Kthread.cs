@@ -118,8 +118,10 @@ public abstract class Kthread : KernelThread
     /// </summary>
     private void SwitchAway(LwpStat stat)
     {
+        bool late = Kernel.Config.Has(Switches.MiSwitchSetsStatUnlocked); // mi-switch-sets-stat-unlocked
+        if (late) Lwp.Stat = stat; // mi_switch() of kern_synch.c sets l_stat under SCHED_LOCK; the mutant sets it before
         Kernel.SchedLock.Acquire(this);
-        Lwp.Stat = stat;
+        if (!late) Lwp.Stat = stat;
         if (stat == LwpStat.Sleep) Lwp.SlpTime = 0; // ltsleep(): l->l_slptime = 0
         if (Lwp.CurCpu is not { } cpu || cpu.Current != Lwp)
         {

@@ -85,7 +85,7 @@ public static class UareaWiring
         PageQueues.Wire(k, p);
         p.Flags &= ~PageFlags.Clean;
         AObjPager.DropSwap(k, self, obj, p.Index);
-        PageQueues.Unbusy(k, p);
+        if (!k.Config.Has(Switches.FaultWireLeavesPageBusy)) PageQueues.Unbusy(k, p); // fault-wire-leaves-page-busy
         k.Vm.PageQueueLock.Release(self);
         obj.Lock.Release(k, self);
         k.KernelMapLock.Release(k, self);
@@ -108,8 +108,10 @@ public static class UareaWiring
             k.KernelMapLock.Release(k, self);
             throw new KernelPanicException("uvm_fault_unwire_locked", $"address not in map: {l} has no u-area (l_addr == NULL)");
         }
+        bool late = k.Config.Has(Switches.FaultUnwireBeforePageqLock); // fault-unwire-before-pageq-lock
+        if (late) PhysMem.UnwireUareaPages(k, u); // uvm_fault_unwire_locked() calls uvm_pageunwire() between uvm_lock_pageq() and uvm_unlock_pageq()
         k.Vm.PageQueueLock.Acquire(self);
-        PhysMem.UnwireUareaPages(k, u);
+        if (!late) PhysMem.UnwireUareaPages(k, u);
         k.Vm.PageQueueLock.Release(self);
         if (u.WireCount > 0) u.WireCount--;
         k.KernelMapLock.Release(k, self);

@@ -77,6 +77,8 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     {
         Kernel.SchedLock.Acquire(this);
         Kernel.Time++;
+        bool unlocked = Kernel.Config.Has(Switches.SchedcpuAgesUnlocked); // schedcpu-ages-unlocked
+        if (unlocked) Kernel.SchedLock.Release(this); // schedcpu() walks alllwp under SCHED_LOCK (kern_synch.c); the mutant drops it first
         foreach (var l in Kernel.Lwps)
         {
             if (l.Finished) continue;
@@ -94,6 +96,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             l.SwTime++;
             if (l.Stat == LwpStat.Sleep) l.SlpTime++;
         }
+        if (unlocked) Kernel.SchedLock.Acquire(this);
         CountSwapinStall();
         Kernel.SchedLock.Release(this);
         UvmMeter();
@@ -110,7 +113,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
         if (++_proc0SlpTime > Kernel.Uvmexp.MaxSlp / 2)
         {
             _proc0SlpTime = 0;
-            Kernel.SleepQueues.Wakeup(Scheduler.Proc0);
+            if (!Kernel.Config.Has(Switches.UvmMeterSkipsProc0Wakeup)) Kernel.SleepQueues.Wakeup(Scheduler.Proc0); // uvm-meter-skips-proc0-wakeup
         }
     }
 

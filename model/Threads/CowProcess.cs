@@ -72,7 +72,7 @@ public sealed class CowProcess : KernelThread
     private IEnumerable<Step> ForkChild(CowProcess child)
     {
         foreach (var s in CowMapOps.Fork(Kernel, this, Space, child.Space)) yield return s;
-        Kernel.SleepQueues.Wakeup(child.ForkChannel);
+        if (!Kernel.Config.Has(Switches.CowForkSkipsChildWakeup)) Kernel.SleepQueues.Wakeup(child.ForkChannel); // cow-fork-skips-child-wakeup
         yield return Step.Ran("fork1: setrunnable(child)");
     }
 }

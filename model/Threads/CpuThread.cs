@@ -187,7 +187,7 @@ public sealed class CpuThread : KernelThread
     {
         Kernel.SchedLock.Acquire(this);
         Cpu.Current = null;
-        l.Stat = LwpStat.Run;
+        if (!Kernel.Config.Has(Switches.PreemptLeavesOnproc)) l.Stat = LwpStat.Run; // preempt-leaves-onproc
         Scheduler.SetRunQueue(Kernel, l);
         Scheduler.CpuSwitch(Kernel, Cpu);
         Kernel.SchedLock.Release(this);

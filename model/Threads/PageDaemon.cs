@@ -103,6 +103,6 @@ public sealed class PageDaemon : Kthread
         if (Kernel.Pools.Enabled)
             foreach (var s in Pool.PoolOps.Drain(Kernel, AsSelf)) yield return s;
         foreach (var s in Kernel.Uareas.Drain(Kernel, AsSelf, empty: true)) yield return s;
-        Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory);
+        if (!Kernel.Config.Has(Switches.DrainSkipsFreeWakeup)) Tsleep.Wakeup(Kernel, this, Pageout.FreeMemory); // drain-skips-free-wakeup
     }
 }

@@ -52,7 +52,7 @@ public static class PhysMem
             // u_short wire_count would wrap, which the model reports rather than represents.
             if (p.WireCount == 0)
                 throw new KernelPanicException("uvm_pageunwire", $"{p} (page {i} of {u}) is not wired: wire_count 0 would wrap");
-            if (PageQueues.Unwire(k, p)) PageQueues.Activate(k, p);
+            if (PageQueues.Unwire(k, p) && !k.Config.Has(Switches.PageunwireSkipsActivate)) PageQueues.Activate(k, p); // pageunwire-skips-activate
         }
     }
 
