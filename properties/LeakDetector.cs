@@ -79,6 +79,23 @@ public static class LeakDetector
             return null;
         });
 
+    /// <summary>
+    /// Every loan to the kernel is given back: sosend()'s loaned pages go back when the mbufs are
+    /// freed, sodoloanfree() ending with <c>uvm_unloan(pgs, npgs, UVM_LOAN_TOPAGE)</c>
+    /// (uipc_socket.c), and uvm_unloan() ("kill loans on pages or anons", uvm_loan.c) takes each off
+    /// the kernel's loans. A path that drops the mbuf or the uio without it keeps the page loaned for
+    /// good: its owner can never free it (uvm_pagefree() of a loaned page only disowns it) and the
+    /// page is lost, with every count still agreeing with the loan list.
+    /// </summary>
+    public static readonly LivenessProperty KernelLoansAreReturned = new(
+        nameof(KernelLoansAreReturned),
+        "Once nothing more can run, no page is still loaned to the kernel: every uvm_loan(UVM_LOAN_TOPAGE) of a socket send has its uvm_unloan() when the mbufs are freed (sodoloanfree()).",
+        Detector.Subsystem, k =>
+        {
+            var loans = k.Vm.KernelLoans;
+            return loans.Count == 0 ? null : $"{loans[0]} is still loaned to the kernel ({loans.Count} page(s) on the kernel's loans) though no path that could give it back is left";
+        });
+
     /// <summary>Every leak check.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated, KernelLoansAreReturned];
 }

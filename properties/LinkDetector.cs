@@ -230,7 +230,35 @@ public static class LinkDetector
     };
 
     /// <summary>Every link check.</summary>
+    /// <summary>
+    /// uao_list holds exactly the aobjs something references: uao_create() links the new aobj
+    /// (`LIST_INSERT_HEAD(&uao_list, aobj, u_list)` under uao_list_lock) and only the last
+    /// uao_detach_locked() unlinks it, before it frees the pages (uvm_aobj.c 1.39.2.6). An aobj
+    /// referenced but off the list is one uao_swap_off() never pages in ("page in every page in
+    /// every aobj that is paged-out to a range of swslots"), so swapctl -d fails with EBUSY for
+    /// good; one still on the list after its last reference went is walked, and referenced again,
+    /// while it is being freed.
+    /// </summary>
+    public static readonly Invariant AObjIsOnUaoListExactlyWhileReferenced = new(
+        nameof(AObjIsOnUaoListExactlyWhileReferenced),
+        "An aobj is on uao_list exactly while it is live and referenced (uao_create() links it, the last uao_detach() unlinks it): uao_swap_off() walks every aobj that may hold swap slots.",
+        Detector.Subsystem, k =>
+        {
+            var aobjs = k.Vm.AObjs;
+            for (int i = 0; i < aobjs.Count; i++)
+            {
+                var o = aobjs[i];
+                bool referenced = !o.Freed && (o.IsKernelObject || o.Refs > 0);
+                if (o.OnList != referenced)
+                    return o.OnList ? $"{o} is on uao_list but {(o.Freed ? "freed" : "has no reference left")}" : $"{o} has {o.Refs} reference(s) but is not on uao_list";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Objects,
+    };
+
     public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree,
         LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps,
-        ProcListsHoldOnlyLiveProcesses];
+        ProcListsHoldOnlyLiveProcesses, AObjIsOnUaoListExactlyWhileReferenced];
 }

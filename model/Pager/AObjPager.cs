@@ -18,6 +18,7 @@ public static class AObjPager
     {
         var obj = new AObj(k.Vm.NextAObjId++, pages, noSwap: false, versions: k.Versions, kernel: k);
         k.Vm.AObjList.Add(obj);
+        if (k.Config.Has(Switches.UaoCreateSkipsListInsert)) obj.OnList = false; // uao-create-skips-list-insert
         return obj;
     }
 

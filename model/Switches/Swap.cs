@@ -311,4 +311,9 @@ public static partial class Switches
     public static readonly KernelSwitch UaoFreeSkipsSwpgonly = Mutation("uao-free-skips-swpgonly", "uao_free", "shm-swap",
         "uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly (a counter update skipped)")
         with { Kills = ["SwapOnlyCountMatchesSwappedOutPages"], Budget = 400 };
+
+    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uao_create() never links the new aobj on uao_list.</summary>
+    public static readonly KernelSwitch UaoCreateSkipsListInsert = Mutation("uao-create-skips-list-insert", "uao_create", "shm-swap",
+        "uao_create() never does LIST_INSERT_HEAD(&uao_list, aobj, u_list) (a list insertion skipped): swapoff's uao_swap_off() never sees the aobj's swap slots")
+        with { Kills = ["AObjIsOnUaoListExactlyWhileReferenced"], Budget = 5 };
 }

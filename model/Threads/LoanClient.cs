@@ -127,6 +127,7 @@ public sealed class LoanClient : KernelThread
         foreach (var s in Syscall(Loan(send.Page, send.Count, toKernel: true, pages, []))) yield return s;
         if (pages.Count == 0) yield break;
         yield return Step.Ran("sosend: transmit the loaned pages"); // the mbufs wait for the interface
+        if (Kernel.Config.Has(Switches.SosendSkipsUnloan)) yield break; // sosend-skips-unloan
         foreach (var s in Syscall(Unloan.UnloanPages(Kernel, this, pages))) yield return s;
     }
 
