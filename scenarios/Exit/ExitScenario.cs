@@ -19,7 +19,7 @@ public static class ExitScenario
     public static Scenario Reaperless { get; } = new(
         "exit-reaperless",
         "2 CPUs, fork/exit/wait storm under memory pressure with the 2004 reaperless exit: u-area cache, wait4 and pagedaemon drains.",
-        ["sched", "exit"],
+        ["sched", "exit", "vm"],
         () => Default(ExitDesign.Reaperless),
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless)));
 
@@ -27,7 +27,7 @@ public static class ExitScenario
     public static Scenario Reaper { get; } = new(
         "exit-reaper",
         "2 CPUs, fork/exit/wait storm under memory pressure with the pre-2004 reaper thread freeing u-areas and vmspaces.",
-        ["sched", "exit"],
+        ["sched", "exit", "vm"],
         () => Default(ExitDesign.Reaper),
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaper)));
 
@@ -39,7 +39,7 @@ public static class ExitScenario
     public static Scenario ProcArgs { get; } = new(
         "proc-args",
         "2 CPUs, reaperless exit: pid 2 forks pid 4, which execs and exits, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
-        ["sched", "exit"],
+        ["sched", "exit", "vm"],
         ProcArgsDefault,
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless, readers: 1)));
 

@@ -19,7 +19,7 @@ public static class SwapoutScenario
     public static Scenario Scenario { get; } = new(
         "swapout",
         "2 CPUs, 3 LWPs computing and sleeping; the pagedaemon swaps out u-areas under a memory shortage while proc0 swaps them in.",
-        ["sched"],
+        ["sched", "vm"],
         Default,
         () => MemoryReserves.Drawn(Generate()));
 
