@@ -93,9 +93,10 @@ public static partial class Switches
             + "through pg->uanon and takes a reference (an_ref 1). uvm_anfree()'s KASSERT(anon->an_ref == 0) panics. When the "
             + "bump lands past the assertion (while uvm_anon_lockloanpg() toggles an_lock), or the new borrower gives the anon "
             + "back first, the anon is freed under a borrower and the next uvm_anfree() reads a freed anon (detector "
-            + "UseAfterFree). Reachable only without the 2004 big lock (the switch selects a kernel without it); NetBSD later "
-            + "disabled loans of object and zero pages to anons instead of fixing the window.",
-        Expected = "panic uvm_anfree",
+            + "UseAfterFree). Since session 24 the use-after-free detector reports the reference taken from 0 itself, at the loan "
+            + "(\"reference taken on a dying object\"). Reachable only without the 2004 big lock (the switch selects a kernel "
+            + "without it); NetBSD later disabled loans of object and zero pages to anons instead of fixing the window.",
+        Expected = "detector UseAfterFree",
         Budget = 20,
     };
 
