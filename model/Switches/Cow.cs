@@ -156,7 +156,7 @@ public static partial class Switches
     public static readonly KernelSwitch ProtectSkipsPmapProtect = Mutation("protect-skips-pmap-protect", "uvm_map_protect", "refault",
         "uvm_map_protect() lowers the entry's protection but not the pmap's (a stale writable mapping)");
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): fork1() copies the vmspace but skips setrunnable() of the child.. Caught by EverySleeperIsEventuallyWoken, schedule 1 of seeds 0-2, with and without the big lock.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): fork1() copies the vmspace but skips setrunnable() of the child. Caught by EverySleeperIsEventuallyWoken, schedule 1 of seeds 0-2, with and without the big lock.</summary>
     public static readonly KernelSwitch CowForkSkipsChildWakeup = Mutation("cow-fork-skips-child-wakeup", "fork1", "cow-fork",
         "fork1() copies the vmspace but skips setrunnable() of the child (a wakeup dropped): the child never runs")
         with { Kills = ["EverySleeperIsEventuallyWoken"], Budget = 10 };

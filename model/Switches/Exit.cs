@@ -287,7 +287,7 @@ public static partial class Switches
         "uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free)")
         with { Budget = 20 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uvm_pageout() frees cached u-areas with uvm_uarea_drain(TRUE) but skips the wakeup(&amp;uvmexp.free) that follows.. Caught by EveryLwpEventuallyExits, without the big lock at schedules 16, 15, 14 (seeds 0-2; the faithful kernel is clean in 1000 schedules of each); with it the scan's own wakeup covers the sleepers and 1000 schedules stay clean.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_pageout() frees cached u-areas with uvm_uarea_drain(TRUE) but skips the wakeup(&amp;uvmexp.free) that follows. Caught by EveryLwpEventuallyExits, without the big lock at schedules 16, 15, 14 (seeds 0-2; the faithful kernel is clean in 1000 schedules of each); with it the scan's own wakeup covers the sleepers and 1000 schedules stay clean.</summary>
     public static readonly KernelSwitch DrainSkipsFreeWakeup = Mutation("drain-skips-free-wakeup", "uvm_pageout", "exit-reaperless",
         "uvm_pageout() frees cached u-areas with uvm_uarea_drain(TRUE) but skips the wakeup(&uvmexp.free) that follows (a wakeup dropped)")
         with { Kills = ["EveryLwpEventuallyExits"], Budget = 25, BigLock = false };

@@ -154,7 +154,7 @@ public static partial class Switches
     public static readonly KernelSwitch UnloanpageKeepsLoanListEntry = Mutation("unloanpage-keeps-loan-list-entry", "uvm_unloanpage", "loan",
         "uvm_unloanpage() drops the loan but the kernel's loan list still names the page (a list entry left)");
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): the mbuf free skips sodoloanfree()'s uvm_unloan().</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): the mbuf free skips sodoloanfree()'s uvm_unloan().</summary>
     public static readonly KernelSwitch SosendSkipsUnloan = Mutation("sosend-skips-unloan", "sodoloanfree", "loan",
         "sosend() transmits the loaned pages but the mbuf free skips sodoloanfree()'s uvm_unloan() (an error path that leaks): the pages stay loaned to the kernel for good")
         with { Kills = ["KernelLoansAreReturned"], Budget = 5 };

@@ -73,7 +73,7 @@ public static partial class Switches
         "munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated)")
         with { Budget = 20 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uvm_pageunwire() drops a page's last wiring but does not put it on the active queue.. Caught by PageIsOnExactlyOneQueueUnlessBusyOrWired, schedule 1 of seeds 0-2 in pool-swapout; swapout, tagged sched only, does not check the page invariants and cuts most schedules at --max-steps.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_pageunwire() drops a page's last wiring but does not put it on the active queue. Caught by PageIsOnExactlyOneQueueUnlessBusyOrWired, schedule 1 of seeds 0-2 in pool-swapout; swapout, tagged sched only, does not check the page invariants and cuts most schedules at --max-steps.</summary>
     public static readonly KernelSwitch PageunwireSkipsActivate = Mutation("pageunwire-skips-activate", "uvm_pageunwire", "pool-swapout",
         "uvm_pageunwire() drops a page's last wiring but does not put it on the active queue (a queue insertion skipped): an owned, unwired page on no paging queue")
         with { Kills = ["PageIsOnExactlyOneQueueUnlessBusyOrWired"], Budget = 10 };

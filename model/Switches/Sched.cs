@@ -250,32 +250,32 @@ public static partial class Switches
         "setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled)")
         with { Budget = 20 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uvm_fault_wire() wires a u-area page of kernel_object and unlocks it without clearing PG_BUSY.. Caught by NoPageStaysBusy, schedules 1, 2, 1 (seeds 0-2).</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_fault_wire() wires a u-area page of kernel_object and unlocks it without clearing PG_BUSY. Caught by NoPageStaysBusy, schedules 1, 2, 1 (seeds 0-2).</summary>
     public static readonly KernelSwitch FaultWireLeavesPageBusy = Mutation("fault-wire-leaves-page-busy", "uvm_fault_wire", "swapout",
         "uvm_fault_wire() wires a u-area page of kernel_object and unlocks it without clearing PG_BUSY (an unbusy forgotten): the page stays owned by a finished fault")
         with { Kills = ["NoPageStaysBusy"], Budget = 10 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uvm_fault_unwire() calls uvm_pageunwire() on the u-area pages before uvm_lock_pageq().. Caught by LockDiscipline, schedules 1, 2, 1 (seeds 0-2).</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_fault_unwire() calls uvm_pageunwire() on the u-area pages before uvm_lock_pageq(). Caught by LockDiscipline, schedules 1, 2, 1 (seeds 0-2).</summary>
     public static readonly KernelSwitch FaultUnwireBeforePageqLock = Mutation("fault-unwire-before-pageq-lock", "uvm_fault_unwire", "swapout",
         "uvm_fault_unwire() calls uvm_pageunwire() on the u-area pages before uvm_lock_pageq() (a lock taken one statement late): wire counts and page queues change unlocked")
         with { Kills = ["LockDiscipline"], Budget = 10 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): schedcpu() drops sched_lock before its alllwp walk.. Caught by LockDiscipline, schedule 1 of seeds 0-2.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): schedcpu() drops sched_lock before its alllwp walk. Caught by LockDiscipline, schedule 1 of seeds 0-2.</summary>
     public static readonly KernelSwitch SchedcpuAgesUnlocked = Mutation("schedcpu-ages-unlocked", "schedcpu", "swapout",
         "schedcpu() drops sched_lock before its alllwp walk (a lock released one statement early): l_swtime, l_slptime and the timeouts change unlocked")
         with { Kills = ["LockDiscipline"], Budget = 10 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): preempt() puts the LWP back on the run queue without setting l_stat = LSRUN.. Caught by the model's setrunqueue() assertion (panic setrunqueue), schedule 1 of seeds 0-2.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): preempt() puts the LWP back on the run queue without setting l_stat = LSRUN. Caught by the model's setrunqueue() assertion (panic setrunqueue), schedule 1 of seeds 0-2.</summary>
     public static readonly KernelSwitch PreemptLeavesOnproc = Mutation("preempt-leaves-onproc", "preempt", "swapout",
         "preempt() puts the LWP back on the run queue without setting l_stat = LSRUN (a field update skipped): an LSONPROC LWP sits on the run queue")
         with { Budget = 10 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): a kernel thread's ltsleep()/mi_switch() sets l_stat before taking sched_lock.. Caught by LockDiscipline, schedule 1 of seeds 0-2.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): a kernel thread's ltsleep()/mi_switch() sets l_stat before taking sched_lock. Caught by LockDiscipline, schedule 1 of seeds 0-2.</summary>
     public static readonly KernelSwitch MiSwitchSetsStatUnlocked = Mutation("mi-switch-sets-stat-unlocked", "mi_switch", "swapout",
         "a kernel thread's ltsleep()/mi_switch() sets l_stat before taking sched_lock (a lock taken one statement late)")
         with { Kills = ["LockDiscipline"], Budget = 10 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uvm_meter() never does wakeup(&amp;proc0) after proc0 slept maxslp/2 seconds.. Caught by RunnableSwappedOutLwpIsEventuallySwappedIn, schedules 3, 2, 1 (seeds 0-2); without the big lock schedule 1.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_meter() never does wakeup(&amp;proc0) after proc0 slept maxslp/2 seconds. Caught by RunnableSwappedOutLwpIsEventuallySwappedIn, schedules 3, 2, 1 (seeds 0-2); without the big lock schedule 1.</summary>
     public static readonly KernelSwitch UvmMeterSkipsProc0Wakeup = Mutation("uvm-meter-skips-proc0-wakeup", "uvm_meter", "swapout",
         "uvm_meter() never does wakeup(&proc0) after proc0 slept maxslp/2 seconds (a wakeup dropped): a swap-in that setrunnable()'s racy wakeup missed waits forever")
         with { Kills = ["RunnableSwappedOutLwpIsEventuallySwappedIn"], Budget = 10 };

@@ -302,17 +302,17 @@ public static partial class Switches
         "uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken)")
         with { Kills = ["FaultEntersNoMappingOfARemovedEntry"], Budget = 20, BigLock = false };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uao_detach() sleeps on a busy page without setting PG_WANTED.. Caught by NoSleeperWaitsForWhatIsAlreadyThere, schedules 427, 426, 425 (seeds 0-2).</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_detach() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere, schedules 427, 426, 425 (seeds 0-2).</summary>
     public static readonly KernelSwitch UaoDetachSleepsWithoutWanted = Mutation("uao-detach-sleeps-without-wanted", "uao_detach", "shm-swap",
         "uao_detach() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the pageout's unbusy wakes nobody")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 500 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly.. Caught by SwapOnlyCountMatchesSwappedOutPages, schedules 325, 324, 323 (seeds 0-2).</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly. Caught by SwapOnlyCountMatchesSwappedOutPages, schedules 325, 324, 323 (seeds 0-2).</summary>
     public static readonly KernelSwitch UaoFreeSkipsSwpgonly = Mutation("uao-free-skips-swpgonly", "uao_free", "shm-swap",
         "uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly (a counter update skipped)")
         with { Kills = ["SwapOnlyCountMatchesSwappedOutPages"], Budget = 400 };
 
-    /// <summary>From the session mutation hunt mutE (kernel functions no earlier mutant touched): uao_create() never links the new aobj on uao_list.</summary>
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_create() never links the new aobj on uao_list.</summary>
     public static readonly KernelSwitch UaoCreateSkipsListInsert = Mutation("uao-create-skips-list-insert", "uao_create", "shm-swap",
         "uao_create() never does LIST_INSERT_HEAD(&uao_list, aobj, u_list) (a list insertion skipped): swapoff's uao_swap_off() never sees the aobj's swap slots")
         with { Kills = ["AObjIsOnUaoListExactlyWhileReferenced"], Budget = 5 };
