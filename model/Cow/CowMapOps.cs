@@ -4,7 +4,7 @@ namespace Uvm.Model.Cow;
 
 /// <summary>
 /// The map operations that race a fault (uvm_map.c, 2003): uvmspace_fork()'s MAP_INHERIT_COPY
-/// case, uvm_unmap(), uvm_map_protect() and uvmspace_free(). Each write-locks the map, and its
+/// case, uvm_unmap(), uvm_map_protect(), uvm_map_clean() (madvise) and uvmspace_free(). Each write-locks the map, and its
 /// vm_map_unlock() bumps the timestamp. uvm_unmap() drops the amap reference after the map is
 /// unlocked (uvm_unmap_detach()).
 /// </summary>
@@ -56,6 +56,88 @@ public static class CowMapOps
         if (!k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect
         Unlock(k, self, space);
         yield return Step.Ran("uvm_map_protect");
+    }
+
+    /// <summary>
+    /// sys_madvise(MADV_DONTNEED or MADV_FREE) of the whole entry → uvm_map_clean(map, start, end,
+    /// PGO_DEACTIVATE or PGO_FREE) (uvm_mmap.c 1.55 of 2001 and 1.153 of 2015 pass those flags), its
+    /// amap layer (uvm_map.c; no 2002-05 text is stored, the loop is the same in 1.86 of 2000 as
+    /// OpenBSD keeps it and in 1.263.4.3 of 2009): vm_map_lock_read, then per slot an_lock and the
+    /// anon's page. PGO_DEACTIVATE, and PGO_FREE while the amap is shared (amap_refs(amap) &gt; 1),
+    /// deactivate the page unless it is loaned or wired, or only loaned to the anon (not PQ_ANON).
+    /// The default skips a busy page, as 1.330.2.1 (2015) does; the texts before did not
+    /// (<see cref="Switches.MapCleanDeactivatesBusy"/>). PGO_FREE of an unshared amap skips a wired page,
+    /// else amap_unadd(), --an_ref, simple_unlock, and uvm_anfree() at 0 (which removes every mapping
+    /// of the page and marks a busy one PG_RELEASED). The default also pmap_remove()s the caller's
+    /// mapping of each page it takes out of the amap; the texts never do
+    /// (<see cref="Switches.MadvFreeKeepsMapping"/>). Nothing sleeps but the lock waits and
+    /// uvm_anfree()'s, so the rest is one step. The amap lock is taken as in 2009 (am_l; 2000 took
+    /// none: under the big lock no other path runs in the loop either way). Left out: the object
+    /// layer (pgo_flush of a file under the entry: never PGO_FREE for a copy-on-write entry,
+    /// PGO_DEACTIVATE of its pages not modelled).
+    /// </summary>
+    internal static IEnumerable<Step> Clean(Kernel k, KernelThread self, CowSpace space, bool free)
+    {
+        foreach (var s in Locks.Take(space.Lock, self, "uvm_map_clean: vm_map_lock_read")) yield return s;
+        if (!space.EntryMapped || space.Amap is not { } amap)
+        {
+            // No entry: uvm_map_lookup_entry() fails, EFAULT. No amap: nothing in the amap layer.
+            space.Lock.Release(k, self);
+            yield return Step.Ran(space.EntryMapped ? "uvm_map_clean: no amap" : "uvm_map_clean: EFAULT");
+            yield break;
+        }
+        foreach (var s in Locks.Take(amap.Lock, self, "uvm_map_clean: amap_lock")) yield return s;
+        for (int slot = 0; slot < space.Pages; slot++)
+        {
+            if (amap.Lookup(slot) is not { } anon) continue;
+            foreach (var s in Locks.Take(anon.Lock, self, "uvm_map_clean: simple_lock(an_lock)")) yield return s;
+            if (anon.Page is not { } pg)
+            {
+                anon.Lock.Release(k, self);
+                continue;
+            }
+            // map-clean-deactivates-busy: the 2003-04 loop goes on with a busy page (a pageout or a
+            // page-in holds it); uvm_map.c 1.330.2.1 (2015) skips it: "if (pg->flags & PG_BUSY) continue;".
+            if (pg.Busy && !k.Config.Has(Switches.MapCleanDeactivatesBusy))
+            {
+                anon.Lock.Release(k, self);
+                continue;
+            }
+            if (free && amap.Ref == 1)
+            {
+                if (pg.WireCount != 0)
+                {
+                    anon.Lock.Release(k, self); // "XXX skip the page if it's wired"
+                    continue;
+                }
+                // madv-free-keeps-mapping: the texts take the anon out of the amap and leave the
+                // caller's pmap mapping it (no pmap call; uvm_anfree() removes the mappings only
+                // when refs reach 0); the default removes it first, the rule uvm_loan.c states where
+                // it takes an anon out of an amap ("we should not leave the mapping of the oanon page").
+                if (!k.Config.Has(Switches.MadvFreeKeepsMapping)) space.RemoveMapping(slot); // pmap_remove()
+                amap.Unadd(slot); // amap_unadd(&current->aref, offset)
+                int refs = --anon.RefCount;
+                anon.Lock.Release(k, self);
+                if (refs == 0)
+                    foreach (var s in AnonPager.FreeUnlocked(k, self, anon)) yield return s;
+                continue;
+            }
+            // deactivate_it: "skip the page if it's loaned or wired"
+            if (pg.LoanCount != 0 || pg.WireCount != 0)
+            {
+                anon.Lock.Release(k, self);
+                continue;
+            }
+            k.Vm.PageQueueLock.Acquire(self);
+            // "skip the page if it's not actually owned by the anon (may simply be loaned to the anon)"
+            if (pg.PqAnon)
+                PageQueues.Deactivate(k, pg); // pmap_clear_reference(pg); uvm_pagedeactivate(pg)
+            k.Vm.PageQueueLock.Release(self);
+            anon.Lock.Release(k, self);
+        }
+        amap.Lock.Release(k, self);
+        space.Lock.Release(k, self); // vm_map_unlock_read: no change to the map, no timestamp bump
+        yield return Step.Ran(free ? "uvm_map_clean: PGO_FREE" : "uvm_map_clean: PGO_DEACTIVATE");
     }
 
     private static void Unlock(Kernel k, KernelThread self, CowSpace space)

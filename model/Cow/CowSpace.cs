@@ -109,6 +109,15 @@ public sealed class CowSpace
         Array.Clear(_writable);
     }
 
+    /// <summary>pmap_remove() of one page of the entry.</summary>
+    internal void RemoveMapping(int page)
+    {
+        V();
+        _mapped[page] = null;
+        _mappedPage[page] = null;
+        _writable[page] = false;
+    }
+
     /// <summary>This pmap's part of pmap_page_protect(<paramref name="p"/>, VM_PROT_NONE): its mappings of the page go.</summary>
     internal void RemoveMappingsOf(Page p)
     {

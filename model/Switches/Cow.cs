@@ -27,6 +27,52 @@ public static partial class Switches
         Budget = 400,
     };
 
+    /// <summary>
+    /// madvise(MADV_FREE) → uvm_map_clean(PGO_FREE) takes each anon out of the caller's amap
+    /// (amap_unadd(), --an_ref) and frees it only at an_ref 0; nothing removes the caller's pmap
+    /// mapping of a page whose anon another amap still references (a fork's child). The caller keeps
+    /// reading that page through a mapping its amap no longer backs, and once the child writes the
+    /// page in place (an_ref 1: no copy) it reads the child's data. Found by the checker (session
+    /// 24): PmapMapsOnlyPagesItsMappingsOwn. The texts read have it from NetBSD uvm_map.c 1.86 (2000)
+    /// through 1.355 (2018) and OpenBSD's through 1.346 (2025); no fix was found, so the default runs
+    /// the removal the rule asks for. Read in <see cref="Cow.CowMapOps.Clean"/>.
+    /// </summary>
+    public static readonly KernelSwitch MadvFreeKeepsMapping = new("madv-free-keeps-mapping", SwitchKind.Discovered, "uvm_map_clean (sys_madvise MADV_FREE)", "cow-madvise")
+    {
+        Origin = "no fix in the texts read (NetBSD uvm_map.c 1.86 of 2000 to 1.355 of 2018, OpenBSD to 1.346 of 2025); the default removes the caller's mapping (uvm_loan.c: \"we should not leave the mapping of the oanon page\")",
+        Title = "madvise(MADV_FREE) takes an anon out of the caller's amap but leaves the caller's pmap mapping its page while a child still references it",
+        Description = "A process writes a page and forks; it writes another page (amap_copy: its own amap, the anons shared with "
+            + "the child's) and calls madvise(MADV_FREE). uvm_map_clean(PGO_FREE) does amap_unadd() and --an_ref; the anon keeps "
+            + "the child's reference, so uvm_anfree() never runs and nothing removes the parent's read-only mapping of its page. "
+            + "The parent's pmap maps a page its amap no longer holds; once the child writes the page in place (an_ref 1), the "
+            + "parent reads the child's data.",
+        Expected = "invariant PmapMapsOnlyPagesItsMappingsOwn",
+        Budget = 20,
+    };
+
+    /// <summary>
+    /// uvm_map_clean()'s amap loop of 2003-04 (the same in uvm_map.c 1.86 of 2000, 1.263.4.3 of
+    /// 2009, 1.313 and 1.317 of 2012) goes on with a page another path holds PG_BUSY: madvise()
+    /// deactivates (pmap_clear_reference, uvm_pagedeactivate) a page the pagedaemon is paging out or
+    /// a fault is reading in, and MADV_FREE frees its anon (uvm_anfree() marks the page PG_RELEASED).
+    /// Found by the checker (session 24): the lock-discipline detector's PG_BUSY rule. NetBSD added
+    /// <c>if (pg->flags &amp; PG_BUSY) continue;</c> by 1.330.2.1 (2015; the commit and its reason were
+    /// not found), which the default runs. What the 2003-04 deactivation broke is not shown: a page
+    /// under pageout is already inactive, so only its reference bit is cleared. Read in
+    /// <see cref="Cow.CowMapOps.Clean"/>.
+    /// </summary>
+    public static readonly KernelSwitch MapCleanDeactivatesBusy = new("map-clean-deactivates-busy", SwitchKind.Discovered, "uvm_map_clean (sys_madvise)", "cow-madvise")
+    {
+        Origin = "uvm_map.c 1.330.2.1 (2015; absent in 1.317 of 2012): if (pg->flags & PG_BUSY) continue; in the amap loop",
+        Title = "madvise() deactivates or frees a page another path holds PG_BUSY (a pageout, a page-in)",
+        Description = "A child calls madvise(MADV_DONTNEED) while the pagedaemon pages one of its anon pages out: uvm_map_clean() "
+            + "takes an_lock and the page queues, and deactivates the page the pagedaemon holds busy (pmap_clear_reference, "
+            + "uvm_pagedeactivate) without waiting for it; the 2003-04 loop tests loan and wire counts and PQ_ANON, never "
+            + "PG_BUSY. Later NetBSD skips busy pages (uvm_map.c 1.330.2.1, 2015).",
+        Expected = "detector LockDiscipline",
+        Budget = 50,
+    };
+
     /// <summary>amap_copy(): the slots are copied but an_ref++ is skipped.</summary>
     public static readonly KernelSwitch AmapCopySkipsAnonRef = Mutation("amap-copy-skips-anon-ref", "amap_copy", "cow-fork",
         "amap_copy() copies the anon slots into the new amap but skips an_ref++ (a reference count not taken)")

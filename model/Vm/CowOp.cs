@@ -17,6 +17,12 @@ public enum CowOpKind
 
     /// <summary>mprotect(PROT_READ) of the whole entry.</summary>
     Protect,
+
+    /// <summary>madvise(MADV_DONTNEED) of the whole entry: uvm_map_clean(PGO_DEACTIVATE).</summary>
+    DontNeed,
+
+    /// <summary>madvise(MADV_FREE) of the whole entry: uvm_map_clean(PGO_FREE).</summary>
+    Free,
 }
 
 /// <summary>One operation of a copy-on-write process.</summary>
