@@ -56,7 +56,7 @@ var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "docs", "benchmarks.md");
 var workers = Uvm.Cli.WorkerCommand.Host(Path.Combine(AppContext.BaseDirectory, "uvmcheck.dll"));
-var settings = quick ? new BenchSettings { Seeds = 5, Budget = 200, ThroughputSchedules = 300, Workers = workers, VerifyCap = 20_000, VerifyStepCap = 250_000, VerifyPlain = false } : new BenchSettings { Workers = workers };
+var settings = quick ? new BenchSettings { Quick = true, Seeds = 5, Budget = 200, ThroughputSchedules = 300, Workers = workers, VerifyCap = 20_000, VerifyStepCap = 250_000, VerifyPlain = false } : new BenchSettings { Workers = workers };
 var report = Benchmark.Run(settings, Console.Out);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, report);
