@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model.Vm;
+using static Uvm.Scenarios.CowOps;
 
 namespace Uvm.Scenarios;
 
@@ -18,10 +19,6 @@ public static class CowFileScenario
         ["vm", "swap", "cow", "vnode"],
         Default,
         () => MemoryReserves.Drawn(Generate()));
-
-    private static CowOp W(int p) => new(CowOpKind.Write, p);
-
-    private static CowOp R(int p) => new(CowOpKind.Read, p);
 
     /// <summary>The default workload.</summary>
     public static Workload Default() => new()

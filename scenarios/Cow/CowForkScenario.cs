@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model.Vm;
+using static Uvm.Scenarios.CowOps;
 
 namespace Uvm.Scenarios;
 
@@ -18,17 +19,13 @@ public static class CowForkScenario
         Default,
         () => MemoryReserves.Drawn(Generate()));
 
-    private static CowOp W(int p) => new(CowOpKind.Write, p);
-
-    private static CowOp R(int p) => new(CowOpKind.Read, p);
-
     /// <summary>The default workload.</summary>
     public static Workload Default() => new()
     {
         Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
         Sections =
         [
-            new PagingWorkload { SwapSlots = 6, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+            PagingWithFiller(6),
             new CowWorkload
             {
                 Processes = [new(2, [W(0), W(1), new(CowOpKind.Fork), new(CowOpKind.Fork), W(0), R(1)]) { ChildOps = [R(0), W(1), W(0)] }],
@@ -49,7 +46,7 @@ public static class CowForkScenario
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
             Sections =
             [
-                new PagingWorkload { SwapSlots = 2 * pages + 4, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+                PagingWithFiller(2 * pages + 4),
                 new CowWorkload { Processes = [new(pages, [.. before, .. Enumerable.Repeat(new CowOp(CowOpKind.Fork), forks), .. after]) { ChildOps = child }] },
             ],
         };

@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model.Vm;
+using static Uvm.Scenarios.CowOps;
 
 namespace Uvm.Scenarios;
 
@@ -18,17 +19,13 @@ public static class RefaultScenario
         Default,
         () => MemoryReserves.Drawn(Generate()));
 
-    private static CowOp W(int p) => new(CowOpKind.Write, p);
-
-    private static CowOp R(int p) => new(CowOpKind.Read, p);
-
     /// <summary>The default workload.</summary>
     public static Workload Default() => new()
     {
         Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 2,
         Sections =
         [
-            new PagingWorkload { SwapSlots = 6, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+            PagingWithFiller(6),
             new CowWorkload
             {
                 Processes =
@@ -54,7 +51,7 @@ public static class RefaultScenario
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 2,
             Sections =
             [
-                new PagingWorkload { SwapSlots = 2 * pages + 4, FreeMin = 1, FreeTarg = 2, AnonProcesses = [new(2, [new(0, true), new(1, true)])] },
+                PagingWithFiller(2 * pages + 4),
                 new CowWorkload
                 {
                     Processes = [new(pages, fork ? [.. before, new(CowOpKind.Fork), .. after] : [.. before, .. after]) { ChildOps = fork ? child : [], LwpOps = lwp }],
