@@ -54,9 +54,12 @@ public static class CowForkScenario
     /// <summary>Up to <paramref name="max"/> reads and writes of pages 0..pages-1.</summary>
     internal static FsCheck.Gen<CowOp[]> GenTouches(int pages, int max) =>
         from n in Gen.Choose(0, max)
-        from ops in Gen.ArrayOf(
-            from page in Gen.Choose(0, pages - 1)
-            from write in Gen.Elements(true, true, false)
-            select new CowOp(write ? CowOpKind.Write : CowOpKind.Read, page), n)
+        from ops in Gen.ArrayOf(GenTouch(pages), n)
         select ops;
+
+    /// <summary>One read or write (two in three a write) of a page 0..pages-1.</summary>
+    internal static FsCheck.Gen<CowOp> GenTouch(int pages) =>
+        from page in Gen.Choose(0, pages - 1)
+        from write in Gen.Elements(true, true, false)
+        select new CowOp(write ? CowOpKind.Write : CowOpKind.Read, page);
 }

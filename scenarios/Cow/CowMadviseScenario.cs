@@ -55,9 +55,7 @@ public static class CowMadviseScenario
     private static FsCheck.Gen<CowOp[]> GenTouchesAndAdvice(int pages, int max) =>
         from n in Gen.Choose(0, max)
         from ops in Gen.ArrayOf(Gen.Frequency(
-            (3, from page in Gen.Choose(0, pages - 1)
-                from write in Gen.Elements(true, true, false)
-                select new CowOp(write ? CowOpKind.Write : CowOpKind.Read, page)),
+            (3, CowForkScenario.GenTouch(pages)),
             (1, Gen.Elements(new CowOp(CowOpKind.Free), new CowOp(CowOpKind.DontNeed)))), n)
         select ops;
 }
