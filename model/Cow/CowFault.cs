@@ -14,29 +14,46 @@ namespace Uvm.Model.Cow;
 /// otherwise case 1A maps the page, read-only while shared. Case 2 with no object: zero-fill a
 /// new anon (the promote of 2B from the zero page); with a uobj under the entry, case 2A and the
 /// 2B promote from the object page are model/Cow/CowObjectFault.cs, and a read fault on a
-/// needs-copy entry with a uobj maps read-only without amap_copy. Left out: wiring,
-/// pmap_enter failure, neighbour faults (uvmfault_anonflush / the lookahead).
+/// needs-copy entry with a uobj maps read-only without amap_copy. Wiring (uvm_fault.c 1.113 of
+/// 2006; 1.47 of 2000 differs only where <see cref="Switches.WireFaultUsesEntryProtection"/> says):
+/// a fault is wired when it comes from uvm_fault_wire() or its entry is wired (<c>wired =
+/// VM_MAPENT_ISWIRED(entry) || wire_fault</c>); a wired fault asks for the entry's whole protection
+/// (<c>access_type = enter_prot</c>) and breaks copy-on-write now (<c>cow_now</c>) if the protection it
+/// checks has VM_PROT_WRITE: max_protection for uvm_fault_wire()'s VM_FAULT_WIREMAX (read-write for
+/// a private mapping), the entry's protection otherwise. Its mapping is PMAP_WIRED, and only the
+/// wiring fault itself wires the page (uvm_pagewire(), uvm_anon_dropswap()). Left out: pmap_enter
+/// failure, neighbour faults (uvmfault_anonflush / the lookahead; a wiring fault is narrow).
 /// </summary>
 public static class CowFault
 {
-    /// <summary>A read or write fault on page <paramref name="page"/> of <paramref name="space"/>. Ends with nothing locked.</summary>
-    internal static IEnumerable<Step> Touch(Kernel k, KernelThread self, CowSpace space, int page, bool write)
+    /// <summary>
+    /// A read or write fault on page <paramref name="page"/> of <paramref name="space"/>, or with
+    /// <paramref name="wire"/> uvm_fault_wire()'s fault of it (VM_FAULT_WIREMAX). Ends with nothing locked.
+    /// </summary>
+    internal static IEnumerable<Step> Touch(Kernel k, KernelThread self, CowSpace space, int page, bool write, bool wire = false)
     {
         while (true) // ReFault
         {
             foreach (var s in Locks.Take(space.Lock, self, "uvmfault_lookup: vm_map_lock_read")) yield return s;
-            if (!space.EntryMapped || (write && !space.EntryWritable))
+            // check_prot: max_protection (read-write) for a VM_FAULT_WIREMAX fault, else the entry's
+            // protection, against the access asked for (uvm_fault_wire() asks for the entry's protection).
+            if (!space.EntryMapped || (write && !wire && !space.EntryWritable))
             {
                 space.Lock.Release(k, self);
                 yield return Step.Ran(space.EntryMapped ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
                 yield break;
             }
-            if (space.NeedsCopy && (write || space.Uobj is null))
+            bool wired = wire || space.WiredCount > 0;
+            // cow_now: a wired fault breaks copy-on-write if its check_prot allows writing (1.113), or,
+            // in the texts before VM_FAULT_WIREMAX, if the entry's protection does (1.47).
+            bool cowNow = !wired ? write
+                : wire && !k.Config.Has(Switches.WireFaultUsesEntryProtection) || space.EntryWritable;
+            if (space.NeedsCopy && (cowNow || space.Uobj is null))
             {
                 // uvmfault_unlockmaps(); uvmfault_amapcopy(): relookup write-locked, amap_copy, unlock.
                 space.Lock.Release(k, self);
                 yield return Step.Ran("uvm_fault: needs-copy, uvmfault_unlockmaps");
-                foreach (var s in Locks.Take(space.Lock, self, "uvmfault_amapcopy: vm_map_lock")) yield return s;
+                foreach (var s in CowWiring.LockWrite(k, self, space, "uvmfault_amapcopy: vm_map_lock")) yield return s;
                 if (space.EntryMapped && space.NeedsCopy)
                     foreach (var s in AmapOps.Copy(k, self, space)) yield return s;
                 space.UnlockChanged(k, self);
@@ -48,18 +65,23 @@ public static class CowFault
             var amap = space.Amap;
             if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
+            var at = new Lookup(stamp, entryWritable, wired, wire);
             if (amap?.Lookup(page) is { } anon)
-                foreach (var s in AnonCase(k, self, space, amap, anon, page, write, new(stamp, entryWritable), done)) yield return s;
+                foreach (var s in AnonCase(k, self, space, amap, anon, page, cowNow, at, done)) yield return s;
             else if (space.Uobj is not null)
-                foreach (var s in CowObjectFault.Fault(k, self, space, amap, page, write, new(stamp, entryWritable), done)) yield return s;
+                foreach (var s in CowObjectFault.Fault(k, self, space, amap, page, cowNow, at, done)) yield return s;
             else
-                foreach (var s in ZeroFill(k, self, space, amap!, page, write, entryWritable, done)) yield return s;
+                foreach (var s in ZeroFill(k, self, space, amap!, page, cowNow, at, done)) yield return s;
             if (done.Value) yield break;
         }
     }
 
-    /// <summary>What uvmfault_lookup() saw: the map's timestamp (ufi.mapv) and the entry's write permission.</summary>
-    internal readonly record struct Lookup(int Stamp, bool EntryWritable);
+    /// <summary>
+    /// What uvmfault_lookup() saw: the map's timestamp (ufi.mapv) and the entry's write permission;
+    /// whether the mapping is entered PMAP_WIRED, and whether the fault is uvm_fault_wire()'s (it
+    /// wires the page).
+    /// </summary>
+    internal readonly record struct Lookup(int Stamp, bool EntryWritable, bool Wired = false, bool WireFault = false);
 
     /// <summary>uvmfault_unlockall(): anon (if given), amap, map.</summary>
     internal static void UnlockAll(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon? anon)
@@ -91,19 +113,21 @@ public static class CowFault
             if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)
             anon.Lock.Release(k, self);
             fresh.BusyOwner = "uvm_fault";
-            yield return Finish(k, self, space, amap, nanon, fresh, page, writable: true, dirty: true, "uvm_fault: case 1B, copy-on-write");
+            // enter_prot: the entry's protection (a wiring fault on a read-only entry copies, and maps read-only)
+            yield return Finish(k, self, space, amap, nanon, fresh, page, writable: at.EntryWritable, dirty: true, at, "uvm_fault: case 1B, copy-on-write");
             done.Value = true;
             yield break;
         }
         // Case 1A: map it; read-only while the anon is shared (enter_prot &= ~VM_PROT_WRITE).
         PageQueues.Busy(p, "uvm_fault");
         bool writable = at.EntryWritable && (anon.RefCount == 1 || k.Config.Has(Switches.CowWritesSharedAnon));
-        yield return Finish(k, self, space, amap, anon, p, page, writable, write, "uvm_fault: case 1A, pmap_enter");
+        if (at.WireFault) AnonPager.DropSwap(k, self, anon); // "the now-wired page cannot be paged out": uvm_anon_dropswap()
+        yield return Finish(k, self, space, amap, anon, p, page, writable, write, at, "uvm_fault: case 1A, pmap_enter");
         done.Value = true;
     }
 
     /// <summary>Case 2 with no object: a new zero-filled anon in the empty slot.</summary>
-    private static IEnumerable<Step> ZeroFill(Kernel k, KernelThread self, CowSpace space, Amap amap, int page, bool write, bool entryWritable, Out<bool> done)
+    private static IEnumerable<Step> ZeroFill(Kernel k, KernelThread self, CowSpace space, Amap amap, int page, bool write, Lookup at, Out<bool> done)
     {
         if (PageQueues.Alloc(k) is not { } fresh)
         {
@@ -114,15 +138,15 @@ public static class CowFault
         var anon = AnonPager.New(k, self, fresh);
         amap.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
-        yield return Finish(k, self, space, amap, anon, fresh, page, entryWritable, write, "uvm_fault: case 2B, zero-fill anon");
+        yield return Finish(k, self, space, amap, anon, fresh, page, at.EntryWritable, write, at, "uvm_fault: case 2B, zero-fill anon");
         done.Value = true;
     }
 
-    /// <summary>pmap_enter(), un-busy, uvm_pageactivate() under uvm.pageqlock, uvmfault_unlockall().</summary>
-    private static Step Finish(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon anon, Page p, int page, bool writable, bool dirty, string function)
+    /// <summary>pmap_enter() (PMAP_WIRED on a wired fault), un-busy, uvm_pageactivate() or a wiring fault's uvm_pagewire() under uvm.pageqlock, uvmfault_unlockall().</summary>
+    private static Step Finish(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon anon, Page p, int page, bool writable, bool dirty, Lookup at, string function)
     {
-        space.Enter(page, anon, p, writable);
-        var step = Fault.Finish(k, self, p, anon.Lock, dirty, function);
+        space.Enter(page, anon, p, writable, at.Wired);
+        var step = Fault.Finish(k, self, p, anon.Lock, dirty, function, wire: at.WireFault);
         amap.Lock.Release(k, self);
         space.Lock.Release(k, self);
         return step;

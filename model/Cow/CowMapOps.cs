@@ -10,10 +10,17 @@ namespace Uvm.Model.Cow;
 /// </summary>
 public static class CowMapOps
 {
-    /// <summary>uvmspace_fork(): the child's entry shares the amap (amap_ref), both need a copy, the parent is write-protected.</summary>
+    /// <summary>
+    /// uvmspace_fork(): the child's entry shares the amap (amap_ref), both need a copy, the parent is
+    /// write-protected. A wired parent entry (uvm_map.c 1.69 of 1999 and 1.222 of 2006 alike) is
+    /// neither write-protected nor marked needs-copy: the child's entry gets its own amap now
+    /// (amap_copy()) and amap_cow_now() copies every anon it shares (model/Cow/CowWiring.cs); the
+    /// child's entry is not wired ("new pmap has nothing wired in it").
+    /// </summary>
     internal static IEnumerable<Step> Fork(Kernel k, KernelThread self, CowSpace parent, CowSpace child)
     {
-        foreach (var s in Locks.Take(parent.Lock, self, "uvmspace_fork: vm_map_lock(old_map)")) yield return s;
+        foreach (var s in CowWiring.LockWrite(k, self, parent, "uvmspace_fork: vm_map_lock(old_map)")) yield return s;
+        bool wired = false;
         if (parent.EntryMapped)
         {
             if (parent.Amap is { } amap)
@@ -21,19 +28,36 @@ public static class CowMapOps
             child.Amap = parent.Amap;
             child.Uobj = parent.Uobj; // uvm_map_reference of the entry's object (pgo_reference)
             child.EntryWritable = parent.EntryWritable;
-            parent.NeedsCopy = child.NeedsCopy = true;
-            if (!k.Config.Has(Switches.ForkSkipsWriteProtect)) parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
+            child.NeedsCopy = true;
+            if (parent.WiredCount > 0)
+            {
+                wired = true;
+                if (child.Amap is not null)
+                {
+                    child.Forming = true;
+                    foreach (var s in AmapOps.Copy(k, self, child)) yield return s; // amap_copy(new_map, new_entry, M_WAITOK, FALSE, 0, 0)
+                    foreach (var s in CowWiring.CowNow(k, self, child)) yield return s;
+                    child.Forming = false;
+                }
+            }
+            else
+            {
+                parent.NeedsCopy = true;
+                if (!k.Config.Has(Switches.ForkSkipsWriteProtect)) parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
+            }
         }
         else child.EntryMapped = false;
         parent.UnlockChanged(k, self);
-        yield return Step.Ran("uvmspace_fork: MAP_INHERIT_COPY, needs-copy");
+        yield return Step.Ran(wired ? "uvmspace_fork: MAP_INHERIT_COPY of a wired entry, amap_cow_now" : "uvmspace_fork: MAP_INHERIT_COPY, needs-copy");
     }
 
     /// <summary>uvm_unmap() of the entry (or uvmspace_free() at exit): pmap_remove, unlink, unlock, amap_unref.</summary>
     internal static IEnumerable<Step> Unmap(Kernel k, KernelThread self, CowSpace space, string function)
     {
-        foreach (var s in Locks.Take(space.Lock, self, $"{function}: vm_map_lock")) yield return s;
+        foreach (var s in CowWiring.LockWrite(k, self, space, $"{function}: vm_map_lock")) yield return s;
         var amap = space.EntryMapped ? space.Amap : null;
+        // "unwire before removing addresses from the pmap" (uvm_unmap_remove(), 1999 and 2006 alike)
+        if (space.EntryMapped && space.WiredCount > 0 && !k.Config.Has(Switches.UnmapSkipsUnwire)) CowWiring.UnwireEntry(k, self, space);
         space.EntryMapped = false;
         space.Amap = null;
         if (amap is not null) space.DetachedAmap = amap; // uvm_unmap_remove()'s dead-entry list
@@ -48,14 +72,19 @@ public static class CowMapOps
         }
     }
 
-    /// <summary>uvm_map_protect(PROT_READ): entry protection and pmap_protect, under the map's write lock.</summary>
-    internal static IEnumerable<Step> Protect(Kernel k, KernelThread self, CowSpace space)
+    /// <summary>
+    /// uvm_map_protect(PROT_READ), or with <paramref name="writable"/> PROT_READ|PROT_WRITE: entry
+    /// protection and pmap_protect(), under the map's write lock. A copy-on-write entry's pmap
+    /// protection never gains VM_PROT_WRITE (<c>current-&gt;protection &amp; MASK(entry)</c>): a write
+    /// faults first.
+    /// </summary>
+    internal static IEnumerable<Step> Protect(Kernel k, KernelThread self, CowSpace space, bool writable = false)
     {
-        foreach (var s in Locks.Take(space.Lock, self, "uvm_map_protect: vm_map_lock")) yield return s;
-        space.EntryWritable = false;
+        foreach (var s in CowWiring.LockWrite(k, self, space, "uvm_map_protect: vm_map_lock")) yield return s;
+        space.EntryWritable = writable;
         if (!k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect
         Unlock(k, self, space);
-        yield return Step.Ran("uvm_map_protect");
+        yield return Step.Ran(writable ? "uvm_map_protect: PROT_WRITE given back" : "uvm_map_protect");
     }
 
     /// <summary>

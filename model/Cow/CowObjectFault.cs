@@ -88,7 +88,7 @@ public static class CowObjectFault
         uobj.Lock.Release(k, self);
         amap!.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
-        space.Enter(page, anon, fresh, at.EntryWritable);
+        space.Enter(page, anon, fresh, at.EntryWritable, at.Wired);
         var step = Uvm.Model.Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 2B, promote object page");
         amap.Lock.Release(k, self);
         space.Lock.Release(k, self);

@@ -10,14 +10,17 @@ namespace Uvm.Model.Cow;
 /// map, so read sharing is not modelled); <see cref="Timestamp"/> is the map's timestamp, bumped
 /// by every vm_map_unlock() after a change (uvm_map.h: vm_map_unlock increments it), which
 /// uvmfault_relock() compares. <see cref="Uobj"/> is the vnode under a file-backed entry (MAP_PRIVATE,
-/// model/Cow/CowObjectFault.cs); the pmap then may map its pages read-only. Left out: several
-/// entries, clipping, wiring.
+/// model/Cow/CowObjectFault.cs); the pmap then may map its pages read-only. <see cref="WiredCount"/>
+/// and <see cref="Busy"/> are the entry's wired_count and the map's VM_MAP_BUSY (mlock(),
+/// model/Cow/CowWiring.cs), and the pmap keeps each mapping's PMAP_WIRED bit. Left out: several
+/// entries, clipping.
 /// </summary>
 public sealed class CowSpace
 {
     private readonly Anon?[] _mapped;
     private readonly Page?[] _mappedPage;
     private readonly bool[] _writable;
+    private readonly bool[] _wired;
 
     internal CowSpace(string name, int pages, WriteVersions? versions = null)
     {
@@ -28,6 +31,8 @@ public sealed class CowSpace
         _mapped = new Anon?[pages];
         _mappedPage = new Page?[pages];
         _writable = new bool[pages];
+        _wired = new bool[pages];
+        BusyChannel = new($"vmmapbsy of {name}");
     }
 
     /// <summary>The process's name.</summary>
@@ -63,6 +68,25 @@ public sealed class CowSpace
     /// <summary>The amap amap_copy() is copying from, until its am_ref-- (the entry still holds that reference).</summary>
     public Amap? CopySource { get; internal set { V(); field = value; } }
 
+    /// <summary>entry->wired_count: mlock() calls not undone (munlock() and uvm_unmap_remove() set it to 0).</summary>
+    public int WiredCount { get; internal set { V(); field = value; } }
+
+    /// <summary>VM_MAP_BUSY: uvm_map_pageable()'s pass 2 runs with the map read-locked; writers wait in vm_map_lock().</summary>
+    public bool Busy { get; internal set { V(); field = value; } }
+
+    /// <summary>VM_MAP_WANTLOCK: a writer sleeps on <see cref="BusyChannel"/> until vm_map_unbusy().</summary>
+    public bool BusyWanted { get; internal set { V(); field = value; } }
+
+    /// <summary>&amp;map->flags, the channel of vm_map_lock()'s "vmmapbsy" sleep.</summary>
+    public WaitChannel BusyChannel { get; }
+
+    /// <summary>
+    /// A fork's child whose amap amap_cow_now() is still copying (uvmspace_fork() of a wired entry):
+    /// until it is done the child cannot run, and the parent's wired entry, never write-protected,
+    /// maps writable the anons it still shares with it.
+    /// </summary>
+    public bool Forming { get; internal set { V(); field = value; } }
+
     /// <summary>Dropped at exit (uvmspace_free).</summary>
     public bool Exited { get; internal set { V(); field = value; } }
 
@@ -72,6 +96,9 @@ public sealed class CowSpace
     /// still holds the mapped page is PmapMapsOnlyPagesItsMappingsOwn's question.
     /// </summary>
     public Anon? MappedAnon(int page) => _mappedPage[page] is not null ? _mapped[page] : null;
+
+    /// <summary>Whether the pmap's mapping of <paramref name="page"/> is wired (pmap_enter(..., PMAP_WIRED)).</summary>
+    public bool MappedWired(int page) => _mappedPage[page] is not null && _wired[page];
 
     /// <summary>Whether the pmap maps <paramref name="page"/> writable (with <see cref="MappedAnon"/> set).</summary>
     public bool MappedWritable(int page) => MappedAnon(page) is not null && _writable[page];
@@ -89,15 +116,24 @@ public sealed class CowSpace
         _mapped[page] = null;
         _mappedPage[page] = p;
         _writable[page] = false;
+        _wired[page] = WiredCount > 0; // uvm_fault(): PMAP_WIRED on a wired entry
     }
 
-    /// <summary>pmap_enter().</summary>
-    internal void Enter(int page, Anon anon, Page p, bool writable)
+    /// <summary>pmap_enter(), with PMAP_WIRED when <paramref name="wired"/>.</summary>
+    internal void Enter(int page, Anon anon, Page p, bool writable, bool wired = false)
     {
         V();
         _mapped[page] = anon;
         _mappedPage[page] = p;
         _writable[page] = writable;
+        _wired[page] = wired;
+    }
+
+    /// <summary>pmap_unwire() of <paramref name="page"/>: the mapping stays, no longer wired.</summary>
+    internal void Unwire(int page)
+    {
+        V();
+        _wired[page] = false;
     }
 
     /// <summary>pmap_remove() of the whole entry.</summary>
@@ -107,6 +143,7 @@ public sealed class CowSpace
         Array.Clear(_mapped);
         Array.Clear(_mappedPage);
         Array.Clear(_writable);
+        Array.Clear(_wired);
     }
 
     /// <summary>pmap_remove() of one page of the entry.</summary>
@@ -116,6 +153,7 @@ public sealed class CowSpace
         _mapped[page] = null;
         _mappedPage[page] = null;
         _writable[page] = false;
+        _wired[page] = false;
     }
 
     /// <summary>This pmap's part of pmap_page_protect(<paramref name="p"/>, VM_PROT_NONE): its mappings of the page go.</summary>
@@ -128,6 +166,7 @@ public sealed class CowSpace
             _mapped[i] = null;
             _mappedPage[i] = null;
             _writable[i] = false;
+            _wired[i] = false;
         }
     }
 

@@ -124,9 +124,11 @@ public static class Fault
     /// The end of uvm_fault(): pmap_enter() (reference, and modify on a write), un-busy the page,
     /// uvm_pageactivate() under uvm.pageqlock, unlock the owner. <paramref name="lookupValid"/> is
     /// false when the fault's last uvmfault_relock() failed: a pmap_enter() then is reported
-    /// (FaultEntersNoMappingOfARemovedEntry).
+    /// (FaultEntersNoMappingOfARemovedEntry). A wiring fault (<paramref name="wire"/>,
+    /// uvm_fault_wire()) wires the page instead: uvm_pagewire() and PG_CLEAN cleared, as uvm_fault.c
+    /// 1.47 (2000) and 1.113 (2006) both do.
     /// </summary>
-    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter", bool lookupValid = true)
+    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter", bool lookupValid = true, bool wire = false)
     {
         // uvm_fault() reaches pmap_enter() only under a valid lookup: after a sleep, uvmfault_relock()
         // compares map->timestamp with the version it looked up and restarts the fault on a change
@@ -138,7 +140,12 @@ public static class Fault
         if (write) p.Flags &= ~PageFlags.Clean;
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, p);
-        PageQueues.Activate(k, p);
+        if (wire)
+        {
+            PageQueues.Wire(k, p);
+            p.Flags &= ~PageFlags.Clean; // "since an anon with no swap cannot be PG_CLEAN, clear its clean flag now"
+        }
+        else PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
         ownerLock.Release(k, self);
         return Step.Ran(function);

@@ -73,6 +73,68 @@ public static partial class Switches
         Budget = 50,
     };
 
+    /// <summary>
+    /// uvm_fault.c 1.47 (2000) and OpenBSD's copy of 1.51 break copy-on-write in a wiring fault only
+    /// if the entry's protection allows writing (uvm_fault_wire(map, start, end, entry-&gt;protection)):
+    /// mlock() of a read-only private entry whose anons a child shares wires the shared pages. Once
+    /// mprotect() gives writing back, a write faults on the wired entry, copies the anon (case 1B) and
+    /// maps the copy PMAP_WIRED, but only the wiring fault wires a page: the copy has wire_count 0,
+    /// the old page keeps its wiring though nothing maps it wired, and munlock() unwires the copy
+    /// (uvm_pageunwire() of wire_count 0). Later texts fault with VM_FAULT_WIREMAX and test
+    /// max_protection (<c>cow_now = (check_prot &amp; VM_PROT_WRITE) != 0</c>, 1.113 of 2006; NetBSD's
+    /// machmem.c 1.1 of 2004-05 already passes VM_FAULT_WIREMAX), so the copy is made at mlock() time,
+    /// which the default does. The revision of the change was not found (between 1.51 of 2000-08
+    /// and 2004-05). Read in <see cref="Cow.CowFault.Touch"/>.
+    /// </summary>
+    public static readonly KernelSwitch WireFaultUsesEntryProtection = new("wire-fault-uses-entry-protection", SwitchKind.Historical, "uvm_fault (uvm_fault_wire from uvm_map_pageable)", "cow-wire")
+    {
+        Origin = "uvm_fault.c 1.47 (2000) → VM_FAULT_WIREMAX (by 2004-05, machmem.c 1.1; 1.113 of 2006 has it); revision not found",
+        Title = "mlock() of a read-only private entry wires pages a child shares; a later write copies one into a page mapped wired but not wired",
+        Description = "A process forks, write-protects its private entry and mlock()s it: the wiring faults test the entry's "
+            + "protection, so they do not copy the anons the child shares and wire their pages. After mprotect(PROT_READ|PROT_WRITE) "
+            + "a write faults on the wired entry and copies the page (case 1B) into a new page entered PMAP_WIRED and only "
+            + "activated: wire_count 0. The old page keeps a wiring nothing maps wired; munlock() unwires the new page.",
+        Expected = "invariant WireCountEqualsWiredMappings",
+        Budget = 50,
+    };
+
+    /// <summary>
+    /// amap_cow_now() of uvm_amap.c 1.22 (1999) tests <c>pg == NULL</c> ("non-resident wired page")
+    /// before the anon's reference count. After a uvm_wait("cownowpage") it restarts its loop from
+    /// the first slot, where the anons it already copied for the child (an_ref 1, their pages
+    /// active and not wired) may have been paged out while it slept: fork() of an mlock()ed process
+    /// under memory pressure panics. uvm_amap.c 1.82.16.2 (2007) skips an anon with one reference
+    /// first ("The new page might even have been paged out, since the new page is not wired"),
+    /// which the default does; the revision of the change was not found. Read in
+    /// <see cref="Cow.CowWiring.CowNow"/>.
+    /// </summary>
+    public static readonly KernelSwitch CowNowPanicsOnCopiedAnon = new("cow-now-panics-on-copied-anon", SwitchKind.Historical, "amap_cow_now (uvmspace_fork of a wired entry)", "cow-wire")
+    {
+        Origin = "uvm_amap.c 1.22 (1999) → 1.82.16.2 (2007): \"If the anon has only one ref, we must have already copied it\"; revision not found",
+        Title = "fork() of an mlock()ed process panics when amap_cow_now() restarts after waiting for memory and finds a copy it made paged out",
+        Description = "A process mlock()s its private entry and forks while memory is short. amap_cow_now() copies the first shared "
+            + "anon for the child, finds no free page for the next and sleeps in uvm_wait(\"cownowpage\"). The pagedaemon pages "
+            + "out the child's new page, which is active and not wired. amap_cow_now() restarts from the first slot and tests the "
+            + "anon's page before its reference count: \"amap_cow_now: non-resident wired page\".",
+        Expected = "panic amap_cow_now",
+        Budget = 200,
+    };
+
+    /// <summary>vm_map_unbusy() clears VM_MAP_BUSY but skips the wakeup of a writer that set VM_MAP_WANTLOCK (a wakeup lost).</summary>
+    public static readonly KernelSwitch MapUnbusySkipsWakeup = Mutation("map-unbusy-skips-wakeup", "vm_map_unbusy (uvm_map_pageable)", "cow-wire",
+        "vm_map_unbusy() clears VM_MAP_BUSY but does not wake the writer asleep on &map->flags (a wakeup lost)")
+        with { Budget = 50 };
+
+    /// <summary>uvm_unmap_remove() of a wired entry skips uvm_map_entry_unwire() before pmap_remove(): the pages keep wirings nothing maps.</summary>
+    public static readonly KernelSwitch UnmapSkipsUnwire = Mutation("unmap-skips-unwire", "uvm_unmap_remove (munmap, exit)", "cow-wire",
+        "uvm_unmap_remove() removes a wired entry's mappings without uvm_map_entry_unwire() first (a counter left on a path)")
+        with { Kills = ["WireCountEqualsWiredMappings"], Budget = 50 };
+
+    /// <summary>uvm_map_pageable() counts the wiring (wired_count++) but skips pass 2's uvm_fault_wire(): the entry is wired and nothing is resident.</summary>
+    public static readonly KernelSwitch MapPageableSkipsWirePass = Mutation("map-pageable-skips-wire-pass", "uvm_map_pageable (mlock)", "cow-wire",
+        "uvm_map_pageable() increments wired_count but skips uvm_fault_wire() (a condition inverted: the pass runs only for a count other than 1)")
+        with { Kills = ["WiredEntryIsMappedWired"], Budget = 50 };
+
     /// <summary>amap_copy(): the slots are copied but an_ref++ is skipped.</summary>
     public static readonly KernelSwitch AmapCopySkipsAnonRef = Mutation("amap-copy-skips-anon-ref", "amap_copy", "cow-fork",
         "amap_copy() copies the anon slots into the new amap but skips an_ref++ (a reference count not taken)")

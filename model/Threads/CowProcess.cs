@@ -6,7 +6,7 @@ namespace Uvm.Model.Threads;
 
 /// <summary>
 /// An LWP of a copy-on-write process (model/Cow): faults on its private anonymous entry, fork(),
-/// munmap(), mprotect() and madvise(), then exit (uvmspace_free). A forked child's LWP starts asleep and is
+/// munmap(), mprotect(), madvise(), mlock() and munlock(), then exit (uvmspace_free). A forked child's LWP starts asleep and is
 /// woken by the parent's fork. A second LWP of the same process (<c>isExtraLwp</c>) shares the
 /// space and does not free it.
 /// </summary>
@@ -49,11 +49,14 @@ public sealed class CowProcess : KernelThread
                 CowOpKind.Unmap => CowMapOps.Unmap(Kernel, this, Space, "uvm_unmap"),
                 CowOpKind.Protect => CowMapOps.Protect(Kernel, this, Space),
                 CowOpKind.DontNeed or CowOpKind.Free => CowMapOps.Clean(Kernel, this, Space, free: op.Kind == CowOpKind.Free),
+                CowOpKind.Wire => CowWiring.Wire(Kernel, this, Space),
+                CowOpKind.Unwire => CowWiring.Unwire(Kernel, this, Space),
+                CowOpKind.Unprotect => CowMapOps.Protect(Kernel, this, Space, writable: true),
                 _ => [],
             };
             if (op.Kind == CowOpKind.Fork) forks++;
             // A user fault (trap() → uvm_fault()) or sys_fork / sys_munmap / sys_mprotect: under
-            // KERNEL_PROC_LOCK from entry to return (i386 trap.c trap, syscall_plain); sys_madvise too.
+            // KERNEL_PROC_LOCK from entry to return (i386 trap.c trap, syscall_plain); sys_madvise, sys_mlock and sys_munlock too.
             foreach (var s in Syscall(steps)) yield return s;
         }
         foreach (var s in Syscall(Exit1())) yield return s;

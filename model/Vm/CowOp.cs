@@ -23,6 +23,15 @@ public enum CowOpKind
 
     /// <summary>madvise(MADV_FREE) of the whole entry: uvm_map_clean(PGO_FREE).</summary>
     Free,
+
+    /// <summary>mlock() of the whole entry: uvm_map_pageable(..., FALSE) wires it (model/Cow/CowWiring.cs).</summary>
+    Wire,
+
+    /// <summary>munlock() of the whole entry: uvm_map_pageable(..., TRUE) unwires it.</summary>
+    Unwire,
+
+    /// <summary>mprotect(PROT_READ|PROT_WRITE) of the whole entry: uvm_map_protect() gives writing back.</summary>
+    Unprotect,
 }
 
 /// <summary>One operation of a copy-on-write process.</summary>

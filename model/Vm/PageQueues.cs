@@ -192,6 +192,20 @@ public static class PageQueues
         return true;
     }
 
+    /// <summary>
+    /// uvm_fault_unwire_locked()'s uvm_pageunwire() of the page pmap_extract() found mapped
+    /// (<paramref name="what"/> names it), uvm.pageqlock held: a page whose wire count drops to 0
+    /// goes on the active queue (uvm_page_i.h). Mapped but not wired (uvm_page_i.h has no check; a
+    /// later kernel asserts it), the u_short wire_count would wrap, which the model reports rather
+    /// than represents.
+    /// </summary>
+    internal static void UnwireMapped(Kernel k, Page p, string what)
+    {
+        if (p.WireCount == 0)
+            throw new KernelPanicException("uvm_pageunwire", $"{p} ({what}) is not wired: wire_count 0 would wrap");
+        if (Unwire(k, p) && !k.Config.Has(Switches.PageunwireSkipsActivate)) Activate(k, p); // pageunwire-skips-activate
+    }
+
     /// <summary>Set PG_BUSY with UVM_PAGE_OWN(pg, owner).</summary>
     internal static void Busy(Page p, string owner)
     {

@@ -48,11 +48,7 @@ public static class PhysMem
         {
             if (k.Vm.KernelObject.MappedPage(UareaIndex(u.Id, i)) is not { } p)
                 throw new KernelPanicException("uvm_fault_unwire_locked", $"unwiring non-wired memory: page {i} of {u} is not mapped (pmap_extract fails)");
-            // Mapped but not wired (uvm_page_i.h has no check; a later kernel asserts it): the
-            // u_short wire_count would wrap, which the model reports rather than represents.
-            if (p.WireCount == 0)
-                throw new KernelPanicException("uvm_pageunwire", $"{p} (page {i} of {u}) is not wired: wire_count 0 would wrap");
-            if (PageQueues.Unwire(k, p) && !k.Config.Has(Switches.PageunwireSkipsActivate)) PageQueues.Activate(k, p); // pageunwire-skips-activate
+            PageQueues.UnwireMapped(k, p, $"page {i} of {u}");
         }
     }
 
