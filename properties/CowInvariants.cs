@@ -93,7 +93,7 @@ public static class CowInvariants
     /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
     public static readonly Invariant SharedAnonIsNeverWritableMapped = new(
         nameof(SharedAnonIsNeverWritableMapped),
-        "No pmap maps an anon's page writable while the anon is shared (an_ref > 1), and no page is writable-mapped through two anons.",
+        "No pmap maps an anon's page writable while the anon is shared (an_ref > 1), and no page is writable-mapped through two anons. A reference held by a fork's child whose amap amap_cow_now() is still copying does not share the anon: the child cannot run before the copy is done (uvmspace_fork() never write-protects a wired entry; amap_cow_now(): \"if the page is loaned, then it must already be mapped read-only\").",
         "cow", k =>
         {
             var spaces = k.Vm.CowSpaces;
@@ -102,7 +102,7 @@ public static class CowInvariants
                 {
                     if (!spaces[i].MappedWritable(p)) continue;
                     var anon = spaces[i].MappedAnon(p)!;
-                    if (anon.RefCount > 1) return $"{spaces[i]} maps page {p} ({anon}, an_ref {anon.RefCount}) writable";
+                    if (anon.RefCount - FormingReferences(spaces, anon) > 1) return $"{spaces[i]} maps page {p} ({anon}, an_ref {anon.RefCount}) writable";
                     for (int j = 0; j < spaces.Count; j++)
                         for (int q = 0; q < spaces[j].Pages; q++)
                             if ((j != i || q != p) && spaces[j].MappedAnon(q) is { } other && other != anon && other.Page == anon.Page)
@@ -198,9 +198,77 @@ public static class CowInvariants
         Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages | StateDomain.Objects,
     };
 
+    /// <summary>A user page's wire_count counts the wired mappings of it (mlock()).</summary>
+    public static readonly Invariant WireCountEqualsWiredMappings = new(
+        nameof(WireCountEqualsWiredMappings),
+        "A page's wire_count equals the number of pmap mappings that map it wired, kernel_object's u-area pages aside (wired through the kernel's own map): uvm_fault_wire()'s fault does uvm_pagewire() as it enters the mapping PMAP_WIRED, and uvm_fault_unwire_locked() does uvm_pageunwire() of the page pmap_extract() finds as it pmap_unwire()s it (uvm_fault.c; uvm_page_i.h: wire_count, \"wired count\"). Not judged for a page a busy map maps: during uvm_map_pageable()'s pass 2 another LWP's fault on the entry, now wired, enters PMAP_WIRED a page the pass has yet to wire.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int p = 0; p < spaces[i].Pages; p++)
+                    if (spaces[i].MappedWired(p) && spaces[i].PmapEntry(p).Page is { } page && WiredMappings(spaces, page) is var (n, busy) && !busy && page.WireCount != n)
+                        return $"{spaces[i]} maps page {p} wired to {page}, whose wire_count is {page.WireCount} but {n} wired mapping(s) map it";
+            var pages = k.Vm.Pages;
+            for (int i = 0; i < pages.Count; i++)
+                if (pages[i] is { WireCount: > 0 } page && page.Object is not { IsKernelObject: true } && WiredMappings(spaces, page) is var (n, busy) && !busy && page.WireCount != n)
+                    return $"{page} has wire_count {page.WireCount} but {n} wired mapping(s) map it";
+            return null;
+        })
+    {
+        Reads = StateDomain.CowMaps | StateDomain.Pages,
+    };
+
+    /// <summary>A wired entry is resident and mapped wired (mlock()).</summary>
+    public static readonly Invariant WiredEntryIsMappedWired = new(
+        nameof(WiredEntryIsMappedWired),
+        "Once uvm_map_pageable() has wired an entry (wired_count > 0, the map no longer busy), the pmap maps every page of it, wired, until munlock() or munmap() unwires it: a wired page is never paged out, freed or unmapped under it (uvm_map.h: wired_count, \"can be paged if == 0\").",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+            {
+                var space = spaces[i];
+                if (!space.EntryMapped || space.WiredCount == 0 || space.Busy) continue;
+                for (int p = 0; p < space.Pages; p++)
+                    if (!space.MappedWired(p))
+                        return $"{space}'s entry is wired (wired_count {space.WiredCount}) but its pmap {(space.PmapEntry(p).Page is null ? "does not map" : "maps, not wired,")} page {p}";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.CowMaps,
+    };
+
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired];
+
+    /// <summary>The references to <paramref name="anon"/> from the amaps of forks' children that amap_cow_now() is still copying.</summary>
+    private static int FormingReferences(IReadOnlyList<CowSpace> spaces, Anon anon)
+    {
+        int n = 0;
+        for (int i = 0; i < spaces.Count; i++)
+            if (spaces[i] is { Forming: true, Amap: { } amap })
+                for (int slot = 0; slot < amap.Slots; slot++)
+                    if (amap.Lookup(slot) == anon) n++;
+        return n;
+    }
+
+    /// <summary>How many wired pmap mappings map <paramref name="page"/>, and whether a busy map (uvm_map_pageable()'s pass 2) maps it.</summary>
+    private static (int Wired, bool Busy) WiredMappings(IReadOnlyList<CowSpace> spaces, Page page)
+    {
+        int n = 0;
+        bool busy = false;
+        for (int i = 0; i < spaces.Count; i++)
+            for (int p = 0; p < spaces[i].Pages; p++)
+                if (spaces[i].PmapEntry(p).Page == page)
+                {
+                    if (spaces[i].MappedWired(p)) n++;
+                    busy |= spaces[i].Busy;
+                }
+        return (n, busy);
+    }
 
     private static Amap? AmapAt(IReadOnlyList<CowSpace> spaces, int i, int which) => which == 0 ? spaces[i].Amap : spaces[i].DetachedAmap;
 
