@@ -12,7 +12,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     public override string Name => "cow";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario, CowWireScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
@@ -28,6 +28,8 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             Ops(spec.Ops, spec.Pages, at.At("ops"), fork: true);
             Ops(spec.ChildOps, spec.Pages, at.At("childOps"), fork: false);
             Ops(spec.LwpOps, spec.Pages, at.At("lwpOps"), fork: false);
+            if (cow.FileBacked && new[] { spec.Ops, spec.ChildOps, spec.LwpOps }.Any(l => l.Any(o => o?.Kind is CowOpKind.Wire or CowOpKind.Unwire)))
+                at.Add("", "mlock()/munlock() of a file-backed entry is not modelled");
             at.Check(spec.ChildOps.Count == 0 || spec.Ops.Any(o => o?.Kind == CowOpKind.Fork), "childOps", "need a fork in ops");
         }
     }

@@ -1,0 +1,77 @@
+using FsCheck.Fluent;
+using Uvm.Model.Vm;
+using static Uvm.Scenarios.CowOps;
+
+namespace Uvm.Scenarios;
+
+/// <summary>
+/// The cow-wire scenario: a process writes its pages, forks, write-protects and mlock()s its
+/// private entry, gives writing back and writes, forks again while wired (amap_cow_now()) and
+/// exits; a second LWP munlock()s the entry meanwhile. Its children read and write the shared
+/// pages, while another process fills memory and the pagedaemon pages out whatever is not wired
+/// (model/Cow/CowWiring.cs).
+/// </summary>
+public static class CowWireScenario
+{
+    /// <summary>The scenario entry.</summary>
+    public static Scenario Scenario { get; } = new(
+        "cow-wire",
+        "4 free pages, 8 swap slots; a process writes 2 pages, forks, mprotect(PROT_READ)s and mlock()s them, gives writing back, writes, forks again while wired and exits; a second LWP munlock()s them, the children read and write the pages while another process fills memory.",
+        ["vm", "swap", "cow"],
+        Default,
+        () => MemoryReserves.Drawn(Generate()));
+
+    /// <summary>The default workload.</summary>
+    public static Workload Default() => new()
+    {
+        Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 4,
+        Sections =
+        [
+            PagingWithFiller(8),
+            new CowWorkload
+            {
+                Processes =
+                [
+                    new(2, [W(0), W(1), new(CowOpKind.Fork), new(CowOpKind.Protect), new(CowOpKind.Wire), new(CowOpKind.Unprotect), W(0), new(CowOpKind.Fork), R(1)])
+                    {
+                        ChildOps = [R(0), W(1), R(1)],
+                        LwpOps = [new(CowOpKind.Unwire)],
+                    },
+                ],
+            },
+        ],
+    };
+
+    /// <summary>A process of 1-3 pages that touches, forks, wires, protects and unwires, with a second LWP sometimes, beside a memory filler.</summary>
+    public static FsCheck.Gen<Workload> Generate() =>
+        from free in Gen.Choose(3, 5)
+        from pages in Gen.Choose(1, 3)
+        from before in CowForkScenario.GenTouches(pages, 2)
+        from ops in GenWiringOps(pages, 6, forks: true)
+        from child in CowForkScenario.GenTouches(pages, 3)
+        from lwp in Gen.Frequency((3, Gen.Constant(Array.Empty<CowOp>())), (1, GenWiringOps(pages, 2, forks: false)))
+        select new Workload
+        {
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Sections =
+            [
+                PagingWithFiller(3 * pages + 4),
+                new CowWorkload { Processes = [new(pages, [.. before, .. ops]) { ChildOps = ops.Any(o => o.Kind == CowOpKind.Fork) ? child : [], LwpOps = lwp }] },
+            ],
+        };
+
+    /// <summary>
+    /// Up to <paramref name="max"/> operations: touches, and one in two an mlock(), an munlock(), an
+    /// mprotect() either way or (with <paramref name="forks"/>, at most two) a fork.
+    /// </summary>
+    private static FsCheck.Gen<CowOp[]> GenWiringOps(int pages, int max, bool forks) =>
+        from n in Gen.Choose(1, max)
+        from ops in Gen.ArrayOf(Gen.Frequency(
+            (1, CowForkScenario.GenTouch(pages)),
+            (1, Gen.Elements(MapCalls(forks)))), n)
+        select ops.Where((o, i) => o.Kind != CowOpKind.Fork || ops.Take(i).Count(p => p.Kind == CowOpKind.Fork) < 2).ToArray();
+
+    private static CowOp[] MapCalls(bool forks) =>
+        forks ? [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Fork), new(CowOpKind.Protect), new(CowOpKind.Unprotect)]
+              : [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Protect), new(CowOpKind.Unprotect)];
+}
