@@ -117,7 +117,7 @@ public static partial class Switches
             + "out the child's new page, which is active and not wired. amap_cow_now() restarts from the first slot and tests the "
             + "anon's page before its reference count: \"amap_cow_now: non-resident wired page\".",
         Expected = "panic amap_cow_now",
-        Budget = 200,
+        Budget = 300,
     };
 
     /// <summary>vm_map_unbusy() clears VM_MAP_BUSY but skips the wakeup of a writer that set VM_MAP_WANTLOCK (a wakeup lost).</summary>

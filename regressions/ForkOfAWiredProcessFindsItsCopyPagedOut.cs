@@ -1,0 +1,56 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// cow-now-panics-on-copied-anon: amap_cow_now() of uvm_amap.c 1.22 (1999) restarts its loop from
+/// the first slot after a sleep and tests the page first: <c>pg = anon-&gt;u.an_page; if (pg ==
+/// NULL) panic("amap_cow_now: non-resident wired page in anon %p", anon); if (anon-&gt;an_ref &gt; 1
+/// &amp;&amp; pg-&gt;loan_count == 0) { ... if (nanon == NULL || npg == NULL) { ... uvm_wait("cownowpage");
+/// goto ReStart; } ... uvm_pageactivate(npg); }</c>. uvm_amap.c 1.82.16.2 (2007) skips an anon with
+/// one reference first: "If the anon has only one ref, we must have already copied it. This can
+/// happen if we needed to sleep waiting for memory in a previous run through this loop. The new
+/// page might even have been paged out, since the new page is not wired." The default kernel runs
+/// that; the revision of the change was not found.
+///
+/// Setup (scenario cow-wire): a process mlock()s its 2 pages (copying them from a first child) and
+/// forks again while another process fills memory.
+///
+/// Interleaving: uvmspace_fork() of the wired entry: amap_cow_now() copies the first anon the new
+/// child shares, finds no free page for the second and sleeps in uvm_wait("cownowpage"); the
+/// pagedaemon pages out the child's new page (active, not wired); amap_cow_now() restarts and finds
+/// the copied anon's page gone.
+///
+/// Violated: the kernel's own panic in the text of the time; the default's KASSERT(pg != NULL)
+/// holds because it is reached only for a parent's (wired) anon.
+/// </summary>
+public sealed class ForkOfAWiredProcessFindsItsCopyPagedOut
+{
+    /// <summary>
+    /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
+    /// cow-now-panics-on-copied-anon --seed S [--engine coyote]</c>): in-process 3, 10, 14, 17, 5, 65, 20, 7, 34, 9; Coyote 15, 32, 13, 73, 61, 178, 36, 23, 61, 2 (worst 178).
+    /// </summary>
+    private const int Budget = 300;
+
+    private static readonly KernelConfig KernelOfTheText = Switches.Configure(["cow-now-panics-on-copied-anon"]);
+
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void AmapCowNowPanicsOnAPagedOutCopy(EngineKind engine)
+    {
+        Search.AssertFound("cow-wire", KernelOfTheText, Budget, "panic amap_cow_now", engine, cx =>
+        {
+            Assert.Contains("non-resident wired page", cx.Violation.Message);
+        });
+    }
+
+    /// <summary>Skipping an anon with one reference survives the same search, under both engines.</summary>
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void SkippingCopiedAnonsSurvivesTheSearch(EngineKind engine)
+    {
+        Search.AssertClean("cow-wire", Budget, engine);
+    }
+}
