@@ -316,4 +316,9 @@ public static partial class Switches
     public static readonly KernelSwitch UaoCreateSkipsListInsert = Mutation("uao-create-skips-list-insert", "uao_create", "shm-swap",
         "uao_create() never does LIST_INSERT_HEAD(&uao_list, aobj, u_list) (a list insertion skipped): swapoff's uao_swap_off() never sees the aobj's swap slots")
         with { Kills = ["AObjIsOnUaoListExactlyWhileReferenced"], Budget = 5 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uao_get() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere at schedules 6, 5, 4 (seeds 0-2); without the big lock schedule 40.</summary>
+    public static readonly KernelSwitch UaoGetSleepsWithoutWanted = Mutation("uao-get-sleeps-without-wanted", "uao_get", "shm-swap",
+        "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 10 };
 }
