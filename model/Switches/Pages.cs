@@ -88,4 +88,9 @@ public static partial class Switches
         "uvmpd_scan() calls uvm_swapout_threads() without the uvm_unlock_pageq() before it and the uvm_lock_pageq() after it (a lock held across a call that takes it and sleeps)")
         with { Budget = 5 };
 
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_wait() sleeps on &amp;uvmexp.free without wakeup(&amp;uvm.pagedaemon). Caught by MemoryShortageWithReclaimablePagesEventuallyEnds at schedules 1, 5, 4 (seeds 0-2); without the big lock schedule 2.</summary>
+    public static readonly KernelSwitch UvmWaitSkipsPagedaemonWakeup = Mutation("uvm-wait-skips-pagedaemon-wakeup", "uvm_wait", "pagedaemon",
+        "uvm_wait() sleeps on &uvmexp.free without the wakeup(&uvm.pagedaemon) before it (a wakeup dropped): nobody is asked to free the memory it waits for")
+        with { Kills = ["MemoryShortageWithReclaimablePagesEventuallyEnds"], Budget = 10 };
 }
