@@ -103,7 +103,7 @@ public static class ReaperExit
         else
         {
             l.Proc.Nzlwps++;
-            Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc));
+            if (!k.Config.Has(Switches.ReaperSkipsNlwpsWakeup)) Tsleep.Wakeup(k, self, ProcLists.NlwpsOf(l.Proc)); // reaper-skips-nlwps-wakeup
         }
         self.KernelProcUnlock();
         yield return Step.Ran("reaper: LSZOMB");

@@ -56,9 +56,11 @@ public static class PageLoan
         var got = new Out<Page>();
         foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
         if (got.Value is not { } p) yield break; // ERESTART: the anon went away (not for the lender's own)
+        bool early = k.Config.Has(Switches.LoananonUnlocksBeforeLoan); // loananon-unlocks-before-loan: simple_unlock(&anon->an_lock) first
+        if (early) anon.Lock.Release(k, self);
         LoanPageToKernel(k, self, p, "uvm_loananon");
         pages.Add(p);
-        anon.Lock.Release(k, self);
+        if (!early) anon.Lock.Release(k, self);
         yield return Step.Ran("uvm_loananon: loan to kernel");
     }
 

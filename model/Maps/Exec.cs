@@ -22,8 +22,10 @@ public static class Exec
     {
         // uvmspace_exec(): vm_refcnt == 1, so unmap the old program under the map lock and reuse the map.
         foreach (var s in UvmMap.Lock(self, vm.Map)) yield return s;
+        bool early = k.Config.Has(Switches.ExecUnmapsAfterUnlock); // exec-unmaps-after-unlock: vm_map_unlock() before uvm_unmap_remove()
+        if (early) UvmMap.Unlock(k, self, vm.Map);
         var dead = vm.Map.Remove(vm.Map.Min, vm.Map.Max);
-        UvmMap.Unlock(k, self, vm.Map);
+        if (!early) UvmMap.Unlock(k, self, vm.Map);
         vm.SetLimits(image.Daddr, dataLimit, stackLimit);
         yield return Step.Ran("uvmspace_exec");
         foreach (var s in UvmMap.Detach(k, self, dead)) yield return s;

@@ -32,7 +32,7 @@ public sealed class MapTree(Func<MapEntry, int> gapEnd, KernelConfig? config = n
         entry.OwnSpace = entry.Space = SpaceAfter(entry);
         RbInsert(entry);
         Fixup(entry);
-        if (prev is not null) Fixup(prev);
+        if (prev is not null && !(config?.Has(Switches.RbInsertSkipsPrevFixup) ?? false)) Fixup(prev); // rb-insert-skips-prev-fixup
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class Pageout
     /// </summary>
     internal static Step Wait(Kernel k, string msg)
     {
-        k.SleepQueues.Wakeup(Pagedaemon);
+        if (!k.Config.Has(Switches.UvmWaitSkipsPagedaemonWakeup)) k.SleepQueues.Wakeup(Pagedaemon); // uvm-wait-skips-pagedaemon-wakeup
         return Step.Sleep($"uvm_wait: {msg}", FreeMemory);
     }
 }

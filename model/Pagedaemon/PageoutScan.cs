@@ -61,9 +61,10 @@ public static class PageoutScan
         var vm = k.Vm;
         if ((statedShortage || ux.Free < ux.FreeTarg) && vm.Swap.NSwapDev != 0)
         {
-            vm.PageQueueLock.Release(self);
+            bool keep = k.Config.Has(Switches.ScanSwapoutsWithPageqLocked); // scan-swapouts-with-pageq-locked: no uvm_unlock_pageq() around the call
+            if (!keep) vm.PageQueueLock.Release(self);
             foreach (var s in Swapout.SwapoutThreads(k, self)) yield return s;
-            vm.PageQueueLock.Acquire(self);
+            if (!keep) vm.PageQueueLock.Acquire(self);
         }
         int freedBefore = ux.PdFreed;
         foreach (var s in ScanInactive(k, self)) yield return s;

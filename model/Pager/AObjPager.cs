@@ -55,7 +55,7 @@ public static class AObjPager
             var p = obj.PageAt(index);
             if (p is not null && p.Busy)
             {
-                PageQueues.Want(p);
+                if (!k.Config.Has(Switches.UaoGetSleepsWithoutWanted)) PageQueues.Want(p); // uao-get-sleeps-without-wanted
                 obj.Lock.Release(k, self);
                 yield return Step.Sleep("uao_get: page busy", p.Channel);
             }

@@ -71,7 +71,7 @@ public static class UareaWiring
                 break;
             }
         }
-        u.WireCount++;
+        if (!k.Config.Has(Switches.FaultWireSkipsUareaWireCount)) u.WireCount++; // fault-wire-skips-uarea-wire-count
     }
 
     /// <summary>

@@ -158,4 +158,9 @@ public static partial class Switches
     public static readonly KernelSwitch SosendSkipsUnloan = Mutation("sosend-skips-unloan", "sodoloanfree", "loan",
         "sosend() transmits the loaned pages but the mbuf free skips sodoloanfree()'s uvm_unloan() (an error path that leaks): the pages stay loaned to the kernel for good")
         with { Kills = ["KernelLoansAreReturned"], Budget = 5 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_loananon() drops an_lock before it loans the anon's page to the kernel. Caught by LockDiscipline (loan_count written without an_lock) at schedule 1 of seeds 0-2, with or without the big lock.</summary>
+    public static readonly KernelSwitch LoananonUnlocksBeforeLoan = Mutation("loananon-unlocks-before-loan", "uvm_loananon", "loan",
+        "uvm_loananon() loaning an anon's page to the kernel drops the anon's an_lock before loan_count++ and uvm_pagedequeue() (a lock released one statement early)")
+        with { Kills = ["LockDiscipline"], Budget = 5 };
 }

@@ -88,4 +88,14 @@ public static partial class Switches
     public static readonly KernelSwitch FindspaceBottomupIgnoresGapEnd = Mutation("findspace-bottomup-ignores-gap-end", "uvm_map_findspace", "mmap-bottomup",
         "uvm_map_findspace() bottom-up takes the first gap's candidate without testing candidate + len against the next entry's start (a bound not tested)")
         with { Kills = ["FoundSpaceIsFree"], Budget = 20 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_rb_insert() skips uvm_rb_fixup() of entry-&gt;prev. Caught by MapTreeMatchesEntryList at schedule 1 of seeds 0-2, with or without the big lock.</summary>
+    public static readonly KernelSwitch RbInsertSkipsPrevFixup = Mutation("rb-insert-skips-prev-fixup", "uvm_rb_insert", "mmap-bottomup",
+        "uvm_rb_insert() links the new entry but skips uvm_rb_fixup() of entry->prev, whose ownspace shrank (an augmented value not updated)")
+        with { Kills = ["MapTreeMatchesEntryList"], Budget = 5 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvmspace_exec() drops the map lock before uvm_unmap_remove() of the old program. Caught by LockDiscipline (map entries written without vm_map_lock) at schedule 1 of seeds 0-2, with or without the big lock.</summary>
+    public static readonly KernelSwitch ExecUnmapsAfterUnlock = Mutation("exec-unmaps-after-unlock", "uvmspace_exec", "exec-topdown",
+        "uvmspace_exec() drops the map lock before uvm_unmap_remove() of the old program (a lock released one statement early): other LWPs of the process see the map mid-change")
+        with { Kills = ["LockDiscipline"], Budget = 5 };
 }

@@ -77,4 +77,20 @@ public static partial class Switches
     public static readonly KernelSwitch PageunwireSkipsActivate = Mutation("pageunwire-skips-activate", "uvm_pageunwire", "pool-swapout",
         "uvm_pageunwire() drops a page's last wiring but does not put it on the active queue (a queue insertion skipped): an owned, unwired page on no paging queue")
         with { Kills = ["PageIsOnExactlyOneQueueUnlessBusyOrWired"], Budget = 10 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_aiodone_daemon() completes a batch of pageout bufs but skips the wakeup(&amp;uvm.pagedaemon) or wakeup(&amp;uvmexp.free) that ends it. Caught by MemoryShortageWithReclaimablePagesEventuallyEnds at schedule 1 (seed 0; without the big lock schedule 2); seeds 1 and 2 report EverySleeperIsEventuallyWoken first, at schedules 3 and 2.</summary>
+    public static readonly KernelSwitch AiodoneSkipsBatchWakeup = Mutation("aiodone-skips-batch-wakeup", "uvm_aiodone_daemon", "pagedaemon",
+        "uvm_aiodone_daemon() completes a batch of pageout bufs but skips the wakeup of &uvm.pagedaemon or &uvmexp.free that ends it (a wakeup dropped)")
+        with { Kills = ["MemoryShortageWithReclaimablePagesEventuallyEnds"], Budget = 5 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvmpd_scan() calls uvm_swapout_threads() with uvm.pageqlock still held. uvm_fault_unwire() then takes the lock again: simple_lock's panic at schedule 1 (seed 0), 2, 1 (seeds 1, 2), with or without the big lock. No Kills: a panic is no property.</summary>
+    public static readonly KernelSwitch ScanSwapoutsWithPageqLocked = Mutation("scan-swapouts-with-pageq-locked", "uvmpd_scan", "swapout",
+        "uvmpd_scan() calls uvm_swapout_threads() without the uvm_unlock_pageq() before it and the uvm_lock_pageq() after it (a lock held across a call that takes it and sleeps)")
+        with { Budget = 5 };
+
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_wait() sleeps on &amp;uvmexp.free without wakeup(&amp;uvm.pagedaemon). Caught by MemoryShortageWithReclaimablePagesEventuallyEnds at schedules 1, 5, 4 (seeds 0-2); without the big lock schedule 2.</summary>
+    public static readonly KernelSwitch UvmWaitSkipsPagedaemonWakeup = Mutation("uvm-wait-skips-pagedaemon-wakeup", "uvm_wait", "pagedaemon",
+        "uvm_wait() sleeps on &uvmexp.free without the wakeup(&uvm.pagedaemon) before it (a wakeup dropped): nobody is asked to free the memory it waits for")
+        with { Kills = ["MemoryShortageWithReclaimablePagesEventuallyEnds"], Budget = 10 };
 }

@@ -279,4 +279,9 @@ public static partial class Switches
     public static readonly KernelSwitch UvmMeterSkipsProc0Wakeup = Mutation("uvm-meter-skips-proc0-wakeup", "uvm_meter", "swapout",
         "uvm_meter() never does wakeup(&proc0) after proc0 slept maxslp/2 seconds (a wakeup dropped): a swap-in that setrunnable()'s racy wakeup missed waits forever")
         with { Kills = ["RunnableSwappedOutLwpIsEventuallySwappedIn"], Budget = 10 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_swapin()'s uvm_fault_wire() of the u-area wires its pages but does not count the wiring. Caught by OnProcLwpIsInMemory at schedules 1, 2, 1 (seeds 0-2), with or without the big lock.</summary>
+    public static readonly KernelSwitch FaultWireSkipsUareaWireCount = Mutation("fault-wire-skips-uarea-wire-count", "uvm_fault_wire", "swapout",
+        "uvm_swapin()'s uvm_fault_wire() of the u-area wires its pages but does not count the wiring (a counter update skipped): the u-area reads as unwired while its pages are wired")
+        with { Kills = ["OnProcLwpIsInMemory"], Budget = 5 };
 }

@@ -316,4 +316,14 @@ public static partial class Switches
     public static readonly KernelSwitch UaoCreateSkipsListInsert = Mutation("uao-create-skips-list-insert", "uao_create", "shm-swap",
         "uao_create() never does LIST_INSERT_HEAD(&uao_list, aobj, u_list) (a list insertion skipped): swapoff's uao_swap_off() never sees the aobj's swap slots")
         with { Kills = ["AObjIsOnUaoListExactlyWhileReferenced"], Budget = 5 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uao_get() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere at schedules 6, 5, 4 (seeds 0-2); without the big lock schedule 40.</summary>
+    public static readonly KernelSwitch UaoGetSleepsWithoutWanted = Mutation("uao-get-sleeps-without-wanted", "uao_get", "shm-swap",
+        "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 10 };
+
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): sys_shmat() maps the segment but does not count the attach. Caught by ShmObjectRefsEqualTheirHolders at schedules 270, 269, 268 (seeds 0-2: one schedule), without the big lock 244; in shm-swap's default workload 1000 schedules stay clean with the big lock.</summary>
+    public static readonly KernelSwitch ShmatSkipsNattch = Mutation("shmat-skips-nattch", "sys_shmat", "shm-paging",
+        "sys_shmat() takes its uao_reference() and maps the segment but skips shm_nattch++ (a counter update skipped): IPC_RMID and shmdt() misjudge whether the segment is still attached")
+        with { Kills = ["ShmObjectRefsEqualTheirHolders"], Budget = 300 };
 }

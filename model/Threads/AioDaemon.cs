@@ -67,7 +67,8 @@ public sealed class AioDaemon : Kthread
                 batch.RemoveAt(i);
                 vm.Pending.Remove(io);
                 Complete(io);
-                if (batch.Count == 0) WakeWaiters(free);
+                // aiodone-skips-batch-wakeup: the batch ends without uvm_aiodone_daemon()'s wakeup.
+                if (batch.Count == 0 && !Kernel.Config.Has(Switches.AiodoneSkipsBatchWakeup)) WakeWaiters(free);
                 yield return Step.Ran("uvm_aio_aiodone");
             }
         }

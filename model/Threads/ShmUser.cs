@@ -82,7 +82,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
             seg.Object.Lock.Release(Kernel, this);
             MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
             yield return Step.Ran("shmat → uao_reference");
-            seg.Nattch++;
+            if (!Kernel.Config.Has(Switches.ShmatSkipsNattch)) seg.Nattch++; // shmat-skips-nattch
             _attached[key] = seg;
             yield return Step.Ran("shmat: uvm_map, shm_nattch++");
             yield break;
