@@ -44,7 +44,7 @@ public static class LoanScenario
 
     /// <summary>
     /// One loaning process of 1-3 pages (writes, sends, loans to anons, reads), in one workload of
-    /// three followed by the 1-2 pages of a SysV shm segment it creates, whose pages it loans
+    /// two followed by the 1-2 pages of a SysV shm segment it creates, whose pages it loans
     /// through uvm_loanuobj() (to the kernel, O->K, and to anons, O->A); beside 1-2 anon processes,
     /// 3-6 free pages and enough swap for everything, so the pagedaemon always has somewhere to put
     /// a dirty page.
@@ -52,7 +52,7 @@ public static class LoanScenario
     public static FsCheck.Gen<Workload> Generate() =>
         from free in Gen.Choose(3, 6)
         from pages in Gen.Choose(1, 3)
-        from shmPages in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
+        from shmPages in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
         from ops in Gen.ListOf(GenOp(pages + shmPages), 6)
         from n in Gen.Choose(1, 2)
         from procs in Gen.ListOf(
