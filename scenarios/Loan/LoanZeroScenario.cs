@@ -52,7 +52,9 @@ public static class LoanZeroScenario
 
     /// <summary>
     /// Two loaning processes of 1-2 never-touched pages sending, lending and writing them, beside a
-    /// process filling 3-5 free pages. Fewer than 3 pages can livelock, as a real kernel would: the
+    /// process filling 3-5 free pages; one in three also attaches the one-page SysV shm segment of
+    /// key 1 (the first creates it), whose page follows its private ones, so both may loan the same
+    /// object page (uvm_loanuobj(): to the kernel, or to anons that then share the borrowed page). Fewer than 3 pages can livelock, as a real kernel would: the
     /// zero page is never reclaimed, and a copy-on-write fault needs its source and a new page at once.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
@@ -75,8 +77,9 @@ public static class LoanZeroScenario
 
     private static FsCheck.Gen<LoanClientSpec> GenClient() =>
         from pages in Gen.Choose(1, 2)
+        from shmPages in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Constant(1)))
         from ops in Gen.ListOf(
-            from page in Gen.Choose(0, pages - 1)
+            from page in Gen.Choose(0, pages + shmPages - 1)
             from kind in Gen.Choose(0, 3)
             select kind switch
             {
@@ -84,5 +87,5 @@ public static class LoanZeroScenario
                 2 => new LoanToAnons(page, 1),
                 _ => new LoanTouch(page, Write: true),
             }, 3)
-        select new LoanClientSpec(pages, [.. ops]);
+        select new LoanClientSpec(pages, [.. ops]) { ShmKey = shmPages > 0 ? 1 : 0, ShmPages = shmPages };
 }
