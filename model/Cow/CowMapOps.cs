@@ -89,7 +89,8 @@ public static class CowMapOps
 
     /// <summary>
     /// sys_madvise(MADV_DONTNEED or MADV_FREE) of the whole entry → uvm_map_clean(map, start, end,
-    /// PGO_DEACTIVATE or PGO_FREE) (uvm_mmap.c 1.55 of 2001 and 1.153 of 2015 pass those flags), its
+    /// PGO_DEACTIVATE or PGO_FREE) (uvm_mmap.c 1.55 of 2001 and 1.153 of 2015 pass those flags): PGO_FREE
+    /// of a wired entry fails with EBUSY in the first pass (1.222 of 2006, 1.263.4.3 of 2009), then its
     /// amap layer (uvm_map.c; no 2002-05 text is stored, the loop is the same in 1.86 of 2000 as
     /// OpenBSD keeps it and in 1.263.4.3 of 2009): vm_map_lock_read, then per slot an_lock and the
     /// anon's page. PGO_DEACTIVATE, and PGO_FREE while the amap is shared (amap_refs(amap) &gt; 1),
@@ -108,6 +109,14 @@ public static class CowMapOps
     internal static IEnumerable<Step> Clean(Kernel k, KernelThread self, CowSpace space, bool free)
     {
         foreach (var s in Locks.Take(space.Lock, self, "uvm_map_clean: vm_map_lock_read")) yield return s;
+        // The first pass: "if ((flags & PGO_FREE) != 0 && VM_MAPENT_ISWIRED(entry)) { vm_map_unlock_read(map);
+        // return EBUSY; }" (uvm_map.c 1.222 of 2006 and 1.263.4.3 of 2009; not in the 1.86 text OpenBSD keeps).
+        if (free && space.EntryMapped && space.WiredCount > 0)
+        {
+            space.Lock.Release(k, self);
+            yield return Step.Ran("uvm_map_clean: EBUSY (wired entry)");
+            yield break;
+        }
         if (!space.EntryMapped || space.Amap is not { } amap)
         {
             // No entry: uvm_map_lookup_entry() fails, EFAULT. No amap: nothing in the amap layer.

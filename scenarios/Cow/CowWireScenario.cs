@@ -62,7 +62,8 @@ public static class CowWireScenario
 
     /// <summary>
     /// Up to <paramref name="max"/> operations: touches, and one in two an mlock(), an munlock(), an
-    /// mprotect() either way or (with <paramref name="forks"/>, at most two) a fork.
+    /// mprotect() either way, an madvise() (MADV_FREE or MADV_DONTNEED) or (with
+    /// <paramref name="forks"/>, at most two) a fork.
     /// </summary>
     private static FsCheck.Gen<CowOp[]> GenWiringOps(int pages, int max, bool forks) =>
         from n in Gen.Choose(1, max)
@@ -72,6 +73,6 @@ public static class CowWireScenario
         select ops.Where((o, i) => o.Kind != CowOpKind.Fork || ops.Take(i).Count(p => p.Kind == CowOpKind.Fork) < 2).ToArray();
 
     private static CowOp[] MapCalls(bool forks) =>
-        forks ? [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Fork), new(CowOpKind.Protect), new(CowOpKind.Unprotect)]
-              : [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Protect), new(CowOpKind.Unprotect)];
+        forks ? [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Fork), new(CowOpKind.Protect), new(CowOpKind.Unprotect), new(CowOpKind.Free), new(CowOpKind.DontNeed)]
+              : [new(CowOpKind.Wire), new(CowOpKind.Unwire), new(CowOpKind.Protect), new(CowOpKind.Unprotect), new(CowOpKind.Free), new(CowOpKind.DontNeed)];
 }
