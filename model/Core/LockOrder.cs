@@ -20,7 +20,7 @@ namespace Uvm.Model.Core;
 /// </para>
 /// <para>
 /// Each class gets a small number the first time one of its locks is ordered, kept on the lock
-/// (<see cref="SimpleLock.OrderClass"/>), so an acquire compares numbers and indexes a table, and
+/// (<see cref="SimpleLock.OrderClass"/>), so an acquire compares numbers and looks the pair up by them, and
 /// hashes a class name only once per lock.
 /// </para>
 /// </summary>
@@ -30,13 +30,13 @@ internal sealed class LockOrder(Discipline discipline)
     [NotState("a numbering of the lock classes, not kernel state")]
     private readonly Dictionary<string, int> _ids = [];
 
-    /// <summary>The first acquire seen of each ordered pair, at <c>held * Width + taken</c>; Thread null where none was.</summary>
+    /// <summary>
+    /// The first acquire seen of each ordered pair, keyed <c>held &lt;&lt; 32 | taken</c>. A schedule
+    /// meets tens of pairs among its lock classes: a square table of every pair, rebuilt as classes
+    /// appeared, was a tenth of the bytes a short schedule allocated (loan-share, `bench --profile --allocs`).
+    /// </summary>
     [NotState("a detector's history of the schedule, not kernel state (docs/verify.md); checked as each acquire runs")]
-    private First[] _seen = [];
-
-    /// <summary>The side of <see cref="_seen"/>: one more than the highest class number it holds.</summary>
-    [NotState("the size of a detector's table")]
-    private int _width;
+    private readonly Dictionary<long, First> _seen = [];
 
     /// <summary>Who took which lock holding which, and in which step, for the report.</summary>
     private readonly record struct First(string Thread, string HeldName, string TakenName, int Step);
@@ -55,12 +55,11 @@ internal sealed class LockOrder(Discipline discipline)
             if (h == taken) continue;
             int a = Id(h);
             if (a == b) continue;
-            if (_seen[b * _width + a] is { Thread: { } } first)
+            if (_seen.TryGetValue(Pair(b, a), out var first))
                 throw new DetectorViolationException(Detector.LockOrder,
                     $"lock order reversal: {t.Name} takes {taken.Name} while holding {h.Name}, but {first.Thread} took "
                     + $"{first.TakenName} while holding {first.HeldName} at step {first.Step}: {taken.Class} before {h.Class} there, after it here");
-            ref var seen = ref _seen[a * _width + b];
-            if (seen.Thread is null) seen = new First(t.Name, h.Name, taken.Name, discipline.StepSerial - 1);
+            _seen.TryAdd(Pair(a, b), new First(t.Name, h.Name, taken.Name, discipline.StepSerial - 1));
         }
     }
 
@@ -73,19 +72,11 @@ internal sealed class LockOrder(Discipline discipline)
         {
             id = _ids.Count + 1;
             _ids.Add(l.Class, id);
-            if (id >= _width) Grow(id + 8);
         }
         l.OrderClass = id;
         return id;
     }
 
-    /// <summary>Widens the table to <paramref name="width"/> classes, keeping what it holds.</summary>
-    private void Grow(int width)
-    {
-        var wider = new First[width * width];
-        for (int a = 0; a < _width; a++)
-            Array.Copy(_seen, a * _width, wider, a * width, _width);
-        _seen = wider;
-        _width = width;
-    }
+    /// <summary>The key of the ordered pair (held class <paramref name="held"/>, taken class <paramref name="taken"/>).</summary>
+    private static long Pair(int held, int taken) => (long)held << 32 | (uint)taken;
 }
