@@ -204,10 +204,11 @@ public static class CowInvariants
         "A page's wire_count equals the number of pmap mappings that map it wired, kernel_object's u-area pages aside (wired through the kernel's own map): uvm_fault_wire()'s fault does uvm_pagewire() as it enters the mapping PMAP_WIRED, and uvm_fault_unwire_locked() does uvm_pageunwire() of the page pmap_extract() finds as it pmap_unwire()s it (uvm_fault.c; uvm_page_i.h: wire_count, \"wired count\"). Not judged for a page a busy map maps: during uvm_map_pageable()'s pass 2 another LWP's fault on the entry, now wired, enters PMAP_WIRED a page the pass has yet to wire.",
         "cow", k =>
         {
+            // A page mapped wired with wire_count 0 here; every page with a wire count below.
             var spaces = k.Vm.CowSpaces;
             for (int i = 0; i < spaces.Count; i++)
                 for (int p = 0; p < spaces[i].Pages; p++)
-                    if (spaces[i].MappedWired(p) && spaces[i].PmapEntry(p).Page is { } page && WiredMappings(spaces, page) is var (n, busy) && !busy && page.WireCount != n)
+                    if (spaces[i].MappedWired(p) && spaces[i].PmapEntry(p).Page is { WireCount: 0 } page && WiredMappings(spaces, page) is var (n, busy) && !busy)
                         return $"{spaces[i]} maps page {p} wired to {page}, whose wire_count is {page.WireCount} but {n} wired mapping(s) map it";
             var pages = k.Vm.Pages;
             for (int i = 0; i < pages.Count; i++)

@@ -160,14 +160,7 @@ public sealed class CowSpace
     internal void RemoveMappingsOf(Page p)
     {
         for (int i = 0; i < _mappedPage.Length; i++)
-        {
-            if (_mappedPage[i] != p) continue;
-            V();
-            _mapped[i] = null;
-            _mappedPage[i] = null;
-            _writable[i] = false;
-            _wired[i] = false;
-        }
+            if (_mappedPage[i] == p) RemoveMapping(i);
     }
 
     /// <summary>pmap_protect(VM_PROT_READ) of the whole entry (fork, mprotect).</summary>

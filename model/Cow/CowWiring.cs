@@ -113,9 +113,8 @@ public static class CowWiring
         k.Vm.PageQueueLock.Acquire(self);
         for (int page = 0; page < space.Pages; page++)
         {
-            if (space.PmapEntry(page).Page is not { } p)
-                throw new KernelPanicException("uvm_fault_unwire_locked", $"unwiring non-wired memory: page {page} of {space} is not mapped (pmap_extract fails)");
-            space.Unwire(page);
+            var p = space.PmapEntry(page).Page; // pmap_extract()
+            if (p is not null) space.Unwire(page);
             PageQueues.UnwireMapped(k, p, $"page {page} of {space}");
         }
         k.Vm.PageQueueLock.Release(self);

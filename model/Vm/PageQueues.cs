@@ -194,13 +194,16 @@ public static class PageQueues
 
     /// <summary>
     /// uvm_fault_unwire_locked()'s uvm_pageunwire() of the page pmap_extract() found mapped
-    /// (<paramref name="what"/> names it), uvm.pageqlock held: a page whose wire count drops to 0
-    /// goes on the active queue (uvm_page_i.h). Mapped but not wired (uvm_page_i.h has no check; a
-    /// later kernel asserts it), the u_short wire_count would wrap, which the model reports rather
-    /// than represents.
+    /// (<paramref name="what"/> names the address), uvm.pageqlock held: a page whose wire count
+    /// drops to 0 goes on the active queue (uvm_page_i.h). Nothing mapped (<paramref name="p"/>
+    /// null) is "unwiring non-wired memory" (uvm_fault.c 1.69). Mapped but not wired (uvm_page_i.h
+    /// has no check; a later kernel asserts it), the u_short wire_count would wrap, which the model
+    /// reports rather than represents.
     /// </summary>
-    internal static void UnwireMapped(Kernel k, Page p, string what)
+    internal static void UnwireMapped(Kernel k, Page? p, string what)
     {
+        if (p is null)
+            throw new KernelPanicException("uvm_fault_unwire_locked", $"unwiring non-wired memory: {what} is not mapped (pmap_extract fails)");
         if (p.WireCount == 0)
             throw new KernelPanicException("uvm_pageunwire", $"{p} ({what}) is not wired: wire_count 0 would wrap");
         if (Unwire(k, p) && !k.Config.Has(Switches.PageunwireSkipsActivate)) Activate(k, p); // pageunwire-skips-activate

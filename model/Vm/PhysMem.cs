@@ -46,9 +46,7 @@ public static class PhysMem
     {
         for (int i = 0; i < Uvmexp.UspacePages; i++)
         {
-            if (k.Vm.KernelObject.MappedPage(UareaIndex(u.Id, i)) is not { } p)
-                throw new KernelPanicException("uvm_fault_unwire_locked", $"unwiring non-wired memory: page {i} of {u} is not mapped (pmap_extract fails)");
-            PageQueues.UnwireMapped(k, p, $"page {i} of {u}");
+            PageQueues.UnwireMapped(k, k.Vm.KernelObject.MappedPage(UareaIndex(u.Id, i)), $"page {i} of {u}");
         }
     }
 
