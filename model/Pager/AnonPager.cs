@@ -79,6 +79,13 @@ public static class AnonPager
                 if (!bad) self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
                 bool relocked = relock?.Invoke() ?? true; // uvmfault_relock(); we own the page, so the anon is relocked either way
+                bool early = !locked && !bad && k.Config.Has(Switches.AnongetUnbusiesBeforeRelock); // anonget-unbusies-before-relock
+                if (early)
+                {
+                    k.Vm.PageQueueLock.Acquire(self);
+                    PageQueues.Unbusy(k, fresh);
+                    k.Vm.PageQueueLock.Release(self);
+                }
                 if (!locked)
                     foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
                 if (bad)
@@ -105,7 +112,7 @@ public static class AnonPager
                     yield break;
                 }
                 k.Vm.PageQueueLock.Acquire(self);
-                PageQueues.Unbusy(k, fresh);
+                if (!early) PageQueues.Unbusy(k, fresh);
                 PageQueues.Activate(k, fresh);
                 k.Vm.PageQueueLock.Release(self);
                 if (!relocked && !k.Config.Has(Switches.AnongetIgnoresRelockFailure)) // anonget-ignores-relock-failure

@@ -94,6 +94,16 @@ public static partial class Switches
         "uao_get() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, without the simple_unlock(&uobj->vmobjlock) before it (a sleep with a simple lock held)")
         with { Kills = ["SleepWithSpinLock"], Budget = 200 };
 
+    /// <summary>
+    /// uvmfault_anonget(): the page read from swap is un-busied (PG_BUSY, PG_WANTED and PG_FAKE
+    /// cleared, its waiters woken) before simple_lock(&amp;anon-&gt;an_lock) retakes the anon, where
+    /// uvm_fault.c 1.69 does it after. Killed by the lock-discipline detector's check of uvm_page.h's
+    /// "flags: [O]" (session 26), and by nothing before it.
+    /// </summary>
+    public static readonly KernelSwitch AnongetUnbusiesBeforeRelock = Mutation("anonget-unbusies-before-relock", "uvmfault_anonget", "pagedaemon",
+        "uvmfault_anonget() clears PG_BUSY|PG_WANTED of the page it read in before it relocks the anon (pg->flags written without the owner's lock, uvm_page.h: flags [O])")
+        with { Kills = ["LockDiscipline"], Budget = 200 };
+
     /// <summary>uvmfault_anonget(): the synchronous swap read runs with the anon still locked.</summary>
     public static readonly KernelSwitch AnongetReadsLocked = Mutation("anonget-reads-locked", "uvmfault_anonget", "pagedaemon",
         "uvmfault_anonget() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, with an_lock still held (uvmfault_unlockall() leaves the anon locked: a sleep with a simple lock held)")

@@ -20,8 +20,13 @@ namespace Uvm.Model.Vm;
 /// unmaps pool pages directly). A move onto or off a paging queue (<see cref="Queue"/> active or
 /// inactive) is checked against uvm.pageqlock; the free list is uvm.fpageqlock's and is not. PG_BUSY
 /// is the page's own lock: a path that maps, dirties, lends or wires a page another path has busy
-/// is reported (<see cref="UsedWhileBusy"/>). The other fields are not instrumented: the kernel sets
-/// pqflags and wire_count of a page it has just allocated without uvm.pageqlock.
+/// is reported (<see cref="UsedWhileBusy"/>). uvm_page.h's other rules are checked too (session 26):
+/// flags "[O]" against the owner's lock, wire_count and pqflags (PQ_ANON) "[P]" against
+/// uvm.pageqlock, except in the step that allocated the page (uvm_pagealloc_strat() sets them
+/// under uvm.fpageqlock before anyone else can reach it) and inside uvm_pagefree(), whose caller
+/// must hold the owner's lock as it starts. A path that kept a pointer to a page across a sleep and
+/// writes it under the lock of the page's former owner, after the page was freed and allocated
+/// to another, is reported by the first of them.
 /// </para>
 /// </summary>
 public sealed class Page(int number, WriteVersions? versions = null, Kernel? kernel = null)
@@ -68,6 +73,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
         internal set
         {
             V();
+            OwnerFieldStored("flags");
             var was = field;
             if ((was & PageFlags.Busy) == 0 && (value & PageFlags.Busy) != 0) _busyPath = _kernel?.Running?.PathOwner;
             else if ((was & PageFlags.Busy) != 0 && (value & PageFlags.Busy) == 0) _busyPath = null;
@@ -107,7 +113,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public Anon? Anon { get; internal set { V(); field = value; } }
 
     /// <summary>pg->pqflags &amp; PQ_ANON: <see cref="Anon"/> owns the page rather than borrows it.</summary>
-    public bool PqAnon { get; internal set { V(); field = value; } }
+    public bool PqAnon { get; internal set { V(); QueueFieldStored("pqflags"); field = value; } }
 
     /// <summary>The anon that owns the page (uanon with PQ_ANON), or null.</summary>
     public Anon? OwnerAnon => PqAnon ? Anon : null;
@@ -125,6 +131,49 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
         internal set { LoanStored(); V(); if (value > _loanCount && Busy) UsedWhileBusy("lent"); _loanCount = value; }
     }
 
+    /// <summary>
+    /// A write of a field uvm_page.h gives to the page's owner ("flags: object flags [O]"): checked
+    /// against <see cref="OwnerLock"/> when the page has an owner or a borrowing anon. Writes made
+    /// inside uvm_pagefree() are not checked one by one: its caller's owner lock is checked once, as
+    /// it starts (<see cref="InAllocator"/>), and the page changes hands inside it.
+    /// </summary>
+    private void OwnerFieldStored(string f)
+    {
+        if (_inAllocator || _kernel is not { Running: not null, Discipline: var d }) return;
+        if (OwnerLock is { } owner) d.WriteAlsoUnder(owner, this, f);
+    }
+
+    /// <summary>
+    /// A write of a field uvm_page.h gives to uvm.pageqlock ("wire_count: wired down map refs [P]",
+    /// "pqflags: page queue flags [P]"). Not checked inside uvm_pagefree() (the pool's pages are
+    /// freed without it: uvm_km_free_poolpage1()) nor in the step whose uvm_pagealloc() took the page
+    /// off the free list: uvm_pagealloc_strat() sets pqflags under uvm.fpageqlock while nobody else
+    /// can reach the page.
+    /// </summary>
+    private void QueueFieldStored(string f)
+    {
+        if (_inAllocator || _kernel is not { Running: not null, Discipline: var d } || d.StepSerial == _allocatedAt) return;
+        d.WriteAlsoUnder(_kernel.Vm.PageQueueLock, this, f);
+    }
+
+    /// <summary>The step (<see cref="Discipline.StepSerial"/>) whose uvm_pagealloc() took the page, or -1.</summary>
+    [NotState("compared only with the step running now, inside it")]
+    private int _allocatedAt = -1;
+
+    /// <summary>True while uvm_pagefree() works on the page.</summary>
+    [NotState("set and cleared inside one call of uvm_pagefree()")]
+    private bool _inAllocator;
+
+    /// <summary>
+    /// uvm_pagefree() starts (<paramref name="on"/>) or ends its work on the page. As it starts, the
+    /// owner's lock is checked: "caller must lock owning object (either anon or uvm_object)" (uvm_page.c).
+    /// </summary>
+    internal void InAllocator(bool on)
+    {
+        if (on) OwnerFieldStored("uvm_pagefree");
+        _inAllocator = on;
+    }
+
     /// <summary>A write of loan_count during a step: <see cref="OwnerLock"/> (if the page has an object or an anon) and uvm.pageqlock are held.</summary>
     private void LoanStored()
     {
@@ -140,7 +189,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public int KernelLoans => LoanCount - (Anon is not null && !PqAnon ? 1 : 0);
 
     /// <summary>pg->wire_count: a wired page is on no paging queue.</summary>
-    public int WireCount { get; internal set { V(); if (value > field && Busy) UsedWhileBusy("wired"); field = value; } }
+    public int WireCount { get; internal set { V(); QueueFieldStored("wire_count"); if (value > field && Busy) UsedWhileBusy("wired"); field = value; } }
 
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
     public bool Referenced { get; internal set { V(); if (value && Busy) UsedWhileBusy("mapped"); field = value; } }
@@ -218,5 +267,9 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     internal void Freed() => Discipline.Free(_kernel?.Discipline, ref _poison, "uvm_pagefree", this);
 
     /// <summary>uvm_pagealloc() takes the page off the free list: it is live again.</summary>
-    internal void Allocated() => _poison = default;
+    internal void Allocated()
+    {
+        _poison = default;
+        _allocatedAt = _kernel?.Discipline.StepSerial ?? -1;
+    }
 }

@@ -48,6 +48,7 @@ public static class PageQueues
             vm.Unmaterialized--;
             p = new Page(vm.PageList.Count + 1, vm.Versions, k);
             vm.PageList.Add(p);
+            p.Allocated();
         }
         ux.Free--;
         p.Queue = PageQueue.None;
@@ -77,6 +78,7 @@ public static class PageQueues
             throw new KernelPanicException("uvm_pagefree", $"KASSERT((pg->flags & PG_PAGEOUT) == 0) failed: {p} is in pageout");
         if (p.Object is { IsVnode: true } vn && (p.Flags & PageFlags.Clean) == 0)
             k.Events.Break("DirtyFilePageIsNeverFreed", $"{p} is freed with changes its file ({vn}) does not hold");
+        p.InAllocator(true);
         if (p.LoanCount > 0 && !k.Config.Has(Switches.PagefreeFreesLoanedPage))
         {
             // A loaned page is only disowned (an object's copy is marked dirty for the loan's
@@ -98,6 +100,7 @@ public static class PageQueues
             if (p.LoanCount > 0)
             {
                 if (p.Anon is null) Dequeue(k, p);
+                p.InAllocator(false);
                 return;
             }
         }
@@ -116,6 +119,7 @@ public static class PageQueues
             if (!k.Config.Has(Switches.PagefreeSkipsWiredCount)) k.Uvmexp.Wired--;
         }
         p.Queue = PageQueue.Free;
+        p.InAllocator(false);
         p.Freed();
         k.Vm.FreeQ.Add(p);
         if (!k.Config.Has(Switches.PagefreeSkipsFreeCount)) k.Uvmexp.Free++;

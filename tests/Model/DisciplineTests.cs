@@ -227,8 +227,8 @@ public sealed class DisciplineTests
         {
             anon.Lock.Acquire(freer!); // the last reference is dropped under an_lock, as amap_wipeout() does
             anon.RefCount = 0;
+            Uvm.Model.AnonPager.Free(k, freer!, anon); // uvm_pagefree()'s caller holds the owner's lock
             anon.Lock.Release(k, freer!);
-            Uvm.Model.AnonPager.Free(k, freer!, anon);
         });
         freer.Advance();
         var toucher = new OneStep(k, "cpu1", () => _ = anon.SwSlot);
@@ -584,6 +584,98 @@ public sealed class DisciplineTests
     }
 
     /// <summary>A kernel thread whose one step runs <paramref name="step"/>.</summary>
+    [Fact]
+    public void PageFlagsWrittenWithoutTheOwnersLockAreReported()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (anon, p) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? locked = null;
+        locked = new OneStep(k, "cpu0", () =>
+        {
+            anon.Lock.Acquire(locked!);
+            p.Flags |= Uvm.Model.Vm.PageFlags.Clean; // uvm_page.h: flags [O]
+            anon.Lock.Release(k, locked!);
+        });
+        locked.Advance();
+        var unlocked = new OneStep(k, "cpu1", () => p.Flags &= ~Uvm.Model.Vm.PageFlags.Clean);
+
+        var e = Assert.Throws<DetectorViolationException>(() => unlocked.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock an_lock of anon 1 of flags (page 1 of anon 1) not held by cpu1", e.Detail);
+    }
+
+    [Fact]
+    public void WireCountWrittenWithoutThePageQueueLockIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (_, p) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.None);
+        OneStep? locked = null;
+        locked = new OneStep(k, "cpu0", () =>
+        {
+            k.Vm.PageQueueLock.Acquire(locked!);
+            p.WireCount++; // uvm_page.h: wire_count [P]
+            k.Vm.PageQueueLock.Release(locked!);
+        });
+        locked.Advance();
+        var unlocked = new OneStep(k, "cpu1", () => p.WireCount--);
+
+        var e = Assert.Throws<DetectorViolationException>(() => unlocked.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock uvm.pageqlock of wire_count (page 1 of anon 1) not held by cpu1", e.Detail);
+    }
+
+    [Fact]
+    public void APageJustAllocatedTakesItsPqflagsWithoutThePageQueueLock()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        Uvm.Model.Vm.Anon? anon = null;
+        OneStep? faulter = null;
+        faulter = new OneStep(k, "cpu0", () => anon = Uvm.Model.AnonPager.New(k, faulter!, PageQueues.Alloc(k)!)); // uvm_pagealloc(.., anon, ..): PQ_ANON under uvm.fpageqlock
+
+        faulter.Advance();
+
+        Assert.True(anon!.Page!.PqAnon);
+    }
+
+    [Fact]
+    public void APageWrittenUnderTheLockOfItsFormerOwnerIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 1);
+        var (first, p) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        OneStep? freer = null;
+        freer = new OneStep(k, "pagedaemon", () =>
+        {
+            first.Lock.Acquire(freer!);
+            k.Vm.PageQueueLock.Acquire(freer!);
+            PageQueues.Free(k, p);
+            k.Vm.PageQueueLock.Release(freer!);
+            first.Lock.Release(k, freer!);
+        });
+        freer.Advance();
+        OneStep? taker = null;
+        taker = new OneStep(k, "cpu1", () =>
+        {
+            var second = Uvm.Model.AnonPager.New(k, taker!, PageQueues.Alloc(k)!);
+            Assert.Same(p, second.Page);
+            second.Lock.Release(k, taker!);
+        });
+        taker.Advance();
+        // A path that kept the page across a sleep and relocks the anon it remembers as the owner.
+        OneStep? stale = null;
+        stale = new OneStep(k, "cpu0", () =>
+        {
+            first.Lock.Acquire(stale!);
+            p.Flags |= Uvm.Model.Vm.PageFlags.Clean;
+        });
+
+        var e = Assert.Throws<DetectorViolationException>(() => stale.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock an_lock of anon 2 of flags (page 1 of anon 2) not held by cpu0", e.Detail);
+    }
+
     private sealed class OneStep(Kernel k, string name, Action step) : KernelThread(k, name)
     {
         protected override IEnumerable<Step> Body()
