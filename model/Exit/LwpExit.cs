@@ -10,8 +10,9 @@ namespace Uvm.Model.Exit;
 /// exit_lwps() collecting the other LWPs, orphans going to init, and the MD cpu_exit() that switches
 /// away from the dead LWP and then calls lwp_exit2()/exit2(). The design-specific halves are
 /// <see cref="ProcessExit"/> (2004 rework) and <see cref="ReaperExit"/> (reaper). Locks: proclist
-/// (write) and sched_lock, each taken and dropped inside one step. Left out: signals, sys_exit()
-/// with live sibling LWPs, P_PPWAIT, the rusage and accounting work.
+/// (write) and sched_lock, each taken and dropped inside one step. sys_exit() with live sibling
+/// LWPs goes through exit_lwps()'s wake loop and the userret hook (<see cref="SysExit"/>). Left
+/// out: signals, LSSUSPENDED and LSSTOP siblings, P_PPWAIT, the rusage and accounting work.
 /// </summary>
 public static class LwpExit
 {
@@ -44,6 +45,15 @@ public static class LwpExit
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
     }
+
+    /// <summary>
+    /// sys_exit() (kern_exit.c 1.121): "Don't call exit1() multiple times in the same process":
+    /// lwp_exit() if P_WEXIT is set already, else exit1() of the whole process, which gets the
+    /// other LWPs out through exit_lwps().
+    /// </summary>
+    public static IEnumerable<Step> SysExit(Kernel k, Lwp l) =>
+        l.Proc.Exiting ? LwpExitNotLast(k, l)
+            : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
 
     /// <summary>
     /// Some other LWP of <paramref name="p"/> is neither LSZOMB nor LSDEAD: the 2006 test, in which
@@ -104,12 +114,16 @@ public static class LwpExit
     }
 
     /// <summary>
-    /// exit_lwps(): wait (lwp_wait1, sleeping on &amp;p->p_nlwps) until the process's other LWPs are
-    /// zombies, and collect them: off p_lwps, pool_put. Their u-areas went when they exited.
+    /// exit_lwps(): make the interruptible sleepers among the other LWPs runnable and set the
+    /// userret hook that sends each to lwp_exit() (<see cref="InterruptSleepers"/>), then wait
+    /// (lwp_wait1, sleeping on &amp;p->p_nlwps) until they are zombies, and collect them: off
+    /// p_lwps, pool_put. Their u-areas went when they exited.
     /// </summary>
     internal static IEnumerable<Step> ExitLwps(Kernel k, Lwp l)
     {
         var p = l.Proc;
+        // No lock is dropped between the wake loop and lwp_wait1()'s first test: one section.
+        InterruptSleepers(k, l);
         // Loops rather than Exists/FindAll with lambdas over l: those built two delegates per round.
         while (p.Nlwps > 1) // exit_lwps(): while (p->p_nlwps > 1) lwp_wait1(...)
         {
@@ -133,7 +147,50 @@ public static class LwpExit
             foreach (var z in zombies)
                 foreach (var s in ProcessWait.PutLwp(k, l.CpuThreadOf, z)) yield return s;
         }
+        p.ExitHook = false; // p->p_userret = NULL
     }
+
+    /// <summary>
+    /// exit_lwps()'s first part: <c>p->p_userret = lwp_exit_hook</c>, then for each other LWP,
+    /// "Interrupt LWPs in interruptable sleep": <c>if (l2->l_stat == LSSLEEP &amp;&amp; (l2->l_flag
+    /// &amp; L_SINTR)) setrunnable(l2)</c> under SCHED_LOCK (LSSUSPENDED and LSSTOP, SA's cached
+    /// LWPs and L_SA_WANTS_VP are not modelled). The default tests l_stat under sched_lock, as
+    /// kern_exit.c does from 1.149 (2005); kern_exit.c 1.121 (2003) tests it before SCHED_LOCK
+    /// (switch <see cref="Switches.ExitLwpsTestsStatUnlocked"/>), so an LWP another CPU woke between
+    /// the test and the lock is setrunnable()'d again: "setrunnable: lwp %p state was %d".
+    /// </summary>
+    private static void InterruptSleepers(Kernel k, Lwp l)
+    {
+        var p = l.Proc;
+        var self = CpuThreadOf(l);
+        p.ExitHook = true;
+        bool unlocked = k.Config.Has(Switches.ExitLwpsTestsStatUnlocked);
+        var lwps = p.LwpList;
+        for (int i = 0; i < lwps.Count; i++)
+        {
+            var l2 = lwps[i];
+            if (l2 == l) continue;
+            if (unlocked)
+            {
+                if (l2.RacyStat(ExitLwpsTest) != LwpStat.Sleep || !l2.Sintr) continue;
+                k.SchedLock.Acquire(self);
+            }
+            else
+            {
+                k.SchedLock.Acquire(self);
+                if (l2.Stat != LwpStat.Sleep || !l2.Sintr)
+                {
+                    k.SchedLock.Release(self);
+                    continue;
+                }
+            }
+            Scheduler.SetRunnable(k, l2);
+            k.SchedLock.Release(self);
+        }
+    }
+
+    /// <summary>Why exit_lwps() of 2003 reads its siblings' l_stat without sched_lock.</summary>
+    private const string ExitLwpsTest = "exit_lwps() (kern_exit.c 1.121): if ((l2->l_stat == LSSLEEP && (l2->l_flag & L_SINTR)) || ...) before SCHED_LOCK(s)";
 
     /// <summary>The LSZOMB LWPs of <paramref name="lwps"/> other than <paramref name="l"/>, each l_stat read in order; null when there are none.</summary>
     private static List<Lwp>? OtherZombies(List<Lwp> lwps, Lwp l)

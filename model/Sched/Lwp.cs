@@ -356,6 +356,19 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
 
     private int _holdCount;
 
+    /// <summary>
+    /// l_flag &amp; L_SINTR: the LWP sleeps interruptibly (ltsleep() with PCATCH: the model's
+    /// nanosleep, <see cref="SleepFor"/>), so exit_lwps() may make it runnable. Set and cleared by
+    /// ltsleep() under sched_lock; not lock-checked, as exit_lwps() of 2003 reads it without the lock.
+    /// </summary>
+    public bool Sintr
+    {
+        get { R("l_flag"); return _sintr; }
+        internal set { W("l_flag"); V(); _sintr = value; }
+    }
+
+    private bool _sintr;
+
     /// <summary>Seconds left before the tsleep() timeout fires.</summary>
     public int SleepTimeout
     {

@@ -13,6 +13,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(Wait), "wait")]
 [JsonDerivedType(typeof(ProcArgs), "procargs")]
 [JsonDerivedType(typeof(Exec), "exec")]
+[JsonDerivedType(typeof(SysExit), "exit")]
 public abstract record LwpOp;
 
 /// <summary>Runs in user mode for <paramref name="Quanta"/> scheduler quanta, preempted after each.</summary>
@@ -27,4 +28,16 @@ public sealed record SleepFor(int Seconds) : LwpOp
 {
     /// <inheritdoc/>
     public override string ToString() => $"sleep({Seconds}s)";
+}
+
+/// <summary>
+/// sys_exit(): exit1() of the whole process from this LWP, whatever its siblings are doing
+/// (kern_exit.c: "Don't call exit1() multiple times in the same process": lwp_exit() if P_WEXIT is
+/// set already). Its siblings leave through exit_lwps(): woken from an interruptible sleep, they
+/// take the p_userret hook (lwp_exit_hook → lwp_exit()) on their way back to user mode.
+/// </summary>
+public sealed record SysExit : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => "exit";
 }

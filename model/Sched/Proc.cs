@@ -53,6 +53,18 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     /// <summary>P_SYSTEM: a kernel process; never swapped out.</summary>
     public bool System { get; } = system;
 
+    /// <summary>
+    /// p_userret == lwp_exit_hook: exit_lwps() has asked every other LWP of the process to call
+    /// lwp_exit() on its way back to user mode (userret()); cleared when exit_lwps() is done.
+    /// </summary>
+    public bool ExitHook
+    {
+        get { Touch(); return _exitHook; }
+        internal set { Touch(); V(); _exitHook = value; }
+    }
+
+    private bool _exitHook;
+
     /// <summary>P_WEXIT: exit1() has started; never swapped out.</summary>
     public bool Exiting
     {

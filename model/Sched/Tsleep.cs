@@ -35,6 +35,7 @@ public static class Tsleep
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
+        l.Sintr = false; // the kernel paths' sleeps of the model take no PCATCH
         if (!k.Config.Has(Switches.LtsleepSkipsNrlwps)) l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP (ltsleep-skips-nrlwps)
         l.WChan = chan;
         l.SlpTime = 0;

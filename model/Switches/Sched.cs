@@ -47,6 +47,25 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// kern_exit.c 1.121 (2003-08) → 1.149 (yamt, 2005, netbsd-3 ticket #678: "exit_lwps: fix a race
+    /// which causes a panic 'setrunnable: lwp %p state was %d'"): exit_lwps() tests a sibling's
+    /// l_stat and L_SINTR before it takes sched_lock, so a sibling another CPU woke in between (the
+    /// clock's endtsleep() of its nanosleep) is setrunnable()'d while LSRUN or LSONPROC. Read in
+    /// <see cref="Exit.LwpExit"/>'s wake loop.
+    /// </summary>
+    public static readonly KernelSwitch ExitLwpsTestsStatUnlocked = new("exit-lwps-tests-stat-unlocked", SwitchKind.Historical, "exit_lwps (exit1)", "exit-lwps")
+    {
+        Origin = "kern_exit.c 1.149 (2005, netbsd-3 ticket #678)",
+        Title = "exit_lwps() tests a sibling's l_stat without sched_lock and setrunnable() panics",
+        Description = "An LWP calls exit(2) while a sibling sleeps in nanosleep(): exit_lwps() reads the sibling's l_stat "
+            + "(LSSLEEP) and L_SINTR before SCHED_LOCK, and the clock's endtsleep() on the other CPU makes the sibling runnable "
+            + "in between; setrunnable() of a runnable LWP panics (\"setrunnable: lwp %p state was %d\"). The fix takes "
+            + "sched_lock before the test.",
+        Expected = "panic setrunnable",
+        Budget = 1000,
+    };
+
+    /// <summary>
     /// Found by the checker (session 19): lwp_exit() of 2003-04 (kern_lwp.c 1.4) decides whether it
     /// is the last LWP by <c>p->p_nlwps - p->p_nzlwps == 1</c>, and p_nzlwps counts an LWP only when
     /// it becomes LSZOMB after its switch away (lwp_exit2() in the 2004 rework, the reaper before).

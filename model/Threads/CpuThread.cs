@@ -129,7 +129,9 @@ public sealed class CpuThread : KernelThread
     /// <summary>The kernel path for the LWP's next operation, or null if it is user-mode work.</summary>
     private IEnumerable<Step>? SystemCall(Lwp l)
     {
-        if (l.Pc >= l.Program.Count) return LwpExit.Run(Kernel, l);
+        // userret(): if (p->p_userret) (*p->p_userret)(l, p->p_userret_arg); exit_lwps()'s
+        // lwp_exit_hook takes KERNEL_PROC_LOCK and calls lwp_exit() (P_WEXIT is set, so Run does).
+        if (l.Pc >= l.Program.Count || l.Proc.ExitHook) return LwpExit.Run(Kernel, l);
         switch (l.Program[l.Pc])
         {
             case Fork f:
@@ -144,6 +146,9 @@ public sealed class CpuThread : KernelThread
             case Exec:
                 NextOp(l);
                 return ProcessExec.Run(Kernel, l);
+            case SysExit:
+                NextOp(l);
+                return LwpExit.SysExit(Kernel, l);
             default:
                 return null;
         }
@@ -200,6 +205,7 @@ public sealed class CpuThread : KernelThread
         Kernel.SchedLock.Acquire(this);
         Cpu.Current = null;
         l.Stat = LwpStat.Sleep;
+        l.Sintr = true; // nanosleep(): tsleep(&nanowait, PWAIT | PCATCH, ...): L_SINTR
         l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP
         l.SlpTime = 0;
         l.SleepTimeout = Math.Max(1, seconds);

@@ -32,6 +32,69 @@ public static class ExitScenario
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaper)));
 
     /// <summary>
+    /// exit(2) with live sibling LWPs (kern_exit.c exit1() → exit_lwps()): the exiting LWP makes
+    /// its interruptible sleepers runnable and waits for every sibling to leave through the
+    /// userret hook, while the clock wakes the same sleepers when their time is up; 2004 design.
+    /// </summary>
+    public static Scenario Lwps { get; } = new(
+        "exit-lwps",
+        "2 CPUs, reaperless exit: pid 2's first LWP calls exit(2) while one sibling sleeps in nanosleep() and another computes; exit_lwps() interrupts the sleeper and waits for both to take the userret hook to lwp_exit().",
+        ["sched", "exit", "vm"],
+        LwpsDefault,
+        () => MemoryReserves.Drawn(GenerateLwps()));
+
+    /// <summary>
+    /// The default workload of <see cref="Lwps"/>: pid 2 has three LWPs: one computes a quantum and
+    /// calls exit(2), one sleeps a second in nanosleep() then computes, one computes two quanta;
+    /// pid 3 computes beside them. Memory is at the pagedaemon's target.
+    /// </summary>
+    public static Workload LwpsDefault() => new()
+    {
+        Cpus = 2,
+        Seconds = 1,
+        FreePages = 3,
+        MaxSlp = 4,
+        Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
+        Processes =
+        [
+            new([[new Compute(1), new SysExit()], [new SleepFor(1), new Compute(1)], [new Compute(2)]]),
+            new([[new Compute(1)]]),
+        ],
+    };
+
+    /// <summary>
+    /// 1-3 CPUs, either exit design, 1-2 processes of 2-3 LWPs: one LWP of the first calls exit(2)
+    /// after 0-2 quanta; the others mix nanosleep()s and quanta, and may also call exit(2) (the
+    /// second caller goes to lwp_exit()).
+    /// </summary>
+    public static FsCheck.Gen<Workload> GenerateLwps() =>
+        from cpus in Gen.Choose(1, 3)
+        from design in Gen.Elements(ExitDesign.Reaperless, ExitDesign.Reaper)
+        from procs in Gen.Choose(1, 2)
+        from programs in Gen.ListOf(GenExitingProcess(), procs)
+        from free in Gen.Choose(2, 4)
+        select new Workload
+        {
+            Cpus = cpus, Seconds = 1, FreePages = free, MaxSlp = 4,
+            Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = free }],
+            Processes = [.. programs.Select(lwps => new ProcessSpec(lwps))],
+        };
+
+    private static FsCheck.Gen<IReadOnlyList<IReadOnlyList<LwpOp>>> GenExitingProcess() =>
+        from before in Gen.Choose(0, 2)
+        from siblings in Gen.Choose(1, 2)
+        from others in Gen.ListOf(GenSibling(), siblings)
+        select (IReadOnlyList<IReadOnlyList<LwpOp>>)[[.. before > 0 ? [new Compute(before)] : Array.Empty<LwpOp>(), new SysExit()], .. others];
+
+    private static FsCheck.Gen<IReadOnlyList<LwpOp>> GenSibling() =>
+        from n in Gen.Choose(1, 3)
+        from ops in Gen.ListOf(Gen.Frequency(
+            (2, Gen.Choose(1, 2).Select(s => (LwpOp)new SleepFor(s))),
+            (2, Gen.Choose(1, 2).Select(q => (LwpOp)new Compute(q)))), n)
+        from exits in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select (IReadOnlyList<LwpOp>)[.. ops, .. exits ? [new SysExit()] : Array.Empty<LwpOp>()];
+
+    /// <summary>
     /// An outside reader of a process's vmspace against that process's exit: ps(1)'s sysctl
     /// KERN_PROC_ARGS (model/Exit/SysctlProcArgs.cs) on a child that exits and is collected
     /// meanwhile, with the 2004 reaperless exit.
