@@ -12,8 +12,8 @@ namespace Uvm.Regressions;
 /// fix a race which causes a panic 'setrunnable: lwp %p state was %d'"), which the default kernel
 /// runs: the test under SCHED_LOCK.
 ///
-/// Setup (scenario exit-lwps): pid 2's first LWP computes a quantum and calls exit(2); a sibling
-/// sleeps a second in nanosleep() (PCATCH: L_SINTR); another computes.
+/// Setup (scenario exit-lwps): pid 2's first LWP computes a quantum and calls exit(2); its two
+/// siblings sleep a second in nanosleep() (PCATCH: L_SINTR), one then computes.
 ///
 /// Interleaving: the clock's schedcpu() on the other CPU ends the sibling's sleep (endtsleep():
 /// setrunnable(), LSRUN) in the step right before exit_lwps(), whose unlocked read of l_stat does
@@ -26,10 +26,10 @@ public sealed class ExitSetrunnablesASiblingTheClockAlreadyWoke
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
-    /// exit-lwps-tests-stat-unlocked --seed S [--engine coyote]</c>): in-process 37, 6, 75, 53, 217,
-    /// 122, 350, 93, 781, 49; Coyote 119, 476, 61, 12, 183, 59, 183, 2, 177, 43 (worst 781).
+    /// exit-lwps-tests-stat-unlocked --seed S [--engine coyote]</c>): in-process 80, 52, 117, 42, 7,
+    /// 3, 99, 37, 3, 163; Coyote 37, 160, 23, 207, 20, 15, 53, 70, 18, 13 (worst 207).
     /// </summary>
-    private const int Budget = 1000;
+    private const int Budget = 300;
 
     private static readonly KernelConfig KernelOfTheText = Switches.Configure(["exit-lwps-tests-stat-unlocked"]);
 
@@ -38,7 +38,7 @@ public sealed class ExitSetrunnablesASiblingTheClockAlreadyWoke
     public void ExitLwpsSetrunnablesARunnableSibling(EngineKind engine)
     {
         Search.AssertFound("exit-lwps", KernelOfTheText, Budget, "panic setrunnable", engine, cx =>
-            Assert.Contains("setrunnable: lwp 2 is Run", cx.Violation.Message));
+            Assert.Matches("setrunnable: lwp [23] is Run", cx.Violation.Message));
     }
 
     /// <summary>The test under sched_lock (kern_exit.c 1.149) survives the same search, under both engines.</summary>

@@ -62,7 +62,7 @@ public static partial class Switches
             + "in between; setrunnable() of a runnable LWP panics (\"setrunnable: lwp %p state was %d\"). The fix takes "
             + "sched_lock before the test.",
         Expected = "panic setrunnable",
-        Budget = 1000,
+        Budget = 300,
     };
 
     /// <summary>

@@ -21,7 +21,8 @@ namespace Uvm.Model.Vm;
 /// inactive) is checked against uvm.pageqlock; the free list is uvm.fpageqlock's and is not. PG_BUSY
 /// is the page's own lock: a path that maps, dirties, lends or wires a page another path has busy
 /// is reported (<see cref="UsedWhileBusy"/>). uvm_page.h's other rules are checked too (session 26):
-/// flags "[O]" against the owner's lock, wire_count and pqflags (PQ_ANON) "[P]" against
+/// flags "[O]" and the identity fields uanon, uobject and offset "(O,P)" against the owner's lock
+/// (not against uvm.pageqlock, which uvm_loan.c does not hold for them), wire_count and pqflags (PQ_ANON) "[P]" against
 /// uvm.pageqlock, except in the step that allocated the page (uvm_pagealloc_strat() sets them
 /// under uvm.fpageqlock before anyone else can reach it) and inside uvm_pagefree(), whose caller
 /// must hold the owner's lock as it starts. A path that kept a pointer to a page across a sleep and
@@ -110,7 +111,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     }
 
     /// <summary>pg->uanon: the anon that owns it (with <see cref="PqAnon"/>) or borrows it (without), or null.</summary>
-    public Anon? Anon { get; internal set { V(); field = value; } }
+    public Anon? Anon { get; internal set { V(); IdentityStored("uanon"); field = value; } }
 
     /// <summary>pg->pqflags &amp; PQ_ANON: <see cref="Anon"/> owns the page rather than borrows it.</summary>
     public bool PqAnon { get; internal set { V(); QueueFieldStored("pqflags"); field = value; } }
@@ -119,10 +120,10 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public Anon? OwnerAnon => PqAnon ? Anon : null;
 
     /// <summary>pg->uobject: the object that owns it (PQ_AOBJ), or null.</summary>
-    public AObj? Object { get; internal set { V(); field = value; } }
+    public AObj? Object { get; internal set { V(); IdentityStored("uobject"); field = value; } }
 
     /// <summary>pg->offset &gt;&gt; PAGE_SHIFT within <see cref="Object"/>.</summary>
-    public int Index { get; internal set { V(); field = value; } }
+    public int Index { get; internal set { V(); IdentityStored("offset"); field = value; } }
 
     /// <summary>pg->loan_count: loans to the kernel or to anons (uvm_loan.c); never negative.</summary>
     public int LoanCount
@@ -155,6 +156,13 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
         if (_inAllocator || _kernel is not { Running: not null, Discipline: var d } || d.StepSerial == _allocatedAt) return;
         d.WriteAlsoUnder(_kernel.Vm.PageQueueLock, this, f);
     }
+
+    /// <summary>
+    /// A write of an identity field (uanon, uobject, offset; uvm_page.h "(O,P)"): checked against the
+    /// owner's lock only. The kernel does not hold uvm.pageqlock for all of them: uvm_loanuobj() and
+    /// uvm_loanzero() set pg->uanon of a new borrowing anon before uvm_lock_pageq() (uvm_loan.c).
+    /// </summary>
+    private void IdentityStored(string f) => OwnerFieldStored(f);
 
     /// <summary>The step (<see cref="Discipline.StepSerial"/>) whose uvm_pagealloc() took the page, or -1.</summary>
     [NotState("compared only with the step running now, inside it")]

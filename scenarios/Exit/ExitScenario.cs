@@ -38,15 +38,15 @@ public static class ExitScenario
     /// </summary>
     public static Scenario Lwps { get; } = new(
         "exit-lwps",
-        "2 CPUs, reaperless exit: pid 2's first LWP calls exit(2) while one sibling sleeps in nanosleep() and another computes; exit_lwps() interrupts the sleeper and waits for both to take the userret hook to lwp_exit().",
+        "2 CPUs, reaperless exit: pid 2's first LWP calls exit(2) while its two siblings sleep in nanosleep(); exit_lwps() interrupts the sleepers and waits for both to take the userret hook to lwp_exit().",
         ["sched", "exit", "vm"],
         LwpsDefault,
         () => MemoryReserves.Drawn(GenerateLwps()));
 
     /// <summary>
     /// The default workload of <see cref="Lwps"/>: pid 2 has three LWPs: one computes a quantum and
-    /// calls exit(2), one sleeps a second in nanosleep() then computes, one computes two quanta;
-    /// pid 3 computes beside them. Memory is at the pagedaemon's target.
+    /// calls exit(2), one sleeps a second in nanosleep() then computes, one sleeps a second. Memory
+    /// is at the pagedaemon's target.
     /// </summary>
     public static Workload LwpsDefault() => new()
     {
@@ -57,8 +57,7 @@ public static class ExitScenario
         Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
         Processes =
         [
-            new([[new Compute(1), new SysExit()], [new SleepFor(1), new Compute(1)], [new Compute(2)]]),
-            new([[new Compute(1)]]),
+            new([[new Compute(1), new SysExit()], [new SleepFor(1), new Compute(1)], [new SleepFor(1)]]),
         ],
     };
 

@@ -606,6 +606,19 @@ public sealed class DisciplineTests
     }
 
     [Fact]
+    public void APageRenamedWithoutItsOwnersLockIsReported()
+    {
+        var k = VmFixture.Kernel(freePages: 2);
+        var (_, p) = VmFixture.AnonPage(k, Uvm.Model.Vm.PageQueue.Active);
+        var renamer = new OneStep(k, "cpu1", () => p.Index = 3); // uvm_page.h: offset (O,P)
+
+        var e = Assert.Throws<DetectorViolationException>(() => renamer.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock an_lock of anon 1 of offset (page 1 of anon 1) not held by cpu1", e.Detail);
+    }
+
+    [Fact]
     public void WireCountWrittenWithoutThePageQueueLockIsReported()
     {
         var k = VmFixture.Kernel(freePages: 2);
