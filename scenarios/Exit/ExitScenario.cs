@@ -48,17 +48,21 @@ public static class ExitScenario
     /// calls exit(2), one sleeps a second in nanosleep() then computes, one sleeps a second. Memory
     /// is at the pagedaemon's target.
     /// </summary>
-    public static Workload LwpsDefault() => new()
+    public static Workload LwpsDefault() => ReaperlessAtTarget(
+        new ProcessSpec([[new Compute(1), new SysExit()], [new SleepFor(1), new Compute(1)], [new SleepFor(1)]]));
+
+    /// <summary>
+    /// Two CPUs and the reaperless exit, with three free pages at the pagedaemon's target and room
+    /// for one cached u-area: the small exit scenarios' machine, running <paramref name="processes"/>.
+    /// </summary>
+    private static Workload ReaperlessAtTarget(params ProcessSpec[] processes) => new()
     {
         Cpus = 2,
         Seconds = 1,
         FreePages = 3,
         MaxSlp = 4,
         Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
-        Processes =
-        [
-            new([[new Compute(1), new SysExit()], [new SleepFor(1), new Compute(1)], [new SleepFor(1)]]),
-        ],
+        Processes = processes,
     };
 
     /// <summary>
@@ -111,19 +115,9 @@ public static class ExitScenario
     /// find the vmspace shared with the reader. Free memory covers the
     /// fork's u-area with one page to spare, at the pagedaemon's target.
     /// </summary>
-    public static Workload ProcArgsDefault() => new()
-    {
-        Cpus = 2,
-        Seconds = 1,
-        FreePages = 3,
-        MaxSlp = 4,
-        Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
-        Processes =
-        [
-            new([[new Fork([new Exec(), new Compute(1)]), new Wait()]]),
-            new([[new Compute(1), new ProcArgs(4), new ProcArgs(4)]]),
-        ],
-    };
+    public static Workload ProcArgsDefault() => ReaperlessAtTarget(
+        new ProcessSpec([[new Fork([new Exec(), new Compute(1)]), new Wait()]]),
+        new ProcessSpec([[new Compute(1), new ProcArgs(4), new ProcArgs(4)]]));
 
     /// <summary>
     /// The default workload: pid 2 forks two children and waits for both (one late), pid 3 forks a
