@@ -95,10 +95,12 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     }
 
     /// <summary>
-    /// The fields the model reads without their lock (<see cref="Racy"/>): l_stat and L_INMEM of an
-    /// LWP (model/Sched/Lwp.cs). A store to any other field is logged but no read can half-see it.
+    /// The fields the model reads without their lock (<see cref="Racy"/>): l_stat, L_INMEM and l_cpu
+    /// of an LWP (model/Sched/Lwp.cs; l_cpu only under switch pr31870, whose assertion reads it, and
+    /// cpu_switch() stores it together with l_stat). A store to any other field is logged but no read
+    /// can half-see it.
     /// </summary>
-    public static bool RacilyRead(string field) => field is "l_stat" or "L_INMEM";
+    public static bool RacilyRead(string field) => field is "l_stat" or "L_INMEM" or "l_cpu";
 
     /// <summary>True when the log visible to the running step holds a store to a racily read field.</summary>
     private bool HoldsRacilyReadStore()

@@ -10,7 +10,8 @@ namespace Uvm.Model.Sched;
 /// Written only by the kernel paths in this assembly; invariants read it. sched_lock protects
 /// l_stat, l_cpu, the run-queue link and L_INMEM (sys/lwp.h, "l: sched_lock"): their accessors
 /// check it during a step (<see cref="Discipline"/>), and every field checks the LWP is not freed.
-/// The swapout scan and proc0 read l_stat and L_INMEM without it: <see cref="RacyStat"/>, <see cref="RacyInMemory"/>.
+/// The swapout scan and proc0 read l_stat and L_INMEM without it: <see cref="RacyStat"/>, <see cref="RacyInMemory"/>
+/// (and the 2004 scan's assertion l_cpu: <see cref="RacyCpu"/>).
 /// </summary>
 public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel? kernel = null)
 {
@@ -76,6 +77,20 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         if (_d is null) return _stat;
         _d.Touch(_poison, this);
         return (LwpStat)_d.Racy(this, "l_stat", (long)_stat);
+    }
+
+    /// <summary>
+    /// l_cpu read without sched_lock (only the pre-fix walk of PR kern/31870 does): like
+    /// <see cref="RacyStat"/>, it may see the value before an unseen store of the last critical
+    /// section; cpu_switch() stores l_stat = LSONPROC and then l_cpu, as i386 locore.s does.
+    /// </summary>
+    public Cpu? RacyCpu(string why)
+    {
+        _ = why;
+        R("l_cpu");
+        if (_d is null) return _cpu;
+        _d.Touch(_poison, this);
+        return _d.RacyRef(this, "l_cpu", _cpu);
     }
 
     /// <summary>

@@ -49,6 +49,11 @@ public static class Swapout
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.
                 case LwpStat.OnProc when !k.Config.Has(Switches.Pr23095):
+                    // pr31870: KDASSERT(l->l_cpu != curcpu()), l_cpu read without sched_lock (the 2004
+                    // text between the fixes of PR kern/23095 and PR kern/31870): an LWP another CPU
+                    // is switching to may show LSONPROC with l_cpu still the CPU it last ran on.
+                    if (k.Config.Has(Switches.Pr31870) && l.RacyCpu(WalkWithoutSchedLock) is var cpu && cpu == Scheduler.CurCpu(k, self))
+                        throw new KernelPanicException("uvm_swapout_threads", $"KDASSERT(l->l_cpu != curcpu()) failed: {l} is LSONPROC with l_cpu {cpu}, the walker's CPU");
                     continue;
                 case LwpStat.Run or LwpStat.OnProc:
                     if (l.SwTime > outpri2) (outl2, outpri2) = (l, l.SwTime);

@@ -21,6 +21,24 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// PR kern/31870 (uvm_glue.c 1.90, bouyer, 2005; pulled up to netbsd-2-0 as ticket #5965, so the
+    /// 2004 release had it): after the fix of PR kern/23095 the walk skipped a running LWP with
+    /// <c>case LSONPROC: KDASSERT(l-&gt;l_cpu != curcpu()); continue;</c>, reading l_stat and l_cpu
+    /// without sched_lock. Read in <see cref="Uvm.Model.Swapout.SwapoutThreads"/>.
+    /// </summary>
+    public static readonly KernelSwitch Pr31870 = new("pr31870", SwitchKind.Historical, "uvm_swapout_threads", "swapout")
+    {
+        Origin = "PR kern/31870 (uvm_glue.c 1.90, 2005)",
+        Title = "uvm_swapout_threads() asserts over l_cpu of an LSONPROC LWP without sched_lock",
+        Description = "The pagedaemon's walk of alllwp holds only proclist_lock; for an LWP it sees LSONPROC it asserts "
+            + "KDASSERT(l->l_cpu != curcpu()). \"l_stat is protected by sched_lock, which isn't held here, so we can race with "
+            + "that lwp starting to run and see its l_cpu not updated yet\": a DEBUG kernel panics. The fix removes the "
+            + "assertion; uvm_swapout() checks l_stat again under sched_lock.",
+        Expected = "panic uvm_swapout_threads",
+        Budget = 100,
+    };
+
+    /// <summary>
     /// Found by the checker (issue 18; docs/fidelity.md): the 2003-04 uvm_swapout_threads()
     /// (uvm_glue.c, read against rev 1.93, 2006, the same walk) drops the proclist read lock after the
     /// alllwp walk and swaps out outl/outl2 with no swappable() re-check, and uvm_swapout() backs off

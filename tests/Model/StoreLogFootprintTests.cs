@@ -31,15 +31,15 @@ public sealed class StoreLogFootprintTests
     [Fact]
     public void StepsStoringNoRacilyReadFieldCommuteOnTheStoreLog()
     {
-        var (cpuOnly, idle) = (Footprint(StoresLCpu, 0), Footprint(Idle, 1));
+        var (cpuOnly, idle) = (Footprint(StoresLBack, 0), Footprint(Idle, 1));
 
-        // l_cpu is stored under sched_lock but read racily nowhere: its store is logged, not recorded.
+        // l_back (on a run queue) is stored under sched_lock but read racily nowhere: its store is logged, not recorded.
         Assert.Contains("detectors 0 store log read", cpuOnly.Describe());
         Assert.Contains("detectors 0 store log read", idle.Describe());
         Assert.False(cpuOnly.ConflictsWith(idle));
         // Either order leaves a reader nothing to half-see.
-        Assert.Empty(OfferedToReader(StoresLCpu, Idle));
-        Assert.Empty(OfferedToReader(Idle, StoresLCpu));
+        Assert.Empty(OfferedToReader(StoresLBack, Idle));
+        Assert.Empty(OfferedToReader(Idle, StoresLBack));
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public sealed class StoreLogFootprintTests
     }
 
     /// <summary>cpu_switch()'s store of l_cpu under sched_lock; nothing reads l_cpu racily.</summary>
-    private static void StoresLCpu(Kernel k, KernelThread self)
+    private static void StoresLBack(Kernel k, KernelThread self)
     {
         k.SchedLock.Acquire(self);
-        k.Lwps[0].Cpu = k.Cpus[1];
+        k.Lwps[0].OnRunQueue = !k.Lwps[0].OnRunQueue;
         k.SchedLock.Release(self);
     }
 
