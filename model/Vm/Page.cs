@@ -111,7 +111,7 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     }
 
     /// <summary>pg->uanon: the anon that owns it (with <see cref="PqAnon"/>) or borrows it (without), or null.</summary>
-    public Anon? Anon { get; internal set { V(); IdentityStored("uanon"); field = value; } }
+    public Anon? Anon { get; internal set { V(); OwnerFieldStored("uanon"); field = value; } }
 
     /// <summary>pg->pqflags &amp; PQ_ANON: <see cref="Anon"/> owns the page rather than borrows it.</summary>
     public bool PqAnon { get; internal set { V(); QueueFieldStored("pqflags"); field = value; } }
@@ -120,10 +120,10 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public Anon? OwnerAnon => PqAnon ? Anon : null;
 
     /// <summary>pg->uobject: the object that owns it (PQ_AOBJ), or null.</summary>
-    public AObj? Object { get; internal set { V(); IdentityStored("uobject"); field = value; } }
+    public AObj? Object { get; internal set { V(); OwnerFieldStored("uobject"); field = value; } }
 
     /// <summary>pg->offset &gt;&gt; PAGE_SHIFT within <see cref="Object"/>.</summary>
-    public int Index { get; internal set { V(); IdentityStored("offset"); field = value; } }
+    public int Index { get; internal set { V(); OwnerFieldStored("offset"); field = value; } }
 
     /// <summary>pg->loan_count: loans to the kernel or to anons (uvm_loan.c); never negative.</summary>
     public int LoanCount
@@ -133,8 +133,10 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     }
 
     /// <summary>
-    /// A write of a field uvm_page.h gives to the page's owner ("flags: object flags [O]"): checked
-    /// against <see cref="OwnerLock"/> when the page has an owner or a borrowing anon. Writes made
+    /// A write of a field uvm_page.h gives to the page's owner ("flags: object flags [O]"), or of an
+    /// identity field ("uanon, uobject, offset: (O,P)"), whose P is not checked: uvm_loanuobj() and
+    /// uvm_loanzero() set pg->uanon of a new borrowing anon before uvm_lock_pageq() (uvm_loan.c).
+    /// Checked against <see cref="OwnerLock"/> when the page has an owner or a borrowing anon. Writes made
     /// inside uvm_pagefree() are not checked one by one: its caller's owner lock is checked once, as
     /// it starts (<see cref="InAllocator"/>), and the page changes hands inside it.
     /// </summary>
@@ -156,13 +158,6 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
         if (_inAllocator || _kernel is not { Running: not null, Discipline: var d } || d.StepSerial == _allocatedAt) return;
         d.WriteAlsoUnder(_kernel.Vm.PageQueueLock, this, f);
     }
-
-    /// <summary>
-    /// A write of an identity field (uanon, uobject, offset; uvm_page.h "(O,P)"): checked against the
-    /// owner's lock only. The kernel does not hold uvm.pageqlock for all of them: uvm_loanuobj() and
-    /// uvm_loanzero() set pg->uanon of a new borrowing anon before uvm_lock_pageq() (uvm_loan.c).
-    /// </summary>
-    private void IdentityStored(string f) => OwnerFieldStored(f);
 
     /// <summary>The step (<see cref="Discipline.StepSerial"/>) whose uvm_pagealloc() took the page, or -1.</summary>
     [NotState("compared only with the step running now, inside it")]
