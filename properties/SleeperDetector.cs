@@ -50,11 +50,14 @@ public static class SleeperDetector
     /// wakes the PG_WANTED sleepers in the same section (uvm_page_unbusy(), uvm_pagefree()), so a
     /// thread asleep on a page that is not busy missed that wakeup; kern_exit.c: exit1() and
     /// proc_reparent() wake the parent that gains a zombie, so a parent asleep in wait4() (on its
-    /// own address) with a zombie child missed it.
+    /// own address) with a zombie child missed it; kern_exec.c and kern_exit.c: the path that clears
+    /// a vfork() child's P_PPWAIT wakes the parent, so a parent LWP asleep in fork1()'s "ppwait" loop
+    /// whose child has cleared it missed that wakeup (an LWP in that loop sleeps on the same
+    /// channel as wait4() and waits for nothing else).
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, or is in wait4() while one of its children is a zombie: the path that released the lock, un-busied the page or made the zombie wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, is in wait4() while one of its children is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -64,8 +67,14 @@ public static class SleeperDetector
                     return $"{t} sleeps on {channel}, but {what}";
             var lwps = k.Lwps;
             for (int i = 0; i < lwps.Count; i++)
-                if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } wchan } l && Pending(k, wchan) is { } what)
-                    return $"{l} sleeps on {wchan}, but {what}";
+                if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } wchan } l)
+                {
+                    if (l.VforkChild is { } child)
+                    {
+                        if (VforkOver(l)) return $"{l} sleeps on {wchan} in vfork(), but its child {child} no longer holds it (P_PPWAIT clear: the wakeup of execve() or exit1() was missed)";
+                    }
+                    else if (Pending(k, wchan) is { } what) return $"{l} sleeps on {wchan}, but {what}";
+                }
             return null;
         })
     {
@@ -99,10 +108,40 @@ public static class SleeperDetector
             for (int j = 0; j < children.Count; j++)
                 if (!children[j].Reaped && children[j].Stat == Model.Exit.ProcStat.Zomb && !children[j].ParentWakeupOwed)
                 {
-                    if (Asleep(k, Model.Exit.ProcLists.ChannelOf(p))) return true;
+                    if (AsleepInWait4(k, Model.Exit.ProcLists.ChannelOf(p))) return true;
                     break;
                 }
         }
+        var lwps = k.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, VforkChild: { } } l && VforkOver(l))
+                return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Whether an LWP asleep in vfork()'s "ppwait" loop (<see cref="Model.Sched.Lwp.VforkChild"/>)
+    /// waits for nothing: its child has cleared P_PPWAIT (or, in the later form, its own
+    /// l_vforkwaiting), and execve() and exit1() wake the parent in the section that clears it.
+    /// </summary>
+    private static bool VforkOver(Model.Sched.Lwp l) =>
+        !l.VforkWaiting && (l.VforkChild is not { } c || c.Reaped || !c.PpWait);
+
+    /// <summary>
+    /// Whether a thread is asleep in wait4() on <paramref name="channel"/>: a kernel thread (init) or
+    /// an LWP on the parent's channel that is not in vfork()'s loop, which sleeps on the same channel
+    /// for its own reason.
+    /// </summary>
+    private static bool AsleepInWait4(IKernelView k, WaitChannel channel)
+    {
+        var threads = k.Threads;
+        for (int i = 0; i < threads.Count; i++)
+            if (threads[i] is { Exited: false, SleepingOn: { } c } && c == channel)
+                return true;
+        var lwps = k.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } w, VforkChild: null } && w == channel)
+                return true;
         return false;
     }
 

@@ -12,7 +12,8 @@ namespace Uvm.Model.Exit;
 /// <see cref="ProcessExit"/> (2004 rework) and <see cref="ReaperExit"/> (reaper). Locks: proclist
 /// (write) and sched_lock, each taken and dropped inside one step. sys_exit() with live sibling
 /// LWPs goes through exit_lwps()'s wake loop and the userret hook (<see cref="SysExit"/>). Left
-/// out: signals, LSSUSPENDED and LSSTOP siblings, P_PPWAIT, the rusage and accounting work.
+/// out: signals, LSSUSPENDED and LSSTOP siblings, the rusage and accounting work. (A vfork child's
+/// P_PPWAIT is cleared in the design's exit1() step: <see cref="ProcessFork.VforkDone"/>.)
 /// </summary>
 public static class LwpExit
 {

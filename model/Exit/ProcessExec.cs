@@ -35,6 +35,7 @@ public static class ProcessExec
             ovm.Touch();
             selfOf().MaySleep();
             yield return Step.Ran("uvmspace_exec: uvm_unmap");
+            foreach (var s in WakeVforkParent(k, l)) yield return s;
             yield break;
         }
         // "p's vmspace is being shared": uvmspace_alloc(), pool_get(&uvm_vmspace_pool, PR_WAITOK).
@@ -46,5 +47,18 @@ public static class ProcessExec
         var teardown = KernelMem.UvmspaceFree(k, selfOf, ovm);
         yield return Step.Ran("uvmspace_exec: new vmspace");
         foreach (var s in teardown) yield return s;
+        foreach (var s in WakeVforkParent(k, l)) yield return s;
+    }
+
+    /// <summary>
+    /// sys_execve(), after the new image is set up (the argument copyout may fault, so a step of its
+    /// own): "mark as execed, wakeup the process that vforked (if any) and tell it that it now has
+    /// its own resources back": <c>if (p->p_flag &amp; P_PPWAIT) { p->p_flag &amp;= ~P_PPWAIT; wakeup(p->p_pptr); }</c>.
+    /// </summary>
+    private static IEnumerable<Step> WakeVforkParent(Kernel k, Lwp l)
+    {
+        if (!l.Proc.PpWait) yield break;
+        ProcessFork.VforkDone(k, l.CpuThreadOf(), l.Proc);
+        yield return Step.Ran("execve: P_PPWAIT");
     }
 }

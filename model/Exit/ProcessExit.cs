@@ -24,8 +24,10 @@ public static class ProcessExit
         // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
         var selfOf = l.CpuThreadOf;
 
-        // exit1(): P_WEXIT; p_stat = SDYING. Mutation: the zombie is published here instead.
+        // exit1(): P_WEXIT; "If parent is waiting for us to exit or exec, P_PPWAIT is set; we wake
+        // up the parent early to avoid deadlock"; p_stat = SDYING. Mutation: the zombie is published here instead.
         p.Exiting = true;
+        ProcessFork.VforkDone(k, selfOf(), p);
         if (k.Config.Has(Switches.ExitZombieBeforeTeardown))
         {
             p.Stat = ProcStat.Zomb;

@@ -20,8 +20,12 @@ namespace Uvm.Model.Exit;
 /// </summary>
 public static class ProcessFork
 {
-    /// <summary>fork1() by <paramref name="l1"/>: a child process with one LWP running <paramref name="program"/>.</summary>
-    public static IEnumerable<Step> Fork1(Kernel k, Lwp l1, IReadOnlyList<LwpOp> program)
+    /// <summary>
+    /// fork1() by <paramref name="l1"/>: a child process with one LWP running <paramref name="program"/>;
+    /// with <paramref name="vfork"/>, fork1(FORK_PPWAIT | FORK_SHAREVM) of sys_vfork(): the child
+    /// shares the parent's vmspace and <paramref name="l1"/> sleeps until the child execs or exits.
+    /// </summary>
+    public static IEnumerable<Step> Fork1(Kernel k, Lwp l1, IReadOnlyList<LwpOp> program, bool vfork = false)
     {
         // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
         var selfOf = l1.CpuThreadOf;
@@ -41,9 +45,29 @@ public static class ProcessFork
         // fork1(): proclist_lock_write { SIDL; onto allproc; p_pptr; onto the parent's children }.
         if (!early)
             foreach (var s in Proclist.LockWrite(k, selfOf, "fork1")) yield return s;
-        var p2 = new Proc(k.Procs.Count + 1, system: false, k) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
+        // uvm_proc_fork(p1, p2, shared): uvmspace_share() (p2->p_vmspace = p1->p_vmspace;
+        // vm_refcnt++) for vfork, else uvmspace_fork() (left out: a vmspace with its one reference).
+        // The kernel calls it after PHOLD(l1); the model makes the child's vmspace with the child.
+        Exit.ProcVmspace? shared = null;
+        if (vfork)
+        {
+            shared = p1.Vmspace;
+            shared.RefCount++;
+        }
+        var p2 = new Proc(k.Procs.Count + 1, system: false, k, shared) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
         k.Procs.Add(p2);
-        k.Versions.Bump(StateDomain.VmRefs); // the child's vmspace (uvmspace_fork, left out), with its one reference
+        k.Versions.Bump(StateDomain.VmRefs);
+        // fork1(): if (flags & FORK_PPWAIT) p2->p_flag |= P_PPWAIT, before the child is on any list.
+        // The later form also marks the waiting LWP itself (l1->l_vforkwaiting, p2->p_vforklwp).
+        if (vfork)
+        {
+            p2.PpWait = true;
+            if (!k.Config.Has(Switches.VforkWaitsOnChildFlag))
+            {
+                l1.VforkWaiting = true;
+                p2.VforkLwp = l1;
+            }
+        }
         // LIST_INSERT_HEAD(&allproc, p2, p_list); LIST_INSERT_HEAD(PIDHASH(p2->p_pid), p2, p_hash) (fork-skips-pid-hash: not hashed)
         p2.Relist(k.ProcListLock, ProcList.AllProc, hashed: !k.Config.Has(Switches.ForkSkipsPidHash));
         var l2 = new Lwp(k.Lwps.Count + 1, p2, program, k) { PoolItem = lwpItem };
@@ -97,7 +121,51 @@ public static class ProcessFork
         if (late) Scheduler.SetRunQueue(k, l2);
         // "Now can be swapped." PRELE(l1). fork-cached-uarea-keeps-phold: skipped when the u-area was cached.
         if (!(cached is not null && k.Config.Has(Switches.ForkCachedUareaKeepsPhold))) l1.HoldCount--;
-        yield return Step.Ran("fork1");
+        if (!vfork)
+        {
+            yield return Step.Ran("fork1");
+            yield break;
+        }
+
+        // "Preserve synchronization semantics of vfork. If waiting for child to exec or exit, set
+        // P_PPWAIT on child, and sleep on our proc (in case of exit)": while (p2->p_flag &
+        // P_PPWAIT) tsleep(p1, PWAIT, "ppwait", 0), with nothing between setrunqueue() and the
+        // first test, so that test is part of this step (the child has not run: it sleeps). The
+        // channel is wait4()'s, so the child's exit1() wakes it twice (P_PPWAIT, then SZOMB) and
+        // every wakeup of the parent's wait4() sleepers wakes it too.
+        l1.VforkChild = p2;
+        var channel = ProcLists.ChannelOf(p1);
+        while (StillWaits(k, l1, p2))
+            yield return Step.Sleep("fork1: ppwait", channel);
+        l1.VforkChild = null;
+        yield return Step.Ran("fork1: ppwait");
+    }
+
+    /// <summary>
+    /// The test of fork1()'s vfork loop. kern_fork.c 1.111 (2003-09) reads the child's p_flag; by
+    /// then a sibling LWP's wait4() may have freed the child (vfork-waits-on-child-flag). Later
+    /// NetBSD waits on the parent LWP's own l_vforkwaiting, which the child clears with P_PPWAIT
+    /// (the model's default).
+    /// </summary>
+    private static bool StillWaits(Kernel k, Lwp l1, Proc p2) =>
+        k.Config.Has(Switches.VforkWaitsOnChildFlag) ? p2.PpWait : l1.VforkWaiting;
+
+    /// <summary>
+    /// execve() and exit1() of a vfork() child: "if (p->p_flag &amp; P_PPWAIT) { p->p_flag &amp;=
+    /// ~P_PPWAIT; wakeup(p->p_pptr); }" (kern_exec.c, kern_exit.c 1.121: exit1() does it early, "to
+    /// avoid deadlock", before it gives back the vmspace it shares with the parent); the later
+    /// form also clears the waiting LWP's l_vforkwaiting.
+    /// </summary>
+    internal static void VforkDone(Kernel k, KernelThread self, Proc p)
+    {
+        if (!p.PpWait) return;
+        p.PpWait = false;
+        if (p.VforkLwp is { } l)
+        {
+            l.VforkWaiting = false;
+            p.VforkLwp = null;
+        }
+        if (!k.Config.Has(Switches.VforkDoneSkipsWakeup)) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(p.Parent!)); // vfork-done-skips-wakeup
     }
     /// <summary>newlwp(): l2->l_addr = the u-area; L_INMEM if it came wired from the cache.</summary>
     private static void Attach(Lwp l2, Uarea u, bool inMemory)

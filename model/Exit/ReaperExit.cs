@@ -20,8 +20,9 @@ public static class ReaperExit
     {
         var p = l.Proc;
 
-        // exit1(): P_WEXIT.
+        // exit1(): P_WEXIT; the vfork() parent woken early (P_PPWAIT, kern_exit.c 1.121).
         p.Exiting = true;
+        ProcessFork.VforkDone(k, LwpExit.CpuThreadOf(l), p);
         yield return Step.Ran("exit1");
 
         // exit_lwps(): the reaper makes the other LWPs zombies.

@@ -384,6 +384,31 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
 
     private bool _sintr;
 
+    /// <summary>
+    /// l_vforkwaiting: this LWP sleeps in vfork()'s fork1() until its child clears it with
+    /// P_PPWAIT (later NetBSD's form, sys/lwp.h "a: vfork() waiting"; the model's default, so that
+    /// the waiting LWP tests its own field rather than the child's: <see cref="Exit.ProcessFork"/>).
+    /// </summary>
+    public bool VforkWaiting
+    {
+        get { R("l_vforkwaiting"); return _vforkWaiting; }
+        internal set { W("l_vforkwaiting"); V(); _vforkWaiting = value; }
+    }
+
+    private bool _vforkWaiting;
+
+    /// <summary>
+    /// The child this LWP's vfork() waits for, while it is in fork1()'s "ppwait" loop, else null:
+    /// the loop's local p2 (a position of its kernel path, as <see cref="Pc"/> is of its program).
+    /// </summary>
+    public Proc? VforkChild
+    {
+        get { R("pc"); return _vforkChild; }
+        internal set { W("pc"); C(); _vforkChild = value; }
+    }
+
+    private Proc? _vforkChild;
+
     /// <summary>Seconds left before the tsleep() timeout fires.</summary>
     public int SleepTimeout
     {

@@ -10,6 +10,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(Compute), "compute")]
 [JsonDerivedType(typeof(SleepFor), "sleep")]
 [JsonDerivedType(typeof(Fork), "fork")]
+[JsonDerivedType(typeof(Vfork), "vfork")]
 [JsonDerivedType(typeof(Wait), "wait")]
 [JsonDerivedType(typeof(ProcArgs), "procargs")]
 [JsonDerivedType(typeof(Exec), "exec")]

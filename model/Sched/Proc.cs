@@ -10,7 +10,7 @@ namespace Uvm.Model.Sched;
 /// p_pptr, p_vmspace, p_lwps or p_children through a stale pointer is a use after free
 /// (model/Core/Discipline.cs).
 /// </summary>
-public sealed class Proc(int pid, bool system, Kernel? kernel = null)
+public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspace? sharedVmspace = null)
 {
     /// <summary>The detectors of the kernel the process lives in; null for a process built alone in a unit test.</summary>
     private readonly Discipline? _d = kernel?.Discipline;
@@ -212,11 +212,38 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null)
     private int _nlwps, _nrlwps, _nzlwps;
 
     /// <summary>
+    /// P_PPWAIT: a vfork() child whose parent LWP sleeps in fork1() until this process execs or
+    /// exits (kern_fork.c 1.111: set with the child's other p_flag bits, before it is on any list;
+    /// cleared by execve() and by exit1(), each with <c>wakeup(p->p_pptr)</c>).
+    /// </summary>
+    public bool PpWait
+    {
+        get { Touch(); return _ppWait; }
+        internal set { Touch(); V(); _ppWait = value; }
+    }
+
+    private bool _ppWait;
+
+    /// <summary>
+    /// p_vforklwp: the parent LWP that waits for this vfork() child, whose l_vforkwaiting the
+    /// child clears with P_PPWAIT (later NetBSD's fork1(); the model's default: <see cref="Exit.ProcessFork"/>).
+    /// Null for a process not made by vfork().
+    /// </summary>
+    public Lwp? VforkLwp
+    {
+        get { Touch(); return _vforkLwp; }
+        internal set { Touch(); V(); _vforkLwp = value; }
+    }
+
+    private Lwp? _vforkLwp;
+
+    /// <summary>
     /// The vmspace fork gave it (uvmspace_fork()), which p_vmspace names until the 2004 exit1()
     /// points it at vmspace0: the model's handle on it for the reference count check, not a field
-    /// of struct proc.
+    /// of struct proc. A vfork() child's is its parent's, which uvmspace_share() gave it with one
+    /// more reference.
     /// </summary>
-    public ProcVmspace ForkedVmspace { get; } = new(Named(PidNames, pid) ?? $"pid {pid}", kernel);
+    public ProcVmspace ForkedVmspace { get; } = sharedVmspace ?? new(Named(PidNames, pid) ?? $"pid {pid}", kernel);
 
     /// <summary>The vmspaces uvmspace_exec() gave it, in order (the model's handles, as <see cref="ForkedVmspace"/>).</summary>
     public IReadOnlyList<ProcVmspace> ExecVmspaces => _execVmspaces ?? (IReadOnlyList<ProcVmspace>)[];

@@ -4,10 +4,23 @@ namespace Uvm.Model.Sched;
 /// fork(): the LWP's process forks a child process whose one LWP runs <paramref name="Child"/>
 /// (fork1(); see <see cref="Exit.ProcessFork"/>). The parent goes on with its next operation.
 /// </summary>
-public sealed record Fork(IReadOnlyList<LwpOp> Child) : LwpOp
+public record Fork(IReadOnlyList<LwpOp> Child) : LwpOp
 {
     /// <inheritdoc/>
     public override string ToString() => $"fork({string.Join(" ", Child)})";
+}
+
+/// <summary>
+/// vfork(): fork1(FORK_PPWAIT | FORK_SHAREVM). The child's one LWP runs <paramref name="Child"/> in
+/// its parent's vmspace (uvmspace_share(): <c>vm_refcnt++</c>), and the parent LWP sleeps in
+/// fork1() ("ppwait") until the child clears P_PPWAIT by execve() or exit1() (see
+/// <see cref="Exit.ProcessFork"/>). The parent then goes on with its next operation. A fork, for
+/// everything that counts forks.
+/// </summary>
+public sealed record Vfork(IReadOnlyList<LwpOp> Child) : Fork(Child)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"vfork({string.Join(" ", Child)})";
 }
 
 /// <summary>wait4(WAIT_ANY): collect one exited child, sleeping until one exits; returns at once without children.</summary>

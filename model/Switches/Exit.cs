@@ -35,6 +35,39 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// fork1() of 2003-04 (kern_fork.c 1.111) ends a vfork() with <c>while (p2->p_flag &amp;
+    /// P_PPWAIT) tsleep(p1, PWAIT, "ppwait", 0)</c>: the parent LWP tests the child's flag after
+    /// every wakeup. The child's exit1() clears P_PPWAIT and wakes the parent early, then goes on to
+    /// SZOMB and wakes the parent's proc again; another LWP of the parent in wait4() may collect the
+    /// child (proc_free) before the vforking LWP runs, which then reads p_flag of a freed struct
+    /// proc (and, had proc_pool handed the item out again, the flag of whatever process holds it
+    /// now). Reached by the checker (session 27, scenario vfork). Later NetBSD has the child clear
+    /// the parent LWP's own l_vforkwaiting (sys/lwp.h "a: vfork() waiting", p_vforklwp) and waits
+    /// on that (the default); the revision of the change was not found.
+    /// </summary>
+    public static readonly KernelSwitch VforkWaitsOnChildFlag = new("vfork-waits-on-child-flag", SwitchKind.Discovered, "fork1 (vfork)", "vfork")
+    {
+        Origin = "later NetBSD kern_fork.c: the vfork parent waits on its own LWP's l_vforkwaiting, which the child clears (revision not found)",
+        Title = "vfork()'s parent re-reads the child's P_PPWAIT after a wakeup, when a sibling's wait4() may have freed the child",
+        Description = "fork1() ends a vfork() with while (p2->p_flag & P_PPWAIT) tsleep(p1, PWAIT, \"ppwait\", 0). The child's "
+            + "exit1() clears P_PPWAIT and wakes the parent early, then becomes a zombie and wakes the parent's proc again; a "
+            + "sibling LWP of the parent in wait4() collects the child (proc_free) before the vforking LWP runs, which then "
+            + "reads p_flag of the freed struct proc. Later kernels wait on the parent LWP's own flag, cleared by the child.",
+        Expected = "detector UseAfterFree",
+        Budget = 100,
+    };
+
+    /// <summary>
+    /// A vfork() child clears P_PPWAIT (and the parent LWP's l_vforkwaiting) in execve() or
+    /// exit1() without wakeup(p->p_pptr) (a wakeup skipped): the parent LWP sleeps in "ppwait"
+    /// for nothing until some later wakeup of its proc (the child's SZOMB) comes. Caught by the
+    /// sleeper detector's NoSleeperWaitsForWhatIsAlreadyThere in the step that clears it.
+    /// </summary>
+    public static readonly KernelSwitch VforkDoneSkipsWakeup = Mutation("vfork-done-skips-wakeup", "fork1 (vfork)", "vfork",
+        "a vfork() child's execve() or exit1() clears P_PPWAIT without wakeup(p->p_pptr): the parent LWP sleeps on in ppwait (a wakeup skipped)")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 50 };
+
+    /// <summary>
     /// proc_free() frees the process without LIST_REMOVE(p, p_list): the freed struct proc stays on
     /// zombproc, where every walker of the list (sysctl KERN_PROC, the next proc_free) reads it (a
     /// list removal skipped). Caught by the link check ProcListsHoldOnlyLiveProcesses.

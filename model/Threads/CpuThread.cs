@@ -6,7 +6,7 @@ namespace Uvm.Model.Threads;
 
 /// <summary>
 /// A CPU running LWPs: the idle loop, cpu_switch(), the traps that end each user quantum
-/// (preempt(), ltsleep()), and the system calls fork, wait4 and exit, which run as kernel paths of
+/// (preempt(), ltsleep()), and the system calls fork, vfork, wait4, execve, sysctl and exit, which run as kernel paths of
 /// the LWP (<see cref="Lwp.KernelPath"/>), one step per critical section. A path that must sleep
 /// puts the LWP to sleep and the CPU switches to another (<see cref="Tsleep.SleepLwp"/>); the path
 /// resumes on whichever CPU next runs the LWP. Once an exit has cleared curlwp, the CPU keeps
@@ -134,6 +134,9 @@ public sealed class CpuThread : KernelThread
         if (l.Pc >= l.Program.Count || l.Proc.ExitHook) return LwpExit.Run(Kernel, l);
         switch (l.Program[l.Pc])
         {
+            case Vfork v:
+                NextOp(l);
+                return ProcessFork.Fork1(Kernel, l, v.Child, vfork: true);
             case Fork f:
                 NextOp(l);
                 return ProcessFork.Fork1(Kernel, l, f.Child);

@@ -99,6 +99,67 @@ public static class ExitScenario
         select (IReadOnlyList<LwpOp>)[.. ops, .. exits ? [new SysExit()] : Array.Empty<LwpOp>()];
 
     /// <summary>
+    /// vfork() (kern_fork.c fork1() with FORK_PPWAIT | FORK_SHAREVM): a child that runs in its
+    /// parent's vmspace while the parent LWP sleeps in "ppwait" on its proc, the channel wait4()
+    /// sleeps on too, until the child's execve() or exit1() clears P_PPWAIT; a sibling LWP of the
+    /// parent waits meanwhile, so wait4() may collect the vfork child; 2004 design.
+    /// </summary>
+    public static Scenario Vfork { get; } = new(
+        "vfork",
+        "2 CPUs, reaperless exit: pid 2's first LWP vfork()s a child that computes a quantum and exits while the parent sleeps in ppwait on its proc; its second LWP computes and calls wait4(), on the same channel, so it may collect the vfork child.",
+        ["sched", "exit", "vm"],
+        VforkDefault,
+        () => MemoryReserves.Drawn(GenerateVfork()));
+
+    /// <summary>
+    /// The default workload of <see cref="Vfork"/>: pid 2's first LWP vfork()s a child (one quantum,
+    /// then exit); its second LWP computes a quantum and calls wait4(). Memory is at the
+    /// pagedaemon's target. Small enough for <c>uvmcheck verify -c 2</c> to complete.
+    /// </summary>
+    public static Workload VforkDefault() => ReaperlessAtTarget(
+        new ProcessSpec([[new Vfork([new Compute(1)])], [new Compute(1), new Wait()]]));
+
+    /// <summary>
+    /// 1-3 CPUs, either exit design, 1-2 processes of 1-2 LWPs: one LWP vfork()s a child that execs
+    /// or not, computes or sleeps, may fork or vfork itself, then exits; the other LWP mixes forks,
+    /// quanta and wait4()s; a reader may read the vfork child's arguments (a third reference to the
+    /// shared vmspace).
+    /// </summary>
+    public static FsCheck.Gen<Workload> GenerateVfork() =>
+        from cpus in Gen.Choose(1, 3)
+        from design in Gen.Elements(ExitDesign.Reaperless, ExitDesign.Reaper)
+        from procs in Gen.Choose(1, 2)
+        from programs in Gen.ListOf(GenVforkingProcess(), procs)
+        from readers in Gen.Choose(0, 1)
+        let forks = programs.Sum(p => p.Sum(Forks))
+        let lastPid = 1 + procs + readers + forks
+        from reads in Gen.ListOf(Gen.ListOf(Gen.Choose(2, lastPid), 2), readers)
+        from extra in Gen.Choose(0, 2)
+        let free = 2 * forks + 1 + extra
+        select new Workload
+        {
+            Cpus = cpus, Seconds = 1, FreePages = free, MaxSlp = 4,
+            Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = free }],
+            Processes = [.. programs.Select(lwps => new ProcessSpec(lwps)), .. reads.Select(r => new ProcessSpec([Reader(r, 1)]))],
+        };
+
+    private static FsCheck.Gen<IReadOnlyList<IReadOnlyList<LwpOp>>> GenVforkingProcess() =>
+        from before in Gen.Choose(0, 1)
+        from child in Gen.Frequency(
+            (3, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Compute(q)])),
+            (2, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Exec(), new Compute(q)])),
+            (1, Gen.Choose(1, 2).Select(s => (IReadOnlyList<LwpOp>)[new SleepFor(s)])),
+            (1, Gen.Choose(1, 2).Select(q => (IReadOnlyList<LwpOp>)[new Vfork([new Compute(q)]), new Compute(1)])))
+        from after in Gen.Choose(0, 1)
+        from sibling in Gen.Choose(0, 2)
+        from ops in Gen.ListOf(Gen.Frequency(
+            (2, Gen.Choose(1, 2).Select(q => (LwpOp)new Fork([new Compute(q)]))),
+            (2, Gen.Constant((LwpOp)new Wait())),
+            (1, Gen.Choose(1, 2).Select(q => (LwpOp)new Compute(q)))), sibling * 2)
+        let first = (IReadOnlyList<LwpOp>)[.. before > 0 ? [new Compute(before)] : Array.Empty<LwpOp>(), new Vfork(child), .. after > 0 ? [new Compute(after)] : Array.Empty<LwpOp>()]
+        select sibling == 0 ? (IReadOnlyList<IReadOnlyList<LwpOp>>)[first] : [first, ops];
+
+    /// <summary>
     /// An outside reader of a process's vmspace against that process's exit: ps(1)'s sysctl
     /// KERN_PROC_ARGS (model/Exit/SysctlProcArgs.cs) on a child that exits and is collected
     /// meanwhile, with the 2004 reaperless exit.
@@ -142,8 +203,8 @@ public static class ExitScenario
     };
 
     /// <summary>
-    /// Storms of 1-3 CPUs and 1-3 parents, each forking 1-3 children (some forking again) and
-    /// waiting for none, some or all of them. Free memory covers two pages per fork, so no fork
+    /// Storms of 1-3 CPUs and 1-3 parents, each forking (or, one time in five, vfork()ing) 1-3
+    /// children (some forking again) and waiting for none, some or all of them. Free memory covers two pages per fork, so no fork
     /// waits for memory forever, plus one: uvm_scheduler() swaps an LWP in only while
     /// <c>uvmexp.free &gt; atop(USPACE)</c> ("XXX: this part is really bogus cuz we could deadlock
     /// on memory despite our feeble check", uvm_glue.c), and with exactly two pages per fork a
@@ -182,9 +243,10 @@ public static class ExitScenario
     private static FsCheck.Gen<IReadOnlyList<LwpOp>> GenParent() =>
         from children in Gen.Choose(1, 3)
         from forks in Gen.ListOf(GenChild(), children)
+        from vforks in Gen.ListOf(Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true))), children)
         from waits in Gen.Choose(0, children)
         from work in Gen.Choose(1, 2)
-        select (IReadOnlyList<LwpOp>)[.. forks.Select(c => (LwpOp)new Fork(c)), new Compute(work), .. Enumerable.Repeat<LwpOp>(new Wait(), waits)];
+        select (IReadOnlyList<LwpOp>)[.. forks.Select((c, i) => vforks[i] ? new Vfork(c) : new Fork(c)), new Compute(work), .. Enumerable.Repeat<LwpOp>(new Wait(), waits)];
 
     private static FsCheck.Gen<IReadOnlyList<LwpOp>> GenChild() =>
         Gen.Frequency(
