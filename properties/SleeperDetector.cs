@@ -108,7 +108,7 @@ public static class SleeperDetector
             for (int j = 0; j < children.Count; j++)
                 if (!children[j].Reaped && children[j].Stat == Model.Exit.ProcStat.Zomb && !children[j].ParentWakeupOwed)
                 {
-                    if (AsleepInWait4(k, Model.Exit.ProcLists.ChannelOf(p))) return true;
+                    if (Asleep(k, Model.Exit.ProcLists.ChannelOf(p), inWait4: true)) return true;
                     break;
                 }
         }
@@ -128,11 +128,11 @@ public static class SleeperDetector
         !l.VforkWaiting && (l.VforkChild is not { } c || c.Reaped || !c.PpWait);
 
     /// <summary>
-    /// Whether a thread is asleep in wait4() on <paramref name="channel"/>: a kernel thread (init) or
-    /// an LWP on the parent's channel that is not in vfork()'s loop, which sleeps on the same channel
-    /// for its own reason.
+    /// Whether a kernel thread or an LWP is asleep on <paramref name="channel"/>; with
+    /// <paramref name="inWait4"/>, asleep in wait4() there: an LWP in vfork()'s loop sleeps on the
+    /// parent's channel too, for its own reason, and does not count.
     /// </summary>
-    private static bool AsleepInWait4(IKernelView k, WaitChannel channel)
+    private static bool Asleep(IKernelView k, WaitChannel channel, bool inWait4 = false)
     {
         var threads = k.Threads;
         for (int i = 0; i < threads.Count; i++)
@@ -140,21 +140,7 @@ public static class SleeperDetector
                 return true;
         var lwps = k.Lwps;
         for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } w, VforkChild: null } && w == channel)
-                return true;
-        return false;
-    }
-
-    /// <summary>Whether a kernel thread or an LWP is asleep on <paramref name="channel"/>.</summary>
-    private static bool Asleep(IKernelView k, WaitChannel channel)
-    {
-        var threads = k.Threads;
-        for (int i = 0; i < threads.Count; i++)
-            if (threads[i] is { Exited: false, SleepingOn: { } c } && c == channel)
-                return true;
-        var lwps = k.Lwps;
-        for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } w } && w == channel)
+            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, WChan: { } w } l && w == channel && !(inWait4 && l.VforkChild is not null))
                 return true;
         return false;
     }
