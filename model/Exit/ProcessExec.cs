@@ -51,9 +51,11 @@ public static class ProcessExec
     }
 
     /// <summary>
-    /// sys_execve(), after the new image is set up (the argument copyout may fault, so a step of its
-    /// own): "mark as execed, wakeup the process that vforked (if any) and tell it that it now has
-    /// its own resources back": <c>if (p->p_flag &amp; P_PPWAIT) { p->p_flag &amp;= ~P_PPWAIT; wakeup(p->p_pptr); }</c>.
+    /// sys_execve(), after the new image is set up (the vmcmds, copyargs and the ps_strings copyout
+    /// may sleep or fault, so a step of its own): <c>p->p_flag |= P_EXEC; if (p->p_flag &amp;
+    /// P_PPWAIT) { p->p_flag &amp;= ~P_PPWAIT; wakeup((caddr_t) p->p_pptr); }</c> (kern_exec.c 1.133
+    /// of 2000 and 1.201 of 2005 alike; a failure in between goes to exec_abort and exit1(), which
+    /// clears it too).
     /// </summary>
     private static IEnumerable<Step> WakeVforkParent(Kernel k, Lwp l)
     {

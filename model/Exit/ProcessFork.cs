@@ -129,10 +129,15 @@ public static class ProcessFork
 
         // "Preserve synchronization semantics of vfork. If waiting for child to exec or exit, set
         // P_PPWAIT on child, and sleep on our proc (in case of exit)": while (p2->p_flag &
-        // P_PPWAIT) tsleep(p1, PWAIT, "ppwait", 0), with nothing between setrunqueue() and the
-        // first test, so that test is part of this step (the child has not run: it sleeps). The
-        // channel is wait4()'s, so the child's exit1() wakes it twice (P_PPWAIT, then SZOMB) and
-        // every wakeup of the parent's wait4() sleepers wakes it too.
+        // P_PPWAIT) tsleep(p1, PWAIT, "ppwait", 0). Between PRELE(l1) and the first test 1.111 runs
+        // only KNOTE(NOTE_FORK) and ktremul(), which the model leaves out (each may sleep with a
+        // kqueue NOTE_TRACK or ktrace inherited, so there the child could even run and be
+        // collected before the first test: kinder), so that test is part of this step and the
+        // child has not run: it sleeps. The channel is wait4()'s, so the child's exit1() wakes it
+        // twice (P_PPWAIT, then SZOMB) and every wakeup of the parent's wait4() sleepers wakes it
+        // too; the later form keeps this channel (later NetBSD sleeps on the LWP's own l_waitcv).
+        // After the loop 1.111 reads the child once more (retval[0] = p2->p_pid), in the same
+        // section as the last test; the later text reads it before the loop.
         l1.VforkChild = p2;
         var channel = ProcLists.ChannelOf(p1);
         while (StillWaits(k, l1, p2))

@@ -47,7 +47,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch VforkWaitsOnChildFlag = new("vfork-waits-on-child-flag", SwitchKind.Discovered, "fork1 (vfork)", "vfork")
     {
-        Origin = "later NetBSD kern_fork.c: the vfork parent waits on its own LWP's l_vforkwaiting, which the child clears (revision not found)",
+        Origin = "later NetBSD kern_fork.c: the vfork parent waits on its own LWP's l_vforkwaiting, which the child clears, and reads p2->p_pid before the loop (revision not found)",
         Title = "vfork()'s parent re-reads the child's P_PPWAIT after a wakeup, when a sibling's wait4() may have freed the child",
         Description = "fork1() ends a vfork() with while (p2->p_flag & P_PPWAIT) tsleep(p1, PWAIT, \"ppwait\", 0). The child's "
             + "exit1() clears P_PPWAIT and wakes the parent early, then becomes a zombie and wakes the parent's proc again; a "
