@@ -15,8 +15,14 @@ namespace Uvm.Model.Exit;
 /// </summary>
 public static class ProcessWait
 {
-    /// <summary>wait4(WAIT_ANY): collect one zombie child; ECHILD at once if there are no children.</summary>
-    public static IEnumerable<Step> Wait4(Kernel k, Proc parent, Func<KernelThread> self)
+    /// <summary>
+    /// wait4(WAIT_ANY): collect one zombie child; ECHILD at once if there are no children. An LWP's
+    /// (<paramref name="caller"/>) sleep takes PCATCH, as find_stopped_child()'s
+    /// <c>tsleep((caddr_t)parent, PWAIT | PCATCH, "wait", 0)</c> does, and ends in EINTR once its
+    /// process is exiting with other LWPs (<see cref="Tsleep.ExitInterrupts"/>); init's is a kernel
+    /// thread's, which nothing interrupts.
+    /// </summary>
+    public static IEnumerable<Step> Wait4(Kernel k, Proc parent, Func<KernelThread> self, Lwp? caller = null)
     {
         while (true)
         {
@@ -29,7 +35,24 @@ public static class ProcessWait
             var child = parent.ChildList.Find(c => c.Stat == ProcStat.Zomb);
             if (child is null)
             {
-                yield return Step.Sleep("find_stopped_child: tsleep", ProcLists.ChannelOf(parent));
+                if (caller is null)
+                {
+                    yield return Step.Sleep("find_stopped_child: tsleep", ProcLists.ChannelOf(parent));
+                    continue;
+                }
+                // ltsleep(PCATCH): no sleep at all when the process is exiting with other LWPs.
+                if (Tsleep.ExitInterrupts(caller))
+                {
+                    yield return Step.Ran("find_stopped_child: EINTR");
+                    yield break;
+                }
+                yield return Step.SleepCatch("find_stopped_child: tsleep", ProcLists.ChannelOf(parent));
+                // After the wakeup (exit_lwps()'s setrunnable() among others): EINTR if the process is exiting.
+                if (Tsleep.ExitInterrupts(caller))
+                {
+                    yield return Step.Ran("find_stopped_child: EINTR");
+                    yield break;
+                }
                 continue;
             }
             yield return Step.Ran("find_stopped_child");

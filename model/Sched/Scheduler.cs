@@ -39,12 +39,16 @@ public static class Scheduler
 
     /// <summary>
     /// setrunnable(): a sleeping or stopped LWP becomes LSRUN. A resident one is queued; a
-    /// swapped-out one is left off the queues and proc0 is woken to swap it in.
+    /// swapped-out one is left off the queues and proc0 is woken to swap it in. A sleeper is taken
+    /// off its sleep queue first (<c>case LSSLEEP: unsleep(l); /* e.g. when sending signals */</c>,
+    /// kern_synch.c), as exit_lwps() and the clock's endtsleep() need; wakeup() has done that
+    /// itself before it calls awaken(), the rest of this (<paramref name="unsleep"/> false).
     /// </summary>
-    public static void SetRunnable(Kernel k, Lwp l)
+    public static void SetRunnable(Kernel k, Lwp l, bool unsleep = true)
     {
         if (l.Stat is not (LwpStat.Sleep or LwpStat.Stop))
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
+        if (unsleep && l.Stat == LwpStat.Sleep && l.WChan is not null) l.WChan = null;
         l.Stat = LwpStat.Run;
         l.Proc.Nrlwps++; // setrunnable()/awaken(): p_nrlwps++ under SCHED_LOCK (kern_synch.c of 2006)
         if (k.Config.Has(Switches.SetrunnableDoublesNrlwps)) l.Proc.Nrlwps++; // setrunnable-doubles-nrlwps

@@ -16,7 +16,11 @@ public static class Tsleep
     /// ltsleep(chan) → mi_switch() of the CPU's current LWP, under sched_lock: l_stat = LSSLEEP,
     /// l_wchan = chan, curlwp = NULL, then cpu_switch() to the next runnable LWP (if any).
     /// </summary>
-    public static void SleepLwp(Kernel k, KernelThread self, Cpu cpu, Lwp l, WaitChannel chan)
+    /// <remarks>
+    /// With <paramref name="interruptible"/> (PCATCH) the sleep sets L_SINTR; the caller has made
+    /// ltsleep()'s entry test (<see cref="ExitInterrupts"/>) in the same section.
+    /// </remarks>
+    public static void SleepLwp(Kernel k, KernelThread self, Cpu cpu, Lwp l, WaitChannel chan, bool interruptible = false)
     {
         if (!chan.Spin) self.AssertMaySleep($"switches from {l} asleep on {chan}");
         // The model's locks are owned by the CPU thread that runs an LWP's path. A sleep lock the LWP
@@ -35,7 +39,7 @@ public static class Tsleep
         k.SchedLock.Acquire(self);
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
-        l.Sintr = false; // the kernel paths' sleeps of the model take no PCATCH
+        l.Sintr = interruptible; // PCATCH: L_SINTR (wait4()'s tsleep; the other kernel paths' sleeps of the model take no PCATCH)
         if (!k.Config.Has(Switches.LtsleepSkipsNrlwps)) l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP (ltsleep-skips-nrlwps)
         l.WChan = chan;
         l.SlpTime = 0;
@@ -43,6 +47,18 @@ public static class Tsleep
         Scheduler.CpuSwitch(k, cpu);
         k.SchedLock.Release(self);
     }
+
+    /// <summary>
+    /// ltsleep() with PCATCH of an LWP whose process is exiting with other LWPs: it does not sleep
+    /// (the test before mi_switch(): <c>if (((sig = CURSIG(l)) != 0) || ((p->p_flag &amp; P_WEXIT)
+    /// &amp;&amp; p->p_nlwps &gt; 1))</c> goes to resume) and it returns EINTR after a wakeup
+    /// (<c>if (catch &amp;&amp; ((p->p_flag &amp; P_WEXIT) &amp;&amp; p->p_nlwps &gt; 1 &amp;&amp;
+    /// exiterr)) return (EINTR)</c>, "XXXNJW this is very much a kluge ... preventing
+    /// looping/hanging syscalls like wait4() and _lwp_wait() from wedging an exiting process";
+    /// kern_synch.c of the LWP era, the stored text with kauth). So an LWP in wait4() leaves it for
+    /// userret() and the exit hook instead of keeping exit_lwps() waiting. Signals are not modelled.
+    /// </summary>
+    public static bool ExitInterrupts(Lwp l) => l.Proc.Exiting && l.Proc.Nlwps > 1;
 
     /// <summary>
     /// wakeup(chan): every kernel thread and every LWP asleep on it becomes runnable. kern_synch.c
@@ -58,7 +74,7 @@ public static class Tsleep
         {
             if (!l.OnAllLwp || l.Stat != LwpStat.Sleep || l.WChan != chan) continue;
             if (!k.Config.Has(Switches.WakeupLeavesWchan)) l.WChan = null; // wakeup-leaves-wchan: l_wchan not cleared
-            Scheduler.SetRunnable(k, l);
+            Scheduler.SetRunnable(k, l, unsleep: false); // awaken(): sched_wakeup() unlinked it above
         }
         k.SchedLock.Release(self);
     }

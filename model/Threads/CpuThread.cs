@@ -158,13 +158,13 @@ public sealed class CpuThread : KernelThread
     }
 
     /// <summary>sys_wait4() of <paramref name="l"/>, which asks the LWP's CPU thread on every try (<see cref="Lwp.CpuThreadOf"/>).</summary>
-    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, l.CpuThreadOf);
+    private IEnumerable<Step> Wait4(Lwp l) => ProcessWait.Wait4(Kernel, l.Proc, l.CpuThreadOf, l);
 
     /// <summary>A path step taken while the LWP is curlwp: a sleep puts the LWP to sleep and switches; the CPU goes on.</summary>
     private Step InLwpContext(Lwp l, Step step)
     {
         if (step.Kind != StepKind.Sleep || Cpu.Current != l) return step;
-        Tsleep.SleepLwp(Kernel, this, Cpu, l, step.Channel);
+        Tsleep.SleepLwp(Kernel, this, Cpu, l, step.Channel, step.Interruptible);
         return Step.Ran(step.Function);
     }
 

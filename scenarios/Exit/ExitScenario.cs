@@ -67,8 +67,9 @@ public static class ExitScenario
 
     /// <summary>
     /// 1-3 CPUs, either exit design, 1-2 processes of 2-3 LWPs: one LWP of the first calls exit(2)
-    /// after 0-2 quanta; the others mix nanosleep()s, quanta and forks (a fork1() whose process is
-    /// exiting meanwhile), and may also call exit(2) (the second caller goes to lwp_exit()).
+    /// after 0-2 quanta; the others mix nanosleep()s, quanta, forks (a fork1() whose process is
+    /// exiting meanwhile) and wait4()s (interrupted by the exit: PCATCH), and may also call exit(2)
+    /// (the second caller goes to lwp_exit()).
     /// </summary>
     public static FsCheck.Gen<Workload> GenerateLwps() =>
         from cpus in Gen.Choose(1, 3)
@@ -94,7 +95,8 @@ public static class ExitScenario
         from ops in Gen.ListOf(Gen.Frequency(
             (2, Gen.Choose(1, 2).Select(s => (LwpOp)new SleepFor(s))),
             (2, Gen.Choose(1, 2).Select(q => (LwpOp)new Compute(q))),
-            (1, Gen.Choose(1, 2).Select(q => (LwpOp)new Fork([new Compute(q)])))), n)
+            (1, Gen.Choose(1, 2).Select(q => (LwpOp)new Fork([new Compute(q)]))),
+            (1, Gen.Constant((LwpOp)new Wait()))), n)
         from exits in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
         select (IReadOnlyList<LwpOp>)[.. ops, .. exits ? [new SysExit()] : Array.Empty<LwpOp>()];
 

@@ -127,12 +127,6 @@ public sealed record Workload
             problems.Check(lwps is { Count: >= 1 and <= MaxLwpsPerProcess }, $"processes[{p}].lwps", $"must list 1..{MaxLwpsPerProcess} LWPs");
             for (int l = 0; l < (lwps?.Count ?? 0); l++)
                 ValidateProgram(lwps![l], problems.At($"processes[{p}].lwps[{l}]"));
-            // exit_lwps() interrupts only the model's nanosleep (SleepFor): wait4()'s tsleep() takes
-            // PCATCH in the kernel but not in the model, so a sibling waiting for a child could keep
-            // exit1() waiting for good.
-            if (lwps is { Count: > 1 } && lwps.Any(o => o?.Any(op => op is SysExit) == true))
-                problems.Check(!lwps.Any(o => o?.Any(op => op is Wait) == true), $"processes[{p}].lwps",
-                    "an LWP of a process one of whose LWPs calls exit may not wait4() (the interruption of wait4()'s sleep is not modelled)");
         }
     }
 

@@ -69,3 +69,29 @@ public sealed class VforkTests
         Assert.Fail("the parent never slept in vfork() beside a zombie child");
     }
 }
+
+/// <summary>exit(2) beside a sibling in wait4(): the PCATCH sleep exit_lwps() interrupts (ltsleep()'s P_WEXIT test).</summary>
+public sealed class Wait4InterruptionTests
+{
+    [Fact]
+    public void ExitLwpsTakesTheWait4SleeperOffItsChannelAndWait4ReturnsEintr()
+    {
+        // lwp 1 forks a child that computes and waits for it; lwp 2 then calls exit(2).
+        var (k, cpu) = ExitFixture.OneCpuOneProcess(null, [new Fork([new Compute(3)]), new Wait()], [new SysExit()]);
+        var waiter = k.Lwps.First(l => l.Program.Count == 2);
+
+        ExitFixture.RunUntil(cpu, "find_stopped_child: tsleep");
+        Assert.Equal(LwpStat.Sleep, waiter.Stat);
+        Assert.True(waiter.Sintr);
+        Assert.NotNull(waiter.WChan);
+
+        ExitFixture.RunUntil(cpu, "exit1");
+        cpu.Advance(); // exit_lwps(): the wake loop, then lwp_wait1()'s sleep
+        Assert.Equal(LwpStat.Run, waiter.Stat);
+        Assert.Null(waiter.WChan);
+        Assert.Null(LinkDetector.LwpWithAWaitChannelIsAsleep.Check(k));
+
+        var rest = ExitFixture.RunUntil(cpu, "find_stopped_child: EINTR");
+        Assert.Contains("find_stopped_child: EINTR", rest);
+    }
+}
