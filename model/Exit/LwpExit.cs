@@ -216,6 +216,23 @@ public static class LwpExit
         if (init is not null && !k.Config.Has(Switches.ReparentSkipsInitWakeup)) Tsleep.Wakeup(k, self, ProcLists.ChannelOf(init)); // reparent-skips-init-wakeup
     }
 
+    /// <summary>
+    /// exit1(): "Notify parent that we're gone. If parent has the P_NOCLDWAIT flag set, notify init
+    /// instead (and hope it will handle this situation)": proc_reparent(p, initproc), and "If this
+    /// was the last child of our parent, notify parent, so in case he was wait(2)ing, he will
+    /// continue": wakeup(old parent) (kern_exit.c 1.121, after the proclist section; 1.162.2.1,
+    /// inside it). The caller's WakeParent() then wakes init.
+    /// </summary>
+    internal static void NotifyInitInstead(Kernel k, KernelThread self, Proc p)
+    {
+        if (p.Parent is not { NoCldWait: true } q || k.ProcLists.Init is not { } init || q == init) return;
+        q.ChildList.Remove(p);
+        init.ChildList.Add(p);
+        p.Parent = init;
+        if (q.ChildList.Count == 0 && !k.Config.Has(Switches.NocldwaitSkipsLastChildWakeup)) // nocldwait-skips-last-child-wakeup
+            Tsleep.Wakeup(k, self, ProcLists.ChannelOf(q));
+    }
+
     /// <summary>wakeup(p->p_pptr): the parent may be asleep in wait4().</summary>
     internal static void WakeParent(Kernel k, KernelThread self, Proc p)
     {

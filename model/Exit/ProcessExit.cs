@@ -76,6 +76,7 @@ public static class ProcessExit
         }
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
+        LwpExit.NotifyInitInstead(k, self, p); // P_NOCLDWAIT: to init, inside the proclist section (1.162.2.1)
         Proclist.UnlockWrite(k, self);
         LwpExit.WakeParent(k, self, p);
         yield return Step.Ran("exit1: SZOMB");

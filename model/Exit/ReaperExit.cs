@@ -44,6 +44,9 @@ public static class ReaperExit
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
         Proclist.UnlockWrite(k, self);
+        // 1.121: KNOTE(NOTE_EXIT), then the P_NOCLDWAIT test and proc_reparent() after the
+        // proclist section, with no lock but the big one; the reaper later wakes p_pptr, init.
+        LwpExit.NotifyInitInstead(k, self, p);
         yield return Step.Ran("exit1: SDEAD");
 
         foreach (var s in LwpExit.CpuExit(k, l, processExit: true)) yield return s;

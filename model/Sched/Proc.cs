@@ -212,6 +212,20 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     private int _nlwps, _nrlwps, _nzlwps;
 
     /// <summary>
+    /// P_NOCLDWAIT: the process set SA_NOCLDWAIT for SIGCHLD (sigaction1(), kern_sig.c), so each
+    /// child of it that exits is given to init (exit1(): "If parent has the P_NOCLDWAIT flag set,
+    /// notify init instead"). fork1() does not pass it on (it copies only P_SUGID and the STOPFORK
+    /// and STOPEXEC bits of p_flag).
+    /// </summary>
+    public bool NoCldWait
+    {
+        get { Touch(); return _noCldWait; }
+        internal set { Touch(); V(); _noCldWait = value; }
+    }
+
+    private bool _noCldWait;
+
+    /// <summary>
     /// P_PPWAIT: a vfork() child whose parent LWP sleeps in fork1() until this process execs or
     /// exits (kern_fork.c 1.111: set with the child's other p_flag bits, before it is on any list;
     /// cleared by execve() and by exit1(), each with <c>wakeup(p->p_pptr)</c>).

@@ -30,7 +30,7 @@ public static partial class Switches
             + "p_vmspace at vmspace0 and drops its own reference, so the reader reads vmspace0, drops one of vmspace0's "
             + "references and leaks the old vmspace; once wait4() has freed the process, the reader reads a freed struct proc. "
             + "Later kernels save the vmspace under proclist_lock (init_sysctl.c 1.96.2.2, 2007).",
-        Expected = "detector UseAfterFree",
+        Expected = "invariant VmspaceRefCountMatchesItsReferences", // or detector UseAfterFree, whichever the schedule meets first (regressions/ProcArgsReadsAProcessAfterItExited.cs); the former at seed 0 since pid 2 sets SA_NOCLDWAIT
         Budget = 100,
     };
 
@@ -56,6 +56,18 @@ public static partial class Switches
         Expected = "detector UseAfterFree",
         Budget = 100,
     };
+
+    /// <summary>
+    /// exit1() gives the child of a P_NOCLDWAIT parent to init but skips "If this was the last
+    /// child of our parent, notify parent, so in case he was wait(2)ing, he will continue" (a
+    /// wakeup skipped): a parent asleep in wait4() with no child left sleeps on for nothing (it
+    /// should return ECHILD). Caught by the liveness property EveryLwpEventuallyExits when nothing
+    /// more can run (a sibling's wait4() that reaps the last child wakes nobody in the kernel
+    /// either, so "no child left" is no rule to check after every step).
+    /// </summary>
+    public static readonly KernelSwitch NocldwaitSkipsLastChildWakeup = Mutation("nocldwait-skips-last-child-wakeup", "exit1", "proc-args",
+        "exit1() reparents the last child of a P_NOCLDWAIT parent to init without wakeup(parent): a parent asleep in wait4() with no child left is not told (a wakeup skipped)")
+        with { Kills = ["EveryLwpEventuallyExits"], Budget = 50 };
 
     /// <summary>
     /// A vfork() child clears P_PPWAIT (and the parent LWP's l_vforkwaiting) in execve() or

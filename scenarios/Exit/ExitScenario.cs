@@ -168,19 +168,21 @@ public static class ExitScenario
     /// </summary>
     public static Scenario ProcArgs { get; } = new(
         "proc-args",
-        "2 CPUs, reaperless exit: pid 2 forks pid 4, which execs and exits, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
+        "2 CPUs, reaperless exit: pid 2 (SA_NOCLDWAIT) forks pid 4, which execs and exits and is given to init, and waits for it while pid 3 reads pid 4's arguments twice with sysctl KERN_PROC_ARGS (a vmspace reference from outside).",
         ["sched", "exit", "vm"],
         ProcArgsDefault,
         () => MemoryReserves.Drawn(Generate(ExitDesign.Reaperless, readers: 1)));
 
     /// <summary>
     /// The default workload of <see cref="ProcArgs"/>: pid 2 forks pid 4 (an execve, then one quantum
-    /// of work) and waits for it; pid 3 computes, then reads pid 4's arguments twice, so the exec may
-    /// find the vmspace shared with the reader. Free memory covers the
+    /// of work) and waits for it, with SA_NOCLDWAIT set, so pid 4's exit1() gives it to init, which
+    /// collects it, and pid 2's wait4() ends in ECHILD (woken by that exit1() if it slept); pid 3
+    /// computes, then reads pid 4's arguments twice, so the exec may find the vmspace shared with
+    /// the reader. Free memory covers the
     /// fork's u-area with one page to spare, at the pagedaemon's target.
     /// </summary>
     public static Workload ProcArgsDefault() => ReaperlessAtTarget(
-        new ProcessSpec([[new Fork([new Exec(), new Compute(1)]), new Wait()]]),
+        new ProcessSpec([[new Fork([new Exec(), new Compute(1)]), new Wait()]], NoCldWait: true),
         new ProcessSpec([[new Compute(1), new ProcArgs(4), new ProcArgs(4)]]));
 
     /// <summary>
@@ -206,7 +208,8 @@ public static class ExitScenario
 
     /// <summary>
     /// Storms of 1-3 CPUs and 1-3 parents, each forking (or, one time in five, vfork()ing) 1-3
-    /// children (some forking again) and waiting for none, some or all of them. Free memory covers two pages per fork, so no fork
+    /// children (some forking again) and waiting for none, some or all of them; one parent in five
+    /// has SA_NOCLDWAIT set, so its children go to init as they exit. Free memory covers two pages per fork, so no fork
     /// waits for memory forever, plus one: uvm_scheduler() swaps an LWP in only while
     /// <c>uvmexp.free &gt; atop(USPACE)</c> ("XXX: this part is really bogus cuz we could deadlock
     /// on memory despite our feeble check", uvm_glue.c), and with exactly two pages per fork a
@@ -223,6 +226,7 @@ public static class ExitScenario
         from cpus in Gen.Choose(1, 3)
         from parents in Gen.Choose(1, 3)
         from programs in Gen.ListOf(GenParent(), parents)
+        from nocldwait in Gen.ListOf(Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true))), parents)
         from extra in Gen.Choose(0, 2)
         from shortage in Gen.Choose(0, 4)
         from nuarea in Gen.Choose(0, 2)
@@ -235,7 +239,7 @@ public static class ExitScenario
         {
             Cpus = cpus, Seconds = 1, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
             Sections = [new ExitWorkload { Design = design, NuareaMax = nuarea, FreeTarget = free + shortage }],
-            Processes = [.. programs.Select(p => new ProcessSpec([p])), .. reads.Select(r => new ProcessSpec([Reader(r, delay)]))],
+            Processes = [.. programs.Select((p, i) => new ProcessSpec([p], nocldwait[i])), .. reads.Select(r => new ProcessSpec([Reader(r, delay)]))],
         };
 
     /// <summary>A reader's program: <paramref name="delay"/> quanta of work, then sysctl KERN_PROC_ARGS on each pid.</summary>

@@ -31,7 +31,7 @@ public static class KernelBuilder
         }
         for (int i = 0; i < sections.Count; i++) sections[i].CreateProcesses(k, workload);
         var processes = workload.Processes;
-        for (int i = 0; i < processes.Count; i++) k.AddProcess(processes[i].Lwps);
+        for (int i = 0; i < processes.Count; i++) k.AddProcess(processes[i].Lwps).NoCldWait = processes[i].NoCldWait;
         PhysMem.Boot(k, workload.FreePages + workload.ReserveKernel);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);

@@ -155,5 +155,11 @@ public sealed record Workload
     }
 }
 
-/// <summary>One process: the program of each of its LWPs.</summary>
-public sealed record ProcessSpec([property: JsonPropertyName("lwps")] IReadOnlyList<IReadOnlyList<LwpOp>> Lwps);
+/// <summary>
+/// One process: the program of each of its LWPs; with <paramref name="NoCldWait"/>, it has called
+/// sigaction(SIGCHLD, SA_NOCLDWAIT) before anything else (P_NOCLDWAIT: its children are given to init
+/// as they exit; kern_exit.c exit1()).
+/// </summary>
+public sealed record ProcessSpec(
+    [property: JsonPropertyName("lwps")] IReadOnlyList<IReadOnlyList<LwpOp>> Lwps,
+    [property: JsonPropertyName("noCldWait")] bool NoCldWait = false);
