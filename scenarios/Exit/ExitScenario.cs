@@ -53,15 +53,23 @@ public static class ExitScenario
 
     /// <summary>
     /// Two CPUs and the reaperless exit, with three free pages at the pagedaemon's target and room
-    /// for one cached u-area: the small exit scenarios' machine, running <paramref name="processes"/>.
+    /// for one cached u-area: the small exit scenarios' default machine, running <paramref name="processes"/>.
     /// </summary>
-    private static Workload ReaperlessAtTarget(params ProcessSpec[] processes) => new()
+    private static Workload ReaperlessAtTarget(params ProcessSpec[] processes) =>
+        AtTarget(2, ExitDesign.Reaperless, 3, processes);
+
+    /// <summary>
+    /// The small exit scenarios' machine: <paramref name="cpus"/> CPUs, one second of clock, the exit
+    /// <paramref name="design"/>, <paramref name="free"/> free pages at the pagedaemon's target and
+    /// room for one cached u-area, running <paramref name="processes"/>.
+    /// </summary>
+    private static Workload AtTarget(int cpus, ExitDesign design, int free, IReadOnlyList<ProcessSpec> processes) => new()
     {
-        Cpus = 2,
+        Cpus = cpus,
         Seconds = 1,
-        FreePages = 3,
+        FreePages = free,
         MaxSlp = 4,
-        Sections = [new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 3 }],
+        Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = free }],
         Processes = processes,
     };
 
@@ -77,12 +85,7 @@ public static class ExitScenario
         from procs in Gen.Choose(1, 2)
         from programs in Gen.ListOf(GenExitingProcess(), procs)
         from free in Gen.Choose(2, 4)
-        select new Workload
-        {
-            Cpus = cpus, Seconds = 1, FreePages = free, MaxSlp = 4,
-            Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = free }],
-            Processes = [.. programs.Select(lwps => new ProcessSpec(lwps))],
-        };
+        select AtTarget(cpus, design, free, [.. programs.Select(lwps => new ProcessSpec(lwps))]);
 
     private static FsCheck.Gen<IReadOnlyList<IReadOnlyList<LwpOp>>> GenExitingProcess() =>
         from before in Gen.Choose(0, 2)
@@ -138,12 +141,7 @@ public static class ExitScenario
         from reads in Gen.ListOf(Gen.ListOf(Gen.Choose(2, lastPid), 2), readers)
         from extra in Gen.Choose(0, 2)
         let free = 2 * forks + 1 + extra
-        select new Workload
-        {
-            Cpus = cpus, Seconds = 1, FreePages = free, MaxSlp = 4,
-            Sections = [new ExitWorkload { Design = design, NuareaMax = 1, FreeTarget = free }],
-            Processes = [.. programs.Select(lwps => new ProcessSpec(lwps)), .. reads.Select(r => new ProcessSpec([Reader(r, 1)]))],
-        };
+        select AtTarget(cpus, design, free, [.. programs.Select(lwps => new ProcessSpec(lwps)), .. reads.Select(r => new ProcessSpec([Reader(r, 1)]))]);
 
     private static FsCheck.Gen<IReadOnlyList<IReadOnlyList<LwpOp>>> GenVforkingProcess() =>
         from before in Gen.Choose(0, 1)
