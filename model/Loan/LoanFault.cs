@@ -142,7 +142,8 @@ public static class LoanFault
     /// the copy in. The old page stays where it was: a kernel loan holds it off the queues, an anon
     /// loan on them (for the pagedaemon to hand it to that anon). Approx.: the old page is marked
     /// dirty as uvm_pagefree() marks a loaned page leaving its object, so an anon taking it over
-    /// knows it has no swap copy.
+    /// knows it has no swap copy; uvm_pagefree() clears PG_CLEAN right after uvm_pageremove(),
+    /// inside the allocator, and this path, which is not uvm_pagefree(), does it just before.
     /// </summary>
     private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh)
     {
@@ -150,8 +151,12 @@ public static class LoanFault
         PageQueues.UnbusyOwned(k, old, "uvm_fault");
         k.Vm.PageQueueLock.Acquire(self);
         int index = old.Index;
-        obj.Remove(old);
+        // Marked dirty while the object still owns it, under its vmobjlock: once out of the object
+        // an anon-loaned page is the anon's, whose an_lock this path does not hold (the
+        // lock-discipline detector reported the store made after the removal, in a generated loan
+        // workload: loananon() of a shm page, then a write fault on it).
         old.Flags &= ~PageFlags.Clean;
+        obj.Remove(old);
         PageQueues.Activate(k, fresh);
         obj.Insert(fresh, index);
         k.Vm.PageQueueLock.Release(self);
