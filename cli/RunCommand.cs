@@ -13,7 +13,7 @@ internal static class RunCommand
     {
         var scenario = new Option<string?>("--scenario", "-s") { Description = $"scenario to explore (default: {ScenarioCatalogue.Default.Name}, or the bug's own scenario); see 'uvmcheck list scenarios'" };
         var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a historical bug on (repeatable); see 'uvmcheck list bugs'", AllowMultipleArgumentsPerToken = true };
-        var strategy = new Option<string>("--strategy") { Description = "random, probabilistic, pct or fair-pct", DefaultValueFactory = _ => "random" };
+        var strategy = new Option<string>("--strategy") { Description = "random, delivery, probabilistic, pct or fair-pct", DefaultValueFactory = _ => "random" };
         var iterations = new Option<int?>("--iterations", "-i") { Description = $"schedules to explore (default {ExploreSettings.DefaultIterations}; with --time and no --iterations, an open range the time budget ends)" };
         var maxSteps = new Option<int>("--max-steps") { Description = "scheduling decisions per schedule before it is cut off (and reported)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<uint>("--seed") { Description = "first random seed; schedule j uses seed+j", DefaultValueFactory = _ => 0 };
@@ -190,7 +190,7 @@ internal static class RunCommand
             if (o.Parallel is < 1 or > 64) throw new InputException($"--parallel: must be 1..64, is {o.Parallel}");
             if (o.Workloads is < 0 or > 10_000) throw new InputException($"--workloads: must be 0..10000, is {o.Workloads}");
             if (!ExploreSettings.TryParseStrategy(o.Strategy, out var strategy))
-                throw new InputException($"--strategy: unknown strategy '{o.Strategy}'; use random, probabilistic, pct or fair-pct");
+                throw new InputException($"--strategy: unknown strategy '{o.Strategy}'; use random, delivery, probabilistic, pct or fair-pct");
             var engine = new ExploreSettings().Engine;
             if (o.Engine is { } e && !ExploreSettings.TryParseEngine(e, out engine))
                 throw new InputException($"--engine: unknown engine '{e}'; use direct or coyote");

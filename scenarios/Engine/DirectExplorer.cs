@@ -48,7 +48,8 @@ public static class DirectExplorer
                 return core;
             }
             int pick = runnable[scheduler.Pick(runnable[..n], last, core.Log.Count)];
-            if (core.Run(threads[pick], scheduler) is null) return core;
+            if (core.Run(threads[pick], scheduler) is not { } step) return core;
+            scheduler.Stepped(pick, step.Kind, core.Woken);
             last = pick;
         }
     }

@@ -16,6 +16,14 @@ public enum Strategy
 
     /// <summary>PCT with fair scheduling after the priority-change prefix.</summary>
     FairPct,
+
+    /// <summary>
+    /// Random over the decisions the Coyote engine's actors make: every wakeup is delivered at a
+    /// decision of its own, a woken thread runs only once its wakeup is delivered, and a thread
+    /// that woke others may be preempted at each delivery. Under the Coyote engine it is Coyote's
+    /// random strategy, which makes exactly those decisions.
+    /// </summary>
+    Delivery,
 }
 
 /// <summary>How one engine explores: strategy, budget, bounds and seed.</summary>
@@ -69,7 +77,7 @@ public sealed record ExploreSettings
             .WithConsoleLoggingEnabled(false);
         c = Strategy switch
         {
-            Strategy.Random => c.WithRandomStrategy(),
+            Strategy.Random or Strategy.Delivery => c.WithRandomStrategy(),
             Strategy.Probabilistic => c.WithProbabilisticStrategy((uint)StrategyBound),
             Strategy.Pct => c.WithPrioritizationStrategy(false, (uint)StrategyBound),
             Strategy.FairPct => c.WithPrioritizationStrategy(true, (uint)StrategyBound),
@@ -81,12 +89,13 @@ public sealed record ExploreSettings
         return c;
     }
 
-    /// <summary>Parses a strategy name as the CLI takes it: random, probabilistic, pct, fair-pct.</summary>
+    /// <summary>Parses a strategy name as the CLI takes it: random, delivery, probabilistic, pct, fair-pct.</summary>
     public static bool TryParseStrategy(string text, out Strategy strategy)
     {
         strategy = text.ToLowerInvariant() switch
         {
             "random" => Strategy.Random,
+            "delivery" => Strategy.Delivery,
             "probabilistic" or "prob" => Strategy.Probabilistic,
             "pct" or "prioritization" => Strategy.Pct,
             "fair-pct" or "fairpct" => Strategy.FairPct,

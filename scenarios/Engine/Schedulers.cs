@@ -29,6 +29,14 @@ internal abstract class Scheduler : IChoice
     /// <summary>Picks a thread: an index into <paramref name="runnable"/>, given the thread that ran last (-1 at first).</summary>
     public abstract int Pick(ReadOnlySpan<int> runnable, int last, int step);
 
+    /// <summary>
+    /// Told after each step: the thread (its index) that took it, how it goes on, and the threads
+    /// the step woke (<see cref="StepCore.Woken"/>), for a strategy whose next pick depends on them.
+    /// </summary>
+    public virtual void Stepped(int thread, StepKind kind, IReadOnlyList<KernelThread> woken)
+    {
+    }
+
     /// <inheritdoc/>
     public bool Boolean() => (Random.Next() & 1) == 1;
 
@@ -39,6 +47,7 @@ internal abstract class Scheduler : IChoice
     public static Scheduler For(ExploreSettings settings) => settings.Strategy switch
     {
         Strategy.Random => new RandomScheduler(),
+        Strategy.Delivery => new DeliveryScheduler(),
         Strategy.Probabilistic => new ProbabilisticScheduler(settings.StrategyBound),
         Strategy.Pct or Strategy.FairPct => new PctScheduler(settings.StrategyBound, settings.Strategy == Strategy.FairPct),
         _ => throw new ArgumentOutOfRangeException(nameof(settings)),
@@ -50,6 +59,113 @@ internal sealed class RandomScheduler : Scheduler
 {
     /// <inheritdoc/>
     public override int Pick(ReadOnlySpan<int> runnable, int last, int step) => Random.Below(runnable.Length);
+}
+
+/// <summary>
+/// Coyote's random strategy over the decisions the Coyote engine's actors make
+/// (<c>KernelThreadActor</c>), made without actors: uniform at every decision among the enabled
+/// ones, where a decision is not always a kernel step. After a step, the thread sends a wakeup to
+/// each thread the step woke, in order, each send a decision of its own; a woken thread is enabled
+/// only once its wakeup is sent; a thread that goes on (<see cref="StepKind.Continue"/>) then makes
+/// one more decision, the preemption point, and picking it there runs its next step. So a thread
+/// that woke k others keeps the CPU with a chance of about n^-(k+1), not n^-1 as under
+/// <see cref="RandomScheduler"/>, and its wakees tend to run first: the shape of a release of a lock
+/// that others spin or sleep on. The sends are the scheduler's bookkeeping only: every pick is still
+/// a runnable thread, so the schedules it explores are kernel schedules like any other's.
+/// </summary>
+internal sealed class DeliveryScheduler : Scheduler
+{
+    /// <summary>The wakeups not yet sent, oldest first: (sender, wakee) by thread index.</summary>
+    private readonly List<(int From, int To)> _sends = [];
+
+    /// <summary>Per thread: it went on after its last step and has its preemption point to come.</summary>
+    private bool[] _goesOn = new bool[8];
+
+    /// <summary>Per thread: it slept, and its wakeup has not been sent since.</summary>
+    private bool[] _awaits = new bool[8];
+
+    /// <summary>Scratch: the enabled decisions, as thread indices.</summary>
+    private int[] _enabled = new int[16];
+
+    /// <inheritdoc/>
+    public override void Begin(ulong seed)
+    {
+        base.Begin(seed);
+        _sends.Clear();
+        Array.Clear(_goesOn);
+        Array.Clear(_awaits);
+    }
+
+    /// <inheritdoc/>
+    public override void Stepped(int thread, StepKind kind, IReadOnlyList<KernelThread> woken)
+    {
+        Grow(thread);
+        for (int i = 0; i < woken.Count; i++)
+        {
+            int w = woken[i].Index;
+            Grow(w);
+            _sends.Add((thread, w));
+        }
+        _goesOn[thread] = kind == StepKind.Continue;
+        if (kind == StepKind.Sleep) _awaits[thread] = true;
+    }
+
+    /// <inheritdoc/>
+    public override int Pick(ReadOnlySpan<int> runnable, int last, int step)
+    {
+        foreach (int r in runnable) Grow(r);
+        while (true)
+        {
+            // Enabled: a thread with a send or its preemption point to come (one decision: its
+            // next), and a runnable thread at rest whose wakeup, if it slept, was sent. A runnable
+            // thread that slept and that no pending send names was made runnable by no step
+            // (none such today); it is enabled rather than left waiting forever.
+            int n = 0;
+            for (int t = 0; t < _goesOn.Length; t++)
+                if (_goesOn[t] || Sends(t) >= 0) _enabled[n++] = t;
+            foreach (int r in runnable)
+                if (!_goesOn[r] && Sends(r) < 0 && (!_awaits[r] || SentTo(r) < 0)) _enabled[n++] = r;
+            int pick = _enabled[Random.Below(n)];
+            if (Sends(pick) is int i and >= 0)
+            {
+                _awaits[_sends[i].To] = false;
+                _sends.RemoveAt(i);
+                continue;
+            }
+            _goesOn[pick] = false;
+            _awaits[pick] = false;
+            // A thread that went on is runnable: only itself puts it to sleep.
+            if (runnable.IndexOf(pick) is int k and >= 0) return k;
+        }
+    }
+
+    /// <summary>The index in <see cref="_sends"/> of the next wakeup <paramref name="thread"/> sends, or -1.</summary>
+    private int Sends(int thread)
+    {
+        for (int i = 0; i < _sends.Count; i++)
+            if (_sends[i].From == thread) return i;
+        return -1;
+    }
+
+    /// <summary>The index in <see cref="_sends"/> of a wakeup still to be sent to <paramref name="thread"/>, or -1.</summary>
+    private int SentTo(int thread)
+    {
+        for (int i = 0; i < _sends.Count; i++)
+            if (_sends[i].To == thread) return i;
+        return -1;
+    }
+
+    /// <summary>Makes room for thread index <paramref name="thread"/>.</summary>
+    private void Grow(int thread)
+    {
+        if (thread >= _goesOn.Length)
+        {
+            int size = Math.Max(thread + 1, 2 * _goesOn.Length);
+            Array.Resize(ref _goesOn, size);
+            Array.Resize(ref _awaits, size);
+        }
+        if (_enabled.Length < 2 * _goesOn.Length) Array.Resize(ref _enabled, 2 * _goesOn.Length);
+    }
 }
 
 /// <summary>
