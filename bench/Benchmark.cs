@@ -31,8 +31,11 @@ public sealed record BenchSettings
     /// <summary>Schedules for the throughput, overhead and scaling measurements.</summary>
     public int ThroughputSchedules { get; init; } = 2000;
 
+    /// <summary>Seeds per bug in the comparison of random against delivery (<see cref="Benchmark.StrategyComparison"/>).</summary>
+    public int ComparisonSeeds { get; init; } = 100;
+
     /// <summary>The strategies compared.</summary>
-    public IReadOnlyList<Strategy> Strategies { get; init; } = [Strategy.Random, Strategy.Probabilistic, Strategy.Pct, Strategy.FairPct];
+    public IReadOnlyList<Strategy> Strategies { get; init; } = [Strategy.Random, Strategy.Delivery, Strategy.Probabilistic, Strategy.Pct, Strategy.FairPct];
 
     /// <summary>The core single engines keep to, as `uvmcheck run` does (null: free).</summary>
     public int? Core { get; init; } = CoreAffinity.Pool.FromHere().Take();
@@ -61,6 +64,14 @@ public sealed record TimeToBug(string Bug, Strategy Strategy, IReadOnlyList<int?
 
     /// <summary>The q-quantile of iterations-to-bug; null when more than (1-q) of the seeds did not find it.</summary>
     public double? Quantile(double q) => Benchmark.Quantile(Iterations.Select(i => i is { } v ? (double)v : double.PositiveInfinity), q);
+
+    /// <summary>
+    /// Schedules per find: every schedule the seeds ran (a seed that missed ran its whole budget)
+    /// over the finds, the estimate of 1/p for a bug found with probability p per schedule; null
+    /// when no seed found it.
+    /// </summary>
+    public double? SchedulesPerFind(int budget) =>
+        Found == 0 ? null : (double)Iterations.Sum(i => i ?? budget) / Found;
 
     /// <summary>The q-quantile of seconds-to-bug over the seeds that found it.</summary>
     public double? SecondsQuantile(double q) => Benchmark.Quantile(Iterations.Zip(Seconds, (i, s) => i is null ? double.PositiveInfinity : s), q);
@@ -129,24 +140,8 @@ public static class Benchmark
             md.AppendLine(ScalingRow(ScenarioCatalogue.Default, $"{ScenarioCatalogue.Default.Name} (longer)", settings.ThroughputSchedules * 4, settings.Workers, log));
         md.AppendLine();
 
-        md.AppendLine("## Time to bug").AppendLine();
-        md.AppendLine($"Engine: {ExploreSettings.EngineName(settings.Engine)}. Iterations (schedules) until the first violation, per seed; '>{settings.Budget}' when a quantile falls on seeds that did not find it within the budget. Seconds are wall-clock to the first violation.").AppendLine();
-        md.AppendLine("| bug | strategy | found | median iterations | p90 iterations | median s | p90 s |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
-        var results = new List<TimeToBug>();
-        foreach (var bug in Switches.All.Where(s => s.Expected is not null))
-        {
-            var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
-            foreach (var strategy in settings.Strategies)
-            {
-                log.WriteLine($"time to bug: {bug.Id} {ExploreSettings.Name(strategy)}");
-                var t = TimeToBugOf(bug, scenario, strategy, settings);
-                results.Add(t);
-                md.AppendLine(I($"| {bug.Id} | {ExploreSettings.Name(strategy)} | {t.Found}/{t.Iterations.Count} | {Show(t.Quantile(0.5), settings.Budget)} | {Show(t.Quantile(0.9), settings.Budget)} | {ShowS(t.SecondsQuantile(0.5))} | {ShowS(t.SecondsQuantile(0.9))} |"));
-            }
-        }
-        md.AppendLine();
-        md.AppendLine(DefaultStrategy(results, settings));
+        var results = StrategyTable(settings, md, log);
+        StrategyComparison(settings, md, log);
 
         md.AppendLine("## PCT's guarantee beside the measured rates").AppendLine();
         md.AppendLine("PCT finds a bug of depth d in one schedule with probability at least 1/(n·k^(d−1)), for n threads and k steps. Here n is the scenario's kernel threads, k its median steps per schedule, and d the context switches of the bug's shrunk counterexample plus one (the ordering constraints it needs). The bound over N schedules is 1−(1−p)^N. The measured rate is the fraction of seeds that found the bug within the budget.").AppendLine();
@@ -174,6 +169,47 @@ public static class Benchmark
         md.AppendLine("## Memory").AppendLine();
         md.AppendLine(I($"Peak working set of this benchmark process after {settings.ThroughputSchedules} schedules of the largest default scenario ({largest.Name}): {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB (the whole process, every measurement before it included)."));
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The time-to-bug table by strategy (every bug with a declared result, or those in
+    /// <paramref name="only"/>), appended to <paramref name="md"/>; returns its rows.
+    /// </summary>
+    public static List<TimeToBug> StrategyTable(BenchSettings settings, StringBuilder md, TextWriter log, IReadOnlyCollection<string>? only = null,
+        string heading = "## Time to bug")
+    {
+        md.AppendLine(heading).AppendLine();
+        md.AppendLine($"Engine: {ExploreSettings.EngineName(settings.Engine)}. Iterations (schedules) until the first violation, per seed; '>{settings.Budget}' when a quantile falls on seeds that did not find it within the budget. Schedules per find: all the schedules the seeds ran (a seed that missed counts its budget) over the seeds that found the bug, an estimate of one over the chance per schedule. Seconds are wall-clock to the first violation.").AppendLine();
+        md.AppendLine("| bug | strategy | found | median iterations | p90 iterations | schedules per find | median s | p90 s |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        var results = new List<TimeToBug>();
+        foreach (var bug in Switches.All.Where(s => s.Expected is not null && (only is null || only.Count == 0 || only.Contains(s.Id))))
+        {
+            var scenario = ScenarioCatalogue.Find(bug.Scenario)!;
+            foreach (var strategy in settings.Strategies)
+            {
+                log.WriteLine($"time to bug: {bug.Id} {ExploreSettings.Name(strategy)}");
+                var t = TimeToBugOf(bug, scenario, strategy, settings);
+                results.Add(t);
+                md.AppendLine(I($"| {bug.Id} | {ExploreSettings.Name(strategy)} | {t.Found}/{t.Iterations.Count} | {Show(t.Quantile(0.5), settings.Budget)} | {Show(t.Quantile(0.9), settings.Budget)} | {Show(t.SchedulesPerFind(settings.Budget), settings.Budget)} | {ShowS(t.SecondsQuantile(0.5))} | {ShowS(t.SecondsQuantile(0.9))} |"));
+            }
+        }
+        md.AppendLine();
+        md.AppendLine(DefaultStrategy(results, settings));
+        return results;
+    }
+
+    /// <summary>
+    /// Random against delivery over many seeds (<see cref="BenchSettings.ComparisonSeeds"/>, budget
+    /// 1000): the two differ by a factor of two on some bugs either way, which five seeds cannot tell
+    /// from noise.
+    /// </summary>
+    public static List<TimeToBug> StrategyComparison(BenchSettings settings, StringBuilder md, TextWriter log, IReadOnlyCollection<string>? only = null)
+    {
+        var many = settings with { Seeds = settings.ComparisonSeeds, Budget = 1000, Strategies = settings.Engine == EngineKind.Coyote ? [Strategy.Random] : [Strategy.Random, Strategy.Delivery] };
+        md.AppendLine("The direct engine's random strategy picks uniformly among the runnable kernel threads at every step. Coyote's random strategy picks uniformly among its enabled operations at every decision, and the Coyote engine makes a decision at each wakeup it sends as well as at each step (scenarios/Engine/Coyote/KernelThreadActor.cs): a woken thread runs only once its wakeup is sent, and a thread that woke k others keeps the CPU with a chance of about n^-(k+1). The delivery strategy makes those decisions in the direct engine (scenarios/Engine/Schedulers.cs, DeliveryScheduler). The table below compares the two over many seeds; the schedules per find column is the estimate to compare.");
+        md.AppendLine();
+        return StrategyTable(many, md, log, only, $"## Random against delivery ({many.Seeds} seeds)");
     }
 
     /// <summary>
@@ -224,9 +260,20 @@ public static class Benchmark
             .OrderByDescending(x => x.Found).ThenBy(x => x.WorstMedian).ToList();
         var best = byStrategy[0];
         int runs = results.Count(r => r.Strategy == best.Strategy) * settings.Seeds;
+        var perFind = settings.Strategies.Select(s => PerFind(results.Where(r => r.Strategy == s).ToList(), settings.Budget, s));
         return $"Best strategy by this data (most bugs found, then the lowest worst-case median): **{ExploreSettings.Name(best.Strategy)}** "
             + $"({best.Found} of {runs} seed runs found their bug; worst median {Show(best.WorstMedian, settings.Budget)} schedules). "
-            + $"`uvmcheck run` defaults to {ExploreSettings.Name(new ExploreSettings().Strategy)}.\n";
+            + $"`uvmcheck run` defaults to {ExploreSettings.Name(new ExploreSettings().Strategy)}. "
+            + $"Schedules per find over the bugs, geometric mean and worst: {string.Join("; ", perFind)}.\n";
+    }
+
+    /// <summary>One strategy's schedules per find over its bugs: the geometric mean and the worst (a bug no seed found counts as the budget).</summary>
+    private static string PerFind(IReadOnlyList<TimeToBug> rows, int budget, Strategy strategy)
+    {
+        if (rows.Count == 0) return $"{ExploreSettings.Name(strategy)} -";
+        var v = rows.Select(r => r.SchedulesPerFind(budget) ?? budget).ToList();
+        double geo = Math.Exp(v.Average(Math.Log));
+        return I($"{ExploreSettings.Name(strategy)} {geo:F1} and {v.Max():F0}");
     }
 
     private static int Depth(KernelSwitch bug, Scenario scenario)

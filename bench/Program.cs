@@ -34,6 +34,22 @@ if (args.Contains("--ttb"))
     Console.Write(EngineComparison.TimeToBugTable(ttb, ttb.Core, Console.Error, bugs));
     return;
 }
+if (args.Contains("--strategies"))
+{
+    // Random against delivery over many seeds, as the full run's comparison; with --coyote under
+    // the Coyote engine (where both are Coyote's random strategy), with --all-strategies every
+    // strategy at --seeds (default 20) and --budget (default 500).
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    var engine = args.Contains("--coyote") ? Uvm.Scenarios.EngineKind.Coyote : Uvm.Scenarios.EngineKind.Direct;
+    var md = new System.Text.StringBuilder();
+    if (args.Contains("--all-strategies"))
+        Benchmark.StrategyTable(new BenchSettings { Seeds = Arg("--seeds", 20), Budget = Arg("--budget", 500), Engine = engine }, md, Console.Error, bugs);
+    else
+        Benchmark.StrategyComparison(new BenchSettings { ComparisonSeeds = Arg("--seeds", 100), Engine = engine }, md, Console.Error, bugs);
+    Console.Write(md);
+    return;
+}
 if (args.Contains("--engines"))
 {
     var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
