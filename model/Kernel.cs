@@ -156,6 +156,15 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     /// <summary>Backs <see cref="Running"/>.</summary>
     private KernelThread? _running;
 
+    /// <summary>
+    /// Whether the running step holds the big lock (kernel_lock), or no big lock is modelled: set
+    /// by <see cref="KernelThread.Advance"/> before each step, for the big-lock discipline check
+    /// (<see cref="Core.Discipline.BigLockWrite"/>). The clock counts as a holder: an interrupt takes
+    /// the lock recursively on the CPU it arrives on (<see cref="KernelLock"/>).
+    /// </summary>
+    [field: NotState("set before each step from the holder and the thread's own position, both state")]
+    internal bool StepUnderBigLock { get; set; } = true;
+
     /// <summary>The lock-discipline and use-after-free detectors (model/Core/Discipline.cs).</summary>
     public Discipline Discipline => _discipline ??= new Discipline(this) { On = Config.Detectors };
 

@@ -173,6 +173,22 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     }
 
     /// <summary>
+    /// A write of <paramref name="field"/> of <paramref name="obj"/>, which the 2003-04 kernel
+    /// protects by the big lock alone (kernel_lock; model/Core/KernelLock.cs): struct proc's
+    /// process-context state and a vmspace's vm_refcnt ("XXX: no locking on vmspace", uvm_map.c),
+    /// whose unlocked updates are atomic only because every writer holds kernel_lock. A step that
+    /// writes one without it (the idle loop, lwp_exit2() after cpu_exit(), a path moved past its
+    /// KERNEL_PROC_UNLOCK) races with every other CPU. Checked only when the big lock is modelled.
+    /// </summary>
+    public void BigLockWrite(object obj, string field)
+    {
+        var r = kernel.Running;
+        if (r is null || !On || kernel.StepUnderBigLock) return;
+        throw new DetectorViolationException(Detector.LockDiscipline, $"lock kernel_lock of {field} ({obj}) not held by {r.Name} in {Caller(obj)}: {field} written "
+            + (kernel.BigLock.Holder is { } o ? $"while {o.Name} holds it" : "while nobody holds it"));
+    }
+
+    /// <summary>
     /// A racy read of a scalar field the kernel reads without its lock: the value this step sees
     /// of <paramref name="current"/>, which may be the value before an unseen store of the last section.
     /// </summary>

@@ -343,6 +343,7 @@ public abstract class KernelThread : IStateShown
             return Step.Sleep(Spin, KernelLock.Channel);
         }
         var held = bigLock?.Holder;
+        Kernel.StepUnderBigLock = bigLock is null || needed || held == this || IsTimer;
         var step = RunBody();
         if (bigLock is null) return step;
         HandOver(bigLock, step);

@@ -43,7 +43,7 @@ public sealed class ProcVmspace(string owner, Kernel? kernel = null)
     public int RefCount
     {
         get { Touch(); return _refCount; }
-        internal set { Touch(); _d?.Counted(this, "vm_refcnt", _refCount, value, ref _lastReference); V(); _refCount = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "vm_refcnt"); _d?.Counted(this, "vm_refcnt", _refCount, value, ref _lastReference); V(); _refCount = value; }
     }
 
     /// <summary>A read of its map (uvm_io()'s uvm_map_extract()): a use after free once it is freed.</summary>

@@ -60,7 +60,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public bool ExitHook
     {
         get { Touch(); return _exitHook; }
-        internal set { Touch(); V(); _exitHook = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_userret"); V(); _exitHook = value; }
     }
 
     private bool _exitHook;
@@ -69,7 +69,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public bool Exiting
     {
         get { Touch(); return _exiting; }
-        internal set { Touch(); V(); _exiting = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_flag"); V(); _exiting = value; }
     }
 
     /// <summary>p_lwps: the process's LWPs. An exiting LWP leaves it when it is detached or collected.</summary>
@@ -103,7 +103,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public Proc? Parent
     {
         get { Touch(); return _parent; }
-        internal set { Touch(); V(); _parent = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_pptr"); V(); _parent = value; }
     }
 
     /// <summary>p_children: its children not yet collected.</summary>
@@ -114,7 +114,14 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
 
     /// <summary>p_children, for fork, wait and the reparenting of orphans.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Proc"/>).</remarks>
-    internal List<Proc> ChildList => Taken(_childList);
+    internal List<Proc> ChildList
+    {
+        get
+        {
+            _d?.BigLockWrite(this, "p_children");
+            return Taken(_childList);
+        }
+    }
 
     /// <summary>Backs <see cref="Children"/> and <see cref="ChildList"/>.</summary>
     private readonly List<Proc> _childList = [];
@@ -220,7 +227,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public bool NoCldWait
     {
         get { Touch(); return _noCldWait; }
-        internal set { Touch(); V(); _noCldWait = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_flag"); V(); _noCldWait = value; }
     }
 
     private bool _noCldWait;
@@ -233,7 +240,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public bool PpWait
     {
         get { Touch(); return _ppWait; }
-        internal set { Touch(); V(); _ppWait = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_flag"); V(); _ppWait = value; }
     }
 
     private bool _ppWait;
@@ -246,7 +253,7 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     public Lwp? VforkLwp
     {
         get { Touch(); return _vforkLwp; }
-        internal set { Touch(); V(); _vforkLwp = value; }
+        internal set { Touch(); _d?.BigLockWrite(this, "p_vforklwp"); V(); _vforkLwp = value; }
     }
 
     private Lwp? _vforkLwp;
