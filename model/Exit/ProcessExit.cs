@@ -76,7 +76,7 @@ public static class ProcessExit
         }
         l.Detached = true;
         LwpExit.SetDead(k, self, l);
-        LwpExit.NotifyInitInstead(k, self, p); // P_NOCLDWAIT: to init, inside the proclist section (1.162.2.1)
+        if (!k.Config.Has(Switches.NocldwaitToInitAfterUnlock)) LwpExit.NotifyInitInstead(k, self, p); // P_NOCLDWAIT: to init, inside the proclist section (1.162.2.1)
         Proclist.UnlockWrite(k, self);
         LwpExit.WakeParent(k, self, p);
         yield return Step.Ran("exit1: SZOMB");
@@ -91,6 +91,8 @@ public static class ProcessExit
     /// </summary>
     internal static IEnumerable<Step> LwpExit2(Kernel k, KernelThread self, Lwp l)
     {
+        // nocldwait-to-init-after-unlock: exit1()'s proc_reparent(p, initproc) moved here, past KERNEL_PROC_UNLOCK.
+        if (k.Config.Has(Switches.NocldwaitToInitAfterUnlock) && l.Proc.Stat == ProcStat.Zomb) LwpExit.NotifyInitInstead(k, self, l.Proc);
         if (k.Config.Has(Switches.ExitSleepAfterSwitch) && l.Uarea is { } u)
         {
             // Mutation: the blocking uvm_lwp_exit() of before the rework (L_INMEM off; uvm_km_free).

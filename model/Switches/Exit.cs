@@ -70,6 +70,18 @@ public static partial class Switches
         with { Kills = ["EveryLwpEventuallyExits"], Budget = 50 };
 
     /// <summary>
+    /// Session 28, the big-lock check: the 2004 exit1() gives a P_NOCLDWAIT parent's child to init
+    /// in lwp_exit2(), on the idle stack after KERNEL_PROC_UNLOCK and cpu_exit(), instead of in its
+    /// proclist section (a step moved past the unlock). The parent's and init's p_children and the
+    /// child's p_pptr are then written without kernel_lock, which alone protects the process tree
+    /// in 2003-04 (model/Core/Discipline.cs BigLockWrite): caught by LockDiscipline at schedule 1
+    /// of proc-args; without the big lock nothing is checked, so the switch selects it.
+    /// </summary>
+    public static readonly KernelSwitch NocldwaitToInitAfterUnlock = Mutation("nocldwait-to-init-after-unlock", "lwp_exit2", "proc-args",
+        "exit1() gives a P_NOCLDWAIT parent's child to init in lwp_exit2(), after KERNEL_PROC_UNLOCK and cpu_exit() (a step moved past the unlock): the process tree written without kernel_lock")
+        with { Kills = ["LockDiscipline"], Budget = 5, BigLock = true };
+
+    /// <summary>
     /// A vfork() child clears P_PPWAIT (and the parent LWP's l_vforkwaiting) in execve() or
     /// exit1() without wakeup(p->p_pptr) (a wakeup skipped): the parent LWP sleeps in "ppwait"
     /// for nothing until some later wakeup of its proc (the child's SZOMB) comes. Caught by the
