@@ -191,6 +191,9 @@ public sealed class AObj
     /// <summary>The write versions of the kernel; null for an object built alone in a test.</summary>
     internal WriteVersions? Versions { get; }
 
+    /// <summary>The detectors of the object's kernel (null for kernel_object and a test's own object), for the shm segment it backs.</summary>
+    internal Discipline? Discipline => _d;
+
     /// <summary>A write to the memory objects (<see cref="StateDomain.Objects"/>).</summary>
     private void V() => Versions?.Bump(StateDomain.Objects);
 }

@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Model.Vm;
 
 namespace Uvm.Tests.Model;
 
@@ -38,6 +39,18 @@ public sealed class BigLockDisciplineTests
         var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
 
         Assert.EndsWith("vm_refcnt written while cpu1 holds it", e.Detail);
+    }
+
+    [Fact]
+    public void AShmAttachWithoutTheBigLockIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var seg = new ShmSegment(7, AObjPager.Create(k, 1));
+        var t = new Step1(k, "idle", needsBigLock: false, () => seg.Nattch++);
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.StartsWith($"lock kernel_lock of shm_nattch ({seg}) not held by idle", e.Detail);
     }
 
     [Fact]
