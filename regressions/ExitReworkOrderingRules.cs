@@ -43,18 +43,19 @@ public sealed class ExitReworkOrderingRules
     /// the exit scenarios have no swap device (no swapout walk): in-process 1, 1, 1, 2, 3, 1, 3, 1,
     /// 1, 1 and Coyote 1, 1, 1, 1, 1, 1, 1, 1, 1, 2. Since exit1()'s fdfree() may block (session 19):
     /// in-process 2, 1, 1, 1, 1, 1, 3, 1, 1, 1.
-    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 5 --no-shrink</c>,
-    /// schedule 1, 51 steps since exit1()'s fdfree() may block (session 19); seed 5 because the
-    /// schedules of seeds 0 to 4 have no step of the violating thread followed by another of its
-    /// own, which tests/Scenarios/AlignedReplayTests.cs needs): cpu1: exit1 of lwp 2 (step 39),
-    /// fdfree (41), frees its vmspace, cpu_lwp_free, SZOMB (47); cpu1: uvm_lwp_exit (48, in
-    /// cpu_exit, after KERNEL_PROC_UNLOCK, before the switch) caches u-area 2 while cpu1 still runs
-    /// on it; cpu0: lwp 5's fork1 (49) takes it from the cache (uvm_uarea_alloc, 50) for its child
-    /// lwp 8 (in other schedules the pagedaemon's or init's uvm_uarea_drain pops it to free it);
-    /// only then would cpu1: cpu_exit switch away.
+    /// Since exit1()'s pool_get() of the rusage may block (session 28): in-process 1, 3, 1, 1, 1, 1,
+    /// 1, 1, 1, 1 and Coyote 1, 1, 2, 1, 3, 2, 1, 1, 1, 1.
+    /// Pinned interleaving (<c>uvmcheck run --bug exit-free-uarea-before-switch --seed 0 --no-shrink</c>,
+    /// schedule 1, 101 steps; re-pinned in session 28, seed 0 again having a step of the violating
+    /// thread followed by another of its own, which tests/Scenarios/AlignedReplayTests.cs needs; seed
+    /// 5 in sessions 19-27): cpu1: exit1 of lwp 6 (step 79), fdfree (88), frees its vmspace,
+    /// cpu_lwp_free, SZOMB (97); cpu1: uvm_lwp_exit (98, in cpu_exit, after KERNEL_PROC_UNLOCK,
+    /// before the switch) caches u-area 6 while cpu1 still runs on it; init: find_stopped_child
+    /// (99) and uvm_uarea_drain (100) pops it to free it (in other schedules a fork1 takes it from
+    /// the cache for its child); only then would cpu1: cpu_exit switch away.
     /// </summary>
     private static readonly Rule UareaCachedBeforeTheSwitchAway = new("exit-free-uarea-before-switch", 10,
-        "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed5.json");
+        "exit-reaperless-exit-free-uarea-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
 
     /// <summary>
     /// Nothing after the switch away blocks: cpu_lwp_free() is "THE LAST BLOCKING OPERATION" and
@@ -66,13 +67,16 @@ public sealed class ExitReworkOrderingRules
     /// exit scenarios have no swap device: in-process 10, 1, 6, 6, 7, 2, 2, 1, 2, 13 and Coyote 2,
     /// 6, 8, 1, 2, 1, 2, 1, 5, 1 (worst 13). Since exit1()'s fdfree() may block (session 19):
     /// in-process 6, 1, 7, 2, 3, 1, 1, 1, 1, 5.
-    /// Pinned interleaving (seed 0, schedule 6, 105 steps; re-pinned twice in session 19, when the
+    /// Since exit1()'s pool_get() of the rusage may block (session 28): in-process 5, 1, 7, 2, 4, 3,
+    /// 3, 10, 1, 1 and Coyote 2, 9, 6, 1, 2, 3, 1, 10, 7, 4.
+    /// Pinned interleaving (seed 0, schedule 5, 140 steps; re-pinned twice in session 19, when the
     /// pagedaemon's and aiodoned's wakeups of the memory waiters came to reach LWPs and
     /// uvm_km_pgremove() stopped waking them itself, and when exit1()'s fdfree() came to be a point
-    /// where it may block): cpu1's last LWP of a process runs exit1 (step 94) through cpu_exit
-    /// (102); cpu0's exit takes kernel_map in uvmspace_free's uvm_km_free (103); cpu1's
-    /// uvm_km_free of the u-area after the switch, which runs without the big lock, finds
-    /// kernel_map locked (uvm_km_free: kernel_map locked, step 104) and puts cpu1 itself to sleep.
+    /// where it may block, and in session 28, when exit1()'s pool_get() of the rusage did): cpu0's
+    /// last LWP of a process, lwp 7, runs exit1 (step 127) through cpu_exit (135); cpu1's exit
+    /// takes kernel_map in uvmspace_free's uvm_km_free (138); cpu0's uvm_km_free of the u-area
+    /// after the switch, which runs without the big lock, finds kernel_map locked (uvm_km_free:
+    /// kernel_map locked, step 139) and puts cpu0 itself to sleep.
     /// </summary>
     private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
@@ -92,10 +96,14 @@ public sealed class ExitReworkOrderingRules
     /// block (session 19): in-process 1, 1, 1, 1, 1, 2, 3, 4, 1, 2.
     /// Since exit1()'s fdfree() may block (session 19), the window no longer needs exit_lwps(): the
     /// mutated exit1 publishes the zombie before a point where the big lock goes.
-    /// Pinned interleaving (seed 0, schedule 1, 162 steps): cpu1: lwp 1's exit1 (step 156)
-    /// publishes pid 2 as a zombie and wakes init; its fdfree (158) may block, which releases the
-    /// big lock; init: find_stopped_child (160) finds the zombie and proc_free (161) frees the proc
-    /// while its last LWP, lwp 1, is still attached.
+    /// Since exit1()'s pool_get() of the rusage may block (session 28), the mutated publication
+    /// comes after that point, at the start of the fdfree step: in-process 1, 4, 2, 1, 2, 1, 5, 2,
+    /// 2, 1 and Coyote 7, 1, 2, 2, 5, 4, 1, 1, 4, 1.
+    /// Pinned interleaving (seed 0, schedule 1, 105 steps; re-pinned in session 28): cpu0: lwp 6's
+    /// exit1 (step 89) sets P_WEXIT and may block in pool_get(); its next step (98) publishes pid 6
+    /// as a zombie, wakes the parent and may block in fdfree, which releases the big lock; cpu1:
+    /// the parent's find_stopped_child (103) finds the zombie and proc_free (104) frees the proc
+    /// while its last LWP, lwp 6, is still attached and running on cpu0.
     /// </summary>
     private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 400,
         "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
@@ -109,10 +117,12 @@ public sealed class ExitReworkOrderingRules
     /// Coyote 3, 2, 1, 2, 8, 5, 8, 3, 1, 6. Since exit1()'s fdfree() may block (session 19):
     /// in-process 2, 11, 17, 3, 1, 1, 5, 3, 2, 4 and Coyote 5, 1, 2, 7, 1, 4, 3, 3, 1, 4 (worst 17),
     /// so 40.
-    /// Pinned interleaving (seed 0, schedule 2, 50 steps; re-pinned in session 19): cpu1: exit1 of
-    /// the process's last LWP (step 43), fdfree (44), SDEAD (45), then exit2 (47, before cpu_exit)
-    /// queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (48) takes it and
-    /// reaper: uvm_km_free: u-area frees the u-area cpu1 still runs on (step 49).
+    /// Since exit1()'s pool_get() of the rusage may block (session 28): in-process 2, 4, 1, 8, 1, 7,
+    /// 9, 1, 5, 2 and Coyote 11, 9, 1, 1, 1, 4, 19, 3, 3, 1 (worst 19).
+    /// Pinned interleaving (seed 0, schedule 2, 50 steps; re-pinned in sessions 19 and 28): cpu1:
+    /// exit1 of lwp 2, the process's last LWP (step 43), fdfree (44), SDEAD (45), then exit2 (47,
+    /// before cpu_exit) queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (48)
+    /// takes it and reaper: uvm_km_free: u-area frees the u-area cpu1 still runs on (step 49).
     /// </summary>
     private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 40,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
@@ -155,12 +165,12 @@ public sealed class ExitReworkOrderingRules
     }
 
     /// <summary>
-    /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0 (seed 5
-    /// for exit-free-uarea-before-switch); all four were re-pinned when the pagedaemon's swapout,
-    /// scan and drain became one thread and again under the big lock held through every system call
-    /// (issue 18), again when the exit scenarios lost the swapout walk (no swap device), and again
-    /// when exit1()'s fdfree() came to be a point where it may block (session 19); the stories
-    /// above follow the re-pinned schedules.
+    /// Each pinned schedule was found by <c>uvmcheck run --bug RULE --no-shrink</c>, seed 0; all
+    /// four were re-pinned when the pagedaemon's swapout, scan and drain became one thread and again
+    /// under the big lock held through every system call (issue 18), again when the exit scenarios
+    /// lost the swapout walk (no swap device), again when exit1()'s fdfree() came to be a point
+    /// where it may block (session 19), and again when its pool_get() of the rusage did (session
+    /// 28); the stories above follow the re-pinned schedules.
     /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]

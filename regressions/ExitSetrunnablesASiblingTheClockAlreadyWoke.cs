@@ -27,9 +27,12 @@ public sealed class ExitSetrunnablesASiblingTheClockAlreadyWoke
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
     /// exit-lwps-tests-stat-unlocked --seed S [--engine coyote]</c>): in-process 80, 52, 117, 42, 7,
-    /// 3, 99, 37, 3, 163; Coyote 37, 160, 23, 207, 20, 15, 53, 70, 18, 13 (worst 207).
+    /// 3, 99, 37, 3, 163; Coyote 37, 160, 23, 207, 20, 15, 53, 70, 18, 13 (worst 207). Since exit1()'s
+    /// pool_get() of the rusage may block (session 28; one step fewer lies between the clock's
+    /// wakeup and exit_lwps()' read less often): in-process 110, 8, 290, 26, 7, 3, 99, 37, 57, 59;
+    /// Coyote the same as before (worst 290), so 600.
     /// </summary>
-    private const int Budget = 300;
+    private const int Budget = 600;
 
     private static readonly KernelConfig KernelOfTheText = Switches.Configure(["exit-lwps-tests-stat-unlocked"]);
 

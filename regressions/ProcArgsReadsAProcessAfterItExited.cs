@@ -55,19 +55,22 @@ public sealed class ProcArgsReadsAProcessAfterItExited
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run -s proc-args --bug procargs-rereads-proc</c>
-    /// (seed 0, schedule 1, shrunk: steps 57 -> 47; the default workload of then, before pid 4
-    /// execs, which the file keeps): the reader's second vm_refcnt++ at step 22,
-    /// pid 4's exit at 25-32, its parent's proc_free at 36, and the reader's uvmspace_free(p->p_vmspace)
-    /// at step 46 reads the freed proc:
+    /// (seed 0, schedule 1, co-shrunk: workload size 15 -> 9, steps 51 -> 38; re-pinned in session
+    /// 28, when exit1()'s pool_get() of the rusage became a point where it may block, which moved
+    /// every exit schedule; the use after free of the earlier pin is the other symptom above): the
+    /// reader takes a reference on pid 4's vmspace at step 18 and may block in malloc and the first
+    /// uvm_io (19-20); pid 4 execs (31-34: uvmspace_exec() finds the vmspace shared and gives pid 4
+    /// a new one); the reader's uvmspace_free(p->p_vmspace) at step 37 reads p_vmspace again and
+    /// drops the new vmspace's reference, so the old one keeps a count nobody holds:
     /// <code>
-    /// BUG FOUND in schedule 1: [detector UseAfterFree] detector: UseAfterFree: use after free: pid 4
-    /// freed by cpu0 in proc_free at step 36, touched by cpu1 in Run (in cpu1)
+    /// BUG FOUND in schedule 1: [invariant VmspaceRefCountMatchesItsReferences] ... vmspace of pid 4
+    /// has vm_refcnt 1 but 0 reference(s): 0 process(es), 0 reader(s). After cpu0: sysctl_procargs: uvmspace_free.
     /// </code>
     /// </summary>
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        Search.AssertReplays("proc-args-procargs-rereads-proc-UseAfterFree-seed0.json", "detector UseAfterFree");
+        Search.AssertReplays("proc-args-procargs-rereads-proc-VmspaceRefCountMatchesItsReferences-seed0.json", "invariant VmspaceRefCountMatchesItsReferences");
     }
 
     /// <summary>The default sysctl_procargs() (the saved vmspace) survives the same search, under both engines.</summary>

@@ -32,7 +32,9 @@ public sealed class ReaperTouchesAProcessItsParentFreed
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
     /// reaper-two-sections --seed S [--engine coyote]</c>): in-process 4, 6, 1, 7, 3, 2, 2, 1, 1, 7;
-    /// Coyote 1, 6, 2, 3, 10, 3, 1, 3, 2, 1 (worst 10).
+    /// Coyote 1, 6, 2, 3, 10, 3, 1, 3, 2, 1 (worst 10). Since exit1()'s pool_get() of the rusage may
+    /// block (session 28): in-process 4, 1, 5, 9, 6, 3, 2, 1, 8, 2; Coyote 1, 11, 1, 2, 10, 4, 1, 1,
+    /// 2, 1 (worst 11).
     /// </summary>
     private const int Budget = 50;
 
@@ -51,11 +53,13 @@ public sealed class ReaperTouchesAProcessItsParentFreed
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug reaper-two-sections</c> (seed 0, schedule
-    /// 4, co-shrunk: workload size 24 -> 6, steps 211 -> 81): the reaper's SZOMB at step 77, init's
-    /// find_stopped_child and proc_free at 78-79, and the reaper's wakeup(p->p_pptr) at 80:
+    /// 4, co-shrunk: workload size 24 -> 6, steps 211 -> 84; re-pinned in session 28, when exit1()'s
+    /// pool_get() of the rusage became a point where it may block): the reaper's SZOMB at step 80,
+    /// init's find_stopped_child and proc_free at 81-82, and the reaper's wakeup(p->p_pptr) at 83
+    /// (the message keeps the step numbers of the schedule before shrinking):
     /// <code>
     /// BUG FOUND in schedule 4: [detector UseAfterFree] detector: UseAfterFree: use after free: pid 3
-    /// freed by init in proc_free at step 79, touched by reaper in WakeParent (in reaper)
+    /// freed by init in proc_free at step 92, touched by reaper in WakeParent (in reaper)
     /// </code>
     /// </summary>
     [Fact]

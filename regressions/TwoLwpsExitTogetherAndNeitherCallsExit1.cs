@@ -31,9 +31,12 @@ public sealed class TwoLwpsExitTogetherAndNeitherCallsExit1
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
     /// lwp-exit-counts-dying-sibling --seed S [--engine coyote]</c>): in-process 19, 13, 4, 15, 16,
-    /// 23, 76, 38, 20, 9; Coyote 38, 13, 29, 31, 9, 88, 1, 22, 1, 11 (worst 88).
+    /// 23, 76, 38, 20, 9; Coyote 38, 13, 29, 31, 9, 88, 1, 22, 1, 11 (worst 88). After sessions 26-27
+    /// (vfork and SA_NOCLDWAIT in the storm's generator) and exit1()'s pool_get() of the rusage as a
+    /// point where it may block (session 28): in-process 24, 13, 22, 15, 27, 23, 76, 57, 204, 111;
+    /// Coyote 38, 135, 29, 31, 9, 49, 150, 22, 16, 1 (worst 204), so 500.
     /// </summary>
-    private const int Budget = 250;
+    private const int Budget = 500;
 
     private static readonly KernelConfig KernelOfTheText = Switches.Configure(["lwp-exit-counts-dying-sibling"]);
 

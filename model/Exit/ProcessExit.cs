@@ -24,9 +24,16 @@ public static class ProcessExit
         // One delegate for the whole path, the LWP's own: a method group converted at each call allocates one per call.
         var selfOf = l.CpuThreadOf;
 
-        // exit1(): P_WEXIT; "If parent is waiting for us to exit or exec, P_PPWAIT is set; we wake
-        // up the parent early to avoid deadlock"; p_stat = SDYING. Mutation: the zombie is published here instead.
+        // exit1(): P_WEXIT first, then p->p_ru = pool_get(&rusage_pool, PR_WAITOK), which may
+        // sleep: mi_switch() would release the big lock there (kern_exit.c 1.121 and later texts).
         p.Exiting = true;
+        selfOf().MaySleep();
+        yield return Step.Ran("exit1");
+
+        // "If parent is waiting for us to exit or exec, P_PPWAIT is set; we wake up the parent
+        // early to avoid deadlock"; p_stat = SDYING. Mutation: the zombie is published here instead.
+        // No sleep or unlock lies between this and exit_lwps()' wake loop (or fdfree() when the LWP
+        // is alone), so it is the start of that step, not a step of its own.
         ProcessFork.VforkDone(k, selfOf(), p);
         if (k.Config.Has(Switches.ExitZombieBeforeTeardown))
         {
@@ -34,7 +41,6 @@ public static class ProcessExit
             LwpExit.WakeParent(k, selfOf(), p);
         }
         else p.Stat = ProcStat.Dying;
-        yield return Step.Ran("exit1");
 
         // exit_lwps(); uvm_uarea_drain(FALSE): "Collect thread u-areas".
         if (p.Nlwps > 1) // exit1(): if (sa || p->p_nlwps > 1) exit_lwps(l)

@@ -20,10 +20,14 @@ public static class ReaperExit
     {
         var p = l.Proc;
 
-        // exit1(): P_WEXIT; the vfork() parent woken early (P_PPWAIT, kern_exit.c 1.121).
+        // exit1(): P_WEXIT, then p->p_ru = pool_get(&rusage_pool, PR_WAITOK), which may sleep
+        // (the big lock released there); then the vfork() parent woken early (P_PPWAIT, kern_exit.c 1.121).
         p.Exiting = true;
-        ProcessFork.VforkDone(k, LwpExit.CpuThreadOf(l), p);
+        LwpExit.CpuThreadOf(l).MaySleep();
         yield return Step.Ran("exit1");
+
+        // No sleep or unlock between this and exit_lwps() (or fdfree()): the start of that step.
+        ProcessFork.VforkDone(k, LwpExit.CpuThreadOf(l), p);
 
         // exit_lwps(): the reaper makes the other LWPs zombies.
         if (p.Nlwps > 1) // exit1(): if (sa || p->p_nlwps > 1) exit_lwps(l)

@@ -80,7 +80,7 @@ public static partial class Switches
             + "in between; setrunnable() of a runnable LWP panics (\"setrunnable: lwp %p state was %d\"). The fix takes "
             + "sched_lock before the test.",
         Expected = "panic setrunnable",
-        Budget = 300,
+        Budget = 600,
     };
 
     /// <summary>
@@ -105,7 +105,7 @@ public static partial class Switches
             + "counting the exiting LWP in p_nzlwps before the test (kern_lwp.c 1.40.2.2).",
         Expected = "liveness ProcessWhoseLwpsAllExitedBecomesAZombie",
         Kills = ["ProcessWhoseLwpsAllExitedBecomesAZombie"],
-        Budget = 250,
+        Budget = 500,
     };
 
     /// <summary>

@@ -91,12 +91,14 @@ public sealed class ProcessExitTests
     }
 
     [Fact]
-    public void WithTheZombieBeforeTeardownMutationTheParentCanCollectAtTheFirstStep()
+    public void WithTheZombieBeforeTeardownMutationTheParentCanCollectBeforeTheTeardown()
     {
         var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["exit-zombie-before-teardown"]), ExitAtOnce);
         var p = k.Lwps.Single().Proc;
 
-        ExitFixture.RunUntil(cpu, "exit1");
+        // The zombie is published where SDYING is set: after exit1's P_WEXIT and pool_get(), at the
+        // start of the lone LWP's fdfree step, before uvm_proc_exit().
+        ExitFixture.RunUntil(cpu, "exit1: fdfree");
 
         Assert.Equal(ProcStat.Zomb, p.Stat);
         Assert.Contains(k.Lwps.Single(), p.Lwps);

@@ -44,7 +44,8 @@ public sealed class VforkTests
         var (k, cpu) = ExitFixture.OneCpu(Switches.Configure(["vfork-done-skips-wakeup"]), [new Vfork([])]);
         var parent = k.Lwps.Single();
 
-        ExitFixture.RunUntil(cpu, "exit1");
+        // The child's P_PPWAIT clear opens the step after exit1's P_WEXIT and pool_get() (for a lone LWP, fdfree).
+        ExitFixture.RunUntil(cpu, "exit1: fdfree");
 
         Assert.Equal(LwpStat.Sleep, parent.Stat);
         Assert.Contains("in vfork(), but its child pid", SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
