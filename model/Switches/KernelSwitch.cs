@@ -47,14 +47,6 @@ public sealed record KernelSwitch(string Id, SwitchKind Kind, string Site, strin
     public int Budget { get; init; }
 
     /// <summary>
-    /// The exploration strategy <see cref="Budget"/> was measured with, by its CLI name (<c>delivery</c>),
-    /// when it is not the default random: the mutation harness and the tests that search for the
-    /// switch in its scenario use it. For a switch whose window the default strategy reaches far
-    /// more rarely (measured, in the switch's comment).
-    /// </summary>
-    public string? Strategy { get; init; }
-
-    /// <summary>
     /// The properties this switch is the designated mutant of: invariant or liveness property names
     /// (<c>RunQueueHoldsOnlyRunnableInMemoryLwps</c>) or detectors (<c>LockDiscipline</c>). The
     /// search of <see cref="Scenario"/> for <see cref="Budget"/> schedules from seed 0 must make each

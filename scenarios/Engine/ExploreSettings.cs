@@ -104,10 +104,6 @@ public sealed record ExploreSettings
         return Enum.IsDefined(strategy);
     }
 
-    /// <summary>The strategy a switch's budget was measured with (<see cref="Model.KernelSwitch.Strategy"/>); random when it names none or is null.</summary>
-    public static Strategy StrategyOf(Model.KernelSwitch? s) =>
-        s?.Strategy is { } name && TryParseStrategy(name, out var strategy) ? strategy : Strategy.Random;
-
     /// <summary>Parses an engine name as the CLI takes it: direct or coyote.</summary>
     public static bool TryParseEngine(string text, out EngineKind engine)
     {

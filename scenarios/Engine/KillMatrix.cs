@@ -32,11 +32,11 @@ public sealed record KillCell(string Mutant, string Scenario, Violation? Killer,
     /// stops at the first violated invariant, in catalogue order; this credits the others too, so a
     /// property checked late is seen to work. Panics and detectors credit only themselves.
     /// </summary>
-    public static KillCell Explore(Mutant mutant, Scenario scenario, int iterations, uint seed, Catalogue catalogue, Strategy strategy = Strategy.Random)
+    public static KillCell Explore(Mutant mutant, Scenario scenario, int iterations, uint seed, Catalogue catalogue)
     {
         var properties = scenario.PropertiesFrom(catalogue);
         var workload = scenario.DefaultWorkload();
-        var result = Explorer.Run(new RunRequest(scenario.Name, workload, mutant.Config, new ExploreSettings { Iterations = iterations, Seed = seed, Strategy = strategy })
+        var result = Explorer.Run(new RunRequest(scenario.Name, workload, mutant.Config, new ExploreSettings { Iterations = iterations, Seed = seed })
         {
             Properties = properties,
         });
@@ -99,7 +99,7 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
         var jobs = mutants.SelectMany(m => scenarios.Select(s => (m, s))).ToList();
         var cells = new KillCell[jobs.Count];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) },
-            i => cells[i] = KillCell.Explore(jobs[i].m, jobs[i].s, BudgetOf(jobs[i].m, jobs[i].s, iterations), seed, catalogue, StrategyOf(jobs[i].m, jobs[i].s)));
+            i => cells[i] = KillCell.Explore(jobs[i].m, jobs[i].s, BudgetOf(jobs[i].m, jobs[i].s, iterations), seed, catalogue));
         return new KillMatrix(mutants, [.. scenarios.Select(s => s.Name)], cells);
     }
 
@@ -111,10 +111,6 @@ public sealed record KillMatrix(IReadOnlyList<Mutant> Mutants, IReadOnlyList<str
     /// </summary>
     private static int BudgetOf(Mutant m, Scenario s, int iterations) =>
         Switches.Find(m.Id) is { } sw && sw.Scenario == s.Name ? Math.Max(iterations, sw.Budget) : iterations;
-
-    /// <summary>The strategy for <paramref name="m"/> in <paramref name="s"/>: in the switch's own scenario the one its budget was measured with (<see cref="KernelSwitch.Strategy"/>), else random.</summary>
-    private static Strategy StrategyOf(Mutant m, Scenario s) =>
-        Switches.Find(m.Id) is { } sw && sw.Scenario == s.Name ? ExploreSettings.StrategyOf(sw) : Strategy.Random;
 
     /// <summary>The mutants no scenario killed.</summary>
     public IReadOnlyList<Mutant> Survivors => [.. Mutants.Where(m => Cells.All(c => c.Mutant != m.Id || c.KilledBy is null))];

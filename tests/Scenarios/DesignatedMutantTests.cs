@@ -45,7 +45,7 @@ public sealed class DesignatedMutantTests
         var s = Switches.Find(id)!;
         var mutant = Mutant.All().Single(m => m.Id == id);
 
-        var cell = KillCell.Explore(mutant, ScenarioCatalogue.Find(s.Scenario)!, s.Budget, 0, Catalogue.BuiltIn, ExploreSettings.StrategyOf(s));
+        var cell = KillCell.Explore(mutant, ScenarioCatalogue.Find(s.Scenario)!, s.Budget, 0, Catalogue.BuiltIn);
 
         Assert.All(s.Kills, p => Assert.True(cell.Fired.Contains(p),
             $"{id} in {s.Scenario}, {s.Budget} schedules: {p} did not fire ({(cell.Fired.Count == 0 ? "survived" : string.Join(", ", cell.Fired))})"));

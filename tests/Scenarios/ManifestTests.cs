@@ -80,17 +80,13 @@ public sealed class ManifestTests
     {
         var s = Switches.Find(id)!;
 
-        Assert.Equal($"violates {s.Expected}", Explore(s.Scenario, Switches.Configure([id]), s.Budget, ExploreSettings.StrategyOf(s)));
+        Assert.Equal($"violates {s.Expected}", Explore(s.Scenario, Switches.Configure([id]), s.Budget));
     }
 
-    [Fact]
-    public void EverySwitchStrategyIsOneTheCliTakes() =>
-        Assert.All(Switches.All.Where(s => s.Strategy is not null), s => Assert.True(ExploreSettings.TryParseStrategy(s.Strategy!, out _), $"{s.Id}: strategy {s.Strategy}"));
-
-    private static string Explore(string scenario, KernelConfig config, int iterations, Strategy strategy = Strategy.Random)
+    private static string Explore(string scenario, KernelConfig config, int iterations)
     {
         var s = ScenarioCatalogue.Find(scenario)!;
-        var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Strategy = strategy })
+        var result = Explorer.Run(new RunRequest(s.Name, s.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations })
         {
             Properties = s.PropertiesFrom(Catalogue.BuiltIn),
         });
