@@ -28,9 +28,9 @@ public static partial class Switches
         with { Kills = ["PoolItemIsHandedOutOnce"], Budget = 50 };
 
     /// <summary>pr_rmpage(): a freed page's header stays in pr_phtree.</summary>
-    public static readonly KernelSwitch PoolRmpageSkipsSplayRemove = Mutation("pool-rmpage-skips-splay-remove", "pr_rmpage", "pool-drain",
+    public static readonly KernelSwitch PoolRmpageSkipsSplayRemove = Mutation("pool-rmpage-skips-splay-remove", "pr_rmpage", "pool-swapout",
         "pr_rmpage() takes a page off its list to free it but leaves its header in pr_phtree (SPLAY_REMOVE skipped)")
-        with { Budget = 15000, Strategy = "delivery" }; // under the big lock a freeing pool_drain() is rare: seed 0 needed schedule 3292 (issue 18), and 11515 since exit1()'s fdfree() may block (session 19; seeds 1000003 and 2000006: 8122, 7917); since its pool_get() of the rusage may block too (session 28) the random strategy needs 89848, 26695, 114858 on those seeds, the delivery strategy (a wakeup sent at a decision of its own: the drain follows the pagedaemon's wakeup) 8823, 158, 2892
+        with { Budget = 20 }; // pool-swapout, where memory is short enough that pool pages are drained and waited for: schedules 1, 5, 4 on seeds 0, 1000003, 2000006. Its home was pool-drain, where a freeing pool_drain() is rare under the big lock: seed 0 needed 3292 (issue 18), 11515 once exit1()'s fdfree() may block (session 19), and 89848 once its pool_get() of the rusage may block too (session 28; 26695 and 114858 on seeds 1000003 and 2000006)
 
     /// <summary>
     /// uvm_km_alloc_poolpage(): the pool takes a page off the free list without declaring itself its
