@@ -346,15 +346,21 @@ public abstract class KernelThread : IStateShown
         Kernel.StepUnderBigLock = bigLock is null || needed || held == this || IsTimer;
         var step = RunBody();
         if (bigLock is null) return step;
-        HandOver(bigLock, step);
+        HandOver(bigLock, step, mayKeep: needed || held == this);
         if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder);
         return step;
     }
 
-    /// <summary>After a step: the thread keeps the big lock while still in the kernel; otherwise a lock it held is released and the spinners woken.</summary>
-    private void HandOver(KernelLock bigLock, Step step)
+    /// <summary>
+    /// After a step: the thread keeps the big lock while still in the kernel; otherwise a lock it
+    /// held is released and the spinners woken. Only a step that held the lock
+    /// (<paramref name="mayKeep"/>: it needed it and got it, or kept it from its last step) can
+    /// keep it: a step that ran without it takes it, if its next step needs it, by spinning then,
+    /// not by taking it over from another holder after the fact.
+    /// </summary>
+    private void HandOver(KernelLock bigLock, Step step, bool mayKeep)
     {
-        if (!Exited && step.Kind == StepKind.Continue && KeepsKernelLock())
+        if (mayKeep && !Exited && step.Kind == StepKind.Continue && KeepsKernelLock())
         {
             bigLock.Holder = this;
             return;

@@ -43,10 +43,12 @@ public sealed class CpuThread : KernelThread
     /// The big lock (<see cref="KernelLock"/>): a system call (fork, wait4, exit, the nanosleep of a
     /// SleepFor) and a kernel path resumed after a sleep need it; a Compute quantum's preempt() runs
     /// from the user-mode AST without it (i386 trap.c T_ASTFLT), and so do the idle loop's
-    /// cpu_switch() and lwp_exit2() after cpu_exit() (exit1()/lwp_exit() drop it first).
+    /// cpu_switch() and lwp_exit2() after cpu_exit() (exit1()/lwp_exit() drop it first). An LWP whose
+    /// process has p_userret set takes lwp_exit_hook() at its return to user mode, which starts with
+    /// KERNEL_PROC_LOCK (kern_exit.c 1.121), so that step needs it too.
     /// </summary>
     protected internal override bool NeedsKernelLock => Cpu.Current is { } l
-        ? l.KernelPath is not null || l.Pc >= l.Program.Count || l.Program[l.Pc] is not Compute
+        ? l.KernelPath is not null || l.Pc >= l.Program.Count || l.Program[l.Pc] is not Compute || l.Proc.ExitHook
         : Cpu.Exiting is { KernelLockDropped: false };
 
     /// <summary>

@@ -95,16 +95,46 @@ public sealed class BigLockDisciplineTests
         Assert.True(p.Exiting);
     }
 
+    [Fact]
+    public void AStepThatRanWithoutTheBigLockDoesNotTakeItOverFromItsHolder()
+    {
+        // The reaper's unlocked list step under reaper-two-sections, or an LWP's hook step, asks to
+        // keep the lock afterwards; it must spin for it at its next step instead.
+        var k = KernelFixture.WithLwps(1);
+        var holder = new Step1(k, "cpu1", needsBigLock: true, () => { });
+        holder.Advance();
+        k.BigLock.Holder = holder;
+        var t = new Step1(k, "reaper", needsBigLock: false, () => { }, keeps: true);
+
+        t.Advance();
+
+        Assert.Same(holder, k.BigLock.Holder);
+    }
+
+    [Fact]
+    public void AStepThatHeldTheBigLockKeepsItWhenStillInTheKernel()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var t = new Step1(k, "cpu0", needsBigLock: true, () => { }, keeps: true);
+
+        t.Advance();
+
+        Assert.Same(t, k.BigLock.Holder);
+    }
+
     /// <summary>A kernel thread of one step, which needs the big lock or not (the idle loop, lwp_exit2()).</summary>
-    private sealed class Step1(Kernel k, string name, bool needsBigLock, Action step, bool timer = false) : KernelThread(k, name)
+    private sealed class Step1(Kernel k, string name, bool needsBigLock, Action step, bool timer = false, bool keeps = false) : KernelThread(k, name)
     {
         public override bool IsTimer => timer;
 
         protected internal override bool NeedsKernelLock => needsBigLock;
 
+        protected internal override bool KeepsKernelLock() => keeps;
+
         protected override IEnumerable<Step> Body()
         {
             step();
+            yield return Step.Ran(Name);
             yield return Step.Ran(Name);
         }
     }
