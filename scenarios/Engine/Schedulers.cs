@@ -102,8 +102,11 @@ internal sealed class DeliveryScheduler : Scheduler
         Grow(thread);
         for (int i = 0; i < woken.Count; i++)
         {
+            // A woken thread waits for its send, whether its own step put it to sleep or it started
+            // asleep (a kthread, the pagedaemon: the Coyote engine gives their actors no Run event).
             int w = woken[i].Index;
             Grow(w);
+            _awaits[w] = true;
             _sends.Add((thread, w));
         }
         _goesOn[thread] = kind == StepKind.Continue;

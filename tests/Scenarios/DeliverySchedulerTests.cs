@@ -80,6 +80,15 @@ public sealed class DeliverySchedulerTests
     }
 
     [Fact]
+    public void AThreadAsleepFromBootWaitsForItsFirstWakeupToBeSent()
+    {
+        // Thread 1 never stepped (a kthread asleep from boot); thread 0's step woke it and goes on.
+        static void FirstWakeup(Scheduler s, IReadOnlyList<KernelThread> t) => s.Stepped(0, StepKind.Continue, [t[1]]);
+
+        Assert.InRange(Share(new DeliveryScheduler(), FirstWakeup, 1), 0.14, 0.19);
+    }
+
+    [Fact]
     public void AThreadThatSleptAndWasWokenByNoStepIsStillPicked()
     {
         // Defensive: a runnable thread whose sleep no recorded step ended is enabled, never starved.
