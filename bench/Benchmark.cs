@@ -176,9 +176,10 @@ public static class Benchmark
     /// <paramref name="only"/>), appended to <paramref name="md"/>; returns its rows.
     /// </summary>
     public static List<TimeToBug> StrategyTable(BenchSettings settings, StringBuilder md, TextWriter log, IReadOnlyCollection<string>? only = null,
-        string heading = "## Time to bug")
+        string heading = "## Time to bug", string? intro = null)
     {
         md.AppendLine(heading).AppendLine();
+        if (intro is not null) md.AppendLine(intro).AppendLine();
         md.AppendLine($"Engine: {ExploreSettings.EngineName(settings.Engine)}. Iterations (schedules) until the first violation, per seed; '>{settings.Budget}' when a quantile falls on seeds that did not find it within the budget. Schedules per find: all the schedules the seeds ran (a seed that missed counts its budget) over the seeds that found the bug, an estimate of one over the chance per schedule. Seconds are wall-clock to the first violation.").AppendLine();
         md.AppendLine("| bug | strategy | found | median iterations | p90 iterations | schedules per find | median s | p90 s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -207,9 +208,8 @@ public static class Benchmark
     public static List<TimeToBug> StrategyComparison(BenchSettings settings, StringBuilder md, TextWriter log, IReadOnlyCollection<string>? only = null)
     {
         var many = settings with { Seeds = settings.ComparisonSeeds, Budget = 1000, Strategies = settings.Engine == EngineKind.Coyote ? [Strategy.Random] : [Strategy.Random, Strategy.Delivery] };
-        md.AppendLine("The direct engine's random strategy picks uniformly among the runnable kernel threads at every step. Coyote's random strategy picks uniformly among its enabled operations at every decision, and the Coyote engine makes a decision at each wakeup it sends as well as at each step (scenarios/Engine/Coyote/KernelThreadActor.cs): a woken thread runs only once its wakeup is sent, and a thread that woke k others keeps the CPU with a chance of about n^-(k+1). The delivery strategy makes those decisions in the direct engine (scenarios/Engine/Schedulers.cs, DeliveryScheduler). The table below compares the two over many seeds; the schedules per find column is the estimate to compare. The default strategy of `uvmcheck run` is chosen from this comparison, not from the five-seed table above, whose budget and seeds cannot tell a factor of two from noise.");
-        md.AppendLine();
-        return StrategyTable(many, md, log, only, $"## Random against delivery ({many.Seeds} seeds)");
+        var intro = "The direct engine's random strategy picks uniformly among the runnable kernel threads at every step. Coyote's random strategy picks uniformly among its enabled operations at every decision, and the Coyote engine makes a decision at each wakeup it sends as well as at each step (scenarios/Engine/Coyote/KernelThreadActor.cs): a woken thread runs only once its wakeup is sent, and a thread that woke k others keeps the CPU with a chance of about n^-(k+1). The delivery strategy makes those decisions in the direct engine (scenarios/Engine/Schedulers.cs, DeliveryScheduler). The table below compares the two over many seeds; the schedules per find column is the estimate to compare. The default strategy of `uvmcheck run` is chosen from this comparison, not from the five-seed table above, whose budget and seeds cannot tell a factor of two from noise.";
+        return StrategyTable(many, md, log, only, $"## Random against delivery ({many.Seeds} seeds)", intro);
     }
 
     /// <summary>
