@@ -184,8 +184,7 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     {
         var r = kernel.Running;
         if (r is null || !On || kernel.StepUnderBigLock) return;
-        throw new DetectorViolationException(Detector.LockDiscipline, $"lock kernel_lock of {field} ({obj}) not held by {r.Name} in {Caller(obj)}: {field} written "
-            + (kernel.BigLock.Holder is { } o ? $"while {o.Name} holds it" : "while nobody holds it"));
+        throw NotHeld("kernel_lock", kernel.BigLock.Holder, obj, field, r, "written");
     }
 
     /// <summary>
@@ -338,8 +337,12 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     }
 
     private static DetectorViolationException NotHeld(IOwnedLock lk, object obj, string field, KernelThread r, string how) =>
-        new(Detector.LockDiscipline, $"lock {lk.Name} of {field} ({obj}) not held by {r.Name} in {Caller(obj)}: {field} {how} "
-            + (lk.Owner is { } o ? $"while {o.Name} holds it" : "while nobody holds it"));
+        NotHeld(lk.Name, lk.Owner, obj, field, r, how);
+
+    /// <summary>The report of an access to <paramref name="field"/> without <paramref name="lockName"/>, which <paramref name="owner"/> holds (or nobody).</summary>
+    private static DetectorViolationException NotHeld(string lockName, KernelThread? owner, object obj, string field, KernelThread r, string how) =>
+        new(Detector.LockDiscipline, $"lock {lockName} of {field} ({obj}) not held by {r.Name} in {Caller(obj)}: {field} {how} "
+            + (owner is { } o ? $"while {o.Name} holds it" : "while nobody holds it"));
 
     /// <summary>
     /// The model method that made the access: the first frame outside the detectors and the
