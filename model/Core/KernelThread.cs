@@ -343,10 +343,13 @@ public abstract class KernelThread : IStateShown
             return Step.Sleep(Spin, KernelLock.Channel);
         }
         var held = bigLock?.Holder;
-        Kernel.StepUnderBigLock = bigLock is null || needed || held == this || IsTimer;
+        // The step holds the lock if it needed it and got it (nobody else held it: no spin above)
+        // or kept it from its last step.
+        bool holds = needed || held == this;
+        Kernel.StepUnderBigLock = bigLock is null || holds || IsTimer;
         var step = RunBody();
         if (bigLock is null) return step;
-        HandOver(bigLock, step, mayKeep: needed || held == this);
+        HandOver(bigLock, step, mayKeep: holds);
         if (needed || held != bigLock.Holder) Kernel.RecordsBigLock(write: held != bigLock.Holder);
         return step;
     }
