@@ -9,6 +9,12 @@ using Uvm.Bench;
 //   dotnet run -c Release --project bench -- --engines [scenario...]  (only the direct engine against Coyote, printed)
 //   dotnet run -c Release --project bench -- --verify-target  (only verify -c 2 -j 2 --time 60s per scenario, printed)
 //   dotnet run -c Release --project bench -- --ttb [--seeds N] [--budget N] [bug...]  (only the time to bug by engine, printed)
+//   dotnet run -c Release --project bench -- --strategies [--coyote] [--all-strategies] [--seeds N] [--budget N] [bug...]  (only random against delivery, printed)
+
+// The value after option name, or fallback; and the arguments that are neither options nor numbers (scenario or bug names).
+int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+List<string> Names() => [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _))];
+
 if (args.Contains("--detectors"))
 {
     Console.Write(DetectorCost.Table(schedules: 5000, rounds: 7, core: null, Console.Error));
@@ -16,8 +22,8 @@ if (args.Contains("--detectors"))
 }
 if (args.Contains("--profile"))
 {
-    var count = Array.IndexOf(args, "--schedules") is int c and >= 0 && c + 1 < args.Length ? int.Parse(args[c + 1], System.Globalization.CultureInfo.InvariantCulture) : 3000;
-    var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    var count = Arg("--schedules", 3000);
+    var names = Names();
     if (args.Contains("--hot")) StepProfile.Hot(names, count, args.Contains("--coyote"), Console.Out);
     else if (args.Contains("--table")) Console.Write(StepProfile.Table(names.Count == 0 ? StepProfile.Default : names, count, 3, Console.Error));
     else if (args.Contains("--scaling")) StepProfile.Scaling(names, count, Console.Out);
@@ -28,8 +34,7 @@ if (args.Contains("--profile"))
 }
 if (args.Contains("--ttb"))
 {
-    int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    var bugs = Names();
     var ttb = new BenchSettings { Seeds = Arg("--seeds", 5), EngineBudget = Arg("--budget", 6000) };
     Console.Write(EngineComparison.TimeToBugTable(ttb, ttb.Core, Console.Error, bugs));
     return;
@@ -39,8 +44,7 @@ if (args.Contains("--strategies"))
     // Random against delivery over many seeds, as the full run's comparison; with --coyote under
     // the Coyote engine (where both are Coyote's random strategy), with --all-strategies every
     // strategy at --seeds (default 20) and --budget (default 500).
-    int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    var bugs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
+    var bugs = Names();
     var engine = args.Contains("--coyote") ? Uvm.Scenarios.EngineKind.Coyote : Uvm.Scenarios.EngineKind.Direct;
     var md = new System.Text.StringBuilder();
     if (args.Contains("--all-strategies"))
