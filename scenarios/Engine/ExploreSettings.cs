@@ -21,7 +21,8 @@ public enum Strategy
     /// Random over the decisions the Coyote engine's actors make: every wakeup is delivered at a
     /// decision of its own, a woken thread runs only once its wakeup is delivered, and a thread
     /// that woke others may be preempted at each delivery. Under the Coyote engine it is Coyote's
-    /// random strategy, which makes exactly those decisions.
+    /// random strategy, whose decisions these are (but for the order in which its actors are
+    /// created at boot).
     /// </summary>
     Delivery,
 }
