@@ -396,11 +396,14 @@ public abstract class KernelThread : IStateShown
             return Step.Exit("(return)");
         }
         var step = _body.Current;
-        if (step.Kind == StepKind.Sleep && !step.Channel.Spin) AssertMaySleep($"sleeps on {step.Channel} in {step.Function}");
-        if (_maySleep) AssertMaySleep($"may sleep in {step.Function}");
+        // The checks' messages are built only when a lock is held, which most steps do not: not a
+        // string per sleep.
+        bool holding = HoldsAnyLock;
+        if (holding && step.Kind == StepKind.Sleep && !step.Channel.Spin) AssertMaySleep($"sleeps on {step.Channel} in {step.Function}");
+        if (holding && _maySleep) AssertMaySleep($"may sleep in {step.Function}");
         if (step.Kind == StepKind.Exit)
         {
-            AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
+            if (holding) AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
             if (HoldsAnyLock) AssertHoldsNoLock($"exits in {step.Function}");
             Exited = true;
         }

@@ -22,7 +22,7 @@ public static class Tsleep
     /// </remarks>
     public static void SleepLwp(Kernel k, KernelThread self, Cpu cpu, Lwp l, WaitChannel chan, bool interruptible = false)
     {
-        if (!chan.Spin) self.AssertMaySleep($"switches from {l} asleep on {chan}");
+        if (!chan.Spin && self.HoldsAnyLock) self.AssertMaySleep($"switches from {l} asleep on {chan}"); // the message only when it can be reported
         // The model's locks are owned by the CPU thread that runs an LWP's path. A sleep lock the LWP
         // holds across its sleep (kernel_map's, held by fork's uvm_km_alloc() while uvm_mapent_alloc()
         // waits for memory) goes with the LWP, not to the next LWP the CPU runs: it is parked on the
