@@ -54,13 +54,13 @@ public static class KernelMem
     /// <summary>
     /// uvm_km_free(kernel_map, va, size) → uvm_unmap(): under kernel_map's lock uvm_unmap_remove()
     /// takes the range out (<paramref name="unmap"/>: its wired pages return to the free list); then
-    /// vm_map_unlock().
+    /// vm_map_unlock(). <paramref name="label"/> names the step that unmaps ("uvm_km_free: ...").
     /// </summary>
-    public static IEnumerable<Step> Free(Kernel k, Func<KernelThread> self, string what, Action<KernelThread> unmap)
+    public static IEnumerable<Step> Free(Kernel k, Func<KernelThread> self, string label, Action<KernelThread> unmap)
     {
         foreach (var s in LockKernelMap(k, self, "uvm_km_free")) yield return s;
         unmap(self());
-        yield return Step.Ran($"uvm_km_free: {what}");
+        yield return Step.Ran(label);
         UnlockKernelMap(k, self());
         yield return Step.Ran("uvm_km_free: vm_map_unlock");
     }
@@ -142,6 +142,6 @@ public static class KernelMem
     public static IEnumerable<Step> UvmspaceFree(Kernel k, Func<KernelThread> self, ProcVmspace vm)
     {
         if (--vm.RefCount > (k.Config.Has(Switches.UvmspaceFreeAtOneRef) ? 1 : 0)) return []; // uvmspace-free-at-one-ref
-        return Free(k, self, "uvmspace_free", _ => vm.MarkFreed());
+        return Free(k, self, "uvm_km_free: uvmspace_free", _ => vm.MarkFreed());
     }
 }

@@ -42,6 +42,7 @@ public sealed class Pool
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
         Lock = new SimpleLock($"pr_slock({name})", LockKind.Simple, "pr_slock");
+        Labels = new(name);
         PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 
@@ -59,6 +60,10 @@ public sealed class Pool
 
     /// <summary>pr_slock.</summary>
     public SimpleLock Lock { get; }
+
+    /// <summary>The labels of <see cref="PoolOps"/>' steps on this pool, built once rather than at every step.</summary>
+    [field: NotState("labels derived from the name")]
+    internal PoolStepLabels Labels { get; }
 
     /// <summary>pr_phtree.</summary>
     public PhTree Tree { get; } = new();

@@ -29,10 +29,10 @@ public static class PoolOps
         if (item is not null)
         {
             got(item);
-            yield return Step.Ran($"pool_get({pp.Name})");
+            yield return Step.Ran(pp.Labels.Get);
             yield break;
         }
-        yield return Step.Ran($"pool_get({pp.Name}): no page, pool_allocator_alloc");
+        yield return Step.Ran(pp.Labels.GetNoPage);
 
         while (true)
         {
@@ -49,7 +49,7 @@ public static class PoolOps
             item = pp.TakeItem(k.Config.Has(Switches.PoolGetLeavesItemListed)); // goto startover; with no page, an item freed meanwhile or ENOMEM
             pp.Lock.Release(k, me);
             got(item);
-            yield return Step.Ran(page is null ? $"pool_get({pp.Name}): PR_NOWAIT, {(item is null ? "fail" : "freed item")}" : $"pool_prime_page({pp.Name})");
+            yield return Step.Ran(page is null ? $"pool_get({pp.Name}): PR_NOWAIT, {(item is null ? "fail" : "freed item")}" : pp.Labels.PrimePage);
             yield break;
         }
     }
@@ -64,13 +64,13 @@ public static class PoolOps
         bool lateMove = k.Config.Has(Switches.PoolPutMovesPageUnlocked);
         if (freed is null && !lateMove)
         {
-            yield return Step.Ran($"pool_put({pp.Name})");
+            yield return Step.Ran(pp.Labels.Put);
             yield break;
         }
-        yield return Step.Ran($"pool_put({pp.Name})");
+        yield return Step.Ran(pp.Labels.Put);
         pp.AfterPutUnlocked(item);
         if (freed is not null) k.Pools.FreePage(k, pp, freed.Page);
-        yield return Step.Ran(freed is null ? $"pool_put({pp.Name}): list move after unlock" : $"pr_pagelist_free({pp.Name})");
+        yield return Step.Ran(freed is null ? $"pool_put({pp.Name}): list move after unlock" : pp.Labels.PageListFree);
     }
 
     /// <summary>
@@ -86,14 +86,26 @@ public static class PoolOps
         var me = self();
         if (!pp.Lock.TryAcquire(me))
         {
-            yield return Step.Ran($"pool_reclaim({pp.Name}): busy");
+            yield return Step.Ran(pp.Labels.ReclaimBusy);
             yield break;
         }
         var pq = pp.ReclaimEmptyPages();
         pp.Lock.Release(k, me);
-        yield return Step.Ran($"pool_reclaim({pp.Name})");
+        yield return Step.Ran(pp.Labels.Reclaim);
         if (pq.Count == 0) yield break;
         foreach (var ph in pq) k.Pools.FreePage(k, pp, ph.Page);
-        yield return Step.Ran($"pr_pagelist_free({pp.Name})");
+        yield return Step.Ran(pp.Labels.PageListFree);
     }
+}
+
+/// <summary>The labels of the steps <see cref="PoolOps"/> takes on one pool (those of its rare branches are built when taken).</summary>
+internal sealed class PoolStepLabels(string name)
+{
+    public string Get { get; } = $"pool_get({name})";
+    public string GetNoPage { get; } = $"pool_get({name}): no page, pool_allocator_alloc";
+    public string PrimePage { get; } = $"pool_prime_page({name})";
+    public string Put { get; } = $"pool_put({name})";
+    public string PageListFree { get; } = $"pr_pagelist_free({name})";
+    public string Reclaim { get; } = $"pool_reclaim({name})";
+    public string ReclaimBusy { get; } = $"pool_reclaim({name}): busy";
 }
