@@ -251,7 +251,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     public WriteVersions Versions { get; } = new();
 
     /// <inheritdoc/>
-    public Pool.KernelPools Pools => _pools ??= new(Config, Versions);
+    public Pool.KernelPools Pools => _pools ??= new(Config, Versions, Discipline);
 
     /// <summary>Backs <see cref="Pools"/>, created on first use.</summary>
     private Pool.KernelPools? _pools;

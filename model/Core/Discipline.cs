@@ -139,9 +139,10 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     }
 
     /// <summary>
-    /// A write of a field that <paramref name="lk"/> protects together with the lock a
-    /// <see cref="Write(IOwnedLock, object, string, long)"/> of the same store checks (pg->loan_count,
-    /// "to modify: [O _and_ P]"): checked only, the store is logged once, by that write.
+    /// A write of a field that <paramref name="lk"/> protects, checked only, its store not logged
+    /// for racy reads: a field no step reads without the lock (a pool's lists), or one that
+    /// <paramref name="lk"/> protects together with the lock a <see cref="Write(IOwnedLock, object, string, long)"/>
+    /// of the same store checks (pg->loan_count, "to modify: [O _and_ P]"), which logs it once.
     /// </summary>
     public void WriteAlsoUnder(IOwnedLock lk, object obj, string field)
     {

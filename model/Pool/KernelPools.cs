@@ -25,13 +25,16 @@ public sealed class KernelPools
     /// <summary>The physical page behind each pool page, by ph_page.</summary>
     private readonly Dictionary<int, Page> _pages = [];
 
-    /// <summary>Creates the pools; <paramref name="config"/> says which pool mutations are on.</summary>
-    public KernelPools(KernelConfig config, WriteVersions? versions = null)
+    /// <summary>
+    /// Creates the pools; <paramref name="config"/> says which pool mutations are on, and
+    /// <paramref name="discipline"/>, when given, checks that each write to a pool holds its pr_slock.
+    /// </summary>
+    public KernelPools(KernelConfig config, WriteVersions? versions = null, Discipline? discipline = null)
     {
-        Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config, versions);
-        Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config, versions);
-        MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config, versions);
-        KernelMapEntry = new Pool("vmmpekpl", itemsPerPage: 4, offPageHeaders: false, config, versions);
+        Proc = new Pool("procpl", itemsPerPage: 2, offPageHeaders: true, config, versions, discipline);
+        Lwp = new Pool("lwppl", itemsPerPage: 2, offPageHeaders: true, config, versions, discipline);
+        MapEntry = new Pool("vmmpepl", itemsPerPage: 4, offPageHeaders: false, config, versions, discipline);
+        KernelMapEntry = new Pool("vmmpekpl", itemsPerPage: 4, offPageHeaders: false, config, versions, discipline);
         // pool_init() appends to pool_head: main() calls uvm_init() (uvm_map_init(): vmmpepl, then
         // vmmpekpl) before procinit() (procpl, lwppl) (init_main.c of the time). Until session 21
         // the model listed procpl and lwppl first.

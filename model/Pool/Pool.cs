@@ -33,9 +33,10 @@ public sealed class Pool
     private readonly KernelConfig _config;
 
     /// <summary>pool_init(pp, size, ...): <paramref name="itemsPerPage"/> items a page; off-page headers when items are large.</summary>
-    public Pool(string name, int itemsPerPage, bool offPageHeaders, KernelConfig? config = null, WriteVersions? versions = null)
+    public Pool(string name, int itemsPerPage, bool offPageHeaders, KernelConfig? config = null, WriteVersions? versions = null, Discipline? discipline = null)
     {
         _versions = versions;
+        _d = discipline;
         if (itemsPerPage is < 1 or > ItemSpan) throw new ArgumentOutOfRangeException(nameof(itemsPerPage));
         Name = name;
         ItemsPerPage = itemsPerPage;
@@ -176,8 +177,8 @@ public sealed class Pool
     /// </summary>
     internal void AfterPutUnlocked(int item)
     {
-        V();
         if (!_config.Has(Switches.PoolPutMovesPageUnlocked) || FindPageHead(item) is not { List: not PoolPageList.None } ph) return;
+        V();
         Move(ph, ph.NMissing == 0 ? PoolPageList.Empty : ph.NMissing == ItemsPerPage ? PoolPageList.Full : PoolPageList.Partial);
         UpdateCurPage();
     }
@@ -249,15 +250,25 @@ public sealed class Pool
     };
 
 
-    /// <inheritdoc/>
     /// <summary>The write versions of the kernel (<see cref="StateDomain.Pool"/>); null for a pool built alone in a test.</summary>
     private readonly WriteVersions? _versions;
 
+    /// <summary>The detectors of the pool's kernel; null for a pool built alone in a test.</summary>
+    private readonly Discipline? _d;
+
     /// <summary>
     /// A write to the pool: every internal method, which alone change the pool, its page headers
-    /// and its splay tree, calls it first.
+    /// and its splay tree, calls it first. The running step must hold pr_slock, under which
+    /// subr_pool.c keeps the page lists, pr_curpage, the counts and pr_phtree (the 2005 fix
+    /// subr_pool.c 1.101: "don't modify fields protected by the pool lock without actually holding
+    /// it"). pool_put() runs from interrupt context too, so the big lock does not stand in for it.
+    /// A check only: no step reads these fields without the lock.
     /// </summary>
-    private void V() => _versions?.Bump(StateDomain.Pool);
+    private void V()
+    {
+        _versions?.Bump(StateDomain.Pool);
+        _d?.WriteAlsoUnder(Lock, this, "pool lists and counts");
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
