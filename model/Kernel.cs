@@ -239,7 +239,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     private Vm.VmState? _vm;
 
     /// <inheritdoc/>
-    public UareaCache Uareas => _uareas ??= new(Versions);
+    public UareaCache Uareas => _uareas ??= new(Versions, Discipline);
 
     /// <summary>Backs <see cref="Uareas"/>, created on first use.</summary>
     private UareaCache? _uareas;

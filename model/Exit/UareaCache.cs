@@ -12,10 +12,21 @@ namespace Uvm.Model.Exit;
 /// (<see cref="Drain"/>). Cached u-areas stay wired, so a reused one needs no uvm_fault_wire().
 /// Also the registry of every u-area the model created, for the no-leak invariant.
 /// </summary>
-public sealed class UareaCache(WriteVersions? versions = null)
+public sealed class UareaCache(WriteVersions? versions = null, Discipline? discipline = null)
 {
     /// <summary>A write to the cache or a u-area (<see cref="StateDomain.Uarea"/>).</summary>
     private void V() => versions?.Bump(StateDomain.Uarea);
+
+    /// <summary>
+    /// A write of the free list, which the running step does holding uvm_uareas_slock (uvm_glue.c
+    /// 1.93: uvm_uarea_free() and uvm_uarea_alloc() link and unlink under it). The lock is taken
+    /// and dropped inside one step, so only the lock-discipline check sees a write outside it.
+    /// </summary>
+    private void Listed()
+    {
+        V();
+        discipline?.WriteAlsoUnder(Lock, this, "uvm_uareas free list");
+    }
 
     /// <summary>UVM_NUAREA_MAX of the kernel: u-areas uvm_uarea_drain(FALSE) leaves cached.</summary>
     public const int KernelNuareaMax = 16;
@@ -68,9 +79,11 @@ public sealed class UareaCache(WriteVersions? versions = null)
         Lock.Acquire(self);
         u.State = UareaState.Cached;
         u.Owner = null;
-        V();
+        bool late = self.Kernel.Config.Has(Switches.UareaFreeLinksAfterUnlock); // the mutation: the link after the unlock
+        if (late) Lock.Release(self);
+        Listed();
         _free.Insert(0, u);
-        Lock.Release(self);
+        if (!late) Lock.Release(self);
     }
 
     /// <summary>uvm_uarea_alloc(), cache half: pop the head of the free list under the lock, or null if it is empty.</summary>
@@ -130,9 +143,12 @@ public sealed class UareaCache(WriteVersions? versions = null)
     {
         if (_free.Count == 0) return null;
         var u = _free[0];
-        V();
+        Listed();
         _free.RemoveAt(0);
         if (_free.Count == 0) DrainWanted = false;
         return u;
     }
+
+    /// <inheritdoc/>
+    public override string ToString() => "uvm_uareas";
 }

@@ -244,7 +244,8 @@ public static class AnonPager
     /// <summary>uvm_anon_dropswap(): free the anon's slot if it has one.</summary>
     internal static void DropSwap(Kernel k, KernelThread self, Anon anon)
     {
-        if (anon.SwSlot > 0) k.Vm.Swap.Free(self, anon.SwSlot, 1, skipCount: k.Config.Has(Switches.DropswapSkipsSwpginuse));
+        if (anon.SwSlot > 0)
+            k.Vm.Swap.Free(self, anon.SwSlot, 1, skipCount: k.Config.Has(Switches.DropswapSkipsSwpginuse), countAfterUnlock: k.Config.Has(Switches.SwapFreeCountsAfterUnlock));
         anon.SwSlot = 0;
     }
 

@@ -175,6 +175,15 @@ public static partial class Switches
         "uvm_uarea_drain() pops a u-area off the free list but never uvm_km_free()s it (a u-area leaked)")
         with { Kills = ["NoUareaIsLeaked", "UareaFreeCountMatchesFreeList"], Budget = 20 };
 
+    /// <summary>
+    /// uvm_uarea_free(): the u-area is linked onto the free list after simple_unlock(&amp;uvm_uareas_slock).
+    /// The lock is taken and dropped inside one step, so only the lock-discipline check on the
+    /// free list sees it (session 29).
+    /// </summary>
+    public static readonly KernelSwitch UareaFreeLinksAfterUnlock = Mutation("uarea-free-links-after-unlock", "uvm_uarea_free", "exit-reaperless",
+        "uvm_uarea_free() links the u-area onto uvm_uareas after simple_unlock(&uvm_uareas_slock) (a list written after the unlock)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
+
     /// <summary>exit1()/exit2(): wakeup(p->p_pptr) is skipped, so a parent asleep in wait4() is never told of the zombie.</summary>
     public static readonly KernelSwitch ExitSkipsParentWakeup = Mutation("exit-skips-parent-wakeup", "exit1", "exit-reaperless",
         "exit1() makes the process a zombie but skips wakeup(p->p_pptr), so a parent asleep in wait4() sleeps on (a lost wakeup)")

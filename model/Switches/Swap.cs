@@ -164,6 +164,15 @@ public static partial class Switches
         "uvm_swap_free(), called from uvm_anon_dropswap(), returns the slot to the extent but skips uvmexp.swpginuse -= nslots (a counter decrement skipped on one path)")
         with { Kills = ["SwapInUseMatchesAllocatedSlots"], Budget = 200 };
 
+    /// <summary>
+    /// uvm_swap_free(): swpginuse is decremented after simple_unlock(&amp;uvm.swap_data_lock). The
+    /// lock is taken and dropped inside one step, so only the lock-discipline check on the swap
+    /// counts sees it (session 29).
+    /// </summary>
+    public static readonly KernelSwitch SwapFreeCountsAfterUnlock = Mutation("swap-free-counts-after-unlock", "uvm_swap_free", "cow-fork",
+        "uvm_swap_free() decrements uvmexp.swpginuse after simple_unlock(&uvm.swap_data_lock) (a counter written after the unlock)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
+
     /// <summary>uvmpd_scan_inactive(): the final pageout of a partial cluster keeps its unused tail slots.</summary>
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");

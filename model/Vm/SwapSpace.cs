@@ -23,9 +23,10 @@ public sealed class SwapSpace
     private readonly bool[] _bad;
 
     /// <summary>A swap space of <paramref name="slots"/> slots, configured and enabled when nonzero.</summary>
-    public SwapSpace(int slots, WriteVersions? versions = null)
+    public SwapSpace(int slots, WriteVersions? versions = null, Discipline? discipline = null)
     {
         _versions = versions;
+        _d = discipline;
         _inUse = new bool[slots + 1];
         _bad = new bool[slots + 1];
         Configured = Enabled = slots > 0;
@@ -50,10 +51,10 @@ public sealed class SwapSpace
     public int SwPages => Configured ? Slots : 0;
 
     /// <summary>uvmexp.swpginuse.</summary>
-    public int InUse { get; private set { V(); field = value; } }
+    public int InUse { get; private set { SlotsWritten(); field = value; } }
 
     /// <summary>swd_npgbad: slots marked bad after a failed pageout; they stay allocated.</summary>
-    public int Bad { get; private set { V(); field = value; } }
+    public int Bad { get; private set { SlotsWritten(); field = value; } }
 
     /// <summary>True when <paramref name="slot"/> was marked bad by uvm_swap_markbad().</summary>
     public bool IsBad(int slot) => slot >= 1 && slot <= Slots && _bad[slot];
@@ -90,6 +91,7 @@ public sealed class SwapSpace
         }
         for (int s = slot; slot != 0 && s < slot + n; s++)
         {
+            SlotsWritten();
             _inUse[s] = true;
             InUse++;
         }
@@ -124,6 +126,7 @@ public sealed class SwapSpace
         uvmexp.SwpgOnly -= n;
         for (int s = start; s < start + n; s++)
         {
+            SlotsWritten();
             _bad[s] = true;
             if (!skipCount) Bad++; // skipCount: the mutation Switches.MarkbadSkipsNpgbad
         }
@@ -136,7 +139,8 @@ public sealed class SwapSpace
     /// (KASSERT(sdp->swd_npginuse &gt;= nslots) and extent_free(), which panics on a range it
     /// never handed out).
     /// </summary>
-    internal void Free(KernelThread self, int start, int n, bool skipCount = false)
+    /// <remarks><paramref name="countAfterUnlock"/>: the mutation <c>Switches.SwapFreeCountsAfterUnlock</c>.</remarks>
+    internal void Free(KernelThread self, int start, int n, bool skipCount = false, bool countAfterUnlock = false)
     {
         V();
         if (start == SwslotBad) return;
@@ -147,10 +151,12 @@ public sealed class SwapSpace
         {
             if (!_inUse[s])
                 throw new KernelPanicException("uvm_swap_free", $"slot {s} is not in use (extent_free: region not found)");
+            SlotsWritten();
             _inUse[s] = false;
-            if (!skipCount) InUse--; // skipCount: the mutation Switches.DropswapSkipsSwpginuse
+            if (!skipCount && !countAfterUnlock) InUse--; // skipCount: the mutation Switches.DropswapSkipsSwpginuse
         }
         Lock.Release(self);
+        if (countAfterUnlock && !skipCount) InUse -= n;
     }
 
     /// <summary>The write versions of the kernel; null for a swap space built alone in a test.</summary>
@@ -158,4 +164,22 @@ public sealed class SwapSpace
 
     /// <summary>A write to the swap state (<see cref="StateDomain.Swap"/>).</summary>
     private void V() => _versions?.Bump(StateDomain.Swap);
+
+    /// <summary>The detectors of the swap space's kernel; null for one built alone in a test.</summary>
+    private readonly Discipline? _d;
+
+    /// <summary>
+    /// A write of the slot map, swpginuse or swd_npgbad, which the running step does holding
+    /// uvm.swap_data_lock (uvm_swap.c: uvm_swap_alloc(), uvm_swap_free() and uvm_swap_markbad()
+    /// change them under it). The lock is taken and dropped inside one step, so only the
+    /// lock-discipline check sees a write outside it.
+    /// </summary>
+    private void SlotsWritten()
+    {
+        V();
+        _d?.WriteAlsoUnder(Lock, this, "swap slot map and counts");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => "the swap space";
 }

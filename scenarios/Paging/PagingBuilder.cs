@@ -10,7 +10,7 @@ public static class PagingBuilder
     /// <summary>The swap device, uvmexp targets, pagedaemon, aiodone daemon, users and swapctl.</summary>
     public static void Build(Kernel k, PagingWorkload paging)
     {
-        k.Vm.Swap = new SwapSpace(paging.SwapSlots, k.Versions);
+        k.Vm.Swap = new SwapSpace(paging.SwapSlots, k.Versions, k.Discipline);
         k.Uvmexp.FreeMin = paging.FreeMin;
         k.Uvmexp.FreeTarg = paging.FreeTarg;
         k.Uvmexp.InactTarg = paging.FreeTarg + 1;

@@ -43,7 +43,7 @@ public sealed class OnePagedaemonTests
     public void StatedShortagePassesCallSwapoutThreadsThatManyTimesThenSleep(int passes)
     {
         var k = KernelFixture.WithLwps(2);
-        k.Vm.Swap = new SwapSpace(4, k.Versions);
+        k.Vm.Swap = new SwapSpace(4, k.Versions, k.Discipline);
         var pd = PageDaemon.Boot(k, new() { ShortagePasses = passes });
 
         var steps = RunToSleep(pd);
