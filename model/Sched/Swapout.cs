@@ -22,8 +22,9 @@ public static class Swapout
     /// <summary>Why uvm_scheduler() does.</summary>
     private const string SchedulerWalk = "uvm_scheduler(): \"is it a runnable swapped out process?\" under proclist_lock_read() only";
 
-    /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed.</summary>
-    public static bool Swappable(Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !l.Proc.Exiting && l.HoldCount == 0;
+    /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).</summary>
+    public static bool Swappable(Kernel k, Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !l.Proc.Exiting
+        && (l.HoldCount == 0 || k.Config.Has(Switches.SwappableIgnoresHoldcnt));
 
     /// <summary>
     /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
@@ -44,7 +45,7 @@ public static class Swapout
             if (!l.OnAllLwp) continue;
             if (k.Config.Has(Switches.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
                 throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
-            if (!Swappable(l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
+            if (!Swappable(k, l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
             switch (l.RacyStat(WalkWithoutSchedLock))
             {
                 // PR kern/23095: the pre-fix walk falls through to the LSRUN case here.

@@ -182,6 +182,16 @@ public static partial class Switches
         "uvm_swapout_threads() and uvm_swapout() do not check swappable(), so P_SYSTEM, exiting and PHOLDed LWPs are candidates (a re-check skipped)")
         with { Kills = ["SystemLwpIsNeverSwappedOut"], Budget = 200 };
 
+    /// <summary>
+    /// swappable(): the l_holdcnt test is left out, so a PHOLDed LWP (fork1()'s parent, asleep in
+    /// uvm_lwp_fork()'s wiring of the child's u-area) is a swapout candidate. Found by the session-29
+    /// adversarial hunt: before HeldLwpIsNeverSwappedOut no property judged it (the model reads
+    /// nothing of a held LWP's stack that a swapout takes away).
+    /// </summary>
+    public static readonly KernelSwitch SwappableIgnoresHoldcnt = Mutation("swappable-ignores-holdcnt", "swappable", "pool-swapout",
+        "swappable() does not test l_holdcnt, so uvm_swapout_threads() swaps out an LWP a path holds with PHOLD (a condition left out of a test)")
+        with { Kills = ["HeldLwpIsNeverSwappedOut"], Budget = 20 };
+
     /// <summary>uvm_swapout(): sched_lock is not taken, so clearing L_INMEM and remrunqueue() are two critical sections.</summary>
     public static readonly KernelSwitch SwapoutWithoutSchedLock = Mutation("swapout-without-sched-lock", "uvm_swapout", "swapout",
         "uvm_swapout() does not take sched_lock, so clearing L_INMEM and remrunqueue() are two critical sections and another CPU may run in between (a lock not taken)");

@@ -73,7 +73,7 @@ public sealed class ProcessForkWaitTests
 
         Assert.Equal(LwpStat.Sleep, parent.Stat);
         Assert.Equal(1, parent.HoldCount);
-        Assert.False(Swapout.Swappable(parent));
+        Assert.False(Swapout.Swappable(k, parent));
         k.Uvmexp.Free = 4;
         Tsleep.Wakeup(k, new KernelFixture.TestThread(k), Pageout.FreeMemory);
         ExitFixture.RunUntil(cpu, "fork1");

@@ -39,6 +39,21 @@ public sealed class SchedInvariantsTests
     }
 
     [Fact]
+    public void HeldLwpIsNeverSwappedOutNamesTheHeldLwp()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        l.HoldCount = 1;
+        Assert.Null(SchedInvariants.HeldLwpIsNeverSwappedOut.Check(k));
+
+        l.InMemory = false;
+
+        Assert.Equal("lwp 1 has l_holdcnt 1 but L_INMEM clear: it was swapped out while held", SchedInvariants.HeldLwpIsNeverSwappedOut.Check(k));
+        l.HoldCount = 0;
+        Assert.Null(SchedInvariants.HeldLwpIsNeverSwappedOut.Check(k));
+    }
+
+    [Fact]
     public void RunQueueHoldsOnlyRunnableInMemoryLwpsCatchesAQueuedSwappedOutLwp()
     {
         var k = KernelFixture.WithLwps(1);
