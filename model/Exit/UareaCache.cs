@@ -150,5 +150,5 @@ public sealed class UareaCache(WriteVersions? versions = null, Discipline? disci
     }
 
     /// <inheritdoc/>
-    public override string ToString() => "uvm_uareas";
+    public override string ToString() => "uareas"; // also its label in explain's state (scenarios/Explain/StateDescriber.cs)
 }

@@ -181,5 +181,5 @@ public sealed class SwapSpace
     }
 
     /// <inheritdoc/>
-    public override string ToString() => "the swap space";
+    public override string ToString() => "swap"; // also its label in explain's state (scenarios/Explain/StateDescriber.cs)
 }
