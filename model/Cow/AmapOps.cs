@@ -17,13 +17,22 @@ public static class AmapOps
     internal static Amap Alloc(Kernel k, int slots) => new(k.Vm.NextAmapId++, slots, k.Versions, k);
 
     /// <summary>
-    /// amap_copy(map, entry, ...) with the map write-locked: clear needs-copy, copying the amap if
-    /// another entry still references it. An entry with no amap gets a new blank one.
+    /// amap_copy(map, entry, waitf, ...) with the map write-locked: clear needs-copy, copying the
+    /// amap if another entry still references it. An entry with no amap gets a new blank one.
+    /// With <paramref name="waitOk"/> (M_WAITOK: uvmspace_fork() and uvm_map_pageable(); the fault's
+    /// uvmfault_amapcopy() passes M_NOWAIT) the allocation, amap_alloc() or amap_alloc1()'s
+    /// malloc(), may sleep: the step ends there, after the unlocked am_ref test and before am_l,
+    /// so other paths run between the test and its re-check under the lock.
     /// </summary>
-    internal static IEnumerable<Step> Copy(Kernel k, KernelThread self, CowSpace space)
+    internal static IEnumerable<Step> Copy(Kernel k, KernelThread self, CowSpace space, bool waitOk)
     {
         if (space.Amap is not { } src)
         {
+            if (waitOk)
+            {
+                self.MaySleep();
+                yield return Step.Ran("amap_copy: amap_alloc (M_WAITOK)");
+            }
             space.Amap = Alloc(k, space.Pages);
             space.NeedsCopy = false;
             yield break;
@@ -33,7 +42,12 @@ public static class AmapOps
             space.NeedsCopy = false; // unlocked read: only our locked map can hold the last reference
             yield break;
         }
-        var amap = Alloc(k, space.Pages); // amap_alloc1(): no pool sleep modelled
+        if (waitOk)
+        {
+            self.MaySleep();
+            yield return Step.Ran("amap_copy: amap_alloc1 (M_WAITOK)");
+        }
+        var amap = Alloc(k, space.Pages);
         foreach (var s in Locks.Take(src.Lock, self, "amap_copy: amap_lock(srcamap)")) yield return s;
         if (src.Ref == 1)
         {

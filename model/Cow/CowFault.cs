@@ -55,7 +55,7 @@ public static class CowFault
                 yield return Step.Ran("uvm_fault: needs-copy, uvmfault_unlockmaps");
                 foreach (var s in CowWiring.LockWrite(k, self, space, "uvmfault_amapcopy: vm_map_lock")) yield return s;
                 if (space.EntryMapped && space.NeedsCopy)
-                    foreach (var s in AmapOps.Copy(k, self, space)) yield return s;
+                    foreach (var s in AmapOps.Copy(k, self, space, waitOk: false)) yield return s;
                 space.UnlockChanged(k, self);
                 yield return Step.Ran("uvmfault_amapcopy: amap_copy");
                 continue;

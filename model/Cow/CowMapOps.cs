@@ -35,7 +35,7 @@ public static class CowMapOps
                 if (child.Amap is not null)
                 {
                     child.Forming = true;
-                    foreach (var s in AmapOps.Copy(k, self, child)) yield return s; // amap_copy(new_map, new_entry, M_WAITOK, FALSE, 0, 0)
+                    foreach (var s in AmapOps.Copy(k, self, child, waitOk: true)) yield return s; // amap_copy(new_map, new_entry, M_WAITOK, FALSE, 0, 0)
                     foreach (var s in CowWiring.CowNow(k, self, child)) yield return s;
                     child.Forming = false;
                 }

@@ -57,7 +57,7 @@ public static class CowWiring
             yield break;
         }
         if (space.WiredCount == 0 && (space.NeedsCopy || space.Amap is null))
-            foreach (var s in AmapOps.Copy(k, self, space)) yield return s;
+            foreach (var s in AmapOps.Copy(k, self, space, waitOk: true)) yield return s; // amap_copy(map, entry, M_WAITOK, TRUE, start, end)
         int count = ++space.WiredCount;
         space.Busy = true;
         // vm_map_downgrade(): the lock becomes shared, which the model's exclusive lock cannot be;
