@@ -118,7 +118,7 @@ public static class Swapout
         // which the 2004 big lock, not modelled, made unnecessary. It comes first: an LWP that has
         // left alllwp since the walk may be freed (pool_put), and the fixed kernel never touches it.
         // Switches.ScanSkipsSwappable drops the swappable() part of it (P_WEXIT), not the alllwp one.
-        if (!k.Config.Has(Switches.SwapoutExitedLwp) && ((l.Proc.Exiting && !k.Config.Has(Switches.ScanSkipsSwappable)) || !l.OnAllLwp))
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (!l.OnAllLwp || (l.Proc.Exiting && !k.Config.Has(Switches.ScanSkipsSwappable))))
         {
             k.SchedLock.Release(self);
             return false;
