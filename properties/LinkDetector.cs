@@ -258,7 +258,27 @@ public static class LinkDetector
         Reads = StateDomain.Objects,
     };
 
+    /// <summary>
+    /// l_addr and the u-area's owner name each other (uvm_glue.c 1.93: uvm_lwp_fork() sets l_addr
+    /// to the u-area uvm_uarea_alloc() gave it; uvm_lwp_exit() hands it to uvm_uarea_free() and sets
+    /// <c>l->l_addr = (void *)0</c>). <see cref="ExitInvariants.NoUareaIsLeaked"/> checks the u-area's
+    /// side; this is the LWP's: an LWP left naming a u-area it gave up names one the cache may hand
+    /// to the next fork1(), whose stack its next cpu_switch() or swapout would use. Between the
+    /// give-back and the clear, which the 2003 uvm_lwp_exit() does after uvm_km_free() returns
+    /// (its vm_map_unlock() ends a step), a dead LWP still names the u-area it freed: allowed to an
+    /// LWP that has exited, as long as no other LWP has the u-area.
+    /// </summary>
+    public static readonly Invariant LwpAddrNamesItsOwnUarea = Invariant.ForAll(
+        nameof(LwpAddrNamesItsOwnUarea),
+        "An LWP's l_addr is NULL or names a u-area in use by that LWP, or, once the LWP has exited, one no other LWP uses: uvm_lwp_exit() clears it as it gives the u-area back.",
+        Detector.Subsystem, k => k.Lwps,
+        l => l.Freed || l.Uarea is not { } u || (u.State == Model.Exit.UareaState.InUse ? u.Owner == l : l.Finished),
+        l => l.Uarea!.State == Model.Exit.UareaState.InUse
+            ? $"{l}'s l_addr names {l.Uarea}, which {l.Uarea.Owner?.ToString() ?? "no LWP"} uses"
+            : $"{l}'s l_addr names {l.Uarea}, which is {l.Uarea.State.ToString().ToLowerInvariant()}")
+        with { Reads = StateDomain.Sched | StateDomain.Uarea };
+
     public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree,
         LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps,
-        ProcListsHoldOnlyLiveProcesses, AObjIsOnUaoListExactlyWhileReferenced];
+        ProcListsHoldOnlyLiveProcesses, AObjIsOnUaoListExactlyWhileReferenced, LwpAddrNamesItsOwnUarea];
 }

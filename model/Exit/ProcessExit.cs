@@ -141,6 +141,6 @@ public static class ProcessExit
             PhysMem.UnwireUareaPages(k, l.Uarea);
             k.Vm.PageQueueLock.Release(self);
         }
-        l.Uarea = null;
+        if (!k.Config.Has(Switches.LwpExitKeepsLaddr)) l.Uarea = null; // lwp-exit-keeps-laddr
     }
 }

@@ -184,6 +184,15 @@ public static partial class Switches
         "uvm_uarea_free() links the u-area onto uvm_uareas after simple_unlock(&uvm_uareas_slock) (a list written after the unlock)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
+    /// <summary>
+    /// uvm_lwp_exit() (2004): the u-area goes to the cache but l_addr is not cleared, so the zombie
+    /// names a u-area the next fork1() takes. Found by the session-29 adversarial hunt: no property
+    /// checked l_addr from the LWP's side until LwpAddrNamesItsOwnUarea.
+    /// </summary>
+    public static readonly KernelSwitch LwpExitKeepsLaddr = Mutation("lwp-exit-keeps-laddr", "uvm_lwp_exit", "exit-reaperless",
+        "uvm_lwp_exit() links the u-area on the free list but leaves l_addr pointing at it (a pointer kept past the give-back)")
+        with { Kills = ["LwpAddrNamesItsOwnUarea"], Budget = 50 };
+
     /// <summary>exit1()/exit2(): wakeup(p->p_pptr) is skipped, so a parent asleep in wait4() is never told of the zombie.</summary>
     public static readonly KernelSwitch ExitSkipsParentWakeup = Mutation("exit-skips-parent-wakeup", "exit1", "exit-reaperless",
         "exit1() makes the process a zombie but skips wakeup(p->p_pptr), so a parent asleep in wait4() sleeps on (a lost wakeup)")

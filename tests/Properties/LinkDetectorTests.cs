@@ -21,6 +21,34 @@ public sealed class LinkDetectorTests
     }
 
     [Fact]
+    public void AZombieNamingAUareaAnotherLwpTookIsReported()
+    {
+        var k = KernelFixture.WithLwps(2);
+        var self = new KernelFixture.TestThread(k);
+        var (dead, other) = (k.Lwps[0], k.Lwps[1]);
+        var u = dead.Uarea!;
+        Assert.Null(LinkDetector.LwpAddrNamesItsOwnUarea.Check(k));
+
+        k.Uareas.Free(self, u);     // uvm_uarea_free() without the l_addr = NULL after it
+        dead.BecomeZombieUnlocked();
+        Assert.Null(LinkDetector.LwpAddrNamesItsOwnUarea.Check(k)); // an exited LWP on its way out
+        u.State = Uvm.Model.Exit.UareaState.InUse;                    // the next fork1() takes it
+        u.Owner = other;
+
+        Assert.Equal("lwp 1's l_addr names u-area 1, which lwp 2 uses", LinkDetector.LwpAddrNamesItsOwnUarea.Check(k));
+    }
+
+    [Fact]
+    public void ARunningLwpNamingACachedUareaIsReported()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        k.Uareas.Free(new KernelFixture.TestThread(k), l.Uarea!);
+
+        Assert.Equal("lwp 1's l_addr names u-area 1, which is cached", LinkDetector.LwpAddrNamesItsOwnUarea.Check(k));
+    }
+
+    [Fact]
     public void AFreedProcessLeftOnZombprocIsReported()
     {
         var k = KernelFixture.WithLwps(1);
