@@ -157,6 +157,19 @@ public static class AccountingDetector
         l => $"{l} exited with l_holdcnt {l.HoldCount}") with { Reads = StateDomain.Sched };
 
     /// <summary>
+    /// l_holdcnt counts the PHOLD()s not yet matched by a PRELE() (proc.h: <c>#define PRELE(l)
+    /// (--(l)->l_holdcnt)</c>), so it is never below zero: a PRELE() without its PHOLD(), or a second
+    /// one on some path, leaves the LWP swappable while another path holds it. Judged at every step,
+    /// so the extra PRELE() is named where it happens, not when the LWP exits
+    /// (<see cref="ExitedLwpHoldsNoPhold"/>).
+    /// </summary>
+    public static readonly Invariant HoldCountIsNeverNegative = Invariant.ForAll(
+        nameof(HoldCountIsNeverNegative),
+        "An LWP's l_holdcnt is never below zero: every PRELE matches a PHOLD.",
+        Detector.Subsystem, k => k.Lwps, l => l.Freed || l.HoldCount >= 0,
+        l => $"{l} has l_holdcnt {l.HoldCount}: a PRELE without its PHOLD") with { Reads = StateDomain.LwpClock };
+
+    /// <summary>
     /// A process's LWP counters count its LWPs (proc.h 1.154): p_nlwps "Number of LWPs" the LWPs on
     /// p_lwps, p_nrlwps "Number of running LWPs" the LSRUN and LSONPROC ones, p_nzlwps "Number of
     /// zombie LWPs" the LSZOMB ones not yet collected. Each is changed by hand at its own sites
@@ -266,7 +279,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

@@ -22,6 +22,20 @@ public sealed class AccountingDetectorTests
     }
 
     [Fact]
+    public void ASecondPreleIsNamedWhenItHappens()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var l = k.Lwps[0];
+        l.HoldCount++;
+        l.HoldCount--;
+        Assert.Null(AccountingDetector.HoldCountIsNeverNegative.Check(k));
+
+        l.HoldCount--;
+
+        Assert.Equal("lwp 1 has l_holdcnt -1: a PRELE without its PHOLD", AccountingDetector.HoldCountIsNeverNegative.Check(k));
+    }
+
+    [Fact]
     public void LwpCountersCountTheProcesssLwps()
     {
         var k = KernelFixture.WithLwps(2);
