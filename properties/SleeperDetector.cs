@@ -53,11 +53,13 @@ public static class SleeperDetector
     /// own address) with a zombie child missed it; kern_exec.c and kern_exit.c: the path that clears
     /// a vfork() child's P_PPWAIT wakes the parent, so a parent LWP asleep in fork1()'s "ppwait" loop
     /// whose child has cleared it missed that wakeup (an LWP in that loop sleeps on the same
-    /// channel as wait4() and waits for nothing else).
+    /// channel as wait4() and waits for nothing else); kern_lwp.c and kern_exit.c: the path that
+    /// makes an LWP LSZOMB (lwp_exit2(), or the reaper) wakes &amp;p->p_nlwps, so an LWP asleep there in
+    /// exit_lwps()' lwp_wait1() while a sibling is a zombie it could collect missed it.
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, is in wait4() while one of its children is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -111,6 +113,7 @@ public static class SleeperDetector
                     if (Asleep(k, Model.Exit.ProcLists.ChannelOf(p), inWait4: true)) return true;
                     break;
                 }
+            if (ZombieLwp(p) is not null && Asleep(k, Model.Exit.ProcLists.NlwpsOf(p))) return true;
         }
         var lwps = k.Lwps;
         for (int i = 0; i < lwps.Count; i++)
@@ -166,6 +169,21 @@ public static class SleeperDetector
                 if (!children[j].Reaped && children[j].Stat == Model.Exit.ProcStat.Zomb && !children[j].ParentWakeupOwed)
                     return $"its child pid {children[j].Pid} is a zombie (the wakeup of exit1() or proc_reparent() was missed)";
         }
+        for (int i = 0; i < procs.Count; i++)
+            if (!procs[i].Reaped && Model.Exit.ProcLists.NlwpsOf(procs[i]) == channel && ZombieLwp(procs[i]) is { } z)
+                return $"{z} of its process is a zombie (the wakeup(&p->p_nlwps) of lwp_exit2() or the reaper was missed)";
+        return null;
+    }
+
+    /// <summary>
+    /// An LSZOMB LWP still on <paramref name="p"/>'s p_lwps, which lwp_wait1() (exit_lwps()) would
+    /// collect: the path that makes it LSZOMB wakes &amp;p->p_nlwps in the same section.
+    /// </summary>
+    private static Model.Sched.Lwp? ZombieLwp(Model.Sched.Proc p)
+    {
+        var lwps = p.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Zomb } z) return z;
         return null;
     }
 

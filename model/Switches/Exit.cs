@@ -370,5 +370,5 @@ public static partial class Switches
     /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): reaper() makes an undetached LWP a zombie but skips wakeup(&amp;p-&gt;p_nlwps). Caught by EveryLwpEventuallyExits at schedule 1 of seeds 0-2, with or without the big lock.</summary>
     public static readonly KernelSwitch ReaperSkipsNlwpsWakeup = Mutation("reaper-skips-nlwps-wakeup", "reaper", "exit-reaper",
         "reaper() makes an undetached LWP a zombie (p_nzlwps++) but skips wakeup(&p->p_nlwps) (a wakeup dropped): lwp_wait1() of the exiting process sleeps on")
-        with { Kills = ["EveryLwpEventuallyExits"], Budget = 5 };
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere", "EveryLwpEventuallyExits"], Budget = 5 };
 }

@@ -16,6 +16,21 @@ public sealed class SleeperDetectorTests
     private static LivenessProperty P => SleeperDetector.EverySleeperIsEventuallyWoken;
 
     [Fact]
+    public void AnLwpInLwpWait1WithAZombieSiblingMissedItsWakeup()
+    {
+        var k = KernelFixture.WithLwps(2);
+        var (waiter, sibling) = (k.Lwps[0], k.Lwps[1]);
+        waiter.Stat = LwpStat.Sleep;
+        waiter.WChan = Uvm.Model.Exit.ProcLists.NlwpsOf(waiter.Proc); // exit_lwps(): lwp_wait1() found no zombie yet
+        Assert.Null(SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
+
+        sibling.Stat = LwpStat.Zomb;                                   // lwp_exit2() without its wakeup(&p->p_nlwps)
+
+        Assert.Equal($"lwp 1 sleeps on {waiter.WChan}, but lwp 2 of its process is a zombie (the wakeup(&p->p_nlwps) of lwp_exit2() or the reaper was missed)",
+            SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
+    }
+
+    [Fact]
     public void AThreadAsleepForMemoryAtTheEndIsPending()
     {
         var k = KernelFixture.WithLwps(1);
