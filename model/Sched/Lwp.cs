@@ -271,11 +271,15 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>l_addr: its u-area (PCB and kernel stack); null after uvm_lwp_exit().</summary>
     public Uarea? Uarea { get; internal set { V(); field = value; } }
 
-    /// <summary>l_wchan: the channel it sleeps on in the kernel (wait4, lwp_wait1, uvm_wait, a lock); null otherwise.</summary>
+    /// <summary>
+    /// l_wchan: the channel it sleeps on in the kernel (wait4, lwp_wait1, uvm_wait, a lock); null
+    /// otherwise. ltsleep() sets it and wakeup(), unsleep() and endtsleep() clear it, all under
+    /// sched_lock (kern_synch.c): a write without it is reported (a check only).
+    /// </summary>
     public WaitChannel? WChan
     {
         get { R("l_wchan"); return _wChan; }
-        internal set { W("l_wchan"); C(); _wChan = value; }
+        internal set { if (_sched is not null) _d?.WriteAlsoUnder(_sched, this, "l_wchan"); W("l_wchan"); C(); _wChan = value; }
     }
 
     private WaitChannel? _wChan;

@@ -196,10 +196,11 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     /// setrunnable() counts it back in (kern_synch.c of 2006; the 2003-04 text is not stored),
     /// lwp_exit() and exit1() count the exiting LWP out as it becomes LSDEAD.
     /// </summary>
+    /// <remarks>Each of those sites holds sched_lock, and a write without it is reported (lock discipline, a check only).</remarks>
     public int Nrlwps
     {
         get { Touch(); return _nrlwps; }
-        internal set { Touch(); V(); _nrlwps = value; }
+        internal set { Touch(); if (kernel is not null) _d?.WriteAlsoUnder(kernel.SchedLock, this, "p_nrlwps"); V(); _nrlwps = value; }
     }
 
     /// <summary>

@@ -40,12 +40,14 @@ public static class Tsleep
         cpu.Current = null;
         l.Stat = LwpStat.Sleep;
         l.Sintr = interruptible; // PCATCH: L_SINTR (wait4()'s tsleep; the other kernel paths' sleeps of the model take no PCATCH)
-        if (!k.Config.Has(Switches.LtsleepSkipsNrlwps)) l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP (ltsleep-skips-nrlwps)
+        bool late = k.Config.Has(Switches.LtsleepCountsAfterUnlock); // ltsleep-counts-after-unlock: p_nrlwps-- after SCHED_UNLOCK
+        if (!k.Config.Has(Switches.LtsleepSkipsNrlwps) && !late) l.Proc.Nrlwps--; // ltsleep(): p_nrlwps-- under SCHED_LOCK with LSSLEEP (ltsleep-skips-nrlwps)
         l.WChan = chan;
         l.SlpTime = 0;
         l.SleepTimeout = int.MaxValue;
         Scheduler.CpuSwitch(k, cpu);
         k.SchedLock.Release(self);
+        if (late) l.Proc.Nrlwps--;
     }
 
     /// <summary>

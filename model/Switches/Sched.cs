@@ -292,6 +292,14 @@ public static partial class Switches
         "ltsleep() makes the LWP LSSLEEP without p_nrlwps-- (a counter update skipped)")
         with { Budget = 20 };
 
+    /// <summary>
+    /// ltsleep(): p_nrlwps-- after SCHED_UNLOCK, in the same section. sched_lock is taken and
+    /// dropped inside one step, so only the lock-discipline check on p_nrlwps sees it (session 29).
+    /// </summary>
+    public static readonly KernelSwitch LtsleepCountsAfterUnlock = Mutation("ltsleep-counts-after-unlock", "ltsleep", "exit-reaperless",
+        "ltsleep() decrements p_nrlwps after SCHED_UNLOCK instead of with LSSLEEP under it (a counter written after the unlock)")
+        with { Kills = ["LockDiscipline"], Budget = 20 };
+
     /// <summary>From the session-23 mutation hunt (mutD): setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled). Caught by LwpCountsMatchTheirLwps, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch SetrunnableDoublesNrlwps = Mutation("setrunnable-doubles-nrlwps", "setrunnable", "exit-reaperless",
         "setrunnable() counts the woken LWP into p_nrlwps twice (a counter update doubled)")
