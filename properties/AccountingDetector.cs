@@ -170,6 +170,37 @@ public static class AccountingDetector
         l => $"{l} has l_holdcnt {l.HoldCount}: a PRELE without its PHOLD") with { Reads = StateDomain.LwpClock };
 
     /// <summary>
+    /// shm_nattch counts the attachments of a SysV shm segment (sysv_shm.c of 2002: shmat()
+    /// increments it as it fills the process's vm_shm entry, shm_delete_mapping() decrements it as
+    /// it clears one, and shmexit() at exit and shmfork() at fork go through the same). Recounted
+    /// from the processes' own entries, not from the counter: a path that loses an attachment
+    /// (an exit without shmexit()) leaves the count high, and the segment is never deallocated
+    /// after IPC_RMID.
+    /// </summary>
+    public static readonly Invariant ShmNattchCountsAttachments = new(
+        nameof(ShmNattchCountsAttachments),
+        "A SysV shm segment's shm_nattch equals the attachments live processes hold on it (their vm_shm entries).",
+        Detector.Subsystem, k =>
+        {
+            var segments = k.Vm.ShmSegments;
+            for (int i = 0; i < segments.Count; i++)
+            {
+                var seg = segments[i];
+                int n = 0;
+                for (int j = 0; j < k.Threads.Count; j++)
+                    if (k.Threads[j] is Model.Threads.ShmUser { Exited: false } u)
+                        foreach (var a in u.Attached)
+                            if (a == seg) n++;
+                if (n != seg.Nattch) return $"{seg} has shm_nattch {seg.Nattch} but {n} attachment(s) held by live processes";
+            }
+            return null;
+        })
+    {
+        // shm_nattch and the entries change together, with a write to the segment (Objects); an exit (Sleep).
+        Reads = StateDomain.Objects | StateDomain.Sleep,
+    };
+
+    /// <summary>
     /// A process's LWP counters count its LWPs (proc.h 1.154): p_nlwps "Number of LWPs" the LWPs on
     /// p_lwps, p_nrlwps "Number of running LWPs" the LSRUN and LSONPROC ones, p_nzlwps "Number of
     /// zombie LWPs" the LSZOMB ones not yet collected. Each is changed by hand at its own sites
@@ -279,7 +310,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
+        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, ShmNattchCountsAttachments, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

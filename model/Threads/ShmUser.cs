@@ -12,8 +12,11 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> program) : KernelThread(kernel, name)
 {
-    /// <summary>The segments this process has attached, by key.</summary>
+    /// <summary>The segments this process has attached, by key: its vm_shm (struct shmmap_state).</summary>
     private readonly Dictionary<int, ShmSegment> _attached = [];
+
+    /// <summary>The segments this process has attached (its vm_shm entries with a shmid), for the shm_nattch recount.</summary>
+    public IEnumerable<ShmSegment> Attached => _attached.Values;
 
     /// <summary>
     /// Each operation is one system call (shmget, shmat, shmdt, shmctl) or user fault, under the
@@ -97,14 +100,18 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
         return Step.Ran("shmget → uao_create");
     }
 
-    /// <summary>shmdt(): uvm_deallocate() of the mapping, then shm_delete_mapping().</summary>
+    /// <summary>
+    /// shmdt(): uvm_deallocate() of the mapping, then shm_delete_mapping(): <c>shmmap_se->shmid =
+    /// -1</c> and <c>--shmseg->shm_nattch</c> in one section (sysv_shm.c of 2002), so the
+    /// process's entry goes with the count.
+    /// </summary>
     private IEnumerable<Step> Detach(int key, string function)
     {
         var seg = _attached[key];
-        _attached.Remove(key);
         bool removedBefore = seg.Removed; // shmdt-reads-removed-before-detach: the stale value decides below
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
         bool removed = Kernel.Config.Has(Switches.ShmdtReadsRemovedBeforeDetach) ? removedBefore : seg.Removed;
+        _attached.Remove(key);
         if (--seg.Nattch > 0 || !removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
         Kernel.Vm.ShmList.Remove(seg);
         seg.Deallocated = true;

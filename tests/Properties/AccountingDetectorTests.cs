@@ -36,6 +36,19 @@ public sealed class AccountingDetectorTests
     }
 
     [Fact]
+    public void AnAttachmentNoLiveProcessHoldsIsNamed()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var seg = new Uvm.Model.Vm.ShmSegment(1, Uvm.Model.AObjPager.Create(k, 1));
+        k.Vm.ShmList.Add(seg);
+        Assert.Null(AccountingDetector.ShmNattchCountsAttachments.Check(k));
+
+        seg.Nattch++;                                                 // an exit that skipped shmexit() leaves this
+
+        Assert.Equal($"{seg} has shm_nattch 1 but 0 attachment(s) held by live processes", AccountingDetector.ShmNattchCountsAttachments.Check(k));
+    }
+
+    [Fact]
     public void LwpCountersCountTheProcesssLwps()
     {
         var k = KernelFixture.WithLwps(2);
