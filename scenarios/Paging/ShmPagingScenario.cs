@@ -61,6 +61,7 @@ public static class ShmPagingScenario
         from pages in Gen.Choose(1, 4)
         from a in GenUser(pages)
         from b in GenUser(pages)
+        from detach in Gen.Elements(true, false) // false: the first user exits attached, and exit1()'s shmexit() detaches it
         from spare in Gen.Choose(1, 2)
         let slots = Math.Max(1, procs.Sum(p => p.Pages) + pages - free + spare)
         select new Workload
@@ -71,7 +72,7 @@ public static class ShmPagingScenario
                 new PagingWorkload
                 {
                     SwapSlots = slots, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs],
-                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
+                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, .. (detach ? new ShmOp[] { new ShmDt(1) } : [])], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
                 },
             ],
         };

@@ -62,6 +62,7 @@ public static class ShmSwapScenario
         from slots in Gen.Choose(1, 3)
         from a in GenUser(pages)
         from b in GenUser(pages)
+        from detach in Gen.Elements(true, false) // false: the first user exits attached, and exit1()'s shmexit() detaches it
         from cycles in Gen.Choose(1, 3)
         from anon in PagedaemonScenario.GenSometimesOneProcess()
         select new Workload
@@ -73,7 +74,7 @@ public static class ShmSwapScenario
                 {
                     SwapSlots = slots, FreeMin = 1, FreeTarg = free + anon.Sum(a => a.Pages),
                     AnonProcesses = anon,
-                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, new ShmDt(1)], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
+                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, .. (detach ? new ShmOp[] { new ShmDt(1) } : [])], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
                     SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
                 },
             ],
