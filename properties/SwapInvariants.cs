@@ -73,6 +73,30 @@ public static class SwapInvariants
         Reads = StateDomain.Anons | StateDomain.Objects | StateDomain.Swap,
     };
 
+    /// <summary>
+    /// A slot belongs to a configured device (swapdrum_getsdp(slot) finds it, uvm_swap.c): swap_off()
+    /// removes the device only once its pages are all back and its slots freed, and fails with
+    /// EBUSY otherwise. A slot still allocated or recorded once the device is gone is freed or
+    /// read later through a device lookup that finds nothing (uvm_swap_free()'s KASSERT(sdp != NULL),
+    /// a swap read of a removed device): judged at the removal, not at that later use.
+    /// </summary>
+    public static readonly Invariant NoSwapSlotOutlivesItsDevice = new(
+        nameof(NoSwapSlotOutlivesItsDevice),
+        "No swap slot is allocated, recorded by an anon or aobj, or written by a pageout while its device is not configured: swap_off() removes a device only once every slot on it is freed.",
+        "swap", k =>
+        {
+            var vm = k.Vm;
+            if (vm.Swap.Configured) return null;
+            if (vm.Swap.InUse != 0) return $"the swap device is removed with {vm.Swap.InUse} slot(s) still allocated";
+            foreach (var o in Owners(vm)) return $"{o} records slot {o.Slot} of the removed swap device";
+            for (int i = 0; i < vm.PagesInFlight.Count; i++)
+                if (vm.PagesInFlight[i].Slot > 0) return $"the pageout of {vm.PagesInFlight[i].Pages[0]} writes slot {vm.PagesInFlight[i].Slot} of the removed swap device";
+            return null;
+        })
+    {
+        Reads = StateDomain.Anons | StateDomain.Objects | StateDomain.Swap,
+    };
+
     /// <summary>Slot tables of up to this many slots live on the stack.</summary>
     private const int StackLimit = 256;
 
@@ -130,5 +154,5 @@ public static class SwapInvariants
 
     /// <summary>Every swap invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots];
+        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots, NoSwapSlotOutlivesItsDevice];
 }

@@ -30,7 +30,7 @@ public static class SwapOff
         int start = 1, end = swap.Slots + 1;
         foreach (var s in UaoSwapOff(k, self, start, end)) yield return s;
         foreach (var s in AnonPager.SwapOff(k, self, start, end)) yield return s;
-        if (swap.InUse != 0)
+        if (swap.InUse != 0 && !k.Config.Has(Switches.SwapOffIgnoresBusy)) // swap-off-ignores-busy
         {
             // A slot can outlive the walk: an aobj whose last uao_detach() is waiting for a page
             // in pageout is already off uao_list. Later kernels re-enable the device and fail

@@ -173,6 +173,15 @@ public static partial class Switches
         "uvm_swap_free() decrements uvmexp.swpginuse after simple_unlock(&uvm.swap_data_lock) (a counter written after the unlock)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
+    /// <summary>
+    /// swap_off(): the device is removed although slots on it are still in use (the EBUSY test left
+    /// out). Found by the session-29 adversarial hunt: until NoSwapSlotOutlivesItsDevice only the
+    /// later uvm_swap_free() panic of a slot on the removed device reported it, tens of schedules on.
+    /// </summary>
+    public static readonly KernelSwitch SwapOffIgnoresBusy = Mutation("swap-off-ignores-busy", "swap_off", "anon-swapoff",
+        "swap_off() removes the swap device although slots on it are still allocated (a test left out)")
+        with { Kills = ["NoSwapSlotOutlivesItsDevice"], Budget = 200 };
+
     /// <summary>uvmpd_scan_inactive(): the final pageout of a partial cluster keeps its unused tail slots.</summary>
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");

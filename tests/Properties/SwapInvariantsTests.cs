@@ -29,6 +29,17 @@ public sealed class SwapInvariantsTests
     }
 
     [Fact]
+    public void ADeviceRemovedWithSlotsInUseIsNamed()
+    {
+        var (k, _, _) = TwoOwners();
+        Assert.Null(SwapInvariants.NoSwapSlotOutlivesItsDevice.Check(k));
+
+        k.Vm.Swap.Configured = false;   // swap_off() without its EBUSY test
+
+        Assert.Equal("the swap device is removed with 2 slot(s) still allocated", SwapInvariants.NoSwapSlotOutlivesItsDevice.Check(k));
+    }
+
+    [Fact]
     public void ASlotRecordedByAnAnonAndAnAobjNamesBoth()
     {
         var (k, _, obj) = TwoOwners();
