@@ -189,14 +189,13 @@ public static class AccountingDetector
                 int n = 0;
                 for (int j = 0; j < k.Threads.Count; j++)
                     if (k.Threads[j] is Model.Threads.ShmUser { Exited: false } u)
-                        foreach (var a in u.Attached)
-                            if (a == seg) n++;
+                        n += u.AttachmentsOf(seg);
                 if (n != seg.Nattch) return $"{seg} has shm_nattch {seg.Nattch} but {n} attachment(s) held by live processes";
             }
             return null;
         })
     {
-        // shm_nattch and the entries change together, with a write to the segment (Objects); an exit (Sleep).
+        // shm_nattch and a process's entries are the shm part of Objects (ShmUser bumps it for its entries); an exit is Sleep.
         Reads = StateDomain.Objects | StateDomain.Sleep,
     };
 

@@ -350,8 +350,8 @@ public static partial class Switches
         "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 10 };
 
-    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): sys_shmat() maps the segment but does not count the attach. Caught by ShmObjectRefsEqualTheirHolders at schedules 270, 269, 268 (seeds 0-2: one schedule), without the big lock 244; in shm-swap's default workload 1000 schedules stay clean with the big lock.</summary>
+    /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): sys_shmat() maps the segment but does not count the attach. Caught by ShmObjectRefsEqualTheirHolders at schedules 270, 269, 268 (seeds 0-2: one schedule), without the big lock 244; in shm-swap's default workload 1000 schedules stay clean with the big lock. Since session 29 ShmNattchCountsAttachments names it at the shmat() step.</summary>
     public static readonly KernelSwitch ShmatSkipsNattch = Mutation("shmat-skips-nattch", "sys_shmat", "shm-paging",
         "sys_shmat() takes its uao_reference() and maps the segment but skips shm_nattch++ (a counter update skipped): IPC_RMID and shmdt() misjudge whether the segment is still attached")
-        with { Kills = ["ShmObjectRefsEqualTheirHolders"], Budget = 300 };
+        with { Kills = ["ShmNattchCountsAttachments"], Budget = 300 };
 }

@@ -15,8 +15,20 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     /// <summary>The segments this process has attached, by key: its vm_shm (struct shmmap_state).</summary>
     private readonly Dictionary<int, ShmSegment> _attached = [];
 
-    /// <summary>The segments this process has attached (its vm_shm entries with a shmid), for the shm_nattch recount.</summary>
-    public IEnumerable<ShmSegment> Attached => _attached.Values;
+    /// <summary>
+    /// How many of this process's vm_shm entries name <paramref name="seg"/> (0 or 1), for the
+    /// shm_nattch recount. A method, not a property: the thread's hashed state stays what it was.
+    /// </summary>
+    public int AttachmentsOf(ShmSegment seg)
+    {
+        int n = 0;
+        foreach (var a in _attached.Values)
+            if (a == seg) n++;
+        return n;
+    }
+
+    /// <summary>A change of this process's attachments: the shm part of the state (<see cref="StateDomain.Objects"/>), as shm_nattch's.</summary>
+    private void AttachmentsChanged() => Kernel.Versions.Bump(StateDomain.Objects);
 
     /// <summary>
     /// Each operation is one system call (shmget, shmat, shmdt, shmctl) or user fault, under the
@@ -87,6 +99,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
             yield return Step.Ran("shmat → uao_reference");
             if (!Kernel.Config.Has(Switches.ShmatSkipsNattch)) seg.Nattch++; // shmat-skips-nattch
             _attached[key] = seg;
+            AttachmentsChanged();
             yield return Step.Ran("shmat: uvm_map, shm_nattch++");
             yield break;
         }
@@ -112,6 +125,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
         bool removed = Kernel.Config.Has(Switches.ShmdtReadsRemovedBeforeDetach) ? removedBefore : seg.Removed;
         _attached.Remove(key);
+        AttachmentsChanged();
         if (--seg.Nattch > 0 || !removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
         Kernel.Vm.ShmList.Remove(seg);
         seg.Deallocated = true;
