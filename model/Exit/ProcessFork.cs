@@ -143,6 +143,7 @@ public static class ProcessFork
         while (StillWaits(k, l1, p2))
             yield return Step.Sleep("fork1: ppwait", channel);
         l1.VforkChild = null;
+        if (k.Config.Has(Switches.VforkPrelesTwice)) l1.HoldCount--; // vfork-preles-twice: a second PRELE(l1)
         yield return Step.Ran("fork1: ppwait");
     }
 
