@@ -14,31 +14,34 @@ public sealed class JudgingPlan
     /// <summary>Per invariant, the parts it reads, or <see cref="StateDomain.All"/> to judge it after every step.</summary>
     private readonly StateDomain[] _reads;
 
-    /// <summary>Per part (a bit of <see cref="StateDomain"/>), its readers as bits over the invariants' indices; null past 64 invariants.</summary>
-    private readonly ulong[]? _readersOf;
+    /// <summary>The most invariants <see cref="Due"/> answers for: the bits of its answer.</summary>
+    public const int MaxInvariants = 128;
+
+    /// <summary>Per part (a bit of <see cref="StateDomain"/>), its readers as bits over the invariants' indices; null past <see cref="MaxInvariants"/>.</summary>
+    private readonly UInt128[]? _readersOf;
 
     /// <summary>The invariants judged after every step, as bits over their indices.</summary>
-    private readonly ulong _everyStep;
+    private readonly UInt128 _everyStep;
 
     /// <summary>The plan of <paramref name="invariants"/>; with <paramref name="everyStep"/>, each is judged after every step.</summary>
     internal JudgingPlan(IReadOnlyList<Invariant> invariants, bool everyStep)
     {
         _reads = new StateDomain[invariants.Count];
         for (int i = 0; i < _reads.Length; i++) _reads[i] = everyStep ? StateDomain.All : invariants[i].Reads;
-        if (_reads.Length > 64) return;
-        _readersOf = new ulong[32];
+        if (_reads.Length > MaxInvariants) return;
+        _readersOf = new UInt128[32];
         for (int i = 0; i < _reads.Length; i++)
         {
             if (_reads[i] == StateDomain.All)
             {
-                _everyStep |= 1UL << i;
+                _everyStep |= UInt128.One << i;
                 continue;
             }
-            for (uint m = (uint)_reads[i]; m != 0; m &= m - 1) _readersOf[BitOperations.TrailingZeroCount(m)] |= 1UL << i;
+            for (uint m = (uint)_reads[i]; m != 0; m &= m - 1) _readersOf[BitOperations.TrailingZeroCount(m)] |= UInt128.One << i;
         }
     }
 
-    /// <summary>True when <see cref="Due"/> can answer: the catalogue has at most 64 invariants.</summary>
+    /// <summary>True when <see cref="Due"/> can answer: the catalogue has at most <see cref="MaxInvariants"/> invariants.</summary>
     public bool Fits => _readersOf is not null;
 
     /// <summary>
@@ -46,9 +49,9 @@ public sealed class JudgingPlan
     /// indices (bit i: invariant i): those judged after every step and the readers of each part
     /// written. Only when <see cref="Fits"/>.
     /// </summary>
-    public ulong Due(StateDomain written)
+    public UInt128 Due(StateDomain written)
     {
-        ulong due = _everyStep;
+        UInt128 due = _everyStep;
         var readersOf = _readersOf!;
         for (uint m = (uint)written; m != 0; m &= m - 1) due |= readersOf[BitOperations.TrailingZeroCount(m)];
         return due;

@@ -154,9 +154,9 @@ public sealed class StepCore
             if (_plan.Fits)
             {
                 // The invariants due, lowest index first: the same ones, in the same order, as the loop below.
-                for (ulong due = _plan.Due(written); due != 0; due &= due - 1)
+                for (UInt128 due = _plan.Due(written); due != UInt128.Zero; due &= due - UInt128.One)
                 {
-                    i = BitOperations.TrailingZeroCount(due);
+                    i = (int)UInt128.TrailingZeroCount(due);
                     if ((bad = _invariants[i].Check(Kernel)) is not null) break;
                 }
             }
