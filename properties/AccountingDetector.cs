@@ -144,8 +144,8 @@ public static class AccountingDetector
     };
 
     /// <summary>
-    /// l_holdcnt counts the holds of paths still running (PHOLD/PRELE, proc.h: "no swapout while
-    /// positive"). Every PHOLD of the modelled kernel is taken by a path of the held LWP itself
+    /// l_holdcnt counts the holds of paths still running (PHOLD/PRELE, sys/lwp.h: "If non-zero,
+    /// don't swap."). Every PHOLD of the modelled kernel is taken by a path of the held LWP itself
     /// (fork1() holds its parent LWP until the child runs; kern_fork.c 1.111), so an LWP that has
     /// exited has none left: a hold still counted was never released, and had the LWP lived on it
     /// would never have been swappable again.
@@ -157,7 +157,7 @@ public static class AccountingDetector
         l => $"{l} exited with l_holdcnt {l.HoldCount}") with { Reads = StateDomain.Sched };
 
     /// <summary>
-    /// l_holdcnt counts the PHOLD()s not yet matched by a PRELE() (proc.h: <c>#define PRELE(l)
+    /// l_holdcnt counts the PHOLD()s not yet matched by a PRELE() (sys/lwp.h: <c>#define PRELE(l)
     /// (--(l)->l_holdcnt)</c>), so it is never below zero: a PRELE() without its PHOLD(), or a second
     /// one on some path, leaves the LWP swappable while another path holds it. Judged at every step,
     /// so the extra PRELE() is named where it happens, not when the LWP exits
@@ -188,14 +188,13 @@ public static class AccountingDetector
                 var seg = segments[i];
                 int n = 0;
                 for (int j = 0; j < k.Threads.Count; j++)
-                    if (k.Threads[j] is Model.Threads.ShmUser { Exited: false } u)
-                        n += u.AttachmentsOf(seg);
+                    if (!k.Threads[j].Exited) n += k.Threads[j].ShmAttachmentsTo(seg);
                 if (n != seg.Nattch) return $"{seg} has shm_nattch {seg.Nattch} but {n} attachment(s) held by live processes";
             }
             return null;
         })
     {
-        // shm_nattch and a process's entries are the shm part of Objects (ShmUser bumps it for its entries); an exit is Sleep.
+        // shm_nattch and a process's entries are the shm part of Objects (each entry changes with shm_nattch, and ShmUser bumps it for its own); an exit is Sleep.
         Reads = StateDomain.Objects | StateDomain.Sleep,
     };
 

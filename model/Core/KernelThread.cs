@@ -116,6 +116,13 @@ public abstract class KernelThread : IStateShown
     /// </summary>
     public virtual int AnonReferencesTo(Vm.Anon anon) => 0;
 
+    /// <summary>
+    /// How many of this process's vm_shm entries name <paramref name="seg"/> (0 or 1): what
+    /// shm_nattch counts, recounted by the processes that attach (a shm user, a loan client's
+    /// segment). A method, not a property, so that the thread's hashed state stays what it was.
+    /// </summary>
+    public virtual int ShmAttachmentsTo(Vm.ShmSegment seg) => 0;
+
     /// <summary>The slots of <paramref name="amap"/> that hold <paramref name="anon"/>.</summary>
     protected static int SlotsHolding(Vm.Anon?[] amap, Vm.Anon anon)
     {

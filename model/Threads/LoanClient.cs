@@ -177,10 +177,14 @@ public sealed class LoanClient : KernelThread
         }
     }
 
-    /// <summary>shmexit: uao_detach(); the last detach of a removed segment deallocates it.</summary>
+    /// <inheritdoc/>
+    public override int ShmAttachmentsTo(ShmSegment seg) => _segment == seg ? 1 : 0;
+
+    /// <summary>shmexit: uao_detach(); the last detach of a removed segment deallocates it. The entry goes with the count (shm_delete_mapping()).</summary>
     private IEnumerable<Step> Detach(ShmSegment seg)
     {
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "exit1 → shmexit")) yield return s;
+        _segment = null;
         if (--seg.Nattch > 0 || !seg.Removed) yield break;
         Kernel.Vm.ShmList.Remove(seg);
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;

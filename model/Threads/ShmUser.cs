@@ -15,11 +15,8 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     /// <summary>The segments this process has attached, by key: its vm_shm (struct shmmap_state).</summary>
     private readonly Dictionary<int, ShmSegment> _attached = [];
 
-    /// <summary>
-    /// How many of this process's vm_shm entries name <paramref name="seg"/> (0 or 1), for the
-    /// shm_nattch recount. A method, not a property: the thread's hashed state stays what it was.
-    /// </summary>
-    public int AttachmentsOf(ShmSegment seg)
+    /// <inheritdoc/>
+    public override int ShmAttachmentsTo(ShmSegment seg)
     {
         int n = 0;
         foreach (var a in _attached.Values)
