@@ -56,7 +56,7 @@ public static class SchedInvariants
         l => $"the {l} (P_SYSTEM) has L_INMEM clear while {l.Stat}") with { Reads = StateDomain.Sched };
 
     /// <summary>
-    /// l_holdcnt, "If non-zero, don't swap" (proc.h): PHOLD() swaps the LWP in if it is out and
+    /// l_holdcnt, "If non-zero, don't swap" (sys/lwp.h): PHOLD() swaps the LWP in if it is out and
     /// keeps it resident until the matching PRELE(); swappable() excludes a held LWP (uvm_glue.c).
     /// fork1() holds the parent across uvm_lwp_fork()'s wiring, which may sleep for memory, so that
     /// the pagedaemon cannot take its stack meanwhile. Every PHOLD() of the model is of a running,
@@ -65,7 +65,7 @@ public static class SchedInvariants
     public static readonly Invariant HeldLwpIsNeverSwappedOut = Invariant.ForAll(
         nameof(HeldLwpIsNeverSwappedOut),
         "An LWP with l_holdcnt above zero (PHOLD) stays resident: L_INMEM stays set until the matching PRELE.",
-        "sched", k => k.Lwps, l => l.Freed || l.HoldCount == 0 || l.InMemory,
+        "sched", k => k.Lwps, l => l.Freed || l.Finished || l.HoldCount == 0 || l.InMemory,
         l => $"{l} has l_holdcnt {l.HoldCount} but L_INMEM clear: it was swapped out while held") with { Reads = StateDomain.Sched | StateDomain.LwpClock };
 
     /// <summary>cpu_switch() trusts the run queue: everything on it is LSRUN and resident.</summary>

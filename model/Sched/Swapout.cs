@@ -117,8 +117,11 @@ public static class Swapout
         // LSONPROC; by default the model keeps the later swappable(l) re-check (uvm_glue.c 1.89.2.7),
         // which the 2004 big lock, not modelled, made unnecessary. It comes first: an LWP that has
         // left alllwp since the walk may be freed (pool_put), and the fixed kernel never touches it.
-        // Switches.ScanSkipsSwappable drops the swappable() part of it (P_WEXIT), not the alllwp one.
-        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (!l.OnAllLwp || (l.Proc.Exiting && !k.Config.Has(Switches.ScanSkipsSwappable))))
+        // Switches.ScanSkipsSwappable drops the swappable() part of it (P_WEXIT, l_holdcnt), not the
+        // alllwp one; swappable-ignores-holdcnt drops the l_holdcnt test here too. Without the big
+        // lock an LWP the walk picked may have been PHOLDed since (fork1()'s parent).
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (!l.OnAllLwp
+            || (!k.Config.Has(Switches.ScanSkipsSwappable) && (l.Proc.Exiting || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt))))))
         {
             k.SchedLock.Release(self);
             return false;
