@@ -261,7 +261,7 @@ public static class LinkDetector
     /// <summary>
     /// l_addr and the u-area's owner name each other (uvm_glue.c 1.93: uvm_lwp_fork() sets l_addr
     /// to the u-area uvm_uarea_alloc() gave it; uvm_lwp_exit() hands it to uvm_uarea_free() and sets
-    /// <c>l->l_addr = (void *)0</c>). <see cref="ExitInvariants.NoUareaIsLeaked"/> checks the u-area's
+    /// <c>l->l_addr = NULL</c>). <see cref="ExitInvariants.NoUareaIsLeaked"/> checks the u-area's
     /// side; this is the LWP's: an LWP left naming a u-area it gave up names one the cache may hand
     /// to the next fork1(), whose stack its next cpu_switch() or swapout would use. Between the
     /// give-back and the clear, which the 2003 uvm_lwp_exit() does after uvm_km_free() returns

@@ -183,7 +183,7 @@ public static class SleeperDetector
     {
         var lwps = p.Lwps;
         for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Zomb } z) return z;
+            if (lwps[i] is { Freed: false, Detached: false, Stat: Model.Sched.LwpStat.Zomb } z) return z; // lwp_wait1() waits for no detached LWP
         return null;
     }
 

@@ -21,7 +21,7 @@ public static class AmapOps
     /// amap if another entry still references it. An entry with no amap gets a new blank one.
     /// With <paramref name="waitOk"/> (M_WAITOK: uvmspace_fork() and uvm_map_pageable(); the fault's
     /// uvmfault_amapcopy() passes M_NOWAIT) the allocation, amap_alloc() or amap_alloc1()'s
-    /// malloc(), may sleep: the step ends there, after the unlocked am_ref test and before am_l,
+    /// pool_get(&amp;uvm_amap_pool, PR_WAITOK) and malloc(), may sleep: the step ends there, after the unlocked am_ref test and before am_l,
     /// so other paths run between the test and its re-check under the lock.
     /// </summary>
     internal static IEnumerable<Step> Copy(Kernel k, KernelThread self, CowSpace space, bool waitOk)

@@ -170,7 +170,7 @@ public static partial class Switches
     /// counts sees it (session 29).
     /// </summary>
     public static readonly KernelSwitch SwapFreeCountsAfterUnlock = Mutation("swap-free-counts-after-unlock", "uvm_swap_free", "cow-fork",
-        "uvm_swap_free() decrements uvmexp.swpginuse after simple_unlock(&uvm.swap_data_lock) (a counter written after the unlock)")
+        "uvm_swap_free(), called from uvm_anon_dropswap(), decrements uvmexp.swpginuse after simple_unlock(&uvm.swap_data_lock) (a counter written after the unlock)")
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
     /// <summary>
