@@ -43,7 +43,6 @@ public sealed class Pool
         OffPageHeaders = offPageHeaders;
         _config = config ?? KernelConfig.Fixed;
         Lock = new SimpleLock($"pr_slock({name})", LockKind.Simple, "pr_slock");
-        Labels = new(name);
         PageHolder = new Vm.PageHolder($"pool {name}", "uvm_km_alloc_poolpage");
     }
 
@@ -62,9 +61,15 @@ public sealed class Pool
     /// <summary>pr_slock.</summary>
     public SimpleLock Lock { get; }
 
-    /// <summary>The labels of <see cref="PoolOps"/>' steps on this pool, built once rather than at every step.</summary>
-    [field: NotState("labels derived from the name")]
-    internal PoolStepLabels Labels { get; }
+    /// <summary>
+    /// The labels of <see cref="PoolOps"/>' steps on this pool, built at its first step rather than
+    /// at every step (and not at boot: most scenarios run no pool step).
+    /// </summary>
+    internal PoolStepLabels Labels => _labels ??= new(Name);
+
+    /// <summary>Backs <see cref="Labels"/>.</summary>
+    [NotState("labels derived from the name")]
+    private PoolStepLabels? _labels;
 
     /// <summary>pr_phtree.</summary>
     public PhTree Tree { get; } = new();
