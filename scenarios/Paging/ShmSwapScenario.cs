@@ -51,17 +51,19 @@ public static class ShmSwapScenario
 
     /// <summary>
     /// Two shm users with 2-6 touches each of a 2-4 page segment that fits in memory (swapctl -d
-    /// must page it all in while no page can go to swap), 1-3 slots, a free target at the size of
+    /// must page it all in while no page can go to swap); in one workload in three the second user
+    /// has a segment of its own (key 2), as large, and memory holds both; 1-3 slots, a free target at the size of
     /// memory so that the pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles; one in three also has
     /// a process writing anon memory, with as many more free pages, so that swap_off() walks anons
     /// and aobjs in the same call.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from pages in Gen.Choose(2, 4)
-        from free in Gen.Choose(pages, 5)
+        from key in Gen.Elements(1, 1, 2) // 2: the second user has a segment of its own, so uao_swap_off() walks two aobjs
+        from free in Gen.Choose(pages * key, Math.Max(5, pages * key)) // room for every segment's pages
         from slots in Gen.Choose(1, 3)
-        from a in GenUser(pages)
-        from b in GenUser(pages)
+        from a in GenUser(pages, 1)
+        from b in GenUser(pages, key)
         from detach in Gen.Elements(true, false) // false: the first user exits attached, and exit1()'s shmexit() detaches it
         from cycles in Gen.Choose(1, 3)
         from anon in PagedaemonScenario.GenSometimesOneProcess()
@@ -74,18 +76,18 @@ public static class ShmSwapScenario
                 {
                     SwapSlots = slots, FreeMin = 1, FreeTarg = free + anon.Sum(a => a.Pages),
                     AnonProcesses = anon,
-                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, .. (detach ? new ShmOp[] { new ShmDt(1) } : [])], [new ShmGet(1, pages), new ShmAt(1), .. b, new ShmDt(1), new ShmRmid(1)]],
+                    ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, .. (detach ? new ShmOp[] { new ShmDt(1) } : [])], [new ShmGet(key, pages), new ShmAt(key), .. b, new ShmDt(key), new ShmRmid(key)]],
                     SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
                 },
             ],
         };
 
-    private static FsCheck.Gen<ShmOp[]> GenUser(int pages) =>
+    private static FsCheck.Gen<ShmOp[]> GenUser(int pages, int key) =>
         from n in Gen.Choose(2, 6)
         from touches in Gen.ListOf(
             from page in Gen.Choose(0, pages - 1)
             from write in Gen.Elements(true, true, false)
-            select (ShmOp)new ShmTouch(1, page, write), n)
+            select (ShmOp)new ShmTouch(key, page, write), n)
         select touches.ToArray();
 
     private static ShmTouch W(int page) => new(1, page, Write: true);
