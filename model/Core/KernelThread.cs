@@ -411,7 +411,7 @@ public abstract class KernelThread : IStateShown
         if (step.Kind == StepKind.Exit)
         {
             if (holding) AssertMaySleep($"exits in {step.Function}"); // kthread_exit()/exit1() end in a switch
-            if (HoldsAnyLock) AssertHoldsNoLock($"exits in {step.Function}");
+            if (holding) AssertHoldsNoLock($"exits in {step.Function}");
             Exited = true;
         }
         else if (step.Kind == StepKind.Sleep) Kernel.SleepQueues.Enqueue(this, step.Channel);

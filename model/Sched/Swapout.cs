@@ -22,9 +22,15 @@ public static class Swapout
     /// <summary>Why uvm_scheduler() does.</summary>
     private const string SchedulerWalk = "uvm_scheduler(): \"is it a runnable swapped out process?\" under proclist_lock_read() only";
 
-    /// <summary>swappable(l): resident, not a system or exiting process, not PHOLDed (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).</summary>
-    public static bool Swappable(Kernel k, Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !l.Proc.Exiting
-        && (l.HoldCount == 0 || k.Config.Has(Switches.SwappableIgnoresHoldcnt));
+    /// <summary>swappable(l): resident, not a system process, and not <see cref="ExitingOrHeld"/>.</summary>
+    public static bool Swappable(Kernel k, Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !ExitingOrHeld(k, l);
+
+    /// <summary>
+    /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, or
+    /// l_holdcnt above zero (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).
+    /// </summary>
+    private static bool ExitingOrHeld(Kernel k, Lwp l) =>
+        l.Proc.Exiting || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt));
 
     /// <summary>
     /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
@@ -120,8 +126,7 @@ public static class Swapout
         // Switches.ScanSkipsSwappable drops the swappable() part of it (P_WEXIT, l_holdcnt), not the
         // alllwp one; swappable-ignores-holdcnt drops the l_holdcnt test here too. Without the big
         // lock an LWP the walk picked may have been PHOLDed since (fork1()'s parent).
-        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (!l.OnAllLwp
-            || (!k.Config.Has(Switches.ScanSkipsSwappable) && (l.Proc.Exiting || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt))))))
+        if (!k.Config.Has(Switches.SwapoutExitedLwp) && (!l.OnAllLwp || (!k.Config.Has(Switches.ScanSkipsSwappable) && ExitingOrHeld(k, l))))
         {
             k.SchedLock.Release(self);
             return false;
