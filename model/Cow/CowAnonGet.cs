@@ -39,6 +39,7 @@ public static class CowAnonGet
                 fresh.BusyOwner = k.Config.Has(Switches.AnongetBusiesWithoutOwner) ? null : "uvmfault_anonget";
                 anon.Page = own = fresh;
                 if (!k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
+                fresh.Data = k.Vm.Swap.Data(anon.SwSlot); // the read: whatever the slot holds
                 CowFault.UnlockAll(k, self, space, amap, anon);
                 self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");

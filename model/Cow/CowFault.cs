@@ -107,7 +107,7 @@ public static class CowFault
                 yield return Pageout.Wait(k, "flt_noram3");
                 yield break;
             }
-            var nanon = AnonPager.New(k, self, fresh); // uvm_pagecopy(): the copy is dirty
+            var nanon = AnonPager.New(k, self, fresh, p.Data); // uvm_pagecopy(): the copy is dirty
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
             if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)
@@ -135,7 +135,7 @@ public static class CowFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, self, fresh);
+        var anon = AnonPager.New(k, self, fresh, null); // uvm_pagezero()
         amap.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
         yield return Finish(k, self, space, amap, anon, fresh, page, at.EntryWritable, write, at, "uvm_fault: case 2B, zero-fill anon");

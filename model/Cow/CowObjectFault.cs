@@ -83,7 +83,7 @@ public static class CowObjectFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, self, fresh); // uvm_pagecopy(uobjpage, pg): the copy is dirty
+        var anon = AnonPager.New(k, self, fresh, upage.Data); // uvm_pagecopy(uobjpage, pg): the copy is dirty
         PageQueues.UnbusyOwned(k, upage, "uvm_fault"); // the object page stays in the object
         uobj.Lock.Release(k, self);
         amap!.Add(page, anon, replace: false);

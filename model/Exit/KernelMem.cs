@@ -111,6 +111,9 @@ public static class KernelMem
                 yield return Step.Sleep("uvm_km_pgremove: page busy (km_pgrm)", busy.Channel);
                 foreach (var s in Locks.Take(obj.Lock, self, "uvm_km_pgremove", "simple_lock(kernel_object)")) yield return s;
             }
+            // The range is given back (uvm_km_free()): its data is nobody's now, and the next
+            // u-area wired there is zero-filled (uao_get() of a page that never existed).
+            obj.SetWritten(index, null);
             if (obj.PageAt(index) is not { } p)
             {
                 AObjPager.DropSwapOfAbsentPage(k, self(), obj, index);

@@ -40,7 +40,7 @@ public static class Fault
                 if (relock?.Invoke() == false) yield break;
                 continue;
             }
-            anon = amap[index] = AnonPager.New(k, self, fresh);
+            anon = amap[index] = AnonPager.New(k, self, fresh, null);
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
             yield return Finish(k, self, fresh, anon.Lock, write, lookupValid: lookupValid);
@@ -58,7 +58,11 @@ public static class Fault
         {
             // fault-uses-busy-anon-page: pmap_enter() of a page another path has busy, no wait.
             busy.Referenced = true;
-            if (write) busy.Flags &= ~PageFlags.Clean;
+            if (write)
+            {
+                busy.Flags &= ~PageFlags.Clean;
+                Contents.Write(k, self, busy);
+            }
             anon.Lock.Release(k, self);
             yield return Step.Ran("uvm_fault: busy anon page mapped");
             yield break;
@@ -106,6 +110,7 @@ public static class Fault
             obj.Insert(zero, index);
             zero.BusyOwner = "uao_get1";
             zero.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+            zero.Data = null; // uvm_pagezero()
             yield return Finish(k, self, zero, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter");
             yield break;
         }
@@ -137,7 +142,11 @@ public static class Fault
         if (!lookupValid)
             k.Events.Break("FaultEntersNoMappingOfARemovedEntry", $"{self.Name}'s uvm_fault() enters {p} after its uvmfault_relock() failed (the map entry it looked up is gone)");
         p.Referenced = true;
-        if (write) p.Flags &= ~PageFlags.Clean;
+        if (write)
+        {
+            p.Flags &= ~PageFlags.Clean;
+            Contents.Write(k, self, p);
+        }
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, p);
         if (wire)

@@ -79,7 +79,7 @@ public static class LoanFault
     /// </summary>
     private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh)
     {
-        var anon = AnonPager.New(k, self, fresh); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
+        var anon = AnonPager.New(k, self, fresh, oanon.Page!.Data); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
         amap[index] = anon;
         oanon.RefCount--;
         oanon.Lock.Release(k, self);
@@ -99,6 +99,7 @@ public static class LoanFault
         old.Anon = null;
         old.PqAnon = false;
         fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagecopy()
+        fresh.Data = old.Data;
         anon.Page = fresh;
         fresh.Anon = anon;
         fresh.PqAnon = true;
@@ -148,6 +149,7 @@ public static class LoanFault
     private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh)
     {
         fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+        fresh.Data = old.Data; // uvm_pagecopy()
         PageQueues.UnbusyOwned(k, old, "uvm_fault");
         k.Vm.PageQueueLock.Acquire(self);
         int index = old.Index;

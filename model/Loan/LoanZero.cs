@@ -81,6 +81,7 @@ public static class LoanZero
         if (PageQueues.Alloc(k) is not { } pg) return null;
         zero.Insert(pg, 0); // uvm_pageinsert(): panics if the offset is taken
         pg.Flags &= ~PageFlags.Clean;
+        pg.Data = null; // uvm_pagealloc(UVM_PGA_ZERO)
         return pg;
     }
 

@@ -25,10 +25,16 @@ public static class AnonPager
         return anon;
     }
 
-    /// <summary>A new anon (<see cref="Alloc"/>, so locked by <paramref name="self"/>) holding page <paramref name="p"/>, zero-filled (dirty), still busy.</summary>
-    internal static Anon New(Kernel k, KernelThread self, Page p)
+    /// <summary>
+    /// A new anon (<see cref="Alloc"/>, so locked by <paramref name="self"/>) holding page
+    /// <paramref name="p"/>, filled with <paramref name="data"/> (dirty), still busy: null is
+    /// uvm_pagezero() (a zero-fill), else uvm_pagecopy() of the page the caller copies.
+    /// </summary>
+    internal static Anon New(Kernel k, KernelThread self, Page p, Content? data)
     {
         var anon = Alloc(k, self);
+        p.Data = data;
+        anon.Written = data;
         anon.Page = p;
         p.Anon = anon;
         p.PqAnon = true;
@@ -74,6 +80,7 @@ public static class AnonPager
                 anon.Page = fresh;
                 bool bad = anon.SwSlot == SwapSpace.SwslotBad; // uvm_swap_get(): SWSLOT_BAD fails at once
                 if (!bad) k.Uvmexp.SwpgOnly--; // uvm_swap_get(): no longer only in swap
+                if (!bad) fresh.Data = k.Vm.Swap.Data(anon.SwSlot); // the read: whatever the slot holds
                 bool locked = k.Config.Has(Switches.AnongetReadsLocked); // anonget-reads-locked
                 if (!locked) anon.Lock.Release(k, self);
                 if (!bad) self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock

@@ -25,6 +25,7 @@ public static class VnodePager
     internal static AObj Create(Kernel k, int pages)
     {
         var vn = new AObj(k.Vm.VnodeList.Count + 1, pages, noSwap: true, $"vnode {k.Vm.VnodeList.Count + 1}", k.Versions, k) { PgoPut = Put, IsVnode = true };
+        vn.CreateFile();
         k.Vm.VnodeList.Add(vn);
         return vn;
     }
@@ -50,13 +51,13 @@ public static class VnodePager
         }
         var p = result.Value!;
         bool late = k.Config.Has(Switches.FileFaultDirtiesAfterUnlock);
-        if (!late) Enter(k, vn, p, write);
+        if (!late) Enter(k, self, vn, p, write);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
         PageQueues.UnbusyOwned(k, p, "uvm_fault");
         vn.Lock.Release(k, self);
-        if (late) Enter(k, vn, p, write);
+        if (late) Enter(k, self, vn, p, write);
         yield return Step.Ran(write ? "uvm_fault: vnode page, write" : "uvm_fault: vnode page, read");
     }
 
@@ -64,11 +65,13 @@ public static class VnodePager
     /// pmap_enter() of the page: the reference bit, and for a write the modified bit (PG_CLEAN
     /// cleared). pg->flags of an object page is protected by the object's vmobjlock.
     /// </summary>
-    private static void Enter(Kernel k, AObj vn, Page p, bool write)
+    private static void Enter(Kernel k, KernelThread self, AObj vn, Page p, bool write)
     {
         k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
         p.Referenced = true;
-        if (write) p.Flags &= ~PageFlags.Clean;
+        if (!write) return;
+        p.Flags &= ~PageFlags.Clean;
+        Contents.Write(k, self, p);
     }
 
     /// <summary>The object's page list (memq, uvm_pagelookup) changes at <paramref name="index"/>: vmobjlock must be held.</summary>
@@ -109,6 +112,7 @@ public static class VnodePager
             {
                 MemqChanged(k, vn, index);
                 vn.Insert(fresh, index); // busy, PG_FAKE, clean: the read fills it from the file
+                fresh.Data = vn.Block(index);
                 fresh.BusyOwner = "genfs_getpages";
                 vn.Lock.Release(k, self);
                 // biowait() sleeps until the read is done: mi_switch() releases the big lock.

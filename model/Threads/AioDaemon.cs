@@ -104,6 +104,12 @@ public sealed class AioDaemon : Kthread
             var p = io.Pages[i];
             var ownerLock = p.OwnerLock!;
             ownerLock.Acquire(this);
+            // The write reached the device: the slot, or the vnode's file block, now holds what the page held when it started.
+            if (error == PageoutError.None)
+            {
+                if (swap) Kernel.Vm.Swap.Store(io.Slot + i, io.Data[i]);
+                else if (p.Object is { IsVnode: true } vn) vn.StoreBlock(p.Index, io.Data[i]);
+            }
             if (CompletePage(p, swap ? io.Slot + i : 0, error)) freed++;
             // aiodone-error-keeps-owner-locked: the failed write's branch returns without the unlock.
             if (error != PageoutError.Eio || !Kernel.Config.Has(Switches.AiodoneErrorKeepsOwnerLocked)) ownerLock.Release(Kernel, this);

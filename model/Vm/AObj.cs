@@ -23,6 +23,12 @@ public sealed class AObj
     /// <summary>memq, indexed by page: the resident page of each index, or null.</summary>
     private readonly Page?[] _pages;
 
+    /// <summary>The data last written to each page of the object (<see cref="Written"/>); null is zeros.</summary>
+    private readonly Content?[] _written;
+
+    /// <summary>A vnode's file: the data on disk of each block (<see cref="Block"/>); empty for other objects.</summary>
+    private Content?[] _blocks;
+
     /// <summary>The detectors of the object's kernel; null for kernel_object and for an object built alone in a test.</summary>
     private readonly Discipline? _d;
 
@@ -42,6 +48,8 @@ public sealed class AObj
         NoSwap = noSwap;
         _swslots = new int[size];
         _pages = new Page?[size];
+        _written = new Content?[size];
+        _blocks = [];
         Lock = new SimpleLock($"vmobjlock of {Name}", LockKind.Simple, "vmobjlock");
     }
 
@@ -147,6 +155,42 @@ public sealed class AObj
         int old = _swslots[index];
         _swslots[index] = slot;
         return old;
+    }
+
+    /// <summary>
+    /// The data a process last wrote to page <paramref name="index"/> of the object (through a
+    /// shared mapping), or that the kernel put there (a u-area at boot, a file's blocks): what its
+    /// resident page, or else its swap slot or file block, must hold (properties/DataDetector.cs).
+    /// Null is zeros: an aobj page that never existed. Kept by the model, not the kernel.
+    /// </summary>
+    public Content? Written(int index) => _written[index];
+
+    /// <summary>Records what <see cref="Written"/> says of page <paramref name="index"/>.</summary>
+    internal void SetWritten(int index, Content? data)
+    {
+        Touch();
+        V();
+        _written[index] = data;
+    }
+
+    /// <summary>A vnode's file block <paramref name="index"/> on disk: what genfs_getpages() reads into a new page.</summary>
+    public Content? Block(int index) => _blocks[index];
+
+    /// <summary>genfs_do_io()'s write of block <paramref name="index"/> completed with <paramref name="data"/>.</summary>
+    internal void StoreBlock(int index, Content? data)
+    {
+        V();
+        _blocks[index] = data;
+    }
+
+    /// <summary>
+    /// The file of a new vnode: each block holds data of its own, which the object's pages are
+    /// expected to hold until a process writes them.
+    /// </summary>
+    internal void CreateFile()
+    {
+        _blocks = new Content?[Size];
+        for (int i = 0; i < Size; i++) _blocks[i] = _written[i] = new Content($"{Name} block", i);
     }
 
     /// <summary>uvm_pageinsert(): the page now lives at <paramref name="index"/>; a duplicate panics.</summary>

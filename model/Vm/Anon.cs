@@ -80,6 +80,16 @@ public sealed class Anon(int id, Kernel? kernel = null)
         internal set { Stored("an_swslot", _swSlot, null); V(); _swSlot = value; }
     }
 
+    /// <summary>
+    /// The data a process last wrote to the anon through a mapping, or the data it was made with
+    /// (zeros, or the page uvm_pagecopy() copied): what its page, or else its swap slot, must hold
+    /// (properties/DataDetector.cs). Kept by the model, not the kernel; not lock-checked.
+    /// </summary>
+    public Content? Written { get => _written; internal set { Touch(); V(); _written = value; } }
+
+    /// <summary>Backs <see cref="Written"/>.</summary>
+    private Content? _written;
+
     /// <summary>an_lock.</summary>
     public SimpleLock Lock { get; } = new($"an_lock of anon {id}", LockKind.Simple, "an_lock");
 

@@ -197,6 +197,13 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
     public bool Referenced { get; internal set { V(); if (value && Busy) UsedWhileBusy("mapped"); field = value; } }
 
+    /// <summary>
+    /// The data the page holds (<see cref="Content"/>; null is zeros). A page keeps its data on
+    /// the free list and through uvm_pagealloc(), which neither zeroes nor fills it: the caller
+    /// fills it (uvm_pagezero(), uvm_pagecopy(), a read), or a process sees another's data.
+    /// </summary>
+    public Content? Data { get; internal set { V(); field = value; } }
+
     /// <summary>The path that holds the page for its own use (<see cref="PageHolder"/>), or null.</summary>
     public PageHolder? Holder { get; private set { V(); field = value; } }
 

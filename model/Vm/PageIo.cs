@@ -2,7 +2,8 @@ namespace Uvm.Model.Vm;
 
 /// <summary>
 /// An asynchronous pageout in flight: one buf of uvm_swap_put(swslot, pps, npages, B_ASYNC), the
-/// cluster's pages written to the contiguous slots from <paramref name="Slot"/> on.
+/// cluster's pages written to the contiguous slots from <paramref name="Slot"/> on, or a vnode
+/// page's genfs_do_io() (slot 0).
 /// </summary>
 public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 {
@@ -11,4 +12,12 @@ public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 
     /// <summary>The first page (a one-page pageout's only page).</summary>
     public Page Page => Pages[0];
+
+    /// <summary>
+    /// The pages' data as the write was started: the device copies the pages while the I/O runs,
+    /// and they are PG_BUSY and mapped read-only (pmap_page_protect(VM_PROT_READ)) meanwhile, so
+    /// a store to one after this point is a bug the write does not carry. Taken at the start, the
+    /// earliest the device may read, so that such a store leaves the page and its copy apart.
+    /// </summary>
+    public IReadOnlyList<Content?> Data { get; } = [.. Pages.Select(p => p.Data)];
 }

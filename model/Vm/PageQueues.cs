@@ -47,6 +47,7 @@ public static class PageQueues
         {
             vm.Unmaterialized--;
             p = new Page(vm.PageList.Count + 1, vm.Versions, k);
+            p.Data = new Content("boot contents of page", p.Number); // memory nobody has filled since boot
             vm.PageList.Add(p);
             p.Allocated();
         }

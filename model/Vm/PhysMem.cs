@@ -29,6 +29,9 @@ public static class PhysMem
                 var p = new Page(vm.PageList.Count + 1, vm.Versions, k) { Queue = PageQueue.None };
                 vm.PageList.Add(p);
                 vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
+                // The LWP's u-area holds its PCB and kernel stack: data of its own, which a pageout and pagein must bring back.
+                p.Data = new Content($"u-area {u.Id} page", i);
+                vm.KernelObject.SetWritten(UareaIndex(u.Id, i), p.Data);
                 PageQueues.Wire(k, p);
             }
         }

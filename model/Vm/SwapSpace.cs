@@ -22,6 +22,9 @@ public sealed class SwapSpace
     /// <summary>Which allocated slots uvm_swap_markbad() marked bad (counted in swd_npgbad).</summary>
     private readonly bool[] _bad;
 
+    /// <summary>The data on the device in each slot; index 0 is never used.</summary>
+    private readonly Content?[] _data;
+
     /// <summary>A swap space of <paramref name="slots"/> slots, configured and enabled when nonzero.</summary>
     public SwapSpace(int slots, WriteVersions? versions = null, Discipline? discipline = null)
     {
@@ -29,6 +32,8 @@ public sealed class SwapSpace
         _d = discipline;
         _inUse = new bool[slots + 1];
         _bad = new bool[slots + 1];
+        _data = new Content?[slots + 1];
+        for (int s = 1; s <= slots; s++) _data[s] = new Content("boot contents of swap slot", s);
         Configured = Enabled = slots > 0;
     }
 
@@ -61,6 +66,20 @@ public sealed class SwapSpace
 
     /// <summary>True when <paramref name="slot"/> is allocated.</summary>
     public bool IsInUse(int slot) => slot >= 1 && slot <= Slots && _inUse[slot];
+
+    /// <summary>
+    /// The data on the device in <paramref name="slot"/>: what the last completed uvm_swap_put()
+    /// wrote there, whoever owned the slot then. Freeing a slot does not erase it, so a read of a
+    /// slot that was freed and given to another page returns that page's data.
+    /// </summary>
+    public Content? Data(int slot) => _data[slot];
+
+    /// <summary>A write to <paramref name="slot"/> completed (uvm_aio_aiodone() of a uvm_swap_put()) with <paramref name="data"/>.</summary>
+    internal void Store(int slot, Content? data)
+    {
+        V();
+        _data[slot] = data;
+    }
 
     /// <summary>True when an enabled device has a free slot.</summary>
     public bool CanAllocate => Enabled && InUse < Slots;

@@ -191,6 +191,13 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>Backs <see cref="CowSpaceList"/>.</summary>
     private readonly List<Cow.CowSpace> _cowSpaceList = [];
 
+    /// <summary>The serial number of the next write through a mapping (<see cref="Contents.Write"/>), for messages.</summary>
+    internal int NextWrite() => ++_writes;
+
+    /// <summary>Backs <see cref="NextWrite"/>.</summary>
+    [NotState("only numbers writes in messages; which places share data is the state")]
+    private int _writes;
+
     /// <summary>The copy-on-write processes' address spaces, for the amap invariants.</summary>
     public IReadOnlyList<Cow.CowSpace> CowSpaces => _cowSpaceList;
 

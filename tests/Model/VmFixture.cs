@@ -37,7 +37,7 @@ internal static class VmFixture
     {
         var p = PageQueues.Alloc(k)!;
         var self = k.Threads.FirstOrDefault(t => t.Name == "fixture") ?? Actor(k, "fixture");
-        var anon = AnonPager.New(k, self, p);
+        var anon = AnonPager.New(k, self, p, null);
         anon.Lock.Release(k, self); // uvm_analloc() returns it locked
         PageQueues.Unbusy(k, p);
         if (slot != 0)
