@@ -72,6 +72,7 @@ internal static class ListCommand
             {
                 Uvm.Model.Core.Detector.Accounting => "after every step, by: " + string.Join(", ", AccountingDetector.All.Select(i => i.Name)),
                 Uvm.Model.Core.Detector.Links => "after every step, by: " + string.Join(", ", LinkDetector.All.Select(i => i.Name)),
+                Uvm.Model.Core.Detector.Data => "after every step, by: " + string.Join(", ", DataDetector.All.Select(i => i.Name)),
                 Uvm.Model.Core.Detector.Sleepers => "at the end of every execution, by: " + string.Join(", ", SleeperDetector.Liveness.Select(l => l.Name)),
                 Uvm.Model.Core.Detector.LockOrder => "as each blocking acquire runs, against the orders the schedule has shown (a DetectorViolationException)",
                 Uvm.Model.Core.Detector.SleepWithSpinLock => "as a step ends asleep or where it may sleep, and on entry to pool_get(PR_WAITOK) (a DetectorViolationException)",

@@ -34,6 +34,9 @@ public static class Detector
     /// <summary>When nothing more can run, every thread still asleep is a daemon idle in its main loop, and no page is left busy.</summary>
     public const string Sleepers = nameof(Sleepers);
 
+    /// <summary>What a process wrote is what it reads back: a clean page equals its backing store, and no completed write is lost.</summary>
+    public const string Data = nameof(Data);
+
     /// <summary>The subsystem of the after-step detector checks: every scenario checks them.</summary>
     public const string Subsystem = "detector";
 
@@ -77,5 +80,10 @@ public static class Detector
             + "proc.h: p_pptr and p_children, l_proc and p_lwps), and every state field agrees with the list or object it names "
             + "(an LWP with l_wchan set is asleep, a page with PG_PAGEOUT is on no paging queue, p_vmspace names no freed vmspace, "
             + "an SIDL process has only LSIDL LWPs)."),
+        (Data, "What a process wrote is what a later fault finds, wherever the kernel moved the data meanwhile (model/Vm/Content.cs): "
+            + "a clean page holds what its backing store holds (uvm_page.h PG_CLEAN; the pagedaemon frees a clean page unwritten), "
+            + "and the copy a fault would find of each live anon, aobj page and file page (its page, else its swap slot or file block, "
+            + "else zeros) holds the data last written to it: no modify bit lost, no slot reused under an owner, no write reaching "
+            + "a page another owner still shares, no page mapped unfilled."),
     ];
 }
