@@ -40,7 +40,9 @@ public static class Fault
                 if (relock?.Invoke() == false) yield break;
                 continue;
             }
+            var previous = fresh.Data;
             anon = amap[index] = AnonPager.New(k, self, fresh, null);
+            if (k.Config.Has(Switches.ZeroFillSkipsPagezero)) fresh.Data = previous; // zero-fill-skips-pagezero: the page keeps what it held
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
             yield return Finish(k, self, fresh, anon.Lock, write, lookupValid: lookupValid);
@@ -144,7 +146,7 @@ public static class Fault
         p.Referenced = true;
         if (write)
         {
-            p.Flags &= ~PageFlags.Clean;
+            if (!k.Config.Has(Switches.FaultWriteKeepsClean)) p.Flags &= ~PageFlags.Clean; // fault-write-keeps-clean
             Contents.Write(k, self, p);
         }
         k.Vm.PageQueueLock.Acquire(self);

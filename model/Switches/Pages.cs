@@ -68,6 +68,26 @@ public static partial class Switches
         "uvm_fault() maps an anon page that another path has PG_BUSY (a pageout in flight) instead of sleeping in uvmfault_anonget(): the write lands in a page the pageout then frees")
         with { Kills = ["LockDiscipline"], Budget = 50 };
 
+    /// <summary>
+    /// Session 30, for the data detector: a write fault maps the page without clearing PG_CLEAN (the
+    /// pmap's modified bit lost: neither folded into PG_CLEAN nor consulted by pmap_is_modified()).
+    /// A page read in from swap is clean; once written, the pagedaemon frees it unwritten and the
+    /// write is gone. Killed by CleanPageEqualsItsBackingStore at the write.
+    /// </summary>
+    public static readonly KernelSwitch FaultWriteKeepsClean = Mutation("fault-write-keeps-clean", "uvm_fault", "pagedaemon",
+        "uvm_fault() enters a write fault's page without clearing PG_CLEAN (the modified bit lost), so a page read in from swap and then written still claims its swap copy is current and may be freed unwritten")
+        with { Kills = ["CleanPageEqualsItsBackingStore"], Budget = 100 };
+
+    /// <summary>
+    /// Session 30, for the data detector: uvm_fault()'s zero-fill takes a page for a new anon without
+    /// uvm_pagezero() (as if uvm_pagealloc() had found it on the zeroed free list, which the 2003
+    /// kernel keeps for uvm_pageidlezero()), so the process sees what the page last held: another
+    /// process's data. Killed by NoWriteIsLost at the fault.
+    /// </summary>
+    public static readonly KernelSwitch ZeroFillSkipsPagezero = Mutation("zero-fill-skips-pagezero", "uvm_fault", "pagedaemon",
+        "uvm_fault() zero-fills a new anon with a page it does not zero (UVM_PGA_ZERO dropped, or a page taken as pre-zeroed that is not), so the process reads the page's previous contents")
+        with { Kills = ["NoWriteIsLost"], Budget = 100 };
+
     /// <summary>From the session-23 mutation hunt (mutD): munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated). Caught by UseAfterFree (the fault reads the anon munmap freed), schedule 7 with the big lock, 1 without.</summary>
     public static readonly KernelSwitch MunmapKeepsMapTimestamp = Mutation("munmap-keeps-map-timestamp", "uvm_unmap", "anon-munmap",
         "munmap() removes the heap's entry and wipes its amap without moving the map's timestamp: a sleeping fault's uvmfault_relock() succeeds (a field not updated)")
