@@ -15,7 +15,9 @@ namespace Uvm.Properties;
 /// class no counter or link sees: a modify bit lost (PG_CLEAN left set after a store), PG_CLEAN set
 /// while a store raced the pageout, a swap slot freed or reused while an anon still names it (a
 /// pagein returns another page's data), a write that reached a page another owner still shares (a
-/// loan or copy-on-write not broken), a page mapped without being zeroed or read in. Like the
+/// loan or copy-on-write not broken), a page mapped without being zeroed or read in, a process
+/// shown another process's write. Not covered: what the kernel itself expects of a page loaned to
+/// it (uvm_loan() to the kernel records no expectation). Like the
 /// accounting and link detectors, subsystem <c>detector</c>: checked in every scenario.
 /// </summary>
 public static class DataDetector
@@ -60,14 +62,13 @@ public static class DataDetector
     /// the file block, else zeros for an aobj page that never existed) holds the last data written
     /// to the anon or object page. Skipped: an anon or aobj whose last reference is gone (its data
     /// is nobody's), and a copy lost to a failed write (SWSLOT_BAD: the kernel accepts the loss and
-    /// the next fault fails with EIO).
+    /// the next fault fails with EIO; a file page whose write failed is freed with it).
     /// </summary>
     public static readonly Invariant NoWriteIsLost = new(
         nameof(NoWriteIsLost),
         "The copy a fault would find of each live anon, aobj page and file page (its resident page, else its swap slot or file block) holds the data last written to it.",
         Detector.Subsystem, k =>
         {
-            if (k.Events.Broken(nameof(NoWriteIsLost)) is { } atStore) return atStore;
             var anons = k.Vm.Anons;
             for (int i = 0; i < anons.Count; i++)
             {
@@ -94,6 +95,34 @@ public static class DataDetector
     {
         Reads = DataParts,
     };
+
+    /// <summary>
+    /// A store through a mapping lands on its owner's own data (model/Vm/Content.cs, Contents.Write).
+    /// The page is on no loan: uvm_loan.c lends a page read-only and uvm_fault() breaks the loan
+    /// before a write, so the kernel (an mbuf, say) or a borrowing anon keeps the data it borrowed.
+    /// It has an owner: a page freed or disowned is nobody's data. And it holds its owner's data (the
+    /// anon it is mapped through, or its object's page): a store changes part of a page and the rest
+    /// is what the page held, so a copy or read not made, or a zero-fill not zeroed, is reported at
+    /// the store that would otherwise hide it from <see cref="NoWriteIsLost"/>.
+    /// </summary>
+    public static readonly Invariant EveryStoreLandsOnItsOwnersData = Invariant.AtEvent(
+        nameof(EveryStoreLandsOnItsOwnersData),
+        "A store through a mapping lands on an owned page on no loan that holds its owner's data: borrowers keep what they borrowed, and the part of the page the store does not change is what the process had.",
+        Detector.Subsystem);
+
+    /// <summary>
+    /// Copy-on-write keeps a process's private memory its own: uvm_fault() case 1B copies an anon
+    /// shared with another process (an_ref &gt; 1) before a write, and maps it read-only for a read,
+    /// so a store by one process never reaches what another reads. Judged where a fault of a
+    /// copy-on-write space maps a page (model/Cow/CowSpace.cs Sees): against what the process last
+    /// read or wrote there, or its parent's data at fork(). A process's anon is its own; the pages of
+    /// a MAP_PRIVATE file's object are not (a MAP_SHARED writer may change them) and set no
+    /// expectation, and madvise(MADV_FREE) gives the data up.
+    /// </summary>
+    public static readonly Invariant NoProcessSeesAnotherProcessWrite = Invariant.AtEvent(
+        nameof(NoProcessSeesAnotherProcessWrite),
+        "A fault of a private mapping maps the data the process last read or wrote there, or its parent's at fork(): copy-on-write keeps a process's memory its own.",
+        Detector.Subsystem);
 
     /// <summary>The first page of <paramref name="o"/> whose copy does not hold its last write, described; null if none.</summary>
     private static string? ObjectLoss(IKernelView k, AObj o)
@@ -128,5 +157,5 @@ public static class DataDetector
         $"{what}'s data is {Content.Describe(written)}, but {found}";
 
     /// <summary>The data checks judged after every step.</summary>
-    public static IReadOnlyList<Invariant> All { get; } = [CleanPageEqualsItsBackingStore, NoWriteIsLost];
+    public static IReadOnlyList<Invariant> All { get; } = [CleanPageEqualsItsBackingStore, NoWriteIsLost, EveryStoreLandsOnItsOwnersData, NoProcessSeesAnotherProcessWrite];
 }

@@ -83,7 +83,8 @@ public static class Detector
         (Data, "What a process wrote is what a later fault finds, wherever the kernel moved the data meanwhile (model/Vm/Content.cs): "
             + "a clean page holds what its backing store holds (uvm_page.h PG_CLEAN; the pagedaemon frees a clean page unwritten), "
             + "and the copy a fault would find of each live anon, aobj page and file page (its page, else its swap slot or file block, "
-            + "else zeros) holds the data last written to it: no modify bit lost, no slot reused under an owner, no write reaching "
-            + "a page another owner still shares, no page mapped unfilled."),
+            + "else zeros) holds the data last written to it; a store lands on the page's own data; and a fault of a private "
+            + "mapping maps what the process last read or wrote there (copy-on-write keeps its memory its own): no modify bit lost, "
+            + "no slot reused under an owner, no write reaching a page another anon, object or process still shares, no page mapped unfilled."),
     ];
 }

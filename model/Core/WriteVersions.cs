@@ -42,32 +42,32 @@ public enum StateDomain : uint
 
     /// <summary>
     /// The physical pages (<c>Vm.Page</c>: queue, flags, owner links, wire and loan counts, holder,
-    /// busy owner), the free, active and inactive queues, the pages not yet materialized, the
+    /// busy owner, data), the free, active and inactive queues, the pages not yet materialized, the
     /// kernel's loans (<c>Vm.VmState</c>), and uvmexp.free and uvmexp.paging (<c>Uvmexp</c>). A part of <see cref="Vm"/>.
     /// </summary>
     Pages = 1 << 5,
 
     /// <summary>
-    /// The anons (<c>Vm.Anon</c>: an_ref, an_page, an_swslot, freed) and the list of live ones. A part of <see cref="Vm"/>.
+    /// The anons (<c>Vm.Anon</c>: an_ref, an_page, an_swslot, freed, the data last written) and the list of live ones. A part of <see cref="Vm"/>.
     /// </summary>
     Anons = 1 << 9,
 
     /// <summary>
     /// The memory objects (<c>Vm.AObj</c>: references, uao_list membership, page and swap slot
-    /// tables), whether aobjs, vnodes or kernel_object, their lists, and the SysV shm segments
+    /// tables, the data last written to each page and a vnode's file blocks), whether aobjs, vnodes or kernel_object, their lists, and the SysV shm segments
     /// (<c>Vm.ShmSegment</c>). A part of <see cref="Vm"/>.
     /// </summary>
     Objects = 1 << 10,
 
     /// <summary>
-    /// The swap space (<c>Vm.SwapSpace</c>: its slots, in use and bad), the pagedaemon's swap
+    /// The swap space (<c>Vm.SwapSpace</c>: its slots, in use and bad, and their data), the pagedaemon's swap
     /// cluster (<c>Vm.SwapCluster</c>) and cluster size, the pageouts in flight, their errors and
     /// completions, and uvmexp.swpgonly. A part of <see cref="Vm"/>.
     /// </summary>
     Swap = 1 << 11,
 
     /// <summary>
-    /// The copy-on-write address spaces (<c>Cow.CowSpace</c>: entry, pmap mappings, amap links)
+    /// The copy-on-write address spaces (<c>Cow.CowSpace</c>: entry, pmap mappings, amap links, the process's view of its data)
     /// and the amaps (<c>Vm.Amap</c>: slots, am_ref, am_nused). A part of <see cref="Vm"/>.
     /// </summary>
     CowMaps = 1 << 12,

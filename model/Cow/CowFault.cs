@@ -65,7 +65,7 @@ public static class CowFault
             var amap = space.Amap;
             if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
-            var at = new Lookup(stamp, entryWritable, wired, wire);
+            var at = new Lookup(stamp, entryWritable, wired, wire, Store: write && !wire);
             if (amap?.Lookup(page) is { } anon)
                 foreach (var s in AnonCase(k, self, space, amap, anon, page, cowNow, at, done)) yield return s;
             else if (space.Uobj is not null)
@@ -81,7 +81,8 @@ public static class CowFault
     /// whether the mapping is entered PMAP_WIRED, and whether the fault is uvm_fault_wire()'s (it
     /// wires the page).
     /// </summary>
-    internal readonly record struct Lookup(int Stamp, bool EntryWritable, bool Wired = false, bool WireFault = false);
+    /// <remarks><paramref name="Store"/>: the access is a user store (not a read, nor uvm_fault_wire()).</remarks>
+    internal readonly record struct Lookup(int Stamp, bool EntryWritable, bool Wired = false, bool WireFault = false, bool Store = false);
 
     /// <summary>uvmfault_unlockall(): anon (if given), amap, map.</summary>
     internal static void UnlockAll(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon? anon)
@@ -107,7 +108,9 @@ public static class CowFault
                 yield return Pageout.Wait(k, "flt_noram3");
                 yield break;
             }
-            var nanon = AnonPager.New(k, self, fresh, p.Data); // uvm_pagecopy(): the copy is dirty
+            // uvm_pagecopy(): the copy is dirty (cow-write-skips-pagecopy: a write fault does not copy)
+            var copied = at.Store && k.Config.Has(Switches.CowWriteSkipsPagecopy) ? fresh.Data : p.Data;
+            var nanon = AnonPager.New(k, self, fresh, copied, Contents.ExpectedOf(p));
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
             if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)
@@ -135,7 +138,7 @@ public static class CowFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, self, fresh, null); // uvm_pagezero()
+        var anon = AnonPager.New(k, self, fresh, null, null); // uvm_pagezero()
         amap.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
         yield return Finish(k, self, space, amap, anon, fresh, page, at.EntryWritable, write, at, "uvm_fault: case 2B, zero-fill anon");
@@ -146,7 +149,10 @@ public static class CowFault
     private static Step Finish(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon anon, Page p, int page, bool writable, bool dirty, Lookup at, string function)
     {
         space.Enter(page, anon, p, writable, at.Wired);
-        var step = Fault.Finish(k, self, p, anon.Lock, dirty, function, wire: at.WireFault);
+        var seen = space.Seen(self, page, p);
+        var step = Fault.Finish(k, self, p, anon.Lock, dirty, function, wire: at.WireFault, store: at.Store);
+        CowSpace.Report(k, seen);
+        space.Saw(page, p.Data);
         amap.Lock.Release(k, self);
         space.Lock.Release(k, self);
         return step;

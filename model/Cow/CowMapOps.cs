@@ -26,9 +26,10 @@ public static class CowMapOps
             if (parent.Amap is { } amap)
                 foreach (var s in AmapOps.Ref(k, self, amap)) yield return s;
             child.Amap = parent.Amap;
+            child.InheritView(parent);
             child.Uobj = parent.Uobj; // uvm_map_reference of the entry's object (pgo_reference)
             child.EntryWritable = parent.EntryWritable;
-            child.NeedsCopy = true;
+            child.NeedsCopy = !k.Config.Has(Switches.ForkSkipsChildNeedsCopy); // fork-skips-child-needs-copy
             if (parent.WiredCount > 0)
             {
                 wired = true;
@@ -154,6 +155,7 @@ public static class CowMapOps
                 // it takes an anon out of an amap ("we should not leave the mapping of the oanon page").
                 if (!k.Config.Has(Switches.MadvFreeKeepsMapping)) space.RemoveMapping(slot); // pmap_remove()
                 amap.Unadd(slot); // amap_unadd(&current->aref, offset)
+                space.ForgetView(slot); // MADV_FREE: the process gave the data up
                 int refs = --anon.RefCount;
                 anon.Lock.Release(k, self);
                 if (refs == 0)

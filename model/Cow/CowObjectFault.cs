@@ -65,6 +65,11 @@ public static class CowObjectFault
         {
             // Case 2A: map the object page, read-only on a copy-on-write entry.
             space.EnterObject(page, upage);
+            // A page the process had its own anon for and now finds in the object lost its data;
+            // the object's page is not the process's own (a MAP_SHARED writer may change it), so no
+            // expectation is kept for it.
+            space.Sees(k, self, page, upage);
+            space.ForgetView(page);
             upage.Referenced = true;
             k.Vm.PageQueueLock.Acquire(self);
             PageQueues.Activate(k, upage);
@@ -83,13 +88,16 @@ public static class CowObjectFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, self, fresh, upage.Data); // uvm_pagecopy(uobjpage, pg): the copy is dirty
+        var anon = AnonPager.New(k, self, fresh, upage.Data, Contents.ExpectedOf(upage)); // uvm_pagecopy(uobjpage, pg): the copy is dirty
         PageQueues.UnbusyOwned(k, upage, "uvm_fault"); // the object page stays in the object
         uobj.Lock.Release(k, self);
         amap!.Add(page, anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
         space.Enter(page, anon, fresh, at.EntryWritable, at.Wired);
-        var step = Uvm.Model.Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 2B, promote object page");
+        var seen = space.Seen(self, page, upage); // the promote copies the object's page: see case 2A
+        var step = Uvm.Model.Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 2B, promote object page", store: at.Store);
+        CowSpace.Report(k, seen);
+        space.Saw(page, fresh.Data);
         amap.Lock.Release(k, self);
         space.Lock.Release(k, self);
         done.Value = true;

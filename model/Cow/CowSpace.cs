@@ -22,6 +22,10 @@ public sealed class CowSpace
     private readonly bool[] _writable;
     private readonly bool[] _wired;
 
+    /// <summary>What the process last read or wrote at each page (<see cref="Sees"/>), where <see cref="_viewKnown"/> says it has.</summary>
+    private readonly Content?[] _view;
+    private readonly bool[] _viewKnown;
+
     internal CowSpace(string name, int pages, WriteVersions? versions = null)
     {
         _versions = versions;
@@ -32,6 +36,8 @@ public sealed class CowSpace
         _mappedPage = new Page?[pages];
         _writable = new bool[pages];
         _wired = new bool[pages];
+        _view = new Content?[pages];
+        _viewKnown = new bool[pages];
         BusyChannel = new($"vmmapbsy of {name}");
     }
 
@@ -168,6 +174,59 @@ public sealed class CowSpace
     {
         V();
         Array.Clear(_writable);
+    }
+
+    /// <summary>
+    /// The process's own view of its memory, kept by the model (not the kernel): a private mapping
+    /// gives back what the process last read or wrote there, or what its parent's memory held at
+    /// fork(). <paramref name="p"/> is the page a fault of <paramref name="page"/> is about to map:
+    /// if the process has seen that page before and the page holds other data, the fault gives it
+    /// another process's write (copy-on-write not broken, a copy from the wrong page) or loses its
+    /// own; reported as NoProcessSeesAnotherProcessWrite (properties/DataDetector.cs). The fault makes
+    /// no sleep between this check and its pmap_enter().
+    /// </summary>
+    internal void Sees(Kernel k, KernelThread self, int page, Page p) => Report(k, Seen(self, page, p));
+
+    /// <summary>
+    /// What <see cref="Sees"/> would report, or null, without reporting it: a fault that also stores
+    /// reports it after the store, so that a store landing on data its process never had is named
+    /// as that (EveryStoreLandsOnItsOwnersData) when both hold.
+    /// </summary>
+    internal string? Seen(KernelThread self, int page, Page p) =>
+        !_viewKnown[page] || ReferenceEquals(_view[page], p.Data) ? null
+            : $"{self.Name}'s fault of page {page} of {this} maps {p}, which holds {Content.Describe(p.Data)}; the process last saw {Content.Describe(_view[page])} there";
+
+    /// <summary>Reports what <see cref="Seen"/> found, if anything.</summary>
+    internal static void Report(Kernel k, string? seen)
+    {
+        if (seen is not null) k.Events.Break("NoProcessSeesAnotherProcessWrite", seen);
+    }
+
+    /// <summary>The process has read or written <paramref name="data"/> at <paramref name="page"/> (the fault is done).</summary>
+    internal void Saw(int page, Content? data)
+    {
+        V();
+        _view[page] = data;
+        _viewKnown[page] = true;
+    }
+
+    /// <summary>fork(): the child's memory starts as the parent's.</summary>
+    internal void InheritView(CowSpace parent)
+    {
+        V();
+        Array.Copy(parent._view, _view, _view.Length);
+        Array.Copy(parent._viewKnown, _viewKnown, _viewKnown.Length);
+    }
+
+    /// <summary>
+    /// The process keeps no expectation of <paramref name="page"/>: madvise(MADV_FREE) gave its data
+    /// up, or the page is the object's, not the process's own.
+    /// </summary>
+    internal void ForgetView(int page)
+    {
+        V();
+        _viewKnown[page] = false;
+        _view[page] = null;
     }
 
     /// <summary>vm_map_unlock() after a change: the timestamp moves.</summary>

@@ -1,5 +1,6 @@
 using Uvm.Model.Core;
 using Uvm.Model.Sched;
+using Uvm.Model.Vm;
 
 namespace Uvm.Model.Exit;
 
@@ -105,6 +106,12 @@ public static class ProcessFork
             l2.SetInMemoryWhileIdle(true);
             if (PagedaemonWakeup.Shortage(k)) PagedaemonWakeup.Wake(k);
         }
+
+        // cpu_lwp_fork() (in newlwp(), after uvm_lwp_fork()): the child's PCB and kernel stack are
+        // copied into its u-area, a store into each of its pages, which a later swapout and swapin
+        // must bring back.
+        for (int i = 0; i < Uvmexp.UspacePages; i++)
+            if (k.Vm.KernelObject.MappedPage(PhysMem.UareaIndex(l2.Uarea!.Id, i)) is { } upage) Contents.Write(k, selfOf(), upage);
 
         // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
         var self = selfOf();

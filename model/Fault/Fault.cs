@@ -41,7 +41,7 @@ public static class Fault
                 continue;
             }
             var previous = fresh.Data;
-            anon = amap[index] = AnonPager.New(k, self, fresh, null);
+            anon = amap[index] = AnonPager.New(k, self, fresh, null, null);
             if (k.Config.Has(Switches.ZeroFillSkipsPagezero)) fresh.Data = previous; // zero-fill-skips-pagezero: the page keeps what it held
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
@@ -111,8 +111,7 @@ public static class Fault
             // uao_get(PGO_LOCKED): never existed, zero-fill.
             obj.Insert(zero, index);
             zero.BusyOwner = "uao_get1";
-            zero.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
-            zero.Data = null; // uvm_pagezero()
+            Contents.Zero(zero); // uvm_pagezero()
             yield return Finish(k, self, zero, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter");
             yield break;
         }
@@ -135,7 +134,9 @@ public static class Fault
     /// uvm_fault_wire()) wires the page instead: uvm_pagewire() and PG_CLEAN cleared, as uvm_fault.c
     /// 1.47 (2000) and 1.113 (2006) both do.
     /// </summary>
-    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter", bool lookupValid = true, bool wire = false)
+    /// <remarks><paramref name="store"/>: the access is a store (null: <paramref name="write"/>); a copy-on-write
+    /// fault of a wired entry breaks the sharing and dirties the page for a read too (cow_now).</remarks>
+    internal static Step Finish(Kernel k, KernelThread self, Page p, SimpleLock ownerLock, bool write, string function = "uvm_fault: pmap_enter", bool lookupValid = true, bool wire = false, bool? store = null)
     {
         // uvm_fault() reaches pmap_enter() only under a valid lookup: after a sleep, uvmfault_relock()
         // compares map->timestamp with the version it looked up and restarts the fault on a change
@@ -144,11 +145,8 @@ public static class Fault
         if (!lookupValid)
             k.Events.Break("FaultEntersNoMappingOfARemovedEntry", $"{self.Name}'s uvm_fault() enters {p} after its uvmfault_relock() failed (the map entry it looked up is gone)");
         p.Referenced = true;
-        if (write)
-        {
-            if (!k.Config.Has(Switches.FaultWriteKeepsClean)) p.Flags &= ~PageFlags.Clean; // fault-write-keeps-clean
-            Contents.Write(k, self, p);
-        }
+        if (write && !k.Config.Has(Switches.FaultWriteKeepsClean)) p.Flags &= ~PageFlags.Clean; // fault-write-keeps-clean
+        if (store ?? write) Contents.Write(k, self, p);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Unbusy(k, p);
         if (wire)

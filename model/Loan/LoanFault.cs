@@ -79,7 +79,7 @@ public static class LoanFault
     /// </summary>
     private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh)
     {
-        var anon = AnonPager.New(k, self, fresh, oanon.Page!.Data); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
+        var anon = AnonPager.New(k, self, fresh, oanon.Page!.Data, oanon.Written); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
         amap[index] = anon;
         oanon.RefCount--;
         oanon.Lock.Release(k, self);

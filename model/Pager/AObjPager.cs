@@ -80,7 +80,7 @@ public static class AObjPager
                     // uvm_swap_get(): the page is (about to be) no longer only in swap; the read
                     // sleeps with the object unlocked.
                     k.Uvmexp.SwpgOnly--;
-                    if (slot > 0) fresh.Data = k.Vm.Swap.Data(slot); // the read: whatever the slot holds
+                    fresh.Data = k.Vm.Swap.Data(slot); // the read: whatever the slot holds
                     bool locked = k.Config.Has(Switches.UaoGetReadsLocked); // uao-get-reads-locked
                     if (!locked) obj.Lock.Release(k, self);
                     self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock

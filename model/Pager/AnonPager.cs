@@ -28,13 +28,15 @@ public static class AnonPager
     /// <summary>
     /// A new anon (<see cref="Alloc"/>, so locked by <paramref name="self"/>) holding page
     /// <paramref name="p"/>, filled with <paramref name="data"/> (dirty), still busy: null is
-    /// uvm_pagezero() (a zero-fill), else uvm_pagecopy() of the page the caller copies.
+    /// uvm_pagezero() (a zero-fill), else uvm_pagecopy() of the page the caller copies, whose
+    /// owner expected <paramref name="expected"/> of it (<see cref="Contents.ExpectedOf"/>; the
+    /// same as <paramref name="data"/> unless that page had lost its data).
     /// </summary>
-    internal static Anon New(Kernel k, KernelThread self, Page p, Content? data)
+    internal static Anon New(Kernel k, KernelThread self, Page p, Content? data, Content? expected)
     {
         var anon = Alloc(k, self);
         p.Data = data;
-        anon.Written = data;
+        anon.Written = expected;
         anon.Page = p;
         p.Anon = anon;
         p.PqAnon = true;

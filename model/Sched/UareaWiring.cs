@@ -49,8 +49,7 @@ public static class UareaWiring
                     {
                         obj.Insert(zero, index);
                         zero.BusyOwner = "uao_get1";
-                        zero.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagezero()
-                        zero.Data = null;
+                        Contents.Zero(zero); // uvm_pagezero()
                         yield return WirePage(k, self(), obj, zero, "uvm_fault_wire: zero-fill");
                         break;
                     }

@@ -264,6 +264,27 @@ public static partial class Switches
     public static readonly KernelSwitch ProtectSkipsPmapProtect = Mutation("protect-skips-pmap-protect", "uvm_map_protect", "refault",
         "uvm_map_protect() lowers the entry's protection but not the pmap's (a stale writable mapping)");
 
+    /// <summary>
+    /// Session 30, for the data detector: uvmspace_fork() shares the parent's amap with the child's
+    /// entry (MAP_INHERIT_COPY) without UVM_ET_NEEDSCOPY on it, so the child's first write fault
+    /// writes the shared anons in place (an_ref is 1: the sharing is the amap's) and the parent
+    /// reads the child's data. Killed by NoProcessSeesAnotherProcessWrite (cow-wire, schedule 1; in
+    /// cow-fork SharedAnonIsNeverWritableMapped comes first).
+    /// </summary>
+    public static readonly KernelSwitch ForkSkipsChildNeedsCopy = Mutation("fork-skips-child-needs-copy", "uvmspace_fork", "cow-wire",
+        "uvmspace_fork() gives the child's entry the parent's amap without UVM_ET_NEEDSCOPY (a flag not set): the child writes the anons it shares in place, and the parent sees the child's writes")
+        with { Kills = ["NoProcessSeesAnotherProcessWrite"], Budget = 200 };
+
+    /// <summary>
+    /// Session 30, for the data detector: uvm_fault() case 1B of a write takes the new page without
+    /// uvm_pagecopy() (the store will overwrite it anyway, the reasoning goes), so the rest of the
+    /// page is whatever the free page held. Killed by EveryStoreLandsOnItsOwnersData at the store:
+    /// copy and store are one step, and after it the anon and its page agree.
+    /// </summary>
+    public static readonly KernelSwitch CowWriteSkipsPagecopy = Mutation("cow-write-skips-pagecopy", "uvm_fault", "cow-fork",
+        "uvm_fault() case 1B of a write fault allocates the copy's page but skips uvm_pagecopy(), as if the store would overwrite the whole page: the rest of it is the free page's old contents")
+        with { Kills = ["EveryStoreLandsOnItsOwnersData"], Budget = 100 };
+
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): fork1() copies the vmspace but skips setrunnable() of the child. Caught by EverySleeperIsEventuallyWoken, schedule 1 of seeds 0-2, with and without the big lock.</summary>
     public static readonly KernelSwitch CowForkSkipsChildWakeup = Mutation("cow-fork-skips-child-wakeup", "fork1", "cow-fork",
         "fork1() copies the vmspace but skips setrunnable() of the child (a wakeup dropped): the child never runs")

@@ -110,6 +110,8 @@ public sealed class AioDaemon : Kthread
                 if (swap) Kernel.Vm.Swap.Store(io.Slot + i, io.Data[i]);
                 else if (p.Object is { IsVnode: true } vn) vn.StoreBlock(p.Index, io.Data[i]);
             }
+            else if (error == PageoutError.Eio && !swap && p.Object is { IsVnode: true } lost)
+                lost.SetWritten(p.Index, lost.Block(p.Index)); // the page is freed clean and its data dropped: the loss is the I/O error's, as SWSLOT_BAD's is for swap
             if (CompletePage(p, swap ? io.Slot + i : 0, error)) freed++;
             // aiodone-error-keeps-owner-locked: the failed write's branch returns without the unlock.
             if (error != PageoutError.Eio || !Kernel.Config.Has(Switches.AiodoneErrorKeepsOwnerLocked)) ownerLock.Release(Kernel, this);

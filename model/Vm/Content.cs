@@ -33,11 +33,20 @@ public sealed class Content
     /// <summary>Data named by <paramref name="what"/> and <paramref name="n"/>, written by <paramref name="by"/> if a thread wrote it.</summary>
     internal Content(string what, int n, string? by = null) => (_what, _n, _by) = (what, n, by);
 
+    /// <summary>
+    /// What freed memory holds: a page uvm_pagefree() put on the free list, a slot uvm_swap_free()
+    /// gave back, and memory nobody has filled since boot. One value for all of it, which no anon
+    /// or object ever expects (what they expect is zeros, a write, or data they were made with), so
+    /// a page mapped without being filled, or a read of a freed slot, shows; and two states that
+    /// differ only in what freed memory held are one state to verify's cache. Immutable.
+    /// </summary>
+    public static Content Unfilled { get; } = new("freed or never-filled memory", 0);
+
     /// <summary>"write 7 by user 1", "zeros" for null.</summary>
     public static string Describe(Content? c) => c?.ToString() ?? "zeros";
 
     /// <inheritdoc/>
-    public override string ToString() => _by is null ? $"{_what} {_n}" : $"{_what} {_n} by {_by}";
+    public override string ToString() => _by is not null ? $"{_what} {_n} by {_by}" : _n == 0 ? _what : $"{_what} {_n}";
 }
 
 /// <summary>Writes and copies of <see cref="Content"/> made by the modelled kernel paths.</summary>
@@ -51,19 +60,44 @@ public static class Contents
     /// broken, an object page still lent to an anon), keep what they expect, and the data
     /// detector sees the difference. A store changes part of a page: the rest is what the page
     /// held, so a page that did not hold its owner's data as the store came (a copy or a read
-    /// not made, a zero-fill not zeroed) is reported here (NoWriteIsLost), before the store
-    /// hides it from the check after the step.
+    /// not made, a zero-fill not zeroed) is reported here (EveryStoreLandsOnItsOwnersData),
+    /// before the store hides it from the checks after the step.
     /// </summary>
     internal static void Write(Kernel k, KernelThread self, Page p)
     {
         var a = p.Anon;
         var o = a is null ? p.Object : null;
         var expected = a is not null ? a.Written : o?.Written(p.Index);
-        if (!ReferenceEquals(p.Data, expected) && (a is not null || o is not null))
-            k.Events.Break("NoWriteIsLost", $"{self.Name} stores to {p}, which holds {Content.Describe(p.Data)}, not {(a?.ToString() ?? $"{o}[{p.Index}]")}'s data ({Content.Describe(expected)}): the rest of the page is data its process never had");
+        // uvm_loan.c: a page is lent read-only (pmap_page_protect(pg, VM_PROT_READ) on its first
+        // loan), and uvm_fault() breaks the loan before a write (uvm_loanbreak(), or the copies of
+        // cases 1B and 2A): the kernel, or the anon that borrows it, keeps reading the old data.
+        if (p.LoanCount > 0)
+            k.Events.Break("EveryStoreLandsOnItsOwnersData", $"{self.Name} stores to {p}, which is on loan ({p.LoanCount} loan(s), {p.KernelLoans} to the kernel): the borrowers see the store");
+        else if (a is null && o is null)
+            k.Events.Break("EveryStoreLandsOnItsOwnersData", $"{self.Name} stores to {p}, which has no owner (freed, or disowned): the store reaches nobody's data");
+        else if (!ReferenceEquals(p.Data, expected))
+            k.Events.Break("EveryStoreLandsOnItsOwnersData", $"{self.Name} stores to {p}, which holds {Content.Describe(p.Data)}, not {(a?.ToString() ?? $"{o}[{p.Index}]")}'s data ({Content.Describe(expected)}): the rest of the page is data its process never had");
         var c = new Content("write", k.Vm.NextWrite(), self.Name);
         p.Data = c;
         if (a is not null) a.Written = c;
         else o?.SetWritten(p.Index, c);
     }
+
+    /// <summary>
+    /// uvm_pagezero() of a page being filled for its owner (a zero-fill): no valid data yet
+    /// (PG_FAKE) no longer, and dirty, since no backing store holds zeros for it.
+    /// </summary>
+    internal static void Zero(Page p)
+    {
+        p.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
+        p.Data = null;
+    }
+
+    /// <summary>
+    /// The data a copy of page <paramref name="source"/> is meant to hold: what its owner expects
+    /// of it (its object's page, or else the anon that owns or borrows it), not what it happens to
+    /// hold, so that a copy from a page that lost its data carries the loss to where it shows.
+    /// </summary>
+    internal static Content? ExpectedOf(Page source) =>
+        source.Object is { } o ? o.Written(source.Index) : source.Anon is { } a ? a.Written : source.Data;
 }

@@ -15,7 +15,7 @@ public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 
     /// <summary>
     /// The pages' data as the write was started: the device copies the pages while the I/O runs,
-    /// and they are PG_BUSY and mapped read-only (pmap_page_protect(VM_PROT_READ)) meanwhile, so
+    /// and they are PG_BUSY and unmapped (pmap_page_protect(VM_PROT_NONE)) meanwhile, so
     /// a store to one after this point is a bug the write does not carry. Taken at the start, the
     /// earliest the device may read, so that such a store leaves the page and its copy apart.
     /// </summary>

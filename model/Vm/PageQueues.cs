@@ -46,8 +46,7 @@ public static class PageQueues
         else
         {
             vm.Unmaterialized--;
-            p = new Page(vm.PageList.Count + 1, vm.Versions, k);
-            p.Data = new Content("boot contents of page", p.Number); // memory nobody has filled since boot
+            p = new Page(vm.PageList.Count + 1, vm.Versions, k) { Data = Content.Unfilled }; // memory nobody has filled since boot
             vm.PageList.Add(p);
             p.Allocated();
         }
@@ -120,6 +119,7 @@ public static class PageQueues
             if (!k.Config.Has(Switches.PagefreeSkipsWiredCount)) k.Uvmexp.Wired--;
         }
         p.Queue = PageQueue.Free;
+        p.Data = Content.Unfilled; // what it held is nobody's now (see Content.Unfilled)
         p.InAllocator(false);
         p.Freed();
         k.Vm.FreeQ.Add(p);

@@ -33,7 +33,7 @@ public sealed class SwapSpace
         _inUse = new bool[slots + 1];
         _bad = new bool[slots + 1];
         _data = new Content?[slots + 1];
-        for (int s = 1; s <= slots; s++) _data[s] = new Content("boot contents of swap slot", s);
+        Array.Fill(_data, Content.Unfilled);
         Configured = Enabled = slots > 0;
     }
 
@@ -70,9 +70,11 @@ public sealed class SwapSpace
     /// <summary>
     /// The data on the device in <paramref name="slot"/>: what the last completed uvm_swap_put()
     /// wrote there, whoever owned the slot then. Freeing a slot does not erase it, so a read of a
-    /// slot that was freed and given to another page returns that page's data.
+    /// slot that was freed and given to another page returns that page's data, and a read of a
+    /// slot freed and not yet written again returns <see cref="Content.Unfilled"/>. No slot (0) and
+    /// SWSLOT_BAD hold nothing a read could return: <see cref="Content.Unfilled"/> too.
     /// </summary>
-    public Content? Data(int slot) => _data[slot];
+    public Content? Data(int slot) => slot >= 1 && slot <= Slots ? _data[slot] : Content.Unfilled;
 
     /// <summary>A write to <paramref name="slot"/> completed (uvm_aio_aiodone() of a uvm_swap_put()) with <paramref name="data"/>.</summary>
     internal void Store(int slot, Content? data)
@@ -172,6 +174,7 @@ public sealed class SwapSpace
                 throw new KernelPanicException("uvm_swap_free", $"slot {s} is not in use (extent_free: region not found)");
             SlotsWritten();
             _inUse[s] = false;
+            _data[s] = Content.Unfilled; // what it held is nobody's now (see Content.Unfilled)
             if (!skipCount && !countAfterUnlock) InUse--; // skipCount: the mutation Switches.DropswapSkipsSwpginuse
         }
         Lock.Release(self);

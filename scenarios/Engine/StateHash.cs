@@ -11,8 +11,9 @@ namespace Uvm.Scenarios.Engine;
 /// it: every public property of <see cref="IKernelView"/>, and for each entity in it (an LWP, a
 /// page, a map...) its simple-valued public properties and the ids of the entities it refers to,
 /// plus where each kernel thread sleeps or whether it has exited. Two states with the same
-/// fingerprint look the same to every property; the threads' program counters and locals are not
-/// part of it. Used to count distinct states, never to prune (verify's state cache prunes on
+/// fingerprint look the same to every property but the data detector's: a page's data
+/// (model/Vm/Content.cs) has no id, so only whether it is zeros shows, and which places share data
+/// does not. The threads' program counters and locals are not part of it. Used to count distinct states, never to prune (verify's state cache prunes on
 /// <see cref="StateKey"/>, which has them). How each type is read is compiled
 /// once per type and hasher (<see cref="Shape"/>): each run of consecutive simple-valued
 /// properties is one compiled mixer, so a state costs a walk over its entities with one lookup

@@ -109,7 +109,7 @@ public sealed class CowObjectFaultTests
         Assert.True(fault.MoveNext());
         Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", fault.Current.Function);
         var other = PageQueues.Alloc(k)!; // another LWP's zero-fill, by hand
-        var zeroFilled = AnonPager.New(k, self, other, null);
+        var zeroFilled = AnonPager.New(k, self, other, null, null);
         zeroFilled.Lock.Release(k, self);
         s.Amap!.Add(0, zeroFilled, replace: false);
         k.Vm.PageQueueLock.Acquire(self);

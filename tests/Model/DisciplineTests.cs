@@ -645,7 +645,7 @@ public sealed class DisciplineTests
         var k = VmFixture.Kernel(freePages: 2);
         Uvm.Model.Vm.Anon? anon = null;
         OneStep? faulter = null;
-        faulter = new OneStep(k, "cpu0", () => anon = Uvm.Model.AnonPager.New(k, faulter!, PageQueues.Alloc(k)!, null)); // uvm_pagealloc(.., anon, ..): PQ_ANON under uvm.fpageqlock
+        faulter = new OneStep(k, "cpu0", () => anon = Uvm.Model.AnonPager.New(k, faulter!, PageQueues.Alloc(k)!, null, null)); // uvm_pagealloc(.., anon, ..): PQ_ANON under uvm.fpageqlock
 
         faulter.Advance();
 
@@ -670,7 +670,7 @@ public sealed class DisciplineTests
         OneStep? taker = null;
         taker = new OneStep(k, "cpu1", () =>
         {
-            var second = Uvm.Model.AnonPager.New(k, taker!, PageQueues.Alloc(k)!, null);
+            var second = Uvm.Model.AnonPager.New(k, taker!, PageQueues.Alloc(k)!, null, null);
             Assert.Same(p, second.Page);
             second.Lock.Release(k, taker!);
         });

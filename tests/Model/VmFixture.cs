@@ -32,17 +32,18 @@ internal static class VmFixture
     /// <summary>A thread that never runs, to own locks and pass as "self".</summary>
     public static KernelThread Actor(Kernel k, string name = "test") => new Idle(k, name);
 
-    /// <summary>An anon owning a resident page on the given queue, dirty unless a slot is given.</summary>
+    /// <summary>An anon owning a resident page on the given queue, dirty unless a slot is given (which then holds the page's data).</summary>
     public static (Anon Anon, Page Page) AnonPage(Kernel k, PageQueue queue, int slot = 0)
     {
         var p = PageQueues.Alloc(k)!;
         var self = k.Threads.FirstOrDefault(t => t.Name == "fixture") ?? Actor(k, "fixture");
-        var anon = AnonPager.New(k, self, p, null);
+        var anon = AnonPager.New(k, self, p, null, null);
         anon.Lock.Release(k, self); // uvm_analloc() returns it locked
         PageQueues.Unbusy(k, p);
         if (slot != 0)
         {
             anon.SwSlot = slot;
+            if (slot <= k.Vm.Swap.Slots) k.Vm.Swap.Store(slot, p.Data); // a test may name a slot of no device
             p.Flags |= PageFlags.Clean;
         }
         if (queue == PageQueue.Active) PageQueues.Activate(k, p);

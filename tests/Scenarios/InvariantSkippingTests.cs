@@ -282,7 +282,7 @@ public sealed class InvariantSkippingTests
                     break;
                 case StateDomain.Anons:
                     foreach (var a in v.Vm.Anons)
-                        t.Append(a.Freed ? $"[{Id(a)} freed]" : $"[{Id(a)} {a.RefCount} {Id(a.Page)} {a.SwSlot}]");
+                        t.Append(a.Freed ? $"[{Id(a)} freed]" : $"[{Id(a)} {a.RefCount} {Id(a.Page)} {a.SwSlot} {Id(a.Written)}]");
                     break;
                 case StateDomain.Objects:
                     ReadObjects(v, t);
@@ -326,7 +326,7 @@ public sealed class InvariantSkippingTests
         {
             var vm = v.Vm;
             foreach (var p in vm.Pages)
-                t.Append($"[{Id(p)} {p.Queue} {p.Flags} {Id(p.Anon)} {p.PqAnon} {Id(p.Object)} {p.Index} {p.LoanCount} {p.WireCount} {p.Referenced} {Id(p.Holder)} {p.BusyOwner}]");
+                t.Append($"[{Id(p)} {p.Queue} {p.Flags} {Id(p.Anon)} {p.PqAnon} {Id(p.Object)} {p.Index} {p.LoanCount} {p.WireCount} {p.Referenced} {Id(p.Holder)} {p.BusyOwner} {Id(p.Data)}]");
             foreach (var q in new[] { vm.FreeQueue, vm.ActiveQueue, vm.InactiveQueue, vm.KernelLoans })
                 t.Append($"q {string.Join(',', q.Select(Id))} ");
             t.Append($"{vm.Unmaterialized} free {v.Uvmexp.Free} paging {v.Uvmexp.Paging} active {v.Uvmexp.Active} inactive {v.Uvmexp.Inactive} wired {v.Uvmexp.Wired}");
@@ -339,7 +339,7 @@ public sealed class InvariantSkippingTests
             foreach (var o in vm.AObjs.Concat(vm.Vnodes).Concat(vm.ShmSegments.Select(g => g.Object)).Append(vm.KernelObject).Append(vm.LoanZeroObject))
             {
                 t.Append($"[{Id(o)} {o.Refs} {o.OnList} {string.Join(',', o.SwapSlots)} ");
-                for (int i = 0; i < o.Size; i++) t.Append(Id(o.PageAt(i))).Append(',');
+                for (int i = 0; i < o.Size; i++) t.Append(Id(o.PageAt(i))).Append(' ').Append(Id(o.Written(i))).Append(' ').Append(o.IsVnode ? Id(o.Block(i)) : "").Append(',');
                 t.Append(']');
             }
             foreach (var g in vm.ShmSegments) t.Append($"[{Id(g)} {g.Nattch} {g.Removed} {g.Deallocated}]");
@@ -351,9 +351,9 @@ public sealed class InvariantSkippingTests
             var vm = v.Vm;
             var swap = vm.Swap;
             t.Append($"swap {Id(swap)} {swap.Configured} {swap.Enabled} {swap.InUse} {swap.Bad} ");
-            for (int i = 1; i <= swap.Slots; i++) t.Append(swap.IsInUse(i) ? 'u' : '-').Append(swap.IsBad(i) ? 'b' : '-');
+            for (int i = 1; i <= swap.Slots; i++) t.Append(swap.IsInUse(i) ? 'u' : '-').Append(swap.IsBad(i) ? 'b' : '-').Append(Id(swap.Data(i)));
             t.Append($" cluster {Id(vm.Cluster)} {vm.Cluster?.Slot} {string.Join(',', vm.Cluster?.Pages.Select(Id) ?? [])} {vm.ClusterPages} {vm.IoCompletions}");
-            foreach (var io in vm.PagesInFlight) t.Append($"[io {Id(io)} {string.Join(',', io.Pages.Select(Id))}]");
+            foreach (var io in vm.PagesInFlight) t.Append($"[io {Id(io)} {string.Join(',', io.Pages.Select(Id))} {string.Join(',', io.Data.Select(Id))}]");
             t.Append($" swpgonly {v.Uvmexp.SwpgOnly}");
         }
 
