@@ -40,7 +40,7 @@ public static class DataDetector
             for (int i = 0; i < pages.Count; i++)
             {
                 var p = pages[i];
-                if ((p.Flags & (PageFlags.Clean | PageFlags.Busy | PageFlags.Fake)) != PageFlags.Clean || !p.Owned) continue;
+                if ((p.Flags & (PageFlags.Clean | PageFlags.Busy | PageFlags.Fake)) != PageFlags.Clean || p.PmapModified || !p.Owned) continue;
                 if (p.Object is { IsVnode: true } vn)
                 {
                     if (!ReferenceEquals(p.Data, vn.Block(p.Index)))

@@ -176,6 +176,12 @@ public static class PageoutScan
         // modified info without any race conditions": pmap_page_protect(p, VM_PROT_NONE) before
         // the clean page is freed or the dirty one paged out (or skipped, its mappings gone all the same).
         if (!p.Busy && !k.Config.Has(Switches.PageoutSkipsPmapPageProtect)) Pmap.PageProtectNone(k, p);
+        // "if ((p->flags & PG_CLEAN) && pmap_clear_modify(p)) p->flags &= ~(PG_CLEAN);"
+        if (!p.Busy && (p.Flags & PageFlags.Clean) != 0 && p.PmapModified)
+        {
+            p.PmapModified = false;
+            p.Flags &= ~PageFlags.Clean;
+        }
         var outcome = p.Busy ? Outcome.Skipped : CleanOrPageout(k, self, p);
         ownerLock.Release(k, self);
         return outcome;

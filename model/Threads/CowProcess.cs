@@ -42,6 +42,13 @@ public sealed class CowProcess : KernelThread
         int forks = 0;
         foreach (var op in _ops)
         {
+            // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
+            if (op.Kind is CowOpKind.Read or CowOpKind.Write && op.Page >= 0 && op.Page < Space.Pages
+                && Space.MmuPage(op.Page, op.Kind == CowOpKind.Write) is { } mapped)
+            {
+                yield return Space.MmuAccess(Kernel, this, op.Page, mapped, op.Kind == CowOpKind.Write);
+                continue;
+            }
             var steps = op.Kind switch
             {
                 CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write),

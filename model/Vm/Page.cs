@@ -9,7 +9,9 @@ namespace Uvm.Model.Vm;
 /// PQ_AOBJ), or none for a free or disowned (loaned) page. As in uvm_loan.c, pg->uanon without
 /// PQ_ANON is an anon that borrows the page (an O->A loan, counted in loan_count), not its owner.
 /// <see cref="Referenced"/> stands for the pmap reference bit; the pmap modified bit is folded into
-/// PG_CLEAN. Mappings are not modelled.
+/// PG_CLEAN where the kernel's fault makes the store, and kept apart (<see cref="PmapModified"/>)
+/// for a store the MMU makes through a mapping a copy-on-write space's pmap already has
+/// (model/Cow/CowSpace.cs; the other processes' mappings are not modelled).
 /// <para>
 /// The lock-discipline detector checks writes of <see cref="LoanCount"/> by uvm_page.h's rule for
 /// them: "to modify: [O _and_ P]" (P uvm.pageqlock; O the lock uvm_unloanpage() try-locks for the
@@ -195,7 +197,34 @@ public sealed class Page(int number, WriteVersions? versions = null, Kernel? ker
     public int WireCount { get; internal set { V(); QueueFieldStored("wire_count"); if (value > field && Busy) UsedWhileBusy("wired"); field = value; } }
 
     /// <summary>The pmap reference bit: set by an access, cleared by uvm_pagedeactivate().</summary>
-    public bool Referenced { get; internal set { V(); if (value && Busy) UsedWhileBusy("mapped"); field = value; } }
+    public bool Referenced { get => _referenced; internal set { V(); if (value && Busy) UsedWhileBusy("mapped"); _referenced = value; } }
+
+    /// <summary>Backs <see cref="Referenced"/>.</summary>
+    private bool _referenced;
+
+    /// <summary>
+    /// The pmap modified bit (pmap_is_modified()): set by the MMU on a store through a writable
+    /// mapping, with no lock and no kernel code, and cleared by pmap_clear_modify(), which
+    /// uvmpd_scan_inactive() calls after pmap_page_protect(p, VM_PROT_NONE) to "sync the modified
+    /// info": a clean page found modified there loses PG_CLEAN. A page counts as clean only with
+    /// PG_CLEAN set and this bit clear (<see cref="IsClean"/>).
+    /// </summary>
+    public bool PmapModified { get; internal set { V(); field = value; } }
+
+    /// <summary>PG_CLEAN is set and the pmap has not seen a store since: the page equals its backing store.</summary>
+    public bool IsClean => (Flags & PageFlags.Clean) != 0 && !PmapModified;
+
+    /// <summary>
+    /// A load or store by the MMU through a mapping the pmap has (no fault): the reference bit, and
+    /// for a store the modified bit, set in the page's pmap attributes without a lock. Not a use of a
+    /// busy page by a kernel path (a page busy for a fault may stay mapped in other pmaps).
+    /// </summary>
+    internal void AccessedByMmu(bool store)
+    {
+        V();
+        _referenced = true;
+        if (store) PmapModified = true;
+    }
 
     /// <summary>
     /// The data the page holds (<see cref="Content"/>; null is zeros). A page keeps its data on

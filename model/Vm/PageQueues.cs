@@ -120,6 +120,7 @@ public static class PageQueues
         }
         p.Queue = PageQueue.Free;
         p.Data = Content.Unfilled; // what it held is nobody's now (see Content.Unfilled)
+        p.PmapModified = false; // approx.: no mapping is left (pmap_page_protect() came first), and the next owner starts clean of it
         p.InAllocator(false);
         p.Freed();
         k.Vm.FreeQ.Add(p);
