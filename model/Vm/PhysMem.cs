@@ -30,7 +30,7 @@ public static class PhysMem
                 vm.PageList.Add(p);
                 vm.KernelObject.Insert(p, UareaIndex(u.Id, i));
                 // The LWP's u-area holds its PCB and kernel stack: data of its own, which a pageout and pagein must bring back.
-                p.Data = new Content($"u-area {u.Id} page", i);
+                p.Data = new Content("boot contents of kernel_object page", UareaIndex(u.Id, i));
                 vm.KernelObject.SetWritten(UareaIndex(u.Id, i), p.Data);
                 PageQueues.Wire(k, p);
             }
