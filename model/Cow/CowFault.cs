@@ -110,7 +110,7 @@ public static class CowFault
             }
             // uvm_pagecopy(): the copy is dirty (cow-write-skips-pagecopy: a write fault does not copy)
             var copied = at.Store && k.Config.Has(Switches.CowWriteSkipsPagecopy) ? fresh.Data : p.Data;
-            var nanon = AnonPager.New(k, self, fresh, copied, Contents.ExpectedOf(p));
+            var nanon = AnonPager.New(k, self, fresh, copied, anon.Written); // meant to hold the data of the anon the fault names
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
             amap.Add(page, nanon, replace: true);
             if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)

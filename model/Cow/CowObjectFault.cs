@@ -88,7 +88,9 @@ public static class CowObjectFault
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }
-        var anon = AnonPager.New(k, self, fresh, upage.Data, Contents.ExpectedOf(upage)); // uvm_pagecopy(uobjpage, pg): the copy is dirty
+        // uvm_pagecopy(uobjpage, pg): the copy is dirty. It is meant to hold the object's data at the
+        // offset the fault names, whatever page the fault ended up copying.
+        var anon = AnonPager.New(k, self, fresh, upage.Data, uobj.Written(page));
         PageQueues.UnbusyOwned(k, upage, "uvm_fault"); // the object page stays in the object
         uobj.Lock.Release(k, self);
         amap!.Add(page, anon, replace: false);

@@ -169,7 +169,7 @@ public static class CowWiring
                 yield return Pageout.Wait(k, "cownowpage");
                 goto ReStart;
             }
-            var nanon = AnonPager.New(k, self, npg, pg.Data, Contents.ExpectedOf(pg)); // uvm_pagecopy(pg, npg)
+            var nanon = AnonPager.New(k, self, npg, pg.Data, anon.Written); // uvm_pagecopy(pg, npg): meant to hold the shared anon's data
             anon.RefCount--; // can't drop to zero
             amap.Add(slot, nanon, replace: true);
             k.Vm.PageQueueLock.Acquire(self);
