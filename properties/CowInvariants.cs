@@ -90,6 +90,29 @@ public static class CowInvariants
         Reads = StateDomain.CowMaps,
     };
 
+    /// <summary>
+    /// Copy-on-write, by the entry: an entry marked needs-copy shares its amap (or its object's
+    /// pages) with another entry, so its pmap maps nothing writable. uvmspace_fork() sets
+    /// UVM_ET_NEEDSCOPY on the parent's entry and pmap_protect()s it to read-only under the same map
+    /// lock (uvm_map.c: `pmap_protect(old_map->pmap, ..., old_entry->protection & ~VM_PROT_WRITE)`),
+    /// and uvm_fault() enters a needs-copy entry's pages without VM_PROT_WRITE. Counting anon
+    /// references cannot see it (SharedAnonIsNeverWritableMapped): the amap is what is shared, and
+    /// each anon has an_ref 1 (session 30's second hunt: fork's pmap_protect() moved past the unlock).
+    /// </summary>
+    public static readonly Invariant NeedsCopyEntryIsNeverWritableMapped = Invariant.ForAll(
+        nameof(NeedsCopyEntryIsNeverWritableMapped),
+        "No pmap maps a page writable in an entry marked needs-copy: the entry still shares its amap, and its first write must copy.",
+        "cow", k => k.Vm.CowSpaces, s => !s.EntryMapped || !s.NeedsCopy || FirstWritable(s) < 0,
+        s => $"{s}'s entry is needs-copy but its pmap maps page {FirstWritable(s)} writable") with { Reads = StateDomain.CowMaps };
+
+    /// <summary>The first page <paramref name="s"/>'s pmap maps writable, or -1.</summary>
+    private static int FirstWritable(Uvm.Model.Cow.CowSpace s)
+    {
+        for (int i = 0; i < s.Pages; i++)
+            if (s.PmapEntry(i).Writable && s.PmapEntry(i).Page is not null) return i;
+        return -1;
+    }
+
     /// <summary>Copy-on-write: a shared anon is mapped read-only everywhere.</summary>
     public static readonly Invariant SharedAnonIsNeverWritableMapped = new(
         nameof(SharedAnonIsNeverWritableMapped),
@@ -243,7 +266,7 @@ public static class CowInvariants
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NeedsCopyEntryIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired];
 
     /// <summary>The references to <paramref name="anon"/> from the amaps of forks' children that amap_cow_now() is still copying.</summary>
     private static int FormingReferences(IReadOnlyList<CowSpace> spaces, Anon anon)

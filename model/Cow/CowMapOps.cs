@@ -44,7 +44,9 @@ public static class CowMapOps
             else
             {
                 parent.NeedsCopy = true;
-                if (!k.Config.Has(Switches.ForkSkipsWriteProtect)) parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
+                // fork-protects-after-unlock: done by fork1()'s next step instead (CowProcess.ForkChild).
+                if (!k.Config.Has(Switches.ForkSkipsWriteProtect) && !k.Config.Has(Switches.ForkProtectsAfterUnlock))
+                    parent.WriteProtectAll(); // pmap_protect(old_map->pmap, ..., prot & ~VM_PROT_WRITE)
             }
         }
         else child.EntryMapped = false;

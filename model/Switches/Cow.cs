@@ -277,6 +277,16 @@ public static partial class Switches
         with { Kills = ["NoProcessSeesAnotherProcessWrite"], Budget = 200 };
 
     /// <summary>
+    /// Session 30's second hunt: uvmspace_fork() write-protects the parent's pmap only after
+    /// vm_map_unlock(), in a step of its own, so between the two the parent's entry is needs-copy
+    /// and still mapped writable: a store by another of its LWPs would reach the anons the child
+    /// shares. Killed by NeedsCopyEntryIsNeverWritableMapped.
+    /// </summary>
+    public static readonly KernelSwitch ForkProtectsAfterUnlock = Mutation("fork-protects-after-unlock", "uvmspace_fork", "cow-fork",
+        "uvmspace_fork() marks the parent's entry needs-copy under the map lock but pmap_protect()s it only after vm_map_unlock() (a pmap update moved past the unlock)")
+        with { Kills = ["NeedsCopyEntryIsNeverWritableMapped"], Budget = 100 };
+
+    /// <summary>
     /// Session 30, for the data detector: uvm_fault() case 1B of a write takes the new page without
     /// uvm_pagecopy() (the store will overwrite it anyway, the reasoning goes), so the rest of the
     /// page is whatever the free page held. Killed by EveryStoreLandsOnItsOwnersData at the store:

@@ -83,6 +83,7 @@ public sealed class CowProcess : KernelThread
     private IEnumerable<Step> ForkChild(CowProcess child)
     {
         foreach (var s in CowMapOps.Fork(Kernel, this, Space, child.Space)) yield return s;
+        if (Kernel.Config.Has(Switches.ForkProtectsAfterUnlock) && Space.NeedsCopy) Space.WriteProtectAll(); // fork-protects-after-unlock: the pmap_protect() past vm_map_unlock()
         if (!Kernel.Config.Has(Switches.CowForkSkipsChildWakeup)) Kernel.SleepQueues.Wakeup(child.ForkChannel); // cow-fork-skips-child-wakeup
         yield return Step.Ran("fork1: setrunnable(child)");
     }
