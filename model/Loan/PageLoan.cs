@@ -127,7 +127,7 @@ public static class PageLoan
         }
         var anon = AnonPager.Alloc(k, self); // uvm_analloc(): returned locked
         anon.Page = p;
-        anon.Written = Contents.ExpectedOf(p); // the anon's data is the page it borrows: its owner's
+        anon.Written = p.Object is { } o ? o.Written(p.Index) : p.Data; // the anon's data is what the page's object expects of it
         p.Anon = anon;
         k.Vm.PageQueueLock.Acquire(self);
         if (p.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {p}");

@@ -29,8 +29,9 @@ public static class AnonPager
     /// A new anon (<see cref="Alloc"/>, so locked by <paramref name="self"/>) holding page
     /// <paramref name="p"/>, filled with <paramref name="data"/> (dirty), still busy: null is
     /// uvm_pagezero() (a zero-fill), else uvm_pagecopy() of the page the caller copies, whose
-    /// owner expected <paramref name="expected"/> of it (<see cref="Contents.ExpectedOf"/>; the
-    /// same as <paramref name="data"/> unless that page had lost its data).
+    /// owner, as the fault names it (the anon, or the object at the fault's offset), expected
+    /// <paramref name="expected"/> of it: the same as <paramref name="data"/> unless that page had
+    /// lost its data or was a stale one, a loss the copy then carries to where it shows.
     /// </summary>
     internal static Anon New(Kernel k, KernelThread self, Page p, Content? data, Content? expected)
     {

@@ -92,13 +92,4 @@ public static class Contents
         p.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
         p.Data = null;
     }
-
-    /// <summary>
-    /// The data a page is meant to hold: what its owner expects of it (its object's page, or else
-    /// the anon that owns or borrows it), not what it happens to hold. A copy takes the expectation
-    /// of the owner its fault names (the anon, or the object at the fault's offset), so that a copy
-    /// from a page that lost its data, or from a stale page, carries the loss to where it shows.
-    /// </summary>
-    internal static Content? ExpectedOf(Page source) =>
-        source.Object is { } o ? o.Written(source.Index) : source.Anon is { } a ? a.Written : source.Data;
 }
