@@ -25,4 +25,14 @@ public static partial class Switches
     /// <summary>uvm_fault() on a file page: pmap_enter's modify of the page moved after the object is unlocked.</summary>
     public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",
         "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter marks it referenced and modified: pg->flags is written without vmobjlock, and the pagedaemon may clean the page in between");
+
+    /// <summary>genfs_putpages(): pmap_page_protect(pg, VM_PROT_NONE) skipped before the page is cleaned or freed.</summary>
+    public static readonly KernelSwitch PutpagesSkipsPmapPageProtect = Mutation("putpages-skips-pmap-page-protect", "genfs_putpages", "vnode-pageout",
+        "genfs_putpages(PGO_FREE) cleans or frees a page without pmap_page_protect(pg, VM_PROT_NONE): a file user's pmap keeps mapping a page that is freed and reused, and its stores land there")
+        with { Kills = ["FilePmapMapsOnlyItsFilesPages"], Budget = 200 };
+
+    /// <summary>genfs_putpages(): needs_clean tests PG_CLEAN alone, without pmap_clear_modify().</summary>
+    public static readonly KernelSwitch PutpagesIgnoresPmapModified = Mutation("putpages-ignores-pmap-modified", "genfs_putpages", "vnode-pageout",
+        "genfs_putpages() decides needs_clean from PG_CLEAN alone, without pmap_clear_modify(): a page a process mapped on a read fault and then stored to through its pmap is freed as clean, and the file loses the store")
+        with { Kills = ["DirtyFilePageIsNeverFreed"], Budget = 200 };
 }

@@ -76,7 +76,9 @@ public static class PageQueues
         // whose pageout is in flight belongs to the pagedaemon's I/O until aiodoned clears the flag.
         if ((p.Flags & PageFlags.Pageout) != 0)
             throw new KernelPanicException("uvm_pagefree", $"KASSERT((pg->flags & PG_PAGEOUT) == 0) failed: {p} is in pageout");
-        if (p.Object is { IsVnode: true } vn && (p.Flags & PageFlags.Clean) == 0)
+        // Changes the file does not hold: PG_CLEAN clear, or a store through a mapping that no
+        // pmap_clear_modify() folded in (the pmap modified bit).
+        if (p.Object is { IsVnode: true } vn && !p.IsClean)
             k.Events.Break("DirtyFilePageIsNeverFreed", $"{p} is freed with changes its file ({vn}) does not hold");
         p.InAllocator(true);
         if (p.LoanCount > 0 && !k.Config.Has(Switches.PagefreeFreesLoanedPage))

@@ -32,7 +32,7 @@ public static class VnodePageoutScenario
                 Users =
                 [
                     [W(0, 0), W(0, 1), W(1, 0), R(0, 0)],
-                    [W(1, 1), R(0, 1), W(0, 0)],
+                    [W(1, 1), R(0, 1), W(0, 1), W(0, 0)],
                 ],
             },
         ],

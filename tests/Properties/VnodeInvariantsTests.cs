@@ -45,6 +45,35 @@ public sealed class VnodeInvariantsTests
     }
 
     [Fact]
+    public void AStoreThroughTheMappingIsAChangeTheFileLacksUntilPutpagesFoldsIt()
+    {
+        var (k, vn, p) = DirtyFilePage();
+        p.Flags |= PageFlags.Clean;
+        p.AccessedByMmu(store: true);
+
+        Assert.False(p.IsClean);
+        PageQueues.Free(k, p);
+        Assert.Equal($"page {p.Number} of vnode 1[0] is freed with changes its file ({vn}) does not hold",
+            VnodeInvariants.DirtyFilePageIsNeverFreed.Check(k));
+    }
+
+    [Fact]
+    public void AFileMappingOfAFreedPageIsNamedAndPmapPageProtectRemovesIt()
+    {
+        var (k, vn, p) = DirtyFilePage();
+        var pmap = new FilePmap("user", [vn], k.Versions);
+        k.Vm.FilePmapList.Add(pmap);
+        pmap.Enter(0, 0, p);
+
+        Assert.Null(VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+        p.Flags |= PageFlags.Clean;
+        PageQueues.Free(k, p);
+        Assert.Equal($"pmap of user maps page 0 of {vn} to {p}, which is free", VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+        Uvm.Model.Cow.Pmap.PageProtectNone(k, p);
+        Assert.Null(VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+    }
+
+    [Fact]
     public void APageInPageoutThatIsNotBusyIsNamed()
     {
         var (k, _, p) = DirtyFilePage();
