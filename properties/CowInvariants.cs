@@ -147,8 +147,9 @@ public static class CowInvariants
     public static readonly Invariant PmapMapsOnlyPagesItsMappingsOwn = new(
         nameof(PmapMapsOnlyPagesItsMappingsOwn),
         "A pmap maps no free page, no page that has left the anon or the object page it was mapped as (its mappings are removed first), and no page but the one of the anon its amap now holds at that page (uvmfault_anonget's caller re-checks the amap after a sleep: \"verify no one has touched the amap and moved the anon on us\").",
-        "cow", k =>
+        "vm", k =>
         {
+            if (UserPmapStale(k.Vm.UserPmaps) is { } stale) return stale;
             var spaces = k.Vm.CowSpaces;
             for (int i = 0; i < spaces.Count; i++)
             {
@@ -177,6 +178,39 @@ public static class CowInvariants
     {
         Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages | StateDomain.Objects,
     };
+
+    /// <summary>
+    /// <see cref="PmapMapsOnlyPagesItsMappingsOwn"/> for the file and anon users' pmaps: an anon's
+    /// mapping names the page of a live anon its amap still holds at that page; a file page's
+    /// mapping names the page its file holds at that offset.
+    /// </summary>
+    private static string? UserPmapStale(IReadOnlyList<UserPmap> pmaps)
+    {
+        for (int i = 0; i < pmaps.Count; i++)
+        {
+            var pmap = pmaps[i];
+            for (int slot = 0; slot < pmap.Slots; slot++)
+            {
+                var (anon, page, _) = pmap.Entry(slot);
+                if (page is null) continue;
+                if (page.Queue == PageQueue.Free) return $"{pmap} maps page {slot} to {page}, which is free";
+                if (anon is not null)
+                {
+                    if (anon.Freed) return $"{pmap} maps page {slot} to {page} through {anon}, which is freed";
+                    if (anon.Page != page) return $"{pmap} maps page {slot} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
+                    if (pmap.Amap is { } amap && amap[slot] != anon)
+                        return $"{pmap} maps page {slot} to {page} through {anon}, but its amap now holds {(amap[slot] is { } a ? a.ToString() : "no anon")} there";
+                }
+                else if (pmap.Files.Count > 0)
+                {
+                    var (file, index) = pmap.FilePage(slot);
+                    if (page.Object != file || page.Index != index || file.PageAt(index) != page)
+                        return $"{pmap} maps page {index} of {file} to {page}, which is no longer that page of the file";
+                }
+            }
+        }
+        return null;
+    }
 
     /// <summary>No use after free of an anon by an amap.</summary>
     public static readonly Invariant NoAmapSlotPointsToAFreedAnon = new(

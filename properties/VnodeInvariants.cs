@@ -25,33 +25,8 @@ public static class VnodeInvariants
         p => (p.Flags & PageFlags.Pageout) == 0 || p.Busy,
         p => $"{p} is in pageout but not busy") with { Reads = StateDomain.Pages };
 
-    /// <summary>
-    /// A stale pmap mapping of a file page: genfs_putpages() with PGO_FREE removes a page's
-    /// mappings (pmap_page_protect(pg, VM_PROT_NONE)) before it writes or frees it, so a file
-    /// user's pmap maps only a page that is still the page of its file at that offset.
-    /// </summary>
-    public static readonly Invariant FilePmapMapsOnlyItsFilesPages = new(
-        nameof(FilePmapMapsOnlyItsFilesPages),
-        "A MAP_SHARED file mapping in a pmap names the page its file holds at that offset, never a free page or one the file no longer holds (genfs_putpages() removes the mappings with pmap_page_protect() before it cleans or frees a page).",
-        "vnode", k =>
-        {
-            var pmaps = k.Vm.FilePmaps;
-            for (int i = 0; i < pmaps.Count; i++)
-            {
-                var pmap = pmaps[i];
-                for (int f = 0; f < pmap.Files.Count; f++)
-                    for (int n = 0; n < pmap.Files[f].Size; n++)
-                        if (pmap.Mapped(f, n) is { } p && (p.Queue == PageQueue.Free || p.Object != pmap.Files[f] || p.Index != n || pmap.Files[f].PageAt(n) != p))
-                            return $"{pmap} maps page {n} of {pmap.Files[f]} to {p}, which is {(p.Queue == PageQueue.Free ? "free" : "no longer that page of the file")}";
-            }
-            return null;
-        })
-    {
-        Reads = StateDomain.CowMaps | StateDomain.Pages | StateDomain.Objects,
-    };
-
     /// <summary>Every vnode invariant.</summary>
-    public static IReadOnlyList<Invariant> All { get; } = [DirtyFilePageIsNeverFreed, PageInPageoutIsBusy, FilePmapMapsOnlyItsFilesPages];
+    public static IReadOnlyList<Invariant> All { get; } = [DirtyFilePageIsNeverFreed, PageInPageoutIsBusy];
 
     /// <summary>Every vnode liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [];

@@ -5,7 +5,7 @@ namespace Uvm.Model.Cow;
 /// <summary>
 /// pmap_page_protect(pg, VM_PROT_NONE) (pmap(9)): every mapping of a physical page, in every pmap,
 /// goes (the machine-dependent pmap walks the page's pv list). The model's pmaps are those of the
-/// copy-on-write spaces (<see cref="CowSpace"/>) and of the file users (<see cref="FilePmap"/>). A mapping stays until the kernel removes it:
+/// copy-on-write spaces (<see cref="CowSpace"/>) and of the file and anon users (<see cref="UserPmap"/>). A mapping stays until the kernel removes it:
 /// pmap_remove() of an entry, pmap_enter() over it, or this call, which the kernel makes before it
 /// frees or pages out a page that may be mapped (uvmpd_scan_inactive(), uvm_anfree(),
 /// genfs_putpages() with PGO_FREE, uao_detach_locked()). A path that skips it leaves a pmap
@@ -18,7 +18,7 @@ public static class Pmap
     {
         var spaces = k.Vm.CowSpaces;
         for (int i = 0; i < spaces.Count; i++) spaces[i].RemoveMappingsOf(page);
-        var files = k.Vm.FilePmaps;
-        for (int i = 0; i < files.Count; i++) files[i].RemoveMappingsOf(page);
+        var users = k.Vm.UserPmaps;
+        for (int i = 0; i < users.Count; i++) users[i].RemoveMappingsOf(page);
     }
 }

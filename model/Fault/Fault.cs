@@ -24,7 +24,7 @@ public static class Fault
     /// uvmfault_relock() after a sleep: false once the map changed, and the refault then finds no
     /// entry (the fault fails, and trap() sends SIGSEGV).
     /// </summary>
-    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, Func<bool>? mapped = null)
+    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, Func<bool>? mapped = null, UserPmap? pmap = null)
     {
         // The answer of the fault's last uvmfault_relock(): true until a relock fails.
         bool lookupValid = true;
@@ -45,6 +45,7 @@ public static class Fault
             if (k.Config.Has(Switches.ZeroFillSkipsPagezero)) fresh.Data = previous; // zero-fill-skips-pagezero: the page keeps what it held
             fresh.BusyOwner = "uvm_fault";
             yield return Step.Ran("uvm_fault: zero-fill anon");
+            EnterAnon(pmap, index, anon, fresh, mapped);
             yield return Finish(k, self, fresh, anon.Lock, write, lookupValid: lookupValid);
             yield break;
         }
@@ -53,6 +54,7 @@ public static class Fault
         {
             PageQueues.Busy(resident, "uvm_fault");
             yield return Step.Ran("uvm_fault: anon page resident");
+            EnterAnon(pmap, index, anon, resident, mapped);
             yield return Finish(k, self, resident, anon.Lock, write, lookupValid: lookupValid);
             yield break;
         }
@@ -73,7 +75,25 @@ public static class Fault
         foreach (var s in AnonPager.Get(k, self, anon, got, relock)) yield return s;
         if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD: EIO) or the map changed (ERESTART): trap() signals the process
         PageQueues.Busy(got.Value, "uvm_fault");
+        EnterAnon(pmap, index, anon, got.Value, mapped);
         yield return Finish(k, self, got.Value!, anon.Lock, write, lookupValid: lookupValid);
+    }
+
+    /// <summary>
+    /// pmap_enter() of an anon's page in the anon user's <paramref name="pmap"/> (case 1A): with the
+    /// entry's PROT_READ|PROT_WRITE, less VM_PROT_WRITE when the anon is shared ("disallow writes
+    /// to ref &gt; 1 anons") or its page is loaned (uvm_fault.c), whatever the access; the store of a
+    /// write fault is made by <see cref="Finish"/>. The anon user's map lock is a flag
+    /// (<paramref name="mapped"/>, model/Threads/AnonUser.cs): a fault that did not sleep holds the
+    /// map read-locked from its lookup to here in the kernel, so a munmap() that the model lets in
+    /// between ends as if it had come after the fault, its pmap_remove() taking the mapping away;
+    /// the fault leaves the mapping out. After a sleep the fault reaches here only when its
+    /// uvmfault_relock() held.
+    /// </summary>
+    private static void EnterAnon(UserPmap? pmap, int index, Anon anon, Page p, Func<bool>? mapped)
+    {
+        if (pmap is null || mapped?.Invoke() == false) return;
+        pmap.Enter(index, anon, p, writable: anon.RefCount == 1 && p.LoanCount == 0);
     }
 
     /// <summary>A touch of page <paramref name="index"/> of a shared aobj mapping (a SysV shm segment).</summary>

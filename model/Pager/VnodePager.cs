@@ -34,10 +34,10 @@ public static class VnodePager
     /// uvm_fault() on a MAP_SHARED file page (case 2A without an amap): lock the object; a resident,
     /// idle, valid page is mapped at once (pgo_get with PGO_LOCKED); otherwise the unlocked
     /// pgo_get brings it in. Then pmap_enter (a write dirties it), uvm_pageactivate(), un-busy and
-    /// unlock, as one step. The mapping is entered writable in <paramref name="pmap"/> at page
-    /// <paramref name="index"/> of its file <paramref name="file"/> (the entry's protection).
+    /// unlock, as one step. The mapping is entered writable in <paramref name="pmap"/> at
+    /// <paramref name="slot"/> (the entry's protection).
     /// </summary>
-    internal static IEnumerable<Step> Fault(Kernel k, KernelThread self, AObj vn, int index, bool write, FilePmap? pmap = null, int file = 0)
+    internal static IEnumerable<Step> Fault(Kernel k, KernelThread self, AObj vn, int index, bool write, UserPmap? pmap = null, int slot = 0)
     {
         foreach (var s in Locks.Take(vn.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
         var result = new Out<Page>();
@@ -52,13 +52,13 @@ public static class VnodePager
         }
         var p = result.Value!;
         bool late = k.Config.Has(Switches.FileFaultDirtiesAfterUnlock);
-        if (!late) Enter(k, self, vn, p, write, pmap, file);
+        if (!late) Enter(k, self, vn, p, write, pmap, slot);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
         PageQueues.UnbusyOwned(k, p, "uvm_fault");
         vn.Lock.Release(k, self);
-        if (late) Enter(k, self, vn, p, write, pmap, file);
+        if (late) Enter(k, self, vn, p, write, pmap, slot);
         yield return Step.Ran(write ? "uvm_fault: vnode page, write" : "uvm_fault: vnode page, read");
     }
 
@@ -66,10 +66,10 @@ public static class VnodePager
     /// pmap_enter() of the page: the reference bit, and for a write the modified bit (PG_CLEAN
     /// cleared). pg->flags of an object page is protected by the object's vmobjlock.
     /// </summary>
-    private static void Enter(Kernel k, KernelThread self, AObj vn, Page p, bool write, FilePmap? pmap, int file)
+    private static void Enter(Kernel k, KernelThread self, AObj vn, Page p, bool write, UserPmap? pmap, int slot)
     {
         k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
-        pmap?.Enter(file, p.Index, p);
+        pmap?.Enter(slot, null, p, writable: true);
         p.Referenced = true;
         if (!write) return;
         p.Flags &= ~PageFlags.Clean;

@@ -29,7 +29,7 @@ public static partial class Switches
     /// <summary>genfs_putpages(): pmap_page_protect(pg, VM_PROT_NONE) skipped before the page is cleaned or freed.</summary>
     public static readonly KernelSwitch PutpagesSkipsPmapPageProtect = Mutation("putpages-skips-pmap-page-protect", "genfs_putpages", "vnode-pageout",
         "genfs_putpages(PGO_FREE) cleans or frees a page without pmap_page_protect(pg, VM_PROT_NONE): a file user's pmap keeps mapping a page that is freed and reused, and its stores land there")
-        with { Kills = ["FilePmapMapsOnlyItsFilesPages"], Budget = 200 };
+        with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 200 };
 
     /// <summary>genfs_putpages(): needs_clean tests PG_CLEAN alone, without pmap_clear_modify().</summary>
     public static readonly KernelSwitch PutpagesIgnoresPmapModified = Mutation("putpages-ignores-pmap-modified", "genfs_putpages", "vnode-pageout",

@@ -33,6 +33,9 @@ public sealed class AnonUser : KernelThread
     /// <summary>The process's amap: the anon of each page, or null before the first touch (shared by its LWPs).</summary>
     private readonly Anon?[] _amap;
 
+    /// <summary>The process's pmap (shared by its LWPs): a page it maps is loaded and stored by the MMU, without a fault.</summary>
+    private readonly UserPmap _pmap;
+
     /// <summary>What this LWP touches.</summary>
     private readonly IReadOnlyList<AnonTouch> _program;
 
@@ -69,6 +72,8 @@ public sealed class AnonUser : KernelThread
     public AnonUser(Kernel kernel, string name, int pages, IReadOnlyList<AnonTouch> program, int? munmapLwpAfter = null) : base(kernel, name)
     {
         _amap = new Anon?[pages];
+        _pmap = new UserPmap(name, pages, kernel.Versions) { Amap = _amap };
+        kernel.Vm.UserPmapList.Add(_pmap);
         _program = program;
         _createChannel = new($"_lwp_create of {name}");
         _lwpsChannel = new($"p_nlwps of {name}");
@@ -83,6 +88,7 @@ public sealed class AnonUser : KernelThread
     private AnonUser(Kernel kernel, string name, AnonUser first) : base(kernel, name)
     {
         _amap = first._amap;
+        _pmap = first._pmap;
         _program = [];
         _first = first;
         _createChannel = first._createChannel;
@@ -108,8 +114,14 @@ public sealed class AnonUser : KernelThread
             if (t.Page < 0 || t.Page >= _amap.Length) continue;
             // The entry is gone: the fault finds no entry, trap() sends SIGSEGV and the process exits.
             if (!Mapped) break;
+            // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
+            if (_pmap.MmuPage(t.Page, t.Write) is { } mapped)
+            {
+                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                continue;
+            }
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
-            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, _mappedCheck))) yield return s;
+            foreach (var s in Syscall(Fault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, _mappedCheck, _pmap))) yield return s;
         }
         if (_first is not null)
         {
@@ -134,6 +146,7 @@ public sealed class AnonUser : KernelThread
     {
         if (!Mapped) yield break; // the process is exiting (SIGSEGV): nothing left to unmap
         if (!Kernel.Config.Has(Switches.MunmapKeepsMapTimestamp)) _first!._mapped = false; // munmap-keeps-map-timestamp
+        _pmap.RemoveAll(); // uvm_unmap_remove(): pmap_remove() of the entry's range
         yield return Step.Ran("uvm_unmap: uvm_unmap_remove");
         foreach (var s in Wipeout()) yield return s;
     }
@@ -150,6 +163,7 @@ public sealed class AnonUser : KernelThread
     {
         while (_second is { Exited: false })
             yield return Step.Sleep("exit1: exit_lwps", _lwpsChannel);
+        _pmap.RemoveAll(); // uvmspace_free() → uvm_unmap_remove(): pmap_remove()
         foreach (var s in Wipeout()) yield return s;
         yield return Step.Exit("exit1 → uvmspace_free");
     }

@@ -5,7 +5,7 @@ namespace Uvm.Model.Threads;
 
 /// <summary>
 /// A process that maps files MAP_SHARED, PROT_READ|PROT_WRITE, and reads and writes their pages.
-/// An access of a page its pmap maps (<see cref="FilePmap"/>) is the MMU's: user mode, no trap, no
+/// An access of a page its pmap maps (<see cref="UserPmap"/>) is the MMU's: user mode, no trap, no
 /// lock; it sets the reference bit, and a store the pmap modified bit and the data. Any other
 /// access is a fault on the file's vnode object (<see cref="VnodePager.Fault"/>), which brings a
 /// page in through pgo_get or finds it resident and maps it writable, whether the fault was a read
@@ -14,12 +14,15 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> files, IReadOnlyList<FileTouch> program) : KernelThread(kernel, name)
 {
-    private readonly FilePmap _pmap = Register(kernel, name, files);
+    private readonly UserPmap _pmap = Register(kernel, name, files);
 
-    private static FilePmap Register(Kernel k, string name, IReadOnlyList<AObj> files)
+    /// <summary>The first slot of each file in the pmap.</summary>
+    private readonly int[] _firstSlot = [.. files.Select((f, i) => files.Take(i).Sum(g => g.Size))];
+
+    private static UserPmap Register(Kernel k, string name, IReadOnlyList<AObj> files)
     {
-        var pmap = new FilePmap(name, files, k.Versions);
-        k.Vm.FilePmapList.Add(pmap);
+        var pmap = new UserPmap(name, files.Sum(f => f.Size), k.Versions) { Files = files };
+        k.Vm.UserPmapList.Add(pmap);
         return pmap;
     }
 
@@ -29,15 +32,14 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
         foreach (var t in program)
         {
             if (t.File < 0 || t.File >= files.Count || t.Page < 0 || t.Page >= files[t.File].Size) continue;
-            if (_pmap.Mapped(t.File, t.Page) is { } mapped)
+            int slot = _firstSlot[t.File] + t.Page;
+            if (_pmap.MmuPage(slot, t.Write) is { } mapped)
             {
-                mapped.AccessedByMmu(t.Write);
-                if (t.Write) Contents.Write(Kernel, this, mapped);
-                yield return Step.Ran(t.Write ? "user store through the pmap (no fault)" : "user load through the pmap (no fault)");
+                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
                 continue;
             }
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
-            foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write, _pmap, t.File))) yield return s;
+            foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write, _pmap, slot))) yield return s;
         }
         _pmap.RemoveAll();
         yield return Step.Exit("exit1 → uvmspace_free");

@@ -191,15 +191,15 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>Backs <see cref="CowSpaceList"/>.</summary>
     private readonly List<Cow.CowSpace> _cowSpaceList = [];
 
-    /// <summary>The pmaps of the file users (model/Threads/FileUser.cs).</summary>
+    /// <summary>The pmaps of the file and anon users (<see cref="UserPmap"/>).</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.CowMaps"/>).</remarks>
-    internal List<FilePmap> FilePmapList => Taken(_filePmapList, StateDomain.CowMaps);
+    internal List<UserPmap> UserPmapList => Taken(_userPmapList, StateDomain.CowMaps);
 
-    /// <summary>Backs <see cref="FilePmapList"/>.</summary>
-    private readonly List<FilePmap> _filePmapList = [];
+    /// <summary>Backs <see cref="UserPmapList"/>.</summary>
+    private readonly List<UserPmap> _userPmapList = [];
 
-    /// <summary>The file users' pmaps, for the pmap invariants.</summary>
-    public IReadOnlyList<FilePmap> FilePmaps => _filePmapList;
+    /// <summary>The file and anon users' pmaps, for the pmap invariants.</summary>
+    public IReadOnlyList<UserPmap> UserPmaps => _userPmapList;
 
     /// <summary>The serial number of the next write through a mapping (<see cref="Contents.Write"/>), for messages.</summary>
     internal int NextWrite() => ++_writes;

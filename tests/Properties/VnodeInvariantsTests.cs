@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Uvm.Tests.Properties;
 
-/// <summary>The vnode pager's rules and the bad-slot and open-cluster cases of the swap accounting, on hand-built states.</summary>
+/// <summary>The vnode pager's rules, the anon and file users' pmaps, and the bad-slot and open-cluster cases of the swap accounting, on hand-built states.</summary>
 public sealed class VnodeInvariantsTests
 {
     /// <summary>A kernel with one resident, idle, dirty page of a one-page file on the inactive queue.</summary>
@@ -61,16 +61,32 @@ public sealed class VnodeInvariantsTests
     public void AFileMappingOfAFreedPageIsNamedAndPmapPageProtectRemovesIt()
     {
         var (k, vn, p) = DirtyFilePage();
-        var pmap = new FilePmap("user", [vn], k.Versions);
-        k.Vm.FilePmapList.Add(pmap);
-        pmap.Enter(0, 0, p);
+        var pmap = new UserPmap("user", 1, k.Versions) { Files = [vn] };
+        k.Vm.UserPmapList.Add(pmap);
+        pmap.Enter(0, null, p, writable: true);
 
-        Assert.Null(VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+        Assert.Null(CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
         p.Flags |= PageFlags.Clean;
         PageQueues.Free(k, p);
-        Assert.Equal($"pmap of user maps page 0 of {vn} to {p}, which is free", VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+        Assert.Equal($"pmap of user maps page 0 to {p}, which is free", CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
         Uvm.Model.Cow.Pmap.PageProtectNone(k, p);
-        Assert.Null(VnodeInvariants.FilePmapMapsOnlyItsFilesPages.Check(k));
+        Assert.Null(CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
+    }
+
+    [Fact]
+    public void AnAnonUsersMappingOfAPageItsAnonNoLongerHoldsIsNamed()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 2);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Inactive);
+        var pmap = new UserPmap("anon user", 1, k.Versions) { Amap = [anon] };
+        k.Vm.UserPmapList.Add(pmap);
+        pmap.Enter(0, anon, p, writable: true);
+
+        Assert.Null(CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
+        anon.Page = null; // the pageout freed it without pmap_page_protect()
+        Assert.Equal($"pmap of anon user maps page 0 to {p} through {anon}, whose page is now none", CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
+        Uvm.Model.Cow.Pmap.PageProtectNone(k, p);
+        Assert.Null(CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
     }
 
     [Fact]
