@@ -79,13 +79,16 @@ public static class CowMapOps
     /// uvm_map_protect(PROT_READ), or with <paramref name="writable"/> PROT_READ|PROT_WRITE: entry
     /// protection and pmap_protect(), under the map's write lock. A copy-on-write entry's pmap
     /// protection never gains VM_PROT_WRITE (<c>current-&gt;protection &amp; MASK(entry)</c>): a write
-    /// faults first.
+    /// faults first. pmap_protect() is called only when the protection changes
+    /// (<c>if (current-&gt;protection != old_prot)</c>, uvm_map.c 1.34 of 1999 and 1.335 of 2015
+    /// alike), and it only takes permissions away: giving writing back leaves the pmap as it is.
     /// </summary>
     internal static IEnumerable<Step> Protect(Kernel k, KernelThread self, CowSpace space, bool writable = false)
     {
         foreach (var s in CowWiring.LockWrite(k, self, space, "uvm_map_protect: vm_map_lock")) yield return s;
+        bool takesWrite = space.EntryWritable && !writable;
         space.EntryWritable = writable;
-        if (!k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect
+        if (takesWrite && !k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect
         Unlock(k, self, space);
         yield return Step.Ran(writable ? "uvm_map_protect: PROT_WRITE given back" : "uvm_map_protect");
     }
@@ -161,7 +164,13 @@ public static class CowMapOps
                 int refs = --anon.RefCount;
                 anon.Lock.Release(k, self);
                 if (refs == 0)
+                {
+                    // "refs = --anon->an_ref; simple_unlock(&anon->an_lock); if (refs == 0)
+                    // uvm_anfree(anon);": the unlock ends a step, as in amap_wipeout(), and
+                    // another path may take the dying anon's an_lock before uvm_anfree() does.
+                    yield return Step.Ran("uvm_map_clean: an_ref--, simple_unlock(an_lock)");
                     foreach (var s in AnonPager.FreeUnlocked(k, self, anon)) yield return s;
+                }
                 continue;
             }
             // deactivate_it: "skip the page if it's loaned or wired"

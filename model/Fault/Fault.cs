@@ -32,11 +32,11 @@ public static class Fault
         Anon? anon;
         while ((anon = amap[index]) is null)
         {
-            // Case 1B zero-fill: uvm_analloc() and uvm_pagealloc(), or uvm_wait("flt_noram2") and
-            // ReFault: the lookup again, which may find the entry gone or another LWP's anon there.
+            // Case 2B zero-fill (no uobj): uvm_analloc() and uvm_pagealloc(), or uvm_wait("flt_noram5")
+            // and ReFault: the lookup again, which may find the entry gone or another LWP's anon there.
             if (PageQueues.Alloc(k) is not { } fresh)
             {
-                yield return Pageout.Wait(k, "flt_noram2");
+                yield return Pageout.Wait(k, "flt_noram5");
                 if (relock?.Invoke() == false) yield break;
                 continue;
             }

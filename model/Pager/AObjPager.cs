@@ -104,8 +104,9 @@ public static class AObjPager
 
     /// <summary>
     /// uao_detach() → uao_detach_locked(): drop a reference. The last one takes the object off
-    /// uao_list, waits for each busy page ("uao_det"), frees the pages with their slots, and
-    /// uao_free() frees the remaining slots (pages only in swap). Ends with a step.
+    /// uao_list and walks its pages: each loses its mappings, an idle one is freed with its slot,
+    /// a busy one is waited for ("uao_det") and the walk starts again; then uao_free() frees the
+    /// remaining slots (pages only in swap). Ends with a step.
     /// </summary>
     internal static IEnumerable<Step> Detach(Kernel k, KernelThread self, AObj obj, string function)
     {
@@ -126,39 +127,42 @@ public static class AObjPager
         k.Vm.UaoListLock.Acquire(self); // LIST_REMOVE(aobj, u_list) under uao_list_lock
         obj.OnList = false;
         k.Vm.UaoListLock.Release(self);
-        while (FirstBusyPage(obj) is { } busy)
+        // uvm_aobj.c 1.39.2.6: "while ((pg = TAILQ_FIRST(&uobj->memq)) != NULL) {
+        // pmap_page_protect(pg, VM_PROT_NONE); if (pg->flags & PG_BUSY) { pg->flags |= PG_WANTED;
+        // uvm_unlock_pageq(); UVM_UNLOCK_AND_WAIT(pg, &uobj->vmobjlock, FALSE, "uao_det", 0);
+        // simple_lock(&uobj->vmobjlock); uvm_lock_pageq(); continue; } uao_dropswap(...);
+        // uvm_pagefree(pg); }": the idle pages ahead of a busy one are freed, with their slots,
+        // before the sleep (memq is in insertion order; the model walks the pages by offset).
+        k.Vm.PageQueueLock.Acquire(self);
+        while (FirstPage(obj) is { } pg)
         {
-            if (!k.Config.Has(Switches.UaoDetachSleepsWithoutWanted)) PageQueues.Want(busy); // uao-detach-sleeps-without-wanted
-            obj.Lock.Release(k, self);
-            yield return Step.Sleep("uao_detach: page busy (uao_det)", busy.Channel);
-            foreach (var s in Locks.Take(obj.Lock, self, "uao_detach: relock")) yield return s;
+            Pmap.PageProtectNone(k, pg);
+            if (pg.Busy)
+            {
+                if (!k.Config.Has(Switches.UaoDetachSleepsWithoutWanted)) PageQueues.Want(pg); // uao-detach-sleeps-without-wanted
+                k.Vm.PageQueueLock.Release(self);
+                obj.Lock.Release(k, self);
+                yield return Step.Sleep("uao_detach: page busy (uao_det)", pg.Channel);
+                foreach (var s in Locks.Take(obj.Lock, self, "uao_detach: relock")) yield return s;
+                k.Vm.PageQueueLock.Acquire(self);
+                continue;
+            }
+            DropSwap(k, self, obj, pg.Index);
+            PageQueues.Free(k, pg);
         }
-        FreePagesAndSlots(k, self, obj);
+        k.Vm.PageQueueLock.Release(self);
+        // uao_free(): the slots of pages only in swap.
+        for (int i = 0; i < obj.Size; i++) DropSwapOfAbsentPage(k, self, obj, i);
+        k.Vm.AObjList.Remove(obj);
+        obj.Free("uao_free");
         obj.Lock.Release(k, self);
         yield return Step.Ran($"{function} → uao_free");
     }
 
-    private static Page? FirstBusyPage(AObj obj)
+    private static Page? FirstPage(AObj obj)
     {
         for (int i = 0; i < obj.Size; i++)
-            if (obj.PageAt(i) is { Busy: true } p) return p;
+            if (obj.PageAt(i) is { } p) return p;
         return null;
-    }
-
-    /// <summary>The last reference's page loop (uao_dropswap + uvm_pagefree) and uao_free().</summary>
-    private static void FreePagesAndSlots(Kernel k, KernelThread self, AObj obj)
-    {
-        k.Vm.PageQueueLock.Acquire(self);
-        for (int i = 0; i < obj.Size; i++)
-        {
-            if (obj.PageAt(i) is not { } p) continue;
-            Pmap.PageProtectNone(k, p);
-            DropSwap(k, self, obj, i);
-            PageQueues.Free(k, p);
-        }
-        k.Vm.PageQueueLock.Release(self);
-        for (int i = 0; i < obj.Size; i++) DropSwapOfAbsentPage(k, self, obj, i);
-        k.Vm.AObjList.Remove(obj);
-        obj.Free("uao_free");
     }
 }
