@@ -59,7 +59,8 @@ public sealed class LoanzeroUnownsTheZeroPageBeforeQueueingIt
     /// seed 3 keeps the story's interleaving (re-pinned, the same command, when the pagedaemon's
     /// scan dropped the page queues around its swapout walk in workloads without LWPs, session 18,
     /// and when aiodoned came to wake one channel per batch, session 19: 42 steps, and the loaner is
-    /// now loan2): loan2 <c>uvm_fault: zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>, then
+    /// now loan2; and when the memory filler got a pmap, session 31, its re-touch of a mapped page
+    /// no longer faulting: 42 steps): loan2 <c>uvm_fault: zero-fill anon</c>, <c>uvm_fault: pmap_enter</c>, then
     /// uvm_loanzero(), whose first try sleeps in uvm_wait: loanzero. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [panic uvm_page_own] panic: uvm_page_own: uvm_loanzero:

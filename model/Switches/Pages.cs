@@ -4,7 +4,7 @@ namespace Uvm.Model;
 public static partial class Switches
 {
     /// <summary>uvm_pagefree(): an unloaned page goes on the free list still linked to its object.</summary>
-    public static readonly KernelSwitch PagefreeKeepsObject = Mutation("pagefree-keeps-object", "uvm_pagefree", "shm-swap",
+    public static readonly KernelSwitch PagefreeKeepsObject = Mutation("pagefree-keeps-object", "uvm_pagefree", "shm-paging",
         "uvm_pagefree() puts an unloaned page on the free list still linked to its object (the uao/vnode page entry not removed: a free page with an owner)")
         with { Kills = ["FreePageHasNoOwner"], Budget = 100 };
 
@@ -44,7 +44,7 @@ public static partial class Switches
         with { Kills = ["AnonAndPageLinksAgree"], Budget = 20 };
 
     /// <summary>uvm_pageremove() of a freed object page clears pg->uobject but leaves the page in the object's hash.</summary>
-    public static readonly KernelSwitch PageremoveKeepsHashEntry = Mutation("pageremove-keeps-hash-entry", "uvm_pagefree", "shm-swap",
+    public static readonly KernelSwitch PageremoveKeepsHashEntry = Mutation("pageremove-keeps-hash-entry", "uvm_pagefree", "shm-paging",
         "uvm_pagefree()'s uvm_pageremove() clears pg->uobject but skips the removal from the object's page hash: uvm_pagelookup() still finds the freed page at its old offset")
         with { Kills = ["ObjectAndPageLinksAgree"], Budget = 20 };
 
