@@ -97,6 +97,24 @@ public static class SwapInvariants
         Reads = StateDomain.Anons | StateDomain.Objects | StateDomain.Swap,
     };
 
+    /// <summary>
+    /// SWF_ENABLE is off only while swap_off() runs: it clears the flag before its page-in walks
+    /// and sets it again, under uvm.swap_data_lock, when it fails (ENOMEM, EBUSY), or removes the
+    /// device (uvm_swap.c swap_off()). A configured device left disabled is never allocated from
+    /// again, and swapctl -a of it fails with EBUSY.
+    /// </summary>
+    public static readonly Invariant SwapDeviceIsEnabledUnlessSwapOffRuns = new(
+        nameof(SwapDeviceIsEnabledUnlessSwapOffRuns),
+        "A configured swap device has SWF_ENABLE set unless a swap_off() of it is running: swap_off() sets the flag again when it fails.",
+        "swap", k =>
+        {
+            var swap = k.Vm.Swap;
+            return swap.Configured && !swap.Enabled && !swap.OffRunning ? "the swap device is configured but SWF_ENABLE is clear, and no swap_off() is running" : null;
+        })
+    {
+        Reads = StateDomain.Swap,
+    };
+
     /// <summary>Slot tables of up to this many slots live on the stack.</summary>
     private const int StackLimit = 256;
 
@@ -154,5 +172,5 @@ public static class SwapInvariants
 
     /// <summary>Every swap invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots, NoSwapSlotOutlivesItsDevice];
+        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots, NoSwapSlotOutlivesItsDevice, SwapDeviceIsEnabledUnlessSwapOffRuns];
 }

@@ -26,6 +26,7 @@ public static class SwapOff
         swap.Lock.Acquire(self);
         swap.Enabled = false;
         swap.Lock.Release(self);
+        swap.OffRunning = true;
         yield return Step.Ran("swap_off: clear SWF_ENABLE");
         int start = 1, end = swap.Slots + 1;
         foreach (var s in UaoSwapOff(k, self, start, end)) yield return s;
@@ -35,11 +36,20 @@ public static class SwapOff
             // A slot can outlive the walk: an aobj whose last uao_detach() is waiting for a page
             // in pageout is already off uao_list. Later kernels re-enable the device and fail
             // with EBUSY here (approx.: what the 2002 code did is not confirmed).
-            swap.Enabled = true;
+            // "if (error) { simple_lock(&uvm.swap_data_lock); sdp->swd_flags |= SWF_ENABLE;
+            // simple_unlock(&uvm.swap_data_lock); return (error); }"
+            swap.Lock.Acquire(self);
+            if (!k.Config.Has(Switches.SwapOffEbusyStaysDisabled)) swap.Enabled = true; // swap-off-ebusy-stays-disabled
+            swap.Lock.Release(self);
+            swap.OffRunning = false;
             yield return Step.Ran("swap_off: EBUSY, slots still in use");
             yield break;
         }
+        // swaplist_find(sdp->swd_vp, 1) and swaplist_trim() under simple_lock(&uvm.swap_data_lock).
+        swap.Lock.Acquire(self);
         swap.Configured = false;
+        swap.Lock.Release(self);
+        swap.OffRunning = false;
         yield return Step.Ran("swap_off: device removed");
     }
 

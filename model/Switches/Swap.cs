@@ -185,6 +185,11 @@ public static partial class Switches
         // 60-861 after it, since a resident page is no longer faulted and re-activated on a re-touch).
         with { Kills = ["NoSwapSlotOutlivesItsDevice"], Budget = 1000 };
 
+    /// <summary>swap_off(): the EBUSY return leaves SWF_ENABLE cleared (session 31's hunt).</summary>
+    public static readonly KernelSwitch SwapOffEbusyStaysDisabled = Mutation("swap-off-ebusy-stays-disabled", "swap_off", "anon-swapoff",
+        "swap_off() fails with EBUSY but does not set SWF_ENABLE again: the device stays configured and is never allocated from again, and swapctl -a of it fails with EBUSY")
+        with { Kills = ["SwapDeviceIsEnabledUnlessSwapOffRuns"], Budget = 1000 };
+
     /// <summary>uvmpd_scan_inactive(): the final pageout of a partial cluster keeps its unused tail slots.</summary>
     public static readonly KernelSwitch ClusterKeepsTailSlots = Mutation("cluster-keeps-tail-slots", "uvmpd_scan_inactive", "swap-errors",
         "the final pageout of a swap cluster skips uvm_swap_free(swslot + swcpages, swnpages - swcpages): the unused tail slots stay allocated with no owner");

@@ -40,11 +40,18 @@ public sealed class SwapSpace
     /// <summary>The device's size in slots (swd_npages).</summary>
     public int Slots => _inUse.Length - 1;
 
-    /// <summary>The device is configured (swapctl SWAP_ON); its slots count in uvmexp.swpages.</summary>
-    public bool Configured { get; internal set { V(); field = value; } }
+    /// <summary>The device is configured (swapctl SWAP_ON); its slots count in uvmexp.swpages. On swap_list, under uvm.swap_data_lock.</summary>
+    public bool Configured { get; internal set { FlagsWritten("swap_list (swaplist_insert, swaplist_trim)"); field = value; } }
 
-    /// <summary>SWF_ENABLE: uvm_swap_alloc() may allocate from the device.</summary>
-    public bool Enabled { get; internal set { V(); field = value; } }
+    /// <summary>SWF_ENABLE: uvm_swap_alloc() may allocate from the device. In swd_flags, under uvm.swap_data_lock.</summary>
+    public bool Enabled { get; internal set { FlagsWritten("swd_flags (SWF_ENABLE)"); field = value; } }
+
+    /// <summary>
+    /// A swap_off() of the device is between its clearing of SWF_ENABLE and its end (the EBUSY
+    /// return that sets it again, or the removal): the model's, not a kernel field (the swapctl
+    /// caller's place in swap_off()), for SwapDeviceIsEnabledUnlessSwapOffRuns.
+    /// </summary>
+    public bool OffRunning { get; internal set { V(); field = value; } }
 
     /// <summary>uvm.swap_data_lock.</summary>
     public StepLock Lock { get; } = new("uvm.swap_data_lock");
@@ -200,6 +207,13 @@ public sealed class SwapSpace
     {
         V();
         _d?.WriteAlsoUnder(Lock, this, "swap slot map and counts");
+    }
+
+    /// <summary>The device's flags and its place on swap_list are uvm.swap_data_lock's too (uvm_swap.c swap_on(), swap_off()).</summary>
+    private void FlagsWritten(string field)
+    {
+        V();
+        _d?.WriteAlsoUnder(Lock, this, field);
     }
 
     /// <inheritdoc/>

@@ -40,6 +40,19 @@ public sealed class SwapInvariantsTests
     }
 
     [Fact]
+    public void ADeviceLeftDisabledAfterSwapOffIsNamed()
+    {
+        var (k, _, _) = TwoOwners();
+        k.Vm.Swap.Enabled = false; // swap_off() clears SWF_ENABLE
+        k.Vm.Swap.OffRunning = true;
+        Assert.Null(SwapInvariants.SwapDeviceIsEnabledUnlessSwapOffRuns.Check(k));
+
+        k.Vm.Swap.OffRunning = false; // and returns EBUSY without setting it again
+
+        Assert.Equal("the swap device is configured but SWF_ENABLE is clear, and no swap_off() is running", SwapInvariants.SwapDeviceIsEnabledUnlessSwapOffRuns.Check(k));
+    }
+
+    [Fact]
     public void ASlotRecordedByAnAnonAndAnAobjNamesBoth()
     {
         var (k, _, obj) = TwoOwners();
