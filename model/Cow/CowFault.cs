@@ -63,6 +63,14 @@ public static class CowFault
             int stamp = space.Timestamp; // ufi.mapv
             bool entryWritable = space.EntryWritable && !space.NeedsCopy; // enter_prot, fixed at lookup
             var amap = space.Amap;
+            if (amap is null && space.Uobj is null)
+            {
+                // "make sure we have either an anon or a uobj (or both)": uvmfault_unlockmaps(), EFAULT
+                // (uvm_fault.c 1.69). Only an entry that lost its needs-copy mark gets here.
+                space.Lock.Release(k, self);
+                yield return Step.Ran("uvm_fault: no backing store, no overlay (EFAULT)");
+                yield break;
+            }
             if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
             var at = new Lookup(stamp, entryWritable, wired, wire, Store: write && !wire);
@@ -71,7 +79,7 @@ public static class CowFault
             else if (space.Uobj is not null)
                 foreach (var s in CowObjectFault.Fault(k, self, space, amap, page, cowNow, at, done)) yield return s;
             else
-                foreach (var s in ZeroFill(k, self, space, amap!, page, cowNow, at, done)) yield return s;
+                foreach (var s in ZeroFill(k, self, space, amap!, page, cowNow, at, done)) yield return s; // amap is set: checked above
             if (done.Value) yield break;
         }
     }
