@@ -151,6 +151,18 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         throw NotHeld(lk, obj, field, r, "written");
     }
 
+    /// <summary>
+    /// A write of a field of a map that <paramref name="busyOwner"/> has VM_MAP_BUSY (null: the map
+    /// is not busy): vm_map_busy() keeps every other thread's write lock out until
+    /// vm_map_unbusy() (uvm_map.h), so only the owner may write the map's entries meanwhile.
+    /// </summary>
+    public void WriteWhileBusy(KernelThread? busyOwner, object obj, string field)
+    {
+        var r = kernel.Running;
+        if (r is null || busyOwner is null || busyOwner == r || !On) return;
+        throw NotHeld("VM_MAP_BUSY", busyOwner, obj, field, r, "written");
+    }
+
     /// <summary>A write of a scalar field; <paramref name="old"/> is its value before the store.</summary>
     public void Write(IOwnedLock lk, object obj, string field, long old) => Write(lk, obj, field, old, null);
 

@@ -85,7 +85,10 @@ public static class CowMapOps
     /// </summary>
     internal static IEnumerable<Step> Protect(Kernel k, KernelThread self, CowSpace space, bool writable = false)
     {
-        foreach (var s in CowWiring.LockWrite(k, self, space, "uvm_map_protect: vm_map_lock")) yield return s;
+        var locking = k.Config.Has(Switches.ProtectIgnoresMapBusy) // protect-ignores-map-busy
+            ? Locks.Take(space.Lock, self, "uvm_map_protect: vm_map_lock")
+            : CowWiring.LockWrite(k, self, space, "uvm_map_protect: vm_map_lock");
+        foreach (var s in locking) yield return s;
         bool takesWrite = space.EntryWritable && !writable;
         space.EntryWritable = writable;
         if (takesWrite && !k.Config.Has(Switches.ProtectSkipsPmapProtect)) space.WriteProtectAll(); // protect-skips-pmap-protect

@@ -26,9 +26,10 @@ public sealed class CowSpace
     private readonly Content?[] _view;
     private readonly bool[] _viewKnown;
 
-    internal CowSpace(string name, int pages, WriteVersions? versions = null)
+    internal CowSpace(string name, int pages, WriteVersions? versions = null, Discipline? discipline = null)
     {
         _versions = versions;
+        _d = discipline;
         Name = name;
         Pages = pages;
         Lock = new SimpleLock($"vm_map lock of {name}", LockKind.Sleep, "vm_map_lock");
@@ -54,19 +55,19 @@ public sealed class CowSpace
     public int Timestamp { get; internal set { V(); field = value; } }
 
     /// <summary>False once munmap() removed the entry.</summary>
-    public bool EntryMapped { get; internal set { V(); field = value; } } = true;
+    public bool EntryMapped { get; internal set { EntryWritten("EntryMapped"); field = value; } } = true;
 
     /// <summary>The entry's protection allows writing (mprotect can take it away).</summary>
-    public bool EntryWritable { get; internal set { V(); field = value; } } = true;
+    public bool EntryWritable { get; internal set { EntryWritten("EntryWritable"); field = value; } } = true;
 
     /// <summary>The entry's uvm_object (a vnode mapped MAP_PRIVATE), or null for an anonymous entry.</summary>
-    public AObj? Uobj { get; internal set { V(); field = value; } }
+    public AObj? Uobj { get; internal set { EntryWritten("Uobj"); field = value; } }
 
     /// <summary>UVM_ET_NEEDSCOPY.</summary>
-    public bool NeedsCopy { get; internal set { V(); field = value; } }
+    public bool NeedsCopy { get; internal set { EntryWritten("NeedsCopy"); field = value; } }
 
     /// <summary>aref.ar_amap, or null before the first fault.</summary>
-    public Amap? Amap { get; internal set { V(); field = value; } }
+    public Amap? Amap { get; internal set { EntryWritten("Amap"); field = value; } }
 
     /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
     public Amap? DetachedAmap { get; internal set { V(); field = value; } }
@@ -75,10 +76,13 @@ public sealed class CowSpace
     public Amap? CopySource { get; internal set { V(); field = value; } }
 
     /// <summary>entry->wired_count: mlock() calls not undone (munlock() and uvm_unmap_remove() set it to 0).</summary>
-    public int WiredCount { get; internal set { V(); field = value; } }
+    public int WiredCount { get; internal set { EntryWritten("WiredCount"); field = value; } }
 
     /// <summary>VM_MAP_BUSY: uvm_map_pageable()'s pass 2 runs with the map read-locked; writers wait in vm_map_lock().</summary>
     public bool Busy { get; internal set { V(); field = value; } }
+
+    /// <summary>The thread that set VM_MAP_BUSY (vm_map_busy(): "the map is busy: other threads attempting to write-lock wait for this flag to clear"), or null.</summary>
+    public KernelThread? BusyOwner { get; internal set { V(); field = value; } }
 
     /// <summary>VM_MAP_WANTLOCK: a writer sleeps on <see cref="BusyChannel"/> until vm_map_unbusy().</summary>
     public bool BusyWanted { get; internal set { V(); field = value; } }
@@ -268,4 +272,19 @@ public sealed class CowSpace
 
     /// <summary>A write to the copy-on-write spaces (<see cref="StateDomain.CowMaps"/>).</summary>
     private void V() => _versions?.Bump(StateDomain.CowMaps);
+
+    /// <summary>The lock-discipline detector; null for a space built alone in a test.</summary>
+    private readonly Discipline? _d;
+
+    /// <summary>
+    /// A write of the map entry (its protection, needs-copy, amap, object, wiring, or the entry
+    /// itself): while another thread has the map VM_MAP_BUSY (uvm_map_pageable()'s second pass
+    /// holds it read-locked and busy), only that thread may change the entry, so a write by any
+    /// other is reported to the lock-discipline detector.
+    /// </summary>
+    private void EntryWritten(string field)
+    {
+        V();
+        _d?.WriteWhileBusy(BusyOwner, this, field);
+    }
 }

@@ -60,6 +60,7 @@ public static class CowWiring
             foreach (var s in AmapOps.Copy(k, self, space, waitOk: true)) yield return s; // amap_copy(map, entry, M_WAITOK, TRUE, start, end)
         int count = ++space.WiredCount;
         space.Busy = true;
+        space.BusyOwner = self;
         // vm_map_downgrade(): the lock becomes shared, which the model's exclusive lock cannot be;
         // it is dropped and VM_MAP_BUSY keeps writers out, as the shared lock does. The timestamp
         // moved at vm_map_lock() (uvm_map.h: timestamp++ once the exclusive lock is held).
@@ -77,6 +78,7 @@ public static class CowWiring
     {
         bool wanted = space.BusyWanted;
         space.Busy = false;
+        space.BusyOwner = null;
         space.BusyWanted = false;
         if (wanted && !k.Config.Has(Switches.MapUnbusySkipsWakeup)) k.SleepQueues.Wakeup(space.BusyChannel); // map-unbusy-skips-wakeup
     }

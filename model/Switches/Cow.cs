@@ -265,6 +265,10 @@ public static partial class Switches
     public static readonly KernelSwitch ProtectSkipsPmapProtect = Mutation("protect-skips-pmap-protect", "uvm_map_protect", "refault",
         "uvm_map_protect() lowers the entry's protection but not the pmap's (a stale writable mapping)");
 
+    /// <summary>uvm_map_protect(): vm_map_lock() without the VM_MAP_BUSY wait (session 31's hunt).</summary>
+    public static readonly KernelSwitch ProtectIgnoresMapBusy = Mutation("protect-ignores-map-busy", "uvm_map_protect", "cow-wire",
+        "uvm_map_protect() takes the map's lock without waiting for VM_MAP_BUSY to clear: it changes the entry while mlock()'s uvm_map_pageable() wires it in its second pass");
+
     /// <summary>
     /// Session 30, for the data detector: uvmspace_fork() shares the parent's amap with the child's
     /// entry (MAP_INHERIT_COPY) without UVM_ET_NEEDSCOPY on it, so the child's first write fault

@@ -34,7 +34,7 @@ public sealed class CowProcess : KernelThread
     public WaitChannel ForkChannel => new($"fork of {Name}");
 
     /// <summary>A new space of <paramref name="pages"/> pages: no amap yet, needs-copy (UVM_FLAG_COPYONW).</summary>
-    public static CowSpace NewSpace(string name, int pages, WriteVersions? versions = null) => new(name, pages, versions) { NeedsCopy = true };
+    public static CowSpace NewSpace(string name, int pages, WriteVersions? versions = null, Discipline? discipline = null) => new(name, pages, versions, discipline) { NeedsCopy = true };
 
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()

@@ -79,11 +79,11 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             for (int c = 0; c < spec.Ops.Count(o => o.Kind == CowOpKind.Fork); c++)
             {
                 var cname = c == 0 ? $"{name}child" : $"{name}child{c + 1}";
-                var child = new CowProcess(k, cname, CowProcess.NewSpace(cname, spec.Pages, k.Versions), spec.ChildOps, []);
+                var child = new CowProcess(k, cname, CowProcess.NewSpace(cname, spec.Pages, k.Versions, k.Discipline), spec.ChildOps, []);
                 child.StartAsleep(child.ForkChannel);
                 children.Add(child);
             }
-            var space = CowProcess.NewSpace(name, spec.Pages, k.Versions);
+            var space = CowProcess.NewSpace(name, spec.Pages, k.Versions, k.Discipline);
             if (cow.FileBacked) space.Uobj = VnodePager.Create(k, spec.Pages); // uvm_map(..., uvn_attach(vp), UVM_FLAG_COPYONW)
             var proc = new CowProcess(k, name, space, spec.Ops, children);
             if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, [], isExtraLwp: true);

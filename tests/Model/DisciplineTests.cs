@@ -28,6 +28,26 @@ public sealed class DisciplineTests
     }
 
     [Fact]
+    public void WritingAMapEntryAnotherThreadHasBusyIsAViolation()
+    {
+        var k = KernelFixture.WithLwps(1);
+        var space = Uvm.Model.Threads.CowProcess.NewSpace("p", 1, k.Versions, k.Discipline);
+        var wirer = new KernelFixture.TestThread(k);
+        space.Busy = true; // uvm_map_pageable()'s vm_map_busy(), by the wiring thread
+        space.BusyOwner = wirer;
+        var t = new OneStep(k, "protect", () => space.EntryWritable = false);
+
+        var e = Assert.Throws<DetectorViolationException>(() => t.Advance());
+
+        Assert.Equal(Detector.LockDiscipline, e.Detector);
+        Assert.StartsWith("lock VM_MAP_BUSY of EntryWritable (vmspace of p) not held by protect in ", e.Detail);
+        var own = new OneStep(k, "unbusied", () => space.EntryWritable = false);
+        space.BusyOwner = null;
+        own.Advance();
+        Assert.False(space.EntryWritable);
+    }
+
+    [Fact]
     public void WritingLStatUnderSchedLockIsClean()
     {
         var k = KernelFixture.WithLwps(1);
