@@ -115,6 +115,12 @@ public static class SwapInvariants
         Reads = StateDomain.Swap,
     };
 
+    /// <summary>swap_off()'s page-in walks leave no walked owner on the device (judged where they end, model/Pager/SwapOff.cs).</summary>
+    public static readonly Invariant SwapOffPagesInEverySwappedPage = Invariant.AtEvent(
+        nameof(SwapOffPagesInEverySwappedPage),
+        "When swap_off()'s page-in walks (uao_swap_off(), amap_swap_off()) are done, no anon an amap holds and no aobj on uao_list records a slot of the device: only what the walks cannot reach (a dying anon, a detaching aobj, a pageout in flight) may keep one, for the EBUSY test.",
+        "swap");
+
     /// <summary>Slot tables of up to this many slots live on the stack.</summary>
     private const int StackLimit = 256;
 
@@ -172,5 +178,5 @@ public static class SwapInvariants
 
     /// <summary>Every swap invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots, NoSwapSlotOutlivesItsDevice, SwapDeviceIsEnabledUnlessSwapOffRuns];
+        [SwapSlotHasAtMostOneOwner, AllocatedSlotsAreExactlyTheReferencedSlots, NoSwapSlotOutlivesItsDevice, SwapDeviceIsEnabledUnlessSwapOffRuns, SwapOffPagesInEverySwappedPage];
 }

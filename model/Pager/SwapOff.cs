@@ -28,9 +28,11 @@ public static class SwapOff
         swap.Lock.Release(self);
         swap.OffRunning = true;
         yield return Step.Ran("swap_off: clear SWF_ENABLE");
-        int start = 1, end = swap.Slots + 1;
+        // The device's range of the drum: swd_drumoffset to swd_drumoffset + swd_drumsize.
+        int start = 1, end = swap.Slots + (k.Config.Has(Switches.SwapOffWalkMissesLastSlot) ? 0 : 1); // swap-off-walk-misses-last-slot
         foreach (var s in UaoSwapOff(k, self, start, end)) yield return s;
         foreach (var s in AnonPager.SwapOff(k, self, start, end)) yield return s;
+        CheckWalked(k, swap);
         if (swap.InUse != 0 && !k.Config.Has(Switches.SwapOffIgnoresBusy)) // swap-off-ignores-busy
         {
             // A slot can outlive the walk: an aobj whose last uao_detach() is waiting for a page
@@ -51,6 +53,46 @@ public static class SwapOff
         swap.Lock.Release(self);
         swap.OffRunning = false;
         yield return Step.Ran("swap_off: device removed");
+    }
+
+    /// <summary>
+    /// uao_swap_off() and amap_swap_off() ("find all the pages that are paged out to this device,
+    /// and page them all in") are done: no anon an amap holds (an_ref &gt; 0) and no aobj on
+    /// uao_list records a slot of the device any more. What may remain is what the walks cannot
+    /// reach, which the EBUSY test covers: a dying anon's slot, a detaching aobj's, a pageout's.
+    /// </summary>
+    private static void CheckWalked(Kernel k, SwapSpace swap)
+    {
+        // The check is the model's, not the kernel's: it reads the owners' fields without their
+        // locks, so the lock-discipline detector is off while it runs.
+        var discipline = k.Discipline;
+        bool on = discipline.On;
+        discipline.On = false;
+        try
+        {
+            if (Unwalked(k, swap) is { } left)
+                k.Events.Break("SwapOffPagesInEverySwappedPage", $"{left} still records a slot of the device when swap_off()'s page-in walks are done");
+        }
+        finally
+        {
+            discipline.On = on;
+        }
+    }
+
+    /// <summary>The first anon an amap holds or aobj page on uao_list that records a slot of the device, with the slot; null if none.</summary>
+    private static string? Unwalked(Kernel k, SwapSpace swap)
+    {
+        foreach (var anon in k.Vm.Anons)
+            if (anon.RefCount > 0 && anon.SwSlot >= 1 && anon.SwSlot <= swap.Slots)
+                return $"{anon} (slot {anon.SwSlot})";
+        foreach (var obj in k.Vm.AObjs)
+        {
+            if (!obj.OnList) continue;
+            for (int i = 0; i < obj.Size; i++)
+                if (obj.FindSwslot(i) is var slot && slot >= 1 && slot <= swap.Slots)
+                    return $"{obj}[{i}] (slot {slot})";
+        }
+        return null;
     }
 
     /// <summary>swapctl(SWAP_ON): configure and enable the device again.</summary>

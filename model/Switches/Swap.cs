@@ -185,6 +185,11 @@ public static partial class Switches
         // 60-861 after it, since a resident page is no longer faulted and re-activated on a re-touch).
         with { Kills = ["NoSwapSlotOutlivesItsDevice"], Budget = 1000 };
 
+    /// <summary>swap_off(): the page-in walks stop one slot short of the device's end (session 31's hunt).</summary>
+    public static readonly KernelSwitch SwapOffWalkMissesLastSlot = Mutation("swap-off-walk-misses-last-slot", "swap_off", "anon-swapoff",
+        "swap_off() passes uao_swap_off() and amap_swap_off() a range that ends one slot short of the device: a page swapped to the last slot is never paged in, and every swapctl -d fails with EBUSY while it is there")
+        with { Kills = ["SwapOffPagesInEverySwappedPage"], Budget = 200 };
+
     /// <summary>swap_off(): the EBUSY return leaves SWF_ENABLE cleared (session 31's hunt).</summary>
     public static readonly KernelSwitch SwapOffEbusyStaysDisabled = Mutation("swap-off-ebusy-stays-disabled", "swap_off", "anon-swapoff",
         "swap_off() fails with EBUSY but does not set SWF_ENABLE again: the device stays configured and is never allocated from again, and swapctl -a of it fails with EBUSY")
