@@ -201,12 +201,8 @@ public static class CowInvariants
                     if (pmap.Amap is { } amap && amap[slot] != anon)
                         return $"{pmap} maps page {slot} to {page} through {anon}, but its amap now holds {(amap[slot] is { } a ? a.ToString() : "no anon")} there";
                 }
-                else if (pmap.Files.Count > 0)
-                {
-                    var (file, index) = pmap.FilePage(slot);
-                    if (page.Object != file || page.Index != index || file.PageAt(index) != page)
-                        return $"{pmap} maps page {index} of {file} to {page}, which is no longer that page of the file";
-                }
+                else if (pmap.ObjectPage(slot) is ({ } obj, var index) && (page.Object != obj || page.Index != index || obj.PageAt(index) != page))
+                    return $"{pmap} maps page {index} of {obj} to {page}, which is no longer that page of the object";
             }
         }
         return null;

@@ -173,6 +173,17 @@ public sealed class CowSpace
             if (_mappedPage[i] == p) RemoveMapping(i);
     }
 
+    /// <summary>This pmap's part of pmap_page_protect(<paramref name="p"/>, VM_PROT_READ): its mappings of the page lose write.</summary>
+    internal void WriteProtectMappingsOf(Page p)
+    {
+        for (int i = 0; i < _mappedPage.Length; i++)
+            if (_mappedPage[i] == p && _writable[i])
+            {
+                V();
+                _writable[i] = false;
+            }
+    }
+
     /// <summary>pmap_protect(VM_PROT_READ) of the whole entry (fork, mprotect).</summary>
     internal void WriteProtectAll()
     {

@@ -13,6 +13,20 @@ namespace Uvm.Model.Cow;
 /// </summary>
 public static class Pmap
 {
+    /// <summary>
+    /// pmap_page_protect(<paramref name="page"/>, VM_PROT_READ): every mapping of the page loses
+    /// write, as uvm_loan() does before it lends a page (uvm_loan.c: uvm_loananon() "read protect
+    /// it" for a loan to an anon; a loan to the kernel or of an object page the same, so the lender
+    /// faults and breaks the loan before it writes).
+    /// </summary>
+    internal static void PageProtectRead(Kernel k, Page page)
+    {
+        var spaces = k.Vm.CowSpaces;
+        for (int i = 0; i < spaces.Count; i++) spaces[i].WriteProtectMappingsOf(page);
+        var users = k.Vm.UserPmaps;
+        for (int i = 0; i < users.Count; i++) users[i].WriteProtectMappingsOf(page);
+    }
+
     /// <summary>pmap_page_protect(<paramref name="page"/>, VM_PROT_NONE).</summary>
     internal static void PageProtectNone(Kernel k, Page page)
     {

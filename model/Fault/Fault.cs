@@ -98,7 +98,12 @@ public static class Fault
 
     /// <summary>A touch of page <paramref name="index"/> of a shared aobj mapping (a SysV shm segment).</summary>
     /// <remarks>A page on loan goes to <see cref="LoanFault.FinishObject"/>: never written in place.</remarks>
-    internal static IEnumerable<Step> TouchObject(Kernel k, KernelThread self, AObj obj, int index, bool write)
+    /// <remarks>
+    /// <paramref name="pmap"/> (a shm user's) gets the mapping at <paramref name="slot"/>: writable
+    /// unless the page is loaned (uvm_fault() case 2A: "if (uobjpage->loan_count) ... enter_prot &amp;=
+    /// ~VM_PROT_WRITE" for a read; a write breaks the loan and maps the copy).
+    /// </remarks>
+    internal static IEnumerable<Step> TouchObject(Kernel k, KernelThread self, AObj obj, int index, bool write, UserPmap? pmap = null, int slot = 0)
     {
         var done = new Out<bool>();
         while (!done.Value)
@@ -111,18 +116,19 @@ public static class Fault
                 PageQueues.Busy(p, "uao_get1");
                 if (p.LoanCount > 0)
                 {
-                    foreach (var s in LoanFault.FinishObject(k, self, obj, p, write, done)) yield return s;
+                    foreach (var s in LoanFault.FinishObject(k, self, obj, p, write, done, pmap, slot)) yield return s;
                     continue;
                 }
+                pmap?.Enter(slot, obj, index, p, writable: true);
                 yield return Finish(k, self, p, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) resident, pmap_enter");
                 yield break;
             }
-            foreach (var s in TouchAbsentObjectPage(k, self, obj, index, write, done)) yield return s;
+            foreach (var s in TouchAbsentObjectPage(k, self, obj, index, write, done, pmap, slot)) yield return s;
         }
     }
 
     /// <summary>The object page is busy or not resident: zero-fill it, or the unlocked uao_get(); vmobjlock held.</summary>
-    private static IEnumerable<Step> TouchAbsentObjectPage(Kernel k, KernelThread self, AObj obj, int index, bool write, Out<bool> done)
+    private static IEnumerable<Step> TouchAbsentObjectPage(Kernel k, KernelThread self, AObj obj, int index, bool write, Out<bool> done, UserPmap? pmap, int slot)
     {
         done.Value = true;
         var p = obj.PageAt(index);
@@ -132,6 +138,7 @@ public static class Fault
             obj.Insert(zero, index);
             zero.BusyOwner = "uao_get1";
             Contents.Zero(zero); // uvm_pagezero()
+            pmap?.Enter(slot, obj, index, zero, writable: true);
             yield return Finish(k, self, zero, obj.Lock, write, "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter");
             yield break;
         }
@@ -140,9 +147,10 @@ public static class Fault
         foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
         if (got.Value!.LoanCount > 0)
         {
-            foreach (var s in LoanFault.FinishObject(k, self, obj, got.Value, write, done)) yield return s;
+            foreach (var s in LoanFault.FinishObject(k, self, obj, got.Value, write, done, pmap, slot)) yield return s;
             yield break;
         }
+        pmap?.Enter(slot, obj, index, got.Value, writable: true);
         yield return Finish(k, self, got.Value!, obj.Lock, write);
     }
 

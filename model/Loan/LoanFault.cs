@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -10,10 +11,12 @@ namespace Uvm.Model;
 /// loaned page it "kills the loan": the anon gets a copy and the old page, still loaned, loses its
 /// owner. Case 2A (an object's page on loan): the copy replaces the page in the object
 /// (uvm_pagerealloc) and the old page, still loaned, leaves it. Locks: an_lock or vmobjlock held
-/// through the fault, uvm.pageqlock inside a step. Approx.: the model does not track mappings, so
-/// a read of a page on loan is taken to hit the read-only mapping the loan left (no fault, no
-/// uvm_pageactivate()); a 2003 kernel whose process read-faulted on such a page would put it back
-/// on the active queue. Left out: wired faults, pmap_enter failure.
+/// through the fault, uvm.pageqlock inside a step. Approx.: the lenders (loan clients) have no pmap
+/// in the model, so their read of a page on loan is taken to hit the read-only mapping the loan
+/// left (no fault, no uvm_pageactivate()); a 2003 kernel whose process read-faulted on such a page
+/// would put it back on the active queue. A shm user's pmap gets the loaned page read-only. A
+/// loan break removes the old page's mappings ("force a reload of the old page by clearing it
+/// from all pmaps"). Left out: wired faults, pmap_enter failure.
 /// </summary>
 public static class LoanFault
 {
@@ -100,6 +103,7 @@ public static class LoanFault
         old.PqAnon = false;
         fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean); // uvm_pagecopy()
         fresh.Data = old.Data;
+        Pmap.PageProtectNone(k, old); // "force reload": the old page leaves the anon, so its mappings go
         anon.Page = fresh;
         fresh.Anon = anon;
         fresh.PqAnon = true;
@@ -115,11 +119,12 @@ public static class LoanFault
     /// object. With no free page the fault un-busies it, waits in uvm_wait("flt_noram4") and
     /// reports <c>false</c> in <paramref name="done"/> so that the caller refaults.
     /// </summary>
-    internal static IEnumerable<Step> FinishObject(Kernel k, KernelThread self, AObj obj, Page p, bool write, Out<bool> done)
+    internal static IEnumerable<Step> FinishObject(Kernel k, KernelThread self, AObj obj, Page p, bool write, Out<bool> done, UserPmap? pmap = null, int slot = 0)
     {
         done.Value = true;
         if (!write)
         {
+            pmap?.Enter(slot, obj, p.Index, p, writable: false); // "enter_prot = enter_prot & ~VM_PROT_WRITE" for a loaned page
             p.Referenced = true;
             PageQueues.UnbusyOwned(k, p, "uvm_fault");
             obj.Lock.Release(k, self);
@@ -134,7 +139,7 @@ public static class LoanFault
             yield return Pageout.Wait(k, "flt_noram4");
             yield break;
         }
-        yield return BreakObjectLoan(k, self, obj, p, fresh);
+        yield return BreakObjectLoan(k, self, obj, p, fresh, pmap, slot);
     }
 
     /// <summary>
@@ -146,10 +151,12 @@ public static class LoanFault
     /// knows it has no swap copy; uvm_pagefree() clears PG_CLEAN right after uvm_pageremove(),
     /// inside the allocator, and this path, which is not uvm_pagefree(), does it just before.
     /// </summary>
-    private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh)
+    private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh, UserPmap? pmap, int slot)
     {
         fresh.Flags &= ~(PageFlags.Fake | PageFlags.Clean);
         fresh.Data = old.Data; // uvm_pagecopy()
+        // "force a reload of the old page by clearing it from all pmaps" (uvm_fault.c 1.69)
+        Pmap.PageProtectNone(k, old);
         PageQueues.UnbusyOwned(k, old, "uvm_fault");
         k.Vm.PageQueueLock.Acquire(self);
         int index = old.Index;
@@ -163,6 +170,7 @@ public static class LoanFault
         obj.Insert(fresh, index);
         k.Vm.PageQueueLock.Release(self);
         fresh.BusyOwner = "uvm_fault";
+        pmap?.Enter(slot, obj, index, fresh, writable: true);
         return Fault.Finish(k, self, fresh, obj.Lock, write: true, "uvm_fault: break loan (case 2A), pmap_enter");
     }
 }

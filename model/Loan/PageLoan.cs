@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model;
@@ -12,8 +13,10 @@ namespace Uvm.Model;
 /// queues; a loan to an anon (UVM_LOAN_TOANON) shares the anon (an_ref++) or gives an object page a
 /// borrowing anon (O->A, loan_count++, the page stays queued). Locks: an_lock or vmobjlock, then
 /// uvm.pageqlock inside a step. Left out: the map and amap locks and uvmfault_relock() (the lender
-/// is a single-LWP process whose map does not change while it loans), pmap_page_protect(),
-/// uvm_analloc() failure, EAGAIN retries.
+/// is a single-LWP process whose map does not change while it loans), uvm_analloc() failure,
+/// EAGAIN retries. The first loan of a page write-protects its mappings (pmap_page_protect(pg,
+/// VM_PROT_READ), <see cref="Cow.Pmap.PageProtectRead"/>; the lenders themselves fault on every
+/// access, and a shm user's mapping of a lent segment page is what it protects).
 /// </summary>
 public static class PageLoan
 {
@@ -47,6 +50,10 @@ public static class PageLoan
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_loananon: simple_lock(an_lock)")) yield return s;
         if (!toKernel)
         {
+            // "if (pg && (pg->pqflags & PQ_ANON) != 0 && anon->an_ref == 1) /* read protect it */
+            // pmap_page_protect(pg, VM_PROT_READ);": the anon becomes shared, so its owner's
+            // mapping must fault to copy before it writes.
+            if (anon.Page is { PqAnon: true } lent && anon.RefCount == 1) Pmap.PageProtectRead(k, lent);
             anon.RefCount++;
             anons.Add(anon);
             anon.Lock.Release(k, self);
@@ -131,6 +138,7 @@ public static class PageLoan
         p.Anon = anon;
         k.Vm.PageQueueLock.Acquire(self);
         if (p.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {p}");
+        if (p.LoanCount == 0) Pmap.PageProtectRead(k, p); // "if (pg->loan_count == 0) pmap_page_protect(pg, VM_PROT_READ);"
         p.LoanCount++;
         if (p.KernelLoans == 0) PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
@@ -148,6 +156,7 @@ public static class PageLoan
     {
         k.Vm.PageQueueLock.Acquire(self);
         if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
+        if (pg.LoanCount == 0) Pmap.PageProtectRead(k, pg); // "if (pg->loan_count == 0) pmap_page_protect(pg, VM_PROT_READ);"
         if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
         // loan-kernel-page-queued: the pre-fix loan leaves the page on its paging queue. The 2003
         // kernel takes it off: rev 1.39 (chs, 2002-07-14) says "pages loaned to the kernel really

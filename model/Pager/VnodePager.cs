@@ -69,7 +69,7 @@ public static class VnodePager
     private static void Enter(Kernel k, KernelThread self, AObj vn, Page p, bool write, UserPmap? pmap, int slot)
     {
         k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
-        pmap?.Enter(slot, null, p, writable: true);
+        pmap?.Enter(slot, vn, p.Index, p, writable: true);
         p.Referenced = true;
         if (!write) return;
         p.Flags &= ~PageFlags.Clean;

@@ -21,7 +21,7 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
 
     private static UserPmap Register(Kernel k, string name, IReadOnlyList<AObj> files)
     {
-        var pmap = new UserPmap(name, files.Sum(f => f.Size), k.Versions) { Files = files };
+        var pmap = new UserPmap(name, files.Sum(f => f.Size), k.Versions);
         k.Vm.UserPmapList.Add(pmap);
         return pmap;
     }

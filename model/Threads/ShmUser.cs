@@ -5,15 +5,34 @@ namespace Uvm.Model.Threads;
 
 /// <summary>
 /// A process using SysV shared memory (sysv_shm.c, 2002): shmget → uao_create, shmat →
-/// uao_reference, touches of the mapped pages (faults, <see cref="Fault.TouchObject"/>), shmdt →
+/// uao_reference, touches of the mapped pages (a fault, <see cref="Fault.TouchObject"/>, unless
+/// the process's pmap maps the page: then the MMU's load or store), shmdt →
 /// uao_detach, IPC_RMID; the last detach of a removed segment (shm_deallocate_segment) drops the
 /// segment's own reference and frees the aobj and its swap. At exit every attachment is detached.
 /// Errors (EINVAL on an unknown key, SIGSEGV on an unmapped page) end the operation without a step.
 /// </summary>
-public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> program) : KernelThread(kernel, name)
+public sealed class ShmUser : KernelThread
 {
+    private readonly IReadOnlyList<ShmOp> _program;
+
     /// <summary>The segments this process has attached, by key: its vm_shm (struct shmmap_state).</summary>
     private readonly Dictionary<int, ShmSegment> _attached = [];
+
+    /// <summary>The process's pmap: a slot for each (key, page) its program touches.</summary>
+    private readonly UserPmap _pmap;
+
+    /// <summary>The pmap slot of each (key, page) the program touches.</summary>
+    private readonly Dictionary<(int Key, int Page), int> _slot = [];
+
+    /// <summary>A process running <paramref name="program"/>.</summary>
+    public ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> program) : base(kernel, name)
+    {
+        _program = program;
+        foreach (var op in program)
+            if (op is ShmTouch t && !_slot.ContainsKey((t.Key, t.Page))) _slot[(t.Key, t.Page)] = _slot.Count;
+        _pmap = new UserPmap(name, _slot.Count, kernel.Versions);
+        kernel.Vm.UserPmapList.Add(_pmap);
+    }
 
     /// <inheritdoc/>
     public override int ShmAttachmentsTo(ShmSegment seg)
@@ -34,8 +53,16 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     /// </summary>
     protected override IEnumerable<Step> Body()
     {
-        foreach (var op in program)
+        foreach (var op in _program)
+        {
+            // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
+            if (op is ShmTouch t && _attached.ContainsKey(t.Key) && _pmap.MmuPage(_slot[(t.Key, t.Page)], t.Write) is { } mapped)
+            {
+                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                continue;
+            }
             foreach (var s in Syscall(Run(op))) yield return s;
+        }
         foreach (var s in Syscall(Exit1())) yield return s;
     }
 
@@ -58,7 +85,7 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
                 foreach (var s in Attach(a.Key)) yield return s;
                 break;
             case ShmTouch t when _attached.TryGetValue(t.Key, out var seg) && t.Page < seg.Object.Size:
-                foreach (var s in Fault.TouchObject(Kernel, this, seg.Object, t.Page, t.Write)) yield return s;
+                foreach (var s in Fault.TouchObject(Kernel, this, seg.Object, t.Page, t.Write, _pmap, _slot[(t.Key, t.Page)])) yield return s;
                 break;
             case ShmDt d when _attached.ContainsKey(d.Key):
                 foreach (var s in Detach(d.Key, "shmdt → uao_detach")) yield return s;
@@ -118,6 +145,9 @@ public sealed class ShmUser(Kernel kernel, string name, IReadOnlyList<ShmOp> pro
     private IEnumerable<Step> Detach(int key, string function)
     {
         var seg = _attached[key];
+        // uvm_deallocate() of the attachment: uvm_unmap() → pmap_remove() of its range.
+        foreach (var ((k, _), slot) in _slot)
+            if (k == key) _pmap.RemoveRange(slot, 1);
         bool removedBefore = seg.Removed; // shmdt-reads-removed-before-detach: the stale value decides below
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
         bool removed = Kernel.Config.Has(Switches.ShmdtReadsRemovedBeforeDetach) ? removedBefore : seg.Removed;

@@ -61,9 +61,9 @@ public sealed class VnodeInvariantsTests
     public void AFileMappingOfAFreedPageIsNamedAndPmapPageProtectRemovesIt()
     {
         var (k, vn, p) = DirtyFilePage();
-        var pmap = new UserPmap("user", 1, k.Versions) { Files = [vn] };
+        var pmap = new UserPmap("user", 1, k.Versions);
         k.Vm.UserPmapList.Add(pmap);
-        pmap.Enter(0, null, p, writable: true);
+        pmap.Enter(0, vn, 0, p, writable: true);
 
         Assert.Null(CowInvariants.PmapMapsOnlyPagesItsMappingsOwn.Check(k));
         p.Flags |= PageFlags.Clean;
