@@ -139,19 +139,29 @@ public sealed class LoanClient : KernelThread
         _lent.Clear();
     }
 
-    /// <summary>exit1 → uvmspace_free → amap_wipeout: an_ref-- of each anon, uvm_anfree() at the last.</summary>
+    /// <summary>
+    /// exit1 → uvmspace_free → amap_wipeout: an_ref-- of each anon under its an_lock, unlock, and
+    /// uvm_anfree() at the last reference (<c>refs = --anon-&gt;an_ref; simple_unlock(&amp;anon-&gt;an_lock);
+    /// if (refs == 0) uvm_anfree(anon);</c>), cut at the unlock as <see cref="AnonUser"/>'s is; until
+    /// session 31 the loan client freed the anon with an_lock held, in one step (found by a review).
+    /// </summary>
     private IEnumerable<Step> WipeoutAmap()
     {
-        bool any = false;
-        foreach (var anon in _amap)
+        bool pending = false;
+        for (int i = 0; i < _amap.Length; i++)
         {
-            if (anon is null) continue;
+            if (_amap[i] is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, this, "amap_wipeout: simple_lock(an_lock)")) yield return s;
-            if (--anon.RefCount == 0) AnonPager.Free(Kernel, this, anon);
+            int refs = --anon.RefCount;
+            _amap[i] = null;
             anon.Lock.Release(Kernel, this);
-            any = true;
+            pending = true;
+            if (refs > 0) continue;
+            yield return Step.Ran("amap_wipeout: an_ref--, simple_unlock(an_lock)");
+            foreach (var s in AnonPager.FreeUnlocked(Kernel, this, anon)) yield return s;
+            pending = false;
         }
-        if (any) yield return Step.Ran("exit1 → uvmspace_free");
+        if (pending) yield return Step.Ran("exit1 → uvmspace_free");
     }
 
     /// <summary>shmget(key, pages, IPC_CREAT) of a segment not found: uao_create(), as in sysv_shm.c.</summary>
