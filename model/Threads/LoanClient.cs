@@ -172,7 +172,11 @@ public sealed class LoanClient : KernelThread
         yield return Step.Ran("shmget → uao_create");
     }
 
-    /// <summary>shmat() → uao_reference(), as in sysv_shm.c.</summary>
+    /// <summary>
+    /// shmat() as <see cref="ShmUser"/>'s: uao_reference(), then uvm_map(), which may sleep, and only
+    /// then shm_nattch++ (sysv_shm.c of 2002-04); until session 31 the loan client did it all in one
+    /// step (found by the review of the loan paths).
+    /// </summary>
     private IEnumerable<Step> Attach()
     {
         // The segment is looked up again after every wait on its vmobjlock.
@@ -181,9 +185,11 @@ public sealed class LoanClient : KernelThread
         {
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
+            MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
+            yield return Step.Ran("shmat → uao_reference");
             seg.Nattch++;
             _segment = seg;
-            yield return Step.Ran("shmat → uao_reference");
+            yield return Step.Ran("shmat: uvm_map, shm_nattch++");
         }
     }
 
@@ -195,8 +201,9 @@ public sealed class LoanClient : KernelThread
     {
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "exit1 → shmexit")) yield return s;
         _segment = null;
-        if (--seg.Nattch > 0 || !seg.Removed) yield break;
+        if (--seg.Nattch > 0 || !seg.Removed || seg.Deallocated) yield break; // SHMSEG_FREE has no SHMSEG_REMOVED
         Kernel.Vm.ShmList.Remove(seg);
+        seg.Deallocated = true;
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shm_delete_mapping → shm_deallocate_segment")) yield return s;
     }
 
