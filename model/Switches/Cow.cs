@@ -225,7 +225,10 @@ public static partial class Switches
 
     /// <summary>uvm_fault() case 2: after the relock, the amap slot is not re-verified.</summary>
     public static readonly KernelSwitch PromoteSkipsSlotRecheck = Mutation("promote-skips-slot-recheck", "uvm_fault", "cow-file",
-        "uvm_fault() case 2 does not re-verify after the relock that the amap slot is still free, so a promote adds a second anon to a slot another LWP filled while it slept (a re-check skipped)");
+        "uvm_fault() case 2 does not re-verify after the relock that the amap slot is still free, so a promote adds a second anon to a slot another LWP filled while it slept (a re-check skipped)")
+        // The designated mutant of NoProcessSeesAnotherProcessWrite since session 31, when cow-wire's
+        // second LWP came to mprotect() and fork-skips-child-needs-copy was first seen sharing an anon writable.
+        with { Kills = ["NoProcessSeesAnotherProcessWrite"], Budget = 200 };
 
     /// <summary>
     /// amap_wipeout() keeps the last reference of an anon whose only copy is in swap: the anon and
@@ -267,7 +270,8 @@ public static partial class Switches
 
     /// <summary>uvm_map_protect(): vm_map_lock() without the VM_MAP_BUSY wait (session 31's hunt).</summary>
     public static readonly KernelSwitch ProtectIgnoresMapBusy = Mutation("protect-ignores-map-busy", "uvm_map_protect", "cow-wire",
-        "uvm_map_protect() takes the map's lock without waiting for VM_MAP_BUSY to clear: it changes the entry while mlock()'s uvm_map_pageable() wires it in its second pass");
+        "uvm_map_protect() takes the map's lock without waiting for VM_MAP_BUSY to clear: it changes the entry while mlock()'s uvm_map_pageable() wires it in its second pass")
+        with { Kills = ["LockDiscipline"], Budget = 200 };
 
     /// <summary>
     /// Session 30, for the data detector: uvmspace_fork() shares the parent's amap with the child's
@@ -278,7 +282,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch ForkSkipsChildNeedsCopy = Mutation("fork-skips-child-needs-copy", "uvmspace_fork", "cow-wire",
         "uvmspace_fork() gives the child's entry the parent's amap without UVM_ET_NEEDSCOPY (a flag not set): the child writes the anons it shares in place, and the parent sees the child's writes")
-        with { Kills = ["NoProcessSeesAnotherProcessWrite"], Budget = 200 };
+        with { Kills = ["SharedAnonIsNeverWritableMapped"], Budget = 200 };
 
     /// <summary>
     /// Session 30's second hunt: uvmspace_fork() write-protects the parent's pmap only after
