@@ -19,7 +19,7 @@ public static class PageInvariants
     /// </summary>
     public static readonly Invariant PageIsOnExactlyOneQueueUnlessBusyOrWired = new(
         nameof(PageIsOnExactlyOneQueueUnlessBusyOrWired),
-        "A page that is neither busy, wired, loaned nor held by a declared holder is on exactly one of the free, active and inactive queues, and the queues hold each page at most once.",
+        "A page that is neither busy, wired, loaned nor held by a declared holder is on exactly one of the free, active and inactive queues, a wired page is on neither paging queue (uvm_pagewire() takes it off; uvm_pageactivate() leaves it off: \"if (pg->wire_count == 0)\"), and the queues hold each page at most once.",
         "vm", k =>
         {
             var vm = k.Vm;
@@ -31,6 +31,8 @@ public static class PageInvariants
             for (int i = 0; i < vm.Pages.Count; i++)
             {
                 var p = vm.Pages[i];
+                if (p.WireCount > 0 && p.Queue is PageQueue.Active or PageQueue.Inactive)
+                    return $"{p} is wired (wire_count {p.WireCount}) but on the {p.Queue.ToString().ToLowerInvariant()} queue";
                 if (p.Queue != PageQueue.None) claimed++;
                 else if (!p.Busy && p.WireCount == 0 && p.LoanCount == 0 && p.Holder is null && p.Object != vm.LoanZeroObject)
                     return $"{p} is neither busy, wired, loaned nor held but on no queue";

@@ -3,6 +3,11 @@ namespace Uvm.Model;
 /// <summary>The switches of the page and page-queue code (model/Vm/PageQueues.cs).</summary>
 public static partial class Switches
 {
+    /// <summary>uvm_pageactivate() without its wire_count test (session 31's second hunt).</summary>
+    public static readonly KernelSwitch PageactivateIgnoresWire = Mutation("pageactivate-ignores-wire", "uvm_pageactivate", "cow-wire",
+        "uvm_pageactivate() puts a wired page on the active queue (its \"if (pg->wire_count == 0)\" left out): the pagedaemon may deactivate and page out mlock()ed memory")
+        with { Kills = ["PageIsOnExactlyOneQueueUnlessBusyOrWired"], Budget = 200 };
+
     /// <summary>uvm_pagefree(): an unloaned page goes on the free list still linked to its object.</summary>
     public static readonly KernelSwitch PagefreeKeepsObject = Mutation("pagefree-keeps-object", "uvm_pagefree", "shm-paging",
         "uvm_pagefree() puts an unloaned page on the free list still linked to its object (the uao/vnode page entry not removed: a free page with an owner)")

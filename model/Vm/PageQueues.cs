@@ -137,7 +137,7 @@ public static class PageQueues
     internal static void Activate(Kernel k, Page p)
     {
         if (p.Queue == PageQueue.Inactive) Dequeue(k, p);
-        if (p.WireCount > 0) return;
+        if (p.WireCount > 0 && !k.Config.Has(Switches.PageactivateIgnoresWire)) return; // pageactivate-ignores-wire
         if (p.Queue == PageQueue.Active)
         {
             k.Vm.ActiveQ.Remove(p);
