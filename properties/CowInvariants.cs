@@ -146,7 +146,7 @@ public static class CowInvariants
     /// </summary>
     public static readonly Invariant PmapMapsOnlyPagesItsMappingsOwn = new(
         nameof(PmapMapsOnlyPagesItsMappingsOwn),
-        "A pmap maps no free page, no page that has left the anon or the object page it was mapped as (its mappings are removed first), and no page but the one of the anon its amap now holds at that page (uvmfault_anonget's caller re-checks the amap after a sleep: \"verify no one has touched the amap and moved the anon on us\").",
+        "A pmap maps no free page, no page that has left the anon or the object page it was mapped as (its mappings are removed first), nothing once its process has exited (pmap_remove() before pmap_destroy()), and no page but the one of the anon its amap now holds at that page (uvmfault_anonget's caller re-checks the amap after a sleep: \"verify no one has touched the amap and moved the anon on us\").",
         "vm", k =>
         {
             if (UserPmapStale(k.Vm.UserPmaps) is { } stale) return stale;
@@ -158,6 +158,7 @@ public static class CowInvariants
                 {
                     var (anon, page, _) = space.PmapEntry(p);
                     if (page is null) continue;
+                    if (space.Exited) return $"{space} maps page {p} to {page} after its process exited (pmap_destroy() of a pmap that still maps pages)";
                     if (page.Queue == PageQueue.Free) return $"{space} maps page {p} to {page}, which is free";
                     var current = space.Amap?.Lookup(p);
                     if (anon is not null)
@@ -193,6 +194,7 @@ public static class CowInvariants
             {
                 var (anon, page, _) = pmap.Entry(slot);
                 if (page is null) continue;
+                if (pmap.Destroyed) return $"{pmap} maps page {slot} to {page} after its process exited (pmap_destroy() of a pmap that still maps pages)";
                 if (page.Queue == PageQueue.Free) return $"{pmap} maps page {slot} to {page}, which is free";
                 if (anon is not null)
                 {

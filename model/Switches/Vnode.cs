@@ -35,4 +35,9 @@ public static partial class Switches
     public static readonly KernelSwitch PutpagesIgnoresPmapModified = Mutation("putpages-ignores-pmap-modified", "genfs_putpages", "vnode-pageout",
         "genfs_putpages() decides needs_clean from PG_CLEAN alone, without pmap_clear_modify(): a page a process mapped on a read fault and then stored to through its pmap is freed as clean, and the file loses the store")
         with { Kills = ["DirtyFilePageIsNeverFreed"], Budget = 200 };
+
+    /// <summary>exit1() → uvmspace_free() of a file user: uvm_unmap_remove()'s pmap_remove() left out (session 31's second hunt).</summary>
+    public static readonly KernelSwitch ExitSkipsPmapRemove = Mutation("exit-skips-pmap-remove", "uvmspace_free", "vnode-pageout",
+        "uvmspace_free() destroys the pmap without uvm_unmap_remove()'s pmap_remove() of the process's mappings: pmap_destroy() of a pmap that still maps pages, whose pv entries name a dead pmap")
+        with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 200 };
 }

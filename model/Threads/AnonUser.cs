@@ -165,6 +165,7 @@ public sealed class AnonUser : KernelThread
             yield return Step.Sleep("exit1: exit_lwps", _lwpsChannel);
         _pmap.RemoveAll(); // uvmspace_free() → uvm_unmap_remove(): pmap_remove()
         foreach (var s in Wipeout()) yield return s;
+        _pmap.Destroy(); // pmap_destroy()
         yield return Step.Exit("exit1 → uvmspace_free");
     }
 

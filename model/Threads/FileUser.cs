@@ -41,7 +41,8 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
             foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write, _pmap, slot))) yield return s;
         }
-        _pmap.RemoveAll();
+        if (!Kernel.Config.Has(Switches.ExitSkipsPmapRemove)) _pmap.RemoveAll(); // exit-skips-pmap-remove: uvm_unmap_remove()'s pmap_remove()
+        _pmap.Destroy(); // pmap_destroy()
         yield return Step.Exit("exit1 → uvmspace_free");
     }
 }

@@ -71,6 +71,7 @@ public sealed class ShmUser : KernelThread
     {
         foreach (var key in _attached.Keys.ToArray())
             foreach (var s in Detach(key, "exit1 → shmexit")) yield return s;
+        _pmap.Destroy(); // uvmspace_free(): pmap_destroy()
         yield return Step.Exit("exit1");
     }
 

@@ -98,6 +98,16 @@ public sealed class UserPmap
             if (_page[i] == p) Remove(i);
     }
 
+    /// <summary>pmap_destroy() at exit (uvmspace_free(), after uvm_unmap_remove() removed every mapping): the pmap is gone.</summary>
+    public bool Destroyed { get; private set; }
+
+    /// <summary>pmap_destroy(): the process exits.</summary>
+    internal void Destroy()
+    {
+        V();
+        Destroyed = true;
+    }
+
     /// <summary>pmap_remove() of every mapping (munmap() of the whole heap, exit's uvmspace_free()).</summary>
     internal void RemoveAll()
     {
