@@ -252,19 +252,15 @@ public sealed class CowSpace
         _mappedPage[page] is { } p && (!store || _writable[page]) ? p : null;
 
     /// <summary>
-    /// A load or store the MMU makes through the pmap's mapping of <paramref name="page"/>, with no
-    /// kernel code and no lock: the reference bit, and for a store the modified bit and the new
-    /// data (<see cref="Contents.Write"/>). The page must hold what the process last saw there. A
-    /// mapping the kernel should have removed or write-protected (a pmap_page_protect() or
-    /// pmap_protect() skipped) is used as the hardware would use it.
+    /// <see cref="Pmap.MmuAccess"/> through this pmap's mapping of <paramref name="page"/>: the page
+    /// must hold what the process last saw there, and the process then sees what it holds.
     /// </summary>
     internal Step MmuAccess(Kernel k, KernelThread self, int page, Page p, bool store)
     {
         Report(k, Seen(self, page, p));
-        p.AccessedByMmu(store);
-        if (store) Contents.Write(k, self, p);
+        var step = Pmap.MmuAccess(k, self, p, store);
         Saw(page, p.Data);
-        return Step.Ran(store ? "user store through the pmap (no fault)" : "user load through the pmap (no fault)");
+        return step;
     }
 
     /// <summary>vm_map_unlock() after a change: the timestamp moves.</summary>

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -117,7 +118,7 @@ public sealed class AnonUser : KernelThread
             // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
             if (_pmap.MmuPage(t.Page, t.Write) is { } mapped)
             {
-                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                yield return Pmap.MmuAccess(Kernel, this, mapped, t.Write);
                 continue;
             }
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -35,7 +36,7 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
             int slot = _firstSlot[t.File] + t.Page;
             if (_pmap.MmuPage(slot, t.Write) is { } mapped)
             {
-                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                yield return Pmap.MmuAccess(Kernel, this, mapped, t.Write);
                 continue;
             }
             // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -58,7 +59,7 @@ public sealed class ShmUser : KernelThread
             // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
             if (op is ShmTouch t && _attached.ContainsKey(t.Key) && _pmap.MmuPage(_slot[(t.Key, t.Page)], t.Write) is { } mapped)
             {
-                yield return _pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                yield return Pmap.MmuAccess(Kernel, this, mapped, t.Write);
                 continue;
             }
             foreach (var s in Syscall(Run(op))) yield return s;
@@ -148,7 +149,7 @@ public sealed class ShmUser : KernelThread
         var seg = _attached[key];
         // uvm_deallocate() of the attachment: uvm_unmap() → pmap_remove() of its range.
         foreach (var ((k, _), slot) in _slot)
-            if (k == key) _pmap.RemoveRange(slot, 1);
+            if (k == key) _pmap.Remove(slot);
         bool removedBefore = seg.Removed; // shmdt-reads-removed-before-detach: the stale value decides below
         foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, function)) yield return s;
         bool removed = Kernel.Config.Has(Switches.ShmdtReadsRemovedBeforeDetach) ? removedBefore : seg.Removed;

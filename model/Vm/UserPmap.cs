@@ -16,7 +16,8 @@ namespace Uvm.Model.Vm;
 /// mappings a page already has (uvm_loan.c: pmap_page_protect(pg, VM_PROT_READ)). A store through a writable
 /// mapping is the MMU's, and only the pmap modified bit records it (<see cref="Page.PmapModified"/>).
 /// A mapping stays until the kernel removes it: pmap_page_protect(pg, VM_PROT_NONE)
-/// (<see cref="Cow.Pmap"/>) or pmap_remove() at munmap() and exit. Writes count as
+/// (<see cref="Cow.Pmap"/>) or pmap_remove() at munmap(), shmdt() and exit; an access through it is
+/// <see cref="Cow.Pmap.MmuAccess"/>. Writes count as
 /// <see cref="StateDomain.CowMaps"/>, the part of the process pmaps.
 /// </summary>
 public sealed class UserPmap
@@ -85,12 +86,6 @@ public sealed class UserPmap
             }
     }
 
-    /// <summary>pmap_remove() of the slots [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) (shmdt()'s uvm_deallocate()).</summary>
-    internal void RemoveRange(int first, int count)
-    {
-        for (int i = first; i < first + count; i++) Remove(i);
-    }
-
     /// <summary>This pmap's part of pmap_page_protect(<paramref name="p"/>, VM_PROT_NONE): its mappings of the page go.</summary>
     internal void RemoveMappingsOf(Page p)
     {
@@ -119,7 +114,8 @@ public sealed class UserPmap
         Array.Clear(_writable);
     }
 
-    private void Remove(int slot)
+    /// <summary>pmap_remove() of the mapping at <paramref name="slot"/> (shmdt()'s uvm_deallocate() of an attachment).</summary>
+    internal void Remove(int slot)
     {
         V();
         _page[slot] = null;
@@ -127,17 +123,6 @@ public sealed class UserPmap
         _object[slot] = null;
         _index[slot] = 0;
         _writable[slot] = false;
-    }
-
-    /// <summary>
-    /// A load or store the MMU makes through the mapping at <paramref name="slot"/> (<see cref="MmuPage"/>),
-    /// with no kernel code and no lock: the reference bit, and for a store the modified bit and the new data.
-    /// </summary>
-    internal Step MmuAccess(Kernel k, KernelThread self, Page p, bool store)
-    {
-        p.AccessedByMmu(store);
-        if (store) Contents.Write(k, self, p);
-        return Step.Ran(store ? "user store through the pmap (no fault)" : "user load through the pmap (no fault)");
     }
 
     /// <inheritdoc/>
