@@ -158,19 +158,12 @@ public static class CowInvariants
                 {
                     var (anon, page, _) = space.PmapEntry(p);
                     if (page is null) continue;
-                    if (space.Exited) return $"{space} maps page {p} to {page} after its process exited (pmap_destroy() of a pmap that still maps pages)";
-                    if (page.Queue == PageQueue.Free) return $"{space} maps page {p} to {page}, which is free";
                     var current = space.Amap?.Lookup(p);
-                    if (anon is not null)
-                    {
-                        if (anon.Freed) return $"{space} maps page {p} to {page} through {anon}, which is freed";
-                        if (anon.Page != page) return $"{space} maps page {p} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
-                        if (space.Amap is not null && current != anon)
-                            return $"{space} maps page {p} to {page} through {anon}, but its amap now holds {(current is null ? "no anon" : current.ToString())} there";
-                    }
-                    else if (current is not null)
+                    if (StaleEntry(space, p, page, space.Exited, anon, space.Amap is not null, current) is { } bad) return bad;
+                    if (anon is not null) continue;
+                    if (current is not null)
                         return $"{space} maps page {p} to the object's {page}, but its amap now holds {current} there (a stale mapping of the page the copy-on-write replaced)";
-                    else if (space.Uobj is not { } obj || page.Object != obj || page.Index != p || obj.PageAt(p) != page)
+                    if (space.Uobj is not { } obj || page.Object != obj || page.Index != p || obj.PageAt(p) != page)
                         return $"{space} maps page {p} to {page}, which is no longer page {p} of {(space.Uobj is { } o ? o.ToString() : "its file")}";
                 }
             }
@@ -181,9 +174,9 @@ public static class CowInvariants
     };
 
     /// <summary>
-    /// <see cref="PmapMapsOnlyPagesItsMappingsOwn"/> for the file and anon users' pmaps: an anon's
-    /// mapping names the page of a live anon its amap still holds at that page; a file page's
-    /// mapping names the page its file holds at that offset.
+    /// <see cref="PmapMapsOnlyPagesItsMappingsOwn"/> for the file, anon and shm users' pmaps: an
+    /// anon's mapping names the page of a live anon its amap still holds at that page; an object
+    /// page's mapping names the page its object holds at that offset.
     /// </summary>
     private static string? UserPmapStale(IReadOnlyList<UserPmap> pmaps)
     {
@@ -194,20 +187,30 @@ public static class CowInvariants
             {
                 var (anon, page, _) = pmap.Entry(slot);
                 if (page is null) continue;
-                if (pmap.Destroyed) return $"{pmap} maps page {slot} to {page} after its process exited (pmap_destroy() of a pmap that still maps pages)";
-                if (page.Queue == PageQueue.Free) return $"{pmap} maps page {slot} to {page}, which is free";
-                if (anon is not null)
-                {
-                    if (anon.Freed) return $"{pmap} maps page {slot} to {page} through {anon}, which is freed";
-                    if (anon.Page != page) return $"{pmap} maps page {slot} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
-                    if (pmap.Amap is { } amap && amap[slot] != anon)
-                        return $"{pmap} maps page {slot} to {page} through {anon}, but its amap now holds {(amap[slot] is { } a ? a.ToString() : "no anon")} there";
-                }
-                else if (pmap.ObjectPage(slot) is ({ } obj, var index) && (page.Object != obj || page.Index != index || obj.PageAt(index) != page))
+                if (StaleEntry(pmap, slot, page, pmap.Destroyed, anon, pmap.Amap is not null, pmap.Amap?[slot]) is { } stale) return stale;
+                if (anon is null && pmap.ObjectPage(slot) is ({ } obj, var index) && (page.Object != obj || page.Index != index || obj.PageAt(index) != page))
                     return $"{pmap} maps page {index} of {obj} to {page}, which is no longer that page of the object";
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// What every pmap's entry at <paramref name="slot"/> (<paramref name="page"/>, entered through
+    /// <paramref name="anon"/> or as an object page) must hold, whoever keeps the pmap: its process
+    /// has not exited, the page is not free, and an anon's mapping names the page of a live anon
+    /// that its amap (when <paramref name="amapKnown"/>) still holds there (<paramref name="current"/>).
+    /// </summary>
+    private static string? StaleEntry(object pmap, int slot, Page page, bool exited, Anon? anon, bool amapKnown, Anon? current)
+    {
+        if (exited) return $"{pmap} maps page {slot} to {page} after its process exited (pmap_destroy() of a pmap that still maps pages)";
+        if (page.Queue == PageQueue.Free) return $"{pmap} maps page {slot} to {page}, which is free";
+        if (anon is null) return null;
+        if (anon.Freed) return $"{pmap} maps page {slot} to {page} through {anon}, which is freed";
+        if (anon.Page != page) return $"{pmap} maps page {slot} to {page} through {anon}, whose page is now {(anon.Page is { } now ? now.ToString() : "none")}";
+        return amapKnown && current != anon
+            ? $"{pmap} maps page {slot} to {page} through {anon}, but its amap now holds {(current is null ? "no anon" : current.ToString())} there"
+            : null;
     }
 
     /// <summary>No use after free of an anon by an amap.</summary>
