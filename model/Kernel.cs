@@ -273,6 +273,7 @@ public sealed class Kernel(KernelConfig config) : IKernelView
     }
 
     /// <summary>Backs <see cref="Time"/>.</summary>
+    [Clock("the seconds hardclock() has counted")]
     private int _time;
 
     IReadOnlyList<Cpu> IKernelView.Cpus => Cpus;

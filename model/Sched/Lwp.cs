@@ -339,6 +339,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         internal set { W("l_swtime"); C(); _swTime = value; }
     }
 
+    [Core.Clock("l_swtime: seconds in or out of memory, one more every schedcpu()")]
     private int _swTime;
 
     /// <summary>l_slptime: seconds asleep.</summary>
@@ -348,6 +349,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         internal set { W("l_slptime"); C(); _slpTime = value; }
     }
 
+    [Core.Clock("l_slptime: seconds asleep, one more every schedcpu()")]
     private int _slpTime;
 
     /// <summary>

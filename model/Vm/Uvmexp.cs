@@ -72,6 +72,7 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public int SwpgOnly { get; internal set { _versions?.Bump(StateDomain.Swap); field = value; } }
 
     /// <summary>uvmexp.pdwoke: pagedaemon passes.</summary>
+    [field: NotState("a statistic: counted, never read")]
     public int PdWoke { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdfreed: pages freed by the pagedaemon.</summary>

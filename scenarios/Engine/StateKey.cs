@@ -42,6 +42,12 @@ public sealed class StateKey : IStateMixer
 
     private ulong _a, _b;
 
+    /// <summary>True when fields marked <see cref="ClockAttribute"/> are left out (the cycle watch's key).</summary>
+    private readonly bool _clockless;
+
+    /// <summary>A key of whole states; with <paramref name="clockless"/>, of states without their clock readings and ages (<see cref="ClockAttribute"/>).</summary>
+    public StateKey(bool clockless = false) => _clockless = clockless;
+
     /// <summary>The fingerprint of <paramref name="kernel"/>'s state, with what <paramref name="driver"/> shows of its own (verify's preemptions spent, say).</summary>
     public StateFingerprint Of(Kernel kernel, IStateShown? driver = null)
     {
@@ -170,7 +176,7 @@ public sealed class StateKey : IStateMixer
             : typeof(Delegate).IsAssignableFrom(type) ? Kind.Delegate
             : typeof(Type).IsAssignableFrom(type) ? Kind.Type
             : type.IsValueType ? Kind.Struct : Kind.Object;
-        shape = new Shape(kind is Kind.Object or Kind.Struct ? Compile(type) : static (_, _) => { }, name, kind);
+        shape = new Shape(kind is Kind.Object or Kind.Struct ? Compile(type, _clockless) : static (_, _) => { }, name, kind);
         _walks[type] = shape;
         return shape;
     }
@@ -180,7 +186,7 @@ public sealed class StateKey : IStateMixer
     /// marked <see cref="NotStateAttribute"/> not at all, anything else by its fields (a struct's
     /// fields in place), then what it shows of its marked fields (<see cref="IStateShown"/>).
     /// </summary>
-    private static Action<object, StateKey> Compile(Type type)
+    private static Action<object, StateKey> Compile(Type type, bool clockless)
     {
         if (IsNotState(type)) return static (_, _) => { };
         if (type.IsArray || type.Namespace is { } ns && ns.StartsWith("System.Collections", StringComparison.Ordinal) && typeof(IEnumerable).IsAssignableFrom(type))
@@ -189,7 +195,7 @@ public sealed class StateKey : IStateMixer
         var k = Expression.Parameter(typeof(StateKey), "k");
         var self = Expression.Variable(type, "self");
         var body = new List<Expression> { Expression.Assign(self, type.IsValueType ? Expression.Unbox(o, type) : Expression.Convert(o, type)) };
-        AddFields(body, self, type, k, depth: 0);
+        AddFields(body, self, type, k, clockless, depth: 0);
         if (typeof(IStateShown).IsAssignableFrom(type))
             body.Add(Expression.Call(Expression.Convert(self, typeof(IStateShown)), typeof(IStateShown).GetMethod(nameof(IStateShown.Show))!, k));
         body.Add(Expression.Empty());
@@ -197,13 +203,14 @@ public sealed class StateKey : IStateMixer
     }
 
     /// <summary>Adds the mixing of every instance field of <paramref name="type"/> and its bases, as read from <paramref name="value"/>.</summary>
-    private static void AddFields(List<Expression> body, Expression value, Type type, ParameterExpression k, int depth)
+    private static void AddFields(List<Expression> body, Expression value, Type type, ParameterExpression k, bool clockless, int depth)
     {
         for (var t = type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)
         {
             foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
                 if (f.IsDefined(typeof(NotStateAttribute), false) || IsNotState(f.FieldType)) continue;
+                if (clockless && f.IsDefined(typeof(ClockAttribute), false)) continue;
                 // The managed thread that made an iterator (which worker ran the search), and the
                 // step an iterator last yielded, read by its caller at once and dead after that.
                 if (f.Name is "<>l__initialThreadId" or "<>2__current") continue;
@@ -215,7 +222,7 @@ public sealed class StateKey : IStateMixer
                 else if (ft == typeof(string))
                     body.Add(Expression.Call(k, TextMethod, read));
                 else if (ft.IsValueType && depth < 8)
-                    AddFields(body, read, ft, k, depth + 1);
+                    AddFields(body, read, ft, k, clockless, depth + 1);
                 else
                     body.Add(Expression.Call(k, RefMethod, Expression.Convert(read, typeof(object))));
             }
