@@ -85,7 +85,9 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
             l.SwTime++;
             var stat = l.Stat; // read once: the checked read is what a tick costs per LWP
             if (stat is LwpStat.Sleep or LwpStat.Stop) l.SlpTime++;
-            if (stat == LwpStat.Sleep && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
+            // endtsleep() is a callout only of a tsleep() with a timeout (kern_synch.c ltsleep: "if (timo) callout_reset"):
+            // a sleep without one (int.MaxValue) has nothing to count down.
+            if (stat == LwpStat.Sleep && l.SleepTimeout != int.MaxValue && --l.SleepTimeout <= 0) Scheduler.SetRunnable(Kernel, l);
         }
         // schedcpu() ages the kernel threads' LWPs too (their tsleep()s here have no timeout).
         var kthreads = Kernel.KthreadLwps;
