@@ -11,7 +11,7 @@ public sealed class Catalogue
     /// <summary>The built-in properties, subsystem by subsystem.</summary>
     public static Catalogue BuiltIn { get; } = new(
         [.. SchedInvariants.All, .. MapInvariants.All, .. PageInvariants.All, .. SwapInvariants.All, .. ExitInvariants.All, .. LoanInvariants.All, .. PoolInvariants.All, .. CowInvariants.All, .. VnodeInvariants.All, .. LinkDetector.All, .. DataDetector.All, .. AccountingDetector.All, .. SleeperDetector.All],
-        [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness, .. ExitInvariants.Liveness, .. VnodeInvariants.Liveness, .. SleeperDetector.Liveness, .. AccountingDetector.Liveness, .. LeakDetector.Liveness]);
+        [.. SchedInvariants.Liveness, .. MapInvariants.Liveness, .. PageInvariants.Liveness, .. ExitInvariants.Liveness, .. VnodeInvariants.Liveness, .. SleeperDetector.Liveness, .. AccountingDetector.Liveness, .. LeakDetector.Liveness, .. CycleDetector.Liveness]);
 
     /// <summary>Creates a catalogue of the given properties.</summary>
     /// <remarks>

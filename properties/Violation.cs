@@ -30,5 +30,8 @@ public sealed record Violation(ViolationKind Kind, string Name, string Message)
     public static string Tag(ViolationKind kind, string name) => $"[{kind.ToString().ToLowerInvariant()} {name}]";
 
     /// <summary>A short form: "invariant OnProcLwpIsInMemory".</summary>
-    public string Id => $"{Kind.ToString().ToLowerInvariant()} {Name}";
+    public string Id => IdOf(Kind, Name);
+
+    /// <summary>The short form of a violation of <paramref name="name"/> as <paramref name="kind"/>.</summary>
+    public static string IdOf(ViolationKind kind, string name) => $"{kind.ToString().ToLowerInvariant()} {name}";
 }

@@ -19,6 +19,9 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     /// <inheritdoc/>
     public override bool IdlesOn(WaitChannel channel) => channel == Idle;
 
+    /// <summary>The workload's seconds: the clock ticks until the time reaches them, then only while time matters.</summary>
+    public int Seconds => seconds;
+
     /// <summary>Seconds proc0 has slept on &amp;proc0 (its p_slptime).</summary>
     private int _proc0SlpTime;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Properties;
 
 namespace Uvm.Scenarios.Engine;
 
@@ -23,7 +24,11 @@ public static class DirectExplorer
 
     /// <summary>
     /// Runs one schedule to its end: until the kernel is quiescent (then liveness is judged), a
-    /// violation, or <paramref name="maxSteps"/> steps (then the schedule is cut and liveness is not judged).
+    /// violation, or <paramref name="maxSteps"/> steps. A schedule still running there runs on for
+    /// as many steps again with its states fingerprinted (<see cref="StepCore.WatchCycles"/>):
+    /// a return to a state along a fair cycle is a violation of
+    /// <see cref="CycleDetector.EveryFairScheduleEnds"/>; without one by then, the
+    /// schedule is cut, and "eventually" is not judged for it.
     /// </summary>
     internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps,
         IStepListener? listener, out bool cut, StepLog? reuse = null)
@@ -32,7 +37,7 @@ public static class DirectExplorer
         var core = new StepCore(kernel, request.Properties, listener, reuse);
         var threads = kernel.Threads;
         Span<int> runnable = stackalloc int[threads.Count];
-        int last = -1;
+        int last = -1, bound = maxSteps;
         cut = false;
         while (true)
         {
@@ -42,10 +47,14 @@ public static class DirectExplorer
                 core.JudgeEnd();
                 return core;
             }
-            if (core.Log.Count >= maxSteps)
+            if (core.Log.Count >= bound)
             {
-                cut = true;
-                return core;
+                if (bound > maxSteps || !core.WatchCycles())
+                {
+                    cut = true;
+                    return core;
+                }
+                bound = maxSteps > int.MaxValue / 2 ? int.MaxValue : 2 * maxSteps;
             }
             int pick = runnable[scheduler.Pick(runnable[..n], last, core.Log.Count)];
             if (core.Run(threads[pick], scheduler) is not { } step) return core;
@@ -95,10 +104,26 @@ internal sealed class DirectEngine(RunRequest request, IStepListener? listener)
             if (core.Violation is { } v)
             {
                 clock.Stop();
-                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, request.CounterexampleOf(v, core.Log.Records(), j + 1));
+                var records = core.Log.Records();
+                if (v.Id == CycleDetector.ViolationId) (v, records) = FirstCycle(records, v);
+                return new ExplorationResult(iterations, steps, clock.Elapsed, cut, request.CounterexampleOf(v, records, j + 1));
             }
         }
         clock.Stop();
         return new ExplorationResult(iterations, steps, clock.Elapsed, cut, null);
+    }
+
+    /// <summary>
+    /// A fair cycle found by watching from <c>--max-steps</c> on, as a file holds it: the schedule
+    /// up to the first fair cycle seen when watching from the first state, as replay and
+    /// shrinking watch. There is one by the step that closed <paramref name="found"/>: the first
+    /// visit of its state is no later than the one the watch saw, and a thread that could run
+    /// between the two visits and did not run would still be able to run in the watched cycle
+    /// (only its own step puts it to sleep or ends it), which then was not fair.
+    /// </summary>
+    private (Violation, List<StepRecord>) FirstCycle(List<StepRecord> records, Violation found)
+    {
+        var run = ScheduleReplayer.Follow(request.Workload, request.Config, request.Properties, records, FollowMode.Labels, watchCycles: true);
+        return run.Violation?.Id == found.Id && run.FollowedToTheEnd ? (run.Violation, [.. run.Steps]) : (found, records);
     }
 }

@@ -45,9 +45,11 @@ public sealed record KillCell(string Mutant, string Scenario, Violation? Killer,
         if (cx.Violation.Kind is ViolationKind.Invariant or ViolationKind.Liveness)
         {
             var last = new LastState();
-            ScheduleReplayer.Follow(workload, mutant.Config, properties, cx.Steps, FollowMode.Labels, last);
+            bool cycle = cx.Violation.Id == CycleDetector.ViolationId;
+            ScheduleReplayer.Follow(workload, mutant.Config, properties, cx.Steps, FollowMode.Labels, last, watchCycles: cycle);
+            // A fair cycle's last state is not an end: the properties judged at the end are not asked there.
             if (last.Kernel is { } k)
-                fired.AddRange(Violated(properties, k, cx.Violation.Kind == ViolationKind.Liveness).Where(n => n != cx.Violation.Name));
+                fired.AddRange(Violated(properties, k, cx.Violation.Kind == ViolationKind.Liveness && !cycle).Where(n => n != cx.Violation.Name));
         }
         return new KillCell(mutant.Id, scenario.Name, cx.Violation, result.Iterations) { Fired = fired };
     }

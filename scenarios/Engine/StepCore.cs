@@ -11,8 +11,9 @@ namespace Uvm.Scenarios.Engine;
 /// each choice returns; this class runs the step, records it in the kernel-level log, collects the
 /// threads it woke, checks every invariant after it, and turns a kernel panic, a detector report or
 /// any exception thrown by model or property code into a <see cref="Violation"/>. Liveness is
-/// judged here too, and only at the end of an execution that ran to quiescence: a schedule cut off
-/// by a step bound says nothing about "eventually".
+/// judged here too, at the end of an execution that ran to quiescence, and, once a driver asks for
+/// it (<see cref="WatchCycles"/>), on an execution that does not end: a return to an earlier state
+/// along a fair cycle (<see cref="CycleDetector.EveryFairScheduleEnds"/>).
 /// </summary>
 public sealed class StepCore
 {
@@ -36,6 +37,9 @@ public sealed class StepCore
 
     /// <summary>Records every choice of the running step for the log, whoever answers it.</summary>
     private readonly RecordingChoice _choice;
+
+    /// <summary>Judges the fair cycles of this execution once a driver asked (<see cref="WatchCycles"/>); usually null.</summary>
+    private CycleWatch? _cycles;
 
     /// <summary>Creates the core for a freshly booted kernel.</summary>
     public StepCore(Kernel kernel, Catalogue properties, IStepListener? listener = null)
@@ -75,6 +79,22 @@ public sealed class StepCore
     /// invariants are then not checked. Detectors and panics, which are part of the step, still are.
     /// </summary>
     internal bool Judging { get; set; } = true;
+
+    /// <summary>
+    /// Judges <see cref="CycleDetector.EveryFairScheduleEnds"/> from the current state on: after
+    /// every step, a return to a state seen since, along steps in which every thread that could
+    /// run ran, is a violation. A state is fingerprinted whole after every step, which costs more
+    /// than the step, so drivers ask only where an execution runs long (the in-process explorer
+    /// at <c>--max-steps</c>) or where a file's violation is this one (replay, shrinking). Returns
+    /// false when the property is not among those judged (or the kernel has over 64 threads).
+    /// </summary>
+    public bool WatchCycles()
+    {
+        if (_cycles is not null) return true;
+        if (Violation is not null || !_liveness.Contains(CycleDetector.EveryFairScheduleEnds)) return false;
+        _cycles = CycleWatch.From(this);
+        return _cycles is not null;
+    }
 
     /// <summary>The threads woken by the last step (cleared by the next).</summary>
     public IReadOnlyList<KernelThread> Woken => _woken;
@@ -177,6 +197,12 @@ public sealed class StepCore
         {
             var inv = _invariants[i];
             Violation = new Violation(ViolationKind.Invariant, inv.Name, $"{inv.Describe(bad)} After {thread.Name}: {step.Function}.");
+            return null;
+        }
+        if (_cycles?.Observe(this) is >= 0 and var from)
+        {
+            var p = CycleDetector.EveryFairScheduleEnds;
+            Violation = new Violation(ViolationKind.Liveness, p.Name, $"{Violation.Tag(ViolationKind.Liveness, p.Name)} {p.Summary} {_cycles.Describe(this, from)}.");
             return null;
         }
         return step;

@@ -92,11 +92,12 @@ public static class Replayer
             traceProblem = "the file holds no Coyote trace (a shrunk schedule)";
         // A file of the in-process engine (or verify) is its kernel-level schedule with every
         // choice: following it is the exact replay.
-        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower);
+        bool cycles = cx.Violation.Id == CycleDetector.ViolationId;
+        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower, cycles);
         string? alignmentProblem = null;
         if (run.PartedAt is not null)
         {
-            var aligned = ScheduleAligner.Align(cx.Workload, request.Config, request.Properties, cx.Steps, renames ?? RenameTable.Repository, listener, follower);
+            var aligned = ScheduleAligner.Align(cx.Workload, request.Config, request.Properties, cx.Steps, renames ?? RenameTable.Repository, listener, follower, cycles);
             if (aligned.FollowedToTheEnd && aligned.Violation?.Id == cx.Violation.Id)
                 return new ReplayResult(ReplayMethod.AlignedSchedule, aligned.Violation, aligned.Steps, true, null, run.PartReason, traceProblem, changed)
                 {
@@ -107,7 +108,7 @@ public static class Replayer
                 ? $"aligning the schedule with the model parts at file step {aligned.PartedAt}: {why}"
                 : $"the aligned schedule ends in {aligned.Violation?.Id ?? "no violation"}";
             // The listener saw the aligned run last; it reports the run this result describes.
-            if (listener is not null) run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower);
+            if (listener is not null) run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, cx.Steps, FollowMode.Labels, listener, follower, cycles);
         }
         var found = run.Violation;
         return new ReplayResult(ReplayMethod.KernelSchedule, found, run.Steps, found?.Id == cx.Violation.Id,

@@ -22,8 +22,13 @@ public static class ScheduleAligner
 
     /// <summary>Follows <paramref name="schedule"/> as the class summary says, on a fresh kernel driven by <paramref name="engine"/>.</summary>
     public static ScheduleRun Align(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, RenameTable renames, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
-        ScheduleDrivers.For(engine)(workload, config, properties, core => new Follower(core, schedule, renames), listener);
+        IReadOnlyList<StepRecord> schedule, RenameTable renames, IStepListener? listener = null, EngineKind engine = EngineKind.Direct,
+        bool watchCycles = false) =>
+        ScheduleDrivers.For(engine)(workload, config, properties, core =>
+        {
+            if (watchCycles) core.WatchCycles();
+            return new Follower(core, schedule, renames);
+        }, listener);
 
     /// <summary>Runs the thread of each file step until it reaches the file's label, absorbing at most <see cref="MaxAbsorbed"/> other steps.</summary>
     private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, RenameTable renames) : FileFollower(core, schedule)

@@ -43,13 +43,23 @@ public static class ScheduleReplayer
     /// <paramref name="config"/>, driven by <paramref name="engine"/>.
     /// </summary>
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct) =>
-        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener);
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct,
+        bool watchCycles = false) =>
+        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener, watchCycles);
 
-    /// <summary>Follows <paramref name="schedule"/> with <paramref name="driver"/> (tests drive Coyote with other strategies and seeds).</summary>
+    /// <summary>
+    /// Follows <paramref name="schedule"/> with <paramref name="driver"/> (tests drive Coyote with
+    /// other strategies and seeds); with <paramref name="watchCycles"/>, fair cycles are judged
+    /// from the first state on (<see cref="StepCore.WatchCycles"/>), as a file whose violation is
+    /// <see cref="CycleDetector.EveryFairScheduleEnds"/> was cut to the first one.
+    /// </summary>
     internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null) =>
-        driver(workload, config, properties, core => new Follower(core, schedule, mode), listener);
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null, bool watchCycles = false) =>
+        driver(workload, config, properties, core =>
+        {
+            if (watchCycles) core.WatchCycles();
+            return new Follower(core, schedule, mode);
+        }, listener);
 
     /// <summary>Each file step runs the thread it names and must reach its label (or, by threads, any label).</summary>
     private sealed class Follower(StepCore core, IReadOnlyList<StepRecord> schedule, FollowMode mode) : FileFollower(core, schedule)

@@ -63,7 +63,7 @@ public static class ScheduleShrinker
     /// <summary>The schedule as the model runs it, if it ends in the wanted violation.</summary>
     private static IReadOnlyList<StepRecord>? Reproduce(Workload w, KernelConfig c, Catalogue p, IReadOnlyList<StepRecord> s, string id)
     {
-        var run = ScheduleReplayer.Follow(w, c, p, s, FollowMode.Threads);
+        var run = ScheduleReplayer.Follow(w, c, p, s, FollowMode.Threads, watchCycles: id == CycleDetector.ViolationId);
         return run.Violation is { } v && v.Id == id && run.PartedAt is null ? run.Steps : null;
     }
 }

@@ -1,0 +1,87 @@
+using Uvm.Model;
+using Uvm.Properties;
+using Uvm.Scenarios;
+using Uvm.Scenarios.Engine;
+
+namespace Uvm.Tests.Scenarios;
+
+/// <summary>
+/// <see cref="CycleDetector.EveryFairScheduleEnds"/>: a schedule still running at --max-steps is
+/// watched for a fair return to an earlier state. The livelock of
+/// <c>pagedeactivate-keeps-reference</c> (every scan re-activates what it deactivates) is found by
+/// exploring, written as the first fair cycle from the first state, and replays exactly in both
+/// engines; the fixed kernel survives the same search; the key the watch compares leaves out only
+/// the clock's fields.
+/// </summary>
+public sealed class CycleDetectorTests
+{
+    private static readonly Scenario Pagedaemon = ScenarioCatalogue.Find("pagedaemon")!;
+
+    private static ExplorationResult Explore(KernelConfig config, int iterations) =>
+        Explorer.Run(new RunRequest(Pagedaemon.Name, Pagedaemon.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Seed = 0 })
+        {
+            Properties = Pagedaemon.PropertiesFrom(Catalogue.BuiltIn),
+        });
+
+    private static Counterexample Livelock()
+    {
+        var result = Explore(Switches.Configure(["pagedeactivate-keeps-reference"]), 20);
+        var cx = Assert.IsType<Counterexample>(result.Counterexample);
+        Assert.Equal(CycleDetector.ViolationId, cx.Violation.Id);
+        return cx;
+    }
+
+    [Fact]
+    public void ALivelockIsFoundAndWrittenAsTheFirstFairCycleFromTheStart()
+    {
+        var cx = Livelock();
+        // Found once the schedule ran past --max-steps, written as the cycle seen from the first state.
+        Assert.True(cx.Steps.Count < new ExploreSettings().MaxSteps, $"{cx.Steps.Count} steps");
+        Assert.Contains("is back in the state it was in after step", cx.Violation.Message);
+        Assert.Contains("pagedaemon", cx.Violation.Message);
+    }
+
+    [Theory]
+    [InlineData(EngineKind.Direct)]
+    [InlineData(EngineKind.Coyote)]
+    public void ALivelockReplaysExactlyInBothEngines(EngineKind engine)
+    {
+        var cx = Livelock();
+        var replay = Replayer.Replay(cx, engine: engine);
+        Assert.True(replay.SameViolation, replay.Violation?.Message ?? replay.PartReason);
+        Assert.Null(replay.FirstDivergentStep);
+        Assert.Equal(cx.Steps.Count, replay.Steps.Count);
+    }
+
+    [Fact]
+    public void TheScheduleWithoutItsLastStepClosesNoCycle()
+    {
+        var cx = Livelock();
+        var request = Replayer.RequestFor(cx);
+        var shorter = cx.Steps.Take(cx.Steps.Count - 1).ToList();
+        var run = ScheduleReplayer.Follow(cx.Workload, request.Config, request.Properties, shorter, FollowMode.Labels, watchCycles: true);
+        Assert.True(run.FollowedToTheEnd);
+        Assert.Null(run.Violation);
+    }
+
+    [Fact]
+    public void TheFixedKernelSurvivesTheSameSearch()
+    {
+        var result = Explore(KernelConfig.Fixed, 100);
+        Assert.Null(result.Counterexample);
+        Assert.Equal(0, result.MaxStepsHit);
+    }
+
+    [Fact]
+    public void TheWatchLeavesOutTheClockAndNothingElse()
+    {
+        var k = KernelBuilder.Build(ScenarioCatalogue.Find("swapout")!.DefaultWorkload(), KernelConfig.Fixed);
+        var (exact, clockless) = (new StateKey().Of(k), new StateKey(clockless: true).Of(k));
+        k.Time += 3;
+        foreach (var l in k.Lwps) l.SwTime += 3;
+        Assert.NotEqual(exact, new StateKey().Of(k));
+        Assert.Equal(clockless, new StateKey(clockless: true).Of(k));
+        k.Lwps[0].InMemory = !k.Lwps[0].InMemory;
+        Assert.NotEqual(clockless, new StateKey(clockless: true).Of(k));
+    }
+}
