@@ -103,6 +103,11 @@ public static partial class Switches
         "uvm_pageunwire() drops a page's last wiring but does not put it on the active queue (a queue insertion skipped): an owned, unwired page on no paging queue")
         with { Kills = ["PageIsOnExactlyOneQueueUnlessBusyOrWired"], Budget = 10 };
 
+    /// <summary>From the session-31 hunt (a survivor then: the schedules ran into --max-steps, which only warned): uvm_pagedeactivate() leaves the page's reference bit set, so the pagedaemon's next look at the inactive queue finds it referenced and re-activates it; every scan moves the same pages back and forth and frees nothing while the faults wait for memory. Caught by EveryFairScheduleEnds.</summary>
+    public static readonly KernelSwitch PagedeactivateKeepsReference = Mutation("pagedeactivate-keeps-reference", "uvm_pagedeactivate", "pagedaemon",
+        "uvm_pagedeactivate() does not pmap_clear_reference() the page (a call dropped): the scan re-activates every page it deactivates, a livelock under a memory shortage")
+        with { Kills = ["EveryFairScheduleEnds"], Budget = 20 };
+
     /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uvm_aiodone_daemon() completes a batch of pageout bufs but skips the wakeup(&amp;uvm.pagedaemon) or wakeup(&amp;uvmexp.free) that ends it. Caught by MemoryShortageWithReclaimablePagesEventuallyEnds at schedule 1 (seed 0; without the big lock schedule 2); seeds 1 and 2 report EverySleeperIsEventuallyWoken first, at schedules 3 and 2.</summary>
     public static readonly KernelSwitch AiodoneSkipsBatchWakeup = Mutation("aiodone-skips-batch-wakeup", "uvm_aiodone_daemon", "pagedaemon",
         "uvm_aiodone_daemon() completes a batch of pageout bufs but skips the wakeup of &uvm.pagedaemon or &uvmexp.free that ends it (a wakeup dropped)")

@@ -153,7 +153,7 @@ public static class PageQueues
     internal static void Deactivate(Kernel k, Page p)
     {
         if (p.Busy) p.UsedWhileBusy("deactivated");
-        p.Referenced = false;
+        if (!k.Config.Has(Switches.PagedeactivateKeepsReference)) p.Referenced = false; // pmap_clear_reference(pg) (uvm_page.c uvm_pagedeactivate); pagedeactivate-keeps-reference
         if (p.Queue == PageQueue.Active) Dequeue(k, p);
         if (p.WireCount > 0 || p.Queue == PageQueue.Inactive) return;
         p.Queue = PageQueue.Inactive;
