@@ -21,6 +21,8 @@ public static class Pageout
     internal static Step Wait(Kernel k, string msg)
     {
         if (!k.Config.Has(Switches.UvmWaitSkipsPagedaemonWakeup)) k.SleepQueues.Wakeup(Pagedaemon); // uvm-wait-skips-pagedaemon-wakeup
+        // The model's clock idles while nothing waits for time; a sleeper in uvm_wait() may (ClockThread.TimeStillMatters).
+        k.SleepQueues.Wakeup(Threads.ClockThread.Idle);
         return Step.Sleep($"uvm_wait: {msg}", FreeMemory);
     }
 }

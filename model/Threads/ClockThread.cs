@@ -59,18 +59,26 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
 
     /// <summary>
     /// An LWP waits for time to pass when it sleeps with a timeout (not on a channel such as wait4's),
-    /// or is runnable but swapped out (proc0 needs uvm_meter() to wake it). Read under sched_lock, as
-    /// the schedcpu() it decides on.
+    /// or is runnable but swapped out (proc0 needs uvm_meter() to wake it), or, while memory is short
+    /// (free below freetarg: the pagedaemon's pass calls uvm_swapout_threads()), sleeps resident and
+    /// swappable with l_slptime still below maxslp: the ticks make it the swapper's longest sleeper
+    /// and then one past maxslp (uvm_glue.c uvm_swapout_threads(): `l_slptime >= maxslp`, else the
+    /// largest `l_slptime > outpri` from 0), after which more ticks change nothing it decides. The
+    /// real clock never stops; a model clock that idled there kept a forker asleep in uvm_wait()
+    /// resident for good where the kernel swaps it out (found by a review of pool-swapout's
+    /// schedules that never end, session 32). Read under sched_lock, as the schedcpu() it decides on.
     /// </summary>
     private bool TimeStillMatters()
     {
         Kernel.SchedLock.Acquire(this);
         bool matters = false;
+        bool shortage = Kernel.Uvmexp.Free < Kernel.Uvmexp.FreeTarg;
         var lwps = Kernel.Lwps;
         for (int i = 0; i < lwps.Count && !matters; i++)
         {
             var l = lwps[i];
-            matters = l.OnAllLwp && l.Stat is var stat && ((stat == LwpStat.Sleep && l.WChan is null) || (stat == LwpStat.Run && !l.InMemory));
+            matters = l.OnAllLwp && l.Stat is var stat && ((stat == LwpStat.Sleep && l.WChan is null) || (stat == LwpStat.Run && !l.InMemory)
+                || (stat is LwpStat.Sleep or LwpStat.Stop && shortage && l.SlpTime < Kernel.Uvmexp.MaxSlp && Swapout.Swappable(Kernel, l)));
         }
         Kernel.SchedLock.Release(this);
         return matters;
