@@ -35,7 +35,10 @@ internal static class ListCommand
     {
         o.WriteLine("Scenarios (the first is the default):");
         foreach (var s in ScenarioCatalogue.All)
+        {
             o.WriteLine($"  {s.Name,-18} [{string.Join(",", s.Subsystems)}] {s.Summary}");
+            foreach (var (name, why) in s.Unjudged) o.WriteLine($"  {"",-18} not judged: {name}: {why}");
+        }
     }
 
     private static void Bugs(TextWriter o)

@@ -16,10 +16,17 @@ public sealed record Scenario(
     Func<Workload> DefaultWorkload,
     Func<FsCheck.Gen<Workload>> Generator)
 {
-    /// <summary>The properties of this scenario's subsystems, from <paramref name="catalogue"/>.</summary>
+    /// <summary>
+    /// Built-in properties this scenario does not judge, by name, each with the reason: a finding
+    /// about the kernel of the time that its workload always reaches, which would hide every other
+    /// report (docs/fidelity.md records each). Empty for almost every scenario.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unjudged { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The properties of this scenario's subsystems, from <paramref name="catalogue"/>, less those it does not judge.</summary>
     public Catalogue PropertiesFrom(Catalogue catalogue) => new(
-        [.. catalogue.Invariants.Where(i => Subsystems.Contains(i.Subsystem) || i.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Invariants.Contains(i))],
-        [.. catalogue.Liveness.Where(l => Subsystems.Contains(l.Subsystem) || l.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Liveness.Contains(l))])
+        [.. catalogue.Invariants.Where(i => (Subsystems.Contains(i.Subsystem) || i.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Invariants.Contains(i)) && !Unjudged.ContainsKey(i.Name))],
+        [.. catalogue.Liveness.Where(l => (Subsystems.Contains(l.Subsystem) || l.Subsystem == Detector.Subsystem || !Catalogue.BuiltIn.Liveness.Contains(l)) && !Unjudged.ContainsKey(l.Name))])
     {
         JudgeEveryStep = catalogue.JudgeEveryStep,
     };
