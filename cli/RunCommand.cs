@@ -15,7 +15,7 @@ internal static class RunCommand
         var bugs = new Option<string[]>("--bug", "-b") { Description = "switch a historical bug on (repeatable); see 'uvmcheck list bugs'", AllowMultipleArgumentsPerToken = true };
         var strategy = new Option<string>("--strategy") { Description = "random, delivery, probabilistic, pct or fair-pct", DefaultValueFactory = _ => "random" };
         var iterations = new Option<int?>("--iterations", "-i") { Description = $"schedules to explore (default {ExploreSettings.DefaultIterations}; with --time and no --iterations, an open range the time budget ends)" };
-        var maxSteps = new Option<int>("--max-steps") { Description = "scheduling decisions per schedule before it is cut off (and reported)", DefaultValueFactory = _ => 2000 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "kernel steps per schedule; one still running there runs on for as many again watched for fair cycles (EveryFairScheduleEnds), then is cut off (and reported)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<uint>("--seed") { Description = "first random seed; schedule j uses seed+j", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out", "-o") { Description = "directory for counterexample files", DefaultValueFactory = _ => "counterexamples" };
         var workload = new Option<string?>("--workload", "-w") { Description = "explore this workload file (JSON) instead of the scenario's" };
@@ -160,7 +160,7 @@ internal static class RunCommand
         o.WriteLine($"explored {result.Iterations} schedules ({result.Steps} scheduling steps, {result.Steps / Math.Max(1, result.Iterations)} per schedule) in {result.Elapsed.TotalSeconds:F1} s: {result.SchedulesPerSecond:F0} schedules/s");
         o.WriteLine($"seeds explored: {report.Seed}+[{string.Join(", ", report.Windows.Select(w => w.Iterations == 0 ? $"{w.Start}.. none" : $"{w.Start}..{w.Start + w.Iterations - 1}"))}]");
         if (report.StoppedBy is { } why) o.WriteLine($"stopped early: {why}");
-        if (result.MaxStepsHit > 0) o.WriteLine($"warning: {result.MaxStepsHit} schedule(s) hit --max-steps {report.MaxSteps} and were cut off unchecked beyond it");
+        if (result.MaxStepsHit > 0) o.WriteLine($"warning: {result.MaxStepsHit} schedule(s) hit --max-steps {report.MaxSteps} and were cut off, unjudged beyond it (where EveryFairScheduleEnds is judged, after as many steps again without a fair cycle)");
         if (result.Counterexample is not { } cx)
         {
             o.WriteLine(result.Failures.Count > 0 ? $"result: incomplete: no violation in the schedules explored, but {result.Failures.Count} engine(s) failed" : "result: no violation");

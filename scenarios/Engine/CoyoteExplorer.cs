@@ -36,10 +36,19 @@ internal static class CoyoteExplorer
         var report = engine.TestReport;
         int iterations = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths;
         long steps = report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
-        int hit = report.MaxUnfairStepsHitInUnfairTests + report.MaxFairStepsHitInFairTests + report.MaxUnfairStepsHitInFairTests;
-        var cx = report.NumOfFoundBugs > 0
-            ? request.CounterexampleOf(ReadViolation(report.BugReports.First(), capture), capture.Core?.Log.Records() ?? [], capture.Iteration, engine.ReproducibleTrace)
-            : null;
+        int hit = report.MaxUnfairStepsHitInUnfairTests + report.MaxFairStepsHitInFairTests + report.MaxUnfairStepsHitInFairTests + capture.Cuts;
+        Counterexample? cx = null;
+        if (report.NumOfFoundBugs > 0)
+        {
+            var violation = ReadViolation(report.BugReports.First(), capture);
+            var records = capture.Core?.Log.Records() ?? [];
+            string trace = engine.ReproducibleTrace;
+            // A fair cycle is written from the first state on, as the in-process engine writes it;
+            // Coyote's trace is of the longer run, so the file keeps the kernel-level schedule alone.
+            if (violation.Id == CycleDetector.ViolationId)
+                ((violation, records), trace) = (CycleWatch.FirstCycle(request, records, violation), "");
+            cx = request.CounterexampleOf(violation, records, capture.Iteration, trace);
+        }
         return new ExplorationResult(iterations, steps, clock.Elapsed, hit, cx);
     }
 
@@ -103,7 +112,7 @@ internal static class CoyoteExplorer
         {
             var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, listener);
             capture.Start(core);
-            KernelBoot.Start(runtime, core, onActorThread);
+            KernelBoot.Start(runtime, core, onActorThread, maxSteps: request.Settings.MaxSteps, onCut: capture.Cut);
         });
         engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
         return engine;
@@ -121,6 +130,11 @@ internal static class CoyoteExplorer
     {
         public StepCore? Core { get; private set; }
         public int Iteration { get; private set; }
+
+        /// <summary>Iterations the actors cut at their kernel-step bound.</summary>
+        public int Cuts { get; private set; }
+
+        public void Cut() => Cuts++;
 
         public void Start(StepCore core)
         {

@@ -135,4 +135,18 @@ internal sealed class CycleWatch : IStateShown
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// A fair cycle found by watching from <c>--max-steps</c> on, as a file holds it: the schedule
+    /// up to the first fair cycle seen when watching from the first state, as replay and
+    /// shrinking watch. There is one by the step that closed <paramref name="found"/>: the first
+    /// visit of its state is no later than the one the watch saw, and a thread that could run
+    /// between the two visits and did not run would still be able to run in the watched cycle
+    /// (only its own step puts it to sleep or ends it), which then was not fair.
+    /// </summary>
+    public static (Violation, List<StepRecord>) FirstCycle(RunRequest request, List<StepRecord> records, Violation found)
+    {
+        var run = ScheduleReplayer.Follow(request.Workload, request.Config, request.Properties, records, FollowMode.Labels, watchCycles: true);
+        return run.Violation?.Id == found.Id && run.FollowedToTheEnd ? (run.Violation, [.. run.Steps]) : (found, records);
+    }
 }

@@ -49,8 +49,21 @@ public sealed record ExploreSettings
     /// <summary>Schedules to explore (each a Coyote iteration).</summary>
     public int Iterations { get; init; } = DefaultIterations;
 
-    /// <summary>Scheduling decisions allowed in one iteration; an iteration that hits it is counted and reported.</summary>
+    /// <summary>
+    /// Kernel steps allowed in one schedule; one that reaches it runs on for as many again watched
+    /// for fair cycles (<see cref="StepCore.WatchCycles"/>), and is cut, counted and reported
+    /// without one. Both engines count kernel steps: the Coyote actors stop the iteration
+    /// themselves (<see cref="Coyote.KernelThreadActor"/>), and Coyote's own bound on its
+    /// decisions is only a backstop (<see cref="CoyoteDecisions"/>).
+    /// </summary>
     public int MaxSteps { get; init; } = 2000;
+
+    /// <summary>
+    /// Coyote's bound on its scheduling decisions: eight a kernel step over twice
+    /// <see cref="MaxSteps"/> (a step is one decision, one more per wakeup it sends and per sleep
+    /// it ends), so that the kernel-step bound, the same as the in-process engine's, is what cuts.
+    /// </summary>
+    internal uint CoyoteDecisions => (uint)Math.Min(16L * MaxSteps, uint.MaxValue);
 
     /// <summary>The random seed of the strategy.</summary>
     public uint Seed { get; init; }
@@ -73,7 +86,7 @@ public sealed record ExploreSettings
         var c = Configuration.Create()
             .WithTelemetryEnabled(false)
             .WithTestingIterations((uint)Iterations)
-            .WithMaxSchedulingSteps((uint)MaxSteps)
+            .WithMaxSchedulingSteps(CoyoteDecisions)
             .WithRandomGeneratorSeed(Seed)
             .WithConsoleLoggingEnabled(false);
         c = Strategy switch

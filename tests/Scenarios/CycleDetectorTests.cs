@@ -9,32 +9,34 @@ namespace Uvm.Tests.Scenarios;
 /// <see cref="CycleDetector.EveryFairScheduleEnds"/>: a schedule still running at --max-steps is
 /// watched for a fair return to an earlier state. The livelock of
 /// <c>pagedeactivate-keeps-reference</c> (every scan re-activates what it deactivates) is found by
-/// exploring, written as the first fair cycle from the first state, and replays exactly in both
-/// engines; the fixed kernel survives the same search; the key the watch compares leaves out only
+/// exploring in either engine, written as the first fair cycle from the first state, and replays
+/// exactly in both engines; the fixed kernel survives the same search; the key the watch compares leaves out only
 /// the clock's fields.
 /// </summary>
 public sealed class CycleDetectorTests
 {
     private static readonly Scenario Pagedaemon = ScenarioCatalogue.Find("pagedaemon")!;
 
-    private static ExplorationResult Explore(KernelConfig config, int iterations) =>
-        Explorer.Run(new RunRequest(Pagedaemon.Name, Pagedaemon.DefaultWorkload(), config, new ExploreSettings { Iterations = iterations, Seed = 0 })
+    private static ExplorationResult Explore(KernelConfig config, int iterations, EngineKind engine = EngineKind.Direct) =>
+        Explorer.Run(new RunRequest(Pagedaemon.Name, Pagedaemon.DefaultWorkload(), config, new ExploreSettings { Engine = engine, Iterations = iterations, Seed = 0 })
         {
             Properties = Pagedaemon.PropertiesFrom(Catalogue.BuiltIn),
         });
 
-    private static Counterexample Livelock()
+    private static Counterexample Livelock(EngineKind engine = EngineKind.Direct)
     {
-        var result = Explore(Switches.Configure(["pagedeactivate-keeps-reference"]), 20);
+        var result = Explore(Switches.Configure(["pagedeactivate-keeps-reference"]), 20, engine);
         var cx = Assert.IsType<Counterexample>(result.Counterexample);
         Assert.Equal(CycleDetector.ViolationId, cx.Violation.Id);
         return cx;
     }
 
-    [Fact]
-    public void ALivelockIsFoundAndWrittenAsTheFirstFairCycleFromTheStart()
+    [Theory]
+    [InlineData(EngineKind.Direct)]
+    [InlineData(EngineKind.Coyote)]
+    public void ALivelockIsFoundAndWrittenAsTheFirstFairCycleFromTheStart(EngineKind engine)
     {
-        var cx = Livelock();
+        var cx = Livelock(engine);
         // Found once the schedule ran past --max-steps, written as the cycle seen from the first state.
         Assert.True(cx.Steps.Count < new ExploreSettings().MaxSteps, $"{cx.Steps.Count} steps");
         Assert.Contains("is back in the state it was in after step", cx.Violation.Message);

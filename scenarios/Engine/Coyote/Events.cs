@@ -39,6 +39,18 @@ internal sealed class ActorTable(int threads, ActorId preemptionPoint)
     public ScheduleGate? Gate { get; init; }
 
     /// <summary>
+    /// The kernel steps an explored iteration may take (<c>--max-steps</c>): there it is watched
+    /// for fair cycles for as many steps again (<see cref="StepCore.WatchCycles"/>), or cut.
+    /// </summary>
+    public int MaxSteps { get; init; } = int.MaxValue;
+
+    /// <summary>The kernel steps after which the iteration is watched or cut next: <see cref="MaxSteps"/>, then twice it.</summary>
+    public int Bound { get; set; } = int.MaxValue;
+
+    /// <summary>Told when the actors cut the iteration at <see cref="Bound"/> (the explorer counts it as --max-steps hit).</summary>
+    public Action? OnCut { get; init; }
+
+    /// <summary>
     /// Set when Coyote reports a failure in this iteration. Coyote then releases every paused
     /// operation, and an actor released at a scheduling point would otherwise run one more step,
     /// uncontrolled, after the violation (and into the counterexample's step log).

@@ -14,11 +14,23 @@ internal static class KernelBoot
     /// its own OS thread. With <paramref name="gate"/>, the actors follow a file's schedule (a
     /// replay); one that is over before its first step (empty, or parted at once) runs nothing.
     /// </summary>
-    public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null, ScheduleGate? gate = null)
+    /// <remarks>
+    /// An explored iteration takes at most <paramref name="maxSteps"/> kernel steps, then as many
+    /// again while it is watched for fair cycles, as the in-process engine's do
+    /// (<see cref="DirectExplorer"/>); <paramref name="onCut"/> is told when the actors cut one.
+    /// </remarks>
+    public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null, ScheduleGate? gate = null,
+        int maxSteps = int.MaxValue, Action? onCut = null)
     {
         onActorThread?.Invoke();
         var kernel = core.Kernel;
-        var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor))) { Gate = gate };
+        var table = new ActorTable(kernel.Threads.Count, runtime.CreateActor(typeof(PreemptionPointActor)))
+        {
+            Gate = gate,
+            MaxSteps = maxSteps,
+            Bound = maxSteps,
+            OnCut = onCut,
+        };
         runtime.OnFailure += _ => table.Stopped = true;
         if (gate is { Over: true }) table.Stopped = true;
         var ids = table.Actors;

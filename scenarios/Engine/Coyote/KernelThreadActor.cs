@@ -83,6 +83,7 @@ internal sealed class KernelThreadActor : Actor, IChoice
             // Every scheduling point of this loop lies before here: an actor that Coyote released
             // after a failure must not run another step.
             if (table.Stopped) return;
+            if (gate is null && core.Log.Count >= table.Bound && !WatchOrCut()) return;
             if (core.Run(thread, gate?.Follower.Choice ?? this) is not { } step)
             {
                 gate?.Follower.Stepped(failed: true);
@@ -130,6 +131,26 @@ internal sealed class KernelThreadActor : Actor, IChoice
         }
         if (gate.Handoff(_attach.Table) is { } next) SendEvent(next, Turn.Instance);
         return true;
+    }
+
+    /// <summary>
+    /// The iteration has taken its kernel steps: at <c>--max-steps</c> it runs on for as many again
+    /// watched for fair cycles, if the properties judge them; otherwise, or at the end of those, the
+    /// actors stop and the iteration is cut, as the in-process engine cuts a schedule. Returns true
+    /// when the step may run.
+    /// </summary>
+    private bool WatchOrCut()
+    {
+        var table = _attach.Table;
+        if (table.Bound == table.MaxSteps && _attach.Core.WatchCycles())
+        {
+            table.Bound = table.MaxSteps > int.MaxValue / 2 ? int.MaxValue : 2 * table.MaxSteps;
+            return true;
+        }
+        table.Stopped = true;
+        table.OnCut?.Invoke();
+        QuiesceTheWaiting();
+        return false;
     }
 
     /// <summary>
