@@ -33,7 +33,9 @@ public static class SwapOff
         foreach (var s in UaoSwapOff(k, self, start, end)) yield return s;
         foreach (var s in AnonPager.SwapOff(k, self, start, end)) yield return s;
         CheckWalked(k, swap);
-        if (swap.InUse != 0 && !k.Config.Has(Switches.SwapOffIgnoresBusy)) // swap-off-ignores-busy
+        // "else if (sdp->swd_npginuse > sdp->swd_npgbad) error = EBUSY" (uvm_swap.c swap_off): the
+        // slots a failed pageout marked bad stay in use for good and do not keep the device.
+        if (swap.InUse > swap.Bad && !k.Config.Has(Switches.SwapOffIgnoresBusy)) // swap-off-ignores-busy
         {
             // A slot can outlive the walk: an aobj whose last uao_detach() is waiting for a page
             // in pageout is already off uao_list. Later kernels re-enable the device and fail
@@ -49,6 +51,7 @@ public static class SwapOff
         }
         // swaplist_find(sdp->swd_vp, 1) and swaplist_trim() under simple_lock(&uvm.swap_data_lock).
         swap.Lock.Acquire(self);
+        swap.DropBadSlots();
         swap.Configured = false;
         swap.Lock.Release(self);
         swap.OffRunning = false;

@@ -188,6 +188,23 @@ public sealed class SwapSpace
         if (countAfterUnlock && !skipCount) InUse -= n;
     }
 
+    /// <summary>
+    /// swap_off()'s end, under uvm.swap_data_lock held by the caller: the device leaves with its
+    /// bad slots, the only ones still in use ("uvmexp.swpginuse -= sdp->swd_npgbad", then
+    /// extent_destroy(): a device configured again starts with every slot free).
+    /// </summary>
+    internal void DropBadSlots()
+    {
+        for (int s = 1; s <= Slots; s++)
+        {
+            if (!_bad[s]) continue;
+            SlotsWritten();
+            (_bad[s], _inUse[s], _data[s]) = (false, false, Content.Unfilled);
+            InUse--;
+        }
+        Bad = 0;
+    }
+
     /// <summary>The write versions of the kernel; null for a swap space built alone in a test.</summary>
     private readonly WriteVersions? _versions;
 

@@ -85,4 +85,31 @@ public sealed class SwapOffTests
         Assert.All([obj.PageAt(0)!, obj.PageAt(1)!], p => Assert.Equal(PageQueue.Inactive, p.Queue));
         Assert.Equal(1, obj.Refs);
     }
+
+    /// <summary>
+    /// swap_off() fails with EBUSY only while more slots are in use than are marked bad
+    /// (`sdp->swd_npginuse > sdp->swd_npgbad`): a device whose only slots in use are those a failed
+    /// pageout marked bad is removed, and they with it; configured again, it starts empty.
+    /// </summary>
+    [Fact]
+    public void SwapoffRemovesADeviceWhoseOnlySlotsInUseAreBad()
+    {
+        var k = VmFixture.Kernel(freePages: 2, slots: 2);
+        var self = VmFixture.Actor(k);
+        int slot = k.Vm.Swap.Alloc(self);
+        k.Uvmexp.SwpgOnly = 1;
+        k.Vm.Swap.MarkBad(self, slot, 1, k.Uvmexp);
+        Assert.Equal((1, 1), (k.Vm.Swap.InUse, k.Vm.Swap.Bad));
+        var swapctl = new SwapCtl(k, [SwapCtlOp.Off, SwapCtlOp.On]);
+
+        var steps = new List<string>();
+        while (!swapctl.Exited) steps.Add(swapctl.Advance().Function);
+
+        Assert.Contains("swap_off: device removed", steps);
+        Assert.DoesNotContain("swap_off: EBUSY, slots still in use", steps);
+        Assert.Contains("swap_on", steps);
+        Assert.Equal((0, 0), (k.Vm.Swap.InUse, k.Vm.Swap.Bad));
+        Assert.False(k.Vm.Swap.IsBad(slot));
+        Assert.Equal(slot, k.Vm.Swap.Alloc(self));
+    }
 }
