@@ -185,7 +185,10 @@ public static class CowMapOps
             k.Vm.PageQueueLock.Acquire(self);
             // "skip the page if it's not actually owned by the anon (may simply be loaned to the anon)"
             if (pg.PqAnon)
-                PageQueues.Deactivate(k, pg); // pmap_clear_reference(pg); uvm_pagedeactivate(pg)
+            {
+                pg.Referenced = false; // pmap_clear_reference(pg)
+                PageQueues.Deactivate(k, pg); // uvm_pagedeactivate(pg)
+            }
             k.Vm.PageQueueLock.Release(self);
             anon.Lock.Release(k, self);
         }

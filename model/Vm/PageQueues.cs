@@ -149,16 +149,25 @@ public static class PageQueues
         if (!k.Config.Has(Switches.PageactivateSkipsActiveCount)) k.Uvmexp.Active++;
     }
 
-    /// <summary>uvm_pagedeactivate(): to the tail of the inactive queue, clearing the reference bit.</summary>
+    /// <summary>
+    /// uvm_pagedeactivate() (uvm_page_i.h 1.8.2.1; uvm_page.c of 2005 the same with a KASSERT): off
+    /// the active queue; a page not yet inactive goes to the tail of the inactive queue, its
+    /// reference bit cleared and PG_CLEAN cleared if the pmap saw a store ("update the clean
+    /// bit"). "Caller must check to make sure page is not wired": a wired page panics ("caller did
+    /// not check wire count") where the model used to skip it silently.
+    /// </summary>
     internal static void Deactivate(Kernel k, Page p)
     {
         if (p.Busy) p.UsedWhileBusy("deactivated");
-        if (!k.Config.Has(Switches.PagedeactivateKeepsReference)) p.Referenced = false; // pmap_clear_reference(pg) (uvm_page.c uvm_pagedeactivate); pagedeactivate-keeps-reference
         if (p.Queue == PageQueue.Active) Dequeue(k, p);
-        if (p.WireCount > 0 || p.Queue == PageQueue.Inactive) return;
+        if (p.Queue == PageQueue.Inactive) return;
+        if (p.WireCount > 0)
+            throw new KernelPanicException("uvm_pagedeactivate", $"{p} is wired ({p.WireCount}): caller did not check wire count");
         p.Queue = PageQueue.Inactive;
         k.Vm.InactiveQ.Add(p);
         k.Uvmexp.Inactive++;
+        if (!k.Config.Has(Switches.PagedeactivateKeepsReference)) p.Referenced = false; // pmap_clear_reference(pg); pagedeactivate-keeps-reference
+        if ((p.Flags & PageFlags.Clean) != 0 && p.PmapModified) p.Flags &= ~PageFlags.Clean; // pmap_is_modified(pg)
     }
 
     /// <summary>uvm_pagedequeue(): off the active or inactive queue.</summary>
