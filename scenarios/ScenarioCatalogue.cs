@@ -1,8 +1,8 @@
 namespace Uvm.Scenarios;
 
 /// <summary>
-/// Every scenario, by name. The first is the default of <c>uvmcheck run</c>. The swapout scenario
-/// runs the machine alone; every other one comes with the workload section of its kernel path
+/// Every scenario, by name. The first is the default of <c>uvmcheck run</c>. The swapout scenarios
+/// run the machine alone (swapout-swapctl with swapctl beside it); every other one comes with the workload section of its kernel path
 /// (<see cref="IWorkloadSection.Scenarios"/>), in the order of <see cref="WorkloadSections.All"/>,
 /// so registering a path's section registers its scenarios.
 /// </summary>
@@ -21,7 +21,7 @@ public static class ScenarioCatalogue
     /// <summary>The machine's own scenario, then each section's; two scenarios of one name are a programming error.</summary>
     private static IReadOnlyList<Scenario> Collect()
     {
-        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, .. WorkloadSections.All.SelectMany(s => s.Scenarios)];
+        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, SwapoutScenario.Swapctl, .. WorkloadSections.All.SelectMany(s => s.Scenarios)];
         var twice = all.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null) throw new InvalidOperationException($"two scenarios are named {twice.Key}");
         return all;

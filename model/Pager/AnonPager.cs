@@ -298,7 +298,7 @@ public static class AnonPager
                 p.Flags &= ~PageFlags.Clean;
                 bool unlocked = k.Config.Has(Switches.AnonPageinDeactivatesUnlocked); // anon-pagein-deactivates-unlocked
                 if (!unlocked) k.Vm.PageQueueLock.Acquire(self);
-                if (p.WireCount == 0) PageQueues.Deactivate(k, p);
+                if (p.WireCount == 0 || k.Config.Has(Switches.PageinDeactivatesWired)) PageQueues.Deactivate(k, p); // pagein-deactivates-wired
                 if (!unlocked) k.Vm.PageQueueLock.Release(self);
             }
             else if (unheld) continue; // uvmfault_anonget() failed, an_lock dropped: "nothing more to do"

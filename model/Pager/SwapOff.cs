@@ -241,7 +241,8 @@ public static class SwapOff
             p.BusyOwner = null;
         }
         else if (!k.Config.Has(Switches.PageinPageStaysBusy)) PageQueues.Unbusy(k, p); // pagein-page-stays-busy
-        PageQueues.Deactivate(k, p);
+        // A swap-in may have wired the page while uao_get() slept on it (pagein-deactivates-wired: the 2002 text does not look).
+        if (p.WireCount == 0 || k.Config.Has(Switches.PageinDeactivatesWired)) PageQueues.Deactivate(k, p);
         k.Vm.PageQueueLock.Release(self);
         yield return Step.Ran("uao_pagein_page");
     }

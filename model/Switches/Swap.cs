@@ -89,6 +89,29 @@ public static partial class Switches
         Budget = 1000,
     };
 
+    /// <summary>
+    /// Found by the checker (session 32, once uvm_pagedeactivate() kept its "caller did not check
+    /// wire count" panic): uao_pagein_page() of the 2002 text (and anon_pagein() of the same era)
+    /// calls uvm_pagedeactivate() on the page it paged in without testing wire_count. A u-area page
+    /// of kernel_object keeps its swap slot after a swap-in reads it back, so swapctl -d's
+    /// uao_swap_off() pages it in too; its uao_get() sleeps on the page while proc0's uvm_swapin()
+    /// reads it, uvm_fault_wire() wires it, and swap_off's deactivation of the wired page panics
+    /// (DIAGNOSTIC; without it, a wired page lands on the inactive queue for the pagedaemon). The
+    /// later texts test it (`if (pg->wire_count == 0) uvm_pagedeactivate(pg)`, uvm_anon.c of 2008),
+    /// which the default kernel does. Read in <see cref="SwapOff"/> and <see cref="AnonPager"/>.
+    /// </summary>
+    public static readonly KernelSwitch PageinDeactivatesWired = new("pagein-deactivates-wired", SwitchKind.Discovered, "uao_pagein_page, anon_pagein", "swapout-swapctl")
+    {
+        Origin = "uvm_anon.c of 2008 (1.48.6.2): if (pg->wire_count == 0) uvm_pagedeactivate(pg); the revision that added the test is not found",
+        Title = "swapctl -d deactivates a u-area page that a swap-in wired while swap_off slept on it",
+        Description = "uao_swap_off() pages in every slot of the device, kernel_object's u-area pages among them: a page read "
+            + "back by a swap-in keeps its slot. uao_pagein_page()'s uao_get() sleeps on the page proc0's uvm_swapin() is "
+            + "reading; uvm_fault_wire() wires it; back awake, uao_pagein_page() calls uvm_pagedeactivate() on the wired page "
+            + "and panics (\"caller did not check wire count\").",
+        Expected = "panic uvm_pagedeactivate",
+        Budget = 100,
+    };
+
     /// <summary>uao_get(): the synchronous swap read runs with the object still locked.</summary>
     public static readonly KernelSwitch UaoGetReadsLocked = Mutation("uao-get-reads-locked", "uao_get", "shm-swap",
         "uao_get() calls uvm_swap_get(.., PGO_SYNCIO), whose biowait() sleeps, without the simple_unlock(&uobj->vmobjlock) before it (a sleep with a simple lock held)")

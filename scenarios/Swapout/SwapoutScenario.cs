@@ -24,6 +24,34 @@ public static class SwapoutScenario
         () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>
+    /// swapout-swapctl: the swapout default with swapctl -d and -a run twice beside it. uao_swap_off()
+    /// pages in every slot of the device, kernel_object's u-area pages among them (a page a swap-in
+    /// read back keeps its slot), while the pagedaemon swaps LWPs out and proc0 wires their u-areas
+    /// back in: swap-off and swap-in meet on one page. Generated workloads are swapout's with one or
+    /// two swapctl cycles always, and without its anon processes: with the device off, the kernel
+    /// of the time waits in uvmfault_anonget()'s uvm_wait("flt_noram1") for memory that only a
+    /// pageout could free, a memory deadlock of the workload's size (uvm_reclaimable() and the
+    /// ENOMEM return came later, uvm_fault.c of 2006) that the cycle detector reports at once.
+    /// </summary>
+    public static Scenario Swapctl { get; } = new(
+        "swapout-swapctl",
+        "2 CPUs, swapout's 3 LWPs while swapctl -d/-a runs twice: uao_swap_off() pages u-area pages in as proc0 swaps them in.",
+        ["sched", "vm", "swap"],
+        WithSwapctl,
+        () => MemoryReserves.Drawn(from w in Generate() from cycles in Gen.Choose(1, 2) select Cycles(w, cycles)));
+
+    /// <summary>The swapout default with two swapctl -d/-a cycles.</summary>
+    public static Workload WithSwapctl() => Cycles(Default(), 2);
+
+    /// <summary><paramref name="w"/> with exactly <paramref name="cycles"/> swapctl -d/-a cycles and no anon processes.</summary>
+    private static Workload Cycles(Workload w, int cycles) => w with
+    {
+        Sections = [.. w.Sections.Select(s => s is PagingWorkload p
+            ? p with { SwapCtl = [.. Enumerable.Repeat<SwapCtlOp[]>([SwapCtlOp.Off, SwapCtlOp.On], cycles).SelectMany(c => c)], AnonProcesses = [] }
+            : s)],
+    };
+
+    /// <summary>
     /// The default workload: small enough that an iteration takes ~100 steps, large enough that an
     /// LWP can be runnable, running and sleeping while the pagedaemon scans; a swap slot for each
     /// u-area page.
