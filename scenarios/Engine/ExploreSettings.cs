@@ -88,6 +88,12 @@ public sealed record ExploreSettings
             .WithTestingIterations((uint)Iterations)
             .WithMaxSchedulingSteps(CoyoteDecisions)
             .WithRandomGeneratorSeed(Seed)
+            // Coyote's periodic monitor reports a "potential deadlock" when no operation is
+            // scheduled for this long; it judges wall-clock time, not the program (every actor
+            // here is controlled: a real deadlock of the actors is found exactly). Its default,
+            // one second, fired on a clean run of a machine busy with other processes (Coyote
+            // starts an OS thread per operation). A minute without a decision is a hang.
+            .WithDeadlockTimeout(60_000)
             .WithConsoleLoggingEnabled(false);
         c = Strategy switch
         {
