@@ -41,7 +41,9 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// queues around its swapout walk there (session 18): in-process 65, 28, 36, 27, 6, 21, 49, 2, 2,
     /// 11; Coyote 4, 2, 3, 67, 5, 40, 10, 14, 10, 2 (worst 67). Since aiodoned wakes one channel per
     /// batch (session 19): in-process 10, 9, 13, 8, 6, 1, 6, 2, 2, 6; Coyote 21, 31, 3, 52, 4, 14, 3,
-    /// 14, 10, 20 (worst 52). 250 leaves room; the fixed kernel runs the
+    /// 14, 10, 20 (worst 52). Since a shmget() of a new key ends a step at its malloc() (session 32):
+    /// in-process 7, 25, 19, 26, 34, 19, 13, 13, 8, 38; Coyote 6, 13, 3, 2, 4, 5, 32, 25, 4, 24
+    /// (worst 38). 250 leaves room; the fixed kernel runs the
     /// same search (see <see cref="Search.FixedBudget"/>).
     /// </summary>
     private const int Budget = 250;
@@ -67,9 +69,11 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// through each system call (issue 18), when kernel_object joined uao_list (seed 0, schedule
     /// 5, co-shrunk: workload size 32 -> 14, steps 94 -> 49), and when the pagedaemon's scan dropped
     /// the page queues around its swapout walk in workloads without LWPs (session 18: seed 0,
-    /// schedule 65, co-shrunk: workload size 32 -> 13, steps 100 -> 48). It prints:
+    /// schedule 65, co-shrunk: workload size 32 -> 13, steps 100 -> 48), and when shmget() came to end
+    /// a step at its malloc() (session 32: seed 0, schedule 7, co-shrunk: workload size 32 -> 12,
+    /// steps 116 -> 45). It prints:
     /// <code>
-    /// BUG FOUND in schedule 65: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
+    /// BUG FOUND in schedule 7: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
     /// NULL: KASSERT(sdp != NULL) failed (uvm_swap_free(0, 1)) (in swapctl)
     /// </code>
     /// </summary>

@@ -39,7 +39,9 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// 18): in-process 186, 116, 686, 259, 310, 424, 631, 122, 33, 187; Coyote 209, 114, 25, 2, 55,
     /// 4, 207, 15, 610, 5 (worst 686). Since aiodoned wakes one channel per batch (session 19):
     /// in-process 5, 310, 220, 134, 124, 187, 362, 116, 33, 191; Coyote 82, 41, 21, 43, 13, 11, 38, 15,
-    /// 223, 88 (worst 362).
+    /// 223, 88 (worst 362). Since a shmget() of a new key ends a step at its malloc() (session 32):
+    /// in-process 22, 224, 106, 75, 128, 90, 89, 122, 105, 12; Coyote 32, 58, 28, 17, 106, 103, 35,
+    /// 34, 97, 49 (worst 224).
     /// </summary>
     private const int Budget = 1000;
 
@@ -68,9 +70,11 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// 126 -> 30), and when the pagedaemon's scan dropped the page queues around its swapout walk in
     /// workloads without LWPs (session 18: seed 0, schedule 186, co-shrunk: workload size 32 -> 9,
     /// steps 123 -> 36), and when aiodoned came to wake one channel per batch, as uvm_aiodone_daemon()
-    /// does (session 19: seed 0, schedule 5, co-shrunk: workload size 32 -> 11, steps 131 -> 40). It prints:
+    /// does (session 19: seed 0, schedule 5, co-shrunk: workload size 32 -> 11, steps 131 -> 40), and
+    /// when shmget() came to end a step at its malloc() (session 32: seed 0, schedule 22, co-shrunk:
+    /// workload size 32 -> 10, steps 125 -> 36). It prints:
     /// <code>
-    /// BUG FOUND in schedule 5: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// BUG FOUND in schedule 22: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)
     /// </code>
     /// </summary>

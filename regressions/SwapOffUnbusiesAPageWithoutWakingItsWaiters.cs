@@ -36,7 +36,9 @@ public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
     /// channel per batch (the same session): in-process 31, 30, 39, 2, 35, 137, 117, 24, 24, 168;
     /// Coyote 76, 11, 84, 38, 25, 16, 19, 20, 17, 43 (worst 168). Since the sleepers are judged after
     /// every step (session 21): in-process 31, 2, 17, 2, 15, 75, 109, 24, 9, 9; Coyote 18, 2, 15,
-    /// 30, 14, 10, 9, 2, 7, 8 (worst 109).
+    /// 30, 14, 10, 9, 2, 7, 8 (worst 109). Since a shmget() of a new key ends a step at its malloc()
+    /// (session 32): in-process 87, 6, 68, 10, 26, 24, 5, 4, 4, 43; Coyote 2, 3, 5, 7, 10, 9, 3, 5,
+    /// 16, 10 (worst 87).
     /// </summary>
     private const int Budget = 400;
 
@@ -57,12 +59,13 @@ public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug pagein-page-skips-wakeup</c> (seed 0,
-    /// schedule 31, co-shrunk: workload size 32 -> 11, steps 81 -> 35): swapctl's uao_get() sleeps
-    /// on the page while aiodoned finishes its pageout (steps 29-31), reads it (32); shm1's fault
-    /// finds it busy and sleeps (33); uao_pagein_page() un-busies it without the wakeup (34), and the
-    /// violation is reported after that step. It prints:
+    /// schedule 87, co-shrunk: workload size 32 -> 11, steps 101 -> 36; re-pinned in session 32, when
+    /// shmget() came to end a step at its malloc()): swapctl's uao_get() sleeps on the page while
+    /// aiodoned finishes its pageout (steps 30-32), reads it (33); shm1's fault finds it busy and
+    /// sleeps (34); uao_pagein_page() un-busies it without the wakeup (35), and the violation is
+    /// reported after that step. It prints:
     /// <code>
-    /// BUG FOUND in schedule 31: [invariant NoSleeperWaitsForWhatIsAlreadyThere] ...
+    /// BUG FOUND in schedule 87: [invariant NoSleeperWaitsForWhatIsAlreadyThere] ...
     /// </code>
     /// </summary>
     [Fact]

@@ -366,10 +366,10 @@ public static partial class Switches
         "uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken)")
         with { Kills = ["FaultEntersNoMappingOfARemovedEntry"], Budget = 20, BigLock = false };
 
-    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_detach() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere, schedules 427, 426, 425 (seeds 0-2).</summary>
-    public static readonly KernelSwitch UaoDetachSleepsWithoutWanted = Mutation("uao-detach-sleeps-without-wanted", "uao_detach", "shm-swap",
+    /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_detach() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere, schedules 427, 426, 425 (seeds 0-2) in shm-swap; since shmget() ends a step at its malloc() (session 32) 2427, 2426, 2425 there, and 4, 3, 2 in shm-paging, its scenario now.</summary>
+    public static readonly KernelSwitch UaoDetachSleepsWithoutWanted = Mutation("uao-detach-sleeps-without-wanted", "uao_detach", "shm-paging",
         "uao_detach() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the pageout's unbusy wakes nobody")
-        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 500 };
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 50 };
 
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly. Caught by SwapOnlyCountMatchesSwappedOutPages, schedules 325, 324, 323 (seeds 0-2).</summary>
     public static readonly KernelSwitch UaoFreeSkipsSwpgonly = Mutation("uao-free-skips-swpgonly", "uao_free", "shm-swap",
@@ -385,6 +385,11 @@ public static partial class Switches
     public static readonly KernelSwitch UaoGetSleepsWithoutWanted = Mutation("uao-get-sleeps-without-wanted", "uao_get", "shm-swap",
         "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 10 };
+
+    /// <summary>shmget_allocate_segment() ends without the wakeup of a shmget() of the same key that set SHMSEG_WANTED while it slept in malloc() (session 32, with the modelled SHMSEG_WANTED handshake). Caught by EverySleeperIsEventuallyWoken at schedule 2 of shm-swap and shm-paging without the big lock; with it, the other shmget() cannot enter the kernel while the allocation holds the big lock across a malloc() that does not sleep.</summary>
+    public static readonly KernelSwitch ShmgetSkipsWantedWakeup = Mutation("shmget-skips-wanted-wakeup", "shmget_allocate_segment", "shm-swap",
+        "shmget_allocate_segment() ends without waking a shmget() of the same key that set SHMSEG_WANTED while it slept in malloc() (a wakeup dropped): that process sleeps \"shmget\" for good")
+        with { Kills = ["EverySleeperIsEventuallyWoken"], Budget = 50, BigLock = false }; // the malloc() cut keeps the big lock unless malloc() sleeps, which the model does not make it do
 
     /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): sys_shmat() maps the segment but does not count the attach. Caught by ShmObjectRefsEqualTheirHolders at schedules 270, 269, 268 (seeds 0-2: one schedule), without the big lock 244; in shm-swap's default workload 1000 schedules stay clean with the big lock. Since session 29 ShmNattchCountsAttachments names it at the shmat() step.</summary>
     public static readonly KernelSwitch ShmatSkipsNattch = Mutation("shmat-skips-nattch", "sys_shmat", "shm-paging",

@@ -81,7 +81,7 @@ public sealed class ShmUser : KernelThread
         switch (op)
         {
             case ShmGet g:
-                yield return Get(g);
+                foreach (var s in Get(g)) yield return s;
                 break;
             case ShmAt a when !_attached.ContainsKey(a.Key):
                 foreach (var s in Attach(a.Key)) yield return s;
@@ -131,12 +131,36 @@ public sealed class ShmUser : KernelThread
         }
     }
 
-    /// <summary>shmget(): the live segment with this key, or a new one backed by a new aobj.</summary>
-    private Step Get(ShmGet g)
+    /// <summary>
+    /// sys_shmget() (sysv_shm.c): the live segment with this key; a segment of the key still being
+    /// allocated is waited for (shmget_existing(): SHMSEG_WANTED, tsleep "shmget", EAGAIN, "goto
+    /// again"); else shmget_allocate_segment() marks the segment present but deleted, sleeps in
+    /// malloc(M_WAITOK) (a step ends there), then uao_create() backs it with a new aobj, and the
+    /// end of the allocation wakes whoever set SHMSEG_WANTED meanwhile.
+    /// </summary>
+    private IEnumerable<Step> Get(ShmGet g)
     {
-        if (Find(g.Key) is not null) return Step.Ran("shmget");
+        while (Kernel.Vm.ShmAllocations.FirstOrDefault(a => a.Key == g.Key) is { } pending)
+        {
+            pending.Wanted = true;
+            yield return Step.Sleep("shmget: segment being allocated", pending.Channel);
+        }
+        if (Find(g.Key) is not null)
+        {
+            yield return Step.Ran("shmget");
+            yield break;
+        }
+        var allocation = new ShmAllocation(g.Key, Kernel.Discipline, Kernel.Versions);
+        Kernel.Vm.ShmAllocating.Add(allocation);
+        yield return Step.Ran("shmget: malloc, the segment marked allocated and removed");
         Kernel.Vm.ShmList.Add(new ShmSegment(g.Key, AObjPager.Create(Kernel, g.Pages)));
-        return Step.Ran("shmget → uao_create");
+        Kernel.Vm.ShmAllocating.Remove(allocation);
+        if (allocation.Wanted && !Kernel.Config.Has(Switches.ShmgetSkipsWantedWakeup)) // shmget-skips-wanted-wakeup
+        {
+            allocation.Wanted = false;
+            Kernel.SleepQueues.Wakeup(allocation.Channel);
+        }
+        yield return Step.Ran("shmget → uao_create");
     }
 
     /// <summary>

@@ -83,6 +83,16 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>Backs <see cref="ShmList"/>.</summary>
     private readonly List<ShmSegment> _shmList = [];
 
+    /// <summary>shmget()s of new keys between their SHMSEG_ALLOCATED|SHMSEG_REMOVED marking and their end (<see cref="ShmAllocation"/>).</summary>
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<ShmAllocation> ShmAllocating => Taken(_shmAllocating, StateDomain.Objects);
+
+    /// <summary>Backs <see cref="ShmAllocating"/>.</summary>
+    private readonly List<ShmAllocation> _shmAllocating = [];
+
+    /// <summary>The shmget()s of new keys under way.</summary>
+    public IReadOnlyList<ShmAllocation> ShmAllocations => _shmAllocating;
+
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Swap"/>).</remarks>
     internal List<PageIo> Pending => Taken(_pending, StateDomain.Swap);

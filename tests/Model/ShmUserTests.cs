@@ -19,7 +19,7 @@ public sealed class ShmUserTests
         while (!user.Exited) steps.Add(user.Advance().Function);
 
         Assert.Equal(
-            ["shmget → uao_create", "shmat → uao_reference", "shmat: uvm_map, shm_nattch++", "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter",
+            ["shmget: malloc, the segment marked allocated and removed", "shmget → uao_create", "shmat → uao_reference", "shmat: uvm_map, shm_nattch++", "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter",
              "uvm_fault: uao_get(PGO_LOCKED) zero-fill, pmap_enter", "shmctl(IPC_RMID)", "shmdt → uao_detach",
              "shm_delete_mapping → shm_deallocate_segment → uao_free", "exit1"], steps);
         Assert.Equal([k.Vm.KernelObject], k.Vm.AObjs); // uao_list keeps kernel_object, never freed
@@ -33,7 +33,8 @@ public sealed class ShmUserTests
         var k = VmFixture.Kernel(freePages: 2, slots: 2);
         var self = VmFixture.Actor(k);
         var user = new ShmUser(k, "shm1", [new ShmGet(1, 1), new ShmAt(1), new ShmTouch(1, 0, false)]);
-        user.Advance();
+        user.Advance(); // shmget: malloc
+        user.Advance(); // shmget → uao_create
         var obj = k.Vm.AObjs.Single(o => !o.IsKernelObject);
         obj.SetSwslot(0, k.Vm.Swap.Alloc(self));
         k.Uvmexp.SwpgOnly = 1;
