@@ -249,6 +249,11 @@ public static partial class Switches
         "uvm_swapin() sets L_INMEM before it wires the u-area (a flag set before the state it promises)")
         with { Kills = ["InMemoryLwpHasItsUareaPagesWired"], Budget = 20 };
 
+    /// <summary>From the session-32 hunt (a livelock with the clock running): uvm_scheduler() wants a u-area plus freetarg pages free before it swaps in. Caught by EveryFairScheduleEnds at schedule 1 of swapout, with and without the big lock: the clock-free comparison of states sees the loop of proc0, the pagedaemon and schedcpu().</summary>
+    public static readonly KernelSwitch SchedulerWaitsPastFreetarg = Mutation("scheduler-waits-past-freetarg", "uvm_scheduler", "swapout",
+        "uvm_scheduler() swaps an LWP in only with more than a u-area plus freetarg pages free (a threshold changed), and the pagedaemon stops at freetarg: proc0 waits in uvm_wait(\"schedpwait\") for a pass that never frees enough while the clock ticks, a livelock")
+        with { Kills = ["EveryFairScheduleEnds"], Budget = 20 };
+
     /// <summary>
     /// uvm_scheduler(): a KASSERT((l->l_flag &amp; L_INMEM) == 0) on the chosen LWP after proclist_unlock_read(),
     /// without sched_lock. Killed by the lock-discipline detector.

@@ -30,7 +30,8 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
                 yield return Step.Sleep("uvm_scheduler", Scheduler.Proc0);
                 continue;
             }
-            if (Kernel.Uvmexp.Free <= Uvmexp.UspacePages)
+            // uvm_glue.c: "if (uvmexp.free > atop(USPACE))" swap in, else wait; scheduler-waits-past-freetarg wants freetarg more.
+            if (Kernel.Uvmexp.Free <= Uvmexp.UspacePages + (Kernel.Config.Has(Switches.SchedulerWaitsPastFreetarg) ? Kernel.Uvmexp.FreeTarg : 0))
             {
                 // uvm_wait("schedpwait"): wake the pagedaemon, which frees the pages (paging the
                 // swapped-out u-areas' unwired pages out among them), and sleep on &uvmexp.free.
