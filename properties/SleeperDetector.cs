@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Model.Vm;
 
 namespace Uvm.Properties;
 
@@ -59,7 +60,7 @@ public static class SleeperDetector
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY or is busy without PG_WANTED, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -99,7 +100,7 @@ public static class SleeperDetector
                 return true;
         var pages = k.Vm.Pages;
         for (int i = 0; i < pages.Count; i++)
-            if (pages[i] is { Busy: false, NamedChannel: { } pc } && Asleep(k, pc))
+            if (pages[i] is { NamedChannel: { } pc } p && (!p.Busy || (p.Flags & PageFlags.Wanted) == 0) && Asleep(k, pc))
                 return true;
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
@@ -157,8 +158,14 @@ public static class SleeperDetector
                 return $"{locks[i].Name} is free (its release did not wake this waiter)";
         var pages = k.Vm.Pages;
         for (int i = 0; i < pages.Count; i++)
-            if (pages[i] is { Busy: false, NamedChannel: { } pc } p && pc == channel)
-                return $"{p} is not busy (a wakeup(pg) was missed)";
+            if (pages[i] is { NamedChannel: { } pc } p && pc == channel)
+            {
+                if (!p.Busy) return $"{p} is not busy (a wakeup(pg) was missed)";
+                // uvm_page.h: "PG_WANTED: someone is waiting for page"; the un-busy wakes only then
+                // (uvm_page_unbusy(): "if (pg->flags & PG_WANTED) wakeup(pg)"), so a sleeper on a
+                // busy page without it waits for a wakeup nobody owes.
+                if ((p.Flags & PageFlags.Wanted) == 0) return $"{p} is busy without PG_WANTED (the sleeper did not set it: the un-busy will wake nobody)";
+            }
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
         {
