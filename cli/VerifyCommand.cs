@@ -22,6 +22,7 @@ internal static class VerifyCommand
         var noStates = new Option<bool>("--no-states") { Description = "do not count distinct kernel states (faster)" };
         var noPor = new Option<bool>("--no-por") { Description = "no partial-order reduction: run every schedule, also those that only reorder independent steps" };
         var noStateCache = new Option<bool>("--no-state-cache") { Description = "explore again a state already explored (by default a state met again, the whole of it: kernel, threads' positions and locals, is not; docs/verify.md, \"State caching\")" };
+        var cycles = new Option<bool>("--cycles") { Description = "also judge EveryFairScheduleEnds: a state met again along one schedule after steps in which every thread that could run ran is a livelock (without it the state cache prunes it unjudged; about 80 times slower)" };
         var unfair = new Option<bool>("--unfair") { Description = "also explore unfair schedules, in which a thread retrying after uvm_wait() runs again before threads that could run meanwhile (they may never end)" };
         var noBigLock = new Option<bool>("--no-big-lock") { Description = "verify the finer-locked later kernel, without the 2004 big kernel lock" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "threads searching at once (the result is the same for any number)", DefaultValueFactory = _ => 1 };
@@ -29,7 +30,7 @@ internal static class VerifyCommand
         var time = new Option<string?>("--time") { Description = "time budget, e.g. 90s, 5m: stop then and state the largest bound explored to its end" };
         var cmd = new Command("verify", "Explore every schedule with at most c preemptions (iterative context bounding); exit 1 with a counterexample if a property fails.")
         {
-            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, noStateCache, parallel, noBigLock, unfair, time,
+            scenario, bugs, preemptions, maxSchedules, maxSteps, workload, outDir, noStates, noPor, noStateCache, parallel, noBigLock, unfair, cycles, time,
         };
         cmd.SetAction((r, cancel) =>
         {
@@ -42,12 +43,12 @@ internal static class VerifyCommand
             var budget = r.GetValue(time) is { } t ? RunCommand.ParseDuration(t) : (TimeSpan?)null;
             var o = new RunCommand.RunOptions(r.GetValue(scenario), r.GetValue(bugs) ?? [], "random", 1, r.GetValue(maxSteps), 0,
                 r.GetValue(outDir)!, r.GetValue(workload), null, 1, null, null, null, [], Engine: "direct", NoBigLock: r.GetValue(noBigLock));
-            var request = RunCommand.RunPlan.From(o).Request with { FairVerify = !r.GetValue(unfair) };
+            var request = RunCommand.RunPlan.From(o).Request with { FairVerify = !r.GetValue(unfair), VerifyCycles = r.GetValue(cycles) };
             bool por = !r.GetValue(noPor);
             bool cached = !r.GetValue(noStateCache);
             stdout.WriteLine($"uvmcheck verify: scenario {request.Scenario}, kernel {RunCommand.Describe(request.Config)}, at most {c} preemption(s), "
                 + (por ? "sleep sets over declared step footprints" : "no partial-order reduction") + (request.FairVerify ? ", fair schedules" : ", unfair schedules too")
-                + (cached ? ", state cache" : ", no state cache"));
+                + (cached ? ", state cache" : ", no state cache") + (request.VerifyCycles ? ", cycles judged" : ""));
             stdout.WriteLine($"workload: {request.Workload}");
             // The first SIGINT or SIGTERM, or the time budget, stops the search, which then says
             // what it established; a bug found before either keeps exit 1 and its file.

@@ -18,6 +18,15 @@ public sealed record RunRequest(string Scenario, Workload Workload, KernelConfig
     public bool FairVerify { get; init; } = true;
 
     /// <summary>
+    /// For <c>uvmcheck verify --cycles</c>: watch every schedule from its first state for a fair
+    /// cycle (<see cref="StepCore.WatchCycles"/>), which the state cache would otherwise prune as
+    /// a state explored before, unjudged. A state fingerprint per step, replayed prefixes
+    /// included: about 80 times the time of the search without it (pagedaemon and exec-topdown at
+    /// bound 1, session 32), so it is asked for, not the default.
+    /// </summary>
+    public bool VerifyCycles { get; init; }
+
+    /// <summary>
     /// The counterexample of <paramref name="violation"/>, met along <paramref name="steps"/> in
     /// schedule <paramref name="iteration"/> of this request (with <paramref name="settings"/>, if the
     /// driver's differ from the request's): what every driver writes.

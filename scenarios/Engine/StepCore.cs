@@ -157,7 +157,12 @@ public sealed class StepCore
         Log.Add(thread.Index, step.Function, StepLog.KindName(step.Kind), Kernel.StepChoices);
         Kernel.SleepQueues.TakeWoken(_woken);
         _listener?.Stepped(Kernel, Log.Record(Log.Count - 1));
-        if (!Judging) return step;
+        // A replayed prefix is watched too: a cycle may begin in it (its invariants held; a cycle that closed in it was reported by the run that first took it).
+        if (!Judging)
+        {
+            _cycles?.Observe(this);
+            return step;
+        }
         // One try around the loop rather than one per invariant: the loop stays tight, and the
         // invariant that threw is the one at i. An invariant whose parts of the state no step has
         // written since it last held is not judged: its check is a pure function of them. Every

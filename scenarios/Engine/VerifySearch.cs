@@ -118,6 +118,8 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         // One step log for all runs of this search: a run allocates none (the caller reads it before the next run).
         var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, null, _log);
         _log = core.Log;
+        // A state met again along one schedule is a cycle: judged here (EveryFairScheduleEnds), where the cache would prune it.
+        if (request.VerifyCycles) core.WatchCycles();
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
         _fairness = request.FairVerify ? new Fairness(threads.Count) : null;

@@ -86,4 +86,27 @@ public sealed class CycleDetectorTests
         k.Lwps[0].InMemory = !k.Lwps[0].InMemory;
         Assert.NotEqual(clockless, new StateKey(clockless: true).Of(k));
     }
+
+    /// <summary>
+    /// verify's state cache prunes a state met again, so a livelock's cycle ends a branch unjudged:
+    /// the same search says no violation without --cycles and finds the livelock with it, at its
+    /// fewest preemptions, in a file that replays exactly.
+    /// </summary>
+    [Fact]
+    public void VerifyJudgesCyclesOnlyWhenAsked()
+    {
+        var request = new RunRequest(Pagedaemon.Name, Pagedaemon.DefaultWorkload(), Switches.Configure(["pagedeactivate-keeps-reference"]), new ExploreSettings())
+        {
+            Properties = Pagedaemon.PropertiesFrom(Catalogue.BuiltIn),
+        };
+
+        var unwatched = Verifier.Run(request, 1, countStates: false, por: true, stateCache: true);
+        var watched = Verifier.Run(request with { VerifyCycles = true }, 1, countStates: false, por: true, stateCache: true);
+
+        Assert.Null(unwatched.Counterexample);
+        var cx = Assert.IsType<Counterexample>(watched.Counterexample);
+        Assert.Equal(CycleDetector.ViolationId, cx.Violation.Id);
+        Assert.Equal(1, watched.PreemptionsToBug);
+        Assert.True(Replayer.Replay(cx).Exact);
+    }
 }
