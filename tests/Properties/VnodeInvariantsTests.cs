@@ -109,6 +109,9 @@ public sealed class VnodeInvariantsTests
 
         Assert.Equal($"sleeper sleeps on page {p.Number}, but page {p.Number} of vnode 1[0] is not busy (a wakeup(pg) was missed)", SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
         PageQueues.Busy(p, "genfs_putpages");
+        // Busy, but the sleeper never set PG_WANTED: the un-busy will wake nobody.
+        Assert.Equal($"sleeper sleeps on page {p.Number}, but page {p.Number} of vnode 1[0] is busy without PG_WANTED (the sleeper did not set it: the un-busy will wake nobody)", SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
+        p.Flags |= PageFlags.Wanted;
         Assert.Null(SleeperDetector.NoSleeperWaitsForWhatIsAlreadyThere.Check(k));
     }
 
