@@ -25,6 +25,9 @@ public static class Swapout
     /// <summary>swappable(l): resident, not a system process, and not <see cref="ExitingOrHeld"/>.</summary>
     public static bool Swappable(Kernel k, Lwp l) => l.RacyInMemory(WalkWithoutSchedLock) && !l.Proc.System && !ExitingOrHeld(k, l);
 
+    /// <summary>swappable(l) read under sched_lock (L_INMEM's lock): the checked read, no stale value.</summary>
+    internal static bool SwappableLocked(Kernel k, Lwp l) => l.InMemory && !l.Proc.System && !ExitingOrHeld(k, l);
+
     /// <summary>
     /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, or
     /// l_holdcnt above zero (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).

@@ -78,7 +78,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
         {
             var l = lwps[i];
             matters = l.OnAllLwp && l.Stat is var stat && ((stat == LwpStat.Sleep && l.WChan is null) || (stat == LwpStat.Run && !l.InMemory)
-                || (stat is LwpStat.Sleep or LwpStat.Stop && shortage && l.SlpTime < Kernel.Uvmexp.MaxSlp && Swapout.Swappable(Kernel, l)));
+                || (stat is LwpStat.Sleep or LwpStat.Stop && shortage && l.SlpTime < Kernel.Uvmexp.MaxSlp && Swapout.SwappableLocked(Kernel, l)));
         }
         Kernel.SchedLock.Release(this);
         return matters;
