@@ -108,11 +108,12 @@ internal static class CoyoteExplorer
         int? core = null)
     {
         Action? onActorThread = core is int c ? () => CoreAffinity.PinCurrentThread(c) : null;
+        var cycleKey = new StateKey(clockless: true);
         var engine = TestingEngine.Create(config, (IActorRuntime runtime) =>
         {
             var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, listener);
             capture.Start(core);
-            KernelBoot.Start(runtime, core, onActorThread, maxSteps: request.Settings.MaxSteps, onCut: capture.Cut);
+            KernelBoot.Start(runtime, core, onActorThread, maxSteps: request.Settings.MaxSteps, onCut: capture.Cut, cycleKey: cycleKey);
         });
         engine.SetLogger(new TextWriterLogger(TextWriter.Null, VerbosityLevel.None));
         return engine;

@@ -19,7 +19,7 @@ namespace Uvm.Scenarios.Engine;
 internal sealed class CycleWatch : IStateShown
 {
     /// <summary>The key of states without their clock (<see cref="ClockAttribute"/>): what the clock decides, <see cref="Show"/> adds.</summary>
-    private readonly StateKey _key = new(clockless: true);
+    private readonly StateKey _key;
 
     /// <summary>The kernel watched.</summary>
     private readonly Kernel _kernel;
@@ -36,16 +36,17 @@ internal sealed class CycleWatch : IStateShown
     /// <summary>The log position of the first state watched.</summary>
     private readonly int _from;
 
-    private CycleWatch(StepCore core)
+    private CycleWatch(StepCore core, StateKey key)
     {
+        _key = key;
         _kernel = core.Kernel;
         _seconds = core.Kernel.Threads.OfType<ClockThread>().FirstOrDefault()?.Seconds ?? 0;
         _from = core.Log.Count;
         Observe(core);
     }
 
-    /// <summary>A watch from <paramref name="core"/>'s current state, or null when its kernel has more threads than a mask holds.</summary>
-    public static CycleWatch? From(StepCore core) => core.Kernel.Threads.Count > 64 ? null : new CycleWatch(core);
+    /// <summary>A watch from <paramref name="core"/>'s current state with <paramref name="key"/> (a clockless one), or null when its kernel has more threads than a mask holds.</summary>
+    public static CycleWatch? From(StepCore core, StateKey key) => core.Kernel.Threads.Count > 64 ? null : new CycleWatch(core, key);
 
     /// <summary>
     /// Records the state the last step reached; returns the log position at which the fair cycle

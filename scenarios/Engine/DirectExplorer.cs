@@ -31,13 +31,15 @@ public static class DirectExplorer
     /// schedule is cut, and "eventually" is not judged for it.
     /// </summary>
     internal static StepCore Execute(RunRequest request, Scheduler scheduler, int maxSteps,
-        IStepListener? listener, out bool cut, StepLog? reuse = null)
+        IStepListener? listener, out bool cut, StepLog? reuse = null, StateKey? cycleKey = null)
     {
         var kernel = KernelBuilder.Build(request.Workload, request.Config);
         var core = new StepCore(kernel, request.Properties, listener, reuse);
         var threads = kernel.Threads;
         Span<int> runnable = stackalloc int[threads.Count];
-        int last = -1, bound = maxSteps;
+        int last = -1;
+        long bound = maxSteps;
+        bool watching = false;
         cut = false;
         while (true)
         {
@@ -49,12 +51,12 @@ public static class DirectExplorer
             }
             if (core.Log.Count >= bound)
             {
-                if (bound > maxSteps || !core.WatchCycles())
+                if (watching || !core.WatchCycles(cycleKey))
                 {
                     cut = true;
                     return core;
                 }
-                bound = maxSteps > int.MaxValue / 2 ? int.MaxValue : 2 * maxSteps;
+                (watching, bound) = (true, 2L * maxSteps);
             }
             int pick = runnable[scheduler.Pick(runnable[..n], last, core.Log.Count)];
             if (core.Run(threads[pick], scheduler) is not { } step) return core;
@@ -77,6 +79,9 @@ internal sealed class DirectEngine(RunRequest request, IStepListener? listener)
     private readonly Scheduler _scheduler = Scheduler.For(request.Settings);
     private StepLog? _log;
 
+    /// <summary>The key the schedules that reach --max-steps are watched with: one for all, so its walks are compiled once.</summary>
+    private readonly StateKey _cycleKey = new(clockless: true);
+
     /// <summary>
     /// Explores schedules [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>)
     /// of the request's window, until a violation, <paramref name="cancel"/>, or
@@ -95,7 +100,7 @@ internal sealed class DirectEngine(RunRequest request, IStepListener? listener)
             if (cancel.IsCancellationRequested || skip?.Invoke(j) == true) break;
             iterations++;
             _scheduler.Begin(unchecked(settings.Seed + (ulong)j));
-            var core = DirectExplorer.Execute(request, _scheduler, settings.MaxSteps, listener, out bool wasCut, _log);
+            var core = DirectExplorer.Execute(request, _scheduler, settings.MaxSteps, listener, out bool wasCut, _log, _cycleKey);
             _log = core.Log;
             steps += core.Log.Count;
             _scheduler.End(core.Log.Count);

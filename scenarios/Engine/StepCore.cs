@@ -87,12 +87,15 @@ public sealed class StepCore
     /// than the step, so drivers ask only where an execution runs long (the in-process explorer
     /// at <c>--max-steps</c>) or where a file's violation is this one (replay, shrinking). Returns
     /// false when the property is not among those judged (or the kernel has over 64 threads).
+    /// A driver that watches many executions passes one <paramref name="key"/> (clockless) to all
+    /// of them: a key compiles its walk of each type once, and compiling it again for every
+    /// execution cost more than the fingerprints.
     /// </summary>
-    public bool WatchCycles()
+    public bool WatchCycles(StateKey? key = null)
     {
         if (_cycles is not null) return true;
         if (Violation is not null || !_liveness.Contains(CycleDetector.EveryFairScheduleEnds)) return false;
-        _cycles = CycleWatch.From(this);
+        _cycles = CycleWatch.From(this, key ?? new StateKey(clockless: true));
         return _cycles is not null;
     }
 

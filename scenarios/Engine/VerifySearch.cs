@@ -100,6 +100,9 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
     private int _last = -1;
     private Fairness? _fairness;
 
+    /// <summary>The clockless key every run of this search is watched with (--cycles): its walks are compiled once.</summary>
+    private StateKey? _cycleKey;
+
     /// <summary>Runs the next schedule, or returns null when the bound is exhausted.</summary>
     public StepCore? Next()
     {
@@ -119,7 +122,7 @@ internal sealed class VerifySearch(RunRequest request, int bound, HashSet<ulong>
         var core = new StepCore(KernelBuilder.Build(request.Workload, request.Config), request.Properties, null, _log);
         _log = core.Log;
         // A state met again along one schedule is a cycle: judged here (EveryFairScheduleEnds), where the cache would prune it.
-        if (request.VerifyCycles) core.WatchCycles();
+        if (request.VerifyCycles) core.WatchCycles(_cycleKey ??= new StateKey(clockless: true));
         var footprints = por ? new StepFootprints(core.Kernel) : null;
         var threads = core.Kernel.Threads;
         _fairness = request.FairVerify ? new Fairness(threads.Count) : null;

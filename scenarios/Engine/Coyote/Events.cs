@@ -50,6 +50,12 @@ internal sealed class ActorTable(int threads, ActorId preemptionPoint)
     /// <summary>Told when the actors cut the iteration at <see cref="Bound"/> (the explorer counts it as --max-steps hit).</summary>
     public Action? OnCut { get; init; }
 
+    /// <summary>True once the iteration runs past <see cref="MaxSteps"/>, watched for fair cycles.</summary>
+    public bool Watching { get; set; }
+
+    /// <summary>The clockless key the watch uses, shared by every iteration of the engine (its walks are compiled once).</summary>
+    public StateKey? CycleKey { get; init; }
+
     /// <summary>
     /// Set when Coyote reports a failure in this iteration. Coyote then releases every paused
     /// operation, and an actor released at a scheduling point would otherwise run one more step,

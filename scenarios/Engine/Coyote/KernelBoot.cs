@@ -20,7 +20,7 @@ internal static class KernelBoot
     /// (<see cref="DirectExplorer"/>); <paramref name="onCut"/> is told when the actors cut one.
     /// </remarks>
     public static void Start(IActorRuntime runtime, StepCore core, Action? onActorThread = null, ScheduleGate? gate = null,
-        int maxSteps = int.MaxValue, Action? onCut = null)
+        int maxSteps = int.MaxValue, Action? onCut = null, StateKey? cycleKey = null)
     {
         onActorThread?.Invoke();
         var kernel = core.Kernel;
@@ -30,6 +30,7 @@ internal static class KernelBoot
             MaxSteps = maxSteps,
             Bound = maxSteps,
             OnCut = onCut,
+            CycleKey = cycleKey,
         };
         runtime.OnFailure += _ => table.Stopped = true;
         if (gate is { Over: true }) table.Stopped = true;

@@ -142,8 +142,9 @@ internal sealed class KernelThreadActor : Actor, IChoice
     private bool WatchOrCut()
     {
         var table = _attach.Table;
-        if (table.Bound == table.MaxSteps && _attach.Core.WatchCycles())
+        if (!table.Watching && _attach.Core.WatchCycles(table.CycleKey))
         {
+            table.Watching = true;
             table.Bound = table.MaxSteps > int.MaxValue / 2 ? int.MaxValue : 2 * table.MaxSteps;
             return true;
         }

@@ -45,19 +45,19 @@ public static class ScheduleReplayer
     public static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
         IReadOnlyList<StepRecord> schedule, FollowMode mode, IStepListener? listener = null, EngineKind engine = EngineKind.Direct,
         bool watchCycles = false) =>
-        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener, watchCycles);
+        Follow(workload, config, properties, schedule, mode, ScheduleDrivers.For(engine), listener, watchCycles ? new StateKey(clockless: true) : null);
 
     /// <summary>
     /// Follows <paramref name="schedule"/> with <paramref name="driver"/> (tests drive Coyote with
-    /// other strategies and seeds); with <paramref name="watchCycles"/>, fair cycles are judged
-    /// from the first state on (<see cref="StepCore.WatchCycles"/>), as a file whose violation is
-    /// <see cref="CycleDetector.EveryFairScheduleEnds"/> was cut to the first one.
+    /// other strategies and seeds); with <paramref name="cycleKey"/>, fair cycles are judged
+    /// from the first state on with that key (<see cref="StepCore.WatchCycles"/>), as a file whose
+    /// violation is <see cref="CycleDetector.EveryFairScheduleEnds"/> was cut to the first one.
     /// </summary>
     internal static ScheduleRun Follow(Workload workload, KernelConfig config, Catalogue properties,
-        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null, bool watchCycles = false) =>
+        IReadOnlyList<StepRecord> schedule, FollowMode mode, ScheduleDriver driver, IStepListener? listener = null, StateKey? cycleKey = null) =>
         driver(workload, config, properties, core =>
         {
-            if (watchCycles) core.WatchCycles();
+            if (cycleKey is not null) core.WatchCycles(cycleKey);
             return new Follower(core, schedule, mode);
         }, listener);
 

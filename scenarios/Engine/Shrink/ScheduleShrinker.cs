@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Properties;
+using Uvm.Scenarios.Engine;
 
 namespace Uvm.Scenarios;
 
@@ -28,9 +29,11 @@ public static class ScheduleShrinker
     public static IReadOnlyList<StepRecord> Shrink(Workload workload, KernelConfig config, Catalogue properties,
         IReadOnlyList<StepRecord> schedule, string violationId, int maxAttempts = 3000, CancellationToken cancel = default)
     {
-        var start = Reproduce(workload, config, properties, schedule, violationId) ?? schedule;
+        // A fair cycle's candidates are all watched with one key: it compiles its walks once.
+        var key = violationId == CycleDetector.ViolationId ? new StateKey(clockless: true) : null;
+        var start = Reproduce(workload, config, properties, schedule, violationId, key) ?? schedule;
         return FirstImprovement.Search(start, Candidates, (best, candidate) =>
-            Reproduce(workload, config, properties, candidate, violationId) is { } run && Better(run, best) ? run : null,
+            Reproduce(workload, config, properties, candidate, violationId, key) is { } run && Better(run, best) ? run : null,
             maxAttempts, cancel, out _);
     }
 
@@ -61,9 +64,9 @@ public static class ScheduleShrinker
     }
 
     /// <summary>The schedule as the model runs it, if it ends in the wanted violation.</summary>
-    private static IReadOnlyList<StepRecord>? Reproduce(Workload w, KernelConfig c, Catalogue p, IReadOnlyList<StepRecord> s, string id)
+    private static IReadOnlyList<StepRecord>? Reproduce(Workload w, KernelConfig c, Catalogue p, IReadOnlyList<StepRecord> s, string id, StateKey? cycleKey)
     {
-        var run = ScheduleReplayer.Follow(w, c, p, s, FollowMode.Threads, watchCycles: id == CycleDetector.ViolationId);
+        var run = ScheduleReplayer.Follow(w, c, p, s, FollowMode.Threads, ScheduleDrivers.Direct, cycleKey: cycleKey);
         return run.Violation is { } v && v.Id == id && run.PartedAt is null ? run.Steps : null;
     }
 }
