@@ -77,15 +77,17 @@ internal sealed class CycleWatch : IStateShown
     /// maxslp and l_swtime against 0 (uvm_swapout_threads() swaps a sleeper out at maxslp and
     /// ranks from 0 up); and the order of each pair of LWPs by l_swtime, by l_slptime and by
     /// their sum, ties included (the swapper's outl2 and outl, uvm_scheduler()'s pick: the first
-    /// of the largest). Every tick ages every LWP alike, so a loop that lets the clock run comes
-    /// back to the same of these, unless it crosses a threshold or reorders the LWPs, and then
-    /// its states differ.
+    /// of the largest), the kernel threads' LWPs with the processes' (the walk of alllwp meets
+    /// both). Every tick ages every LWP of a class alike (l_swtime all, l_slptime the sleepers),
+    /// and the kernel compares ages within a class, so a loop that lets the clock run comes back
+    /// to the same of these, unless it crosses a threshold or reorders the LWPs, and then its
+    /// states differ.
     /// </summary>
     public void Show(IStateMixer state)
     {
         var k = _kernel;
         state.Value(Math.Min(k.Time, _seconds));
-        var lwps = k.Lwps;
+        var lwps = k.Lwps.Concat(k.KthreadLwps).ToList();
         int maxSlp = k.Uvmexp.MaxSlp;
         for (int i = 0; i < lwps.Count; i++)
         {
