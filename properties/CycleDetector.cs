@@ -12,8 +12,9 @@ namespace Uvm.Properties;
 /// the judging at the end (<see cref="LivenessProperty.Pending"/>) never comes and every other
 /// property holds at every step; a schedule cut off by <c>--max-steps</c> only warns.
 /// The engine judges it instead, on the kernel's whole state (every field of every object
-/// reachable from the kernel, each thread's program position and locals: the fingerprint verify
-/// prunes on): when a schedule is back in a state it was in, and every thread that could run at
+/// reachable from the kernel, each thread's program position and locals, as verify's state cache
+/// keys it, less the clock's readings and ages, of which only what the kernel compares is kept):
+/// when a schedule is back in a state it was in, and every thread that could run at
 /// some point between the two visits ran between them (strong fairness: a thread a scheduler
 /// may pick infinitely often is picked), the steps between can repeat forever under a fair
 /// scheduler, and the execution need never end. Subsystem <c>detector</c>: judged in every scenario.

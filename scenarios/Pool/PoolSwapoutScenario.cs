@@ -14,7 +14,7 @@ namespace Uvm.Scenarios;
 /// longest sleeper, and the exit section's free target keeps the pagedaemon at work. Studies the
 /// switch kernel-map-entry-under-lock ("Found by the checker"), which needs memory gone at a
 /// fork's pool_get(). At this size the kernel of the time deadlocks on memory by itself in many
-/// schedules (docs/fidelity.md, "Findings": every LWP swapped out and proc0 waiting for more free
+/// schedules (docs/fidelity.md, "Found by the checker": every LWP swapped out and proc0 waiting for more free
 /// pages than the pagedaemon can ever free, or two forks each holding part of a child's u-area),
 /// so the scenario does not judge <see cref="Uvm.Properties.CycleDetector.EveryFairScheduleEnds"/>
 /// (<see cref="Scenario.Unjudged"/>); those schedules run into --max-steps and are cut, as they
