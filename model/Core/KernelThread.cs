@@ -221,7 +221,7 @@ public abstract class KernelThread : IStateShown
     internal int WokenInStep { get; private set; } = -1;
 
     /// <summary>Whether the last step woke the thread: all that <see cref="WokenInStep"/> decides next (Discipline's racy reads).</summary>
-    public void Show(IStateMixer state) => state.Value(WokenInStep == Kernel.StepSerialSoFar ? 1 : 0);
+    public virtual void Show(IStateMixer state) => state.Value(WokenInStep == Kernel.StepSerialSoFar ? 1 : 0);
 
     /// <summary>
     /// True for a thread that stands for the passing of time (the clock interrupt): its steps are

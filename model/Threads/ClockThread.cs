@@ -16,6 +16,13 @@ namespace Uvm.Model.Threads;
 /// </summary>
 public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kernel, "clock")
 {
+    /// <summary>Also what its copy of the swap-in count decides: whether a swap-in happened since the stall count was last reset.</summary>
+    public override void Show(IStateMixer state)
+    {
+        base.Show(state);
+        state.Value(Kernel.Uvmexp.Swapins == _swapins ? 1 : 0);
+    }
+
     /// <inheritdoc/>
     public override bool IdlesOn(WaitChannel channel) => channel == Idle;
 
@@ -29,6 +36,7 @@ public sealed class ClockThread(Kernel kernel, int seconds) : KernelThread(kerne
     private int _swapinStall;
 
     /// <summary>uvmexp.swapins when <see cref="_swapinStall"/> was last reset.</summary>
+    [Clock("the clock's copy of uvmexp.swapins, which only grows: what decides is whether the two agree (Show)")]
     private int _swapins;
 
     /// <summary>Where the clock waits while no LWP needs time to pass (a model device, not a kernel channel).</summary>

@@ -31,9 +31,11 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public int Wired { get; internal set { _versions?.Bump(StateDomain.Pages); field = value; } }
 
     /// <summary>uvmexp.swapouts: LWPs swapped out so far.</summary>
+    [field: NotState("a statistic: counted, never read")]
     public int Swapouts { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.swapins: LWPs swapped in so far.</summary>
+    [field: Clock("a count that only grows; read only against the clock's copy of it (ClockThread shows whether the two agree)")]
     public int Swapins { get; internal set { V(); field = value; } }
 
     /// <summary>
@@ -76,9 +78,11 @@ public sealed class Uvmexp(WriteVersions? versions = null)
     public int PdWoke { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdfreed: pages freed by the pagedaemon.</summary>
+    [field: Clock("a count that only grows; read only as its difference across one pass of uvmpd_scan() (a local of the pass while it runs)")]
     public int PdFreed { get; internal set { V(); field = value; } }
 
     /// <summary>uvmexp.pdpageouts: pageouts started by the pagedaemon.</summary>
+    [field: NotState("a statistic: counted, never read")]
     public int PdPageouts { get; internal set { V(); field = value; } }
 
     /// <summary>

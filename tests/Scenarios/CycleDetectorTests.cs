@@ -81,8 +81,13 @@ public sealed class CycleDetectorTests
         var (exact, clockless) = (new StateKey().Of(k), new StateKey(clockless: true).Of(k));
         k.Time += 3;
         foreach (var l in k.Lwps) l.SwTime += 3;
+        k.Uvmexp.PdFreed += 2; // a count read only as a difference within a pass
         Assert.NotEqual(exact, new StateKey().Of(k));
         Assert.Equal(clockless, new StateKey(clockless: true).Of(k));
+        // uvmexp.swapins is compared with the clock's copy: a swap-in the clock has not seen is state.
+        k.Uvmexp.Swapins++;
+        Assert.NotEqual(clockless, new StateKey(clockless: true).Of(k));
+        k.Uvmexp.Swapins--;
         k.Lwps[0].InMemory = !k.Lwps[0].InMemory;
         Assert.NotEqual(clockless, new StateKey(clockless: true).Of(k));
     }
