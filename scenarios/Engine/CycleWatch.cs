@@ -45,6 +45,12 @@ internal sealed class CycleWatch : IStateShown
         Observe(core);
     }
 
+    /// <summary>
+    /// The kernel steps a schedule may take once it is watched from <paramref name="maxSteps"/>
+    /// on: as many again (saturating), in every engine that explores.
+    /// </summary>
+    public static int WatchedBound(int maxSteps) => (int)Math.Min(2L * maxSteps, int.MaxValue);
+
     /// <summary>A watch from <paramref name="core"/>'s current state with <paramref name="key"/> (a clockless one), or null when its kernel has more threads than a mask holds.</summary>
     public static CycleWatch? From(StepCore core, StateKey key) => core.Kernel.Threads.Count > 64 ? null : new CycleWatch(core, key);
 
@@ -87,16 +93,19 @@ internal sealed class CycleWatch : IStateShown
     {
         var k = _kernel;
         state.Value(Math.Min(k.Time, _seconds));
-        var lwps = k.Lwps.Concat(k.KthreadLwps).ToList();
+        // alllwp: the processes' LWPs, then the kernel threads' (indexed in place: no list per step).
+        var (procs, kthreads) = (k.Lwps, k.KthreadLwps);
+        int n = procs.Count + kthreads.Count;
+        Model.Sched.Lwp At(int i) => i < procs.Count ? procs[i] : kthreads[i - procs.Count];
         int maxSlp = k.Uvmexp.MaxSlp;
-        for (int i = 0; i < lwps.Count; i++)
+        for (int i = 0; i < n; i++)
         {
-            var a = lwps[i];
+            var a = At(i);
             state.Value(Math.Min(a.SlpTime, maxSlp));
             state.Value(Math.Min(a.SwTime, 1));
-            for (int j = i + 1; j < lwps.Count; j++)
+            for (int j = i + 1; j < n; j++)
             {
-                var b = lwps[j];
+                var b = At(j);
                 state.Value(Math.Sign(a.SwTime - b.SwTime));
                 state.Value(Math.Sign(a.SlpTime - b.SlpTime));
                 state.Value(Math.Sign(a.SwTime + a.SlpTime - b.SwTime - b.SlpTime));

@@ -37,8 +37,7 @@ public static class DirectExplorer
         var core = new StepCore(kernel, request.Properties, listener, reuse);
         var threads = kernel.Threads;
         Span<int> runnable = stackalloc int[threads.Count];
-        int last = -1;
-        long bound = maxSteps;
+        int last = -1, bound = maxSteps;
         bool watching = false;
         cut = false;
         while (true)
@@ -56,7 +55,7 @@ public static class DirectExplorer
                     cut = true;
                     return core;
                 }
-                (watching, bound) = (true, 2L * maxSteps);
+                (watching, bound) = (true, CycleWatch.WatchedBound(maxSteps));
             }
             int pick = runnable[scheduler.Pick(runnable[..n], last, core.Log.Count)];
             if (core.Run(threads[pick], scheduler) is not { } step) return core;

@@ -145,7 +145,7 @@ internal sealed class KernelThreadActor : Actor, IChoice
         if (!table.Watching && _attach.Core.WatchCycles(table.CycleKey))
         {
             table.Watching = true;
-            table.Bound = table.MaxSteps > int.MaxValue / 2 ? int.MaxValue : 2 * table.MaxSteps;
+            table.Bound = CycleWatch.WatchedBound(table.MaxSteps);
             return true;
         }
         table.Stopped = true;
