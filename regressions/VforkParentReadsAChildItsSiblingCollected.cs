@@ -14,7 +14,8 @@ namespace Uvm.Regressions;
 /// runs that form (docs/fidelity.md, "Found by the checker").
 ///
 /// Setup (scenario vfork): pid 2's first LWP vfork()s a child that computes a quantum and exits;
-/// its second LWP computes a quantum and calls wait4().
+/// its second LWP forks a child that computes a quantum and exits, computes a quantum and calls
+/// wait4() twice.
 ///
 /// Interleaving: the vfork child's exit1() clears P_PPWAIT and wakes pid 2's proc: both LWPs of
 /// pid 2 become runnable. The sibling runs first (or the vforking LWP's CPU is busy), finds the
@@ -30,7 +31,9 @@ public sealed class VforkParentReadsAChildItsSiblingCollected
     /// vfork-waits-on-child-flag --seed S [--engine coyote]</c>): in-process 13, 8, 5, 2, 2, 20, 3,
     /// 13, 3, 13; Coyote 6, 11, 12, 10, 9, 5, 4, 6, 5, 4 (worst 20). Since exit1()'s pool_get() of
     /// the rusage may block (session 28): in-process 13, 8, 11, 7, 2, 4, 8, 13, 3, 13; Coyote 6, 11,
-    /// 4, 10, 9, 6, 2, 8, 5, 2.
+    /// 4, 10, 9, 6, 2, 8, 5, 2. Since the sibling forks a child of its own first (session 33: the
+    /// default's second wakeup of the channel): in-process 9, 2, 4, 8, 5, 10, 4, 3, 1, 1; Coyote 2,
+    /// 2, 2, 9, 1, 5, 2, 12, 12, 1.
     /// </summary>
     private const int Budget = 100;
 

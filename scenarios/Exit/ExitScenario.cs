@@ -107,22 +107,26 @@ public static class ExitScenario
     /// vfork() (kern_fork.c fork1() with FORK_PPWAIT | FORK_SHAREVM): a child that runs in its
     /// parent's vmspace while the parent LWP sleeps in "ppwait" on its proc, the channel wait4()
     /// sleeps on too, until the child's execve() or exit1() clears P_PPWAIT; a sibling LWP of the
-    /// parent waits meanwhile, so wait4() may collect the vfork child; 2004 design.
+    /// parent waits meanwhile, so wait4() may collect the vfork child; it forks a child of its own
+    /// first, whose exit1() wakes the same channel while the vfork child may still run (a wakeup
+    /// the ppwait loop must sleep through); 2004 design.
     /// </summary>
     public static Scenario Vfork { get; } = new(
         "vfork",
-        "2 CPUs, reaperless exit: pid 2's first LWP vfork()s a child that computes a quantum and exits while the parent sleeps in ppwait on its proc; its second LWP computes and calls wait4(), on the same channel, so it may collect the vfork child.",
+        "2 CPUs, reaperless exit: pid 2's first LWP vfork()s a child that computes a quantum and exits while the parent sleeps in ppwait on its proc; its second LWP forks a child that computes a quantum and exits (waking the same channel), computes and calls wait4() twice, on the same channel, so it may collect the vfork child.",
         ["sched", "exit", "vm"],
         VforkDefault,
         () => MemoryReserves.Drawn(GenerateVfork()));
 
     /// <summary>
     /// The default workload of <see cref="Vfork"/>: pid 2's first LWP vfork()s a child (one quantum,
-    /// then exit); its second LWP computes a quantum and calls wait4(). Memory is at the
-    /// pagedaemon's target. Small enough for <c>uvmcheck verify -c 2</c> to complete.
+    /// then exit); its second LWP forks a child (one quantum, then exit), computes a quantum and
+    /// calls wait4() for each. Memory is at the pagedaemon's target, with room for both children's
+    /// u-areas (with three pages the fork waits for the vfork child's u-area, and the second
+    /// child's exit never comes while the vfork child runs).
     /// </summary>
-    public static Workload VforkDefault() => ReaperlessAtTarget(
-        new ProcessSpec([[new Vfork([new Compute(1)])], [new Compute(1), new Wait()]]));
+    public static Workload VforkDefault() => AtTarget(2, ExitDesign.Reaperless, 4,
+        [new ProcessSpec([[new Vfork([new Compute(1)])], [new Fork([new Compute(1)]), new Compute(1), new Wait(), new Wait()]])]);
 
     /// <summary>
     /// 1-3 CPUs, either exit design, 1-2 processes of 1-2 LWPs: one LWP vfork()s a child that execs
