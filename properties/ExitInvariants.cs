@@ -150,6 +150,38 @@ public static class ExitInvariants
         Reads = StateDomain.Sched | StateDomain.Proc | StateDomain.Uarea,
     };
 
+    /// <summary>
+    /// kern_fork.c fork1() (1.111): "Preserve synchronization semantics of vfork. If waiting for
+    /// child to exec or exit, set P_PPWAIT on child, and sleep on our proc (in case of exit)". The
+    /// parent's LWP does not return from fork1() while its child still borrows the vmspace: from the
+    /// child's first run (LSIDL left) until execve() or exit1() clears P_PPWAIT, the LWP that
+    /// vfork()ed it is in the "ppwait" loop. The loop sleeps on wait4()'s channel, which every
+    /// wakeup of the parent's proc shares (another child's exit, a reparented zombie), so a path
+    /// that leaves on a wakeup meant for someone else, or on any other way out of the sleep, lets
+    /// the parent run in the child's address space.
+    /// </summary>
+    public static readonly Invariant VforkParentWaitsWhileItsChildBorrowsItsSpace = new(
+        nameof(VforkParentWaitsWhileItsChildBorrowsItsSpace),
+        "A vfork() parent's LWP stays in fork1()'s ppwait loop while its child, running, still has P_PPWAIT: it returns only after the child's execve() or exit1() cleared it.",
+        Subsystem, k =>
+        {
+            var procs = k.Procs;
+            for (int i = 0; i < procs.Count; i++)
+            {
+                var c = procs[i];
+                if (c.Reaped || c.Stat == ProcStat.Idl || !c.PpWait || c.Parent is not { } p) continue;
+                bool waits = false;
+                var lwps = p.Lwps;
+                for (int j = 0; j < lwps.Count && !waits; j++)
+                    waits = lwps[j].VforkChild == c;
+                if (!waits) return $"{c} still has P_PPWAIT (it borrows {p}'s vmspace), but no LWP of {p} waits for it in fork1()'s ppwait loop";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Proc | StateDomain.Sched | StateDomain.LwpClock,
+    };
+
     /// <summary>Liveness: a process that exited is collected (proc_free) by its parent or, orphaned, by init.</summary>
     public static readonly LivenessProperty ExitedProcessIsEventuallyReaped = new(
         nameof(ExitedProcessIsEventuallyReaped),
@@ -195,7 +227,7 @@ public static class ExitInvariants
     public static IReadOnlyList<Invariant> All { get; } =
     [
         UareaIsNeverFreedOrReusedWhileItsLwpRuns, ZombieIsReapedOnlyAfterLastLwpSwitchedAway, PathAfterSwitchAwayNeverSleeps,
-        NoUareaIsLeaked, SwapoutNeverSelectsAnExitingLwp,
+        NoUareaIsLeaked, SwapoutNeverSelectsAnExitingLwp, VforkParentWaitsWhileItsChildBorrowsItsSpace,
     ];
 
     /// <summary>Every exit liveness property.</summary>

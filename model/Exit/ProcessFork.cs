@@ -148,7 +148,10 @@ public static class ProcessFork
         l1.VforkChild = p2;
         var channel = ProcLists.ChannelOf(p1);
         while (StillWaits(k, l1, p2))
+        {
             yield return Step.Sleep("fork1: ppwait", channel);
+            if (k.Config.Has(Switches.VforkWaitsOnce)) break; // vfork-waits-once: `if` for `while`
+        }
         l1.VforkChild = null;
         if (k.Config.Has(Switches.VforkPrelesTwice)) l1.HoldCount--; // vfork-preles-twice: a second PRELE(l1)
         yield return Step.Ran("fork1: ppwait");

@@ -92,6 +92,16 @@ public static partial class Switches
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 50 };
 
     /// <summary>
+    /// fork1(): the vfork loop tests P_PPWAIT once, `if` for `while`: the first wakeup of the
+    /// parent's proc lets the parent return, though the wakeup may be another's (a second child's
+    /// exit1() wakes the same channel) and the child still runs in the shared vmspace. From
+    /// session 32's adversarial hunt. Caught by VforkParentWaitsWhileItsChildBorrowsItsSpace.
+    /// </summary>
+    public static readonly KernelSwitch VforkWaitsOnce = Mutation("vfork-waits-once", "fork1 (vfork)", "vfork",
+        "fork1() of a vfork() sleeps in ppwait once and returns at the first wakeup of its proc (`if` for `while`), though another child's exit may have sent it while the vfork child still holds P_PPWAIT")
+        with { Kills = ["VforkParentWaitsWhileItsChildBorrowsItsSpace"], Budget = 50 };
+
+    /// <summary>
     /// proc_free() frees the process without LIST_REMOVE(p, p_list): the freed struct proc stays on
     /// zombproc, where every walker of the list (sysctl KERN_PROC, the next proc_free) reads it (a
     /// list removal skipped). Caught by the link check ProcListsHoldOnlyLiveProcesses.
