@@ -227,14 +227,20 @@ public static class PageoutScan
     {
         var ux = k.Uvmexp;
         var swap = k.Vm.Swap;
+        // uvm_pdaemon.c 1.39 (and every later text): anon = p->uanon, whether the anon owns the page
+        // or borrows it from its object; the default takes the owner's only (see the switch).
+        var anon = k.Config.Has(Switches.PageoutTakesBorrowerForOwner) ? p.Anon : p.OwnerAnon;
         if ((p.Flags & PageFlags.Clean) != 0)
         {
-            if (p.OwnerAnon is { SwSlot: 0 } anon)
+            if (anon is { SwSlot: 0 })
                 throw new KernelPanicException("uvmpd_scan_inactive", $"KASSERT(anon->an_swslot != 0) failed: clean {p} of {anon} has no swap copy");
             if (!k.Config.Has(Switches.PageoutCleanSkipsSwpgonly)) ux.SwpgOnly++; // this page now lives only in swap
             CheckNotLoanedToTheKernel(k, p, "freed");
             PageQueues.Free(k, p);
             ux.PdFreed++;
+            // "for anons, we need to remove the page from the anon ourselves": uvm_pagefree() did for
+            // an owner; a borrower loses the page it still borrows, under its object's lock only.
+            if (anon is not null && anon.Page == p) anon.Page = null;
             return Outcome.Freed;
         }
         if (ux.Free + ux.Paging > ux.FreeTarg << 2) return Outcome.Skipped;
@@ -265,7 +271,7 @@ public static class PageoutScan
             k.Vm.Cluster = cluster = new SwapCluster(first, n, k.Versions);
         }
         int slot = cluster.Slot + cluster.Pages.Count;
-        if (p.OwnerAnon is { } a) a.SwSlot = slot;
+        if (anon is not null) anon.SwSlot = slot;
         else p.Object!.SetSwslot(p.Index, slot);
         CheckNotLoanedToTheKernel(k, p, "paged out");
         p.Flags |= PageFlags.Pageout;

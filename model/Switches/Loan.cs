@@ -100,6 +100,32 @@ public static partial class Switches
         Budget = 20,
     };
 
+    /// <summary>
+    /// Found by the checker (session 33, from a review of the pagedaemon against uvm_pdaemon.c 1.39):
+    /// uvmpd_scan_inactive() takes <c>anon = p-&gt;uanon</c> for every page, and an object's page that
+    /// an anon borrows (uvm_loanuobj() to an anon: uanon set, PQ_AOBJ, loan_count 1) has one. The
+    /// scan locks the object (the page is not PQ_ANON), then treats the borrower as the owner: a
+    /// clean page is freed (uvm_pagefree() only takes it from its object: it is loaned) and
+    /// <c>KASSERT(anon-&gt;an_swslot != 0)</c> fails on the borrower, which never had a slot
+    /// (without DIAGNOSTIC, <c>anon-&gt;u.an_page = NULL</c> takes the page from a borrower whose an_lock
+    /// is not held); a dirty page's new slot goes to the borrower's an_swslot instead of the
+    /// object's table, after uao_dropswap() dropped the object's copy. Every stored text through
+    /// 2019 keeps <c>anon = p-&gt;uanon</c>; NetBSD compiled the loans of object pages to anons out in
+    /// the 2011 locking rework (uvm_loan.c, read in 1.81.2.10). The default takes the owner's anon
+    /// only (PQ_ANON), as the model did before. Read in <see cref="Uvm.Model.PageoutScan"/>.
+    /// </summary>
+    public static readonly KernelSwitch PageoutTakesBorrowerForOwner = new("pageout-takes-borrower-for-owner", SwitchKind.Discovered, "uvmpd_scan_inactive", "loan-shm")
+    {
+        Origin = "uvm_loan.c, 2011 locking rework (read in 1.81.2.10): ->A loans of object pages compiled out",
+        Title = "the pagedaemon frees or pages out an object page an anon borrows as if the anon owned it",
+        Description = "An object's page lent to an anon (uvm_loanuobj() to an anon) has pg->uanon set while the object owns it. "
+            + "uvmpd_scan_inactive() locks the object and takes anon = p->uanon: a clean page is freed and "
+            + "KASSERT(anon->an_swslot != 0) fails on the borrower, which never had a swap slot; a dirty page's new slot is "
+            + "written to the borrower's an_swslot without its an_lock, after uao_dropswap() dropped the object's copy.",
+        Expected = "detector LockDiscipline",
+        Budget = 100,
+    };
+
     /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not freed.</summary>
     public static readonly KernelSwitch UnloanLeaksOwnerlessPage = Mutation("unloan-leaks-ownerless-page", "uvm_unloanpage", "loan",
         "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)")
