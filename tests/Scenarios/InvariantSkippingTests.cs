@@ -393,7 +393,11 @@ public sealed class InvariantSkippingTests
         /// owner and borrower, which are in <see cref="StateDomain.Pages"/>: another part that refers to a
         /// page names it by its number alone, so that a change of owner does not read as a change of that part.
         /// </summary>
+        /// <summary>
+        /// An object's identity: a page by its number, a record of a pageout in flight by its slot (its
+        /// text names the page as the page describes itself, which is the Pages part's), anything else as itself.
+        /// </summary>
         private static string Id(object? o) => o is null ? "-"
-            : $"{(o is Uvm.Model.Vm.Page p ? $"page {p.Number}" : o)}#{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o)}";
+            : $"{o switch { Uvm.Model.Vm.Page p => $"page {p.Number}", Uvm.Model.Vm.PageIo io => $"io {io.Slot}", _ => o }}#{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o)}";
     }
 }
