@@ -128,6 +128,35 @@ public static class ExitInvariants
     };
 
     /// <summary>
+    /// uvm_km.c: uvm_km_free() gives a kernel range back with uvm_km_pgremove(), which frees every
+    /// resident page of the range in kernel_object and drops every swap slot of it, so nothing of a
+    /// range outlives it. The model's kernel_object holds the u-areas (uvm_km_alloc() of USPACE):
+    /// a page or slot at the offset of a u-area uvm_km_free() gave back, or of one never allocated,
+    /// is memory lost for good, wired or not, and no count of free, wired or queued pages shows it
+    /// (the page still has an owner).
+    /// </summary>
+    public static readonly Invariant KernelObjectHoldsOnlyLiveAllocations = new(
+        nameof(KernelObjectHoldsOnlyLiveAllocations),
+        "Every resident page and swap slot of kernel_object lies in a kernel allocation not given back: uvm_km_free() empties its range (uvm_km_pgremove()), so nothing of a freed range stays behind.",
+        Subsystem, k =>
+        {
+            var obj = k.Vm.KernelObject;
+            var uareas = k.Uareas.All;
+            for (int index = 0; index < obj.Size; index++)
+            {
+                int id = index / Uvmexp.UspacePages; // PhysMem.UareaIndex(): u-area ids count from 1
+                if (id >= 1 && id <= uareas.Count && uareas[id - 1] is { State: not UareaState.Freed }) continue;
+                string range = id >= 1 && id <= uareas.Count ? $"of {uareas[id - 1]}, which uvm_km_free() gave back" : "that no allocation holds";
+                if (obj.PageAt(index) is { } p) return $"{p} is still in kernel_object at offset {index}, in the range {range}";
+                if (obj.FindSwslot(index) is var slot and not 0) return $"kernel_object still holds swap slot {slot} at offset {index}, in the range {range}";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Uarea | StateDomain.Objects,
+    };
+
+    /// <summary>
     /// uvm_swapout() never takes the u-area of an exiting LWP or a cached one: the LWP that runs
     /// exit1() was resident when it started and P_WEXIT keeps it so until it is dead; a cached u-area
     /// stays wired for uvm_uarea_alloc().
@@ -227,7 +256,7 @@ public static class ExitInvariants
     public static IReadOnlyList<Invariant> All { get; } =
     [
         UareaIsNeverFreedOrReusedWhileItsLwpRuns, ZombieIsReapedOnlyAfterLastLwpSwitchedAway, PathAfterSwitchAwayNeverSleeps,
-        NoUareaIsLeaked, SwapoutNeverSelectsAnExitingLwp, VforkParentWaitsWhileItsChildBorrowsItsSpace,
+        NoUareaIsLeaked, KernelObjectHoldsOnlyLiveAllocations, SwapoutNeverSelectsAnExitingLwp, VforkParentWaitsWhileItsChildBorrowsItsSpace,
     ];
 
     /// <summary>Every exit liveness property.</summary>

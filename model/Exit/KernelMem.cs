@@ -101,7 +101,8 @@ public static class KernelMem
         var obj = k.Vm.KernelObject;
         foreach (var s in Locks.Take(obj.Lock, self, "uvm_km_pgremove", "simple_lock(kernel_object)")) yield return s;
         bool freed = false;
-        for (int i = 0; i < Uvmexp.UspacePages; i++)
+        int end = k.Config.Has(Switches.KmPgremoveStopsShort) ? Uvmexp.UspacePages - 1 : Uvmexp.UspacePages; // km-pgremove-stops-short
+        for (int i = 0; i < end; i++)
         {
             int index = PhysMem.UareaIndex(u.Id, i);
             while (obj.PageAt(index) is { Busy: true } busy)

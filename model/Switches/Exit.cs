@@ -102,6 +102,16 @@ public static partial class Switches
         with { Kills = ["VforkParentWaitsWhileItsChildBorrowsItsSpace"], Budget = 50 };
 
     /// <summary>
+    /// uvm_km_pgremove(): the loop over the freed range stops one page short (an off-by-one on
+    /// the end offset): the last page of each freed u-area stays in kernel_object, wired and owned,
+    /// so no count of free, wired or queued pages shows it. From session 33's adversarial hunt,
+    /// where no property noticed it. Caught by KernelObjectHoldsOnlyLiveAllocations.
+    /// </summary>
+    public static readonly KernelSwitch KmPgremoveStopsShort = Mutation("km-pgremove-stops-short", "uvm_km_pgremove", "exit-reaperless",
+        "uvm_km_pgremove() stops one page short of the range uvm_km_free() gives back (an off-by-one): the last page of a freed u-area stays in kernel_object, lost for good")
+        with { Kills = ["KernelObjectHoldsOnlyLiveAllocations"], Budget = 50 };
+
+    /// <summary>
     /// proc_free() frees the process without LIST_REMOVE(p, p_list): the freed struct proc stays on
     /// zombproc, where every walker of the list (sysctl KERN_PROC, the next proc_free) reads it (a
     /// list removal skipped). Caught by the link check ProcListsHoldOnlyLiveProcesses.
