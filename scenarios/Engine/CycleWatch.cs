@@ -133,7 +133,9 @@ internal sealed class CycleWatch : IStateShown
         var counts = new int[threads.Count];
         for (int s = from; s < to; s++) counts[core.Log.ThreadOf(s)]++;
         var text = new StringBuilder();
-        text.Append($"After step {to} the kernel is back in the state it was in after step {from}; the {to - from} steps between (");
+        // Steps are numbered as the schedule's listing and explain number them, from 0: the state after
+        // n steps is the state after step n - 1 (a use-after-free report names its steps so too).
+        text.Append($"After step {to - 1} the kernel is back in the state it was in {(from == 0 ? "at boot" : $"after step {from - 1}")}; the {to - from} steps {from}-{to - 1} (");
         text.AppendJoin(", ", Enumerable.Range(0, threads.Count).Where(t => counts[t] > 0).Select(t => $"{threads[t].Name} {counts[t]}"));
         text.Append(") can repeat forever, and every thread that could run in them ran in them");
         // What is left undone: the threads asleep other than idle in their main loops, and the LWPs whose programs have not ended.
