@@ -48,7 +48,7 @@ public static class PoolDrainScenario
         [
             new ExitWorkload { Design = ExitDesign.Reaperless, NuareaMax = 1, FreeTarget = 14 },
             new PoolWorkload(),
-            new MapsWorkload { Exec = false, Lwps = [[new Mmap(2), new Mmap(1), new Munmap(), new Munmap()], [new Mmap(1), new Munmap()]] },
+            new MapsWorkload { Exec = false, Lwps = [[new Mmap(2), new Mmap(1), new Munmap(), new Munmap()], [new Mmap(1), new Munmap(), new Mmap(40)]] },
         ],
         Processes =
         [
