@@ -24,6 +24,12 @@ public static class UvmMap
     public static IEnumerable<Step> Map(Kernel k, KernelThread self, Vmspace vm, FindspaceRequest request, string what, MapCall result)
     {
         var map = vm.Map;
+        int? item = null;
+        // map-enomem-leaks-entry: the entry allocated before vm_map_lock() (the order of uvm_map.c
+        // 1.222, 2006), and the ENOMEM return below forgets to give it back.
+        bool early = k.Pools.Enabled && k.Config.Has(Switches.MapEnomemLeaksEntry);
+        if (early)
+            foreach (var s in PoolOps.Get(k, self.AsSelf, k.Pools.MapEntry, waitOk: true, v => item = v)) yield return s;
         foreach (var s in Lock(self, map)) yield return s;
 
         // uvm_map(): map locked; uvm_map_findspace(), then take the new entry's range.
@@ -36,8 +42,7 @@ public static class UvmMap
             yield break;
         }
         map.Pending = new MapInsert(found.Va, request.Length, found.Prev, self.Name, what);
-        int? item = null;
-        if (k.Pools.Enabled)
+        if (k.Pools.Enabled && !early)
         {
             // uvm_mapent_alloc(map, 0): pool_get(&uvm_map_entry_pool, PR_WAITOK), map still locked.
             foreach (var s in PoolOps.Get(k, self.AsSelf, k.Pools.MapEntry, waitOk: true, v => item = v)) yield return s;

@@ -38,6 +38,16 @@ public static partial class Switches
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
     /// <summary>
+    /// uvm_map(): the map entry is allocated before vm_map_lock() (uvm_mapent_alloc(), as the 2006
+    /// text orders it) and the no-space return (ENOMEM) does not give it back: an error path that
+    /// leaks a pool item per failed mmap(). From session 33's adversarial hunt; pool-drain's default
+    /// then gained an mmap() that does not fit. Caught by PoolItemsAreHeldOrReturned.
+    /// </summary>
+    public static readonly KernelSwitch MapEnomemLeaksEntry = Mutation("map-enomem-leaks-entry", "uvm_map", "pool-drain",
+        "uvm_map() allocates its map entry before vm_map_lock() and its ENOMEM return (no space) does not uvm_mapent_free() it: a pool item leaked per failed mmap() (an error path that leaks)")
+        with { Kills = ["PoolItemsAreHeldOrReturned"], Budget = 50 };
+
+    /// <summary>
     /// uvm_map(): the ENOMEM return after a failed uvm_map_findspace() skips vm_map_unlock() (a
     /// lock left held on an error path; session 22). Killed by the lock-discipline detector as the
     /// system call returns to user mode holding the map's lock (<c>KernelThread.AssertHoldsNoLock</c>),
