@@ -6,9 +6,10 @@ namespace Uvm.Scenarios;
 /// The loan-shm scenario: a process lends the pages of its SysV shm segment to anons
 /// (uvm_loan with UVM_LOAN_TOANON, so uvm_loanuobj() gives each aobj page a borrowing anon:
 /// pg-&gt;uanon set while the aobj owns the page, loan_count 1, the page left on its queue), then
-/// writes its private page and the second shm page (a write fault on a page on loan breaks the
+/// writes both shm pages again (a write fault on a page on loan breaks the
 /// loan), while another process writes more anonymous memory than is free, so that the pagedaemon
-/// scans pages an anon borrows from their object (switch pageout-takes-borrower-for-owner).
+/// scans pages an anon borrows from their object (switch pageout-takes-borrower-for-owner) and
+/// pages a broken loan left to its anon (switch loan-break-leaves-old-page-clean).
 /// Random workloads are loan's, which lend shm pages to anons one time in two.
 /// </summary>
 public static class LoanShmScenario
@@ -16,18 +17,21 @@ public static class LoanShmScenario
     /// <summary>The scenario entry.</summary>
     public static Scenario Scenario { get; } = new(
         "loan-shm",
-        "4 free pages, 9 swap slots; a process writes the first page of its 2-page shm segment, lends both pages to anons (object pages an anon borrows), writes its private page and the second shm page, while another writes 3 pages and the pagedaemon pages out.",
+        "3 free pages, 9 swap slots; a process writes the first page of its 2-page shm segment and its private page, lends both shm pages to anons (object pages an anon borrows), writes both again (a write breaks the loan), while another writes 3 pages and the pagedaemon pages out.",
         ["vm", "swap", "loan"],
         Default,
         () => MemoryReserves.Drawn(LoanScenario.Generate()));
 
-    /// <summary>The default workload: 6 pages of memory wanted in 4, two of them object pages lent to anons.</summary>
+    /// <summary>
+    /// The default workload: 6 pages of memory wanted in 3, two of them object pages lent to anons;
+    /// the first may be paged out and read back (clean) by the loan before its write breaks the loan.
+    /// </summary>
     public static Workload Default() => new()
     {
         Cpus = 1,
         Seconds = 0,
         SwapoutScans = 0,
-        FreePages = 4,
+        FreePages = 3,
         Sections =
         [
             new PagingWorkload
@@ -39,7 +43,7 @@ public static class LoanShmScenario
             },
             new LoanWorkload
             {
-                Clients = [new(1, [W(1), new LoanToAnons(1, 2), W(0), W(2)]) { ShmKey = 1, ShmPages = 2 }],
+                Clients = [new(1, [W(1), W(0), new LoanToAnons(1, 2), W(1), W(2)]) { ShmKey = 1, ShmPages = 2 }],
             },
         ],
     };
