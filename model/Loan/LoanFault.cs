@@ -164,7 +164,7 @@ public static class LoanFault
         // an anon-loaned page is the anon's, whose an_lock this path does not hold (the
         // lock-discipline detector reported the store made after the removal, in a generated loan
         // workload: loananon() of a shm page, then a write fault on it).
-        old.Flags &= ~PageFlags.Clean;
+        if (!k.Config.Has(Switches.LoanBreakLeavesOldPageClean)) old.Flags &= ~PageFlags.Clean;
         obj.Remove(old);
         PageQueues.Activate(k, fresh);
         obj.Insert(fresh, index);

@@ -126,6 +126,28 @@ public static partial class Switches
         Budget = 100,
     };
 
+    /// <summary>
+    /// uvm_fault.c 1.69, case 2 on a loaned object page: <c>uvm_pagecopy(uobjpage, pg); pg-&gt;flags
+    /// &amp;= ~(PG_FAKE|PG_CLEAN); pmap_page_protect(uobjpage, VM_PROT_NONE); ...
+    /// uvm_pagerealloc(uobjpage, NULL, 0)</c>: only the copy is marked dirty; uvm_pagerealloc() takes
+    /// the old page out of its object without touching its flags (uvm_pagefree()'s loan branch marks
+    /// a loaned object page dirty "for the benefit of possible anon owners", this path does not
+    /// call it). A clean page an anon borrows is then ownerless and clean: the pagedaemon hands it
+    /// to the anon and frees it as clean, though the anon has no swap copy. The 2012 text marks an
+    /// orphan dirty when an anon takes it over (uvm_loan_resolve_orphan()). Read in <see cref="LoanFault"/>.
+    /// </summary>
+    public static readonly KernelSwitch LoanBreakLeavesOldPageClean = new("loan-break-leaves-old-page-clean", SwitchKind.Discovered, "uvm_fault (case 2, loaned object page)", "loan-shm")
+    {
+        Origin = "uvm_loan.c uvm_loan_resolve_orphan() (2012 text): an orphan an anon takes over is marked dirty",
+        Title = "a write fault breaks the loan of a clean object page and leaves the old page, which an anon borrows, clean",
+        Description = "A clean aobj page (read back from swap) is lent to an anon; its owner writes it and case 2A copies it "
+            + "and uvm_pagerealloc()s the old page out of the object, PG_CLEAN still set. The pagedaemon hands the ownerless "
+            + "page to the borrowing anon and, the page clean, frees it: KASSERT(anon->an_swslot != 0) fails (the anon never had "
+            + "a slot), or without DIAGNOSTIC the anon's only copy of its data is gone.",
+        Expected = "panic uvmpd_scan_inactive",
+        Budget = 100,
+    };
+
     /// <summary>uvm_unloanpage(): an ownerless page whose last kernel loan is dropped is not freed.</summary>
     public static readonly KernelSwitch UnloanLeaksOwnerlessPage = Mutation("unloan-leaks-ownerless-page", "uvm_unloanpage", "loan",
         "uvm_unloanpage() does not uvm_pagefree() an ownerless page whose last kernel loan it drops (a page leaked)")
