@@ -33,8 +33,15 @@ public static class LoanFault
             foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
             bool wasResident = anon.Page is { Busy: false };
             var got = new Out<Page>();
-            foreach (var s in AnonPager.Get(k, self, anon, got)) yield return s;
-            if (got.Value is not { } p) continue; // ERESTART
+            var failed = new Out<bool>();
+            foreach (var s in AnonPager.Get(k, self, anon, got, ioError: failed)) yield return s;
+            // uvm_fault(): ERESTART refaults; any other error (EIO of a bad slot) is returned, and
+            // trap() signals the process (a refault would read the bad slot again, forever).
+            if (got.Value is not { } p)
+            {
+                if (failed.Value) yield break;
+                continue;
+            }
             TakeOverOwnerlessPage(k, self, anon, p);
             if (!write && p.LoanCount > 0)
             {

@@ -54,8 +54,11 @@ public static class AnonPager
     /// LWP may change (null: the caller's reference keeps the anon): when it fails the anon is
     /// relocked only if we own the page we read (the busy page holds it: uvm_anfree() marks it
     /// PG_RELEASED instead of freeing), and the result is null (ERESTART) after the page is dealt with.
+    /// A failed read (SWSLOT_BAD) also ends with a null result, an_lock dropped, and
+    /// <paramref name="ioError"/> set: the caller returns the error (uvm_fault(): "default: return
+    /// error"), where ERESTART refaults.
     /// </summary>
-    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, Anon anon, Out<Page> result, Func<bool>? relock = null)
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, Anon anon, Out<Page> result, Func<bool>? relock = null, Out<bool>? ioError = null)
     {
         while (true)
         {
@@ -109,6 +112,7 @@ public static class AnonPager
                     k.Vm.PageQueueLock.Release(self);
                     anon.Lock.Release(k, self);
                     result.Value = null;
+                    if (ioError is not null) ioError.Value = true;
                     yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
                     yield break;
                 }
