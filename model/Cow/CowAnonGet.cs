@@ -11,15 +11,20 @@ namespace Uvm.Model.Cow;
 /// moved; then the amap, and the anon if relocked or if we own the page. Our page came back
 /// PG_RELEASED (the anon was freed meanwhile): free it and the anon, ERESTART. Not relocked:
 /// ERESTART. The slot no longer holds this anon: ERESTART. ERESTART returns null, all unlocked.
+/// A slot marked bad by a failed pageout (SWSLOT_BAD) fails the read at once (uvm_swap_get()); after
+/// the relock the page is freed, its sleepers woken, and the error returned (uvm_fault.c 1.113:
+/// <c>if (error) { if (anon-&gt;an_swslot &gt; 0) uvm_swap_markbad(...); anon-&gt;an_swslot = SWSLOT_BAD;
+/// ... uvm_pagefree(pg); ... return error; }</c>): null with <c>ioError</c> set, all unlocked.
 /// </summary>
 public static class CowAnonGet
 {
     /// <summary>Ends with everything locked and <paramref name="result"/> resident and not busy, or null (ERESTART, nothing locked).</summary>
-    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon anon, int page, int stamp, Out<Page> result)
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon anon, int page, int stamp, Out<Page> result, Out<bool>? ioError = null)
     {
         while (true)
         {
             Page? own = null;
+            bool bad = false;
             if (anon.Page is { } p)
             {
                 if (!p.Busy) { result.Value = p; yield break; }
@@ -38,10 +43,11 @@ public static class CowAnonGet
                 fresh.PqAnon = true;
                 fresh.BusyOwner = k.Config.Has(Switches.AnongetBusiesWithoutOwner) ? null : "uvmfault_anonget";
                 anon.Page = own = fresh;
-                if (!k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
-                fresh.Data = k.Vm.Swap.Data(anon.SwSlot); // the read: whatever the slot holds
+                bad = anon.SwSlot == SwapSpace.SwslotBad; // uvm_swap_get(): SWSLOT_BAD fails at once
+                if (!bad && !k.Config.Has(Switches.CowAnongetSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uvm_swap_get()
+                if (!bad) fresh.Data = k.Vm.Swap.Data(anon.SwSlot); // the read: whatever the slot holds
                 CowFault.UnlockAll(k, self, space, amap, anon);
-                self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
+                if (!bad) self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                 yield return Step.Ran("uvmfault_anonget: uvm_swap_get");
             }
             // uvmfault_relock()
@@ -50,6 +56,22 @@ public static class CowAnonGet
             if (!locked) space.Lock.Release(k, self);
             if (locked) foreach (var s in Locks.Take(amap.Lock, self, "uvmfault_anonget: amap_lock")) yield return s;
             if (locked || own is not null) foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: simple_lock(an_lock)")) yield return s;
+            if (own is not null && bad && (own.Flags & PageFlags.Released) == 0)
+            {
+                // The read failed: an_page = NULL (the slot is SWSLOT_BAD already: no markbad),
+                // uvm_pagefree() of the page, never un-busied so never mapped, its sleepers woken.
+                anon.Page = null;
+                k.Vm.PageQueueLock.Acquire(self);
+                PageQueues.Unbusy(k, own);
+                PageQueues.Free(k, own);
+                k.Vm.PageQueueLock.Release(self);
+                if (locked) CowFault.UnlockAll(k, self, space, amap, anon);
+                else anon.Lock.Release(k, self);
+                result.Value = null;
+                if (ioError is not null) ioError.Value = true;
+                yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
+                yield break;
+            }
             if (own is not null)
             {
                 if ((own.Flags & PageFlags.Released) != 0)

@@ -105,8 +105,13 @@ public static class CowFault
     {
         foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
         var got = new Out<Page>();
-        foreach (var s in CowAnonGet.Get(k, self, space, amap, anon, page, at.Stamp, got)) yield return s;
-        if (got.Value is not { } p) yield break; // ERESTART: everything unlocked, ReFault
+        var failed = new Out<bool>();
+        foreach (var s in CowAnonGet.Get(k, self, space, amap, anon, page, at.Stamp, got, failed)) yield return s;
+        if (got.Value is not { } p)
+        {
+            done.Value = failed.Value; // the read failed: uvm_fault() returns the error (trap() signals the process); else ERESTART: ReFault
+            yield break;
+        }
         if (write && anon.RefCount > 1 && !k.Config.Has(Switches.CowWritesSharedAnon))
         {
             // Case 1B: uvm_analloc() + uvm_pagealloc(); none: unlockall, uvm_wait("flt_noram3"), ReFault.
