@@ -39,7 +39,10 @@ public static class CowForkScenario
     /// read-write again, as cow-wire's parent does), and one in three has a second LWP touching the
     /// pages meanwhile: a stale writable mapping fork() leaves harms only another LWP of the
     /// parent, and only a write after PROT_READ|PROT_WRITE is given back meets the anons fork
-    /// shared (session 30's hunt: neither was in any default or generated cow-fork workload).
+    /// shared (session 30's hunt: neither was in any default or generated cow-fork workload). One
+    /// workload in three fails chosen pageout completions (swap-errors' EIO and ENOMEM, clusters
+    /// of one page, two more slots for those EIO marks bad): a parent and child then fault an anon
+    /// whose slot is bad, and uvmfault_anonget()'s error branch runs against shared anons.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from free in Gen.Choose(3, 4)
@@ -50,13 +53,15 @@ public static class CowForkScenario
         from forks in Gen.Choose(1, 2)
         from protect in Gen.Frequency((2, Gen.Constant(Array.Empty<CowOp>())), (1, Gen.Constant(new[] { new CowOp(CowOpKind.Protect), new CowOp(CowOpKind.Unprotect) })))
         from lwp in Gen.Frequency((2, Gen.Constant(Array.Empty<CowOp>())), (1, GenTouches(pages, 3)))
+        from errors in Gen.Frequency((2, Gen.Constant((IReadOnlyList<IoFault>)[])), (1, SwapErrorsScenario.GenErrors()))
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
             Sections =
             [
-                PagingWithFiller(2 * pages + 4),
+                PagingWithFiller(2 * pages + 4 + 2 * errors.Count),
                 new CowWorkload { Processes = [new(pages, [.. before, .. Enumerable.Repeat(new CowOp(CowOpKind.Fork), forks), .. protect, .. after]) { ChildOps = child, LwpOps = lwp }] },
+                .. errors.Count > 0 ? new object[] { new SwapIoWorkload { ClusterPages = 1, Errors = errors } } : [],
             ],
         };
 

@@ -58,7 +58,7 @@ public static class SwapErrorsScenario
         };
 
     /// <summary>Up to 3 distinct failing completions among the first 6, each EIO or ENOMEM.</summary>
-    private static FsCheck.Gen<IReadOnlyList<IoFault>> GenErrors() =>
+    internal static FsCheck.Gen<IReadOnlyList<IoFault>> GenErrors() =>
         from picks in Gen.ListOf(
             from completion in Gen.Choose(1, 6)
             from error in Gen.Elements(PageoutError.Eio, PageoutError.Enomem)
