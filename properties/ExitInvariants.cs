@@ -146,15 +146,18 @@ public static class ExitInvariants
             {
                 int id = index / Uvmexp.UspacePages; // PhysMem.UareaIndex(): u-area ids count from 1
                 if (id >= 1 && id <= uareas.Count && uareas[id - 1] is { State: not UareaState.Freed }) continue;
-                string range = id >= 1 && id <= uareas.Count ? $"of {uareas[id - 1]}, which uvm_km_free() gave back" : "that no allocation holds";
-                if (obj.PageAt(index) is { } p) return $"{p} is still in kernel_object at offset {index}, in the range {range}";
-                if (obj.FindSwslot(index) is var slot and not 0) return $"kernel_object still holds swap slot {slot} at offset {index}, in the range {range}";
+                if (obj.PageAt(index) is { } p) return $"{p} is still in kernel_object at offset {index}, in the range {Range(uareas, id)}";
+                if (obj.FindSwslot(index) is var slot and not 0) return $"kernel_object still holds swap slot {slot} at offset {index}, in the range {Range(uareas, id)}";
             }
             return null;
         })
     {
         Reads = StateDomain.Uarea | StateDomain.Objects,
     };
+
+    /// <summary>The kernel_object range of u-area <paramref name="id"/>, for a report: freed, or never allocated.</summary>
+    private static string Range(IReadOnlyList<Uarea> uareas, int id) =>
+        id >= 1 && id <= uareas.Count ? $"of {uareas[id - 1]}, which uvm_km_free() gave back" : "that no allocation holds";
 
     /// <summary>
     /// uvm_swapout() never takes the u-area of an exiting LWP or a cached one: the LWP that runs
