@@ -153,10 +153,12 @@ public static class LoanFault
     /// Case 2A write on a loaned object page, vmobjlock held: uvm_pagecopy() into
     /// <paramref name="fresh"/>, un-busy the old page, uvm_pagerealloc() it out of the object and
     /// the copy in. The old page stays where it was: a kernel loan holds it off the queues, an anon
-    /// loan on them (for the pagedaemon to hand it to that anon). Approx.: the old page is marked
-    /// dirty as uvm_pagefree() marks a loaned page leaving its object, so an anon taking it over
-    /// knows it has no swap copy; uvm_pagefree() clears PG_CLEAN right after uvm_pageremove(),
-    /// inside the allocator, and this path, which is not uvm_pagefree(), does it just before.
+    /// loan on them (for the pagedaemon to hand it to that anon). The old page is marked dirty as
+    /// uvm_pagefree() marks a loaned page leaving its object, so an anon taking it over knows it has
+    /// no swap copy; uvm_pagefree() clears PG_CLEAN right after uvm_pageremove(), inside the
+    /// allocator, and this path does it just before. 1.69's uvm_pagerealloc() leaves PG_CLEAN as it
+    /// is: switch <see cref="Switches.LoanBreakLeavesOldPageClean"/> (the 2012 text marks the orphan
+    /// when an anon takes it over).
     /// </summary>
     private static Step BreakObjectLoan(Kernel k, KernelThread self, AObj obj, Page old, Page fresh, UserPmap? pmap, int slot)
     {

@@ -13,7 +13,7 @@ namespace Uvm.Scenarios;
 /// pagedaemon, woken by the shortage, calls pool_drain() to free empty pool pages before it
 /// drains cached u-areas. Meanwhile two LWPs of another process mmap() and munmap(): uvm_map()
 /// takes its entry from uvm_map_entry_pool with the map locked, and uvm_unmap_detach() returns
-/// it. Checks the pool invariants beside the sched, exit and map ones, and the page invariants:
+/// it; the last mmap() does not fit, so uvm_map()'s ENOMEM return runs with the pool on. Checks the pool invariants beside the sched, exit and map ones, and the page invariants:
 /// pool pages come off the free list and the pool declares itself their holder.
 /// </summary>
 public static class PoolDrainScenario
