@@ -118,6 +118,12 @@ public static class CowFault
             if (PageQueues.Alloc(k) is not { } fresh)
             {
                 UnlockAll(k, self, space, amap, anon);
+                if (Pageout.OutOfSwap(k))
+                {
+                    done.Value = true;
+                    yield return Pageout.OutOfSwapStep;
+                    yield break;
+                }
                 yield return Pageout.Wait(k, "flt_noram3");
                 yield break;
             }
@@ -148,6 +154,12 @@ public static class CowFault
         if (PageQueues.Alloc(k) is not { } fresh)
         {
             UnlockAll(k, self, space, amap, null);
+            if (Pageout.OutOfSwap(k))
+            {
+                done.Value = true;
+                yield return Pageout.OutOfSwapStep;
+                yield break;
+            }
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }

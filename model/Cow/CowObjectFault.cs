@@ -85,6 +85,12 @@ public static class CowObjectFault
         {
             PageQueues.UnbusyOwned(k, upage, "uvm_fault");
             UnlockAll(k, self, space, amap, uobj);
+            if (Pageout.OutOfSwap(k))
+            {
+                done.Value = true;
+                yield return Pageout.OutOfSwapStep;
+                yield break;
+            }
             yield return Pageout.Wait(k, "flt_noram5");
             yield break;
         }

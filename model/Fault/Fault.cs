@@ -36,6 +36,11 @@ public static class Fault
             // and ReFault: the lookup again, which may find the entry gone or another LWP's anon there.
             if (PageQueues.Alloc(k) is not { } fresh)
             {
+                if (Pageout.OutOfSwap(k))
+                {
+                    yield return Pageout.OutOfSwapStep; // trap() kills the process: "out of swap"
+                    yield break;
+                }
                 yield return Pageout.Wait(k, "flt_noram5");
                 if (relock?.Invoke() == false) yield break;
                 continue;

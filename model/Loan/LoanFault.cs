@@ -57,6 +57,11 @@ public static class LoanFault
                 if (PageQueues.Alloc(k) is not { } fresh)
                 {
                     anon.Lock.Release(k, self);
+                    if (shared && Pageout.OutOfSwap(k))
+                    {
+                        yield return Pageout.OutOfSwapStep; // case 1B: ENOMEM (the loan break of case 1 waits)
+                        yield break;
+                    }
                     yield return Pageout.Wait(k, shared ? "flt_noram3" : "flt_noram2");
                     continue; // ReFault
                 }

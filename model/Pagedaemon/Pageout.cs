@@ -15,6 +15,23 @@ public static class Pageout
     public static readonly WaitChannel AioDone = new("&uvm.aio_done");
 
     /// <summary>
+    /// The test of uvm_fault.c 1.69's cases 1B and 2B when uvm_pagealloc() finds no page: <c>if (anon
+    /// == NULL || uvmexp.swpgonly == uvmexp.swpages) return ENOMEM</c> ("out of swap"; trap() kills
+    /// the process) rather than uvm_wait() and ReFault: with every swap page holding a page's only
+    /// copy, or no swap at all, the pagedaemon has nowhere to put a dirty anon page. The model's
+    /// uvm_analloc() never fails. Later texts ask uvm_reclaimable() instead (2006).
+    /// </summary>
+    internal static bool OutOfSwap(Kernel k)
+    {
+        if (k.Uvmexp.SwpgOnly > k.Vm.Swap.SwPages)
+            throw new KernelPanicException("uvm_fault", $"KASSERT(uvmexp.swpgonly <= uvmexp.swpages) failed: {k.Uvmexp.SwpgOnly} > {k.Vm.Swap.SwPages}");
+        return k.Uvmexp.SwpgOnly == k.Vm.Swap.SwPages;
+    }
+
+    /// <summary>The step of a fault that returns ENOMEM, everything unlocked (cases 1B and 2B, <see cref="OutOfSwap"/>).</summary>
+    internal static Step OutOfSwapStep => Step.Ran("uvm_fault: out of swap, ENOMEM");
+
+    /// <summary>
     /// uvm_wait(msg): wake the pagedaemon and sleep on &amp;uvmexp.free, as one critical section
     /// (pagedaemon_lock held), so a wakeup between the two is not lost.
     /// </summary>
