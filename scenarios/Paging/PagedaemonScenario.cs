@@ -44,15 +44,18 @@ public static class PagedaemonScenario
 
     /// <summary>
     /// 1-3 processes of 1-4 anon pages, 3-8 free pages, 1-6 swap slots, with all anon pages fitting
-    /// in memory plus swap: beyond that the kernel has nothing left to reclaim and the faulting
-    /// processes and the pagedaemon spin in uvm_wait() for ever, as the real kernel does.
+    /// in memory plus swap three times in four. The fourth may not fit: once swap holds only pages
+    /// whose one copy it is, a fault that needs a new page returns ENOMEM (uvm_fault.c 1.69, cases
+    /// 1B and 2B: "out of swap") instead of waiting in uvm_wait() for a page the pagedaemon has
+    /// nowhere to put.
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from free in Gen.Choose(3, 8)
         from slots in Gen.Choose(1, 6)
         from n in Gen.Choose(1, 3)
         from procs in Gen.ListOf(GenProcess(), n)
-        where procs.Sum(p => p.Pages) < free + slots
+        from overcommit in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        where overcommit || procs.Sum(p => p.Pages) < free + slots
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,

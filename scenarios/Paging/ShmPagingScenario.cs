@@ -51,8 +51,9 @@ public static class ShmPagingScenario
     /// <summary>
     /// 1-2 anon processes (<see cref="PagedaemonScenario.GenProcess"/>) and two users of a 1-4 page
     /// segment with 2-5 touches each, reads as likely as writes, in 3-6 free pages, with every
-    /// page fitting in memory plus swap (beyond that nothing is left to reclaim, see
-    /// <see cref="PagedaemonScenario.Generate"/>).
+    /// page fitting in memory plus swap (beyond that an shm fault has nothing left to reclaim:
+    /// uao_get() waits in uvm_wait("uao_getpage") and has no ENOMEM return, unlike the anon
+    /// faults of <see cref="PagedaemonScenario.Generate"/>).
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from free in Gen.Choose(3, 6)
