@@ -109,8 +109,12 @@ public static class Swapout
             yield break;
         }
         var uarea = l.Uarea; // addr = l->l_addr, read before uvm_fault_unwire() takes kernel_map's lock
+        var p = l.Proc; // p = l->l_proc, read on entry
         yield return Step.Ran("uvm_swapout");
         foreach (var s in UareaWiring.Unwire(k, self, l, uarea)) yield return s; // cpu_swapout(); uvm_fault_unwire()
+        // pmap_collect(vm_map_pmap(&p->p_vmspace->vm_map)) after the unwire, which may have slept on
+        // kernel_map: the struct proc read on entry, and its vmspace, are read again here.
+        p.Vmspace.Touch();
     }
 
     /// <summary>
