@@ -44,6 +44,23 @@ public static class ExitScenario
         () => MemoryReserves.Drawn(GenerateLwps()));
 
     /// <summary>
+    /// Two LWPs of one parent in wait4() at once, a state the LWPs of 2003 made possible: each
+    /// forks a child that computes a quantum and exits, and each waits for one; both may find the
+    /// same zombie (kern_exit.c sys_wait4() walks p_children with no mark on what it finds). 2004
+    /// design; generated workloads are exit-lwps' (siblings mixing forks, quanta and wait4()s).
+    /// </summary>
+    public static Scenario Waiters { get; } = new(
+        "exit-waiters",
+        "2 CPUs, reaperless exit: pid 2's two LWPs each fork a child that computes a quantum and exits, and each calls wait4(): both may find the same zombie.",
+        ["sched", "exit", "vm"],
+        WaitersDefault,
+        () => MemoryReserves.Drawn(GenerateLwps()));
+
+    /// <summary>The default workload of <see cref="Waiters"/>: memory at the pagedaemon's target, with room for both children's u-areas.</summary>
+    public static Workload WaitersDefault() => AtTarget(2, ExitDesign.Reaperless, 4,
+        [new ProcessSpec([[new Fork([new Compute(1)]), new Wait()], [new Fork([new Compute(1)]), new Wait()]])]);
+
+    /// <summary>
     /// The default workload of <see cref="Lwps"/>: pid 2 has three LWPs: one computes a quantum and
     /// calls exit(2), one sleeps a second in nanosleep() then computes, one sleeps a second. Memory
     /// is at the pagedaemon's target.

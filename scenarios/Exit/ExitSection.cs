@@ -15,7 +15,7 @@ public sealed class ExitSection : WorkloadSection<ExitWorkload>
     public override string Name => "exit";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [ExitScenario.Reaperless, ExitScenario.Reaper, ExitScenario.ProcArgs, ExitScenario.Lwps, ExitScenario.Vfork];
+    public override IReadOnlyList<Scenario> Scenarios => [ExitScenario.Reaperless, ExitScenario.Reaper, ExitScenario.ProcArgs, ExitScenario.Lwps, ExitScenario.Vfork, ExitScenario.Waiters];
 
     /// <inheritdoc/>
     public override KernelConfig Configure(Workload workload, KernelConfig config) => ExitBoot.Configure(workload, config);
