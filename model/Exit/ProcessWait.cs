@@ -10,7 +10,7 @@ namespace Uvm.Model.Exit;
 /// wakes it; for a zombie, sys_wait4() of the rework first calls uvm_uarea_drain(FALSE) ("Collect
 /// child u-areas", may sleep), then proc_free() frees the proc. Run by a parent LWP's system call or
 /// by init (<see cref="Threads.InitThread"/>). Left out: pid/pgrp selection, WNOHANG, stopped
-/// children, ptrace reparenting, the status copyout, and proc_free()'s KASSERTs on the LWP counts
+/// children, ptrace reparenting, the status copyout (but see <see cref="Switches.Wait4CopiesOutBeforeFree"/>), and proc_free()'s KASSERTs on the LWP counts
 /// (the invariant <c>ZombieIsReapedOnlyAfterLastLwpSwitchedAway</c> states that rule).
 /// </summary>
 public static class ProcessWait
@@ -60,6 +60,17 @@ public static class ProcessWait
             // sys_wait4(): uvm_uarea_drain(FALSE), "Collect child u-areas" (the rework's; may sleep on kernel_map).
             if (k.Config.ExitDesign == ExitDesign.Reaperless)
                 foreach (var s in k.Uareas.Drain(k, self, empty: false)) yield return s;
+
+            // wait4-copies-out-before-free: kern_exit.c 1.121 and 1.162.2.1 copy the status and the
+            // rusage out to the caller (copyout(), which may fault on the user page and sleep)
+            // before proc_free(child), with no look at the child again. The default frees it in the
+            // section that found it and copies out afterwards (1.169.2.1, 2007), which the model
+            // leaves out: it touches nothing of the child.
+            if (k.Config.Has(Switches.Wait4CopiesOutBeforeFree))
+            {
+                self().MaySleep();
+                yield return Step.Ran("sys_wait4: copyout");
+            }
 
             // proc_free(): proclist_lock_write { off zombproc; off the parent's children }; pool_put.
             foreach (var s in Proclist.LockWrite(k, self, "proc_free")) yield return s;

@@ -92,6 +92,26 @@ public static partial class Switches
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 50 };
 
     /// <summary>
+    /// Found by the checker (session 33, from a review of the exit paths): sys_wait4() of kern_exit.c
+    /// 1.121 (2003) and 1.162.2.1 (netbsd-4, the rework's lineage) finds a zombie child and then, with
+    /// no lock held and no mark on the child, copies the status and the rusage out to the caller
+    /// (copyout() may fault on a user page and sleep) before proc_free(child). A sibling LWP of the
+    /// parent in wait4() meanwhile finds the same zombie and frees it: the first frees it again. The
+    /// 2007 text (1.169.2.1) finds and frees the child under proclist_lock and copies out after,
+    /// which the default kernel does. Read in <see cref="Exit.ProcessWait"/>.
+    /// </summary>
+    public static readonly KernelSwitch Wait4CopiesOutBeforeFree = new("wait4-copies-out-before-free", SwitchKind.Discovered, "sys_wait4", "exit-waiters")
+    {
+        Origin = "kern_exit.c 1.169.2.1 (2007): proc_free() in the section that found the child, copyout() after",
+        Title = "two LWPs of one parent in wait4() both collect the zombie one found before its copyout slept",
+        Description = "sys_wait4() finds a zombie child, then copyout()s the status and rusage, which may fault and sleep, "
+            + "before proc_free(child); the parent's other LWP, in wait4() too, finds the same zombie meanwhile and frees it, "
+            + "and the first LWP's proc_free() frees it again.",
+        Expected = "detector UseAfterFree",
+        Budget = 100,
+    };
+
+    /// <summary>
     /// fork1(): the vfork loop tests P_PPWAIT once, `if` for `while`: the first wakeup of the
     /// parent's proc lets the parent return, though the wakeup may be another's (a second child's
     /// exit1() wakes the same channel) and the child still runs in the shared vmspace. From
