@@ -54,7 +54,23 @@ public static class Cli
             stderr.WriteLine($"uvmcheck: {e.Message}");
             return UsageError;
         }
+        catch (Exception e) when (BootFailure(e) is { } boot)
+        {
+            // The kernel under test cannot boot the workload: every schedule fails before its first
+            // step, a bug of that kernel (a switch, or a model changed by hand), found without a search.
+            stdout.WriteLine($"BUG FOUND at boot: {boot.Message}");
+            return BugFound;
+        }
     }
+
+    /// <summary>The boot failure inside <paramref name="e"/> (an explorer's threads wrap it in an AggregateException), or null.</summary>
+    private static BootFailureException? BootFailure(Exception e) => e switch
+    {
+        BootFailureException b => b,
+        AggregateException a => a.InnerExceptions.Select(BootFailure).FirstOrDefault(b => b is not null),
+        _ when e.InnerException is { } inner => BootFailure(inner),
+        _ => null,
+    };
 
     private static IEnumerable<string> CommandPath(ParseResult parsed)
     {

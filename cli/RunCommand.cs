@@ -139,6 +139,7 @@ internal static class RunCommand
             used = plan.Request with { Workload = workloads[i] };
             stdout.WriteLine(workloads.Count > 1 ? $"workload {i + 1}/{workloads.Count}: {workloads[i]}" : $"workload: {workloads[i]}");
             var request = used;
+            _ = KernelBuilder.Build(request.Workload, request.Config); // a kernel that cannot boot it fails here, in this process (BootFailureException), not in each worker
             var result = Progress.Show(plan.Request.Settings.IsOpen ? null : plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
             total = total is null ? result : result with
             {

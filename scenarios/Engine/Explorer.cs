@@ -96,6 +96,10 @@ public static class Explorer
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (request.Settings.TimeBudget is { } t) budget.CancelAfter(t);
+        // A kernel that cannot boot the workload fails before any step: said once, here, as a
+        // BootFailureException, rather than by each engine's schedule (Coyote would report it as an
+        // unhandled exception of its test).
+        if (request.Settings.Engine == EngineKind.Coyote) _ = KernelBuilder.Build(request.Workload, request.Config);
         return request.Settings.Engine == EngineKind.Direct
             ? DirectExplorer.Run(request, budget.Token, onSchedule, listener)
             : CoyoteExplorer.Run(request, budget.Token, onSchedule, listener, core);

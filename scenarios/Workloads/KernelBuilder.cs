@@ -15,6 +15,19 @@ public static class KernelBuilder
     /// </summary>
     public static Kernel Build(Workload workload, KernelConfig config)
     {
+        try
+        {
+            return Boot(workload, config);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or InputException))
+        {
+            throw new BootFailureException($"the kernel failed at boot, before any step: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    /// <summary>The boot itself (<see cref="Build"/>).</summary>
+    private static Kernel Boot(Workload workload, KernelConfig config)
+    {
         // Loops by index over the read-only lists: a foreach over an IReadOnlyList boxes its
         // enumerator, and a schedule boots once (docs/benchmarks.md, bytes per schedule).
         var sections = WorkloadSections.All;

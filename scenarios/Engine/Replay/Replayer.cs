@@ -71,6 +71,7 @@ public static class Replayer
         var request = RequestFor(cx, properties);
         bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
         var follower = engine ?? EngineKind.Direct;
+        _ = KernelBuilder.Build(request.Workload, request.Config); // a kernel that cannot boot fails here, before any engine (BootFailureException)
         string? traceProblem = null;
         if (!string.IsNullOrEmpty(cx.Trace) && engine != EngineKind.Direct)
         {
