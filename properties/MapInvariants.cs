@@ -61,10 +61,18 @@ public static class MapInvariants
         Reads = StateDomain.Map,
     };
 
-    /// <summary>Exec fails with ENOMEM only when the map really had no room for the vmcmd.</summary>
-    public static readonly Invariant ExecFailsOnlyWhenTheMapHasNoRoom = new(
-        nameof(ExecFailsOnlyWhenTheMapHasNoRoom),
-        "Exec, with any stack limit, succeeds whenever the map has room for each of its mappings.",
+    /// <summary>
+    /// uvm_map() fails with ENOMEM only when uvm_map_findspace() has nothing to find: the map, as
+    /// the failing call saw it under the map lock, has no range that the request's contract
+    /// allows (<see cref="FreeSpaceOracle"/>: aligned, clear of every entry, on the hint's side in
+    /// the map's direction, exactly at the hint when fixed). Judged for exec's vmcmds (an exec that
+    /// fails past the point of no return, with any stack limit) and, since session 33, for every
+    /// mmap() (its second hunt refused exact fits, judged only through exec until then; this was
+    /// ExecFailsOnlyWhenTheMapHasNoRoom).
+    /// </summary>
+    public static readonly Invariant UvmMapFailsOnlyWhenTheMapHasNoRoom = new(
+        nameof(UvmMapFailsOnlyWhenTheMapHasNoRoom),
+        "uvm_map() of an exec vmcmd or an mmap() fails with ENOMEM only when the map, as it saw it, had no range its request allows: exec, with any stack limit, succeeds whenever the map has room for each of its mappings.",
         "maps", k =>
         {
             for (int v = 0; v < k.Vmspaces.Count; v++)
@@ -73,6 +81,9 @@ public static class MapInvariants
                 for (int i = 0; i < vm.ExecFailures.Count; i++)
                     if (vm.ExecFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
                         return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
+                for (int i = 0; i < vm.MmapFailures.Count; i++)
+                    if (vm.MmapFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
+                        return $"{vm}: {f} failed, but [{va},{va + f.Request.Length}) was free";
             }
             return null;
         })
@@ -106,7 +117,7 @@ public static class MapInvariants
 
     /// <summary>Every map invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [MapEntriesAreDisjointAndInBounds, FoundSpaceIsFree, ExecFailsOnlyWhenTheMapHasNoRoom, MapTreeMatchesEntryList, UnmapRemovesExactlyItsRange];
+        [MapEntriesAreDisjointAndInBounds, FoundSpaceIsFree, UvmMapFailsOnlyWhenTheMapHasNoRoom, MapTreeMatchesEntryList, UnmapRemovesExactlyItsRange];
 
     /// <summary>
     /// Every map liveness property: none since session 22. MapLockSleeperIsEventuallyWoken (a

@@ -12,6 +12,9 @@ public sealed class Vmspace(int pid, VmMap map)
     /// <summary>The failed execs, oldest first.</summary>
     private readonly List<ExecFailure> _execFailures = [];
 
+    /// <summary>Backs <see cref="MmapFailures"/>.</summary>
+    private readonly List<ExecFailure> _mmapFailures = [];
+
     /// <summary>The owning process.</summary>
     public int Pid { get; } = pid;
 
@@ -35,6 +38,9 @@ public sealed class Vmspace(int pid, VmMap map)
 
     /// <summary>Execs that failed with ENOMEM, and the layout each saw.</summary>
     public IReadOnlyList<ExecFailure> ExecFailures => _execFailures;
+
+    /// <summary>mmap()s whose uvm_map() failed with ENOMEM, and the layout each saw (the same record as an exec's vmcmd).</summary>
+    public IReadOnlyList<ExecFailure> MmapFailures => _mmapFailures;
 
     /// <summary>vm_minsaddr: USRSTACK, the top of the stack and of the map.</summary>
     public int MinSaddr => Map.Max;
@@ -68,6 +74,13 @@ public sealed class Vmspace(int pid, VmMap map)
     {
         Map.V();
         _execFailures.Add(failure);
+    }
+
+    /// <summary>An mmap() whose uvm_map() found no space.</summary>
+    internal void RecordMmapFailure(ExecFailure failure)
+    {
+        Map.V();
+        _mmapFailures.Add(failure);
     }
 
     /// <inheritdoc/>

@@ -34,6 +34,7 @@ public sealed class MmapThread(Kernel kernel, string name, Vmspace vmspace, IRea
                     // sys_mmap() under KERNEL_PROC_LOCK from syscall entry to return (i386 trap.c syscall_plain).
                     foreach (var s in Syscall(UvmMap.Map(Kernel, this, vmspace, request, $"{Name} mmap#{++n}", call))) yield return s;
                     if (call.Va is { } va) _held.Add((va, va + m.Pages));
+                    else vmspace.RecordMmapFailure(new ExecFailure($"{Name} mmap#{n}", request, vmspace.Map.Min, vmspace.Map.Max, call.FullLayout)); // ENOMEM
                     break;
                 case Munmap when _held.Count > 0:
                     var (start, end) = _held[^1];

@@ -59,11 +59,11 @@ public sealed class MapInvariantsTests
     {
         var (k, vm) = BootedKernel();
         vm.RecordExecFailure(new ExecFailure("ld.elf_so", new FindspaceRequest(7, 8), 1, 32, [(8, 10), (10, 12)]));
-        Assert.Null(MapInvariants.ExecFailsOnlyWhenTheMapHasNoRoom.Check(k));
+        Assert.Null(MapInvariants.UvmMapFailsOnlyWhenTheMapHasNoRoom.Check(k));
 
         vm.RecordExecFailure(new ExecFailure("ld.elf_so", new FindspaceRequest(12, 3), 1, 32, [(8, 10), (10, 12), (13, 15)]));
 
-        Assert.Contains("but [1,4) was free", MapInvariants.ExecFailsOnlyWhenTheMapHasNoRoom.Check(k));
+        Assert.Contains("but [1,4) was free", MapInvariants.UvmMapFailsOnlyWhenTheMapHasNoRoom.Check(k));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class VmMutationTests(ITestOutputHelper output)
     {
         var cell = Run("findspace-topdown-stops-at-first-gap", "exec-topdown", seed);
 
-        Assert.Equal($"invariant {nameof(MapInvariants.ExecFailsOnlyWhenTheMapHasNoRoom)}", cell.KilledBy);
+        Assert.Equal($"invariant {nameof(MapInvariants.UvmMapFailsOnlyWhenTheMapHasNoRoom)}", cell.KilledBy);
     }
 
     /// <summary>The fixed model survives the same three searches with every invariant holding.</summary>
