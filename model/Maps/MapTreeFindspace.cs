@@ -117,6 +117,8 @@ internal static class MapTreeFindspace
         if (align > 1) start = topDown ? start - (((start % align) + align) % align) : start + ((align - (start % align)) % align);
         if (start < 0) return -1; // an unsigned start below 0 wraps, and so does start + length
         int low = e?.End ?? map.Min, high = e is null ? map.GapEnd(-1) : End(map, e);
+        // findspace-refuses-exact-fit: "entry->next->start > end" where the gap may end at the range's end.
+        if (map.Has(Switches.FindspaceRefusesExactFit)) return high > start + len && start >= low ? 1 : 0;
         return high >= start + len && start >= low ? 1 : 0;
     }
 

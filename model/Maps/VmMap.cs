@@ -30,6 +30,9 @@ public sealed class VmMap
     /// <summary>The map's kernel, for the event check of <see cref="Remove"/>; null for a map built alone in a test.</summary>
     private readonly Kernel? _k;
 
+    /// <summary>True when the map's kernel runs with <paramref name="sw"/> on (false for a map built alone in a test).</summary>
+    internal bool Has(KernelSwitch sw) => _k?.Config.Has(sw) ?? false;
+
     /// <summary>Backs <see cref="Tree"/>.</summary>
     private readonly MapTree _tree;
 

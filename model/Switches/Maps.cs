@@ -38,6 +38,16 @@ public static partial class Switches
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
     /// <summary>
+    /// uvm_map_space_avail(): a gap that ends exactly where the range would end is refused (`&gt;`
+    /// for `&gt;=`, an off-by-one): an mmap() or an exec vmcmd that would fill a gap exactly fails
+    /// with ENOMEM, or lands elsewhere. From session 33's second hunt, where only an exec's failure
+    /// was judged; UvmMapFailsOnlyWhenTheMapHasNoRoom now judges every mmap() too.
+    /// </summary>
+    public static readonly KernelSwitch FindspaceRefusesExactFit = Mutation("findspace-refuses-exact-fit", "uvm_map_findspace", "pool-drain",
+        "uvm_map_space_avail() refuses a gap the range fills exactly (> for >=, an off-by-one): an mmap() that would fill it fails with ENOMEM")
+        with { Kills = ["UvmMapFailsOnlyWhenTheMapHasNoRoom"], Budget = 50 };
+
+    /// <summary>
     /// uvm_map(): the map entry is allocated before vm_map_lock() (uvm_mapent_alloc(), as the 2006
     /// text orders it) and the no-space return (ENOMEM) does not give it back: an error path that
     /// leaks a pool item per failed mmap(). From session 33's adversarial hunt; pool-drain's default
@@ -70,7 +80,7 @@ public static partial class Switches
     /// <summary>uvm_map_findspace(): the top-down walk gives up after the first gap.</summary>
     public static readonly KernelSwitch FindspaceTopdownStopsAtFirstGap = Mutation("findspace-topdown-stops-at-first-gap", "uvm_map_findspace", "exec-topdown",
         "uvm_map_findspace() gives up the top-down walk after the first gap instead of walking down to the header (a loop that stops early: ENOMEM although a lower gap has room)")
-        with { Kills = ["ExecFailsOnlyWhenTheMapHasNoRoom"], Budget = 20 };
+        with { Kills = ["UvmMapFailsOnlyWhenTheMapHasNoRoom"], Budget = 20 };
 
     /// <summary>
     /// From the session-22 mutation hunt: uvm_map() links the entry but does not clear the pending
