@@ -472,6 +472,21 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         }
     }
 
+    /// <summary>
+    /// LIST_NEXT(l, l_list) of a walk of alllwp (LIST_FOREACH reads it after the loop body): a read
+    /// of this LWP, which must still exist, and of its link, under <paramref name="proclist"/>. A
+    /// walk that dropped the lock in its body and goes on from an LWP freed meanwhile reads freed
+    /// memory here (the model's <see cref="Kernel.Lwps"/> never loses an element, so only this read
+    /// shows it).
+    /// </summary>
+    internal void ReadNextOnAllLwp(IOwnedLock proclist)
+    {
+        R("l_list");
+        if (_d is null) return;
+        _d.Touch(_poison, this);
+        _d.Read(proclist, this, "l_list");
+    }
+
     /// <summary>Backs <see cref="OnAllLwp"/>; <see cref="Kernel.LinkLwp"/> sets it.</summary>
     private bool _onAllLwp;
 

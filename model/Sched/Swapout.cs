@@ -45,13 +45,15 @@ public static class Swapout
     public static IEnumerable<Step> SwapoutThreads(Kernel k, KernelThread self)
     {
         foreach (var s in Locks.Take(k.ProcListLock, self, "uvm_swapout_threads: proclist_lock_read")) yield return s;
-        Lwp? outl = null, outl2 = null;
+        Lwp? outl = null, outl2 = null, previous = null;
         int outpri = 0, outpri2 = 0, didswap = 0;
         for (int i = 0; i < k.Lwps.Count + k.KthreadLwps.Count; i++)
         {
             // alllwp: the processes' LWPs, then the kernel threads' (P_SYSTEM: swappable() skips them).
             var l = i < k.Lwps.Count ? k.Lwps[i] : k.KthreadLwps[i - k.Lwps.Count];
             if (!l.OnAllLwp) continue;
+            previous?.ReadNextOnAllLwp(k.ProcListLock); // LIST_FOREACH: l = LIST_NEXT(previous, l_list)
+            previous = l;
             if (k.Config.Has(Switches.SwapoutScanAssertsUnlocked) && l.RacyStat(WalkWithoutSchedLock) == LwpStat.OnProc && l.Cpu is null)
                 throw new KernelPanicException("uvm_swapout_threads", $"{l} is LSONPROC on no CPU");
             if (!Swappable(k, l) && !(k.Config.Has(Switches.ScanSkipsSwappable) && l.RacyInMemory(WalkWithoutSchedLock) && !l.Finished)) continue;
