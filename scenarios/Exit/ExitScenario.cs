@@ -228,7 +228,8 @@ public static class ExitScenario
     /// <summary>
     /// Storms of 1-3 CPUs and 1-3 parents, each forking (or, one time in five, vfork()ing) 1-3
     /// children (some forking again) and waiting for none, some or all of them; one parent in five
-    /// has SA_NOCLDWAIT set, so its children go to init as they exit. Free memory covers two pages per fork, so no fork
+    /// has SA_NOCLDWAIT set, so its children go to init as they exit; one storm in three also has a
+    /// process of 2-3 LWPs that run off their programs. Free memory covers two pages per fork, so no fork
     /// waits for memory forever, plus one: uvm_scheduler() swaps an LWP in only while
     /// <c>uvmexp.free &gt; atop(USPACE)</c> ("XXX: this part is really bogus cuz we could deadlock
     /// on memory despite our feeble check", uvm_glue.c), and with exactly two pages per fork a
@@ -254,12 +255,26 @@ public static class ExitScenario
         let lastPid = 1 + parents + readers + programs.Sum(Forks)
         from reads in Gen.ListOf(Gen.ListOf(Gen.Choose(2, lastPid), 2), readers)
         from delay in Gen.Choose(0, 2)
+        from lwps in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(2, 3)))
         select new Workload
         {
             Cpus = cpus, Seconds = 1, SwapoutScans = scans, FreePages = free, MaxSlp = 4,
             Sections = [new ExitWorkload { Design = design, NuareaMax = nuarea, FreeTarget = free + shortage }],
-            Processes = [.. programs.Select((p, i) => new ProcessSpec([p], nocldwait[i])), .. reads.Select(r => new ProcessSpec([Reader(r, delay)]))],
+            Processes =
+            [
+                .. programs.Select((p, i) => new ProcessSpec([p], nocldwait[i])), .. reads.Select(r => new ProcessSpec([Reader(r, delay)])),
+                .. lwps > 0 ? [MultiLwp(lwps)] : Array.Empty<ProcessSpec>(),
+            ],
         };
+
+    /// <summary>
+    /// A process of <paramref name="lwps"/> LWPs that each compute a quantum or two and run off
+    /// their program (lwp_exit(), the last one exit1()), as the default's pid 4: one storm in three
+    /// has one, so the generated storms exit LWPs of a live process too (the reaper's p_nzlwps path;
+    /// session 33's second hunt found none there).
+    /// </summary>
+    private static ProcessSpec MultiLwp(int lwps) =>
+        new([.. Enumerable.Range(0, lwps).Select(j => (IReadOnlyList<LwpOp>)[new Compute(1 + j % 2)])]);
 
     /// <summary>A reader's program: <paramref name="delay"/> quanta of work, then sysctl KERN_PROC_ARGS on each pid.</summary>
     private static IReadOnlyList<LwpOp> Reader(IEnumerable<int> pids, int delay) =>
