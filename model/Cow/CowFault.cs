@@ -30,7 +30,7 @@ public static class CowFault
     /// A read or write fault on page <paramref name="page"/> of <paramref name="space"/>, or with
     /// <paramref name="wire"/> uvm_fault_wire()'s fault of it (VM_FAULT_WIREMAX). Ends with nothing locked.
     /// </summary>
-    internal static IEnumerable<Step> Touch(Kernel k, KernelThread self, CowSpace space, int page, bool write, bool wire = false)
+    internal static IEnumerable<Step> Touch(Kernel k, KernelThread self, CowSpace space, int page, bool write, bool wire = false, Out<bool>? failed = null)
     {
         while (true) // ReFault
         {
@@ -40,6 +40,7 @@ public static class CowFault
             if (!space.EntryMapped || (write && !wire && !space.EntryWritable))
             {
                 space.Lock.Release(k, self);
+                if (failed is not null) failed.Value = true;
                 yield return Step.Ran(space.EntryMapped ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
                 yield break;
             }
@@ -68,12 +69,13 @@ public static class CowFault
                 // "make sure we have either an anon or a uobj (or both)": uvmfault_unlockmaps(), EFAULT
                 // (uvm_fault.c 1.69). Only an entry that lost its needs-copy mark gets here.
                 space.Lock.Release(k, self);
+                if (failed is not null) failed.Value = true;
                 yield return Step.Ran("uvm_fault: no backing store, no overlay (EFAULT)");
                 yield break;
             }
             if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
-            var at = new Lookup(stamp, entryWritable, wired, wire, Store: write && !wire);
+            var at = new Lookup(stamp, entryWritable, wired, wire, Store: write && !wire, Failed: failed);
             if (amap?.Lookup(page) is { } anon)
                 foreach (var s in AnonCase(k, self, space, amap, anon, page, cowNow, at, done)) yield return s;
             else if (space.Uobj is not null)
@@ -89,8 +91,19 @@ public static class CowFault
     /// whether the mapping is entered PMAP_WIRED, and whether the fault is uvm_fault_wire()'s (it
     /// wires the page).
     /// </summary>
-    /// <remarks><paramref name="Store"/>: the access is a user store (not a read, nor uvm_fault_wire()).</remarks>
-    internal readonly record struct Lookup(int Stamp, bool EntryWritable, bool Wired = false, bool WireFault = false, bool Store = false);
+    /// <remarks>
+    /// <paramref name="Store"/>: the access is a user store (not a read, nor uvm_fault_wire()).
+    /// <paramref name="Failed"/>, if given, is set when the fault returns an error (EIO, ENOMEM),
+    /// for uvm_fault_wire()'s caller, which unwinds the wiring.
+    /// </remarks>
+    internal readonly record struct Lookup(int Stamp, bool EntryWritable, bool Wired = false, bool WireFault = false, bool Store = false, Out<bool>? Failed = null)
+    {
+        /// <summary>The fault returns an error.</summary>
+        public void Fail()
+        {
+            if (Failed is not null) Failed.Value = true;
+        }
+    }
 
     /// <summary>uvmfault_unlockall(): anon (if given), amap, map.</summary>
     internal static void UnlockAll(Kernel k, KernelThread self, CowSpace space, Amap amap, Anon? anon)
@@ -110,6 +123,7 @@ public static class CowFault
         if (got.Value is not { } p)
         {
             done.Value = failed.Value; // the read failed: uvm_fault() returns the error (trap() signals the process); else ERESTART: ReFault
+            if (failed.Value) at.Fail();
             yield break;
         }
         if (write && anon.RefCount > 1 && !k.Config.Has(Switches.CowWritesSharedAnon))
@@ -121,6 +135,7 @@ public static class CowFault
                 if (Pageout.OutOfSwap(k))
                 {
                     done.Value = true;
+                    at.Fail();
                     yield return Pageout.OutOfSwapStep;
                     yield break;
                 }
@@ -157,6 +172,7 @@ public static class CowFault
             if (Pageout.OutOfSwap(k))
             {
                 done.Value = true;
+                at.Fail();
                 yield return Pageout.OutOfSwapStep;
                 yield break;
             }

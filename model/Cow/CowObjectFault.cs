@@ -88,6 +88,7 @@ public static class CowObjectFault
             if (Pageout.OutOfSwap(k))
             {
                 done.Value = true;
+                at.Fail();
                 yield return Pageout.OutOfSwapStep;
                 yield break;
             }

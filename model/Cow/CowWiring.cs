@@ -43,9 +43,12 @@ public static class CowWiring
     /// or a new one: "perform actions of vm_map_lookup that need the write lock"), and wired_count++.
     /// Then vm_map_busy() and vm_map_downgrade(); pass 2 wires the pages with uvm_fault_wire() (one
     /// VM_FAULT_WIREMAX fault per page) if this call made the count 1; then vm_map_unbusy() (waking
-    /// a writer that waits) and vm_map_unlock_read(). No entry: ENOMEM. A wiring fault cannot fail
-    /// here (max_protection allows writing; it waits for memory), so the failure unwinding is not
-    /// modelled.
+    /// a writer that waits) and vm_map_unlock_read(). No entry: ENOMEM. A wiring fault fails on a
+    /// slot a failed pageout marked bad (EIO) or with swap full of swap-only pages (ENOMEM):
+    /// uvm_fault_wire() then unwires the pages it wired ("if (va != start) uvm_fault_unwire(map,
+    /// start, va)") and uvm_map_pageable() takes the write lock back (vm_map_upgrade()),
+    /// vm_map_unbusy()s, drops the entry's wired_count and returns the error (uvm_map.c 1.69,
+    /// "wiring failed. break out of the loop. we'll clean up the map below").
     /// </summary>
     internal static IEnumerable<Step> Wire(Kernel k, KernelThread self, CowSpace space)
     {
@@ -66,9 +69,30 @@ public static class CowWiring
         // moved at vm_map_lock() (uvm_map.h: timestamp++ once the exclusive lock is held).
         space.UnlockChanged(k, self);
         yield return Step.Ran("uvm_map_pageable: wired_count++, vm_map_busy, vm_map_downgrade");
+        var failed = new Out<bool>();
+        int wired = 0;
         if (count == 1 && !k.Config.Has(Switches.MapPageableSkipsWirePass)) // map-pageable-skips-wire-pass
-            for (int page = 0; page < space.Pages; page++)
-                foreach (var s in CowFault.Touch(k, self, space, page, write: false, wire: true)) yield return s;
+            for (; wired < space.Pages && !failed.Value; wired++)
+                foreach (var s in CowFault.Touch(k, self, space, wired, write: false, wire: true, failed)) yield return s;
+        if (failed.Value)
+        {
+            // uvm_fault_wire(): uvm_fault_unwire(map, start, va) of the pages wired before the one that failed.
+            k.Vm.PageQueueLock.Acquire(self);
+            for (int page = 0; page < wired - 1; page++)
+            {
+                var p = space.PmapEntry(page).Page; // pmap_extract()
+                if (p is not null) space.Unwire(page);
+                PageQueues.UnwireMapped(k, p, $"page {page} of {space}");
+            }
+            k.Vm.PageQueueLock.Release(self);
+            // uvm_map_pageable(): vm_map_upgrade(), vm_map_unbusy(), wired_count--, vm_map_unlock().
+            foreach (var s in Locks.Take(space.Lock, self, "uvm_map_pageable: vm_map_upgrade")) yield return s;
+            Unbusy(k, space);
+            space.WiredCount--;
+            space.UnlockChanged(k, self);
+            yield return Step.Ran("uvm_map_pageable: wiring failed, wired_count--");
+            yield break;
+        }
         Unbusy(k, space);
         yield return Step.Ran("uvm_map_pageable: vm_map_unbusy, vm_map_unlock_read");
     }
@@ -133,7 +157,7 @@ public static class CowWiring
     /// anon or page: uvm_wait("cownowpage"), ReStart (fork cannot fail: "XXXCDC"). Else copy,
     /// an_ref--, the slot takes the new anon, its page is activated (not wired) and un-busied.
     /// </summary>
-    internal static IEnumerable<Step> CowNow(Kernel k, KernelThread self, CowSpace child)
+    internal static IEnumerable<Step> CowNow(Kernel k, KernelThread self, CowSpace child, CowSpace parent)
     {
         var amap = child.Amap!;
         bool text1999 = k.Config.Has(Switches.CowNowPanicsOnCopiedAnon);
@@ -174,6 +198,7 @@ public static class CowWiring
             var nanon = AnonPager.New(k, self, npg, pg.Data, anon.Written); // uvm_pagecopy(pg, npg): meant to hold the shared anon's data
             anon.RefCount--; // can't drop to zero
             amap.Add(slot, nanon, replace: true);
+            child.InheritViewAt(parent, slot); // the child's memory here is the parent's now, stores of its other LWPs since the fork began included
             k.Vm.PageQueueLock.Acquire(self);
             PageQueues.Unbusy(k, npg);
             PageQueues.Activate(k, npg);
