@@ -37,7 +37,7 @@ public static class CowMapOps
                 {
                     child.Forming = true;
                     foreach (var s in AmapOps.Copy(k, self, child, waitOk: true)) yield return s; // amap_copy(new_map, new_entry, M_WAITOK, FALSE, 0, 0)
-                    foreach (var s in CowWiring.CowNow(k, self, child)) yield return s;
+                    foreach (var s in CowWiring.CowNow(k, self, child, parent)) yield return s;
                     child.Forming = false;
                 }
             }

@@ -234,6 +234,21 @@ public sealed class CowSpace
     }
 
     /// <summary>
+    /// fork() of a wired entry: amap_cow_now() has just copied <paramref name="page"/> for this child,
+    /// so the child's memory there is the parent's as it is now, not as it was when the fork began:
+    /// while amap_cow_now() waits for memory with the parent's map locked, the parent's other LWPs
+    /// still store through their wired, writable mappings (no fault, no map lock), and a copy made
+    /// after such a store carries it. The expectation is the parent process's view, not the copied
+    /// page's data, so a copy from the wrong page is still seen at the child's fault.
+    /// </summary>
+    internal void InheritViewAt(CowSpace parent, int page)
+    {
+        V();
+        _view[page] = parent._view[page];
+        _viewKnown[page] = parent._viewKnown[page];
+    }
+
+    /// <summary>
     /// The process keeps no expectation of <paramref name="page"/>: madvise(MADV_FREE) gave its data
     /// up, or the page is the object's, not the process's own.
     /// </summary>
