@@ -58,6 +58,12 @@ public static class Cli
         {
             // The kernel under test cannot boot the workload: every schedule fails before its first
             // step, a bug of that kernel (a switch, or a model changed by hand), found without a search.
+            // A replay reproduces only the file's own violation: that one no longer comes (exit 2).
+            if (parsed.CommandResult.Command.Name == "replay")
+            {
+                stderr.WriteLine($"uvmcheck: the file's violation is not reproduced: {boot.Message}");
+                return UsageError;
+            }
             stdout.WriteLine($"BUG FOUND at boot: {boot.Message}");
             return BugFound;
         }

@@ -31,6 +31,24 @@ public static class CoShrinker
     public static TimeSpan Budget(TimeSpan? runBudget) => runBudget is { } t && t / 2 < DefaultBudget ? t / 2 : DefaultBudget;
 
     /// <summary>
+    /// Whether the kernel under test boots <paramref name="candidate"/>: a smaller workload it cannot
+    /// boot is not a smaller instance of the bug being shrunk (a boot failure is a bug of its own,
+    /// reported only for the workload the user gave), so the candidate is passed over.
+    /// </summary>
+    private static bool Boots(Workload candidate, KernelConfig config)
+    {
+        try
+        {
+            _ = KernelBuilder.Build(candidate, config);
+            return true;
+        }
+        catch (BootFailureException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Shrinks <paramref name="cx"/>; returns it unchanged (with sizes) if nothing smaller fails the
     /// same way. When <paramref name="cancel"/> fires (the budget ran out, the user interrupted),
     /// it stops and returns the smallest counterexample found so far.
@@ -40,7 +58,8 @@ public static class CoShrinker
         var request = Replayer.RequestFor(cx, properties);
         var settings = cx.Settings with { Iterations = Math.Clamp(2 * cx.Iteration, 50, Math.Max(50, cx.Settings.Iterations)) };
         var current = FirstImprovement.Search(cx, c => WorkloadShrinker.Candidates(c.Workload), (_, candidate) =>
-            Explorer.Run(request with { Workload = candidate, Settings = settings }, cancel).Counterexample is { } found && found.Violation.Id == cx.Violation.Id
+            Boots(candidate, request.Config)
+            && Explorer.Run(request with { Workload = candidate, Settings = settings }, cancel).Counterexample is { } found && found.Violation.Id == cx.Violation.Id
                 ? found with { Scenario = cx.Scenario, InvariantAssemblies = cx.InvariantAssemblies }
                 : null,
             maxWorkloadCandidates, cancel, out int tried);
