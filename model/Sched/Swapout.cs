@@ -80,6 +80,7 @@ public static class Swapout
                     continue;
             }
         }
+        previous?.ReadNextOnAllLwp(k.ProcListLock); // the LIST_NEXT of the last LWP, NULL, ends the walk
         k.ProcListLock.Release(k, self);
         yield return Step.Ran("uvm_swapout_threads");
 
