@@ -12,7 +12,8 @@ namespace Uvm.Regressions;
 /// marking the child as taken. The LWPs of 2003 let two threads of one parent be in wait4() at
 /// once: the second finds the same zombie and frees it while the first sleeps, and the first frees
 /// it again. The 2007 text (1.169.2.1) finds and frees the child under proclist_lock and copies out
-/// after, which the default kernel does.
+/// after; the default kernel has no copyout between finding and freeing, though the rework's u-area
+/// drain still sits there (docs/fidelity.md, "Found by the checker").
 ///
 /// Setup (scenario exit-waiters): pid 2's two LWPs each fork a child that computes a quantum and
 /// exits, and each calls wait4(); two CPUs, the reaperless exit.

@@ -63,9 +63,9 @@ public static class ProcessWait
 
             // wait4-copies-out-before-free: kern_exit.c 1.121 and 1.162.2.1 copy the status and the
             // rusage out to the caller (copyout(), which may fault on the user page and sleep)
-            // before proc_free(child), with no look at the child again. The default frees it in the
-            // section that found it and copies out afterwards (1.169.2.1, 2007), which the model
-            // leaves out: it touches nothing of the child.
+            // before proc_free(child), with no look at the child again. The default has no copyout
+            // here: 1.169.2.1 (2007) copies out after proc_free(), which touches nothing of the child
+            // and is left out (the drain above is still the rework's: 1.169.2.1 drains in exit1()).
             if (k.Config.Has(Switches.Wait4CopiesOutBeforeFree))
             {
                 self().MaySleep();

@@ -97,8 +97,11 @@ public static partial class Switches
     /// no lock held and no mark on the child, copies the status and the rusage out to the caller
     /// (copyout() may fault on a user page and sleep) before proc_free(child). A sibling LWP of the
     /// parent in wait4() meanwhile finds the same zombie and frees it: the first frees it again. The
-    /// 2007 text (1.169.2.1) finds and frees the child under proclist_lock and copies out after,
-    /// which the default kernel does. Read in <see cref="Exit.ProcessWait"/>.
+    /// 2007 text (1.169.2.1) finds and frees the child under proclist_lock and copies out after; the
+    /// default kernel has no copyout between the two (the one after proc_free() is left out), but
+    /// keeps the rework's u-area drain between them (1.162.2.1; 1.169.2.1 drains in exit1()), a
+    /// window that only a drain that sleeps opens under the big lock, and any step opens without it
+    /// (exit-waiters --no-big-lock; docs/fidelity.md). Read in <see cref="Exit.ProcessWait"/>.
     /// </summary>
     public static readonly KernelSwitch Wait4CopiesOutBeforeFree = new("wait4-copies-out-before-free", SwitchKind.Discovered, "sys_wait4", "exit-waiters")
     {
