@@ -45,7 +45,7 @@ public static partial class Switches
 
     /// <summary>Freeing an anon's page leaves anon->an_page pointing at the free page.</summary>
     public static readonly KernelSwitch PagefreeKeepsAnonPage = Mutation("pagefree-keeps-an-page", "uvm_pagefree", "pagedaemon",
-        "freeing an anon's page skips anon->an_page = NULL (the 2003 callers clear it after uvm_pagefree(), e.g. uvmpd_scan_inactive() in uvm_pdaemon.c 1.39; the model's uvm_pagefree does it for them): the anon keeps a pointer to a free page that the next uvm_pagealloc() hands to someone else")
+        "freeing an anon's page skips anon->an_page = NULL (the 2003 callers clear it after uvm_pagefree(), e.g. uvmpd_scan_inactive() in uvm_pdaemon.c 1.39, whose clean branch the model now follows; the model's uvm_pagefree does it for the others): the anon keeps a pointer to a free page that the next uvm_pagealloc() hands to someone else")
         with { Kills = ["AnonAndPageLinksAgree"], Budget = 20 };
 
     /// <summary>uvm_pageremove() of a freed object page clears pg->uobject but leaves the page in the object's hash.</summary>
