@@ -101,6 +101,18 @@ public static class AnonPager
                 }
                 if (!locked)
                     foreach (var s in Locks.Take(anon.Lock, self, "uvmfault_anonget: relock after I/O")) yield return s;
+                if (bad && (fresh.Flags & PageFlags.Released) != 0)
+                {
+                    // The read failed and the anon was freed meanwhile (uvm_anfree() marked the busy
+                    // page PG_RELEASED): "goto released", uvm_anon_release(), and the error
+                    // (uvm_fault.c 1.113). Only without the big lock: a failed read never sleeps.
+                    Release(k, self, anon, fresh);
+                    anon.Lock.Release(k, self);
+                    result.Value = null;
+                    if (ioError is not null) ioError.Value = true;
+                    yield return Step.Ran("uvmfault_anonget: I/O error, uvm_pagefree");
+                    yield break;
+                }
                 if (bad)
                 {
                     // The read failed: an_page = NULL, uvm_pagefree() (the page was never
