@@ -47,7 +47,10 @@ public static class LoanScenario
     /// two followed by the 1-2 pages of a SysV shm segment it creates, whose pages it loans
     /// through uvm_loanuobj() (to the kernel, O->K, and to anons, O->A); beside 1-2 anon processes,
     /// 3-6 free pages and enough swap for everything, so the pagedaemon always has somewhere to put
-    /// a dirty page.
+    /// a dirty page, plus a page for each one the lender pins (a queued send's kernel loan, the
+    /// zero page an anon borrows): without them a lender whose own fault waits for a page while
+    /// it pins the rest deadlocks the kernel on memory (a generated workload of seed 0, session 33's
+    /// review; the model's interface never transmits while its sender is blocked).
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from free in Gen.Choose(3, 6)
@@ -59,9 +62,12 @@ public static class LoanScenario
             from p in Gen.Choose(1, 3)
             from touches in Gen.ListOf(from page in Gen.Choose(0, p - 1) select new AnonTouch(page, true), 4)
             select new AnonProcessSpec(p, [.. touches]), n)
+        // Pages nothing can reclaim while the lender runs: one per send left queued (its mbuf's loan
+        // to the kernel lasts until the lender exits) and the zero page while an anon borrows it.
+        let pinned = ops.Count(o => o is LoanSendQueued) + (ops.Any(o => o is LoanToAnons) ? 1 : 0)
         select new Workload
         {
-            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
+            Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free + pinned,
             Sections =
             [
                 new PagingWorkload { SwapSlots = pages + shmPages + procs.Sum(p => p.Pages) + 1, FreeMin = 1, FreeTarg = 2, AnonProcesses = [.. procs] },
