@@ -70,21 +70,17 @@ public static class CowWiring
         space.UnlockChanged(k, self);
         yield return Step.Ran("uvm_map_pageable: wired_count++, vm_map_busy, vm_map_downgrade");
         var failed = new Out<bool>();
-        int wired = 0;
+        int page = 0; // the page being wired: on a failure, the one whose fault failed
         if (count == 1 && !k.Config.Has(Switches.MapPageableSkipsWirePass)) // map-pageable-skips-wire-pass
-            for (; wired < space.Pages && !failed.Value; wired++)
-                foreach (var s in CowFault.Touch(k, self, space, wired, write: false, wire: true, failed)) yield return s;
+            for (; page < space.Pages; page++)
+            {
+                foreach (var s in CowFault.Touch(k, self, space, page, write: false, wire: true, failed)) yield return s;
+                if (failed.Value) break;
+            }
         if (failed.Value)
         {
             // uvm_fault_wire(): uvm_fault_unwire(map, start, va) of the pages wired before the one that failed.
-            k.Vm.PageQueueLock.Acquire(self);
-            for (int page = 0; page < wired - 1; page++)
-            {
-                var p = space.PmapEntry(page).Page; // pmap_extract()
-                if (p is not null) space.Unwire(page);
-                PageQueues.UnwireMapped(k, p, $"page {page} of {space}");
-            }
-            k.Vm.PageQueueLock.Release(self);
+            UnwirePages(k, self, space, page);
             // uvm_map_pageable(): vm_map_upgrade(), vm_map_unbusy(), wired_count--, vm_map_unlock().
             foreach (var s in Locks.Take(space.Lock, self, "uvm_map_pageable: vm_map_upgrade")) yield return s;
             Unbusy(k, space);
@@ -136,8 +132,14 @@ public static class CowWiring
     internal static void UnwireEntry(Kernel k, KernelThread self, CowSpace space)
     {
         space.WiredCount = 0;
+        UnwirePages(k, self, space, space.Pages);
+    }
+
+    /// <summary>uvm_fault_unwire_locked() of the entry's first <paramref name="end"/> pages, under uvm.pageqlock.</summary>
+    private static void UnwirePages(Kernel k, KernelThread self, CowSpace space, int end)
+    {
         k.Vm.PageQueueLock.Acquire(self);
-        for (int page = 0; page < space.Pages; page++)
+        for (int page = 0; page < end; page++)
         {
             var p = space.PmapEntry(page).Page; // pmap_extract()
             if (p is not null) space.Unwire(page);
