@@ -80,7 +80,7 @@ internal static class RunCommand
         {
             if (o.Invariants.Length > 0) cx = cx with { InvariantAssemblies = [.. o.Invariants.Select(Path.GetFullPath)] };
             path = Path.Combine(o.OutDir, CounterexampleFile.FileName(cx));
-            if (!o.NoShrink && !linked.IsCancellationRequested)
+            if (!o.NoShrink && !linked.IsCancellationRequested && cx.Violation.Id != BootFailureException.ViolationId)
             {
                 // The unshrunk file first, under both names: an interrupt or a crash while shrinking keeps it.
                 Outputs.TryWrite(() => CounterexampleFile.Write(cx, Path.ChangeExtension(path, ".original.json")), "the unshrunk counterexample", path, stderr);
@@ -139,7 +139,16 @@ internal static class RunCommand
             used = plan.Request with { Workload = workloads[i] };
             stdout.WriteLine(workloads.Count > 1 ? $"workload {i + 1}/{workloads.Count}: {workloads[i]}" : $"workload: {workloads[i]}");
             var request = used;
-            _ = KernelBuilder.Build(request.Workload, request.Config); // a kernel that cannot boot it fails here, in this process (BootFailureException), not in each worker
+            // A kernel that cannot boot this workload: every schedule fails before its first step.
+            // Said here, in this process, not by each engine or worker: the first schedule's
+            // violation, a panic at boot with no steps, written and reported as any other.
+            if (BootFailureException.Of(request.Workload, request.Config) is { } boot)
+            {
+                var first = plan.Windows[0];
+                total = new CampaignResult([.. plan.Windows.Select(w => w with { Iterations = 0 })], 1, 0, TimeSpan.Zero, 0,
+                    request.CounterexampleOf(boot.Violation, [], 1, settings: request.Settings with { Seed = first.Seed }), first.Start, Cancelled: false);
+                break;
+            }
             var result = Progress.Show(plan.Request.Settings.IsOpen ? null : plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
             total = total is null ? result : result with
             {

@@ -36,16 +36,11 @@ public sealed record KillCell(string Mutant, string Scenario, Violation? Killer,
     {
         var properties = scenario.PropertiesFrom(catalogue);
         var workload = scenario.DefaultWorkload();
-        try
-        {
-            _ = KernelBuilder.Build(workload, mutant.Config);
-        }
-        catch (BootFailureException e)
+        if (BootFailureException.Of(workload, mutant.Config) is { } failed)
         {
             // The mutant breaks the boot of this scenario's workload: killed before any step, as a
             // panic of the boot (its message names the kernel's own failure).
-            var boot = new Violation(ViolationKind.Panic, "boot", $"{Violation.Tag(ViolationKind.Panic, "boot")} panic: boot: {e.Message}");
-            return new KillCell(mutant.Id, scenario.Name, boot, 0) { Fired = [boot.Name] };
+            return new KillCell(mutant.Id, scenario.Name, failed.Violation, 0) { Fired = [failed.Violation.Name] };
         }
         var result = Explorer.Run(new RunRequest(scenario.Name, workload, mutant.Config, new ExploreSettings { Iterations = iterations, Seed = seed })
         {

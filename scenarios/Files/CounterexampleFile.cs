@@ -69,7 +69,9 @@ public static class CounterexampleFile
 
     private static void Check(Counterexample cx, string name)
     {
-        if (string.IsNullOrEmpty(cx.Trace) && cx.Steps.Count == 0) throw new InputException($"{name}: holds neither a Coyote trace nor a kernel-level schedule (steps)");
+        // A kernel that failed at boot has no step to record: its workload and kernel are the file.
+        if (string.IsNullOrEmpty(cx.Trace) && cx.Steps.Count == 0 && cx.Violation.Id != BootFailureException.ViolationId)
+            throw new InputException($"{name}: holds neither a Coyote trace nor a kernel-level schedule (steps)");
         for (int i = 0; i < cx.Steps.Count; i++)
             if (cx.Steps[i] is not { Thread.Length: > 0, Function.Length: > 0 }) throw new InputException($"{name}: steps[{i}]: thread and function are required");
         foreach (var bug in cx.Bugs)

@@ -71,7 +71,13 @@ public static class Replayer
         var request = RequestFor(cx, properties);
         bool changed = cx.ModelFingerprint != ModelFingerprint.Current;
         var follower = engine ?? EngineKind.Direct;
-        _ = KernelBuilder.Build(request.Workload, request.Config); // a kernel that cannot boot fails here, before any engine (BootFailureException)
+        // A kernel that cannot boot fails here, before any engine: the violation of a file that
+        // recorded that failure (no steps), or for any other file a BootFailureException.
+        if (BootFailureException.Of(request.Workload, request.Config) is { } boot)
+        {
+            if (cx.Violation.Id != BootFailureException.ViolationId) throw boot;
+            return new ReplayResult(ReplayMethod.KernelSchedule, boot.Violation, [], boot.Violation.Message == cx.Violation.Message, null, null, null, changed);
+        }
         string? traceProblem = null;
         if (!string.IsNullOrEmpty(cx.Trace) && engine != EngineKind.Direct)
         {

@@ -35,18 +35,7 @@ public static class CoShrinker
     /// boot is not a smaller instance of the bug being shrunk (a boot failure is a bug of its own,
     /// reported only for the workload the user gave), so the candidate is passed over.
     /// </summary>
-    private static bool Boots(Workload candidate, KernelConfig config)
-    {
-        try
-        {
-            _ = KernelBuilder.Build(candidate, config);
-            return true;
-        }
-        catch (BootFailureException)
-        {
-            return false;
-        }
-    }
+    private static bool Boots(Workload candidate, KernelConfig config) => BootFailureException.Of(candidate, config) is null;
 
     /// <summary>
     /// Shrinks <paramref name="cx"/>; returns it unchanged (with sizes) if nothing smaller fails the
