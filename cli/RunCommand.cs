@@ -145,8 +145,11 @@ internal static class RunCommand
             if (BootFailureException.Of(request.Workload, request.Config) is { } boot)
             {
                 var first = plan.Windows[0];
-                total = new CampaignResult([.. plan.Windows.Select(w => w with { Iterations = 0 })], 1, 0, TimeSpan.Zero, 0,
-                    request.CounterexampleOf(boot.Violation, [], 1, settings: request.Settings with { Seed = first.Seed }), first.Start, Cancelled: false);
+                var found = request.CounterexampleOf(boot.Violation, [], 1, settings: request.Settings with { Seed = first.Seed });
+                // The workloads explored before it keep their counts.
+                total = total is null
+                    ? new CampaignResult([.. plan.Windows.Select(w => w with { Iterations = 0 })], 1, 0, TimeSpan.Zero, 0, found, first.Start, Cancelled: false)
+                    : total with { Iterations = total.Iterations + 1, Counterexample = found, BugAtIteration = first.Start };
                 break;
             }
             var result = Progress.Show(plan.Request.Settings.IsOpen ? null : plan.Windows.Sum(w => w.Iterations), stdout, report => Campaign.Run(request, plan.Shard, o.Parallel, cancel, report, coverage, host));
