@@ -53,7 +53,7 @@ public static class CowForkScenario
         from forks in Gen.Choose(1, 2)
         from protect in Gen.Frequency((2, Gen.Constant(Array.Empty<CowOp>())), (1, Gen.Constant(new[] { new CowOp(CowOpKind.Protect), new CowOp(CowOpKind.Unprotect) })))
         from lwp in Gen.Frequency((2, Gen.Constant(Array.Empty<CowOp>())), (1, GenTouches(pages, 3)))
-        from errors in Gen.Frequency((2, Gen.Constant((IReadOnlyList<IoFault>)[])), (1, SwapErrorsScenario.GenErrors()))
+        from errors in GenPageoutFaults()
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
@@ -61,7 +61,7 @@ public static class CowForkScenario
             [
                 PagingWithFiller(2 * pages + 4 + 2 * errors.Count),
                 new CowWorkload { Processes = [new(pages, [.. before, .. Enumerable.Repeat(new CowOp(CowOpKind.Fork), forks), .. protect, .. after]) { ChildOps = child, LwpOps = lwp }] },
-                .. errors.Count > 0 ? new object[] { new SwapIoWorkload { ClusterPages = 1, Errors = errors } } : [],
+                .. PageoutFaults(errors),
             ],
         };
 

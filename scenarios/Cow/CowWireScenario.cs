@@ -61,7 +61,7 @@ public static class CowWireScenario
         from ops in GenWiringOps(pages, 6, forks: true)
         from child in CowForkScenario.GenTouches(pages, 3)
         from lwp in Gen.Frequency((1, Gen.Constant(Array.Empty<CowOp>())), (1, GenWiringOps(pages, 2, forks: false)))
-        from errors in Gen.Frequency((2, Gen.Constant((IReadOnlyList<IoFault>)[])), (1, SwapErrorsScenario.GenErrors()))
+        from errors in GenPageoutFaults()
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free,
@@ -69,7 +69,7 @@ public static class CowWireScenario
             [
                 PagingWithFiller(3 * pages + 4 + 2 * errors.Count),
                 new CowWorkload { Processes = [new(pages, [.. before, .. ops]) { ChildOps = ops.Any(o => o.Kind == CowOpKind.Fork) ? child : [], LwpOps = lwp }] },
-                .. errors.Count > 0 ? new object[] { new SwapIoWorkload { ClusterPages = 1, Errors = errors } } : [],
+                .. PageoutFaults(errors),
             ],
         };
 
