@@ -78,18 +78,23 @@ public static class MapInvariants
             for (int v = 0; v < k.Vmspaces.Count; v++)
             {
                 var vm = k.Vmspaces[v];
-                for (int i = 0; i < vm.ExecFailures.Count; i++)
-                    if (vm.ExecFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
-                        return $"{vm}: exec failed at {f}, but [{va},{va + f.Request.Length}) was free";
-                for (int i = 0; i < vm.MmapFailures.Count; i++)
-                    if (vm.MmapFailures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va and >= 0)
-                        return $"{vm}: {f} failed, but [{va},{va + f.Request.Length}) was free";
+                if (RoomMissed(vm.ExecFailures) is { } e) return $"{vm}: exec failed at {e.Failure}, but [{e.Va},{e.Va + e.Failure.Request.Length}) was free";
+                if (RoomMissed(vm.MmapFailures) is { } m) return $"{vm}: {m.Failure} failed, but [{m.Va},{m.Va + m.Failure.Request.Length}) was free";
             }
             return null;
         })
     {
         Reads = StateDomain.Map,
     };
+
+    /// <summary>The first of <paramref name="failures"/> whose map had room after all, and the lowest start the oracle allows; null if none.</summary>
+    private static (ExecFailure Failure, int Va)? RoomMissed(IReadOnlyList<ExecFailure> failures)
+    {
+        for (int i = 0; i < failures.Count; i++)
+            if (failures[i] is var f && FreeSpaceOracle.FirstCandidate(f.Min, f.Max, f.Layout, f.Request) is int va)
+                return (f, va);
+        return null;
+    }
 
     /// <summary>The red-black tree of each map holds its list, ordered, balanced and with correct ownspace and space (<see cref="MapTreeAudit"/>).</summary>
     public static readonly Invariant MapTreeMatchesEntryList = new(
