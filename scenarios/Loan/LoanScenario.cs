@@ -87,5 +87,6 @@ public static class LoanScenario
             _ => new LoanToAnons(page, 1),
         };
 
-    private static LoanTouch W(int page) => new(page, Write: true);
+    /// <summary>A write of page <paramref name="page"/> of a loaning process.</summary>
+    internal static LoanTouch W(int page) => new(page, Write: true);
 }

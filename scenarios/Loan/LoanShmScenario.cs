@@ -43,10 +43,8 @@ public static class LoanShmScenario
             },
             new LoanWorkload
             {
-                Clients = [new(1, [W(1), W(0), new LoanToAnons(1, 2), W(1), W(2)]) { ShmKey = 1, ShmPages = 2 }],
+                Clients = [new(1, [LoanScenario.W(1), LoanScenario.W(0), new LoanToAnons(1, 2), LoanScenario.W(1), LoanScenario.W(2)]) { ShmKey = 1, ShmPages = 2 }],
             },
         ],
     };
-
-    private static LoanTouch W(int page) => new(page, Write: true);
 }
