@@ -30,7 +30,7 @@ public sealed class ForkOfAWiredProcessFindsItsCopyPagedOut
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
-    /// cow-now-panics-on-copied-anon --seed S [--engine coyote]</c>): in-process 3, 10, 14, 17, 5, 65, 20, 7, 34, 9; Coyote 15, 32, 13, 73, 61, 178, 36, 23, 61, 2 (worst 178).
+    /// cow-now-panics-on-copied-anon --seed S [--engine coyote]</c>): in-process 7, 11, 63, 14, 13, 7, 6, 41, 22, 16; Coyote 59, 84, 114, 143, 15, 13, 34, 67, 163, 38 (worst 163; session 34, once a failed user fault ended its process and the second LWP gave writing back).
     /// </summary>
     private const int Budget = 300;
 

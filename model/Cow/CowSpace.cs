@@ -101,6 +101,15 @@ public sealed class CowSpace
     public bool Exited { get; internal set { V(); field = value; } }
 
     /// <summary>
+    /// The process is exiting (P_WEXIT): exit1() has begun, or a user fault of one of its LWPs
+    /// failed and trap() posted the signal that ends it, SIGKILL for ENOMEM ("UVM: pid %d (%s),
+    /// uid %d killed: out of swap") or SIGSEGV for EFAULT, EACCES and EIO, whose default action
+    /// exits (i386 trap.c, T_PAGEFLT|T_USER; userret()'s postsig() → sigexit() → exit1()). Its
+    /// other LWPs exit at their next return to user mode (kern_exit.c exit1(): exit_lwps()).
+    /// </summary>
+    public bool Exiting { get; internal set { V(); field = value; } }
+
+    /// <summary>
     /// The anon through which the pmap maps <paramref name="page"/>, as pmap_enter() entered it, or
     /// null. The mapping stays until the kernel removes it (<see cref="Pmap"/>): whether the anon
     /// still holds the mapped page is PmapMapsOnlyPagesItsMappingsOwn's question.

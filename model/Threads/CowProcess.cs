@@ -6,15 +6,20 @@ namespace Uvm.Model.Threads;
 
 /// <summary>
 /// An LWP of a copy-on-write process (model/Cow): faults on its private anonymous entry, fork(),
-/// munmap(), mprotect(), madvise(), mlock() and munlock(), then exit (uvmspace_free). A forked child's LWP starts asleep and is
-/// woken by the parent's fork. A second LWP of the same process (<c>isExtraLwp</c>) shares the
-/// space and does not free it.
+/// munmap(), mprotect(), madvise(), mlock() and munlock(), then exit (uvmspace_free), or earlier when a
+/// user fault fails and its signal kills the process (<see cref="CowSpace.Exiting"/>). A forked child's LWP starts asleep and is
+/// woken by the parent's fork. A second LWP of the same process (<see cref="AddLwp"/>) shares the
+/// space and does not free it; exit1() waits for it to exit (exit_lwps()), and it exits at its next
+/// return to user mode once the process is exiting.
 /// </summary>
 public sealed class CowProcess : KernelThread
 {
     private readonly IReadOnlyList<CowOp> _ops;
     private readonly IReadOnlyList<CowProcess> _children;
     private readonly bool _extraLwp;
+
+    /// <summary>The process's second LWP (<c>isExtraLwp</c>), which exit1() waits for; null for none.</summary>
+    private CowProcess? _second;
 
     /// <summary>An LWP running <paramref name="ops"/> on <paramref name="space"/>; the n-th Fork wakes <paramref name="children"/>[n].</summary>
     public CowProcess(Kernel kernel, string name, CowSpace space, IReadOnlyList<CowOp> ops, IReadOnlyList<CowProcess> children, bool isExtraLwp = false)
@@ -24,8 +29,16 @@ public sealed class CowProcess : KernelThread
         _ops = ops;
         _children = children;
         _extraLwp = isExtraLwp;
+        ExitLwpsChannel = new($"exit_lwps of {name}");
         if (!isExtraLwp) kernel.Vm.CowSpaceList.Add(space);
     }
+
+    /// <summary>A second LWP of this process running <paramref name="ops"/>, which shares its space; exit1() waits for it.</summary>
+    public CowProcess AddLwp(string name, IReadOnlyList<CowOp> ops) =>
+        _second = new CowProcess(Kernel, name, Space, ops, [], isExtraLwp: true) { ExitLwpsChannel = ExitLwpsChannel };
+
+    /// <summary>The channel exit1()'s exit_lwps() sleeps on until the other LWP has exited, named once per process.</summary>
+    private WaitChannel ExitLwpsChannel { get; init; }
 
     /// <summary>The process's address space.</summary>
     public CowSpace Space { get; }
@@ -36,12 +49,27 @@ public sealed class CowProcess : KernelThread
     /// <summary>A new space of <paramref name="pages"/> pages: no amap yet, needs-copy (UVM_FLAG_COPYONW).</summary>
     public static CowSpace NewSpace(string name, int pages, WriteVersions? versions = null, Discipline? discipline = null) => new(name, pages, versions, discipline) { NeedsCopy = true };
 
+    /// <summary>
+    /// The process this actor stands for was never created: its parent was killed before the
+    /// fork() that would have made it (<see cref="CowSpace.Exiting"/>), and exit1() woke it to leave.
+    /// </summary>
+    public bool NeverForked { get; private set; }
+
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
+        if (NeverForked)
+        {
+            yield return Step.Exit(NotForked);
+            yield break;
+        }
         int forks = 0;
+        var failed = new Out<bool>();
         foreach (var op in _ops)
         {
+            // userret() → postsig(): a signal posted to the process ends it before its next
+            // instruction (a sibling LWP's failed fault; exit1()'s exit_lwps() of a sibling's exit).
+            if (Space.Exiting) break;
             // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
             if (op.Kind is CowOpKind.Read or CowOpKind.Write && op.Page >= 0 && op.Page < Space.Pages
                 && Space.MmuPage(op.Page, op.Kind == CowOpKind.Write) is { } mapped)
@@ -51,7 +79,7 @@ public sealed class CowProcess : KernelThread
             }
             var steps = op.Kind switch
             {
-                CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write),
+                CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => UserFault(CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write, failed: failed), failed),
                 CowOpKind.Fork when forks < _children.Count => ForkChild(_children[forks]),
                 CowOpKind.Unmap => CowMapOps.Unmap(Kernel, this, Space, "uvm_unmap"),
                 CowOpKind.Protect => CowMapOps.Protect(Kernel, this, Space),
@@ -66,16 +94,42 @@ public sealed class CowProcess : KernelThread
             // KERNEL_PROC_LOCK from entry to return (i386 trap.c trap, syscall_plain); sys_madvise, sys_mlock and sys_munlock too.
             foreach (var s in Syscall(steps)) yield return s;
         }
-        foreach (var s in Syscall(Exit1())) yield return s;
+        foreach (var s in Syscall(Exit1(forks))) yield return s;
+    }
+
+    /// <summary>The step of an actor whose process was never forked (<see cref="NeverForked"/>): no kernel code.</summary>
+    public const string NotForked = "(no process: the parent was killed before its fork)";
+
+    /// <summary>
+    /// trap() → uvm_fault(): a fault that fails posts the signal that ends the process
+    /// (trapsignal(), under KERNEL_PROC_LOCK before trap()'s unlock: <see cref="CowSpace.Exiting"/>);
+    /// the mapping faults of a system call (mlock()'s uvm_fault_wire()) return their error instead.
+    /// </summary>
+    private IEnumerable<Step> UserFault(IEnumerable<Step> fault, Out<bool> failed)
+    {
+        foreach (var s in fault) yield return s;
+        if (!failed.Value) yield break;
+        failed.Value = false;
+        Space.Exiting = true;
     }
 
     /// <summary>sys_exit → exit1() (or lwp_exit() of an extra LWP), under the big lock to the end.</summary>
-    private IEnumerable<Step> Exit1()
+    private IEnumerable<Step> Exit1(int forks)
     {
-        if (!_extraLwp)
+        if (_extraLwp) Kernel.SleepQueues.Wakeup(ExitLwpsChannel); // lwp_exit(): the last LWP but one wakes exit_lwps()
+        else
         {
+            Space.Exiting = true; // P_WEXIT
+            while (_second is { Exited: false })
+                yield return Step.Sleep("exit1: exit_lwps", ExitLwpsChannel);
             foreach (var s in CowMapOps.Unmap(Kernel, this, Space, "uvmspace_free")) yield return s;
             Space.Exited = true;
+        }
+        // A workload's child of a fork() the process did not live to call never exists: its actor leaves.
+        for (int c = forks; c < _children.Count; c++)
+        {
+            _children[c].NeverForked = true;
+            Kernel.SleepQueues.Wakeup(_children[c].ForkChannel);
         }
         yield return Step.Exit(_extraLwp ? "lwp_exit" : "exit1 → uvmspace_free");
     }

@@ -86,7 +86,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             var space = CowProcess.NewSpace(name, spec.Pages, k.Versions, k.Discipline);
             if (cow.FileBacked) space.Uobj = VnodePager.Create(k, spec.Pages); // uvm_map(..., uvn_attach(vp), UVM_FLAG_COPYONW)
             var proc = new CowProcess(k, name, space, spec.Ops, children);
-            if (spec.LwpOps.Count > 0) _ = new CowProcess(k, $"{name}lwp2", proc.Space, spec.LwpOps, [], isExtraLwp: true);
+            if (spec.LwpOps.Count > 0) proc.AddLwp($"{name}lwp2", spec.LwpOps);
         }
     }
 }

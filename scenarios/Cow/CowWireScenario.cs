@@ -7,8 +7,10 @@ namespace Uvm.Scenarios;
 /// <summary>
 /// The cow-wire scenario: a process writes its pages, forks, write-protects and mlock()s its
 /// private entry, gives writing back and writes, forks again while wired (amap_cow_now()) and
-/// exits; a second LWP mprotect(PROT_READ)s and munlock()s the entry meanwhile (the mprotect()
-/// since session 31: a map call of another LWP during the wiring is where VM_MAP_BUSY matters). Its children read and write the shared
+/// exits; a second LWP mprotect(PROT_READ|PROT_WRITE)s and munlock()s the entry meanwhile (the
+/// mprotect() since session 31: a map call of another LWP during the wiring is where VM_MAP_BUSY
+/// matters; an mprotect(PROT_READ) until session 34, when a write fault it made fail began to end
+/// the process, SIGSEGV, as the kernel does, and most schedules ended there). Its children read and write the shared
 /// pages, while another process fills memory and the pagedaemon pages out whatever is not wired
 /// (model/Cow/CowWiring.cs).
 /// </summary>
@@ -17,7 +19,7 @@ public static class CowWireScenario
     /// <summary>The scenario entry.</summary>
     public static Scenario Scenario { get; } = new(
         "cow-wire",
-        "4 free pages, 8 swap slots; a process writes 2 pages, forks, mprotect(PROT_READ)s and mlock()s them, gives writing back, writes, forks again while wired and exits; a second LWP mprotect(PROT_READ)s and munlock()s them, the children read and write the pages while another process fills memory.",
+        "4 free pages, 8 swap slots; a process writes 2 pages, forks, mprotect(PROT_READ)s and mlock()s them, gives writing back, writes, forks again while wired and exits; a second LWP mprotect(PROT_READ|PROT_WRITE)s and munlock()s them, the children read and write the pages while another process fills memory.",
         ["vm", "swap", "cow"],
         Default,
         () => MemoryReserves.Drawn(Generate()));
@@ -36,7 +38,7 @@ public static class CowWireScenario
                     new(2, [W(0), W(1), new(CowOpKind.Fork), new(CowOpKind.Protect), new(CowOpKind.Wire), new(CowOpKind.Unprotect), W(0), new(CowOpKind.Fork), R(1)])
                     {
                         ChildOps = [R(0), W(1), R(1)],
-                        LwpOps = [new(CowOpKind.Protect), new(CowOpKind.Unwire)],
+                        LwpOps = [new(CowOpKind.Unprotect), new(CowOpKind.Unwire)],
                     },
                 ],
             },
