@@ -79,13 +79,26 @@ public static class CowWiring
             }
         if (failed.Value)
         {
-            // uvm_fault_wire(): uvm_fault_unwire(map, start, va) of the pages wired before the one that failed.
-            UnwirePages(k, self, space, page);
+            // uvm_fault_wire(): uvm_fault_unwire(map, start, va) of the pages wired before the one
+            // that failed, the entry still wired: its loop pmap_unwire()s only "if the entry is no
+            // longer wired" (wire-failure-leaves-pmap-wired; the default unwires the mappings too).
+            bool text = k.Config.Has(Switches.WireFailureLeavesPmapWired);
+            UnwirePages(k, self, space, page, pmapUnwire: !text);
             // uvm_map_pageable(): vm_map_upgrade(), vm_map_unbusy(), wired_count--, vm_map_unlock().
             foreach (var s in Locks.Take(space.Lock, self, "uvm_map_pageable: vm_map_upgrade")) yield return s;
             Unbusy(k, space);
             space.WiredCount--;
-            space.UnlockChanged(k, self);
+            // vm_map_upgrade() and vm_map_unlock() leave the timestamp alone (uvm_map.h), so a fault
+            // that slept relocks; the default moves it, so that such a fault looks the entry up
+            // again, and unwires every mapping of the entry, no longer wired: another LWP's fault
+            // during pass 2 entered its page PMAP_WIRED too (without uvm_pagewire()).
+            if (text) space.Lock.Release(k, self);
+            else
+            {
+                for (int p = 0; p < space.Pages; p++)
+                    if (space.MappedWired(p)) space.Unwire(p);
+                space.UnlockChanged(k, self);
+            }
             yield return Step.Ran("uvm_map_pageable: wiring failed, wired_count--");
             yield break;
         }
@@ -135,14 +148,18 @@ public static class CowWiring
         UnwirePages(k, self, space, space.Pages);
     }
 
-    /// <summary>uvm_fault_unwire_locked() of the entry's first <paramref name="end"/> pages, under uvm.pageqlock.</summary>
-    private static void UnwirePages(Kernel k, KernelThread self, CowSpace space, int end)
+    /// <summary>
+    /// uvm_fault_unwire_locked() of the entry's first <paramref name="end"/> pages, under
+    /// uvm.pageqlock; without <paramref name="pmapUnwire"/> the mappings stay wired, as for an entry
+    /// still counted wired (<c>if (VM_MAPENT_ISWIRED(entry) == 0) pmap_unwire(pmap, va)</c>).
+    /// </summary>
+    private static void UnwirePages(Kernel k, KernelThread self, CowSpace space, int end, bool pmapUnwire = true)
     {
         k.Vm.PageQueueLock.Acquire(self);
         for (int page = 0; page < end; page++)
         {
             var p = space.PmapEntry(page).Page; // pmap_extract()
-            if (p is not null) space.Unwire(page);
+            if (p is not null && pmapUnwire) space.Unwire(page);
             PageQueues.UnwireMapped(k, p, $"page {page} of {space}");
         }
         k.Vm.PageQueueLock.Release(self);

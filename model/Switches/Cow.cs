@@ -120,6 +120,39 @@ public static partial class Switches
         Budget = 300,
     };
 
+    /// <summary>
+    /// Found by the checker (session 34, from a review of the wiring paths against uvm_fault.c 1.47
+    /// and 1.113 and uvm_map.c 1.86 and 1.335): when a wiring fault of uvm_map_pageable()'s pass 2
+    /// fails, uvm_fault_wire() calls uvm_fault_unwire(map, start, va) for the pages it wired, whose
+    /// loop does <c>if (VM_MAPENT_ISWIRED(entry) == 0) pmap_unwire(pmap, va); ... uvm_pageunwire(pg)</c>;
+    /// the entry's wired_count is still 1 from pass 1, so the pages are unwired and their mappings
+    /// stay PMAP_WIRED. The failure path then only does <c>entry-&gt;wired_count--</c> for the
+    /// failed entry (uvm_map_entry_unwire() runs for the entries before it), under
+    /// vm_map_upgrade(), which does not move the map's timestamp (uvm_map.h: only vm_map_lock() and
+    /// vm_map_lock_try() do): a fault of another LWP that looked the entry up as wired during pass 2
+    /// and slept relocks, and enters its page PMAP_WIRED in the entry no longer wired, without
+    /// uvm_pagewire(). Either way a page with wire_count 0 is mapped wired: the pmap's wired count
+    /// (pmap_wired_count(), which sys_mlock() checks against RLIMIT_MEMLOCK) stays up until the
+    /// mapping goes. Every stored text through 2015 has both loops. The default, after
+    /// wired_count--, unwires every wired mapping of the entry (what uvm_fault_unwire_locked() does
+    /// for an entry no longer wired) and moves the timestamp. The model before unwired the pages
+    /// pass 2 had wired only, which left a page another LWP's fault entered PMAP_WIRED during pass 2
+    /// mapped wired: the same rule reported it in the regression's search of the default kernel
+    /// (cow-wire-eio, one schedule in about 300). Read in <see cref="CowWiring"/>.
+    /// </summary>
+    public static readonly KernelSwitch WireFailureLeavesPmapWired = new("wire-failure-leaves-pmap-wired", SwitchKind.Discovered, "uvm_map_pageable (wiring failed)", "cow-wire-eio")
+    {
+        Origin = "uvm_fault.c uvm_fault_unwire_locked() and uvm_map.c uvm_map_pageable() of 1.47/1.86 (2000) through 2015; no fix found",
+        Title = "a failed mlock() leaves the pages it had wired mapped PMAP_WIRED with wire_count 0",
+        Description = "mlock() of a private entry: pass 1 makes the entry's wired_count 1, pass 2 faults each page in wired. "
+            + "When a later page's fault fails (EIO from a bad swap slot, ENOMEM), uvm_fault_unwire() unwires the earlier pages "
+            + "but skips pmap_unwire() because the entry still counts as wired; uvm_map_pageable() then drops wired_count "
+            + "under vm_map_upgrade(), which leaves the timestamp alone, so a fault that slept relocks and enters PMAP_WIRED too. "
+            + "The pages stay mapped wired with wire_count 0.",
+        Expected = "invariant WireCountEqualsWiredMappings",
+        Budget = 100,
+    };
+
     /// <summary>vm_map_unbusy() clears VM_MAP_BUSY but skips the wakeup of a writer that set VM_MAP_WANTLOCK (a wakeup lost).</summary>
     public static readonly KernelSwitch MapUnbusySkipsWakeup = Mutation("map-unbusy-skips-wakeup", "vm_map_unbusy (uvm_map_pageable)", "cow-wire",
         "vm_map_unbusy() clears VM_MAP_BUSY but does not wake the writer asleep on &map->flags (a wakeup lost)")

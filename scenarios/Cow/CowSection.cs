@@ -12,7 +12,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     public override string Name => "cow";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario, CowWireScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario, CowWireScenario.Scenario, CowWireEioScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
