@@ -255,11 +255,27 @@ public static class ExitInvariants
             ? $"the pagedaemon was woken under a shortage and {k.Uareas.Count} u-area(s) are still cached"
             : null);
 
+    /// <summary>
+    /// exit_lwps() (kern_exit.c 1.121) sets <c>p-&gt;p_userret = lwp_exit_hook</c> and interrupts the
+    /// other LWPs' sleeps in the section of exit1() that makes the process SDYING, and exit1() waits
+    /// in lwp_wait1() until they are all zombies: each other LWP that returns to user mode meanwhile
+    /// takes the hook into lwp_exit() (userret(): <c>if (p-&gt;p_userret) (*p-&gt;p_userret)(l,
+    /// p-&gt;p_userret_arg)</c>), so none runs user code again. Checked where an LWP runs in user
+    /// mode (a quantum, or a nanosleep() it enters from there; model/Threads/CpuThread.cs): a hook
+    /// cleared early, a return path that skips userret(), or an LWP made runnable past the wait
+    /// would let a sibling of a dying process run on, and exit1() wait for it for as long as it runs.
+    /// </summary>
+    public static readonly Invariant NoLwpOfADyingProcessRunsInUserMode = Invariant.AtEvent(
+        nameof(NoLwpOfADyingProcessRunsInUserMode),
+        "Once exit1() has made a process SDYING (exit_lwps()' p_userret hook set), none of its LWPs runs in user mode again: each one returning there takes the hook into lwp_exit().",
+        Subsystem);
+
     /// <summary>Every exit invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
     [
         UareaIsNeverFreedOrReusedWhileItsLwpRuns, ZombieIsReapedOnlyAfterLastLwpSwitchedAway, PathAfterSwitchAwayNeverSleeps,
         NoUareaIsLeaked, KernelObjectHoldsOnlyLiveAllocations, SwapoutNeverSelectsAnExitingLwp, VforkParentWaitsWhileItsChildBorrowsItsSpace,
+        NoLwpOfADyingProcessRunsInUserMode,
     ];
 
     /// <summary>Every exit liveness property.</summary>

@@ -125,6 +125,7 @@ public static class LwpExit
         var p = l.Proc;
         // No lock is dropped between the wake loop and lwp_wait1()'s first test: one section.
         InterruptSleepers(k, l);
+        if (k.Config.Has(Switches.ExitLwpsClearsHookEarly)) p.ExitHook = false; // exit-lwps-clears-hook-early
         // Loops rather than Exists/FindAll with lambdas over l: those built two delegates per round.
         while (p.Nlwps > 1) // exit_lwps(): while (p->p_nlwps > 1) lwp_wait1(...)
         {

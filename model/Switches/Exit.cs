@@ -144,6 +144,16 @@ public static partial class Switches
         with { Kills = ["ProcListsHoldOnlyLiveProcesses"], Budget = 50 };
 
     /// <summary>
+    /// From session 34's mutation hunt (plant 01): exit_lwps() sets p_userret and clears it again
+    /// before its lwp_wait1() loop instead of after it, so the interrupted siblings return to user
+    /// mode and run on while exit1() waits for them. Reached in most exit-lwps schedules and judged
+    /// by nothing until NoLwpOfADyingProcessRunsInUserMode (schedule 1).
+    /// </summary>
+    public static readonly KernelSwitch ExitLwpsClearsHookEarly = Mutation("exit-lwps-clears-hook-early", "exit_lwps", "exit-lwps",
+        "exit_lwps() clears p->p_userret before waiting for the other LWPs, not after (a flag cleared too early): they return to user mode and run on")
+        with { Kills = ["NoLwpOfADyingProcessRunsInUserMode"], Budget = 20 };
+
+    /// <summary>
     /// lwp_wait1() collects a zombie LWP: off p_lwps and out of p_nlwps, but p_nzlwps is not
     /// decremented (a counter decrement skipped; kern_lwp.c 1.4 does both in one p_lwplock
     /// section). Caught by the recount LwpCountsMatchTheirLwps.
