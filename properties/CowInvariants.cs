@@ -78,7 +78,10 @@ public static class CowInvariants
                         int n = 0;
                         for (int j = 0; j < spaces.Count; j++)
                         {
-                            if (spaces[j].Amap == amap) n++;
+                            // An entry uvm_unmap_remove() took out of its map references its amap only from
+                            // the dead-entry list (DetachedAmap): one that is no longer mapped yet holds
+                            // one (an amap_copy() after the relookup found no entry) is no reference.
+                            if (spaces[j].Amap == amap && spaces[j].EntryMapped) n++;
                             if (spaces[j].DetachedAmap == amap) n++;
                             if (spaces[j].CopySource == amap) n++;
                         }
