@@ -179,7 +179,7 @@ public static class AccountingDetector
     /// </summary>
     public static readonly Invariant ShmNattchCountsAttachments = new(
         nameof(ShmNattchCountsAttachments),
-        "A SysV shm segment's shm_nattch equals the attachments live processes hold on it (their vm_shm entries).",
+        "A SysV shm segment's shm_nattch equals the attachments live processes hold on it (their vm_shm entries), and a segment shm_deallocate_segment() freed has none: it runs only once shm_nattch is 0 (shmctl(IPC_RMID), shm_delete_mapping()).",
         Detector.Subsystem, k =>
         {
             var segments = k.Vm.ShmSegments;
@@ -191,6 +191,10 @@ public static class AccountingDetector
                     if (!k.Threads[j].Exited) n += k.Threads[j].ShmAttachmentsTo(seg);
                 if (n != seg.Nattch) return $"{seg} has shm_nattch {seg.Nattch} but {n} attachment(s) held by live processes";
             }
+            // A freed segment leaves shmsegs[] (the list above): its attachments are found from the processes.
+            for (int j = 0; j < k.Threads.Count; j++)
+                if (!k.Threads[j].Exited && k.Threads[j].AttachedFreedSegment() is { } freed)
+                    return $"{freed} was freed by shm_deallocate_segment() while {k.Threads[j].Name} still has it attached";
             return null;
         })
     {

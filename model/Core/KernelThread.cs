@@ -123,6 +123,9 @@ public abstract class KernelThread : IStateShown
     /// </summary>
     public virtual int ShmAttachmentsTo(Vm.ShmSegment seg) => 0;
 
+    /// <summary>A SysV shm segment this process has attached that shm_deallocate_segment() has freed, or null (none, as it should be).</summary>
+    public virtual Vm.ShmSegment? AttachedFreedSegment() => null;
+
     /// <summary>The slots of <paramref name="amap"/> that hold <paramref name="anon"/>.</summary>
     protected static int SlotsHolding(Vm.Anon?[] amap, Vm.Anon anon)
     {

@@ -381,6 +381,40 @@ public static partial class Switches
         "uao_create() never does LIST_INSERT_HEAD(&uao_list, aobj, u_list) (a list insertion skipped): swapoff's uao_swap_off() never sees the aobj's swap slots")
         with { Kills = ["AObjIsOnUaoListExactlyWhileReferenced"], Budget = 5 };
 
+    /// <summary>
+    /// Found by the checker (session 34, once ShmNattchCountsAttachments also asked that a freed
+    /// segment be attached by nobody, after a mutation hunt's IPC_RMID off-by-one went unseen):
+    /// sys_shmat() of 2002-04 (sysv_shm.c 1.49 of 1998 has the same order) finds the segment,
+    /// <c>uao_reference()</c>s its aobj and calls <c>uvm_map()</c>, which may sleep (vm_map_lock(),
+    /// uvm_mapent_alloc()'s pool_get(PR_WAITOK)), and only then does <c>shmmap_s-&gt;shmid = ...;
+    /// shmseg-&gt;shm_nattch++</c>. shmctl(IPC_RMID) meanwhile sees shm_nattch 0 and
+    /// shm_deallocate_segment()s it (SHMSEG_FREE): shmat then attaches a freed slot, which the next
+    /// shmget() may reuse, and its shmdt() drops another segment's count. The shm_lock rework (read
+    /// in 1.128 of 2015) counts the attach and links the entry under shm_lock before uvm_map(). The
+    /// default counts first. Read in <see cref="Threads.ShmUser"/> and <see cref="Threads.LoanClient"/>.
+    /// </summary>
+    public static readonly KernelSwitch ShmatCountsAfterUvmMap = new("shmat-counts-after-uvm-map", SwitchKind.Discovered, "sys_shmat", "shm-paging")
+    {
+        Origin = "sysv_shm.c shm_lock rework (2007-08; read in 1.128 of 2015): shm_nattch++ under shm_lock before uvm_map()",
+        Title = "shmat() counts its attach only after uvm_map(), which may sleep: IPC_RMID meanwhile frees the segment it attaches",
+        Description = "sys_shmat() references the segment's aobj and maps it before shm_nattch++; uvm_map() may sleep. "
+            + "A shmctl(IPC_RMID) in that window sees shm_nattch 0 and frees the segment (SHMSEG_FREE), "
+            + "and shmat then records an attachment of the freed slot and counts it there.",
+        Expected = "invariant ShmNattchCountsAttachments",
+        Budget = 500,
+    };
+
+    /// <summary>
+    /// From session 34's mutation hunt (plant 07): shmctl(IPC_RMID) keeps the segment only while
+    /// someone else is attached (<c>shm_nattch &gt; 1</c>, an off-by-one), so it frees a segment one
+    /// process still has attached. Reached in about half of shm-swap's and shm-paging's schedules and
+    /// judged by nothing until ShmNattchCountsAttachments asked that a freed segment be attached by
+    /// nobody (schedule 2).
+    /// </summary>
+    public static readonly KernelSwitch ShmRmidFreesAttached = Mutation("shm-rmid-frees-attached", "shmctl (IPC_RMID)", "shm-paging",
+        "shmctl(IPC_RMID) deallocates the segment unless more than one attach is counted (an off-by-one): a segment one process has attached is freed")
+        with { Kills = ["ShmNattchCountsAttachments"], Budget = 50 };
+
     /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uao_get() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere at schedules 6, 5, 4 (seeds 0-2); without the big lock schedule 40.</summary>
     public static readonly KernelSwitch UaoGetSleepsWithoutWanted = Mutation("uao-get-sleeps-without-wanted", "uao_get", "shm-swap",
         "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")

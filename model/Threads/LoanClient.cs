@@ -173,8 +173,9 @@ public sealed class LoanClient : KernelThread
     }
 
     /// <summary>
-    /// shmat() as <see cref="ShmUser"/>'s: uao_reference(), then uvm_map(), which may sleep, and only
-    /// then shm_nattch++ (sysv_shm.c of 2002-04); until session 31 the loan client did it all in one
+    /// shmat() as <see cref="ShmUser"/>'s: shm_nattch++, uao_reference(), then uvm_map(), which may
+    /// sleep (the later text); with <see cref="Switches.ShmatCountsAfterUvmMap"/> shm_nattch++ only
+    /// after uvm_map() (sysv_shm.c of 2002-04). Until session 31 the loan client did it all in one
     /// step (found by the review of the loan paths).
     /// </summary>
     private IEnumerable<Step> Attach()
@@ -183,18 +184,22 @@ public sealed class LoanClient : KernelThread
         foreach (var s in Locks.Take(() => Find()?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
         if (Find() is { } seg)
         {
+            bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
+            if (!text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // under shm_lock, before uvm_map()
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
             MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
             yield return Step.Ran("shmat → uao_reference");
-            seg.Nattch++;
-            _segment = seg;
+            if (text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // shmat-counts-after-uvm-map
             yield return Step.Ran("shmat: uvm_map, shm_nattch++");
         }
     }
 
     /// <inheritdoc/>
     public override int ShmAttachmentsTo(ShmSegment seg) => _segment == seg ? 1 : 0;
+
+    /// <inheritdoc/>
+    public override ShmSegment? AttachedFreedSegment() => _segment is { Deallocated: true } ? _segment : null;
 
     /// <summary>shmexit: uao_detach(); the last detach of a removed segment deallocates it. The entry goes with the count (shm_delete_mapping()).</summary>
     private IEnumerable<Step> Detach(ShmSegment seg)

@@ -36,6 +36,14 @@ public sealed class ShmUser : KernelThread
     }
 
     /// <inheritdoc/>
+    public override ShmSegment? AttachedFreedSegment()
+    {
+        foreach (var a in _attached.Values)
+            if (a.Deallocated) return a;
+        return null;
+    }
+
+    /// <inheritdoc/>
     public override int ShmAttachmentsTo(ShmSegment seg)
     {
         int n = 0;
@@ -94,7 +102,7 @@ public sealed class ShmUser : KernelThread
                 break;
             case ShmRmid r when Find(r.Key) is { } seg:
                 seg.Removed = true;
-                if (seg.Nattch > 0)
+                if (seg.Nattch > (Kernel.Config.Has(Switches.ShmRmidFreesAttached) ? 1 : 0)) // shm-rmid-frees-attached
                 {
                     yield return Step.Ran("shmctl(IPC_RMID)");
                     break;
@@ -107,11 +115,13 @@ public sealed class ShmUser : KernelThread
     }
 
     /// <summary>
-    /// sys_shmat() (sysv_shm.c of 2002-04): find the segment and uao_reference() its aobj, then
-    /// uvm_map() it, which may sleep (vm_map_lock(), pool_get(PR_WAITOK) in uvm_mapent_alloc()),
-    /// and only then shm_nattch++. IPC_RMID may run in between, see nattch == 0 and deallocate the
-    /// segment; shmat then counts an attach on a freed segment (the later shmat, under shm_lock,
-    /// increments shm_nattch before uvm_map()). The map entry itself is not modelled.
+    /// sys_shmat(): find the segment, count the attach and record it (shm_nattch++, the process's
+    /// shmmap entry), uao_reference() its aobj, then uvm_map() it, which may sleep (vm_map_lock(),
+    /// pool_get(PR_WAITOK) in uvm_mapent_alloc()): the later text (sysv_shm.c's shm_lock rework,
+    /// read in 1.128), so that IPC_RMID meanwhile sees the attach. The text of 2002-04 (switch
+    /// <see cref="Switches.ShmatCountsAfterUvmMap"/>) counts only after uvm_map(): IPC_RMID in
+    /// between sees shm_nattch 0 and frees the segment, and shmat then attaches the freed one. The
+    /// labels are the text's: the default's count is in the first step. The map entry itself is not modelled.
     /// </summary>
     private IEnumerable<Step> Attach(int key)
     {
@@ -119,16 +129,24 @@ public sealed class ShmUser : KernelThread
         foreach (var s in Locks.Take(() => Find(key)?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
         if (Find(key) is { } seg)
         {
+            bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
+            if (!text) Count(key, seg); // under shm_lock, before uvm_map()
             seg.Object.Refs++;
             seg.Object.Lock.Release(Kernel, this);
             MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
             yield return Step.Ran("shmat → uao_reference");
-            if (!Kernel.Config.Has(Switches.ShmatSkipsNattch)) seg.Nattch++; // shmat-skips-nattch
-            _attached[key] = seg;
-            AttachmentsChanged();
+            if (text) Count(key, seg); // shmat-counts-after-uvm-map: after uvm_map(), whatever IPC_RMID did meanwhile
             yield return Step.Ran("shmat: uvm_map, shm_nattch++");
             yield break;
         }
+    }
+
+    /// <summary>shm_nattch++ and the process's shmmap entry of <paramref name="seg"/>.</summary>
+    private void Count(int key, ShmSegment seg)
+    {
+        if (!Kernel.Config.Has(Switches.ShmatSkipsNattch)) seg.Nattch++; // shmat-skips-nattch
+        _attached[key] = seg;
+        AttachmentsChanged();
     }
 
     /// <summary>
