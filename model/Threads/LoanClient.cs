@@ -180,19 +180,17 @@ public sealed class LoanClient : KernelThread
     /// </summary>
     private IEnumerable<Step> Attach()
     {
-        // The segment is looked up again after every wait on its vmobjlock.
-        foreach (var s in Locks.Take(() => Find()?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
-        if (Find() is { } seg)
-        {
-            bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
-            if (!text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // under shm_lock, before uvm_map()
-            seg.Object.Refs++;
-            seg.Object.Lock.Release(Kernel, this);
-            MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
-            yield return Step.Ran("shmat → uao_reference");
-            if (text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // shmat-counts-after-uvm-map
-            yield return Step.Ran("shmat: uvm_map, shm_nattch++");
-        }
+        // Looked up once, as ShmUser's: nothing looks the segment up again after the vmobjlock wait.
+        if (Find() is not { } seg) yield break; // EINVAL
+        bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
+        if (!text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // under shm_lock, before uao_reference() and uvm_map()
+        foreach (var s in Locks.Take(seg.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
+        seg.Object.Refs++;
+        seg.Object.Lock.Release(Kernel, this);
+        MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
+        yield return Step.Ran("shmat → uao_reference");
+        if (text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // shmat-counts-after-uvm-map
+        yield return Step.Ran("shmat: uvm_map, shm_nattch++");
     }
 
     /// <inheritdoc/>

@@ -125,20 +125,18 @@ public sealed class ShmUser : KernelThread
     /// </summary>
     private IEnumerable<Step> Attach(int key)
     {
-        // The segment is looked up again after every wait on its vmobjlock.
-        foreach (var s in Locks.Take(() => Find(key)?.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
-        if (Find(key) is { } seg)
-        {
-            bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
-            if (!text) Count(key, seg); // under shm_lock, before uvm_map()
-            seg.Object.Refs++;
-            seg.Object.Lock.Release(Kernel, this);
-            MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
-            yield return Step.Ran("shmat → uao_reference");
-            if (text) Count(key, seg); // shmat-counts-after-uvm-map: after uvm_map(), whatever IPC_RMID did meanwhile
-            yield return Step.Ran("shmat: uvm_map, shm_nattch++");
-            yield break;
-        }
+        // shm_find_segment_by_shmid(), once: uao_reference()'s simple_lock(&uobj->vmobjlock) may
+        // wait (without the big lock), and nothing looks the segment up again after it.
+        if (Find(key) is not { } seg) yield break; // EINVAL
+        bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
+        if (!text) Count(key, seg); // under shm_lock, before uao_reference() and uvm_map()
+        foreach (var s in Locks.Take(seg.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
+        seg.Object.Refs++;
+        seg.Object.Lock.Release(Kernel, this);
+        MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
+        yield return Step.Ran("shmat → uao_reference");
+        if (text) Count(key, seg); // shmat-counts-after-uvm-map: after uvm_map(), whatever IPC_RMID did meanwhile
+        yield return Step.Ran("shmat: uvm_map, shm_nattch++");
     }
 
     /// <summary>shm_nattch++ and the process's shmmap entry of <paramref name="seg"/>.</summary>
