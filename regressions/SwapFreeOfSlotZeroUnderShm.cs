@@ -71,9 +71,10 @@ public sealed class SwapFreeOfSlotZeroUnderShm
     /// the page queues around its swapout walk in workloads without LWPs (session 18: seed 0,
     /// schedule 65, co-shrunk: workload size 32 -> 13, steps 100 -> 48), and when shmget() came to end
     /// a step at its malloc() (session 32: seed 0, schedule 7, co-shrunk: workload size 32 -> 12,
-    /// steps 116 -> 45). It prints:
+    /// steps 116 -> 45), and when uao_create() came to put a new aobj at the head of uao_list
+    /// (session 34: seed 0, schedule 4, co-shrunk: workload size 32 -> 11, steps 91 -> 43). It prints:
     /// <code>
-    /// BUG FOUND in schedule 7: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
+    /// BUG FOUND in schedule 4: [panic uvm_swap_free] panic: uvm_swap_free: swapdrum_getsdp(0) ==
     /// NULL: KASSERT(sdp != NULL) failed (uvm_swap_free(0, 1)) (in swapctl)
     /// </code>
     /// </summary>

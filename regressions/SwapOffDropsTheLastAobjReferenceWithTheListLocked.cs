@@ -72,9 +72,11 @@ public sealed class SwapOffDropsTheLastAobjReferenceWithTheListLocked
     /// steps 123 -> 36), and when aiodoned came to wake one channel per batch, as uvm_aiodone_daemon()
     /// does (session 19: seed 0, schedule 5, co-shrunk: workload size 32 -> 11, steps 131 -> 40), and
     /// when shmget() came to end a step at its malloc() (session 32: seed 0, schedule 22, co-shrunk:
-    /// workload size 32 -> 10, steps 125 -> 36). It prints:
+    /// workload size 32 -> 10, steps 125 -> 36), and when uao_create() came to put a new aobj at the
+    /// head of uao_list (session 34: seed 0, schedule 81, co-shrunk: workload size 32 -> 9, steps
+    /// 117 -> 34). It prints:
     /// <code>
-    /// BUG FOUND in schedule 22: [panic simple_lock] panic: simple_lock: uao_list_lock already held
+    /// BUG FOUND in schedule 81: [panic simple_lock] panic: simple_lock: uao_list_lock already held
     /// by swapctl, wanted by swapctl (in swapctl)
     /// </code>
     /// </summary>

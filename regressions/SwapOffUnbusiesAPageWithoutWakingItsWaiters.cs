@@ -59,13 +59,14 @@ public sealed class SwapOffUnbusiesAPageWithoutWakingItsWaiters
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug pagein-page-skips-wakeup</c> (seed 0,
-    /// schedule 87, co-shrunk: workload size 32 -> 11, steps 101 -> 36; re-pinned in session 32, when
-    /// shmget() came to end a step at its malloc()): swapctl's uao_get() sleeps on the page while
-    /// aiodoned finishes its pageout (steps 30-32), reads it (33); shm1's fault finds it busy and
-    /// sleeps (34); uao_pagein_page() un-busies it without the wakeup (35), and the violation is
-    /// reported after that step. It prints:
+    /// schedule 35, co-shrunk: workload size 32 -> 9, steps 89 -> 29; re-pinned in session 32, when
+    /// shmget() came to end a step at its malloc(), and in session 34, when uao_create() came to put
+    /// a new aobj at the head of uao_list, so the walk reaches the shm aobj before kernel_object):
+    /// swapctl's uao_get() sleeps on the page while aiodoned finishes its pageout (steps 23-24),
+    /// reads it (26); shm1's fault finds it busy and sleeps (27); uao_pagein_page() un-busies it
+    /// without the wakeup (28), and the violation is reported after that step. It prints:
     /// <code>
-    /// BUG FOUND in schedule 87: [invariant NoSleeperWaitsForWhatIsAlreadyThere] ...
+    /// BUG FOUND in schedule 35: [invariant NoSleeperWaitsForWhatIsAlreadyThere] ...
     /// </code>
     /// </summary>
     [Fact]

@@ -13,11 +13,16 @@ namespace Uvm.Model;
 /// </summary>
 public static class AObjPager
 {
-    /// <summary>uao_create(size, 0): a new aobj with one reference, on uao_list.</summary>
+    /// <summary>
+    /// uao_create(size, 0): a new aobj with one reference, at the head of uao_list
+    /// (<c>LIST_INSERT_HEAD(&amp;uao_list, aobj, u_list)</c>, every stored text from 1999 to 2022), so
+    /// uao_swap_off() walks the newest first and kernel_object, made at boot, last; until session 34
+    /// the model appended, and walked kernel_object first.
+    /// </summary>
     internal static AObj Create(Kernel k, int pages)
     {
         var obj = new AObj(k.Vm.NextAObjId++, pages, noSwap: false, versions: k.Versions, kernel: k);
-        k.Vm.AObjList.Add(obj);
+        k.Vm.AObjList.Insert(0, obj);
         if (k.Config.Has(Switches.UaoCreateSkipsListInsert)) obj.OnList = false; // uao-create-skips-list-insert
         return obj;
     }

@@ -20,7 +20,7 @@ public static class PhysMem
     {
         var vm = k.Vm;
         vm.KernelObject = new AObj(0, (k.Uareas.All.Count + k.Uareas.Reserve + 1) * Uvmexp.UspacePages, noSwap: false, "kernel_object", vm.Versions, k) { IsKernelObject = true };
-        vm.AObjList.Insert(0, vm.KernelObject);
+        vm.AObjList.Add(vm.KernelObject); // uvm_km_init() makes it before any other aobj: last on uao_list (AObjPager.Create inserts at the head)
         foreach (var l in k.Lwps)
         {
             if (!l.UareaWired || l.Uarea is not { } u) continue;

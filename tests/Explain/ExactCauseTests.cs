@@ -64,10 +64,11 @@ public sealed class ExactCauseTests
 
     /// <summary>
     /// PR kern/22752: uao_pagein_page() of swapctl -d slept on busy page 1; the fault un-busied it
-    /// (step 38, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
+    /// (step 35, pg_flags: the panicking step found it no longer busy) and the pagedaemon dropped
     /// its swap slot (step 41, u_swslots: the old slot uvm_swap_free() was handed is now 0). (Steps
     /// 41 and 44 before the file was re-pinned in session 32, when shmget() came to end a step at
-    /// its malloc().)
+    /// its malloc(); 38 and 41 before session 34's, when uao_create() came to put a new aobj at the
+    /// head of uao_list.)
     /// </summary>
     [Fact]
     public void Pr22752CausesAreTheUnbusyAndTheDroppedSwapSlot()
@@ -75,7 +76,7 @@ public sealed class ExactCauseTests
         var e = Explanation.Of(Committed("shm-swap-pr22752-uvm_swap_free-seed0.json"));
 
         Assert.Equal("panic uvm_swap_free", e.Violation!.Id);
-        Assert.Equal(["38: page 1.Flags", "41: aobj 1.SwapSlots"], Causes(e));
+        Assert.Equal(["35: page 1.Flags", "41: aobj 1.SwapSlots"], Causes(e));
         // Step 41 wrote the derived page 1.OwnerSlot too; the slot array it reads is the cause.
         Assert.Contains(e.Steps[41].Diff.Changes, c => c.Label == "page 1" && c.Fact == "OwnerSlot");
         Assert.Contains("Vm.Pages/page 1.OwnerSlot", e.CauseSearch.Unrevertable);
