@@ -105,11 +105,11 @@ public static class SwapInvariants
     /// </summary>
     public static readonly Invariant SwapDeviceIsEnabledUnlessSwapOffRuns = new(
         nameof(SwapDeviceIsEnabledUnlessSwapOffRuns),
-        "A configured swap device has SWF_ENABLE set unless a swap_off() of it is running: swap_off() sets the flag again when it fails.",
+        "A configured swap device has SWF_ENABLE set unless a swap_off() of it is running (swap_off() sets the flag again when it fails) or swap_on() has yet to make it live (SWF_FAKE).",
         "swap", k =>
         {
             var swap = k.Vm.Swap;
-            return swap.Configured && !swap.Enabled && !swap.OffRunning ? "the swap device is configured but SWF_ENABLE is clear, and no swap_off() is running" : null;
+            return swap.Configured && !swap.Enabled && !swap.OffRunning && !swap.Fake ? "the swap device is configured but SWF_ENABLE is clear, and no swap_off() is running" : null;
         })
     {
         Reads = StateDomain.Swap,

@@ -98,15 +98,33 @@ public static class SwapOff
         return null;
     }
 
-    /// <summary>swapctl(SWAP_ON): configure and enable the device again.</summary>
-    public static Step On(Kernel k, KernelThread self)
+    /// <summary>
+    /// swapctl(SWAP_ON): configure and enable the device again. sys_swapctl() puts a placeholder on
+    /// swap_list first (<c>sdp-&gt;swd_flags = SWF_FAKE; ... swaplist_insert()</c>, which counts it in
+    /// uvmexp.nswapdev), then swap_on() opens the device, which may sleep, and only then makes it
+    /// live under uvm.swap_data_lock (<c>swd_flags &amp;= ~SWF_FAKE; |= SWF_INUSE|SWF_ENABLE;
+    /// uvmexp.swpages += size</c>): uvm_swap.c 1.97.2.1, and OpenBSD's copy of NetBSD 1.40 has the
+    /// same order. Until session 34 the model did it all in one step, without the window in which
+    /// nswapdev counts a device with no slots.
+    /// </summary>
+    public static IEnumerable<Step> On(Kernel k, KernelThread self)
     {
         var swap = k.Vm.Swap;
-        if (swap.Configured || swap.Slots == 0) return Step.Ran("sys_swapctl(SWAP_ON): EBUSY");
+        if (swap.Configured || swap.Slots == 0)
+        {
+            yield return Step.Ran("sys_swapctl(SWAP_ON): EBUSY");
+            yield break;
+        }
         swap.Lock.Acquire(self);
-        swap.Configured = swap.Enabled = true;
+        swap.Configured = swap.Fake = true;
         swap.Lock.Release(self);
-        return Step.Ran("swap_on");
+        self.MaySleep(); // malloc(M_WAITOK) of the path; swap_on(): VOP_OPEN, VOP_GETATTR, extent_alloc(EX_WAITOK)
+        yield return Step.Ran("sys_swapctl(SWAP_ON): swaplist_insert, SWF_FAKE");
+        swap.Lock.Acquire(self);
+        swap.Fake = false;
+        swap.Enabled = true;
+        swap.Lock.Release(self);
+        yield return Step.Ran("swap_on");
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public sealed class SwapCtl(Kernel kernel, IReadOnlyList<SwapCtlOp> program) : K
         foreach (var op in program)
         {
             // sys_swapctl(SWAP_ON / SWAP_OFF) under KERNEL_PROC_LOCK from entry to return (i386 trap.c syscall_plain).
-            foreach (var s in Syscall(op == SwapCtlOp.On ? [SwapOff.On(Kernel, this)] : SwapOff.Off(Kernel, this))) yield return s;
+            foreach (var s in Syscall(op == SwapCtlOp.On ? SwapOff.On(Kernel, this) : SwapOff.Off(Kernel, this))) yield return s;
         }
         yield return Step.Exit("swapctl: done");
     }

@@ -47,6 +47,14 @@ public sealed class SwapSpace
     public bool Enabled { get; internal set { FlagsWritten("swd_flags (SWF_ENABLE)"); field = value; } }
 
     /// <summary>
+    /// SWF_FAKE, "placeholder only": sys_swapctl(SWAP_ON) has put the device on swap_list
+    /// (swaplist_insert(): uvmexp.nswapdev++) and swap_on() has not yet made it live (VOP_OPEN,
+    /// VOP_GETATTR and extent_alloc(EX_WAITOK) may sleep first); its slots are not in
+    /// uvmexp.swpages until then. In swd_flags, under uvm.swap_data_lock.
+    /// </summary>
+    public bool Fake { get; internal set { FlagsWritten("swd_flags (SWF_FAKE)"); field = value; } }
+
+    /// <summary>
     /// A swap_off() of the device is between its clearing of SWF_ENABLE and its end (the EBUSY
     /// return that sets it again, or the removal): the model's, not a kernel field (the swapctl
     /// caller's place in swap_off()), for SwapDeviceIsEnabledUnlessSwapOffRuns.
@@ -60,7 +68,7 @@ public sealed class SwapSpace
     public int NSwapDev => Configured ? 1 : 0;
 
     /// <summary>uvmexp.swpages.</summary>
-    public int SwPages => Configured ? Slots : 0;
+    public int SwPages => Configured && !Fake ? Slots : 0;
 
     /// <summary>uvmexp.swpginuse.</summary>
     public int InUse { get; private set { SlotsWritten(); field = value; } }
