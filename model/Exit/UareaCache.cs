@@ -90,7 +90,7 @@ public sealed class UareaCache(WriteVersions? versions = null, Discipline? disci
     internal Uarea? TryPop(KernelThread self)
     {
         Lock.Acquire(self);
-        var u = Pop();
+        var u = Count > 0 ? Pop() : null; // if (uvm_nuarea > 0)
         Lock.Release(self);
         return u;
     }
@@ -120,7 +120,7 @@ public sealed class UareaCache(WriteVersions? versions = null, Discipline? disci
         {
             var me = self();
             Lock.Acquire(me);
-            var u = Count > leave ? Pop() : null;
+            var u = Count > leave || (k.Config.Has(Switches.UareaDrainPopsOneMore) && Count == leave) ? Pop() : null; // uarea-drain-pops-one-more
             Lock.Release(me);
             if (u is null) yield break;
             if (k.Config.Has(Switches.UareaDrainDropsUarea)) continue;
@@ -138,10 +138,16 @@ public sealed class UareaCache(WriteVersions? versions = null, Discipline? disci
         u.Wired = false;
     }
 
-    /// <summary>Unlinks the head; the caller holds the lock. An emptied list owes no drain.</summary>
-    private Uarea? Pop()
+    /// <summary>
+    /// Unlinks the head (<c>uaddr = uvm_uareas; uvm_uareas = uvm_uareas-&gt;uu_next; uvm_nuarea--</c>);
+    /// the caller holds the lock and has tested the count. An emptied list owes no drain. The head of
+    /// an empty list is NULL, and the kernel's next load through it faults: a caller whose test lets
+    /// it pop an empty list panics, as the kernel would.
+    /// </summary>
+    private Uarea Pop()
     {
-        if (_free.Count == 0) return null;
+        if (_free.Count == 0)
+            throw new KernelPanicException("uvm_uarea_drain", "uvm_uareas is NULL: the free list is empty, and uvm_uareas->uu_next faults (uvm_nuarea would go below 0)");
         var u = _free[0];
         Listed();
         _free.RemoveAt(0);

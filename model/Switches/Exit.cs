@@ -270,6 +270,17 @@ public static partial class Switches
         "uvm_lwp_exit() unwires the dead LWP's u-area, as uvm_km_free() would, and still caches it on uvm_uareas for fork1() to reuse as if resident (a state not kept)")
         with { Kills = ["SwapoutNeverSelectsAnExitingLwp"], Budget = 50 };
 
+    /// <summary>
+    /// From session 34's second hunt (plant 04): uvm_uarea_drain() loops <c>while (uvm_nuarea &gt;=
+    /// leave)</c>, one past its floor: it frees one u-area too many, and the pagedaemon's drain to 0
+    /// pops the head of an empty list. The model's pop returned null there and the drain ended, so
+    /// nothing noticed; the kernel loads uvm_uareas-&gt;uu_next through NULL (panic uvm_uarea_drain
+    /// now, exit-reaperless schedule 1).
+    /// </summary>
+    public static readonly KernelSwitch UareaDrainPopsOneMore = Mutation("uarea-drain-pops-one-more", "uvm_uarea_drain", "exit-reaperless",
+        "uvm_uarea_drain() tests uvm_nuarea >= leave instead of > (an off-by-one): it drains one u-area below its floor, and from an empty list")
+        with { Budget = 20 };
+
     /// <summary>uvm_uarea_drain(TRUE) leaves UVM_NUAREA_MAX u-areas cached, as uvm_uarea_drain(FALSE) does.</summary>
     public static readonly KernelSwitch UareaDrainStopsAtNuareaMax = Mutation("uarea-drain-stops-at-nuarea-max", "uvm_uarea_drain", "exit-reaperless",
         "uvm_uarea_drain(TRUE), called by the pagedaemon under a shortage, stops at UVM_NUAREA_MAX instead of emptying the cache (an argument ignored)")
