@@ -52,9 +52,11 @@ public sealed class AnfreeSleepsWithTheAmapLocked
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug pr23171</c> (seed 0, schedule 1, co-shrunk:
-    /// workload size 14 -> 6, steps 101 -> 28). The pagedaemon starts the pageout of page 2 (anon 2,
-    /// the copy the process's second write made) at step 24; the process exits at step 25, and
-    /// amap_wipeout() drops anon 2's last reference at step 26. It prints:
+    /// workload size 14 -> 6, steps 159 -> 30; re-pinned in session 34, when exit1() of a
+    /// copy-on-write process gained its step that may sleep before exit_lwps()). The process enters
+    /// exit1() at step 23; the pagedaemon starts the pageout of page 2 (anon 2, the copy the
+    /// process's second write made) at step 26; uvmspace_free() unmaps at step 27, and amap_wipeout()
+    /// drops anon 2's last reference at step 28. It prints:
     /// <code>
     /// BUG FOUND in schedule 1: [detector SleepWithSpinLock] detector: SleepWithSpinLock: cow1
     /// sleeps on page 2 in uvm_anfree: page busy (anfree) holding spin lock am_l of amap 2 (in cow1)

@@ -30,7 +30,7 @@ public sealed class ForkOfAWiredProcessFindsItsCopyPagedOut
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
-    /// cow-now-panics-on-copied-anon --seed S [--engine coyote]</c>): in-process 7, 11, 63, 14, 13, 7, 6, 41, 22, 16; Coyote 59, 84, 114, 143, 15, 13, 34, 67, 163, 38 (worst 163; session 34, once a failed user fault ended its process and the second LWP gave writing back).
+    /// cow-now-panics-on-copied-anon --seed S [--engine coyote]</c>): in-process 7, 11, 33, 47, 41, 7, 6, 41, 19, 65; Coyote 37, 84, 30, 130, 15, 13, 34, 227, 11, 38 (worst 227; session 34, once a failed user fault ended its process and the second LWP gave writing back).
     /// </summary>
     private const int Budget = 300;
 

@@ -30,7 +30,7 @@ public sealed class MlockOfAReadOnlyEntryWiresPagesAChildShares
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run --bug
-    /// wire-fault-uses-entry-protection --seed S [--engine coyote]</c>): in-process 1, 2, 1, 1, 1, 1, 1, 1, 1, 3; Coyote 5, 2, 2, 2, 5, 2, 3, 2, 1, 2 (worst 5; session 34).
+    /// wire-fault-uses-entry-protection --seed S [--engine coyote]</c>): in-process 1, 2, 1, 1, 1, 1, 1, 1, 1, 3; Coyote 1, 2, 2, 2, 2, 2, 1, 1, 1, 2 (worst 3; session 34).
     /// </summary>
     private const int Budget = 50;
 

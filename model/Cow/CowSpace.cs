@@ -101,11 +101,14 @@ public sealed class CowSpace
     public bool Exited { get; internal set { V(); field = value; } }
 
     /// <summary>
-    /// The process is exiting (P_WEXIT): exit1() has begun, or a user fault of one of its LWPs
-    /// failed and trap() posted the signal that ends it, SIGKILL for ENOMEM ("UVM: pid %d (%s),
-    /// uid %d killed: out of swap") or SIGSEGV for EFAULT, EACCES and EIO, whose default action
-    /// exits (i386 trap.c, T_PAGEFLT|T_USER; userret()'s postsig() → sigexit() → exit1()). Its
-    /// other LWPs exit at their next return to user mode (kern_exit.c exit1(): exit_lwps()).
+    /// p_userret == lwp_exit_hook: the process's exit1() has reached exit_lwps() (after P_WEXIT and
+    /// its rusage pool_get(), which may sleep), so each of its other LWPs calls lwp_exit() at its
+    /// next return to user mode instead of going on (kern_exit.c exit1(), exit_lwps()). exit1() runs
+    /// at the end of the LWP's program, or early, when a user fault failed and trap() posted the
+    /// signal that ends the process: SIGKILL for ENOMEM ("UVM: pid %d (%s), uid %d killed: out of
+    /// swap"), SIGSEGV for EFAULT, EACCES and EIO (i386 trap.c, T_PAGEFLT|T_USER; userret()'s
+    /// postsig() → sigexit() → exit1()). Loads and stores the pmap maps go on meanwhile: they never
+    /// enter the kernel.
     /// </summary>
     public bool Exiting { get; internal set { V(); field = value; } }
 

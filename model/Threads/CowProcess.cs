@@ -7,7 +7,7 @@ namespace Uvm.Model.Threads;
 /// <summary>
 /// An LWP of a copy-on-write process (model/Cow): faults on its private anonymous entry, fork(),
 /// munmap(), mprotect(), madvise(), mlock() and munlock(), then exit (uvmspace_free), or earlier when a
-/// user fault fails and its signal kills the process (<see cref="CowSpace.Exiting"/>). A forked child's LWP starts asleep and is
+/// user fault fails and its signal kills the process. A forked child's LWP starts asleep and is
 /// woken by the parent's fork. A second LWP of the same process (<see cref="AddLwp"/>) shares the
 /// space and does not free it; exit1() waits for it to exit (exit_lwps()), and it exits at its next
 /// return to user mode once the process is exiting.
@@ -67,9 +67,6 @@ public sealed class CowProcess : KernelThread
         var failed = new Out<bool>();
         foreach (var op in _ops)
         {
-            // userret() → postsig(): a signal posted to the process ends it before its next
-            // instruction (a sibling LWP's failed fault; exit1()'s exit_lwps() of a sibling's exit).
-            if (Space.Exiting) break;
             // A load or store through a mapping the pmap has is the MMU's: user mode, no trap, no lock.
             if (op.Kind is CowOpKind.Read or CowOpKind.Write && op.Page >= 0 && op.Page < Space.Pages
                 && Space.MmuPage(op.Page, op.Kind == CowOpKind.Write) is { } mapped)
@@ -77,9 +74,12 @@ public sealed class CowProcess : KernelThread
                 yield return Space.MmuAccess(Kernel, this, op.Page, mapped, op.Kind == CowOpKind.Write);
                 continue;
             }
+            // Into the kernel, and back through userret(): once the process's exit_lwps() has set
+            // p_userret, the way back takes lwp_exit_hook instead of the next operation.
+            if (Space.Exiting) break;
             var steps = op.Kind switch
             {
-                CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => UserFault(CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write, failed: failed), failed),
+                CowOpKind.Read or CowOpKind.Write when op.Page >= 0 && op.Page < Space.Pages => CowFault.Touch(Kernel, this, Space, op.Page, op.Kind == CowOpKind.Write, failed: failed),
                 CowOpKind.Fork when forks < _children.Count => ForkChild(_children[forks]),
                 CowOpKind.Unmap => CowMapOps.Unmap(Kernel, this, Space, "uvm_unmap"),
                 CowOpKind.Protect => CowMapOps.Protect(Kernel, this, Space),
@@ -93,33 +93,36 @@ public sealed class CowProcess : KernelThread
             // A user fault (trap() → uvm_fault()) or sys_fork / sys_munmap / sys_mprotect: under
             // KERNEL_PROC_LOCK from entry to return (i386 trap.c trap, syscall_plain); sys_madvise, sys_mlock and sys_munlock too.
             foreach (var s in Syscall(steps)) yield return s;
+            // A user fault that failed: trap() posted SIGKILL (ENOMEM) or SIGSEGV, and userret()'s
+            // postsig() ends the process (sigexit(), whose core dump may sleep, then exit1()).
+            if (failed.Value) break;
         }
-        foreach (var s in Syscall(Exit1(forks))) yield return s;
+        foreach (var s in Syscall(Exit1(forks, killed: failed.Value))) yield return s;
     }
 
     /// <summary>The step of an actor whose process was never forked (<see cref="NeverForked"/>): no kernel code.</summary>
     public const string NotForked = "(no process: the parent was killed before its fork)";
 
     /// <summary>
-    /// trap() → uvm_fault(): a fault that fails posts the signal that ends the process
-    /// (trapsignal(), under KERNEL_PROC_LOCK before trap()'s unlock: <see cref="CowSpace.Exiting"/>);
-    /// the mapping faults of a system call (mlock()'s uvm_fault_wire()) return their error instead.
+    /// sys_exit → exit1() (or lwp_exit() of an extra LWP), under the big lock to the end. exit1()
+    /// sets P_WEXIT and takes p_ru from rusage_pool (PR_WAITOK: it may sleep; after a failed
+    /// fault's signal, sigexit()'s core dump may sleep first), and only then does exit_lwps() set
+    /// p_userret (<see cref="CowSpace.Exiting"/>) and wait for the other LWP (kern_exit.c exit1()).
+    /// An extra LWP the signal ended runs that exit1() itself: it sets the hook that ends the first
+    /// LWP, which frees the space once the extra one has gone; one that ran off its program calls
+    /// lwp_exit() and wakes a waiting exit_lwps().
     /// </summary>
-    private IEnumerable<Step> UserFault(IEnumerable<Step> fault, Out<bool> failed)
+    private IEnumerable<Step> Exit1(int forks, bool killed)
     {
-        foreach (var s in fault) yield return s;
-        if (!failed.Value) yield break;
-        failed.Value = false;
-        Space.Exiting = true;
-    }
-
-    /// <summary>sys_exit → exit1() (or lwp_exit() of an extra LWP), under the big lock to the end.</summary>
-    private IEnumerable<Step> Exit1(int forks)
-    {
+        if (!_extraLwp || killed)
+        {
+            MaySleep(); // P_WEXIT; pool_get(&rusage_pool, PR_WAITOK)
+            yield return Step.Ran("exit1");
+            Space.Exiting = true; // exit_lwps(): p->p_userret = lwp_exit_hook
+        }
         if (_extraLwp) Kernel.SleepQueues.Wakeup(ExitLwpsChannel); // lwp_exit(): the last LWP but one wakes exit_lwps()
         else
         {
-            Space.Exiting = true; // P_WEXIT
             while (_second is { Exited: false })
                 yield return Step.Sleep("exit1: exit_lwps", ExitLwpsChannel);
             foreach (var s in CowMapOps.Unmap(Kernel, this, Space, "uvmspace_free")) yield return s;
