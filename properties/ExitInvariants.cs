@@ -256,9 +256,9 @@ public static class ExitInvariants
             : null);
 
     /// <summary>
-    /// exit_lwps() (kern_exit.c 1.121) sets <c>p-&gt;p_userret = lwp_exit_hook</c> and interrupts the
-    /// other LWPs' sleeps in the section of exit1() that makes the process SDYING, and exit1() waits
-    /// in lwp_wait1() until they are all zombies: each other LWP that returns to user mode meanwhile
+    /// exit_lwps() (kern_exit.c 1.121, and the 2004 rework's exit1() alike) sets <c>p-&gt;p_userret =
+    /// lwp_exit_hook</c> and interrupts the other LWPs' sleeps, and exit1() waits in lwp_wait1()
+    /// until they are all zombies: each other LWP that returns to user mode meanwhile
     /// takes the hook into lwp_exit() (userret(): <c>if (p-&gt;p_userret) (*p-&gt;p_userret)(l,
     /// p-&gt;p_userret_arg)</c>), so none runs user code again. Checked where an LWP runs in user
     /// mode (a quantum, or a nanosleep() it enters from there; model/Threads/CpuThread.cs): a hook
@@ -267,7 +267,7 @@ public static class ExitInvariants
     /// </summary>
     public static readonly Invariant NoLwpOfADyingProcessRunsInUserMode = Invariant.AtEvent(
         nameof(NoLwpOfADyingProcessRunsInUserMode),
-        "Once exit1() has made a process SDYING (exit_lwps()' p_userret hook set), none of its LWPs runs in user mode again: each one returning there takes the hook into lwp_exit().",
+        "Once exit1()'s exit_lwps() has begun (the p_userret hook set), none of the process's LWPs runs in user mode again: each one returning there takes the hook into lwp_exit().",
         Subsystem);
 
     /// <summary>Every exit invariant.</summary>

@@ -166,6 +166,7 @@ public static class LwpExit
         var p = l.Proc;
         var self = CpuThreadOf(l);
         p.ExitHook = true;
+        p.ExitLwpsBegun = true;
         bool unlocked = k.Config.Has(Switches.ExitLwpsTestsStatUnlocked);
         var lwps = p.LwpList;
         for (int i = 0; i < lwps.Count; i++)

@@ -65,6 +65,13 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
 
     private bool _exitHook;
 
+    /// <summary>
+    /// exit_lwps() has begun: it set the userret hook and interrupted the other LWPs' sleeps. The
+    /// model's record of that event, never cleared (the process is on its way out), so that a rule
+    /// about what follows does not read the hook it is about.
+    /// </summary>
+    public bool ExitLwpsBegun { get; internal set { Touch(); V(); field = value; } }
+
     /// <summary>P_WEXIT: exit1() has started; never swapped out.</summary>
     public bool Exiting
     {

@@ -173,9 +173,9 @@ public sealed class CpuThread : KernelThread
     /// <summary>One user quantum of the current LWP, then the trap that ends it; returns the kernel function.</summary>
     private string RunQuantum(Lwp l)
     {
-        // userret() of a process exit1() has made SDYING takes exit_lwps()' hook instead (SystemCall).
-        if (l.Proc.Stat is ProcStat.Dying or ProcStat.Zomb)
-            Kernel.Events.Break("NoLwpOfADyingProcessRunsInUserMode", $"{l} of {l.Proc} runs in user mode ({l.Program[l.Pc]}) while {l.Proc} is {l.Proc.Stat}");
+        // userret() of a process whose exit_lwps() has begun takes its hook instead (SystemCall).
+        if (l.Proc.ExitLwpsBegun)
+            Kernel.Events.Break("NoLwpOfADyingProcessRunsInUserMode", $"{l} of {l.Proc} runs in user mode ({l.Program[l.Pc]}) after its process's exit_lwps() began");
         switch (l.Program[l.Pc])
         {
             case Compute c:
