@@ -350,7 +350,7 @@ public sealed class InvariantSkippingTests
         {
             var vm = v.Vm;
             var swap = vm.Swap;
-            t.Append($"swap {Id(swap)} {swap.Configured} {swap.Enabled} {swap.InUse} {swap.Bad} ");
+            t.Append($"swap {Id(swap)} {swap.Configured} {swap.Enabled} {swap.Fake} {swap.InUse} {swap.Bad} ");
             for (int i = 1; i <= swap.Slots; i++) t.Append(swap.IsInUse(i) ? 'u' : '-').Append(swap.IsBad(i) ? 'b' : '-').Append(Id(swap.Data(i)));
             t.Append($" cluster {Id(vm.Cluster)} {vm.Cluster?.Slot} {string.Join(',', vm.Cluster?.Pages.Select(Id) ?? [])} {vm.ClusterPages} {vm.IoCompletions}");
             foreach (var io in vm.PagesInFlight) t.Append($"[io {Id(io)} {string.Join(',', io.Pages.Select(Id))} {string.Join(',', io.Data.Select(Id))}]");
@@ -365,7 +365,7 @@ public sealed class InvariantSkippingTests
         {
             foreach (var c in v.Vm.CowSpaces)
             {
-                t.Append($"[{Id(c)} {c.Timestamp} {c.EntryMapped} {c.EntryWritable} {Id(c.Uobj)} {c.NeedsCopy} {c.Exited} ");
+                t.Append($"[{Id(c)} {c.Timestamp} {c.EntryMapped} {c.EntryWritable} {Id(c.Uobj)} {c.NeedsCopy} {c.Exited} {c.Exiting} ");
                 foreach (var amap in new[] { c.Amap, c.DetachedAmap, c.CopySource })
                 {
                     t.Append($"({Id(amap)}");
