@@ -7,9 +7,10 @@ namespace Uvm.Model.Cow;
 /// The address space of a copy-on-write process: its vm_map (uvm_map.h, 2003) with one private
 /// anonymous map entry of <see cref="Pages"/> pages, and what its pmap maps. <see cref="Lock"/>
 /// stands for the map's lockmgr lock (vm_map_lock / vm_map_lock_read; one faulting LWP per
-/// map, so read sharing is not modelled); <see cref="Timestamp"/> is the map's timestamp, bumped
-/// by every vm_map_unlock() after a change (uvm_map.h: vm_map_unlock increments it), which
-/// uvmfault_relock() compares. <see cref="Uobj"/> is the vnode under a file-backed entry (MAP_PRIVATE,
+/// map, so read sharing is not modelled); <see cref="Timestamp"/> is the map's timestamp, which
+/// uvmfault_relock() compares: uvm_map.h moves it in vm_map_lock() and vm_map_lock_try(), once the
+/// exclusive lock is held, and never in vm_map_unlock() or vm_map_upgrade(); the model moves it at
+/// the unlock of a write-locked section instead (UnlockChanged), which no relock can tell apart. <see cref="Uobj"/> is the vnode under a file-backed entry (MAP_PRIVATE,
 /// model/Cow/CowObjectFault.cs); the pmap then may map its pages read-only. <see cref="WiredCount"/>
 /// and <see cref="Busy"/> are the entry's wired_count and the map's VM_MAP_BUSY (mlock(),
 /// model/Cow/CowWiring.cs), and the pmap keeps each mapping's PMAP_WIRED bit. Left out: several
