@@ -173,25 +173,12 @@ public sealed class LoanClient : KernelThread
     }
 
     /// <summary>
-    /// shmat() as <see cref="ShmUser"/>'s: shm_nattch++, uao_reference(), then uvm_map(), which may
-    /// sleep (the later text); with <see cref="Switches.ShmatCountsAfterUvmMap"/> shm_nattch++ only
-    /// after uvm_map() (sysv_shm.c of 2002-04). Until session 31 the loan client did it all in one
-    /// step (found by the review of the loan paths).
+    /// shmat() as <see cref="ShmUser"/>'s (<see cref="ShmSegment.Attach"/>): the attach counted
+    /// is the client's one segment. Until session 31 the loan client did it all in one step (found
+    /// by the review of the loan paths).
     /// </summary>
-    private IEnumerable<Step> Attach()
-    {
-        // Looked up once, as ShmUser's: nothing looks the segment up again after the vmobjlock wait.
-        if (Find() is not { } seg) yield break; // EINVAL
-        bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
-        if (!text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // under shm_lock, before uao_reference() and uvm_map()
-        foreach (var s in Locks.Take(seg.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
-        seg.Object.Refs++;
-        seg.Object.Lock.Release(Kernel, this);
-        MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
-        yield return Step.Ran("shmat → uao_reference");
-        if (text) (seg.Nattch, _segment) = (seg.Nattch + 1, seg); // shmat-counts-after-uvm-map
-        yield return Step.Ran("shmat: uvm_map, shm_nattch++");
-    }
+    private IEnumerable<Step> Attach() =>
+        Find() is { } seg ? seg.Attach(Kernel, this, () => (seg.Nattch, _segment) = (seg.Nattch + 1, seg)) : [];
 
     /// <inheritdoc/>
     public override int ShmAttachmentsTo(ShmSegment seg) => _segment == seg ? 1 : 0;

@@ -114,30 +114,9 @@ public sealed class ShmUser : KernelThread
         }
     }
 
-    /// <summary>
-    /// sys_shmat(): find the segment, count the attach and record it (shm_nattch++, the process's
-    /// shmmap entry), uao_reference() its aobj, then uvm_map() it, which may sleep (vm_map_lock(),
-    /// pool_get(PR_WAITOK) in uvm_mapent_alloc()): the later text (sysv_shm.c's shm_lock rework,
-    /// read in 1.128), so that IPC_RMID meanwhile sees the attach. The text of 2002-04 (switch
-    /// <see cref="Switches.ShmatCountsAfterUvmMap"/>) counts only after uvm_map(): IPC_RMID in
-    /// between sees shm_nattch 0 and frees the segment, and shmat then attaches the freed one. The
-    /// labels are the text's: the default's count is in the first step. The map entry itself is not modelled.
-    /// </summary>
-    private IEnumerable<Step> Attach(int key)
-    {
-        // shm_find_segment_by_shmid(), once: uao_reference()'s simple_lock(&uobj->vmobjlock) may
-        // wait (without the big lock), and nothing looks the segment up again after it.
-        if (Find(key) is not { } seg) yield break; // EINVAL
-        bool text = Kernel.Config.Has(Switches.ShmatCountsAfterUvmMap);
-        if (!text) Count(key, seg); // under shm_lock, before uao_reference() and uvm_map()
-        foreach (var s in Locks.Take(seg.Object.Lock, this, "shmat: simple_lock(vmobjlock)")) yield return s;
-        seg.Object.Refs++;
-        seg.Object.Lock.Release(Kernel, this);
-        MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
-        yield return Step.Ran("shmat → uao_reference");
-        if (text) Count(key, seg); // shmat-counts-after-uvm-map: after uvm_map(), whatever IPC_RMID did meanwhile
-        yield return Step.Ran("shmat: uvm_map, shm_nattch++");
-    }
+    /// <summary>sys_shmat() of the live segment with this key (<see cref="ShmSegment.Attach"/>); none: EINVAL.</summary>
+    private IEnumerable<Step> Attach(int key) =>
+        Find(key) is { } seg ? seg.Attach(Kernel, this, () => Count(key, seg)) : [];
 
     /// <summary>shm_nattch++ and the process's shmmap entry of <paramref name="seg"/>.</summary>
     private void Count(int key, ShmSegment seg)

@@ -29,6 +29,31 @@ public sealed class ShmSegment(int key, AObj obj)
     /// </summary>
     public bool Deallocated { get; internal set { V("shm_perm.mode"); field = value; } }
 
+    /// <summary>
+    /// sys_shmat() of this segment, found once (shm_find_segment_by_shmid(); nothing looks it up
+    /// again after the vmobjlock wait): count the attach and record it (<paramref name="count"/>:
+    /// shm_nattch++ and the process's shmmap entry), uao_reference() its aobj, then uvm_map() it,
+    /// which may sleep (vm_map_lock(), pool_get(PR_WAITOK) in uvm_mapent_alloc()). That is the
+    /// later text (sysv_shm.c's shm_lock rework, read in 1.128), so that an IPC_RMID meanwhile
+    /// sees the attach. The text of 2002-04 (switch <see cref="Switches.ShmatCountsAfterUvmMap"/>)
+    /// counts only after uvm_map(): an IPC_RMID in between sees shm_nattch 0 and frees the segment,
+    /// and shmat then attaches the freed one. The labels are the text's: the default's count is in
+    /// the first step. The map entry itself is not modelled. Shared by the shm users and the loan
+    /// clients (model/Threads/ShmUser.cs, LoanClient.cs).
+    /// </summary>
+    internal IEnumerable<Step> Attach(Kernel k, KernelThread self, Action count)
+    {
+        bool text = k.Config.Has(Switches.ShmatCountsAfterUvmMap);
+        if (!text) count(); // under shm_lock, before uao_reference() and uvm_map()
+        foreach (var s in Locks.Take(Object.Lock, self, "shmat: simple_lock(vmobjlock)")) yield return s;
+        Object.Refs++;
+        Object.Lock.Release(k, self);
+        self.MaySleep(); // uvm_map(): vm_map_lock() and uvm_mapent_alloc()'s pool_get(PR_WAITOK) may sleep
+        yield return Step.Ran("shmat → uao_reference");
+        if (text) count(); // shmat-counts-after-uvm-map: after uvm_map(), whatever IPC_RMID did meanwhile
+        yield return Step.Ran("shmat: uvm_map, shm_nattch++");
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"shm key {Key} ({Object})";
 
