@@ -12,9 +12,9 @@ namespace Uvm.Regressions;
 /// pmap_unwire(pmap, va); ... uvm_pageunwire(pg)</c> while the entry's wired_count is still 1 from
 /// pass 1: the pages it wired are unwired, their mappings stay PMAP_WIRED. uvm_map_pageable() then
 /// only drops the failed entry's wired_count (vm_map_upgrade(), which leaves the timestamp alone).
-/// Every stored text through 2015 has both loops; no fix was found. The default kernel unwires the mappings
-/// of the pages pass 2 wired with them and, once wired_count is dropped, every other wired mapping
-/// of the entry (another LWP's fault during pass 2 entered its page PMAP_WIRED too), and moves the timestamp.
+/// Every stored text through 2015 has both loops; no fix was found. The default kernel, once wired_count is
+/// dropped, unwires every wired mapping of the entry (another LWP's fault during pass 2 entered its
+/// page PMAP_WIRED too), and moves the timestamp.
 ///
 /// Setup (scenario cow-wire-eio): a process writes its 3 pages and mlock()s them while another
 /// process fills memory; the second pageout to complete fails with EIO.

@@ -81,17 +81,18 @@ public static class CowWiring
         {
             // uvm_fault_wire(): uvm_fault_unwire(map, start, va) of the pages wired before the one
             // that failed, the entry still wired: its loop pmap_unwire()s only "if the entry is no
-            // longer wired" (wire-failure-leaves-pmap-wired; the default unwires the mappings too).
+            // longer wired", so the mappings stay wired (the default unwires them below).
             bool text = k.Config.Has(Switches.WireFailureLeavesPmapWired);
-            UnwirePages(k, self, space, page, pmapUnwire: !text);
+            UnwirePages(k, self, space, page, pmapUnwire: false);
             // uvm_map_pageable(): vm_map_upgrade(), vm_map_unbusy(), wired_count--, vm_map_unlock().
             foreach (var s in Locks.Take(space.Lock, self, "uvm_map_pageable: vm_map_upgrade")) yield return s;
             Unbusy(k, space);
             space.WiredCount--;
             // vm_map_upgrade() and vm_map_unlock() leave the timestamp alone (uvm_map.h), so a fault
-            // that slept relocks; the default moves it, so that such a fault looks the entry up
-            // again, and unwires every mapping of the entry, no longer wired: another LWP's fault
-            // during pass 2 entered its page PMAP_WIRED too (without uvm_pagewire()).
+            // that slept relocks (wire-failure-leaves-pmap-wired). The default moves it, so that such
+            // a fault looks the entry up again, and unwires every wired mapping of the entry, no
+            // longer wired: the pages pass 2 wired, and any page another LWP's fault during pass 2
+            // entered PMAP_WIRED (without uvm_pagewire()).
             if (text) space.Lock.Release(k, self);
             else
             {

@@ -133,10 +133,9 @@ public static partial class Switches
     /// and slept relocks, and enters its page PMAP_WIRED in the entry no longer wired, without
     /// uvm_pagewire(). Either way a page with wire_count 0 is mapped wired: the pmap's wired count
     /// (pmap_wired_count(), which sys_mlock() checks against RLIMIT_MEMLOCK) stays up until the
-    /// mapping goes. Every stored text through 2015 has both loops. The default unwires the
-    /// mappings of the pages pass 2 wired as it unwires those pages, and, once wired_count is
-    /// dropped, every other wired mapping of the entry (what uvm_fault_unwire_locked() does for an
-    /// entry no longer wired), and moves the timestamp. The model before unwired the pages
+    /// mapping goes. Every stored text through 2015 has both loops. The default, once
+    /// wired_count is dropped, unwires every wired mapping of the entry (what
+    /// uvm_fault_unwire_locked() does for an entry no longer wired), and moves the timestamp. The model before unwired the pages
     /// pass 2 had wired only, which left a page another LWP's fault entered PMAP_WIRED during pass 2
     /// mapped wired: the same rule reported it in the regression's search of the default kernel
     /// (cow-wire-eio, one schedule in about 300). Read in <see cref="CowWiring"/>.
