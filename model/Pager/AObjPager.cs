@@ -53,7 +53,14 @@ public static class AObjPager
     /// <paramref name="result"/> busy: the kernel unlocks on return and the caller relocks at once,
     /// and nothing can touch a busy page in between, so the two are one step here.
     /// </summary>
-    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, AObj obj, int index, Out<Page> result)
+    internal static IEnumerable<Step> Get(Kernel k, KernelThread self, AObj obj, int index, Out<Page> result) =>
+        Get(k, self.AsSelf, obj, index, result);
+
+    /// <summary>
+    /// uao_get() for a path that may resume on another CPU after a sleep (an LWP's: PHOLD()'s
+    /// swap-in, model/Exit/ProcfsRegs.cs), so <paramref name="selfOf"/> is asked at every lock.
+    /// </summary>
+    internal static IEnumerable<Step> Get(Kernel k, Func<KernelThread> selfOf, AObj obj, int index, Out<Page> result)
     {
         while (true)
         {
@@ -61,7 +68,7 @@ public static class AObjPager
             if (p is not null && p.Busy)
             {
                 if (!k.Config.Has(Switches.UaoGetSleepsWithoutWanted)) PageQueues.Want(p); // uao-get-sleeps-without-wanted
-                obj.Lock.Release(k, self);
+                obj.Lock.Release(k, selfOf());
                 yield return Step.Sleep("uao_get: page busy", p.Channel);
             }
             else if (p is not null)
@@ -72,7 +79,7 @@ public static class AObjPager
             }
             else if (PageQueues.Alloc(k, useReserve: obj.IsKernelObject) is not { } fresh) // UVM_OBJ_IS_KERN_OBJECT(uobj)
             {
-                obj.Lock.Release(k, self);
+                obj.Lock.Release(k, selfOf());
                 yield return Pageout.Wait(k, "uao_getpage");
             }
             else
@@ -87,11 +94,11 @@ public static class AObjPager
                     k.Uvmexp.SwpgOnly--;
                     fresh.Data = k.Vm.Swap.Data(slot); // the read: whatever the slot holds
                     bool locked = k.Config.Has(Switches.UaoGetReadsLocked); // uao-get-reads-locked
-                    if (!locked) obj.Lock.Release(k, self);
-                    self.MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
+                    if (!locked) obj.Lock.Release(k, selfOf());
+                    selfOf().MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                     yield return Step.Ran("uao_get: uvm_swap_get");
                     if (!locked)
-                        foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock after I/O")) yield return s;
+                        foreach (var s in Locks.Take(obj.Lock, selfOf, "uao_get", "relock after I/O")) yield return s;
                     fresh.Flags &= ~PageFlags.Fake;
                 }
                 else
@@ -103,7 +110,7 @@ public static class AObjPager
                 result.Value = fresh;
                 yield break;
             }
-            foreach (var s in Locks.Take(obj.Lock, self, "uao_get: relock")) yield return s;
+            foreach (var s in Locks.Take(obj.Lock, selfOf, "uao_get", "relock")) yield return s;
         }
     }
 

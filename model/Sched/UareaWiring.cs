@@ -33,7 +33,7 @@ public static class UareaWiring
             while (true)
             {
                 foreach (var s in Locks.Take(k.KernelMapLock, self, "uvm_fault_wire", "vm_map_lock_read(kernel_map)")) yield return s;
-                foreach (var s in Locks.Take(obj.Lock, self(), "uvm_fault: simple_lock(kernel_object)")) yield return s;
+                foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault", "simple_lock(kernel_object)")) yield return s;
                 var p = obj.PageAt(index);
                 if (p is { Busy: false })
                 {
@@ -62,11 +62,10 @@ public static class UareaWiring
                 // unlocked uao_get() sleeps or reads, uvmfault_relock() and simple_lock(vmobjlock).
                 k.KernelMapLock.Release(k, self());
                 var got = new Out<Page>();
-                var me = self();
-                foreach (var s in AObjPager.Get(k, me, obj, index, got)) yield return s;
-                obj.Lock.Release(k, me);
+                foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+                obj.Lock.Release(k, self());
                 foreach (var s in Locks.Take(k.KernelMapLock, self, "uvm_fault_wire", "uvmfault_relock(kernel_map)")) yield return s;
-                foreach (var s in Locks.Take(obj.Lock, self(), "uvm_fault: relock kernel_object")) yield return s;
+                foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault", "relock kernel_object")) yield return s;
                 yield return WirePage(k, self(), obj, got.Value!, "uvm_fault_wire: after uao_get");
                 break;
             }

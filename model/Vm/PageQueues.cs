@@ -237,7 +237,7 @@ public static class PageQueues
     /// <summary>Clear PG_BUSY (UVM_PAGE_OWN(pg, NULL)) and wake PG_WANTED sleepers.</summary>
     internal static void Unbusy(Kernel k, Page p)
     {
-        if ((p.Flags & PageFlags.Wanted) != 0) k.SleepQueues.Wakeup(p.Channel);
+        if ((p.Flags & PageFlags.Wanted) != 0) Sched.Tsleep.WakeupPage(k, p.Channel);
         p.Flags &= ~(PageFlags.Busy | PageFlags.Wanted | PageFlags.Fake);
         p.BusyOwner = null;
     }
