@@ -45,6 +45,23 @@ public sealed class ProcLists(Kernel? kernel = null)
     /// <summary>The channel a parent sleeps on in wait4() and exit1() wakes: the proc's address.</summary>
     public static WaitChannel ChannelOf(Proc p) => p.AddressChannel;
 
+    /// <summary>
+    /// pfind(pid): the process with that pid on its hash chain, if SACTIVE (kern_proc.c 1.63: SSTOP
+    /// too, which the model has not), or null (the caller holds proclist_lock). The chain is every process still hashed: a freed
+    /// one left there would be read.
+    /// </summary>
+    internal static Proc? Pfind(Kernel k, int pid)
+    {
+        var procs = k.Procs;
+        for (int i = 0; i < procs.Count; i++)
+        {
+            var p = procs[i];
+            if (p.Pid != pid || !p.HashedUnchecked) continue;
+            return p.Stat == ProcStat.Active ? p : null;
+        }
+        return null;
+    }
+
     /// <summary>&amp;p->p_nlwps: exit_lwps() sleeps here until the process's other LWPs are zombies.</summary>
     public static WaitChannel NlwpsOf(Proc p) => p.NlwpsChannel;
 

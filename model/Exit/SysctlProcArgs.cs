@@ -34,7 +34,7 @@ public static class SysctlProcArgs
         // pfind(): proclist_lock_read { the process with that pid, if SACTIVE or SSTOP } (the model's
         // proclist_lock is one exclusive lock; a reader of it spins in the kernel).
         foreach (var s in Locks.Take(k.ProcListLock, selfOf, "sysctl_procargs", "pfind: proclist_lock_read")) yield return s;
-        var p = Find(k, pid);
+        var p = ProcLists.Pfind(k, pid);
         // 2003-04: pfind() drops the lock before its caller's tests; the fix tests under it.
         if (rereads || p is null) k.ProcListLock.Release(k, selfOf());
         if (p is null)
@@ -72,23 +72,6 @@ public static class SysctlProcArgs
         yield return Step.Ran("sysctl_procargs: uvmspace_free");
         foreach (var s in teardown) yield return s;
         foreach (var s in again) yield return s;
-    }
-
-    /// <summary>
-    /// pfind(pid): the process with that pid on its hash chain, if SACTIVE (kern_proc.c 1.63: SSTOP
-    /// too, which the model has not), or null. The chain is every process still hashed: a freed
-    /// one left there would be read.
-    /// </summary>
-    private static Proc? Find(Kernel k, int pid)
-    {
-        var procs = k.Procs;
-        for (int i = 0; i < procs.Count; i++)
-        {
-            var p = procs[i];
-            if (p.Pid != pid || !p.HashedUnchecked) continue;
-            return p.Stat == ProcStat.Active ? p : null;
-        }
-        return null;
     }
 
     /// <summary>
