@@ -59,13 +59,14 @@ public static class SchedInvariants
     /// l_holdcnt, "If non-zero, don't swap" (sys/lwp.h): PHOLD() swaps the LWP in if it is out and
     /// keeps it resident until the matching PRELE(); swappable() excludes a held LWP (uvm_glue.c).
     /// fork1() holds the parent across uvm_lwp_fork()'s wiring, which may sleep for memory, so that
-    /// the pagedaemon cannot take its stack meanwhile. Every PHOLD() of the model is of a running,
-    /// so resident, LWP; a PHOLD() that swaps in would need its swapin excepted here.
+    /// the pagedaemon cannot take its stack meanwhile. A PHOLD() of another LWP (procfs,
+    /// model/Exit/ProcfsRegs.cs) may find it swapped out: until the swap-in it starts or waits for
+    /// is done, the LWP is held and not resident, which is excepted.
     /// </summary>
     public static readonly Invariant HeldLwpIsNeverSwappedOut = Invariant.ForAll(
         nameof(HeldLwpIsNeverSwappedOut),
-        "An LWP with l_holdcnt above zero (PHOLD) stays resident: L_INMEM stays set until the matching PRELE.",
-        "sched", k => k.Lwps, l => l.Freed || l.Finished || l.HoldCount == 0 || l.InMemory,
+        "An LWP with l_holdcnt above zero (PHOLD) stays resident: L_INMEM stays set until the matching PRELE (a PHOLD() that found it swapped out swaps it in first).",
+        "sched", k => k.Lwps, l => l.Freed || l.Finished || l.HoldCount == 0 || l.InMemory || l.HoldSwapins > 0,
         l => $"{l} has l_holdcnt {l.HoldCount} but L_INMEM clear: it was swapped out while held") with { Reads = StateDomain.Sched | StateDomain.LwpClock };
 
     /// <summary>cpu_switch() trusts the run queue: everything on it is LSRUN and resident.</summary>

@@ -97,10 +97,11 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     /// <summary>
     /// The fields the model reads without their lock (<see cref="Racy"/>): l_stat, L_INMEM and l_cpu
     /// of an LWP (model/Sched/Lwp.cs; l_cpu only under switch pr31870, whose assertion reads it, and
-    /// cpu_switch() stores it together with l_stat). A store to any other field is logged but no read
+    /// cpu_switch() stores it together with l_stat), and the default's swap-in mark L_SWAPPINGIN,
+    /// which proc0's walk reads beside L_INMEM. A store to any other field is logged but no read
     /// can half-see it.
     /// </summary>
-    public static bool RacilyRead(string field) => field is "l_stat" or "L_INMEM" or "l_cpu";
+    public static bool RacilyRead(string field) => field is "l_stat" or "L_INMEM" or "l_cpu" or "L_SWAPPINGIN";
 
     /// <summary>True when the log visible to the running step holds a store to a racily read field.</summary>
     private bool HoldsRacilyReadStore()

@@ -67,7 +67,7 @@ public static class LwpExit
         {
             if (lwps[i] == l) continue;
             var stat = lwps[i].StatUnderKernelLock(LastLwp);
-            if (stat is not (LwpStat.Zomb or LwpStat.Dead)) return true;
+            if (stat is not (LwpStat.Zomb or LwpStat.Dead) && !lwps[i].Draining) return true;
         }
         return false;
     }
@@ -86,6 +86,7 @@ public static class LwpExit
     /// <summary>lwp_exit(): off alllwp (proclist write lock); SCHED_LOCK { p_nrlwps--; LSDEAD }; then cpu_exit().</summary>
     private static IEnumerable<Step> LwpExitNotLast(Kernel k, Lwp l)
     {
+        foreach (var s in DrainRefs(l)) yield return s;
         bool locked = !k.Config.Has(Switches.LwpExitUnlinksWithoutProclist); // lwp-exit-unlinks-without-proclist
         if (locked)
             foreach (var s in Proclist.LockWrite(k, l.CpuThreadOf, "lwp_exit")) yield return s;
@@ -94,6 +95,22 @@ public static class LwpExit
         if (locked) Proclist.UnlockWrite(k, self);
         yield return Step.Ran("lwp_exit");
         foreach (var s in CpuExit(k, l, processExit: false)) yield return s;
+    }
+
+    /// <summary>
+    /// lwp_drainrefs() (kern_lwp.c of 2007; exit1()'s drain of p_reflock does the same for the last
+    /// LWP): the exiting LWP waits until no procfs reader holds a reference to it
+    /// (<see cref="ProcfsRegs"/>); each reader's lwp_delref() wakes it. The 2003-04 kernel has no
+    /// such wait, and its readers take no reference (<see cref="Switches.ProcfsHoldOutlivesExit"/>).
+    /// </summary>
+    internal static IEnumerable<Step> DrainRefs(Lwp l)
+    {
+        if (l.RefCount == 0) yield break;
+        // lwp_exit() counts itself a zombie (p_nzlwps++) before it drains, so that a sibling
+        // exiting meanwhile sees it gone and calls exit1() as the last LWP.
+        l.Draining = true;
+        while (l.RefCount > 0) yield return Step.Sleep("lwp_drainrefs", l.RefsChannel);
+        l.Draining = false;
     }
 
     /// <summary>

@@ -48,6 +48,7 @@ public static class ProcessExit
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
             foreach (var s in k.Uareas.Drain(k, selfOf, empty: false)) yield return s;
         }
+        foreach (var s in LwpExit.DrainRefs(l)) yield return s;
 
         // "Close open files and release open-file table. This may block!" (fdfree(), cwdfree(); with
         // ttywait() and acct_process() the model leaves them out): mi_switch() would release the big

@@ -32,6 +32,7 @@ public static class ReaperExit
         // exit_lwps(): the reaper makes the other LWPs zombies.
         if (p.Nlwps > 1) // exit1(): if (sa || p->p_nlwps > 1) exit_lwps(l)
             foreach (var s in LwpExit.ExitLwps(k, l)) yield return s;
+        foreach (var s in LwpExit.DrainRefs(l)) yield return s;
 
         // "Close open files and release open-file table. This may block!" (fdfree(), cwdfree()):
         // mi_switch() would release the big lock there.

@@ -144,6 +144,26 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     /// <summary>
+    /// process_read_regs(): a read of the trapframe (l_md.md_regs, in the u-area) through a pointer
+    /// the reader kept (<see cref="Exit.ProcfsRegs"/>): the LWP must not be freed.
+    /// </summary>
+    internal void ReadTrapframe()
+    {
+        _d?.Touch(_poison, this);
+        R("l_md");
+    }
+
+    /// <summary>L_SWAPPINGIN read without sched_lock, as uvm_scheduler()'s walk reads L_INMEM (<see cref="RacyInMemory"/>).</summary>
+    public bool RacySwappingIn(string why)
+    {
+        _ = why;
+        R("L_SWAPPINGIN");
+        if (_d is null) return _swappingIn;
+        _d.Touch(_poison, this);
+        return _d.Racy(this, "L_SWAPPINGIN", _swappingIn ? 1 : 0) != 0;
+    }
+
+    /// <summary>
     /// uvm_lwp_exit(): <c>l->l_flag &amp;= ~L_INMEM</c> on the dead LWP, which the kernel writes
     /// without sched_lock (uvm_glue.c). A declared unlocked write: checked for use after free only.
     /// </summary>
@@ -368,14 +388,81 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
         }
     }
 
-    /// <summary>l_holdcnt: PHOLD count; no swapout while positive.</summary>
+    /// <summary>
+    /// l_holdcnt: PHOLD count; no swapout while positive. PHOLD() and PRELE() of another LWP's
+    /// (process_doregs(), <see cref="Exit.ProcfsRegs"/>) write it through a pointer that lives on
+    /// past a sleep, so a write checks that the LWP is not freed.
+    /// </summary>
     public int HoldCount
     {
         get { R("l_holdcnt"); return _holdCount; }
-        internal set { W("l_holdcnt"); C(); _holdCount = value; }
+        internal set { _d?.Touch(_poison, this); W("l_holdcnt"); C(); _holdCount = value; }
     }
 
     private int _holdCount;
+
+    /// <summary>
+    /// l_refcnt: the references procfs readers hold on this LWP (lwp_addref(), kern_lwp.c of 2007),
+    /// which its exit drains (lwp_drainrefs()) before the structure can go. The 2003-04 procfs
+    /// takes none (<see cref="Switches.ProcfsHoldOutlivesExit"/>).
+    /// </summary>
+    public int RefCount
+    {
+        get { R("l_refcnt"); return _refCount; }
+        internal set { _d?.Touch(_poison, this); W("l_refcnt"); V(); _refCount = value; }
+    }
+
+    private int _refCount;
+
+    /// <summary>
+    /// In lwp_exit()'s lwp_drainrefs(), past its p_nzlwps++ (<see cref="Exit.LwpExit.DrainRefs"/>):
+    /// a sibling deciding whether it is the last live LWP counts this one gone.
+    /// </summary>
+    public bool Draining
+    {
+        get { R("pc"); return _draining; }
+        internal set { W("pc"); V(); _draining = value; }
+    }
+
+    private bool _draining;
+
+    /// <summary>&amp;l->l_refcnt: where an exiting LWP waits for its references to drain, and a reader's lwp_delref() wakes it.</summary>
+    public WaitChannel RefsChannel => _refsChannel ??= new($"&l_refcnt of {this}");
+
+    private WaitChannel? _refsChannel;
+
+    /// <summary>
+    /// A uvm_swapin() of this LWP is under way (sched_lock). The model's default lets one path
+    /// swap an LWP in at a time, as FreeBSD's faultin() and swapper do with P_SWAPPINGIN: proc0
+    /// skips an LWP being swapped in, and a PHOLD() that finds it so sleeps on
+    /// <see cref="SwapinChannel"/> until it is resident. The 2003-04 kernel has no such mark
+    /// (<see cref="Switches.PholdSwapinUnlocked"/>).
+    /// </summary>
+    public bool SwappingIn
+    {
+        get { if (_k?.Running is not null) Checked("L_SWAPPINGIN"); return _swappingIn; }
+        internal set { Stored("L_SWAPPINGIN", _swappingIn ? 1 : 0); W("L_SWAPPINGIN"); V(); _swappingIn = value; }
+    }
+
+    private bool _swappingIn;
+
+    /// <summary>
+    /// The PHOLD() paths that found this LWP swapped out and are swapping it in or waiting for its
+    /// swap-in (<see cref="Exit.ProcfsRegs"/>): until it is resident it is held and not in memory,
+    /// which is no swapout (HeldLwpIsNeverSwappedOut excepts it).
+    /// </summary>
+    public int HoldSwapins
+    {
+        get => _holdSwapins;
+        internal set { V(); _holdSwapins = value; }
+    }
+
+    private int _holdSwapins;
+
+    /// <summary>Where a PHOLD() waits for a swap-in under way; the path that swapped the LWP in wakes it.</summary>
+    public WaitChannel SwapinChannel => _swapinChannel ??= new($"&l_flag (swap-in) of {this}");
+
+    private WaitChannel? _swapinChannel;
 
     /// <summary>
     /// l_flag &amp; L_SINTR: the LWP sleeps interruptibly (ltsleep() with PCATCH: the model's

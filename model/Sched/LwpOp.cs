@@ -13,6 +13,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(Vfork), "vfork")]
 [JsonDerivedType(typeof(Wait), "wait")]
 [JsonDerivedType(typeof(ProcArgs), "procargs")]
+[JsonDerivedType(typeof(ProcRegs), "procregs")]
 [JsonDerivedType(typeof(Exec), "exec")]
 [JsonDerivedType(typeof(SysExit), "exit")]
 public abstract record LwpOp;

@@ -42,6 +42,18 @@ public sealed record ProcArgs(int Pid) : LwpOp
 }
 
 /// <summary>
+/// read(2) of /proc/<paramref name="Pid"/>/regs, as a debugger reads another process's registers:
+/// procfs_rw() finds the process and its representative LWP and process_doregs() holds that LWP in
+/// memory with PHOLD() while it copies the trapframe out of its u-area (model/Exit/ProcfsRegs.cs).
+/// EINVAL if no such process is active.
+/// </summary>
+public sealed record ProcRegs(int Pid) : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"procregs({Pid})";
+}
+
+/// <summary>
 /// execve() of a new program: uvmspace_exec() recycles the process's vmspace if nothing else holds
 /// a reference to it, else gives the process a new one and drops its reference to the old
 /// (<see cref="Exit.ProcessExec"/>). The program the LWP runs goes on with its next operation.

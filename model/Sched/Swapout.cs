@@ -29,11 +29,12 @@ public static class Swapout
     internal static bool SwappableLocked(Kernel k, Lwp l) => l.InMemory && !l.Proc.System && !ExitingOrHeld(k, l);
 
     /// <summary>
-    /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, or
+    /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, an LWP in
+    /// lwp_exit()'s lwp_drainrefs() (LW_WEXIT in the later swappable(), which alone has the wait), or
     /// l_holdcnt above zero (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).
     /// </summary>
     private static bool ExitingOrHeld(Kernel k, Lwp l) =>
-        l.Proc.Exiting || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt));
+        l.Proc.Exiting || l.Draining || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt));
 
     /// <summary>
     /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
@@ -175,6 +176,8 @@ public static class Swapout
         {
             if (!l.OnAllLwp) continue;
             if (l.RacyStat(SchedulerWalk) != LwpStat.Run || l.RacyInMemory(SchedulerWalk)) continue;
+            // The default's one swap-in at a time: an LWP a PHOLD() is swapping in is no candidate.
+            if (!k.Config.Has(Switches.PholdSwapinUnlocked) && l.RacySwappingIn(SchedulerWalk)) continue;
             int pri = l.SwTime + l.SlpTime;
             if (pri > bestPri) (best, bestPri) = (l, pri);
         }
@@ -187,7 +190,10 @@ public static class Swapout
         k.SchedLock.Acquire(self);
         if (l.Stat == LwpStat.Run && !k.Config.Has(Switches.SwapinSkipsSetrunqueue)) Scheduler.SetRunQueue(k, l);
         if (!k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
+        bool waiters = l.SwappingIn; // the default's one swap-in at a time: done, wake a PHOLD() that waits
+        l.SwappingIn = false;
         k.SchedLock.Release(self);
+        if (waiters) Tsleep.Wakeup(k, self, l.SwapinChannel);
         if (k.Config.Has(Switches.SwapinSetsInMemAfterUnlock)) l.InMemory = true;
         l.SwTime = 0;
         k.Uvmexp.Swapins++;

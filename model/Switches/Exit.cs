@@ -7,6 +7,26 @@ namespace Uvm.Model;
 /// </summary>
 public static partial class Switches
 {
+    /// <summary>
+    /// Found by the checker: procfs_rw() of 2003-04 (miscfs/procfs/procfs_subr.c) keeps the process
+    /// and the LWP it found with PFIND() as bare pointers; process_doregs() PHOLD()s the LWP, copies
+    /// its registers out with uiomove(), which may sleep, and PRELE()s it. Nothing stops the process
+    /// exiting meanwhile: exit1() does not wait for l_holdcnt, and after the 2004 rework its last
+    /// LWP is freed in lwp_exit2(), so the reader's PRELE() decrements a freed struct lwp. The later
+    /// procfs takes p_reflock and lwp_addref() (procfs_proc_lock(), 2007), which exit1() and
+    /// lwp_exit() drain (lwp_drainrefs()); the default does. Read in <see cref="Exit.ProcfsRegs"/>.
+    /// </summary>
+    public static readonly KernelSwitch ProcfsHoldOutlivesExit = new("procfs-hold-outlives-exit", SwitchKind.Discovered, "procfs_rw, process_doregs", "swapout-procfs")
+    {
+        Origin = "procfs p_reflock and lwp_addref()/lwp_drainrefs() (2007)",
+        Title = "a procfs read PHOLD()s an LWP of a process that exits meanwhile: PRELE() writes the freed LWP",
+        Description = "procfs_rw() finds the process with PFIND() and its representative LWP without taking a reference; "
+            + "process_doregs() PHOLD()s the LWP and sleeps in uiomove(). The process exits, and exit1() does not wait "
+            + "for l_holdcnt: lwp_exit2() frees the detached LWP, and the reader's PRELE() writes freed memory.",
+        Expected = "invariant ExitedLwpHoldsNoPhold",
+        Budget = 300,
+    };
+
     /// <summary>The origin of the exit-rework mutations.</summary>
     private const string ExitRework = "exit rework (2004)";
 

@@ -273,6 +273,30 @@ public static partial class Switches
     public static readonly KernelSwitch KthreadCurcpuIsBootCpu = Mutation("kthread-curcpu-is-boot-cpu", "curcpu", "swapout",
         "curcpu() in a kernel thread reads the boot CPU's cpu_info, another thread's CPU once the kthread runs elsewhere (a kernel thread reads curcpu() as another thread's CPU)");
 
+    /// <summary>
+    /// Found by the checker: PHOLD() of another LWP (sys/lwp.h of 2003-04, used by procfs and
+    /// ptrace's process_doregs(), kern/sys_process.c 1.79) tests <c>l_holdcnt++ == 0</c> and
+    /// L_INMEM with no lock but the big one and calls uvm_swapin(), whose uvm_fault_wire() may sleep
+    /// reading the u-area back from swap; proc0's uvm_scheduler() picks the same LSRUN, non-resident
+    /// LWP and swaps it in too. Both wire the u-area and both setrunqueue() it. The later kernel
+    /// holds l_swaplock across uvm_swapin() in both paths (uvm_glue.c 1.89.2.7, 2008), though
+    /// proc0 still tests L_INMEM only before taking it; the default lets one path swap an LWP in at
+    /// a time (<see cref="Sched.Lwp.SwappingIn"/>, as FreeBSD's P_SWAPPINGIN), and a PHOLD() that
+    /// finds a swap-in under way waits for it. Read in <see cref="Exit.ProcfsRegs"/>,
+    /// <see cref="Swapout.PickSwapinCandidate"/> and <see cref="Threads.SchedulerThread"/>.
+    /// </summary>
+    public static readonly KernelSwitch PholdSwapinUnlocked = new("phold-swapin-unlocked", SwitchKind.Discovered, "PHOLD, uvm_swapin, uvm_scheduler", "swapout-procfs")
+    {
+        Origin = "uvm_glue.c 1.89.2.7 (yamt, 2008-01): l_swaplock held across uvm_swapin() by uvm_lwp_hold() and uvm_scheduler()",
+        Title = "PHOLD() from procfs swaps an LWP in while proc0 is swapping it in: the u-area is wired twice and the LWP queued twice",
+        Description = "process_doregs()'s PHOLD(l) sees l_holdcnt 0 and L_INMEM clear and calls uvm_swapin(l) while proc0's "
+            + "uvm_swapin() of the same LSRUN LWP sleeps in uvm_fault_wire() reading a u-area page from swap. Both wire "
+            + "every u-area page and both setrunqueue() the LWP: the second panics (DIAGNOSTIC) or corrupts the run queue, "
+            + "and if the LWP ran in between its u-area stays wired once more than any swapout unwires.",
+        Expected = "panic setrunqueue",
+        Budget = 200,
+    };
+
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };

@@ -148,6 +148,9 @@ public sealed class CpuThread : KernelThread
             case ProcArgs a:
                 NextOp(l);
                 return SysctlProcArgs.Run(Kernel, l, a.Pid);
+            case ProcRegs r:
+                NextOp(l);
+                return ProcfsRegs.Run(Kernel, l, r.Pid);
             case Exec:
                 NextOp(l);
                 return ProcessExec.Run(Kernel, l);

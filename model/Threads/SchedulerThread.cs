@@ -24,6 +24,15 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
         while (true)
         {
             var l = Swapout.PickSwapinCandidate(Kernel);
+            // The default marks the swap-in its own before the proclist lock goes, so that a PHOLD()
+            // waits for it rather than swapping the LWP in too (Switches.PholdSwapinUnlocked).
+            bool claimed = l is not null && !Kernel.Config.Has(Switches.PholdSwapinUnlocked);
+            if (claimed && !Claim(l!))
+            {
+                // The walk's unlocked read was stale: a PHOLD() had marked the swap-in its own.
+                yield return Step.Ran("uvm_scheduler: proclist_unlock_read, swap-in under way");
+                continue;
+            }
             yield return Step.Ran("uvm_scheduler: proclist_unlock_read");
             if (l is null)
             {
@@ -36,6 +45,7 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
                 // uvm_wait("schedpwait"): wake the pagedaemon, which frees the pages (paging the
                 // swapped-out u-areas' unwired pages out among them), and sleep on &uvmexp.free.
                 Exit.PagedaemonWakeup.Wake(Kernel);
+                if (claimed) GiveUp(l);
                 yield return Step.Sleep("uvm_wait: schedpwait", Pageout.FreeMemory);
                 continue;
             }
@@ -54,5 +64,27 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
             Swapout.MakeResident(Kernel, this, l);
             yield return Step.Ran("uvm_swapin");
         }
+    }
+
+    /// <summary>
+    /// Under sched_lock, marks <paramref name="l"/> as being swapped in by proc0, unless it is
+    /// resident or a PHOLD() has marked it already (the walk read both without the lock).
+    /// </summary>
+    private bool Claim(Lwp l)
+    {
+        Kernel.SchedLock.Acquire(this);
+        bool mine = !l.InMemory && !l.SwappingIn;
+        if (mine) l.SwappingIn = true;
+        Kernel.SchedLock.Release(this);
+        return mine;
+    }
+
+    /// <summary>Gives proc0's mark up before it waits for memory, waking a PHOLD() that waits for the swap-in, which then does it itself.</summary>
+    private void GiveUp(Lwp l)
+    {
+        Kernel.SchedLock.Acquire(this);
+        l.SwappingIn = false;
+        Kernel.SchedLock.Release(this);
+        Tsleep.Wakeup(Kernel, this, l.SwapinChannel);
     }
 }

@@ -40,6 +40,29 @@ public static class SwapoutScenario
         WithSwapctl,
         () => MemoryReserves.Drawn(from w in Generate() from cycles in Gen.Choose(1, 2) select Cycles(w, cycles)));
 
+    /// <summary>
+    /// swapout-procfs: swapout's processes while a third reads their registers through procfs
+    /// (model/Exit/ProcfsRegs.cs): process_doregs()'s PHOLD() swaps a swapped-out LWP in from the
+    /// reader's context, beside proc0's swap-ins, and the reader holds the LWP across a uiomove()
+    /// that may sleep while its process runs on and exits. Generated workloads are swapout's with
+    /// a reader of one to three reads of the workload's processes.
+    /// </summary>
+    public static Scenario Procfs { get; } = new(
+        "swapout-procfs",
+        "2 CPUs, swapout's 3 LWPs while pid 3 reads /proc/1/regs and /proc/2/regs: PHOLD() swaps LWPs in beside proc0 and holds them as their processes exit.",
+        ["sched", "exit"],
+        WithProcfs,
+        () => MemoryReserves.Drawn(from w in Generate() from n in Gen.Choose(1, 3) from reads in Gen.ListOf(Gen.Choose(1, w.Processes.Count), n) select Reader(w, [.. reads])));
+
+    /// <summary>The swapout default with pid 3 reading the registers of pid 1, pid 2 and pid 1 again, after a quantum of its own.</summary>
+    public static Workload WithProcfs() => Reader(Default(), [1, 2, 1]);
+
+    /// <summary><paramref name="w"/> with one more process, whose one LWP computes a quantum and then reads the registers of each pid in <paramref name="pids"/>.</summary>
+    private static Workload Reader(Workload w, IReadOnlyList<int> pids) => w with
+    {
+        Processes = [.. w.Processes, new ProcessSpec([[new Compute(1), .. pids.Select(pid => (LwpOp)new ProcRegs(pid))]])],
+    };
+
     /// <summary>The swapout default with two swapctl -d/-a cycles.</summary>
     public static Workload WithSwapctl() => Cycles(Default(), 2);
 

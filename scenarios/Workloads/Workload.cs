@@ -147,6 +147,7 @@ public sealed record Workload
                 case Fork f: ExitSection.ValidateChild(f, op, forkDepth + 1); break;
                 case Wait: break;
                 case ProcArgs a: op.Check(a.Pid is >= 0 and <= MaxPid, "pid", $"must be 0..{MaxPid}, is {a.Pid}"); break;
+                case ProcRegs r: op.Check(r.Pid is >= 0 and <= MaxPid, "pid", $"must be 0..{MaxPid}, is {r.Pid}"); break;
                 case Exec: break;
                 case SysExit: break;
                 default: op.Add("", "missing or unknown operation"); break;
