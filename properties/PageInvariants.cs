@@ -131,10 +131,13 @@ public static class PageInvariants
     /// uvm_unmap_remove() has already pmap_remove()d the range. The rule NoMappingOutlivesItsEntry
     /// states for the pmaps the model keeps (the copy-on-write spaces), checked at pmap_enter()
     /// for the memory whose pmap is not modelled (Fault.Finish: the private heaps of AnonUser).
+    /// Stated as the kernel keeps it: after any sleep the lookup counts only once a relock held, so
+    /// a path that forgets to relock (and zero-fills into, or maps from, an amap the unmap wiped) is
+    /// seen even while the entry happens to be there.
     /// </summary>
     public static readonly Invariant FaultEntersNoMappingOfARemovedEntry = Invariant.AtEvent(
         nameof(FaultEntersNoMappingOfARemovedEntry),
-        "uvm_fault() enters a mapping only while the map entry it looked up is still in the map (uvmfault_relock() restarts it otherwise).", "vm");
+        "uvm_fault() enters a mapping only under a lookup that holds: after a sleep, only once uvmfault_relock() has found the map unchanged (it restarts the fault otherwise).", "vm");
 
     /// <summary>Every page invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =

@@ -294,7 +294,14 @@ public abstract class KernelThread : IStateShown
     protected internal void MaySleep() => _maySleep = true;
 
     /// <summary>True when the running step called <see cref="MaySleep"/>.</summary>
-    protected bool SteppedWhereItMaySleep => _maySleep;
+    protected internal bool SteppedWhereItMaySleep => _maySleep;
+
+    /// <summary>
+    /// True when <paramref name="step"/>, just produced by this thread's path, ends where the kernel
+    /// sleeps: a tsleep() (not a spin lock's wait, which the model's sleep only stands for) or a
+    /// step that called <see cref="MaySleep"/>. A lookup made before it is stale after it.
+    /// </summary>
+    internal bool Sleeps(Step step) => (step.Kind == StepKind.Sleep && !step.Channel.Spin) || _maySleep;
 
     /// <summary>The step that returns a process actor to user mode with the big lock released.</summary>
     internal const string Userret = "userret: KERNEL_PROC_UNLOCK";

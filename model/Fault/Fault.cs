@@ -26,7 +26,10 @@ public static class Fault
     /// </summary>
     internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, Func<bool>? mapped = null, UserPmap? pmap = null)
     {
-        // The answer of the fault's last uvmfault_relock(): true until a relock fails.
+        // Whether the fault's lookup still holds: false from a sleep until uvmfault_relock()
+        // succeeds (uvm_fault_i.h: the map's timestamp, checked after every sleep), and false
+        // after a relock that failed. Only a process whose other LWP may munmap() the heap
+        // relocks in the model; for the others the lookup cannot go stale.
         bool lookupValid = true;
         Func<bool>? relock = mapped is null ? null : () => lookupValid = mapped();
         Anon? anon;
@@ -41,8 +44,9 @@ public static class Fault
                     yield return Pageout.OutOfSwapStep; // trap() kills the process: "out of swap"
                     yield break;
                 }
+                if (relock is not null) lookupValid = false;
                 yield return Pageout.Wait(k, "flt_noram5");
-                if (relock?.Invoke() == false) yield break;
+                if (!k.Config.Has(Switches.ZeroFillSkipsRelock) && relock?.Invoke() == false) yield break; // zero-fill-skips-relock
                 continue;
             }
             var previous = fresh.Data;
@@ -77,7 +81,11 @@ public static class Fault
             yield break;
         }
         var got = new Out<Page>();
-        foreach (var s in AnonPager.Get(k, self, anon, got, relock)) yield return s;
+        foreach (var s in AnonPager.Get(k, self, anon, got, relock))
+        {
+            if (relock is not null && self.Sleeps(s)) lookupValid = false; // stale until uvmfault_anonget()'s relock
+            yield return s;
+        }
         if (got.Value is null) yield break; // the page-in failed (SWSLOT_BAD: EIO) or the map changed (ERESTART): trap() signals the process
         PageQueues.Busy(got.Value, "uvm_fault");
         EnterAnon(pmap, index, anon, got.Value, mapped);
@@ -162,7 +170,8 @@ public static class Fault
     /// <summary>
     /// The end of uvm_fault(): pmap_enter() (reference, and modify on a write), un-busy the page,
     /// uvm_pageactivate() under uvm.pageqlock, unlock the owner. <paramref name="lookupValid"/> is
-    /// false when the fault's last uvmfault_relock() failed: a pmap_enter() then is reported
+    /// false when the fault slept and no uvmfault_relock() since succeeded (it failed, or was
+    /// never made): a pmap_enter() then is reported
     /// (FaultEntersNoMappingOfARemovedEntry). A wiring fault (<paramref name="wire"/>,
     /// uvm_fault_wire()) wires the page instead: uvm_pagewire() and PG_CLEAN cleared, as uvm_fault.c
     /// 1.47 (2000) and 1.113 (2006) both do.
@@ -176,7 +185,7 @@ public static class Fault
         // (uvm_fault_i.h, uvm_fault.c 1.69); uvm_unmap_remove() has pmap_remove()d the range, so an
         // entry made now outlives its map entry (NoMappingOutlivesItsEntry for the modelled pmaps).
         if (!lookupValid)
-            k.Events.Break("FaultEntersNoMappingOfARemovedEntry", $"{self.Name}'s uvm_fault() enters {p} after its uvmfault_relock() failed (the map entry it looked up is gone)");
+            k.Events.Break("FaultEntersNoMappingOfARemovedEntry", $"{self.Name}'s uvm_fault() enters {p} after a sleep with no uvmfault_relock() that held (the map entry it looked up may be gone)");
         p.Referenced = true;
         if (write && !k.Config.Has(Switches.FaultWriteKeepsClean)) p.Flags &= ~PageFlags.Clean; // fault-write-keeps-clean
         if (store ?? write) Contents.Write(k, self, p);

@@ -366,6 +366,16 @@ public static partial class Switches
         "uvmfault_anonget() maps the page it read although uvmfault_relock() failed after the I/O (an error path not taken)")
         with { Kills = ["FaultEntersNoMappingOfARemovedEntry"], Budget = 20, BigLock = false };
 
+    /// <summary>
+    /// From session 35's mutation hunt (plant 1): uvm_fault()'s zero-fill goes round again after
+    /// uvm_wait("flt_noram5") without uvmfault_relock(), so it puts a new anon into the amap of a heap
+    /// another LWP unmapped meanwhile (a re-check missing after a sleep). Reached 141 times in
+    /// anon-munmap and judged by nothing while FaultEntersNoMappingOfARemovedEntry looked only at a
+    /// relock that failed; it now counts a lookup stale from a sleep until a relock holds.
+    /// </summary>
+    public static readonly KernelSwitch ZeroFillSkipsRelock = Mutation("zero-fill-skips-relock", "uvm_fault", "anon-munmap",
+        "uvm_fault()'s zero-fill retries after uvm_wait(\"flt_noram5\") without uvmfault_relock() (a re-check missing after a sleep)");
+
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_detach() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere, schedules 427, 426, 425 (seeds 0-2) in shm-swap; since shmget() ends a step at its malloc() (session 32) 2427, 2426, 2425 there, and 4, 3, 2 in shm-paging, its scenario now.</summary>
     public static readonly KernelSwitch UaoDetachSleepsWithoutWanted = Mutation("uao-detach-sleeps-without-wanted", "uao_detach", "shm-paging",
         "uao_detach() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the pageout's unbusy wakes nobody")
