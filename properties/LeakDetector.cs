@@ -97,5 +97,47 @@ public static class LeakDetector
         });
 
     /// <summary>Every leak check.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated, KernelLoansAreReturned];
+    /// <summary>
+    /// A pool holds only the pages of its own page headers: pool_allocator_alloc() hands the pool a
+    /// page for a header it links (pr_rmpage()'s counterpart, subr_pool.c pool_prime_page()), and
+    /// pool_reclaim() takes empty headers off (pr_rmpage()) and pr_pagelist_free() gives each one's
+    /// page back with pool_allocator_free() (uvm_km_free_poolpage()). A page the pool still holds
+    /// with no header is lost for good: no free, wired or queue count shows it, since the holder is
+    /// declared. Judged at the end only: pool_reclaim() frees the pages after its pr_slock unlock, one
+    /// step after it took their headers off.
+    /// </summary>
+    public static readonly LivenessProperty PoolHoldsOnlyItsHeadersPages = new(
+        nameof(PoolHoldsOnlyItsHeadersPages),
+        "Once nothing more can run, every physical page a pool holds is the page of one of that pool's page headers: pool_reclaim()'s pr_pagelist_free() gives back the page of each header pr_rmpage() took off.",
+        Detector.Subsystem, k =>
+        {
+            var pools = k.Pools;
+            if (!pools.Enabled) return null;
+            var pages = k.Vm.Pages;
+            for (int i = 0; i < pages.Count; i++)
+            {
+                if (pages[i].Holder is not { } h) continue;
+                for (int j = 0; j < pools.All.Count; j++)
+                {
+                    var pp = pools.All[j];
+                    if (h != pp.PageHolder || HasHeaderFor(pp, pages[i].Number)) continue;
+                    return $"{pages[i]} is held by pool {pp.Name} but none of its page headers names it (a page pr_rmpage() took off and pr_pagelist_free() never gave back)";
+                }
+            }
+            return null;
+        });
+
+    /// <summary>Whether one of <paramref name="pp"/>'s page headers (empty, partial or full) is of page <paramref name="page"/>.</summary>
+    private static bool HasHeaderFor(Model.Pool.Pool pp, int page) =>
+        Has(pp.EmptyPages, page) || Has(pp.PartialPages, page) || Has(pp.FullPages, page);
+
+    private static bool Has(IReadOnlyList<Model.Pool.PoolPage> list, int page)
+    {
+        for (int i = 0; i < list.Count; i++)
+            if (list[i].Page == page) return true;
+        return false;
+    }
+
+    /// <summary>Every leak check.</summary>
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated, KernelLoansAreReturned, PoolHoldsOnlyItsHeadersPages];
 }

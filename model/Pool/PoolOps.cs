@@ -93,7 +93,8 @@ public static class PoolOps
         pp.Lock.Release(k, me);
         yield return Step.Ran(pp.Labels.Reclaim);
         if (pq.Count == 0) yield break;
-        foreach (var ph in pq) k.Pools.FreePage(k, pp, ph.Page);
+        // pool-pagelist-free-skips-head: the walk starts one past the list's first header.
+        for (int i = k.Config.Has(Switches.PoolPagelistFreeSkipsHead) ? 1 : 0; i < pq.Count; i++) k.Pools.FreePage(k, pp, pq[i].Page);
         yield return Step.Ran(pp.Labels.PageListFree);
     }
 }

@@ -73,4 +73,14 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch PoolGetSkipsNout = Mutation("pool-get-skips-nout", "pool_get", "pool-drain",
         "pool_get() hands out an item without pr_nout++ (a counter not incremented)");
+
+    /// <summary>
+    /// From session 35's mutation hunt (plant 6): pool_reclaim()'s pr_pagelist_free() walk starts one
+    /// past the list's first header, so one reclaimed page is never given back (a leak on one branch).
+    /// Reached thousands of times in pool-drain and pool-swapout and judged by nothing, since the page
+    /// is declared held by the pool; caught by PoolHoldsOnlyItsHeadersPages (designated).
+    /// </summary>
+    public static readonly KernelSwitch PoolPagelistFreeSkipsHead = Mutation("pool-pagelist-free-skips-head", "pr_pagelist_free", "pool-drain",
+        "pr_pagelist_free() starts one past the first reclaimed header, so its page is never given back (a leak)")
+        with { Kills = ["PoolHoldsOnlyItsHeadersPages"], Budget = 20 };
 }
