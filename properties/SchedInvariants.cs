@@ -20,18 +20,20 @@ public static class SchedInvariants
     /// <summary>
     /// L_INMEM promises more than a flag: the LWP's stack is there. uvm_swapin() sets it only after
     /// uvm_fault_wire() wired every page of the u-area; uvm_swapout() clears it before
-    /// uvm_fault_unwire(), and only unwired kernel_object pages can be paged out or freed.
+    /// uvm_fault_unwire(), and only unwired kernel_object pages can be paged out or freed. A dead LWP
+    /// off alllwp, which nothing will run or swap again, is left out: the reaper's uvm_lwp_exit()
+    /// (uvm_glue.c 1.44.2.2) unwires and frees the u-area before it clears L_INMEM.
     /// </summary>
     public static readonly Invariant InMemoryLwpHasItsUareaPagesWired = new(
         nameof(InMemoryLwpHasItsUareaPagesWired),
-        "An LWP with L_INMEM set has every page of its u-area resident in kernel_object and wired.",
+        "An LWP on alllwp with L_INMEM set has every page of its u-area resident in kernel_object and wired.",
         "sched", k =>
         {
             var lwps = k.Lwps;
             var obj = k.Vm.KernelObject;
             for (int i = 0; i < lwps.Count; i++)
             {
-                if (lwps[i] is not { InMemory: true, Uarea: { } u } l) continue;
+                if (lwps[i] is not { InMemory: true, Uarea: { } u, OnAllLwp: true } l) continue;
                 for (int j = 0; j < Uvmexp.UspacePages; j++)
                 {
                     int index = PhysMem.UareaIndex(u.Id, j);

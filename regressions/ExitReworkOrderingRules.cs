@@ -118,11 +118,13 @@ public sealed class ExitReworkOrderingRules
     /// in-process 2, 11, 17, 3, 1, 1, 5, 3, 2, 4 and Coyote 5, 1, 2, 7, 1, 4, 3, 3, 1, 4 (worst 17),
     /// so 40.
     /// Since exit1()'s pool_get() of the rusage may block (session 28): in-process 2, 4, 1, 8, 1, 7,
-    /// 9, 1, 5, 2 and Coyote 11, 9, 1, 1, 1, 4, 19, 3, 3, 1 (worst 19).
-    /// Pinned interleaving (seed 0, schedule 2, 50 steps; re-pinned in sessions 19 and 28): cpu1:
-    /// exit1 of lwp 2, the process's last LWP (step 43), fdfree (44), SDEAD (45), then exit2 (47,
-    /// before cpu_exit) queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (48)
-    /// takes it and reaper: uvm_km_free: u-area frees the u-area cpu1 still runs on (step 49).
+    /// 9, 1, 5, 2 and Coyote 11, 9, 1, 1, 1, 4, 19, 3, 3, 1 (worst 19). Since the reaper's
+    /// uvm_lwp_exit() unwires the u-area before it frees it (session 35): in-process 6, 6, 6, 3, 1,
+    /// 14, 1, 8, 3, 2 and Coyote 3, 9, 1, 4, 2, 15, 20, 6, 2, 12 (worst 20).
+    /// Pinned interleaving (seed 0, schedule 6, 167 steps; re-pinned in sessions 19, 28 and 35):
+    /// cpu1: SDEAD of lwp 7, its process's last LWP (step 162), then exit2 (163, before cpu_exit)
+    /// queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (164) takes it,
+    /// uvm_fault_unwire (165), and uvm_km_free: u-area frees the u-area cpu1 still runs on (166).
     /// </summary>
     private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 40,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");

@@ -35,7 +35,9 @@ public sealed class ReaperTouchesAProcessItsParentFreed
     /// Coyote 1, 6, 2, 3, 10, 3, 1, 3, 2, 1 (worst 10). Since exit1()'s pool_get() of the rusage may
     /// block and the reaper's item takes the big lock by spinning for it, not by taking it over after
     /// its unlocked step (session 28): in-process 1, 2, 2, 5, 2, 1, 1, 3, 17, 1; Coyote 14, 3, 1, 4,
-    /// 8, 8, 3, 15, 6, 3 (worst 17).
+    /// 8, 8, 3, 15, 6, 3 (worst 17). Since the reaper's uvm_lwp_exit() unwires the u-area before it
+    /// frees it (session 35): in-process 7, 3, 2, 1, 4, 5, 4, 3, 14, 2; Coyote 2, 3, 10, 2, 5, 3, 1,
+    /// 2, 2, 1 (worst 14).
     /// </summary>
     private const int Budget = 50;
 
@@ -54,13 +56,15 @@ public sealed class ReaperTouchesAProcessItsParentFreed
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug reaper-two-sections</c> (seed 0, schedule
-    /// 4, co-shrunk: workload size 24 -> 6, steps 211 -> 84; re-pinned in session 28, when exit1()'s
-    /// pool_get() of the rusage became a point where it may block): the reaper's SZOMB at step 80,
-    /// init's find_stopped_child and proc_free at 81-82, and the reaper's wakeup(p->p_pptr) at 83
-    /// (the message keeps the step numbers of the schedule before shrinking):
+    /// 7, co-shrunk: workload size 24 -> 6, steps 201 -> 49; re-pinned in session 28, when exit1()'s
+    /// pool_get() of the rusage became a point where it may block, and in session 35, when the
+    /// reaper's uvm_lwp_exit() began to unwire the u-area first): the reaper takes pid 3 off
+    /// deadprocs before lwp_exit2() queues its LWP (step 37), makes it a zombie (43), init's
+    /// find_stopped_child and proc_free follow (46-47), and the reaper's wakeup(p->p_pptr) reads the
+    /// freed proc (48). (Other seeds find the reaper reaping the LWP of the proc init freed, in ReapLwp.)
     /// <code>
-    /// BUG FOUND in schedule 4: [detector UseAfterFree] detector: UseAfterFree: use after free: pid 3
-    /// freed by init in proc_free at step 92, touched by reaper in WakeParent (in reaper)
+    /// BUG FOUND in schedule 7: [detector UseAfterFree] detector: UseAfterFree: use after free: pid 3
+    /// freed by init in proc_free at step 47, touched by reaper in WakeParent (in reaper)
     /// </code>
     /// </summary>
     [Fact]

@@ -87,18 +87,25 @@ public static class ReaperExit
     }
 
     /// <summary>
-    /// The reaper's work on a dead LWP: cpu_wait(); uvm_lwp_exit() (2003: L_INMEM off, uvm_km_free
-    /// of the u-area, may sleep; l_addr = NULL); LSZOMB; a detached LWP leaves p_lwps and is
+    /// The reaper's work on a dead LWP: cpu_wait(); uvm_lwp_exit() (2003: uvm_fault_unwire() and
+    /// uvm_km_free() of the u-area, each may sleep; then L_INMEM off, l_addr = NULL); LSZOMB; a detached LWP leaves p_lwps and is
     /// pool_put, another is counted in p_nzlwps and exit_lwps() is woken.
     /// </summary>
     internal static IEnumerable<Step> ReapLwp(Kernel k, Threads.ReaperThread self, Lwp l)
     {
         // reaper(): deadproc_slock dropped; KERNEL_PROC_LOCK; cpu_wait(l).
         yield return Step.Ran("reaper: cpu_wait");
-        // uvm_lwp_exit() (2003): L_INMEM off; uvm_km_free(kernel_map, l_addr, USPACE), may sleep; l_addr = NULL.
-        l.ClearInMemoryUnlocked();
+        // uvm_lwp_exit() (uvm_glue.c 1.44.2.2): uvm_fault_unwire() of the u-area (kernel_map's read
+        // lock, which may sleep; the pages go to the active queue, pageable), uvm_km_free(kernel_map,
+        // l_addr, USPACE) (vm_map_lock, uvm_km_pgremove(): may sleep), and only then L_INMEM off and
+        // l_addr = NULL. Until session 35 the model cleared L_INMEM first and freed the pages still
+        // wired, so the pagedaemon never saw a dead LWP's u-area page pageable (found by a review).
         if (l.Uarea is { } u)
+        {
+            foreach (var s in UareaWiring.Unwire(k, self, l, u)) yield return s;
             foreach (var s in KernelMem.FreeUarea(k, self.AsSelf, u)) yield return s;
+        }
+        l.ClearInMemoryUnlocked();
         l.Uarea = null;
         // reaper(): l_stat = LSZOMB; detached: off p_lwps, pool_put; else p_nzlwps++, wakeup(&p->p_nlwps).
         l.BecomeZombieUnlocked();

@@ -550,7 +550,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// l_list); ... proclist_unlock_write(s)"), while uvm_swapout_threads() and the other walkers
     /// hold the read lock: the unlink checks proclist_lock (<see cref="UnlinkFromAllLwp"/>).
     /// </summary>
-    internal bool OnAllLwp
+    public bool OnAllLwp
     {
         get
         {
