@@ -108,6 +108,83 @@ public static class CowInvariants
         "cow", k => k.Vm.CowSpaces, s => !s.EntryMapped || !s.NeedsCopy || FirstWritable(s) < 0,
         s => $"{s}'s entry is needs-copy but its pmap maps page {FirstWritable(s)} writable") with { Reads = StateDomain.CowMaps };
 
+    /// <summary>
+    /// Copy-on-write, by the page and for every private pmap: in a private (MAP_PRIVATE, amap-backed)
+    /// mapping the only page a process may store into without a fault is one its own anon owns
+    /// alone. uvm_fault() (1.69 of 2001; the same in 1.113 of 2006) caps enter_prot in every other
+    /// case: case 2 enters an object page read-only in a copy-on-write entry ("we are not promoting.
+    /// if the mapping is COW ensure that we don't give more access than we should":
+    /// <c>if (UVM_ET_ISCOPYONWRITE(ufi.entry)) enter_prot &amp;= ~VM_PROT_WRITE</c>), a needs-copy
+    /// entry is entered without VM_PROT_WRITE ("ensure that we pmap_enter page R/O since
+    /// needs_copy is still true"), case 1A does "if (anon-&gt;an_ref &gt; 1) ... disallow writes", a
+    /// loaned page is entered read-only ("read fault: cap the protection at readonly"), and
+    /// uvm_loan.c write-protects a page's mappings before it lends it (pmap_page_protect(pg,
+    /// VM_PROT_READ)). Judged on the copy-on-write spaces and on the anon users' pmaps (their heap
+    /// is private: <see cref="UserPmap.Amap"/>); the file and shm users map MAP_SHARED objects, whose
+    /// pages case 2A enters with the entry's protection, and are not judged. A fork's child that
+    /// amap_cow_now() is still copying does not share an anon (<see cref="SharedAnonIsNeverWritableMapped"/>).
+    /// It overlaps that rule's an_ref clause and <see cref="NeedsCopyEntryIsNeverWritableMapped"/>
+    /// (kept: their designated mutants and messages name the cause) and adds what neither reads: an
+    /// object page mapped writable (session 35's hunt: case 2A with the entry's protection, mutant
+    /// cow-object-fault-maps-writable), a loaned page, and the anon users' pmaps.
+    /// </summary>
+    public static readonly Invariant PrivateMappingWritesOnlyItsOwnAnon = new(
+        nameof(PrivateMappingWritesOnlyItsOwnAnon),
+        "In a private (copy-on-write) mapping a pmap maps a page writable only if it is the page of the anon its own amap holds there, with an_ref 1 and loan_count 0: never an object page (case 2 enters one read-only in a copy-on-write entry), nothing of a needs-copy entry, no shared anon (case 1: \"disallow writes\"), no loaned page. MAP_SHARED file and shm mappings, which map object pages writable, are not judged.",
+        "vm", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+            {
+                var space = spaces[i];
+                for (int p = 0; p < space.Pages; p++)
+                {
+                    var (anon, page, writable) = space.PmapEntry(p);
+                    if (!writable || page is null) continue;
+                    if (space.NeedsCopy)
+                        return $"{space} maps page {p} ({page}) writable while its entry is needs-copy (its amap is shared until amap_copy())";
+                    if (WritableNotItsOwn(space, p, page, anon, space.Amap?.Lookup(p), spaces) is { } bad) return bad;
+                }
+            }
+            var users = k.Vm.UserPmaps;
+            for (int i = 0; i < users.Count; i++)
+            {
+                if (users[i].Amap is not { } amap) continue; // a MAP_SHARED file or shm mapping
+                for (int slot = 0; slot < users[i].Slots; slot++)
+                {
+                    var (anon, page, writable) = users[i].Entry(slot);
+                    if (writable && page is not null && WritableNotItsOwn(users[i], slot, page, anon, amap[slot], null) is { } bad) return bad;
+                }
+            }
+            return null;
+        })
+    {
+        // The pmaps and the amaps (the anon users' amap slots change in the steps that change their anons), an_ref and an_page, loan_count.
+        Reads = StateDomain.CowMaps | StateDomain.Anons | StateDomain.Pages,
+    };
+
+    /// <summary>
+    /// Why the writable mapping of <paramref name="page"/> at <paramref name="slot"/> of a private
+    /// <paramref name="pmap"/>, entered through <paramref name="anon"/> (null: an object page), is
+    /// not the page of the anon its amap holds there (<paramref name="current"/>) alone, or null.
+    /// <paramref name="spaces"/>, for a copy-on-write space, discounts the references of a fork's
+    /// child amap_cow_now() is still copying.
+    /// </summary>
+    private static string? WritableNotItsOwn(object pmap, int slot, Page page, Anon? anon, Anon? current, IReadOnlyList<CowSpace>? spaces)
+    {
+        if (anon is null)
+            return $"{pmap} maps page {slot} to the object's {page} writable: a private mapping enters an object page read-only (uvm_fault() case 2, UVM_ET_ISCOPYONWRITE), so the process stores into the file's page";
+        if (current != anon)
+            return $"{pmap} maps page {slot} ({page} of {anon}) writable, but its amap holds {(current is null ? "no anon" : current.ToString())} there";
+        if (anon.Page != page)
+            return $"{pmap} maps page {slot} to {page} writable through {anon}, whose page is {(anon.Page is { } now ? now.ToString() : "none")}";
+        if (anon.RefCount > 1 && anon.RefCount - (spaces is null ? 0 : FormingReferences(spaces, anon)) > 1)
+            return $"{pmap} maps page {slot} ({anon}, an_ref {anon.RefCount}) writable: a shared anon is entered read-only (uvm_fault() case 1A: \"disallow writes\")";
+        if (page.LoanCount > 0)
+            return $"{pmap} maps page {slot} ({page} of {anon}, loan_count {page.LoanCount}) writable: a loaned page is mapped read-only (uvm_loan.c: pmap_page_protect(pg, VM_PROT_READ))";
+        return null;
+    }
+
     /// <summary>The first page <paramref name="s"/>'s pmap maps writable, or -1.</summary>
     private static int FirstWritable(Uvm.Model.Cow.CowSpace s)
     {
@@ -304,7 +381,7 @@ public static class CowInvariants
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NeedsCopyEntryIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NeedsCopyEntryIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired, PrivateMappingWritesOnlyItsOwnAnon];
 
     /// <summary>The references to <paramref name="anon"/> from the amaps of forks' children that amap_cow_now() is still copying.</summary>
     private static int FormingReferences(IReadOnlyList<CowSpace> spaces, Anon anon)

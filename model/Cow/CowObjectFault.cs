@@ -63,8 +63,10 @@ public static class CowObjectFault
         }
         if (!write)
         {
-            // Case 2A: map the object page, read-only on a copy-on-write entry.
-            space.EnterObject(page, upage);
+            // Case 2A: map the object page, read-only on a copy-on-write entry (uvm_fault.c, "we are
+            // not promoting": if (UVM_ET_ISCOPYONWRITE(ufi.entry)) enter_prot &= ~VM_PROT_WRITE;
+            // cow-object-fault-maps-writable skips the cap and keeps the entry's protection).
+            space.EnterObject(page, upage, writable: at.EntryWritable && k.Config.Has(Switches.CowObjectFaultMapsWritable));
             // A page the process had its own anon for and now finds in the object lost its data;
             // the object's page is not the process's own (a MAP_SHARED writer may change it), so no
             // expectation is kept for it.

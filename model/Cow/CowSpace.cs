@@ -132,13 +132,16 @@ public sealed class CowSpace
     /// <summary>What the pmap holds at <paramref name="page"/>, as entered: the anon (null for an object page), the page (null: nothing mapped), whether writable.</summary>
     public (Anon? Anon, Page? Page, bool Writable) PmapEntry(int page) => (_mapped[page], _mappedPage[page], _writable[page]);
 
-    /// <summary>pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry).</summary>
-    internal void EnterObject(int page, Page p)
+    /// <summary>
+    /// pmap_enter() of an object page, read-only (case 2A on a copy-on-write entry); writable only
+    /// under the mutation cow-object-fault-maps-writable.
+    /// </summary>
+    internal void EnterObject(int page, Page p, bool writable = false)
     {
         V();
         _mapped[page] = null;
         _mappedPage[page] = p;
-        _writable[page] = false;
+        _writable[page] = writable;
         _wired[page] = WiredCount > 0; // uvm_fault(): PMAP_WIRED on a wired entry
     }
 

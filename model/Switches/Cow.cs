@@ -337,6 +337,18 @@ public static partial class Switches
         "uvm_fault() case 1B of a write fault allocates the copy's page but skips uvm_pagecopy(), as if the store would overwrite the whole page: the rest of it is the free page's old contents")
         with { Kills = ["EveryStoreLandsOnItsOwnersData"], Budget = 100 };
 
+    /// <summary>
+    /// Session 35's hunt: uvm_fault() case 2A enters the object page of a private (copy-on-write)
+    /// file entry with the entry's protection, without uvm_fault.c's cap ("we are not promoting.
+    /// if the mapping is COW ensure that we don't give more access than we should":
+    /// <c>if (UVM_ET_ISCOPYONWRITE(ufi.entry)) enter_prot &amp;= ~VM_PROT_WRITE</c>), so the
+    /// process's later stores land in the file's page with no promote. No per-anon rule sees it (no
+    /// anon is involved); killed by PrivateMappingWritesOnlyItsOwnAnon at schedule 1 of cow-file.
+    /// </summary>
+    public static readonly KernelSwitch CowObjectFaultMapsWritable = Mutation("cow-object-fault-maps-writable", "uvm_fault", "cow-file",
+        "uvm_fault() case 2A maps the object page of a copy-on-write entry with the entry's write permission (enter_prot &= ~VM_PROT_WRITE skipped): the process stores straight into the file's page")
+        with { Kills = ["PrivateMappingWritesOnlyItsOwnAnon"], Budget = 20 };
+
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): fork1() copies the vmspace but skips setrunnable() of the child. Caught by EverySleeperIsEventuallyWoken, schedule 1 of seeds 0-2, with and without the big lock.</summary>
     public static readonly KernelSwitch CowForkSkipsChildWakeup = Mutation("cow-fork-skips-child-wakeup", "fork1", "cow-fork",
         "fork1() copies the vmspace but skips setrunnable() of the child (a wakeup dropped): the child never runs")

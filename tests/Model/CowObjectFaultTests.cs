@@ -70,6 +70,28 @@ public sealed class CowObjectFaultTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void ReadFaultOnACopyOnWriteEntryNoLongerNeedsCopyStillMapsTheFilePageReadOnly(bool mutated)
+    {
+        var k = VmFixture.Kernel(config: mutated ? KernelConfig.Fixed.With(Switches.CowObjectFaultMapsWritable) : null);
+        var self = VmFixture.Actor(k);
+        var s = FileSpace(k);
+        Touch(k, self, s, 0, write: true); // amap_copy() clears needs-copy; the entry stays copy-on-write
+
+        var steps = Touch(k, self, s, 1, write: false);
+
+        Assert.Equal("uvm_fault: case 2A, object page", steps[^1]);
+        Assert.False(s.NeedsCopy);
+        Assert.Same(s.Uobj!.PageAt(1), s.MappedObjectPage(1));
+        Assert.Equal(mutated, s.PmapEntry(1).Writable);
+        if (mutated)
+            Assert.Equal($"vmspace of p maps page 1 to the object's {s.Uobj.PageAt(1)} writable: a private mapping enters an object page read-only (uvm_fault() case 2, UVM_ET_ISCOPYONWRITE), so the process stores into the file's page", Check(k));
+        else
+            Assert.Null(Check(k));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void UnmapDuringPgoGetFailsTheRelockAndTheFaultEndsInEfault(bool mutated)
     {
         var k = VmFixture.Kernel(config: mutated ? KernelConfig.Fixed.With(Switches.ObjectFaultIgnoresRelock) : null);

@@ -90,6 +90,33 @@ public sealed class VnodeInvariantsTests
     }
 
     [Fact]
+    public void AnAnonUsersWritableMappingOfASharedOrLoanedAnonIsNamedAndAFileUsersObjectPageIsNot()
+    {
+        var k = VmFixture.Kernel(freePages: 3, slots: 2);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active);
+        var heap = new UserPmap("anon user", 1, k.Versions) { Amap = [anon] };
+        k.Vm.UserPmapList.Add(heap);
+        heap.Enter(0, anon, p, writable: true);
+        var vn = VnodePager.Create(k, 1);
+        var fp = PageQueues.Alloc(k)!;
+        vn.Insert(fp, 0);
+        PageQueues.Unbusy(k, fp);
+        var file = new UserPmap("file user", 1, k.Versions);
+        k.Vm.UserPmapList.Add(file);
+        file.Enter(0, vn, 0, fp, writable: true); // MAP_SHARED: case 2A keeps the entry's protection
+
+        Assert.Null(CowInvariants.PrivateMappingWritesOnlyItsOwnAnon.Check(k));
+        anon.RefCount = 2; // a loan to an anon (uvm_loananon()) that skipped pmap_page_protect(VM_PROT_READ)
+        Assert.Equal($"pmap of anon user maps page 0 ({anon}, an_ref 2) writable: a shared anon is entered read-only (uvm_fault() case 1A: \"disallow writes\")",
+            CowInvariants.PrivateMappingWritesOnlyItsOwnAnon.Check(k));
+        anon.RefCount = 1;
+        p.LoanCount = 1; // a loan to the kernel, likewise
+        Assert.Contains("loan_count 1) writable: a loaned page is mapped read-only", CowInvariants.PrivateMappingWritesOnlyItsOwnAnon.Check(k));
+        Uvm.Model.Cow.Pmap.PageProtectRead(k, p);
+        Assert.Null(CowInvariants.PrivateMappingWritesOnlyItsOwnAnon.Check(k));
+    }
+
+    [Fact]
     public void APageInPageoutThatIsNotBusyIsNamed()
     {
         var (k, _, p) = DirtyFilePage();
