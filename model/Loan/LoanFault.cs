@@ -21,13 +21,17 @@ namespace Uvm.Model;
 public static class LoanFault
 {
     /// <summary>A touch of page <paramref name="index"/> of a process's private memory whose anons may be lent or loaned.</summary>
-    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write)
+    /// <remarks>
+    /// <paramref name="pmap"/> (a mapped lender's) gets the mapping at <paramref name="index"/>: a
+    /// loaned page or a shared anon's read-only, as case 1A caps enter_prot, a copy writable.
+    /// </remarks>
+    internal static IEnumerable<Step> TouchAnon(Kernel k, KernelThread self, Anon?[] amap, int index, bool write, UserPmap? pmap = null)
     {
         while (true)
         {
             if (amap[index] is not { } anon)
             {
-                foreach (var s in Fault.TouchAnon(k, self, amap, index, write)) yield return s; // zero-fill
+                foreach (var s in Fault.TouchAnon(k, self, amap, index, write, pmap: pmap)) yield return s; // zero-fill
                 yield break;
             }
             foreach (var s in Locks.Take(anon.Lock, self, "uvm_fault: simple_lock(an_lock)")) yield return s;
@@ -45,7 +49,9 @@ public static class LoanFault
             TakeOverOwnerlessPage(k, self, anon, p);
             if (!write && p.LoanCount > 0)
             {
-                // Read of a loaned page: the loan left the mapping read-only; no fault.
+                // Read of a loaned page: the loan left the mapping read-only; no fault (a mapped
+                // lender faulted because it had none: pmap_enter() read-only, "cap the protection").
+                pmap?.Enter(index, anon, p, writable: false);
                 p.Referenced = true;
                 anon.Lock.Release(k, self);
                 yield return Step.Ran("uvm_fault: loaned page, mapped read-only");
@@ -65,9 +71,11 @@ public static class LoanFault
                     yield return Pageout.Wait(k, shared ? "flt_noram3" : "flt_noram2");
                     continue; // ReFault
                 }
-                yield return shared ? CopyOnWrite(k, self, amap, index, anon, fresh) : BreakAnonLoan(k, self, anon, p, fresh);
+                yield return shared ? CopyOnWrite(k, self, amap, index, anon, fresh, pmap) : BreakAnonLoan(k, self, anon, p, fresh, pmap, index);
                 yield break;
             }
+            // case 1A: "disallow writes to ref > 1 anons" and to a loaned page.
+            pmap?.Enter(index, anon, p, writable: !shared && p.LoanCount == 0);
             PageQueues.Busy(p, "uvm_fault");
             if (wasResident) yield return Step.Ran("uvm_fault: anon page resident");
             yield return Fault.Finish(k, self, p, anon.Lock, write);
@@ -92,13 +100,14 @@ public static class LoanFault
     /// Case 1B, an_lock held: the anon is shared (an_ref &gt; 1, e.g. lent with UVM_LOAN_TOANON):
     /// copy into a new anon, put it in the amap, drop a reference to the old one, pmap_enter.
     /// </summary>
-    private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh)
+    private static Step CopyOnWrite(Kernel k, KernelThread self, Anon?[] amap, int index, Anon oanon, Page fresh, UserPmap? pmap)
     {
         var anon = AnonPager.New(k, self, fresh, oanon.Page!.Data, oanon.Written); // uvm_analloc + uvm_pagecopy of old (a copy is dirty)
         amap[index] = anon;
         oanon.RefCount--;
         oanon.Lock.Release(k, self);
         fresh.BusyOwner = "uvm_fault";
+        pmap?.Enter(index, anon, fresh, writable: true);
         return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: case 1B copy-on-write, pmap_enter");
     }
 
@@ -107,7 +116,7 @@ public static class LoanFault
     /// copy. The old page keeps its kernel loans but no longer has this anon (an O->A page drops
     /// the anon's loan; an owned page loses PQ_ANON), so the kernel frees it at uvm_unloanpage().
     /// </summary>
-    private static Step BreakAnonLoan(Kernel k, KernelThread self, Anon anon, Page old, Page fresh)
+    private static Step BreakAnonLoan(Kernel k, KernelThread self, Anon anon, Page old, Page fresh, UserPmap? pmap, int index)
     {
         k.Vm.PageQueueLock.Acquire(self);
         if (old.Object is not null && !old.PqAnon) old.LoanCount--; // we were borrowing it
@@ -122,6 +131,7 @@ public static class LoanFault
         PageQueues.Activate(k, fresh);
         k.Vm.PageQueueLock.Release(self);
         fresh.BusyOwner = "uvm_fault";
+        pmap?.Enter(index, anon, fresh, writable: true);
         return Fault.Finish(k, self, fresh, anon.Lock, write: true, "uvm_fault: break loan (case 1), pmap_enter");
     }
 

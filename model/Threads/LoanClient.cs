@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Vm;
 
 namespace Uvm.Model.Threads;
@@ -22,6 +23,9 @@ public sealed class LoanClient : KernelThread
     /// <summary>The shm key of the shared segment, 0 for none, and its size if this process creates it.</summary>
     private readonly int _shmKey, _shmPages;
 
+    /// <summary>The most shm pages a mapped client's shm pmap has slots for (LoanWorkload.MaxPages).</summary>
+    private const int MaxShmPages = 16;
+
     /// <summary>The operations, in order.</summary>
     private readonly IReadOnlyList<LoanOp> _program;
 
@@ -34,13 +38,31 @@ public sealed class LoanClient : KernelThread
     /// <summary>The attached shm segment, or null.</summary>
     private ShmSegment? _segment;
 
-    /// <summary>A loaning process with <paramref name="pages"/> private pages and an optional shm segment.</summary>
-    public LoanClient(Kernel kernel, string name, int pages, int shmKey, int shmPages, IReadOnlyList<LoanOp> program) : base(kernel, name)
+    /// <summary>
+    /// With <c>mapped</c>, the pmap of the private pages (an anon user's: case 1A maps an anon's page
+    /// writable only while an_ref is 1 and it is not loaned) and of the shm segment's pages (MAP_SHARED:
+    /// writable unless loaned); null for a client whose every access is a fault.
+    /// </summary>
+    private readonly UserPmap? _pmap, _shmPmap;
+
+    /// <summary>
+    /// A loaning process with <paramref name="pages"/> private pages and an optional shm segment;
+    /// with <paramref name="mapped"/> it has pmaps, so its loads and stores through a mapping the
+    /// fault entered are the MMU's, and a loan's pmap_page_protect(VM_PROT_READ) is what makes its
+    /// next store fault (uvm_loan.c).
+    /// </summary>
+    public LoanClient(Kernel kernel, string name, int pages, int shmKey, int shmPages, IReadOnlyList<LoanOp> program, bool mapped = false) : base(kernel, name)
     {
         _amap = new Anon?[pages];
         _shmKey = shmKey;
         _shmPages = shmPages;
         _program = program;
+        if (!mapped) return;
+        _pmap = new UserPmap(name, pages, kernel.Versions) { Amap = _amap };
+        kernel.Vm.UserPmapList.Add(_pmap);
+        if (shmKey == 0) return;
+        _shmPmap = new UserPmap($"{name} shm", MaxShmPages, kernel.Versions);
+        kernel.Vm.UserPmapList.Add(_shmPmap);
     }
 
     /// <inheritdoc/>
@@ -80,12 +102,16 @@ public sealed class LoanClient : KernelThread
         yield return Step.Exit("exit1");
     }
 
-    /// <summary>exit1(): uvmspace_free (amap_wipeout), then shmexit().</summary>
+    /// <summary>exit1(): uvmspace_free (its uvm_unmap_remove()'s pmap_remove() of every mapping, amap_wipeout), then shmexit().</summary>
     private IEnumerable<Step> Exit1()
     {
+        _pmap?.RemoveAll();
+        _shmPmap?.RemoveAll();
         foreach (var s in WipeoutAmap()) yield return s;
         if (_segment is not null)
             foreach (var s in Detach(_segment)) yield return s;
+        _pmap?.Destroy(); // pmap_destroy()
+        _shmPmap?.Destroy();
     }
 
     private IEnumerable<Step> Run(LoanOp op)
@@ -93,10 +119,21 @@ public sealed class LoanClient : KernelThread
         switch (op)
         {
             case LoanTouch t when t.Page < _amap.Length:
-                foreach (var s in Syscall(LoanFault.TouchAnon(Kernel, this, _amap, t.Page, t.Write))) yield return s;
+                // A load or store through a mapping the pmap has is the MMU's: no trap, no lock.
+                if (_pmap?.MmuPage(t.Page, t.Write) is { } mine)
+                {
+                    yield return Pmap.MmuAccess(Kernel, this, mine, t.Write);
+                    break;
+                }
+                foreach (var s in Syscall(LoanFault.TouchAnon(Kernel, this, _amap, t.Page, t.Write, _pmap))) yield return s;
                 break;
             case LoanTouch t when _segment is { } seg && t.Page - _amap.Length < seg.Object.Size:
-                foreach (var s in Syscall(Fault.TouchObject(Kernel, this, seg.Object, t.Page - _amap.Length, t.Write))) yield return s;
+                if (_shmPmap?.MmuPage(t.Page - _amap.Length, t.Write) is { } shared)
+                {
+                    yield return Pmap.MmuAccess(Kernel, this, shared, t.Write);
+                    break;
+                }
+                foreach (var s in Syscall(Fault.TouchObject(Kernel, this, seg.Object, t.Page - _amap.Length, t.Write, _shmPmap, t.Page - _amap.Length))) yield return s;
                 break;
             case LoanSend send:
                 foreach (var s in Send(send)) yield return s;

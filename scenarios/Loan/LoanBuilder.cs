@@ -12,7 +12,7 @@ public static class LoanBuilder
         for (int i = 0; i < loans.Clients.Count; i++)
         {
             var c = loans.Clients[i];
-            _ = new LoanClient(k, $"loan{i + 1}", c.Pages, c.ShmKey, c.ShmPages, c.Ops);
+            _ = new LoanClient(k, $"loan{i + 1}", c.Pages, c.ShmKey, c.ShmPages, c.Ops, c.Mapped);
         }
     }
 }

@@ -19,6 +19,34 @@ public static class LoanScenario
         Default,
         () => MemoryReserves.Drawn(Generate()));
 
+    /// <summary>
+    /// loan-mapped: the loan scenario with a lender that has pmaps (LoanClientSpec.Mapped), so its
+    /// stores go through the mappings its faults entered, and only a loan's pmap_page_protect(pg,
+    /// VM_PROT_READ) (uvm_loan.c) makes the next one fault and break the loan rather than write the
+    /// lent page in place. The lender sends both pages, writes one, lends the other to an anon and
+    /// writes it while the anon still borrows it. Generated workloads are loan's, their lender mapped.
+    /// </summary>
+    public static Scenario Mapped { get; } = new(
+        "loan-mapped",
+        "loan's workload with a lender that has pmaps: sends, a loan to an anon and writes through the mappings its faults entered, while another process pages out.",
+        ["vm", "swap", "loan"],
+        MappedDefault,
+        () => MemoryReserves.Drawn(from w in Generate() select WithMappedLenders(w)));
+
+    /// <summary>The default of <see cref="Mapped"/>.</summary>
+    public static Workload MappedDefault() => WithMappedLenders(Default() with
+    {
+        Sections =
+        [
+            Default().Section<PagingWorkload>()!,
+            new LoanWorkload { Clients = [new(2, [W(0), W(1), new LoanSend(0, 2), W(1), new LoanToAnons(0, 1), W(0), new LoanSendQueued(1, 1)])] },
+        ],
+    });
+
+    /// <summary><paramref name="w"/> with every lender mapped.</summary>
+    private static Workload WithMappedLenders(Workload w) =>
+        w.With(w.Section<LoanWorkload>()! with { Clients = [.. w.Section<LoanWorkload>()!.Clients.Select(c => c with { Mapped = true })] });
+
     /// <summary>The default workload: 5 anon pages in 4 pages of memory, two sends of two loaned pages.</summary>
     public static Workload Default() => new()
     {

@@ -14,7 +14,7 @@ public sealed class LoanSection : WorkloadSection<LoanWorkload>
     public override string Name => "loans";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [LoanScenario.Scenario, LoanZeroScenario.Scenario, LoanShareScenario.Scenario, LoanShmScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [LoanScenario.Scenario, LoanScenario.Mapped, LoanZeroScenario.Scenario, LoanShareScenario.Scenario, LoanShmScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(LoanWorkload loans, Workload workload, Problems problems)

@@ -18,7 +18,7 @@ public sealed record LoanWorkload
 
     /// <inheritdoc/>
     public override string ToString() =>
-        string.Join("; ", Clients.Select((c, i) => $"loan {i + 1} ({c.Pages}p{(c.ShmKey > 0 ? $" + shm {c.ShmKey}:{c.ShmPages}p" : "")}): {string.Join(" ", c.Ops)}"));
+        string.Join("; ", Clients.Select((c, i) => $"loan {i + 1} ({c.Pages}p{(c.ShmKey > 0 ? $" + shm {c.ShmKey}:{c.ShmPages}p" : "")}{(c.Mapped ? ", mapped" : "")}): {string.Join(" ", c.Ops)}"));
 }
 
 /// <summary>
@@ -32,4 +32,11 @@ public sealed record LoanClientSpec(int Pages, IReadOnlyList<LoanOp> Ops)
 
     /// <summary>The segment's size when this process creates it; its pages follow the private ones.</summary>
     public int ShmPages { get; init; }
+
+    /// <summary>
+    /// The process has pmaps (<see cref="Uvm.Model.Threads.LoanClient"/>): its accesses through the
+    /// mappings its faults entered are the MMU's, so a lent page it still maps writable is written in
+    /// place unless the loan write-protected it. Without, every access is a fault.
+    /// </summary>
+    public bool Mapped { get; init; }
 }
