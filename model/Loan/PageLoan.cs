@@ -15,8 +15,8 @@ namespace Uvm.Model;
 /// uvm.pageqlock inside a step. Left out: the map and amap locks and uvmfault_relock() (the lender
 /// is a single-LWP process whose map does not change while it loans), uvm_analloc() failure,
 /// EAGAIN retries. The first loan of a page write-protects its mappings (pmap_page_protect(pg,
-/// VM_PROT_READ), <see cref="Cow.Pmap.PageProtectRead"/>; the lenders themselves fault on every
-/// access, and a shm user's mapping of a lent segment page is what it protects).
+/// VM_PROT_READ), <see cref="Cow.Pmap.PageProtectRead"/>: a shm user's mapping of a lent segment
+/// page, and a mapped lender's own (loan-mapped; the other lenders fault on every access).
 /// </summary>
 public static class PageLoan
 {
@@ -156,7 +156,7 @@ public static class PageLoan
     {
         k.Vm.PageQueueLock.Acquire(self);
         if (pg.WireCount != 0) throw new KernelPanicException(site, $"KASSERT(pg->wire_count == 0) failed: {pg}");
-        if (pg.LoanCount == 0) Pmap.PageProtectRead(k, pg); // "if (pg->loan_count == 0) pmap_page_protect(pg, VM_PROT_READ);"
+        if (pg.LoanCount == 0 && !k.Config.Has(Switches.LoanToKernelSkipsWriteProtect)) Pmap.PageProtectRead(k, pg); // "if (pg->loan_count == 0) pmap_page_protect(pg, VM_PROT_READ);" (loan-to-kernel-skips-write-protect)
         if (!k.Config.Has(Switches.LoanToKernelSkipsLoanCount)) pg.LoanCount++;
         // loan-kernel-page-queued: the pre-fix loan leaves the page on its paging queue. The 2003
         // kernel takes it off: rev 1.39 (chs, 2002-07-14) says "pages loaned to the kernel really

@@ -211,4 +211,15 @@ public static partial class Switches
     public static readonly KernelSwitch LoananonUnlocksBeforeLoan = Mutation("loananon-unlocks-before-loan", "uvm_loananon", "loan",
         "uvm_loananon() loaning an anon's page to the kernel drops the anon's an_lock before loan_count++ and uvm_pagedequeue() (a lock released one statement early)")
         with { Kills = ["LockDiscipline"], Budget = 5 };
+
+    /// <summary>
+    /// From session 35's hunt (a leftover of session 34's: a loan counted before its "first loan"
+    /// test, which needed a lender with a pmap): a loan to the kernel bumps loan_count without
+    /// pmap_page_protect(pg, VM_PROT_READ) on the first loan, so the lender keeps its writable
+    /// mapping and its next store writes the page the kernel is sending. Caught in loan-mapped,
+    /// whose lender has pmaps, by PrivateMappingWritesOnlyItsOwnAnon (designated), schedule 1.
+    /// </summary>
+    public static readonly KernelSwitch LoanToKernelSkipsWriteProtect = Mutation("loan-to-kernel-skips-write-protect", "uvm_loanpage", "loan-mapped",
+        "a loan to the kernel skips pmap_page_protect(pg, VM_PROT_READ) on the first loan, so the lender writes the lent page in place (a pmap_page_protect() skipped)")
+        with { Kills = ["PrivateMappingWritesOnlyItsOwnAnon"], Budget = 20 };
 }
