@@ -11,10 +11,11 @@ namespace Uvm.Model;
 /// loaned page it "kills the loan": the anon gets a copy and the old page, still loaned, loses its
 /// owner. Case 2A (an object's page on loan): the copy replaces the page in the object
 /// (uvm_pagerealloc) and the old page, still loaned, leaves it. Locks: an_lock or vmobjlock held
-/// through the fault, uvm.pageqlock inside a step. Approx.: the lenders (loan clients) have no pmap
-/// in the model, so their read of a page on loan is taken to hit the read-only mapping the loan
-/// left (no fault, no uvm_pageactivate()); a 2003 kernel whose process read-faulted on such a page
-/// would put it back on the active queue. A shm user's pmap gets the loaned page read-only. A
+/// through the fault, uvm.pageqlock inside a step. Approx.: an unmapped lender (a loan client
+/// without pmaps) reads a page on loan as if through the read-only mapping the loan left (no fault,
+/// no uvm_pageactivate()); a 2003 kernel whose process read-faulted on such a page would put it back
+/// on the active queue. A mapped lender gets the mapping read-only there, and case 1A caps its
+/// mappings of a shared anon or a loaned page the same way. A shm user's pmap gets the loaned page read-only. A
 /// loan break removes the old page's mappings ("force a reload of the old page by clearing it
 /// from all pmaps"). Left out: wired faults, pmap_enter failure.
 /// </summary>
