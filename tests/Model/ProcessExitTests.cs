@@ -169,7 +169,7 @@ public sealed class ProcessExitTests
         Assert.Equal("cpu_switch", cpu.Advance().Function);  // the CPU picks the reaper's LWP
         Assert.Equal(cpu.Cpu.Lent, cpu.SleepingOn);
         var reaped = ExitFixture.RunWhileRunnable(reaper);
-        Assert.Equal(["reaper: cpu_wait", "uvm_km_free: u-area", "uvm_km_free: vm_map_unlock", "reaper: LSZOMB",
+        Assert.Equal(["reaper: cpu_wait", "uvm_fault_unwire", "uvm_km_free: u-area", "uvm_km_free: vm_map_unlock", "reaper: LSZOMB",
                       "reaper: uvm_proc_exit", "uvm_km_free: uvmspace_free", "uvm_km_free: vm_map_unlock", "reaper: SZOMB", "reaper"], reaped);
         Assert.Equal(UareaState.Freed, u.State);
         Assert.True(vm.Freed);
