@@ -74,6 +74,30 @@ public static class PageInvariants
         p => $"{p} is clean but its owner has no swap slot for it") with { Reads = StateDomain.Pages | StateDomain.Anons | StateDomain.Objects }; // OwnerSlot: an_swslot or the object's slot
 
     /// <summary>
+    /// A wired page is never paged out, so its swap copy is dead weight: uvm_fault() (1.69 and
+    /// 1.113 alike) gives the slot back in the critical section that wires the page, after
+    /// uvm_pagewire() ("since an anon with no swap cannot be PG_CLEAN, clear its clean flag now"):
+    /// uao_dropswap() for the u-area pages of kernel_object (uvm_fault_wire() from uvm_swapin(),
+    /// PHOLD() and fork1(); model/Sched/UareaWiring.cs, WirePage), uvm_anon_dropswap() for an
+    /// anon's page in case 1A of a wiring fault (mlock(), model/Cow/CowFault.cs); case 1B and the
+    /// zero-fill give the page a new anon, which has no slot. Every other way to a slot keeps
+    /// clear of wired pages: the pagedaemon gives slots only to pages it takes off the inactive
+    /// queue, which a wired page is not on, and busies them until aiodoned frees or re-dirties
+    /// them (an ENOMEM clears the slot); a wiring fault waits for a busy page; swapctl -d's
+    /// uao_pagein_page() and anon_pagein() clear the slot of the page they bring in, and one a
+    /// swap-in wired while they slept has none left to clear. So no state of the fixed kernel
+    /// needs an exception, and a wiring that keeps the slot leaks it for as long as the page stays
+    /// wired. A busy page is left out only because its owner may be between the read that brought
+    /// it in (uao_get(), uvmfault_anonget(), slot kept) and the wiring that drops the slot.
+    /// </summary>
+    public static readonly Invariant WiredPageHoldsNoSwapSlot = Invariant.ForAll(
+        nameof(WiredPageHoldsNoSwapSlot),
+        "An owned page that is wired and not busy has no swap slot: uvm_fault() drops it when it wires the page (uvm_anon_dropswap(), uao_dropswap()), since a wired page is never paged out.",
+        "vm", k => k.Vm.Pages,
+        p => p.WireCount == 0 || p.Busy || !p.Owned || p.OwnerSlot == 0,
+        p => $"{p} is wired (wire_count {p.WireCount}) but its owner keeps swap slot {p.OwnerSlot} for it") with { Reads = StateDomain.Pages | StateDomain.Anons | StateDomain.Objects }; // OwnerSlot: an_swslot or the object's slot
+
+    /// <summary>
     /// Liveness: a thread waiting for memory in uvm_wait() is eventually served while the pagedaemon
     /// has something to reclaim: a clean page, a dirty file page (its pager writes it to its file),
     /// or a dirty page and a free swap slot to write it to.
@@ -141,7 +165,7 @@ public static class PageInvariants
 
     /// <summary>Every page invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy, FaultEntersNoMappingOfARemovedEntry];
+        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy, WiredPageHoldsNoSwapSlot, FaultEntersNoMappingOfARemovedEntry];
 
     /// <summary>Every page liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MemoryShortageWithReclaimablePagesEventuallyEnds];

@@ -83,7 +83,7 @@ public static class UareaWiring
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Wire(k, p);
         p.Flags &= ~PageFlags.Clean;
-        AObjPager.DropSwap(k, self, obj, p.Index);
+        if (!k.Config.Has(Switches.WireKeepsSwapSlot)) AObjPager.DropSwap(k, self, obj, p.Index); // wire-keeps-swap-slot
         if (!k.Config.Has(Switches.FaultWireLeavesPageBusy)) PageQueues.Unbusy(k, p); // fault-wire-leaves-page-busy
         k.Vm.PageQueueLock.Release(self);
         obj.Lock.Release(k, self);

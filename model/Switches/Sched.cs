@@ -368,4 +368,16 @@ public static partial class Switches
     public static readonly KernelSwitch FaultWireSkipsUareaWireCount = Mutation("fault-wire-skips-uarea-wire-count", "uvm_fault_wire", "swapout",
         "uvm_swapin()'s uvm_fault_wire() of the u-area wires its pages but does not count the wiring (a counter update skipped): the u-area reads as unwired while its pages are wired")
         with { Kills = ["OnProcLwpIsInMemory"], Budget = 5 };
+
+    /// <summary>
+    /// From the session-35 hunt for general rules: uvm_fault_wire() wires a u-area page of
+    /// kernel_object without uao_dropswap() (uvm_fault.c 1.69/1.113: "the now-wired page cannot be
+    /// paged out, release its swap resources"): a u-area page swap-in read back keeps its slot
+    /// while wired, a swap leak for as long as the LWP stays resident. Read in
+    /// <see cref="UareaWiring"/>. Caught by WiredPageHoldsNoSwapSlot (designated) at schedule 1 of
+    /// seeds i*1000003 (i = 0-9) but seed 5000015 (schedule 2), with or without the big lock.
+    /// </summary>
+    public static readonly KernelSwitch WireKeepsSwapSlot = Mutation("wire-keeps-swap-slot", "uvm_fault_wire", "swapout",
+        "uvm_fault_wire() wires a u-area page of kernel_object without uao_dropswap() (a slot release skipped): a page read back from swap keeps its slot while wired, which no pageout will ever use")
+        with { Kills = ["WiredPageHoldsNoSwapSlot"], Budget = 10 };
 }

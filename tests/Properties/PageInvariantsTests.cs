@@ -79,6 +79,22 @@ public sealed class PageInvariantsTests
     }
 
     [Fact]
+    public void AWiredPageWhoseAnonKeepsItsSlotIsNamedUnlessBusy()
+    {
+        var k = VmFixture.Kernel(freePages: 6);
+        var (anon, p) = VmFixture.AnonPage(k, PageQueue.Active, slot: 2);
+        PageQueues.Wire(k, p);
+        p.Flags &= ~PageFlags.Clean; // uvm_fault()'s wiring: uvm_pagewire(), PG_CLEAN off, and (forgotten here) uvm_anon_dropswap()
+
+        Assert.Equal("page 1 of anon 1 is wired (wire_count 1) but its owner keeps swap slot 2 for it", PageInvariants.WiredPageHoldsNoSwapSlot.Check(k));
+        p.Flags |= PageFlags.Busy; // between the read that brought it in and the wiring that drops the slot
+        Assert.Null(PageInvariants.WiredPageHoldsNoSwapSlot.Check(k));
+        p.Flags &= ~PageFlags.Busy;
+        anon.SwSlot = 0;
+        Assert.Null(PageInvariants.WiredPageHoldsNoSwapSlot.Check(k));
+    }
+
+    [Fact]
     public void AThreadWaitingForMemoryIsPendingWhileACleanPageIsReclaimable()
     {
         var k = VmFixture.Kernel(freePages: 6, slots: 0);
