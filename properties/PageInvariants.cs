@@ -98,6 +98,24 @@ public static class PageInvariants
         p => $"{p} is wired (wire_count {p.WireCount}) but its owner keeps swap slot {p.OwnerSlot} for it") with { Reads = StateDomain.Pages | StateDomain.Anons | StateDomain.Objects }; // OwnerSlot: an_swslot or the object's slot
 
     /// <summary>
+    /// uvm_page.h: "PG_RELEASED: page to be freed when unbusied". It is set only on a busy page,
+    /// by uvm_anfree() of an anon whose page someone else busied (uvm_anon.c since PR kern/23171:
+    /// "just mark the page as PG_RELEASED"), which leaves the anon to whoever un-busies the page:
+    /// uvm_aio_aiodone()'s uvm_anon_release() after a pageout, uvmfault_anonget()'s "released"
+    /// branch after a read, uvm_page_unbusy() (uvm_page.c), which frees it. uvm_pagefree() of a
+    /// loaned page un-busies it and clears the flag in one go (model/Vm/PageQueues.cs, Free). A
+    /// released page that is not busy was un-busied by a path that forgot to free it, or flagged by
+    /// one that had not busied it: its anon, freed by its last holder, is then never freed. Listed
+    /// first of the page invariants: the page on no queue that such a path leaves is its symptom.
+    /// </summary>
+    public static readonly Invariant ReleasedPageIsBusy = Invariant.ForAll(
+        nameof(ReleasedPageIsBusy),
+        "A page with PG_RELEASED set is PG_BUSY (uvm_page.h: \"page to be freed when unbusied\"): whoever un-busies it frees it.",
+        "vm", k => k.Vm.Pages,
+        p => (p.Flags & PageFlags.Released) == 0 || p.Busy,
+        p => $"{p} is PG_RELEASED but not busy (flags {p.Flags}): un-busied and never freed") with { Reads = StateDomain.Pages };
+
+    /// <summary>
     /// Liveness: a thread waiting for memory in uvm_wait() is eventually served while the pagedaemon
     /// has something to reclaim: a clean page, a dirty file page (its pager writes it to its file),
     /// or a dirty page and a free swap slot to write it to.
@@ -165,7 +183,7 @@ public static class PageInvariants
 
     /// <summary>Every page invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy, WiredPageHoldsNoSwapSlot, FaultEntersNoMappingOfARemovedEntry];
+        [ReleasedPageIsBusy, PageIsOnExactlyOneQueueUnlessBusyOrWired, FreePageHasNoOwner, FreeCountMatchesFreeQueue, CleanPageHasSwapCopy, WiredPageHoldsNoSwapSlot, FaultEntersNoMappingOfARemovedEntry];
 
     /// <summary>Every page liveness property.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [MemoryShortageWithReclaimablePagesEventuallyEnds];

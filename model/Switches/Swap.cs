@@ -152,11 +152,15 @@ public static partial class Switches
     /// of an anon freed during the read (by another LWP's munmap) is activated and the anon is
     /// never freed. From the third (mutC) mutation hunt, where no workload reached it: it takes
     /// a munmap by one LWP while another's fault reads the anon's page in, which anon-munmap's
-    /// default workload makes.
+    /// default workload makes. Caught by AnonRefsEqualTheirHolders at the end of the schedule
+    /// until session 35; since, by ReleasedPageIsBusy at the activation itself: schedules 1, 3, 5,
+    /// 12, 15, 3, 1, 11, 11, 6 (seeds i*1000003, i = 0-9) with the big lock, 32, 17, 15, 12, 3,
+    /// 39, 54, 18, 32, 41 without (wipeout-skips-unref-of-swapped-anon still designates
+    /// AnonRefsEqualTheirHolders).
     /// </summary>
     public static readonly KernelSwitch AnongetSkipsReleasedCheck = Mutation("anonget-skips-released-check", "uvmfault_anonget", "anon-munmap",
         "uvmfault_anonget() does not test PG_RELEASED after uvm_swap_get(): the page of an anon freed while it was read in is activated, and the anon, which uvm_anfree() left to the reader, is never freed (a re-check missing after a sleep)")
-        with { Kills = ["AnonRefsEqualTheirHolders"], Budget = 50 };
+        with { Kills = ["ReleasedPageIsBusy"], Budget = 50 };
 
     /// <summary>
     /// uvmpd_scan(), the active-queue scan: a PG_BUSY page is deactivated (and its swap slot freed
@@ -439,4 +443,16 @@ public static partial class Switches
     public static readonly KernelSwitch ShmatSkipsNattch = Mutation("shmat-skips-nattch", "sys_shmat", "shm-paging",
         "sys_shmat() takes its uao_reference() and maps the segment but skips shm_nattch++ (a counter update skipped): IPC_RMID and shmdt() misjudge whether the segment is still attached")
         with { Kills = ["ShmNattchCountsAttachments"], Budget = 300 };
+
+    /// <summary>
+    /// From the session-35 hunt for general rules: uvm_aio_aiodone() un-busies a PG_RELEASED anon
+    /// page as it would any other (uvm_page_unbusy()'s un-busy branch) instead of uvm_anon_release():
+    /// the page of an anon freed during its pageout is neither freed nor released, and the anon,
+    /// which uvm_anfree() left to aiodoned, is never freed. Read in <see cref="Threads.AioDaemon"/>.
+    /// Caught by ReleasedPageIsBusy (designated) at schedules 14, 4, 1, 1, 2, 4, 1, 2, 6, 2 (seeds
+    /// i*1000003, i = 0-9) with the big lock, 3, 2, 1, 1, 3, 6, 4, 2, 1, 2 without.
+    /// </summary>
+    public static readonly KernelSwitch AiodoneUnbusiesReleasedPage = Mutation("aiodone-unbusies-released-page", "uvm_aio_aiodone", "pagedaemon",
+        "uvm_aio_aiodone() clears PG_BUSY of a PG_RELEASED anon page without uvm_anon_release() (a PG_RELEASED test skipped): the page of an anon freed during its pageout stays, owned by a freed anon, and neither is ever freed")
+        with { Kills = ["ReleasedPageIsBusy"], Budget = 30 };
 }

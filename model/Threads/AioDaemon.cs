@@ -159,6 +159,13 @@ public sealed class AioDaemon : Kthread
         }
         if ((p.Flags & PageFlags.Released) != 0 && p.OwnerAnon is { } released)
         {
+            if (Kernel.Config.Has(Switches.AiodoneUnbusiesReleasedPage))
+            {
+                // aiodone-unbusies-released-page: un-busied as a page nobody freed, neither freed nor released.
+                PageQueues.Unbusy(Kernel, p);
+                vm.PageQueueLock.Release(this);
+                return false;
+            }
             vm.PageQueueLock.Release(this);
             AnonPager.Release(Kernel, this, released, p); // uvm_anfree() ran while the page was busy
             return false;

@@ -95,6 +95,18 @@ public sealed class PageInvariantsTests
     }
 
     [Fact]
+    public void AReleasedPageThatIsNoLongerBusyIsNamed()
+    {
+        var (k, _, p2, _) = ThreePages();
+        p2.Flags |= PageFlags.Busy | PageFlags.Released; // uvm_anfree() of an anon whose page is busy
+        Assert.Null(PageInvariants.ReleasedPageIsBusy.Check(k));
+
+        p2.Flags &= ~PageFlags.Busy; // un-busied by a path that did not free it
+
+        Assert.Equal("page 2 of anon 2 is PG_RELEASED but not busy (flags Released): un-busied and never freed", PageInvariants.ReleasedPageIsBusy.Check(k));
+    }
+
+    [Fact]
     public void AThreadWaitingForMemoryIsPendingWhileACleanPageIsReclaimable()
     {
         var k = VmFixture.Kernel(freePages: 6, slots: 0);
