@@ -56,11 +56,13 @@ public static class SleeperDetector
     /// whose child has cleared it missed that wakeup (an LWP in that loop sleeps on the same
     /// channel as wait4() and waits for nothing else); kern_lwp.c and kern_exit.c: the path that
     /// makes an LWP LSZOMB (lwp_exit2(), or the reaper) wakes &amp;p->p_nlwps, so an LWP asleep there in
-    /// exit_lwps()' lwp_wait1() while a sibling is a zombie it could collect missed it.
+    /// exit_lwps()' lwp_wait1() while a sibling is a zombie it could collect missed it; and a sleeper
+    /// on an LWP's own swap-in or reference channel once the flag or count it waits on is clear
+    /// (<see cref="OwedOnLwpChannel"/>).
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY or is busy without PG_WANTED, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, or is in vfork() after its child cleared P_PPWAIT: the path that released the lock, un-busied the page, made the zombie or cleared P_PPWAIT wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY or is busy without PG_WANTED, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, is in vfork() after its child cleared P_PPWAIT, or waits on an LWP's swap-in mark or references once they are gone: the path that released the lock, un-busied the page, made the zombie, cleared P_PPWAIT or the mark, or dropped the last reference wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -118,9 +120,35 @@ public static class SleeperDetector
         }
         var lwps = k.Lwps;
         for (int i = 0; i < lwps.Count; i++)
-            if (lwps[i] is { Freed: false, Stat: Model.Sched.LwpStat.Sleep, VforkChild: { } } l && VforkOver(l))
-                return true;
+        {
+            if (lwps[i] is not { Freed: false, Stat: Model.Sched.LwpStat.Sleep } l) continue;
+            if (l.VforkChild is not null && VforkOver(l)) return true;
+            if (l.WChan is { } w && OwedOnLwpChannel(lwps, w) is not null) return true;
+        }
         return false;
+    }
+
+    /// <summary>
+    /// When <paramref name="channel"/> is one of an LWP's own channels, what its sleeper waits for
+    /// if it is already there; null otherwise. The kernel idiom "set the flag; while (flag)
+    /// tsleep(chan)", with the wakeup in the section that clears the flag: a PHOLD() asleep on an
+    /// LWP's swap-in channel waits while L_SWAPPINGIN is set (uvm_swapin() done, or proc0 giving
+    /// its mark up, clears it and wakes the channel; model/Exit/ProcfsRegs.cs), and an exiting LWP
+    /// in lwp_drainrefs() waits while its l_refcnt is above 0 (the reader's lwp_delref() wakes it).
+    /// </summary>
+    private static string? OwedOnLwpChannel(IReadOnlyList<Model.Sched.Lwp> lwps, WaitChannel channel)
+    {
+        if (!channel.Name.StartsWith("&l_", StringComparison.Ordinal)) return null;
+        for (int i = 0; i < lwps.Count; i++)
+        {
+            var x = lwps[i];
+            if (x.Freed) continue;
+            if (channel == x.SwapinChannel)
+                return x.SwappingIn ? null : $"{x} is no longer being swapped in (L_SWAPPINGIN clear: the wakeup of the path that cleared it was missed)";
+            if (channel == x.RefsChannel)
+                return x.RefCount > 0 ? null : $"{x} holds no reference any more (l_refcnt 0: the wakeup of the last lwp_delref() was missed)";
+        }
+        return null;
     }
 
     /// <summary>
@@ -179,7 +207,7 @@ public static class SleeperDetector
         for (int i = 0; i < procs.Count; i++)
             if (!procs[i].Reaped && Model.Exit.ProcLists.NlwpsOf(procs[i]) == channel && ZombieLwp(procs[i]) is { } z)
                 return $"{z} of its process is a zombie (the wakeup(&p->p_nlwps) of lwp_exit2() or the reaper was missed)";
-        return null;
+        return OwedOnLwpChannel(k.Lwps, channel);
     }
 
     /// <summary>

@@ -429,6 +429,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>&amp;l->l_refcnt: where an exiting LWP waits for its references to drain, and a reader's lwp_delref() wakes it.</summary>
     public WaitChannel RefsChannel => _refsChannel ??= new($"&l_refcnt of {this}");
 
+    [NotState("a cache of the channel, whose name comes from the LWP's number")]
     private WaitChannel? _refsChannel;
 
     /// <summary>
@@ -462,6 +463,7 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     /// <summary>Where a PHOLD() waits for a swap-in under way; the path that swapped the LWP in wakes it.</summary>
     public WaitChannel SwapinChannel => _swapinChannel ??= new($"&l_flag (swap-in) of {this}");
 
+    [NotState("a cache of the channel, whose name comes from the LWP's number")]
     private WaitChannel? _swapinChannel;
 
     /// <summary>

@@ -297,6 +297,17 @@ public static partial class Switches
         Budget = 200,
     };
 
+    /// <summary>
+    /// From session 35's second hunt (plant 2): proc0 gives its swap-in mark up before it waits for
+    /// memory but wakes nobody, so a PHOLD() asleep on the LWP's swap-in channel waits for a wakeup
+    /// nobody owes it any more (a wakeup missing). Reached without the big lock only (under it proc0
+    /// keeps the lock from its claim until it sleeps). Caught by NoSleeperWaitsForWhatIsAlreadyThere
+    /// (designated) once a sleeper on an LWP's own channel waits for a flag still set.
+    /// </summary>
+    public static readonly KernelSwitch Proc0GiveUpSkipsWakeup = Mutation("proc0-give-up-skips-wakeup", "uvm_scheduler", "swapout-procfs",
+        "proc0 clears its swap-in mark before uvm_wait(\"schedpwait\") without waking the PHOLD() that waits on it (a wakeup missing)")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 1000, BigLock = false };
+
     /// <summary>A generic model mutation: one rule broken at one site; <paramref name="title"/> says which.</summary>
     private static KernelSwitch Mutation(string id, string site, string scenario, string title) =>
         new(id, SwitchKind.Mutation, site, scenario) { Origin = "model mutation", Title = title };

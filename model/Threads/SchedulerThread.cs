@@ -85,6 +85,6 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
         Kernel.SchedLock.Acquire(this);
         l.SwappingIn = false;
         Kernel.SchedLock.Release(this);
-        Tsleep.Wakeup(Kernel, this, l.SwapinChannel);
+        if (!Kernel.Config.Has(Switches.Proc0GiveUpSkipsWakeup)) Tsleep.Wakeup(Kernel, this, l.SwapinChannel); // proc0-give-up-skips-wakeup
     }
 }
