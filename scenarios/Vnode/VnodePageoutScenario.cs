@@ -42,7 +42,10 @@ public static class VnodePageoutScenario
     /// 1-2 files of 1-3 pages, 1-3 users of 1-5 touches, in 2-5 free pages; one workload in three on
     /// two CPUs, where the pagedaemon and aiodoned run at once (on one, a daemon woken early waits
     /// for the CPU and cannot act before its waker is done: session 32's hunt planted a wakeup of
-    /// aiodoned sent before its buf was queued, which only two CPUs reach).
+    /// aiodoned sent before its buf was queued, which only two CPUs reach); one in three has its
+    /// file writes fail with EIO or ENOMEM at chosen completions (as cow-fork's pageouts do), so the
+    /// error branches of uvm_aio_aiodone() for vnode pages run (session 35's second hunt left PG_CLEAN
+    /// set on one, reached by no workload).
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from cpus in Gen.Frequency((2, Gen.Constant(1)), (1, Gen.Constant(2)))
@@ -51,6 +54,7 @@ public static class VnodePageoutScenario
         from files in Gen.ListOf(Gen.Choose(1, 3), nfiles)
         from nusers in Gen.Choose(1, 3)
         from users in Gen.ListOf(GenUser([.. files]), nusers)
+        from errors in CowOps.GenPageoutFaults()
         select new Workload
         {
             Cpus = cpus, Seconds = 0, SwapoutScans = 0, FreePages = free,
@@ -58,6 +62,7 @@ public static class VnodePageoutScenario
             [
                 new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
                 new VnodeWorkload { Files = [.. files], Users = [.. users] },
+                .. CowOps.PageoutFaults(errors),
             ],
         };
 
