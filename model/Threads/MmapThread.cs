@@ -7,7 +7,7 @@ namespace Uvm.Model.Threads;
 /// An LWP of a process making mmap()/munmap() calls on the process's shared map (sys_mmap() →
 /// uvm_mmap() → uvm_map(); sys_munmap() → uvm_unmap()). sys_mmap() computes its hint,
 /// VM_DEFAULT_ADDRESS from vm_maxsaddr or vm_daddr, before taking the map lock. Each munmap()
-/// unmaps the range of this LWP's latest mapping still held, whatever occupies it by then. The
+/// unmaps the range of this LWP's latest mapping still held (or part of it), whatever occupies it by then. The
 /// user-mode work between the calls is left out.
 /// </summary>
 public sealed class MmapThread(Kernel kernel, string name, Vmspace vmspace, IReadOnlyList<MapOp> program)
@@ -36,10 +36,15 @@ public sealed class MmapThread(Kernel kernel, string name, Vmspace vmspace, IRea
                     if (call.Va is { } va) _held.Add((va, va + m.Pages));
                     else vmspace.RecordMmapFailure(new ExecFailure($"{Name} mmap#{n}", request, vmspace.Map.Min, vmspace.Map.Max, call.FullLayout)); // ENOMEM
                     break;
-                case Munmap when _held.Count > 0:
+                case Munmap { Pages: 0 } when _held.Count > 0:
                     var (start, end) = _held[^1];
                     _held.RemoveAt(_held.Count - 1);
                     foreach (var s in Syscall(UvmMap.Unmap(Kernel, this, vmspace, start, end))) yield return s; // sys_munmap()
+                    break;
+                case Munmap part when _held.Count > 0 && _held[^1].Start + part.Offset < _held[^1].End:
+                    // munmap() of part of the range: the rest stays held, for a later munmap() of it all.
+                    var (from, until) = (_held[^1].Start + part.Offset, Math.Min(_held[^1].End, _held[^1].Start + part.Offset + part.Pages));
+                    foreach (var s in Syscall(UvmMap.Unmap(Kernel, this, vmspace, from, until))) yield return s;
                     break;
             }
         }

@@ -59,7 +59,10 @@ public sealed class MapsSection : WorkloadSection<MapsWorkload>
                     lwp.Check(mmap.Pages is >= 1 and <= MapsWorkload.MaxPages, $"[{o}].pages", $"must be 1..{MapsWorkload.MaxPages}, is {mmap.Pages}");
                     lwp.Check(mmap.Align is >= 1 and <= MapsWorkload.MaxAlign, $"[{o}].align", $"must be 1..{MapsWorkload.MaxAlign}, is {mmap.Align}");
                     break;
-                case Munmap: break;
+                case Munmap unmap:
+                    lwp.Check(unmap.Offset is >= 0 and < MapsWorkload.MaxPages, $"[{o}].offset", $"must be 0..{MapsWorkload.MaxPages - 1}, is {unmap.Offset}");
+                    lwp.Check(unmap.Pages is >= 0 and <= MapsWorkload.MaxPages, $"[{o}].pages", $"must be 0 (the whole range) or up to {MapsWorkload.MaxPages}, is {unmap.Pages}");
+                    break;
                 default: lwp.Add($"[{o}]", "missing or unknown operation"); break;
             }
         }
