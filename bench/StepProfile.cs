@@ -28,11 +28,18 @@ public static class StepProfile
             var s = ScenarioCatalogue.Find(name) ?? throw new ArgumentException($"no scenario {name}");
             var all = s.PropertiesFrom(Catalogue.BuiltIn);
             var full = Request(s, KernelConfig.Fixed, all, schedules);
-            Measure(full with { Settings = full.Settings with { Iterations = Math.Max(30, schedules / 10) } }); // warm-up
-            var on = Measure(full);
-            var noDet = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules));
-            var noInv = Measure(Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules));
-            var bare = Measure(Request(s, KernelConfig.Fixed with { Detectors = false }, new Catalogue([], all.Liveness), schedules));
+            RunRequest[] runs =
+            [
+                full,
+                Request(s, KernelConfig.Fixed with { Detectors = false }, all, schedules),
+                Request(s, KernelConfig.Fixed, new Catalogue([], all.Liveness), schedules),
+                Request(s, KernelConfig.Fixed with { Detectors = false }, new Catalogue([], all.Liveness), schedules),
+            ];
+            // Warm-up of every configuration, long enough for tiered compilation and dynamic PGO
+            // (the first few thousand schedules run slower code: docs/benchmarks.md, the engine table);
+            // a tenth of one run left "all on", measured first, about twice its warm cost.
+            foreach (var r in runs) Measure(r with { Settings = r.Settings with { Iterations = Math.Max(3000, schedules / 5) } });
+            var (on, noDet, noInv, bare) = (Measure(runs[0]), Measure(runs[1]), Measure(runs[2]), Measure(runs[3]));
             var boot = Boot(full);
             log.WriteLine(I($"{name}: {on.Steps:F0} steps/schedule, {all.Invariants.Count} invariants"));
             Line(log, "all on", on);
