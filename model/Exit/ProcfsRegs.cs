@@ -48,8 +48,11 @@ public static class ProcfsRegs
             yield break;
         }
 
-        // PHOLD(l): the first hold of an LWP that is not resident swaps it in.
-        if (l.HoldCount++ == 0)
+        // PHOLD(l): the first hold of an LWP that is not resident swaps it in. The later
+        // uvm_lwp_hold() takes l_swaplock before l_holdcnt++, so in the default every holder waits
+        // for a swap-in under way, not the first alone.
+        bool first = l.HoldCount++ == 0;
+        if (first || !k.Config.Has(Switches.PholdSwapinUnlocked))
             foreach (var s in SwapIn(k, selfOf, l)) yield return s;
 
         // process_read_regs(l, &r) reads the trapframe in l's u-area; uiomove() copies it out to
@@ -65,9 +68,10 @@ public static class ProcfsRegs
     }
 
     /// <summary>
-    /// PHOLD()'s uvm_swapin(l) when L_INMEM is clear. The 2003-04 text tests L_INMEM without a lock
-    /// and swaps in whatever proc0 is doing; the default sleeps while another path is swapping the
-    /// LWP in and otherwise marks the swap-in its own, under sched_lock.
+    /// PHOLD()'s uvm_swapin(l) when L_INMEM is clear. The 2003-04 text tests L_INMEM without a lock,
+    /// for the first hold only, and swaps in whatever proc0 is doing; the default, for every hold,
+    /// sleeps while another path is swapping the LWP in and otherwise marks the swap-in its own,
+    /// under sched_lock.
     /// </summary>
     private static IEnumerable<Step> SwapIn(Kernel k, Func<KernelThread> selfOf, Lwp l)
     {
