@@ -32,7 +32,8 @@ public static class LwpExit
     /// <see cref="Switches.LwpExitCountsDyingSibling"/>, found by the checker). The default kernel
     /// runs the later fix (kern_lwp.c 1.40.2.2, 2006: "We are not quite a zombie yet, but for
     /// accounting purposes we must increment the count of zombies here", p_nzlwps++ before the
-    /// test): a sibling counts as gone from its lwp_exit() on, in the step that marks it LSDEAD.
+    /// test): a sibling counts as gone from its lwp_exit() decision on (<see cref="Lwp.ExitCounted"/>),
+    /// though it may yet wait for proclist_lock before it is LSDEAD.
     /// </summary>
     public static IEnumerable<Step> Run(Kernel k, Lwp l)
     {
@@ -42,6 +43,9 @@ public static class LwpExit
         bool last = !p.Exiting && (k.Config.Has(Switches.LwpExitCountsDyingSibling)
             ? p.Nlwps - p.Nzlwps == 1
             : !OtherLiveLwp(p, l));
+        // 1.40.2.2: "p->p_nzlwps++" in the section of the test, so the LWP counts as gone from here
+        // on, though it may yet wait for proclist_lock or drain procfs references (ExitCounted).
+        if (!last) l.ExitCounted = true;
         var path = !last ? LwpExitNotLast(k, l)
             : k.Config.ExitDesign == ExitDesign.Reaper ? ReaperExit.Exit1(k, l) : ProcessExit.Exit1(k, l);
         foreach (var s in path) yield return s;
@@ -67,7 +71,7 @@ public static class LwpExit
         {
             if (lwps[i] == l) continue;
             var stat = lwps[i].StatUnderKernelLock(LastLwp);
-            if (stat is not (LwpStat.Zomb or LwpStat.Dead) && !lwps[i].Draining) return true;
+            if (stat is not (LwpStat.Zomb or LwpStat.Dead) && !lwps[i].ExitCounted) return true;
         }
         return false;
     }
@@ -106,8 +110,8 @@ public static class LwpExit
     internal static IEnumerable<Step> DrainRefs(Lwp l)
     {
         if (l.RefCount == 0) yield break;
-        // lwp_exit() counts itself a zombie (p_nzlwps++) before it drains, so that a sibling
-        // exiting meanwhile sees it gone and calls exit1() as the last LWP.
+        // lwp_exit() has counted itself a zombie already (Run's ExitCounted, the p_nzlwps++ before
+        // the drain), so a sibling exiting meanwhile sees it gone and calls exit1() as the last LWP.
         l.Draining = true;
         while (l.RefCount > 0) yield return Step.Sleep("lwp_drainrefs", l.RefsChannel);
         l.Draining = false;

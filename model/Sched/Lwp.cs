@@ -415,8 +415,8 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     private int _refCount;
 
     /// <summary>
-    /// In lwp_exit()'s lwp_drainrefs(), past its p_nzlwps++ (<see cref="Exit.LwpExit.DrainRefs"/>):
-    /// a sibling deciding whether it is the last live LWP counts this one gone.
+    /// Asleep in lwp_exit()'s lwp_drainrefs() (<see cref="Exit.LwpExit.DrainRefs"/>), waiting for
+    /// procfs readers' references to go: the sleeper detector asks that some remain.
     /// </summary>
     public bool Draining
     {
@@ -425,6 +425,20 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
     }
 
     private bool _draining;
+
+    /// <summary>
+    /// lwp_exit() has decided this LWP is not the process's last and counted it a zombie (kern_lwp.c
+    /// 1.40.2.2: p_nzlwps++ in the section of the test, "for accounting purposes"): a sibling deciding
+    /// whether it is the last live LWP counts this one gone, and swappable() leaves it alone (the
+    /// later LW_WEXIT), though it may yet wait for proclist_lock or drain procfs references.
+    /// </summary>
+    public bool ExitCounted
+    {
+        get { R("pc"); return _exitCounted; }
+        internal set { W("pc"); V(); _exitCounted = value; }
+    }
+
+    private bool _exitCounted;
 
     /// <summary>&amp;l->l_refcnt: where an exiting LWP waits for its references to drain, and a reader's lwp_delref() wakes it.</summary>
     public WaitChannel RefsChannel => _refsChannel ??= new($"&l_refcnt of {this}");

@@ -29,12 +29,12 @@ public static class Swapout
     internal static bool SwappableLocked(Kernel k, Lwp l) => l.InMemory && !l.Proc.System && !ExitingOrHeld(k, l);
 
     /// <summary>
-    /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, an LWP in
-    /// lwp_exit()'s lwp_drainrefs() (LW_WEXIT in the later swappable(), which alone has the wait), or
-    /// l_holdcnt above zero (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).
+    /// The part of swappable(l) that uvm_swapout()'s later re-check tests again: P_WEXIT, an LWP
+    /// lwp_exit() has counted gone (LW_WEXIT in the later swappable(); it may still drain procfs
+    /// references), or l_holdcnt above zero (the test <paramref name="k"/>'s mutation swappable-ignores-holdcnt leaves out).
     /// </summary>
     private static bool ExitingOrHeld(Kernel k, Lwp l) =>
-        l.Proc.Exiting || l.Draining || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt));
+        l.Proc.Exiting || l.ExitCounted || (l.HoldCount != 0 && !k.Config.Has(Switches.SwappableIgnoresHoldcnt));
 
     /// <summary>
     /// uvm_swapout_threads(): under the proclist read lock walk alllwp (sched_lock NOT held, so each
