@@ -121,9 +121,11 @@ public static class SleeperDetector
         var lwps = k.Lwps;
         for (int i = 0; i < lwps.Count; i++)
         {
-            if (lwps[i] is not { Freed: false, Stat: Model.Sched.LwpStat.Sleep } l) continue;
-            if (l.VforkChild is not null && VforkOver(l)) return true;
-            if (l.WChan is { } w && OwedOnLwpChannel(lwps, w) is not null) return true;
+            var x = lwps[i];
+            if (x.Freed) continue;
+            if (x is { Stat: Model.Sched.LwpStat.Sleep, VforkChild: not null } && VforkOver(x)) return true;
+            if (x.HoldSwapins > 0 && !x.SwappingIn && Asleep(k, x.SwapinChannel)) return true;
+            if (x.Draining && x.RefCount == 0 && Asleep(k, x.RefsChannel)) return true;
         }
         return false;
     }
@@ -135,18 +137,19 @@ public static class SleeperDetector
     /// LWP's swap-in channel waits while L_SWAPPINGIN is set (uvm_swapin() done, or proc0 giving
     /// its mark up, clears it and wakes the channel; model/Exit/ProcfsRegs.cs), and an exiting LWP
     /// in lwp_drainrefs() waits while its l_refcnt is above 0 (the reader's lwp_delref() wakes it).
+    /// Only an LWP with a PHOLD() waiting for its swap-in, or one draining, is asked, so the walk
+    /// costs a field test per LWP.
     /// </summary>
     private static string? OwedOnLwpChannel(IReadOnlyList<Model.Sched.Lwp> lwps, WaitChannel channel)
     {
-        if (!channel.Name.StartsWith("&l_", StringComparison.Ordinal)) return null;
         for (int i = 0; i < lwps.Count; i++)
         {
             var x = lwps[i];
             if (x.Freed) continue;
-            if (channel == x.SwapinChannel)
-                return x.SwappingIn ? null : $"{x} is no longer being swapped in (L_SWAPPINGIN clear: the wakeup of the path that cleared it was missed)";
-            if (channel == x.RefsChannel)
-                return x.RefCount > 0 ? null : $"{x} holds no reference any more (l_refcnt 0: the wakeup of the last lwp_delref() was missed)";
+            if (x.HoldSwapins > 0 && !x.SwappingIn && channel == x.SwapinChannel)
+                return $"{x} is no longer being swapped in (L_SWAPPINGIN clear: the wakeup of the path that cleared it was missed)";
+            if (x.Draining && x.RefCount == 0 && channel == x.RefsChannel)
+                return $"{x} holds no reference any more (l_refcnt 0: the wakeup of the last lwp_delref() was missed)";
         }
         return null;
     }
