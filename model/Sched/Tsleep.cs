@@ -84,12 +84,12 @@ public static class Tsleep
     /// <summary>
     /// wakeup(pg) of a page's PG_WANTED sleepers (uvm_page_unbusy(), uvm_pagefree()): the kernel
     /// threads asleep on it and, when any sleeps there, the LWPs (PHOLD()'s swap-in of another
-    /// LWP's u-area faults in an LWP's context, model/Exit/ProcfsRegs.cs). The LWP walk and its
-    /// sched_lock come only when an LWP sleeps on the channel, as no other path puts one there.
+    /// LWP's u-area faults in an LWP's context, model/Exit/ProcfsRegs.cs). Simplified: the kernel's
+    /// wakeup() always takes sched_lock; here it is taken, and ordered after the page's locks, only
+    /// when an LWP sleeps on the page, as no other path puts one there (a test of l_wchan per LWP).
     /// </summary>
     internal static void WakeupPage(Kernel k, WaitChannel chan)
     {
-        k.SleepQueues.Wakeup(chan);
         var lwps = k.Lwps;
         for (int i = 0; i < lwps.Count; i++)
             if (lwps[i] is { OnAllLwp: true } l && l.WChan == chan) // l_wchan is set only while asleep (no sched_lock needed to test it here)
@@ -97,5 +97,6 @@ public static class Tsleep
                 Wakeup(k, k.Running ?? throw new InvalidOperationException($"model: wakeup({chan}) outside a step"), chan);
                 return;
             }
+        k.SleepQueues.Wakeup(chan);
     }
 }
