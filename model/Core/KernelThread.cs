@@ -294,7 +294,7 @@ public abstract class KernelThread : IStateShown
     protected internal void MaySleep() => _maySleep = true;
 
     /// <summary>True when the running step called <see cref="MaySleep"/>.</summary>
-    protected internal bool SteppedWhereItMaySleep => _maySleep;
+    protected bool SteppedWhereItMaySleep => _maySleep;
 
     /// <summary>
     /// True when <paramref name="step"/>, just produced by this thread's path, ends where the kernel
