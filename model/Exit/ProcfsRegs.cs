@@ -79,28 +79,22 @@ public static class ProcfsRegs
         {
             if (l.RacyInMemory(Phold)) yield break;
             l.HoldSwapins++;
-            foreach (var s in UareaWiring.Wire(k, selfOf, l.Uarea ?? throw NoUarea(l))) yield return s;
-            Swapout.MakeResident(k, selfOf(), l);
-            l.HoldSwapins--;
-            yield return Step.Ran("PHOLD: uvm_swapin");
-            yield break;
         }
-        bool waited = false;
-        while (true)
+        else
         {
-            k.SchedLock.Acquire(selfOf());
-            bool resident = l.InMemory, underWay = l.SwappingIn;
-            if (!resident && !underWay) l.SwappingIn = true;
-            k.SchedLock.Release(selfOf());
-            if (resident)
+            bool waited = false;
+            for (var claim = Swapout.ClaimSwapin(k, selfOf(), l); claim != Swapout.SwapinClaim.Mine; claim = Swapout.ClaimSwapin(k, selfOf(), l))
             {
-                if (waited) l.HoldSwapins--;
-                yield break;
+                if (claim == Swapout.SwapinClaim.Resident)
+                {
+                    if (waited) l.HoldSwapins--;
+                    yield break;
+                }
+                if (!waited) l.HoldSwapins++;
+                waited = true;
+                yield return Step.Sleep("PHOLD: swap-in under way", l.SwapinChannel);
             }
             if (!waited) l.HoldSwapins++;
-            waited = true;
-            if (!underWay) break;
-            yield return Step.Sleep("PHOLD: swap-in under way", l.SwapinChannel);
         }
         foreach (var s in UareaWiring.Wire(k, selfOf, l.Uarea ?? throw NoUarea(l))) yield return s;
         Swapout.MakeResident(k, selfOf(), l);

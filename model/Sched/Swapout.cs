@@ -184,6 +184,34 @@ public static class Swapout
         return best;
     }
 
+    /// <summary>What <see cref="ClaimSwapin"/> found.</summary>
+    internal enum SwapinClaim
+    {
+        /// <summary>L_INMEM is set: nothing to swap in.</summary>
+        Resident,
+
+        /// <summary>Another path has marked the swap-in its own (L_SWAPPINGIN).</summary>
+        UnderWay,
+
+        /// <summary>The caller has marked the swap-in its own; <see cref="MakeResident"/> clears the mark and wakes the waiters.</summary>
+        Mine,
+    }
+
+    /// <summary>
+    /// The default's one swap-in of an LWP at a time (<see cref="Lwp.SwappingIn"/>, as FreeBSD's
+    /// P_SWAPPINGIN; the 2003-04 text, <see cref="Switches.PholdSwapinUnlocked"/>, has no mark):
+    /// under sched_lock, the LWP is resident, being swapped in by another path, or now the
+    /// caller's to swap in. proc0 and PHOLD() (<see cref="Exit.ProcfsRegs"/>) both ask here.
+    /// </summary>
+    internal static SwapinClaim ClaimSwapin(Kernel k, KernelThread self, Lwp l)
+    {
+        k.SchedLock.Acquire(self);
+        var claim = l.InMemory ? SwapinClaim.Resident : l.SwappingIn ? SwapinClaim.UnderWay : SwapinClaim.Mine;
+        if (claim == SwapinClaim.Mine) l.SwappingIn = true;
+        k.SchedLock.Release(self);
+        return claim;
+    }
+
     /// <summary>uvm_swapin(l), second half: cpu_swapin(); SCHED_LOCK { setrunqueue if LSRUN; set L_INMEM }; l_swtime = 0.</summary>
     public static void MakeResident(Kernel k, KernelThread self, Lwp l)
     {

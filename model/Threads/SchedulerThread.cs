@@ -27,7 +27,7 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
             // The default marks the swap-in its own before the proclist lock goes, so that a PHOLD()
             // waits for it rather than swapping the LWP in too (Switches.PholdSwapinUnlocked).
             bool claimed = l is not null && !Kernel.Config.Has(Switches.PholdSwapinUnlocked);
-            if (claimed && !Claim(l!))
+            if (claimed && Swapout.ClaimSwapin(Kernel, this, l!) != Swapout.SwapinClaim.Mine)
             {
                 // The walk's unlocked read was stale: a PHOLD() had marked the swap-in its own.
                 yield return Step.Ran("uvm_scheduler: proclist_unlock_read, swap-in under way");
@@ -64,19 +64,6 @@ public sealed class SchedulerThread(Kernel kernel) : Kthread(kernel, "proc0")
             Swapout.MakeResident(Kernel, this, l);
             yield return Step.Ran("uvm_swapin");
         }
-    }
-
-    /// <summary>
-    /// Under sched_lock, marks <paramref name="l"/> as being swapped in by proc0, unless it is
-    /// resident or a PHOLD() has marked it already (the walk read both without the lock).
-    /// </summary>
-    private bool Claim(Lwp l)
-    {
-        Kernel.SchedLock.Acquire(this);
-        bool mine = !l.InMemory && !l.SwappingIn;
-        if (mine) l.SwappingIn = true;
-        Kernel.SchedLock.Release(this);
-        return mine;
     }
 
     /// <summary>Gives proc0's mark up before it waits for memory, waking a PHOLD() that waits for the swap-in, which then does it itself.</summary>
