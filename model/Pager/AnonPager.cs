@@ -302,7 +302,11 @@ public static class AnonPager
             }
             // amap_swap_off() holds the amap (AMAP_SWAPOFF), so its anons stay; the model's anon walk
             // holds the anon by a reference (an_ref stands for the amap's here).
-            if (!unheld) anon.RefCount++;
+            if (!unheld)
+            {
+                anon.RefCount++;
+                k.Vm.SwapOffHeld = anon;
+            }
             var got = new Out<Page>();
             foreach (var s in Get(k, self, anon, got)) yield return s;
             if (got.Value is { } p)
@@ -323,6 +327,7 @@ public static class AnonPager
             // amap_swap_off() lets the amap go; if the owner dropped its reference meanwhile, the
             // wipeout it left is done here (amap_wipeout(), then uvm_anfree()).
             bool last = !unheld && --anon.RefCount == 0;
+            k.Vm.SwapOffHeld = null;
             anon.Lock.Release(k, self);
             yield return Step.Ran("anon_pagein");
             if (last)

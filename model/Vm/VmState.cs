@@ -93,6 +93,13 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>The shmget()s of new keys under way.</summary>
     public IReadOnlyList<ShmAllocation> ShmAllocations => _shmAllocating;
 
+    /// <summary>
+    /// The anon swapctl -d is paging in, on which anon_swap_off() holds a reference for the amap
+    /// amap_swap_off() holds (AMAP_SWAPOFF), or null (model/Pager/AnonPager.cs SwapOff()): an an_ref
+    /// no amap slot accounts for.
+    /// </summary>
+    public Anon? SwapOffHeld { get; internal set { V(StateDomain.Anons); field = value; } }
+
     /// <summary>Pageouts started and not yet completed by the aiodone daemon.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Swap"/>).</remarks>
     internal List<PageIo> Pending => Taken(_pending, StateDomain.Swap);
