@@ -36,14 +36,23 @@ public static class AObjPager
 
     /// <summary>
     /// uao_dropswap() of an offset with no resident page: its data lived only in swap, so
-    /// uvmexp.swpgonly drops with the slot (uao_free()'s slot loop; uvm_km_pgremove()).
+    /// uvmexp.swpgonly drops with the slot (uao_free()'s slot loop; uvm_km_pgremove()), under
+    /// uao_free()'s KASSERT(uvmexp.swpgonly &gt;= swpgonlydelta). A slot marked SWSLOT_BAD is not
+    /// counted: the model's uvm_swap_markbad() (the later text: <c>uvmexp.swpgonly -= nslots</c>)
+    /// took it out of swpgonly already and uvm_swap_free() ignores it, and the texts of that markbad
+    /// test <c>slot &gt; 0</c> here (uao_dropswap_range() of uvm_aobj.c 1.156). The 2002 uao_free()
+    /// (1.39.2.6) counts every non-zero slot, which pairs with a markbad that leaves swpgonly alone
+    /// (OpenBSD's copy of uvm_swap.c 1.40): docs/fidelity.md, session 36.
     /// </summary>
     internal static void DropSwapOfAbsentPage(Kernel k, KernelThread self, AObj obj, int index)
     {
         int slot = obj.SetSwslot(index, 0);
-        if (slot == 0) return;
+        if (slot <= 0) return;
         k.Vm.Swap.Free(self, slot, 1);
-        if (!k.Config.Has(Switches.UaoFreeSkipsSwpgonly)) k.Uvmexp.SwpgOnly--; // uao-free-skips-swpgonly
+        if (k.Config.Has(Switches.UaoFreeSkipsSwpgonly)) return; // uao-free-skips-swpgonly
+        if (k.Uvmexp.SwpgOnly < 1)
+            throw new KernelPanicException("uao_free", $"KASSERT(uvmexp.swpgonly >= swpgonlydelta) failed: swpgonly {k.Uvmexp.SwpgOnly}, {obj} slot {slot} at page {index}");
+        k.Uvmexp.SwpgOnly--;
     }
 
     /// <summary>
