@@ -81,11 +81,11 @@ public static class PageLoan
         // an_lock of the anon already borrowing the page is taken after vmobjlock; model the wait
         // as a retry that un-busies the page and unlocks the object first.
         var got = new Out<Page>();
-        foreach (var s in Locks.TakeAfter(() => LockAndBusy(k, self, obj, index, got), () => toKernel ? null : got.Value!.Anon?.Lock,
+        foreach (var s in Locks.TakeAfter(() => LockAndBusy(k, self, obj, index, got), () => toKernel ? null : got.Value?.Anon?.Lock,
                      self, "uvm_loanuobj: simple_lock(an_lock)",
                      backOff: () => { PageQueues.UnbusyOwned(k, got.Value!, "uvm_loanuobj"); obj.Lock.Release(k, self); }))
             yield return s;
-        var p = got.Value!;
+        if (got.Value is not { } p) yield break; // uao_get() failed (SWSLOT_BAD: EIO), the object unlocked: the page is not loaned
         if (toKernel)
         {
             LoanPageToKernel(k, self, p, "uvm_loanuobj");

@@ -60,7 +60,8 @@ public static class AObjPager
     /// owns the page: sleeps on a busy page (PG_WANTED), in uvm_wait("uao_getpage") when no page
     /// can be allocated, or over the synchronous uvm_swap_get(). Ends with vmobjlock held and
     /// <paramref name="result"/> busy: the kernel unlocks on return and the caller relocks at once,
-    /// and nothing can touch a busy page in between, so the two are one step here.
+    /// and nothing can touch a busy page in between, so the two are one step here. A read of a slot
+    /// marked SWSLOT_BAD fails: <paramref name="result"/> is null and vmobjlock is released, after a step.
     /// </summary>
     internal static IEnumerable<Step> Get(Kernel k, KernelThread self, AObj obj, int index, Out<Page> result) =>
         Get(k, self.AsSelf, obj, index, result);
@@ -99,15 +100,36 @@ public static class AObjPager
                 if (slot != 0)
                 {
                     // uvm_swap_get(): the page is (about to be) no longer only in swap; the read
-                    // sleeps with the object unlocked.
-                    k.Uvmexp.SwpgOnly--;
-                    fresh.Data = k.Vm.Swap.Data(slot); // the read: whatever the slot holds
+                    // sleeps with the object unlocked. A slot marked SWSLOT_BAD (a failed pageout,
+                    // uvm_aio_aiodone()) fails at once, before the swpgonly-- and with no I/O.
+                    bool bad = slot == SwapSpace.SwslotBad;
+                    if (!bad)
+                    {
+                        k.Uvmexp.SwpgOnly--;
+                        fresh.Data = k.Vm.Swap.Data(slot); // the read: whatever the slot holds
+                    }
                     bool locked = k.Config.Has(Switches.UaoGetReadsLocked); // uao-get-reads-locked
                     if (!locked) obj.Lock.Release(k, selfOf());
-                    selfOf().MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
+                    if (!bad) selfOf().MaySleep(); // uvm_swap_io(): biowait() sleeps until the read is done, mi_switch() releases the big lock
                     yield return Step.Ran("uao_get: uvm_swap_get");
                     if (!locked)
                         foreach (var s in Locks.Take(obj.Lock, selfOf, "uao_get", "relock after I/O")) yield return s;
+                    if (bad)
+                    {
+                        // "I/O done. check for errors." (uvm_aobj.c 1.39.2.6): wake a waiter, leave the
+                        // slot SWSLOT_BAD (uvm_swap_markbad() only of a real slot, `if (swslot > 0)`,
+                        // as the model's markbad is the later text's), un-busy and free the page,
+                        // unlock and return the error. The caller's fault fails (trap() signals the
+                        // process), a loan skips the page, swapctl -d's uao_pagein_page() goes on.
+                        k.Vm.PageQueueLock.Acquire(selfOf());
+                        PageQueues.Unbusy(k, fresh);
+                        PageQueues.Free(k, fresh);
+                        k.Vm.PageQueueLock.Release(selfOf());
+                        obj.Lock.Release(k, selfOf());
+                        yield return Step.Ran("uao_get: I/O error, uvm_pagefree");
+                        result.Value = null;
+                        yield break;
+                    }
                     fresh.Flags &= ~PageFlags.Fake;
                 }
                 else

@@ -243,7 +243,13 @@ public static class SwapOff
     {
         var got = new Out<Page>();
         foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
-        var p = got.Value!;
+        if (got.Value is not { } p)
+        {
+            // "nothing more to do on errors" (uao_pagein_page(), 1.39.2.6): the slot stays SWSLOT_BAD,
+            // outside every swap range, and the walk goes on under the relocked object.
+            foreach (var s in Locks.Take(obj.Lock, self, "uao_pagein_page: simple_lock(vmobjlock)")) yield return s;
+            yield break;
+        }
         // pagein-page-clears-slot-unlocked: uao_get() returned unlocked and the slot is cleared before the relock.
         bool unlocked = k.Config.Has(Switches.PageinPageClearsSlotUnlocked);
         if (unlocked) obj.Lock.Release(k, self);

@@ -63,6 +63,8 @@ public static class UareaWiring
                 k.KernelMapLock.Release(k, self());
                 var got = new Out<Page>();
                 foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
+                if (got.Value is null) // uvm_swapin(): "rewiring stack failed"; uvm_fork(): uvm_fault_wire() failed
+                    throw new KernelPanicException("uvm_fault_wire", $"a u-area page of kernel_object at {index} reads a slot marked SWSLOT_BAD: uvm_fault_wire() fails with EIO and its caller panics");
                 obj.Lock.Release(k, self());
                 foreach (var s in Locks.Take(k.KernelMapLock, self, "uvm_fault_wire", "uvmfault_relock(kernel_map)")) yield return s;
                 foreach (var s in Locks.Take(obj.Lock, self, "uvm_fault", "relock kernel_object")) yield return s;
