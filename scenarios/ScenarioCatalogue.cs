@@ -4,7 +4,8 @@ namespace Uvm.Scenarios;
 /// Every scenario, by name. The first is the default of <c>uvmcheck run</c>. The swapout scenarios
 /// run the machine alone (swapout-swapctl with swapctl beside it); every other one comes with the workload section of its kernel path
 /// (<see cref="IWorkloadSection.Scenarios"/>), in the order of <see cref="WorkloadSections.All"/>,
-/// so registering a path's section registers its scenarios.
+/// so registering a path's section registers its scenarios; the mixed scenario, which runs several
+/// paths' workloads together, comes last.
 /// </summary>
 public static class ScenarioCatalogue
 {
@@ -18,10 +19,10 @@ public static class ScenarioCatalogue
     public static Scenario? Find(string name) =>
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The machine's own scenario, then each section's; two scenarios of one name are a programming error.</summary>
+    /// <summary>The machine's own scenario, each section's, then the mixed one; two scenarios of one name are a programming error.</summary>
     private static IReadOnlyList<Scenario> Collect()
     {
-        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, SwapoutScenario.Swapctl, SwapoutScenario.Procfs, .. WorkloadSections.All.SelectMany(s => s.Scenarios)];
+        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, SwapoutScenario.Swapctl, SwapoutScenario.Procfs, .. WorkloadSections.All.SelectMany(s => s.Scenarios), MixedScenario.Scenario];
         var twice = all.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null) throw new InvalidOperationException($"two scenarios are named {twice.Key}");
         return all;
