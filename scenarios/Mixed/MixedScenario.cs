@@ -19,7 +19,7 @@ public static class MixedScenario
     public static Scenario Scenario { get; } = new(
         "mixed",
         "7 free pages, 10 swap slots, the second pageout fails (EIO); an anon writer, a shm user, swapctl -d/-a, a process sending loaned pages and a process forking (copy-on-write), all at once, while the pagedaemon pages out.",
-        ["vm", "swap", "cow", "loan", "vnode"],
+        ["sched", "exit", "vm", "swap", "cow", "loan", "vnode"],
         Default,
         () => MemoryReserves.Drawn(Generate()))
     {
@@ -63,6 +63,7 @@ public static class MixedScenario
         [CowForkScenario.Generate(), CowMadviseScenario.Generate(), CowWireScenario.Generate(), RefaultScenario.Generate(), CowFileScenario.Generate()],
         [LoanScenario.Generate(), LoanZeroScenario.Generate()],
         [VnodePageoutScenario.Generate()],
+        [SwapoutScenario.Generate(), ExitScenario.Generate(Uvm.Model.ExitDesign.Reaperless)],
     ];
 
     /// <summary>Two or three workloads of different paths, merged.</summary>
@@ -105,6 +106,9 @@ public static class MixedScenario
         return new Workload
         {
             Cpus = parts.Max(w => w.Cpus),
+            Processes = [.. parts.SelectMany(w => w.Processes)],
+            ReserveKernel = parts.Max(w => w.ReserveKernel),
+            ReservePagedaemon = parts.Max(w => w.ReservePagedaemon),
             Seconds = parts.Max(w => w.Seconds),
             SwapoutScans = parts.Max(w => w.SwapoutScans),
             FreePages = parts.Sum(w => w.FreePages),
