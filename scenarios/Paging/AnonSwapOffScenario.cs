@@ -47,7 +47,9 @@ public static class AnonSwapOffScenario
     /// <summary>
     /// 1-2 processes of 1-3 anon pages that fit in memory together (swapctl -d must page them all
     /// in while no page can go to swap), 1-3 slots, a free target at the size of memory so that the
-    /// pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles.
+    /// pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles. One in three fails chosen pageouts
+    /// (swap-errors' EIO and ENOMEM, two more slots per failure), so that swapctl -d removes a
+    /// device with slots marked bad (swap_off()'s swpginuse -= swd_npgbad; hunt36 planted it unreached).
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from n in Gen.Choose(1, 2)
@@ -55,6 +57,7 @@ public static class AnonSwapOffScenario
         from slots in Gen.Choose(1, 3)
         from extra in Gen.Choose(0, 1)
         from cycles in Gen.Choose(1, 3)
+        from errors in CowOps.GenPageoutFaults()
         where procs.Sum(p => p.Pages) <= 5
         let free = procs.Sum(p => p.Pages) + extra
         select new Workload
@@ -64,10 +67,11 @@ public static class AnonSwapOffScenario
             [
                 new PagingWorkload
                 {
-                    SwapSlots = slots, FreeMin = 1, FreeTarg = free,
+                    SwapSlots = slots + 2 * errors.Count, FreeMin = 1, FreeTarg = free,
                     AnonProcesses = [.. procs],
                     SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
                 },
+                .. CowOps.PageoutFaults(errors),
             ],
         };
 

@@ -55,7 +55,9 @@ public static class ShmSwapScenario
     /// has a segment of its own (key 2), as large, and memory holds both; 1-3 slots, a free target at the size of
     /// memory so that the pagedaemon keeps paging, and 1-3 swapctl -d/-a cycles; one in three also has
     /// a process writing anon memory, with as many more free pages, so that swap_off() walks anons
-    /// and aobjs in the same call.
+    /// and aobjs in the same call. One in three fails chosen pageouts (swap-errors' EIO and ENOMEM,
+    /// two more slots per failure): a shm page then keeps a slot marked bad that uao_get() fails on
+    /// and swap_off() counts (hunt36).
     /// </summary>
     public static FsCheck.Gen<Workload> Generate() =>
         from pages in Gen.Choose(2, 4)
@@ -67,6 +69,7 @@ public static class ShmSwapScenario
         from detach in Gen.Elements(true, false) // false: the first user exits attached, and exit1()'s shmexit() detaches it
         from cycles in Gen.Choose(1, 3)
         from anon in PagedaemonScenario.GenSometimesOneProcess()
+        from errors in CowOps.GenPageoutFaults()
         select new Workload
         {
             Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = free + anon.Sum(a => a.Pages),
@@ -74,11 +77,12 @@ public static class ShmSwapScenario
             [
                 new PagingWorkload
                 {
-                    SwapSlots = slots, FreeMin = 1, FreeTarg = free + anon.Sum(a => a.Pages),
+                    SwapSlots = slots + 2 * errors.Count, FreeMin = 1, FreeTarg = free + anon.Sum(a => a.Pages),
                     AnonProcesses = anon,
                     ShmUsers = [[new ShmGet(1, pages), new ShmAt(1), .. a, .. (detach ? new ShmOp[] { new ShmDt(1) } : [])], [new ShmGet(key, pages), new ShmAt(key), .. b, new ShmDt(key), new ShmRmid(key)]],
                     SwapCtl = [.. Enumerable.Repeat(new[] { SwapCtlOp.Off, SwapCtlOp.On }, cycles).SelectMany(x => x)],
                 },
+                .. CowOps.PageoutFaults(errors),
             ],
         };
 
