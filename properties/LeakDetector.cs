@@ -127,6 +127,34 @@ public static class LeakDetector
             return null;
         });
 
+    /// <summary>
+    /// A u-area is wired once: uvm_fault_wire() of its range makes each page's wire_count 1, and
+    /// only while it is unwired: fork1()'s uvm_lwp_fork() wires a new u-area
+    /// <c>if ((l2-&gt;l_flag &amp; L_INMEM) == 0)</c> (a cached one, from uvm_uarea_alloc(), is still
+    /// wired), uvm_swapin() wires a swapped-out LWP's once and uvm_swapout() unwires it once
+    /// (uvm_glue.c); no other path wires kernel memory. A page wired twice was wired by two paths
+    /// that each believed it unwired, and the one unwiring that follows leaves it wired for ever
+    /// (hunt36: a cached u-area wired again at fork). Judged at the end only: a PHOLD() swap-in may
+    /// wire a u-area whose swapout has cleared L_INMEM and not yet unwired it (uvm_swapout() drops
+    /// sched_lock before its uvm_fault_unwire(), which may sleep on kernel_map), a count of 2 the
+    /// unwiring brings back to 1.
+    /// </summary>
+    public static readonly LivenessProperty UareaIsWiredAtMostOnce = new(
+        nameof(UareaIsWiredAtMostOnce),
+        "Once nothing more can run, no u-area and no kernel_object page is wired more than once: uvm_fault_wire() wires a u-area only while it is unwired (uvm_lwp_fork(): if ((l2->l_flag & L_INMEM) == 0); uvm_swapin() of a swapped-out LWP), and each wiring has its one unwiring.",
+        Detector.Subsystem, k =>
+        {
+            var obj = k.Vm.KernelObject;
+            for (int i = 0; i < obj.Size; i++)
+                if (obj.PageAt(i) is { WireCount: > 1 } p)
+                    return $"{p} of kernel_object has wire_count {p.WireCount}";
+            var uareas = k.Uareas.All;
+            for (int i = 0; i < uareas.Count; i++)
+                if (uareas[i].WireCount > 1)
+                    return $"{uareas[i]} is wired {uareas[i].WireCount} times";
+            return null;
+        });
+
     /// <summary>Whether one of <paramref name="pp"/>'s page headers (empty, partial or full) is of page <paramref name="page"/>.</summary>
     private static bool HasHeaderFor(Model.Pool.Pool pp, int page) =>
         Has(pp.EmptyPages, page) || Has(pp.PartialPages, page) || Has(pp.FullPages, page);
@@ -139,5 +167,5 @@ public static class LeakDetector
     }
 
     /// <summary>Every leak check.</summary>
-    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated, KernelLoansAreReturned, PoolHoldsOnlyItsHeadersPages];
+    public static IReadOnlyList<LivenessProperty> Liveness { get; } = [AnonRefsEqualTheirHolders, ShmObjectRefsEqualTheirHolders, RemovedShmSegmentIsDeallocated, KernelLoansAreReturned, PoolHoldsOnlyItsHeadersPages, UareaIsWiredAtMostOnce];
 }

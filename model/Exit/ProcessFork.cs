@@ -84,7 +84,7 @@ public static class ProcessFork
         var cached = k.Config.ExitDesign == ExitDesign.Reaperless ? k.Uareas.TryPop(selfOf()) : null;
         if (cached is not null)
         {
-            Attach(l2, cached, inMemory: true);
+            Attach(l2, cached, inMemory: !k.Config.Has(Switches.ForkWiresCachedUarea)); // fork-wires-cached-uarea
             yield return Step.Ran("uvm_uarea_alloc");
         }
         else

@@ -328,6 +328,16 @@ public static partial class Switches
         "fork1() puts the LSRUN child on the run queue after SCHED_UNLOCK (a protected write moved out of its section)");
 
     /// <summary>
+    /// From hunt36: fork1() attaches a u-area uvm_uarea_alloc() took from the cache, still wired,
+    /// without L_INMEM, so uvm_lwp_fork()'s <c>if ((l2-&gt;l_flag &amp; L_INMEM) == 0)</c> wires it a
+    /// second time (a flag not set on one branch); its one unwiring leaves it wired for ever.
+    /// Caught by UareaIsWiredAtMostOnce at schedule 1 of exit-reaperless (designated).
+    /// </summary>
+    public static readonly KernelSwitch ForkWiresCachedUarea = Mutation("fork-wires-cached-uarea", "fork1", "exit-reaperless",
+        "fork1() attaches a cached (still wired) u-area without L_INMEM, so uvm_lwp_fork() wires it again (a flag not set on one branch)")
+        with { Kills = ["UareaIsWiredAtMostOnce"], Budget = 20 };
+
+    /// <summary>
     /// fork1(): PRELE(l1) skipped when the child's u-area came from the cache (a hold count leaked
     /// on a rare branch; from the session-21 mutation hunt). Killed by the accounting detector.
     /// </summary>
