@@ -69,13 +69,15 @@ public static class LeakDetector
     /// <summary>A removed shm segment nobody has attached is deallocated.</summary>
     public static readonly LivenessProperty RemovedShmSegmentIsDeallocated = new(
         nameof(RemovedShmSegmentIsDeallocated),
-        "Once nothing more can run, no SysV shm segment is marked removed (IPC_RMID) with no attachment left: shmctl(IPC_RMID) deallocates an unattached segment at once, and the last shmdt() or exit of an attached one does (sysv_shm.c shm_delete_mapping, shm_deallocate_segment).",
+        "Once nothing more can run, no SysV shm segment whose shmctl(IPC_RMID) succeeded is left with no attachment: shmctl(IPC_RMID) deallocates an unattached segment at once, and the last shmdt() or exit of an attached one does (sysv_shm.c shm_delete_mapping, shm_deallocate_segment).",
         Detector.Subsystem, k =>
         {
+            // Keyed on what was asked (a successful IPC_RMID), and on SHMSEG_REMOVED too: a path that
+            // forgets the flag must not escape the rule that judges it.
             var segments = k.Vm.ShmSegments;
             for (int i = 0; i < segments.Count; i++)
-                if (segments[i] is { Removed: true, Nattch: 0, Deallocated: false } seg)
-                    return $"{seg} is removed with no attachment but still allocated (leaked, with its aobj's pages and swap slots)";
+                if (segments[i] is { Nattch: 0, Deallocated: false } seg && (seg.Removed || seg.RmidSucceeded))
+                    return $"{seg} was removed (IPC_RMID{(seg.Removed ? "" : ", yet SHMSEG_REMOVED is not set")}) with no attachment left but is still allocated (leaked, with its aobj's pages and swap slots)";
             return null;
         });
 

@@ -429,6 +429,16 @@ public static partial class Switches
         "shmctl(IPC_RMID) deallocates the segment unless more than one attach is counted (an off-by-one): a segment one process has attached is freed")
         with { Kills = ["ShmNattchCountsAttachments"], Budget = 50 };
 
+    /// <summary>
+    /// From hunt36: shmctl(IPC_RMID) sets SHMSEG_REMOVED only on the branch that deallocates, so a
+    /// segment still attached is never marked and its last shmdt() never frees it (a flag set on one
+    /// branch only). Judged by nothing while RemovedShmSegmentIsDeallocated keyed on the flag itself;
+    /// now on the successful IPC_RMID too (shm-paging schedule 2, shm-swap 2; 1 without the big lock).
+    /// </summary>
+    public static readonly KernelSwitch ShmRmidMarksOnlyUnattached = Mutation("shm-rmid-marks-only-unattached", "shmctl (IPC_RMID)", "shm-paging",
+        "shmctl(IPC_RMID) sets SHMSEG_REMOVED only when it deallocates at once, so an attached segment is never freed by its last shmdt() (a flag set on one branch only)")
+        with { Kills = ["RemovedShmSegmentIsDeallocated"], Budget = 50 };
+
     /// <summary>From the session-25 mutation hunt mutF (kernel functions no earlier mutant touched): uao_get() sleeps on a busy page without setting PG_WANTED. Caught by NoSleeperWaitsForWhatIsAlreadyThere at schedules 6, 5, 4 (seeds 0-2); without the big lock schedule 40.</summary>
     public static readonly KernelSwitch UaoGetSleepsWithoutWanted = Mutation("uao-get-sleeps-without-wanted", "uao_get", "shm-swap",
         "uao_get() sleeps on a busy page without setting PG_WANTED (PG_WANTED handling dropped): the unbusy that follows wakes nobody")

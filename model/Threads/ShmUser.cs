@@ -101,12 +101,15 @@ public sealed class ShmUser : KernelThread
                 foreach (var s in Detach(d.Key, "shmdt → uao_detach")) yield return s;
                 break;
             case ShmRmid r when Find(r.Key) is { } seg:
-                seg.Removed = true;
+                seg.RmidSucceeded = true; // what the caller asked (not kernel state)
+                bool marksLate = Kernel.Config.Has(Switches.ShmRmidMarksOnlyUnattached); // shm-rmid-marks-only-unattached
+                if (!marksLate) seg.Removed = true;
                 if (seg.Nattch > (Kernel.Config.Has(Switches.ShmRmidFreesAttached) ? 1 : 0)) // shm-rmid-frees-attached
                 {
                     yield return Step.Ran("shmctl(IPC_RMID)");
                     break;
                 }
+                if (marksLate) seg.Removed = true;
                 Kernel.Vm.ShmList.Remove(seg);
                 seg.Deallocated = true;
                 foreach (var s in AObjPager.Detach(Kernel, this, seg.Object, "shmctl(IPC_RMID) → shm_deallocate_segment")) yield return s;

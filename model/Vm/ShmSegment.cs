@@ -24,6 +24,14 @@ public sealed class ShmSegment(int key, AObj obj)
     public bool Removed { get; internal set { V("shm_perm.mode"); field = value; } }
 
     /// <summary>
+    /// Not kernel state: a shmctl(IPC_RMID) of this segment succeeded. What the caller asked for,
+    /// which RemovedShmSegmentIsDeallocated judges, rather than <see cref="Removed"/>, the flag the
+    /// path under test writes (hunt36: an IPC_RMID that set SHMSEG_REMOVED only on the branch that
+    /// deallocates left attached segments alive for ever, and the rule, keyed on the flag, saw none).
+    /// </summary>
+    public bool RmidSucceeded { get; internal set { Object.Versions?.Bump(StateDomain.Objects); field = value; } }
+
+    /// <summary>
     /// shm_deallocate_segment() ran: the mode is SHMSEG_FREE (SHMSEG_REMOVED cleared) and the
     /// segment's own aobj reference is gone. The model never reuses the slot (approx.).
     /// </summary>
