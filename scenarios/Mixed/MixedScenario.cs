@@ -91,7 +91,8 @@ public static class MixedScenario
             {
                 SwapSlots = Math.Min(PagingWorkload.MaxSlots, paging.Sum(p => p.Paging!.SwapSlots)),
                 FreeMin = paging.Max(p => p.Paging!.FreeMin),
-                FreeTarg = paging.Max(p => p.Paging!.FreeTarg),
+                // With LWPs, above a u-area's pages: proc0 swaps in only above that (Workload.Validate).
+                FreeTarg = Math.Max(paging.Max(p => p.Paging!.FreeTarg), parts.Any(w => w.Processes.Count > 0) ? Uvm.Model.Uvmexp.UspacePages + 1 : 0),
                 AnonProcesses = [.. paging.SelectMany(p => p.Paging!.AnonProcesses)],
                 ShmUsers = [.. paging.SelectMany(p => p.Paging!.ShmUsers.Select(u => (IReadOnlyList<ShmOp>)[.. u.Select(op => Rekey(op, p.Shift))]))],
                 SwapCtl = paging.Select(p => p.Paging!.SwapCtl).MaxBy(s => s.Count)!,
