@@ -15,7 +15,8 @@ namespace Uvm.Model;
 /// pgo_get, which sleeps on a busy page (PG_WANTED, "uvn_fp2"), in uvm_wait() when no page is
 /// free, and over the synchronous read of a new PG_FAKE page. Left out: clustering of neighbour
 /// pages in put and get (one page each), read-ahead, the vnode's map and amap (MAP_SHARED,
-/// no copy-on-write), truncation (PG_RELEASED of file pages), the syncer and msync. Declared to
+/// no copy-on-write), truncation. The other callers of putpages (fsync, the syncer, msync) are in
+/// model/Pager/GenfsPutpages.cs, which also keeps v_numoutput for every write. Declared to
 /// the lock-discipline detector (model/Core/Discipline.cs): the object's page list (memq) and its
 /// pages' flags are written with vmobjlock held.
 /// </summary>
@@ -175,8 +176,9 @@ public static class VnodePager
         // big lock there, so another CPU may run meanwhile.
         self.MaySleep();
         yield return Step.Ran("genfs_putpages: simple_unlock before GOP_WRITE");
-        vm.Pending.Add(new PageIo(pg, 0)); // genfs_do_io(B_ASYNC): b_iodone = uvm_aio_biodone
-        k.SleepQueues.Wakeup(Pageout.AioDone);
+        // genfs_gop_write(): v_numoutput += 2, pool_get() (may sleep), then the asynchronous
+        // VOP_STRATEGY (B_CALL|B_ASYNC, b_iodone = uvm_aio_biodone) queues the buf for aiodoned.
+        foreach (var s in GenfsPutpages.GopWrite(k, self, vn, pg, sync: false)) yield return s;
         foreach (var s in Locks.Take(vn.Lock, self, "genfs_putpages: relock after GOP_WRITE")) yield return s;
         vn.Lock.Release(k, self);
         yield return Step.Ran("genfs_putpages: GOP_WRITE");

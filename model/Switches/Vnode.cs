@@ -40,4 +40,38 @@ public static partial class Switches
     public static readonly KernelSwitch ExitSkipsPmapRemove = Mutation("exit-skips-pmap-remove", "uvmspace_free", "vnode-pageout",
         "uvmspace_free() destroys the pmap without uvm_unmap_remove()'s pmap_remove() of the process's mappings: pmap_destroy() of a pmap that still maps pages, whose pv entries name a dead pmap")
         with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 200 };
+    /// <summary>genfs_gop_write(): v_numoutput counts the buf once instead of twice (session 36).</summary>
+    public static readonly KernelSwitch GopWriteCountsOnce = Mutation("gop-write-counts-once", "genfs_gop_write", "vnode-sync",
+        "genfs_gop_write() adds 1 to v_numoutput instead of 2, though biodone() and uvm_aio_aiodone() each call vwakeup(): the count runs out one vwakeup() early (and the second one panics \"vwakeup: neg numoutput\")")
+        with { Kills = ["VnodeOutputCountMatchesOwedVwakeups"], Budget = 200 };
+
+    /// <summary>uvm_aio_aiodone(): the B_AGE vwakeup() after uvm_page_unbusy() left out (session 36).</summary>
+    public static readonly KernelSwitch AiodoneSkipsVwakeup = Mutation("aiodone-skips-vwakeup", "uvm_aio_aiodone", "vnode-sync",
+        "uvm_aio_aiodone() of a vnode write releases the buf without its \"if (write && (bp->b_flags & B_AGE) != 0) vwakeup(bp)\": v_numoutput never returns to 0, and fsync() waits for ever")
+        with { Kills = ["VnodeOutputCountMatchesOwedVwakeups"], Budget = 200 };
+
+    /// <summary>vwakeup(): v_numoutput reaches 0 with VBWAIT set, the flag is cleared but the waiters are not woken (session 36).</summary>
+    public static readonly KernelSwitch VwakeupSkipsWakeup = Mutation("putpages-skips-numoutput-wakeup", "vwakeup", "vnode-sync",
+        "vwakeup() decrements v_numoutput to 0 and clears VBWAIT without wakeup(&vp->v_numoutput): a thread in genfs_putpages()'s \"genput2\" or vflushbuf()'s wait sleeps on with nothing left to wait for")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
+
+    /// <summary>genfs_putpages(): a caller that is not the pagedaemon sleeps "genput" on a busy page without PG_WANTED (session 36).</summary>
+    public static readonly KernelSwitch PutpagesSleepsWithoutWanted = Mutation("putpages-sleeps-without-wanted", "genfs_putpages", "vnode-sync",
+        "genfs_putpages() sleeps \"genput\" on a busy page without setting PG_WANTED: the owner's un-busy wakes nobody and fsync() or msync() sleeps for ever")
+        with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
+
+    /// <summary>genfs_putpages(PGO_FREE): the page being written is freed instead of marked PG_RELEASED (session 36).</summary>
+    public static readonly KernelSwitch PutpagesFreesBusyPage = Mutation("putpages-frees-busy-page", "genfs_putpages", "vnode-sync",
+        "genfs_putpages(PGO_CLEANIT|PGO_FREE) frees the page it has just busied for its write rather than setting freeflag (PG_RELEASED) for whoever un-busies it: the page and its changes are gone before the write has carried them to the file")
+        with { Kills = ["NoWriteIsLost"], Budget = 200 };
+
+    /// <summary>uvm_aio_aiodone() of a vnode write: a PG_RELEASED page is un-busied instead of freed (session 36).</summary>
+    public static readonly KernelSwitch AiodoneUnbusiesReleasedVnodePage = Mutation("aiodone-unbusies-released-vnode-page", "uvm_page_unbusy", "vnode-sync",
+        "uvm_page_unbusy() at the end of a vnode write clears PG_BUSY of a PG_RELEASED page instead of freeing it: msync(MS_INVALIDATE)'s page stays, released and idle")
+        with { Kills = ["ReleasedPageIsBusy"], Budget = 200 };
+
+    /// <summary>uvm_aio_aiodone() in aiodoned: the page of a write that is not the pagedaemon's is left busy (session 36).</summary>
+    public static readonly KernelSwitch AiodoneLeavesSyncedPageBusy = Mutation("aiodone-leaves-synced-page-busy", "uvm_aio_aiodone", "vnode-sync",
+        "aiodoned's uvm_aio_aiodone() of an asynchronous write started by the syncer (no PG_PAGEOUT) skips uvm_page_unbusy(): the page stays PG_BUSY for ever, and whoever wants it sleeps for ever")
+        with { Kills = ["NoPageStaysBusy"], Budget = 200 };
 }

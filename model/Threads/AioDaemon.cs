@@ -98,6 +98,10 @@ public sealed class AioDaemon : Kthread
         var ux = Kernel.Uvmexp;
         var error = Kernel.Vm.IoErrors.GetValueOrDefault(++Kernel.Vm.IoCompletions);
         bool swap = io.Slot != 0; // a vnode's buf (genfs_do_io) has no slots
+        // biodone() (vfs_bio.c) calls vwakeup(bp) for a write before b_iodone, at interrupt time:
+        // in the model the disk's completion and aiodoned's are this one step.
+        var vnode = !swap && io.Page.Object is { IsVnode: true } v ? v : null;
+        if (vnode is not null) GenfsPutpages.Vwakeup(Kernel, this, vnode, io);
         int freed = 0;
         for (int i = 0; i < io.Pages.Count; i++)
         {
@@ -116,7 +120,15 @@ public sealed class AioDaemon : Kthread
             // aiodone-error-keeps-owner-locked: the failed write's branch returns without the unlock.
             if (error != PageoutError.Eio || !Kernel.Config.Has(Switches.AiodoneErrorKeepsOwnerLocked)) ownerLock.Release(Kernel, this);
         }
-        if (!swap) return;
+        if (!swap)
+        {
+            // uvm_aio_aiodone() after uvm_page_unbusy() and simple_unlock(slock): "if (write &&
+            // (bp->b_flags & B_AGE) != 0) vwakeup(bp)" (genfs_gop_write() sets B_AGE), then putiobuf(bp).
+            if (vnode is null) return;
+            if (!Kernel.Config.Has(Switches.AiodoneSkipsVwakeup)) GenfsPutpages.Vwakeup(Kernel, this, vnode, io);
+            vnode.RemoveOutput(io);
+            return;
+        }
         // These pages are now only in swap (swap_data_lock).
         var space = Kernel.Vm.Swap;
         if (error == PageoutError.None) ux.SwpgOnly += freed;
@@ -168,6 +180,14 @@ public sealed class AioDaemon : Kthread
             }
             vm.PageQueueLock.Release(this);
             AnonPager.Release(Kernel, this, released, p); // uvm_anfree() ran while the page was busy
+            return false;
+        }
+        // A write by a caller that is not the pagedaemon (no PG_PAGEOUT): uvm_page_unbusy(), which
+        // frees a PG_RELEASED page and un-busies any other.
+        if (!pageout && p.Object is { IsVnode: true } written)
+        {
+            if (!Kernel.Config.Has(Switches.AiodoneLeavesSyncedPageBusy)) GenfsPutpages.PageUnbusy(Kernel, written, p);
+            vm.PageQueueLock.Release(this);
             return false;
         }
         PageQueues.Unbusy(Kernel, p);

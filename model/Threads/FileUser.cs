@@ -11,7 +11,8 @@ namespace Uvm.Model.Threads;
 /// access is a fault on the file's vnode object (<see cref="VnodePager.Fault"/>), which brings a
 /// page in through pgo_get or finds it resident and maps it writable, whether the fault was a read
 /// or a write. The files outlive the process: exit removes its mappings (uvmspace_free()'s
-/// pmap_remove()) and leaves their pages cached.
+/// pmap_remove()) and leaves their pages cached. A program may also fsync(2) or msync(2) a file, or
+/// stand for the syncer flushing it (<see cref="FileSync"/>).
 /// </summary>
 public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> files, IReadOnlyList<FileTouch> program) : KernelThread(kernel, name)
 {
@@ -32,7 +33,13 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
     {
         foreach (var t in program)
         {
-            if (t.File < 0 || t.File >= files.Count || t.Page < 0 || t.Page >= files[t.File].Size) continue;
+            if (t.File < 0 || t.File >= files.Count) continue;
+            if (t.Sync != FileSync.None)
+            {
+                foreach (var s in Syscall(SyncFile(files[t.File], t.Sync))) yield return s;
+                continue;
+            }
+            if (t.Page < 0 || t.Page >= files[t.File].Size) continue;
             int slot = _firstSlot[t.File] + t.Page;
             if (_pmap.MmuPage(slot, t.Write) is { } mapped)
             {
@@ -45,5 +52,28 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
         if (!Kernel.Config.Has(Switches.ExitSkipsPmapRemove)) _pmap.RemoveAll(); // exit-skips-pmap-remove: uvm_unmap_remove()'s pmap_remove()
         _pmap.Destroy(); // pmap_destroy()
         yield return Step.Exit("exit1 → uvmspace_free");
+    }
+
+    /// <summary>
+    /// A system call that puts the whole file's pages through genfs_putpages() as a caller that is
+    /// not the pagedaemon (model/Pager/GenfsPutpages.cs). fsync(2) and the syncer: vflushbuf(vp,
+    /// sync) (vfs_subr.c 1.171) takes v_interlock (the object's vmobjlock) and calls
+    /// VOP_PUTPAGES(vp, 0, 0, PGO_CLEANIT|PGO_ALLPAGES|(sync ? PGO_SYNCIO : 0)); the file has no
+    /// buffer-cache bufs here, and with sync it then waits, at splbio, "while (vp->v_numoutput)
+    /// { vp->v_flag |= VBWAIT; tsleep(&amp;vp->v_numoutput, ..., "vflushbuf", 0) }". msync(2) with
+    /// MS_INVALIDATE: uvm_map_clean() locks the object and calls pgo_put with PGO_CLEANIT|PGO_FREE|PGO_SYNCIO.
+    /// </summary>
+    private IEnumerable<Step> SyncFile(AObj vn, FileSync op)
+    {
+        string what = op switch { FileSync.Fsync => "fsync: vflushbuf", FileSync.Syncer => "sched_sync: vflushbuf", _ => "msync: uvm_map_clean" };
+        foreach (var s in Locks.Take(vn.Lock, this, $"{what}: simple_lock(vmobjlock)")) yield return s;
+        bool sync = op != FileSync.Syncer;
+        foreach (var s in GenfsPutpages.Putpages(Kernel, this, vn, cleanIt: true, free: op == FileSync.MsyncInvalidate, syncIo: sync)) yield return s;
+        while (op == FileSync.Fsync && vn.NumOutput != 0)
+        {
+            vn.VbWait = true;
+            yield return Step.Sleep("vflushbuf: v_numoutput (vflushbuf)", vn.NumOutputChannel);
+        }
+        yield return Step.Ran(what);
     }
 }

@@ -109,6 +109,54 @@ public sealed class AObj
         internal set { Touch(); V(); field = value; }
     } = true;
 
+    /// <summary>
+    /// A vnode's v_numoutput (vfs_subr.c 1.171, genfs_vnops.c 1.101): the vwakeup()s its write bufs
+    /// still owe. genfs_gop_write() adds 2 per buf, biodone() and uvm_aio_aiodone() each call
+    /// vwakeup(), which decrements it and wakes <see cref="NumOutputChannel"/> when it reaches 0
+    /// with <see cref="VbWait"/> set. Kept under splbio and global_v_numoutput_slock in the
+    /// kernel; in the model every access is inside one step.
+    /// </summary>
+    public int NumOutput
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    }
+
+    /// <summary>VBWAIT in v_flag: a thread sleeps on &amp;v_numoutput ("genput2", "vflushbuf") until it is 0.</summary>
+    public bool VbWait
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    }
+
+    /// <summary>&amp;vp->v_numoutput, the channel of genfs_putpages()'s "genput2" and vflushbuf()'s waits.</summary>
+    public WaitChannel NumOutputChannel => _numOutputChannel ??= new($"&v_numoutput of {Name}");
+
+    /// <summary>Backs <see cref="NumOutputChannel"/>.</summary>
+    private WaitChannel? _numOutputChannel;
+
+    /// <summary>The write bufs genfs_gop_write() counted in <see cref="NumOutput"/> and no uvm_aio_aiodone() has released yet (putiobuf()).</summary>
+    public IReadOnlyList<PageIo> Outputs => _outputs;
+
+    /// <summary>Backs <see cref="Outputs"/>.</summary>
+    private readonly List<PageIo> _outputs = [];
+
+    /// <summary>genfs_gop_write(): a write buf of the vnode is counted.</summary>
+    internal void AddOutput(PageIo io)
+    {
+        Touch();
+        V();
+        _outputs.Add(io);
+    }
+
+    /// <summary>uvm_aio_aiodone()'s putiobuf(bp): the buf is gone, whatever it still owes.</summary>
+    internal void RemoveOutput(PageIo io)
+    {
+        Touch();
+        V();
+        _outputs.Remove(io);
+    }
+
     /// <summary>vmobjlock.</summary>
     public SimpleLock Lock { get; }
 

@@ -20,4 +20,15 @@ public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
     /// earliest the device may read, so that such a store leaves the page and its copy apart.
     /// </summary>
     public IReadOnlyList<Content?> Data { get; } = [.. Pages.Select(p => p.Data)];
+
+    /// <summary>
+    /// A vnode buf's vwakeup()s still owed (genfs_gop_write() counts 2 in v_numoutput; biodone()
+    /// and uvm_aio_aiodone() each pay one); 0 for a swap buf. Recounted against
+    /// <see cref="AObj.NumOutput"/> by properties/AccountingDetector.cs.
+    /// </summary>
+    public int Owed { get; internal set; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"buf of {string.Join(",", Pages)}" + (Slot != 0 ? $" to slot {Slot}" : $", {Owed} vwakeup()s owed");
 }

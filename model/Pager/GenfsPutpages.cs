@@ -1,0 +1,180 @@
+using Uvm.Model.Core;
+using Uvm.Model.Cow;
+using Uvm.Model.Sched;
+using Uvm.Model.Vm;
+
+namespace Uvm.Model;
+
+/// <summary>
+/// genfs_putpages() for a caller that is not the pagedaemon, genfs_gop_write() and the
+/// v_numoutput accounting (genfs_vnops.c 1.101, the text docs/fidelity.md names for putpages;
+/// vwakeup() and vflushbuf() of vfs_subr.c 1.171; uvm_aio_aiodone() of uvm_pager.c 1.72.2.1).
+/// freeflag is PG_RELEASED (no PG_PAGEOUT, no uvmexp.paging, no uvm_pagedequeue()); a busy page
+/// that is not PG_RELEASED or PG_PAGEOUT is waited for (PG_WANTED, "genput", the object unlocked,
+/// then looked up again); one that is, is skipped with wasclean = FALSE; a dirty page is busied
+/// and written by GOP_WRITE with the object unlocked; with PGO_FREE a page that is not busy is
+/// freed and a busy one (the one being written) marked PG_RELEASED for whoever un-busies it;
+/// with PGO_SYNCIO the write is synchronous (biowait(), then uvm_aio_aiodone() in the caller) and
+/// the call ends waiting for v_numoutput to reach 0 ("genput2"). Left out: the by_list walk with
+/// its curmp/endmp marker pages (the model walks by offset, genfs_putpages()'s uvm_pagelookup()
+/// branch; the files are a few pages), clustering of dirty neighbours (one page per write, as
+/// for the pagedaemon), PGO_DEACTIVATE, PGO_BUSYFAIL, the SPCF_SHOULDYIELD preempt(), the
+/// syncer-list and g_dirtygen bookkeeping with its write-protect of the pages of a clean vnode,
+/// and "genput2"'s one-tick timeout ("XXX - try to recover from missed wakeups"): the model's
+/// sleep has none, so a missed wakeup shows as a hang. A synchronous write never fails here.
+/// </summary>
+public static class GenfsPutpages
+{
+    /// <summary>
+    /// VOP_PUTPAGES(vp, 0, 0, flags) of the whole file by a caller that is not the pagedaemon,
+    /// entered with vmobjlock held; returns with it unlocked, inside the caller's step.
+    /// </summary>
+    internal static IEnumerable<Step> Putpages(Kernel k, KernelThread self, AObj vn, bool cleanIt, bool free, bool syncIo)
+    {
+        var vm = k.Vm;
+        bool wasclean = vn.NumOutput == 0; // under global_v_numoutput_slock
+        for (int off = 0; off < vn.Size;)
+        {
+            var pg = vn.PageAt(off);
+            if (pg is null || (pg.Flags & (PageFlags.Released | PageFlags.Pageout)) != 0)
+            {
+                if (pg is not null) wasclean = false; // someone else's write: genput2 waits for it
+                off++;
+                continue;
+            }
+            if (pg.Busy)
+            {
+                // "if the current page needs to be cleaned and it's busy, wait for it to become unbusy."
+                if (!k.Config.Has(Switches.PutpagesSleepsWithoutWanted)) PageQueues.Want(pg);
+                vn.Lock.Release(k, self);
+                yield return Step.Sleep("genfs_putpages: page busy (genput)", pg.Channel);
+                foreach (var s in Locks.Take(vn.Lock, self, "genfs_putpages: relock after genput")) yield return s;
+                continue; // pg = uvm_pagelookup(uobj, off)
+            }
+            k.Discipline.Write(vn.Lock, pg, "pg->flags", (long)pg.Flags);
+            if (free) Pmap.PageProtectNone(k, pg);
+            bool needsClean = false;
+            if (cleanIt)
+            {
+                needsClean = pg.PmapModified || (pg.Flags & PageFlags.Clean) == 0; // pmap_clear_modify(pg) || !PG_CLEAN
+                pg.PmapModified = false;
+                pg.Flags |= PageFlags.Clean;
+            }
+            if (needsClean)
+            {
+                wasclean = false;
+                PageQueues.Busy(pg, "genfs_putpages");
+            }
+            if (free) FreeOrRelease(k, self, vn, pg);
+            if (needsClean)
+            {
+                vn.Lock.Release(k, self);
+                // GOP_WRITE → uvm_pagermapin(UVMPAGER_MAPIN_WAITOK) may sleep with the object unlocked.
+                self.MaySleep();
+                yield return Step.Ran("genfs_putpages: simple_unlock before GOP_WRITE");
+                foreach (var s in GopWrite(k, self, vn, pg, syncIo)) yield return s;
+                foreach (var s in Locks.Take(vn.Lock, self, "genfs_putpages: relock after GOP_WRITE")) yield return s;
+            }
+            off++; // off += (npages - nback) << PAGE_SHIFT; pg = uvm_pagelookup(uobj, off)
+        }
+        if (!wasclean && syncIo)
+            foreach (var s in WaitForOutput(k, self, vn, "genfs_putpages: v_numoutput (genput2)", "genfs_putpages: relock after genput2")) yield return s;
+        vn.Lock.Release(k, self);
+    }
+
+    /// <summary>
+    /// PGO_FREE, page queues locked: pmap_page_protect(); a busy page gets freeflag (PG_RELEASED),
+    /// any other is freed ("page is not busy implies that npages is 1 and needs_clean is false").
+    /// </summary>
+    private static void FreeOrRelease(Kernel k, KernelThread self, AObj vn, Page pg)
+    {
+        k.Vm.PageQueueLock.Acquire(self);
+        if (pg.Busy && !k.Config.Has(Switches.PutpagesFreesBusyPage)) pg.Flags |= PageFlags.Released;
+        else
+        {
+            VnodePager.MemqChanged(k, vn, pg.Index);
+            PageQueues.Free(k, pg); // uvm_pagefree()
+        }
+        k.Vm.PageQueueLock.Release(self);
+    }
+
+    /// <summary>
+    /// "while (vp->v_numoutput != 0) { vp->v_flag |= VBWAIT; sleep on &amp;vp->v_numoutput }", entered
+    /// and left with vmobjlock held (genfs_putpages()'s "genput2" unlocks it for the sleep;
+    /// vflushbuf()'s wait is entered with it taken here, where the kernel holds only splbio).
+    /// </summary>
+    internal static IEnumerable<Step> WaitForOutput(Kernel k, KernelThread self, AObj vn, string sleep, string relock)
+    {
+        while (vn.NumOutput != 0)
+        {
+            vn.VbWait = true;
+            vn.Lock.Release(k, self);
+            yield return Step.Sleep(sleep, vn.NumOutputChannel);
+            foreach (var s in Locks.Take(vn.Lock, self, relock)) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// genfs_gop_write() of one busy page, the object unlocked (the caller's step ended in
+    /// uvm_pagermapin()'s may-sleep): v_numoutput += 2 before pool_get(&amp;bufpool, PR_WAITOK), which
+    /// may sleep; then VOP_STRATEGY. Asynchronous (B_CALL|B_ASYNC): the buf is queued for
+    /// aiodoned and the caller goes on in the same step. With PGO_SYNCIO: biowait() until the
+    /// disk's biodone() (its vwakeup() paid here), then uvm_aio_aiodone(mbp) in the caller.
+    /// </summary>
+    internal static IEnumerable<Step> GopWrite(Kernel k, KernelThread self, AObj vn, Page pg, bool sync)
+    {
+        vn.NumOutput += k.Config.Has(Switches.GopWriteCountsOnce) ? 1 : 2;
+        var io = new PageIo(pg, 0) { Owed = 2 };
+        vn.AddOutput(io);
+        self.MaySleep(); // pool_get(&bufpool, PR_WAITOK)
+        yield return Step.Ran("genfs_gop_write: v_numoutput += 2, pool_get");
+        if (!sync)
+        {
+            k.Vm.Pending.Add(io); // genfs_do_io(B_ASYNC): b_iodone = uvm_aio_biodone
+            k.SleepQueues.Wakeup(Pageout.AioDone);
+            yield break;
+        }
+        vn.StoreBlock(pg.Index, io.Data[0]); // the write reached the device
+        Vwakeup(k, self, vn, io); // biodone(): "if write, vwakeup(bp)"
+        self.MaySleep(); // biowait(mbp)
+        yield return Step.Ran("genfs_gop_write: VOP_STRATEGY, biowait");
+        foreach (var s in Locks.Take(vn.Lock, self, "uvm_aio_aiodone: simple_lock")) yield return s;
+        k.Vm.PageQueueLock.Acquire(self);
+        PageUnbusy(k, vn, pg);
+        k.Vm.PageQueueLock.Release(self);
+        vn.Lock.Release(k, self);
+        Vwakeup(k, self, vn, io); // "if (write && (bp->b_flags & B_AGE) != 0) vwakeup(bp)"
+        vn.RemoveOutput(io); // putiobuf(bp)
+        yield return Step.Ran("uvm_aio_aiodone (synchronous write)");
+    }
+
+    /// <summary>
+    /// uvm_page_unbusy() of a written vnode page, vmobjlock and page queues held: wake PG_WANTED
+    /// sleepers; a PG_RELEASED page is freed, any other un-busied.
+    /// </summary>
+    internal static void PageUnbusy(Kernel k, AObj vn, Page pg)
+    {
+        if ((pg.Flags & PageFlags.Released) != 0 && !k.Config.Has(Switches.AiodoneUnbusiesReleasedVnodePage))
+        {
+            if ((pg.Flags & PageFlags.Wanted) != 0) Tsleep.WakeupPage(k, pg.Channel);
+            pg.Flags &= ~PageFlags.Released;
+            VnodePager.MemqChanged(k, vn, pg.Index);
+            PageQueues.Free(k, pg);
+            return;
+        }
+        PageQueues.Unbusy(k, pg);
+    }
+
+    /// <summary>
+    /// vwakeup(bp) (vfs_subr.c 1.171): "if (--vp->v_numoutput &lt; 0) panic(...); if ((vp->v_flag &amp;
+    /// VBWAIT) &amp;&amp; vp->v_numoutput &lt;= 0) { vp->v_flag &amp;= ~VBWAIT; wakeup(&amp;vp->v_numoutput); }".
+    /// </summary>
+    internal static void Vwakeup(Kernel k, KernelThread self, AObj vn, PageIo io)
+    {
+        if (--vn.NumOutput < 0) throw new KernelPanicException("vwakeup", $"neg numoutput, vp {vn}");
+        io.Owed--;
+        if (!vn.VbWait || vn.NumOutput > 0) return;
+        vn.VbWait = false;
+        if (!k.Config.Has(Switches.VwakeupSkipsWakeup)) Tsleep.Wakeup(k, self, vn.NumOutputChannel);
+    }
+}
