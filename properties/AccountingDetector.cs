@@ -14,6 +14,27 @@ namespace Uvm.Properties;
 /// </summary>
 public static class AccountingDetector
 {
+    /// <summary>A vnode's v_numoutput counts the vwakeup()s its write bufs still owe (session 36).</summary>
+    public static readonly Invariant VnodeOutputCountMatchesOwedVwakeups = new(
+        nameof(VnodeOutputCountMatchesOwedVwakeups),
+        "A vnode's v_numoutput equals the vwakeup()s its write bufs still owe: genfs_gop_write() adds 2 per buf (genfs_vnops.c 1.101), biodone() and uvm_aio_aiodone() each pay one (vfs_bio.c, uvm_pager.c 1.72.2.1), and a buf released owes none.",
+        Detector.Subsystem, k =>
+        {
+            var vnodes = k.Vm.Vnodes;
+            for (int i = 0; i < vnodes.Count; i++)
+            {
+                var vn = vnodes[i];
+                int owed = 0;
+                var bufs = vn.Outputs;
+                for (int j = 0; j < bufs.Count; j++) owed += bufs[j].Owed;
+                if (vn.NumOutput != owed) return $"v_numoutput of {vn} is {vn.NumOutput} but its {bufs.Count} write bufs owe {owed} vwakeup()s";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Objects,
+    };
+
     /// <summary>uvmexp.paging counts the pages in pageout I/O.</summary>
     public static readonly Invariant PagingCountMatchesPagesInPageout = new(
         nameof(PagingCountMatchesPagesInPageout),
@@ -312,7 +333,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, ShmNattchCountsAttachments, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
+        [PagingCountMatchesPagesInPageout, VnodeOutputCountMatchesOwedVwakeups, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, ShmNattchCountsAttachments, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

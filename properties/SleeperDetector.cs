@@ -58,11 +58,13 @@ public static class SleeperDetector
     /// makes an LWP LSZOMB (lwp_exit2(), or the reaper) wakes &amp;p->p_nlwps, so an LWP asleep there in
     /// exit_lwps()' lwp_wait1() while a sibling is a zombie it could collect missed it; and a sleeper
     /// on an LWP's own swap-in or reference channel once the flag or count it waits on is clear
-    /// (<see cref="OwedOnLwpChannel"/>).
+    /// (<see cref="OwedOnLwpChannel"/>); vfs_subr.c 1.171: vwakeup() wakes &amp;v_numoutput when the
+    /// count reaches 0 with VBWAIT set, so a thread asleep there ("genput2", "vflushbuf") while the
+    /// count is 0 or VBWAIT is clear missed that wakeup or will.
     /// </summary>
     public static readonly Invariant NoSleeperWaitsForWhatIsAlreadyThere = new(
         nameof(NoSleeperWaitsForWhatIsAlreadyThere),
-        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY or is busy without PG_WANTED, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, is in vfork() after its child cleared P_PPWAIT, or waits on an LWP's swap-in mark or references once they are gone: the path that released the lock, un-busied the page, made the zombie, cleared P_PPWAIT or the mark, or dropped the last reference wakes its sleepers in the same section.",
+        "No thread or LWP waits for a lock that is free, is asleep on a page that is not PG_BUSY or is busy without PG_WANTED, is in wait4() while one of its children is a zombie, is in lwp_wait1() on &p_nlwps while a sibling LWP is a zombie, is in vfork() after its child cleared P_PPWAIT, or waits on an LWP's swap-in mark or references once they are gone, or on a vnode's v_numoutput that is 0 or without VBWAIT: the path that released the lock, un-busied the page, made the zombie, cleared P_PPWAIT or the mark, or dropped the last reference wakes its sleepers in the same section.",
         Detector.Subsystem, k =>
         {
             if (!AnyPending(k)) return null;
@@ -83,7 +85,7 @@ public static class SleeperDetector
             return null;
         })
     {
-        Reads = StateDomain.Sleep | StateDomain.Sched | StateDomain.Pages | StateDomain.Proc,
+        Reads = StateDomain.Sleep | StateDomain.Sched | StateDomain.Pages | StateDomain.Proc | StateDomain.Objects,
     };
 
     /// <summary>
@@ -103,6 +105,10 @@ public static class SleeperDetector
         var pages = k.Vm.Pages;
         for (int i = 0; i < pages.Count; i++)
             if (pages[i] is { NamedChannel: { } pc } p && (!p.Busy || (p.Flags & PageFlags.Wanted) == 0) && Asleep(k, pc))
+                return true;
+        var vnodes = k.Vm.Vnodes;
+        for (int i = 0; i < vnodes.Count; i++)
+            if ((vnodes[i].NumOutput <= 0 || !vnodes[i].VbWait) && Asleep(k, vnodes[i].NumOutputChannel))
                 return true;
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
@@ -196,6 +202,15 @@ public static class SleeperDetector
                 // (uvm_page_unbusy(): "if (pg->flags & PG_WANTED) wakeup(pg)"), so a sleeper on a
                 // busy page without it waits for a wakeup nobody owes.
                 if ((p.Flags & PageFlags.Wanted) == 0) return $"{p} is busy without PG_WANTED (the sleeper did not set it: the un-busy will wake nobody)";
+            }
+        var vnodes = k.Vm.Vnodes;
+        for (int i = 0; i < vnodes.Count; i++)
+            if (vnodes[i].NumOutputChannel == channel)
+            {
+                // vfs_subr.c 1.171 vwakeup(): the decrement that reaches 0 with VBWAIT set wakes
+                // &v_numoutput in the same section, and clears VBWAIT only then.
+                if (vnodes[i].NumOutput <= 0) return $"v_numoutput of {vnodes[i]} is 0 (vwakeup()'s wakeup was missed)";
+                if (!vnodes[i].VbWait) return $"VBWAIT of {vnodes[i]} is clear (the last vwakeup() will wake nobody)";
             }
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
