@@ -47,7 +47,34 @@ public static class VnodePageoutScenario
     /// error branches of uvm_aio_aiodone() for vnode pages run (session 35's second hunt left PG_CLEAN
     /// set on one, reached by no workload).
     /// </summary>
-    public static FsCheck.Gen<Workload> Generate() =>
+    public static FsCheck.Gen<Workload> Generate() => Generate(syncers: false);
+
+    /// <summary>
+    /// <see cref="Generate()"/>; one workload in four (every one with <paramref name="syncers"/>)
+    /// has its last user also flush a file through the syncer, fsync(2) or msync(MS_INVALIDATE)
+    /// (session 36: genfs_putpages() for a caller that is not the pagedaemon).
+    /// </summary>
+    public static FsCheck.Gen<Workload> Generate(bool syncers) =>
+        from w in Base()
+        from sync in syncers ? Gen.Constant(true) : Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from ops in Gen.ListOf(GenSync(w.Section<VnodeWorkload>()!.Files.Count), 2)
+        select sync ? WithSyncs(w, ops) : w;
+
+    /// <summary>The last user's program with <paramref name="ops"/> put after its first touch and at its end.</summary>
+    private static Workload WithSyncs(Workload w, IReadOnlyList<FileTouch> ops)
+    {
+        var vn = w.Section<VnodeWorkload>()!;
+        var last = vn.Users[^1];
+        IReadOnlyList<FileTouch> program = [.. last.Take(1), ops[0], .. last.Skip(1), ops[1]];
+        return w.With(vn with { Users = [.. vn.Users.Take(vn.Users.Count - 1), program] });
+    }
+
+    private static FsCheck.Gen<FileTouch> GenSync(int files) =>
+        from file in Gen.Choose(0, files - 1)
+        from op in Gen.Elements(FileSync.Fsync, FileSync.Syncer, FileSync.MsyncInvalidate)
+        select VnodeSyncScenario.Sync(file, op);
+
+    private static FsCheck.Gen<Workload> Base() =>
         from cpus in Gen.Frequency((2, Gen.Constant(1)), (1, Gen.Constant(2)))
         from free in Gen.Choose(2, 5)
         from nfiles in Gen.Choose(1, 2)

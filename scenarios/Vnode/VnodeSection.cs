@@ -12,7 +12,7 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
     public override string Name => "vnodes";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [VnodePageoutScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [VnodePageoutScenario.Scenario, VnodeSyncScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(VnodeWorkload vn, Workload workload, Problems problems)
@@ -33,7 +33,7 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
                 var t = ops[o];
                 bool fileOk = t is not null && vn.Files is not null && t.File >= 0 && t.File < vn.Files.Count;
                 at.Check(fileOk, $"[{o}].file", $"must be 0..{(vn.Files?.Count ?? 0) - 1}");
-                if (fileOk) at.Check(t!.Page >= 0 && t.Page < vn.Files![t.File], $"[{o}].page", $"must be 0..{vn.Files![t.File] - 1}");
+                if (fileOk && t!.Sync == FileSync.None) at.Check(t.Page >= 0 && t.Page < vn.Files![t.File], $"[{o}].page", $"must be 0..{vn.Files![t.File] - 1}");
             }
         }
     }
@@ -50,12 +50,12 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
             yield return vn with
             {
                 Files = With(vn.Files, f, size),
-                Users = [.. vn.Users.Select(u => (IReadOnlyList<FileTouch>)[.. u.Where(t => t.File != f || t.Page < size)])],
+                Users = [.. vn.Users.Select(u => (IReadOnlyList<FileTouch>)[.. u.Where(t => t.File != f || t.Page < size || t.Sync != FileSync.None)])],
             };
         }
         for (int i = 0; i < vn.Users.Count; i++)
             for (int o = 0; o < vn.Users[i].Count; o++)
-                if (vn.Users[i][o].Write)
+                if (vn.Users[i][o] is { Write: true, Sync: FileSync.None })
                     yield return vn with { Users = With(vn.Users, i, With(vn.Users[i], o, vn.Users[i][o] with { Write = false })) };
     }
 
