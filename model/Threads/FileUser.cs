@@ -65,15 +65,26 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
     /// </summary>
     private IEnumerable<Step> SyncFile(AObj vn, FileSync op)
     {
-        string what = op switch { FileSync.Fsync => "fsync: vflushbuf", FileSync.Syncer => "sched_sync: vflushbuf", _ => "msync: uvm_map_clean" };
-        foreach (var s in Locks.Take(vn.Lock, this, $"{what}: simple_lock(vmobjlock)")) yield return s;
-        bool sync = op != FileSync.Syncer;
-        foreach (var s in GenfsPutpages.Putpages(Kernel, this, vn, cleanIt: true, free: op == FileSync.MsyncInvalidate, syncIo: sync)) yield return s;
-        while (op == FileSync.Fsync && vn.NumOutput != 0)
+        if (op == FileSync.MsyncInvalidate)
+        {
+            foreach (var s in Locks.Take(vn.Lock, this, "uvm_map_clean: simple_lock(vmobjlock)")) yield return s;
+            foreach (var s in GenfsPutpages.Putpages(Kernel, this, vn, cleanIt: true, free: true, syncIo: true)) yield return s;
+            yield return Step.Ran("sys___msync13: uvm_map_clean");
+            yield break;
+        }
+        foreach (var s in Locks.Take(vn.Lock, this, "vflushbuf: simple_lock(v_interlock)")) yield return s;
+        bool sync = op == FileSync.Fsync;
+        foreach (var s in GenfsPutpages.Putpages(Kernel, this, vn, cleanIt: true, free: false, syncIo: sync)) yield return s;
+        if (!sync)
+        {
+            yield return Step.Ran("sched_sync: vflushbuf");
+            yield break;
+        }
+        while (vn.NumOutput != 0)
         {
             vn.VbWait = true;
             yield return Step.Sleep("vflushbuf: v_numoutput (vflushbuf)", vn.NumOutputChannel);
         }
-        yield return Step.Ran(what);
+        yield return Step.Ran("sys_fsync: vflushbuf");
     }
 }

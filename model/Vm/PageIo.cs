@@ -30,5 +30,5 @@ public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"buf of {string.Join(",", Pages)}" + (Slot != 0 ? $" to slot {Slot}" : $", {Owed} vwakeup()s owed");
+        $"buf of {string.Join(" and ", Pages)}" + (Slot != 0 ? $" to slot {Slot}" : $" owing {Owed} vwakeup()s");
 }
