@@ -85,7 +85,7 @@ public sealed class VnodePagerTests
         var aio = AioDaemon.Start(k);
         vn.Lock.Acquire(pd);
 
-        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_putpages: GOP_WRITE"], Run(VnodePager.Put(k, pd, p)));
+        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_gop_write: v_numoutput += 2, pool_get", "genfs_putpages: GOP_WRITE"], Run(VnodePager.Put(k, pd, p)));
 
         Assert.True(p.Busy);
         Assert.Equal(PageFlags.Pageout | PageFlags.Clean, p.Flags & (PageFlags.Pageout | PageFlags.Clean));
@@ -133,6 +133,7 @@ public sealed class VnodePagerTests
         k.Vm.PageQueueLock.Acquire(faulter);
         PageQueues.Activate(k, second); // nextpg leaves the inactive queue while the page queues are unlocked
         k.Vm.PageQueueLock.Release(faulter);
+        Assert.Equal("genfs_gop_write: v_numoutput += 2, pool_get", pd.Advance().Function);
         Assert.Equal("genfs_putpages: GOP_WRITE", pd.Advance().Function);
 
         // Restarted at the (now empty) head rather than at the active page: no second pgo_put;
