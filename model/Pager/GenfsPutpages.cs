@@ -132,6 +132,10 @@ public static class GenfsPutpages
         {
             k.Vm.Pending.Add(io); // genfs_do_io(B_ASYNC): b_iodone = uvm_aio_biodone
             k.SleepQueues.Wakeup(Pageout.AioDone);
+            // The caller's relock of vmobjlock is a section of its own: the write may complete
+            // (another CPU's aiodoned, without the big lock) before genfs_putpages() relocks and
+            // looks at the page again (hunt36: a PG_CLEAN set after that relock went unseen).
+            yield return Step.Ran("genfs_gop_write: VOP_STRATEGY (B_ASYNC)");
             yield break;
         }
         vn.StoreBlock(pg.Index, io.Data[0]); // the write reached the device

@@ -84,7 +84,7 @@ public sealed class GenfsPutpagesTests
         var syncer = VmFixture.Actor(k, "syncer");
         vn.Lock.Acquire(syncer);
 
-        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_gop_write: v_numoutput += 2, pool_get"],
+        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_gop_write: v_numoutput += 2, pool_get", "genfs_gop_write: VOP_STRATEGY (B_ASYNC)"],
             Run(GenfsPutpages.Putpages(k, syncer, vn, cleanIt: true, free: false, syncIo: false)));
         Assert.True(p.Busy);
         Assert.Equal(2, vn.NumOutput);

@@ -85,7 +85,7 @@ public sealed class VnodePagerTests
         var aio = AioDaemon.Start(k);
         vn.Lock.Acquire(pd);
 
-        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_gop_write: v_numoutput += 2, pool_get", "genfs_putpages: GOP_WRITE"], Run(VnodePager.Put(k, pd, p)));
+        Assert.Equal(["genfs_putpages: simple_unlock before GOP_WRITE", "genfs_gop_write: v_numoutput += 2, pool_get", "genfs_gop_write: VOP_STRATEGY (B_ASYNC)", "genfs_putpages: GOP_WRITE"], Run(VnodePager.Put(k, pd, p)));
 
         Assert.True(p.Busy);
         Assert.Equal(PageFlags.Pageout | PageFlags.Clean, p.Flags & (PageFlags.Pageout | PageFlags.Clean));
@@ -134,6 +134,7 @@ public sealed class VnodePagerTests
         PageQueues.Activate(k, second); // nextpg leaves the inactive queue while the page queues are unlocked
         k.Vm.PageQueueLock.Release(faulter);
         Assert.Equal("genfs_gop_write: v_numoutput += 2, pool_get", pd.Advance().Function);
+        Assert.Equal("genfs_gop_write: VOP_STRATEGY (B_ASYNC)", pd.Advance().Function);
         Assert.Equal("genfs_putpages: GOP_WRITE", pd.Advance().Function);
 
         // Restarted at the (now empty) head rather than at the active page: no second pgo_put;
