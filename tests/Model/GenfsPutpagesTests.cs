@@ -9,19 +9,9 @@ namespace Uvm.Tests.Model;
 /// <summary>genfs_putpages() for callers that are not the pagedaemon, and v_numoutput (model/Pager/GenfsPutpages.cs), stepped by hand.</summary>
 public sealed class GenfsPutpagesTests
 {
-    private static List<string> Run(IEnumerable<Step> steps) => [.. steps.Select(s => s.Function)];
+    private static List<string> Run(IEnumerable<Step> steps) => VmFixture.Run(steps);
 
-    /// <summary>A file page brought in by a fault (a write leaves it dirty), on the inactive queue.</summary>
-    private static Page FaultedIn(Kernel k, AObj vn, int index, bool write)
-    {
-        var user = VmFixture.Actor(k, "user");
-        Run(VnodePager.Fault(k, user, vn, index, write));
-        var p = vn.PageAt(index)!;
-        k.Vm.PageQueueLock.Acquire(user);
-        PageQueues.Deactivate(k, p);
-        k.Vm.PageQueueLock.Release(user);
-        return p;
-    }
+    private static Page FaultedIn(Kernel k, AObj vn, int index, bool write) => VmFixture.FaultedIn(k, vn, index, write);
 
     [Fact]
     public void MsyncInvalidateWritesADirtyPageSynchronouslyAndFreesItAsReleased()

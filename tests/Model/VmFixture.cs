@@ -29,6 +29,21 @@ internal static class VmFixture
         return step.Function == "uvm_swapout_threads" ? pd.Advance() : step;
     }
 
+    /// <summary>The labels of <paramref name="steps"/>, run to the end.</summary>
+    public static List<string> Run(IEnumerable<Step> steps) => [.. steps.Select(s => s.Function)];
+
+    /// <summary>A file page brought in by a fault (a write leaves it dirty), on the inactive queue.</summary>
+    public static Page FaultedIn(Kernel k, AObj vn, int index, bool write)
+    {
+        var user = Actor(k, "user");
+        Run(VnodePager.Fault(k, user, vn, index, write));
+        var p = vn.PageAt(index)!;
+        k.Vm.PageQueueLock.Acquire(user);
+        PageQueues.Deactivate(k, p);
+        k.Vm.PageQueueLock.Release(user);
+        return p;
+    }
+
     /// <summary>A thread that never runs, to own locks and pass as "self".</summary>
     public static KernelThread Actor(Kernel k, string name = "test") => new Idle(k, name);
 

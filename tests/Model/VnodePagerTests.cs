@@ -9,19 +9,9 @@ namespace Uvm.Tests.Model;
 /// <summary>The vnode pager (genfs_getpages, genfs_putpages) and the pagedaemon's pgo_put branch, stepped by hand.</summary>
 public sealed class VnodePagerTests
 {
-    private static List<string> Run(IEnumerable<Step> steps) => [.. steps.Select(s => s.Function)];
+    private static List<string> Run(IEnumerable<Step> steps) => VmFixture.Run(steps);
 
-    /// <summary>A file page brought in by a fault (a write leaves it dirty), on the inactive queue.</summary>
-    private static Page FaultedIn(Kernel k, AObj vn, int index, bool write)
-    {
-        var user = VmFixture.Actor(k, "user");
-        Run(VnodePager.Fault(k, user, vn, index, write));
-        var p = vn.PageAt(index)!;
-        k.Vm.PageQueueLock.Acquire(user);
-        PageQueues.Deactivate(k, p);
-        k.Vm.PageQueueLock.Release(user);
-        return p;
-    }
+    private static Page FaultedIn(Kernel k, AObj vn, int index, bool write) => VmFixture.FaultedIn(k, vn, index, write);
 
     [Fact]
     public void AFaultReadsAnAbsentFilePageAndAWriteLeavesItDirty()
