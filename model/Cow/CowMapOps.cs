@@ -41,8 +41,12 @@ public static class CowMapOps
                     child.Forming = false;
                 }
             }
-            else
+            else if (parent.Amap is not null && !parent.NeedsCopy)
             {
+                // "we must write-protect the parent if it has an amap and it is not already
+                // needs_copy... if it is already needs_copy then the parent has already been
+                // write-protected by a previous fork operation" (uvm_map.c 1.34 uvmspace_fork; the
+                // same in 1.222): a second fork, or a fork before the first fault, protects nothing.
                 parent.NeedsCopy = true;
                 // fork-protects-after-unlock: done by fork1()'s next step instead (CowProcess.ForkChild).
                 if (!k.Config.Has(Switches.ForkSkipsWriteProtect) && !k.Config.Has(Switches.ForkProtectsAfterUnlock))
