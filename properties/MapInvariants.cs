@@ -43,7 +43,7 @@ public static class MapInvariants
     /// <summary>What uvm_map_findspace() returned as free meets no entry and lies in the map.</summary>
     public static readonly Invariant FoundSpaceIsFree = new(
         nameof(FoundSpaceIsFree),
-        "A range uvm_map_findspace() returns as free lies inside the map and intersects no map entry.",
+        "A range uvm_map_findspace() returns as free lies inside the map, is aligned as uvm_map() asked, and intersects no map entry.",
         "maps", k =>
         {
             for (int v = 0; v < k.Vmspaces.Count; v++)
@@ -51,6 +51,9 @@ public static class MapInvariants
                 var vm = k.Vmspaces[v];
                 if (vm.Map.Pending is not { } p) continue;
                 if (p.Va < vm.Map.Min || p.End > vm.Map.Max) return $"{vm}: {p} lies outside [{vm.Map.Min},{vm.Map.Max})";
+                // uvm_map_findspace(): "align: required alignment"; uvm_map_space_avail() rounds the
+                // candidate down (top-down) or up before it tests the gap.
+                if (p.Va % p.Align != 0) return $"{vm}: {p} is not aligned to the {p.Align} pages uvm_map() asked for";
                 var es = vm.Map.Entries;
                 for (int i = 0; i < es.Count; i++)
                     if (es[i].Intersects(p.Va, p.End)) return $"{vm}: {p} intersects {es[i]} in {vm.Map.Describe()}";

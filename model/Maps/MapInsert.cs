@@ -6,6 +6,9 @@ namespace Uvm.Model.Maps;
 /// </summary>
 public sealed record MapInsert(int Va, int Length, MapEntry? Prev, string By, string What)
 {
+    /// <summary>The alignment uvm_map() asked uvm_map_findspace() for, in pages (1: none).</summary>
+    public int Align { get; init; } = 1;
+
     /// <summary>The first page after the range.</summary>
     public int End => Va + Length;
 

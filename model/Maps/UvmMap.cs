@@ -41,7 +41,7 @@ public static class UvmMap
             yield return Step.Ran("uvm_map: no space, ENOMEM");
             yield break;
         }
-        map.Pending = new MapInsert(found.Va, request.Length, found.Prev, self.Name, what);
+        map.Pending = new MapInsert(found.Va, request.Length, found.Prev, self.Name, what) { Align = Math.Max(1, request.Align) };
         if (k.Pools.Enabled && !early)
         {
             // uvm_mapent_alloc(map, 0): pool_get(&uvm_map_entry_pool, PR_WAITOK), map still locked.
