@@ -114,7 +114,9 @@ internal static class MapTreeFindspace
     /// </summary>
     internal static int SpaceAvail(VmMap map, ref int start, int len, int align, bool topDown, MapEntry? e)
     {
-        if (align > 1) start = topDown ? start - (((start % align) + align) % align) : start + ((align - (start % align)) % align);
+        // findspace-topdown-skips-align: the top-down branch keeps its candidate unaligned.
+        if (align > 1 && !(topDown && map.Has(Switches.FindspaceTopdownSkipsAlign)))
+            start = topDown ? start - (((start % align) + align) % align) : start + ((align - (start % align)) % align);
         if (start < 0) return -1; // an unsigned start below 0 wraps, and so does start + length
         int low = e?.End ?? map.Min, high = e is null ? map.GapEnd(-1) : End(map, e);
         // findspace-refuses-exact-fit: "entry->next->start > end" where the gap may end at the range's end.

@@ -38,6 +38,17 @@ public static partial class Switches
         with { Kills = ["LockDiscipline"], Budget = 20 };
 
     /// <summary>
+    /// uvm_map_space_avail() leaves a top-down candidate unaligned (the rounding done on the
+    /// bottom-up branch only): uvm_map() returns an address that is not aligned as asked. Caught by
+    /// FoundSpaceIsFree in mmap-aligned (session 36: no workload had asked for an alignment, so an
+    /// alignment bug, such as the one uvm_map.c 1.165 (2004) fixed, "uvm_map_findspace: don't
+    /// return unaligned address if alignment is specified", could not be seen).
+    /// </summary>
+    public static readonly KernelSwitch FindspaceTopdownSkipsAlign = Mutation("findspace-topdown-skips-align", "uvm_map_findspace", "mmap-aligned",
+        "uvm_map_space_avail() rounds a bottom-up candidate to the alignment but leaves a top-down one as it is (a step skipped on one branch): an aligned mmap() gets an unaligned address")
+        with { Kills = ["FoundSpaceIsFree"], Budget = 50 };
+
+    /// <summary>
     /// uvm_map_space_avail(): a gap that ends exactly where the range would end is refused (`&gt;`
     /// for `&gt;=`, an off-by-one): an mmap() or an exec vmcmd that would fill a gap exactly fails
     /// with ENOMEM, or lands elsewhere. From session 33's second hunt, where only an exec's failure

@@ -14,7 +14,7 @@ public sealed class MapsSection : WorkloadSection<MapsWorkload>
     public override string Name => "maps";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [ExecTopdownScenario.Scenario, MmapBottomupScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [ExecTopdownScenario.Scenario, MmapBottomupScenario.Scenario, MmapAlignedScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(MapsWorkload m, Workload workload, Problems problems)
