@@ -36,7 +36,13 @@ public static class GenfsPutpages
         for (int off = 0; off < vn.Size;)
         {
             var pg = vn.PageAt(off);
-            if (pg is null || (pg.Flags & (PageFlags.Released | PageFlags.Pageout)) != 0)
+            // A page in another thread's write (PG_PAGEOUT, PG_RELEASED) is skipped with wasclean
+            // FALSE, and "genput2" waits for v_numoutput (1.101). A synchronous caller waits on it
+            // instead, as the later genfs_do_putpages() does when it syncs for integrity: the
+            // pagedaemon raises v_numoutput only after uvm_pagermapin() may have slept
+            // (sync-skips-pageout-in-flight runs the 1.101 skip for every caller).
+            bool inOthersWrite = pg is not null && (pg.Flags & (PageFlags.Released | PageFlags.Pageout)) != 0;
+            if (pg is null || inOthersWrite && (!syncIo || k.Config.Has(Switches.SyncSkipsPageoutInFlight)))
             {
                 if (pg is not null) wasclean = false; // someone else's write: genput2 waits for it
                 off++;

@@ -55,6 +55,32 @@ public static partial class Switches
         "vwakeup() decrements v_numoutput to 0 and clears VBWAIT without wakeup(&vp->v_numoutput): a thread in genfs_putpages()'s \"genput2\" or vflushbuf()'s wait sleeps on with nothing left to wait for")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
 
+    /// <summary>
+    /// Found by the checker (session 36, once fsync(2) and msync(2) were modelled and
+    /// SyncWritesWhatWasWrittenBefore stated their contract): genfs_putpages() of 2003-05
+    /// (genfs_vnops.c 1.101) skips a page that is PG_PAGEOUT (the pagedaemon's write of it) with
+    /// <c>wasclean = FALSE</c> and counts on the "genput2" wait for v_numoutput; but the pagedaemon
+    /// raises v_numoutput only in genfs_gop_write(), after uvm_pagermapin(UVMPAGER_MAPIN_WAITOK),
+    /// which may sleep, and after it unlocked the object. A PGO_SYNCIO caller that comes in between
+    /// finds the page in pageout, v_numoutput still 0, and returns: fsync() or msync() reports the
+    /// data on disk while the only write of it has not started. The later genfs_do_putpages()
+    /// (genfs_io.c) waits on such a busy page when it syncs for integrity ("if we are asked to sync
+    /// for integrity, we should wait on pages being written back by another threads as well"); the
+    /// default does. Read in <see cref="GenfsPutpages"/>.
+    /// </summary>
+    public static readonly KernelSwitch SyncSkipsPageoutInFlight = new("sync-skips-pageout-in-flight", SwitchKind.Discovered, "genfs_putpages (vflushbuf, uvm_map_clean)", "vnode-sync")
+    {
+        Origin = "genfs_do_putpages()'s integrity_sync wait on pages another thread writes (genfs_io.c, later texts; revision not found)",
+        Title = "fsync or msync returns while the pagedaemon's write of a page it dirtied has not started",
+        Description = "The pagedaemon marks a dirty file page PG_PAGEOUT, unlocks the object and sleeps in GOP_WRITE's "
+            + "uvm_pagermapin() before genfs_gop_write() raises v_numoutput. A synchronous genfs_putpages() (fsync(2), "
+            + "msync(MS_INVALIDATE)) skips the PG_PAGEOUT page with wasclean = FALSE and waits only while v_numoutput is "
+            + "not 0, which it still is: it returns with the page's data not in the file.",
+        Expected = "invariant SyncWritesWhatWasWrittenBefore",
+        Kills = ["SyncWritesWhatWasWrittenBefore"],
+        Budget = 400,
+    };
+
     /// <summary>genfs_putpages(): a caller that is not the pagedaemon sleeps "genput" on a busy page without PG_WANTED (session 36).</summary>
     public static readonly KernelSwitch PutpagesSleepsWithoutWanted = Mutation("putpages-sleeps-without-wanted", "genfs_putpages", "vnode-sync",
         "genfs_putpages() sleeps \"genput\" on a busy page without setting PG_WANTED: the owner's un-busy wakes nobody and fsync() or msync() sleeps for ever")

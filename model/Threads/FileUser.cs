@@ -65,10 +65,13 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
     /// </summary>
     private IEnumerable<Step> SyncFile(AObj vn, FileSync op)
     {
+        // What the file's pages held when the call began, for the return's contract (fsync and msync only).
+        var before = op == FileSync.Syncer ? null : Enumerable.Range(0, vn.Size).Select(vn.Written).ToArray();
         if (op == FileSync.MsyncInvalidate)
         {
             foreach (var s in Locks.Take(vn.Lock, this, "uvm_map_clean: simple_lock(vmobjlock)")) yield return s;
             foreach (var s in GenfsPutpages.Putpages(Kernel, this, vn, cleanIt: true, free: true, syncIo: true)) yield return s;
+            Synced(vn, before!, "msync(MS_INVALIDATE)");
             yield return Step.Ran("sys___msync13: uvm_map_clean");
             yield break;
         }
@@ -85,6 +88,19 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
             vn.VbWait = true;
             yield return Step.Sleep("vflushbuf: v_numoutput (vflushbuf)", vn.NumOutputChannel);
         }
+        Synced(vn, before!, "fsync(2)");
         yield return Step.Ran("sys_fsync: vflushbuf");
+    }
+
+    /// <summary>
+    /// The contract of a synchronous flush as it returns (SyncWritesWhatWasWrittenBefore): a page
+    /// whose last write is the one it had when the call began has that data in its file block.
+    /// </summary>
+    private void Synced(AObj vn, Content?[] before, string call)
+    {
+        for (int i = 0; i < before.Length; i++)
+            if (vn.Written(i) == before[i] && vn.Block(i) != before[i])
+                Kernel.Events.Break("SyncWritesWhatWasWrittenBefore",
+                    $"{Name}'s {call} of {vn} returns with block {i} holding {Content.Describe(vn.Block(i))}, not {Content.Describe(before[i])}, written before the call and not since");
     }
 }
