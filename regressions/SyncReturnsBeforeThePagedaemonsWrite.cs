@@ -1,0 +1,76 @@
+using Uvm.Model;
+using Uvm.Scenarios;
+using Xunit;
+
+namespace Uvm.Regressions;
+
+/// <summary>
+/// sync-skips-pageout-in-flight, found by this checker once fsync(2) and msync(MS_INVALIDATE) were
+/// modelled (model/Pager/GenfsPutpages.cs) and SyncWritesWhatWasWrittenBefore stated what they
+/// promise. genfs_putpages() of 2003-05 (genfs_vnops.c 1.101) skips a page in the pagedaemon's
+/// write (PG_PAGEOUT) with <c>wasclean = FALSE</c> and relies on its "genput2" wait for
+/// v_numoutput; the pagedaemon raises v_numoutput only in genfs_gop_write(), after it unlocked the
+/// object and after uvm_pagermapin(UVMPAGER_MAPIN_WAITOK), which may sleep. The later
+/// genfs_do_putpages() (genfs_io.c) waits on such a busy page when it syncs for integrity; the
+/// default does.
+///
+/// Setup (scenario vnode-sync): a file user writes a file page while another fsync()s and msync()s
+/// the file and the pagedaemon cleans file pages.
+///
+/// Interleaving: the pagedaemon marks the dirty page PG_PAGEOUT and leaves the big lock in GOP_WRITE
+/// before it counts the write in v_numoutput; the msync() skips the page, finds v_numoutput 0 and
+/// returns.
+///
+/// Violated: SyncWritesWhatWasWrittenBefore, the flush's contract (vnode rules); nothing of this
+/// bug's own.
+/// </summary>
+public sealed class SyncReturnsBeforeThePagedaemonsWrite
+{
+    /// <summary>
+    /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run -s
+    /// vnode-sync --bug sync-skips-pageout-in-flight --seed S [--engine coyote]</c>): in-process 50,
+    /// 45, 69, 74, 51, 22, 54, 2, 5, 49; Coyote 31, 4, 12, 28, 50, 242, 200, 2, 15, 96 (worst 242).
+    /// </summary>
+    private const int Budget = 400;
+
+    private static readonly KernelConfig KernelOfTheText = Switches.Configure(["sync-skips-pageout-in-flight"]);
+
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void TheFlushReturnsBeforeTheWrite(EngineKind engine)
+    {
+        Search.AssertFound("vnode-sync", KernelOfTheText, Budget, "invariant SyncWritesWhatWasWrittenBefore", engine, cx =>
+        {
+            Assert.Contains("written before the call and not since", cx.Violation.Message);
+            Assert.Contains(cx.Steps, s => s.Thread == "pagedaemon" && s.Function == "genfs_putpages: simple_unlock before GOP_WRITE");
+        });
+    }
+
+    /// <summary>
+    /// The pinned schedule, found by <c>uvmcheck run -s vnode-sync --bug sync-skips-pageout-in-flight</c>
+    /// (seed 0, schedule 50, co-shrunk: workload size 20 -> 12, steps 35 -> 27): file user 2 reads
+    /// page 1 and writes page 0 of its file (4-15); the pagedaemon frees the clean page and marks the
+    /// dirty one PG_PAGEOUT, leaving the big lock before GOP_WRITE counts it (23-25); the msync()
+    /// skips it with v_numoutput 0 and returns (26). It prints:
+    /// <code>
+    /// BUG FOUND in schedule 50: [invariant SyncWritesWhatWasWrittenBefore] ... Violated: file2's msync(MS_INVALIDATE) of vnode 1 returns with block 0 holding vnode 1 block, not write 2 by file2, written before the call and not since.
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void PinnedScheduleReplaysToTheSameViolation()
+    {
+        Search.AssertReplays("vnode-sync-sync-skips-pageout-in-flight-SyncWritesWhatWasWrittenBefore-seed0.json", "invariant SyncWritesWhatWasWrittenBefore", replay =>
+        {
+            Assert.Contains(replay.Steps, s => s.Function == "genfs_putpages: simple_unlock before GOP_WRITE");
+            Assert.Equal("sys___msync13: uvm_map_clean", replay.Steps[^1].Function);
+        });
+    }
+
+    /// <summary>The default kernel (a synchronous flush waits on a page in another thread's write) survives the same search in both engines.</summary>
+    [Theory]
+    [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
+    public void WaitingOnThePageSurvivesTheSearch(EngineKind engine)
+    {
+        Search.AssertClean("vnode-sync", Budget, engine);
+    }
+}
