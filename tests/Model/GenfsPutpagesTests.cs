@@ -87,9 +87,31 @@ public sealed class GenfsPutpagesTests
     }
 
     [Fact]
+    public void FsyncWaitsGenputOnAPageInThePagedaemonsWrite()
+    {
+        // The default: a synchronous caller waits on the busy page (the later genfs_do_putpages()'s integrity sync).
+        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        var vn = VnodePager.Create(k, 1);
+        var p = FaultedIn(k, vn, 0, write: true);
+        var pd = VmFixture.Actor(k, "pagedaemon");
+        vn.Lock.Acquire(pd);
+        using var put = VnodePager.Put(k, pd, p).GetEnumerator();
+        Assert.True(put.MoveNext()); // PG_PAGEOUT set, the object unlocked, v_numoutput not yet raised
+        Assert.Equal(0, vn.NumOutput);
+        var user = VmFixture.Actor(k, "fsync");
+        vn.Lock.Acquire(user);
+
+        var sleep = GenfsPutpages.Putpages(k, user, vn, cleanIt: true, free: false, syncIo: true).First();
+
+        Assert.Equal("genfs_putpages: page busy (genput)", sleep.Function);
+        Assert.Equal(p.Channel, sleep.Channel);
+    }
+
+    [Fact]
     public void FsyncWaitsGenput2ForThePagedaemonsWriteUntilAiodonedsVwakeup()
     {
-        var k = VmFixture.Kernel(freePages: 2, slots: 0);
+        // The 1.101 text (sync-skips-pageout-in-flight): the PG_PAGEOUT page is skipped and genput2 waits for v_numoutput.
+        var k = VmFixture.Kernel(freePages: 2, slots: 0, config: KernelConfig.Fixed.With(Switches.SyncSkipsPageoutInFlight));
         var vn = VnodePager.Create(k, 1);
         var p = FaultedIn(k, vn, 0, write: true);
         var pd = VmFixture.Actor(k, "pagedaemon");
