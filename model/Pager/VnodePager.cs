@@ -13,8 +13,9 @@ namespace Uvm.Model;
 /// object around the asynchronous GOP_WRITE and returns; uvm_aio_aiodone() frees the page when the
 /// write completes. A clean page is freed at once. Faults on a shared file mapping go through
 /// pgo_get, which sleeps on a busy page (PG_WANTED, "uvn_fp2"), in uvm_wait() when no page is
-/// free, and over the synchronous read of a new PG_FAKE page. Left out: clustering of neighbour
-/// pages in put and get (one page each), read-ahead, the vnode's map and amap (MAP_SHARED,
+/// free, and over the synchronous read of a new PG_FAKE page. A dirty page's write carries the
+/// dirty pages contiguous with it (genfs_putpages()'s cluster, <see cref="GenfsPutpages.Cluster"/>).
+/// Left out: clustering in get (one page), read-ahead, the vnode's map and amap (MAP_SHARED,
 /// no copy-on-write), truncation. The other callers of putpages (fsync, the syncer, msync) are in
 /// model/Pager/GenfsPutpages.cs, which also keeps v_numoutput for every write. Declared to
 /// the lock-discipline detector (model/Core/Discipline.cs): the object's page list (memq) and its
@@ -134,9 +135,12 @@ public static class VnodePager
     /// pgo_put(uobj, off, off + PAGE_SIZE, PGO_CLEANIT|PGO_FREE) from the pagedaemon: genfs_putpages()
     /// entered with vmobjlock held and the page queues unlocked, returning with vmobjlock unlocked.
     /// The page is not busy (the scan checked it under the same lock). A clean one is freed; a dirty one
-    /// is busied, marked PG_PAGEOUT (uvmexp.paging++, uvm_pagedequeue()) and PG_CLEAN, and written
-    /// by an asynchronous GOP_WRITE with the object unlocked; the object is relocked after it and
-    /// unlocked on return.
+    /// is busied, gathers its cluster of contiguous dirty neighbours (busied and marked PG_CLEAN by
+    /// uvn_findpage()), is marked PG_PAGEOUT (uvmexp.paging++, uvm_pagedequeue()), and the cluster is
+    /// written by one asynchronous GOP_WRITE with the object unlocked; the object is relocked after
+    /// it and unlocked on return. The neighbours lie outside [off, off + PAGE_SIZE), so genfs_vnops.c
+    /// 1.101's FREE loop skips them: they keep their queue and their mappings, and aiodoned
+    /// un-busies them where it frees the page.
     /// </summary>
     internal static IEnumerable<Step> Put(Kernel k, KernelThread self, Page pg)
     {
@@ -164,8 +168,13 @@ public static class VnodePager
             yield break;
         }
         k.Discipline.Write(vn.Lock, pg, "pg->flags", (long)pg.Flags);
+        pg.Flags |= PageFlags.Clean; // "pg->flags |= PG_CLEAN" after pmap_clear_modify()
         if (!k.Config.Has(Switches.PutpagesWritesUnbusiedPage)) PageQueues.Busy(pg, "genfs_putpages");
-        pg.Flags |= PageFlags.Pageout | PageFlags.Clean; // freeflag = PG_PAGEOUT for the pagedaemon; pmap_clear_modify()
+        // The cluster's neighbours are busied and cleaned, and written with pg; the FREE loop
+        // skips them ("if (tpg->offset < startoff || tpg->offset >= endoff) continue;": the range
+        // is pg's page alone), so only pg gets freeflag, uvmexp.paging++ and uvm_pagedequeue().
+        var cluster = GenfsPutpages.Cluster(k, vn, pg, out _);
+        pg.Flags |= PageFlags.Pageout; // freeflag = PG_PAGEOUT for the pagedaemon
         k.Uvmexp.Paging++;
         vm.PageQueueLock.Acquire(self);
         PageQueues.Dequeue(k, pg);
@@ -178,7 +187,7 @@ public static class VnodePager
         yield return Step.Ran("genfs_putpages: simple_unlock before GOP_WRITE");
         // genfs_gop_write(): v_numoutput += 2, pool_get() (may sleep), then the asynchronous
         // VOP_STRATEGY (B_CALL|B_ASYNC, b_iodone = uvm_aio_biodone) queues the buf for aiodoned.
-        foreach (var s in GenfsPutpages.GopWrite(k, self, vn, pg, sync: false)) yield return s;
+        foreach (var s in GenfsPutpages.GopWrite(k, self, vn, cluster, sync: false)) yield return s;
         foreach (var s in Locks.Take(vn.Lock, self, "genfs_putpages: relock after GOP_WRITE")) yield return s;
         vn.Lock.Release(k, self);
         yield return Step.Ran("genfs_putpages: GOP_WRITE");

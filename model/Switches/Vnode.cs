@@ -107,4 +107,19 @@ public static partial class Switches
     public static readonly KernelSwitch AiodoneLeavesSyncedPageBusy = Mutation("aiodone-leaves-synced-page-busy", "uvm_aio_aiodone", "vnode-sync",
         "aiodoned's uvm_aio_aiodone() of an asynchronous write started by the syncer (no PG_PAGEOUT) skips uvm_page_unbusy(): the page stays PG_BUSY for ever, and whoever wants it sleeps for ever")
         with { Kills = ["NoPageStaysBusy"], Budget = 200 };
+
+    /// <summary>uvn_findpage(UFP_DIRTYONLY) for genfs_putpages()'s cluster: the pmap modified bit is cleared but not counted (session 36).</summary>
+    public static readonly KernelSwitch FindpageDirtyonlyDropsPmapModified = Mutation("findpage-dirtyonly-drops-pmap-modified", "uvn_findpage", "vnode-pageout",
+        "uvn_findpage(UFP_DIRTYONLY) decides dirty from PG_CLEAN alone but still calls pmap_clear_modify() and sets PG_CLEAN: a neighbour a process stored to through its mapping leaves the cluster unwritten and looks clean, and the file loses the store")
+        with { Kills = ["CleanPageEqualsItsBackingStore"], Budget = 200 };
+
+    /// <summary>genfs_putpages(): the forward uvn_findpages() of the cluster is not counted into npages (session 36).</summary>
+    public static readonly KernelSwitch PutpagesClusterLeavesForwardPagesBusy = Mutation("putpages-cluster-leaves-forward-pages-busy", "genfs_putpages", "vnode-pageout",
+        "genfs_putpages() busies and cleans the dirty pages after the one it was handed (uvn_findpages() forward) but hands GOP_WRITE only the backward part and the page: the forward pages are never written nor un-busied")
+        with { Kills = ["NoPageStaysBusy"], Budget = 200 };
+
+    /// <summary>genfs_putpages(PGO_FREE): pmap_page_protect() of the cluster's neighbours skipped (session 36).</summary>
+    public static readonly KernelSwitch PutpagesClusterSkipsPmapPageProtect = Mutation("putpages-cluster-skips-pmap-page-protect", "genfs_putpages", "vnode-sync",
+        "genfs_putpages(PGO_CLEANIT|PGO_FREE) of msync(MS_INVALIDATE) removes the mappings of the page it was handed but not of the dirty neighbours its cluster took: they are PG_RELEASED and freed when the write completes while a process still maps them")
+        with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 200 };
 }

@@ -2,8 +2,8 @@ namespace Uvm.Model.Vm;
 
 /// <summary>
 /// An asynchronous pageout in flight: one buf of uvm_swap_put(swslot, pps, npages, B_ASYNC), the
-/// cluster's pages written to the contiguous slots from <paramref name="Slot"/> on, or a vnode
-/// page's genfs_do_io() (slot 0).
+/// cluster's pages written to the contiguous slots from <paramref name="Slot"/> on, or
+/// genfs_gop_write()'s buf of a vnode page and the dirty neighbours of its cluster (slot 0).
 /// </summary>
 public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 {
@@ -15,8 +15,11 @@ public sealed record PageIo(IReadOnlyList<Page> Pages, int Slot)
 
     /// <summary>
     /// The pages' data as the write was started: the device copies the pages while the I/O runs,
-    /// and they are PG_BUSY and unmapped (pmap_page_protect(VM_PROT_NONE)) meanwhile, so
-    /// a store to one after this point is a bug the write does not carry. Taken at the start, the
+    /// and they are PG_BUSY meanwhile. A page the write will free is unmapped first
+    /// (pmap_page_protect(VM_PROT_NONE)), so a store to it after this point is a bug the write
+    /// does not carry; a page the write only cleans (a cluster's neighbour, the syncer's page)
+    /// may stay mapped, and a store through its mapping sets the pmap modified bit, which keeps
+    /// it dirty for the next write. Taken at the start, the
     /// earliest the device may read, so that such a store leaves the page and its copy apart.
     /// </summary>
     public IReadOnlyList<Content?> Data { get; } = [.. Pages.Select(p => p.Data)];
