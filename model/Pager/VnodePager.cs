@@ -35,11 +35,12 @@ public static class VnodePager
     /// <summary>
     /// uvm_fault() on a MAP_SHARED file page (case 2A without an amap): lock the object; a resident,
     /// idle, valid page is mapped at once (pgo_get with PGO_LOCKED); otherwise the unlocked
-    /// pgo_get brings it in. Then pmap_enter (a write dirties it), uvm_pageactivate(), un-busy and
-    /// unlock, as one step. The mapping is entered writable in <paramref name="pmap"/> at
-    /// <paramref name="slot"/> (the entry's protection).
+    /// pgo_get brings it in. Then pmap_enter, uvm_pageactivate(), un-busy and unlock, as one step.
+    /// The mapping is entered writable in <paramref name="pmap"/> at <paramref name="slot"/> (the
+    /// entry's protection), and <paramref name="mapped"/> gets the page. The fault does not store:
+    /// the user's store follows through the mapping (model/Threads/FileUser.cs).
     /// </summary>
-    internal static IEnumerable<Step> Fault(Kernel k, KernelThread self, AObj vn, int index, bool write, UserPmap? pmap = null, int slot = 0)
+    internal static IEnumerable<Step> Fault(Kernel k, KernelThread self, AObj vn, int index, bool write, UserPmap? pmap = null, int slot = 0, Out<Page>? mapped = null)
     {
         foreach (var s in Locks.Take(vn.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
         var result = new Out<Page>();
@@ -53,29 +54,37 @@ public static class VnodePager
             foreach (var s in Get(k, self, vn, index, result)) yield return s;
         }
         var p = result.Value!;
+        if (mapped is not null) mapped.Value = p;
         bool late = k.Config.Has(Switches.FileFaultDirtiesAfterUnlock);
-        if (!late) Enter(k, self, vn, p, write, pmap, slot);
+        if (!late) Enter(vn, p, write, pmap, slot);
         k.Vm.PageQueueLock.Acquire(self);
         PageQueues.Activate(k, p);
         k.Vm.PageQueueLock.Release(self);
         PageQueues.UnbusyOwned(k, p, "uvm_fault");
         vn.Lock.Release(k, self);
-        if (late) Enter(k, self, vn, p, write, pmap, slot);
+        if (late)
+        {
+            // file-fault-dirties-after-unlock: pmap_enter() after the page is un-busied and the
+            // object unlocked, where another CPU may free the page first.
+            yield return Step.Ran("uvm_fault: simple_unlock before pmap_enter");
+            Enter(vn, p, write, pmap, slot);
+        }
         yield return Step.Ran(write ? "uvm_fault: vnode page, write" : "uvm_fault: vnode page, read");
     }
 
     /// <summary>
-    /// pmap_enter() of the page: the reference bit, and for a write the modified bit (PG_CLEAN
-    /// cleared). pg->flags of an object page is protected by the object's vmobjlock.
+    /// pmap_enter(pmap, va, pa, enter_prot, access_type | PMAP_CANFAIL) of uvm_fault() case 2
+    /// (uvm_fault.c 1.113): the mapping, and the reference and modified bits seeded from the access
+    /// type (pmap(9): the flags "may be used to seed modified/referenced information"; the x86
+    /// pmap_enter(): "if (flags &amp; VM_PROT_ALL) { npte |= PG_U; if (flags &amp; VM_PROT_WRITE)
+    /// npte |= PG_M; }"). Case 2 neither clears PG_CLEAN nor stores: a write's dirtiness lives in
+    /// the pmap modified bit, which genfs_putpages() and uvn_findpage() fold in with pmap_clear_modify().
     /// </summary>
-    private static void Enter(Kernel k, KernelThread self, AObj vn, Page p, bool write, UserPmap? pmap, int slot)
+    private static void Enter(AObj vn, Page p, bool write, UserPmap? pmap, int slot)
     {
-        k.Discipline.Write(vn.Lock, p, "pg->flags", (long)p.Flags);
         pmap?.Enter(slot, vn, p.Index, p, writable: true);
         p.Referenced = true;
-        if (!write) return;
-        p.Flags &= ~PageFlags.Clean;
-        Contents.Write(k, self, p);
+        if (write) p.PmapModified = true;
     }
 
     /// <summary>The object's page list (memq, uvm_pagelookup) changes at <paramref name="index"/>: vmobjlock must be held.</summary>

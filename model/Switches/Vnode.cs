@@ -22,9 +22,9 @@ public static partial class Switches
         "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
 
-    /// <summary>uvm_fault() on a file page: pmap_enter's modify of the page moved after the object is unlocked.</summary>
+    /// <summary>uvm_fault() on a file page: pmap_enter() moved after the page is un-busied and the object unlocked.</summary>
     public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",
-        "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter marks it referenced and modified: pg->flags is written without vmobjlock, and the pagedaemon may clean the page in between");
+        "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter(): the pagedaemon may free the page in between, and the pmap then maps a free page");
 
     /// <summary>genfs_putpages(): pmap_page_protect(pg, VM_PROT_NONE) skipped before the page is cleaned or freed.</summary>
     public static readonly KernelSwitch PutpagesSkipsPmapPageProtect = Mutation("putpages-skips-pmap-page-protect", "genfs_putpages", "vnode-pageout",
@@ -122,4 +122,9 @@ public static partial class Switches
     public static readonly KernelSwitch PutpagesClusterSkipsPmapPageProtect = Mutation("putpages-cluster-skips-pmap-page-protect", "genfs_putpages", "vnode-sync",
         "genfs_putpages(PGO_CLEANIT|PGO_FREE) of msync(MS_INVALIDATE) removes the mappings of the page it was handed but not of the dirty neighbours its cluster took: they are PG_RELEASED and freed when the write completes while a process still maps them")
         with { Kills = ["PmapMapsOnlyPagesItsMappingsOwn"], Budget = 200 };
+
+    /// <summary>A file user's store after its write fault goes through a TLB entry pmap_page_protect() should have shot down (session 36).</summary>
+    public static readonly KernelSwitch FileStoreThroughStaleTlb = Mutation("file-store-through-stale-tlb", "pmap_page_protect", "vnode-pageout",
+        "the store a write fault was taken for runs through the translation the fault entered even when pmap_page_protect(VM_PROT_NONE) removed it before the store (a TLB shootdown missed): it lands on a page being written or already freed")
+        with { Kills = ["DirtyFilePageIsNeverFreed"], Budget = 200 };
 }

@@ -10,7 +10,8 @@ namespace Uvm.Model.Threads;
 /// lock; it sets the reference bit, and a store the pmap modified bit and the data. Any other
 /// access is a fault on the file's vnode object (<see cref="VnodePager.Fault"/>), which brings a
 /// page in through pgo_get or finds it resident and maps it writable, whether the fault was a read
-/// or a write. The files outlive the process: exit removes its mappings (uvmspace_free()'s
+/// or a write; a store then runs again through the new mapping, a step of its own, and faults
+/// again if the mapping is gone. The files outlive the process: exit removes its mappings (uvmspace_free()'s
 /// pmap_remove()) and leaves their pages cached. A program may also fsync(2) or msync(2) a file, or
 /// stand for the syncer flushing it (<see cref="FileSync"/>).
 /// </summary>
@@ -41,13 +42,28 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
             }
             if (t.Page < 0 || t.Page >= files[t.File].Size) continue;
             int slot = _firstSlot[t.File] + t.Page;
-            if (_pmap.MmuPage(slot, t.Write) is { } mapped)
+            // The access runs in user mode through the mapping; one that faults runs again after the
+            // fault returns, and faults again if the mapping went meanwhile (uvm_fault.c 1.113,
+            // case 2, only maps the page). A load after its fault is left in the fault: pmap_enter()
+            // seeded the reference bit, and a load changes nothing else the model keeps.
+            var entered = new Out<Page>();
+            while (true)
             {
-                yield return Pmap.MmuAccess(Kernel, this, mapped, t.Write);
-                continue;
+                if (_pmap.MmuPage(slot, t.Write) is { } mapped)
+                {
+                    yield return Pmap.MmuAccess(Kernel, this, mapped, t.Write);
+                    break;
+                }
+                // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
+                foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write, _pmap, slot, entered))) yield return s;
+                if (!t.Write) break;
+                if (Kernel.Config.Has(Switches.FileStoreThroughStaleTlb))
+                {
+                    // file-store-through-stale-tlb: the TLB entry the fault loaded outlives a pmap_page_protect().
+                    yield return Pmap.MmuAccess(Kernel, this, entered.Value!, store: true);
+                    break;
+                }
             }
-            // A user page fault: trap() → uvm_fault() under KERNEL_PROC_LOCK (i386 trap.c).
-            foreach (var s in Syscall(VnodePager.Fault(Kernel, this, files[t.File], t.Page, t.Write, _pmap, slot))) yield return s;
         }
         if (!Kernel.Config.Has(Switches.ExitSkipsPmapRemove)) _pmap.RemoveAll(); // exit-skips-pmap-remove: uvm_unmap_remove()'s pmap_remove()
         _pmap.Destroy(); // pmap_destroy()

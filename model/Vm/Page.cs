@@ -9,9 +9,10 @@ namespace Uvm.Model.Vm;
 /// PQ_AOBJ), or none for a free or disowned (loaned) page. As in uvm_loan.c, pg->uanon without
 /// PQ_ANON is an anon that borrows the page (an O->A loan, counted in loan_count), not its owner.
 /// <see cref="Referenced"/> stands for the pmap reference bit; the pmap modified bit is folded into
-/// PG_CLEAN where the kernel's fault makes the store, and kept apart (<see cref="PmapModified"/>)
-/// for a store the MMU makes through a mapping a copy-on-write space's pmap already has
-/// (model/Cow/CowSpace.cs; the other processes' mappings are not modelled).
+/// PG_CLEAN where the model's fault makes the store (anon, shm and copy-on-write faults), and kept
+/// apart (<see cref="PmapModified"/>) for a store the MMU makes through a mapping a pmap already
+/// has, and for every store of a file user, whose fault only maps the page (uvm_fault.c 1.113
+/// case 2; model/Threads/FileUser.cs).
 /// <para>
 /// The lock-discipline detector checks writes of <see cref="LoanCount"/> by uvm_page.h's rule for
 /// them: "to modify: [O _and_ P]" (P uvm.pageqlock; O the lock uvm_unloanpage() try-locks for the

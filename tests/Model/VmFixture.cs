@@ -32,12 +32,17 @@ internal static class VmFixture
     /// <summary>The labels of <paramref name="steps"/>, run to the end.</summary>
     public static List<string> Run(IEnumerable<Step> steps) => [.. steps.Select(s => s.Function)];
 
-    /// <summary>A file page brought in by a fault (a write leaves it dirty), on the inactive queue.</summary>
+    /// <summary>
+    /// A file page brought in by a fault, on the inactive queue; for a write, the user's store
+    /// follows through the mapping (the fault only maps the page), so the page is dirty in the
+    /// pmap modified bit and holds new data.
+    /// </summary>
     public static Page FaultedIn(Kernel k, AObj vn, int index, bool write)
     {
         var user = Actor(k, "user");
         Run(VnodePager.Fault(k, user, vn, index, write));
         var p = vn.PageAt(index)!;
+        if (write) Uvm.Model.Cow.Pmap.MmuAccess(k, user, p, store: true);
         k.Vm.PageQueueLock.Acquire(user);
         PageQueues.Deactivate(k, p);
         k.Vm.PageQueueLock.Release(user);

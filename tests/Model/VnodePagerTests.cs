@@ -1,5 +1,6 @@
 using Uvm.Model;
 using Uvm.Model.Core;
+using Uvm.Model.Cow;
 using Uvm.Model.Threads;
 using Uvm.Model.Vm;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class VnodePagerTests
     private static Page FaultedIn(Kernel k, AObj vn, int index, bool write) => VmFixture.FaultedIn(k, vn, index, write);
 
     [Fact]
-    public void AFaultReadsAnAbsentFilePageAndAWriteLeavesItDirty()
+    public void AWriteFaultReadsAnAbsentFilePageAndOnlySeedsThePmapModifiedBit()
     {
         var k = VmFixture.Kernel(freePages: 2, slots: 0);
         var vn = VnodePager.Create(k, 2);
@@ -26,7 +27,9 @@ public sealed class VnodePagerTests
         var p = vn.PageAt(1)!;
         Assert.Equal(PageQueue.Active, p.Queue);
         Assert.False(p.Busy);
-        Assert.Equal(PageFlags.None, p.Flags & (PageFlags.Clean | PageFlags.Fake));
+        Assert.Equal(PageFlags.Clean, p.Flags & (PageFlags.Clean | PageFlags.Fake)); // uvm_fault() case 2 leaves PG_CLEAN alone
+        Assert.True(p.PmapModified); // pmap_enter(..., access_type): the modified bit is seeded
+        Assert.Same(vn.Block(1), p.Data); // no store inside the fault
         Assert.False(vn.Lock.Held);
         Assert.Equal(["uvm_fault: vnode page, read"], Run(VnodePager.Fault(k, user, vn, 1, write: false))); // resident: PGO_LOCKED
     }
@@ -136,7 +139,7 @@ public sealed class VnodePagerTests
     }
 
     [Fact]
-    public void AFileFaultWritesPageFlagsUnderTheObjectLock()
+    public void AFileUsersStoreFollowsItsFaultThroughTheMappingAndRefaultsWhenTheMappingWent()
     {
         var k = VmFixture.Kernel(freePages: 2, slots: 0);
         var vn = VnodePager.Create(k, 1);
@@ -144,21 +147,31 @@ public sealed class VnodePagerTests
 
         Assert.Equal("genfs_getpages: VOP_STRATEGY, biowait", user.Advance().Function);
         Assert.Equal("uvm_fault: vnode page, write", user.Advance().Function); // Advance sets Kernel.Running: the detector is on
+        var p = vn.PageAt(0)!;
+        Assert.Same(vn.Block(0), p.Data);
+        Pmap.PageProtectNone(k, p); // the pagedaemon's genfs_putpages() before the user runs again
+        Assert.Equal("uvm_fault: vnode page, write", user.Advance().Function); // the store faults again
+        Assert.Equal("user store through the pmap (no fault)", user.Advance().Function);
 
-        Assert.Equal(PageFlags.None, vn.PageAt(0)!.Flags & PageFlags.Clean);
+        Assert.NotSame(vn.Block(0), p.Data);
+        Assert.Same(vn.Written(0), p.Data);
+        Assert.True(p.PmapModified);
+        Assert.Equal(PageFlags.Clean, p.Flags & PageFlags.Clean);
     }
 
     [Fact]
-    public void DirtyingAFilePageAfterTheUnlockIsALockDisciplineViolation()
+    public void MappingAFilePageAfterTheUnlockOpensAWindowBeforePmapEnter()
     {
         var k = VmFixture.Kernel(freePages: 2, slots: 0, config: KernelConfig.Fixed.With(Switches.FileFaultDirtiesAfterUnlock));
         var vn = VnodePager.Create(k, 1);
         var user = new FileUser(k, "file1", [vn], [new FileTouch(0, 0, Write: true)]);
         user.Advance();
 
-        var e = Assert.Throws<DetectorViolationException>(() => user.Advance());
-
-        Assert.Equal(Detector.LockDiscipline, e.Detector);
-        Assert.StartsWith("lock vmobjlock of vnode 1 of pg->flags", e.Detail);
+        Assert.Equal("uvm_fault: simple_unlock before pmap_enter", user.Advance().Function);
+        var p = vn.PageAt(0)!;
+        Assert.False(p.Busy);
+        Assert.False(p.PmapModified); // not mapped yet: the page is idle, unlocked and unmapped
+        Assert.Equal("uvm_fault: vnode page, write", user.Advance().Function);
+        Assert.True(p.PmapModified);
     }
 }
