@@ -85,7 +85,7 @@ public static partial class Switches
             + "not 0, which it still is: it returns with the page's data not in the file.",
         Expected = "invariant SyncWritesWhatWasWrittenBefore",
         Kills = ["SyncWritesWhatWasWrittenBefore"],
-        Budget = 400,
+        Budget = 1000,
     };
 
     /// <summary>genfs_putpages(): a caller that is not the pagedaemon sleeps "genput" on a busy page without PG_WANTED (session 36).</summary>
