@@ -22,9 +22,15 @@ public static partial class Switches
         "uvn_findpage() sleeps on a busy page without setting PG_WANTED: the owner un-busies it without a wakeup and the faulting thread sleeps for ever")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 200 };
 
-    /// <summary>uvm_fault() on a file page: pmap_enter() moved after the page is un-busied and the object unlocked.</summary>
+    /// <summary>
+    /// uvm_fault() on a file page: pmap_enter() moved after the page is un-busied and the object
+    /// unlocked. Since the fault only maps (session 36) the window is one the big lock closes: the
+    /// fault does not sleep in it, so the mutant selects a kernel without the big lock, where the
+    /// lock-discipline detector sees pmap_enter() of a page whose object lock is not held.
+    /// </summary>
     public static readonly KernelSwitch FileFaultDirtiesAfterUnlock = Mutation("file-fault-dirties-after-unlock", "uvm_fault", "vnode-pageout",
-        "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter(): the pagedaemon may free the page in between, and the pmap then maps a free page");
+        "uvm_fault() on a MAP_SHARED file page un-busies it and unlocks the object before pmap_enter(): the pagedaemon may free the page in between, and the pmap then maps a free page")
+        with { BigLock = false };
 
     /// <summary>genfs_putpages(): pmap_page_protect(pg, VM_PROT_NONE) skipped before the page is cleaned or freed.</summary>
     public static readonly KernelSwitch PutpagesSkipsPmapPageProtect = Mutation("putpages-skips-pmap-page-protect", "genfs_putpages", "vnode-pageout",
