@@ -109,7 +109,10 @@ public static class MixedScenario
         // neighbours) clean with data its file lacks, the kernel's own behaviour ("the data in the
         // page is lost. bummer.", docs/fidelity.md, open findings), which would be the first report
         // of nearly every such run and hide the rest; vnode-sync's generator keeps it.
-        if (sections.OfType<VnodeWorkload>().Any()
+        // Nor into one with LWPs: a u-area page whose pageout failed cannot be read back, and
+        // uvm_swapin() panics ("rewiring stack failed"), as the kernel does on a swap error under a
+        // kernel stack.
+        if ((sections.OfType<VnodeWorkload>().Any() || parts.Any(w => w.Processes.Count > 0))
             && sections.OfType<SwapIoWorkload>().FirstOrDefault() is { } io && io.Errors.Any(e => e.Error == PageoutError.Eio))
         {
             sections.Remove(io);
