@@ -108,7 +108,7 @@ public static class SleeperDetector
                 return true;
         var vnodes = k.Vm.Vnodes;
         for (int i = 0; i < vnodes.Count; i++)
-            if ((vnodes[i].NumOutput <= 0 || !vnodes[i].VbWait) && Asleep(k, vnodes[i].NumOutputChannel))
+            if (vnodes[i] is { NamedNumOutputChannel: { } nc } vn && (vn.NumOutput <= 0 || !vn.VbWait) && Asleep(k, nc))
                 return true;
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
@@ -205,7 +205,7 @@ public static class SleeperDetector
             }
         var vnodes = k.Vm.Vnodes;
         for (int i = 0; i < vnodes.Count; i++)
-            if (vnodes[i].NumOutputChannel == channel)
+            if (vnodes[i].NamedNumOutputChannel == channel)
             {
                 // vfs_subr.c 1.171 vwakeup(): the decrement that reaches 0 with VBWAIT set wakes
                 // &v_numoutput in the same section, and clears VBWAIT only then.

@@ -135,6 +135,9 @@ public sealed class AObj
     /// <summary>Backs <see cref="NumOutputChannel"/>.</summary>
     private WaitChannel? _numOutputChannel;
 
+    /// <summary><see cref="NumOutputChannel"/> if some path has named it (slept on it or woken it), else null; never names it (for the properties, which only read).</summary>
+    public WaitChannel? NamedNumOutputChannel => _numOutputChannel;
+
     /// <summary>The write bufs genfs_gop_write() counted in <see cref="NumOutput"/> and no uvm_aio_aiodone() has released yet (putiobuf()).</summary>
     public IReadOnlyList<PageIo> Outputs => _outputs;
 
