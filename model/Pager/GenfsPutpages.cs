@@ -83,8 +83,9 @@ public static class GenfsPutpages
                 k.Vm.PageQueueLock.Acquire(self);
                 for (int i = 0; i < cluster.Count; i++)
                 {
-                    // putpages-cluster-skips-pmap-page-protect: only the page handed in loses its mappings.
-                    if (cluster[i] == pg || !k.Config.Has(Switches.PutpagesClusterSkipsPmapPageProtect)) Pmap.PageProtectNone(k, cluster[i]);
+                    // The page handed in lost its mappings before its clean test, above.
+                    // putpages-cluster-skips-pmap-page-protect: only that page loses them.
+                    if (cluster[i] != pg && !k.Config.Has(Switches.PutpagesClusterSkipsPmapPageProtect)) Pmap.PageProtectNone(k, cluster[i]);
                     FreeOrRelease(k, vn, cluster[i]);
                 }
                 k.Vm.PageQueueLock.Release(self);
@@ -170,8 +171,8 @@ public static class GenfsPutpages
 
     /// <summary>
     /// "while (vp->v_numoutput != 0) { vp->v_flag |= VBWAIT; sleep on &amp;vp->v_numoutput }", entered
-    /// and left with vmobjlock held (genfs_putpages()'s "genput2" unlocks it for the sleep;
-    /// vflushbuf()'s wait is entered with it taken here, where the kernel holds only splbio).
+    /// and left with vmobjlock held: genfs_putpages()'s "genput2", which unlocks it for the sleep.
+    /// vflushbuf()'s wait, where the kernel holds only splbio, is its own loop (model/Threads/FileUser.cs).
     /// </summary>
     internal static IEnumerable<Step> WaitForOutput(Kernel k, KernelThread self, AObj vn, string sleep, string relock)
     {
