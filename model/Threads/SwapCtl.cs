@@ -6,6 +6,9 @@ namespace Uvm.Model.Threads;
 /// <summary>An administrator running swapctl -d / swapctl -a on the swap device, in order (<see cref="SwapOff"/>).</summary>
 public sealed class SwapCtl(Kernel kernel, IReadOnlyList<SwapCtlOp> program) : KernelThread(kernel, "swapctl")
 {
+    /// <summary>swapctl -d's hold on the anon anon_swap_off() is paging in (<see cref="VmState.SwapOffHeld"/>), for the amap amap_swap_off() holds.</summary>
+    public override int AnonReferencesTo(Anon anon) => anon == Kernel.Vm.SwapOffHeld ? 1 : 0;
+
     /// <inheritdoc/>
     protected override IEnumerable<Step> Body()
     {
