@@ -158,7 +158,7 @@ public static class Fault
         // EBUSY: the unlocked uao_get() sleeps or reads from swap.
         var got = new Out<Page>();
         foreach (var s in AObjPager.Get(k, self, obj, index, got)) yield return s;
-        if (got.Value is null) yield break; // the read failed (SWSLOT_BAD: EIO): trap() signals the process
+        if (got.Value is null) yield break; // the read failed (SWSLOT_BAD: EIO): uvm_fault() returns EIO (trap()'s signal to the process is not modelled: it goes on)
         if (got.Value.LoanCount > 0)
         {
             foreach (var s in LoanFault.FinishObject(k, self, obj, got.Value, write, done, pmap, slot)) yield return s;

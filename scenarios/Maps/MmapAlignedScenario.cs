@@ -10,7 +10,9 @@ namespace Uvm.Scenarios;
 /// candidate down (top-down) or up (bottom-up) to the alignment before they test the gap. No other
 /// scenario asked for an alignment, so that rounding was never judged; a fix of the era, uvm_map.c
 /// 1.165 (2004, "uvm_map_findspace: don't return unaligned address if alignment is specified"),
-/// lived there. FoundSpaceIsFree's oracle (properties/FreeSpaceOracle.cs) checks the alignment too.
+/// lived there. FoundSpaceIsFree checks the alignment of the range findspace returned, and
+/// UvmMapFailsOnlyWhenTheMapHasNoRoom's oracle (properties/FreeSpaceOracle.cs) the aligned ranges an
+/// ENOMEM says do not exist.
 /// </summary>
 public static class MmapAlignedScenario
 {
