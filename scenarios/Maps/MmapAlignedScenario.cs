@@ -24,25 +24,19 @@ public static class MmapAlignedScenario
         Default,
         () => Generate());
 
-    /// <summary>The default workload: exec-topdown's map, each LWP mixing aligned and unaligned mmap()s with munmap()s.</summary>
-    public static Workload Default() => new()
+    /// <summary>The default workload: exec-topdown's map and exec, each LWP mixing aligned and unaligned mmap()s with munmap()s.</summary>
+    public static Workload Default()
     {
-        Cpus = 1,
-        Seconds = 0,
-        SwapoutScans = 0,
-        Sections =
-        [
-            new MapsWorkload
-            {
-                StackLimit = null,
-                Lwps =
-                [
-                    [new Mmap(1), new Mmap(2, 4), new Munmap(), new Mmap(1, 2), new Munmap()],
-                    [new Mmap(3, 4), new Munmap(1, 1), new Mmap(1, 2), new Munmap(), new Munmap()],
-                ],
-            },
-        ],
-    };
+        var w = ExecTopdownScenario.Default();
+        return w.With(w.Section<MapsWorkload>()! with
+        {
+            Lwps =
+            [
+                [new Mmap(1), new Mmap(2, 4), new Munmap(), new Mmap(1, 2), new Munmap()],
+                [new Mmap(3, 4), new Munmap(1, 1), new Mmap(1, 2), new Munmap(), new Munmap()],
+            ],
+        });
+    }
 
     /// <summary>Variants: exec-topdown's and mmap-bottomup's (either direction), every LWP's mmap()s aligned to 2 or 4 pages one time in two.</summary>
     public static FsCheck.Gen<Workload> Generate() =>
