@@ -103,11 +103,21 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     /// </summary>
     public static bool RacilyRead(string field) => field is "l_stat" or "L_INMEM" or "l_cpu" or "L_SWAPPINGIN";
 
+    /// <summary>
+    /// <see cref="RacilyRead"/>, and p_nrlwps in a kernel whose lwp_exit() counts itself out without
+    /// sched_lock (switch pr29652, <see cref="Sched.Proc.RacyNrlwps"/>); the fixed kernel never reads
+    /// it racily, so its stores stay out of the store log's footprint there.
+    /// </summary>
+    private bool IsRacilyRead(string field) => RacilyRead(field) || (_nrlwpsRacy && field == "p_nrlwps");
+
+    /// <summary>Whether this kernel reads p_nrlwps racily (<see cref="IsRacilyRead"/>), from its configuration.</summary>
+    private readonly bool _nrlwpsRacy = kernel.Config.Has(Switches.Pr29652);
+
     /// <summary>True when the log visible to the running step holds a store to a racily read field.</summary>
     private bool HoldsRacilyReadStore()
     {
         for (int i = 0; i < _count; i++)
-            if (RacilyRead(_log[i].Field)) return true;
+            if (IsRacilyRead(_log[i].Field)) return true;
         return false;
     }
 
@@ -175,7 +185,7 @@ public sealed class Discipline(Kernel kernel) : IStateShown
         var r = kernel.Running;
         if (r is null || !On) return;
         if (lk.Owner != r) throw NotHeld(lk, obj, field, r, "written");
-        if (RacilyRead(field)) kernel.Writes("detectors", 0, StoreLog);
+        if (IsRacilyRead(field)) kernel.Writes("detectors", 0, StoreLog);
         if (_logStep != StepSerial)
         {
             _logStep = StepSerial;
@@ -228,7 +238,7 @@ public sealed class Discipline(Kernel kernel) : IStateShown
     private int Unseen(object obj, string field, long current, object? currentRef)
     {
         var r = kernel.Running;
-        if (!RacilyRead(field)) throw new InvalidOperationException($"racy read of {field}, which Discipline.RacilyRead does not list");
+        if (!IsRacilyRead(field)) throw new InvalidOperationException($"racy read of {field}, which Discipline.RacilyRead does not list");
         // A thread the logged step woke was asleep while it ran: it reads what the step left.
         if (r is null || !On || _count == 0 || _writer == r || r.WokenInStep == _logStep) return -1;
         if (_seenStep != StepSerial)

@@ -20,6 +20,9 @@ public static class LwpExit
     /// <summary>Why lwp_wait1() reads its siblings' l_stat without sched_lock.</summary>
     private const string WaitForZombies = "lwp_wait1(): LIST_FOREACH(l2, &p->p_lwps) ... if (l2->l_stat == LSZOMB), under the kernel lock, as lwp_exit2() sets LSZOMB";
 
+    /// <summary>Why the 2003-04 lwp_exit() loads p_nrlwps without sched_lock (switch pr29652).</summary>
+    private const string Lwplock = "lwp_exit(): p->p_nrlwps-- under simple_lock(&p->p_lwplock), not sched_lock (kern_lwp.c 1.4)";
+
     /// <summary>Why lwp_exit() reads its siblings' state without sched_lock.</summary>
     private const string LastLwp = "lwp_exit(): if (p->p_nlwps - p->p_nzlwps == 1), read under the kernel lock without sched_lock";
 
@@ -126,10 +129,19 @@ public static class LwpExit
     internal static void SetDead(Kernel k, KernelThread self, Lwp l)
     {
         var cpu = l.CurCpu!;
+        // pr29652: the 2003-04 text counts the LWP out under p_lwplock alone (kern_lwp.c 1.4,
+        // "simple_lock(&p->p_lwplock); p->p_nrlwps--; simple_unlock(&p->p_lwplock);"), so its load
+        // may miss a sibling's ltsleep() or setrunnable() that another CPU just stored under
+        // sched_lock; kern_lwp.c 1.30 and kern_exit.c 1.151 (2005) moved it under sched_lock.
+        bool unlockedCount = k.Config.Has(Switches.Pr29652) && !k.Config.Has(Switches.LwpExitSkipsNrlwps);
+        // (The load is made first in the step: the unlink below stores nothing it reads, and a
+        // racy read sees the last section's stores only until this step stores its own.)
+        int seen = unlockedCount ? l.Proc.RacyNrlwps(Lwplock) : 0;
         l.UnlinkFromAllLwp(k.ProcListLock);
+        if (unlockedCount) l.Proc.SetNrlwpsUnderLwplock(seen - 1);
         k.SchedLock.Acquire(self);
         l.Stat = LwpStat.Dead;
-        if (!k.Config.Has(Switches.LwpExitSkipsNrlwps)) l.Proc.Nrlwps--; // lwp_exit(), exit1(): p_nrlwps-- with LSDEAD (lwp-exit-skips-nrlwps)
+        if (!unlockedCount && !k.Config.Has(Switches.LwpExitSkipsNrlwps)) l.Proc.Nrlwps--; // lwp_exit(), exit1(): p_nrlwps-- with LSDEAD (lwp-exit-skips-nrlwps)
         cpu.Current = null;
         cpu.Exiting = l;
         k.SchedLock.Release(self);

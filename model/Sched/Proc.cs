@@ -203,11 +203,42 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     /// setrunnable() counts it back in (kern_synch.c of 2006; the 2003-04 text is not stored),
     /// lwp_exit() and exit1() count the exiting LWP out as it becomes LSDEAD.
     /// </summary>
-    /// <remarks>Each of those sites holds sched_lock, and a write without it is reported (lock discipline, a check only).</remarks>
+    /// <remarks>
+    /// Each of those sites holds sched_lock (the fix of PR kern/29652, kern_lwp.c 1.30: "Protect
+    /// p_nrlwps by sched_lock"), and a write without it is reported (lock discipline). The store is
+    /// logged, so the 2003-04 lwp_exit(), which counts itself out under p_lwplock only
+    /// (<see cref="RacyNrlwps"/>, <see cref="SetNrlwpsUnderLwplock"/>), may read the count from
+    /// before a store another CPU made under sched_lock in the last critical section.
+    /// </remarks>
     public int Nrlwps
     {
         get { Touch(); return _nrlwps; }
-        internal set { Touch(); if (kernel is not null) _d?.WriteAlsoUnder(kernel.SchedLock, this, "p_nrlwps"); V(); _nrlwps = value; }
+        internal set { Touch(); if (kernel is not null) _d?.Write(kernel.SchedLock, this, "p_nrlwps", _nrlwps); V(); _nrlwps = value; }
+    }
+
+    /// <summary>
+    /// p_nrlwps read without sched_lock, as the 2003-04 lwp_exit() does (kern_lwp.c 1.4:
+    /// <c>simple_lock(&amp;p->p_lwplock); p->p_nrlwps--; simple_unlock(&amp;p->p_lwplock);</c>): the
+    /// decrement's load may see the value before an unseen store of the last critical section,
+    /// another CPU's ltsleep() or setrunnable() under sched_lock. <paramref name="why"/> quotes the kernel.
+    /// </summary>
+    public int RacyNrlwps(string why)
+    {
+        _ = why;
+        Touch();
+        return _d is null ? _nrlwps : (int)_d.Racy(this, "p_nrlwps", _nrlwps);
+    }
+
+    /// <summary>
+    /// The store of the 2003-04 lwp_exit()'s <c>p->p_nrlwps--</c>, under p_lwplock, a spin lock of
+    /// the process that none of the sched_lock writers takes (not modelled: it is taken and released
+    /// around this one store).
+    /// </summary>
+    internal void SetNrlwpsUnderLwplock(int value)
+    {
+        Touch();
+        V();
+        _nrlwps = value;
     }
 
     /// <summary>

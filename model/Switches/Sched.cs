@@ -84,6 +84,28 @@ public static partial class Switches
     };
 
     /// <summary>
+    /// PR kern/29652 (fixed by kern_lwp.c 1.30 and kern_exit.c 1.151, yamt, 2005, netbsd-3 ticket
+    /// #842: "Protect p_nrlwps by sched_lock."): the 2003-04 lwp_exit() (kern_lwp.c 1.4) counts the
+    /// exiting LWP out of p_nrlwps under p_lwplock, while ltsleep() and setrunnable() change the same
+    /// counter under sched_lock. Two locks for one counter: a sibling's sleep or wakeup on another CPU
+    /// between lwp_exit()'s load and its store is lost. Read in <see cref="Exit.LwpExit"/>
+    /// (SetDead), with <see cref="Sched.Proc.RacyNrlwps"/>. Under the 2004 big lock both run holding
+    /// kernel_lock, so the switch selects a kernel without it (<see cref="KernelSwitch.BigLock"/> false).
+    /// </summary>
+    public static readonly KernelSwitch Pr29652 = new("pr29652", SwitchKind.Historical, "lwp_exit (exit1)", "exit-lwps")
+    {
+        Origin = "PR kern/29652",
+        Title = "lwp_exit() counts itself out of p_nrlwps under p_lwplock, not sched_lock, and loses a sibling's count",
+        BigLock = false,
+        Description = "An LWP exits while a sibling on another CPU goes to sleep or is woken: lwp_exit() loads p_nrlwps under "
+            + "p_lwplock only, the sibling's ltsleep() or setrunnable() stores p_nrlwps-1 or +1 under sched_lock, and lwp_exit() "
+            + "stores its own load minus one over it. p_nrlwps no longer counts the running LWPs (exit_lwps() and the "
+            + "SA code read it). The fix (kern_lwp.c 1.30) changes p_nrlwps only under sched_lock.",
+        Expected = "invariant LwpCountsMatchTheirLwps",
+        Budget = 200,
+    };
+
+    /// <summary>
     /// Found by the checker (session 19): lwp_exit() of 2003-04 (kern_lwp.c 1.4) decides whether it
     /// is the last LWP by <c>p->p_nlwps - p->p_nzlwps == 1</c>, and p_nzlwps counts an LWP only when
     /// it becomes LSZOMB after its switch away (lwp_exit2() in the 2004 rework, the reaper before).
