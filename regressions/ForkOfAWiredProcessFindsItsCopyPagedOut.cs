@@ -13,7 +13,9 @@ namespace Uvm.Regressions;
 /// one reference first: "If the anon has only one ref, we must have already copied it. This can
 /// happen if we needed to sleep waiting for memory in a previous run through this loop. The new
 /// page might even have been paged out, since the new page is not wired." The default kernel runs
-/// that; the revision of the change was not found.
+/// that. The change is uvm_amap.c 1.66 (chs, 2005; PR kern/25392, port-sparc/30257, kern/31924),
+/// from its pull-ups in doc/CHANGES-2.0.4 (ticket #10230) and CHANGES-3.0 (#939), read by a
+/// helper of session 37: the 2003-04 kernel had the earlier test.
 ///
 /// Setup (scenario cow-wire): a process mlock()s its 2 pages (copying them from a first child) and
 /// forks again while another process fills memory.

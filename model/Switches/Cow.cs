@@ -105,12 +105,15 @@ public static partial class Switches
     /// active and not wired) may have been paged out while it slept: fork() of an mlock()ed process
     /// under memory pressure panics. uvm_amap.c 1.82.16.2 (2007) skips an anon with one reference
     /// first ("The new page might even have been paged out, since the new page is not wired"),
-    /// which the default does; the revision of the change was not found. Read in
+    /// which the default does. The change is uvm_amap.c 1.66 (chs, 2005; pulled up to netbsd-2-0 as
+    /// ticket #10230 and to netbsd-3 as #939, doc/CHANGES-2.0.4 and CHANGES-3.0: "Prevent occasional
+    /// panics on machines which are low on memory. PR kern/25392, port-sparc/30257, kern/31924"), so
+    /// the 2003-04 kernel had the earlier test. Read in
     /// <see cref="Cow.CowWiring.CowNow"/>.
     /// </summary>
     public static readonly KernelSwitch CowNowPanicsOnCopiedAnon = new("cow-now-panics-on-copied-anon", SwitchKind.Historical, "amap_cow_now (uvmspace_fork of a wired entry)", "cow-wire")
     {
-        Origin = "uvm_amap.c 1.22 (1999) → 1.82.16.2 (2007): \"If the anon has only one ref, we must have already copied it\"; revision not found",
+        Origin = "PR kern/25392 (also port-sparc/30257, kern/31924): uvm_amap.c 1.66 (chs, 2005; netbsd-2-0 ticket #10230): \"If the anon has only one ref, we must have already copied it\" (1.82.16.2 of 2007 has it)",
         Title = "fork() of an mlock()ed process panics when amap_cow_now() restarts after waiting for memory and finds a copy it made paged out",
         Description = "A process mlock()s its private entry and forks while memory is short. amap_cow_now() copies the first shared "
             + "anon for the child, finds no free page for the next and sleeps in uvm_wait(\"cownowpage\"). The pagedaemon pages "
