@@ -69,14 +69,15 @@ public sealed class ExitReworkOrderingRules
     /// in-process 6, 1, 7, 2, 3, 1, 1, 1, 1, 5.
     /// Since exit1()'s pool_get() of the rusage may block (session 28): in-process 5, 1, 7, 2, 4, 3,
     /// 3, 10, 1, 1 and Coyote 2, 9, 6, 1, 2, 3, 1, 10, 7, 4.
-    /// Pinned interleaving (seed 0, schedule 5, 140 steps; re-pinned twice in session 19, when the
+    /// Pinned interleaving (seed 0, schedule 1, 94 steps; re-pinned twice in session 19, when the
     /// pagedaemon's and aiodoned's wakeups of the memory waiters came to reach LWPs and
     /// uvm_km_pgremove() stopped waking them itself, and when exit1()'s fdfree() came to be a point
-    /// where it may block, and in session 28, when exit1()'s pool_get() of the rusage did): cpu0's
-    /// last LWP of a process, lwp 7, runs exit1 (step 127) through cpu_exit (135); cpu1's exit
-    /// takes kernel_map in uvmspace_free's uvm_km_free (138); cpu0's uvm_km_free of the u-area
+    /// where it may block, in session 28, when exit1()'s pool_get() of the rusage did, and in
+    /// session 37, when fork1()'s allocations after the child is linked did): cpu0's last LWP of
+    /// pid 2, lwp 6, runs exit1 through SZOMB (step 90) and cpu_exit (91); cpu1's fork takes
+    /// kernel_map in uvm_km_alloc() for the child's u-area (92); cpu0's uvm_km_free of the u-area
     /// after the switch, which runs without the big lock, finds kernel_map locked (uvm_km_free:
-    /// kernel_map locked, step 139) and puts cpu0 itself to sleep.
+    /// kernel_map locked, step 93) and puts cpu0 itself to sleep.
     /// </summary>
     private static readonly Rule LwpExit2SleepsAfterTheSwitchAway = new("exit-sleep-after-switch", 25,
         "exit-reaperless-exit-sleep-after-switch-PathAfterSwitchAwayNeverSleeps-seed0.json");
@@ -121,10 +122,10 @@ public sealed class ExitReworkOrderingRules
     /// 9, 1, 5, 2 and Coyote 11, 9, 1, 1, 1, 4, 19, 3, 3, 1 (worst 19). Since the reaper's
     /// uvm_lwp_exit() unwires the u-area before it frees it (session 35): in-process 6, 6, 6, 3, 1,
     /// 14, 1, 8, 3, 2 and Coyote 3, 9, 1, 4, 2, 15, 20, 6, 2, 12 (worst 20).
-    /// Pinned interleaving (seed 0, schedule 6, 167 steps; re-pinned in sessions 19, 28 and 35):
-    /// cpu1: SDEAD of lwp 7, its process's last LWP (step 162), then exit2 (163, before cpu_exit)
-    /// queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (164) takes it,
-    /// uvm_fault_unwire (165), and uvm_km_free: u-area frees the u-area cpu1 still runs on (166).
+    /// Pinned interleaving (seed 0, schedule 9, 64 steps; re-pinned in sessions 19, 28, 35 and 37):
+    /// cpu1: SDEAD of lwp 5, its process's last LWP (step 59), then exit2 (60, before cpu_exit)
+    /// queues it on deadprocs/deadlwp and wakes the reaper; reaper: cpu_wait (61) takes it,
+    /// uvm_fault_unwire (62), and uvm_km_free: u-area frees the u-area cpu1 still runs on (63).
     /// </summary>
     private static readonly Rule ReaperFreesTheUareaOfARunningLwp = new("exit-reaper-before-switch", 40,
         "exit-reaper-exit-reaper-before-switch-UareaIsNeverFreedOrReusedWhileItsLwpRuns-seed0.json");
@@ -172,7 +173,8 @@ public sealed class ExitReworkOrderingRules
     /// under the big lock held through every system call (issue 18), again when the exit scenarios
     /// lost the swapout walk (no swap device), again when exit1()'s fdfree() came to be a point
     /// where it may block (session 19), and again when its pool_get() of the rusage did (session
-    /// 28); the stories above follow the re-pinned schedules.
+    /// 28), and two of them again when fork1()'s allocations after the child is linked did (session
+    /// 37); the stories above follow the re-pinned schedules.
     /// </summary>
     [Theory]
     [MemberData(nameof(RuleIds))]

@@ -34,9 +34,11 @@ public sealed class TwoLwpsExitTogetherAndNeitherCallsExit1
     /// 23, 76, 38, 20, 9; Coyote 38, 13, 29, 31, 9, 88, 1, 22, 1, 11 (worst 88). After sessions 26-27
     /// (vfork and SA_NOCLDWAIT in the storm's generator) and exit1()'s pool_get() of the rusage as a
     /// point where it may block (session 28): in-process 24, 13, 22, 15, 27, 23, 76, 57, 204, 111;
-    /// Coyote 38, 135, 29, 31, 9, 49, 150, 22, 16, 1 (worst 204), so 500.
+    /// Coyote 38, 135, 29, 31, 9, 49, 150, 22, 16, 1 (worst 204), so 500. Since fork1()'s
+    /// allocations after the child is linked may block (session 37): in-process 52, 79, 108, 65, 88,
+    /// 30, 8, 17, 59, 159; Coyote 81, 180, 531, 44, 47, 294, 90, 16, 164, 59 (worst 531), so 1000.
     /// </summary>
-    private const int Budget = 500;
+    private const int Budget = 1000;
 
     private static readonly KernelConfig KernelOfTheText = Switches.Configure(["lwp-exit-counts-dying-sibling"]);
 

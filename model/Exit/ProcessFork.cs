@@ -78,6 +78,11 @@ public static class ProcessFork
         k.LinkLwp(l2);
         p1.ChildList.Add(p2);
         Proclist.UnlockWrite(k, selfOf());
+        // What fork1() allocates after it (kern_fork.c 1.111: pcred's pool_get(PR_WAITOK), fdcopy(),
+        // cwdinit(), limcopy(), sigactsinit(), pstatscopy(), uvm_proc_fork()'s uvmspace_fork(),
+        // newlwp()'s pool_get(&lwp_pool, PR_WAITOK)) may sleep, with the child already its parent's
+        // and on the lists: the big lock goes with the step (a session-37 audit of the model's cuts).
+        selfOf().MaySleep();
         yield return Step.Ran("fork1: SIDL");
 
         // uvm_uarea_alloc(): a cached u-area under uvm_uareas_slock (the cache is the rework's), else uvm_km_alloc().

@@ -150,6 +150,11 @@ public sealed class ShmUser : KernelThread
         }
         var allocation = new ShmAllocation(g.Key, Kernel.Discipline, Kernel.Versions);
         Kernel.Vm.ShmAllocating.Add(allocation);
+        // shmget_allocate_segment(): "In case we sleep in malloc(), mark the segment present but
+        // deleted so that noone else tries to create the same key": malloc(M_WAITOK) of the
+        // shm_handle and uao_create() may sleep, so the big lock goes with the step (a second
+        // shmget() of the key can then find it and wait, SHMSEG_WANTED).
+        MaySleep();
         yield return Step.Ran("shmget: malloc, the segment marked allocated and removed");
         Kernel.Vm.ShmList.Add(new ShmSegment(g.Key, AObjPager.Create(Kernel, g.Pages)));
         Kernel.Vm.ShmAllocating.Remove(allocation);
