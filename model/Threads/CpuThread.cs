@@ -17,8 +17,8 @@ namespace Uvm.Model.Threads;
 /// kernel thread's LWP (<see cref="Kthread"/>), the CPU's steps are that thread's until it sleeps:
 /// this thread waits on <see cref="Cpu.Lent"/>, in the step that switched. An idle CPU waits on the
 /// run queue (sched_whichqs) for as long as the kernel runs: kernel threads may still need it. Left
-/// out: priorities among user LWPs (one run queue), signals, kernel preemption (a path runs until it
-/// sleeps or returns).
+/// out: priorities among user LWPs (one run queue), signals but the stop signals' issignal() at
+/// userret() (<see cref="Signals"/>), kernel preemption (a path runs until it sleeps or returns).
 /// </summary>
 public sealed class CpuThread : KernelThread
 {
