@@ -22,7 +22,7 @@ public static class ScenarioCatalogue
     /// <summary>The machine's own scenario, each section's, then the mixed one; two scenarios of one name are a programming error.</summary>
     private static IReadOnlyList<Scenario> Collect()
     {
-        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, SwapoutScenario.Swapctl, SwapoutScenario.Procfs, .. WorkloadSections.All.SelectMany(s => s.Scenarios), MixedScenario.Scenario];
+        IReadOnlyList<Scenario> all = [SwapoutScenario.Scenario, SwapoutScenario.Swapctl, SwapoutScenario.Procfs, StopScenario.Scenario, .. WorkloadSections.All.SelectMany(s => s.Scenarios), MixedScenario.Scenario];
         var twice = all.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null) throw new InvalidOperationException($"two scenarios are named {twice.Key}");
         return all;

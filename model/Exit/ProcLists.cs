@@ -46,8 +46,8 @@ public sealed class ProcLists(Kernel? kernel = null)
     public static WaitChannel ChannelOf(Proc p) => p.AddressChannel;
 
     /// <summary>
-    /// pfind(pid): the process with that pid on its hash chain, if SACTIVE (kern_proc.c 1.63: SSTOP
-    /// too, which the model has not), or null (the caller holds proclist_lock). The chain is every process still hashed: a freed
+    /// pfind(pid): the process with that pid on its hash chain, if SACTIVE or SSTOP (kern_proc.c 1.63),
+    /// or null (the caller holds proclist_lock). The chain is every process still hashed: a freed
     /// one left there would be read.
     /// </summary>
     internal static Proc? Pfind(Kernel k, int pid)
@@ -57,7 +57,7 @@ public sealed class ProcLists(Kernel? kernel = null)
         {
             var p = procs[i];
             if (p.Pid != pid || !p.HashedUnchecked) continue;
-            return p.Stat == ProcStat.Active ? p : null;
+            return p.Stat is ProcStat.Active or ProcStat.Stop ? p : null; // SSTOP too: a stopped process is alive (pfind() finds any hashed one)
         }
         return null;
     }

@@ -17,4 +17,11 @@ public enum ProcStat
 
     /// <summary>SZOMB: a zombie its parent may collect with wait4().</summary>
     Zomb,
+
+    /// <summary>
+    /// SSTOP: stopped by a stop signal (proc_stop(), kern_sig.c 1.153) or created stopped by fork1()
+    /// with P_STOPFORK; SIGCONT (proc_unstop()) makes it SACTIVE again. Appended, so that the
+    /// values before it keep their numbers.
+    /// </summary>
+    Stop,
 }

@@ -56,6 +56,9 @@ public static class ProcessFork
             shared.RefCount++;
         }
         var p2 = new Proc(k.Procs.Count + 1, system: false, k, shared) { Stat = ProcStat.Idl, Parent = p1, PoolItem = procItem };
+        // "Inherit STOPFORK and STOPEXEC flags": p2->p_flag |= p1->p_flag & (P_STOPFORK | P_STOPEXEC) (kern_fork.c 1.111).
+        bool stopFork = p1.StopFork;
+        if (stopFork) p2.StopFork = true;
         k.Procs.Add(p2);
         k.Versions.Bump(StateDomain.VmRefs);
         // fork1(): if (flags & FORK_PPWAIT) p2->p_flag |= P_PPWAIT, before the child is on any list.
@@ -118,23 +121,27 @@ public static class ProcessFork
         for (int i = 0; i < Uvmexp.UspacePages; i++)
             if (k.Vm.KernelObject.MappedPage(PhysMem.UareaIndex(l2.Uarea!.Id, i)) is { } upage) Contents.Write(k, selfOf(), upage);
 
-        // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }.
+        // fork1(): SCHED_LOCK { SACTIVE; LSRUN; setrunqueue }, "except if the parent requested the
+        // child to start in SSTOP state" (P_STOPFORK): then SSTOP and LSSTOP, off the run queue.
         var self = selfOf();
-        if (!k.Config.Has(Switches.ForkLeavesProcIdle)) p2.Stat = ProcStat.Active; // fork-leaves-proc-idle
+        if (!k.Config.Has(Switches.ForkLeavesProcIdle)) p2.Stat = stopFork ? ProcStat.Stop : ProcStat.Active; // fork-leaves-proc-idle
         // fork-asserts-idle-unlocked: KASSERT(l2->l_stat == LSIDL) before SCHED_LOCK.
         if (k.Config.Has(Switches.ForkAssertsIdleUnlocked) && l2.Stat != LwpStat.Idle)
             throw new KernelPanicException("fork1", $"{l2} is {l2.Stat}, not LSIDL");
         k.SchedLock.Acquire(self);
-        l2.Stat = LwpStat.Run;
-        p2.Nrlwps = 1; // fork1(): p2->p_nrlwps = 1, under SCHED_LOCK with LSRUN (kern_fork.c 1.111)
-        bool late = k.Config.Has(Switches.ForkSetrunqueueAfterUnlock); // fork-setrunqueue-after-unlock
-        if (!late) Scheduler.SetRunQueue(k, l2);
+        // kern_fork.c 1.111: p2->p_nrlwps = 1 before the P_STOPFORK test, for a stopped child too
+        // (pr26468); 1.116 (PR kern/26468) counts the stopped child's LWP out: p_nrlwps = 0.
+        p2.Nrlwps = stopFork && !k.Config.Has(Switches.Pr26468) ? 0 : 1;
+        l2.Stat = stopFork ? LwpStat.Stop : LwpStat.Run;
+        bool late = !stopFork && k.Config.Has(Switches.ForkSetrunqueueAfterUnlock); // fork-setrunqueue-after-unlock
+        if (!stopFork && !late) Scheduler.SetRunQueue(k, l2);
         k.SchedLock.Release(self);
         if (late) Scheduler.SetRunQueue(k, l2);
         // "Now can be swapped." PRELE(l1). fork-cached-uarea-keeps-phold: skipped when the u-area was cached.
         if (!(cached is not null && k.Config.Has(Switches.ForkCachedUareaKeepsPhold))) l1.HoldCount--;
         if (!vfork)
         {
+            l1.ForkedPid = p2.Pid; // retval[0] = p2->p_pid
             yield return Step.Ran("fork1");
             yield break;
         }
@@ -158,6 +165,7 @@ public static class ProcessFork
             if (k.Config.Has(Switches.VforkWaitsOnce)) break; // vfork-waits-once: `if` for `while`
         }
         l1.VforkChild = null;
+        l1.ForkedPid = p2.Pid; // retval[0] = p2->p_pid, read in the section of the last test
         if (k.Config.Has(Switches.VforkPrelesTwice)) l1.HoldCount--; // vfork-preles-twice: a second PRELE(l1)
         yield return Step.Ran("fork1: ppwait");
     }

@@ -518,6 +518,19 @@ public sealed class Lwp(int lid, Proc proc, IReadOnlyList<LwpOp> program, Kernel
 
     private Proc? _vforkChild;
 
+    /// <summary>
+    /// The pid its last fork() returned (retval[0] of fork1()), or 0 before any: what a debugger
+    /// that forked a child keeps to signal it (<see cref="Kill"/> without a pid). A register of
+    /// the user program, as <see cref="Pc"/> is.
+    /// </summary>
+    public int ForkedPid
+    {
+        get { R("pc"); return _forkedPid; }
+        internal set { W("pc"); C(); _forkedPid = value; }
+    }
+
+    private int _forkedPid;
+
     /// <summary>Seconds left before the tsleep() timeout fires.</summary>
     public int SleepTimeout
     {

@@ -16,6 +16,7 @@ namespace Uvm.Model.Sched;
 [JsonDerivedType(typeof(ProcRegs), "procregs")]
 [JsonDerivedType(typeof(Exec), "exec")]
 [JsonDerivedType(typeof(SysExit), "exit")]
+[JsonDerivedType(typeof(Kill), "kill")]
 public abstract record LwpOp;
 
 /// <summary>Runs in user mode for <paramref name="Quanta"/> scheduler quanta, preempted after each.</summary>

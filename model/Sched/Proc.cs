@@ -272,6 +272,36 @@ public sealed class Proc(int pid, bool system, Kernel? kernel = null, ProcVmspac
     private bool _noCldWait;
 
     /// <summary>
+    /// P_STOPFORK: the process is traced with stop-on-fork (a debugger's or systrace's
+    /// sysctl proc.PID.stopfork, kern_sysctl.c): fork1() passes it on to the child ("Inherit
+    /// STOPFORK and STOPEXEC flags", kern_fork.c 1.111) and creates the child in SSTOP, its LWP
+    /// LSSTOP, for the debugger to continue (<see cref="Exit.ProcessFork"/>).
+    /// </summary>
+    public bool StopFork
+    {
+        get { Touch(); return _stopFork; }
+        internal set { Touch(); V(); _stopFork = value; }
+    }
+
+    private bool _stopFork;
+
+    /// <summary>
+    /// SIGSTOP is in p_sigctx.ps_siglist: kpsignal1() posted it while an LWP of the process was
+    /// running (p_nrlwps &gt; 0), so the first LWP to reach issignal() on its way back to user mode
+    /// takes it and stops the process (kern_sig.c 1.153). A SIGCONT posted after it removes it
+    /// (<c>sigminusset(&amp;stopsigmask, &amp;p->p_sigctx.ps_siglist)</c>). The other signals of the
+    /// model leave nothing pending: SIGCONT's default action is to be ignored once it has continued
+    /// the process (<see cref="Signals"/>).
+    /// </summary>
+    public bool SigStopPending
+    {
+        get { Touch(); return _sigStopPending; }
+        internal set { Touch(); V(); _sigStopPending = value; }
+    }
+
+    private bool _sigStopPending;
+
+    /// <summary>
     /// P_PPWAIT: a vfork() child whose parent LWP sleeps in fork1() until this process execs or
     /// exits (kern_fork.c 1.111: set with the child's other p_flag bits, before it is on any list;
     /// cleared by execve() and by exit1(), each with <c>wakeup(p->p_pptr)</c>).

@@ -64,3 +64,25 @@ public sealed record Exec : LwpOp
     public override string ToString() => "exec";
 }
 
+
+/// <summary>The signals a workload sends with <see cref="Kill"/>, each with its default action (kern_sig.c sigprop).</summary>
+public enum Sig
+{
+    /// <summary>SIGSTOP (SA_STOP): stop the process.</summary>
+    Stop,
+
+    /// <summary>SIGCONT (SA_CONT | SA_IGNORE): continue a stopped process; otherwise ignored.</summary>
+    Cont,
+}
+
+/// <summary>
+/// kill(<paramref name="Pid"/>, <paramref name="Signal"/>), as a shell's job control or a debugger
+/// stops and continues another process (<see cref="Signals.SysKill"/>); pid 0 names the child
+/// this LWP's last fork() returned, which a debugger continues after a P_STOPFORK fork. ESRCH if
+/// no such process is alive.
+/// </summary>
+public sealed record Kill(Sig Signal, int Pid = 0) : LwpOp
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"kill({(Pid == 0 ? "child" : Pid.ToString(System.Globalization.CultureInfo.InvariantCulture))}, SIG{Signal.ToString().ToUpperInvariant()})";
+}

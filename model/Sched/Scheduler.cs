@@ -48,7 +48,7 @@ public static class Scheduler
     {
         if (l.Stat is not (LwpStat.Sleep or LwpStat.Stop))
             throw new KernelPanicException("setrunnable", $"{l} is {l.Stat}");
-        if (unsleep && l.Stat == LwpStat.Sleep && l.WChan is not null) l.WChan = null;
+        if (unsleep && l.WChan is not null) l.WChan = null; // case LSSTOP: falls through to case LSSLEEP: unsleep(l)
         l.Stat = LwpStat.Run;
         l.Proc.Nrlwps++; // setrunnable()/awaken(): p_nrlwps++ under SCHED_LOCK (kern_synch.c of 2006)
         if (k.Config.Has(Switches.SetrunnableDoublesNrlwps)) l.Proc.Nrlwps++; // setrunnable-doubles-nrlwps

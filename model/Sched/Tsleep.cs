@@ -38,6 +38,21 @@ public static class Tsleep
         }
         k.SchedLock.Acquire(self);
         cpu.Current = null;
+        if (interruptible && Signals.Stops(l))
+        {
+            // ltsleep() with PCATCH: on the sleep queue first ("we could stop there, and a wakeup or
+            // a SIGCONT (or both) could occur while we were stopped"), then CURSIG() → issignal()
+            // stops the LWP with l_wchan set, and mi_switch().
+            l.WChan = chan;
+            l.Sintr = true;
+            l.SlpTime = 0;
+            l.SleepTimeout = int.MaxValue;
+            Signals.Stop(k, self, l.Proc, l);
+            Scheduler.CpuSwitch(k, cpu);
+            k.SchedLock.Release(self);
+            k.SleepQueues.Wakeup(Threads.ClockThread.Idle);
+            return;
+        }
         l.Stat = LwpStat.Sleep;
         l.Sintr = interruptible; // PCATCH: L_SINTR (wait4()'s tsleep; the other kernel paths' sleeps of the model take no PCATCH)
         bool late = k.Config.Has(Switches.LtsleepCountsAfterUnlock); // ltsleep-counts-after-unlock: p_nrlwps-- after SCHED_UNLOCK
@@ -72,13 +87,32 @@ public static class Tsleep
         // A spin lock's channel is the model's stand-in for spinning: simple_unlock() takes no
         // sched_lock, so the lock-order detector must not learn "held locks before sched_lock" here.
         k.SchedLock.Acquire(self, ordered: !chan.Spin);
-        foreach (var l in k.Lwps)
+        WakeupLocked(k, chan);
+        k.SchedLock.Release(self);
+    }
+
+    /// <summary>
+    /// sched_wakeup(chan), sched_lock held: each LWP on the channel's sleep queue is taken off it
+    /// (l_wchan = 0) and, if LSSLEEP, awaken()ed; an LSSTOP one stays stopped, to find its sleep
+    /// over when SIGCONT comes (kern_synch.c: <c>if (l->l_stat == LSSLEEP) { awaken(l); goto restart; }</c>).
+    /// </summary>
+    internal static void WakeupLocked(Kernel k, WaitChannel chan)
+    {
+        var lwps = k.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
         {
-            if (!l.OnAllLwp || l.Stat != LwpStat.Sleep || l.WChan != chan) continue;
+            var l = lwps[i];
+            if (!l.OnAllLwp || l.WChan != chan) continue;
+            var stat = l.Stat;
+            if (stat == LwpStat.Stop)
+            {
+                l.WChan = null;
+                continue;
+            }
+            if (stat != LwpStat.Sleep) continue;
             if (!k.Config.Has(Switches.WakeupLeavesWchan)) l.WChan = null; // wakeup-leaves-wchan: l_wchan not cleared
             Scheduler.SetRunnable(k, l, unsleep: false); // awaken(): sched_wakeup() unlinked it above
         }
-        k.SchedLock.Release(self);
     }
 
     /// <summary>

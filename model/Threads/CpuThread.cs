@@ -17,8 +17,8 @@ namespace Uvm.Model.Threads;
 /// kernel thread's LWP (<see cref="Kthread"/>), the CPU's steps are that thread's until it sleeps:
 /// this thread waits on <see cref="Cpu.Lent"/>, in the step that switched. An idle CPU waits on the
 /// run queue (sched_whichqs) for as long as the kernel runs: kernel threads may still need it. Left
-/// out: priorities among user LWPs (one run queue), signals, kernel preemption (a path runs until it
-/// sleeps or returns).
+/// out: priorities among user LWPs (one run queue), signals but the stop signals' issignal() at
+/// userret() (<see cref="Signals"/>), kernel preemption (a path runs until it sleeps or returns).
 /// </summary>
 public sealed class CpuThread : KernelThread
 {
@@ -45,11 +45,18 @@ public sealed class CpuThread : KernelThread
     /// from the user-mode AST without it (i386 trap.c T_ASTFLT), and so do the idle loop's
     /// cpu_switch() and lwp_exit2() after cpu_exit() (exit1()/lwp_exit() drop it first). An LWP whose
     /// process has p_userret set takes lwp_exit_hook() at its return to user mode, which starts with
-    /// KERNEL_PROC_LOCK (kern_exit.c 1.121), so that step needs it too.
+    /// KERNEL_PROC_LOCK (kern_exit.c 1.121), so that step needs it too. An LWP that stops in
+    /// userret()'s issignal() does so without it.
     /// </summary>
     protected internal override bool NeedsKernelLock => Cpu.Current is { } l
-        ? l.KernelPath is not null || l.Pc >= l.Program.Count || l.Program[l.Pc] is not Compute || l.Proc.ExitHook
+        ? l.KernelPath is not null || (!Signals.Stops(l) && NeedsItForItsNextOp(l))
         : Cpu.Exiting is { KernelLockDropped: false };
+
+    /// <summary>
+    /// Whether the LWP's next operation, from user mode, needs the big lock; userret()'s
+    /// issignal() stop before it does not (a system call's userret() runs after KERNEL_PROC_UNLOCK).
+    /// </summary>
+    private static bool NeedsItForItsNextOp(Lwp l) => l.Pc >= l.Program.Count || l.Program[l.Pc] is not Compute || l.Proc.ExitHook;
 
     /// <summary>
     /// Kept while the same LWP is still curlwp inside its kernel path (it has not slept, switched or
@@ -123,6 +130,9 @@ public sealed class CpuThread : KernelThread
                 l.KernelPath = null;
                 if (HoldsAnyLock) AssertHoldsNoLock($"returns {l} to user mode"); // not a string per system call
             }
+            // userret(): while ((sig = CURSIG(l)) != 0) postsig(sig), before the p_userret hook:
+            // a stopped process's LWP stops here (issignal()), and goes on when continued.
+            if (Signals.Stops(l)) return Step.Ran(Signals.StopAtUserret(Kernel, this, Cpu, l));
             if (SystemCall(l) is not { } call) return Step.Ran(RunQuantum(l));
             l.KernelPath = call.GetEnumerator();
         }
@@ -157,6 +167,9 @@ public sealed class CpuThread : KernelThread
             case SysExit:
                 NextOp(l);
                 return LwpExit.SysExit(Kernel, l);
+            case Kill kill:
+                NextOp(l);
+                return Signals.SysKill(Kernel, l, kill);
             default:
                 return null;
         }

@@ -44,7 +44,12 @@ public static class KernelBuilder
         }
         for (int i = 0; i < sections.Count; i++) sections[i].CreateProcesses(k, workload);
         var processes = workload.Processes;
-        for (int i = 0; i < processes.Count; i++) k.AddProcess(processes[i].Lwps).NoCldWait = processes[i].NoCldWait;
+        for (int i = 0; i < processes.Count; i++)
+        {
+            var p = k.AddProcess(processes[i].Lwps);
+            p.NoCldWait = processes[i].NoCldWait;
+            p.StopFork = processes[i].StopFork;
+        }
         PhysMem.Boot(k, workload.FreePages + workload.ReserveKernel);
         foreach (var cpu in k.Cpus) _ = new CpuThread(k, cpu);
         _ = new ClockThread(k, workload.Seconds);

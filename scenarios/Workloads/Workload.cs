@@ -92,7 +92,7 @@ public sealed record Workload
     public override string ToString()
     {
         int firstPid = 1 + WorkloadSections.All.Sum(s => s.ProcessesBefore(this));
-        var parts = Processes.Select((p, i) => $"pid {i + firstPid}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops))))
+        var parts = Processes.Select((p, i) => $"pid {i + firstPid}{(p.StopFork ? " (stopfork)" : "")}: " + string.Join(" | ", p.Lwps.Select(ops => string.Join(" ", ops))))
             .Concat(WorkloadSections.All.Select(s => s.Summary(this)).OfType<string>());
         string reserves = ReserveKernel > 0 ? $" + reserve {ReserveKernel} (pagedaemon {ReservePagedaemon})" : "";
         return $"{Cpus} cpus, {Seconds}s, free {FreePages}{reserves}, {SwapoutScans} swapout scans; " + string.Join("; ", parts);
@@ -150,6 +150,10 @@ public sealed record Workload
                 case ProcRegs r: op.Check(r.Pid is >= 0 and <= MaxPid, "pid", $"must be 0..{MaxPid}, is {r.Pid}"); break;
                 case Exec: break;
                 case SysExit: break;
+                case Kill k:
+                    op.Check(Enum.IsDefined(k.Signal), "signal", $"unknown signal {(int)k.Signal}");
+                    op.Check(k.Pid is >= 0 and <= MaxPid, "pid", $"must be 0..{MaxPid} (0: the child of the last fork), is {k.Pid}");
+                    break;
                 default: op.Add("", "missing or unknown operation"); break;
             }
         }
@@ -159,8 +163,11 @@ public sealed record Workload
 /// <summary>
 /// One process: the program of each of its LWPs; with <paramref name="NoCldWait"/>, it has called
 /// sigaction(SIGCHLD, SA_NOCLDWAIT) before anything else (P_NOCLDWAIT: its children are given to init
-/// as they exit; kern_exit.c exit1()).
+/// as they exit; kern_exit.c exit1()); with <paramref name="StopFork"/>, a debugger has set its
+/// P_STOPFORK (sysctl proc.PID.stopfork) before it runs: its children, and theirs, start stopped
+/// (fork1(), model/Exit/ProcessFork.cs), for a <see cref="Kill"/> SIGCONT to continue.
 /// </summary>
 public sealed record ProcessSpec(
     [property: JsonPropertyName("lwps")] IReadOnlyList<IReadOnlyList<LwpOp>> Lwps,
-    [property: JsonPropertyName("noCldWait")] bool NoCldWait = false);
+    [property: JsonPropertyName("noCldWait")] bool NoCldWait = false,
+    [property: JsonPropertyName("stopFork")] bool StopFork = false);

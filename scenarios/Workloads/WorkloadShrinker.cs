@@ -62,7 +62,7 @@ public static class WorkloadShrinker
     }
 
     private static Workload WithLwps(Workload w, int p, IReadOnlyList<IReadOnlyList<LwpOp>> lwps) =>
-        w with { Processes = With(w.Processes, p, new ProcessSpec(lwps)) };
+        w with { Processes = With(w.Processes, p, w.Processes[p] with { Lwps = lwps }) }; // keeps P_NOCLDWAIT and P_STOPFORK
 
     private static Workload WithProgram(Workload w, int p, int l, IReadOnlyList<LwpOp> ops) =>
         WithLwps(w, p, With(w.Processes[p].Lwps, l, ops));

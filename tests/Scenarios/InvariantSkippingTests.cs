@@ -247,7 +247,7 @@ public sealed class InvariantSkippingTests
                     foreach (var p in v.Procs.Append(k.SystemProc))
                         t.Append($"[{p} {p.Exiting} {p.Stat} {p.Parent} {Id(p.Vmspace)} {p.Vmspace.Freed} {p.PoolItem} {p.Reaped} "
                             + $"{string.Join(',', p.Lwps.Select(Id))} {string.Join(',', p.Children)} {p.Nlwps} {p.Nrlwps} {p.Nzlwps} "
-                            + $"{p.ListedOnUnchecked} {p.HashedUnchecked}]");
+                            + $"{p.ListedOnUnchecked} {p.HashedUnchecked} {p.StopFork} {p.SigStopPending}]");
                     t.Append(v.Procs.Count);
                     ReadVmRefs(k, t);
                     break;
@@ -303,7 +303,7 @@ public sealed class InvariantSkippingTests
                     break;
                 case StateDomain.LwpClock:
                     foreach (var l in v.Lwps.Concat(v.KthreadLwps))
-                        t.Append($"[{Id(l)} {l.WChan} {l.SwTime} {l.SlpTime} {l.HoldCount} {l.SleepTimeout} {l.Pc} {l.QuantaDone}]");
+                        t.Append($"[{Id(l)} {l.WChan} {l.SwTime} {l.SlpTime} {l.HoldCount} {l.SleepTimeout} {l.Pc} {l.QuantaDone} {l.ForkedPid}]");
                     break;
                 case StateDomain.PoolItems:
                     foreach (var p in v.Procs) t.Append($"[{Id(p)} {p.PoolItem}]");
