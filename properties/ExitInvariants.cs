@@ -270,12 +270,38 @@ public static class ExitInvariants
         "Once exit1()'s exit_lwps() has begun (the p_userret hook set), none of the process's LWPs runs in user mode again: each one returning there takes the hook into lwp_exit().",
         Subsystem);
 
+    /// <summary>
+    /// "Once the resources are free, the process becomes a zombie, and the parent is allowed to read
+    /// the undead's status" (kern_exit.c 1.121 reaper(): uvm_proc_exit(), then SZOMB, then the
+    /// parent's wakeup); the 2004 exit1() keeps the order (uvm_proc_exit(), cpu_lwp_free(), then
+    /// SZOMB in the section that detaches the last LWP). So an SZOMB process has dropped its
+    /// vmspace reference, and every LWP left on its p_lwps is a zombie (LSZOMB): the reaper makes
+    /// each dead LWP a zombie (uvm_lwp_exit()) before it takes the process off deadprocs, and the
+    /// 2004 exit1() takes its last, LSDEAD LWP off p_lwps in the SZOMB section. Judged at the
+    /// SZOMB step itself, whether or not a parent is there to collect it.
+    /// </summary>
+    public static readonly Invariant ZombieHasFreedItsResources = Invariant.ForAll(
+        nameof(ZombieHasFreedItsResources),
+        "A process becomes a zombie (SZOMB) only once its resources are freed: its vmspace reference is dropped (uvm_proc_exit) and every LWP still on its p_lwps is a zombie (LSZOMB).",
+        Subsystem, k => k.Procs, p => p.Reaped || p.Stat != ProcStat.Zomb || ZombieStillHolding(p) is null,
+        p => $"{p} is SZOMB but {ZombieStillHolding(p)}") with { Reads = StateDomain.Proc | StateDomain.Sched };
+
+    /// <summary>What the zombie <paramref name="p"/> still holds, or null.</summary>
+    private static string? ZombieStillHolding(Proc p)
+    {
+        if (!p.VmspaceReleased) return $"still holds its reference to {p.Vmspace} (uvm_proc_exit() has not run)";
+        var lwps = p.Lwps;
+        for (int i = 0; i < lwps.Count; i++)
+            if (lwps[i] is { } l && l.Stat != LwpStat.Zomb) return $"its {l} is {l.Stat} on p_lwps";
+        return null;
+    }
+
     /// <summary>Every exit invariant.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
     [
         UareaIsNeverFreedOrReusedWhileItsLwpRuns, ZombieIsReapedOnlyAfterLastLwpSwitchedAway, PathAfterSwitchAwayNeverSleeps,
         NoUareaIsLeaked, KernelObjectHoldsOnlyLiveAllocations, SwapoutNeverSelectsAnExitingLwp, VforkParentWaitsWhileItsChildBorrowsItsSpace,
-        NoLwpOfADyingProcessRunsInUserMode,
+        NoLwpOfADyingProcessRunsInUserMode, ZombieHasFreedItsResources,
     ];
 
     /// <summary>Every exit liveness property.</summary>

@@ -100,14 +100,17 @@ public sealed class ExitReworkOrderingRules
     /// Since exit1()'s pool_get() of the rusage may block (session 28), the mutated publication
     /// comes after that point, at the start of the fdfree step: in-process 1, 4, 2, 1, 2, 1, 5, 2,
     /// 2, 1 and Coyote 7, 1, 2, 2, 5, 4, 1, 1, 4, 1.
-    /// Pinned interleaving (seed 0, schedule 1, 105 steps; re-pinned in session 28): cpu0: lwp 6's
-    /// exit1 (step 89) sets P_WEXIT and may block in pool_get(); its next step (98) publishes pid 6
-    /// as a zombie, wakes the parent and may block in fdfree, which releases the big lock; cpu1:
-    /// the parent's find_stopped_child (103) finds the zombie and proc_free (104) frees the proc
-    /// while its last LWP, lwp 6, is still attached and running on cpu0.
+    /// Since session 37 the rule's own statement judges the mutation where it happens:
+    /// ZombieHasFreedItsResources (kern_exit.c 1.121 reaper(): "Once the resources are free, the
+    /// process becomes a zombie") sees the SZOMB published before uvm_proc_exit(), at schedule 1 of
+    /// each of the ten seeds in both engines; ZombieIsReapedOnlyAfterLastLwpSwitchedAway, which
+    /// judged it at the parent's collection, keeps exit1-skips-pmap-deactivate as its mutant.
+    /// Pinned interleaving (seed 0, schedule 1, 48 steps; re-pinned in sessions 28 and 37): cpu0:
+    /// lwp 3 of pid 4 runs exit1 (step 46), which publishes pid 4 as a zombie in exit_lwps()'s
+    /// first section (lwp_wait1, 47) while it still holds its vmspace.
     /// </summary>
     private static readonly Rule ZombieCollectedBeforeItsTeardown = new("exit-zombie-before-teardown", 400,
-        "exit-reaperless-exit-zombie-before-teardown-ZombieIsReapedOnlyAfterLastLwpSwitchedAway-seed0.json");
+        "exit-reaperless-exit-zombie-before-teardown-ZombieHasFreedItsResources-seed0.json");
 
     /// <summary>
     /// The reaper design: the MD cpu_exit() calls exit2(), which queues the process on deadprocs and

@@ -220,14 +220,14 @@ public static partial class Switches
     /// <summary>exit1() makes the process a zombie where it sets SDYING. Read in <see cref="Exit.ProcessExit"/>; reaperless design only.</summary>
     public static readonly KernelSwitch ExitZombieBeforeTeardown = new("exit-zombie-before-teardown", SwitchKind.Mutation, "exit1", "exit-reaperless")
     {
-        Kills = ["ZombieIsReapedOnlyAfterLastLwpSwitchedAway"],
+        Kills = ["ZombieHasFreedItsResources"],
         Origin = ExitRework,
         Title = "exit1 makes the process a zombie before its blocking teardown",
         Description = "Model mutation, not a historical PR: it reverses an ordering rule of the exit rework. exit1() sets SZOMB and "
             + "wakes the parent where it should set SDYING, before uvm_proc_exit() and cpu_lwp_free(), so wait4() can "
             + "free the process while its last LWP is still attached and running, or asleep in uvmspace_free().",
-        Expected = "invariant ZombieIsReapedOnlyAfterLastLwpSwitchedAway",
-        Budget = 1000, // seed 0 finds it at schedule 361 under the big lock (regressions/ExitReworkOrderingRules.cs)
+        Expected = "invariant ZombieHasFreedItsResources",
+        Budget = 50, // session 37: ZombieHasFreedItsResources sees the zombie at SZOMB, schedule 1 of seed 0 (regressions/ExitReworkOrderingRules.cs); ZombieIsReapedOnlyAfterLastLwpSwitchedAway needed 361
     };
 
     /// <summary>cpu_exit() calls exit2()/lwp_exit2() before switching away. Read in <see cref="Exit.LwpExit"/>; reaper design.</summary>
@@ -387,7 +387,7 @@ public static partial class Switches
     /// </summary>
     public static readonly KernelSwitch Exit1LeavesLwpOnPLwps = Mutation("exit1-leaves-lwp-on-p-lwps", "exit1", "exit-reaperless",
         "exit1() detaches its last LWP (L_DETACHED) but skips LIST_REMOVE(l, l_sibling), so lwp_exit2()'s pool_put() frees an LWP still linked on the zombie's p_lwps (a list element left linked after free)")
-        with { Kills = ["ProcTreeLinksAgree"], Budget = 20 };
+        with { Kills = ["ZombieHasFreedItsResources"], Budget = 20 }; // session 37: the zombie's LSDEAD LWP on p_lwps is seen at SZOMB, before ProcTreeLinksAgree sees the freed one
 
     /// <summary>
     /// proc_reparent(): the orphan goes on init's p_children but stays on its dead parent's list
@@ -463,7 +463,7 @@ public static partial class Switches
     /// <summary>From the session-23 mutation hunt (mutD): uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free). Caught by ZombieIsReapedOnlyAfterLastLwpSwitchedAway, schedule 1, both lock modes.</summary>
     public static readonly KernelSwitch Exit1SkipsPmapDeactivate = Mutation("exit1-skips-pmap-deactivate", "uvm_proc_exit", "exit-reaperless",
         "uvm_proc_exit() frees the old vmspace without pmap_deactivate()/pmap_activate() of proc0's: the CPU keeps the freed vmspace active (a wrong-order free)")
-        with { Budget = 20 };
+        with { Kills = ["ZombieIsReapedOnlyAfterLastLwpSwitchedAway"], Budget = 20 };
 
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uvm_pageout() frees cached u-areas with uvm_uarea_drain(TRUE) but skips the wakeup(&amp;uvmexp.free) that follows. Caught by EveryLwpEventuallyExits, without the big lock at schedules 16, 15, 14 (seeds 0-2; the faithful kernel is clean in 1000 schedules of each); with it the scan's own wakeup covers the sleepers and 1000 schedules stay clean.</summary>
     public static readonly KernelSwitch DrainSkipsFreeWakeup = Mutation("drain-skips-free-wakeup", "uvm_pageout", "exit-reaperless",
@@ -474,4 +474,14 @@ public static partial class Switches
     public static readonly KernelSwitch ReaperSkipsNlwpsWakeup = Mutation("reaper-skips-nlwps-wakeup", "reaper", "exit-reaper",
         "reaper() makes an undetached LWP a zombie (p_nzlwps++) but skips wakeup(&p->p_nlwps) (a wakeup dropped): lwp_wait1() of the exiting process sleeps on")
         with { Kills = ["NoSleeperWaitsForWhatIsAlreadyThere"], Budget = 5 };
+
+    /// <summary>
+    /// From session 36's hunt (plant 9): reaper() takes a process off deadprocs before the LWPs on
+    /// deadlwp, so the process becomes SZOMB (and its parent may collect it) while its last LWP is
+    /// still LSDEAD, its u-area not yet freed. With the big lock it was judged by nothing (only
+    /// UseAfterFree without it); ZombieHasFreedItsResources (session 37) judges it at the SZOMB step.
+    /// </summary>
+    public static readonly KernelSwitch ReaperTakesProcBeforeLwp = Mutation("reaper-takes-proc-before-lwp", "reaper", "exit-reaper",
+        "reaper() takes the dead process before its dead LWPs (a reversed order): the process is a zombie while its last LWP is not")
+        with { Kills = ["ZombieHasFreedItsResources"], Budget = 20 };
 }

@@ -43,8 +43,20 @@ public sealed class ReaperThread(Kernel kernel) : Kthread(kernel, "reaper")
         while (true)
         {
             lists.DeadprocLock.Acquire(this);
-            var l = lists.TakeDeadLwp();
-            var p = l is null ? lists.TakeDeadProc() : null;
+            // reaper() (kern_exit.c 1.121) empties deadlwp before it takes from deadprocs, so a
+            // process's LWPs are zombies before it is (reaper-takes-proc-before-lwp: the other order).
+            Lwp? l;
+            Proc? p;
+            if (Kernel.Config.Has(Switches.ReaperTakesProcBeforeLwp))
+            {
+                p = lists.TakeDeadProc();
+                l = p is null ? lists.TakeDeadLwp() : null;
+            }
+            else
+            {
+                l = lists.TakeDeadLwp();
+                p = l is null ? lists.TakeDeadProc() : null;
+            }
             lists.DeadprocLock.Release(this);
             if (l is null && p is null)
             {

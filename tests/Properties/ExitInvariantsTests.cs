@@ -49,6 +49,31 @@ public sealed class ExitInvariantsTests
     }
 
     [Fact]
+    public void ZombieThatStillHoldsItsVmspaceIsNamed()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
+        ExitFixture.RunUntil(cpu, "exit1");
+        var p = k.Lwps[0].Proc;
+        Assert.Null(ExitInvariants.ZombieHasFreedItsResources.Check(k));
+        p.Stat = ProcStat.Zomb; // made a zombie before uvm_proc_exit()
+
+        Assert.Equal($"{p} is SZOMB but still holds its reference to {p.Vmspace} (uvm_proc_exit() has not run)",
+            ExitInvariants.ZombieHasFreedItsResources.Check(k));
+    }
+
+    [Fact]
+    public void ZombieWithALiveLwpOnItsListIsNamed()
+    {
+        var (k, cpu) = ExitFixture.OneCpu(null, ExitAtOnce);
+        ExitFixture.RunUntil(cpu, "exit1");
+        var p = k.Lwps[0].Proc;
+        p.VmspaceReleased = true;
+        p.Stat = ProcStat.Zomb;
+
+        Assert.Equal($"{p} is SZOMB but its lwp 1 is OnProc on p_lwps", ExitInvariants.ZombieHasFreedItsResources.Check(k));
+    }
+
+    [Fact]
     public void FreedVmspaceStillActiveOnACpuIsNamed()
     {
         var k = KernelFixture.WithLwps(1);
