@@ -7,7 +7,8 @@ namespace Uvm.Model.Cow;
 /// The map operations that race a fault (uvm_map.c, 2003): uvmspace_fork()'s MAP_INHERIT_COPY
 /// case, uvm_unmap(), uvm_map_protect(), uvm_map_clean() (madvise) and uvmspace_free(). Each but
 /// uvm_map_clean() (a reader) write-locks the map, and its vm_map_unlock() bumps the timestamp. uvm_unmap() drops the amap reference after the map is
-/// unlocked (uvm_unmap_detach()).
+/// unlocked (uvm_unmap_detach()); a munmap() of a head or a tail of the entry clips it first
+/// (<see cref="UnmapRange"/>: amap_splitref(), and amap_unref() of the clipped part's range).
 /// </summary>
 public static class CowMapOps
 {
