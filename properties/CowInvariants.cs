@@ -94,6 +94,52 @@ public static class CowInvariants
     };
 
     /// <summary>
+    /// Split references (uvm_amap.h: VM_AMAP_PPREF, "use a per-page reference count for split
+    /// vm_map_entry_t's"; "we track split references so that we don't lose track of references
+    /// during partial unmaps"): an amap's count for a slot is am_ppref's once amap_pp_establish()
+    /// made it, else am_ref for every slot; it equals the entries whose range covers the slot
+    /// (mapped, being copied from by amap_copy(), or on uvm_unmap_remove()'s dead list), and a slot
+    /// whose count is 0 holds no anon: amap_pp_adjref() wipes a run as it drops to 0
+    /// (amap_wiperange(), uvm_amap.c 1.20 and 1.82.16.2). Not judged while the amap's am_l is held:
+    /// amap_pp_adjref() and amap_wiperange() run under it, and a wipe's unlock-then-uvm_anfree()
+    /// ends a step halfway through the runs.
+    /// </summary>
+    public static readonly Invariant AmapPprefCountsItsEntries = new(
+        nameof(AmapPprefCountsItsEntries),
+        "An amap's per-slot reference count (am_ppref, or am_ref while it has none) equals the map entries whose range covers the slot (mapped, being copied from, or being detached), and a slot whose count is 0 holds no anon (amap_pp_adjref() wipes it); not judged while am_l is held.",
+        "cow", k =>
+        {
+            var spaces = k.Vm.CowSpaces;
+            for (int i = 0; i < spaces.Count; i++)
+                for (int which = 0; which < 2; which++)
+                    if (AmapAt(spaces, i, which) is { } amap && IsFirst(spaces, i, which, amap) && amap.Ref > 0 && !amap.Lock.Held)
+                        for (int slot = 0; slot < amap.Slots; slot++)
+                        {
+                            int n = EntriesCovering(spaces, amap, slot);
+                            int count = amap.HasPpref ? amap.PprefAt(slot) : amap.Ref;
+                            if (count != n)
+                                return $"{amap} counts {count} reference(s) to slot {slot} ({(amap.HasPpref ? "am_ppref" : "am_ref, no ppref")}) but {n} entries cover it";
+                            if (n == 0 && amap.Lookup(slot) is { } anon)
+                                return $"slot {slot} of {amap} holds {anon} but no entry covers it (amap_wiperange() left it)";
+                        }
+            return null;
+        });
+
+    /// <summary>The entries of <paramref name="spaces"/> whose range covers <paramref name="slot"/> of <paramref name="amap"/>.</summary>
+    private static int EntriesCovering(IReadOnlyList<CowSpace> spaces, Amap amap, int slot)
+    {
+        int n = 0;
+        for (int j = 0; j < spaces.Count; j++)
+        {
+            var s = spaces[j];
+            if (s.Amap == amap && s.EntryMapped && slot >= s.AmapOffset && slot < s.AmapOffset + s.EntryPages) n++;
+            if (s.DetachedAmap == amap && slot >= s.DetachedOffset && slot < s.DetachedOffset + s.DetachedPages) n++;
+            if (s.CopySource == amap && slot >= s.CopySourceOffset && slot < s.CopySourceOffset + s.EntryPages) n++;
+        }
+        return n;
+    }
+
+    /// <summary>
     /// Copy-on-write, by the entry: an entry marked needs-copy shares its amap (or its object's
     /// pages) with another entry, so its pmap maps nothing writable. uvmspace_fork() sets
     /// UVM_ET_NEEDSCOPY on the parent's entry and pmap_protect()s it to read-only under the same map
@@ -143,7 +189,7 @@ public static class CowInvariants
                     if (!writable || page is null) continue;
                     if (space.NeedsCopy)
                         return $"{space} maps page {p} ({page}) writable while its entry is needs-copy (its amap is shared until amap_copy())";
-                    if (WritableNotItsOwn(space, p, page, anon, space.Amap?.Lookup(p), spaces) is { } bad) return bad;
+                    if (WritableNotItsOwn(space, p, page, anon, space.AmapAnonAt(p), spaces) is { } bad) return bad;
                 }
             }
             var users = k.Vm.UserPmaps;
@@ -238,8 +284,8 @@ public static class CowInvariants
                 {
                     var (anon, page, _) = space.PmapEntry(p);
                     if (page is null) continue;
-                    var current = space.Amap?.Lookup(p);
-                    if (StaleEntry(space, p, page, space.Exited, anon, space.Amap is not null, current) is { } bad) return bad;
+                    var current = space.AmapAnonAt(p);
+                    if (StaleEntry(space, p, page, space.Exited, anon, space.Amap is not null && space.Covers(p), current) is { } bad) return bad;
                     if (anon is not null) continue;
                     if (current is not null)
                         return $"{space} maps page {p} to the object's {page}, but its amap now holds {current} there (a stale mapping of the page the copy-on-write replaced)";
@@ -315,16 +361,16 @@ public static class CowInvariants
     /// <summary>A fault that raced munmap/mprotect refaulted instead of installing a stale mapping.</summary>
     public static readonly Invariant NoMappingOutlivesItsEntry = new(
         nameof(NoMappingOutlivesItsEntry),
-        "A pmap maps nothing of an unmapped entry (neither an anon's page nor a page of the file under it), and nothing writable in a read-only entry.",
+        "A pmap maps nothing where no entry is mapped (an unmapped entry, or the part munmap() clipped off one: neither an anon's page nor a page of the file under it), and nothing writable in a read-only entry.",
         "cow", k =>
         {
             var spaces = k.Vm.CowSpaces;
             for (int i = 0; i < spaces.Count; i++)
                 for (int p = 0; p < spaces[i].Pages; p++)
                 {
-                    if (!spaces[i].EntryMapped && spaces[i].MappedAnon(p) is { } a)
+                    if (!spaces[i].Covers(p) && spaces[i].MappedAnon(p) is { } a)
                         return $"{spaces[i]} still maps page {p} ({a}) after munmap";
-                    if (!spaces[i].EntryMapped && spaces[i].MappedObjectPage(p) is { } op)
+                    if (!spaces[i].Covers(p) && spaces[i].MappedObjectPage(p) is { } op)
                         return $"{spaces[i]} still maps page {p} ({op} of its file) after munmap";
                     if (!spaces[i].EntryWritable && spaces[i].MappedWritable(p))
                         return $"{spaces[i]} maps page {p} writable after mprotect(PROT_READ)";
@@ -369,7 +415,7 @@ public static class CowInvariants
             {
                 var space = spaces[i];
                 if (!space.EntryMapped || space.WiredCount == 0 || space.Busy) continue;
-                for (int p = 0; p < space.Pages; p++)
+                for (int p = space.EntryStart; p < space.EntryEnd; p++)
                     if (!space.MappedWired(p))
                         return $"{space}'s entry is wired (wired_count {space.WiredCount}) but its pmap {(space.PmapEntry(p).Page is null ? "does not map" : "maps, not wired,")} page {p}";
             }
@@ -381,7 +427,7 @@ public static class CowInvariants
 
     /// <summary>The copy-on-write invariants.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NeedsCopyEntryIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired, PrivateMappingWritesOnlyItsOwnAnon];
+        [AnonRefEqualsAmapSlots, AmapNusedEqualsItsAnons, AmapRefEqualsItsEntries, AmapPprefCountsItsEntries, PmapMapsOnlyPagesItsMappingsOwn, SharedAnonIsNeverWritableMapped, NeedsCopyEntryIsNeverWritableMapped, NoAmapSlotPointsToAFreedAnon, NoMappingOutlivesItsEntry, WireCountEqualsWiredMappings, WiredEntryIsMappedWired, PrivateMappingWritesOnlyItsOwnAnon];
 
     /// <summary>The references to <paramref name="anon"/> from the amaps of forks' children that amap_cow_now() is still copying.</summary>
     private static int FormingReferences(IReadOnlyList<CowSpace> spaces, Anon anon)

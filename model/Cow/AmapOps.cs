@@ -33,7 +33,8 @@ public static class AmapOps
                 self.MaySleep();
                 yield return Step.Ran("amap_copy: amap_alloc (M_WAITOK)");
             }
-            space.Amap = Alloc(k, space.Pages);
+            space.Amap = Alloc(k, space.EntryPages); // amap_alloc(entry->end - entry->start, ...)
+            space.AmapOffset = 0;
             space.NeedsCopy = false;
             yield break;
         }
@@ -47,7 +48,8 @@ public static class AmapOps
             self.MaySleep();
             yield return Step.Ran("amap_copy: amap_alloc1 (M_WAITOK)");
         }
-        var amap = Alloc(k, space.Pages);
+        int slots = space.EntryPages, off = space.AmapOffset; // AMAP_B2SLOT(slots, entry->end - entry->start)
+        var amap = Alloc(k, slots);
         foreach (var s in Locks.Take(src.Lock, self, "amap_copy: amap_lock(srcamap)")) yield return s;
         if (src.Ref == 1)
         {
@@ -56,23 +58,166 @@ public static class AmapOps
             yield break;
         }
         space.Amap = amap; // the map is write-locked: no fault sees the half-built amap
+        space.AmapOffset = 0; // entry->aref.ar_pageoff = 0
         space.CopySource = src;
-        for (int slot = 0; slot < src.Slots; slot++)
+        space.CopySourceOffset = off;
+        for (int lcv = 0; lcv < slots; lcv++)
         {
-            if (src.Lookup(slot) is not { } anon) continue;
+            // amap->am_anon[lcv] = srcamap->am_anon[entry->aref.ar_pageoff + lcv]
+            if (src.Lookup(off + lcv) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "amap_copy: simple_lock(an_lock)")) yield return s;
-            amap.AddWhileUnpublished(slot, anon, countUsed: !k.Config.Has(Switches.AmapCopySkipsNused)); // the mutation skips am_nused++
+            amap.AddWhileUnpublished(lcv, anon, countUsed: !k.Config.Has(Switches.AmapCopySkipsNused)); // the mutation skips am_nused++
             if (!k.Config.Has(Switches.AmapCopySkipsAnonRef)) anon.RefCount++;
             anon.Lock.Release(k, self);
         }
         if (!k.Config.Has(Switches.AmapCopySkipsSrcUnref)) src.Ref--; // amap-copy-skips-src-unref
         space.CopySource = null;
+        // "if (srcamap->am_ppref && srcamap->am_ppref != PPREF_NONE) amap_pp_adjref(srcamap,
+        // entry->aref.ar_pageoff, entry->end - entry->start, -1)" (1.20; the same in 1.82.16.2): a
+        // run that drops to 0 is wiped here, under the map's write lock and am_l.
+        if (src.HasPpref)
+            foreach (var s in PpAdjRef(k, self, src, off, slots, -1)) yield return s;
         src.Lock.Release(k, self);
         space.NeedsCopy = false;
     }
 
-    /// <summary>amap_ref(amap, ...) at fork: am_ref++ under am_l.</summary>
-    internal static IEnumerable<Step> Ref(Kernel k, KernelThread self, Amap amap)
+    /// <summary>
+    /// amap_splitref(origref, splitref, offset) from uvm_map_clip_start()/uvm_map_clip_end(), the
+    /// map write-locked: the entry's reference is split at <paramref name="leftSlots"/> pages from
+    /// its start; the right part's ar_pageoff is returned. Under am_l: "map size check failed"
+    /// panic, amap_pp_establish() on the first split ("establish ppref before we add a duplicate
+    /// reference to the amap"), am_ref++ ("not a share reference"). uvm_amap.c 1.20 (1999) and
+    /// 1.82.16.2 (2007) differ only in amap_pp_establish()'s offset (<see cref="PpEstablish"/>).
+    /// </summary>
+    internal static IEnumerable<Step> SplitRef(Kernel k, KernelThread self, Amap amap, int origOffset, int leftSlots, Out<int> splitOffset)
+    {
+        if (leftSlots == 0) throw new KernelPanicException("amap_splitref", "split at zero offset");
+        foreach (var s in Locks.Take(amap.Lock, self, "amap_splitref: amap_lock")) yield return s;
+        if (amap.Slots - origOffset - leftSlots <= 0) throw new KernelPanicException("amap_splitref", $"map size check failed ({amap})");
+        if (!amap.HasPpref && !k.Config.Has(Switches.SplitrefSkipsPpEstablish)) PpEstablish(amap, origOffset); // splitref-skips-pp-establish
+        amap.Ref++;
+        splitOffset.Value = origOffset + leftSlots;
+        amap.Lock.Release(k, self);
+    }
+
+    /// <summary>
+    /// amap_pp_establish(amap, offset), am_l held: a ppref array, the slots before
+    /// <paramref name="offset"/> at 0 and the rest at am_ref (uvm_amap.c 1.82.16.2, 2007). 1.20
+    /// (1999) and the OpenBSD copy of 1.27 (2000) take no offset and set every slot to am_ref; the
+    /// model establishes ppref only where the entry starts at slot 0 or the amap is first split
+    /// (every partial entry comes from a split), so the two agree on every state it reaches.
+    /// </summary>
+    internal static void PpEstablish(Amap amap, int offset)
+    {
+        amap.EstablishPpref();
+        amap.SetRefLen(0, 0, offset);
+        amap.SetRefLen(offset, amap.Ref, amap.Slots - offset);
+    }
+
+    /// <summary>
+    /// amap_pp_adjref(amap, curslot, slotlen, adjval), map and amap locked: fragment the runs at
+    /// both ends of the range, add <paramref name="adjval"/> to each run in it (merging it with the
+    /// run before when their counts agree), and amap_wiperange() each run that drops to 0. The
+    /// text of the OpenBSD copy of 1.27 (2000) and of 1.82.16.2 (2007); 1.20 (1999) does not merge.
+    /// </summary>
+    internal static IEnumerable<Step> PpAdjRef(Kernel k, KernelThread self, Amap amap, int curslot, int slotlen, int adjval)
+    {
+        int stopslot = curslot + slotlen, lcv, len = 0, prevlcv = 0, prevref, prevlen;
+        for (lcv = 0; lcv < curslot; lcv += len)
+        {
+            (int r, len) = amap.GetRefLen(lcv);
+            if (lcv + len > curslot) // goes past start?
+            {
+                amap.SetRefLen(lcv, r, curslot - lcv);
+                amap.SetRefLen(curslot, r, len - (curslot - lcv));
+                len = curslot - lcv;
+            }
+            prevlcv = lcv;
+        }
+        if (lcv != 0) (prevref, prevlen) = amap.GetRefLen(prevlcv);
+        else (prevref, prevlen) = (-1, 0); // no previous chunk
+        if (lcv != curslot) throw new KernelPanicException("amap_pp_adjref", "overshot target");
+        for (; lcv < stopslot; lcv += len)
+        {
+            (int r, len) = amap.GetRefLen(lcv);
+            if (lcv + len > stopslot) // goes past end?
+            {
+                amap.SetRefLen(lcv, r, stopslot - lcv);
+                amap.SetRefLen(stopslot, r, len - (stopslot - lcv));
+                len = stopslot - lcv;
+            }
+            r += adjval;
+            if (r < 0) throw new KernelPanicException("amap_pp_adjref", $"negative reference count ({amap}, slot {lcv})");
+            if (lcv == prevlcv + prevlen && r == prevref) amap.SetRefLen(prevlcv, r, prevlen + len);
+            else amap.SetRefLen(lcv, r, len);
+            if (r == 0)
+                foreach (var s in WipeRange(k, self, amap, lcv, len)) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// amap_wiperange(amap, slotoff, slots), map and amap locked: take each anon of the range out of
+    /// the amap, an_ref-- under its an_lock, and uvm_anfree() it at 0 after the unlock (a step
+    /// ends there, as in amap_wipeout()). It walks am_anon when the range is shorter than am_nused,
+    /// else am_slots, which shrinks as anons leave (<c>stop--</c>, and the range's end in
+    /// <c>slotend</c>: the OpenBSD copy of 1.27, 2000, and 1.82.16.2, 2007). 1.20 (1999) kept
+    /// <c>stop = am_nused</c> and tested <c>curslot &gt;= stop</c> (<see cref="Switches.WiperangeSlotsWalk1999"/>).
+    /// The text unadds the anon before it takes its an_lock; the model takes the an_lock first (am_l
+    /// is held throughout, so nobody else sees the slot in between), so that a wait for the an_lock
+    /// never shows an anon counted by no slot.
+    /// </summary>
+    internal static IEnumerable<Step> WipeRange(Kernel k, KernelThread self, Amap amap, int slotoff, int slots)
+    {
+        bool text1999 = k.Config.Has(Switches.WiperangeSlotsWalk1999);
+        bool byanon = slots < amap.NUsed;
+        int lcv = byanon ? slotoff : 0, stop = byanon ? slotoff + slots : amap.NUsed, slotend = slotoff + slots;
+        while (lcv < stop)
+        {
+            int curslot;
+            if (byanon)
+            {
+                curslot = lcv++;
+                if (amap.Lookup(curslot) is null) continue;
+            }
+            else if (text1999)
+            {
+                // 1.20: "for (; lcv < stop; lcv++) { curslot = amap->am_slots[lcv]; if (curslot < slotoff || curslot >= stop) continue; ..."
+                curslot = amap.SlotInUse(lcv++);
+                if (curslot < slotoff || curslot >= stop) continue;
+                if (amap.Lookup(curslot) is null)
+                    throw new KernelPanicException("amap_wiperange", $"a stale am_slots entry names the empty slot {curslot} of {amap}: simple_lock(&anon->an_lock) of a NULL anon");
+            }
+            else
+            {
+                curslot = amap.SlotInUse(lcv);
+                if (curslot < slotoff || curslot >= slotend)
+                {
+                    lcv++;
+                    continue;
+                }
+                stop--; // "drop stop, since anon will be removed"
+            }
+            var anon = amap.Lookup(curslot)!;
+            foreach (var s in Locks.Take(anon.Lock, self, "amap_wiperange: simple_lock(an_lock)")) yield return s;
+            amap.Unadd(curslot);
+            int refs = --anon.RefCount;
+            anon.Lock.Release(k, self);
+            if (refs > 0) continue;
+            // refs = --anon->an_ref; simple_unlock(&anon->an_lock); if (refs == 0) uvm_anfree(anon);
+            yield return Step.Ran("amap_wiperange: an_ref--, simple_unlock(an_lock)");
+            foreach (var s in AnonPager.FreeUnlocked(k, self, anon)) yield return s;
+        }
+    }
+
+    /// <summary>
+    /// amap_ref(amap, offset, len, 0) at fork (uvm_map_reference_amap(new_entry, 0)): under am_l,
+    /// amap_pp_establish() if the entry covers less than the amap and no ppref exists, am_ref++, and
+    /// amap_pp_adjref(+1) of the entry's slots if ppref exists (uvm_amap.c 1.82.16.2, 2007; the 2000
+    /// text of uvm_amap_i.h 1.15 raises am_ref before amap_pp_establish(), which would count the
+    /// entry twice, but the model never establishes ppref there: an entry shorter than its amap
+    /// comes from amap_splitref(), which established it).
+    /// </summary>
+    internal static IEnumerable<Step> Ref(Kernel k, KernelThread self, Amap amap, int offset, int len)
     {
         if (k.Config.Has(Switches.AmapRefWithoutLock))
         {
@@ -82,7 +227,10 @@ public static class AmapOps
             yield break;
         }
         foreach (var s in Locks.Take(amap.Lock, self, "amap_ref: amap_lock")) yield return s;
+        if (!amap.HasPpref && len != amap.Slots) PpEstablish(amap, offset);
         if (!k.Config.Has(Switches.AmapRefSkipsIncrement)) amap.Ref++;
+        if (amap.HasPpref)
+            foreach (var s in PpAdjRef(k, self, amap, offset, len, 1)) yield return s; // +1: never 0, no wiperange
         amap.Lock.Release(k, self);
     }
 
@@ -93,11 +241,23 @@ public static class AmapOps
     /// step, as in uvm_unloananon(); a busy page is marked PG_RELEASED for its owner to free. am_l
     /// stays held throughout.
     /// </summary>
-    internal static IEnumerable<Step> Unref(Kernel k, KernelThread self, Amap amap)
+    /// <remarks>
+    /// uvm_unmap_detach()'s amap_unref(amap, ar_pageoff, len, 0) of the dead entry of
+    /// <paramref name="space"/>: with other references left, amap_pp_establish() if the entry covers
+    /// less than the amap and no ppref exists (never here: see <see cref="Ref"/>), then
+    /// amap_pp_adjref(-1) of the entry's slots, which wipes the runs no entry references any more
+    /// (uvm_amap.c 1.82.16.2; uvm_amap_i.h 1.15 of 2000 alike). The dead entry stops counting as a
+    /// reference once am_ref is decremented.
+    /// </remarks>
+    internal static IEnumerable<Step> Unref(Kernel k, KernelThread self, Amap amap, int offset, int len, CowSpace? space = null)
     {
         foreach (var s in Locks.Take(amap.Lock, self, "amap_unref: amap_lock")) yield return s;
         if (--amap.Ref > 0)
         {
+            if (space is not null) space.DetachedAmap = null;
+            if (!amap.HasPpref && len != amap.Slots) PpEstablish(amap, offset);
+            if (amap.HasPpref && !k.Config.Has(Switches.UnrefSkipsPpAdjref)) // unref-skips-pp-adjref
+                foreach (var s in PpAdjRef(k, self, amap, offset, len, -1)) yield return s;
             amap.Lock.Release(k, self);
             yield break;
         }

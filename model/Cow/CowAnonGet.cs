@@ -90,7 +90,7 @@ public static class CowAnonGet
                 k.Vm.PageQueueLock.Release(self);
                 if (!locked) anon.Lock.Release(k, self);
             }
-            if (!locked || amap.Lookup(page) != anon)
+            if (!locked || amap.Lookup(space.SlotOf(page)) != anon)
             {
                 if (locked) CowFault.UnlockAll(k, self, space, amap, anon);
                 yield return Step.Ran("uvmfault_anonget: relock failed or anon moved, ERESTART");

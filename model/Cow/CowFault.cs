@@ -37,11 +37,11 @@ public static class CowFault
             foreach (var s in Locks.Take(space.Lock, self, "uvmfault_lookup: vm_map_lock_read")) yield return s;
             // check_prot: max_protection (read-write) for a VM_FAULT_WIREMAX fault, else the entry's
             // protection, against the access asked for (uvm_fault_wire() asks for the entry's protection).
-            if (!space.EntryMapped || (write && !wire && !space.EntryWritable))
+            if (!space.Covers(page) || (write && !wire && !space.EntryWritable))
             {
                 space.Lock.Release(k, self);
                 if (failed is not null) failed.Value = true;
-                yield return Step.Ran(space.EntryMapped ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
+                yield return Step.Ran(space.Covers(page) ? "uvm_fault: EACCES" : "uvm_fault: EFAULT");
                 yield break;
             }
             bool wired = wire || space.WiredCount > 0;
@@ -55,7 +55,7 @@ public static class CowFault
                 space.Lock.Release(k, self);
                 yield return Step.Ran("uvm_fault: needs-copy, uvmfault_unlockmaps");
                 foreach (var s in CowWiring.LockWrite(k, self, space, "uvmfault_amapcopy: vm_map_lock")) yield return s;
-                if (space.EntryMapped && space.NeedsCopy)
+                if (space.Covers(page) && space.NeedsCopy)
                     foreach (var s in AmapOps.Copy(k, self, space, waitOk: false)) yield return s;
                 space.UnlockChanged(k, self);
                 yield return Step.Ran("uvmfault_amapcopy: amap_copy");
@@ -76,7 +76,7 @@ public static class CowFault
             if (amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             var done = new Out<bool>();
             var at = new Lookup(stamp, entryWritable, wired, wire, Store: write && !wire, Failed: failed);
-            if (amap?.Lookup(page) is { } anon)
+            if (amap?.Lookup(space.SlotOf(page)) is { } anon)
                 foreach (var s in AnonCase(k, self, space, amap, anon, page, cowNow, at, done)) yield return s;
             else if (space.Uobj is not null)
                 foreach (var s in CowObjectFault.Fault(k, self, space, amap, page, cowNow, at, done)) yield return s;
@@ -146,7 +146,7 @@ public static class CowFault
             var copied = at.Store && k.Config.Has(Switches.CowWriteSkipsPagecopy) ? fresh.Data : p.Data;
             var nanon = AnonPager.New(k, self, fresh, copied, anon.Written); // meant to hold the data of the anon the fault names
             if (k.Config.Has(Switches.CowCopyKeepsSwapSlot)) nanon.SwSlot = anon.SwSlot; // Mutation: the anon copied whole
-            amap.Add(page, nanon, replace: true);
+            amap.Add(space.SlotOf(page), nanon, replace: true);
             if (!k.Config.Has(Switches.Case1bSkipsOldAnonUnref)) anon.RefCount--; // cannot reach 0: it was > 1 (case1b-skips-old-anon-unref skips it)
             anon.Lock.Release(k, self);
             fresh.BusyOwner = "uvm_fault";
@@ -180,7 +180,7 @@ public static class CowFault
             yield break;
         }
         var anon = AnonPager.New(k, self, fresh, null, null); // uvm_pagezero()
-        amap.Add(page, anon, replace: false);
+        amap.Add(space.SlotOf(page), anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
         yield return Finish(k, self, space, amap, anon, fresh, page, at.EntryWritable, write, at, "uvm_fault: case 2B, zero-fill anon");
         done.Value = true;

@@ -1,4 +1,5 @@
 using Uvm.Model.Core;
+using Uvm.Model.Vm;
 
 namespace Uvm.Model.Cow;
 
@@ -6,7 +7,8 @@ namespace Uvm.Model.Cow;
 /// The map operations that race a fault (uvm_map.c, 2003): uvmspace_fork()'s MAP_INHERIT_COPY
 /// case, uvm_unmap(), uvm_map_protect(), uvm_map_clean() (madvise) and uvmspace_free(). Each but
 /// uvm_map_clean() (a reader) write-locks the map, and its vm_map_unlock() bumps the timestamp. uvm_unmap() drops the amap reference after the map is
-/// unlocked (uvm_unmap_detach()).
+/// unlocked (uvm_unmap_detach()); a munmap() of a head or a tail of the entry clips it first
+/// (<see cref="UnmapRange"/>: amap_splitref(), and amap_unref() of the clipped part's range).
 /// </summary>
 public static class CowMapOps
 {
@@ -23,8 +25,12 @@ public static class CowMapOps
         bool wired = false;
         if (parent.EntryMapped)
         {
+            // uvm_map_reference_amap(new_entry, 0): amap_ref(amap, ar_pageoff, len, 0)
             if (parent.Amap is { } amap)
-                foreach (var s in AmapOps.Ref(k, self, amap)) yield return s;
+                foreach (var s in AmapOps.Ref(k, self, amap, parent.AmapOffset, parent.EntryPages)) yield return s;
+            child.EntryStart = parent.EntryStart; // uvm_mapent_copy(old_entry, new_entry)
+            child.EntryEnd = parent.EntryEnd;
+            child.AmapOffset = parent.AmapOffset;
             child.Amap = parent.Amap;
             child.InheritView(parent);
             child.Uobj = parent.Uobj; // uvm_map_reference of the entry's object (pgo_reference)
@@ -62,21 +68,94 @@ public static class CowMapOps
     internal static IEnumerable<Step> Unmap(Kernel k, KernelThread self, CowSpace space, string function)
     {
         foreach (var s in CowWiring.LockWrite(k, self, space, $"{function}: vm_map_lock")) yield return s;
+        foreach (var s in RemoveEntry(k, self, space, function)) yield return s;
+    }
+
+    /// <summary>uvm_unmap_remove() of the whole entry, the map write-locked; vm_map_unlock(); uvm_unmap_detach().</summary>
+    private static IEnumerable<Step> RemoveEntry(Kernel k, KernelThread self, CowSpace space, string function)
+    {
         var amap = space.EntryMapped ? space.Amap : null;
         // "unwire before removing addresses from the pmap" (uvm_unmap_remove(), 1999 and 2006 alike)
         if (space.EntryMapped && space.WiredCount > 0 && !k.Config.Has(Switches.UnmapSkipsUnwire)) CowWiring.UnwireEntry(k, self, space);
         space.EntryMapped = false;
         space.Amap = null;
-        if (amap is not null) space.DetachedAmap = amap; // uvm_unmap_remove()'s dead-entry list
+        if (amap is not null) Detach(space, amap, space.AmapOffset, space.EntryPages);
         if (!k.Config.Has(Switches.UnmapSkipsPmapRemove)) space.RemoveAll(); // pmap_remove()
         Unlock(k, self, space);
         yield return Step.Ran($"{function}: uvm_unmap_remove");
         if (amap is not null)
+            foreach (var s in UnmapDetach(k, self, space, amap, function)) yield return s;
+    }
+
+    /// <summary>uvm_unmap_remove() puts the entry on its dead-entry list: its amap reference and range go with it.</summary>
+    private static void Detach(CowSpace space, Amap amap, int offset, int pages)
+    {
+        space.DetachedAmap = amap;
+        space.DetachedOffset = offset;
+        space.DetachedPages = pages;
+    }
+
+    /// <summary>uvm_unmap_detach(dead_entries, 0) after vm_map_unlock(): uvm_map_unreference_amap() → amap_unref(amap, ar_pageoff, len, 0).</summary>
+    private static IEnumerable<Step> UnmapDetach(Kernel k, KernelThread self, CowSpace space, Amap amap, string function)
+    {
+        foreach (var s in AmapOps.Unref(k, self, amap, space.DetachedOffset, space.DetachedPages, space)) yield return s;
+        space.DetachedAmap = null;
+        yield return Step.Ran($"{function}: uvm_unmap_detach, amap_unref");
+    }
+
+    /// <summary>
+    /// munmap() of pages [<paramref name="offset"/>, offset + <paramref name="pages"/>) of the
+    /// space → uvm_unmap() (uvm_map.c 1.34 of 1999; uvm_unmap_remove() and uvm_unmap_detach() the
+    /// same in the OpenBSD text of 2001 and uvm_map.c 1.222 of 2006). Under the write lock,
+    /// uvm_unmap_remove() clips the entry at the range's edge: a range that ends inside the entry
+    /// clips its start (uvm_map_clip_start(): the removed head is the new entry, which keeps
+    /// ar_pageoff; the entry left gets ar_pageoff + the head's pages), one that starts inside it clips
+    /// its end (uvm_map_clip_end(): the new entry is the removed tail). Each clip of an entry with an
+    /// amap calls amap_splitref() (am_ref++ under am_l; ppref on the first split). The removed part
+    /// is unwired if wired, pmap_remove()d and put on the dead-entry list; vm_map_unlock(); then
+    /// uvm_unmap_detach()'s amap_unref() of its range, which wipes the slots no entry references any
+    /// more (amap_pp_adjref, amap_wiperange) while the rest of the entry stays mapped and faultable.
+    /// A range covering the whole entry is <see cref="Unmap"/>; one missing it unmaps nothing. The
+    /// workload never asks for a range inside the entry (two entries left: not modelled).
+    /// </summary>
+    internal static IEnumerable<Step> UnmapRange(Kernel k, KernelThread self, CowSpace space, int offset, int pages)
+    {
+        foreach (var s in CowWiring.LockWrite(k, self, space, "uvm_unmap: vm_map_lock")) yield return s;
+        int start = Math.Max(offset, space.EntryStart), end = Math.Min(offset + pages, space.EntryEnd);
+        if (!space.EntryMapped || start >= end)
         {
-            foreach (var s in AmapOps.Unref(k, self, amap)) yield return s;
-            space.DetachedAmap = null;
-            yield return Step.Ran($"{function}: uvm_unmap_detach, amap_unref");
+            Unlock(k, self, space);
+            yield return Step.Ran("uvm_unmap: nothing in the range");
+            yield break;
         }
+        if (start <= space.EntryStart && end >= space.EntryEnd)
+        {
+            foreach (var s in RemoveEntry(k, self, space, "uvm_unmap")) yield return s; // no clip: the whole entry goes
+            yield break;
+        }
+        if (start > space.EntryStart && end < space.EntryEnd)
+            throw new InvalidOperationException($"munmap() of pages {start}..{end - 1} inside the entry of {space}: two entries are not modelled");
+        var amap = space.Amap;
+        bool tail = start > space.EntryStart;
+        int leftSlots = (tail ? start : end) - space.EntryStart;
+        var split = new Out<int>();
+        if (amap is not null)
+            foreach (var s in AmapOps.SplitRef(k, self, amap, space.AmapOffset, leftSlots, split)) yield return s;
+        // uvm_unmap_remove() of the clipped-off part: unwire, pmap_remove, unlink onto the dead list.
+        if (space.WiredCount > 0 && !k.Config.Has(Switches.UnmapSkipsUnwire)) CowWiring.UnwireRange(k, self, space, start, end);
+        if (amap is not null) Detach(space, amap, tail ? split.Value : space.AmapOffset, end - start);
+        if (tail) space.EntryEnd = start; // uvm_map_clip_end(): entry->end = start
+        else
+        {
+            space.EntryStart = end; // uvm_map_clip_start(): entry->start = end, its aref the split one
+            if (amap is not null) space.AmapOffset = split.Value;
+        }
+        if (!k.Config.Has(Switches.UnmapSkipsPmapRemove))
+            for (int p = start; p < end; p++) space.RemoveMapping(p); // pmap_remove(map->pmap, entry->start, entry->end)
+        Unlock(k, self, space);
+        yield return Step.Ran(tail ? "uvm_unmap: uvm_map_clip_end, uvm_unmap_remove" : "uvm_unmap: uvm_map_clip_start, uvm_unmap_remove");
+        if (amap is not null)
+            foreach (var s in UnmapDetach(k, self, space, amap, "uvm_unmap")) yield return s;
     }
 
     /// <summary>
@@ -138,8 +217,9 @@ public static class CowMapOps
             yield break;
         }
         foreach (var s in Locks.Take(amap.Lock, self, "uvm_map_clean: amap_lock")) yield return s;
-        for (int slot = 0; slot < space.Pages; slot++)
+        for (int page = space.EntryStart; page < space.EntryEnd; page++)
         {
+            int slot = space.SlotOf(page);
             if (amap.Lookup(slot) is not { } anon) continue;
             foreach (var s in Locks.Take(anon.Lock, self, "uvm_map_clean: simple_lock(an_lock)")) yield return s;
             if (anon.Page is not { } pg)
@@ -165,9 +245,9 @@ public static class CowMapOps
                 // caller's pmap mapping it (no pmap call; uvm_anfree() removes the mappings only
                 // when refs reach 0); the default removes it first, the rule uvm_loan.c states where
                 // it takes an anon out of an amap ("we should not leave the mapping of the oanon page").
-                if (!k.Config.Has(Switches.MadvFreeKeepsMapping)) space.RemoveMapping(slot); // pmap_remove()
+                if (!k.Config.Has(Switches.MadvFreeKeepsMapping)) space.RemoveMapping(page); // pmap_remove()
                 amap.Unadd(slot); // amap_unadd(&current->aref, offset)
-                space.ForgetView(slot); // MADV_FREE: the process gave the data up
+                space.ForgetView(page); // MADV_FREE: the process gave the data up
                 int refs = --anon.RefCount;
                 anon.Lock.Release(k, self);
                 if (refs == 0)

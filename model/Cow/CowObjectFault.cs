@@ -47,7 +47,7 @@ public static class CowObjectFault
             if (!locked) space.Lock.Release(k, self);
             if (locked && amap is not null) foreach (var s in Locks.Take(amap.Lock, self, "uvm_fault: amap_lock")) yield return s;
             foreach (var s in Locks.Take(uobj.Lock, self, "uvm_fault: simple_lock(vmobjlock)")) yield return s;
-            if (locked && amap?.Lookup(page) is not null && !k.Config.Has(Switches.PromoteSkipsSlotRecheck))
+            if (locked && amap?.Lookup(space.SlotOf(page)) is not null && !k.Config.Has(Switches.PromoteSkipsSlotRecheck))
             {
                 amap.Lock.Release(k, self);
                 space.Lock.Release(k, self);
@@ -102,7 +102,7 @@ public static class CowObjectFault
         var anon = AnonPager.New(k, self, fresh, upage.Data, uobj.Written(page));
         PageQueues.UnbusyOwned(k, upage, "uvm_fault"); // the object page stays in the object
         uobj.Lock.Release(k, self);
-        amap!.Add(page, anon, replace: false);
+        amap!.Add(space.SlotOf(page), anon, replace: false);
         fresh.BusyOwner = "uvm_fault";
         space.Enter(page, anon, fresh, at.EntryWritable, at.Wired);
         var seen = space.Seen(self, page, upage); // the promote copies the object's page: see case 2A

@@ -13,8 +13,12 @@ namespace Uvm.Model.Cow;
 /// the unlock of a write-locked section instead (UnlockChanged), which no relock can tell apart. <see cref="Uobj"/> is the vnode under a file-backed entry (MAP_PRIVATE,
 /// model/Cow/CowObjectFault.cs); the pmap then may map its pages read-only. <see cref="WiredCount"/>
 /// and <see cref="Busy"/> are the entry's wired_count and the map's VM_MAP_BUSY (mlock(),
-/// model/Cow/CowWiring.cs), and the pmap keeps each mapping's PMAP_WIRED bit. Left out: several
-/// entries, clipping.
+/// model/Cow/CowWiring.cs), and the pmap keeps each mapping's PMAP_WIRED bit. The entry covers
+/// pages [<see cref="EntryStart"/>, <see cref="EntryEnd"/>) of the space and finds page p of it in
+/// slot <see cref="AmapOffset"/> + p - EntryStart of its amap (aref.ar_pageoff; amap_lookup():
+/// <c>slot += aref-&gt;ar_pageoff</c>): a munmap() of a head or a tail of it clips it
+/// (uvm_map_clip_start/uvm_map_clip_end, amap_splitref(); model/Cow/CowMapOps.cs). Left out: two
+/// entries at once (a munmap() inside the entry, or mprotect() of part of it).
 /// </summary>
 public sealed class CowSpace
 {
@@ -40,6 +44,7 @@ public sealed class CowSpace
         _wired = new bool[pages];
         _view = new Content?[pages];
         _viewKnown = new bool[pages];
+        EntryEnd = pages;
         BusyChannel = new($"vmmapbsy of {name}");
     }
 
@@ -58,6 +63,27 @@ public sealed class CowSpace
     /// <summary>False once munmap() removed the entry.</summary>
     public bool EntryMapped { get; internal set { EntryWritten("EntryMapped"); field = value; } } = true;
 
+    /// <summary>entry->start, as a page of the space: munmap() of a head of the entry clips it here.</summary>
+    public int EntryStart { get; internal set { EntryWritten("start"); field = value; } }
+
+    /// <summary>entry->end, as a page of the space: munmap() of a tail of the entry clips it here.</summary>
+    public int EntryEnd { get; internal set { EntryWritten("end"); field = value; } }
+
+    /// <summary>aref.ar_pageoff: the amap slot of the entry's first page.</summary>
+    public int AmapOffset { get; internal set { EntryWritten("ar_pageoff"); field = value; } }
+
+    /// <summary>The entry's size in pages.</summary>
+    public int EntryPages => EntryEnd - EntryStart;
+
+    /// <summary>Whether the entry is mapped and covers page <paramref name="page"/> of the space (uvm_map_lookup_entry() finds it).</summary>
+    public bool Covers(int page) => EntryMapped && page >= EntryStart && page < EntryEnd;
+
+    /// <summary>The amap slot of page <paramref name="page"/> of the space: ar_pageoff + (va - entry->start).</summary>
+    public int SlotOf(int page) => AmapOffset + page - EntryStart;
+
+    /// <summary>The anon the entry's amap holds at page <paramref name="page"/>, or null (no entry there, no amap, empty slot).</summary>
+    public Anon? AmapAnonAt(int page) => Covers(page) && Amap is { } amap ? amap.Lookup(SlotOf(page)) : null;
+
     /// <summary>The entry's protection allows writing (mprotect can take it away).</summary>
     public bool EntryWritable { get; internal set { EntryWritten("EntryWritable"); field = value; } } = true;
 
@@ -73,8 +99,17 @@ public sealed class CowSpace
     /// <summary>The amap uvm_unmap_remove() took off the entry, until uvm_unmap_detach()'s amap_unref() is done.</summary>
     public Amap? DetachedAmap { get; internal set { V(); field = value; } }
 
+    /// <summary>The dead entry's ar_pageoff and size in pages: amap_unref(amap, ar_pageoff, len, 0)'s range.</summary>
+    public int DetachedOffset { get; internal set { V(); field = value; } }
+
+    /// <summary>The dead entry's size in pages (<see cref="DetachedOffset"/>).</summary>
+    public int DetachedPages { get; internal set { V(); field = value; } }
+
     /// <summary>The amap amap_copy() is copying from, until its am_ref-- (the entry still holds that reference).</summary>
     public Amap? CopySource { get; internal set { V(); field = value; } }
+
+    /// <summary>The entry's ar_pageoff in <see cref="CopySource"/> while amap_copy() copies it (its range is the entry's size).</summary>
+    public int CopySourceOffset { get; internal set { V(); field = value; } }
 
     /// <summary>entry->wired_count: mlock() calls not undone (munlock() and uvm_unmap_remove() set it to 0).</summary>
     public int WiredCount { get; internal set { EntryWritten("WiredCount"); field = value; } }

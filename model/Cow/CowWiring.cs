@@ -70,9 +70,9 @@ public static class CowWiring
         space.UnlockChanged(k, self);
         yield return Step.Ran("uvm_map_pageable: wired_count++, vm_map_busy, vm_map_downgrade");
         var failed = new Out<bool>();
-        int page = 0; // the page being wired: on a failure, the one whose fault failed
+        int page = space.EntryStart; // the page being wired: on a failure, the one whose fault failed
         if (count == 1 && !k.Config.Has(Switches.MapPageableSkipsWirePass)) // map-pageable-skips-wire-pass
-            for (; page < space.Pages; page++)
+            for (; page < space.EntryEnd; page++)
             {
                 foreach (var s in CowFault.Touch(k, self, space, page, write: false, wire: true, failed)) yield return s;
                 if (failed.Value) break;
@@ -83,7 +83,7 @@ public static class CowWiring
             // that failed, the entry still wired: its loop pmap_unwire()s only "if the entry is no
             // longer wired", so the mappings stay wired (the default unwires them below).
             bool text = k.Config.Has(Switches.WireFailureLeavesPmapWired);
-            UnwirePages(k, self, space, page, pmapUnwire: false);
+            UnwirePages(k, self, space, space.EntryStart, page, pmapUnwire: false);
             // uvm_map_pageable(): vm_map_upgrade(), vm_map_unbusy(), wired_count--, vm_map_unlock().
             foreach (var s in Locks.Take(space.Lock, self, "uvm_map_pageable: vm_map_upgrade")) yield return s;
             Unbusy(k, space);
@@ -146,18 +146,27 @@ public static class CowWiring
     internal static void UnwireEntry(Kernel k, KernelThread self, CowSpace space)
     {
         space.WiredCount = 0;
-        UnwirePages(k, self, space, space.Pages);
+        UnwirePages(k, self, space, space.EntryStart, space.EntryEnd);
     }
 
     /// <summary>
-    /// uvm_fault_unwire_locked() of the entry's first <paramref name="end"/> pages, under
+    /// uvm_unmap_remove()'s uvm_map_entry_unwire() of the part [<paramref name="start"/>,
+    /// <paramref name="end"/>) a munmap() clipped off a wired entry: the clip copied wired_count
+    /// to both parts (uvm_map_clip_end(): <c>*new_entry = *entry</c>), and the removed part's pages
+    /// are unwired; the entry left stays wired.
+    /// </summary>
+    internal static void UnwireRange(Kernel k, KernelThread self, CowSpace space, int start, int end) =>
+        UnwirePages(k, self, space, start, end);
+
+    /// <summary>
+    /// uvm_fault_unwire_locked() of pages [<paramref name="start"/>, <paramref name="end"/>), under
     /// uvm.pageqlock; without <paramref name="pmapUnwire"/> the mappings stay wired, as for an entry
     /// still counted wired (<c>if (VM_MAPENT_ISWIRED(entry) == 0) pmap_unwire(pmap, va)</c>).
     /// </summary>
-    private static void UnwirePages(Kernel k, KernelThread self, CowSpace space, int end, bool pmapUnwire = true)
+    private static void UnwirePages(Kernel k, KernelThread self, CowSpace space, int start, int end, bool pmapUnwire = true)
     {
         k.Vm.PageQueueLock.Acquire(self);
-        for (int page = 0; page < end; page++)
+        for (int page = start; page < end; page++)
         {
             var p = space.PmapEntry(page).Page; // pmap_extract()
             if (p is not null && pmapUnwire) space.Unwire(page);
@@ -218,7 +227,7 @@ public static class CowWiring
             var nanon = AnonPager.New(k, self, npg, pg.Data, anon.Written); // uvm_pagecopy(pg, npg): meant to hold the shared anon's data
             anon.RefCount--; // can't drop to zero
             amap.Add(slot, nanon, replace: true);
-            child.InheritViewAt(parent, slot); // the child's memory here is the parent's now, stores of its other LWPs since the fork began included
+            child.InheritViewAt(parent, child.EntryStart + slot - child.AmapOffset); // the child's memory here is the parent's now, stores of its other LWPs since the fork began included
             k.Vm.PageQueueLock.Acquire(self);
             PageQueues.Unbusy(k, npg);
             PageQueues.Activate(k, npg);

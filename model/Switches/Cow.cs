@@ -356,4 +356,39 @@ public static partial class Switches
     public static readonly KernelSwitch CowForkSkipsChildWakeup = Mutation("cow-fork-skips-child-wakeup", "fork1", "cow-fork",
         "fork1() copies the vmspace but skips setrunnable() of the child (a wakeup dropped): the child never runs")
         with { Kills = ["EverySleeperIsEventuallyWoken"], Budget = 10 };
+
+    /// <summary>
+    /// uvm_amap.c 1.20 (1999), amap_wiperange() walking am_slots (a range at least as long as
+    /// am_nused): <c>stop = amap-&gt;am_nused</c> stays while am_nused shrinks, the loop advances past
+    /// the slot a removal swapped in, and the filter <c>curslot &gt;= stop</c> compares a slot number
+    /// with a count. Fixed by 1.27 (2000-11-25, chs) at the latest: the OpenBSD copy tagged
+    /// "NetBSD: uvm_amap.c,v 1.27" has <c>slotend = slotoff + slots</c> and <c>stop--</c>, as have
+    /// 1.82.16.2 (2007) and 1.107 (2012). Read in AmapOps.WipeRange.
+    /// </summary>
+    public static readonly KernelSwitch WiperangeSlotsWalk1999 = new("wiperange-slots-walk-1999", SwitchKind.Historical, "amap_wiperange (amap_unref of a partial munmap)", "cow-partial")
+    {
+        Origin = "uvm_amap.c 1.20 (1999-04) → fixed by 1.27 (2000-11, as the OpenBSD copy of 1.27 keeps it)",
+        Title = "a partial munmap() leaves the anons of slots numbered at or above am_nused in the amap, with no entry referencing them",
+        Description = "A process munmap()s a tail of its entry whose slots hold at least as many anons as the amap has in use. "
+            + "amap_unref()'s amap_pp_adjref() drops the tail's per-page count to 0 and amap_wiperange() walks am_slots, but "
+            + "skips every slot whose number is at or above am_nused (\"curslot >= stop\") and the slot each removal swaps in: "
+            + "their anons stay in the amap, counted by no entry, until the whole amap goes.",
+        Expected = "invariant AmapPprefCountsItsEntries",
+        Budget = 30, // seed 0 finds it at schedule 9; seeds 0..9M: 2-24
+    };
+
+    /// <summary>
+    /// amap_splitref() adds the second reference without amap_pp_establish() (a count not kept):
+    /// ppref is never made, so a partial munmap() wipes nothing. Caught by AmapPprefCountsItsEntries.
+    /// </summary>
+    public static readonly KernelSwitch SplitrefSkipsPpEstablish = Mutation("splitref-skips-pp-establish", "amap_splitref (uvm_map_clip_end)", "cow-partial",
+        "amap_splitref() raises am_ref without amap_pp_establish(): the amap keeps no per-page counts, and the unmapped part's anons stay in it")
+        with { Kills = ["AmapPprefCountsItsEntries"], Budget = 20 };
+
+    /// <summary>
+    /// amap_unref() drops am_ref but not the dead entry's per-page counts (a decrement skipped).
+    /// Caught by AmapPprefCountsItsEntries.
+    /// </summary>
+    public static readonly KernelSwitch UnrefSkipsPpAdjref = Mutation("unref-skips-pp-adjref", "amap_unref (uvm_unmap_detach)", "cow-partial",
+        "amap_unref() drops am_ref but skips amap_pp_adjref(-1) of the dead entry's slots: their counts stay and nothing is wiped");
 }

@@ -87,6 +87,7 @@ public sealed class CowProcess : KernelThread
                 CowOpKind.Wire => CowWiring.Wire(Kernel, this, Space),
                 CowOpKind.Unwire => CowWiring.Unwire(Kernel, this, Space),
                 CowOpKind.Unprotect => CowMapOps.Protect(Kernel, this, Space, writable: true),
+                CowOpKind.UnmapRange => CowMapOps.UnmapRange(Kernel, this, Space, op.Page, op.Pages),
                 _ => [],
             };
             if (op.Kind == CowOpKind.Fork) forks++;

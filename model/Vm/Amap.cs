@@ -9,11 +9,23 @@ namespace Uvm.Model.Vm;
 /// detector checks each access during a step. The kernel's two unlocked accesses are named:
 /// amap_copy()'s first read of am_ref (<see cref="RefUnlocked"/>) and its filling of the amap it
 /// has just made (<see cref="AddWhileUnpublished"/>). An anon's own an_lock protects its an_ref.
-/// Left out: ppref (partial references), am_maxslot padding, amap_extend.
+/// am_slots and am_bckptr (the dense list of the slots in use and each slot's place in it) are kept
+/// as amap_add(), amap_unadd() and amap_copy() keep them (uvm_amap_i.h 1.15 of 2000; the same in
+/// uvm_amap.c 1.82.16.2 of 2007): amap_wiperange() walks them when that is cheaper. am_ppref, the
+/// per-page reference count "for split vm_map_entry_t's" (uvm_amap.h), is kept in the kernel's
+/// own run-length encoding (pp_getreflen/pp_setreflen, uvm_amap.c 1.20 of 1999 and 1.82.16.2 of
+/// 2007 alike): null until amap_pp_establish() (model/Cow/AmapOps.cs); PPREF_NONE (malloc failure)
+/// is left out. Left out: am_maxslot padding, amap_extend.
 /// </summary>
 public sealed class Amap
 {
     private readonly Anon?[] _anons;
+
+    /// <summary>am_slots and am_bckptr.</summary>
+    private readonly int[] _slots, _bckptr;
+
+    /// <summary>am_ppref, or null (not established).</summary>
+    private int[]? _ppref;
 
     /// <summary>The detectors of the amap's kernel; null for an amap built alone in a test.</summary>
     private readonly Discipline? _d;
@@ -33,6 +45,8 @@ public sealed class Amap
         _d = kernel?.Discipline;
         Id = id;
         _anons = new Anon?[slots];
+        _slots = new int[slots];
+        _bckptr = new int[slots];
         Lock = new SimpleLock($"am_l of amap {id}", LockKind.Simple, "am_l");
     }
 
@@ -64,7 +78,16 @@ public sealed class Amap
     {
         Touch();
         _d?.Read(Lock, this, "am_anon");
+        if (slot < 0 || slot >= _anons.Length) throw new KernelPanicException("amap_lookup", $"offset out of range: slot {slot} of {this} ({_anons.Length} slots)");
         return _anons[slot];
+    }
+
+    /// <summary>am_slots[<paramref name="i"/>]: the <paramref name="i"/>-th slot in use, for i &lt; am_nused (a stale value beyond).</summary>
+    public int SlotInUse(int i)
+    {
+        Touch();
+        _d?.Read(Lock, this, "am_slots");
+        return _slots[i];
     }
 
     /// <summary>amap_add(aref, offset, anon, replace), am_l held: put <paramref name="anon"/> in <paramref name="slot"/>.</summary>
@@ -73,9 +96,15 @@ public sealed class Amap
         Touch();
         _d?.WriteRef(Lock, this, "am_anon", _anons[slot]);
         V();
+        if (slot < 0 || slot >= _anons.Length) throw new KernelPanicException("amap_add", $"offset out of range: slot {slot} of {this}");
         if (replace != (_anons[slot] is not null))
             throw new KernelPanicException("amap_add", replace ? $"replacing an empty slot {slot} of {this}" : $"slot {slot} of {this} already in use");
-        if (!replace) NUsed++;
+        if (!replace)
+        {
+            _bckptr[slot] = _nused; // am_bckptr[slot] = am_nused; am_slots[am_nused] = slot; am_nused++
+            _slots[_nused] = slot;
+            NUsed++;
+        }
         _anons[slot] = anon;
     }
 
@@ -104,10 +133,16 @@ public sealed class Amap
         V();
         if (_anons[slot] is not null) throw new KernelPanicException("amap_copy", $"slot {slot} of {this} already in use");
         _anons[slot] = anon;
-        if (countUsed) _nused++;
+        if (!countUsed) return;
+        _bckptr[slot] = _nused;
+        _slots[_nused] = slot;
+        _nused++;
     }
 
-    /// <summary>Empties <paramref name="slot"/> (amap_wipeout/amap_unadd), am_l held.</summary>
+    /// <summary>
+    /// Empties <paramref name="slot"/> (amap_wipeout/amap_unadd, amap_wiperange), am_l held: the
+    /// last slot in use takes its place in am_slots ("swap to keep slots contig").
+    /// </summary>
     internal void Unadd(int slot)
     {
         Touch();
@@ -115,7 +150,73 @@ public sealed class Amap
         V();
         if (_anons[slot] is null) return;
         _anons[slot] = null;
+        int ptr = _bckptr[slot], last = _nused - 1;
+        if (ptr != last && last >= 0)
+        {
+            _slots[ptr] = _slots[last];
+            _bckptr[_slots[ptr]] = ptr;
+        }
         NUsed--;
+    }
+
+    /// <summary>Whether am_ppref is established (not NULL).</summary>
+    public bool HasPpref
+    {
+        get { Touch(); _d?.Read(Lock, this, "am_ppref"); return _ppref is not null; }
+    }
+
+    /// <summary>
+    /// amap_pp_establish()'s malloc and bzero, am_l held: an array of am_maxslot ints, all 0; the
+    /// caller then sets its runs (<see cref="SetRefLen"/>).
+    /// </summary>
+    internal void EstablishPpref()
+    {
+        Touch();
+        _d?.Write(Lock, this, "am_ppref", 0);
+        V();
+        _ppref = new int[_anons.Length];
+    }
+
+    /// <summary>
+    /// pp_getreflen(ppref, offset, &amp;ref, &amp;len) (uvm_amap.c): a positive entry is a run of one
+    /// page with reference count entry - 1; else -(ref + 1), and the next entry holds the run's length.
+    /// </summary>
+    public (int Ref, int Len) GetRefLen(int offset)
+    {
+        Touch();
+        _d?.Read(Lock, this, "am_ppref");
+        var pp = _ppref!;
+        return pp[offset] > 0 ? (pp[offset] - 1, 1) : (-pp[offset] - 1, pp[offset + 1]);
+    }
+
+    /// <summary>pp_setreflen(ppref, offset, ref, len), am_l held; a run of length 0 is not written (1.82.16.2).</summary>
+    internal void SetRefLen(int offset, int @ref, int len)
+    {
+        Touch();
+        _d?.Write(Lock, this, "am_ppref", 0);
+        V();
+        var pp = _ppref!;
+        if (len == 0) return;
+        if (len == 1) pp[offset] = @ref + 1;
+        else
+        {
+            pp[offset] = -(@ref + 1);
+            pp[offset + 1] = len;
+        }
+    }
+
+    /// <summary>The per-page reference count of <paramref name="slot"/> (walking the runs from slot 0), or -1 without ppref.</summary>
+    public int PprefAt(int slot)
+    {
+        if (!HasPpref) return -1;
+        for (int lcv = 0; lcv < _anons.Length;)
+        {
+            var (r, len) = GetRefLen(lcv);
+            if (len <= 0) return -1; // corrupt runs: no count
+            if (slot < lcv + len) return r;
+            lcv += len;
+        }
+        return -1;
     }
 
     /// <summary>True once amap_free() freed the amap.</summary>

@@ -32,11 +32,23 @@ public enum CowOpKind
 
     /// <summary>mprotect(PROT_READ|PROT_WRITE) of the whole entry: uvm_map_protect() gives writing back.</summary>
     Unprotect,
+
+    /// <summary>
+    /// munmap() of <see cref="CowOp.Pages"/> pages from page <see cref="CowOp.Page"/>, a head or a
+    /// tail of the mapping: uvm_unmap() clips the entry (amap_splitref) and amap_unref() drops the
+    /// removed part's slots (model/Cow/CowMapOps.cs UnmapRange).
+    /// </summary>
+    UnmapRange,
 }
 
 /// <summary>One operation of a copy-on-write process.</summary>
-public sealed record CowOp(CowOpKind Kind, int Page = 0)
+public sealed record CowOp(CowOpKind Kind, int Page = 0, int Pages = 0)
 {
     /// <inheritdoc/>
-    public override string ToString() => Kind is CowOpKind.Read or CowOpKind.Write ? $"{Kind.ToString().ToLowerInvariant()}({Page})" : Kind.ToString().ToLowerInvariant();
+    public override string ToString() => Kind switch
+    {
+        CowOpKind.Read or CowOpKind.Write => $"{Kind.ToString().ToLowerInvariant()}({Page})",
+        CowOpKind.UnmapRange => $"munmap({Page},{Pages})",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
 }

@@ -12,7 +12,7 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
     public override string Name => "cow";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario, CowWireScenario.Scenario, CowWireEioScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [CowForkScenario.Scenario, RefaultScenario.Scenario, CowFileScenario.Scenario, CowMadviseScenario.Scenario, CowWireScenario.Scenario, CowWireEioScenario.Scenario, CowPartialScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(CowWorkload cow, Workload workload, Problems problems)
@@ -31,6 +31,10 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             if (cow.FileBacked && new[] { spec.Ops, spec.ChildOps, spec.LwpOps }.Any(l => l.Any(o => o?.Kind is CowOpKind.Wire or CowOpKind.Unwire)))
                 at.Add("", "mlock()/munlock() of a file-backed entry is not modelled");
             at.Check(spec.ChildOps.Count == 0 || spec.Ops.Any(o => o?.Kind == CowOpKind.Fork), "childOps", "need a fork in ops");
+            // One dead-entry list per map (CowSpace.DetachedAmap): a partial munmap() never runs beside another LWP's munmap().
+            at.Check(!spec.LwpOps.Any(o => o?.Kind == CowOpKind.UnmapRange), "lwpOps", "a partial munmap() by the second LWP is not modelled");
+            at.Check(!spec.Ops.Any(o => o?.Kind == CowOpKind.UnmapRange) || !spec.LwpOps.Any(o => o?.Kind == CowOpKind.Unmap), "lwpOps",
+                "a munmap() beside the process's partial munmap() is not modelled (one dead-entry list per map)");
         }
     }
 
@@ -43,6 +47,9 @@ public sealed class CowSection : WorkloadSection<CowWorkload>
             if (op is null) { at.Add($"[{o}]", "missing operation"); continue; }
             if (op.Kind is CowOpKind.Read or CowOpKind.Write) at.Check(op.Page >= 0 && op.Page < pages, $"[{o}]", $"page must be 0..{pages - 1}");
             if (op.Kind == CowOpKind.Fork) at.Check(fork, $"[{o}]", "only the process's own ops may fork");
+            if (op.Kind == CowOpKind.UnmapRange)
+                at.Check(op.Pages >= 1 && op.Page >= 0 && op.Page + op.Pages <= pages && (op.Page == 0 || op.Page + op.Pages == pages), $"[{o}]",
+                    $"a partial munmap() takes a head or a tail of pages 0..{pages - 1} (one entry left: a range inside it is not modelled)");
         }
         at.Check(ops.Count(op => op?.Kind == CowOpKind.Fork) <= 2, "", "at most two forks");
     }

@@ -287,7 +287,7 @@ public sealed class DisciplineTests
         OneStep? unref = null;
         unref = new OneStep(k, "exit", () =>
         {
-            foreach (var _ in Uvm.Model.Cow.AmapOps.Unref(k, unref!, amap)) { }
+            foreach (var _ in Uvm.Model.Cow.AmapOps.Unref(k, unref!, amap, 0, 2)) { }
         });
         unref.Advance();
         OneStep? toucher = null;

@@ -366,6 +366,7 @@ public sealed class InvariantSkippingTests
             foreach (var c in v.Vm.CowSpaces)
             {
                 t.Append($"[{Id(c)} {c.Timestamp} {c.EntryMapped} {c.EntryWritable} {Id(c.Uobj)} {c.NeedsCopy} {c.Exited} {c.Exiting} ");
+                t.Append($"{c.EntryStart}-{c.EntryEnd}@{c.AmapOffset} dead {c.DetachedOffset}+{c.DetachedPages} copy@{c.CopySourceOffset} ");
                 foreach (var amap in new[] { c.Amap, c.DetachedAmap, c.CopySource })
                 {
                     t.Append($"({Id(amap)}");
@@ -373,6 +374,8 @@ public sealed class InvariantSkippingTests
                     {
                         t.Append($" {amap.Ref} {amap.NUsed}");
                         for (int i = 0; i < amap.Slots; i++) t.Append(' ').Append(Id(amap.Lookup(i)));
+                        for (int i = 0; i < amap.NUsed; i++) t.Append(" s").Append(amap.SlotInUse(i));
+                        if (amap.HasPpref) for (int i = 0; i < amap.Slots; i++) t.Append(" p").Append(amap.PprefAt(i));
                     }
                     t.Append(')');
                 }
