@@ -17,15 +17,18 @@ namespace Uvm.Regressions;
 /// Setup (scenario exit-reaper): processes fork and exit on two CPUs while init waits for the
 /// orphans.
 ///
-/// Interleaving: the reaper makes a process a zombie and drops the big lock; the parent (init, or
-/// a process waiting for its child), awake on the other CPU (a wakeup for an earlier child), takes
-/// it in wait4(), finds the zombie and frees it (proc_free); the reaper then reads the freed proc's p_pptr for its wakeup. The text's other
-/// window, the process reaped before its last LWP is queued and the detached LWP then unlinked from
-/// the freed proc's p_lwps, opens in the pinned schedule too (step 43 queues pid 3, step 48 its
-/// LWP), but no schedule through it to a use after free has been pinned.
+/// Interleaving: exit2() queues the process on deadprocs and lwp_exit2() has not yet queued its
+/// LWP; the reaper, running its loop without the big lock, takes the process and makes it a
+/// zombie (SZOMB) while its last LWP is LSDEAD, not yet a zombie: from here the parent (init, or a
+/// process waiting for its child) may take it in wait4() and free it (proc_free), and the reaper
+/// then unlinks the detached LWP from the freed proc's p_lwps. The text's other window: the reaper
+/// makes a process a zombie and drops the big lock, the parent frees it, and the reaper reads the
+/// freed proc's p_pptr for its wakeup.
 ///
-/// Violated: the generic use-after-free detector (a proc's fields after proc_free), no invariant
-/// of its own.
+/// Violated: ZombieHasFreedItsResources (session 37: kern_exit.c 1.121's own rule, "Once the
+/// resources are free, the process becomes a zombie"), at the SZOMB step of the first window; the
+/// generic use-after-free detector (a proc's fields after proc_free) where the second window comes
+/// first. No invariant of its own.
 /// </summary>
 public sealed class ReaperTouchesAProcessItsParentFreed
 {
@@ -37,7 +40,8 @@ public sealed class ReaperTouchesAProcessItsParentFreed
     /// its unlocked step (session 28): in-process 1, 2, 2, 5, 2, 1, 1, 3, 17, 1; Coyote 14, 3, 1, 4,
     /// 8, 8, 3, 15, 6, 3 (worst 17). Since the reaper's uvm_lwp_exit() unwires the u-area before it
     /// frees it (session 35): in-process 7, 3, 2, 1, 4, 5, 4, 3, 14, 2; Coyote 2, 3, 10, 2, 5, 3, 1,
-    /// 2, 2, 1 (worst 14).
+    /// 2, 2, 1 (worst 14). Since ZombieHasFreedItsResources (session 37): in-process 2, 5, 1, 1, 3,
+    /// 3, 2, 4, 1, 2 (seeds 2 and 3 the use after free); Coyote 1, 1, 1, 7, 2, 4, 3, 1, 2, 1 (worst 7).
     /// </summary>
     private const int Budget = 50;
 
@@ -47,30 +51,34 @@ public sealed class ReaperTouchesAProcessItsParentFreed
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void TheReaperReadsAFreedProc(EngineKind engine)
     {
-        Search.AssertFound("exit-reaper", KernelOfTheText, Budget, "detector UseAfterFree", engine, cx =>
+        Search.AssertFound("exit-reaper", KernelOfTheText, Budget, ["invariant ZombieHasFreedItsResources", "detector UseAfterFree"], engine, cx =>
         {
-            Assert.Contains(" in proc_free at step ", cx.Violation.Message);
-            Assert.Contains("touched by reaper", cx.Violation.Message);
+            if (cx.Violation.Id == "detector UseAfterFree")
+            {
+                Assert.Contains(" in proc_free at step ", cx.Violation.Message);
+                Assert.Contains("touched by reaper", cx.Violation.Message);
+            }
+            else Assert.Matches("is SZOMB but its lwp [0-9]+ is Dead on p_lwps", cx.Violation.Message);
         });
     }
 
     /// <summary>
     /// The pinned schedule, found by <c>uvmcheck run --bug reaper-two-sections</c> (seed 0, schedule
-    /// 7, co-shrunk: workload size 24 -> 6, steps 201 -> 49; re-pinned in session 28, when exit1()'s
-    /// pool_get() of the rusage became a point where it may block, and in session 35, when the
-    /// reaper's uvm_lwp_exit() began to unwire the u-area first): the reaper takes pid 3 off
-    /// deadprocs before lwp_exit2() queues its LWP (step 37), makes it a zombie (43), init's
-    /// find_stopped_child and proc_free follow (46-47), and the reaper's wakeup(p->p_pptr) reads the
-    /// freed proc (48). (Other seeds find the reaper reaping the LWP of the proc init freed, in ReapLwp.)
+    /// 2, co-shrunk: workload size 24 -> 6, steps 154 -> 42; re-pinned in sessions 28 and 35, and in
+    /// session 37, when ZombieHasFreedItsResources came to judge the zombie itself): exit2() has
+    /// queued pid 3 (step 31) and lwp_exit2() not yet its LWP; the reaper frees the u-area of an
+    /// earlier LWP (33-36), takes pid 3 off deadprocs (37), runs uvm_proc_exit() (38-40) and makes it
+    /// a zombie (41) while its lwp 2 is still LSDEAD on p_lwps.
     /// <code>
-    /// BUG FOUND in schedule 7: [detector UseAfterFree] detector: UseAfterFree: use after free: pid 3
-    /// freed by init in proc_free at step 47, touched by reaper in WakeParent (in reaper)
+    /// BUG FOUND in schedule 2: [invariant ZombieHasFreedItsResources] ... Violated: pid 3 is SZOMB but
+    /// its lwp 2 is Dead on p_lwps. After reaper: reaper: SZOMB.
     /// </code>
     /// </summary>
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        Search.AssertReplays("exit-reaper-reaper-two-sections-UseAfterFree-seed0.json", "detector UseAfterFree");
+        Search.AssertReplays("exit-reaper-reaper-two-sections-ZombieHasFreedItsResources-seed0.json", "invariant ZombieHasFreedItsResources",
+            replay => Assert.Equal("reaper: SZOMB", replay.Steps[^1].Function));
     }
 
     /// <summary>The default reaper (one deadproc section, the big lock across its loop) survives the same search, under both engines.</summary>

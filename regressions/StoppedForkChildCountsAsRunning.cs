@@ -51,12 +51,13 @@ public sealed class StoppedForkChildCountsAsRunning
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run -s swapout-stop --bug pr26468</c> (seed 0,
-    /// schedule 1, co-shrunk: workload size 37 -> 5, steps 41 -> 7): the P_STOPFORK process forks
-    /// (fork1: SIDL, the u-area's uvm_km_alloc() and uvm_fault_wire()), and fork1()'s last section
-    /// makes the child SSTOP with p_nrlwps 1 (6). It prints:
+    /// The pinned schedule, found by <c>uvmcheck run -s swapout-stop --bug pr26468 --no-shrink</c>
+    /// (seed 0, schedule 1, 49 steps; pinned unshrunk so that the corpus keeps schedules where
+    /// another thread runs two steps in a row, tests/Scenarios/AlignedReplayTests.cs): the
+    /// P_STOPFORK debugger, pid 3, forks (fork1: SIDL, the u-area's uvm_km_alloc() and
+    /// uvm_fault_wire()), and fork1()'s last section makes the child SSTOP with p_nrlwps 1. It prints:
     /// <code>
-    /// BUG FOUND in schedule 1: [invariant LwpCountsMatchTheirLwps] ... Violated: pid 2 has p_nlwps 1, p_nrlwps 1, p_nzlwps 0 but 1 LWP(s) on p_lwps, 0 running, 0 zombie(s). After cpu0: fork1.
+    /// BUG FOUND in schedule 1: [invariant LwpCountsMatchTheirLwps] ... Violated: pid 4 has p_nlwps 1, p_nrlwps 1, p_nzlwps 0 but 1 LWP(s) on p_lwps, 0 running, 0 zombie(s). After cpu1: fork1.
     /// </code>
     /// </summary>
     [Fact]

@@ -151,8 +151,8 @@ public static partial class Switches
             + "runs its loop without the big lock: it can reap the process before the LWP is queued, the parent's wait4() "
             + "frees the process, and the reaper then unlinks the detached LWP from the freed proc's p_lwps (and reads "
             + "p->p_pptr for its wakeup after KERNEL_PROC_UNLOCK). The 2004 exit rework removed the reaper.",
-        Expected = "detector UseAfterFree",
-        Kills = ["UseAfterFree"],
+        Expected = "invariant ZombieHasFreedItsResources", // session 37: the zombie published with its LWP not yet queued (LSDEAD), before any use after free
+        Kills = ["ZombieHasFreedItsResources"],
         Budget = 50,
     };
 

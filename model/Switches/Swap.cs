@@ -388,7 +388,7 @@ public static partial class Switches
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly. Caught by SwapOnlyCountMatchesSwappedOutPages, schedules 325, 324, 323 (seeds 0-2).</summary>
     public static readonly KernelSwitch UaoFreeSkipsSwpgonly = Mutation("uao-free-skips-swpgonly", "uao_free", "shm-swap",
         "uao_free() drops the slot of a page that lived only in swap but does not decrement uvmexp.swpgonly (a counter update skipped)")
-        with { Kills = ["SwapOnlyCountMatchesSwappedOutPages"], Budget = 400 };
+        with { Kills = ["SwapOnlyCountMatchesSwappedOutPages"], Budget = 1200 }; // seed 0: schedule 850 since shmget() may sleep in malloc() (session 37)
 
     /// <summary>From the session-24 mutation hunt (kernel functions no earlier mutant touched): uao_create() never links the new aobj on uao_list.</summary>
     public static readonly KernelSwitch UaoCreateSkipsListInsert = Mutation("uao-create-skips-list-insert", "uao_create", "shm-swap",

@@ -60,7 +60,7 @@ public static class MixedScenario
     private static IReadOnlyList<FsCheck.Gen<Workload>[]> Families() =>
     [
         [PagedaemonScenario.Generate(), ShmSwapScenario.Generate(), AnonSwapOffScenario.Generate(), ShmPagingScenario.Generate(), AnonMunmapScenario.Generate()],
-        [CowForkScenario.Generate(), CowMadviseScenario.Generate(), CowWireScenario.Generate(), RefaultScenario.Generate(), CowFileScenario.Generate()],
+        [CowForkScenario.Generate(), CowMadviseScenario.Generate(), CowWireScenario.Generate(), RefaultScenario.Generate(), CowFileScenario.Generate(), CowPartialScenario.Generate()],
         [LoanScenario.Generate(), LoanZeroScenario.Generate()],
         [VnodePageoutScenario.Generate()],
         [SwapoutScenario.Generate(), ExitScenario.Generate(Uvm.Model.ExitDesign.Reaperless)],

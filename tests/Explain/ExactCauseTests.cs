@@ -134,10 +134,10 @@ public sealed class ExactCauseTests
         Assert.NotEqual(e.Steps[^1].Thread, drop.Thread);
     }
 
-    /// <summary>A use after free still marks the free and the touch after the reference-count rule (a proc freed by wait4()'s proc_free(), read by the reaper).</summary>
+    /// <summary>A use after free still marks the free and the touch after the reference-count rule (a proc freed by wait4()'s proc_free(), read by the vfork parent).</summary>
     [Fact]
     public void AUseAfterFreeOfTheCommittedCorpusMarksTheFreeAndTheTouch() =>
-        AssertFreeAndTouchMarked(Explanation.Of(Committed("exit-reaper-reaper-two-sections-UseAfterFree-seed0.json")));
+        AssertFreeAndTouchMarked(Explanation.Of(Committed("vfork-vfork-waits-on-child-flag-UseAfterFree-seed5000015.json")));
 
     private static void AssertFreeAndTouchMarked(Explanation e)
     {
