@@ -24,7 +24,9 @@ public static class StopScenario
         "2 CPUs, swapout's 3 LWPs stopped and continued by a debugger (pid 3, P_STOPFORK) that forks a child created stopped: the pagedaemon swaps LSSTOP LWPs out and proc0 swaps continued ones in.",
         ["sched", "exit"],
         Default,
-        () => MemoryReserves.Drawn(from w in SwapoutScenario.Generate()
+        () => MemoryReserves.Drawn(from drawn in SwapoutScenario.Generate()
+                                   from waiter in Gen.Elements(false, true)
+                                   let w = waiter ? WithWaiter(drawn) : drawn
                                    from targets in Gen.Choose(1, w.Processes.Count)
                                    from pids in Gen.Shuffle(Enumerable.Range(1, w.Processes.Count)).Select(p => p.Take(targets).ToArray())
                                    from pause in Gen.Choose(0, 2)
@@ -33,6 +35,17 @@ public static class StopScenario
 
     /// <summary>Swapout's default with the debugger stopping pids 2 and 1, sleeping a second, continuing them and forking one stopped child.</summary>
     public static Workload Default() => Debugger(SwapoutScenario.Default(), [2, 1], pause: 1, forks: 1);
+
+    /// <summary>
+    /// <paramref name="w"/> with one more process, which forks a one-quantum child and waits for it:
+    /// a stop signal may find it asleep in wait4()'s interruptible tsleep (PCATCH), or arrive before
+    /// it gets there, so that ltsleep() stops it at its entry, still on the sleep queue.
+    /// </summary>
+    public static Workload WithWaiter(Workload w)
+    {
+        if (w.Section<PagingWorkload>() is { } paging) w = w.With(paging with { SwapSlots = paging.SwapSlots + 2 * Uvmexp.UspacePages });
+        return w with { FreePages = w.FreePages + Uvmexp.UspacePages, Processes = [.. w.Processes, new ProcessSpec([[new Fork([new Compute(1)]), new Wait()]])] };
+    }
 
     /// <summary>
     /// <paramref name="w"/> with one more process, the debugger: SIGSTOP to each of
