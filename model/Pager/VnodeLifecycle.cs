@@ -172,8 +172,11 @@ public static class VnodeLifecycle
         // ufs_ihashrem(): until then a lookup still finds the inode and vget()s the vnode.
         self.MaySleep();
         yield return Step.Ran("vclean: VOP_RECLAIM (UFS_UPDATE)");
-        k.Vm.FileDisksTaken[vp.FileId] = vp.File; // ufs_ihashrem(), the inode's pool_put: the file's disk stays
-        vp.FileId = -1;
+        if (vp.FileId >= 0) // a vnode cleaned before has dead_vnodeop_p's VOP_RECLAIM, which does nothing
+        {
+            k.Vm.FileDisksTaken[vp.FileId] = vp.File; // ufs_ihashrem(), the inode's pool_put: the file's disk stays
+            vp.FileId = -1;
+        }
         // "KASSERT(vp->v_uobj.uo_npages == 0)", read without v_interlock as the kernel does.
         for (int i = 0; i < vp.Size; i++)
             if (vp.MappedPage(i) is { } left)
