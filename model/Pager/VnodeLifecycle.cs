@@ -174,7 +174,7 @@ public static class VnodeLifecycle
         yield return Step.Ran("vclean: VOP_RECLAIM (UFS_UPDATE)");
         if (vp.FileId >= 0) // a vnode cleaned before has dead_vnodeop_p's VOP_RECLAIM, which does nothing
         {
-            k.Vm.FileDisksTaken[vp.FileId] = vp.File; // ufs_ihashrem(), the inode's pool_put: the file's disk stays
+            k.Vm.FileDisksTaken.Add(new FileDisk(vp.FileId, vp.File.Blocks, vp.File.Written)); // ufs_ihashrem(), the inode's pool_put: the file's disk stays
             vp.FileId = -1;
         }
         // "KASSERT(vp->v_uobj.uo_npages == 0)", read without v_interlock as the kernel does.
@@ -256,15 +256,22 @@ public static class VnodeLifecycle
     private static void Identify(Kernel k, AObj vp, int fileId)
     {
         var disk = Disk(k, fileId);
-        k.Vm.FileDisksTaken.Remove(fileId);
+        for (int i = 0; i < k.Vm.FileDisks.Count; i++)
+            if (k.Vm.FileDisks[i].File == fileId)
+            {
+                k.Vm.FileDisksTaken.RemoveAt(i);
+                break;
+            }
         vp.Reidentify(fileId, disk.Blocks, disk.Written);
     }
 
     /// <summary>The disk of file <paramref name="fileId"/>: kept from its last vnode's VOP_RECLAIM, or a file of one page never cached.</summary>
-    private static (Content?[] Blocks, Content?[] Written) Disk(Kernel k, int fileId)
+    private static FileDisk Disk(Kernel k, int fileId)
     {
-        if (k.Vm.FileDisks.TryGetValue(fileId, out var d)) return d;
+        var disks = k.Vm.FileDisks;
+        for (int i = 0; i < disks.Count; i++)
+            if (disks[i].File == fileId) return disks[i];
         var blocks = new Content?[] { new($"file {fileId} block", 0) };
-        return (blocks, [blocks[0]]);
+        return new FileDisk(fileId, blocks, [blocks[0]]);
     }
 }

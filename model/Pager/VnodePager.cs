@@ -30,7 +30,7 @@ public static class VnodePager
     /// </summary>
     internal static AObj Create(Kernel k, int pages, int fileId = -1)
     {
-        int id = k.Vm.Vnodes.Count + 1;
+        int id = k.Vm.NextVnodeId++;
         var vn = new AObj(id, pages, noSwap: true, $"vnode {id}", k.Versions, k) { PgoPut = Put, IsVnode = true, FreeListLock = k.Vm.VnodeFreeListLock };
         vn.CreateFile();
         vn.FileId = fileId < 0 ? id - 1 : fileId;

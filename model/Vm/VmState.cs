@@ -92,6 +92,9 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>numvnodes: vnodes allocated from vnode_pool (getnewvnode() ++, vgonel()'s pool_put --), under vnode_free_list_slock.</summary>
     public int NumVnodes { get; internal set { V(StateDomain.Objects); field = value; } }
 
+    /// <summary>The number of the next vnode pool_get gives: vnodes freed by vgonel() leave gaps, so a count of the live ones would repeat a name (and a lock's wait channel).</summary>
+    internal int NextVnodeId { get; set { V(StateDomain.Objects); field = value; } } = 1;
+
     /// <summary>desiredvnodes: below it getnewvnode() allocates, at it it recycles a free vnode.</summary>
     public int DesiredVnodes { get; internal set { V(StateDomain.Objects); field = value; } }
 
@@ -105,15 +108,15 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>Files whose last link unlink(2) removed.</summary>
     public IReadOnlyList<int> RemovedFiles => _removedFiles;
 
-    /// <summary>The disks of files whose vnode was reclaimed: blocks and last writes by file number, for the next vnode that holds the file.</summary>
+    /// <summary>The disks of files whose vnode was reclaimed, for the next vnode that holds the file.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
-    internal Dictionary<int, (Content?[] Blocks, Content?[] Written)> FileDisksTaken => Taken(_fileDisks, StateDomain.Objects);
+    internal List<FileDisk> FileDisksTaken => Taken(_fileDisks, StateDomain.Objects);
 
     /// <summary>Backs <see cref="FileDisksTaken"/>.</summary>
-    private readonly Dictionary<int, (Content?[] Blocks, Content?[] Written)> _fileDisks = [];
+    private readonly List<FileDisk> _fileDisks = [];
 
     /// <summary>The disks of files no vnode holds.</summary>
-    public IReadOnlyDictionary<int, (Content?[] Blocks, Content?[] Written)> FileDisks => _fileDisks;
+    public IReadOnlyList<FileDisk> FileDisks => _fileDisks;
 
     /// <summary>SysV shm segments not yet deallocated.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>

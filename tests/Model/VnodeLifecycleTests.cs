@@ -56,7 +56,7 @@ public sealed class VnodeLifecycleTests
         Assert.Equal(["vclean: VOP_RECLAIM (UFS_UPDATE)", "vclean: VXLOCK cleared", "vgonel: VBAD", "getnewvnode: recycled"], steps[^4..]);
         Assert.Equal(PageQueue.Free, p.Queue);
         Assert.Null(vn.PageAt(0));
-        Assert.Equal(data, k.Vm.FileDisks[0].Blocks[0]); // the old file's disk keeps the write
+        Assert.Equal(data, Assert.Single(k.Vm.FileDisks).Blocks[0]); // the old file's disk keeps the write
         Assert.Equal(7, vn.FileId);
         Assert.Equal(1, vn.UseCount);
         Assert.False(vn.OnFreeList);

@@ -345,7 +345,7 @@ public sealed class InvariantSkippingTests
             }
             foreach (var g in vm.ShmSegments) t.Append($"[{Id(g)} {g.Nattch} {g.Removed} {g.Deallocated}]");
             t.Append($" vnodes {vm.NumVnodes} {vm.DesiredVnodes} free {string.Join(',', vm.VnodeFreeList.Select(Id))} removed {string.Join(',', vm.RemovedFiles)}");
-            foreach (var (f, d) in vm.FileDisks.OrderBy(e => e.Key)) t.Append($" disk {f} {string.Join(',', d.Blocks.Select(Id))} {string.Join(',', d.Written.Select(Id))}");
+            foreach (var d in vm.FileDisks) t.Append($" disk {d.File} {string.Join(',', d.Blocks.Select(Id))} {string.Join(',', d.Written.Select(Id))}");
         }
 
         /// <summary>The swap space, the pagedaemon's cluster, the pageouts in flight and their completions, and uvmexp.swpgonly.</summary>
