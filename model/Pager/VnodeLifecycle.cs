@@ -174,7 +174,8 @@ public static class VnodeLifecycle
         yield return Step.Ran("vclean: VOP_RECLAIM (UFS_UPDATE)");
         if (vp.FileId >= 0) // a vnode cleaned before has dead_vnodeop_p's VOP_RECLAIM, which does nothing
         {
-            k.Vm.FileDisksTaken.Add(new FileDisk(vp.FileId, vp.File.Blocks, vp.File.Written)); // ufs_ihashrem(), the inode's pool_put: the file's disk stays
+            // ufs_ihashrem(), the inode's pool_put: the file's disk stays, unless unlink(2) removed the file
+            if (!vp.Unlinked) k.Vm.FileDisksTaken.Add(new FileDisk(vp.FileId, vp.File.Blocks, vp.File.Written));
             vp.FileId = -1;
         }
         // "KASSERT(vp->v_uobj.uo_npages == 0)", read without v_interlock as the kernel does.
