@@ -160,8 +160,18 @@ public sealed class AObj
         _outputs.Remove(io);
     }
 
-    /// <summary>vmobjlock.</summary>
-    public SimpleLock Lock { get; }
+    /// <summary>
+    /// vmobjlock. A vnode's is v_interlock, part of the struct vnode that vgonel()'s pool_put
+    /// frees: taking it through a stale vnode pointer is a use after free (session 37).
+    /// </summary>
+    public SimpleLock Lock
+    {
+        get
+        {
+            if (IsVnode) Touch();
+            return field;
+        }
+    }
 
     /// <summary>The resident page at <paramref name="index"/>, or null (uvm_pagelookup).</summary>
     public Page? PageAt(int index)
