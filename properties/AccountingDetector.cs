@@ -35,6 +35,16 @@ public static class AccountingDetector
         Reads = StateDomain.Objects,
     };
 
+    /// <summary>numvnodes counts the vnodes allocated from vnode_pool (session 37).</summary>
+    public static readonly Invariant NumvnodesCountsAllocatedVnodes = new(
+        nameof(NumvnodesCountsAllocatedVnodes),
+        "numvnodes equals the number of vnodes allocated and not freed: getnewvnode() adds one with its pool_get, vgonel() takes one away with its pool_put (vfs_subr.c 1.222).",
+        Detector.Subsystem, k => k.Vm.NumVnodes == k.Vm.Vnodes.Count
+            ? null : $"numvnodes is {k.Vm.NumVnodes} but {k.Vm.Vnodes.Count} vnodes are allocated")
+    {
+        Reads = StateDomain.Objects,
+    };
+
     /// <summary>uvmexp.paging counts the pages in pageout I/O.</summary>
     public static readonly Invariant PagingCountMatchesPagesInPageout = new(
         nameof(PagingCountMatchesPagesInPageout),
@@ -333,7 +343,7 @@ public static class AccountingDetector
 
     /// <summary>Every accounting check.</summary>
     public static IReadOnlyList<Invariant> All { get; } =
-        [PagingCountMatchesPagesInPageout, VnodeOutputCountMatchesOwedVwakeups, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, ShmNattchCountsAttachments, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
+        [PagingCountMatchesPagesInPageout, VnodeOutputCountMatchesOwedVwakeups, NumvnodesCountsAllocatedVnodes, ActiveCountMatchesActiveQueue, InactiveCountMatchesInactiveQueue, WiredCountMatchesWiredPages, SwapInUseMatchesAllocatedSlots, SwapOnlyCountMatchesSwappedOutPages, SwapBadCountMatchesBadSlots, UareaFreeCountMatchesFreeList, ExitedLwpHoldsNoPhold, HoldCountIsNeverNegative, ShmNattchCountsAttachments, LwpCountsMatchTheirLwps, VmspaceRefCountMatchesItsReferences];
 
     /// <summary>The accounting checks judged once nothing more can run.</summary>
     public static IReadOnlyList<LivenessProperty> Liveness { get; } = [PoolItemsAreHeldOrReturned];

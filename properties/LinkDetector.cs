@@ -259,6 +259,42 @@ public static class LinkDetector
     };
 
     /// <summary>
+    /// vnode_free_list and each vnode's v_freelist agree (vfs_subr.c 1.222): vrele() of the last
+    /// reference inserts the vnode, vget() of a free vnode and getcleanvnode() take it off (the
+    /// latter setting v_freelist to 0xdeadb), each in one section under vnode_free_list_slock; a
+    /// vnode on the list is live, there once, and has v_usecount 0 (getcleanvnode()'s "free vnode
+    /// isn't" panic states it where it recycles).
+    /// </summary>
+    public static readonly Invariant VnodeFreeListAndItsVnodesAgree = new(
+        nameof(VnodeFreeListAndItsVnodesAgree),
+        "A vnode is on vnode_free_list exactly when its v_freelist says so, once, live and with v_usecount 0 (vrele() puts it there, vget() and getcleanvnode() take it off).",
+        Detector.Subsystem, k =>
+        {
+            var list = k.Vm.VnodeFreeList;
+            for (int i = 0; i < list.Count; i++)
+            {
+                var vp = list[i];
+                if (vp.Freed) return $"{vp} is on vnode_free_list but freed";
+                if (!vp.OnFreeList) return $"{vp} is on vnode_free_list but its v_freelist says it is not";
+                if (vp.UseCount != 0) return $"{vp} is on vnode_free_list with v_usecount {vp.UseCount}";
+                for (int j = 0; j < i; j++)
+                    if (list[j] == vp) return $"{vp} is on vnode_free_list twice";
+            }
+            var vnodes = k.Vm.Vnodes;
+            for (int i = 0; i < vnodes.Count; i++)
+            {
+                if (!vnodes[i].OnFreeList) continue;
+                bool found = false;
+                for (int j = 0; j < list.Count && !found; j++) found = list[j] == vnodes[i];
+                if (!found) return $"{vnodes[i]}'s v_freelist says it is on vnode_free_list, which does not hold it";
+            }
+            return null;
+        })
+    {
+        Reads = StateDomain.Objects,
+    };
+
+    /// <summary>
     /// l_addr and the u-area's owner name each other (uvm_glue.c 1.93: uvm_lwp_fork() sets l_addr
     /// to the u-area uvm_uarea_alloc() gave it; uvm_lwp_exit() hands it to uvm_uarea_free() and sets
     /// <c>l->l_addr = NULL</c>). <see cref="ExitInvariants.NoUareaIsLeaked"/> checks the u-area's
@@ -280,5 +316,5 @@ public static class LinkDetector
 
     public static IReadOnlyList<Invariant> All { get; } = [AnonAndPageLinksAgree, ObjectAndPageLinksAgree, ProcTreeLinksAgree,
         LwpWithAWaitChannelIsAsleep, PageInPageoutIsOnNoPagingQueue, NoLiveProcessNamesAFreedVmspace, ProcessStateAgreesWithItsLwps,
-        ProcListsHoldOnlyLiveProcesses, AObjIsOnUaoListExactlyWhileReferenced, LwpAddrNamesItsOwnUarea];
+        ProcListsHoldOnlyLiveProcesses, AObjIsOnUaoListExactlyWhileReferenced, LwpAddrNamesItsOwnUarea, VnodeFreeListAndItsVnodesAgree];
 }

@@ -110,6 +110,9 @@ public static class SleeperDetector
         for (int i = 0; i < vnodes.Count; i++)
             if (vnodes[i] is { NamedNumOutputChannel: { } nc } vn && (vn.NumOutput <= 0 || !vn.VbWait) && Asleep(k, nc))
                 return true;
+        for (int i = 0; i < vnodes.Count; i++)
+            if (vnodes[i] is { NamedVnodeChannel: { } vc } vn && (!vn.XLock || !vn.XWant) && Asleep(k, vc))
+                return true;
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)
         {
@@ -211,6 +214,13 @@ public static class SleeperDetector
                 // &v_numoutput in the same section, and clears VBWAIT only then.
                 if (vnodes[i].NumOutput <= 0) return $"v_numoutput of {vnodes[i]} is 0 (vwakeup()'s wakeup was missed)";
                 if (!vnodes[i].VbWait) return $"VBWAIT of {vnodes[i]} is clear (the last vwakeup() will wake nobody)";
+            }
+        for (int i = 0; i < vnodes.Count; i++)
+            if (vnodes[i].NamedVnodeChannel == channel)
+            {
+                // vfs_subr.c 1.222 vclean(): "vp->v_flag &= ~VXLOCK; if (vp->v_flag & VXWANT) { vp->v_flag &= ~VXWANT; ... wakeup((caddr_t)vp); }"
+                if (!vnodes[i].XLock) return $"VXLOCK of {vnodes[i]} is clear (vclean()'s wakeup was missed)";
+                if (!vnodes[i].XWant) return $"VXWANT of {vnodes[i]} is clear (vclean() will wake nobody)";
             }
         var procs = k.Procs;
         for (int i = 0; i < procs.Count; i++)

@@ -23,12 +23,19 @@ namespace Uvm.Model;
 /// </summary>
 public static class VnodePager
 {
-    /// <summary>A vnode of <paramref name="pages"/> pages whose file holds every page (getnewvnode, uvn_attach).</summary>
-    internal static AObj Create(Kernel k, int pages)
+    /// <summary>
+    /// A vnode of <paramref name="pages"/> pages whose file holds every page (getnewvnode()'s
+    /// pool_get with numvnodes++, uvn_attach), for file <paramref name="fileId"/> (the vnode's
+    /// number less one at boot); v_usecount 0 until its users take their references.
+    /// </summary>
+    internal static AObj Create(Kernel k, int pages, int fileId = -1)
     {
-        var vn = new AObj(k.Vm.VnodeList.Count + 1, pages, noSwap: true, $"vnode {k.Vm.VnodeList.Count + 1}", k.Versions, k) { PgoPut = Put, IsVnode = true };
+        int id = k.Vm.NextVnodeId++;
+        var vn = new AObj(id, pages, noSwap: true, $"vnode {id}", k.Versions, k) { PgoPut = Put, IsVnode = true, FreeListLock = k.Vm.VnodeFreeListLock };
         vn.CreateFile();
+        vn.FileId = fileId < 0 ? id - 1 : fileId;
         k.Vm.VnodeList.Add(vn);
+        k.Vm.NumVnodes++;
         return vn;
     }
 

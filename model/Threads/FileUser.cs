@@ -24,6 +24,9 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
 
     private static UserPmap Register(Kernel k, string name, IReadOnlyList<AObj> files)
     {
+        // open(2) and mmap(2) of each file before the program runs: uvm_mmap()'s uvn_attach()
+        // takes a v_usecount reference (VREF) that the mapping keeps after close(2).
+        foreach (var f in files) f.UseCount++;
         var pmap = new UserPmap(name, files.Sum(f => f.Size), k.Versions);
         k.Vm.UserPmapList.Add(pmap);
         return pmap;
@@ -35,6 +38,11 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
         foreach (var t in program)
         {
             if (t.File < 0 || t.File >= files.Count) continue;
+            if (t.Sync == FileSync.Unlink)
+            {
+                foreach (var s in Syscall(Unlink(files[t.File]))) yield return s;
+                continue;
+            }
             if (t.Sync != FileSync.None)
             {
                 foreach (var s in Syscall(SyncFile(files[t.File], t.Sync))) yield return s;
@@ -67,7 +75,24 @@ public sealed class FileUser(Kernel kernel, string name, IReadOnlyList<AObj> fil
         }
         if (!Kernel.Config.Has(Switches.ExitSkipsPmapRemove)) _pmap.RemoveAll(); // exit-skips-pmap-remove: uvm_unmap_remove()'s pmap_remove()
         _pmap.Destroy(); // pmap_destroy()
+        // uvm_unmap_remove() → uvm_unmap_detach(): each entry's pgo_detach, uvn_detach() → vrele() (uvm_vnode.c).
+        foreach (var s in Syscall(DetachFiles())) yield return s;
         yield return Step.Exit("exit1 → uvmspace_free");
+    }
+
+    /// <summary>uvn_detach() → vrele() of every file the process maps.</summary>
+    private IEnumerable<Step> DetachFiles()
+    {
+        foreach (var f in files)
+            foreach (var s in VnodeLifecycle.Vrele(Kernel, this, f)) yield return s;
+    }
+
+    /// <summary>unlink(2): namei, then ufs_remove() drops the file's last link (i_nlink = 0), the inode and vnode staying while referenced.</summary>
+    private IEnumerable<Step> Unlink(AObj vn)
+    {
+        vn.Unlinked = true;
+        if (!Kernel.Vm.RemovedFiles.Contains(vn.FileId)) Kernel.Vm.RemovedFilesTaken.Add(vn.FileId); // ufs_dirremove(): the name is gone
+        yield return Step.Ran("sys_unlink: ufs_remove");
     }
 
     /// <summary>

@@ -18,13 +18,13 @@ namespace Uvm.Model.Vm;
 public sealed class AObj
 {
     /// <summary>u_swslots: the swap slot of each page, 0 if none.</summary>
-    private readonly int[] _swslots;
+    private int[] _swslots;
 
     /// <summary>memq, indexed by page: the resident page of each index, or null.</summary>
-    private readonly Page?[] _pages;
+    private Page?[] _pages;
 
     /// <summary>The data last written to each page of the object (<see cref="Written"/>); null is zeros.</summary>
-    private readonly Content?[] _written;
+    private Content?[] _written;
 
     /// <summary>A vnode's file: the data on disk of each block (<see cref="Block"/>); empty for other objects.</summary>
     private Content?[] _blocks;
@@ -160,8 +160,18 @@ public sealed class AObj
         _outputs.Remove(io);
     }
 
-    /// <summary>vmobjlock.</summary>
-    public SimpleLock Lock { get; }
+    /// <summary>
+    /// vmobjlock. A vnode's is v_interlock, part of the struct vnode that vgonel()'s pool_put
+    /// frees: taking it through a stale vnode pointer is a use after free (session 37).
+    /// </summary>
+    public SimpleLock Lock
+    {
+        get
+        {
+            if (IsVnode) Touch();
+            return field;
+        }
+    }
 
     /// <summary>The resident page at <paramref name="index"/>, or null (uvm_pagelookup).</summary>
     public Page? PageAt(int index)
@@ -266,6 +276,137 @@ public sealed class AObj
         if (_pages[p.Index] == p) _pages[p.Index] = null;
         p.Object = null;
     }
+
+    /// <summary>
+    /// v_usecount of a vnode (vfs_subr.c 1.222): the references of open files, mappings (uvn_attach's
+    /// VREF, uvn_detach's vrele) and namei. Under v_interlock, which is the object's vmobjlock
+    /// (vnode.h: "#define v_interlock v_uobj.vmobjlock"). 0 on the free list.
+    /// </summary>
+    public int UseCount
+    {
+        get { Touch(); _d?.Read(Lock, this, "v_usecount"); return _useCount; }
+        internal set { Touch(); _d?.Write(Lock, this, "v_usecount", _useCount); V(); _useCount = value; }
+    }
+
+    /// <summary>Backs <see cref="UseCount"/>.</summary>
+    private int _useCount;
+
+    /// <summary>
+    /// v_usecount read without v_interlock where the kernel does: vgonel()'s "if (vp->v_usecount
+    /// == 0)" after vclean() (vfs_subr.c 1.222), under the big lock as its writers are.
+    /// </summary>
+    public int UseCountUnlocked(string why)
+    {
+        Touch();
+        _ = why;
+        return _useCount;
+    }
+
+    /// <summary>
+    /// getnewvnode() of a vnode getcleanvnode() took off the free list, which no list and no
+    /// other thread reaches any more: "vp->v_flag = 0", and "vp->v_usecount = 1", without v_interlock.
+    /// </summary>
+    internal void InitRecycledUnlocked()
+    {
+        Touch();
+        V();
+        _xlock = _xwant = false;
+        _useCount = 1;
+    }
+
+    /// <summary>
+    /// The vnode lock (v_lock, lockmgr "vnlock"): vn_lock() and VOP_INACTIVE, vclean()'s
+    /// VOP_LOCK(LK_DRAIN). A sleep lock; shared locking and draining are left out.
+    /// </summary>
+    public SimpleLock VnLock => _vnLock ??= new SimpleLock($"vnlock of {Name}", LockKind.Sleep, "vnlock");
+
+    /// <summary>Backs <see cref="VnLock"/>.</summary>
+    private SimpleLock? _vnLock;
+
+    /// <summary>VXLOCK in v_flag: vclean() is disassociating the vnode from its file (v_interlock).</summary>
+    public bool XLock
+    {
+        get { Touch(); _d?.Read(Lock, this, "v_flag"); return _xlock; }
+        internal set { Touch(); _d?.Write(Lock, this, "v_flag", _xlock ? 1 : 0); V(); _xlock = value; }
+    }
+
+    /// <summary>Backs <see cref="XLock"/>.</summary>
+    private bool _xlock;
+
+    /// <summary>VXWANT in v_flag: a thread sleeps on the vnode until VXLOCK clears (v_interlock).</summary>
+    public bool XWant
+    {
+        get { Touch(); _d?.Read(Lock, this, "v_flag"); return _xwant; }
+        internal set { Touch(); _d?.Write(Lock, this, "v_flag", _xwant ? 1 : 0); V(); _xwant = value; }
+    }
+
+    /// <summary>Backs <see cref="XWant"/>.</summary>
+    private bool _xwant;
+
+    /// <summary>vnode_free_list_slock, which protects <see cref="OnFreeList"/>; null for objects that are not vnodes.</summary>
+    internal IOwnedLock? FreeListLock { get; init; }
+
+    /// <summary>
+    /// On vnode_free_list: v_freelist.tqe_prev is a list link rather than getcleanvnode()'s
+    /// 0xdeadb (vnode_free_list_slock). Kept with <see cref="Vm.VmState.VnodeFreeList"/> in one step.
+    /// </summary>
+    public bool OnFreeList
+    {
+        get { Touch(); if (FreeListLock is { } l) _d?.Read(l, this, "v_freelist"); return _onFreeList; }
+        internal set { Touch(); if (FreeListLock is { } l) _d?.Write(l, this, "v_freelist", _onFreeList ? 1 : 0); V(); _onFreeList = value; }
+    }
+
+    /// <summary>Backs <see cref="OnFreeList"/>.</summary>
+    private bool _onFreeList;
+
+    /// <summary>v_type == VBAD: vgonel() cut the vnode from its file; getcleanvnode() reuses such a vnode without vgonel().</summary>
+    public bool Bad
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    }
+
+    /// <summary>The file's link count went to 0 (ufs_remove()): ufs_inactive() will vrecycle() the vnode.</summary>
+    public bool Unlinked
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    }
+
+    /// <summary>The file (its number in the workload) whose inode the vnode holds; -1 once reclaimed.</summary>
+    public int FileId
+    {
+        get { Touch(); return field; }
+        internal set { Touch(); V(); field = value; }
+    }
+
+    /// <summary>vp as a wait channel: vget()'s and vgonel()'s sleeps for VXLOCK, vclean()'s wakeup.</summary>
+    public WaitChannel VnodeChannel => _vnodeChannel ??= new($"vnode {Name}");
+
+    /// <summary>Backs <see cref="VnodeChannel"/>.</summary>
+    private WaitChannel? _vnodeChannel;
+
+    /// <summary><see cref="VnodeChannel"/> if some path has named it, else null; never names it (for the properties).</summary>
+    public WaitChannel? NamedVnodeChannel => _vnodeChannel;
+
+    /// <summary>
+    /// getnewvnode() of a recycled vnode: it now holds file <paramref name="fileId"/> of
+    /// <paramref name="blocks"/>.Length pages, whose disk holds <paramref name="blocks"/> and whose
+    /// last writes are <paramref name="written"/>. The caller checked that no page is left.
+    /// </summary>
+    internal void Reidentify(int fileId, Content?[] blocks, Content?[] written)
+    {
+        Touch();
+        V();
+        FileId = fileId;
+        _pages = new Page?[blocks.Length];
+        _swslots = new int[blocks.Length];
+        _blocks = blocks;
+        _written = written;
+    }
+
+    /// <summary>The file's disk blocks and last writes, handed back at VOP_RECLAIM (the inode goes, the file stays).</summary>
+    internal (Content?[] Blocks, Content?[] Written) File => (_blocks, _written);
 
     /// <summary>True once uao_free() freed the object.</summary>
     public bool Freed => _poison.Freed;

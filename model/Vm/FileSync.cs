@@ -23,4 +23,10 @@ public enum FileSync
     /// "XXXCDC: force sync for now!") → uvm_map_clean() → pgo_put of the file's whole range.
     /// </summary>
     MsyncInvalidate,
+
+    /// <summary>
+    /// unlink(2) of the file (ufs_remove(): i_nlink to 0): the vnode keeps its users, and the
+    /// VOP_INACTIVE of its last vrele() vrecycle()s it (model/Pager/VnodeLifecycle.cs).
+    /// </summary>
+    Unlink,
 }

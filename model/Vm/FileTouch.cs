@@ -19,6 +19,7 @@ public sealed record FileTouch(int File, int Page, bool Write)
         FileSync.Fsync => $"fsync(f{File})",
         FileSync.Syncer => $"syncer(f{File})",
         FileSync.MsyncInvalidate => $"msync(f{File}, MS_INVALIDATE)",
+        FileSync.Unlink => $"unlink(f{File})",
         _ => $"{(Write ? "write" : "read")}(f{File}:{Page})",
     };
 }

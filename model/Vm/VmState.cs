@@ -76,6 +76,48 @@ public sealed class VmState(WriteVersions? versions = null, Kernel? kernel = nul
     /// <summary>The vnodes of mapped files.</summary>
     public IReadOnlyList<AObj> Vnodes => _vnodeList;
 
+    /// <summary>vnode_free_list (vfs_subr.c 1.222), head first: vnodes of v_usecount 0 that getcleanvnode() may recycle.</summary>
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<AObj> VnodeFreeListTaken => Taken(_vnodeFreeList, StateDomain.Objects);
+
+    /// <summary>Backs <see cref="VnodeFreeListTaken"/>.</summary>
+    private readonly List<AObj> _vnodeFreeList = [];
+
+    /// <summary>vnode_free_list, head first.</summary>
+    public IReadOnlyList<AObj> VnodeFreeList => _vnodeFreeList;
+
+    /// <summary>vnode_free_list_slock: a spin lock held inside one step.</summary>
+    public StepLock VnodeFreeListLock { get; } = new("vnode_free_list_slock");
+
+    /// <summary>numvnodes: vnodes allocated from vnode_pool (getnewvnode() ++, vgonel()'s pool_put --), under vnode_free_list_slock.</summary>
+    public int NumVnodes { get; internal set { V(StateDomain.Objects); field = value; } }
+
+    /// <summary>The number of the next vnode pool_get gives: vnodes freed by vgonel() leave gaps, so a count of the live ones would repeat a name (and a lock's wait channel).</summary>
+    internal int NextVnodeId { get; set { V(StateDomain.Objects); field = value; } } = 1;
+
+    /// <summary>desiredvnodes: below it getnewvnode() allocates, at it it recycles a free vnode.</summary>
+    public int DesiredVnodes { get; internal set { V(StateDomain.Objects); field = value; } }
+
+    /// <summary>Files whose last link unlink(2) removed: a lookup of their name fails with ENOENT.</summary>
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<int> RemovedFilesTaken => Taken(_removedFiles, StateDomain.Objects);
+
+    /// <summary>Backs <see cref="RemovedFilesTaken"/>.</summary>
+    private readonly List<int> _removedFiles = [];
+
+    /// <summary>Files whose last link unlink(2) removed.</summary>
+    public IReadOnlyList<int> RemovedFiles => _removedFiles;
+
+    /// <summary>The disks of files whose vnode was reclaimed, for the next vnode that holds the file.</summary>
+    /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
+    internal List<FileDisk> FileDisksTaken => Taken(_fileDisks, StateDomain.Objects);
+
+    /// <summary>Backs <see cref="FileDisksTaken"/>.</summary>
+    private readonly List<FileDisk> _fileDisks = [];
+
+    /// <summary>The disks of files no vnode holds.</summary>
+    public IReadOnlyList<FileDisk> FileDisks => _fileDisks;
+
     /// <summary>SysV shm segments not yet deallocated.</summary>
     /// <remarks>Taken by the paths that change it: taking it counts as a write (<see cref="StateDomain.Objects"/>).</remarks>
     internal List<ShmSegment> ShmList => Taken(_shmList, StateDomain.Objects);

@@ -12,7 +12,7 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
     public override string Name => "vnodes";
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Scenario> Scenarios => [VnodePageoutScenario.Scenario, VnodeSyncScenario.Scenario];
+    public override IReadOnlyList<Scenario> Scenarios => [VnodePageoutScenario.Scenario, VnodeSyncScenario.Scenario, VnodeRecycleScenario.Scenario];
 
     /// <inheritdoc/>
     protected override void Validate(VnodeWorkload vn, Workload workload, Problems problems)
@@ -22,6 +22,15 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
         for (int f = 0; f < (vn.Files?.Count ?? 0); f++)
             problems.Check(vn.Files![f] is >= 1 and <= VnodeWorkload.MaxPages, $"files[{f}]", $"must be 1..{VnodeWorkload.MaxPages} pages, is {vn.Files[f]}");
         problems.Check(vn.Users is not null && vn.Users.Count <= VnodeWorkload.MaxUsers, "users", $"must list at most {VnodeWorkload.MaxUsers} users");
+        problems.Check(vn.Opens is not null && vn.Opens.Count <= 2, "opens", "must list at most 2 namei processes");
+        for (int n = 0; n < (vn.Opens?.Count ?? 0); n++)
+        {
+            var opens = vn.Opens![n];
+            if (opens is null) { problems.Add($"opens[{n}]", "missing opens"); continue; }
+            problems.Check(opens.Count <= VnodeWorkload.MaxOpens, $"opens[{n}]", $"must list at most {VnodeWorkload.MaxOpens} opens");
+            for (int o = 0; o < opens.Count; o++)
+                problems.Check(opens[o] >= 0 && opens[o] < VnodeWorkload.MaxFiles * 2, $"opens[{n}][{o}]", $"must be 0..{VnodeWorkload.MaxFiles * 2 - 1}, is {opens[o]}");
+        }
         for (int u = 0; u < (vn.Users?.Count ?? 0); u++)
         {
             var ops = vn.Users![u];
@@ -38,9 +47,11 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
         }
     }
 
-    /// <summary>Fewer users, fewer touches, smaller files (touches past the end are dropped with the page).</summary>
+    /// <summary>Fewer opens, fewer users, fewer touches, smaller files (touches past the end are dropped with the page).</summary>
     protected override IEnumerable<VnodeWorkload> Shrink(VnodeWorkload vn)
     {
+        foreach (var opens in Removals(vn.Opens, o => o, (_, o) => o))
+            yield return vn with { Opens = opens };
         foreach (var users in Removals(vn.Users, u => u, (_, ops) => ops))
             yield return vn with { Users = users };
         for (int f = 0; f < vn.Files.Count; f++)
@@ -61,7 +72,7 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
 
     /// <inheritdoc/>
     protected override int Size(VnodeWorkload vn) =>
-        vn.Files.Sum() + vn.Users.Sum(u => 1 + u.Count + u.Count(t => t.Write));
+        vn.Files.Sum() + vn.Users.Sum(u => 1 + u.Count + u.Count(t => t.Write)) + vn.Opens.Sum(o => 1 + o.Count);
 
     /// <inheritdoc/>
     protected override string Summary(VnodeWorkload vn) => $"vnodes: {vn}";
@@ -72,5 +83,15 @@ public sealed class VnodeSection : WorkloadSection<VnodeWorkload>
         var files = vn.Files.Select(pages => VnodePager.Create(k, pages)).ToArray();
         for (int i = 0; i < vn.Users.Count; i++)
             _ = new FileUser(k, $"file{i + 1}", files, vn.Users[i]);
+        // A vnode nobody maps is one a process opened and closed before: on the free list, its pages cached.
+        foreach (var f in files)
+            if (f.UseCount == 0)
+            {
+                k.Vm.VnodeFreeListTaken.Add(f);
+                f.OnFreeList = true;
+            }
+        k.Vm.DesiredVnodes = files.Length;
+        for (int i = 0; i < vn.Opens.Count; i++)
+            _ = new NameiThread(k, $"namei{i + 1}", vn.Opens[i]);
     }
 }

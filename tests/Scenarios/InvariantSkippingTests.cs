@@ -339,10 +339,13 @@ public sealed class InvariantSkippingTests
             foreach (var o in vm.AObjs.Concat(vm.Vnodes).Concat(vm.ShmSegments.Select(g => g.Object)).Append(vm.KernelObject).Append(vm.LoanZeroObject))
             {
                 t.Append($"[{Id(o)} {o.Refs} {o.OnList} {string.Join(',', o.SwapSlots)} ");
+                if (o.IsVnode) t.Append($"vn {o.UseCount} {o.XLock} {o.XWant} {o.OnFreeList} {o.Bad} {o.Unlinked} {o.FileId} {o.NumOutput} {o.VbWait} ");
                 for (int i = 0; i < o.Size; i++) t.Append(Id(o.PageAt(i))).Append(' ').Append(Id(o.Written(i))).Append(' ').Append(o.IsVnode ? Id(o.Block(i)) : "").Append(',');
                 t.Append(']');
             }
             foreach (var g in vm.ShmSegments) t.Append($"[{Id(g)} {g.Nattch} {g.Removed} {g.Deallocated}]");
+            t.Append($" vnodes {vm.NumVnodes} {vm.DesiredVnodes} free {string.Join(',', vm.VnodeFreeList.Select(Id))} removed {string.Join(',', vm.RemovedFiles)}");
+            foreach (var d in vm.FileDisks) t.Append($" disk {d.File} {string.Join(',', d.Blocks.Select(Id))} {string.Join(',', d.Written.Select(Id))}");
         }
 
         /// <summary>The swap space, the pagedaemon's cluster, the pageouts in flight and their completions, and uvmexp.swpgonly.</summary>
