@@ -41,8 +41,9 @@ public static partial class Switches
     /// uvm_map_space_avail() leaves a top-down candidate unaligned (the rounding done on the
     /// bottom-up branch only): uvm_map() returns an address that is not aligned as asked. Caught by
     /// FoundSpaceIsFree in mmap-aligned (session 36: no workload had asked for an alignment, so an
-    /// alignment bug, such as the one uvm_map.c 1.165 (2004) fixed, "uvm_map_findspace: don't
-    /// return unaligned address if alignment is specified", could not be seen).
+    /// alignment bug, such as the one uvm_map.c 1.165 (yamt, 2004; netbsd-2-0 ticket #23, from
+    /// doc/CHANGES-2.0) fixed, "uvm_map_findspace: don't return unaligned address if alignment is
+    /// specified", could not be seen).
     /// </summary>
     public static readonly KernelSwitch FindspaceTopdownSkipsAlign = Mutation("findspace-topdown-skips-align", "uvm_map_findspace", "mmap-aligned",
         "uvm_map_space_avail() rounds a bottom-up candidate to the alignment but leaves a top-down one as it is (a step skipped on one branch): an aligned mmap() gets an unaligned address")
@@ -62,7 +63,10 @@ public static partial class Switches
     /// uvm_map(): the map entry is allocated before vm_map_lock() (uvm_mapent_alloc(), as the 2006
     /// text orders it) and the no-space return (ENOMEM) does not give it back: an error path that
     /// leaks a pool item per failed mmap(). From session 33's adversarial hunt; pool-drain's default
-    /// then gained an mmap() that does not fit. Caught by PoolItemsAreHeldOrReturned.
+    /// then gained an mmap() that does not fit. Caught by PoolItemsAreHeldOrReturned. The class
+    /// happened: uvm_map.c 1.189 (oster, 2005; netbsd-3 ticket #223, doc/CHANGES-3.0: "don't leak a
+    /// preallocated map entry on error"); in 2003-04 only pager_map preallocates its entry, which
+    /// the model does not map, so it stays a mutation.
     /// </summary>
     public static readonly KernelSwitch MapEnomemLeaksEntry = Mutation("map-enomem-leaks-entry", "uvm_map", "pool-drain",
         "uvm_map() allocates its map entry before vm_map_lock() and its ENOMEM return (no space) does not uvm_mapent_free() it: a pool item leaked per failed mmap() (an error path that leaks)")
