@@ -11,13 +11,15 @@ namespace Uvm.Regressions;
 /// 1.30 and kern_exit.c 1.151 (yamt, 2005; netbsd-3 ticket #842: "Protect p_nrlwps by sched_lock."),
 /// which the default kernel runs. Read in doc/CHANGES-3.0 by a helper of session 37.
 ///
-/// Setup (scenario exit-lwps, without the big lock, which serialises both writers in 2004): pid 2's
-/// first LWP computes a quantum and calls exit(2); its siblings sleep a second in nanosleep().
+/// Setup (scenario exit-lwps, with the 2004 big lock): pid 2's first LWP computes a quantum and
+/// calls exit(2); its siblings sleep a second in nanosleep().
 ///
-/// Interleaving: the clock's schedcpu() ends a sibling's sleep (setrunnable(): p_nrlwps++ under
-/// sched_lock) in the section right before an LWP's lwp_exit(), whose unlocked load of p_nrlwps
-/// does not yet see that store (docs/detectors.md: a racy read sees a prefix of the last section's
-/// stores); its store of the load minus one loses the sibling's count.
+/// Interleaving: exit1()'s exit_lwps() wakes the sleeping siblings; one of them exits, and its
+/// lwp_exit2() on one CPU, which runs after cpu_exit() without the big lock, makes the exiting
+/// LWP's waiter runnable (setrunnable(): p_nrlwps++ under sched_lock) in the section right before
+/// the other sibling's lwp_exit() on the other CPU, whose load of p_nrlwps under p_lwplock does not
+/// yet see that store (docs/detectors.md: a racy read sees a prefix of the last section's stores);
+/// its store of the load minus one loses the count.
 ///
 /// Violated: LwpCountsMatchTheirLwps, the accounting detector's recount of p_nrlwps; nothing of this
 /// bug's own.
@@ -26,8 +28,8 @@ public sealed class LwpExitLosesASiblingsRunCount
 {
     /// <summary>
     /// Iterations per seed over the ten seeds of <see cref="Search.Seeds"/> (<c>uvmcheck run -s
-    /// exit-lwps --bug pr29652 --seed S [--engine coyote]</c>): in-process 10, 1, 7, 7, 6, 2, 2, 3, 5,
-    /// 14; Coyote 29, 1, 7, 1, 1, 9, 4, 14, 2, 1 (worst 29).
+    /// exit-lwps --bug pr29652 --seed S [--engine coyote]</c>): in-process 7, 9, 7, 13, 6, 2, 2, 3, 6,
+    /// 1; Coyote 15, 5, 2, 1, 3, 14, 8, 3, 1, 1 (worst 15).
     /// </summary>
     private const int Budget = 300;
 
@@ -45,27 +47,29 @@ public sealed class LwpExitLosesASiblingsRunCount
     }
 
     /// <summary>
-    /// The pinned schedule, found by <c>uvmcheck run -s exit-lwps --bug pr29652</c> (seed 0, schedule
-    /// 10, co-shrunk to one CPU: workload size 15 -> 7, steps 17 -> 9): lwp 2 sleeps (p_nrlwps 1), the
-    /// clock's schedcpu() wakes it (p_nrlwps 2), and lwp 1's lwp_exit() stores 1 - 1 from the load it
-    /// made before that store: p_nrlwps 0 with lwp 2 runnable. On one CPU the clock interrupt splits
-    /// the load and the store, which sched_lock's splsched would have kept out.
+    /// The pinned schedule, found by <c>uvmcheck run -s exit-lwps --bug pr29652 --seed 3000009
+    /// --no-shrink</c> (schedule 13, 21 steps, two CPUs; a seed whose schedule keeps two steps of the
+    /// violating thread in a row, for tests/Scenarios/AlignedReplayTests.cs): cpu0's exit1() wakes
+    /// lwp 2 and lwp 3 in exit_lwps() and waits (lwp_wait1, step 16); cpu1's lwp 2 exits (17, 18) and
+    /// its lwp_exit2(), without the big lock, makes the waiting lwp 1 runnable, p_nrlwps 2 (19); cpu0's
+    /// lwp 3 then runs lwp_exit() (20) and stores 1 - 1 from the load it made before that store:
+    /// p_nrlwps 0 with lwp 1 runnable.
     /// </summary>
     [Fact]
     public void PinnedScheduleReplaysToTheSameViolation()
     {
-        Search.AssertReplays("exit-lwps-pr29652-LwpCountsMatchTheirLwps-seed0.json", "invariant LwpCountsMatchTheirLwps", replay =>
+        Search.AssertReplays("exit-lwps-pr29652-LwpCountsMatchTheirLwps-seed3000009.json", "invariant LwpCountsMatchTheirLwps", replay =>
         {
-            Assert.Contains(replay.Steps, s => s.Thread == "clock" && s.Function == "schedcpu");
+            Assert.Contains(replay.Steps, s => s.Function == "lwp_exit2");
             Assert.Equal("lwp_exit", replay.Steps[^1].Function);
         });
     }
 
-    /// <summary>p_nrlwps changed only under sched_lock (kern_lwp.c 1.30) survives the same search, without the big lock, in both engines.</summary>
+    /// <summary>p_nrlwps changed only under sched_lock (kern_lwp.c 1.30) survives the same search in both engines.</summary>
     [Theory]
     [MemberData(nameof(Search.Engines), MemberType = typeof(Search))]
     public void CountingUnderSchedLockSurvivesTheSearch(EngineKind engine)
     {
-        Search.AssertClean("exit-lwps", Budget, engine, KernelConfig.Fixed with { BigLock = false });
+        Search.AssertClean("exit-lwps", Budget, engine);
     }
 }

@@ -12,7 +12,10 @@ namespace Uvm.Model.Exit;
 /// <see cref="ProcessExit"/> (2004 rework) and <see cref="ReaperExit"/> (reaper). Locks: proclist
 /// (write) and sched_lock, each taken and dropped inside one step. sys_exit() with live sibling
 /// LWPs goes through exit_lwps()'s wake loop and the userret hook (<see cref="SysExit"/>). Left
-/// out: signals, LSSUSPENDED and LSSTOP siblings, the rusage and accounting work. (A vfork child's
+/// out: signals but the stop signals (<see cref="Sched.Signals"/>), exit_lwps()'s wakeup of
+/// LSSUSPENDED and LSSTOP siblings (kern_exit.c 1.121 also setrunnable()s an LSSTOP sibling, which
+/// then leaves issignal() past its stopped-process test; no workload stops a process one of whose
+/// LWPs exits), the rusage and accounting work. (A vfork child's
 /// P_PPWAIT is cleared in the design's exit1() step: <see cref="ProcessFork.VforkDone"/>.)
 /// </summary>
 public static class LwpExit

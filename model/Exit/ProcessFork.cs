@@ -81,10 +81,12 @@ public static class ProcessFork
         k.LinkLwp(l2);
         p1.ChildList.Add(p2);
         Proclist.UnlockWrite(k, selfOf());
-        // What fork1() allocates after it (kern_fork.c 1.111: pcred's pool_get(PR_WAITOK), fdcopy(),
-        // cwdinit(), limcopy(), sigactsinit(), pstatscopy(), uvm_proc_fork()'s uvmspace_fork(),
-        // newlwp()'s pool_get(&lwp_pool, PR_WAITOK)) may sleep, with the child already its parent's
-        // and on the lists: the big lock goes with the step (a session-37 audit of the model's cuts).
+        // The model links the child first (the NetBSD 1.x order; kern_fork.c 1.111 links it later,
+        // a gap listed in docs/fidelity.md), so what 1.111 allocates around its linking (pcred's
+        // pool_get(PR_WAITOK), fdcopy(), cwdinit(), limcopy(), sigactsinit(), pstatscopy(),
+        // uvm_proc_fork()'s uvmspace_fork(), newlwp()'s pool_get(&lwp_pool, PR_WAITOK)) comes after
+        // this step here, and each may sleep: the big lock goes with the step (a session-37 audit of
+        // the model's cuts).
         selfOf().MaySleep();
         yield return Step.Ran("fork1: SIDL");
 

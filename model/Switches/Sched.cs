@@ -89,18 +89,19 @@ public static partial class Switches
     /// exiting LWP out of p_nrlwps under p_lwplock, while ltsleep() and setrunnable() change the same
     /// counter under sched_lock. Two locks for one counter: a sibling's sleep or wakeup on another CPU
     /// between lwp_exit()'s load and its store is lost. Read in <see cref="Exit.LwpExit"/>
-    /// (SetDead), with <see cref="Sched.Proc.RacyNrlwps"/>. Under the 2004 big lock both run holding
-    /// kernel_lock, so the switch selects a kernel without it (<see cref="KernelSwitch.BigLock"/> false).
+    /// (SetDead), with <see cref="Sched.Proc.RacyNrlwps"/>. The 2004 big lock does not close it: a
+    /// sibling's lwp_exit2(), which runs after cpu_exit() without the lock, and the clock's
+    /// setrunnable() store p_nrlwps under sched_lock alone, unordered against a holder's load.
     /// </summary>
     public static readonly KernelSwitch Pr29652 = new("pr29652", SwitchKind.Historical, "lwp_exit (exit1)", "exit-lwps")
     {
         Origin = "PR kern/29652",
         Title = "lwp_exit() counts itself out of p_nrlwps under p_lwplock, not sched_lock, and loses a sibling's count",
-        BigLock = false,
-        Description = "An LWP exits while a sibling on another CPU goes to sleep or is woken: lwp_exit() loads p_nrlwps under "
-            + "p_lwplock only, the sibling's ltsleep() or setrunnable() stores p_nrlwps-1 or +1 under sched_lock, and lwp_exit() "
-            + "stores its own load minus one over it. p_nrlwps no longer counts the running LWPs (exit_lwps() and the "
-            + "SA code read it). The fix (kern_lwp.c 1.30) changes p_nrlwps only under sched_lock.",
+        Description = "An LWP exits while, on another CPU, a sibling's lwp_exit2() (after cpu_exit(), without the big lock) or "
+            + "the clock makes an LWP of the process runnable: lwp_exit() loads p_nrlwps under p_lwplock only, setrunnable() "
+            + "stores p_nrlwps+1 under sched_lock, and lwp_exit() stores its own load minus one over it. p_nrlwps no longer "
+            + "counts the running LWPs (exit_lwps() and the SA code read it). The fix (kern_lwp.c 1.30) changes p_nrlwps only "
+            + "under sched_lock.",
         Expected = "invariant LwpCountsMatchTheirLwps",
         Budget = 200,
     };
