@@ -41,11 +41,8 @@ public static class StopScenario
     /// a stop signal may find it asleep in wait4()'s interruptible tsleep (PCATCH), or arrive before
     /// it gets there, so that ltsleep() stops it at its entry, still on the sleep queue.
     /// </summary>
-    public static Workload WithWaiter(Workload w)
-    {
-        if (w.Section<PagingWorkload>() is { } paging) w = w.With(paging with { SwapSlots = paging.SwapSlots + 2 * Uvmexp.UspacePages });
-        return w with { FreePages = w.FreePages + Uvmexp.UspacePages, Processes = [.. w.Processes, new ProcessSpec([[new Fork([new Compute(1)]), new Wait()]])] };
-    }
+    public static Workload WithWaiter(Workload w) =>
+        WithForkingProcess(w, new ProcessSpec([[new Fork([new Compute(1)]), new Wait()]]), forks: 1);
 
     /// <summary>
     /// <paramref name="w"/> with one more process, the debugger: SIGSTOP to each of
@@ -61,10 +58,19 @@ public static class StopScenario
         if (pause > 0) ops.Add(new SleepFor(pause));
         ops.AddRange(pids.Select(pid => (LwpOp)new Kill(Sig.Cont, pid)));
         for (int f = 0; f < forks; f++) ops.AddRange([new Fork([new Compute(1)]), new Kill(Sig.Cont), new Wait()]);
-        // A swap slot for each page of the debugger's and its children's u-areas too (SwapoutScenario.Swap).
+        return WithForkingProcess(w, new ProcessSpec([ops], StopFork: true), forks) with { MaxSlp = 1 };
+    }
+
+    /// <summary>
+    /// <paramref name="w"/> with <paramref name="process"/>, whose one LWP forks
+    /// <paramref name="forks"/> children: a swap slot for each page of its and its children's
+    /// u-areas (SwapoutScenario.Swap), and free memory for each child's u-area, which its exit may
+    /// keep wired in the u-area cache (uvm_uarea_free()): without it the swapped-out LWPs could wait
+    /// for memory nobody frees.
+    /// </summary>
+    private static Workload WithForkingProcess(Workload w, ProcessSpec process, int forks)
+    {
         if (w.Section<PagingWorkload>() is { } paging) w = w.With(paging with { SwapSlots = paging.SwapSlots + (1 + forks) * Uvmexp.UspacePages });
-        // And free memory for each child's u-area, which its exit may keep wired in the u-area cache
-        // (uvm_uarea_free()): without it the swapped-out LWPs could wait for memory nobody frees.
-        return w with { MaxSlp = 1, FreePages = w.FreePages + forks * Uvmexp.UspacePages, Processes = [.. w.Processes, new ProcessSpec([ops], StopFork: true)] };
+        return w with { FreePages = w.FreePages + forks * Uvmexp.UspacePages, Processes = [.. w.Processes, process] };
     }
 }

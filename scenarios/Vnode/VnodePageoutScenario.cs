@@ -20,22 +20,24 @@ public static class VnodePageoutScenario
         () => MemoryReserves.Drawn(Generate()));
 
     /// <summary>The default workload: 4 file pages in 3 pages of memory.</summary>
-    public static Workload Default() => new()
+    public static Workload Default() => InThreePages(new VnodeWorkload
+    {
+        Files = [2, 2],
+        Users =
+        [
+            [W(0, 0), W(0, 1), W(1, 0), R(0, 0)],
+            [W(1, 1), R(0, 1), W(0, 1), W(0, 0)],
+        ],
+    });
+
+    /// <summary>
+    /// The vnode scenarios' default machine: one CPU, 3 free pages, no swap, the pagedaemon's
+    /// targets at 1 and 2 free pages, running <paramref name="vnodes"/>.
+    /// </summary>
+    internal static Workload InThreePages(VnodeWorkload vnodes) => new()
     {
         Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
-        Sections =
-        [
-            new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
-            new VnodeWorkload
-            {
-                Files = [2, 2],
-                Users =
-                [
-                    [W(0, 0), W(0, 1), W(1, 0), R(0, 0)],
-                    [W(1, 1), R(0, 1), W(0, 1), W(0, 0)],
-                ],
-            },
-        ],
+        Sections = [new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 }, vnodes],
     };
 
     /// <summary>
@@ -104,7 +106,9 @@ public static class VnodePageoutScenario
         from write in Gen.Elements(true, true, false)
         select new FileTouch(file, page, write);
 
-    private static FileTouch W(int file, int page) => new(file, page, Write: true);
+    /// <summary>A store to page <paramref name="page"/> of file <paramref name="file"/>.</summary>
+    internal static FileTouch W(int file, int page) => new(file, page, Write: true);
 
-    private static FileTouch R(int file, int page) => new(file, page, Write: false);
+    /// <summary>A load from page <paramref name="page"/> of file <paramref name="file"/>.</summary>
+    internal static FileTouch R(int file, int page) => new(file, page, Write: false);
 }

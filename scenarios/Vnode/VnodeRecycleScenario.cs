@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model.Vm;
+using static Uvm.Scenarios.VnodePageoutScenario;
 
 namespace Uvm.Scenarios;
 
@@ -28,24 +29,16 @@ public static class VnodeRecycleScenario
     /// opens recycle free vnodes once desiredvnodes (2) are allocated; the second namei process
     /// reopens file 3 and file 1 (vget() of a free vnode, or of one being cleaned).
     /// </summary>
-    public static Workload Default() => new()
+    public static Workload Default() => VnodePageoutScenario.InThreePages(new VnodeWorkload
     {
-        Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
-        Sections =
+        Files = [2, 1],
+        Users =
         [
-            new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
-            new VnodeWorkload
-            {
-                Files = [2, 1],
-                Users =
-                [
-                    [W(0, 0), W(0, 1), W(1, 0), VnodeSyncScenario.Sync(0, FileSync.Unlink)],
-                    [W(1, 0), VnodeSyncScenario.Sync(1, FileSync.Fsync)],
-                ],
-                Opens = [[2, 3], [3, 1]],
-            },
+            [W(0, 0), W(0, 1), W(1, 0), VnodeSyncScenario.Sync(0, FileSync.Unlink)],
+            [W(1, 0), VnodeSyncScenario.Sync(1, FileSync.Fsync)],
         ],
-    };
+        Opens = [[2, 3], [3, 1]],
+    });
 
     /// <summary>
     /// A vnode-pageout workload (syncs in one in four) whose users may unlink a file, with 1-3
@@ -74,6 +67,4 @@ public static class VnodeRecycleScenario
         }
         return w.With(vn with { Users = users, Opens = opens });
     }
-
-    private static FileTouch W(int file, int page) => new(file, page, Write: true);
 }

@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Uvm.Model.Vm;
+using static Uvm.Scenarios.VnodePageoutScenario;
 
 namespace Uvm.Scenarios;
 
@@ -21,27 +22,15 @@ public static class VnodeSyncScenario
         () => MemoryReserves.Drawn(VnodePageoutScenario.Generate(syncers: true)));
 
     /// <summary>The default workload: 3 file pages in 3 pages of memory, one faulting user and one syncing user.</summary>
-    public static Workload Default() => new()
+    public static Workload Default() => VnodePageoutScenario.InThreePages(new VnodeWorkload
     {
-        Cpus = 1, Seconds = 0, SwapoutScans = 0, FreePages = 3,
-        Sections =
+        Files = [2, 1],
+        Users =
         [
-            new PagingWorkload { SwapSlots = 0, FreeMin = 1, FreeTarg = 2 },
-            new VnodeWorkload
-            {
-                Files = [2, 1],
-                Users =
-                [
-                    [W(0, 0), W(1, 0), W(0, 1), R(0, 0)],
-                    [W(0, 1), Sync(0, FileSync.Syncer), Sync(0, FileSync.Fsync), W(0, 0), Sync(0, FileSync.MsyncInvalidate)],
-                ],
-            },
+            [W(0, 0), W(1, 0), W(0, 1), R(0, 0)],
+            [W(0, 1), Sync(0, FileSync.Syncer), Sync(0, FileSync.Fsync), W(0, 0), Sync(0, FileSync.MsyncInvalidate)],
         ],
-    };
-
-    private static FileTouch W(int file, int page) => new(file, page, Write: true);
-
-    private static FileTouch R(int file, int page) => new(file, page, Write: false);
+    });
 
     /// <summary>A putpages call on <paramref name="file"/>.</summary>
     internal static FileTouch Sync(int file, FileSync op) => new(file, 0, Write: false) { Sync = op };
